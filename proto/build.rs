@@ -1,0 +1,31 @@
+//! Generates the prost messages and tonic stubs for every `tekmerkez.*.v1`
+//! package, plus one file descriptor set for gRPC reflection. protoc comes
+//! from `protoc-bin-vendored`, so a build needs no system package.
+
+use std::{env, path::PathBuf};
+
+const PROTOS: &[&str] = &[
+    "tekmerkez/common/v1/common.proto",
+    "tekmerkez/case/v1/case.proto",
+    "tekmerkez/case/v1/case_service.proto",
+    "tekmerkez/case/v1/directory_service.proto",
+    "tekmerkez/case/v1/events.proto",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = PathBuf::from(env::var("OUT_DIR")?);
+    let mut config = tonic_prost_build::Config::new();
+    // Passing protoc explicitly avoids mutating the process environment.
+    config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
+    tonic_prost_build::configure()
+        .file_descriptor_set_path(out.join("tekmerkez_descriptor.bin"))
+        .compile_with_config(
+            config,
+            PROTOS,
+            &[".", &protoc_bin_vendored::include_path()?.to_string_lossy()],
+        )?;
+    for p in PROTOS {
+        println!("cargo:rerun-if-changed={p}");
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! Generated code for every tekmerkez contract, one module per protobuf
+//! package. Nothing but generated code lives here: services depend on this
+//! crate and on shared crates, never on each other.
+//!
+//! - [`common_v1`]: channels, contact, location, reply channels, paging.
+//! - [`case_v1`]: the case service, the directory service, and the events on
+//!   `case.events.v1`.
+
+/// The package tree as protoc names it; generated code refers to sibling
+/// packages by relative paths, so the nesting must match.
+pub mod tekmerkez {
+    /// `tekmerkez.common.*`.
+    pub mod common {
+        /// `tekmerkez.common.v1`.
+        pub mod v1 {
+            tonic::include_proto!("tekmerkez.common.v1");
+        }
+    }
+    /// `tekmerkez.case.*`.
+    pub mod case {
+        /// `tekmerkez.case.v1`.
+        pub mod v1 {
+            tonic::include_proto!("tekmerkez.case.v1");
+        }
+    }
+}
+
+pub use tekmerkez::{case::v1 as case_v1, common::v1 as common_v1};
+
+/// The encoded file descriptor set of every package, for gRPC reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tekmerkez_descriptor");

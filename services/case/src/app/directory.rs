@@ -1,0 +1,333 @@
+//! Directory operations: directorates, units, pools, users, API tokens, and
+//! each user's own details. Writes are for admins; reads are scoped.
+
+use uuid::Uuid;
+
+use super::{
+    CaseApp,
+    auth::{hash_password, new_api_token, token_hash, username_key, verify_password},
+    error::CaseError,
+};
+use crate::{
+    domain::{
+        caller::Caller,
+        contact::{EmailAddress, PhoneNumber},
+        directory::{Directorate, Pool, Unit, User},
+        enums::Role,
+        fields::{FieldError, Violations},
+        text::parse_text,
+    },
+    store::{StoreError, UserQuery},
+};
+
+/// A validated new user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Log-in name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Pools.
+    pub pool_ids: Vec<Uuid>,
+    /// Initial password (kept only long enough to hash it).
+    pub password: Option<secrecy::SecretString>,
+    /// Work e-mail.
+    pub email: Option<EmailAddress>,
+    /// Work phone.
+    pub phone: Option<PhoneNumber>,
+}
+
+/// Changes to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    /// Role.
+    pub role: Option<Role>,
+    /// Pools.
+    pub pool_ids: Option<Vec<Uuid>>,
+    /// Active.
+    pub active: Option<bool>,
+    /// Display name.
+    pub display_name: Option<String>,
+}
+
+/// Changes to one's own details.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileUpdate {
+    /// Display name.
+    pub display_name: Option<String>,
+    /// E-mail.
+    pub email: Option<EmailAddress>,
+    /// Phone.
+    pub phone: Option<PhoneNumber>,
+    /// Current and new password.
+    pub password: Option<(secrecy::SecretString, secrecy::SecretString)>,
+}
+
+/// Checks a user name: 3 to 64 of letters, digits, `.`, `_`, `-`.
+///
+/// # Errors
+/// A `username` violation.
+pub fn parse_username(raw: &str) -> Result<String, FieldError> {
+    let t = raw.trim();
+    let len = t.chars().count();
+    if !(3..=64).contains(&len) || !t.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err(FieldError::new("username", "must be 3 to 64 letters, digits, '.', '_' or '-'"));
+    }
+    Ok(t.to_owned())
+}
+
+/// Checks a password's length: 10 to 128 characters.
+///
+/// # Errors
+/// A violation on `field`.
+pub fn check_password(field: &str, raw: &str) -> Result<(), FieldError> {
+    if !(10..=128).contains(&raw.chars().count()) {
+        return Err(FieldError::new(field, "must be 10 to 128 characters"));
+    }
+    Ok(())
+}
+
+fn require_admin(caller: &Caller) -> Result<(), CaseError> {
+    if caller.role() == Some(Role::Admin) { Ok(()) } else { Err(CaseError::PermissionDenied("only an admin may change the directory")) }
+}
+
+fn duplicate(what: &'static str) -> impl Fn(StoreError) -> CaseError {
+    move |e| match e {
+        StoreError::Duplicate => CaseError::AlreadyExists(what),
+        other => CaseError::Store(other),
+    }
+}
+
+fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| tekmerkez_turkish::compare(name(a), name(b)));
+}
+
+impl CaseApp {
+    /// Adds a directorate.
+    ///
+    /// # Errors
+    /// Admin only; the name must be new.
+    pub async fn create_directorate(&self, caller: &Caller, name: &str) -> Result<Directorate, CaseError> {
+        require_admin(caller)?;
+        let name = parse_text("name", name, 200).map_err(Violations::from)?;
+        let d = Directorate { id: Uuid::now_v7(), name };
+        let key = tekmerkez_turkish::fold(&d.name);
+        self.store.insert_directorate(&d, &key, self.clock.now()).await.map_err(duplicate("a directorate with that name exists"))?;
+        Ok(d)
+    }
+
+    /// Every directorate, in Turkish alphabetical order.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn list_directorates(&self) -> Result<Vec<Directorate>, CaseError> {
+        let mut all = self.store.list_directorates().await?;
+        sort_by_name(&mut all, |d| &d.name);
+        Ok(all)
+    }
+
+    /// Adds a unit.
+    ///
+    /// # Errors
+    /// Admin only; the directorate must exist and the name be new in it.
+    pub async fn create_unit(&self, caller: &Caller, directorate_id: Uuid, name: &str) -> Result<Unit, CaseError> {
+        require_admin(caller)?;
+        let name = parse_text("name", name, 200).map_err(Violations::from)?;
+        self.store.get_directorate(directorate_id).await?.ok_or(CaseError::NotFound("directorate"))?;
+        let u = Unit { id: Uuid::now_v7(), directorate_id, name };
+        let key = tekmerkez_turkish::fold(&u.name);
+        self.store.insert_unit(&u, &key, self.clock.now()).await.map_err(duplicate("a unit with that name exists in the directorate"))?;
+        Ok(u)
+    }
+
+    /// Units, optionally of one directorate.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn list_units(&self, directorate: Option<Uuid>) -> Result<Vec<Unit>, CaseError> {
+        let mut all = self.store.list_units(directorate).await?;
+        sort_by_name(&mut all, |u| &u.name);
+        Ok(all)
+    }
+
+    /// Adds a pool; its name defaults to "<province> <unit>".
+    ///
+    /// # Errors
+    /// Admin only; unit and province must exist; one pool per unit and province, one triage pool per province.
+    pub async fn create_pool(&self, caller: &Caller, unit_id: Uuid, province_code: u32, name: &str, triage: bool) -> Result<Pool, CaseError> {
+        require_admin(caller)?;
+        let province = u8::try_from(province_code)
+            .ok()
+            .and_then(tekmerkez_geo::province_by_code)
+            .ok_or_else(|| Violations::from(FieldError::new("province_code", "must be a plate code from 1 to 81")))?;
+        let unit = self.store.get_unit(unit_id).await?.ok_or(CaseError::NotFound("unit"))?;
+        let name = if name.trim().is_empty() {
+            format!("{} {}", province.name(), unit.name)
+        } else {
+            parse_text("name", name, 200).map_err(Violations::from)?
+        };
+        let p = Pool { id: Uuid::now_v7(), unit_id, province_code: province.code(), name, triage };
+        self.store
+            .insert_pool(&p, self.clock.now())
+            .await
+            .map_err(duplicate("the unit already has a pool in that province, or the province already has a triage pool"))?;
+        Ok(p)
+    }
+
+    /// Pools, optionally of one province.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn list_pools(&self, province: Option<u8>) -> Result<Vec<Pool>, CaseError> {
+        Ok(self.store.list_pools(province).await?)
+    }
+
+    async fn check_pools(&self, pools: &[Uuid], v: &mut Violations) -> Result<(), CaseError> {
+        for p in pools {
+            if self.store.get_pool(*p).await?.is_none() {
+                v.add("pool_ids", "must name existing pools");
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a user.
+    ///
+    /// # Errors
+    /// Admin only; pools must exist; the user name must be new.
+    pub async fn create_user(&self, caller: &Caller, new: NewUser) -> Result<User, CaseError> {
+        require_admin(caller)?;
+        self.create_user_unchecked(new).await
+    }
+
+    /// Adds a user without an authorisation check: for the bootstrap admin
+    /// and demo data, never reachable from the API.
+    pub(crate) async fn create_user_unchecked(&self, new: NewUser) -> Result<User, CaseError> {
+        let mut v = Violations::new();
+        self.check_pools(&new.pool_ids, &mut v).await?;
+        v.into_result()?;
+        let hash = match &new.password {
+            Some(p) => Some(
+                hash_password(secrecy::ExposeSecret::expose_secret(p)).map_err(|_| CaseError::PermissionDenied("password hashing failed"))?,
+            ),
+            None => None,
+        };
+        let user = User {
+            id: Uuid::now_v7(),
+            username: new.username,
+            display_name: new.display_name,
+            role: new.role,
+            pool_ids: new.pool_ids,
+            active: true,
+            email: new.email,
+            phone: new.phone,
+            created_at: self.clock.now(),
+        };
+        self.store
+            .insert_user(&user, &username_key(&user.username), hash.as_deref())
+            .await
+            .map_err(duplicate("that user name is taken"))?;
+        Ok(user)
+    }
+
+    /// Changes a user's role, pools, active flag or display name.
+    ///
+    /// # Errors
+    /// Admin only; the user and pools must exist.
+    pub async fn update_user(&self, caller: &Caller, id: Uuid, update: UserUpdate) -> Result<User, CaseError> {
+        require_admin(caller)?;
+        let mut user = self.store.get_user(id).await?.ok_or(CaseError::NotFound("user"))?;
+        let mut v = Violations::new();
+        if let Some(pools) = &update.pool_ids {
+            self.check_pools(pools, &mut v).await?;
+        }
+        v.into_result()?;
+        if let Some(r) = update.role {
+            user.role = r;
+        }
+        if let Some(p) = update.pool_ids {
+            user.pool_ids = p;
+        }
+        if let Some(a) = update.active {
+            user.active = a;
+        }
+        if let Some(n) = update.display_name {
+            user.display_name = n;
+        }
+        self.store.update_user(&user).await?;
+        Ok(user)
+    }
+
+    /// Users: all for an admin, the members of the managed pools for a pool manager.
+    ///
+    /// # Errors
+    /// `PermissionDenied` for other roles.
+    pub async fn list_users(&self, caller: &Caller, pool: Option<Uuid>, role: Option<Role>) -> Result<Vec<User>, CaseError> {
+        let user = caller.user().ok_or(CaseError::PermissionDenied("only a user may list users"))?;
+        let pools = match user.role {
+            Role::Admin => pool.map(|p| vec![p]),
+            Role::PoolManager => Some(user.pools.iter().copied().filter(|p| pool.is_none_or(|x| x == *p)).collect()),
+            _ => return Err(CaseError::PermissionDenied("only admins and pool managers list users")),
+        };
+        let mut users = self.store.list_users(&UserQuery { pools, role }).await?;
+        sort_by_name(&mut users, |u| &u.display_name);
+        Ok(users)
+    }
+
+    /// Issues an API token for a user; only its hash is kept.
+    ///
+    /// # Errors
+    /// Admin only; the user must exist.
+    pub async fn issue_api_token(&self, caller: &Caller, user_id: Uuid, label: &str) -> Result<String, CaseError> {
+        require_admin(caller)?;
+        let label = parse_text("label", label, 100).map_err(Violations::from)?;
+        self.issue_api_token_unchecked(user_id, &label).await
+    }
+
+    pub(crate) async fn issue_api_token_unchecked(&self, user_id: Uuid, label: &str) -> Result<String, CaseError> {
+        self.store.get_user(user_id).await?.ok_or(CaseError::NotFound("user"))?;
+        let token = new_api_token();
+        self.store.insert_api_token(&token_hash(&token), user_id, label, self.clock.now()).await?;
+        Ok(token)
+    }
+
+    /// The caller's own user.
+    ///
+    /// # Errors
+    /// `PermissionDenied` for services.
+    pub async fn current_user(&self, caller: &Caller) -> Result<User, CaseError> {
+        let me = caller.user().ok_or(CaseError::PermissionDenied("only a user has a profile"))?;
+        self.store.get_user(me.id).await?.ok_or(CaseError::Unauthenticated)
+    }
+
+    /// Changes the caller's own details; a new password needs the current one.
+    ///
+    /// # Errors
+    /// `Invalid` when the current password is wrong.
+    pub async fn update_current_user(&self, caller: &Caller, update: ProfileUpdate) -> Result<User, CaseError> {
+        use secrecy::ExposeSecret as _;
+        let mut user = self.current_user(caller).await?;
+        if let Some((current, new)) = &update.password {
+            let stored = self.store.password_hash(user.id).await?;
+            if !stored.is_some_and(|h| verify_password(current.expose_secret(), &h)) {
+                return Err(Violations::from(FieldError::new("current_password", "is not correct")).into());
+            }
+            let hash = hash_password(new.expose_secret()).map_err(|_| CaseError::PermissionDenied("password hashing failed"))?;
+            self.store.set_password_hash(user.id, &hash).await?;
+        }
+        if let Some(n) = update.display_name {
+            user.display_name = n;
+        }
+        if let Some(e) = update.email {
+            user.email = Some(e);
+        }
+        if let Some(p) = update.phone {
+            user.phone = Some(p);
+        }
+        self.store.update_user(&user).await?;
+        Ok(user)
+    }
+}

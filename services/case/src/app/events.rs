@@ -1,0 +1,98 @@
+//! Turns what a transition did into the `CaseEvent` written to the outbox,
+//! in the same transaction as the change.
+
+use jiff::Timestamp;
+use prost::Message as _;
+use tekmerkez_proto::case_v1 as pb;
+use uuid::Uuid;
+
+use crate::{
+    domain::case::{Actor, Case, EventKind},
+    store::OutboxRecord,
+};
+
+/// The topic case events go to.
+pub const CASE_EVENTS_TOPIC: &str = "case.events.v1";
+
+/// The `event-type` header of every case event.
+pub const CASE_EVENT_TYPE: &str = "tekmerkez.case.v1.CaseEvent";
+
+/// A protobuf timestamp.
+pub fn to_proto_ts(t: Timestamp) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: t.as_second(), nanos: t.subsec_nanosecond() }
+}
+
+fn actor_proto(actor: &Actor) -> pb::Actor {
+    pb::Actor {
+        user_id: actor.user_id().map(|u| u.to_string()).unwrap_or_default(),
+        service: actor.service().unwrap_or_default().to_owned(),
+    }
+}
+
+fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
+    use pb::case_event::Payload;
+    let s = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
+    match kind {
+        EventKind::Opened => Payload::Opened(pb::CaseOpened {
+            application_id: after.application_id.to_string(),
+            channel: after.channel.to_proto() as i32,
+            category: after.category.clone(),
+            urgency: after.urgency.to_proto() as i32,
+            pool_id: after.pool_id.to_string(),
+            province_code: u32::from(after.province_code),
+            reply_channel: after.reply_channel.to_proto() as i32,
+            information_only: after.information_only,
+            has_phone: after.contact.phone.is_some(),
+            has_email: after.contact.email.is_some(),
+            has_consent: after.consent.is_some(),
+        }),
+        EventKind::Claimed => Payload::Claimed(pb::CaseClaimed {
+            holder_id: s(after.holder_id),
+            status: after.status.to_proto() as i32,
+        }),
+        EventKind::Assigned { from } => Payload::Assigned(pb::CaseAssigned { from_holder_id: s(*from), to_holder_id: s(after.holder_id) }),
+        EventKind::Transferred { from_pool } => Payload::Transferred(pb::CaseTransferred {
+            from_pool_id: from_pool.to_string(),
+            to_pool_id: after.pool_id.to_string(),
+        }),
+        EventKind::NoteAdded { note_id } => Payload::NoteAdded(pb::NoteAdded { note_id: note_id.to_string() }),
+        EventKind::ClosedByExpert => Payload::ClosedByExpert(pb::CaseClosedByExpert {
+            expert_id: s(after.closed_by),
+            reply_channel: after.reply_channel.to_proto() as i32,
+        }),
+        EventKind::CallbackRecorded { outcome } => Payload::CallbackRecorded(pb::CallbackRecorded {
+            outcome: outcome.to_proto() as i32,
+            retry_at: after.callback_retry_at.map(to_proto_ts),
+            attempts: after.callback_attempts,
+        }),
+        EventKind::Resolved => Payload::Resolved(pb::CaseResolved {
+            information_only: after.information_only,
+            reply_channel: after.reply_channel.to_proto() as i32,
+        }),
+        EventKind::Reopened => Payload::Reopened(pb::CaseReopened { pool_id: after.pool_id.to_string() }),
+    }
+}
+
+/// The outbox row for `kind` having happened to `after` (the case's state
+/// after the whole change) by `actor` at `at`.
+pub fn outbox_record(kind: &EventKind, after: &Case, actor: &Actor, at: Timestamp) -> OutboxRecord {
+    let event_id = Uuid::now_v7();
+    let event = pb::CaseEvent {
+        event_id: event_id.to_string(),
+        case_id: after.id.to_string(),
+        tracking_number: after.tracking_number.clone(),
+        occurred_at: Some(to_proto_ts(at)),
+        actor: Some(actor_proto(actor)),
+        case_version: after.version,
+        payload: Some(payload(kind, after)),
+    };
+    OutboxRecord {
+        id: 0,
+        event_id,
+        topic: CASE_EVENTS_TOPIC.to_owned(),
+        key: after.id.to_string(),
+        event_type: CASE_EVENT_TYPE.to_owned(),
+        payload: event.encode_to_vec(),
+        traceparent: None,
+    }
+}

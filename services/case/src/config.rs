@@ -1,0 +1,184 @@
+//! The case service's settings, one section of the binary's configuration
+//! (`case:` in `config/base.yaml`, `TEKMERKEZ__CASE__…` in the environment).
+
+use std::{collections::BTreeMap, net::SocketAddr, time::Duration};
+
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::domain::caller::ServiceName;
+
+/// Everything the case service needs.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSettings {
+    /// The gRPC listener.
+    pub grpc: GrpcSettings,
+    /// The database.
+    pub database: DatabaseSettings,
+    /// Service credentials.
+    pub auth: AuthSettings,
+    /// The outbox relay.
+    pub outbox: OutboxSettings,
+    /// List paging.
+    pub pages: PageSettings,
+    /// How long in-flight work may take to finish after a shutdown signal.
+    pub shutdown_timeout_ms: u64,
+}
+
+/// The gRPC listener.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrpcSettings {
+    /// `host:port`; port 0 lets the OS pick (tests).
+    pub listen: String,
+    /// Server-side deadline for every call.
+    pub request_timeout_ms: u64,
+    /// Whether to serve gRPC reflection.
+    pub reflection: bool,
+}
+
+/// The database.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `postgres://…` (production) or `sqlite://path` (embedded).
+    pub url: SecretString,
+    /// Pool size.
+    pub max_connections: u32,
+    /// How long to wait for a connection.
+    pub acquire_timeout_ms: u64,
+    /// Apply migrations at start-up (local and test); production runs `tekmerkez migrate` as a Helm hook.
+    pub migrate_on_start: bool,
+}
+
+/// Service credentials: one bearer token per service; empty disables it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Keys: `gateway`, `routing`, `intake`, `notify`.
+    pub service_tokens: BTreeMap<String, SecretString>,
+}
+
+/// The outbox relay.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Pause between polls when the outbox is empty.
+    pub poll_interval_ms: u64,
+    /// Rows per batch.
+    pub batch_size: u32,
+    /// How long a relay's lease lasts without renewal.
+    pub lease_ms: u64,
+    /// How long one publish may take.
+    pub publish_timeout_ms: u64,
+}
+
+/// List paging.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSettings {
+    /// When a request asks for none.
+    pub default_page_size: u32,
+    /// The most one page holds.
+    pub max_page_size: u32,
+}
+
+/// A setting that cannot work.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting `{key}`: {rule}")]
+pub struct SettingsError {
+    /// Dotted key.
+    pub key: &'static str,
+    /// What is wrong.
+    pub rule: &'static str,
+}
+
+fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
+}
+
+impl CaseSettings {
+    /// Checks what deserialisation cannot; call before any port opens.
+    ///
+    /// # Errors
+    /// The first setting that cannot work.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let err = |key, rule| Err(SettingsError { key, rule });
+        if self.grpc.listen.parse::<SocketAddr>().is_err() {
+            return err("case.grpc.listen", "must be host:port with an IP address");
+        }
+        if self.grpc.request_timeout_ms == 0 {
+            return err("case.grpc.request_timeout_ms", "must be greater than 0");
+        }
+        let url = self.database.url.expose_secret();
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+            return err("case.database.url", "must be a postgres:// or sqlite: URL");
+        }
+        if self.database.max_connections == 0 || self.database.acquire_timeout_ms == 0 {
+            return err("case.database", "max_connections and acquire_timeout_ms must be greater than 0");
+        }
+        for (name, token) in &self.auth.service_tokens {
+            if ServiceName::from_name(name).is_none() {
+                return err("case.auth.service_tokens", "keys must be gateway, routing, intake or notify");
+            }
+            let len = token.expose_secret().len();
+            if len != 0 && len < 32 {
+                return err("case.auth.service_tokens", "tokens must be at least 32 characters");
+            }
+        }
+        if self.outbox.poll_interval_ms == 0 || self.outbox.batch_size == 0 || self.outbox.lease_ms == 0 || self.outbox.publish_timeout_ms == 0 {
+            return err("case.outbox", "intervals, batch size and timeouts must be greater than 0");
+        }
+        if self.pages.default_page_size == 0 || self.pages.default_page_size > self.pages.max_page_size {
+            return err("case.pages", "default_page_size must be between 1 and max_page_size");
+        }
+        if self.shutdown_timeout_ms == 0 {
+            return err("case.shutdown_timeout_ms", "must be greater than 0");
+        }
+        Ok(())
+    }
+
+    /// The configured service tokens that are not empty.
+    pub fn service_tokens(&self) -> Vec<(ServiceName, SecretString)> {
+        self.auth
+            .service_tokens
+            .iter()
+            .filter(|(_, t)| !t.expose_secret().is_empty())
+            .filter_map(|(n, t)| ServiceName::from_name(n).map(|n| (n, t.clone())))
+            .collect()
+    }
+
+    /// Server-side call deadline.
+    pub fn request_timeout(&self) -> Duration {
+        ms(self.grpc.request_timeout_ms)
+    }
+
+    /// Drain bound.
+    pub fn shutdown_timeout(&self) -> Duration {
+        ms(self.shutdown_timeout_ms)
+    }
+}
+
+impl OutboxSettings {
+    /// Poll pause.
+    pub fn poll_interval(&self) -> Duration {
+        ms(self.poll_interval_ms)
+    }
+
+    /// Lease length.
+    pub fn lease(&self) -> Duration {
+        ms(self.lease_ms)
+    }
+
+    /// Publish bound.
+    pub fn publish_timeout(&self) -> Duration {
+        ms(self.publish_timeout_ms)
+    }
+}
+
+impl DatabaseSettings {
+    /// Connection wait bound.
+    pub fn acquire_timeout(&self) -> Duration {
+        ms(self.acquire_timeout_ms)
+    }
+}

@@ -1,0 +1,620 @@
+//! The case aggregate and its life-cycle, following the ALO 181 screens:
+//!
+//! ```text
+//!  open ─► IN_POOL ──claim/assign──► HELD ──close──► AWAITING_CALLBACK ──reached──► RESOLVED
+//!            ▲   ▲                    │  │ (phone reply)     │ claim by callback agent  ▲
+//!            │   └──transfer──────────┘  └──close (sms, e-mail, letter reply)───────────┘
+//!            └────────────reopen──────────────────────────────────────────── RESOLVED
+//!  information-only: open ─► RESOLVED at once
+//! ```
+//!
+//! Each transition checks its rule and returns what changed: the new state,
+//! one task step, and the events to publish. Who may do it is decided by
+//! [`super::policy`]; persistence (with the version check) by the store.
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::{
+    calendar,
+    contact::Contact,
+    enums::{CallbackOutcome, CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
+};
+
+/// After this many Istanbul calendar days in its pool a case needs a note
+/// before it may be closed (seed 000: "3 günden daha uzun").
+pub const NOTE_RULE_DAYS: u32 = 3;
+
+/// KVKK consent recorded with an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// The consent text's version.
+    pub text_version: String,
+    /// When it was accepted.
+    pub accepted_at: Timestamp,
+    /// Whether it covers special-category data.
+    pub special_category: bool,
+}
+
+/// Who did something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A person.
+    User(Uuid),
+    /// A service, by name.
+    Service(&'static str),
+}
+
+impl Actor {
+    /// The user id, if a person.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Self::User(id) => Some(*id),
+            Self::Service(_) => None,
+        }
+    }
+
+    /// The service name, if a service.
+    pub fn service(&self) -> Option<&'static str> {
+        match self {
+            Self::User(_) => None,
+            Self::Service(s) => Some(s),
+        }
+    }
+}
+
+/// One case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Id.
+    pub id: Uuid,
+    /// Arrival order, assigned by the store (zero before the case is stored).
+    pub seq: i64,
+    /// Tracking number, canonical form.
+    pub tracking_number: String,
+    /// The application's id: the idempotency key.
+    pub application_id: Uuid,
+    /// Hash of the creating request; a replay with other content is refused.
+    pub request_fingerprint: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Category code.
+    pub category: String,
+    /// Application text (may hold personal data: never logged).
+    pub text: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Province plate code.
+    pub province_code: u8,
+    /// Canonical district name, if known.
+    pub district: Option<String>,
+    /// Latitude and longitude, if given.
+    pub coordinates: Option<(f64, f64)>,
+    /// Current pool.
+    pub pool_id: Uuid,
+    /// Status.
+    pub status: CaseStatus,
+    /// Holder: the expert when held, the callback agent when claimed for a callback.
+    pub holder_id: Option<Uuid>,
+    /// Reply channel.
+    pub reply_channel: ReplyChannel,
+    /// Applicant's personal data.
+    pub contact: Contact,
+    /// KVKK consent.
+    pub consent: Option<Consent>,
+    /// Information-only.
+    pub information_only: bool,
+    /// Official answer.
+    pub official_answer: Option<String>,
+    /// Who closed it.
+    pub closed_by: Option<Uuid>,
+    /// The user who recorded it (call-centre agent, partner), if a person.
+    pub created_by: Option<Uuid>,
+    /// Opened.
+    pub created_at: Timestamp,
+    /// Entered the current pool.
+    pub entered_pool_at: Timestamp,
+    /// Current holder got it.
+    pub held_since: Option<Timestamp>,
+    /// Closed by the expert.
+    pub closed_at: Option<Timestamp>,
+    /// Resolved.
+    pub resolved_at: Option<Timestamp>,
+    /// Latest note.
+    pub last_note_at: Option<Timestamp>,
+    /// Callback attempts.
+    pub callback_attempts: u32,
+    /// Next callback attempt.
+    pub callback_retry_at: Option<Timestamp>,
+    /// Optimistic-concurrency version, from 1.
+    pub version: i64,
+}
+
+/// What one transition did, besides the new state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The task step's kind.
+    pub action: HistoryAction,
+    /// Status before.
+    pub from_status: Option<CaseStatus>,
+    /// Status after.
+    pub to_status: CaseStatus,
+    /// Pool before.
+    pub from_pool: Option<Uuid>,
+    /// Pool after.
+    pub to_pool: Uuid,
+    /// Holder before.
+    pub from_holder: Option<Uuid>,
+    /// Holder after.
+    pub to_holder: Option<Uuid>,
+    /// Reason or outcome code; never personal data... except a transfer or
+    /// reopen reason, which staff write and which stays in the case's history.
+    pub detail: Option<String>,
+}
+
+/// What happened, for the event on `case.events.v1`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Opened.
+    Opened,
+    /// Claimed.
+    Claimed,
+    /// Assigned or moved.
+    Assigned {
+        /// Holder before.
+        from: Option<Uuid>,
+    },
+    /// Transferred.
+    Transferred {
+        /// Pool before.
+        from_pool: Uuid,
+    },
+    /// Note added.
+    NoteAdded {
+        /// The note.
+        note_id: Uuid,
+    },
+    /// Closed by the expert.
+    ClosedByExpert,
+    /// Callback attempt recorded.
+    CallbackRecorded {
+        /// Outcome.
+        outcome: CallbackOutcome,
+    },
+    /// Resolved.
+    Resolved,
+    /// Reopened.
+    Reopened,
+}
+
+/// A rule a transition refused, in words fit for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RuleViolation {
+    /// Claim of a case that is not in the pool.
+    #[error("the record is not in the pool: someone already holds it or it is closed")]
+    NotInPool,
+    /// Callback claim of a case that is not waiting for a callback.
+    #[error("the record is not waiting in the callback pool")]
+    NotAwaitingCallback,
+    /// Someone else holds it.
+    #[error("the record is held by someone else")]
+    HeldByOther,
+    /// Needs the caller to hold it.
+    #[error("only the user holding the record may do this")]
+    NotHolder,
+    /// Resolved cases take no more work.
+    #[error("the record is resolved")]
+    Resolved,
+    /// Only resolved cases may be reopened.
+    #[error("only a resolved record can be reopened")]
+    NotResolved,
+    /// A closed case is past assignment and transfer.
+    #[error("the record is already closed by the expert")]
+    AlreadyClosed,
+    /// The 3-day note rule.
+    #[error("the record has been in its pool for more than 3 days: add a note before closing it")]
+    NoteRequired,
+    /// Transfer to the same pool.
+    #[error("the record is already in that pool")]
+    SamePool,
+    /// Assign to the current holder.
+    #[error("the record is already held by that user")]
+    SameHolder,
+    /// The caller's screen is stale.
+    #[error("the record changed since it was loaded: reload it")]
+    StaleVersion,
+}
+
+impl Case {
+    /// Istanbul calendar days in the current pool at `now`.
+    pub fn days_in_pool(&self, now: Timestamp) -> u32 {
+        calendar::days_between(self.entered_pool_at, now)
+    }
+
+    /// Istanbul calendar days with the current holder at `now`.
+    pub fn days_held(&self, now: Timestamp) -> u32 {
+        self.held_since.map_or(0, |t| calendar::days_between(t, now))
+    }
+
+    /// Whether closing at `now` needs a note first: more than
+    /// [`NOTE_RULE_DAYS`] days in the pool and no note since it entered.
+    pub fn note_required_to_close(&self, now: Timestamp) -> bool {
+        self.days_in_pool(now) > NOTE_RULE_DAYS
+            && self.last_note_at.is_none_or(|t| t < self.entered_pool_at)
+    }
+
+    /// Checks the caller's expected version, when given.
+    ///
+    /// # Errors
+    /// [`RuleViolation::StaleVersion`] when it differs.
+    pub fn check_version(&self, expected: Option<i64>) -> Result<(), RuleViolation> {
+        match expected {
+            Some(v) if v != self.version => Err(RuleViolation::StaleVersion),
+            _ => Ok(()),
+        }
+    }
+
+    fn step(&self, action: HistoryAction, next: &Case, detail: Option<String>) -> Step {
+        Step {
+            action,
+            from_status: Some(self.status),
+            to_status: next.status,
+            from_pool: Some(self.pool_id),
+            to_pool: next.pool_id,
+            from_holder: self.holder_id,
+            to_holder: next.holder_id,
+            detail,
+        }
+    }
+
+    /// The task step of opening it.
+    pub fn opening_steps(&self) -> Vec<(Step, EventKind)> {
+        let opened = Step {
+            action: HistoryAction::Opened,
+            from_status: None,
+            to_status: CaseStatus::InPool,
+            from_pool: None,
+            to_pool: self.pool_id,
+            from_holder: None,
+            to_holder: None,
+            detail: None,
+        };
+        let mut steps = vec![(opened, EventKind::Opened)];
+        if self.status == CaseStatus::Resolved {
+            steps.push((
+                Step {
+                    action: HistoryAction::Resolved,
+                    from_status: Some(CaseStatus::InPool),
+                    to_status: CaseStatus::Resolved,
+                    from_pool: Some(self.pool_id),
+                    to_pool: self.pool_id,
+                    from_holder: None,
+                    to_holder: None,
+                    detail: Some("information_only".to_owned()),
+                },
+                EventKind::Resolved,
+            ));
+        }
+        steps
+    }
+
+    /// An expert claims it from the pool, or a callback agent from the callback pool.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when it is not unheld in the right pool.
+    pub fn claim(&self, by: Uuid, callback: bool, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+        let (expected, action) = if callback {
+            (CaseStatus::AwaitingCallback, HistoryAction::CallbackClaimed)
+        } else {
+            (CaseStatus::InPool, HistoryAction::Claimed)
+        };
+        if self.status != expected {
+            return Err(if callback { RuleViolation::NotAwaitingCallback } else { RuleViolation::NotInPool });
+        }
+        if self.holder_id.is_some() {
+            return Err(RuleViolation::HeldByOther);
+        }
+        let mut next = self.clone();
+        next.holder_id = Some(by);
+        next.held_since = Some(now);
+        if !callback {
+            next.status = CaseStatus::Held;
+        }
+        let step = self.step(action, &next, None);
+        Ok((next, step, EventKind::Claimed))
+    }
+
+    /// A pool manager gives it to an expert, or moves it from one to another.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when it is closed or already with that expert.
+    pub fn assign(&self, to: Uuid, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+        match self.status {
+            CaseStatus::InPool | CaseStatus::Held => {}
+            CaseStatus::AwaitingCallback => return Err(RuleViolation::AlreadyClosed),
+            CaseStatus::Resolved => return Err(RuleViolation::Resolved),
+        }
+        if self.holder_id == Some(to) {
+            return Err(RuleViolation::SameHolder);
+        }
+        let mut next = self.clone();
+        next.status = CaseStatus::Held;
+        next.holder_id = Some(to);
+        next.held_since = Some(now);
+        let step = self.step(HistoryAction::Assigned, &next, None);
+        Ok((next, step, EventKind::Assigned { from: self.holder_id }))
+    }
+
+    /// Moves it to another pool's unassigned list; the 3-day clock restarts there.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when closed, resolved, or already in `to_pool`.
+    pub fn transfer(&self, to_pool: Uuid, reason: String, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+        match self.status {
+            CaseStatus::InPool | CaseStatus::Held => {}
+            CaseStatus::AwaitingCallback => return Err(RuleViolation::AlreadyClosed),
+            CaseStatus::Resolved => return Err(RuleViolation::Resolved),
+        }
+        if self.pool_id == to_pool {
+            return Err(RuleViolation::SamePool);
+        }
+        let mut next = self.clone();
+        next.pool_id = to_pool;
+        next.status = CaseStatus::InPool;
+        next.holder_id = None;
+        next.held_since = None;
+        next.entered_pool_at = now;
+        let step = self.step(HistoryAction::Transferred, &next, Some(reason));
+        Ok((next, step, EventKind::Transferred { from_pool: self.pool_id }))
+    }
+
+    /// Adds a note; a note never closes the case.
+    ///
+    /// # Errors
+    /// [`RuleViolation::Resolved`] on a resolved case.
+    pub fn add_note(&self, note_id: Uuid, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+        if self.status == CaseStatus::Resolved {
+            return Err(RuleViolation::Resolved);
+        }
+        let mut next = self.clone();
+        next.last_note_at = Some(now);
+        let step = self.step(HistoryAction::NoteAdded, &next, None);
+        Ok((next, step, EventKind::NoteAdded { note_id }))
+    }
+
+    /// The holding expert saves the official answer. A phone reply sends it
+    /// to the callback pool; any other reply resolves it.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when the caller does not hold it, or the note rule applies.
+    pub fn close(&self, by: Uuid, answer: String, now: Timestamp) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
+        match self.status {
+            CaseStatus::Held => {}
+            CaseStatus::InPool => return Err(RuleViolation::NotHolder),
+            CaseStatus::AwaitingCallback => return Err(RuleViolation::AlreadyClosed),
+            CaseStatus::Resolved => return Err(RuleViolation::Resolved),
+        }
+        if self.holder_id != Some(by) {
+            return Err(RuleViolation::NotHolder);
+        }
+        if self.note_required_to_close(now) {
+            return Err(RuleViolation::NoteRequired);
+        }
+        let mut closed = self.clone();
+        closed.official_answer = Some(answer);
+        closed.closed_by = Some(by);
+        closed.closed_at = Some(now);
+        closed.holder_id = None;
+        closed.held_since = None;
+        closed.status = CaseStatus::AwaitingCallback;
+        let mut steps = vec![(self.step(HistoryAction::ClosedByExpert, &closed, None), EventKind::ClosedByExpert)];
+        if self.reply_channel == ReplyChannel::PhoneCallback {
+            return Ok((closed, steps));
+        }
+        let mut resolved = closed.clone();
+        resolved.status = CaseStatus::Resolved;
+        resolved.resolved_at = Some(now);
+        steps.push((
+            closed.step(HistoryAction::Resolved, &resolved, Some(self.reply_channel.as_str().to_owned())),
+            EventKind::Resolved,
+        ));
+        Ok((resolved, steps))
+    }
+
+    /// The holding callback agent records a call. Reached or unreachable
+    /// resolves it; not reached keeps it with the agent until `retry_at`.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when not waiting for a callback or held by another agent.
+    pub fn record_callback(
+        &self,
+        by: Uuid,
+        outcome: CallbackOutcome,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
+        if self.status == CaseStatus::Resolved {
+            return Err(RuleViolation::Resolved);
+        }
+        if self.status != CaseStatus::AwaitingCallback {
+            return Err(RuleViolation::NotAwaitingCallback);
+        }
+        if self.holder_id != Some(by) {
+            return Err(RuleViolation::NotHolder);
+        }
+        let mut next = self.clone();
+        next.callback_attempts = self.callback_attempts.saturating_add(1);
+        next.callback_retry_at = retry_at;
+        let recorded = self.step(HistoryAction::CallbackRecorded, &next, Some(outcome.as_str().to_owned()));
+        let mut steps = vec![(recorded, EventKind::CallbackRecorded { outcome })];
+        if outcome == CallbackOutcome::NotReached {
+            return Ok((next, steps));
+        }
+        let mut resolved = next.clone();
+        resolved.status = CaseStatus::Resolved;
+        resolved.resolved_at = Some(now);
+        resolved.holder_id = None;
+        resolved.held_since = None;
+        resolved.callback_retry_at = None;
+        steps.push((next.step(HistoryAction::Resolved, &resolved, Some(outcome.as_str().to_owned())), EventKind::Resolved));
+        Ok((resolved, steps))
+    }
+
+    /// Puts a resolved case back into its pool, unheld, with a fresh 3-day clock.
+    ///
+    /// # Errors
+    /// [`RuleViolation::NotResolved`] unless resolved.
+    pub fn reopen(&self, reason: String, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+        if self.status != CaseStatus::Resolved {
+            return Err(RuleViolation::NotResolved);
+        }
+        let mut next = self.clone();
+        next.status = CaseStatus::InPool;
+        next.holder_id = None;
+        next.held_since = None;
+        // The previous answer and who gave it stay on record until the next close.
+        next.resolved_at = None;
+        next.entered_pool_at = now;
+        next.callback_retry_at = None;
+        let step = self.step(HistoryAction::Reopened, &next, Some(reason));
+        Ok((next, step, EventKind::Reopened))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample(now: Timestamp) -> Case {
+        Case {
+            id: Uuid::new_v4(),
+            seq: 0,
+            tracking_number: "0123456789".into(),
+            application_id: Uuid::new_v4(),
+            request_fingerprint: String::new(),
+            channel: Channel::WebForm,
+            category: "su_arizasi".into(),
+            text: "Sokakta su borusu patladı".into(),
+            urgency: Urgency::Urgent,
+            province_code: 6,
+            district: Some("Çankaya".into()),
+            coordinates: None,
+            pool_id: Uuid::new_v4(),
+            status: CaseStatus::InPool,
+            holder_id: None,
+            reply_channel: ReplyChannel::PhoneCallback,
+            contact: Contact::default(),
+            consent: None,
+            information_only: false,
+            official_answer: None,
+            closed_by: None,
+            created_by: None,
+            created_at: now,
+            entered_pool_at: now,
+            held_since: None,
+            closed_at: None,
+            resolved_at: None,
+            last_note_at: None,
+            callback_attempts: 0,
+            callback_retry_at: None,
+            version: 1,
+        }
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_claimed_record_cannot_be_claimed_again() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
+        assert_eq!(held.status, CaseStatus::Held);
+        assert_eq!(held.claim(Uuid::new_v4(), false, now).unwrap_err(), RuleViolation::NotInPool);
+    }
+
+    #[test]
+    fn closing_with_a_phone_reply_goes_to_the_callback_pool_and_others_resolve() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let expert = Uuid::new_v4();
+        let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
+        let (closed, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        assert_eq!(closed.status, CaseStatus::AwaitingCallback);
+        assert_eq!(closed.holder_id, None);
+        assert_eq!(steps.len(), 1);
+
+        let mut email = held.clone();
+        email.reply_channel = ReplyChannel::Email;
+        let (resolved, steps) = email.close(expert, "Onarıldı".into(), now).unwrap();
+        assert_eq!(resolved.status, CaseStatus::Resolved);
+        assert_eq!(steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(), [HistoryAction::ClosedByExpert, HistoryAction::Resolved]);
+    }
+
+    #[test]
+    fn only_the_holder_may_close() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
+        assert_eq!(held.close(Uuid::new_v4(), "x".into(), now).unwrap_err(), RuleViolation::NotHolder);
+    }
+
+    #[test]
+    fn after_three_istanbul_days_closing_needs_a_note_made_since_entering_the_pool() {
+        // Entered 23:30 Istanbul on 1 March; 00:10 Istanbul on 5 March is 4 calendar days later.
+        let entered = ts("2026-03-01T20:30:00Z");
+        let expert = Uuid::new_v4();
+        let (held, _, _) = sample(entered).claim(expert, false, entered).unwrap();
+        let day3 = ts("2026-03-04T20:00:00Z"); // 23:00 on 4 March: 3 days, still allowed
+        assert!(held.close(expert, "x".into(), day3).is_ok());
+        let day4 = ts("2026-03-04T21:10:00Z");
+        assert_eq!(held.close(expert, "x".into(), day4).unwrap_err(), RuleViolation::NoteRequired);
+        let (noted, _, _) = held.add_note(Uuid::new_v4(), day4).unwrap();
+        assert_eq!(noted.status, CaseStatus::Held, "a note never closes the record");
+        assert!(noted.close(expert, "x".into(), day4).is_ok());
+    }
+
+    #[test]
+    fn a_note_from_before_a_transfer_does_not_satisfy_the_rule_in_the_new_pool() {
+        let t0 = ts("2026-03-01T08:00:00Z");
+        let expert = Uuid::new_v4();
+        let (noted, _, _) = sample(t0).add_note(Uuid::new_v4(), t0).unwrap();
+        let t1 = ts("2026-03-02T08:00:00Z");
+        let (moved, _, _) = noted.transfer(Uuid::new_v4(), "başka il".into(), t1).unwrap();
+        let (held, _, _) = moved.claim(expert, false, t1).unwrap();
+        let later = ts("2026-03-06T08:00:00Z");
+        assert_eq!(held.close(expert, "x".into(), later).unwrap_err(), RuleViolation::NoteRequired);
+    }
+
+    #[test]
+    fn callbacks_resolve_when_reached_and_wait_when_not() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let (expert, agent) = (Uuid::new_v4(), Uuid::new_v4());
+        let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
+        let (waiting, _) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (claimed, _, _) = waiting.claim(agent, true, now).unwrap();
+        let retry = ts("2026-03-02T12:00:00Z");
+        let (again, _) = claimed.record_callback(agent, CallbackOutcome::NotReached, Some(retry), now).unwrap();
+        assert_eq!((again.status, again.callback_attempts, again.holder_id), (CaseStatus::AwaitingCallback, 1, Some(agent)));
+        let (done, steps) = again.record_callback(agent, CallbackOutcome::Reached, None, retry).unwrap();
+        assert_eq!(done.status, CaseStatus::Resolved);
+        assert_eq!(steps.len(), 2);
+        assert_eq!(done.add_note(Uuid::new_v4(), retry).unwrap_err(), RuleViolation::Resolved);
+    }
+
+    #[test]
+    fn only_resolved_records_reopen_and_they_return_unheld_to_their_pool() {
+        let now = ts("2026-03-02T08:00:00Z");
+        assert_eq!(sample(now).reopen("r".into(), now).unwrap_err(), RuleViolation::NotResolved);
+        let mut resolved = sample(now);
+        resolved.status = CaseStatus::Resolved;
+        let (open, _, _) = resolved.reopen("r".into(), now).unwrap();
+        assert_eq!((open.status, open.holder_id), (CaseStatus::InPool, None));
+    }
+
+    #[test]
+    fn a_stale_expected_version_is_refused() {
+        let c = sample(ts("2026-03-02T08:00:00Z"));
+        assert!(c.check_version(None).is_ok());
+        assert!(c.check_version(Some(1)).is_ok());
+        assert_eq!(c.check_version(Some(0)).unwrap_err(), RuleViolation::StaleVersion);
+    }
+}

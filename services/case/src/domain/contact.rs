@@ -1,0 +1,293 @@
+//! The applicant's personal data (KVKK). Each value is a newtype whose inner
+//! field is private, whose `Debug` masks it, and which has no `Display`:
+//! reading the raw value takes an explicit `.expose()`. [`Contact::masked`]
+//! is what callers who do not need the data receive.
+
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization as _;
+
+use super::fields::{FieldError, Violations};
+
+macro_rules! pii_newtype {
+    ($(#[$doc:meta])* $name:ident, $mask:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The raw value, for the places that must use it (storage, sending).
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+
+            /// The value with most of it hidden, safe to show to any caller.
+            pub fn masked(&self) -> String {
+                let f: fn(&str) -> String = $mask;
+                f(&self.0)
+            }
+
+            /// Rebuilds a value that was validated before it was stored.
+            pub(crate) fn from_trusted(raw: String) -> Self {
+                Self(raw)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.masked())
+            }
+        }
+    };
+}
+
+pii_newtype!(
+    /// A person's name, 1 to 200 characters.
+    PersonName,
+    |s| mask_words(s)
+);
+pii_newtype!(
+    /// A Turkish phone number in E.164 form: `+90` and 10 digits.
+    PhoneNumber,
+    |s| {
+        let tail: String = s.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        format!("+90 *** *** ** {tail}")
+    }
+);
+pii_newtype!(
+    /// An e-mail address with a lower-cased domain.
+    EmailAddress,
+    |s| match s.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".to_owned(),
+    }
+);
+pii_newtype!(
+    /// A postal address, 1 to 500 characters.
+    PostalAddress,
+    |_| "***".to_owned()
+);
+
+fn mask_words(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let first: String = w.chars().take(1).collect();
+            format!("{first}***")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl PersonName {
+    /// Trims, NFC-normalises and bounds a name.
+    ///
+    /// # Errors
+    /// `contact.name` violations.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let t: String = raw.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect();
+        if t.is_empty() {
+            return Err(FieldError::new("contact.name", "must not be empty"));
+        }
+        if t.chars().count() > 200 {
+            return Err(FieldError::new("contact.name", "is too long"));
+        }
+        if t.chars().any(char::is_control) {
+            return Err(FieldError::new("contact.name", "must not contain control characters"));
+        }
+        Ok(Self(t))
+    }
+}
+
+impl PhoneNumber {
+    /// Accepts the ways Turkish numbers are written (`0532 123 45 67`,
+    /// `+90 (532) 123-4567`, `5321234567`, `905321234567`) and normalises to
+    /// `+905321234567`. The 10 national digits must start with 2, 3, 4
+    /// (landlines), 5 (mobiles) or 8 (`850` and the like).
+    ///
+    /// # Errors
+    /// A `contact.phone` violation.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let err = || FieldError::new("contact.phone", "must be a valid Turkish phone number");
+        if raw.chars().any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+' | '.'))) {
+            return Err(err());
+        }
+        if raw.chars().skip(1).any(|c| c == '+') {
+            return Err(err());
+        }
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let national = if raw.trim_start().starts_with('+') {
+            digits.strip_prefix("90").ok_or_else(err)?
+        } else if digits.len() == 12 {
+            digits.strip_prefix("90").ok_or_else(err)?
+        } else if digits.len() == 11 {
+            digits.strip_prefix('0').ok_or_else(err)?
+        } else {
+            digits.as_str()
+        };
+        if national.len() != 10 || !matches!(national.as_bytes()[0], b'2' | b'3' | b'4' | b'5' | b'8') {
+            return Err(err());
+        }
+        Ok(Self(format!("+90{national}")))
+    }
+
+    /// The last four digits, which the public tracking page asks for.
+    pub fn last4(&self) -> &str {
+        &self.0[self.0.len().saturating_sub(4)..]
+    }
+}
+
+impl EmailAddress {
+    /// A pragmatic address check (one `@`, a dotted domain, no spaces, at
+    /// most 254 characters); the domain is lower-cased.
+    ///
+    /// # Errors
+    /// A `contact.email` violation.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let err = || FieldError::new("contact.email", "must be a valid e-mail address");
+        let t = raw.trim();
+        if t.len() > 254 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(err());
+        }
+        let (local, domain) = t.split_once('@').ok_or_else(err)?;
+        if local.is_empty()
+            || local.len() > 64
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+        {
+            return Err(err());
+        }
+        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+}
+
+impl PostalAddress {
+    /// Trims, NFC-normalises and bounds an address.
+    ///
+    /// # Errors
+    /// A `contact.postal_address` violation.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let t: String = raw.trim().nfc().collect();
+        if t.is_empty() {
+            return Err(FieldError::new("contact.postal_address", "must not be empty"));
+        }
+        if t.chars().count() > 500 {
+            return Err(FieldError::new("contact.postal_address", "is too long"));
+        }
+        Ok(Self(t))
+    }
+}
+
+/// The applicant's contact details; any part may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    /// Name.
+    pub name: Option<PersonName>,
+    /// Phone.
+    pub phone: Option<PhoneNumber>,
+    /// E-mail.
+    pub email: Option<EmailAddress>,
+    /// Postal address.
+    pub postal_address: Option<PostalAddress>,
+}
+
+/// Raw contact fields as they arrive.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawContact<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Phone.
+    pub phone: &'a str,
+    /// E-mail.
+    pub email: &'a str,
+    /// Postal address.
+    pub postal_address: &'a str,
+}
+
+impl Contact {
+    /// Parses every non-empty field, recording each violation.
+    pub fn parse(raw: RawContact<'_>, v: &mut Violations) -> Self {
+        let opt = |s: &str| (!s.trim().is_empty()).then_some(());
+        Self {
+            name: opt(raw.name).and_then(|()| v.check(PersonName::parse(raw.name))),
+            phone: opt(raw.phone).and_then(|()| v.check(PhoneNumber::parse(raw.phone))),
+            email: opt(raw.email).and_then(|()| v.check(EmailAddress::parse(raw.email))),
+            postal_address: opt(raw.postal_address)
+                .and_then(|()| v.check(PostalAddress::parse(raw.postal_address))),
+        }
+    }
+
+    /// Whether any personal data is present.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none() && self.postal_address.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn turkish_numbers_in_every_common_spelling_normalise_to_e164() {
+        for raw in ["0532 123 45 67", "+90 (532) 123-4567", "5321234567", "905321234567", "0 312 555 12 34"] {
+            let p = PhoneNumber::parse(raw).unwrap();
+            assert!(p.expose().starts_with("+90") && p.expose().len() == 13, "{raw}");
+        }
+        assert_eq!(PhoneNumber::parse("0532 123 45 67").unwrap().last4(), "4567");
+    }
+
+    #[test]
+    fn numbers_that_are_not_turkish_are_rejected() {
+        for raw in ["", "12345", "+49 30 1234567", "0632 123 45 67", "0532 123 45 6a", "05321234567890", "+90 532 +1234567"] {
+            assert!(PhoneNumber::parse(raw).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn email_domains_are_lower_cased_and_bad_addresses_rejected() {
+        assert_eq!(EmailAddress::parse(" Ayse@Ornek.COM.tr ").unwrap().expose(), "Ayse@ornek.com.tr");
+        for raw in ["ayse", "@x.tr", "a@b", "a b@x.tr", "a@x..tr", "a@@x.tr"] {
+            assert!(EmailAddress::parse(raw).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_raw_values() {
+        let c = Contact {
+            name: Some(PersonName::parse("Ayşe Yılmaz").unwrap()),
+            phone: Some(PhoneNumber::parse("05321234567").unwrap()),
+            email: Some(EmailAddress::parse("ayse.yilmaz@ornek.com.tr").unwrap()),
+            postal_address: Some(PostalAddress::parse("Atatürk Cad. No: 5 Çankaya").unwrap()),
+        };
+        let dbg = format!("{c:?}");
+        for secret in ["Ayşe", "Yılmaz", "5321234567", "ayse.yilmaz", "Atatürk"] {
+            assert!(!dbg.contains(secret), "{secret} leaked in {dbg}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_valid_mobile_number_parses_and_round_trips(n in 5_000_000_000u64..5_999_999_999u64) {
+            let raw = format!("0{n}");
+            let p = PhoneNumber::parse(&raw).unwrap();
+            prop_assert_eq!(p.expose(), format!("+90{n}"));
+            prop_assert_eq!(PhoneNumber::parse(p.expose()).unwrap(), p.clone());
+            prop_assert!(!format!("{p:?}").contains(&n.to_string()));
+        }
+
+        #[test]
+        fn names_never_appear_in_debug_output(name in "[A-Za-zÇĞİÖŞÜçğıöşü]{3,12}( [A-Za-zÇĞİÖŞÜçğıöşü]{3,12})?") {
+            let n = PersonName::parse(&name).unwrap();
+            prop_assert_eq!(n.expose(), name.as_str());
+            // Debug prints exactly the masked form, which keeps one letter a word.
+            prop_assert_eq!(format!("{n:?}"), format!("PersonName({})", n.masked()));
+            for word in name.split(' ') {
+                prop_assert!(!n.masked().contains(word));
+            }
+        }
+    }
+}

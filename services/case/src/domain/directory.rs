@@ -1,0 +1,65 @@
+//! The organisation: directorates (müdürlük), units (birim), pools (a unit in
+//! a province) and users with a role and the pools they work in.
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::{contact::{EmailAddress, PhoneNumber}, enums::Role};
+
+/// A directorate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directorate {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// A unit under a directorate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Id.
+    pub id: Uuid,
+    /// Directorate.
+    pub directorate_id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// A unit's pool in a province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    /// Id.
+    pub id: Uuid,
+    /// Unit.
+    pub unit_id: Uuid,
+    /// Province plate code.
+    pub province_code: u8,
+    /// Display name.
+    pub name: String,
+    /// The province's triage pool.
+    pub triage: bool,
+}
+
+/// A user. The password hash is stored separately and never leaves the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: Uuid,
+    /// Log-in name as entered (unique by its Turkish case-folded form).
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Pools worked in or managed.
+    pub pool_ids: Vec<Uuid>,
+    /// May log in.
+    pub active: bool,
+    /// Work e-mail.
+    pub email: Option<EmailAddress>,
+    /// Work phone.
+    pub phone: Option<PhoneNumber>,
+    /// Created.
+    pub created_at: Timestamp,
+}

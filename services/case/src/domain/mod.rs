@@ -1,0 +1,13 @@
+//! The case domain: values parsed at the edge, the case aggregate and its
+//! transitions, the organisation, callers and the authorization policy.
+//! Nothing here does I/O.
+
+pub mod calendar;
+pub mod caller;
+pub mod case;
+pub mod contact;
+pub mod directory;
+pub mod enums;
+pub mod fields;
+pub mod policy;
+pub mod text;

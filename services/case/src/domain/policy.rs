@@ -1,0 +1,98 @@
+//! Authorization: what each caller may see and do, decided inside the case
+//! service for every call (hiding buttons in a UI is never the control).
+//!
+//! | who                | sees                                                        | may do                          |
+//! |--------------------|-------------------------------------------------------------|---------------------------------|
+//! | admin              | everything                                                  | everything                      |
+//! | pool manager       | every case of the managed pools                             | assign, move, transfer, note, reopen |
+//! | expert             | unheld cases of own pools, cases held or closed by them     | claim, note, close (when holding) |
+//! | callback agent     | callback-pool cases of own pools, the ones they hold        | claim from callback pool, record outcome, note |
+//! | call-centre agent  | the cases they recorded                                     | open cases                      |
+//! | partner client     | the cases they submitted                                    | open cases (through intake)     |
+//! | routing service    | —                                                           | open cases                      |
+//! | intake service     | the public status only                                      | track                           |
+//! | notify service     | everything, to write to citizens                            | —                               |
+//!
+//! A case the caller may not see is reported as not found, so that its
+//! existence does not leak across provinces.
+
+use super::{
+    case::Case,
+    caller::{Caller, ServiceName, UserCaller},
+    enums::{CaseStatus, Role},
+};
+
+/// Whether `caller` may see `case` at all.
+pub fn can_view(caller: &Caller, case: &Case) -> bool {
+    match caller {
+        Caller::Service(s) => matches!(s, ServiceName::Notify),
+        Caller::User(u) => match u.role {
+            Role::Admin => true,
+            Role::PoolManager => u.pools.contains(&case.pool_id),
+            Role::Expert => {
+                (u.pools.contains(&case.pool_id) && case.status == CaseStatus::InPool)
+                    || (case.status == CaseStatus::Held && case.holder_id == Some(u.id))
+                    || case.closed_by == Some(u.id)
+            }
+            Role::CallbackAgent => {
+                case.status == CaseStatus::AwaitingCallback
+                    && (case.holder_id == Some(u.id)
+                        || (case.holder_id.is_none() && u.pools.contains(&case.pool_id)))
+            }
+            Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
+        },
+    }
+}
+
+/// Whether `caller` gets the applicant's contact details unmasked: the
+/// people who must reach the citizen or who typed the data in.
+pub fn sees_contact(caller: &Caller, case: &Case) -> bool {
+    match caller {
+        Caller::Service(s) => matches!(s, ServiceName::Notify),
+        Caller::User(u) => match u.role {
+            Role::Admin => true,
+            Role::Expert | Role::CallbackAgent => case.holder_id == Some(u.id),
+            Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
+            Role::PoolManager => false,
+        },
+    }
+}
+
+/// Whether `caller` may open cases.
+pub fn can_create(caller: &Caller) -> bool {
+    match caller {
+        Caller::Service(s) => matches!(s, ServiceName::Routing),
+        Caller::User(u) => matches!(u.role, Role::Admin | Role::CallCentreAgent | Role::PartnerClient),
+    }
+}
+
+/// Whether `user` manages `case`'s pool (pool manager in scope, or admin).
+pub fn manages(user: &UserCaller, case: &Case) -> bool {
+    match user.role {
+        Role::Admin => true,
+        Role::PoolManager => user.pools.contains(&case.pool_id),
+        _ => false,
+    }
+}
+
+/// Whether `user` may claim `case`: an expert from an own pool, or a
+/// callback agent from an own callback pool.
+pub fn can_claim(user: &UserCaller, case: &Case) -> bool {
+    match user.role {
+        Role::Expert | Role::CallbackAgent => user.pools.contains(&case.pool_id),
+        _ => false,
+    }
+}
+
+/// Whether `user` may add a note: the holder, or whoever manages the pool.
+pub fn can_note(user: &UserCaller, case: &Case) -> bool {
+    manages(user, case) || case.holder_id == Some(user.id)
+}
+
+/// Whether `caller` may use the public tracking call.
+pub fn can_track(caller: &Caller) -> bool {
+    match caller {
+        Caller::Service(s) => matches!(s, ServiceName::Intake | ServiceName::Gateway),
+        Caller::User(u) => u.role == Role::Admin,
+    }
+}

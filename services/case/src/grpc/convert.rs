@@ -1,0 +1,434 @@
+//! Conversions between the wire and the domain, in one place per message.
+//! Requests are parsed whole, collecting every field violation; responses
+//! mask personal data for callers that do not need it.
+
+use jiff::Timestamp;
+use prost::Message as _;
+use sha2::{Digest as _, Sha256};
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use uuid::Uuid;
+
+use crate::{
+    app::{
+        cases::{CaseView, Filter, NewCase, View},
+        error::CaseError,
+        events::to_proto_ts,
+    },
+    domain::{
+        case::{Consent, Step},
+        contact::{Contact, RawContact},
+        directory::{Directorate, Pool, Unit, User},
+        enums::{CaseStatus, Channel, ReplyChannel, Urgency},
+        fields::{FieldError, Violations},
+        text::{parse_code, parse_optional_text, parse_text, parse_uuid},
+    },
+    store::{Cursor, HistoryRecord, NoteRecord, Sort},
+};
+
+/// Longest application text or answer.
+pub const MAX_TEXT: usize = 10_000;
+/// Longest note.
+pub const MAX_NOTE: usize = 4_000;
+/// Longest reason.
+pub const MAX_REASON: usize = 2_000;
+
+/// A protobuf timestamp as an instant.
+pub fn from_proto_ts(field: &str, t: &prost_types::Timestamp) -> Result<Timestamp, FieldError> {
+    Timestamp::new(t.seconds, t.nanos).map_err(|_| FieldError::new(field, "must be a valid timestamp"))
+}
+
+fn opt_id(u: Option<Uuid>) -> String {
+    u.map(|u| u.to_string()).unwrap_or_default()
+}
+
+/// Parses an id field, recording a violation.
+pub fn id_field(v: &mut Violations, field: &str, raw: &str) -> Option<Uuid> {
+    v.check(parse_uuid(field, raw))
+}
+
+/// Parses `CreateCaseRequest` whole.
+///
+/// # Errors
+/// Every violation found.
+pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
+    let mut v = Violations::new();
+    let application_id = id_field(&mut v, "application_id", &req.application_id);
+    let tracking_number = if req.tracking_number.trim().is_empty() {
+        None
+    } else {
+        v.check(
+            tekmerkez_tracking::TrackingNumber::parse(&req.tracking_number)
+                .map_err(|_| FieldError::new("tracking_number", "must be a valid tracking number")),
+        )
+    };
+    let channel = Channel::from_proto(req.channel);
+    if channel.is_none() {
+        v.add("channel", "must be a known channel");
+    }
+    let category = v.check(parse_code("category", &req.category));
+    let text = v.check(parse_text("text", &req.text, MAX_TEXT));
+    let urgency = Urgency::from_proto(req.urgency);
+    if urgency.is_none() {
+        v.add("urgency", "must be NORMAL or URGENT");
+    }
+    let (mut province, mut district, mut coordinates) = (None, None, None);
+    match &req.location {
+        None => v.add("location", "is required"),
+        Some(loc) => {
+            province = u8::try_from(loc.province_code).ok().and_then(tekmerkez_geo::province_by_code);
+            match province {
+                None => v.add("location.province_code", "must be a plate code from 1 to 81"),
+                Some(p) if !loc.district.trim().is_empty() => match p.find_district(&loc.district) {
+                    Some(d) => district = Some(d.to_owned()),
+                    None => v.add("location.district", "must be a district of the province"),
+                },
+                Some(_) => {}
+            }
+            if let Some(c) = &loc.coordinates {
+                if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
+                    coordinates = Some((c.latitude, c.longitude));
+                } else {
+                    v.add("location.coordinates", "must be a valid latitude and longitude");
+                }
+            }
+        }
+    }
+    let pool_id = id_field(&mut v, "pool_id", &req.pool_id);
+    let raw = req.contact.as_ref();
+    let contact = Contact::parse(
+        RawContact {
+            name: raw.map_or("", |c| c.name.as_str()),
+            phone: raw.map_or("", |c| c.phone.as_str()),
+            email: raw.map_or("", |c| c.email.as_str()),
+            postal_address: raw.map_or("", |c| c.postal_address.as_str()),
+        },
+        &mut v,
+    );
+    let reply_channel = ReplyChannel::from_proto(req.reply_channel);
+    match reply_channel {
+        None => v.add("reply_channel", "must be SMS, PHONE_CALLBACK, EMAIL or LETTER"),
+        Some(ReplyChannel::Sms | ReplyChannel::PhoneCallback) if contact.phone.is_none() && !req.information_only => {
+            v.add("contact.phone", "is required for an SMS or phone reply");
+        }
+        Some(ReplyChannel::Email) if contact.email.is_none() && !req.information_only => {
+            v.add("contact.email", "is required for an e-mail reply");
+        }
+        Some(ReplyChannel::Letter) if contact.postal_address.is_none() && !req.information_only => {
+            v.add("contact.postal_address", "is required for a letter reply");
+        }
+        Some(_) => {}
+    }
+    let consent = match &req.consent {
+        Some(c) => {
+            let text_version = v.check(parse_text("consent.text_version", &c.text_version, 64));
+            let accepted_at = match &c.accepted_at {
+                Some(t) => v.check(from_proto_ts("consent.accepted_at", t)),
+                None => {
+                    v.add("consent.accepted_at", "is required");
+                    None
+                }
+            };
+            text_version.zip(accepted_at).map(|(text_version, accepted_at)| Consent {
+                text_version,
+                accepted_at,
+                special_category: c.special_category,
+            })
+        }
+        None => None,
+    };
+    if !contact.is_empty() && req.consent.is_none() {
+        v.add("consent", "is required when personal data is given (KVKK)");
+    }
+    let information_answer = if req.information_only {
+        let a = v.check(parse_text("information_answer", &req.information_answer, MAX_TEXT));
+        a.or(Some(String::new()))
+    } else {
+        if !req.information_answer.trim().is_empty() {
+            v.add("information_answer", "is only for information-only requests");
+        }
+        None
+    };
+    let received_at = req.received_at.as_ref().and_then(|t| v.check(from_proto_ts("received_at", t)));
+    v.clone().into_result()?;
+    let (Some(application_id), Some(channel), Some(category), Some(text), Some(urgency), Some(province), Some(pool_id), Some(reply_channel)) =
+        (application_id, channel, category, text, urgency, province, pool_id, reply_channel)
+    else {
+        return Err(v);
+    };
+    Ok(NewCase {
+        application_id,
+        tracking_number,
+        channel,
+        category,
+        text,
+        urgency,
+        province_code: province.code(),
+        district,
+        coordinates,
+        pool_id,
+        contact,
+        reply_channel,
+        consent,
+        information_answer,
+        received_at,
+        fingerprint: hex::encode(Sha256::digest(req.encode_to_vec())),
+    })
+}
+
+fn masked_contact(view: &CaseView) -> common::Contact {
+    let c = &view.case.contact;
+    if view.contact_visible {
+        common::Contact {
+            name: c.name.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
+            phone: c.phone.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
+            email: c.email.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
+            postal_address: c.postal_address.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
+        }
+    } else {
+        common::Contact {
+            name: c.name.as_ref().map(|x| x.masked()).unwrap_or_default(),
+            phone: c.phone.as_ref().map(|x| x.masked()).unwrap_or_default(),
+            email: c.email.as_ref().map(|x| x.masked()).unwrap_or_default(),
+            postal_address: c.postal_address.as_ref().map(|x| x.masked()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A note on the wire.
+pub fn note_to_proto(n: &NoteRecord) -> pb::Note {
+    pb::Note {
+        id: n.id.to_string(),
+        author_id: n.author_id.to_string(),
+        text: n.text.clone(),
+        created_at: Some(to_proto_ts(n.created_at)),
+    }
+}
+
+/// A case on the wire, masked for its viewer.
+pub fn case_to_proto(view: &CaseView) -> pb::Case {
+    let c = &view.case;
+    pb::Case {
+        id: c.id.to_string(),
+        tracking_number: tekmerkez_tracking::TrackingNumber::parse(&c.tracking_number)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| c.tracking_number.clone()),
+        application_id: c.application_id.to_string(),
+        channel: c.channel.to_proto() as i32,
+        category: c.category.clone(),
+        text: c.text.clone(),
+        urgency: c.urgency.to_proto() as i32,
+        location: Some(common::Location {
+            province_code: u32::from(c.province_code),
+            district: c.district.clone().unwrap_or_default(),
+            coordinates: c.coordinates.map(|(latitude, longitude)| common::Coordinates { latitude, longitude }),
+        }),
+        pool_id: c.pool_id.to_string(),
+        status: c.status.to_proto() as i32,
+        holder_id: opt_id(c.holder_id),
+        reply_channel: c.reply_channel.to_proto() as i32,
+        contact: Some(masked_contact(view)),
+        contact_masked: !view.contact_visible,
+        consent: c.consent.as_ref().map(|x| common::Consent {
+            text_version: x.text_version.clone(),
+            accepted_at: Some(to_proto_ts(x.accepted_at)),
+            special_category: x.special_category,
+        }),
+        information_only: c.information_only,
+        official_answer: c.official_answer.clone().unwrap_or_default(),
+        created_at: Some(to_proto_ts(c.created_at)),
+        entered_pool_at: Some(to_proto_ts(c.entered_pool_at)),
+        held_since: c.held_since.map(to_proto_ts),
+        closed_at: c.closed_at.map(to_proto_ts),
+        resolved_at: c.resolved_at.map(to_proto_ts),
+        days_in_pool: c.days_in_pool(view.now),
+        days_held: c.days_held(view.now),
+        note_required_to_close: c.status == CaseStatus::Held && c.note_required_to_close(view.now),
+        callback_attempts: c.callback_attempts,
+        callback_retry_at: c.callback_retry_at.map(to_proto_ts),
+        version: c.version,
+        notes: view.notes.iter().map(note_to_proto).collect(),
+        closed_by: opt_id(c.closed_by),
+    }
+}
+
+/// A task step on the wire.
+pub fn history_to_proto(i: usize, h: &HistoryRecord) -> pb::HistoryStep {
+    let s: &Step = &h.step;
+    pb::HistoryStep {
+        sequence: i64::try_from(i + 1).unwrap_or(i64::MAX),
+        action: s.action.to_proto() as i32,
+        actor_user_id: opt_id(h.actor.user_id()),
+        actor_service: h.actor.service().unwrap_or_default().to_owned(),
+        from_status: s.from_status.map_or(0, |x| x.to_proto() as i32),
+        to_status: s.to_status.to_proto() as i32,
+        from_pool_id: opt_id(s.from_pool),
+        to_pool_id: s.to_pool.to_string(),
+        from_holder_id: opt_id(s.from_holder),
+        to_holder_id: opt_id(s.to_holder),
+        detail: s.detail.clone().unwrap_or_default(),
+        occurred_at: Some(to_proto_ts(h.occurred_at)),
+    }
+}
+
+/// Parses a page token: `<sort>.<urgency>.<seq>`, hex-encoded so callers treat it as opaque.
+pub fn parse_page_token(raw: &str, sort: Sort) -> Result<Option<Cursor>, FieldError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let bad = || FieldError::new("page.page_token", "must be a token from a previous page of the same list");
+    let bytes = hex::decode(raw).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut parts = text.split('.');
+    let (Some(s), Some(u), Some(q), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if s != sort_code(sort) {
+        return Err(bad());
+    }
+    Ok(Some(Cursor { urgency: u.parse().map_err(|_| bad())?, seq: q.parse().map_err(|_| bad())? }))
+}
+
+fn sort_code(sort: Sort) -> &'static str {
+    match sort {
+        Sort::OldestFirst => "o",
+        Sort::NewestFirst => "n",
+        Sort::UrgentFirst => "u",
+    }
+}
+
+/// Encodes a page token.
+pub fn page_token(cursor: Option<Cursor>, sort: Sort) -> String {
+    cursor.map(|c| hex::encode(format!("{}.{}.{}", sort_code(sort), c.urgency, c.seq))).unwrap_or_default()
+}
+
+/// Parses the view enum.
+pub fn view(n: i32) -> Result<View, FieldError> {
+    match pb::CaseView::try_from(n) {
+        Ok(pb::CaseView::Pool) => Ok(View::Pool),
+        Ok(pb::CaseView::Mine) => Ok(View::Mine),
+        Ok(pb::CaseView::CallbackPool) => Ok(View::CallbackPool),
+        Ok(pb::CaseView::All) => Ok(View::All),
+        _ => Err(FieldError::new("view", "must be POOL, MINE, CALLBACK_POOL or ALL")),
+    }
+}
+
+/// Parses the sort enum; unspecified is oldest first.
+pub fn sort(n: i32) -> Result<Sort, FieldError> {
+    match pb::CaseSort::try_from(n) {
+        Ok(pb::CaseSort::Unspecified | pb::CaseSort::OldestFirst) => Ok(Sort::OldestFirst),
+        Ok(pb::CaseSort::NewestFirst) => Ok(Sort::NewestFirst),
+        Ok(pb::CaseSort::UrgentFirst) => Ok(Sort::UrgentFirst),
+        Err(_) => Err(FieldError::new("sort", "must be a known sort order")),
+    }
+}
+
+/// Parses a filter, collecting violations into `v`.
+pub fn filter(f: Option<&pb::CaseFilter>, v: &mut Violations) -> Filter {
+    let Some(f) = f else { return Filter::default() };
+    let mut out = Filter { min_days_in_pool: f.min_days_in_pool, ..Filter::default() };
+    for s in &f.statuses {
+        match CaseStatus::from_proto(*s) {
+            Some(s) => out.statuses.push(s),
+            None => v.add("filter.statuses", "must be known statuses"),
+        }
+    }
+    for c in &f.channels {
+        match Channel::from_proto(*c) {
+            Some(c) => out.channels.push(c),
+            None => v.add("filter.channels", "must be known channels"),
+        }
+    }
+    if !f.category.is_empty() {
+        out.category = v.check(parse_code("filter.category", &f.category));
+    }
+    if !f.district.trim().is_empty() {
+        // Districts are stored canonically; any province's spelling of the name will do.
+        let canonical = tekmerkez_geo::provinces().iter().find_map(|p| p.find_district(&f.district));
+        match canonical {
+            Some(d) => out.district = Some(d.to_owned()),
+            None => v.add("filter.district", "must be a known district"),
+        }
+    }
+    if f.urgency != 0 {
+        out.urgency = Urgency::from_proto(f.urgency);
+        if out.urgency.is_none() {
+            v.add("filter.urgency", "must be NORMAL or URGENT");
+        }
+    }
+    if !f.pool_id.is_empty() {
+        out.pool_id = id_field(v, "filter.pool_id", &f.pool_id);
+    }
+    if !f.holder_id.is_empty() {
+        out.holder_id = id_field(v, "filter.holder_id", &f.holder_id);
+    }
+    if !f.tracking_number.is_empty() {
+        out.tracking_number = v.check(
+            tekmerkez_tracking::TrackingNumber::parse(&f.tracking_number)
+                .map(|t| t.as_str().to_owned())
+                .map_err(|_| FieldError::new("filter.tracking_number", "must be a valid tracking number")),
+        );
+    }
+    out
+}
+
+/// Parses an optional free text into `Some` only when non-empty.
+pub fn optional_text(v: &mut Violations, field: &str, raw: &str, max: usize) -> Option<String> {
+    v.check(parse_optional_text(field, raw, max)).flatten()
+}
+
+/// A directorate on the wire.
+pub fn directorate_to_proto(d: &Directorate) -> pb::Directorate {
+    pb::Directorate { id: d.id.to_string(), name: d.name.clone() }
+}
+
+/// A unit on the wire.
+pub fn unit_to_proto(u: &Unit) -> pb::Unit {
+    pb::Unit { id: u.id.to_string(), directorate_id: u.directorate_id.to_string(), name: u.name.clone() }
+}
+
+/// A pool on the wire.
+pub fn pool_to_proto(p: &Pool) -> pb::Pool {
+    pb::Pool {
+        id: p.id.to_string(),
+        unit_id: p.unit_id.to_string(),
+        province_code: u32::from(p.province_code),
+        name: p.name.clone(),
+        triage: p.triage,
+    }
+}
+
+/// A user on the wire. Work contact details are shown only to admins and the user.
+pub fn user_to_proto(u: &User, with_contact: bool) -> pb::User {
+    pb::User {
+        id: u.id.to_string(),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.to_proto() as i32,
+        pool_ids: u.pool_ids.iter().map(Uuid::to_string).collect(),
+        active: u.active,
+        email: if with_contact { u.email.as_ref().map(|e| e.expose().to_owned()).unwrap_or_default() } else { String::new() },
+        phone: if with_contact { u.phone.as_ref().map(|p| p.expose().to_owned()).unwrap_or_default() } else { String::new() },
+        created_at: Some(to_proto_ts(u.created_at)),
+    }
+}
+
+/// Parses a list of case ids for a bulk call.
+pub fn case_ids(raw: &[String], v: &mut Violations) -> Vec<Uuid> {
+    if raw.is_empty() || raw.len() > crate::app::cases::MAX_BULK {
+        v.add("case_ids", "must hold 1 to 100 ids");
+    }
+    let mut ids = Vec::with_capacity(raw.len());
+    for r in raw {
+        match Uuid::parse_str(r.trim()) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => v.add("case_ids", "must not repeat an id"),
+            Err(_) => v.add("case_ids", "must be UUIDs"),
+        }
+    }
+    ids
+}
+
+/// Converts collected violations into the error, if any.
+pub fn finish(v: Violations) -> Result<(), CaseError> {
+    v.into_result().map_err(CaseError::Invalid)
+}

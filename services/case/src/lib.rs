@@ -1,0 +1,29 @@
+//! The case service: the only owner of case state.
+//!
+//! - [`domain`]: values parsed at the edge, the case aggregate and its
+//!   life-cycle rules (seed 000: pool, claim, assign, transfer, notes, the
+//!   3-day note rule, official answer, callback pool), the organisation, and
+//!   the authorization policy. No I/O.
+//! - [`store`]: the [`store::CaseStore`] contract and its PostgreSQL and
+//!   SQLite implementations, with the transactional outbox.
+//! - [`app`]: the operations the gRPC services call; each authorises the
+//!   caller and persists one decision atomically.
+//! - [`grpc`]: the authentication interceptor, conversions and the
+//!   `CaseService` and `DirectoryService` handlers.
+//! - [`outbox`]: the relay from the outbox table to the bus.
+//! - [`startup`]: building and running the server (health, reflection,
+//!   graceful shutdown).
+//! - [`demo`]: the demo organisation, users and cases `tekmerkez dev` loads.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod grpc;
+pub mod outbox;
+pub mod startup;
+pub mod store;
+
+pub use config::CaseSettings;
+pub use startup::Application;

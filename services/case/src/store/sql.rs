@@ -1,0 +1,754 @@
+//! The SQL implementation of [`CaseStore`], written once and instantiated for
+//! PostgreSQL and SQLite by `sql_store!`. Both schemas use the same column
+//! names and portable types (BIGINT microseconds for time, UUIDs through
+//! sqlx), so every statement below is valid on both; the only differences
+//! are the pools (SQLite has one writer connection, which serialises writes
+//! as SQLite does anyway) and the migration directories.
+
+use std::{str::FromStr as _, time::Duration};
+
+use jiff::Timestamp;
+use sqlx::{
+    QueryBuilder, Row as _,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous},
+};
+use uuid::Uuid;
+
+use super::{
+    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort,
+    StoreError, UserQuery,
+};
+use crate::domain::{
+    case::{Actor, Case, Consent, Step},
+    contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
+    directory::{Directorate, Pool, Unit, User},
+    enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Role, Urgency},
+};
+
+const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, channel, category, text, \
+    urgency, province_code, district, latitude, longitude, pool_id, status, holder_id, reply_channel, \
+    contact_name, contact_phone, contact_email, contact_address, consent_text_version, consent_accepted_at, \
+    consent_special, information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
+    held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, version";
+
+const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, request_fingerprint, channel, \
+    category, text, urgency, province_code, district, latitude, longitude, pool_id, status, holder_id, \
+    reply_channel, contact_name, contact_phone, contact_email, contact_address, consent_text_version, \
+    consent_accepted_at, consent_special, information_only, official_answer, closed_by, created_by, created_at, \
+    entered_pool_at, held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
+    version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+    $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37) \
+    ON CONFLICT DO NOTHING";
+
+const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, official_answer = $4, \
+    closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, resolved_at = $9, last_note_at = $10, \
+    callback_attempts = $11, callback_retry_at = $12, version = $13, updated_at = $14 \
+    WHERE id = $15 AND version = $16";
+
+const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, actor_service, \
+    from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, detail, occurred_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+const INSERT_OUTBOX: &str = "INSERT INTO outbox (event_id, topic, msg_key, event_type, payload, traceparent, \
+    created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+const USER_COLUMNS: &str = "id, username, display_name, role, active, email, phone, created_at";
+
+fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn opt_micros(t: Option<Timestamp>) -> Option<i64> {
+    t.map(micros)
+}
+
+fn timestamp(v: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(v).map_err(|_| StoreError::Corrupt("timestamp out of range"))
+}
+
+fn opt_timestamp(v: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
+    v.map(timestamp).transpose()
+}
+
+fn code<T>(parse: fn(&str) -> Option<T>, v: &str, what: &'static str) -> Result<T, StoreError> {
+    parse(v).ok_or(StoreError::Corrupt(what))
+}
+
+fn unique_violation(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => StoreError::Duplicate,
+        other => StoreError::Database(other),
+    }
+}
+
+macro_rules! sql_store {
+    ($store:ident, $db:ty, $row:ty, $migrator:expr) => {
+        impl $store {
+            fn case_from_row(r: &$row) -> Result<Case, StoreError> {
+                let lat: Option<f64> = r.try_get("latitude")?;
+                let lon: Option<f64> = r.try_get("longitude")?;
+                let consent = match r.try_get::<Option<String>, _>("consent_text_version")? {
+                    Some(text_version) => Some(Consent {
+                        text_version,
+                        accepted_at: timestamp(r.try_get::<Option<i64>, _>("consent_accepted_at")?.unwrap_or(0))?,
+                        special_category: r.try_get("consent_special")?,
+                    }),
+                    None => None,
+                };
+                Ok(Case {
+                    id: r.try_get("id")?,
+                    seq: r.try_get("seq")?,
+                    tracking_number: r.try_get("tracking_number")?,
+                    application_id: r.try_get("application_id")?,
+                    request_fingerprint: r.try_get("request_fingerprint")?,
+                    channel: code(Channel::from_code, r.try_get("channel")?, "channel")?,
+                    category: r.try_get("category")?,
+                    text: r.try_get("text")?,
+                    urgency: if r.try_get::<i64, _>("urgency")? >= Urgency::Urgent.rank() { Urgency::Urgent } else { Urgency::Normal },
+                    province_code: u8::try_from(r.try_get::<i64, _>("province_code")?).map_err(|_| StoreError::Corrupt("province_code"))?,
+                    district: r.try_get("district")?,
+                    coordinates: lat.zip(lon),
+                    pool_id: r.try_get("pool_id")?,
+                    status: code(CaseStatus::from_code, r.try_get("status")?, "status")?,
+                    holder_id: r.try_get("holder_id")?,
+                    reply_channel: code(ReplyChannel::from_code, r.try_get("reply_channel")?, "reply_channel")?,
+                    contact: Contact {
+                        name: r.try_get::<Option<String>, _>("contact_name")?.map(PersonName::from_trusted),
+                        phone: r.try_get::<Option<String>, _>("contact_phone")?.map(PhoneNumber::from_trusted),
+                        email: r.try_get::<Option<String>, _>("contact_email")?.map(EmailAddress::from_trusted),
+                        postal_address: r.try_get::<Option<String>, _>("contact_address")?.map(PostalAddress::from_trusted),
+                    },
+                    consent,
+                    information_only: r.try_get("information_only")?,
+                    official_answer: r.try_get("official_answer")?,
+                    closed_by: r.try_get("closed_by")?,
+                    created_by: r.try_get("created_by")?,
+                    created_at: timestamp(r.try_get("created_at")?)?,
+                    entered_pool_at: timestamp(r.try_get("entered_pool_at")?)?,
+                    held_since: opt_timestamp(r.try_get("held_since")?)?,
+                    closed_at: opt_timestamp(r.try_get("closed_at")?)?,
+                    resolved_at: opt_timestamp(r.try_get("resolved_at")?)?,
+                    last_note_at: opt_timestamp(r.try_get("last_note_at")?)?,
+                    callback_attempts: u32::try_from(r.try_get::<i64, _>("callback_attempts")?).unwrap_or(u32::MAX),
+                    callback_retry_at: opt_timestamp(r.try_get("callback_retry_at")?)?,
+                    version: r.try_get("version")?,
+                })
+            }
+
+            fn user_from_row(r: &$row) -> Result<User, StoreError> {
+                Ok(User {
+                    id: r.try_get("id")?,
+                    username: r.try_get("username")?,
+                    display_name: r.try_get("display_name")?,
+                    role: code(Role::from_code, r.try_get("role")?, "role")?,
+                    pool_ids: Vec::new(),
+                    active: r.try_get("active")?,
+                    email: r.try_get::<Option<String>, _>("email")?.map(EmailAddress::from_trusted),
+                    phone: r.try_get::<Option<String>, _>("phone")?.map(PhoneNumber::from_trusted),
+                    created_at: timestamp(r.try_get("created_at")?)?,
+                })
+            }
+
+            fn pool_from_row(r: &$row) -> Result<Pool, StoreError> {
+                Ok(Pool {
+                    id: r.try_get("id")?,
+                    unit_id: r.try_get("unit_id")?,
+                    province_code: u8::try_from(r.try_get::<i64, _>("province_code")?).map_err(|_| StoreError::Corrupt("province_code"))?,
+                    name: r.try_get("name")?,
+                    triage: r.try_get("triage")?,
+                })
+            }
+
+            fn history_from_row(r: &$row) -> Result<HistoryRecord, StoreError> {
+                let actor = match (r.try_get::<Option<Uuid>, _>("actor_user_id")?, r.try_get::<Option<String>, _>("actor_service")?) {
+                    (Some(u), _) => Actor::User(u),
+                    (None, Some(s)) => Actor::Service(crate::domain::caller::ServiceName::from_name(&s).map_or("system", |n| n.as_str())),
+                    (None, None) => Actor::Service("system"),
+                };
+                let from_status: Option<String> = r.try_get("from_status")?;
+                Ok(HistoryRecord {
+                    step: Step {
+                        action: code(HistoryAction::from_code, r.try_get("action")?, "action")?,
+                        from_status: from_status.as_deref().map(|s| code(CaseStatus::from_code, s, "from_status")).transpose()?,
+                        to_status: code(CaseStatus::from_code, r.try_get("to_status")?, "to_status")?,
+                        from_pool: r.try_get("from_pool_id")?,
+                        to_pool: r.try_get("to_pool_id")?,
+                        from_holder: r.try_get("from_holder_id")?,
+                        to_holder: r.try_get("to_holder_id")?,
+                        detail: r.try_get("detail")?,
+                    },
+                    actor,
+                    occurred_at: timestamp(r.try_get("occurred_at")?)?,
+                })
+            }
+
+            async fn load_user_pools(&self, users: &mut [User]) -> Result<(), StoreError> {
+                if users.is_empty() {
+                    return Ok(());
+                }
+                let mut qb = QueryBuilder::<$db>::new("SELECT user_id, pool_id FROM user_pools WHERE user_id IN (");
+                let mut sep = qb.separated(", ");
+                for u in users.iter() {
+                    sep.push_bind(u.id);
+                }
+                qb.push(") ORDER BY pool_id");
+                for r in qb.build().fetch_all(self.reader()).await? {
+                    let (user, pool): (Uuid, Uuid) = (r.try_get("user_id")?, r.try_get("pool_id")?);
+                    if let Some(u) = users.iter_mut().find(|u| u.id == user) {
+                        u.pool_ids.push(pool);
+                    }
+                }
+                Ok(())
+            }
+
+            async fn insert_history(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                case_id: Uuid,
+                history: &[HistoryRecord],
+            ) -> Result<(), StoreError> {
+                for h in history {
+                    sqlx::query(INSERT_HISTORY)
+                        .bind(case_id)
+                        .bind(h.step.action.as_str())
+                        .bind(h.actor.user_id())
+                        .bind(h.actor.service())
+                        .bind(h.step.from_status.map(CaseStatus::as_str))
+                        .bind(h.step.to_status.as_str())
+                        .bind(h.step.from_pool)
+                        .bind(h.step.to_pool)
+                        .bind(h.step.from_holder)
+                        .bind(h.step.to_holder)
+                        .bind(h.step.detail.as_deref())
+                        .bind(micros(h.occurred_at))
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn insert_outbox(tx: &mut sqlx::Transaction<'_, $db>, events: &[OutboxRecord], now: i64) -> Result<(), StoreError> {
+                for e in events {
+                    sqlx::query(INSERT_OUTBOX)
+                        .bind(e.event_id)
+                        .bind(&e.topic)
+                        .bind(&e.key)
+                        .bind(&e.event_type)
+                        .bind(&e.payload)
+                        .bind(e.traceparent.as_deref())
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl CaseStore for $store {
+            async fn migrate(&self) -> Result<(), StoreError> {
+                $migrator.run(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(self.reader()).await?;
+                Ok(())
+            }
+
+            async fn insert_directorate(&self, d: &Directorate, name_key: &str, now: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO directorates (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(d.id).bind(&d.name).bind(name_key).bind(micros(now))
+                    .execute(self.writer()).await.map_err(unique_violation)?;
+                Ok(())
+            }
+
+            async fn list_directorates(&self) -> Result<Vec<Directorate>, StoreError> {
+                let rows = sqlx::query("SELECT id, name FROM directorates").fetch_all(self.reader()).await?;
+                rows.iter().map(|r| Ok(Directorate { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
+            }
+
+            async fn get_directorate(&self, id: Uuid) -> Result<Option<Directorate>, StoreError> {
+                let row = sqlx::query("SELECT id, name FROM directorates WHERE id = $1").bind(id).fetch_optional(self.reader()).await?;
+                row.map(|r| Ok(Directorate { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
+            }
+
+            async fn insert_unit(&self, u: &Unit, name_key: &str, now: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO units (id, directorate_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(u.id).bind(u.directorate_id).bind(&u.name).bind(name_key).bind(micros(now))
+                    .execute(self.writer()).await.map_err(unique_violation)?;
+                Ok(())
+            }
+
+            async fn list_units(&self, directorate: Option<Uuid>) -> Result<Vec<Unit>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new("SELECT id, directorate_id, name FROM units");
+                if let Some(d) = directorate {
+                    qb.push(" WHERE directorate_id = ").push_bind(d);
+                }
+                let rows = qb.build().fetch_all(self.reader()).await?;
+                rows.iter()
+                    .map(|r| Ok(Unit { id: r.try_get("id")?, directorate_id: r.try_get("directorate_id")?, name: r.try_get("name")? }))
+                    .collect()
+            }
+
+            async fn get_unit(&self, id: Uuid) -> Result<Option<Unit>, StoreError> {
+                let row = sqlx::query("SELECT id, directorate_id, name FROM units WHERE id = $1").bind(id).fetch_optional(self.reader()).await?;
+                row.map(|r| Ok(Unit { id: r.try_get("id")?, directorate_id: r.try_get("directorate_id")?, name: r.try_get("name")? }))
+                    .transpose()
+            }
+
+            async fn insert_pool(&self, p: &Pool, now: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO pools (id, unit_id, province_code, name, triage, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(p.id).bind(p.unit_id).bind(i64::from(p.province_code)).bind(&p.name).bind(p.triage).bind(micros(now))
+                    .execute(self.writer()).await.map_err(unique_violation)?;
+                Ok(())
+            }
+
+            async fn list_pools(&self, province: Option<u8>) -> Result<Vec<Pool>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new("SELECT id, unit_id, province_code, name, triage FROM pools");
+                if let Some(p) = province {
+                    qb.push(" WHERE province_code = ").push_bind(i64::from(p));
+                }
+                qb.push(" ORDER BY province_code, name");
+                let rows = qb.build().fetch_all(self.reader()).await?;
+                rows.iter().map(Self::pool_from_row).collect()
+            }
+
+            async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError> {
+                let row = sqlx::query("SELECT id, unit_id, province_code, name, triage FROM pools WHERE id = $1")
+                    .bind(id).fetch_optional(self.reader()).await?;
+                row.as_ref().map(Self::pool_from_row).transpose()
+            }
+
+            async fn insert_user(&self, u: &User, username_key: &str, password_hash: Option<&str>) -> Result<(), StoreError> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query("INSERT INTO users (id, username, username_key, display_name, role, active, email, phone, password_hash, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                    .bind(u.id).bind(&u.username).bind(username_key).bind(&u.display_name).bind(u.role.as_str()).bind(u.active)
+                    .bind(u.email.as_ref().map(EmailAddress::expose)).bind(u.phone.as_ref().map(PhoneNumber::expose))
+                    .bind(password_hash).bind(micros(u.created_at))
+                    .execute(&mut *tx).await.map_err(unique_violation)?;
+                for p in &u.pool_ids {
+                    sqlx::query("INSERT INTO user_pools (user_id, pool_id) VALUES ($1, $2)").bind(u.id).bind(*p).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_user(&self, u: &User) -> Result<(), StoreError> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query("UPDATE users SET display_name = $1, role = $2, active = $3, email = $4, phone = $5 WHERE id = $6")
+                    .bind(&u.display_name).bind(u.role.as_str()).bind(u.active)
+                    .bind(u.email.as_ref().map(EmailAddress::expose)).bind(u.phone.as_ref().map(PhoneNumber::expose)).bind(u.id)
+                    .execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM user_pools WHERE user_id = $1").bind(u.id).execute(&mut *tx).await?;
+                for p in &u.pool_ids {
+                    sqlx::query("INSERT INTO user_pools (user_id, pool_id) VALUES ($1, $2)").bind(u.id).bind(*p).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_password_hash(&self, user: Uuid, hash: &str) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user).execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn password_hash(&self, user: Uuid) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user).fetch_optional(self.reader()).await?;
+                Ok(row.map(|r| r.try_get::<Option<String>, _>("password_hash")).transpose()?.flatten())
+            }
+
+            async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?;
+                let Some(row) = row else { return Ok(None) };
+                let mut users = vec![Self::user_from_row(&row)?];
+                self.load_user_pools(&mut users).await?;
+                Ok(users.pop())
+            }
+
+            async fn get_user_by_username(&self, username_key: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"))
+                    .bind(username_key).fetch_optional(self.reader()).await?;
+                let Some(row) = row else { return Ok(None) };
+                let mut users = vec![Self::user_from_row(&row)?];
+                self.load_user_pools(&mut users).await?;
+                Ok(users.pop())
+            }
+
+            async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {USER_COLUMNS} FROM users WHERE 1 = 1"));
+                if let Some(pools) = &q.pools {
+                    if pools.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    qb.push(" AND id IN (SELECT user_id FROM user_pools WHERE pool_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for p in pools {
+                        sep.push_bind(*p);
+                    }
+                    qb.push("))");
+                }
+                if let Some(role) = q.role {
+                    qb.push(" AND role = ").push_bind(role.as_str());
+                }
+                let rows = qb.build().fetch_all(self.reader()).await?;
+                let mut users = rows.iter().map(Self::user_from_row).collect::<Result<Vec<_>, _>>()?;
+                self.load_user_pools(&mut users).await?;
+                Ok(users)
+            }
+
+            async fn insert_api_token(&self, sha256_hex: &str, user: Uuid, label: &str, now: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO api_tokens (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(sha256_hex).bind(user).bind(label).bind(micros(now))
+                    .execute(self.writer()).await.map_err(unique_violation)?;
+                Ok(())
+            }
+
+            async fn user_for_api_token(&self, sha256_hex: &str) -> Result<Option<Uuid>, StoreError> {
+                let row = sqlx::query("SELECT user_id FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL")
+                    .bind(sha256_hex).fetch_optional(self.reader()).await?;
+                Ok(row.map(|r| r.try_get("user_id")).transpose()?)
+            }
+
+            async fn create_case(&self, c: &Case, history: &[HistoryRecord], events: &[OutboxRecord]) -> Result<CreateOutcome, StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let inserted = sqlx::query(INSERT_CASE)
+                    .bind(c.id)
+                    .bind(&c.tracking_number)
+                    .bind(c.application_id)
+                    .bind(&c.request_fingerprint)
+                    .bind(c.channel.as_str())
+                    .bind(&c.category)
+                    .bind(&c.text)
+                    .bind(c.urgency.rank())
+                    .bind(i64::from(c.province_code))
+                    .bind(c.district.as_deref())
+                    .bind(c.coordinates.map(|p| p.0))
+                    .bind(c.coordinates.map(|p| p.1))
+                    .bind(c.pool_id)
+                    .bind(c.status.as_str())
+                    .bind(c.holder_id)
+                    .bind(c.reply_channel.as_str())
+                    .bind(c.contact.name.as_ref().map(PersonName::expose))
+                    .bind(c.contact.phone.as_ref().map(PhoneNumber::expose))
+                    .bind(c.contact.email.as_ref().map(EmailAddress::expose))
+                    .bind(c.contact.postal_address.as_ref().map(PostalAddress::expose))
+                    .bind(c.consent.as_ref().map(|x| x.text_version.as_str()))
+                    .bind(c.consent.as_ref().map(|x| micros(x.accepted_at)))
+                    .bind(c.consent.as_ref().is_some_and(|x| x.special_category))
+                    .bind(c.information_only)
+                    .bind(c.official_answer.as_deref())
+                    .bind(c.closed_by)
+                    .bind(c.created_by)
+                    .bind(micros(c.created_at))
+                    .bind(micros(c.entered_pool_at))
+                    .bind(opt_micros(c.held_since))
+                    .bind(opt_micros(c.closed_at))
+                    .bind(opt_micros(c.resolved_at))
+                    .bind(opt_micros(c.last_note_at))
+                    .bind(i64::from(c.callback_attempts))
+                    .bind(opt_micros(c.callback_retry_at))
+                    .bind(c.version)
+                    .bind(micros(c.created_at))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if inserted == 0 {
+                    let existing = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE application_id = $1"))
+                        .bind(c.application_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    tx.rollback().await?;
+                    return Ok(match existing {
+                        Some(row) => CreateOutcome::Existing(Box::new(Self::case_from_row(&row)?)),
+                        None => CreateOutcome::TrackingNumberTaken,
+                    });
+                }
+                Self::insert_history(&mut tx, c.id, history).await?;
+                Self::insert_outbox(&mut tx, events, micros(c.created_at)).await?;
+                tx.commit().await?;
+                Ok(CreateOutcome::Created)
+            }
+
+            async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
+                let mut tx = self.writer().begin().await?;
+                for ch in changes {
+                    let c = &ch.case;
+                    let now = ch.history.last().map_or(0, |h| micros(h.occurred_at));
+                    let updated = sqlx::query(UPDATE_CASE)
+                        .bind(c.pool_id)
+                        .bind(c.status.as_str())
+                        .bind(c.holder_id)
+                        .bind(c.official_answer.as_deref())
+                        .bind(c.closed_by)
+                        .bind(opt_micros(c.closed_at))
+                        .bind(micros(c.entered_pool_at))
+                        .bind(opt_micros(c.held_since))
+                        .bind(opt_micros(c.resolved_at))
+                        .bind(opt_micros(c.last_note_at))
+                        .bind(i64::from(c.callback_attempts))
+                        .bind(opt_micros(c.callback_retry_at))
+                        .bind(c.version)
+                        .bind(now)
+                        .bind(c.id)
+                        .bind(ch.expected_version)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if updated != 1 {
+                        tx.rollback().await?;
+                        return Err(StoreError::Conflict(c.id));
+                    }
+                    if let Some(n) = &ch.note {
+                        sqlx::query("INSERT INTO case_notes (id, case_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(n.id).bind(n.case_id).bind(n.author_id).bind(&n.text).bind(micros(n.created_at))
+                            .execute(&mut *tx).await?;
+                    }
+                    Self::insert_history(&mut tx, c.id, &ch.history).await?;
+                    Self::insert_outbox(&mut tx, &ch.events, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?;
+                row.as_ref().map(Self::case_from_row).transpose()
+            }
+
+            async fn get_case_by_tracking_number(&self, tracking_number: &str) -> Result<Option<Case>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE tracking_number = $1"))
+                    .bind(tracking_number).fetch_optional(self.reader()).await?;
+                row.as_ref().map(Self::case_from_row).transpose()
+            }
+
+            async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError> {
+                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE 1 = 1"));
+                if let Some(pools) = &q.pools {
+                    if pools.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    qb.push(" AND pool_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for p in pools {
+                        sep.push_bind(*p);
+                    }
+                    qb.push(")");
+                }
+                if !q.statuses.is_empty() {
+                    qb.push(" AND status IN (");
+                    let mut sep = qb.separated(", ");
+                    for s in &q.statuses {
+                        sep.push_bind(s.as_str());
+                    }
+                    qb.push(")");
+                }
+                match q.holder {
+                    HolderFilter::Any => {}
+                    HolderFilter::Nobody => {
+                        qb.push(" AND holder_id IS NULL");
+                    }
+                    HolderFilter::User(u) => {
+                        qb.push(" AND holder_id = ").push_bind(u);
+                    }
+                }
+                if let Some(u) = q.created_by {
+                    qb.push(" AND created_by = ").push_bind(u);
+                }
+                if let Some(u) = q.closed_by {
+                    qb.push(" AND closed_by = ").push_bind(u);
+                }
+                if !q.channels.is_empty() {
+                    qb.push(" AND channel IN (");
+                    let mut sep = qb.separated(", ");
+                    for c in &q.channels {
+                        sep.push_bind(c.as_str());
+                    }
+                    qb.push(")");
+                }
+                if let Some(c) = &q.category {
+                    qb.push(" AND category = ").push_bind(c.clone());
+                }
+                if let Some(d) = &q.district {
+                    qb.push(" AND district = ").push_bind(d.clone());
+                }
+                if let Some(u) = q.urgency {
+                    qb.push(" AND urgency = ").push_bind(u.rank());
+                }
+                if let Some(t) = q.entered_pool_before {
+                    qb.push(" AND entered_pool_at < ").push_bind(micros(t));
+                }
+                if let Some(t) = &q.tracking_number {
+                    qb.push(" AND tracking_number = ").push_bind(t.clone());
+                }
+                match (q.sort, q.after) {
+                    (Sort::OldestFirst, Some(c)) => {
+                        qb.push(" AND seq > ").push_bind(c.seq);
+                    }
+                    (Sort::NewestFirst, Some(c)) => {
+                        qb.push(" AND seq < ").push_bind(c.seq);
+                    }
+                    (Sort::UrgentFirst, Some(c)) => {
+                        qb.push(" AND (urgency < ").push_bind(c.urgency);
+                        qb.push(" OR (urgency = ").push_bind(c.urgency);
+                        qb.push(" AND seq > ").push_bind(c.seq);
+                        qb.push("))");
+                    }
+                    (_, None) => {}
+                }
+                qb.push(match q.sort {
+                    Sort::OldestFirst => " ORDER BY seq ASC",
+                    Sort::NewestFirst => " ORDER BY seq DESC",
+                    Sort::UrgentFirst => " ORDER BY urgency DESC, seq ASC",
+                });
+                qb.push(" LIMIT ").push_bind(i64::from(q.limit));
+                let rows = qb.build().fetch_all(self.reader()).await?;
+                rows.iter().map(Self::case_from_row).collect()
+            }
+
+            async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError> {
+                let rows = sqlx::query("SELECT id, case_id, author_id, text, created_at FROM case_notes WHERE case_id = $1 ORDER BY created_at, id")
+                    .bind(case).fetch_all(self.reader()).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(NoteRecord {
+                            id: r.try_get("id")?,
+                            case_id: r.try_get("case_id")?,
+                            author_id: r.try_get("author_id")?,
+                            text: r.try_get("text")?,
+                            created_at: timestamp(r.try_get("created_at")?)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError> {
+                let rows = sqlx::query("SELECT action, actor_user_id, actor_service, from_status, to_status, from_pool_id, to_pool_id, \
+                                        from_holder_id, to_holder_id, detail, occurred_at FROM case_history WHERE case_id = $1 ORDER BY id")
+                    .bind(case).fetch_all(self.reader()).await?;
+                rows.iter().map(Self::history_from_row).collect()
+            }
+
+            async fn count_cases(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(self.reader()).await?.try_get("n")?)
+            }
+
+            async fn acquire_outbox_lease(&self, holder: Uuid, now: Timestamp, until: Timestamp) -> Result<bool, StoreError> {
+                let n = sqlx::query("INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('relay', $1, $2) \
+                                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+                                     WHERE outbox_lease.holder = excluded.holder OR outbox_lease.expires_at < $3")
+                    .bind(holder).bind(micros(until)).bind(micros(now))
+                    .execute(self.writer()).await?.rows_affected();
+                Ok(n == 1)
+            }
+
+            async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
+                let rows = sqlx::query("SELECT id, event_id, topic, msg_key, event_type, payload, traceparent FROM outbox \
+                                        WHERE published_at IS NULL ORDER BY id LIMIT $1")
+                    .bind(i64::from(limit)).fetch_all(self.reader()).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(OutboxRecord {
+                            id: r.try_get("id")?,
+                            event_id: r.try_get("event_id")?,
+                            topic: r.try_get("topic")?,
+                            key: r.try_get("msg_key")?,
+                            event_type: r.try_get("event_type")?,
+                            payload: r.try_get("payload")?,
+                            traceparent: r.try_get("traceparent")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn mark_published(&self, ids: &[i64], now: Timestamp) -> Result<(), StoreError> {
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                let mut qb = QueryBuilder::<$db>::new("UPDATE outbox SET published_at = ");
+                qb.push_bind(micros(now)).push(" WHERE id IN (");
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build().execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn outbox_backlog(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").fetch_one(self.reader()).await?.try_get("n")?)
+            }
+        }
+    };
+}
+
+/// The PostgreSQL store (production).
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// A store on `url` (`postgres://…`); connects lazily so start-up never
+    /// blocks on the database: readiness reports it instead.
+    ///
+    /// # Errors
+    /// When the URL does not parse.
+    pub fn connect_lazy(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Self, StoreError> {
+        let opts = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
+            .connect_lazy_with(opts);
+        Ok(Self { pool })
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// The SQLite store (`tekmerkez dev`): a file in WAL mode with one writer
+/// connection and a few readers.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path`).
+    ///
+    /// # Errors
+    /// When the URL does not parse.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new().max_connections(1).connect_lazy_with(opts.clone());
+        // Readers are ordinary connections used only for reads; WAL lets them
+        // read while the writer writes.
+        let read = SqlitePoolOptions::new().max_connections(4).connect_lazy_with(opts);
+        Ok(Self { write, read })
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.write
+    }
+}
+
+sql_store!(PgStore, sqlx::Postgres, PgRow, sqlx::migrate!("./migrations/postgres"));
+sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow, sqlx::migrate!("./migrations/sqlite"));
