@@ -468,6 +468,9 @@ impl CaseApp {
     /// # Errors
     /// `Bulk` naming each case that could not be claimed.
     pub async fn claim_cases(&self, caller: &Caller, ids: &[Uuid]) -> Result<Vec<CaseView>, CaseError> {
+        if !matches!(caller.role(), Some(Role::Expert | Role::CallbackAgent)) {
+            return Err(CaseError::PermissionDenied("only institutional experts and callback agents claim records"));
+        }
         self.change_many(caller, ids, |user, case, now| {
             if !policy::can_claim(user, case) {
                 return Err(BulkFailure::PermissionDenied("only experts and callback agents of the record's pool may claim it"));
@@ -483,6 +486,9 @@ impl CaseApp {
     /// # Errors
     /// `NotFound` for an unknown assignee; `Bulk` for cases that cannot go to them.
     pub async fn assign_cases(&self, caller: &Caller, ids: &[Uuid], assignee: Uuid) -> Result<Vec<CaseView>, CaseError> {
+        if !matches!(caller.role(), Some(Role::PoolManager | Role::Admin)) {
+            return Err(CaseError::PermissionDenied("only pool managers assign records"));
+        }
         let target = self
             .store
             .get_user(assignee)

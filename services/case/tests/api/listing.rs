@@ -1,0 +1,84 @@
+use std::collections::HashSet;
+
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use tonic::Code;
+
+use crate::{both_stores, helpers::*};
+
+both_stores! {
+    async fn keyset_pages_cover_every_record_once_in_order(app) {
+        let mut ids = Vec::new();
+        for _ in 0..25 {
+            ids.push(app.open_case().await.id);
+        }
+        let (mut seen, mut token, mut pages) = (Vec::new(), String::new(), 0);
+        loop {
+            let page = app.list("manager_ankara", pb::CaseView::Pool, 10, &token).await.unwrap();
+            pages += 1;
+            seen.extend(page.cases.into_iter().map(|c| c.id));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        assert_eq!(pages, 3);
+        assert_eq!(seen, ids);
+        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 25);
+    }
+
+    async fn urgent_first_sorting_pages_correctly(app) {
+        for i in 0..6 {
+            let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+            req.urgency = if i % 2 == 0 { common::Urgency::Normal as i32 } else { common::Urgency::Urgent as i32 };
+            app.create(req).await;
+        }
+        let mut all = Vec::new();
+        let mut token = String::new();
+        loop {
+            let req = pb::ListCasesRequest {
+                view: pb::CaseView::Pool as i32,
+                filter: None,
+                sort: pb::CaseSort::UrgentFirst as i32,
+                page: Some(common::PageRequest { page_size: 4, page_token: token }),
+            };
+            let page = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap().into_inner();
+            all.extend(page.cases.into_iter().map(|c| c.urgency));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let urgent = common::Urgency::Urgent as i32;
+        assert_eq!(all, vec![urgent, urgent, urgent, common::Urgency::Normal as i32, common::Urgency::Normal as i32, common::Urgency::Normal as i32]);
+    }
+
+    async fn filters_narrow_the_pool_view(app) {
+        let a = app.open_case().await;
+        let mut req = app.application(&app.org.ankara_billing.clone(), 6, "Keçiören");
+        req.category = "fatura".into();
+        req.channel = common::Channel::MobileApp as i32;
+        let b = app.create(req).await;
+        let list = |filter: pb::CaseFilter| pb::ListCasesRequest { view: pb::CaseView::Pool as i32, filter: Some(filter), sort: 0, page: None };
+        let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { district: "KEÇİÖREN".into(), ..Default::default() }))).await.unwrap().into_inner();
+        assert_eq!(got.cases.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), vec![b.id.clone()]);
+        let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { channels: vec![common::Channel::WebForm as i32], ..Default::default() }))).await.unwrap().into_inner();
+        assert_eq!(got.cases.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), vec![a.id.clone()]);
+        let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { tracking_number: b.tracking_number.to_lowercase(), ..Default::default() }))).await.unwrap().into_inner();
+        assert_eq!(got.cases.len(), 1);
+        app.clock.advance(jiff::SignedDuration::from_hours(24 * 2));
+        let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { min_days_in_pool: 2, ..Default::default() }))).await.unwrap().into_inner();
+        assert_eq!(got.cases.len(), 2);
+        let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { min_days_in_pool: 3, ..Default::default() }))).await.unwrap().into_inner();
+        assert!(got.cases.is_empty());
+    }
+
+    async fn a_forged_page_token_or_an_unknown_view_is_invalid(app) {
+        let err = app.list("manager_ankara", pb::CaseView::Pool, 10, "zz-not-hex").await.unwrap_err();
+        assert_eq!(violated_fields(&err), vec!["page.page_token"]);
+        let err = app.list("manager_ankara", pb::CaseView::Unspecified, 10, "").await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(violated_fields(&err), vec!["view"]);
+        let err = app.list("manager_ankara", pb::CaseView::Pool, 100_000, "").await.unwrap_err();
+        assert_eq!(violated_fields(&err), vec!["page.page_size"]);
+    }
+}

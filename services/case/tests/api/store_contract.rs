@@ -1,0 +1,96 @@
+//! The store contract, exercised on both implementations: version checks,
+//! all-or-nothing changes, idempotent creation, the relay lease, and the
+//! append-only history.
+
+use jiff::SignedDuration;
+use sqlx::Connection as _;
+use tekmerkez_case::{
+    clock::Clock as _,
+    domain::case::Actor,
+    store::{CaseChange, CreateOutcome, HistoryRecord, NoteRecord, StoreError},
+};
+use uuid::Uuid;
+
+use crate::{both_stores, helpers::*};
+
+async fn stored(app: &mut TestApp) -> tekmerkez_case::domain::case::Case {
+    let c = app.open_case().await;
+    app.app.store().get_case(c.id.parse().unwrap()).await.unwrap().unwrap()
+}
+
+fn change(case: &tekmerkez_case::domain::case::Case, expected: i64, now: jiff::Timestamp) -> CaseChange {
+    let (next, step, _) = case.add_note(Uuid::now_v7(), now).unwrap();
+    let mut next = next;
+    next.version = expected + 1;
+    CaseChange {
+        note: Some(NoteRecord { id: Uuid::now_v7(), case_id: case.id, author_id: Uuid::now_v7(), text: "n".into(), created_at: now }),
+        case: next,
+        expected_version: expected,
+        history: vec![HistoryRecord { step, actor: Actor::Service("routing"), occurred_at: now }],
+        events: Vec::new(),
+    }
+}
+
+both_stores! {
+    async fn a_stale_version_writes_nothing_of_the_whole_change(app) {
+        let a = stored(&mut app).await;
+        let b = stored(&mut app).await;
+        let now = app.clock.now();
+        let store = app.app.store().clone();
+        let err = store.apply_changes(&[change(&a, a.version, now), change(&b, b.version + 7, now)]).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(id) if id == b.id), "{err:?}");
+        assert_eq!(store.get_case(a.id).await.unwrap().unwrap().version, a.version, "the first change was rolled back");
+        assert!(store.list_notes(a.id).await.unwrap().is_empty());
+        assert_eq!(store.list_history(a.id).await.unwrap().len(), 1);
+        store.apply_changes(&[change(&a, a.version, now)]).await.unwrap();
+        assert_eq!(store.get_case(a.id).await.unwrap().unwrap().version, a.version + 1);
+        assert!(matches!(store.apply_changes(&[change(&a, a.version, now)]).await, Err(StoreError::Conflict(_))));
+    }
+
+    async fn creation_is_idempotent_and_detects_a_taken_tracking_number(app) {
+        let a = stored(&mut app).await;
+        let store = app.app.store().clone();
+        match store.create_case(&a, &[], &[]).await.unwrap() {
+            CreateOutcome::Existing(existing) => assert_eq!(existing.id, a.id),
+            other => panic!("{other:?}"),
+        }
+        let mut other = a.clone();
+        other.id = Uuid::now_v7();
+        other.application_id = Uuid::new_v4();
+        assert!(matches!(store.create_case(&other, &[], &[]).await.unwrap(), CreateOutcome::TrackingNumberTaken));
+        assert_eq!(store.count_cases().await.unwrap(), 1);
+    }
+
+    async fn one_relay_holds_the_outbox_lease_until_it_expires(app) {
+        app.shutdown_now().await;
+        let store = app.app.store().clone();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        // Well after the stopped service's own lease ran out.
+        let now = app.clock.now().checked_add(SignedDuration::from_hours(1)).unwrap();
+        let later = now.checked_add(SignedDuration::from_secs(30)).unwrap();
+        assert!(store.acquire_outbox_lease(a, now, later).await.unwrap());
+        assert!(store.acquire_outbox_lease(a, now, later).await.unwrap(), "the holder renews");
+        assert!(!store.acquire_outbox_lease(b, now, later).await.unwrap());
+        let after = later.checked_add(SignedDuration::from_secs(1)).unwrap();
+        assert!(store.acquire_outbox_lease(b, after, after.checked_add(SignedDuration::from_secs(30)).unwrap()).await.unwrap());
+    }
+
+    async fn the_history_table_refuses_updates_and_deletes(app) {
+        let a = stored(&mut app).await;
+        let update = "UPDATE case_history SET detail = 'forged'";
+        let delete = "DELETE FROM case_history";
+        match app.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
+                assert!(sqlx::query(update).execute(&mut conn).await.is_err());
+                assert!(sqlx::query(delete).execute(&mut conn).await.is_err());
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&app.db_url).await.unwrap();
+                assert!(sqlx::query(update).execute(&mut conn).await.is_err());
+                assert!(sqlx::query(delete).execute(&mut conn).await.is_err());
+            }
+        }
+        assert_eq!(app.app.store().list_history(a.id).await.unwrap().len(), 1);
+    }
+}
