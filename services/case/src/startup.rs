@@ -50,7 +50,7 @@ pub struct Application {
     listener: TcpListener,
     app: CaseApp,
     settings: CaseSettings,
-    bus: Arc<dyn Bus>,
+    bus: Option<Arc<dyn Bus>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -61,10 +61,12 @@ impl std::fmt::Debug for Application {
 
 impl Application {
     /// Opens the store, migrates when configured, and binds the listener.
+    /// Without a bus the outbox relay does not run: events wait in the
+    /// outbox until a process with a bus publishes them.
     ///
     /// # Errors
     /// Store, migration or bind failures.
-    pub async fn build(settings: CaseSettings, bus: Arc<dyn Bus>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build(settings: CaseSettings, bus: Option<Arc<dyn Bus>>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let store = open_store(&settings)?;
         if settings.database.migrate_on_start {
             store.migrate().await.context("migrating the case database")?;
@@ -118,8 +120,13 @@ impl Application {
 
         let tracker = TaskTracker::new();
         tracker.spawn(watch_health(app.store().clone(), health.clone(), shutdown.child_token()));
-        let relay = OutboxRelay::new(app.store().clone(), bus, app.clock().clone(), settings.outbox.clone());
-        tracker.spawn(relay.run(shutdown.child_token()));
+        match bus {
+            Some(bus) => {
+                let relay = OutboxRelay::new(app.store().clone(), bus, app.clock().clone(), settings.outbox.clone());
+                tracker.spawn(relay.run(shutdown.child_token()));
+            }
+            None => tracing::warn!("no event bus configured: case events stay in the outbox until one is"),
+        }
         tracker.close();
 
         tracing::info!(%addr, "case service listening");

@@ -1,1 +1,69 @@
-fn main() {}
+//! `tekmerkez`: run the whole product embedded (`dev`), or one service of it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tekmerkez::{commands, dev::Dev, settings::Settings, shutdown};
+
+#[derive(Parser)]
+#[command(name = "tekmerkez", version, about = "Omnichannel intake and routing for public services")]
+struct Cli {
+    /// Directory holding config/{APP_ENVIRONMENT}.yaml.
+    #[arg(long, env = "TEKMERKEZ_CONFIG_DIR", default_value = "config", global = true)]
+    config_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every service in one process with embedded storage and demo data.
+    Dev {
+        /// Where the embedded databases live.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// gRPC address.
+        #[arg(long)]
+        grpc_listen: Option<String>,
+        /// HTTP address.
+        #[arg(long)]
+        http_listen: Option<String>,
+        /// Delete the data directory first.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// The case service alone (PostgreSQL).
+    Case,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let environment = tekmerkez_config::environment_from_env();
+    let mut settings = Settings::load(&cli.config_dir, &environment)?;
+    let _telemetry = tekmerkez_telemetry::init(&settings.telemetry, "tekmerkez")?;
+    match cli.command {
+        Command::Dev { data_dir, grpc_listen, http_listen, fresh } => {
+            if let Some(d) = data_dir {
+                settings.dev.data_dir = d;
+            }
+            if let Some(g) = grpc_listen {
+                settings.case.grpc.listen = g;
+            }
+            if let Some(h) = http_listen {
+                settings.dev.http_listen = h;
+            }
+            if fresh && settings.dev.data_dir.exists() {
+                std::fs::remove_dir_all(&settings.dev.data_dir)?;
+            }
+            let data_dir = settings.dev.data_dir.clone();
+            let dev = Dev::build(settings).await?;
+            println!("{}", dev.banner(&data_dir));
+            dev.run_until_stopped(shutdown::on_signal()).await
+        }
+        Command::Case => commands::case(settings, shutdown::on_signal()).await,
+        Command::Migrate => commands::migrate(&settings).await,
+    }
+}

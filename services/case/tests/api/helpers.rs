@@ -138,7 +138,7 @@ pub async fn spawn_app_with(backend: Backend, with_org: bool) -> TestApp {
     let url = database_url(backend, &dir).await;
     let clock = Arc::new(ManualClock::new(start_time()));
     let bus = Arc::new(InProcessBus::default());
-    let application = Application::build(settings(url.clone()), bus.clone(), clock.clone()).await.unwrap();
+    let application = Application::build(settings(url.clone()), Some(bus.clone()), clock.clone()).await.unwrap();
     let addr = application.addr();
     let app = application.app().clone();
     tekmerkez_case::demo::ensure_admin(&app, "admin", SecretString::from("admin-password-1")).await.unwrap();

@@ -1,0 +1,81 @@
+//! The binary's settings: one section per hosted service, loaded with
+//! [`tekmerkez_config::load`] (embedded `config/base.yaml`, then
+//! `config/{APP_ENVIRONMENT}.yaml`, then `TEKMERKEZ__…` variables).
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use tekmerkez_case::CaseSettings;
+use tekmerkez_telemetry::TelemetrySettings;
+
+const BASE_YAML: &str = include_str!("../config/base.yaml");
+
+/// Everything `tekmerkez` reads.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Logs and traces.
+    pub telemetry: TelemetrySettings,
+    /// The case service.
+    pub case: CaseSettings,
+    /// `tekmerkez dev` only.
+    pub dev: DevSettings,
+    /// First-start bootstrap.
+    pub bootstrap: BootstrapSettings,
+}
+
+/// `tekmerkez dev`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevSettings {
+    /// Where the embedded databases live.
+    pub data_dir: PathBuf,
+    /// The HTTP listener.
+    pub http_listen: String,
+    /// How many demo cases to load on first start.
+    pub demo_cases: usize,
+}
+
+/// The admin created on a store with none.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapSettings {
+    /// User name.
+    pub admin_username: String,
+    /// Password; empty means no bootstrap.
+    pub admin_password: SecretString,
+}
+
+impl Settings {
+    /// Loads the layers for `environment`, reading `{config_dir}/{environment}.yaml` if present.
+    ///
+    /// # Errors
+    /// A source that does not parse or a key that does not fit, named by its path.
+    pub fn load(config_dir: &Path, environment: &str) -> anyhow::Result<Self> {
+        let settings: Self = tekmerkez_config::load(&tekmerkez_config::Sources {
+            base_yaml: BASE_YAML,
+            config_dir: Some(config_dir),
+            environment,
+            env_prefix: "TEKMERKEZ",
+            list_keys: &[],
+        })?;
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_environment_file_loads_and_validates() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        for env in ["local", "test", "production"] {
+            let s = Settings::load(&dir, env).unwrap();
+            s.case.validate().unwrap();
+        }
+        let prod = Settings::load(&dir, "production").unwrap();
+        assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");
+        assert!(!prod.case.database.migrate_on_start, "production migrates through the Helm hook");
+    }
+}
