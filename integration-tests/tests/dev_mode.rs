@@ -1,6 +1,12 @@
 //! `tekmerkez dev` as a new user meets it: one process, embedded storage,
 //! demo data, gRPC health SERVING and reflection listing the services, the
 //! HTTP page up; and a restart keeps the data.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly; the house style allows it"
+)]
 
 use std::path::Path;
 
@@ -8,10 +14,12 @@ use tekmerkez::{dev::Dev, settings::Settings};
 use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
 use tonic_reflection::pb::v1::{
-    ServerReflectionRequest, server_reflection_client::ServerReflectionClient, server_reflection_request::MessageRequest,
-    server_reflection_response::MessageResponse,
+    ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+    server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
 };
 
 fn settings(data_dir: &Path) -> Settings {
@@ -27,10 +35,13 @@ fn settings(data_dir: &Path) -> Settings {
 async fn wait_serving(channel: Channel) {
     let mut health = HealthClient::new(channel);
     for _ in 0..400 {
-        if let Ok(r) = health.check(HealthCheckRequest { service: "tekmerkez.case.v1.CaseService".into() }).await {
-            if r.into_inner().status == ServingStatus::Serving as i32 {
-                return;
-            }
+        let req = HealthCheckRequest {
+            service: "tekmerkez.case.v1.CaseService".into(),
+        };
+        if let Ok(r) = health.check(req).await
+            && r.into_inner().status == ServingStatus::Serving as i32
+        {
+            return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
@@ -39,8 +50,15 @@ async fn wait_serving(channel: Channel) {
 
 async fn services_listed(channel: Channel) -> Vec<String> {
     let mut client = ServerReflectionClient::new(channel);
-    let req = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
-    let mut stream = client.server_reflection_info(tokio_stream::iter(vec![req])).await.unwrap().into_inner();
+    let req = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = client
+        .server_reflection_info(tokio_stream::iter(vec![req]))
+        .await
+        .unwrap()
+        .into_inner();
     let resp = stream.message().await.unwrap().unwrap();
     match resp.message_response.unwrap() {
         MessageResponse::ListServicesResponse(l) => l.service.into_iter().map(|s| s.name).collect(),
@@ -55,27 +73,62 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
     let (grpc, http) = (dev.grpc_addr(), dev.http_addr());
     let users = dev.users().to_vec();
     let banner = dev.banner(data.path());
-    for role in ["admin", "pool_manager", "expert", "callback_agent", "call_centre_agent", "partner_client"] {
-        assert!(users.iter().any(|u| u.role.as_str() == role), "a demo user of role {role}");
+    for role in [
+        "admin",
+        "pool_manager",
+        "expert",
+        "callback_agent",
+        "call_centre_agent",
+        "partner_client",
+    ] {
+        assert!(
+            users.iter().any(|u| u.role.as_str() == role),
+            "a demo user of role {role}"
+        );
         assert!(banner.contains(role));
     }
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
-    let channel = Channel::from_shared(format!("http://{grpc}")).unwrap().connect().await.unwrap();
+    let channel = Channel::from_shared(format!("http://{grpc}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
     wait_serving(channel.clone()).await;
     let listed = services_listed(channel.clone()).await;
-    assert!(listed.contains(&"tekmerkez.case.v1.CaseService".to_owned()), "{listed:?}");
-    assert!(listed.contains(&"grpc.health.v1.Health".to_owned()), "{listed:?}");
+    assert!(
+        listed.contains(&"tekmerkez.case.v1.CaseService".to_owned()),
+        "{listed:?}"
+    );
+    assert!(
+        listed.contains(&"grpc.health.v1.Health".to_owned()),
+        "{listed:?}"
+    );
 
-    let manager = users.iter().find(|u| u.username == "yonetici.ankara").unwrap();
+    let manager = users
+        .iter()
+        .find(|u| u.username == "yonetici.ankara")
+        .unwrap();
     let mut case = CaseServiceClient::new(channel);
-    let mut req = tonic::Request::new(pb::ListCasesRequest { view: pb::CaseView::All as i32, ..Default::default() });
-    req.metadata_mut().insert("authorization", format!("Bearer {}", manager.api_token).parse().unwrap());
+    let mut req = tonic::Request::new(pb::ListCasesRequest {
+        view: pb::CaseView::All as i32,
+        ..Default::default()
+    });
+    req.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {}", manager.api_token).parse().unwrap(),
+    );
     let seen = case.list_cases(req).await.unwrap().into_inner().cases;
-    assert!(!seen.is_empty(), "the demo data gives the Ankara pool manager records");
+    assert!(
+        !seen.is_empty(),
+        "the demo data gives the Ankara pool manager records"
+    );
 
     let page = http_get(http, "/").await;
-    assert!(page.contains("Örnek kullanıcılar") && page.contains("yonetici.ankara"), "{page}");
+    assert!(
+        page.contains("Örnek kullanıcılar") && page.contains("yonetici.ankara"),
+        "{page}"
+    );
     shutdown.cancel();
     server.await.unwrap().unwrap();
 
@@ -87,7 +140,11 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut out = Vec::new();
     s.read_to_end(&mut out).await.unwrap();
     String::from_utf8(out).unwrap()

@@ -111,26 +111,50 @@ impl CaseSettings {
             return err("case.grpc.request_timeout_ms", "must be greater than 0");
         }
         let url = self.database.url.expose_secret();
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+        if !(url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+            || url.starts_with("sqlite:"))
+        {
             return err("case.database.url", "must be a postgres:// or sqlite: URL");
         }
         if self.database.max_connections == 0 || self.database.acquire_timeout_ms == 0 {
-            return err("case.database", "max_connections and acquire_timeout_ms must be greater than 0");
+            return err(
+                "case.database",
+                "max_connections and acquire_timeout_ms must be greater than 0",
+            );
         }
         for (name, token) in &self.auth.service_tokens {
             if ServiceName::from_name(name).is_none() {
-                return err("case.auth.service_tokens", "keys must be gateway, routing, intake or notify");
+                return err(
+                    "case.auth.service_tokens",
+                    "keys must be gateway, routing, intake or notify",
+                );
             }
             let len = token.expose_secret().len();
             if len != 0 && len < 32 {
-                return err("case.auth.service_tokens", "tokens must be at least 32 characters");
+                return err(
+                    "case.auth.service_tokens",
+                    "tokens must be at least 32 characters",
+                );
             }
         }
-        if self.outbox.poll_interval_ms == 0 || self.outbox.batch_size == 0 || self.outbox.lease_ms == 0 || self.outbox.publish_timeout_ms == 0 {
-            return err("case.outbox", "intervals, batch size and timeouts must be greater than 0");
+        if self.outbox.poll_interval_ms == 0
+            || self.outbox.batch_size == 0
+            || self.outbox.lease_ms == 0
+            || self.outbox.publish_timeout_ms == 0
+        {
+            return err(
+                "case.outbox",
+                "intervals, batch size and timeouts must be greater than 0",
+            );
         }
-        if self.pages.default_page_size == 0 || self.pages.default_page_size > self.pages.max_page_size {
-            return err("case.pages", "default_page_size must be between 1 and max_page_size");
+        if self.pages.default_page_size == 0
+            || self.pages.default_page_size > self.pages.max_page_size
+        {
+            return err(
+                "case.pages",
+                "default_page_size must be between 1 and max_page_size",
+            );
         }
         if self.shutdown_timeout_ms == 0 {
             return err("case.shutdown_timeout_ms", "must be greater than 0");

@@ -13,16 +13,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
-    app::{
-        CaseApp,
-        cases::NewCase,
-        directory::NewUser,
-        error::CaseError,
-    },
+    app::{CaseApp, cases::NewCase, directory::NewUser, error::CaseError},
     clock::{Clock as _, ManualClock},
     domain::{
-        case::Consent,
         caller::{Caller, ServiceName, UserCaller},
+        case::Consent,
         contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
         directory::{Pool, User},
         enums::{CallbackOutcome, Channel, ReplyChannel, Role, Urgency},
@@ -95,23 +90,66 @@ const TEMPLATES: &[Template] = &[
     },
 ];
 
-const FIRST_NAMES: &[&str] = &["Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ahmet", "Hatice", "Ali", "Zeynep", "Hüseyin", "Elif", "İbrahim", "Şule", "Çağrı", "Gökhan", "Özlem"];
-const LAST_NAMES: &[&str] = &["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara"];
+const FIRST_NAMES: &[&str] = &[
+    "Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ahmet", "Hatice", "Ali", "Zeynep", "Hüseyin",
+    "Elif", "İbrahim", "Şule", "Çağrı", "Gökhan", "Özlem",
+];
+const LAST_NAMES: &[&str] = &[
+    "Yılmaz",
+    "Kaya",
+    "Demir",
+    "Şahin",
+    "Çelik",
+    "Yıldız",
+    "Yıldırım",
+    "Öztürk",
+    "Aydın",
+    "Özdemir",
+    "Arslan",
+    "Doğan",
+    "Kılıç",
+    "Aslan",
+    "Çetin",
+    "Kara",
+];
 
 async fn build_org(app: &CaseApp, admin: &Caller) -> Result<Org, CaseError> {
-    let water = app.create_directorate(admin, "Su ve Kanalizasyon Dairesi Başkanlığı").await?;
-    let env = app.create_directorate(admin, "Çevre Koruma ve Kontrol Dairesi Başkanlığı").await?;
-    let centre = app.create_directorate(admin, "Çağrı Merkezi Müdürlüğü").await?;
+    let water = app
+        .create_directorate(admin, "Su ve Kanalizasyon Dairesi Başkanlığı")
+        .await?;
+    let env = app
+        .create_directorate(admin, "Çevre Koruma ve Kontrol Dairesi Başkanlığı")
+        .await?;
+    let centre = app
+        .create_directorate(admin, "Çağrı Merkezi Müdürlüğü")
+        .await?;
     let units = [
-        (app.create_unit(admin, water.id, "Su Arıza Birimi").await?, false),
-        (app.create_unit(admin, water.id, "Abone İşleri Birimi").await?, false),
-        (app.create_unit(admin, env.id, "Çevre Denetim Birimi").await?, false),
-        (app.create_unit(admin, centre.id, "Ön Değerlendirme (Triyaj)").await?, true),
+        (
+            app.create_unit(admin, water.id, "Su Arıza Birimi").await?,
+            false,
+        ),
+        (
+            app.create_unit(admin, water.id, "Abone İşleri Birimi")
+                .await?,
+            false,
+        ),
+        (
+            app.create_unit(admin, env.id, "Çevre Denetim Birimi")
+                .await?,
+            false,
+        ),
+        (
+            app.create_unit(admin, centre.id, "Ön Değerlendirme (Triyaj)")
+                .await?,
+            true,
+        ),
     ];
     let mut pools = Vec::new();
     for code in PROVINCES {
         for (unit, triage) in &units {
-            let p = app.create_pool(admin, unit.id, u32::from(code), "", *triage).await?;
+            let p = app
+                .create_pool(admin, unit.id, u32::from(code), "", *triage)
+                .await?;
             let name: &'static str = match unit.name.as_str() {
                 "Su Arıza Birimi" => "Su Arıza Birimi",
                 "Abone İşleri Birimi" => "Abone İşleri Birimi",
@@ -126,16 +164,27 @@ async fn build_org(app: &CaseApp, admin: &Caller) -> Result<Org, CaseError> {
 
 impl Org {
     fn pools_of(&self, province: u8) -> Vec<Uuid> {
-        self.pools.iter().filter(|(p, _)| p.province_code == province).map(|(p, _)| p.id).collect()
+        self.pools
+            .iter()
+            .filter(|(p, _)| p.province_code == province)
+            .map(|(p, _)| p.id)
+            .collect()
     }
 
     fn pool(&self, province: u8, unit: &str) -> Option<&Pool> {
-        self.pools.iter().find(|(p, u)| p.province_code == province && *u == unit).map(|(p, _)| p)
+        self.pools
+            .iter()
+            .find(|(p, u)| p.province_code == province && *u == unit)
+            .map(|(p, _)| p)
     }
 }
 
 fn caller_of(u: &User) -> Caller {
-    Caller::User(UserCaller { id: u.id, role: u.role, pools: u.pool_ids.iter().copied().collect() })
+    Caller::User(UserCaller {
+        id: u.id,
+        role: u.role,
+        pools: u.pool_ids.iter().copied().collect(),
+    })
 }
 
 /// Loads the demo organisation, users and cases unless users exist already.
@@ -146,11 +195,22 @@ fn caller_of(u: &User) -> Caller {
 /// Store failures.
 pub async fn seed(app: &CaseApp, cases: usize) -> Result<Vec<DemoUser>, CaseError> {
     let existing = app.store.list_users(&UserQuery::default()).await?;
-    let users = if existing.is_empty() { seed_everything(app, cases).await? } else { existing };
+    let users = if existing.is_empty() {
+        let users = seed_everything(app, cases).await?;
+        tracing::info!(users = users.len(), cases, "demo data loaded");
+        users
+    } else {
+        existing
+    };
     let mut out = Vec::new();
     for u in users.iter().filter(|u| u.active) {
         let api_token = app.issue_api_token_unchecked(u.id, "tekmerkez dev").await?;
-        out.push(DemoUser { username: u.username.clone(), display_name: u.display_name.clone(), role: u.role, api_token });
+        out.push(DemoUser {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            api_token,
+        });
     }
     out.sort_by_key(|u| Role::ALL.iter().position(|r| *r == u.role));
     Ok(out)
@@ -169,7 +229,9 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         email: EmailAddress::parse(&format!("{username}@tekmerkez.local")).ok(),
         phone: None,
     };
-    let admin = timed.create_user_unchecked(mk("admin", "Sistem Yöneticisi", Role::Admin, vec![])).await?;
+    let admin = timed
+        .create_user_unchecked(mk("admin", "Sistem Yöneticisi", Role::Admin, vec![]))
+        .await?;
     let admin_caller = caller_of(&admin);
     let org = build_org(&timed, &admin_caller).await?;
     let ankara = org.pools_of(6);
@@ -178,15 +240,50 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     let all: Vec<Uuid> = org.pools.iter().map(|(p, _)| p.id).collect();
     let mut users = vec![admin];
     for (u, d, r, p) in [
-        ("yonetici.ankara", "Ayşe Yıldırım", Role::PoolManager, ankara.clone()),
-        ("uzman.ankara", "Mehmet Öztürk", Role::Expert, ankara.clone()),
-        ("uzman2.ankara", "Zeynep Çelik", Role::Expert, ankara.clone()),
-        ("yonetici.izmir", "İlker Şahin", Role::PoolManager, izmir.clone()),
+        (
+            "yonetici.ankara",
+            "Ayşe Yıldırım",
+            Role::PoolManager,
+            ankara.clone(),
+        ),
+        (
+            "uzman.ankara",
+            "Mehmet Öztürk",
+            Role::Expert,
+            ankara.clone(),
+        ),
+        (
+            "uzman2.ankara",
+            "Zeynep Çelik",
+            Role::Expert,
+            ankara.clone(),
+        ),
+        (
+            "yonetici.izmir",
+            "İlker Şahin",
+            Role::PoolManager,
+            izmir.clone(),
+        ),
         ("uzman.izmir", "Işıl Güneş", Role::Expert, izmir.clone()),
-        ("yonetici.kocaeli", "Gökhan Aydın", Role::PoolManager, kocaeli.clone()),
+        (
+            "yonetici.kocaeli",
+            "Gökhan Aydın",
+            Role::PoolManager,
+            kocaeli.clone(),
+        ),
         ("uzman.kocaeli", "Şule Doğan", Role::Expert, kocaeli.clone()),
-        ("geridonus", "Gülşen Kılıç", Role::CallbackAgent, all.clone()),
-        ("cagrimerkezi", "Ömer Çetin", Role::CallCentreAgent, all.clone()),
+        (
+            "geridonus",
+            "Gülşen Kılıç",
+            Role::CallbackAgent,
+            all.clone(),
+        ),
+        (
+            "cagrimerkezi",
+            "Ömer Çetin",
+            Role::CallCentreAgent,
+            all.clone(),
+        ),
         ("cimer", "CİMER Entegrasyonu", Role::PartnerClient, vec![]),
     ] {
         users.push(timed.create_user_unchecked(mk(u, d, r, p)).await?);
@@ -195,45 +292,89 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     let (Some(call_centre), Some(callback)) = (find("cagrimerkezi"), find("geridonus")) else {
         return Ok(users);
     };
-    let experts: Vec<(u8, Caller)> = [(6, "uzman.ankara"), (6, "uzman2.ankara"), (35, "uzman.izmir"), (41, "uzman.kocaeli")]
-        .into_iter()
-        .filter_map(|(p, n)| find(n).map(|c| (p, c)))
-        .collect();
+    let experts: Vec<(u8, Caller)> = [
+        (6, "uzman.ankara"),
+        (6, "uzman2.ankara"),
+        (35, "uzman.izmir"),
+        (41, "uzman.kocaeli"),
+    ]
+    .into_iter()
+    .filter_map(|(p, n)| find(n).map(|c| (p, c)))
+    .collect();
     let routing = Caller::Service(ServiceName::Routing);
 
     let mut rng = StdRng::seed_from_u64(181);
     // Oldest first, over the last 12 days, so history reads in order.
-    let mut ages: Vec<i64> = (0..case_count).map(|_| rng.random_range(0..12 * 24 * 60)).collect();
+    let mut ages: Vec<i64> = (0..case_count)
+        .map(|_| rng.random_range(0..12 * 24 * 60))
+        .collect();
     ages.sort_unstable_by(|a, b| b.cmp(a));
     for age_min in ages {
-        let at = real_now.checked_sub(SignedDuration::from_mins(age_min)).unwrap_or(real_now);
+        let at = real_now
+            .checked_sub(SignedDuration::from_mins(age_min))
+            .unwrap_or(real_now);
         clock.set(at);
         let province = *PROVINCES.choose(&mut rng).unwrap_or(&6);
         let tpl = TEMPLATES.choose(&mut rng).unwrap_or(&TEMPLATES[0]);
-        let Some(pool) = org.pool(province, tpl.unit) else { continue };
-        let districts = tekmerkez_geo::province_by_code(province).map(|p| p.districts().to_vec()).unwrap_or_default();
-        let channel = *[Channel::WebForm, Channel::MobileApp, Channel::Email, Channel::Phone, Channel::SocialMedia, Channel::Written, Channel::FaceToFace]
-            .choose(&mut rng)
-            .unwrap_or(&Channel::WebForm);
-        let reply = *[ReplyChannel::Sms, ReplyChannel::PhoneCallback, ReplyChannel::PhoneCallback, ReplyChannel::Email]
-            .choose(&mut rng)
-            .unwrap_or(&ReplyChannel::Sms);
+        let Some(pool) = org.pool(province, tpl.unit) else {
+            continue;
+        };
+        let districts = tekmerkez_geo::province_by_code(province)
+            .map(|p| p.districts().to_vec())
+            .unwrap_or_default();
+        let channel = *[
+            Channel::WebForm,
+            Channel::MobileApp,
+            Channel::Email,
+            Channel::Phone,
+            Channel::SocialMedia,
+            Channel::Written,
+            Channel::FaceToFace,
+        ]
+        .choose(&mut rng)
+        .unwrap_or(&Channel::WebForm);
+        let reply = *[
+            ReplyChannel::Sms,
+            ReplyChannel::PhoneCallback,
+            ReplyChannel::PhoneCallback,
+            ReplyChannel::Email,
+        ]
+        .choose(&mut rng)
+        .unwrap_or(&ReplyChannel::Sms);
         let first = FIRST_NAMES.choose(&mut rng).copied().unwrap_or("Ayşe");
         let last = LAST_NAMES.choose(&mut rng).copied().unwrap_or("Yılmaz");
-        let phone = format!("05{}{:08}", rng.random_range(30..56), rng.random_range(0..100_000_000u32));
+        let phone = format!(
+            "05{}{:08}",
+            rng.random_range(30..56),
+            rng.random_range(0..100_000_000u32)
+        );
         let info_only = channel == Channel::Phone && rng.random_bool(0.15);
         let contact = Contact {
             name: PersonName::parse(&format!("{first} {last}")).ok(),
             phone: PhoneNumber::parse(&phone).ok(),
-            email: EmailAddress::parse(&format!("{}.{}@ornek.com.tr", tekmerkez_turkish::loose_key(first), tekmerkez_turkish::loose_key(last))).ok(),
+            email: EmailAddress::parse(&format!(
+                "{}.{}@ornek.com.tr",
+                tekmerkez_turkish::loose_key(first),
+                tekmerkez_turkish::loose_key(last)
+            ))
+            .ok(),
             postal_address: PostalAddress::parse("Atatürk Cad. No: 1").ok(),
         };
         let new = NewCase {
             application_id: Uuid::new_v4(),
             tracking_number: None,
             channel,
-            category: if info_only { "genel_bilgi".to_owned() } else { tpl.category.to_owned() },
-            text: tpl.texts.choose(&mut rng).copied().unwrap_or("Başvuru").to_owned(),
+            category: if info_only {
+                "genel_bilgi".to_owned()
+            } else {
+                tpl.category.to_owned()
+            },
+            text: tpl
+                .texts
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("Başvuru")
+                .to_owned(),
             urgency: tpl.urgency,
             province_code: province,
             district: districts.choose(&mut rng).cloned(),
@@ -241,12 +382,23 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             pool_id: pool.id,
             contact,
             reply_channel: reply,
-            consent: Some(Consent { text_version: "kvkk-aydinlatma-v1".to_owned(), accepted_at: at, special_category: false }),
+            consent: Some(Consent {
+                text_version: "kvkk-aydinlatma-v1".to_owned(),
+                accepted_at: at,
+                special_category: false,
+            }),
             information_answer: info_only.then(|| "Planlı kesinti bilgisi verildi.".to_owned()),
             received_at: Some(at),
             fingerprint: Uuid::new_v4().to_string(),
         };
-        let creator = if matches!(channel, Channel::Phone | Channel::Written | Channel::FaceToFace) { &call_centre } else { &routing };
+        let creator = if matches!(
+            channel,
+            Channel::Phone | Channel::Written | Channel::FaceToFace
+        ) {
+            &call_centre
+        } else {
+            &routing
+        };
         let (view, _) = timed.create_case(creator, new).await?;
         if info_only {
             continue;
@@ -256,7 +408,14 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         if roll < 0.45 {
             continue;
         }
-        let Some((_, expert)) = experts.iter().filter(|(p, _)| *p == province).collect::<Vec<_>>().choose(&mut rng).copied().cloned() else {
+        let Some((_, expert)) = experts
+            .iter()
+            .filter(|(p, _)| *p == province)
+            .collect::<Vec<_>>()
+            .choose(&mut rng)
+            .copied()
+            .cloned()
+        else {
             continue;
         };
         clock.advance(SignedDuration::from_mins(rng.random_range(5..240)));
@@ -268,15 +427,43 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         if clock.now() > real_now {
             continue;
         }
-        if view.case.entered_pool_at < clock.now().checked_sub(SignedDuration::from_hours(72)).unwrap_or(clock.now()) {
-            timed.add_note(&expert, view.case.id, "Saha ekibi yönlendirildi, sonuç bekleniyor.".to_owned(), None).await?;
+        if view.case.entered_pool_at
+            < clock
+                .now()
+                .checked_sub(SignedDuration::from_hours(72))
+                .unwrap_or(clock.now())
+        {
+            timed
+                .add_note(
+                    &expert,
+                    view.case.id,
+                    "Saha ekibi yönlendirildi, sonuç bekleniyor.".to_owned(),
+                    None,
+                )
+                .await?;
         }
-        let closed = timed.close_case(&expert, view.case.id, "Ekiplerimiz sorunu yerinde giderdi. Bilginize sunarız.".to_owned(), None).await?;
+        let closed = timed
+            .close_case(
+                &expert,
+                view.case.id,
+                "Ekiplerimiz sorunu yerinde giderdi. Bilginize sunarız.".to_owned(),
+                None,
+            )
+            .await?;
         if closed.case.reply_channel == ReplyChannel::PhoneCallback && roll > 0.9 {
             clock.advance(SignedDuration::from_mins(rng.random_range(10..120)));
             if clock.now() <= real_now {
                 timed.claim_cases(&callback, &[view.case.id]).await?;
-                timed.record_callback(&callback, view.case.id, CallbackOutcome::Reached, None, Some("Vatandaş bilgilendirildi.".to_owned()), None).await?;
+                timed
+                    .record_callback(
+                        &callback,
+                        view.case.id,
+                        CallbackOutcome::Reached,
+                        None,
+                        Some("Vatandaş bilgilendirildi.".to_owned()),
+                        None,
+                    )
+                    .await?;
             }
         }
     }
@@ -287,8 +474,20 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
 ///
 /// # Errors
 /// Store failures or an invalid user name.
-pub async fn ensure_admin(app: &CaseApp, username: &str, password: SecretString) -> Result<bool, CaseError> {
-    if !app.store.list_users(&UserQuery { pools: None, role: Some(Role::Admin) }).await?.is_empty() {
+pub async fn ensure_admin(
+    app: &CaseApp,
+    username: &str,
+    password: SecretString,
+) -> Result<bool, CaseError> {
+    if !app
+        .store
+        .list_users(&UserQuery {
+            pools: None,
+            role: Some(Role::Admin),
+        })
+        .await?
+        .is_empty()
+    {
         return Ok(false);
     }
     app.create_user_unchecked(NewUser {

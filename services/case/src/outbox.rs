@@ -37,8 +37,19 @@ pub struct OutboxRelay {
 
 impl OutboxRelay {
     /// A relay from `store` to `bus`.
-    pub fn new(store: Arc<dyn CaseStore>, bus: Arc<dyn Bus>, clock: Arc<dyn Clock>, settings: OutboxSettings) -> Self {
-        Self { store, bus, clock, settings, id: Uuid::new_v4() }
+    pub fn new(
+        store: Arc<dyn CaseStore>,
+        bus: Arc<dyn Bus>,
+        clock: Arc<dyn Clock>,
+        settings: OutboxSettings,
+    ) -> Self {
+        Self {
+            store,
+            bus,
+            clock,
+            settings,
+            id: Uuid::new_v4(),
+        }
     }
 
     /// Publishes one batch if this relay holds the lease.
@@ -47,10 +58,14 @@ impl OutboxRelay {
     /// Store failures, or a publish that failed (the row stays for the next round).
     pub async fn run_once(&self) -> anyhow::Result<RoundReport> {
         let now = self.clock.now();
-        let lease = SignedDuration::try_from(self.settings.lease()).unwrap_or(SignedDuration::from_secs(30));
+        let lease = SignedDuration::try_from(self.settings.lease())
+            .unwrap_or(SignedDuration::from_secs(30));
         let until = now.checked_add(lease).unwrap_or(now);
         if !self.store.acquire_outbox_lease(self.id, now, until).await? {
-            return Ok(RoundReport { published: 0, leader: false });
+            return Ok(RoundReport {
+                published: 0,
+                leader: false,
+            });
         }
         let rows = self.store.pending_outbox(self.settings.batch_size).await?;
         let mut done = Vec::with_capacity(rows.len());
@@ -60,13 +75,23 @@ impl OutboxRelay {
                 (headers::EVENT_ID.to_owned(), row.event_id.to_string()),
                 (headers::EVENT_TYPE.to_owned(), row.event_type.clone()),
                 (headers::SCHEMA_VERSION.to_owned(), "1".to_owned()),
-                (headers::CONTENT_TYPE.to_owned(), "application/protobuf".to_owned()),
+                (
+                    headers::CONTENT_TYPE.to_owned(),
+                    "application/protobuf".to_owned(),
+                ),
             ];
             if let Some(tp) = &row.traceparent {
                 hdrs.push((headers::TRACEPARENT.to_owned(), tp.clone()));
             }
-            let envelope = Envelope { topic: row.topic.clone(), key: row.key.clone(), headers: hdrs, payload: Bytes::from(row.payload) };
-            match tokio::time::timeout(self.settings.publish_timeout(), self.bus.publish(envelope)).await {
+            let envelope = Envelope {
+                topic: row.topic.clone(),
+                key: row.key.clone(),
+                headers: hdrs,
+                payload: Bytes::from(row.payload),
+            };
+            match tokio::time::timeout(self.settings.publish_timeout(), self.bus.publish(envelope))
+                .await
+            {
                 Ok(Ok(())) => done.push(row.id),
                 Ok(Err(e)) => {
                     failure = Some(anyhow::Error::new(e).context("publishing an outbox row"));
@@ -82,7 +107,10 @@ impl OutboxRelay {
         self.store.mark_published(&done, self.clock.now()).await?;
         match failure {
             Some(e) => Err(e),
-            None => Ok(RoundReport { published: done.len(), leader: true }),
+            None => Ok(RoundReport {
+                published: done.len(),
+                leader: true,
+            }),
         }
     }
 

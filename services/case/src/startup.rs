@@ -8,7 +8,9 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
-use tekmerkez_proto::case_v1::{case_service_server::CaseServiceServer, directory_service_server::DirectoryServiceServer};
+use tekmerkez_proto::case_v1::{
+    case_service_server::CaseServiceServer, directory_service_server::DirectoryServiceServer,
+};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -35,11 +37,17 @@ use crate::{
 pub fn open_store(settings: &CaseSettings) -> anyhow::Result<Arc<dyn CaseStore>> {
     let url = settings.database.url.expose_secret();
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url).context("opening the SQLite database")?))
+        Ok(Arc::new(
+            SqliteStore::open(url).context("opening the SQLite database")?,
+        ))
     } else {
         Ok(Arc::new(
-            PgStore::connect_lazy(url, settings.database.max_connections, settings.database.acquire_timeout())
-                .context("configuring the PostgreSQL pool")?,
+            PgStore::connect_lazy(
+                url,
+                settings.database.max_connections,
+                settings.database.acquire_timeout(),
+            )
+            .context("configuring the PostgreSQL pool")?,
         ))
     }
 }
@@ -55,7 +63,9 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -66,16 +76,29 @@ impl Application {
     ///
     /// # Errors
     /// Store, migration or bind failures.
-    pub async fn build(settings: CaseSettings, bus: Option<Arc<dyn Bus>>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build(
+        settings: CaseSettings,
+        bus: Option<Arc<dyn Bus>>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let store = open_store(&settings)?;
         if settings.database.migrate_on_start {
-            store.migrate().await.context("migrating the case database")?;
+            store
+                .migrate()
+                .await
+                .context("migrating the case database")?;
         }
         let listener = TcpListener::bind(&settings.grpc.listen)
             .await
             .with_context(|| format!("binding the gRPC listener on {}", settings.grpc.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Self { addr, listener, app: CaseApp::new(store, clock), settings, bus })
+        Ok(Self {
+            addr,
+            listener,
+            app: CaseApp::new(store, clock),
+            settings,
+            bus,
+        })
     }
 
     /// The bound address.
@@ -99,13 +122,28 @@ impl Application {
     /// # Errors
     /// When the server fails.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let Self { listener, app, settings, bus, addr } = self;
+        let Self {
+            listener,
+            app,
+            settings,
+            bus,
+            addr,
+        } = self;
         let (health, health_service) = tonic_health::server::health_reporter();
         let auth = Authenticator::new(app.store().clone(), settings.service_tokens());
         let callers = CallerResolver::new(auth);
-        let pages = PageLimits { default: settings.pages.default_page_size, max: settings.pages.max_page_size };
-        let case = CaseServiceServer::with_interceptor(CaseGrpc::new(app.clone(), callers.clone(), pages), interceptor::authenticate);
-        let directory = DirectoryServiceServer::with_interceptor(DirectoryGrpc::new(app.clone(), callers), interceptor::authenticate);
+        let pages = PageLimits {
+            default: settings.pages.default_page_size,
+            max: settings.pages.max_page_size,
+        };
+        let case = CaseServiceServer::with_interceptor(
+            CaseGrpc::new(app.clone(), callers.clone(), pages),
+            interceptor::authenticate,
+        );
+        let directory = DirectoryServiceServer::with_interceptor(
+            DirectoryGrpc::new(app.clone(), callers),
+            interceptor::authenticate,
+        );
         let reflection = if settings.grpc.reflection {
             Some(
                 tonic_reflection::server::Builder::configure()
@@ -119,13 +157,24 @@ impl Application {
         };
 
         let tracker = TaskTracker::new();
-        tracker.spawn(watch_health(app.store().clone(), health.clone(), shutdown.child_token()));
+        tracker.spawn(watch_health(
+            app.store().clone(),
+            health.clone(),
+            shutdown.child_token(),
+        ));
         match bus {
             Some(bus) => {
-                let relay = OutboxRelay::new(app.store().clone(), bus, app.clock().clone(), settings.outbox.clone());
+                let relay = OutboxRelay::new(
+                    app.store().clone(),
+                    bus,
+                    app.clock().clone(),
+                    settings.outbox.clone(),
+                );
                 tracker.spawn(relay.run(shutdown.child_token()));
             }
-            None => tracing::warn!("no event bus configured: case events stay in the outbox until one is"),
+            None => tracing::warn!(
+                "no event bus configured: case events stay in the outbox until one is"
+            ),
         }
         tracker.close();
 
@@ -137,12 +186,19 @@ impl Application {
             .add_optional_service(reflection)
             .add_service(case)
             .add_service(directory)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move { server_shutdown.cancelled().await });
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+                server_shutdown.cancelled().await
+            });
         let result = server.await.context("serving gRPC");
         // The server returns once in-flight calls finished; stop the helpers too.
         shutdown.cancel();
-        health.set_not_serving::<CaseServiceServer<CaseGrpc>>().await;
-        if tokio::time::timeout(settings.shutdown_timeout(), tracker.wait()).await.is_err() {
+        health
+            .set_not_serving::<CaseServiceServer<CaseGrpc>>()
+            .await;
+        if tokio::time::timeout(settings.shutdown_timeout(), tracker.wait())
+            .await
+            .is_err()
+        {
             tracing::warn!("background tasks did not stop within the drain timeout");
         }
         tracing::info!("case service stopped");
@@ -151,20 +207,34 @@ impl Application {
 }
 
 /// Reports SERVING only while the database answers.
-async fn watch_health(store: Arc<dyn CaseStore>, health: HealthReporter, shutdown: CancellationToken) {
+async fn watch_health(
+    store: Arc<dyn CaseStore>,
+    health: HealthReporter,
+    shutdown: CancellationToken,
+) {
     let mut serving = None;
     loop {
         let ok = store.ping().await.is_ok();
         if serving != Some(ok) {
             if ok {
                 health.set_serving::<CaseServiceServer<CaseGrpc>>().await;
-                health.set_serving::<DirectoryServiceServer<DirectoryGrpc>>().await;
-                health.set_service_status("", tonic_health::ServingStatus::Serving).await;
+                health
+                    .set_serving::<DirectoryServiceServer<DirectoryGrpc>>()
+                    .await;
+                health
+                    .set_service_status("", tonic_health::ServingStatus::Serving)
+                    .await;
             } else {
                 tracing::warn!("database unreachable; reporting NOT_SERVING");
-                health.set_not_serving::<CaseServiceServer<CaseGrpc>>().await;
-                health.set_not_serving::<DirectoryServiceServer<DirectoryGrpc>>().await;
-                health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+                health
+                    .set_not_serving::<CaseServiceServer<CaseGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<DirectoryServiceServer<DirectoryGrpc>>()
+                    .await;
+                health
+                    .set_service_status("", tonic_health::ServingStatus::NotServing)
+                    .await;
             }
             serving = Some(ok);
         }
@@ -173,5 +243,7 @@ async fn watch_health(store: Arc<dyn CaseStore>, health: HealthReporter, shutdow
             () = tokio::time::sleep(Duration::from_secs(if ok { 5 } else { 1 })) => {}
         }
     }
-    health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+    health
+        .set_service_status("", tonic_health::ServingStatus::NotServing)
+        .await;
 }

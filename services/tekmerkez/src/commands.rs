@@ -16,7 +16,10 @@ use crate::settings::Settings;
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     settings.case.validate()?;
     let store = open_store(&settings.case)?;
-    store.migrate().await.context("applying the case service's migrations")?;
+    store
+        .migrate()
+        .await
+        .context("applying the case service's migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -33,9 +36,13 @@ pub async fn case(settings: Settings, shutdown: CancellationToken) -> anyhow::Re
     settings.case.validate()?;
     let app = Application::build(settings.case.clone(), None, Arc::new(SystemClock)).await?;
     if !settings.bootstrap.admin_password.expose_secret().is_empty() {
-        let created = tekmerkez_case::demo::ensure_admin(app.app(), &settings.bootstrap.admin_username, settings.bootstrap.admin_password.clone())
-            .await
-            .context("creating the bootstrap admin")?;
+        let created = tekmerkez_case::demo::ensure_admin(
+            app.app(),
+            &settings.bootstrap.admin_username,
+            settings.bootstrap.admin_password.clone(),
+        )
+        .await
+        .context("creating the bootstrap admin")?;
         if created {
             tracing::info!("bootstrap admin created");
         }

@@ -10,7 +10,11 @@ use axum::{Router, response::Html, routing::get};
 use rand::RngCore as _;
 use secrecy::SecretString;
 use tekmerkez_bus::InProcessBus;
-use tekmerkez_case::{Application, clock::SystemClock, demo::{self, DemoUser}};
+use tekmerkez_case::{
+    Application,
+    clock::SystemClock,
+    demo::{self, DemoUser},
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -26,7 +30,10 @@ pub struct Dev {
 
 impl std::fmt::Debug for Dev {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Dev").field("grpc", &self.case.addr()).field("http", &self.http_addr).finish_non_exhaustive()
+        f.debug_struct("Dev")
+            .field("grpc", &self.case.addr())
+            .field("http", &self.http_addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -44,24 +51,39 @@ impl Dev {
     /// When the data directory cannot be created, a port is taken, or seeding fails.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let dir = settings.dev.data_dir.clone();
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating the data directory {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the data directory {}", dir.display()))?;
         let db = dir.join("case.db");
         settings.case.database.url = SecretString::from(format!("sqlite://{}", db.display()));
         settings.case.database.migrate_on_start = true;
         // In one process the gateway and routing talk in-process; their tokens
         // only need to be unguessable for the lifetime of this process.
         for name in ["gateway", "routing", "intake", "notify"] {
-            settings.case.auth.service_tokens.insert(name.to_owned(), SecretString::from(random_token()));
+            settings
+                .case
+                .auth
+                .service_tokens
+                .insert(name.to_owned(), SecretString::from(random_token()));
         }
         settings.case.validate()?;
         let bus = Arc::new(InProcessBus::default());
-        let case = Application::build(settings.case.clone(), Some(bus), Arc::new(SystemClock)).await?;
-        let users = demo::seed(case.app(), settings.dev.demo_cases).await.context("loading the demo data")?;
+        let case =
+            Application::build(settings.case.clone(), Some(bus), Arc::new(SystemClock)).await?;
+        let users = demo::seed(case.app(), settings.dev.demo_cases)
+            .await
+            .context("loading the demo data")?;
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await
-            .with_context(|| format!("binding the HTTP listener on {}", settings.dev.http_listen))?;
+            .with_context(|| {
+                format!("binding the HTTP listener on {}", settings.dev.http_listen)
+            })?;
         let http_addr = http.local_addr()?;
-        Ok(Self { case, http, http_addr, users })
+        Ok(Self {
+            case,
+            http,
+            http_addr,
+            users,
+        })
     }
 
     /// The gRPC address.
@@ -82,15 +104,39 @@ impl Dev {
     /// What `tekmerkez dev` prints at start: every address and the demo credentials.
     pub fn banner(&self, data_dir: &Path) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "\ntekmerkez dev: every service in one process (embedded mode)\n");
+        let _ = writeln!(
+            s,
+            "\ntekmerkez dev: every service in one process (embedded mode)\n"
+        );
         let _ = writeln!(s, "  HTTP   http://{}/", self.http_addr());
-        let _ = writeln!(s, "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)", self.grpc_addr());
-        let _ = writeln!(s, "  data   {}  (delete it, or run with --fresh, to start over)\n", data_dir.display());
-        let _ = writeln!(s, "  Demo users (password for all: {}):", demo::DEMO_PASSWORD);
+        let _ = writeln!(
+            s,
+            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
+            self.grpc_addr()
+        );
+        let _ = writeln!(
+            s,
+            "  data   {}  (delete it, or run with --fresh, to start over)\n",
+            data_dir.display()
+        );
+        let _ = writeln!(
+            s,
+            "  Demo users (password for all: {}):",
+            demo::DEMO_PASSWORD
+        );
         for u in &self.users {
-            let _ = writeln!(s, "    {:<18} {:<20} {}", u.username, u.role.as_str(), u.display_name);
+            let _ = writeln!(
+                s,
+                "    {:<18} {:<20} {}",
+                u.username,
+                u.role.as_str(),
+                u.display_name
+            );
         }
-        let _ = writeln!(s, "\n  gRPC API tokens for this run (Authorization: Bearer <token>):");
+        let _ = writeln!(
+            s,
+            "\n  gRPC API tokens for this run (Authorization: Bearer <token>):"
+        );
         for u in &self.users {
             let _ = writeln!(s, "    {:<18} {}", u.username, u.api_token);
         }
@@ -107,7 +153,8 @@ impl Dev {
             .route("/", get(move || async move { Html(page) }))
             .route("/healthz", get(|| async { "ok" }));
         let http_shutdown = shutdown.clone();
-        let http = axum::serve(self.http, router).with_graceful_shutdown(async move { http_shutdown.cancelled().await });
+        let http = axum::serve(self.http, router)
+            .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
         let (case, http) = tokio::join!(self.case.run_until_stopped(shutdown.clone()), async {
             http.await.context("serving HTTP")
         });
@@ -116,13 +163,22 @@ impl Dev {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn landing_page(dev: &Dev) -> String {
     let mut rows = String::new();
     for u in dev.users() {
-        let _ = write!(rows, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>", escape(&u.username), escape(role_tr(u.role)), escape(&u.display_name));
+        let _ = write!(
+            rows,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&u.username),
+            escape(role_tr(u.role)),
+            escape(&u.display_name)
+        );
     }
     format!(
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>

@@ -6,10 +6,19 @@ use clap::{Parser, Subcommand};
 use tekmerkez::{commands, dev::Dev, settings::Settings, shutdown};
 
 #[derive(Parser)]
-#[command(name = "tekmerkez", version, about = "Omnichannel intake and routing for public services")]
+#[command(
+    name = "tekmerkez",
+    version,
+    about = "Omnichannel intake and routing for public services"
+)]
 struct Cli {
     /// Directory holding config/{APP_ENVIRONMENT}.yaml.
-    #[arg(long, env = "TEKMERKEZ_CONFIG_DIR", default_value = "config", global = true)]
+    #[arg(
+        long,
+        env = "TEKMERKEZ_CONFIG_DIR",
+        default_value = "config",
+        global = true
+    )]
     config_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -45,7 +54,12 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::load(&cli.config_dir, &environment)?;
     let _telemetry = tekmerkez_telemetry::init(&settings.telemetry, "tekmerkez")?;
     match cli.command {
-        Command::Dev { data_dir, grpc_listen, http_listen, fresh } => {
+        Command::Dev {
+            data_dir,
+            grpc_listen,
+            http_listen,
+            fresh,
+        } => {
             if let Some(d) = data_dir {
                 settings.dev.data_dir = d;
             }

@@ -76,6 +76,9 @@ mod tests {
         }
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");
-        assert!(!prod.case.database.migrate_on_start, "production migrates through the Helm hook");
+        assert!(
+            !prod.case.database.migrate_on_start,
+            "production migrates through the Helm hook"
+        );
     }
 }

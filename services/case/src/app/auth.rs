@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use argon2::{
     Argon2,
-    password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng},
+    password_hash::{
+        PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng,
+    },
 };
 use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretString};
@@ -44,7 +46,9 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("acting_user", &self.acting_user.is_some()).finish_non_exhaustive()
+        f.debug_struct("Credentials")
+            .field("acting_user", &self.acting_user.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,14 +61,22 @@ pub struct Authenticator {
 
 impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authenticator").field("services", &self.service_tokens.len()).finish_non_exhaustive()
+        f.debug_struct("Authenticator")
+            .field("services", &self.service_tokens.len())
+            .finish_non_exhaustive()
     }
 }
 
 impl Authenticator {
     /// An authenticator over `store` with the configured service tokens.
-    pub fn new(store: Arc<dyn CaseStore>, service_tokens: Vec<(ServiceName, SecretString)>) -> Self {
-        Self { store, service_tokens: Arc::new(service_tokens) }
+    pub fn new(
+        store: Arc<dyn CaseStore>,
+        service_tokens: Vec<(ServiceName, SecretString)>,
+    ) -> Self {
+        Self {
+            store,
+            service_tokens: Arc::new(service_tokens),
+        }
     }
 
     /// The caller these credentials prove.
@@ -96,7 +108,11 @@ impl Authenticator {
             .user_for_api_token(&token_hash(creds.bearer.expose_secret()))
             .await?
             .ok_or(CaseError::Unauthenticated)?;
-        let user = self.store.get_user(user_id).await?.ok_or(CaseError::Unauthenticated)?;
+        let user = self
+            .store
+            .get_user(user_id)
+            .await?
+            .ok_or(CaseError::Unauthenticated)?;
         active_caller(user)
     }
 
@@ -113,7 +129,11 @@ fn active_caller(user: User) -> Result<Caller, CaseError> {
     if !user.active {
         return Err(CaseError::Unauthenticated);
     }
-    Ok(Caller::User(UserCaller { id: user.id, role: user.role, pools: user.pool_ids.into_iter().collect() }))
+    Ok(Caller::User(UserCaller {
+        id: user.id,
+        role: user.role,
+        pools: user.pool_ids.into_iter().collect(),
+    }))
 }
 
 /// The key user names are unique by: Turkish case folding.
@@ -139,12 +159,18 @@ pub fn new_api_token() -> String {
 /// Only if argon2 rejects its parameters, which the defaults never do.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Whether `password` matches the PHC-format `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

@@ -16,14 +16,17 @@ use super::{
 use crate::{
     domain::{
         calendar,
-        case::{Actor, Case, Consent, EventKind, RuleViolation, Step},
         caller::{Caller, UserCaller},
+        case::{Actor, Case, Consent, EventKind, RuleViolation, Step},
         contact::Contact,
         enums::{CallbackOutcome, CaseStatus, Channel, ReplyChannel, Role, Urgency},
         fields::Violations,
         policy,
     },
-    store::{CaseChange, CaseQuery, CreateOutcome, Cursor, HistoryRecord, HolderFilter, NoteRecord, Sort, StoreError},
+    store::{
+        CaseChange, CaseQuery, CreateOutcome, Cursor, HistoryRecord, HolderFilter, NoteRecord,
+        Sort, StoreError,
+    },
 };
 
 /// How many times a change is recomputed after losing a race.
@@ -164,22 +167,44 @@ struct Transition {
 
 impl Transition {
     fn one((next, step, kind): (Case, Step, EventKind)) -> Self {
-        Self { next, steps: vec![(step, kind)], note: None }
+        Self {
+            next,
+            steps: vec![(step, kind)],
+            note: None,
+        }
     }
 
     fn many((next, steps): (Case, Vec<(Step, EventKind)>)) -> Self {
-        Self { next, steps, note: None }
+        Self {
+            next,
+            steps,
+            note: None,
+        }
     }
 
     fn into_change(mut self, before: &Case, actor: &Actor, now: Timestamp) -> CaseChange {
         self.next.version = before.version + 1;
-        let events = self.steps.iter().map(|(_, kind)| outbox_record(kind, &self.next, actor, now)).collect();
+        let events = self
+            .steps
+            .iter()
+            .map(|(_, kind)| outbox_record(kind, &self.next, actor, now))
+            .collect();
         let history = self
             .steps
             .into_iter()
-            .map(|(step, _)| HistoryRecord { step, actor: actor.clone(), occurred_at: now })
+            .map(|(step, _)| HistoryRecord {
+                step,
+                actor: actor.clone(),
+                occurred_at: now,
+            })
             .collect();
-        CaseChange { case: self.next, expected_version: before.version, history, note: self.note, events }
+        CaseChange {
+            case: self.next,
+            expected_version: before.version,
+            history,
+            note: self.note,
+            events,
+        }
     }
 }
 
@@ -191,27 +216,42 @@ fn actor_of(caller: &Caller) -> Actor {
 }
 
 fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
-    caller.user().ok_or(CaseError::PermissionDenied("only a user may do this"))
+    caller
+        .user()
+        .ok_or(CaseError::PermissionDenied("only a user may do this"))
 }
 
 /// Whether the case is within the user's reach at all: outside it, the case
 /// is reported as not found so that its existence does not leak.
 fn reachable(user: &UserCaller, case: &Case) -> bool {
-    user.role == Role::Admin || user.pools.contains(&case.pool_id) || case.holder_id == Some(user.id)
+    user.role == Role::Admin
+        || user.pools.contains(&case.pool_id)
+        || case.holder_id == Some(user.id)
 }
 
 impl CaseApp {
     fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
-        CaseView { contact_visible: policy::sees_contact(caller, &case), case, notes: Vec::new(), now }
+        CaseView {
+            contact_visible: policy::sees_contact(caller, &case),
+            case,
+            notes: Vec::new(),
+            now,
+        }
     }
 
     /// Opens a case, or returns the one this application id already opened.
     ///
     /// # Errors
     /// Permission, validation of the pool, or an application id reused with other content.
-    pub async fn create_case(&self, caller: &Caller, new: NewCase) -> Result<(CaseView, bool), CaseError> {
+    pub async fn create_case(
+        &self,
+        caller: &Caller,
+        new: NewCase,
+    ) -> Result<(CaseView, bool), CaseError> {
         if !policy::can_create(caller) {
-            return Err(CaseError::PermissionDenied("this caller may not open records"));
+            return Err(CaseError::PermissionDenied(
+                "this caller may not open records",
+            ));
         }
         let mut v = Violations::new();
         match self.store.get_pool(new.pool_id).await? {
@@ -226,7 +266,9 @@ impl CaseApp {
         let actor = actor_of(caller);
         let given_tracking = new.tracking_number.clone();
         for _ in 0..CONFLICT_RETRIES {
-            let tracking = given_tracking.clone().unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
+            let tracking = given_tracking
+                .clone()
+                .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
             let mut case = Case {
                 id: Uuid::now_v7(),
                 seq: 0,
@@ -267,22 +309,35 @@ impl CaseApp {
                 case.closed_by = actor.user_id();
             }
             let steps = case.opening_steps();
-            let events: Vec<_> = steps.iter().map(|(_, k)| outbox_record(k, &case, &actor, now)).collect();
-            let history: Vec<_> =
-                steps.into_iter().map(|(step, _)| HistoryRecord { step, actor: actor.clone(), occurred_at: now }).collect();
+            let events: Vec<_> = steps
+                .iter()
+                .map(|(_, k)| outbox_record(k, &case, &actor, now))
+                .collect();
+            let history: Vec<_> = steps
+                .into_iter()
+                .map(|(step, _)| HistoryRecord {
+                    step,
+                    actor: actor.clone(),
+                    occurred_at: now,
+                })
+                .collect();
             match self.store.create_case(&case, &history, &events).await? {
                 CreateOutcome::Created => {
-                    tracing::info!(case_id = %case.id, channel = case.channel.as_str(), "case opened");
+                    tracing::debug!(case_id = %case.id, channel = case.channel.as_str(), "case opened");
                     return Ok((self.view(caller, case, now), true));
                 }
                 CreateOutcome::Existing(existing) => {
                     if existing.request_fingerprint != new.fingerprint {
-                        return Err(CaseError::AlreadyExists("application_id was already used for a different application"));
+                        return Err(CaseError::AlreadyExists(
+                            "application_id was already used for a different application",
+                        ));
                     }
                     return Ok((self.view(caller, *existing, now), false));
                 }
                 CreateOutcome::TrackingNumberTaken if given_tracking.is_some() => {
-                    return Err(CaseError::AlreadyExists("tracking_number is already used by another record"));
+                    return Err(CaseError::AlreadyExists(
+                        "tracking_number is already used by another record",
+                    ));
                 }
                 CreateOutcome::TrackingNumberTaken => {}
             }
@@ -294,8 +349,14 @@ impl CaseApp {
     ///
     /// # Errors
     /// `NotFound` when missing or out of scope.
-    pub async fn get_case(&self, caller: &Caller, case: Option<Case>) -> Result<CaseView, CaseError> {
-        let case = case.filter(|c| policy::can_view(caller, c)).ok_or(CaseError::NotFound("record"))?;
+    pub async fn get_case(
+        &self,
+        caller: &Caller,
+        case: Option<Case>,
+    ) -> Result<CaseView, CaseError> {
+        let case = case
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
         let notes = self.store.list_notes(case.id).await?;
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
@@ -323,10 +384,19 @@ impl CaseApp {
     ///
     /// # Errors
     /// `PermissionDenied` when the view is not for the caller's role.
-    pub async fn list_cases(&self, caller: &Caller, req: ListRequest) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
+    pub async fn list_cases(
+        &self,
+        caller: &Caller,
+        req: ListRequest,
+    ) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
         let user = user_of(caller)?;
-        let scope: Option<Vec<Uuid>> = (user.role != Role::Admin).then(|| user.pools.iter().copied().collect());
-        let unresolved = vec![CaseStatus::InPool, CaseStatus::Held, CaseStatus::AwaitingCallback];
+        let scope: Option<Vec<Uuid>> =
+            (user.role != Role::Admin).then(|| user.pools.iter().copied().collect());
+        let unresolved = vec![
+            CaseStatus::InPool,
+            CaseStatus::Held,
+            CaseStatus::AwaitingCallback,
+        ];
         let mut q = CaseQuery {
             pools: None,
             statuses: Vec::new(),
@@ -337,8 +407,9 @@ impl CaseApp {
             category: req.filter.category.clone(),
             district: req.filter.district.clone(),
             urgency: req.filter.urgency,
-            entered_pool_before: (req.filter.min_days_in_pool > 0)
-                .then(|| calendar::start_of_day_days_ago(self.clock.now(), req.filter.min_days_in_pool)),
+            entered_pool_before: (req.filter.min_days_in_pool > 0).then(|| {
+                calendar::start_of_day_days_ago(self.clock.now(), req.filter.min_days_in_pool)
+            }),
             tracking_number: req.filter.tracking_number.clone(),
             sort: req.sort,
             after: req.after,
@@ -368,8 +439,14 @@ impl CaseApp {
             }
             (View::All, Role::Admin | Role::PoolManager) => q.pools = scope,
             (View::All, Role::Expert) => q.closed_by = Some(user.id),
-            (View::All, Role::CallCentreAgent | Role::PartnerClient) => q.created_by = Some(user.id),
-            _ => return Err(CaseError::PermissionDenied("this list is not available to the caller's role")),
+            (View::All, Role::CallCentreAgent | Role::PartnerClient) => {
+                q.created_by = Some(user.id)
+            }
+            _ => {
+                return Err(CaseError::PermissionDenied(
+                    "this list is not available to the caller's role",
+                ));
+            }
         }
         if let Some(p) = req.filter.pool_id {
             q.pools = match q.pools {
@@ -388,7 +465,10 @@ impl CaseApp {
             q.statuses = if q.statuses.is_empty() {
                 req.filter.statuses.clone()
             } else {
-                q.statuses.into_iter().filter(|s| req.filter.statuses.contains(s)).collect()
+                q.statuses
+                    .into_iter()
+                    .filter(|s| req.filter.statuses.contains(s))
+                    .collect()
             };
             if q.statuses.is_empty() {
                 return Ok((Vec::new(), None));
@@ -397,32 +477,56 @@ impl CaseApp {
         let mut cases = self.store.list_cases(&q).await?;
         let next = if cases.len() > req.page_size as usize {
             cases.truncate(req.page_size as usize);
-            cases.last().map(|c| Cursor { urgency: c.urgency.rank(), seq: c.seq })
+            cases.last().map(|c| Cursor {
+                urgency: c.urgency.rank(),
+                seq: c.seq,
+            })
         } else {
             None
         };
         let now = self.clock.now();
         // Defence in depth: the query is scoped, and every row is checked again.
-        let views = cases.into_iter().filter(|c| policy::can_view(caller, c)).map(|c| self.view(caller, c, now)).collect();
+        let views = cases
+            .into_iter()
+            .filter(|c| policy::can_view(caller, c))
+            .map(|c| self.view(caller, c, now))
+            .collect();
         Ok((views, next))
     }
 
     /// Applies `decide` to one case and persists it, recomputing after a lost race.
-    async fn change_one<F>(&self, caller: &Caller, id: Uuid, expected: Option<i64>, decide: F) -> Result<CaseView, CaseError>
+    async fn change_one<F>(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        expected: Option<i64>,
+        decide: F,
+    ) -> Result<CaseView, CaseError>
     where
         F: Fn(&UserCaller, &Case, Timestamp) -> Result<Transition, CaseError>,
     {
         let user = user_of(caller)?;
         let actor = actor_of(caller);
         for _ in 0..CONFLICT_RETRIES {
-            let case = self.store.get_case(id).await?.filter(|c| reachable(user, c)).ok_or(CaseError::NotFound("record"))?;
+            let case = self
+                .store
+                .get_case(id)
+                .await?
+                .filter(|c| reachable(user, c))
+                .ok_or(CaseError::NotFound("record"))?;
             case.check_version(expected)?;
             let now = self.clock.now();
             let change = decide(user, &case, now)?.into_change(&case, &actor, now);
             let next = change.case.clone();
-            match self.store.apply_changes(std::slice::from_ref(&change)).await {
+            match self
+                .store
+                .apply_changes(std::slice::from_ref(&change))
+                .await
+            {
                 Ok(()) => return Ok(self.view(caller, next, now)),
-                Err(StoreError::Conflict(_)) if expected.is_some() => return Err(RuleViolation::StaleVersion.into()),
+                Err(StoreError::Conflict(_)) if expected.is_some() => {
+                    return Err(RuleViolation::StaleVersion.into());
+                }
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -431,7 +535,12 @@ impl CaseApp {
     }
 
     /// Applies `decide` to every case or to none.
-    async fn change_many<F>(&self, caller: &Caller, ids: &[Uuid], decide: F) -> Result<Vec<CaseView>, CaseError>
+    async fn change_many<F>(
+        &self,
+        caller: &Caller,
+        ids: &[Uuid],
+        decide: F,
+    ) -> Result<Vec<CaseView>, CaseError>
     where
         F: Fn(&UserCaller, &Case, Timestamp) -> Result<Transition, BulkFailure>,
     {
@@ -442,7 +551,12 @@ impl CaseApp {
             let mut changes = Vec::with_capacity(ids.len());
             let mut failures = Vec::new();
             for id in ids {
-                match self.store.get_case(*id).await?.filter(|c| reachable(user, c)) {
+                match self
+                    .store
+                    .get_case(*id)
+                    .await?
+                    .filter(|c| reachable(user, c))
+                {
                     None => failures.push((*id, BulkFailure::NotFound)),
                     Some(case) => match decide(user, &case, now) {
                         Ok(t) => changes.push(t.into_change(&case, &actor, now)),
@@ -454,7 +568,12 @@ impl CaseApp {
                 return Err(CaseError::Bulk(failures));
             }
             match self.store.apply_changes(&changes).await {
-                Ok(()) => return Ok(changes.into_iter().map(|c| self.view(caller, c.case, now)).collect()),
+                Ok(()) => {
+                    return Ok(changes
+                        .into_iter()
+                        .map(|c| self.view(caller, c.case, now))
+                        .collect());
+                }
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -467,16 +586,26 @@ impl CaseApp {
     ///
     /// # Errors
     /// `Bulk` naming each case that could not be claimed.
-    pub async fn claim_cases(&self, caller: &Caller, ids: &[Uuid]) -> Result<Vec<CaseView>, CaseError> {
+    pub async fn claim_cases(
+        &self,
+        caller: &Caller,
+        ids: &[Uuid],
+    ) -> Result<Vec<CaseView>, CaseError> {
         if !matches!(caller.role(), Some(Role::Expert | Role::CallbackAgent)) {
-            return Err(CaseError::PermissionDenied("only institutional experts and callback agents claim records"));
+            return Err(CaseError::PermissionDenied(
+                "only institutional experts and callback agents claim records",
+            ));
         }
         self.change_many(caller, ids, |user, case, now| {
             if !policy::can_claim(user, case) {
-                return Err(BulkFailure::PermissionDenied("only experts and callback agents of the record's pool may claim it"));
+                return Err(BulkFailure::PermissionDenied(
+                    "only experts and callback agents of the record's pool may claim it",
+                ));
             }
             let callback = user.role == Role::CallbackAgent;
-            case.claim(user.id, callback, now).map(Transition::one).map_err(BulkFailure::Rule)
+            case.claim(user.id, callback, now)
+                .map(Transition::one)
+                .map_err(BulkFailure::Rule)
         })
         .await
     }
@@ -485,24 +614,37 @@ impl CaseApp {
     ///
     /// # Errors
     /// `NotFound` for an unknown assignee; `Bulk` for cases that cannot go to them.
-    pub async fn assign_cases(&self, caller: &Caller, ids: &[Uuid], assignee: Uuid) -> Result<Vec<CaseView>, CaseError> {
+    pub async fn assign_cases(
+        &self,
+        caller: &Caller,
+        ids: &[Uuid],
+        assignee: Uuid,
+    ) -> Result<Vec<CaseView>, CaseError> {
         if !matches!(caller.role(), Some(Role::PoolManager | Role::Admin)) {
-            return Err(CaseError::PermissionDenied("only pool managers assign records"));
+            return Err(CaseError::PermissionDenied(
+                "only pool managers assign records",
+            ));
         }
         let target = self
             .store
             .get_user(assignee)
             .await?
             .filter(|u| u.active && u.role == Role::Expert)
-            .ok_or(CaseError::NotFound("assignee (an active institutional expert)"))?;
+            .ok_or(CaseError::NotFound(
+                "assignee (an active institutional expert)",
+            ))?;
         self.change_many(caller, ids, |user, case, now| {
             if !policy::manages(user, case) {
-                return Err(BulkFailure::PermissionDenied("only the pool's manager may assign its records"));
+                return Err(BulkFailure::PermissionDenied(
+                    "only the pool's manager may assign its records",
+                ));
             }
             if !target.pool_ids.contains(&case.pool_id) {
                 return Err(BulkFailure::AssigneeNotInPool);
             }
-            case.assign(target.id, now).map(Transition::one).map_err(BulkFailure::Rule)
+            case.assign(target.id, now)
+                .map(Transition::one)
+                .map_err(BulkFailure::Rule)
         })
         .await
     }
@@ -511,13 +653,29 @@ impl CaseApp {
     ///
     /// # Errors
     /// `NotFound` for an unknown target pool; permission and rule errors.
-    pub async fn transfer_case(&self, caller: &Caller, id: Uuid, target: Uuid, reason: String, expected: Option<i64>) -> Result<CaseView, CaseError> {
-        self.store.get_pool(target).await?.ok_or(CaseError::NotFound("target pool"))?;
+    pub async fn transfer_case(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        target: Uuid,
+        reason: String,
+        expected: Option<i64>,
+    ) -> Result<CaseView, CaseError> {
+        self.store
+            .get_pool(target)
+            .await?
+            .ok_or(CaseError::NotFound("target pool"))?;
         self.change_one(caller, id, expected, |user, case, now| {
             if !policy::manages(user, case) {
-                return Err(CaseError::PermissionDenied("only the pool's manager may transfer its records"));
+                return Err(CaseError::PermissionDenied(
+                    "only the pool's manager may transfer its records",
+                ));
             }
-            Ok(Transition::one(case.transfer(target, reason.clone(), now)?))
+            Ok(Transition::one(case.transfer(
+                target,
+                reason.clone(),
+                now,
+            )?))
         })
         .await
     }
@@ -526,19 +684,39 @@ impl CaseApp {
     ///
     /// # Errors
     /// Permission and rule errors.
-    pub async fn add_note(&self, caller: &Caller, id: Uuid, text: String, expected: Option<i64>) -> Result<(NoteRecord, CaseView), CaseError> {
+    pub async fn add_note(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        text: String,
+        expected: Option<i64>,
+    ) -> Result<(NoteRecord, CaseView), CaseError> {
         let note_id = Uuid::now_v7();
         let view = self
             .change_one(caller, id, expected, |user, case, now| {
                 if !policy::can_note(user, case) {
-                    return Err(CaseError::PermissionDenied("only the record's holder or its pool manager may add notes"));
+                    return Err(CaseError::PermissionDenied(
+                        "only the record's holder or its pool manager may add notes",
+                    ));
                 }
                 let mut t = Transition::one(case.add_note(note_id, now)?);
-                t.note = Some(NoteRecord { id: note_id, case_id: case.id, author_id: user.id, text: text.clone(), created_at: now });
+                t.note = Some(NoteRecord {
+                    id: note_id,
+                    case_id: case.id,
+                    author_id: user.id,
+                    text: text.clone(),
+                    created_at: now,
+                });
                 Ok(t)
             })
             .await?;
-        let note = NoteRecord { id: note_id, case_id: id, author_id: user_of(caller)?.id, text, created_at: view.now };
+        let note = NoteRecord {
+            id: note_id,
+            case_id: id,
+            author_id: user_of(caller)?.id,
+            text,
+            created_at: view.now,
+        };
         Ok((note, view))
     }
 
@@ -546,12 +724,24 @@ impl CaseApp {
     ///
     /// # Errors
     /// Permission and rule errors (including the 3-day note rule).
-    pub async fn close_case(&self, caller: &Caller, id: Uuid, answer: String, expected: Option<i64>) -> Result<CaseView, CaseError> {
+    pub async fn close_case(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        answer: String,
+        expected: Option<i64>,
+    ) -> Result<CaseView, CaseError> {
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::Expert {
-                return Err(CaseError::PermissionDenied("only an institutional expert closes records"));
+                return Err(CaseError::PermissionDenied(
+                    "only an institutional expert closes records",
+                ));
             }
-            Ok(Transition::many(case.close(user.id, answer.clone(), now)?))
+            Ok(Transition::many(case.close(
+                user.id,
+                answer.clone(),
+                now,
+            )?))
         })
         .await
     }
@@ -571,18 +761,29 @@ impl CaseApp {
     ) -> Result<CaseView, CaseError> {
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::CallbackAgent {
-                return Err(CaseError::PermissionDenied("only a callback agent records callbacks"));
+                return Err(CaseError::PermissionDenied(
+                    "only a callback agent records callbacks",
+                ));
             }
             if outcome == CallbackOutcome::NotReached && retry_at.is_none_or(|t| t <= now) {
                 let mut v = Violations::new();
-                v.add("retry_at", "is required for NOT_REACHED and must be in the future");
+                v.add(
+                    "retry_at",
+                    "is required for NOT_REACHED and must be in the future",
+                );
                 return Err(v.into());
             }
             let mut t = Transition::many(case.record_callback(user.id, outcome, retry_at, now)?);
             if let Some(text) = &note {
                 let id = Uuid::now_v7();
                 t.next.last_note_at = Some(now);
-                t.note = Some(NoteRecord { id, case_id: case.id, author_id: user.id, text: text.clone(), created_at: now });
+                t.note = Some(NoteRecord {
+                    id,
+                    case_id: case.id,
+                    author_id: user.id,
+                    text: text.clone(),
+                    created_at: now,
+                });
             }
             Ok(t)
         })
@@ -593,10 +794,18 @@ impl CaseApp {
     ///
     /// # Errors
     /// Permission and rule errors.
-    pub async fn reopen_case(&self, caller: &Caller, id: Uuid, reason: String, expected: Option<i64>) -> Result<CaseView, CaseError> {
+    pub async fn reopen_case(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        reason: String,
+        expected: Option<i64>,
+    ) -> Result<CaseView, CaseError> {
         self.change_one(caller, id, expected, |user, case, now| {
             if !policy::manages(user, case) {
-                return Err(CaseError::PermissionDenied("only the pool's manager may reopen its records"));
+                return Err(CaseError::PermissionDenied(
+                    "only the pool's manager may reopen its records",
+                ));
             }
             Ok(Transition::one(case.reopen(reason.clone(), now)?))
         })
@@ -607,8 +816,17 @@ impl CaseApp {
     ///
     /// # Errors
     /// `NotFound` when missing or out of scope.
-    pub async fn history(&self, caller: &Caller, id: Uuid) -> Result<Vec<HistoryRecord>, CaseError> {
-        let case = self.store.get_case(id).await?.filter(|c| policy::can_view(caller, c)).ok_or(CaseError::NotFound("record"))?;
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+    ) -> Result<Vec<HistoryRecord>, CaseError> {
+        let case = self
+            .store
+            .get_case(id)
+            .await?
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
         Ok(self.store.list_history(case.id).await?)
     }
 
@@ -617,13 +835,26 @@ impl CaseApp {
     ///
     /// # Errors
     /// `PermissionDenied` for callers other than intake and the gateway; `NotFound`.
-    pub async fn track(&self, caller: &Caller, tracking_number: Option<&str>, phone_last4: &str) -> Result<Tracking, CaseError> {
+    pub async fn track(
+        &self,
+        caller: &Caller,
+        tracking_number: Option<&str>,
+        phone_last4: &str,
+    ) -> Result<Tracking, CaseError> {
         if !policy::can_track(caller) {
-            return Err(CaseError::PermissionDenied("only the public channels may track records"));
+            return Err(CaseError::PermissionDenied(
+                "only the public channels may track records",
+            ));
         }
         let miss = CaseError::NotFound("record");
-        let Some(tn) = tracking_number else { return Err(miss) };
-        let case = self.store.get_case_by_tracking_number(tn).await?.ok_or(CaseError::NotFound("record"))?;
+        let Some(tn) = tracking_number else {
+            return Err(miss);
+        };
+        let case = self
+            .store
+            .get_case_by_tracking_number(tn)
+            .await?
+            .ok_or(CaseError::NotFound("record"))?;
         let matches = case.contact.phone.as_ref().is_some_and(|p| {
             use subtle::ConstantTimeEq as _;
             p.last4().as_bytes().ct_eq(phone_last4.as_bytes()).into()
@@ -634,10 +865,20 @@ impl CaseApp {
         let history = self.store.list_history(case.id).await?;
         let mut timeline: Vec<TimelineEntry> = Vec::new();
         for h in history {
-            if h.step.from_status != Some(h.step.to_status) && timeline.last().is_none_or(|t| t.status != h.step.to_status) {
-                timeline.push(TimelineEntry { status: h.step.to_status, at: h.occurred_at });
+            if h.step.from_status != Some(h.step.to_status)
+                && timeline.last().is_none_or(|t| t.status != h.step.to_status)
+            {
+                timeline.push(TimelineEntry {
+                    status: h.step.to_status,
+                    at: h.occurred_at,
+                });
             }
         }
-        Ok(Tracking { tracking_number: case.tracking_number, status: case.status, timeline, created_at: case.created_at })
+        Ok(Tracking {
+            tracking_number: case.tracking_number,
+            status: case.status,
+            timeline,
+            created_at: case.created_at,
+        })
     }
 }

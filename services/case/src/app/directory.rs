@@ -72,8 +72,15 @@ pub struct ProfileUpdate {
 pub fn parse_username(raw: &str) -> Result<String, FieldError> {
     let t = raw.trim();
     let len = t.chars().count();
-    if !(3..=64).contains(&len) || !t.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(FieldError::new("username", "must be 3 to 64 letters, digits, '.', '_' or '-'"));
+    if !(3..=64).contains(&len)
+        || !t
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(FieldError::new(
+            "username",
+            "must be 3 to 64 letters, digits, '.', '_' or '-'",
+        ));
     }
     Ok(t.to_owned())
 }
@@ -90,7 +97,13 @@ pub fn check_password(field: &str, raw: &str) -> Result<(), FieldError> {
 }
 
 fn require_admin(caller: &Caller) -> Result<(), CaseError> {
-    if caller.role() == Some(Role::Admin) { Ok(()) } else { Err(CaseError::PermissionDenied("only an admin may change the directory")) }
+    if caller.role() == Some(Role::Admin) {
+        Ok(())
+    } else {
+        Err(CaseError::PermissionDenied(
+            "only an admin may change the directory",
+        ))
+    }
 }
 
 fn duplicate(what: &'static str) -> impl Fn(StoreError) -> CaseError {
@@ -109,12 +122,22 @@ impl CaseApp {
     ///
     /// # Errors
     /// Admin only; the name must be new.
-    pub async fn create_directorate(&self, caller: &Caller, name: &str) -> Result<Directorate, CaseError> {
+    pub async fn create_directorate(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<Directorate, CaseError> {
         require_admin(caller)?;
         let name = parse_text("name", name, 200).map_err(Violations::from)?;
-        let d = Directorate { id: Uuid::now_v7(), name };
+        let d = Directorate {
+            id: Uuid::now_v7(),
+            name,
+        };
         let key = tekmerkez_turkish::fold(&d.name);
-        self.store.insert_directorate(&d, &key, self.clock.now()).await.map_err(duplicate("a directorate with that name exists"))?;
+        self.store
+            .insert_directorate(&d, &key, self.clock.now())
+            .await
+            .map_err(duplicate("a directorate with that name exists"))?;
         Ok(d)
     }
 
@@ -132,13 +155,28 @@ impl CaseApp {
     ///
     /// # Errors
     /// Admin only; the directorate must exist and the name be new in it.
-    pub async fn create_unit(&self, caller: &Caller, directorate_id: Uuid, name: &str) -> Result<Unit, CaseError> {
+    pub async fn create_unit(
+        &self,
+        caller: &Caller,
+        directorate_id: Uuid,
+        name: &str,
+    ) -> Result<Unit, CaseError> {
         require_admin(caller)?;
         let name = parse_text("name", name, 200).map_err(Violations::from)?;
-        self.store.get_directorate(directorate_id).await?.ok_or(CaseError::NotFound("directorate"))?;
-        let u = Unit { id: Uuid::now_v7(), directorate_id, name };
+        self.store
+            .get_directorate(directorate_id)
+            .await?
+            .ok_or(CaseError::NotFound("directorate"))?;
+        let u = Unit {
+            id: Uuid::now_v7(),
+            directorate_id,
+            name,
+        };
         let key = tekmerkez_turkish::fold(&u.name);
-        self.store.insert_unit(&u, &key, self.clock.now()).await.map_err(duplicate("a unit with that name exists in the directorate"))?;
+        self.store
+            .insert_unit(&u, &key, self.clock.now())
+            .await
+            .map_err(duplicate("a unit with that name exists in the directorate"))?;
         Ok(u)
     }
 
@@ -156,19 +194,41 @@ impl CaseApp {
     ///
     /// # Errors
     /// Admin only; unit and province must exist; one pool per unit and province, one triage pool per province.
-    pub async fn create_pool(&self, caller: &Caller, unit_id: Uuid, province_code: u32, name: &str, triage: bool) -> Result<Pool, CaseError> {
+    pub async fn create_pool(
+        &self,
+        caller: &Caller,
+        unit_id: Uuid,
+        province_code: u32,
+        name: &str,
+        triage: bool,
+    ) -> Result<Pool, CaseError> {
         require_admin(caller)?;
         let province = u8::try_from(province_code)
             .ok()
             .and_then(tekmerkez_geo::province_by_code)
-            .ok_or_else(|| Violations::from(FieldError::new("province_code", "must be a plate code from 1 to 81")))?;
-        let unit = self.store.get_unit(unit_id).await?.ok_or(CaseError::NotFound("unit"))?;
+            .ok_or_else(|| {
+                Violations::from(FieldError::new(
+                    "province_code",
+                    "must be a plate code from 1 to 81",
+                ))
+            })?;
+        let unit = self
+            .store
+            .get_unit(unit_id)
+            .await?
+            .ok_or(CaseError::NotFound("unit"))?;
         let name = if name.trim().is_empty() {
             format!("{} {}", province.name(), unit.name)
         } else {
             parse_text("name", name, 200).map_err(Violations::from)?
         };
-        let p = Pool { id: Uuid::now_v7(), unit_id, province_code: province.code(), name, triage };
+        let p = Pool {
+            id: Uuid::now_v7(),
+            unit_id,
+            province_code: province.code(),
+            name,
+            triage,
+        };
         self.store
             .insert_pool(&p, self.clock.now())
             .await
@@ -211,7 +271,8 @@ impl CaseApp {
         v.into_result()?;
         let hash = match &new.password {
             Some(p) => Some(
-                hash_password(secrecy::ExposeSecret::expose_secret(p)).map_err(|_| CaseError::PermissionDenied("password hashing failed"))?,
+                hash_password(secrecy::ExposeSecret::expose_secret(p))
+                    .map_err(|_| CaseError::PermissionDenied("password hashing failed"))?,
             ),
             None => None,
         };
@@ -237,9 +298,18 @@ impl CaseApp {
     ///
     /// # Errors
     /// Admin only; the user and pools must exist.
-    pub async fn update_user(&self, caller: &Caller, id: Uuid, update: UserUpdate) -> Result<User, CaseError> {
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        update: UserUpdate,
+    ) -> Result<User, CaseError> {
         require_admin(caller)?;
-        let mut user = self.store.get_user(id).await?.ok_or(CaseError::NotFound("user"))?;
+        let mut user = self
+            .store
+            .get_user(id)
+            .await?
+            .ok_or(CaseError::NotFound("user"))?;
         let mut v = Violations::new();
         if let Some(pools) = &update.pool_ids {
             self.check_pools(pools, &mut v).await?;
@@ -265,12 +335,29 @@ impl CaseApp {
     ///
     /// # Errors
     /// `PermissionDenied` for other roles.
-    pub async fn list_users(&self, caller: &Caller, pool: Option<Uuid>, role: Option<Role>) -> Result<Vec<User>, CaseError> {
-        let user = caller.user().ok_or(CaseError::PermissionDenied("only a user may list users"))?;
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        pool: Option<Uuid>,
+        role: Option<Role>,
+    ) -> Result<Vec<User>, CaseError> {
+        let user = caller
+            .user()
+            .ok_or(CaseError::PermissionDenied("only a user may list users"))?;
         let pools = match user.role {
             Role::Admin => pool.map(|p| vec![p]),
-            Role::PoolManager => Some(user.pools.iter().copied().filter(|p| pool.is_none_or(|x| x == *p)).collect()),
-            _ => return Err(CaseError::PermissionDenied("only admins and pool managers list users")),
+            Role::PoolManager => Some(
+                user.pools
+                    .iter()
+                    .copied()
+                    .filter(|p| pool.is_none_or(|x| x == *p))
+                    .collect(),
+            ),
+            _ => {
+                return Err(CaseError::PermissionDenied(
+                    "only admins and pool managers list users",
+                ));
+            }
         };
         let mut users = self.store.list_users(&UserQuery { pools, role }).await?;
         sort_by_name(&mut users, |u| &u.display_name);
@@ -281,16 +368,30 @@ impl CaseApp {
     ///
     /// # Errors
     /// Admin only; the user must exist.
-    pub async fn issue_api_token(&self, caller: &Caller, user_id: Uuid, label: &str) -> Result<String, CaseError> {
+    pub async fn issue_api_token(
+        &self,
+        caller: &Caller,
+        user_id: Uuid,
+        label: &str,
+    ) -> Result<String, CaseError> {
         require_admin(caller)?;
         let label = parse_text("label", label, 100).map_err(Violations::from)?;
         self.issue_api_token_unchecked(user_id, &label).await
     }
 
-    pub(crate) async fn issue_api_token_unchecked(&self, user_id: Uuid, label: &str) -> Result<String, CaseError> {
-        self.store.get_user(user_id).await?.ok_or(CaseError::NotFound("user"))?;
+    pub(crate) async fn issue_api_token_unchecked(
+        &self,
+        user_id: Uuid,
+        label: &str,
+    ) -> Result<String, CaseError> {
+        self.store
+            .get_user(user_id)
+            .await?
+            .ok_or(CaseError::NotFound("user"))?;
         let token = new_api_token();
-        self.store.insert_api_token(&token_hash(&token), user_id, label, self.clock.now()).await?;
+        self.store
+            .insert_api_token(&token_hash(&token), user_id, label, self.clock.now())
+            .await?;
         Ok(token)
     }
 
@@ -299,23 +400,37 @@ impl CaseApp {
     /// # Errors
     /// `PermissionDenied` for services.
     pub async fn current_user(&self, caller: &Caller) -> Result<User, CaseError> {
-        let me = caller.user().ok_or(CaseError::PermissionDenied("only a user has a profile"))?;
-        self.store.get_user(me.id).await?.ok_or(CaseError::Unauthenticated)
+        let me = caller
+            .user()
+            .ok_or(CaseError::PermissionDenied("only a user has a profile"))?;
+        self.store
+            .get_user(me.id)
+            .await?
+            .ok_or(CaseError::Unauthenticated)
     }
 
     /// Changes the caller's own details; a new password needs the current one.
     ///
     /// # Errors
     /// `Invalid` when the current password is wrong.
-    pub async fn update_current_user(&self, caller: &Caller, update: ProfileUpdate) -> Result<User, CaseError> {
+    pub async fn update_current_user(
+        &self,
+        caller: &Caller,
+        update: ProfileUpdate,
+    ) -> Result<User, CaseError> {
         use secrecy::ExposeSecret as _;
         let mut user = self.current_user(caller).await?;
         if let Some((current, new)) = &update.password {
             let stored = self.store.password_hash(user.id).await?;
             if !stored.is_some_and(|h| verify_password(current.expose_secret(), &h)) {
-                return Err(Violations::from(FieldError::new("current_password", "is not correct")).into());
+                return Err(Violations::from(FieldError::new(
+                    "current_password",
+                    "is not correct",
+                ))
+                .into());
             }
-            let hash = hash_password(new.expose_secret()).map_err(|_| CaseError::PermissionDenied("password hashing failed"))?;
+            let hash = hash_password(new.expose_secret())
+                .map_err(|_| CaseError::PermissionDenied("password hashing failed"))?;
             self.store.set_password_hash(user.id, &hash).await?;
         }
         if let Some(n) = update.display_name {

@@ -31,7 +31,9 @@ impl BulkFailure {
             Self::NotFound => "record not found".to_owned(),
             Self::PermissionDenied(why) => (*why).to_owned(),
             Self::Rule(r) => r.to_string(),
-            Self::AssigneeNotInPool => "the assignee is not an institutional expert of the record's pool".to_owned(),
+            Self::AssigneeNotInPool => {
+                "the assignee is not an institutional expert of the record's pool".to_owned()
+            }
         }
     }
 }
@@ -88,7 +90,11 @@ impl From<CaseError> for Status {
                 for f in v.iter() {
                     details.add_bad_request_violation(f.field.clone(), f.rule);
                 }
-                Status::with_error_details(Code::InvalidArgument, format!("invalid request: {v}"), details)
+                Status::with_error_details(
+                    Code::InvalidArgument,
+                    format!("invalid request: {v}"),
+                    details,
+                )
             }
             CaseError::Unauthenticated => Status::unauthenticated("unauthenticated"),
             CaseError::PermissionDenied(why) => Status::permission_denied(why),
@@ -101,17 +107,31 @@ impl From<CaseError> for Status {
             CaseError::Bulk(failures) => {
                 let mut details = ErrorDetails::new();
                 for (id, f) in &failures {
-                    details.add_precondition_failure_violation("RECORD", id.to_string(), f.describe());
+                    details.add_precondition_failure_violation(
+                        "RECORD",
+                        id.to_string(),
+                        f.describe(),
+                    );
                 }
-                let msg = format!("{} of the records could not be changed; none were", failures.len());
+                let msg = format!(
+                    "{} of the records could not be changed; none were",
+                    failures.len()
+                );
                 Status::with_error_details(Code::FailedPrecondition, msg, details)
             }
             CaseError::AlreadyExists(what) => Status::already_exists(what),
             CaseError::Contended => Status::aborted("the record kept changing concurrently; retry"),
             CaseError::Store(err) => {
-                let unavailable = matches!(&err, StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)));
+                let unavailable = matches!(
+                    &err,
+                    StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
+                );
                 tracing::error!(error.message = %err, error.cause_chain = ?err, "store failure");
-                if unavailable { Status::unavailable("database unavailable") } else { Status::internal("internal error") }
+                if unavailable {
+                    Status::unavailable("database unavailable")
+                } else {
+                    Status::internal("internal error")
+                }
             }
         }
     }

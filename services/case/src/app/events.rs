@@ -19,7 +19,10 @@ pub const CASE_EVENT_TYPE: &str = "tekmerkez.case.v1.CaseEvent";
 
 /// A protobuf timestamp.
 pub fn to_proto_ts(t: Timestamp) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: t.as_second(), nanos: t.subsec_nanosecond() }
+    prost_types::Timestamp {
+        seconds: t.as_second(),
+        nanos: t.subsec_nanosecond(),
+    }
 }
 
 fn actor_proto(actor: &Actor) -> pb::Actor {
@@ -50,26 +53,35 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             holder_id: s(after.holder_id),
             status: after.status.to_proto() as i32,
         }),
-        EventKind::Assigned { from } => Payload::Assigned(pb::CaseAssigned { from_holder_id: s(*from), to_holder_id: s(after.holder_id) }),
+        EventKind::Assigned { from } => Payload::Assigned(pb::CaseAssigned {
+            from_holder_id: s(*from),
+            to_holder_id: s(after.holder_id),
+        }),
         EventKind::Transferred { from_pool } => Payload::Transferred(pb::CaseTransferred {
             from_pool_id: from_pool.to_string(),
             to_pool_id: after.pool_id.to_string(),
         }),
-        EventKind::NoteAdded { note_id } => Payload::NoteAdded(pb::NoteAdded { note_id: note_id.to_string() }),
+        EventKind::NoteAdded { note_id } => Payload::NoteAdded(pb::NoteAdded {
+            note_id: note_id.to_string(),
+        }),
         EventKind::ClosedByExpert => Payload::ClosedByExpert(pb::CaseClosedByExpert {
             expert_id: s(after.closed_by),
             reply_channel: after.reply_channel.to_proto() as i32,
         }),
-        EventKind::CallbackRecorded { outcome } => Payload::CallbackRecorded(pb::CallbackRecorded {
-            outcome: outcome.to_proto() as i32,
-            retry_at: after.callback_retry_at.map(to_proto_ts),
-            attempts: after.callback_attempts,
-        }),
+        EventKind::CallbackRecorded { outcome } => {
+            Payload::CallbackRecorded(pb::CallbackRecorded {
+                outcome: outcome.to_proto() as i32,
+                retry_at: after.callback_retry_at.map(to_proto_ts),
+                attempts: after.callback_attempts,
+            })
+        }
         EventKind::Resolved => Payload::Resolved(pb::CaseResolved {
             information_only: after.information_only,
             reply_channel: after.reply_channel.to_proto() as i32,
         }),
-        EventKind::Reopened => Payload::Reopened(pb::CaseReopened { pool_id: after.pool_id.to_string() }),
+        EventKind::Reopened => Payload::Reopened(pb::CaseReopened {
+            pool_id: after.pool_id.to_string(),
+        }),
     }
 }
 

@@ -8,8 +8,9 @@ use std::sync::LazyLock;
 
 use jiff::{Timestamp, Zoned, civil::Date, tz::TimeZone};
 
-static ISTANBUL: LazyLock<TimeZone> =
-    LazyLock::new(|| TimeZone::get("Europe/Istanbul").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(3))));
+static ISTANBUL: LazyLock<TimeZone> = LazyLock::new(|| {
+    TimeZone::get("Europe/Istanbul").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(3)))
+});
 
 /// The Istanbul calendar date of `t`.
 pub fn istanbul_date(t: Timestamp) -> Date {
@@ -22,15 +23,21 @@ pub fn days_between(from: Timestamp, to: Timestamp) -> u32 {
     if b <= a {
         return 0;
     }
-    a.until(b).map(|span| u32::try_from(span.get_days()).unwrap_or(0)).unwrap_or(0)
+    a.until(b)
+        .map(|span| u32::try_from(span.get_days()).unwrap_or(0))
+        .unwrap_or(0)
 }
 
 /// The first instant of the Istanbul day that is `days` days before `now`'s day.
 /// A record entered before this instant has been in its pool at least `days` days.
 pub fn start_of_day_days_ago(now: Timestamp, days: u32) -> Timestamp {
     let date = istanbul_date(now);
-    let day = date.checked_sub(jiff::Span::new().days(i64::from(days).saturating_sub(1))).unwrap_or(date);
-    day.to_zoned(ISTANBUL.clone()).map(|z: Zoned| z.timestamp()).unwrap_or(now)
+    let day = date
+        .checked_sub(jiff::Span::new().days(i64::from(days).saturating_sub(1)))
+        .unwrap_or(date);
+    day.to_zoned(ISTANBUL.clone())
+        .map(|z: Zoned| z.timestamp())
+        .unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -44,14 +51,23 @@ mod tests {
     #[test]
     fn days_change_at_istanbul_midnight_not_utc_midnight() {
         // 23:50 Istanbul on 2 March is 20:50 UTC; 00:10 Istanbul on 3 March is 21:10 UTC.
-        assert_eq!(days_between(ts("2026-03-02T20:50:00Z"), ts("2026-03-02T21:10:00Z")), 1);
+        assert_eq!(
+            days_between(ts("2026-03-02T20:50:00Z"), ts("2026-03-02T21:10:00Z")),
+            1
+        );
         // Both on 2 March in Istanbul although UTC dates differ... and the same UTC day spans two Istanbul days.
-        assert_eq!(days_between(ts("2026-03-02T00:10:00Z"), ts("2026-03-02T20:00:00Z")), 0);
+        assert_eq!(
+            days_between(ts("2026-03-02T00:10:00Z"), ts("2026-03-02T20:00:00Z")),
+            0
+        );
     }
 
     #[test]
     fn days_never_go_negative() {
-        assert_eq!(days_between(ts("2026-03-05T10:00:00Z"), ts("2026-03-02T10:00:00Z")), 0);
+        assert_eq!(
+            days_between(ts("2026-03-05T10:00:00Z"), ts("2026-03-02T10:00:00Z")),
+            0
+        );
     }
 
     #[test]

@@ -233,7 +233,8 @@ impl Case {
 
     /// Istanbul calendar days with the current holder at `now`.
     pub fn days_held(&self, now: Timestamp) -> u32 {
-        self.held_since.map_or(0, |t| calendar::days_between(t, now))
+        self.held_since
+            .map_or(0, |t| calendar::days_between(t, now))
     }
 
     /// Whether closing at `now` needs a note first: more than
@@ -302,14 +303,23 @@ impl Case {
     ///
     /// # Errors
     /// [`RuleViolation`] when it is not unheld in the right pool.
-    pub fn claim(&self, by: Uuid, callback: bool, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+    pub fn claim(
+        &self,
+        by: Uuid,
+        callback: bool,
+        now: Timestamp,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
         let (expected, action) = if callback {
             (CaseStatus::AwaitingCallback, HistoryAction::CallbackClaimed)
         } else {
             (CaseStatus::InPool, HistoryAction::Claimed)
         };
         if self.status != expected {
-            return Err(if callback { RuleViolation::NotAwaitingCallback } else { RuleViolation::NotInPool });
+            return Err(if callback {
+                RuleViolation::NotAwaitingCallback
+            } else {
+                RuleViolation::NotInPool
+            });
         }
         if self.holder_id.is_some() {
             return Err(RuleViolation::HeldByOther);
@@ -328,7 +338,11 @@ impl Case {
     ///
     /// # Errors
     /// [`RuleViolation`] when it is closed or already with that expert.
-    pub fn assign(&self, to: Uuid, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+    pub fn assign(
+        &self,
+        to: Uuid,
+        now: Timestamp,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
         match self.status {
             CaseStatus::InPool | CaseStatus::Held => {}
             CaseStatus::AwaitingCallback => return Err(RuleViolation::AlreadyClosed),
@@ -342,14 +356,25 @@ impl Case {
         next.holder_id = Some(to);
         next.held_since = Some(now);
         let step = self.step(HistoryAction::Assigned, &next, None);
-        Ok((next, step, EventKind::Assigned { from: self.holder_id }))
+        Ok((
+            next,
+            step,
+            EventKind::Assigned {
+                from: self.holder_id,
+            },
+        ))
     }
 
     /// Moves it to another pool's unassigned list; the 3-day clock restarts there.
     ///
     /// # Errors
     /// [`RuleViolation`] when closed, resolved, or already in `to_pool`.
-    pub fn transfer(&self, to_pool: Uuid, reason: String, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+    pub fn transfer(
+        &self,
+        to_pool: Uuid,
+        reason: String,
+        now: Timestamp,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
         match self.status {
             CaseStatus::InPool | CaseStatus::Held => {}
             CaseStatus::AwaitingCallback => return Err(RuleViolation::AlreadyClosed),
@@ -365,14 +390,24 @@ impl Case {
         next.held_since = None;
         next.entered_pool_at = now;
         let step = self.step(HistoryAction::Transferred, &next, Some(reason));
-        Ok((next, step, EventKind::Transferred { from_pool: self.pool_id }))
+        Ok((
+            next,
+            step,
+            EventKind::Transferred {
+                from_pool: self.pool_id,
+            },
+        ))
     }
 
     /// Adds a note; a note never closes the case.
     ///
     /// # Errors
     /// [`RuleViolation::Resolved`] on a resolved case.
-    pub fn add_note(&self, note_id: Uuid, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+    pub fn add_note(
+        &self,
+        note_id: Uuid,
+        now: Timestamp,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
         if self.status == CaseStatus::Resolved {
             return Err(RuleViolation::Resolved);
         }
@@ -387,7 +422,12 @@ impl Case {
     ///
     /// # Errors
     /// [`RuleViolation`] when the caller does not hold it, or the note rule applies.
-    pub fn close(&self, by: Uuid, answer: String, now: Timestamp) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
+    pub fn close(
+        &self,
+        by: Uuid,
+        answer: String,
+        now: Timestamp,
+    ) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
         match self.status {
             CaseStatus::Held => {}
             CaseStatus::InPool => return Err(RuleViolation::NotHolder),
@@ -407,7 +447,10 @@ impl Case {
         closed.holder_id = None;
         closed.held_since = None;
         closed.status = CaseStatus::AwaitingCallback;
-        let mut steps = vec![(self.step(HistoryAction::ClosedByExpert, &closed, None), EventKind::ClosedByExpert)];
+        let mut steps = vec![(
+            self.step(HistoryAction::ClosedByExpert, &closed, None),
+            EventKind::ClosedByExpert,
+        )];
         if self.reply_channel == ReplyChannel::PhoneCallback {
             return Ok((closed, steps));
         }
@@ -415,7 +458,11 @@ impl Case {
         resolved.status = CaseStatus::Resolved;
         resolved.resolved_at = Some(now);
         steps.push((
-            closed.step(HistoryAction::Resolved, &resolved, Some(self.reply_channel.as_str().to_owned())),
+            closed.step(
+                HistoryAction::Resolved,
+                &resolved,
+                Some(self.reply_channel.as_str().to_owned()),
+            ),
             EventKind::Resolved,
         ));
         Ok((resolved, steps))
@@ -445,7 +492,11 @@ impl Case {
         let mut next = self.clone();
         next.callback_attempts = self.callback_attempts.saturating_add(1);
         next.callback_retry_at = retry_at;
-        let recorded = self.step(HistoryAction::CallbackRecorded, &next, Some(outcome.as_str().to_owned()));
+        let recorded = self.step(
+            HistoryAction::CallbackRecorded,
+            &next,
+            Some(outcome.as_str().to_owned()),
+        );
         let mut steps = vec![(recorded, EventKind::CallbackRecorded { outcome })];
         if outcome == CallbackOutcome::NotReached {
             return Ok((next, steps));
@@ -456,7 +507,14 @@ impl Case {
         resolved.holder_id = None;
         resolved.held_since = None;
         resolved.callback_retry_at = None;
-        steps.push((next.step(HistoryAction::Resolved, &resolved, Some(outcome.as_str().to_owned())), EventKind::Resolved));
+        steps.push((
+            next.step(
+                HistoryAction::Resolved,
+                &resolved,
+                Some(outcome.as_str().to_owned()),
+            ),
+            EventKind::Resolved,
+        ));
         Ok((resolved, steps))
     }
 
@@ -464,7 +522,11 @@ impl Case {
     ///
     /// # Errors
     /// [`RuleViolation::NotResolved`] unless resolved.
-    pub fn reopen(&self, reason: String, now: Timestamp) -> Result<(Case, Step, EventKind), RuleViolation> {
+    pub fn reopen(
+        &self,
+        reason: String,
+        now: Timestamp,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
         if self.status != CaseStatus::Resolved {
             return Err(RuleViolation::NotResolved);
         }
@@ -530,7 +592,10 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
         assert_eq!(held.status, CaseStatus::Held);
-        assert_eq!(held.claim(Uuid::new_v4(), false, now).unwrap_err(), RuleViolation::NotInPool);
+        assert_eq!(
+            held.claim(Uuid::new_v4(), false, now).unwrap_err(),
+            RuleViolation::NotInPool
+        );
     }
 
     #[test]
@@ -547,14 +612,20 @@ pub(crate) mod tests {
         email.reply_channel = ReplyChannel::Email;
         let (resolved, steps) = email.close(expert, "Onarıldı".into(), now).unwrap();
         assert_eq!(resolved.status, CaseStatus::Resolved);
-        assert_eq!(steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(), [HistoryAction::ClosedByExpert, HistoryAction::Resolved]);
+        assert_eq!(
+            steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
+            [HistoryAction::ClosedByExpert, HistoryAction::Resolved]
+        );
     }
 
     #[test]
     fn only_the_holder_may_close() {
         let now = ts("2026-03-02T08:00:00Z");
         let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
-        assert_eq!(held.close(Uuid::new_v4(), "x".into(), now).unwrap_err(), RuleViolation::NotHolder);
+        assert_eq!(
+            held.close(Uuid::new_v4(), "x".into(), now).unwrap_err(),
+            RuleViolation::NotHolder
+        );
     }
 
     #[test]
@@ -566,9 +637,16 @@ pub(crate) mod tests {
         let day3 = ts("2026-03-04T20:00:00Z"); // 23:00 on 4 March: 3 days, still allowed
         assert!(held.close(expert, "x".into(), day3).is_ok());
         let day4 = ts("2026-03-04T21:10:00Z");
-        assert_eq!(held.close(expert, "x".into(), day4).unwrap_err(), RuleViolation::NoteRequired);
+        assert_eq!(
+            held.close(expert, "x".into(), day4).unwrap_err(),
+            RuleViolation::NoteRequired
+        );
         let (noted, _, _) = held.add_note(Uuid::new_v4(), day4).unwrap();
-        assert_eq!(noted.status, CaseStatus::Held, "a note never closes the record");
+        assert_eq!(
+            noted.status,
+            CaseStatus::Held,
+            "a note never closes the record"
+        );
         assert!(noted.close(expert, "x".into(), day4).is_ok());
     }
 
@@ -578,10 +656,15 @@ pub(crate) mod tests {
         let expert = Uuid::new_v4();
         let (noted, _, _) = sample(t0).add_note(Uuid::new_v4(), t0).unwrap();
         let t1 = ts("2026-03-02T08:00:00Z");
-        let (moved, _, _) = noted.transfer(Uuid::new_v4(), "başka il".into(), t1).unwrap();
+        let (moved, _, _) = noted
+            .transfer(Uuid::new_v4(), "başka il".into(), t1)
+            .unwrap();
         let (held, _, _) = moved.claim(expert, false, t1).unwrap();
         let later = ts("2026-03-06T08:00:00Z");
-        assert_eq!(held.close(expert, "x".into(), later).unwrap_err(), RuleViolation::NoteRequired);
+        assert_eq!(
+            held.close(expert, "x".into(), later).unwrap_err(),
+            RuleViolation::NoteRequired
+        );
     }
 
     #[test]
@@ -592,18 +675,31 @@ pub(crate) mod tests {
         let (waiting, _) = held.close(expert, "Onarıldı".into(), now).unwrap();
         let (claimed, _, _) = waiting.claim(agent, true, now).unwrap();
         let retry = ts("2026-03-02T12:00:00Z");
-        let (again, _) = claimed.record_callback(agent, CallbackOutcome::NotReached, Some(retry), now).unwrap();
-        assert_eq!((again.status, again.callback_attempts, again.holder_id), (CaseStatus::AwaitingCallback, 1, Some(agent)));
-        let (done, steps) = again.record_callback(agent, CallbackOutcome::Reached, None, retry).unwrap();
+        let (again, _) = claimed
+            .record_callback(agent, CallbackOutcome::NotReached, Some(retry), now)
+            .unwrap();
+        assert_eq!(
+            (again.status, again.callback_attempts, again.holder_id),
+            (CaseStatus::AwaitingCallback, 1, Some(agent))
+        );
+        let (done, steps) = again
+            .record_callback(agent, CallbackOutcome::Reached, None, retry)
+            .unwrap();
         assert_eq!(done.status, CaseStatus::Resolved);
         assert_eq!(steps.len(), 2);
-        assert_eq!(done.add_note(Uuid::new_v4(), retry).unwrap_err(), RuleViolation::Resolved);
+        assert_eq!(
+            done.add_note(Uuid::new_v4(), retry).unwrap_err(),
+            RuleViolation::Resolved
+        );
     }
 
     #[test]
     fn only_resolved_records_reopen_and_they_return_unheld_to_their_pool() {
         let now = ts("2026-03-02T08:00:00Z");
-        assert_eq!(sample(now).reopen("r".into(), now).unwrap_err(), RuleViolation::NotResolved);
+        assert_eq!(
+            sample(now).reopen("r".into(), now).unwrap_err(),
+            RuleViolation::NotResolved
+        );
         let mut resolved = sample(now);
         resolved.status = CaseStatus::Resolved;
         let (open, _, _) = resolved.reopen("r".into(), now).unwrap();
@@ -615,6 +711,9 @@ pub(crate) mod tests {
         let c = sample(ts("2026-03-02T08:00:00Z"));
         assert!(c.check_version(None).is_ok());
         assert!(c.check_version(Some(1)).is_ok());
-        assert_eq!(c.check_version(Some(0)).unwrap_err(), RuleViolation::StaleVersion);
+        assert_eq!(
+            c.check_version(Some(0)).unwrap_err(),
+            RuleViolation::StaleVersion
+        );
     }
 }

@@ -84,7 +84,12 @@ impl PersonName {
     /// # Errors
     /// `contact.name` violations.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let t: String = raw.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect();
+        let t: String = raw
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .nfc()
+            .collect();
         if t.is_empty() {
             return Err(FieldError::new("contact.name", "must not be empty"));
         }
@@ -92,7 +97,10 @@ impl PersonName {
             return Err(FieldError::new("contact.name", "is too long"));
         }
         if t.chars().any(char::is_control) {
-            return Err(FieldError::new("contact.name", "must not contain control characters"));
+            return Err(FieldError::new(
+                "contact.name",
+                "must not contain control characters",
+            ));
         }
         Ok(Self(t))
     }
@@ -108,23 +116,26 @@ impl PhoneNumber {
     /// A `contact.phone` violation.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let err = || FieldError::new("contact.phone", "must be a valid Turkish phone number");
-        if raw.chars().any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+' | '.'))) {
+        if raw
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+' | '.')))
+        {
             return Err(err());
         }
         if raw.chars().skip(1).any(|c| c == '+') {
             return Err(err());
         }
         let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-        let national = if raw.trim_start().starts_with('+') {
-            digits.strip_prefix("90").ok_or_else(err)?
-        } else if digits.len() == 12 {
+        let national = if raw.trim_start().starts_with('+') || digits.len() == 12 {
             digits.strip_prefix("90").ok_or_else(err)?
         } else if digits.len() == 11 {
             digits.strip_prefix('0').ok_or_else(err)?
         } else {
             digits.as_str()
         };
-        if national.len() != 10 || !matches!(national.as_bytes()[0], b'2' | b'3' | b'4' | b'5' | b'8') {
+        if national.len() != 10
+            || !matches!(national.as_bytes()[0], b'2' | b'3' | b'4' | b'5' | b'8')
+        {
             return Err(err());
         }
         Ok(Self(format!("+90{national}")))
@@ -171,7 +182,10 @@ impl PostalAddress {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let t: String = raw.trim().nfc().collect();
         if t.is_empty() {
-            return Err(FieldError::new("contact.postal_address", "must not be empty"));
+            return Err(FieldError::new(
+                "contact.postal_address",
+                "must not be empty",
+            ));
         }
         if t.chars().count() > 500 {
             return Err(FieldError::new("contact.postal_address", "is too long"));
@@ -221,7 +235,10 @@ impl Contact {
 
     /// Whether any personal data is present.
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.phone.is_none() && self.email.is_none() && self.postal_address.is_none()
+        self.name.is_none()
+            && self.phone.is_none()
+            && self.email.is_none()
+            && self.postal_address.is_none()
     }
 }
 
@@ -233,23 +250,46 @@ mod tests {
 
     #[test]
     fn turkish_numbers_in_every_common_spelling_normalise_to_e164() {
-        for raw in ["0532 123 45 67", "+90 (532) 123-4567", "5321234567", "905321234567", "0 312 555 12 34"] {
+        for raw in [
+            "0532 123 45 67",
+            "+90 (532) 123-4567",
+            "5321234567",
+            "905321234567",
+            "0 312 555 12 34",
+        ] {
             let p = PhoneNumber::parse(raw).unwrap();
-            assert!(p.expose().starts_with("+90") && p.expose().len() == 13, "{raw}");
+            assert!(
+                p.expose().starts_with("+90") && p.expose().len() == 13,
+                "{raw}"
+            );
         }
-        assert_eq!(PhoneNumber::parse("0532 123 45 67").unwrap().last4(), "4567");
+        assert_eq!(
+            PhoneNumber::parse("0532 123 45 67").unwrap().last4(),
+            "4567"
+        );
     }
 
     #[test]
     fn numbers_that_are_not_turkish_are_rejected() {
-        for raw in ["", "12345", "+49 30 1234567", "0632 123 45 67", "0532 123 45 6a", "05321234567890", "+90 532 +1234567"] {
+        for raw in [
+            "",
+            "12345",
+            "+49 30 1234567",
+            "0632 123 45 67",
+            "0532 123 45 6a",
+            "05321234567890",
+            "+90 532 +1234567",
+        ] {
             assert!(PhoneNumber::parse(raw).is_err(), "{raw}");
         }
     }
 
     #[test]
     fn email_domains_are_lower_cased_and_bad_addresses_rejected() {
-        assert_eq!(EmailAddress::parse(" Ayse@Ornek.COM.tr ").unwrap().expose(), "Ayse@ornek.com.tr");
+        assert_eq!(
+            EmailAddress::parse(" Ayse@Ornek.COM.tr ").unwrap().expose(),
+            "Ayse@ornek.com.tr"
+        );
         for raw in ["ayse", "@x.tr", "a@b", "a b@x.tr", "a@x..tr", "a@@x.tr"] {
             assert!(EmailAddress::parse(raw).is_err(), "{raw}");
         }

@@ -4,7 +4,10 @@
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use super::{contact::{EmailAddress, PhoneNumber}, enums::Role};
+use super::{
+    contact::{EmailAddress, PhoneNumber},
+    enums::Role,
+};
 
 /// A directorate.
 #[derive(Debug, Clone, PartialEq, Eq)]

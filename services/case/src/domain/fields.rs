@@ -14,7 +14,10 @@ pub struct FieldError {
 impl FieldError {
     /// A violation of `rule` on `field`.
     pub fn new(field: impl Into<String>, rule: &'static str) -> Self {
-        Self { field: field.into(), rule }
+        Self {
+            field: field.into(),
+            rule,
+        }
     }
 }
 

@@ -17,8 +17,8 @@
 //! existence does not leak across provinces.
 
 use super::{
-    case::Case,
     caller::{Caller, ServiceName, UserCaller},
+    case::Case,
     enums::{CaseStatus, Role},
 };
 
@@ -62,7 +62,10 @@ pub fn sees_contact(caller: &Caller, case: &Case) -> bool {
 pub fn can_create(caller: &Caller) -> bool {
     match caller {
         Caller::Service(s) => matches!(s, ServiceName::Routing),
-        Caller::User(u) => matches!(u.role, Role::Admin | Role::CallCentreAgent | Role::PartnerClient),
+        Caller::User(u) => matches!(
+            u.role,
+            Role::Admin | Role::CallCentreAgent | Role::PartnerClient
+        ),
     }
 }
 

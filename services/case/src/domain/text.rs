@@ -17,8 +17,13 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
     if t.chars().count() > max {
         return Err(FieldError::new(field, "is too long"));
     }
-    if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(t)
 }
@@ -27,8 +32,16 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
 ///
 /// # Errors
 /// As [`parse_text`] for a non-empty input.
-pub fn parse_optional_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() { Ok(None) } else { parse_text(field, raw, max).map(Some) }
+pub fn parse_optional_text(
+    field: &str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_text(field, raw, max).map(Some)
+    }
 }
 
 /// A category code: 1..=64 of `a-z`, `0-9`, `_`.
@@ -40,7 +53,11 @@ pub fn parse_code(field: &str, raw: &str) -> Result<String, FieldError> {
     if t.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
     }
-    if t.len() > 64 || !t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if t.len() > 64
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err(FieldError::new(field, "must be 1 to 64 of a-z, 0-9 and _"));
     }
     Ok(t.to_owned())
@@ -70,8 +87,14 @@ mod tests {
 
     #[test]
     fn empty_overlong_and_control_texts_are_rejected_by_rule() {
-        assert_eq!(parse_text("text", "   ", 10).unwrap_err().rule, "must not be empty");
-        assert_eq!(parse_text("text", "çççççç", 5).unwrap_err().rule, "is too long");
+        assert_eq!(
+            parse_text("text", "   ", 10).unwrap_err().rule,
+            "must not be empty"
+        );
+        assert_eq!(
+            parse_text("text", "çççççç", 5).unwrap_err().rule,
+            "is too long"
+        );
         assert_eq!(
             parse_text("text", "a\u{0007}b", 5).unwrap_err().rule,
             "must not contain control characters"

@@ -6,11 +6,7 @@ use tonic::{Request, Response, Status};
 
 use super::{CallerResolver, convert};
 use crate::{
-    app::{
-        CaseApp,
-        cases::ListRequest,
-        events::to_proto_ts,
-    },
+    app::{CaseApp, cases::ListRequest, events::to_proto_ts},
     domain::{
         enums::CallbackOutcome,
         fields::{FieldError, Violations},
@@ -38,7 +34,11 @@ pub struct CaseGrpc {
 impl CaseGrpc {
     /// Handlers over `app`.
     pub fn new(app: CaseApp, callers: CallerResolver, pages: PageLimits) -> Self {
-        Self { app, callers, pages }
+        Self {
+            app,
+            callers,
+            pages,
+        }
     }
 }
 
@@ -49,10 +49,14 @@ impl CaseService for CaseGrpc {
     #[tracing::instrument(name = "case.create", skip_all, fields(case_id))]
     async fn create_case(&self, req: Request<pb::CreateCaseRequest>) -> R<pb::CreateCaseResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let new = convert::new_case(req.get_ref()).map_err(crate::app::error::CaseError::Invalid)?;
+        let new =
+            convert::new_case(req.get_ref()).map_err(crate::app::error::CaseError::Invalid)?;
         let (view, created) = self.app.create_case(&caller, new).await?;
         tracing::Span::current().record("case_id", tracing::field::display(view.case.id));
-        Ok(Response::new(pb::CreateCaseResponse { case: Some(convert::case_to_proto(&view)), created }))
+        Ok(Response::new(pb::CreateCaseResponse {
+            case: Some(convert::case_to_proto(&view)),
+            created,
+        }))
     }
 
     #[tracing::instrument(name = "case.get", skip_all)]
@@ -77,13 +81,18 @@ impl CaseService for CaseGrpc {
             (_, tn) => match tekmerkez_tracking::TrackingNumber::parse(tn) {
                 Ok(tn) => self.app.load_by_tracking_number(tn.as_str()).await?,
                 Err(_) => {
-                    let v = Violations::from(FieldError::new("tracking_number", "must be a valid tracking number"));
+                    let v = Violations::from(FieldError::new(
+                        "tracking_number",
+                        "must be a valid tracking number",
+                    ));
                     return Err(crate::app::error::CaseError::Invalid(v).into());
                 }
             },
         };
         let view = self.app.get_case(&caller, case).await?;
-        Ok(Response::new(pb::GetCaseResponse { case: Some(convert::case_to_proto(&view)) }))
+        Ok(Response::new(pb::GetCaseResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.list", skip_all)]
@@ -92,17 +101,39 @@ impl CaseService for CaseGrpc {
         let r = req.get_ref();
         let mut v = Violations::new();
         let view = v.check(convert::view(r.view));
-        let sort = v.check(convert::sort(r.sort)).unwrap_or(crate::store::Sort::OldestFirst);
+        let sort = v
+            .check(convert::sort(r.sort))
+            .unwrap_or(crate::store::Sort::OldestFirst);
         let filter = convert::filter(r.filter.as_ref(), &mut v);
         let page = r.page.clone().unwrap_or_default();
-        let after = v.check(convert::parse_page_token(&page.page_token, sort)).flatten();
+        let after = v
+            .check(convert::parse_page_token(&page.page_token, sort))
+            .flatten();
         if page.page_size > self.pages.max {
             v.add("page.page_size", "is larger than the maximum page size");
         }
         convert::finish(v.clone())?;
-        let Some(view) = view else { return Err(crate::app::error::CaseError::Invalid(v).into()) };
-        let page_size = if page.page_size == 0 { self.pages.default } else { page.page_size };
-        let (cases, next) = self.app.list_cases(&caller, ListRequest { view, filter, sort, page_size, after }).await?;
+        let Some(view) = view else {
+            return Err(crate::app::error::CaseError::Invalid(v).into());
+        };
+        let page_size = if page.page_size == 0 {
+            self.pages.default
+        } else {
+            page.page_size
+        };
+        let (cases, next) = self
+            .app
+            .list_cases(
+                &caller,
+                ListRequest {
+                    view,
+                    filter,
+                    sort,
+                    page_size,
+                    after,
+                },
+            )
+            .await?;
         Ok(Response::new(pb::ListCasesResponse {
             cases: cases.iter().map(convert::case_to_proto).collect(),
             next_page_token: convert::page_token(next, sort),
@@ -117,11 +148,16 @@ impl CaseService for CaseGrpc {
         convert::finish(v)?;
         tracing::Span::current().record("count", ids.len());
         let views = self.app.claim_cases(&caller, &ids).await?;
-        Ok(Response::new(pb::ClaimCasesResponse { cases: views.iter().map(convert::case_to_proto).collect() }))
+        Ok(Response::new(pb::ClaimCasesResponse {
+            cases: views.iter().map(convert::case_to_proto).collect(),
+        }))
     }
 
     #[tracing::instrument(name = "case.assign", skip_all, fields(count))]
-    async fn assign_cases(&self, req: Request<pb::AssignCasesRequest>) -> R<pb::AssignCasesResponse> {
+    async fn assign_cases(
+        &self,
+        req: Request<pb::AssignCasesRequest>,
+    ) -> R<pb::AssignCasesResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
         let mut v = Violations::new();
@@ -129,13 +165,20 @@ impl CaseService for CaseGrpc {
         let assignee = convert::id_field(&mut v, "assignee_user_id", &r.assignee_user_id);
         convert::finish(v)?;
         tracing::Span::current().record("count", ids.len());
-        let Some(assignee) = assignee else { return Err(Status::invalid_argument("assignee_user_id")) };
+        let Some(assignee) = assignee else {
+            return Err(Status::invalid_argument("assignee_user_id"));
+        };
         let views = self.app.assign_cases(&caller, &ids, assignee).await?;
-        Ok(Response::new(pb::AssignCasesResponse { cases: views.iter().map(convert::case_to_proto).collect() }))
+        Ok(Response::new(pb::AssignCasesResponse {
+            cases: views.iter().map(convert::case_to_proto).collect(),
+        }))
     }
 
     #[tracing::instrument(name = "case.transfer", skip_all, fields(case_id = %req.get_ref().case_id))]
-    async fn transfer_case(&self, req: Request<pb::TransferCaseRequest>) -> R<pb::TransferCaseResponse> {
+    async fn transfer_case(
+        &self,
+        req: Request<pb::TransferCaseRequest>,
+    ) -> R<pb::TransferCaseResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
         let mut v = Violations::new();
@@ -143,9 +186,16 @@ impl CaseService for CaseGrpc {
         let target = convert::id_field(&mut v, "target_pool_id", &r.target_pool_id);
         let reason = v.check(parse_text("reason", &r.reason, convert::MAX_REASON));
         convert::finish(v)?;
-        let (Some(id), Some(target), Some(reason)) = (id, target, reason) else { return Err(Status::invalid_argument("request")) };
-        let view = self.app.transfer_case(&caller, id, target, reason, r.expected_version).await?;
-        Ok(Response::new(pb::TransferCaseResponse { case: Some(convert::case_to_proto(&view)) }))
+        let (Some(id), Some(target), Some(reason)) = (id, target, reason) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let view = self
+            .app
+            .transfer_case(&caller, id, target, reason, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::TransferCaseResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.add_note", skip_all, fields(case_id = %req.get_ref().case_id))]
@@ -156,9 +206,17 @@ impl CaseService for CaseGrpc {
         let id = convert::id_field(&mut v, "case_id", &r.case_id);
         let text = v.check(parse_text("text", &r.text, convert::MAX_NOTE));
         convert::finish(v)?;
-        let (Some(id), Some(text)) = (id, text) else { return Err(Status::invalid_argument("request")) };
-        let (note, view) = self.app.add_note(&caller, id, text, r.expected_version).await?;
-        Ok(Response::new(pb::AddNoteResponse { note: Some(convert::note_to_proto(&note)), case: Some(convert::case_to_proto(&view)) }))
+        let (Some(id), Some(text)) = (id, text) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let (note, view) = self
+            .app
+            .add_note(&caller, id, text, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::AddNoteResponse {
+            note: Some(convert::note_to_proto(&note)),
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.close", skip_all, fields(case_id = %req.get_ref().case_id))]
@@ -167,15 +225,29 @@ impl CaseService for CaseGrpc {
         let r = req.get_ref();
         let mut v = Violations::new();
         let id = convert::id_field(&mut v, "case_id", &r.case_id);
-        let answer = v.check(parse_text("official_answer", &r.official_answer, convert::MAX_TEXT));
+        let answer = v.check(parse_text(
+            "official_answer",
+            &r.official_answer,
+            convert::MAX_TEXT,
+        ));
         convert::finish(v)?;
-        let (Some(id), Some(answer)) = (id, answer) else { return Err(Status::invalid_argument("request")) };
-        let view = self.app.close_case(&caller, id, answer, r.expected_version).await?;
-        Ok(Response::new(pb::CloseCaseResponse { case: Some(convert::case_to_proto(&view)) }))
+        let (Some(id), Some(answer)) = (id, answer) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let view = self
+            .app
+            .close_case(&caller, id, answer, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::CloseCaseResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.record_callback", skip_all, fields(case_id = %req.get_ref().case_id))]
-    async fn record_callback_outcome(&self, req: Request<pb::RecordCallbackOutcomeRequest>) -> R<pb::RecordCallbackOutcomeResponse> {
+    async fn record_callback_outcome(
+        &self,
+        req: Request<pb::RecordCallbackOutcomeRequest>,
+    ) -> R<pb::RecordCallbackOutcomeResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
         let mut v = Violations::new();
@@ -184,12 +256,22 @@ impl CaseService for CaseGrpc {
         if outcome.is_none() {
             v.add("outcome", "must be REACHED, NOT_REACHED or UNREACHABLE");
         }
-        let retry_at = r.retry_at.as_ref().and_then(|t| v.check(convert::from_proto_ts("retry_at", t)));
+        let retry_at = r
+            .retry_at
+            .as_ref()
+            .and_then(|t| v.check(convert::from_proto_ts("retry_at", t)));
         let note = convert::optional_text(&mut v, "note", &r.note, convert::MAX_NOTE);
         convert::finish(v)?;
-        let (Some(id), Some(outcome)) = (id, outcome) else { return Err(Status::invalid_argument("request")) };
-        let view = self.app.record_callback(&caller, id, outcome, retry_at, note, r.expected_version).await?;
-        Ok(Response::new(pb::RecordCallbackOutcomeResponse { case: Some(convert::case_to_proto(&view)) }))
+        let (Some(id), Some(outcome)) = (id, outcome) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let view = self
+            .app
+            .record_callback(&caller, id, outcome, retry_at, note, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::RecordCallbackOutcomeResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.reopen", skip_all, fields(case_id = %req.get_ref().case_id))]
@@ -200,9 +282,16 @@ impl CaseService for CaseGrpc {
         let id = convert::id_field(&mut v, "case_id", &r.case_id);
         let reason = v.check(parse_text("reason", &r.reason, convert::MAX_REASON));
         convert::finish(v)?;
-        let (Some(id), Some(reason)) = (id, reason) else { return Err(Status::invalid_argument("request")) };
-        let view = self.app.reopen_case(&caller, id, reason, r.expected_version).await?;
-        Ok(Response::new(pb::ReopenCaseResponse { case: Some(convert::case_to_proto(&view)) }))
+        let (Some(id), Some(reason)) = (id, reason) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let view = self
+            .app
+            .reopen_case(&caller, id, reason, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::ReopenCaseResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
     }
 
     #[tracing::instrument(name = "case.history", skip_all, fields(case_id = %req.get_ref().case_id))]
@@ -211,10 +300,16 @@ impl CaseService for CaseGrpc {
         let mut v = Violations::new();
         let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
         convert::finish(v)?;
-        let Some(id) = id else { return Err(Status::invalid_argument("case_id")) };
+        let Some(id) = id else {
+            return Err(Status::invalid_argument("case_id"));
+        };
         let steps = self.app.history(&caller, id).await?;
         Ok(Response::new(pb::GetHistoryResponse {
-            steps: steps.iter().enumerate().map(|(i, h)| convert::history_to_proto(i, h)).collect(),
+            steps: steps
+                .iter()
+                .enumerate()
+                .map(|(i, h)| convert::history_to_proto(i, h))
+                .collect(),
         }))
     }
 
@@ -232,14 +327,20 @@ impl CaseService for CaseGrpc {
         convert::finish(v)?;
         // A mistyped number (wrong check symbol) is answered like any other miss.
         let tn = tekmerkez_tracking::TrackingNumber::parse(&r.tracking_number).ok();
-        let t = self.app.track(&caller, tn.as_ref().map(|t| t.as_str()), &r.phone_last4).await?;
+        let t = self
+            .app
+            .track(&caller, tn.as_ref().map(|t| t.as_str()), &r.phone_last4)
+            .await?;
         Ok(Response::new(pb::TrackCaseResponse {
             tracking_number: tn.map(|t| t.to_string()).unwrap_or(t.tracking_number),
             status: t.status.to_proto() as i32,
             timeline: t
                 .timeline
                 .iter()
-                .map(|e| pb::StatusStep { status: e.status.to_proto() as i32, occurred_at: Some(to_proto_ts(e.at)) })
+                .map(|e| pb::StatusStep {
+                    status: e.status.to_proto() as i32,
+                    occurred_at: Some(to_proto_ts(e.at)),
+                })
                 .collect(),
             created_at: Some(to_proto_ts(t.created_at)),
         }))

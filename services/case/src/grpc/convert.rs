@@ -34,7 +34,8 @@ pub const MAX_REASON: usize = 2_000;
 
 /// A protobuf timestamp as an instant.
 pub fn from_proto_ts(field: &str, t: &prost_types::Timestamp) -> Result<Timestamp, FieldError> {
-    Timestamp::new(t.seconds, t.nanos).map_err(|_| FieldError::new(field, "must be a valid timestamp"))
+    Timestamp::new(t.seconds, t.nanos)
+        .map_err(|_| FieldError::new(field, "must be a valid timestamp"))
 }
 
 fn opt_id(u: Option<Uuid>) -> String {
@@ -75,20 +76,30 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     match &req.location {
         None => v.add("location", "is required"),
         Some(loc) => {
-            province = u8::try_from(loc.province_code).ok().and_then(tekmerkez_geo::province_by_code);
+            province = u8::try_from(loc.province_code)
+                .ok()
+                .and_then(tekmerkez_geo::province_by_code);
             match province {
-                None => v.add("location.province_code", "must be a plate code from 1 to 81"),
-                Some(p) if !loc.district.trim().is_empty() => match p.find_district(&loc.district) {
-                    Some(d) => district = Some(d.to_owned()),
-                    None => v.add("location.district", "must be a district of the province"),
-                },
+                None => v.add(
+                    "location.province_code",
+                    "must be a plate code from 1 to 81",
+                ),
+                Some(p) if !loc.district.trim().is_empty() => {
+                    match p.find_district(&loc.district) {
+                        Some(d) => district = Some(d.to_owned()),
+                        None => v.add("location.district", "must be a district of the province"),
+                    }
+                }
                 Some(_) => {}
             }
             if let Some(c) = &loc.coordinates {
                 if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
                     coordinates = Some((c.latitude, c.longitude));
                 } else {
-                    v.add("location.coordinates", "must be a valid latitude and longitude");
+                    v.add(
+                        "location.coordinates",
+                        "must be a valid latitude and longitude",
+                    );
                 }
             }
         }
@@ -106,8 +117,13 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     );
     let reply_channel = ReplyChannel::from_proto(req.reply_channel);
     match reply_channel {
-        None => v.add("reply_channel", "must be SMS, PHONE_CALLBACK, EMAIL or LETTER"),
-        Some(ReplyChannel::Sms | ReplyChannel::PhoneCallback) if contact.phone.is_none() && !req.information_only => {
+        None => v.add(
+            "reply_channel",
+            "must be SMS, PHONE_CALLBACK, EMAIL or LETTER",
+        ),
+        Some(ReplyChannel::Sms | ReplyChannel::PhoneCallback)
+            if contact.phone.is_none() && !req.information_only =>
+        {
             v.add("contact.phone", "is required for an SMS or phone reply");
         }
         Some(ReplyChannel::Email) if contact.email.is_none() && !req.information_only => {
@@ -128,11 +144,13 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
                     None
                 }
             };
-            text_version.zip(accepted_at).map(|(text_version, accepted_at)| Consent {
-                text_version,
-                accepted_at,
-                special_category: c.special_category,
-            })
+            text_version
+                .zip(accepted_at)
+                .map(|(text_version, accepted_at)| Consent {
+                    text_version,
+                    accepted_at,
+                    special_category: c.special_category,
+                })
         }
         None => None,
     };
@@ -140,18 +158,45 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         v.add("consent", "is required when personal data is given (KVKK)");
     }
     let information_answer = if req.information_only {
-        let a = v.check(parse_text("information_answer", &req.information_answer, MAX_TEXT));
+        let a = v.check(parse_text(
+            "information_answer",
+            &req.information_answer,
+            MAX_TEXT,
+        ));
         a.or(Some(String::new()))
     } else {
         if !req.information_answer.trim().is_empty() {
-            v.add("information_answer", "is only for information-only requests");
+            v.add(
+                "information_answer",
+                "is only for information-only requests",
+            );
         }
         None
     };
-    let received_at = req.received_at.as_ref().and_then(|t| v.check(from_proto_ts("received_at", t)));
+    let received_at = req
+        .received_at
+        .as_ref()
+        .and_then(|t| v.check(from_proto_ts("received_at", t)));
     v.clone().into_result()?;
-    let (Some(application_id), Some(channel), Some(category), Some(text), Some(urgency), Some(province), Some(pool_id), Some(reply_channel)) =
-        (application_id, channel, category, text, urgency, province, pool_id, reply_channel)
+    let (
+        Some(application_id),
+        Some(channel),
+        Some(category),
+        Some(text),
+        Some(urgency),
+        Some(province),
+        Some(pool_id),
+        Some(reply_channel),
+    ) = (
+        application_id,
+        channel,
+        category,
+        text,
+        urgency,
+        province,
+        pool_id,
+        reply_channel,
+    )
     else {
         return Err(v);
     };
@@ -179,17 +224,37 @@ fn masked_contact(view: &CaseView) -> common::Contact {
     let c = &view.case.contact;
     if view.contact_visible {
         common::Contact {
-            name: c.name.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
-            phone: c.phone.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
-            email: c.email.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
-            postal_address: c.postal_address.as_ref().map(|x| x.expose().to_owned()).unwrap_or_default(),
+            name: c
+                .name
+                .as_ref()
+                .map(|x| x.expose().to_owned())
+                .unwrap_or_default(),
+            phone: c
+                .phone
+                .as_ref()
+                .map(|x| x.expose().to_owned())
+                .unwrap_or_default(),
+            email: c
+                .email
+                .as_ref()
+                .map(|x| x.expose().to_owned())
+                .unwrap_or_default(),
+            postal_address: c
+                .postal_address
+                .as_ref()
+                .map(|x| x.expose().to_owned())
+                .unwrap_or_default(),
         }
     } else {
         common::Contact {
             name: c.name.as_ref().map(|x| x.masked()).unwrap_or_default(),
             phone: c.phone.as_ref().map(|x| x.masked()).unwrap_or_default(),
             email: c.email.as_ref().map(|x| x.masked()).unwrap_or_default(),
-            postal_address: c.postal_address.as_ref().map(|x| x.masked()).unwrap_or_default(),
+            postal_address: c
+                .postal_address
+                .as_ref()
+                .map(|x| x.masked())
+                .unwrap_or_default(),
         }
     }
 }
@@ -220,7 +285,12 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         location: Some(common::Location {
             province_code: u32::from(c.province_code),
             district: c.district.clone().unwrap_or_default(),
-            coordinates: c.coordinates.map(|(latitude, longitude)| common::Coordinates { latitude, longitude }),
+            coordinates: c
+                .coordinates
+                .map(|(latitude, longitude)| common::Coordinates {
+                    latitude,
+                    longitude,
+                }),
         }),
         pool_id: c.pool_id.to_string(),
         status: c.status.to_proto() as i32,
@@ -275,17 +345,27 @@ pub fn parse_page_token(raw: &str, sort: Sort) -> Result<Option<Cursor>, FieldEr
     if raw.is_empty() {
         return Ok(None);
     }
-    let bad = || FieldError::new("page.page_token", "must be a token from a previous page of the same list");
+    let bad = || {
+        FieldError::new(
+            "page.page_token",
+            "must be a token from a previous page of the same list",
+        )
+    };
     let bytes = hex::decode(raw).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let mut parts = text.split('.');
-    let (Some(s), Some(u), Some(q), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(s), Some(u), Some(q), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(bad());
     };
     if s != sort_code(sort) {
         return Err(bad());
     }
-    Ok(Some(Cursor { urgency: u.parse().map_err(|_| bad())?, seq: q.parse().map_err(|_| bad())? }))
+    Ok(Some(Cursor {
+        urgency: u.parse().map_err(|_| bad())?,
+        seq: q.parse().map_err(|_| bad())?,
+    }))
 }
 
 fn sort_code(sort: Sort) -> &'static str {
@@ -298,7 +378,9 @@ fn sort_code(sort: Sort) -> &'static str {
 
 /// Encodes a page token.
 pub fn page_token(cursor: Option<Cursor>, sort: Sort) -> String {
-    cursor.map(|c| hex::encode(format!("{}.{}.{}", sort_code(sort), c.urgency, c.seq))).unwrap_or_default()
+    cursor
+        .map(|c| hex::encode(format!("{}.{}.{}", sort_code(sort), c.urgency, c.seq)))
+        .unwrap_or_default()
 }
 
 /// Parses the view enum.
@@ -308,7 +390,10 @@ pub fn view(n: i32) -> Result<View, FieldError> {
         Ok(pb::CaseView::Mine) => Ok(View::Mine),
         Ok(pb::CaseView::CallbackPool) => Ok(View::CallbackPool),
         Ok(pb::CaseView::All) => Ok(View::All),
-        _ => Err(FieldError::new("view", "must be POOL, MINE, CALLBACK_POOL or ALL")),
+        _ => Err(FieldError::new(
+            "view",
+            "must be POOL, MINE, CALLBACK_POOL or ALL",
+        )),
     }
 }
 
@@ -325,7 +410,10 @@ pub fn sort(n: i32) -> Result<Sort, FieldError> {
 /// Parses a filter, collecting violations into `v`.
 pub fn filter(f: Option<&pb::CaseFilter>, v: &mut Violations) -> Filter {
     let Some(f) = f else { return Filter::default() };
-    let mut out = Filter { min_days_in_pool: f.min_days_in_pool, ..Filter::default() };
+    let mut out = Filter {
+        min_days_in_pool: f.min_days_in_pool,
+        ..Filter::default()
+    };
     for s in &f.statuses {
         match CaseStatus::from_proto(*s) {
             Some(s) => out.statuses.push(s),
@@ -343,7 +431,9 @@ pub fn filter(f: Option<&pb::CaseFilter>, v: &mut Violations) -> Filter {
     }
     if !f.district.trim().is_empty() {
         // Districts are stored canonically; any province's spelling of the name will do.
-        let canonical = tekmerkez_geo::provinces().iter().find_map(|p| p.find_district(&f.district));
+        let canonical = tekmerkez_geo::provinces()
+            .iter()
+            .find_map(|p| p.find_district(&f.district));
         match canonical {
             Some(d) => out.district = Some(d.to_owned()),
             None => v.add("filter.district", "must be a known district"),
@@ -365,7 +455,9 @@ pub fn filter(f: Option<&pb::CaseFilter>, v: &mut Violations) -> Filter {
         out.tracking_number = v.check(
             tekmerkez_tracking::TrackingNumber::parse(&f.tracking_number)
                 .map(|t| t.as_str().to_owned())
-                .map_err(|_| FieldError::new("filter.tracking_number", "must be a valid tracking number")),
+                .map_err(|_| {
+                    FieldError::new("filter.tracking_number", "must be a valid tracking number")
+                }),
         );
     }
     out
@@ -378,12 +470,19 @@ pub fn optional_text(v: &mut Violations, field: &str, raw: &str, max: usize) -> 
 
 /// A directorate on the wire.
 pub fn directorate_to_proto(d: &Directorate) -> pb::Directorate {
-    pb::Directorate { id: d.id.to_string(), name: d.name.clone() }
+    pb::Directorate {
+        id: d.id.to_string(),
+        name: d.name.clone(),
+    }
 }
 
 /// A unit on the wire.
 pub fn unit_to_proto(u: &Unit) -> pb::Unit {
-    pb::Unit { id: u.id.to_string(), directorate_id: u.directorate_id.to_string(), name: u.name.clone() }
+    pb::Unit {
+        id: u.id.to_string(),
+        directorate_id: u.directorate_id.to_string(),
+        name: u.name.clone(),
+    }
 }
 
 /// A pool on the wire.
@@ -406,8 +505,22 @@ pub fn user_to_proto(u: &User, with_contact: bool) -> pb::User {
         role: u.role.to_proto() as i32,
         pool_ids: u.pool_ids.iter().map(Uuid::to_string).collect(),
         active: u.active,
-        email: if with_contact { u.email.as_ref().map(|e| e.expose().to_owned()).unwrap_or_default() } else { String::new() },
-        phone: if with_contact { u.phone.as_ref().map(|p| p.expose().to_owned()).unwrap_or_default() } else { String::new() },
+        email: if with_contact {
+            u.email
+                .as_ref()
+                .map(|e| e.expose().to_owned())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        },
+        phone: if with_contact {
+            u.phone
+                .as_ref()
+                .map(|p| p.expose().to_owned())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        },
         created_at: Some(to_proto_ts(u.created_at)),
     }
 }

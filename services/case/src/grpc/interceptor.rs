@@ -18,7 +18,10 @@ pub fn authenticate(mut req: Request<()>) -> Result<Request<()>, Status> {
         .metadata()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 512)
         .map(|t| SecretString::from(t.to_owned()))
@@ -29,6 +32,9 @@ pub fn authenticate(mut req: Request<()>) -> Result<Request<()>, Status> {
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
-    req.extensions_mut().insert(Credentials { bearer, acting_user });
+    req.extensions_mut().insert(Credentials {
+        bearer,
+        acting_user,
+    });
     Ok(req)
 }

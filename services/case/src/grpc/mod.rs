@@ -31,7 +31,10 @@ impl CallerResolver {
     /// # Errors
     /// `Unauthenticated` without valid credentials.
     pub async fn resolve<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
-        let creds = req.extensions().get::<Credentials>().ok_or_else(|| Status::unauthenticated("unauthenticated"))?;
+        let creds = req
+            .extensions()
+            .get::<Credentials>()
+            .ok_or_else(|| Status::unauthenticated("unauthenticated"))?;
         Ok(self.auth.resolve(creds).await?)
     }
 }

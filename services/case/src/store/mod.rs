@@ -193,13 +193,19 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Inserts a directorate; `Duplicate` if its name is taken.
-    async fn insert_directorate(&self, d: &Directorate, name_key: &str, now: Timestamp) -> Result<(), StoreError>;
+    async fn insert_directorate(
+        &self,
+        d: &Directorate,
+        name_key: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Every directorate.
     async fn list_directorates(&self) -> Result<Vec<Directorate>, StoreError>;
     /// One directorate.
     async fn get_directorate(&self, id: Uuid) -> Result<Option<Directorate>, StoreError>;
     /// Inserts a unit; `Duplicate` if its name is taken in the directorate.
-    async fn insert_unit(&self, u: &Unit, name_key: &str, now: Timestamp) -> Result<(), StoreError>;
+    async fn insert_unit(&self, u: &Unit, name_key: &str, now: Timestamp)
+    -> Result<(), StoreError>;
     /// Units, optionally of one directorate.
     async fn list_units(&self, directorate: Option<Uuid>) -> Result<Vec<Unit>, StoreError>;
     /// One unit.
@@ -212,7 +218,12 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError>;
 
     /// Inserts a user with its pools; `Duplicate` if the user name is taken.
-    async fn insert_user(&self, u: &User, username_key: &str, password_hash: Option<&str>) -> Result<(), StoreError>;
+    async fn insert_user(
+        &self,
+        u: &User,
+        username_key: &str,
+        password_hash: Option<&str>,
+    ) -> Result<(), StoreError>;
     /// Replaces a user's fields and pools.
     async fn update_user(&self, u: &User) -> Result<(), StoreError>;
     /// Sets a user's password hash.
@@ -226,19 +237,33 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     /// Users.
     async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError>;
     /// Stores an API token's hash for a user.
-    async fn insert_api_token(&self, sha256_hex: &str, user: Uuid, label: &str, now: Timestamp) -> Result<(), StoreError>;
+    async fn insert_api_token(
+        &self,
+        sha256_hex: &str,
+        user: Uuid,
+        label: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// The user an unrevoked token's hash belongs to.
     async fn user_for_api_token(&self, sha256_hex: &str) -> Result<Option<Uuid>, StoreError>;
 
     /// Inserts a new case with its opening steps and events, unless its
     /// application id or tracking number already exists.
-    async fn create_case(&self, case: &Case, history: &[HistoryRecord], events: &[OutboxRecord]) -> Result<CreateOutcome, StoreError>;
+    async fn create_case(
+        &self,
+        case: &Case,
+        history: &[HistoryRecord],
+        events: &[OutboxRecord],
+    ) -> Result<CreateOutcome, StoreError>;
     /// Applies every change or none; `Conflict` names the first case whose version moved.
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError>;
     /// One case.
     async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError>;
     /// One case by tracking number.
-    async fn get_case_by_tracking_number(&self, tracking_number: &str) -> Result<Option<Case>, StoreError>;
+    async fn get_case_by_tracking_number(
+        &self,
+        tracking_number: &str,
+    ) -> Result<Option<Case>, StoreError>;
     /// A page of cases.
     async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError>;
     /// A case's notes, oldest first.
@@ -249,7 +274,12 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn count_cases(&self) -> Result<i64, StoreError>;
 
     /// Takes or renews the relay lease for `holder` until `until`; false if another holder has it.
-    async fn acquire_outbox_lease(&self, holder: Uuid, now: Timestamp, until: Timestamp) -> Result<bool, StoreError>;
+    async fn acquire_outbox_lease(
+        &self,
+        holder: Uuid,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
     /// The oldest unpublished outbox rows.
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError>;
     /// Stamps rows as published.

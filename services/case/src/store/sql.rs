@@ -11,13 +11,16 @@ use jiff::Timestamp;
 use sqlx::{
     QueryBuilder, Row as _,
     postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+        SqliteSynchronous,
+    },
 };
 use uuid::Uuid;
 
 use super::{
-    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort,
-    StoreError, UserQuery,
+    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord,
+    OutboxRecord, Sort, StoreError, UserQuery,
 };
 use crate::domain::{
     case::{Actor, Case, Consent, Step},
@@ -696,7 +699,11 @@ impl PgStore {
     ///
     /// # Errors
     /// When the URL does not parse.
-    pub fn connect_lazy(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Self, StoreError> {
+    pub fn connect_lazy(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, StoreError> {
         let opts = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
@@ -734,10 +741,14 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new().max_connections(1).connect_lazy_with(opts.clone());
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with(opts.clone());
         // Readers are ordinary connections used only for reads; WAL lets them
         // read while the writer writes.
-        let read = SqlitePoolOptions::new().max_connections(4).connect_lazy_with(opts);
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_lazy_with(opts);
         Ok(Self { write, read })
     }
 
@@ -750,5 +761,15 @@ impl SqliteStore {
     }
 }
 
-sql_store!(PgStore, sqlx::Postgres, PgRow, sqlx::migrate!("./migrations/postgres"));
-sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow, sqlx::migrate!("./migrations/sqlite"));
+sql_store!(
+    PgStore,
+    sqlx::Postgres,
+    PgRow,
+    sqlx::migrate!("./migrations/postgres")
+);
+sql_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    SqliteRow,
+    sqlx::migrate!("./migrations/sqlite")
+);

@@ -5,11 +5,18 @@ use tonic::Code;
 
 use crate::{both_stores, helpers::*};
 
-fn outcome(id: &str, o: pb::CallbackOutcome, retry_at: Option<jiff::Timestamp>) -> pb::RecordCallbackOutcomeRequest {
+fn outcome(
+    id: &str,
+    o: pb::CallbackOutcome,
+    retry_at: Option<jiff::Timestamp>,
+) -> pb::RecordCallbackOutcomeRequest {
     pb::RecordCallbackOutcomeRequest {
         case_id: id.to_owned(),
         outcome: o as i32,
-        retry_at: retry_at.map(|t| prost_types::Timestamp { seconds: t.as_second(), nanos: 0 }),
+        retry_at: retry_at.map(|t| prost_types::Timestamp {
+            seconds: t.as_second(),
+            nanos: 0,
+        }),
         note: "Vatandaş arandı.".into(),
         expected_version: None,
     }

@@ -14,7 +14,10 @@ use tekmerkez_case::{
     config::{AuthSettings, DatabaseSettings, GrpcSettings, OutboxSettings, PageSettings},
 };
 use tekmerkez_proto::{
-    case_v1::{self as pb, case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient},
+    case_v1::{
+        self as pb, case_service_client::CaseServiceClient,
+        directory_service_client::DirectoryServiceClient,
+    },
     common_v1 as common,
 };
 use tokio_util::sync::CancellationToken;
@@ -41,12 +44,16 @@ pub fn start_time() -> Timestamp {
 }
 
 static PG_ADMIN_URL: LazyLock<String> = LazyLock::new(|| {
-    std::env::var("TEKMERKEZ_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned())
+    std::env::var("TEKMERKEZ_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned())
 });
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var("TEST_LOG").is_ok() {
-        let _ = tracing_subscriber::fmt().with_env_filter("info,tekmerkez_case=debug").with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,tekmerkez_case=debug")
+            .with_test_writer()
+            .try_init();
     }
 });
 
@@ -59,7 +66,9 @@ async fn database_url(backend: Backend, dir: &tempfile::TempDir) -> String {
             let mut conn = sqlx::PgConnection::connect(&PG_ADMIN_URL)
                 .await
                 .expect("PostgreSQL for tests is not reachable: run `scripts/postgres start` (the README's test command does)");
-            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{name}\"").as_str()).await.unwrap();
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{name}\"").as_str())
+                .await
+                .unwrap();
             let base = PG_ADMIN_URL.rsplit_once('/').unwrap().0;
             format!("{base}/{name}")
         }
@@ -68,16 +77,37 @@ async fn database_url(backend: Backend, dir: &tempfile::TempDir) -> String {
 
 pub fn settings(url: String) -> CaseSettings {
     CaseSettings {
-        grpc: GrpcSettings { listen: "127.0.0.1:0".into(), request_timeout_ms: 10_000, reflection: true },
-        database: DatabaseSettings { url: SecretString::from(url), max_connections: 20, acquire_timeout_ms: 10_000, migrate_on_start: true },
-        auth: AuthSettings {
-            service_tokens: [("gateway", GATEWAY_TOKEN), ("routing", ROUTING_TOKEN), ("intake", INTAKE_TOKEN)]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
-                .collect(),
+        grpc: GrpcSettings {
+            listen: "127.0.0.1:0".into(),
+            request_timeout_ms: 10_000,
+            reflection: true,
         },
-        outbox: OutboxSettings { poll_interval_ms: 20, batch_size: 100, lease_ms: 5_000, publish_timeout_ms: 5_000 },
-        pages: PageSettings { default_page_size: 50, max_page_size: 200 },
+        database: DatabaseSettings {
+            url: SecretString::from(url),
+            max_connections: 20,
+            acquire_timeout_ms: 10_000,
+            migrate_on_start: true,
+        },
+        auth: AuthSettings {
+            service_tokens: [
+                ("gateway", GATEWAY_TOKEN),
+                ("routing", ROUTING_TOKEN),
+                ("intake", INTAKE_TOKEN),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
+            .collect(),
+        },
+        outbox: OutboxSettings {
+            poll_interval_ms: 20,
+            batch_size: 100,
+            lease_ms: 5_000,
+            publish_timeout_ms: 5_000,
+        },
+        pages: PageSettings {
+            default_page_size: 50,
+            max_page_size: 200,
+        },
         shutdown_timeout_ms: 5_000,
     }
 }
@@ -116,15 +146,20 @@ impl Drop for TestApp {
 /// Adds the gateway token and the acting user.
 pub fn as_user<T>(who: &str, msg: T) -> Request<T> {
     let mut r = Request::new(msg);
-    r.metadata_mut().insert("authorization", format!("Bearer {GATEWAY_TOKEN}").parse().unwrap());
-    r.metadata_mut().insert("x-tekmerkez-acting-user", who.parse().unwrap());
+    r.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {GATEWAY_TOKEN}").parse().unwrap(),
+    );
+    r.metadata_mut()
+        .insert("x-tekmerkez-acting-user", who.parse().unwrap());
     r
 }
 
 /// Adds a bearer token only.
 pub fn with_token<T>(token: &str, msg: T) -> Request<T> {
     let mut r = Request::new(msg);
-    r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    r.metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
     r
 }
 
@@ -138,13 +173,21 @@ pub async fn spawn_app_with(backend: Backend, with_org: bool) -> TestApp {
     let url = database_url(backend, &dir).await;
     let clock = Arc::new(ManualClock::new(start_time()));
     let bus = Arc::new(InProcessBus::default());
-    let application = Application::build(settings(url.clone()), Some(bus.clone()), clock.clone()).await.unwrap();
+    let application = Application::build(settings(url.clone()), Some(bus.clone()), clock.clone())
+        .await
+        .unwrap();
     let addr = application.addr();
     let app = application.app().clone();
-    tekmerkez_case::demo::ensure_admin(&app, "admin", SecretString::from("admin-password-1")).await.unwrap();
+    tekmerkez_case::demo::ensure_admin(&app, "admin", SecretString::from("admin-password-1"))
+        .await
+        .unwrap();
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(application.run_until_stopped(shutdown.clone()));
-    let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
     let mut t = TestApp {
         case: CaseServiceClient::new(channel.clone()),
         dir: DirectoryServiceClient::new(channel),
@@ -175,24 +218,120 @@ impl TestApp {
     }
 
     async fn build_org(&mut self) -> Org {
-        let d = self.dir.create_directorate(as_user("admin", pb::CreateDirectorateRequest { name: "Su ve Kanalizasyon Dairesi Başkanlığı".into() })).await.unwrap().into_inner().directorate.unwrap();
-        let water = self.dir.create_unit(as_user("admin", pb::CreateUnitRequest { directorate_id: d.id.clone(), name: "Su Arıza Birimi".into() })).await.unwrap().into_inner().unit.unwrap();
-        let billing = self.dir.create_unit(as_user("admin", pb::CreateUnitRequest { directorate_id: d.id.clone(), name: "Abone İşleri Birimi".into() })).await.unwrap().into_inner().unit.unwrap();
-        let triage = self.dir.create_unit(as_user("admin", pb::CreateUnitRequest { directorate_id: d.id, name: "Triyaj".into() })).await.unwrap().into_inner().unit.unwrap();
-        let pool = |unit: &str, province: u32, triage: bool| pb::CreatePoolRequest { unit_id: unit.to_owned(), province_code: province, name: String::new(), triage };
+        let d = self
+            .dir
+            .create_directorate(as_user(
+                "admin",
+                pb::CreateDirectorateRequest {
+                    name: "Su ve Kanalizasyon Dairesi Başkanlığı".into(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .directorate
+            .unwrap();
+        let water = self
+            .dir
+            .create_unit(as_user(
+                "admin",
+                pb::CreateUnitRequest {
+                    directorate_id: d.id.clone(),
+                    name: "Su Arıza Birimi".into(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .unit
+            .unwrap();
+        let billing = self
+            .dir
+            .create_unit(as_user(
+                "admin",
+                pb::CreateUnitRequest {
+                    directorate_id: d.id.clone(),
+                    name: "Abone İşleri Birimi".into(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .unit
+            .unwrap();
+        let triage = self
+            .dir
+            .create_unit(as_user(
+                "admin",
+                pb::CreateUnitRequest {
+                    directorate_id: d.id,
+                    name: "Triyaj".into(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .unit
+            .unwrap();
+        let pool = |unit: &str, province: u32, triage: bool| pb::CreatePoolRequest {
+            unit_id: unit.to_owned(),
+            province_code: province,
+            name: String::new(),
+            triage,
+        };
         let mut org = Org {
-            ankara_water: self.dir.create_pool(as_user("admin", pool(&water.id, 6, false))).await.unwrap().into_inner().pool.unwrap().id,
-            ankara_billing: self.dir.create_pool(as_user("admin", pool(&billing.id, 6, false))).await.unwrap().into_inner().pool.unwrap().id,
-            ankara_triage: self.dir.create_pool(as_user("admin", pool(&triage.id, 6, true))).await.unwrap().into_inner().pool.unwrap().id,
-            izmir_water: self.dir.create_pool(as_user("admin", pool(&water.id, 35, false))).await.unwrap().into_inner().pool.unwrap().id,
+            ankara_water: self
+                .dir
+                .create_pool(as_user("admin", pool(&water.id, 6, false)))
+                .await
+                .unwrap()
+                .into_inner()
+                .pool
+                .unwrap()
+                .id,
+            ankara_billing: self
+                .dir
+                .create_pool(as_user("admin", pool(&billing.id, 6, false)))
+                .await
+                .unwrap()
+                .into_inner()
+                .pool
+                .unwrap()
+                .id,
+            ankara_triage: self
+                .dir
+                .create_pool(as_user("admin", pool(&triage.id, 6, true)))
+                .await
+                .unwrap()
+                .into_inner()
+                .pool
+                .unwrap()
+                .id,
+            izmir_water: self
+                .dir
+                .create_pool(as_user("admin", pool(&water.id, 35, false)))
+                .await
+                .unwrap()
+                .into_inner()
+                .pool
+                .unwrap()
+                .id,
             users: Default::default(),
         };
-        let ankara = vec![org.ankara_water.clone(), org.ankara_billing.clone(), org.ankara_triage.clone()];
+        let ankara = vec![
+            org.ankara_water.clone(),
+            org.ankara_billing.clone(),
+            org.ankara_triage.clone(),
+        ];
         let izmir = vec![org.izmir_water.clone()];
         for (name, role, pools) in [
             ("manager_ankara", pb::Role::PoolManager, ankara.clone()),
             ("expert_ankara", pb::Role::Expert, ankara.clone()),
-            ("expert2_ankara", pb::Role::Expert, vec![org.ankara_water.clone()]),
+            (
+                "expert2_ankara",
+                pb::Role::Expert,
+                vec![org.ankara_water.clone()],
+            ),
             ("manager_izmir", pb::Role::PoolManager, izmir.clone()),
             ("expert_izmir", pb::Role::Expert, izmir.clone()),
             ("callback_ankara", pb::Role::CallbackAgent, ankara.clone()),
@@ -236,7 +375,11 @@ impl TestApp {
             category: "su_arizasi".into(),
             text: "Sokağımızda ana boru patladı, su yola taşıyor.".into(),
             urgency: common::Urgency::Urgent as i32,
-            location: Some(common::Location { province_code: province, district: district.into(), coordinates: None }),
+            location: Some(common::Location {
+                province_code: province,
+                district: district.into(),
+                coordinates: None,
+            }),
             pool_id: pool.to_owned(),
             contact: Some(common::Contact {
                 name: "Ayşe Yılmaz".into(),
@@ -247,7 +390,10 @@ impl TestApp {
             reply_channel: common::ReplyChannel::PhoneCallback as i32,
             consent: Some(common::Consent {
                 text_version: "kvkk-v1".into(),
-                accepted_at: Some(prost_types::Timestamp { seconds: start_time().as_second(), nanos: 0 }),
+                accepted_at: Some(prost_types::Timestamp {
+                    seconds: start_time().as_second(),
+                    nanos: 0,
+                }),
                 special_category: false,
             }),
             information_only: false,
@@ -263,41 +409,104 @@ impl TestApp {
     }
 
     pub async fn create(&mut self, req: pb::CreateCaseRequest) -> pb::Case {
-        self.case.create_case(with_token(ROUTING_TOKEN, req)).await.unwrap().into_inner().case.unwrap()
+        self.case
+            .create_case(with_token(ROUTING_TOKEN, req))
+            .await
+            .unwrap()
+            .into_inner()
+            .case
+            .unwrap()
     }
 
     pub async fn claim(&mut self, who: &str, ids: &[&str]) -> Result<Vec<pb::Case>, tonic::Status> {
-        let req = pb::ClaimCasesRequest { case_ids: ids.iter().map(|s| (*s).to_owned()).collect() };
-        self.case.claim_cases(as_user(who, req)).await.map(|r| r.into_inner().cases)
+        let req = pb::ClaimCasesRequest {
+            case_ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        self.case
+            .claim_cases(as_user(who, req))
+            .await
+            .map(|r| r.into_inner().cases)
     }
 
     pub async fn get(&mut self, who: &str, id: &str) -> Result<pb::Case, tonic::Status> {
-        let req = pb::GetCaseRequest { case_id: id.to_owned(), tracking_number: String::new() };
-        self.case.get_case(as_user(who, req)).await.map(|r| r.into_inner().case.unwrap())
+        let req = pb::GetCaseRequest {
+            case_id: id.to_owned(),
+            tracking_number: String::new(),
+        };
+        self.case
+            .get_case(as_user(who, req))
+            .await
+            .map(|r| r.into_inner().case.unwrap())
     }
 
-    pub async fn note(&mut self, who: &str, id: &str, text: &str) -> Result<pb::Case, tonic::Status> {
-        let req = pb::AddNoteRequest { case_id: id.to_owned(), text: text.to_owned(), expected_version: None };
-        self.case.add_note(as_user(who, req)).await.map(|r| r.into_inner().case.unwrap())
+    pub async fn note(
+        &mut self,
+        who: &str,
+        id: &str,
+        text: &str,
+    ) -> Result<pb::Case, tonic::Status> {
+        let req = pb::AddNoteRequest {
+            case_id: id.to_owned(),
+            text: text.to_owned(),
+            expected_version: None,
+        };
+        self.case
+            .add_note(as_user(who, req))
+            .await
+            .map(|r| r.into_inner().case.unwrap())
     }
 
-    pub async fn close(&mut self, who: &str, id: &str, answer: &str) -> Result<pb::Case, tonic::Status> {
-        let req = pb::CloseCaseRequest { case_id: id.to_owned(), official_answer: answer.to_owned(), expected_version: None };
-        self.case.close_case(as_user(who, req)).await.map(|r| r.into_inner().case.unwrap())
+    pub async fn close(
+        &mut self,
+        who: &str,
+        id: &str,
+        answer: &str,
+    ) -> Result<pb::Case, tonic::Status> {
+        let req = pb::CloseCaseRequest {
+            case_id: id.to_owned(),
+            official_answer: answer.to_owned(),
+            expected_version: None,
+        };
+        self.case
+            .close_case(as_user(who, req))
+            .await
+            .map(|r| r.into_inner().case.unwrap())
     }
 
-    pub async fn list(&mut self, who: &str, view: pb::CaseView, page_size: u32, token: &str) -> Result<pb::ListCasesResponse, tonic::Status> {
+    pub async fn list(
+        &mut self,
+        who: &str,
+        view: pb::CaseView,
+        page_size: u32,
+        token: &str,
+    ) -> Result<pb::ListCasesResponse, tonic::Status> {
         let req = pb::ListCasesRequest {
             view: view as i32,
             filter: None,
             sort: pb::CaseSort::OldestFirst as i32,
-            page: Some(common::PageRequest { page_size, page_token: token.to_owned() }),
+            page: Some(common::PageRequest {
+                page_size,
+                page_token: token.to_owned(),
+            }),
         };
-        self.case.list_cases(as_user(who, req)).await.map(|r| r.into_inner())
+        self.case
+            .list_cases(as_user(who, req))
+            .await
+            .map(|r| r.into_inner())
     }
 
     pub async fn history(&mut self, who: &str, id: &str) -> Vec<pb::HistoryStep> {
-        self.case.get_history(as_user(who, pb::GetHistoryRequest { case_id: id.to_owned() })).await.unwrap().into_inner().steps
+        self.case
+            .get_history(as_user(
+                who,
+                pb::GetHistoryRequest {
+                    case_id: id.to_owned(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .steps
     }
 
     pub async fn case_count(&self) -> i64 {

@@ -1,4 +1,10 @@
 //! Black-box tests of the case service over gRPC, each against both stores.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly; the house style allows it"
+)]
 
 mod helpers;
 

@@ -7,8 +7,13 @@ use tekmerkez_proto::case_v1 as pb;
 
 use crate::{both_stores, helpers::*};
 
-async fn next_event(rx: &mut tokio::sync::broadcast::Receiver<tekmerkez_bus::Envelope>) -> (tekmerkez_bus::Envelope, pb::CaseEvent) {
-    let env = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv()).await.expect("an event within 10 s").unwrap();
+async fn next_event(
+    rx: &mut tokio::sync::broadcast::Receiver<tekmerkez_bus::Envelope>,
+) -> (tekmerkez_bus::Envelope, pb::CaseEvent) {
+    let env = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("an event within 10 s")
+        .unwrap();
     let ev = pb::CaseEvent::decode(env.payload.clone()).unwrap();
     (env, ev)
 }

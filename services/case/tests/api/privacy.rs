@@ -33,15 +33,41 @@ async fn personal_data_never_reaches_the_logs() {
     let mut app = spawn_app(Backend::Sqlite).await;
     let c = app.open_case().await;
     app.claim("expert_ankara", &[&c.id]).await.unwrap();
-    app.note("expert_ankara", &c.id, "Vatandaş Ayşe Hanım ile görüşüldü").await.unwrap();
+    app.note("expert_ankara", &c.id, "Vatandaş Ayşe Hanım ile görüşüldü")
+        .await
+        .unwrap();
     let mut bad = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
     bad.contact.as_mut().unwrap().phone = "0999 888 77 66".into();
-    let _ = app.case.create_case(with_token(ROUTING_TOKEN, bad)).await.unwrap_err();
-    let _ = app.case.get_case(as_user("expert_ankara", pb::GetCaseRequest { case_id: c.id.clone(), tracking_number: String::new() })).await.unwrap();
+    let _ = app
+        .case
+        .create_case(with_token(ROUTING_TOKEN, bad))
+        .await
+        .unwrap_err();
+    let _ = app
+        .case
+        .get_case(as_user(
+            "expert_ankara",
+            pb::GetCaseRequest {
+                case_id: c.id.clone(),
+                tracking_number: String::new(),
+            },
+        ))
+        .await
+        .unwrap();
     app.shutdown_now().await;
     let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("case opened"), "the capture works: {logs}");
-    for pii in ["Ayşe", "Yılmaz", "5321234567", "0532", "ayse.yilmaz", "ornek.com.tr", "9998887766", "patladı", "görüşüldü"] {
+    for pii in [
+        "Ayşe",
+        "Yılmaz",
+        "5321234567",
+        "0532",
+        "ayse.yilmaz",
+        "ornek.com.tr",
+        "9998887766",
+        "patladı",
+        "görüşüldü",
+    ] {
         assert!(!logs.contains(pii), "{pii} leaked into logs");
     }
 }

@@ -15,18 +15,37 @@ use crate::{both_stores, helpers::*};
 
 async fn stored(app: &mut TestApp) -> tekmerkez_case::domain::case::Case {
     let c = app.open_case().await;
-    app.app.store().get_case(c.id.parse().unwrap()).await.unwrap().unwrap()
+    app.app
+        .store()
+        .get_case(c.id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
-fn change(case: &tekmerkez_case::domain::case::Case, expected: i64, now: jiff::Timestamp) -> CaseChange {
+fn change(
+    case: &tekmerkez_case::domain::case::Case,
+    expected: i64,
+    now: jiff::Timestamp,
+) -> CaseChange {
     let (next, step, _) = case.add_note(Uuid::now_v7(), now).unwrap();
     let mut next = next;
     next.version = expected + 1;
     CaseChange {
-        note: Some(NoteRecord { id: Uuid::now_v7(), case_id: case.id, author_id: Uuid::now_v7(), text: "n".into(), created_at: now }),
+        note: Some(NoteRecord {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            author_id: Uuid::now_v7(),
+            text: "n".into(),
+            created_at: now,
+        }),
         case: next,
         expected_version: expected,
-        history: vec![HistoryRecord { step, actor: Actor::Service("routing"), occurred_at: now }],
+        history: vec![HistoryRecord {
+            step,
+            actor: Actor::Service("routing"),
+            occurred_at: now,
+        }],
         events: Vec::new(),
     }
 }

@@ -4,7 +4,10 @@ use tonic::Code;
 use crate::{both_stores, helpers::*};
 
 fn track(tn: &str, last4: &str) -> pb::TrackCaseRequest {
-    pb::TrackCaseRequest { tracking_number: tn.to_owned(), phone_last4: last4.to_owned() }
+    pb::TrackCaseRequest {
+        tracking_number: tn.to_owned(),
+        phone_last4: last4.to_owned(),
+    }
 }
 
 both_stores! {

@@ -32,7 +32,10 @@ pub struct Envelope {
 impl Envelope {
     /// The value of header `name`, if present.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -90,11 +93,17 @@ impl Default for InProcessBus {
 impl InProcessBus {
     /// A bus whose subscribers may lag by `capacity` envelopes per topic.
     pub fn with_capacity(capacity: usize) -> Self {
-        Self { topics: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+        Self {
+            topics: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
     }
 
     fn sender(&self, topic: &str) -> broadcast::Sender<Envelope> {
-        let mut topics = self.topics.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         topics
             .entry(topic.to_owned())
             .or_insert_with(|| broadcast::channel(self.capacity).0)
@@ -136,12 +145,17 @@ mod tests {
         let mut rx = bus.subscribe("case.events.v1");
         let mut other = bus.subscribe("other.v1");
         for n in 0..3 {
-            bus.publish(envelope("case.events.v1", "k", n)).await.unwrap();
+            bus.publish(envelope("case.events.v1", "k", n))
+                .await
+                .unwrap();
         }
         for n in 0..3 {
             let got = rx.recv().await.unwrap();
             assert_eq!(got.payload.as_ref(), &[n]);
-            assert_eq!(got.header(headers::EVENT_ID), Some(format!("e{n}").as_str()));
+            assert_eq!(
+                got.header(headers::EVENT_ID),
+                Some(format!("e{n}").as_str())
+            );
         }
         assert!(other.try_recv().is_err());
     }

@@ -120,7 +120,8 @@ mod tests {
 
     #[test]
     fn a_mistyped_value_names_its_key() {
-        let err = load::<Settings>(&sources("server:\n  port: many\n  name: x\n", None)).unwrap_err();
+        let err =
+            load::<Settings>(&sources("server:\n  port: many\n  name: x\n", None)).unwrap_err();
         assert!(err.to_string().contains("server.port"), "{err}");
     }
 

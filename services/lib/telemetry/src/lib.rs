@@ -10,7 +10,9 @@
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
 use opentelemetry_sdk::{Resource, propagation::TraceContextPropagator, trace::SdkTracerProvider};
-use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt as _, util::SubscriberInitExt as _};
+use tracing_subscriber::{
+    EnvFilter, Layer, layer::SubscriberExt as _, util::SubscriberInitExt as _,
+};
 
 /// How logs and traces are emitted.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -71,7 +73,10 @@ impl Drop for TelemetryGuard {
 /// # Errors
 /// [`TelemetryError`] when the filter does not parse, the exporter cannot be
 /// built, or a subscriber is already installed.
-pub fn init(settings: &TelemetrySettings, service_name: &str) -> Result<TelemetryGuard, TelemetryError> {
+pub fn init(
+    settings: &TelemetrySettings,
+    service_name: &str,
+) -> Result<TelemetryGuard, TelemetryError> {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     let filter = match std::env::var("RUST_LOG") {
         Ok(directive) if !directive.is_empty() => EnvFilter::try_new(directive)?,
@@ -94,14 +99,25 @@ pub fn init(settings: &TelemetrySettings, service_name: &str) -> Result<Telemetr
                 .build()?;
             let provider = SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
+                .with_resource(
+                    Resource::builder()
+                        .with_service_name(service_name.to_owned())
+                        .build(),
+                )
                 .build();
             let tracer = provider.tracer(service_name.to_owned());
             opentelemetry::global::set_tracer_provider(provider.clone());
-            (Some(tracing_opentelemetry::layer().with_tracer(tracer)), Some(provider))
+            (
+                Some(tracing_opentelemetry::layer().with_tracer(tracer)),
+                Some(provider),
+            )
         }
         None => (None, None),
     };
-    tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init()?;
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .with(otel)
+        .try_init()?;
     Ok(TelemetryGuard { provider })
 }
