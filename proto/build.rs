@@ -10,6 +10,7 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/case_service.proto",
     "tekmerkez/case/v1/directory_service.proto",
     "tekmerkez/case/v1/events.proto",
+    "tekmerkez/intake/v1/application.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

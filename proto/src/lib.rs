@@ -5,6 +5,7 @@
 //! - [`common_v1`]: channels, contact, location, reply channels, paging.
 //! - [`case_v1`]: the case service, the directory service, and the events on
 //!   `case.events.v1`.
+//! - [`intake_v1`]: `ApplicationReceived`, what `intake.applications.v1` carries.
 
 /// The package tree as protoc names it; generated code refers to sibling
 /// packages by relative paths, so the nesting must match.
@@ -16,6 +17,13 @@ pub mod tekmerkez {
             tonic::include_proto!("tekmerkez.common.v1");
         }
     }
+    /// `tekmerkez.intake.*`.
+    pub mod intake {
+        /// `tekmerkez.intake.v1`.
+        pub mod v1 {
+            tonic::include_proto!("tekmerkez.intake.v1");
+        }
+    }
     /// `tekmerkez.case.*`.
     pub mod case {
         /// `tekmerkez.case.v1`.
@@ -25,7 +33,7 @@ pub mod tekmerkez {
     }
 }
 
-pub use tekmerkez::{case::v1 as case_v1, common::v1 as common_v1};
+pub use tekmerkez::{case::v1 as case_v1, common::v1 as common_v1, intake::v1 as intake_v1};
 
 /// The encoded file descriptor set of every package, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tekmerkez_descriptor");

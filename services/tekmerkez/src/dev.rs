@@ -1,5 +1,6 @@
 //! `tekmerkez dev`: every service in one process on the embedded backends
-//! (SQLite under the data directory, the in-process bus), with the demo
+//! (SQLite databases under the data directory: the case store and the
+//! durable embedded bus), with the demo
 //! organisation, users and cases loaded on first start, and a small HTTP
 //! page on the HTTP address that lists what is served and how to log in.
 
@@ -9,7 +10,7 @@ use anyhow::Context as _;
 use axum::{Router, response::Html, routing::get};
 use rand::RngCore as _;
 use secrecy::SecretString;
-use tekmerkez_bus::InProcessBus;
+use tekmerkez_bus::EmbeddedBus;
 use tekmerkez_case::{
     Application,
     clock::SystemClock,
@@ -66,7 +67,12 @@ impl Dev {
                 .insert(name.to_owned(), SecretString::from(random_token()));
         }
         settings.case.validate()?;
-        let bus = Arc::new(InProcessBus::default());
+        let bus_path = dir.join("bus.db");
+        let bus = Arc::new(
+            EmbeddedBus::open(&format!("sqlite://{}", bus_path.display()))
+                .await
+                .context("opening the embedded bus")?,
+        );
         let case =
             Application::build(settings.case.clone(), Some(bus), Arc::new(SystemClock)).await?;
         let users = demo::seed(case.app(), settings.dev.demo_cases)

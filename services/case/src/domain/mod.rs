@@ -5,9 +5,8 @@
 pub mod calendar;
 pub mod caller;
 pub mod case;
-pub mod contact;
 pub mod directory;
 pub mod enums;
-pub mod fields;
 pub mod policy;
-pub mod text;
+
+pub use tekmerkez_types::{contact, fields, text};

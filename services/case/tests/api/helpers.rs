@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use jiff::Timestamp;
 use secrecy::SecretString;
-use tekmerkez_bus::InProcessBus;
+use tekmerkez_bus::EmbeddedBus;
 use tekmerkez_case::{
     Application, CaseSettings,
     app::CaseApp,
@@ -126,7 +126,7 @@ pub struct TestApp {
     pub case: CaseServiceClient<Channel>,
     pub dir: DirectoryServiceClient<Channel>,
     pub clock: Arc<ManualClock>,
-    pub bus: Arc<InProcessBus>,
+    pub bus: Arc<EmbeddedBus>,
     pub app: CaseApp,
     pub org: Org,
     pub backend: Backend,
@@ -172,7 +172,7 @@ pub async fn spawn_app_with(backend: Backend, with_org: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = database_url(backend, &dir).await;
     let clock = Arc::new(ManualClock::new(start_time()));
-    let bus = Arc::new(InProcessBus::default());
+    let bus = Arc::new(EmbeddedBus::open("sqlite::memory:").await.unwrap());
     let application = Application::build(settings(url.clone()), Some(bus.clone()), clock.clone())
         .await
         .unwrap();

@@ -1,22 +1,29 @@
-//! The event bus contract every service publishes through, and its
-//! in-process implementation.
+//! The event bus every service publishes to and consumes from.
 //!
-//! - [`Bus`]: publish one keyed [`Envelope`]; a publish is done only when the
-//!   bus has acknowledged it (for Kafka: `acks=all` delivery report).
-//! - [`InProcessBus`]: the embedded implementation `tekmerkez dev` uses and
-//!   tests observe; subscribers get every envelope published after they
-//!   subscribed, per topic, in publish order.
+//! - [`Bus`]: publish one keyed [`Envelope`] (done only once the bus has
+//!   acknowledged it durably) and subscribe a consumer group to a topic.
+//! - [`Subscription`]: at-least-once delivery; [`Subscription::commit`] marks
+//!   a delivery handled, and only then does a restart skip it.
+//! - [`EmbeddedBus`]: a durable log in one SQLite file, for `tekmerkez dev`
+//!   and tests that need no broker.
+//! - [`KafkaBus`]: Kafka through rdkafka (idempotent producer, `acks=all`,
+//!   offsets stored only after the work is done).
+//! - [`consumer`]: the loop every consumer runs: bounded retries with capped
+//!   exponential backoff, a dead-letter topic for what can never be handled.
 //!
 //! Envelopes carry their metadata as headers (`event-id`, `event-type`,
 //! `schema-version`, `content-type`, W3C `traceparent`) so consumers can
 //! deduplicate and trace without decoding the payload.
 
-use std::{collections::HashMap, sync::Mutex};
+pub mod consumer;
+mod embedded;
+mod kafka;
 
 use bytes::Bytes;
-use tokio::sync::broadcast;
+pub use embedded::EmbeddedBus;
+pub use kafka::{KafkaBus, KafkaSettings};
 
-/// One message for the bus.
+/// One message on the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
     /// The topic, `<area>.<what>.v1`.
@@ -51,6 +58,32 @@ pub mod headers {
     pub const CONTENT_TYPE: &str = "content-type";
     /// W3C trace context.
     pub const TRACEPARENT: &str = "traceparent";
+    /// W3C trace state.
+    pub const TRACESTATE: &str = "tracestate";
+    /// Why a message was dead-lettered: an error kind, never free text.
+    pub const DLQ_REASON: &str = "x-dlq-reason";
+    /// The topic a dead letter came from.
+    pub const DLQ_SOURCE_TOPIC: &str = "x-source-topic";
+    /// Its partition.
+    pub const DLQ_SOURCE_PARTITION: &str = "x-source-partition";
+    /// Its offset.
+    pub const DLQ_SOURCE_OFFSET: &str = "x-source-offset";
+}
+
+/// The dead-letter topic of `topic`.
+pub fn dlq_topic(topic: &str) -> String {
+    format!("{topic}.dlq")
+}
+
+/// One delivered message and where it sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The message.
+    pub envelope: Envelope,
+    /// Its partition (always 0 on the embedded bus).
+    pub partition: i32,
+    /// Its offset in the partition.
+    pub offset: i64,
 }
 
 /// Why a publish failed; the caller keeps the message and retries.
@@ -60,11 +93,19 @@ pub enum PublishError {
     #[error("the bus did not acknowledge within the timeout")]
     Timeout,
     /// The bus refused or could not be reached.
-    #[error("the bus refused the message: {0}")]
-    Rejected(String),
+    #[error("the bus refused the message")]
+    Rejected(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// Something that publishes envelopes durably.
+/// Why consuming failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsumeError {
+    /// The bus failed or could not be reached.
+    #[error("the bus failed")]
+    Bus(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Something that publishes envelopes durably and feeds consumer groups.
 #[async_trait::async_trait]
 pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
     /// Publishes `envelope` and returns once the bus acknowledged it.
@@ -73,96 +114,34 @@ pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
     /// [`PublishError`] when it was not acknowledged; the envelope may or may
     /// not have been delivered, so consumers must be idempotent.
     async fn publish(&self, envelope: Envelope) -> Result<(), PublishError>;
+
+    /// Joins consumer group `group` on `topic`, resuming after its last commit
+    /// (or from the beginning for a new group).
+    ///
+    /// # Errors
+    /// [`ConsumeError`] when the bus cannot be reached.
+    async fn subscribe(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Result<Box<dyn Subscription>, ConsumeError>;
 }
 
-/// An in-process bus: topics are broadcast channels.
-#[derive(Debug)]
-pub struct InProcessBus {
-    /// One sender per topic, created on first use; the bus owns them so
-    /// subscribers never see a closed channel while the bus lives.
-    topics: Mutex<HashMap<String, broadcast::Sender<Envelope>>>,
-    capacity: usize,
-}
-
-impl Default for InProcessBus {
-    fn default() -> Self {
-        Self::with_capacity(4096)
-    }
-}
-
-impl InProcessBus {
-    /// A bus whose subscribers may lag by `capacity` envelopes per topic.
-    pub fn with_capacity(capacity: usize) -> Self {
-        Self {
-            topics: Mutex::new(HashMap::new()),
-            capacity: capacity.max(1),
-        }
-    }
-
-    fn sender(&self, topic: &str) -> broadcast::Sender<Envelope> {
-        let mut topics = self
-            .topics
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        topics
-            .entry(topic.to_owned())
-            .or_insert_with(|| broadcast::channel(self.capacity).0)
-            .clone()
-    }
-
-    /// Receives every envelope published on `topic` from now on.
-    pub fn subscribe(&self, topic: &str) -> broadcast::Receiver<Envelope> {
-        self.sender(topic).subscribe()
-    }
-}
-
+/// A consumer group member's view of a topic.
 #[async_trait::async_trait]
-impl Bus for InProcessBus {
-    async fn publish(&self, envelope: Envelope) -> Result<(), PublishError> {
-        // A topic nobody listens to yet still accepts the message, as a
-        // broker would; send only fails when there is no receiver.
-        let _ = self.sender(&envelope.topic).send(envelope);
-        Ok(())
-    }
-}
+pub trait Subscription: Send {
+    /// The next delivery, waiting for one.
+    ///
+    /// # Errors
+    /// [`ConsumeError`] when the bus fails.
+    async fn next(&mut self) -> Result<Delivery, ConsumeError>;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// Marks `delivery` (and everything before it on its partition) handled.
+    ///
+    /// # Errors
+    /// [`ConsumeError`] when the position cannot be stored.
+    async fn commit(&mut self, delivery: &Delivery) -> Result<(), ConsumeError>;
 
-    fn envelope(topic: &str, key: &str, n: u8) -> Envelope {
-        Envelope {
-            topic: topic.into(),
-            key: key.into(),
-            headers: vec![(headers::EVENT_ID.into(), format!("e{n}"))],
-            payload: Bytes::from(vec![n]),
-        }
-    }
-
-    #[tokio::test]
-    async fn subscribers_receive_their_topic_in_publish_order() {
-        let bus = InProcessBus::default();
-        let mut rx = bus.subscribe("case.events.v1");
-        let mut other = bus.subscribe("other.v1");
-        for n in 0..3 {
-            bus.publish(envelope("case.events.v1", "k", n))
-                .await
-                .unwrap();
-        }
-        for n in 0..3 {
-            let got = rx.recv().await.unwrap();
-            assert_eq!(got.payload.as_ref(), &[n]);
-            assert_eq!(
-                got.header(headers::EVENT_ID),
-                Some(format!("e{n}").as_str())
-            );
-        }
-        assert!(other.try_recv().is_err());
-    }
-
-    #[tokio::test]
-    async fn publishing_to_a_topic_without_subscribers_succeeds() {
-        let bus = InProcessBus::default();
-        assert!(bus.publish(envelope("nobody.v1", "k", 1)).await.is_ok());
-    }
+    /// Flushes committed positions before the subscription is dropped.
+    async fn close(self: Box<Self>);
 }

@@ -2,7 +2,7 @@
 
 use unicode_normalization::UnicodeNormalization as _;
 
-use super::fields::FieldError;
+use crate::fields::FieldError;
 
 /// Trims and NFC-normalises `raw`, then checks it holds 1..=`max` characters
 /// and no control characters other than line breaks and tabs.

@@ -1,0 +1,440 @@
+//! An application as the web form and the app API submit it, parsed whole
+//! into the `ApplicationReceived` contract. Every field error is collected,
+//! named by its JSON path and rule, never by its value.
+
+use base64::Engine as _;
+use jiff::Timestamp;
+use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
+use tekmerkez_types::{
+    contact::{Contact, RawContact},
+    fields::Violations,
+    text::parse_text,
+};
+use uuid::Uuid;
+
+use crate::config::Category;
+
+/// Longest text.
+pub const MAX_TEXT: usize = 10_000;
+/// Most attachments.
+pub const MAX_ATTACHMENTS: usize = 3;
+/// Largest attachment after decoding.
+pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
+/// Attachment types accepted.
+pub const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
+
+/// The JSON body of `POST /v1/applications`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationRequest {
+    /// `web_form` or `mobile_app`.
+    #[serde(default)]
+    pub channel: String,
+    /// A category code.
+    #[serde(default)]
+    pub category: String,
+    /// The application text.
+    #[serde(default)]
+    pub text: String,
+    /// Province name or plate code.
+    #[serde(default)]
+    pub province: String,
+    /// District name.
+    #[serde(default)]
+    pub district: String,
+    /// The applicant.
+    #[serde(default)]
+    pub applicant: Applicant,
+    /// `sms`, `phone`, `email` or `letter`.
+    #[serde(default)]
+    pub reply_channel: String,
+    /// The KVKK consent.
+    pub kvkk_consent: Option<KvkkConsent>,
+    /// Files.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRequest>,
+}
+
+/// The applicant's contact details.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Turkish phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: String,
+    /// Postal address, for a letter reply.
+    #[serde(default)]
+    pub address: String,
+}
+
+/// The consent the applicant gave.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KvkkConsent {
+    /// The notice version shown.
+    #[serde(default)]
+    pub text_version: String,
+    /// Whether it was accepted.
+    #[serde(default)]
+    pub accepted: bool,
+}
+
+/// One file, base64-encoded.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRequest {
+    /// File name.
+    #[serde(default)]
+    pub file_name: String,
+    /// Media type.
+    #[serde(default)]
+    pub content_type: String,
+    /// Standard base64 of the content.
+    #[serde(default)]
+    pub content_base64: String,
+}
+
+fn channel(raw: &str) -> Option<common::Channel> {
+    match raw {
+        "web_form" => Some(common::Channel::WebForm),
+        "mobile_app" => Some(common::Channel::MobileApp),
+        _ => None,
+    }
+}
+
+fn reply_channel(raw: &str) -> Option<common::ReplyChannel> {
+    match raw {
+        "sms" => Some(common::ReplyChannel::Sms),
+        "phone" => Some(common::ReplyChannel::PhoneCallback),
+        "email" => Some(common::ReplyChannel::Email),
+        "letter" => Some(common::ReplyChannel::Letter),
+        _ => None,
+    }
+}
+
+fn ts(t: Timestamp) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.as_second(),
+        nanos: t.subsec_nanosecond(),
+    }
+}
+
+/// Parses a request into the bus message, with new ids, received at `now`.
+///
+/// # Errors
+/// Every violation found.
+pub fn parse(
+    req: &ApplicationRequest,
+    categories: &[Category],
+    application_id: Uuid,
+    tracking_number: &tekmerkez_tracking::TrackingNumber,
+    now: Timestamp,
+) -> Result<pb::ApplicationReceived, Violations> {
+    let mut v = Violations::new();
+    let channel = channel(req.channel.trim());
+    if channel.is_none() {
+        v.add("channel", "must be web_form or mobile_app");
+    }
+    if !categories.iter().any(|c| c.code == req.category.trim()) {
+        v.add("category", "must be a known category");
+    }
+    let text = v.check(parse_text("text", &req.text, MAX_TEXT));
+    let province = tekmerkez_geo::find_province(&req.province);
+    let mut district = None;
+    match province {
+        None => v.add("province", "must be a province name or plate code"),
+        Some(p) => match p.find_district(&req.district) {
+            Some(d) => district = Some(d.to_owned()),
+            None => v.add("district", "must be a district of the province"),
+        },
+    }
+    let mut contact_v = Violations::new();
+    let contact = Contact::parse(
+        RawContact {
+            name: &req.applicant.name,
+            phone: &req.applicant.phone,
+            email: &req.applicant.email,
+            postal_address: &req.applicant.address,
+        },
+        &mut contact_v,
+    );
+    for e in contact_v.iter() {
+        // The JSON body names it `applicant.*`, not `contact.*`.
+        let field = e
+            .field
+            .replacen("contact.", "applicant.", 1)
+            .replace("postal_address", "address");
+        v.add(field, e.rule);
+    }
+    let reply = reply_channel(req.reply_channel.trim());
+    match reply {
+        None => v.add("reply_channel", "must be sms, phone, email or letter"),
+        Some(common::ReplyChannel::Sms | common::ReplyChannel::PhoneCallback)
+            if contact.phone.is_none() =>
+        {
+            v.add("applicant.phone", "is required for an SMS or phone reply");
+        }
+        Some(common::ReplyChannel::Email) if contact.email.is_none() => {
+            v.add("applicant.email", "is required for an e-mail reply")
+        }
+        Some(common::ReplyChannel::Letter) if contact.postal_address.is_none() => {
+            v.add("applicant.address", "is required for a letter reply");
+        }
+        Some(_) => {}
+    }
+    let consent = match &req.kvkk_consent {
+        Some(c)
+            if c.accepted && !c.text_version.trim().is_empty() && c.text_version.len() <= 64 =>
+        {
+            Some(common::Consent {
+                text_version: c.text_version.trim().to_owned(),
+                accepted_at: Some(ts(now)),
+                special_category: false,
+            })
+        }
+        Some(c) if !c.accepted => {
+            v.add(
+                "kvkk_consent.accepted",
+                "must be true to process personal data",
+            );
+            None
+        }
+        Some(_) => {
+            v.add(
+                "kvkk_consent.text_version",
+                "must name the notice version shown (1 to 64 characters)",
+            );
+            None
+        }
+        None => None,
+    };
+    if !contact.is_empty() && req.kvkk_consent.is_none() {
+        v.add("kvkk_consent", "is required when personal data is given");
+    }
+    let mut attachments = Vec::new();
+    if req.attachments.len() > MAX_ATTACHMENTS {
+        v.add("attachments", "must hold at most 3 files");
+    }
+    for (i, a) in req.attachments.iter().enumerate().take(MAX_ATTACHMENTS) {
+        if !ATTACHMENT_TYPES.contains(&a.content_type.as_str()) {
+            v.add(
+                format!("attachments[{i}].content_type"),
+                "must be image/jpeg, image/png or application/pdf",
+            );
+        }
+        let name = v.check(parse_text(
+            &format!("attachments[{i}].file_name"),
+            &a.file_name,
+            200,
+        ));
+        match base64::engine::general_purpose::STANDARD.decode(a.content_base64.as_bytes()) {
+            Ok(bytes) if bytes.is_empty() => v.add(
+                format!("attachments[{i}].content_base64"),
+                "must not be empty",
+            ),
+            Ok(bytes) if bytes.len() > MAX_ATTACHMENT_BYTES => {
+                v.add(
+                    format!("attachments[{i}].content_base64"),
+                    "must decode to at most 256 KiB",
+                );
+            }
+            Ok(bytes) => {
+                if let Some(file_name) = name {
+                    attachments.push(pb::Attachment {
+                        file_name,
+                        content_type: a.content_type.clone(),
+                        content: bytes,
+                    });
+                }
+            }
+            Err(_) => v.add(
+                format!("attachments[{i}].content_base64"),
+                "must be standard base64",
+            ),
+        }
+    }
+    v.clone().into_result()?;
+    let (Some(channel), Some(text), Some(province), Some(reply)) = (channel, text, province, reply)
+    else {
+        return Err(v);
+    };
+    let expose = |o: Option<&str>| o.unwrap_or_default().to_owned();
+    Ok(pb::ApplicationReceived {
+        application_id: application_id.to_string(),
+        tracking_number: tracking_number.as_str().to_owned(),
+        channel: channel as i32,
+        category: req.category.trim().to_owned(),
+        text,
+        location: Some(common::Location {
+            province_code: u32::from(province.code()),
+            district: district.unwrap_or_default(),
+            coordinates: None,
+        }),
+        contact: Some(common::Contact {
+            name: expose(contact.name.as_ref().map(|x| x.expose())),
+            phone: expose(contact.phone.as_ref().map(|x| x.expose())),
+            email: expose(contact.email.as_ref().map(|x| x.expose())),
+            postal_address: expose(contact.postal_address.as_ref().map(|x| x.expose())),
+        }),
+        reply_channel: reply as i32,
+        consent,
+        received_at: Some(ts(now)),
+        attachments,
+        information_only: false,
+        information_answer: String::new(),
+        source_reference: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats() -> Vec<Category> {
+        vec![Category {
+            code: "su_arizasi".into(),
+            name_tr: "Su arızası".into(),
+            name_en: "Water fault".into(),
+        }]
+    }
+
+    fn valid() -> ApplicationRequest {
+        ApplicationRequest {
+            channel: "web_form".into(),
+            category: "su_arizasi".into(),
+            text: "Sokakta su borusu patladı.".into(),
+            province: "izmir".into(),
+            district: "KARŞIYAKA".into(),
+            applicant: Applicant {
+                name: "Ayşe Yılmaz".into(),
+                phone: "0532 123 45 67".into(),
+                ..Applicant::default()
+            },
+            reply_channel: "sms".into(),
+            kvkk_consent: Some(KvkkConsent {
+                text_version: "kvkk-v1".into(),
+                accepted: true,
+            }),
+            attachments: vec![],
+        }
+    }
+
+    fn run(r: &ApplicationRequest) -> Result<pb::ApplicationReceived, Violations> {
+        parse(
+            r,
+            &cats(),
+            Uuid::nil(),
+            &tekmerkez_tracking::TrackingNumber::generate(),
+            Timestamp::UNIX_EPOCH,
+        )
+    }
+
+    fn fields(r: &ApplicationRequest) -> Vec<String> {
+        run(r)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_request_becomes_the_bus_message_with_official_names() {
+        let m = run(&valid()).unwrap();
+        let loc = m.location.unwrap();
+        assert_eq!(
+            (loc.province_code, loc.district.as_str()),
+            (35, "Karşıyaka")
+        );
+        assert_eq!(m.contact.unwrap().phone, "+905321234567");
+        assert!(m.consent.is_some());
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let mut r = valid();
+        r.channel = "fax".into();
+        r.category = "unknown".into();
+        r.text = " ".into();
+        r.province = "Atlantis".into();
+        r.applicant.phone = "12".into();
+        r.reply_channel = "pigeon".into();
+        let f = fields(&r);
+        for want in [
+            "channel",
+            "category",
+            "text",
+            "province",
+            "applicant.phone",
+            "reply_channel",
+        ] {
+            assert!(f.iter().any(|x| x == want), "{want} missing in {f:?}");
+        }
+    }
+
+    #[test]
+    fn personal_data_needs_accepted_consent() {
+        let mut r = valid();
+        r.kvkk_consent = None;
+        assert_eq!(fields(&r), vec!["kvkk_consent"]);
+        r.kvkk_consent = Some(KvkkConsent {
+            text_version: "kvkk-v1".into(),
+            accepted: false,
+        });
+        assert_eq!(fields(&r), vec!["kvkk_consent.accepted"]);
+    }
+
+    #[test]
+    fn the_reply_channel_needs_its_contact_detail() {
+        let mut r = valid();
+        r.reply_channel = "email".into();
+        assert_eq!(fields(&r), vec!["applicant.email"]);
+        r.reply_channel = "letter".into();
+        assert_eq!(fields(&r), vec!["applicant.address"]);
+    }
+
+    #[test]
+    fn attachments_are_bounded_in_count_type_and_size() {
+        let mut r = valid();
+        let big =
+            base64::engine::general_purpose::STANDARD.encode(vec![0u8; MAX_ATTACHMENT_BYTES + 1]);
+        r.attachments = vec![
+            AttachmentRequest {
+                file_name: "a.exe".into(),
+                content_type: "application/x-msdownload".into(),
+                content_base64: "AA==".into(),
+            },
+            AttachmentRequest {
+                file_name: "b.jpg".into(),
+                content_type: "image/jpeg".into(),
+                content_base64: big,
+            },
+            AttachmentRequest {
+                file_name: "c.pdf".into(),
+                content_type: "application/pdf".into(),
+                content_base64: "%%%".into(),
+            },
+        ];
+        assert_eq!(
+            fields(&r),
+            vec![
+                "attachments[0].content_type",
+                "attachments[1].content_base64",
+                "attachments[2].content_base64"
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_never_contain_the_submitted_values() {
+        let mut r = valid();
+        r.applicant.phone = "0999 888 77 66".into();
+        let msg = run(&r).unwrap_err().to_string();
+        assert!(!msg.contains("999"), "{msg}");
+    }
+}

@@ -1,0 +1,101 @@
+//! The intake service's settings (`intake:` in the binary's configuration).
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+/// Everything intake needs.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeSettings {
+    /// The HTTP listener.
+    pub http: HttpSettings,
+    /// Per-client request limits.
+    pub rate_limit: RateLimitSettings,
+    /// How long a publish may take before the request fails with 503.
+    pub publish_timeout_ms: u64,
+    /// The idempotency-key store: `postgres://…` or `sqlite:…`.
+    pub database_url: SecretString,
+    /// The case service, for the public status.
+    pub case_service: CaseServiceSettings,
+    /// The categories the channels accept.
+    pub categories: Vec<Category>,
+    /// The KVKK notice version the web form shows.
+    pub kvkk_text_version: String,
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// `host:port`.
+    pub listen: String,
+    /// Largest request body; larger ones get 413.
+    pub body_limit_bytes: usize,
+    /// Server-side deadline per request.
+    pub request_timeout_ms: u64,
+}
+
+/// A token bucket per client address.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Sustained requests per minute.
+    pub per_minute: u32,
+    /// Burst above the sustained rate.
+    pub burst: u32,
+}
+
+/// How intake reaches the case service.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseServiceSettings {
+    /// `http://host:port`.
+    pub url: String,
+    /// Intake's service token.
+    pub token: SecretString,
+    /// Per-call deadline.
+    pub timeout_ms: u64,
+}
+
+/// One category of application.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Stable code (`su_arizasi`).
+    pub code: String,
+    /// Turkish name.
+    pub name_tr: String,
+    /// English name.
+    pub name_en: String,
+}
+
+impl IntakeSettings {
+    /// Publish bound.
+    pub fn publish_timeout(&self) -> Duration {
+        Duration::from_millis(self.publish_timeout_ms)
+    }
+
+    /// Checks what deserialisation cannot.
+    ///
+    /// # Errors
+    /// The first setting that cannot work, by key.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err("intake.http.listen must be host:port with an IP address");
+        }
+        if self.http.body_limit_bytes < 1024
+            || self.http.request_timeout_ms == 0
+            || self.publish_timeout_ms == 0
+        {
+            return Err("intake.http limits and intake.publish_timeout_ms must be positive");
+        }
+        if self.rate_limit.per_minute == 0 || self.rate_limit.burst == 0 {
+            return Err("intake.rate_limit values must be positive");
+        }
+        if self.categories.is_empty() {
+            return Err("intake.categories must not be empty");
+        }
+        Ok(())
+    }
+}

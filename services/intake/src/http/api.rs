@@ -1,0 +1,270 @@
+//! `POST /v1/applications`, `GET /v1/applications/{tracking_number}` and the
+//! OpenAPI document.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use sha2::{Digest as _, Sha256};
+use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_tracking::TrackingNumber;
+use uuid::Uuid;
+
+use super::{ApiError, AppState};
+use crate::{
+    application::{self, ApplicationRequest},
+    idempotency::Remembered,
+};
+
+/// What an accepted application answers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Accepted {
+    /// `XXXXX-XXXXX`.
+    pub tracking_number: String,
+    /// Always `received`: the application is durable on the bus.
+    pub status: &'static str,
+}
+
+/// Validates, deduplicates by `key`, publishes, and only then answers.
+pub(super) async fn accept(
+    state: &AppState,
+    req: &ApplicationRequest,
+    key: Option<&str>,
+    fingerprint: String,
+) -> Result<Accepted, ApiError> {
+    let now = jiff::Timestamp::now();
+    let mut ids = Remembered {
+        fingerprint,
+        application_id: Uuid::now_v7(),
+        tracking_number: TrackingNumber::generate().as_str().to_owned(),
+    };
+    let tn = TrackingNumber::parse(&ids.tracking_number)
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))?;
+    // Validate before remembering the key, so a rejected body never claims it.
+    let mut message = application::parse(req, &state.categories, ids.application_id, &tn, now)
+        .map_err(|v| ApiError::invalid(&v))?;
+    if let Some(key) = key {
+        let stored = state
+            .keys
+            .remember(key, &ids, now.as_microsecond())
+            .await
+            .map_err(|e| {
+                tracing::error!(error.message = %e, "idempotency store failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily unavailable; retry",
+                )
+                .retry_after(1)
+            })?;
+        if stored.fingerprint != ids.fingerprint {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Idempotency-Key was already used for a different application",
+            ));
+        }
+        // A repeat publishes again under the first ids: downstream is idempotent on them.
+        message.application_id = stored.application_id.to_string();
+        message.tracking_number.clone_from(&stored.tracking_number);
+        ids = stored;
+    }
+    state.publisher.publish(&message).await.map_err(|e| {
+        tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an application failed; not acknowledged");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the application could not be recorded; retry").retry_after(1)
+    })?;
+    tracing::info!(application_id = %ids.application_id, channel = %req.channel, "application accepted");
+    let shown = TrackingNumber::parse(&ids.tracking_number)
+        .map(|t| t.to_string())
+        .unwrap_or(ids.tracking_number);
+    Ok(Accepted {
+        tracking_number: shown,
+        status: "received",
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let s = v
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()));
+    match s {
+        Some(s) => Ok(Some(s.to_owned())),
+        None => {
+            let mut v = tekmerkez_types::fields::Violations::new();
+            v.add(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters",
+            );
+            Err(ApiError::invalid(&v))
+        }
+    }
+}
+
+/// `POST /v1/applications`.
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let json = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send application/json",
+            ));
+        }
+        let key = idempotency_key(&headers)?;
+        let req: ApplicationRequest = serde_json::from_slice(&body).map_err(|e| {
+            let mut v = tekmerkez_types::fields::Violations::new();
+            let rule = if e.is_syntax() || e.is_eof() {
+                "must be valid JSON"
+            } else {
+                "has a field of the wrong type or an unknown field"
+            };
+            v.add("body", rule);
+            let mut err = ApiError::invalid(&v);
+            err.message = format!(
+                "the body is not a valid application (line {}, column {})",
+                e.line(),
+                e.column()
+            );
+            err
+        })?;
+        let fingerprint = hex::encode(Sha256::digest(&body));
+        accept(&state, &req, key.as_deref(), fingerprint).await
+    }
+    .await;
+    match result {
+        Ok(a) => (StatusCode::ACCEPTED, Json(a)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The query of the status call.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct StatusQuery {
+    #[serde(default)]
+    phone_last4: String,
+}
+
+/// The public status: a dated timeline, no personal data.
+#[derive(Debug, serde::Serialize)]
+struct StatusBody {
+    tracking_number: String,
+    status: &'static str,
+    timeline: Vec<StatusStep>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct StatusStep {
+    status: &'static str,
+    at: String,
+}
+
+/// The public name of a case status.
+pub(super) fn public_status(s: i32) -> &'static str {
+    match pb::CaseStatus::try_from(s) {
+        Ok(pb::CaseStatus::InPool) => "received",
+        Ok(pb::CaseStatus::Held) => "in_progress",
+        Ok(pb::CaseStatus::AwaitingCallback) => "answered_awaiting_callback",
+        Ok(pb::CaseStatus::Resolved) => "resolved",
+        _ => "unknown",
+    }
+}
+
+/// Looks a case up for the public; every kind of miss is the same `None`.
+pub(super) async fn lookup(
+    state: &AppState,
+    tracking_number: &str,
+    last4: &str,
+) -> Result<Option<pb::TrackCaseResponse>, ApiError> {
+    let mut req = tonic::Request::new(pb::TrackCaseRequest {
+        tracking_number: tracking_number.to_owned(),
+        phone_last4: last4.to_owned(),
+    });
+    req.set_timeout(state.case_timeout);
+    match state.cases.clone().track_case(req).await {
+        Ok(r) => Ok(Some(r.into_inner())),
+        Err(s)
+            if matches!(
+                s.code(),
+                tonic::Code::NotFound | tonic::Code::InvalidArgument
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(s) => {
+            tracing::warn!(code = ?s.code(), "case service status lookup failed");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "status is temporarily unavailable; retry",
+            )
+            .retry_after(2))
+        }
+    }
+}
+
+/// `GET /v1/applications/{tracking_number}?phone_last4=NNNN`.
+pub(super) async fn status(
+    State(state): State<AppState>,
+    Path(tn): Path<String>,
+    Query(q): Query<StatusQuery>,
+) -> Response {
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no application with that tracking number and phone",
+        )
+        .into_response()
+    };
+    if q.phone_last4.len() != 4 || !q.phone_last4.bytes().all(|b| b.is_ascii_digit()) {
+        let mut v = tekmerkez_types::fields::Violations::new();
+        v.add(
+            "phone_last4",
+            "must be the last 4 digits of the applicant's phone",
+        );
+        return ApiError::invalid(&v).into_response();
+    }
+    match lookup(&state, &tn, &q.phone_last4).await {
+        Ok(Some(t)) => {
+            let body = StatusBody {
+                tracking_number: t.tracking_number,
+                status: public_status(t.status),
+                timeline: t
+                    .timeline
+                    .iter()
+                    .map(|s| StatusStep {
+                        status: public_status(s.status),
+                        at: s
+                            .occurred_at
+                            .as_ref()
+                            .and_then(|ts| jiff::Timestamp::new(ts.seconds, ts.nanos).ok())
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            };
+            Json(body).into_response()
+        }
+        Ok(None) => not_found(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /openapi.json`.
+pub(super) async fn openapi() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../../openapi.json"),
+    )
+}

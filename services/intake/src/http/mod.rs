@@ -1,0 +1,137 @@
+//! The HTTP edge of intake: the JSON API for the app and partners, the
+//! Turkish web form, the public status, the OpenAPI document. Errors share
+//! one shape: `{"message": "...", "errors": {"field": ["rule", ...]}}`.
+
+mod api;
+mod form;
+mod rate_limit;
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use axum::{
+    Json, Router,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tekmerkez_proto::case_v1::case_service_client::CaseServiceClient;
+use tekmerkez_types::fields::Violations;
+use tonic::{service::interceptor::InterceptedService, transport::Channel};
+
+use crate::{config::Category, idempotency::IdempotencyStore, publish::Publisher};
+
+pub use rate_limit::ClientLimiter;
+
+/// Adds intake's bearer token to case-service calls.
+#[derive(Clone)]
+pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
+
+impl tonic::service::Interceptor for BearerToken {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        req.metadata_mut().insert("authorization", self.0.clone());
+        Ok(req)
+    }
+}
+
+/// The case service, as intake calls it.
+pub type CaseClient = CaseServiceClient<InterceptedService<Channel, BearerToken>>;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Puts applications on the bus.
+    pub publisher: Publisher,
+    /// Idempotency keys.
+    pub keys: IdempotencyStore,
+    /// The category catalogue.
+    pub categories: Arc<Vec<Category>>,
+    /// The case service.
+    pub cases: CaseClient,
+    /// Per-client limits.
+    pub limiter: ClientLimiter,
+    /// The KVKK notice version the form shows.
+    pub kvkk_text_version: Arc<str>,
+    /// Deadline for case-service calls.
+    pub case_timeout: std::time::Duration,
+}
+
+/// The router.
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    let limited = Router::new()
+        .route("/v1/applications", axum::routing::post(api::submit))
+        .route("/v1/applications/{tracking_number}", get(api::status))
+        .route("/basvuru", get(form::show).post(form::submit))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.limiter.clone(),
+            rate_limit::limit,
+        ));
+    Router::new()
+        .merge(limited)
+        .route("/openapi.json", get(api::openapi))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// An HTTP error in the shared shape.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    errors: BTreeMap<String, Vec<String>>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// An error without field details.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            errors: BTreeMap::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 with one entry per field.
+    pub fn invalid(v: &Violations) -> Self {
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in v.iter() {
+            errors
+                .entry(e.field.clone())
+                .or_default()
+                .push(e.rule.to_owned());
+        }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: "the application has invalid fields".into(),
+            errors,
+            retry_after: None,
+        }
+    }
+
+    /// The field violations, by field.
+    pub fn field_errors(&self) -> impl Iterator<Item = (&str, &Vec<String>)> {
+        self.errors.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Adds a `Retry-After` header.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "message": self.message, "errors": self.errors });
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(s) = self.retry_after
+            && let Ok(v) = s.to_string().parse()
+        {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}

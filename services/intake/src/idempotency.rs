@@ -1,0 +1,127 @@
+//! The idempotency-key store: one table, the same SQL on PostgreSQL and SQLite.
+
+use std::{str::FromStr as _, time::Duration};
+
+use sqlx::{
+    Row as _,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions},
+};
+use uuid::Uuid;
+
+/// What a key already stood for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    /// Hash of the request body that first used the key.
+    pub fingerprint: String,
+    /// Its application id.
+    pub application_id: Uuid,
+    /// Its tracking number.
+    pub tracking_number: String,
+}
+
+/// Where keys are kept.
+#[derive(Debug, Clone)]
+pub enum IdempotencyStore {
+    /// Production.
+    Postgres(PgPool),
+    /// Embedded.
+    Sqlite(SqlitePool),
+}
+
+const INSERT: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
+                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+const SELECT: &str = "SELECT fingerprint, application_id, tracking_number FROM idempotency_keys WHERE idempotency_key = $1";
+
+macro_rules! on_pool {
+    ($self:ident, $p:ident => $body:expr) => {
+        match $self {
+            IdempotencyStore::Postgres($p) => $body,
+            IdempotencyStore::Sqlite($p) => $body,
+        }
+    };
+}
+
+impl IdempotencyStore {
+    /// Connects lazily to `url` (`postgres://` or `sqlite:`).
+    ///
+    /// # Errors
+    /// An unparsable URL.
+    pub fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10));
+            Ok(Self::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_lazy_with(opts),
+            ))
+        } else {
+            let opts = PgConnectOptions::from_str(url)?;
+            Ok(Self::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_lazy_with(opts),
+            ))
+        }
+    }
+
+    /// Applies migrations.
+    ///
+    /// # Errors
+    /// Migration failures.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Self::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+            Self::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+        }
+    }
+
+    /// Records `key` for this request unless it exists; returns what the key
+    /// stands for now (this request's ids when it was new).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn remember(
+        &self,
+        key: &str,
+        fresh: &Remembered,
+        now_micros: i64,
+    ) -> Result<Remembered, sqlx::Error> {
+        on_pool!(self, p => {
+            sqlx::query(INSERT)
+                .bind(key)
+                .bind(&fresh.fingerprint)
+                .bind(fresh.application_id)
+                .bind(&fresh.tracking_number)
+                .bind(now_micros)
+                .execute(p)
+                .await?;
+            let row = sqlx::query(SELECT).bind(key).fetch_one(p).await?;
+            Ok(Remembered {
+                fingerprint: row.try_get("fingerprint")?,
+                application_id: row.try_get("application_id")?,
+                tracking_number: row.try_get("tracking_number")?,
+            })
+        })
+    }
+
+    /// Forgets keys older than `before_micros`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn purge(&self, before_micros: i64) -> Result<u64, sqlx::Error> {
+        on_pool!(self, p => Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before_micros).execute(p).await?.rows_affected()))
+    }
+
+    /// Checks the database answers.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+    }
+}

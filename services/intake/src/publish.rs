@@ -1,0 +1,55 @@
+//! Publishes an accepted application to `intake.applications.v1`, keyed and
+//! identified by its application id; the HTTP answer waits for this.
+
+use std::{sync::Arc, time::Duration};
+
+use prost::Message as _;
+use tekmerkez_bus::{Bus, Envelope, PublishError, headers};
+use tekmerkez_proto::intake_v1 as pb;
+
+/// The topic applications go to.
+pub const APPLICATIONS_TOPIC: &str = "intake.applications.v1";
+/// The `event-type` header value.
+pub const APPLICATION_EVENT_TYPE: &str = "tekmerkez.intake.v1.ApplicationReceived";
+
+/// Puts applications on the bus.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    bus: Arc<dyn Bus>,
+    timeout: Duration,
+}
+
+impl Publisher {
+    /// A publisher on `bus` that gives up after `timeout`.
+    pub fn new(bus: Arc<dyn Bus>, timeout: Duration) -> Self {
+        Self { bus, timeout }
+    }
+
+    /// Publishes and waits for the bus's acknowledgement.
+    ///
+    /// # Errors
+    /// [`PublishError`] when not acknowledged in time.
+    pub async fn publish(&self, app: &pb::ApplicationReceived) -> Result<(), PublishError> {
+        let envelope = Envelope {
+            topic: APPLICATIONS_TOPIC.to_owned(),
+            key: app.application_id.clone(),
+            headers: vec![
+                (headers::EVENT_ID.to_owned(), app.application_id.clone()),
+                (
+                    headers::EVENT_TYPE.to_owned(),
+                    APPLICATION_EVENT_TYPE.to_owned(),
+                ),
+                (headers::SCHEMA_VERSION.to_owned(), "1".to_owned()),
+                (
+                    headers::CONTENT_TYPE.to_owned(),
+                    "application/protobuf".to_owned(),
+                ),
+            ],
+            payload: app.encode_to_vec().into(),
+        };
+        match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
+            Ok(r) => r,
+            Err(_) => Err(PublishError::Timeout),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Builds and runs intake: binds the HTTP listener (port 0 picks a free
+//! one), prepares the idempotency store and the case-service client, and
+//! serves until shutdown, finishing requests in flight.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use secrecy::ExposeSecret as _;
+use tekmerkez_bus::Bus;
+use tekmerkez_proto::case_v1::case_service_client::CaseServiceClient;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    config::IntakeSettings,
+    http::{self, AppState, BearerToken, ClientLimiter},
+    idempotency::IdempotencyStore,
+    publish::Publisher,
+};
+
+/// Intake, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    settings: IntakeSettings,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Binds the listener and prepares the state; `migrate` applies the
+    /// idempotency store's migrations first.
+    ///
+    /// # Errors
+    /// Invalid settings, a taken port, or an unreachable store when migrating.
+    pub async fn build(
+        settings: IntakeSettings,
+        bus: Arc<dyn Bus>,
+        migrate: bool,
+    ) -> anyhow::Result<Self> {
+        settings.validate().map_err(anyhow::Error::msg)?;
+        let keys = IdempotencyStore::connect(settings.database_url.expose_secret())
+            .context("configuring the idempotency store")?;
+        if migrate {
+            keys.migrate()
+                .await
+                .context("migrating the idempotency store")?;
+        }
+        let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
+            .context("intake.case_service.url")?
+            .connect_timeout(Duration::from_secs(5))
+            .connect_lazy();
+        let token = format!("Bearer {}", settings.case_service.token.expose_secret())
+            .parse()
+            .context("intake.case_service.token must be visible ASCII")?;
+        let cases = CaseServiceClient::with_interceptor(channel, BearerToken(token));
+        let state = AppState {
+            publisher: Publisher::new(bus, settings.publish_timeout()),
+            keys,
+            categories: Arc::new(settings.categories.clone()),
+            cases,
+            limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
+            kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
+            case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
+        };
+        let listener = TcpListener::bind(&settings.http.listen)
+            .await
+            .with_context(|| format!("binding the intake listener on {}", settings.http.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            addr,
+            state,
+            settings,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The routes, for hosting them on another listener (`tekmerkez dev`).
+    pub fn router(&self) -> axum::Router {
+        http::router(self.state.clone(), self.settings.http.body_limit_bytes)
+    }
+
+    /// Serves until `shutdown`.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let limit = Duration::from_millis(self.settings.http.request_timeout_ms);
+        let router = self
+            .router()
+            .layer(axum::middleware::from_fn_with_state(limit, deadline));
+        let limiter = self.state.limiter.clone();
+        let keys = self.state.keys.clone();
+        let housekeeping = shutdown.child_token();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = housekeeping.cancelled() => break,
+                    () = tokio::time::sleep(Duration::from_secs(60)) => {}
+                }
+                limiter.shrink();
+                let day_ago = jiff::Timestamp::now().as_microsecond() - 86_400 * 1_000_000;
+                if let Err(e) = keys.purge(day_ago).await {
+                    tracing::warn!(error.message = %e, "purging old idempotency keys failed");
+                }
+            }
+        });
+        tracing::info!(addr = %self.addr, "intake listening");
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+        .context("serving intake HTTP")
+    }
+}
+
+/// A request deadline answered with 503, so a stuck dependency never holds a client forever.
+async fn deadline(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => axum::response::IntoResponse::into_response(http::ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "request timed out; retry",
+        )),
+    }
+}

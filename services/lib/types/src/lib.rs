@@ -1,0 +1,11 @@
+//! Values every service parses at its edge, shared so that a phone number or
+//! a field error means the same thing in intake and in the case service.
+//!
+//! - [`fields`]: field-level violations, collected for a whole request.
+//! - [`text`]: free text (trimmed, NFC, bounded), codes and UUIDs.
+//! - [`contact`]: the applicant's personal data (KVKK) as newtypes whose
+//!   `Debug` masks the value and which have no `Display`.
+
+pub mod contact;
+pub mod fields;
+pub mod text;
