@@ -11,6 +11,7 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/directory_service.proto",
     "tekmerkez/case/v1/events.proto",
     "tekmerkez/intake/v1/application.proto",
+    "tekmerkez/routing/v1/routing_service.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -28,6 +28,7 @@ fn settings(data_dir: &Path) -> Settings {
     s.dev.data_dir = data_dir.to_owned();
     s.dev.demo_cases = 40;
     s.case.grpc.listen = "127.0.0.1:0".into();
+    s.routing.grpc_listen = "127.0.0.1:0".into();
     s.dev.http_listen = "127.0.0.1:0".into();
     s
 }

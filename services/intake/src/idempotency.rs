@@ -18,6 +18,9 @@ pub struct Remembered {
     pub application_id: Uuid,
     /// Its tracking number.
     pub tracking_number: String,
+    /// When it was first received (microseconds since the epoch): a replay
+    /// reuses it so that the republished application is identical.
+    pub received_at_micros: i64,
 }
 
 /// Where keys are kept.
@@ -31,7 +34,7 @@ pub enum IdempotencyStore {
 
 const INSERT: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
                       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-const SELECT: &str = "SELECT fingerprint, application_id, tracking_number FROM idempotency_keys WHERE idempotency_key = $1";
+const SELECT: &str = "SELECT fingerprint, application_id, tracking_number, created_at FROM idempotency_keys WHERE idempotency_key = $1";
 
 macro_rules! on_pool {
     ($self:ident, $p:ident => $body:expr) => {
@@ -85,19 +88,14 @@ impl IdempotencyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn remember(
-        &self,
-        key: &str,
-        fresh: &Remembered,
-        now_micros: i64,
-    ) -> Result<Remembered, sqlx::Error> {
+    pub async fn remember(&self, key: &str, fresh: &Remembered) -> Result<Remembered, sqlx::Error> {
         on_pool!(self, p => {
             sqlx::query(INSERT)
                 .bind(key)
                 .bind(&fresh.fingerprint)
                 .bind(fresh.application_id)
                 .bind(&fresh.tracking_number)
-                .bind(now_micros)
+                .bind(fresh.received_at_micros)
                 .execute(p)
                 .await?;
             let row = sqlx::query(SELECT).bind(key).fetch_one(p).await?;
@@ -105,6 +103,7 @@ impl IdempotencyStore {
                 fingerprint: row.try_get("fingerprint")?,
                 application_id: row.try_get("application_id")?,
                 tracking_number: row.try_get("tracking_number")?,
+                received_at_micros: row.try_get("created_at")?,
             })
         })
     }

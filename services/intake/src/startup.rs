@@ -45,31 +45,7 @@ impl Application {
         bus: Arc<dyn Bus>,
         migrate: bool,
     ) -> anyhow::Result<Self> {
-        settings.validate().map_err(anyhow::Error::msg)?;
-        let keys = IdempotencyStore::connect(settings.database_url.expose_secret())
-            .context("configuring the idempotency store")?;
-        if migrate {
-            keys.migrate()
-                .await
-                .context("migrating the idempotency store")?;
-        }
-        let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
-            .context("intake.case_service.url")?
-            .connect_timeout(Duration::from_secs(5))
-            .connect_lazy();
-        let token = format!("Bearer {}", settings.case_service.token.expose_secret())
-            .parse()
-            .context("intake.case_service.token must be visible ASCII")?;
-        let cases = CaseServiceClient::with_interceptor(channel, BearerToken(token));
-        let state = AppState {
-            publisher: Publisher::new(bus, settings.publish_timeout()),
-            keys,
-            categories: Arc::new(settings.categories.clone()),
-            cases,
-            limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
-            kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
-            case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
-        };
+        let state = prepare(&settings, bus, migrate).await?;
         let listener = TcpListener::bind(&settings.http.listen)
             .await
             .with_context(|| format!("binding the intake listener on {}", settings.http.listen))?;
@@ -126,6 +102,43 @@ impl Application {
         .await
         .context("serving intake HTTP")
     }
+}
+
+/// The routes' state: the idempotency store (migrated when asked), the
+/// case-service client and the publisher. `tekmerkez dev` mounts the routes
+/// on its own listener with this.
+///
+/// # Errors
+/// Invalid settings, or an unreachable store when migrating.
+pub async fn prepare(
+    settings: &IntakeSettings,
+    bus: Arc<dyn Bus>,
+    migrate: bool,
+) -> anyhow::Result<AppState> {
+    settings.validate().map_err(anyhow::Error::msg)?;
+    let keys = IdempotencyStore::connect(settings.database_url.expose_secret())
+        .context("configuring the idempotency store")?;
+    if migrate {
+        keys.migrate()
+            .await
+            .context("migrating the idempotency store")?;
+    }
+    let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
+        .context("intake.case_service.url")?
+        .connect_timeout(Duration::from_secs(5))
+        .connect_lazy();
+    let token = format!("Bearer {}", settings.case_service.token.expose_secret())
+        .parse()
+        .context("intake.case_service.token must be visible ASCII")?;
+    Ok(AppState {
+        publisher: Publisher::new(bus, settings.publish_timeout()),
+        keys,
+        categories: Arc::new(settings.categories.clone()),
+        cases: CaseServiceClient::with_interceptor(channel, BearerToken(token)),
+        limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
+        kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
+        case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
+    })
 }
 
 /// A request deadline answered with 503, so a stuck dependency never holds a client forever.

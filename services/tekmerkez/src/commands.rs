@@ -1,40 +1,65 @@
-//! The production commands: one service per process, on PostgreSQL.
+//! The production commands: one service per process, on PostgreSQL and Kafka.
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
+use tekmerkez_bus::{Bus, KafkaBus, dlq_topic};
 use tekmerkez_case::{Application, clock::SystemClock, startup::open_store};
 use tokio_util::sync::CancellationToken;
 
 use crate::settings::Settings;
 
-/// Applies the case service's migrations and exits.
+/// Every topic the services use, with their dead-letter topics.
+pub const TOPICS: &[&str] = &["intake.applications.v1", "case.events.v1"];
+
+/// Connects to Kafka and creates the topics that are missing.
 ///
 /// # Errors
-/// When the database cannot be reached or a migration fails.
+/// When the brokers cannot be reached.
+pub async fn kafka(settings: &Settings) -> anyhow::Result<Arc<dyn Bus>> {
+    let bus = KafkaBus::new(settings.kafka.clone()).context("configuring the Kafka client")?;
+    let mut topics: Vec<String> = TOPICS.iter().map(|t| (*t).to_owned()).collect();
+    topics.extend(TOPICS.iter().map(|t| dlq_topic(t)));
+    let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+    bus.ensure_topics(&names)
+        .await
+        .context("creating the Kafka topics")?;
+    Ok(Arc::new(bus))
+}
+
+/// Applies every service's migrations and exits.
+///
+/// # Errors
+/// When a database cannot be reached or a migration fails.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     settings.case.validate()?;
-    let store = open_store(&settings.case)?;
-    store
+    open_store(&settings.case)?
         .migrate()
         .await
         .context("applying the case service's migrations")?;
+    tekmerkez_intake::idempotency::IdempotencyStore::connect(
+        settings.intake.database_url.expose_secret(),
+    )?
+    .migrate()
+    .await
+    .context("applying intake's migrations")?;
+    tekmerkez_routing::store::RulesStore::connect(settings.routing.database_url.expose_secret())?
+        .migrate()
+        .await
+        .context("applying routing's migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }
 
-/// Runs the case service alone until `shutdown`.
-///
-/// The Kafka bus arrives with the event backbone; until it is configured the
-/// outbox relay does not run, so events wait in the outbox rather than being
-/// published to nobody.
+/// Runs the case service alone until `shutdown`, relaying its outbox to Kafka.
 ///
 /// # Errors
-/// Invalid settings, or the server failing.
+/// Invalid settings, Kafka unreachable, or the server failing.
 pub async fn case(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
     settings.case.validate()?;
-    let app = Application::build(settings.case.clone(), None, Arc::new(SystemClock)).await?;
+    let bus = kafka(&settings).await?;
+    let app = Application::build(settings.case.clone(), Some(bus), Arc::new(SystemClock)).await?;
     if !settings.bootstrap.admin_password.expose_secret().is_empty() {
         let created = tekmerkez_case::demo::ensure_admin(
             app.app(),
@@ -47,5 +72,25 @@ pub async fn case(settings: Settings, shutdown: CancellationToken) -> anyhow::Re
             tracing::info!("bootstrap admin created");
         }
     }
+    app.run_until_stopped(shutdown).await
+}
+
+/// Runs intake alone until `shutdown`.
+///
+/// # Errors
+/// Invalid settings, Kafka unreachable, or the server failing.
+pub async fn intake(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let bus = kafka(&settings).await?;
+    let app = tekmerkez_intake::Application::build(settings.intake.clone(), bus, false).await?;
+    app.run_until_stopped(shutdown).await
+}
+
+/// Runs routing alone until `shutdown`.
+///
+/// # Errors
+/// Invalid settings, Kafka unreachable, or the server failing.
+pub async fn routing(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let bus = kafka(&settings).await?;
+    let app = tekmerkez_routing::Application::build(settings.routing.clone(), bus).await?;
     app.run_until_stopped(shutdown).await
 }

@@ -1,8 +1,9 @@
 //! `tekmerkez dev`: every service in one process on the embedded backends
-//! (SQLite databases under the data directory: the case store and the
-//! durable embedded bus), with the demo
-//! organisation, users and cases loaded on first start, and a small HTTP
-//! page on the HTTP address that lists what is served and how to log in.
+//! (SQLite databases under the data directory for the case store, the
+//! routing rules, intake's idempotency keys and the durable embedded bus),
+//! with the demo organisation, users, cases and routing rules loaded on
+//! first start. The HTTP listener serves the landing page, the web form and
+//! the app API; the case and routing services keep their gRPC listeners.
 
 use std::{fmt::Write as _, net::SocketAddr, path::Path, sync::Arc};
 
@@ -24,6 +25,8 @@ use crate::settings::Settings;
 /// The running embedded product.
 pub struct Dev {
     case: Application,
+    routing: tekmerkez_routing::Application,
+    intake: Router,
     http: TcpListener,
     http_addr: SocketAddr,
     users: Vec<DemoUser>,
@@ -44,9 +47,13 @@ fn random_token() -> String {
     hex::encode(b)
 }
 
+fn sqlite(dir: &Path, file: &str) -> SecretString {
+    SecretString::from(format!("sqlite://{}", dir.join(file).display()))
+}
+
 impl Dev {
-    /// Points the case service at SQLite under `data_dir`, binds both
-    /// listeners, and loads the demo data when the store is empty.
+    /// Points every service at SQLite under `data_dir`, binds the listeners,
+    /// and loads the demo data when the stores are empty.
     ///
     /// # Errors
     /// When the data directory cannot be created, a port is taken, or seeding fails.
@@ -54,30 +61,58 @@ impl Dev {
         let dir = settings.dev.data_dir.clone();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;
-        let db = dir.join("case.db");
-        settings.case.database.url = SecretString::from(format!("sqlite://{}", db.display()));
-        settings.case.database.migrate_on_start = true;
-        // In one process the gateway and routing talk in-process; their tokens
-        // only need to be unguessable for the lifetime of this process.
-        for name in ["gateway", "routing", "intake", "notify"] {
-            settings
-                .case
-                .auth
-                .service_tokens
-                .insert(name.to_owned(), SecretString::from(random_token()));
-        }
-        settings.case.validate()?;
-        let bus_path = dir.join("bus.db");
         let bus = Arc::new(
-            EmbeddedBus::open(&format!("sqlite://{}", bus_path.display()))
+            EmbeddedBus::open(&format!("sqlite://{}", dir.join("bus.db").display()))
                 .await
                 .context("opening the embedded bus")?,
         );
-        let case =
-            Application::build(settings.case.clone(), Some(bus), Arc::new(SystemClock)).await?;
+
+        // The services still talk over loopback gRPC with service tokens; in
+        // one process those only need to be unguessable while it runs.
+        let (routing_token, intake_token) = (random_token(), random_token());
+        let tokens = settings.case.auth.service_tokens.clone();
+        settings.case.auth.service_tokens = tokens
+            .into_keys()
+            .map(|k| {
+                let v = match k.as_str() {
+                    "routing" => routing_token.clone(),
+                    "intake" => intake_token.clone(),
+                    _ => random_token(),
+                };
+                (k, SecretString::from(v))
+            })
+            .collect();
+        settings.case.database.url = sqlite(&dir, "case.db");
+        settings.case.database.migrate_on_start = true;
+        settings.case.validate()?;
+        let case = Application::build(
+            settings.case.clone(),
+            Some(bus.clone()),
+            Arc::new(SystemClock),
+        )
+        .await?;
         let users = demo::seed(case.app(), settings.dev.demo_cases)
             .await
             .context("loading the demo data")?;
+        let case_url = format!("http://{}", case.addr());
+
+        settings.routing.database_url = sqlite(&dir, "routing.db");
+        settings.routing.migrate_on_start = true;
+        settings.routing.case_service.url.clone_from(&case_url);
+        settings.routing.case_service.token = SecretString::from(routing_token);
+        let routing =
+            tekmerkez_routing::Application::build(settings.routing.clone(), bus.clone()).await?;
+        seed_rules(case.app(), &settings)
+            .await
+            .context("loading the demo routing rules")?;
+
+        settings.intake.database_url = sqlite(&dir, "intake.db");
+        settings.intake.case_service.url = case_url;
+        settings.intake.case_service.token = SecretString::from(intake_token);
+        let intake_state = tekmerkez_intake::startup::prepare(&settings.intake, bus, true).await?;
+        let intake =
+            tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
+
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await
             .with_context(|| {
@@ -86,15 +121,22 @@ impl Dev {
         let http_addr = http.local_addr()?;
         Ok(Self {
             case,
+            routing,
+            intake,
             http,
             http_addr,
             users,
         })
     }
 
-    /// The gRPC address.
+    /// The case service's gRPC address.
     pub fn grpc_addr(&self) -> SocketAddr {
         self.case.addr()
+    }
+
+    /// The routing admin API's gRPC address.
+    pub fn routing_addr(&self) -> SocketAddr {
+        self.routing.addr()
     }
 
     /// The HTTP address.
@@ -117,8 +159,18 @@ impl Dev {
         let _ = writeln!(s, "  HTTP   http://{}/", self.http_addr());
         let _ = writeln!(
             s,
+            "  form   http://{}/basvuru   (API: POST /v1/applications, GET /openapi.json)",
+            self.http_addr()
+        );
+        let _ = writeln!(
+            s,
             "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
             self.grpc_addr()
+        );
+        let _ = writeln!(
+            s,
+            "  gRPC   {}  (tekmerkez.routing.v1.RoutingRulesService, for admins)",
+            self.routing_addr()
         );
         let _ = writeln!(
             s,
@@ -157,15 +209,69 @@ impl Dev {
         let page = landing_page(&self);
         let router = Router::new()
             .route("/", get(move || async move { Html(page) }))
-            .route("/healthz", get(|| async { "ok" }));
+            .merge(self.intake);
         let http_shutdown = shutdown.clone();
-        let http = axum::serve(self.http, router)
-            .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
-        let (case, http) = tokio::join!(self.case.run_until_stopped(shutdown.clone()), async {
-            http.await.context("serving HTTP")
-        });
-        case.and(http)
+        let http = axum::serve(
+            self.http,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
+        let (case, routing, http) = tokio::join!(
+            self.case.run_until_stopped(shutdown.clone()),
+            self.routing.run_until_stopped(shutdown.clone()),
+            async { http.await.context("serving HTTP") }
+        );
+        case.and(routing).and(http)
     }
+}
+
+/// Demo rules: each category to the unit that owns it; the rest to triage.
+async fn seed_rules(
+    case: &tekmerkez_case::app::CaseApp,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret as _;
+    let store = tekmerkez_routing::store::RulesStore::connect(
+        settings.routing.database_url.expose_secret(),
+    )?;
+    if !store.list().await?.is_empty() {
+        return Ok(());
+    }
+    let units = case
+        .list_units(None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let unit = |name: &str| units.iter().find(|u| u.name == name).map(|u| u.id);
+    let plan: [(i32, &str, &[&str], &str); 5] = [
+        (10, "su_arizasi", &[], "Su Arıza Birimi"),
+        (20, "kanalizasyon", &[], "Su Arıza Birimi"),
+        (30, "fatura", &[], "Abone İşleri Birimi"),
+        (40, "sayac", &[], "Abone İşleri Birimi"),
+        (50, "cevre_kirliligi", &[], "Çevre Denetim Birimi"),
+    ];
+    let now = jiff::Timestamp::now().as_microsecond();
+    for (priority, category, keywords, unit_name) in plan {
+        let Some(target) = unit(unit_name) else {
+            continue;
+        };
+        let rule = tekmerkez_routing::rules::Rule {
+            id: uuid::Uuid::now_v7(),
+            priority,
+            category: Some(category.to_owned()),
+            keywords: keywords
+                .iter()
+                .map(|k| tekmerkez_turkish::fold(k))
+                .collect(),
+            channels: vec![],
+            province_code: None,
+            district: None,
+            target_unit_id: target,
+            urgency: None,
+            description: format!("{category} → {unit_name}"),
+        };
+        store.save(&rule, true, now).await?;
+    }
+    Ok(())
 }
 
 fn escape(s: &str) -> String {
@@ -190,7 +296,7 @@ fn landing_page(dev: &Dev) -> String {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1a1a1a}}td,th{{padding:.25rem .75rem;text-align:left}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
 <body><h1>tekmerkez</h1><p>Tek merkez: her kanaldan gelen başvurular tek yerden. Bu sunucu geliştirme kipinde çalışıyor (gömülü veritabanı, örnek veriler).</p>
-<h2>Adresler</h2><ul><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li><li>HTTP: bu sayfa ve <code>/healthz</code></li></ul>
+<h2>Adresler</h2><ul><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
 <h2>Örnek kullanıcılar</h2><p>Parola (hepsi için): <code>{pw}</code></p><table><thead><tr><th>Kullanıcı adı</th><th>Rol</th><th>Ad</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>"#,
         grpc = dev.grpc_addr(),

@@ -41,8 +41,12 @@ enum Command {
         #[arg(long)]
         fresh: bool,
     },
-    /// The case service alone (PostgreSQL).
+    /// The case service alone (PostgreSQL, Kafka).
     Case,
+    /// The intake service alone: web form and app API (Kafka).
+    Intake,
+    /// The routing service alone (PostgreSQL, Kafka).
+    Routing,
     /// Apply database migrations and exit.
     Migrate,
 }
@@ -78,6 +82,8 @@ async fn main() -> anyhow::Result<()> {
             dev.run_until_stopped(shutdown::on_signal()).await
         }
         Command::Case => commands::case(settings, shutdown::on_signal()).await,
+        Command::Intake => commands::intake(settings, shutdown::on_signal()).await,
+        Command::Routing => commands::routing(settings, shutdown::on_signal()).await,
         Command::Migrate => commands::migrate(&settings).await,
     }
 }

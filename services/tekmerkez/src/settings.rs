@@ -18,6 +18,12 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     /// The case service.
     pub case: CaseSettings,
+    /// Kafka, for the production commands.
+    pub kafka: tekmerkez_bus::KafkaSettings,
+    /// The intake service.
+    pub intake: tekmerkez_intake::IntakeSettings,
+    /// The routing service.
+    pub routing: tekmerkez_routing::RoutingSettings,
     /// `tekmerkez dev` only.
     pub dev: DevSettings,
     /// First-start bootstrap.
@@ -73,6 +79,8 @@ mod tests {
         for env in ["local", "test", "production"] {
             let s = Settings::load(&dir, env).unwrap();
             s.case.validate().unwrap();
+            s.intake.validate().unwrap();
+            s.routing.validate().unwrap();
         }
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");

@@ -35,40 +35,45 @@ pub(super) async fn accept(
     key: Option<&str>,
     fingerprint: String,
 ) -> Result<Accepted, ApiError> {
-    let now = jiff::Timestamp::now();
-    let mut ids = Remembered {
+    let internal = || ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    // Microseconds, as stored: a replay must rebuild the very same message.
+    let now = jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond())
+        .map_err(|_| internal())?;
+    let fresh = Remembered {
         fingerprint,
         application_id: Uuid::now_v7(),
         tracking_number: TrackingNumber::generate().as_str().to_owned(),
+        received_at_micros: now.as_microsecond(),
     };
-    let tn = TrackingNumber::parse(&ids.tracking_number)
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))?;
+    let tn = TrackingNumber::parse(&fresh.tracking_number).map_err(|_| internal())?;
     // Validate before remembering the key, so a rejected body never claims it.
-    let mut message = application::parse(req, &state.categories, ids.application_id, &tn, now)
+    let mut message = application::parse(req, &state.categories, fresh.application_id, &tn, now)
         .map_err(|v| ApiError::invalid(&v))?;
-    if let Some(key) = key {
-        let stored = state
-            .keys
-            .remember(key, &ids, now.as_microsecond())
-            .await
-            .map_err(|e| {
-                tracing::error!(error.message = %e, "idempotency store failed");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily unavailable; retry",
-                )
-                .retry_after(1)
-            })?;
-        if stored.fingerprint != ids.fingerprint {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Idempotency-Key was already used for a different application",
-            ));
-        }
-        // A repeat publishes again under the first ids: downstream is idempotent on them.
-        message.application_id = stored.application_id.to_string();
-        message.tracking_number.clone_from(&stored.tracking_number);
-        ids = stored;
+    let ids = match key {
+        None => fresh.clone(),
+        Some(key) => state.keys.remember(key, &fresh).await.map_err(|e| {
+            tracing::error!(error.message = %e, "idempotency store failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily unavailable; retry",
+            )
+            .retry_after(1)
+        })?,
+    };
+    if ids.fingerprint != fresh.fingerprint {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Idempotency-Key was already used for a different application",
+        ));
+    }
+    if ids != fresh {
+        // A repeat: publish again exactly what the first request made (same
+        // ids, same time), so whichever copy arrives opens the one case.
+        let first_tn = TrackingNumber::parse(&ids.tracking_number).map_err(|_| internal())?;
+        let at =
+            jiff::Timestamp::from_microsecond(ids.received_at_micros).map_err(|_| internal())?;
+        message = application::parse(req, &state.categories, ids.application_id, &first_tn, at)
+            .map_err(|v| ApiError::invalid(&v))?;
     }
     state.publisher.publish(&message).await.map_err(|e| {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an application failed; not acknowledged");

@@ -1,0 +1,227 @@
+//! `tekmerkez.routing.v1.RoutingRulesService`. Only admins may call it: the
+//! caller's own credentials are shown to the case service's directory, the
+//! owner of users and roles, which says who the caller is.
+
+use tekmerkez_proto::{
+    case_v1 as pb, common_v1 as common,
+    routing_v1::{self as rpb, routing_rules_service_server::RoutingRulesService},
+};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::{router::RuleCache, rules::Rule};
+
+/// The admin API.
+#[derive(Debug, Clone)]
+pub struct RulesGrpc {
+    rules: RuleCache,
+    directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+}
+
+impl RulesGrpc {
+    /// Handlers over `rules`, asking `directory` who callers are.
+    pub fn new(
+        rules: RuleCache,
+        directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    ) -> Self {
+        Self { rules, directory }
+    }
+
+    async fn require_admin<T>(&self, req: &Request<T>) -> Result<(), Status> {
+        let mut ask = Request::new(pb::GetCurrentUserRequest {});
+        for key in ["authorization", "x-tekmerkez-acting-user"] {
+            if let Some(v) = req.metadata().get(key) {
+                ask.metadata_mut().insert(key, v.clone());
+            }
+        }
+        let me = self
+            .directory
+            .clone()
+            .get_current_user(ask)
+            .await
+            .map_err(|s| match s.code() {
+                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
+                    Status::unauthenticated("unauthenticated")
+                }
+                _ => Status::unavailable("the directory is unavailable"),
+            })?;
+        match me.into_inner().user {
+            Some(u) if u.role == pb::Role::Admin as i32 => Ok(()),
+            _ => Err(Status::permission_denied(
+                "only an admin may change routing rules",
+            )),
+        }
+    }
+}
+
+fn invalid(field: &str, rule: &str) -> Status {
+    use tonic_types::{ErrorDetails, StatusExt as _};
+    let mut d = ErrorDetails::new();
+    d.add_bad_request_violation(field, rule);
+    Status::with_error_details(
+        tonic::Code::InvalidArgument,
+        format!("invalid request: {field}: {rule}"),
+        d,
+    )
+}
+
+fn parse_rule(r: Option<rpb::Rule>, id: Uuid) -> Result<Rule, Status> {
+    let r = r.ok_or_else(|| invalid("rule", "is required"))?;
+    let target = Uuid::parse_str(&r.target_unit_id)
+        .map_err(|_| invalid("rule.target_unit_id", "must be a unit id"))?;
+    let province = match r.province_code {
+        0 => None,
+        p => Some(
+            u8::try_from(p)
+                .ok()
+                .and_then(tekmerkez_geo::province_by_code)
+                .ok_or_else(|| invalid("rule.province_code", "must be 0 or a plate code"))?,
+        ),
+    };
+    let district = match (province, r.district.trim()) {
+        (_, "") => None,
+        (Some(p), d) => Some(
+            p.find_district(d)
+                .ok_or_else(|| invalid("rule.district", "must be a district of the province"))?
+                .to_owned(),
+        ),
+        (None, _) => return Err(invalid("rule.district", "needs a province")),
+    };
+    for c in &r.channels {
+        if common::Channel::try_from(*c).map_or(true, |c| c == common::Channel::Unspecified) {
+            return Err(invalid("rule.channels", "must be known channels"));
+        }
+    }
+    let urgency = match common::Urgency::try_from(r.urgency) {
+        Ok(common::Urgency::Unspecified) => None,
+        Ok(u) => Some(u as i32),
+        Err(_) => return Err(invalid("rule.urgency", "must be a known urgency")),
+    };
+    if r.keywords.len() > 50
+        || r.keywords
+            .iter()
+            .any(|k| k.trim().is_empty() || k.chars().count() > 100)
+    {
+        return Err(invalid(
+            "rule.keywords",
+            "must be at most 50 words of 1 to 100 characters",
+        ));
+    }
+    if r.description.chars().count() > 500 {
+        return Err(invalid("rule.description", "is too long"));
+    }
+    Ok(Rule {
+        id,
+        priority: r.priority,
+        category: Some(r.category.trim().to_owned()).filter(|c| !c.is_empty()),
+        keywords: r
+            .keywords
+            .iter()
+            .map(|k| tekmerkez_turkish::fold(k))
+            .collect(),
+        channels: r.channels,
+        province_code: province.map(tekmerkez_geo::Province::code),
+        district,
+        target_unit_id: target,
+        urgency,
+        description: r.description,
+    })
+}
+
+fn to_proto(r: &Rule) -> rpb::Rule {
+    rpb::Rule {
+        id: r.id.to_string(),
+        priority: r.priority,
+        category: r.category.clone().unwrap_or_default(),
+        keywords: r.keywords.clone(),
+        channels: r.channels.clone(),
+        province_code: r.province_code.map_or(0, u32::from),
+        district: r.district.clone().unwrap_or_default(),
+        target_unit_id: r.target_unit_id.to_string(),
+        urgency: r.urgency.unwrap_or(0),
+        description: r.description.clone(),
+    }
+}
+
+fn store_err(e: crate::store::RulesStoreError) -> Status {
+    tracing::error!(error.message = %e, error.cause_chain = ?e, "rules store failure");
+    Status::internal("internal error")
+}
+
+fn now_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+#[tonic::async_trait]
+impl RoutingRulesService for RulesGrpc {
+    async fn create_rule(
+        &self,
+        req: Request<rpb::CreateRuleRequest>,
+    ) -> Result<Response<rpb::CreateRuleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let rule = parse_rule(req.into_inner().rule, Uuid::now_v7())?;
+        self.rules
+            .store()
+            .save(&rule, true, now_micros())
+            .await
+            .map_err(store_err)?;
+        self.rules.invalidate().await;
+        Ok(Response::new(rpb::CreateRuleResponse {
+            rule: Some(to_proto(&rule)),
+        }))
+    }
+
+    async fn update_rule(
+        &self,
+        req: Request<rpb::UpdateRuleRequest>,
+    ) -> Result<Response<rpb::UpdateRuleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let inner = req.into_inner();
+        let id = inner
+            .rule
+            .as_ref()
+            .and_then(|r| Uuid::parse_str(&r.id).ok())
+            .ok_or_else(|| invalid("rule.id", "must be a rule id"))?;
+        let rule = parse_rule(inner.rule, id)?;
+        if !self
+            .rules
+            .store()
+            .save(&rule, false, now_micros())
+            .await
+            .map_err(store_err)?
+        {
+            return Err(Status::not_found("rule not found"));
+        }
+        self.rules.invalidate().await;
+        Ok(Response::new(rpb::UpdateRuleResponse {
+            rule: Some(to_proto(&rule)),
+        }))
+    }
+
+    async fn delete_rule(
+        &self,
+        req: Request<rpb::DeleteRuleRequest>,
+    ) -> Result<Response<rpb::DeleteRuleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let id =
+            Uuid::parse_str(&req.get_ref().id).map_err(|_| invalid("id", "must be a rule id"))?;
+        if !self.rules.store().delete(id).await.map_err(store_err)? {
+            return Err(Status::not_found("rule not found"));
+        }
+        self.rules.invalidate().await;
+        Ok(Response::new(rpb::DeleteRuleResponse {}))
+    }
+
+    async fn list_rules(
+        &self,
+        req: Request<rpb::ListRulesRequest>,
+    ) -> Result<Response<rpb::ListRulesResponse>, Status> {
+        self.require_admin(&req).await?;
+        let rules = self.rules.store().list().await.map_err(store_err)?;
+        Ok(Response::new(rpb::ListRulesResponse {
+            rules: rules.iter().map(to_proto).collect(),
+        }))
+    }
+}
