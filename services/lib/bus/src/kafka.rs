@@ -39,6 +39,22 @@ pub struct KafkaSettings {
     pub partitions: i32,
     /// Replication factor for topics created at start-up.
     pub replication_factor: i32,
+    /// Prepended to every topic name and consumer group id on the brokers
+    /// (empty in production); lets test runs and environments share a
+    /// cluster without seeing each other.
+    #[serde(default)]
+    pub topic_prefix: String,
+    /// The idempotent producer (`enable.idempotence`, with `acks=all`). On in
+    /// production. Consumers deduplicate on event ids, so turning it off only
+    /// allows broker-side duplicates that are absorbed anyway; the project's
+    /// test broker (tansu 0.6.0, SQLite engine) needs it off under load, see
+    /// the README's known issues.
+    #[serde(default = "default_true")]
+    pub idempotence: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn boxed<E: std::error::Error + Send + Sync + 'static>(
@@ -63,6 +79,10 @@ impl std::fmt::Debug for KafkaBus {
 }
 
 impl KafkaBus {
+    fn physical(&self, topic: &str) -> String {
+        format!("{}{topic}", self.settings.topic_prefix)
+    }
+
     /// A producer for `settings`; connects lazily.
     ///
     /// # Errors
@@ -71,7 +91,7 @@ impl KafkaBus {
         let producer: FutureProducer = ClientConfig::new()
             .set("bootstrap.servers", &settings.brokers)
             .set("client.id", &settings.client_id)
-            .set("enable.idempotence", "true")
+            .set("enable.idempotence", settings.idempotence.to_string())
             .set("acks", "all")
             .set(
                 "message.timeout.ms",
@@ -89,7 +109,8 @@ impl KafkaBus {
         let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
             .set("bootstrap.servers", &self.settings.brokers)
             .create()?;
-        let new: Vec<NewTopic<'_>> = topics
+        let names: Vec<String> = topics.iter().map(|t| self.physical(t)).collect();
+        let new: Vec<NewTopic<'_>> = names
             .iter()
             .map(|t| {
                 NewTopic::new(
@@ -123,7 +144,8 @@ impl Bus for KafkaBus {
                 value: Some(v.as_bytes()),
             });
         }
-        let record = FutureRecord::to(&e.topic)
+        let topic = self.physical(&e.topic);
+        let record = FutureRecord::to(&topic)
             .key(e.key.as_bytes())
             .payload(e.payload.as_ref())
             .headers(headers);
@@ -146,7 +168,7 @@ impl Bus for KafkaBus {
         let consumer: StreamConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.settings.brokers)
             .set("client.id", &self.settings.client_id)
-            .set("group.id", group)
+            .set("group.id", self.physical(group))
             .set("enable.auto.commit", "true")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
@@ -157,14 +179,18 @@ impl Bus for KafkaBus {
             .create()
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
         consumer
-            .subscribe(&[topic])
+            .subscribe(&[&self.physical(topic)])
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
-        Ok(Box::new(KafkaSubscription { consumer }))
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            prefix: self.settings.topic_prefix.clone(),
+        }))
     }
 }
 
 struct KafkaSubscription {
     consumer: StreamConsumer,
+    prefix: String,
 }
 
 #[async_trait::async_trait]
@@ -192,7 +218,11 @@ impl Subscription for KafkaSubscription {
             .unwrap_or_default();
         Ok(Delivery {
             envelope: Envelope {
-                topic: m.topic().to_owned(),
+                topic: m
+                    .topic()
+                    .strip_prefix(self.prefix.as_str())
+                    .unwrap_or(m.topic())
+                    .to_owned(),
                 key: m
                     .key()
                     .map(|k| String::from_utf8_lossy(k).into_owned())
@@ -207,8 +237,9 @@ impl Subscription for KafkaSubscription {
 
     async fn commit(&mut self, d: &Delivery) -> Result<(), ConsumeError> {
         // librdkafka stores offset + 1: the next message to read.
+        let topic = format!("{}{}", self.prefix, d.envelope.topic);
         self.consumer
-            .store_offset(&d.envelope.topic, d.partition, d.offset)
+            .store_offset(&topic, d.partition, d.offset)
             .map_err(|e| ConsumeError::Bus(boxed(e)))
     }
 

@@ -48,6 +48,8 @@ fn kafka_settings() -> KafkaSettings {
         session_timeout_ms: 6_000,
         partitions: 3,
         replication_factor: 1,
+        topic_prefix: String::new(),
+        idempotence: true,
     }
 }
 
@@ -131,6 +133,29 @@ macro_rules! conformance {
             )*
         }
     };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kafka_topic_prefix_isolates_environments_sharing_a_cluster() {
+    let mut a = kafka_settings();
+    a.topic_prefix = format!("env-{}-", uuid_like());
+    let mut b = kafka_settings();
+    b.topic_prefix = format!("env-{}-", uuid_like());
+    let (bus_a, bus_b) = (KafkaBus::new(a).unwrap(), KafkaBus::new(b).unwrap());
+    for bus in [&bus_a, &bus_b] {
+        bus.ensure_topics(&["shared.v1"]).await.unwrap();
+    }
+    bus_a.publish(envelope("shared.v1", "k", 1)).await.unwrap();
+    bus_b.publish(envelope("shared.v1", "k", 2)).await.unwrap();
+    let mut sub = bus_b.subscribe("g", "shared.v1").await.unwrap();
+    let d = next(&mut sub).await;
+    assert_eq!(
+        (number(&d.envelope), d.envelope.topic.as_str()),
+        (2, "shared.v1"),
+        "b sees only its own, under the logical name"
+    );
+    sub.commit(&d).await.unwrap();
+    sub.close().await;
 }
 
 conformance!(

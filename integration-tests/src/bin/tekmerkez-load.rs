@@ -1,0 +1,218 @@
+//! The end-to-end benchmark behind `scripts/bench`: runs the services as
+//! separate processes on PostgreSQL and Kafka, then measures
+//!
+//! 1. a burst: `--count` applications posted with `--concurrency` clients;
+//!    end-to-end applications/s from the first POST to the last case
+//!    committed, and the acknowledgement latency;
+//! 2. a steady `--rate` applications/s for `--seconds`: acknowledgement
+//!    p50/p99 at that rate;
+//! 3. on the same PostgreSQL, a `pgbench` single-row insert baseline, and the
+//!    ratio of 1 to it.
+//!
+//! It prints its figures; it asserts nothing about time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark tool fails loudly"
+)]
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use futures::StreamExt as _;
+use tekmerkez_integration_tests::{cluster::Cluster, scenario};
+
+struct Args {
+    count: usize,
+    concurrency: usize,
+    rate: u64,
+    seconds: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        count: 50_000,
+        concurrency: 64,
+        rate: 1_000,
+        seconds: 10,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--count" => a.count = value.parse().unwrap(),
+            "--concurrency" => a.concurrency = value.parse().unwrap(),
+            "--rate" => a.rate = value.parse().unwrap(),
+            "--seconds" => a.seconds = value.parse().unwrap(),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn post_one(client: &reqwest::Client, url: &str, key: String, i: usize) -> Duration {
+    let (body, _, _) = scenario::application(i);
+    loop {
+        let start = Instant::now();
+        let r = client
+            .post(format!("{url}/v1/applications"))
+            .header("Idempotency-Key", key.clone())
+            .json(&body)
+            .send()
+            .await;
+        if let Ok(r) = r
+            && r.status().as_u16() == 202
+        {
+            return start.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn wait_cases(cluster: &Cluster, want: i64) {
+    while cluster.count("SELECT COUNT(*) FROM cases").await < want {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn pgbench_tps(cluster: &Cluster) -> f64 {
+    let admin = std::env::var("TEKMERKEZ_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".into());
+    let url = cluster.case_db.clone();
+    let psql = |sql: &str| {
+        let ok = std::process::Command::new("psql")
+            .arg(&url)
+            .args(["-q", "-c", sql])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "psql failed: {sql}");
+    };
+    psql(
+        "CREATE TABLE IF NOT EXISTS bench_baseline (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)",
+    );
+    let script = std::env::temp_dir().join("tekmerkez-pgbench.sql");
+    std::fs::write(
+        &script,
+        "INSERT INTO bench_baseline (payload) VALUES (repeat('x', 600));\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new("/usr/lib/postgresql/15/bin/pgbench")
+        .args(["-n", "-c", "8", "-j", "2", "-T", "10", "-f"])
+        .arg(&script)
+        .arg(&url)
+        .output()
+        .unwrap();
+    let _ = admin;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("tps = ")
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "pgbench printed no tps: {text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let mut cluster = Cluster::new().await;
+    scenario::setup(&mut cluster).await;
+    let url = cluster.intake_url.clone();
+    let run = cluster.prefix.clone();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+
+    println!(
+        "burst: {} applications, {} concurrent clients",
+        a.count, a.concurrency
+    );
+    let started = Instant::now();
+    let mut acks: Vec<Duration> = futures::stream::iter(0..a.count)
+        .map(|i| {
+            let (client, url, key) = (client.clone(), url.clone(), format!("{run}b-{i}"));
+            async move { post_one(&client, &url, key, i).await }
+        })
+        .buffer_unordered(a.concurrency)
+        .collect()
+        .await;
+    let acked = started.elapsed();
+    wait_cases(&cluster, a.count as i64).await;
+    let end_to_end = started.elapsed();
+    acks.sort_unstable();
+    let e2e_rate = a.count as f64 / end_to_end.as_secs_f64();
+    println!(
+        "  acknowledged all in {:.1} s ({:.0}/s)",
+        acked.as_secs_f64(),
+        a.count as f64 / acked.as_secs_f64()
+    );
+    println!(
+        "  end to end (HTTP in -> case committed): {:.1} s, {:.0} applications/s",
+        end_to_end.as_secs_f64(),
+        e2e_rate
+    );
+    println!(
+        "  acknowledgement p50 {:?}, p99 {:?}",
+        percentile(&acks, 0.50),
+        percentile(&acks, 0.99)
+    );
+
+    println!("steady: {} applications/s for {} s", a.rate, a.seconds);
+    let total = (a.rate * a.seconds) as usize;
+    let lat = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total)));
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / a.rate as f64));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut tasks = Vec::with_capacity(total);
+    for i in 0..total {
+        tick.tick().await;
+        let (client, url, key, lat) = (
+            client.clone(),
+            url.clone(),
+            format!("{run}s-{i}"),
+            lat.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let d = post_one(&client, &url, key, a.count + i).await;
+            lat.lock().unwrap().push(d);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut steady = lat.lock().unwrap().clone();
+    steady.sort_unstable();
+    println!(
+        "  acknowledgement p50 {:?}, p99 {:?} ({} requests)",
+        percentile(&steady, 0.50),
+        percentile(&steady, 0.99),
+        steady.len()
+    );
+    wait_cases(&cluster, (a.count + total) as i64).await;
+
+    let tps = pgbench_tps(&cluster);
+    println!(
+        "baseline: pgbench single-row inserts on the same PostgreSQL: {tps:.0}/s (8 clients, 10 s)"
+    );
+    println!("ratio: end-to-end / baseline = {:.2}", e2e_rate / tps);
+}
