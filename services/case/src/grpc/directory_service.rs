@@ -43,6 +43,31 @@ fn role_field(v: &mut Violations, n: i32) -> Option<Role> {
     r
 }
 
+/// A user's work e-mail and phone: optional, parsed with the applicant rules
+/// but reported under the user's own field names.
+fn work_contact(
+    v: &mut Violations,
+    email: &str,
+    phone: &str,
+) -> (Option<EmailAddress>, Option<PhoneNumber>) {
+    fn named<T>(
+        field: &str,
+        r: Result<T, crate::domain::fields::FieldError>,
+    ) -> Result<T, crate::domain::fields::FieldError> {
+        r.map_err(|mut e| {
+            e.field = field.to_owned();
+            e
+        })
+    }
+    let email = (!email.is_empty())
+        .then(|| v.check(named("email", EmailAddress::parse(email))))
+        .flatten();
+    let phone = (!phone.is_empty())
+        .then(|| v.check(named("phone", PhoneNumber::parse(phone))))
+        .flatten();
+    (email, phone)
+}
+
 fn pool_ids(v: &mut Violations, raw: &[String]) -> Vec<uuid::Uuid> {
     raw.iter()
         .filter_map(|p| convert::id_field(v, "pool_ids", p))
@@ -167,22 +192,7 @@ impl DirectoryService for DirectoryGrpc {
             v.check(check_password("password", &r.password))
                 .map(|()| SecretString::from(r.password.clone()))
         };
-        let email = if r.email.is_empty() {
-            None
-        } else {
-            v.check(EmailAddress::parse(&r.email).map_err(|mut e| {
-                e.field = "email".into();
-                e
-            }))
-        };
-        let phone = if r.phone.is_empty() {
-            None
-        } else {
-            v.check(PhoneNumber::parse(&r.phone).map_err(|mut e| {
-                e.field = "phone".into();
-                e
-            }))
-        };
+        let (email, phone) = work_contact(&mut v, &r.email, &r.phone);
         convert::finish(v)?;
         let (Some(username), Some(display_name), Some(role)) = (username, display_name, role)
         else {
@@ -304,22 +314,7 @@ impl DirectoryService for DirectoryGrpc {
         let r = req.get_ref();
         let mut v = Violations::new();
         let display_name = convert::optional_text(&mut v, "display_name", &r.display_name, 200);
-        let email = if r.email.is_empty() {
-            None
-        } else {
-            v.check(EmailAddress::parse(&r.email).map_err(|mut e| {
-                e.field = "email".into();
-                e
-            }))
-        };
-        let phone = if r.phone.is_empty() {
-            None
-        } else {
-            v.check(PhoneNumber::parse(&r.phone).map_err(|mut e| {
-                e.field = "phone".into();
-                e
-            }))
-        };
+        let (email, phone) = work_contact(&mut v, &r.email, &r.phone);
         let password = if r.new_password.is_empty() {
             None
         } else {
