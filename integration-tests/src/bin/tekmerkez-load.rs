@@ -214,5 +214,5 @@ async fn main() {
     println!(
         "baseline: pgbench single-row inserts on the same PostgreSQL: {tps:.0}/s (8 clients, 10 s)"
     );
-    println!("ratio: end-to-end / baseline = {:.2}", e2e_rate / tps);
+    println!("ratio: end-to-end / baseline = {:.4}", e2e_rate / tps);
 }
