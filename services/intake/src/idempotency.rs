@@ -1,12 +1,7 @@
 //! The idempotency-key store: one table, the same SQL on PostgreSQL and SQLite.
 
-use std::{str::FromStr as _, time::Duration};
-
-use sqlx::{
-    Row as _,
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions},
-};
+use sqlx::Row as _;
+use tekmerkez_sqlpool::{SqlPool, on_pool};
 use uuid::Uuid;
 
 /// What a key already stood for.
@@ -25,25 +20,11 @@ pub struct Remembered {
 
 /// Where keys are kept.
 #[derive(Debug, Clone)]
-pub enum IdempotencyStore {
-    /// Production.
-    Postgres(PgPool),
-    /// Embedded.
-    Sqlite(SqlitePool),
-}
+pub struct IdempotencyStore(SqlPool);
 
 const INSERT: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
                       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
 const SELECT: &str = "SELECT fingerprint, application_id, tracking_number, created_at FROM idempotency_keys WHERE idempotency_key = $1";
-
-macro_rules! on_pool {
-    ($self:ident, $p:ident => $body:expr) => {
-        match $self {
-            IdempotencyStore::Postgres($p) => $body,
-            IdempotencyStore::Sqlite($p) => $body,
-        }
-    };
-}
 
 impl IdempotencyStore {
     /// Connects lazily to `url` (`postgres://` or `sqlite:`).
@@ -51,25 +32,7 @@ impl IdempotencyStore {
     /// # Errors
     /// An unparsable URL.
     pub fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10));
-            Ok(Self::Sqlite(
-                SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .connect_lazy_with(opts),
-            ))
-        } else {
-            let opts = PgConnectOptions::from_str(url)?;
-            Ok(Self::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(10)
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect_lazy_with(opts),
-            ))
-        }
+        SqlPool::connect_lazy(url, 10).map(Self)
     }
 
     /// Applies migrations.
@@ -77,9 +40,9 @@ impl IdempotencyStore {
     /// # Errors
     /// Migration failures.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Self::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
-            Self::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+        match &self.0 {
+            SqlPool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+            SqlPool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
         }
     }
 
@@ -89,7 +52,7 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn remember(&self, key: &str, fresh: &Remembered) -> Result<Remembered, sqlx::Error> {
-        on_pool!(self, p => {
+        on_pool!(&self.0, p => {
             sqlx::query(INSERT)
                 .bind(key)
                 .bind(&fresh.fingerprint)
@@ -113,7 +76,7 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn purge(&self, before_micros: i64) -> Result<u64, sqlx::Error> {
-        on_pool!(self, p => Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before_micros).execute(p).await?.rows_affected()))
+        on_pool!(&self.0, p => Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before_micros).execute(p).await?.rows_affected()))
     }
 
     /// Checks the database answers.
@@ -121,6 +84,6 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
     }
 }

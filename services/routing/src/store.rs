@@ -1,11 +1,6 @@
 //! The rules table: the same SQL on PostgreSQL and SQLite.
 
-use std::{str::FromStr as _, time::Duration};
-
-use sqlx::{
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions},
-};
+use tekmerkez_sqlpool::{SqlPool, on_pool};
 use uuid::Uuid;
 
 use crate::rules::Rule;
@@ -26,21 +21,7 @@ pub enum RulesStoreError {
 
 /// Where rules are kept.
 #[derive(Debug, Clone)]
-pub enum RulesStore {
-    /// Production.
-    Postgres(PgPool),
-    /// Embedded.
-    Sqlite(SqlitePool),
-}
-
-macro_rules! on_pool {
-    ($self:ident, $p:ident => $body:expr) => {
-        match $self {
-            RulesStore::Postgres($p) => $body,
-            RulesStore::Sqlite($p) => $body,
-        }
-    };
-}
+pub struct RulesStore(SqlPool);
 
 const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, target_unit_id, urgency, description";
 
@@ -82,25 +63,7 @@ impl RulesStore {
     /// # Errors
     /// An unparsable URL.
     pub fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10));
-            Ok(Self::Sqlite(
-                SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .connect_lazy_with(opts),
-            ))
-        } else {
-            let opts = PgConnectOptions::from_str(url)?;
-            Ok(Self::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(5)
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect_lazy_with(opts),
-            ))
-        }
+        SqlPool::connect_lazy(url, 5).map(Self)
     }
 
     /// Applies migrations.
@@ -108,9 +71,9 @@ impl RulesStore {
     /// # Errors
     /// Migration failures.
     pub async fn migrate(&self) -> Result<(), RulesStoreError> {
-        match self {
-            Self::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
-            Self::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        match &self.0 {
+            SqlPool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            SqlPool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
         }
         Ok(())
     }
@@ -121,7 +84,7 @@ impl RulesStore {
     /// Database failures.
     pub async fn list(&self) -> Result<Vec<Rule>, RulesStoreError> {
         let sql = format!("SELECT {COLUMNS} FROM routing_rules ORDER BY priority, id");
-        on_pool!(self, p => {
+        on_pool!(&self.0, p => {
             let rows = sqlx::query(&sql).fetch_all(p).await?;
             rows.iter().map(from_row).collect()
         })
@@ -148,7 +111,7 @@ impl RulesStore {
             "UPDATE routing_rules SET priority = $1, category = $2, keywords = $3, channels = $4, province_code = $5, district = $6, \
              target_unit_id = $7, urgency = $8, description = $9, updated_at = $10 WHERE id = $11"
         };
-        on_pool!(self, p => {
+        on_pool!(&self.0, p => {
             let n = sqlx::query(sql)
                 .bind(i64::from(rule.priority))
                 .bind(rule.category.as_deref())
@@ -173,6 +136,6 @@ impl RulesStore {
     /// # Errors
     /// Database failures.
     pub async fn delete(&self, id: Uuid) -> Result<bool, RulesStoreError> {
-        on_pool!(self, p => Ok(sqlx::query("DELETE FROM routing_rules WHERE id = $1").bind(id).execute(p).await?.rows_affected() == 1))
+        on_pool!(&self.0, p => Ok(sqlx::query("DELETE FROM routing_rules WHERE id = $1").bind(id).execute(p).await?.rows_affected() == 1))
     }
 }
