@@ -46,6 +46,9 @@ pub struct ConsumerSettings {
     pub initial_backoff_ms: u64,
     /// Longest retry pause.
     pub max_backoff_ms: u64,
+    /// Applications routed at once (each waits on the case service, so this
+    /// is what keeps the case service's connection pool busy).
+    pub concurrency: usize,
 }
 
 impl RoutingSettings {
@@ -60,8 +63,11 @@ impl RoutingSettings {
         if self.consumer.group.trim().is_empty()
             || self.consumer.max_attempts == 0
             || self.consumer.initial_backoff_ms == 0
+            || !(1..=1024).contains(&self.consumer.concurrency)
         {
-            return Err("routing.consumer needs a group, attempts and a backoff");
+            return Err(
+                "routing.consumer needs a group, attempts, a backoff and a concurrency of 1 to 1024",
+            );
         }
         if self.consumer.max_backoff_ms < self.consumer.initial_backoff_ms
             || self.case_service.timeout_ms == 0
@@ -73,12 +79,15 @@ impl RoutingSettings {
         Ok(())
     }
 
-    /// The consumer's retry policy.
-    pub fn retry_policy(&self) -> tekmerkez_bus::consumer::RetryPolicy {
-        tekmerkez_bus::consumer::RetryPolicy {
-            max_attempts: self.consumer.max_attempts,
-            initial_backoff: Duration::from_millis(self.consumer.initial_backoff_ms),
-            max_backoff: Duration::from_millis(self.consumer.max_backoff_ms),
+    /// How the consumer runs: retries and concurrency.
+    pub fn consumer_options(&self) -> tekmerkez_bus::consumer::Options {
+        tekmerkez_bus::consumer::Options {
+            retry: tekmerkez_bus::consumer::RetryPolicy {
+                max_attempts: self.consumer.max_attempts,
+                initial_backoff: Duration::from_millis(self.consumer.initial_backoff_ms),
+                max_backoff: Duration::from_millis(self.consumer.max_backoff_ms),
+            },
+            concurrency: self.consumer.concurrency,
         }
     }
 }

@@ -114,7 +114,7 @@ impl Application {
             subscription,
             self.bus.clone(),
             handler,
-            self.settings.retry_policy(),
+            self.settings.consumer_options(),
             shutdown.child_token(),
         ));
 

@@ -12,9 +12,14 @@
 //! `x-source-offset`; the source offset is committed only after the DLQ
 //! publish was acknowledged.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 use rand::Rng as _;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::{Bus, Delivery, Envelope, Subscription, dlq_topic, headers};
@@ -96,47 +101,221 @@ pub struct ConsumerStats {
     pub dead_lettered: u64,
 }
 
+/// How a consumer runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Retry timing.
+    pub retry: RetryPolicy,
+    /// Messages handled at once. Messages with the same key always go to the
+    /// same lane, one after another, so per-key order holds; 1 handles the
+    /// whole subscription in order.
+    pub concurrency: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            concurrency: 1,
+        }
+    }
+}
+
+/// A finished delivery, back from its lane.
+struct Done {
+    delivery: Delivery,
+    outcome: Outcome,
+}
+
 /// Runs `handler` over `subscription` until `shutdown`; dead letters go to
 /// `<topic>.dlq` through `bus`.
+///
+/// Up to `options.concurrency` messages are handled at once, in lanes chosen
+/// by key. A partition's position is committed only up to the first message
+/// not yet finished (see [`Watermarks`]), so a crash never skips unfinished
+/// work, whatever order the lanes finish in. On shutdown it stops reading,
+/// lets the lanes finish what they hold, commits, and returns.
 pub async fn run(
     mut subscription: Box<dyn Subscription>,
     bus: Arc<dyn Bus>,
     handler: Arc<dyn Handler>,
-    policy: RetryPolicy,
+    options: Options,
     shutdown: CancellationToken,
 ) -> ConsumerStats {
+    let policy = options.retry;
+    let lanes = options.concurrency.max(1);
+    // Bounds the work read ahead of the slowest lane.
+    let max_in_flight = lanes * 4;
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
+    let mut senders = Vec::with_capacity(lanes);
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..lanes {
+        let (tx, rx) = mpsc::unbounded_channel::<Delivery>();
+        senders.push(tx);
+        workers.spawn(lane(
+            rx,
+            done_tx.clone(),
+            bus.clone(),
+            handler.clone(),
+            policy,
+            shutdown.clone(),
+        ));
+    }
+    drop(done_tx);
+
     let mut stats = ConsumerStats::default();
+    let mut marks = Watermarks::default();
+    let mut in_flight = 0usize;
     loop {
-        let delivery = tokio::select! {
+        let reading = in_flight < max_in_flight;
+        tokio::select! {
+            biased;
             () = shutdown.cancelled() => break,
-            d = subscription.next() => d,
-        };
-        let delivery = match delivery {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::warn!(error.message = %e, error.cause_chain = ?e, "reading from the bus failed; retrying");
-                tokio::select! {
-                    () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(policy.initial_backoff) => continue,
-                }
-            }
-        };
-        match handle_one(&delivery, &*handler, policy, &shutdown).await {
-            Outcome::Handled => stats.handled += 1,
-            Outcome::DeadLetter(kind) => {
-                if !dead_letter(&*bus, &delivery, kind, policy, &shutdown).await {
+            Some(done) = done_rx.recv() => {
+                in_flight -= 1;
+                if finish(done, &mut stats, &mut marks, &mut *subscription).await.is_break() {
                     break;
                 }
-                stats.dead_lettered += 1;
             }
-            Outcome::Stopped => break,
-        }
-        if let Err(e) = subscription.commit(&delivery).await {
-            tracing::warn!(error.message = %e, "committing a consumer position failed; the message may be delivered again");
+            d = subscription.next(), if reading => match d {
+                Ok(d) => {
+                    if marks.start(&d) {
+                        in_flight += 1;
+                        let lane = lane_of(&d.envelope.key, lanes);
+                        if senders[lane].send(d).is_err() {
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error.message = %e, error.cause_chain = ?e, "reading from the bus failed; retrying");
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(policy.initial_backoff) => {}
+                    }
+                }
+            },
         }
     }
+    // Stop: no new work; lanes finish the message they hold (a handler is
+    // never cut off mid-call) and drop what they had not started.
+    drop(senders);
+    while let Some(done) = done_rx.recv().await {
+        let _ = finish(done, &mut stats, &mut marks, &mut *subscription).await;
+    }
+    while workers.join_next().await.is_some() {}
     subscription.close().await;
     stats
+}
+
+fn lane_of(key: &str, lanes: usize) -> usize {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    let h =
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(key);
+    (h % lanes as u64) as usize
+}
+
+/// Records a finished delivery and commits what became contiguous; `Break`
+/// when the loop must stop (shutdown reached a lane mid-message).
+async fn finish(
+    done: Done,
+    stats: &mut ConsumerStats,
+    marks: &mut Watermarks,
+    subscription: &mut dyn Subscription,
+) -> std::ops::ControlFlow<()> {
+    match done.outcome {
+        Outcome::Handled => stats.handled += 1,
+        Outcome::DeadLetter(_) => stats.dead_lettered += 1,
+        Outcome::Stopped => return std::ops::ControlFlow::Break(()),
+    }
+    if let Some(upto) = marks.finish(done.delivery)
+        && let Err(e) = subscription.commit(&upto).await
+    {
+        tracing::warn!(error.message = %e, "committing a consumer position failed; the message may be delivered again");
+    }
+    std::ops::ControlFlow::Continue(())
+}
+
+/// One lane: handles its deliveries one at a time, in arrival order.
+async fn lane(
+    mut rx: mpsc::UnboundedReceiver<Delivery>,
+    done: mpsc::UnboundedSender<Done>,
+    bus: Arc<dyn Bus>,
+    handler: Arc<dyn Handler>,
+    policy: RetryPolicy,
+    shutdown: CancellationToken,
+) {
+    while let Some(delivery) = rx.recv().await {
+        if shutdown.is_cancelled() {
+            break;
+        }
+        let outcome = match handle_one(&delivery, &*handler, policy, &shutdown).await {
+            Outcome::DeadLetter(kind) => {
+                if dead_letter(&*bus, &delivery, kind, policy, &shutdown).await {
+                    Outcome::DeadLetter(kind)
+                } else {
+                    Outcome::Stopped
+                }
+            }
+            other => other,
+        };
+        let stopped = matches!(outcome, Outcome::Stopped);
+        if done.send(Done { delivery, outcome }).is_err() || stopped {
+            break;
+        }
+    }
+}
+
+/// Per partition, the deliveries read but not yet committable, so that the
+/// committed position never passes a message still being handled.
+#[derive(Default)]
+struct Watermarks {
+    /// (topic, partition) → offset → the finished delivery, or `None` while
+    /// it is being handled.
+    open: HashMap<(String, i32), BTreeMap<i64, Option<Delivery>>>,
+    /// (topic, partition) → the highest offset committed, so that a
+    /// redelivery after a rebalance never moves the position back.
+    committed: HashMap<(String, i32), i64>,
+}
+
+impl Watermarks {
+    /// Tracks `d` as started; false when it is already in hand (a redelivery
+    /// of a message still being handled), which is then not handled twice.
+    fn start(&mut self, d: &Delivery) -> bool {
+        let slots = self
+            .open
+            .entry((d.envelope.topic.clone(), d.partition))
+            .or_default();
+        if slots.contains_key(&d.offset) {
+            return false;
+        }
+        slots.insert(d.offset, None);
+        true
+    }
+
+    /// Marks `d` finished; returns the last delivery of the now-contiguous
+    /// finished run at the partition's head, which is what to commit.
+    fn finish(&mut self, d: Delivery) -> Option<Delivery> {
+        let key = (d.envelope.topic.clone(), d.partition);
+        let slots = self.open.get_mut(&key)?;
+        if let Some(slot) = slots.get_mut(&d.offset) {
+            *slot = Some(d);
+        }
+        let mut upto = None;
+        while let Some(entry) = slots.first_entry() {
+            if entry.get().is_none() {
+                break;
+            }
+            upto = entry.remove();
+        }
+        let upto = upto?;
+        let high = self.committed.entry(key).or_insert(i64::MIN);
+        if upto.offset <= *high {
+            return None;
+        }
+        *high = upto.offset;
+        Some(upto)
+    }
 }
 
 enum Outcome {
@@ -218,5 +397,65 @@ async fn dead_letter(
             () = shutdown.cancelled() => return false,
             () = tokio::time::sleep(policy.backoff(attempt)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(partition: i32, offset: i64) -> Delivery {
+        Delivery {
+            envelope: Envelope {
+                topic: "t.v1".into(),
+                key: String::new(),
+                headers: Vec::new(),
+                payload: bytes::Bytes::new(),
+            },
+            partition,
+            offset,
+        }
+    }
+
+    fn done(m: &mut Watermarks, partition: i32, offset: i64) -> Option<i64> {
+        m.finish(d(partition, offset)).map(|x| x.offset)
+    }
+
+    #[test]
+    fn the_commit_waits_for_the_first_unfinished_offset_of_its_partition() {
+        let mut m = Watermarks::default();
+        for o in 10..15 {
+            assert!(m.start(&d(0, o)));
+        }
+        assert!(m.start(&d(1, 3)));
+        assert_eq!(done(&mut m, 0, 12), None, "10 and 11 are still in hand");
+        assert_eq!(done(&mut m, 0, 11), None);
+        assert_eq!(done(&mut m, 1, 3), Some(3), "partitions are independent");
+        assert_eq!(done(&mut m, 0, 10), Some(12), "10..=12 are now contiguous");
+        assert_eq!(done(&mut m, 0, 14), None);
+        assert_eq!(done(&mut m, 0, 13), Some(14));
+    }
+
+    #[test]
+    fn a_redelivery_of_work_in_hand_is_not_started_twice_and_the_position_never_goes_back() {
+        let mut m = Watermarks::default();
+        assert!(m.start(&d(0, 5)));
+        assert!(!m.start(&d(0, 5)), "already in hand");
+        assert_eq!(done(&mut m, 0, 5), Some(5));
+        // After a rebalance the same offsets come again: handled again
+        // (handlers are idempotent), but the position does not move back.
+        assert!(m.start(&d(0, 4)));
+        assert_eq!(done(&mut m, 0, 4), None);
+        assert!(m.start(&d(0, 6)));
+        assert_eq!(done(&mut m, 0, 6), Some(6));
+    }
+
+    #[test]
+    fn lanes_are_stable_per_key_and_spread_keys() {
+        let lanes: std::collections::HashSet<usize> =
+            (0..100).map(|i| lane_of(&format!("app-{i}"), 8)).collect();
+        assert_eq!(lanes.len(), 8);
+        assert_eq!(lane_of("case-1", 8), lane_of("case-1", 8));
+        assert_eq!(lane_of("anything", 1), 0);
     }
 }

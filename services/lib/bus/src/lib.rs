@@ -130,7 +130,9 @@ pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
 /// A consumer group member's view of a topic.
 #[async_trait::async_trait]
 pub trait Subscription: Send {
-    /// The next delivery, waiting for one.
+    /// The next delivery, waiting for one. Cancel-safe: dropping the future
+    /// before it completes loses no delivery (the consumer loop races it
+    /// against finished work).
     ///
     /// # Errors
     /// [`ConsumeError`] when the bus fails.
