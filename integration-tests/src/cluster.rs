@@ -95,7 +95,11 @@ impl Cluster {
             // tansu 0.6.0's SQLite engine panics in its idempotent-producer
             // check under this load (README, known issues); the cases' own
             // idempotency is what these tests prove.
-            ("TEKMERKEZ__KAFKA__IDEMPOTENCE", "false".to_owned()),
+            (
+                "TEKMERKEZ__KAFKA__IDEMPOTENCE",
+                std::env::var("TEKMERKEZ_TEST_KAFKA_IDEMPOTENCE")
+                    .unwrap_or_else(|_| "false".to_owned()),
+            ),
             ("TEKMERKEZ__KAFKA__SESSION_TIMEOUT_MS", "6000".to_owned()),
             ("TEKMERKEZ__CASE__DATABASE__URL", case_db.clone()),
             ("TEKMERKEZ__CASE__GRPC__LISTEN", case_addr.clone()),
@@ -222,6 +226,11 @@ impl Cluster {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("{service} did not listen on {addr}: {}", self.log(service));
+    }
+
+    /// The process id of `service`, while it runs.
+    pub fn pid(&self, service: &str) -> Option<u32> {
+        self.children.get(service).and_then(Child::id)
     }
 
     /// SIGKILLs `service`, as a crash would.

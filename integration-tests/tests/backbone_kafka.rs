@@ -187,14 +187,15 @@ async fn kafka_routing_killed_twice_and_case_once_still_makes_exactly_n_cases() 
     check_exactly(&cluster, &expected, &tracking, count).await;
 }
 
-// Blocked upstream: tansu 0.6.0's SQLite engine panics in
-// `idempotent_message_check` ("more or less than one row", tansu-storage
-// src/lite.rs:503) when an idempotent producer retries, after a broker
-// SIGKILL, a batch whose per-partition sequence row died with the crash; the
-// storage task is gone and the broker answers nothing until restarted. Run it
-// with `cargo nextest run --run-ignored all -E 'test(broker_killed)'`.
+// The services run with the idempotent producer off (the cluster's default,
+// `TEKMERKEZ_TEST_KAFKA_IDEMPOTENCE=true` turns it on): with it on, tansu
+// 0.6.0's SQLite engine panics in `idempotent_message_check` ("more or less
+// than one row", tansu-storage src/lite.rs:503) when a producer retries, after
+// the SIGKILL, a batch whose sequence row died with the crash, and then answers
+// nothing (README, known issues). What this test proves does not depend on it:
+// a 202 is given only after the broker acknowledged, and a retried publish that
+// the broker stored twice still makes one case.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "tansu 0.6.0 (SQLite engine) wedges after a SIGKILL with a live idempotent producer; see the comment above"]
 async fn kafka_broker_killed_mid_run_every_acknowledged_application_has_its_case() {
     let mut cluster = Cluster::new().await;
     let expected = setup(&mut cluster).await;
@@ -244,6 +245,8 @@ async fn kafka_malformed_messages_go_to_the_dlq_and_routing_goes_on() {
         replication_factor: 1,
         topic_prefix: cluster.prefix.clone(),
         idempotence: false,
+        linger_ms: 1,
+        fetch_wait_max_ms: 100,
     })
     .unwrap();
     for garbage in [&b"\xff\xfe not protobuf"[..], &b""[..]] {

@@ -86,6 +86,86 @@ async fn wait_cases(cluster: &Cluster, want: i64) {
     }
 }
 
+/// CPU time (user + system, in clock ticks) of one process, from /proc.
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // Fields after the command name (which may hold spaces) in parentheses:
+    // state is the 1st, utime the 12th, stime the 13th.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    n(11) + n(12)
+}
+
+/// Every process named `name` (PostgreSQL's backends come and go).
+fn pids_named(name: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .collect()
+}
+
+/// CPU ticks so far of each part of the system under test.
+fn cpu_snapshot(cluster: &Cluster) -> Vec<(&'static str, u64)> {
+    let home = std::env::var("TEKMERKEZ_HOME").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/tekmerkez",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    let broker = std::fs::read_to_string(format!("{home}/state/kafka.pid"))
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .map_or(0, cpu_ticks);
+    let mut parts: Vec<(&'static str, u64)> = ["intake", "routing", "case"]
+        .into_iter()
+        .map(|s| (s, cluster.pid(s).map_or(0, cpu_ticks)))
+        .collect();
+    parts.push(("broker (tansu)", broker));
+    parts.push((
+        "postgresql",
+        pids_named("postgres").into_iter().map(cpu_ticks).sum(),
+    ));
+    parts.push(("load generator", cpu_ticks(std::process::id())));
+    parts
+}
+
+fn print_cpu(before: &[(&'static str, u64)], after: &[(&'static str, u64)], apps: usize) {
+    let hz = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(100.0);
+    let per_app = |ticks: u64| ticks as f64 / hz * 1000.0 / apps as f64;
+    let mut total = 0.0;
+    let mut line = String::from("  CPU per application (ms):");
+    for ((name, a), (_, b)) in before.iter().zip(after) {
+        let ms = per_app(b.saturating_sub(*a));
+        total += ms;
+        line.push_str(&format!(" {name} {ms:.2};"));
+    }
+    println!("{line} total {total:.2}");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    println!(
+        "  CPU ceiling on {cores} cores: about {:.0} applications/s",
+        cores * 1000.0 / total
+    );
+}
+
 fn pgbench_tps(cluster: &Cluster) -> f64 {
     let admin = std::env::var("TEKMERKEZ_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".into());
@@ -148,6 +228,7 @@ async fn main() {
         "burst: {} applications, {} concurrent clients",
         a.count, a.concurrency
     );
+    let cpu_before = cpu_snapshot(&cluster);
     let started = Instant::now();
     let mut acks: Vec<Duration> = futures::stream::iter(0..a.count)
         .map(|i| {
@@ -160,6 +241,7 @@ async fn main() {
     let acked = started.elapsed();
     wait_cases(&cluster, a.count as i64).await;
     let end_to_end = started.elapsed();
+    let cpu_after = cpu_snapshot(&cluster);
     acks.sort_unstable();
     let e2e_rate = a.count as f64 / end_to_end.as_secs_f64();
     println!(
@@ -177,6 +259,7 @@ async fn main() {
         percentile(&acks, 0.50),
         percentile(&acks, 0.99)
     );
+    print_cpu(&cpu_before, &cpu_after, a.count);
 
     println!("steady: {} applications/s for {} s", a.rate, a.seconds);
     let total = (a.rate * a.seconds) as usize;

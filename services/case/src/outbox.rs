@@ -1,11 +1,11 @@
-//! The outbox relay: publishes committed outbox rows to the bus in row
-//! order and stamps them published. A crash between a commit and its publish
+//! The outbox relay: publishes committed outbox rows to the bus, each key's
+//! rows in row order (different keys at once), and stamps them published. A crash between a commit and its publish
 //! loses nothing: the row is still unpublished and goes out on the next
 //! round. A crash between publish and stamp publishes the row again, which
 //! consumers absorb by deduplicating on `event-id`. Only the holder of the
 //! lease publishes, so events of one case keep their order across replicas.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use bytes::Bytes;
 use jiff::SignedDuration;
@@ -13,7 +13,11 @@ use tekmerkez_bus::{Bus, Envelope, headers};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::{clock::Clock, config::OutboxSettings, store::CaseStore};
+use crate::{
+    clock::Clock,
+    config::OutboxSettings,
+    store::{CaseStore, OutboxRecord},
+};
 
 /// What one round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,8 +72,47 @@ impl OutboxRelay {
             });
         }
         let rows = self.store.pending_outbox(self.settings.batch_size).await?;
-        let mut done = Vec::with_capacity(rows.len());
+        // One sequence per key, in row order; the keys go out concurrently so
+        // the producer can batch them. A key stops at its first failure, so
+        // a later event of a case never overtakes an earlier one.
+        let mut by_key: Vec<(String, Vec<OutboxRecord>)> = Vec::new();
+        let mut slot: HashMap<String, usize> = HashMap::new();
+        for row in rows {
+            let i = *slot.entry(row.key.clone()).or_insert_with(|| {
+                by_key.push((row.key.clone(), Vec::new()));
+                by_key.len() - 1
+            });
+            by_key[i].1.push(row);
+        }
+        let results = futures::future::join_all(
+            by_key
+                .into_iter()
+                .map(|(_, rows)| self.publish_in_order(rows)),
+        )
+        .await;
+        let mut done = Vec::new();
         let mut failure = None;
+        for (published, error) in results {
+            done.extend(published);
+            if failure.is_none() {
+                failure = error;
+            }
+        }
+        // Stamp what went out even when a later row failed, so it is not sent twice.
+        self.store.mark_published(&done, self.clock.now()).await?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(RoundReport {
+                published: done.len(),
+                leader: true,
+            }),
+        }
+    }
+
+    /// Publishes `rows` one after another; the ids that went out, and the
+    /// failure that stopped the sequence.
+    async fn publish_in_order(&self, rows: Vec<OutboxRecord>) -> (Vec<i64>, Option<anyhow::Error>) {
+        let mut done = Vec::with_capacity(rows.len());
         for row in rows {
             let mut hdrs = vec![
                 (headers::EVENT_ID.to_owned(), row.event_id.to_string()),
@@ -94,24 +137,20 @@ impl OutboxRelay {
             {
                 Ok(Ok(())) => done.push(row.id),
                 Ok(Err(e)) => {
-                    failure = Some(anyhow::Error::new(e).context("publishing an outbox row"));
-                    break;
+                    return (
+                        done,
+                        Some(anyhow::Error::new(e).context("publishing an outbox row")),
+                    );
                 }
                 Err(_) => {
-                    failure = Some(anyhow::anyhow!("publishing an outbox row timed out"));
-                    break;
+                    return (
+                        done,
+                        Some(anyhow::anyhow!("publishing an outbox row timed out")),
+                    );
                 }
             }
         }
-        // Stamp what went out even when a later row failed, so it is not sent twice.
-        self.store.mark_published(&done, self.clock.now()).await?;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(RoundReport {
-                published: done.len(),
-                leader: true,
-            }),
-        }
+        (done, None)
     }
 
     /// Runs rounds until `shutdown`, pausing when there was nothing to do.

@@ -22,9 +22,13 @@ pub struct Remembered {
 #[derive(Debug, Clone)]
 pub struct IdempotencyStore(SqlPool);
 
-const INSERT: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
-                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-const SELECT: &str = "SELECT fingerprint, application_id, tracking_number, created_at FROM idempotency_keys WHERE idempotency_key = $1";
+/// One round trip on the acknowledgement path: the row is inserted, or, when
+/// the key exists, the no-op update makes `RETURNING` give the first request's
+/// row (`DO NOTHING` would return nothing and need a second query).
+const REMEMBER: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
+                        VALUES ($1, $2, $3, $4, $5) \
+                        ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key \
+                        RETURNING fingerprint, application_id, tracking_number, created_at";
 
 impl IdempotencyStore {
     /// Connects lazily to `url` (`postgres://` or `sqlite:`).
@@ -53,15 +57,14 @@ impl IdempotencyStore {
     /// Database failures.
     pub async fn remember(&self, key: &str, fresh: &Remembered) -> Result<Remembered, sqlx::Error> {
         on_pool!(&self.0, p => {
-            sqlx::query(INSERT)
+            let row = sqlx::query(REMEMBER)
                 .bind(key)
                 .bind(&fresh.fingerprint)
                 .bind(fresh.application_id)
                 .bind(&fresh.tracking_number)
                 .bind(fresh.received_at_micros)
-                .execute(p)
+                .fetch_one(p)
                 .await?;
-            let row = sqlx::query(SELECT).bind(key).fetch_one(p).await?;
             Ok(Remembered {
                 fingerprint: row.try_get("fingerprint")?,
                 application_id: row.try_get("application_id")?,

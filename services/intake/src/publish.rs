@@ -30,7 +30,7 @@ impl Publisher {
     /// # Errors
     /// [`PublishError`] when not acknowledged in time.
     pub async fn publish(&self, app: &pb::ApplicationReceived) -> Result<(), PublishError> {
-        let envelope = Envelope {
+        let mut envelope = Envelope {
             topic: APPLICATIONS_TOPIC.to_owned(),
             key: app.application_id.clone(),
             headers: vec![
@@ -47,6 +47,9 @@ impl Publisher {
             ],
             payload: app.encode_to_vec().into(),
         };
+        if let Some(tp) = tekmerkez_telemetry::current_traceparent() {
+            envelope.headers.push((headers::TRACEPARENT.to_owned(), tp));
+        }
         match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
             Ok(r) => r,
             Err(_) => Err(PublishError::Timeout),

@@ -29,6 +29,7 @@ pub struct Accepted {
 }
 
 /// Validates, deduplicates by `key`, publishes, and only then answers.
+#[tracing::instrument(name = "intake.accept", skip_all)]
 pub(super) async fn accept(
     state: &AppState,
     req: &ApplicationRequest,

@@ -21,6 +21,7 @@ use std::{
 use rand::Rng as _;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::{Bus, Delivery, Envelope, Subscription, dlq_topic, headers};
 
@@ -249,16 +250,32 @@ async fn lane(
         if shutdown.is_cancelled() {
             break;
         }
-        let outcome = match handle_one(&delivery, &*handler, policy, &shutdown).await {
-            Outcome::DeadLetter(kind) => {
-                if dead_letter(&*bus, &delivery, kind, policy, &shutdown).await {
-                    Outcome::DeadLetter(kind)
-                } else {
-                    Outcome::Stopped
+        // One span per message, continuing the trace it was published in.
+        let span = tracing::info_span!(
+            "bus.consume",
+            messaging.destination = %delivery.envelope.topic,
+            messaging.partition = delivery.partition,
+            messaging.offset = delivery.offset,
+        );
+        tekmerkez_telemetry::continue_trace(
+            &span,
+            delivery.envelope.header(headers::TRACEPARENT),
+            delivery.envelope.header(headers::TRACESTATE),
+        );
+        let outcome = async {
+            match handle_one(&delivery, &*handler, policy, &shutdown).await {
+                Outcome::DeadLetter(kind) => {
+                    if dead_letter(&*bus, &delivery, kind, policy, &shutdown).await {
+                        Outcome::DeadLetter(kind)
+                    } else {
+                        Outcome::Stopped
+                    }
                 }
+                other => other,
             }
-            other => other,
-        };
+        }
+        .instrument(span)
+        .await;
         let stopped = matches!(outcome, Outcome::Stopped);
         if done.send(Done { delivery, outcome }).is_err() || stopped {
             break;

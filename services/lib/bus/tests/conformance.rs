@@ -50,6 +50,8 @@ fn kafka_settings() -> KafkaSettings {
         replication_factor: 1,
         topic_prefix: String::new(),
         idempotence: true,
+        linger_ms: 1,
+        fetch_wait_max_ms: 100,
     }
 }
 

@@ -121,3 +121,71 @@ pub fn init(
         .try_init()?;
     Ok(TelemetryGuard { provider })
 }
+
+/// The current span's W3C `traceparent` header value, when a trace is being
+/// recorded (OTLP export on); `None` otherwise, so nothing empty is sent.
+pub fn current_traceparent() -> Option<String> {
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    let cx = tracing::Span::current().context();
+    let mut carrier = std::collections::HashMap::new();
+    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&cx, &mut carrier));
+    carrier.remove("traceparent")
+}
+
+/// Makes `span` continue the trace a message or request arrived with
+/// (`traceparent` and optional `tracestate`); a missing or malformed value
+/// leaves `span` a root, as a new trace.
+pub fn continue_trace(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    let Some(traceparent) = traceparent else {
+        return;
+    };
+    let mut carrier = std::collections::HashMap::new();
+    carrier.insert("traceparent".to_owned(), traceparent.to_owned());
+    if let Some(state) = tracestate {
+        carrier.insert("tracestate".to_owned(), state.to_owned());
+    }
+    let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier));
+    // Fails only when no OpenTelemetry layer is installed: nothing to join then.
+    let _ = span.set_parent(cx);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use opentelemetry::trace::TracerProvider as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    use super::*;
+
+    fn recording() -> tracing::subscriber::DefaultGuard {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let provider = SdkTracerProvider::builder().build();
+        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("test"));
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(layer))
+    }
+
+    #[test]
+    fn a_span_continued_from_a_traceparent_keeps_its_trace_id_and_passes_it_on() {
+        let _g = recording();
+        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let span = tracing::info_span!("consume");
+        continue_trace(&span, Some(incoming), None);
+        let out = span.in_scope(current_traceparent).unwrap();
+        let parts: Vec<&str> = out.split('-').collect();
+        assert_eq!(parts[1], "4bf92f3577b34da6a3ce929d0e0e4736", "same trace");
+        assert_ne!(parts[2], "00f067aa0ba902b7", "a new span of it");
+    }
+
+    #[test]
+    fn without_a_recorded_trace_there_is_no_header_and_garbage_starts_a_new_trace() {
+        assert_eq!(tracing::info_span!("x").in_scope(current_traceparent), None);
+        let _g = recording();
+        let span = tracing::info_span!("consume");
+        continue_trace(&span, Some("not a traceparent"), None);
+        let out = span.in_scope(current_traceparent).unwrap();
+        assert!(!out.contains("4bf92f3577b34da6"), "{out}");
+        assert_eq!(out.len(), 55);
+    }
+}
