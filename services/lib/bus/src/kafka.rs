@@ -61,8 +61,10 @@ pub struct KafkaSettings {
     /// How long a broker may hold a consumer's fetch waiting for data
     /// (`fetch.wait.max.ms`). Kafka answers as soon as data arrives; tansu
     /// 0.6.0 waits out up to half of it even when it has data, so lower
-    /// values cut the consumer's latency there at the price of more fetches
-    /// (and less throughput). 500 is librdkafka's default.
+    /// values cut the consumer's latency there at the price of more fetches.
+    /// At librdkafka's default of 500, a consumer that replaced a SIGKILLed
+    /// one on tansu joined its group and then never received a message (the
+    /// routing crash test, reproducibly); at 100 it resumes at once.
     #[serde(default = "default_fetch_wait_max_ms")]
     pub fetch_wait_max_ms: u64,
 }
@@ -72,7 +74,7 @@ fn default_linger_ms() -> u64 {
 }
 
 fn default_fetch_wait_max_ms() -> u64 {
-    500
+    100
 }
 
 fn default_true() -> bool {
