@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     domain::{
-        caller::Caller,
+        caller::{Caller, ServiceName},
         contact::{EmailAddress, PhoneNumber},
         directory::{Directorate, Pool, Unit, User},
         enums::Role,
@@ -19,6 +19,18 @@ use crate::{
     },
     store::{StoreError, UserQuery},
 };
+
+/// Consecutive failed sign-ins that lock an account.
+pub const MAX_FAILED_LOGINS: u32 = 5;
+/// How long a locked account refuses sign-in.
+pub const LOCKOUT: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
+/// A fixed argon2id hash to verify against when there is no user, so that an
+/// unknown name takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("tekmerkez-no-such-user").unwrap_or_default())
+}
 
 /// A validated new user.
 #[derive(Debug, Clone)]
@@ -407,6 +419,64 @@ impl CaseApp {
             .get_user(me.id)
             .await?
             .ok_or(CaseError::Unauthenticated)
+    }
+
+    /// Checks `username` and `password` for the gateway's sign-in page.
+    ///
+    /// [`MAX_FAILED_LOGINS`] consecutive failures lock the account for
+    /// [`LOCKOUT`]; while locked even the right password is refused and the
+    /// attempt is not counted. Every refusal is the same `Unauthenticated`
+    /// (whether the name exists is not revealed), and an unknown name costs
+    /// one password hash like a known one, so timing does not reveal it either.
+    ///
+    /// # Errors
+    /// `PermissionDenied` for any caller but the gateway; `Unauthenticated`
+    /// for every failed sign-in.
+    pub async fn authenticate_user(
+        &self,
+        caller: &Caller,
+        username: &str,
+        password: &secrecy::SecretString,
+    ) -> Result<User, CaseError> {
+        use secrecy::ExposeSecret as _;
+        if !matches!(caller, Caller::Service(ServiceName::Gateway)) {
+            return Err(CaseError::PermissionDenied(
+                "only the gateway signs people in",
+            ));
+        }
+        let now = self.clock.now();
+        let user = self
+            .store
+            .get_user_by_username(&username_key(username))
+            .await?;
+        let Some(user) = user else {
+            let _ = verify_password(password.expose_secret(), dummy_hash());
+            return Err(CaseError::Unauthenticated);
+        };
+        let state = self.store.login_state(user.id).await?;
+        if state.locked_until.is_some_and(|until| until > now) {
+            let _ = verify_password(password.expose_secret(), dummy_hash());
+            return Err(CaseError::Unauthenticated);
+        }
+        let matches = state
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| verify_password(password.expose_secret(), h));
+        if matches && user.active {
+            if state.failed_logins > 0 || state.locked_until.is_some() {
+                self.store.record_login(user.id, 0, None).await?;
+            }
+            return Ok(user);
+        }
+        let failed = state.failed_logins + 1;
+        if failed >= MAX_FAILED_LOGINS {
+            let until = now.checked_add(LOCKOUT).unwrap_or(now);
+            tracing::warn!(user_id = %user.id, "sign-in locked after repeated failures");
+            self.store.record_login(user.id, 0, Some(until)).await?;
+        } else {
+            self.store.record_login(user.id, failed, None).await?;
+        }
+        Err(CaseError::Unauthenticated)
     }
 
     /// Changes the caller's own details; a new password needs the current one.

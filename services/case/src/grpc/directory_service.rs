@@ -295,6 +295,30 @@ impl DirectoryService for DirectoryGrpc {
         Ok(Response::new(pb::IssueApiTokenResponse { token }))
     }
 
+    async fn authenticate_user(
+        &self,
+        req: Request<pb::AuthenticateUserRequest>,
+    ) -> R<pb::AuthenticateUserResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        if r.username.trim().is_empty() || r.username.chars().count() > 100 {
+            v.add("username", "must be 1 to 100 characters");
+        }
+        if r.password.is_empty() || r.password.chars().count() > 128 {
+            v.add("password", "must be 1 to 128 characters");
+        }
+        convert::finish(v)?;
+        let password = SecretString::from(r.password.clone());
+        let u = self
+            .app
+            .authenticate_user(&caller, r.username.trim(), &password)
+            .await?;
+        Ok(Response::new(pb::AuthenticateUserResponse {
+            user: Some(convert::user_to_proto(&u, true)),
+        }))
+    }
+
     async fn get_current_user(
         &self,
         req: Request<pb::GetCurrentUserRequest>,

@@ -66,6 +66,27 @@ pub struct HistoryRecord {
     pub occurred_at: Timestamp,
 }
 
+/// What sign-in needs to know about a user.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LoginState {
+    /// The argon2id hash, when a password is set.
+    pub password_hash: Option<String>,
+    /// Consecutive failed sign-ins since the last success or lockout.
+    pub failed_logins: u32,
+    /// Sign-in is refused until then.
+    pub locked_until: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for LoginState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginState")
+            .field("has_password", &self.password_hash.is_some())
+            .field("failed_logins", &self.failed_logins)
+            .field("locked_until", &self.locked_until)
+            .finish()
+    }
+}
+
 /// An event waiting in, or read from, the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRecord {
@@ -230,6 +251,16 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn set_password_hash(&self, user: Uuid, hash: &str) -> Result<(), StoreError>;
     /// A user's password hash.
     async fn password_hash(&self, user: Uuid) -> Result<Option<String>, StoreError>;
+    /// A user's sign-in state: password hash, consecutive failures, and the
+    /// end of a lockout.
+    async fn login_state(&self, user: Uuid) -> Result<LoginState, StoreError>;
+    /// Stores a user's failure count and lockout end after a sign-in attempt.
+    async fn record_login(
+        &self,
+        user: Uuid,
+        failed_logins: u32,
+        locked_until: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
     /// One user.
     async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError>;
     /// One user by case-folded user name.

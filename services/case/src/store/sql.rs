@@ -19,8 +19,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord,
-    OutboxRecord, Sort, StoreError, UserQuery,
+    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, LoginState,
+    NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
 };
 use crate::domain::{
     case::{Actor, Case, Consent, Step},
@@ -360,6 +360,27 @@ macro_rules! sql_store {
             async fn password_hash(&self, user: Uuid) -> Result<Option<String>, StoreError> {
                 let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user).fetch_optional(self.reader()).await?;
                 Ok(row.map(|r| r.try_get::<Option<String>, _>("password_hash")).transpose()?.flatten())
+            }
+
+            async fn login_state(&self, user: Uuid) -> Result<LoginState, StoreError> {
+                let row = sqlx::query("SELECT password_hash, failed_logins, locked_until FROM users WHERE id = $1")
+                    .bind(user).fetch_optional(self.reader()).await?;
+                let Some(row) = row else {
+                    return Ok(LoginState { password_hash: None, failed_logins: 0, locked_until: None });
+                };
+                let failed: i64 = row.try_get::<i64, _>("failed_logins").or_else(|_| row.try_get::<i32, _>("failed_logins").map(i64::from))?;
+                Ok(LoginState {
+                    password_hash: row.try_get("password_hash")?,
+                    failed_logins: u32::try_from(failed).unwrap_or(0),
+                    locked_until: row.try_get::<Option<i64>, _>("locked_until")?.map(timestamp).transpose()?,
+                })
+            }
+
+            async fn record_login(&self, user: Uuid, failed_logins: u32, locked_until: Option<Timestamp>) -> Result<(), StoreError> {
+                sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+                    .bind(i64::from(failed_logins)).bind(opt_micros(locked_until)).bind(user)
+                    .execute(self.writer()).await?;
+                Ok(())
             }
 
             async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError> {

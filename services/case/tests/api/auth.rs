@@ -32,3 +32,46 @@ both_stores! {
         assert_eq!(me.username, "expert_ankara");
     }
 }
+
+fn sign_in(username: &str, password: &str) -> Request<pb::AuthenticateUserRequest> {
+    with_token(
+        GATEWAY_TOKEN,
+        pb::AuthenticateUserRequest {
+            username: username.into(),
+            password: password.into(),
+        },
+    )
+}
+
+both_stores! {
+    async fn the_gateway_signs_a_person_in_by_name_in_any_turkish_case_and_password(app) {
+        // Turkish case folding: İ is the capital of i ("ADMIN" would be "admın").
+        let u = app.dir.authenticate_user(sign_in("ADMİN", "admin-password-1")).await.unwrap().into_inner().user.unwrap();
+        assert_eq!(u.username, "admin");
+        for (name, password) in [("admin", "wrong-password"), ("nobody", "admin-password-1"), ("ADMIN", "admin-password-1")] {
+            let err = app.dir.authenticate_user(sign_in(name, password)).await.unwrap_err();
+            assert_eq!((err.code(), err.message()), (Code::Unauthenticated, "unauthenticated"), "the same answer for {name}");
+        }
+        let mut as_routing = sign_in("admin", "admin-password-1");
+        as_routing.metadata_mut().insert("authorization", format!("Bearer {ROUTING_TOKEN}").parse().unwrap());
+        assert_eq!(app.dir.authenticate_user(as_routing).await.unwrap_err().code(), Code::PermissionDenied, "only the gateway");
+        let err = app.dir.authenticate_user(sign_in(" ", "")).await.unwrap_err();
+        assert_eq!(violated_fields(&err), vec!["username", "password"]);
+    }
+
+    async fn five_failed_sign_ins_lock_the_account_for_fifteen_minutes_even_against_the_right_password(app) {
+        for _ in 0..4 {
+            app.dir.authenticate_user(sign_in("admin", "wrong-password")).await.unwrap_err();
+        }
+        app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.expect("4 failures do not lock; a success resets the count");
+        for _ in 0..5 {
+            app.dir.authenticate_user(sign_in("admin", "wrong-password")).await.unwrap_err();
+        }
+        let err = app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.unwrap_err();
+        assert_eq!(err.code(), Code::Unauthenticated, "locked");
+        app.clock.advance(jiff::SignedDuration::from_mins(14));
+        app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.unwrap_err();
+        app.clock.advance(jiff::SignedDuration::from_mins(2));
+        app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.expect("the lock ran out");
+    }
+}
