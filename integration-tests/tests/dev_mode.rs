@@ -125,7 +125,7 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
         "the demo data gives the Ankara pool manager records"
     );
 
-    let page = http_get(http, "/").await;
+    let page = http_get(http, "/gelistirme").await;
     assert!(
         page.contains("Örnek kullanıcılar") && page.contains("yonetici.ankara"),
         "{page}"

@@ -48,6 +48,13 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         .migrate()
         .await
         .context("applying routing's migrations")?;
+    tekmerkez_gateway::session::SessionStore::connect(
+        settings.gateway.database_url.expose_secret(),
+        jiff::SignedDuration::from_mins(1),
+    )?
+    .migrate()
+    .await
+    .context("applying the gateway's migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -93,4 +100,12 @@ pub async fn routing(settings: Settings, shutdown: CancellationToken) -> anyhow:
     let bus = kafka(&settings).await?;
     let app = tekmerkez_routing::Application::build(settings.routing.clone(), bus).await?;
     app.run_until_stopped(shutdown).await
+}
+
+/// Runs the gateway alone until `shutdown`.
+///
+/// # Errors
+/// Invalid settings, or the server failing.
+pub async fn gateway(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    tekmerkez_gateway::startup::run(settings.gateway, shutdown).await
 }

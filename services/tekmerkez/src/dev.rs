@@ -27,6 +27,7 @@ pub struct Dev {
     case: Application,
     routing: tekmerkez_routing::Application,
     intake: Router,
+    gateway: Router,
     http: TcpListener,
     http_addr: SocketAddr,
     users: Vec<DemoUser>,
@@ -69,7 +70,8 @@ impl Dev {
 
         // The services still talk over loopback gRPC with service tokens; in
         // one process those only need to be unguessable while it runs.
-        let (routing_token, intake_token) = (random_token(), random_token());
+        let (routing_token, intake_token, gateway_token) =
+            (random_token(), random_token(), random_token());
         let tokens = settings.case.auth.service_tokens.clone();
         settings.case.auth.service_tokens = tokens
             .into_keys()
@@ -77,6 +79,7 @@ impl Dev {
                 let v = match k.as_str() {
                     "routing" => routing_token.clone(),
                     "intake" => intake_token.clone(),
+                    "gateway" => gateway_token.clone(),
                     _ => random_token(),
                 };
                 (k, SecretString::from(v))
@@ -107,11 +110,22 @@ impl Dev {
             .context("loading the demo routing rules")?;
 
         settings.intake.database_url = sqlite(&dir, "intake.db");
-        settings.intake.case_service.url = case_url;
+        settings.intake.case_service.url.clone_from(&case_url);
         settings.intake.case_service.token = SecretString::from(intake_token);
         let intake_state = tekmerkez_intake::startup::prepare(&settings.intake, bus, true).await?;
         let intake =
             tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
+
+        settings.gateway.database_url = sqlite(&dir, "gateway.db");
+        settings.gateway.migrate_on_start = true;
+        // Plain HTTP on loopback: a Secure cookie would not come back from
+        // every client.
+        settings.gateway.session.secure_cookies = false;
+        settings.gateway.case_service.url = case_url;
+        settings.gateway.case_service.token = SecretString::from(gateway_token);
+        let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
+        gateway_state.dev_hint = true;
+        let gateway = tekmerkez_gateway::http::pages(gateway_state);
 
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await
@@ -123,6 +137,7 @@ impl Dev {
             case,
             routing,
             intake,
+            gateway,
             http,
             http_addr,
             users,
@@ -208,8 +223,9 @@ impl Dev {
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let page = landing_page(&self);
         let router = Router::new()
-            .route("/", get(move || async move { Html(page) }))
-            .merge(self.intake);
+            .route("/gelistirme", get(move || async move { Html(page) }))
+            .merge(self.intake)
+            .merge(self.gateway);
         let http_shutdown = shutdown.clone();
         let http = axum::serve(
             self.http,
@@ -296,7 +312,7 @@ fn landing_page(dev: &Dev) -> String {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1a1a1a}}td,th{{padding:.25rem .75rem;text-align:left}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
 <body><h1>tekmerkez</h1><p>Tek merkez: her kanaldan gelen başvurular tek yerden. Bu sunucu geliştirme kipinde çalışıyor (gömülü veritabanı, örnek veriler).</p>
-<h2>Adresler</h2><ul><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
+<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
 <h2>Örnek kullanıcılar</h2><p>Parola (hepsi için): <code>{pw}</code></p><table><thead><tr><th>Kullanıcı adı</th><th>Rol</th><th>Ad</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>"#,
         grpc = dev.grpc_addr(),

@@ -47,6 +47,8 @@ enum Command {
     Intake,
     /// The routing service alone (PostgreSQL, Kafka).
     Routing,
+    /// The gateway alone: the agents' web UI (PostgreSQL for sessions).
+    Gateway,
     /// Apply database migrations and exit.
     Migrate,
 }
@@ -84,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Case => commands::case(settings, shutdown::on_signal()).await,
         Command::Intake => commands::intake(settings, shutdown::on_signal()).await,
         Command::Routing => commands::routing(settings, shutdown::on_signal()).await,
+        Command::Gateway => commands::gateway(settings, shutdown::on_signal()).await,
         Command::Migrate => commands::migrate(&settings).await,
     }
 }

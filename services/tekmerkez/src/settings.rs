@@ -24,6 +24,8 @@ pub struct Settings {
     pub intake: tekmerkez_intake::IntakeSettings,
     /// The routing service.
     pub routing: tekmerkez_routing::RoutingSettings,
+    /// The gateway (agents' web UI).
+    pub gateway: tekmerkez_gateway::config::GatewaySettings,
     /// `tekmerkez dev` only.
     pub dev: DevSettings,
     /// First-start bootstrap.

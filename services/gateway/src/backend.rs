@@ -1,0 +1,70 @@
+//! Calls to the case service: the gateway's service token, and the
+//! signed-in person named in `x-tekmerkez-acting-user`.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret as _, SecretString};
+use tekmerkez_proto::case_v1::{
+    case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
+};
+use tonic::{metadata::MetadataValue, transport::Channel};
+use uuid::Uuid;
+
+/// The case service, as the gateway calls it.
+#[derive(Clone)]
+pub struct Backend {
+    channel: Channel,
+    bearer: MetadataValue<tonic::metadata::Ascii>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish_non_exhaustive()
+    }
+}
+
+impl Backend {
+    /// A backend over `channel` (connected lazily).
+    ///
+    /// # Errors
+    /// A token that is not visible ASCII.
+    pub fn new(channel: Channel, token: &SecretString, timeout: Duration) -> anyhow::Result<Self> {
+        let bearer = format!("Bearer {}", token.expose_secret())
+            .parse()
+            .map_err(|_| anyhow::anyhow!("gateway.case_service.token must be visible ASCII"))?;
+        Ok(Self {
+            channel,
+            bearer,
+            timeout,
+        })
+    }
+
+    /// A request as the gateway itself (sign-in).
+    pub fn as_gateway<T>(&self, msg: T) -> tonic::Request<T> {
+        let mut r = tonic::Request::new(msg);
+        r.metadata_mut()
+            .insert("authorization", self.bearer.clone());
+        r.set_timeout(self.timeout);
+        r
+    }
+
+    /// A request on behalf of the signed-in user `user`.
+    pub fn as_user<T>(&self, user: Uuid, msg: T) -> tonic::Request<T> {
+        let mut r = self.as_gateway(msg);
+        if let Ok(v) = user.to_string().parse() {
+            r.metadata_mut().insert("x-tekmerkez-acting-user", v);
+        }
+        r
+    }
+
+    /// The directory client.
+    pub fn directory(&self) -> DirectoryServiceClient<Channel> {
+        DirectoryServiceClient::new(self.channel.clone())
+    }
+
+    /// The case client.
+    pub fn cases(&self) -> CaseServiceClient<Channel> {
+        CaseServiceClient::new(self.channel.clone())
+    }
+}

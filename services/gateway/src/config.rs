@@ -1,0 +1,69 @@
+//! The gateway's settings (`gateway:` in the configuration files).
+
+use secrecy::SecretString;
+
+/// Everything the gateway needs.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaySettings {
+    /// The HTTP listener.
+    pub http: HttpSettings,
+    /// Where sessions are kept: `postgres://…` or `sqlite://…`.
+    pub database_url: SecretString,
+    /// Apply migrations at start (development); production runs `tekmerkez migrate`.
+    pub migrate_on_start: bool,
+    /// The case service.
+    pub case_service: CaseServiceSettings,
+    /// Sign-in sessions.
+    pub session: SessionSettings,
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// `host:port`.
+    pub listen: String,
+}
+
+/// How the gateway reaches the case service.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseServiceSettings {
+    /// `http://host:port`.
+    pub url: String,
+    /// The gateway's service token (a secret).
+    pub token: SecretString,
+    /// Per-call deadline.
+    pub timeout_ms: u64,
+}
+
+/// Sign-in sessions.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSettings {
+    /// A session ends after this long without a request.
+    pub idle_minutes: u32,
+    /// Send cookies with `Secure` (always in production; browsers accept
+    /// it on http://127.0.0.1 too).
+    pub secure_cookies: bool,
+}
+
+impl GatewaySettings {
+    /// Checks what deserialisation cannot.
+    ///
+    /// # Errors
+    /// The first setting that cannot work.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err("gateway.http.listen must be host:port with an IP address");
+        }
+        if !(1..=24 * 60).contains(&self.session.idle_minutes) {
+            return Err("gateway.session.idle_minutes must be 1 to 1440");
+        }
+        if self.case_service.timeout_ms == 0 {
+            return Err("gateway.case_service.timeout_ms must be positive");
+        }
+        Ok(())
+    }
+}

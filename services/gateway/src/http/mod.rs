@@ -1,0 +1,238 @@
+//! The gateway's HTTP side: routes, cookies, security headers, and the
+//! signed-in person of a request.
+
+mod auth;
+mod home;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::Request,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+
+use crate::{
+    backend::Backend,
+    i18n::{Lang, Texts},
+    session::{Session, SessionStore},
+};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "tmk_oturum";
+/// The sign-in form's CSRF cookie (before there is a session).
+pub const LOGIN_CSRF_COOKIE: &str = "tmk_giris";
+/// The language cookie.
+pub const LANG_COOKIE: &str = "tmk_dil";
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Sessions.
+    pub sessions: SessionStore,
+    /// The case service.
+    pub backend: Backend,
+    /// `Secure` on cookies.
+    pub secure_cookies: bool,
+    /// Session idle time, for the cookie's Max-Age.
+    pub idle_minutes: u32,
+    /// `tekmerkez dev`: the sign-in page points to the demo users.
+    pub dev_hint: bool,
+}
+
+/// The gateway standing alone: its pages and `/healthz`.
+pub fn router(state: AppState) -> Router {
+    pages(state).route("/healthz", get(|| async { "ok" }))
+}
+
+/// The gateway's pages, to merge into a router that already has `/healthz`
+/// (`tekmerkez dev`).
+pub fn pages(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/giris", get(auth::form).post(auth::submit))
+        .route("/cikis", axum::routing::post(auth::sign_out))
+        .route("/static/site.css", get(stylesheet))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(language))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(Arc::new(state))
+}
+
+/// Pages are never framed, never cached, and run only their own scripts.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    res
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/site.css"),
+    )
+        .into_response()
+}
+
+/// `?lang=en` (or `tr`) on any page switches the language: the request is
+/// served in it and a cookie keeps it.
+async fn language(mut req: Request, next: Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| Lang::parse(v))
+    });
+    let Some(chosen) = chosen else {
+        return next.run(req).await;
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{LANG_COOKIE}={}", chosen.code())) {
+        req.headers_mut().append(header::COOKIE, v);
+    }
+    let mut res = next.run(req).await;
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static(match chosen {
+            Lang::Tr => "tmk_dil=tr; Path=/; SameSite=Lax; Max-Age=31536000",
+            Lang::En => "tmk_dil=en; Path=/; SameSite=Lax; Max-Age=31536000",
+        }),
+    );
+    res
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    let t = lang(&headers).texts();
+    (StatusCode::NOT_FOUND, Html(format!("<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>404</title><p>{}</p><p><a href=\"/\">{}</a></p></html>", lang(&headers).code(), t.not_found, t.app_name))).into_response()
+}
+
+/// The value of cookie `name` (the last one sent, if several).
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        // The last wins: `language` appends the newly chosen one.
+        .rfind(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, path `/`.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let s = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&s).unwrap_or(HeaderValue::from_static("tmk_invalid=; Max-Age=0"))
+}
+
+/// The request's language: the cookie, else Turkish.
+pub fn lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE).map_or(Lang::Tr, Lang::parse)
+}
+
+/// The signed-in session of a request, if any.
+pub async fn current(state: &AppState, headers: &HeaderMap) -> Option<(String, Session)> {
+    let id = cookie(headers, SESSION_COOKIE)?;
+    if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match state.sessions.get(id, jiff::Timestamp::now()).await {
+        Ok(s) => s.map(|s| (id.to_owned(), s)),
+        Err(e) => {
+            tracing::error!(error.message = %e, "reading a session failed");
+            None
+        }
+    }
+}
+
+/// A redirect after a POST (303) or to sign in.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// Renders an askama template, or a plain 500 if it cannot.
+pub fn render(t: &impl askama::Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error.message = %e, "rendering a page failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// What the page frame needs.
+pub struct Frame {
+    /// Language code for `<html lang>`.
+    pub lang: &'static str,
+    /// Texts.
+    pub t: &'static Texts,
+}
+
+impl Frame {
+    /// The frame for `headers`' language.
+    pub fn of(headers: &HeaderMap) -> Self {
+        let l = lang(headers);
+        Self {
+            lang: l.code(),
+            t: l.texts(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_several_headers_and_pairs() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; tmk_dil=en"));
+        h.append(header::COOKIE, HeaderValue::from_static("tmk_oturum=abc"));
+        assert_eq!(cookie(&h, "tmk_dil"), Some("en"));
+        assert_eq!(cookie(&h, "tmk_oturum"), Some("abc"));
+        assert_eq!(cookie(&h, "tmk"), None);
+        assert_eq!(lang(&h), Lang::En);
+    }
+
+    #[test]
+    fn cookies_are_http_only_strict_and_secure_when_asked() {
+        let c = set_cookie("tmk_oturum", "x", 60, true);
+        let c = c.to_str().unwrap();
+        for part in [
+            "HttpOnly",
+            "SameSite=Strict",
+            "Secure",
+            "Path=/",
+            "Max-Age=60",
+        ] {
+            assert!(c.contains(part), "{c}");
+        }
+        assert!(
+            !set_cookie("a", "b", 1, false)
+                .to_str()
+                .unwrap()
+                .contains("Secure")
+        );
+    }
+}

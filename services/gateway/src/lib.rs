@@ -1,0 +1,16 @@
+//! The gateway: the agents' web UI in front of the case service.
+//!
+//! - [`http`]: server-rendered HTML (askama), Turkish by default with an
+//!   English locale; sign-in, sign-out and the role's menu.
+//! - [`session`]: signed-in sessions in the gateway's own database (only the
+//!   SHA-256 of the cookie's random id is stored), each with its CSRF token.
+//! - [`backend`]: calls to the case service with the gateway's service token,
+//!   naming the signed-in person; the case service decides every permission
+//!   (ADR 0001), so the UI can only hide what is refused anyway.
+
+pub mod backend;
+pub mod config;
+pub mod http;
+pub mod i18n;
+pub mod session;
+pub mod startup;

@@ -1,0 +1,82 @@
+//! Building and running the gateway: alone (`tekmerkez gateway`) or as a
+//! router inside `tekmerkez dev`.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use secrecy::ExposeSecret as _;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::{backend::Backend, config::GatewaySettings, http::AppState, session::SessionStore};
+
+/// The state the routes need: the session store (migrated when asked) and
+/// the case service's client (connected lazily).
+///
+/// # Errors
+/// Invalid settings, or migrations failing.
+pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
+    settings.validate().map_err(anyhow::Error::msg)?;
+    let sessions = SessionStore::connect(
+        settings.database_url.expose_secret(),
+        jiff::SignedDuration::from_mins(i64::from(settings.session.idle_minutes)),
+    )
+    .context("gateway.database_url")?;
+    if settings.migrate_on_start {
+        sessions
+            .migrate()
+            .await
+            .context("applying the gateway's migrations")?;
+    }
+    let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
+        .context("gateway.case_service.url")?
+        .connect_timeout(Duration::from_secs(5))
+        .connect_lazy();
+    let backend = Backend::new(
+        channel,
+        &settings.case_service.token,
+        Duration::from_millis(settings.case_service.timeout_ms),
+    )?;
+    Ok(AppState {
+        sessions,
+        backend,
+        secure_cookies: settings.session.secure_cookies,
+        idle_minutes: settings.session.idle_minutes,
+        dev_hint: false,
+    })
+}
+
+/// Serves the gateway on `settings.http.listen` until `shutdown`, purging
+/// ended sessions every few minutes.
+///
+/// # Errors
+/// Binding or serving failing.
+pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let state = prepare(&settings).await?;
+    let listener = TcpListener::bind(&settings.http.listen)
+        .await
+        .with_context(|| format!("binding {}", settings.http.listen))?;
+    tracing::info!(addr = %listener.local_addr()?, "gateway listening");
+    let sessions = state.sessions.clone();
+    let purge_stop = shutdown.clone();
+    let purger = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = purge_stop.cancelled() => break,
+                () = tokio::time::sleep(Duration::from_secs(300)) => {
+                    if let Err(e) = sessions.purge(jiff::Timestamp::now()).await {
+                        tracing::warn!(error.message = %e, "purging ended sessions failed");
+                    }
+                }
+            }
+        }
+    });
+    let stop = shutdown.clone();
+    axum::serve(listener, crate::http::router(state))
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+        .context("serving the gateway")?;
+    shutdown.cancel();
+    let _ = purger.await;
+    Ok(())
+}
