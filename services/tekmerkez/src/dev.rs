@@ -171,7 +171,11 @@ impl Dev {
             s,
             "\ntekmerkez dev: every service in one process (embedded mode)\n"
         );
-        let _ = writeln!(s, "  HTTP   http://{}/", self.http_addr());
+        let _ = writeln!(
+            s,
+            "  UI     http://{}/   (agents sign in as a demo user below; /gelistirme lists them)",
+            self.http_addr()
+        );
         let _ = writeln!(
             s,
             "  form   http://{}/basvuru   (API: POST /v1/applications, GET /openapi.json)",
