@@ -12,3 +12,4 @@
 
 pub mod cluster;
 pub mod scenario;
+pub mod web;

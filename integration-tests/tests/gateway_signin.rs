@@ -10,133 +10,15 @@
     reason = "tests fail loudly; the house style allows it"
 )]
 
-use std::path::Path;
-
 use reqwest::{StatusCode, header};
-use tekmerkez::{dev::Dev, settings::Settings};
+use tekmerkez::dev::Dev;
+use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden};
 use tokio_util::sync::CancellationToken;
-
-fn settings(data_dir: &Path) -> Settings {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config");
-    let mut s = Settings::load(&dir, "test").unwrap();
-    s.dev.data_dir = data_dir.to_owned();
-    s.dev.demo_cases = 0;
-    s.case.grpc.listen = "127.0.0.1:0".into();
-    s.routing.grpc_listen = "127.0.0.1:0".into();
-    s.dev.http_listen = "127.0.0.1:0".into();
-    s
-}
-
-struct Browser {
-    base: String,
-    http: reqwest::Client,
-    cookies: Vec<(String, String)>,
-}
-
-/// The value of `name="<field>" value="…"` in a page.
-fn hidden(page: &str, field: &str) -> String {
-    let at = page
-        .find(&format!("name=\"{field}\" value=\""))
-        .unwrap_or_else(|| panic!("no {field} in {page}"));
-    let rest = &page[at + field.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
-impl Browser {
-    fn new(addr: std::net::SocketAddr) -> Self {
-        Self {
-            base: format!("http://{addr}"),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: Vec::new(),
-        }
-    }
-
-    fn keep(&mut self, res: &reqwest::Response) -> Vec<String> {
-        let set: Vec<String> = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        for c in &set {
-            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(n, _)| n != k);
-            if !attrs.contains("Max-Age=0") {
-                self.cookies.push((k.to_owned(), v.to_owned()));
-            }
-        }
-        set
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(
-        &mut self,
-        path: &str,
-    ) -> (StatusCode, String, Vec<String>, reqwest::header::HeaderMap) {
-        let res = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(header::COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        let set = self.keep(&res);
-        let (status, headers) = (res.status(), res.headers().clone());
-        (status, res.text().await.unwrap(), set, headers)
-    }
-
-    async fn post(
-        &mut self,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> (StatusCode, String, Vec<String>, Option<String>) {
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(
-                form.iter()
-                    .map(|(k, v)| format!("{k}={}", urlencode(v)))
-                    .collect::<Vec<_>>()
-                    .join("&"),
-            )
-            .send()
-            .await
-            .unwrap();
-        let set = self.keep(&res);
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        (res.status(), res.text().await.unwrap(), set, location)
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expert_signs_in_sees_their_menu_and_signs_out() {
     let data = tempfile::tempdir().unwrap();
-    let dev = Dev::build(settings(data.path())).await.unwrap();
+    let dev = Dev::build(dev_settings(data.path(), 0)).await.unwrap();
     let mut b = Browser::new(dev.http_addr());
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(dev.run_until_stopped(shutdown.clone()));

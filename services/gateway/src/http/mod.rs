@@ -2,6 +2,7 @@
 //! signed-in person of a request.
 
 mod auth;
+mod cases;
 mod home;
 
 use std::sync::Arc;
@@ -55,6 +56,9 @@ pub fn pages(state: AppState) -> Router {
         .route("/", get(home::show))
         .route("/giris", get(auth::form).post(auth::submit))
         .route("/cikis", axum::routing::post(auth::sign_out))
+        .route("/cagri-havuzu", get(cases::pool))
+        .route("/cagri-havuzu/al", axum::routing::post(cases::claim))
+        .route("/uzerimdeki", get(cases::mine))
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))

@@ -1,0 +1,153 @@
+//! A cookie-keeping HTTP client for the gateway's pages (no redirects
+//! followed, so each answer can be checked), and form helpers.
+
+use reqwest::{StatusCode, header};
+
+/// One person's browser session, over plain HTTP.
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    /// The cookies it holds, name and value.
+    pub cookies: Vec<(String, String)>,
+}
+
+/// The value of `name="<field>" value="…"` in a page.
+pub fn hidden(page: &str, field: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{field}\" value=\""))
+        .unwrap_or_else(|| panic!("no {field} in {page}"));
+    let rest = &page[at + field.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+impl Browser {
+    /// A browser for the server at `addr`.
+    pub fn new(addr: std::net::SocketAddr) -> Self {
+        Self {
+            base: format!("http://{addr}"),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn keep(&mut self, res: &reqwest::Response) -> Vec<String> {
+        let set: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        for c in &set {
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !attrs.contains("Max-Age=0") {
+                self.cookies.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        set
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// GET: status, body, Set-Cookie values, headers.
+    pub async fn get(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, String, Vec<String>, reqwest::header::HeaderMap) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let set = self.keep(&res);
+        let (status, headers) = (res.status(), res.headers().clone());
+        (status, res.text().await.unwrap(), set, headers)
+    }
+
+    /// POST a form: status, body, Set-Cookie values, Location.
+    pub async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Vec<String>, Option<String>) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(
+                form.iter()
+                    .map(|(k, v)| format!("{k}={}", urlencode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            )
+            .send()
+            .await
+            .unwrap();
+        let set = self.keep(&res);
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        (res.status(), res.text().await.unwrap(), set, location)
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `tekmerkez dev` settings for a test: data in `data_dir`, `demo_cases`
+/// demo records, every listener on a free port.
+pub fn dev_settings(
+    data_dir: &std::path::Path,
+    demo_cases: usize,
+) -> tekmerkez::settings::Settings {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config");
+    let mut s = tekmerkez::settings::Settings::load(&dir, "test").unwrap();
+    s.dev.data_dir = data_dir.to_owned();
+    s.dev.demo_cases = demo_cases;
+    s.case.grpc.listen = "127.0.0.1:0".into();
+    s.routing.grpc_listen = "127.0.0.1:0".into();
+    s.dev.http_listen = "127.0.0.1:0".into();
+    s
+}
+
+/// Signs `b` in as `username` with the demo password; panics unless it works.
+pub async fn sign_in(b: &mut Browser, username: &str) {
+    let (_, page, _, _) = b.get("/giris").await;
+    let csrf = hidden(&page, "csrf");
+    let (status, body, _, _) = b
+        .post(
+            "/giris",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", "tekmerkez-demo"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "sign-in as {username}: {body}"
+    );
+}
