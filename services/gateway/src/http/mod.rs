@@ -4,6 +4,7 @@
 mod auth;
 mod cases;
 mod home;
+mod record;
 
 use std::sync::Arc;
 
@@ -59,6 +60,9 @@ pub fn pages(state: AppState) -> Router {
         .route("/cagri-havuzu", get(cases::pool))
         .route("/cagri-havuzu/al", axum::routing::post(cases::claim))
         .route("/uzerimdeki", get(cases::mine))
+        .route("/kayit/{id}", get(record::show))
+        .route("/kayit/{id}/not", axum::routing::post(record::add_note))
+        .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
