@@ -79,6 +79,7 @@ impl Cluster {
         let case_db = create_db(&pg, &format!("cl_{id}_case")).await;
         let routing_db = create_db(&pg, &format!("cl_{id}_routing")).await;
         let intake_db = create_db(&pg, &format!("cl_{id}_intake")).await;
+        let gateway_db = create_db(&pg, &format!("cl_{id}_gateway")).await;
         let prefix = format!("cl-{id}-");
         let (case_port, routing_port, intake_port) = (free_port(), free_port(), free_port());
         let case_addr = format!("127.0.0.1:{case_port}");
@@ -138,6 +139,7 @@ impl Cluster {
                 "1000".to_owned(),
             ),
             ("TEKMERKEZ__INTAKE__DATABASE_URL", intake_db),
+            ("TEKMERKEZ__GATEWAY__DATABASE_URL", gateway_db),
             (
                 "TEKMERKEZ__INTAKE__HTTP__LISTEN",
                 format!("127.0.0.1:{intake_port}"),
