@@ -101,6 +101,15 @@ pub(super) async fn submit(
             Some(t.missing_fields),
         );
     }
+    let unavailable = |username| {
+        page(
+            &state,
+            &headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            username,
+            Some(t.unavailable),
+        )
+    };
     let req = state.backend.as_gateway(pb::AuthenticateUserRequest {
         username: username.clone(),
         password: f.password.chars().take(128).collect(),
@@ -118,32 +127,14 @@ pub(super) async fn submit(
         }
         Err(s) => {
             tracing::error!(code = ?s.code(), "sign-in: the case service failed");
-            return page(
-                &state,
-                &headers,
-                StatusCode::SERVICE_UNAVAILABLE,
-                username,
-                Some(t.unavailable),
-            );
+            return unavailable(username);
         }
     };
     let Some(user) = user else {
-        return page(
-            &state,
-            &headers,
-            StatusCode::SERVICE_UNAVAILABLE,
-            username,
-            Some(t.unavailable),
-        );
+        return unavailable(username);
     };
     let Ok(user_id) = uuid::Uuid::parse_str(&user.id) else {
-        return page(
-            &state,
-            &headers,
-            StatusCode::SERVICE_UNAVAILABLE,
-            username,
-            Some(t.unavailable),
-        );
+        return unavailable(username);
     };
     let session = Session {
         user_id,
@@ -160,13 +151,7 @@ pub(super) async fn submit(
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error.message = %e, "storing a session failed");
-            return page(
-                &state,
-                &headers,
-                StatusCode::SERVICE_UNAVAILABLE,
-                username,
-                Some(t.unavailable),
-            );
+            return unavailable(username);
         }
     };
     tracing::info!(user_id = %session.user_id, "signed in");

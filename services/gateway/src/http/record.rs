@@ -248,6 +248,68 @@ fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     back(id, StatusCode::SEE_OTHER, d)
 }
 
+/// The two text forms of the record page.
+#[derive(Clone, Copy)]
+enum TextWrite {
+    /// *Not Ekle*.
+    Note,
+    /// *Yetkili Açıklaması* with *Kaydet*: closes the record.
+    Answer,
+}
+
+/// Checks the session, the id and the form, then writes the note or the
+/// answer with the version the page showed.
+async fn write(
+    kind: TextWrite,
+    state: &AppState,
+    headers: &HeaderMap,
+    id: String,
+    f: &TextForm,
+) -> Response {
+    let Some((_, s)) = current(state, headers).await else {
+        return see_other("/giris");
+    };
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return see_other("/");
+    }
+    let (version, text) = match accept(&s.csrf_token, f) {
+        Ok(v) => v,
+        Err((status, durum)) => return back(&id, status, durum),
+    };
+    let mut cases = state.backend.cases();
+    let (result, done) = match kind {
+        TextWrite::Note => {
+            let req = pb::AddNoteRequest {
+                case_id: id.clone(),
+                text,
+                expected_version: Some(version),
+            };
+            (
+                cases
+                    .add_note(state.backend.as_user(s.user_id, req))
+                    .await
+                    .map(|_| ()),
+                "not-eklendi",
+            )
+        }
+        TextWrite::Answer => {
+            let req = pb::CloseCaseRequest {
+                case_id: id.clone(),
+                official_answer: text,
+                expected_version: Some(version),
+            };
+            (
+                cases
+                    .close_case(state.backend.as_user(s.user_id, req))
+                    .await
+                    .map(|_| ()),
+                "kaydedildi",
+            )
+        }
+    };
+    outcome(&id, result, done)
+}
+
 /// `POST /kayit/{id}/not`: *Not Ekle*.
 pub(super) async fn add_note(
     State(state): State<Arc<AppState>>,
@@ -255,29 +317,7 @@ pub(super) async fn add_note(
     Path(id): Path<String>,
     Form(f): Form<TextForm>,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
-    };
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return see_other("/");
-    }
-    let (version, text) = match accept(&s.csrf_token, &f) {
-        Ok(v) => v,
-        Err((status, durum)) => return back(&id, status, durum),
-    };
-    let req = state.backend.as_user(
-        s.user_id,
-        pb::AddNoteRequest {
-            case_id: id.clone(),
-            text,
-            expected_version: Some(version),
-        },
-    );
-    outcome(
-        &id,
-        state.backend.cases().add_note(req).await.map(|_| ()),
-        "not-eklendi",
-    )
+    write(TextWrite::Note, &state, &headers, id, &f).await
 }
 
 /// `POST /kayit/{id}/kaydet`: the official answer, closing the record.
@@ -287,27 +327,5 @@ pub(super) async fn close(
     Path(id): Path<String>,
     Form(f): Form<TextForm>,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
-    };
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return see_other("/");
-    }
-    let (version, answer) = match accept(&s.csrf_token, &f) {
-        Ok(v) => v,
-        Err((status, durum)) => return back(&id, status, durum),
-    };
-    let req = state.backend.as_user(
-        s.user_id,
-        pb::CloseCaseRequest {
-            case_id: id.clone(),
-            official_answer: answer,
-            expected_version: Some(version),
-        },
-    );
-    outcome(
-        &id,
-        state.backend.cases().close_case(req).await.map(|_| ()),
-        "kaydedildi",
-    )
+    write(TextWrite::Answer, &state, &headers, id, &f).await
 }
