@@ -16,6 +16,10 @@ pub struct GatewaySettings {
     pub case_service: CaseServiceSettings,
     /// Sign-in sessions.
     pub session: SessionSettings,
+    /// The category names lists show; when empty, the binary fills it from
+    /// `intake.categories`, so the catalogue is written once.
+    #[serde(default)]
+    pub categories: Vec<tekmerkez_types::catalogue::Category>,
 }
 
 /// The HTTP listener.

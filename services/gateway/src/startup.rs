@@ -43,6 +43,7 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         secure_cookies: settings.session.secure_cookies,
         idle_minutes: settings.session.idle_minutes,
         dev_hint: false,
+        categories: std::sync::Arc::new(settings.categories.clone()),
     })
 }
 

@@ -58,17 +58,7 @@ pub struct CaseServiceSettings {
     pub timeout_ms: u64,
 }
 
-/// One category of application.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Category {
-    /// Stable code (`su_arizasi`).
-    pub code: String,
-    /// Turkish name.
-    pub name_tr: String,
-    /// English name.
-    pub name_en: String,
-}
+pub use tekmerkez_types::catalogue::Category;
 
 impl IntakeSettings {
     /// Publish bound.

@@ -60,13 +60,19 @@ impl Settings {
     /// # Errors
     /// A source that does not parse or a key that does not fit, named by its path.
     pub fn load(config_dir: &Path, environment: &str) -> anyhow::Result<Self> {
-        let settings: Self = tekmerkez_config::load(&tekmerkez_config::Sources {
+        let mut settings: Self = tekmerkez_config::load(&tekmerkez_config::Sources {
             base_yaml: BASE_YAML,
             config_dir: Some(config_dir),
             environment,
             env_prefix: "TEKMERKEZ",
             list_keys: &[],
         })?;
+        if settings.gateway.categories.is_empty() {
+            settings
+                .gateway
+                .categories
+                .clone_from(&settings.intake.categories);
+        }
         Ok(settings)
     }
 }

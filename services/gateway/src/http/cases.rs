@@ -15,18 +15,22 @@ use tekmerkez_proto::{case_v1 as pb, common_v1};
 use tonic::Code;
 
 use super::{AppState, Frame, current, render, see_other};
-use crate::session::{Session, tokens_match};
+use crate::{
+    i18n::Texts,
+    session::{Session, tokens_match},
+};
+use tekmerkez_types::catalogue::name_of;
 
 /// One row of a list.
 pub(super) struct Row {
-    id: String,
-    tracking_number: String,
-    category: String,
-    place: String,
-    days: u32,
-    urgent: bool,
+    pub(super) id: String,
+    pub(super) tracking_number: String,
+    pub(super) category: String,
+    pub(super) place: String,
+    pub(super) days: u32,
+    pub(super) urgent: bool,
     /// `""`, `yaklasiyor` (day 2) or `gecti` (day 3 and later), for the colour.
-    line: &'static str,
+    pub(super) line: &'static str,
 }
 
 #[derive(askama::Template)]
@@ -41,6 +45,7 @@ struct ListPage {
     rows: Vec<Row>,
     next_page: Option<String>,
     path: &'static str,
+    claim_action: &'static str,
     message: Option<&'static str>,
     is_error: bool,
 }
@@ -52,7 +57,18 @@ pub(super) struct ListQuery {
     durum: String,
 }
 
-fn row(c: pb::Case, days: u32) -> Row {
+/// The colour class for a record `days` into the 3-day note line.
+pub(super) fn three_day_line(days: u32) -> &'static str {
+    match days {
+        0 | 1 => "",
+        2 => "yaklasiyor",
+        _ => "gecti",
+    }
+}
+
+/// A list row for `c`, with `days` in the days column and the category's
+/// name from the catalogue.
+pub(super) fn row(c: pb::Case, days: u32, state: &AppState, t: &Texts) -> Row {
     let place = c
         .location
         .as_ref()
@@ -69,14 +85,10 @@ fn row(c: pb::Case, days: u32) -> Row {
         })
         .unwrap_or_default();
     Row {
-        line: match days {
-            0 | 1 => "",
-            2 => "yaklasiyor",
-            _ => "gecti",
-        },
+        line: three_day_line(days),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         tracking_number: c.tracking_number,
-        category: c.category,
+        category: name_of(&state.categories, &c.category, t.english).to_owned(),
         place,
         days,
         id: c.id,
@@ -113,7 +125,7 @@ async fn list(
                 .into_iter()
                 .map(|c| {
                     let days = if mine { c.days_held } else { c.days_in_pool };
-                    row(c, days)
+                    row(c, days, state, t)
                 })
                 .collect();
             let next = (!r.next_page_token.is_empty()).then(|| query_value(&r.next_page_token));
@@ -125,9 +137,22 @@ async fn list(
             (Vec::new(), None, Some(t.unavailable))
         }
     };
-    let (heading, days_heading, claimable, path) = match view {
-        pb::CaseView::Mine => (t.my_calls, t.days_held, false, "/uzerimdeki"),
-        _ => (t.call_pool, t.days_in_pool, true, "/cagri-havuzu"),
+    let (heading, days_heading, claimable, path, claim_action) = match view {
+        pb::CaseView::Mine => (t.my_calls, t.days_held, false, "/uzerimdeki", ""),
+        pb::CaseView::CallbackPool => (
+            t.callback_pool,
+            t.days_in_pool,
+            true,
+            "/geri-donus",
+            "/geri-donus/al",
+        ),
+        _ => (
+            t.call_pool,
+            t.days_in_pool,
+            true,
+            "/cagri-havuzu",
+            "/cagri-havuzu/al",
+        ),
     };
     let (message, is_error) = match (failure, q.durum.as_str()) {
         (Some(m), _) => (Some(m), true),
@@ -145,6 +170,7 @@ async fn list(
         rows,
         next_page: next,
         path,
+        claim_action,
         message,
         is_error,
         frame,
@@ -175,8 +201,21 @@ pub(super) async fn mine(
     list(&state, &headers, s, pb::CaseView::Mine, q).await
 }
 
+/// `GET /geri-donus`: *Geri Dönüş Havuzu*, the records waiting for a phone
+/// callback in the callback agent's pools.
+pub(super) async fn callbacks(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let Some((_, s)) = current(&state, &headers).await else {
+        return see_other("/giris");
+    };
+    list(&state, &headers, s, pb::CaseView::CallbackPool, q).await
+}
+
 /// `v` percent-encoded for a query string.
-fn query_value(v: &str) -> String {
+pub(super) fn query_value(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -190,15 +229,12 @@ fn query_value(v: &str) -> String {
 /// A posted form with repeated `case_id` fields: the CSRF token and the ids
 /// (UUIDs only; anything else is dropped, the case service would refuse it).
 fn claim_form(body: &[u8]) -> (String, Vec<String>) {
-    let text = std::str::from_utf8(body).unwrap_or_default();
     let mut csrf = String::new();
     let mut ids = Vec::new();
-    for (k, v) in text.split('&').filter_map(|p| p.split_once('=')) {
-        match k {
-            "csrf" => v.clone_into(&mut csrf),
-            "case_id" if uuid::Uuid::parse_str(v).is_ok() && ids.len() < 100 => {
-                ids.push(v.to_owned());
-            }
+    for (k, v) in super::form_pairs(body) {
+        match k.as_str() {
+            "csrf" => csrf = v,
+            "case_id" if uuid::Uuid::parse_str(&v).is_ok() && ids.len() < 100 => ids.push(v),
             _ => {}
         }
     }
@@ -211,34 +247,45 @@ pub(super) async fn claim(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
+    claim_from(&state, &headers, &body, "/cagri-havuzu").await
+}
+
+/// `POST /geri-donus/al`: the callback agent takes records from the
+/// callback pool, all or none.
+pub(super) async fn claim_callbacks(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    claim_from(&state, &headers, &body, "/geri-donus").await
+}
+
+async fn claim_from(state: &AppState, headers: &HeaderMap, body: &[u8], list: &str) -> Response {
+    let Some((_, s)) = current(state, headers).await else {
         return see_other("/giris");
     };
-    let (csrf, ids) = claim_form(&body);
+    let (csrf, ids) = claim_form(body);
     if !tokens_match(&s.csrf_token, &csrf) {
-        let mut r = see_other("/cagri-havuzu");
+        let mut r = see_other(list);
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;
     }
     if ids.is_empty() {
-        return see_other("/cagri-havuzu?durum=secilmedi");
+        return see_other(&format!("{list}?durum=secilmedi"));
     }
     let req = state
         .backend
         .as_user(s.user_id, pb::ClaimCasesRequest { case_ids: ids });
     match state.backend.cases().claim_cases(req).await {
         Ok(_) => see_other("/uzerimdeki?durum=alindi"),
-        Err(st)
-            if matches!(
+        Err(st) => {
+            if !matches!(
                 st.code(),
                 Code::FailedPrecondition | Code::NotFound | Code::Aborted
-            ) =>
-        {
-            see_other("/cagri-havuzu?durum=alinamadi")
-        }
-        Err(st) => {
-            tracing::error!(code = ?st.code(), "claiming cases failed");
-            see_other("/cagri-havuzu?durum=alinamadi")
+            ) {
+                tracing::error!(code = ?st.code(), "claiming cases failed");
+            }
+            see_other(&format!("{list}?durum=alinamadi"))
         }
     }
 }
@@ -258,7 +305,7 @@ mod tests {
 
     #[test]
     fn the_three_day_line_colours_day_two_and_beyond() {
-        let lines: Vec<&str> = (0..5).map(|d| row(pb::Case::default(), d).line).collect();
+        let lines: Vec<&str> = (0..5).map(three_day_line).collect();
         assert_eq!(lines, vec!["", "", "yaklasiyor", "gecti", "gecti"]);
     }
 }

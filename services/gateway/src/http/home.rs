@@ -24,7 +24,10 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
         Role::Admin => vec![(t.admin, "/yonetim"), (t.pool_manager_pools, "/havuz")],
         Role::PoolManager => vec![(t.pool_manager_pools, "/havuz")],
         Role::Expert => vec![(t.call_pool, "/cagri-havuzu"), (t.my_calls, "/uzerimdeki")],
-        Role::CallbackAgent => vec![(t.callback_pool, "/geri-donus")],
+        Role::CallbackAgent => vec![
+            (t.callback_pool, "/geri-donus"),
+            (t.my_calls, "/uzerimdeki"),
+        ],
         Role::CallCentreAgent => vec![(t.record_entry, "/basvuru-kaydi")],
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
@@ -67,7 +70,7 @@ mod tests {
         assert_eq!(paths(Role::PoolManager), vec!["/havuz", "/kullanici"]);
         assert_eq!(
             paths(Role::CallbackAgent),
-            vec!["/geri-donus", "/kullanici"]
+            vec!["/geri-donus", "/uzerimdeki", "/kullanici"]
         );
         assert!(!paths(Role::Expert).contains(&"/yonetim"));
     }

@@ -4,6 +4,7 @@
 mod auth;
 mod cases;
 mod home;
+mod manager;
 mod record;
 
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub idle_minutes: u32,
     /// `tekmerkez dev`: the sign-in page points to the demo users.
     pub dev_hint: bool,
+    /// Category codes and names.
+    pub categories: Arc<Vec<tekmerkez_types::catalogue::Category>>,
 }
 
 /// The gateway standing alone: its pages and `/healthz`.
@@ -60,9 +63,21 @@ pub fn pages(state: AppState) -> Router {
         .route("/cagri-havuzu", get(cases::pool))
         .route("/cagri-havuzu/al", axum::routing::post(cases::claim))
         .route("/uzerimdeki", get(cases::mine))
+        .route("/geri-donus", get(cases::callbacks))
+        .route(
+            "/geri-donus/al",
+            axum::routing::post(cases::claim_callbacks),
+        )
+        .route("/havuz", get(manager::show))
+        .route("/havuz/ata", axum::routing::post(manager::assign))
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
+        .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route(
+            "/kayit/{id}/geri-donus",
+            axum::routing::post(record::record_callback),
+        )
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
@@ -129,6 +144,24 @@ async fn language(mut req: Request, next: Next) -> Response {
 async fn not_found(headers: HeaderMap) -> Response {
     let t = lang(&headers).texts();
     (StatusCode::NOT_FOUND, Html(format!("<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>404</title><p>{}</p><p><a href=\"/\">{}</a></p></html>", lang(&headers).code(), t.not_found, t.app_name))).into_response()
+}
+
+/// A posted form's (or a query string's) decoded name–value pairs, in order;
+/// repeated names stay repeated.
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// 403 with the "you may not do this" page.
+pub fn refuse(frame: &Frame) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(format!(
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>403</title><link rel=\"stylesheet\" href=\"/static/site.css\"><main><p class=\"hata\">{}</p><p><a href=\"/\">{}</a></p></main></html>",
+            frame.lang, frame.t.not_allowed, frame.t.menu
+        )),
+    )
+        .into_response()
 }
 
 /// The value of cookie `name` (the last one sent, if several).

@@ -19,6 +19,7 @@ use tonic::Code;
 
 use super::{AppState, Frame, current, render, see_other};
 use crate::{i18n::Texts, session::tokens_match};
+use tekmerkez_types::catalogue::name_of;
 
 /// Longest note and answer, in characters (the case service enforces it too).
 const MAX_TEXT: usize = 4000;
@@ -50,8 +51,18 @@ struct RecordPage {
     phone: String,
     email: String,
     days_in_pool: u32,
+    pool: String,
+    reply_channel: &'static str,
+    official_answer: String,
     mine: bool,
     note_required: bool,
+    /// Pool manager or admin, record not resolved: the transfer form.
+    can_transfer: bool,
+    transfer_targets: Vec<(String, String)>,
+    /// The callback agent holds it: the outcome form.
+    callback_mine: bool,
+    callback_attempts: u32,
+    callback_retry_at: String,
     notes: Vec<NoteView>,
     steps: Vec<StepView>,
     message: Option<&'static str>,
@@ -64,13 +75,19 @@ pub(super) struct Durum {
     durum: String,
 }
 
-/// What the note and answer forms post.
+/// What the record page's forms post (each form sends the fields it has).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct TextForm {
     csrf: String,
     text: String,
     version: String,
+    /// Transfer: the target pool.
+    hedef: String,
+    /// Callback: the outcome number.
+    sonuc: String,
+    /// Callback: when to call again (`datetime-local`, Istanbul time).
+    zaman: String,
 }
 
 fn when(t: Option<&prost_types::Timestamp>) -> String {
@@ -161,13 +178,62 @@ pub(super) async fn show(
         "kural" => (Some(t.note_rule_blocks), true),
         "gecersiz" => (Some(t.text_invalid), true),
         "yetki" => (Some(t.not_allowed), true),
+        "hedef-yok" => (Some(t.choose_target_pool), true),
+        "sonuc-yok" => (Some(t.choose_outcome), true),
+        "zaman" => (Some(t.retry_time_needed), true),
+        "geri-donus-kaydedildi" => (Some(t.callback_saved), false),
         _ => (None, false),
     };
+    let role = pb::Role::try_from(s.role).unwrap_or_default();
+    let open = c.status != pb::CaseStatus::Resolved as i32;
+    let can_transfer = open && matches!(role, pb::Role::PoolManager | pb::Role::Admin);
+    let province = c.location.as_ref().map_or(0, |l| l.province_code);
+    let pools = state
+        .backend
+        .directory()
+        .list_pools(state.backend.as_user(
+            s.user_id,
+            pb::ListPoolsRequest {
+                province_code: province,
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().pools)
+        .unwrap_or_default();
+    let pool = pools
+        .iter()
+        .find(|p| p.id == c.pool_id)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let transfer_targets = if can_transfer {
+        pools
+            .iter()
+            .filter(|p| p.id != c.pool_id)
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let me = s.user_id.to_string();
+    let callback_mine = role == pb::Role::CallbackAgent
+        && c.holder_id == me
+        && c.status == pb::CaseStatus::AwaitingCallback as i32;
     let contact = c.contact.clone().unwrap_or_default();
     render(&RecordPage {
         csrf: s.csrf_token,
         display_name: s.display_name,
-        mine: c.holder_id == s.user_id.to_string() && c.status == pb::CaseStatus::Held as i32,
+        mine: c.holder_id == me && c.status == pb::CaseStatus::Held as i32,
+        can_transfer,
+        transfer_targets,
+        callback_mine,
+        callback_attempts: c.callback_attempts,
+        callback_retry_at: when(c.callback_retry_at.as_ref()),
+        pool,
+        reply_channel: usize::try_from(c.reply_channel)
+            .ok()
+            .and_then(|i| t.reply_channel_names.get(i).copied())
+            .unwrap_or_default(),
+        official_answer: c.official_answer.clone(),
         status: status_name(t, c.status),
         note_required: c.note_required_to_close,
         notes: c
@@ -188,7 +254,7 @@ pub(super) async fn show(
         id: c.id,
         version: c.version,
         tracking_number: c.tracking_number,
-        category: c.category,
+        category: name_of(&state.categories, &c.category, t.english).to_owned(),
         text: c.text,
         contact_masked: c.contact_masked,
         name: contact.name,
@@ -201,9 +267,18 @@ pub(super) async fn show(
     })
 }
 
-/// Checks the form: its version and text, or the status and `durum` to
+/// The longest transfer reason (the case service enforces it too).
+const MAX_REASON: usize = 2000;
+
+/// Checks the form's token, version and text (required unless
+/// `text_optional`, at most `max` characters), or the status and `durum` to
 /// send the person back with.
-fn accept(session_csrf: &str, f: &TextForm) -> Result<(i64, String), (StatusCode, &'static str)> {
+fn accept(
+    session_csrf: &str,
+    f: &TextForm,
+    max: usize,
+    text_optional: bool,
+) -> Result<(i64, String), (StatusCode, &'static str)> {
     if !tokens_match(session_csrf, &f.csrf) {
         return Err((StatusCode::FORBIDDEN, "degisti"));
     }
@@ -211,10 +286,40 @@ fn accept(session_csrf: &str, f: &TextForm) -> Result<(i64, String), (StatusCode
         return Err((StatusCode::SEE_OTHER, "degisti"));
     };
     let text = f.text.trim();
-    if text.is_empty() || text.chars().count() > MAX_TEXT {
+    if (text.is_empty() && !text_optional) || text.chars().count() > max {
         return Err((StatusCode::SEE_OTHER, "gecersiz"));
     }
     Ok((version, text.to_owned()))
+}
+
+/// A `datetime-local` value read as Europe/Istanbul wall time.
+fn istanbul_time(v: &str) -> Option<prost_types::Timestamp> {
+    let civil = jiff::civil::DateTime::strptime("%Y-%m-%dT%H:%M", v.trim()).ok()?;
+    let tz = jiff::tz::TimeZone::get("Europe/Istanbul").ok()?;
+    let at = civil.to_zoned(tz).ok()?.timestamp();
+    Some(prost_types::Timestamp {
+        seconds: at.as_second(),
+        nanos: 0,
+    })
+}
+
+/// The callback form's outcome and retry time, or the `durum` to go back with.
+fn callback_fields(
+    f: &TextForm,
+) -> Result<(pb::CallbackOutcome, Option<prost_types::Timestamp>), &'static str> {
+    let outcome = f
+        .sonuc
+        .parse::<i32>()
+        .ok()
+        .and_then(|n| pb::CallbackOutcome::try_from(n).ok())
+        .filter(|o| *o != pb::CallbackOutcome::Unspecified)
+        .ok_or("sonuc-yok")?;
+    let retry = if outcome == pb::CallbackOutcome::NotReached {
+        Some(istanbul_time(&f.zaman).ok_or("zaman")?)
+    } else {
+        None
+    };
+    Ok((outcome, retry))
 }
 
 fn back(id: &str, status: StatusCode, durum: &str) -> Response {
@@ -231,8 +336,10 @@ fn breaks_note_rule(st: &tonic::Status) -> bool {
         .is_some_and(|p| p.violations.iter().any(|v| v.subject == "NoteRequired"))
 }
 
+/// Where a write's outcome sends the person.
 fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     let d = match r {
+        Ok(()) if done == "aktarildi" => return see_other("/havuz?durum=aktarildi"),
         Ok(()) => done,
         Err(st) => match st.code() {
             Code::InvalidArgument => "gecersiz",
@@ -248,17 +355,21 @@ fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     back(id, StatusCode::SEE_OTHER, d)
 }
 
-/// The two text forms of the record page.
+/// The forms of the record page.
 #[derive(Clone, Copy)]
 enum TextWrite {
     /// *Not Ekle*.
     Note,
     /// *Yetkili Açıklaması* with *Kaydet*: closes the record.
     Answer,
+    /// The pool manager sends the record to another unit's pool.
+    Transfer,
+    /// The callback agent records what the call brought.
+    Callback,
 }
 
-/// Checks the session, the id and the form, then writes the note or the
-/// answer with the version the page showed.
+/// Checks the session, the id and the form, then writes with the version
+/// the page showed.
 async fn write(
     kind: TextWrite,
     state: &AppState,
@@ -272,39 +383,67 @@ async fn write(
     if uuid::Uuid::parse_str(&id).is_err() {
         return see_other("/");
     }
-    let (version, text) = match accept(&s.csrf_token, f) {
+    let (max, optional) = match kind {
+        TextWrite::Note | TextWrite::Answer => (MAX_TEXT, false),
+        TextWrite::Transfer => (MAX_REASON, false),
+        TextWrite::Callback => (MAX_TEXT, true),
+    };
+    let (version, text) = match accept(&s.csrf_token, f, max, optional) {
         Ok(v) => v,
         Err((status, durum)) => return back(&id, status, durum),
     };
-    let mut cases = state.backend.cases();
+    let b = &state.backend;
+    let mut cases = b.cases();
+    let case_id = id.clone();
+    let expected_version = Some(version);
     let (result, done) = match kind {
         TextWrite::Note => {
             let req = pb::AddNoteRequest {
-                case_id: id.clone(),
+                case_id,
                 text,
-                expected_version: Some(version),
+                expected_version,
             };
-            (
-                cases
-                    .add_note(state.backend.as_user(s.user_id, req))
-                    .await
-                    .map(|_| ()),
-                "not-eklendi",
-            )
+            let r = cases.add_note(b.as_user(s.user_id, req)).await;
+            (r.map(|_| ()), "not-eklendi")
         }
         TextWrite::Answer => {
             let req = pb::CloseCaseRequest {
-                case_id: id.clone(),
+                case_id,
                 official_answer: text,
-                expected_version: Some(version),
+                expected_version,
             };
-            (
-                cases
-                    .close_case(state.backend.as_user(s.user_id, req))
-                    .await
-                    .map(|_| ()),
-                "kaydedildi",
-            )
+            let r = cases.close_case(b.as_user(s.user_id, req)).await;
+            (r.map(|_| ()), "kaydedildi")
+        }
+        TextWrite::Transfer => {
+            if uuid::Uuid::parse_str(f.hedef.trim()).is_err() {
+                return back(&id, StatusCode::SEE_OTHER, "hedef-yok");
+            }
+            let req = pb::TransferCaseRequest {
+                case_id,
+                target_pool_id: f.hedef.trim().to_owned(),
+                reason: text,
+                expected_version,
+            };
+            let r = cases.transfer_case(b.as_user(s.user_id, req)).await;
+            (r.map(|_| ()), "aktarildi")
+        }
+        TextWrite::Callback => {
+            let (outcome, retry_at) = match callback_fields(f) {
+                Ok(v) => v,
+                Err(durum) => return back(&id, StatusCode::SEE_OTHER, durum),
+            };
+            let req = pb::RecordCallbackOutcomeRequest {
+                case_id,
+                outcome: outcome as i32,
+                retry_at,
+                note: text,
+                expected_version,
+            };
+            let r = cases
+                .record_callback_outcome(b.as_user(s.user_id, req))
+                .await;
+            (r.map(|_| ()), "geri-donus-kaydedildi")
         }
     };
     outcome(&id, result, done)
@@ -328,4 +467,94 @@ pub(super) async fn close(
     Form(f): Form<TextForm>,
 ) -> Response {
     write(TextWrite::Answer, &state, &headers, id, &f).await
+}
+
+/// `POST /kayit/{id}/aktar`: transfer to another pool, with a reason.
+pub(super) async fn transfer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Transfer, &state, &headers, id, &f).await
+}
+
+/// `POST /kayit/{id}/geri-donus`: a callback's outcome.
+pub(super) async fn record_callback(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Callback, &state, &headers, id, &f).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_time_is_istanbul_wall_time() {
+        // 25 Nov 2026 10:30 in Istanbul (UTC+3) is 07:30 UTC.
+        let t = istanbul_time("2026-11-25T10:30").unwrap();
+        assert_eq!(
+            jiff::Timestamp::new(t.seconds, 0).unwrap().to_string(),
+            "2026-11-25T07:30:00Z"
+        );
+        assert!(istanbul_time("25.11.2026 10:30").is_none());
+    }
+
+    #[test]
+    fn not_reached_needs_a_time_and_an_outcome_is_required() {
+        let f = |sonuc: &str, zaman: &str| TextForm {
+            sonuc: sonuc.into(),
+            zaman: zaman.into(),
+            ..Default::default()
+        };
+        assert_eq!(callback_fields(&f("", "")).unwrap_err(), "sonuc-yok");
+        assert_eq!(callback_fields(&f("0", "")).unwrap_err(), "sonuc-yok");
+        assert_eq!(callback_fields(&f("2", "")).unwrap_err(), "zaman");
+        assert!(
+            callback_fields(&f("2", "2026-11-25T10:30"))
+                .unwrap()
+                .1
+                .is_some()
+        );
+        assert_eq!(
+            callback_fields(&f("1", "")).unwrap(),
+            (pb::CallbackOutcome::Reached, None)
+        );
+    }
+
+    #[test]
+    fn forms_are_refused_without_the_token_or_with_text_out_of_bounds() {
+        let form = |csrf: &str, text: &str| TextForm {
+            csrf: csrf.into(),
+            text: text.into(),
+            version: "3".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            accept("t", &form("x", "a"), 10, false).unwrap_err().0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            accept("t", &form("t", " "), 10, false).unwrap_err().1,
+            "gecersiz"
+        );
+        assert_eq!(
+            accept("t", &form("t", &"ş".repeat(11)), 10, false)
+                .unwrap_err()
+                .1,
+            "gecersiz"
+        );
+        assert_eq!(
+            accept("t", &form("t", ""), 10, true).unwrap(),
+            (3, String::new())
+        );
+        assert_eq!(
+            accept("t", &form("t", " çağrı "), 10, false).unwrap(),
+            (3, "çağrı".into())
+        );
+    }
 }

@@ -3,9 +3,11 @@
 //!
 //! - [`fields`]: field-level violations, collected for a whole request.
 //! - [`text`]: free text (trimmed, NFC, bounded), codes and UUIDs.
+//! - [`catalogue`]: the category codes and their names.
 //! - [`contact`]: the applicant's personal data (KVKK) as newtypes whose
 //!   `Debug` masks the value and which have no `Display`.
 
+pub mod catalogue;
 pub mod contact;
 pub mod fields;
 pub mod text;
