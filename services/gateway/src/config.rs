@@ -20,6 +20,19 @@ pub struct GatewaySettings {
     /// `intake.categories`, so the catalogue is written once.
     #[serde(default)]
     pub categories: Vec<tekmerkez_types::catalogue::Category>,
+    /// The public tracking page's limits.
+    pub tracking: TrackingSettings,
+}
+
+/// How often the public tracking page answers.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingSettings {
+    /// Lookups per client address per minute (and at once).
+    pub per_client_per_minute: u32,
+    /// Lookups of one tracking number per hour, from all clients together:
+    /// this is what stops a guess at the phone's last four digits.
+    pub per_number_per_hour: u32,
 }
 
 /// The HTTP listener.
@@ -64,6 +77,9 @@ impl GatewaySettings {
         }
         if !(1..=24 * 60).contains(&self.session.idle_minutes) {
             return Err("gateway.session.idle_minutes must be 1 to 1440");
+        }
+        if self.tracking.per_client_per_minute == 0 || self.tracking.per_number_per_hour == 0 {
+            return Err("gateway.tracking limits must be positive");
         }
         if self.case_service.timeout_ms == 0 {
             return Err("gateway.case_service.timeout_ms must be positive");

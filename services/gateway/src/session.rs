@@ -144,6 +144,29 @@ impl SessionStore {
         Ok(())
     }
 
+    /// Shows `display_name` in every session of `user` (after they renamed
+    /// themselves).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn rename(&self, user: Uuid, display_name: &str) -> Result<(), sqlx::Error> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE sessions SET display_name = $1 WHERE user_id = $2")
+                .bind(display_name).bind(user.to_string()).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session of `user` but the one with cookie id `keep` (after
+    /// a password change, a stolen session must not outlive it).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn end_others(&self, user: Uuid, keep: &str) -> Result<u64, sqlx::Error> {
+        on_pool!(&self.pool, p => Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_sha256 <> $2")
+            .bind(user.to_string()).bind(digest(keep)).execute(p).await?.rows_affected()))
+    }
+
     /// Deletes sessions that ended before `now`.
     ///
     /// # Errors

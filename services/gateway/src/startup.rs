@@ -44,6 +44,7 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         idle_minutes: settings.session.idle_minutes,
         dev_hint: false,
         categories: std::sync::Arc::new(settings.categories.clone()),
+        tracking: crate::http::TrackingLimits::new(&settings.tracking),
     })
 }
 
@@ -59,12 +60,14 @@ pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyh
         .with_context(|| format!("binding {}", settings.http.listen))?;
     tracing::info!(addr = %listener.local_addr()?, "gateway listening");
     let sessions = state.sessions.clone();
+    let limits = state.tracking.clone();
     let purge_stop = shutdown.clone();
     let purger = tokio::spawn(async move {
         loop {
             tokio::select! {
                 () = purge_stop.cancelled() => break,
                 () = tokio::time::sleep(Duration::from_secs(300)) => {
+                    limits.shrink();
                     if let Err(e) = sessions.purge(jiff::Timestamp::now()).await {
                         tracing::warn!(error.message = %e, "purging ended sessions failed");
                     }
@@ -73,10 +76,13 @@ pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyh
         }
     });
     let stop = shutdown.clone();
-    axum::serve(listener, crate::http::router(state))
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
-        .context("serving the gateway")?;
+    axum::serve(
+        listener,
+        crate::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { stop.cancelled().await })
+    .await
+    .context("serving the gateway")?;
     shutdown.cancel();
     let _ = purger.await;
     Ok(())

@@ -5,7 +5,11 @@ mod auth;
 mod cases;
 mod home;
 mod manager;
+mod profile;
 mod record;
+mod track;
+
+pub use track::TrackingLimits;
 
 use std::sync::Arc;
 
@@ -46,6 +50,8 @@ pub struct AppState {
     pub dev_hint: bool,
     /// Category codes and names.
     pub categories: Arc<Vec<tekmerkez_types::catalogue::Category>>,
+    /// The public tracking page's limits.
+    pub tracking: TrackingLimits,
 }
 
 /// The gateway standing alone: its pages and `/healthz`.
@@ -78,6 +84,8 @@ pub fn pages(state: AppState) -> Router {
             "/kayit/{id}/geri-donus",
             axum::routing::post(record::record_callback),
         )
+        .route("/takip", get(track::form).post(track::lookup))
+        .route("/kullanici", get(profile::show).post(profile::save))
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))

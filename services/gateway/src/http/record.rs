@@ -90,7 +90,7 @@ pub(super) struct TextForm {
     zaman: String,
 }
 
-fn when(t: Option<&prost_types::Timestamp>) -> String {
+pub(super) fn when(t: Option<&prost_types::Timestamp>) -> String {
     t.and_then(|t| jiff::Timestamp::new(t.seconds, 0).ok())
         .map(|t| {
             t.to_zoned(
@@ -102,7 +102,7 @@ fn when(t: Option<&prost_types::Timestamp>) -> String {
         .unwrap_or_default()
 }
 
-fn status_name(t: &Texts, s: i32) -> &'static str {
+pub(super) fn status_name(t: &Texts, s: i32) -> &'static str {
     match pb::CaseStatus::try_from(s).unwrap_or_default() {
         pb::CaseStatus::InPool => t.status_in_pool,
         pb::CaseStatus::Held => t.status_held,

@@ -1,0 +1,255 @@
+//! *Kullanıcı Bilgileri*: each person edits their own name, work e-mail and
+//! phone, and changes their password (which needs the current one). The
+//! case service validates every field and answers per field.
+
+use std::sync::Arc;
+
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use secrecy::{ExposeSecret as _, SecretString};
+use tekmerkez_proto::case_v1 as pb;
+use tonic::Code;
+
+use super::{AppState, Frame, current, render, see_other};
+use crate::{i18n::Texts, session::tokens_match};
+
+#[derive(askama::Template)]
+#[template(path = "kullanici.html")]
+struct ProfilePage {
+    frame: Frame,
+    csrf: String,
+    display_name: String,
+    username: String,
+    role_name: &'static str,
+    name: String,
+    email: String,
+    phone: String,
+    message: Option<&'static str>,
+    is_error: bool,
+    /// Field-level messages: (field id, message).
+    problems: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct Durum {
+    durum: String,
+}
+
+/// What the details form and the password form post.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct ProfileForm {
+    csrf: String,
+    ad: String,
+    eposta: String,
+    telefon: String,
+    mevcut: SecretString,
+    yeni: SecretString,
+    yeni_tekrar: SecretString,
+}
+
+/// The Turkish (or English) message for a field the case service refused.
+fn field_problem(t: &Texts, field: &str) -> Option<(&'static str, &'static str)> {
+    Some(match field {
+        "display_name" => ("ad", t.invalid_display_name),
+        "email" => ("eposta", t.invalid_email),
+        "phone" => ("telefon", t.invalid_phone),
+        "current_password" => ("mevcut", t.wrong_current_password),
+        "new_password" => ("yeni", t.invalid_new_password),
+        _ => return None,
+    })
+}
+
+async fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    s: crate::session::Session,
+    message: Option<(&'static str, bool)>,
+    problems: Vec<(&'static str, &'static str)>,
+    status: StatusCode,
+) -> Response {
+    let frame = Frame::of(headers);
+    let me = state
+        .backend
+        .directory()
+        .get_current_user(
+            state
+                .backend
+                .as_user(s.user_id, pb::GetCurrentUserRequest {}),
+        )
+        .await
+        .ok()
+        .and_then(|r| r.into_inner().user)
+        .unwrap_or_default();
+    let role_name = usize::try_from(s.role)
+        .ok()
+        .and_then(|i| frame.t.role_names.get(i).copied())
+        .unwrap_or_default();
+    let (message, is_error) = message.map_or((None, false), |(m, e)| (Some(m), e));
+    let mut r = render(&ProfilePage {
+        csrf: s.csrf_token,
+        display_name: me.display_name.clone(),
+        username: me.username,
+        role_name,
+        name: me.display_name,
+        email: me.email,
+        phone: me.phone,
+        message,
+        is_error,
+        problems,
+        frame,
+    });
+    *r.status_mut() = status;
+    r
+}
+
+/// `GET /kullanici`.
+pub(super) async fn show(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<Durum>,
+) -> Response {
+    let Some((_, s)) = current(&state, &headers).await else {
+        return see_other("/giris");
+    };
+    let t = Frame::of(&headers).t;
+    let message = match q.durum.as_str() {
+        "kaydedildi" => Some((t.profile_saved, false)),
+        "parola" => Some((t.password_changed, false)),
+        _ => None,
+    };
+    page(&state, &headers, s, message, Vec::new(), StatusCode::OK).await
+}
+
+/// `POST /kullanici`: details, or a new password when one is typed.
+pub(super) async fn save(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(f): Form<ProfileForm>,
+) -> Response {
+    let Some((session_id, s)) = current(&state, &headers).await else {
+        return see_other("/giris");
+    };
+    let t = Frame::of(&headers).t;
+    if !tokens_match(&s.csrf_token, &f.csrf) {
+        return page(
+            &state,
+            &headers,
+            s,
+            Some((t.form_expired, true)),
+            Vec::new(),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let changing_password = !f.yeni.expose_secret().is_empty();
+    if changing_password && f.yeni.expose_secret() != f.yeni_tekrar.expose_secret() {
+        return page(
+            &state,
+            &headers,
+            s,
+            Some((t.check_fields, true)),
+            vec![("yeni_tekrar", t.passwords_differ)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let req = if changing_password {
+        pb::UpdateCurrentUserRequest {
+            current_password: f.mevcut.expose_secret().to_owned(),
+            new_password: f.yeni.expose_secret().to_owned(),
+            ..Default::default()
+        }
+    } else {
+        pb::UpdateCurrentUserRequest {
+            display_name: f.ad.trim().to_owned(),
+            email: f.eposta.trim().to_owned(),
+            phone: f.telefon.trim().to_owned(),
+            ..Default::default()
+        }
+    };
+    let user = s.user_id;
+    match state
+        .backend
+        .directory()
+        .update_current_user(state.backend.as_user(user, req))
+        .await
+    {
+        Ok(r) => {
+            if let Some(u) = r.into_inner().user
+                && let Err(e) = state.sessions.rename(user, &u.display_name).await
+            {
+                tracing::warn!(error.message = %e, "updating the sessions' display name failed");
+            }
+            if changing_password && let Err(e) = state.sessions.end_others(user, &session_id).await
+            {
+                tracing::error!(error.message = %e, "ending the other sessions after a password change failed");
+            }
+            see_other(if changing_password {
+                "/kullanici?durum=parola"
+            } else {
+                "/kullanici?durum=kaydedildi"
+            })
+        }
+        Err(st) if st.code() == Code::InvalidArgument => {
+            use tonic_types::StatusExt as _;
+            let problems: Vec<_> = st
+                .get_details_bad_request()
+                .map(|b| {
+                    b.field_violations
+                        .iter()
+                        .filter_map(|v| field_problem(t, &v.field))
+                        .collect()
+                })
+                .unwrap_or_default();
+            page(
+                &state,
+                &headers,
+                s,
+                Some((t.check_fields, true)),
+                problems,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(st) => {
+            tracing::error!(code = ?st.code(), "updating the user's own details failed");
+            page(
+                &state,
+                &headers,
+                s,
+                Some((t.unavailable, true)),
+                Vec::new(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::TR;
+
+    #[test]
+    fn every_field_the_service_checks_has_a_turkish_message_on_its_input() {
+        for (field, id) in [
+            ("display_name", "ad"),
+            ("email", "eposta"),
+            ("phone", "telefon"),
+            ("current_password", "mevcut"),
+            ("new_password", "yeni"),
+        ] {
+            let (got, message) = field_problem(&TR, field).unwrap();
+            assert_eq!(got, id);
+            assert!(!message.is_empty());
+        }
+        assert!(field_problem(&TR, "role").is_none());
+    }
+}

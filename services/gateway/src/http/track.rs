@@ -1,0 +1,220 @@
+//! The public tracking page (`/takip`, no sign-in): a citizen types the
+//! tracking number and the last four digits of the phone given with the
+//! application and sees the dated status timeline, with no personal data.
+//! Every kind of miss (unknown number, wrong digits, malformed input, no
+//! phone on the record) gets the same answer, and lookups are rate-limited
+//! per client address and per tracking number, so neither one client nor
+//! many together can walk the 10 000 possible digits.
+
+use std::{net::SocketAddr, num::NonZeroU32, sync::Arc};
+
+use axum::{
+    Form,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse as _, Response},
+};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tekmerkez_proto::case_v1 as pb;
+
+use super::{AppState, Frame, render};
+use crate::config::TrackingSettings;
+
+/// The two buckets a lookup must pass.
+#[derive(Clone, Debug)]
+pub struct TrackingLimits {
+    per_client: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    per_number: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl TrackingLimits {
+    /// The limits of `s`.
+    pub fn new(s: &TrackingSettings) -> Self {
+        let n = |v: u32| NonZeroU32::new(v).unwrap_or(NonZeroU32::MIN);
+        Self {
+            per_client: Arc::new(RateLimiter::keyed(
+                Quota::per_minute(n(s.per_client_per_minute))
+                    .allow_burst(n(s.per_client_per_minute)),
+            )),
+            per_number: Arc::new(RateLimiter::keyed(
+                Quota::per_hour(n(s.per_number_per_hour)).allow_burst(n(s.per_number_per_hour)),
+            )),
+        }
+    }
+
+    /// Whether a lookup of `number` from `client` may go ahead (and counts it).
+    fn allow(&self, client: std::net::IpAddr, number: &str) -> bool {
+        self.per_client.check_key(&client).is_ok()
+            && self.per_number.check_key(&number.to_owned()).is_ok()
+    }
+
+    /// Forgets quiet clients and numbers (call now and then).
+    pub fn shrink(&self) {
+        self.per_client.retain_recent();
+        self.per_number.retain_recent();
+    }
+}
+
+struct Step {
+    when: String,
+    status: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "takip.html")]
+struct TrackPage {
+    frame: Frame,
+    tracking_number: String,
+    found: Option<(String, &'static str)>,
+    steps: Vec<Step>,
+    message: Option<&'static str>,
+}
+
+/// What the form posts (a POST keeps the digits out of addresses and logs).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct TrackForm {
+    takip: String,
+    son4: String,
+}
+
+/// The canonical tracking number (upper case, no spaces), if it can be one.
+fn canonical(raw: &str) -> Option<String> {
+    let t: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    (t.len() <= 16 && !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then_some(t)
+}
+
+fn last4(raw: &str) -> Option<String> {
+    let d = raw.trim();
+    (d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit())).then(|| d.to_owned())
+}
+
+fn with_status(status: StatusCode, p: &TrackPage) -> Response {
+    let mut r = render(p);
+    *r.status_mut() = status;
+    r
+}
+
+/// `GET /takip`.
+pub(super) async fn form(headers: HeaderMap) -> Response {
+    let frame = Frame::of(&headers);
+    render(&TrackPage {
+        frame,
+        tracking_number: String::new(),
+        found: None,
+        steps: Vec::new(),
+        message: None,
+    })
+}
+
+/// `POST /takip`.
+pub(super) async fn lookup(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<TrackForm>,
+) -> Response {
+    let frame = Frame::of(&headers);
+    let t = frame.t;
+    let shown: String = f.takip.chars().take(16).collect();
+    let empty = |frame: Frame, status, message| {
+        with_status(
+            status,
+            &TrackPage {
+                frame,
+                tracking_number: shown.clone(),
+                found: None,
+                steps: Vec::new(),
+                message: Some(message),
+            },
+        )
+    };
+    if f.takip.trim().is_empty() || f.son4.trim().is_empty() {
+        return empty(frame, StatusCode::UNPROCESSABLE_ENTITY, t.track_fill_both);
+    }
+    let number = canonical(&f.takip);
+    if !state
+        .tracking
+        .allow(client.ip(), number.as_deref().unwrap_or("?"))
+    {
+        return empty(frame, StatusCode::TOO_MANY_REQUESTS, t.track_slow_down);
+    }
+    let (Some(number), Some(digits)) = (number, last4(&f.son4)) else {
+        return empty(frame, StatusCode::NOT_FOUND, t.track_miss);
+    };
+    let req = state.backend.as_gateway(pb::TrackCaseRequest {
+        tracking_number: number,
+        phone_last4: digits,
+    });
+    match state.backend.cases().track_case(req).await {
+        Ok(r) => {
+            let r = r.into_inner();
+            let steps = r
+                .timeline
+                .iter()
+                .map(|s| Step {
+                    when: super::record::when(s.occurred_at.as_ref()),
+                    status: super::record::status_name(t, s.status),
+                })
+                .collect();
+            let status = super::record::status_name(t, r.status);
+            render(&TrackPage {
+                frame,
+                tracking_number: r.tracking_number.clone(),
+                found: Some((r.tracking_number, status)),
+                steps,
+                message: None,
+            })
+        }
+        Err(st)
+            if matches!(
+                st.code(),
+                tonic::Code::NotFound | tonic::Code::InvalidArgument
+            ) =>
+        {
+            empty(frame, StatusCode::NOT_FOUND, t.track_miss)
+        }
+        Err(st) => {
+            tracing::error!(code = ?st.code(), "tracking lookup failed");
+            empty(frame, StatusCode::SERVICE_UNAVAILABLE, t.unavailable)
+        }
+    }
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_numbers_are_read_forgivingly_and_digits_strictly() {
+        assert_eq!(canonical(" ab12c-3d4e5 ").as_deref(), Some("AB12C-3D4E5"));
+        assert_eq!(canonical("<b>"), None);
+        assert_eq!(canonical(""), None);
+        assert_eq!(last4("1234").as_deref(), Some("1234"));
+        assert_eq!(last4("123"), None);
+        assert_eq!(last4("12a4"), None);
+    }
+
+    #[test]
+    fn one_number_is_limited_across_clients() {
+        let l = TrackingLimits::new(&TrackingSettings {
+            per_client_per_minute: 100,
+            per_number_per_hour: 3,
+        });
+        let clients: Vec<std::net::IpAddr> = (1..=4)
+            .map(|i| std::net::IpAddr::from([10, 0, 0, i]))
+            .collect();
+        let allowed = clients
+            .iter()
+            .filter(|c| l.allow(**c, "AB12C-3D4E5"))
+            .count();
+        assert_eq!(allowed, 3);
+        assert!(l.allow(clients[0], "ZZ12C-3D4E5"));
+    }
+}
