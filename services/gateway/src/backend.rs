@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use tekmerkez_proto::case_v1::{
     case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
 };
+use tekmerkez_proto::routing_v1::routing_rules_service_client::RoutingRulesServiceClient;
 use tonic::{metadata::MetadataValue, transport::Channel};
 use uuid::Uuid;
 
@@ -14,6 +15,7 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct Backend {
     channel: Channel,
+    routing: Option<Channel>,
     bearer: MetadataValue<tonic::metadata::Ascii>,
     timeout: Duration,
 }
@@ -29,12 +31,18 @@ impl Backend {
     ///
     /// # Errors
     /// A token that is not visible ASCII.
-    pub fn new(channel: Channel, token: &SecretString, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(
+        channel: Channel,
+        routing: Option<Channel>,
+        token: &SecretString,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let bearer = format!("Bearer {}", token.expose_secret())
             .parse()
             .map_err(|_| anyhow::anyhow!("gateway.case_service.token must be visible ASCII"))?;
         Ok(Self {
             channel,
+            routing,
             bearer,
             timeout,
         })
@@ -61,6 +69,13 @@ impl Backend {
     /// The directory client.
     pub fn directory(&self) -> DirectoryServiceClient<Channel> {
         DirectoryServiceClient::new(self.channel.clone())
+    }
+
+    /// The routing rules' client, when the routing service is configured.
+    /// It forwards the gateway's token and the acting user to the case
+    /// service's directory, which says whether they are an admin.
+    pub fn rules(&self) -> Option<RoutingRulesServiceClient<Channel>> {
+        self.routing.clone().map(RoutingRulesServiceClient::new)
     }
 
     /// The case client.

@@ -14,6 +14,9 @@ pub struct GatewaySettings {
     pub migrate_on_start: bool,
     /// The case service.
     pub case_service: CaseServiceSettings,
+    /// The routing service's admin API (`http://host:port`), for the rules
+    /// page; empty hides the rules.
+    pub routing_service_url: String,
     /// Sign-in sessions.
     pub session: SessionSettings,
     /// The category names lists show; when empty, the binary fills it from

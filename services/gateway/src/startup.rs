@@ -32,8 +32,19 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         .context("gateway.case_service.url")?
         .connect_timeout(Duration::from_secs(5))
         .connect_lazy();
+    let routing = if settings.routing_service_url.is_empty() {
+        None
+    } else {
+        Some(
+            tonic::transport::Endpoint::from_shared(settings.routing_service_url.clone())
+                .context("gateway.routing_service_url")?
+                .connect_timeout(Duration::from_secs(5))
+                .connect_lazy(),
+        )
+    };
     let backend = Backend::new(
         channel,
+        routing,
         &settings.case_service.token,
         Duration::from_millis(settings.case_service.timeout_ms),
     )?;

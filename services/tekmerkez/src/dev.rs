@@ -122,6 +122,7 @@ impl Dev {
         // every client.
         settings.gateway.session.secure_cookies = false;
         settings.gateway.case_service.url = case_url;
+        settings.gateway.routing_service_url = format!("http://{}", routing.addr());
         settings.gateway.case_service.token = SecretString::from(gateway_token);
         let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
         gateway_state.dev_hint = true;

@@ -159,6 +159,7 @@ async fn list(
         (None, "alindi") => (Some(t.claimed), false),
         (None, "alinamadi") => (Some(t.claim_conflict), true),
         (None, "secilmedi") => (Some(t.nothing_selected), true),
+        (None, "sonuclandi") => (Some(t.callback_resolved), false),
         _ => (None, false),
     };
     render(&ListPage {

@@ -1,6 +1,7 @@
 //! The gateway's HTTP side: routes, cookies, security headers, and the
 //! signed-in person of a request.
 
+mod admin;
 mod auth;
 mod cases;
 mod home;
@@ -86,6 +87,24 @@ pub fn pages(state: AppState) -> Router {
         )
         .route("/takip", get(track::form).post(track::lookup))
         .route("/kullanici", get(profile::show).post(profile::save))
+        .route("/yonetim", get(admin::show))
+        .route(
+            "/yonetim/kullanici",
+            axum::routing::post(admin::create_user),
+        )
+        .route(
+            "/yonetim/kullanici/{id}",
+            get(admin::edit_user).post(admin::update_user),
+        )
+        .route(
+            "/yonetim/teskilat",
+            axum::routing::post(admin::create_organisation),
+        )
+        .route("/yonetim/kural", axum::routing::post(admin::create_rule))
+        .route(
+            "/yonetim/kural/{id}/sil",
+            axum::routing::post(admin::delete_rule),
+        )
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
@@ -150,8 +169,8 @@ async fn language(mut req: Request, next: Next) -> Response {
 }
 
 async fn not_found(headers: HeaderMap) -> Response {
-    let t = lang(&headers).texts();
-    (StatusCode::NOT_FOUND, Html(format!("<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>404</title><p>{}</p><p><a href=\"/\">{}</a></p></html>", lang(&headers).code(), t.not_found, t.app_name))).into_response()
+    let frame = Frame::of(&headers);
+    message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found)
 }
 
 /// A posted form's (or a query string's) decoded name–value pairs, in order;
@@ -162,14 +181,20 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 /// 403 with the "you may not do this" page.
 pub fn refuse(frame: &Frame) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        Html(format!(
-            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>403</title><link rel=\"stylesheet\" href=\"/static/site.css\"><main><p class=\"hata\">{}</p><p><a href=\"/\">{}</a></p></main></html>",
-            frame.lang, frame.t.not_allowed, frame.t.menu
-        )),
-    )
-        .into_response()
+    message_page(frame, StatusCode::FORBIDDEN, frame.t.not_allowed)
+}
+
+/// A short page with one message and a way back to the menu.
+pub fn message_page(frame: &Frame, status: StatusCode, text: &str) -> Response {
+    #[derive(askama::Template)]
+    #[template(path = "mesaj.html")]
+    struct MessagePage<'a> {
+        frame: &'a Frame,
+        text: &'a str,
+    }
+    let mut r = render(&MessagePage { frame, text });
+    *r.status_mut() = status;
+    r
 }
 
 /// The value of cookie `name` (the last one sent, if several).

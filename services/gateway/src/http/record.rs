@@ -12,12 +12,12 @@ use axum::{
     Form,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse as _, Response},
+    response::Response,
 };
 use tekmerkez_proto::case_v1 as pb;
 use tonic::Code;
 
-use super::{AppState, Frame, current, render, see_other};
+use super::{AppState, Frame, current, message_page, render, see_other};
 use crate::{i18n::Texts, session::tokens_match};
 use tekmerkez_types::catalogue::name_of;
 
@@ -142,7 +142,7 @@ pub(super) async fn show(
     let frame = Frame::of(&headers);
     let t = frame.t;
     if uuid::Uuid::parse_str(&id).is_err() {
-        return (StatusCode::NOT_FOUND, t.record_not_found).into_response();
+        return message_page(&frame, StatusCode::NOT_FOUND, t.record_not_found);
     }
     let cases = state.backend.cases();
     let got = cases
@@ -158,7 +158,9 @@ pub(super) async fn show(
     let c = match got.map(|r| r.into_inner().case) {
         Ok(Some(c)) => c,
         // Out of scope answers NOT_FOUND too: the record's existence does not leak.
-        Ok(None) | Err(_) => return (StatusCode::NOT_FOUND, t.record_not_found).into_response(),
+        Ok(None) | Err(_) => {
+            return message_page(&frame, StatusCode::NOT_FOUND, t.record_not_found);
+        }
     };
     let steps = cases
         .clone()
@@ -339,7 +341,9 @@ fn breaks_note_rule(st: &tonic::Status) -> bool {
 /// Where a write's outcome sends the person.
 fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     let d = match r {
+        // The record left the caller's sight: back to the list they came from.
         Ok(()) if done == "aktarildi" => return see_other("/havuz?durum=aktarildi"),
+        Ok(()) if done == "sonuclandi" => return see_other("/geri-donus?durum=sonuclandi"),
         Ok(()) => done,
         Err(st) => match st.code() {
             Code::InvalidArgument => "gecersiz",
@@ -443,7 +447,12 @@ async fn write(
             let r = cases
                 .record_callback_outcome(b.as_user(s.user_id, req))
                 .await;
-            (r.map(|_| ()), "geri-donus-kaydedildi")
+            let done = if outcome == pb::CallbackOutcome::NotReached {
+                "geri-donus-kaydedildi"
+            } else {
+                "sonuclandi"
+            };
+            (r.map(|_| ()), done)
         }
     };
     outcome(&id, result, done)

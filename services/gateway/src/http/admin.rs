@@ -1,0 +1,662 @@
+//! *Yönetim* (admins only): users with their roles and pools, the
+//! organisation (directorates, units, pools per province) and the routing
+//! rules. The case service and the routing service check that the caller is
+//! an admin on every call; the gateway only shows the forms.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use tekmerkez_proto::{case_v1 as pb, common_v1, routing_v1 as rpb};
+use tonic::Code;
+
+use super::{AppState, Frame, current, form_pairs, refuse, render, see_other};
+use crate::{
+    i18n::Texts,
+    session::{Session, tokens_match},
+};
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct Durum {
+    durum: String,
+    alan: String,
+}
+
+struct UserRow {
+    id: String,
+    username: String,
+    name: String,
+    role: &'static str,
+    pools: String,
+    active: bool,
+}
+
+struct RuleRow {
+    id: String,
+    priority: i32,
+    category: String,
+    keywords: String,
+    channels: String,
+    province: String,
+    district: String,
+    unit: String,
+    urgency: &'static str,
+    description: String,
+}
+
+struct UnitRow {
+    id: String,
+    label: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "yonetim.html")]
+struct AdminPage {
+    frame: Frame,
+    csrf: String,
+    display_name: String,
+    users: Vec<UserRow>,
+    directorates: Vec<(String, String)>,
+    units: Vec<UnitRow>,
+    pools: Vec<(String, String)>,
+    rules: Vec<RuleRow>,
+    rules_unavailable: bool,
+    provinces: Vec<(u8, &'static str)>,
+    roles: Vec<(i32, &'static str)>,
+    categories: Vec<(String, String)>,
+    channels: Vec<(i32, &'static str)>,
+    message: Option<String>,
+    is_error: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "yonetim_kullanici.html")]
+struct UserPage {
+    frame: Frame,
+    csrf: String,
+    display_name: String,
+    user: UserRow,
+    role: i32,
+    roles: Vec<(i32, &'static str)>,
+    pools: Vec<(String, String, bool)>,
+}
+
+fn role_name(t: &Texts, role: i32) -> &'static str {
+    usize::try_from(role)
+        .ok()
+        .and_then(|i| t.role_names.get(i).copied())
+        .unwrap_or_default()
+}
+
+fn roles(t: &Texts) -> Vec<(i32, &'static str)> {
+    (1..=6).map(|r| (r, role_name(t, r))).collect()
+}
+
+fn province_name(code: u32) -> String {
+    u8::try_from(code)
+        .ok()
+        .and_then(tekmerkez_geo::province_by_code)
+        .map_or_else(String::new, |p| p.name().to_owned())
+}
+
+fn message(t: &Texts, q: &Durum) -> Option<(String, bool)> {
+    let done = match q.durum.as_str() {
+        "kullanici-eklendi" => t.user_created,
+        "kullanici-guncellendi" => t.user_updated,
+        "teskilat-eklendi" => t.organisation_added,
+        "kural-eklendi" => t.rule_added,
+        "kural-silindi" => t.rule_deleted,
+        "gecersiz" => {
+            let field = field_label(t, &q.alan);
+            return Some((format!("{} {field}", t.invalid_field), true));
+        }
+        "var" => return Some((t.already_exists.to_owned(), true)),
+        "yetki" => return Some((t.not_allowed.to_owned(), true)),
+        "hata" => return Some((t.unavailable.to_owned(), true)),
+        _ => return None,
+    };
+    Some((done.to_owned(), false))
+}
+
+/// The label of a field the services named in a violation.
+fn field_label(t: &Texts, field: &str) -> &'static str {
+    match field {
+        "username" => t.username,
+        "display_name" => t.full_name,
+        "password" => t.password,
+        "email" => t.work_email,
+        "phone" => t.work_phone,
+        "role" => t.role,
+        "pool_ids" => t.pool,
+        "name" => t.name,
+        "directorate_id" => t.directorate,
+        "unit_id" | "rule.target_unit_id" => t.unit,
+        "province_code" | "rule.province_code" => t.province,
+        "rule.priority" => t.priority,
+        "rule.category" => t.category,
+        "rule.keywords" => t.keywords,
+        "rule.district" => t.district,
+        "rule.description" => t.description,
+        "rule.channels" => t.channel,
+        "rule.urgency" => t.urgency,
+        _ => t.unknown_field,
+    }
+}
+
+/// Where a write's outcome sends the admin.
+fn after_write(r: Result<(), tonic::Status>, done: &str, anchor: &str) -> Response {
+    let q = match r {
+        Ok(()) => format!("durum={done}"),
+        Err(st) => match st.code() {
+            Code::InvalidArgument => {
+                use tonic_types::StatusExt as _;
+                let field = st
+                    .get_details_bad_request()
+                    .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+                    .unwrap_or_default();
+                format!("durum=gecersiz&alan={}", super::cases::query_value(&field))
+            }
+            Code::AlreadyExists => "durum=var".to_owned(),
+            Code::PermissionDenied | Code::Unauthenticated => "durum=yetki".to_owned(),
+            other => {
+                tracing::error!(code = ?other, "an admin write failed");
+                "durum=hata".to_owned()
+            }
+        },
+    };
+    see_other(&format!("/yonetim?{q}#{anchor}"))
+}
+
+/// The signed-in admin, or the answer to send instead.
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(String, Session), Response> {
+    let Some((id, s)) = current(state, headers).await else {
+        return Err(see_other("/giris"));
+    };
+    if s.role != pb::Role::Admin as i32 {
+        return Err(refuse(&Frame::of(headers)));
+    }
+    Ok((id, s))
+}
+
+/// `GET /yonetim`.
+pub(super) async fn show(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<Durum>,
+) -> Response {
+    let (_, s) = match admin(&state, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let frame = Frame::of(&headers);
+    let t = frame.t;
+    let b = &state.backend;
+    let u = s.user_id;
+    let (mut d1, mut d2, mut d3, mut d4) =
+        (b.directory(), b.directory(), b.directory(), b.directory());
+    let mut rules_client = b.rules();
+    let (users, directorates, units, pools, rules) = tokio::join!(
+        d1.list_users(b.as_user(u, pb::ListUsersRequest::default())),
+        d2.list_directorates(b.as_user(u, pb::ListDirectoratesRequest {})),
+        d3.list_units(b.as_user(u, pb::ListUnitsRequest::default())),
+        d4.list_pools(b.as_user(u, pb::ListPoolsRequest::default())),
+        async {
+            match rules_client.as_mut() {
+                Some(c) => c
+                    .list_rules(b.as_user(u, rpb::ListRulesRequest {}))
+                    .await
+                    .map(|r| r.into_inner().rules)
+                    .ok(),
+                None => None,
+            }
+        },
+    );
+    let (Ok(users), Ok(directorates), Ok(units), Ok(pools)) = (users, directorates, units, pools)
+    else {
+        tracing::error!("reading the directory for the admin page failed");
+        let mut r = refuse(&frame);
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        return r;
+    };
+    let directorates = directorates.into_inner().directorates;
+    let units = units.into_inner().units;
+    let pools = pools.into_inner().pools;
+    let pool_names: HashMap<&str, &str> = pools
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let directorate_names: HashMap<&str, &str> = directorates
+        .iter()
+        .map(|d| (d.id.as_str(), d.name.as_str()))
+        .collect();
+    let unit_names: HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let rules_unavailable = rules.is_none();
+    let rules = rules
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| RuleRow {
+            category: if r.category.is_empty() {
+                String::new()
+            } else {
+                tekmerkez_types::catalogue::name_of(&state.categories, &r.category, t.english)
+                    .to_owned()
+            },
+            keywords: r.keywords.join(", "),
+            channels: r
+                .channels
+                .iter()
+                .filter_map(|c| usize::try_from(*c).ok())
+                .filter_map(|c| t.channel_names.get(c).copied())
+                .collect::<Vec<_>>()
+                .join(", "),
+            province: province_name(r.province_code),
+            unit: unit_names
+                .get(r.target_unit_id.as_str())
+                .map(|n| (*n).to_owned())
+                .unwrap_or_default(),
+            urgency: match common_v1::Urgency::try_from(r.urgency).unwrap_or_default() {
+                common_v1::Urgency::Urgent => t.urgent,
+                common_v1::Urgency::Normal => t.normal,
+                common_v1::Urgency::Unspecified => "",
+            },
+            id: r.id,
+            priority: r.priority,
+            district: r.district,
+            description: r.description,
+        })
+        .collect();
+    let (message, is_error) = message(t, &q).map_or((None, false), |(m, e)| (Some(m), e));
+    let users = users
+        .into_inner()
+        .users
+        .into_iter()
+        .map(|u| user_row(t, &pool_names, u))
+        .collect();
+    render(&AdminPage {
+        csrf: s.csrf_token,
+        display_name: s.display_name,
+        users,
+        units: units
+            .iter()
+            .map(|u| UnitRow {
+                id: u.id.clone(),
+                label: format!(
+                    "{} — {}",
+                    u.name,
+                    directorate_names
+                        .get(u.directorate_id.as_str())
+                        .copied()
+                        .unwrap_or_default()
+                ),
+            })
+            .collect(),
+        directorates: directorates.into_iter().map(|d| (d.id, d.name)).collect(),
+        pools: pools.into_iter().map(|p| (p.id, p.name)).collect(),
+        rules,
+        rules_unavailable,
+        provinces: tekmerkez_geo::provinces()
+            .iter()
+            .map(|p| (p.code(), p.name()))
+            .collect(),
+        roles: roles(t),
+        categories: state
+            .categories
+            .iter()
+            .map(|c| {
+                let name = if t.english { &c.name_en } else { &c.name_tr };
+                (c.code.clone(), name.clone())
+            })
+            .collect(),
+        channels: (1..=9)
+            .filter_map(|c| Some((c, *t.channel_names.get(usize::try_from(c).ok()?)?)))
+            .collect(),
+        message,
+        is_error,
+        frame,
+    })
+}
+
+fn user_row(t: &Texts, pool_names: &HashMap<&str, &str>, u: pb::User) -> UserRow {
+    UserRow {
+        role: role_name(t, u.role),
+        pools: u
+            .pool_ids
+            .iter()
+            .filter_map(|p| pool_names.get(p.as_str()).copied())
+            .collect::<Vec<_>>()
+            .join(", "),
+        id: u.id,
+        username: u.username,
+        name: u.display_name,
+        active: u.active,
+    }
+}
+
+/// The posted form as name → values, with the CSRF token checked.
+fn checked_form(s: &Session, body: &[u8]) -> Option<HashMap<String, Vec<String>>> {
+    let mut m: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in form_pairs(body) {
+        m.entry(k).or_default().push(v);
+    }
+    let csrf = m
+        .get("csrf")
+        .and_then(|v| v.first())
+        .map_or("", String::as_str);
+    tokens_match(&s.csrf_token, csrf).then_some(m)
+}
+
+fn one(form: &HashMap<String, Vec<String>>, key: &str) -> String {
+    form.get(key)
+        .and_then(|v| v.first())
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn many(form: &HashMap<String, Vec<String>>, key: &str) -> Vec<String> {
+    form.get(key)
+        .map(|v| {
+            v.iter()
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn number(form: &HashMap<String, Vec<String>>, key: &str) -> i32 {
+    one(form, key).parse().unwrap_or_default()
+}
+
+/// The admin and the checked form, or the answer to send instead.
+async fn admin_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Session, HashMap<String, Vec<String>>), Response> {
+    let (_, s) = admin(state, headers).await?;
+    match checked_form(&s, body) {
+        Some(f) => Ok((s, f)),
+        None => {
+            let mut r = see_other("/yonetim?durum=yetki");
+            *r.status_mut() = StatusCode::FORBIDDEN;
+            Err(r)
+        }
+    }
+}
+
+/// `POST /yonetim/kullanici`: a new user.
+pub(super) async fn create_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (s, f) = match admin_form(&state, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let b = &state.backend;
+    let req = pb::CreateUserRequest {
+        username: one(&f, "kullanici_adi"),
+        display_name: one(&f, "ad"),
+        role: number(&f, "rol"),
+        pool_ids: many(&f, "havuz"),
+        password: f
+            .get("parola")
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default(),
+        email: one(&f, "eposta"),
+        phone: one(&f, "telefon"),
+    };
+    let r = b
+        .directory()
+        .create_user(b.as_user(s.user_id, req))
+        .await
+        .map(|_| ());
+    after_write(r, "kullanici-eklendi", "kullanicilar")
+}
+
+/// `GET /yonetim/kullanici/{id}`: one user's role, pools and state.
+pub(super) async fn edit_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, s) = match admin(&state, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let frame = Frame::of(&headers);
+    let b = &state.backend;
+    let (mut d1, mut d2) = (b.directory(), b.directory());
+    let (users, pools) = tokio::join!(
+        d1.list_users(b.as_user(s.user_id, pb::ListUsersRequest::default())),
+        d2.list_pools(b.as_user(s.user_id, pb::ListPoolsRequest::default())),
+    );
+    let (Ok(users), Ok(pools)) = (users, pools) else {
+        return see_other("/yonetim?durum=hata");
+    };
+    let Some(user) = users.into_inner().users.into_iter().find(|u| u.id == id) else {
+        return super::not_found(headers).await;
+    };
+    let pools = pools.into_inner().pools;
+    let pool_names: HashMap<&str, &str> = pools
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let role = user.role;
+    let checked: Vec<(String, String, bool)> = pools
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone(), user.pool_ids.contains(&p.id)))
+        .collect();
+    render(&UserPage {
+        csrf: s.csrf_token,
+        display_name: s.display_name,
+        user: user_row(frame.t, &pool_names, user),
+        role,
+        roles: roles(frame.t),
+        pools: checked,
+        frame,
+    })
+}
+
+/// `POST /yonetim/kullanici/{id}`: role, pools, name and whether they may sign in.
+pub(super) async fn update_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (s, f) = match admin_form(&state, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let b = &state.backend;
+    let req = pb::UpdateUserRequest {
+        user_id: id,
+        role: number(&f, "rol"),
+        pool_ids: many(&f, "havuz"),
+        update_pools: true,
+        active: Some(one(&f, "etkin") == "1"),
+        display_name: one(&f, "ad"),
+    };
+    let r = b
+        .directory()
+        .update_user(b.as_user(s.user_id, req))
+        .await
+        .map(|_| ());
+    after_write(r, "kullanici-guncellendi", "kullanicilar")
+}
+
+/// `POST /yonetim/teskilat`: a directorate, a unit or a pool, by `tur`.
+pub(super) async fn create_organisation(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (s, f) = match admin_form(&state, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let b = &state.backend;
+    let mut d = b.directory();
+    let u = s.user_id;
+    let r = match one(&f, "tur").as_str() {
+        "mudurluk" => d
+            .create_directorate(b.as_user(
+                u,
+                pb::CreateDirectorateRequest {
+                    name: one(&f, "ad"),
+                },
+            ))
+            .await
+            .map(|_| ()),
+        "birim" => d
+            .create_unit(b.as_user(
+                u,
+                pb::CreateUnitRequest {
+                    directorate_id: one(&f, "mudurluk"),
+                    name: one(&f, "ad"),
+                },
+            ))
+            .await
+            .map(|_| ()),
+        "havuz" => d
+            .create_pool(b.as_user(
+                u,
+                pb::CreatePoolRequest {
+                    unit_id: one(&f, "birim"),
+                    province_code: one(&f, "il").parse().unwrap_or_default(),
+                    name: one(&f, "ad"),
+                    triage: one(&f, "triyaj") == "1",
+                },
+            ))
+            .await
+            .map(|_| ()),
+        _ => return see_other("/yonetim?durum=hata#teskilat"),
+    };
+    after_write(r, "teskilat-eklendi", "teskilat")
+}
+
+/// `POST /yonetim/kural`: a routing rule.
+pub(super) async fn create_rule(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (s, f) = match admin_form(&state, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let b = &state.backend;
+    let Some(mut rules) = b.rules() else {
+        return see_other("/yonetim?durum=hata#kurallar");
+    };
+    let rule = rpb::Rule {
+        id: String::new(),
+        priority: number(&f, "oncelik"),
+        category: one(&f, "konu"),
+        keywords: one(&f, "kelimeler")
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        channels: many(&f, "kanal")
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect(),
+        province_code: one(&f, "il").parse().unwrap_or_default(),
+        district: one(&f, "ilce"),
+        target_unit_id: one(&f, "birim"),
+        urgency: number(&f, "aciliyet"),
+        description: one(&f, "aciklama"),
+    };
+    let r = rules
+        .create_rule(b.as_user(s.user_id, rpb::CreateRuleRequest { rule: Some(rule) }))
+        .await
+        .map(|_| ());
+    after_write(r, "kural-eklendi", "kurallar")
+}
+
+/// `POST /yonetim/kural/{id}/sil`: deletes a routing rule.
+pub(super) async fn delete_rule(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (s, _) = match admin_form(&state, &headers, &body).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let b = &state.backend;
+    let Some(mut rules) = b.rules() else {
+        return see_other("/yonetim?durum=hata#kurallar");
+    };
+    let r = rules
+        .delete_rule(b.as_user(s.user_id, rpb::DeleteRuleRequest { id }))
+        .await
+        .map(|_| ());
+    after_write(r, "kural-silindi", "kurallar")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::TR;
+
+    #[test]
+    fn every_field_the_services_name_has_a_turkish_label() {
+        for f in [
+            "username",
+            "display_name",
+            "password",
+            "email",
+            "phone",
+            "role",
+            "pool_ids",
+            "name",
+            "directorate_id",
+            "unit_id",
+            "province_code",
+            "rule.priority",
+            "rule.category",
+            "rule.keywords",
+            "rule.district",
+            "rule.description",
+            "rule.target_unit_id",
+            "rule.province_code",
+        ] {
+            assert_ne!(field_label(&TR, f), TR.unknown_field, "{f}");
+        }
+    }
+
+    #[test]
+    fn repeated_fields_are_kept_and_a_wrong_token_refuses_the_form() {
+        let s = Session {
+            user_id: uuid::Uuid::nil(),
+            username: String::new(),
+            display_name: String::new(),
+            role: 1,
+            csrf_token: "t".into(),
+        };
+        let f = checked_form(
+            &s,
+            b"csrf=t&havuz=a&havuz=b&havuz=&ad=+%C3%87a%C4%9Fr%C4%B1+",
+        )
+        .unwrap();
+        assert_eq!(many(&f, "havuz"), vec!["a", "b"]);
+        assert_eq!(one(&f, "ad"), "Çağrı");
+        assert!(checked_form(&s, b"csrf=x&ad=y").is_none());
+        assert!(checked_form(&s, b"ad=y").is_none());
+    }
+}
