@@ -132,6 +132,7 @@ async fn list(
             (rows, next, None)
         }
         Err(st) if st.code() == Code::InvalidArgument => (Vec::new(), None, Some(t.list_reset)),
+        Err(st) if st.code() == Code::PermissionDenied => return super::refuse(&frame),
         Err(st) => {
             tracing::error!(code = ?st.code(), "listing cases failed");
             (Vec::new(), None, Some(t.unavailable))

@@ -279,6 +279,9 @@ pub(super) async fn show(
     };
     let frame = Frame::of(&headers);
     let t = frame.t;
+    if s.role != pb::Role::PoolManager as i32 && s.role != pb::Role::Admin as i32 {
+        return super::refuse(&frame);
+    }
     let parsed = parse(&q, &state.categories);
     let b = &state.backend;
     let request = pb::ListCasesRequest {

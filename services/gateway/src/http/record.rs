@@ -32,6 +32,8 @@ struct NoteView {
 struct StepView {
     when: String,
     action: &'static str,
+    /// The transfer reason or callback outcome.
+    detail: String,
 }
 
 #[derive(askama::Template)]
@@ -251,6 +253,7 @@ pub(super) async fn show(
             .map(|st| StepView {
                 when: when(st.occurred_at.as_ref()),
                 action: action_name(t, st.action),
+                detail: st.detail.clone(),
             })
             .collect(),
         id: c.id,
