@@ -175,7 +175,7 @@ fn after_write(r: Result<(), tonic::Status>, done: &str, anchor: &str) -> Respon
 /// The signed-in admin, or the answer to send instead.
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(String, Session), Response> {
     let Some((id, s)) = current(state, headers).await else {
-        return Err(see_other("/giris"));
+        return Err(super::sign_in_again(headers));
     };
     if s.role != pb::Role::Admin as i32 {
         return Err(refuse(&Frame::of(headers)));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::{
     Form,
-    extract::State,
+    extract::{Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse as _, Response},
 };
@@ -66,12 +66,25 @@ fn page(
     res
 }
 
+/// Why the sign-in page is shown (`?durum=`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct Why {
+    durum: String,
+}
+
 /// `GET /giris`.
-pub(super) async fn form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub(super) async fn form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(why): Query<Why>,
+) -> Response {
     if current(&state, &headers).await.is_some() {
         return see_other("/");
     }
-    page(&state, &headers, StatusCode::OK, String::new(), None)
+    let t = Frame::of(&headers).t;
+    let message = (why.durum == "sure-doldu").then_some(t.session_ended);
+    page(&state, &headers, StatusCode::OK, String::new(), message)
 }
 
 /// `POST /giris`.
@@ -187,7 +200,7 @@ pub(super) async fn sign_out(
     Form(f): Form<CsrfOnly>,
 ) -> Response {
     let Some((id, session)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     if !tokens_match(&session.csrf_token, &f.csrf) {
         return (StatusCode::FORBIDDEN, Frame::of(&headers).t.form_expired).into_response();

@@ -186,7 +186,7 @@ pub(super) async fn pool(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     list(&state, &headers, s, pb::CaseView::Pool, q).await
 }
@@ -198,7 +198,7 @@ pub(super) async fn mine(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     list(&state, &headers, s, pb::CaseView::Mine, q).await
 }
@@ -211,7 +211,7 @@ pub(super) async fn callbacks(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     list(&state, &headers, s, pb::CaseView::CallbackPool, q).await
 }
@@ -264,7 +264,7 @@ pub(super) async fn claim_callbacks(
 
 async fn claim_from(state: &AppState, headers: &HeaderMap, body: &[u8], list: &str) -> Response {
     let Some((_, s)) = current(state, headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(headers);
     };
     let (csrf, ids) = claim_form(body);
     if !tokens_match(&s.csrf_token, &csrf) {

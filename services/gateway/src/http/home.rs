@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::{extract::State, http::HeaderMap, response::Response};
 use tekmerkez_proto::case_v1::Role;
 
-use super::{AppState, Frame, current, render, see_other};
+use super::{AppState, Frame, current, render};
 use crate::i18n::Texts;
 
 #[derive(askama::Template)]
@@ -38,7 +38,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
 /// `GET /`.
 pub(super) async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let frame = Frame::of(&headers);
     let role = Role::try_from(s.role).unwrap_or(Role::Unspecified);

@@ -275,7 +275,7 @@ pub(super) async fn show(
     Query(q): Query<ManagerQuery>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let frame = Frame::of(&headers);
     let t = frame.t;
@@ -527,7 +527,7 @@ pub(super) async fn assign(
     body: Bytes,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let f = assign_form(&body, &state.categories);
     let to = |durum: &str| {

@@ -239,6 +239,17 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Option<(String, S
     }
 }
 
+/// To the sign-in page; saying the session ended when the browser still
+/// presented one (it expired, or was ended by a password change or sign-out
+/// elsewhere), so that a person whose form was not saved knows why.
+pub fn sign_in_again(headers: &HeaderMap) -> Response {
+    if cookie(headers, SESSION_COOKIE).is_some() {
+        see_other("/giris?durum=sure-doldu")
+    } else {
+        see_other("/giris")
+    }
+}
+
 /// A redirect after a POST (303) or to sign in.
 pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()

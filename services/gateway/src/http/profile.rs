@@ -115,7 +115,7 @@ pub(super) async fn show(
     Query(q): Query<Durum>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let t = Frame::of(&headers).t;
     let message = match q.durum.as_str() {
@@ -133,7 +133,7 @@ pub(super) async fn save(
     Form(f): Form<ProfileForm>,
 ) -> Response {
     let Some((session_id, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let t = Frame::of(&headers).t;
     if !tokens_match(&s.csrf_token, &f.csrf) {

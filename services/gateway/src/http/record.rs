@@ -139,7 +139,7 @@ pub(super) async fn show(
     Query(q): Query<Durum>,
 ) -> Response {
     let Some((_, s)) = current(&state, &headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(&headers);
     };
     let frame = Frame::of(&headers);
     let t = frame.t;
@@ -385,7 +385,7 @@ async fn write(
     f: &TextForm,
 ) -> Response {
     let Some((_, s)) = current(state, headers).await else {
-        return see_other("/giris");
+        return super::sign_in_again(headers);
     };
     if uuid::Uuid::parse_str(&id).is_err() {
         return see_other("/");
