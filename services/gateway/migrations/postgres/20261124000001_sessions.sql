@@ -5,7 +5,7 @@ CREATE TABLE sessions (
     user_id       TEXT NOT NULL,
     username      TEXT NOT NULL,
     display_name  TEXT NOT NULL,
-    role          INTEGER NOT NULL,
+    role          BIGINT NOT NULL,
     csrf_token    TEXT NOT NULL,
     created_at    BIGINT NOT NULL,
     expires_at    BIGINT NOT NULL

@@ -1,0 +1,300 @@
+//! The agent UI with a million records: seeds PostgreSQL with the demo
+//! organisation and `--cases` records (default 1 000 000), starts the case
+//! service and the gateway on it, signs in as a pool manager and an expert,
+//! and times the pages agents live in — *Havuz Yönetimi* (first page, a
+//! later page, a filtered page), *Üzerimdeki Çağrılar* and the record page —
+//! printing p50, p95, p99 and max per page. A benchmark, not a test: it
+//! asserts nothing about time. Run it with `scripts/bench-ui`.
+//!
+//! The records are the demo's few hundred, cloned with new ids, tracking
+//! numbers and dates, so statuses, pools and holders keep the demo's mix:
+//! an expert ends up holding tens of thousands of records, which is harsher
+//! on "my records" than any real desk.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark binary reports on stdout and fails loudly"
+)]
+
+use std::{sync::Arc, time::Instant};
+
+use secrecy::SecretString;
+use sqlx::{Connection as _, Executor as _, PgConnection};
+use tekmerkez_integration_tests::web::{Browser, hidden, sign_in};
+use tokio_util::sync::CancellationToken;
+
+struct Args {
+    pg_url: String,
+    cases: i64,
+    requests: usize,
+    fresh: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        pg_url: std::env::var("TEKMERKEZ_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".into()),
+        cases: 1_000_000,
+        requests: 400,
+        fresh: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--pg-url" => a.pg_url = it.next().expect("--pg-url URL"),
+            "--cases" => a.cases = it.next().and_then(|v| v.parse().ok()).expect("--cases N"),
+            "--requests" => {
+                a.requests = it.next().and_then(|v| v.parse().ok()).expect("--requests N");
+            }
+            "--fresh" => a.fresh = true,
+            other => panic!(
+                "unknown argument {other}; use --pg-url URL --cases N --requests N [--fresh]"
+            ),
+        }
+    }
+    a
+}
+
+/// `base` with its database replaced by `db`.
+fn with_db(base: &str, db: &str) -> String {
+    let cut = base.rfind('/').expect("a database URL");
+    format!("{}/{db}", &base[..cut])
+}
+
+async fn ensure_database(admin_url: &str, db: &str, fresh: bool) {
+    let mut c = PgConnection::connect(admin_url).await.unwrap();
+    if fresh {
+        c.execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
+            .await
+            .unwrap();
+    }
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(db)
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+    if !exists {
+        c.execute(format!("CREATE DATABASE {db}").as_str())
+            .await
+            .unwrap();
+    }
+}
+
+/// Clones the demo records until there are `target` in all, in batches so
+/// that progress shows and no transaction grows huge.
+async fn clone_cases(url: &str, target: i64) {
+    let mut c = PgConnection::connect(url).await.unwrap();
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    if have >= target {
+        println!("  {have} records already there");
+        return;
+    }
+    let started = Instant::now();
+    let batch = 100_000;
+    let mut next = have;
+    while next < target {
+        let n = batch.min(target - next);
+        // New ids, application ids and tracking numbers (unique, in the
+        // format's alphabet); everything else from a demo record.
+        sqlx::query(
+            "WITH t AS (SELECT row_number() OVER (ORDER BY seq) - 1 AS k, * FROM (SELECT * FROM cases ORDER BY seq LIMIT 300) AS demo),
+                  n AS (SELECT count(*) AS c FROM t)
+             INSERT INTO cases (id, tracking_number, application_id, request_fingerprint, channel, category, text,
+                  urgency, province_code, district, latitude, longitude, pool_id, status, holder_id, reply_channel,
+                  contact_name, contact_phone, contact_email, contact_address, consent_text_version,
+                  consent_accepted_at, consent_special, information_only, official_answer, closed_by, created_by,
+                  created_at, entered_pool_at, held_since, closed_at, resolved_at, last_note_at, callback_attempts,
+                  callback_retry_at, version, updated_at)
+             SELECT gen_random_uuid(),
+                    'B' || substr(lpad(upper(to_hex(g)), 8, '0'), 1, 4) || '-' || substr(lpad(upper(to_hex(g)), 8, '0'), 5, 4) || '0',
+                    gen_random_uuid(), t.request_fingerprint, t.channel, t.category, t.text,
+                    t.urgency, t.province_code, t.district, t.latitude, t.longitude, t.pool_id, t.status, t.holder_id,
+                    t.reply_channel, t.contact_name, t.contact_phone, t.contact_email, t.contact_address,
+                    t.consent_text_version, t.consent_accepted_at, t.consent_special, t.information_only,
+                    t.official_answer, t.closed_by, t.created_by,
+                    t.created_at - g, t.entered_pool_at - g, t.held_since, t.closed_at, t.resolved_at,
+                    t.last_note_at, t.callback_attempts, t.callback_retry_at, t.version, t.updated_at
+             FROM generate_series($1::bigint, $2::bigint) AS g
+             JOIN t ON t.k = g % (SELECT c FROM n)",
+        )
+        .bind(next + 1)
+        .bind(next + n)
+        .execute(&mut c)
+        .await
+        .unwrap();
+        next += n;
+        println!(
+            "  {next} records ({:.0} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    c.execute("ANALYZE cases").await.unwrap();
+}
+
+/// Times `requests` GETs of the paths `path_of(i)` gives; returns sorted milliseconds.
+async fn time_page(
+    b: &mut Browser,
+    requests: usize,
+    mut path_of: impl FnMut(usize) -> String,
+) -> Vec<f64> {
+    for i in 0..20 {
+        let _ = b.get(&path_of(i)).await;
+    }
+    let mut ms = Vec::with_capacity(requests);
+    for i in 0..requests {
+        let path = path_of(i);
+        let t = Instant::now();
+        let (status, _, _, _) = b.get(&path).await;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(status.is_success(), "GET {path}: {status}");
+    }
+    ms.sort_by(f64::total_cmp);
+    ms
+}
+
+fn pct(ms: &[f64], p: f64) -> f64 {
+    let i = ((ms.len() as f64 * p).ceil() as usize).clamp(1, ms.len()) - 1;
+    ms[i]
+}
+
+fn report(name: &str, ms: &[f64]) {
+    println!(
+        "  {name:<34} p50 {:>6.1} ms   p95 {:>6.1} ms   p99 {:>6.1} ms   max {:>6.1} ms   (n = {})",
+        pct(ms, 0.50),
+        pct(ms, 0.95),
+        pct(ms, 0.99),
+        ms.last().copied().unwrap_or_default(),
+        ms.len()
+    );
+}
+
+/// The `/kayit/…` ids linked from a page.
+fn record_ids(page: &str) -> Vec<String> {
+    page.match_indices("href=\"/kayit/")
+        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
+        .collect()
+}
+
+fn next_link(page: &str) -> Option<String> {
+    let at = page.find("<p><a href=\"/havuz?")? + "<p><a href=\"".len();
+    Some(page[at..at + page[at..].find('"')?].replace("&amp;", "&"))
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let a = args();
+    let (case_db, gateway_db) = ("tekmerkez_ui_bench", "tekmerkez_ui_bench_gateway");
+    println!("tekmerkez UI benchmark: {} records in PostgreSQL", a.cases);
+    ensure_database(&a.pg_url, case_db, a.fresh).await;
+    ensure_database(&a.pg_url, gateway_db, true).await;
+    let case_url = with_db(&a.pg_url, case_db);
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config");
+    let mut settings = tekmerkez::settings::Settings::load(&dir, "test").unwrap();
+    let token = "bench-gateway-token-0123456789abcdef";
+    settings.case.grpc.listen = "127.0.0.1:0".into();
+    settings.case.database.url = SecretString::from(case_url.clone());
+    settings.case.database.migrate_on_start = true;
+    settings.case.auth.service_tokens =
+        [("gateway".to_owned(), SecretString::from(token.to_owned()))]
+            .into_iter()
+            .collect();
+    let case = tekmerkez_case::startup::Application::build(
+        settings.case.clone(),
+        None,
+        Arc::new(tekmerkez_case::clock::SystemClock),
+    )
+    .await
+    .unwrap();
+    println!("seeding the demo organisation and records…");
+    tekmerkez_case::demo::seed(case.app(), 300).await.unwrap();
+    clone_cases(&case_url, a.cases).await;
+
+    settings.gateway.database_url = SecretString::from(with_db(&a.pg_url, gateway_db));
+    settings.gateway.migrate_on_start = true;
+    settings.gateway.session.secure_cookies = false;
+    settings.gateway.case_service.url = format!("http://{}", case.addr());
+    settings.gateway.case_service.token = SecretString::from(token.to_owned());
+    settings.gateway.routing_service_url = String::new();
+    let state = tekmerkez_gateway::startup::prepare(&settings.gateway)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    let case_task = tokio::spawn(case.run_until_stopped(shutdown.clone()));
+    let gateway_task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            tekmerkez_gateway::http::router(state)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+    });
+
+    let (mut manager, mut expert) = (Browser::new(addr), Browser::new(addr));
+    sign_in(&mut manager, "yonetici.ankara").await;
+    sign_in(&mut expert, "uzman.ankara").await;
+    let (status, first, _, headers) = manager.get("/havuz").await;
+    assert!(
+        status.is_success(),
+        "GET /havuz: {status} {:?}",
+        headers.get("location")
+    );
+    let later = next_link(&first).unwrap_or_else(|| panic!("more than one page: {first}"));
+    let mut deep = later.clone();
+    for _ in 0..20 {
+        let (_, p, _, _) = manager.get(&deep).await;
+        match next_link(&p) {
+            Some(n) => deep = n,
+            None => break,
+        }
+    }
+    let ids = record_ids(&first);
+    let (_, mine, _, _) = expert.get("/uzerimdeki").await;
+    let _ = hidden(&mine, "csrf");
+
+    println!(
+        "\nthrough the gateway (HTTP → gRPC → PostgreSQL), one request at a time, {} each:",
+        a.requests
+    );
+    let n = a.requests;
+    report(
+        "Havuz Yönetimi, first page",
+        &time_page(&mut manager, n, |_| "/havuz".into()).await,
+    );
+    report(
+        "Havuz Yönetimi, 21st page",
+        &time_page(&mut manager, n, |_| deep.clone()).await,
+    );
+    report(
+        "Havuz Yönetimi, filtered + urgent",
+        &time_page(&mut manager, n, |_| {
+            "/havuz?statu=1&konu=fatura&gun=2&sira=3".into()
+        })
+        .await,
+    );
+    report(
+        "Üzerimdeki Çağrılar",
+        &time_page(&mut expert, n, |_| "/uzerimdeki".into()).await,
+    );
+    report(
+        "record page (manager)",
+        &time_page(&mut manager, n, |i| format!("/kayit/{}", ids[i % ids.len()])).await,
+    );
+    println!(
+        "\n(machine: {} cores; PostgreSQL, the case service, the gateway and this client share it)",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get)
+    );
+    shutdown.cancel();
+    let _ = case_task.await;
+    let _ = gateway_task.await;
+}
