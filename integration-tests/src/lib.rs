@@ -10,6 +10,7 @@
     reason = "test support fails loudly"
 )]
 
+pub mod browser;
 pub mod cluster;
 pub mod scenario;
 pub mod web;
