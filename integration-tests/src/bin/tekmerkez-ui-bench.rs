@@ -15,6 +15,7 @@
     clippy::expect_used,
     clippy::print_stdout,
     clippy::print_stderr,
+    clippy::panic,
     reason = "a benchmark binary reports on stdout and fails loudly"
 )]
 
@@ -46,7 +47,10 @@ fn args() -> Args {
             "--pg-url" => a.pg_url = it.next().expect("--pg-url URL"),
             "--cases" => a.cases = it.next().and_then(|v| v.parse().ok()).expect("--cases N"),
             "--requests" => {
-                a.requests = it.next().and_then(|v| v.parse().ok()).expect("--requests N");
+                a.requests = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--requests N");
             }
             "--fresh" => a.fresh = true,
             other => panic!(
@@ -259,6 +263,14 @@ async fn main() {
         }
     }
     let ids = record_ids(&first);
+    let numbers: Vec<String> = first
+        .match_indices("<label for=\"sec-")
+        .map(|(i, _)| {
+            let rest = &first[i..];
+            let start = rest.find('>').unwrap() + 1;
+            rest[start..start + rest[start..].find('<').unwrap()].to_owned()
+        })
+        .collect();
     let (_, mine, _, _) = expert.get("/uzerimdeki").await;
     let _ = hidden(&mine, "csrf");
 
@@ -283,12 +295,22 @@ async fn main() {
         .await,
     );
     report(
+        "Havuz Yönetimi, search by number",
+        &time_page(&mut manager, n, |i| {
+            format!("/havuz?takip={}", numbers[i % numbers.len()])
+        })
+        .await,
+    );
+    report(
         "Üzerimdeki Çağrılar",
         &time_page(&mut expert, n, |_| "/uzerimdeki".into()).await,
     );
     report(
         "record page (manager)",
-        &time_page(&mut manager, n, |i| format!("/kayit/{}", ids[i % ids.len()])).await,
+        &time_page(&mut manager, n, |i| {
+            format!("/kayit/{}", ids[i % ids.len()])
+        })
+        .await,
     );
     println!(
         "\n(machine: {} cores; PostgreSQL, the case service, the gateway and this client share it)",

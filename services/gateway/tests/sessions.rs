@@ -64,10 +64,16 @@ async fn the_store_keeps_and_ends_sessions(url: &str) {
     assert_eq!(store.end_others(me.user_id, &here).await.unwrap(), 1);
     assert!(store.get(&there, t2).await.unwrap().is_none());
     assert!(store.get(&here, t2).await.unwrap().is_some());
-    assert!(store.get(&other, t0).await.unwrap().is_some(), "others' sessions stay");
+    assert!(
+        store.get(&other, t0).await.unwrap().is_some(),
+        "others' sessions stay"
+    );
 
     let late = t2 + SignedDuration::from_mins(31);
-    assert!(store.get(&here, late).await.unwrap().is_none(), "idle too long");
+    assert!(
+        store.get(&here, late).await.unwrap().is_none(),
+        "idle too long"
+    );
     assert!(store.purge(late).await.unwrap() >= 1);
     store.delete(&here).await.unwrap();
 }

@@ -184,6 +184,11 @@ impl Dev {
         );
         let _ = writeln!(
             s,
+            "  track  http://{}/takip   (citizens: tracking number + last 4 digits of the phone)",
+            self.http_addr()
+        );
+        let _ = writeln!(
+            s,
             "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
             self.grpc_addr()
         );

@@ -85,9 +85,85 @@ fn unique_violation(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// Splitting a list into (pool, status) branches pays off up to this many.
+const MAX_BRANCHES: usize = 48;
+
+/// The (pool, status) pairs of a list narrowed to a few pools and statuses,
+/// or `None` when it is better read as one scan.
+fn branches(q: &CaseQuery) -> Option<Vec<(Uuid, CaseStatus)>> {
+    let pools = q.pools.as_ref()?;
+    if q.statuses.is_empty() || q.tracking_number.is_some() {
+        return None;
+    }
+    let n = pools.len() * q.statuses.len();
+    (n > 1 && n <= MAX_BRANCHES).then(|| {
+        pools
+            .iter()
+            .flat_map(|p| q.statuses.iter().map(move |s| (*p, *s)))
+            .collect()
+    })
+}
+
 macro_rules! sql_store {
     ($store:ident, $db:ty, $row:ty, $migrator:expr) => {
         impl $store {
+            /// Every condition of `q` but pools and statuses, and the keyset position.
+            fn push_case_filters(qb: &mut QueryBuilder<'_, $db>, q: &CaseQuery) {
+            match q.holder {
+                HolderFilter::Any => {}
+                HolderFilter::Nobody => {
+                    qb.push(" AND holder_id IS NULL");
+                }
+                HolderFilter::User(u) => {
+                    qb.push(" AND holder_id = ").push_bind(u);
+                }
+            }
+            if let Some(u) = q.created_by {
+                qb.push(" AND created_by = ").push_bind(u);
+            }
+            if let Some(u) = q.closed_by {
+                qb.push(" AND closed_by = ").push_bind(u);
+            }
+            if !q.channels.is_empty() {
+                qb.push(" AND channel IN (");
+                let mut sep = qb.separated(", ");
+                for c in &q.channels {
+                    sep.push_bind(c.as_str());
+                }
+                qb.push(")");
+            }
+            if let Some(c) = &q.category {
+                qb.push(" AND category = ").push_bind(c.clone());
+            }
+            if let Some(d) = &q.district {
+                qb.push(" AND district = ").push_bind(d.clone());
+            }
+            if let Some(u) = q.urgency {
+                qb.push(" AND urgency = ").push_bind(u.rank());
+            }
+            if let Some(t) = q.entered_pool_before {
+                qb.push(" AND entered_pool_at < ").push_bind(micros(t));
+            }
+            if let Some(t) = &q.tracking_number {
+                qb.push(" AND tracking_number = ").push_bind(t.clone());
+            }
+            match (q.sort, q.after) {
+                (Sort::OldestFirst, Some(c)) => {
+                    qb.push(" AND seq > ").push_bind(c.seq);
+                }
+                (Sort::NewestFirst, Some(c)) => {
+                    qb.push(" AND seq < ").push_bind(c.seq);
+                }
+                (Sort::UrgentFirst, Some(c)) => {
+                    qb.push(" AND (urgency < ").push_bind(c.urgency);
+                    qb.push(" OR (urgency = ").push_bind(c.urgency);
+                    qb.push(" AND seq > ").push_bind(c.seq);
+                    qb.push("))");
+                }
+                (_, None) => {}
+            }
+        }
+
             fn case_from_row(r: &$row) -> Result<Case, StoreError> {
                 let lat: Option<f64> = r.try_get("latitude")?;
                 let lon: Option<f64> = r.try_get("longitude")?;
@@ -548,84 +624,57 @@ macro_rules! sql_store {
             }
 
             async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError> {
-                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE 1 = 1"));
-                if let Some(pools) = &q.pools {
-                    if pools.is_empty() {
-                        return Ok(Vec::new());
-                    }
-                    qb.push(" AND pool_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for p in pools {
-                        sep.push_bind(*p);
-                    }
-                    qb.push(")");
+                if q.pools.as_ref().is_some_and(Vec::is_empty) {
+                    return Ok(Vec::new());
                 }
-                if !q.statuses.is_empty() {
-                    qb.push(" AND status IN (");
-                    let mut sep = qb.separated(", ");
-                    for s in &q.statuses {
-                        sep.push_bind(s.as_str());
-                    }
-                    qb.push(")");
-                }
-                match q.holder {
-                    HolderFilter::Any => {}
-                    HolderFilter::Nobody => {
-                        qb.push(" AND holder_id IS NULL");
-                    }
-                    HolderFilter::User(u) => {
-                        qb.push(" AND holder_id = ").push_bind(u);
-                    }
-                }
-                if let Some(u) = q.created_by {
-                    qb.push(" AND created_by = ").push_bind(u);
-                }
-                if let Some(u) = q.closed_by {
-                    qb.push(" AND closed_by = ").push_bind(u);
-                }
-                if !q.channels.is_empty() {
-                    qb.push(" AND channel IN (");
-                    let mut sep = qb.separated(", ");
-                    for c in &q.channels {
-                        sep.push_bind(c.as_str());
-                    }
-                    qb.push(")");
-                }
-                if let Some(c) = &q.category {
-                    qb.push(" AND category = ").push_bind(c.clone());
-                }
-                if let Some(d) = &q.district {
-                    qb.push(" AND district = ").push_bind(d.clone());
-                }
-                if let Some(u) = q.urgency {
-                    qb.push(" AND urgency = ").push_bind(u.rank());
-                }
-                if let Some(t) = q.entered_pool_before {
-                    qb.push(" AND entered_pool_at < ").push_bind(micros(t));
-                }
-                if let Some(t) = &q.tracking_number {
-                    qb.push(" AND tracking_number = ").push_bind(t.clone());
-                }
-                match (q.sort, q.after) {
-                    (Sort::OldestFirst, Some(c)) => {
-                        qb.push(" AND seq > ").push_bind(c.seq);
-                    }
-                    (Sort::NewestFirst, Some(c)) => {
-                        qb.push(" AND seq < ").push_bind(c.seq);
-                    }
-                    (Sort::UrgentFirst, Some(c)) => {
-                        qb.push(" AND (urgency < ").push_bind(c.urgency);
-                        qb.push(" OR (urgency = ").push_bind(c.urgency);
-                        qb.push(" AND seq > ").push_bind(c.seq);
-                        qb.push("))");
-                    }
-                    (_, None) => {}
-                }
-                qb.push(match q.sort {
+                let order = match q.sort {
                     Sort::OldestFirst => " ORDER BY seq ASC",
                     Sort::NewestFirst => " ORDER BY seq DESC",
                     Sort::UrgentFirst => " ORDER BY urgency DESC, seq ASC",
-                });
+                };
+                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CASE_COLUMNS} FROM "));
+                match branches(q) {
+                    // One index-ordered scan per (pool, status), each stopping
+                    // at the limit, merged: a rare filter over a big backlog
+                    // reads a few pages per pool instead of every match.
+                    Some(pairs) => {
+                        qb.push("(");
+                        for (i, (pool, status)) in pairs.iter().enumerate() {
+                            if i > 0 {
+                                qb.push(" UNION ALL ");
+                            }
+                            qb.push(format!("SELECT {CASE_COLUMNS} FROM (SELECT {CASE_COLUMNS} FROM cases WHERE pool_id = "));
+                            qb.push_bind(*pool);
+                            qb.push(" AND status = ").push_bind(status.as_str());
+                            Self::push_case_filters(&mut qb, q);
+                            qb.push(order);
+                            qb.push(" LIMIT ").push_bind(i64::from(q.limit));
+                            qb.push(format!(") AS b{i}"));
+                        }
+                        qb.push(") AS merged WHERE 1 = 1");
+                    }
+                    None => {
+                        qb.push("cases WHERE 1 = 1");
+                        if let Some(pools) = &q.pools {
+                            qb.push(" AND pool_id IN (");
+                            let mut sep = qb.separated(", ");
+                            for p in pools {
+                                sep.push_bind(*p);
+                            }
+                            qb.push(")");
+                        }
+                        if !q.statuses.is_empty() {
+                            qb.push(" AND status IN (");
+                            let mut sep = qb.separated(", ");
+                            for s in &q.statuses {
+                                sep.push_bind(s.as_str());
+                            }
+                            qb.push(")");
+                        }
+                        Self::push_case_filters(&mut qb, q);
+                    }
+                }
+                qb.push(order);
                 qb.push(" LIMIT ").push_bind(i64::from(q.limit));
                 let rows = qb.build().fetch_all(self.reader()).await?;
                 rows.iter().map(Self::case_from_row).collect()
@@ -794,3 +843,56 @@ sql_store!(
     SqliteRow,
     sqlx::migrate!("./migrations/sqlite")
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pools: usize, statuses: &[CaseStatus]) -> CaseQuery {
+        CaseQuery {
+            pools: Some((0..pools).map(|_| Uuid::new_v4()).collect()),
+            statuses: statuses.to_vec(),
+            holder: HolderFilter::Any,
+            created_by: None,
+            closed_by: None,
+            channels: Vec::new(),
+            category: None,
+            district: None,
+            urgency: None,
+            entered_pool_before: None,
+            tracking_number: None,
+            sort: Sort::UrgentFirst,
+            after: None,
+            limit: 51,
+        }
+    }
+
+    #[test]
+    fn a_few_pools_and_statuses_are_read_as_one_branch_each() {
+        let open = [
+            CaseStatus::InPool,
+            CaseStatus::Held,
+            CaseStatus::AwaitingCallback,
+        ];
+        let q = query(4, &open);
+        let pairs = branches(&q).unwrap();
+        assert_eq!(pairs.len(), 12);
+        for p in q.pools.as_ref().unwrap() {
+            for s in open {
+                assert!(pairs.contains(&(*p, s)));
+            }
+        }
+        assert!(
+            branches(&query(1, &[CaseStatus::InPool])).is_none(),
+            "already one scan"
+        );
+        assert!(branches(&query(100, &open)).is_none(), "too many");
+        assert!(branches(&query(4, &[])).is_none(), "any status");
+        let mut by_number = query(4, &open);
+        by_number.tracking_number = Some("AB12C-3D4E5".into());
+        assert!(branches(&by_number).is_none(), "a unique index finds it");
+        let mut anywhere = query(4, &open);
+        anywhere.pools = None;
+        assert!(branches(&anywhere).is_none());
+    }
+}

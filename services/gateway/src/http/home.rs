@@ -28,8 +28,8 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (t.callback_pool, "/geri-donus"),
             (t.my_calls, "/uzerimdeki"),
         ],
-        Role::CallCentreAgent => vec![(t.record_entry, "/basvuru-kaydi")],
-        Role::PartnerClient | Role::Unspecified => Vec::new(),
+        // The call-centre entry screen comes with the phone channel.
+        Role::CallCentreAgent | Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((t.my_details, "/kullanici"));
     m
