@@ -216,6 +216,15 @@ pub async fn seed(app: &CaseApp, cases: usize) -> Result<Vec<DemoUser>, CaseErro
     Ok(out)
 }
 
+/// A Turkish mobile number: 0 5XX XXX XX XX.
+fn demo_phone(rng: &mut impl rand::Rng) -> String {
+    format!(
+        "05{}{:07}",
+        rng.random_range(30..56),
+        rng.random_range(0..10_000_000u32)
+    )
+}
+
 async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, CaseError> {
     let real_now = app.clock.now();
     let clock = Arc::new(ManualClock::new(real_now));
@@ -343,11 +352,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         .unwrap_or(&ReplyChannel::Sms);
         let first = FIRST_NAMES.choose(&mut rng).copied().unwrap_or("Ayşe");
         let last = LAST_NAMES.choose(&mut rng).copied().unwrap_or("Yılmaz");
-        let phone = format!(
-            "05{}{:08}",
-            rng.random_range(30..56),
-            rng.random_range(0..100_000_000u32)
-        );
+        let phone = demo_phone(&mut rng);
         let info_only = channel == Channel::Phone && rng.random_bool(0.15);
         let contact = Contact {
             name: PersonName::parse(&format!("{first} {last}")).ok(),
@@ -501,4 +506,18 @@ pub async fn ensure_admin(
     })
     .await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_phone_number_is_a_valid_turkish_mobile() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for _ in 0..1000 {
+            let p = demo_phone(&mut rng);
+            assert!(PhoneNumber::parse(&p).is_ok(), "{p}");
+        }
+    }
 }

@@ -85,7 +85,8 @@ pub(super) fn row(c: pb::Case, days: u32, state: &AppState, t: &Texts) -> Row {
         })
         .unwrap_or_default();
     Row {
-        line: three_day_line(days),
+        // The note rule counts from entering the pool, whoever holds it.
+        line: three_day_line(c.days_in_pool),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         tracking_number: c.tracking_number,
         category: name_of(&state.categories, &c.category, t.english).to_owned(),
