@@ -290,7 +290,11 @@ async fn a_person_edits_their_details_and_a_new_password_ends_their_other_sessio
         assert_eq!(status, StatusCode::OK, "this session goes on");
         let (status, _, _, headers) = there.get("/").await;
         assert_eq!(status, StatusCode::SEE_OTHER, "the other session ended");
-        assert_eq!(headers.get("location").unwrap(), "/giris");
+        assert_eq!(
+            headers.get("location").unwrap(),
+            "/giris?durum=sure-doldu",
+            "told why"
+        );
     })
     .await;
 }
