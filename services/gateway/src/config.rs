@@ -36,6 +36,12 @@ pub struct TrackingSettings {
     /// Lookups of one tracking number per hour, from all clients together:
     /// this is what stops a guess at the phone's last four digits.
     pub per_number_per_hour: u32,
+    /// How many proxies in front of the gateway append to
+    /// `X-Forwarded-For` (0: use the connection's address). The client is
+    /// the entry this many places from the right; entries further left
+    /// were written by the client and are not believed.
+    #[serde(default)]
+    pub trusted_proxy_hops: u8,
 }
 
 /// The HTTP listener.

@@ -23,6 +23,7 @@ use crate::config::TrackingSettings;
 /// The two buckets a lookup must pass.
 #[derive(Clone, Debug)]
 pub struct TrackingLimits {
+    proxy_hops: u8,
     per_client: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
     per_number: Arc<DefaultKeyedRateLimiter<String>>,
 }
@@ -32,6 +33,7 @@ impl TrackingLimits {
     pub fn new(s: &TrackingSettings) -> Self {
         let n = |v: u32| NonZeroU32::new(v).unwrap_or(NonZeroU32::MIN);
         Self {
+            proxy_hops: s.trusted_proxy_hops,
             per_client: Arc::new(RateLimiter::keyed(
                 Quota::per_minute(n(s.per_client_per_minute))
                     .allow_burst(n(s.per_client_per_minute)),
@@ -46,6 +48,27 @@ impl TrackingLimits {
     fn allow(&self, client: std::net::IpAddr, number: &str) -> bool {
         self.per_client.check_key(&client).is_ok()
             && self.per_number.check_key(&number.to_owned()).is_ok()
+    }
+
+    /// The client's address: the connection's, or the one the trusted
+    /// proxies recorded.
+    fn client(&self, connection: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
+        if self.proxy_hops == 0 {
+            return connection;
+        }
+        let chain: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        chain
+            .len()
+            .checked_sub(usize::from(self.proxy_hops))
+            .and_then(|i| chain.get(i))
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(connection)
     }
 
     /// Forgets quiet clients and numbers (call now and then).
@@ -138,10 +161,10 @@ pub(super) async fn lookup(
         return empty(frame, StatusCode::UNPROCESSABLE_ENTITY, t.track_fill_both);
     }
     let number = canonical(&f.takip);
-    if !state
-        .tracking
-        .allow(client.ip(), number.as_deref().unwrap_or("?"))
-    {
+    if !state.tracking.allow(
+        state.tracking.client(client.ip(), &headers),
+        number.as_deref().unwrap_or("?"),
+    ) {
         return empty(frame, StatusCode::TOO_MANY_REQUESTS, t.track_slow_down);
     }
     let (Some(number), Some(digits)) = (number, last4(&f.son4)) else {
@@ -202,10 +225,44 @@ mod tests {
     }
 
     #[test]
+    fn behind_one_proxy_the_client_is_the_last_forwarded_address() {
+        let limits = |hops| {
+            TrackingLimits::new(&TrackingSettings {
+                per_client_per_minute: 1,
+                per_number_per_hour: 1,
+                trusted_proxy_hops: hops,
+            })
+        };
+        let proxy: std::net::IpAddr = [10, 0, 0, 9].into();
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        assert_eq!(
+            limits(1).client(proxy, &h),
+            std::net::IpAddr::from([203, 0, 113, 7])
+        );
+        assert_eq!(
+            limits(2).client(proxy, &h),
+            std::net::IpAddr::from([6, 6, 6, 6])
+        );
+        assert_eq!(
+            limits(0).client(proxy, &h),
+            proxy,
+            "not trusted unless configured"
+        );
+        assert_eq!(
+            limits(3).client(proxy, &h),
+            proxy,
+            "fewer entries than proxies"
+        );
+        assert_eq!(limits(1).client(proxy, &HeaderMap::new()), proxy);
+    }
+
+    #[test]
     fn one_number_is_limited_across_clients() {
         let l = TrackingLimits::new(&TrackingSettings {
             per_client_per_minute: 100,
             per_number_per_hour: 3,
+            trusted_proxy_hops: 0,
         });
         let clients: Vec<std::net::IpAddr> = (1..=4)
             .map(|i| std::net::IpAddr::from([10, 0, 0, i]))
