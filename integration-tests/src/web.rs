@@ -20,6 +20,33 @@ pub fn hidden(page: &str, field: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
+/// The case ids offered for selection on a list page.
+pub fn offered(page: &str) -> Vec<String> {
+    page.match_indices("name=\"case_id\" value=\"")
+        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
+        .collect()
+}
+
+/// The tracking number shown for case `id` on a list page.
+pub fn tracking_number(page: &str, id: &str) -> String {
+    let marker = format!("for=\"sec-{id}\">");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no record {id} listed"))
+        + marker.len();
+    let len = page[at..].find('<').unwrap_or(0);
+    page[at..at + len].to_owned()
+}
+
+/// The value of the `<option>` whose label starts with `label`.
+pub fn option(page: &str, label: &str) -> String {
+    let at = page
+        .find(&format!("\">{label}"))
+        .unwrap_or_else(|| panic!("no option {label}"));
+    let start = page[..at].rfind("value=\"").unwrap_or(0) + 7;
+    page[start..at].to_owned()
+}
+
 impl Browser {
     /// A browser for the server at `addr`.
     pub fn new(addr: std::net::SocketAddr) -> Self {

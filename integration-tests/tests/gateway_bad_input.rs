@@ -11,14 +11,8 @@
 
 use reqwest::StatusCode;
 use tekmerkez::dev::Dev;
-use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, sign_in};
+use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, offered, sign_in};
 use tokio_util::sync::CancellationToken;
-
-fn offered(page: &str) -> Vec<String> {
-    page.match_indices("name=\"case_id\" value=\"")
-        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
-        .collect()
-}
 
 /// The number of notes on a record page.
 fn notes(page: &str) -> usize {

@@ -15,14 +15,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use tekmerkez::dev::Dev;
-use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, sign_in};
+use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, offered, sign_in};
 use tokio_util::sync::CancellationToken;
-
-fn offered(page: &str) -> Vec<String> {
-    page.match_indices("name=\"case_id\" value=\"")
-        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
-        .collect()
-}
 
 /// Runs `body` against a fresh `tekmerkez dev` with `demo_cases` records.
 async fn with_dev<F, Fut>(demo_cases: usize, body: F)

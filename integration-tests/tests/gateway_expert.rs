@@ -12,22 +12,10 @@
 
 use reqwest::StatusCode;
 use tekmerkez::dev::Dev;
-use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, sign_in};
+use tekmerkez_integration_tests::web::{
+    Browser, dev_settings, hidden, offered, sign_in, tracking_number,
+};
 use tokio_util::sync::CancellationToken;
-
-/// The case ids offered for claiming on a pool page.
-fn offered(page: &str) -> Vec<String> {
-    page.match_indices("name=\"case_id\" value=\"")
-        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
-        .collect()
-}
-
-/// The tracking number shown for case `id` on a pool page.
-fn tracking_number(page: &str, id: &str) -> String {
-    let marker = format!("for=\"sec-{id}\">");
-    let at = page.find(&marker).unwrap() + marker.len();
-    page[at..at + page[at..].find('<').unwrap()].to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_experts_claim_the_same_record_one_wins_the_other_is_told() {

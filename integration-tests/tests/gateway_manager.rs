@@ -13,31 +13,10 @@
 
 use reqwest::StatusCode;
 use tekmerkez::dev::Dev;
-use tekmerkez_integration_tests::web::{Browser, dev_settings, hidden, sign_in};
+use tekmerkez_integration_tests::web::{
+    Browser, dev_settings, hidden, offered, option, sign_in, tracking_number,
+};
 use tokio_util::sync::CancellationToken;
-
-/// The case ids offered for selection on a list page.
-fn offered(page: &str) -> Vec<String> {
-    page.match_indices("name=\"case_id\" value=\"")
-        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
-        .collect()
-}
-
-/// The tracking number shown for case `id` on a list page.
-fn tracking_number(page: &str, id: &str) -> String {
-    let marker = format!("for=\"sec-{id}\">");
-    let at = page.find(&marker).unwrap() + marker.len();
-    page[at..at + page[at..].find('<').unwrap()].to_owned()
-}
-
-/// The value of the `<option>` whose label starts with `label` in `page`.
-fn option(page: &str, label: &str) -> String {
-    let at = page
-        .find(&format!("\">{label}"))
-        .unwrap_or_else(|| panic!("no option {label}"));
-    let start = page[..at].rfind("value=\"").unwrap() + 7;
-    page[start..at].to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_filters_searches_assigns_in_bulk_and_moves_records_all_or_none() {
