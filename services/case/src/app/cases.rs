@@ -514,9 +514,20 @@ impl CaseApp {
                 .await?
                 .filter(|c| reachable(user, c))
                 .ok_or(CaseError::NotFound("record"))?;
-            case.check_version(expected)?;
             let now = self.clock.now();
-            let change = decide(user, &case, now)?.into_change(&case, &actor, now);
+            let decided = case
+                .check_version(expected)
+                .map_err(CaseError::from)
+                .and_then(|()| decide(user, &case, now));
+            let change = match decided {
+                Ok(t) => t.into_change(&case, &actor, now),
+                // A refusal must not tell a record the caller may not see
+                // from one that does not exist.
+                Err(_) if !policy::can_view(caller, &case) => {
+                    return Err(CaseError::NotFound("record"));
+                }
+                Err(e) => return Err(e),
+            };
             let next = change.case.clone();
             match self
                 .store
@@ -560,6 +571,9 @@ impl CaseApp {
                     None => failures.push((*id, BulkFailure::NotFound)),
                     Some(case) => match decide(user, &case, now) {
                         Ok(t) => changes.push(t.into_change(&case, &actor, now)),
+                        Err(_) if !policy::can_view(caller, &case) => {
+                            failures.push((*id, BulkFailure::NotFound));
+                        }
                         Err(f) => failures.push((*id, f)),
                     },
                 }

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod auth;
+mod authorization_matrix;
 mod callbacks;
 mod claim_and_assign;
 mod create_case;

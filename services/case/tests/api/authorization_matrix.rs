@@ -1,0 +1,399 @@
+//! The authorization matrix: every case-service call × every role, in scope
+//! (Ankara, the record's province) and out of scope (İzmir), plus no
+//! credentials — allowed or denied as `domain::policy` specifies, decided by
+//! the case service itself. "0 leaks" is checked three ways: a record the
+//! caller may not see is answered exactly as a record that does not exist;
+//! a refused call changes nothing; and every list, in every view, for every
+//! role, holds only records that role may see, with contact details masked
+//! unless the role needs them. The matrix is printed (`--no-capture`).
+
+use tekmerkez_proto::case_v1 as pb;
+use tonic::{Code, Request, Status};
+use uuid::Uuid;
+
+use crate::{both_stores, helpers::*};
+
+/// Every signed-in caller of the test organisation; `""` is a call with no
+/// credentials at all.
+const CALLERS: [&str; 9] = [
+    "admin",
+    "manager_ankara",
+    "manager_izmir",
+    "expert_ankara",
+    "expert_izmir",
+    "callback_ankara",
+    "callcentre",
+    "partner",
+    "",
+];
+
+/// Where the record is when the call is tried: the state in which the call
+/// makes sense for the role that should be allowed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// In the Ankara water pool, unheld.
+    InPool,
+    /// Held by `expert_ankara`.
+    Held,
+    /// Closed by `expert_ankara` with a phone reply, waiting in the callback pool.
+    AwaitingCallback,
+    /// The same, taken by `callback_ankara`.
+    CallbackHeld,
+    /// Resolved after the callback.
+    Resolved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rpc {
+    GetCase,
+    GetHistory,
+    ListCasesPool,
+    ClaimCases,
+    ClaimCallback,
+    AssignCases,
+    TransferCase,
+    AddNote,
+    CloseCase,
+    RecordCallbackOutcome,
+    ReopenCase,
+    CreateCase,
+    TrackCase,
+}
+
+const RPCS: [Rpc; 13] = [
+    Rpc::GetCase,
+    Rpc::GetHistory,
+    Rpc::ListCasesPool,
+    Rpc::ClaimCases,
+    Rpc::ClaimCallback,
+    Rpc::AssignCases,
+    Rpc::TransferCase,
+    Rpc::AddNote,
+    Rpc::CloseCase,
+    Rpc::RecordCallbackOutcome,
+    Rpc::ReopenCase,
+    Rpc::CreateCase,
+    Rpc::TrackCase,
+];
+
+impl Rpc {
+    fn state(self) -> State {
+        match self {
+            Self::AddNote | Self::CloseCase => State::Held,
+            Self::ClaimCallback => State::AwaitingCallback,
+            Self::RecordCallbackOutcome => State::CallbackHeld,
+            Self::ReopenCase => State::Resolved,
+            _ => State::InPool,
+        }
+    }
+
+    /// Who may make this call on an Ankara water record in `self.state()`.
+    fn allowed(self) -> &'static [&'static str] {
+        match self {
+            Self::GetCase | Self::GetHistory => &["admin", "manager_ankara", "expert_ankara"],
+            Self::ListCasesPool => &[
+                "admin",
+                "manager_ankara",
+                "manager_izmir",
+                "expert_ankara",
+                "expert_izmir",
+            ],
+            Self::ClaimCases => &["expert_ankara"],
+            Self::ClaimCallback | Self::RecordCallbackOutcome => &["callback_ankara"],
+            Self::AssignCases | Self::TransferCase | Self::ReopenCase => {
+                &["admin", "manager_ankara"]
+            }
+            Self::AddNote => &["admin", "manager_ankara", "expert_ankara"],
+            Self::CloseCase => &["expert_ankara"],
+            Self::CreateCase => &["admin", "callcentre", "partner"],
+            Self::TrackCase => &["admin"],
+        }
+    }
+
+    /// Whether the call names an existing record (so a refusal must not
+    /// tell it apart from a record that does not exist).
+    fn names_a_record(self) -> bool {
+        !matches!(
+            self,
+            Self::ListCasesPool | Self::CreateCase | Self::TrackCase
+        )
+    }
+}
+
+/// Whether `who` may see an Ankara water record in `state`, as the policy
+/// says: the independent oracle for "answered as if it did not exist".
+fn sees(who: &str, state: State) -> bool {
+    match who {
+        "admin" | "manager_ankara" => true,
+        // The expert held it, then closed it: closed records stay theirs to read.
+        "expert_ankara" => true,
+        "callback_ankara" => matches!(state, State::AwaitingCallback | State::CallbackHeld),
+        _ => false,
+    }
+}
+
+fn request<T>(who: &str, msg: T) -> Request<T> {
+    if who.is_empty() {
+        Request::new(msg)
+    } else {
+        as_user(who, msg)
+    }
+}
+
+async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
+    let c = app.open_case().await;
+    if state == State::InPool {
+        return c;
+    }
+    app.claim("expert_ankara", &[&c.id]).await.unwrap();
+    if state == State::Held {
+        return c;
+    }
+    app.close(
+        "expert_ankara",
+        &c.id,
+        "Arıza giderildi; ekip yerinde onardı.",
+    )
+    .await
+    .unwrap();
+    if state == State::AwaitingCallback {
+        return c;
+    }
+    app.claim("callback_ankara", &[&c.id]).await.unwrap();
+    if state == State::CallbackHeld {
+        return c;
+    }
+    outcome(app, "callback_ankara", &c.id).await.unwrap();
+    c
+}
+
+async fn outcome(app: &mut TestApp, who: &str, id: &str) -> Result<(), Status> {
+    let req = pb::RecordCallbackOutcomeRequest {
+        case_id: id.to_owned(),
+        outcome: pb::CallbackOutcome::Reached as i32,
+        retry_at: None,
+        note: "Vatandaş bilgilendirildi.".into(),
+        expected_version: None,
+    };
+    app.case
+        .record_callback_outcome(request(who, req))
+        .await
+        .map(|_| ())
+}
+
+/// Makes `rpc` as `who` on record `id`; only success or the refusal matters.
+async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Result<(), Status> {
+    let id = record.id.as_str();
+    let ids = vec![id.to_owned()];
+    let c = &mut app.case;
+    match rpc {
+        Rpc::GetCase => c
+            .get_case(request(
+                who,
+                pb::GetCaseRequest {
+                    case_id: id.into(),
+                    tracking_number: String::new(),
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::GetHistory => c
+            .get_history(request(who, pb::GetHistoryRequest { case_id: id.into() }))
+            .await
+            .map(|_| ()),
+        Rpc::ListCasesPool => c
+            .list_cases(request(
+                who,
+                pb::ListCasesRequest {
+                    view: pb::CaseView::Pool as i32,
+                    ..Default::default()
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::ClaimCases | Rpc::ClaimCallback => c
+            .claim_cases(request(who, pb::ClaimCasesRequest { case_ids: ids }))
+            .await
+            .map(|_| ()),
+        Rpc::AssignCases => {
+            let assignee = app.org.users["expert_ankara"].clone();
+            app.case
+                .assign_cases(request(
+                    who,
+                    pb::AssignCasesRequest {
+                        case_ids: ids,
+                        assignee_user_id: assignee,
+                    },
+                ))
+                .await
+                .map(|_| ())
+        }
+        Rpc::TransferCase => {
+            let target = app.org.ankara_billing.clone();
+            let req = pb::TransferCaseRequest {
+                case_id: id.into(),
+                target_pool_id: target,
+                reason: "Abonelik konusu.".into(),
+                expected_version: None,
+            };
+            app.case.transfer_case(request(who, req)).await.map(|_| ())
+        }
+        Rpc::AddNote => c
+            .add_note(request(
+                who,
+                pb::AddNoteRequest {
+                    case_id: id.into(),
+                    text: "Ekip yönlendirildi.".into(),
+                    expected_version: None,
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::CloseCase => c
+            .close_case(request(
+                who,
+                pb::CloseCaseRequest {
+                    case_id: id.into(),
+                    official_answer: "Giderildi.".into(),
+                    expected_version: None,
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::RecordCallbackOutcome => outcome(app, who, id).await,
+        Rpc::ReopenCase => c
+            .reopen_case(request(
+                who,
+                pb::ReopenCaseRequest {
+                    case_id: id.into(),
+                    reason: "Sorun sürüyor.".into(),
+                    expected_version: None,
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::CreateCase => {
+            let req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+            app.case.create_case(request(who, req)).await.map(|_| ())
+        }
+        Rpc::TrackCase => c
+            .track_case(request(
+                who,
+                pb::TrackCaseRequest {
+                    tracking_number: record.tracking_number.clone(),
+                    phone_last4: "4567".into(),
+                },
+            ))
+            .await
+            .map(|_| ()),
+    }
+}
+
+/// A refusal with the record's id replaced, to compare with the refusal
+/// for a record that does not exist.
+fn shape(s: &Status, id: &str) -> (Code, String, Vec<String>) {
+    let subjects = failed_subjects(s)
+        .into_iter()
+        .map(|x| x.replace(id, "ID"))
+        .collect();
+    (s.code(), s.message().replace(id, "ID"), subjects)
+}
+
+async fn version(app: &mut TestApp, id: &str) -> i64 {
+    app.get("admin", id).await.unwrap().version
+}
+
+both_stores! {
+    async fn every_call_is_allowed_or_refused_as_the_policy_says_and_refusals_leak_nothing(app) {
+        let mut table = String::from("\nauthorization matrix (✓ allowed, · refused, ∅ refused as if the record did not exist)\n");
+        table.push_str(&format!("{:<24}", "call \\ caller"));
+        for who in CALLERS {
+            table.push_str(&format!("{:>17}", if who.is_empty() { "(no credentials)" } else { who }));
+        }
+        table.push('\n');
+        for rpc in RPCS {
+            table.push_str(&format!("{:<24}", format!("{rpc:?}")));
+            for who in CALLERS {
+                let record = record_in(&mut app, rpc.state()).await;
+                let before = version(&mut app, &record.id).await;
+                let got = call(&mut app, rpc, who, &record).await;
+                let expected = rpc.allowed().contains(&who);
+                let mark = match &got {
+                    Ok(()) => {
+                        assert!(expected, "{rpc:?} by {who:?} was allowed; the policy refuses it");
+                        "✓"
+                    }
+                    Err(status) => {
+                        assert!(!expected, "{rpc:?} by {who:?} was refused ({status:?}); the policy allows it");
+                        if who.is_empty() {
+                            assert_eq!(status.code(), Code::Unauthenticated, "{rpc:?} without credentials");
+                        }
+                        assert_eq!(version(&mut app, &record.id).await, before, "{rpc:?} by {who:?} was refused but changed the record");
+                        for personal in ["Ayşe", "Yılmaz", "0532", "123 45 67", "ornek.com.tr", record.tracking_number.as_str()] {
+                            assert!(!status.message().contains(personal), "{rpc:?} by {who:?}: the refusal names {personal}");
+                        }
+                        if !who.is_empty() && rpc.names_a_record() && !sees(who, rpc.state()) {
+                            let missing = Uuid::now_v7().to_string();
+                            let ghost = pb::Case { id: missing.clone(), ..record.clone() };
+                            let none = call(&mut app, rpc, who, &ghost).await.unwrap_err();
+                            assert_eq!(
+                                shape(status, &record.id),
+                                shape(&none, &missing),
+                                "{rpc:?} by {who:?}: a record out of scope must look like no record"
+                            );
+                            "∅"
+                        } else {
+                            "·"
+                        }
+                    }
+                };
+                table.push_str(&format!("{mark:>17}"));
+            }
+            table.push('\n');
+        }
+        eprintln!("{table}");
+    }
+
+    async fn every_list_in_every_view_holds_only_what_the_role_may_see(app) {
+        let mut records = Vec::new();
+        for state in [State::InPool, State::Held, State::AwaitingCallback, State::CallbackHeld, State::Resolved] {
+            records.push((record_in(&mut app, state).await.id, state));
+        }
+        let izmir = app.application(&app.org.izmir_water.clone(), 35, "Karşıyaka");
+        let izmir_open = app.create(izmir.clone()).await;
+        let mut izmir_held = izmir;
+        izmir_held.application_id = Uuid::new_v4().to_string();
+        let izmir_held = app.create(izmir_held).await;
+        app.claim("expert_izmir", &[&izmir_held.id]).await.unwrap();
+
+        let views = [pb::CaseView::Pool, pb::CaseView::Mine, pb::CaseView::CallbackPool, pb::CaseView::All];
+        for who in CALLERS.iter().filter(|w| !w.is_empty()) {
+            let me = app.org.users.get(*who).cloned().unwrap_or_default();
+            for view in views {
+                let listed = match app.list(who, view, 200, "").await {
+                    Ok(r) => r.cases,
+                    Err(s) => {
+                        assert_eq!(s.code(), Code::PermissionDenied, "{who} {view:?}");
+                        continue;
+                    }
+                };
+                for c in listed {
+                    let state = records.iter().find(|(id, _)| *id == c.id).map(|(_, s)| *s);
+                    let visible = match state {
+                        Some(s) => sees(who, s),
+                        None if c.id == izmir_open.id => matches!(*who, "admin" | "manager_izmir" | "expert_izmir"),
+                        None if c.id == izmir_held.id => matches!(*who, "admin" | "manager_izmir" | "expert_izmir"),
+                        None => panic!("{who} {view:?} listed a record the test did not make"),
+                    };
+                    assert!(visible, "{who} {view:?} lists {} ({state:?}): a leak", c.id);
+                    let needs_contact = *who == "admin" || (c.holder_id == me && matches!(*who, "expert_ankara" | "expert_izmir" | "callback_ankara"));
+                    assert_eq!(!c.contact_masked, needs_contact, "{who} {view:?}: contact of {}", c.id);
+                    if c.contact_masked {
+                        let contact = c.contact.unwrap_or_default();
+                        assert!(!contact.name.contains("Yılmaz") && !contact.phone.contains("123 45 67") && !contact.phone.contains("1234567"), "{who}: {contact:?}");
+                    }
+                }
+            }
+        }
+    }
+}
