@@ -215,3 +215,96 @@ async fn a_manager_transfers_a_record_to_another_pool_with_a_reason() {
     shutdown.cancel();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_sent_with_an_application_is_listed_on_the_record_and_downloads_for_those_in_scope_only()
+ {
+    let data = tempfile::tempdir().unwrap();
+    let dev = Dev::build(dev_settings(data.path(), 0)).await.unwrap();
+    let addr = dev.http_addr();
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
+    // A 1×1 PNG, as the mobile app would send a photo.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89,
+    ];
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(png)
+    };
+    let res = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/applications"))
+        .json(&serde_json::json!({
+            "channel": "mobile_app",
+            "category": "su_arizasi",
+            "text": "Boru patladı, fotoğrafı ekte.",
+            "province": "Ankara",
+            "district": "Çankaya",
+            "applicant": { "name": "Şükrü Öztürk", "phone": "0532 765 43 21" },
+            "reply_channel": "sms",
+            "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true },
+            "attachments": [{ "file_name": "borunun fotoğrafı.png", "content_type": "image/png", "content_base64": b64 }]
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let tn = res.json::<serde_json::Value>().await.unwrap()["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (mut m, mut izmir) = (Browser::new(addr), Browser::new(addr));
+    sign_in(&mut m, "yonetici.ankara").await;
+    sign_in(&mut izmir, "yonetici.izmir").await;
+    let mut id = None;
+    for _ in 0..100 {
+        let (_, found, _, _) = m.get(&format!("/havuz?takip={tn}")).await;
+        if let Some(first) = offered(&found).into_iter().next() {
+            id = Some(first);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = id.expect("the application became a case");
+    let (_, record, _, _) = m.get(&format!("/kayit/{id}")).await;
+    assert!(record.contains("Ekler") && record.contains("borunun fotoğrafı.png"));
+    let link_at = record.find(&format!("/kayit/{id}/ek/")).unwrap();
+    let link = &record[link_at..link_at + record[link_at..].find('"').unwrap()];
+
+    let (status, _, _, headers) = m.get(link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/png");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''borunun%20foto%C4%9Fraf%C4%B1.png"),
+        "the Turkish name survives: {disposition}"
+    );
+    let body = reqwest::Client::new()
+        .get(format!("http://{addr}{link}"))
+        .header(
+            "cookie",
+            m.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&body[..], png, "the very file");
+
+    let (status, page, _, _) = izmir.get(link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another province's manager");
+    assert!(!page.contains("PNG"));
+
+    shutdown.cancel();
+    server.await.unwrap().unwrap();
+}

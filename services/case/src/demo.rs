@@ -395,6 +395,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             information_answer: info_only.then(|| "Planlı kesinti bilgisi verildi.".to_owned()),
             received_at: Some(at),
             fingerprint: Uuid::new_v4().to_string(),
+            attachments: Vec::new(),
         };
         let creator = if matches!(
             channel,

@@ -223,6 +223,7 @@ pub struct Texts {
     pub back_to_admin: &'static str,
     pub callback_resolved: &'static str,
     pub session_ended: &'static str,
+    pub attachments: &'static str,
     pub role_names: [&'static str; 7],
     /// `tekmerkez.common.v1.Channel` by number.
     pub channel_names: [&'static str; 10],
@@ -426,6 +427,7 @@ pub static TR: Texts = Texts {
     back_to_admin: "Yönetim sayfasına dön",
     callback_resolved: "Geri dönüş sonucu kaydedildi; kayıt sonuçlandırıldı.",
     session_ended: "Oturumunuz sona erdi (uzun süre işlem yapılmadı ya da oturum kapatıldı); son işleminiz kaydedilmedi. Lütfen yeniden giriş yapınız.",
+    attachments: "Ekler",
     role_names: [
         "",
         "Yönetici",
@@ -633,6 +635,7 @@ pub static EN: Texts = Texts {
     back_to_admin: "Back to administration",
     callback_resolved: "The callback outcome was saved; the record is resolved.",
     session_ended: "Your session ended (it was idle too long or was closed); your last action was not saved. Please sign in again.",
+    attachments: "Attachments",
     role_names: [
         "",
         "Administrator",

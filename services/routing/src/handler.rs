@@ -89,6 +89,15 @@ impl Handler for RoutingHandler {
             information_only: app.information_only,
             information_answer: app.information_answer,
             received_at: app.received_at,
+            attachments: app
+                .attachments
+                .into_iter()
+                .map(|a| pb::NewAttachment {
+                    file_name: a.file_name,
+                    content_type: a.content_type,
+                    content: a.content,
+                })
+                .collect(),
         });
         req.set_timeout(self.timeout);
         match self.cases.clone().create_case(req).await {

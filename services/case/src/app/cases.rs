@@ -24,8 +24,8 @@ use crate::{
         policy,
     },
     store::{
-        CaseChange, CaseQuery, CreateOutcome, Cursor, HistoryRecord, HolderFilter, NoteRecord,
-        Sort, StoreError,
+        AttachmentRecord, CaseChange, CaseQuery, CreateOutcome, Cursor, HistoryRecord,
+        HolderFilter, NoteRecord, Sort, StoreError,
     },
 };
 
@@ -70,6 +70,28 @@ pub struct NewCase {
     pub received_at: Option<Timestamp>,
     /// Hash of the request, to refuse a replay with other content.
     pub fingerprint: String,
+    /// Files that came with it, checked at the edge.
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A file to store with a new case.
+#[derive(Clone)]
+pub struct NewAttachment {
+    /// File name, without directories.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Content.
+    pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for NewAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAttachment")
+            .field("content_type", &self.content_type)
+            .field("size", &self.content.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A case as one caller may see it.
@@ -81,6 +103,8 @@ pub struct CaseView {
     pub contact_visible: bool,
     /// Notes (GetCase only).
     pub notes: Vec<NoteRecord>,
+    /// Attachments without content (GetCase only).
+    pub attachments: Vec<AttachmentRecord>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
 }
@@ -235,6 +259,7 @@ impl CaseApp {
             contact_visible: policy::sees_contact(caller, &case),
             case,
             notes: Vec::new(),
+            attachments: Vec::new(),
             now,
         }
     }
@@ -321,7 +346,24 @@ impl CaseApp {
                     occurred_at: now,
                 })
                 .collect();
-            match self.store.create_case(&case, &history, &events).await? {
+            let attachments: Vec<_> = new
+                .attachments
+                .iter()
+                .map(|a| AttachmentRecord {
+                    id: Uuid::now_v7(),
+                    case_id: case.id,
+                    file_name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    size_bytes: i64::try_from(a.content.len()).unwrap_or(i64::MAX),
+                    content: a.content.clone(),
+                    created_at: now,
+                })
+                .collect();
+            match self
+                .store
+                .create_case(&case, &history, &events, &attachments)
+                .await?
+            {
                 CreateOutcome::Created => {
                     tracing::debug!(case_id = %case.id, channel = case.channel.as_str(), "case opened");
                     return Ok((self.view(caller, case, now), true));
@@ -358,10 +400,33 @@ impl CaseApp {
             .filter(|c| policy::can_view(caller, c))
             .ok_or(CaseError::NotFound("record"))?;
         let notes = self.store.list_notes(case.id).await?;
+        let attachments = self.store.list_attachments(case.id).await?;
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
         view.notes = notes;
+        view.attachments = attachments;
         Ok(view)
+    }
+
+    /// One file of a case the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound` when the case is missing or out of scope, or has no such file.
+    pub async fn get_attachment(
+        &self,
+        caller: &Caller,
+        case: Uuid,
+        id: Uuid,
+    ) -> Result<AttachmentRecord, CaseError> {
+        self.store
+            .get_case(case)
+            .await?
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
+        self.store
+            .get_attachment(case, id)
+            .await?
+            .ok_or(CaseError::NotFound("record"))
     }
 
     /// Loads a case by id.

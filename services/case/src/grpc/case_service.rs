@@ -59,6 +59,27 @@ impl CaseService for CaseGrpc {
         }))
     }
 
+    #[tracing::instrument(name = "case.get_attachment", skip_all)]
+    async fn get_attachment(
+        &self,
+        req: Request<pb::GetAttachmentRequest>,
+    ) -> R<pb::GetAttachmentResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let case = convert::id_field(&mut v, "case_id", &r.case_id);
+        let id = convert::id_field(&mut v, "attachment_id", &r.attachment_id);
+        convert::finish(v)?;
+        let (Some(case), Some(id)) = (case, id) else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let a = self.app.get_attachment(&caller, case, id).await?;
+        Ok(Response::new(pb::GetAttachmentResponse {
+            attachment: Some(convert::attachment_to_proto(&a)),
+            content: a.content,
+        }))
+    }
+
     #[tracing::instrument(name = "case.get", skip_all)]
     async fn get_case(&self, req: Request<pb::GetCaseRequest>) -> R<pb::GetCaseResponse> {
         let caller = self.callers.resolve(&req).await?;

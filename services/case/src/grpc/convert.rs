@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, Filter, NewCase, View},
+        cases::{CaseView, Filter, NewAttachment, NewCase, View},
         error::CaseError,
         events::to_proto_ts,
     },
@@ -22,7 +22,7 @@ use crate::{
         fields::{FieldError, Violations},
         text::{parse_code, parse_optional_text, parse_text, parse_uuid},
     },
-    store::{Cursor, HistoryRecord, NoteRecord, Sort},
+    store::{AttachmentRecord, Cursor, HistoryRecord, NoteRecord, Sort},
 };
 
 /// Longest application text or answer.
@@ -177,6 +177,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         .received_at
         .as_ref()
         .and_then(|t| v.check(from_proto_ts("received_at", t)));
+    let attachments = new_attachments(&mut v, &req.attachments);
     v.clone().into_result()?;
     let (
         Some(application_id),
@@ -217,7 +218,80 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         information_answer,
         received_at,
         fingerprint: hex::encode(Sha256::digest(req.encode_to_vec())),
+        attachments,
     })
+}
+
+/// Most files with one application.
+pub const MAX_ATTACHMENTS: usize = 3;
+/// Largest file.
+pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
+
+/// The media types accepted, each with the bytes its files start with (a
+/// file whose content is not what its type says is refused, so that nothing
+/// else is ever served under an image's name).
+const ATTACHMENT_TYPES: [(&str, &[u8]); 3] = [
+    ("image/jpeg", &[0xFF, 0xD8, 0xFF]),
+    ("image/png", &[0x89, b'P', b'N', b'G']),
+    ("application/pdf", b"%PDF"),
+];
+
+/// Checks the files of a new case; each problem is a violation on
+/// `attachments[i]`.
+fn new_attachments(v: &mut Violations, files: &[pb::NewAttachment]) -> Vec<NewAttachment> {
+    if files.len() > MAX_ATTACHMENTS {
+        v.add("attachments", "at most 3 files");
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let field = format!("attachments[{i}]");
+        let name = f
+            .file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let magic = ATTACHMENT_TYPES
+            .iter()
+            .find(|(t, _)| *t == f.content_type)
+            .map(|(_, m)| *m);
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            v.add(
+                format!("{field}.file_name"),
+                "must be 1 to 200 printable characters",
+            );
+        } else if f.content.is_empty() || f.content.len() > MAX_ATTACHMENT_BYTES {
+            v.add(format!("{field}.content"), "must be 1 byte to 256 KiB");
+        } else if magic.is_none() {
+            v.add(
+                format!("{field}.content_type"),
+                "must be image/jpeg, image/png or application/pdf",
+            );
+        } else if magic.is_some_and(|m| !f.content.starts_with(m)) {
+            v.add(
+                format!("{field}.content"),
+                "is not a file of its content_type",
+            );
+        } else {
+            out.push(NewAttachment {
+                file_name: name.to_owned(),
+                content_type: f.content_type.clone(),
+                content: f.content.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// An attachment's description on the wire.
+pub fn attachment_to_proto(a: &AttachmentRecord) -> pb::Attachment {
+    pb::Attachment {
+        id: a.id.to_string(),
+        file_name: a.file_name.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+    }
 }
 
 fn masked_contact(view: &CaseView) -> common::Contact {
@@ -318,6 +392,7 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         version: c.version,
         notes: view.notes.iter().map(note_to_proto).collect(),
         closed_by: opt_id(c.closed_by),
+        attachments: view.attachments.iter().map(attachment_to_proto).collect(),
     }
 }
 

@@ -55,6 +55,37 @@ pub struct NoteRecord {
     pub created_at: Timestamp,
 }
 
+/// A file that came with an application.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    /// Id.
+    pub id: Uuid,
+    /// Case.
+    pub case_id: Uuid,
+    /// File name, without directories.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// The content; empty when only the description was read.
+    pub content: Vec<u8>,
+    /// When it was stored.
+    pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for AttachmentRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The file name and content may hold personal data.
+        f.debug_struct("AttachmentRecord")
+            .field("id", &self.id)
+            .field("case_id", &self.case_id)
+            .field("content_type", &self.content_type)
+            .field("size_bytes", &self.size_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A stored task step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRecord {
@@ -285,6 +316,7 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
         case: &Case,
         history: &[HistoryRecord],
         events: &[OutboxRecord],
+        attachments: &[AttachmentRecord],
     ) -> Result<CreateOutcome, StoreError>;
     /// Applies every change or none; `Conflict` names the first case whose version moved.
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError>;
@@ -299,6 +331,14 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError>;
     /// A case's notes, oldest first.
     async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError>;
+    /// A case's attachments, oldest first, without their content.
+    async fn list_attachments(&self, case: Uuid) -> Result<Vec<AttachmentRecord>, StoreError>;
+    /// One attachment of a case, with its content.
+    async fn get_attachment(
+        &self,
+        case: Uuid,
+        id: Uuid,
+    ) -> Result<Option<AttachmentRecord>, StoreError>;
     /// A case's task steps, oldest first.
     async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError>;
     /// Number of cases (demo seeding, tests).

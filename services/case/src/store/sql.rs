@@ -19,8 +19,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter, LoginState,
-    NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
+    AttachmentRecord, CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter,
+    LoginState, NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
 };
 use crate::domain::{
     case::{Actor, Case, Consent, Step},
@@ -107,6 +107,18 @@ fn branches(q: &CaseQuery) -> Option<Vec<(Uuid, CaseStatus)>> {
 macro_rules! sql_store {
     ($store:ident, $db:ty, $row:ty, $migrator:expr) => {
         impl $store {
+            fn attachment_from_row(r: &$row, content: Vec<u8>) -> Result<AttachmentRecord, StoreError> {
+                Ok(AttachmentRecord {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    file_name: r.try_get("file_name")?,
+                    content_type: r.try_get("content_type")?,
+                    size_bytes: r.try_get("size_bytes")?,
+                    content,
+                    created_at: timestamp(r.try_get("created_at")?)?,
+                })
+            }
+
             /// Every condition of `q` but pools and statuses, and the keyset position.
             fn push_case_filters(qb: &mut QueryBuilder<'_, $db>, q: &CaseQuery) {
             match q.holder {
@@ -511,7 +523,7 @@ macro_rules! sql_store {
                 Ok(row.map(|r| r.try_get("user_id")).transpose()?)
             }
 
-            async fn create_case(&self, c: &Case, history: &[HistoryRecord], events: &[OutboxRecord]) -> Result<CreateOutcome, StoreError> {
+            async fn create_case(&self, c: &Case, history: &[HistoryRecord], events: &[OutboxRecord], attachments: &[AttachmentRecord]) -> Result<CreateOutcome, StoreError> {
                 let mut tx = self.writer().begin().await?;
                 let inserted = sqlx::query(INSERT_CASE)
                     .bind(c.id)
@@ -567,6 +579,12 @@ macro_rules! sql_store {
                 }
                 Self::insert_history(&mut tx, c.id, history).await?;
                 Self::insert_outbox(&mut tx, events, micros(c.created_at)).await?;
+                for a in attachments {
+                    sqlx::query("INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(a.id).bind(a.case_id).bind(&a.file_name).bind(&a.content_type)
+                        .bind(a.size_bytes).bind(&a.content).bind(micros(a.created_at))
+                        .execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(CreateOutcome::Created)
             }
@@ -678,6 +696,22 @@ macro_rules! sql_store {
                 qb.push(" LIMIT ").push_bind(i64::from(q.limit));
                 let rows = qb.build().fetch_all(self.reader()).await?;
                 rows.iter().map(Self::case_from_row).collect()
+            }
+
+            async fn list_attachments(&self, case: Uuid) -> Result<Vec<AttachmentRecord>, StoreError> {
+                let rows = sqlx::query("SELECT id, case_id, file_name, content_type, size_bytes, created_at FROM case_attachments WHERE case_id = $1 ORDER BY created_at, id")
+                    .bind(case).fetch_all(self.reader()).await?;
+                rows.iter().map(|r| Self::attachment_from_row(r, Vec::new())).collect()
+            }
+
+            async fn get_attachment(&self, case: Uuid, id: Uuid) -> Result<Option<AttachmentRecord>, StoreError> {
+                let row = sqlx::query("SELECT id, case_id, file_name, content_type, size_bytes, created_at, content FROM case_attachments WHERE case_id = $1 AND id = $2")
+                    .bind(case).bind(id).fetch_optional(self.reader()).await?;
+                row.map(|r| {
+                    let content: Vec<u8> = r.try_get("content")?;
+                    Self::attachment_from_row(&r, content)
+                })
+                .transpose()
             }
 
             async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError> {

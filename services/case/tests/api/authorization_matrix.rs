@@ -47,6 +47,7 @@ enum State {
 enum Rpc {
     GetCase,
     GetHistory,
+    GetAttachment,
     ListCasesPool,
     ClaimCases,
     ClaimCallback,
@@ -60,9 +61,10 @@ enum Rpc {
     TrackCase,
 }
 
-const RPCS: [Rpc; 13] = [
+const RPCS: [Rpc; 14] = [
     Rpc::GetCase,
     Rpc::GetHistory,
+    Rpc::GetAttachment,
     Rpc::ListCasesPool,
     Rpc::ClaimCases,
     Rpc::ClaimCallback,
@@ -90,7 +92,9 @@ impl Rpc {
     /// Who may make this call on an Ankara water record in `self.state()`.
     fn allowed(self) -> &'static [&'static str] {
         match self {
-            Self::GetCase | Self::GetHistory => &["admin", "manager_ankara", "expert_ankara"],
+            Self::GetCase | Self::GetHistory | Self::GetAttachment => {
+                &["admin", "manager_ankara", "expert_ankara"]
+            }
             Self::ListCasesPool => &[
                 "admin",
                 "manager_ankara",
@@ -141,7 +145,13 @@ fn request<T>(who: &str, msg: T) -> Request<T> {
 }
 
 async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
-    let c = app.open_case().await;
+    let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+    req.attachments = vec![pb::NewAttachment {
+        file_name: "ariza.pdf".into(),
+        content_type: "application/pdf".into(),
+        content: b"%PDF-1.4".to_vec(),
+    }];
+    let c = app.create(req).await;
     if state == State::InPool {
         return c;
     }
@@ -201,6 +211,23 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             .get_history(request(who, pb::GetHistoryRequest { case_id: id.into() }))
             .await
             .map(|_| ()),
+        Rpc::GetAttachment => {
+            // The record's one file, as the admin sees it (a missing record has none).
+            let file = match app.get("admin", id).await {
+                Ok(case) => case.attachments[0].id.clone(),
+                Err(_) => Uuid::now_v7().to_string(),
+            };
+            app.case
+                .get_attachment(request(
+                    who,
+                    pb::GetAttachmentRequest {
+                        case_id: id.into(),
+                        attachment_id: file,
+                    },
+                ))
+                .await
+                .map(|_| ())
+        }
         Rpc::ListCasesPool => c
             .list_cases(request(
                 who,

@@ -399,6 +399,7 @@ impl TestApp {
             information_only: false,
             information_answer: String::new(),
             received_at: None,
+            attachments: Vec::new(),
         }
     }
 

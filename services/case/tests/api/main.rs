@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod attachments;
 mod auth;
 mod authorization_matrix;
 mod callbacks;

@@ -69,14 +69,14 @@ both_stores! {
     async fn creation_is_idempotent_and_detects_a_taken_tracking_number(app) {
         let a = stored(&mut app).await;
         let store = app.app.store().clone();
-        match store.create_case(&a, &[], &[]).await.unwrap() {
+        match store.create_case(&a, &[], &[], &[]).await.unwrap() {
             CreateOutcome::Existing(existing) => assert_eq!(existing.id, a.id),
             other => panic!("{other:?}"),
         }
         let mut other = a.clone();
         other.id = Uuid::now_v7();
         other.application_id = Uuid::new_v4();
-        assert!(matches!(store.create_case(&other, &[], &[]).await.unwrap(), CreateOutcome::TrackingNumberTaken));
+        assert!(matches!(store.create_case(&other, &[], &[], &[]).await.unwrap(), CreateOutcome::TrackingNumberTaken));
         assert_eq!(store.count_cases().await.unwrap(), 1);
     }
 

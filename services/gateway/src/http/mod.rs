@@ -81,6 +81,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route("/kayit/{id}/ek/{file}", get(record::attachment))
         .route(
             "/kayit/{id}/geri-donus",
             axum::routing::post(record::record_callback),

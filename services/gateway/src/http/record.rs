@@ -29,6 +29,12 @@ struct NoteView {
     text: String,
 }
 
+struct FileView {
+    id: String,
+    name: String,
+    size: String,
+}
+
 struct StepView {
     when: String,
     action: &'static str,
@@ -66,6 +72,7 @@ struct RecordPage {
     callback_attempts: u32,
     callback_retry_at: String,
     notes: Vec<NoteView>,
+    files: Vec<FileView>,
     steps: Vec<StepView>,
     message: Option<&'static str>,
     is_error: bool,
@@ -248,6 +255,15 @@ pub(super) async fn show(
                 text: n.text.clone(),
             })
             .collect(),
+        files: c
+            .attachments
+            .iter()
+            .map(|a| FileView {
+                id: a.id.clone(),
+                name: a.file_name.clone(),
+                size: size_text(a.size_bytes),
+            })
+            .collect(),
         steps: steps
             .iter()
             .map(|st| StepView {
@@ -274,6 +290,77 @@ pub(super) async fn show(
 
 /// The longest transfer reason (the case service enforces it too).
 const MAX_REASON: usize = 2000;
+
+/// A file size as people read it (`12 KB`).
+fn size_text(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+/// `GET /kayit/{id}/ek/{file}`: one attachment, as a download (never shown
+/// inline, so a file can do nothing in the UI's origin).
+pub(super) async fn attachment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    use axum::response::IntoResponse as _;
+    let Some((_, s)) = current(&state, &headers).await else {
+        return super::sign_in_again(&headers);
+    };
+    let frame = Frame::of(&headers);
+    if uuid::Uuid::parse_str(&id).is_err() || uuid::Uuid::parse_str(&file).is_err() {
+        return message_page(&frame, StatusCode::NOT_FOUND, frame.t.record_not_found);
+    }
+    let req = state.backend.as_user(
+        s.user_id,
+        pb::GetAttachmentRequest {
+            case_id: id,
+            attachment_id: file,
+        },
+    );
+    let got = match state.backend.cases().get_attachment(req).await {
+        Ok(r) => r.into_inner(),
+        Err(st) => {
+            if !matches!(st.code(), Code::NotFound | Code::PermissionDenied) {
+                tracing::error!(code = ?st.code(), "reading an attachment failed");
+            }
+            return message_page(&frame, StatusCode::NOT_FOUND, frame.t.record_not_found);
+        }
+    };
+    let meta = got.attachment.unwrap_or_default();
+    let content_type = match meta.content_type.as_str() {
+        t @ ("image/jpeg" | "image/png" | "application/pdf") => t,
+        _ => "application/octet-stream",
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        meta.file_name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>(),
+        super::cases::query_value(&meta.file_name)
+    );
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+        ],
+        got.content,
+    )
+        .into_response()
+}
 
 /// Checks the form's token, version and text (required unless
 /// `text_optional`, at most `max` characters), or the status and `durum` to
@@ -504,6 +591,13 @@ pub(super) async fn record_callback(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_in_bytes_then_kilobytes() {
+        assert_eq!(size_text(900), "900 B");
+        assert_eq!(size_text(1024), "1 KB");
+        assert_eq!(size_text(256 * 1024), "256 KB");
+    }
 
     #[test]
     fn a_retry_time_is_istanbul_wall_time() {
