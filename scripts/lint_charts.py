@@ -1,0 +1,945 @@
+#!/usr/bin/env python3
+"""Lints, renders and validates the Helm charts under charts/ with the real
+Helm engine (helm-python-sdk: Helm v4's Go SDK) and the Kubernetes API
+schemas (kubernetes-validate). Run it through scripts/lint-charts, which
+prepares the virtual environment.
+
+Steps, each reported on one line:
+  1. every values.schema.json is the one generated from SCHEMAS below (so
+     the six charts cannot drift apart), is strict (additionalProperties
+     false on every object, a type on every leaf) and every key of each
+     values.yaml has its "## @param" line;
+  2. the charts are copied to a temporary directory and their file://
+     dependencies built there (the checkout stays clean);
+  3. `helm lint --strict` of every chart (kube version 1.30);
+  4. values validated against each chart's schema and every chart rendered
+     with its defaults, the umbrella also with infra/production-values.yaml
+     and with every optional part switched on;
+  5. every rendered object validated against the Kubernetes 1.30 API
+     schemas (strict: unknown fields are errors), plus the project's rules:
+     probes, resources, hardened securityContext, no secret in plain text,
+     exactly one migration hook;
+  6. values with an unknown key, and values with a mistyped value, must be
+     REJECTED by every chart.
+
+`--write-schemas` rewrites the values.schema.json files and exits.
+`--values FILE` (repeatable) renders and validates the umbrella with FILE too.
+`--package DIR` also writes the umbrella, with its dependencies inside, as a
+.tgz into DIR (what `helm install` takes on a machine without this checkout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+KUBE_VERSION = "1.30.0"
+SERVICES = ["case", "intake", "routing", "notify", "gateway"]
+LIB = "tekmerkez-lib"
+UMBRELLA = "tekmerkez"
+RELEASE = "tekmerkez"
+NAMESPACE = "tekmerkez"
+
+# --------------------------------------------------------------------------
+# Schema building blocks. Every object gets additionalProperties: false and
+# lists all its keys as required (values.yaml supplies each default); the
+# only open objects are string maps (labels, annotations, nodeSelector).
+
+
+def string(**kw: Any) -> dict[str, Any]:
+    return {"type": "string", **kw}
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> dict[str, Any]:
+    s: dict[str, Any] = {"type": "integer"}
+    if minimum is not None:
+        s["minimum"] = minimum
+    if maximum is not None:
+        s["maximum"] = maximum
+    return s
+
+
+def boolean() -> dict[str, Any]:
+    return {"type": "boolean"}
+
+
+def obj(props: dict[str, Any], required: list[str] | None = None, **kw: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(props) if required is None else required,
+        "properties": props,
+        **kw,
+    }
+
+
+def array(items: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **kw}
+
+
+def string_map() -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+PORT = integer(1, 65535)
+NAME = string(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength=63)
+NAME_OR_EMPTY = string(pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", maxLength=63)
+SECRET_KEY = string(pattern=r"^([-._a-zA-Z0-9]+)?$", maxLength=253)
+QUANTITY = {"type": ["string", "number"], "pattern": r"^[0-9.]+([eE][0-9]+|[a-zA-Z]{1,2})?$"}
+
+
+def label_selector() -> dict[str, Any]:
+    return obj(
+        {
+            "matchLabels": string_map(),
+            "matchExpressions": array(
+                obj(
+                    {
+                        "key": string(minLength=1),
+                        "operator": string(enum=["In", "NotIn", "Exists", "DoesNotExist"]),
+                        "values": array(string()),
+                    },
+                    required=["key", "operator"],
+                )
+            ),
+        },
+        required=[],
+        minProperties=1,
+    )
+
+
+def k8s_probe() -> dict[str, Any]:
+    """A full Kubernetes Probe for custom*Probe: {} or exactly one handler."""
+    handlers = {
+        "exec": obj({"command": array(string(), minItems=1)}),
+        "httpGet": obj(
+            {
+                "path": string(),
+                "port": {"type": ["integer", "string"]},
+                "scheme": string(enum=["HTTP", "HTTPS"]),
+                "host": string(),
+                "httpHeaders": array(obj({"name": string(minLength=1), "value": string()})),
+            },
+            required=["port"],
+        ),
+        "tcpSocket": obj({"port": {"type": ["integer", "string"]}, "host": string()}, required=["port"]),
+        "grpc": obj({"port": PORT, "service": string()}, required=["port"]),
+    }
+    timings = {
+        k: integer(0 if k == "initialDelaySeconds" else 1)
+        for k in [
+            "initialDelaySeconds",
+            "periodSeconds",
+            "timeoutSeconds",
+            "failureThreshold",
+            "successThreshold",
+            "terminationGracePeriodSeconds",
+        ]
+    }
+    return obj(
+        {**handlers, **timings},
+        required=[],
+        oneOf=[{"maxProperties": 0}] + [{"required": [h]} for h in handlers],
+    )
+
+
+def probe(single_success: bool) -> dict[str, Any]:
+    return obj(
+        {
+            "enabled": boolean(),
+            "initialDelaySeconds": integer(0),
+            "periodSeconds": integer(1),
+            "timeoutSeconds": integer(1),
+            "failureThreshold": integer(1),
+            "successThreshold": integer(1, 1) if single_success else integer(1),
+        }
+    )
+
+
+def resources() -> dict[str, Any]:
+    pair = obj({"cpu": QUANTITY, "memory": QUANTITY})
+    return obj({"requests": pair, "limits": pair})
+
+
+CATEGORY = obj(
+    {
+        "code": string(pattern=r"^[a-z0-9_]+$"),
+        "name_tr": string(minLength=1),
+        "name_en": string(minLength=1),
+    }
+)
+
+GLOBAL = obj(
+    {
+        "image": obj(
+            {
+                "repository": string(),
+                "tag": string(),
+                "pullPolicy": string(enum=["", "Always", "IfNotPresent", "Never"]),
+            }
+        ),
+        "imagePullSecrets": array(NAME),
+        "existingSecret": NAME_OR_EMPTY,
+        "kafka": obj(
+            {
+                "brokers": string(),
+                "topicPrefix": string(pattern=r"^[a-zA-Z0-9._-]*$"),
+                "partitions": integer(1),
+                "replicationFactor": integer(1),
+            }
+        ),
+        "caseService": obj({"port": PORT}),
+        "categories": array(CATEGORY),
+    }
+)
+
+TELEMETRY = obj(
+    {
+        "log_level": string(minLength=1),
+        "log_format": string(enum=["json", "pretty"]),
+        "otlp_endpoint": string(),
+    }
+)
+
+KAFKA_CLIENT = obj(
+    {
+        "client_id": string(minLength=1),
+        "message_timeout_ms": integer(1),
+        "session_timeout_ms": integer(1),
+        "idempotence": boolean(),
+        "linger_ms": integer(0),
+        "fetch_wait_max_ms": integer(0),
+    }
+)
+
+# An env name that looks like a secret must come from the Secret, not extraEnv.
+SECRET_LOOKING = r"(?i)(token|password|secret|database_?_?url|api_?key)"
+
+
+def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
+    """The value layout every service chart shares (see charts/case/values.yaml)."""
+    props: dict[str, Any] = {
+        "enabled": boolean(),
+        "global": GLOBAL,
+        # Helm copies the globals into the library dependency's values too.
+        LIB: obj({"global": GLOBAL}, required=[]),
+        "nameOverride": NAME_OR_EMPTY,
+        "fullnameOverride": NAME_OR_EMPTY,
+        "image": obj(
+            {
+                "repository": string(minLength=1),
+                "tag": string(),
+                "pullPolicy": string(enum=["Always", "IfNotPresent", "Never"]),
+                "command": string(minLength=1),
+            }
+        ),
+        "imagePullSecrets": array(NAME),
+        "replicaCount": integer(1),
+        "containerPort": PORT,
+        "terminationGracePeriodSeconds": integer(1),
+        "podAnnotations": string_map(),
+        "podLabels": string_map(),
+        "nodeSelector": string_map(),
+        "tolerations": array(
+            obj(
+                {
+                    "key": string(),
+                    "operator": string(enum=["Exists", "Equal"]),
+                    "value": string(),
+                    "effect": string(enum=["", "NoSchedule", "PreferNoSchedule", "NoExecute"]),
+                    "tolerationSeconds": integer(0),
+                },
+                required=[],
+            )
+        ),
+        "topologySpread": obj(
+            {
+                "enabled": boolean(),
+                "maxSkew": integer(1),
+                "topologyKey": string(minLength=1),
+                "whenUnsatisfiable": string(enum=["DoNotSchedule", "ScheduleAnyway"]),
+            }
+        ),
+        "podSecurityContext": obj(
+            {"runAsUser": integer(1), "runAsGroup": integer(1), "fsGroup": integer(1)}
+        ),
+        "resources": resources(),
+        "extraEnv": array(
+            obj(
+                {
+                    "name": string(
+                        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", **{"not": {"pattern": SECRET_LOOKING}}
+                    ),
+                    "value": string(),
+                }
+            )
+        ),
+        "probes": obj(
+            {
+                "startupProbe": probe(True),
+                "livenessProbe": probe(True),
+                "readinessProbe": probe(False),
+            }
+        ),
+        "customStartupProbe": k8s_probe(),
+        "customLivenessProbe": k8s_probe(),
+        "customReadinessProbe": k8s_probe(),
+        "service": obj(
+            {
+                "type": string(enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+                "port": PORT,
+                "externalTrafficPolicy": string(enum=["Cluster", "Local"]),
+                "annotations": string_map(),
+            }
+        ),
+        "serviceAccount": obj(
+            {"create": boolean(), "name": NAME_OR_EMPTY, "annotations": string_map()}
+        ),
+        "podDisruptionBudget": obj(
+            {
+                "enabled": boolean(),
+                "maxUnavailable": {"type": ["integer", "string"], "minimum": 1, "pattern": r"^[0-9]+%$"},
+            }
+        ),
+        "autoscaling": obj(
+            {
+                "enabled": boolean(),
+                "minReplicas": integer(1),
+                "maxReplicas": integer(1),
+                "targetCPUUtilizationPercentage": integer(0, 100),
+                "targetMemoryUtilizationPercentage": integer(0, 100),
+            }
+        ),
+        "networkPolicy": obj(
+            {
+                "enabled": boolean(),
+                "allowExternal": boolean(),
+                "ingressFrom": array(
+                    obj(
+                        {
+                            "podSelector": label_selector(),
+                            "namespaceSelector": label_selector(),
+                            "ipBlock": obj(
+                                {"cidr": string(minLength=1), "except": array(string())},
+                                required=["cidr"],
+                            ),
+                        },
+                        required=[],
+                        minProperties=1,
+                    )
+                ),
+                "egress": obj(
+                    {
+                        "enabled": boolean(),
+                        "to": array(
+                            obj(
+                                {"cidr": string(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"), "ports": array(PORT)},
+                                required=["cidr"],
+                            )
+                        ),
+                    }
+                ),
+            }
+        ),
+        "existingSecret": NAME_OR_EMPTY,
+    }
+    if kafka:
+        props["kafka"] = obj({"brokers": string()})
+    if ingress:
+        props["ingress"] = obj(
+            {
+                "enabled": boolean(),
+                "className": string(),
+                "annotations": string_map(),
+                "hosts": array(
+                    obj(
+                        {
+                            "host": string(minLength=1),
+                            "paths": array(
+                                obj(
+                                    {
+                                        "path": string(pattern=r"^/"),
+                                        "pathType": string(enum=["Prefix", "Exact", "ImplementationSpecific"]),
+                                    }
+                                ),
+                                minItems=1,
+                            ),
+                        }
+                    )
+                ),
+                "tls": array(obj({"secretName": NAME, "hosts": array(string(minLength=1), minItems=1)})),
+            }
+        )
+    return props
+
+
+def case_service() -> dict[str, Any]:
+    return obj({"url": string(pattern=r"^(https?://.+)?$")})
+
+
+def service_schema(name: str) -> dict[str, Any]:
+    """The values schema of one service chart."""
+    if name == "case":
+        props = common(kafka=True, ingress=False)
+        props["secretKeys"] = obj(
+            {
+                k: SECRET_KEY
+                for k in [
+                    "databaseUrl",
+                    "routingServiceToken",
+                    "intakeServiceToken",
+                    "gatewayServiceToken",
+                    "notifyServiceToken",
+                    "bootstrapAdminPassword",
+                ]
+            }
+        )
+        props["migrations"] = obj(
+            {
+                "enabled": boolean(),
+                "existingSecret": NAME_OR_EMPTY,
+                "secretKeys": obj(
+                    {
+                        k: string(pattern=r"^[-._a-zA-Z0-9]+$")
+                        for k in [
+                            "caseDatabaseUrl",
+                            "intakeDatabaseUrl",
+                            "routingDatabaseUrl",
+                            "gatewayDatabaseUrl",
+                        ]
+                    }
+                ),
+                "backoffLimit": integer(0),
+                "activeDeadlineSeconds": integer(1),
+                "serviceAccountName": NAME_OR_EMPTY,
+                "resources": resources(),
+            }
+        )
+        section = obj(
+            {
+                "grpc": obj({"request_timeout_ms": integer(1), "reflection": boolean()}),
+                "database": obj({"max_connections": integer(1), "acquire_timeout_ms": integer(1)}),
+                "outbox": obj(
+                    {
+                        "poll_interval_ms": integer(1),
+                        "batch_size": integer(1),
+                        "lease_ms": integer(1),
+                        "publish_timeout_ms": integer(1),
+                    }
+                ),
+                "pages": obj({"default_page_size": integer(1), "max_page_size": integer(1)}),
+                "shutdown_timeout_ms": integer(1),
+            }
+        )
+        props["config"] = obj(
+            {
+                "telemetry": TELEMETRY,
+                "kafka": KAFKA_CLIENT,
+                "bootstrap": obj({"admin_username": string(minLength=1)}),
+                "case": section,
+            }
+        )
+    elif name == "routing":
+        props = common(kafka=True, ingress=False)
+        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["caseService"] = case_service()
+        props["config"] = obj(
+            {
+                "telemetry": TELEMETRY,
+                "kafka": KAFKA_CLIENT,
+                "routing": obj(
+                    {
+                        "case_service": obj({"timeout_ms": integer(1)}),
+                        "consumer": obj(
+                            {
+                                "group": string(minLength=1),
+                                "max_attempts": integer(1),
+                                "initial_backoff_ms": integer(1),
+                                "max_backoff_ms": integer(1),
+                                "concurrency": integer(1, 1024),
+                            }
+                        ),
+                        "urgent_categories": array(string(pattern=r"^[a-z0-9_]+$")),
+                    }
+                ),
+            }
+        )
+    elif name == "intake":
+        props = common(kafka=True, ingress=True)
+        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["caseService"] = case_service()
+        props["config"] = obj(
+            {
+                "telemetry": TELEMETRY,
+                "kafka": KAFKA_CLIENT,
+                "intake": obj(
+                    {
+                        "http": obj({"body_limit_bytes": integer(1024), "request_timeout_ms": integer(1)}),
+                        "rate_limit": obj({"per_minute": integer(1), "burst": integer(1)}),
+                        "publish_timeout_ms": integer(1),
+                        "case_service": obj({"timeout_ms": integer(1)}),
+                        "kvkk_text_version": string(minLength=1),
+                    }
+                ),
+            }
+        )
+    elif name == "gateway":
+        props = common(kafka=False, ingress=True)
+        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["caseService"] = case_service()
+        props["routingService"] = obj({"enabled": boolean(), "url": string(pattern=r"^(https?://.+)?$")})
+        props["config"] = obj(
+            {
+                "telemetry": TELEMETRY,
+                "gateway": obj(
+                    {
+                        "case_service": obj({"timeout_ms": integer(1)}),
+                        "session": obj({"idle_minutes": integer(1, 1440), "secure_cookies": boolean()}),
+                        "tracking": obj(
+                            {
+                                "per_client_per_minute": integer(1),
+                                "per_number_per_hour": integer(1),
+                                "trusted_proxy_hops": integer(0, 255),
+                            }
+                        ),
+                    }
+                ),
+            }
+        )
+    elif name == "notify":
+        props = common(kafka=True, ingress=False)
+        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["caseService"] = case_service()
+        props["sms"] = obj(
+            {
+                "existingSecret": NAME_OR_EMPTY,
+                "env": array(
+                    obj(
+                        {
+                            "name": string(pattern=r"^TEKMERKEZ__[A-Z0-9_]+$"),
+                            "key": string(pattern=r"^[-._a-zA-Z0-9]+$"),
+                            "optional": boolean(),
+                        }
+                    )
+                ),
+            }
+        )
+        props["config"] = obj({"telemetry": TELEMETRY, "kafka": KAFKA_CLIENT})
+    else:
+        raise ValueError(name)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": f"tekmerkez {name} chart values",
+        **obj(props, required=[k for k in props if k != LIB]),
+    }
+
+
+def relaxed(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without "required" on the objects reached through
+    properties: values the chart's own defaults fill in. Array items keep
+    theirs (a list from the user is not merged with anything)."""
+    out = {k: v for k, v in schema.items() if k != "required"}
+    if "properties" in out:
+        out["properties"] = {k: relaxed(v) for k, v in out["properties"].items()}
+    return out
+
+
+def umbrella_schema() -> dict[str, Any]:
+    props: dict[str, Any] = {"global": GLOBAL}
+    for svc in SERVICES:
+        sub = service_schema(svc)
+        sub = {k: v for k, v in sub.items() if k not in ("$schema", "title")}
+        # In the umbrella only the overrides are written, and a disabled
+        # subchart's defaults are not merged in before validation.
+        props[svc] = relaxed(sub)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "tekmerkez umbrella chart values",
+        **obj(props),
+    }
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    out = {svc: service_schema(svc) for svc in SERVICES}
+    out[UMBRELLA] = umbrella_schema()
+    return out
+
+
+def render_schema(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Checks on the sources.
+
+
+class Report:
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.lines: list[str] = []
+
+    def step(self, name: str, ok: bool, detail: str = "") -> None:
+        mark = "ok  " if ok else "FAIL"
+        self.lines.append(f"{mark} {name}" + (f": {detail}" if detail else ""))
+        print(self.lines[-1], flush=True)
+        if not ok:
+            self.failures.append(name)
+
+
+def strictness_problems(schema: Any, path: str = "") -> list[str]:
+    """Objects without additionalProperties false (string maps aside) and leaves without a type."""
+    problems: list[str] = []
+    if not isinstance(schema, dict):
+        return problems
+    if "type" not in schema and "properties" not in schema:
+        problems.append(f"{path or '/'}: no type")
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "object" in types:
+        ap = schema.get("additionalProperties")
+        if ap is not False and ap != {"type": "string"}:
+            problems.append(f"{path or '/'}: object without additionalProperties: false")
+    for key, sub in schema.get("properties", {}).items():
+        problems += strictness_problems(sub, f"{path}/{key}")
+    if isinstance(schema.get("items"), dict):
+        problems += strictness_problems(schema["items"], f"{path}[]")
+    return problems
+
+
+def leaf_paths(values: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the values' leaves (an empty map or a list is a leaf)."""
+    if isinstance(values, dict) and values:
+        out: list[str] = []
+        for k, v in values.items():
+            out += leaf_paths(v, f"{prefix}.{k}" if prefix else str(k))
+        return out
+    return [prefix]
+
+
+def documented_params(text: str) -> list[str]:
+    return re.findall(r"^\s*## @param (\S+) \S", text, flags=re.M)
+
+
+def check_docs(chart_dir: Path) -> list[str]:
+    text = (chart_dir / "values.yaml").read_text(encoding="utf-8")
+    values = yaml.safe_load(text) or {}
+    documented = set(documented_params(text))
+    leaves = set(leaf_paths(values))
+    problems = [f"{p}: no '## @param' line" for p in sorted(leaves - documented)]
+    for p in sorted(documented - leaves):
+        # A documented parent of leaves (a section) is fine in the umbrella.
+        if not any(leaf.startswith(p + ".") for leaf in leaves):
+            problems.append(f"{p}: documented but not in values.yaml")
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Checks on rendered manifests.
+
+
+def documents(rendered: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for source, text in sorted(rendered.items()):
+        if source.endswith("NOTES.txt") or not text.strip():
+            continue
+        for doc in yaml.safe_load_all(text):
+            if doc:
+                out.append((source, doc))
+    return out
+
+
+SECRET_ENV = re.compile(r"(DATABASE_URL|DATABASE__URL|TOKEN|PASSWORD|SECRET|API_KEY)")
+
+
+def policy_problems(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    problems: list[str] = []
+    for source, doc in docs:
+        kind = doc.get("kind")
+        name = f"{kind}/{doc.get('metadata', {}).get('name')} ({source})"
+        pod = None
+        if kind == "Deployment":
+            pod = doc["spec"]["template"]["spec"]
+        elif kind == "Job":
+            pod = doc["spec"]["template"]["spec"]
+        if pod is None:
+            continue
+        psc = pod.get("securityContext", {})
+        if psc.get("runAsNonRoot") is not True:
+            problems.append(f"{name}: pod securityContext.runAsNonRoot is not true")
+        for c in pod["containers"]:
+            sc = c.get("securityContext", {})
+            if sc.get("runAsNonRoot") is not True or sc.get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{name}: container {c['name']} may run as root or write its root file system")
+            if sc.get("allowPrivilegeEscalation") is not False or sc.get("capabilities", {}).get("drop") != ["ALL"]:
+                problems.append(f"{name}: container {c['name']} keeps privileges or capabilities")
+            res = c.get("resources", {})
+            for part in ("requests", "limits"):
+                if not {"cpu", "memory"} <= set(res.get(part, {})):
+                    problems.append(f"{name}: container {c['name']} has no {part}.cpu/memory")
+            if kind == "Deployment":
+                for p in ("startupProbe", "livenessProbe", "readinessProbe"):
+                    if p not in c:
+                        problems.append(f"{name}: container {c['name']} has no {p}")
+            for env in c.get("env", []):
+                if SECRET_ENV.search(env["name"]) and "value" in env:
+                    problems.append(f"{name}: {env['name']} is given in plain text, not from a Secret")
+    return problems
+
+
+def migration_hooks(docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [
+        d
+        for _, d in docs
+        if d.get("kind") == "Job"
+        and d.get("metadata", {}).get("annotations", {}).get("helm.sh/hook") == "pre-install,pre-upgrade"
+        and d["spec"]["template"]["spec"]["containers"][0].get("args") == ["migrate"]
+    ]
+
+
+# --------------------------------------------------------------------------
+# Scenario values.
+
+FEATURES: dict[str, Any] = {
+    # Every optional part on, so their templates are rendered and validated too.
+    "global": {"imagePullSecrets": ["registry"], "image": {"tag": "1.2.3"}},
+    "podAnnotations": {"example.org/scrape": "true"},
+    "podLabels": {"team": "operations"},
+    "nodeSelector": {"kubernetes.io/os": "linux"},
+    "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "tekmerkez", "effect": "NoSchedule"}],
+    "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 5, "targetMemoryUtilizationPercentage": 80},
+    "service": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "annotations": {"a": "b"}},
+    "serviceAccount": {"annotations": {"example.org/role": "x"}},
+    "extraEnv": [{"name": "RUST_LOG", "value": "info"}],
+    "customLivenessProbe": {"tcpSocket": {"port": 1234}, "periodSeconds": 20},
+    "networkPolicy": {
+        "allowExternal": False,
+        "ingressFrom": [
+            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}},
+            {"ipBlock": {"cidr": "10.0.0.0/8"}},
+        ],
+        "egress": {"enabled": True, "to": [{"cidr": "10.20.0.0/16", "ports": [5432, 9092]}]},
+    },
+}
+FEATURES_INGRESS = {
+    "ingress": {
+        "enabled": True,
+        "className": "nginx",
+        "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "2m"},
+        "hosts": [{"host": "example.gov.tr", "paths": [{"path": "/", "pathType": "Prefix"}]}],
+        "tls": [{"secretName": "example-tls", "hosts": ["example.gov.tr"]}],
+    }
+}
+
+
+def features_for(svc: str) -> dict[str, Any]:
+    v = copy.deepcopy(FEATURES)
+    if svc in ("intake", "gateway"):
+        v.update(copy.deepcopy(FEATURES_INGRESS))
+    if svc == "notify":
+        v["sms"] = {"existingSecret": "sms-provider"}
+    return v
+
+
+def broken_unknown(svc: str) -> dict[str, Any]:
+    return {"resources": {"requests": {"cpu": "1", "memory": "1Gi", "gpu": "1"}}, "replicaCont": 3}
+
+
+def broken_type(svc: str) -> dict[str, Any]:
+    return {"replicaCount": "three"}
+
+
+def broken_nested_type(svc: str) -> dict[str, Any]:
+    return {"config": {"telemetry": {"log_format": 7}}}
+
+
+# --------------------------------------------------------------------------
+
+
+def build_charts(src: Path, dst: Path, helm: Any) -> Path:
+    """Copies charts/ to dst and builds the file:// dependencies there."""
+    charts = dst / "charts"
+    shutil.copytree(src, charts, ignore=shutil.ignore_patterns("charts", "Chart.lock", "*.tgz"))
+    for svc in SERVICES:
+        helm.dependency_update(str(charts / svc), skip_refresh=True)
+    helm.dependency_update(str(charts / UMBRELLA), skip_refresh=True)
+    return charts
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--root", type=Path, default=here.parent, help="repository root (default: this script's)")
+    ap.add_argument("--write-schemas", action="store_true")
+    ap.add_argument("--values", type=Path, action="append", default=[], help="more umbrella values files")
+    ap.add_argument("--package", type=Path, help="write the umbrella .tgz into this directory")
+    args = ap.parse_args()
+    root: Path = args.root.resolve()
+    charts_src = root / "charts"
+    production = root / "infra" / "production-values.yaml"
+    started = time.monotonic()
+
+    schemas = all_schemas()
+    if args.write_schemas:
+        for chart, schema in schemas.items():
+            (charts_src / chart / "values.schema.json").write_text(render_schema(schema), encoding="utf-8")
+            print(f"wrote charts/{chart}/values.schema.json")
+        return 0
+
+    import helm_python as helm  # noqa: PLC0415 (after the cheap checks' imports)
+    import kubernetes_validate  # noqa: PLC0415
+
+    r = Report()
+
+    # 1. Sources.
+    for chart, schema in schemas.items():
+        path = charts_src / chart / "values.schema.json"
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
+        r.step(
+            f"schema {chart}: matches the generator",
+            committed == render_schema(schema),
+            "" if committed == render_schema(schema) else "run scripts/lint-charts --write-schemas",
+        )
+        problems = strictness_problems(json.loads(committed) if committed else {})
+        r.step(f"schema {chart}: strict", not problems, "; ".join(problems[:5]))
+        doc_problems = check_docs(charts_src / chart)
+        r.step(f"values {chart}: every key documented", not doc_problems, "; ".join(doc_problems[:5]))
+
+    with tempfile.TemporaryDirectory(prefix="tekmerkez-charts-") as tmp:
+        # 2. Dependencies.
+        try:
+            charts = build_charts(charts_src, Path(tmp), helm)
+            r.step("dependencies: file:// charts built in a temporary copy", True)
+        except Exception as e:  # noqa: BLE001
+            r.step("dependencies: file:// charts built in a temporary copy", False, str(e))
+            return finish(r, started)
+
+        # 3. Lint.
+        for chart in [LIB, *SERVICES, UMBRELLA]:
+            report = helm.lint(
+                str(charts / chart), strict=True, with_subcharts=True, kube_version="v" + KUBE_VERSION
+            )
+            bad = [m for m in report["messages"] if m["severity"] >= 2] + [
+                {"path": "", "error": e} for e in report["errors"]
+            ]
+            # "icon is recommended" is an info message; anything above fails.
+            r.step(
+                f"helm lint --strict {chart}",
+                not bad,
+                "; ".join(f"{m['path']}: {m['error']}" for m in bad[:5]),
+            )
+
+        # 4 and 5. Schema, render, Kubernetes validation.
+        scenarios: list[tuple[str, str, dict[str, Any]]] = []
+        for svc in SERVICES:
+            scenarios.append((svc, "defaults", {}))
+            scenarios.append((svc, "every option on", features_for(svc)))
+        scenarios.append((UMBRELLA, "defaults", {}))
+        all_on = {svc: {"enabled": True, **features_for(svc)} for svc in SERVICES}
+        scenarios.append((UMBRELLA, "every service and option on", all_on))
+        value_files = [production, *args.values]
+        for f in value_files:
+            try:
+                vals = helm.values_from_yaml(f.read_text(encoding="utf-8"))
+            except Exception as e:  # noqa: BLE001
+                r.step(f"values file {f}", False, str(e))
+                continue
+            scenarios.append((UMBRELLA, f.name, vals))
+
+        manifests_checked = 0
+        for chart, label, vals in scenarios:
+            name = f"{chart} with {label}"
+            loaded = helm.Chart.load(str(charts / chart))
+            try:
+                loaded.validate_schema(vals)
+                r.step(f"schema accepts {name}", True)
+            except Exception as e:  # noqa: BLE001
+                r.step(f"schema accepts {name}", False, str(e).strip().replace("\n", " "))
+                continue
+            try:
+                rendered = loaded.render(vals, name=RELEASE, namespace=NAMESPACE, is_install=True)
+            except Exception as e:  # noqa: BLE001
+                r.step(f"render {name}", False, str(e).strip().replace("\n", " "))
+                continue
+            docs = documents(rendered)
+            kinds = sorted({d["kind"] for _, d in docs})
+            r.step(f"render {name}", bool(docs), f"{len(docs)} objects: {', '.join(kinds)}")
+            errors = []
+            for source, doc in docs:
+                try:
+                    kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
+                except Exception as e:  # noqa: BLE001
+                    errors.append(f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')} ({source}): {e}")
+            manifests_checked += len(docs)
+            r.step(f"kubernetes {KUBE_VERSION} strict schema: {name}", not errors, "; ".join(errors[:3]))
+            problems = policy_problems(docs)
+            if chart == UMBRELLA or chart == "case":
+                hooks = migration_hooks(docs)
+                if len(hooks) != 1:
+                    problems.append(f"{len(hooks)} migration hook Jobs (want exactly 1)")
+            r.step(f"project rules: {name}", not problems, "; ".join(problems[:5]))
+
+        # 6. Rejections.
+        for chart in [*SERVICES, UMBRELLA]:
+            loaded = helm.Chart.load(str(charts / chart))
+            for what, make in [
+                ("an unknown key", broken_unknown),
+                ("a mistyped value", broken_type),
+                ("a mistyped nested value", broken_nested_type),
+            ]:
+                vals = make(chart)
+                if chart == UMBRELLA:
+                    vals = {"gateway": vals}
+                rejected = []
+                for fn in ("validate_schema", "render"):
+                    try:
+                        if fn == "render":
+                            loaded.render(vals, name=RELEASE, namespace=NAMESPACE)
+                        else:
+                            loaded.validate_schema(vals)
+                        rejected.append(False)
+                    except helm.HelmValuesError:
+                        rejected.append(True)
+                r.step(f"{chart} rejects {what}", all(rejected), "" if all(rejected) else "ACCEPTED")
+        if UMBRELLA:
+            loaded = helm.Chart.load(str(charts / UMBRELLA))
+            for what, vals in [
+                ("an unknown top-level key", {"gatewy": {"enabled": True}}),
+                ("an unknown global key", {"global": {"kafka": {"broker": "x:9092"}}}),
+                ("a plain-text secret in extraEnv", {"case": {"extraEnv": [{"name": "TEKMERKEZ__CASE__DATABASE__URL", "value": "postgres://u:p@db/x"}]}}),
+            ]:
+                try:
+                    loaded.validate_schema(vals)
+                    r.step(f"{UMBRELLA} rejects {what}", False, "ACCEPTED")
+                except helm.HelmValuesError:
+                    r.step(f"{UMBRELLA} rejects {what}", True)
+
+        if args.package:
+            args.package.mkdir(parents=True, exist_ok=True)
+            out = helm.package(str(charts / UMBRELLA), destination=str(args.package.resolve()))
+            r.step("package", True, out)
+        r.lines.append(f"{manifests_checked} rendered objects validated against Kubernetes {KUBE_VERSION}")
+        print(r.lines[-1])
+    return finish(r, started)
+
+
+def finish(r: Report, started: float) -> int:
+    passed = sum(1 for line in r.lines if line.startswith("ok  "))
+    print()
+    print(f"charts: {passed} passed, {len(r.failures)} failed ({time.monotonic() - started:.1f} s)")
+    for f in r.failures:
+        print(f"  failed: {f}")
+    return 1 if r.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
