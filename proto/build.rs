@@ -11,7 +11,9 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/directory_service.proto",
     "tekmerkez/case/v1/events.proto",
     "tekmerkez/intake/v1/application.proto",
+    "tekmerkez/intake/v1/intake_service.proto",
     "tekmerkez/routing/v1/routing_service.proto",
+    "tekmerkez/notify/v1/notification_service.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

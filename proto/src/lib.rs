@@ -5,8 +5,10 @@
 //! - [`common_v1`]: channels, contact, location, reply channels, paging.
 //! - [`case_v1`]: the case service, the directory service, and the events on
 //!   `case.events.v1`.
-//! - [`intake_v1`]: `ApplicationReceived`, what `intake.applications.v1` carries.
+//! - [`intake_v1`]: `ApplicationReceived`, what `intake.applications.v1` carries,
+//!   and `IntakeService`, the partners' gRPC door.
 //! - [`routing_v1`]: the routing rules' admin service.
+//! - [`notify_v1`]: the notification service's delivery log and catalogue API.
 
 /// The package tree as protoc names it; generated code refers to sibling
 /// packages by relative paths, so the nesting must match.
@@ -32,6 +34,13 @@ pub mod tekmerkez {
             tonic::include_proto!("tekmerkez.routing.v1");
         }
     }
+    /// `tekmerkez.notify.*`.
+    pub mod notify {
+        /// `tekmerkez.notify.v1`.
+        pub mod v1 {
+            tonic::include_proto!("tekmerkez.notify.v1");
+        }
+    }
     /// `tekmerkez.case.*`.
     pub mod case {
         /// `tekmerkez.case.v1`.
@@ -45,6 +54,7 @@ pub use tekmerkez::{
     case::v1 as case_v1, common::v1 as common_v1, intake::v1 as intake_v1,
     routing::v1 as routing_v1,
 };
+pub use tekmerkez::notify::v1 as notify_v1;
 
 /// The encoded file descriptor set of every package, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tekmerkez_descriptor");
