@@ -1,0 +1,147 @@
+//! Reading a case from the case service with notify's own service token:
+//! the only place notify learns a citizen's contact details and the official
+//! answer (events carry ids and codes only, ADR 0003).
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+
+/// What notify needs of a case (personal data: `Debug` hides it).
+#[derive(Clone, Default)]
+pub struct CaseView {
+    /// The case id.
+    pub id: String,
+    /// Its tracking number.
+    pub tracking_number: String,
+    /// Urgent cases are not deferred by quiet hours.
+    pub urgent: bool,
+    /// Information-only.
+    pub information_only: bool,
+    /// Phone, E.164.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Applicant's name.
+    pub name: Option<String>,
+    /// Whether KVKK consent is on record.
+    pub has_consent: bool,
+    /// The official answer, once closed.
+    pub official_answer: Option<String>,
+    /// When it was opened.
+    pub created_at: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for CaseView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseView")
+            .field("id", &self.id)
+            .field("urgent", &self.urgent)
+            .field("has_phone", &self.phone.is_some())
+            .field("has_email", &self.email.is_some())
+            .field("has_consent", &self.has_consent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a case could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The case service does not know it.
+    #[error("the case service does not know the case")]
+    NotFound,
+    /// The case service is unreachable, slow, or refused notify's credential.
+    #[error("the case service is unavailable ({0:?})")]
+    Unavailable(tonic::Code),
+}
+
+/// Where cases are read from.
+#[async_trait::async_trait]
+pub trait CaseReader: Send + Sync + std::fmt::Debug + 'static {
+    /// The case `case_id`.
+    ///
+    /// # Errors
+    /// [`ReadError`].
+    async fn get(&self, case_id: &str) -> Result<CaseView, ReadError>;
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+impl From<pb::Case> for CaseView {
+    fn from(c: pb::Case) -> Self {
+        let contact = c.contact.unwrap_or_default();
+        Self {
+            id: c.id,
+            tracking_number: c.tracking_number,
+            urgent: c.urgency == common::Urgency::Urgent as i32,
+            information_only: c.information_only,
+            // A masked contact is no contact: notify must see it unmasked.
+            phone: if c.contact_masked { None } else { non_empty(contact.phone) },
+            email: if c.contact_masked { None } else { non_empty(contact.email) },
+            name: if c.contact_masked { None } else { non_empty(contact.name) },
+            has_consent: c.consent.is_some(),
+            official_answer: non_empty(c.official_answer),
+            created_at: c
+                .created_at
+                .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok()),
+        }
+    }
+}
+
+/// Adds notify's bearer token to case-service calls.
+#[derive(Clone, Debug)]
+pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
+
+impl tonic::service::Interceptor for BearerToken {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        req.metadata_mut().insert("authorization", self.0.clone());
+        Ok(req)
+    }
+}
+
+type Client = pb::case_service_client::CaseServiceClient<
+    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, BearerToken>,
+>;
+
+/// The case service over gRPC.
+#[derive(Debug, Clone)]
+pub struct GrpcCaseReader {
+    client: Client,
+    timeout: Duration,
+}
+
+impl GrpcCaseReader {
+    /// A reader over `channel` with `token`.
+    pub fn new(channel: tonic::transport::Channel, token: BearerToken, timeout: Duration) -> Self {
+        Self {
+            client: pb::case_service_client::CaseServiceClient::with_interceptor(channel, token),
+            timeout,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl CaseReader for GrpcCaseReader {
+    async fn get(&self, case_id: &str) -> Result<CaseView, ReadError> {
+        let mut req = tonic::Request::new(pb::GetCaseRequest {
+            case_id: case_id.to_owned(),
+            tracking_number: String::new(),
+        });
+        req.set_timeout(self.timeout);
+        match self.client.clone().get_case(req).await {
+            Ok(r) => r
+                .into_inner()
+                .case
+                .map(CaseView::from)
+                .ok_or(ReadError::Unavailable(tonic::Code::Internal)),
+            // A malformed id is a case that does not exist, too.
+            Err(s) if matches!(s.code(), tonic::Code::NotFound | tonic::Code::InvalidArgument) => {
+                Err(ReadError::NotFound)
+            }
+            Err(s) => Err(ReadError::Unavailable(s.code())),
+        }
+    }
+}

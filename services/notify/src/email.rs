@@ -1,0 +1,311 @@
+//! E-mail over SMTP (lettre; STARTTLS through rustls, AUTH), with a
+//! plain-text and an HTML part, the tracking number in the subject, and
+//! threading headers that let a citizen's reply find its case.
+//!
+//! # The Message-ID scheme
+//!
+//! Every e-mail notify sends about a case carries
+//!
+//! ```text
+//! Message-ID: <case.{TRACKING}.{EVENT-ID}@{DOMAIN}>
+//! References: <case.{TRACKING}@{DOMAIN}>
+//! X-Tekmerkez-Tracking: {TRACKING}
+//! Subject: … [{TRACKING}]
+//! ```
+//!
+//! where `{TRACKING}` is the case's tracking number as printed
+//! (`XXXXX-XXXXX`), `{EVENT-ID}` the case event that caused the message (so
+//! each message's id is unique and the same on a resend), and `{DOMAIN}`
+//! `notify.email.message_id_domain`. `References` names a per-case root
+//! that no message has, so mail clients thread every message of a case
+//! together. A reply carries `In-Reply-To: <case.{TRACKING}.{EVENT-ID}@…>`
+//! and `References` with both ids: the inbound e-mail channel reads the
+//! tracking number from either (`case.` prefix, up to the next `.`) and adds
+//! the reply to the same case; the subject's `[{TRACKING}]` is the fallback
+//! when a client drops the headers.
+//!
+//! `Auto-Submitted: auto-generated` (RFC 3834) keeps auto-responders from
+//! answering, while people can still reply.
+//!
+//! # Exactly once
+//!
+//! SMTP has no client-side idempotency: if notify dies after the relay's
+//! `250` but before the log write, the restarted sender sends again, with
+//! the same `Message-ID`, which receiving systems commonly use to drop the
+//! duplicate. A later bounce (a delivery-status report to the envelope
+//! sender) reaches the institution's mailbox, not notify; a refusal during
+//! the SMTP dialogue (`550` unknown mailbox) marks the delivery failed at once.
+
+use std::time::Duration;
+
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Certificate, Tls, TlsParameters},
+    },
+};
+use secrecy::ExposeSecret as _;
+
+use crate::{
+    config::EmailSettings,
+    sms::SendOutcome,
+    store::{NotifyStore, SinkMessage},
+};
+
+/// One e-mail to send (personal data: `Debug` hides it).
+#[derive(Clone)]
+pub struct OutgoingEmail {
+    /// The delivery id.
+    pub id: uuid::Uuid,
+    /// Recipient address.
+    pub to: String,
+    /// Subject (the tracking number in it).
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+    /// `<case.…@…>`.
+    pub message_id: String,
+    /// `<case.…@…>`: the case's thread root.
+    pub references: String,
+    /// The tracking number.
+    pub tracking_number: String,
+}
+
+impl std::fmt::Debug for OutgoingEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingEmail")
+            .field("id", &self.id)
+            .field("message_id", &self.message_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The message id of the e-mail about `tracking` caused by `event_id`.
+pub fn message_id(tracking: &str, event_id: &str, domain: &str) -> String {
+    format!("<case.{tracking}.{event_id}@{domain}>")
+}
+
+/// The thread root of a case's e-mails.
+pub fn thread_root(tracking: &str, domain: &str) -> String {
+    format!("<case.{tracking}@{domain}>")
+}
+
+/// The tracking number named by a `Message-ID`, `In-Reply-To` or
+/// `References` value of this scheme (any of the ids in it), for the
+/// inbound channel and tests.
+pub fn tracking_from_header(value: &str) -> Option<String> {
+    value.split(['<', '>', ' ', ',', '\t', '\r', '\n']).find_map(|id| {
+        let rest = id.strip_prefix("case.")?;
+        let (local, _domain) = rest.split_once('@')?;
+        let tracking = local.split('.').next()?;
+        tekmerkez_tracking::TrackingNumber::parse(tracking)
+            .ok()
+            .map(|t| t.as_str().to_owned())
+    })
+}
+
+/// The subject with `[TRACKING]` added when the template left it out.
+pub fn subject_with_tracking(subject: &str, tracking: &str) -> String {
+    if subject.contains(tracking) {
+        subject.to_owned()
+    } else {
+        format!("{subject} [{tracking}]")
+    }
+}
+
+/// Why the mailer could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    /// The CA file could not be read or parsed.
+    #[error("notify.email.smtp.ca_file cannot be used")]
+    CaFile(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// TLS parameters were refused.
+    #[error("TLS parameters for the SMTP relay")]
+    Tls(#[source] lettre::transport::smtp::Error),
+    /// The `From:` address does not parse.
+    #[error("notify.email.from is not an address")]
+    From,
+}
+
+/// Where e-mail goes.
+#[derive(Clone)]
+pub enum Mailer {
+    /// A real SMTP relay.
+    Smtp {
+        /// The pooled transport.
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// `From:`.
+        from: Mailbox,
+    },
+    /// The development sink.
+    Dev {
+        /// Where it keeps what it receives.
+        store: NotifyStore,
+        /// `From:`.
+        from: Mailbox,
+    },
+    /// E-mail is off: deliveries fail with `email_disabled`.
+    Off,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Smtp { .. } => "Mailer::Smtp",
+            Self::Dev { .. } => "Mailer::Dev",
+            Self::Off => "Mailer::Off",
+        })
+    }
+}
+
+impl Mailer {
+    /// The mailer `settings` describe; the dev sink writes to `store`.
+    ///
+    /// # Errors
+    /// [`MailerError`] for a bad CA file, TLS parameters or `From:`.
+    pub fn new(settings: &EmailSettings, store: NotifyStore) -> Result<Self, MailerError> {
+        let from = || settings.from.parse::<Mailbox>().map_err(|_| MailerError::From);
+        match settings.transport.as_str() {
+            "dev" => Ok(Self::Dev { store, from: from()? }),
+            "smtp" => {
+                let s = &settings.smtp;
+                let mut tls = TlsParameters::builder(s.host.clone());
+                if let Some(path) = s.ca_file.as_deref().filter(|p| !p.is_empty()) {
+                    let pem = std::fs::read(path).map_err(|e| MailerError::CaFile(e.into()))?;
+                    let cert = Certificate::from_pem(&pem).map_err(|e| MailerError::CaFile(e.into()))?;
+                    tls = tls.add_root_certificate(cert);
+                }
+                let tls = tls.build_rustls().map_err(MailerError::Tls)?;
+                let tls = match s.tls.as_str() {
+                    "required" => Tls::Required(tls),
+                    "opportunistic" => Tls::Opportunistic(tls),
+                    "wrapper" => Tls::Wrapper(tls),
+                    _ => Tls::None,
+                };
+                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
+                    .port(s.port)
+                    .tls(tls)
+                    .timeout(Some(Duration::from_millis(s.timeout_ms)));
+                if !s.username.expose_secret().is_empty() {
+                    b = b.credentials(Credentials::new(
+                        s.username.expose_secret().to_owned(),
+                        s.password.expose_secret().to_owned(),
+                    ));
+                }
+                Ok(Self::Smtp { transport: b.build(), from: from()? })
+            }
+            _ => Ok(Self::Off),
+        }
+    }
+
+    fn build(from: &Mailbox, e: &OutgoingEmail) -> Result<Message, &'static str> {
+        let to: Mailbox = e.to.parse().map_err(|_| "rejected_address")?;
+        Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(e.subject.clone())
+            .message_id(Some(e.message_id.clone()))
+            .references(e.references.clone())
+            .date_now()
+            .raw_header(lettre::message::header::HeaderValue::new(
+                lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".to_owned(),
+            ))
+            .raw_header(lettre::message::header::HeaderValue::new(
+                lettre::message::header::HeaderName::new_from_ascii_str("X-Tekmerkez-Tracking"),
+                e.tracking_number.clone(),
+            ))
+            .multipart(MultiPart::alternative_plain_html(e.text.clone(), e.html.clone()))
+            .map_err(|_| "rejected_message")
+    }
+
+    /// Sends `e`.
+    #[tracing::instrument(name = "notify.email.send", skip_all, fields(delivery_id = %e.id))]
+    pub async fn send(&self, e: &OutgoingEmail) -> SendOutcome {
+        match self {
+            Self::Off => SendOutcome::Rejected("email_disabled"),
+            Self::Dev { store, from } => {
+                let msg = match Self::build(from, e) {
+                    Ok(m) => m,
+                    Err(reason) => return SendOutcome::Rejected(reason),
+                };
+                let headers = msg.headers().to_string();
+                let m = SinkMessage {
+                    seq: 0,
+                    channel: "email".into(),
+                    message_id: e.message_id.clone(),
+                    recipient: e.to.clone(),
+                    subject: e.subject.clone(),
+                    body: e.text.clone(),
+                    html: e.html.clone(),
+                    headers,
+                    encoding: String::new(),
+                    segments: 0,
+                    received_at: jiff::Timestamp::now().as_microsecond(),
+                };
+                match store.sink_insert(&m).await {
+                    Ok(_) => SendOutcome::Accepted(e.message_id.clone()),
+                    Err(_) => SendOutcome::NotAccepted("dev_sink_unavailable"),
+                }
+            }
+            Self::Smtp { transport, from } => {
+                let msg = match Self::build(from, e) {
+                    Ok(m) => m,
+                    Err(reason) => return SendOutcome::Rejected(reason),
+                };
+                match transport.send(msg).await {
+                    Ok(_) => SendOutcome::Accepted(e.message_id.clone()),
+                    Err(err) => classify(&err),
+                }
+            }
+        }
+    }
+}
+
+/// What an SMTP error means for the delivery.
+fn classify(err: &lettre::transport::smtp::Error) -> SendOutcome {
+    let code = err.status().map(|c| c.to_string());
+    match code.as_deref() {
+        // The mailbox does not exist or is not accepted: a bounce at the door.
+        Some("550" | "551" | "553" | "501") => SendOutcome::Rejected("address_rejected"),
+        Some("552") => SendOutcome::Rejected("message_too_large"),
+        // Authentication: the relay's credentials, not this message.
+        Some("535" | "530" | "534") => SendOutcome::NotAccepted("smtp_auth"),
+        Some("554") => SendOutcome::Rejected("smtp_rejected"),
+        _ if err.is_permanent() => SendOutcome::Rejected("smtp_rejected"),
+        _ if err.is_timeout() => SendOutcome::NotAccepted("smtp_timeout"),
+        _ if err.is_tls() => SendOutcome::NotAccepted("smtp_tls"),
+        _ if err.is_transient() => SendOutcome::NotAccepted("smtp_transient"),
+        _ => SendOutcome::NotAccepted("smtp_unreachable"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tracking_number_comes_back_from_any_threading_header() {
+        let id = message_id("7K3MQ-2ZX9D", "0192f7a0-1111-7000-8000-000000000001", "tekmerkez.local");
+        assert_eq!(id, "<case.7K3MQ-2ZX9D.0192f7a0-1111-7000-8000-000000000001@tekmerkez.local>");
+        let refs = format!("{} {id}", thread_root("7K3MQ-2ZX9D", "tekmerkez.local"));
+        // Only valid tracking numbers (with their check symbol) are read.
+        let valid = tekmerkez_tracking::TrackingNumber::generate();
+        let id = message_id(valid.as_str(), "e1", "x.org");
+        assert_eq!(tracking_from_header(&id).as_deref(), Some(valid.as_str()));
+        let refs2 = format!("<other@x.org>\r\n {}", thread_root(valid.as_str(), "x.org"));
+        assert_eq!(tracking_from_header(&refs2).as_deref(), Some(valid.as_str()));
+        assert_eq!(tracking_from_header("<abc@x.org>"), None);
+        let _ = refs;
+    }
+
+    #[test]
+    fn the_subject_always_names_the_tracking_number() {
+        assert_eq!(subject_with_tracking("Yanıt", "ABCDE-FGHJK"), "Yanıt [ABCDE-FGHJK]");
+        assert_eq!(subject_with_tracking("Yanıt [ABCDE-FGHJK]", "ABCDE-FGHJK"), "Yanıt [ABCDE-FGHJK]");
+    }
+}

@@ -1,0 +1,300 @@
+//! `tekmerkez.notify.v1.NotificationService`.
+//!
+//! - `ListDeliveries`, `ListRules`, `ListTemplates`: a service credential
+//!   from `notify.api_tokens` (the gateway, which calls only after the case
+//!   service let the person see the case), or an admin.
+//! - `UpdateRule`, `UpdateTemplate`: admins only. Who the caller is, is
+//!   asked of the case service's directory with the caller's own
+//!   credentials, as routing's rules API does.
+//!
+//! Deliveries are listed without their text or recipient (the log does
+//! not keep them once a message is final).
+
+use secrecy::{ExposeSecret as _, SecretString};
+use subtle::ConstantTimeEq as _;
+use tekmerkez_proto::{
+    case_v1 as pb,
+    notify_v1::{self as npb, notification_service_server::NotificationService},
+};
+use tonic::{Request, Response, Status};
+
+use crate::{
+    catalogue::{CatalogueCache, Channel, Rule, Template, Timing, Trigger},
+    store::{Delivery, DeliveryState, NotifyStore},
+};
+
+/// The API.
+#[derive(Debug, Clone)]
+pub struct NotifyGrpc {
+    store: NotifyStore,
+    catalogue: CatalogueCache,
+    tokens: Vec<SecretString>,
+    directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+}
+
+fn invalid(field: &str, rule: &str) -> Status {
+    use tonic_types::{ErrorDetails, StatusExt as _};
+    let mut d = ErrorDetails::new();
+    d.add_bad_request_violation(field, rule);
+    Status::with_error_details(tonic::Code::InvalidArgument, format!("invalid request: {field}: {rule}"), d)
+}
+
+fn internal(e: &impl std::fmt::Debug) -> Status {
+    tracing::error!(error.cause_chain = ?e, "notify API failed");
+    Status::internal("internal error")
+}
+
+fn ts(micros: Option<i64>) -> Option<prost_types::Timestamp> {
+    let m = micros?;
+    Some(prost_types::Timestamp {
+        seconds: m.div_euclid(1_000_000),
+        nanos: i32::try_from(m.rem_euclid(1_000_000) * 1000).unwrap_or(0),
+    })
+}
+
+fn channel_to_proto(c: Channel) -> npb::MessageChannel {
+    match c {
+        Channel::Sms => npb::MessageChannel::Sms,
+        Channel::Email => npb::MessageChannel::Email,
+    }
+}
+
+fn channel_from_proto(c: i32, field: &str) -> Result<Channel, Status> {
+    match npb::MessageChannel::try_from(c) {
+        Ok(npb::MessageChannel::Sms) => Ok(Channel::Sms),
+        Ok(npb::MessageChannel::Email) => Ok(Channel::Email),
+        _ => Err(invalid(field, "must be SMS or e-mail")),
+    }
+}
+
+/// The proto form of a delivery.
+pub fn delivery_to_proto(d: &Delivery) -> npb::Delivery {
+    let state = match d.state {
+        DeliveryState::Pending => npb::DeliveryState::Pending,
+        DeliveryState::Sending => npb::DeliveryState::Sending,
+        DeliveryState::Sent => npb::DeliveryState::Sent,
+        DeliveryState::Delivered => npb::DeliveryState::Delivered,
+        DeliveryState::Failed => npb::DeliveryState::Failed,
+    };
+    npb::Delivery {
+        id: d.id.to_string(),
+        case_id: d.case_id.clone(),
+        event_id: d.event_id.clone(),
+        kind: d.kind.clone(),
+        channel: Channel::parse(&d.channel).map_or(npb::MessageChannel::Unspecified, channel_to_proto) as i32,
+        state: state as i32,
+        reason: d.reason.clone().unwrap_or_default(),
+        provider: d.provider.clone().unwrap_or_default(),
+        encoding: d.encoding.clone().unwrap_or_default(),
+        segments: d.segments.and_then(|s| u32::try_from(s).ok()).unwrap_or(0),
+        attempts: u32::try_from(d.attempts).unwrap_or(0),
+        deferred: d.deferred,
+        created_at: ts(Some(d.created_at)),
+        due_at: ts(Some(d.due_at)),
+        sent_at: ts(d.sent_at),
+        delivered_at: ts(d.delivered_at),
+        template_key: d.template.0.clone(),
+        template_locale: d.template.1.clone(),
+        template_version: d.template.2,
+        rule_version: d.rule_version,
+    }
+}
+
+fn rule_to_proto(r: &Rule) -> npb::Rule {
+    npb::Rule {
+        key: r.key.clone(),
+        version: r.version,
+        enabled: r.enabled,
+        trigger: r.trigger.as_str().to_owned(),
+        information_only: match r.information_only {
+            Some(true) => "only",
+            Some(false) => "exclude",
+            None => "any",
+        }
+        .to_owned(),
+        reply_channels: r.reply_channels.clone(),
+        channel: channel_to_proto(r.channel) as i32,
+        template: r.template.clone(),
+        require_consent: r.require_consent,
+        immediate: r.timing == Timing::Immediate,
+        description: r.description.clone(),
+    }
+}
+
+fn rule_from_proto(r: npb::Rule) -> Result<Rule, Status> {
+    let rule = Rule {
+        trigger: Trigger::parse(&r.trigger)
+            .ok_or_else(|| invalid("rule.trigger", "must be case_opened, case_closed_by_expert or case_resolved"))?,
+        information_only: match r.information_only.as_str() {
+            "only" => Some(true),
+            "exclude" => Some(false),
+            "any" | "" => None,
+            _ => return Err(invalid("rule.information_only", "must be only, exclude or any")),
+        },
+        channel: channel_from_proto(r.channel, "rule.channel")?,
+        key: r.key,
+        version: 0,
+        enabled: r.enabled,
+        reply_channels: r.reply_channels,
+        template: r.template,
+        require_consent: r.require_consent,
+        timing: if r.immediate { Timing::Immediate } else { Timing::RespectQuietHours },
+        description: r.description,
+    };
+    rule.validate().map_err(|(f, why)| invalid(f, why))?;
+    Ok(rule)
+}
+
+fn template_to_proto(t: &Template) -> npb::Template {
+    npb::Template {
+        key: t.key.clone(),
+        locale: t.locale.clone(),
+        version: t.version,
+        channel: channel_to_proto(t.channel) as i32,
+        subject: t.subject.clone(),
+        body: t.body.clone(),
+        html: t.html.clone(),
+    }
+}
+
+impl NotifyGrpc {
+    /// The API over `store`.
+    pub fn new(
+        store: NotifyStore,
+        catalogue: CatalogueCache,
+        tokens: Vec<SecretString>,
+        directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    ) -> Self {
+        Self { store, catalogue, tokens, directory }
+    }
+
+    fn has_service_token<T>(&self, req: &Request<T>) -> bool {
+        let Some(given) = req
+            .metadata()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        else {
+            return false;
+        };
+        // Service credentials never act for a person.
+        if req.metadata().get("x-tekmerkez-acting-user").is_some() {
+            return false;
+        }
+        self.tokens
+            .iter()
+            .filter(|t| !t.expose_secret().is_empty())
+            .any(|t| bool::from(t.expose_secret().as_bytes().ct_eq(given.as_bytes())))
+    }
+
+    /// The admin's user id, or a refusal.
+    async fn require_admin<T>(&self, req: &Request<T>) -> Result<String, Status> {
+        if req.metadata().get("authorization").is_none() {
+            return Err(Status::unauthenticated("unauthenticated"));
+        }
+        let mut ask = Request::new(pb::GetCurrentUserRequest {});
+        for key in ["authorization", "x-tekmerkez-acting-user"] {
+            if let Some(v) = req.metadata().get(key) {
+                ask.metadata_mut().insert(key, v.clone());
+            }
+        }
+        let me = self.directory.clone().get_current_user(ask).await.map_err(|s| match s.code() {
+            tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => Status::unauthenticated("unauthenticated"),
+            _ => Status::unavailable("the directory is unavailable"),
+        })?;
+        match me.into_inner().user {
+            Some(u) if u.role == pb::Role::Admin as i32 => Ok(u.id),
+            _ => Err(Status::permission_denied("only an admin may do this")),
+        }
+    }
+
+    async fn require_reader<T>(&self, req: &Request<T>) -> Result<(), Status> {
+        if self.has_service_token(req) {
+            return Ok(());
+        }
+        self.require_admin(req).await.map(|_| ())
+    }
+}
+
+#[tonic::async_trait]
+impl NotificationService for NotifyGrpc {
+    #[tracing::instrument(name = "notify.list_deliveries", skip_all)]
+    async fn list_deliveries(&self, req: Request<npb::ListDeliveriesRequest>) -> Result<Response<npb::ListDeliveriesResponse>, Status> {
+        self.require_reader(&req).await?;
+        let case_id = req.into_inner().case_id;
+        if uuid::Uuid::parse_str(&case_id).is_err() {
+            return Err(invalid("case_id", "must be a case id"));
+        }
+        let list = self.store.list_by_case(&case_id).await.map_err(|e| internal(&e))?;
+        Ok(Response::new(npb::ListDeliveriesResponse {
+            deliveries: list.iter().map(delivery_to_proto).collect(),
+        }))
+    }
+
+    async fn list_rules(&self, req: Request<npb::ListRulesRequest>) -> Result<Response<npb::ListRulesResponse>, Status> {
+        self.require_reader(&req).await?;
+        let rules = self.store.current_rules().await.map_err(|e| internal(&e))?;
+        Ok(Response::new(npb::ListRulesResponse { rules: rules.iter().map(rule_to_proto).collect() }))
+    }
+
+    #[tracing::instrument(name = "notify.update_rule", skip_all)]
+    async fn update_rule(&self, req: Request<npb::UpdateRuleRequest>) -> Result<Response<npb::UpdateRuleResponse>, Status> {
+        let admin = self.require_admin(&req).await?;
+        let r = req.into_inner();
+        let rule = rule_from_proto(r.rule.ok_or_else(|| invalid("rule", "is required"))?)?;
+        let snap = self.catalogue.snapshot().await.map_err(|e| internal(&e))?;
+        if !snap.templates.iter().any(|t| t.key == rule.template && t.channel == rule.channel) {
+            return Err(invalid("rule.template", "must name a template of the rule's channel"));
+        }
+        let expected = (r.expected_version > 0).then_some(r.expected_version);
+        let now = jiff::Timestamp::now().as_microsecond();
+        let version = self
+            .store
+            .save_rule(&rule, expected, &admin, now)
+            .await
+            .map_err(|e| internal(&e))?
+            .ok_or_else(|| Status::aborted("the rule changed since it was loaded: reload it"))?;
+        self.catalogue.invalidate().await;
+        tracing::info!(rule = %rule.key, version, "rule updated");
+        Ok(Response::new(npb::UpdateRuleResponse { rule: Some(rule_to_proto(&Rule { version, ..rule })) }))
+    }
+
+    async fn list_templates(&self, req: Request<npb::ListTemplatesRequest>) -> Result<Response<npb::ListTemplatesResponse>, Status> {
+        self.require_reader(&req).await?;
+        let templates = self.store.current_templates().await.map_err(|e| internal(&e))?;
+        Ok(Response::new(npb::ListTemplatesResponse {
+            templates: templates.iter().map(template_to_proto).collect(),
+            variables: crate::template::VARIABLES.iter().map(|(v, _)| (*v).to_owned()).collect(),
+        }))
+    }
+
+    #[tracing::instrument(name = "notify.update_template", skip_all)]
+    async fn update_template(&self, req: Request<npb::UpdateTemplateRequest>) -> Result<Response<npb::UpdateTemplateResponse>, Status> {
+        let admin = self.require_admin(&req).await?;
+        let r = req.into_inner();
+        let t = r.template.ok_or_else(|| invalid("template", "is required"))?;
+        let template = Template {
+            channel: channel_from_proto(t.channel, "template.channel")?,
+            key: t.key,
+            locale: t.locale,
+            version: 0,
+            subject: t.subject,
+            body: t.body,
+            html: t.html,
+        };
+        template.validate().map_err(|(f, why)| invalid(f, why))?;
+        let expected = (r.expected_version > 0).then_some(r.expected_version);
+        let now = jiff::Timestamp::now().as_microsecond();
+        let version = self
+            .store
+            .save_template(&template, expected, &admin, now)
+            .await
+            .map_err(|e| internal(&e))?
+            .ok_or_else(|| Status::aborted("the template changed since it was loaded: reload it"))?;
+        self.catalogue.invalidate().await;
+        tracing::info!(template = %template.key, locale = %template.locale, version, "template updated");
+        Ok(Response::new(npb::UpdateTemplateResponse {
+            template: Some(template_to_proto(&Template { version, ..template })),
+        }))
+    }
+}

@@ -1,0 +1,297 @@
+//! The consumer of `case.events.v1`: each event is matched against the
+//! rules; for each rule that applies, one delivery is written to the log
+//! (rendered from its template, with the quiet-hours due time), keyed by
+//! `<event id>:<rule key>` so a redelivered event writes nothing new. The
+//! bus position is committed by the consumer loop only after this returns,
+//! that is after the deliveries are durable; the sender
+//! ([`crate::dispatch`]) takes them from there.
+//!
+//! An event for a case the case service does not know is read again
+//! `case_service.unknown_case_attempts` times, then its deliveries are
+//! recorded as failed with reason `unknown_case` (never a crash, never a
+//! silent drop); a template that cannot be rendered does the same with its
+//! reason.
+
+use std::{sync::Arc, time::Duration};
+
+use jiff::Timestamp;
+use prost::Message as _;
+use tekmerkez_bus::{
+    Envelope,
+    consumer::{HandleError, Handler},
+};
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::{
+    cases::{CaseReader, CaseView, ReadError},
+    catalogue::{CatalogueCache, Channel, Facts, Rule, Snapshot, Timing, Trigger},
+    email,
+    gsm,
+    quiet::QuietHours,
+    store::{DeliveryState, NewDelivery, NotifyStore},
+    template::{self, Escape, Variables},
+};
+
+/// What the handler needs besides the store and the case service.
+#[derive(Debug, Clone)]
+pub struct HandlerSettings {
+    /// Templates' language.
+    pub locale: String,
+    /// `{{institution}}`.
+    pub institution: String,
+    /// `{{tracking_url}}`.
+    pub tracking_url: String,
+    /// Quiet hours, when on.
+    pub quiet: Option<QuietHours>,
+    /// How fresh an application must be for its acknowledgement to skip quiet hours.
+    pub fresh: Duration,
+    /// `Message-ID` domain.
+    pub message_id_domain: String,
+    /// Reads of an unknown case before giving up.
+    pub unknown_case_attempts: u32,
+    /// Pause between them.
+    pub unknown_case_backoff: Duration,
+}
+
+/// Turns case events into deliveries.
+#[derive(Debug, Clone)]
+pub struct NotifyHandler {
+    store: NotifyStore,
+    catalogue: CatalogueCache,
+    cases: Arc<dyn CaseReader>,
+    settings: HandlerSettings,
+    /// Wakes the sender when something new is due.
+    wake: Arc<Notify>,
+}
+
+fn reply_code(r: i32) -> &'static str {
+    match common::ReplyChannel::try_from(r) {
+        Ok(common::ReplyChannel::Sms) => "sms",
+        Ok(common::ReplyChannel::PhoneCallback) => "phone_callback",
+        Ok(common::ReplyChannel::Email) => "email",
+        Ok(common::ReplyChannel::Letter) => "letter",
+        _ => "",
+    }
+}
+
+fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
+    HandleError::Permanent { kind, source: e.into() }
+}
+
+fn unavailable(what: &'static str, e: impl std::fmt::Debug) -> HandleError {
+    HandleError::Unavailable(anyhow::anyhow!("{what}: {e:?}"))
+}
+
+impl NotifyHandler {
+    /// A handler writing to `store`, reading cases from `cases`.
+    pub fn new(
+        store: NotifyStore,
+        catalogue: CatalogueCache,
+        cases: Arc<dyn CaseReader>,
+        settings: HandlerSettings,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self { store, catalogue, cases, settings, wake }
+    }
+
+    async fn read_case(&self, case_id: &str) -> Result<Option<CaseView>, HandleError> {
+        let mut attempt = 0;
+        loop {
+            match self.cases.get(case_id).await {
+                Ok(c) => return Ok(Some(c)),
+                Err(ReadError::Unavailable(code)) => return Err(unavailable("case service", code)),
+                Err(ReadError::NotFound) => {
+                    attempt += 1;
+                    if attempt >= self.settings.unknown_case_attempts {
+                        return Ok(None);
+                    }
+                    tracing::warn!(case_id, attempt, "the case service does not know the case; reading it again");
+                    tokio::time::sleep(self.settings.unknown_case_backoff).await;
+                }
+            }
+        }
+    }
+
+    /// The delivery `rule` makes of `event` about `case` (`None`: the rule
+    /// does not apply to this citizen, for lack of a contact or consent).
+    fn delivery(&self, snap: &Snapshot, rule: &Rule, event: &pb::CaseEvent, case: Option<&CaseView>, now: Timestamp) -> Option<NewDelivery> {
+        let mut d = NewDelivery {
+            id: Uuid::now_v7(),
+            idempotency_key: format!("{}:{}", event.event_id, rule.key),
+            event_id: event.event_id.clone(),
+            case_id: event.case_id.clone(),
+            tracking_number: event.tracking_number.clone(),
+            kind: rule.key.clone(),
+            channel: rule.channel.as_str().to_owned(),
+            rule_version: rule.version,
+            template_key: rule.template.clone(),
+            template_locale: self.settings.locale.clone(),
+            template_version: 0,
+            state: DeliveryState::Pending,
+            reason: None,
+            recipient: None,
+            subject: None,
+            body: None,
+            html: None,
+            message_id: None,
+            encoding: None,
+            segments: None,
+            urgent: case.is_some_and(|c| c.urgent),
+            deferred: false,
+            due_at: now.as_microsecond(),
+            created_at: now.as_microsecond(),
+        };
+        let fail = |mut d: NewDelivery, reason: &str| {
+            d.state = DeliveryState::Failed;
+            d.reason = Some(reason.to_owned());
+            Some(d)
+        };
+        let Some(case) = case else {
+            return fail(d, "unknown_case");
+        };
+        let recipient = match rule.channel {
+            Channel::Sms => case.phone.clone(),
+            Channel::Email => case.email.clone(),
+        };
+        let recipient = recipient?;
+        if rule.require_consent && !case.has_consent {
+            return None;
+        }
+        let Some(t) = snap.template(&rule.template, &self.settings.locale) else {
+            return fail(d, "template_missing");
+        };
+        d.template_locale.clone_from(&t.locale);
+        d.template_version = t.version;
+        let mut vars = Variables::default();
+        vars.set("tracking_number", event.tracking_number.clone())
+            .set("tracking_url", self.settings.tracking_url.clone())
+            .set("institution", self.settings.institution.clone());
+        if let Some(n) = &case.name {
+            vars.set("applicant_name", n.clone());
+        }
+        if let Some(a) = &case.official_answer {
+            vars.set("official_answer", a.clone());
+        }
+        let day = event
+            .occurred_at
+            .as_ref()
+            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
+            .unwrap_or(now);
+        if let Ok(tz) = jiff::tz::TimeZone::get("Europe/Istanbul") {
+            vars.set("date", day.to_zoned(tz).strftime("%d.%m.%Y").to_string());
+        }
+        let body = match template::render(&t.body, &vars, Escape::None) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(template = %t.key, locale = %t.locale, version = t.version, error.kind = e.kind(), error.message = %e, "a template cannot be rendered; the message is marked failed");
+                return fail(d, e.kind());
+            }
+        };
+        match rule.channel {
+            Channel::Sms => {
+                let c = gsm::cost(&body);
+                d.encoding = Some(c.encoding.as_str().to_owned());
+                d.segments = i64::try_from(c.segments).ok();
+            }
+            Channel::Email => {
+                let subject = match template::render(&t.subject, &vars, Escape::None) {
+                    Ok(s) => email::subject_with_tracking(&s, &event.tracking_number),
+                    Err(e) => return fail(d, e.kind()),
+                };
+                let html = if t.html.trim().is_empty() {
+                    Ok(format!("<p>{}</p>", template::html_escape(&body).replace("\n\n", "</p>\n<p>").replace('\n', "<br>\n")))
+                } else {
+                    template::render(&t.html, &vars, Escape::Html)
+                };
+                match html {
+                    Ok(h) => d.html = Some(h),
+                    Err(e) => return fail(d, e.kind()),
+                }
+                d.subject = Some(subject);
+                d.message_id = Some(email::message_id(&event.tracking_number, &event.event_id, &self.settings.message_id_domain));
+            }
+        }
+        d.recipient = Some(recipient);
+        d.body = Some(body);
+        // Quiet hours hold back SMS that may wait: not the acknowledgement of
+        // an application just made, and nothing urgent.
+        if rule.channel == Channel::Sms
+            && let Some(q) = &self.settings.quiet
+        {
+            let fresh = case
+                .created_at
+                .is_none_or(|c| now.duration_since(c).unsigned_abs() <= self.settings.fresh);
+            let at_once = case.urgent || (rule.timing == Timing::Immediate && fresh);
+            if !at_once {
+                let due = q.next_allowed(now);
+                d.deferred = due > now;
+                d.due_at = due.as_microsecond();
+            }
+        }
+        Some(d)
+    }
+}
+
+#[async_trait::async_trait]
+impl Handler for NotifyHandler {
+    #[tracing::instrument(name = "notify.handle", skip_all, fields(event_id, case_id))]
+    async fn handle(&self, envelope: &Envelope) -> Result<(), HandleError> {
+        use pb::case_event::Payload;
+        let event = pb::CaseEvent::decode(envelope.payload.clone()).map_err(|e| permanent("decode", e))?;
+        tracing::Span::current().record("event_id", event.event_id.as_str());
+        tracing::Span::current().record("case_id", event.case_id.as_str());
+        if event.event_id.is_empty() || event.case_id.is_empty() {
+            return Err(permanent("invalid", anyhow::anyhow!("event without ids")));
+        }
+        let (facts, may_reach) = match &event.payload {
+            Some(Payload::Opened(o)) => (
+                Facts { trigger: Trigger::CaseOpened, information_only: o.information_only, reply_channel: reply_code(o.reply_channel) },
+                o.has_phone || o.has_email,
+            ),
+            Some(Payload::ClosedByExpert(c)) => (
+                Facts { trigger: Trigger::CaseClosedByExpert, information_only: false, reply_channel: reply_code(c.reply_channel) },
+                true,
+            ),
+            Some(Payload::Resolved(r)) => (
+                Facts { trigger: Trigger::CaseResolved, information_only: r.information_only, reply_channel: reply_code(r.reply_channel) },
+                true,
+            ),
+            _ => return Ok(()),
+        };
+        if !may_reach {
+            return Ok(());
+        }
+        let snap = self.catalogue.snapshot().await.map_err(|e| unavailable("notify store", e))?;
+        let mut rules: Vec<&Rule> = snap.rules.iter().filter(|r| r.matches(&facts)).collect();
+        if rules.is_empty() {
+            return Ok(());
+        }
+        // A redelivery: what was recorded before stays, nothing is read again.
+        let done = self.store.kinds_for_event(&event.event_id).await.map_err(|e| unavailable("notify store", e))?;
+        rules.retain(|r| !done.contains(&r.key));
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let case = self.read_case(&event.case_id).await?;
+        if case.is_none() {
+            tracing::error!(case_id = %event.case_id, event_id = %event.event_id, "the case service does not know the case; its messages are marked failed (unknown_case)");
+        }
+        let now = Timestamp::now();
+        let mut wrote = false;
+        for rule in rules {
+            if let Some(d) = self.delivery(&snap, rule, &event, case.as_ref(), now) {
+                let new = self.store.insert(&d).await.map_err(|e| unavailable("notify store", e))?;
+                if new {
+                    tracing::info!(delivery_id = %d.id, kind = %d.kind, channel = %d.channel, state = d.state.as_str(), reason = d.reason.as_deref().unwrap_or(""), deferred = d.deferred, "delivery recorded");
+                    wrote = true;
+                }
+            }
+        }
+        if wrote {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+}

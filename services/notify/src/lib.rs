@@ -1,0 +1,39 @@
+//! Notify: consumes `case.events.v1`, decides from rules kept as data which
+//! message each event sends to the citizen, renders it from a versioned
+//! Turkish (or English) template, records it in the delivery log keyed by
+//! (event, message kind), and sends it exactly once: SMS through HTTP
+//! providers with failover, e-mail over SMTP.
+//!
+//! - [`catalogue`]: rules and templates, their defaults and the cache.
+//! - [`template`]: `{{variable}}` rendering; a missing variable is an error.
+//! - [`gsm`]: GSM 7-bit (with the Turkish single shift table) or UCS-2, and segment counts.
+//! - [`quiet`]: quiet hours in Europe/Istanbul.
+//! - [`cases`]: reading a case with notify's own service token.
+//! - [`handler`]: the consumer's handler: events into deliveries.
+//! - [`store`]: the delivery log and the catalogue (PostgreSQL or SQLite).
+//! - [`dispatch`]: the sender: leases, failover, backoff, in-doubt recovery.
+//! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
+//! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
+//! - [`http`]: the delivery-report endpoint.
+//! - [`grpc`]: `tekmerkez.notify.v1.NotificationService`.
+//! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
+//! - [`startup`]: building and running.
+
+pub mod cases;
+pub mod catalogue;
+pub mod config;
+pub mod dispatch;
+pub mod email;
+pub mod grpc;
+pub mod gsm;
+pub mod handler;
+pub mod http;
+pub mod quiet;
+pub mod sinks;
+pub mod sms;
+pub mod startup;
+pub mod store;
+pub mod template;
+
+pub use config::NotifySettings;
+pub use startup::Application;

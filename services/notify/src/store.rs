@@ -1,0 +1,699 @@
+//! The delivery log and the catalogue on PostgreSQL or SQLite, one SQL text
+//! for both (ADR 0002; the claim differs only by PostgreSQL's `FOR UPDATE
+//! SKIP LOCKED`, which SQLite's single writer does not need).
+//!
+//! A delivery moves `pending → sending → sent → delivered`, or ends
+//! `failed` with a reason. `sending` is held under a lease: a row still
+//! `sending` after its lease is *in doubt* (its sender died, or the
+//! provider's answer was lost) and the next claim asks the provider before
+//! sending again (see [`crate::dispatch`]).
+
+use tekmerkez_sqlpool::{SqlPool, on_pool};
+use uuid::Uuid;
+
+use crate::catalogue::{Rule, Template};
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("running migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored row is unreadable.
+    #[error("stored row is invalid: {0}")]
+    Corrupt(&'static str),
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting to be sent (maybe until quiet hours end, or a retry).
+    Pending,
+    /// Claimed by a sender.
+    Sending,
+    /// The provider or SMTP relay took it.
+    Sent,
+    /// The provider reported it reached the handset.
+    Delivered,
+    /// It will not be sent; `reason` says why.
+    Failed,
+}
+
+impl DeliveryState {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses [`Self::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Sending, Self::Sent, Self::Delivered, Self::Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A message to record.
+#[derive(Clone)]
+pub struct NewDelivery {
+    /// Its id: also the client-side message id given to providers.
+    pub id: Uuid,
+    /// `<event id>:<rule key>`.
+    pub idempotency_key: String,
+    /// The case event.
+    pub event_id: String,
+    /// The case.
+    pub case_id: String,
+    /// Its tracking number.
+    pub tracking_number: String,
+    /// The rule's key.
+    pub kind: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The rule's version.
+    pub rule_version: i64,
+    /// The template.
+    pub template_key: String,
+    /// Its language.
+    pub template_locale: String,
+    /// Its version.
+    pub template_version: i64,
+    /// `pending`, or `failed` when it can never be sent.
+    pub state: DeliveryState,
+    /// Why it failed.
+    pub reason: Option<String>,
+    /// Phone (E.164) or e-mail address (personal data).
+    pub recipient: Option<String>,
+    /// E-mail subject.
+    pub subject: Option<String>,
+    /// SMS text or the e-mail's text part (personal data).
+    pub body: Option<String>,
+    /// The e-mail's HTML part.
+    pub html: Option<String>,
+    /// The e-mail's Message-ID.
+    pub message_id: Option<String>,
+    /// SMS encoding.
+    pub encoding: Option<String>,
+    /// SMS segments.
+    pub segments: Option<i64>,
+    /// Urgent case (not deferred by quiet hours).
+    pub urgent: bool,
+    /// Deferred by quiet hours.
+    pub deferred: bool,
+    /// Not before (µs).
+    pub due_at: i64,
+    /// Now (µs).
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for NewDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDelivery")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A delivery as stored.
+#[derive(Clone)]
+pub struct Delivery {
+    /// Id (the client-side message id).
+    pub id: Uuid,
+    /// The case event.
+    pub event_id: String,
+    /// The case.
+    pub case_id: String,
+    /// Its tracking number.
+    pub tracking_number: String,
+    /// The rule's key.
+    pub kind: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The rule's version.
+    pub rule_version: i64,
+    /// The template, language and version used.
+    pub template: (String, String, i64),
+    /// Where it stands.
+    pub state: DeliveryState,
+    /// Why it failed, or why the last attempt did not work.
+    pub reason: Option<String>,
+    /// Personal data while in flight; `None` once final.
+    pub recipient: Option<String>,
+    /// E-mail subject while in flight.
+    pub subject: Option<String>,
+    /// Text while in flight.
+    pub body: Option<String>,
+    /// HTML while in flight.
+    pub html: Option<String>,
+    /// The e-mail's Message-ID.
+    pub message_id: Option<String>,
+    /// SMS encoding code.
+    pub encoding: Option<String>,
+    /// SMS segments.
+    pub segments: Option<i64>,
+    /// Urgent.
+    pub urgent: bool,
+    /// Deferred by quiet hours.
+    pub deferred: bool,
+    /// Not before (µs).
+    pub due_at: i64,
+    /// Send attempts so far.
+    pub attempts: i64,
+    /// Whether the last attempt's outcome is unknown.
+    pub in_doubt: bool,
+    /// The provider of the last attempt.
+    pub provider: Option<String>,
+    /// The provider's reference.
+    pub provider_ref: Option<String>,
+    /// When the last attempt started (µs).
+    pub attempt_started_at: Option<i64>,
+    /// Recorded (µs).
+    pub created_at: i64,
+    /// Last change (µs).
+    pub updated_at: i64,
+    /// Taken by the provider (µs).
+    pub sent_at: Option<i64>,
+    /// Reported delivered (µs).
+    pub delivered_at: Option<i64>,
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("case_id", &self.case_id)
+            .field("kind", &self.kind)
+            .field("state", &self.state)
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
+}
+
+const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, rule_version, template_key, template_locale, \
+    template_version, state, reason, recipient, subject, body, html, message_id, encoding, segments, urgent, deferred, due_at, \
+    attempts, in_doubt, provider, provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at";
+
+fn from_row<R: sqlx::Row>(r: &R) -> Result<Delivery, StoreError>
+where
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    Uuid: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    bool: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'x> sqlx::Decode<'x, R::Database>,
+    Option<i64>: for<'x> sqlx::Decode<'x, R::Database>,
+{
+    let state: String = r.try_get("state")?;
+    Ok(Delivery {
+        id: r.try_get("id")?,
+        event_id: r.try_get("event_id")?,
+        case_id: r.try_get("case_id")?,
+        tracking_number: r.try_get("tracking_number")?,
+        kind: r.try_get("kind")?,
+        channel: r.try_get("channel")?,
+        rule_version: r.try_get("rule_version")?,
+        template: (
+            r.try_get("template_key")?,
+            r.try_get("template_locale")?,
+            r.try_get("template_version")?,
+        ),
+        state: DeliveryState::parse(&state).ok_or(StoreError::Corrupt("state"))?,
+        reason: r.try_get("reason")?,
+        recipient: r.try_get("recipient")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        html: r.try_get("html")?,
+        message_id: r.try_get("message_id")?,
+        encoding: r.try_get("encoding")?,
+        segments: r.try_get("segments")?,
+        urgent: r.try_get("urgent")?,
+        deferred: r.try_get("deferred")?,
+        due_at: r.try_get("due_at")?,
+        attempts: r.try_get("attempts")?,
+        in_doubt: r.try_get("in_doubt")?,
+        provider: r.try_get("provider")?,
+        provider_ref: r.try_get("provider_ref")?,
+        attempt_started_at: r.try_get("attempt_started_at")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        sent_at: r.try_get("sent_at")?,
+        delivered_at: r.try_get("delivered_at")?,
+    })
+}
+
+/// A message the development sink received.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SinkMessage {
+    /// Order of arrival.
+    pub seq: i64,
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The delivery's message id.
+    pub message_id: String,
+    /// Phone or address.
+    pub recipient: String,
+    /// E-mail subject.
+    pub subject: String,
+    /// Text.
+    pub body: String,
+    /// HTML.
+    pub html: String,
+    /// E-mail headers, one per line.
+    pub headers: String,
+    /// SMS encoding.
+    pub encoding: String,
+    /// SMS segments.
+    pub segments: i64,
+    /// When (µs).
+    pub received_at: i64,
+}
+
+/// The notify database.
+#[derive(Debug, Clone)]
+pub struct NotifyStore(SqlPool);
+
+/// Clearing the personal data of a message that will not be sent again.
+const CLEAR_PII: &str = "recipient = NULL, subject = NULL, body = NULL, html = NULL";
+
+impl NotifyStore {
+    /// Connects lazily to `url` (`postgres://` or `sqlite:`).
+    ///
+    /// # Errors
+    /// An unparsable URL.
+    pub fn connect(url: &str, pg_max_connections: u32) -> Result<Self, sqlx::Error> {
+        SqlPool::connect_lazy(url, pg_max_connections).map(Self)
+    }
+
+    /// Applies migrations.
+    ///
+    /// # Errors
+    /// Migration failures.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.0 {
+            SqlPool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            SqlPool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// Records `d` unless a delivery with its idempotency key exists; true
+    /// when it was new.
+    ///
+    /// # Errors
+    /// Database failures.
+    #[tracing::instrument(skip_all)]
+    pub async fn insert(&self, d: &NewDelivery) -> Result<bool, StoreError> {
+        let sql = "INSERT INTO notify_deliveries (id, idempotency_key, event_id, case_id, tracking_number, kind, channel, \
+            rule_version, template_key, template_locale, template_version, state, reason, recipient, subject, body, html, \
+            message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24) \
+            ON CONFLICT (idempotency_key) DO NOTHING";
+        on_pool!(&self.0, p => {
+            let n = sqlx::query(sql)
+                .bind(d.id)
+                .bind(&d.idempotency_key)
+                .bind(&d.event_id)
+                .bind(&d.case_id)
+                .bind(&d.tracking_number)
+                .bind(&d.kind)
+                .bind(&d.channel)
+                .bind(d.rule_version)
+                .bind(&d.template_key)
+                .bind(&d.template_locale)
+                .bind(d.template_version)
+                .bind(d.state.as_str())
+                .bind(d.reason.as_deref())
+                .bind(d.recipient.as_deref())
+                .bind(d.subject.as_deref())
+                .bind(d.body.as_deref())
+                .bind(d.html.as_deref())
+                .bind(d.message_id.as_deref())
+                .bind(d.encoding.as_deref())
+                .bind(d.segments)
+                .bind(d.urgent)
+                .bind(d.deferred)
+                .bind(d.due_at)
+                .bind(d.created_at)
+                .execute(p)
+                .await?
+                .rows_affected();
+            Ok(n == 1)
+        })
+    }
+
+    /// The rule keys already recorded for `event_id`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn kinds_for_event(&self, event_id: &str) -> Result<Vec<String>, StoreError> {
+        on_pool!(&self.0, p => Ok(sqlx::query_scalar("SELECT kind FROM notify_deliveries WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Claims up to `limit` deliveries that are due (pending and due, or
+    /// sending with an expired lease: in doubt), holding them until `lease_until`.
+    ///
+    /// # Errors
+    /// Database failures.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim(&self, now: i64, lease_until: i64, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        let lock = match &self.0 {
+            SqlPool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            SqlPool::Sqlite(_) => "",
+        };
+        let sql = format!(
+            "UPDATE notify_deliveries SET in_doubt = (state = 'sending' OR in_doubt), state = 'sending', lease_until = $1, updated_at = $2 \
+             WHERE id IN (SELECT id FROM notify_deliveries WHERE (state = 'pending' AND due_at <= $2) OR (state = 'sending' AND lease_until < $2) \
+             ORDER BY due_at LIMIT $3{lock}) RETURNING {COLUMNS}"
+        );
+        on_pool!(&self.0, p => {
+            let rows = sqlx::query(&sql)
+                .bind(lease_until)
+                .bind(now)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?;
+            rows.iter().map(from_row).collect()
+        })
+    }
+
+    /// Records that an attempt through `provider` starts now (before the
+    /// request leaves, so a crash names the provider to ask).
+    ///
+    /// # Errors
+    /// Database failures.
+    /// `new_round` counts an attempt (the first provider of a round; a
+    /// failover within the round does not).
+    pub async fn start_attempt(&self, id: Uuid, provider: &str, new_round: bool, now: i64) -> Result<(), StoreError> {
+        on_pool!(&self.0, p => {
+            sqlx::query("UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = attempts + $3, updated_at = $2 WHERE id = $4")
+                .bind(provider)
+                .bind(now)
+                .bind(i64::from(new_round))
+                .bind(id)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// The provider took it.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn mark_sent(&self, id: Uuid, provider: &str, reference: &str, now: i64) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE notify_deliveries SET state = 'sent', provider = $1, provider_ref = $2, sent_at = $3, updated_at = $3, \
+             in_doubt = FALSE, lease_until = NULL, reason = NULL, {CLEAR_PII} WHERE id = $4 AND state = 'sending'"
+        );
+        on_pool!(&self.0, p => {
+            sqlx::query(&sql).bind(provider).bind(reference).bind(now).bind(id).execute(p).await?;
+            Ok(())
+        })
+    }
+
+    /// It will never be sent.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn mark_failed(&self, id: Uuid, reason: &str, now: i64) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE notify_deliveries SET state = 'failed', reason = $1, updated_at = $2, in_doubt = FALSE, lease_until = NULL, {CLEAR_PII} \
+             WHERE id = $3 AND state IN ('pending', 'sending')"
+        );
+        on_pool!(&self.0, p => {
+            sqlx::query(&sql).bind(reason).bind(now).bind(id).execute(p).await?;
+            Ok(())
+        })
+    }
+
+    /// Back to pending until `due_at` (a retry), with why.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn reschedule(&self, id: Uuid, due_at: i64, reason: &str, now: i64) -> Result<(), StoreError> {
+        on_pool!(&self.0, p => {
+            sqlx::query("UPDATE notify_deliveries SET state = 'pending', due_at = $1, reason = $2, updated_at = $3, in_doubt = FALSE, lease_until = NULL \
+                         WHERE id = $4 AND state = 'sending'")
+                .bind(due_at).bind(reason).bind(now).bind(id).execute(p).await?;
+            Ok(())
+        })
+    }
+
+    /// The outcome of the attempt is unknown: keep it `sending`, in doubt,
+    /// and look again at `retry_at`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn mark_in_doubt(&self, id: Uuid, retry_at: i64, reason: &str, now: i64) -> Result<(), StoreError> {
+        on_pool!(&self.0, p => {
+            sqlx::query("UPDATE notify_deliveries SET in_doubt = TRUE, lease_until = $1, reason = $2, updated_at = $3 WHERE id = $4 AND state = 'sending'")
+                .bind(retry_at).bind(reason).bind(now).bind(id).execute(p).await?;
+            Ok(())
+        })
+    }
+
+    /// A delivery report: the message `reference` of `provider` reached the
+    /// handset (`None`) or finally failed (`Some(reason)`). Returns how many
+    /// deliveries it changed (0 for an unknown or already final reference).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn report(&self, provider: &str, reference: &str, failure: Option<&str>, now: i64) -> Result<u64, StoreError> {
+        on_pool!(&self.0, p => {
+            let q = match failure {
+                None => sqlx::query("UPDATE notify_deliveries SET state = 'delivered', delivered_at = $1, updated_at = $1 \
+                                     WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'")
+                    .bind(now).bind(provider).bind(reference),
+                Some(reason) => sqlx::query("UPDATE notify_deliveries SET state = 'failed', reason = $4, updated_at = $1 \
+                                             WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'")
+                    .bind(now).bind(provider).bind(reference).bind(reason),
+            };
+            Ok(q.execute(p).await?.rows_affected())
+        })
+    }
+
+    /// Whether `provider` was ever given a message with `reference`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn known_reference(&self, provider: &str, reference: &str) -> Result<bool, StoreError> {
+        on_pool!(&self.0, p => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notify_deliveries WHERE provider = $1 AND provider_ref = $2")
+                .bind(provider).bind(reference).fetch_one(p).await?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Provider references of messages `provider` took but has not reported on.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn awaiting_report(&self, provider: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        on_pool!(&self.0, p => Ok(sqlx::query_scalar(
+            "SELECT provider_ref FROM notify_deliveries WHERE provider = $1 AND state = 'sent' AND provider_ref IS NOT NULL ORDER BY sent_at LIMIT $2")
+            .bind(provider).bind(i64::from(limit)).fetch_all(p).await?))
+    }
+
+    /// One delivery.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn get(&self, id: Uuid) -> Result<Option<Delivery>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM notify_deliveries WHERE id = $1");
+        on_pool!(&self.0, p => {
+            let row = sqlx::query(&sql).bind(id).fetch_optional(p).await?;
+            row.as_ref().map(from_row).transpose()
+        })
+    }
+
+    /// The deliveries of a case, oldest first.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn list_by_case(&self, case_id: &str) -> Result<Vec<Delivery>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM notify_deliveries WHERE case_id = $1 ORDER BY created_at, id");
+        on_pool!(&self.0, p => {
+            let rows = sqlx::query(&sql).bind(case_id).fetch_all(p).await?;
+            rows.iter().map(from_row).collect()
+        })
+    }
+
+    /// How many deliveries are in each state.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn count_by_state(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        on_pool!(&self.0, p => {
+            let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state ORDER BY state")
+                .fetch_all(p).await?;
+            Ok(rows)
+        })
+    }
+
+    /// The earliest `due_at` of a pending delivery, to sleep until it.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        on_pool!(&self.0, p => Ok(sqlx::query_scalar("SELECT MIN(due_at) FROM notify_deliveries WHERE state = 'pending'")
+            .fetch_one(p).await?))
+    }
+
+    // --- the catalogue ---------------------------------------------------------
+
+    /// The version in force of every rule.
+    ///
+    /// # Errors
+    /// Database failures or an unreadable row.
+    pub async fn current_rules(&self) -> Result<Vec<Rule>, StoreError> {
+        let sql = "SELECT r.version, r.definition FROM notify_rules r \
+                   WHERE r.version = (SELECT MAX(version) FROM notify_rules x WHERE x.rule_key = r.rule_key) ORDER BY r.rule_key";
+        on_pool!(&self.0, p => {
+            let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(p).await?;
+            rows.into_iter().map(|(v, d)| {
+                let mut r: Rule = serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("rule"))?;
+                r.version = v;
+                Ok(r)
+            }).collect()
+        })
+    }
+
+    /// The version in force of every template in every language.
+    ///
+    /// # Errors
+    /// Database failures or an unreadable row.
+    pub async fn current_templates(&self) -> Result<Vec<Template>, StoreError> {
+        let sql = "SELECT t.version, t.definition FROM notify_templates t WHERE t.version = \
+                   (SELECT MAX(version) FROM notify_templates x WHERE x.template_key = t.template_key AND x.locale = t.locale) \
+                   ORDER BY t.template_key, t.locale";
+        on_pool!(&self.0, p => {
+            let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(p).await?;
+            rows.into_iter().map(|(v, d)| {
+                let mut t: Template = serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("template"))?;
+                t.version = v;
+                Ok(t)
+            }).collect()
+        })
+    }
+
+    /// Stores `rule` as its next version (or as `expected + 1` only, when
+    /// `expected` is given) and returns the version; `None` when `expected`
+    /// is stale.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn save_rule(&self, rule: &Rule, expected: Option<i64>, by: &str, now: i64) -> Result<Option<i64>, StoreError> {
+        let definition = serde_json::to_string(rule).map_err(|_| StoreError::Corrupt("rule"))?;
+        on_pool!(&self.0, p => {
+            let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_rules WHERE rule_key = $1")
+                .bind(&rule.key).fetch_one(p).await?;
+            let current = current.unwrap_or(0);
+            if expected.is_some_and(|e| e != current) {
+                return Ok(None);
+            }
+            let version = current + 1;
+            // A concurrent edit of the same version loses on the primary key.
+            let n = sqlx::query("INSERT INTO notify_rules (rule_key, version, definition, created_at, created_by) VALUES ($1, $2, $3, $4, $5) \
+                                 ON CONFLICT (rule_key, version) DO NOTHING")
+                .bind(&rule.key).bind(version).bind(&definition).bind(now).bind(by)
+                .execute(p).await?.rows_affected();
+            Ok((n == 1).then_some(version))
+        })
+    }
+
+    /// Stores `template` as its next version; as [`Self::save_rule`].
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn save_template(&self, template: &Template, expected: Option<i64>, by: &str, now: i64) -> Result<Option<i64>, StoreError> {
+        let definition = serde_json::to_string(template).map_err(|_| StoreError::Corrupt("template"))?;
+        on_pool!(&self.0, p => {
+            let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_templates WHERE template_key = $1 AND locale = $2")
+                .bind(&template.key).bind(&template.locale).fetch_one(p).await?;
+            let current = current.unwrap_or(0);
+            if expected.is_some_and(|e| e != current) {
+                return Ok(None);
+            }
+            let version = current + 1;
+            let n = sqlx::query("INSERT INTO notify_templates (template_key, locale, version, definition, created_at, created_by) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (template_key, locale, version) DO NOTHING")
+                .bind(&template.key).bind(&template.locale).bind(version).bind(&definition).bind(now).bind(by)
+                .execute(p).await?.rows_affected();
+            Ok((n == 1).then_some(version))
+        })
+    }
+
+    /// Writes the default rules and templates whose keys have no version yet.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn ensure_defaults(&self, now: i64) -> Result<(), StoreError> {
+        let rules = self.current_rules().await?;
+        for r in crate::catalogue::default_rules() {
+            if !rules.iter().any(|x| x.key == r.key) {
+                self.save_rule(&r, Some(0), "defaults", now).await?;
+            }
+        }
+        let templates = self.current_templates().await?;
+        for t in crate::catalogue::default_templates() {
+            if !templates.iter().any(|x| x.key == t.key && x.locale == t.locale) {
+                self.save_template(&t, Some(0), "defaults", now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    // --- the development sink -------------------------------------------------
+
+    /// Stores what a development sink received; idempotent on `message_id`
+    /// (a resent message shows once, as a real handset would get it once
+    /// from an idempotent provider). True when new.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn sink_insert(&self, m: &SinkMessage) -> Result<bool, StoreError> {
+        on_pool!(&self.0, p => {
+            let n = sqlx::query("INSERT INTO notify_dev_sink (channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING")
+                .bind(&m.channel).bind(&m.message_id).bind(&m.recipient).bind(&m.subject).bind(&m.body)
+                .bind(&m.html).bind(&m.headers).bind(&m.encoding).bind(m.segments).bind(m.received_at)
+                .execute(p).await?.rows_affected();
+            Ok(n == 1)
+        })
+    }
+
+    /// The newest `limit` messages of `channel` in the development sink.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn sink_list(&self, channel: &str, limit: u32) -> Result<Vec<SinkMessage>, StoreError> {
+        on_pool!(&self.0, p => {
+            let rows: Vec<(i64, String, String, String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+                "SELECT seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at \
+                 FROM notify_dev_sink WHERE channel = $1 ORDER BY seq DESC LIMIT $2")
+                .bind(channel).bind(i64::from(limit)).fetch_all(p).await?;
+            Ok(rows.into_iter().map(|(seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at)| SinkMessage {
+                seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at,
+            }).collect())
+        })
+    }
+}

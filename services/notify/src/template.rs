@@ -1,0 +1,219 @@
+//! Message templates: text with `{{name}}` placeholders filled from a fixed
+//! set of variables. Rendering never guesses: a placeholder with no value is
+//! an error naming the variable (never its value), so a broken template
+//! marks its deliveries failed with a reason instead of sending a hole, and
+//! the admin API refuses a template that names a variable it does not know.
+
+use std::collections::BTreeMap;
+
+/// Every variable a template may use, and what it holds.
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("tracking_number", "the case's tracking number, XXXXX-XXXXX"),
+    ("tracking_url", "where the citizen can follow the case"),
+    ("applicant_name", "the applicant's name (personal data)"),
+    ("official_answer", "the official answer, once closed"),
+    ("institution", "the institution's name"),
+    ("date", "the day of the event, Europe/Istanbul, DD.MM.YYYY"),
+];
+
+/// Why a template cannot be rendered or stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// `{{` without a closing `}}`.
+    #[error("a placeholder is not closed")]
+    Unclosed,
+    /// A placeholder names a variable that does not exist.
+    #[error("unknown variable {0}")]
+    UnknownVariable(String),
+    /// A variable the template uses has no value for this message.
+    #[error("variable {0} has no value")]
+    MissingVariable(String),
+}
+
+impl TemplateError {
+    /// A short code for the delivery log and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unclosed => "template_unclosed",
+            Self::UnknownVariable(_) => "template_unknown_variable",
+            Self::MissingVariable(_) => "template_missing_variable",
+        }
+    }
+}
+
+enum Piece<'a> {
+    Text(&'a str),
+    Var(&'a str),
+}
+
+fn pieces(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push(Piece::Text(&rest[..start]));
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
+        out.push(Piece::Var(after[..end].trim()));
+        rest = &after[end + 2..];
+    }
+    out.push(Piece::Text(rest));
+    Ok(out)
+}
+
+/// Checks that `template` parses and names only known variables.
+///
+/// # Errors
+/// The first problem found.
+pub fn validate(template: &str) -> Result<(), TemplateError> {
+    for p in pieces(template)? {
+        if let Piece::Var(name) = p
+            && !VARIABLES.iter().any(|(v, _)| *v == name)
+        {
+            return Err(TemplateError::UnknownVariable(name.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// The variables a template uses.
+///
+/// # Errors
+/// When it does not parse.
+pub fn used_variables(template: &str) -> Result<Vec<String>, TemplateError> {
+    Ok(pieces(template)?
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Var(v) => Some(v.to_owned()),
+            Piece::Text(_) => None,
+        })
+        .collect())
+}
+
+/// Values for one message. Empty values count as missing: a blank official
+/// answer must not go out as an empty e-mail.
+#[derive(Default, Clone)]
+pub struct Variables(BTreeMap<&'static str, String>);
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values are personal data: only the names show.
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl Variables {
+    /// Sets `name` (one of [`VARIABLES`]).
+    pub fn set(&mut self, name: &'static str, value: impl Into<String>) -> &mut Self {
+        self.0.insert(name, value.into());
+        self
+    }
+}
+
+/// How values are written into the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// As they are (SMS, plain-text e-mail, subjects).
+    None,
+    /// HTML-escaped (the HTML part of an e-mail).
+    Html,
+}
+
+/// Escapes `s` for HTML text and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Fills `template` from `vars`.
+///
+/// # Errors
+/// [`TemplateError`] when it does not parse, names an unknown variable or
+/// uses one that has no value.
+pub fn render(template: &str, vars: &Variables, escape: Escape) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(template.len() + 64);
+    for p in pieces(template)? {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Var(name) => {
+                if !VARIABLES.iter().any(|(v, _)| *v == name) {
+                    return Err(TemplateError::UnknownVariable(name.to_owned()));
+                }
+                let value = vars
+                    .0
+                    .get(name)
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or_else(|| TemplateError::MissingVariable(name.to_owned()))?;
+                match escape {
+                    Escape::None => out.push_str(value),
+                    Escape::Html => out.push_str(&html_escape(value).replace('\n', "<br>\n")),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> Variables {
+        let mut v = Variables::default();
+        v.set("tracking_number", "ABCDE-FGHJK")
+            .set("applicant_name", "Ayşe <b>");
+        v
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_text_is_kept() {
+        let out = render("Sayın {{ applicant_name }}, takip no: {{tracking_number}}.", &vars(), Escape::None).unwrap();
+        assert_eq!(out, "Sayın Ayşe <b>, takip no: ABCDE-FGHJK.");
+    }
+
+    #[test]
+    fn html_rendering_escapes_values_but_not_the_template() {
+        let out = render("<p>{{applicant_name}}</p>", &vars(), Escape::Html).unwrap();
+        assert_eq!(out, "<p>Ayşe &lt;b&gt;</p>");
+    }
+
+    #[test]
+    fn a_missing_or_blank_variable_is_an_error_naming_it_not_its_value() {
+        let e = render("{{official_answer}}", &vars(), Escape::None).unwrap_err();
+        assert_eq!(e, TemplateError::MissingVariable("official_answer".into()));
+        let mut v = vars();
+        v.set("official_answer", "  ");
+        assert!(render("{{official_answer}}", &v, Escape::None).is_err());
+        assert_eq!(e.kind(), "template_missing_variable");
+    }
+
+    #[test]
+    fn unknown_variables_and_unclosed_placeholders_are_refused() {
+        assert_eq!(
+            validate("{{telefon}}"),
+            Err(TemplateError::UnknownVariable("telefon".into()))
+        );
+        assert_eq!(validate("{{tracking_number"), Err(TemplateError::Unclosed));
+        assert!(validate("Takip: {{tracking_number}}").is_ok());
+        assert_eq!(
+            used_variables("{{a}} {{ b }}").unwrap(),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
+    }
+
+    #[test]
+    fn debug_of_variables_shows_names_only() {
+        let s = format!("{:?}", vars());
+        assert!(s.contains("applicant_name"));
+        assert!(!s.contains("Ayşe"));
+    }
+}
