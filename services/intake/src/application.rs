@@ -289,6 +289,7 @@ pub fn parse(
         information_only: false,
         information_answer: String::new(),
         source_reference: String::new(),
+        follow_up_of: String::new(),
     })
 }
 

@@ -2,6 +2,12 @@
 //! with the application id as idempotency key. The bus position is committed
 //! by the consumer loop only after this returns, that is after the case
 //! exists; a redelivery opens nothing new.
+//!
+//! A follow-up (`follow_up_of` names a tracking number) joins that case as
+//! the citizen's message (`AddCitizenMessage`, idempotent on the same
+//! application id) instead; when no case has that number, or it is not a
+//! valid one, the message opens a new case like any application, so nothing
+//! a citizen sent is dropped (docs/adr/0004).
 
 use std::time::Duration;
 
@@ -48,11 +54,23 @@ fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
 
 #[async_trait::async_trait]
 impl Handler for RoutingHandler {
-    #[tracing::instrument(name = "routing.handle", skip_all, fields(application_id, pool_id))]
+    #[tracing::instrument(
+        name = "routing.handle",
+        skip_all,
+        fields(application_id, pool_id, follow_up)
+    )]
     async fn handle(&self, envelope: &Envelope) -> Result<(), HandleError> {
         let app = intake::ApplicationReceived::decode(envelope.payload.clone())
             .map_err(|e| permanent("decode", e))?;
         tracing::Span::current().record("application_id", app.application_id.as_str());
+        if !app.follow_up_of.is_empty() {
+            let joined = self.add_follow_up(&app).await?;
+            tracing::Span::current()
+                .record("follow_up", if joined { "joined" } else { "new_case" });
+            if joined {
+                return Ok(());
+            }
+        }
         let location = app
             .location
             .clone()
@@ -102,31 +120,74 @@ impl Handler for RoutingHandler {
         req.set_timeout(self.timeout);
         match self.cases.clone().create_case(req).await {
             Ok(_) => Ok(()),
-            Err(s) => Err(match s.code() {
-                Code::InvalidArgument => permanent(
-                    "invalid",
-                    anyhow::anyhow!("case service refused the application: {}", s.message()),
-                ),
-                Code::AlreadyExists => permanent(
-                    "conflict",
-                    anyhow::anyhow!("application id reused for other content"),
-                ),
-                Code::PermissionDenied | Code::Unauthenticated => HandleError::Unavailable(
-                    anyhow::anyhow!("routing's credential was refused: {:?}", s.code()),
-                ),
-                Code::Unavailable
-                | Code::DeadlineExceeded
-                | Code::Aborted
-                | Code::ResourceExhausted
-                | Code::Cancelled
-                | Code::Unknown => {
-                    HandleError::Unavailable(anyhow::anyhow!("case service: {:?}", s.code()))
-                }
-                _ => HandleError::Transient {
-                    kind: "case_service",
-                    source: anyhow::anyhow!("case service: {:?}", s.code()),
-                },
-            }),
+            Err(s) => Err(case_service_error(&s)),
         }
+    }
+}
+
+impl RoutingHandler {
+    /// Adds a follow-up to the case it names: `true` when it joined that
+    /// case (now or on an earlier delivery), `false` when no case has that
+    /// tracking number (or it is not a valid one) and the message should
+    /// open a new case instead.
+    async fn add_follow_up(&self, app: &intake::ApplicationReceived) -> Result<bool, HandleError> {
+        let mut req = tonic::Request::new(pb::AddCitizenMessageRequest {
+            application_id: app.application_id.clone(),
+            tracking_number: app.follow_up_of.clone(),
+            channel: app.channel,
+            text: app.text.clone(),
+            sender: app.contact.clone(),
+            received_at: app.received_at,
+            attachments: app
+                .attachments
+                .iter()
+                .map(|a| pb::NewAttachment {
+                    file_name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    content: a.content.clone(),
+                })
+                .collect(),
+        });
+        req.set_timeout(self.timeout);
+        match self.cases.clone().add_citizen_message(req).await {
+            Ok(_) => Ok(true),
+            // No such case, or a number that is not one: the message stands
+            // as an application of its own. (Were the message itself
+            // invalid, CreateCase refuses it too and it is dead-lettered.)
+            Err(s) if matches!(s.code(), Code::NotFound | Code::InvalidArgument) => Ok(false),
+            Err(s) => Err(case_service_error(&s)),
+        }
+    }
+}
+
+/// How a case-service refusal is handled: bad input is permanent (dead
+/// letter), an outage waits for the service, anything else is retried.
+fn case_service_error(s: &tonic::Status) -> HandleError {
+    match s.code() {
+        Code::InvalidArgument => permanent(
+            "invalid",
+            anyhow::anyhow!("case service refused the application: {}", s.message()),
+        ),
+        Code::AlreadyExists => permanent(
+            "conflict",
+            anyhow::anyhow!("application id reused for other content"),
+        ),
+        Code::PermissionDenied | Code::Unauthenticated => HandleError::Unavailable(
+            anyhow::anyhow!("routing's credential was refused: {:?}", s.code()),
+        ),
+        Code::Unavailable
+        | Code::DeadlineExceeded
+        | Code::Aborted
+        | Code::ResourceExhausted
+        | Code::Cancelled
+        // A case service not yet upgraded during a rolling deploy.
+        | Code::Unimplemented
+        | Code::Unknown => {
+            HandleError::Unavailable(anyhow::anyhow!("case service: {:?}", s.code()))
+        }
+        _ => HandleError::Transient {
+            kind: "case_service",
+            source: anyhow::anyhow!("case service: {:?}", s.code()),
+        },
     }
 }

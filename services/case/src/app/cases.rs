@@ -24,7 +24,7 @@ use crate::{
         policy,
     },
     store::{
-        AttachmentRecord, CaseChange, CaseQuery, CreateOutcome, Cursor, HistoryRecord,
+        AttachmentRecord, CaseChange, CaseQuery, CitizenNote, CreateOutcome, Cursor, HistoryRecord,
         HolderFilter, NoteRecord, Sort, StoreError,
     },
 };
@@ -68,6 +68,27 @@ pub struct NewCase {
     pub information_answer: Option<String>,
     /// When the channel received it.
     pub received_at: Option<Timestamp>,
+    /// Hash of the request, to refuse a replay with other content.
+    pub fingerprint: String,
+    /// Files that came with it, checked at the edge.
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A citizen's follow-up message to join an existing case, validated at the edge.
+#[derive(Debug, Clone)]
+pub struct CitizenMessage {
+    /// Idempotency key.
+    pub application_id: Uuid,
+    /// The case it follows up.
+    pub tracking_number: tekmerkez_tracking::TrackingNumber,
+    /// Where it came in.
+    pub channel: Channel,
+    /// Text (personal data: never logged).
+    pub text: String,
+    /// The sender's e-mail address, if the channel knows it.
+    pub sender_email: Option<crate::domain::contact::EmailAddress>,
+    /// The sender's phone number, if the channel knows it.
+    pub sender_phone: Option<crate::domain::contact::PhoneNumber>,
     /// Hash of the request, to refuse a replay with other content.
     pub fingerprint: String,
     /// Files that came with it, checked at the edge.
@@ -187,6 +208,7 @@ struct Transition {
     next: Case,
     steps: Vec<(Step, EventKind)>,
     note: Option<NoteRecord>,
+    attachments: Vec<AttachmentRecord>,
 }
 
 impl Transition {
@@ -195,6 +217,7 @@ impl Transition {
             next,
             steps: vec![(step, kind)],
             note: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -203,6 +226,7 @@ impl Transition {
             next,
             steps,
             note: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -228,6 +252,7 @@ impl Transition {
             history,
             note: self.note,
             events,
+            attachments: self.attachments,
         }
     }
 }
@@ -782,9 +807,10 @@ impl CaseApp {
                 t.note = Some(NoteRecord {
                     id: note_id,
                     case_id: case.id,
-                    author_id: user.id,
+                    author_id: Some(user.id),
                     text: text.clone(),
                     created_at: now,
+                    citizen: None,
                 });
                 Ok(t)
             })
@@ -792,9 +818,10 @@ impl CaseApp {
         let note = NoteRecord {
             id: note_id,
             case_id: id,
-            author_id: user_of(caller)?.id,
+            author_id: Some(user_of(caller)?.id),
             text,
             created_at: view.now,
+            citizen: None,
         };
         Ok((note, view))
     }
@@ -859,14 +886,116 @@ impl CaseApp {
                 t.note = Some(NoteRecord {
                     id,
                     case_id: case.id,
-                    author_id: user.id,
+                    author_id: Some(user.id),
                     text: text.clone(),
                     created_at: now,
+                    citizen: None,
                 });
             }
             Ok(t)
         })
         .await
+    }
+
+    /// Adds a citizen's follow-up message to the case with its tracking
+    /// number, or returns the note this application id already added; the
+    /// boolean is whether it was added now. Returns the case's id too.
+    ///
+    /// # Errors
+    /// `PermissionDenied` for any caller but routing; `NotFound` when no case
+    /// has the tracking number; `AlreadyExists` when the application id
+    /// already added a different message.
+    pub async fn add_citizen_message(
+        &self,
+        caller: &Caller,
+        msg: CitizenMessage,
+    ) -> Result<(NoteRecord, bool), CaseError> {
+        if !policy::can_add_citizen_message(caller) {
+            return Err(CaseError::PermissionDenied(
+                "only the routing service adds citizens' messages",
+            ));
+        }
+        let actor = actor_of(caller);
+        for _ in 0..CONFLICT_RETRIES {
+            if let Some(existing) = self.store.get_citizen_note(msg.application_id).await? {
+                if existing
+                    .citizen
+                    .as_ref()
+                    .is_some_and(|c| c.fingerprint != msg.fingerprint)
+                {
+                    return Err(CaseError::AlreadyExists(
+                        "application_id was already used for a different message",
+                    ));
+                }
+                return Ok((existing, false));
+            }
+            let case = self
+                .store
+                .get_case_by_tracking_number(msg.tracking_number.as_str())
+                .await?
+                .ok_or(CaseError::NotFound("record"))?;
+            let now = self.clock.now();
+            let same = |a: Option<&str>, b: Option<&str>| {
+                a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+            };
+            let from_applicant = same(
+                msg.sender_email.as_ref().map(|e| e.expose()),
+                case.contact.email.as_ref().map(|e| e.expose()),
+            ) || same(
+                msg.sender_phone.as_ref().map(|p| p.expose()),
+                case.contact.phone.as_ref().map(|p| p.expose()),
+            );
+            let note_id = Uuid::now_v7();
+            let mut t = Transition::one(case.add_citizen_message(
+                note_id,
+                msg.application_id,
+                msg.channel,
+                from_applicant,
+            ));
+            let note = NoteRecord {
+                id: note_id,
+                case_id: case.id,
+                author_id: None,
+                text: msg.text.clone(),
+                created_at: now,
+                citizen: Some(CitizenNote {
+                    channel: msg.channel,
+                    application_id: msg.application_id,
+                    fingerprint: msg.fingerprint.clone(),
+                    from_applicant,
+                }),
+            };
+            t.note = Some(note.clone());
+            t.attachments = msg
+                .attachments
+                .iter()
+                .map(|a| AttachmentRecord {
+                    id: Uuid::now_v7(),
+                    case_id: case.id,
+                    file_name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    size_bytes: i64::try_from(a.content.len()).unwrap_or(i64::MAX),
+                    content: a.content.clone(),
+                    created_at: now,
+                })
+                .collect();
+            let change = t.into_change(&case, &actor, now);
+            match self
+                .store
+                .apply_changes(std::slice::from_ref(&change))
+                .await
+            {
+                Ok(()) => {
+                    tracing::debug!(case_id = %case.id, channel = msg.channel.as_str(), "citizen's message added");
+                    return Ok((note, true));
+                }
+                // Another delivery of the same message won the race (its note
+                // is there now), or someone changed the case: look again.
+                Err(StoreError::Conflict(_) | StoreError::Duplicate) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CaseError::Contended)
     }
 
     /// Puts a resolved case back into its pool.

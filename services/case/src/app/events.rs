@@ -82,6 +82,19 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
         EventKind::Reopened => Payload::Reopened(pb::CaseReopened {
             pool_id: after.pool_id.to_string(),
         }),
+        EventKind::CitizenMessageAdded {
+            note_id,
+            application_id,
+            channel,
+            from_applicant,
+            status,
+        } => Payload::CitizenMessageAdded(pb::CitizenMessageAdded {
+            note_id: note_id.to_string(),
+            application_id: application_id.to_string(),
+            channel: channel.to_proto() as i32,
+            from_applicant: *from_applicant,
+            status: status.to_proto() as i32,
+        }),
     }
 }
 

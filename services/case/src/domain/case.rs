@@ -185,6 +185,19 @@ pub enum EventKind {
     Resolved,
     /// Reopened.
     Reopened,
+    /// The citizen's follow-up message added.
+    CitizenMessageAdded {
+        /// The note holding it.
+        note_id: Uuid,
+        /// The message's application id.
+        application_id: Uuid,
+        /// Where it came in.
+        channel: Channel,
+        /// Whether it came from the applicant's own address or number.
+        from_applicant: bool,
+        /// The status when it arrived.
+        status: CaseStatus,
+    },
 }
 
 /// A rule a transition refused, in words fit for the caller.
@@ -415,6 +428,38 @@ impl Case {
         next.last_note_at = Some(now);
         let step = self.step(HistoryAction::NoteAdded, &next, None);
         Ok((next, step, EventKind::NoteAdded { note_id }))
+    }
+
+    /// The citizen's follow-up message (an e-mail reply, a later message)
+    /// joins the case, whatever its status: what a citizen wrote is never
+    /// refused or lost, and a message on a resolved case is for its pool
+    /// manager to read (and reopen it if need be). It changes neither status
+    /// nor holder, and it is not a progress note: `last_note_at` stays, so
+    /// the 3-day rule still asks the expert for one.
+    pub fn add_citizen_message(
+        &self,
+        note_id: Uuid,
+        application_id: Uuid,
+        channel: Channel,
+        from_applicant: bool,
+    ) -> (Case, Step, EventKind) {
+        let next = self.clone();
+        let step = self.step(
+            HistoryAction::CitizenMessageAdded,
+            &next,
+            Some(channel.as_str().to_owned()),
+        );
+        (
+            next,
+            step,
+            EventKind::CitizenMessageAdded {
+                note_id,
+                application_id,
+                channel,
+                from_applicant,
+                status: self.status,
+            },
+        )
     }
 
     /// The holding expert saves the official answer. A phone reply sends it
@@ -704,6 +749,39 @@ pub(crate) mod tests {
         resolved.status = CaseStatus::Resolved;
         let (open, _, _) = resolved.reopen("r".into(), now).unwrap();
         assert_eq!((open.status, open.holder_id), (CaseStatus::InPool, None));
+    }
+
+    #[test]
+    fn a_citizen_message_joins_any_status_and_is_not_a_progress_note() {
+        let entered = ts("2026-03-01T08:00:00Z");
+        let expert = Uuid::new_v4();
+        let (held, _, _) = sample(entered).claim(expert, false, entered).unwrap();
+        let (after, step, kind) =
+            held.add_citizen_message(Uuid::new_v4(), Uuid::new_v4(), Channel::Email, true);
+        assert_eq!(
+            (after.status, after.holder_id, after.last_note_at),
+            (CaseStatus::Held, Some(expert), None)
+        );
+        assert_eq!(step.action, HistoryAction::CitizenMessageAdded);
+        assert_eq!(step.detail.as_deref(), Some("email"));
+        assert!(matches!(
+            kind,
+            EventKind::CitizenMessageAdded {
+                status: CaseStatus::Held,
+                ..
+            }
+        ));
+        let later = ts("2026-03-06T08:00:00Z");
+        assert_eq!(
+            after.close(expert, "x".into(), later).unwrap_err(),
+            RuleViolation::NoteRequired,
+            "the citizen's message does not stand for the expert's note"
+        );
+        let mut resolved = sample(entered);
+        resolved.status = CaseStatus::Resolved;
+        let (still, _, _) =
+            resolved.add_citizen_message(Uuid::new_v4(), Uuid::new_v4(), Channel::Email, false);
+        assert_eq!(still.status, CaseStatus::Resolved);
     }
 
     #[test]

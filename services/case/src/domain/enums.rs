@@ -163,6 +163,8 @@ domain_enum!(
         Resolved = "resolved" => Resolved,
         /// Reopened.
         Reopened = "reopened" => Reopened,
+        /// The citizen's follow-up message added.
+        CitizenMessageAdded = "citizen_message_added" => CitizenMessageAdded,
     }
 );
 

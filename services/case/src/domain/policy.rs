@@ -9,7 +9,7 @@
 //! | callback agent     | callback-pool cases of own pools, the ones they hold        | claim from callback pool, record outcome, note |
 //! | call-centre agent  | the cases they recorded                                     | open cases                      |
 //! | partner client     | the cases they submitted                                    | open cases (through intake)     |
-//! | routing service    | —                                                           | open cases                      |
+//! | routing service    | —                                                           | open cases, add citizens' follow-up messages |
 //! | intake service     | the public status only                                      | track                           |
 //! | notify service     | everything, to write to citizens                            | —                               |
 //!
@@ -98,4 +98,11 @@ pub fn can_track(caller: &Caller) -> bool {
         Caller::Service(s) => matches!(s, ServiceName::Intake | ServiceName::Gateway),
         Caller::User(u) => u.role == Role::Admin,
     }
+}
+
+/// Whether `caller` may add a citizen's follow-up message to a case: only
+/// the routing service, which carries what the channels received (no
+/// person types a citizen's words in as the citizen's own).
+pub fn can_add_citizen_message(caller: &Caller) -> bool {
+    caller.is_service(ServiceName::Routing)
 }

@@ -59,6 +59,33 @@ impl CaseService for CaseGrpc {
         }))
     }
 
+    #[tracing::instrument(name = "case.add_citizen_message", skip_all, fields(case_id, created))]
+    async fn add_citizen_message(
+        &self,
+        req: Request<pb::AddCitizenMessageRequest>,
+    ) -> R<pb::AddCitizenMessageResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        // Refuse before parsing, so that nobody else learns what a valid
+        // request would look like.
+        if !crate::domain::policy::can_add_citizen_message(&caller) {
+            return Err(crate::app::error::CaseError::PermissionDenied(
+                "only the routing service adds citizens' messages",
+            )
+            .into());
+        }
+        let msg = convert::citizen_message(req.get_ref())
+            .map_err(crate::app::error::CaseError::Invalid)?;
+        let (note, created) = self.app.add_citizen_message(&caller, msg).await?;
+        let span = tracing::Span::current();
+        span.record("case_id", tracing::field::display(note.case_id));
+        span.record("created", created);
+        Ok(Response::new(pb::AddCitizenMessageResponse {
+            case_id: note.case_id.to_string(),
+            note: Some(convert::note_to_proto(&note)),
+            created,
+        }))
+    }
+
     #[tracing::instrument(name = "case.get_attachment", skip_all)]
     async fn get_attachment(
         &self,

@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, Filter, NewAttachment, NewCase, View},
+        cases::{CaseView, CitizenMessage, Filter, NewAttachment, NewCase, View},
         error::CaseError,
         events::to_proto_ts,
     },
     domain::{
         case::{Consent, Step},
-        contact::{Contact, RawContact},
+        contact::{Contact, EmailAddress, PhoneNumber, RawContact},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},
@@ -222,6 +222,51 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     })
 }
 
+/// Parses `AddCitizenMessageRequest` whole. The sender's details are only
+/// compared with the applicant's, so a malformed one is not an error: it
+/// just matches nothing.
+///
+/// # Errors
+/// Every violation found.
+pub fn citizen_message(req: &pb::AddCitizenMessageRequest) -> Result<CitizenMessage, Violations> {
+    let mut v = Violations::new();
+    let application_id = id_field(&mut v, "application_id", &req.application_id);
+    let tracking_number = v.check(
+        tekmerkez_tracking::TrackingNumber::parse(&req.tracking_number)
+            .map_err(|_| FieldError::new("tracking_number", "must be a valid tracking number")),
+    );
+    let channel = Channel::from_proto(req.channel);
+    if channel.is_none() {
+        v.add("channel", "must be a known channel");
+    }
+    let text = v.check(parse_text("text", &req.text, MAX_TEXT));
+    if let Some(t) = &req.received_at {
+        v.check(from_proto_ts("received_at", t));
+    }
+    let attachments = new_attachments(&mut v, &req.attachments);
+    v.clone().into_result()?;
+    let (Some(application_id), Some(tracking_number), Some(channel), Some(text)) =
+        (application_id, tracking_number, channel, text)
+    else {
+        return Err(v);
+    };
+    let sender = req.sender.as_ref();
+    Ok(CitizenMessage {
+        application_id,
+        tracking_number,
+        channel,
+        text,
+        sender_email: sender
+            .filter(|s| !s.email.trim().is_empty())
+            .and_then(|s| EmailAddress::parse(&s.email).ok()),
+        sender_phone: sender
+            .filter(|s| !s.phone.trim().is_empty())
+            .and_then(|s| PhoneNumber::parse(&s.phone).ok()),
+        fingerprint: hex::encode(Sha256::digest(req.encode_to_vec())),
+        attachments,
+    })
+}
+
 /// Most files with one application.
 pub const MAX_ATTACHMENTS: usize = 3;
 /// Largest file.
@@ -337,9 +382,19 @@ fn masked_contact(view: &CaseView) -> common::Contact {
 pub fn note_to_proto(n: &NoteRecord) -> pb::Note {
     pb::Note {
         id: n.id.to_string(),
-        author_id: n.author_id.to_string(),
+        author_id: opt_id(n.author_id),
         text: n.text.clone(),
         created_at: Some(to_proto_ts(n.created_at)),
+        author: if n.citizen.is_some() {
+            pb::NoteAuthor::Citizen
+        } else {
+            pb::NoteAuthor::Staff
+        } as i32,
+        channel: n
+            .citizen
+            .as_ref()
+            .map_or(0, |c| c.channel.to_proto() as i32),
+        from_applicant: n.citizen.as_ref().is_some_and(|c| c.from_applicant),
     }
 }
 

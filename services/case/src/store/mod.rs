@@ -40,19 +40,34 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// A note on a case.
+/// A note on a case: a user's progress note, or a citizen's follow-up message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRecord {
     /// Id.
     pub id: Uuid,
     /// Case.
     pub case_id: Uuid,
-    /// Author.
-    pub author_id: Uuid,
+    /// The user who wrote it; `None` for a citizen's message.
+    pub author_id: Option<Uuid>,
     /// Text.
     pub text: String,
     /// When.
     pub created_at: Timestamp,
+    /// Set for a citizen's follow-up message.
+    pub citizen: Option<CitizenNote>,
+}
+
+/// Where a citizen's follow-up message came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenNote {
+    /// The channel.
+    pub channel: Channel,
+    /// The message's application id: the idempotency key.
+    pub application_id: Uuid,
+    /// Hash of the request, to refuse the id reused for other content.
+    pub fingerprint: String,
+    /// Whether the sender's address or number is the applicant's.
+    pub from_applicant: bool,
 }
 
 /// A file that came with an application.
@@ -146,10 +161,13 @@ pub struct CaseChange {
     pub expected_version: i64,
     /// Task steps to append.
     pub history: Vec<HistoryRecord>,
-    /// A note to insert.
+    /// A note to insert; `Duplicate` when a citizen's message with its
+    /// application id is already stored.
     pub note: Option<NoteRecord>,
     /// Events to publish.
     pub events: Vec<OutboxRecord>,
+    /// Files to store with the case (a citizen's follow-up message's).
+    pub attachments: Vec<AttachmentRecord>,
 }
 
 /// What [`CaseStore::create_case`] found.
@@ -331,6 +349,11 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError>;
     /// A case's notes, oldest first.
     async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError>;
+    /// The citizen's message stored for an application id, if any.
+    async fn get_citizen_note(
+        &self,
+        application_id: Uuid,
+    ) -> Result<Option<NoteRecord>, StoreError>;
     /// A case's attachments, oldest first, without their content.
     async fn list_attachments(&self, case: Uuid) -> Result<Vec<AttachmentRecord>, StoreError>;
     /// One attachment of a case, with its content.

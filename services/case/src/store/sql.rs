@@ -19,8 +19,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    AttachmentRecord, CaseChange, CaseQuery, CaseStore, CreateOutcome, HistoryRecord, HolderFilter,
-    LoginState, NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
+    AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, HistoryRecord,
+    HolderFilter, LoginState, NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
 };
 use crate::domain::{
     case::{Actor, Case, Consent, Step},
@@ -55,6 +55,15 @@ const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_u
 
 const INSERT_OUTBOX: &str = "INSERT INTO outbox (event_id, topic, msg_key, event_type, payload, traceparent, \
     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+const NOTE_COLUMNS: &str = "id, case_id, author_id, text, created_at, author_channel, application_id, \
+    request_fingerprint, from_applicant";
+
+const INSERT_NOTE: &str = "INSERT INTO case_notes (id, case_id, author_id, text, created_at, author_channel, \
+    application_id, request_fingerprint, from_applicant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, \
+    content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 const USER_COLUMNS: &str = "id, username, display_name, role, active, email, phone, created_at";
 
@@ -224,6 +233,28 @@ macro_rules! sql_store {
                     callback_attempts: u32::try_from(r.try_get::<i64, _>("callback_attempts")?).unwrap_or(u32::MAX),
                     callback_retry_at: opt_timestamp(r.try_get("callback_retry_at")?)?,
                     version: r.try_get("version")?,
+                })
+            }
+
+            fn note_from_row(r: &$row) -> Result<NoteRecord, StoreError> {
+                let citizen = match r.try_get::<Option<String>, _>("author_channel")? {
+                    Some(channel) => Some(CitizenNote {
+                        channel: code(Channel::from_code, &channel, "author_channel")?,
+                        application_id: r
+                            .try_get::<Option<Uuid>, _>("application_id")?
+                            .ok_or(StoreError::Corrupt("a citizen's note without application_id"))?,
+                        fingerprint: r.try_get::<Option<String>, _>("request_fingerprint")?.unwrap_or_default(),
+                        from_applicant: r.try_get("from_applicant")?,
+                    }),
+                    None => None,
+                };
+                Ok(NoteRecord {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    author_id: r.try_get("author_id")?,
+                    text: r.try_get("text")?,
+                    created_at: timestamp(r.try_get("created_at")?)?,
+                    citizen,
                 })
             }
 
@@ -580,7 +611,7 @@ macro_rules! sql_store {
                 Self::insert_history(&mut tx, c.id, history).await?;
                 Self::insert_outbox(&mut tx, events, micros(c.created_at)).await?;
                 for a in attachments {
-                    sqlx::query("INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    sqlx::query(INSERT_ATTACHMENT)
                         .bind(a.id).bind(a.case_id).bind(&a.file_name).bind(&a.content_type)
                         .bind(a.size_bytes).bind(&a.content).bind(micros(a.created_at))
                         .execute(&mut *tx).await?;
@@ -619,8 +650,19 @@ macro_rules! sql_store {
                         return Err(StoreError::Conflict(c.id));
                     }
                     if let Some(n) = &ch.note {
-                        sqlx::query("INSERT INTO case_notes (id, case_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        let citizen = n.citizen.as_ref();
+                        sqlx::query(INSERT_NOTE)
                             .bind(n.id).bind(n.case_id).bind(n.author_id).bind(&n.text).bind(micros(n.created_at))
+                            .bind(citizen.map(|c| c.channel.as_str()))
+                            .bind(citizen.map(|c| c.application_id))
+                            .bind(citizen.map(|c| c.fingerprint.as_str()))
+                            .bind(citizen.is_some_and(|c| c.from_applicant))
+                            .execute(&mut *tx).await.map_err(unique_violation)?;
+                    }
+                    for a in &ch.attachments {
+                        sqlx::query(INSERT_ATTACHMENT)
+                            .bind(a.id).bind(a.case_id).bind(&a.file_name).bind(&a.content_type)
+                            .bind(a.size_bytes).bind(&a.content).bind(micros(a.created_at))
                             .execute(&mut *tx).await?;
                     }
                     Self::insert_history(&mut tx, c.id, &ch.history).await?;
@@ -715,19 +757,15 @@ macro_rules! sql_store {
             }
 
             async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError> {
-                let rows = sqlx::query("SELECT id, case_id, author_id, text, created_at FROM case_notes WHERE case_id = $1 ORDER BY created_at, id")
+                let rows = sqlx::query(&format!("SELECT {NOTE_COLUMNS} FROM case_notes WHERE case_id = $1 ORDER BY created_at, id"))
                     .bind(case).fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(NoteRecord {
-                            id: r.try_get("id")?,
-                            case_id: r.try_get("case_id")?,
-                            author_id: r.try_get("author_id")?,
-                            text: r.try_get("text")?,
-                            created_at: timestamp(r.try_get("created_at")?)?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(Self::note_from_row).collect()
+            }
+
+            async fn get_citizen_note(&self, application_id: Uuid) -> Result<Option<NoteRecord>, StoreError> {
+                let row = sqlx::query(&format!("SELECT {NOTE_COLUMNS} FROM case_notes WHERE application_id = $1"))
+                    .bind(application_id).fetch_optional(self.reader()).await?;
+                row.as_ref().map(Self::note_from_row).transpose()
             }
 
             async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError> {

@@ -13,9 +13,10 @@ use uuid::Uuid;
 
 use crate::{both_stores, helpers::*};
 
-/// Every signed-in caller of the test organisation; `""` is a call with no
+/// Every signed-in caller of the test organisation, then the services that
+/// call with their own token (`routing`, `intake`); `""` is a call with no
 /// credentials at all.
-const CALLERS: [&str; 9] = [
+const CALLERS: [&str; 11] = [
     "admin",
     "manager_ankara",
     "manager_izmir",
@@ -24,8 +25,15 @@ const CALLERS: [&str; 9] = [
     "callback_ankara",
     "callcentre",
     "partner",
+    "routing",
+    "intake",
     "",
 ];
+
+/// The callers that are services, not users.
+fn is_service(who: &str) -> bool {
+    matches!(who, "routing" | "intake")
+}
 
 /// Where the record is when the call is tried: the state in which the call
 /// makes sense for the role that should be allowed it.
@@ -59,9 +67,10 @@ enum Rpc {
     ReopenCase,
     CreateCase,
     TrackCase,
+    AddCitizenMessage,
 }
 
-const RPCS: [Rpc; 14] = [
+const RPCS: [Rpc; 15] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -76,6 +85,7 @@ const RPCS: [Rpc; 14] = [
     Rpc::ReopenCase,
     Rpc::CreateCase,
     Rpc::TrackCase,
+    Rpc::AddCitizenMessage,
 ];
 
 impl Rpc {
@@ -109,8 +119,9 @@ impl Rpc {
             }
             Self::AddNote => &["admin", "manager_ankara", "expert_ankara"],
             Self::CloseCase => &["expert_ankara"],
-            Self::CreateCase => &["admin", "callcentre", "partner"],
-            Self::TrackCase => &["admin"],
+            Self::CreateCase => &["admin", "callcentre", "partner", "routing"],
+            Self::TrackCase => &["admin", "intake"],
+            Self::AddCitizenMessage => &["routing"],
         }
     }
 
@@ -139,6 +150,10 @@ fn sees(who: &str, state: State) -> bool {
 fn request<T>(who: &str, msg: T) -> Request<T> {
     if who.is_empty() {
         Request::new(msg)
+    } else if who == "routing" {
+        with_token(ROUTING_TOKEN, msg)
+    } else if who == "intake" {
+        with_token(INTAKE_TOKEN, msg)
     } else {
         as_user(who, msg)
     }
@@ -313,6 +328,21 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             ))
             .await
             .map(|_| ()),
+        Rpc::AddCitizenMessage => c
+            .add_citizen_message(request(
+                who,
+                pb::AddCitizenMessageRequest {
+                    application_id: Uuid::new_v4().to_string(),
+                    tracking_number: record.tracking_number.clone(),
+                    channel: tekmerkez_proto::common_v1::Channel::Email as i32,
+                    text: "Ekip hâlâ gelmedi.".into(),
+                    sender: None,
+                    received_at: None,
+                    attachments: Vec::new(),
+                },
+            ))
+            .await
+            .map(|_| ()),
     }
 }
 
@@ -394,7 +424,7 @@ both_stores! {
         app.claim("expert_izmir", &[&izmir_held.id]).await.unwrap();
 
         let views = [pb::CaseView::Pool, pb::CaseView::Mine, pb::CaseView::CallbackPool, pb::CaseView::All];
-        for who in CALLERS.iter().filter(|w| !w.is_empty()) {
+        for who in CALLERS.iter().filter(|w| !w.is_empty() && !is_service(w)) {
             let me = app.org.users.get(*who).cloned().unwrap_or_default();
             for view in views {
                 let listed = match app.list(who, view, 200, "").await {

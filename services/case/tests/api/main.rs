@@ -12,6 +12,7 @@ mod attachments;
 mod auth;
 mod authorization_matrix;
 mod callbacks;
+mod citizen_messages;
 mod claim_and_assign;
 mod create_case;
 mod directory;

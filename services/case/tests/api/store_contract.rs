@@ -35,9 +35,10 @@ fn change(
         note: Some(NoteRecord {
             id: Uuid::now_v7(),
             case_id: case.id,
-            author_id: Uuid::now_v7(),
+            author_id: Some(Uuid::now_v7()),
             text: "n".into(),
             created_at: now,
+            citizen: None,
         }),
         case: next,
         expected_version: expected,
@@ -47,6 +48,7 @@ fn change(
             occurred_at: now,
         }],
         events: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 
