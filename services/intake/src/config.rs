@@ -22,6 +22,14 @@ pub struct IntakeSettings {
     pub categories: Vec<Category>,
     /// The KVKK notice version the web form shows.
     pub kvkk_text_version: String,
+    /// The inbound e-mail channel (off unless enabled).
+    pub email: crate::email::EmailSettings,
+    /// The social-media webhooks (WhatsApp, Messenger, Instagram, X).
+    pub social: crate::social::settings::SocialSettings,
+    /// The partners' gRPC API (`tekmerkez.intake.v1.IntakeService`).
+    pub partner: crate::partner::settings::PartnerSettings,
+    /// The CTI/IVR event endpoint and the caller lookup.
+    pub cti: crate::cti::settings::CtiSettings,
 }
 
 /// The HTTP listener.
@@ -86,6 +94,18 @@ impl IntakeSettings {
         if self.categories.is_empty() {
             return Err("intake.categories must not be empty");
         }
+        self.email.validate(&self.categories)?;
         Ok(())
+    }
+
+    /// Checks the social, partner and CTI channels' settings.
+    ///
+    /// # Errors
+    /// The first setting that cannot work, by key.
+    pub fn validate_channels(&self) -> Result<(), String> {
+        let codes: Vec<String> = self.categories.iter().map(|c| c.code.clone()).collect();
+        self.social.validate(&codes)?;
+        self.partner.validate()?;
+        self.cti.validate(&codes)
     }
 }

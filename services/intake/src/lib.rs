@@ -5,15 +5,23 @@
 //!
 //! - [`application`]: the JSON request and its parsing into the contract.
 //! - [`http`]: the app/partner API, the Turkish web form, the public status.
+//! - [`email`]: the inbound e-mail channel (IMAP, MIME, follow-ups).
+//! - [`social`]: WhatsApp, Messenger, Instagram and X webhooks; conversations.
+//! - [`partner`]: partners over gRPC (`tekmerkez.intake.v1.IntakeService`).
+//! - [`cti`]: CTI/IVR events, IVR self-service records, the caller lookup.
 //! - [`publish`]: the bus side.
 //! - [`idempotency`]: `Idempotency-Key` → the same application.
 //! - [`startup`]: building and running the HTTP server.
 
 pub mod application;
 pub mod config;
+pub mod cti;
+pub mod email;
 pub mod http;
 pub mod idempotency;
+pub mod partner;
 pub mod publish;
+pub mod social;
 pub mod startup;
 
 pub use config::IntakeSettings;

@@ -24,6 +24,7 @@ pub struct Application {
     addr: SocketAddr,
     state: AppState,
     settings: IntakeSettings,
+    background: Background,
 }
 
 impl std::fmt::Debug for Application {
@@ -50,17 +51,24 @@ impl Application {
             .await
             .with_context(|| format!("binding the intake listener on {}", settings.http.listen))?;
         let addr = listener.local_addr()?;
+        let background = Background::bind(&settings, &state).await?;
         Ok(Self {
             listener,
             addr,
             state,
             settings,
+            background,
         })
     }
 
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The partners' gRPC address, when `intake.partner.enabled`.
+    pub fn partner_addr(&self) -> Option<SocketAddr> {
+        self.background.partner_addr()
     }
 
     /// The routes, for hosting them on another listener (`tekmerkez dev`).
@@ -93,14 +101,36 @@ impl Application {
                 }
             }
         });
+        let email = crate::email::spawn(
+            &self.settings.email,
+            self.state.publisher.clone(),
+            shutdown.child_token(),
+        );
+        let background_stop = shutdown.child_token();
+        let background = tokio::spawn(self.background.run(background_stop.clone()));
         tracing::info!(addr = %self.addr, "intake listening");
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
-        .context("serving intake HTTP")
+        .context("serving intake HTTP");
+        if let Some(email) = email {
+            if served.is_err() {
+                email.abort();
+            }
+            // It finishes the message in hand (a bounded publish) and logs out.
+            let _ = email.await;
+        }
+        // The HTTP server stopped: stop the partner listener and the rest too.
+        background_stop.cancel();
+        match background.await {
+            Ok(Err(e)) => tracing::error!(error.message = %e, error.cause_chain = ?e, "intake background task failed"),
+            Err(e) => tracing::error!(error.message = %e, "intake background task panicked"),
+            Ok(Ok(())) => {}
+        }
+        served
     }
 }
 
@@ -116,6 +146,9 @@ pub async fn prepare(
     migrate: bool,
 ) -> anyhow::Result<AppState> {
     settings.validate().map_err(anyhow::Error::msg)?;
+    settings
+        .validate_channels()
+        .map_err(anyhow::Error::msg)?;
     let keys = IdempotencyStore::connect(settings.database_url.expose_secret())
         .context("configuring the idempotency store")?;
     if migrate {
@@ -130,15 +163,94 @@ pub async fn prepare(
     let token = format!("Bearer {}", settings.case_service.token.expose_secret())
         .parse()
         .context("intake.case_service.token must be visible ASCII")?;
+    let publisher = Publisher::new(bus.clone(), settings.publish_timeout());
+    let cases = CaseServiceClient::with_interceptor(channel, BearerToken(token));
+    let social = crate::social::SocialState::new(
+        &settings.social,
+        settings.database_url.expose_secret(),
+        bus.clone(),
+        settings.publish_timeout(),
+    )
+    .context("configuring the social-media store")?;
+    let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
+        .context("configuring the CTI store")?;
     Ok(AppState {
-        publisher: Publisher::new(bus, settings.publish_timeout()),
+        social,
+        cti,
+        publisher,
         keys,
         categories: Arc::new(settings.categories.clone()),
-        cases: CaseServiceClient::with_interceptor(channel, BearerToken(token)),
+        cases,
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
     })
+}
+
+/// What runs beside the HTTP routes: the partners' gRPC listener (when
+/// `intake.partner.enabled`), the CTI caller index (when `intake.cti.enabled`)
+/// and the social conversation store's purge (when a social channel is on).
+/// `tekmerkez intake` and `tekmerkez dev` both run it.
+pub struct Background {
+    partner: Option<crate::partner::PartnerServer>,
+    social: crate::social::SocialState,
+    cti: crate::cti::CtiState,
+}
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Background")
+            .field("partner", &self.partner_addr())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Background {
+    /// Binds the partner listener if enabled.
+    ///
+    /// # Errors
+    /// A taken port or an unusable database URL.
+    pub async fn bind(settings: &IntakeSettings, state: &AppState) -> anyhow::Result<Self> {
+        let partner = crate::partner::PartnerServer::bind(
+            settings,
+            state.publisher.clone(),
+            state.cases.clone(),
+        )
+        .await?;
+        Ok(Self {
+            partner,
+            social: state.social.clone(),
+            cti: state.cti.clone(),
+        })
+    }
+
+    /// The partner listener's address, when it runs.
+    pub fn partner_addr(&self) -> Option<SocketAddr> {
+        self.partner.as_ref().map(crate::partner::PartnerServer::addr)
+    }
+
+    /// Runs until `shutdown`.
+    ///
+    /// # Errors
+    /// When the partner server fails.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let social = self.social.any_enabled().then(|| {
+            tokio::spawn(self.social.clone().housekeeping(shutdown.child_token()))
+        });
+        let cti = tokio::spawn(self.cti.run_background(shutdown.child_token()));
+        let partner = match self.partner {
+            Some(p) => p.run(shutdown.child_token()).await,
+            None => {
+                shutdown.cancelled().await;
+                Ok(())
+            }
+        };
+        if let Some(s) = social {
+            let _ = s.await;
+        }
+        let _ = cti.await;
+        partner
+    }
 }
 
 /// A request deadline answered with 503, so a stuck dependency never holds a client forever.

@@ -53,6 +53,10 @@ pub struct AppState {
     pub kvkk_text_version: Arc<str>,
     /// Deadline for case-service calls.
     pub case_timeout: std::time::Duration,
+    /// The social-media webhooks (routes only for the enabled ones).
+    pub social: crate::social::SocialState,
+    /// The CTI/IVR endpoint (routes only when enabled).
+    pub cti: crate::cti::CtiState,
 }
 
 /// The router.
@@ -65,12 +69,19 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
             state.limiter.clone(),
             rate_limit::limit,
         ));
+    // The platforms' webhooks and the CTI come from a few addresses at a
+    // high rate: they authenticate every request instead of being limited
+    // per client address.
+    let social = crate::social::router(&state.social);
+    let cti = crate::cti::router(&state.cti);
     Router::new()
         .merge(limited)
         .route("/openapi.json", get(api::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(state)
+        .merge(social)
+        .merge(cti)
 }
 
 /// An HTTP error in the shared shape.
@@ -113,6 +124,18 @@ impl ApiError {
     /// The field violations, by field.
     pub fn field_errors(&self) -> impl Iterator<Item = (&str, &Vec<String>)> {
         self.errors.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The same error with another message (the field details stay).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// The same error with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     /// Adds a `Retry-After` header.

@@ -1,0 +1,390 @@
+//! `SubmitApplicationRequest` → `ApplicationReceived`, collecting every
+//! violation at once, named by the request's field path and rule, never by
+//! the value.
+
+use jiff::Timestamp;
+use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
+use tekmerkez_types::{
+    contact::{Contact, RawContact},
+    fields::Violations,
+    text::parse_text,
+};
+use uuid::Uuid;
+
+use crate::{
+    application::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT},
+    config::Category,
+};
+
+/// Checks a partner reference: 1 to 128 visible ASCII characters.
+pub fn check_reference(v: &mut Violations, field: &str, raw: &str) -> Option<String> {
+    if raw.is_empty() || raw.len() > 128 || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+        v.add(field, "must be 1 to 128 visible ASCII characters");
+        return None;
+    }
+    Some(raw.to_owned())
+}
+
+fn timestamp(v: &mut Violations, field: &str, t: &prost_types::Timestamp) -> Option<Timestamp> {
+    match Timestamp::new(t.seconds, t.nanos) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            v.add(field, "must be a valid timestamp");
+            None
+        }
+    }
+}
+
+fn ts(t: Timestamp) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.as_second(),
+        nanos: t.subsec_nanosecond(),
+    }
+}
+
+/// Validates `req` (ids not yet chosen).
+///
+/// # Errors
+/// Every violation found.
+pub fn validate(
+    req: &pb::SubmitApplicationRequest,
+    categories: &[Category],
+    now: Timestamp,
+) -> Result<(), Violations> {
+    build(
+        req,
+        categories,
+        Uuid::nil(),
+        &tekmerkez_tracking::TrackingNumber::generate(),
+        now,
+    )
+    .map(|_| ())
+}
+
+/// Builds the bus message with the given ids, received at `received_at`
+/// (the partner's `submitted_at` when given, else when intake first took it).
+///
+/// # Errors
+/// Every violation found.
+pub fn build(
+    req: &pb::SubmitApplicationRequest,
+    categories: &[Category],
+    application_id: Uuid,
+    tracking_number: &tekmerkez_tracking::TrackingNumber,
+    received_at: Timestamp,
+) -> Result<pb::ApplicationReceived, Violations> {
+    let mut v = Violations::new();
+    let reference = check_reference(&mut v, "partner_reference", &req.partner_reference);
+    if !categories.iter().any(|c| c.code == req.category) {
+        v.add("category", "must be a known category");
+    }
+    let text = v.check(parse_text("text", &req.text, MAX_TEXT));
+    let mut province = None;
+    let mut district = String::new();
+    let mut coordinates = None;
+    match &req.location {
+        None => v.add("location", "is required"),
+        Some(loc) => {
+            province = u8::try_from(loc.province_code)
+                .ok()
+                .and_then(tekmerkez_geo::province_by_code);
+            match province {
+                None => v.add("location.province_code", "must be a plate code from 1 to 81"),
+                Some(p) if !loc.district.trim().is_empty() => match p.find_district(&loc.district) {
+                    Some(d) => d.clone_into(&mut district),
+                    None => v.add("location.district", "must be a district of the province"),
+                },
+                Some(_) => {}
+            }
+            if let Some(c) = &loc.coordinates {
+                if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
+                    coordinates = Some(*c);
+                } else {
+                    v.add("location.coordinates", "must be a valid latitude and longitude");
+                }
+            }
+        }
+    }
+    let raw = req.contact.clone().unwrap_or_default();
+    let contact = Contact::parse(
+        RawContact {
+            name: &raw.name,
+            phone: &raw.phone,
+            email: &raw.email,
+            postal_address: &raw.postal_address,
+        },
+        &mut v,
+    );
+    let reply = common::ReplyChannel::try_from(req.reply_channel)
+        .ok()
+        .filter(|r| *r != common::ReplyChannel::Unspecified);
+    match reply {
+        None => v.add(
+            "reply_channel",
+            "must be SMS, PHONE_CALLBACK, EMAIL or LETTER",
+        ),
+        Some(common::ReplyChannel::Sms | common::ReplyChannel::PhoneCallback)
+            if contact.phone.is_none() =>
+        {
+            v.add("contact.phone", "is required for an SMS or phone reply");
+        }
+        Some(common::ReplyChannel::Email) if contact.email.is_none() => {
+            v.add("contact.email", "is required for an e-mail reply");
+        }
+        Some(common::ReplyChannel::Letter) if contact.postal_address.is_none() => {
+            v.add("contact.postal_address", "is required for a letter reply");
+        }
+        Some(_) => {}
+    }
+    let consent = match &req.consent {
+        None => {
+            if !contact.is_empty() {
+                v.add("consent", "is required when personal data is given (KVKK)");
+            }
+            None
+        }
+        Some(c) => {
+            let version = v.check(parse_text("consent.text_version", &c.text_version, 64));
+            let at = match &c.accepted_at {
+                None => {
+                    v.add("consent.accepted_at", "is required");
+                    None
+                }
+                Some(t) => timestamp(&mut v, "consent.accepted_at", t),
+            };
+            if at.is_some_and(|a| a > received_at.max(Timestamp::now()) + jiff::SignedDuration::from_mins(10)) {
+                v.add("consent.accepted_at", "must not be in the future");
+            }
+            version.zip(at).map(|(text_version, at)| common::Consent {
+                text_version,
+                accepted_at: Some(ts(at)),
+                special_category: c.special_category,
+            })
+        }
+    };
+    if req.attachments.len() > MAX_ATTACHMENTS {
+        v.add("attachments", "must hold at most 3 files");
+    }
+    let mut attachments = Vec::new();
+    for (i, a) in req.attachments.iter().enumerate().take(MAX_ATTACHMENTS) {
+        if !ATTACHMENT_TYPES.contains(&a.content_type.as_str()) {
+            v.add(
+                format!("attachments[{i}].content_type"),
+                "must be image/jpeg, image/png or application/pdf",
+            );
+        }
+        let name = v.check(parse_text(&format!("attachments[{i}].file_name"), &a.file_name, 200));
+        if a.content.is_empty() {
+            v.add(format!("attachments[{i}].content"), "must not be empty");
+        } else if a.content.len() > MAX_ATTACHMENT_BYTES {
+            v.add(format!("attachments[{i}].content"), "must be at most 256 KiB");
+        } else if let Some(file_name) = name {
+            attachments.push(pb::Attachment {
+                file_name,
+                content_type: a.content_type.clone(),
+                content: a.content.clone(),
+            });
+        }
+    }
+    v.clone().into_result()?;
+    let (Some(_), Some(text), Some(province), Some(reply)) = (reference, text, province, reply)
+    else {
+        return Err(v);
+    };
+    let expose = |o: Option<&str>| o.unwrap_or_default().to_owned();
+    Ok(pb::ApplicationReceived {
+        application_id: application_id.to_string(),
+        tracking_number: tracking_number.as_str().to_owned(),
+        channel: common::Channel::Partner as i32,
+        category: req.category.clone(),
+        text,
+        location: Some(common::Location {
+            province_code: u32::from(province.code()),
+            district,
+            coordinates,
+        }),
+        contact: Some(common::Contact {
+            name: expose(contact.name.as_ref().map(|x| x.expose())),
+            phone: expose(contact.phone.as_ref().map(|x| x.expose())),
+            email: expose(contact.email.as_ref().map(|x| x.expose())),
+            postal_address: expose(contact.postal_address.as_ref().map(|x| x.expose())),
+        }),
+        reply_channel: reply as i32,
+        consent,
+        received_at: Some(ts(received_at)),
+        attachments,
+        information_only: false,
+        information_answer: String::new(),
+        source_reference: req.partner_reference.clone(),
+        follow_up_of: String::new(),
+    })
+}
+
+/// When the application counts as received: the partner's `submitted_at`
+/// when it is plausible (not in the future, at most a year back), else `now`.
+///
+/// # Errors
+/// A violation on `submitted_at`.
+pub fn received_at(req: &pb::SubmitApplicationRequest, now: Timestamp) -> Result<Timestamp, Violations> {
+    let Some(t) = &req.submitted_at else {
+        return Ok(now);
+    };
+    let mut v = Violations::new();
+    let Some(at) = timestamp(&mut v, "submitted_at", t) else {
+        return Err(v);
+    };
+    if at > now + jiff::SignedDuration::from_mins(10) {
+        v.add("submitted_at", "must not be in the future");
+        return Err(v);
+    }
+    if at < now - jiff::SignedDuration::from_hours(24 * 366) {
+        v.add("submitted_at", "must be within the last year");
+        return Err(v);
+    }
+    // Microseconds, as the store keeps them: a replay rebuilds the same message.
+    Timestamp::from_microsecond(at.as_microsecond()).map_err(|_| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats() -> Vec<Category> {
+        vec![Category {
+            code: "su_arizasi".into(),
+            name_tr: "Su arızası".into(),
+            name_en: "Water fault".into(),
+        }]
+    }
+
+    pub(crate) fn valid() -> pb::SubmitApplicationRequest {
+        pb::SubmitApplicationRequest {
+            partner_reference: "CIMER-2026-000123".into(),
+            category: "su_arizasi".into(),
+            text: "Mahallemizde iki gündür su yok.".into(),
+            location: Some(common::Location {
+                province_code: 41,
+                district: "izmit".into(),
+                coordinates: None,
+            }),
+            contact: Some(common::Contact {
+                name: "Ayşe Yılmaz".into(),
+                phone: "0532 123 45 67".into(),
+                ..Default::default()
+            }),
+            reply_channel: common::ReplyChannel::Sms as i32,
+            consent: Some(common::Consent {
+                text_version: "cimer-kvkk-v3".into(),
+                accepted_at: Some(prost_types::Timestamp {
+                    seconds: 1_764_000_000,
+                    nanos: 0,
+                }),
+                special_category: false,
+            }),
+            attachments: vec![],
+            submitted_at: None,
+        }
+    }
+
+    fn fields(r: &pb::SubmitApplicationRequest) -> Vec<String> {
+        validate(r, &cats(), Timestamp::now())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_request_becomes_a_partner_application() {
+        let tn = tekmerkez_tracking::TrackingNumber::generate();
+        let m = build(&valid(), &cats(), Uuid::nil(), &tn, Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(m.channel, common::Channel::Partner as i32);
+        assert_eq!(m.source_reference, "CIMER-2026-000123");
+        let loc = m.location.unwrap();
+        assert_eq!((loc.province_code, loc.district.as_str()), (41, "İzmit"));
+        assert_eq!(m.contact.unwrap().phone, "+905321234567");
+        assert!(m.follow_up_of.is_empty());
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let mut r = valid();
+        r.partner_reference = " with space ".into();
+        r.category = "nope".into();
+        r.text = String::new();
+        r.location = Some(common::Location {
+            province_code: 99,
+            ..Default::default()
+        });
+        r.reply_channel = 0;
+        r.consent = None;
+        let f = fields(&r);
+        for want in [
+            "partner_reference",
+            "category",
+            "text",
+            "location.province_code",
+            "reply_channel",
+            "consent",
+        ] {
+            assert!(f.iter().any(|x| x == want), "{want} missing in {f:?}");
+        }
+    }
+
+    #[test]
+    fn the_reply_channel_needs_its_contact_detail_and_consent_needs_a_time() {
+        let mut r = valid();
+        r.reply_channel = common::ReplyChannel::Email as i32;
+        assert_eq!(fields(&r), vec!["contact.email"]);
+        let mut r = valid();
+        r.consent.as_mut().unwrap().accepted_at = None;
+        assert_eq!(fields(&r), vec!["consent.accepted_at"]);
+    }
+
+    #[test]
+    fn attachments_are_bounded() {
+        let mut r = valid();
+        r.attachments = vec![
+            pb::Attachment {
+                file_name: "a.exe".into(),
+                content_type: "application/x-msdownload".into(),
+                content: vec![1],
+            },
+            pb::Attachment {
+                file_name: "b.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: vec![0; MAX_ATTACHMENT_BYTES + 1],
+            },
+        ];
+        assert_eq!(
+            fields(&r),
+            vec!["attachments[0].content_type", "attachments[1].content"]
+        );
+    }
+
+    #[test]
+    fn submitted_at_must_be_plausible() {
+        let now = Timestamp::now();
+        let mut r = valid();
+        r.submitted_at = Some(ts(now + jiff::SignedDuration::from_hours(2)));
+        assert!(received_at(&r, now).is_err());
+        r.submitted_at = Some(ts(now - jiff::SignedDuration::from_hours(24 * 400)));
+        assert!(received_at(&r, now).is_err());
+        let earlier = now - jiff::SignedDuration::from_hours(5);
+        r.submitted_at = Some(ts(earlier));
+        assert_eq!(
+            received_at(&r, now).unwrap().as_microsecond(),
+            earlier.as_microsecond()
+        );
+    }
+
+    #[test]
+    fn violations_never_name_the_values() {
+        let mut r = valid();
+        r.contact.as_mut().unwrap().phone = "0999 888 77 66".into();
+        let msg = validate(&r, &cats(), Timestamp::now())
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.contains("999") && !msg.contains("Ayşe"), "{msg}");
+    }
+}

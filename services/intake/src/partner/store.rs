@@ -1,0 +1,136 @@
+//! Partner references → the application they made: the same reference with
+//! the same content is the same application and tracking number; with other
+//! content it is refused. One table, the same SQL on PostgreSQL and SQLite.
+//! It holds ids and a content hash only, no personal data, and is kept (the
+//! partner asks for the status by its reference for as long as it likes).
+
+use sqlx::Row as _;
+use tekmerkez_sqlpool::{SqlPool, on_pool};
+use uuid::Uuid;
+
+/// What a partner reference stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// SHA-256 (hex) of the request that first used the reference.
+    pub fingerprint: String,
+    /// Its application id.
+    pub application_id: Uuid,
+    /// Its tracking number.
+    pub tracking_number: String,
+    /// When intake first received it (microseconds since the epoch).
+    pub received_at_micros: i64,
+}
+
+/// The partner-reference store.
+#[derive(Debug, Clone)]
+pub struct PartnerStore(SqlPool);
+
+/// Inserts, or (on a reused reference) returns the first row: the no-op
+/// update makes `RETURNING` answer in one round trip.
+const REMEMBER: &str = "INSERT INTO partner_applications \
+     (partner_id, partner_reference, fingerprint, application_id, tracking_number, received_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
+     RETURNING fingerprint, application_id, tracking_number, received_at";
+
+const COLUMNS: &str = "fingerprint, application_id, tracking_number, received_at, partner_reference";
+
+impl PartnerStore {
+    /// Connects lazily to `url`; intake's migrations create the table.
+    ///
+    /// # Errors
+    /// An unparsable URL.
+    pub fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        SqlPool::connect_lazy(url, 10).map(Self)
+    }
+
+    /// Records `fresh` under (`partner`, `reference`) unless the reference
+    /// exists; returns what the reference stands for now.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn remember(
+        &self,
+        partner: &str,
+        reference: &str,
+        fresh: &Submission,
+    ) -> Result<Submission, sqlx::Error> {
+        on_pool!(&self.0, p => {
+            let row = sqlx::query(REMEMBER)
+                .bind(partner)
+                .bind(reference)
+                .bind(&fresh.fingerprint)
+                .bind(fresh.application_id.to_string())
+                .bind(&fresh.tracking_number)
+                .bind(fresh.received_at_micros)
+                .fetch_one(p)
+                .await?;
+            submission(&row)
+        })
+    }
+
+    /// The submission of `partner` under `reference`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn by_reference(
+        &self,
+        partner: &str,
+        reference: &str,
+    ) -> Result<Option<(Submission, String)>, sqlx::Error> {
+        on_pool!(&self.0, p => {
+            let row = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND partner_reference = $2"
+            ))
+            .bind(partner)
+            .bind(reference)
+            .fetch_optional(p)
+            .await?;
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+        })
+    }
+
+    /// The submission of `partner` with `tracking_number` (canonical form).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn by_tracking_number(
+        &self,
+        partner: &str,
+        tracking_number: &str,
+    ) -> Result<Option<(Submission, String)>, sqlx::Error> {
+        on_pool!(&self.0, p => {
+            let row = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND tracking_number = $2"
+            ))
+            .bind(partner)
+            .bind(tracking_number)
+            .fetch_optional(p)
+            .await?;
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+        })
+    }
+
+    /// Checks the database answers.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+    }
+}
+
+fn submission<R: sqlx::Row>(row: &R) -> Result<Submission, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let id: String = row.try_get("application_id")?;
+    Ok(Submission {
+        fingerprint: row.try_get("fingerprint")?,
+        application_id: Uuid::parse_str(&id).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        tracking_number: row.try_get("tracking_number")?,
+        received_at_micros: row.try_get("received_at")?,
+    })
+}
