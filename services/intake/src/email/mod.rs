@@ -1,0 +1,35 @@
+//! The inbound e-mail channel: reads the institution's mailbox over IMAP
+//! (IDLE where the server offers it, polling otherwise), turns each
+//! citizen's message into an application, and marks the message processed
+//! only once the bus has acknowledged it. Replies naming a case (the
+//! notification e-mails' `Message-ID` in `In-Reply-To`/`References`, or a
+//! tracking number in the subject) go out as follow-ups of that case
+//! (`ApplicationReceived.follow_up_of`); auto-replies and bounces open
+//! nothing.
+//!
+//! - [`parse`]: MIME into a verdict, no I/O (the fuzz target's subject).
+//! - [`application`]: a citizen's message into `ApplicationReceived`.
+//! - [`imap`]: connecting (TLS, STARTTLS), logging in.
+//! - [`channel`]: the mailbox loop.
+//! - [`settings`] — `intake.email`.
+
+pub mod application;
+pub mod channel;
+pub mod imap;
+pub mod parse;
+pub mod settings;
+
+pub use channel::EmailChannel;
+pub use settings::EmailSettings;
+
+/// Starts the channel when enabled; it runs until `shutdown`.
+pub fn spawn(
+    settings: &EmailSettings,
+    publisher: crate::publish::Publisher,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Option<tokio::task::JoinHandle<()>> {
+    settings.enabled.then(|| {
+        tracing::info!("e-mail channel enabled");
+        tokio::spawn(EmailChannel::new(settings.clone(), publisher).run(shutdown))
+    })
+}
