@@ -10,7 +10,7 @@
 //! | call-centre agent  | the cases they recorded                                     | open cases                      |
 //! | partner client     | the cases they submitted                                    | open cases (through intake)     |
 //! | routing service    | —                                                           | open cases, add citizens' follow-up messages |
-//! | intake service     | the public status only                                      | track                           |
+//! | intake service     | the public status; partner-channel cases (their outcome)   | track                           |
 //! | notify service     | everything, to write to citizens                            | —                               |
 //!
 //! A case the caller may not see is reported as not found, so that its
@@ -19,13 +19,19 @@
 use super::{
     caller::{Caller, ServiceName, UserCaller},
     case::Case,
-    enums::{CaseStatus, Role},
+    enums::{CaseStatus, Channel, Role},
 };
 
 /// Whether `caller` may see `case` at all.
 pub fn can_view(caller: &Caller, case: &Case) -> bool {
     match caller {
-        Caller::Service(s) => matches!(s, ServiceName::Notify),
+        // Intake answers a partner's GetApplicationStatus from the case of
+        // the PARTNER channel (intake checks that the partner submitted it);
+        // it sees no other case, and no contact details (`sees_contact`).
+        Caller::Service(s) => {
+            matches!(s, ServiceName::Notify)
+                || (*s == ServiceName::Intake && case.channel == Channel::Partner)
+        }
         Caller::User(u) => match u.role {
             Role::Admin => true,
             Role::PoolManager => u.pools.contains(&case.pool_id),

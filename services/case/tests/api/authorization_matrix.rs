@@ -454,3 +454,41 @@ both_stores! {
         }
     }
 }
+
+both_stores! {
+    // The one thing intake reads beyond the public status: a partner's
+    // application, so IntakeService.GetApplicationStatus can answer with its
+    // status and official answer (intake checks the partner submitted it).
+    async fn intake_reads_partner_channel_cases_masked_and_nothing_else(app) {
+        let pool = app.org.ankara_water.clone();
+        let mut handed_over = app.application(&pool, 6, "Çankaya");
+        handed_over.channel = tekmerkez_proto::common_v1::Channel::Partner as i32;
+        let partner_case = app.create(handed_over).await;
+        let web = app.application(&pool, 6, "Çankaya");
+        let web_case = app.create(web).await;
+        let get = |tn: &str| pb::GetCaseRequest { case_id: String::new(), tracking_number: tn.to_owned() };
+
+        let got = app.case.get_case(request("intake", get(&partner_case.tracking_number))).await.unwrap();
+        let c = got.into_inner().case.unwrap();
+        assert_eq!(c.id, partner_case.id);
+        assert!(c.contact_masked, "intake needs no contact details");
+        let contact = c.contact.unwrap_or_default();
+        assert!(!contact.name.contains("Yılmaz") && !contact.phone.contains("1234567") && !contact.email.contains("ayse"), "{contact:?}");
+
+        // Any other channel's case is answered exactly as a missing one.
+        let refused = app.case.get_case(request("intake", get(&web_case.tracking_number))).await.unwrap_err();
+        assert_eq!(refused.code(), Code::NotFound);
+        let missing = app.case.get_case(request("intake", pb::GetCaseRequest { case_id: Uuid::new_v4().to_string(), tracking_number: String::new() })).await.unwrap_err();
+        assert_eq!((refused.code(), refused.message()), (missing.code(), missing.message()));
+
+        // Seeing a partner case gives intake no right to change it or list cases.
+        let claim = app.case.claim_cases(request("intake", pb::ClaimCasesRequest { case_ids: vec![partner_case.id.clone()] })).await;
+        assert!(claim.is_err(), "intake claimed a case");
+        let note = app.case.add_note(request("intake", pb::AddNoteRequest { case_id: partner_case.id.clone(), text: "Not.".into(), expected_version: None })).await;
+        assert!(note.is_err(), "intake added a note");
+        let listed = app.case.list_cases(request("intake", pb::ListCasesRequest { view: pb::CaseView::All as i32, ..Default::default() })).await;
+        assert!(listed.is_err() || listed.unwrap().into_inner().cases.is_empty(), "intake listed cases");
+        let after = app.case.get_case(request("admin", get(&partner_case.tracking_number))).await.unwrap().into_inner().case.unwrap();
+        assert_eq!((after.status, after.version), (partner_case.status, partner_case.version), "a refused call changed the case");
+    }
+}
