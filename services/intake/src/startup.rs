@@ -126,7 +126,9 @@ impl Application {
         // The HTTP server stopped: stop the partner listener and the rest too.
         background_stop.cancel();
         match background.await {
-            Ok(Err(e)) => tracing::error!(error.message = %e, error.cause_chain = ?e, "intake background task failed"),
+            Ok(Err(e)) => {
+                tracing::error!(error.message = %e, error.cause_chain = ?e, "intake background task failed")
+            }
             Err(e) => tracing::error!(error.message = %e, "intake background task panicked"),
             Ok(Ok(())) => {}
         }
@@ -146,9 +148,7 @@ pub async fn prepare(
     migrate: bool,
 ) -> anyhow::Result<AppState> {
     settings.validate().map_err(anyhow::Error::msg)?;
-    settings
-        .validate_channels()
-        .map_err(anyhow::Error::msg)?;
+    settings.validate_channels().map_err(anyhow::Error::msg)?;
     let keys = IdempotencyStore::connect(settings.database_url.expose_secret())
         .context("configuring the idempotency store")?;
     if migrate {
@@ -226,7 +226,9 @@ impl Background {
 
     /// The partner listener's address, when it runs.
     pub fn partner_addr(&self) -> Option<SocketAddr> {
-        self.partner.as_ref().map(crate::partner::PartnerServer::addr)
+        self.partner
+            .as_ref()
+            .map(crate::partner::PartnerServer::addr)
     }
 
     /// Runs until `shutdown`.
@@ -234,9 +236,10 @@ impl Background {
     /// # Errors
     /// When the partner server fails.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let social = self.social.any_enabled().then(|| {
-            tokio::spawn(self.social.clone().housekeeping(shutdown.child_token()))
-        });
+        let social = self
+            .social
+            .any_enabled()
+            .then(|| tokio::spawn(self.social.clone().housekeeping(shutdown.child_token())));
         let cti = tokio::spawn(self.cti.run_background(shutdown.child_token()));
         let partner = match self.partner {
             Some(p) => p.run(shutdown.child_token()).await,

@@ -244,10 +244,16 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
     }
     for (i, s) in w.ivr_selections.iter().enumerate() {
         if !text_ok(&s.menu, 64) {
-            bad(&format!("ivr_selections[{i}].menu"), "must be 1 to 64 characters");
+            bad(
+                &format!("ivr_selections[{i}].menu"),
+                "must be 1 to 64 characters",
+            );
         }
         if !text_ok(&s.choice, 64) {
-            bad(&format!("ivr_selections[{i}].choice"), "must be 1 to 64 characters");
+            bad(
+                &format!("ivr_selections[{i}].choice"),
+                "must be 1 to 64 characters",
+            );
         }
     }
     let number_ok = |n: &str| {
@@ -268,7 +274,10 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
                 .caller_number
                 .filter(|n| !n.trim().is_empty() && !n.eq_ignore_ascii_case("anonymous"));
             if caller.as_deref().is_some_and(|n| !number_ok(n)) {
-                bad("caller_number", "must be a phone number, empty or anonymous");
+                bad(
+                    "caller_number",
+                    "must be a phone number, empty or anonymous",
+                );
             }
             if w.dialled_number.as_deref().is_some_and(|n| !number_ok(n)) {
                 bad("dialled_number", "must be a phone number");
@@ -309,7 +318,10 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
         _ => {
             let caller = w.caller_number.unwrap_or_default();
             if !number_ok(&caller) {
-                bad("caller_number", "is required for an IVR record (the reply is an SMS)");
+                bad(
+                    "caller_number",
+                    "is required for an IVR record (the reply is an SMS)",
+                );
             }
             let record = w.record.unwrap_or_default();
             if !id_ok(&record, 64) {
@@ -395,7 +407,10 @@ mod tests {
             "record":"outage_report","province_code":41,"district":"İzmit"}"#;
         assert!(matches!(
             parse(record.as_bytes()).unwrap(),
-            Event::IvrRecord { province_code: Some(41), .. }
+            Event::IvrRecord {
+                province_code: Some(41),
+                ..
+            }
         ));
     }
 
@@ -413,7 +428,10 @@ mod tests {
 
     #[test]
     fn not_json_and_unknown_fields_are_refused() {
-        assert_eq!(parse(b"type=call.offered").unwrap_err().message, "the body is not JSON");
+        assert_eq!(
+            parse(b"type=call.offered").unwrap_err().message,
+            "the body is not JSON"
+        );
         assert_eq!(
             fields(r#"{"type":"call.ended","surprise":1}"#),
             vec!["body"]
@@ -451,7 +469,13 @@ mod tests {
             br#"{"type":"call.offered","event_id":"e","call_id":"c","occurred_at":"2026-11-25T09:30:00Z","caller_number":"anonymous"}"#,
         )
         .unwrap();
-        assert!(matches!(e, Event::CallOffered { caller_number: None, .. }));
+        assert!(matches!(
+            e,
+            Event::CallOffered {
+                caller_number: None,
+                ..
+            }
+        ));
     }
 
     #[test]

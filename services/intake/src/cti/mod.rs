@@ -195,7 +195,9 @@ fn event_refused(e: &EventError) -> Response {
     for (f, r) in &e.violations {
         v.add(f.clone(), r);
     }
-    ApiError::invalid(&v).with_message(e.message).into_response()
+    ApiError::invalid(&v)
+        .with_message(e.message)
+        .into_response()
 }
 
 fn unavailable() -> Response {
@@ -236,7 +238,11 @@ fn authenticate(
     signed.extend_from_slice(ts.trim().as_bytes());
     signed.push(b'.');
     signed.extend_from_slice(body);
-    match signature::verify_meta(s.signing_secret.expose_secret().as_bytes(), &signed, Some(sig)) {
+    match signature::verify_meta(
+        s.signing_secret.expose_secret().as_bytes(),
+        &signed,
+        Some(sig),
+    ) {
         Ok(()) => Ok(()),
         Err(_) => forbidden("the signature is not valid"),
     }
@@ -329,11 +335,15 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
         }
         Event::CallEnded { disposition, .. } => {
             tracing::Span::current().record("event_type", "call.ended");
-            if let Err(e) = s
-                .0
-                .store
-                .call_ended(&head.call_id, head.occurred_at_micros, disposition.as_str(), micros_now)
-                .await
+            if let Err(e) =
+                s.0.store
+                    .call_ended(
+                        &head.call_id,
+                        head.occurred_at_micros,
+                        disposition.as_str(),
+                        micros_now,
+                    )
+                    .await
             {
                 tracing::error!(error.message = %e, "CTI store failed");
                 return unavailable();
@@ -380,9 +390,13 @@ fn ivr_record(s: &CtiState, e: &Event) -> Result<Record, ApiError> {
     let mut v = Violations::new();
     let kind = cfg.record(record);
     if kind.is_none() {
-        v.add("record", "must be one of the IVR records in intake.cti.ivr_records");
+        v.add(
+            "record",
+            "must be one of the IVR records in intake.cti.ivr_records",
+        );
     }
-    let province = tekmerkez_geo::province_by_code(province_code.unwrap_or(cfg.default_province_code));
+    let province =
+        tekmerkez_geo::province_by_code(province_code.unwrap_or(cfg.default_province_code));
     if province.is_none() {
         v.add("province_code", "must be a plate code from 1 to 81");
     }
@@ -395,7 +409,10 @@ fn ivr_record(s: &CtiState, e: &Event) -> Result<Record, ApiError> {
     }
     let phone = PhoneNumber::parse(caller_number).ok();
     if phone.is_none() {
-        v.add("caller_number", "must be a Turkish phone number (the reply is an SMS)");
+        v.add(
+            "caller_number",
+            "must be a Turkish phone number (the reply is an SMS)",
+        );
     }
     if !v.is_empty() {
         return Err(ApiError::invalid(&v).with_message("the IVR record has invalid fields"));

@@ -81,7 +81,8 @@ const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent,
      ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, disposition = excluded.disposition, \
      updated_at = excluded.updated_at";
 
-const CALL_COLUMNS: &str = "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition";
+const CALL_COLUMNS: &str =
+    "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition";
 
 impl CtiStore {
     /// Connects lazily to `url`; intake's migrations create the tables.
@@ -127,8 +128,8 @@ impl CtiStore {
     /// # Errors
     /// Database failures.
     pub async fn call_offered(&self, call: &Call, now: i64) -> Result<(), sqlx::Error> {
-        let selections =
-            serde_json::to_string(&call.ivr_selections).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let selections = serde_json::to_string(&call.ivr_selections)
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         on_pool!(&self.0, p => sqlx::query(UPSERT_OFFERED)
             .bind(&call.call_id)
             .bind(&call.caller_phone)

@@ -89,18 +89,26 @@ pub fn build(
                 .ok()
                 .and_then(tekmerkez_geo::province_by_code);
             match province {
-                None => v.add("location.province_code", "must be a plate code from 1 to 81"),
-                Some(p) if !loc.district.trim().is_empty() => match p.find_district(&loc.district) {
-                    Some(d) => d.clone_into(&mut district),
-                    None => v.add("location.district", "must be a district of the province"),
-                },
+                None => v.add(
+                    "location.province_code",
+                    "must be a plate code from 1 to 81",
+                ),
+                Some(p) if !loc.district.trim().is_empty() => {
+                    match p.find_district(&loc.district) {
+                        Some(d) => d.clone_into(&mut district),
+                        None => v.add("location.district", "must be a district of the province"),
+                    }
+                }
                 Some(_) => {}
             }
             if let Some(c) = &loc.coordinates {
                 if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
                     coordinates = Some(*c);
                 } else {
-                    v.add("location.coordinates", "must be a valid latitude and longitude");
+                    v.add(
+                        "location.coordinates",
+                        "must be a valid latitude and longitude",
+                    );
                 }
             }
         }
@@ -152,7 +160,9 @@ pub fn build(
                 }
                 Some(t) => timestamp(&mut v, "consent.accepted_at", t),
             };
-            if at.is_some_and(|a| a > received_at.max(Timestamp::now()) + jiff::SignedDuration::from_mins(10)) {
+            if at.is_some_and(|a| {
+                a > received_at.max(Timestamp::now()) + jiff::SignedDuration::from_mins(10)
+            }) {
                 v.add("consent.accepted_at", "must not be in the future");
             }
             version.zip(at).map(|(text_version, at)| common::Consent {
@@ -173,11 +183,18 @@ pub fn build(
                 "must be image/jpeg, image/png or application/pdf",
             );
         }
-        let name = v.check(parse_text(&format!("attachments[{i}].file_name"), &a.file_name, 200));
+        let name = v.check(parse_text(
+            &format!("attachments[{i}].file_name"),
+            &a.file_name,
+            200,
+        ));
         if a.content.is_empty() {
             v.add(format!("attachments[{i}].content"), "must not be empty");
         } else if a.content.len() > MAX_ATTACHMENT_BYTES {
-            v.add(format!("attachments[{i}].content"), "must be at most 256 KiB");
+            v.add(
+                format!("attachments[{i}].content"),
+                "must be at most 256 KiB",
+            );
         } else if let Some(file_name) = name {
             attachments.push(pb::Attachment {
                 file_name,
@@ -225,7 +242,10 @@ pub fn build(
 ///
 /// # Errors
 /// A violation on `submitted_at`.
-pub fn received_at(req: &pb::SubmitApplicationRequest, now: Timestamp) -> Result<Timestamp, Violations> {
+pub fn received_at(
+    req: &pb::SubmitApplicationRequest,
+    now: Timestamp,
+) -> Result<Timestamp, Violations> {
     let Some(t) = &req.submitted_at else {
         return Ok(now);
     };

@@ -117,7 +117,9 @@ impl tonic::service::Interceptor for PartnerAuth {
                 found = Some(i);
             }
         }
-        let partner = found.and_then(|i| self.0.get(i)).ok_or_else(unauthenticated)?;
+        let partner = found
+            .and_then(|i| self.0.get(i))
+            .ok_or_else(unauthenticated)?;
         if let Err(not_until) = partner.limiter.check() {
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             tracing::warn!(partner = %partner.id, "partner quota exceeded");
@@ -196,7 +198,11 @@ fn status_of(s: i32) -> pb::ApplicationStatus {
 
 #[tonic::async_trait]
 impl IntakeService for IntakeGrpc {
-    #[tracing::instrument(name = "intake.partner.submit", skip_all, fields(partner, application_id))]
+    #[tracing::instrument(
+        name = "intake.partner.submit",
+        skip_all,
+        fields(partner, application_id)
+    )]
     async fn submit_application(
         &self,
         req: Request<pb::SubmitApplicationRequest>,
@@ -237,7 +243,8 @@ impl IntakeService for IntakeGrpc {
         }
         tracing::Span::current().record("application_id", got.application_id.to_string());
         let tn = TrackingNumber::parse(&got.tracking_number).map_err(|_| internal())?;
-        let at = jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
+        let at =
+            jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
         // A repeat publishes again exactly what the first call made, so the
         // retry of a call whose answer was lost still ends in one case.
         let message = convert::build(&r, &self.categories, got.application_id, &tn, at)
@@ -271,7 +278,10 @@ impl IntakeService for IntakeGrpc {
                 let Some(r) = convert::check_reference(&mut v, "partner_reference", &r) else {
                     return Err(invalid(&v));
                 };
-                self.store.by_reference(&partner, &r).await.map_err(store_failed)?
+                self.store
+                    .by_reference(&partner, &r)
+                    .await
+                    .map_err(store_failed)?
             }
             Some(pb::get_application_status_request::Application::TrackingNumber(t)) => {
                 // A mistyped number is answered like one that is not theirs.
@@ -285,12 +295,17 @@ impl IntakeService for IntakeGrpc {
                 }
             }
             None => {
-                v.add("application", "must name a partner_reference or a tracking_number");
+                v.add(
+                    "application",
+                    "must name a partner_reference or a tracking_number",
+                );
                 return Err(invalid(&v));
             }
         };
         let Some((sub, reference)) = found else {
-            return Err(Status::not_found("no application of this partner has that reference or tracking number"));
+            return Err(Status::not_found(
+                "no application of this partner has that reference or tracking number",
+            ));
         };
         let shown = TrackingNumber::parse(&sub.tracking_number)
             .map(|t| t.to_string())

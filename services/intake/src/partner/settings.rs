@@ -60,9 +60,9 @@ impl PartnerSettings {
         for (i, p) in self.partners.iter().enumerate() {
             let id_ok = !p.id.is_empty()
                 && p.id.len() <= 64
-                && p.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+                && p.id.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                });
             if !id_ok {
                 return Err(format!(
                     "intake.partner.partners[{i}].id must be 1 to 64 of a-z, 0-9, - and _"

@@ -33,7 +33,8 @@ const REMEMBER: &str = "INSERT INTO partner_applications \
      ON CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
      RETURNING fingerprint, application_id, tracking_number, received_at";
 
-const COLUMNS: &str = "fingerprint, application_id, tracking_number, received_at, partner_reference";
+const COLUMNS: &str =
+    "fingerprint, application_id, tracking_number, received_at, partner_reference";
 
 impl PartnerStore {
     /// Connects lazily to `url`; intake's migrations create the table.

@@ -10,7 +10,7 @@ use prost::Message as _;
 use tekmerkez_bus::{Bus, Envelope, PublishError, headers};
 use tekmerkez_proto::intake_v1 as pb;
 
-use crate::publish::{APPLICATIONS_TOPIC, APPLICATION_EVENT_TYPE};
+use crate::publish::{APPLICATION_EVENT_TYPE, APPLICATIONS_TOPIC};
 
 /// Puts applications on the bus under a chosen key.
 #[derive(Debug, Clone)]
@@ -29,7 +29,11 @@ impl KeyedPublisher {
     ///
     /// # Errors
     /// [`PublishError`] when not acknowledged in time.
-    pub async fn publish(&self, key: &str, app: &pb::ApplicationReceived) -> Result<(), PublishError> {
+    pub async fn publish(
+        &self,
+        key: &str,
+        app: &pb::ApplicationReceived,
+    ) -> Result<(), PublishError> {
         let mut envelope = Envelope {
             topic: APPLICATIONS_TOPIC.to_owned(),
             key: key.to_owned(),

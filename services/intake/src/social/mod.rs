@@ -128,7 +128,8 @@ impl SocialState {
         .max()
         .unwrap_or(0);
         let window = micros(s.window());
-        let horizon = micros(Duration::from_secs(max_age_min * 60)) + micros(Duration::from_secs(3600));
+        let horizon =
+            micros(Duration::from_secs(max_age_min * 60)) + micros(Duration::from_secs(3600));
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => break,
@@ -161,13 +162,22 @@ pub fn router(state: &SocialState) -> Router {
     let s = &state.0.settings;
     let mut r = Router::new();
     if s.whatsapp.enabled {
-        r = r.route("/webhooks/whatsapp", get(whatsapp_verify).post(whatsapp_event));
+        r = r.route(
+            "/webhooks/whatsapp",
+            get(whatsapp_verify).post(whatsapp_event),
+        );
     }
     if s.messenger.enabled {
-        r = r.route("/webhooks/messenger", get(messenger_verify).post(messenger_event));
+        r = r.route(
+            "/webhooks/messenger",
+            get(messenger_verify).post(messenger_event),
+        );
     }
     if s.instagram.enabled {
-        r = r.route("/webhooks/instagram", get(instagram_verify).post(instagram_event));
+        r = r.route(
+            "/webhooks/instagram",
+            get(instagram_verify).post(instagram_event),
+        );
     }
     if s.x.enabled {
         r = r.route("/webhooks/x", get(x_crc).post(x_event));
@@ -223,10 +233,18 @@ async fn instagram_verify(
 async fn whatsapp_event(State(s): State<SocialState>, headers: HeaderMap, body: Bytes) -> Response {
     meta_event(&s, Meta::WhatsApp, &headers, &body).await
 }
-async fn messenger_event(State(s): State<SocialState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn messenger_event(
+    State(s): State<SocialState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     meta_event(&s, Meta::Messenger, &headers, &body).await
 }
-async fn instagram_event(State(s): State<SocialState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn instagram_event(
+    State(s): State<SocialState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     meta_event(&s, Meta::Instagram, &headers, &body).await
 }
 
@@ -257,7 +275,9 @@ fn meta_verify(s: &SocialState, which: Meta, q: &HashMap<String, String>) -> Res
     // never markup.
     if challenge.is_empty()
         || challenge.len() > 128
-        || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || !challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return bad_request(
             "hub.challenge is not a challenge",
@@ -356,7 +376,8 @@ async fn x_event(State(s): State<SocialState>, headers: HeaderMap, body: Bytes) 
     let sig = headers
         .get("x-twitter-webhooks-signature")
         .map(|v| v.to_str().unwrap_or(""));
-    if let Err(e) = signature::verify_x(cfg.consumer_secret.expose_secret().as_bytes(), &body, sig) {
+    if let Err(e) = signature::verify_x(cfg.consumer_secret.expose_secret().as_bytes(), &body, sig)
+    {
         tracing::warn!(channel = "x", reason = %e, "webhook refused");
         return signature_refused(e);
     }
@@ -513,7 +534,10 @@ async fn one(
     let plan = match recorded {
         Recorded::Duplicate => return Ok(Done::Duplicate),
         Recorded::Held => {
-            tracing::info!(platform = m.platform.as_str(), "social message held until a phone number arrives");
+            tracing::info!(
+                platform = m.platform.as_str(),
+                "social message held until a phone number arrives"
+            );
             return Ok(Done::Held);
         }
         Recorded::Publish(p) | Recorded::Republish(p) => p,
@@ -595,7 +619,10 @@ fn application(
     }
     let text = tekmerkez_types::text::parse_text("text", &full, crate::application::MAX_TEXT)
         .map_err(|_| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "the message has no usable text")
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the message has no usable text",
+            )
         })?;
     let name = m
         .sender_name

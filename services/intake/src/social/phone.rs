@@ -49,9 +49,7 @@ fn candidate(run: &str) -> Option<PhoneNumber> {
                 12 => digits.starts_with("90"),
                 _ => false,
             };
-            if plausible
-                && let Ok(p) = PhoneNumber::parse(t)
-            {
+            if plausible && let Ok(p) = PhoneNumber::parse(t) {
                 return Some(p);
             }
         }

@@ -117,7 +117,9 @@ impl SocialSettings {
         }
         if self.x.enabled {
             if self.x.consumer_secret.expose_secret().len() < 16 {
-                return Err("intake.social.x.consumer_secret must be at least 16 characters".into());
+                return Err(
+                    "intake.social.x.consumer_secret must be at least 16 characters".into(),
+                );
             }
             check_channel(
                 "x",
@@ -148,7 +150,9 @@ fn check_channel(
     }
     for (i, a) in accounts.iter().enumerate() {
         if a.id.trim().is_empty() {
-            return Err(format!("intake.social.{name}.accounts[{i}].id must not be empty"));
+            return Err(format!(
+                "intake.social.{name}.accounts[{i}].id must not be empty"
+            ));
         }
         if tekmerkez_geo::province_by_code(a.province_code).is_none() {
             return Err(format!(

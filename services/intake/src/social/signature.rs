@@ -41,7 +41,10 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-fn digest_of(header: Option<&str>, decode: impl Fn(&str) -> Option<Vec<u8>>) -> Result<Vec<u8>, SignatureError> {
+fn digest_of(
+    header: Option<&str>,
+    decode: impl Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Vec<u8>, SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?.trim();
     let encoded = header
         .strip_prefix("sha256=")
@@ -138,7 +141,14 @@ mod tests {
     fn missing_and_malformed_headers_are_told_apart() {
         let body = b"{}";
         assert_eq!(verify_meta(b"s", body, None), Err(SignatureError::Missing));
-        for bad in ["", "sha1=abcd", "sha256=", "sha256=zz", "sha256=abcd", "abcdef"] {
+        for bad in [
+            "",
+            "sha1=abcd",
+            "sha256=",
+            "sha256=zz",
+            "sha256=abcd",
+            "abcdef",
+        ] {
             assert_eq!(
                 verify_meta(b"s", body, Some(bad)),
                 Err(SignatureError::Malformed),

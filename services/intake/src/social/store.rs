@@ -407,8 +407,8 @@ impl ConversationStore {
         })
     }
 
-    /// How many messages of `conversation_key` are in `state` (for tests and
-    /// the purge's log).
+    /// How many message records are in `state` (`held`, `pending`, `joined`,
+    /// `published`, `expired`).
     ///
     /// # Errors
     /// Database failures.

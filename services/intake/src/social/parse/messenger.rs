@@ -22,8 +22,8 @@
 use serde::Deserialize;
 
 use super::{
-    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text,
-    from_json, plausible_id,
+    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text, from_json,
+    plausible_id,
 };
 
 #[derive(Deserialize)]

@@ -24,8 +24,8 @@
 use serde::Deserialize;
 
 use super::{
-    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text,
-    from_json, plausible_id,
+    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text, from_json,
+    plausible_id,
 };
 
 #[derive(Deserialize)]
@@ -162,7 +162,9 @@ struct Button {
 pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
     let n: Notification = from_json(body, "a WhatsApp notification (object, entry[])")?;
     if n.object != "whatsapp_business_account" {
-        return Err(ParseError::Shape("object must be whatsapp_business_account"));
+        return Err(ParseError::Shape(
+            "object must be whatsapp_business_account",
+        ));
     }
     let mut out = Parsed::default();
     for change in n.entry.into_iter().flat_map(|e| e.changes) {
@@ -191,11 +193,10 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
             if out.messages.len() >= MAX_MESSAGES {
                 return Err(ParseError::Shape("more than 1000 messages in one delivery"));
             }
-            let id = m
-                .id
-                .clone()
-                .filter(|i| plausible_id(i))
-                .ok_or(ParseError::Shape("messages[].id"))?;
+            let id =
+                m.id.clone()
+                    .filter(|i| plausible_id(i))
+                    .ok_or(ParseError::Shape("messages[].id"))?;
             let from = m
                 .from
                 .clone()
@@ -377,7 +378,10 @@ mod tests {
     fn broken_shapes_are_refused_with_the_part_named() {
         assert_eq!(parse(b"not json"), Err(ParseError::NotJson));
         assert_eq!(parse(b"{\"object\":"), Err(ParseError::NotJson));
-        assert!(matches!(parse(br#"{"object":"page","entry":[]}"#), Err(ParseError::Shape(_))));
+        assert!(matches!(
+            parse(br#"{"object":"page","entry":[]}"#),
+            Err(ParseError::Shape(_))
+        ));
         assert!(matches!(
             parse(br#"{"object":"whatsapp_business_account","entry":{}}"#),
             Err(ParseError::Shape(_))

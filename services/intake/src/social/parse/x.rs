@@ -24,8 +24,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::{
-    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text,
-    from_json, plausible_id,
+    Content, Id, Inbound, MAX_MESSAGES, ParseError, Parsed, Platform, Stamp, clean_text, from_json,
+    plausible_id,
 };
 
 #[derive(Deserialize)]
@@ -118,11 +118,10 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
         if out.messages.len() >= MAX_MESSAGES {
             return Err(ParseError::Shape("more than 1000 messages in one delivery"));
         }
-        let id = e
-            .id
-            .map(Id::into_string)
-            .filter(|i| plausible_id(i))
-            .ok_or(ParseError::Shape("direct_message_events[].id"))?;
+        let id =
+            e.id.map(Id::into_string)
+                .filter(|i| plausible_id(i))
+                .ok_or(ParseError::Shape("direct_message_events[].id"))?;
         let mc = e
             .message_create
             .ok_or(ParseError::Shape("direct_message_events[].message_create"))?;
