@@ -6,7 +6,10 @@ use super::parse::{Content, MAX_MESSAGE_CHARS, MAX_MESSAGES, Parsed};
 
 fn id(s: &str) {
     assert!(!s.is_empty() && s.len() <= 256, "id length {}", s.len());
-    assert!(s.bytes().all(|b| b.is_ascii_graphic()), "id with invisible bytes");
+    assert!(
+        s.bytes().all(|b| b.is_ascii_graphic()),
+        "id with invisible bytes"
+    );
 }
 
 fn text(t: &str) {
@@ -32,7 +35,11 @@ pub fn parsed(p: &Parsed) {
                     text(c);
                 }
             }
-            Content::Location { latitude, longitude, label } => {
+            Content::Location {
+                latitude,
+                longitude,
+                label,
+            } => {
                 assert!((-90.0..=90.0).contains(latitude) && (-180.0..=180.0).contains(longitude));
                 if let Some(l) = label {
                     text(l);
