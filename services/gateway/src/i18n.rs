@@ -116,6 +116,10 @@ pub struct Texts {
     pub step_callback_recorded: &'static str,
     pub step_resolved: &'static str,
     pub step_reopened: &'static str,
+    /// Task step: the citizen wrote again (a reply, a later message).
+    pub step_citizen_message: &'static str,
+    /// The label of a note that is the citizen's own message.
+    pub citizen_note: &'static str,
     pub assigned: &'static str,
     pub assign_failed: &'static str,
     pub nothing_selected_assign: &'static str,
@@ -307,6 +311,8 @@ pub static TR: Texts = Texts {
     step_callback_recorded: "Geri dönüş sonucu kaydedildi",
     step_resolved: "Sonuçlandı",
     step_reopened: "Yeniden açıldı",
+    step_citizen_message: "Vatandaştan yeni ileti",
+    citizen_note: "Vatandaşın iletisi",
     assigned: "Seçilen kayıtlar uzmana atandı.",
     assign_failed: "Atama yapılamadı: kayıtlardan biri değişmiş, kapanmış ya da seçilen uzman o kaydın havuzunda çalışmıyor. Hiçbir kayıt atanmadı.",
     nothing_selected_assign: "Atamak için en az bir kayıt seçiniz.",
@@ -515,6 +521,8 @@ pub static EN: Texts = Texts {
     step_callback_recorded: "Callback outcome recorded",
     step_resolved: "Resolved",
     step_reopened: "Reopened",
+    step_citizen_message: "New message from the citizen",
+    citizen_note: "The citizen's message",
     assigned: "The selected records were assigned.",
     assign_failed: "Not assigned: one of the records changed or was closed, or the expert does not work in its pool. No record was assigned.",
     nothing_selected_assign: "Select at least one record to assign.",

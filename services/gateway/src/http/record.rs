@@ -27,6 +27,8 @@ const MAX_TEXT: usize = 4000;
 struct NoteView {
     when: String,
     text: String,
+    /// Set for a citizen's follow-up message (an e-mail reply and the like).
+    from_citizen: bool,
 }
 
 struct FileView {
@@ -134,6 +136,7 @@ fn action_name(t: &Texts, a: i32) -> &'static str {
         A::CallbackRecorded => t.step_callback_recorded,
         A::Resolved => t.step_resolved,
         A::Reopened => t.step_reopened,
+        A::CitizenMessageAdded => t.step_citizen_message,
         A::Unspecified => "",
     }
 }
@@ -253,6 +256,7 @@ pub(super) async fn show(
             .map(|n| NoteView {
                 when: when(n.created_at.as_ref()),
                 text: n.text.clone(),
+                from_citizen: n.author == pb::NoteAuthor::Citizen as i32,
             })
             .collect(),
         files: c
