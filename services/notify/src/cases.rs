@@ -79,9 +79,21 @@ impl From<pb::Case> for CaseView {
             urgent: c.urgency == common::Urgency::Urgent as i32,
             information_only: c.information_only,
             // A masked contact is no contact: notify must see it unmasked.
-            phone: if c.contact_masked { None } else { non_empty(contact.phone) },
-            email: if c.contact_masked { None } else { non_empty(contact.email) },
-            name: if c.contact_masked { None } else { non_empty(contact.name) },
+            phone: if c.contact_masked {
+                None
+            } else {
+                non_empty(contact.phone)
+            },
+            email: if c.contact_masked {
+                None
+            } else {
+                non_empty(contact.email)
+            },
+            name: if c.contact_masked {
+                None
+            } else {
+                non_empty(contact.name)
+            },
             has_consent: c.consent.is_some(),
             official_answer: non_empty(c.official_answer),
             created_at: c
@@ -138,7 +150,12 @@ impl CaseReader for GrpcCaseReader {
                 .map(CaseView::from)
                 .ok_or(ReadError::Unavailable(tonic::Code::Internal)),
             // A malformed id is a case that does not exist, too.
-            Err(s) if matches!(s.code(), tonic::Code::NotFound | tonic::Code::InvalidArgument) => {
+            Err(s)
+                if matches!(
+                    s.code(),
+                    tonic::Code::NotFound | tonic::Code::InvalidArgument
+                ) =>
+            {
                 Err(ReadError::NotFound)
             }
             Err(s) => Err(ReadError::Unavailable(s.code())),

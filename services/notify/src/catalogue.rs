@@ -41,9 +41,13 @@ impl Trigger {
 
     /// Parses [`Self::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::CaseOpened, Self::CaseClosedByExpert, Self::CaseResolved]
-            .into_iter()
-            .find(|t| t.as_str() == s)
+        [
+            Self::CaseOpened,
+            Self::CaseClosedByExpert,
+            Self::CaseResolved,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
     }
 }
 
@@ -135,8 +139,11 @@ impl Rule {
     pub fn matches(&self, f: &Facts<'_>) -> bool {
         self.enabled
             && self.trigger == f.trigger
-            && self.information_only.is_none_or(|i| i == f.information_only)
-            && (self.reply_channels.is_empty() || self.reply_channels.iter().any(|r| r == f.reply_channel))
+            && self
+                .information_only
+                .is_none_or(|i| i == f.information_only)
+            && (self.reply_channels.is_empty()
+                || self.reply_channels.iter().any(|r| r == f.reply_channel))
     }
 
     /// Checks a rule an admin sends.
@@ -147,7 +154,8 @@ impl Rule {
         let key_ok = |k: &str| {
             !k.is_empty()
                 && k.len() <= 64
-                && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         };
         if !key_ok(&self.key) {
             return Err(("rule.key", "must be 1 to 64 of a-z, 0-9 and _"));
@@ -155,8 +163,15 @@ impl Rule {
         if !key_ok(&self.template) {
             return Err(("rule.template", "must be a template key"));
         }
-        if self.reply_channels.iter().any(|r| !REPLY_CHANNELS.contains(&r.as_str())) {
-            return Err(("rule.reply_channels", "must be sms, phone_callback, email or letter"));
+        if self
+            .reply_channels
+            .iter()
+            .any(|r| !REPLY_CHANNELS.contains(&r.as_str()))
+        {
+            return Err((
+                "rule.reply_channels",
+                "must be sms, phone_callback, email or letter",
+            ));
         }
         if self.description.chars().count() > 500 {
             return Err(("rule.description", "must be at most 500 characters"));
@@ -197,7 +212,10 @@ impl Template {
         }
         if self.key.is_empty()
             || self.key.len() > 64
-            || !self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            || !self
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
             return Err(("template.key", "must be 1 to 64 of a-z, 0-9 and _"));
         }
@@ -210,7 +228,9 @@ impl Template {
             ("template.html", &self.html),
         ] {
             crate::template::validate(text).map_err(|e| match e {
-                crate::template::TemplateError::Unclosed => (field, "has a placeholder that is not closed"),
+                crate::template::TemplateError::Unclosed => {
+                    (field, "has a placeholder that is not closed")
+                }
                 _ => (field, "names a variable that does not exist"),
             })?;
         }
@@ -226,7 +246,15 @@ impl Template {
 
 /// The rules written on first start.
 pub fn default_rules() -> Vec<Rule> {
-    let rule = |key: &str, trigger, information_only, reply: &[&str], channel, template: &str, consent, timing, description: &str| Rule {
+    let rule = |key: &str,
+                trigger,
+                information_only,
+                reply: &[&str],
+                channel,
+                template: &str,
+                consent,
+                timing,
+                description: &str| Rule {
         key: key.into(),
         version: 1,
         enabled: true,
@@ -240,16 +268,61 @@ pub fn default_rules() -> Vec<Rule> {
         description: description.into(),
     };
     vec![
-        rule("basvuru_alindi", Trigger::CaseOpened, Some(false), &[], Channel::Sms, "basvuru_alindi", true, Timing::Immediate,
-            "Başvuru kaydedilince takip numarasıyla SMS"),
-        rule("bilgi_verildi", Trigger::CaseOpened, Some(true), &[], Channel::Sms, "bilgi_verildi", true, Timing::Immediate,
-            "Yalnızca bilgi verilen başvuru: açılıp hemen çözüldüğünü bildiren tek SMS"),
-        rule("yanit_eposta", Trigger::CaseClosedByExpert, Some(false), &["email"], Channel::Email, "yanit_eposta", false, Timing::Immediate,
-            "Yanıtı e-postayla isteyene yetkili açıklaması"),
-        rule("yanit_sms", Trigger::CaseResolved, Some(false), &["sms"], Channel::Sms, "yanit_sms", true, Timing::RespectQuietHours,
-            "Yanıtı SMS ile isteyene yetkili açıklaması"),
-        rule("sonuclandi", Trigger::CaseResolved, Some(false), &["phone_callback", "email", "letter"], Channel::Sms, "sonuclandi", true, Timing::RespectQuietHours,
-            "Başvuru sonuçlanınca SMS"),
+        rule(
+            "basvuru_alindi",
+            Trigger::CaseOpened,
+            Some(false),
+            &[],
+            Channel::Sms,
+            "basvuru_alindi",
+            true,
+            Timing::Immediate,
+            "Başvuru kaydedilince takip numarasıyla SMS",
+        ),
+        rule(
+            "bilgi_verildi",
+            Trigger::CaseOpened,
+            Some(true),
+            &[],
+            Channel::Sms,
+            "bilgi_verildi",
+            true,
+            Timing::Immediate,
+            "Yalnızca bilgi verilen başvuru: açılıp hemen çözüldüğünü bildiren tek SMS",
+        ),
+        rule(
+            "yanit_eposta",
+            Trigger::CaseClosedByExpert,
+            Some(false),
+            &["email"],
+            Channel::Email,
+            "yanit_eposta",
+            false,
+            Timing::Immediate,
+            "Yanıtı e-postayla isteyene yetkili açıklaması",
+        ),
+        rule(
+            "yanit_sms",
+            Trigger::CaseResolved,
+            Some(false),
+            &["sms"],
+            Channel::Sms,
+            "yanit_sms",
+            true,
+            Timing::RespectQuietHours,
+            "Yanıtı SMS ile isteyene yetkili açıklaması",
+        ),
+        rule(
+            "sonuclandi",
+            Trigger::CaseResolved,
+            Some(false),
+            &["phone_callback", "email", "letter"],
+            Channel::Sms,
+            "sonuclandi",
+            true,
+            Timing::RespectQuietHours,
+            "Başvuru sonuçlanınca SMS",
+        ),
     ]
 }
 
@@ -265,30 +338,86 @@ pub fn default_templates() -> Vec<Template> {
         html: html.into(),
     };
     vec![
-        t("basvuru_alindi", "tr", Channel::Sms, "",
-            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}", ""),
-        t("basvuru_alindi", "en", Channel::Sms, "",
-            "Your application has been recorded. Tracking number: {{tracking_number}}. Follow it at {{tracking_url}}. {{institution}}", ""),
-        t("bilgi_verildi", "tr", Channel::Sms, "",
-            "Bilgi talebiniz {{tracking_number}} numarasıyla kaydedildi ve yanıtlanarak sonuçlandırıldı. {{institution}}", ""),
-        t("bilgi_verildi", "en", Channel::Sms, "",
-            "Your information request was recorded as {{tracking_number}} and answered. {{institution}}", ""),
-        t("yanit_sms", "tr", Channel::Sms, "",
-            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer}} {{institution}}", ""),
-        t("yanit_sms", "en", Channel::Sms, "",
-            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer}} {{institution}}", ""),
-        t("sonuclandi", "tr", Channel::Sms, "",
-            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Ayrıntılar: {{tracking_url}} {{institution}}", ""),
-        t("sonuclandi", "en", Channel::Sms, "",
-            "Your application {{tracking_number}} has been resolved. Details: {{tracking_url}} {{institution}}", ""),
-        t("yanit_eposta", "tr", Channel::Email,
+        t(
+            "basvuru_alindi",
+            "tr",
+            Channel::Sms,
+            "",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. Follow it at {{tracking_url}}. {{institution}}",
+            "",
+        ),
+        t(
+            "bilgi_verildi",
+            "tr",
+            Channel::Sms,
+            "",
+            "Bilgi talebiniz {{tracking_number}} numarasıyla kaydedildi ve yanıtlanarak sonuçlandırıldı. {{institution}}",
+            "",
+        ),
+        t(
+            "bilgi_verildi",
+            "en",
+            Channel::Sms,
+            "",
+            "Your information request was recorded as {{tracking_number}} and answered. {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sms",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sms",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer}} {{institution}}",
+            "",
+        ),
+        t(
+            "sonuclandi",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Ayrıntılar: {{tracking_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "sonuclandi",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application {{tracking_number}} has been resolved. Details: {{tracking_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_eposta",
+            "tr",
+            Channel::Email,
             "Başvurunuzun yanıtı [{{tracking_number}}]",
             "Sayın {{applicant_name}},\n\n{{tracking_number}} takip numaralı başvurunuz incelendi. Yetkili açıklaması:\n\n{{official_answer}}\n\nBu e-postayı yanıtlayarak bize yeniden yazabilirsiniz; yanıtınız aynı başvuruya eklenir.\nBaşvurunuzu {{tracking_url}} adresinden izleyebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
-            "<p>Sayın {{applicant_name}},</p>\n<p><strong>{{tracking_number}}</strong> takip numaralı başvurunuz incelendi. Yetkili açıklaması:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Bu e-postayı yanıtlayarak bize yeniden yazabilirsiniz; yanıtınız aynı başvuruya eklenir.<br>\nBaşvurunuzu <a href=\"{{tracking_url}}\">{{tracking_url}}</a> adresinden izleyebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>"),
-        t("yanit_eposta", "en", Channel::Email,
+            "<p>Sayın {{applicant_name}},</p>\n<p><strong>{{tracking_number}}</strong> takip numaralı başvurunuz incelendi. Yetkili açıklaması:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Bu e-postayı yanıtlayarak bize yeniden yazabilirsiniz; yanıtınız aynı başvuruya eklenir.<br>\nBaşvurunuzu <a href=\"{{tracking_url}}\">{{tracking_url}}</a> adresinden izleyebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "yanit_eposta",
+            "en",
+            Channel::Email,
             "The answer to your application [{{tracking_number}}]",
             "Dear {{applicant_name}},\n\nYour application {{tracking_number}} has been reviewed. The official answer:\n\n{{official_answer}}\n\nReply to this e-mail to write to us again; your reply joins the same application.\nFollow it at {{tracking_url}}.\n\nKind regards,\n{{institution}}",
-            "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been reviewed. The official answer:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Reply to this e-mail to write to us again; your reply joins the same application.<br>\nFollow it at <a href=\"{{tracking_url}}\">{{tracking_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>"),
+            "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been reviewed. The official answer:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Reply to this e-mail to write to us again; your reply joins the same application.<br>\nFollow it at <a href=\"{{tracking_url}}\">{{tracking_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
     ]
 }
 
@@ -300,8 +429,11 @@ pub struct CatalogueCache {
     store: crate::store::NotifyStore,
     refresh: std::time::Duration,
     /// The snapshot and when it was read; replaced whole, never mutated.
-    current: std::sync::Arc<tokio::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<Snapshot>)>>>,
+    current: std::sync::Arc<tokio::sync::RwLock<Option<Cached>>>,
 }
+
+/// A snapshot and when it was read.
+type Cached = (std::time::Instant, std::sync::Arc<Snapshot>);
 
 /// One consistent reading of the catalogue.
 #[derive(Debug, Clone, Default)]
@@ -318,7 +450,11 @@ impl Snapshot {
         self.templates
             .iter()
             .find(|t| t.key == key && t.locale == locale)
-            .or_else(|| self.templates.iter().find(|t| t.key == key && t.locale == "tr"))
+            .or_else(|| {
+                self.templates
+                    .iter()
+                    .find(|t| t.key == key && t.locale == "tr")
+            })
     }
 }
 
@@ -384,7 +520,13 @@ mod tests {
         let count = |trigger, information_only| {
             rules
                 .iter()
-                .filter(|r| r.matches(&Facts { trigger, information_only, reply_channel: "sms" }))
+                .filter(|r| {
+                    r.matches(&Facts {
+                        trigger,
+                        information_only,
+                        reply_channel: "sms",
+                    })
+                })
                 .count()
         };
         assert_eq!(count(Trigger::CaseOpened, true), 1);
@@ -396,11 +538,18 @@ mod tests {
     #[test]
     fn closing_with_an_email_reply_sends_the_answer_by_email() {
         let rules = default_rules();
-        let f = Facts { trigger: Trigger::CaseClosedByExpert, information_only: false, reply_channel: "email" };
+        let f = Facts {
+            trigger: Trigger::CaseClosedByExpert,
+            information_only: false,
+            reply_channel: "email",
+        };
         let m: Vec<_> = rules.iter().filter(|r| r.matches(&f)).collect();
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].channel, Channel::Email);
-        let f = Facts { reply_channel: "phone_callback", ..f };
+        let f = Facts {
+            reply_channel: "phone_callback",
+            ..f
+        };
         assert!(rules.iter().all(|r| !r.matches(&f)));
     }
 
@@ -408,7 +557,11 @@ mod tests {
     fn a_disabled_rule_matches_nothing_and_bad_rules_are_refused() {
         let mut r = default_rules().remove(0);
         r.enabled = false;
-        assert!(!r.matches(&Facts { trigger: Trigger::CaseOpened, information_only: false, reply_channel: "sms" }));
+        assert!(!r.matches(&Facts {
+            trigger: Trigger::CaseOpened,
+            information_only: false,
+            reply_channel: "sms"
+        }));
         r.reply_channels = vec!["fax".into()];
         assert_eq!(r.validate().unwrap_err().0, "rule.reply_channels");
         let mut t = default_templates().remove(0);

@@ -39,6 +39,10 @@ pub struct NotifySettings {
     pub email: EmailSettings,
     /// How long an admin's catalogue edit may take to reach every replica.
     pub catalogue_refresh_ms: u64,
+    /// An event older than this when notify first sees it sends nothing
+    /// (its deliveries are recorded failed, `stale_event`): a citizen is not
+    /// texted a week-old acknowledgement after an outage. 0: no limit.
+    pub max_event_age_minutes: u64,
 }
 
 /// How notify reaches the case service.
@@ -221,10 +225,15 @@ impl NotifySettings {
             || c.max_backoff_ms < c.initial_backoff_ms
             || !(1..=1024).contains(&c.concurrency)
         {
-            return Err("notify.consumer needs a group, attempts, a backoff and a concurrency of 1 to 1024".into());
+            return Err(
+                "notify.consumer needs a group, attempts, a backoff and a concurrency of 1 to 1024"
+                    .into(),
+            );
         }
         if self.case_service.timeout_ms == 0 || self.case_service.unknown_case_attempts == 0 {
-            return Err("notify.case_service: timeout_ms and unknown_case_attempts must be positive".into());
+            return Err(
+                "notify.case_service: timeout_ms and unknown_case_attempts must be positive".into(),
+            );
         }
         if !matches!(self.default_locale.as_str(), "tr" | "en") {
             return Err("notify.default_locale must be tr or en".into());
@@ -232,7 +241,9 @@ impl NotifySettings {
         for (k, t) in &self.api_tokens {
             let t = t.expose_secret();
             if !t.is_empty() && t.len() < 32 {
-                return Err(format!("notify.api_tokens.{k} must be at least 32 characters"));
+                return Err(format!(
+                    "notify.api_tokens.{k} must be at least 32 characters"
+                ));
             }
         }
         if self.quiet_hours.enabled {
@@ -257,7 +268,9 @@ impl NotifySettings {
                     if self.sms.netgsm.base_url.trim().is_empty() {
                         return Err("notify.sms.netgsm.base_url is required when netgsm is in notify.sms.order".into());
                     }
-                    if self.sms.netgsm.msgheader.is_empty() || self.sms.netgsm.msgheader.chars().count() > 11 {
+                    if self.sms.netgsm.msgheader.is_empty()
+                        || self.sms.netgsm.msgheader.chars().count() > 11
+                    {
                         return Err("notify.sms.netgsm.msgheader must be 1 to 11 characters".into());
                     }
                     self.sms.netgsm.timeout_ms
@@ -278,14 +291,19 @@ impl NotifySettings {
                     self.email.smtp.tls.as_str(),
                     "required" | "opportunistic" | "wrapper" | "none"
                 ) {
-                    return Err("notify.email.smtp.tls must be required, opportunistic, wrapper or none".into());
+                    return Err(
+                        "notify.email.smtp.tls must be required, opportunistic, wrapper or none"
+                            .into(),
+                    );
                 }
                 longest_send = longest_send.max(self.email.smtp.timeout_ms);
             }
             "dev" | "off" => {}
             _ => return Err("notify.email.transport must be smtp, dev or off".into()),
         }
-        if self.email.transport != "off" && self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+        if self.email.transport != "off"
+            && self.email.from.parse::<lettre::message::Mailbox>().is_err()
+        {
             return Err("notify.email.from must be an address, optionally with a name".into());
         }
         if self.email.message_id_domain.trim().is_empty() {

@@ -71,7 +71,13 @@ impl Dispatcher {
         options: DispatchOptions,
         wake: Arc<Notify>,
     ) -> Self {
-        Self { store, providers: Arc::new(providers), mailer, options, wake }
+        Self {
+            store,
+            providers: Arc::new(providers),
+            mailer,
+            options,
+            wake,
+        }
     }
 
     /// Claims and sends until `shutdown`, then lets the sends in flight finish.
@@ -81,7 +87,11 @@ impl Dispatcher {
         while !shutdown.is_cancelled() {
             let now = Timestamp::now();
             let lease_until = now.as_microsecond() + micros(self.options.lease);
-            let claimed = match self.store.claim(now.as_microsecond(), lease_until, self.options.batch_size).await {
+            let claimed = match self
+                .store
+                .claim(now.as_microsecond(), lease_until, self.options.batch_size)
+                .await
+            {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error.message = %e, error.cause_chain = ?e, "claiming deliveries failed; retrying");
@@ -135,16 +145,34 @@ impl Dispatcher {
         }
     }
 
-    async fn retry_or_fail(&self, d: &Delivery, rounds: i64, reason: &str) -> Result<(), StoreError> {
+    async fn retry_or_fail(
+        &self,
+        d: &Delivery,
+        rounds: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
         let now = Timestamp::now();
         let max = i64::from(self.options.retry.max_attempts);
         if rounds >= max {
             tracing::error!(delivery_id = %d.id, attempts = rounds, reason, "delivery failed: attempts exhausted");
-            return self.store.mark_failed(d.id, reason, now.as_microsecond()).await;
+            return self
+                .store
+                .mark_failed(d.id, reason, now.as_microsecond())
+                .await;
         }
-        let pause = self.options.retry.backoff(u32::try_from(rounds).unwrap_or(u32::MAX).saturating_sub(1));
+        let pause = self
+            .options
+            .retry
+            .backoff(u32::try_from(rounds).unwrap_or(u32::MAX).saturating_sub(1));
         tracing::warn!(delivery_id = %d.id, attempts = rounds, reason, retry_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX), "delivery not sent; retrying later");
-        self.store.reschedule(d.id, now.as_microsecond() + micros(pause), reason, now.as_microsecond()).await
+        self.store
+            .reschedule(
+                d.id,
+                now.as_microsecond() + micros(pause),
+                reason,
+                now.as_microsecond(),
+            )
+            .await
     }
 
     async fn in_doubt(&self, d: &Delivery, rounds: i64, reason: &str) -> Result<(), StoreError> {
@@ -154,11 +182,17 @@ impl Dispatcher {
             return self.store.mark_failed(d.id, "outcome_unknown", now).await;
         }
         tracing::warn!(delivery_id = %d.id, reason, "the provider's answer leaves it unknown whether it took the message; asking it later");
-        self.store.mark_in_doubt(d.id, now + micros(self.options.in_doubt_retry), reason, now).await
+        self.store
+            .mark_in_doubt(d.id, now + micros(self.options.in_doubt_retry), reason, now)
+            .await
     }
 
     async fn send_sms(&self, d: &Delivery, to: String, text: String) -> Result<(), StoreError> {
-        let encoding = d.encoding.as_deref().and_then(SmsEncoding::parse).unwrap_or_else(|| crate::gsm::cost(&text).encoding);
+        let encoding = d
+            .encoding
+            .as_deref()
+            .and_then(SmsEncoding::parse)
+            .unwrap_or_else(|| crate::gsm::cost(&text).encoding);
         let sms = OutgoingSms {
             id: d.id,
             to,
@@ -166,12 +200,28 @@ impl Dispatcher {
             encoding,
             segments: d.segments.and_then(|s| u32::try_from(s).ok()).unwrap_or(1),
         };
-        let mut order: Vec<Arc<dyn SmsProvider>> = self.providers.iter().filter(|p| p.supports(encoding)).cloned().collect();
+        let mut order: Vec<Arc<dyn SmsProvider>> = self
+            .providers
+            .iter()
+            .filter(|p| p.supports(encoding))
+            .cloned()
+            .collect();
         if order.is_empty() {
-            return self.store.mark_failed(d.id, "encoding_unsupported", Timestamp::now().as_microsecond()).await;
+            return self
+                .store
+                .mark_failed(
+                    d.id,
+                    "encoding_unsupported",
+                    Timestamp::now().as_microsecond(),
+                )
+                .await;
         }
         if d.in_doubt
-            && let Some(last) = d.provider.as_deref().and_then(|n| self.providers.iter().find(|p| p.name() == n)).cloned()
+            && let Some(last) = d
+                .provider
+                .as_deref()
+                .and_then(|n| self.providers.iter().find(|p| p.name() == n))
+                .cloned()
         {
             let started = d
                 .attempt_started_at
@@ -180,7 +230,15 @@ impl Dispatcher {
             match last.lookup(&sms, started).await {
                 Lookup::Found(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider had the message in doubt: recorded as sent, not sent again");
-                    return self.store.mark_sent(d.id, last.name(), &reference, Timestamp::now().as_microsecond()).await;
+                    return self
+                        .store
+                        .mark_sent(
+                            d.id,
+                            last.name(),
+                            &reference,
+                            Timestamp::now().as_microsecond(),
+                        )
+                        .await;
                 }
                 Lookup::NotFound => {
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider does not have the message in doubt: sending it");
@@ -196,15 +254,28 @@ impl Dispatcher {
         let rounds = d.attempts + 1;
         let mut last_reason = "no_provider";
         for (i, p) in order.iter().enumerate() {
-            self.store.start_attempt(d.id, p.name(), i == 0, Timestamp::now().as_microsecond()).await?;
+            self.store
+                .start_attempt(d.id, p.name(), i == 0, Timestamp::now().as_microsecond())
+                .await?;
             match p.send(&sms).await {
                 SendOutcome::Accepted(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = p.name(), segments = sms.segments, encoding = encoding.as_str(), "SMS sent");
-                    return self.store.mark_sent(d.id, p.name(), &reference, Timestamp::now().as_microsecond()).await;
+                    return self
+                        .store
+                        .mark_sent(
+                            d.id,
+                            p.name(),
+                            &reference,
+                            Timestamp::now().as_microsecond(),
+                        )
+                        .await;
                 }
                 SendOutcome::Rejected(reason) => {
                     tracing::error!(delivery_id = %d.id, provider = p.name(), reason, "the provider refused the SMS for good; marked failed");
-                    return self.store.mark_failed(d.id, reason, Timestamp::now().as_microsecond()).await;
+                    return self
+                        .store
+                        .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
+                        .await;
                 }
                 SendOutcome::Unknown(reason) => return self.in_doubt(d, rounds, reason).await,
                 SendOutcome::NotAccepted(reason) => {
@@ -242,17 +313,25 @@ impl Dispatcher {
             Mailer::Dev { .. } => "dev",
             Mailer::Off => "off",
         };
-        self.store.start_attempt(d.id, name, true, Timestamp::now().as_microsecond()).await?;
+        self.store
+            .start_attempt(d.id, name, true, Timestamp::now().as_microsecond())
+            .await?;
         match self.mailer.send(&e).await {
             SendOutcome::Accepted(reference) => {
                 tracing::info!(delivery_id = %d.id, "e-mail sent");
-                self.store.mark_sent(d.id, name, &reference, Timestamp::now().as_microsecond()).await
+                self.store
+                    .mark_sent(d.id, name, &reference, Timestamp::now().as_microsecond())
+                    .await
             }
             SendOutcome::Rejected(reason) => {
                 tracing::error!(delivery_id = %d.id, reason, "the e-mail was refused for good; marked failed");
-                self.store.mark_failed(d.id, reason, Timestamp::now().as_microsecond()).await
+                self.store
+                    .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
+                    .await
             }
-            SendOutcome::NotAccepted(reason) | SendOutcome::Unknown(reason) => self.retry_or_fail(d, rounds, reason).await,
+            SendOutcome::NotAccepted(reason) | SendOutcome::Unknown(reason) => {
+                self.retry_or_fail(d, rounds, reason).await
+            }
         }
     }
 }

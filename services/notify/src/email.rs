@@ -42,7 +42,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
     transport::smtp::{
-        authentication::Credentials,
+        authentication::{Credentials, Mechanism},
         client::{Certificate, Tls, TlsParameters},
     },
 };
@@ -98,14 +98,16 @@ pub fn thread_root(tracking: &str, domain: &str) -> String {
 /// `References` value of this scheme (any of the ids in it), for the
 /// inbound channel and tests.
 pub fn tracking_from_header(value: &str) -> Option<String> {
-    value.split(['<', '>', ' ', ',', '\t', '\r', '\n']).find_map(|id| {
-        let rest = id.strip_prefix("case.")?;
-        let (local, _domain) = rest.split_once('@')?;
-        let tracking = local.split('.').next()?;
-        tekmerkez_tracking::TrackingNumber::parse(tracking)
-            .ok()
-            .map(|t| t.as_str().to_owned())
-    })
+    value
+        .split(['<', '>', ' ', ',', '\t', '\r', '\n'])
+        .find_map(|id| {
+            let rest = id.strip_prefix("case.")?;
+            let (local, _domain) = rest.split_once('@')?;
+            let tracking = local.split('.').next()?;
+            tekmerkez_tracking::TrackingNumber::parse(tracking)
+                .ok()
+                .map(|t| t.to_string())
+        })
 }
 
 /// The subject with `[TRACKING]` added when the template left it out.
@@ -140,6 +142,10 @@ pub enum Mailer {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         /// `From:`.
         from: Mailbox,
+        /// A bound on one whole send: lettre's own timeout covers each
+        /// read, not a dialogue a relay drags out (a refused AUTH was seen
+        /// to hang until the server's 300 s idle limit).
+        deadline: Duration,
     },
     /// The development sink.
     Dev {
@@ -168,15 +174,24 @@ impl Mailer {
     /// # Errors
     /// [`MailerError`] for a bad CA file, TLS parameters or `From:`.
     pub fn new(settings: &EmailSettings, store: NotifyStore) -> Result<Self, MailerError> {
-        let from = || settings.from.parse::<Mailbox>().map_err(|_| MailerError::From);
+        let from = || {
+            settings
+                .from
+                .parse::<Mailbox>()
+                .map_err(|_| MailerError::From)
+        };
         match settings.transport.as_str() {
-            "dev" => Ok(Self::Dev { store, from: from()? }),
+            "dev" => Ok(Self::Dev {
+                store,
+                from: from()?,
+            }),
             "smtp" => {
                 let s = &settings.smtp;
                 let mut tls = TlsParameters::builder(s.host.clone());
                 if let Some(path) = s.ca_file.as_deref().filter(|p| !p.is_empty()) {
                     let pem = std::fs::read(path).map_err(|e| MailerError::CaFile(e.into()))?;
-                    let cert = Certificate::from_pem(&pem).map_err(|e| MailerError::CaFile(e.into()))?;
+                    let cert =
+                        Certificate::from_pem(&pem).map_err(|e| MailerError::CaFile(e.into()))?;
                     tls = tls.add_root_certificate(cert);
                 }
                 let tls = tls.build_rustls().map_err(MailerError::Tls)?;
@@ -191,12 +206,19 @@ impl Mailer {
                     .tls(tls)
                     .timeout(Some(Duration::from_millis(s.timeout_ms)));
                 if !s.username.expose_secret().is_empty() {
-                    b = b.credentials(Credentials::new(
-                        s.username.expose_secret().to_owned(),
-                        s.password.expose_secret().to_owned(),
-                    ));
+                    b = b
+                        .credentials(Credentials::new(
+                            s.username.expose_secret().to_owned(),
+                            s.password.expose_secret().to_owned(),
+                        ))
+                        // PLAIN over TLS only: no LOGIN fallback after a refusal.
+                        .authentication(vec![Mechanism::Plain]);
                 }
-                Ok(Self::Smtp { transport: b.build(), from: from()? })
+                Ok(Self::Smtp {
+                    transport: b.build(),
+                    from: from()?,
+                    deadline: Duration::from_millis(s.timeout_ms.saturating_mul(2)),
+                })
             }
             _ => Ok(Self::Off),
         }
@@ -219,7 +241,10 @@ impl Mailer {
                 lettre::message::header::HeaderName::new_from_ascii_str("X-Tekmerkez-Tracking"),
                 e.tracking_number.clone(),
             ))
-            .multipart(MultiPart::alternative_plain_html(e.text.clone(), e.html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                e.text.clone(),
+                e.html.clone(),
+            ))
             .map_err(|_| "rejected_message")
     }
 
@@ -252,14 +277,19 @@ impl Mailer {
                     Err(_) => SendOutcome::NotAccepted("dev_sink_unavailable"),
                 }
             }
-            Self::Smtp { transport, from } => {
+            Self::Smtp {
+                transport,
+                from,
+                deadline,
+            } => {
                 let msg = match Self::build(from, e) {
                     Ok(m) => m,
                     Err(reason) => return SendOutcome::Rejected(reason),
                 };
-                match transport.send(msg).await {
-                    Ok(_) => SendOutcome::Accepted(e.message_id.clone()),
-                    Err(err) => classify(&err),
+                match tokio::time::timeout(*deadline, transport.send(msg)).await {
+                    Ok(Ok(_)) => SendOutcome::Accepted(e.message_id.clone()),
+                    Ok(Err(err)) => classify(&err),
+                    Err(_) => SendOutcome::NotAccepted("smtp_timeout"),
                 }
             }
         }
@@ -290,22 +320,39 @@ mod tests {
 
     #[test]
     fn the_tracking_number_comes_back_from_any_threading_header() {
-        let id = message_id("7K3MQ-2ZX9D", "0192f7a0-1111-7000-8000-000000000001", "tekmerkez.local");
-        assert_eq!(id, "<case.7K3MQ-2ZX9D.0192f7a0-1111-7000-8000-000000000001@tekmerkez.local>");
+        let id = message_id(
+            "7K3MQ-2ZX9D",
+            "0192f7a0-1111-7000-8000-000000000001",
+            "tekmerkez.local",
+        );
+        assert_eq!(
+            id,
+            "<case.7K3MQ-2ZX9D.0192f7a0-1111-7000-8000-000000000001@tekmerkez.local>"
+        );
         let refs = format!("{} {id}", thread_root("7K3MQ-2ZX9D", "tekmerkez.local"));
         // Only valid tracking numbers (with their check symbol) are read.
-        let valid = tekmerkez_tracking::TrackingNumber::generate();
-        let id = message_id(valid.as_str(), "e1", "x.org");
+        let valid = tekmerkez_tracking::TrackingNumber::generate().to_string();
+        assert_eq!(valid.len(), 11, "XXXXX-XXXXX");
+        let id = message_id(&valid, "e1", "x.org");
         assert_eq!(tracking_from_header(&id).as_deref(), Some(valid.as_str()));
-        let refs2 = format!("<other@x.org>\r\n {}", thread_root(valid.as_str(), "x.org"));
-        assert_eq!(tracking_from_header(&refs2).as_deref(), Some(valid.as_str()));
+        let refs2 = format!("<other@x.org>\r\n {}", thread_root(&valid, "x.org"));
+        assert_eq!(
+            tracking_from_header(&refs2).as_deref(),
+            Some(valid.as_str())
+        );
         assert_eq!(tracking_from_header("<abc@x.org>"), None);
         let _ = refs;
     }
 
     #[test]
     fn the_subject_always_names_the_tracking_number() {
-        assert_eq!(subject_with_tracking("Yanıt", "ABCDE-FGHJK"), "Yanıt [ABCDE-FGHJK]");
-        assert_eq!(subject_with_tracking("Yanıt [ABCDE-FGHJK]", "ABCDE-FGHJK"), "Yanıt [ABCDE-FGHJK]");
+        assert_eq!(
+            subject_with_tracking("Yanıt", "ABCDE-FGHJK"),
+            "Yanıt [ABCDE-FGHJK]"
+        );
+        assert_eq!(
+            subject_with_tracking("Yanıt [ABCDE-FGHJK]", "ABCDE-FGHJK"),
+            "Yanıt [ABCDE-FGHJK]"
+        );
     }
 }

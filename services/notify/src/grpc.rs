@@ -36,7 +36,11 @@ fn invalid(field: &str, rule: &str) -> Status {
     use tonic_types::{ErrorDetails, StatusExt as _};
     let mut d = ErrorDetails::new();
     d.add_bad_request_violation(field, rule);
-    Status::with_error_details(tonic::Code::InvalidArgument, format!("invalid request: {field}: {rule}"), d)
+    Status::with_error_details(
+        tonic::Code::InvalidArgument,
+        format!("invalid request: {field}: {rule}"),
+        d,
+    )
 }
 
 fn internal(e: &impl std::fmt::Debug) -> Status {
@@ -81,7 +85,8 @@ pub fn delivery_to_proto(d: &Delivery) -> npb::Delivery {
         case_id: d.case_id.clone(),
         event_id: d.event_id.clone(),
         kind: d.kind.clone(),
-        channel: Channel::parse(&d.channel).map_or(npb::MessageChannel::Unspecified, channel_to_proto) as i32,
+        channel: Channel::parse(&d.channel)
+            .map_or(npb::MessageChannel::Unspecified, channel_to_proto) as i32,
         state: state as i32,
         reason: d.reason.clone().unwrap_or_default(),
         provider: d.provider.clone().unwrap_or_default(),
@@ -123,13 +128,22 @@ fn rule_to_proto(r: &Rule) -> npb::Rule {
 
 fn rule_from_proto(r: npb::Rule) -> Result<Rule, Status> {
     let rule = Rule {
-        trigger: Trigger::parse(&r.trigger)
-            .ok_or_else(|| invalid("rule.trigger", "must be case_opened, case_closed_by_expert or case_resolved"))?,
+        trigger: Trigger::parse(&r.trigger).ok_or_else(|| {
+            invalid(
+                "rule.trigger",
+                "must be case_opened, case_closed_by_expert or case_resolved",
+            )
+        })?,
         information_only: match r.information_only.as_str() {
             "only" => Some(true),
             "exclude" => Some(false),
             "any" | "" => None,
-            _ => return Err(invalid("rule.information_only", "must be only, exclude or any")),
+            _ => {
+                return Err(invalid(
+                    "rule.information_only",
+                    "must be only, exclude or any",
+                ));
+            }
         },
         channel: channel_from_proto(r.channel, "rule.channel")?,
         key: r.key,
@@ -138,7 +152,11 @@ fn rule_from_proto(r: npb::Rule) -> Result<Rule, Status> {
         reply_channels: r.reply_channels,
         template: r.template,
         require_consent: r.require_consent,
-        timing: if r.immediate { Timing::Immediate } else { Timing::RespectQuietHours },
+        timing: if r.immediate {
+            Timing::Immediate
+        } else {
+            Timing::RespectQuietHours
+        },
         description: r.description,
     };
     rule.validate().map_err(|(f, why)| invalid(f, why))?;
@@ -165,7 +183,12 @@ impl NotifyGrpc {
         tokens: Vec<SecretString>,
         directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
     ) -> Self {
-        Self { store, catalogue, tokens, directory }
+        Self {
+            store,
+            catalogue,
+            tokens,
+            directory,
+        }
     }
 
     fn has_service_token<T>(&self, req: &Request<T>) -> bool {
@@ -198,10 +221,17 @@ impl NotifyGrpc {
                 ask.metadata_mut().insert(key, v.clone());
             }
         }
-        let me = self.directory.clone().get_current_user(ask).await.map_err(|s| match s.code() {
-            tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => Status::unauthenticated("unauthenticated"),
-            _ => Status::unavailable("the directory is unavailable"),
-        })?;
+        let me = self
+            .directory
+            .clone()
+            .get_current_user(ask)
+            .await
+            .map_err(|s| match s.code() {
+                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
+                    Status::unauthenticated("unauthenticated")
+                }
+                _ => Status::unavailable("the directory is unavailable"),
+            })?;
         match me.into_inner().user {
             Some(u) if u.role == pb::Role::Admin as i32 => Ok(u.id),
             _ => Err(Status::permission_denied("only an admin may do this")),
@@ -219,32 +249,54 @@ impl NotifyGrpc {
 #[tonic::async_trait]
 impl NotificationService for NotifyGrpc {
     #[tracing::instrument(name = "notify.list_deliveries", skip_all)]
-    async fn list_deliveries(&self, req: Request<npb::ListDeliveriesRequest>) -> Result<Response<npb::ListDeliveriesResponse>, Status> {
+    async fn list_deliveries(
+        &self,
+        req: Request<npb::ListDeliveriesRequest>,
+    ) -> Result<Response<npb::ListDeliveriesResponse>, Status> {
         self.require_reader(&req).await?;
         let case_id = req.into_inner().case_id;
         if uuid::Uuid::parse_str(&case_id).is_err() {
             return Err(invalid("case_id", "must be a case id"));
         }
-        let list = self.store.list_by_case(&case_id).await.map_err(|e| internal(&e))?;
+        let list = self
+            .store
+            .list_by_case(&case_id)
+            .await
+            .map_err(|e| internal(&e))?;
         Ok(Response::new(npb::ListDeliveriesResponse {
             deliveries: list.iter().map(delivery_to_proto).collect(),
         }))
     }
 
-    async fn list_rules(&self, req: Request<npb::ListRulesRequest>) -> Result<Response<npb::ListRulesResponse>, Status> {
+    async fn list_rules(
+        &self,
+        req: Request<npb::ListRulesRequest>,
+    ) -> Result<Response<npb::ListRulesResponse>, Status> {
         self.require_reader(&req).await?;
         let rules = self.store.current_rules().await.map_err(|e| internal(&e))?;
-        Ok(Response::new(npb::ListRulesResponse { rules: rules.iter().map(rule_to_proto).collect() }))
+        Ok(Response::new(npb::ListRulesResponse {
+            rules: rules.iter().map(rule_to_proto).collect(),
+        }))
     }
 
     #[tracing::instrument(name = "notify.update_rule", skip_all)]
-    async fn update_rule(&self, req: Request<npb::UpdateRuleRequest>) -> Result<Response<npb::UpdateRuleResponse>, Status> {
+    async fn update_rule(
+        &self,
+        req: Request<npb::UpdateRuleRequest>,
+    ) -> Result<Response<npb::UpdateRuleResponse>, Status> {
         let admin = self.require_admin(&req).await?;
         let r = req.into_inner();
         let rule = rule_from_proto(r.rule.ok_or_else(|| invalid("rule", "is required"))?)?;
         let snap = self.catalogue.snapshot().await.map_err(|e| internal(&e))?;
-        if !snap.templates.iter().any(|t| t.key == rule.template && t.channel == rule.channel) {
-            return Err(invalid("rule.template", "must name a template of the rule's channel"));
+        if !snap
+            .templates
+            .iter()
+            .any(|t| t.key == rule.template && t.channel == rule.channel)
+        {
+            return Err(invalid(
+                "rule.template",
+                "must name a template of the rule's channel",
+            ));
         }
         let expected = (r.expected_version > 0).then_some(r.expected_version);
         let now = jiff::Timestamp::now().as_microsecond();
@@ -256,23 +308,40 @@ impl NotificationService for NotifyGrpc {
             .ok_or_else(|| Status::aborted("the rule changed since it was loaded: reload it"))?;
         self.catalogue.invalidate().await;
         tracing::info!(rule = %rule.key, version, "rule updated");
-        Ok(Response::new(npb::UpdateRuleResponse { rule: Some(rule_to_proto(&Rule { version, ..rule })) }))
+        Ok(Response::new(npb::UpdateRuleResponse {
+            rule: Some(rule_to_proto(&Rule { version, ..rule })),
+        }))
     }
 
-    async fn list_templates(&self, req: Request<npb::ListTemplatesRequest>) -> Result<Response<npb::ListTemplatesResponse>, Status> {
+    async fn list_templates(
+        &self,
+        req: Request<npb::ListTemplatesRequest>,
+    ) -> Result<Response<npb::ListTemplatesResponse>, Status> {
         self.require_reader(&req).await?;
-        let templates = self.store.current_templates().await.map_err(|e| internal(&e))?;
+        let templates = self
+            .store
+            .current_templates()
+            .await
+            .map_err(|e| internal(&e))?;
         Ok(Response::new(npb::ListTemplatesResponse {
             templates: templates.iter().map(template_to_proto).collect(),
-            variables: crate::template::VARIABLES.iter().map(|(v, _)| (*v).to_owned()).collect(),
+            variables: crate::template::VARIABLES
+                .iter()
+                .map(|(v, _)| (*v).to_owned())
+                .collect(),
         }))
     }
 
     #[tracing::instrument(name = "notify.update_template", skip_all)]
-    async fn update_template(&self, req: Request<npb::UpdateTemplateRequest>) -> Result<Response<npb::UpdateTemplateResponse>, Status> {
+    async fn update_template(
+        &self,
+        req: Request<npb::UpdateTemplateRequest>,
+    ) -> Result<Response<npb::UpdateTemplateResponse>, Status> {
         let admin = self.require_admin(&req).await?;
         let r = req.into_inner();
-        let t = r.template.ok_or_else(|| invalid("template", "is required"))?;
+        let t = r
+            .template
+            .ok_or_else(|| invalid("template", "is required"))?;
         let template = Template {
             channel: channel_from_proto(t.channel, "template.channel")?,
             key: t.key,
@@ -290,11 +359,16 @@ impl NotificationService for NotifyGrpc {
             .save_template(&template, expected, &admin, now)
             .await
             .map_err(|e| internal(&e))?
-            .ok_or_else(|| Status::aborted("the template changed since it was loaded: reload it"))?;
+            .ok_or_else(|| {
+                Status::aborted("the template changed since it was loaded: reload it")
+            })?;
         self.catalogue.invalidate().await;
         tracing::info!(template = %template.key, locale = %template.locale, version, "template updated");
         Ok(Response::new(npb::UpdateTemplateResponse {
-            template: Some(template_to_proto(&Template { version, ..template })),
+            template: Some(template_to_proto(&Template {
+                version,
+                ..template
+            })),
         }))
     }
 }

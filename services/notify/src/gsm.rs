@@ -195,7 +195,10 @@ pub fn encode_septets(text: &str, encoding: SmsEncoding) -> Option<Vec<u8>> {
     };
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
-        if let Some(i) = DEFAULT_ALPHABET.iter().position(|&d| d == c && c != '\u{1B}') {
+        if let Some(i) = DEFAULT_ALPHABET
+            .iter()
+            .position(|&d| d == c && c != '\u{1B}')
+        {
             out.push(u8::try_from(i).ok()?);
         } else {
             let &(code, _) = shift.iter().find(|&&(_, s)| s == c)?;

@@ -27,8 +27,7 @@ use uuid::Uuid;
 use crate::{
     cases::{CaseReader, CaseView, ReadError},
     catalogue::{CatalogueCache, Channel, Facts, Rule, Snapshot, Timing, Trigger},
-    email,
-    gsm,
+    email, gsm,
     quiet::QuietHours,
     store::{DeliveryState, NewDelivery, NotifyStore},
     template::{self, Escape, Variables},
@@ -53,6 +52,8 @@ pub struct HandlerSettings {
     pub unknown_case_attempts: u32,
     /// Pause between them.
     pub unknown_case_backoff: Duration,
+    /// Events older than this send nothing (`None`: no limit).
+    pub max_event_age: Option<Duration>,
 }
 
 /// Turns case events into deliveries.
@@ -77,7 +78,10 @@ fn reply_code(r: i32) -> &'static str {
 }
 
 fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
-    HandleError::Permanent { kind, source: e.into() }
+    HandleError::Permanent {
+        kind,
+        source: e.into(),
+    }
 }
 
 fn unavailable(what: &'static str, e: impl std::fmt::Debug) -> HandleError {
@@ -93,7 +97,13 @@ impl NotifyHandler {
         settings: HandlerSettings,
         wake: Arc<Notify>,
     ) -> Self {
-        Self { store, catalogue, cases, settings, wake }
+        Self {
+            store,
+            catalogue,
+            cases,
+            settings,
+            wake,
+        }
     }
 
     async fn read_case(&self, case_id: &str) -> Result<Option<CaseView>, HandleError> {
@@ -107,7 +117,11 @@ impl NotifyHandler {
                     if attempt >= self.settings.unknown_case_attempts {
                         return Ok(None);
                     }
-                    tracing::warn!(case_id, attempt, "the case service does not know the case; reading it again");
+                    tracing::warn!(
+                        case_id,
+                        attempt,
+                        "the case service does not know the case; reading it again"
+                    );
                     tokio::time::sleep(self.settings.unknown_case_backoff).await;
                 }
             }
@@ -116,13 +130,23 @@ impl NotifyHandler {
 
     /// The delivery `rule` makes of `event` about `case` (`None`: the rule
     /// does not apply to this citizen, for lack of a contact or consent).
-    fn delivery(&self, snap: &Snapshot, rule: &Rule, event: &pb::CaseEvent, case: Option<&CaseView>, now: Timestamp) -> Option<NewDelivery> {
+    fn delivery(
+        &self,
+        snap: &Snapshot,
+        rule: &Rule,
+        event: &pb::CaseEvent,
+        case: Option<&CaseView>,
+        now: Timestamp,
+    ) -> Option<NewDelivery> {
+        // As printed for citizens: XXXXX-XXXXX.
+        let tracking = tekmerkez_tracking::TrackingNumber::parse(&event.tracking_number)
+            .map_or_else(|_| event.tracking_number.clone(), |t| t.to_string());
         let mut d = NewDelivery {
             id: Uuid::now_v7(),
             idempotency_key: format!("{}:{}", event.event_id, rule.key),
             event_id: event.event_id.clone(),
             case_id: event.case_id.clone(),
-            tracking_number: event.tracking_number.clone(),
+            tracking_number: tracking.clone(),
             kind: rule.key.clone(),
             channel: rule.channel.as_str().to_owned(),
             rule_version: rule.version,
@@ -159,13 +183,25 @@ impl NotifyHandler {
         if rule.require_consent && !case.has_consent {
             return None;
         }
+        let occurred = event
+            .occurred_at
+            .as_ref()
+            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
+            .unwrap_or(now);
+        if self
+            .settings
+            .max_event_age
+            .is_some_and(|max| now.duration_since(occurred).unsigned_abs() > max && occurred < now)
+        {
+            return fail(d, "stale_event");
+        }
         let Some(t) = snap.template(&rule.template, &self.settings.locale) else {
             return fail(d, "template_missing");
         };
         d.template_locale.clone_from(&t.locale);
         d.template_version = t.version;
         let mut vars = Variables::default();
-        vars.set("tracking_number", event.tracking_number.clone())
+        vars.set("tracking_number", tracking.clone())
             .set("tracking_url", self.settings.tracking_url.clone())
             .set("institution", self.settings.institution.clone());
         if let Some(n) = &case.name {
@@ -174,11 +210,7 @@ impl NotifyHandler {
         if let Some(a) = &case.official_answer {
             vars.set("official_answer", a.clone());
         }
-        let day = event
-            .occurred_at
-            .as_ref()
-            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
-            .unwrap_or(now);
+        let day = occurred;
         if let Ok(tz) = jiff::tz::TimeZone::get("Europe/Istanbul") {
             vars.set("date", day.to_zoned(tz).strftime("%d.%m.%Y").to_string());
         }
@@ -197,11 +229,16 @@ impl NotifyHandler {
             }
             Channel::Email => {
                 let subject = match template::render(&t.subject, &vars, Escape::None) {
-                    Ok(s) => email::subject_with_tracking(&s, &event.tracking_number),
+                    Ok(s) => email::subject_with_tracking(&s, &tracking),
                     Err(e) => return fail(d, e.kind()),
                 };
                 let html = if t.html.trim().is_empty() {
-                    Ok(format!("<p>{}</p>", template::html_escape(&body).replace("\n\n", "</p>\n<p>").replace('\n', "<br>\n")))
+                    Ok(format!(
+                        "<p>{}</p>",
+                        template::html_escape(&body)
+                            .replace("\n\n", "</p>\n<p>")
+                            .replace('\n', "<br>\n")
+                    ))
                 } else {
                     template::render(&t.html, &vars, Escape::Html)
                 };
@@ -210,7 +247,11 @@ impl NotifyHandler {
                     Err(e) => return fail(d, e.kind()),
                 }
                 d.subject = Some(subject);
-                d.message_id = Some(email::message_id(&event.tracking_number, &event.event_id, &self.settings.message_id_domain));
+                d.message_id = Some(email::message_id(
+                    &tracking,
+                    &event.event_id,
+                    &self.settings.message_id_domain,
+                ));
             }
         }
         d.recipient = Some(recipient);
@@ -239,7 +280,8 @@ impl Handler for NotifyHandler {
     #[tracing::instrument(name = "notify.handle", skip_all, fields(event_id, case_id))]
     async fn handle(&self, envelope: &Envelope) -> Result<(), HandleError> {
         use pb::case_event::Payload;
-        let event = pb::CaseEvent::decode(envelope.payload.clone()).map_err(|e| permanent("decode", e))?;
+        let event =
+            pb::CaseEvent::decode(envelope.payload.clone()).map_err(|e| permanent("decode", e))?;
         tracing::Span::current().record("event_id", event.event_id.as_str());
         tracing::Span::current().record("case_id", event.case_id.as_str());
         if event.event_id.is_empty() || event.case_id.is_empty() {
@@ -247,15 +289,27 @@ impl Handler for NotifyHandler {
         }
         let (facts, may_reach) = match &event.payload {
             Some(Payload::Opened(o)) => (
-                Facts { trigger: Trigger::CaseOpened, information_only: o.information_only, reply_channel: reply_code(o.reply_channel) },
+                Facts {
+                    trigger: Trigger::CaseOpened,
+                    information_only: o.information_only,
+                    reply_channel: reply_code(o.reply_channel),
+                },
                 o.has_phone || o.has_email,
             ),
             Some(Payload::ClosedByExpert(c)) => (
-                Facts { trigger: Trigger::CaseClosedByExpert, information_only: false, reply_channel: reply_code(c.reply_channel) },
+                Facts {
+                    trigger: Trigger::CaseClosedByExpert,
+                    information_only: false,
+                    reply_channel: reply_code(c.reply_channel),
+                },
                 true,
             ),
             Some(Payload::Resolved(r)) => (
-                Facts { trigger: Trigger::CaseResolved, information_only: r.information_only, reply_channel: reply_code(r.reply_channel) },
+                Facts {
+                    trigger: Trigger::CaseResolved,
+                    information_only: r.information_only,
+                    reply_channel: reply_code(r.reply_channel),
+                },
                 true,
             ),
             _ => return Ok(()),
@@ -263,13 +317,21 @@ impl Handler for NotifyHandler {
         if !may_reach {
             return Ok(());
         }
-        let snap = self.catalogue.snapshot().await.map_err(|e| unavailable("notify store", e))?;
+        let snap = self
+            .catalogue
+            .snapshot()
+            .await
+            .map_err(|e| unavailable("notify store", e))?;
         let mut rules: Vec<&Rule> = snap.rules.iter().filter(|r| r.matches(&facts)).collect();
         if rules.is_empty() {
             return Ok(());
         }
         // A redelivery: what was recorded before stays, nothing is read again.
-        let done = self.store.kinds_for_event(&event.event_id).await.map_err(|e| unavailable("notify store", e))?;
+        let done = self
+            .store
+            .kinds_for_event(&event.event_id)
+            .await
+            .map_err(|e| unavailable("notify store", e))?;
         rules.retain(|r| !done.contains(&r.key));
         if rules.is_empty() {
             return Ok(());
@@ -282,7 +344,11 @@ impl Handler for NotifyHandler {
         let mut wrote = false;
         for rule in rules {
             if let Some(d) = self.delivery(&snap, rule, &event, case.as_ref(), now) {
-                let new = self.store.insert(&d).await.map_err(|e| unavailable("notify store", e))?;
+                let new = self
+                    .store
+                    .insert(&d)
+                    .await
+                    .map_err(|e| unavailable("notify store", e))?;
                 if new {
                     tracing::info!(delivery_id = %d.id, kind = %d.kind, channel = %d.channel, state = d.state.as_str(), reason = d.reason.as_deref().unwrap_or(""), deferred = d.deferred, "delivery recorded");
                     wrote = true;

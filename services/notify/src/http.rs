@@ -64,10 +64,18 @@ fn reason_code(s: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .take(40)
         .collect();
-    if code.is_empty() { "undeliverable".into() } else { code }
+    if code.is_empty() {
+        "undeliverable".into()
+    } else {
+        code
+    }
 }
 
-async fn webhook_report(State(state): State<ReportState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn webhook_report(
+    State(state): State<ReportState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let expected = state.token.expose_secret();
     if !expected.is_empty() {
         let given = headers
@@ -89,25 +97,46 @@ async fn webhook_report(State(state): State<ReportState>, headers: HeaderMap, bo
     };
     let _ = report.message_id;
     if report.id.is_empty() || report.id.len() > 200 {
-        return problem(StatusCode::BAD_REQUEST, "id", "must be the provider's reference");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "id",
+            "must be the provider's reference",
+        );
     }
     let failure = match report.status.as_str() {
         "delivered" => None,
-        "failed" | "expired" | "undeliverable" | "rejected" => {
-            Some(report.error.as_deref().map_or_else(|| report.status.clone(), reason_code))
-        }
+        "failed" | "expired" | "undeliverable" | "rejected" => Some(
+            report
+                .error
+                .as_deref()
+                .map_or_else(|| report.status.clone(), reason_code),
+        ),
         "accepted" | "queued" | "sent" => return StatusCode::NO_CONTENT.into_response(),
-        _ => return problem(StatusCode::BAD_REQUEST, "status", "must be delivered, failed, expired or undeliverable"),
+        _ => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "status",
+                "must be delivered, failed, expired or undeliverable",
+            );
+        }
     };
     let now = jiff::Timestamp::now().as_microsecond();
-    match state.store.report("webhook", &report.id, failure.as_deref(), now).await {
+    match state
+        .store
+        .report("webhook", &report.id, failure.as_deref(), now)
+        .await
+    {
         Ok(0) => match state.store.known_reference("webhook", &report.id).await {
             Ok(true) => StatusCode::NO_CONTENT.into_response(),
             Ok(false) => StatusCode::NOT_FOUND.into_response(),
             Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         },
         Ok(_) => {
-            tracing::info!(provider = "webhook", failed = failure.is_some(), "delivery report recorded");
+            tracing::info!(
+                provider = "webhook",
+                failed = failure.is_some(),
+                "delivery report recorded"
+            );
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => {

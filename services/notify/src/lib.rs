@@ -15,7 +15,7 @@
 //! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
 //! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
 //! - [`http`]: the delivery-report endpoint.
-//! - [`grpc`]: `tekmerkez.notify.v1.NotificationService`.
+//! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
 //! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
 //! - [`startup`]: building and running.
 

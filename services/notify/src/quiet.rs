@@ -36,7 +36,8 @@ impl QuietHours {
         if start == end {
             return Err("start and end must differ".into());
         }
-        let tz = TimeZone::get(&s.time_zone).map_err(|_| format!("unknown time zone {:?}", s.time_zone))?;
+        let tz = TimeZone::get(&s.time_zone)
+            .map_err(|_| format!("unknown time zone {:?}", s.time_zone))?;
         Ok(Self { start, end, tz })
     }
 
@@ -89,25 +90,46 @@ mod tests {
     #[test]
     fn daytime_messages_go_at_once() {
         // 12:00 in Istanbul (UTC+3).
-        assert_eq!(istanbul().next_allowed(ts("2026-11-25T09:00:00Z")), ts("2026-11-25T09:00:00Z"));
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-25T09:00:00Z")),
+            ts("2026-11-25T09:00:00Z")
+        );
         // 20:59 local.
-        assert_eq!(istanbul().next_allowed(ts("2026-11-25T17:59:00Z")), ts("2026-11-25T17:59:00Z"));
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-25T17:59:00Z")),
+            ts("2026-11-25T17:59:00Z")
+        );
     }
 
     #[test]
     fn evening_messages_wait_for_nine_the_next_morning() {
         // 21:00 local on the 25th → 09:00 local on the 26th (06:00 UTC).
-        assert_eq!(istanbul().next_allowed(ts("2026-11-25T18:00:00Z")), ts("2026-11-26T06:00:00Z"));
-        assert_eq!(istanbul().next_allowed(ts("2026-11-25T20:59:00Z")), ts("2026-11-26T06:00:00Z"));
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-25T18:00:00Z")),
+            ts("2026-11-26T06:00:00Z")
+        );
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-25T20:59:00Z")),
+            ts("2026-11-26T06:00:00Z")
+        );
     }
 
     #[test]
     fn small_hours_messages_wait_for_nine_the_same_morning() {
         // 02:30 local on the 26th.
-        assert_eq!(istanbul().next_allowed(ts("2026-11-25T23:30:00Z")), ts("2026-11-26T06:00:00Z"));
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-25T23:30:00Z")),
+            ts("2026-11-26T06:00:00Z")
+        );
         // 08:59 local still waits; 09:00 goes.
-        assert_eq!(istanbul().next_allowed(ts("2026-11-26T05:59:00Z")), ts("2026-11-26T06:00:00Z"));
-        assert_eq!(istanbul().next_allowed(ts("2026-11-26T06:00:00Z")), ts("2026-11-26T06:00:00Z"));
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-26T05:59:00Z")),
+            ts("2026-11-26T06:00:00Z")
+        );
+        assert_eq!(
+            istanbul().next_allowed(ts("2026-11-26T06:00:00Z")),
+            ts("2026-11-26T06:00:00Z")
+        );
     }
 
     #[test]
@@ -120,8 +142,14 @@ mod tests {
             fresh_minutes: 60,
         })
         .unwrap();
-        assert_eq!(q.next_allowed(ts("2026-01-01T12:10:00Z")), ts("2026-01-01T13:30:00Z"));
-        assert_eq!(q.next_allowed(ts("2026-01-01T13:30:00Z")), ts("2026-01-01T13:30:00Z"));
+        assert_eq!(
+            q.next_allowed(ts("2026-01-01T12:10:00Z")),
+            ts("2026-01-01T13:30:00Z")
+        );
+        assert_eq!(
+            q.next_allowed(ts("2026-01-01T13:30:00Z")),
+            ts("2026-01-01T13:30:00Z")
+        );
         let bad = |start: &str, end: &str, tz: &str| {
             QuietHours::from_settings(&QuietHoursSettings {
                 enabled: true,

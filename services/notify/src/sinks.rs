@@ -27,13 +27,21 @@ pub fn router(store: NotifyStore) -> Router {
 }
 
 fn unavailable() -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, "Geliştirme kutusu okunamadı.").into_response()
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Geliştirme kutusu okunamadı.",
+    )
+        .into_response()
 }
 
 fn when(micros: i64) -> String {
     jiff::Timestamp::from_microsecond(micros)
         .ok()
-        .and_then(|t| jiff::tz::TimeZone::get("Europe/Istanbul").ok().map(|tz| t.to_zoned(tz)))
+        .and_then(|t| {
+            jiff::tz::TimeZone::get("Europe/Istanbul")
+                .ok()
+                .map(|tz| t.to_zoned(tz))
+        })
         .map(|z| z.strftime("%d.%m.%Y %H:%M:%S").to_string())
         .unwrap_or_default()
 }
@@ -90,7 +98,9 @@ async fn mail_page(State(store): State<NotifyStore>) -> Response {
         ));
     }
     if list.is_empty() {
-        items.push_str("<p>Henüz e-posta yok. Yanıtı e-postayla istenen bir kaydı uzman olarak kapatın.</p>");
+        items.push_str(
+            "<p>Henüz e-posta yok. Yanıtı e-postayla istenen bir kaydı uzman olarak kapatın.</p>",
+        );
     }
     page(
         "E-posta kutusu",

@@ -7,7 +7,10 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::{Bus, consumer};
-use tekmerkez_proto::{case_v1::directory_service_client::DirectoryServiceClient, notify_v1::notification_service_server::NotificationServiceServer};
+use tekmerkez_proto::{
+    case_v1::directory_service_client::DirectoryServiceClient,
+    notify_v1::notification_service_server::NotificationServiceServer,
+};
 use tokio::{net::TcpListener, sync::Notify};
 use tokio_util::sync::CancellationToken;
 
@@ -23,6 +26,9 @@ use crate::{
     sms::{SmsProvider, dev::DevSms, netgsm::Netgsm, webhook::Webhook},
     store::NotifyStore,
 };
+
+/// The SMS providers in failover order, and the Netgsm client for its reports.
+type Providers = (Vec<Arc<dyn SmsProvider>>, Option<Netgsm>);
 
 /// The topic notify consumes.
 pub const CASE_EVENTS_TOPIC: &str = "case.events.v1";
@@ -80,7 +86,11 @@ impl Application {
     ///
     /// # Errors
     /// As [`Self::build`].
-    pub async fn build_with(settings: NotifySettings, bus: Arc<dyn Bus>, options: BuildOptions) -> anyhow::Result<Self> {
+    pub async fn build_with(
+        settings: NotifySettings,
+        bus: Arc<dyn Bus>,
+        options: BuildOptions,
+    ) -> anyhow::Result<Self> {
         settings.validate().map_err(anyhow::Error::msg)?;
         let store = open_store(&settings)?;
         if settings.migrate_on_start {
@@ -103,8 +113,21 @@ impl Application {
             let a = l.local_addr()?;
             (Some(l), Some(a))
         };
-        let catalogue = CatalogueCache::new(store.clone(), Duration::from_millis(settings.catalogue_refresh_ms));
-        Ok(Self { grpc, grpc_addr, http, http_addr, settings, bus, store, catalogue, cases: options.cases })
+        let catalogue = CatalogueCache::new(
+            store.clone(),
+            Duration::from_millis(settings.catalogue_refresh_ms),
+        );
+        Ok(Self {
+            grpc,
+            grpc_addr,
+            http,
+            http_addr,
+            settings,
+            bus,
+            store,
+            catalogue,
+            cases: options.cases,
+        })
     }
 
     /// The gRPC API's address.
@@ -135,7 +158,7 @@ impl Application {
         crate::sinks::router(self.store.clone())
     }
 
-    fn providers(&self) -> anyhow::Result<(Vec<Arc<dyn SmsProvider>>, Option<Netgsm>)> {
+    fn providers(&self) -> anyhow::Result<Providers> {
         let mut out: Vec<Arc<dyn SmsProvider>> = Vec::new();
         let mut netgsm = None;
         for name in &self.settings.sms.order {
@@ -145,7 +168,9 @@ impl Application {
                     netgsm = Some(n.clone());
                     out.push(Arc::new(n));
                 }
-                "webhook" => out.push(Arc::new(Webhook::new(&self.settings.sms.webhook).context("the webhook client")?)),
+                "webhook" => out.push(Arc::new(
+                    Webhook::new(&self.settings.sms.webhook).context("the webhook client")?,
+                )),
                 _ => out.push(Arc::new(DevSms::new(self.store.clone()))),
             }
         }
@@ -168,10 +193,15 @@ impl Application {
         let cases: Arc<dyn CaseReader> = match self.cases.clone() {
             Some(c) => c,
             None => {
-                let token: tonic::metadata::MetadataValue<_> = format!("Bearer {}", s.case_service.token.expose_secret())
-                    .parse()
-                    .context("notify.case_service.token must be visible ASCII")?;
-                Arc::new(GrpcCaseReader::new(channel.clone(), BearerToken(token), timeout))
+                let token: tonic::metadata::MetadataValue<_> =
+                    format!("Bearer {}", s.case_service.token.expose_secret())
+                        .parse()
+                        .context("notify.case_service.token must be visible ASCII")?;
+                Arc::new(GrpcCaseReader::new(
+                    channel.clone(),
+                    BearerToken(token),
+                    timeout,
+                ))
             }
         };
         let wake = Arc::new(Notify::new());
@@ -193,6 +223,8 @@ impl Application {
                 message_id_domain: s.email.message_id_domain.clone(),
                 unknown_case_attempts: s.case_service.unknown_case_attempts,
                 unknown_case_backoff: Duration::from_millis(s.case_service.unknown_case_backoff_ms),
+                max_event_age: (s.max_event_age_minutes > 0)
+                    .then(|| Duration::from_secs(s.max_event_age_minutes.saturating_mul(60))),
             },
             wake.clone(),
         ));
@@ -254,7 +286,9 @@ impl Application {
         };
 
         let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_serving::<NotificationServiceServer<NotifyGrpc>>().await;
+        health
+            .set_serving::<NotificationServiceServer<NotifyGrpc>>()
+            .await;
         let tokens = s.api_tokens.values().cloned().collect();
         let api = NotificationServiceServer::new(NotifyGrpc::new(
             self.store.clone(),
@@ -274,23 +308,36 @@ impl Application {
             )
             .await;
         shutdown.cancel();
-        health.set_not_serving::<NotificationServiceServer<NotifyGrpc>>().await;
+        health
+            .set_not_serving::<NotificationServiceServer<NotifyGrpc>>()
+            .await;
         let stats = consumer.await.context("the consumer task panicked")?;
         sender.await.context("the sender task panicked")?;
         if let Some(r) = reports {
             r.await.context("the report poller panicked")?;
         }
         if let Some(h) = http {
-            h.await.context("the report endpoint panicked")?.context("serving delivery reports")?;
+            h.await
+                .context("the report endpoint panicked")?
+                .context("serving delivery reports")?;
         }
-        tracing::info!(handled = stats.handled, dead_lettered = stats.dead_lettered, "notify stopped");
+        tracing::info!(
+            handled = stats.handled,
+            dead_lettered = stats.dead_lettered,
+            "notify stopped"
+        );
         served.context("serving the notify API")
     }
 }
 
 /// Fetches Netgsm's delivery reports for messages it took and has not
 /// reported on, every `every` (its report API allows 10 queries a minute).
-async fn poll_netgsm_reports(netgsm: Netgsm, store: NotifyStore, every: Duration, shutdown: CancellationToken) {
+async fn poll_netgsm_reports(
+    netgsm: Netgsm,
+    store: NotifyStore,
+    every: Duration,
+    shutdown: CancellationToken,
+) {
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
@@ -311,10 +358,10 @@ async fn poll_netgsm_reports(netgsm: Netgsm, store: NotifyStore, every: Duration
             Ok(statuses) => {
                 let now = jiff::Timestamp::now().as_microsecond();
                 for st in statuses {
-                    if let Some(outcome) = st.outcome() {
-                        if let Err(e) = store.report("netgsm", &st.jobid, outcome, now).await {
-                            tracing::warn!(error.message = %e, "recording a Netgsm report failed");
-                        }
+                    if let Some(outcome) = st.outcome()
+                        && let Err(e) = store.report("netgsm", &st.jobid, outcome, now).await
+                    {
+                        tracing::warn!(error.message = %e, "recording a Netgsm report failed");
                     }
                 }
             }

@@ -56,9 +56,15 @@ impl DeliveryState {
 
     /// Parses [`Self::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Sending, Self::Sent, Self::Delivered, Self::Failed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Pending,
+            Self::Sending,
+            Self::Sent,
+            Self::Delivered,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -279,6 +285,21 @@ pub struct SinkMessage {
     pub received_at: i64,
 }
 
+/// A row of `notify_dev_sink`, in column order.
+type SinkRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
+
 /// The notify database.
 #[derive(Debug, Clone)]
 pub struct NotifyStore(SqlPool);
@@ -374,7 +395,12 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     #[tracing::instrument(skip_all)]
-    pub async fn claim(&self, now: i64, lease_until: i64, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+    pub async fn claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
         let lock = match &self.0 {
             SqlPool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
             SqlPool::Sqlite(_) => "",
@@ -402,7 +428,13 @@ impl NotifyStore {
     /// Database failures.
     /// `new_round` counts an attempt (the first provider of a round; a
     /// failover within the round does not).
-    pub async fn start_attempt(&self, id: Uuid, provider: &str, new_round: bool, now: i64) -> Result<(), StoreError> {
+    pub async fn start_attempt(
+        &self,
+        id: Uuid,
+        provider: &str,
+        new_round: bool,
+        now: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(&self.0, p => {
             sqlx::query("UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = attempts + $3, updated_at = $2 WHERE id = $4")
                 .bind(provider)
@@ -419,7 +451,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn mark_sent(&self, id: Uuid, provider: &str, reference: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn mark_sent(
+        &self,
+        id: Uuid,
+        provider: &str,
+        reference: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "UPDATE notify_deliveries SET state = 'sent', provider = $1, provider_ref = $2, sent_at = $3, updated_at = $3, \
              in_doubt = FALSE, lease_until = NULL, reason = NULL, {CLEAR_PII} WHERE id = $4 AND state = 'sending'"
@@ -449,7 +487,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn reschedule(&self, id: Uuid, due_at: i64, reason: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn reschedule(
+        &self,
+        id: Uuid,
+        due_at: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(&self.0, p => {
             sqlx::query("UPDATE notify_deliveries SET state = 'pending', due_at = $1, reason = $2, updated_at = $3, in_doubt = FALSE, lease_until = NULL \
                          WHERE id = $4 AND state = 'sending'")
@@ -463,7 +507,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn mark_in_doubt(&self, id: Uuid, retry_at: i64, reason: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn mark_in_doubt(
+        &self,
+        id: Uuid,
+        retry_at: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(&self.0, p => {
             sqlx::query("UPDATE notify_deliveries SET in_doubt = TRUE, lease_until = $1, reason = $2, updated_at = $3 WHERE id = $4 AND state = 'sending'")
                 .bind(retry_at).bind(reason).bind(now).bind(id).execute(p).await?;
@@ -477,7 +527,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn report(&self, provider: &str, reference: &str, failure: Option<&str>, now: i64) -> Result<u64, StoreError> {
+    pub async fn report(
+        &self,
+        provider: &str,
+        reference: &str,
+        failure: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
         on_pool!(&self.0, p => {
             let q = match failure {
                 None => sqlx::query("UPDATE notify_deliveries SET state = 'delivered', delivered_at = $1, updated_at = $1 \
@@ -495,7 +551,11 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn known_reference(&self, provider: &str, reference: &str) -> Result<bool, StoreError> {
+    pub async fn known_reference(
+        &self,
+        provider: &str,
+        reference: &str,
+    ) -> Result<bool, StoreError> {
         on_pool!(&self.0, p => {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notify_deliveries WHERE provider = $1 AND provider_ref = $2")
                 .bind(provider).bind(reference).fetch_one(p).await?;
@@ -507,7 +567,11 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn awaiting_report(&self, provider: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+    pub async fn awaiting_report(
+        &self,
+        provider: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
         on_pool!(&self.0, p => Ok(sqlx::query_scalar(
             "SELECT provider_ref FROM notify_deliveries WHERE provider = $1 AND state = 'sent' AND provider_ref IS NOT NULL ORDER BY sent_at LIMIT $2")
             .bind(provider).bind(i64::from(limit)).fetch_all(p).await?))
@@ -530,7 +594,9 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn list_by_case(&self, case_id: &str) -> Result<Vec<Delivery>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM notify_deliveries WHERE case_id = $1 ORDER BY created_at, id");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM notify_deliveries WHERE case_id = $1 ORDER BY created_at, id"
+        );
         on_pool!(&self.0, p => {
             let rows = sqlx::query(&sql).bind(case_id).fetch_all(p).await?;
             rows.iter().map(from_row).collect()
@@ -601,7 +667,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn save_rule(&self, rule: &Rule, expected: Option<i64>, by: &str, now: i64) -> Result<Option<i64>, StoreError> {
+    pub async fn save_rule(
+        &self,
+        rule: &Rule,
+        expected: Option<i64>,
+        by: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
         let definition = serde_json::to_string(rule).map_err(|_| StoreError::Corrupt("rule"))?;
         on_pool!(&self.0, p => {
             let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_rules WHERE rule_key = $1")
@@ -624,8 +696,15 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn save_template(&self, template: &Template, expected: Option<i64>, by: &str, now: i64) -> Result<Option<i64>, StoreError> {
-        let definition = serde_json::to_string(template).map_err(|_| StoreError::Corrupt("template"))?;
+    pub async fn save_template(
+        &self,
+        template: &Template,
+        expected: Option<i64>,
+        by: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let definition =
+            serde_json::to_string(template).map_err(|_| StoreError::Corrupt("template"))?;
         on_pool!(&self.0, p => {
             let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_templates WHERE template_key = $1 AND locale = $2")
                 .bind(&template.key).bind(&template.locale).fetch_one(p).await?;
@@ -655,7 +734,10 @@ impl NotifyStore {
         }
         let templates = self.current_templates().await?;
         for t in crate::catalogue::default_templates() {
-            if !templates.iter().any(|x| x.key == t.key && x.locale == t.locale) {
+            if !templates
+                .iter()
+                .any(|x| x.key == t.key && x.locale == t.locale)
+            {
                 self.save_template(&t, Some(0), "defaults", now).await?;
             }
         }
@@ -685,9 +767,13 @@ impl NotifyStore {
     ///
     /// # Errors
     /// Database failures.
-    pub async fn sink_list(&self, channel: &str, limit: u32) -> Result<Vec<SinkMessage>, StoreError> {
+    pub async fn sink_list(
+        &self,
+        channel: &str,
+        limit: u32,
+    ) -> Result<Vec<SinkMessage>, StoreError> {
         on_pool!(&self.0, p => {
-            let rows: Vec<(i64, String, String, String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+            let rows: Vec<SinkRow> = sqlx::query_as(
                 "SELECT seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at \
                  FROM notify_dev_sink WHERE channel = $1 ORDER BY seq DESC LIMIT $2")
                 .bind(channel).bind(i64::from(limit)).fetch_all(p).await?;

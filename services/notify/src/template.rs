@@ -176,7 +176,12 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_text_is_kept() {
-        let out = render("Sayın {{ applicant_name }}, takip no: {{tracking_number}}.", &vars(), Escape::None).unwrap();
+        let out = render(
+            "Sayın {{ applicant_name }}, takip no: {{tracking_number}}.",
+            &vars(),
+            Escape::None,
+        )
+        .unwrap();
         assert_eq!(out, "Sayın Ayşe <b>, takip no: ABCDE-FGHJK.");
     }
 

@@ -55,6 +55,10 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     .migrate()
     .await
     .context("applying the gateway's migrations")?;
+    tekmerkez_notify::startup::open_store(&settings.notify)?
+        .migrate()
+        .await
+        .context("applying notify's migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -108,4 +112,14 @@ pub async fn routing(settings: Settings, shutdown: CancellationToken) -> anyhow:
 /// Invalid settings, or the server failing.
 pub async fn gateway(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
     tekmerkez_gateway::startup::run(settings.gateway, shutdown).await
+}
+
+/// Runs the notification service alone until `shutdown`.
+///
+/// # Errors
+/// Invalid settings, Kafka unreachable, or the server failing.
+pub async fn notify(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let bus = kafka(&settings).await?;
+    let app = tekmerkez_notify::Application::build(settings.notify.clone(), bus).await?;
+    app.run_until_stopped(shutdown).await
 }

@@ -26,7 +26,12 @@ use crate::settings::Settings;
 pub struct Dev {
     case: Application,
     routing: tekmerkez_routing::Application,
+    notify: tekmerkez_notify::Application,
     intake: Router,
+    /// The partner listener, the caller index and the social store's purge.
+    intake_background: tekmerkez_intake::startup::Background,
+    /// Which intake channels dev switched on, for the banner.
+    channels: crate::dev_channels::DevChannels,
     gateway: Router,
     http: TcpListener,
     http_addr: SocketAddr,
@@ -72,6 +77,7 @@ impl Dev {
         // one process those only need to be unguessable while it runs.
         let (routing_token, intake_token, gateway_token) =
             (random_token(), random_token(), random_token());
+        let notify_token = random_token();
         let tokens = settings.case.auth.service_tokens.clone();
         settings.case.auth.service_tokens = tokens
             .into_keys()
@@ -80,6 +86,7 @@ impl Dev {
                     "routing" => routing_token.clone(),
                     "intake" => intake_token.clone(),
                     "gateway" => gateway_token.clone(),
+                    "notify" => notify_token.clone(),
                     _ => random_token(),
                 };
                 (k, SecretString::from(v))
@@ -112,7 +119,11 @@ impl Dev {
         settings.intake.database_url = sqlite(&dir, "intake.db");
         settings.intake.case_service.url.clone_from(&case_url);
         settings.intake.case_service.token = SecretString::from(intake_token);
-        let intake_state = tekmerkez_intake::startup::prepare(&settings.intake, bus, true).await?;
+        let channels = crate::dev_channels::configure(&mut settings.intake, random_token());
+        let intake_state =
+            tekmerkez_intake::startup::prepare(&settings.intake, bus.clone(), true).await?;
+        let intake_background =
+            tekmerkez_intake::startup::Background::bind(&settings.intake, &intake_state).await?;
         let intake =
             tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
 
@@ -121,12 +132,39 @@ impl Dev {
         // Plain HTTP on loopback: a Secure cookie would not come back from
         // every client.
         settings.gateway.session.secure_cookies = false;
-        settings.gateway.case_service.url = case_url;
+        settings.gateway.case_service.url.clone_from(&case_url);
         settings.gateway.routing_service_url = format!("http://{}", routing.addr());
-        settings.gateway.case_service.token = SecretString::from(gateway_token);
+        settings.gateway.case_service.token = SecretString::from(gateway_token.clone());
         let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
         gateway_state.dev_hint = true;
         let gateway = tekmerkez_gateway::http::pages(gateway_state);
+
+        // Notify writes to development sinks (/dev/sms, /dev/mail) instead of
+        // an SMS provider and a mail relay; its report endpoint and the sink
+        // pages share the HTTP listener.
+        settings.notify.database_url = sqlite(&dir, "notify.db");
+        settings.notify.migrate_on_start = true;
+        settings.notify.case_service.url.clone_from(&case_url);
+        settings.notify.case_service.token = SecretString::from(notify_token);
+        settings
+            .notify
+            .api_tokens
+            .insert("gateway".to_owned(), SecretString::from(gateway_token));
+        settings.notify.sms.order = vec!["dev".to_owned()];
+        settings.notify.email.transport = "dev".to_owned();
+        settings.notify.tracking_url = format!("http://{}/takip", settings.dev.http_listen);
+        // The demo records are backdated: their events must not text anyone.
+        settings.notify.max_event_age_minutes = 10;
+        settings.notify.dispatch.poll_interval_ms = 200;
+        let notify = tekmerkez_notify::Application::build_with(
+            settings.notify.clone(),
+            bus.clone(),
+            tekmerkez_notify::startup::BuildOptions {
+                no_http_listener: true,
+                cases: None,
+            },
+        )
+        .await?;
 
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await
@@ -137,7 +175,10 @@ impl Dev {
         Ok(Self {
             case,
             routing,
+            notify,
             intake,
+            intake_background,
+            channels,
             gateway,
             http,
             http_addr,
@@ -153,6 +194,16 @@ impl Dev {
     /// The routing admin API's gRPC address.
     pub fn routing_addr(&self) -> SocketAddr {
         self.routing.addr()
+    }
+
+    /// The notification API's gRPC address.
+    pub fn notify_addr(&self) -> SocketAddr {
+        self.notify.grpc_addr()
+    }
+
+    /// The partners' gRPC address (`tekmerkez.intake.v1.IntakeService`).
+    pub fn partner_addr(&self) -> Option<SocketAddr> {
+        self.intake_background.partner_addr()
     }
 
     /// The HTTP address.
@@ -189,6 +240,11 @@ impl Dev {
         );
         let _ = writeln!(
             s,
+            "  SMS    http://{}/dev/sms   (what notify sent, Turkish; /dev/mail for e-mail, .json for both)",
+            self.http_addr()
+        );
+        let _ = writeln!(
+            s,
             "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
             self.grpc_addr()
         );
@@ -197,6 +253,7 @@ impl Dev {
             "  gRPC   {}  (tekmerkez.routing.v1.RoutingRulesService, for admins)",
             self.routing_addr()
         );
+        s.push_str(&self.channels.banner(self.http_addr(), self.partner_addr()));
         let _ = writeln!(
             s,
             "  data   {}  (delete it, or run with --fresh, to start over)\n",
@@ -234,6 +291,8 @@ impl Dev {
         let page = landing_page(&self);
         let router = Router::new()
             .route("/gelistirme", get(move || async move { Html(page) }))
+            .merge(self.notify.http_router())
+            .merge(self.notify.dev_router())
             .merge(self.intake)
             .merge(self.gateway);
         let http_shutdown = shutdown.clone();
@@ -242,12 +301,21 @@ impl Dev {
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
-        let (case, routing, http) = tokio::join!(
+        let intake_background = tokio::spawn(self.intake_background.run(shutdown.clone()));
+        let (case, routing, notify, http) = tokio::join!(
             self.case.run_until_stopped(shutdown.clone()),
             self.routing.run_until_stopped(shutdown.clone()),
+            self.notify.run_until_stopped(shutdown.clone()),
             async { http.await.context("serving HTTP") }
         );
-        case.and(routing).and(http)
+        let intake_background = intake_background
+            .await
+            .context("the intake background task panicked")
+            .and_then(|r| r);
+        case.and(routing)
+            .and(notify)
+            .and(http)
+            .and(intake_background)
     }
 }
 
@@ -297,6 +365,59 @@ async fn seed_rules(
         };
         store.save(&rule, true, now).await?;
     }
+    // E-mail comes without a category (intake.email.category): these place
+    // it by its words, after the category rules; the rest goes to triage.
+    let by_words: [(i32, &[&str], &str, Option<i32>); 3] = [
+        (
+            60,
+            &[
+                "su kesik",
+                "su kesinti",
+                "su yok",
+                "su gelmiyor",
+                "boru patla",
+                "kanalizasyon",
+                "atık su",
+                "rögar",
+                "su akıyor",
+            ],
+            "Su Arıza Birimi",
+            Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
+        ),
+        (
+            61,
+            &["fatura", "sayaç", "sayac", "abonelik"],
+            "Abone İşleri Birimi",
+            None,
+        ),
+        (
+            62,
+            &["kirlilik", "gürültü", "koku"],
+            "Çevre Denetim Birimi",
+            None,
+        ),
+    ];
+    for (priority, keywords, unit_name, urgency) in by_words {
+        let Some(target) = unit(unit_name) else {
+            continue;
+        };
+        let rule = tekmerkez_routing::rules::Rule {
+            id: uuid::Uuid::now_v7(),
+            priority,
+            category: None,
+            keywords: keywords
+                .iter()
+                .map(|k| tekmerkez_turkish::fold(k))
+                .collect(),
+            channels: vec![tekmerkez_proto::common_v1::Channel::Email as i32],
+            province_code: None,
+            district: None,
+            target_unit_id: target,
+            urgency,
+            description: format!("e-posta, sözcüklerle → {unit_name}"),
+        };
+        store.save(&rule, true, now).await?;
+    }
     Ok(())
 }
 
@@ -322,7 +443,7 @@ fn landing_page(dev: &Dev) -> String {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1a1a1a}}td,th{{padding:.25rem .75rem;text-align:left}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
 <body><h1>tekmerkez</h1><p>Tek merkez: her kanaldan gelen başvurular tek yerden. Bu sunucu geliştirme kipinde çalışıyor (gömülü veritabanı, örnek veriler).</p>
-<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
+<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li><a href="/dev/sms">SMS kutusu</a> ve <a href="/dev/mail">e-posta kutusu</a> — bildirim servisinin vatandaşa gönderdikleri</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
 <h2>Örnek kullanıcılar</h2><p>Parola (hepsi için): <code>{pw}</code></p><table><thead><tr><th>Kullanıcı adı</th><th>Rol</th><th>Ad</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>"#,
         grpc = dev.grpc_addr(),

@@ -49,6 +49,8 @@ enum Command {
     Routing,
     /// The gateway alone: the agents' web UI (PostgreSQL for sessions).
     Gateway,
+    /// The notification service alone: SMS and e-mail to citizens (PostgreSQL, Kafka).
+    Notify,
     /// Apply database migrations and exit.
     Migrate,
 }
@@ -87,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Intake => commands::intake(settings, shutdown::on_signal()).await,
         Command::Routing => commands::routing(settings, shutdown::on_signal()).await,
         Command::Gateway => commands::gateway(settings, shutdown::on_signal()).await,
+        Command::Notify => commands::notify(settings, shutdown::on_signal()).await,
         Command::Migrate => commands::migrate(&settings).await,
     }
 }

@@ -26,6 +26,8 @@ pub struct Settings {
     pub routing: tekmerkez_routing::RoutingSettings,
     /// The gateway (agents' web UI).
     pub gateway: tekmerkez_gateway::config::GatewaySettings,
+    /// The notification service.
+    pub notify: tekmerkez_notify::NotifySettings,
     /// `tekmerkez dev` only.
     pub dev: DevSettings,
     /// First-start bootstrap.
@@ -65,7 +67,7 @@ impl Settings {
             config_dir: Some(config_dir),
             environment,
             env_prefix: "TEKMERKEZ",
-            list_keys: &[],
+            list_keys: &["notify.sms.order"],
         })?;
         if settings.gateway.categories.is_empty() {
             settings
@@ -89,6 +91,7 @@ mod tests {
             s.case.validate().unwrap();
             s.intake.validate().unwrap();
             s.routing.validate().unwrap();
+            s.notify.validate().unwrap();
         }
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");

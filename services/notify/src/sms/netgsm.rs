@@ -50,7 +50,9 @@ pub struct Netgsm {
 
 impl std::fmt::Debug for Netgsm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Netgsm").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("Netgsm")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -157,12 +159,19 @@ impl Netgsm {
     fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::RequestBuilder {
         self.client
             .post(format!("{}{path}", self.base_url))
-            .basic_auth(self.username.expose_secret(), Some(self.password.expose_secret()))
+            .basic_auth(
+                self.username.expose_secret(),
+                Some(self.password.expose_secret()),
+            )
             .json(body)
     }
 
     async fn report_page(&self, body: serde_json::Value) -> Result<Option<Vec<Job>>, &'static str> {
-        let resp = self.post("/sms/rest/v2/report", &body).send().await.map_err(|_| "report_unreachable")?;
+        let resp = self
+            .post("/sms/rest/v2/report", &body)
+            .send()
+            .await
+            .map_err(|_| "report_unreachable")?;
         let bytes = resp.bytes().await.map_err(|_| "report_unreadable")?;
         let answer: Answer = serde_json::from_slice(&bytes).map_err(|_| "report_garbled")?;
         match answer.code.as_str() {
@@ -177,7 +186,11 @@ impl Netgsm {
     ///
     /// # Errors
     /// A reason code when the report API fails.
-    pub async fn statuses(&self, jobids: &[String], since: Timestamp) -> Result<Vec<JobStatus>, &'static str> {
+    pub async fn statuses(
+        &self,
+        jobids: &[String],
+        since: Timestamp,
+    ) -> Result<Vec<JobStatus>, &'static str> {
         let body = serde_json::json!({
             "startdate": report_time(since),
             "stopdate": report_time(Timestamp::now() + jiff::SignedDuration::from_mins(1)),
@@ -189,7 +202,12 @@ impl Netgsm {
             .await?
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|j| Some(JobStatus { jobid: id_text(&j.jobid), status: j.status? }))
+            .filter_map(|j| {
+                Some(JobStatus {
+                    jobid: id_text(&j.jobid),
+                    status: j.status?,
+                })
+            })
             .collect())
     }
 }
@@ -223,7 +241,9 @@ impl SmsProvider for Netgsm {
         }
         let resp = match self.post("/sms/rest/v2/send", &body).send().await {
             Ok(r) => r,
-            Err(e) if failed_before_sending(&e) => return SendOutcome::NotAccepted("provider_unreachable"),
+            Err(e) if failed_before_sending(&e) => {
+                return SendOutcome::NotAccepted("provider_unreachable");
+            }
             Err(e) if e.is_timeout() => return SendOutcome::Unknown("provider_timeout"),
             Err(_) => return SendOutcome::Unknown("provider_connection_lost"),
         };
@@ -240,7 +260,10 @@ impl SmsProvider for Netgsm {
                 None => SendOutcome::Accepted(String::new()),
             },
             Ok(a) => classify(&a.code),
-            Err(_) if status == reqwest::StatusCode::SERVICE_UNAVAILABLE || status == reqwest::StatusCode::BAD_GATEWAY => {
+            Err(_)
+                if status == reqwest::StatusCode::SERVICE_UNAVAILABLE
+                    || status == reqwest::StatusCode::BAD_GATEWAY =>
+            {
                 SendOutcome::NotAccepted("provider_unavailable")
             }
             // A 500 or a garbled answer: it may have taken the message.
@@ -291,7 +314,10 @@ mod tests {
 
     #[test]
     fn numbers_become_the_national_ten_digits() {
-        assert_eq!(national_number("+905321234567").as_deref(), Some("5321234567"));
+        assert_eq!(
+            national_number("+905321234567").as_deref(),
+            Some("5321234567")
+        );
         assert_eq!(national_number("+4915112345678"), None);
         assert_eq!(national_number("+90532"), None);
     }
@@ -306,9 +332,33 @@ mod tests {
     fn error_codes_split_into_refusals_of_the_message_and_of_the_provider() {
         assert_eq!(classify("20"), SendOutcome::Rejected("rejected_text"));
         assert_eq!(classify("30"), SendOutcome::NotAccepted("provider_auth"));
-        assert_eq!(classify("85"), SendOutcome::NotAccepted("provider_rate_limited"));
-        assert_eq!(JobStatus { jobid: "1".into(), status: 3 }.outcome(), Some(Some("rejected_number")));
-        assert_eq!(JobStatus { jobid: "1".into(), status: 1 }.outcome(), Some(None));
-        assert_eq!(JobStatus { jobid: "1".into(), status: 0 }.outcome(), None);
+        assert_eq!(
+            classify("85"),
+            SendOutcome::NotAccepted("provider_rate_limited")
+        );
+        assert_eq!(
+            JobStatus {
+                jobid: "1".into(),
+                status: 3
+            }
+            .outcome(),
+            Some(Some("rejected_number"))
+        );
+        assert_eq!(
+            JobStatus {
+                jobid: "1".into(),
+                status: 1
+            }
+            .outcome(),
+            Some(None)
+        );
+        assert_eq!(
+            JobStatus {
+                jobid: "1".into(),
+                status: 0
+            }
+            .outcome(),
+            None
+        );
     }
 }

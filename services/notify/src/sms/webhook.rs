@@ -42,7 +42,9 @@ pub struct Webhook {
 
 impl std::fmt::Debug for Webhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Webhook").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("Webhook")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -106,7 +108,9 @@ impl SmsProvider for Webhook {
         }
         let resp = match req.send().await {
             Ok(r) => r,
-            Err(e) if failed_before_sending(&e) => return SendOutcome::NotAccepted("provider_unreachable"),
+            Err(e) if failed_before_sending(&e) => {
+                return SendOutcome::NotAccepted("provider_unreachable");
+            }
             Err(e) if e.is_timeout() => return SendOutcome::Unknown("provider_timeout"),
             Err(_) => return SendOutcome::Unknown("provider_connection_lost"),
         };

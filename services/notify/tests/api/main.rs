@@ -1,0 +1,20 @@
+//! Notify's black-box tests: the real application on the embedded bus and
+//! SQLite or PostgreSQL, its SMS providers' local stand-ins (Netgsm's
+//! documented wire format, the webhook contract) and a real SMTP server
+//! (`scripts/smtp`, aiosmtpd with STARTTLS and AUTH).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+#[path = "../support/netgsm.rs"]
+mod netgsm_standin;
+#[path = "../support/webhook.rs"]
+mod webhook_standin;
+
+mod helpers;
+mod pipeline;
+mod providers;
+mod smtp;

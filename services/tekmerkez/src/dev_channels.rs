@@ -1,0 +1,149 @@
+//! The social-media webhooks, the partner API and the CTI endpoint in
+//! `tekmerkez dev`: each channel that the configuration leaves off is
+//! switched on with development credentials, so every one can be exercised
+//! locally (README: "Trying the channels in dev"). The webhook secrets are
+//! fixed, well-known development values (a curl command can sign with them);
+//! the partner's token is random per run and printed, like the API tokens.
+//! None of this is used outside `tekmerkez dev`.
+
+use std::{fmt::Write as _, net::SocketAddr};
+
+use secrecy::SecretString;
+use sha2::{Digest as _, Sha256};
+use tekmerkez_intake::{
+    IntakeSettings,
+    partner::settings::PartnerCredential,
+    social::settings::{AccountSettings, MetaChannelSettings},
+};
+
+/// The development app secret of the Meta channels (WhatsApp, Messenger, Instagram).
+pub const DEV_META_APP_SECRET: &str = "tekmerkez-dev-meta-app-secret";
+/// The development Verify Token of the Meta channels.
+pub const DEV_META_VERIFY_TOKEN: &str = "tekmerkez-dev-verify-token";
+/// The development consumer secret of X.
+pub const DEV_X_CONSUMER_SECRET: &str = "tekmerkez-dev-x-consumer-secret";
+/// The development CTI signing secret.
+pub const DEV_CTI_SIGNING_SECRET: &str = "tekmerkez-dev-cti-signing-secret-0123456789";
+/// The development CTI lookup token.
+pub const DEV_CTI_LOOKUP_TOKEN: &str = "tekmerkez-dev-cti-lookup-token-0123456789";
+/// The caller index's key in dev: fixed, so the index survives restarts.
+pub const DEV_CTI_CALLER_INDEX_KEY: &str = "tekmerkez-dev-caller-index-key-0123456789";
+/// The development WhatsApp phone number id (Meta's documented example id):
+/// Alo 185's fault line in Kocaeli.
+pub const DEV_WHATSAPP_PHONE_NUMBER_ID: &str = "106540352242922";
+/// The development Page id (Messenger) and Instagram account id.
+pub const DEV_PAGE_ID: &str = "682498302938465";
+/// The development X user id (the subscribed account).
+pub const DEV_X_USER_ID: &str = "4337869213";
+/// The development partner.
+pub const DEV_PARTNER_ID: &str = "cimer";
+
+/// What `tekmerkez dev` switched on, for the banner.
+#[derive(Debug, Clone, Default)]
+pub struct DevChannels {
+    /// The social channels switched on here.
+    pub social: Vec<&'static str>,
+    /// The partner's bearer token, when the partner API was switched on here.
+    pub partner_token: Option<String>,
+    /// Whether the CTI endpoint was switched on here.
+    pub cti: bool,
+}
+
+fn meta(account: &str, category: &str) -> MetaChannelSettings {
+    MetaChannelSettings {
+        enabled: true,
+        verify_token: SecretString::from(DEV_META_VERIFY_TOKEN),
+        app_secret: SecretString::from(DEV_META_APP_SECRET),
+        max_message_age_minutes: 10_080,
+        accounts: vec![AccountSettings {
+            id: account.to_owned(),
+            // Kocaeli, where the demo's Alo 185 is.
+            province_code: 41,
+            category: category.to_owned(),
+        }],
+    }
+}
+
+/// Switches on, with development credentials, each channel `intake` leaves off.
+pub fn configure(intake: &mut IntakeSettings, partner_token: String) -> DevChannels {
+    let mut out = DevChannels::default();
+    let s = &mut intake.social;
+    if !s.whatsapp.enabled {
+        // The WhatsApp line takes fault reports: they go to the fault unit.
+        s.whatsapp = meta(DEV_WHATSAPP_PHONE_NUMBER_ID, "su_arizasi");
+        out.social.push("whatsapp");
+    }
+    if !s.messenger.enabled {
+        s.messenger = meta(DEV_PAGE_ID, "diger");
+        s.messenger.max_message_age_minutes = 2_160;
+        out.social.push("messenger");
+    }
+    if !s.instagram.enabled {
+        s.instagram = meta(DEV_PAGE_ID, "diger");
+        s.instagram.max_message_age_minutes = 2_160;
+        out.social.push("instagram");
+    }
+    if !s.x.enabled {
+        s.x.enabled = true;
+        s.x.consumer_secret = SecretString::from(DEV_X_CONSUMER_SECRET);
+        s.x.accounts = vec![AccountSettings {
+            id: DEV_X_USER_ID.to_owned(),
+            province_code: 41,
+            category: "diger".to_owned(),
+        }];
+        out.social.push("x");
+    }
+    if !intake.partner.enabled {
+        intake.partner.enabled = true;
+        intake.partner.partners = vec![PartnerCredential {
+            id: DEV_PARTNER_ID.to_owned(),
+            name: "CİMER (geliştirme)".to_owned(),
+            token_sha256: hex::encode(Sha256::digest(partner_token.as_bytes())),
+            per_minute: 120,
+            burst: 30,
+        }];
+        out.partner_token = Some(partner_token);
+    }
+    if !intake.cti.enabled {
+        intake.cti.enabled = true;
+        intake.cti.signing_secret = SecretString::from(DEV_CTI_SIGNING_SECRET);
+        intake.cti.lookup_token = SecretString::from(DEV_CTI_LOOKUP_TOKEN);
+        intake.cti.caller_index_key = SecretString::from(DEV_CTI_CALLER_INDEX_KEY);
+        out.cti = true;
+    }
+    out
+}
+
+impl DevChannels {
+    /// The banner's lines about the channels.
+    pub fn banner(&self, http: SocketAddr, partner: Option<SocketAddr>) -> String {
+        let mut s = String::new();
+        if !self.social.is_empty() {
+            let _ = writeln!(
+                s,
+                "  social http://{http}/webhooks/{{{}}}",
+                self.social.join(",")
+            );
+            let _ = writeln!(
+                s,
+                "         Meta app secret {DEV_META_APP_SECRET}, verify token {DEV_META_VERIFY_TOKEN}; X consumer secret {DEV_X_CONSUMER_SECRET}"
+            );
+        }
+        if let Some(addr) = partner {
+            let _ = writeln!(
+                s,
+                "  gRPC   {addr}  (tekmerkez.intake.v1.IntakeService, for partners; health and reflection)"
+            );
+            if let Some(t) = &self.partner_token {
+                let _ = writeln!(s, "         partner {DEV_PARTNER_ID}: Authorization: Bearer {t}");
+            }
+        }
+        if self.cti {
+            let _ = writeln!(
+                s,
+                "  CTI    POST http://{http}/v1/cti/events (signing secret {DEV_CTI_SIGNING_SECRET}); lookups: Bearer {DEV_CTI_LOOKUP_TOKEN}"
+            );
+        }
+        s
+    }
+}
