@@ -84,19 +84,32 @@ async fn post_all(
         .await
 }
 
+/// Waits until the case database holds `want` cases. The deadline stays well
+/// inside nextest's own (10 minutes), so that a stall fails with the
+/// services' logs instead of a bare timeout.
 async fn wait_for_cases(cluster: &Cluster, want: i64, what: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
+    const STALL: Duration = Duration::from_secs(180);
+    let mut last = (
+        cluster.count("SELECT COUNT(*) FROM cases").await,
+        tokio::time::Instant::now(),
+    );
     loop {
         let have = cluster.count("SELECT COUNT(*) FROM cases").await;
         if have >= want {
             return;
         }
+        if have > last.0 {
+            last = (have, tokio::time::Instant::now());
+        }
         assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what}: {have} of {want} cases after 10 min; routing log:\n{}",
-            cluster.log("routing")
+            last.1.elapsed() < STALL,
+            "{what}: stuck at {have} of {want} cases for {} s\n--- routing log:\n{}\n--- case log:\n{}\n--- intake log:\n{}",
+            STALL.as_secs(),
+            cluster.log("routing"),
+            cluster.log("case"),
+            cluster.log("intake"),
         );
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
@@ -176,9 +189,7 @@ async fn kafka_routing_killed_twice_and_case_once_still_makes_exactly_n_cases() 
         (count * 2 / 5, "case"),
         (count * 3 / 5, "routing"),
     ] {
-        while (cluster.count("SELECT COUNT(*) FROM cases").await as usize) < at {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for_cases(&cluster, at as i64, &format!("before killing {victim}")).await;
         cluster.kill(victim).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         cluster.start(victim).await;
@@ -247,6 +258,7 @@ async fn kafka_malformed_messages_go_to_the_dlq_and_routing_goes_on() {
         idempotence: false,
         linger_ms: 1,
         fetch_wait_max_ms: 100,
+        unassigned_rejoin_after_ms: 15_000,
     })
     .unwrap();
     for garbage in [&b"\xff\xfe not protobuf"[..], &b""[..]] {

@@ -7,12 +7,16 @@
 //!   background commit never passes unhandled work. Closing commits
 //!   synchronously.
 //! - Topics the services use are created at start-up when missing.
+//! - A consumer left holding no partitions while the topic has at least as
+//!   many partitions as its group has members rejoins the group (see
+//!   [`KafkaSettings::unassigned_rejoin_after_ms`]): no assignor leaves a
+//!   member empty then, so the group's assignment was lost.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use rdkafka::{
-    ClientConfig, Message as _,
+    ClientConfig, Message as _, Offset, TopicPartitionList,
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
     client::DefaultClientContext,
     consumer::{CommitMode, Consumer as _, StreamConsumer},
@@ -62,11 +66,24 @@ pub struct KafkaSettings {
     /// (`fetch.wait.max.ms`). Kafka answers as soon as data arrives; tansu
     /// 0.6.0 waits out up to half of it even when it has data, so lower
     /// values cut the consumer's latency there at the price of more fetches.
-    /// At librdkafka's default of 500, a consumer that replaced a SIGKILLed
-    /// one on tansu joined its group and then never received a message (the
-    /// routing crash test, reproducibly); at 100 it resumes at once.
     #[serde(default = "default_fetch_wait_max_ms")]
     pub fetch_wait_max_ms: u64,
+    /// How long a consumer may hold no partition before it checks whether
+    /// its group lost the assignment, and rejoins if so; 0 turns the check
+    /// off. Every assignor (range, round-robin, sticky) gives each member at
+    /// least one partition when the topic has at least as many partitions as
+    /// the group has members, so an empty assignment then is never the
+    /// group's intent: tansu 0.6.0 forms such a group when a follower's
+    /// SyncGroup arrives just after the old leader's session expired (its
+    /// `Forming::sync` accepts the follower's empty assignment list once no
+    /// leader is left), and the consumer would otherwise wait forever. Real
+    /// Kafka never gets there, so the check never fires on it.
+    #[serde(default = "default_unassigned_rejoin_after_ms")]
+    pub unassigned_rejoin_after_ms: u64,
+}
+
+fn default_unassigned_rejoin_after_ms() -> u64 {
+    15_000
 }
 
 fn default_linger_ms() -> u64 {
@@ -207,29 +224,160 @@ impl Bus for KafkaBus {
             )
             .create()
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
+        let physical_topic = self.physical(topic);
         consumer
-            .subscribe(&[&self.physical(topic)])
+            .subscribe(&[&physical_topic])
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
+        let watchdog = (self.settings.unassigned_rejoin_after_ms > 0).then(|| {
+            AssignmentWatchdog::new(Duration::from_millis(
+                self.settings.unassigned_rejoin_after_ms,
+            ))
+        });
         Ok(Box::new(KafkaSubscription {
-            consumer,
+            consumer: Arc::new(consumer),
             prefix: self.settings.topic_prefix.clone(),
+            topic: physical_topic,
+            watchdog,
         }))
     }
 }
 
 struct KafkaSubscription {
-    consumer: StreamConsumer,
+    /// Shared with the blocking group and metadata look-ups of the watchdog.
+    consumer: Arc<StreamConsumer>,
     prefix: String,
+    /// The physical topic, for the watchdog's look-ups.
+    topic: String,
+    watchdog: Option<AssignmentWatchdog>,
+}
+
+/// The group's position on each partition of the topic: the committed
+/// offset, and whether messages wait beyond it.
+type Positions = BTreeMap<i32, (i64, bool)>;
+
+/// Notices a consumer that has held no partition for a whole grace period
+/// while the group made no progress on a partition with messages waiting:
+/// then nobody consumes them, and the consumer rejoins (see
+/// [`KafkaSettings::unassigned_rejoin_after_ms`]). An idle member of a
+/// healthy group (more members than partitions) sees the others' commits
+/// move, or nothing waiting, and stays put.
+struct AssignmentWatchdog {
+    grace: Duration,
+    ticker: tokio::time::Interval,
+    /// Since when this consumer has held nothing, with the group's positions
+    /// then; `None` while it holds partitions.
+    empty: Option<(tokio::time::Instant, Option<Positions>)>,
+}
+
+impl AssignmentWatchdog {
+    fn new(grace: Duration) -> Self {
+        let period = (grace / 3).max(Duration::from_millis(100));
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Self {
+            grace,
+            ticker,
+            empty: None,
+        }
+    }
+}
+
+/// Whether some partition had messages waiting both times, and the group's
+/// committed position on it did not move in between.
+fn stalled(before: &Positions, after: &Positions) -> bool {
+    after.iter().any(|(partition, &(committed, waiting))| {
+        waiting && before.get(partition) == Some(&(committed, true))
+    })
+}
+
+/// Looks up the group's committed offsets and the topic's high watermarks
+/// (blocking librdkafka calls, so on the blocking pool).
+async fn group_positions(
+    consumer: Arc<StreamConsumer>,
+    topic: String,
+) -> Result<Positions, rdkafka::error::KafkaError> {
+    tokio::task::spawn_blocking(move || {
+        let timeout = Duration::from_secs(5);
+        let metadata = consumer.fetch_metadata(Some(&topic), timeout)?;
+        let mut list = TopicPartitionList::new();
+        for t in metadata.topics().iter().filter(|t| t.name() == topic) {
+            for p in t.partitions() {
+                list.add_partition(&topic, p.id());
+            }
+        }
+        let committed = consumer.committed_offsets(list, timeout)?;
+        let mut positions = Positions::new();
+        for e in committed.elements() {
+            let (low, high) = consumer.fetch_watermarks(&topic, e.partition(), timeout)?;
+            let at = match e.offset() {
+                Offset::Offset(o) => o.max(low),
+                _ => low,
+            };
+            positions.insert(e.partition(), (at, high > at));
+        }
+        Ok(positions)
+    })
+    .await
+    .unwrap_or_else(|_| Err(rdkafka::error::KafkaError::Canceled))
+}
+
+impl KafkaSubscription {
+    /// One watchdog tick: tracks an empty assignment and, after the grace
+    /// period, rejoins the group when it has stalled.
+    async fn watch(&mut self, now: tokio::time::Instant) {
+        let held = self.consumer.assignment().map_or(0, |a| a.count());
+        let Some(watchdog) = self.watchdog.as_mut() else {
+            return;
+        };
+        if held > 0 {
+            watchdog.empty = None;
+            return;
+        }
+        let due = match &watchdog.empty {
+            None => true,
+            Some((since, before)) => {
+                before.is_none() || now.duration_since(*since) >= watchdog.grace
+            }
+        };
+        if !due {
+            return;
+        }
+        let after = match group_positions(self.consumer.clone(), self.topic.clone()).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "looking up the group's positions failed; checking again later");
+                return;
+            }
+        };
+        let before = watchdog.empty.take().and_then(|(_, p)| p);
+        if before.as_ref().is_some_and(|b| stalled(b, &after)) {
+            tracing::warn!(
+                topic = %self.topic,
+                partitions = after.len(),
+                "this consumer held no partition while messages waited unconsumed; rejoining the group"
+            );
+            self.consumer.unsubscribe();
+            if let Err(e) = self.consumer.subscribe(&[&self.topic]) {
+                tracing::warn!(error = %e, "resubscribing after a lost assignment failed");
+            }
+        }
+        watchdog.empty = Some((now, Some(after)));
+    }
 }
 
 #[async_trait::async_trait]
 impl Subscription for KafkaSubscription {
     async fn next(&mut self) -> Result<Delivery, ConsumeError> {
-        let m = self
-            .consumer
-            .recv()
-            .await
-            .map_err(|e| ConsumeError::Bus(boxed(e)))?;
+        let m = loop {
+            let Some(watchdog) = self.watchdog.as_mut() else {
+                break self.consumer.recv().await;
+            };
+            tokio::select! {
+                m = self.consumer.recv() => break m,
+                now = watchdog.ticker.tick() => self.watch(now).await,
+            }
+        }
+        .map_err(|e| ConsumeError::Bus(boxed(e)))?;
         let headers = m
             .headers()
             .map(|h| {
@@ -282,5 +430,43 @@ impl Subscription for KafkaSubscription {
                 tracing::warn!(error = %e, "committing consumer offsets on close failed");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn positions(entries: &[(i32, i64, bool)]) -> Positions {
+        entries.iter().map(|&(p, o, w)| (p, (o, w))).collect()
+    }
+
+    #[test]
+    fn a_group_has_stalled_when_a_waiting_partition_kept_its_position() {
+        let before = positions(&[(0, 10, true), (1, 5, false)]);
+        assert!(stalled(
+            &before,
+            &positions(&[(0, 10, true), (1, 5, false)])
+        ));
+        assert!(
+            !stalled(&before, &positions(&[(0, 11, true), (1, 5, false)])),
+            "someone consumes partition 0"
+        );
+        assert!(
+            !stalled(&before, &positions(&[(0, 10, false), (1, 5, false)])),
+            "nothing waits any more"
+        );
+        assert!(
+            !stalled(&positions(&[(0, 10, false)]), &positions(&[(0, 10, true)])),
+            "a message just arrived: wait for the next look"
+        );
+        assert!(
+            !stalled(&Positions::new(), &positions(&[(0, 10, true)])),
+            "a partition not seen before"
+        );
+        assert!(stalled(
+            &positions(&[(0, 3, false), (2, 7, true)]),
+            &positions(&[(0, 4, false), (2, 7, true)])
+        ));
     }
 }

@@ -52,6 +52,7 @@ fn kafka_settings() -> KafkaSettings {
         idempotence: true,
         linger_ms: 1,
         fetch_wait_max_ms: 100,
+        unassigned_rejoin_after_ms: 15_000,
     }
 }
 
