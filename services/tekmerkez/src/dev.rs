@@ -142,6 +142,11 @@ impl Dev {
         // Notify writes to development sinks (/dev/sms, /dev/mail) instead of
         // an SMS provider and a mail relay; its report endpoint and the sink
         // pages share the HTTP listener.
+        // When the case service takes an ephemeral port (tests running many
+        // at once), so does notify's API.
+        if settings.case.grpc.listen.ends_with(":0") {
+            settings.notify.grpc_listen = "127.0.0.1:0".to_owned();
+        }
         settings.notify.database_url = sqlite(&dir, "notify.db");
         settings.notify.migrate_on_start = true;
         settings.notify.case_service.url.clone_from(&case_url);

@@ -135,7 +135,10 @@ impl DevChannels {
                 "  gRPC   {addr}  (tekmerkez.intake.v1.IntakeService, for partners; health and reflection)"
             );
             if let Some(t) = &self.partner_token {
-                let _ = writeln!(s, "         partner {DEV_PARTNER_ID}: Authorization: Bearer {t}");
+                let _ = writeln!(
+                    s,
+                    "         partner {DEV_PARTNER_ID}: Authorization: Bearer {t}"
+                );
             }
         }
         if self.cti {
