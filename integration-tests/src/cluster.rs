@@ -14,6 +14,8 @@ use tokio::process::{Child, Command};
 pub const GATEWAY_TOKEN: &str = "cluster-gateway-token-0123456789abcdef0123";
 const ROUTING_TOKEN: &str = "cluster-routing-token-0123456789abcdef0123";
 const INTAKE_TOKEN: &str = "cluster-intake-token-0123456789abcdef01234";
+/// The notify token the cluster's case service trusts.
+const NOTIFY_TOKEN: &str = "cluster-notify-token-0123456789abcdef01234";
 
 /// The `tekmerkez` binary: `TEKMERKEZ_BIN`, else the shared target directory's debug build.
 pub fn binary() -> PathBuf {
@@ -53,6 +55,10 @@ pub struct Cluster {
     pub routing_addr: String,
     /// Intake's HTTP base URL.
     pub intake_url: String,
+    /// Notify's gRPC address.
+    pub notify_addr: String,
+    /// Notify's database (for counting).
+    pub notify_db: String,
     env: Vec<(String, String)>,
     children: HashMap<&'static str, Child>,
     logs: tempfile::TempDir,
@@ -80,6 +86,8 @@ impl Cluster {
         let routing_db = create_db(&pg, &format!("cl_{id}_routing")).await;
         let intake_db = create_db(&pg, &format!("cl_{id}_intake")).await;
         let gateway_db = create_db(&pg, &format!("cl_{id}_gateway")).await;
+        let notify_db = create_db(&pg, &format!("cl_{id}_notify")).await;
+        let notify_addr = format!("127.0.0.1:{}", free_port());
         let prefix = format!("cl-{id}-");
         let (case_port, routing_port, intake_port) = (free_port(), free_port(), free_port());
         let case_addr = format!("127.0.0.1:{case_port}");
@@ -152,6 +160,27 @@ impl Cluster {
                 "TEKMERKEZ__INTAKE__CASE_SERVICE__TOKEN",
                 INTAKE_TOKEN.to_owned(),
             ),
+            ("TEKMERKEZ__NOTIFY__DATABASE_URL", notify_db.clone()),
+            ("TEKMERKEZ__NOTIFY__GRPC_LISTEN", notify_addr.clone()),
+            (
+                "TEKMERKEZ__NOTIFY__HTTP_LISTEN",
+                format!("127.0.0.1:{}", free_port()),
+            ),
+            (
+                "TEKMERKEZ__NOTIFY__CASE_SERVICE__URL",
+                format!("http://{case_addr}"),
+            ),
+            (
+                "TEKMERKEZ__NOTIFY__CASE_SERVICE__TOKEN",
+                NOTIFY_TOKEN.to_owned(),
+            ),
+            (
+                "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__NOTIFY",
+                NOTIFY_TOKEN.to_owned(),
+            ),
+            ("TEKMERKEZ__NOTIFY__EMAIL__TRANSPORT", "off".to_owned()),
+            ("TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED", "false".to_owned()),
+            ("TEKMERKEZ__NOTIFY__MAX_EVENT_AGE_MINUTES", "0".to_owned()),
             (
                 "TEKMERKEZ__INTAKE__RATE_LIMIT__PER_MINUTE",
                 "10000000".to_owned(),
@@ -173,6 +202,8 @@ impl Cluster {
             case_addr,
             routing_addr: format!("127.0.0.1:{routing_port}"),
             intake_url: format!("http://127.0.0.1:{intake_port}"),
+            notify_addr,
+            notify_db,
             env,
             children: HashMap::new(),
             logs: tempfile::tempdir().unwrap(),
@@ -204,7 +235,13 @@ impl Cluster {
         c
     }
 
-    /// Starts `service` (`case`, `routing`, `intake`) and waits until it answers.
+    /// Sets (or replaces) an environment variable of the services started from now on.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_owned(), value.to_owned()));
+    }
+
+    /// Starts `service` (`case`, `routing`, `intake`, `notify`) and waits until it answers.
     pub async fn start(&mut self, service: &'static str) {
         let child = self
             .command(service)
@@ -214,6 +251,7 @@ impl Cluster {
         let addr = match service {
             "case" => self.case_addr.clone(),
             "routing" => self.routing_addr.clone(),
+            "notify" => self.notify_addr.clone(),
             _ => self.intake_url.trim_start_matches("http://").to_owned(),
         };
         for _ in 0..600 {
