@@ -36,6 +36,9 @@ use secrecy::{ExposeSecret as _, SecretString};
 use super::{Lookup, OutgoingSms, SendOutcome, SmsProvider, failed_before_sending, http_client};
 use crate::{config::NetgsmSettings, gsm::SmsEncoding};
 
+/// Report pages (of 100) read while looking for a message in doubt.
+const LOOKUP_PAGES: u64 = 200;
+
 /// The Netgsm client.
 #[derive(Clone)]
 pub struct Netgsm {
@@ -278,9 +281,11 @@ impl SmsProvider for Netgsm {
             return Lookup::NotFound;
         };
         let len = i64::try_from(sms.text.chars().count()).unwrap_or(i64::MAX);
-        let start = attempt_started - jiff::SignedDuration::from_mins(1);
-        let stop = Timestamp::now() + jiff::SignedDuration::from_mins(1);
-        for page in 0..20 {
+        // The provider took it, if at all, after the attempt started and
+        // within its timeout; two minutes either side cover clock skew.
+        let start = attempt_started - jiff::SignedDuration::from_mins(2);
+        let stop = (attempt_started + jiff::SignedDuration::from_mins(2)).min(Timestamp::now() + jiff::SignedDuration::from_mins(1));
+        for page in 0..LOOKUP_PAGES {
             let body = serde_json::json!({
                 "startdate": report_time(start),
                 "stopdate": report_time(stop),
