@@ -1,15 +1,36 @@
-//! Telemetry set-up shared by every binary: one `tracing` subscriber with an
-//! `EnvFilter` (`RUST_LOG` overrides the configured level), JSON or pretty
-//! logs on stdout, and an OpenTelemetry layer exporting spans over OTLP/gRPC
-//! only when an endpoint is configured. The W3C TraceContext propagator is
-//! always installed so trace context crosses every hop.
+//! Telemetry shared by every binary: logs, traces and metrics.
 //!
-//! Span and log fields carry ids, enums, counts and durations only: personal
-//! data never reaches this layer (see the house style, §9).
+//! - [`init`]: one `tracing` subscriber with an `EnvFilter` (`RUST_LOG`
+//!   overrides the configured level), JSON or pretty logs on stdout, and an
+//!   OpenTelemetry layer exporting spans over OTLP/gRPC only when an
+//!   endpoint is configured, under the process's own `service.name`
+//!   (`tekmerkez-case`, `tekmerkez-intake`, …). The W3C TraceContext
+//!   propagator is always installed so trace context crosses every hop.
+//! - [`propagation`]: the current span's context into HTTP headers, gRPC
+//!   metadata and Kafka headers, and back out of them.
+//! - [`http`] and [`grpc`]: a request span that continues the caller's trace
+//!   and a latency histogram, for axum routers and tonic servers; an
+//!   interceptor helper for tonic clients.
+//! - [`metrics`]: the process's Prometheus recorder (the `metrics` facade),
+//!   scrape-time collectors and the `/metrics` route.
+//!
+//! Span and log fields and metric labels carry ids, enums, counts and
+//! durations only: personal data never reaches this layer (house style §9).
+
+pub mod grpc;
+pub mod http;
+pub mod metrics;
+pub mod propagation;
+
+pub use propagation::{continue_trace, current_traceparent};
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
-use opentelemetry_sdk::{Resource, propagation::TraceContextPropagator, trace::SdkTracerProvider};
+use opentelemetry_sdk::{
+    Resource,
+    propagation::TraceContextPropagator,
+    trace::{Sampler, SdkTracerProvider},
+};
 use tracing_subscriber::{
     EnvFilter, Layer, layer::SubscriberExt as _, util::SubscriberInitExt as _,
 };
@@ -24,6 +45,42 @@ pub struct TelemetrySettings {
     pub log_format: LogFormat,
     /// OTLP/gRPC endpoint (`http://collector:4317`); `null` turns export off.
     pub otlp_endpoint: Option<String>,
+    /// Share of new traces recorded, 0.0 to 1.0; a trace continued from a
+    /// caller follows the caller's decision (parent-based sampling).
+    #[serde(default = "default_sample_ratio")]
+    pub trace_sample_ratio: f64,
+    /// Where the production commands serve `/metrics` and `/healthz`
+    /// (`0.0.0.0:9464`); `null` serves no metrics listener. `tekmerkez dev`
+    /// serves `/metrics` on its HTTP port instead.
+    #[serde(default)]
+    pub metrics_listen: Option<String>,
+}
+
+fn default_sample_ratio() -> f64 {
+    1.0
+}
+
+impl TelemetrySettings {
+    /// Checks what deserialisation cannot.
+    ///
+    /// # Errors
+    /// A message naming the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.trace_sample_ratio) {
+            return Err("telemetry.trace_sample_ratio must be between 0.0 and 1.0".to_owned());
+        }
+        if let Some(l) = &self.metrics_listen
+            && l.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err("telemetry.metrics_listen must be host:port with an IP address".to_owned());
+        }
+        if let Some(e) = &self.otlp_endpoint
+            && !(e.starts_with("http://") || e.starts_with("https://"))
+        {
+            return Err("telemetry.otlp_endpoint must be an http:// or https:// URL".to_owned());
+        }
+        Ok(())
+    }
 }
 
 /// The log line format.
@@ -99,6 +156,9 @@ pub fn init(
                 .build()?;
             let provider = SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
+                .with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(
+                    settings.trace_sample_ratio,
+                ))))
                 .with_resource(
                     Resource::builder()
                         .with_service_name(service_name.to_owned())
@@ -119,73 +179,7 @@ pub fn init(
         .with(fmt)
         .with(otel)
         .try_init()?;
+    metrics::install();
+    ::metrics::gauge!("tekmerkez_build_info", "service" => service_name.to_owned(), "version" => env!("CARGO_PKG_VERSION")).set(1.0);
     Ok(TelemetryGuard { provider })
-}
-
-/// The current span's W3C `traceparent` header value, when a trace is being
-/// recorded (OTLP export on); `None` otherwise, so nothing empty is sent.
-pub fn current_traceparent() -> Option<String> {
-    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
-    let cx = tracing::Span::current().context();
-    let mut carrier = std::collections::HashMap::new();
-    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&cx, &mut carrier));
-    carrier.remove("traceparent")
-}
-
-/// Makes `span` continue the trace a message or request arrived with
-/// (`traceparent` and optional `tracestate`); a missing or malformed value
-/// leaves `span` a root, as a new trace.
-pub fn continue_trace(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
-    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
-    let Some(traceparent) = traceparent else {
-        return;
-    };
-    let mut carrier = std::collections::HashMap::new();
-    carrier.insert("traceparent".to_owned(), traceparent.to_owned());
-    if let Some(state) = tracestate {
-        carrier.insert("tracestate".to_owned(), state.to_owned());
-    }
-    let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier));
-    // Fails only when no OpenTelemetry layer is installed: nothing to join then.
-    let _ = span.set_parent(cx);
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
-
-    use opentelemetry::trace::TracerProvider as _;
-    use tracing_subscriber::layer::SubscriberExt as _;
-
-    use super::*;
-
-    fn recording() -> tracing::subscriber::DefaultGuard {
-        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
-        let provider = SdkTracerProvider::builder().build();
-        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("test"));
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(layer))
-    }
-
-    #[test]
-    fn a_span_continued_from_a_traceparent_keeps_its_trace_id_and_passes_it_on() {
-        let _g = recording();
-        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        let span = tracing::info_span!("consume");
-        continue_trace(&span, Some(incoming), None);
-        let out = span.in_scope(current_traceparent).unwrap();
-        let parts: Vec<&str> = out.split('-').collect();
-        assert_eq!(parts[1], "4bf92f3577b34da6a3ce929d0e0e4736", "same trace");
-        assert_ne!(parts[2], "00f067aa0ba902b7", "a new span of it");
-    }
-
-    #[test]
-    fn without_a_recorded_trace_there_is_no_header_and_garbage_starts_a_new_trace() {
-        assert_eq!(tracing::info_span!("x").in_scope(current_traceparent), None);
-        let _g = recording();
-        let span = tracing::info_span!("consume");
-        continue_trace(&span, Some("not a traceparent"), None);
-        let out = span.in_scope(current_traceparent).unwrap();
-        assert!(!out.contains("4bf92f3577b34da6"), "{out}");
-        assert_eq!(out.len(), 55);
-    }
 }
