@@ -109,6 +109,15 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
     assert!(headers.contains(&format!("References: <case.{tracking2}@")), "{headers}");
     let page = client.get(format!("{base}/dev/mail")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("E-posta kutusu") && page.contains("faturanız düzeltildi"));
+
+    // The record page shows the expert the case's delivery log (the
+    // gateway asks notify only after the case service let them see it).
+    let mut b = tekmerkez_integration_tests::web::Browser::new(http);
+    tekmerkez_integration_tests::web::sign_in(&mut b, "uzman.ankara").await;
+    let (status, page, _, _) = b.get(&format!("/kayit/{}", case.id)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Vatandaşa Bildirimler"), "{page}");
+    assert!(page.contains("E-posta <code>yanit_eposta</code>: gönderildi"), "{page}");
     shutdown.cancel();
     run.await.unwrap().unwrap();
 }

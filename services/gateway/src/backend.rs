@@ -16,6 +16,8 @@ use uuid::Uuid;
 pub struct Backend {
     channel: Channel,
     routing: Option<Channel>,
+    /// Notify's API, for the record page's delivery log.
+    notify: Option<Channel>,
     bearer: MetadataValue<tonic::metadata::Ascii>,
     timeout: Duration,
 }
@@ -43,9 +45,28 @@ impl Backend {
         Ok(Self {
             channel,
             routing,
+            notify: None,
             bearer,
             timeout,
         })
+    }
+
+    /// The same backend, reading delivery logs from notify's `channel`.
+    #[must_use]
+    pub fn with_notify(mut self, channel: Option<Channel>) -> Self {
+        self.notify = channel;
+        self
+    }
+
+    /// Notify's API, when configured (called with [`Self::as_gateway`]).
+    pub fn notify(
+        &self,
+    ) -> Option<
+        tekmerkez_proto::notify_v1::notification_service_client::NotificationServiceClient<Channel>,
+    > {
+        self.notify.clone().map(
+            tekmerkez_proto::notify_v1::notification_service_client::NotificationServiceClient::new,
+        )
     }
 
     /// A request as the gateway itself (sign-in).

@@ -17,6 +17,12 @@ pub struct GatewaySettings {
     /// The routing service's admin API (`http://host:port`), for the rules
     /// page; empty hides the rules.
     pub routing_service_url: String,
+    /// The notification service's API (`http://host:port`), for the
+    /// delivery log on the record page; empty hides it. The gateway calls it
+    /// with its own service token (`case_service.token`), which notify must
+    /// list in `notify.api_tokens.gateway`.
+    #[serde(default)]
+    pub notify_service_url: String,
     /// Sign-in sessions.
     pub session: SessionSettings,
     /// The category names lists show; when empty, the binary fills it from

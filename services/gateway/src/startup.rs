@@ -42,12 +42,23 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
                 .connect_lazy(),
         )
     };
+    let notify = if settings.notify_service_url.is_empty() {
+        None
+    } else {
+        Some(
+            tonic::transport::Endpoint::from_shared(settings.notify_service_url.clone())
+                .context("gateway.notify_service_url")?
+                .connect_timeout(Duration::from_secs(5))
+                .connect_lazy(),
+        )
+    };
     let backend = Backend::new(
         channel,
         routing,
         &settings.case_service.token,
         Duration::from_millis(settings.case_service.timeout_ms),
-    )?;
+    )?
+    .with_notify(notify);
     Ok(AppState {
         sessions,
         backend,

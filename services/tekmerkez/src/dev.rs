@@ -127,18 +127,6 @@ impl Dev {
         let intake =
             tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
 
-        settings.gateway.database_url = sqlite(&dir, "gateway.db");
-        settings.gateway.migrate_on_start = true;
-        // Plain HTTP on loopback: a Secure cookie would not come back from
-        // every client.
-        settings.gateway.session.secure_cookies = false;
-        settings.gateway.case_service.url.clone_from(&case_url);
-        settings.gateway.routing_service_url = format!("http://{}", routing.addr());
-        settings.gateway.case_service.token = SecretString::from(gateway_token.clone());
-        let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
-        gateway_state.dev_hint = true;
-        let gateway = tekmerkez_gateway::http::pages(gateway_state);
-
         // Notify writes to development sinks (/dev/sms, /dev/mail) instead of
         // an SMS provider and a mail relay; its report endpoint and the sink
         // pages share the HTTP listener.
@@ -151,10 +139,10 @@ impl Dev {
         settings.notify.migrate_on_start = true;
         settings.notify.case_service.url.clone_from(&case_url);
         settings.notify.case_service.token = SecretString::from(notify_token);
-        settings
-            .notify
-            .api_tokens
-            .insert("gateway".to_owned(), SecretString::from(gateway_token));
+        settings.notify.api_tokens.insert(
+            "gateway".to_owned(),
+            SecretString::from(gateway_token.clone()),
+        );
         settings.notify.sms.order = vec!["dev".to_owned()];
         settings.notify.email.transport = "dev".to_owned();
         settings.notify.tracking_url = format!("http://{}/takip", settings.dev.http_listen);
@@ -170,6 +158,19 @@ impl Dev {
             },
         )
         .await?;
+
+        settings.gateway.database_url = sqlite(&dir, "gateway.db");
+        settings.gateway.migrate_on_start = true;
+        // Plain HTTP on loopback: a Secure cookie would not come back from
+        // every client.
+        settings.gateway.session.secure_cookies = false;
+        settings.gateway.case_service.url.clone_from(&case_url);
+        settings.gateway.routing_service_url = format!("http://{}", routing.addr());
+        settings.gateway.case_service.token = SecretString::from(gateway_token);
+        settings.gateway.notify_service_url = format!("http://{}", notify.grpc_addr());
+        let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
+        gateway_state.dev_hint = true;
+        let gateway = tekmerkez_gateway::http::pages(gateway_state);
 
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await

@@ -76,8 +76,96 @@ struct RecordPage {
     notes: Vec<NoteView>,
     files: Vec<FileView>,
     steps: Vec<StepView>,
+    /// Messages to the citizen (notify's delivery log); `None` when notify
+    /// is not configured or did not answer.
+    deliveries: Option<Vec<DeliveryView>>,
+    /// Headings of the delivery log, in the page's language.
+    delivery_labels: DeliveryLabels,
     message: Option<&'static str>,
     is_error: bool,
+}
+
+/// One message to the citizen, as the record page shows it.
+struct DeliveryView {
+    when: String,
+    channel: &'static str,
+    kind: String,
+    state: &'static str,
+    reason: String,
+    segments: u32,
+}
+
+/// The delivery log's words (Turkish, or English with `?lang=en`).
+struct DeliveryLabels {
+    title: &'static str,
+    none: &'static str,
+    unavailable: &'static str,
+    segments: &'static str,
+}
+
+fn delivery_labels(en: bool) -> DeliveryLabels {
+    if en {
+        DeliveryLabels {
+            title: "Messages to the citizen",
+            none: "No message to the citizen yet.",
+            unavailable: "The notification service did not answer.",
+            segments: "parts",
+        }
+    } else {
+        DeliveryLabels {
+            title: "Vatandaşa Bildirimler",
+            none: "Vatandaşa henüz bildirim gönderilmedi.",
+            unavailable: "Bildirim servisi yanıt vermedi.",
+            segments: "parça",
+        }
+    }
+}
+
+/// The delivery log of a case the user was just allowed to read, asked of
+/// notify with the gateway's own service credential.
+async fn deliveries(state: &AppState, case_id: &str, en: bool) -> Option<Vec<DeliveryView>> {
+    use tekmerkez_proto::notify_v1 as npb;
+    let mut notify = state.backend.notify()?;
+    let list = notify
+        .list_deliveries(state.backend.as_gateway(npb::ListDeliveriesRequest {
+            case_id: case_id.to_owned(),
+        }))
+        .await
+        .ok()?
+        .into_inner()
+        .deliveries;
+    Some(
+        list.into_iter()
+            .map(|d| {
+                let st = npb::DeliveryState::try_from(d.state).unwrap_or_default();
+                let (tr, en_name) = match st {
+                    npb::DeliveryState::Pending if d.deferred => (
+                        "sessiz saatlerin bitmesini bekliyor",
+                        "waiting for quiet hours to end",
+                    ),
+                    npb::DeliveryState::Pending => ("gönderilecek", "to be sent"),
+                    npb::DeliveryState::Sending => ("gönderiliyor", "sending"),
+                    npb::DeliveryState::Sent => ("gönderildi", "sent"),
+                    npb::DeliveryState::Delivered => ("iletildi", "delivered"),
+                    npb::DeliveryState::Failed => ("gönderilemedi", "failed"),
+                    npb::DeliveryState::Unspecified => ("", ""),
+                };
+                let channel = if d.channel == npb::MessageChannel::Email as i32 {
+                    if en { "E-mail" } else { "E-posta" }
+                } else {
+                    "SMS"
+                };
+                DeliveryView {
+                    when: when(d.sent_at.as_ref().or(d.created_at.as_ref())),
+                    channel,
+                    kind: d.kind,
+                    state: if en { en_name } else { tr },
+                    reason: d.reason,
+                    segments: d.segments,
+                }
+            })
+            .collect(),
+    )
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -233,7 +321,12 @@ pub(super) async fn show(
         && c.holder_id == me
         && c.status == pb::CaseStatus::AwaitingCallback as i32;
     let contact = c.contact.clone().unwrap_or_default();
+    // Only now, after the case service let this user read the case.
+    let en = frame.lang == "en";
+    let deliveries = deliveries(&state, &c.id, en).await;
     render(&RecordPage {
+        deliveries,
+        delivery_labels: delivery_labels(en),
         csrf: s.csrf_token,
         display_name: s.display_name,
         mine: c.holder_id == me && c.status == pb::CaseStatus::Held as i32,
