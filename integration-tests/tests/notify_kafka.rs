@@ -118,6 +118,7 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 information_answer: String::new(),
                 received_at: None,
                 attachments: vec![],
+                recorded_by: String::new(),
             });
             async move {
                 cases.create_case(req).await.unwrap();

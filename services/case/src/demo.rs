@@ -293,6 +293,14 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             Role::CallCentreAgent,
             all.clone(),
         ),
+        // Front-office staff (danışma): letters, counter visits and video
+        // meetings are recorded with the call-centre agent's role.
+        (
+            "danisma",
+            "Zeynep Aksoy",
+            Role::CallCentreAgent,
+            all.clone(),
+        ),
         ("cimer", "CİMER Entegrasyonu", Role::PartnerClient, vec![]),
     ] {
         users.push(timed.create_user_unchecked(mk(u, d, r, p)).await?);
@@ -396,6 +404,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             received_at: Some(at),
             fingerprint: Uuid::new_v4().to_string(),
             attachments: Vec::new(),
+            recorded_by: None,
         };
         let creator = if matches!(
             channel,

@@ -290,6 +290,7 @@ pub fn parse(
         information_answer: String::new(),
         source_reference: String::new(),
         follow_up_of: String::new(),
+        recorded_by: String::new(),
     })
 }
 

@@ -116,6 +116,7 @@ impl Handler for RoutingHandler {
                     content: a.content,
                 })
                 .collect(),
+            recorded_by: app.recorded_by,
         });
         req.set_timeout(self.timeout);
         match self.cases.clone().create_case(req).await {

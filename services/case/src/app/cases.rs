@@ -16,7 +16,7 @@ use super::{
 use crate::{
     domain::{
         calendar,
-        caller::{Caller, UserCaller},
+        caller::{Caller, ServiceName, UserCaller},
         case::{Actor, Case, Consent, EventKind, RuleViolation, Step},
         contact::Contact,
         enums::{CallbackOutcome, CaseStatus, Channel, ReplyChannel, Role, Urgency},
@@ -72,6 +72,9 @@ pub struct NewCase {
     pub fingerprint: String,
     /// Files that came with it, checked at the edge.
     pub attachments: Vec<NewAttachment>,
+    /// The staff member who recorded it on the citizen's behalf (a
+    /// call-centre agent, counter staff), as routing passes it on.
+    pub recorded_by: Option<Uuid>,
 }
 
 /// A citizen's follow-up message to join an existing case, validated at the edge.
@@ -311,9 +314,20 @@ impl CaseApp {
             }
             Some(_) => {}
         }
+        let recorded_by = match (caller, new.recorded_by) {
+            (_, None) => None,
+            (Caller::Service(ServiceName::Routing), Some(u)) => self.recorder(u).await?,
+            (_, Some(_)) => {
+                v.add("recorded_by", "may only be set by the routing service");
+                None
+            }
+        };
         v.into_result()?;
         let now = self.clock.now();
-        let actor = actor_of(caller);
+        // A record taken by staff is theirs: they opened it (the task steps
+        // say so), they see it among the records they took, and an
+        // information-only one was resolved by them.
+        let actor = recorded_by.map_or_else(|| actor_of(caller), Actor::User);
         let given_tracking = new.tracking_number.clone();
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
@@ -410,6 +424,22 @@ impl CaseApp {
             }
         }
         Err(CaseError::Contended)
+    }
+
+    /// `user` when they may record applications for citizens (an active
+    /// call-centre agent or admin); otherwise nobody, so that a stale or
+    /// wrong id never makes a record someone else's, while the citizen's
+    /// application is still opened.
+    async fn recorder(&self, user: Uuid) -> Result<Option<Uuid>, CaseError> {
+        match self.store.get_user(user).await? {
+            Some(u) if u.active && matches!(u.role, Role::CallCentreAgent | Role::Admin) => {
+                Ok(Some(u.id))
+            }
+            _ => {
+                tracing::warn!(recorded_by = %user, "recorded_by names no user who may record applications; ignored");
+                Ok(None)
+            }
+        }
     }
 
     /// One case the caller may see, with its notes.

@@ -178,6 +178,11 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         .as_ref()
         .and_then(|t| v.check(from_proto_ts("received_at", t)));
     let attachments = new_attachments(&mut v, &req.attachments);
+    let recorded_by = if req.recorded_by.trim().is_empty() {
+        None
+    } else {
+        id_field(&mut v, "recorded_by", req.recorded_by.trim())
+    };
     v.clone().into_result()?;
     let (
         Some(application_id),
@@ -219,6 +224,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         received_at,
         fingerprint: hex::encode(Sha256::digest(req.encode_to_vec())),
         attachments,
+        recorded_by,
     })
 }
 

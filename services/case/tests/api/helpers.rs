@@ -400,6 +400,7 @@ impl TestApp {
             information_answer: String::new(),
             received_at: None,
             attachments: Vec::new(),
+            recorded_by: String::new(),
         }
     }
 

@@ -20,6 +20,7 @@ mod health;
 mod listing;
 mod outbox;
 mod privacy;
+mod recorded_by;
 mod store_contract;
 mod tracking;
 mod transfer_notes_close;

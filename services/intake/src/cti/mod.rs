@@ -491,6 +491,7 @@ async fn publish_record(
         information_answer: String::new(),
         source_reference: format!("cti:{event_id}"),
         follow_up_of: String::new(),
+        recorded_by: String::new(),
     };
     if let Err(e) = s.0.publisher.publish(&app).await {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an IVR record failed; not acknowledged");

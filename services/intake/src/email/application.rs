@@ -222,6 +222,7 @@ pub fn to_application(
             .map(|id| id.chars().take(998).collect())
             .unwrap_or_default(),
         follow_up_of: m.follow_up_of.clone().unwrap_or_default(),
+        recorded_by: String::new(),
     })
 }
 

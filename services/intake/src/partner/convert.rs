@@ -234,6 +234,7 @@ pub fn build(
         information_answer: String::new(),
         source_reference: req.partner_reference.clone(),
         follow_up_of: String::new(),
+        recorded_by: String::new(),
     })
 }
 

@@ -668,6 +668,7 @@ fn application(
         information_answer: String::new(),
         source_reference: message_key.to_owned(),
         follow_up_of: plan.follow_up_of.clone().unwrap_or_default(),
+        recorded_by: String::new(),
     })
 }
 
