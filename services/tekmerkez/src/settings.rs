@@ -32,6 +32,26 @@ pub struct Settings {
     pub dev: DevSettings,
     /// First-start bootstrap.
     pub bootstrap: BootstrapSettings,
+    /// How a process stops.
+    pub shutdown: ShutdownSettings,
+}
+
+/// How a process stops on SIGTERM.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownSettings {
+    /// The whole process's bound after SIGTERM: in-flight work that has not
+    /// finished by then is abandoned (it is not acknowledged, so it comes
+    /// back), spans are flushed and the process exits non-zero. Keep it
+    /// below the pods' `terminationGracePeriodSeconds`.
+    pub drain_timeout_ms: u64,
+}
+
+impl ShutdownSettings {
+    /// The drain bound.
+    pub fn drain_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.drain_timeout_ms.max(1))
+    }
 }
 
 /// `tekmerkez dev`.
@@ -90,6 +110,7 @@ mod tests {
             let s = Settings::load(&dir, env).unwrap();
             s.case.validate().unwrap();
             s.intake.validate().unwrap();
+            s.intake.validate_channels().unwrap();
             s.routing.validate().unwrap();
             s.notify.validate().unwrap();
         }

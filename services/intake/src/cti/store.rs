@@ -213,7 +213,8 @@ impl CtiStore {
         .bind(application_id)
         .bind(phone_hash)
         .bind(tracking_number)
-        .bind(i64::from(channel))
+        // INTEGER is 4 bytes on PostgreSQL: bind and read it as i32.
+        .bind(channel)
         .bind(received_at)
         .execute(p)
         .await
@@ -244,7 +245,7 @@ impl CtiStore {
                 .map(|r| {
                     Ok(EarlierApplication {
                         tracking_number: r.try_get("tracking_number")?,
-                        channel: i32::try_from(r.try_get::<i64, _>("channel")?).unwrap_or(0),
+                        channel: r.try_get::<i32, _>("channel")?,
                         received_at: r.try_get("received_at")?,
                     })
                 })
@@ -293,4 +294,109 @@ where
         ended_at: r.try_get("ended_at")?,
         disposition: r.try_get("disposition")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::social::tests::database;
+
+    async fn calls_events_and_the_caller_index(url: &str) {
+        let s = CtiStore::connect(url).unwrap();
+        // An end that arrives before the offer keeps its end.
+        s.call_ended("c-1", 20, "answered", 20).await.unwrap();
+        let call = Call {
+            call_id: "c-1".into(),
+            caller_phone: Some("+905321234567".into()),
+            agent: Some("cagrimerkezi".into()),
+            ivr_selections: vec![IvrSelection {
+                menu: "ana".into(),
+                choice: "1".into(),
+            }],
+            offered_at: Some(10),
+            ended_at: None,
+            disposition: None,
+        };
+        s.call_offered(&call, 21).await.unwrap();
+        let got = s.call("c-1").await.unwrap().unwrap();
+        assert_eq!(
+            (got.offered_at, got.ended_at, got.disposition.as_deref()),
+            (Some(10), Some(20), Some("answered"))
+        );
+        assert_eq!(got.ivr_selections, call.ivr_selections);
+        assert!(
+            s.current_call("cagrimerkezi").await.unwrap().is_none(),
+            "it ended"
+        );
+        let live = Call {
+            call_id: "c-2".into(),
+            offered_at: Some(30),
+            ..call.clone()
+        };
+        s.call_offered(&live, 31).await.unwrap();
+        assert_eq!(
+            s.current_call("cagrimerkezi")
+                .await
+                .unwrap()
+                .unwrap()
+                .call_id,
+            "c-2"
+        );
+
+        let fresh = SeenEvent {
+            fingerprint: "f".into(),
+            application_id: Some(Uuid::now_v7()),
+            tracking_number: Some("AAAAAAAAAA".into()),
+            received_at: 5,
+        };
+        assert_eq!(s.remember_event("e-1", &fresh).await.unwrap(), fresh);
+        let other = SeenEvent {
+            fingerprint: "g".into(),
+            application_id: None,
+            tracking_number: None,
+            received_at: 6,
+        };
+        assert_eq!(
+            s.remember_event("e-1", &other).await.unwrap(),
+            fresh,
+            "the first use of an id stands"
+        );
+
+        for (id, tn, at) in [("a1", "T1", 100), ("a2", "T2", 300), ("a3", "T3", 200)] {
+            s.index_application(id, "hash-1", tn, 1, at).await.unwrap();
+        }
+        s.index_application("a1", "hash-1", "T1", 1, 100)
+            .await
+            .unwrap();
+        s.index_application("a9", "hash-2", "T9", 1, 400)
+            .await
+            .unwrap();
+        let earlier = s.earlier_applications("hash-1", 150, 10).await.unwrap();
+        let tns: Vec<&str> = earlier.iter().map(|e| e.tracking_number.as_str()).collect();
+        assert_eq!(
+            tns,
+            vec!["T2", "T3"],
+            "newest first, since the given time, this caller only"
+        );
+        assert_eq!(
+            s.earlier_applications("hash-1", 0, 1).await.unwrap().len(),
+            1
+        );
+
+        assert_eq!(s.purge(25, 6, 150).await.unwrap(), 1 + 1 + 1);
+        assert!(s.call("c-1").await.unwrap().is_none());
+        assert!(s.call("c-2").await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn calls_events_and_the_caller_index_on_sqlite() {
+        let (url, _dir) = database("sqlite").await;
+        calls_events_and_the_caller_index(&url).await;
+    }
+
+    #[tokio::test]
+    async fn calls_events_and_the_caller_index_on_postgres() {
+        let (url, _dir) = database("postgres").await;
+        calls_events_and_the_caller_index(&url).await;
+    }
 }

@@ -135,3 +135,63 @@ where
         received_at_micros: row.try_get("received_at")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::social::tests::database;
+
+    fn sub(fingerprint: &str, tn: &str) -> Submission {
+        Submission {
+            fingerprint: fingerprint.into(),
+            application_id: Uuid::now_v7(),
+            tracking_number: tn.into(),
+            received_at_micros: 1_764_000_000_000_000,
+        }
+    }
+
+    async fn references_are_idempotent_per_partner(url: &str) {
+        let s = PartnerStore::connect(url).unwrap();
+        let first = sub("f1", "AAAAAAAAAA");
+        assert_eq!(s.remember("cimer", "R-1", &first).await.unwrap(), first);
+        // Reused: the first submission answers, whatever the new one carries.
+        let again = s
+            .remember("cimer", "R-1", &sub("f2", "BBBBBBBBBB"))
+            .await
+            .unwrap();
+        assert_eq!(again, first);
+        // The same reference of another partner is another application.
+        let other = sub("f1", "CCCCCCCCCC");
+        assert_eq!(s.remember("bimer", "R-1", &other).await.unwrap(), other);
+        let (found, reference) = s
+            .by_tracking_number("cimer", "AAAAAAAAAA")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found, reference.as_str()), (first.clone(), "R-1"));
+        assert!(
+            s.by_tracking_number("bimer", "AAAAAAAAAA")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(s.by_reference("cimer", "R-2").await.unwrap().is_none());
+        assert_eq!(
+            s.by_reference("bimer", "R-1").await.unwrap().unwrap().0,
+            other
+        );
+        s.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn references_are_idempotent_per_partner_on_sqlite() {
+        let (url, _dir) = database("sqlite").await;
+        references_are_idempotent_per_partner(&url).await;
+    }
+
+    #[tokio::test]
+    async fn references_are_idempotent_per_partner_on_postgres() {
+        let (url, _dir) = database("postgres").await;
+        references_are_idempotent_per_partner(&url).await;
+    }
+}

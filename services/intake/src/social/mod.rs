@@ -673,4 +673,4 @@ fn application(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

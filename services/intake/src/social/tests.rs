@@ -12,6 +12,14 @@ const WINDOW: i64 = 60 * MINUTE;
 
 /// A store on `backend`, migrated; the temp dir lives as long as the store is used.
 async fn store(backend: &str) -> (ConversationStore, Option<tempfile::TempDir>) {
+    let (url, dir) = database(backend).await;
+    (ConversationStore::connect(&url).unwrap(), dir)
+}
+
+/// A fresh intake database on `backend` (`sqlite` or `postgres`) with
+/// intake's migrations applied: its URL, and the directory a SQLite file
+/// lives in (keep it as long as the database is used).
+pub(crate) async fn database(backend: &str) -> (String, Option<tempfile::TempDir>) {
     let (url, dir) = if backend == "sqlite" {
         let dir = tempfile::tempdir().unwrap();
         (
@@ -39,7 +47,7 @@ async fn store(backend: &str) -> (ConversationStore, Option<tempfile::TempDir>) 
         .migrate()
         .await
         .unwrap();
-    (ConversationStore::connect(&url).unwrap(), dir)
+    (url, dir)
 }
 
 use uuid::Uuid;
