@@ -101,11 +101,6 @@ impl Application {
                 }
             }
         });
-        let email = crate::email::spawn(
-            &self.settings.email,
-            self.state.publisher.clone(),
-            shutdown.child_token(),
-        );
         let background_stop = shutdown.child_token();
         let background = tokio::spawn(self.background.run(background_stop.clone()));
         tracing::info!(addr = %self.addr, "intake listening");
@@ -116,13 +111,6 @@ impl Application {
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
         .context("serving intake HTTP");
-        if let Some(email) = email {
-            if served.is_err() {
-                email.abort();
-            }
-            // It finishes the message in hand (a bounded publish) and logs out.
-            let _ = email.await;
-        }
         // The HTTP server stopped: stop the partner listener and the rest too.
         background_stop.cancel();
         match background.await {
@@ -177,6 +165,7 @@ pub async fn prepare(
     Ok(AppState {
         social,
         cti,
+        staff: settings.staff.clone(),
         publisher,
         keys,
         categories: Arc::new(settings.categories.clone()),
@@ -188,13 +177,15 @@ pub async fn prepare(
 }
 
 /// What runs beside the HTTP routes: the partners' gRPC listener (when
-/// `intake.partner.enabled`), the CTI caller index (when `intake.cti.enabled`)
-/// and the social conversation store's purge (when a social channel is on).
+/// `intake.partner.enabled`), the CTI caller index (when `intake.cti.enabled`),
+/// the social conversation store's purge (when a social channel is on) and
+/// the mailbox reader (when `intake.email.enabled`).
 /// `tekmerkez intake` and `tekmerkez dev` both run it.
 pub struct Background {
     partner: Option<crate::partner::PartnerServer>,
     social: crate::social::SocialState,
     cti: crate::cti::CtiState,
+    email: Option<crate::email::EmailChannel>,
 }
 
 impl std::fmt::Debug for Background {
@@ -221,6 +212,9 @@ impl Background {
             partner,
             social: state.social.clone(),
             cti: state.cti.clone(),
+            email: settings.email.enabled.then(|| {
+                crate::email::EmailChannel::new(settings.email.clone(), state.publisher.clone())
+            }),
         })
     }
 
@@ -241,6 +235,10 @@ impl Background {
             .any_enabled()
             .then(|| tokio::spawn(self.social.clone().housekeeping(shutdown.child_token())));
         let cti = tokio::spawn(self.cti.run_background(shutdown.child_token()));
+        let email = self.email.map(|channel| {
+            tracing::info!("e-mail channel enabled");
+            tokio::spawn(channel.run(shutdown.child_token()))
+        });
         let partner = match self.partner {
             Some(p) => p.run(shutdown.child_token()).await,
             None => {
@@ -252,6 +250,10 @@ impl Background {
             let _ = s.await;
         }
         let _ = cti.await;
+        if let Some(email) = email {
+            // It finishes the message in hand (a bounded publish) and logs out.
+            let _ = email.await;
+        }
         partner
     }
 }

@@ -133,11 +133,12 @@ fn refused_note(refused: &[FileRefusal]) -> Option<String> {
     ))
 }
 
-/// The application text: the subject, the body, and a note on the files
-/// left out, within the case service's limit.
+/// The application text: the subject (not for a follow-up, whose subject
+/// is the notification's "Re: …"), the body, and a note on the files left
+/// out, within the case service's limit.
 pub fn application_text(m: &Inbound) -> String {
     let mut text = String::new();
-    if !m.subject.is_empty() {
+    if !m.subject.is_empty() && (m.follow_up_of.is_none() || m.body.is_empty()) {
         text.push_str("Konu: ");
         text.push_str(&m.subject);
     }

@@ -12,6 +12,9 @@
 //! - [`imap`]: connecting (TLS, STARTTLS), logging in.
 //! - [`channel`]: the mailbox loop.
 //! - [`settings`] — `intake.email`.
+//!
+//! [`crate::startup::Background`] runs it in `tekmerkez intake` and
+//! `tekmerkez dev`.
 
 pub mod application;
 pub mod channel;
@@ -21,15 +24,3 @@ pub mod settings;
 
 pub use channel::EmailChannel;
 pub use settings::EmailSettings;
-
-/// Starts the channel when enabled; it runs until `shutdown`.
-pub fn spawn(
-    settings: &EmailSettings,
-    publisher: crate::publish::Publisher,
-    shutdown: tokio_util::sync::CancellationToken,
-) -> Option<tokio::task::JoinHandle<()>> {
-    settings.enabled.then(|| {
-        tracing::info!("e-mail channel enabled");
-        tokio::spawn(EmailChannel::new(settings.clone(), publisher).run(shutdown))
-    })
-}
