@@ -30,6 +30,8 @@ pub struct IntakeSettings {
     pub partner: crate::partner::settings::PartnerSettings,
     /// The CTI/IVR event endpoint and the caller lookup.
     pub cti: crate::cti::settings::CtiSettings,
+    /// Staff entry from the agent UI (calls, letters, counter visits, video).
+    pub staff: crate::staff::StaffSettings,
 }
 
 /// The HTTP listener.
@@ -106,6 +108,7 @@ impl IntakeSettings {
         let codes: Vec<String> = self.categories.iter().map(|c| c.code.clone()).collect();
         self.social.validate(&codes)?;
         self.partner.validate()?;
+        self.staff.validate()?;
         self.cti.validate(&codes)
     }
 }

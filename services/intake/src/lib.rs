@@ -9,6 +9,8 @@
 //! - [`social`]: WhatsApp, Messenger, Instagram and X webhooks; conversations.
 //! - [`partner`]: partners over gRPC (`tekmerkez.intake.v1.IntakeService`).
 //! - [`cti`]: CTI/IVR events, IVR self-service records, the caller lookup.
+//! - [`staff`]: staff entry from the agent UI (calls, letters, counter
+//!   visits, video meetings), recorded by the signed-in person.
 //! - [`publish`]: the bus side.
 //! - [`idempotency`]: `Idempotency-Key` → the same application.
 //! - [`startup`]: building and running the HTTP server.
@@ -22,6 +24,7 @@ pub mod idempotency;
 pub mod partner;
 pub mod publish;
 pub mod social;
+pub mod staff;
 pub mod startup;
 
 pub use config::IntakeSettings;

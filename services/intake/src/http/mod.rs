@@ -57,6 +57,8 @@ pub struct AppState {
     pub social: crate::social::SocialState,
     /// The CTI/IVR endpoint (routes only when enabled).
     pub cti: crate::cti::CtiState,
+    /// Staff entry (routes only when enabled).
+    pub staff: crate::staff::StaffSettings,
 }
 
 /// The router.
@@ -74,6 +76,8 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
     // per client address.
     let social = crate::social::router(&state.social);
     let cti = crate::cti::router(&state.cti);
+    // Staff entry comes from the gateway alone, which authenticates.
+    let staff = crate::staff::router(&state);
     Router::new()
         .merge(limited)
         .route("/openapi.json", get(api::openapi))
@@ -82,6 +86,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .with_state(state)
         .merge(social)
         .merge(cti)
+        .merge(staff)
 }
 
 /// An HTTP error in the shared shape.
