@@ -11,6 +11,7 @@
 //! - [`grpc`]: the authentication interceptor, conversions and the
 //!   `CaseService` and `DirectoryService` handlers.
 //! - [`outbox`]: the relay from the outbox table to the bus.
+//! - [`metrics`]: the gauges read from the database at scrape time.
 //! - [`startup`]: building and running the server (health, reflection,
 //!   graceful shutdown).
 //! - [`demo`]: the demo organisation, users and cases `tekmerkez dev` loads.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod grpc;
+pub mod metrics;
 pub mod outbox;
 pub mod startup;
 pub mod store;

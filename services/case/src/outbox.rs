@@ -123,7 +123,19 @@ impl OutboxRelay {
                     "application/protobuf".to_owned(),
                 ),
             ];
-            if let Some(tp) = &row.traceparent {
+            // The publish is a span of the trace that wrote the event (its
+            // start shows how long the row waited), and the event carries
+            // that span's context on to the consumers.
+            let span = tracing::info_span!(
+                "case.outbox.publish",
+                otel.kind = "producer",
+                messaging.destination = %row.topic,
+                event_id = %row.event_id,
+            );
+            tekmerkez_telemetry::continue_trace(&span, row.traceparent.as_deref(), None);
+            if let Some(tp) = span.in_scope(tekmerkez_telemetry::current_traceparent) {
+                hdrs.push((headers::TRACEPARENT.to_owned(), tp));
+            } else if let Some(tp) = &row.traceparent {
                 hdrs.push((headers::TRACEPARENT.to_owned(), tp.clone()));
             }
             let envelope = Envelope {
@@ -132,10 +144,14 @@ impl OutboxRelay {
                 headers: hdrs,
                 payload: Bytes::from(row.payload),
             };
-            match tokio::time::timeout(self.settings.publish_timeout(), self.bus.publish(envelope))
-                .await
-            {
-                Ok(Ok(())) => done.push(row.id),
+            let publish =
+                tokio::time::timeout(self.settings.publish_timeout(), self.bus.publish(envelope));
+            match tracing::Instrument::instrument(publish, span).await {
+                Ok(Ok(())) => {
+                    metrics::counter!(tekmerkez_telemetry::metrics::names::OUTBOX_PUBLISHED)
+                        .increment(1);
+                    done.push(row.id);
+                }
                 Ok(Err(e)) => {
                     return (
                         done,

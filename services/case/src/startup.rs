@@ -115,6 +115,14 @@ impl Application {
         &self.app
     }
 
+    /// Reads the outbox and case gauges when `/metrics` is scraped.
+    pub fn metrics_collector(&self) -> Arc<dyn tekmerkez_telemetry::metrics::Collector> {
+        Arc::new(crate::metrics::CaseCollector::new(
+            self.app.store().clone(),
+            self.app.clock().clone(),
+        ))
+    }
+
     /// Serves until `shutdown` is cancelled, then stops taking calls,
     /// finishes in-flight ones and the relay's round within the drain bound.
     ///
@@ -161,6 +169,11 @@ impl Application {
             health.clone(),
             shutdown.child_token(),
         ));
+        tracker.spawn(crate::metrics::fold_status_counts(
+            app.store().clone(),
+            Duration::from_secs(5),
+            shutdown.child_token(),
+        ));
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(
@@ -181,6 +194,8 @@ impl Application {
         let server_shutdown = shutdown.clone();
         let server = tonic::transport::Server::builder()
             .timeout(settings.request_timeout())
+            // A span per call continuing the caller's trace, and its latency.
+            .layer(tekmerkez_telemetry::grpc::ServerLayer)
             .add_service(health_service)
             .add_optional_service(reflection)
             .add_service(case)

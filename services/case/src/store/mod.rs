@@ -380,4 +380,12 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     async fn mark_published(&self, ids: &[i64], now: Timestamp) -> Result<(), StoreError>;
     /// How many rows are unpublished.
     async fn outbox_backlog(&self) -> Result<i64, StoreError>;
+    /// When the oldest unpublished row was written, if any.
+    async fn oldest_pending_outbox_at(&self) -> Result<Option<Timestamp>, StoreError>;
+
+    /// Cases by status (status code, count), from the maintained totals and
+    /// the deltas not yet folded into them: no count of the cases table.
+    async fn count_cases_by_status(&self) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Folds up to `limit` status deltas into the totals; how many it folded.
+    async fn fold_case_status_deltas(&self, limit: u32) -> Result<u64, StoreError>;
 }

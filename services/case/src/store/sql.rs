@@ -357,7 +357,9 @@ macro_rules! sql_store {
                         .bind(&e.key)
                         .bind(&e.event_type)
                         .bind(&e.payload)
-                        .bind(e.traceparent.as_deref())
+                        // The span that writes the event: the relay publishes
+                        // it with this context, so the event joins the trace.
+                        .bind(e.traceparent.clone().or_else(tekmerkez_telemetry::current_traceparent))
                         .bind(now)
                         .execute(&mut **tx)
                         .await?;
@@ -824,6 +826,42 @@ macro_rules! sql_store {
 
             async fn outbox_backlog(&self) -> Result<i64, StoreError> {
                 Ok(sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").fetch_one(self.reader()).await?.try_get("n")?)
+            }
+
+            async fn oldest_pending_outbox_at(&self) -> Result<Option<Timestamp>, StoreError> {
+                // Ids grow with time: the pending index's first row is the oldest.
+                let at: Option<i64> = sqlx::query("SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1")
+                    .fetch_optional(self.reader()).await?
+                    .map(|r| r.try_get("created_at")).transpose()?;
+                opt_timestamp(at)
+            }
+
+            async fn count_cases_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
+                let rows = sqlx::query("SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM \
+                                        (SELECT status, n FROM case_status_totals UNION ALL SELECT status, delta AS n FROM case_status_deltas) t \
+                                        GROUP BY status ORDER BY status")
+                    .fetch_all(self.reader()).await?;
+                rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
+            }
+
+            async fn fold_case_status_deltas(&self, limit: u32) -> Result<u64, StoreError> {
+                let mut tx = self.writer().begin().await?;
+                // Deleting is what claims a delta: a second folder running at
+                // the same time finds the rows gone and adds nothing twice.
+                let rows = sqlx::query("DELETE FROM case_status_deltas WHERE id IN \
+                                        (SELECT id FROM case_status_deltas ORDER BY id LIMIT $1) RETURNING status, delta")
+                    .bind(i64::from(limit)).fetch_all(&mut *tx).await?;
+                let mut sums: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+                for r in &rows {
+                    *sums.entry(r.try_get("status")?).or_default() += r.try_get::<i64, _>("delta")?;
+                }
+                for (status, n) in sums {
+                    sqlx::query("INSERT INTO case_status_totals (status, n) VALUES ($1, $2) \
+                                 ON CONFLICT (status) DO UPDATE SET n = case_status_totals.n + excluded.n")
+                        .bind(status).bind(n).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(rows.len() as u64)
             }
         }
     };
