@@ -262,6 +262,7 @@ async fn lane(
             delivery.envelope.header(headers::TRACEPARENT),
             delivery.envelope.header(headers::TRACESTATE),
         );
+        let started = std::time::Instant::now();
         let outcome = async {
             match handle_one(&delivery, &*handler, policy, &shutdown).await {
                 Outcome::DeadLetter(kind) => {
@@ -276,11 +277,30 @@ async fn lane(
         }
         .instrument(span)
         .await;
+        record(&delivery.envelope.topic, &outcome, started.elapsed());
         let stopped = matches!(outcome, Outcome::Stopped);
         if done.send(Done { delivery, outcome }).is_err() || stopped {
             break;
         }
     }
+}
+
+/// Counts a finished delivery by topic (and dead letters by reason) and
+/// times it; a delivery cut off by shutdown is neither.
+fn record(topic: &str, outcome: &Outcome, took: Duration) {
+    use tekmerkez_telemetry::metrics::names;
+    match outcome {
+        Outcome::Handled => {
+            metrics::counter!(names::MESSAGES_HANDLED, "topic" => topic.to_owned()).increment(1);
+        }
+        Outcome::DeadLetter(kind) => {
+            metrics::counter!(names::DEAD_LETTERS, "topic" => topic.to_owned(), "reason" => *kind)
+                .increment(1);
+        }
+        Outcome::Stopped => return,
+    }
+    metrics::histogram!(names::HANDLE_DURATION, "topic" => topic.to_owned())
+        .record(took.as_secs_f64());
 }
 
 /// Per partition, the deliveries read but not yet committable, so that the
@@ -362,10 +382,12 @@ async fn handle_one(
                     return Outcome::DeadLetter(kind);
                 }
                 tracing::warn!(topic = %d.envelope.topic, offset = d.offset, error.kind = kind, attempt, "transient failure; retrying");
+                metrics::counter!(tekmerkez_telemetry::metrics::names::HANDLER_RETRIES, "topic" => d.envelope.topic.clone(), "kind" => "transient").increment(1);
             }
             Err(HandleError::Unavailable(source)) => {
                 attempt = attempt.saturating_add(1);
                 tracing::warn!(topic = %d.envelope.topic, offset = d.offset, attempt, error.cause_chain = ?source, "dependency unavailable; retrying");
+                metrics::counter!(tekmerkez_telemetry::metrics::names::HANDLER_RETRIES, "topic" => d.envelope.topic.clone(), "kind" => "unavailable").increment(1);
             }
         }
         tokio::select! {

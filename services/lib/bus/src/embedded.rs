@@ -132,6 +132,7 @@ impl Bus for EmbeddedBus {
             topic: topic.to_owned(),
             position,
             buffer: std::collections::VecDeque::new(),
+            lag_measured: None,
         }))
     }
 }
@@ -144,9 +145,42 @@ struct EmbeddedSubscription {
     /// The next sequence number to read (not yet delivered).
     position: i64,
     buffer: std::collections::VecDeque<Delivery>,
+    /// When the lag gauge was last set; it is measured at most once a second.
+    lag_measured: Option<std::time::Instant>,
 }
 
+/// How often the embedded bus measures a group's lag.
+const LAG_EVERY: Duration = Duration::from_secs(1);
+
 impl EmbeddedSubscription {
+    /// Sets the lag gauge: the topic's messages at or after the group's
+    /// committed position (a range of the topic index, as long as the lag).
+    async fn measure_lag(&mut self) {
+        if self.lag_measured.is_some_and(|t| t.elapsed() < LAG_EVERY) {
+            return;
+        }
+        self.lag_measured = Some(std::time::Instant::now());
+        let lag: Result<i64, sqlx::Error> = sqlx::query(
+            "SELECT COUNT(*) AS n FROM bus_messages WHERE topic = $1 AND seq >= \
+             COALESCE((SELECT next_seq FROM bus_offsets WHERE group_id = $2 AND topic = $1), 0)",
+        )
+        .bind(&self.topic)
+        .bind(&self.group)
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|r| r.try_get("n"));
+        match lag {
+            Ok(n) => metrics::gauge!(
+                tekmerkez_telemetry::metrics::names::CONSUMER_LAG,
+                "group" => self.group.clone(),
+                "topic" => self.topic.clone(),
+                "partition" => "0",
+            )
+            .set(n as f64),
+            Err(e) => tracing::debug!(error = %e, "measuring the embedded bus's lag failed"),
+        }
+    }
+
     async fn fill(&mut self) -> Result<(), ConsumeError> {
         let rows = sqlx::query("SELECT seq, msg_key, headers, payload FROM bus_messages WHERE topic = $1 AND seq >= $2 ORDER BY seq LIMIT $3")
             .bind(&self.topic)
@@ -194,6 +228,7 @@ impl Subscription for EmbeddedSubscription {
             // Mark the current publish count seen before reading, so a publish
             // that lands after the read still wakes us.
             self.wake.borrow_and_update();
+            self.measure_lag().await;
             self.fill().await?;
             if self.buffer.is_empty() {
                 // A bounded wait also picks up rows written by another handle on the same file.

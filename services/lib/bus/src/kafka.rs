@@ -7,6 +7,10 @@
 //!   background commit never passes unhandled work. Closing commits
 //!   synchronously.
 //! - Topics the services use are created at start-up when missing.
+//! - Consumer lag: librdkafka's statistics (every
+//!   [`KafkaSettings::statistics_interval_ms`]) give each assigned
+//!   partition's distance from the high watermark to the offset this consumer
+//!   stored as handled; it is the `tekmerkez_bus_consumer_lag` gauge.
 //! - A consumer left holding no partitions while the topic has at least as
 //!   many partitions as its group has members rejoins the group (see
 //!   [`KafkaSettings::unassigned_rejoin_after_ms`]): no assignor leaves a
@@ -80,6 +84,15 @@ pub struct KafkaSettings {
     /// Kafka never gets there, so the check never fires on it.
     #[serde(default = "default_unassigned_rejoin_after_ms")]
     pub unassigned_rejoin_after_ms: u64,
+    /// How often librdkafka reports a consumer's statistics
+    /// (`statistics.interval.ms`), from which the consumer-lag gauge is set;
+    /// 0 turns them (and the gauge) off.
+    #[serde(default = "default_statistics_interval_ms")]
+    pub statistics_interval_ms: u64,
+}
+
+fn default_statistics_interval_ms() -> u64 {
+    5_000
 }
 
 fn default_unassigned_rejoin_after_ms() -> u64 {
@@ -207,7 +220,14 @@ impl Bus for KafkaBus {
         group: &str,
         topic: &str,
     ) -> Result<Box<dyn Subscription>, ConsumeError> {
-        let consumer: StreamConsumer = ClientConfig::new()
+        let physical_topic = self.physical(topic);
+        let context = LagContext {
+            group: group.to_owned(),
+            topic: topic.to_owned(),
+            physical_topic: physical_topic.clone(),
+            reported: std::sync::Mutex::new(std::collections::BTreeSet::new()),
+        };
+        let consumer: Consumer = ClientConfig::new()
             .set("bootstrap.servers", &self.settings.brokers)
             .set("client.id", &self.settings.client_id)
             .set("group.id", self.physical(group))
@@ -222,9 +242,12 @@ impl Bus for KafkaBus {
                 "session.timeout.ms",
                 self.settings.session_timeout_ms.to_string(),
             )
-            .create()
+            .set(
+                "statistics.interval.ms",
+                self.settings.statistics_interval_ms.to_string(),
+            )
+            .create_with_context(context)
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
-        let physical_topic = self.physical(topic);
         consumer
             .subscribe(&[&physical_topic])
             .map_err(|e| ConsumeError::Bus(boxed(e)))?;
@@ -242,9 +265,67 @@ impl Bus for KafkaBus {
     }
 }
 
+/// A consumer whose statistics set the lag gauge.
+type Consumer = StreamConsumer<LagContext>;
+
+/// Sets `tekmerkez_bus_consumer_lag` from librdkafka's statistics for the
+/// partitions this consumer holds. A partition it reported before and no
+/// longer holds reads 0 here, so summing the gauge over a group's members
+/// counts each partition once (its new owner reports it).
+struct LagContext {
+    group: String,
+    topic: String,
+    physical_topic: String,
+    reported: std::sync::Mutex<std::collections::BTreeSet<i32>>,
+}
+
+impl rdkafka::ClientContext for LagContext {
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        let mut now = std::collections::BTreeMap::new();
+        if let Some(t) = statistics.topics.get(&self.physical_topic) {
+            for (&partition, p) in &t.partitions {
+                // Partition -1 is librdkafka's internal one; -1 lags mean
+                // "not known" (a partition this consumer does not hold).
+                let lag = if p.consumer_lag_stored >= 0 {
+                    p.consumer_lag_stored
+                } else {
+                    p.consumer_lag
+                };
+                if partition >= 0 && lag >= 0 {
+                    now.insert(partition, lag);
+                }
+            }
+        }
+        let Ok(mut reported) = self.reported.lock() else {
+            return;
+        };
+        for gone in reported.iter().filter(|p| !now.contains_key(p)) {
+            self.set(*gone, 0);
+        }
+        for (&partition, &lag) in &now {
+            self.set(partition, lag);
+        }
+        *reported = now.keys().copied().collect();
+    }
+}
+
+impl LagContext {
+    fn set(&self, partition: i32, lag: i64) {
+        metrics::gauge!(
+            tekmerkez_telemetry::metrics::names::CONSUMER_LAG,
+            "group" => self.group.clone(),
+            "topic" => self.topic.clone(),
+            "partition" => partition.to_string(),
+        )
+        .set(lag as f64);
+    }
+}
+
+impl rdkafka::consumer::ConsumerContext for LagContext {}
+
 struct KafkaSubscription {
     /// Shared with the blocking group and metadata look-ups of the watchdog.
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<Consumer>,
     prefix: String,
     /// The physical topic, for the watchdog's look-ups.
     topic: String,
@@ -293,7 +374,7 @@ fn stalled(before: &Positions, after: &Positions) -> bool {
 /// Looks up the group's committed offsets and the topic's high watermarks
 /// (blocking librdkafka calls, so on the blocking pool).
 async fn group_positions(
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<Consumer>,
     topic: String,
 ) -> Result<Positions, rdkafka::error::KafkaError> {
     tokio::task::spawn_blocking(move || {

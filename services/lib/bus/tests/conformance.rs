@@ -53,6 +53,7 @@ fn kafka_settings() -> KafkaSettings {
         linger_ms: 1,
         fetch_wait_max_ms: 100,
         unassigned_rejoin_after_ms: 15_000,
+        statistics_interval_ms: 500,
     }
 }
 
@@ -169,7 +170,52 @@ conformance!(
     transient_failures_are_retried_and_then_handled_once,
     concurrent_lanes_keep_each_keys_order_and_handle_everything_once,
     the_position_never_passes_a_message_still_in_hand,
+    the_lag_gauge_counts_what_the_group_has_not_committed,
 );
+
+/// The group's lag as the metrics endpoint would show it (summed over partitions).
+fn lag_of(group: &str, topic: &str) -> Option<f64> {
+    let text = tekmerkez_telemetry::metrics::render();
+    let samples = tekmerkez_telemetry::metrics::parse(&text).unwrap();
+    let mine: Vec<_> = samples
+        .iter()
+        .filter(|s| {
+            s.name == "tekmerkez_bus_consumer_lag"
+                && s.label("group") == Some(group)
+                && s.label("topic") == Some(topic)
+        })
+        .collect();
+    (!mine.is_empty()).then(|| mine.iter().map(|s| s.value).sum())
+}
+
+async fn the_lag_gauge_counts_what_the_group_has_not_committed(f: Fixture) {
+    tekmerkez_telemetry::metrics::install();
+    for n in 0..10 {
+        f.bus.publish(envelope(&f.topic, "k", n)).await.unwrap();
+    }
+    let group = format!("g-lag-{}", uuid_like());
+    let mut sub = f.bus.subscribe(&group, &f.topic).await.unwrap();
+    for _ in 0..4 {
+        let d = next(&mut sub).await;
+        sub.commit(&d).await.unwrap();
+    }
+    // Keep the subscription reading (statistics and lag are measured while
+    // it polls) until the gauge shows the six left.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if lag_of(&group, &f.topic) == Some(6.0) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "lag {:?} after 60 s, want 6",
+            lag_of(&group, &f.topic)
+        );
+        // Read ahead without committing: read is not handled, so no change.
+        let _ = tokio::time::timeout(Duration::from_millis(200), sub.next()).await;
+    }
+    sub.close().await;
+}
 
 async fn a_new_group_reads_everything_in_key_order_with_headers_intact(f: Fixture) {
     for n in 0..30 {
