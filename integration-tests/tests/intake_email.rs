@@ -439,3 +439,100 @@ async fn auto_replies_bounces_and_senderless_mail_publish_nothing_and_are_marked
     stop.cancel();
     task.await.unwrap();
 }
+
+/// The log lines written while `f` runs, at TRACE, from every thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_channels_logs_name_no_sender_subject_or_text() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    // Each test runs in its own process (nextest): the global subscriber is this test's.
+    tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+        .with_writer(move || writer.clone())
+        .json()
+        .try_init()
+        .unwrap();
+    let folder = Folder::new().await;
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/intake/tests/mail");
+    for f in [
+        "utf8_quoted_printable.eml",
+        "windows1254_quoted_printable.eml",
+        "attachments.eml",
+        "reply_in_reply_to.eml",
+        "bounce.eml",
+        "no_sender.eml",
+    ] {
+        folder.append(&std::fs::read(corpus.join(f)).unwrap()).await;
+    }
+    let bus = gate(false).await;
+    let (host, port) = plain_addr();
+    let (stop, task) = run(
+        settings(&folder, TlsMode::None, port, &host, ""),
+        bus.clone(),
+    );
+    // The failure path logs too: a refused publish, then the rest once open.
+    eventually("a refused publish", || async {
+        bus.refused.load(Ordering::SeqCst) >= 1
+    })
+    .await;
+    bus.open.store(true, Ordering::SeqCst);
+    eventually("every message marked", || async {
+        folder
+            .flags()
+            .await
+            .iter()
+            .all(|f| f.iter().any(|x| x == PROCESSED))
+    })
+    .await;
+    stop.cancel();
+    task.await.unwrap();
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("e-mail application published"),
+        "the channel logged nothing?"
+    );
+    for personal in [
+        "Ayşe",
+        "Yılmaz",
+        "ayse.yilmaz",
+        "ornek.com.tr",
+        "ornek.net.tr",
+        "İbrahim",
+        "Öztürk",
+        "İzmit",
+        "Gebze",
+        "kanalizasyon",
+        "Su kesintisi",
+        "Kırık",
+        "sayaç",
+        "fatura.pdf",
+        "Zeynep",
+        "hâlâ",
+        "utf8-qp-0001",
+        "MAILER-DAEMON",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(personal))
+            .unwrap_or_default();
+        assert!(
+            !text.contains(personal),
+            "the logs name {personal:?}: {line}"
+        );
+    }
+}
