@@ -50,9 +50,35 @@ impl Publisher {
         if let Some(tp) = tekmerkez_telemetry::current_traceparent() {
             envelope.headers.push((headers::TRACEPARENT.to_owned(), tp));
         }
-        match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
+        let result = match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
             Ok(r) => r,
             Err(_) => Err(PublishError::Timeout),
+        };
+        if result.is_ok() {
+            count_accepted(app);
         }
+        result
     }
+}
+
+/// The channel of `app` as a metric label (`web_form`, `email`, …): the
+/// proto enum's name, a fixed set.
+pub fn channel_label(channel: i32) -> String {
+    tekmerkez_proto::common_v1::Channel::try_from(channel).map_or_else(
+        |_| "unknown".to_owned(),
+        |c| {
+            c.as_str_name()
+                .trim_start_matches("CHANNEL_")
+                .to_ascii_lowercase()
+        },
+    )
+}
+
+/// Counts an application the bus acknowledged, by channel.
+pub fn count_accepted(app: &pb::ApplicationReceived) {
+    metrics::counter!(
+        tekmerkez_telemetry::metrics::names::APPLICATIONS_ACCEPTED,
+        "channel" => channel_label(app.channel),
+    )
+    .increment(1);
 }

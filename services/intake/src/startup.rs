@@ -84,7 +84,11 @@ impl Application {
         let limit = Duration::from_millis(self.settings.http.request_timeout_ms);
         let router = self
             .router()
-            .layer(axum::middleware::from_fn_with_state(limit, deadline));
+            .layer(axum::middleware::from_fn_with_state(limit, deadline))
+            // Outermost: the request span (continuing the caller's trace) and its latency.
+            .layer(axum::middleware::from_fn(
+                tekmerkez_telemetry::http::observe,
+            ));
         let limiter = self.state.limiter.clone();
         let keys = self.state.keys.clone();
         let housekeeping = shutdown.child_token();

@@ -300,6 +300,8 @@ impl Application {
         let stop = shutdown.clone();
         let served = tonic::transport::Server::builder()
             .timeout(timeout.max(Duration::from_secs(5)))
+            // A span per call continuing the caller's trace, and its latency.
+            .layer(tekmerkez_telemetry::grpc::ServerLayer)
             .add_service(health_service)
             .add_service(api)
             .serve_with_incoming_shutdown(

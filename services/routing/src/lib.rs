@@ -30,6 +30,8 @@ pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii
 impl tonic::service::Interceptor for BearerToken {
     fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         req.metadata_mut().insert("authorization", self.0.clone());
+        // The interceptor runs inside the caller's span: the call joins its trace.
+        tekmerkez_telemetry::propagation::inject_grpc(req.metadata_mut());
         Ok(req)
     }
 }

@@ -129,6 +129,8 @@ impl Application {
         let server_shutdown = shutdown.clone();
         let served = tonic::transport::Server::builder()
             .timeout(timeout)
+            // A span per call continuing the caller's trace, and its latency.
+            .layer(tekmerkez_telemetry::grpc::ServerLayer)
             .add_service(health_service)
             .add_service(admin)
             // Without TCP_NODELAY a small reply waits for the peer's delayed

@@ -10,6 +10,33 @@ use tokio_util::sync::CancellationToken;
 
 use crate::settings::Settings;
 
+/// Runs `service` with the metrics listener (`telemetry.metrics_listen`)
+/// beside it; the listener stays up until the service has stopped, so a
+/// scrape during the drain still answers.
+///
+/// # Errors
+/// When the metrics address cannot be bound, or the service's error.
+async fn with_metrics(
+    settings: &Settings,
+    scrape: tekmerkez_telemetry::metrics::Scrape,
+    service: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let stop = CancellationToken::new();
+    let listener = tekmerkez_telemetry::metrics::spawn(
+        settings.telemetry.metrics_listen.as_deref(),
+        scrape,
+        stop.clone(),
+    )
+    .await
+    .context("binding the metrics listener (telemetry.metrics_listen)")?;
+    let result = service.await;
+    stop.cancel();
+    if let Some(l) = listener {
+        let _ = l.await;
+    }
+    result
+}
+
 /// Every topic the services use, with their dead-letter topics.
 pub const TOPICS: &[&str] = &["intake.applications.v1", "case.events.v1"];
 
@@ -83,7 +110,8 @@ pub async fn case(settings: Settings, shutdown: CancellationToken) -> anyhow::Re
             tracing::info!("bootstrap admin created");
         }
     }
-    app.run_until_stopped(shutdown).await
+    let scrape = tekmerkez_telemetry::metrics::Scrape::new(vec![app.metrics_collector()]);
+    with_metrics(&settings, scrape, app.run_until_stopped(shutdown)).await
 }
 
 /// Runs intake alone until `shutdown`.
@@ -93,7 +121,12 @@ pub async fn case(settings: Settings, shutdown: CancellationToken) -> anyhow::Re
 pub async fn intake(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
     let bus = kafka(&settings).await?;
     let app = tekmerkez_intake::Application::build(settings.intake.clone(), bus, false).await?;
-    app.run_until_stopped(shutdown).await
+    with_metrics(
+        &settings,
+        Default::default(),
+        app.run_until_stopped(shutdown),
+    )
+    .await
 }
 
 /// Runs routing alone until `shutdown`.
@@ -103,7 +136,12 @@ pub async fn intake(settings: Settings, shutdown: CancellationToken) -> anyhow::
 pub async fn routing(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
     let bus = kafka(&settings).await?;
     let app = tekmerkez_routing::Application::build(settings.routing.clone(), bus).await?;
-    app.run_until_stopped(shutdown).await
+    with_metrics(
+        &settings,
+        Default::default(),
+        app.run_until_stopped(shutdown),
+    )
+    .await
 }
 
 /// Runs the gateway alone until `shutdown`.
@@ -111,7 +149,13 @@ pub async fn routing(settings: Settings, shutdown: CancellationToken) -> anyhow:
 /// # Errors
 /// Invalid settings, or the server failing.
 pub async fn gateway(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
-    tekmerkez_gateway::startup::run(settings.gateway, shutdown).await
+    let gateway = settings.gateway.clone();
+    with_metrics(
+        &settings,
+        Default::default(),
+        tekmerkez_gateway::startup::run(gateway, shutdown),
+    )
+    .await
 }
 
 /// Runs the notification service alone until `shutdown`.
@@ -121,5 +165,10 @@ pub async fn gateway(settings: Settings, shutdown: CancellationToken) -> anyhow:
 pub async fn notify(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
     let bus = kafka(&settings).await?;
     let app = tekmerkez_notify::Application::build(settings.notify.clone(), bus).await?;
-    app.run_until_stopped(shutdown).await
+    with_metrics(
+        &settings,
+        Default::default(),
+        app.run_until_stopped(shutdown),
+    )
+    .await
 }

@@ -59,9 +59,51 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let environment = tekmerkez_config::environment_from_env();
-    let mut settings = Settings::load(&cli.config_dir, &environment)?;
-    let _telemetry = tekmerkez_telemetry::init(&settings.telemetry, "tekmerkez")?;
-    match cli.command {
+    let settings = Settings::load(&cli.config_dir, &environment)?;
+    settings.telemetry.validate().map_err(anyhow::Error::msg)?;
+    // Each production command reports its own service.name; `dev` is one
+    // process and one OpenTelemetry resource, its spans named by service.
+    let telemetry = tekmerkez_telemetry::init(&settings.telemetry, cli.command.service_name())?;
+    let drain = settings.shutdown.drain_timeout();
+    let stop = shutdown::on_signal();
+    let run = run(cli.command, settings, stop.clone());
+    let result = tokio::select! {
+        r = run => r,
+        () = shutdown::drain_expired(&stop, drain) => {
+            tracing::error!(drain_ms = drain.as_millis() as u64, "work still in flight after the drain bound; exiting without it (it was not acknowledged and will come back)");
+            drop(telemetry);
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = &result {
+        tracing::error!(error.message = %e, error.cause_chain = ?e, "exiting on an error");
+    }
+    // Flushes the spans still batched before the process ends.
+    drop(telemetry);
+    result
+}
+
+impl Command {
+    /// The OpenTelemetry `service.name` of the process running this command.
+    fn service_name(&self) -> &'static str {
+        match self {
+            Self::Dev { .. } => "tekmerkez-dev",
+            Self::Case => "tekmerkez-case",
+            Self::Intake => "tekmerkez-intake",
+            Self::Routing => "tekmerkez-routing",
+            Self::Gateway => "tekmerkez-gateway",
+            Self::Notify => "tekmerkez-notify",
+            Self::Migrate => "tekmerkez-migrate",
+        }
+    }
+}
+
+async fn run(
+    command: Command,
+    mut settings: Settings,
+    stop: tokio_util::sync::CancellationToken,
+) -> anyhow::Result<()> {
+    match command {
         Command::Dev {
             data_dir,
             grpc_listen,
@@ -83,13 +125,13 @@ async fn main() -> anyhow::Result<()> {
             let data_dir = settings.dev.data_dir.clone();
             let dev = Dev::build(settings).await?;
             println!("{}", dev.banner(&data_dir));
-            dev.run_until_stopped(shutdown::on_signal()).await
+            dev.run_until_stopped(stop).await
         }
-        Command::Case => commands::case(settings, shutdown::on_signal()).await,
-        Command::Intake => commands::intake(settings, shutdown::on_signal()).await,
-        Command::Routing => commands::routing(settings, shutdown::on_signal()).await,
-        Command::Gateway => commands::gateway(settings, shutdown::on_signal()).await,
-        Command::Notify => commands::notify(settings, shutdown::on_signal()).await,
+        Command::Case => commands::case(settings, stop).await,
+        Command::Intake => commands::intake(settings, stop).await,
+        Command::Routing => commands::routing(settings, stop).await,
+        Command::Gateway => commands::gateway(settings, stop).await,
+        Command::Notify => commands::notify(settings, stop).await,
         Command::Migrate => commands::migrate(&settings).await,
     }
 }

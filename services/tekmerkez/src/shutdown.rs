@@ -15,6 +15,13 @@ pub fn on_signal() -> CancellationToken {
     token
 }
 
+/// Completes `bound` after `token` was cancelled: the process's hard limit
+/// on draining. Never completes while the token is not cancelled.
+pub async fn drain_expired(token: &CancellationToken, bound: std::time::Duration) {
+    token.cancelled().await;
+    tokio::time::sleep(bound).await;
+}
+
 #[cfg(unix)]
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};

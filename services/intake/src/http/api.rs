@@ -118,6 +118,7 @@ pub(super) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let mut channel = "unknown";
     let result = async {
         let json = headers
             .get(axum::http::header::CONTENT_TYPE)
@@ -146,13 +147,17 @@ pub(super) async fn submit(
             );
             err
         })?;
+        channel = super::channel_label(&req.channel);
         let fingerprint = hex::encode(Sha256::digest(&body));
         accept(&state, &req, key.as_deref(), fingerprint).await
     }
     .await;
     match result {
         Ok(a) => (StatusCode::ACCEPTED, Json(a)).into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => {
+            super::count_rejected(channel, e.status);
+            e.into_response()
+        }
     }
 }
 

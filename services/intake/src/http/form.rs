@@ -213,6 +213,7 @@ pub(super) async fn submit(
             } else {
                 StatusCode::BAD_REQUEST
             };
+            super::count_rejected("web_form", status);
             render(status, &page(&state, input, errors, failure))
         }
     }

@@ -29,6 +29,8 @@ pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii
 impl tonic::service::Interceptor for BearerToken {
     fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         req.metadata_mut().insert("authorization", self.0.clone());
+        // The interceptor runs inside the caller's span: the call joins its trace.
+        tekmerkez_telemetry::propagation::inject_grpc(req.metadata_mut());
         Ok(req)
     }
 }
@@ -87,6 +89,35 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .merge(social)
         .merge(cti)
         .merge(staff)
+}
+
+/// The submitted channel as a metric label: the API's own names, or
+/// `unknown` (a client may send anything there).
+pub(crate) fn channel_label(raw: &str) -> &'static str {
+    match raw.trim() {
+        "web_form" => "web_form",
+        "mobile_app" => "mobile_app",
+        _ => "unknown",
+    }
+}
+
+/// Counts a refused submission by channel and a reason named by its status.
+pub(crate) fn count_rejected(channel: &'static str, status: StatusCode) {
+    let reason = match status.as_u16() {
+        400 => "invalid",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        422 => "idempotency_conflict",
+        429 => "rate_limited",
+        503 => "unavailable",
+        _ => "other",
+    };
+    metrics::counter!(
+        tekmerkez_telemetry::metrics::names::APPLICATIONS_REJECTED,
+        "channel" => channel,
+        "reason" => reason,
+    )
+    .increment(1);
 }
 
 /// An HTTP error in the shared shape.

@@ -43,6 +43,14 @@ pub async fn limit(
     match limiter.0.check_key(&addr.ip()) {
         Ok(()) => next.run(req).await,
         Err(not_until) => {
+            if req.method() == axum::http::Method::POST {
+                let channel = if req.uri().path() == "/basvuru" {
+                    "web_form"
+                } else {
+                    "unknown"
+                };
+                super::count_rejected(channel, StatusCode::TOO_MANY_REQUESTS);
+            }
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -428,6 +428,8 @@ impl PartnerServer {
         let server_shutdown = shutdown.clone();
         let result = tonic::transport::Server::builder()
             .timeout(self.settings.request_timeout())
+            // A span per call continuing the caller's trace, and its latency.
+            .layer(tekmerkez_telemetry::grpc::ServerLayer)
             .add_service(health_service)
             .add_optional_service(reflection)
             .add_service(service)

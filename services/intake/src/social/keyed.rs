@@ -54,9 +54,13 @@ impl KeyedPublisher {
         if let Some(tp) = tekmerkez_telemetry::current_traceparent() {
             envelope.headers.push((headers::TRACEPARENT.to_owned(), tp));
         }
-        match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
+        let result = match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
             Ok(r) => r,
             Err(_) => Err(PublishError::Timeout),
+        };
+        if result.is_ok() {
+            crate::publish::count_accepted(app);
         }
+        result
     }
 }

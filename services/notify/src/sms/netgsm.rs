@@ -160,12 +160,17 @@ impl Netgsm {
     }
 
     fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::RequestBuilder {
+        // The trace context of the send, so a provider (or a proxy) that
+        // traces can join the application's trace; ids only.
+        let mut trace = reqwest::header::HeaderMap::new();
+        tekmerkez_telemetry::propagation::inject_headers(&mut trace);
         self.client
             .post(format!("{}{path}", self.base_url))
             .basic_auth(
                 self.username.expose_secret(),
                 Some(self.password.expose_secret()),
             )
+            .headers(trace)
             .json(body)
     }
 

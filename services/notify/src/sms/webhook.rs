@@ -98,10 +98,14 @@ impl SmsProvider for Webhook {
             "segments": sms.segments,
             "sender": self.sender,
         });
+        // The trace context of the send (ids only), so the receiver can join it.
+        let mut trace = reqwest::header::HeaderMap::new();
+        tekmerkez_telemetry::propagation::inject_headers(&mut trace);
         let mut req = self
             .client
             .post(&self.url)
             .header("idempotency-key", sms.id.to_string())
+            .headers(trace)
             .json(&body);
         if !self.token.expose_secret().is_empty() {
             req = req.bearer_auth(self.token.expose_secret());
