@@ -31,6 +31,33 @@ pub struct GatewaySettings {
     pub categories: Vec<tekmerkez_types::catalogue::Category>,
     /// The public tracking page's limits.
     pub tracking: TrackingSettings,
+    /// Staff entry (calls, letters, counter visits, video meetings) and the
+    /// receipt.
+    pub entry: EntrySettings,
+}
+
+/// Staff entry through intake, and the receipt it prints.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntrySettings {
+    /// Intake's HTTP API (`http://host:port`); empty hides the entry screens.
+    pub intake_url: String,
+    /// Intake's `intake.staff.token` (a secret).
+    pub staff_token: SecretString,
+    /// Intake's `intake.cti.lookup_token`, for the caller of an offered
+    /// call and their earlier applications (a secret; empty: no lookup).
+    pub cti_lookup_token: SecretString,
+    /// Per-call deadline.
+    pub timeout_ms: u64,
+    /// The KVKK notice version the entry screens show and record.
+    pub kvkk_text_version: String,
+    /// A TrueType font with every Turkish letter, embedded (subset) in the
+    /// receipt's PDF.
+    pub font_path: String,
+    /// The institution named at the top of the receipt.
+    pub institution: String,
+    /// The public tracking page the receipt points to.
+    pub tracking_url: String,
 }
 
 /// How often the public tracking page answers.
@@ -95,6 +122,18 @@ impl GatewaySettings {
         }
         if self.tracking.per_client_per_minute == 0 || self.tracking.per_number_per_hour == 0 {
             return Err("gateway.tracking limits must be positive");
+        }
+        if !self.entry.intake_url.is_empty() {
+            if self.entry.timeout_ms == 0 {
+                return Err("gateway.entry.timeout_ms must be positive");
+            }
+            let v = self.entry.kvkk_text_version.trim();
+            if v.is_empty() || v.len() > 64 {
+                return Err("gateway.entry.kvkk_text_version must be 1 to 64 characters");
+            }
+            if self.entry.institution.trim().is_empty() || self.entry.font_path.is_empty() {
+                return Err("gateway.entry.institution and font_path must be set");
+            }
         }
         if self.case_service.timeout_ms == 0 {
             return Err("gateway.case_service.timeout_ms must be positive");

@@ -43,6 +43,8 @@ impl Lang {
 pub struct Texts {
     /// Whether this is the English text set (for catalogue names).
     pub english: bool,
+    /// The staff-entry screens and the receipt.
+    pub entry: &'static crate::entry_texts::EntryTexts,
     pub app_name: &'static str,
     pub sign_in_title: &'static str,
     pub username: &'static str,
@@ -238,6 +240,7 @@ pub struct Texts {
 /// Türkçe.
 pub static TR: Texts = Texts {
     english: false,
+    entry: &crate::entry_texts::ENTRY_TR,
     app_name: "tekmerkez Çağrı Merkezi",
     sign_in_title: "Giriş",
     username: "Kullanıcı adı",
@@ -448,6 +451,7 @@ pub static TR: Texts = Texts {
 /// English.
 pub static EN: Texts = Texts {
     english: true,
+    entry: &crate::entry_texts::ENTRY_EN,
     app_name: "tekmerkez Contact Centre",
     sign_in_title: "Sign in",
     username: "User name",

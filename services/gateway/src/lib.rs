@@ -7,10 +7,18 @@
 //! - [`backend`]: calls to the case service with the gateway's service token,
 //!   naming the signed-in person; the case service decides every permission
 //!   (ADR 0001), so the UI can only hide what is refused anyway.
+//! - [`intake`]: staff entry and the call-centre caller lookup at intake.
+//! - [`receipt`], [`barcode`], [`pdf`]: the receipt handed to the citizen —
+//!   the tracking number as a Code 128 barcode, a printable page and a PDF.
 
 pub mod backend;
+pub mod barcode;
 pub mod config;
+pub mod entry_texts;
 pub mod http;
 pub mod i18n;
+pub mod intake;
+pub mod pdf;
+pub mod receipt;
 pub mod session;
 pub mod startup;

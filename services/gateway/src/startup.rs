@@ -67,6 +67,10 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         dev_hint: false,
         categories: std::sync::Arc::new(settings.categories.clone()),
         tracking: crate::http::TrackingLimits::new(&settings.tracking),
+        entry: crate::http::EntryState::prepare(
+            &settings.entry,
+            settings.database_url.expose_secret(),
+        )?,
     })
 }
 

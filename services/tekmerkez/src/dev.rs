@@ -120,6 +120,11 @@ impl Dev {
         settings.intake.case_service.url.clone_from(&case_url);
         settings.intake.case_service.token = SecretString::from(intake_token);
         let channels = crate::dev_channels::configure(&mut settings.intake, random_token());
+        if !settings.intake.staff.enabled {
+            // Only the gateway in this process knows this run's staff token.
+            settings.intake.staff.enabled = true;
+            settings.intake.staff.token = SecretString::from(random_token());
+        }
         let intake_state =
             tekmerkez_intake::startup::prepare(&settings.intake, bus.clone(), true).await?;
         let intake_background =
@@ -159,6 +164,28 @@ impl Dev {
         )
         .await?;
 
+        // Staff entry: the gateway's entry screens post to intake on the
+        // shared HTTP listener, which is bound first so its address is known.
+        let http = TcpListener::bind(&settings.dev.http_listen)
+            .await
+            .with_context(|| {
+                format!("binding the HTTP listener on {}", settings.dev.http_listen)
+            })?;
+        let http_addr = http.local_addr()?;
+        settings.gateway.entry.intake_url = format!("http://{http_addr}");
+        settings.gateway.entry.tracking_url = format!("http://{http_addr}/takip");
+        settings
+            .gateway
+            .entry
+            .staff_token
+            .clone_from(&settings.intake.staff.token);
+        if settings.intake.cti.enabled {
+            settings
+                .gateway
+                .entry
+                .cti_lookup_token
+                .clone_from(&settings.intake.cti.lookup_token);
+        }
         settings.gateway.database_url = sqlite(&dir, "gateway.db");
         settings.gateway.migrate_on_start = true;
         // Plain HTTP on loopback: a Secure cookie would not come back from
@@ -172,12 +199,6 @@ impl Dev {
         gateway_state.dev_hint = true;
         let gateway = tekmerkez_gateway::http::pages(gateway_state);
 
-        let http = TcpListener::bind(&settings.dev.http_listen)
-            .await
-            .with_context(|| {
-                format!("binding the HTTP listener on {}", settings.dev.http_listen)
-            })?;
-        let http_addr = http.local_addr()?;
         Ok(Self {
             case,
             routing,

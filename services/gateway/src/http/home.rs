@@ -28,8 +28,9 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (t.callback_pool, "/geri-donus"),
             (t.my_calls, "/uzerimdeki"),
         ],
-        // The call-centre entry screen comes with the phone channel.
-        Role::CallCentreAgent | Role::PartnerClient | Role::Unspecified => Vec::new(),
+        // Call-centre agents and front-office staff record applications.
+        Role::CallCentreAgent => super::entry::menu(t.entry),
+        Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((t.my_details, "/kullanici"));
     m
@@ -73,5 +74,16 @@ mod tests {
             vec!["/geri-donus", "/uzerimdeki", "/kullanici"]
         );
         assert!(!paths(Role::Expert).contains(&"/yonetim"));
+        assert_eq!(
+            paths(Role::CallCentreAgent),
+            vec![
+                "/kayit-girisi/cagri",
+                "/kayit-girisi/yazi",
+                "/kayit-girisi/gise",
+                "/kayit-girisi/goruntulu",
+                "/aldigim-kayitlar",
+                "/kullanici"
+            ]
+        );
     }
 }

@@ -4,12 +4,15 @@
 mod admin;
 mod auth;
 mod cases;
+mod entry;
 mod home;
 mod manager;
 mod profile;
+mod receipt;
 mod record;
 mod track;
 
+pub use entry::EntryState;
 pub use track::TrackingLimits;
 
 use std::sync::Arc;
@@ -53,6 +56,8 @@ pub struct AppState {
     pub categories: Arc<Vec<tekmerkez_types::catalogue::Category>>,
     /// The public tracking page's limits.
     pub tracking: TrackingLimits,
+    /// Staff entry and receipts; `None` hides the entry screens.
+    pub entry: Option<EntryState>,
 }
 
 /// The gateway standing alone: its pages and `/healthz`.
@@ -106,6 +111,12 @@ pub fn pages(state: AppState) -> Router {
             "/yonetim/kural/{id}/sil",
             axum::routing::post(admin::delete_rule),
         )
+        .route("/kayit-girisi/{kind}", get(entry::form).post(entry::submit))
+        .route("/aldigim-kayitlar", get(entry::taken))
+        .route("/alindi/{tracking}", get(receipt::page))
+        .route("/alindi/{tracking}/pdf", get(receipt::pdf))
+        .route("/static/receipt.css", get(receipt::stylesheet))
+        .route("/static/print.js", get(receipt::print_script))
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))

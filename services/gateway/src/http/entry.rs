@@ -1,0 +1,735 @@
+//! Staff entry: *Çağrı Kaydı* (the call-centre agent records the
+//! application during the call, or an information-only call that is opened
+//! and resolved at once; the caller of the offered call and their earlier
+//! applications are shown), *Yazılı Başvuru* (a letter), *Gişe Başvurusu*
+//! (a counter visit with its queue ticket) and *Görüntülü Görüşme* (an
+//! online video meeting, its own channel); and *Aldığım Kayıtlar*, the
+//! records the person took.
+//!
+//! Each form carries the session's CSRF token and a one-time form id, sent
+//! to intake as the idempotency key: a form sent twice records one
+//! application. Intake answers once the application is durable on the bus;
+//! the receipt is kept then and shown at once (`/alindi/{tracking}`), while
+//! routing opens the case in its pool a moment later. A refused form comes
+//! back with what was typed and a Turkish message at each wrong field.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use tekmerkez_proto::case_v1::{self as pb, Role};
+use tekmerkez_types::catalogue::name_of;
+
+use super::{AppState, Frame, current, form_pairs, refuse, render, see_other, sign_in_again};
+use crate::{
+    config::EntrySettings,
+    entry_texts::EntryTexts,
+    intake::{IntakeClient, OfferedCall, SubmitError},
+    pdf::Font,
+    receipt::{Receipt, ReceiptStore, local_time},
+    session::{Session, random_token, tokens_match},
+};
+
+/// What the entry screens and receipts need.
+#[derive(Debug, Clone)]
+pub struct EntryState {
+    /// Intake's staff endpoint and caller lookup.
+    pub intake: IntakeClient,
+    /// Kept receipts.
+    pub receipts: ReceiptStore,
+    /// The receipt PDF's font.
+    pub font: Font,
+    /// The KVKK notice version shown and recorded.
+    pub kvkk_text_version: Arc<str>,
+    /// Named at the top of the receipt.
+    pub institution: Arc<str>,
+    /// The public tracking page, printed on the receipt.
+    pub tracking_url: Arc<str>,
+}
+
+impl EntryState {
+    /// The entry state for `s`, or `None` when `intake_url` is empty.
+    ///
+    /// # Errors
+    /// The font cannot be read (`gateway.entry.font_path`), or a URL is unusable.
+    pub fn prepare(s: &EntrySettings, database_url: &str) -> anyhow::Result<Option<Self>> {
+        use anyhow::Context as _;
+        if s.intake_url.is_empty() {
+            return Ok(None);
+        }
+        let font = Font::load(&s.font_path).with_context(|| {
+            format!(
+                "gateway.entry.font_path: {} (Debian's fonts-dejavu-core)",
+                s.font_path
+            )
+        })?;
+        Ok(Some(Self {
+            intake: IntakeClient::new(
+                &s.intake_url,
+                s.staff_token.clone(),
+                s.cti_lookup_token.clone(),
+                Duration::from_millis(s.timeout_ms),
+            )?,
+            receipts: ReceiptStore::connect(database_url).context("gateway.database_url")?,
+            font,
+            kvkk_text_version: Arc::from(s.kvkk_text_version.trim()),
+            institution: Arc::from(s.institution.trim()),
+            tracking_url: Arc::from(s.tracking_url.trim()),
+        }))
+    }
+}
+
+/// Whether `role` may record applications for citizens (as the case
+/// service's policy says).
+pub(super) fn may_record(role: i32) -> bool {
+    matches!(
+        Role::try_from(role),
+        Ok(Role::CallCentreAgent | Role::Admin)
+    )
+}
+
+/// The kinds of entry, by their path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Call,
+    Letter,
+    Counter,
+    Video,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "cagri" => Some(Self::Call),
+            "yazi" => Some(Self::Letter),
+            "gise" => Some(Self::Counter),
+            "goruntulu" => Some(Self::Video),
+            _ => None,
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Self::Call => "cagri",
+            Self::Letter => "yazi",
+            Self::Counter => "gise",
+            Self::Video => "goruntulu",
+        }
+    }
+
+    /// Intake's channel code.
+    fn channel(self) -> &'static str {
+        match self {
+            Self::Call => "phone",
+            Self::Letter => "written",
+            Self::Counter => "face_to_face",
+            Self::Video => "video",
+        }
+    }
+
+    fn title(self, t: &EntryTexts) -> &'static str {
+        match self {
+            Self::Call => t.menu_call,
+            Self::Letter => t.menu_letter,
+            Self::Counter => t.menu_counter,
+            Self::Video => t.menu_video,
+        }
+    }
+
+    fn intro(self, t: &EntryTexts) -> &'static str {
+        match self {
+            Self::Call => t.intro_call,
+            Self::Letter => t.intro_letter,
+            Self::Counter => t.intro_counter,
+            Self::Video => t.intro_video,
+        }
+    }
+}
+
+/// The menu entries of a person who may record applications.
+pub(super) fn menu(t: &EntryTexts) -> Vec<(&'static str, &'static str)> {
+    vec![
+        (t.menu_call, "/kayit-girisi/cagri"),
+        (t.menu_letter, "/kayit-girisi/yazi"),
+        (t.menu_counter, "/kayit-girisi/gise"),
+        (t.menu_video, "/kayit-girisi/goruntulu"),
+        (t.menu_taken, "/aldigim-kayitlar"),
+    ]
+}
+
+/// What the form holds, as typed.
+#[derive(Debug, Clone, Default)]
+struct Values {
+    form_id: String,
+    csrf: String,
+    category: String,
+    text: String,
+    province: String,
+    district: String,
+    name: String,
+    phone: String,
+    email: String,
+    address: String,
+    reply: String,
+    queue: String,
+    reference: String,
+    info_only: bool,
+    info_answer: String,
+    kvkk: bool,
+    special: bool,
+    explicit: bool,
+}
+
+impl Values {
+    fn parse(body: &[u8]) -> Self {
+        let mut v = Self::default();
+        for (k, x) in form_pairs(body) {
+            match k.as_str() {
+                "form_id" => v.form_id = x,
+                "csrf" => v.csrf = x,
+                "konu" => v.category = x,
+                "metin" => v.text = x,
+                "il" => v.province = x,
+                "ilce" => v.district = x,
+                "ad" => v.name = x,
+                "telefon" => v.phone = x,
+                "eposta" => v.email = x,
+                "adres" => v.address = x,
+                "yanit" => v.reply = x,
+                "sira" => v.queue = x,
+                "referans" => v.reference = x,
+                "bilgi" => v.info_only = x == "1",
+                "verilen_bilgi" => v.info_answer = x,
+                "kvkk" => v.kvkk = x == "1",
+                "ozel" => v.special = x == "1",
+                "acik_riza" => v.explicit = x == "1",
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// Intake's staff JSON.
+    fn to_json(&self, kind: Kind, kvkk_version: &str) -> serde_json::Value {
+        let personal = [&self.name, &self.phone, &self.email, &self.address]
+            .iter()
+            .any(|s| !s.trim().is_empty());
+        let consent = (self.kvkk || self.explicit || personal).then(|| {
+            serde_json::json!({
+                "text_version": kvkk_version,
+                "accepted": self.kvkk,
+                "special_category": self.explicit,
+            })
+        });
+        serde_json::json!({
+            "channel": kind.channel(),
+            "category": self.category,
+            "text": self.text,
+            "province": self.province,
+            "district": self.district,
+            "applicant": {
+                "name": self.name,
+                "phone": self.phone,
+                "email": self.email,
+                "address": self.address,
+            },
+            "reply_channel": self.reply,
+            "kvkk_consent": consent,
+            "special_category_data": self.special,
+            "information_only": self.info_only && kind != Kind::Letter,
+            "information_answer": if self.info_only { self.info_answer.as_str() } else { "" },
+            "queue_ticket": if kind == Kind::Counter { self.queue.as_str() } else { "" },
+            "reference": self.reference,
+        })
+    }
+}
+
+/// The form element each of intake's fields is typed in.
+fn element_of(field: &str) -> &'static str {
+    match field {
+        "category" | "channel" => "konu",
+        "text" => "metin",
+        "province" => "il",
+        "district" => "ilce",
+        "applicant.name" => "ad",
+        "applicant.phone" => "telefon",
+        "applicant.email" => "eposta",
+        "applicant.address" => "adres",
+        "reply_channel" => "yanit-sms",
+        "kvkk_consent.special_category" => "acik_riza",
+        f if f.starts_with("kvkk_consent") => "kvkk",
+        "special_category_data" => "ozel",
+        "queue_ticket" => "sira",
+        "reference" => "referans",
+        "information_only" => "bilgi",
+        "information_answer" => "verilen_bilgi",
+        _ => "metin",
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "kayit_girisi.html")]
+struct EntryPage<'a> {
+    frame: Frame,
+    e: &'static EntryTexts,
+    csrf: String,
+    display_name: String,
+    kind: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    is_letter: bool,
+    is_counter: bool,
+    is_video: bool,
+    call: Option<CallView>,
+    looked_up: bool,
+    categories: Vec<(String, String)>,
+    v: &'a Values,
+    /// (element id, message), one per element.
+    problems: Vec<(&'static str, &'static str)>,
+    message: Option<&'static str>,
+}
+
+impl EntryPage<'_> {
+    fn problem(&self, id: &str) -> Option<&'static str> {
+        self.problems
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| *m)
+    }
+}
+
+/// The offered call as the screen shows it.
+struct CallView {
+    call_id: String,
+    number: Option<String>,
+    steps: Vec<String>,
+    /// (tracking number, channel, date, status).
+    earlier: Vec<(String, String, String, &'static str)>,
+}
+
+fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
+    CallView {
+        call_id: c.call_id,
+        number: c.caller_number,
+        steps: c
+            .ivr_selections
+            .into_iter()
+            .map(|s| format!("{} → {}", s.menu, s.choice))
+            .collect(),
+        earlier: c
+            .earlier_applications
+            .into_iter()
+            .map(|a| {
+                let when = a
+                    .received_at
+                    .as_deref()
+                    .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+                    .map(|t| local_time(t.as_microsecond()))
+                    .unwrap_or_default();
+                (a.tracking_number, a.channel, when, t.status_name(&a.status))
+            })
+            .collect(),
+    }
+}
+
+/// The signed-in person who may record, with the entry state; or the page
+/// to answer with instead.
+async fn recorder(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Session, EntryState), Response> {
+    let Some((_, s)) = current(state, headers).await else {
+        return Err(sign_in_again(headers));
+    };
+    let frame = Frame::of(headers);
+    match &state.entry {
+        Some(e) if may_record(s.role) => Ok((s, e.clone())),
+        _ => Err(refuse(&frame)),
+    }
+}
+
+fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
+    state
+        .categories
+        .iter()
+        .map(|c| {
+            (
+                c.code.clone(),
+                name_of(&state.categories, &c.code, english).to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments, reason = "one page's parts")]
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    s: &Session,
+    kind: Kind,
+    v: &Values,
+    call: Option<OfferedCall>,
+    problems: Vec<(&'static str, &'static str)>,
+    message: Option<&'static str>,
+) -> Response {
+    let frame = Frame::of(headers);
+    let e = frame.t.entry;
+    let english = frame.t.english;
+    render(&EntryPage {
+        e,
+        csrf: s.csrf_token.clone(),
+        display_name: s.display_name.clone(),
+        kind: kind.path(),
+        title: kind.title(e),
+        intro: kind.intro(e),
+        is_letter: kind == Kind::Letter,
+        is_counter: kind == Kind::Counter,
+        is_video: kind == Kind::Video,
+        looked_up: kind == Kind::Call,
+        call: call.map(|c| call_view(c, e)),
+        categories: categories(state, english),
+        v,
+        problems,
+        message,
+        frame,
+    })
+}
+
+/// `GET /kayit-girisi/{kind}`.
+pub(super) async fn form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let (s, entry) = match recorder(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(kind) = Kind::parse(&kind) else {
+        let frame = Frame::of(&headers);
+        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found);
+    };
+    let call = if kind == Kind::Call {
+        entry.intake.offered_call(&s.username).await
+    } else {
+        None
+    };
+    let mut v = Values {
+        form_id: random_token(),
+        kvkk: false,
+        reply: if kind == Kind::Letter {
+            "letter"
+        } else {
+            "sms"
+        }
+        .to_owned(),
+        ..Values::default()
+    };
+    if let Some(number) = call.as_ref().and_then(|c| c.caller_number.as_deref()) {
+        // The caller's number: what an SMS or a callback would use.
+        number.clone_into(&mut v.phone);
+    }
+    page(&state, &headers, &s, kind, &v, call, Vec::new(), None)
+}
+
+/// `POST /kayit-girisi/{kind}`.
+pub(super) async fn submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (s, entry) = match recorder(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(kind) = Kind::parse(&kind) else {
+        let frame = Frame::of(&headers);
+        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found);
+    };
+    let frame = Frame::of(&headers);
+    let e = frame.t.entry;
+    let mut v = Values::parse(&body);
+    if !tokens_match(&s.csrf_token, &v.csrf) {
+        return super::message_page(&frame, StatusCode::FORBIDDEN, frame.t.form_expired);
+    }
+    if v.form_id.len() != 64 || !v.form_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // A form without its id (tampered): a fresh id, nothing recorded.
+        v.form_id = random_token();
+        return status(
+            page(
+                &state,
+                &headers,
+                &s,
+                kind,
+                &v,
+                None,
+                Vec::new(),
+                Some(e.unavailable),
+            ),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    let json = v.to_json(kind, &entry.kvkk_text_version);
+    match entry.intake.submit(s.user_id, &v.form_id, &json).await {
+        Ok(rec) => {
+            let micros = |t: &str| {
+                t.parse::<jiff::Timestamp>()
+                    .ok()
+                    .map(|t| t.as_microsecond())
+            };
+            let consent = json.get("kvkk_consent").filter(|c| !c.is_null());
+            let receipt = Receipt {
+                tracking_number: rec.tracking_number.clone(),
+                recorded_by: s.user_id,
+                channel: kind.channel().to_owned(),
+                category: v.category.trim().to_owned(),
+                reply_channel: v.reply.trim().to_owned(),
+                queue_ticket: if kind == Kind::Counter {
+                    v.queue.trim().to_owned()
+                } else {
+                    String::new()
+                },
+                reference: v.reference.trim().to_owned(),
+                information_only: v.info_only && kind != Kind::Letter,
+                consent_version: if consent.is_some() {
+                    entry.kvkk_text_version.to_string()
+                } else {
+                    String::new()
+                },
+                consent_at: rec.consent_accepted_at.as_deref().and_then(micros),
+                special_category: v.explicit,
+                received_at: micros(&rec.received_at).unwrap_or_default(),
+            };
+            if let Err(err) = entry.receipts.save(&receipt).await {
+                // The application is recorded; only the receipt's copy is
+                // missing. Say so, with the number to read out or write down.
+                tracing::error!(error.message = %err, "keeping a receipt failed");
+                let text = format!("{}: {}", e.tracking_number, rec.tracking_number);
+                return super::message_page(&frame, StatusCode::OK, &text);
+            }
+            tracing::info!(channel = kind.channel(), "staff entry recorded");
+            see_other(&format!("/alindi/{}", rec.tracking_number))
+        }
+        Err(SubmitError::Invalid(fields)) => {
+            let mut problems: Vec<(&'static str, &'static str)> = Vec::new();
+            for f in fields.keys() {
+                let id = element_of(f);
+                if !problems.iter().any(|(i, _)| *i == id) {
+                    problems.push((id, e.field_error(f)));
+                }
+            }
+            status(
+                page(
+                    &state,
+                    &headers,
+                    &s,
+                    kind,
+                    &v,
+                    None,
+                    problems,
+                    Some(e.errors_title),
+                ),
+                StatusCode::BAD_REQUEST,
+            )
+        }
+        Err(SubmitError::Conflict) => {
+            v.form_id = random_token();
+            status(
+                page(
+                    &state,
+                    &headers,
+                    &s,
+                    kind,
+                    &v,
+                    None,
+                    Vec::new(),
+                    Some(e.conflict),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(err) => {
+            // The same form id stays: sending again cannot record twice.
+            tracing::warn!(error.message = %err, "staff entry not recorded");
+            status(
+                page(
+                    &state,
+                    &headers,
+                    &s,
+                    kind,
+                    &v,
+                    None,
+                    Vec::new(),
+                    Some(e.unavailable),
+                ),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
+    }
+}
+
+fn status(mut r: Response, code: StatusCode) -> Response {
+    *r.status_mut() = code;
+    r
+}
+
+#[derive(askama::Template)]
+#[template(path = "aldigim.html")]
+struct TakenPage {
+    frame: Frame,
+    e: &'static EntryTexts,
+    csrf: String,
+    display_name: String,
+    rows: Vec<TakenRow>,
+}
+
+struct TakenRow {
+    id: String,
+    tracking_number: String,
+    channel: String,
+    category: String,
+    status: &'static str,
+    when: String,
+    has_receipt: bool,
+}
+
+fn channel_code(c: i32) -> &'static str {
+    use tekmerkez_proto::common_v1::Channel;
+    match Channel::try_from(c) {
+        Ok(Channel::Phone) => "phone",
+        Ok(Channel::Written) => "written",
+        Ok(Channel::FaceToFace) => "face_to_face",
+        _ => "video",
+    }
+}
+
+/// `GET /aldigim-kayitlar`: the records the person took, newest first.
+pub(super) async fn taken(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let (s, entry) = match recorder(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let frame = Frame::of(&headers);
+    let e = frame.t.entry;
+    let req = pb::ListCasesRequest {
+        view: pb::CaseView::All as i32,
+        filter: None,
+        sort: pb::CaseSort::NewestFirst as i32,
+        page: Some(tekmerkez_proto::common_v1::PageRequest {
+            page_size: 50,
+            page_token: String::new(),
+        }),
+    };
+    let cases = match state
+        .backend
+        .cases()
+        .list_cases(state.backend.as_user(s.user_id, req))
+        .await
+    {
+        Ok(r) => r.into_inner().cases,
+        Err(st) => {
+            tracing::warn!(code = ?st.code(), "listing the records taken failed");
+            return super::message_page(
+                &frame,
+                StatusCode::SERVICE_UNAVAILABLE,
+                frame.t.unavailable,
+            );
+        }
+    };
+    let receipts: HashSet<String> = entry
+        .receipts
+        .by_recorder(s.user_id, 200)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.tracking_number)
+        .collect();
+    let rows = cases
+        .into_iter()
+        .map(|c| TakenRow {
+            has_receipt: receipts.contains(&c.tracking_number),
+            channel: e.channel_name(channel_code(c.channel)).to_owned(),
+            category: name_of(&state.categories, &c.category, frame.t.english).to_owned(),
+            status: super::record::status_name(frame.t, c.status),
+            when: super::record::when(c.created_at.as_ref()),
+            id: c.id,
+            tracking_number: c.tracking_number,
+        })
+        .collect();
+    render(&TakenPage {
+        e,
+        csrf: s.csrf_token,
+        display_name: s.display_name,
+        rows,
+        frame,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_becomes_intakes_staff_json() {
+        let body = "form_id=ab&csrf=c&konu=fatura&metin=Fatura+y%C3%BCksek&il=Kocaeli&ilce=%C4%B0zmit\
+                    &ad=Ay%C5%9Fe&telefon=05321234567&yanit=sms&sira=A-042&kvkk=1&bilgi=1&verilen_bilgi=x";
+        let v = Values::parse(body.as_bytes());
+        let j = v.to_json(Kind::Counter, "kvkk-v1");
+        assert_eq!(j["channel"], "face_to_face");
+        assert_eq!(j["text"], "Fatura yüksek");
+        assert_eq!(j["district"], "İzmit");
+        assert_eq!(j["queue_ticket"], "A-042");
+        assert_eq!(j["kvkk_consent"]["accepted"], true);
+        assert_eq!(j["kvkk_consent"]["text_version"], "kvkk-v1");
+        assert_eq!(j["information_only"], true);
+        // A letter never goes out as information only, and a ticket only
+        // belongs to a counter visit.
+        let j = v.to_json(Kind::Letter, "kvkk-v1");
+        assert_eq!(j["information_only"], false);
+        assert_eq!(j["queue_ticket"], "");
+    }
+
+    #[test]
+    fn personal_data_without_the_consent_box_goes_out_as_refused_consent() {
+        let v = Values::parse(b"ad=Ali&telefon=05321234567");
+        let j = v.to_json(Kind::Call, "kvkk-v1");
+        assert_eq!(
+            j["kvkk_consent"]["accepted"], false,
+            "intake names the field"
+        );
+        let v = Values::parse(b"konu=genel_bilgi");
+        assert!(v.to_json(Kind::Call, "kvkk-v1")["kvkk_consent"].is_null());
+    }
+
+    #[test]
+    fn every_refused_field_points_at_its_form_element() {
+        for (field, id) in [
+            ("applicant.phone", "telefon"),
+            ("kvkk_consent.accepted", "kvkk"),
+            ("kvkk_consent.special_category", "acik_riza"),
+            ("queue_ticket", "sira"),
+            ("information_answer", "verilen_bilgi"),
+        ] {
+            assert_eq!(element_of(field), id);
+        }
+    }
+
+    #[test]
+    fn only_call_centre_agents_and_admins_may_record() {
+        assert!(may_record(Role::CallCentreAgent as i32));
+        assert!(may_record(Role::Admin as i32));
+        for r in [
+            Role::Expert,
+            Role::PoolManager,
+            Role::CallbackAgent,
+            Role::PartnerClient,
+        ] {
+            assert!(!may_record(r as i32));
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Intake, as the entry screens call it over HTTP: recording an application
+//! for the signed-in person (`POST /v1/staff/applications` with the
+//! gateway's staff token, the acting user and the form's one-time id), and
+//! the call-centre screen's lookup of the call offered to an agent
+//! (`GET /v1/cti/agents/{user}/call` with the CTI lookup token). Bodies are
+//! never logged: they hold the citizen's personal data.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use secrecy::{ExposeSecret as _, SecretString};
+use uuid::Uuid;
+
+/// Intake's staff endpoint and caller lookup.
+#[derive(Clone)]
+pub struct IntakeClient {
+    base: String,
+    staff_token: SecretString,
+    lookup_token: SecretString,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for IntakeClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntakeClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What intake answered for a recorded application.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Recorded {
+    /// `XXXXX-XXXXX`.
+    pub tracking_number: String,
+    /// When it was recorded (RFC 3339).
+    pub received_at: String,
+    /// When the consent was recorded (RFC 3339), if any.
+    pub consent_accepted_at: Option<String>,
+}
+
+/// Why an application was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// Fields intake refused: field → rules.
+    #[error("the application has invalid fields")]
+    Invalid(BTreeMap<String, Vec<String>>),
+    /// The same form was already sent with other content.
+    #[error("the form was already sent with other content")]
+    Conflict,
+    /// Intake could not be reached or could not record it now.
+    #[error("intake is unavailable")]
+    Unavailable(#[source] Option<reqwest::Error>),
+    /// Intake refused the gateway's token or answered unexpectedly.
+    #[error("intake refused the request (status {0})")]
+    Refused(u16),
+}
+
+/// One IVR menu step.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct IvrStep {
+    /// The menu.
+    pub menu: String,
+    /// What the caller chose.
+    pub choice: String,
+}
+
+/// An application the caller made before.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Earlier {
+    /// `XXXXX-XXXXX`.
+    pub tracking_number: String,
+    /// Channel code (`phone`, `web_form`, …).
+    pub channel: String,
+    /// When it came in (RFC 3339).
+    pub received_at: Option<String>,
+    /// `received`, `in_pool`, `in_progress`, `awaiting_callback`, `resolved`.
+    pub status: String,
+}
+
+/// The call offered to an agent, as the CTI reported it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct OfferedCall {
+    /// The CTI's call id.
+    pub call_id: String,
+    /// `offered` or `ended`.
+    pub state: String,
+    /// The caller's number in E.164, when the network gave a Turkish one.
+    pub caller_number: Option<String>,
+    /// What the caller chose in the IVR before reaching the agent.
+    #[serde(default)]
+    pub ivr_selections: Vec<IvrStep>,
+    /// The caller's earlier applications, newest first.
+    #[serde(default)]
+    pub earlier_applications: Vec<Earlier>,
+}
+
+impl IntakeClient {
+    /// A client for intake at `base` (`http://host:port`).
+    ///
+    /// # Errors
+    /// The HTTP client cannot be built.
+    pub fn new(
+        base: &str,
+        staff_token: SecretString,
+        lookup_token: SecretString,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            staff_token,
+            lookup_token,
+            http: reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(timeout)
+                .build()?,
+        })
+    }
+
+    /// Records `body` (intake's staff JSON) for `user`, once per `form_id`.
+    ///
+    /// # Errors
+    /// [`SubmitError`], with intake's field violations when it refused fields.
+    pub async fn submit(
+        &self,
+        user: Uuid,
+        form_id: &str,
+        body: &serde_json::Value,
+    ) -> Result<Recorded, SubmitError> {
+        let res = self
+            .http
+            .post(format!("{}/v1/staff/applications", self.base))
+            .bearer_auth(self.staff_token.expose_secret())
+            .header("x-tekmerkez-acting-user", user.to_string())
+            .header("idempotency-key", form_id)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SubmitError::Unavailable(Some(e)))?;
+        let status = res.status();
+        match status.as_u16() {
+            202 => res
+                .json::<Recorded>()
+                .await
+                .map_err(|e| SubmitError::Unavailable(Some(e))),
+            400 => {
+                #[derive(serde::Deserialize)]
+                struct Refusal {
+                    #[serde(default)]
+                    errors: BTreeMap<String, Vec<String>>,
+                }
+                let r: Refusal = res
+                    .json()
+                    .await
+                    .map_err(|e| SubmitError::Unavailable(Some(e)))?;
+                Err(SubmitError::Invalid(r.errors))
+            }
+            422 => Err(SubmitError::Conflict),
+            429 | 500..=599 => Err(SubmitError::Unavailable(None)),
+            other => Err(SubmitError::Refused(other)),
+        }
+    }
+
+    /// The call currently offered to `username`, if the CTI reported one;
+    /// `None` too when the lookup is not configured or intake cannot say
+    /// (the screen then works without it).
+    pub async fn offered_call(&self, username: &str) -> Option<OfferedCall> {
+        if self.lookup_token.expose_secret().is_empty() {
+            return None;
+        }
+        let name: String = form_urlencoded::byte_serialize(username.as_bytes()).collect();
+        let res = self
+            .http
+            .get(format!("{}/v1/cti/agents/{name}/call", self.base))
+            .bearer_auth(self.lookup_token.expose_secret())
+            .send()
+            .await;
+        match res {
+            Ok(r) if r.status().is_success() => r.json::<OfferedCall>().await.ok(),
+            Ok(r) if r.status() == reqwest::StatusCode::NOT_FOUND => None,
+            Ok(r) => {
+                tracing::warn!(status = r.status().as_u16(), "the caller lookup failed");
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error.message = %e, "the caller lookup could not reach intake");
+                None
+            }
+        }
+    }
+}
