@@ -85,11 +85,25 @@ impl Dispatcher {
         let permits = Arc::new(Semaphore::new(self.options.concurrency.max(1)));
         let tracker = TaskTracker::new();
         while !shutdown.is_cancelled() {
+            // Claim only what can start now: a claimed row never waits in a
+            // queue while its lease runs out.
+            let first = tokio::select! {
+                () = shutdown.cancelled() => break,
+                p = permits.clone().acquire_owned() => match p {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+            };
+            let free = u32::try_from(permits.available_permits() + 1).unwrap_or(u32::MAX);
             let now = Timestamp::now();
             let lease_until = now.as_microsecond() + micros(self.options.lease);
             let claimed = match self
                 .store
-                .claim(now.as_microsecond(), lease_until, self.options.batch_size)
+                .claim(
+                    now.as_microsecond(),
+                    lease_until,
+                    self.options.batch_size.min(free),
+                )
                 .await
             {
                 Ok(c) => c,
@@ -99,6 +113,7 @@ impl Dispatcher {
                 }
             };
             if claimed.is_empty() {
+                drop(first);
                 tokio::select! {
                     () = shutdown.cancelled() => break,
                     () = self.wake.notified() => {}
@@ -106,9 +121,14 @@ impl Dispatcher {
                 }
                 continue;
             }
+            let mut first = Some(first);
             for d in claimed {
-                let Ok(permit) = permits.clone().acquire_owned().await else {
-                    break;
+                let permit = match first.take() {
+                    Some(p) => p,
+                    None => match permits.clone().acquire_owned().await {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
                 };
                 let this = self.clone();
                 let stop = shutdown.clone();
@@ -116,7 +136,10 @@ impl Dispatcher {
                     let id = d.id;
                     if stop.is_cancelled() {
                         // Not started: hand it back for the next sender.
-                        let _ = this.store.reschedule(id, d.due_at, d.reason.as_deref().unwrap_or(""), Timestamp::now().as_microsecond()).await;
+                        let _ = this
+                            .store
+                            .reschedule(id, d.due_at, d.reason.as_deref().unwrap_or(""), Timestamp::now().as_microsecond())
+                            .await;
                     } else if let Err(e) = this.process(d).await {
                         tracing::warn!(delivery_id = %id, error.message = %e, error.cause_chain = ?e, "recording a delivery's outcome failed; its lease will bring it back");
                     }
@@ -143,6 +166,10 @@ impl Dispatcher {
             "email" => self.send_email(&d, to, body).await,
             _ => self.store.mark_failed(d.id, "channel_unknown", now).await,
         }
+    }
+
+    fn lease_from_now(&self) -> i64 {
+        Timestamp::now().as_microsecond() + micros(self.options.lease)
     }
 
     async fn retry_or_fail(
@@ -227,6 +254,8 @@ impl Dispatcher {
                 .attempt_started_at
                 .and_then(|t| Timestamp::from_microsecond(t).ok())
                 .unwrap_or_else(|| Timestamp::now() - SignedDuration::from_hours(1));
+            // Asking may take a while (report pages): hold the claim meanwhile.
+            self.store.extend_lease(d.id, self.lease_from_now()).await?;
             match last.lookup(&sms, started).await {
                 Lookup::Found(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider had the message in doubt: recorded as sent, not sent again");
@@ -255,7 +284,13 @@ impl Dispatcher {
         let mut last_reason = "no_provider";
         for (i, p) in order.iter().enumerate() {
             self.store
-                .start_attempt(d.id, p.name(), i == 0, Timestamp::now().as_microsecond())
+                .start_attempt(
+                    d.id,
+                    p.name(),
+                    i == 0,
+                    Timestamp::now().as_microsecond(),
+                    self.lease_from_now(),
+                )
                 .await?;
             match p.send(&sms).await {
                 SendOutcome::Accepted(reference) => {
@@ -314,7 +349,13 @@ impl Dispatcher {
             Mailer::Off => "off",
         };
         self.store
-            .start_attempt(d.id, name, true, Timestamp::now().as_microsecond())
+            .start_attempt(
+                d.id,
+                name,
+                true,
+                Timestamp::now().as_microsecond(),
+                self.lease_from_now(),
+            )
             .await?;
         match self.mailer.send(&e).await {
             SendOutcome::Accepted(reference) => {

@@ -428,21 +428,37 @@ impl NotifyStore {
     /// Database failures.
     /// `new_round` counts an attempt (the first provider of a round; a
     /// failover within the round does not).
+    /// The claim's lease is renewed to `lease_until`: each attempt gets a
+    /// whole lease.
     pub async fn start_attempt(
         &self,
         id: Uuid,
         provider: &str,
         new_round: bool,
         now: i64,
+        lease_until: i64,
     ) -> Result<(), StoreError> {
         on_pool!(&self.0, p => {
-            sqlx::query("UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = attempts + $3, updated_at = $2 WHERE id = $4")
+            sqlx::query("UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = attempts + $3, updated_at = $2, lease_until = $4 WHERE id = $5")
                 .bind(provider)
                 .bind(now)
                 .bind(i64::from(new_round))
+                .bind(lease_until)
                 .bind(id)
                 .execute(p)
                 .await?;
+            Ok(())
+        })
+    }
+
+    /// Holds a claim until `lease_until`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn extend_lease(&self, id: Uuid, lease_until: i64) -> Result<(), StoreError> {
+        on_pool!(&self.0, p => {
+            sqlx::query("UPDATE notify_deliveries SET lease_until = $1 WHERE id = $2 AND state = 'sending'")
+                .bind(lease_until).bind(id).execute(p).await?;
             Ok(())
         })
     }
