@@ -75,6 +75,8 @@ impl Backend {
         r.metadata_mut()
             .insert("authorization", self.bearer.clone());
         r.set_timeout(self.timeout);
+        // Built inside the page's span: the call joins its trace.
+        tekmerkez_telemetry::propagation::inject_grpc(r.metadata_mut());
         r
     }
 

@@ -104,7 +104,12 @@ pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyh
     let stop = shutdown.clone();
     axum::serve(
         listener,
-        crate::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        crate::http::router(state)
+            // Outermost: the request span (continuing the caller's trace) and its latency.
+            .layer(axum::middleware::from_fn(
+                tekmerkez_telemetry::http::observe,
+            ))
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move { stop.cancelled().await })
     .await

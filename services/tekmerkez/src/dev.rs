@@ -316,12 +316,20 @@ impl Dev {
     /// When a server fails.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let page = landing_page(&self);
+        // One /metrics for the whole process: every hosted service records
+        // into the same registry.
+        let scrape = tekmerkez_telemetry::metrics::Scrape::new(vec![self.case.metrics_collector()]);
         let router = Router::new()
             .route("/gelistirme", get(move || async move { Html(page) }))
+            .merge(tekmerkez_telemetry::metrics::router(scrape))
             .merge(self.notify.http_router())
             .merge(self.notify.dev_router())
             .merge(self.intake)
-            .merge(self.gateway);
+            .merge(self.gateway)
+            // After every merge: each route gets one span and one timing.
+            .layer(axum::middleware::from_fn(
+                tekmerkez_telemetry::http::observe,
+            ));
         let http_shutdown = shutdown.clone();
         let http = axum::serve(
             self.http,

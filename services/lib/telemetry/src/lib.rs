@@ -35,6 +35,12 @@ use tracing_subscriber::{
     EnvFilter, Layer, layer::SubscriberExt as _, util::SubscriberInitExt as _,
 };
 
+/// What becomes a span (or a span's event) in an exported trace, whatever
+/// the log level: our spans and events at `info` and above; the libraries'
+/// chatter (per-statement and per-frame spans) only when it warns, and the
+/// exporter's own diagnostics never, so exporting cannot feed itself.
+const TRACE_FILTER: &str = "info,sqlx=warn,h2=warn,hyper=warn,hyper_util=warn,tower=warn,tonic=warn,rdkafka=warn,lettre=warn,async_imap=warn,opentelemetry=off,opentelemetry_sdk=off,opentelemetry_otlp=off";
+
 /// How logs and traces are emitted.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,15 +174,20 @@ pub fn init(
             let tracer = provider.tracer(service_name.to_owned());
             opentelemetry::global::set_tracer_provider(provider.clone());
             (
-                Some(tracing_opentelemetry::layer().with_tracer(tracer)),
+                Some(
+                    tracing_opentelemetry::layer()
+                        .with_tracer(tracer)
+                        .with_filter(EnvFilter::try_new(TRACE_FILTER)?),
+                ),
                 Some(provider),
             )
         }
         None => (None, None),
     };
+    // Each layer filters for itself: a quiet log level (`warn` in tests,
+    // RUST_LOG) must not drop the spans of a trace.
     tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt)
+        .with(fmt.with_filter(filter))
         .with(otel)
         .try_init()?;
     metrics::install();
