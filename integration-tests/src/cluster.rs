@@ -33,7 +33,8 @@ pub fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts")
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -60,8 +61,13 @@ pub struct Cluster {
     /// Notify's database (for counting).
     pub notify_db: String,
     env: Vec<(String, String)>,
+    /// Each service's `/metrics` listener (`telemetry.metrics_listen`).
+    metrics: HashMap<&'static str, String>,
     children: HashMap<&'static str, Child>,
     logs: tempfile::TempDir,
+    /// Where the processes read `test.yaml` (the repository's unless a test
+    /// added configuration with [`Cluster::add_test_config`]).
+    config_dir: PathBuf,
 }
 
 async fn create_db(admin_url: &str, name: &str) -> String {
@@ -205,8 +211,13 @@ impl Cluster {
             notify_addr,
             notify_db,
             env,
+            metrics: ["case", "routing", "intake", "notify", "gateway"]
+                .into_iter()
+                .map(|s| (s, format!("127.0.0.1:{}", free_port())))
+                .collect(),
             children: HashMap::new(),
             logs: tempfile::tempdir().unwrap(),
+            config_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config"),
         };
         let status = cluster.command("migrate").status().await.unwrap();
         assert!(
@@ -217,8 +228,21 @@ impl Cluster {
         cluster
     }
 
+    /// Appends `yaml` (top-level keys the repository's `config/test.yaml`
+    /// does not have, such as `intake:`) to the test configuration of the
+    /// processes started from now on. Lists (partners, accounts) cannot be
+    /// given as environment variables; this is how a test configures them.
+    pub fn add_test_config(&mut self, yaml: &str) {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config");
+        let base = std::fs::read_to_string(repo.join("test.yaml")).unwrap();
+        let dir = self.logs.path().join("config");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("test.yaml"), format!("{base}\n{yaml}\n")).unwrap();
+        self.config_dir = dir;
+    }
+
     fn command(&self, service: &str) -> Command {
-        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config");
+        let config = &self.config_dir;
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -229,6 +253,9 @@ impl Cluster {
             .arg(config)
             .arg(service)
             .envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(addr) = self.metrics.get(service) {
+            c.env("TEKMERKEZ__TELEMETRY__METRICS_LISTEN", addr);
+        }
         c.stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .kill_on_drop(true);
@@ -271,6 +298,31 @@ impl Cluster {
     /// The process id of `service`, while it runs.
     pub fn pid(&self, service: &str) -> Option<u32> {
         self.children.get(service).and_then(Child::id)
+    }
+
+    /// `service`'s `/metrics` URL.
+    pub fn metrics_url(&self, service: &str) -> String {
+        format!("http://{}/metrics", self.metrics[service])
+    }
+
+    /// SIGTERMs `service`, as Kubernetes stops a pod, and waits for it to
+    /// exit: its exit status and how long it took after the signal.
+    pub async fn terminate(&mut self, service: &'static str) -> (std::process::ExitStatus, Duration) {
+        let mut c = self.children.remove(service).expect("the service runs");
+        let pid = c.id().expect("a running child has a pid");
+        let started = std::time::Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM {pid}");
+        let exit = c.wait().await.unwrap();
+        (exit, started.elapsed())
+    }
+
+    /// The whole log of `service` so far.
+    pub fn full_log(&self, service: &str) -> String {
+        std::fs::read_to_string(self.logs.path().join(format!("{service}.log"))).unwrap_or_default()
     }
 
     /// SIGKILLs `service`, as a crash would.
