@@ -327,20 +327,24 @@ async fn the_mailbox_is_read_over_tls_trusting_a_private_ca() {
 }
 
 async fn tls_with(ca: &str) {
-    let folder = Folder::new().await;
-    folder.append(&mail(1, "TLS")).await;
-    let bus = gate(true).await;
-    let (host, port) = addr("TEKMERKEZ_TEST_IMAPS", "127.0.0.1:10993");
-    let (stop, task) = run(
-        settings(&folder, TlsMode::Implicit, port, &host, ca),
-        bus.clone(),
-    );
-    eventually("the message over TLS", || async {
-        bus.applications().len() == 1
-    })
-    .await;
-    stop.cancel();
-    task.await.unwrap();
+    // Implicit TLS on the TLS port, then STARTTLS on the plain one.
+    let (tls_host, tls_port) = addr("TEKMERKEZ_TEST_IMAPS", "127.0.0.1:10993");
+    let (host, port) = plain_addr();
+    for (mode, host, port) in [
+        (TlsMode::Implicit, tls_host, tls_port),
+        (TlsMode::Starttls, host, port),
+    ] {
+        let folder = Folder::new().await;
+        folder.append(&mail(1, "TLS")).await;
+        let bus = gate(true).await;
+        let (stop, task) = run(settings(&folder, mode, port, &host, ca), bus.clone());
+        eventually("the message over TLS", || async {
+            bus.applications().len() == 1
+        })
+        .await;
+        stop.cancel();
+        task.await.unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
