@@ -119,7 +119,9 @@ impl Dev {
         settings.intake.database_url = sqlite(&dir, "intake.db");
         settings.intake.case_service.url.clone_from(&case_url);
         settings.intake.case_service.token = SecretString::from(intake_token);
-        let channels = crate::dev_channels::configure(&mut settings.intake, random_token());
+        let ephemeral = settings.case.grpc.listen.ends_with(":0");
+        let channels =
+            crate::dev_channels::configure(&mut settings.intake, random_token(), ephemeral);
         if !settings.intake.staff.enabled {
             // Only the gateway in this process knows this run's staff token.
             settings.intake.staff.enabled = true;

@@ -64,8 +64,16 @@ fn meta(account: &str, category: &str) -> MetaChannelSettings {
     }
 }
 
-/// Switches on, with development credentials, each channel `intake` leaves off.
-pub fn configure(intake: &mut IntakeSettings, partner_token: String) -> DevChannels {
+/// Switches on, with development credentials, each channel `intake` leaves
+/// off. `ephemeral`: the other listeners are on port 0 (tests run many
+/// instances at once), so the partner listener dev switches on is too; and
+/// when its configured port is taken (a second `tekmerkez dev`), it takes any
+/// free one rather than failing (the banner shows which).
+pub fn configure(
+    intake: &mut IntakeSettings,
+    partner_token: String,
+    ephemeral: bool,
+) -> DevChannels {
     let mut out = DevChannels::default();
     let s = &mut intake.social;
     if !s.whatsapp.enabled {
@@ -95,6 +103,9 @@ pub fn configure(intake: &mut IntakeSettings, partner_token: String) -> DevChann
     }
     if !intake.partner.enabled {
         intake.partner.enabled = true;
+        if ephemeral || std::net::TcpListener::bind(&intake.partner.grpc_listen).is_err() {
+            intake.partner.grpc_listen = "127.0.0.1:0".to_owned();
+        }
         intake.partner.partners = vec![PartnerCredential {
             id: DEV_PARTNER_ID.to_owned(),
             name: "CİMER (geliştirme)".to_owned(),
