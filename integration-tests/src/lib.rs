@@ -12,5 +12,6 @@
 
 pub mod browser;
 pub mod cluster;
+pub mod ops;
 pub mod scenario;
 pub mod web;

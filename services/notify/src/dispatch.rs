@@ -155,16 +155,27 @@ impl Dispatcher {
     ///
     /// # Errors
     /// Store failures (the lease brings the delivery back).
-    #[tracing::instrument(name = "notify.dispatch", skip_all, fields(delivery_id = %d.id, kind = %d.kind, channel = %d.channel, in_doubt = d.in_doubt))]
+    /// The send is a span of the trace the case event came in (the
+    /// delivery's stored `traceparent`), however long after it was recorded.
     pub async fn process(&self, d: Delivery) -> Result<(), StoreError> {
+        let span = tracing::info_span!("notify.dispatch", delivery_id = %d.id, kind = %d.kind, channel = %d.channel, in_doubt = d.in_doubt);
+        tekmerkez_telemetry::continue_trace(&span, d.traceparent.as_deref(), None);
+        tracing::Instrument::instrument(self.process_in_span(d), span).await
+    }
+
+    async fn process_in_span(&self, d: Delivery) -> Result<(), StoreError> {
         let now = Timestamp::now().as_microsecond();
         let (Some(to), Some(body)) = (d.recipient.clone(), d.body.clone()) else {
+            count_failed(&d, "message_missing");
             return self.store.mark_failed(d.id, "message_missing", now).await;
         };
         match d.channel.as_str() {
             "sms" => self.send_sms(&d, to, body).await,
             "email" => self.send_email(&d, to, body).await,
-            _ => self.store.mark_failed(d.id, "channel_unknown", now).await,
+            _ => {
+                count_failed(&d, "channel_unknown");
+                self.store.mark_failed(d.id, "channel_unknown", now).await
+            }
         }
     }
 
@@ -182,6 +193,7 @@ impl Dispatcher {
         let max = i64::from(self.options.retry.max_attempts);
         if rounds >= max {
             tracing::error!(delivery_id = %d.id, attempts = rounds, reason, "delivery failed: attempts exhausted");
+            count_failed(d, reason);
             return self
                 .store
                 .mark_failed(d.id, reason, now.as_microsecond())
@@ -192,6 +204,7 @@ impl Dispatcher {
             .retry
             .backoff(u32::try_from(rounds).unwrap_or(u32::MAX).saturating_sub(1));
         tracing::warn!(delivery_id = %d.id, attempts = rounds, reason, retry_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX), "delivery not sent; retrying later");
+        count_retried(d, reason);
         self.store
             .reschedule(
                 d.id,
@@ -206,9 +219,11 @@ impl Dispatcher {
         let now = Timestamp::now().as_microsecond();
         if rounds >= i64::from(self.options.retry.max_attempts) {
             tracing::error!(delivery_id = %d.id, reason, "delivery's outcome stays unknown after every attempt; marked failed");
+            count_failed(d, "outcome_unknown");
             return self.store.mark_failed(d.id, "outcome_unknown", now).await;
         }
         tracing::warn!(delivery_id = %d.id, reason, "the provider's answer leaves it unknown whether it took the message; asking it later");
+        count_retried(d, reason);
         self.store
             .mark_in_doubt(d.id, now + micros(self.options.in_doubt_retry), reason, now)
             .await
@@ -234,6 +249,7 @@ impl Dispatcher {
             .cloned()
             .collect();
         if order.is_empty() {
+            count_failed(d, "encoding_unsupported");
             return self
                 .store
                 .mark_failed(
@@ -259,6 +275,7 @@ impl Dispatcher {
             match last.lookup(&sms, started).await {
                 Lookup::Found(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider had the message in doubt: recorded as sent, not sent again");
+                    count_sent(d, last.name());
                     return self
                         .store
                         .mark_sent(
@@ -295,6 +312,7 @@ impl Dispatcher {
             match p.send(&sms).await {
                 SendOutcome::Accepted(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = p.name(), segments = sms.segments, encoding = encoding.as_str(), "SMS sent");
+                    count_sent(d, p.name());
                     return self
                         .store
                         .mark_sent(
@@ -307,6 +325,7 @@ impl Dispatcher {
                 }
                 SendOutcome::Rejected(reason) => {
                     tracing::error!(delivery_id = %d.id, provider = p.name(), reason, "the provider refused the SMS for good; marked failed");
+                    count_failed(d, reason);
                     return self
                         .store
                         .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
@@ -360,12 +379,14 @@ impl Dispatcher {
         match self.mailer.send(&e).await {
             SendOutcome::Accepted(reference) => {
                 tracing::info!(delivery_id = %d.id, "e-mail sent");
+                count_sent(d, name);
                 self.store
                     .mark_sent(d.id, name, &reference, Timestamp::now().as_microsecond())
                     .await
             }
             SendOutcome::Rejected(reason) => {
                 tracing::error!(delivery_id = %d.id, reason, "the e-mail was refused for good; marked failed");
+                count_failed(d, reason);
                 self.store
                     .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
                     .await
@@ -375,4 +396,28 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// The delivery's channel as a metric label, from a fixed set.
+fn channel_label(d: &Delivery) -> &'static str {
+    match d.channel.as_str() {
+        "sms" => "sms",
+        "email" => "email",
+        _ => "other",
+    }
+}
+
+/// Counts a message the provider or relay took.
+fn count_sent(d: &Delivery, provider: &'static str) {
+    metrics::counter!(tekmerkez_telemetry::metrics::names::NOTIFY_SENT, "channel" => channel_label(d), "provider" => provider).increment(1);
+}
+
+/// Counts a message that failed for good; `reason` is a reason code.
+fn count_failed(d: &Delivery, reason: &str) {
+    metrics::counter!(tekmerkez_telemetry::metrics::names::NOTIFY_FAILED, "channel" => channel_label(d), "reason" => reason.to_owned()).increment(1);
+}
+
+/// Counts a message put back for a later attempt; `reason` is a reason code.
+fn count_retried(d: &Delivery, reason: &str) {
+    metrics::counter!(tekmerkez_telemetry::metrics::names::NOTIFY_RETRIED, "channel" => channel_label(d), "reason" => reason.to_owned()).increment(1);
 }

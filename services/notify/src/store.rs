@@ -192,6 +192,8 @@ pub struct Delivery {
     pub sent_at: Option<i64>,
     /// Reported delivered (µs).
     pub delivered_at: Option<i64>,
+    /// The W3C trace context of the event it was recorded for.
+    pub traceparent: Option<String>,
 }
 
 impl std::fmt::Debug for Delivery {
@@ -208,7 +210,7 @@ impl std::fmt::Debug for Delivery {
 
 const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, rule_version, template_key, template_locale, \
     template_version, state, reason, recipient, subject, body, html, message_id, encoding, segments, urgent, deferred, due_at, \
-    attempts, in_doubt, provider, provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at";
+    attempts, in_doubt, provider, provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Delivery, StoreError>
 where
@@ -255,6 +257,7 @@ where
         updated_at: r.try_get("updated_at")?,
         sent_at: r.try_get("sent_at")?,
         delivered_at: r.try_get("delivered_at")?,
+        traceparent: r.try_get("traceparent")?,
     })
 }
 
@@ -342,8 +345,8 @@ impl NotifyStore {
     pub async fn insert(&self, d: &NewDelivery) -> Result<bool, StoreError> {
         let sql = "INSERT INTO notify_deliveries (id, idempotency_key, event_id, case_id, tracking_number, kind, channel, \
             rule_version, template_key, template_locale, template_version, state, reason, recipient, subject, body, html, \
-            message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24) \
+            message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at, traceparent) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25) \
             ON CONFLICT (idempotency_key) DO NOTHING";
         on_pool!(&self.0, p => {
             let n = sqlx::query(sql)
@@ -371,6 +374,8 @@ impl NotifyStore {
                 .bind(d.deferred)
                 .bind(d.due_at)
                 .bind(d.created_at)
+                // Recorded inside the event's consume span: the send continues it.
+                .bind(tekmerkez_telemetry::current_traceparent())
                 .execute(p)
                 .await?
                 .rows_affected();
