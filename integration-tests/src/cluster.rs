@@ -58,6 +58,8 @@ pub struct Cluster {
     pub intake_url: String,
     /// Notify's gRPC address.
     pub notify_addr: String,
+    /// The gateway's HTTP base URL.
+    pub gateway_url: String,
     /// Notify's database (for counting).
     pub notify_db: String,
     env: Vec<(String, String)>,
@@ -201,6 +203,15 @@ impl Cluster {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
+        let gateway_port = free_port();
+        let mut env = env;
+        for (k, v) in [
+            ("TEKMERKEZ__GATEWAY__HTTP__LISTEN", format!("127.0.0.1:{gateway_port}")),
+            ("TEKMERKEZ__GATEWAY__CASE_SERVICE__URL", format!("http://{case_addr}")),
+            ("TEKMERKEZ__GATEWAY__CASE_SERVICE__TOKEN", GATEWAY_TOKEN.to_owned()),
+        ] {
+            env.push((k.to_owned(), v));
+        }
         let cluster = Self {
             case_db,
             prefix,
@@ -210,6 +221,7 @@ impl Cluster {
             intake_url: format!("http://127.0.0.1:{intake_port}"),
             notify_addr,
             notify_db,
+            gateway_url: format!("http://127.0.0.1:{gateway_port}"),
             env,
             metrics: ["case", "routing", "intake", "notify", "gateway"]
                 .into_iter()
@@ -279,6 +291,7 @@ impl Cluster {
             "case" => self.case_addr.clone(),
             "routing" => self.routing_addr.clone(),
             "notify" => self.notify_addr.clone(),
+            "gateway" => self.gateway_url.trim_start_matches("http://").to_owned(),
             _ => self.intake_url.trim_start_matches("http://").to_owned(),
         };
         for _ in 0..600 {
