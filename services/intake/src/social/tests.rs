@@ -337,3 +337,113 @@ fn media_is_named_in_turkish_and_control_characters_never_reach_the_text() {
         "[ses kaydı gönderildi; dosya platformda]"
     );
 }
+
+/// A writer into a shared buffer, for capturing the logs.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_channel_logs_ids_and_counts_never_personal_data() {
+    let (url, dir) = database("sqlite").await;
+    let bus = std::sync::Arc::new(
+        tekmerkez_bus::EmbeddedBus::open(&format!(
+            "sqlite://{}",
+            dir.as_ref().unwrap().path().join("bus.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    let state = SocialState::new(&settings(), &url, bus, Duration::from_secs(5)).unwrap();
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let now = Timestamp::now().as_second();
+    let whatsapp = |id: &str, text: &str, at: i64| {
+        format!(
+            r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{
+            "metadata":{{"phone_number_id":"106540352242922"}},
+            "contacts":[{{"profile":{{"name":"Ayşe Yılmaz"}},"wa_id":"905321234567"}}],
+            "messages":[{{"from":"905321234567","id":"{id}","timestamp":"{at}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
+        )
+    };
+    let sign = |body: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-hub-signature-256",
+            signature::sign_meta(b"app-secret-0123456789", body.as_bytes())
+                .parse()
+                .unwrap(),
+        );
+        h
+    };
+    let mut statuses = Vec::new();
+    for body in [
+        whatsapp("wamid.1", "Sokakta su borusu patladı", now),
+        whatsapp("wamid.1", "Sokakta su borusu patladı", now),
+        whatsapp("wamid.2", "Ekip hâlâ gelmedi", now),
+        whatsapp("wamid.3", "Eski mesaj", now - 86_400),
+    ] {
+        statuses.push(
+            meta_event(&state, Meta::WhatsApp, &sign(&body), body.as_bytes())
+                .await
+                .status(),
+        );
+    }
+    let held = r#"{"object":"page","entry":[{"id":"106540352242922","messaging":[{"sender":{"id":"7777777777"},"recipient":{"id":"106540352242922"},"timestamp":TS,"message":{"mid":"m.1","text":"Kızılay Cad. No 5 su yok"}}]}]}"#
+        .replace("TS", &(now * 1000).to_string());
+    statuses.push(
+        meta_event(&state, Meta::Messenger, &sign(&held), held.as_bytes())
+            .await
+            .status(),
+    );
+    let unsigned = whatsapp("wamid.4", "İmzasız", now);
+    statuses.push(
+        meta_event(
+            &state,
+            Meta::WhatsApp,
+            &HeaderMap::new(),
+            unsigned.as_bytes(),
+        )
+        .await
+        .status(),
+    );
+    assert_eq!(
+        statuses.iter().map(|s| s.as_u16()).collect::<Vec<_>>(),
+        vec![200, 200, 200, 200, 200, 401]
+    );
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("social message accepted"),
+        "the logs were captured: {text}"
+    );
+    for secret in [
+        "905321234567",
+        "5321234567",
+        "Ayşe",
+        "Yılmaz",
+        "borusu",
+        "gelmedi",
+        "Eski mesaj",
+        "Kızılay",
+        "7777777777",
+        "İmzasız",
+    ] {
+        assert!(!text.contains(secret), "{secret:?} in the logs:\n{text}");
+    }
+}
