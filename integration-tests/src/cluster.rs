@@ -187,7 +187,10 @@ impl Cluster {
                 NOTIFY_TOKEN.to_owned(),
             ),
             ("TEKMERKEZ__NOTIFY__EMAIL__TRANSPORT", "off".to_owned()),
-            ("TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED", "false".to_owned()),
+            (
+                "TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED",
+                "false".to_owned(),
+            ),
             ("TEKMERKEZ__NOTIFY__MAX_EVENT_AGE_MINUTES", "0".to_owned()),
             (
                 "TEKMERKEZ__INTAKE__RATE_LIMIT__PER_MINUTE",
@@ -206,9 +209,18 @@ impl Cluster {
         let gateway_port = free_port();
         let mut env = env;
         for (k, v) in [
-            ("TEKMERKEZ__GATEWAY__HTTP__LISTEN", format!("127.0.0.1:{gateway_port}")),
-            ("TEKMERKEZ__GATEWAY__CASE_SERVICE__URL", format!("http://{case_addr}")),
-            ("TEKMERKEZ__GATEWAY__CASE_SERVICE__TOKEN", GATEWAY_TOKEN.to_owned()),
+            (
+                "TEKMERKEZ__GATEWAY__HTTP__LISTEN",
+                format!("127.0.0.1:{gateway_port}"),
+            ),
+            (
+                "TEKMERKEZ__GATEWAY__CASE_SERVICE__URL",
+                format!("http://{case_addr}"),
+            ),
+            (
+                "TEKMERKEZ__GATEWAY__CASE_SERVICE__TOKEN",
+                GATEWAY_TOKEN.to_owned(),
+            ),
         ] {
             env.push((k.to_owned(), v));
         }
@@ -320,7 +332,10 @@ impl Cluster {
 
     /// SIGTERMs `service`, as Kubernetes stops a pod, and waits for it to
     /// exit: its exit status and how long it took after the signal.
-    pub async fn terminate(&mut self, service: &'static str) -> (std::process::ExitStatus, Duration) {
+    pub async fn terminate(
+        &mut self,
+        service: &'static str,
+    ) -> (std::process::ExitStatus, Duration) {
         let mut c = self.children.remove(service).expect("the service runs");
         let pid = c.id().expect("a running child has a pid");
         let started = std::time::Instant::now();

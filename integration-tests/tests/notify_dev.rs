@@ -2,7 +2,12 @@
 //! made over HTTP shows exactly one Turkish SMS with its tracking number on
 //! `/dev/sms`, and a case an expert closes with an e-mail reply shows the
 //! official answer on `/dev/mail`, threaded by its tracking number.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 use std::time::Duration;
 
@@ -36,7 +41,13 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
     let dev = Dev::build(settings).await.unwrap();
     let http = dev.http_addr();
     let grpc = dev.grpc_addr();
-    let expert = dev.users().iter().find(|u| u.username == "uzman.ankara").unwrap().api_token.clone();
+    let expert = dev
+        .users()
+        .iter()
+        .find(|u| u.username == "uzman.ankara")
+        .unwrap()
+        .api_token
+        .clone();
     let shutdown = CancellationToken::new();
     let run = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
     let base = format!("http://{http}");
@@ -54,15 +65,35 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
         .await
         .unwrap();
     assert_eq!(r.status(), 202);
-    let tracking = r.json::<Value>().await.unwrap()["tracking_number"].as_str().unwrap().to_owned();
-    let list = poll_json(&sms_url, |l| l.iter().any(|m| m["body"].as_str().unwrap().contains(&tracking))).await;
-    let mine: Vec<&Value> = list.iter().filter(|m| m["recipient"] == "+905327654321").collect();
+    let tracking = r.json::<Value>().await.unwrap()["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = poll_json(&sms_url, |l| {
+        l.iter()
+            .any(|m| m["body"].as_str().unwrap().contains(&tracking))
+    })
+    .await;
+    let mine: Vec<&Value> = list
+        .iter()
+        .filter(|m| m["recipient"] == "+905327654321")
+        .collect();
     assert_eq!(mine.len(), 1, "exactly one SMS: {list:?}");
     let body = mine[0]["body"].as_str().unwrap();
-    assert!(body.starts_with("Başvurunuz alındı. Takip numaranız: "), "{body}");
+    assert!(
+        body.starts_with("Başvurunuz alındı. Takip numaranız: "),
+        "{body}"
+    );
     assert!(body.contains(&tracking));
     assert_eq!(mine[0]["encoding"], "gsm7_tr");
-    let page = client.get(format!("{base}/dev/sms")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(format!("{base}/dev/sms"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("SMS kutusu") && page.contains(&tracking));
 
     // An application answered by e-mail: the expert claims and closes it.
@@ -76,38 +107,94 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
         .await
         .unwrap();
     assert_eq!(r.status(), 202);
-    let tracking2 = r.json::<Value>().await.unwrap()["tracking_number"].as_str().unwrap().to_owned();
-    let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}")).unwrap().connect().await.unwrap();
+    let tracking2 = r.json::<Value>().await.unwrap()["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
     let mut cases = CaseServiceClient::new(channel);
     fn auth<T>(token: &str, msg: T) -> tonic::Request<T> {
         let mut r = tonic::Request::new(msg);
-        r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        r.metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
         r
     }
     let mut case = None;
     for _ in 0..400 {
-        if let Ok(c) = cases.get_case(auth(&expert, pb::GetCaseRequest { case_id: String::new(), tracking_number: tracking2.clone() })).await {
+        if let Ok(c) = cases
+            .get_case(auth(
+                &expert,
+                pb::GetCaseRequest {
+                    case_id: String::new(),
+                    tracking_number: tracking2.clone(),
+                },
+            ))
+            .await
+        {
             case = c.into_inner().case;
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let case = case.expect("the case reaches the expert's pool");
-    cases.claim_cases(auth(&expert, pb::ClaimCasesRequest { case_ids: vec![case.id.clone()] })).await.unwrap();
-    let answer = "Sayaç yeniden okundu; faturanız düzeltildi, fark iade edilecek.";
     cases
-        .close_case(auth(&expert, pb::CloseCaseRequest { case_id: case.id.clone(), official_answer: answer.into(), expected_version: None }))
+        .claim_cases(auth(
+            &expert,
+            pb::ClaimCasesRequest {
+                case_ids: vec![case.id.clone()],
+            },
+        ))
         .await
         .unwrap();
-    let mail = poll_json(&format!("{base}/dev/mail.json"), |l| l.iter().any(|m| m["recipient"] == "mehmet.oz@example.org")).await;
-    let m = mail.iter().find(|m| m["recipient"] == "mehmet.oz@example.org").unwrap();
+    let answer = "Sayaç yeniden okundu; faturanız düzeltildi, fark iade edilecek.";
+    cases
+        .close_case(auth(
+            &expert,
+            pb::CloseCaseRequest {
+                case_id: case.id.clone(),
+                official_answer: answer.into(),
+                expected_version: None,
+            },
+        ))
+        .await
+        .unwrap();
+    let mail = poll_json(&format!("{base}/dev/mail.json"), |l| {
+        l.iter().any(|m| m["recipient"] == "mehmet.oz@example.org")
+    })
+    .await;
+    let m = mail
+        .iter()
+        .find(|m| m["recipient"] == "mehmet.oz@example.org")
+        .unwrap();
     assert!(m["body"].as_str().unwrap().contains(answer));
     assert!(m["body"].as_str().unwrap().starts_with("Sayın Mehmet Öz,"));
-    assert!(m["subject"].as_str().unwrap().contains(&format!("[{tracking2}]")));
+    assert!(
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("[{tracking2}]"))
+    );
     let headers = m["headers"].as_str().unwrap();
-    assert!(headers.contains(&format!("Message-ID: <case.{tracking2}.")), "{headers}");
-    assert!(headers.contains(&format!("References: <case.{tracking2}@")), "{headers}");
-    let page = client.get(format!("{base}/dev/mail")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        headers.contains(&format!("Message-ID: <case.{tracking2}.")),
+        "{headers}"
+    );
+    assert!(
+        headers.contains(&format!("References: <case.{tracking2}@")),
+        "{headers}"
+    );
+    let page = client
+        .get(format!("{base}/dev/mail"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("E-posta kutusu") && page.contains("faturanız düzeltildi"));
 
     // The record page shows the expert the case's delivery log (the
@@ -117,7 +204,10 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
     let (status, page, _, _) = b.get(&format!("/kayit/{}", case.id)).await;
     assert_eq!(status, 200);
     assert!(page.contains("Vatandaşa Bildirimler"), "{page}");
-    assert!(page.contains("E-posta <code>yanit_eposta</code>: gönderildi"), "{page}");
+    assert!(
+        page.contains("E-posta <code>yanit_eposta</code>: gönderildi"),
+        "{page}"
+    );
     shutdown.cancel();
     run.await.unwrap().unwrap();
 }

@@ -6,7 +6,12 @@
 //! notify reads cases with its own token (the case service's real
 //! `GetCase`), and that an event for a case the case service does not know
 //! is marked failed.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 #[path = "../../services/notify/tests/support/netgsm.rs"]
 mod netgsm_standin;
@@ -17,22 +22,32 @@ use futures::StreamExt as _;
 use sqlx::Connection as _;
 use tekmerkez_integration_tests::cluster::Cluster;
 use tekmerkez_proto::{
-    case_v1::{self as pb, case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient},
+    case_v1::{
+        self as pb, case_service_client::CaseServiceClient,
+        directory_service_client::DirectoryServiceClient,
+    },
     common_v1 as common,
 };
 
 fn count() -> usize {
-    std::env::var("TEKMERKEZ_NOTIFY_N").ok().and_then(|n| n.parse().ok()).unwrap_or(5000)
+    std::env::var("TEKMERKEZ_NOTIFY_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5000)
 }
 
 async fn notify_states(cluster: &Cluster) -> HashMap<String, i64> {
-    let mut conn = sqlx::PgConnection::connect(&cluster.notify_db).await.unwrap();
-    sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state")
-        .fetch_all(&mut conn)
+    let mut conn = sqlx::PgConnection::connect(&cluster.notify_db)
         .await
-        .unwrap_or_default()
-        .into_iter()
-        .collect()
+        .unwrap();
+    sqlx::query_as::<_, (String, i64)>(
+        "SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap_or_default()
+    .into_iter()
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -42,10 +57,22 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
     let mut cluster = Cluster::new().await;
     for (k, v) in [
         ("TEKMERKEZ__NOTIFY__SMS__ORDER", "netgsm"),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__BASE_URL", netgsm.url.as_str()),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME", netgsm_standin::USER),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD", netgsm_standin::PASSWORD),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__MSGHEADER", netgsm_standin::HEADER),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__BASE_URL",
+            netgsm.url.as_str(),
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME",
+            netgsm_standin::USER,
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD",
+            netgsm_standin::PASSWORD,
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__MSGHEADER",
+            netgsm_standin::HEADER,
+        ),
         ("TEKMERKEZ__NOTIFY__SMS__NETGSM__TIMEOUT_MS", "2000"),
         ("TEKMERKEZ__NOTIFY__SMS__NETGSM__REPORT_POLL_MS", "0"),
         ("TEKMERKEZ__NOTIFY__DISPATCH__LEASE_MS", "4000"),
@@ -53,8 +80,14 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
         ("TEKMERKEZ__NOTIFY__DISPATCH__POLL_INTERVAL_MS", "100"),
         ("TEKMERKEZ__NOTIFY__DISPATCH__CONCURRENCY", "16"),
         ("TEKMERKEZ__NOTIFY__CONSUMER__CONCURRENCY", "32"),
-        ("TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_ATTEMPTS", "2"),
-        ("TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_BACKOFF_MS", "100"),
+        (
+            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_ATTEMPTS",
+            "2",
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_BACKOFF_MS",
+            "100",
+        ),
     ] {
         cluster.set_env(k, v);
     }
@@ -66,21 +99,31 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
         .unwrap();
     let mut dir = DirectoryServiceClient::new(channel.clone());
     let d = dir
-        .create_directorate(cluster.as_admin(pb::CreateDirectorateRequest { name: "Su İşleri".into() }))
+        .create_directorate(cluster.as_admin(pb::CreateDirectorateRequest {
+            name: "Su İşleri".into(),
+        }))
         .await
         .unwrap()
         .into_inner()
         .directorate
         .unwrap();
     let u = dir
-        .create_unit(cluster.as_admin(pb::CreateUnitRequest { directorate_id: d.id, name: "Arıza".into() }))
+        .create_unit(cluster.as_admin(pb::CreateUnitRequest {
+            directorate_id: d.id,
+            name: "Arıza".into(),
+        }))
         .await
         .unwrap()
         .into_inner()
         .unit
         .unwrap();
     let pool = dir
-        .create_pool(cluster.as_admin(pb::CreatePoolRequest { unit_id: u.id, province_code: 6, name: String::new(), triage: true }))
+        .create_pool(cluster.as_admin(pb::CreatePoolRequest {
+            unit_id: u.id,
+            province_code: 6,
+            name: String::new(),
+            triage: true,
+        }))
         .await
         .unwrap()
         .into_inner()
@@ -100,7 +143,11 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 category: "su_arizasi".into(),
                 text: format!("Başvuru {i}: sokakta su borusu patladı."),
                 urgency: common::Urgency::Normal as i32,
-                location: Some(common::Location { province_code: 6, district: "Çankaya".into(), coordinates: None }),
+                location: Some(common::Location {
+                    province_code: 6,
+                    district: "Çankaya".into(),
+                    coordinates: None,
+                }),
                 pool_id: pool.id.clone(),
                 contact: Some(common::Contact {
                     name: "Ayşe Yılmaz".into(),
@@ -111,7 +158,10 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 reply_channel: common::ReplyChannel::Sms as i32,
                 consent: Some(common::Consent {
                     text_version: "kvkk-v1".into(),
-                    accepted_at: Some(prost_types::Timestamp { seconds: jiff::Timestamp::now().as_second(), nanos: 0 }),
+                    accepted_at: Some(prost_types::Timestamp {
+                        seconds: jiff::Timestamp::now().as_second(),
+                        nanos: 0,
+                    }),
                     special_category: false,
                 }),
                 information_only: false,
@@ -135,7 +185,11 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
     cluster.start("notify").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(240);
     while netgsm.sent().len() < n * 3 / 10 {
-        assert!(std::time::Instant::now() < deadline, "notify sent too little: {}", cluster.log("notify"));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "notify sent too little: {}",
+            cluster.log("notify")
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     cluster.kill("notify").await;
@@ -150,7 +204,11 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
         if states.get("sent").copied().unwrap_or(0) as usize == n {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "not all sent: {states:?}\n{}", cluster.log("notify"));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not all sent: {states:?}\n{}",
+            cluster.log("notify")
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let elapsed = started.elapsed();
@@ -175,5 +233,9 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
     }
     assert!(sent.iter().all(|s| s.msg.starts_with("Başvurunuz alındı.") && s.encoding.as_deref() == Some("TR")));
     let states = notify_states(&cluster).await;
-    assert_eq!(states.len(), 1, "nothing pending, sending or failed: {states:?}");
+    assert_eq!(
+        states.len(),
+        1,
+        "nothing pending, sending or failed: {states:?}"
+    );
 }

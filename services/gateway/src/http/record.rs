@@ -79,6 +79,8 @@ struct RecordPage {
     /// Messages to the citizen (notify's delivery log); `None` when notify
     /// is not configured or did not answer.
     deliveries: Option<Vec<DeliveryView>>,
+    /// Notify is configured but did not answer.
+    delivery_error: bool,
     /// Headings of the delivery log, in the page's language.
     delivery_labels: DeliveryLabels,
     message: Option<&'static str>,
@@ -325,6 +327,7 @@ pub(super) async fn show(
     let en = frame.lang == "en";
     let deliveries = deliveries(&state, &c.id, en).await;
     render(&RecordPage {
+        delivery_error: deliveries.is_none() && state.backend.notify().is_some(),
         deliveries,
         delivery_labels: delivery_labels(en),
         csrf: s.csrf_token,
