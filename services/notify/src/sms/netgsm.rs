@@ -289,7 +289,8 @@ impl SmsProvider for Netgsm {
         // The provider took it, if at all, after the attempt started and
         // within its timeout; two minutes either side cover clock skew.
         let start = attempt_started - jiff::SignedDuration::from_mins(2);
-        let stop = (attempt_started + jiff::SignedDuration::from_mins(2)).min(Timestamp::now() + jiff::SignedDuration::from_mins(1));
+        let stop = (attempt_started + jiff::SignedDuration::from_mins(2))
+            .min(Timestamp::now() + jiff::SignedDuration::from_mins(1));
         for page in 0..LOOKUP_PAGES {
             let body = serde_json::json!({
                 "startdate": report_time(start),
