@@ -63,7 +63,23 @@ impl Font {
     /// # Errors
     /// [`PdfError::Parse`] when it is not a TrueType font.
     pub fn from_bytes(data: Vec<u8>) -> Result<Self, PdfError> {
-        let face = ttf_parser::Face::parse(&data, 0).map_err(|_| PdfError::Parse)?;
+        let (name, units_per_em, ascent, descent, cap_height, bbox) = {
+            let face = ttf_parser::Face::parse(&data, 0).map_err(|_| PdfError::Parse)?;
+            Self::metrics(&face)
+        };
+        Ok(Self {
+            data: Arc::new(data),
+            units_per_em,
+            ascent,
+            descent,
+            cap_height,
+            bbox,
+            name,
+        })
+    }
+
+    /// The font's PostScript name and the metrics the PDF describes it with.
+    fn metrics(face: &ttf_parser::Face<'_>) -> (String, f32, i16, i16, i16, [i16; 4]) {
         let name = face
             .names()
             .into_iter()
@@ -78,16 +94,7 @@ impl Font {
         let cap_height = face.capital_height().unwrap_or(ascent);
         let units_per_em = f32::from(face.units_per_em());
         let bbox = [b.x_min, b.y_min, b.x_max, b.y_max];
-        drop(face);
-        Ok(Self {
-            data: Arc::new(data),
-            units_per_em,
-            ascent,
-            descent,
-            cap_height,
-            bbox,
-            name,
-        })
+        (name, units_per_em, ascent, descent, cap_height, bbox)
     }
 
     fn face(&self) -> Option<ttf_parser::Face<'_>> {
@@ -373,7 +380,8 @@ impl Writer {
         for id in 1..count {
             match self.offsets.get(&id) {
                 Some(at) => {
-                    let _ = write!(table, "{at:010} 00000 n \n");
+                    // Each entry is 20 bytes: the space before the newline counts.
+                    let _ = writeln!(table, "{at:010} 00000 n ");
                 }
                 None => table.push_str("0000000000 65535 f \n"),
             }
