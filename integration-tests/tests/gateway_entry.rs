@@ -439,6 +439,27 @@ async fn bad_entries_get_turkish_answers_at_the_field_and_record_nothing() {
     let (status, _, _, _) = expert.get(&format!("/alindi/{tn}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // Intake's staff endpoint answers only the gateway's token, and needs
+    // the acting person and the form's id.
+    let body = json!({ "channel": "phone", "category": "su_arizasi", "text": "Su yok.",
+                       "province": "Kocaeli", "district": "İzmit", "reply_channel": "sms" })
+    .to_string();
+    for token in [None, Some("not-the-gateway-token-0123456789abcdef")] {
+        let mut req = http()
+            .post(app.url("/v1/staff/applications"))
+            .header("content-type", "application/json")
+            .header("x-tekmerkez-acting-user", uuid::Uuid::new_v4().to_string())
+            .header("idempotency-key", "f1")
+            .body(body.clone());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let text = r.text().await.unwrap();
+        assert!(!text.contains("Su yok"), "{text}");
+    }
+
     // Only the one valid application was recorded.
     app.case(&tn).await;
     assert_eq!(app.cases_of(Channel::Phone).await.len(), 1);
