@@ -81,7 +81,10 @@ impl TraceService for OtlpReceiver {
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
         let mut got = Vec::new();
         for rs in request.into_inner().resource_spans {
-            let resource = rs.resource.map(|r| pairs(&r.attributes)).unwrap_or_default();
+            let resource = rs
+                .resource
+                .map(|r| pairs(&r.attributes))
+                .unwrap_or_default();
             let service = resource
                 .iter()
                 .find(|(k, _)| k == "service.name")
@@ -178,26 +181,28 @@ impl WebhookStandIn {
         let got = me.got.clone();
         let app = Router::new().route(
             "/sms",
-            post(move |headers: HeaderMap, Json(body): Json<serde_json::Value>| {
-                let got = got.clone();
-                async move {
-                    let id = body["message_id"].as_str().unwrap_or_default().to_owned();
-                    let mut got = got.lock().unwrap();
-                    if !got.iter().any(|(m, _)| *m == id) {
-                        got.push((
-                            id.clone(),
-                            WebhookSms {
-                                to: body["to"].as_str().unwrap_or_default().to_owned(),
-                                traceparent: headers
-                                    .get("traceparent")
-                                    .and_then(|v| v.to_str().ok())
-                                    .map(str::to_owned),
-                            },
-                        ));
+            post(
+                move |headers: HeaderMap, Json(body): Json<serde_json::Value>| {
+                    let got = got.clone();
+                    async move {
+                        let id = body["message_id"].as_str().unwrap_or_default().to_owned();
+                        let mut got = got.lock().unwrap();
+                        if !got.iter().any(|(m, _)| *m == id) {
+                            got.push((
+                                id.clone(),
+                                WebhookSms {
+                                    to: body["to"].as_str().unwrap_or_default().to_owned(),
+                                    traceparent: headers
+                                        .get("traceparent")
+                                        .and_then(|v| v.to_str().ok())
+                                        .map(str::to_owned),
+                                },
+                            ));
+                        }
+                        Json(serde_json::json!({ "id": format!("ref-{id}"), "status": "accepted" }))
                     }
-                    Json(serde_json::json!({ "id": format!("ref-{id}"), "status": "accepted" }))
-                }
-            }),
+                },
+            ),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
@@ -207,7 +212,12 @@ impl WebhookStandIn {
 
     /// What it took, one entry per message id.
     pub fn sent(&self) -> Vec<WebhookSms> {
-        self.got.lock().unwrap().iter().map(|(_, s)| s.clone()).collect()
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect()
     }
 }
 

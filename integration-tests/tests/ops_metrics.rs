@@ -5,7 +5,12 @@
 //! a poison message counted as a dead letter, the outbox drained and
 //! counted, cases by status, consumer lag back at zero, the SMS counted as
 //! sent, and HTTP and gRPC latency histograms counting the calls.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 use std::time::Duration;
 
@@ -17,7 +22,12 @@ use tekmerkez_integration_tests::{
 use tekmerkez_telemetry::metrics::{Sample, names};
 
 /// Polls `service`'s metrics until `check` holds (60 s at most).
-async fn eventually(cluster: &Cluster, service: &str, what: &str, check: impl Fn(&[Sample]) -> bool) -> Vec<Sample> {
+async fn eventually(
+    cluster: &Cluster,
+    service: &str,
+    what: &str,
+    check: impl Fn(&[Sample]) -> bool,
+) -> Vec<Sample> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let samples = scrape(&cluster.metrics_url(service)).await;
@@ -58,26 +68,50 @@ async fn every_service_exports_metrics_that_follow_the_traffic() {
     // Every listener answers in the text format before any traffic.
     for service in ["case", "routing", "intake", "notify", "gateway"] {
         let samples = scrape(&cluster.metrics_url(service)).await;
-        let build = samples.iter().find(|s| s.name == names::BUILD_INFO).unwrap();
-        assert_eq!(build.label("service"), Some(format!("tekmerkez-{service}").as_str()));
+        let build = samples
+            .iter()
+            .find(|s| s.name == names::BUILD_INFO)
+            .unwrap();
+        assert_eq!(
+            build.label("service"),
+            Some(format!("tekmerkez-{service}").as_str())
+        );
         let health = reqwest::get(cluster.metrics_url(service).replace("/metrics", "/healthz"))
             .await
             .unwrap();
         assert_eq!(health.status(), 200, "{service}'s /healthz");
     }
     let intake_before = scrape(&cluster.metrics_url("intake")).await;
-    let accepted = |s: &[Sample]| value(s, names::APPLICATIONS_ACCEPTED, &[("channel", "mobile_app")]);
+    let accepted = |s: &[Sample]| {
+        value(
+            s,
+            names::APPLICATIONS_ACCEPTED,
+            &[("channel", "mobile_app")],
+        )
+    };
     let rejected = |s: &[Sample]| {
-        value(s, names::APPLICATIONS_REJECTED, &[("channel", "mobile_app"), ("reason", "invalid")])
+        value(
+            s,
+            names::APPLICATIONS_REJECTED,
+            &[("channel", "mobile_app"), ("reason", "invalid")],
+        )
     };
     let unsupported = |s: &[Sample]| {
-        value(s, names::APPLICATIONS_REJECTED, &[("channel", "unknown"), ("reason", "unsupported_media_type")])
+        value(
+            s,
+            names::APPLICATIONS_REJECTED,
+            &[("channel", "unknown"), ("reason", "unsupported_media_type")],
+        )
     };
     let posted_202 = |s: &[Sample]| {
         value(
             s,
             &format!("{}_count", names::HTTP_DURATION),
-            &[("route", "/v1/applications"), ("status", "202"), ("method", "POST")],
+            &[
+                ("route", "/v1/applications"),
+                ("status", "202"),
+                ("method", "POST"),
+            ],
         )
     };
 
@@ -85,12 +119,22 @@ async fn every_service_exports_metrics_that_follow_the_traffic() {
     let client = reqwest::Client::new();
     let (mut good, _, _) = scenario::application(1);
     good["channel"] = "mobile_app".into();
-    let r = client.post(format!("{}/v1/applications", cluster.intake_url)).json(&good).send().await.unwrap();
+    let r = client
+        .post(format!("{}/v1/applications", cluster.intake_url))
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     let mut bad = good.clone();
     bad["province"] = "999".into();
     bad["applicant"]["phone"] = "12".into();
-    let r = client.post(format!("{}/v1/applications", cluster.intake_url)).json(&bad).send().await.unwrap();
+    let r = client
+        .post(format!("{}/v1/applications", cluster.intake_url))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let r = client
         .post(format!("{}/v1/applications", cluster.intake_url))
@@ -102,12 +146,31 @@ async fn every_service_exports_metrics_that_follow_the_traffic() {
     assert_eq!(r.status(), 415);
 
     let intake = scrape(&cluster.metrics_url("intake")).await;
-    assert_eq!(accepted(&intake) - accepted(&intake_before), 1.0, "accepted +1");
-    assert_eq!(rejected(&intake) - rejected(&intake_before), 1.0, "rejected (mobile_app, invalid) +1");
-    assert_eq!(unsupported(&intake) - unsupported(&intake_before), 1.0, "415 counted with no channel known");
-    assert_eq!(posted_202(&intake) - posted_202(&intake_before), 1.0, "the HTTP histogram counted the 202");
+    assert_eq!(
+        accepted(&intake) - accepted(&intake_before),
+        1.0,
+        "accepted +1"
+    );
+    assert_eq!(
+        rejected(&intake) - rejected(&intake_before),
+        1.0,
+        "rejected (mobile_app, invalid) +1"
+    );
+    assert_eq!(
+        unsupported(&intake) - unsupported(&intake_before),
+        1.0,
+        "415 counted with no channel known"
+    );
+    assert_eq!(
+        posted_202(&intake) - posted_202(&intake_before),
+        1.0,
+        "the HTTP histogram counted the 202"
+    );
     assert!(
-        !intake.iter().any(|s| s.labels.iter().any(|(_, v)| v.contains("Ayşe") || v.contains("0532"))),
+        !intake.iter().any(|s| s
+            .labels
+            .iter()
+            .any(|(_, v)| v.contains("Ayşe") || v.contains("0532"))),
         "no personal data in any label"
     );
 
@@ -135,49 +198,98 @@ async fn every_service_exports_metrics_that_follow_the_traffic() {
     })
     .await
     .unwrap();
-    let routing = eventually(&cluster, "routing", "the dead letter and the handled application", |s| {
-        value(s, names::DEAD_LETTERS, &[("topic", "intake.applications.v1"), ("reason", "decode")]) == 1.0
-            && value(s, names::MESSAGES_HANDLED, &[("topic", "intake.applications.v1")]) >= 1.0
-    })
+    let routing = eventually(
+        &cluster,
+        "routing",
+        "the dead letter and the handled application",
+        |s| {
+            value(
+                s,
+                names::DEAD_LETTERS,
+                &[("topic", "intake.applications.v1"), ("reason", "decode")],
+            ) == 1.0
+                && value(
+                    s,
+                    names::MESSAGES_HANDLED,
+                    &[("topic", "intake.applications.v1")],
+                ) >= 1.0
+        },
+    )
     .await;
-    assert!(value(&routing, &format!("{}_count", names::HANDLE_DURATION), &[("topic", "intake.applications.v1")]) >= 2.0);
+    assert!(
+        value(
+            &routing,
+            &format!("{}_count", names::HANDLE_DURATION),
+            &[("topic", "intake.applications.v1")]
+        ) >= 2.0
+    );
     // Everything consumed and committed: the group's lag returns to 0.
     eventually(&cluster, "routing", "routing's lag at 0", |s| {
-        s.iter().any(|x| x.name == names::CONSUMER_LAG && x.label("group") == Some("routing"))
-            && value(s, names::CONSUMER_LAG, &[("group", "routing"), ("topic", "intake.applications.v1")]) == 0.0
+        s.iter()
+            .any(|x| x.name == names::CONSUMER_LAG && x.label("group") == Some("routing"))
+            && value(
+                s,
+                names::CONSUMER_LAG,
+                &[("group", "routing"), ("topic", "intake.applications.v1")],
+            ) == 0.0
     })
     .await;
 
     // The case service: the case is counted in its pool, the outbox drained
     // and its rows counted, the CreateCase call timed.
-    let case = eventually(&cluster, "case", "the case in the pool and the outbox drained", |s| {
-        value(s, names::CASES, &[("status", "in_pool")]) == 1.0
-            && value(s, names::OUTBOX_BACKLOG, &[]) == 0.0
-            && value(s, names::OUTBOX_PUBLISHED, &[]) >= 1.0
-    })
+    let case = eventually(
+        &cluster,
+        "case",
+        "the case in the pool and the outbox drained",
+        |s| {
+            value(s, names::CASES, &[("status", "in_pool")]) == 1.0
+                && value(s, names::OUTBOX_BACKLOG, &[]) == 0.0
+                && value(s, names::OUTBOX_PUBLISHED, &[]) >= 1.0
+        },
+    )
     .await;
-    assert_eq!(value(&case, names::CASES, &[("status", "resolved")]), 0.0, "every status is reported");
+    assert_eq!(
+        value(&case, names::CASES, &[("status", "resolved")]),
+        0.0,
+        "every status is reported"
+    );
     assert_eq!(value(&case, names::OUTBOX_OLDEST_AGE, &[]), 0.0);
     assert!(
         value(
             &case,
             &format!("{}_count", names::GRPC_DURATION),
-            &[("service", "tekmerkez.case.v1.CaseService"), ("method", "CreateCase"), ("code", "OK")]
+            &[
+                ("service", "tekmerkez.case.v1.CaseService"),
+                ("method", "CreateCase"),
+                ("code", "OK")
+            ]
         ) >= 1.0
     );
 
     // Notify: the acknowledgement SMS counted as sent through the webhook.
     eventually(&cluster, "notify", "the SMS counted", |s| {
-        value(s, names::NOTIFY_SENT, &[("channel", "sms"), ("provider", "webhook")]) == 1.0
+        value(
+            s,
+            names::NOTIFY_SENT,
+            &[("channel", "sms"), ("provider", "webhook")],
+        ) == 1.0
     })
     .await;
     assert_eq!(sms.sent().len(), 1);
 
     // The gateway: its sign-in page, timed by route.
-    let r = client.get(format!("{}/giris", cluster.gateway_url)).send().await.unwrap();
+    let r = client
+        .get(format!("{}/giris", cluster.gateway_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     eventually(&cluster, "gateway", "the sign-in page timed", |s| {
-        value(s, &format!("{}_count", names::HTTP_DURATION), &[("route", "/giris"), ("method", "GET")]) >= 1.0
+        value(
+            s,
+            &format!("{}_count", names::HTTP_DURATION),
+            &[("route", "/giris"), ("method", "GET")],
+        ) >= 1.0
     })
     .await;
 }

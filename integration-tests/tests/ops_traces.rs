@@ -5,7 +5,12 @@
 //! traces would send it; every hop (HTTP → Kafka → gRPC → outbox → Kafka →
 //! notify → the SMS provider's HTTP request) must continue that trace, and
 //! no span of any trace may carry the applicant's personal data.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -42,7 +47,8 @@ fn personal_data() -> Vec<&'static str> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_application_is_one_trace_across_intake_routing_case_and_notify_without_personal_data() {
+async fn one_application_is_one_trace_across_intake_routing_case_and_notify_without_personal_data()
+{
     let (receiver, otlp) = OtlpReceiver::start().await;
     let (sms, sms_url) = WebhookStandIn::start().await;
     let mut cluster = Cluster::new().await;
@@ -61,7 +67,10 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
 
     // The caller's trace: a random trace id the services cannot have made up.
     let trace_id = uuid::Uuid::new_v4().simple().to_string();
-    let caller = format!("00-{trace_id}-{}-01", &uuid::Uuid::new_v4().simple().to_string()[..16]);
+    let caller = format!(
+        "00-{trace_id}-{}-01",
+        &uuid::Uuid::new_v4().simple().to_string()[..16]
+    );
     let body = serde_json::json!({
         "channel": "mobile_app",
         "category": "su_arizasi",
@@ -83,7 +92,12 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
 
     // Poll until every service's spans of this trace are in, and the SMS
     // went out carrying the trace.
-    let want = ["tekmerkez-intake", "tekmerkez-routing", "tekmerkez-case", "tekmerkez-notify"];
+    let want = [
+        "tekmerkez-intake",
+        "tekmerkez-routing",
+        "tekmerkez-case",
+        "tekmerkez-notify",
+    ];
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     let trace: Vec<ReceivedSpan> = loop {
         let trace: Vec<ReceivedSpan> = receiver
@@ -91,7 +105,8 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
             .into_iter()
             .filter(|s| s.trace_id == trace_id)
             .collect();
-        let services: std::collections::BTreeSet<&str> = trace.iter().map(|s| s.service.as_str()).collect();
+        let services: std::collections::BTreeSet<&str> =
+            trace.iter().map(|s| s.service.as_str()).collect();
         let dispatched = trace.iter().any(|s| s.name == "notify.dispatch");
         if want.iter().all(|w| services.contains(w)) && dispatched && !sms.sent().is_empty() {
             break trace;
@@ -100,7 +115,10 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
             tokio::time::Instant::now() < deadline,
             "after 90 s the trace holds {services:?} (dispatch span: {dispatched}), {} SMS sent; spans: {:?}\nnotify: {}",
             sms.sent().len(),
-            trace.iter().map(|s| (&s.service, &s.name)).collect::<Vec<_>>(),
+            trace
+                .iter()
+                .map(|s| (&s.service, &s.name))
+                .collect::<Vec<_>>(),
             cluster.log("notify")
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -108,21 +126,40 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
 
     let mut per_service: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in &trace {
-        per_service.entry(s.service.as_str()).or_default().push(s.name.as_str());
+        per_service
+            .entry(s.service.as_str())
+            .or_default()
+            .push(s.name.as_str());
     }
     eprintln!("spans of the application's trace by service: {per_service:#?}");
     // The hops that make the path: HTTP in, publish, consume, the gRPC call,
     // the outbox publish, notify's consume and its send.
-    let has = |service: &str, name: &str| trace.iter().any(|s| s.service == service && s.name == name);
-    assert!(has("tekmerkez-intake", "POST /v1/applications"), "intake's request span");
-    assert!(has("tekmerkez-routing", "bus.consume"), "routing consumed it in the trace");
+    let has =
+        |service: &str, name: &str| trace.iter().any(|s| s.service == service && s.name == name);
+    assert!(
+        has("tekmerkez-intake", "POST /v1/applications"),
+        "intake's request span"
+    );
+    assert!(
+        has("tekmerkez-routing", "bus.consume"),
+        "routing consumed it in the trace"
+    );
     assert!(
         has("tekmerkez-case", "tekmerkez.case.v1.CaseService/CreateCase"),
         "the case service's CreateCase continued it"
     );
-    assert!(has("tekmerkez-case", "case.outbox.publish"), "the outbox relay published in it");
-    assert!(has("tekmerkez-notify", "bus.consume"), "notify consumed the event in it");
-    assert!(has("tekmerkez-notify", "notify.dispatch"), "and sent the SMS in it");
+    assert!(
+        has("tekmerkez-case", "case.outbox.publish"),
+        "the outbox relay published in it"
+    );
+    assert!(
+        has("tekmerkez-notify", "bus.consume"),
+        "notify consumed the event in it"
+    );
+    assert!(
+        has("tekmerkez-notify", "notify.dispatch"),
+        "and sent the SMS in it"
+    );
     // Parent links hold within the trace: every parent but the caller's span is one of its spans.
     let ids: std::collections::HashSet<&str> = trace.iter().map(|s| s.span_id.as_str()).collect();
     let caller_span = &caller[36..52];
@@ -139,13 +176,20 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
     let sent = sms.sent();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "+905329876543");
-    let tp = sent[0].traceparent.as_deref().expect("the SMS request carries traceparent");
+    let tp = sent[0]
+        .traceparent
+        .as_deref()
+        .expect("the SMS request carries traceparent");
     assert_eq!(tp.split('-').nth(1), Some(trace_id.as_str()));
 
     // Let every process flush what it still holds, then look at all of it.
     for service in ["notify", "intake", "routing", "case"] {
         let (status, _) = cluster.terminate(service).await;
-        assert!(status.success(), "{service} exited with {status}: {}", cluster.log(service));
+        assert!(
+            status.success(),
+            "{service} exited with {status}: {}",
+            cluster.log(service)
+        );
     }
     let all = receiver.spans();
     let mut attributes = 0usize;
@@ -165,6 +209,9 @@ async fn one_application_is_one_trace_across_intake_routing_case_and_notify_with
     eprintln!(
         "{} spans from {} services checked ({attributes} attributes, with events and status), no personal data",
         all.len(),
-        all.iter().map(|s| s.service.as_str()).collect::<std::collections::BTreeSet<_>>().len()
+        all.iter()
+            .map(|s| s.service.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
     );
 }
