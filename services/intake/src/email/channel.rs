@@ -130,7 +130,12 @@ impl EmailChannel {
         let mailbox = bounded(limit, s.select(&imap_settings.mailbox)).await?;
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
         tracing::info!(idle, can_move, "e-mail channel: mailbox open");
+        // What the server said unasked (`* N EXISTS`): a message that came
+        // in after the search, announced in a STORE's answer or just before
+        // IDLE started, is seen here and not left waiting for the next one.
+        let unsolicited = s.unsolicited_responses.clone();
         loop {
+            while unsolicited.try_recv().is_ok() {}
             self.drain(&mut s, uid_validity, can_move, shutdown).await?;
             if shutdown.is_cancelled() {
                 let _ = bounded(limit, s.logout()).await;
@@ -139,14 +144,23 @@ impl EmailChannel {
             if idle {
                 let mut handle = s.idle();
                 bounded(limit, handle.init()).await?;
-                let (wait, _stop) =
-                    handle.wait_with_timeout(Duration::from_millis(imap_settings.idle_renew_ms));
-                let woke = tokio::select! {
-                    r = wait => Some(r),
-                    () = shutdown.cancelled() => None,
-                };
-                if let Some(r) = woke {
-                    r.map_err(ImapError::from)?;
+                let arrived = std::iter::from_fn(|| unsolicited.try_recv().ok()).any(|r| {
+                    matches!(
+                        r,
+                        async_imap::types::UnsolicitedResponse::Exists(_)
+                            | async_imap::types::UnsolicitedResponse::Recent(_)
+                    )
+                });
+                if !arrived {
+                    let (wait, _stop) = handle
+                        .wait_with_timeout(Duration::from_millis(imap_settings.idle_renew_ms));
+                    let woke = tokio::select! {
+                        r = wait => Some(r),
+                        () = shutdown.cancelled() => None,
+                    };
+                    if let Some(r) = woke {
+                        r.map_err(ImapError::from)?;
+                    }
                 }
                 s = bounded(limit, handle.done()).await?;
             } else {
