@@ -249,6 +249,29 @@ def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
         "terminationGracePeriodSeconds": integer(1),
         "podAnnotations": string_map(),
         "podLabels": string_map(),
+        # The metrics listener (telemetry.metrics_listen): port, scrape
+        # annotations, and who the NetworkPolicy lets scrape it.
+        "metrics": obj(
+            {
+                "enabled": boolean(),
+                "port": PORT,
+                "scrapeAnnotations": boolean(),
+                "from": array(
+                    obj(
+                        {
+                            "podSelector": label_selector(),
+                            "namespaceSelector": label_selector(),
+                            "ipBlock": obj(
+                                {"cidr": string(minLength=1), "except": array(string())},
+                                required=["cidr"],
+                            ),
+                        },
+                        required=[],
+                        minProperties=1,
+                    )
+                ),
+            }
+        ),
         "nodeSelector": string_map(),
         "tolerations": array(
             obj(
@@ -783,6 +806,7 @@ FEATURES: dict[str, Any] = {
     "global": {"imagePullSecrets": ["registry"], "image": {"tag": "1.2.3"}},
     "podAnnotations": {"example.org/scrape": "true"},
     "podLabels": {"team": "operations"},
+    "metrics": {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]},
     "nodeSelector": {"kubernetes.io/os": "linux"},
     "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "tekmerkez", "effect": "NoSchedule"}],
     "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 5, "targetMemoryUtilizationPercentage": 80},

@@ -108,6 +108,11 @@ spec:
         {{- end }}
       annotations:
         checksum/config: {{ .config | sha256sum }}
+        {{- if and $v.metrics.enabled $v.metrics.scrapeAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $v.metrics.port | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -135,8 +140,18 @@ spec:
             - name: {{ .portName }}
               containerPort: {{ $v.containerPort }}
               protocol: TCP
+            {{- if $v.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ $v.metrics.port }}
+              protocol: TCP
+            {{- end }}
           env:
             {{- include "tekmerkez-lib.baseEnv" $ctx | nindent 12 }}
+            {{- if $v.metrics.enabled }}
+            # Prometheus text format on /metrics, and /healthz.
+            - name: TEKMERKEZ__TELEMETRY__METRICS_LISTEN
+              value: {{ printf "0.0.0.0:%d" (int $v.metrics.port) | quote }}
+            {{- end }}
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}

@@ -124,6 +124,17 @@ spec:
               tekmerkez.local/no-client: "true"
         {{- end }}
       {{- end }}
+    {{- if $ctx.Values.metrics.enabled }}
+    # Prometheus scrapes the metrics port (no personal data there); only
+    # metrics.from when set.
+    - ports:
+        - port: metrics
+          protocol: TCP
+      {{- with $ctx.Values.metrics.from }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
   {{- if $np.egress.enabled }}
   egress:
     - ports:
