@@ -260,3 +260,82 @@ async fn staff_record_calls_letters_and_counter_visits_and_print_receipts_in_a_r
     s.close().await.unwrap();
     app.stop().await;
 }
+
+fn key(k: fantoccini::key::Key) -> String {
+    char::from(k).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_information_only_call_is_recorded_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let chrome = Chrome::start().await.unwrap();
+    let app = start(|_| {}).await;
+    let s = chrome
+        .session(app.http, "browser_entry_keyboard")
+        .await
+        .unwrap();
+    s.sign_in("cagrimerkezi", DEMO_PASSWORD).await.unwrap();
+    s.goto("/kayit-girisi/cagri").await.unwrap();
+    // Tab from the top of the page reaches the first field after the header.
+    let mut at = String::new();
+    for _ in 0..8 {
+        s.keys(&key(Key::Tab)).await.unwrap();
+        at = s
+            .focused()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if at == "konu" {
+            break;
+        }
+    }
+    assert_eq!(at, "konu", "Tab reaches the subject list");
+    // Each Tab goes to the next field in reading order; what is typed lands there.
+    let steps: &[(&str, String)] = &[
+        ("konu", "Bilgi".to_owned()),
+        (
+            "metin",
+            "Su kesintisinin ne zaman biteceğini sordu.".to_owned(),
+        ),
+        ("il", "Kocaeli".to_owned()),
+        ("ilce", "Başiskele".to_owned()),
+        ("bilgi", key(Key::Space)),
+        (
+            "verilen_bilgi",
+            "Kesinti bu akşam 18.00'de bitecek.".to_owned(),
+        ),
+        ("ad", String::new()),
+        ("telefon", "0535 222 33 44".to_owned()),
+        ("eposta", String::new()),
+        ("adres", String::new()),
+        ("yanit-sms", String::new()),
+        ("kvkk", key(Key::Space)),
+        ("ozel", String::new()),
+        ("acik_riza", String::new()),
+    ];
+    for (i, (id, typed)) in steps.iter().enumerate() {
+        let focused = s.focused().await.unwrap().attr("id").await.unwrap();
+        assert_eq!(focused.as_deref(), Some(*id), "step {i}");
+        if !typed.is_empty() {
+            s.keys(typed).await.unwrap();
+        }
+        s.keys(&key(Key::Tab)).await.unwrap();
+    }
+    let button = s.focused().await.unwrap();
+    assert_eq!(button.text().await.unwrap(), "Kaydet");
+    s.screenshot("klavye-formu").await.unwrap();
+    s.keys_navigating(&key(Key::Enter)).await.unwrap();
+    shows(
+        &s.text().await.unwrap(),
+        &["Bilgi verildi; başvuru kaydedildi ve kapatıldı."],
+    );
+    let tn = scan_receipt(&s, "klavye-alindi").await;
+    let case = app.case(&tn).await;
+    assert_eq!(case.status, pb::CaseStatus::Resolved as i32);
+    assert_eq!(case.category, "genel_bilgi");
+    s.close().await.unwrap();
+    app.stop().await;
+}
