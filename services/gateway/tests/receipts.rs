@@ -1,0 +1,93 @@
+//! The receipt store on both databases the gateway runs on: a receipt is
+//! kept once per tracking number (a resent form never changes it), read
+//! back whole, and listed for the person who recorded it, newest first.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly; the house style allows it"
+)]
+
+use jiff::SignedDuration;
+use tekmerkez_gateway::{
+    receipt::{Receipt, ReceiptStore},
+    session::SessionStore,
+};
+use uuid::Uuid;
+
+async fn postgres_url() -> String {
+    use sqlx::Connection as _;
+    let admin = std::env::var("TEKMERKEZ_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned());
+    let name = format!("test_gw_{}", Uuid::new_v4().simple());
+    let mut c = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("PostgreSQL for tests is not reachable: run `scripts/postgres start` (the README's test command does)");
+    sqlx::Executor::execute(&mut c, format!("CREATE DATABASE \"{name}\"").as_str())
+        .await
+        .unwrap();
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}
+
+fn receipt(tn: &str, by: Uuid, at: i64) -> Receipt {
+    Receipt {
+        tracking_number: tn.into(),
+        recorded_by: by,
+        channel: "face_to_face".into(),
+        category: "sayac".into(),
+        reply_channel: "sms".into(),
+        queue_ticket: "A-042".into(),
+        reference: String::new(),
+        information_only: false,
+        consent_version: "kvkk-aydinlatma-v1".into(),
+        consent_at: Some(at),
+        special_category: true,
+        received_at: at,
+    }
+}
+
+async fn the_store_keeps_receipts(url: &str) {
+    // The sessions' migrations create the receipts table too.
+    SessionStore::connect(url, SignedDuration::from_mins(30))
+        .unwrap()
+        .migrate()
+        .await
+        .unwrap();
+    let store = ReceiptStore::connect(url).unwrap();
+    let (me, other) = (Uuid::new_v4(), Uuid::new_v4());
+    let first = receipt("7KQ2M-X9AB4", me, 1_764_000_000_000_000);
+    store.save(&first).await.unwrap();
+    let mut again = first.clone();
+    again.queue_ticket = "B-999".into();
+    store.save(&again).await.unwrap();
+    assert_eq!(
+        store.get("7KQ2M-X9AB4").await.unwrap(),
+        Some(first.clone()),
+        "every field round-trips, and the first receipt stays"
+    );
+    let mut info = receipt("1NMAM-FEN7Z", me, 1_764_000_100_000_000);
+    info.information_only = true;
+    info.consent_version = String::new();
+    info.consent_at = None;
+    info.special_category = false;
+    store.save(&info).await.unwrap();
+    store
+        .save(&receipt("9GG7J-55VVG", other, 1_764_000_200_000_000))
+        .await
+        .unwrap();
+    let mine = store.by_recorder(me, 10).await.unwrap();
+    assert_eq!(mine, vec![info, first]);
+    assert_eq!(store.by_recorder(me, 1).await.unwrap().len(), 1);
+    assert!(store.get("00000-00000").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn receipts_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gateway.db").display());
+    the_store_keeps_receipts(&url).await;
+}
+
+#[tokio::test]
+async fn receipts_on_postgres() {
+    the_store_keeps_receipts(&postgres_url().await).await;
+}
