@@ -39,7 +39,9 @@ impl Collector for CaseCollector {
         }
         match oldest {
             Ok(at) => {
-                let age = at.map_or(0.0, |at| self.clock.now().duration_since(at).as_secs_f64().max(0.0));
+                let age = at.map_or(0.0, |at| {
+                    self.clock.now().duration_since(at).as_secs_f64().max(0.0)
+                });
                 metrics::gauge!(names::OUTBOX_OLDEST_AGE).set(age);
             }
             Err(e) => tracing::warn!(error.message = %e, "reading the outbox's oldest row failed"),

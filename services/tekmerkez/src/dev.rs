@@ -274,6 +274,11 @@ impl Dev {
         );
         let _ = writeln!(
             s,
+            "  metrics http://{}/metrics   (Prometheus text format, every service of this process)",
+            self.http_addr()
+        );
+        let _ = writeln!(
+            s,
             "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
             self.grpc_addr()
         );
