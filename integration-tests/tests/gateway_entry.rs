@@ -540,8 +540,23 @@ async fn an_offered_call_shows_the_caller_and_their_earlier_applications_on_the_
     );
     assert!(page.contains("name=\"referans\" value=\"call-77\""));
 
-    // Recorded during the call: the call id goes with it.
+    // Recorded during the call: the call id goes with it, also through a
+    // form refused once (the caller's panel stays on the screen).
     let (csrf, form_id) = (hidden(&page, "csrf"), hidden(&page, "form_id"));
+    let (status, page, _) = send(
+        &mut agent,
+        "/kayit-girisi/cagri",
+        &csrf,
+        &form_id,
+        &[("metin", "Yarım kalan kayıt."), ("referans", "call-77")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("<dd id=\"arayan-numara\">+905327654321</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"referans\" value=\"call-77\""));
     let fields: &[(&str, &str)] = &[
         ("konu", "fatura"),
         (

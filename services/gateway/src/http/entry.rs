@@ -523,6 +523,7 @@ pub(super) async fn submit(
                     problems.push((id, e.field_error(f)));
                 }
             }
+            let call = offered_again(kind, &entry, &s).await;
             status(
                 page(
                     &state,
@@ -530,7 +531,7 @@ pub(super) async fn submit(
                     &s,
                     kind,
                     &v,
-                    None,
+                    call,
                     problems,
                     Some(e.errors_title),
                 ),
@@ -570,6 +571,15 @@ pub(super) async fn submit(
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
+    }
+}
+
+/// The call still offered to the agent, for a call form shown again.
+async fn offered_again(kind: Kind, entry: &EntryState, s: &Session) -> Option<OfferedCall> {
+    if kind == Kind::Call {
+        entry.intake.offered_call(&s.username).await
+    } else {
+        None
     }
 }
 
