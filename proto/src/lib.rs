@@ -50,11 +50,11 @@ pub mod tekmerkez {
     }
 }
 
+pub use tekmerkez::notify::v1 as notify_v1;
 pub use tekmerkez::{
     case::v1 as case_v1, common::v1 as common_v1, intake::v1 as intake_v1,
     routing::v1 as routing_v1,
 };
-pub use tekmerkez::notify::v1 as notify_v1;
 
 /// The encoded file descriptor set of every package, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tekmerkez_descriptor");
