@@ -77,6 +77,13 @@ fn with_token<T>(token: &str, msg: T) -> Request<T> {
     r
 }
 
+/// One consent time for the whole test run: a partner's retry resends the
+/// same bytes, so two submissions built a second apart must not differ.
+fn consent_seconds() -> i64 {
+    static AT: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *AT.get_or_init(|| channels::now_seconds() - 3600)
+}
+
 fn submission(reference: &str) -> intake::SubmitApplicationRequest {
     intake::SubmitApplicationRequest {
         partner_reference: reference.into(),
@@ -96,7 +103,7 @@ fn submission(reference: &str) -> intake::SubmitApplicationRequest {
         consent: Some(common::Consent {
             text_version: "cimer-kvkk-v3".into(),
             accepted_at: Some(prost_types::Timestamp {
-                seconds: channels::now_seconds() - 3600,
+                seconds: consent_seconds(),
                 nanos: 0,
             }),
             special_category: false,
