@@ -88,6 +88,8 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
         );
         assert!(banner.contains(role));
     }
+    // The e-mail channel needs an IMAP server, so dev leaves it off and says how to turn it on.
+    assert!(banner.contains("e-mail off"), "{banner}");
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
     let channel = Channel::from_shared(format!("http://{grpc}"))

@@ -142,7 +142,17 @@ struct Running {
 }
 
 async fn start(settings: Settings) -> Running {
+    let mailbox = format!(
+        "{USER}@{}:{}",
+        settings.intake.email.imap.host, settings.intake.email.imap.port
+    );
     let dev = Dev::build(settings).await.unwrap();
+    // A person starting dev with the channel on is told which mailbox it reads.
+    let banner = dev.banner(std::path::Path::new("."));
+    assert!(
+        banner.contains(&format!("e-mail IMAP {mailbox}")),
+        "{banner}"
+    );
     let admin_token = dev
         .users()
         .iter()

@@ -47,6 +47,10 @@ pub struct DevChannels {
     pub partner_token: Option<String>,
     /// Whether the CTI endpoint was switched on here.
     pub cti: bool,
+    /// The mailbox the e-mail channel reads (`user@host:port`), when the
+    /// configuration switched it on; dev never switches it on by itself,
+    /// since it needs an IMAP server (`scripts/imap`).
+    pub email: Option<String>,
 }
 
 fn meta(account: &str, category: &str) -> MetaChannelSettings {
@@ -75,6 +79,10 @@ pub fn configure(
     ephemeral: bool,
 ) -> DevChannels {
     let mut out = DevChannels::default();
+    if intake.email.enabled {
+        let imap = &intake.email.imap;
+        out.email = Some(format!("{}@{}:{}", imap.username, imap.host, imap.port));
+    }
     let s = &mut intake.social;
     if !s.whatsapp.enabled {
         // The WhatsApp line takes fault reports: they go to the fault unit.
@@ -149,6 +157,20 @@ impl DevChannels {
                 let _ = writeln!(
                     s,
                     "         partner {DEV_PARTNER_ID}: Authorization: Bearer {t}"
+                );
+            }
+        }
+        match &self.email {
+            Some(mailbox) => {
+                let _ = writeln!(
+                    s,
+                    "  e-mail IMAP {mailbox}  (each new message becomes an application; replies naming a case join it)"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  e-mail off  (README \"Inbound e-mail\": scripts/imap start, then TEKMERKEZ__INTAKE__EMAIL__ENABLED=true)"
                 );
             }
         }
