@@ -118,6 +118,19 @@ def label_selector() -> dict[str, Any]:
     )
 
 
+def peer() -> dict[str, Any]:
+    """One NetworkPolicy peer: podSelector, namespaceSelector and/or ipBlock."""
+    return obj(
+        {
+            "podSelector": label_selector(),
+            "namespaceSelector": label_selector(),
+            "ipBlock": obj({"cidr": string(minLength=1), "except": array(string())}, required=["cidr"]),
+        },
+        required=[],
+        minProperties=1,
+    )
+
+
 def k8s_probe() -> dict[str, Any]:
     """A full Kubernetes Probe for custom*Probe: {} or exactly one handler."""
     handlers = {
@@ -200,6 +213,10 @@ GLOBAL = obj(
         ),
         "caseService": obj({"port": PORT}),
         "categories": array(CATEGORY),
+        # What citizens read in SMS, e-mails and on receipts (notify, the
+        # gateway): written once for the release.
+        "institution": string(),
+        "trackingUrl": string(pattern=r"^(https?://.+)?$"),
     }
 )
 
@@ -223,7 +240,7 @@ KAFKA_CLIENT = obj(
 )
 
 # An env name that looks like a secret must come from the Secret, not extraEnv.
-SECRET_LOOKING = r"(?i)(token|password|secret|database_?_?url|api_?key)"
+SECRET_LOOKING = r"(?i)(token|password|secret|database_?_?url|api_?key|index_?key|netgsm__username|smtp__username)"
 
 
 def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
@@ -256,20 +273,7 @@ def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
                 "enabled": boolean(),
                 "port": PORT,
                 "scrapeAnnotations": boolean(),
-                "from": array(
-                    obj(
-                        {
-                            "podSelector": label_selector(),
-                            "namespaceSelector": label_selector(),
-                            "ipBlock": obj(
-                                {"cidr": string(minLength=1), "except": array(string())},
-                                required=["cidr"],
-                            ),
-                        },
-                        required=[],
-                        minProperties=1,
-                    )
-                ),
+                "from": array(peer()),
             }
         ),
         "nodeSelector": string_map(),
@@ -347,20 +351,7 @@ def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
             {
                 "enabled": boolean(),
                 "allowExternal": boolean(),
-                "ingressFrom": array(
-                    obj(
-                        {
-                            "podSelector": label_selector(),
-                            "namespaceSelector": label_selector(),
-                            "ipBlock": obj(
-                                {"cidr": string(minLength=1), "except": array(string())},
-                                required=["cidr"],
-                            ),
-                        },
-                        required=[],
-                        minProperties=1,
-                    )
-                ),
+                "ingressFrom": array(peer()),
                 "egress": obj(
                     {
                         "enabled": boolean(),
@@ -407,7 +398,198 @@ def common(*, kafka: bool, ingress: bool) -> dict[str, Any]:
 
 
 def case_service() -> dict[str, Any]:
-    return obj({"url": string(pattern=r"^(https?://.+)?$")})
+    return obj({"url": URL_OR_EMPTY})
+
+
+URL_OR_EMPTY = string(pattern=r"^(https?://.+)?$")
+CODE = string(pattern=r"^[a-z0-9_]+$")
+PROVINCE = integer(1, 81)
+KVKK_VERSION = string(minLength=1, maxLength=64)
+HHMM = string(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def extra_port() -> dict[str, Any]:
+    """A second listener of a service (intake's partner API, notify's
+    delivery reports): its container and Service ports and who may reach it."""
+    return {
+        "containerPort": PORT,
+        "servicePort": PORT,
+        "allowExternal": boolean(),
+        "ingressFrom": array(peer()),
+    }
+
+
+def social_channel() -> dict[str, Any]:
+    """A social-media channel's non-secret settings; its secrets come from
+    the Secret. Enabled, it needs at least one account."""
+    account = obj({"id": string(minLength=1), "province_code": PROVINCE, "category": CODE})
+    return obj(
+        {
+            "enabled": boolean(),
+            "max_message_age_minutes": integer(1),
+            "accounts": array(account),
+        },
+        **{
+            "if": {"properties": {"enabled": {"const": True}}, "required": ["enabled"]},
+            "then": {"properties": {"accounts": {"minItems": 1}}},
+        },
+    )
+
+
+def intake_channels() -> dict[str, Any]:
+    """intake's channels beside the web form and the app API (issue 7), each
+    switched by its `enabled`; secrets are in secretKeys."""
+    return {
+        "email": obj(
+            {
+                "enabled": boolean(),
+                "imap": obj(
+                    {
+                        "host": string(minLength=1),
+                        "port": PORT,
+                        "tls": string(enum=["implicit", "starttls", "none"]),
+                        "ca_file": string(pattern=r"^(/.*)?$"),
+                        "username": string(minLength=1),
+                        "mailbox": string(minLength=1),
+                        "processed_mailbox": string(),
+                        "poll_interval_ms": integer(1),
+                        "idle_renew_ms": integer(1, 29 * 60 * 1000),
+                        "timeout_ms": integer(1),
+                        "max_backoff_ms": integer(1000),
+                    }
+                ),
+                "own_addresses": array(string(minLength=3)),
+                "notification_domain": string(),
+                "province_code": PROVINCE,
+                "category": CODE,
+                "kvkk_text_version": KVKK_VERSION,
+                "max_message_bytes": integer(65536, 4294967295),
+            }
+        ),
+        "social": obj(
+            {
+                "conversation_window_minutes": integer(1),
+                "body_limit_bytes": integer(1024),
+                "kvkk_text_version": KVKK_VERSION,
+                "whatsapp": social_channel(),
+                "messenger": social_channel(),
+                "instagram": social_channel(),
+                "x": social_channel(),
+            }
+        ),
+        "partner": obj(
+            {
+                "enabled": boolean(),
+                "request_timeout_ms": integer(1),
+                "reflection": boolean(),
+                "partners": array(
+                    obj(
+                        {
+                            "id": string(pattern=r"^[a-z0-9_-]{1,64}$"),
+                            "name": string(minLength=1),
+                            "token_sha256": string(pattern=r"^[0-9a-f]{64}$"),
+                            "per_minute": integer(1),
+                            "burst": integer(1),
+                        }
+                    )
+                ),
+            }
+        ),
+        "cti": obj(
+            {
+                "enabled": boolean(),
+                "max_skew_seconds": integer(1),
+                "call_retention_hours": integer(1),
+                "caller_history_days": integer(1),
+                "caller_history_limit": integer(1),
+                "default_province_code": PROVINCE,
+                "kvkk_text_version": KVKK_VERSION,
+                "ivr_records": array(
+                    obj({"kind": string(minLength=1), "category": CODE, "text": string(minLength=1)})
+                ),
+            }
+        ),
+        "staff": obj({"enabled": boolean()}),
+    }
+
+
+def notify_section() -> dict[str, Any]:
+    """notify's settings (services/notify/src/config.rs) but the listeners,
+    the database, the institution and tracking URL (from global) and the
+    secrets."""
+    return obj(
+        {
+            "case_service": obj(
+                {"timeout_ms": integer(1), "unknown_case_attempts": integer(1), "unknown_case_backoff_ms": integer(0)}
+            ),
+            "consumer": obj(
+                {
+                    "group": string(minLength=1),
+                    "max_attempts": integer(1),
+                    "initial_backoff_ms": integer(1),
+                    "max_backoff_ms": integer(1),
+                    "concurrency": integer(1, 1024),
+                }
+            ),
+            "default_locale": string(enum=["tr", "en"]),
+            "quiet_hours": obj(
+                {
+                    "enabled": boolean(),
+                    "start": HHMM,
+                    "end": HHMM,
+                    "time_zone": string(minLength=1),
+                    "fresh_minutes": integer(0),
+                }
+            ),
+            "dispatch": obj(
+                {
+                    "poll_interval_ms": integer(1),
+                    "batch_size": integer(1),
+                    "concurrency": integer(1, 1024),
+                    "lease_ms": integer(1),
+                    "in_doubt_retry_ms": integer(1),
+                    "max_attempts": integer(1),
+                    "initial_backoff_ms": integer(1),
+                    "max_backoff_ms": integer(1),
+                }
+            ),
+            "sms": obj(
+                {
+                    # `dev` (the development sink) sends nothing: not offered here.
+                    "order": array(string(enum=["netgsm", "webhook"]), uniqueItems=True),
+                    "netgsm": obj(
+                        {
+                            "base_url": string(pattern=r"^https?://.+"),
+                            "msgheader": string(minLength=1, maxLength=11),
+                            "appname": string(),
+                            "iys_filter": string(pattern=r"^[0-9]{1,2}$"),
+                            "timeout_ms": integer(1),
+                            "report_poll_ms": integer(0),
+                        }
+                    ),
+                    "webhook": obj({"url": URL_OR_EMPTY, "sender": string(), "timeout_ms": integer(1)}),
+                }
+            ),
+            "email": obj(
+                {
+                    "transport": string(enum=["smtp", "off"]),
+                    "from": string(minLength=3),
+                    "message_id_domain": string(minLength=1),
+                    "smtp": obj(
+                        {
+                            "host": string(minLength=1),
+                            "port": PORT,
+                            "tls": string(enum=["required", "opportunistic", "wrapper", "none"]),
+                            "ca_file": string(pattern=r"^(/.*)?$"),
+                            "timeout_ms": integer(1),
+                        }
+                    ),
+                }
+            ),
+            "catalogue_refresh_ms": integer(1),
+            "max_event_age_minutes": integer(0),
+        }
+    )
 
 
 def service_schema(name: str) -> dict[str, Any]:
@@ -439,6 +621,7 @@ def service_schema(name: str) -> dict[str, Any]:
                             "intakeDatabaseUrl",
                             "routingDatabaseUrl",
                             "gatewayDatabaseUrl",
+                            "notifyDatabaseUrl",
                         ]
                     }
                 ),
@@ -499,8 +682,29 @@ def service_schema(name: str) -> dict[str, Any]:
         )
     elif name == "intake":
         props = common(kafka=True, ingress=True)
-        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["secretKeys"] = obj(
+            {
+                k: SECRET_KEY
+                for k in [
+                    "databaseUrl",
+                    "caseServiceToken",
+                    "staffToken",
+                    "imapPassword",
+                    "ctiSigningSecret",
+                    "ctiLookupToken",
+                    "ctiCallerIndexKey",
+                    "whatsappVerifyToken",
+                    "whatsappAppSecret",
+                    "messengerVerifyToken",
+                    "messengerAppSecret",
+                    "instagramVerifyToken",
+                    "instagramAppSecret",
+                    "xConsumerSecret",
+                ]
+            }
+        )
         props["caseService"] = case_service()
+        props["partnerApi"] = obj({**extra_port(), "grpcReadiness": boolean()})
         props["config"] = obj(
             {
                 "telemetry": TELEMETRY,
@@ -512,15 +716,20 @@ def service_schema(name: str) -> dict[str, Any]:
                         "publish_timeout_ms": integer(1),
                         "case_service": obj({"timeout_ms": integer(1)}),
                         "kvkk_text_version": string(minLength=1),
+                        **intake_channels(),
                     }
                 ),
             }
         )
     elif name == "gateway":
         props = common(kafka=False, ingress=True)
-        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["secretKeys"] = obj(
+            {k: SECRET_KEY for k in ["databaseUrl", "caseServiceToken", "staffToken", "ctiLookupToken"]}
+        )
         props["caseService"] = case_service()
-        props["routingService"] = obj({"enabled": boolean(), "url": string(pattern=r"^(https?://.+)?$")})
+        props["routingService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
+        props["intakeService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
+        props["notifyService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
         props["config"] = obj(
             {
                 "telemetry": TELEMETRY,
@@ -535,29 +744,36 @@ def service_schema(name: str) -> dict[str, Any]:
                                 "trusted_proxy_hops": integer(0, 255),
                             }
                         ),
+                        "entry": obj(
+                            {
+                                "timeout_ms": integer(1),
+                                "kvkk_text_version": KVKK_VERSION,
+                                "font_path": string(pattern=r"^/.+"),
+                            }
+                        ),
                     }
                 ),
             }
         )
     elif name == "notify":
-        props = common(kafka=True, ingress=False)
-        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props = common(kafka=True, ingress=True)
+        props["secretKeys"] = obj(
+            {k: SECRET_KEY for k in ["databaseUrl", "caseServiceToken", "gatewayApiToken"]}
+        )
         props["caseService"] = case_service()
-        props["sms"] = obj(
+        props["providers"] = obj(
             {
                 "existingSecret": NAME_OR_EMPTY,
-                "env": array(
-                    obj(
-                        {
-                            "name": string(pattern=r"^TEKMERKEZ__[A-Z0-9_]+$"),
-                            "key": string(pattern=r"^[-._a-zA-Z0-9]+$"),
-                            "optional": boolean(),
-                        }
-                    )
+                "secretKeys": obj(
+                    {
+                        k: SECRET_KEY
+                        for k in ["netgsmUsername", "netgsmPassword", "webhookToken", "smtpUsername", "smtpPassword"]
+                    }
                 ),
             }
         )
-        props["config"] = obj({"telemetry": TELEMETRY, "kafka": KAFKA_CLIENT})
+        props["reports"] = obj(extra_port())
+        props["config"] = obj({"telemetry": TELEMETRY, "kafka": KAFKA_CLIENT, "notify": notify_section()})
     else:
         raise ValueError(name)
     return {
@@ -681,7 +897,29 @@ def documents(rendered: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-SECRET_ENV = re.compile(r"(DATABASE_URL|DATABASE__URL|TOKEN|PASSWORD|SECRET|API_KEY)")
+SECRET_ENV = re.compile(r"(DATABASE_URL|DATABASE__URL|TOKEN|PASSWORD|SECRET|API_KEY|INDEX_KEY|NETGSM__USERNAME|SMTP__USERNAME)")
+
+
+# Settings that hold secrets: never in a ConfigMap (token_sha256, a hash, is fine).
+SECRET_SETTING = re.compile(
+    r"^(token|password|app_secret|verify_token|consumer_secret|signing_secret|lookup_token"
+    r"|caller_index_key|staff_token|cti_lookup_token|admin_password|database_url|api_tokens|service_tokens)$"
+)
+
+
+def secret_settings(tree: Any, path: str = "") -> list[str]:
+    """Paths of secret-holding keys with a value in a settings tree."""
+    out: list[str] = []
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            p = f"{path}.{k}" if path else str(k)
+            if SECRET_SETTING.match(str(k)) and v not in ("", None, {}):
+                out.append(p)
+            out += secret_settings(v, p)
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            out += secret_settings(v, f"{path}[{i}]")
+    return out
 
 
 def policy_problems(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -689,6 +927,9 @@ def policy_problems(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
     for source, doc in docs:
         kind = doc.get("kind")
         name = f"{kind}/{doc.get('metadata', {}).get('name')} ({source})"
+        if kind == "ConfigMap":
+            for p in secret_settings(yaml.safe_load(doc["data"].get("production.yaml", "")) or {}):
+                problems.append(f"{name}: the secret setting {p} is in the ConfigMap")
         pod = None
         if kind == "Deployment":
             pod = doc["spec"]["template"]["spec"]
@@ -762,7 +1003,6 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
     production.yaml in TEKMERKEZ_CONFIG_DIR, the pod's literal env as is and
     placeholders for its Secret refs. Returns (pods checked, problems)."""
     import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
 
     configmaps = {
         d["metadata"]["name"]: d["data"]["production.yaml"] for _, d in docs if d.get("kind") == "ConfigMap"
@@ -773,29 +1013,52 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
             continue
         pod = doc["spec"]["template"]["spec"]
         container = pod["containers"][0]
-        if container.get("args") == ["notify"]:
-            continue  # `tekmerkez notify` does not exist yet (issue 6)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         for e in container.get("env", []):
             env[e["name"]] = e["value"] if "value" in e else dummy_secret(e["name"])
-        env["TEKMERKEZ__CASE__DATABASE__URL"] = STOP_URL
-        with tempfile.TemporaryDirectory(prefix="tekmerkez-config-") as cfg:
-            for v in pod.get("volumes", []):
-                if "configMap" in v:
-                    (Path(cfg) / "production.yaml").write_text(configmaps[v["configMap"]["name"]], encoding="utf-8")
-            env["TEKMERKEZ_CONFIG_DIR"] = cfg
-            try:
-                run = subprocess.run(
-                    [str(binary), "migrate"], env=env, capture_output=True, text=True, timeout=30, check=False
-                )
-                out = run.stdout + run.stderr
-            except subprocess.TimeoutExpired:
-                out = "timed out"
+        config = None
+        for v in pod.get("volumes", []):
+            if "configMap" in v:
+                config = configmaps[v["configMap"]["name"]]
+        out = load_settings(binary, env, config)
         checked += 1
         if STOP_MESSAGE not in out:
             tail = " ".join(out.strip().splitlines()[-3:])
             problems.append(f"{doc['kind']}/{doc['metadata']['name']}: the binary did not load its settings: {tail}")
+        elif config is not None:
+            # The check would be worth nothing if the binary took any file:
+            # the same pod's file with one unknown key in its own section
+            # must be refused, by that key's name.
+            bad = yaml.safe_load(config)
+            section = next(k for k in bad if k not in ("telemetry", "kafka"))
+            bad[section]["surely_not_a_setting"] = 1
+            out = load_settings(binary, env, yaml.safe_dump(bad, allow_unicode=True))
+            if STOP_MESSAGE in out or "surely_not_a_setting" not in out:
+                problems.append(
+                    f"{doc['kind']}/{doc['metadata']['name']}: the binary took a file with an unknown key "
+                    f"{section}.surely_not_a_setting"
+                )
     return checked, problems
+
+
+def load_settings(binary: Path, env: dict[str, str], config: str | None) -> str:
+    """Runs `tekmerkez migrate` with env and config as the pod's
+    production.yaml (the case database URL replaced by STOP_URL, so it stops
+    right after loading); returns what it printed."""
+    import subprocess  # noqa: PLC0415
+
+    env = {**env, "TEKMERKEZ__CASE__DATABASE__URL": STOP_URL}
+    with tempfile.TemporaryDirectory(prefix="tekmerkez-config-") as cfg:
+        if config is not None:
+            (Path(cfg) / "production.yaml").write_text(config, encoding="utf-8")
+        env["TEKMERKEZ_CONFIG_DIR"] = cfg
+        try:
+            run = subprocess.run(
+                [str(binary), "migrate"], env=env, capture_output=True, text=True, timeout=30, check=False
+            )
+            return run.stdout + run.stderr
+        except subprocess.TimeoutExpired:
+            return "timed out"
 
 
 # --------------------------------------------------------------------------
@@ -834,13 +1097,79 @@ FEATURES_INGRESS = {
 }
 
 
+# What a release must say itself (no default can be right): the institution
+# and the public tracking page citizens are told about (notify, the gateway).
+REQUIRED: dict[str, Any] = {
+    "global": {"institution": "Kocaeli İSU Alo 185 Çözüm Merkezi", "trackingUrl": "https://alo185.example.gov.tr/takip"}
+}
+
+ACCOUNT = [{"id": "106540352242922", "province_code": 41, "category": "su_arizasi"}, {"id": "*", "province_code": 41, "category": "diger"}]
+PEERS = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}, {"ipBlock": {"cidr": "192.0.2.0/24"}}]
+
+# Every channel and provider on, so their ports, env and config are rendered
+# and loaded by the binary too.
+FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
+    "intake": {
+        "partnerApi": {"ingressFrom": PEERS},
+        "config": {
+            "intake": {
+                "email": {
+                    "enabled": True,
+                    "imap": {"host": "imap.example.gov.tr", "tls": "starttls", "port": 143, "ca_file": "/etc/ssl/private-ca.pem"},
+                },
+                "social": {
+                    ch: {"enabled": True, "accounts": ACCOUNT} for ch in ("whatsapp", "messenger", "instagram", "x")
+                },
+                "partner": {
+                    "enabled": True,
+                    "partners": [
+                        {"id": "cimer", "name": "CİMER", "token_sha256": "0" * 64, "per_minute": 600, "burst": 50}
+                    ],
+                },
+                "cti": {"enabled": True, "default_province_code": 34},
+                "staff": {"enabled": True},
+            }
+        },
+    },
+    "notify": {
+        "providers": {"existingSecret": "sms-provider"},
+        "reports": {"ingressFrom": PEERS},
+        "ingress": {
+            "enabled": True,
+            "className": "nginx",
+            "hosts": [{"host": "bildirim.example.gov.tr", "paths": [{"path": "/v1/delivery-reports", "pathType": "Prefix"}]}],
+            "tls": [{"secretName": "bildirim-tls", "hosts": ["bildirim.example.gov.tr"]}],
+        },
+        "config": {
+            "notify": {
+                "sms": {"order": ["netgsm", "webhook"], "webhook": {"url": "https://sms.example.gov.tr/send"}},
+                "email": {"smtp": {"ca_file": "/etc/ssl/private-ca.pem", "port": 465, "tls": "wrapper"}},
+                "quiet_hours": {"start": "22:30", "end": "08:00"},
+                "default_locale": "en",
+            }
+        },
+    },
+    "gateway": {
+        "intakeService": {"url": "http://intake.example:8081"},
+        "notifyService": {"url": "http://notify.example:50053"},
+        "config": {"gateway": {"entry": {"font_path": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "timeout_ms": 3000}}},
+    },
+}
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """base with over merged in, maps key by key (lists replaced)."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else copy.deepcopy(v)
+    return out
+
+
 def features_for(svc: str) -> dict[str, Any]:
     v = copy.deepcopy(FEATURES)
-    if svc in ("intake", "gateway"):
+    if svc in ("intake", "gateway", "notify"):
         v.update(copy.deepcopy(FEATURES_INGRESS))
-    if svc == "notify":
-        v["sms"] = {"existingSecret": "sms-provider"}
-    return v
+    return merged(v, FEATURES_BY_SERVICE.get(svc, {}))
 
 
 def broken_unknown(svc: str) -> dict[str, Any]:
@@ -853,6 +1182,20 @@ def broken_type(svc: str) -> dict[str, Any]:
 
 def broken_nested_type(svc: str) -> dict[str, Any]:
     return {"config": {"telemetry": {"log_format": 7}}}
+
+
+# A mistyped key deep in each chart's own settings.
+MISTYPED_SETTING: dict[str, dict[str, Any]] = {
+    "case": {"config": {"case": {"outbox": {"batch_sise": 10}}}},
+    "routing": {"config": {"routing": {"consumer": {"groupp": "x"}}}},
+    "intake": {"config": {"intake": {"email": {"imap": {"hots": "imap.example"}}}}},
+    "notify": {"config": {"notify": {"sms": {"netgsm": {"msgheadr": "X"}}}}},
+    "gateway": {"config": {"gateway": {"entry": {"fontpath": "/x.ttf"}}}},
+}
+
+
+def broken_nested_key(svc: str) -> dict[str, Any]:
+    return copy.deepcopy(MISTYPED_SETTING[svc if svc in MISTYPED_SETTING else "gateway"])
 
 
 # --------------------------------------------------------------------------
@@ -935,10 +1278,11 @@ def main() -> int:
         # 4 and 5. Schema, render, Kubernetes validation.
         scenarios: list[tuple[str, str, dict[str, Any]]] = []
         for svc in SERVICES:
-            scenarios.append((svc, "defaults", {}))
-            scenarios.append((svc, "every option on", features_for(svc)))
-        scenarios.append((UMBRELLA, "defaults", {}))
+            scenarios.append((svc, "defaults", copy.deepcopy(REQUIRED)))
+            scenarios.append((svc, "every option on", merged(features_for(svc), REQUIRED)))
+        scenarios.append((UMBRELLA, "defaults", copy.deepcopy(REQUIRED)))
         all_on = {svc: {"enabled": True, **features_for(svc)} for svc in SERVICES}
+        all_on = merged(all_on, REQUIRED)
         scenarios.append((UMBRELLA, "every service and option on", all_on))
         value_files = [production, *args.values]
         for f in value_files:
@@ -997,10 +1341,13 @@ def main() -> int:
                 ("an unknown key", broken_unknown),
                 ("a mistyped value", broken_type),
                 ("a mistyped nested value", broken_nested_type),
+                ("a mistyped key in its settings", broken_nested_key),
             ]:
                 vals = make(chart)
                 if chart == UMBRELLA:
                     vals = {"gateway": vals}
+                # With what a release must set, so the refusal is the schema's.
+                vals = merged(vals, REQUIRED)
                 rejected = []
                 for fn in ("validate_schema", "render"):
                     try:
@@ -1017,12 +1364,37 @@ def main() -> int:
             ("an unknown top-level key", {"gatewy": {"enabled": True}}),
             ("an unknown global key", {"global": {"kafka": {"broker": "x:9092"}}}),
             ("a plain-text secret in extraEnv", {"case": {"extraEnv": [{"name": "TEKMERKEZ__CASE__DATABASE__URL", "value": "postgres://u:p@db/x"}]}}),
+            ("a social channel on without an account", {"intake": {"config": {"intake": {"social": {"x": {"enabled": True}}}}}}),
+            ("a partner's token in place of its SHA-256", {"intake": {"config": {"intake": {"partner": {"partners": [{"id": "cimer", "name": "CİMER", "token_sha256": "the-token-itself-is-never-configured", "per_minute": 1, "burst": 1}]}}}}}),
+            ("a mistyped notify setting", {"notify": {"config": {"notify": {"quiet_hours": {"start": "9pm"}}}}}),
+            ("the development SMS sink", {"notify": {"config": {"notify": {"sms": {"order": ["dev"]}}}}}),
         ]:
             try:
                 loaded.validate_schema(vals)
                 r.step(f"{UMBRELLA} rejects {what}", False, "ACCEPTED")
             except helm.HelmValuesError:
                 r.step(f"{UMBRELLA} rejects {what}", True)
+
+        # Refused when rendered: what only the templates can see.
+        for what, vals, message in [
+            ("no global.institution and global.trackingUrl", {}, "set global.institution"),
+            (
+                "notify's report port exposed without the webhook token",
+                {"notify": {"reports": {"allowExternal": True}}},
+                "without the webhook token",
+            ),
+            (
+                "the staff entry on without its Secret key",
+                {"intake": {"secretKeys": {"staffToken": ""}}},
+                "secretKeys.staffToken",
+            ),
+        ]:
+            vals = vals if not vals else merged(vals, REQUIRED)
+            try:
+                loaded.render(vals, name=RELEASE, namespace=NAMESPACE)
+                r.step(f"{UMBRELLA} refuses to render {what}", False, "RENDERED")
+            except helm.HelmError as e:
+                r.step(f"{UMBRELLA} refuses to render {what}", message in str(e), str(e).strip()[:200])
 
         if args.package:
             args.package.mkdir(parents=True, exist_ok=True)

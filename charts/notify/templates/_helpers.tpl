@@ -1,9 +1,21 @@
 {{/*
-Return notify's production.yaml: telemetry and the Kafka client with the
-release-wide topic layout. The notify section comes with the service (issue 6).
+Return notify's production.yaml: config with the chart-owned keys (the gRPC
+and report listen addresses, no migration on start: the hook Job migrates,
+the institution and tracking page from global) and the release-wide Kafka
+topic layout.
 */}}
 {{- define "notify.config" -}}
 {{- $c := deepCopy .Values.config -}}
+{{- $g := .Values.global | default dict -}}
+{{- $n := $c.notify -}}
+{{- $_ := set $n "grpc_listen" (printf "0.0.0.0:%d" (int .Values.containerPort)) -}}
+{{- $_ := set $n "http_listen" (printf "0.0.0.0:%d" (int .Values.reports.containerPort)) -}}
+{{- $_ := set $n "migrate_on_start" false -}}
+{{- $_ := set $n "institution" (required "set global.institution: SMS and e-mails name the institution" $g.institution) -}}
+{{- $_ := set $n "tracking_url" (required "set global.trackingUrl: SMS and e-mails name the public tracking page" $g.trackingUrl) -}}
+{{- if not $n.email.smtp.ca_file -}}
+{{- $_ := unset $n.email.smtp "ca_file" -}}
+{{- end -}}
 {{- if not $c.telemetry.otlp_endpoint -}}
 {{- $_ := unset $c.telemetry "otlp_endpoint" -}}
 {{- end -}}
@@ -12,20 +24,55 @@ release-wide topic layout. The notify section comes with the service (issue 6).
 {{- end -}}
 
 {{/*
+Return the name of the Secret holding the providers' credentials:
+providers.existingSecret, else existingSecret, else global.existingSecret.
+*/}}
+{{- define "notify.providersSecret" -}}
+{{- coalesce .Values.providers.existingSecret .Values.existingSecret ((.Values.global).existingSecret) -}}
+{{- end -}}
+
+{{/*
 Return notify's environment beyond the base: Kafka brokers, the case
-service's URL, the secrets (database URL, notify's bearer token) and the SMS
-provider's credentials from sms.existingSecret. The variable names are
-provisional until the service exists.
+service's URL, the secrets (database URL, notify's bearer token, the token
+the gateway reads the delivery log with) and each provider's credentials
+while that provider is used (netgsm or webhook in config.notify.sms.order,
+config.notify.email.transport smtp).
 */}}
 {{- define "notify.env" -}}
+{{- $k := .Values.secretKeys -}}
+{{- $p := .Values.providers.secretKeys -}}
+{{- $n := .Values.config.notify -}}
+{{- $sec := include "notify.providersSecret" . -}}
 - name: TEKMERKEZ__KAFKA__BROKERS
   value: {{ include "tekmerkez-lib.kafkaBrokers" . | quote }}
 - name: TEKMERKEZ__NOTIFY__CASE_SERVICE__URL
   value: {{ include "tekmerkez-lib.caseServiceUrl" . | quote }}
-{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__DATABASE_URL" "key" .Values.secretKeys.databaseUrl) | nindent 0 }}
-{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__CASE_SERVICE__TOKEN" "key" .Values.secretKeys.caseServiceToken) | nindent 0 }}
-{{- $sms := coalesce .Values.sms.existingSecret .Values.existingSecret ((.Values.global).existingSecret) }}
-{{- range .Values.sms.env }}
-{{- include "tekmerkez-lib.secretEnv" (dict "ctx" $ "secret" $sms "name" .name "key" .key "optional" .optional) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__DATABASE_URL" "key" $k.databaseUrl) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__CASE_SERVICE__TOKEN" "key" $k.caseServiceToken) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__API_TOKENS__GATEWAY" "key" $k.gatewayApiToken) | nindent 0 }}
+{{- if has "netgsm" $n.sms.order }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME" "key" (required "providers.secretKeys.netgsmUsername: netgsm is in config.notify.sms.order" $p.netgsmUsername)) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD" "key" (required "providers.secretKeys.netgsmPassword: netgsm is in config.notify.sms.order" $p.netgsmPassword)) | nindent 0 }}
 {{- end }}
+{{- if has "webhook" $n.sms.order }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__SMS__WEBHOOK__TOKEN" "key" (required "providers.secretKeys.webhookToken: webhook is in config.notify.sms.order (its token also guards the delivery reports)" $p.webhookToken)) | nindent 0 }}
+{{- end }}
+{{- if eq $n.email.transport "smtp" }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__EMAIL__SMTP__USERNAME" "key" $p.smtpUsername) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__EMAIL__SMTP__PASSWORD" "key" $p.smtpPassword) | nindent 0 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Return the delivery-report port (a list of one dict for the library's
+deployment, service and networkpolicy templates). Exposing it (ingress,
+allowExternal, ingressFrom) without the webhook provider fails: its token
+is what authenticates a report, and without it notify takes any caller's.
+*/}}
+{{- define "notify.reportPorts" -}}
+{{- $r := .Values.reports -}}
+{{- if and (or .Values.ingress.enabled $r.allowExternal $r.ingressFrom) (not (has "webhook" .Values.config.notify.sms.order)) -}}
+{{- fail "the delivery-report port is exposed (ingress.enabled, reports.allowExternal or reports.ingressFrom) but webhook is not in config.notify.sms.order: without the webhook token any caller's report would be taken" -}}
+{{- end -}}
+{{- list (dict "name" "http" "appProtocol" "http" "port" (int $r.containerPort) "servicePort" (int $r.servicePort) "allowExternal" $r.allowExternal "ingressFrom" $r.ingressFrom) | toJson -}}
 {{- end -}}

@@ -74,7 +74,10 @@ Return the service's Deployment. Takes a dict:
   portName     "grpc" or "http"
   config       the rendered config file (its checksum rolls the pods on change)
   env          extra env entries (YAML list text), after the base ones
+  extraPorts   more container ports: a list of dicts with name and port
+               (intake's partner API, notify's delivery reports)
   startupKind, livenessKind, readinessKind, path   see tekmerkez-lib.probes
+  readinessPort  the readiness probe's port when not containerPort
 */}}
 {{- define "tekmerkez-lib.deployment" -}}
 {{- $ctx := .ctx -}}
@@ -140,6 +143,11 @@ spec:
             - name: {{ .portName }}
               containerPort: {{ $v.containerPort }}
               protocol: TCP
+            {{- range .extraPorts }}
+            - name: {{ .name }}
+              containerPort: {{ .port }}
+              protocol: TCP
+            {{- end }}
             {{- if $v.metrics.enabled }}
             - name: metrics
               containerPort: {{ $v.metrics.port }}
@@ -155,7 +163,7 @@ spec:
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}
-          {{- with (include "tekmerkez-lib.probes" (dict "ctx" $ctx "port" $v.containerPort "path" .path "startupKind" .startupKind "livenessKind" .livenessKind "readinessKind" .readinessKind) | trim) }}
+          {{- with (include "tekmerkez-lib.probes" (dict "ctx" $ctx "port" $v.containerPort "readinessPort" .readinessPort "path" .path "startupKind" .startupKind "livenessKind" .livenessKind "readinessKind" .readinessKind) | trim) }}
           {{- . | nindent 10 }}
           {{- end }}
           resources:
@@ -221,7 +229,9 @@ automountServiceAccountToken: false
 {{- end -}}
 
 {{/*
-Return the Service. Takes a dict: ctx and portName ("grpc" or "http").
+Return the Service. Takes a dict: ctx, portName ("grpc" or "http") and
+extraPorts (optional): more ports, each a dict with name (the container
+port's name), servicePort and appProtocol ("grpc" or "http").
 */}}
 {{- define "tekmerkez-lib.service" -}}
 {{- $v := .ctx.Values -}}
@@ -253,4 +263,11 @@ spec:
       {{- else }}
       appProtocol: http
       {{- end }}
+    {{- range .extraPorts }}
+    - name: {{ .name }}
+      port: {{ .servicePort }}
+      targetPort: {{ .name }}
+      protocol: TCP
+      appProtocol: {{ .appProtocol }}
+    {{- end }}
 {{- end -}}

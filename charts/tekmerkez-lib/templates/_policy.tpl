@@ -71,6 +71,10 @@ Return the NetworkPolicy, when networkPolicy.enabled is true. Takes a dict:
   clients    the tekmerkez components (list of chart names) whose pods may
              connect, matched by app.kubernetes.io/part-of=tekmerkez and
              app.kubernetes.io/component
+  extraPorts (optional) one more ingress rule per extra port: a list of
+             dicts with name (the container port's), allowExternal (bool),
+             ingressFrom (peers) and clients (chart names); closed to
+             everyone when none of those admits anybody
 Ingress is open to everyone when networkPolicy.allowExternal is true;
 otherwise to the clients above and the peers in networkPolicy.ingressFrom.
 Egress is restricted only when networkPolicy.egress.enabled is true: then DNS,
@@ -124,6 +128,35 @@ spec:
               tekmerkez.local/no-client: "true"
         {{- end }}
       {{- end }}
+    {{- range .extraPorts }}
+    - ports:
+        - port: {{ .name }}
+          protocol: TCP
+      {{- if not .allowExternal }}
+      from:
+        {{- if .clients }}
+        - podSelector:
+            matchExpressions:
+              - key: app.kubernetes.io/part-of
+                operator: In
+                values:
+                  - tekmerkez
+              - key: app.kubernetes.io/component
+                operator: In
+                values:
+                  {{- toYaml .clients | nindent 18 }}
+        {{- end }}
+        {{- range .ingressFrom }}
+        - {{- toYaml . | nindent 10 }}
+        {{- end }}
+        {{- if and (not .clients) (not .ingressFrom) }}
+        # Nobody may connect to this port: set its allowExternal or ingressFrom.
+        - podSelector:
+            matchLabels:
+              tekmerkez.local/no-client: "true"
+        {{- end }}
+      {{- end }}
+    {{- end }}
     {{- if $ctx.Values.metrics.enabled }}
     # Prometheus scrapes the metrics port (no personal data there); only
     # metrics.from when set.

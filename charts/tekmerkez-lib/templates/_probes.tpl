@@ -37,7 +37,9 @@ successThreshold: {{ .probe.successThreshold }}
 {{/*
 Return the three probe blocks of the container.
 Takes a dict: ctx, port, and for each probe its kind and path:
-startupKind, livenessKind, readinessKind, path.
+startupKind, livenessKind, readinessKind, path; readinessPort (optional)
+probes readiness on another port (intake's partner API, whose gRPC health
+follows its database).
 */}}
 {{- define "tekmerkez-lib.probes" -}}
 {{- $v := .ctx.Values -}}
@@ -50,7 +52,7 @@ startupProbe:
 livenessProbe:
   {{- . | nindent 2 }}
 {{- end }}
-{{- with (include "tekmerkez-lib.probe" (dict "probe" $p.readinessProbe "custom" $v.customReadinessProbe "kind" .readinessKind "port" .port "path" .path)) }}
+{{- with (include "tekmerkez-lib.probe" (dict "probe" $p.readinessProbe "custom" $v.customReadinessProbe "kind" .readinessKind "port" (.readinessPort | default .port) "path" .path)) }}
 readinessProbe:
   {{- . | nindent 2 }}
 {{- end }}
