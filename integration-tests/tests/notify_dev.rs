@@ -205,7 +205,7 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
     assert_eq!(status, 200);
     assert!(page.contains("Vatandaşa Bildirimler"), "{page}");
     assert!(
-        page.contains("E-posta <code>yanit_eposta</code>: gönderildi"),
+        page.contains("E-posta, yetkili açıklaması (e-posta): gönderildi"),
         "{page}"
     );
     shutdown.cancel();

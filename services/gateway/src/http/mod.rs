@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod cases;
+mod delivery_words;
 mod entry;
 mod home;
 mod manager;

@@ -91,9 +91,13 @@ struct RecordPage {
 struct DeliveryView {
     when: String,
     channel: &'static str,
+    /// The rule that sent it, in words (or its code when it has none).
     kind: String,
     state: &'static str,
+    /// Why it failed, in words (or its code when it has none).
     reason: String,
+    /// The reason's code, for whoever asks the provider.
+    reason_code: String,
     segments: u32,
 }
 
@@ -160,9 +164,12 @@ async fn deliveries(state: &AppState, case_id: &str, en: bool) -> Option<Vec<Del
                 DeliveryView {
                     when: when(d.sent_at.as_ref().or(d.created_at.as_ref())),
                     channel,
-                    kind: d.kind,
+                    kind: super::delivery_words::kind(&d.kind, en)
+                        .map_or_else(|| d.kind.clone(), str::to_owned),
                     state: if en { en_name } else { tr },
-                    reason: d.reason,
+                    reason: super::delivery_words::reason(&d.reason, en)
+                        .map_or_else(|| d.reason.clone(), str::to_owned),
+                    reason_code: d.reason,
                     segments: d.segments,
                 }
             })
