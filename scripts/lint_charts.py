@@ -419,6 +419,11 @@ def extra_port() -> dict[str, Any]:
     }
 
 
+def ca_bundle() -> dict[str, Any]:
+    """A private CA's certificates from an existing ConfigMap (intake's IMAP, notify's SMTP)."""
+    return obj({"configMap": NAME_OR_EMPTY, "key": string(pattern=r"^[-._a-zA-Z0-9]+$")})
+
+
 def social_channel() -> dict[str, Any]:
     """A social-media channel's non-secret settings; its secrets come from
     the Secret. Enabled, it needs at least one account."""
@@ -705,6 +710,7 @@ def service_schema(name: str) -> dict[str, Any]:
         )
         props["caseService"] = case_service()
         props["partnerApi"] = obj({**extra_port(), "grpcReadiness": boolean()})
+        props["caBundle"] = ca_bundle()
         props["config"] = obj(
             {
                 "telemetry": TELEMETRY,
@@ -773,6 +779,7 @@ def service_schema(name: str) -> dict[str, Any]:
             }
         )
         props["reports"] = obj(extra_port())
+        props["caBundle"] = ca_bundle()
         props["config"] = obj({"telemetry": TELEMETRY, "kafka": KAFKA_CLIENT, "notify": notify_section()})
     else:
         raise ValueError(name)
@@ -1018,7 +1025,7 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
             env[e["name"]] = e["value"] if "value" in e else dummy_secret(e["name"])
         config = None
         for v in pod.get("volumes", []):
-            if "configMap" in v:
+            if v["name"] == "config" and "configMap" in v:
                 config = configmaps[v["configMap"]["name"]]
         out = load_settings(binary, env, config)
         checked += 1
@@ -1111,11 +1118,12 @@ PEERS = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "
 FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
     "intake": {
         "partnerApi": {"ingressFrom": PEERS},
+        "caBundle": {"configMap": "belediye-ca", "key": "belediye-ca.pem"},
         "config": {
             "intake": {
                 "email": {
                     "enabled": True,
-                    "imap": {"host": "imap.example.gov.tr", "tls": "starttls", "port": 143, "ca_file": "/etc/ssl/private-ca.pem"},
+                    "imap": {"host": "imap.example.gov.tr", "tls": "starttls", "port": 143},
                 },
                 "social": {
                     ch: {"enabled": True, "accounts": ACCOUNT} for ch in ("whatsapp", "messenger", "instagram", "x")
@@ -1133,6 +1141,7 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
     },
     "notify": {
         "providers": {"existingSecret": "sms-provider"},
+        "caBundle": {"configMap": "belediye-ca"},
         "reports": {"ingressFrom": PEERS},
         "ingress": {
             "enabled": True,
@@ -1143,7 +1152,7 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
         "config": {
             "notify": {
                 "sms": {"order": ["netgsm", "webhook"], "webhook": {"url": "https://sms.example.gov.tr/send"}},
-                "email": {"smtp": {"ca_file": "/etc/ssl/private-ca.pem", "port": 465, "tls": "wrapper"}},
+                "email": {"smtp": {"port": 465, "tls": "wrapper"}},
                 "quiet_hours": {"start": "22:30", "end": "08:00"},
                 "default_locale": "en",
             }
@@ -1262,8 +1271,13 @@ def main() -> int:
 
         # 3. Lint.
         for chart in [LIB, *SERVICES, UMBRELLA]:
+            # With what a release must set (helm lint --set global.institution=…).
             report = helm.lint(
-                str(charts / chart), strict=True, with_subcharts=True, kube_version="v" + KUBE_VERSION
+                str(charts / chart),
+                None if chart == LIB else copy.deepcopy(REQUIRED),
+                strict=True,
+                with_subcharts=True,
+                kube_version="v" + KUBE_VERSION,
             )
             bad = [m for m in report["messages"] if m["severity"] >= 2] + [
                 {"path": "", "error": e} for e in report["errors"]
@@ -1382,6 +1396,21 @@ def main() -> int:
                 "notify's report port exposed without the webhook token",
                 {"notify": {"reports": {"allowExternal": True}}},
                 "without the webhook token",
+            ),
+            (
+                "staff entry with the two sides reading different keys",
+                {"gateway": {"secretKeys": {"staffToken": "another-key"}}},
+                "must name the same key",
+            ),
+            (
+                "the gateway's entry screens with intake's staff entry off",
+                {"intake": {"config": {"intake": {"staff": {"enabled": False}}}}},
+                "needs intake.config.intake.staff.enabled",
+            ),
+            (
+                "the delivery log with notify off",
+                {"notify": {"enabled": False}},
+                "needs notify.enabled",
             ),
             (
                 "the staff entry on without its Secret key",

@@ -1,12 +1,16 @@
 {{/*
 Return intake's production.yaml: config with the chart-owned keys (the HTTP
 and partner listen addresses, the categories from global.categories when
-set) and the release-wide Kafka topic layout.
+set, the IMAP CA file from caBundle when not set) and the release-wide Kafka
+topic layout.
 */}}
 {{- define "intake.config" -}}
 {{- $c := deepCopy .Values.config -}}
 {{- $_ := set $c.intake.http "listen" (printf "0.0.0.0:%d" (int .Values.containerPort)) -}}
 {{- $_ := set $c.intake.partner "grpc_listen" (printf "0.0.0.0:%d" (int .Values.partnerApi.containerPort)) -}}
+{{- if not $c.intake.email.imap.ca_file -}}
+{{- $_ := set $c.intake.email.imap "ca_file" (include "tekmerkez-lib.caBundlePath" .) -}}
+{{- end -}}
 {{- with (.Values.global).categories -}}
 {{- $_ := set $c.intake "categories" . -}}
 {{- end -}}

@@ -1,8 +1,8 @@
 {{/*
 Return notify's production.yaml: config with the chart-owned keys (the gRPC
 and report listen addresses, no migration on start: the hook Job migrates,
-the institution and tracking page from global) and the release-wide Kafka
-topic layout.
+the institution and tracking page from global, the SMTP CA file from
+caBundle when not set) and the release-wide Kafka topic layout.
 */}}
 {{- define "notify.config" -}}
 {{- $c := deepCopy .Values.config -}}
@@ -13,6 +13,9 @@ topic layout.
 {{- $_ := set $n "migrate_on_start" false -}}
 {{- $_ := set $n "institution" (required "set global.institution: SMS and e-mails name the institution" $g.institution) -}}
 {{- $_ := set $n "tracking_url" (required "set global.trackingUrl: SMS and e-mails name the public tracking page" $g.trackingUrl) -}}
+{{- if not $n.email.smtp.ca_file -}}
+{{- $_ := set $n.email.smtp "ca_file" (include "tekmerkez-lib.caBundlePath" .) -}}
+{{- end -}}
 {{- if not $n.email.smtp.ca_file -}}
 {{- $_ := unset $n.email.smtp "ca_file" -}}
 {{- end -}}

@@ -176,6 +176,11 @@ spec:
               readOnly: true
             - name: tmp
               mountPath: /tmp
+            {{- with (include "tekmerkez-lib.caBundlePath" $ctx) }}
+            - name: ca-bundle
+              mountPath: {{ . | dir }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: config
           configMap:
@@ -186,9 +191,29 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- if (include "tekmerkez-lib.caBundlePath" $ctx) }}
+        - name: ca-bundle
+          configMap:
+            name: {{ $v.caBundle.configMap }}
+            items:
+              - key: {{ $v.caBundle.key }}
+                path: {{ $v.caBundle.key }}
+        {{- end }}
       {{- with (include "tekmerkez-lib.scheduling" $ctx | trim) }}
       {{- . | nindent 6 }}
       {{- end }}
+{{- end -}}
+
+{{/*
+Return the path in the pod of the private CA bundle (caBundle.configMap's
+caBundle.key, mounted under /etc/tekmerkez-ca), or nothing when the chart
+has no caBundle value or it names no ConfigMap.
+*/}}
+{{- define "tekmerkez-lib.caBundlePath" -}}
+{{- $b := .Values.caBundle | default dict -}}
+{{- if $b.configMap -}}
+{{- printf "/etc/tekmerkez-ca/%s" $b.key -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
