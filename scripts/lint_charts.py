@@ -13,14 +13,19 @@ Steps, each reported on one line:
      dependencies built there (the checkout stays clean);
   3. `helm lint --strict` of every chart (kube version 1.30);
   4. values validated against each chart's schema and every chart rendered
-     with its defaults, the umbrella also with infra/production-values.yaml
-     and with every optional part switched on;
+     with its defaults (plus REQUIRED: what a release must set), the
+     umbrella also with infra/production-values.yaml and with every
+     optional part, channel and provider switched on;
   5. every rendered object validated against the Kubernetes 1.30 API
      schemas (strict: unknown fields are errors), plus the project's rules:
-     probes, resources, hardened securityContext, no secret in plain text,
-     exactly one migration hook;
-  6. values with an unknown key, and values with a mistyped value, must be
-     REJECTED by every chart.
+     probes, resources, hardened securityContext, no secret in plain text
+     (env or ConfigMap), exactly one migration hook; with a built binary,
+     each pod's file and env loaded by `tekmerkez migrate` (which stops
+     right after loading), and the same file with an unknown key refused;
+  6. values with an unknown key, a mistyped value or a mistyped setting
+     must be REJECTED by every chart, and the umbrella must refuse to
+     render what only its templates see (missing globals, an unguarded
+     report port, the two sides of a shared token on different keys).
 
 `--write-schemas` rewrites the values.schema.json files and exits.
 `--values FILE` (repeatable) renders and validates the umbrella with FILE too.
