@@ -273,6 +273,42 @@ fn xpath_literal(s: &str) -> String {
     }
 }
 
+/// Clicks the option of `list` reading `option` (exactly, or else the only
+/// one starting so) and checks it got selected; `what` names the list in errors.
+async fn pick(list: Element, option: &str, what: &str) -> Result<()> {
+    let lit = xpath_literal(option);
+    let mut found = list
+        .find_all(Locator::XPath(&format!(
+            ".//option[normalize-space()={lit}]"
+        )))
+        .await
+        .with_context(|| format!("looking in the list {what}"))?;
+    if found.is_empty() {
+        found = list
+            .find_all(Locator::XPath(&format!(
+                ".//option[starts-with(normalize-space(), {lit})]"
+            )))
+            .await
+            .with_context(|| format!("looking in the list {what}"))?;
+    }
+    let chosen = match found.len() {
+        1 => found.remove(0),
+        0 => bail!(
+            "the list {what} has no option '{option}'; it offers:\n{}",
+            list.text().await.unwrap_or_default()
+        ),
+        n => bail!("{n} options of the list {what} read '{option}': ambiguous"),
+    };
+    chosen
+        .click()
+        .await
+        .with_context(|| format!("choosing '{option}' in {what}"))?;
+    if !chosen.is_selected().await.context("reading the option")? {
+        bail!("'{option}' did not get chosen in the list {what}");
+    }
+    Ok(())
+}
+
 /// One browser window of one person.
 pub struct Session {
     client: Client,
@@ -445,6 +481,49 @@ impl Session {
             .context("reading the label's for")?
             .ok_or_else(|| anyhow!("the label '{label}' has no for attribute"))?;
         self.one(&format!("[id=\"{id}\"]")).await
+    }
+
+    /// Types `value` into the one field matching the CSS `selector` (cleared
+    /// first), for a page where two fields share a label or a name.
+    pub async fn fill_in(&self, selector: &str, value: &str) -> Result<()> {
+        let field = self.one(selector).await?;
+        field
+            .clear()
+            .await
+            .with_context(|| format!("clearing {selector}"))?;
+        field
+            .send_keys(value)
+            .await
+            .with_context(|| format!("typing into {selector}"))
+    }
+
+    /// Picks, in the list whose visible `<label>` reads `label`, the option
+    /// reading `option` (or the one option starting so).
+    pub async fn choose(&self, label: &str, option: &str) -> Result<()> {
+        let list = self.labelled(label).await?;
+        pick(list, option, label).await
+    }
+
+    /// Picks the option reading `option` (or the one starting so) in the one
+    /// list matching the CSS `selector`.
+    pub async fn choose_in(&self, selector: &str, option: &str) -> Result<()> {
+        let list = self.one(selector).await?;
+        pick(list, option, selector).await
+    }
+
+    /// The visible text of every element matching the CSS `selector`, in
+    /// page order (such as each row of a list: `tbody tr`).
+    pub async fn texts(&self, selector: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for e in self
+            .client
+            .find_all(Locator::Css(selector))
+            .await
+            .with_context(|| format!("looking for {selector}"))?
+        {
+            out.push(e.text().await.context("reading an element's text")?);
+        }
+        Ok(out)
     }
 
     /// Ticks the checkbox whose accessible name (aria-label) is `label`.
