@@ -233,8 +233,9 @@ pub struct Texts {
     pub role_names: [&'static str; 7],
     /// `tekmerkez.common.v1.Channel` by number.
     pub channel_names: [&'static str; 10],
-    /// `tekmerkez.common.v1.ReplyChannel` by number.
-    pub reply_channel_names: [&'static str; 5],
+    /// `tekmerkez.common.v1.ReplyChannel` by number (the last, no contact
+    /// detail, is only shown: staff entry never offers it).
+    pub reply_channel_names: [&'static str; 6],
 }
 
 /// Türkçe.
@@ -369,7 +370,14 @@ pub static TR: Texts = Texts {
     callback_note: "Görüşme notu",
     callback_attempts: "Geri dönüş denemesi",
     save_outcome: "Sonucu Kaydet",
-    reply_channel_names: ["", "SMS", "Telefonla geri dönüş", "E-posta", "Mektup"],
+    reply_channel_names: [
+        "",
+        "SMS",
+        "Telefonla geri dönüş",
+        "E-posta",
+        "Mektup",
+        "Yanıt gönderilemez (iletişim bilgisi yok)",
+    ],
     track_title: "Başvuru Takibi",
     track_intro: "Başvurunuzda size verilen takip numarasını ve başvuruda verdiğiniz telefon numarasının son dört hanesini giriniz.",
     phone_last4: "Telefon numaranızın son 4 hanesi",
@@ -580,7 +588,14 @@ pub static EN: Texts = Texts {
     callback_note: "Call note",
     callback_attempts: "Callback attempts",
     save_outcome: "Save outcome",
-    reply_channel_names: ["", "SMS", "Phone callback", "E-mail", "Letter"],
+    reply_channel_names: [
+        "",
+        "SMS",
+        "Phone callback",
+        "E-mail",
+        "Letter",
+        "No reply possible (no contact details)",
+    ],
     track_title: "Track your application",
     track_intro: "Enter the tracking number you were given and the last four digits of the phone number you gave with your application.",
     phone_last4: "Last 4 digits of your phone number",
@@ -672,5 +687,26 @@ mod tests {
         for c in ['ç', 'ğ', 'ı', 'İ', 'ö', 'ş', 'ü'] {
             assert!(all.contains(c), "{c} appears in the Turkish texts");
         }
+    }
+
+    #[test]
+    fn every_reply_channel_has_a_name_in_both_languages() {
+        use tekmerkez_proto::common_v1::ReplyChannel;
+        // Indexed by the proto number: a value added to the enum without a
+        // name here would show as blank on the record page.
+        let last = ReplyChannel::NoContact as usize;
+        assert!(ReplyChannel::try_from(i32::try_from(last + 1).unwrap()).is_err());
+        for t in [&TR, &EN] {
+            assert_eq!(t.reply_channel_names.len(), last + 1);
+            assert!(t.reply_channel_names[1..].iter().all(|n| !n.is_empty()));
+        }
+        assert_eq!(
+            TR.reply_channel_names[last],
+            "Yanıt gönderilemez (iletişim bilgisi yok)"
+        );
+        assert_eq!(
+            EN.reply_channel_names[last],
+            "No reply possible (no contact details)"
+        );
     }
 }

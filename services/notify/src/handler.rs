@@ -73,9 +73,14 @@ fn reply_code(r: i32) -> &'static str {
         Ok(common::ReplyChannel::PhoneCallback) => "phone_callback",
         Ok(common::ReplyChannel::Email) => "email",
         Ok(common::ReplyChannel::Letter) => "letter",
+        Ok(common::ReplyChannel::NoContact) => NO_CONTACT,
         _ => "",
     }
 }
+
+/// The reply code of a case the citizen left no contact detail for: nothing
+/// is sent for it, whatever the rules say (there is nobody to send it to).
+const NO_CONTACT: &str = "no_contact";
 
 fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
     HandleError::Permanent {
@@ -314,7 +319,7 @@ impl Handler for NotifyHandler {
             ),
             _ => return Ok(()),
         };
-        if !may_reach {
+        if !may_reach || facts.reply_channel == NO_CONTACT {
             return Ok(());
         }
         let snap = self

@@ -664,6 +664,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn closing_a_case_without_contact_resolves_it_and_sends_it_to_no_callback() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let expert = Uuid::new_v4();
+        let mut c = sample(now);
+        c.channel = Channel::SocialMedia;
+        c.reply_channel = ReplyChannel::NoContact;
+        let (held, _, _) = c.claim(expert, false, now).unwrap();
+        let (resolved, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        assert_eq!(resolved.status, CaseStatus::Resolved);
+        assert_eq!(resolved.official_answer.as_deref(), Some("Onarıldı"));
+        assert_eq!(resolved.callback_attempts, 0);
+        assert_eq!(
+            steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
+            [HistoryAction::ClosedByExpert, HistoryAction::Resolved]
+        );
+    }
+
+    #[test]
     fn only_the_holder_may_close() {
         let now = ts("2026-03-02T08:00:00Z");
         let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();

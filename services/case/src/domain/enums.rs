@@ -73,6 +73,9 @@ domain_enum!(
         Email = "email" => Email,
         /// Letter.
         Letter = "letter" => Letter,
+        /// None can be sent: the citizen left no contact detail (a social
+        /// conversation that never gave a phone number).
+        NoContact = "no_contact" => NoContact,
     }
 );
 
@@ -184,6 +187,10 @@ mod tests {
         }
         for r in Role::ALL {
             assert_eq!(Role::from_proto(r.to_proto() as i32), Some(*r));
+        }
+        for r in ReplyChannel::ALL {
+            assert_eq!(ReplyChannel::from_code(r.as_str()), Some(*r));
+            assert_eq!(ReplyChannel::from_proto(r.to_proto() as i32), Some(*r));
         }
     }
 

@@ -119,8 +119,11 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     match reply_channel {
         None => v.add(
             "reply_channel",
-            "must be SMS, PHONE_CALLBACK, EMAIL or LETTER",
+            "must be SMS, PHONE_CALLBACK, EMAIL, LETTER or NO_CONTACT",
         ),
+        // Nothing will be sent, so no contact detail is required (a social
+        // conversation that never gave a phone number still becomes a case).
+        Some(ReplyChannel::NoContact) => {}
         Some(ReplyChannel::Sms | ReplyChannel::PhoneCallback)
             if contact.phone.is_none() && !req.information_only =>
         {

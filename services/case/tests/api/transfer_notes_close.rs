@@ -89,6 +89,53 @@ both_stores! {
         assert_eq!(err.code(), Code::FailedPrecondition, "no notes on a resolved record");
     }
 
+    async fn a_case_without_any_contact_detail_is_answered_and_resolved_with_nothing_to_send(app) {
+        use tekmerkez_proto::common_v1 as common;
+        // A social conversation that never gave a phone number: no contact
+        // at all, and the reply channel says so.
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.channel = common::Channel::SocialMedia as i32;
+        req.contact = None;
+        req.consent = None;
+        req.reply_channel = common::ReplyChannel::NoContact as i32;
+        let c = app.create(req.clone()).await;
+        assert_eq!(c.reply_channel, common::ReplyChannel::NoContact as i32);
+        assert_eq!(c.status, pb::CaseStatus::InPool as i32);
+        // The same application again is the same case (intake republishes
+        // after a crash).
+        let again = app.create(req).await;
+        assert_eq!(again.id, c.id);
+        assert_eq!(app.case_count().await, 1);
+
+        app.claim("expert_ankara", &[&c.id]).await.unwrap();
+        let closed = app.close("expert_ankara", &c.id, "Arıza giderilmiştir.").await.unwrap();
+        assert_eq!(closed.status, pb::CaseStatus::Resolved as i32, "nobody to call back: resolved at once");
+        assert_eq!(closed.official_answer, "Arıza giderilmiştir.");
+        assert_eq!(closed.closed_by, app.user_id("expert_ankara"));
+        let callbacks = app.list("callback_ankara", pb::CaseView::CallbackPool, 50, "").await.unwrap();
+        assert!(callbacks.cases.is_empty(), "never in the callback pool");
+        let steps = app.history("manager_ankara", &c.id).await;
+        let actions: Vec<i32> = steps.iter().map(|s| s.action).collect();
+        assert_eq!(actions, vec![
+            pb::HistoryAction::Opened as i32,
+            pb::HistoryAction::Claimed as i32,
+            pb::HistoryAction::ClosedByExpert as i32,
+            pb::HistoryAction::Resolved as i32,
+        ]);
+        assert_eq!(steps.last().unwrap().detail, "no_contact");
+    }
+
+    async fn a_contact_reply_channel_still_needs_its_contact_detail(app) {
+        use tekmerkez_proto::common_v1 as common;
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.contact = None;
+        req.consent = None;
+        req.reply_channel = common::ReplyChannel::PhoneCallback as i32;
+        let err = app.case.create_case(with_token(ROUTING_TOKEN, req)).await.unwrap_err();
+        assert_eq!(violated_fields(&err), vec!["contact.phone"]);
+        assert_eq!(app.case_count().await, 0);
+    }
+
     async fn a_stale_expected_version_is_refused_so_a_double_submit_writes_once(app) {
         let c = app.open_case().await;
         let held = app.claim("expert_ankara", &[&c.id]).await.unwrap().remove(0);

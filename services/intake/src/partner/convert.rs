@@ -123,9 +123,16 @@ pub fn build(
         },
         &mut v,
     );
+    // A partner always knows how to reach the applicant: "no contact" is
+    // only for a social conversation that never gave a phone number.
     let reply = common::ReplyChannel::try_from(req.reply_channel)
         .ok()
-        .filter(|r| *r != common::ReplyChannel::Unspecified);
+        .filter(|r| {
+            !matches!(
+                r,
+                common::ReplyChannel::Unspecified | common::ReplyChannel::NoContact
+            )
+        });
     match reply {
         None => v.add(
             "reply_channel",
@@ -360,6 +367,9 @@ mod tests {
         let mut r = valid();
         r.consent.as_mut().unwrap().accepted_at = None;
         assert_eq!(fields(&r), vec!["consent.accepted_at"]);
+        let mut r = valid();
+        r.reply_channel = common::ReplyChannel::NoContact as i32;
+        assert_eq!(fields(&r), vec!["reply_channel"], "not for partners");
     }
 
     #[test]

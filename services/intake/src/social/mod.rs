@@ -28,6 +28,18 @@
 //! follow-up of its case, or held until a phone number arrives — is
 //! [`store::ConversationStore`]'s.
 //!
+//! A held conversation is never dropped: the platform was answered 200 for
+//! it. When its window passes without a phone number, [`SocialState::tidy`]
+//! (every `housekeeping_interval_seconds`) makes it a case anyway: the held
+//! texts joined into one application, reply channel `NO_CONTACT` ("no reply
+//! can be sent: the citizen left no contact detail"), published with the id
+//! and tracking number claimed for it, so a crash or a bus failure before
+//! the store marks it only publishes the same application again. The texts
+//! are erased once the bus acknowledged it, as for every published message.
+//! Later messages of the conversation within the window follow that case up
+//! as the citizen's notes — also one that finally gives a phone number (the
+//! number is then in the note, for the agent).
+//!
 //! - [`parse`]: the payload parsers (no dependencies beyond serde, fuzzed).
 //! - [`signature`]: HMAC-SHA256 checks and the handshakes' answers.
 //! - [`store`]: conversations and message ids.
@@ -62,10 +74,30 @@ use crate::http::ApiError;
 use parse::{Content, Inbound, ParseError, Parsed, Platform};
 use settings::{AccountSettings, SocialSettings};
 use signature::SignatureError;
-use store::{ConversationStore, NewMessage, Planned, Recorded};
+use store::{ConversationStore, Expired, NewMessage, Origin, Planned, Recorded};
 
 /// How far in the future a platform's timestamp may be (clock skew).
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(10 * 60);
+
+/// Held conversations claimed, and claimed applications published, per
+/// housekeeping round at most (the next round takes the rest).
+const EXPIRY_BATCH: i64 = 100;
+
+/// The text of a held conversation whose messages carried none (a sticker,
+/// a reaction): the case still opens, so the agent sees something came.
+const NO_TEXT: &str = "[metin içermeyen ileti]";
+
+/// What one housekeeping round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tidied {
+    /// Held conversations whose window passed, claimed as applications.
+    pub claimed: u64,
+    /// Claimed applications published (and acknowledged) this round.
+    pub published: u64,
+    /// Claimed applications still waiting for the bus (or for their account
+    /// to be configured): tried again next round.
+    pub waiting: u64,
+}
 
 /// The social channels' shared state.
 #[derive(Clone)]
@@ -113,10 +145,106 @@ impl SocialState {
         s.whatsapp.enabled || s.messenger.enabled || s.instagram.enabled || s.x.enabled
     }
 
-    /// Purges the store every minute until `shutdown`: held texts past the
-    /// window are erased, message ids past the longest replay horizon and
-    /// idle conversations forgotten.
+    /// Runs [`Self::tidy`] every `housekeeping_interval_seconds` until
+    /// `shutdown`.
     pub async fn housekeeping(self, shutdown: CancellationToken) {
+        let interval = self.0.settings.housekeeping_interval();
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(interval) => {}
+            }
+            self.tidy(Timestamp::now().as_microsecond()).await;
+        }
+    }
+
+    /// One housekeeping round at `now` (microseconds): held conversations
+    /// whose window passed without a phone number become applications no
+    /// reply can be sent to, claimed ones the bus has not acknowledged yet
+    /// are published (again), and message ids past the longest replay
+    /// horizon and idle conversations are forgotten. Failures are logged and
+    /// left for the next round; nothing held is ever erased unpublished.
+    pub async fn tidy(&self, now: i64) -> Tidied {
+        let s = &self.0.settings;
+        let window = micros(s.window());
+        let mut done = Tidied::default();
+        match self
+            .0
+            .store
+            .expire_held(now - window, now, EXPIRY_BATCH)
+            .await
+        {
+            Ok(n) => done.claimed = n,
+            Err(e) => {
+                tracing::warn!(error.message = %e, "claiming held social conversations failed; retried next round");
+            }
+        }
+        match self.0.store.expired_unpublished(EXPIRY_BATCH).await {
+            Ok(claims) => {
+                let mut bus_down = false;
+                for e in &claims {
+                    if bus_down {
+                        done.waiting += 1;
+                        continue;
+                    }
+                    let Some(account) = origin_account(s, e) else {
+                        tracing::error!(
+                            application_id = %e.application_id,
+                            platform = e.platform.as_deref().unwrap_or(""),
+                            account = e.account_id.as_deref().unwrap_or(""),
+                            "a held social conversation is for an account missing from intake.social; kept until it is configured"
+                        );
+                        done.waiting += 1;
+                        continue;
+                    };
+                    match self.publish_expired(account, e).await {
+                        Ok(()) => done.published += 1,
+                        Err(()) => {
+                            // The bus is down: the rest waits for the next round.
+                            bus_down = true;
+                            done.waiting += 1;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error.message = %e, "reading claimed social conversations failed; retried next round");
+            }
+        }
+        self.purge(now).await;
+        done
+    }
+
+    /// Publishes a claimed conversation and, once acknowledged, marks it.
+    /// `Err` (logged) when the bus did not acknowledge it.
+    async fn publish_expired(&self, account: &AccountSettings, e: &Expired) -> Result<(), ()> {
+        let app = expired_application(&self.0.settings, account, e);
+        let key = e.application_id.to_string();
+        if let Err(err) = self.0.publisher.publish(&key, &app).await {
+            tracing::warn!(
+                application_id = %e.application_id,
+                error.message = %err,
+                error.cause_chain = ?err,
+                "publishing a held social conversation failed; its texts are kept and it is published again"
+            );
+            return Err(());
+        }
+        if let Err(err) = self.0.store.mark_published(e.application_id).await {
+            // On the bus already; the next round publishes the very same
+            // application again, which routing and the case service take once.
+            tracing::warn!(error.message = %err, "marking a held social conversation published failed");
+        }
+        tracing::info!(
+            application_id = %e.application_id,
+            platform = e.platform.as_deref().unwrap_or(""),
+            messages = e.texts.len(),
+            "a held social conversation without a phone number became a case no reply can be sent to"
+        );
+        Ok(())
+    }
+
+    /// Forgets message ids past the longest replay horizon and idle conversations.
+    async fn purge(&self, now: i64) {
         let s = &self.0.settings;
         let max_age_min = [
             s.whatsapp.max_message_age_minutes,
@@ -130,27 +258,28 @@ impl SocialState {
         let window = micros(s.window());
         let horizon =
             micros(Duration::from_secs(max_age_min * 60)) + micros(Duration::from_secs(3600));
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = tokio::time::sleep(Duration::from_secs(60)) => {}
-            }
-            let now = Timestamp::now().as_microsecond();
-            match self
-                .0
-                .store
-                .purge(now - window, now - horizon, now - window - horizon)
-                .await
-            {
-                Ok(p) if p.expired_held > 0 => tracing::warn!(
-                    held_messages = p.expired_held,
-                    "social messages that never gave a phone number within the window were erased unopened"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error.message = %e, "purging social conversations failed"),
-            }
+        if let Err(e) = self
+            .0
+            .store
+            .purge(now - horizon, now - window - horizon)
+            .await
+        {
+            tracing::warn!(error.message = %e, "purging social conversations failed");
         }
     }
+}
+
+/// The account a claimed conversation's messages came to, by the origin its
+/// messages kept.
+fn origin_account<'a>(s: &'a SocialSettings, e: &Expired) -> Option<&'a AccountSettings> {
+    let accounts = match e.platform.as_deref()? {
+        "whatsapp" => &s.whatsapp.accounts,
+        "messenger" => &s.messenger.accounts,
+        "instagram" => &s.instagram.accounts,
+        "x" => &s.x.accounts,
+        _ => return None,
+    };
+    settings::account(accounts, e.account_id.as_deref()?)
 }
 
 fn micros(d: Duration) -> i64 {
@@ -513,6 +642,10 @@ async fn one(
     ));
     let message_key = format!("{}:{}", m.platform.as_str(), m.message_id);
     let tracking = tekmerkez_tracking::TrackingNumber::generate();
+    let sender_name = m
+        .sender_name
+        .as_deref()
+        .and_then(|n| PersonName::parse(n).ok());
     let recorded = s
         .0
         .store
@@ -525,6 +658,12 @@ async fn one(
             text: &text,
             window: micros(s.0.settings.window()),
             new_tracking_number: tracking.as_str(),
+            origin: Origin {
+                platform: m.platform.as_str(),
+                account_id: &m.account_id,
+                sender_name: sender_name.as_ref().map(PersonName::expose),
+                coordinates: coordinates(&m.content),
+            },
         })
         .await
         .map_err(|e| {
@@ -542,6 +681,15 @@ async fn one(
         }
         Recorded::Publish(p) | Recorded::Republish(p) => p,
     };
+    if let Some(e) = &plan.opens_first {
+        // The case this message follows up was claimed from held messages
+        // and is not acknowledged yet: it goes first, or routing would open
+        // the follow-up as a case of its own.
+        let account = origin_account(&s.0.settings, e).unwrap_or(account);
+        s.publish_expired(account, e)
+            .await
+            .map_err(|()| unavailable())?;
+    }
     let app = application(&s.0.settings, account, m, &plan, &text, &message_key)?;
     s.0.publisher.publish(&plan.bus_key, &app).await.map_err(|e| {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a social message failed; not acknowledged");
@@ -590,6 +738,18 @@ fn render(c: &Content) -> String {
     }
 }
 
+/// The location a message shares, if any.
+fn coordinates(c: &Content) -> Option<(f64, f64)> {
+    match c {
+        Content::Location {
+            latitude,
+            longitude,
+            ..
+        } => Some((*latitude, *longitude)),
+        _ => None,
+    }
+}
+
 fn ts(micros: i64) -> prost_types::Timestamp {
     prost_types::Timestamp {
         seconds: micros.div_euclid(1_000_000),
@@ -628,17 +788,10 @@ fn application(
         .sender_name
         .as_deref()
         .and_then(|n| PersonName::parse(n).ok());
-    let coordinates = match &m.content {
-        Content::Location {
-            latitude,
-            longitude,
-            ..
-        } => Some(common::Coordinates {
-            latitude: *latitude,
-            longitude: *longitude,
-        }),
-        _ => None,
-    };
+    let coordinates = coordinates(&m.content).map(|(latitude, longitude)| common::Coordinates {
+        latitude,
+        longitude,
+    });
     Ok(pb::ApplicationReceived {
         application_id: plan.application_id.to_string(),
         tracking_number: plan.tracking_number.clone(),
@@ -670,6 +823,63 @@ fn application(
         follow_up_of: plan.follow_up_of.clone().unwrap_or_default(),
         recorded_by: String::new(),
     })
+}
+
+/// The bus message for a held conversation whose window passed without a
+/// phone number: its texts joined as the phone path joins them, no contact
+/// but the name the platform gave, reply channel `NO_CONTACT`. Deterministic
+/// in the claim, so a republish is byte-for-byte the first one.
+fn expired_application(
+    settings: &SocialSettings,
+    account: &AccountSettings,
+    e: &Expired,
+) -> pb::ApplicationReceived {
+    let mut full = e.texts.join("\n");
+    if full.chars().count() > crate::application::MAX_TEXT {
+        full = full.chars().take(crate::application::MAX_TEXT).collect();
+    }
+    let text = tekmerkez_types::text::parse_text("text", &full, crate::application::MAX_TEXT)
+        .unwrap_or_else(|_| NO_TEXT.to_owned());
+    let name = e
+        .sender_name
+        .as_deref()
+        .and_then(|n| PersonName::parse(n).ok());
+    pb::ApplicationReceived {
+        application_id: e.application_id.to_string(),
+        tracking_number: e.tracking_number.clone(),
+        channel: common::Channel::SocialMedia as i32,
+        category: account.category.clone(),
+        text,
+        location: Some(common::Location {
+            province_code: u32::from(account.province_code),
+            district: String::new(),
+            coordinates: e
+                .coordinates
+                .map(|(latitude, longitude)| common::Coordinates {
+                    latitude,
+                    longitude,
+                }),
+        }),
+        contact: Some(common::Contact {
+            name: name.map(|n| n.expose().to_owned()).unwrap_or_default(),
+            phone: String::new(),
+            email: String::new(),
+            postal_address: String::new(),
+        }),
+        reply_channel: common::ReplyChannel::NoContact as i32,
+        consent: Some(common::Consent {
+            text_version: settings.kvkk_text_version.trim().to_owned(),
+            accepted_at: Some(ts(e.sent_at)),
+            special_category: false,
+        }),
+        received_at: Some(ts(e.sent_at)),
+        attachments: Vec::new(),
+        information_only: false,
+        information_answer: String::new(),
+        source_reference: e.source_reference.clone(),
+        follow_up_of: String::new(),
+        recorded_by: String::new(),
+    }
 }
 
 #[cfg(test)]

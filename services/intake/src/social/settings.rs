@@ -9,8 +9,15 @@ use secrecy::{ExposeSecret as _, SecretString};
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialSettings {
-    /// Messages of one conversation at most this far apart join one case.
+    /// Messages of one conversation at most this far apart join one case; a
+    /// conversation held this long without a phone number becomes a case no
+    /// reply can be sent to.
     pub conversation_window_minutes: u64,
+    /// How often held conversations past the window are made cases (and
+    /// claimed ones the bus has not acknowledged are published again), and
+    /// old message ids forgotten.
+    #[serde(default = "default_housekeeping_interval_seconds")]
+    pub housekeeping_interval_seconds: u64,
     /// Largest webhook body (Meta sends up to about 3 MB).
     pub body_limit_bytes: usize,
     /// The KVKK notice the accounts show (profile, greeting, auto-reply)
@@ -74,10 +81,19 @@ pub struct AccountSettings {
     pub category: String,
 }
 
+fn default_housekeeping_interval_seconds() -> u64 {
+    60
+}
+
 impl SocialSettings {
     /// The conversation window.
     pub fn window(&self) -> Duration {
         Duration::from_secs(self.conversation_window_minutes * 60)
+    }
+
+    /// The housekeeping interval.
+    pub fn housekeeping_interval(&self) -> Duration {
+        Duration::from_secs(self.housekeeping_interval_seconds)
     }
 
     /// Checks what deserialisation cannot, for the enabled channels.
@@ -87,6 +103,9 @@ impl SocialSettings {
     pub fn validate(&self, categories: &[String]) -> Result<(), String> {
         if self.conversation_window_minutes == 0 {
             return Err("intake.social.conversation_window_minutes must be positive".into());
+        }
+        if self.housekeeping_interval_seconds == 0 {
+            return Err("intake.social.housekeeping_interval_seconds must be positive".into());
         }
         if self.body_limit_bytes < 1024 {
             return Err("intake.social.body_limit_bytes must be at least 1024".into());

@@ -14,7 +14,26 @@
 //!   before it;
 //! - **held** until a message of the conversation gives a phone number, since
 //!   the reply is a phone callback and Messenger, Instagram and X never tell
-//!   the number. Held texts are erased when the window passes.
+//!   the number.
+//!
+//! A held conversation whose window passes without a phone number still
+//! becomes a case — the platform was answered 200, so what it sent was
+//! accepted and must not be lost. [`ConversationStore::expire_held`] claims
+//! its held messages as one application (state `expiring`): a fresh
+//! application id and tracking number, stored with the messages, so a
+//! publish that is retried after a crash or a bus failure is the very same
+//! application, which routing and the case service take once. The
+//! conversation then follows that case: a message within the window of the
+//! claim is its follow-up (even one that now gives a phone number: it is a
+//! note on the case, and the agent sees the number there). The texts stay
+//! until the bus acknowledged ([`ConversationStore::mark_published`]) and are
+//! erased then, as for every published message; until then
+//! [`ConversationStore::expired_unpublished`] lists them for the next try,
+//! and a follow-up's plan carries its case's claim
+//! ([`Planned::opens_first`]) so the case is on the bus before its
+//! follow-up. A message arriving after the window before the housekeeping
+//! round claimed the held ones claims them itself, so the outcome does not
+//! depend on which came first.
 //!
 //! A message id seen before is a replay (the platform's retry, or someone
 //! resending a captured delivery): published ones are not published again;
@@ -44,6 +63,23 @@ pub struct NewMessage<'a> {
     pub window: i64,
     /// A fresh tracking number, used if this message opens or may open a case.
     pub new_tracking_number: &'a str,
+    /// Where it came from, kept only if it must be held.
+    pub origin: Origin<'a>,
+}
+
+/// Where a message came from and what the platform told of its sender: kept
+/// with a held message, so that its conversation can still become an
+/// application if no phone number ever arrives.
+#[derive(Clone, Copy)]
+pub struct Origin<'a> {
+    /// [`super::parse::Platform::as_str`].
+    pub platform: &'a str,
+    /// The institution's account on the platform.
+    pub account_id: &'a str,
+    /// The sender's display name. Personal data.
+    pub sender_name: Option<&'a str>,
+    /// A location the message shared (latitude, longitude). Personal data.
+    pub coordinates: Option<(f64, f64)>,
 }
 
 // Personal data inside: print ids only.
@@ -57,7 +93,7 @@ impl std::fmt::Debug for NewMessage<'_> {
 }
 
 /// What to publish for a message.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Planned {
     /// The application id (idempotency key to the case).
     pub application_id: Uuid,
@@ -75,6 +111,11 @@ pub struct Planned {
     /// Texts of earlier messages that join this application, oldest first.
     /// Personal data.
     pub earlier_texts: Vec<String>,
+    /// The case this follow-up joins, when it was claimed from held messages
+    /// and the bus has not acknowledged it yet: publish it first (again, if
+    /// it was published before: the same application), so routing never
+    /// sees the follow-up before its case.
+    pub opens_first: Option<Expired>,
 }
 
 impl std::fmt::Debug for Planned {
@@ -83,14 +124,51 @@ impl std::fmt::Debug for Planned {
             .field("application_id", &self.application_id)
             .field("follow_up", &self.follow_up_of.is_some())
             .field("earlier_texts", &self.earlier_texts.len())
+            .field("opens_first", &self.opens_first)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The held messages of a conversation whose window passed without a phone
+/// number, claimed as one application no reply can be sent to
+/// (`REPLY_CHANNEL_NO_CONTACT`). Everything needed to publish it is here, so
+/// a republish is byte-for-byte the first publish.
+#[derive(Clone, PartialEq)]
+pub struct Expired {
+    /// The application id, fixed at the claim (idempotency key to the case).
+    pub application_id: Uuid,
+    /// Its tracking number, fixed at the claim.
+    pub tracking_number: String,
+    /// The first message's `platform:message id`.
+    pub source_reference: String,
+    /// The platform (`None` for messages held before origins were kept).
+    pub platform: Option<String>,
+    /// The institution's account on it.
+    pub account_id: Option<String>,
+    /// The first display name the messages carried. Personal data.
+    pub sender_name: Option<String>,
+    /// The last location the messages shared. Personal data.
+    pub coordinates: Option<(f64, f64)>,
+    /// When the first message was sent (microseconds).
+    pub sent_at: i64,
+    /// The messages' texts, oldest first. Personal data.
+    pub texts: Vec<String>,
+}
+
+impl std::fmt::Debug for Expired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expired")
+            .field("application_id", &self.application_id)
+            .field("platform", &self.platform)
+            .field("texts", &self.texts.len())
             .finish_non_exhaustive()
     }
 }
 
 /// What [`ConversationStore::record`] decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Recorded {
-    /// Seen before and done (published, held, joined or expired).
+    /// Seen before and done (published, held, joined or claimed).
     Duplicate,
     /// Seen before, but its publish was never acknowledged: publish it again.
     Republish(Planned),
@@ -103,8 +181,6 @@ pub enum Recorded {
 /// Counts from one purge round.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
-    /// Held messages whose window passed without a phone number (texts erased).
-    pub expired_held: u64,
     /// Message records past the replay horizon.
     pub messages: u64,
     /// Idle conversations.
@@ -127,8 +203,9 @@ const GET_MESSAGE: &str = "SELECT application_id, bus_key, tracking_number, foll
      FROM social_messages WHERE message_key = $1";
 
 const INSERT_MESSAGE: &str = "INSERT INTO social_messages \
-     (message_key, conversation_key, application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, recorded_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     (message_key, conversation_key, application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, recorded_at, \
+      platform, account_id, sender_name, latitude, longitude) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 const HELD_TEXTS: &str = "SELECT held_text FROM social_messages \
      WHERE conversation_key = $1 AND state = 'held' ORDER BY sent_at, message_key";
@@ -139,14 +216,29 @@ const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages \
 const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key = $2, tracking_number = $3 \
      WHERE conversation_key = $1 AND state = 'held'";
 
-const EXPIRE_HELD_OF: &str = "UPDATE social_messages SET state = 'expired', held_text = NULL \
+/// Claims a conversation's held messages as one application.
+const CLAIM_HELD: &str = "UPDATE social_messages SET state = 'expiring', application_id = $2, bus_key = $2, tracking_number = $3 \
      WHERE conversation_key = $1 AND state = 'held'";
+
+/// Conversations whose newest held message is older than the window.
+const DUE_HELD: &str = "SELECT conversation_key FROM social_messages WHERE state = 'held' \
+     GROUP BY conversation_key HAVING MAX(sent_at) < $1 ORDER BY MAX(sent_at) LIMIT $2";
+
+const HELD_AGE: &str =
+    "SELECT MAX(sent_at) FROM social_messages WHERE conversation_key = $1 AND state = 'held'";
+
+const EXPIRED_ROWS: &str = "SELECT message_key, tracking_number, platform, account_id, sender_name, latitude, longitude, held_text, sent_at \
+     FROM social_messages WHERE application_id = $1 AND state = 'expiring' ORDER BY sent_at, message_key";
+
+const EXPIRED_IDS: &str = "SELECT application_id FROM social_messages WHERE state = 'expiring' \
+     GROUP BY application_id ORDER BY MIN(sent_at) LIMIT $1";
 
 const UPDATE_CONVERSATION: &str = "UPDATE social_conversations SET tracking_number = $2, opened_application_id = $3, \
      phone = $4, last_message_at = $5, updated_at = $6 WHERE conversation_key = $1";
 
-const MARK_PUBLISHED: &str = "UPDATE social_messages SET state = 'published', held_text = NULL \
-     WHERE application_id = $1 AND state IN ('pending', 'joined')";
+const MARK_PUBLISHED: &str = "UPDATE social_messages SET state = 'published', held_text = NULL, \
+     sender_name = NULL, latitude = NULL, longitude = NULL \
+     WHERE application_id = $1 AND state IN ('pending', 'joined', 'expiring')";
 
 /// The conversation as its row says.
 struct Conversation {
@@ -154,6 +246,103 @@ struct Conversation {
     opened_application_id: Option<String>,
     phone: Option<String>,
     last_message_at: i64,
+}
+
+/// A held (or claimed) message row, as [`Expired`] is assembled from.
+struct HeldRow {
+    message_key: String,
+    tracking_number: Option<String>,
+    platform: Option<String>,
+    account_id: Option<String>,
+    sender_name: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    text: Option<String>,
+    sent_at: i64,
+}
+
+/// The claimed application `$app` (a `&str`) read in `$tx` (a transaction
+/// or a connection), while its messages still wait for the bus; `None` once
+/// it was published (or for an id that is not a claim).
+macro_rules! expired_in {
+    ($tx:expr, $app:expr) => {{
+        let rows = sqlx::query(EXPIRED_ROWS)
+            .bind($app)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let mut held = Vec::with_capacity(rows.len());
+        for r in &rows {
+            held.push(HeldRow {
+                message_key: r.try_get("message_key")?,
+                tracking_number: r.try_get("tracking_number")?,
+                platform: r.try_get("platform")?,
+                account_id: r.try_get("account_id")?,
+                sender_name: r.try_get("sender_name")?,
+                latitude: r.try_get("latitude")?,
+                longitude: r.try_get("longitude")?,
+                text: r.try_get("held_text")?,
+                sent_at: r.try_get("sent_at")?,
+            });
+        }
+        expired_of($app, held)?
+    }};
+}
+
+/// Claims the held messages of conversation `$key` in `$tx` as one
+/// application with a fresh id and tracking number, opened at `$now`; when
+/// `$link`, the conversation follows that case from then on (its later
+/// messages within the window are follow-ups). `Some((application id,
+/// tracking number))` when anything was held.
+macro_rules! claim_held_in {
+    ($tx:expr, $key:expr, $now:expr, $link:expr) => {{
+        let application_id = Uuid::now_v7().to_string();
+        let tracking = tekmerkez_tracking::TrackingNumber::generate();
+        let claimed = sqlx::query(CLAIM_HELD)
+            .bind($key)
+            .bind(&application_id)
+            .bind(tracking.as_str())
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        if claimed > 0 && $link {
+            sqlx::query(UPDATE_CONVERSATION)
+                .bind($key)
+                .bind(tracking.as_str())
+                .bind(&application_id)
+                .bind(None::<String>)
+                .bind($now)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        (claimed > 0).then(|| (application_id, tracking.as_str().to_owned()))
+    }};
+}
+
+/// Inserts a message row; the origin columns only for a held one.
+macro_rules! insert_message {
+    ($tx:expr, $m:expr, $application_id:expr, $bus_key:expr, $tracking:expr, $follow_up_of:expr, $state:expr) => {{
+        let held = $state == "held";
+        let o = &$m.origin;
+        sqlx::query(INSERT_MESSAGE)
+            .bind($m.message_key)
+            .bind($m.conversation_key)
+            .bind($application_id)
+            .bind($bus_key)
+            .bind($tracking)
+            .bind($follow_up_of)
+            .bind($state)
+            .bind(held.then_some($m.text))
+            .bind($m.sent_at)
+            .bind($m.now)
+            .bind(held.then_some(o.platform))
+            .bind(held.then_some(o.account_id))
+            .bind(o.sender_name.filter(|_| held))
+            .bind(o.coordinates.filter(|_| held).map(|c| c.0))
+            .bind(o.coordinates.filter(|_| held).map(|c| c.1))
+            .execute(&mut *$tx)
+            .await?;
+    }};
 }
 
 impl ConversationStore {
@@ -179,7 +368,7 @@ impl ConversationStore {
                 .bind(m.now)
                 .fetch_one(&mut *tx)
                 .await?;
-            let conv = Conversation {
+            let mut conv = Conversation {
                 tracking_number: row.try_get("tracking_number")?,
                 opened_application_id: row.try_get("opened_application_id")?,
                 phone: row.try_get("phone")?,
@@ -193,13 +382,15 @@ impl ConversationStore {
                 let state: String = seen.try_get("state")?;
                 let outcome = if state == "pending" {
                     let application_id: String = seen.try_get("application_id")?;
+                    let bus_key: String = seen.try_get("bus_key")?;
                     let earlier: Vec<Option<String>> = sqlx::query_scalar(JOINED_TEXTS)
                         .bind(&application_id)
                         .fetch_all(&mut *tx)
                         .await?;
+                    let opens_first = expired_in!(tx, bus_key.as_str());
                     Recorded::Republish(Planned {
                         application_id: parse_id(&application_id)?,
-                        bus_key: seen.try_get("bus_key")?,
+                        bus_key,
                         tracking_number: seen
                             .try_get::<Option<String>, _>("tracking_number")?
                             .unwrap_or_default(),
@@ -207,6 +398,7 @@ impl ConversationStore {
                         sent_at: seen.try_get("sent_at")?,
                         phone: m.phone.map(str::to_owned).or(conv.phone),
                         earlier_texts: earlier.into_iter().flatten().collect(),
+                        opens_first,
                     })
                 } else {
                     Recorded::Duplicate
@@ -215,10 +407,25 @@ impl ConversationStore {
                 return Ok(outcome);
             }
 
-            let fresh = (m.sent_at - conv.last_message_at).abs() <= m.window;
+            let mut fresh = (m.sent_at - conv.last_message_at).abs() <= m.window;
             // A message from before the conversation's window (a very late
             // first delivery) must not reset a conversation that moved on.
-            let older = !fresh && m.sent_at < conv.last_message_at;
+            let mut older = !fresh && m.sent_at < conv.last_message_at;
+            if !fresh && !older {
+                // The window passed: what the conversation held becomes its
+                // case (no contact) first, exactly as the housekeeping round
+                // would have made it, and this message is weighed against that.
+                if let Some((app, tn)) = claim_held_in!(tx, m.conversation_key, m.now, true) {
+                    conv = Conversation {
+                        tracking_number: Some(tn),
+                        opened_application_id: Some(app),
+                        phone: None,
+                        last_message_at: m.now,
+                    };
+                    fresh = (m.sent_at - conv.last_message_at).abs() <= m.window;
+                    older = !fresh && m.sent_at < conv.last_message_at;
+                }
+            }
             let last = conv.last_message_at.max(m.sent_at);
             let phone = m
                 .phone
@@ -228,19 +435,7 @@ impl ConversationStore {
             let app_s = application_id.to_string();
             let outcome = match (&conv.tracking_number, &conv.opened_application_id) {
                 (Some(tn), Some(opened)) if fresh => {
-                    sqlx::query(INSERT_MESSAGE)
-                        .bind(m.message_key)
-                        .bind(m.conversation_key)
-                        .bind(&app_s)
-                        .bind(opened)
-                        .bind(m.new_tracking_number)
-                        .bind(tn)
-                        .bind("pending")
-                        .bind(None::<String>)
-                        .bind(m.sent_at)
-                        .bind(m.now)
-                        .execute(&mut *tx)
-                        .await?;
+                    insert_message!(tx, m, &app_s, opened, m.new_tracking_number, tn, "pending");
                     sqlx::query(UPDATE_CONVERSATION)
                         .bind(m.conversation_key)
                         .bind(tn)
@@ -250,6 +445,7 @@ impl ConversationStore {
                         .bind(m.now)
                         .execute(&mut *tx)
                         .await?;
+                    let opens_first = expired_in!(tx, opened.as_str());
                     Recorded::Publish(Planned {
                         application_id,
                         bus_key: opened.clone(),
@@ -258,6 +454,7 @@ impl ConversationStore {
                         sent_at: m.sent_at,
                         phone,
                         earlier_texts: Vec::new(),
+                        opens_first,
                     })
                 }
                 _ if phone.is_some() => {
@@ -269,19 +466,7 @@ impl ConversationStore {
                     } else {
                         Vec::new()
                     };
-                    sqlx::query(INSERT_MESSAGE)
-                        .bind(m.message_key)
-                        .bind(m.conversation_key)
-                        .bind(&app_s)
-                        .bind(&app_s)
-                        .bind(m.new_tracking_number)
-                        .bind(None::<String>)
-                        .bind("pending")
-                        .bind(None::<String>)
-                        .bind(m.sent_at)
-                        .bind(m.now)
-                        .execute(&mut *tx)
-                        .await?;
+                    insert_message!(tx, m, &app_s, &app_s, m.new_tracking_number, None::<String>, "pending");
                     if fresh {
                         sqlx::query(JOIN_HELD)
                             .bind(m.conversation_key)
@@ -291,12 +476,6 @@ impl ConversationStore {
                             .await?;
                     }
                     if !older {
-                        if !fresh {
-                            sqlx::query(EXPIRE_HELD_OF)
-                                .bind(m.conversation_key)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
                         sqlx::query(UPDATE_CONVERSATION)
                             .bind(m.conversation_key)
                             .bind(m.new_tracking_number)
@@ -315,28 +494,11 @@ impl ConversationStore {
                         sent_at: m.sent_at,
                         phone,
                         earlier_texts: earlier.into_iter().flatten().collect(),
+                        opens_first: None,
                     })
                 }
                 _ => {
-                    if !fresh && !older {
-                        sqlx::query(EXPIRE_HELD_OF)
-                            .bind(m.conversation_key)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    sqlx::query(INSERT_MESSAGE)
-                        .bind(m.message_key)
-                        .bind(m.conversation_key)
-                        .bind(&app_s)
-                        .bind(&app_s)
-                        .bind(None::<String>)
-                        .bind(None::<String>)
-                        .bind("held")
-                        .bind(m.text)
-                        .bind(m.sent_at)
-                        .bind(m.now)
-                        .execute(&mut *tx)
-                        .await?;
+                    insert_message!(tx, m, &app_s, &app_s, None::<String>, None::<String>, "held");
                     if !older {
                         // The conversation waits for a phone number; a case it
                         // had before the window is no longer joined.
@@ -358,8 +520,75 @@ impl ConversationStore {
         })
     }
 
-    /// Marks `application_id` (and the messages that joined it) as
-    /// acknowledged by the bus, erasing the held texts it carried.
+    /// Claims, as one application each, the held messages of up to `limit`
+    /// conversations whose newest held message was sent before `cutoff`
+    /// (now minus the window): their window passed without a phone number.
+    /// A conversation idle since before `cutoff` follows the new case from
+    /// `now` on; one that moved on (a very late message held after it opened
+    /// a case) keeps its case. Returns how many conversations were claimed;
+    /// [`Self::expired_unpublished`] lists what to publish.
+    ///
+    /// # Errors
+    /// Database failures (what was claimed before stays claimed).
+    pub async fn expire_held(&self, cutoff: i64, now: i64, limit: i64) -> Result<u64, sqlx::Error> {
+        on_pool!(&self.0, p => {
+            let due: Vec<String> = sqlx::query_scalar(DUE_HELD)
+                .bind(cutoff)
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            let mut claimed = 0;
+            for key in &due {
+                let mut tx = p.begin().await?;
+                // A conversation row purged meanwhile counts as idle.
+                let row = sqlx::query(LOCK_CONVERSATION)
+                    .bind(key)
+                    .bind(0_i64)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let last: i64 = row.try_get("last_message_at")?;
+                // Under the lock again: a message may have come since.
+                let newest: Option<i64> = sqlx::query_scalar(HELD_AGE)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if newest.is_some_and(|t| t < cutoff)
+                    && claim_held_in!(tx, key.as_str(), now, last < cutoff).is_some()
+                {
+                    claimed += 1;
+                }
+                tx.commit().await?;
+            }
+            Ok(claimed)
+        })
+    }
+
+    /// The claimed applications the bus has not acknowledged yet, oldest
+    /// first, at most `limit`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn expired_unpublished(&self, limit: i64) -> Result<Vec<Expired>, sqlx::Error> {
+        on_pool!(&self.0, p => {
+            let ids: Vec<String> = sqlx::query_scalar(EXPIRED_IDS)
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            let mut out = Vec::with_capacity(ids.len());
+            let mut conn = p.acquire().await?;
+            for id in &ids {
+                if let Some(e) = expired_in!(conn, id.as_str()) {
+                    out.push(e);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Marks `application_id` (and the messages that joined it, or the held
+    /// messages claimed as it) as acknowledged by the bus, erasing the texts
+    /// and sender details it carried.
     ///
     /// # Errors
     /// Database failures.
@@ -371,28 +600,21 @@ impl ConversationStore {
             .map(|_| ()))
     }
 
-    /// Erases held texts whose window passed (`held_before`), forgets message
-    /// ids recorded before `messages_before` and conversations idle since
-    /// `conversations_before` (all microseconds).
+    /// Forgets message ids recorded before `messages_before` and
+    /// conversations idle since `conversations_before` (microseconds). Held
+    /// and claimed messages stay whatever their age: they are what the
+    /// platform was told we accepted.
     ///
     /// # Errors
     /// Database failures.
     pub async fn purge(
         &self,
-        held_before: i64,
         messages_before: i64,
         conversations_before: i64,
     ) -> Result<Purged, sqlx::Error> {
         on_pool!(&self.0, p => {
-            let expired_held = sqlx::query(
-                "UPDATE social_messages SET state = 'expired', held_text = NULL WHERE state = 'held' AND sent_at < $1",
-            )
-            .bind(held_before)
-            .execute(p)
-            .await?
-            .rows_affected();
             let messages = sqlx::query(
-                "DELETE FROM social_messages WHERE recorded_at < $1 AND state <> 'held'",
+                "DELETE FROM social_messages WHERE recorded_at < $1 AND state NOT IN ('held', 'expiring')",
             )
             .bind(messages_before)
             .execute(p)
@@ -403,12 +625,13 @@ impl ConversationStore {
                 .execute(p)
                 .await?
                 .rows_affected();
-            Ok(Purged { expired_held, messages, conversations })
+            Ok(Purged { messages, conversations })
         })
     }
 
     /// How many message records are in `state` (`held`, `pending`, `joined`,
-    /// `published`, `expired`).
+    /// `expiring`, `published`; `expired` for texts erased before held
+    /// conversations became cases).
     ///
     /// # Errors
     /// Database failures.
@@ -418,6 +641,51 @@ impl ConversationStore {
             .fetch_one(p)
             .await)
     }
+}
+
+#[cfg(test)]
+impl ConversationStore {
+    /// How many message records still keep a text or sender details.
+    pub(crate) async fn personal_data_kept(&self) -> Result<i64, sqlx::Error> {
+        on_pool!(&self.0, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM social_messages \
+             WHERE held_text IS NOT NULL OR sender_name IS NOT NULL OR latitude IS NOT NULL OR longitude IS NOT NULL",
+        )
+        .fetch_one(p)
+        .await)
+    }
+}
+
+/// The claim `app` assembled from its rows (oldest first); `None` without rows.
+fn expired_of(app: &str, rows: Vec<HeldRow>) -> Result<Option<Expired>, sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut e = Expired {
+        application_id: parse_id(app)?,
+        tracking_number: first.tracking_number.clone().unwrap_or_default(),
+        source_reference: first.message_key.clone(),
+        platform: first.platform.clone(),
+        account_id: first.account_id.clone(),
+        sender_name: None,
+        coordinates: None,
+        sent_at: first.sent_at,
+        texts: Vec::with_capacity(rows.len()),
+    };
+    for r in rows {
+        if e.sender_name.is_none() {
+            e.sender_name = r.sender_name;
+        }
+        if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+            e.coordinates = Some((lat, lon));
+        }
+        if e.platform.is_none() {
+            e.platform = r.platform;
+            e.account_id = r.account_id;
+        }
+        e.texts.extend(r.text);
+    }
+    Ok(Some(e))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, sqlx::Error> {

@@ -3,7 +3,7 @@
 //! and the message → application mapping.
 
 use super::{
-    store::{ConversationStore, NewMessage, Planned, Recorded},
+    store::{ConversationStore, Expired, NewMessage, Origin, Planned, Recorded},
     *,
 };
 
@@ -68,7 +68,20 @@ fn msg<'a>(
         text,
         window: WINDOW,
         new_tracking_number: tn,
+        origin: ORIGIN,
     }
+}
+
+const ORIGIN: Origin<'static> = Origin {
+    platform: "messenger",
+    account_id: "106540352242922",
+    sender_name: Some("Ayşe Yılmaz"),
+    coordinates: None,
+};
+
+/// The claimed, not yet acknowledged conversations.
+async fn claims(s: &ConversationStore) -> Vec<Expired> {
+    s.expired_unpublished(100).await.unwrap()
 }
 
 fn published(r: Recorded) -> Planned {
@@ -162,19 +175,101 @@ both! {
         assert_eq!(next.bus_key, now.bus_key);
     }
 
-    held_texts_are_erased_when_the_window_passes_without_a_phone(s) {
-        assert_eq!(s.record(msg("ig:1", T0, None, "Adres: Kışla Mah. 12", "AAAAAAAAAA")).await.unwrap(), Recorded::Held);
-        let p = s.purge(T0 + 1, T0 - WINDOW, T0 - WINDOW).await.unwrap();
-        assert_eq!(p.expired_held, 1);
+    a_held_conversation_becomes_one_case_when_its_window_passes_without_a_phone(s) {
+        let mut first = msg("ig:1", T0, None, "Adres: Kışla Mah. 12", "AAAAAAAAAA");
+        first.origin.coordinates = Some((40.76, 29.94));
+        assert_eq!(s.record(first).await.unwrap(), Recorded::Held);
+        let mut second = msg("ig:2", T0 + MINUTE, None, "Sokakta su borusu patladı.", "BBBBBBBBBB");
+        second.origin.sender_name = Some("Başka Ad");
+        assert_eq!(s.record(second).await.unwrap(), Recorded::Held);
+        // The window counts from the conversation's newest message.
+        assert_eq!(s.expire_held(T0 + MINUTE, T0 + WINDOW, 100).await.unwrap(), 0);
+        assert!(claims(&s).await.is_empty());
+        let now = T0 + MINUTE + WINDOW + 1;
+        assert_eq!(s.expire_held(now - WINDOW, now, 100).await.unwrap(), 1);
         assert_eq!(s.count_in_state("held").await.unwrap(), 0);
-        assert_eq!(s.count_in_state("expired").await.unwrap(), 1);
-        // A later number opens a case without the erased text.
-        let opened = published(s.record(msg("ig:2", T0 + WINDOW + MINUTE, PHONE, "0532 123 45 67", "BBBBBBBBBB")).await.unwrap());
-        assert!(opened.earlier_texts.is_empty());
+        assert_eq!(s.count_in_state("expiring").await.unwrap(), 2);
+        let c = claims(&s).await;
+        assert_eq!(c.len(), 1);
+        let e = &c[0];
+        assert_eq!(e.texts, vec!["Adres: Kışla Mah. 12", "Sokakta su borusu patladı."], "oldest first, nothing lost");
+        assert_eq!(e.source_reference, "ig:1");
+        assert_eq!((e.platform.as_deref(), e.account_id.as_deref()), (Some("messenger"), Some("106540352242922")));
+        assert_eq!(e.sender_name.as_deref(), Some("Ayşe Yılmaz"), "the first name given");
+        assert_eq!(e.coordinates, Some((40.76, 29.94)));
+        assert_eq!(e.sent_at, T0);
+        assert!(tekmerkez_tracking::TrackingNumber::parse(&e.tracking_number).is_ok());
+        // Claimed once: the id and tracking number are fixed, so every try
+        // to publish it is the same application.
+        assert_eq!(s.expire_held(now - WINDOW + MINUTE, now + MINUTE, 100).await.unwrap(), 0);
+        assert_eq!(claims(&s).await, c);
+        // Replays of its messages change nothing.
+        assert_eq!(s.record(msg("ig:1", T0, None, "Adres: Kışla Mah. 12", "CCCCCCCCCC")).await.unwrap(), Recorded::Duplicate);
+        // Purging never erases what is not on the bus yet, however old (the
+        // conversation's row goes: it only says which case to follow).
+        let p = s.purge(now + 10 * WINDOW, now + 10 * WINDOW).await.unwrap();
+        assert_eq!((p.messages, p.conversations), (0, 1));
+        assert_eq!(claims(&s).await, c);
+        assert_eq!(s.personal_data_kept().await.unwrap(), 2);
+        // Acknowledged by the bus: marked, and the texts erased.
+        s.mark_published(e.application_id).await.unwrap();
+        assert!(claims(&s).await.is_empty());
+        assert_eq!(s.count_in_state("published").await.unwrap(), 2);
+        assert_eq!(s.personal_data_kept().await.unwrap(), 0);
         // Past the replay horizon the ids are forgotten too.
-        let p = s.purge(T0, T0 + 2 * WINDOW, T0 + 2 * WINDOW).await.unwrap();
+        let p = s.purge(now + 2 * WINDOW, now + 2 * WINDOW).await.unwrap();
         assert_eq!(p.messages, 2);
-        assert_eq!(p.conversations, 1);
+    }
+
+    the_conversation_follows_the_case_its_held_messages_became(s) {
+        assert_eq!(s.record(msg("ms:1", T0, None, "Su yok.", "AAAAAAAAAA")).await.unwrap(), Recorded::Held);
+        let now = T0 + WINDOW + 2 * MINUTE;
+        assert_eq!(s.expire_held(now - WINDOW, now, 100).await.unwrap(), 1);
+        let case = claims(&s).await.remove(0);
+        // Later than the window after the message, but within the window of
+        // the case opening: a follow-up, keyed like the case, which is
+        // published first while the bus has not acknowledged it.
+        let next = published(s.record(msg("ms:2", now + 30 * MINUTE, None, "Hâlâ yok.", "BBBBBBBBBB")).await.unwrap());
+        assert_eq!(next.follow_up_of.as_deref(), Some(case.tracking_number.as_str()));
+        assert_eq!(next.bus_key, case.application_id.to_string());
+        assert_eq!(next.opens_first.as_ref(), Some(&case));
+        // Its publish was not acknowledged: the platform's retry carries the case again.
+        match s.record(msg("ms:2", now + 30 * MINUTE, None, "Hâlâ yok.", "CCCCCCCCCC")).await.unwrap() {
+            Recorded::Republish(p) => assert_eq!(p, next),
+            other => panic!("expected a republish, got {other:?}"),
+        }
+        s.mark_published(case.application_id).await.unwrap();
+        s.mark_published(next.application_id).await.unwrap();
+        // A number given now is a note on the case, not a case of its own.
+        let with_phone = published(s.record(msg("ms:3", now + 40 * MINUTE, PHONE, "Numaram 0532 123 45 67", "DDDDDDDDDD")).await.unwrap());
+        assert_eq!(with_phone.follow_up_of.as_deref(), Some(case.tracking_number.as_str()));
+        assert_eq!(with_phone.phone.as_deref(), PHONE);
+        assert_eq!(with_phone.opens_first, None, "the case is on the bus");
+    }
+
+    a_message_after_the_window_makes_the_held_ones_a_case_before_the_housekeeping_does(s) {
+        assert_eq!(s.record(msg("x:1", T0, None, "Kaldırım çöktü.", "AAAAAAAAAA")).await.unwrap(), Recorded::Held);
+        // No housekeeping round yet; this message claims them itself, and
+        // follows the case up, whether it gives a number or not.
+        let next = published(s.record(msg("x:2", T0 + WINDOW + MINUTE, PHONE, "0532 123 45 67", "BBBBBBBBBB")).await.unwrap());
+        let case = next.opens_first.clone().expect("the held messages' case goes first");
+        assert_eq!(case.texts, vec!["Kaldırım çöktü."]);
+        assert_eq!(next.follow_up_of.as_deref(), Some(case.tracking_number.as_str()));
+        assert_eq!(s.count_in_state("held").await.unwrap(), 0);
+        assert_eq!(claims(&s).await, vec![case]);
+    }
+
+    a_very_late_held_message_becomes_a_case_of_its_own_and_the_conversation_keeps_its_case(s) {
+        let today = published(s.record(msg("wa:2", T0 + 3 * WINDOW, PHONE, "Bugün.", "AAAAAAAAAA")).await.unwrap());
+        assert_eq!(s.record(msg("wa:1", T0, None, "Üç saat önce.", "BBBBBBBBBB")).await.unwrap(), Recorded::Held);
+        let now = T0 + 3 * WINDOW + MINUTE;
+        assert_eq!(s.expire_held(now - WINDOW, now, 100).await.unwrap(), 1);
+        let late = claims(&s).await.remove(0);
+        assert_eq!(late.texts, vec!["Üç saat önce."]);
+        let next = published(s.record(msg("wa:3", now + MINUTE, PHONE, "Yine bugün.", "CCCCCCCCCC")).await.unwrap());
+        assert_eq!(next.follow_up_of.as_deref(), Some("AAAAAAAAAA"));
+        assert_eq!(next.bus_key, today.bus_key);
+        assert_eq!(next.opens_first, None);
     }
 
     concurrent_messages_of_one_conversation_open_exactly_one_case(s) {
@@ -223,6 +318,7 @@ fn settings() -> SocialSettings {
         whatsapp: meta.clone(),
         messenger: meta.clone(),
         instagram: meta,
+        housekeeping_interval_seconds: 60,
         x: settings::XChannelSettings {
             enabled: false,
             consumer_secret: String::new().into(),
@@ -254,6 +350,7 @@ fn plan(earlier: Vec<String>, follow_up_of: Option<String>) -> Planned {
         sent_at: 1_764_000_000_123_000,
         phone: Some("+905321234567".into()),
         earlier_texts: earlier,
+        opens_first: None,
     }
 }
 
@@ -443,6 +540,201 @@ async fn the_channel_logs_ids_and_counts_never_personal_data() {
         "Kızılay",
         "7777777777",
         "İmzasız",
+    ] {
+        assert!(!text.contains(secret), "{secret:?} in the logs:\n{text}");
+    }
+}
+
+/// A Messenger text message from `sender`, sent at `at_ms`.
+fn messenger(mid: &str, sender: &str, text: &str, at_ms: i64) -> String {
+    format!(
+        r#"{{"object":"page","entry":[{{"id":"106540352242922","messaging":[{{"sender":{{"id":"{sender}"}},"recipient":{{"id":"106540352242922"}},"timestamp":{at_ms},"message":{{"mid":"{mid}","text":"{text}"}}}}]}}]}}"#
+    )
+}
+
+fn signed(body: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        "x-hub-signature-256",
+        signature::sign_meta(b"app-secret-0123456789", body.as_bytes())
+            .parse()
+            .unwrap(),
+    );
+    h
+}
+
+/// Reads the next application from the bus, as routing would.
+async fn next_application(
+    sub: &mut Box<dyn tekmerkez_bus::Subscription>,
+) -> (tekmerkez_bus::Envelope, pb::ApplicationReceived) {
+    use prost::Message as _;
+    let d = tokio::time::timeout(Duration::from_secs(10), sub.next())
+        .await
+        .expect("an application on the bus")
+        .unwrap();
+    let app = pb::ApplicationReceived::decode(d.envelope.payload.clone()).unwrap();
+    (d.envelope, app)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_held_conversation_past_its_window_is_published_as_a_no_contact_application_and_again_after_a_crash()
+ {
+    use tekmerkez_bus::Bus as _;
+    let (url, dir) = database("sqlite").await;
+    let bus = std::sync::Arc::new(
+        tekmerkez_bus::EmbeddedBus::open(&format!(
+            "sqlite://{}",
+            dir.as_ref().unwrap().path().join("bus.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    // Messages sent an hour ago are still accepted: the window passes in
+    // the test without waiting for it.
+    let mut settings = settings();
+    settings.messenger.max_message_age_minutes = 24 * 60;
+    let state = SocialState::new(&settings, &url, bus.clone(), Duration::from_secs(5)).unwrap();
+    let mut sub = bus
+        .subscribe("test", crate::publish::APPLICATIONS_TOPIC)
+        .await
+        .unwrap();
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let now_ms = Timestamp::now().as_millisecond();
+    let sent_ms = now_ms - 62 * 60_000;
+    for (mid, text, at) in [
+        ("m.1", "Kızılay Cad. No 5 su yok", sent_ms),
+        ("m.2", "Üç gündür böyle.", sent_ms + 1000),
+    ] {
+        let body = messenger(mid, "7777777777", text, at);
+        let r = meta_event(&state, Meta::Messenger, &signed(&body), body.as_bytes()).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    assert_eq!(state.store().count_in_state("held").await.unwrap(), 2);
+    // Within the window nothing happens.
+    let within = (sent_ms + 30 * 60_000) * 1000;
+    assert_eq!(state.tidy(within).await, Tidied::default());
+    assert_eq!(
+        bus.len(crate::publish::APPLICATIONS_TOPIC).await.unwrap(),
+        0
+    );
+
+    // The window passed without a phone number: one application.
+    let after = now_ms * 1000;
+    assert_eq!(
+        state.tidy(after).await,
+        Tidied {
+            claimed: 1,
+            published: 1,
+            waiting: 0
+        }
+    );
+    let (envelope, app) = next_application(&mut sub).await;
+    assert_eq!(app.channel, common::Channel::SocialMedia as i32);
+    assert_eq!(app.reply_channel, common::ReplyChannel::NoContact as i32);
+    assert_eq!(app.text, "Kızılay Cad. No 5 su yok\nÜç gündür böyle.");
+    let contact = app.contact.clone().unwrap();
+    assert!(contact.phone.is_empty() && contact.email.is_empty());
+    assert_eq!(
+        (
+            app.category.as_str(),
+            app.location.as_ref().unwrap().province_code
+        ),
+        ("su_arizasi", 41)
+    );
+    assert_eq!(app.source_reference, "messenger:m.1");
+    assert!(app.follow_up_of.is_empty());
+    assert_eq!(
+        envelope.key, app.application_id,
+        "keyed by its own id: its follow-ups use it too"
+    );
+    assert!(tekmerkez_tracking::TrackingNumber::parse(&app.tracking_number).is_ok());
+    assert_eq!(state.store().count_in_state("published").await.unwrap(), 2);
+    assert_eq!(
+        state.store().personal_data_kept().await.unwrap(),
+        0,
+        "texts erased once on the bus"
+    );
+    assert_eq!(
+        state.tidy(after + 1).await,
+        Tidied::default(),
+        "exactly once"
+    );
+
+    // A later message of the conversation follows that case up.
+    let body = messenger("m.3", "7777777777", "Ekip geldi mi?", now_ms);
+    let r = meta_event(&state, Meta::Messenger, &signed(&body), body.as_bytes()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (follow_envelope, follow) = next_application(&mut sub).await;
+    assert_eq!(follow.follow_up_of, app.tracking_number);
+    assert_eq!(follow_envelope.key, app.application_id);
+
+    // A crash between the publish and the mark: another conversation
+    // claimed and put on the bus, its rows not marked (what a process killed
+    // there leaves). The next round publishes the very same application.
+    let body = messenger("m.9", "8888888888", "Çukur var.", sent_ms);
+    meta_event(&state, Meta::Messenger, &signed(&body), body.as_bytes()).await;
+    assert_eq!(
+        state
+            .store()
+            .expire_held(after - micros(state.0.settings.window()), after, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    let claim = state
+        .store()
+        .expired_unpublished(10)
+        .await
+        .unwrap()
+        .remove(0);
+    let first = expired_application(&state.0.settings, &account(), &claim);
+    state
+        .0
+        .publisher
+        .publish(&claim.application_id.to_string(), &first)
+        .await
+        .unwrap();
+    let (_, crashed) = next_application(&mut sub).await;
+    assert_eq!(
+        state.tidy(after + 2).await,
+        Tidied {
+            claimed: 0,
+            published: 1,
+            waiting: 0
+        }
+    );
+    let (_, again) = next_application(&mut sub).await;
+    {
+        use prost::Message as _;
+        assert_eq!(
+            again.encode_to_vec(),
+            crashed.encode_to_vec(),
+            "byte for byte: the case service takes it once"
+        );
+    }
+    assert_eq!(again.text, "Çukur var.");
+    assert_eq!(state.tidy(after + 3).await, Tidied::default());
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("became a case no reply can be sent to"),
+        "{text}"
+    );
+    assert!(!text.contains("erased unopened"));
+    for secret in [
+        "Kızılay",
+        "gündür",
+        "Çukur",
+        "7777777777",
+        "8888888888",
+        "Ekip geldi",
     ] {
         assert!(!text.contains(secret), "{secret:?} in the logs:\n{text}");
     }

@@ -74,6 +74,37 @@ async fn an_information_only_case_gets_one_sms_saying_so_over_its_two_events() {
 }
 
 #[tokio::test]
+async fn a_case_the_citizen_left_no_contact_for_gets_no_message_and_is_not_an_error() {
+    use tekmerkez_proto::case_v1::case_event::Payload;
+    let app = TestApp::spawn(Db::Sqlite, &["netgsm"], |_| {}).await;
+    // Even were a number and an address on file, "no reply possible" sends
+    // nothing: not the acknowledgement, not the answer.
+    let mut c = case("+905321230020", Some("ayse@example.org"));
+    c.official_answer = Some("Arıza giderildi.".into());
+    app.know(&c);
+    let mut o = opened(&c, false);
+    if let Some(Payload::Opened(x)) = &mut o.payload {
+        x.channel = common::Channel::SocialMedia as i32;
+        x.reply_channel = common::ReplyChannel::NoContact as i32;
+    }
+    app.publish(&o).await;
+    app.publish(&closed(&c, common::ReplyChannel::NoContact)).await;
+    app.publish(&resolved(&c, common::ReplyChannel::NoContact))
+        .await;
+    // A later event of the same case (same key, so handled after those)
+    // that does ask for an SMS is the only thing sent: the three before it
+    // were handled, sent nothing, and neither stopped nor dead-lettered.
+    app.publish(&opened(&c, false)).await;
+    let d = app.settled(&c.id, 1).await;
+    assert_eq!(d[0].kind, "basvuru_alindi");
+    assert_eq!(d[0].state, DeliveryState::Sent);
+    assert_eq!(app.netgsm.sent_to("5321230020").len(), 1);
+    assert_eq!(app.store.sink_list("email", 10).await.unwrap().len(), 0);
+    assert_eq!(app.bus.len("case.events.v1.dlq").await.unwrap(), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_event_for_an_unknown_case_is_marked_failed_after_bounded_reads_and_sends_nothing() {
     let app = TestApp::spawn(Db::Sqlite, &["netgsm"], |_| {}).await;
     let c = case("+905321230003", None); // never made known
