@@ -173,7 +173,10 @@ fn after_write(r: Result<(), tonic::Status>, done: &str, anchor: &str) -> Respon
 }
 
 /// The signed-in admin, or the answer to send instead.
-async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(String, Session), Response> {
+pub(super) async fn admin(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(String, Session), Response> {
     let Some((id, s)) = current(state, headers).await else {
         return Err(super::sign_in_again(headers));
     };
@@ -353,7 +356,7 @@ fn checked_form(s: &Session, body: &[u8]) -> Option<HashMap<String, Vec<String>>
     tokens_match(&s.csrf_token, csrf).then_some(m)
 }
 
-fn one(form: &HashMap<String, Vec<String>>, key: &str) -> String {
+pub(super) fn one(form: &HashMap<String, Vec<String>>, key: &str) -> String {
     form.get(key)
         .and_then(|v| v.first())
         .map(|v| v.trim().to_owned())
@@ -376,7 +379,7 @@ fn number(form: &HashMap<String, Vec<String>>, key: &str) -> i32 {
 }
 
 /// The admin and the checked form, or the answer to send instead.
-async fn admin_form(
+pub(super) async fn admin_form(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],

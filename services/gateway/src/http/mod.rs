@@ -2,6 +2,7 @@
 //! signed-in person of a request.
 
 mod admin;
+mod admin_notify;
 mod auth;
 mod cases;
 mod delivery_words;
@@ -108,6 +109,15 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(admin::create_organisation),
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
+        .route("/yonetim/bildirimler", get(admin_notify::show))
+        .route(
+            "/yonetim/bildirimler/sablon",
+            axum::routing::post(admin_notify::save_template),
+        )
+        .route(
+            "/yonetim/bildirimler/kural/{key}",
+            axum::routing::post(admin_notify::switch_rule),
+        )
         .route(
             "/yonetim/kural/{id}/sil",
             axum::routing::post(admin::delete_rule),
