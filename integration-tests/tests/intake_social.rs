@@ -16,13 +16,16 @@
 mod channels;
 
 use base64::Engine as _;
-use channels::{Running, eventually, hmac_sha256, http, now_seconds, start};
+use channels::{Running, eventually, hmac_sha256, http, now_seconds, start, start_in};
 use serde_json::{Value, json};
 use tekmerkez::dev_channels::{
     DEV_META_APP_SECRET, DEV_META_VERIFY_TOKEN, DEV_PAGE_ID, DEV_WHATSAPP_PHONE_NUMBER_ID,
     DEV_X_CONSUMER_SECRET, DEV_X_USER_ID,
 };
-use tekmerkez_proto::{case_v1 as pb, common_v1::Channel};
+use tekmerkez_proto::{
+    case_v1 as pb,
+    common_v1::{Channel, ReplyChannel},
+};
 
 const FAULT_POOL: &str = "Kocaeli Su Arıza Birimi";
 const TRIAGE_POOL: &str = "Kocaeli Ön Değerlendirme (Triyaj)";
@@ -59,15 +62,20 @@ fn whatsapp(id: &str, from: &str, text: &str, timestamp: i64) -> String {
 
 /// A Messenger (`object: page`) or Instagram text message.
 fn messaging(object: &str, mid: &str, sender: &str, text: &str) -> String {
+    messaging_at(object, mid, sender, text, now_seconds() * 1000)
+}
+
+/// The same, sent at `at_ms` (Unix milliseconds).
+fn messaging_at(object: &str, mid: &str, sender: &str, text: &str, at_ms: i64) -> String {
     json!({
         "object": object,
         "entry": [{
             "id": DEV_PAGE_ID,
-            "time": now_seconds() * 1000,
+            "time": at_ms,
             "messaging": [{
                 "sender": { "id": sender },
                 "recipient": { "id": DEV_PAGE_ID },
-                "timestamp": now_seconds() * 1000,
+                "timestamp": at_ms,
                 "message": { "mid": mid, "text": text }
             }]
         }]
@@ -450,4 +458,199 @@ async fn messenger_instagram_and_x_wait_for_a_phone_number_then_reach_triage() {
         );
     }
     app.stop().await;
+}
+
+/// The states of intake's records of `message_keys`, read from its SQLite
+/// database in dev's data directory.
+async fn message_states(data: &std::path::Path, message_keys: &[&str]) -> Vec<String> {
+    use sqlx::Connection as _;
+    let url = format!("sqlite://{}", data.join("intake.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mut out = Vec::new();
+    for k in message_keys {
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM social_messages WHERE message_key = $1")
+                .bind(k)
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+        out.push(state);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_that_never_gives_a_phone_number_still_becomes_one_case_with_no_reply_possible()
+ {
+    // A one-minute window and a housekeeping round every second; the held
+    // messages were sent almost a minute ago, so the window passes within
+    // seconds of the test.
+    let tweak = |s: &mut tekmerkez::settings::Settings| {
+        s.intake.social.conversation_window_minutes = 1;
+        s.intake.social.housekeeping_interval_seconds = 1;
+    };
+    let app = start(tweak).await;
+    let sender = "6655443322110099";
+    let sent = (now_seconds() - 55) * 1000;
+    let m1 = messaging_at(
+        "page",
+        "mid.nophone.1",
+        sender,
+        "Gölcük yolunda ana boru patladı, yol su içinde.",
+        sent,
+    );
+    let m2 = messaging_at(
+        "page",
+        "mid.nophone.2",
+        sender,
+        "Üç saattir kimse gelmedi.",
+        sent + 1000,
+    );
+    for m in [&m1, &m2] {
+        let (status, body) = post_meta(&app, "/webhooks/messenger", m).await;
+        assert_eq!((status, body["held"].as_u64()), (200, Some(1)), "{body}");
+    }
+
+    // The window passes without a number: one case, in the pool the rules
+    // name, the texts joined, nobody to reply to.
+    let cases = app.wait_cases(Channel::SocialMedia, 1).await;
+    assert_eq!(cases.len(), 1);
+    let case = &cases[0];
+    assert_eq!(app.pool_name(&case.pool_id).await, TRIAGE_POOL);
+    assert_eq!(
+        case.text,
+        "Gölcük yolunda ana boru patladı, yol su içinde.\nÜç saattir kimse gelmedi."
+    );
+    assert_eq!(case.reply_channel, ReplyChannel::NoContact as i32);
+    let contact = case.contact.clone().unwrap_or_default();
+    assert!(contact.phone.is_empty() && contact.email.is_empty());
+
+    // The conversation goes on: a later message is the citizen's note on
+    // that case, even one that now gives a number.
+    let m3 = messaging(
+        "page",
+        "mid.nophone.3",
+        sender,
+        "Numaram 0532 999 88 77, arayın lütfen.",
+    );
+    let (status, body) = post_meta(&app, "/webhooks/messenger", &m3).await;
+    assert_eq!(
+        (status, body["published"].as_u64()),
+        (200, Some(1)),
+        "{body}"
+    );
+    let citizen_notes = |c: &pb::Case| {
+        c.notes
+            .iter()
+            .filter(|n| n.author == pb::NoteAuthor::Citizen as i32)
+            .map(|n| n.text.clone())
+            .collect::<Vec<_>>()
+    };
+    eventually(|| async {
+        let c = app.case(&case.tracking_number).await;
+        (citizen_notes(&c).len() == 1).then_some(())
+    })
+    .await;
+    let keys = ["messenger:mid.nophone.1", "messenger:mid.nophone.2"];
+
+    // A crash between the publish and the store's mark: dev stops, the held
+    // messages are put back as the crash left them (claimed, texts kept),
+    // and dev starts again on the same data. It publishes the very same
+    // application again; routing and the case service take it once.
+    let data = app.stop_keeping_data().await;
+    {
+        use sqlx::Connection as _;
+        let url = format!("sqlite://{}", data.path().join("intake.db").display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        for (key, text) in keys.iter().zip([
+            "Gölcük yolunda ana boru patladı, yol su içinde.",
+            "Üç saattir kimse gelmedi.",
+        ]) {
+            let n = sqlx::query(
+                "UPDATE social_messages SET state = 'expiring', held_text = $2 WHERE message_key = $1 AND state = 'published'",
+            )
+            .bind(key)
+            .bind(text)
+            .execute(&mut db)
+            .await
+            .unwrap()
+            .rows_affected();
+            assert_eq!(n, 1, "{key} was published and marked");
+        }
+    }
+    let app = start_in(data, tweak).await;
+    let data_dir = app.data_dir().to_owned();
+    eventually(|| async {
+        (message_states(&data_dir, &keys).await == ["published", "published"]).then_some(())
+    })
+    .await;
+    // A follow-up keyed like the case (so routing handles it after the
+    // republished application): once it is on the case, the republish was
+    // handled too.
+    let m4 = messaging("page", "mid.nophone.4", sender, "Ekip geldi, teşekkürler.");
+    let (status, _) = post_meta(&app, "/webhooks/messenger", &m4).await;
+    assert_eq!(status, 200);
+    let c = eventually(|| async {
+        let c = app.case(&case.tracking_number).await;
+        (citizen_notes(&c).len() == 2).then_some(c)
+    })
+    .await;
+    assert_eq!(
+        citizen_notes(&c),
+        [
+            "Numaram 0532 999 88 77, arayın lütfen.",
+            "Ekip geldi, teşekkürler."
+        ]
+    );
+    assert_eq!(
+        app.cases_of(Channel::SocialMedia).await.len(),
+        1,
+        "the republished application made no second case"
+    );
+    // Redelivered webhooks of the held messages change nothing either.
+    let (status, body) = post_meta(&app, "/webhooks/messenger", &m1).await;
+    assert_eq!(
+        (status, body["duplicates"].as_u64()),
+        (200, Some(1)),
+        "{body}"
+    );
+    assert_eq!(app.cases_of(Channel::SocialMedia).await.len(), 1);
+    let data = app.stop_keeping_data().await;
+
+    // On the bus: the application twice, byte for byte (so the case service
+    // took the second as the first, not as a conflict), and nothing
+    // dead-lettered.
+    use sqlx::Connection as _;
+    let url = format!("sqlite://{}", data.path().join("bus.db").display());
+    let mut bus = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let payloads: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT payload FROM bus_messages WHERE topic = 'intake.applications.v1' AND msg_key = $1 ORDER BY seq",
+    )
+    .bind(&case.application_id)
+    .fetch_all(&mut bus)
+    .await
+    .unwrap();
+    let copies: Vec<&Vec<u8>> = payloads
+        .iter()
+        .filter(|p| {
+            <tekmerkez_proto::intake_v1::ApplicationReceived as prost::Message>::decode(
+                p.as_slice(),
+            )
+            .unwrap()
+            .application_id
+                == case.application_id
+        })
+        .collect();
+    assert_eq!(
+        copies.len(),
+        2,
+        "published, then republished after the restart"
+    );
+    assert_eq!(copies[0], copies[1]);
+    let dead: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM bus_messages WHERE topic LIKE '%.dlq'")
+            .fetch_one(&mut bus)
+            .await
+            .unwrap();
+    assert_eq!(dead, 0);
 }

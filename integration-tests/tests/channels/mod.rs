@@ -46,7 +46,12 @@ pub struct Running {
 
 /// Starts dev with `tweak` applied to the settings first.
 pub async fn start(tweak: impl FnOnce(&mut Settings)) -> Running {
-    let data = tempfile::tempdir().unwrap();
+    start_in(tempfile::tempdir().unwrap(), tweak).await
+}
+
+/// Starts dev on the data in `data` (a restart, with
+/// [`Running::stop_keeping_data`]), with `tweak` applied to the settings.
+pub async fn start_in(data: tempfile::TempDir, tweak: impl FnOnce(&mut Settings)) -> Running {
     let mut s = settings(data.path());
     tweak(&mut s);
     let dev = Dev::build(s).await.unwrap();
@@ -74,6 +79,18 @@ impl Running {
     pub async fn stop(self) {
         self.shutdown.cancel();
         self.task.await.unwrap().unwrap();
+    }
+
+    /// Dev's data directory (its SQLite databases).
+    pub fn data_dir(&self) -> &Path {
+        self._data.path()
+    }
+
+    /// Stops it cleanly and hands back its data directory, for a restart.
+    pub async fn stop_keeping_data(self) -> tempfile::TempDir {
+        self.shutdown.cancel();
+        self.task.await.unwrap().unwrap();
+        self._data
     }
 
     /// `http://<dev>{path}`.
