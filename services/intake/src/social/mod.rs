@@ -537,7 +537,8 @@ pub struct Summary {
     pub messages: usize,
     /// Published as a new case or a follow-up.
     pub published: usize,
-    /// Held until the conversation gives a phone number.
+    /// Held until the conversation gives a phone number (or, failing that,
+    /// its window passes and it becomes a case no reply can be sent to).
     pub held: usize,
     /// Seen before.
     pub duplicates: usize,
