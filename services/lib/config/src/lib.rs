@@ -52,23 +52,51 @@ pub struct Sources<'a> {
 /// # Errors
 /// [`LoadError`] when a source cannot be parsed or a key does not fit `T`.
 pub fn load<T: DeserializeOwned>(sources: &Sources<'_>) -> Result<T, LoadError> {
-    let mut env = Environment::with_prefix(sources.env_prefix)
-        .prefix_separator("__")
-        .separator("__")
-        .try_parsing(true);
-    if !sources.list_keys.is_empty() {
-        env = env.list_separator(",");
-        for key in sources.list_keys {
-            env = env.with_list_parse_key(key);
-        }
-    }
+    load_with_env(sources, std::env::vars())
+}
+
+/// [`load`] with the environment given (tests cannot safely set variables).
+///
+/// Environment values stay text until the target type asks for a number or
+/// a flag: a password or token of digits (`0123`) keeps its leading zero,
+/// where the `config` crate's own parsing would make it the number 123.
+fn load_with_env<T: DeserializeOwned>(
+    sources: &Sources<'_>,
+    env: impl Iterator<Item = (String, String)>,
+) -> Result<T, LoadError> {
+    let prefix = format!("{}__", sources.env_prefix);
+    let env: config::Map<String, String> = env
+        .filter(|(k, _)| {
+            k.to_ascii_uppercase()
+                .starts_with(&prefix.to_ascii_uppercase())
+        })
+        .collect();
     let mut builder =
         Config::builder().add_source(File::from_str(sources.base_yaml, FileFormat::Yaml));
     if let Some(dir) = sources.config_dir {
         let path = dir.join(format!("{}.yaml", sources.environment));
         builder = builder.add_source(File::from(path).format(FileFormat::Yaml).required(false));
     }
-    let merged = builder.add_source(env).build()?;
+    builder = builder.add_source(
+        Environment::with_prefix(sources.env_prefix)
+            .prefix_separator("__")
+            .separator("__")
+            .source(Some(env.clone())),
+    );
+    // A list key's variable is comma-separated (`sms,webhook`).
+    for key in sources.list_keys {
+        let var = format!("{prefix}{}", key.replace('.', "__")).to_ascii_uppercase();
+        if let Some((_, value)) = env.iter().find(|(k, _)| k.to_ascii_uppercase() == var) {
+            let items: Vec<String> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect();
+            builder = builder.set_override(*key, items)?;
+        }
+    }
+    let merged = builder.build()?;
     serde_path_to_error::deserialize(merged).map_err(|e| LoadError::Key {
         path: e.path().to_string(),
         source: e.into_inner(),
@@ -123,6 +151,54 @@ mod tests {
         let err =
             load::<Settings>(&sources("server:\n  port: many\n  name: x\n", None)).unwrap_err();
         assert!(err.to_string().contains("server.port"), "{err}");
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn a_secret_of_digits_keeps_its_leading_zero_and_numbers_still_parse() {
+        let s: Settings = load_with_env(
+            &sources(BASE, None),
+            env(&[
+                ("TMKCFGTEST__SERVER__NAME", "0123"),
+                ("TMKCFGTEST__SERVER__PORT", "9091"),
+                ("OTHER__SERVER__NAME", "not ours"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.server.name, "0123");
+        assert_eq!(s.server.port, 9091);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Flags {
+        on: bool,
+        order: Vec<String>,
+    }
+
+    #[test]
+    fn flags_parse_from_text_and_a_list_key_splits_on_commas() {
+        let base = "on: false\norder: [a]\n";
+        let mut src = sources(base, None);
+        src.list_keys = &["order"];
+        let f: Flags = load_with_env(
+            &src,
+            env(&[
+                ("TMKCFGTEST__ON", "true"),
+                ("TMKCFGTEST__ORDER", "netgsm, webhook"),
+            ]),
+        )
+        .unwrap();
+        assert!(f.on);
+        assert_eq!(f.order, ["netgsm", "webhook"]);
+        let f: Flags = load_with_env(&src, env(&[("TMKCFGTEST__ORDER", "123")])).unwrap();
+        assert_eq!(f.order, ["123"], "one numeric item is still a list of text");
     }
 
     #[test]
