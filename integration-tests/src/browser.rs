@@ -497,6 +497,60 @@ impl Session {
             .with_context(|| format!("typing into {selector}"))
     }
 
+    /// Types the date and time `value` (`YYYY-MM-DDTHH:MM`) into the
+    /// `datetime-local` field whose visible `<label>` reads `label`, part by
+    /// part in the order the browser's locale shows them (dd.mm.yyyy for
+    /// Turkish, mm/dd/yyyy and AM/PM for the en-US a bare Chromium falls back
+    /// to), as a person types; checks the field then holds `value`.
+    pub async fn fill_datetime(&self, label: &str, value: &str) -> Result<()> {
+        let parse = |range: std::ops::Range<usize>| -> Result<u32> {
+            value
+                .get(range)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| anyhow!("'{value}' is not YYYY-MM-DDTHH:MM"))
+        };
+        let (year, month, day) = (parse(0..4)?, parse(5..7)?, parse(8..10)?);
+        let (hour, minute) = (parse(11..13)?, parse(14..16)?);
+        // The order and the clock (12 or 24 hours) of the field's parts.
+        let order = self
+            .client
+            .execute(
+                "return new Intl.DateTimeFormat(undefined, {year: 'numeric', month: '2-digit', \
+                 day: '2-digit', hour: '2-digit', minute: '2-digit'}).formatToParts(new Date()) \
+                 .map(p => p.type).filter(t => t !== 'literal');",
+                vec![],
+            )
+            .await
+            .context("reading the locale's date order")?;
+        let parts: Vec<String> = serde_json::from_value(order).context("the date order")?;
+        let twelve = parts.iter().any(|p| p == "dayPeriod");
+        let right = char::from(Key::Right).to_string();
+        let mut keys = String::new();
+        for part in &parts {
+            match part.as_str() {
+                "day" => keys.push_str(&format!("{day:02}")),
+                "month" => keys.push_str(&format!("{month:02}")),
+                // A year may have six digits: the field moves on only when told.
+                "year" => keys.push_str(&format!("{year:04}{right}")),
+                "hour" if twelve => keys.push_str(&format!("{:02}", (hour + 11) % 12 + 1)),
+                "hour" => keys.push_str(&format!("{hour:02}")),
+                "minute" => keys.push_str(&format!("{minute:02}")),
+                "dayPeriod" => keys.push(if hour < 12 { 'A' } else { 'P' }),
+                _ => {}
+            }
+        }
+        let field = self.labelled(label).await?;
+        field
+            .send_keys(&keys)
+            .await
+            .with_context(|| format!("typing into the field {label}"))?;
+        let held = field.prop("value").await.context("reading the field")?;
+        if held.as_deref() != Some(value) {
+            bail!("the field {label} holds {held:?} after typing {value} ({parts:?})");
+        }
+        Ok(())
+    }
+
     /// Picks, in the list whose visible `<label>` reads `label`, the option
     /// reading `option` (or the one option starting so).
     pub async fn choose(&self, label: &str, option: &str) -> Result<()> {
@@ -538,6 +592,7 @@ impl Session {
             )
             .await?;
         if !boxed.is_selected().await.context("reading the checkbox")? {
+            self.reveal(&boxed).await?;
             boxed
                 .click()
                 .await
@@ -559,6 +614,7 @@ impl Session {
                 &format!("button '{text}'"),
             )
             .await?;
+        self.reveal(&button).await?;
         self.navigating(|| async {
             button
                 .click()
@@ -578,6 +634,7 @@ impl Session {
                 &format!("link '{text}'"),
             )
             .await?;
+        self.reveal(&link).await?;
         self.navigating(|| async {
             link.click()
                 .await
@@ -589,14 +646,33 @@ impl Session {
     /// Clicks the one element reading `text` of the CSS type `tag` (such as
     /// `summary`); for clicks that stay on the page.
     pub async fn click_text(&self, tag: &str, text: &str) -> Result<()> {
-        self.one_xpath(
-            &format!("//{tag}[normalize-space()={}]", xpath_literal(text)),
-            &format!("{tag} '{text}'"),
-        )
-        .await?
-        .click()
-        .await
-        .with_context(|| format!("clicking '{text}'"))
+        let element = self
+            .one_xpath(
+                &format!("//{tag}[normalize-space()={}]", xpath_literal(text)),
+                &format!("{tag} '{text}'"),
+            )
+            .await?;
+        self.reveal(&element).await?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("clicking '{text}'"))
+    }
+
+    /// Scrolls `element` to the middle of the window, as a person brings
+    /// into clear view what they mean to click: near the bottom it would
+    /// lie under a list's sticky claim or assignment bar, and WebDriver
+    /// scrolls only what is outside the window.
+    async fn reveal(&self, element: &Element) -> Result<()> {
+        let arg = serde_json::to_value(element).context("passing the element to a script")?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![arg],
+            )
+            .await
+            .context("scrolling to the element")?;
+        Ok(())
     }
 
     /// Submits the form that holds the field named `name`, as Enter in it does.
