@@ -3,7 +3,7 @@
 //! `failed` with the provider's reason).
 //!
 //! `POST /v1/delivery-reports/webhook`, `Authorization: Bearer <the webhook
-//! provider's token>` when one is configured, JSON
+//! provider's token>` (with no token configured every report is refused), JSON
 //! `{"id": "<provider reference>", "status": "delivered" | "failed" |
 //! "expired" | "undeliverable", "error": "<code>"}` → `204` when recorded or
 //! already final, `404` for a reference notify never sent, `400` for a body
@@ -28,7 +28,7 @@ use crate::store::NotifyStore;
 pub struct ReportState {
     /// The log.
     pub store: NotifyStore,
-    /// The webhook provider's token; empty accepts any caller (loopback tests).
+    /// The webhook provider's token; empty refuses every report.
     pub token: SecretString,
 }
 
@@ -76,16 +76,16 @@ async fn webhook_report(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Without a configured token nobody may report: an open endpoint would
+    // let anyone mark a citizen's message delivered or failed.
     let expected = state.token.expose_secret();
-    if !expected.is_empty() {
-        let given = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-            return StatusCode::UNAUTHORIZED.into_response();
-        }
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        return StatusCode::UNAUTHORIZED.into_response();
     }
     let report: Report = match serde_json::from_slice(&body) {
         Ok(r) => r,

@@ -88,7 +88,8 @@ async fn a_case_the_citizen_left_no_contact_for_gets_no_message_and_is_not_an_er
         x.reply_channel = common::ReplyChannel::NoContact as i32;
     }
     app.publish(&o).await;
-    app.publish(&closed(&c, common::ReplyChannel::NoContact)).await;
+    app.publish(&closed(&c, common::ReplyChannel::NoContact))
+        .await;
     app.publish(&resolved(&c, common::ReplyChannel::NoContact))
         .await;
     // A later event of the same case (same key, so handled after those)
@@ -392,6 +393,35 @@ async fn delivery_reports_move_sent_messages_to_delivered_or_failed() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn with_no_webhook_token_configured_every_report_is_refused() {
+    let app = TestApp::spawn(Db::Sqlite, &["netgsm"], |s| {
+        s.sms.webhook.token = secrecy::SecretString::from("");
+    })
+    .await;
+    let c = case("+905321230017", None);
+    app.know(&c);
+    app.publish(&opened(&c, false)).await;
+    let d = app.settled(&c.id, 1).await;
+    let reference = d[0].provider_ref.clone().unwrap();
+    let url = format!("{}/v1/delivery-reports/webhook", app.http_url);
+    for auth in [None, Some("Bearer "), Some("Bearer anything")] {
+        let mut req = reqwest::Client::new()
+            .post(&url)
+            .json(&serde_json::json!({"id": reference, "status": "failed", "error": "forged"}));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        assert_eq!(req.send().await.unwrap().status(), 401, "{auth:?}");
+    }
+    assert_eq!(
+        app.deliveries(&c.id).await[0].state,
+        d[0].state,
+        "unchanged"
+    );
     app.stop().await;
 }
 
