@@ -624,6 +624,29 @@ impl Session {
         .await
     }
 
+    /// Presses the button reading `text` inside the box (fieldset) whose
+    /// legend reads `legend`, for pages with one such button per box (the
+    /// admin's several *Ekle*), and waits for the page it leads to.
+    pub async fn click_button_in(&self, legend: &str, text: &str) -> Result<()> {
+        let (l, t) = (xpath_literal(legend), xpath_literal(text));
+        let button = self
+            .one_xpath(
+                &format!(
+                    "//fieldset[legend[normalize-space()={l}]]//button[normalize-space()={t}]"
+                ),
+                &format!("button '{text}' in '{legend}'"),
+            )
+            .await?;
+        self.reveal(&button).await?;
+        self.navigating(|| async {
+            button
+                .click()
+                .await
+                .with_context(|| format!("pressing '{text}' in '{legend}'"))
+        })
+        .await
+    }
+
     /// Follows the one link reading `text` (or named so by aria-label, as
     /// the lists' "Aç <takip numarası>") and waits for the page it leads to.
     pub async fn click_link(&self, text: &str) -> Result<()> {
