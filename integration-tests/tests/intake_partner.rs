@@ -294,6 +294,30 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
     );
     assert_eq!(done.partner_reference, "CIMER-2026-000123");
     assert!(done.closed_at.is_some() && done.resolved_at.is_some());
+
+    // The refusals are counted: two calls without a valid token, one reused
+    // reference, one invalid submission.
+    let metrics = reqwest::get(format!("http://{}/metrics", app.http))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (reason, n) in [
+        ("unauthenticated", 2),
+        ("idempotency_conflict", 1),
+        ("invalid", 1),
+    ] {
+        let got: u64 = metrics
+            .lines()
+            .filter(|l| l.starts_with("tekmerkez_intake_applications_rejected_total{"))
+            .filter(|l| {
+                l.contains("channel=\"partner\"") && l.contains(&format!("reason=\"{reason}\""))
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum();
+        assert_eq!(got, n, "{reason}: {metrics}");
+    }
     app.stop().await;
 }
 

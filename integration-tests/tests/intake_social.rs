@@ -336,6 +336,27 @@ async fn bad_webhook_requests_get_the_status_the_platform_expects_and_open_nothi
     .await;
     assert_eq!(status, 403, "a hex (Meta-style) signature is not X's");
 
+    // Every refusal is counted by channel and reason, for whoever watches
+    // the webhooks at 3 a.m.
+    let metrics = reqwest::get(format!("http://{}/metrics", app.http))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (reason, n) in [
+        ("unauthenticated", 3),
+        ("forbidden", 4),
+        ("invalid", 2),
+        ("unprocessable", 1),
+    ] {
+        assert_eq!(
+            rejected(&metrics, "social_media", reason),
+            n,
+            "{reason}: {metrics}"
+        );
+    }
+
     // A channel that is off is not served at all.
     let (status, _) = get(&app, "/webhooks/telegram").await;
     assert_eq!(status, 404);
@@ -653,4 +674,17 @@ async fn a_conversation_that_never_gives_a_phone_number_still_becomes_one_case_w
             .await
             .unwrap();
     assert_eq!(dead, 0);
+}
+
+/// `tekmerkez_intake_applications_rejected_total` for one channel and reason.
+fn rejected(metrics: &str, channel: &str, reason: &str) -> u64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("tekmerkez_intake_applications_rejected_total{"))
+        .filter(|l| {
+            l.contains(&format!("channel=\"{channel}\""))
+                && l.contains(&format!("reason=\"{reason}\""))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
 }

@@ -76,10 +76,11 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
     // The platforms' webhooks and the CTI come from a few addresses at a
     // high rate: they authenticate every request instead of being limited
     // per client address.
-    let social = crate::social::router(&state.social);
-    let cti = crate::cti::router(&state.cti);
-    // Staff entry comes from the gateway alone, which authenticates.
-    let staff = crate::staff::router(&state);
+    let social = counting_refusals(crate::social::router(&state.social), "social_media");
+    let cti = counting_refusals(crate::cti::router(&state.cti), "phone");
+    // Staff entry comes from the gateway alone, which authenticates. Its
+    // applications are calls, letters, visits and meetings: one label.
+    let staff = counting_refusals(crate::staff::router(&state), "staff_entry");
     Router::new()
         .merge(limited)
         .route("/openapi.json", get(api::openapi))
@@ -112,12 +113,50 @@ pub(crate) fn count_rejected(channel: &'static str, status: StatusCode) {
         503 => "unavailable",
         _ => "other",
     };
+    count_rejected_because(channel, reason);
+}
+
+/// A channel route's refusal as the metrics name it (422 is an unknown
+/// account or event there, not the API's idempotency conflict).
+fn refusal_reason(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "invalid",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        422 => "unprocessable",
+        503 => "unavailable",
+        _ => "other",
+    }
+}
+
+/// Counts a refused submission by channel and reason.
+pub(crate) fn count_rejected_because(channel: &'static str, reason: &'static str) {
     metrics::counter!(
         tekmerkez_telemetry::metrics::names::APPLICATIONS_REJECTED,
         "channel" => channel,
         "reason" => reason,
     )
     .increment(1);
+}
+
+/// `router` with every refused POST counted as a rejection of `channel`:
+/// the webhooks, the CTI and staff entry answer in many places (a bad
+/// signature, a body that is not JSON, an unknown account, the bus down),
+/// and the status they answer with is what the platform or caller saw.
+fn counting_refusals(router: Router, channel: &'static str) -> Router {
+    router.layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            let post = req.method() == axum::http::Method::POST;
+            let res = next.run(req).await;
+            let status = res.status();
+            if post && (status.is_client_error() || status.is_server_error()) {
+                count_rejected_because(channel, refusal_reason(status));
+            }
+            res
+        },
+    ))
 }
 
 /// An HTTP error in the shared shape.

@@ -107,7 +107,10 @@ impl tonic::service::Interceptor for PartnerAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(unauthenticated)?;
+            .ok_or_else(|| {
+                crate::http::count_rejected_because("partner", "unauthenticated");
+                unauthenticated()
+            })?;
         let digest = Sha256::digest(token.as_bytes());
         // Every partner's hash is compared, so the time taken says nothing
         // about which (if any) matched.
@@ -117,10 +120,12 @@ impl tonic::service::Interceptor for PartnerAuth {
                 found = Some(i);
             }
         }
-        let partner = found
-            .and_then(|i| self.0.get(i))
-            .ok_or_else(unauthenticated)?;
+        let partner = found.and_then(|i| self.0.get(i)).ok_or_else(|| {
+            crate::http::count_rejected_because("partner", "unauthenticated");
+            unauthenticated()
+        })?;
         if let Err(not_until) = partner.limiter.check() {
+            crate::http::count_rejected_because("partner", "rate_limited");
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             tracing::warn!(partner = %partner.id, "partner quota exceeded");
             let mut details = ErrorDetails::with_retry_info(Some(wait.max(Duration::from_secs(1))));
@@ -136,6 +141,18 @@ impl tonic::service::Interceptor for PartnerAuth {
         }
         req.extensions_mut().insert(PartnerId(partner.id.clone()));
         Ok(req)
+    }
+}
+
+/// A refused submission's reason, as the metrics name it.
+fn refusal_reason(code: Code) -> &'static str {
+    match code {
+        Code::InvalidArgument => "invalid",
+        Code::AlreadyExists => "idempotency_conflict",
+        Code::Unauthenticated => "unauthenticated",
+        Code::ResourceExhausted => "rate_limited",
+        Code::Unavailable => "unavailable",
+        _ => "other",
     }
 }
 
@@ -207,58 +224,65 @@ impl IntakeService for IntakeGrpc {
         &self,
         req: Request<pb::SubmitApplicationRequest>,
     ) -> Result<Response<pb::SubmitApplicationResponse>, Status> {
-        let partner = partner_of(&req)?;
-        tracing::Span::current().record("partner", partner.as_str());
-        let r = req.into_inner();
-        let internal = || Status::internal("internal error");
-        let now = jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond())
-            .map_err(|_| internal())?;
-        let received_at = convert::received_at(&r, now).map_err(|v| invalid(&v))?;
-        convert::validate(&r, &self.categories, now).map_err(|v| invalid(&v))?;
-        let fresh = Submission {
-            fingerprint: hex::encode(Sha256::digest(r.encode_to_vec())),
-            application_id: Uuid::now_v7(),
-            tracking_number: TrackingNumber::generate().as_str().to_owned(),
-            received_at_micros: received_at.as_microsecond(),
-        };
-        let got = self
-            .store
-            .remember(&partner, &r.partner_reference, &fresh)
-            .await
-            .map_err(|e| {
-                tracing::error!(error.message = %e, "partner store failed");
-                unavailable("the partner store")
+        let outcome: Result<Response<pb::SubmitApplicationResponse>, Status> = async {
+            let partner = partner_of(&req)?;
+            tracing::Span::current().record("partner", partner.as_str());
+            let r = req.into_inner();
+            let internal = || Status::internal("internal error");
+            let now = jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond())
+                .map_err(|_| internal())?;
+            let received_at = convert::received_at(&r, now).map_err(|v| invalid(&v))?;
+            convert::validate(&r, &self.categories, now).map_err(|v| invalid(&v))?;
+            let fresh = Submission {
+                fingerprint: hex::encode(Sha256::digest(r.encode_to_vec())),
+                application_id: Uuid::now_v7(),
+                tracking_number: TrackingNumber::generate().as_str().to_owned(),
+                received_at_micros: received_at.as_microsecond(),
+            };
+            let got = self
+                .store
+                .remember(&partner, &r.partner_reference, &fresh)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error.message = %e, "partner store failed");
+                    unavailable("the partner store")
+                })?;
+            if got.fingerprint != fresh.fingerprint {
+                let mut details = ErrorDetails::new();
+                details.add_bad_request_violation(
+                    "partner_reference",
+                    "was already used for a different application",
+                );
+                return Err(Status::with_error_details(
+                    Code::AlreadyExists,
+                    "partner_reference was already used for a different application",
+                    details,
+                ));
+            }
+            tracing::Span::current().record("application_id", got.application_id.to_string());
+            let tn = TrackingNumber::parse(&got.tracking_number).map_err(|_| internal())?;
+            let at =
+                jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
+            // A repeat publishes again exactly what the first call made, so the
+            // retry of a call whose answer was lost still ends in one case.
+            let message = convert::build(&r, &self.categories, got.application_id, &tn, at)
+                .map_err(|v| invalid(&v))?;
+            self.publisher.publish(&message).await.map_err(|e| {
+                tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a partner application failed; not acknowledged");
+                unavailable("recording the application")
             })?;
-        if got.fingerprint != fresh.fingerprint {
-            let mut details = ErrorDetails::new();
-            details.add_bad_request_violation(
-                "partner_reference",
-                "was already used for a different application",
-            );
-            return Err(Status::with_error_details(
-                Code::AlreadyExists,
-                "partner_reference was already used for a different application",
-                details,
-            ));
+            let created = got.application_id == fresh.application_id;
+            tracing::info!(created, "partner application accepted");
+            Ok(Response::new(pb::SubmitApplicationResponse {
+                tracking_number: tn.to_string(),
+                created,
+            }))
         }
-        tracing::Span::current().record("application_id", got.application_id.to_string());
-        let tn = TrackingNumber::parse(&got.tracking_number).map_err(|_| internal())?;
-        let at =
-            jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
-        // A repeat publishes again exactly what the first call made, so the
-        // retry of a call whose answer was lost still ends in one case.
-        let message = convert::build(&r, &self.categories, got.application_id, &tn, at)
-            .map_err(|v| invalid(&v))?;
-        self.publisher.publish(&message).await.map_err(|e| {
-            tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a partner application failed; not acknowledged");
-            unavailable("recording the application")
-        })?;
-        let created = got.application_id == fresh.application_id;
-        tracing::info!(created, "partner application accepted");
-        Ok(Response::new(pb::SubmitApplicationResponse {
-            tracking_number: tn.to_string(),
-            created,
-        }))
+        .await;
+        if let Err(s) = &outcome {
+            crate::http::count_rejected_because("partner", refusal_reason(s.code()));
+        }
+        outcome
     }
 
     #[tracing::instrument(name = "intake.partner.status", skip_all, fields(partner))]
