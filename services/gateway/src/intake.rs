@@ -132,6 +132,7 @@ impl IntakeClient {
             .bearer_auth(self.staff_token.expose_secret())
             .header("x-tekmerkez-acting-user", user.to_string())
             .header("idempotency-key", form_id)
+            .headers(trace_headers())
             .json(body)
             .send()
             .await
@@ -172,6 +173,7 @@ impl IntakeClient {
             .http
             .get(format!("{}/v1/cti/agents/{name}/call", self.base))
             .bearer_auth(self.lookup_token.expose_secret())
+            .headers(trace_headers())
             .send()
             .await;
         match res {
@@ -185,6 +187,105 @@ impl IntakeClient {
                 tracing::warn!(error.message = %e, "the caller lookup could not reach intake");
                 None
             }
+        }
+    }
+}
+
+/// The page's trace context for intake (`traceparent`, `tracestate`), so a
+/// staff entry's trace runs on from the gateway through intake to the case.
+fn trace_headers() -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    tekmerkez_telemetry::propagation::inject_headers(&mut h);
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use std::sync::{Arc, Mutex};
+
+    use opentelemetry::trace::TracerProvider as _;
+    use tracing::Instrument as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_staff_entry_and_the_caller_lookup_carry_the_page_s_trace_to_intake() {
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        // A stand-in for intake that remembers each request's traceparent.
+        let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let remember = |seen: Arc<Mutex<Vec<Option<String>>>>| {
+            move |headers: axum::http::HeaderMap| async move {
+                let tp = headers
+                    .get("traceparent")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                seen.lock().unwrap().push(tp);
+            }
+        };
+        let (s1, s2) = (seen.clone(), seen.clone());
+        let app = axum::Router::new()
+            .route(
+                "/v1/staff/applications",
+                axum::routing::post(move |h: axum::http::HeaderMap| async move {
+                    remember(s1)(h).await;
+                    (
+                        axum::http::StatusCode::ACCEPTED,
+                        axum::Json(serde_json::json!({
+                            "tracking_number": "ABCDE-12345",
+                            "received_at": "2026-12-01T10:00:00Z",
+                            "consent_accepted_at": null
+                        })),
+                    )
+                }),
+            )
+            .route(
+                "/v1/cti/agents/{agent}/call",
+                axum::routing::get(move |h: axum::http::HeaderMap| async move {
+                    remember(s2)(h).await;
+                    axum::http::StatusCode::NOT_FOUND
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+
+        let client = IntakeClient::new(
+            &format!("http://{addr}"),
+            SecretString::from("staff-token-0123456789abcdef"),
+            SecretString::from("lookup-token-0123456789abcdef"),
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        let page = tracing::info_span!("gateway.page");
+        let page_trace = page
+            .in_scope(tekmerkez_telemetry::propagation::current_traceparent)
+            .unwrap();
+        async {
+            client
+                .submit(Uuid::now_v7(), "form-1", &serde_json::json!({}))
+                .await
+                .unwrap();
+            assert!(client.offered_call("cagrimerkezi").await.is_none());
+        }
+        .instrument(page)
+        .await;
+
+        let trace_id = |tp: &str| tp.split('-').nth(1).unwrap().to_owned();
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        for tp in seen {
+            let tp = tp.expect("a traceparent on every call to intake");
+            assert_eq!(trace_id(&tp), trace_id(&page_trace), "the page's trace");
         }
     }
 }
