@@ -142,7 +142,15 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     s.screenshot("takip-formu").await.unwrap();
     look_up(&s, &tn, "6543", false).await;
     let found = s.text().await.unwrap();
-    shows(&found, &["Başvurunuzun durumu: Havuzda", "Geçmiş", &tn]);
+    shows(
+        &found,
+        &[
+            "Başvurunuzun durumu: Havuzda",
+            "Geçmiş",
+            &tn,
+            "Başka bir başvuruyu sorgula",
+        ],
+    );
     let timeline = s.texts("#zaman-cizelgesi li").await.unwrap();
     assert_eq!(timeline.len(), 1, "one step so far: {timeline:?}");
     assert!(timeline[0].ends_with("— Havuzda"), "{timeline:?}");

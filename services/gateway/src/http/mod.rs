@@ -278,6 +278,13 @@ pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
+/// A phone number as a desk reads and dials it (`0532 123 45 67`); a masked
+/// or unparsable one is shown as it came.
+pub fn readable_phone(raw: &str) -> String {
+    tekmerkez_types::contact::PhoneNumber::parse(raw)
+        .map_or_else(|_| raw.to_owned(), |p| p.national())
+}
+
 /// Renders an askama template, or a plain 500 if it cannot.
 pub fn render(t: &impl askama::Template) -> Response {
     match t.render() {
@@ -311,6 +318,13 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_read_as_a_desk_writes_them_and_masked_ones_stay_masked() {
+        assert_eq!(super::readable_phone("+905454732603"), "0545 473 26 03");
+        assert_eq!(super::readable_phone("+90545*****03"), "+90545*****03");
+        assert_eq!(super::readable_phone(""), "");
+    }
 
     #[test]
     fn cookies_are_found_among_several_headers_and_pairs() {

@@ -98,7 +98,7 @@ async fn page(
         role_name,
         name: me.display_name,
         email: me.email,
-        phone: me.phone,
+        phone: super::readable_phone(&me.phone),
         message,
         is_error,
         problems,

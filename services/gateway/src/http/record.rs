@@ -386,7 +386,7 @@ pub(super) async fn show(
         text: c.text,
         contact_masked: c.contact_masked,
         name: contact.name,
-        phone: contact.phone,
+        phone: super::readable_phone(&contact.phone),
         email: contact.email,
         days_in_pool: c.days_in_pool,
         message,

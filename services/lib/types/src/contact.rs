@@ -142,6 +142,12 @@ impl PhoneNumber {
         Ok(Self(format!("+90{national}")))
     }
 
+    /// As a Turkish desk writes and dials it: `0532 123 45 67`.
+    pub fn national(&self) -> String {
+        let d = &self.0[3..];
+        format!("0{} {} {} {}", &d[..3], &d[3..6], &d[6..8], &d[8..])
+    }
+
     /// The last four digits, which the public tracking page asks for.
     pub fn last4(&self) -> &str {
         &self.0[self.0.len().saturating_sub(4)..]
@@ -248,6 +254,16 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_number_reads_as_a_turkish_desk_writes_it() {
+        let p = PhoneNumber::parse("+905321234567").unwrap();
+        assert_eq!(p.national(), "0532 123 45 67");
+        assert_eq!(
+            PhoneNumber::parse("0 (212) 444-0 181").unwrap().national(),
+            "0212 444 01 81"
+        );
+    }
 
     #[test]
     fn turkish_numbers_in_every_common_spelling_normalise_to_e164() {
