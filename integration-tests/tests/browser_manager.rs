@@ -235,15 +235,26 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     assert_eq!(missing, serde_json::Value::Bool(true));
     s.fill_label("Aktarma gerekçesi", "   ").await.unwrap();
     s.click_button("Başka Havuza Aktar").await.unwrap();
-    assert_eq!(
-        s.path().await.unwrap(),
-        format!("{record_path}?durum=gecersiz")
+    let refused_path = s.path().await.unwrap();
+    assert!(
+        refused_path.starts_with(&format!("{record_path}?durum=gerekce&hedef=")),
+        "{refused_path}"
     );
     let refused = s.one("#durum").await.unwrap().text().await.unwrap();
     assert_eq!(
         refused,
-        "Metin boş olamaz ve en çok 4000 karakter olabilir."
+        "Aktarma gerekçesi yazılmalı; en çok 2000 karakter olabilir."
     );
+    // The pool chosen before the refusal is still chosen.
+    let chosen = s
+        .client()
+        .execute(
+            "const h = document.getElementById('hedef'); return h.options[h.selectedIndex].text;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, serde_json::Value::String(TARGET_POOL.to_owned()));
     let before = app.case(&sent).await;
     assert_ne!(app.pool_name(&before.pool_id).await, TARGET_POOL);
     s.screenshot("kayit-gerekce-yok").await.unwrap();

@@ -177,10 +177,20 @@ async fn a_manager_transfers_a_record_to_another_pool_with_a_reason() {
             ],
         )
         .await;
+    let refused = format!("/kayit/{id}?durum=gerekce&hedef={target}");
     assert_eq!(
         location.as_deref(),
-        Some(format!("/kayit/{id}?durum=gecersiz").as_str()),
+        Some(refused.as_str()),
         "a reason is required"
+    );
+    let (_, page, _, _) = m.get(&refused).await;
+    assert!(
+        page.contains("Aktarma gerekçesi yazılmalı; en çok 2000 karakter olabilir."),
+        "the reason is named"
+    );
+    assert!(
+        page.contains(&format!("<option value=\"{target}\" selected>")),
+        "the chosen pool stays chosen"
     );
     let reason = "Başvuru çevre kirliliğiyle ilgili; Çevre Denetim Birimi'ne aktarıldı.";
     let form = [

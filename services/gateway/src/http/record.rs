@@ -68,7 +68,8 @@ struct RecordPage {
     note_required: bool,
     /// Pool manager or admin, record not resolved: the transfer form.
     can_transfer: bool,
-    transfer_targets: Vec<(String, String)>,
+    /// Pool id, name and whether it is the one chosen before a refusal.
+    transfer_targets: Vec<(String, String, bool)>,
     /// The callback agent holds it: the outcome form.
     callback_mine: bool,
     callback_attempts: u32,
@@ -181,6 +182,8 @@ async fn deliveries(state: &AppState, case_id: &str, en: bool) -> Option<Vec<Del
 #[serde(default)]
 pub(super) struct Durum {
     durum: String,
+    /// The pool a refused transfer had chosen, chosen again on the page.
+    hedef: String,
 }
 
 /// What the record page's forms post (each form sends the fields it has).
@@ -288,6 +291,7 @@ pub(super) async fn show(
         "degisti" => (Some(t.record_changed), true),
         "kural" => (Some(t.note_rule_blocks), true),
         "gecersiz" => (Some(t.text_invalid), true),
+        "gerekce" => (Some(t.transfer_reason_invalid), true),
         "yetki" => (Some(t.not_allowed), true),
         "hedef-yok" => (Some(t.choose_target_pool), true),
         "sonuc-yok" => (Some(t.choose_outcome), true),
@@ -320,7 +324,7 @@ pub(super) async fn show(
         pools
             .iter()
             .filter(|p| p.id != c.pool_id)
-            .map(|p| (p.id.clone(), p.name.clone()))
+            .map(|p| (p.id.clone(), p.name.clone(), p.id == q.hedef))
             .collect()
     } else {
         Vec::new()
@@ -557,7 +561,7 @@ fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
 }
 
 /// The forms of the record page.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum TextWrite {
     /// *Not Ekle*.
     Note,
@@ -591,6 +595,17 @@ async fn write(
     };
     let (version, text) = match accept(&s.csrf_token, f, max, optional) {
         Ok(v) => v,
+        // A transfer's reason has its own limit, and the pool chosen stays
+        // chosen, so the manager only adds the reason.
+        Err((status, "gecersiz")) if kind == TextWrite::Transfer => {
+            let hedef = match uuid::Uuid::parse_str(f.hedef.trim()) {
+                Ok(u) => format!("&hedef={u}"),
+                Err(_) => String::new(),
+            };
+            let mut r = see_other(&format!("/kayit/{id}?durum=gerekce{hedef}"));
+            *r.status_mut() = status;
+            return r;
+        }
         Err((status, durum)) => return back(&id, status, durum),
     };
     let b = &state.backend;
