@@ -184,6 +184,12 @@ async fn an_admin_edits_the_acknowledgement_and_switches_a_rule_off_without_a_de
         page.contains("<code>{{tracking_number}}</code>"),
         "the variables are listed"
     );
+    assert!(page.contains("SMS, Türkçe, Sürüm"), "the language by name");
+    assert_eq!(
+        page.matches("id=\"sablon-basvuru_alindi\"").count(),
+        1,
+        "the rules' link has one target"
+    );
     let csrf = hidden(&page, "csrf");
     let v1 = version_of(&page, "basvuru_alindi", "tr");
 

@@ -48,7 +48,6 @@ struct Words {
     switch_on: &'static str,
     switch_off: &'static str,
     version: &'static str,
-    language: &'static str,
     subject: &'static str,
     body: &'static str,
     html: &'static str,
@@ -76,7 +75,6 @@ const TR: Words = Words {
     switch_on: "Aç",
     switch_off: "Kapat",
     version: "Sürüm",
-    language: "Dil",
     subject: "Konu",
     body: "Metin",
     html: "HTML bölümü",
@@ -104,7 +102,6 @@ const EN: Words = Words {
     switch_on: "Switch on",
     switch_off: "Switch off",
     version: "Version",
-    language: "Language",
     subject: "Subject",
     body: "Text",
     html: "HTML part",
@@ -131,6 +128,10 @@ struct TemplateRow {
     channel_code: i32,
     channel: &'static str,
     is_email: bool,
+    /// The language's name in the page's language.
+    language: &'static str,
+    /// The first template of its key on the page (the rules link to it).
+    first_of_key: bool,
     version: i64,
     subject: String,
     body: String,
@@ -293,6 +294,14 @@ pub(super) async fn show(
             channel: channel_name(t.channel, en),
             is_email: t.channel == npb::MessageChannel::Email as i32,
             channel_code: t.channel,
+            language: match (t.locale.as_str(), en) {
+                ("tr", false) => "Türkçe",
+                ("tr", true) => "Turkish",
+                ("en", false) => "İngilizce",
+                ("en", true) => "English",
+                _ => "",
+            },
+            first_of_key: false,
             key: t.key,
             locale: t.locale,
             version: t.version,
@@ -303,6 +312,11 @@ pub(super) async fn show(
         .collect();
     // Turkish first: it is what citizens get unless they chose English.
     templates.sort_by(|a, b| (&a.key, a.locale != "tr").cmp(&(&b.key, b.locale != "tr")));
+    let mut previous = String::new();
+    for t in &mut templates {
+        t.first_of_key = t.key != previous;
+        previous.clone_from(&t.key);
+    }
     let (message, is_error) = message(en, &q).map_or((None, false), |(m, e)| (Some(m), e));
     render(&NotifyPage {
         w: if en { &EN } else { &TR },
