@@ -148,9 +148,7 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     for tn in &three {
         s.tick(&format!("Seç {tn}")).await.unwrap();
     }
-    // "Üzerinde olan" names both a filter and the assignee: the assignee's
-    // list is the one in the assignment box.
-    s.choose_in("#atanan", "Mehmet Öztürk").await.unwrap();
+    s.choose("Atanacak uzman", "Mehmet Öztürk").await.unwrap();
     s.screenshot("havuz-toplu-secim").await.unwrap();
     s.click_button("Ata").await.unwrap();
     let back = s.path().await.unwrap();

@@ -208,6 +208,25 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
         page.contains("E-posta, yetkili açıklaması (e-posta): gönderildi"),
         "{page}"
     );
+
+    // A backdated demo record's acknowledgement was held back on purpose,
+    // and the page says so in words, not as a failure code.
+    let (_, pool, _, _) = b.get("/cagri-havuzu").await;
+    let demo = tekmerkez_integration_tests::web::offered(&pool)
+        .first()
+        .cloned()
+        .expect("demo records in the pool");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, page, _, _) = b.get(&format!("/kayit/{demo}")).await;
+        if page.contains("başvuru alındı bildirimi: gönderilmedi") {
+            assert!(page.contains("eski bir bildirim gönderilmez"), "{page}");
+            assert!(!page.contains("gönderilemedi"), "{page}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     shutdown.cancel();
     run.await.unwrap().unwrap();
 }

@@ -147,6 +147,8 @@ pub struct Texts {
     pub apply: &'static str,
     pub clear: &'static str,
     pub assign_to: &'static str,
+    /// The assignment box's expert field (the filter is `holder`).
+    pub assignee: &'static str,
     pub assign: &'static str,
     pub nobody: &'static str,
     pub choose_target_pool: &'static str,
@@ -345,6 +347,7 @@ pub static TR: Texts = Texts {
     apply: "Uygula",
     clear: "Temizle",
     assign_to: "Seçilenleri ata (ya da başka uzmana taşı)",
+    assignee: "Atanacak uzman",
     assign: "Ata",
     nobody: "—",
     channel_names: [
@@ -565,6 +568,7 @@ pub static EN: Texts = Texts {
     apply: "Apply",
     clear: "Clear",
     assign_to: "Assign the selected (or move them to another expert)",
+    assignee: "Expert to assign to",
     assign: "Assign",
     nobody: "—",
     channel_names: [

@@ -154,6 +154,10 @@ async fn deliveries(state: &AppState, case_id: &str, en: bool) -> Option<Vec<Del
                     npb::DeliveryState::Sending => ("gönderiliyor", "sending"),
                     npb::DeliveryState::Sent => ("gönderildi", "sent"),
                     npb::DeliveryState::Delivered => ("iletildi", "delivered"),
+                    // Too late to be worth sending: held back on purpose, not a fault.
+                    npb::DeliveryState::Failed if d.reason == "stale_event" => {
+                        ("gönderilmedi", "not sent")
+                    }
                     npb::DeliveryState::Failed => ("gönderilemedi", "failed"),
                     npb::DeliveryState::Unspecified => ("", ""),
                 };
