@@ -996,24 +996,22 @@ def find_binary() -> Path | None:
     return None
 
 
-# The case database URL the binary is given: load succeeds, then case.validate()
-# stops it before any connection is tried.
-STOP_URL = "invalid://stop-after-loading-settings"
-STOP_MESSAGE = "invalid setting `case.database.url`"
+# What `tekmerkez check-config <command>` prints when the settings would start it.
+VALID_MESSAGE = "settings valid"
 
 
 def dummy_secret(name: str) -> str:
-    if name == "TEKMERKEZ__CASE__DATABASE__URL":
-        return STOP_URL
     if "DATABASE" in name:
         return "postgres://user:password@127.0.0.1:1/tekmerkez"
     return "x" * 40
 
 
 def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tuple[int, list[str]]:
-    """Loads each rendered pod's settings with the real binary: the ConfigMap's
-    production.yaml in TEKMERKEZ_CONFIG_DIR, the pod's literal env as is and
-    placeholders for its Secret refs. Returns (pods checked, problems)."""
+    """Checks each rendered pod's settings with the real binary's
+    `check-config <the pod's command>` (every check the command makes before
+    it connects to anything): the ConfigMap's production.yaml in
+    TEKMERKEZ_CONFIG_DIR, the pod's literal env as is and placeholders for
+    its Secret refs. Returns (pods checked, problems)."""
     import os  # noqa: PLC0415
 
     configmaps = {
@@ -1032,9 +1030,10 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
         for v in pod.get("volumes", []):
             if v["name"] == "config" and "configMap" in v:
                 config = configmaps[v["configMap"]["name"]]
-        out = load_settings(binary, env, config)
+        command = (container.get("args") or ["?"])[0]
+        out = load_settings(binary, env, config, command)
         checked += 1
-        if STOP_MESSAGE not in out:
+        if VALID_MESSAGE not in out:
             tail = " ".join(out.strip().splitlines()[-3:])
             problems.append(f"{doc['kind']}/{doc['metadata']['name']}: the binary did not load its settings: {tail}")
         elif config is not None:
@@ -1044,8 +1043,8 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
             bad = yaml.safe_load(config)
             section = next(k for k in bad if k not in ("telemetry", "kafka"))
             bad[section]["surely_not_a_setting"] = 1
-            out = load_settings(binary, env, yaml.safe_dump(bad, allow_unicode=True))
-            if STOP_MESSAGE in out or "surely_not_a_setting" not in out:
+            out = load_settings(binary, env, yaml.safe_dump(bad, allow_unicode=True), command)
+            if VALID_MESSAGE in out or "surely_not_a_setting" not in out:
                 problems.append(
                     f"{doc['kind']}/{doc['metadata']['name']}: the binary took a file with an unknown key "
                     f"{section}.surely_not_a_setting"
@@ -1053,20 +1052,24 @@ def binary_problems(binary: Path, docs: list[tuple[str, dict[str, Any]]]) -> tup
     return checked, problems
 
 
-def load_settings(binary: Path, env: dict[str, str], config: str | None) -> str:
-    """Runs `tekmerkez migrate` with env and config as the pod's
-    production.yaml (the case database URL replaced by STOP_URL, so it stops
-    right after loading); returns what it printed."""
+def load_settings(binary: Path, env: dict[str, str], config: str | None, command: str) -> str:
+    """Runs `tekmerkez check-config COMMAND` with env and config as the pod's
+    production.yaml; returns what it printed."""
     import subprocess  # noqa: PLC0415
 
-    env = {**env, "TEKMERKEZ__CASE__DATABASE__URL": STOP_URL}
+    env = {**env, "RUST_BACKTRACE": "0"}
     with tempfile.TemporaryDirectory(prefix="tekmerkez-config-") as cfg:
         if config is not None:
             (Path(cfg) / "production.yaml").write_text(config, encoding="utf-8")
         env["TEKMERKEZ_CONFIG_DIR"] = cfg
         try:
             run = subprocess.run(
-                [str(binary), "migrate"], env=env, capture_output=True, text=True, timeout=30, check=False
+                [str(binary), "check-config", command],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
             )
             return run.stdout + run.stderr
         except subprocess.TimeoutExpired:

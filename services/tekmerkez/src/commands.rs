@@ -90,6 +90,59 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A command whose settings `check-config` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Checked {
+    /// `tekmerkez case`.
+    Case,
+    /// `tekmerkez intake`.
+    Intake,
+    /// `tekmerkez routing`.
+    Routing,
+    /// `tekmerkez gateway`.
+    Gateway,
+    /// `tekmerkez notify`.
+    Notify,
+    /// `tekmerkez migrate`.
+    Migrate,
+}
+
+impl Checked {
+    /// The command's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Case => "case",
+            Self::Intake => "intake",
+            Self::Routing => "routing",
+            Self::Gateway => "gateway",
+            Self::Notify => "notify",
+            Self::Migrate => "migrate",
+        }
+    }
+}
+
+/// Every check `service` makes of its settings before it connects to
+/// anything (the telemetry block is checked for every command at start).
+///
+/// # Errors
+/// The first setting that cannot work, named by its key.
+pub fn check_config(service: Checked, settings: &Settings) -> anyhow::Result<()> {
+    match service {
+        Checked::Case | Checked::Migrate => settings.case.validate()?,
+        Checked::Intake => {
+            settings.intake.validate().map_err(anyhow::Error::msg)?;
+            settings
+                .intake
+                .validate_channels()
+                .map_err(anyhow::Error::msg)?;
+        }
+        Checked::Routing => settings.routing.validate().map_err(anyhow::Error::msg)?,
+        Checked::Gateway => settings.gateway.validate().map_err(anyhow::Error::msg)?,
+        Checked::Notify => settings.notify.validate().map_err(anyhow::Error::msg)?,
+    }
+    Ok(())
+}
+
 /// Runs the case service alone until `shutdown`, relaying its outbox to Kafka.
 ///
 /// # Errors
@@ -171,4 +224,41 @@ pub async fn notify(settings: Settings, shutdown: CancellationToken) -> anyhow::
         app.run_until_stopped(shutdown),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use std::path::Path;
+
+    use super::*;
+
+    fn shipped(env: &str) -> Settings {
+        Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config"), env).unwrap()
+    }
+
+    #[test]
+    fn every_command_s_shipped_settings_pass_its_check() {
+        for c in [
+            Checked::Case,
+            Checked::Intake,
+            Checked::Routing,
+            Checked::Gateway,
+            Checked::Notify,
+            Checked::Migrate,
+        ] {
+            check_config(c, &shipped("test")).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_setting_only_a_command_s_start_would_refuse_is_refused_by_its_key() {
+        let mut s = shipped("test");
+        s.routing.grpc_listen = "nonsense".into();
+        let err = check_config(Checked::Routing, &s).unwrap_err().to_string();
+        assert!(err.contains("routing.grpc_listen"), "{err}");
+        // Only the named command's settings are checked.
+        check_config(Checked::Case, &s).unwrap();
+    }
 }

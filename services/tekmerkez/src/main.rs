@@ -53,6 +53,15 @@ enum Command {
     Notify,
     /// Apply database migrations and exit.
     Migrate,
+    /// Load and check one command's settings without connecting to anything,
+    /// then exit: 0 when that command would start with them (the chart CI
+    /// and an operator's pre-flight).
+    CheckConfig {
+        /// The command whose settings to check: case, intake, routing,
+        /// gateway, notify or migrate.
+        #[arg(value_enum)]
+        service: commands::Checked,
+    },
 }
 
 #[tokio::main]
@@ -94,6 +103,7 @@ impl Command {
             Self::Gateway => "tekmerkez-gateway",
             Self::Notify => "tekmerkez-notify",
             Self::Migrate => "tekmerkez-migrate",
+            Self::CheckConfig { .. } => "tekmerkez-check-config",
         }
     }
 }
@@ -133,5 +143,10 @@ async fn run(
         Command::Gateway => commands::gateway(settings, stop).await,
         Command::Notify => commands::notify(settings, stop).await,
         Command::Migrate => commands::migrate(&settings).await,
+        Command::CheckConfig { service } => {
+            commands::check_config(service, &settings)?;
+            println!("tekmerkez {}: settings valid", service.name());
+            Ok(())
+        }
     }
 }
