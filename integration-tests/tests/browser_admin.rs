@@ -6,7 +6,8 @@
 //! says so) and the new expert, signed in with the first password, sees it
 //! in *Çağrı Havuzu*. On *Kullanıcı Bilgileri* the expert corrects the name
 //! and the work phone and changes the password: the old password no longer
-//! signs in, the new one does. Screens under
+//! signs in, the new one does. Last the admin deletes the rule, after a
+//! confirmation page that shows it. Screens under
 //! `test-artifacts/screens/browser_admin/`.
 #![allow(
     clippy::unwrap_used,
@@ -285,6 +286,35 @@ async fn an_admin_builds_a_unit_pool_expert_and_rule_and_the_expert_works_and_ch
         &["Hoş geldiniz, Çiğdem Işık Öztürk"],
     );
     s.screenshot("giris-yeni-parola").await.unwrap();
+    s.click_button("Çıkış").await.unwrap();
+
+    // The admin deletes the rule: asked first, with the rule shown; Vazgeç
+    // keeps it, the confirmation deletes it.
+    s.sign_in("admin", DEMO_PASSWORD).await.unwrap();
+    s.goto("/yonetim").await.unwrap();
+    let delete = format!("Sil: {description}");
+    s.click_link(&delete).await.unwrap();
+    shows(
+        &s.text().await.unwrap(),
+        &[
+            "Yönlendirme Kuralını Sil",
+            "Bu kural silinsin mi?",
+            description,
+            UNIT,
+            "Web formu",
+        ],
+    );
+    s.screenshot("yonetim-kural-sil-onay").await.unwrap();
+    s.click_link("Vazgeç").await.unwrap();
+    let listed = |rows: Vec<String>| rows.iter().any(|r| r.contains(description));
+    assert!(listed(s.texts("#kurallar + table tbody tr").await.unwrap()));
+    s.click_link(&delete).await.unwrap();
+    s.click_button("Evet, kuralı sil").await.unwrap();
+    assert_eq!(told(&s).await, "Yönlendirme kuralı silindi.");
+    assert!(!listed(
+        s.texts("#kurallar + table tbody tr").await.unwrap()
+    ));
+    s.screenshot("yonetim-kural-silindi").await.unwrap();
 
     s.close().await.unwrap();
     drop(chrome);

@@ -383,6 +383,55 @@ async fn an_admin_adds_a_user_and_a_routing_rule_and_nobody_else_may() {
         assert!(page.contains("Sayaç şikâyetleri abone işlerine"));
         assert!(page.contains("Web formu, Telefon"));
 
+        // Deleting it asks first; only the confirmation's form deletes.
+        let link_at = page
+            .find("/sil\" aria-label=\"Sil: Sayaç şikâyetleri abone işlerine\"")
+            .expect("the rule's delete link");
+        let confirm = &page[page[..link_at].rfind("href=\"").unwrap() + 6..link_at + 4];
+        let (status, asked, _, _) = admin.get(confirm).await;
+        assert_eq!(status, StatusCode::OK);
+        for shown in [
+            "Bu kural silinsin mi?",
+            "Sayaç şikâyetleri abone işlerine",
+            "sayaç, endeks",
+            "Abone İşleri Birimi",
+            "Evet, kuralı sil",
+        ] {
+            assert!(asked.contains(shown), "{shown}");
+        }
+        let (_, still, _, _) = admin.get("/yonetim").await;
+        assert!(
+            still.contains("Sayaç şikâyetleri abone işlerine"),
+            "asking deletes nothing"
+        );
+        let (status, _, _, _) = manager.get(confirm).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, _, _) = admin.post(confirm, &[("csrf", "forged")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let confirm_csrf = hidden(&asked, "csrf");
+        let (_, _, _, location) = admin.post(confirm, &[("csrf", &confirm_csrf)]).await;
+        assert_eq!(
+            location.as_deref(),
+            Some("/yonetim?durum=kural-silindi#kurallar")
+        );
+        let (_, page, _, _) = admin.get("/yonetim?durum=kural-silindi").await;
+        assert!(page.contains("Yönlendirme kuralı silindi."));
+        assert!(!page.contains("Sayaç şikâyetleri abone işlerine"));
+        // The same form again (a second tab, a resend): told it is gone.
+        let (_, _, _, location) = admin.post(confirm, &[("csrf", &confirm_csrf)]).await;
+        assert_eq!(
+            location.as_deref(),
+            Some("/yonetim?durum=kural-yok#kurallar")
+        );
+        let (_, page, _, _) = admin.get("/yonetim?durum=kural-yok").await;
+        assert!(page.contains("Bu yönlendirme kuralı artık yok"));
+        let (status, _, _, headers) = admin.get(confirm).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            headers.get("location").and_then(|l| l.to_str().ok()),
+            Some("/yonetim?durum=kural-yok#kurallar")
+        );
+
         // Every other role is refused, by the page and by the services.
         let (status, _, _, _) = manager.get("/yonetim").await;
         assert_eq!(status, StatusCode::FORBIDDEN);

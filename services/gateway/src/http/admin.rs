@@ -75,6 +75,15 @@ struct AdminPage {
 }
 
 #[derive(askama::Template)]
+#[template(path = "yonetim_kural_sil.html")]
+struct DeleteRulePage {
+    frame: Frame,
+    csrf: String,
+    display_name: String,
+    rule: RuleRow,
+}
+
+#[derive(askama::Template)]
 #[template(path = "yonetim_kullanici.html")]
 struct UserPage {
     frame: Frame,
@@ -111,6 +120,7 @@ fn message(t: &Texts, q: &Durum) -> Option<(String, bool)> {
         "teskilat-eklendi" => t.organisation_added,
         "kural-eklendi" => t.rule_added,
         "kural-silindi" => t.rule_deleted,
+        "kural-yok" => return Some((t.rule_gone.to_owned(), true)),
         "gecersiz" => {
             let field = field_label(t, &q.alan);
             return Some((format!("{} {field}", t.invalid_field), true));
@@ -245,36 +255,7 @@ pub(super) async fn show(
     let rules = rules
         .unwrap_or_default()
         .into_iter()
-        .map(|r| RuleRow {
-            category: if r.category.is_empty() {
-                String::new()
-            } else {
-                tekmerkez_types::catalogue::name_of(&state.categories, &r.category, t.english)
-                    .to_owned()
-            },
-            keywords: r.keywords.join(", "),
-            channels: r
-                .channels
-                .iter()
-                .filter_map(|c| usize::try_from(*c).ok())
-                .filter_map(|c| t.channel_names.get(c).copied())
-                .collect::<Vec<_>>()
-                .join(", "),
-            province: province_name(r.province_code),
-            unit: unit_names
-                .get(r.target_unit_id.as_str())
-                .map(|n| (*n).to_owned())
-                .unwrap_or_default(),
-            urgency: match common_v1::Urgency::try_from(r.urgency).unwrap_or_default() {
-                common_v1::Urgency::Urgent => t.urgent,
-                common_v1::Urgency::Normal => t.normal,
-                common_v1::Urgency::Unspecified => "",
-            },
-            id: r.id,
-            priority: r.priority,
-            district: r.district,
-            description: r.description,
-        })
+        .map(|r| rule_row(&state, t, &unit_names, r))
         .collect();
     let (message, is_error) = message(t, &q).map_or((None, false), |(m, e)| (Some(m), e));
     let users = users
@@ -325,6 +306,45 @@ pub(super) async fn show(
         is_error,
         frame,
     })
+}
+
+/// A rule as the admin reads it: names, not codes and ids.
+fn rule_row(
+    state: &AppState,
+    t: &Texts,
+    unit_names: &HashMap<&str, &str>,
+    r: rpb::Rule,
+) -> RuleRow {
+    RuleRow {
+        category: if r.category.is_empty() {
+            String::new()
+        } else {
+            tekmerkez_types::catalogue::name_of(&state.categories, &r.category, t.english)
+                .to_owned()
+        },
+        keywords: r.keywords.join(", "),
+        channels: r
+            .channels
+            .iter()
+            .filter_map(|c| usize::try_from(*c).ok())
+            .filter_map(|c| t.channel_names.get(c).copied())
+            .collect::<Vec<_>>()
+            .join(", "),
+        province: province_name(r.province_code),
+        unit: unit_names
+            .get(r.target_unit_id.as_str())
+            .map(|n| (*n).to_owned())
+            .unwrap_or_default(),
+        urgency: match common_v1::Urgency::try_from(r.urgency).unwrap_or_default() {
+            common_v1::Urgency::Urgent => t.urgent,
+            common_v1::Urgency::Normal => t.normal,
+            common_v1::Urgency::Unspecified => "",
+        },
+        id: r.id,
+        priority: r.priority,
+        district: r.district,
+        description: r.description,
+    }
 }
 
 fn user_row(t: &Texts, pool_names: &HashMap<&str, &str>, u: pb::User) -> UserRow {
@@ -590,7 +610,50 @@ pub(super) async fn create_rule(
     after_write(r, "kural-eklendi", "kurallar")
 }
 
-/// `POST /yonetim/kural/{id}/sil`: deletes a routing rule.
+/// `GET /yonetim/kural/{id}/sil`: the rule and what deleting it changes,
+/// asked before anything is deleted (a rule decides where every later
+/// application goes, and a deleted one cannot be brought back).
+pub(super) async fn confirm_delete_rule(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, s) = match admin(&state, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let frame = Frame::of(&headers);
+    let b = &state.backend;
+    let Some(mut rules) = b.rules() else {
+        return see_other("/yonetim?durum=hata#kurallar");
+    };
+    let mut directory = b.directory();
+    let (listed, units) = tokio::join!(
+        rules.list_rules(b.as_user(s.user_id, rpb::ListRulesRequest {})),
+        directory.list_units(b.as_user(s.user_id, pb::ListUnitsRequest::default())),
+    );
+    let (Ok(listed), Ok(units)) = (listed, units) else {
+        return see_other("/yonetim?durum=hata#kurallar");
+    };
+    let Some(rule) = listed.into_inner().rules.into_iter().find(|r| r.id == id) else {
+        return see_other("/yonetim?durum=kural-yok#kurallar");
+    };
+    let units = units.into_inner().units;
+    let unit_names: HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let rule = rule_row(&state, frame.t, &unit_names, rule);
+    render(&DeleteRulePage {
+        csrf: s.csrf_token,
+        display_name: s.display_name,
+        rule,
+        frame,
+    })
+}
+
+/// `POST /yonetim/kural/{id}/sil`: deletes a routing rule (the form on the
+/// confirmation page).
 pub(super) async fn delete_rule(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -605,11 +668,14 @@ pub(super) async fn delete_rule(
     let Some(mut rules) = b.rules() else {
         return see_other("/yonetim?durum=hata#kurallar");
     };
-    let r = rules
+    match rules
         .delete_rule(b.as_user(s.user_id, rpb::DeleteRuleRequest { id }))
         .await
-        .map(|_| ());
-    after_write(r, "kural-silindi", "kurallar")
+    {
+        // Deleted in another session, or this form sent twice.
+        Err(st) if st.code() == Code::NotFound => see_other("/yonetim?durum=kural-yok#kurallar"),
+        r => after_write(r.map(|_| ()), "kural-silindi", "kurallar"),
+    }
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ pub fn pages(state: AppState) -> Router {
         )
         .route(
             "/yonetim/kural/{id}/sil",
-            axum::routing::post(admin::delete_rule),
+            get(admin::confirm_delete_rule).post(admin::delete_rule),
         )
         .route("/kayit-girisi/{kind}", get(entry::form).post(entry::submit))
         .route("/aldigim-kayitlar", get(entry::taken))
