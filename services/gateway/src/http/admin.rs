@@ -20,11 +20,13 @@ use crate::{
     session::{Session, tokens_match},
 };
 
+/// The outcome a write redirects to (`?durum=…&alan=…`), read by the
+/// admin pages.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct Durum {
-    durum: String,
-    alan: String,
+    pub(super) durum: String,
+    pub(super) alan: String,
 }
 
 struct UserRow {
@@ -158,19 +160,23 @@ fn field_label(t: &Texts, field: &str) -> &'static str {
     }
 }
 
+/// `durum=gecersiz&alan=<field>`: the first field the service named in its
+/// refusal, for the page to label.
+pub(super) fn invalid_field_query(st: &tonic::Status) -> String {
+    use tonic_types::StatusExt as _;
+    let field = st
+        .get_details_bad_request()
+        .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+        .unwrap_or_default();
+    format!("durum=gecersiz&alan={}", super::cases::query_value(&field))
+}
+
 /// Where a write's outcome sends the admin.
 fn after_write(r: Result<(), tonic::Status>, done: &str, anchor: &str) -> Response {
     let q = match r {
         Ok(()) => format!("durum={done}"),
         Err(st) => match st.code() {
-            Code::InvalidArgument => {
-                use tonic_types::StatusExt as _;
-                let field = st
-                    .get_details_bad_request()
-                    .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
-                    .unwrap_or_default();
-                format!("durum=gecersiz&alan={}", super::cases::query_value(&field))
-            }
+            Code::InvalidArgument => invalid_field_query(&st),
             Code::AlreadyExists => "durum=var".to_owned(),
             Code::PermissionDenied | Code::Unauthenticated => "durum=yetki".to_owned(),
             other => {

@@ -19,16 +19,9 @@ use tonic::Code;
 
 use super::{
     AppState, Frame,
-    admin::{admin, admin_form, one},
+    admin::{Durum, admin, admin_form, invalid_field_query, one},
     refuse, render, see_other,
 };
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct Durum {
-    durum: String,
-    alan: String,
-}
 
 /// The page's words (Turkish, or English with `?lang=en`).
 struct Words {
@@ -213,14 +206,7 @@ fn after_write(r: Result<(), tonic::Status>, done: &str) -> Response {
         Ok(()) => format!("durum={done}"),
         Err(st) => match st.code() {
             Code::Aborted => "durum=degisti".to_owned(),
-            Code::InvalidArgument => {
-                use tonic_types::StatusExt as _;
-                let field = st
-                    .get_details_bad_request()
-                    .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
-                    .unwrap_or_default();
-                format!("durum=gecersiz&alan={}", super::cases::query_value(&field))
-            }
+            Code::InvalidArgument => invalid_field_query(&st),
             Code::PermissionDenied | Code::Unauthenticated => "durum=yetki".to_owned(),
             other => {
                 tracing::error!(code = ?other, "a notification catalogue write failed");
