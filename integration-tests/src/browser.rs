@@ -29,6 +29,18 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
+/// Asserts that a page's `text` holds every one of `wanted`, showing the
+/// page if not, and that its Turkish letters arrived whole: no replacement
+/// characters, no UTF-8 read as Latin-1 (Ã§ for ç, Ä± for ı, Å for ş).
+pub fn shows(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
+    }
+    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
+        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
+    }
+}
+
 /// The size of the page (the viewport) every session shows.
 pub const WINDOW: (u32, u32) = (1280, 900);
 
@@ -576,6 +588,29 @@ impl Session {
             .with_context(|| format!("looking for {selector}"))?
         {
             out.push(e.text().await.context("reading an element's text")?);
+        }
+        Ok(out)
+    }
+
+    /// The tracking numbers a list page offers for selection or claiming,
+    /// in page order (each checkbox is named "Seç <takip numarası>").
+    pub async fn offered(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for b in self
+            .client
+            .find_all(Locator::Css("input[type=checkbox][name=case_id]"))
+            .await
+            .context("looking for the list's checkboxes")?
+        {
+            let label = b
+                .attr("aria-label")
+                .await
+                .context("reading a checkbox's name")?
+                .unwrap_or_default();
+            let Some(tn) = label.strip_prefix("Seç ") else {
+                bail!("a list checkbox named '{label}', not 'Seç <tracking number>'");
+            };
+            out.push(tn.to_owned());
         }
         Ok(out)
     }

@@ -21,7 +21,7 @@ mod channels;
 
 use channels::start;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, Session, shows};
 use tekmerkez_proto::case_v1::{self as pb, directory_service_client::DirectoryServiceClient};
 
 const DIRECTORATE: &str = "Çevre Koruma Daire Başkanlığı";
@@ -29,16 +29,6 @@ const UNIT: &str = "Gürültü Denetim Birimi";
 const USERNAME: &str = "uzman3.ankara";
 const FIRST_PASSWORD: &str = "ilk-parola-2026";
 const NEW_PASSWORD: &str = "yeni-parola-İşçi-2026";
-
-/// Asserts the page shows each of `wanted`, with Turkish letters whole.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
 
 /// The status message the page shows.
 async fn told(s: &Session) -> String {

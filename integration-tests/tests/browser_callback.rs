@@ -18,35 +18,8 @@ mod channels;
 
 use channels::start;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, shows};
 use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
-
-/// Asserts the page shows each of `wanted`, with Turkish letters whole.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
-
-/// The tracking numbers a list page offers for claiming.
-async fn offered(s: &Session) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in s
-        .client()
-        .find_all(fantoccini::Locator::Css(
-            "input[type=checkbox][name=case_id]",
-        ))
-        .await
-        .unwrap()
-    {
-        let label = b.attr("aria-label").await.unwrap().unwrap();
-        out.push(label.strip_prefix("Seç ").unwrap().to_owned());
-    }
-    out
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_callback_agent_claims_a_record_cannot_reach_the_citizen_then_does_and_it_is_resolved() {
@@ -72,8 +45,10 @@ async fn a_callback_agent_claims_a_record_cannot_reach_the_citizen_then_does_and
             "Seçilenleri Üzerime Al",
         ],
     );
-    let tn = offered(&s)
+    let tn = s
+        .offered()
         .await
+        .unwrap()
         .first()
         .cloned()
         .expect("the demo data has records awaiting a callback");
@@ -195,7 +170,10 @@ async fn a_callback_agent_claims_a_record_cannot_reach_the_citizen_then_does_and
         &s.text().await.unwrap(),
         &["Geri dönüş sonucu kaydedildi; kayıt sonuçlandırıldı."],
     );
-    assert!(!offered(&s).await.contains(&tn), "{tn} left the list");
+    assert!(
+        !s.offered().await.unwrap().contains(&tn),
+        "{tn} left the list"
+    );
     s.screenshot("geri-donus-sonuclandi").await.unwrap();
 
     let case = app.case(&tn).await;

@@ -17,23 +17,13 @@
 mod channels;
 
 use channels::start;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, Session, shows};
 use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
 
 const NAME: &str = "Çiğdem Ağaoğlu";
 const PHONE: &str = "0532 987 65 43";
 const EMAIL: &str = "cigdem.agaoglu@ornek.com.tr";
 const TEXT: &str = "Sokağımızdaki su borusu üç gündür akıtıyor; İlçe ekipleri gelmedi, çukur derinleşiyor ve şu an yürümek güç.";
-
-/// Asserts the page shows each of `wanted`, with Turkish letters whole.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
 
 /// Asserts nothing the citizen gave about themselves is in the page's
 /// source (its text, its fields, its markup).

@@ -13,30 +13,13 @@
 
 use tekmerkez::dev::Dev;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::Chrome;
 use tekmerkez_integration_tests::web::dev_settings;
 use tokio_util::sync::CancellationToken;
 
 const TEST: &str = "browser_claim_race";
 const CLAIM: &str = "Seçilenleri Üzerime Al";
 const TOLD: &str = "Seçtiğiniz kayıtlardan en az biri başka bir uzman tarafından alınmış; hiçbiri üzerinize alınmadı. Liste yenilendi.";
-
-/// The tracking numbers the pool page offers for claiming.
-async fn offered(s: &Session) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in s
-        .client()
-        .find_all(fantoccini::Locator::Css(
-            "input[type=checkbox][name=case_id]",
-        ))
-        .await
-        .unwrap()
-    {
-        let label = b.attr("aria-label").await.unwrap().unwrap();
-        out.push(label.strip_prefix("Seç ").unwrap().to_owned());
-    }
-    out
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_experts_in_two_browsers_claim_the_same_record_one_wins_the_other_is_told() {
@@ -59,12 +42,17 @@ async fn two_experts_in_two_browsers_claim_the_same_record_one_wins_the_other_is
         s.click_link("Çağrı Havuzu").await.unwrap();
         assert_eq!(s.path().await.unwrap(), "/cagri-havuzu");
     }
-    let target = offered(&a)
+    let target = a
+        .offered()
         .await
+        .unwrap()
         .first()
         .cloned()
         .expect("an unheld record");
-    assert!(offered(&b).await.contains(&target), "both see {target}");
+    assert!(
+        b.offered().await.unwrap().contains(&target),
+        "both see {target}"
+    );
     a.tick(&format!("Seç {target}")).await.unwrap();
     b.tick(&format!("Seç {target}")).await.unwrap();
     a.screenshot("a-uzman-secti").await.unwrap();
@@ -95,7 +83,7 @@ async fn two_experts_in_two_browsers_claim_the_same_record_one_wins_the_other_is
         Some("status")
     );
     assert!(
-        !offered(loser).await.contains(&target),
+        !loser.offered().await.unwrap().contains(&target),
         "the refreshed pool no longer offers {target}"
     );
     winner

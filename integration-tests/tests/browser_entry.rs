@@ -20,18 +20,8 @@ mod entry_support;
 use channels::start;
 use entry_support::read_barcodes;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, Session, shows};
 use tekmerkez_proto::{case_v1 as pb, common_v1::Channel};
-
-/// Asserts the page shows each of `wanted`, with Turkish letters whole.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
 
 /// Picks the option starting with `text` in the list labelled `label`, by
 /// typing as a person does (a list cannot be cleared like a text field).

@@ -14,38 +14,9 @@
 
 use tekmerkez::dev::Dev;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, shows};
 use tekmerkez_integration_tests::web::dev_settings;
 use tokio_util::sync::CancellationToken;
-
-/// Asserts that `text` holds every one of `wanted`, showing the page if not.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    // Turkish letters arrive whole: no replacement characters, no UTF-8
-    // read as Latin-1 (Ã§ for ç, Ä± for ı, Å for ş).
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
-
-/// The tracking number of the first record the pool page offers for claiming
-/// (its checkbox is named "Seç <takip numarası>").
-async fn first_offered(s: &Session) -> String {
-    let boxed = s
-        .client()
-        .find(fantoccini::Locator::Css(
-            "input[type=checkbox][name=case_id]",
-        ))
-        .await
-        .expect("the pool offers at least one record");
-    let label = boxed.attr("aria-label").await.unwrap().unwrap();
-    label
-        .strip_prefix("Seç ")
-        .unwrap_or_else(|| panic!("checkbox name '{label}'"))
-        .to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_browser() {
@@ -125,7 +96,13 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
     s.screenshot("cagri-havuzu").await.unwrap();
 
     // Claim one: tick it, press the button.
-    let tn = first_offered(&s).await;
+    let tn = s
+        .offered()
+        .await
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the pool offers at least one record");
     s.tick(&format!("Seç {tn}")).await.unwrap();
     s.screenshot("cagri-havuzu-secildi").await.unwrap();
     s.click_button("Seçilenleri Üzerime Al").await.unwrap();

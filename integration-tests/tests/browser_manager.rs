@@ -19,7 +19,7 @@ mod channels;
 
 use channels::{Running, start};
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Chrome, Session};
+use tekmerkez_integration_tests::browser::{Chrome, Session, shows};
 use tekmerkez_proto::case_v1::{
     self as pb, case_service_client::CaseServiceClient,
     directory_service_client::DirectoryServiceClient,
@@ -27,33 +27,6 @@ use tekmerkez_proto::case_v1::{
 use tekmerkez_proto::common_v1::Channel;
 
 const TARGET_POOL: &str = "Ankara Çevre Denetim Birimi";
-
-/// Asserts the page shows each of `wanted`, with Turkish letters whole.
-fn shows(text: &str, wanted: &[&str]) {
-    for w in wanted {
-        assert!(text.contains(w), "'{w}' is not on the page:\n{text}");
-    }
-    for broken in ['\u{FFFD}', 'Ã', 'Ä', 'Å'] {
-        assert!(!text.contains(broken), "broken text ({broken}):\n{text}");
-    }
-}
-
-/// The tracking numbers the list offers for selection, in page order.
-async fn listed(s: &Session) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in s
-        .client()
-        .find_all(fantoccini::Locator::Css(
-            "input[type=checkbox][name=case_id]",
-        ))
-        .await
-        .unwrap()
-    {
-        let label = b.attr("aria-label").await.unwrap().unwrap();
-        out.push(label.strip_prefix("Seç ").unwrap().to_owned());
-    }
-    out
-}
 
 /// The text of the list's row for `tn`.
 async fn row_of(s: &Session, tn: &str) -> String {
@@ -117,7 +90,7 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     for part in ["statu=1", "kanal=1", "gun=2"] {
         assert!(path.contains(part), "{part} in {path}");
     }
-    let filtered = listed(&s).await;
+    let filtered = s.offered().await.unwrap();
     assert!(!filtered.is_empty(), "the demo data has such records");
     for tn in &filtered {
         let case = app.case(tn).await;
@@ -135,14 +108,14 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         .await
         .unwrap();
     s.click_button("Uygula").await.unwrap();
-    assert_eq!(listed(&s).await, vec![sought.clone()]);
+    assert_eq!(s.offered().await.unwrap(), vec![sought.clone()]);
     s.screenshot("havuz-takip-numarasi").await.unwrap();
 
     // Bulk assignment: three records in the pool to Mehmet Öztürk.
     s.click_link("Temizle").await.unwrap();
     s.choose("Durum", "Havuzda").await.unwrap();
     s.click_button("Uygula").await.unwrap();
-    let in_pool = listed(&s).await;
+    let in_pool = s.offered().await.unwrap();
     assert!(in_pool.len() >= 4, "{in_pool:?}");
     let three: Vec<String> = in_pool.iter().take(3).cloned().collect();
     for tn in &three {
@@ -160,7 +133,7 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         &s.text().await.unwrap(),
         &["Seçilen kayıtlar uzmana atandı."],
     );
-    let left = listed(&s).await;
+    let left = s.offered().await.unwrap();
     for tn in &three {
         assert!(!left.contains(tn), "{tn} is no longer unheld");
     }
@@ -192,7 +165,7 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         &s.text().await.unwrap(),
         &["Seçilen kayıtlar uzmana atandı."],
     );
-    let mehmets = listed(&s).await;
+    let mehmets = s.offered().await.unwrap();
     assert!(!mehmets.contains(&moved), "{moved} left Mehmet Öztürk");
     assert!(mehmets.contains(&three[1]) && mehmets.contains(&three[2]));
     s.screenshot("havuz-tasindi").await.unwrap();
