@@ -41,6 +41,18 @@ pub fn shows(text: &str, wanted: &[&str]) {
     }
 }
 
+/// Clears `field` and types `value` into it; `what` names it in errors.
+async fn replace_text(field: &Element, what: &str, value: &str) -> Result<()> {
+    field
+        .clear()
+        .await
+        .with_context(|| format!("clearing {what}"))?;
+    field
+        .send_keys(value)
+        .await
+        .with_context(|| format!("typing into {what}"))
+}
+
 /// The size of the page (the viewport) every session shows.
 pub const WINDOW: (u32, u32) = (1280, 900);
 
@@ -456,27 +468,13 @@ impl Session {
     /// Types `value` into the one field named `name` (cleared first).
     pub async fn fill(&self, name: &str, value: &str) -> Result<()> {
         let field = self.one(&format!("[name=\"{name}\"]")).await?;
-        field
-            .clear()
-            .await
-            .with_context(|| format!("clearing {name}"))?;
-        field
-            .send_keys(value)
-            .await
-            .with_context(|| format!("typing into {name}"))
+        replace_text(&field, name, value).await
     }
 
     /// Types `value` into the field whose visible `<label>` reads `label`.
     pub async fn fill_label(&self, label: &str, value: &str) -> Result<()> {
         let field = self.labelled(label).await?;
-        field
-            .clear()
-            .await
-            .with_context(|| format!("clearing the field {label}"))?;
-        field
-            .send_keys(value)
-            .await
-            .with_context(|| format!("typing into the field {label}"))
+        replace_text(&field, &format!("the field {label}"), value).await
     }
 
     /// The field a `<label for=…>` reading `label` points at.
@@ -499,14 +497,7 @@ impl Session {
     /// first), for a page where two fields share a label or a name.
     pub async fn fill_in(&self, selector: &str, value: &str) -> Result<()> {
         let field = self.one(selector).await?;
-        field
-            .clear()
-            .await
-            .with_context(|| format!("clearing {selector}"))?;
-        field
-            .send_keys(value)
-            .await
-            .with_context(|| format!("typing into {selector}"))
+        replace_text(&field, selector, value).await
     }
 
     /// Types the date and time `value` (`YYYY-MM-DDTHH:MM`) into the
