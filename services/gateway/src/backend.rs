@@ -1,83 +1,94 @@
-//! Calls to the case service: the gateway's service token, and the
-//! signed-in person named in `x-tekmerkez-acting-user`.
+//! Calls to the case service (and to routing's rules and notify's delivery
+//! log): the gateway's service token on every call, through the shared case
+//! client, and the signed-in person named in `x-tekmerkez-acting-user`.
 
-use std::time::Duration;
-
-use secrecy::{ExposeSecret as _, SecretString};
-use tekmerkez_proto::case_v1::{
-    case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
+use secrecy::SecretString;
+use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
+use tekmerkez_proto::{
+    notify_v1::notification_service_client::NotificationServiceClient,
+    routing_v1::routing_rules_service_client::RoutingRulesServiceClient,
 };
-use tekmerkez_proto::routing_v1::routing_rules_service_client::RoutingRulesServiceClient;
-use tonic::{metadata::MetadataValue, transport::Channel};
+use tonic::{service::interceptor::InterceptedService, transport::Channel};
 use uuid::Uuid;
 
-/// The case service, as the gateway calls it.
-#[derive(Clone)]
-pub struct Backend {
-    channel: Channel,
-    routing: Option<Channel>,
-    /// Notify's API, for the record page's delivery log.
-    notify: Option<Channel>,
-    bearer: MetadataValue<tonic::metadata::Ascii>,
-    timeout: Duration,
-}
+/// Routing's rules API, as the gateway calls it.
+pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, CallCredentials>>;
 
-impl std::fmt::Debug for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Backend").finish_non_exhaustive()
-    }
+/// Notify's API, as the gateway calls it.
+pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The case service, as the gateway calls it.
+#[derive(Clone, Debug)]
+pub struct Backend {
+    case: Connection,
+    /// Routing's rules API, for the admin's rules page.
+    routing: Option<Connection>,
+    /// Notify's API, for the record page's delivery log.
+    notify: Option<Connection>,
 }
 
 impl Backend {
-    /// A backend over `channel` (connected lazily).
+    /// A backend calling the case service at `case_url` with `token`; calls
+    /// that set no deadline get `timeout`. Nothing connects before the first
+    /// call.
     ///
     /// # Errors
-    /// A token that is not visible ASCII.
-    pub fn new(
-        channel: Channel,
-        routing: Option<Channel>,
+    /// An invalid URL, or a token that is not visible ASCII.
+    pub fn connect_lazy(
+        case_url: &str,
         token: &SecretString,
-        timeout: Duration,
+        timeout: std::time::Duration,
     ) -> anyhow::Result<Self> {
-        let bearer = format!("Bearer {}", token.expose_secret())
-            .parse()
-            .map_err(|_| anyhow::anyhow!("gateway.case_service.token must be visible ASCII"))?;
+        let case = Connection::connect_lazy(case_url, token, timeout)
+            .map_err(|e| anyhow::anyhow!("gateway.case_service: {e}"))?;
         Ok(Self {
-            channel,
-            routing,
+            case,
+            routing: None,
             notify: None,
-            bearer,
-            timeout,
         })
     }
 
-    /// The same backend, reading delivery logs from notify's `channel`.
-    #[must_use]
-    pub fn with_notify(mut self, channel: Option<Channel>) -> Self {
-        self.notify = channel;
-        self
+    /// The same backend, editing routing rules at `url` (empty: no rules page).
+    ///
+    /// # Errors
+    /// An invalid URL.
+    pub fn with_routing(mut self, url: &str) -> anyhow::Result<Self> {
+        self.routing = self
+            .peer(url)
+            .map_err(|e| anyhow::anyhow!("gateway.routing_service_url: {e}"))?;
+        Ok(self)
     }
 
-    /// Notify's API, when configured (called with [`Self::as_gateway`]).
-    pub fn notify(
-        &self,
-    ) -> Option<
-        tekmerkez_proto::notify_v1::notification_service_client::NotificationServiceClient<Channel>,
-    > {
-        self.notify.clone().map(
-            tekmerkez_proto::notify_v1::notification_service_client::NotificationServiceClient::new,
-        )
+    /// The same backend, reading delivery logs from notify at `url` (empty:
+    /// no delivery log).
+    ///
+    /// # Errors
+    /// An invalid URL.
+    pub fn with_notify(mut self, url: &str) -> anyhow::Result<Self> {
+        self.notify = self
+            .peer(url)
+            .map_err(|e| anyhow::anyhow!("gateway.notify_service_url: {e}"))?;
+        Ok(self)
     }
 
-    /// A request as the gateway itself (sign-in).
+    fn peer(&self, url: &str) -> Result<Option<Connection>, tekmerkez_case_client::ConnectError> {
+        if url.is_empty() {
+            Ok(None)
+        } else {
+            self.case.to(url).map(Some)
+        }
+    }
+
+    /// Notify's API, when configured.
+    pub fn notify(&self) -> Option<NotifyClient> {
+        self.notify
+            .as_ref()
+            .map(|c| NotificationServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
+    /// A request as the gateway itself (sign-in, the public tracking page).
     pub fn as_gateway<T>(&self, msg: T) -> tonic::Request<T> {
-        let mut r = tonic::Request::new(msg);
-        r.metadata_mut()
-            .insert("authorization", self.bearer.clone());
-        r.set_timeout(self.timeout);
-        // Built inside the page's span: the call joins its trace.
-        tekmerkez_telemetry::propagation::inject_grpc(r.metadata_mut());
-        r
+        tonic::Request::new(msg)
     }
 
     /// A request on behalf of the signed-in user `user`.
@@ -90,19 +101,21 @@ impl Backend {
     }
 
     /// The directory client.
-    pub fn directory(&self) -> DirectoryServiceClient<Channel> {
-        DirectoryServiceClient::new(self.channel.clone())
+    pub fn directory(&self) -> DirectoryClient {
+        self.case.directory()
     }
 
     /// The routing rules' client, when the routing service is configured.
     /// It forwards the gateway's token and the acting user to the case
     /// service's directory, which says whether they are an admin.
-    pub fn rules(&self) -> Option<RoutingRulesServiceClient<Channel>> {
-        self.routing.clone().map(RoutingRulesServiceClient::new)
+    pub fn rules(&self) -> Option<RulesClient> {
+        self.routing
+            .as_ref()
+            .map(|c| RoutingRulesServiceClient::with_interceptor(c.channel(), c.credentials()))
     }
 
     /// The case client.
-    pub fn cases(&self) -> CaseServiceClient<Channel> {
-        CaseServiceClient::new(self.channel.clone())
+    pub fn cases(&self) -> CaseClient {
+        self.case.cases()
     }
 }

@@ -28,37 +28,13 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
             .await
             .context("applying the gateway's migrations")?;
     }
-    let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
-        .context("gateway.case_service.url")?
-        .connect_timeout(Duration::from_secs(5))
-        .connect_lazy();
-    let routing = if settings.routing_service_url.is_empty() {
-        None
-    } else {
-        Some(
-            tonic::transport::Endpoint::from_shared(settings.routing_service_url.clone())
-                .context("gateway.routing_service_url")?
-                .connect_timeout(Duration::from_secs(5))
-                .connect_lazy(),
-        )
-    };
-    let notify = if settings.notify_service_url.is_empty() {
-        None
-    } else {
-        Some(
-            tonic::transport::Endpoint::from_shared(settings.notify_service_url.clone())
-                .context("gateway.notify_service_url")?
-                .connect_timeout(Duration::from_secs(5))
-                .connect_lazy(),
-        )
-    };
-    let backend = Backend::new(
-        channel,
-        routing,
+    let backend = Backend::connect_lazy(
+        &settings.case_service.url,
         &settings.case_service.token,
         Duration::from_millis(settings.case_service.timeout_ms),
     )?
-    .with_notify(notify);
+    .with_routing(&settings.routing_service_url)?
+    .with_notify(&settings.notify_service_url)?;
     Ok(AppState {
         sessions,
         backend,

@@ -2,9 +2,8 @@
 //! the only place notify learns a citizen's contact details and the official
 //! answer (events carry ids and codes only, ADR 0003).
 
-use std::time::Duration;
-
 use jiff::Timestamp;
+use tekmerkez_case_client::CaseClient;
 use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
 
 /// What notify needs of a case (personal data: `Debug` hides it).
@@ -103,48 +102,27 @@ impl From<pb::Case> for CaseView {
     }
 }
 
-/// Adds notify's bearer token to case-service calls.
-#[derive(Clone, Debug)]
-pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
-
-impl tonic::service::Interceptor for BearerToken {
-    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
-        req.metadata_mut().insert("authorization", self.0.clone());
-        // The interceptor runs inside the caller's span: the call joins its trace.
-        tekmerkez_telemetry::propagation::inject_grpc(req.metadata_mut());
-        Ok(req)
-    }
-}
-
-type Client = pb::case_service_client::CaseServiceClient<
-    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, BearerToken>,
->;
-
 /// The case service over gRPC.
 #[derive(Debug, Clone)]
 pub struct GrpcCaseReader {
-    client: Client,
-    timeout: Duration,
+    /// Calls carry notify's token and the case-service deadline.
+    client: CaseClient,
 }
 
 impl GrpcCaseReader {
-    /// A reader over `channel` with `token`.
-    pub fn new(channel: tonic::transport::Channel, token: BearerToken, timeout: Duration) -> Self {
-        Self {
-            client: pb::case_service_client::CaseServiceClient::with_interceptor(channel, token),
-            timeout,
-        }
+    /// A reader calling through `client`.
+    pub fn new(client: CaseClient) -> Self {
+        Self { client }
     }
 }
 
 #[async_trait::async_trait]
 impl CaseReader for GrpcCaseReader {
     async fn get(&self, case_id: &str) -> Result<CaseView, ReadError> {
-        let mut req = tonic::Request::new(pb::GetCaseRequest {
+        let req = tonic::Request::new(pb::GetCaseRequest {
             case_id: case_id.to_owned(),
             tracking_number: String::new(),
         });
-        req.set_timeout(self.timeout);
         match self.client.clone().get_case(req).await {
             Ok(r) => r
                 .into_inner()

@@ -7,6 +7,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::{Bus, consumer};
+use tekmerkez_case_client::Connection;
 use tekmerkez_proto::{
     case_v1::directory_service_client::DirectoryServiceClient,
     notify_v1::notification_service_server::NotificationServiceServer,
@@ -15,7 +16,7 @@ use tokio::{net::TcpListener, sync::Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    cases::{BearerToken, CaseReader, GrpcCaseReader},
+    cases::{CaseReader, GrpcCaseReader},
     catalogue::CatalogueCache,
     config::NotifySettings,
     dispatch::{DispatchOptions, Dispatcher},
@@ -185,24 +186,12 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let s = &self.settings;
         let timeout = Duration::from_millis(s.case_service.timeout_ms);
-        let channel = tonic::transport::Endpoint::from_shared(s.case_service.url.clone())
-            .context("notify.case_service.url")?
-            .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
-            .connect_lazy();
+        let connection =
+            Connection::connect_lazy(&s.case_service.url, &s.case_service.token, timeout)
+                .context("notify.case_service")?;
         let cases: Arc<dyn CaseReader> = match self.cases.clone() {
             Some(c) => c,
-            None => {
-                let token: tonic::metadata::MetadataValue<_> =
-                    format!("Bearer {}", s.case_service.token.expose_secret())
-                        .parse()
-                        .context("notify.case_service.token must be visible ASCII")?;
-                Arc::new(GrpcCaseReader::new(
-                    channel.clone(),
-                    BearerToken(token),
-                    timeout,
-                ))
-            }
+            None => Arc::new(GrpcCaseReader::new(connection.cases())),
         };
         let wake = Arc::new(Notify::new());
         let quiet = if s.quiet_hours.enabled {
@@ -294,7 +283,8 @@ impl Application {
             self.store.clone(),
             self.catalogue.clone(),
             tokens,
-            DirectoryServiceClient::new(channel),
+            // The API calls the directory with its caller's token.
+            DirectoryServiceClient::new(connection.channel()),
         ));
         tracing::info!(addr = %self.grpc_addr, "notify listening");
         let stop = shutdown.clone();

@@ -9,39 +9,29 @@
 //! valid one, the message opens a new case like any application, so nothing
 //! a citizen sent is dropped (docs/adr/0004).
 
-use std::time::Duration;
-
 use prost::Message as _;
 use tekmerkez_bus::{
     Envelope,
     consumer::{HandleError, Handler},
 };
+use tekmerkez_case_client::CaseClient;
 use tekmerkez_proto::{case_v1 as pb, intake_v1 as intake};
 use tonic::Code;
 
 use crate::router::{RouteError, Router};
 
-/// The case service, as routing calls it.
-pub type CaseClient = pb::case_service_client::CaseServiceClient<
-    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, crate::BearerToken>,
->;
-
 /// Routes applications into cases.
 #[derive(Debug, Clone)]
 pub struct RoutingHandler {
     router: Router,
+    /// Calls carry routing's token and the case-service deadline.
     cases: CaseClient,
-    timeout: Duration,
 }
 
 impl RoutingHandler {
     /// A handler deciding with `router` and opening cases through `cases`.
-    pub fn new(router: Router, cases: CaseClient, timeout: Duration) -> Self {
-        Self {
-            router,
-            cases,
-            timeout,
-        }
+    pub fn new(router: Router, cases: CaseClient) -> Self {
+        Self { router, cases }
     }
 }
 
@@ -92,7 +82,7 @@ impl Handler for RoutingHandler {
                 }
             })?;
         tracing::Span::current().record("pool_id", decision.pool_id.as_str());
-        let mut req = tonic::Request::new(pb::CreateCaseRequest {
+        let req = tonic::Request::new(pb::CreateCaseRequest {
             application_id: app.application_id,
             tracking_number: app.tracking_number,
             channel: app.channel,
@@ -118,7 +108,6 @@ impl Handler for RoutingHandler {
                 .collect(),
             recorded_by: app.recorded_by,
         });
-        req.set_timeout(self.timeout);
         match self.cases.clone().create_case(req).await {
             Ok(_) => Ok(()),
             Err(s) => Err(case_service_error(&s)),
@@ -132,7 +121,7 @@ impl RoutingHandler {
     /// tracking number (or it is not a valid one) and the message should
     /// open a new case instead.
     async fn add_follow_up(&self, app: &intake::ApplicationReceived) -> Result<bool, HandleError> {
-        let mut req = tonic::Request::new(pb::AddCitizenMessageRequest {
+        let req = tonic::Request::new(pb::AddCitizenMessageRequest {
             application_id: app.application_id.clone(),
             tracking_number: app.follow_up_of.clone(),
             channel: app.channel,
@@ -149,7 +138,6 @@ impl RoutingHandler {
                 })
                 .collect(),
         });
-        req.set_timeout(self.timeout);
         match self.cases.clone().add_citizen_message(req).await {
             Ok(_) => Ok(true),
             // No such case, or a number that is not one: the message stands

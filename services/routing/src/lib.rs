@@ -22,16 +22,3 @@ pub mod store;
 
 pub use config::RoutingSettings;
 pub use startup::Application;
-
-/// Adds routing's bearer token to case-service calls.
-#[derive(Clone, Debug)]
-pub struct BearerToken(pub tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
-
-impl tonic::service::Interceptor for BearerToken {
-    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
-        req.metadata_mut().insert("authorization", self.0.clone());
-        // The interceptor runs inside the caller's span: the call joins its trace.
-        tekmerkez_telemetry::propagation::inject_grpc(req.metadata_mut());
-        Ok(req)
-    }
-}

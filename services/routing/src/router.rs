@@ -238,16 +238,14 @@ impl Router {
 #[derive(Debug, Clone)]
 pub struct GrpcPoolSource<S> {
     client: tekmerkez_proto::case_v1::directory_service_client::DirectoryServiceClient<S>,
-    timeout: Duration,
 }
 
 impl<S> GrpcPoolSource<S> {
-    /// A source over `client`.
+    /// A source over `client` (whose calls carry their deadline).
     pub fn new(
         client: tekmerkez_proto::case_v1::directory_service_client::DirectoryServiceClient<S>,
-        timeout: Duration,
     ) -> Self {
-        Self { client, timeout }
+        Self { client }
     }
 }
 
@@ -267,8 +265,7 @@ where
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     async fn pools(&self) -> Result<Vec<PoolRef>, tonic::Status> {
-        let mut req = tonic::Request::new(pb::ListPoolsRequest { province_code: 0 });
-        req.set_timeout(self.timeout);
+        let req = tonic::Request::new(pb::ListPoolsRequest { province_code: 0 });
         let pools = self
             .client
             .clone()

@@ -6,17 +6,15 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::{Bus, consumer};
+use tekmerkez_case_client::Connection;
 use tekmerkez_proto::{
-    case_v1::{
-        case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
-    },
+    case_v1::directory_service_client::DirectoryServiceClient,
     routing_v1::routing_rules_service_server::RoutingRulesServiceServer,
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    BearerToken,
     config::RoutingSettings,
     grpc::RulesGrpc,
     handler::RoutingHandler,
@@ -81,29 +79,16 @@ impl Application {
     /// When the bus or the server fails.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let timeout = Duration::from_millis(self.settings.case_service.timeout_ms);
-        let channel =
-            tonic::transport::Endpoint::from_shared(self.settings.case_service.url.clone())
-                .context("routing.case_service.url")?
-                .connect_timeout(Duration::from_secs(5))
-                .connect_lazy();
-        let token: tonic::metadata::MetadataValue<_> = format!(
-            "Bearer {}",
-            self.settings.case_service.token.expose_secret()
-        )
-        .parse()
-        .context("routing.case_service.token must be visible ASCII")?;
-        let cases =
-            CaseServiceClient::with_interceptor(channel.clone(), BearerToken(token.clone()));
-        let pools = PoolDirectory::new(Arc::new(GrpcPoolSource::new(
-            DirectoryServiceClient::with_interceptor(channel.clone(), BearerToken(token)),
-            timeout,
-        )));
+        let case_service = &self.settings.case_service;
+        let connection = Connection::connect_lazy(&case_service.url, &case_service.token, timeout)
+            .context("routing.case_service")?;
+        let pools = PoolDirectory::new(Arc::new(GrpcPoolSource::new(connection.directory())));
         let router = Router::new(
             self.rules.clone(),
             pools,
             self.settings.urgent_categories.clone(),
         );
-        let handler = Arc::new(RoutingHandler::new(router, cases, timeout));
+        let handler = Arc::new(RoutingHandler::new(router, connection.cases()));
         let subscription = self
             .bus
             .subscribe(&self.settings.consumer.group, APPLICATIONS_TOPIC)
@@ -123,7 +108,8 @@ impl Application {
             .await;
         let admin = RoutingRulesServiceServer::new(RulesGrpc::new(
             self.rules.clone(),
-            DirectoryServiceClient::new(channel),
+            // The admin API calls the directory with its caller's token.
+            DirectoryServiceClient::new(connection.channel()),
         ));
         tracing::info!(addr = %self.addr, "routing listening");
         let server_shutdown = shutdown.clone();
