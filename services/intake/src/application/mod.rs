@@ -11,11 +11,7 @@ pub mod request;
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
-use tekmerkez_types::{
-    contact::Contact,
-    fields::FieldError,
-    text::parse_text,
-};
+use tekmerkez_types::{contact::Contact, fields::FieldError, text::parse_text};
 use uuid::Uuid;
 
 pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};

@@ -491,7 +491,11 @@ async fn publish_record(
         follow_up_of: None,
         recorded_by: None,
     };
-    if let Err(e) = s.0.publisher.publish(&pb::ApplicationReceived::from(app)).await {
+    if let Err(e) =
+        s.0.publisher
+            .publish(&pb::ApplicationReceived::from(app))
+            .await
+    {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an IVR record failed; not acknowledged");
         return unavailable();
     }

@@ -109,8 +109,8 @@ pub(super) fn expired_application(
     account: &AccountSettings,
     e: &Expired,
 ) -> NewApplication {
-    let text = joined_text(e.texts.iter().map(String::as_str))
-        .unwrap_or_else(|_| NO_TEXT.to_owned());
+    let text =
+        joined_text(e.texts.iter().map(String::as_str)).unwrap_or_else(|_| NO_TEXT.to_owned());
     social_application(
         settings,
         account,
