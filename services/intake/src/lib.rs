@@ -19,6 +19,7 @@
 //! - [`idempotency`]: `Idempotency-Key` → the same application.
 //! - [`api_error`]: the one HTTP error shape.
 //! - [`bearer`]: bearer tokens callers present.
+//! - [`signature`]: HMAC-SHA256 request signatures (webhooks, the CTI).
 //! - [`case_client`]: the case service's client.
 //! - [`counters`]: accepted and refused applications, by channel.
 //!
@@ -40,9 +41,12 @@ pub mod http;
 pub mod idempotency;
 pub mod partner;
 pub mod publish;
+pub mod signature;
 pub mod social;
 pub mod staff;
 pub mod startup;
+#[cfg(test)]
+mod testing;
 pub mod web_api;
 
 pub use config::IntakeSettings;

@@ -62,7 +62,7 @@ use crate::{
     bearer,
     case_client::CaseClient,
     publish::{APPLICATIONS_TOPIC, Publisher},
-    social::signature,
+    signature,
 };
 use event::{Event, EventError, IvrSelection};
 use settings::CtiSettings;
@@ -491,11 +491,8 @@ async fn publish_record(
         follow_up_of: None,
         recorded_by: None,
     };
-    if let Err(e) =
-        s.0.publisher
-            .publish(&pb::ApplicationReceived::from(app))
-            .await
-    {
+    let message = pb::ApplicationReceived::from(app);
+    if let Err(e) = s.0.publisher.publish(&message).await {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an IVR record failed; not acknowledged");
         return unavailable();
     }

@@ -32,11 +32,10 @@ use super::{
     parse::{Inbound, Parsed},
     phone,
     settings::{self, AccountSettings},
-    signature,
     state::{SocialState, micros},
     store::{NewMessage, Origin, Recorded},
 };
-use crate::api_error::ApiError;
+use crate::{api_error::ApiError, signature};
 
 /// How far in the future a platform's timestamp may be (clock skew).
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(10 * 60);

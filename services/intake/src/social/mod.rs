@@ -12,7 +12,6 @@
 //! - [`housekeeping`]: held conversations past their window become cases;
 //!   old message ids and idle conversations are forgotten.
 //! - [`parse`]: the payload parsers (no dependencies beyond serde, fuzzed).
-//! - [`signature`]: HMAC-SHA256 checks and the handshakes' answers.
 //! - [`store`]: conversations and message ids.
 //! - [`phone`]: a phone number written into a message.
 //! - [`settings`]: the `intake.social` block.
@@ -23,7 +22,6 @@ pub mod housekeeping;
 pub mod parse;
 pub mod phone;
 pub mod settings;
-pub mod signature;
 mod state;
 pub mod store;
 pub mod webhooks;
@@ -34,4 +32,4 @@ pub use state::SocialState;
 pub use webhooks::router;
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

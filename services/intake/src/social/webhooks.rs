@@ -29,10 +29,12 @@ use super::{
     delivery::{Channel, deliver},
     parse::{self, ParseError, Parsed, Platform},
     settings::{self, SocialSettings},
-    signature::{self, SignatureError},
     state::SocialState,
 };
-use crate::api_error::ApiError;
+use crate::{
+    api_error::ApiError,
+    signature::{self, SignatureError},
+};
 
 /// The routes of the enabled channels (none when all are off).
 pub fn router(state: &SocialState) -> Router {
