@@ -10,11 +10,11 @@
 //! | `GET`, `POST /basvuru` | the web form |
 //! | `GET /openapi.json` | the API's description |
 //!
-//! - [`rate_limit`]: a token bucket per client address.
+//! `rate_limit` keeps a token bucket per client address.
 
 mod api;
 mod form;
-pub mod rate_limit;
+mod rate_limit;
 
 use std::{sync::Arc, time::Duration};
 
