@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use secrecy::SecretString;
+use tekmerkez_types::catalogue::Category;
 
 /// Everything intake needs.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -67,8 +68,6 @@ pub struct CaseServiceSettings {
     /// Per-call deadline.
     pub timeout_ms: u64,
 }
-
-pub use tekmerkez_types::catalogue::Category;
 
 impl IntakeSettings {
     /// Publish bound.

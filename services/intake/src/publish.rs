@@ -1,5 +1,7 @@
-//! Publishes an accepted application to `intake.applications.v1`, keyed and
-//! identified by its application id; the HTTP answer waits for this.
+//! Publishes an accepted application to `intake.applications.v1`,
+//! identified by its application id and keyed by it (or, for social media,
+//! by its conversation's first application id); the answer to the channel
+//! waits for this.
 
 use std::{sync::Arc, time::Duration};
 
@@ -25,14 +27,30 @@ impl Publisher {
         Self { bus, timeout }
     }
 
-    /// Publishes and waits for the bus's acknowledgement.
+    /// Publishes keyed by the application id and waits for the bus's
+    /// acknowledgement.
     ///
     /// # Errors
     /// [`PublishError`] when not acknowledged in time.
     pub async fn publish(&self, app: &pb::ApplicationReceived) -> Result<(), PublishError> {
+        self.publish_keyed(&app.application_id, app).await
+    }
+
+    /// Publishes under `key` and waits for the bus's acknowledgement. Social
+    /// media keys every message of a conversation by its first application
+    /// id: they then land in one partition and one routing lane, so a
+    /// follow-up is never handled before the case it follows up exists.
+    ///
+    /// # Errors
+    /// [`PublishError`] when not acknowledged in time.
+    pub async fn publish_keyed(
+        &self,
+        key: &str,
+        app: &pb::ApplicationReceived,
+    ) -> Result<(), PublishError> {
         let mut envelope = Envelope {
             topic: APPLICATIONS_TOPIC.to_owned(),
-            key: app.application_id.clone(),
+            key: key.to_owned(),
             headers: vec![
                 (headers::EVENT_ID.to_owned(), app.application_id.clone()),
                 (
@@ -55,30 +73,8 @@ impl Publisher {
             Err(_) => Err(PublishError::Timeout),
         };
         if result.is_ok() {
-            count_accepted(app);
+            crate::counters::count_accepted(app);
         }
         result
     }
-}
-
-/// The channel of `app` as a metric label (`web_form`, `email`, …): the
-/// proto enum's name, a fixed set.
-pub fn channel_label(channel: i32) -> String {
-    tekmerkez_proto::common_v1::Channel::try_from(channel).map_or_else(
-        |_| "unknown".to_owned(),
-        |c| {
-            c.as_str_name()
-                .trim_start_matches("CHANNEL_")
-                .to_ascii_lowercase()
-        },
-    )
-}
-
-/// Counts an application the bus acknowledged, by channel.
-pub fn count_accepted(app: &pb::ApplicationReceived) {
-    metrics::counter!(
-        tekmerkez_telemetry::metrics::names::APPLICATIONS_ACCEPTED,
-        "channel" => channel_label(app.channel),
-    )
-    .increment(1);
 }

@@ -12,10 +12,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    api_error::ApiError,
+    case_client::BearerToken,
     config::IntakeSettings,
-    http::{self, AppState, BearerToken, ClientLimiter},
+    http::{self, AppState},
     idempotency::IdempotencyStore,
     publish::Publisher,
+    staff::StaffState,
+    web_api::{ClientLimiter, WebState},
 };
 
 /// Intake, bound and ready to run.
@@ -89,8 +93,8 @@ impl Application {
             .layer(axum::middleware::from_fn(
                 tekmerkez_telemetry::http::observe,
             ));
-        let limiter = self.state.limiter.clone();
-        let keys = self.state.keys.clone();
+        let limiter = self.state.web.limiter.clone();
+        let keys = self.state.web.keys.clone();
         let housekeeping = shutdown.child_token();
         tokio::spawn(async move {
             loop {
@@ -166,17 +170,29 @@ pub async fn prepare(
     .context("configuring the social-media store")?;
     let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
         .context("configuring the CTI store")?;
-    Ok(AppState {
-        social,
-        cti,
-        staff: settings.staff.clone(),
-        publisher,
+    let categories = Arc::new(settings.categories.clone());
+    let staff = StaffState::new(
+        settings.staff.clone(),
+        publisher.clone(),
+        keys.clone(),
+        categories.clone(),
+    );
+    let web = WebState {
+        publisher: publisher.clone(),
         keys,
-        categories: Arc::new(settings.categories.clone()),
-        cases,
+        categories,
+        cases: cases.clone(),
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
+    };
+    Ok(AppState {
+        web,
+        social,
+        cti,
+        staff,
+        publisher,
+        cases,
     })
 }
 
@@ -270,7 +286,7 @@ async fn deadline(
 ) -> axum::response::Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
-        Err(_) => axum::response::IntoResponse::into_response(http::ApiError::new(
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "request timed out; retry",
         )),

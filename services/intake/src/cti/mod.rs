@@ -49,14 +49,20 @@ use tekmerkez_bus::{
 };
 use tekmerkez_proto::{case_v1 as case, common_v1 as common, intake_v1 as pb};
 use tekmerkez_tracking::TrackingNumber;
-use tekmerkez_types::{contact::PhoneNumber, fields::Violations};
+use tekmerkez_types::{
+    contact::{Contact, PhoneNumber},
+    fields::Violations,
+};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
-    http::{ApiError, CaseClient},
+    api_error::ApiError,
+    application::{Consent, NewApplication, Place, at_micros},
+    bearer,
+    case_client::CaseClient,
     publish::{APPLICATIONS_TOPIC, Publisher},
-    social::signature,
+    signature,
 };
 use event::{Event, EventError, IvrSelection};
 use settings::CtiSettings;
@@ -367,7 +373,7 @@ struct Record {
     category: String,
     text: String,
     province: u8,
-    district: String,
+    district: Option<String>,
     phone: PhoneNumber,
     occurred_at: i64,
 }
@@ -400,10 +406,10 @@ fn ivr_record(s: &CtiState, e: &Event) -> Result<Record, ApiError> {
     if province.is_none() {
         v.add("province_code", "must be a plate code from 1 to 81");
     }
-    let mut district_name = String::new();
+    let mut district_name = None;
     if let (Some(p), Some(d)) = (province, district.as_deref()) {
         match p.find_district(d) {
-            Some(found) => found.clone_into(&mut district_name),
+            Some(found) => district_name = Some(found.to_owned()),
             None => v.add("district", "must be a district of the province"),
         }
     }
@@ -449,13 +455,6 @@ fn record_text(text: &str, steps: &[IvrSelection]) -> String {
     format!("{}\nIVR seçimleri: {path}", text.trim())
 }
 
-fn ts(micros: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: micros.div_euclid(1_000_000),
-        nanos: i32::try_from(micros.rem_euclid(1_000_000) * 1000).unwrap_or(0),
-    }
-}
-
 async fn publish_record(
     s: &CtiState,
     r: Record,
@@ -464,36 +463,36 @@ async fn publish_record(
     received_at: i64,
     event_id: &str,
 ) -> Response {
-    let app = pb::ApplicationReceived {
-        application_id: application_id.to_string(),
-        tracking_number: tracking_number.to_owned(),
-        channel: common::Channel::Phone as i32,
+    let app = NewApplication {
+        id: application_id,
+        tracking_number: Some(tracking_number.to_owned()),
+        channel: common::Channel::Phone,
         category: r.category,
         text: r.text,
-        location: Some(common::Location {
-            province_code: u32::from(r.province),
+        place: Place {
+            province_code: r.province,
             district: r.district,
             coordinates: None,
-        }),
-        contact: Some(common::Contact {
-            phone: r.phone.expose().to_owned(),
-            ..Default::default()
-        }),
-        reply_channel: common::ReplyChannel::Sms as i32,
-        consent: Some(common::Consent {
+        },
+        contact: Contact {
+            phone: Some(r.phone),
+            ..Contact::default()
+        },
+        reply: common::ReplyChannel::Sms,
+        consent: Some(Consent {
             text_version: s.0.settings.kvkk_text_version.trim().to_owned(),
-            accepted_at: Some(ts(r.occurred_at)),
+            accepted_at: at_micros(r.occurred_at),
             special_category: false,
         }),
-        received_at: Some(ts(received_at)),
+        received_at: at_micros(received_at),
         attachments: Vec::new(),
-        information_only: false,
-        information_answer: String::new(),
-        source_reference: format!("cti:{event_id}"),
-        follow_up_of: String::new(),
-        recorded_by: String::new(),
+        information_answer: None,
+        source_reference: Some(format!("cti:{event_id}")),
+        follow_up_of: None,
+        recorded_by: None,
     };
-    if let Err(e) = s.0.publisher.publish(&app).await {
+    let message = pb::ApplicationReceived::from(app);
+    if let Err(e) = s.0.publisher.publish(&message).await {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an IVR record failed; not acknowledged");
         return unavailable();
     }
@@ -508,17 +507,10 @@ async fn publish_record(
         .into_response()
 }
 
+/// The gateway's lookup token (at least 32 characters whenever the routes
+/// are served).
 fn lookup_allowed(s: &CtiState, headers: &HeaderMap) -> bool {
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    subtle::ConstantTimeEq::ct_eq(
-        given.as_bytes(),
-        s.0.settings.lookup_token.expose_secret().as_bytes(),
-    )
-    .into()
+    bearer::presents(headers, s.0.settings.lookup_token.expose_secret())
 }
 
 async fn call_by_id(

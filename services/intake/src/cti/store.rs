@@ -299,7 +299,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::social::tests::database;
+    use crate::testing::database;
 
     async fn calls_events_and_the_caller_index(url: &str) {
         let s = CtiStore::connect(url).unwrap();

@@ -1,5 +1,5 @@
-//! A citizen's e-mail ([`super::parse::Inbound`]) into the
-//! `ApplicationReceived` contract. Everything is derived from the message
+//! A citizen's e-mail ([`super::parse::Inbound`]) into a
+//! [`NewApplication`]. Everything is derived from the message
 //! and the mailbox, never from the clock or a random source, so a message
 //! processed twice (a crash between the publish and the IMAP flag) gives
 //! the very same application, which routing and the case service then
@@ -7,19 +7,17 @@
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
-use tekmerkez_types::contact::{EmailAddress, PersonName};
+use tekmerkez_types::contact::{Contact, EmailAddress, PersonName};
 use uuid::Uuid;
 
 use super::{
     parse::{FileRefusal, Inbound},
     settings::EmailSettings,
 };
+use crate::application::{Consent, MAX_TEXT, NewApplication, Place};
 
 /// The namespace of e-mail application ids (UUID v5).
 const NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_5a7e_4b2d_4c61_9e3a_7d10_b5c2_e014);
-
-/// The longest text the case service takes.
-pub const MAX_TEXT: usize = 10_000;
 
 /// Where a message is: what makes its id when it has no `Message-ID`.
 #[derive(Debug, Clone)]
@@ -63,13 +61,6 @@ impl Refusal {
         match self {
             Self::BadSender => "bad_sender",
         }
-    }
-}
-
-fn ts(t: Timestamp) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.as_second(),
-        nanos: t.subsec_nanosecond(),
     }
 }
 
@@ -170,42 +161,40 @@ pub fn to_application(
     application_id: Uuid,
     received_at: Timestamp,
     settings: &EmailSettings,
-) -> Result<pb::ApplicationReceived, Refusal> {
+) -> Result<NewApplication, Refusal> {
     let email = EmailAddress::parse(&m.reply_address).map_err(|_| Refusal::BadSender)?;
     let name = m
         .sender_name
         .as_deref()
         .and_then(|n| PersonName::parse(n).ok());
-    let text = application_text(m);
     let district = named_district(
         settings.province_code,
         &format!("{}\n{}", m.subject, m.body),
     );
-    Ok(pb::ApplicationReceived {
-        application_id: application_id.to_string(),
+    Ok(NewApplication {
+        id: application_id,
         // The case service gives the number; the acknowledgement e-mail tells it.
-        tracking_number: String::new(),
-        channel: common::Channel::Email as i32,
+        tracking_number: None,
+        channel: common::Channel::Email,
         category: settings.category.clone(),
-        text,
-        location: Some(common::Location {
-            province_code: u32::from(settings.province_code),
-            district: district.unwrap_or_default(),
+        text: application_text(m),
+        place: Place {
+            province_code: settings.province_code,
+            district,
             coordinates: None,
-        }),
-        contact: Some(common::Contact {
-            name: name.map(|n| n.expose().to_owned()).unwrap_or_default(),
-            phone: String::new(),
-            email: email.expose().to_owned(),
-            postal_address: String::new(),
-        }),
-        reply_channel: common::ReplyChannel::Email as i32,
-        consent: Some(common::Consent {
+        },
+        contact: Contact {
+            name,
+            email: Some(email),
+            ..Contact::default()
+        },
+        reply: common::ReplyChannel::Email,
+        consent: Some(Consent {
             text_version: settings.kvkk_text_version.clone(),
-            accepted_at: Some(ts(received_at)),
+            accepted_at: received_at,
             special_category: false,
         }),
-        received_at: Some(ts(received_at)),
+        received_at,
         attachments: m
             .files
             .iter()
@@ -215,15 +204,13 @@ pub fn to_application(
                 content: f.content.clone(),
             })
             .collect(),
-        information_only: false,
-        information_answer: String::new(),
+        information_answer: None,
         source_reference: m
             .message_id
             .as_deref()
-            .map(|id| id.chars().take(998).collect())
-            .unwrap_or_default(),
-        follow_up_of: m.follow_up_of.clone().unwrap_or_default(),
-        recorded_by: String::new(),
+            .map(|id| id.chars().take(998).collect()),
+        follow_up_of: m.follow_up_of.clone(),
+        recorded_by: None,
     })
 }
 

@@ -72,7 +72,7 @@ impl EmailChannel {
         let limits = Limits {
             max_attachments: crate::application::MAX_ATTACHMENTS,
             max_attachment_bytes: crate::application::MAX_ATTACHMENT_BYTES,
-            max_text_chars: application::MAX_TEXT,
+            max_text_chars: crate::application::MAX_TEXT,
             own_addresses: settings
                 .own_addresses
                 .iter()
@@ -255,6 +255,7 @@ impl EmailChannel {
                     .unwrap_or_else(Timestamp::now);
                 match application::to_application(&m, id, at, &self.settings) {
                     Ok(app) => {
+                        let app = tekmerkez_proto::intake_v1::ApplicationReceived::from(app);
                         self.publisher.publish(&app).await?;
                         tracing::info!(
                             follow_up = !app.follow_up_of.is_empty(),

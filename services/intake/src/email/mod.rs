@@ -8,12 +8,12 @@
 //! nothing.
 //!
 //! - [`parse`]: MIME into a verdict, no I/O (the fuzz target's subject).
-//! - [`application`]: a citizen's message into `ApplicationReceived`.
+//! - [`application`]: a citizen's message into a new application.
 //! - [`imap`]: connecting (TLS, STARTTLS), logging in.
 //! - [`channel`]: the mailbox loop.
 //! - [`settings`] — `intake.email`.
 //!
-//! [`crate::startup::Background`] runs it in `tekmerkez intake` and
+//! Intake's background tasks run it, in `tekmerkez intake` and
 //! `tekmerkez dev`.
 
 pub mod application;

@@ -1,19 +1,20 @@
-//! `SubmitApplicationRequest` → `ApplicationReceived`, collecting every
+//! `SubmitApplicationRequest` → [`NewApplication`], collecting every
 //! violation at once, named by the request's field path and rule, never by
 //! the value.
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
+    catalogue::Category,
     contact::{Contact, RawContact},
     fields::Violations,
     text::parse_text,
 };
 use uuid::Uuid;
 
-use crate::{
-    application::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT},
-    config::Category,
+use crate::application::{
+    ATTACHMENT_TYPES, Consent, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT, NewApplication,
+    Place,
 };
 
 /// Checks a partner reference: 1 to 128 visible ASCII characters.
@@ -32,13 +33,6 @@ fn timestamp(v: &mut Violations, field: &str, t: &prost_types::Timestamp) -> Opt
             v.add(field, "must be a valid timestamp");
             None
         }
-    }
-}
-
-fn ts(t: Timestamp) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.as_second(),
-        nanos: t.subsec_nanosecond(),
     }
 }
 
@@ -61,7 +55,7 @@ pub fn validate(
     .map(|_| ())
 }
 
-/// Builds the bus message with the given ids, received at `received_at`
+/// Builds the application with the given ids, received at `received_at`
 /// (the partner's `submitted_at` when given, else when intake first took it).
 ///
 /// # Errors
@@ -72,7 +66,7 @@ pub fn build(
     application_id: Uuid,
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     received_at: Timestamp,
-) -> Result<pb::ApplicationReceived, Violations> {
+) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let reference = check_reference(&mut v, "partner_reference", &req.partner_reference);
     if !categories.iter().any(|c| c.code == req.category) {
@@ -80,7 +74,7 @@ pub fn build(
     }
     let text = v.check(parse_text("text", &req.text, MAX_TEXT));
     let mut province = None;
-    let mut district = String::new();
+    let mut district = None;
     let mut coordinates = None;
     match &req.location {
         None => v.add("location", "is required"),
@@ -95,7 +89,7 @@ pub fn build(
                 ),
                 Some(p) if !loc.district.trim().is_empty() => {
                     match p.find_district(&loc.district) {
-                        Some(d) => d.clone_into(&mut district),
+                        Some(d) => district = Some(d.to_owned()),
                         None => v.add("location.district", "must be a district of the province"),
                     }
                 }
@@ -103,7 +97,7 @@ pub fn build(
             }
             if let Some(c) = &loc.coordinates {
                 if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
-                    coordinates = Some(*c);
+                    coordinates = Some((c.latitude, c.longitude));
                 } else {
                     v.add(
                         "location.coordinates",
@@ -172,9 +166,9 @@ pub fn build(
             }) {
                 v.add("consent.accepted_at", "must not be in the future");
             }
-            version.zip(at).map(|(text_version, at)| common::Consent {
+            version.zip(at).map(|(text_version, accepted_at)| Consent {
                 text_version,
-                accepted_at: Some(ts(at)),
+                accepted_at,
                 special_category: c.special_category,
             })
         }
@@ -215,33 +209,26 @@ pub fn build(
     else {
         return Err(v);
     };
-    let expose = |o: Option<&str>| o.unwrap_or_default().to_owned();
-    Ok(pb::ApplicationReceived {
-        application_id: application_id.to_string(),
-        tracking_number: tracking_number.as_str().to_owned(),
-        channel: common::Channel::Partner as i32,
+    Ok(NewApplication {
+        id: application_id,
+        tracking_number: Some(tracking_number.as_str().to_owned()),
+        channel: common::Channel::Partner,
         category: req.category.clone(),
         text,
-        location: Some(common::Location {
-            province_code: u32::from(province.code()),
+        place: Place {
+            province_code: province.code(),
             district,
             coordinates,
-        }),
-        contact: Some(common::Contact {
-            name: expose(contact.name.as_ref().map(|x| x.expose())),
-            phone: expose(contact.phone.as_ref().map(|x| x.expose())),
-            email: expose(contact.email.as_ref().map(|x| x.expose())),
-            postal_address: expose(contact.postal_address.as_ref().map(|x| x.expose())),
-        }),
-        reply_channel: reply as i32,
+        },
+        contact,
+        reply,
         consent,
-        received_at: Some(ts(received_at)),
+        received_at,
         attachments,
-        information_only: false,
-        information_answer: String::new(),
-        source_reference: req.partner_reference.clone(),
-        follow_up_of: String::new(),
-        recorded_by: String::new(),
+        information_answer: None,
+        source_reference: Some(req.partner_reference.clone()),
+        follow_up_of: None,
+        recorded_by: None,
     })
 }
 
@@ -276,6 +263,13 @@ pub fn received_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ts(t: Timestamp) -> prost_types::Timestamp {
+        prost_types::Timestamp {
+            seconds: t.as_second(),
+            nanos: t.subsec_nanosecond(),
+        }
+    }
 
     fn cats() -> Vec<Category> {
         vec![Category {
@@ -325,7 +319,9 @@ mod tests {
     #[test]
     fn a_valid_request_becomes_a_partner_application() {
         let tn = tekmerkez_tracking::TrackingNumber::generate();
-        let m = build(&valid(), &cats(), Uuid::nil(), &tn, Timestamp::UNIX_EPOCH).unwrap();
+        let m = pb::ApplicationReceived::from(
+            build(&valid(), &cats(), Uuid::nil(), &tn, Timestamp::UNIX_EPOCH).unwrap(),
+        );
         assert_eq!(m.channel, common::Channel::Partner as i32);
         assert_eq!(m.source_reference, "CIMER-2026-000123");
         let loc = m.location.unwrap();

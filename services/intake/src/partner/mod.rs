@@ -36,14 +36,14 @@ use tekmerkez_proto::{
     },
 };
 use tekmerkez_tracking::TrackingNumber;
-use tekmerkez_types::fields::Violations;
+use tekmerkez_types::{catalogue::Category, fields::Violations};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, StatusExt as _};
 use uuid::Uuid;
 
-use crate::{config::Category, http::CaseClient, publish::Publisher};
+use crate::{case_client::CaseClient, counters, publish::Publisher};
 use settings::PartnerSettings;
 use store::{PartnerStore, Submission};
 
@@ -108,7 +108,7 @@ impl tonic::service::Interceptor for PartnerAuth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                crate::http::count_rejected_because("partner", "unauthenticated");
+                counters::count_rejected_because("partner", "unauthenticated");
                 unauthenticated()
             })?;
         let digest = Sha256::digest(token.as_bytes());
@@ -121,11 +121,11 @@ impl tonic::service::Interceptor for PartnerAuth {
             }
         }
         let partner = found.and_then(|i| self.0.get(i)).ok_or_else(|| {
-            crate::http::count_rejected_because("partner", "unauthenticated");
+            counters::count_rejected_because("partner", "unauthenticated");
             unauthenticated()
         })?;
         if let Err(not_until) = partner.limiter.check() {
-            crate::http::count_rejected_because("partner", "rate_limited");
+            counters::count_rejected_because("partner", "rate_limited");
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             tracing::warn!(partner = %partner.id, "partner quota exceeded");
             let mut details = ErrorDetails::with_retry_info(Some(wait.max(Duration::from_secs(1))));
@@ -265,8 +265,10 @@ impl IntakeService for IntakeGrpc {
                 jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
             // A repeat publishes again exactly what the first call made, so the
             // retry of a call whose answer was lost still ends in one case.
-            let message = convert::build(&r, &self.categories, got.application_id, &tn, at)
-                .map_err(|v| invalid(&v))?;
+            let message = pb::ApplicationReceived::from(
+                convert::build(&r, &self.categories, got.application_id, &tn, at)
+                    .map_err(|v| invalid(&v))?,
+            );
             self.publisher.publish(&message).await.map_err(|e| {
                 tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a partner application failed; not acknowledged");
                 unavailable("recording the application")
@@ -280,7 +282,7 @@ impl IntakeService for IntakeGrpc {
         }
         .await;
         if let Err(s) = &outcome {
-            crate::http::count_rejected_because("partner", refusal_reason(s.code()));
+            counters::count_rejected_because("partner", refusal_reason(s.code()));
         }
         outcome
     }

@@ -139,7 +139,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::social::tests::database;
+    use crate::testing::database;
 
     fn sub(fingerprint: &str, tn: &str) -> Submission {
         Submission {

@@ -2,8 +2,21 @@
 //! the project's PostgreSQL as in production: a fresh database per test),
 //! and the message → application mapping.
 
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use jiff::Timestamp;
+use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
+
+use crate::{signature, testing::database};
+
 use super::{
+    application::{application, expired_application, render},
+    parse::{Content, Inbound, Platform},
+    settings::{AccountSettings, SocialSettings},
+    state::micros,
     store::{ConversationStore, Expired, NewMessage, Origin, Planned, Recorded},
+    webhooks::{Meta, meta_event},
     *,
 };
 
@@ -14,40 +27,6 @@ const WINDOW: i64 = 60 * MINUTE;
 async fn store(backend: &str) -> (ConversationStore, Option<tempfile::TempDir>) {
     let (url, dir) = database(backend).await;
     (ConversationStore::connect(&url).unwrap(), dir)
-}
-
-/// A fresh intake database on `backend` (`sqlite` or `postgres`) with
-/// intake's migrations applied: its URL, and the directory a SQLite file
-/// lives in (keep it as long as the database is used).
-pub(crate) async fn database(backend: &str) -> (String, Option<tempfile::TempDir>) {
-    let (url, dir) = if backend == "sqlite" {
-        let dir = tempfile::tempdir().unwrap();
-        (
-            format!("sqlite://{}", dir.path().join("intake.db").display()),
-            Some(dir),
-        )
-    } else {
-        use sqlx::Connection as _;
-        let admin = std::env::var("TEKMERKEZ_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned());
-        let name = format!("intake_social_{}", Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin)
-            .await
-            .expect("PostgreSQL for tests (scripts/postgres start)");
-        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{name}\"").as_str())
-            .await
-            .unwrap();
-        (
-            format!("{}/{name}", admin.rsplit_once('/').unwrap().0),
-            None,
-        )
-    };
-    crate::idempotency::IdempotencyStore::connect(&url)
-        .unwrap()
-        .migrate()
-        .await
-        .unwrap();
-    (url, dir)
 }
 
 use uuid::Uuid;
@@ -358,15 +337,17 @@ fn plan(earlier: Vec<String>, follow_up_of: Option<String>) -> Planned {
 fn a_message_becomes_a_social_application_called_back_by_phone() {
     let m = inbound(Content::Text("Su borusu patladı.".into()));
     let text = render(&m.content);
-    let app = application(
-        &settings(),
-        &account(),
-        &m,
-        &plan(vec![], None),
-        &text,
-        "whatsapp:wamid.1",
-    )
-    .unwrap();
+    let app = pb::ApplicationReceived::from(
+        application(
+            &settings(),
+            &account(),
+            &m,
+            &plan(vec![], None),
+            &text,
+            "whatsapp:wamid.1",
+        )
+        .unwrap(),
+    );
     assert_eq!(app.channel, common::Channel::SocialMedia as i32);
     assert_eq!(
         app.reply_channel,
@@ -396,7 +377,9 @@ fn held_texts_come_first_and_a_follow_up_names_its_case() {
         vec!["Su yok.".into(), "Yol su içinde.".into()],
         Some("BBBBBBBBBB".into()),
     );
-    let app = application(&settings(), &account(), &m, &p, &text, "k").unwrap();
+    let app = pb::ApplicationReceived::from(
+        application(&settings(), &account(), &m, &p, &text, "k").unwrap(),
+    );
     assert_eq!(app.text, "Su yok.\nYol su içinde.\n0532 123 45 67");
     assert_eq!(app.follow_up_of, "BBBBBBBBBB");
 }
@@ -410,8 +393,12 @@ fn the_same_message_and_plan_make_byte_identical_applications() {
         label: Some("İzmit".into()),
     });
     let text = render(&m.content);
-    let a = application(&settings(), &account(), &m, &plan(vec![], None), &text, "k").unwrap();
-    let b = application(&settings(), &account(), &m, &plan(vec![], None), &text, "k").unwrap();
+    let make = || {
+        pb::ApplicationReceived::from(
+            application(&settings(), &account(), &m, &plan(vec![], None), &text, "k").unwrap(),
+        )
+    };
+    let (a, b) = (make(), make());
     assert_eq!(a.encode_to_vec(), b.encode_to_vec());
     assert!(a.location.unwrap().coordinates.is_some());
     assert_eq!(a.text, "[konum paylaşıldı: İzmit]");
@@ -694,11 +681,12 @@ async fn a_held_conversation_past_its_window_is_published_as_a_no_contact_applic
         .await
         .unwrap()
         .remove(0);
-    let first = expired_application(&state.0.settings, &account(), &claim);
+    let first =
+        pb::ApplicationReceived::from(expired_application(&state.0.settings, &account(), &claim));
     state
         .0
         .publisher
-        .publish(&claim.application_id.to_string(), &first)
+        .publish_keyed(&claim.application_id.to_string(), &first)
         .await
         .unwrap();
     let (_, crashed) = next_application(&mut sub).await;

@@ -27,6 +27,8 @@
 
 pub mod settings;
 
+use std::sync::Arc;
+
 use axum::{
     Json, Router,
     body::Bytes,
@@ -39,15 +41,51 @@ use secrecy::ExposeSecret as _;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_tracking::TrackingNumber;
-use tekmerkez_types::{fields::Violations, text::parse_text};
+use tekmerkez_types::{catalogue::Category, fields::Violations, text::parse_text};
 use uuid::Uuid;
 
 use crate::{
-    application::{self, Applicant, ApplicationRequest, MAX_TEXT},
-    http::{ApiError, AppState},
-    idempotency::Remembered,
+    api_error::ApiError,
+    application::{self, Applicant, ApplicationRequest, MAX_TEXT, NewApplication},
+    bearer,
+    idempotency::{IdempotencyStore, Remembered},
+    publish::Publisher,
 };
 pub use settings::StaffSettings;
+
+/// Staff entry's state.
+#[derive(Clone)]
+pub struct StaffState {
+    settings: StaffSettings,
+    publisher: Publisher,
+    /// The entry forms' one-time ids (in the idempotency store the app API
+    /// uses, under keys of their own).
+    keys: IdempotencyStore,
+    categories: Arc<Vec<Category>>,
+}
+
+impl std::fmt::Debug for StaffState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffState").finish_non_exhaustive()
+    }
+}
+
+impl StaffState {
+    /// The state for `settings`.
+    pub fn new(
+        settings: StaffSettings,
+        publisher: Publisher,
+        keys: IdempotencyStore,
+        categories: Arc<Vec<Category>>,
+    ) -> Self {
+        Self {
+            settings,
+            publisher,
+            keys,
+            categories,
+        }
+    }
+}
 
 /// Longest queue ticket number or reference.
 const MAX_REFERENCE: usize = 64;
@@ -152,18 +190,18 @@ fn reference(v: &mut Violations, field: &str, raw: &str) -> Option<String> {
     Some(t.to_owned())
 }
 
-/// Parses a staff application into the bus message.
+/// Parses a staff application into a new application.
 ///
 /// # Errors
 /// Every violation found, the web form's rules and the staff rules together.
 pub fn parse(
     req: &StaffApplication,
-    categories: &[crate::config::Category],
+    categories: &[Category],
     recorded_by: Uuid,
     application_id: Uuid,
     tracking_number: &TrackingNumber,
     now: jiff::Timestamp,
-) -> Result<pb::ApplicationReceived, Violations> {
+) -> Result<NewApplication, Violations> {
     // The fields a staff entry shares with the web form are checked by the
     // web form's rules, so every channel accepts the same applications.
     let shared = ApplicationRequest {
@@ -268,45 +306,29 @@ pub fn parse(
     let Some(channel) = channel else {
         return Err(v);
     };
-    m.channel = channel as i32;
+    m.channel = channel;
     m.text = text;
     if let Some(c) = m.consent.as_mut() {
         c.special_category = req.special_category_data;
     }
-    m.information_only = req.information_only;
-    m.information_answer = answer.unwrap_or_default();
+    m.information_answer = answer;
     m.source_reference = match (channel, &ticket, &reference) {
-        (common::Channel::FaceToFace, Some(t), _) => format!("staff:queue:{t}"),
-        (_, _, Some(r)) => format!("staff:{}:{r}", req.channel.trim()),
-        _ => String::new(),
+        (common::Channel::FaceToFace, Some(t), _) => Some(format!("staff:queue:{t}")),
+        (_, _, Some(r)) => Some(format!("staff:{}:{r}", req.channel.trim())),
+        _ => None,
     };
-    m.recorded_by = recorded_by.to_string();
+    m.recorded_by = Some(recorded_by);
     Ok(m.clone())
 }
 
 /// The routes (none when staff entry is off).
-pub fn router(state: &AppState) -> Router {
-    if !state.staff.enabled {
+pub fn router(state: &StaffState) -> Router {
+    if !state.settings.enabled {
         return Router::new();
     }
     Router::new()
         .route("/v1/staff/applications", post(submit))
         .with_state(state.clone())
-}
-
-/// The gateway's token, compared in constant time.
-fn authenticated(s: &StaffSettings, headers: &HeaderMap) -> bool {
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    let want = s.token.expose_secret();
-    !want.is_empty()
-        && bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            want.as_bytes(),
-        ))
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -328,15 +350,20 @@ fn rfc3339(micros: i64) -> String {
     skip_all,
     fields(application_id, channel)
 )]
-async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn submit(State(state): State<StaffState>, headers: HeaderMap, body: Bytes) -> Response {
     match accept(&state, &headers, &body).await {
         Ok(r) => (StatusCode::ACCEPTED, Json(r)).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Recorded, ApiError> {
-    if !authenticated(&state.staff, headers) {
+async fn accept(
+    state: &StaffState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Recorded, ApiError> {
+    // The gateway's token.
+    if !bearer::presents(headers, state.settings.token.expose_secret()) {
         tracing::warn!("staff entry refused: not the gateway's token");
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated"));
     }
@@ -421,15 +448,17 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Re
     }
     let first_tn = TrackingNumber::parse(&ids.tracking_number).map_err(|_| internal())?;
     let at = jiff::Timestamp::from_microsecond(ids.received_at_micros).map_err(|_| internal())?;
-    let message = parse(
-        &req,
-        &state.categories,
-        user,
-        ids.application_id,
-        &first_tn,
-        at,
-    )
-    .map_err(|v| ApiError::invalid(&v))?;
+    let message = pb::ApplicationReceived::from(
+        parse(
+            &req,
+            &state.categories,
+            user,
+            ids.application_id,
+            &first_tn,
+            at,
+        )
+        .map_err(|v| ApiError::invalid(&v))?,
+    );
     tracing::Span::current()
         .record("application_id", message.application_id.as_str())
         .record("channel", req.channel.trim());

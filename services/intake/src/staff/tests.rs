@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use super::*;
-use crate::config::Category;
 
 fn cats() -> Vec<Category> {
     ["su_arizasi", "genel_bilgi", "fatura"]
@@ -48,6 +47,7 @@ fn run(r: &StaffApplication) -> Result<pb::ApplicationReceived, Violations> {
         &TrackingNumber::generate(),
         jiff::Timestamp::UNIX_EPOCH,
     )
+    .map(pb::ApplicationReceived::from)
 }
 
 fn fields(r: &StaffApplication) -> Vec<String> {

@@ -9,13 +9,15 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use sha2::{Digest as _, Sha256};
-use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_proto::{case_v1 as pb, intake_v1 as pb_intake};
 use tekmerkez_tracking::TrackingNumber;
 use uuid::Uuid;
 
-use super::{ApiError, AppState};
+use super::WebState;
 use crate::{
+    api_error::ApiError,
     application::{self, ApplicationRequest},
+    counters,
     idempotency::Remembered,
 };
 
@@ -31,7 +33,7 @@ pub struct Accepted {
 /// Validates, deduplicates by `key`, publishes, and only then answers.
 #[tracing::instrument(name = "intake.accept", skip_all)]
 pub(super) async fn accept(
-    state: &AppState,
+    state: &WebState,
     req: &ApplicationRequest,
     key: Option<&str>,
     fingerprint: String,
@@ -48,7 +50,7 @@ pub(super) async fn accept(
     };
     let tn = TrackingNumber::parse(&fresh.tracking_number).map_err(|_| internal())?;
     // Validate before remembering the key, so a rejected body never claims it.
-    let mut message = application::parse(req, &state.categories, fresh.application_id, &tn, now)
+    let mut app = application::parse(req, &state.categories, fresh.application_id, &tn, now)
         .map_err(|v| ApiError::invalid(&v))?;
     let ids = match key {
         None => fresh.clone(),
@@ -73,9 +75,10 @@ pub(super) async fn accept(
         let first_tn = TrackingNumber::parse(&ids.tracking_number).map_err(|_| internal())?;
         let at =
             jiff::Timestamp::from_microsecond(ids.received_at_micros).map_err(|_| internal())?;
-        message = application::parse(req, &state.categories, ids.application_id, &first_tn, at)
+        app = application::parse(req, &state.categories, ids.application_id, &first_tn, at)
             .map_err(|v| ApiError::invalid(&v))?;
     }
+    let message = pb_intake::ApplicationReceived::from(app);
     state.publisher.publish(&message).await.map_err(|e| {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an application failed; not acknowledged");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the application could not be recorded; retry").retry_after(1)
@@ -114,7 +117,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 
 /// `POST /v1/applications`.
 pub(super) async fn submit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -139,15 +142,13 @@ pub(super) async fn submit(
                 "has a field of the wrong type or an unknown field"
             };
             v.add("body", rule);
-            let mut err = ApiError::invalid(&v);
-            err.message = format!(
+            ApiError::invalid(&v).with_message(format!(
                 "the body is not a valid application (line {}, column {})",
                 e.line(),
                 e.column()
-            );
-            err
+            ))
         })?;
-        channel = super::channel_label(&req.channel);
+        channel = counters::submitted_channel_label(&req.channel);
         let fingerprint = hex::encode(Sha256::digest(&body));
         accept(&state, &req, key.as_deref(), fingerprint).await
     }
@@ -155,7 +156,7 @@ pub(super) async fn submit(
     match result {
         Ok(a) => (StatusCode::ACCEPTED, Json(a)).into_response(),
         Err(e) => {
-            super::count_rejected(channel, e.status);
+            counters::count_rejected(channel, e.status());
             e.into_response()
         }
     }
@@ -195,7 +196,7 @@ pub(super) fn public_status(s: i32) -> &'static str {
 
 /// Looks a case up for the public; every kind of miss is the same `None`.
 pub(super) async fn lookup(
-    state: &AppState,
+    state: &WebState,
     tracking_number: &str,
     last4: &str,
 ) -> Result<Option<pb::TrackCaseResponse>, ApiError> {
@@ -227,7 +228,7 @@ pub(super) async fn lookup(
 
 /// `GET /v1/applications/{tracking_number}?phone_last4=NNNN`.
 pub(super) async fn status(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     Path(tn): Path<String>,
     Query(q): Query<StatusQuery>,
 ) -> Response {

@@ -1,5 +1,7 @@
-//! The platforms' webhook signatures, checked over the raw body bytes
-//! before anything parses them, compared in constant time.
+//! HMAC-SHA256 request signatures, checked over the raw body bytes before
+//! anything parses them, compared in constant time: the social platforms'
+//! webhook schemes, which the CTI's signed events reuse (Meta's, over
+//! `<timestamp>.<raw body>`).
 //!
 //! - Meta (WhatsApp, Messenger, Instagram): `X-Hub-Signature-256:
 //!   sha256=<hex HMAC-SHA256(app secret, raw body)>` ("Graph API › Webhooks ›

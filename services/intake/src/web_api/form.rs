@@ -14,8 +14,11 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
-use super::{AppState, api};
-use crate::application::{Applicant, ApplicationRequest, KvkkConsent};
+use super::{WebState, api};
+use crate::{
+    application::{Applicant, ApplicationRequest, KvkkConsent},
+    counters,
+};
 
 /// The form's fields as posted.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -117,7 +120,7 @@ fn form_field(field: &str) -> &'static str {
 }
 
 fn page(
-    state: &AppState,
+    state: &WebState,
     input: FormInput,
     errors: HashMap<&'static str, String>,
     failure: Option<String>,
@@ -157,7 +160,7 @@ fn render<T: Template>(status: StatusCode, t: &T) -> Response {
 }
 
 /// `GET /basvuru`.
-pub(super) async fn show(State(state): State<AppState>) -> Response {
+pub(super) async fn show(State(state): State<WebState>) -> Response {
     let input = FormInput {
         yanit: "sms".into(),
         ..FormInput::default()
@@ -167,7 +170,7 @@ pub(super) async fn show(State(state): State<AppState>) -> Response {
 
 /// `POST /basvuru`.
 pub(super) async fn submit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     Form(input): Form<FormInput>,
 ) -> Response {
     let req = ApplicationRequest {
@@ -213,7 +216,7 @@ pub(super) async fn submit(
             } else {
                 StatusCode::BAD_REQUEST
             };
-            super::count_rejected("web_form", status);
+            counters::count_rejected("web_form", status);
             render(status, &page(&state, input, errors, failure))
         }
     }

@@ -1,27 +1,23 @@
 //! An application as the web form and the app API submit it, parsed whole
-//! into the `ApplicationReceived` contract. Every field error is collected,
-//! named by its JSON path and rule, never by its value.
+//! into a [`NewApplication`]. Staff entry shares these rules for the fields
+//! it has in common. Every field error is collected, named by its JSON path
+//! and rule, never by its value.
 
 use base64::Engine as _;
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
+    catalogue::Category,
     contact::{Contact, RawContact},
     fields::Violations,
     text::parse_text,
 };
 use uuid::Uuid;
 
-use crate::config::Category;
-
-/// Longest text.
-pub const MAX_TEXT: usize = 10_000;
-/// Most attachments.
-pub const MAX_ATTACHMENTS: usize = 3;
-/// Largest attachment after decoding.
-pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
-/// Attachment types accepted.
-pub const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
+use super::{
+    ATTACHMENT_TYPES, Consent, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT, NewApplication,
+    Place,
+};
 
 /// The JSON body of `POST /v1/applications`.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -118,14 +114,7 @@ fn reply_channel(raw: &str) -> Option<common::ReplyChannel> {
     }
 }
 
-fn ts(t: Timestamp) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.as_second(),
-        nanos: t.subsec_nanosecond(),
-    }
-}
-
-/// Parses a request into the bus message, with new ids, received at `now`.
+/// Parses a request into a new application with these ids, received at `now`.
 ///
 /// # Errors
 /// Every violation found.
@@ -135,7 +124,7 @@ pub fn parse(
     application_id: Uuid,
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     now: Timestamp,
-) -> Result<pb::ApplicationReceived, Violations> {
+) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let channel = channel(req.channel.trim());
     if channel.is_none() {
@@ -192,9 +181,9 @@ pub fn parse(
         Some(c)
             if c.accepted && !c.text_version.trim().is_empty() && c.text_version.len() <= 64 =>
         {
-            Some(common::Consent {
+            Some(Consent {
                 text_version: c.text_version.trim().to_owned(),
-                accepted_at: Some(ts(now)),
+                accepted_at: now,
                 special_category: false,
             })
         }
@@ -264,33 +253,26 @@ pub fn parse(
     else {
         return Err(v);
     };
-    let expose = |o: Option<&str>| o.unwrap_or_default().to_owned();
-    Ok(pb::ApplicationReceived {
-        application_id: application_id.to_string(),
-        tracking_number: tracking_number.as_str().to_owned(),
-        channel: channel as i32,
+    Ok(NewApplication {
+        id: application_id,
+        tracking_number: Some(tracking_number.as_str().to_owned()),
+        channel,
         category: req.category.trim().to_owned(),
         text,
-        location: Some(common::Location {
-            province_code: u32::from(province.code()),
-            district: district.unwrap_or_default(),
+        place: Place {
+            province_code: province.code(),
+            district,
             coordinates: None,
-        }),
-        contact: Some(common::Contact {
-            name: expose(contact.name.as_ref().map(|x| x.expose())),
-            phone: expose(contact.phone.as_ref().map(|x| x.expose())),
-            email: expose(contact.email.as_ref().map(|x| x.expose())),
-            postal_address: expose(contact.postal_address.as_ref().map(|x| x.expose())),
-        }),
-        reply_channel: reply as i32,
+        },
+        contact,
+        reply,
         consent,
-        received_at: Some(ts(now)),
+        received_at: now,
         attachments,
-        information_only: false,
-        information_answer: String::new(),
-        source_reference: String::new(),
-        follow_up_of: String::new(),
-        recorded_by: String::new(),
+        information_answer: None,
+        source_reference: None,
+        follow_up_of: None,
+        recorded_by: None,
     })
 }
 
@@ -335,6 +317,7 @@ mod tests {
             &tekmerkez_tracking::TrackingNumber::generate(),
             Timestamp::UNIX_EPOCH,
         )
+        .map(pb::ApplicationReceived::from)
     }
 
     fn fields(r: &ApplicationRequest) -> Vec<String> {

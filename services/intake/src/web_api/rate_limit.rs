@@ -11,7 +11,7 @@ use axum::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock as _};
 
-use super::ApiError;
+use crate::{api_error::ApiError, counters};
 
 /// Limits keyed by client IP.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ pub async fn limit(
                 } else {
                     "unknown"
                 };
-                super::count_rejected(channel, StatusCode::TOO_MANY_REQUESTS);
+                counters::count_rejected(channel, StatusCode::TOO_MANY_REQUESTS);
             }
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             ApiError::new(

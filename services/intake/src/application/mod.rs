@@ -1,0 +1,212 @@
+//! A new application, whatever channel took it. Every channel (the web form
+//! and the app API, staff entry, partners, e-mail, the IVR, social media)
+//! builds one [`NewApplication`] from what it received and turns it into the
+//! bus contract `ApplicationReceived` in one place, the `From` below, so a
+//! field means the same on the bus whichever channel filled it.
+//!
+//! - [`request`]: the JSON application of the web form and the app API,
+//!   parsed by the rules staff entry shares.
+
+pub mod request;
+
+use jiff::Timestamp;
+use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
+use tekmerkez_types::{contact::Contact, fields::FieldError, text::parse_text};
+use uuid::Uuid;
+
+pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};
+
+/// The longest text the case service takes.
+pub const MAX_TEXT: usize = 10_000;
+/// Most attachments.
+pub const MAX_ATTACHMENTS: usize = 3;
+/// Largest attachment after decoding.
+pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
+/// Attachment types accepted.
+pub const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
+
+/// An application a channel took, checked, with its ids chosen.
+#[derive(Clone)]
+pub struct NewApplication {
+    /// The application id (the case service opens one case per id).
+    pub id: Uuid,
+    /// The tracking number (canonical form), or `None` when the case
+    /// service gives it (e-mail: the acknowledgement tells it).
+    pub tracking_number: Option<String>,
+    /// The channel that took it.
+    pub channel: common::Channel,
+    /// A category code.
+    pub category: String,
+    /// The text staff read. Personal data.
+    pub text: String,
+    /// Where it is about.
+    pub place: Place,
+    /// The applicant's contact details, any part missing.
+    pub contact: Contact,
+    /// How the applicant is answered.
+    pub reply: common::ReplyChannel,
+    /// The KVKK consent, when one was given.
+    pub consent: Option<Consent>,
+    /// When intake took it (or the partner, for a partner's application).
+    pub received_at: Timestamp,
+    /// Files, as the contract carries them.
+    pub attachments: Vec<pb::Attachment>,
+    /// What the citizen was told, for an information-only application
+    /// (resolved at once).
+    pub information_answer: Option<String>,
+    /// The channel's own reference (a partner's, an e-mail's `Message-ID`,
+    /// a platform message, a queue ticket).
+    pub source_reference: Option<String>,
+    /// The tracking number of the case this follows up.
+    pub follow_up_of: Option<String>,
+    /// The staff member who recorded it.
+    pub recorded_by: Option<Uuid>,
+}
+
+impl std::fmt::Debug for NewApplication {
+    // The text and the contact details are personal data: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewApplication")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where an application is about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    /// The province's plate code.
+    pub province_code: u8,
+    /// The district's official name, when known.
+    pub district: Option<String>,
+    /// Latitude and longitude, when shared. Personal data.
+    pub coordinates: Option<(f64, f64)>,
+}
+
+/// The KVKK consent an applicant gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// The notice version shown.
+    pub text_version: String,
+    /// When it was given.
+    pub accepted_at: Timestamp,
+    /// Explicit consent for special-category data (KVKK art. 6).
+    pub special_category: bool,
+}
+
+impl From<NewApplication> for pb::ApplicationReceived {
+    fn from(a: NewApplication) -> Self {
+        let c = a.contact;
+        let expose = |v: Option<&str>| v.unwrap_or_default().to_owned();
+        Self {
+            application_id: a.id.to_string(),
+            tracking_number: a.tracking_number.unwrap_or_default(),
+            channel: a.channel as i32,
+            category: a.category,
+            text: a.text,
+            location: Some(common::Location {
+                province_code: u32::from(a.place.province_code),
+                district: a.place.district.unwrap_or_default(),
+                coordinates: a
+                    .place
+                    .coordinates
+                    .map(|(latitude, longitude)| common::Coordinates {
+                        latitude,
+                        longitude,
+                    }),
+            }),
+            contact: Some(common::Contact {
+                name: expose(c.name.as_ref().map(|x| x.expose())),
+                phone: expose(c.phone.as_ref().map(|x| x.expose())),
+                email: expose(c.email.as_ref().map(|x| x.expose())),
+                postal_address: expose(c.postal_address.as_ref().map(|x| x.expose())),
+            }),
+            reply_channel: a.reply as i32,
+            consent: a.consent.map(|c| common::Consent {
+                text_version: c.text_version,
+                accepted_at: Some(timestamp(c.accepted_at)),
+                special_category: c.special_category,
+            }),
+            received_at: Some(timestamp(a.received_at)),
+            attachments: a.attachments,
+            information_only: a.information_answer.is_some(),
+            information_answer: a.information_answer.unwrap_or_default(),
+            source_reference: a.source_reference.unwrap_or_default(),
+            follow_up_of: a.follow_up_of.unwrap_or_default(),
+            recorded_by: a.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A time in the contract's form: nanoseconds never negative, also before
+/// 1970 (as protobuf's `Timestamp` requires).
+fn timestamp(t: Timestamp) -> prost_types::Timestamp {
+    let (seconds, nanos) = (t.as_second(), t.subsec_nanosecond());
+    if nanos < 0 {
+        prost_types::Timestamp {
+            seconds: seconds - 1,
+            nanos: nanos + 1_000_000_000,
+        }
+    } else {
+        prost_types::Timestamp { seconds, nanos }
+    }
+}
+
+/// A time the stores keep in microseconds. A value beyond jiff's range
+/// (years past ±9999) cannot come from a clock or a parsed time; it is
+/// clamped rather than refused.
+pub fn at_micros(micros: i64) -> Timestamp {
+    Timestamp::from_microsecond(micros).unwrap_or(if micros < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+/// Texts joined one a line into one application text, cut to [`MAX_TEXT`]
+/// characters (the oldest kept) rather than refused: the citizen's messages
+/// were already acknowledged.
+///
+/// # Errors
+/// When nothing usable is left (no text at all, only blanks).
+pub fn joined_text<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<String, FieldError> {
+    let mut full = texts.into_iter().collect::<Vec<_>>().join("\n");
+    if full.chars().count() > MAX_TEXT {
+        full = full.chars().take(MAX_TEXT).collect();
+    }
+    parse_text("text", &full, MAX_TEXT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_before_1970_keep_their_nanoseconds_positive() {
+        let t = at_micros(-500_000);
+        assert_eq!(
+            timestamp(t),
+            prost_types::Timestamp {
+                seconds: -1,
+                nanos: 500_000_000
+            }
+        );
+        let t = at_micros(1_764_000_000_123_456);
+        assert_eq!(
+            timestamp(t),
+            prost_types::Timestamp {
+                seconds: 1_764_000_000,
+                nanos: 123_456_000
+            }
+        );
+    }
+
+    #[test]
+    fn joined_texts_are_cut_to_the_limit() {
+        let long = "a".repeat(MAX_TEXT);
+        let t = joined_text([long.as_str(), "b"]).unwrap();
+        assert_eq!(t.chars().count(), MAX_TEXT);
+        assert!(joined_text([" ", ""]).is_err());
+    }
+}

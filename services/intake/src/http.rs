@@ -1,0 +1,65 @@
+//! Intake's HTTP listener, wired: the web form and the app API, the
+//! social-media webhooks, the CTI and staff entry, each with its own state,
+//! merged into one router with `/healthz`. Only this module knows all the
+//! channels; none of them imports it.
+
+use axum::{Router, routing::get};
+
+use crate::{
+    case_client::CaseClient, counters, cti::CtiState, publish::Publisher, social::SocialState,
+    staff::StaffState, web_api::WebState,
+};
+
+/// Every channel's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The web form and the app API.
+    pub web: WebState,
+    /// The social-media webhooks (routes only for the enabled ones).
+    pub social: SocialState,
+    /// The CTI/IVR endpoint (routes only when enabled).
+    pub cti: CtiState,
+    /// Staff entry (routes only when enabled).
+    pub staff: StaffState,
+    /// Puts applications on the bus (the partner and e-mail channels too).
+    pub publisher: Publisher,
+    /// The case service (the partner channel too).
+    pub cases: CaseClient,
+}
+
+/// The router.
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    // The platforms' webhooks and the CTI come from a few addresses at a
+    // high rate: they authenticate every request instead of being limited
+    // per client address.
+    let social = counting_refusals(crate::social::router(&state.social), "social_media");
+    let cti = counting_refusals(crate::cti::router(&state.cti), "phone");
+    // Staff entry comes from the gateway alone, which authenticates. Its
+    // applications are calls, letters, visits and meetings: one label.
+    let staff = counting_refusals(crate::staff::router(&state.staff), "staff_entry");
+    Router::new()
+        .merge(crate::web_api::router(&state.web))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .merge(social)
+        .merge(cti)
+        .merge(staff)
+}
+
+/// `router` with every refused POST counted as a rejection of `channel`:
+/// the webhooks, the CTI and staff entry answer in many places (a bad
+/// signature, a body that is not JSON, an unknown account, the bus down),
+/// and the status they answer with is what the platform or caller saw.
+fn counting_refusals(router: Router, channel: &'static str) -> Router {
+    router.layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            let post = req.method() == axum::http::Method::POST;
+            let res = next.run(req).await;
+            let status = res.status();
+            if post && (status.is_client_error() || status.is_server_error()) {
+                counters::count_rejected_because(channel, counters::refusal_reason(status));
+            }
+            res
+        },
+    ))
+}

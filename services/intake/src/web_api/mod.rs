@@ -1,0 +1,65 @@
+//! The web form and the app API: the JSON API the mobile app (and any
+//! client) submits to, the Turkish form at `/basvuru`, the public status of
+//! an application, and the OpenAPI document. Every client address has its
+//! own request budget here.
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /v1/applications` | an application ([`crate::application::ApplicationRequest`]), `Idempotency-Key` optional → 202 |
+//! | `GET /v1/applications/{tracking_number}?phone_last4=NNNN` | the public status, a dated timeline |
+//! | `GET`, `POST /basvuru` | the web form |
+//! | `GET /openapi.json` | the API's description |
+//!
+//! `rate_limit` keeps a token bucket per client address.
+
+mod api;
+mod form;
+mod rate_limit;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{Router, routing::get};
+use tekmerkez_types::catalogue::Category;
+
+use crate::{case_client::CaseClient, idempotency::IdempotencyStore, publish::Publisher};
+pub use rate_limit::ClientLimiter;
+
+/// What the form and the API share.
+#[derive(Clone)]
+pub struct WebState {
+    /// Puts applications on the bus.
+    pub publisher: Publisher,
+    /// Idempotency keys.
+    pub keys: IdempotencyStore,
+    /// The category catalogue.
+    pub categories: Arc<Vec<Category>>,
+    /// The case service, for the public status.
+    pub cases: CaseClient,
+    /// Per-client limits.
+    pub limiter: ClientLimiter,
+    /// The KVKK notice version the form shows.
+    pub kvkk_text_version: Arc<str>,
+    /// Deadline for case-service calls.
+    pub case_timeout: Duration,
+}
+
+impl std::fmt::Debug for WebState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebState").finish_non_exhaustive()
+    }
+}
+
+/// The routes: the form and the API limited per client address, the
+/// OpenAPI document not.
+pub fn router(state: &WebState) -> Router {
+    Router::new()
+        .route("/v1/applications", axum::routing::post(api::submit))
+        .route("/v1/applications/{tracking_number}", get(api::status))
+        .route("/basvuru", get(form::show).post(form::submit))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.limiter.clone(),
+            rate_limit::limit,
+        ))
+        .route("/openapi.json", get(api::openapi))
+        .with_state(state.clone())
+}
