@@ -168,7 +168,14 @@ fn the_receipt_pdf_is_one_a4_page_with_turkish_text_and_a_barcode_a_scanner_read
     let stem = dir.path().join("alindi");
     run(
         "pdftoppm",
-        &["-r", "200", "-png", "-singlefile", file, stem.to_str().unwrap()],
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            file,
+            stem.to_str().unwrap(),
+        ],
     );
     let png = dir.path().join("alindi.png");
     let codes = run(
