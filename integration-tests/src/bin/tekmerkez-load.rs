@@ -22,35 +22,35 @@ use std::{
     time::{Duration, Instant},
 };
 
+use clap::Parser;
 use futures::StreamExt as _;
 use tekmerkez_integration_tests::{cluster::Cluster, scenario};
 
+/// The end-to-end benchmark: a burst of applications, then a steady rate,
+/// then a pgbench baseline on the same PostgreSQL.
+///
+/// Run it with scripts/bench, which starts PostgreSQL and the broker and
+/// passes them in TEKMERKEZ_TEST_PG_URL and TEKMERKEZ_TEST_KAFKA.
+#[derive(Parser)]
+#[command(name = "tekmerkez-load", version)]
 struct Args {
+    /// Applications posted in the burst.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
     count: usize,
+    /// Clients posting at once in the burst.
+    #[arg(long, value_name = "C", default_value_t = 64)]
     concurrency: usize,
+    /// Applications per second in the steady phase (at least 1).
+    #[arg(
+        long,
+        value_name = "R",
+        default_value_t = 1_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     rate: u64,
+    /// How long the steady phase lasts, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 10)]
     seconds: u64,
-}
-
-fn args() -> Args {
-    let mut a = Args {
-        count: 50_000,
-        concurrency: 64,
-        rate: 1_000,
-        seconds: 10,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--count" => a.count = value.parse().unwrap(),
-            "--concurrency" => a.concurrency = value.parse().unwrap(),
-            "--rate" => a.rate = value.parse().unwrap(),
-            "--seconds" => a.seconds = value.parse().unwrap(),
-            other => panic!("unknown flag {other}"),
-        }
-    }
-    a
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -213,7 +213,7 @@ fn pgbench_tps(cluster: &Cluster) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let a = args();
+    let a = Args::parse();
     let mut cluster = Cluster::new().await;
     scenario::setup(&mut cluster).await;
     let url = cluster.intake_url.clone();

@@ -21,44 +21,38 @@
 
 use std::{sync::Arc, time::Instant};
 
+use clap::Parser;
 use secrecy::SecretString;
 use sqlx::{Connection as _, Executor as _, PgConnection};
 use tekmerkez_integration_tests::web::{Browser, hidden, sign_in};
 use tokio_util::sync::CancellationToken;
 
+/// The agent UI benchmark: seeds PostgreSQL with records, then times the
+/// pool manager's pages, an expert's "my records" and the record page
+/// through the gateway.
+///
+/// Run it with scripts/bench-ui, which starts PostgreSQL.
+#[derive(Parser)]
+#[command(name = "tekmerkez-ui-bench", version)]
 struct Args {
+    /// The PostgreSQL server's admin URL; the benchmark's databases are
+    /// created beside its database.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "TEKMERKEZ_TEST_PG_URL",
+        default_value = "postgres://postgres:postgres@127.0.0.1:55432/postgres"
+    )]
     pg_url: String,
+    /// Records to seed (kept between runs; more are added when fewer are there).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     cases: i64,
+    /// Requests timed per page.
+    #[arg(long, value_name = "N", default_value_t = 400)]
     requests: usize,
+    /// Drop the seeded records' database and seed it again.
+    #[arg(long)]
     fresh: bool,
-}
-
-fn args() -> Args {
-    let mut a = Args {
-        pg_url: std::env::var("TEKMERKEZ_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".into()),
-        cases: 1_000_000,
-        requests: 400,
-        fresh: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        match flag.as_str() {
-            "--pg-url" => a.pg_url = it.next().expect("--pg-url URL"),
-            "--cases" => a.cases = it.next().and_then(|v| v.parse().ok()).expect("--cases N"),
-            "--requests" => {
-                a.requests = it
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .expect("--requests N");
-            }
-            "--fresh" => a.fresh = true,
-            other => panic!(
-                "unknown argument {other}; use --pg-url URL --cases N --requests N [--fresh]"
-            ),
-        }
-    }
-    a
 }
 
 /// `base` with its database replaced by `db`.
@@ -192,7 +186,7 @@ fn next_link(page: &str) -> Option<String> {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let a = args();
+    let a = Args::parse();
     let (case_db, gateway_db) = ("tekmerkez_ui_bench", "tekmerkez_ui_bench_gateway");
     println!("tekmerkez UI benchmark: {} records in PostgreSQL", a.cases);
     ensure_database(&a.pg_url, case_db, a.fresh).await;

@@ -1,16 +1,21 @@
-//! A small PDF 1.7 writer for one-page documents (the receipt): text in one
+//! A one-page PDF (the receipt) written with `pdf-writer`: text in one
 //! embedded TrueType font, filled rectangles (barcode bars, rules), nothing
 //! else. The font — DejaVu Sans, which has every Turkish letter — is
-//! subset to the glyphs the page uses (`subsetter`) and embedded as a
-//! CIDFontType2 with Identity-H encoding and a ToUnicode map, so ç ğ ı İ ö
-//! ş ü print as they are and copy, search and read aloud as text. Streams
-//! are Flate-compressed.
+//! subset to the glyphs the page uses (`subsetter`, from the same project
+//! as `pdf-writer`) and embedded as a CIDFontType2 with Identity-H encoding
+//! and a ToUnicode map, so ç ğ ı İ ö ş ü print as they are and copy, search
+//! and read aloud as text. Streams are Flate-compressed.
 //!
 //! DejaVu's licence (the Bitstream Vera licence, with the DejaVu changes in
 //! the public domain) allows embedding the font in documents; only selling
 //! the font by itself is forbidden.
 
-use std::{collections::BTreeMap, fmt::Write as _, io::Write as _, sync::Arc};
+use std::{collections::BTreeMap, io::Write as _, sync::Arc};
+
+use pdf_writer::{
+    Content, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr,
+    types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap},
+};
 
 /// A font read once at start-up.
 #[derive(Clone)]
@@ -107,13 +112,16 @@ impl Font {
     }
 }
 
+/// The page's one font resource.
+const FONT: Name<'static> = Name(b"F1");
+
 /// One page being drawn, in points from the bottom-left corner.
 pub struct Page<'f> {
     font: &'f Font,
     face: Option<ttf_parser::Face<'f>>,
     width: f32,
     height: f32,
-    ops: String,
+    content: Content,
     glyphs: subsetter::GlyphRemapper,
     /// New glyph id → (advance in PDF units, the text it stands for).
     used: BTreeMap<u16, (f32, char)>,
@@ -130,7 +138,7 @@ impl<'f> Page<'f> {
             face: font.face(),
             width: size.0,
             height: size.1,
-            ops: String::new(),
+            content: Content::new(),
             glyphs: subsetter::GlyphRemapper::new(),
             used: BTreeMap::new(),
         }
@@ -157,17 +165,20 @@ impl<'f> Page<'f> {
 
     /// Writes `text` with its baseline starting at (`x`, `y`).
     pub fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
-        let mut hex = String::with_capacity(text.len() * 4);
+        // Identity-H: each glyph is its two-byte id in the subset.
+        let mut codes = Vec::with_capacity(text.len() * 2);
         for c in text.chars().filter(|c| !c.is_control()) {
             let (gid, adv) = self.glyph(c);
             let new = self.glyphs.remap(gid);
             self.used.entry(new).or_insert((adv, c));
-            let _ = write!(hex, "{new:04X}");
+            codes.extend_from_slice(&new.to_be_bytes());
         }
-        let _ = writeln!(
-            self.ops,
-            "BT /F1 {size:.2} Tf {x:.2} {y:.2} Td <{hex}> Tj ET"
-        );
+        self.content
+            .begin_text()
+            .set_font(FONT, size)
+            .next_line(x, y)
+            .show(Str(&codes))
+            .end_text();
     }
 
     /// Writes `text` wrapped to `width` points from (`x`, `y`) downwards,
@@ -205,7 +216,7 @@ impl<'f> Page<'f> {
 
     /// A filled black rectangle with its lower-left corner at (`x`, `y`).
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        let _ = writeln!(self.ops, "{x:.3} {y:.3} {w:.3} {h:.3} re f");
+        self.content.rect(x, y, w, h).fill_nonzero();
     }
 
     /// The whole PDF file, titled `title`, in language `lang` (BCP 47).
@@ -215,184 +226,107 @@ impl<'f> Page<'f> {
     pub fn finish(self, title: &str, lang: &str) -> Result<Vec<u8>, PdfError> {
         let subset =
             subsetter::subset(&self.font.data, 0, &self.glyphs).map_err(|_| PdfError::Subset)?;
-        // A subset's name starts with six capital letters that differ from
-        // one subset to another.
-        let tag: String = {
-            use sha2::Digest as _;
-            let d = sha2::Sha256::digest(
-                self.used
-                    .keys()
-                    .flat_map(|g| g.to_be_bytes())
-                    .collect::<Vec<u8>>(),
-            );
-            d.iter()
-                .take(6)
-                .map(|b| char::from(b'A' + b % 26))
-                .collect()
-        };
-        let font_name = format!("{tag}+{}", self.font.name);
+        let font_name = format!("{}+{}", self.subset_tag(), self.font.name);
+        let font_name = Name(font_name.as_bytes());
         let f = self.font;
-        let mut widths = String::new();
-        for (gid, (adv, _)) in &self.used {
-            let _ = write!(widths, "{gid} [{adv:.0}] ");
-        }
-        let mut cmap = String::from(
-            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-             /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-             1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-        );
-        let pairs: Vec<_> = self.used.iter().collect();
-        for chunk in pairs.chunks(100) {
-            let _ = writeln!(cmap, "{} beginbfchar", chunk.len());
-            for (gid, (_, c)) in chunk {
-                let mut units = [0u16; 2];
-                let hex: String = c
-                    .encode_utf16(&mut units)
-                    .iter()
-                    .map(|u| format!("{u:04X}"))
-                    .collect();
-                let _ = writeln!(cmap, "<{gid:04X}> <{hex}>");
-            }
-            cmap.push_str("endbfchar\n");
-        }
-        cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 
-        let mut w = Writer::default();
-        w.object(
-            1,
-            "<< /Type /Catalog /Pages 2 0 R /Lang ".to_owned() + &literal(lang) + " >>",
+        let mut next = Ref::new(1);
+        let (catalog, pages, page, content) = (next.bump(), next.bump(), next.bump(), next.bump());
+        let (type0, cid_font, descriptor) = (next.bump(), next.bump(), next.bump());
+        let (to_unicode, font_file, info) = (next.bump(), next.bump(), next.bump());
+
+        let mut pdf = Pdf::new();
+        pdf.catalog(catalog).pages(pages).lang(TextStr(lang));
+        pdf.pages(pages).kids([page]).count(1);
+        let mut p = pdf.page(page);
+        p.parent(pages)
+            .media_box(Rect::new(0.0, 0.0, self.width, self.height))
+            .contents(content);
+        p.resources().fonts().pair(FONT, type0);
+        p.finish();
+        pdf.stream(content, &deflate(&self.content.finish())?)
+            .filter(Filter::FlateDecode);
+
+        pdf.type0_font(type0)
+            .base_font(font_name)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid_font)
+            .to_unicode(to_unicode);
+        let mut cid = pdf.cid_font(cid_font);
+        cid.subtype(CidFontType::Type2)
+            .base_font(font_name)
+            .system_info(SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"Identity"),
+                supplement: 0,
+            })
+            .font_descriptor(descriptor)
+            .cid_to_gid_map_predefined(Name(b"Identity"))
+            .default_width(1000.0);
+        let mut widths = cid.widths();
+        for (&gid, &(adv, _)) in &self.used {
+            widths.consecutive(gid, [adv.round()]);
+        }
+        widths.finish();
+        cid.finish();
+        let [x0, y0, x1, y1] = f.bbox.map(|v| f.scale(f32::from(v)).round());
+        pdf.font_descriptor(descriptor)
+            .name(font_name)
+            .flags(FontFlags::NON_SYMBOLIC)
+            .bbox(Rect::new(x0, y0, x1, y1))
+            .italic_angle(0.0)
+            .ascent(f.scale(f32::from(f.ascent)).round())
+            .descent(f.scale(f32::from(f.descent)).round())
+            .cap_height(f.scale(f32::from(f.cap_height)).round())
+            .stem_v(80.0)
+            .font_file2(font_file);
+
+        let ucs = SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        };
+        let mut cmap = UnicodeCmap::new(Name(b"Adobe-Identity-UCS"), ucs);
+        for (&gid, &(_, c)) in &self.used {
+            cmap.pair(gid, c);
+        }
+        pdf.cmap(to_unicode, &deflate(&cmap.finish())?)
+            .name(Name(b"Adobe-Identity-UCS"))
+            .system_info(ucs)
+            .filter(Filter::FlateDecode);
+        let length1 = i32::try_from(subset.len()).unwrap_or(i32::MAX);
+        pdf.stream(font_file, &deflate(&subset)?)
+            .filter(Filter::FlateDecode)
+            .pair(Name(b"Length1"), length1);
+
+        pdf.document_info(info)
+            .title(TextStr(title))
+            .producer(TextStr("tekmerkez"));
+        Ok(pdf.finish())
+    }
+
+    /// A subset's name starts with six capital letters that differ from one
+    /// subset to another.
+    fn subset_tag(&self) -> String {
+        use sha2::Digest as _;
+        let d = sha2::Sha256::digest(
+            self.used
+                .keys()
+                .flat_map(|g| g.to_be_bytes())
+                .collect::<Vec<u8>>(),
         );
-        w.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned());
-        w.object(
-            3,
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {:.2} {:.2}] \
-                 /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-                self.width, self.height
-            ),
-        );
-        w.stream(4, "", self.ops.as_bytes())?;
-        w.object(
-            5,
-            format!(
-                "<< /Type /Font /Subtype /Type0 /BaseFont /{font_name} /Encoding /Identity-H \
-                 /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>"
-            ),
-        );
-        w.object(
-            6,
-            format!(
-                "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{font_name} \
-                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
-                 /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW 1000 /W [{widths}] >>"
-            ),
-        );
-        let [x0, y0, x1, y1] = f.bbox.map(|v| f.scale(f32::from(v)));
-        w.object(
-            7,
-            format!(
-                "<< /Type /FontDescriptor /FontName /{font_name} /Flags 32 \
-                 /FontBBox [{x0:.0} {y0:.0} {x1:.0} {y1:.0}] /ItalicAngle 0 \
-                 /Ascent {:.0} /Descent {:.0} /CapHeight {:.0} /StemV 80 /FontFile2 9 0 R >>",
-                f.scale(f32::from(f.ascent)),
-                f.scale(f32::from(f.descent)),
-                f.scale(f32::from(f.cap_height)),
-            ),
-        );
-        w.stream(8, "", cmap.as_bytes())?;
-        w.stream(9, &format!("/Length1 {}", subset.len()), &subset)?;
-        w.object(
-            10,
-            format!("<< /Title {} /Producer (tekmerkez) >>", utf16_string(title)),
-        );
-        Ok(w.finish(1, 10))
+        d.iter()
+            .take(6)
+            .map(|b| char::from(b'A' + b % 26))
+            .collect()
     }
 }
 
-/// A PDF literal string of ASCII text.
-fn literal(s: &str) -> String {
-    let mut out = String::from("(");
-    for c in s.chars().filter(char::is_ascii) {
-        if matches!(c, '(' | ')' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push(')');
-    out
-}
-
-/// A PDF text string in UTF-16BE with its byte-order mark, for any text.
-fn utf16_string(s: &str) -> String {
-    let mut out = String::from("<FEFF");
-    for u in s.encode_utf16() {
-        let _ = write!(out, "{u:04X}");
-    }
-    out.push('>');
-    out
-}
-
-/// The file being written and where each object starts.
-#[derive(Default)]
-struct Writer {
-    out: Vec<u8>,
-    offsets: BTreeMap<u32, usize>,
-}
-
-impl Writer {
-    fn start(&mut self) {
-        if self.out.is_empty() {
-            // The binary comment tells tools the file is not plain text.
-            self.out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-        }
-    }
-
-    fn object(&mut self, id: u32, body: String) {
-        self.start();
-        self.offsets.insert(id, self.out.len());
-        self.out
-            .extend_from_slice(format!("{id} 0 obj\n{body}\nendobj\n").as_bytes());
-    }
-
-    fn stream(&mut self, id: u32, extra: &str, data: &[u8]) -> Result<(), PdfError> {
-        self.start();
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        z.write_all(data).map_err(PdfError::Compress)?;
-        let packed = z.finish().map_err(PdfError::Compress)?;
-        self.offsets.insert(id, self.out.len());
-        self.out.extend_from_slice(
-            format!(
-                "{id} 0 obj\n<< /Length {} /Filter /FlateDecode {extra} >>\nstream\n",
-                packed.len()
-            )
-            .as_bytes(),
-        );
-        self.out.extend_from_slice(&packed);
-        self.out.extend_from_slice(b"\nendstream\nendobj\n");
-        Ok(())
-    }
-
-    fn finish(mut self, root: u32, info: u32) -> Vec<u8> {
-        let xref = self.out.len();
-        let count = self.offsets.keys().max().copied().unwrap_or(0) + 1;
-        let mut table = format!("xref\n0 {count}\n0000000000 65535 f \n");
-        for id in 1..count {
-            match self.offsets.get(&id) {
-                Some(at) => {
-                    // Each entry is 20 bytes: the space before the newline counts.
-                    let _ = writeln!(table, "{at:010} 00000 n ");
-                }
-                None => table.push_str("0000000000 65535 f \n"),
-            }
-        }
-        let _ = write!(
-            table,
-            "trailer\n<< /Size {count} /Root {root} 0 R /Info {info} 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-        );
-        self.out.extend_from_slice(table.as_bytes());
-        self.out
-    }
+/// `data` Flate-compressed, as `/Filter /FlateDecode` reads it.
+fn deflate(data: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).map_err(PdfError::Compress)?;
+    z.finish().map_err(PdfError::Compress)
 }
 
 #[cfg(test)]
@@ -413,7 +347,8 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.starts_with("%PDF-1.7"));
         assert!(text.contains("/Subtype /CIDFontType2"));
-        assert!(text.contains("/FontFile2 9 0 R"));
+        assert!(text.contains("/FontFile2 "));
+        assert!(text.contains("/ToUnicode "));
         assert!(text.contains("/Lang (tr-TR)"));
         assert!(text.trim_end().ends_with("%%EOF"));
         // A subset, not the whole 700 kB font.
@@ -465,8 +400,10 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_escaped() {
-        assert_eq!(literal("a(b)\\"), "(a\\(b\\)\\\\)");
-        assert_eq!(utf16_string("ı"), "<FEFF0131>");
+    fn a_turkish_title_is_written_in_utf_16() {
+        let font = Font::load(DEJAVU).unwrap();
+        let pdf = Page::new(&font, A4).finish("ı", "tr-TR").unwrap();
+        let text = String::from_utf8_lossy(&pdf).to_uppercase();
+        assert!(text.contains("/TITLE <FEFF0131>"), "{text}");
     }
 }

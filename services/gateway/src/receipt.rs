@@ -314,7 +314,11 @@ mod tests {
         )
         .unwrap();
         let s = String::from_utf8_lossy(&pdf);
-        assert_eq!(s.matches("/Type /Page ").count(), 1);
+        let pages = s
+            .match_indices("/Type /Page")
+            .filter(|(at, m)| !s[at + m.len()..].starts_with('s'))
+            .count();
+        assert_eq!(pages, 1);
         assert!(s.contains("DejaVuSans"));
     }
 }

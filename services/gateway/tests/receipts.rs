@@ -1,14 +1,21 @@
 //! The receipt store on both databases the gateway runs on: a receipt is
 //! kept once per tracking number (a resent form never changes it), read
 //! back whole, and listed for the person who recorded it, newest first.
+//! And the receipt's PDF read as a person and a scanner would, with tools
+//! independent of the code under test: poppler's `pdfinfo`, `pdftotext`
+//! and `pdftoppm`, and zbar's `zbarimg` (`scripts/install-deps` installs
+//! Debian's poppler-utils and zbar-tools).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     reason = "tests fail loudly; the house style allows it"
 )]
 
 use jiff::SignedDuration;
 use tekmerkez_gateway::{
+    entry_texts::ENTRY_TR,
+    pdf::Font,
     receipt::{Receipt, ReceiptStore},
     session::SessionStore,
 };
@@ -90,4 +97,104 @@ async fn receipts_on_sqlite() {
 #[tokio::test]
 async fn receipts_on_postgres() {
     the_store_keeps_receipts(&postgres_url().await).await;
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{program} cannot run ({e}); run scripts/install-deps (poppler-utils, zbar-tools)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_receipt_pdf_is_one_a4_page_with_turkish_text_and_a_barcode_a_scanner_reads() {
+    let font = Font::load("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+        .expect("scripts/install-deps installs fonts-dejavu-core");
+    let r = receipt("7KQ2M-X9AB4", Uuid::nil(), 1_764_000_000_000_000);
+    let pdf = tekmerkez_gateway::receipt::pdf(
+        &r,
+        &ENTRY_TR,
+        &font,
+        "Kocaeli İSU Alo 185 Çözüm Merkezi",
+        "Sayaç ve ölçüm",
+        "http://127.0.0.1:8080/takip",
+        "tr-TR",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alindi.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let file = file.to_str().unwrap();
+
+    let info = run("pdfinfo", &[file]);
+    assert!(info.contains("Pages:           1"), "{info}");
+    assert!(
+        info.contains("Page size:       595.28 x 841.89 pts (A4)"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Title:           Başvuru Alındı Belgesi 7KQ2M-X9AB4"),
+        "{info}"
+    );
+
+    // The text comes back through the font's ToUnicode map, letter for letter.
+    let text = run("pdftotext", &[file, "-"]);
+    for want in [
+        "Kocaeli İSU Alo 185 Çözüm Merkezi",
+        "Başvuru Alındı Belgesi",
+        "7KQ2M-X9AB4",
+        "Sıra numarası",
+        "A-042",
+        "Sayaç ve ölçüm",
+        "kvkk-aydinlatma-v1 — 24.11.2025 19:00",
+        "Kişisel verileriniz 6698 sayılı",
+        "http://127.0.0.1:8080/takip",
+    ] {
+        assert!(
+            text.contains(want),
+            "'{want}' missing from the PDF's text:\n{text}"
+        );
+    }
+
+    let stem = dir.path().join("alindi");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            file,
+            stem.to_str().unwrap(),
+        ],
+    );
+    let png = dir.path().join("alindi.png");
+    let codes = run(
+        "zbarimg",
+        &[
+            "--quiet",
+            "--raw",
+            "-Sdisable",
+            "-Scode128.enable",
+            png.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(codes.lines().collect::<Vec<_>>(), vec!["7KQ2M-X9AB4"]);
+
+    // Kept to look at, like the integration tests' screens.
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-artifacts/screens/gateway_receipts");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::copy(file, shots.join("alindi.pdf")).unwrap();
+    std::fs::copy(&png, shots.join("alindi-pdf.png")).unwrap();
 }
