@@ -2,7 +2,7 @@
 //! resolved), authorises through [`policy`], applies a domain transition,
 //! and persists the change with its task steps and events atomically.
 //!
-//! - [`requests`]: what the operations take besides the caller.
+//! - `requests`: what the operations take besides the caller.
 //! - `retry`: the optimistic-concurrency loop every change runs in.
 //! - `open`: what routing brings in: a new case, or a citizen's follow-up
 //!   message joining one.
@@ -13,7 +13,7 @@
 mod close;
 mod open;
 mod read;
-pub mod requests;
+mod requests;
 mod retry;
 mod work;
 
@@ -52,14 +52,14 @@ pub struct CaseView {
     pub now: Timestamp,
 }
 
-pub(super) fn actor_of(caller: &Caller) -> Actor {
+fn actor_of(caller: &Caller) -> Actor {
     match caller {
         Caller::User(u) => Actor::User(u.id),
         Caller::Service(s) => Actor::Service(s.as_str()),
     }
 }
 
-pub(super) fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
+fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
     caller
         .user()
         .ok_or(CaseError::PermissionDenied("only a user may do this"))
@@ -67,7 +67,7 @@ pub(super) fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
 
 /// Whether the case is within the user's reach at all: outside it, the case
 /// is reported as not found so that its existence does not leak.
-pub(super) fn reachable(user: &UserCaller, case: &Case) -> bool {
+fn reachable(user: &UserCaller, case: &Case) -> bool {
     user.role == Role::Admin
         || user.pools.contains(&case.pool_id)
         || case.holder_id == Some(user.id)
