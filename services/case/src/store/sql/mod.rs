@@ -40,6 +40,9 @@ pub fn open(
     let options = PoolOptions {
         pg_max_connections: max_connections,
         pg_acquire_timeout: acquire_timeout,
+        // As the case store always ran SQLite: in WAL mode NORMAL never
+        // corrupts the file; a power cut may lose the last commits, which
+        // `tekmerkez dev` can afford for the write speed.
         sqlite_synchronous: Some(SqliteSynchronous::Normal),
     };
     Ok(match SqlPool::connect_lazy_with(url, options)? {
