@@ -13,11 +13,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
-    app::{CaseApp, cases::NewCase, directory::NewUser, error::CaseError},
+    app::{CaseApp, directory::NewUser, error::CaseError},
     clock::{Clock as _, ManualClock},
     domain::{
         caller::{Caller, ServiceName, UserCaller},
-        case::Consent,
+        case::{Consent, NewCase},
         contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
         directory::{Pool, User},
         enums::{CallbackOutcome, Channel, ReplyChannel, Role, Urgency},

@@ -4,8 +4,9 @@
 //!   life-cycle rules (seed 000: pool, claim, assign, transfer, notes, the
 //!   3-day note rule, official answer, callback pool), the organisation, and
 //!   the authorization policy. No I/O.
-//! - [`store`]: the [`store::CaseStore`] contract and its PostgreSQL and
-//!   SQLite implementations, with the transactional outbox.
+//! - [`store`]: the directory, case and outbox store contracts
+//!   ([`store::DirectoryStore`], [`store::CaseStore`], [`store::OutboxStore`])
+//!   and their one SQL implementation for PostgreSQL and SQLite.
 //! - [`app`]: the operations the gRPC services call; each authorises the
 //!   caller and persists one decision atomically.
 //! - [`grpc`]: the authentication interceptor, conversions and the

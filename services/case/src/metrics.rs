@@ -9,18 +9,22 @@ use std::sync::Arc;
 
 use tekmerkez_telemetry::metrics::{Collector, names};
 
-use crate::{clock::Clock, domain::enums::CaseStatus, store::CaseStore};
+use crate::{
+    clock::Clock,
+    domain::enums::CaseStatus,
+    store::{CaseStore, Store},
+};
 
 /// Reads the case service's gauges.
 #[derive(Debug, Clone)]
 pub struct CaseCollector {
-    store: Arc<dyn CaseStore>,
+    store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 }
 
 impl CaseCollector {
     /// A collector over `store`; ages are measured against `clock`.
-    pub fn new(store: Arc<dyn CaseStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self { store, clock }
     }
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     clock::Clock,
     config::OutboxSettings,
-    store::{CaseStore, OutboxRecord},
+    store::{OutboxRecord, OutboxStore},
 };
 
 /// What one round did.
@@ -31,7 +31,7 @@ pub struct RoundReport {
 /// Publishes the outbox.
 #[derive(Debug, Clone)]
 pub struct OutboxRelay {
-    store: Arc<dyn CaseStore>,
+    store: Arc<dyn OutboxStore>,
     bus: Arc<dyn Bus>,
     clock: Arc<dyn Clock>,
     settings: OutboxSettings,
@@ -42,7 +42,7 @@ pub struct OutboxRelay {
 impl OutboxRelay {
     /// A relay from `store` to `bus`.
     pub fn new(
-        store: Arc<dyn CaseStore>,
+        store: Arc<dyn OutboxStore>,
         bus: Arc<dyn Bus>,
         clock: Arc<dyn Clock>,
         settings: OutboxSettings,

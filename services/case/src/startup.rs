@@ -26,29 +26,20 @@ use crate::{
         interceptor,
     },
     outbox::OutboxRelay,
-    store::{CaseStore, PgStore, SqliteStore},
+    store::{self, Store},
 };
 
 /// Opens the store the URL names: `postgres://` or `sqlite:`.
 ///
 /// # Errors
 /// An unparsable URL.
-pub fn open_store(settings: &CaseSettings) -> anyhow::Result<Arc<dyn CaseStore>> {
-    let url = settings.database.url.expose_secret();
-    if url.starts_with("sqlite:") {
-        Ok(Arc::new(
-            SqliteStore::open(url).context("opening the SQLite database")?,
-        ))
-    } else {
-        Ok(Arc::new(
-            PgStore::connect_lazy(
-                url,
-                settings.database.max_connections,
-                settings.database.acquire_timeout(),
-            )
-            .context("configuring the PostgreSQL pool")?,
-        ))
-    }
+pub fn open_store(settings: &CaseSettings) -> anyhow::Result<Arc<dyn Store>> {
+    store::open(
+        settings.database.url.expose_secret(),
+        settings.database.max_connections,
+        settings.database.acquire_timeout(),
+    )
+    .context("opening the case database")
 }
 
 /// The case service, bound and ready to run.
@@ -224,11 +215,7 @@ impl Application {
 }
 
 /// Reports SERVING only while the database answers.
-async fn watch_health(
-    store: Arc<dyn CaseStore>,
-    health: HealthReporter,
-    shutdown: CancellationToken,
-) {
+async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: CancellationToken) {
     let mut serving = None;
     loop {
         let ok = store.ping().await.is_ok();

@@ -29,7 +29,7 @@ use crate::{
         caller::{Caller, ServiceName, UserCaller},
         directory::User,
     },
-    store::CaseStore,
+    store::DirectoryStore,
 };
 
 /// The metadata key with which the gateway names the user it acts for.
@@ -55,7 +55,7 @@ impl std::fmt::Debug for Credentials {
 /// Resolves credentials to callers.
 #[derive(Clone)]
 pub struct Authenticator {
-    store: Arc<dyn CaseStore>,
+    store: Arc<dyn DirectoryStore>,
     service_tokens: Arc<Vec<(ServiceName, SecretString)>>,
 }
 
@@ -70,7 +70,7 @@ impl std::fmt::Debug for Authenticator {
 impl Authenticator {
     /// An authenticator over `store` with the configured service tokens.
     pub fn new(
-        store: Arc<dyn CaseStore>,
+        store: Arc<dyn DirectoryStore>,
         service_tokens: Vec<(ServiceName, SecretString)>,
     ) -> Self {
         Self {

@@ -11,23 +11,23 @@ pub mod events;
 
 use std::sync::Arc;
 
-use crate::{clock::Clock, store::CaseStore};
+use crate::{clock::Clock, store::Store};
 
 /// The case service's operations.
 #[derive(Debug, Clone)]
 pub struct CaseApp {
-    pub(crate) store: Arc<dyn CaseStore>,
+    pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl CaseApp {
     /// Operations over `store`, telling time by `clock`.
-    pub fn new(store: Arc<dyn CaseStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self { store, clock }
     }
 
     /// The store (for the outbox relay, health checks and demo data).
-    pub fn store(&self) -> &Arc<dyn CaseStore> {
+    pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 

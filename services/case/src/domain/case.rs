@@ -8,11 +8,13 @@
 //!  information-only: open ─► RESOLVED at once
 //! ```
 //!
+//! [`Case::open`] makes a case from a [`NewCase`] with its opening steps.
 //! Each transition checks its rule and returns what changed: the new state,
 //! one task step, and the events to publish. Who may do it is decided by
 //! [`super::policy`]; persistence (with the version check) by the store.
 
 use jiff::Timestamp;
+use tekmerkez_tracking::TrackingNumber;
 use uuid::Uuid;
 
 use super::{
@@ -34,6 +36,68 @@ pub struct Consent {
     pub accepted_at: Timestamp,
     /// Whether it covers special-category data.
     pub special_category: bool,
+}
+
+/// A validated application to open as a case, placed in its pool.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// Idempotency key.
+    pub application_id: Uuid,
+    /// Given by intake, or generated.
+    pub tracking_number: Option<TrackingNumber>,
+    /// Channel.
+    pub channel: Channel,
+    /// Category code.
+    pub category: String,
+    /// Text.
+    pub text: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Province.
+    pub province_code: u8,
+    /// Canonical district.
+    pub district: Option<String>,
+    /// Point.
+    pub coordinates: Option<(f64, f64)>,
+    /// Pool.
+    pub pool_id: Uuid,
+    /// Applicant.
+    pub contact: Contact,
+    /// Reply channel.
+    pub reply_channel: ReplyChannel,
+    /// Consent.
+    pub consent: Option<Consent>,
+    /// Information-only, with what the citizen was told.
+    pub information_answer: Option<String>,
+    /// When the channel received it.
+    pub received_at: Option<Timestamp>,
+    /// Hash of the request, to refuse a replay with other content.
+    pub fingerprint: String,
+    /// Files that came with it, checked at the edge.
+    pub attachments: Vec<NewAttachment>,
+    /// The staff member who recorded it on the citizen's behalf (a
+    /// call-centre agent, counter staff), as routing passes it on.
+    pub recorded_by: Option<Uuid>,
+}
+
+/// A file to store with a case.
+#[derive(Clone)]
+pub struct NewAttachment {
+    /// File name, without directories.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Content.
+    pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for NewAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAttachment")
+            .field("content_type", &self.content_type)
+            .field("size", &self.content.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Who did something.
@@ -239,6 +303,63 @@ pub enum RuleViolation {
 }
 
 impl Case {
+    /// Opens `new` as case `id` with `tracking_number` at `now`, recorded by
+    /// `opened_by` when a person opened it. The case enters its pool now
+    /// (its day counters start at zero), unheld, at version 1. An
+    /// information-only application (one with an `information_answer`) is
+    /// resolved at once, by `opened_by`, with what the citizen was told as
+    /// its answer. Returns the case with its opening steps: Opened, then
+    /// Resolved for an information-only one.
+    pub fn open(
+        new: &NewCase,
+        id: Uuid,
+        tracking_number: &TrackingNumber,
+        opened_by: Option<Uuid>,
+        now: Timestamp,
+    ) -> (Case, Vec<(Step, EventKind)>) {
+        let information_only = new.information_answer.is_some();
+        let resolved_at = information_only.then_some(now);
+        let case = Case {
+            id,
+            seq: 0,
+            tracking_number: tracking_number.as_str().to_owned(),
+            application_id: new.application_id,
+            request_fingerprint: new.fingerprint.clone(),
+            channel: new.channel,
+            category: new.category.clone(),
+            text: new.text.clone(),
+            urgency: new.urgency,
+            province_code: new.province_code,
+            district: new.district.clone(),
+            coordinates: new.coordinates,
+            pool_id: new.pool_id,
+            status: if information_only {
+                CaseStatus::Resolved
+            } else {
+                CaseStatus::InPool
+            },
+            holder_id: None,
+            reply_channel: new.reply_channel,
+            contact: new.contact.clone(),
+            consent: new.consent.clone(),
+            information_only,
+            official_answer: new.information_answer.clone(),
+            closed_by: opened_by.filter(|_| information_only),
+            created_by: opened_by,
+            created_at: now,
+            entered_pool_at: now,
+            held_since: None,
+            closed_at: resolved_at,
+            resolved_at,
+            last_note_at: None,
+            callback_attempts: 0,
+            callback_retry_at: None,
+            version: 1,
+        };
+        let steps = case.opening_steps();
+        (case, steps)
+    }
+
     /// Istanbul calendar days in the current pool at `now`.
     pub fn days_in_pool(&self, now: Timestamp) -> u32 {
         calendar::days_between(self.entered_pool_at, now)
@@ -281,8 +402,8 @@ impl Case {
         }
     }
 
-    /// The task step of opening it.
-    pub fn opening_steps(&self) -> Vec<(Step, EventKind)> {
+    /// The task steps of opening it.
+    fn opening_steps(&self) -> Vec<(Step, EventKind)> {
         let opened = Step {
             action: HistoryAction::Opened,
             from_status: None,
@@ -630,6 +751,105 @@ pub(crate) mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    fn application(information_answer: Option<&str>) -> NewCase {
+        NewCase {
+            application_id: Uuid::new_v4(),
+            tracking_number: None,
+            channel: Channel::Phone,
+            category: "genel_bilgi".into(),
+            text: "Su kesintisi ne zaman bitecek?".into(),
+            urgency: Urgency::Normal,
+            province_code: 6,
+            district: Some("Çankaya".into()),
+            coordinates: Some((39.92, 32.85)),
+            pool_id: Uuid::new_v4(),
+            contact: Contact::default(),
+            reply_channel: ReplyChannel::Sms,
+            consent: None,
+            information_answer: information_answer.map(str::to_owned),
+            received_at: None,
+            fingerprint: "abc".into(),
+            attachments: Vec::new(),
+            recorded_by: None,
+        }
+    }
+
+    #[test]
+    fn an_opened_case_waits_unheld_in_its_pool_from_now() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let new = application(None);
+        let id = Uuid::new_v4();
+        let tn = TrackingNumber::generate();
+        let (case, steps) = Case::open(&new, id, &tn, None, now);
+        assert_eq!(case.id, id);
+        assert_eq!(case.tracking_number, tn.as_str());
+        assert_eq!(case.application_id, new.application_id);
+        assert_eq!(case.request_fingerprint, "abc");
+        assert_eq!(case.pool_id, new.pool_id);
+        assert_eq!(case.coordinates, Some((39.92, 32.85)));
+        assert_eq!(case.status, CaseStatus::InPool);
+        assert_eq!(case.holder_id, None);
+        assert!(!case.information_only);
+        assert_eq!(case.official_answer, None);
+        assert_eq!((case.created_at, case.entered_pool_at), (now, now));
+        assert_eq!(
+            (case.closed_at, case.resolved_at, case.closed_by),
+            (None, None, None)
+        );
+        assert_eq!((case.days_in_pool(now), case.days_held(now)), (0, 0));
+        assert_eq!((case.seq, case.version, case.callback_attempts), (0, 1, 0));
+        assert_eq!(case.created_by, None, "a service opened it");
+        assert_eq!(steps.len(), 1);
+        let (step, kind) = &steps[0];
+        assert_eq!(kind, &EventKind::Opened);
+        assert_eq!(step.action, HistoryAction::Opened);
+        assert_eq!(
+            (step.from_status, step.to_status),
+            (None, CaseStatus::InPool)
+        );
+        assert_eq!((step.from_pool, step.to_pool), (None, new.pool_id));
+    }
+
+    #[test]
+    fn an_information_only_request_is_resolved_at_once_by_whoever_recorded_it() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let agent = Uuid::new_v4();
+        let new = application(Some("Kesinti 18:00'de bitecek."));
+        let (case, steps) = Case::open(
+            &new,
+            Uuid::new_v4(),
+            &TrackingNumber::generate(),
+            Some(agent),
+            now,
+        );
+        assert_eq!(case.status, CaseStatus::Resolved);
+        assert!(case.information_only);
+        assert_eq!(
+            case.official_answer.as_deref(),
+            Some("Kesinti 18:00'de bitecek.")
+        );
+        assert_eq!((case.closed_at, case.resolved_at), (Some(now), Some(now)));
+        assert_eq!(
+            (case.created_by, case.closed_by),
+            (Some(agent), Some(agent))
+        );
+        assert_eq!(case.holder_id, None);
+        let kinds: Vec<_> = steps.iter().map(|(_, k)| k.clone()).collect();
+        assert_eq!(kinds, [EventKind::Opened, EventKind::Resolved]);
+        let resolved = &steps[1].0;
+        assert_eq!(resolved.action, HistoryAction::Resolved);
+        assert_eq!(
+            (resolved.from_status, resolved.to_status),
+            (Some(CaseStatus::InPool), CaseStatus::Resolved)
+        );
+        assert_eq!(resolved.detail.as_deref(), Some("information_only"));
+
+        let (by_service, _) =
+            Case::open(&new, Uuid::new_v4(), &TrackingNumber::generate(), None, now);
+        assert_eq!((by_service.created_by, by_service.closed_by), (None, None));
+        assert_eq!(by_service.status, CaseStatus::Resolved);
     }
 
     #[test]

@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, CitizenMessage, Filter, NewAttachment, NewCase, View},
+        cases::{CaseView, CitizenMessage, Filter, View},
         error::CaseError,
         events::to_proto_ts,
     },
     domain::{
-        case::{Consent, Step},
+        case::{Consent, NewAttachment, NewCase, Step},
         contact::{Contact, EmailAddress, PhoneNumber, RawContact},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},

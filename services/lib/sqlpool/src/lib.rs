@@ -2,14 +2,41 @@
 //! PostgreSQL (production) and SQLite (`tekmerkez dev`): [`SqlPool::connect_lazy`]
 //! picks the backend from the URL, and [`on_pool!`] runs one statement body
 //! against whichever it is. Connecting is lazy, so start-up never blocks on
-//! the database.
+//! the database. [`SqlPool::connect_lazy_with`] takes [`PoolOptions`] for a
+//! service that tunes the pool, and [`sqlite_readers`] adds read-only
+//! connections beside SQLite's single writer.
 
 use std::{str::FromStr as _, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPool, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
 };
+
+/// How [`SqlPool::connect_lazy_with`] sizes and tunes a pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    /// PostgreSQL's connection limit.
+    pub pg_max_connections: u32,
+    /// How long a PostgreSQL caller waits for a free connection.
+    pub pg_acquire_timeout: Duration,
+    /// SQLite's `synchronous` pragma; `None` keeps SQLite's default (FULL).
+    pub sqlite_synchronous: Option<SqliteSynchronous>,
+}
+
+impl PoolOptions {
+    /// What [`SqlPool::connect_lazy`] uses: up to `pg_max_connections`, a 5 s
+    /// acquire bound, SQLite's default durability.
+    pub fn new(pg_max_connections: u32) -> Self {
+        Self {
+            pg_max_connections,
+            pg_acquire_timeout: Duration::from_secs(5),
+            sqlite_synchronous: None,
+        }
+    }
+}
 
 /// A pool on either backend.
 #[derive(Debug, Clone)]
@@ -28,11 +55,22 @@ impl SqlPool {
     /// # Errors
     /// An unparsable URL.
     pub fn connect_lazy(url: &str, pg_max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::connect_lazy_with(url, PoolOptions::new(pg_max_connections))
+    }
+
+    /// [`SqlPool::connect_lazy`] with the pool tuned by `options`.
+    ///
+    /// # Errors
+    /// An unparsable URL.
+    pub fn connect_lazy_with(url: &str, options: PoolOptions) -> Result<Self, sqlx::Error> {
         if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
+            let mut opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10));
+            if let Some(sync) = options.sqlite_synchronous {
+                opts = opts.synchronous(sync);
+            }
             Ok(Self::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(1)
@@ -42,12 +80,22 @@ impl SqlPool {
             let opts = PgConnectOptions::from_str(url)?;
             Ok(Self::Postgres(
                 PgPoolOptions::new()
-                    .max_connections(pg_max_connections)
-                    .acquire_timeout(Duration::from_secs(5))
+                    .max_connections(options.pg_max_connections)
+                    .acquire_timeout(options.pg_acquire_timeout)
                     .connect_lazy_with(opts),
             ))
         }
     }
+}
+
+/// A pool of `connections` read-only uses of the database `writer` opens,
+/// with the same settings: in WAL mode they read while the one writer
+/// writes. (An in-memory database is per connection: readers of
+/// `sqlite::memory:` would see another, empty, database.)
+pub fn sqlite_readers(writer: &SqlitePool, connections: u32) -> SqlitePool {
+    SqlitePoolOptions::new()
+        .max_connections(connections)
+        .connect_lazy_with((*writer.connect_options()).clone())
 }
 
 /// Runs `$body` with `$p` bound to the concrete pool of `$pool` (a [`SqlPool`]).
@@ -76,5 +124,35 @@ mod tests {
             SqlPool::Postgres(_)
         ));
         assert!(SqlPool::connect_lazy("postgres://u:p@127.0.0.1:notaport/db", 3).is_err());
+    }
+
+    #[tokio::test]
+    async fn readers_see_what_the_writer_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let mut options = PoolOptions::new(3);
+        options.sqlite_synchronous = Some(SqliteSynchronous::Normal);
+        let SqlPool::Sqlite(writer) = SqlPool::connect_lazy_with(&url, options).unwrap() else {
+            panic!("a sqlite: URL opens SQLite");
+        };
+        sqlx::query("CREATE TABLE t (v INTEGER)")
+            .execute(&writer)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t (v) VALUES (7)")
+            .execute(&writer)
+            .await
+            .unwrap();
+        let readers = sqlite_readers(&writer, 2);
+        let v: i64 = sqlx::query_scalar("SELECT v FROM t")
+            .fetch_one(&readers)
+            .await
+            .unwrap();
+        assert_eq!(v, 7);
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&readers)
+            .await
+            .unwrap();
+        assert_eq!(sync, 1, "NORMAL, as the writer");
     }
 }

@@ -1,32 +1,23 @@
-//! The SQL implementation of [`CaseStore`], written once and instantiated for
-//! PostgreSQL and SQLite by `sql_store!`. Both schemas use the same column
-//! names and portable types (BIGINT microseconds for time, UUIDs through
-//! sqlx), so every statement below is valid on both; the only differences
-//! are the pools (SQLite has one writer connection, which serialises writes
-//! as SQLite does anyway) and the migration directories.
+//! The case statements: cases with their notes, files and task steps.
+//! A new case and every change are written with their outbox rows in one
+//! transaction; a change's UPDATE carries the version check.
 
-use std::{str::FromStr as _, time::Duration};
-
-use jiff::Timestamp;
-use sqlx::{
-    QueryBuilder, Row as _,
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow},
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-        SqliteSynchronous,
-    },
-};
+use sqlx::{QueryBuilder, Row as _, postgres::PgRow, sqlite::SqliteRow};
 use uuid::Uuid;
 
 use super::{
-    AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, HistoryRecord,
-    HolderFilter, LoginState, NoteRecord, OutboxRecord, Sort, StoreError, UserQuery,
+    PgStore, SqliteStore, code, micros, opt_micros, opt_timestamp, timestamp, unique_violation,
 };
-use crate::domain::{
-    case::{Actor, Case, Consent, Step},
-    contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
-    directory::{Directorate, Pool, Unit, User},
-    enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Role, Urgency},
+use crate::{
+    domain::{
+        case::{Actor, Case, Consent, Step},
+        contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
+        enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
+    },
+    store::{
+        AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome,
+        HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort, StoreError,
+    },
 };
 
 const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, channel, category, text, \
@@ -53,9 +44,6 @@ const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_u
     from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, detail, occurred_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
-const INSERT_OUTBOX: &str = "INSERT INTO outbox (event_id, topic, msg_key, event_type, payload, traceparent, \
-    created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
 const NOTE_COLUMNS: &str = "id, case_id, author_id, text, created_at, author_channel, application_id, \
     request_fingerprint, from_applicant";
 
@@ -64,35 +52,6 @@ const INSERT_NOTE: &str = "INSERT INTO case_notes (id, case_id, author_id, text,
 
 const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, \
     content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
-const USER_COLUMNS: &str = "id, username, display_name, role, active, email, phone, created_at";
-
-fn micros(t: Timestamp) -> i64 {
-    t.as_microsecond()
-}
-
-fn opt_micros(t: Option<Timestamp>) -> Option<i64> {
-    t.map(micros)
-}
-
-fn timestamp(v: i64) -> Result<Timestamp, StoreError> {
-    Timestamp::from_microsecond(v).map_err(|_| StoreError::Corrupt("timestamp out of range"))
-}
-
-fn opt_timestamp(v: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
-    v.map(timestamp).transpose()
-}
-
-fn code<T>(parse: fn(&str) -> Option<T>, v: &str, what: &'static str) -> Result<T, StoreError> {
-    parse(v).ok_or(StoreError::Corrupt(what))
-}
-
-fn unique_violation(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => StoreError::Duplicate,
-        other => StoreError::Database(other),
-    }
-}
 
 /// Splitting a list into (pool, status) branches pays off up to this many.
 const MAX_BRANCHES: usize = 48;
@@ -113,8 +72,8 @@ fn branches(q: &CaseQuery) -> Option<Vec<(Uuid, CaseStatus)>> {
     })
 }
 
-macro_rules! sql_store {
-    ($store:ident, $db:ty, $row:ty, $migrator:expr) => {
+macro_rules! case_sql {
+    ($store:ident, $db:ty, $row:ty) => {
         impl $store {
             fn attachment_from_row(r: &$row, content: Vec<u8>) -> Result<AttachmentRecord, StoreError> {
                 Ok(AttachmentRecord {
@@ -258,30 +217,6 @@ macro_rules! sql_store {
                 })
             }
 
-            fn user_from_row(r: &$row) -> Result<User, StoreError> {
-                Ok(User {
-                    id: r.try_get("id")?,
-                    username: r.try_get("username")?,
-                    display_name: r.try_get("display_name")?,
-                    role: code(Role::from_code, r.try_get("role")?, "role")?,
-                    pool_ids: Vec::new(),
-                    active: r.try_get("active")?,
-                    email: r.try_get::<Option<String>, _>("email")?.map(EmailAddress::from_trusted),
-                    phone: r.try_get::<Option<String>, _>("phone")?.map(PhoneNumber::from_trusted),
-                    created_at: timestamp(r.try_get("created_at")?)?,
-                })
-            }
-
-            fn pool_from_row(r: &$row) -> Result<Pool, StoreError> {
-                Ok(Pool {
-                    id: r.try_get("id")?,
-                    unit_id: r.try_get("unit_id")?,
-                    province_code: u8::try_from(r.try_get::<i64, _>("province_code")?).map_err(|_| StoreError::Corrupt("province_code"))?,
-                    name: r.try_get("name")?,
-                    triage: r.try_get("triage")?,
-                })
-            }
-
             fn history_from_row(r: &$row) -> Result<HistoryRecord, StoreError> {
                 let actor = match (r.try_get::<Option<Uuid>, _>("actor_user_id")?, r.try_get::<Option<String>, _>("actor_service")?) {
                     (Some(u), _) => Actor::User(u),
@@ -303,25 +238,6 @@ macro_rules! sql_store {
                     actor,
                     occurred_at: timestamp(r.try_get("occurred_at")?)?,
                 })
-            }
-
-            async fn load_user_pools(&self, users: &mut [User]) -> Result<(), StoreError> {
-                if users.is_empty() {
-                    return Ok(());
-                }
-                let mut qb = QueryBuilder::<$db>::new("SELECT user_id, pool_id FROM user_pools WHERE user_id IN (");
-                let mut sep = qb.separated(", ");
-                for u in users.iter() {
-                    sep.push_bind(u.id);
-                }
-                qb.push(") ORDER BY pool_id");
-                for r in qb.build().fetch_all(self.reader()).await? {
-                    let (user, pool): (Uuid, Uuid) = (r.try_get("user_id")?, r.try_get("pool_id")?);
-                    if let Some(u) = users.iter_mut().find(|u| u.id == user) {
-                        u.pool_ids.push(pool);
-                    }
-                }
-                Ok(())
             }
 
             async fn insert_history(
@@ -348,214 +264,10 @@ macro_rules! sql_store {
                 }
                 Ok(())
             }
-
-            async fn insert_outbox(tx: &mut sqlx::Transaction<'_, $db>, events: &[OutboxRecord], now: i64) -> Result<(), StoreError> {
-                for e in events {
-                    sqlx::query(INSERT_OUTBOX)
-                        .bind(e.event_id)
-                        .bind(&e.topic)
-                        .bind(&e.key)
-                        .bind(&e.event_type)
-                        .bind(&e.payload)
-                        // The span that writes the event: the relay publishes
-                        // it with this context, so the event joins the trace.
-                        .bind(e.traceparent.clone().or_else(tekmerkez_telemetry::current_traceparent))
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                Ok(())
-            }
         }
 
         #[async_trait::async_trait]
         impl CaseStore for $store {
-            async fn migrate(&self) -> Result<(), StoreError> {
-                $migrator.run(self.writer()).await?;
-                Ok(())
-            }
-
-            async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query("SELECT 1").execute(self.reader()).await?;
-                Ok(())
-            }
-
-            async fn insert_directorate(&self, d: &Directorate, name_key: &str, now: Timestamp) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO directorates (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(d.id).bind(&d.name).bind(name_key).bind(micros(now))
-                    .execute(self.writer()).await.map_err(unique_violation)?;
-                Ok(())
-            }
-
-            async fn list_directorates(&self) -> Result<Vec<Directorate>, StoreError> {
-                let rows = sqlx::query("SELECT id, name FROM directorates").fetch_all(self.reader()).await?;
-                rows.iter().map(|r| Ok(Directorate { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
-            }
-
-            async fn get_directorate(&self, id: Uuid) -> Result<Option<Directorate>, StoreError> {
-                let row = sqlx::query("SELECT id, name FROM directorates WHERE id = $1").bind(id).fetch_optional(self.reader()).await?;
-                row.map(|r| Ok(Directorate { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
-            }
-
-            async fn insert_unit(&self, u: &Unit, name_key: &str, now: Timestamp) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO units (id, directorate_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(u.id).bind(u.directorate_id).bind(&u.name).bind(name_key).bind(micros(now))
-                    .execute(self.writer()).await.map_err(unique_violation)?;
-                Ok(())
-            }
-
-            async fn list_units(&self, directorate: Option<Uuid>) -> Result<Vec<Unit>, StoreError> {
-                let mut qb = QueryBuilder::<$db>::new("SELECT id, directorate_id, name FROM units");
-                if let Some(d) = directorate {
-                    qb.push(" WHERE directorate_id = ").push_bind(d);
-                }
-                let rows = qb.build().fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|r| Ok(Unit { id: r.try_get("id")?, directorate_id: r.try_get("directorate_id")?, name: r.try_get("name")? }))
-                    .collect()
-            }
-
-            async fn get_unit(&self, id: Uuid) -> Result<Option<Unit>, StoreError> {
-                let row = sqlx::query("SELECT id, directorate_id, name FROM units WHERE id = $1").bind(id).fetch_optional(self.reader()).await?;
-                row.map(|r| Ok(Unit { id: r.try_get("id")?, directorate_id: r.try_get("directorate_id")?, name: r.try_get("name")? }))
-                    .transpose()
-            }
-
-            async fn insert_pool(&self, p: &Pool, now: Timestamp) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO pools (id, unit_id, province_code, name, triage, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(p.id).bind(p.unit_id).bind(i64::from(p.province_code)).bind(&p.name).bind(p.triage).bind(micros(now))
-                    .execute(self.writer()).await.map_err(unique_violation)?;
-                Ok(())
-            }
-
-            async fn list_pools(&self, province: Option<u8>) -> Result<Vec<Pool>, StoreError> {
-                let mut qb = QueryBuilder::<$db>::new("SELECT id, unit_id, province_code, name, triage FROM pools");
-                if let Some(p) = province {
-                    qb.push(" WHERE province_code = ").push_bind(i64::from(p));
-                }
-                qb.push(" ORDER BY province_code, name");
-                let rows = qb.build().fetch_all(self.reader()).await?;
-                rows.iter().map(Self::pool_from_row).collect()
-            }
-
-            async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError> {
-                let row = sqlx::query("SELECT id, unit_id, province_code, name, triage FROM pools WHERE id = $1")
-                    .bind(id).fetch_optional(self.reader()).await?;
-                row.as_ref().map(Self::pool_from_row).transpose()
-            }
-
-            async fn insert_user(&self, u: &User, username_key: &str, password_hash: Option<&str>) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query("INSERT INTO users (id, username, username_key, display_name, role, active, email, phone, password_hash, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                    .bind(u.id).bind(&u.username).bind(username_key).bind(&u.display_name).bind(u.role.as_str()).bind(u.active)
-                    .bind(u.email.as_ref().map(EmailAddress::expose)).bind(u.phone.as_ref().map(PhoneNumber::expose))
-                    .bind(password_hash).bind(micros(u.created_at))
-                    .execute(&mut *tx).await.map_err(unique_violation)?;
-                for p in &u.pool_ids {
-                    sqlx::query("INSERT INTO user_pools (user_id, pool_id) VALUES ($1, $2)").bind(u.id).bind(*p).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn update_user(&self, u: &User) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query("UPDATE users SET display_name = $1, role = $2, active = $3, email = $4, phone = $5 WHERE id = $6")
-                    .bind(&u.display_name).bind(u.role.as_str()).bind(u.active)
-                    .bind(u.email.as_ref().map(EmailAddress::expose)).bind(u.phone.as_ref().map(PhoneNumber::expose)).bind(u.id)
-                    .execute(&mut *tx).await?;
-                sqlx::query("DELETE FROM user_pools WHERE user_id = $1").bind(u.id).execute(&mut *tx).await?;
-                for p in &u.pool_ids {
-                    sqlx::query("INSERT INTO user_pools (user_id, pool_id) VALUES ($1, $2)").bind(u.id).bind(*p).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_password_hash(&self, user: Uuid, hash: &str) -> Result<(), StoreError> {
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user).execute(self.writer()).await?;
-                Ok(())
-            }
-
-            async fn password_hash(&self, user: Uuid) -> Result<Option<String>, StoreError> {
-                let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user).fetch_optional(self.reader()).await?;
-                Ok(row.map(|r| r.try_get::<Option<String>, _>("password_hash")).transpose()?.flatten())
-            }
-
-            async fn login_state(&self, user: Uuid) -> Result<LoginState, StoreError> {
-                let row = sqlx::query("SELECT password_hash, failed_logins, locked_until FROM users WHERE id = $1")
-                    .bind(user).fetch_optional(self.reader()).await?;
-                let Some(row) = row else {
-                    return Ok(LoginState { password_hash: None, failed_logins: 0, locked_until: None });
-                };
-                let failed: i64 = row.try_get::<i64, _>("failed_logins").or_else(|_| row.try_get::<i32, _>("failed_logins").map(i64::from))?;
-                Ok(LoginState {
-                    password_hash: row.try_get("password_hash")?,
-                    failed_logins: u32::try_from(failed).unwrap_or(0),
-                    locked_until: row.try_get::<Option<i64>, _>("locked_until")?.map(timestamp).transpose()?,
-                })
-            }
-
-            async fn record_login(&self, user: Uuid, failed_logins: u32, locked_until: Option<Timestamp>) -> Result<(), StoreError> {
-                sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-                    .bind(i64::from(failed_logins)).bind(opt_micros(locked_until)).bind(user)
-                    .execute(self.writer()).await?;
-                Ok(())
-            }
-
-            async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut users = vec![Self::user_from_row(&row)?];
-                self.load_user_pools(&mut users).await?;
-                Ok(users.pop())
-            }
-
-            async fn get_user_by_username(&self, username_key: &str) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"))
-                    .bind(username_key).fetch_optional(self.reader()).await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut users = vec![Self::user_from_row(&row)?];
-                self.load_user_pools(&mut users).await?;
-                Ok(users.pop())
-            }
-
-            async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError> {
-                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {USER_COLUMNS} FROM users WHERE 1 = 1"));
-                if let Some(pools) = &q.pools {
-                    if pools.is_empty() {
-                        return Ok(Vec::new());
-                    }
-                    qb.push(" AND id IN (SELECT user_id FROM user_pools WHERE pool_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for p in pools {
-                        sep.push_bind(*p);
-                    }
-                    qb.push("))");
-                }
-                if let Some(role) = q.role {
-                    qb.push(" AND role = ").push_bind(role.as_str());
-                }
-                let rows = qb.build().fetch_all(self.reader()).await?;
-                let mut users = rows.iter().map(Self::user_from_row).collect::<Result<Vec<_>, _>>()?;
-                self.load_user_pools(&mut users).await?;
-                Ok(users)
-            }
-
-            async fn insert_api_token(&self, sha256_hex: &str, user: Uuid, label: &str, now: Timestamp) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO api_tokens (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(sha256_hex).bind(user).bind(label).bind(micros(now))
-                    .execute(self.writer()).await.map_err(unique_violation)?;
-                Ok(())
-            }
-
-            async fn user_for_api_token(&self, sha256_hex: &str) -> Result<Option<Uuid>, StoreError> {
-                let row = sqlx::query("SELECT user_id FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL")
-                    .bind(sha256_hex).fetch_optional(self.reader()).await?;
-                Ok(row.map(|r| r.try_get("user_id")).transpose()?)
-            }
-
             async fn create_case(&self, c: &Case, history: &[HistoryRecord], events: &[OutboxRecord], attachments: &[AttachmentRecord]) -> Result<CreateOutcome, StoreError> {
                 let mut tx = self.writer().begin().await?;
                 let inserted = sqlx::query(INSERT_CASE)
@@ -781,61 +493,6 @@ macro_rules! sql_store {
                 Ok(sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(self.reader()).await?.try_get("n")?)
             }
 
-            async fn acquire_outbox_lease(&self, holder: Uuid, now: Timestamp, until: Timestamp) -> Result<bool, StoreError> {
-                let n = sqlx::query("INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('relay', $1, $2) \
-                                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
-                                     WHERE outbox_lease.holder = excluded.holder OR outbox_lease.expires_at < $3")
-                    .bind(holder).bind(micros(until)).bind(micros(now))
-                    .execute(self.writer()).await?.rows_affected();
-                Ok(n == 1)
-            }
-
-            async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
-                let rows = sqlx::query("SELECT id, event_id, topic, msg_key, event_type, payload, traceparent FROM outbox \
-                                        WHERE published_at IS NULL ORDER BY id LIMIT $1")
-                    .bind(i64::from(limit)).fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(OutboxRecord {
-                            id: r.try_get("id")?,
-                            event_id: r.try_get("event_id")?,
-                            topic: r.try_get("topic")?,
-                            key: r.try_get("msg_key")?,
-                            event_type: r.try_get("event_type")?,
-                            payload: r.try_get("payload")?,
-                            traceparent: r.try_get("traceparent")?,
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn mark_published(&self, ids: &[i64], now: Timestamp) -> Result<(), StoreError> {
-                if ids.is_empty() {
-                    return Ok(());
-                }
-                let mut qb = QueryBuilder::<$db>::new("UPDATE outbox SET published_at = ");
-                qb.push_bind(micros(now)).push(" WHERE id IN (");
-                let mut sep = qb.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build().execute(self.writer()).await?;
-                Ok(())
-            }
-
-            async fn outbox_backlog(&self) -> Result<i64, StoreError> {
-                Ok(sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").fetch_one(self.reader()).await?.try_get("n")?)
-            }
-
-            async fn oldest_pending_outbox_at(&self) -> Result<Option<Timestamp>, StoreError> {
-                // Ids grow with time: the pending index's first row is the oldest.
-                let at: Option<i64> = sqlx::query("SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1")
-                    .fetch_optional(self.reader()).await?
-                    .map(|r| r.try_get("created_at")).transpose()?;
-                opt_timestamp(at)
-            }
-
             async fn count_cases_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
                 let rows = sqlx::query("SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM \
                                         (SELECT status, n FROM case_status_totals UNION ALL SELECT status, delta AS n FROM case_status_deltas) t \
@@ -867,92 +524,8 @@ macro_rules! sql_store {
     };
 }
 
-/// The PostgreSQL store (production).
-#[derive(Debug, Clone)]
-pub struct PgStore {
-    pool: PgPool,
-}
-
-impl PgStore {
-    /// A store on `url` (`postgres://…`); connects lazily so start-up never
-    /// blocks on the database: readiness reports it instead.
-    ///
-    /// # Errors
-    /// When the URL does not parse.
-    pub fn connect_lazy(
-        url: &str,
-        max_connections: u32,
-        acquire_timeout: Duration,
-    ) -> Result<Self, StoreError> {
-        let opts = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(acquire_timeout)
-            .connect_lazy_with(opts);
-        Ok(Self { pool })
-    }
-
-    fn reader(&self) -> &PgPool {
-        &self.pool
-    }
-
-    fn writer(&self) -> &PgPool {
-        &self.pool
-    }
-}
-
-/// The SQLite store (`tekmerkez dev`): a file in WAL mode with one writer
-/// connection and a few readers.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    write: SqlitePool,
-    read: SqlitePool,
-}
-
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://path`).
-    ///
-    /// # Errors
-    /// When the URL does not parse.
-    pub fn open(url: &str) -> Result<Self, StoreError> {
-        let opts = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with(opts.clone());
-        // Readers are ordinary connections used only for reads; WAL lets them
-        // read while the writer writes.
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_lazy_with(opts);
-        Ok(Self { write, read })
-    }
-
-    fn reader(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    fn writer(&self) -> &SqlitePool {
-        &self.write
-    }
-}
-
-sql_store!(
-    PgStore,
-    sqlx::Postgres,
-    PgRow,
-    sqlx::migrate!("./migrations/postgres")
-);
-sql_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    SqliteRow,
-    sqlx::migrate!("./migrations/sqlite")
-);
+case_sql!(PgStore, sqlx::Postgres, PgRow);
+case_sql!(SqliteStore, sqlx::Sqlite, SqliteRow);
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,129 @@
+//! The case operations: each authenticates nothing (the caller is already
+//! resolved), authorises through [`policy`], applies a domain transition,
+//! and persists the change with its task steps and events atomically.
+//!
+//! - `requests`: what the operations take besides the caller.
+//! - `retry`: the optimistic-concurrency loop every change runs in.
+//! - `open`: what routing brings in: a new case, or a citizen's follow-up
+//!   message joining one.
+//! - `work`: working a case in its pool: claim, assign, transfer, notes.
+//! - `close`: the official answer, callbacks, and reopening.
+//! - `read`: a case, its files and history, lists, public tracking.
+
+mod close;
+mod open;
+mod read;
+mod requests;
+mod retry;
+mod work;
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+pub use read::{TimelineEntry, Tracking};
+pub use requests::{CitizenMessage, Filter, ListRequest, View};
+
+use super::{CaseApp, error::CaseError, events::outbox_record};
+use crate::{
+    domain::{
+        caller::{Caller, UserCaller},
+        case::{Actor, Case, EventKind, NewAttachment, Step},
+        enums::Role,
+        policy,
+    },
+    store::{AttachmentRecord, HistoryRecord, NoteRecord, OutboxRecord},
+};
+
+/// At most this many cases in one bulk call.
+pub const MAX_BULK: usize = 100;
+
+/// A case as one caller may see it.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    /// The case.
+    pub case: Case,
+    /// Whether the caller gets the contact unmasked.
+    pub contact_visible: bool,
+    /// Notes (GetCase only).
+    pub notes: Vec<NoteRecord>,
+    /// Attachments without content (GetCase only).
+    pub attachments: Vec<AttachmentRecord>,
+    /// When it was read: days are counted to here.
+    pub now: Timestamp,
+}
+
+fn actor_of(caller: &Caller) -> Actor {
+    match caller {
+        Caller::User(u) => Actor::User(u.id),
+        Caller::Service(s) => Actor::Service(s.as_str()),
+    }
+}
+
+fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
+    caller
+        .user()
+        .ok_or(CaseError::PermissionDenied("only a user may do this"))
+}
+
+/// Whether the case is within the user's reach at all: outside it, the case
+/// is reported as not found so that its existence does not leak.
+fn reachable(user: &UserCaller, case: &Case) -> bool {
+    user.role == Role::Admin
+        || user.pools.contains(&case.pool_id)
+        || case.holder_id == Some(user.id)
+}
+
+/// The task steps of a change to `case` by `actor` at `now`, and the events
+/// describing them (computed from `case` as it will be stored).
+fn persisted_steps(
+    steps: Vec<(Step, EventKind)>,
+    case: &Case,
+    actor: &Actor,
+    now: Timestamp,
+) -> (Vec<HistoryRecord>, Vec<OutboxRecord>) {
+    let events = steps
+        .iter()
+        .map(|(_, kind)| outbox_record(kind, case, actor, now))
+        .collect();
+    let history = steps
+        .into_iter()
+        .map(|(step, _)| HistoryRecord {
+            step,
+            actor: actor.clone(),
+            occurred_at: now,
+        })
+        .collect();
+    (history, events)
+}
+
+/// The files that came with an application, to store with case `case_id`.
+fn attachment_records(
+    files: &[NewAttachment],
+    case_id: Uuid,
+    now: Timestamp,
+) -> Vec<AttachmentRecord> {
+    files
+        .iter()
+        .map(|a| AttachmentRecord {
+            id: Uuid::now_v7(),
+            case_id,
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size_bytes: i64::try_from(a.content.len()).unwrap_or(i64::MAX),
+            content: a.content.clone(),
+            created_at: now,
+        })
+        .collect()
+}
+
+impl CaseApp {
+    fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
+        CaseView {
+            contact_visible: policy::sees_contact(caller, &case),
+            case,
+            notes: Vec::new(),
+            attachments: Vec::new(),
+            now,
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Reading cases: one case with its notes and files, pages of the role's
+//! views, a case's task steps, and the public tracking answer.
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use super::{CaseView, ListRequest, View, user_of};
+use crate::{
+    app::{CaseApp, error::CaseError},
+    domain::{
+        calendar,
+        caller::Caller,
+        case::Case,
+        enums::{CaseStatus, Role},
+        policy,
+    },
+    store::{AttachmentRecord, CaseQuery, Cursor, HistoryRecord, HolderFilter},
+};
+
+/// One status on the public timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// Status reached.
+    pub status: CaseStatus,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The public tracking answer.
+#[derive(Debug, Clone)]
+pub struct Tracking {
+    /// Tracking number.
+    pub tracking_number: String,
+    /// Current status.
+    pub status: CaseStatus,
+    /// Timeline.
+    pub timeline: Vec<TimelineEntry>,
+    /// Opened.
+    pub created_at: Timestamp,
+}
+
+impl CaseApp {
+    /// One case the caller may see, with its notes.
+    ///
+    /// # Errors
+    /// `NotFound` when missing or out of scope.
+    pub async fn get_case(
+        &self,
+        caller: &Caller,
+        case: Option<Case>,
+    ) -> Result<CaseView, CaseError> {
+        let case = case
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
+        let notes = self.store.list_notes(case.id).await?;
+        let attachments = self.store.list_attachments(case.id).await?;
+        let now = self.clock.now();
+        let mut view = self.view(caller, case, now);
+        view.notes = notes;
+        view.attachments = attachments;
+        Ok(view)
+    }
+
+    /// One file of a case the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound` when the case is missing or out of scope, or has no such file.
+    pub async fn get_attachment(
+        &self,
+        caller: &Caller,
+        case: Uuid,
+        id: Uuid,
+    ) -> Result<AttachmentRecord, CaseError> {
+        self.store
+            .get_case(case)
+            .await?
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
+        self.store
+            .get_attachment(case, id)
+            .await?
+            .ok_or(CaseError::NotFound("record"))
+    }
+
+    /// Loads a case by id.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn load(&self, id: Uuid) -> Result<Option<Case>, CaseError> {
+        Ok(self.store.get_case(id).await?)
+    }
+
+    /// Loads a case by canonical tracking number.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn load_by_tracking_number(&self, tn: &str) -> Result<Option<Case>, CaseError> {
+        Ok(self.store.get_case_by_tracking_number(tn).await?)
+    }
+
+    /// A page of a view, with the cursor for the next page.
+    ///
+    /// # Errors
+    /// `PermissionDenied` when the view is not for the caller's role.
+    pub async fn list_cases(
+        &self,
+        caller: &Caller,
+        req: ListRequest,
+    ) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
+        let user = user_of(caller)?;
+        let scope: Option<Vec<Uuid>> =
+            (user.role != Role::Admin).then(|| user.pools.iter().copied().collect());
+        let unresolved = vec![
+            CaseStatus::InPool,
+            CaseStatus::Held,
+            CaseStatus::AwaitingCallback,
+        ];
+        let mut q = CaseQuery {
+            pools: None,
+            statuses: Vec::new(),
+            holder: HolderFilter::Any,
+            created_by: None,
+            closed_by: None,
+            channels: req.filter.channels.clone(),
+            category: req.filter.category.clone(),
+            district: req.filter.district.clone(),
+            urgency: req.filter.urgency,
+            entered_pool_before: (req.filter.min_days_in_pool > 0).then(|| {
+                calendar::start_of_day_days_ago(self.clock.now(), req.filter.min_days_in_pool)
+            }),
+            tracking_number: req.filter.tracking_number.clone(),
+            sort: req.sort,
+            after: req.after,
+            limit: req.page_size + 1,
+        };
+        match (req.view, user.role) {
+            (View::Pool, Role::Expert) => {
+                q.pools = scope;
+                q.statuses = vec![CaseStatus::InPool];
+            }
+            (View::Pool, Role::PoolManager | Role::Admin) => {
+                q.pools = scope;
+                q.statuses = unresolved;
+            }
+            (View::Mine, Role::Expert | Role::CallbackAgent | Role::Admin | Role::PoolManager) => {
+                q.holder = HolderFilter::User(user.id);
+                q.statuses = unresolved;
+            }
+            (View::CallbackPool, Role::CallbackAgent) => {
+                q.pools = scope;
+                q.statuses = vec![CaseStatus::AwaitingCallback];
+                q.holder = HolderFilter::Nobody;
+            }
+            (View::CallbackPool, Role::PoolManager | Role::Admin) => {
+                q.pools = scope;
+                q.statuses = vec![CaseStatus::AwaitingCallback];
+            }
+            (View::All, Role::Admin | Role::PoolManager) => q.pools = scope,
+            (View::All, Role::Expert) => q.closed_by = Some(user.id),
+            (View::All, Role::CallCentreAgent | Role::PartnerClient) => {
+                q.created_by = Some(user.id)
+            }
+            _ => {
+                return Err(CaseError::PermissionDenied(
+                    "this list is not available to the caller's role",
+                ));
+            }
+        }
+        if let Some(p) = req.filter.pool_id {
+            q.pools = match q.pools {
+                Some(pools) => Some(pools.into_iter().filter(|x| *x == p).collect()),
+                None => Some(vec![p]),
+            };
+        }
+        if let Some(h) = req.filter.holder_id {
+            if q.holder == HolderFilter::Any {
+                q.holder = HolderFilter::User(h);
+            } else if q.holder != HolderFilter::User(h) {
+                return Ok((Vec::new(), None));
+            }
+        }
+        if !req.filter.statuses.is_empty() {
+            q.statuses = if q.statuses.is_empty() {
+                req.filter.statuses.clone()
+            } else {
+                q.statuses
+                    .into_iter()
+                    .filter(|s| req.filter.statuses.contains(s))
+                    .collect()
+            };
+            if q.statuses.is_empty() {
+                return Ok((Vec::new(), None));
+            }
+        }
+        let mut cases = self.store.list_cases(&q).await?;
+        let next = if cases.len() > req.page_size as usize {
+            cases.truncate(req.page_size as usize);
+            cases.last().map(|c| Cursor {
+                urgency: c.urgency.rank(),
+                seq: c.seq,
+            })
+        } else {
+            None
+        };
+        let now = self.clock.now();
+        // Defence in depth: the query is scoped, and every row is checked again.
+        let views = cases
+            .into_iter()
+            .filter(|c| policy::can_view(caller, c))
+            .map(|c| self.view(caller, c, now))
+            .collect();
+        Ok((views, next))
+    }
+
+    /// The task steps of a case the caller may see.
+    ///
+    /// # Errors
+    /// `NotFound` when missing or out of scope.
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+    ) -> Result<Vec<HistoryRecord>, CaseError> {
+        let case = self
+            .store
+            .get_case(id)
+            .await?
+            .filter(|c| policy::can_view(caller, c))
+            .ok_or(CaseError::NotFound("record"))?;
+        Ok(self.store.list_history(case.id).await?)
+    }
+
+    /// The public status of a case, if the phone's last four digits match.
+    /// Every kind of miss gives the same `NotFound`.
+    ///
+    /// # Errors
+    /// `PermissionDenied` for callers other than intake and the gateway; `NotFound`.
+    pub async fn track(
+        &self,
+        caller: &Caller,
+        tracking_number: Option<&str>,
+        phone_last4: &str,
+    ) -> Result<Tracking, CaseError> {
+        if !policy::can_track(caller) {
+            return Err(CaseError::PermissionDenied(
+                "only the public channels may track records",
+            ));
+        }
+        let miss = CaseError::NotFound("record");
+        let Some(tn) = tracking_number else {
+            return Err(miss);
+        };
+        let case = self
+            .store
+            .get_case_by_tracking_number(tn)
+            .await?
+            .ok_or(CaseError::NotFound("record"))?;
+        let matches = case.contact.phone.as_ref().is_some_and(|p| {
+            use subtle::ConstantTimeEq as _;
+            p.last4().as_bytes().ct_eq(phone_last4.as_bytes()).into()
+        });
+        if !matches {
+            return Err(miss);
+        }
+        let history = self.store.list_history(case.id).await?;
+        let mut timeline: Vec<TimelineEntry> = Vec::new();
+        for h in history {
+            if h.step.from_status != Some(h.step.to_status)
+                && timeline.last().is_none_or(|t| t.status != h.step.to_status)
+            {
+                timeline.push(TimelineEntry {
+                    status: h.step.to_status,
+                    at: h.occurred_at,
+                });
+            }
+        }
+        Ok(Tracking {
+            tracking_number: case.tracking_number,
+            status: case.status,
+            timeline,
+            created_at: case.created_at,
+        })
+    }
+}

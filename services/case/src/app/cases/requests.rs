@@ -1,0 +1,85 @@
+//! What the case operations take besides the caller: the citizen's
+//! follow-up message and the list request. (A new case is the domain's
+//! [`crate::domain::case::NewCase`].)
+
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        case::NewAttachment,
+        enums::{CaseStatus, Channel, Urgency},
+    },
+    store::{Cursor, Sort},
+};
+
+/// A citizen's follow-up message to join an existing case, validated at the edge.
+#[derive(Debug, Clone)]
+pub struct CitizenMessage {
+    /// Idempotency key.
+    pub application_id: Uuid,
+    /// The case it follows up.
+    pub tracking_number: tekmerkez_tracking::TrackingNumber,
+    /// Where it came in.
+    pub channel: Channel,
+    /// Text (personal data: never logged).
+    pub text: String,
+    /// The sender's e-mail address, if the channel knows it.
+    pub sender_email: Option<crate::domain::contact::EmailAddress>,
+    /// The sender's phone number, if the channel knows it.
+    pub sender_phone: Option<crate::domain::contact::PhoneNumber>,
+    /// Hash of the request, to refuse a replay with other content.
+    pub fingerprint: String,
+    /// Files that came with it, checked at the edge.
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Pool view.
+    Pool,
+    /// My records.
+    Mine,
+    /// Callback pool.
+    CallbackPool,
+    /// Everything visible.
+    All,
+}
+
+/// Narrowing asked for by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Statuses.
+    pub statuses: Vec<CaseStatus>,
+    /// Channels.
+    pub channels: Vec<Channel>,
+    /// Category.
+    pub category: Option<String>,
+    /// Canonical district.
+    pub district: Option<String>,
+    /// Minimum days in pool.
+    pub min_days_in_pool: u32,
+    /// Urgency.
+    pub urgency: Option<Urgency>,
+    /// Pool.
+    pub pool_id: Option<Uuid>,
+    /// Holder.
+    pub holder_id: Option<Uuid>,
+    /// Tracking number, canonical.
+    pub tracking_number: Option<String>,
+}
+
+/// One page request.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    /// View.
+    pub view: View,
+    /// Filter.
+    pub filter: Filter,
+    /// Order.
+    pub sort: Sort,
+    /// Page size, already capped.
+    pub page_size: u32,
+    /// Resume point.
+    pub after: Option<Cursor>,
+}
