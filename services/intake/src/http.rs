@@ -5,9 +5,11 @@
 
 use axum::{Router, routing::get};
 
+use tekmerkez_case_client::CaseClient;
+
 use crate::{
-    case_client::CaseClient, counters, cti::CtiState, publish::Publisher, social::SocialState,
-    staff::StaffState, web_api::WebState,
+    counters, cti::CtiState, publish::Publisher, social::SocialState, staff::StaffState,
+    web_api::WebState,
 };
 
 /// Every channel's state.

@@ -20,7 +20,6 @@
 //! - [`api_error`]: the one HTTP error shape.
 //! - [`bearer`]: bearer tokens callers present.
 //! - [`signature`]: HMAC-SHA256 request signatures (webhooks, the CTI).
-//! - [`case_client`]: the case service's client.
 //! - [`counters`]: accepted and refused applications, by channel.
 //!
 //! The wiring (imports the channels; no channel imports it):
@@ -32,7 +31,6 @@
 pub mod api_error;
 pub mod application;
 pub mod bearer;
-pub mod case_client;
 pub mod config;
 pub mod counters;
 pub mod cti;

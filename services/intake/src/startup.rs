@@ -7,13 +7,12 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
-use tekmerkez_proto::case_v1::case_service_client::CaseServiceClient;
+use tekmerkez_case_client::Connection;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     api_error::ApiError,
-    case_client::BearerToken,
     config::IntakeSettings,
     http::{self, AppState},
     idempotency::IdempotencyStore,
@@ -152,15 +151,14 @@ pub async fn prepare(
             .await
             .context("migrating the idempotency store")?;
     }
-    let channel = tonic::transport::Endpoint::from_shared(settings.case_service.url.clone())
-        .context("intake.case_service.url")?
-        .connect_timeout(Duration::from_secs(5))
-        .connect_lazy();
-    let token = format!("Bearer {}", settings.case_service.token.expose_secret())
-        .parse()
-        .context("intake.case_service.token must be visible ASCII")?;
+    let cases = Connection::connect_lazy(
+        &settings.case_service.url,
+        &settings.case_service.token,
+        Duration::from_millis(settings.case_service.timeout_ms),
+    )
+    .context("intake.case_service")?
+    .cases();
     let publisher = Publisher::new(bus.clone(), settings.publish_timeout());
-    let cases = CaseServiceClient::with_interceptor(channel, BearerToken(token));
     let social = crate::social::SocialState::new(
         &settings.social,
         settings.database_url.expose_secret(),
@@ -184,7 +182,6 @@ pub async fn prepare(
         cases: cases.clone(),
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
-        case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
     };
     Ok(AppState {
         web,

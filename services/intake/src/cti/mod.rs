@@ -56,11 +56,12 @@ use tekmerkez_types::{
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use tekmerkez_case_client::CaseClient;
+
 use crate::{
     api_error::ApiError,
     application::{Consent, NewApplication, Place, at_micros},
     bearer,
-    case_client::CaseClient,
     publish::{APPLICATIONS_TOPIC, Publisher},
     signature,
 };
@@ -82,7 +83,6 @@ struct Inner {
     store: CtiStore,
     publisher: Publisher,
     cases: CaseClient,
-    case_timeout: Duration,
     categories: Vec<String>,
 }
 
@@ -109,7 +109,6 @@ impl CtiState {
             store: CtiStore::connect(settings.database_url.expose_secret())?,
             publisher,
             cases,
-            case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
             categories: settings.categories.iter().map(|c| c.code.clone()).collect(),
         })))
     }
@@ -607,11 +606,10 @@ async fn describe(s: &CtiState, c: Call) -> Response {
             }
         };
         let statuses = futures::future::join_all(apps.iter().map(|a| {
-            let mut req = tonic::Request::new(case::TrackCaseRequest {
+            let req = tonic::Request::new(case::TrackCaseRequest {
                 tracking_number: a.tracking_number.clone(),
                 phone_last4: p.last4().to_owned(),
             });
-            req.set_timeout(s.0.case_timeout);
             let mut cases = s.0.cases.clone();
             async move {
                 match cases.track_case(req).await {

@@ -43,7 +43,9 @@ use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, StatusExt as _};
 use uuid::Uuid;
 
-use crate::{case_client::CaseClient, counters, publish::Publisher};
+use tekmerkez_case_client::CaseClient;
+
+use crate::{counters, publish::Publisher};
 use settings::PartnerSettings;
 use store::{PartnerStore, Submission};
 
@@ -180,7 +182,6 @@ pub struct IntakeGrpc {
     store: PartnerStore,
     categories: Arc<Vec<Category>>,
     cases: CaseClient,
-    case_timeout: Duration,
 }
 
 impl std::fmt::Debug for IntakeGrpc {
@@ -346,11 +347,10 @@ impl IntakeService for IntakeGrpc {
             closed_at: None,
             resolved_at: None,
         };
-        let mut call = Request::new(case::GetCaseRequest {
+        let call = Request::new(case::GetCaseRequest {
             case_id: String::new(),
             tracking_number: sub.tracking_number.clone(),
         });
-        call.set_timeout(self.case_timeout);
         match self.cases.clone().get_case(call).await {
             Ok(r) => {
                 if let Some(c) = r.into_inner().case {
@@ -418,7 +418,6 @@ impl PartnerServer {
                 store,
                 categories: Arc::new(settings.categories.clone()),
                 cases,
-                case_timeout: Duration::from_millis(settings.case_service.timeout_ms),
             },
             auth: PartnerAuth::new(p),
             settings: p.clone(),

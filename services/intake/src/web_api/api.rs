@@ -200,11 +200,10 @@ pub(super) async fn lookup(
     tracking_number: &str,
     last4: &str,
 ) -> Result<Option<pb::TrackCaseResponse>, ApiError> {
-    let mut req = tonic::Request::new(pb::TrackCaseRequest {
+    let req = tonic::Request::new(pb::TrackCaseRequest {
         tracking_number: tracking_number.to_owned(),
         phone_last4: last4.to_owned(),
     });
-    req.set_timeout(state.case_timeout);
     match state.cases.clone().track_case(req).await {
         Ok(r) => Ok(Some(r.into_inner())),
         Err(s)

@@ -16,12 +16,14 @@ mod api;
 mod form;
 mod rate_limit;
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use axum::{Router, routing::get};
 use tekmerkez_types::catalogue::Category;
 
-use crate::{case_client::CaseClient, idempotency::IdempotencyStore, publish::Publisher};
+use tekmerkez_case_client::CaseClient;
+
+use crate::{idempotency::IdempotencyStore, publish::Publisher};
 pub use rate_limit::ClientLimiter;
 
 /// What the form and the API share.
@@ -33,14 +35,13 @@ pub struct WebState {
     pub keys: IdempotencyStore,
     /// The category catalogue.
     pub categories: Arc<Vec<Category>>,
-    /// The case service, for the public status.
+    /// The case service, for the public status (its calls carry intake's
+    /// token and the case-service deadline).
     pub cases: CaseClient,
     /// Per-client limits.
     pub limiter: ClientLimiter,
     /// The KVKK notice version the form shows.
     pub kvkk_text_version: Arc<str>,
-    /// Deadline for case-service calls.
-    pub case_timeout: Duration,
 }
 
 impl std::fmt::Debug for WebState {
