@@ -1,7 +1,9 @@
 //! The gateway: the agents' web UI in front of the case service.
 //!
-//! - [`http`]: server-rendered HTML (askama), Turkish by default with an
-//!   English locale; sign-in, sign-out and the role's menu.
+//! - [`http`]: server-rendered HTML (askama), one module and template per
+//!   page; sign-in, sign-out, the signed-in person and the role guards.
+//! - [`i18n`]: every text, Turkish by default with an English locale, one
+//!   module per page; a missing translation does not compile.
 //! - [`session`]: signed-in sessions in the gateway's own database (only the
 //!   SHA-256 of the cookie's random id is stored), each with its CSRF token.
 //! - [`backend`]: calls to the case service with the gateway's service token,
@@ -14,7 +16,6 @@
 pub mod backend;
 pub mod barcode;
 pub mod config;
-pub mod entry_texts;
 pub mod http;
 pub mod i18n;
 pub mod intake;
@@ -22,3 +23,10 @@ pub mod pdf;
 pub mod receipt;
 pub mod session;
 pub mod startup;
+
+/// The entry and receipt texts under their former path, for [`receipt`]
+/// until it imports them from [`i18n::entry`].
+#[doc(hidden)]
+pub mod entry_texts {
+    pub use crate::i18n::entry::{EN as ENTRY_EN, EntryTexts, TR as ENTRY_TR};
+}

@@ -8,15 +8,19 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
 use tekmerkez_proto::{case_v1 as pb, common_v1, routing_v1 as rpb};
+use tekmerkez_types::limits;
 use tonic::Code;
 
-use super::{AppState, Frame, current, form_pairs, refuse, render, see_other};
+use super::{
+    AppState, Frame, form_pairs, message_page, refuse, render, see_other,
+    signed_in::{Admins, RequireRole},
+};
 use crate::{
-    i18n::Texts,
+    i18n::{Texts, admin::AdminTexts, common::CommonTexts},
     session::{Session, tokens_match},
 };
 
@@ -57,9 +61,10 @@ struct UnitRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "yonetim.html")]
+#[template(path = "admin.html")]
 struct AdminPage {
     frame: Frame,
+    t: &'static AdminTexts,
     csrf: String,
     display_name: String,
     users: Vec<UserRow>,
@@ -77,18 +82,20 @@ struct AdminPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "yonetim_kural_sil.html")]
+#[template(path = "admin_delete_rule.html")]
 struct DeleteRulePage {
     frame: Frame,
+    t: &'static AdminTexts,
     csrf: String,
     display_name: String,
     rule: RuleRow,
 }
 
 #[derive(askama::Template)]
-#[template(path = "yonetim_kullanici.html")]
+#[template(path = "admin_user.html")]
 struct UserPage {
     frame: Frame,
+    t: &'static AdminTexts,
     csrf: String,
     display_name: String,
     user: UserRow,
@@ -97,15 +104,8 @@ struct UserPage {
     pools: Vec<(String, String, bool)>,
 }
 
-fn role_name(t: &Texts, role: i32) -> &'static str {
-    usize::try_from(role)
-        .ok()
-        .and_then(|i| t.role_names.get(i).copied())
-        .unwrap_or_default()
-}
-
-fn roles(t: &Texts) -> Vec<(i32, &'static str)> {
-    (1..=6).map(|r| (r, role_name(t, r))).collect()
+fn roles(c: &CommonTexts) -> Vec<(i32, &'static str)> {
+    (1..=6).map(|r| (r, c.role_name(r))).collect()
 }
 
 fn province_name(code: u32) -> String {
@@ -115,7 +115,8 @@ fn province_name(code: u32) -> String {
         .map_or_else(String::new, |p| p.name().to_owned())
 }
 
-fn message(t: &Texts, q: &Durum) -> Option<(String, bool)> {
+fn message(texts: &Texts, q: &Durum) -> Option<(String, bool)> {
+    let (c, t) = (&texts.common, &texts.admin);
     let done = match q.durum.as_str() {
         "kullanici-eklendi" => t.user_created,
         "kullanici-guncellendi" => t.user_updated,
@@ -124,38 +125,39 @@ fn message(t: &Texts, q: &Durum) -> Option<(String, bool)> {
         "kural-silindi" => t.rule_deleted,
         "kural-yok" => return Some((t.rule_gone.to_owned(), true)),
         "gecersiz" => {
-            let field = field_label(t, &q.alan);
+            let field = field_label(texts, &q.alan);
             return Some((format!("{} {field}", t.invalid_field), true));
         }
         "var" => return Some((t.already_exists.to_owned(), true)),
-        "yetki" => return Some((t.not_allowed.to_owned(), true)),
-        "hata" => return Some((t.unavailable.to_owned(), true)),
+        "yetki" => return Some((c.not_allowed.to_owned(), true)),
+        "hata" => return Some((c.unavailable.to_owned(), true)),
         _ => return None,
     };
     Some((done.to_owned(), false))
 }
 
 /// The label of a field the services named in a violation.
-fn field_label(t: &Texts, field: &str) -> &'static str {
+fn field_label(texts: &Texts, field: &str) -> &'static str {
+    let (c, t) = (&texts.common, &texts.admin);
     match field {
-        "username" => t.username,
-        "display_name" => t.full_name,
-        "password" => t.password,
-        "email" => t.work_email,
-        "phone" => t.work_phone,
-        "role" => t.role,
-        "pool_ids" => t.pool,
+        "username" => c.username,
+        "display_name" => c.full_name,
+        "password" => c.password,
+        "email" => c.work_email,
+        "phone" => c.work_phone,
+        "role" => c.role,
+        "pool_ids" => c.pool,
         "name" => t.name,
         "directorate_id" => t.directorate,
         "unit_id" | "rule.target_unit_id" => t.unit,
         "province_code" | "rule.province_code" => t.province,
         "rule.priority" => t.priority,
-        "rule.category" => t.category,
+        "rule.category" => c.category,
         "rule.keywords" => t.keywords,
-        "rule.district" => t.district,
+        "rule.district" => c.district,
         "rule.description" => t.description,
-        "rule.channels" => t.channel,
-        "rule.urgency" => t.urgency,
+        "rule.channels" => c.channel,
+        "rule.urgency" => c.urgency,
         _ => t.unknown_field,
     }
 }
@@ -188,32 +190,15 @@ fn after_write(r: Result<(), tonic::Status>, done: &str, anchor: &str) -> Respon
     see_other(&format!("/yonetim?{q}#{anchor}"))
 }
 
-/// The signed-in admin, or the answer to send instead.
-pub(super) async fn admin(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(String, Session), Response> {
-    let Some((id, s)) = current(state, headers).await else {
-        return Err(super::sign_in_again(headers));
-    };
-    if s.role != pb::Role::Admin as i32 {
-        return Err(refuse(&Frame::of(headers)));
-    }
-    Ok((id, s))
-}
-
 /// `GET /yonetim`.
 pub(super) async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<Durum>,
+    RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
-    let (_, s) = match admin(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let frame = Frame::of(&headers);
-    let t = frame.t;
+    let texts = frame.texts();
+    let c = frame.c;
     let b = &state.backend;
     let u = s.user_id;
     let (mut d1, mut d2, mut d3, mut d4) =
@@ -261,14 +246,14 @@ pub(super) async fn show(
     let rules = rules
         .unwrap_or_default()
         .into_iter()
-        .map(|r| rule_row(&state, t, &unit_names, r))
+        .map(|r| rule_row(&state, c, frame.english(), &unit_names, r))
         .collect();
-    let (message, is_error) = message(t, &q).map_or((None, false), |(m, e)| (Some(m), e));
+    let (message, is_error) = message(texts, &q).map_or((None, false), |(m, e)| (Some(m), e));
     let users = users
         .into_inner()
         .users
         .into_iter()
-        .map(|u| user_row(t, &pool_names, u))
+        .map(|u| user_row(c, &pool_names, u))
         .collect();
     render(&AdminPage {
         csrf: s.csrf_token,
@@ -296,28 +281,32 @@ pub(super) async fn show(
             .iter()
             .map(|p| (p.code(), p.name()))
             .collect(),
-        roles: roles(t),
+        roles: roles(c),
         categories: state
             .categories
             .iter()
-            .map(|c| {
-                let name = if t.english { &c.name_en } else { &c.name_tr };
-                (c.code.clone(), name.clone())
+            .map(|cat| {
+                let name = if frame.english() {
+                    &cat.name_en
+                } else {
+                    &cat.name_tr
+                };
+                (cat.code.clone(), name.clone())
             })
             .collect(),
-        channels: (1..=9)
-            .filter_map(|c| Some((c, *t.channel_names.get(usize::try_from(c).ok()?)?)))
-            .collect(),
+        channels: (1..=9).map(|n| (n, c.channel_name(n))).collect(),
         message,
         is_error,
         frame,
+        t: &texts.admin,
     })
 }
 
 /// A rule as the admin reads it: names, not codes and ids.
 fn rule_row(
     state: &AppState,
-    t: &Texts,
+    c: &CommonTexts,
+    english: bool,
     unit_names: &HashMap<&str, &str>,
     r: rpb::Rule,
 ) -> RuleRow {
@@ -325,15 +314,14 @@ fn rule_row(
         category: if r.category.is_empty() {
             String::new()
         } else {
-            tekmerkez_types::catalogue::name_of(&state.categories, &r.category, t.english)
-                .to_owned()
+            tekmerkez_types::catalogue::name_of(&state.categories, &r.category, english).to_owned()
         },
         keywords: r.keywords.join(", "),
         channels: r
             .channels
             .iter()
-            .filter_map(|c| usize::try_from(*c).ok())
-            .filter_map(|c| t.channel_names.get(c).copied())
+            .map(|n| c.channel_name(*n))
+            .filter(|n| !n.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
         province: province_name(r.province_code),
@@ -342,8 +330,8 @@ fn rule_row(
             .map(|n| (*n).to_owned())
             .unwrap_or_default(),
         urgency: match common_v1::Urgency::try_from(r.urgency).unwrap_or_default() {
-            common_v1::Urgency::Urgent => t.urgent,
-            common_v1::Urgency::Normal => t.normal,
+            common_v1::Urgency::Urgent => c.urgent,
+            common_v1::Urgency::Normal => c.normal,
             common_v1::Urgency::Unspecified => "",
         },
         id: r.id,
@@ -353,9 +341,9 @@ fn rule_row(
     }
 }
 
-fn user_row(t: &Texts, pool_names: &HashMap<&str, &str>, u: pb::User) -> UserRow {
+fn user_row(c: &CommonTexts, pool_names: &HashMap<&str, &str>, u: pb::User) -> UserRow {
     UserRow {
-        role: role_name(t, u.role),
+        role: c.role_name(u.role),
         pools: u
             .pool_ids
             .iter()
@@ -370,7 +358,7 @@ fn user_row(t: &Texts, pool_names: &HashMap<&str, &str>, u: pb::User) -> UserRow
 }
 
 /// The posted form as name → values, with the CSRF token checked.
-fn checked_form(s: &Session, body: &[u8]) -> Option<HashMap<String, Vec<String>>> {
+pub(super) fn checked_form(s: &Session, body: &[u8]) -> Option<HashMap<String, Vec<String>>> {
     let mut m: HashMap<String, Vec<String>> = HashMap::new();
     for (k, v) in form_pairs(body) {
         m.entry(k).or_default().push(v);
@@ -404,32 +392,21 @@ fn number(form: &HashMap<String, Vec<String>>, key: &str) -> i32 {
     one(form, key).parse().unwrap_or_default()
 }
 
-/// The admin and the checked form, or the answer to send instead.
-pub(super) async fn admin_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(Session, HashMap<String, Vec<String>>), Response> {
-    let (_, s) = admin(state, headers).await?;
-    match checked_form(&s, body) {
-        Some(f) => Ok((s, f)),
-        None => {
-            let mut r = see_other("/yonetim?durum=yetki");
-            *r.status_mut() = StatusCode::FORBIDDEN;
-            Err(r)
-        }
-    }
+/// The answer to an admin form whose CSRF token is wrong or missing.
+pub(super) fn form_refused() -> Response {
+    let mut r = see_other("/yonetim?durum=yetki");
+    *r.status_mut() = StatusCode::FORBIDDEN;
+    r
 }
 
 /// `POST /yonetim/kullanici`: a new user.
 pub(super) async fn create_user(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let req = pb::CreateUserRequest {
@@ -456,14 +433,10 @@ pub(super) async fn create_user(
 /// `GET /yonetim/kullanici/{id}`: one user's role, pools and state.
 pub(super) async fn edit_user(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(id): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
-    let (_, s) = match admin(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let frame = Frame::of(&headers);
     let b = &state.backend;
     let (mut d1, mut d2) = (b.directory(), b.directory());
     let (users, pools) = tokio::join!(
@@ -474,7 +447,7 @@ pub(super) async fn edit_user(
         return see_other("/yonetim?durum=hata");
     };
     let Some(user) = users.into_inner().users.into_iter().find(|u| u.id == id) else {
-        return super::not_found(headers).await;
+        return message_page(&frame, StatusCode::NOT_FOUND, frame.c.not_found);
     };
     let pools = pools.into_inner().pools;
     let pool_names: HashMap<&str, &str> = pools
@@ -489,10 +462,11 @@ pub(super) async fn edit_user(
     render(&UserPage {
         csrf: s.csrf_token,
         display_name: s.display_name,
-        user: user_row(frame.t, &pool_names, user),
+        user: user_row(frame.c, &pool_names, user),
         role,
-        roles: roles(frame.t),
+        roles: roles(frame.c),
         pools: checked,
+        t: &frame.texts().admin,
         frame,
     })
 }
@@ -500,13 +474,12 @@ pub(super) async fn edit_user(
 /// `POST /yonetim/kullanici/{id}`: role, pools, name and whether they may sign in.
 pub(super) async fn update_user(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let req = pb::UpdateUserRequest {
@@ -528,12 +501,11 @@ pub(super) async fn update_user(
 /// `POST /yonetim/teskilat`: a directorate, a unit or a pool, by `tur`.
 pub(super) async fn create_organisation(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let mut d = b.directory();
@@ -578,12 +550,11 @@ pub(super) async fn create_organisation(
 /// `POST /yonetim/kural`: a routing rule.
 pub(super) async fn create_rule(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let Some(mut rules) = b.rules() else {
@@ -621,14 +592,10 @@ pub(super) async fn create_rule(
 /// application goes, and a deleted one cannot be brought back).
 pub(super) async fn confirm_delete_rule(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(id): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
-    let (_, s) = match admin(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let frame = Frame::of(&headers);
     let b = &state.backend;
     let Some(mut rules) = b.rules() else {
         return see_other("/yonetim?durum=hata#kurallar");
@@ -649,11 +616,12 @@ pub(super) async fn confirm_delete_rule(
         .iter()
         .map(|u| (u.id.as_str(), u.name.as_str()))
         .collect();
-    let rule = rule_row(&state, frame.t, &unit_names, rule);
+    let rule = rule_row(&state, frame.c, frame.english(), &unit_names, rule);
     render(&DeleteRulePage {
         csrf: s.csrf_token,
         display_name: s.display_name,
         rule,
+        t: &frame.texts().admin,
         frame,
     })
 }
@@ -662,14 +630,13 @@ pub(super) async fn confirm_delete_rule(
 /// confirmation page).
 pub(super) async fn delete_rule(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, _) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    if checked_form(&s, &body).is_none() {
+        return form_refused();
+    }
     let b = &state.backend;
     let Some(mut rules) = b.rules() else {
         return see_other("/yonetim?durum=hata#kurallar");
@@ -687,7 +654,7 @@ pub(super) async fn delete_rule(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::TR;
+    use crate::i18n::{TR, admin::TR as ADMIN_TR};
 
     #[test]
     fn every_field_the_services_name_has_a_turkish_label() {
@@ -711,7 +678,7 @@ mod tests {
             "rule.target_unit_id",
             "rule.province_code",
         ] {
-            assert_ne!(field_label(&TR, f), TR.unknown_field, "{f}");
+            assert_ne!(field_label(&TR, f), ADMIN_TR.unknown_field, "{f}");
         }
     }
 

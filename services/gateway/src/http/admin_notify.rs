@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
 use tekmerkez_proto::notify_v1 as npb;
@@ -19,91 +19,11 @@ use tonic::Code;
 
 use super::{
     AppState, Frame,
-    admin::{Durum, admin, admin_form, invalid_field_query, one},
+    admin::{Durum, checked_form, form_refused, invalid_field_query, one},
     refuse, render, see_other,
+    signed_in::{Admins, RequireRole},
 };
-
-/// The page's words (Turkish, or English with `?lang=en`).
-struct Words {
-    title: &'static str,
-    rules: &'static str,
-    templates: &'static str,
-    key: &'static str,
-    description: &'static str,
-    channel: &'static str,
-    template: &'static str,
-    timing: &'static str,
-    at_once: &'static str,
-    after_quiet_hours: &'static str,
-    state: &'static str,
-    on: &'static str,
-    off: &'static str,
-    switch_on: &'static str,
-    switch_off: &'static str,
-    version: &'static str,
-    subject: &'static str,
-    body: &'static str,
-    html: &'static str,
-    html_hint: &'static str,
-    variables: &'static str,
-    save: &'static str,
-    unavailable: &'static str,
-    back: &'static str,
-}
-
-const TR: Words = Words {
-    title: "Bildirimler",
-    rules: "Bildirim kuralları",
-    templates: "Şablonlar",
-    key: "Anahtar",
-    description: "Açıklama",
-    channel: "Kanal",
-    template: "Şablon",
-    timing: "Gönderim",
-    at_once: "hemen",
-    after_quiet_hours: "sessiz saatler bitince",
-    state: "Durum",
-    on: "açık",
-    off: "kapalı",
-    switch_on: "Aç",
-    switch_off: "Kapat",
-    version: "Sürüm",
-    subject: "Konu",
-    body: "Metin",
-    html: "HTML bölümü",
-    html_hint: "Boş bırakılırsa metinden üretilir.",
-    variables: "Kullanılabilecek değişkenler",
-    save: "Kaydet (yeni sürüm)",
-    unavailable: "Bildirim servisine ulaşılamadı; daha sonra yeniden deneyin.",
-    back: "Yönetim",
-};
-
-const EN: Words = Words {
-    title: "Notifications",
-    rules: "Notification rules",
-    templates: "Templates",
-    key: "Key",
-    description: "Description",
-    channel: "Channel",
-    template: "Template",
-    timing: "Sending",
-    at_once: "at once",
-    after_quiet_hours: "after quiet hours",
-    state: "State",
-    on: "on",
-    off: "off",
-    switch_on: "Switch on",
-    switch_off: "Switch off",
-    version: "Version",
-    subject: "Subject",
-    body: "Text",
-    html: "HTML part",
-    html_hint: "Made from the text when left empty.",
-    variables: "Variables you can use",
-    save: "Save (new version)",
-    unavailable: "The notification service cannot be reached; try again later.",
-    back: "Administration",
-};
+use crate::i18n::{admin_notify::AdminNotifyTexts, common::CommonTexts};
 
 struct RuleRow {
     key: String,
@@ -132,10 +52,10 @@ struct TemplateRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "yonetim_bildirim.html")]
+#[template(path = "admin_notify.html")]
 struct NotifyPage {
     frame: Frame,
-    w: &'static Words,
+    t: &'static AdminNotifyTexts,
     csrf: String,
     display_name: String,
     rules: Vec<RuleRow>,
@@ -145,59 +65,26 @@ struct NotifyPage {
     is_error: bool,
 }
 
-fn channel_name(c: i32, en: bool) -> &'static str {
-    if c == npb::MessageChannel::Email as i32 {
-        if en { "E-mail" } else { "E-posta" }
+fn channel_name(c: &CommonTexts, channel: i32) -> &'static str {
+    if channel == npb::MessageChannel::Email as i32 {
+        c.email_channel
     } else {
         "SMS"
     }
 }
 
 /// The outcome of the last write, from the redirect's query.
-fn message(en: bool, q: &Durum) -> Option<(String, bool)> {
-    let (tr, english, error) = match q.durum.as_str() {
-        "sablon-kaydedildi" => (
-            "Şablon kaydedildi; yeni sürüm yürürlükte.",
-            "Template saved; the new version is in force.",
-            false,
-        ),
-        "kural-guncellendi" => ("Kural güncellendi.", "Rule updated.", false),
-        "degisti" => (
-            "Siz düzenlerken başka biri değiştirdi: son hâli aşağıda, yeniden deneyin.",
-            "Someone changed it while you were editing: the latest is below, try again.",
-            true,
-        ),
-        "gecersiz" => {
-            let field = match q.alan.as_str() {
-                "template.subject" => ("konu", "subject"),
-                "template.body" => ("metin", "text"),
-                "template.html" => ("HTML bölümü", "HTML part"),
-                _ => ("bir alan", "a field"),
-            };
-            return Some((
-                if en {
-                    format!(
-                        "Not saved: the {} is empty, too long, names a variable that does not exist or leaves a placeholder open.",
-                        field.1
-                    )
-                } else {
-                    format!(
-                        "Kaydedilmedi: {} boş, çok uzun, olmayan bir değişken kullanıyor ya da bir yer tutucu kapanmamış.",
-                        field.0
-                    )
-                },
-                true,
-            ));
-        }
-        "yetki" => (
-            "Bu işlem için yetkiniz yok.",
-            "You are not allowed to do this.",
-            true,
-        ),
-        "hata" => (TR.unavailable, EN.unavailable, true),
+fn message(t: &AdminNotifyTexts, q: &Durum) -> Option<(String, bool)> {
+    let (text, error) = match q.durum.as_str() {
+        "sablon-kaydedildi" => (t.template_saved, false),
+        "kural-guncellendi" => (t.rule_updated, false),
+        "degisti" => (t.changed, true),
+        "gecersiz" => return Some(((t.invalid)(t.field(&q.alan)), true)),
+        "yetki" => (t.not_allowed, true),
+        "hata" => (t.unavailable, true),
         _ => return None,
     };
-    Some(((if en { english } else { tr }).to_owned(), error))
+    Some((text.to_owned(), error))
 }
 
 /// Where a write's outcome sends the admin.
@@ -220,22 +107,14 @@ fn after_write(r: Result<(), tonic::Status>, done: &str) -> Response {
 /// `GET /yonetim/bildirimler`.
 pub(super) async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<Durum>,
+    RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
-    let (_, s) = match admin(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let frame = Frame::of(&headers);
-    let en = frame.t.english;
+    let (c, t) = (frame.c, &frame.texts().admin_notify);
     let b = &state.backend;
     let unavailable = |frame: &Frame| {
-        let mut r = super::message_page(
-            frame,
-            StatusCode::SERVICE_UNAVAILABLE,
-            if en { EN.unavailable } else { TR.unavailable },
-        );
+        let mut r = super::message_page(frame, StatusCode::SERVICE_UNAVAILABLE, t.unavailable);
         *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         r
     };
@@ -260,7 +139,7 @@ pub(super) async fn show(
         .rules
         .into_iter()
         .map(|r| RuleRow {
-            channel: channel_name(r.channel, en),
+            channel: channel_name(c, r.channel),
             key: r.key,
             description: r.description,
             template: r.template,
@@ -276,36 +155,30 @@ pub(super) async fn show(
     } = templates;
     let mut templates: Vec<TemplateRow> = templates
         .into_iter()
-        .map(|t| TemplateRow {
-            channel: channel_name(t.channel, en),
-            is_email: t.channel == npb::MessageChannel::Email as i32,
-            channel_code: t.channel,
-            language: match (t.locale.as_str(), en) {
-                ("tr", false) => "Türkçe",
-                ("tr", true) => "Turkish",
-                ("en", false) => "İngilizce",
-                ("en", true) => "English",
-                _ => "",
-            },
+        .map(|tpl| TemplateRow {
+            channel: channel_name(c, tpl.channel),
+            is_email: tpl.channel == npb::MessageChannel::Email as i32,
+            channel_code: tpl.channel,
+            language: t.language(&tpl.locale),
             first_of_key: false,
-            key: t.key,
-            locale: t.locale,
-            version: t.version,
-            subject: t.subject,
-            body: t.body,
-            html: t.html,
+            key: tpl.key,
+            locale: tpl.locale,
+            version: tpl.version,
+            subject: tpl.subject,
+            body: tpl.body,
+            html: tpl.html,
         })
         .collect();
     // Turkish first: it is what citizens get unless they chose English.
     templates.sort_by(|a, b| (&a.key, a.locale != "tr").cmp(&(&b.key, b.locale != "tr")));
     let mut previous = String::new();
-    for t in &mut templates {
-        t.first_of_key = t.key != previous;
-        previous.clone_from(&t.key);
+    for tpl in &mut templates {
+        tpl.first_of_key = tpl.key != previous;
+        previous.clone_from(&tpl.key);
     }
-    let (message, is_error) = message(en, &q).map_or((None, false), |(m, e)| (Some(m), e));
+    let (message, is_error) = message(t, &q).map_or((None, false), |(m, e)| (Some(m), e));
     render(&NotifyPage {
-        w: if en { &EN } else { &TR },
+        t,
         frame,
         csrf: s.csrf_token,
         display_name: s.display_name,
@@ -323,12 +196,11 @@ pub(super) async fn show(
 /// `POST /yonetim/bildirimler/sablon`: a new version of one template.
 pub(super) async fn save_template(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let Some(mut notify) = b.notify() else {
@@ -367,13 +239,12 @@ pub(super) async fn save_template(
 /// `POST /yonetim/bildirimler/kural/{key}`: switches a rule on or off.
 pub(super) async fn switch_rule(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(key): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
-    let (s, f) = match admin_form(&state, &headers, &body).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
     };
     let b = &state.backend;
     let Some(mut notify) = b.notify() else {

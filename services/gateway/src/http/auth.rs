@@ -17,16 +17,22 @@ use axum::{
 use tekmerkez_proto::case_v1 as pb;
 use tonic::Code;
 
+use tekmerkez_types::limits;
+
 use super::{
     AppState, Frame, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, current, render, see_other,
-    set_cookie,
+    set_cookie, signed_in::SignedIn,
 };
-use crate::session::{Session, random_token, tokens_match};
+use crate::{
+    i18n::auth::AuthTexts,
+    session::{Session, random_token, tokens_match},
+};
 
 #[derive(askama::Template)]
-#[template(path = "giris.html")]
+#[template(path = "auth.html")]
 struct SignInPage {
     frame: Frame,
+    t: &'static AuthTexts,
     csrf: String,
     username: String,
     error: Option<&'static str>,
@@ -51,8 +57,10 @@ fn page(
     error: Option<&'static str>,
 ) -> Response {
     let csrf = random_token();
+    let frame = Frame::of(headers);
     let mut res = render(&SignInPage {
-        frame: Frame::of(headers),
+        t: &frame.texts().auth,
+        frame,
         csrf: csrf.clone(),
         username,
         error,
@@ -82,7 +90,7 @@ pub(super) async fn form(
     if current(&state, &headers).await.is_some() {
         return see_other("/");
     }
-    let t = Frame::of(&headers).t;
+    let t = &Frame::of(&headers).texts().auth;
     let message = (why.durum == "sure-doldu").then_some(t.session_ended);
     page(&state, &headers, StatusCode::OK, String::new(), message)
 }
@@ -93,7 +101,8 @@ pub(super) async fn submit(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    let t = Frame::of(&headers).t;
+    let texts = Frame::of(&headers).texts();
+    let (c, t) = (&texts.common, &texts.auth);
     let username: String = f.username.trim().chars().take(100).collect();
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !tokens_match(expected, &f.csrf) {
@@ -102,7 +111,7 @@ pub(super) async fn submit(
             &headers,
             StatusCode::FORBIDDEN,
             username,
-            Some(t.form_expired),
+            Some(c.form_expired),
         );
     }
     if username.is_empty() || f.password.is_empty() {
@@ -120,7 +129,7 @@ pub(super) async fn submit(
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,
             username,
-            Some(t.unavailable),
+            Some(c.unavailable),
         )
     };
     let req = state.backend.as_gateway(pb::AuthenticateUserRequest {
@@ -196,14 +205,12 @@ pub(super) struct CsrfOnly {
 /// `POST /cikis`.
 pub(super) async fn sign_out(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
+    SignedIn { session, id }: SignedIn,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    let Some((id, session)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
     if !tokens_match(&session.csrf_token, &f.csrf) {
-        return (StatusCode::FORBIDDEN, Frame::of(&headers).t.form_expired).into_response();
+        return (StatusCode::FORBIDDEN, frame.c.form_expired).into_response();
     }
     if let Err(e) = state.sessions.delete(&id).await {
         tracing::error!(error.message = %e, "ending a session failed");

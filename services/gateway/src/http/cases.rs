@@ -8,18 +8,18 @@ use std::sync::Arc;
 use axum::{
     body::Bytes,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
 use tekmerkez_proto::{case_v1 as pb, common_v1};
+use tekmerkez_types::{catalogue::name_of, limits};
 use tonic::Code;
 
-use super::{AppState, Frame, current, render, see_other};
+use super::{AppState, Frame, render, see_other, signed_in::SignedIn};
 use crate::{
-    i18n::Texts,
+    i18n::cases::CasesTexts,
     session::{Session, tokens_match},
 };
-use tekmerkez_types::catalogue::name_of;
 
 /// One row of a list.
 pub(super) struct Row {
@@ -34,9 +34,10 @@ pub(super) struct Row {
 }
 
 #[derive(askama::Template)]
-#[template(path = "liste.html")]
+#[template(path = "cases.html")]
 struct ListPage {
     frame: Frame,
+    t: &'static CasesTexts,
     csrf: String,
     display_name: String,
     heading: &'static str,
@@ -68,7 +69,7 @@ pub(super) fn three_day_line(days: u32) -> &'static str {
 
 /// A list row for `c`, with `days` in the days column and the category's
 /// name from the catalogue.
-pub(super) fn row(c: pb::Case, days: u32, state: &AppState, t: &Texts) -> Row {
+pub(super) fn row(c: pb::Case, days: u32, state: &AppState, english: bool) -> Row {
     let place = c
         .location
         .as_ref()
@@ -89,7 +90,7 @@ pub(super) fn row(c: pb::Case, days: u32, state: &AppState, t: &Texts) -> Row {
         line: three_day_line(c.days_in_pool),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         tracking_number: c.tracking_number,
-        category: name_of(&state.categories, &c.category, t.english).to_owned(),
+        category: name_of(&state.categories, &c.category, english).to_owned(),
         place,
         days,
         id: c.id,
@@ -98,13 +99,13 @@ pub(super) fn row(c: pb::Case, days: u32, state: &AppState, t: &Texts) -> Row {
 
 async fn list(
     state: &AppState,
-    headers: &HeaderMap,
+    frame: Frame,
     s: Session,
     view: pb::CaseView,
     q: ListQuery,
 ) -> Response {
-    let frame = Frame::of(headers);
-    let t = frame.t;
+    let (c, t) = (frame.c, &frame.texts().cases);
+    let english = frame.english();
     let token: String = q.sayfa.chars().take(512).collect();
     let req = state.backend.as_user(
         s.user_id,
@@ -126,7 +127,7 @@ async fn list(
                 .into_iter()
                 .map(|c| {
                     let days = if mine { c.days_held } else { c.days_in_pool };
-                    row(c, days, state, t)
+                    row(c, days, state, english)
                 })
                 .collect();
             let next = (!r.next_page_token.is_empty()).then(|| query_value(&r.next_page_token));
@@ -136,21 +137,21 @@ async fn list(
         Err(st) if st.code() == Code::PermissionDenied => return super::refuse(&frame),
         Err(st) => {
             tracing::error!(code = ?st.code(), "listing cases failed");
-            (Vec::new(), None, Some(t.unavailable))
+            (Vec::new(), None, Some(c.unavailable))
         }
     };
     let (heading, days_heading, claimable, path, claim_action) = match view {
-        pb::CaseView::Mine => (t.my_calls, t.days_held, false, "/uzerimdeki", ""),
+        pb::CaseView::Mine => (c.my_calls, t.days_held, false, "/uzerimdeki", ""),
         pb::CaseView::CallbackPool => (
-            t.callback_pool,
-            t.days_in_pool,
+            c.callback_pool,
+            c.days_in_pool,
             true,
             "/geri-donus",
             "/geri-donus/al",
         ),
         _ => (
-            t.call_pool,
-            t.days_in_pool,
+            c.call_pool,
+            c.days_in_pool,
             true,
             "/cagri-havuzu",
             "/cagri-havuzu/al",
@@ -177,44 +178,39 @@ async fn list(
         message,
         is_error,
         frame,
+        t,
     })
 }
 
 /// `GET /cagri-havuzu`.
 pub(super) async fn pool(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<ListQuery>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    list(&state, &headers, s, pb::CaseView::Pool, q).await
+    list(&state, frame, s, pb::CaseView::Pool, q).await
 }
 
 /// `GET /uzerimdeki`.
 pub(super) async fn mine(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<ListQuery>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    list(&state, &headers, s, pb::CaseView::Mine, q).await
+    list(&state, frame, s, pb::CaseView::Mine, q).await
 }
 
 /// `GET /geri-donus`: *Geri Dönüş Havuzu*, the records waiting for a phone
 /// callback in the callback agent's pools.
 pub(super) async fn callbacks(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<ListQuery>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    list(&state, &headers, s, pb::CaseView::CallbackPool, q).await
+    list(&state, frame, s, pb::CaseView::CallbackPool, q).await
 }
 
 /// `v` percent-encoded for a query string.
@@ -237,7 +233,9 @@ fn claim_form(body: &[u8]) -> (String, Vec<String>) {
     for (k, v) in super::form_pairs(body) {
         match k.as_str() {
             "csrf" => csrf = v,
-            "case_id" if uuid::Uuid::parse_str(&v).is_ok() && ids.len() < 100 => ids.push(v),
+            "case_id" if uuid::Uuid::parse_str(&v).is_ok() && ids.len() < limits::BULK => {
+                ids.push(v);
+            }
             _ => {}
         }
     }
@@ -247,26 +245,23 @@ fn claim_form(body: &[u8]) -> (String, Vec<String>) {
 /// `POST /cagri-havuzu/al`: claims the selected records, all or none.
 pub(super) async fn claim(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn { session: s, .. }: SignedIn,
     body: Bytes,
 ) -> Response {
-    claim_from(&state, &headers, &body, "/cagri-havuzu").await
+    claim_from(&state, s, &body, "/cagri-havuzu").await
 }
 
 /// `POST /geri-donus/al`: the callback agent takes records from the
 /// callback pool, all or none.
 pub(super) async fn claim_callbacks(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn { session: s, .. }: SignedIn,
     body: Bytes,
 ) -> Response {
-    claim_from(&state, &headers, &body, "/geri-donus").await
+    claim_from(&state, s, &body, "/geri-donus").await
 }
 
-async fn claim_from(state: &AppState, headers: &HeaderMap, body: &[u8], list: &str) -> Response {
-    let Some((_, s)) = current(state, headers).await else {
-        return super::sign_in_again(headers);
-    };
+async fn claim_from(state: &AppState, s: Session, body: &[u8], list: &str) -> Response {
     let (csrf, ids) = claim_form(body);
     if !tokens_match(&s.csrf_token, &csrf) {
         let mut r = see_other(list);

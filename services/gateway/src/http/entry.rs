@@ -18,16 +18,19 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 use axum::{
     body::Bytes,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
-use tekmerkez_proto::case_v1::{self as pb, Role};
-use tekmerkez_types::catalogue::name_of;
+use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_types::{catalogue::name_of, limits};
 
-use super::{AppState, Frame, current, form_pairs, refuse, render, see_other, sign_in_again};
+use super::{
+    AppState, Frame, form_pairs, refuse, render, see_other,
+    signed_in::{Recorders, RequireRole, Roles as _},
+};
 use crate::{
     config::EntrySettings,
-    entry_texts::EntryTexts,
+    i18n::entry::EntryTexts,
     intake::{IntakeClient, OfferedCall, SubmitError},
     pdf::Font,
     receipt::{Receipt, ReceiptStore, local_time},
@@ -86,10 +89,7 @@ impl EntryState {
 /// Whether `role` may record applications for citizens (as the case
 /// service's policy says).
 pub(super) fn may_record(role: i32) -> bool {
-    matches!(
-        Role::try_from(role),
-        Ok(Role::CallCentreAgent | Role::Admin)
-    )
+    Recorders::allow(role)
 }
 
 /// The kinds of entry, by their path segment.
@@ -272,10 +272,10 @@ fn element_of(field: &str) -> &'static str {
 }
 
 #[derive(askama::Template)]
-#[template(path = "kayit_girisi.html")]
+#[template(path = "entry.html")]
 struct EntryPage<'a> {
     frame: Frame,
-    e: &'static EntryTexts,
+    t: &'static EntryTexts,
     csrf: String,
     display_name: String,
     kind: &'static str,
@@ -289,16 +289,16 @@ struct EntryPage<'a> {
     categories: Vec<(String, String)>,
     v: &'a Values,
     /// (element id, message), one per element.
-    problems: Vec<(&'static str, &'static str)>,
+    problems: Vec<(&'static str, String)>,
     message: Option<&'static str>,
 }
 
 impl EntryPage<'_> {
-    fn problem(&self, id: &str) -> Option<&'static str> {
+    fn problem(&self, id: &str) -> Option<&str> {
         self.problems
             .iter()
             .find(|(i, _)| *i == id)
-            .map(|(_, m)| *m)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -336,22 +336,6 @@ fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
     }
 }
 
-/// The signed-in person who may record, with the entry state; or the page
-/// to answer with instead.
-async fn recorder(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Session, EntryState), Response> {
-    let Some((_, s)) = current(state, headers).await else {
-        return Err(sign_in_again(headers));
-    };
-    let frame = Frame::of(headers);
-    match &state.entry {
-        Some(e) if may_record(s.role) => Ok((s, e.clone())),
-        _ => Err(refuse(&frame)),
-    }
-}
-
 fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
     state
         .categories
@@ -368,19 +352,18 @@ fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
 #[allow(clippy::too_many_arguments, reason = "one page's parts")]
 fn page(
     state: &AppState,
-    headers: &HeaderMap,
+    frame: Frame,
     s: &Session,
     kind: Kind,
     v: &Values,
     call: Option<OfferedCall>,
-    problems: Vec<(&'static str, &'static str)>,
+    problems: Vec<(&'static str, String)>,
     message: Option<&'static str>,
 ) -> Response {
-    let frame = Frame::of(headers);
-    let e = frame.t.entry;
-    let english = frame.t.english;
+    let e = &frame.texts().entry;
+    let english = frame.english();
     render(&EntryPage {
-        e,
+        t: e,
         csrf: s.csrf_token.clone(),
         display_name: s.display_name.clone(),
         kind: kind.path(),
@@ -402,16 +385,16 @@ fn page(
 /// `GET /kayit-girisi/{kind}`.
 pub(super) async fn form(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(kind): Path<String>,
+    RequireRole(s, _): RequireRole<Recorders>,
 ) -> Response {
-    let (s, entry) = match recorder(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    // Staff entry not configured: nobody may record.
+    let Some(entry) = state.entry.clone() else {
+        return refuse(&frame);
     };
     let Some(kind) = Kind::parse(&kind) else {
-        let frame = Frame::of(&headers);
-        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found);
+        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.c.not_found);
     };
     let call = if kind == Kind::Call {
         entry.intake.offered_call(&s.username).await
@@ -433,29 +416,28 @@ pub(super) async fn form(
         // The caller's number: what an SMS or a callback would use.
         number.clone_into(&mut v.phone);
     }
-    page(&state, &headers, &s, kind, &v, call, Vec::new(), None)
+    page(&state, frame, &s, kind, &v, call, Vec::new(), None)
 }
 
 /// `POST /kayit-girisi/{kind}`.
 pub(super) async fn submit(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(kind): Path<String>,
+    RequireRole(s, _): RequireRole<Recorders>,
     body: Bytes,
 ) -> Response {
-    let (s, entry) = match recorder(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    // Staff entry not configured: nobody may record.
+    let Some(entry) = state.entry.clone() else {
+        return refuse(&frame);
     };
     let Some(kind) = Kind::parse(&kind) else {
-        let frame = Frame::of(&headers);
-        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found);
+        return super::message_page(&frame, StatusCode::NOT_FOUND, frame.c.not_found);
     };
-    let frame = Frame::of(&headers);
-    let e = frame.t.entry;
+    let e = &frame.texts().entry;
     let mut v = Values::parse(&body);
     if !tokens_match(&s.csrf_token, &v.csrf) {
-        return super::message_page(&frame, StatusCode::FORBIDDEN, frame.t.form_expired);
+        return super::message_page(&frame, StatusCode::FORBIDDEN, frame.c.form_expired);
     }
     if v.form_id.len() != 64 || !v.form_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         // A form without its id (tampered): a fresh id, nothing recorded.
@@ -463,7 +445,7 @@ pub(super) async fn submit(
         return status(
             page(
                 &state,
-                &headers,
+                frame,
                 &s,
                 kind,
                 &v,
@@ -516,7 +498,7 @@ pub(super) async fn submit(
             see_other(&format!("/alindi/{}", rec.tracking_number))
         }
         Err(SubmitError::Invalid(fields)) => {
-            let mut problems: Vec<(&'static str, &'static str)> = Vec::new();
+            let mut problems: Vec<(&'static str, String)> = Vec::new();
             for f in fields.keys() {
                 let id = element_of(f);
                 if !problems.iter().any(|(i, _)| *i == id) {
@@ -527,7 +509,7 @@ pub(super) async fn submit(
             status(
                 page(
                     &state,
-                    &headers,
+                    frame,
                     &s,
                     kind,
                     &v,
@@ -543,7 +525,7 @@ pub(super) async fn submit(
             status(
                 page(
                     &state,
-                    &headers,
+                    frame,
                     &s,
                     kind,
                     &v,
@@ -560,7 +542,7 @@ pub(super) async fn submit(
             status(
                 page(
                     &state,
-                    &headers,
+                    frame,
                     &s,
                     kind,
                     &v,
@@ -589,10 +571,10 @@ fn status(mut r: Response, code: StatusCode) -> Response {
 }
 
 #[derive(askama::Template)]
-#[template(path = "aldigim.html")]
+#[template(path = "entry_taken.html")]
 struct TakenPage {
     frame: Frame,
-    e: &'static EntryTexts,
+    t: &'static EntryTexts,
     csrf: String,
     display_name: String,
     rows: Vec<TakenRow>,
@@ -619,13 +601,16 @@ fn channel_code(c: i32) -> &'static str {
 }
 
 /// `GET /aldigim-kayitlar`: the records the person took, newest first.
-pub(super) async fn taken(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let (s, entry) = match recorder(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
+pub(super) async fn taken(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    RequireRole(s, _): RequireRole<Recorders>,
+) -> Response {
+    // Staff entry not configured: nobody may record.
+    let Some(entry) = state.entry.clone() else {
+        return refuse(&frame);
     };
-    let frame = Frame::of(&headers);
-    let e = frame.t.entry;
+    let e = &frame.texts().entry;
     let req = pb::ListCasesRequest {
         view: pb::CaseView::All as i32,
         filter: None,
@@ -647,7 +632,7 @@ pub(super) async fn taken(State(state): State<Arc<AppState>>, headers: HeaderMap
             return super::message_page(
                 &frame,
                 StatusCode::SERVICE_UNAVAILABLE,
-                frame.t.unavailable,
+                frame.c.unavailable,
             );
         }
     };
@@ -664,15 +649,15 @@ pub(super) async fn taken(State(state): State<Arc<AppState>>, headers: HeaderMap
         .map(|c| TakenRow {
             has_receipt: receipts.contains(&c.tracking_number),
             channel: e.channel_name(channel_code(c.channel)).to_owned(),
-            category: name_of(&state.categories, &c.category, frame.t.english).to_owned(),
-            status: super::record::status_name(frame.t, c.status),
+            category: name_of(&state.categories, &c.category, frame.english()).to_owned(),
+            status: frame.c.status_name(c.status),
             when: super::record::when(c.created_at.as_ref()),
             id: c.id,
             tracking_number: c.tracking_number,
         })
         .collect();
     render(&TakenPage {
-        e,
+        t: e,
         csrf: s.csrf_token,
         display_name: s.display_name,
         rows,
@@ -683,6 +668,7 @@ pub(super) async fn taken(State(state): State<Arc<AppState>>, headers: HeaderMap
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tekmerkez_proto::case_v1::Role;
 
     #[test]
     fn the_form_becomes_intakes_staff_json() {

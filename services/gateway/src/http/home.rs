@@ -1,15 +1,13 @@
 //! The start page: the signed-in person and what their role may do.
 
-use std::sync::Arc;
-
-use axum::{extract::State, http::HeaderMap, response::Response};
+use axum::response::Response;
 use tekmerkez_proto::case_v1::Role;
 
-use super::{AppState, Frame, current, render};
+use super::{Frame, render, signed_in::SignedIn};
 use crate::i18n::Texts;
 
 #[derive(askama::Template)]
-#[template(path = "ana.html")]
+#[template(path = "home.html")]
 struct HomePage {
     frame: Frame,
     csrf: String,
@@ -20,35 +18,29 @@ struct HomePage {
 
 /// The menu of `role`: (label, path).
 pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static str)> {
+    let c = &t.common;
     let mut m = match role {
-        Role::Admin => vec![(t.admin, "/yonetim"), (t.pool_manager_pools, "/havuz")],
-        Role::PoolManager => vec![(t.pool_manager_pools, "/havuz")],
-        Role::Expert => vec![(t.call_pool, "/cagri-havuzu"), (t.my_calls, "/uzerimdeki")],
+        Role::Admin => vec![(c.admin, "/yonetim"), (c.pool_manager_pools, "/havuz")],
+        Role::PoolManager => vec![(c.pool_manager_pools, "/havuz")],
+        Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
         Role::CallbackAgent => vec![
-            (t.callback_pool, "/geri-donus"),
-            (t.my_calls, "/uzerimdeki"),
+            (c.callback_pool, "/geri-donus"),
+            (c.my_calls, "/uzerimdeki"),
         ],
         // Call-centre agents and front-office staff record applications.
-        Role::CallCentreAgent => super::entry::menu(t.entry),
+        Role::CallCentreAgent => super::entry::menu(&t.entry),
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
-    m.push((t.my_details, "/kullanici"));
+    m.push((c.my_details, "/kullanici"));
     m
 }
 
 /// `GET /`.
-pub(super) async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    let frame = Frame::of(&headers);
+pub(super) async fn show(SignedIn { session: s, .. }: SignedIn, frame: Frame) -> Response {
     let role = Role::try_from(s.role).unwrap_or(Role::Unspecified);
-    let role_name = usize::try_from(s.role)
-        .ok()
-        .and_then(|i| frame.t.role_names.get(i).copied())
-        .unwrap_or_default();
+    let role_name = frame.c.role_name(s.role);
     render(&HomePage {
-        menu: menu(frame.t, role),
+        menu: menu(frame.texts(), role),
         frame,
         csrf: s.csrf_token,
         display_name: s.display_name,

@@ -11,19 +11,23 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     body::Bytes,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
 use tekmerkez_proto::{case_v1 as pb, common_v1};
-use tekmerkez_types::catalogue::Category;
+use tekmerkez_types::{catalogue::Category, limits};
 use tonic::Code;
 
 use super::{
     AppState, Frame,
     cases::{Row, query_value, row},
-    current, form_pairs, render, see_other,
+    form_pairs, render, see_other,
+    signed_in::{PoolManagers, RequireRole, SignedIn},
 };
-use crate::{i18n::Texts, session::tokens_match};
+use crate::{
+    i18n::{common::CommonTexts, manager::ManagerTexts},
+    session::tokens_match,
+};
 
 /// What the filter form sends (every field optional; anything that does
 /// not parse is dropped and the person told so).
@@ -192,9 +196,10 @@ struct ManagedRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "havuz.html")]
+#[template(path = "manager.html")]
 struct ManagerPage {
     frame: Frame,
+    t: &'static ManagerTexts,
     csrf: String,
     display_name: String,
     statuses: Vec<Choice>,
@@ -244,26 +249,24 @@ async fn scope(state: &AppState, user: uuid::Uuid) -> Result<Scope, tonic::Statu
     })
 }
 
-fn status_names(t: &Texts) -> [(i32, &'static str); 4] {
+fn status_names(c: &CommonTexts) -> [(i32, &'static str); 4] {
     [
-        (pb::CaseStatus::InPool as i32, t.status_in_pool),
-        (pb::CaseStatus::Held as i32, t.status_held),
-        (
-            pb::CaseStatus::AwaitingCallback as i32,
-            t.status_awaiting_callback,
-        ),
-        (pb::CaseStatus::Resolved as i32, t.status_resolved),
+        pb::CaseStatus::InPool,
+        pb::CaseStatus::Held,
+        pb::CaseStatus::AwaitingCallback,
+        pb::CaseStatus::Resolved,
     ]
+    .map(|s| (s as i32, c.status_name(s as i32)))
 }
 
-fn message(t: &Texts, durum: &str) -> Option<(&'static str, bool)> {
+fn message(c: &CommonTexts, t: &ManagerTexts, durum: &str) -> Option<(&'static str, bool)> {
     match durum {
         "atandi" => Some((t.assigned, false)),
         "atanamadi" => Some((t.assign_failed, true)),
         "secilmedi" => Some((t.nothing_selected_assign, true)),
         "uzman-yok" => Some((t.choose_expert, true)),
         "aktarildi" => Some((t.transferred, false)),
-        "yetki" => Some((t.not_allowed, true)),
+        "yetki" => Some((c.not_allowed, true)),
         _ => None,
     }
 }
@@ -271,17 +274,12 @@ fn message(t: &Texts, durum: &str) -> Option<(&'static str, bool)> {
 /// `GET /havuz`.
 pub(super) async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<ManagerQuery>,
+    RequireRole(s, _): RequireRole<PoolManagers>,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    let frame = Frame::of(&headers);
-    let t = frame.t;
-    if s.role != pb::Role::PoolManager as i32 && s.role != pb::Role::Admin as i32 {
-        return super::refuse(&frame);
-    }
+    let (c, t) = (frame.c, &frame.texts().manager);
+    let english = frame.english();
     let parsed = parse(&q, &state.categories);
     let b = &state.backend;
     let request = pb::ListCasesRequest {
@@ -299,7 +297,7 @@ pub(super) async fn show(
         scope(&state, s.user_id)
     );
     let (mut message, mut is_error) =
-        message(t, &q.durum).map_or((None, false), |(m, e)| (Some(m), e));
+        message(c, t, &q.durum).map_or((None, false), |(m, e)| (Some(m), e));
     if parsed.dropped {
         (message, is_error) = (Some(t.filter_invalid), true);
     }
@@ -317,12 +315,12 @@ pub(super) async fn show(
         }
         (Err(st), _) => {
             tracing::error!(code = ?st.code(), "the pool manager's list failed");
-            (message, is_error) = (Some(t.unavailable), true);
+            (message, is_error) = (Some(c.unavailable), true);
             (Vec::new(), None)
         }
         (Ok(_), Err(st)) => {
             tracing::error!(code = ?st.code(), "reading the pool manager's scope failed");
-            (message, is_error) = (Some(t.unavailable), true);
+            (message, is_error) = (Some(c.unavailable), true);
             (Vec::new(), None)
         }
     };
@@ -338,23 +336,23 @@ pub(super) async fn show(
         .collect();
     let rows = cases
         .into_iter()
-        .map(|c| ManagedRow {
-            status: status_names(t)
+        .map(|case| ManagedRow {
+            status: status_names(c)
                 .iter()
-                .find(|(n, _)| *n == c.status)
+                .find(|(n, _)| *n == case.status)
                 .map_or("", |(_, name)| name),
             pool: scope
                 .pool_names
-                .get(&c.pool_id)
+                .get(&case.pool_id)
                 .cloned()
                 .unwrap_or_default(),
             holder: names
-                .get(c.holder_id.as_str())
+                .get(case.holder_id.as_str())
                 .map(|n| (*n).to_owned())
                 .unwrap_or_default(),
             row: {
-                let days = c.days_in_pool;
-                row(c, days, &state, t)
+                let days = case.days_in_pool;
+                row(case, days, &state, english)
             },
         })
         .collect();
@@ -387,29 +385,28 @@ pub(super) async fn show(
         .iter()
         .filter_map(|p| scope.pool_names.get(p).map(|n| (p.clone(), n.clone())))
         .collect();
-    let english = t.english;
     render(&ManagerPage {
         csrf: s.csrf_token,
         display_name: s.display_name,
         statuses: choices(
             &q.statu,
-            status_names(t)
+            status_names(c)
                 .iter()
                 .map(|(n, name)| (n.to_string(), *name)),
         ),
         channels: choices(
             &q.kanal,
-            (1..=9).map(|n| (n.to_string(), t.channel_names[n])),
+            (1..=9).map(|n| (n.to_string(), c.channel_name(n))),
         ),
         categories: choices(
             &q.konu,
-            state.categories.iter().map(|c| {
+            state.categories.iter().map(|cat| {
                 (
-                    c.code.clone(),
+                    cat.code.clone(),
                     if english {
-                        c.name_en.as_str()
+                        cat.name_en.as_str()
                     } else {
-                        c.name_tr.as_str()
+                        cat.name_tr.as_str()
                     },
                 )
             }),
@@ -417,8 +414,8 @@ pub(super) async fn show(
         urgencies: choices(
             &q.aciliyet,
             [
-                ((common_v1::Urgency::Normal as i32).to_string(), t.normal),
-                ((common_v1::Urgency::Urgent as i32).to_string(), t.urgent),
+                ((common_v1::Urgency::Normal as i32).to_string(), c.normal),
+                ((common_v1::Urgency::Urgent as i32).to_string(), c.urgent),
             ],
         ),
         sorts: choices(
@@ -466,6 +463,7 @@ pub(super) async fn show(
         message,
         is_error,
         frame,
+        t,
     })
 }
 
@@ -484,7 +482,7 @@ fn assign_form(body: &[u8], categories: &[Category]) -> AssignForm {
     for (k, v) in form_pairs(body) {
         match k.as_str() {
             "csrf" => f.csrf = v,
-            "case_id" if is_uuid(&v) && f.ids.len() < 100 => f.ids.push(v),
+            "case_id" if is_uuid(&v) && f.ids.len() < limits::BULK => f.ids.push(v),
             "atanan" if is_uuid(&v) => f.assignee = v,
             // Only the understood filters go back into the redirect.
             "geri" => {
@@ -523,12 +521,9 @@ fn filters_from_query(query: &str) -> ManagerQuery {
 /// expert, all or none.
 pub(super) async fn assign(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn { session: s, .. }: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
     let f = assign_form(&body, &state.categories);
     let to = |durum: &str| {
         let sep = if f.back.is_empty() { "" } else { "&" };

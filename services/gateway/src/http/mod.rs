@@ -1,17 +1,21 @@
-//! The gateway's HTTP side: routes, cookies, security headers, and the
-//! signed-in person of a request.
+//! The gateway's HTTP side: routes, cookies, security headers, the page
+//! frame and the signed-in person of a request ([`signed_in`]).
+//!
+//! Each page module renders the template of its name (`manager.rs` →
+//! `templates/manager.html`, more pages as `manager_<page>.html`) with the
+//! texts of its name in [`crate::i18n`].
 
 mod admin;
 mod admin_notify;
 mod auth;
 mod cases;
-mod delivery_words;
 mod entry;
 mod home;
 mod manager;
 mod profile;
 mod receipt;
 mod record;
+mod signed_in;
 mod track;
 
 pub use entry::EntryState;
@@ -21,8 +25,8 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::Request,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Request},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     middleware::Next,
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -30,7 +34,7 @@ use axum::{
 
 use crate::{
     backend::Backend,
-    i18n::{Lang, Texts},
+    i18n::{Lang, Texts, common::CommonTexts},
     session::{Session, SessionStore},
 };
 
@@ -193,7 +197,7 @@ async fn language(mut req: Request, next: Next) -> Response {
 
 async fn not_found(headers: HeaderMap) -> Response {
     let frame = Frame::of(&headers);
-    message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found)
+    message_page(&frame, StatusCode::NOT_FOUND, frame.c.not_found)
 }
 
 /// A posted form's (or a query string's) decoded name–value pairs, in order;
@@ -204,13 +208,13 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 /// 403 with the "you may not do this" page.
 pub fn refuse(frame: &Frame) -> Response {
-    message_page(frame, StatusCode::FORBIDDEN, frame.t.not_allowed)
+    message_page(frame, StatusCode::FORBIDDEN, frame.c.not_allowed)
 }
 
 /// A short page with one message and a way back to the menu.
 pub fn message_page(frame: &Frame, status: StatusCode, text: &str) -> Response {
     #[derive(askama::Template)]
-    #[template(path = "mesaj.html")]
+    #[template(path = "message.html")]
     struct MessagePage<'a> {
         frame: &'a Frame,
         text: &'a str,
@@ -296,22 +300,41 @@ pub fn render(t: &impl askama::Template) -> Response {
     }
 }
 
-/// What the page frame needs.
+/// What the page frame needs: the request's language and the words every
+/// page shares. A handler takes it as an extractor (it never fails).
 pub struct Frame {
-    /// Language code for `<html lang>`.
-    pub lang: &'static str,
-    /// Texts.
-    pub t: &'static Texts,
+    /// The request's language.
+    pub lang: Lang,
+    /// The shared words in it.
+    pub c: &'static CommonTexts,
 }
 
 impl Frame {
     /// The frame for `headers`' language.
     pub fn of(headers: &HeaderMap) -> Self {
-        let l = lang(headers);
+        let lang = lang(headers);
         Self {
-            lang: l.code(),
-            t: l.texts(),
+            lang,
+            c: &lang.texts().common,
         }
+    }
+
+    /// Every text in the frame's language (a page takes its own).
+    pub fn texts(&self) -> &'static Texts {
+        self.lang.texts()
+    }
+
+    /// Whether catalogue names are shown in English.
+    pub fn english(&self) -> bool {
+        self.lang.is_english()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Frame {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(&parts.headers))
     }
 }
 

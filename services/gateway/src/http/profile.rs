@@ -7,20 +7,22 @@ use std::sync::Arc;
 use axum::{
     Form,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::Response,
 };
 use secrecy::{ExposeSecret as _, SecretString};
 use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_types::limits;
 use tonic::Code;
 
-use super::{AppState, Frame, current, render, see_other};
-use crate::{i18n::Texts, session::tokens_match};
+use super::{AppState, Frame, render, see_other, signed_in::SignedIn};
+use crate::{i18n::profile::ProfileTexts, session::tokens_match};
 
 #[derive(askama::Template)]
-#[template(path = "kullanici.html")]
+#[template(path = "profile.html")]
 struct ProfilePage {
     frame: Frame,
+    t: &'static ProfileTexts,
     csrf: String,
     display_name: String,
     username: String,
@@ -31,7 +33,7 @@ struct ProfilePage {
     message: Option<&'static str>,
     is_error: bool,
     /// Field-level messages: (field id, message).
-    problems: Vec<(&'static str, &'static str)>,
+    problems: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -54,26 +56,25 @@ pub(super) struct ProfileForm {
 }
 
 /// The Turkish (or English) message for a field the case service refused.
-fn field_problem(t: &Texts, field: &str) -> Option<(&'static str, &'static str)> {
+fn field_problem(t: &ProfileTexts, field: &str) -> Option<(&'static str, String)> {
     Some(match field {
-        "display_name" => ("ad", t.invalid_display_name),
-        "email" => ("eposta", t.invalid_email),
-        "phone" => ("telefon", t.invalid_phone),
-        "current_password" => ("mevcut", t.wrong_current_password),
-        "new_password" => ("yeni", t.invalid_new_password),
+        "display_name" => ("ad", t.invalid_display_name.to_string()),
+        "email" => ("eposta", t.invalid_email.to_owned()),
+        "phone" => ("telefon", t.invalid_phone.to_owned()),
+        "current_password" => ("mevcut", t.wrong_current_password.to_owned()),
+        "new_password" => ("yeni", t.invalid_new_password.to_string()),
         _ => return None,
     })
 }
 
 async fn page(
     state: &AppState,
-    headers: &HeaderMap,
+    frame: Frame,
     s: crate::session::Session,
     message: Option<(&'static str, bool)>,
-    problems: Vec<(&'static str, &'static str)>,
+    problems: Vec<(&'static str, String)>,
     status: StatusCode,
 ) -> Response {
-    let frame = Frame::of(headers);
     let me = state
         .backend
         .directory()
@@ -86,10 +87,7 @@ async fn page(
         .ok()
         .and_then(|r| r.into_inner().user)
         .unwrap_or_default();
-    let role_name = usize::try_from(s.role)
-        .ok()
-        .and_then(|i| frame.t.role_names.get(i).copied())
-        .unwrap_or_default();
+    let role_name = frame.c.role_name(s.role);
     let (message, is_error) = message.map_or((None, false), |(m, e)| (Some(m), e));
     let mut r = render(&ProfilePage {
         csrf: s.csrf_token,
@@ -102,6 +100,7 @@ async fn page(
         message,
         is_error,
         problems,
+        t: &frame.texts().profile,
         frame,
     });
     *r.status_mut() = status;
@@ -111,37 +110,36 @@ async fn page(
 /// `GET /kullanici`.
 pub(super) async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Query(q): Query<Durum>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let Some((_, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    let t = Frame::of(&headers).t;
+    let t = &frame.texts().profile;
     let message = match q.durum.as_str() {
         "kaydedildi" => Some((t.profile_saved, false)),
         "parola" => Some((t.password_changed, false)),
         _ => None,
     };
-    page(&state, &headers, s, message, Vec::new(), StatusCode::OK).await
+    page(&state, frame, s, message, Vec::new(), StatusCode::OK).await
 }
 
 /// `POST /kullanici`: details, or a new password when one is typed.
 pub(super) async fn save(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
+    SignedIn {
+        session: s,
+        id: session_id,
+    }: SignedIn,
     Form(f): Form<ProfileForm>,
 ) -> Response {
-    let Some((session_id, s)) = current(&state, &headers).await else {
-        return super::sign_in_again(&headers);
-    };
-    let t = Frame::of(&headers).t;
+    let (c, t) = (frame.c, &frame.texts().profile);
     if !tokens_match(&s.csrf_token, &f.csrf) {
         return page(
             &state,
-            &headers,
+            frame,
             s,
-            Some((t.form_expired, true)),
+            Some((c.form_expired, true)),
             Vec::new(),
             StatusCode::FORBIDDEN,
         )
@@ -151,10 +149,10 @@ pub(super) async fn save(
     if changing_password && f.yeni.expose_secret() != f.yeni_tekrar.expose_secret() {
         return page(
             &state,
-            &headers,
+            frame,
             s,
             Some((t.check_fields, true)),
-            vec![("yeni_tekrar", t.passwords_differ)],
+            vec![("yeni_tekrar", t.passwords_differ.to_owned())],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -209,7 +207,7 @@ pub(super) async fn save(
                 .unwrap_or_default();
             page(
                 &state,
-                &headers,
+                frame,
                 s,
                 Some((t.check_fields, true)),
                 problems,
@@ -221,9 +219,9 @@ pub(super) async fn save(
             tracing::error!(code = ?st.code(), "updating the user's own details failed");
             page(
                 &state,
-                &headers,
+                frame,
                 s,
-                Some((t.unavailable, true)),
+                Some((c.unavailable, true)),
                 Vec::new(),
                 StatusCode::SERVICE_UNAVAILABLE,
             )
@@ -235,7 +233,7 @@ pub(super) async fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::TR;
+    use crate::i18n::profile::TR;
 
     #[test]
     fn every_field_the_service_checks_has_a_turkish_message_on_its_input() {

@@ -7,33 +7,30 @@ use std::sync::Arc;
 
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use tekmerkez_proto::case_v1::Role;
 use tekmerkez_tracking::TrackingNumber;
 use tekmerkez_types::catalogue::name_of;
 
-use super::{AppState, Frame, current, message_page, render, sign_in_again};
+use super::{AppState, Frame, message_page, render, signed_in::SignedIn};
 use crate::{
     barcode::Code128,
-    entry_texts::EntryTexts,
     http::entry::{EntryState, may_record},
+    i18n::entry::EntryTexts,
     receipt::{self, Receipt},
     session::Session,
 };
 
-/// The receipt of `tracking` if the signed-in person may open it.
+/// The receipt of `tracking` if the signed-in person `s` may open it.
 async fn load(
     state: &AppState,
-    headers: &HeaderMap,
+    frame: &Frame,
+    s: Session,
     tracking: &str,
 ) -> Result<(Session, EntryState, Receipt), Response> {
-    let Some((_, s)) = current(state, headers).await else {
-        return Err(sign_in_again(headers));
-    };
-    let frame = Frame::of(headers);
-    let missing = || message_page(&frame, StatusCode::NOT_FOUND, frame.t.not_found);
+    let missing = || message_page(frame, StatusCode::NOT_FOUND, frame.c.not_found);
     let Some(entry) = state.entry.clone().filter(|_| may_record(s.role)) else {
         return Err(missing());
     };
@@ -48,19 +45,19 @@ async fn load(
         Err(e) => {
             tracing::error!(error.message = %e, "reading a receipt failed");
             Err(message_page(
-                &frame,
+                frame,
                 StatusCode::SERVICE_UNAVAILABLE,
-                frame.t.unavailable,
+                frame.c.unavailable,
             ))
         }
     }
 }
 
 #[derive(askama::Template)]
-#[template(path = "alindi.html")]
+#[template(path = "receipt.html")]
 struct ReceiptPage {
     frame: Frame,
-    e: &'static EntryTexts,
+    t: &'static EntryTexts,
     csrf: String,
     display_name: String,
     institution: String,
@@ -86,22 +83,22 @@ fn entry_path(channel: &str) -> &'static str {
 /// `GET /alindi/{tracking}`.
 pub(super) async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(tracking): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let (s, entry, r) = match load(&state, &headers, &tracking).await {
+    let (s, entry, r) = match load(&state, &frame, s, &tracking).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let frame = Frame::of(&headers);
-    let e = frame.t.entry;
-    let category = name_of(&state.categories, &r.category, frame.t.english).to_owned();
+    let e = &frame.texts().entry;
+    let category = name_of(&state.categories, &r.category, frame.english()).to_owned();
     let label = format!("{} {}", e.tracking_number, r.tracking_number);
     let barcode_svg = Code128::encode(&r.tracking_number)
         .map(|c| c.svg(&label, 60))
         .unwrap_or_default();
     render(&ReceiptPage {
-        e,
+        t: e,
         csrf: s.csrf_token,
         display_name: s.display_name,
         institution: entry.institution.to_string(),
@@ -120,19 +117,19 @@ pub(super) async fn page(
 /// `GET /alindi/{tracking}/pdf`.
 pub(super) async fn pdf(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    frame: Frame,
     Path(tracking): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
-    let (_, entry, r) = match load(&state, &headers, &tracking).await {
+    let (_, entry, r) = match load(&state, &frame, s, &tracking).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let frame = Frame::of(&headers);
-    let category = name_of(&state.categories, &r.category, frame.t.english).to_owned();
-    let lang = if frame.t.english { "en" } else { "tr-TR" };
+    let category = name_of(&state.categories, &r.category, frame.english()).to_owned();
+    let lang = if frame.english() { "en" } else { "tr-TR" };
     match receipt::pdf(
         &r,
-        frame.t.entry,
+        &frame.texts().entry,
         &entry.font,
         &entry.institution,
         &category,
@@ -155,7 +152,7 @@ pub(super) async fn pdf(
             message_page(
                 &frame,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                frame.t.unavailable,
+                frame.c.unavailable,
             )
         }
     }

@@ -18,7 +18,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tekmerkez_proto::case_v1 as pb;
 
 use super::{AppState, Frame, render};
-use crate::config::TrackingSettings;
+use crate::{config::TrackingSettings, i18n::track::TrackTexts};
 
 /// The two buckets a lookup must pass.
 #[derive(Clone, Debug)]
@@ -84,9 +84,10 @@ struct Step {
 }
 
 #[derive(askama::Template)]
-#[template(path = "takip.html")]
+#[template(path = "track.html")]
 struct TrackPage {
     frame: Frame,
+    t: &'static TrackTexts,
     tracking_number: String,
     found: Option<(String, &'static str)>,
     steps: Vec<Step>,
@@ -124,9 +125,9 @@ fn with_status(status: StatusCode, p: &TrackPage) -> Response {
 }
 
 /// `GET /takip`.
-pub(super) async fn form(headers: HeaderMap) -> Response {
-    let frame = Frame::of(&headers);
+pub(super) async fn form(frame: Frame) -> Response {
     render(&TrackPage {
+        t: &frame.texts().track,
         frame,
         tracking_number: String::new(),
         found: None,
@@ -143,13 +144,14 @@ pub(super) async fn lookup(
     Form(f): Form<TrackForm>,
 ) -> Response {
     let frame = Frame::of(&headers);
-    let t = frame.t;
+    let (c, t) = (frame.c, &frame.texts().track);
     let shown: String = f.takip.chars().take(16).collect();
     let empty = |frame: Frame, status, message| {
         with_status(
             status,
             &TrackPage {
                 frame,
+                t,
                 tracking_number: shown.clone(),
                 found: None,
                 steps: Vec::new(),
@@ -182,12 +184,13 @@ pub(super) async fn lookup(
                 .iter()
                 .map(|s| Step {
                     when: super::record::when(s.occurred_at.as_ref()),
-                    status: super::record::status_name(t, s.status),
+                    status: c.status_name(s.status),
                 })
                 .collect();
-            let status = super::record::status_name(t, r.status);
+            let status = c.status_name(r.status);
             render(&TrackPage {
                 frame,
+                t,
                 tracking_number: r.tracking_number.clone(),
                 found: Some((r.tracking_number, status)),
                 steps,
@@ -204,7 +207,7 @@ pub(super) async fn lookup(
         }
         Err(st) => {
             tracing::error!(code = ?st.code(), "tracking lookup failed");
-            empty(frame, StatusCode::SERVICE_UNAVAILABLE, t.unavailable)
+            empty(frame, StatusCode::SERVICE_UNAVAILABLE, c.unavailable)
         }
     }
     .into_response()

@@ -10,4 +10,5 @@
 pub mod catalogue;
 pub mod contact;
 pub mod fields;
+pub mod limits;
 pub mod text;

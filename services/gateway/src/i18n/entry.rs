@@ -1,9 +1,13 @@
-//! The texts of the staff-entry screens and the receipt, Turkish and
-//! English (reached through [`crate::i18n::Texts::entry`]).
+//! Staff entry (`http::entry`) and the receipt (`http::receipt`, the
+//! receipt's PDF): the forms, the caller panel, the refused fields and the
+//! receipt's lines.
+
+use tekmerkez_types::limits;
+
+use super::{Formatted, grouped};
 
 /// Every text of the entry screens and the receipt, in one language.
 #[derive(Debug)]
-#[allow(missing_docs, reason = "each field is the text its name says")]
 pub struct EntryTexts {
     pub menu_call: &'static str,
     pub menu_letter: &'static str,
@@ -76,18 +80,62 @@ pub struct EntryTexts {
     pub status_in_progress: &'static str,
     pub status_awaiting_callback: &'static str,
     pub status_resolved: &'static str,
-    /// (field, message) for every field intake may refuse.
-    pub field_errors: &'static [(&'static str, &'static str)],
-    pub field_error_other: &'static str,
+    /// The message for every field intake may refuse.
+    pub field_errors: FieldErrors,
+}
+
+/// One message per field intake's staff endpoint may refuse.
+#[derive(Debug)]
+pub struct FieldErrors {
+    pub channel: &'static str,
+    pub category: &'static str,
+    pub text: Formatted,
+    pub province: &'static str,
+    pub district: &'static str,
+    pub name: &'static str,
+    pub phone: &'static str,
+    pub email: &'static str,
+    pub address: &'static str,
+    pub reply_channel: &'static str,
+    /// `kvkk_consent` and `kvkk_consent.accepted`.
+    pub consent: &'static str,
+    pub consent_text_version: &'static str,
+    pub consent_special_category: &'static str,
+    pub special_category_data: &'static str,
+    pub queue_ticket: Formatted,
+    pub reference: Formatted,
+    pub information_only: &'static str,
+    pub information_answer: &'static str,
+    /// Any other field.
+    pub other: &'static str,
 }
 
 impl EntryTexts {
     /// The message for a refused `field`.
-    pub fn field_error(&self, field: &str) -> &'static str {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map_or(self.field_error_other, |(_, m)| m)
+    pub fn field_error(&self, field: &str) -> String {
+        let e = &self.field_errors;
+        match field {
+            "channel" => e.channel,
+            "category" => e.category,
+            "text" => return e.text.to_string(),
+            "province" => e.province,
+            "district" => e.district,
+            "applicant.name" => e.name,
+            "applicant.phone" => e.phone,
+            "applicant.email" => e.email,
+            "applicant.address" => e.address,
+            "reply_channel" => e.reply_channel,
+            "kvkk_consent" | "kvkk_consent.accepted" => e.consent,
+            "kvkk_consent.text_version" => e.consent_text_version,
+            "kvkk_consent.special_category" => e.consent_special_category,
+            "special_category_data" => e.special_category_data,
+            "queue_ticket" => return e.queue_ticket.to_string(),
+            "reference" => return e.reference.to_string(),
+            "information_only" => e.information_only,
+            "information_answer" => e.information_answer,
+            _ => e.other,
+        }
+        .to_owned()
     }
 
     /// The name of channel `code`.
@@ -123,7 +171,7 @@ impl EntryTexts {
 }
 
 /// Türkçe.
-pub static ENTRY_TR: EntryTexts = EntryTexts {
+pub const TR: EntryTexts = EntryTexts {
     menu_call: "Çağrı Kaydı",
     menu_letter: "Yazılı Başvuru (Dilekçe)",
     menu_counter: "Gişe Başvurusu",
@@ -195,65 +243,45 @@ pub static ENTRY_TR: EntryTexts = EntryTexts {
     status_in_progress: "İşlemde",
     status_awaiting_callback: "Geri dönüş bekliyor",
     status_resolved: "Sonuçlandı",
-    field_errors: &[
-        ("channel", "Başvuru kanalı geçersiz."),
-        ("category", "Bir konu seçin."),
-        ("text", "Başvuru metnini yazın (en çok 10 000 karakter)."),
-        ("province", "Geçerli bir il adı ya da plaka kodu yazın."),
-        ("district", "İlçe, seçilen ilin bir ilçesi olmalı."),
-        ("applicant.name", "Ad soyad geçersiz ya da çok uzun."),
-        (
-            "applicant.phone",
-            "Geçerli bir Türkiye telefon numarası yazın; SMS ve telefonla yanıt için gereklidir.",
-        ),
-        (
-            "applicant.email",
-            "Geçerli bir e-posta adresi yazın; e-postayla yanıt için gereklidir.",
-        ),
-        (
-            "applicant.address",
-            "Adresi yazın; posta ile yanıt için gereklidir.",
-        ),
-        ("reply_channel", "Bir yanıt kanalı seçin."),
-        (
-            "kvkk_consent",
-            "Kişisel veri alındığında KVKK onayı işaretlenmelidir.",
-        ),
-        (
-            "kvkk_consent.accepted",
-            "Kişisel veri alındığında KVKK onayı işaretlenmelidir.",
-        ),
-        (
-            "kvkk_consent.text_version",
-            "Aydınlatma metninin sürümü eksik.",
-        ),
-        (
-            "kvkk_consent.special_category",
-            "Özel nitelikli kişisel veri için başvuru sahibinin açık rızası gereklidir.",
-        ),
-        (
-            "special_category_data",
-            "Açık rıza yalnızca özel nitelikli veri içeren başvurularda işaretlenir.",
-        ),
-        (
-            "queue_ticket",
-            "Gişe başvurusunda sıra numarası gereklidir (en çok 64 karakter).",
-        ),
-        ("reference", "Numara en çok 64 karakter olabilir."),
-        (
-            "information_only",
-            "Yazılı başvuru her zaman yanıtlanır; yalnızca bilgi olarak kapatılamaz.",
-        ),
-        (
-            "information_answer",
-            "Yalnızca bilgi verilen başvuruda verilen bilgiyi yazın.",
-        ),
-    ],
-    field_error_other: "Bu alan geçersiz.",
+    field_errors: FieldErrors {
+        channel: "Başvuru kanalı geçersiz.",
+        category: "Bir konu seçin.",
+        text: Formatted(|f| {
+            write!(
+                f,
+                "Başvuru metnini yazın (en çok {} karakter).",
+                grouped(limits::APPLICATION_TEXT, ' ')
+            )
+        }),
+        province: "Geçerli bir il adı ya da plaka kodu yazın.",
+        district: "İlçe, seçilen ilin bir ilçesi olmalı.",
+        name: "Ad soyad geçersiz ya da çok uzun.",
+        phone: "Geçerli bir Türkiye telefon numarası yazın; SMS ve telefonla yanıt için gereklidir.",
+        email: "Geçerli bir e-posta adresi yazın; e-postayla yanıt için gereklidir.",
+        address: "Adresi yazın; posta ile yanıt için gereklidir.",
+        reply_channel: "Bir yanıt kanalı seçin.",
+        consent: "Kişisel veri alındığında KVKK onayı işaretlenmelidir.",
+        consent_text_version: "Aydınlatma metninin sürümü eksik.",
+        consent_special_category: "Özel nitelikli kişisel veri için başvuru sahibinin açık rızası gereklidir.",
+        special_category_data: "Açık rıza yalnızca özel nitelikli veri içeren başvurularda işaretlenir.",
+        queue_ticket: Formatted(|f| {
+            write!(
+                f,
+                "Gişe başvurusunda sıra numarası gereklidir (en çok {} karakter).",
+                limits::REFERENCE
+            )
+        }),
+        reference: Formatted(|f| {
+            write!(f, "Numara en çok {} karakter olabilir.", limits::REFERENCE)
+        }),
+        information_only: "Yazılı başvuru her zaman yanıtlanır; yalnızca bilgi olarak kapatılamaz.",
+        information_answer: "Yalnızca bilgi verilen başvuruda verilen bilgiyi yazın.",
+        other: "Bu alan geçersiz.",
+    },
 };
 
 /// English.
-pub static ENTRY_EN: EntryTexts = EntryTexts {
+pub const EN: EntryTexts = EntryTexts {
     menu_call: "Call entry",
     menu_letter: "Letter",
     menu_counter: "Counter visit",
@@ -325,62 +353,43 @@ pub static ENTRY_EN: EntryTexts = EntryTexts {
     status_in_progress: "In progress",
     status_awaiting_callback: "Awaiting callback",
     status_resolved: "Resolved",
-    field_errors: &[
-        ("channel", "The channel is not valid."),
-        ("category", "Choose a subject."),
-        (
-            "text",
-            "Write the application text (at most 10,000 characters).",
-        ),
-        ("province", "Give a valid province name or plate code."),
-        ("district", "The district must be one of the province's."),
-        ("applicant.name", "The name is not valid or too long."),
-        (
-            "applicant.phone",
-            "Give a valid Turkish phone number; an SMS or phone reply needs it.",
-        ),
-        (
-            "applicant.email",
-            "Give a valid e-mail address; an e-mail reply needs it.",
-        ),
-        (
-            "applicant.address",
-            "Give the address; a reply by post needs it.",
-        ),
-        ("reply_channel", "Choose a reply channel."),
-        (
-            "kvkk_consent",
-            "When personal data is taken, the KVKK consent must be ticked.",
-        ),
-        (
-            "kvkk_consent.accepted",
-            "When personal data is taken, the KVKK consent must be ticked.",
-        ),
-        (
-            "kvkk_consent.text_version",
-            "The notice version is missing.",
-        ),
-        (
-            "kvkk_consent.special_category",
-            "Special-category data needs the applicant's explicit consent.",
-        ),
-        (
-            "special_category_data",
-            "Explicit consent is ticked only for applications with special-category data.",
-        ),
-        (
-            "queue_ticket",
-            "A counter visit needs its queue ticket number (at most 64 characters).",
-        ),
-        ("reference", "The number may have at most 64 characters."),
-        (
-            "information_only",
-            "A letter is always answered; it cannot be closed as information only.",
-        ),
-        (
-            "information_answer",
-            "For an information-only application, write the information given.",
-        ),
-    ],
-    field_error_other: "This field is not valid.",
+    field_errors: FieldErrors {
+        channel: "The channel is not valid.",
+        category: "Choose a subject.",
+        text: Formatted(|f| {
+            write!(
+                f,
+                "Write the application text (at most {} characters).",
+                grouped(limits::APPLICATION_TEXT, ',')
+            )
+        }),
+        province: "Give a valid province name or plate code.",
+        district: "The district must be one of the province's.",
+        name: "The name is not valid or too long.",
+        phone: "Give a valid Turkish phone number; an SMS or phone reply needs it.",
+        email: "Give a valid e-mail address; an e-mail reply needs it.",
+        address: "Give the address; a reply by post needs it.",
+        reply_channel: "Choose a reply channel.",
+        consent: "When personal data is taken, the KVKK consent must be ticked.",
+        consent_text_version: "The notice version is missing.",
+        consent_special_category: "Special-category data needs the applicant's explicit consent.",
+        special_category_data: "Explicit consent is ticked only for applications with special-category data.",
+        queue_ticket: Formatted(|f| {
+            write!(
+                f,
+                "A counter visit needs its queue ticket number (at most {} characters).",
+                limits::REFERENCE
+            )
+        }),
+        reference: Formatted(|f| {
+            write!(
+                f,
+                "The number may have at most {} characters.",
+                limits::REFERENCE
+            )
+        }),
+        information_only: "A letter is always answered; it cannot be closed as information only.",
+        information_answer: "For an information-only application, write the information given.",
+        other: "This field is not valid.",
+    },
 };

@@ -1,0 +1,45 @@
+//! The public tracking page (`http::track`).
+
+/// Every text of the tracking page, in one language.
+#[derive(Debug)]
+pub struct TrackTexts {
+    pub track_title: &'static str,
+    pub track_intro: &'static str,
+    pub phone_last4: &'static str,
+    pub track_button: &'static str,
+    /// The link back to the form from a tracking result.
+    pub track_again: &'static str,
+    pub track_fill_both: &'static str,
+    pub track_miss: &'static str,
+    pub track_slow_down: &'static str,
+    pub track_current: &'static str,
+    pub track_timeline: &'static str,
+}
+
+/// Türkçe.
+pub const TR: TrackTexts = TrackTexts {
+    track_title: "Başvuru Takibi",
+    track_intro: "Başvurunuzda size verilen takip numarasını ve başvuruda verdiğiniz telefon numarasının son dört hanesini giriniz.",
+    phone_last4: "Telefon numaranızın son 4 hanesi",
+    track_button: "Sorgula",
+    track_again: "Başka bir başvuruyu sorgula",
+    track_fill_both: "Takip numarasını ve telefonunuzun son 4 hanesini giriniz.",
+    track_miss: "Bu bilgilerle eşleşen bir başvuru bulunamadı. Takip numarasını ve telefonunuzun son 4 hanesini kontrol ediniz.",
+    track_slow_down: "Çok fazla sorgu yapıldı; lütfen bir süre sonra yeniden deneyiniz.",
+    track_current: "Başvurunuzun durumu",
+    track_timeline: "Geçmiş",
+};
+
+/// English.
+pub const EN: TrackTexts = TrackTexts {
+    track_title: "Track your application",
+    track_intro: "Enter the tracking number you were given and the last four digits of the phone number you gave with your application.",
+    phone_last4: "Last 4 digits of your phone number",
+    track_button: "Look up",
+    track_again: "Look up another application",
+    track_fill_both: "Enter the tracking number and the last 4 digits of your phone.",
+    track_miss: "No application matches these details. Check the tracking number and the last 4 digits of your phone.",
+    track_slow_down: "Too many lookups; please try again later.",
+    track_current: "Status of your application",
+    track_timeline: "Timeline",
+};
