@@ -23,10 +23,3 @@ pub mod pdf;
 pub mod receipt;
 pub mod session;
 pub mod startup;
-
-/// The entry and receipt texts under their former path, for [`receipt`]
-/// until it imports them from [`i18n::entry`].
-#[doc(hidden)]
-pub mod entry_texts {
-    pub use crate::i18n::entry::{EN as ENTRY_EN, EntryTexts, TR as ENTRY_TR};
-}

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::{
     barcode::{Code128, QUIET_ZONE},
-    entry_texts::EntryTexts,
+    i18n::entry::EntryTexts,
     pdf::{A4, Font, Page, PdfError},
 };
 
@@ -252,7 +252,7 @@ pub fn pdf(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry_texts::ENTRY_TR;
+    use crate::i18n::entry::TR as ENTRY_TR;
 
     fn receipt() -> Receipt {
         Receipt {

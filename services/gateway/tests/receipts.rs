@@ -14,7 +14,7 @@
 
 use jiff::SignedDuration;
 use tekmerkez_gateway::{
-    entry_texts::ENTRY_TR,
+    i18n::entry::TR as ENTRY_TR,
     pdf::Font,
     receipt::{Receipt, ReceiptStore},
     session::SessionStore,

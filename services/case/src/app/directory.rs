@@ -84,7 +84,8 @@ pub struct ProfileUpdate {
 pub fn parse_username(raw: &str) -> Result<String, FieldError> {
     let t = raw.trim();
     let len = t.chars().count();
-    if !(3..=64).contains(&len)
+    if !(tekmerkez_types::limits::USERNAME_MIN..=tekmerkez_types::limits::USERNAME_MAX)
+        .contains(&len)
         || !t
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -102,7 +103,9 @@ pub fn parse_username(raw: &str) -> Result<String, FieldError> {
 /// # Errors
 /// A violation on `field`.
 pub fn check_password(field: &str, raw: &str) -> Result<(), FieldError> {
-    if !(10..=128).contains(&raw.chars().count()) {
+    if !(tekmerkez_types::limits::PASSWORD_MIN..=tekmerkez_types::limits::PASSWORD_MAX)
+        .contains(&raw.chars().count())
+    {
         return Err(FieldError::new(field, "must be 10 to 128 characters"));
     }
     Ok(())

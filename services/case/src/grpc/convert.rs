@@ -26,11 +26,11 @@ use crate::{
 };
 
 /// Longest application text or answer.
-pub const MAX_TEXT: usize = 10_000;
+pub const MAX_TEXT: usize = tekmerkez_types::limits::APPLICATION_TEXT;
 /// Longest note.
-pub const MAX_NOTE: usize = 4_000;
+pub const MAX_NOTE: usize = tekmerkez_types::limits::NOTE;
 /// Longest reason.
-pub const MAX_REASON: usize = 2_000;
+pub const MAX_REASON: usize = tekmerkez_types::limits::REASON;
 
 /// A protobuf timestamp as an instant.
 pub fn from_proto_ts(field: &str, t: &prost_types::Timestamp) -> Result<Timestamp, FieldError> {
@@ -277,9 +277,9 @@ pub fn citizen_message(req: &pb::AddCitizenMessageRequest) -> Result<CitizenMess
 }
 
 /// Most files with one application.
-pub const MAX_ATTACHMENTS: usize = 3;
+pub const MAX_ATTACHMENTS: usize = tekmerkez_types::limits::ATTACHMENTS;
 /// Largest file.
-pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
+pub const MAX_ATTACHMENT_BYTES: usize = tekmerkez_types::limits::ATTACHMENT_BYTES;
 
 /// The media types accepted, each with the bytes its files start with (a
 /// file whose content is not what its type says is refused, so that nothing

@@ -17,11 +17,11 @@ use uuid::Uuid;
 pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};
 
 /// The longest text the case service takes.
-pub const MAX_TEXT: usize = 10_000;
+pub const MAX_TEXT: usize = tekmerkez_types::limits::APPLICATION_TEXT;
 /// Most attachments.
-pub const MAX_ATTACHMENTS: usize = 3;
+pub const MAX_ATTACHMENTS: usize = tekmerkez_types::limits::ATTACHMENTS;
 /// Largest attachment after decoding.
-pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024;
+pub const MAX_ATTACHMENT_BYTES: usize = tekmerkez_types::limits::ATTACHMENT_BYTES;
 /// Attachment types accepted.
 pub const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
 

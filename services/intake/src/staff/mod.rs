@@ -88,7 +88,7 @@ impl StaffState {
 }
 
 /// Longest queue ticket number or reference.
-const MAX_REFERENCE: usize = 64;
+const MAX_REFERENCE: usize = tekmerkez_types::limits::REFERENCE;
 
 /// The JSON body of `POST /v1/staff/applications`.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

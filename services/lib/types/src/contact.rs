@@ -94,7 +94,7 @@ impl PersonName {
         if t.is_empty() {
             return Err(FieldError::new("contact.name", "must not be empty"));
         }
-        if t.chars().count() > 200 {
+        if t.chars().count() > crate::limits::NAME {
             return Err(FieldError::new("contact.name", "is too long"));
         }
         if t.chars().any(char::is_control) {
@@ -163,7 +163,8 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let err = || FieldError::new("contact.email", "must be a valid e-mail address");
         let t = raw.trim();
-        if t.len() > 254 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if t.len() > crate::limits::EMAIL || t.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(err());
         }
         let (local, domain) = t.split_once('@').ok_or_else(err)?;
@@ -194,7 +195,7 @@ impl PostalAddress {
                 "must not be empty",
             ));
         }
-        if t.chars().count() > 500 {
+        if t.chars().count() > crate::limits::POSTAL_ADDRESS {
             return Err(FieldError::new("contact.postal_address", "is too long"));
         }
         Ok(Self(t))

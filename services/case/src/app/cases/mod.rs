@@ -35,7 +35,7 @@ use crate::{
 };
 
 /// At most this many cases in one bulk call.
-pub const MAX_BULK: usize = 100;
+pub const MAX_BULK: usize = tekmerkez_types::limits::BULK;
 
 /// A case as one caller may see it.
 #[derive(Debug, Clone)]

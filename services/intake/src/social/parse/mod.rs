@@ -22,7 +22,7 @@ pub mod x;
 
 /// Longest text kept from one message (WhatsApp allows 4 096, Messenger
 /// 2 000, X 10 000 characters); longer text is cut, never refused.
-pub const MAX_MESSAGE_CHARS: usize = 10_000;
+pub const MAX_MESSAGE_CHARS: usize = tekmerkez_types::limits::APPLICATION_TEXT;
 
 /// Most messages taken from one delivery (Meta batches up to 1 000 updates).
 pub const MAX_MESSAGES: usize = 1_000;
