@@ -8,7 +8,7 @@
 //! "expired" | "undeliverable", "error": "<code>"}` → `204` when recorded or
 //! already final, `404` for a reference notify never sent, `400` for a body
 //! that does not parse (the field named), `401` without the token. Netgsm's
-//! reports are fetched from its report API instead ([`crate::startup`]).
+//! reports are fetched from its report API instead (the poller that startup runs).
 
 use axum::{
     Json, Router,

@@ -6,7 +6,22 @@
 
 use jiff::{Timestamp, civil::Time, tz::TimeZone};
 
-use crate::config::QuietHoursSettings;
+/// Quiet hours: SMS that may wait are not sent between `start` and `end`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursSettings {
+    /// Off sends everything at once.
+    pub enabled: bool,
+    /// `HH:MM`, local time.
+    pub start: String,
+    /// `HH:MM`, local time (before `start`: the window crosses midnight).
+    pub end: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// An acknowledgement goes out at once only while the application is
+    /// this fresh; an older one (a backlog after an outage) waits too.
+    pub fresh_minutes: u64,
+}
 
 /// A nightly window in one time zone.
 #[derive(Debug, Clone)]
