@@ -1,5 +1,7 @@
 //! Waiting for an effect: poll a check until it holds or a deadline passes,
-//! never sleep a guessed time. The one way every test waits.
+//! never sleep a guessed time. Every test waits for an effect this way;
+//! what still sleeps is a retry's backoff under load (the crash tests'
+//! POSTs, in spawned tasks) or a deliberate pause, not a wait.
 
 use std::time::Duration;
 
