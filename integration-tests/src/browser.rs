@@ -21,13 +21,15 @@ use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::{page::Page, wait::within};
 
 /// Asserts that a page's `text` holds every one of `wanted`, showing the
 /// page if not, and that its Turkish letters arrived whole: no replacement
@@ -209,26 +211,26 @@ async fn wait_until_ready(child: &mut Child, url: &str, log_dir: &Path) -> Resul
         .timeout(Duration::from_secs(2))
         .build()
         .context("an HTTP client for chromedriver's /status")?;
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = child.try_wait().context("polling chromedriver")? {
-            bail!(
-                "chromedriver exited ({status}) before answering on {url}: {}",
-                log_tail(log_dir)
-            );
+    let mut exited = None;
+    let ready = within(PATIENCE, async || {
+        if let Ok(Some(status)) = child.try_wait() {
+            exited = Some(status);
+            return Some(false);
         }
-        if let Ok(res) = http.get(format!("{url}/status")).send().await
-            && res.status().is_success()
-        {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            bail!(
-                "chromedriver did not answer on {url} within {PATIENCE:?}: {}",
-                log_tail(log_dir)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let res = http.get(format!("{url}/status")).send().await;
+        res.is_ok_and(|r| r.status().is_success()).then_some(true)
+    })
+    .await;
+    match (ready, exited) {
+        (Some(true), _) => Ok(()),
+        (_, Some(status)) => bail!(
+            "chromedriver exited ({status}) before answering on {url}: {}",
+            log_tail(log_dir)
+        ),
+        _ => bail!(
+            "chromedriver did not answer on {url} within {PATIENCE:?}: {}",
+            log_tail(log_dir)
+        ),
     }
 }
 
@@ -418,6 +420,19 @@ impl Session {
             .text()
             .await
             .context("reading the page's text")
+    }
+
+    /// The page shown now as a [`Page`] (title, headings, error messages,
+    /// fields), its `text` what a person sees.
+    pub async fn page(&self) -> Result<Page> {
+        let html = self
+            .client
+            .source()
+            .await
+            .context("reading the page's markup")?;
+        let mut page = Page::parse(&html);
+        page.text = self.text().await?;
+        Ok(page)
     }
 
     /// The page's title.
@@ -802,51 +817,41 @@ impl Session {
             .await
             .context("marking the page before leaving it")?;
         act().await?;
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            // During the navigation the script may fail: that is "not yet".
-            let done = self
-                .client
-                .execute(
-                    "return document.readyState === 'complete' \
-                     && !document.documentElement.dataset.tmkEski;",
-                    vec![],
-                )
-                .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if done {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "no new page within {PATIENCE:?}; still on {}",
-                    self.path().await.unwrap_or_default()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        // During the navigation the script may fail: that is "not yet".
+        let arrived = within(PATIENCE, async || {
+            self.script_says(
+                "return document.readyState === 'complete' \
+                 && !document.documentElement.dataset.tmkEski;",
+            )
+            .await
+        })
+        .await;
+        if arrived.is_none() {
+            bail!(
+                "no new page within {PATIENCE:?}; still on {}",
+                self.path().await.unwrap_or_default()
+            );
         }
+        Ok(())
+    }
+
+    /// Whether `script` returns `true` (a failing script is `false`).
+    async fn script_says(&self, script: &str) -> bool {
+        self.client
+            .execute(script, vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
     }
 
     async fn wait_loaded(&self) -> Result<()> {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let done = self
-                .client
-                .execute("return document.readyState === 'complete';", vec![])
+        let loaded = within(PATIENCE, async || {
+            self.script_says("return document.readyState === 'complete';")
                 .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if done {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                bail!("the page did not finish loading within {PATIENCE:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await;
+        loaded.ok_or_else(|| anyhow!("the page did not finish loading within {PATIENCE:?}"))
     }
 
     /// Saves the whole page (the window grown to its height, then put back to

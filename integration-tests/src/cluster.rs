@@ -10,6 +10,8 @@ use std::{
 use sqlx::Connection as _;
 use tokio::process::{Child, Command};
 
+use crate::wait::within;
+
 /// The gateway token the cluster's case service trusts.
 pub const GATEWAY_TOKEN: &str = "cluster-gateway-token-0123456789abcdef0123";
 const ROUTING_TOKEN: &str = "cluster-routing-token-0123456789abcdef0123";
@@ -306,18 +308,21 @@ impl Cluster {
             "gateway" => self.gateway_url.trim_start_matches("http://").to_owned(),
             _ => self.intake_url.trim_start_matches("http://").to_owned(),
         };
-        for _ in 0..600 {
+        let listening = within(Duration::from_secs(30), async || {
             if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-                return;
+                return true;
             }
             if let Some(c) = self.children.get_mut(service)
                 && let Ok(Some(status)) = c.try_wait()
             {
                 panic!("{service} exited with {status}: {}", self.log(service));
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            false
+        })
+        .await;
+        if listening.is_none() {
+            panic!("{service} did not listen on {addr}: {}", self.log(service));
         }
-        panic!("{service} did not listen on {addr}: {}", self.log(service));
     }
 
     /// The process id of `service`, while it runs.

@@ -13,5 +13,7 @@
 pub mod browser;
 pub mod cluster;
 pub mod ops;
+pub mod page;
 pub mod scenario;
+pub mod wait;
 pub mod web;

@@ -3,6 +3,8 @@
 
 use reqwest::{StatusCode, header};
 
+use crate::page::Page;
+
 /// One person's browser session, over plain HTTP.
 pub struct Browser {
     base: String,
@@ -11,40 +13,29 @@ pub struct Browser {
     pub cookies: Vec<(String, String)>,
 }
 
-/// The value of `name="<field>" value="…"` in a page.
+/// The value of the form field `field` (such as the hidden `csrf`) in a page.
 pub fn hidden(page: &str, field: &str) -> String {
-    let at = page
-        .find(&format!("name=\"{field}\" value=\""))
-        .unwrap_or_else(|| panic!("no {field} in {page}"));
-    let rest = &page[at + field.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_owned()
+    Page::parse(page).value(field)
 }
 
 /// The case ids offered for selection on a list page.
 pub fn offered(page: &str) -> Vec<String> {
-    page.match_indices("name=\"case_id\" value=\"")
-        .map(|(i, m)| page[i + m.len()..i + m.len() + 36].to_owned())
-        .collect()
+    Page::parse(page).attrs("input[name=case_id]", "value")
 }
 
-/// The tracking number shown for case `id` on a list page.
+/// The tracking number shown for case `id` on a list page (the label of
+/// its checkbox).
 pub fn tracking_number(page: &str, id: &str) -> String {
-    let marker = format!("for=\"sec-{id}\">");
-    let at = page
-        .find(&marker)
+    Page::parse(page)
+        .texts(&format!("label[for=\"sec-{id}\"]"))
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no record {id} listed"))
-        + marker.len();
-    let len = page[at..].find('<').unwrap_or(0);
-    page[at..at + len].to_owned()
 }
 
 /// The value of the `<option>` whose label starts with `label`.
 pub fn option(page: &str, label: &str) -> String {
-    let at = page
-        .find(&format!("\">{label}"))
-        .unwrap_or_else(|| panic!("no option {label}"));
-    let start = page[..at].rfind("value=\"").unwrap_or(0) + 7;
-    page[start..at].to_owned()
+    Page::parse(page).option(label)
 }
 
 impl Browser {

@@ -98,20 +98,42 @@ both_stores! {
 
     async fn the_history_table_refuses_updates_and_deletes(app) {
         let a = stored(&mut app).await;
+        let before = format!("{:?}", app.app.store().list_history(a.id).await.unwrap());
         let update = "UPDATE case_history SET detail = 'forged'";
         let delete = "DELETE FROM case_history";
-        match app.backend {
+        // The trigger's own refusal, not any failure (a typo in the SQL, a
+        // missing table or a closed connection would fail too): its message,
+        // and the code each database gives a trigger's abort.
+        let (refusals, code, forged) = match app.backend {
             Backend::Sqlite => {
                 let mut conn = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
-                assert!(sqlx::query(update).execute(&mut conn).await.is_err());
-                assert!(sqlx::query(delete).execute(&mut conn).await.is_err());
+                let refusals = [
+                    sqlx::query(update).execute(&mut conn).await.unwrap_err(),
+                    sqlx::query(delete).execute(&mut conn).await.unwrap_err(),
+                ];
+                let forged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_history WHERE detail = 'forged'").fetch_one(&mut conn).await.unwrap();
+                // SQLITE_CONSTRAINT_TRIGGER: a trigger's RAISE(ABORT, …).
+                (refusals, "1811", forged)
             }
             Backend::Postgres => {
                 let mut conn = sqlx::PgConnection::connect(&app.db_url).await.unwrap();
-                assert!(sqlx::query(update).execute(&mut conn).await.is_err());
-                assert!(sqlx::query(delete).execute(&mut conn).await.is_err());
+                let refusals = [
+                    sqlx::query(update).execute(&mut conn).await.unwrap_err(),
+                    sqlx::query(delete).execute(&mut conn).await.unwrap_err(),
+                ];
+                let forged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_history WHERE detail = 'forged'").fetch_one(&mut conn).await.unwrap();
+                // raise_exception: a plpgsql RAISE EXCEPTION without a code.
+                (refusals, "P0001", forged)
             }
+        };
+        for (statement, e) in [update, delete].into_iter().zip(refusals) {
+            let db = e.as_database_error().unwrap_or_else(|| panic!("{statement}: not a database error: {e:?}"));
+            assert_eq!(db.message(), "case_history is append-only", "{statement}: {e:?}");
+            assert_eq!(db.code().as_deref(), Some(code), "{statement}: {e:?}");
         }
+        assert_eq!(forged, 0, "the refused UPDATE changed a row");
+        let after = format!("{:?}", app.app.store().list_history(a.id).await.unwrap());
+        assert_eq!(after, before, "the history changed");
         assert_eq!(app.app.store().list_history(a.id).await.unwrap().len(), 1);
     }
 }

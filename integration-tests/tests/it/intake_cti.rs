@@ -1,0 +1,279 @@
+//! The CTI/IVR event endpoint in `tekmerkez dev`: calls offered and ended
+//! as the CTI platform reports them (signed over timestamp and raw body),
+//! the call-centre screen's lookups with the caller's earlier applications,
+//! an IVR outage report that opens a PHONE application in the fault pool
+//! once however often it is sent, and every way to get an event wrong.
+
+use crate::channels::{Running, WAIT, hmac_sha256, http, now_seconds, start};
+use serde_json::{Value, json};
+use tekmerkez::dev_channels::{DEV_CTI_LOOKUP_TOKEN, DEV_CTI_SIGNING_SECRET};
+use tekmerkez_integration_tests::wait::eventually;
+use tekmerkez_proto::common_v1::{Channel, ReplyChannel};
+
+/// POSTs an event signed as the endpoint documents, at `timestamp`.
+async fn send_at(app: &Running, body: &str, timestamp: i64, secret: &[u8]) -> (u16, Value) {
+    let signed = format!("{timestamp}.{body}");
+    let sig = format!(
+        "sha256={}",
+        hex::encode(hmac_sha256(secret, signed.as_bytes()))
+    );
+    let r = http()
+        .post(app.url("/v1/cti/events"))
+        .header("content-type", "application/json")
+        .header("x-tekmerkez-timestamp", timestamp.to_string())
+        .header("x-tekmerkez-signature", sig)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn send(app: &Running, event: &Value) -> (u16, Value) {
+    send_at(
+        app,
+        &event.to_string(),
+        now_seconds(),
+        DEV_CTI_SIGNING_SECRET.as_bytes(),
+    )
+    .await
+}
+
+async fn lookup(app: &Running, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut req = http().get(app.url(path));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn now_rfc3339() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offered_call_shows_the_callers_earlier_applications_until_it_ends() {
+    let app = start(|_| {}).await;
+    // The caller applied on the web form before.
+    let r = http()
+        .post(app.url("/v1/applications"))
+        .header("content-type", "application/json")
+        .body(
+            json!({
+                "channel": "web_form", "category": "fatura",
+                "text": "Faturam bu ay üç katına çıktı.", "province": "Kocaeli", "district": "İzmit",
+                "applicant": { "name": "Mehmet Kaya", "phone": "0532 765 43 21" },
+                "reply_channel": "sms",
+                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let earlier: Value = r.json().await.unwrap();
+    let earlier_tn = earlier["tracking_number"].as_str().unwrap().to_owned();
+    app.case(&earlier_tn).await;
+
+    let offered = json!({
+        "type": "call.offered", "event_id": "evt-1", "call_id": "call-1",
+        "occurred_at": now_rfc3339(), "caller_number": "0532 765 43 21",
+        "dialled_number": "185", "agent": "cagrimerkezi",
+        "ivr_selections": [{ "menu": "ana_menu", "choice": "2" }, { "menu": "abone", "choice": "1" }]
+    });
+    let (status, body) = send(&app, &offered).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = send(&app, &offered).await;
+    assert_eq!(status, 200, "a CTI retry is answered as the first time");
+
+    let (status, _) = lookup(&app, "/v1/cti/calls/call-1", None).await;
+    assert_eq!(status, 401, "the lookup needs the gateway's token");
+    let (status, _) = lookup(&app, "/v1/cti/calls/call-1", Some("not-the-token")).await;
+    assert_eq!(status, 401);
+    // The caller index fills from the bus: wait for the earlier application.
+    let call = eventually(
+        WAIT,
+        "the earlier application in the caller index",
+        || async {
+            let (status, call) =
+                lookup(&app, "/v1/cti/calls/call-1", Some(DEV_CTI_LOOKUP_TOKEN)).await;
+            (status == 200
+                && call["earlier_applications"]
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty()))
+            .then_some(call)
+        },
+    )
+    .await;
+    assert_eq!(call["state"], "offered");
+    assert_eq!(call["caller_number"], "+905327654321");
+    assert_eq!(call["agent"], "cagrimerkezi");
+    assert_eq!(call["ivr_selections"][1]["menu"], "abone");
+    let e = &call["earlier_applications"][0];
+    assert_eq!(e["tracking_number"], earlier_tn.as_str());
+    assert_eq!(e["channel"], "web_form");
+    assert_eq!(e["status"], "in_pool");
+
+    let (status, current) = lookup(
+        &app,
+        "/v1/cti/agents/cagrimerkezi/call",
+        Some(DEV_CTI_LOOKUP_TOKEN),
+    )
+    .await;
+    assert_eq!((status, current["call_id"].as_str()), (200, Some("call-1")));
+
+    let ended = json!({
+        "type": "call.ended", "event_id": "evt-2", "call_id": "call-1",
+        "occurred_at": now_rfc3339(), "disposition": "answered", "duration_seconds": 95
+    });
+    assert_eq!(send(&app, &ended).await.0, 200);
+    let (_, call) = lookup(&app, "/v1/cti/calls/call-1", Some(DEV_CTI_LOOKUP_TOKEN)).await;
+    assert_eq!(
+        (call["state"].as_str(), call["disposition"].as_str()),
+        (Some("ended"), Some("answered"))
+    );
+    let (status, _) = lookup(
+        &app,
+        "/v1/cti/agents/cagrimerkezi/call",
+        Some(DEV_CTI_LOOKUP_TOKEN),
+    )
+    .await;
+    assert_eq!(status, 404, "no call is offered to the agent any more");
+
+    // A withheld number: the call is shown, with no earlier applications.
+    let anonymous = json!({
+        "type": "call.offered", "event_id": "evt-3", "call_id": "call-2",
+        "occurred_at": now_rfc3339(), "caller_number": "anonymous", "agent": "cagrimerkezi"
+    });
+    assert_eq!(send(&app, &anonymous).await.0, 200);
+    let (_, call) = lookup(&app, "/v1/cti/calls/call-2", Some(DEV_CTI_LOOKUP_TOKEN)).await;
+    assert!(call["caller_number"].is_null());
+    assert_eq!(call["earlier_applications"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ivr_outage_report_opens_one_phone_application_in_the_fault_pool() {
+    let app = start(|_| {}).await;
+    let record = json!({
+        "type": "ivr.record", "event_id": "evt-ivr-1", "call_id": "call-9",
+        "occurred_at": now_rfc3339(), "caller_number": "05321234567",
+        "record": "outage_report", "province_code": 41, "district": "izmit",
+        "ivr_selections": [{ "menu": "ana_menu", "choice": "1" }, { "menu": "ariza", "choice": "1" }]
+    });
+    let (status, body) = send(&app, &record).await;
+    assert_eq!(status, 202, "{body}");
+    let tn = body["tracking_number"].as_str().unwrap().to_owned();
+    // The IVR retries (its answer got lost): the same tracking number, one case.
+    let (status, again) = send(&app, &record).await;
+    assert_eq!(
+        (status, again["tracking_number"].as_str()),
+        (202, Some(tn.as_str()))
+    );
+
+    let case = app.case(&tn).await;
+    assert_eq!(case.channel, Channel::Phone as i32);
+    assert_eq!(case.reply_channel, ReplyChannel::Sms as i32);
+    assert_eq!(
+        app.pool_name(&case.pool_id).await,
+        "Kocaeli Su Arıza Birimi"
+    );
+    assert_eq!(case.location.clone().unwrap().district, "İzmit");
+    assert!(
+        case.text.contains("IVR seçimleri: ana_menu → 1, ariza → 1"),
+        "{}",
+        case.text
+    );
+    assert_eq!(case.contact.clone().unwrap().phone, "+905321234567");
+    assert_eq!(app.cases_of(Channel::Phone).await.len(), 1);
+
+    // The same event id with other content is refused, not taken for a retry.
+    let mut changed = record.clone();
+    changed["district"] = json!("Gebze");
+    let (status, body) = send(&app, &changed).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["errors"]["event_id"].is_array());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_stale_unknown_and_malformed_events_are_refused_with_a_reason() {
+    let app = start(|_| {}).await;
+    let offered = json!({
+        "type": "call.offered", "event_id": "evt-x", "call_id": "call-x",
+        "occurred_at": now_rfc3339(), "caller_number": "05321234567"
+    })
+    .to_string();
+
+    let r = http()
+        .post(app.url("/v1/cti/events"))
+        .header("content-type", "application/json")
+        .body(offered.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "unsigned");
+    let secret = DEV_CTI_SIGNING_SECRET.as_bytes();
+    let (status, _) = send_at(
+        &app,
+        &offered,
+        now_seconds(),
+        b"another-secret-0123456789abcdef",
+    )
+    .await;
+    assert_eq!(status, 403, "signed with another secret");
+    let (status, body) = send_at(&app, &offered, now_seconds() - 3600, secret).await;
+    assert_eq!(status, 403, "an hour-old timestamp: a replay ({body})");
+
+    let (status, body) = send(&app, &json!({
+        "type": "call.parked", "event_id": "evt-y", "call_id": "call-x", "occurred_at": now_rfc3339()
+    }))
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["message"], "unknown CTI event type");
+    assert!(body["errors"]["type"].is_array(), "{body}");
+
+    let (status, body) = send_at(&app, "<xml/>", now_seconds(), secret).await;
+    assert_eq!(status, 400);
+    assert!(body["errors"]["body"].is_array());
+
+    let (status, body) = send(
+        &app,
+        &json!({
+            "type": "ivr.record", "event_id": "evt-z", "call_id": "call-z", "occurred_at": "dün",
+            "caller_number": "+49 30 1234567", "record": "balloon_report", "province_code": 99
+        }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errors"]["occurred_at"].is_array(), "{body}");
+    let (status, body) = send(&app, &json!({
+        "type": "ivr.record", "event_id": "evt-z", "call_id": "call-z", "occurred_at": now_rfc3339(),
+        "caller_number": "+49 30 1234567", "record": "balloon_report", "province_code": 99
+    }))
+    .await;
+    assert_eq!(status, 400, "{body}");
+    for f in ["record", "province_code", "caller_number"] {
+        assert!(body["errors"][f].is_array(), "{f} missing in {body}");
+    }
+    assert!(
+        !body.to_string().contains("1234567"),
+        "errors never echo values"
+    );
+    // The refused record did not take its id: corrected, it is accepted.
+    let (status, body) = send(&app, &json!({
+        "type": "ivr.record", "event_id": "evt-z", "call_id": "call-z", "occurred_at": now_rfc3339(),
+        "caller_number": "0532 123 45 67", "record": "sewer_report"
+    }))
+    .await;
+    assert_eq!(status, 202, "{body}");
+    app.stop().await;
+}

@@ -1,0 +1,54 @@
+//! Every black-box test across services, in one test binary (so the
+//! services link once): one module per area and scenario file, named
+//! `<area>_<what>` (`backbone_kafka`, `browser_admin`, `gateway_entry`,
+//! `intake_social`, `notify_dev`, `ops_metrics`, …), and two modules the
+//! scenarios share: `channels` (`tekmerkez dev` in-process with every
+//! channel on) and `entry_support` (reading receipts with poppler and zbar).
+//! The harness itself is this crate's library (`src/`).
+//!
+//! nextest runs each test in a process of its own, so process-wide state
+//! (a test's global tracing subscriber, the screenshot counters) stays the
+//! test's own, as when each file was a binary. `.config/nextest.toml`
+//! serialises by module path: `browser_*` one at a time, and the tests that
+//! share or kill the Kafka broker (`*kafka*`, `ops_*`) one at a time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly; the house style allows it"
+)]
+
+mod channels;
+mod entry_support;
+
+mod backbone_embedded;
+mod backbone_kafka;
+mod browser_admin;
+mod browser_callback;
+mod browser_citizen;
+mod browser_claim_race;
+mod browser_entry;
+mod browser_expert;
+mod browser_keyboard;
+mod browser_manager;
+mod dev_mode;
+mod gateway_admin_notify;
+mod gateway_bad_input;
+mod gateway_callback_public;
+mod gateway_entry;
+mod gateway_expert;
+mod gateway_manager;
+mod gateway_signin;
+mod intake_channels_kafka;
+mod intake_cti;
+mod intake_email;
+mod intake_email_dev;
+mod intake_partner;
+mod intake_social;
+mod notify_dev;
+mod notify_kafka;
+mod ops_dev_metrics;
+mod ops_image;
+mod ops_metrics;
+mod ops_shutdown;
+mod ops_traces;

@@ -1,0 +1,233 @@
+//! Notify as its own `tekmerkez notify` process on PostgreSQL and the Kafka
+//! broker, with the case service as another process and Netgsm's stand-in
+//! in the test: 5 000 cases are opened, notify is SIGKILLed while their
+//! acknowledgements are going out and restarted, and every citizen gets
+//! exactly one SMS, counted at the stand-in. The same run checks that
+//! notify reads cases with its own token (the case service's real
+//! `GetCase`), and that an event for a case the case service does not know
+//! is marked failed.
+
+#[path = "../../../services/notify/tests/support/netgsm.rs"]
+mod netgsm_standin;
+
+use std::{collections::HashMap, time::Duration};
+
+use futures::StreamExt as _;
+use sqlx::Connection as _;
+use tekmerkez_integration_tests::{cluster::Cluster, wait::within};
+use tekmerkez_proto::{
+    case_v1::{
+        self as pb, case_service_client::CaseServiceClient,
+        directory_service_client::DirectoryServiceClient,
+    },
+    common_v1 as common,
+};
+
+fn count() -> usize {
+    std::env::var("TEKMERKEZ_NOTIFY_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5000)
+}
+
+async fn notify_states(cluster: &Cluster) -> HashMap<String, i64> {
+    let mut conn = sqlx::PgConnection::connect(&cluster.notify_db)
+        .await
+        .unwrap();
+    sqlx::query_as::<_, (String, i64)>(
+        "SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap_or_default()
+    .into_iter()
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly_once() {
+    let n = count();
+    let netgsm = netgsm_standin::NetgsmStandIn::start().await;
+    let mut cluster = Cluster::new().await;
+    for (k, v) in [
+        ("TEKMERKEZ__NOTIFY__SMS__ORDER", "netgsm"),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__BASE_URL",
+            netgsm.url.as_str(),
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME",
+            netgsm_standin::USER,
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD",
+            netgsm_standin::PASSWORD,
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__NETGSM__MSGHEADER",
+            netgsm_standin::HEADER,
+        ),
+        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__TIMEOUT_MS", "2000"),
+        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__REPORT_POLL_MS", "0"),
+        ("TEKMERKEZ__NOTIFY__DISPATCH__LEASE_MS", "4000"),
+        ("TEKMERKEZ__NOTIFY__DISPATCH__IN_DOUBT_RETRY_MS", "500"),
+        ("TEKMERKEZ__NOTIFY__DISPATCH__POLL_INTERVAL_MS", "100"),
+        ("TEKMERKEZ__NOTIFY__DISPATCH__CONCURRENCY", "16"),
+        ("TEKMERKEZ__NOTIFY__CONSUMER__CONCURRENCY", "32"),
+        (
+            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_ATTEMPTS",
+            "2",
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_BACKOFF_MS",
+            "100",
+        ),
+    ] {
+        cluster.set_env(k, v);
+    }
+    cluster.start("case").await;
+    let channel = tonic::transport::Channel::from_shared(format!("http://{}", cluster.case_addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut dir = DirectoryServiceClient::new(channel.clone());
+    let d = dir
+        .create_directorate(cluster.as_admin(pb::CreateDirectorateRequest {
+            name: "Su İşleri".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .directorate
+        .unwrap();
+    let u = dir
+        .create_unit(cluster.as_admin(pb::CreateUnitRequest {
+            directorate_id: d.id,
+            name: "Arıza".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .unit
+        .unwrap();
+    let pool = dir
+        .create_pool(cluster.as_admin(pb::CreatePoolRequest {
+            unit_id: u.id,
+            province_code: 6,
+            name: String::new(),
+            triage: true,
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .pool
+        .unwrap();
+
+    // Open n cases, each with its own phone, before notify runs.
+    let cases = CaseServiceClient::new(channel);
+    let started = std::time::Instant::now();
+    let numbers: Vec<String> = futures::stream::iter(0..n)
+        .map(|i| {
+            let mut cases = cases.clone();
+            let req = cluster.as_admin(pb::CreateCaseRequest {
+                application_id: uuid::Uuid::new_v4().to_string(),
+                tracking_number: String::new(),
+                channel: common::Channel::WebForm as i32,
+                category: "su_arizasi".into(),
+                text: format!("Başvuru {i}: sokakta su borusu patladı."),
+                urgency: common::Urgency::Normal as i32,
+                location: Some(common::Location {
+                    province_code: 6,
+                    district: "Çankaya".into(),
+                    coordinates: None,
+                }),
+                pool_id: pool.id.clone(),
+                contact: Some(common::Contact {
+                    name: "Ayşe Yılmaz".into(),
+                    phone: format!("05{:09}", 330_000_000 + i),
+                    email: String::new(),
+                    postal_address: String::new(),
+                }),
+                reply_channel: common::ReplyChannel::Sms as i32,
+                consent: Some(common::Consent {
+                    text_version: "kvkk-v1".into(),
+                    accepted_at: Some(prost_types::Timestamp {
+                        seconds: jiff::Timestamp::now().as_second(),
+                        nanos: 0,
+                    }),
+                    special_category: false,
+                }),
+                information_only: false,
+                information_answer: String::new(),
+                received_at: None,
+                attachments: vec![],
+                recorded_by: String::new(),
+            });
+            async move {
+                cases.create_case(req).await.unwrap();
+                format!("5{:09}", 330_000_000 + i)
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    eprintln!("{n} cases opened in {:?}", started.elapsed());
+
+    // Notify starts with every acknowledgement pending; kill it midway.
+    let started = std::time::Instant::now();
+    cluster.start("notify").await;
+    let midway = within(Duration::from_secs(240), async || {
+        netgsm.sent().len() >= n * 3 / 10
+    })
+    .await;
+    assert!(
+        midway.is_some(),
+        "notify sent too little: {}",
+        cluster.log("notify")
+    );
+    cluster.kill("notify").await;
+    let at_kill = netgsm.sent().len();
+    let states = notify_states(&cluster).await;
+    eprintln!("SIGKILL after {at_kill} SMS; delivery log then: {states:?}");
+    assert!(at_kill < n, "killed before the end");
+    cluster.start("notify").await;
+    let mut states = HashMap::new();
+    let all_sent = within(Duration::from_secs(300), async || {
+        states = notify_states(&cluster).await;
+        states.get("sent").copied().unwrap_or(0) as usize == n
+    })
+    .await;
+    assert!(
+        all_sent.is_some(),
+        "not all sent: {states:?}\n{}",
+        cluster.log("notify")
+    );
+    let elapsed = started.elapsed();
+    let sent = netgsm.sent();
+    let mut per_number: HashMap<&str, usize> = HashMap::new();
+    for s in &sent {
+        *per_number.entry(s.number.as_str()).or_default() += 1;
+    }
+    let doubled = per_number.values().filter(|&&c| c > 1).count();
+    eprintln!(
+        "{} SMS at the stand-in for {n} citizens ({} distinct, {doubled} doubled), {} send requests, {:.0} SMS/s overall",
+        sent.len(),
+        per_number.len(),
+        netgsm.requests(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+    assert_eq!(doubled, 0, "nobody got two SMS");
+    assert_eq!(per_number.len(), n, "everybody got one");
+    assert_eq!(sent.len(), n);
+    for number in &numbers {
+        assert_eq!(per_number.get(number.as_str()), Some(&1));
+    }
+    assert!(sent.iter().all(|s| s.msg.starts_with("Başvurunuz alındı.") && s.encoding.as_deref() == Some("TR")));
+    let states = notify_states(&cluster).await;
+    assert_eq!(
+        states.len(),
+        1,
+        "nothing pending, sending or failed: {states:?}"
+    );
+}
