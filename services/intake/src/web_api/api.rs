@@ -270,6 +270,7 @@ pub(super) async fn lookup(
         (status = 400, description = "phone_last4 is not 4 digits", body = ErrorBody),
         (status = 404, description = "No such application, a mistyped number, or a wrong phone suffix (one answer for all)", body = ErrorBody),
         (status = 429, description = "Rate-limited"),
+        (status = 503, description = "The case service did not answer; retry after Retry-After", body = ErrorBody),
     ),
 )]
 pub(super) async fn status(

@@ -359,7 +359,12 @@ mod tests {
 
     #[tokio::test]
     async fn get_openapi_json_serves_the_document() {
-        let res = super::super::api::openapi().await.into_response();
+        use tower::ServiceExt as _;
+        let (app, _dir) = app().await;
+        let req = axum::http::Request::get("/openapi.json")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
         assert_eq!(res.status(), axum::http::StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "application/json");
         let body = axum::body::to_bytes(res.into_body(), 1 << 20)
@@ -559,5 +564,175 @@ mod tests {
         named.sort();
         named.dedup();
         assert_eq!(listed, named);
+    }
+
+    /// The real router over an embedded bus and a SQLite key store; the
+    /// case service is unreachable.
+    async fn app() -> (axum::Router, Option<tempfile::TempDir>) {
+        use std::{sync::Arc, time::Duration};
+        let (url, dir) = crate::testing::database("sqlite").await;
+        let bus = tekmerkez_bus::EmbeddedBus::open("sqlite::memory:")
+            .await
+            .unwrap();
+        let cases = tekmerkez_case_client::Connection::connect_lazy(
+            "http://127.0.0.1:1",
+            &secrecy::SecretString::from("t"),
+            Duration::from_millis(500),
+        )
+        .unwrap()
+        .cases();
+        let state = super::super::WebState {
+            publisher: crate::publish::Publisher::new(Arc::new(bus), Duration::from_secs(5)),
+            keys: crate::idempotency::IdempotencyStore::connect(&url).unwrap(),
+            categories: Arc::new(vec![Category {
+                code: "su_arizasi".into(),
+                name_tr: "Su arızası".into(),
+                name_en: "Water fault".into(),
+            }]),
+            cases,
+            limiter: super::super::ClientLimiter::new(100_000, 100_000),
+            kvkk_text_version: Arc::from("kvkk-v1"),
+        };
+        (super::super::router(&state), dir)
+    }
+
+    /// Sends one request through the router: its status and JSON body.
+    async fn send(
+        app: &axum::Router,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: String,
+    ) -> (u16, Value) {
+        use tower::ServiceExt as _;
+        let mut req = axum::http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(axum::body::Body::from(body)).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40000,
+            ))));
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    fn documented_codes(doc: &Value, operation: &str) -> Vec<u16> {
+        names(doc.pointer(&format!("{operation}/responses")))
+            .iter()
+            .map(|c| c.parse().unwrap())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_router_accepts_what_the_document_lists_and_answers_documented_codes() {
+        let doc = doc();
+        let (app, _dir) = app().await;
+        let post = "/paths/~1v1~1applications/post";
+        let codes = documented_codes(&doc, post);
+        let json = [("content-type", "application/json")];
+        let mut seen = Vec::new();
+        let app_props = "/components/schemas/Application/properties";
+        for (property, in_body) in [("channel", "/channel"), ("reply_channel", "/reply_channel")] {
+            let listed = names(schema(&doc, &format!("{app_props}/{property}")).get("enum"));
+            for value in listed.iter().map(String::as_str).chain(["fax"]) {
+                let mut body = full();
+                *body.pointer_mut(in_body).unwrap() = json!(value);
+                let (status, answer) =
+                    send(&app, "POST", "/v1/applications", &json, body.to_string()).await;
+                seen.push(status);
+                if listed.iter().any(|l| l == value) {
+                    assert_eq!(status, 202, "{property} = {value}: {answer}");
+                    assert_eq!(answer["status"], "received");
+                } else {
+                    assert_eq!(status, 400, "{property} = {value}");
+                    assert!(answer["errors"].get(property).is_some(), "{answer}");
+                }
+            }
+        }
+        let mut unlisted = full();
+        unlisted["unlisted"] = json!(1);
+        let (status, answer) = send(
+            &app,
+            "POST",
+            "/v1/applications",
+            &json,
+            unlisted.to_string(),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(answer["errors"].get("body").is_some(), "{answer}");
+
+        let (status, _) = send(
+            &app,
+            "POST",
+            "/v1/applications",
+            &[("content-type", "text/plain")],
+            full().to_string(),
+        )
+        .await;
+        seen.push(status);
+        assert_eq!(status, 415);
+
+        // The header's documented bounds.
+        let header = schema(&doc, &format!("{post}/parameters/0/schema"));
+        let max = usize::try_from(header["maxLength"].as_u64().unwrap()).unwrap();
+        for (key, want) in [("k".repeat(max), 202), ("k".repeat(max + 1), 400)] {
+            let (status, answer) = send(
+                &app,
+                "POST",
+                "/v1/applications",
+                &[json[0], ("idempotency-key", &key)],
+                full().to_string(),
+            )
+            .await;
+            assert_eq!(status, want, "a key of {} characters: {answer}", key.len());
+        }
+        let mut other = full();
+        other["text"] = json!("Başka bir metin.");
+        let (status, _) = send(
+            &app,
+            "POST",
+            "/v1/applications",
+            &[json[0], ("idempotency-key", &"k".repeat(max))],
+            other.to_string(),
+        )
+        .await;
+        seen.push(status);
+        assert_eq!(status, 422);
+        for code in seen {
+            assert!(codes.contains(&code), "{code} is not documented for POST");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_status_call_answers_documented_codes() {
+        let doc = doc();
+        let (app, _dir) = app().await;
+        let get = "/paths/~1v1~1applications~1{tracking_number}/get";
+        let codes = documented_codes(&doc, get);
+        let pattern = schema(&doc, &format!("{get}/parameters/1/schema"))["pattern"].clone();
+        assert_eq!(pattern, "^[0-9]{4}$");
+        for (last4, want) in [("12a4", 400), ("123", 400), ("1234", 503)] {
+            let uri = format!("/v1/applications/7K2QF-9M3XA?phone_last4={last4}");
+            let (status, answer) = send(&app, "GET", &uri, &[], String::new()).await;
+            assert_eq!(status, want, "phone_last4={last4}: {answer}");
+            assert!(
+                codes.contains(&status),
+                "{status} is not documented for GET"
+            );
+            if status == 400 {
+                assert!(answer["errors"].get("phone_last4").is_some(), "{answer}");
+            }
+        }
     }
 }
