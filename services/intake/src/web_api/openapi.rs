@@ -1,10 +1,16 @@
-//! The OpenAPI document of the app API, generated from the handlers'
-//! `#[utoipa::path]` attributes and the request and response types, plus
-//! the rules the types cannot carry (the values `parse` accepts, length
-//! limits, examples), which [`RULES`] adds from the same constants the
-//! parser uses. The tests below fail when the document and what the API
-//! accepts disagree, and when the committed copy (`services/intake/openapi.json`,
-//! for reviewers) differs from what is served.
+//! The OpenAPI document of the app API (`GET /openapi.json`), generated
+//! from the handlers' `#[utoipa::path]` attributes and the request and
+//! response types. What the types cannot carry (the values `parse` accepts,
+//! length limits, descriptions beyond the doc comments) `rules` adds by JSON
+//! pointer, from the constants the parser uses where there are some.
+//!
+//! The tests hold the document to what the API accepts: the properties,
+//! unknown fields, required fields, listed values and limits through serde
+//! and `application::parse`, and the listed values, header bounds and
+//! answer codes through the real router. `services/intake/openapi.json` is
+//! a copy for reviewers, checked against the generated document; after a
+//! change, regenerate it with
+//! `INTAKE_WRITE_OPENAPI=1 cargo nextest run -p tekmerkez-intake the_committed_copy_is_what_is_served`.
 
 use std::{collections::BTreeMap, sync::LazyLock};
 
@@ -44,6 +50,7 @@ const MAX_TEXT_VERSION: usize = 64;
 /// The longest attachment file name `application::parse` accepts.
 const MAX_FILE_NAME: usize = 200;
 
+/// The generated part of the document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(
