@@ -20,39 +20,49 @@ use super::{
 };
 
 /// The JSON body of `POST /v1/applications`.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Application)]
 pub struct ApplicationRequest {
     /// `web_form` or `mobile_app`.
     #[serde(default)]
+    #[schema(required = true)]
     pub channel: String,
     /// A category code.
     #[serde(default)]
+    #[schema(required = true)]
     pub category: String,
     /// The application text.
     #[serde(default)]
+    #[schema(required = true)]
     pub text: String,
     /// Province name or plate code.
     #[serde(default)]
+    #[schema(required = true)]
     pub province: String,
     /// District name.
     #[serde(default)]
+    #[schema(required = true)]
     pub district: String,
     /// The applicant.
     #[serde(default)]
+    #[schema(inline)]
     pub applicant: Applicant,
     /// `sms`, `phone`, `email` or `letter`.
     #[serde(default)]
+    #[schema(required = true)]
     pub reply_channel: String,
     /// The KVKK consent.
+    #[schema(inline)]
     pub kvkk_consent: Option<KvkkConsent>,
     /// Files.
     #[serde(default)]
+    #[schema(inline)]
     pub attachments: Vec<AttachmentRequest>,
 }
 
 /// The applicant's contact details.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     /// Name.
@@ -70,29 +80,34 @@ pub struct Applicant {
 }
 
 /// The consent the applicant gave.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KvkkConsent {
     /// The notice version shown.
     #[serde(default)]
+    #[schema(required = true)]
     pub text_version: String,
     /// Whether it was accepted.
     #[serde(default)]
+    #[schema(required = true)]
     pub accepted: bool,
 }
 
 /// One file, base64-encoded.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentRequest {
     /// File name.
     #[serde(default)]
+    #[schema(required = true)]
     pub file_name: String,
     /// Media type.
     #[serde(default)]
+    #[schema(required = true)]
     pub content_type: String,
     /// Standard base64 of the content.
     #[serde(default)]
+    #[schema(required = true)]
     pub content_base64: String,
 }
 

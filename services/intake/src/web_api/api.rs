@@ -13,7 +13,10 @@ use tekmerkez_proto::{case_v1 as pb, intake_v1 as pb_intake};
 use tekmerkez_tracking::TrackingNumber;
 use uuid::Uuid;
 
-use super::WebState;
+use super::{
+    WebState,
+    openapi::{ErrorBody, PublicStatus},
+};
 use crate::{
     api_error::ApiError,
     application::{self, ApplicationRequest},
@@ -22,9 +25,10 @@ use crate::{
 };
 
 /// What an accepted application answers.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     /// `XXXXX-XXXXX`.
+    #[schema(example = "7K2QF-9M3XA")]
     pub tracking_number: String,
     /// Always `received`: the application is durable on the bus.
     pub status: &'static str,
@@ -116,6 +120,26 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 /// `POST /v1/applications`.
+#[utoipa::path(
+    post,
+    path = "/v1/applications",
+    operation_id = "submitApplication",
+    summary = "Submit an application",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255,
+         description = "1 to 255 visible ASCII characters. The same key with the same body answers with the same tracking number and makes one case; with another body, 422. Keys are kept for 24 hours."),
+    ),
+    request_body(content = ApplicationRequest, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Recorded", body = Accepted),
+        (status = 400, description = "Invalid fields or body", body = ErrorBody),
+        (status = 413, description = "Body too large"),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Idempotency-Key reused for a different body", body = ErrorBody),
+        (status = 429, description = "Rate-limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Not recorded; retry after Retry-After", body = ErrorBody),
+    ),
+)]
 pub(super) async fn submit(
     State(state): State<WebState>,
     headers: HeaderMap,
@@ -170,16 +194,21 @@ pub(super) struct StatusQuery {
 }
 
 /// The public status: a dated timeline, no personal data.
-#[derive(Debug, serde::Serialize)]
-struct StatusBody {
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Status)]
+pub(super) struct StatusBody {
     tracking_number: String,
+    #[schema(value_type = PublicStatus)]
     status: &'static str,
+    #[schema(inline)]
     timeline: Vec<StatusStep>,
 }
 
-#[derive(Debug, serde::Serialize)]
-struct StatusStep {
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct StatusStep {
+    #[schema(value_type = PublicStatus)]
     status: &'static str,
+    #[schema(format = DateTime)]
     at: String,
 }
 
@@ -226,6 +255,24 @@ pub(super) async fn lookup(
 }
 
 /// `GET /v1/applications/{tracking_number}?phone_last4=NNNN`.
+#[utoipa::path(
+    get,
+    path = "/v1/applications/{tracking_number}",
+    operation_id = "getApplicationStatus",
+    summary = "The public status timeline of an application (no personal data)",
+    params(
+        ("tracking_number" = String, Path, example = "7K2QF-9M3XA"),
+        ("phone_last4" = String, Query, pattern = "^[0-9]{4}$",
+         description = "The last four digits of the applicant's phone number."),
+    ),
+    responses(
+        (status = 200, description = "Found", body = StatusBody),
+        (status = 400, description = "phone_last4 is not 4 digits", body = ErrorBody),
+        (status = 404, description = "No such application, a mistyped number, or a wrong phone suffix (one answer for all)", body = ErrorBody),
+        (status = 429, description = "Rate-limited"),
+        (status = 503, description = "The case service did not answer; retry after Retry-After", body = ErrorBody),
+    ),
+)]
 pub(super) async fn status(
     State(state): State<WebState>,
     Path(tn): Path<String>,
@@ -272,10 +319,10 @@ pub(super) async fn status(
     }
 }
 
-/// `GET /openapi.json`.
+/// `GET /openapi.json`: the document generated from these handlers.
 pub(super) async fn openapi() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        include_str!("../../openapi.json"),
+        super::openapi::document(),
     )
 }

@@ -10,10 +10,13 @@
 //! | `GET`, `POST /basvuru` | the web form |
 //! | `GET /openapi.json` | the API's description |
 //!
-//! `rate_limit` keeps a token bucket per client address.
+//! `rate_limit` keeps a token bucket per client address; `openapi` generates
+//! the API's description from the handlers and their types, and its tests
+//! hold it to what the handlers accept.
 
 mod api;
 mod form;
+mod openapi;
 mod rate_limit;
 
 use std::sync::Arc;
