@@ -14,8 +14,8 @@ use tekmerkez_tracking::TrackingNumber;
 use uuid::Uuid;
 
 use super::{
-    WebState,
     openapi::{ErrorBody, PublicStatus},
+    state::WebState,
 };
 use crate::{
     api_error::ApiError,

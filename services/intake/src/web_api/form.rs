@@ -14,7 +14,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
-use super::{WebState, api};
+use super::{api, state::WebState};
 use crate::{
     application::{Applicant, ApplicationRequest, KvkkConsent},
     counters,

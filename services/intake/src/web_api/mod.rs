@@ -10,7 +10,8 @@
 //! | `GET`, `POST /basvuru` | the web form |
 //! | `GET /openapi.json` | the API's description |
 //!
-//! `rate_limit` keeps a token bucket per client address; `openapi` generates
+//! `state` is what the handlers share (built by startup); `rate_limit` keeps a
+//! token bucket per client address; `openapi` generates
 //! the API's description from the handlers and their types, and its tests
 //! hold it to what the handlers accept.
 
@@ -18,40 +19,12 @@ mod api;
 mod form;
 mod openapi;
 mod rate_limit;
-
-use std::sync::Arc;
+mod state;
 
 use axum::{Router, routing::get};
-use tekmerkez_types::catalogue::Category;
 
-use tekmerkez_case_client::CaseClient;
-
-use crate::{idempotency::IdempotencyStore, publish::Publisher};
 pub use rate_limit::ClientLimiter;
-
-/// What the form and the API share.
-#[derive(Clone)]
-pub struct WebState {
-    /// Puts applications on the bus.
-    pub publisher: Publisher,
-    /// Idempotency keys.
-    pub keys: IdempotencyStore,
-    /// The category catalogue.
-    pub categories: Arc<Vec<Category>>,
-    /// The case service, for the public status (its calls carry intake's
-    /// token and the case-service deadline).
-    pub cases: CaseClient,
-    /// Per-client limits.
-    pub limiter: ClientLimiter,
-    /// The KVKK notice version the form shows.
-    pub kvkk_text_version: Arc<str>,
-}
-
-impl std::fmt::Debug for WebState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebState").finish_non_exhaustive()
-    }
-}
+pub use state::WebState;
 
 /// The routes: the form and the API limited per client address, the
 /// OpenAPI document not.

@@ -1,0 +1,34 @@
+//! What the form, the API and the OpenAPI tests share, built by startup:
+//! kept apart from `web_api`'s router so no handler imports its wiring.
+
+use std::sync::Arc;
+
+use tekmerkez_case_client::CaseClient;
+use tekmerkez_types::catalogue::Category;
+
+use super::rate_limit::ClientLimiter;
+use crate::{idempotency::IdempotencyStore, publish::Publisher};
+
+/// What the form and the API share.
+#[derive(Clone)]
+pub struct WebState {
+    /// Puts applications on the bus.
+    pub publisher: Publisher,
+    /// Idempotency keys.
+    pub keys: IdempotencyStore,
+    /// The category catalogue.
+    pub categories: Arc<Vec<Category>>,
+    /// The case service, for the public status (its calls carry intake's
+    /// token and the case-service deadline).
+    pub cases: CaseClient,
+    /// Per-client limits.
+    pub limiter: ClientLimiter,
+    /// The KVKK notice version the form shows.
+    pub kvkk_text_version: Arc<str>,
+}
+
+impl std::fmt::Debug for WebState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebState").finish_non_exhaustive()
+    }
+}
