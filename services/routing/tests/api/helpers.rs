@@ -4,7 +4,7 @@
 //! service), and a `Router` over the same rule cache and that directory.
 //! `TestApp` has one method per call, and `route` for an application.
 
-use std::{net::SocketAddr, sync::LazyLock, time::Duration};
+use std::{net::SocketAddr, sync::LazyLock};
 
 use tekmerkez_proto::{
     case_v1::{
@@ -342,7 +342,6 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         cache,
         PoolDirectory::new(std::sync::Arc::new(GrpcPoolSource::new(
             DirectoryServiceClient::new(directory),
-            Duration::from_secs(5),
         ))),
         URGENT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
     );
