@@ -95,7 +95,7 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError>;
     /// One user by case-folded user name.
     async fn get_user_by_username(&self, username_key: &str) -> Result<Option<User>, StoreError>;
-    /// Users.
+    /// The users matching `q`.
     async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError>;
     /// Stores an API token's hash for a user.
     async fn insert_api_token(

@@ -22,7 +22,7 @@ use crate::{
 pub struct TimelineEntry {
     /// Status reached.
     pub status: CaseStatus,
-    /// When.
+    /// When the status was reached.
     pub at: Timestamp,
 }
 
@@ -33,9 +33,8 @@ pub struct Tracking {
     pub tracking_number: String,
     /// Current status.
     pub status: CaseStatus,
-    /// Timeline.
     pub timeline: Vec<TimelineEntry>,
-    /// Opened.
+    /// When the case was opened.
     pub created_at: Timestamp,
 }
 
