@@ -1,5 +1,5 @@
 //! The gateway's HTTP side: routes, cookies, security headers, the page
-//! frame and the signed-in person of a request ([`signed_in`]).
+//! frame and the signed-in person of a request (`signed_in`).
 //!
 //! Each page module renders the template of its name (`manager.rs` →
 //! `templates/manager.html`, more pages as `manager_<page>.html`) with the
@@ -48,7 +48,6 @@ pub const LANG_COOKIE: &str = "tmk_dil";
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// Sessions.
     pub sessions: SessionStore,
     /// The case service.
     pub backend: Backend,
