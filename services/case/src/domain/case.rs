@@ -157,7 +157,6 @@ pub struct Case {
     /// KVKK consent.
     pub consent: Option<Consent>,
     pub information_only: bool,
-    /// Official answer.
     pub official_answer: Option<String>,
     /// Who closed it.
     pub closed_by: Option<Uuid>,
@@ -174,7 +173,6 @@ pub struct Case {
     pub resolved_at: Option<Timestamp>,
     /// Latest note.
     pub last_note_at: Option<Timestamp>,
-    /// Callback attempts.
     pub callback_attempts: u32,
     /// Next callback attempt.
     pub callback_retry_at: Option<Timestamp>,

@@ -43,7 +43,6 @@ pub struct User {
     pub id: Uuid,
     /// Log-in name as entered (unique by its Turkish case-folded form).
     pub username: String,
-    /// Display name.
     pub display_name: String,
     pub role: Role,
     /// Pools worked in or managed.

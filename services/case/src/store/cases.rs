@@ -176,9 +176,7 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<CreateOutcome, StoreError>;
     /// Applies every change or none; `Conflict` names the first case whose version moved.
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError>;
-    /// One case.
     async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError>;
-    /// One case by tracking number.
     async fn get_case_by_tracking_number(
         &self,
         tracking_number: &str,

@@ -29,7 +29,6 @@ pub struct TimelineEntry {
 /// The public tracking answer.
 #[derive(Debug, Clone)]
 pub struct Tracking {
-    /// Tracking number.
     pub tracking_number: String,
     /// Current status.
     pub status: CaseStatus,
