@@ -83,7 +83,6 @@ pub struct NewDelivery {
     pub kind: String,
     /// `sms` or `email`.
     pub channel: String,
-    /// The rule's version.
     pub rule_version: i64,
     pub template_key: String,
     pub template_locale: String,
@@ -139,7 +138,6 @@ pub struct Delivery {
     pub kind: String,
     /// `sms` or `email`.
     pub channel: String,
-    /// The rule's version.
     pub rule_version: i64,
     /// The template, language and version used.
     pub template: (String, String, i64),

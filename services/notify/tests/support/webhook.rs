@@ -71,7 +71,6 @@ struct Inner {
     refused: HashSet<String>,
 }
 
-/// The stand-in.
 #[derive(Clone)]
 pub struct WebhookStandIn {
     /// The POST URL.
