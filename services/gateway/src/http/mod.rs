@@ -38,11 +38,9 @@ use crate::{
     session::{Session, SessionStore},
 };
 
-/// The session cookie.
 pub const SESSION_COOKIE: &str = "tmk_oturum";
 /// The sign-in form's CSRF cookie (before there is a session).
 pub const LOGIN_CSRF_COOKIE: &str = "tmk_giris";
-/// The language cookie.
 pub const LANG_COOKIE: &str = "tmk_dil";
 
 /// What every handler shares.
