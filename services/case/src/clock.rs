@@ -8,7 +8,6 @@ use jiff::{SignedDuration, Timestamp};
 
 /// A source of the current instant.
 pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
-    /// Now.
     fn now(&self) -> Timestamp;
 }
 

@@ -11,13 +11,10 @@ use crate::domain::caller::ServiceName;
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseSettings {
-    /// The gRPC listener.
     pub grpc: GrpcSettings,
-    /// The database.
     pub database: DatabaseSettings,
     /// Service credentials.
     pub auth: AuthSettings,
-    /// The outbox relay.
     pub outbox: OutboxSettings,
     /// List paging.
     pub pages: PageSettings,

@@ -33,9 +33,7 @@ pub const DEMO_PASSWORD: &str = "tekmerkez-demo";
 pub struct DemoUser {
     /// Log-in name.
     pub username: String,
-    /// Display name.
     pub display_name: String,
-    /// Role.
     pub role: Role,
     /// A gRPC API token acting as the user.
     pub api_token: String,

@@ -100,7 +100,6 @@ impl Backend {
         r
     }
 
-    /// The directory client.
     pub fn directory(&self) -> DirectoryClient {
         self.case.directory()
     }
@@ -114,7 +113,6 @@ impl Backend {
             .map(|c| RoutingRulesServiceClient::with_interceptor(c.channel(), c.credentials()))
     }
 
-    /// The case client.
     pub fn cases(&self) -> CaseClient {
         self.case.cases()
     }

@@ -6,13 +6,11 @@ use secrecy::SecretString;
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GatewaySettings {
-    /// The HTTP listener.
     pub http: HttpSettings,
     /// Where sessions are kept: `postgres://…` or `sqlite://…`.
     pub database_url: SecretString,
     /// Apply migrations at start (development); production runs `tekmerkez migrate`.
     pub migrate_on_start: bool,
-    /// The case service.
     pub case_service: CaseServiceSettings,
     /// The routing service's admin API (`http://host:port`), for the rules
     /// page; empty hides the rules.

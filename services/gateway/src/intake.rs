@@ -58,7 +58,6 @@ pub enum SubmitError {
 /// One IVR menu step.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct IvrStep {
-    /// The menu.
     pub menu: String,
     /// What the caller chose.
     pub choice: String,

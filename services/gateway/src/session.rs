@@ -13,7 +13,6 @@ use uuid::Uuid;
 /// Who is signed in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Session {
-    /// The user's id.
     pub user_id: Uuid,
     /// Log-in name.
     pub username: String,

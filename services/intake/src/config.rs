@@ -9,7 +9,6 @@ use tekmerkez_types::catalogue::Category;
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeSettings {
-    /// The HTTP listener.
     pub http: HttpSettings,
     /// Per-client request limits.
     pub rate_limit: RateLimitSettings,

@@ -29,7 +29,6 @@ pub struct AppState {
     pub cases: CaseClient,
 }
 
-/// The router.
 pub fn router(state: AppState, body_limit: usize) -> Router {
     // The platforms' webhooks and the CTI come from a few addresses at a
     // high rate: they authenticate every request instead of being limited

@@ -9,9 +9,8 @@ use uuid::Uuid;
 pub struct Remembered {
     /// Hash of the request body that first used the key.
     pub fingerprint: String,
-    /// Its application id.
+    /// The application the key's first request opened.
     pub application_id: Uuid,
-    /// Its tracking number.
     pub tracking_number: String,
     /// When it was first received (microseconds since the epoch): a replay
     /// reuses it so that the republished application is identical.

@@ -9,13 +9,10 @@ use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
 /// What notify needs of a case (personal data: `Debug` hides it).
 #[derive(Clone, Default)]
 pub struct CaseView {
-    /// The case id.
     pub id: String,
-    /// Its tracking number.
     pub tracking_number: String,
     /// Urgent cases are not deferred by quiet hours.
     pub urgent: bool,
-    /// Information-only.
     pub information_only: bool,
     /// Phone, E.164.
     pub phone: Option<String>,

@@ -21,11 +21,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
-    /// `CaseOpened`.
     CaseOpened,
-    /// `CaseClosedByExpert`.
     CaseClosedByExpert,
-    /// `CaseResolved`.
     CaseResolved,
 }
 

@@ -35,7 +35,6 @@ pub struct NotifySettings {
     pub dispatch: DispatchSettings,
     /// SMS providers.
     pub sms: SmsSettings,
-    /// E-mail.
     pub email: EmailSettings,
     /// How long an admin's catalogue edit may take to reach every replica.
     pub catalogue_refresh_ms: u64,
@@ -154,7 +153,7 @@ pub struct WebhookSettings {
     pub timeout_ms: u64,
 }
 
-/// E-mail.
+/// Outgoing e-mail: the transport, the sender and the `Message-ID` domain.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailSettings {
@@ -164,7 +163,6 @@ pub struct EmailSettings {
     pub from: String,
     /// The domain of `Message-ID`s (see [`crate::email`]).
     pub message_id_domain: String,
-    /// The SMTP relay.
     pub smtp: SmtpSettings,
 }
 

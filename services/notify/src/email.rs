@@ -57,7 +57,6 @@ use crate::{
 /// One e-mail to send (personal data: `Debug` hides it).
 #[derive(Clone)]
 pub struct OutgoingEmail {
-    /// The delivery id.
     pub id: uuid::Uuid,
     /// Recipient address.
     pub to: String,
@@ -71,7 +70,6 @@ pub struct OutgoingEmail {
     pub message_id: String,
     /// `<case.…@…>`: the case's thread root.
     pub references: String,
-    /// The tracking number.
     pub tracking_number: String,
 }
 

@@ -125,7 +125,6 @@ fn septets(c: char, shift: &[(u8, char)]) -> Option<usize> {
 /// What an SMS text costs: the encoding chosen and how many parts it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmsCost {
-    /// The encoding.
     pub encoding: SmsEncoding,
     /// Septets (GSM) or UTF-16 code units (UCS-2) in all.
     pub units: usize,

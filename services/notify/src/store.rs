@@ -77,21 +77,15 @@ pub struct NewDelivery {
     pub idempotency_key: String,
     /// The case event.
     pub event_id: String,
-    /// The case.
     pub case_id: String,
-    /// Its tracking number.
     pub tracking_number: String,
     /// The rule's key.
     pub kind: String,
     /// `sms` or `email`.
     pub channel: String,
-    /// The rule's version.
     pub rule_version: i64,
-    /// The template.
     pub template_key: String,
-    /// Its language.
     pub template_locale: String,
-    /// Its version.
     pub template_version: i64,
     /// `pending`, or `failed` when it can never be sent.
     pub state: DeliveryState,
@@ -138,15 +132,12 @@ pub struct Delivery {
     pub id: Uuid,
     /// The case event.
     pub event_id: String,
-    /// The case.
     pub case_id: String,
-    /// Its tracking number.
     pub tracking_number: String,
     /// The rule's key.
     pub kind: String,
     /// `sms` or `email`.
     pub channel: String,
-    /// The rule's version.
     pub rule_version: i64,
     /// The template, language and version used.
     pub template: (String, String, i64),
@@ -168,7 +159,6 @@ pub struct Delivery {
     pub encoding: Option<String>,
     /// SMS segments.
     pub segments: Option<i64>,
-    /// Urgent.
     pub urgent: bool,
     /// Deferred by quiet hours.
     pub deferred: bool,
@@ -274,9 +264,8 @@ pub struct SinkMessage {
     pub recipient: String,
     /// E-mail subject.
     pub subject: String,
-    /// Text.
+    /// The plain-text part (the SMS text for an SMS).
     pub body: String,
-    /// HTML.
     pub html: String,
     /// E-mail headers, one per line.
     pub headers: String,

@@ -14,9 +14,7 @@ pub struct RoutingSettings {
     pub database_url: SecretString,
     /// Apply migrations at start-up.
     pub migrate_on_start: bool,
-    /// The case service.
     pub case_service: CaseServiceSettings,
-    /// The consumer.
     pub consumer: ConsumerSettings,
     /// Categories that are urgent unless a rule says otherwise (fault reports).
     pub urgent_categories: Vec<String>,

@@ -40,7 +40,6 @@ impl RuleCache {
         }
     }
 
-    /// The store.
     pub fn store(&self) -> &RulesStore {
         &self.store
     }
@@ -69,11 +68,9 @@ impl RuleCache {
 /// A pool as routing needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolRef {
-    /// Id.
     pub id: String,
-    /// Unit.
     pub unit_id: String,
-    /// Province.
+    /// Province plate code.
     pub province_code: u32,
     /// Triage pool of its province.
     pub triage: bool,
@@ -97,9 +94,7 @@ pub struct PoolDirectory {
 /// Where an application goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// The pool.
     pub pool_id: String,
-    /// The urgency.
     pub urgency: common::Urgency,
     /// The rule that matched, if any (for logs).
     pub rule_id: Option<Uuid>,
@@ -171,7 +166,6 @@ impl Router {
         }
     }
 
-    /// The rule cache.
     pub fn rules(&self) -> &RuleCache {
         &self.rules
     }

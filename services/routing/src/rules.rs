@@ -6,7 +6,6 @@ use uuid::Uuid;
 /// One rule; `None` or empty conditions match everything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    /// Id.
     pub id: Uuid,
     /// Evaluation order, lowest first.
     pub priority: i32,

@@ -20,13 +20,10 @@ pub struct Settings {
     pub case: CaseSettings,
     /// Kafka, for the production commands.
     pub kafka: tekmerkez_bus::KafkaSettings,
-    /// The intake service.
     pub intake: tekmerkez_intake::IntakeSettings,
-    /// The routing service.
     pub routing: tekmerkez_routing::RoutingSettings,
     /// The gateway (agents' web UI).
     pub gateway: tekmerkez_gateway::config::GatewaySettings,
-    /// The notification service.
     pub notify: tekmerkez_notify::NotifySettings,
     /// `tekmerkez dev` only.
     pub dev: DevSettings,
@@ -60,7 +57,6 @@ impl ShutdownSettings {
 pub struct DevSettings {
     /// Where the embedded databases live.
     pub data_dir: PathBuf,
-    /// The HTTP listener.
     pub http_listen: String,
     /// How many demo cases to load on first start.
     pub demo_cases: usize,
@@ -70,7 +66,6 @@ pub struct DevSettings {
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BootstrapSettings {
-    /// User name.
     pub admin_username: String,
     /// Password; empty means no bootstrap.
     pub admin_password: SecretString,

@@ -38,7 +38,6 @@ pub const ACTING_USER_HEADER: &str = "x-tekmerkez-acting-user";
 /// What a request presented.
 #[derive(Clone)]
 pub struct Credentials {
-    /// The bearer token.
     pub bearer: SecretString,
     /// The user the gateway acts for.
     pub acting_user: Option<String>,

@@ -37,11 +37,9 @@ fn dummy_hash() -> &'static str {
 pub struct NewUser {
     /// Log-in name.
     pub username: String,
-    /// Display name.
     pub display_name: String,
-    /// Role.
     pub role: Role,
-    /// Pools.
+    /// Pools to work in or manage.
     pub pool_ids: Vec<Uuid>,
     /// Initial password (kept only long enough to hash it).
     pub password: Option<secrecy::SecretString>,
@@ -54,24 +52,21 @@ pub struct NewUser {
 /// Changes to a user; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct UserUpdate {
-    /// Role.
     pub role: Option<Role>,
-    /// Pools.
+    /// Replaces the whole set of pools worked in or managed.
     pub pool_ids: Option<Vec<Uuid>>,
-    /// Active.
+    /// Whether the user may log in.
     pub active: Option<bool>,
-    /// Display name.
     pub display_name: Option<String>,
 }
 
 /// Changes to one's own details.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileUpdate {
-    /// Display name.
     pub display_name: Option<String>,
-    /// E-mail.
+    /// Work e-mail.
     pub email: Option<EmailAddress>,
-    /// Phone.
+    /// Work phone.
     pub phone: Option<PhoneNumber>,
     /// Current and new password.
     pub password: Option<(secrecy::SecretString, secrecy::SecretString)>,
@@ -205,7 +200,7 @@ impl CaseApp {
         Ok(all)
     }
 
-    /// Adds a pool; its name defaults to "<province> <unit>".
+    /// Adds a pool; its name defaults to `<province> <unit>`.
     ///
     /// # Errors
     /// Admin only; unit and province must exist; one pool per unit and province, one triage pool per province.

@@ -31,7 +31,6 @@ impl CaseApp {
         &self.store
     }
 
-    /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

@@ -45,7 +45,6 @@ impl ServiceName {
 pub struct UserCaller {
     /// The user.
     pub id: Uuid,
-    /// Role.
     pub role: Role,
     /// Pools in scope.
     pub pools: HashSet<Uuid>,

@@ -45,27 +45,23 @@ pub struct NewCase {
     pub application_id: Uuid,
     /// Given by intake, or generated.
     pub tracking_number: Option<TrackingNumber>,
-    /// Channel.
     pub channel: Channel,
     /// Category code.
     pub category: String,
-    /// Text.
     pub text: String,
-    /// Urgency.
     pub urgency: Urgency,
-    /// Province.
+    /// Province plate code.
     pub province_code: u8,
     /// Canonical district.
     pub district: Option<String>,
-    /// Point.
+    /// Latitude and longitude, when the applicant gave a point.
     pub coordinates: Option<(f64, f64)>,
-    /// Pool.
+    /// The pool it opens in.
     pub pool_id: Uuid,
     /// Applicant.
     pub contact: Contact,
-    /// Reply channel.
     pub reply_channel: ReplyChannel,
-    /// Consent.
+    /// KVKK consent.
     pub consent: Option<Consent>,
     /// Information-only, with what the citizen was told.
     pub information_answer: Option<String>,
@@ -87,7 +83,6 @@ pub struct NewAttachment {
     pub file_name: String,
     /// Media type.
     pub content_type: String,
-    /// Content.
     pub content: Vec<u8>,
 }
 
@@ -130,7 +125,6 @@ impl Actor {
 /// One case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
-    /// Id.
     pub id: Uuid,
     /// Arrival order, assigned by the store (zero before the case is stored).
     pub seq: i64,
@@ -140,13 +134,11 @@ pub struct Case {
     pub application_id: Uuid,
     /// Hash of the creating request; a replay with other content is refused.
     pub request_fingerprint: String,
-    /// Channel.
     pub channel: Channel,
     /// Category code.
     pub category: String,
     /// Application text (may hold personal data: never logged).
     pub text: String,
-    /// Urgency.
     pub urgency: Urgency,
     /// Province plate code.
     pub province_code: u8,
@@ -156,25 +148,21 @@ pub struct Case {
     pub coordinates: Option<(f64, f64)>,
     /// Current pool.
     pub pool_id: Uuid,
-    /// Status.
     pub status: CaseStatus,
     /// Holder: the expert when held, the callback agent when claimed for a callback.
     pub holder_id: Option<Uuid>,
-    /// Reply channel.
     pub reply_channel: ReplyChannel,
     /// Applicant's personal data.
     pub contact: Contact,
     /// KVKK consent.
     pub consent: Option<Consent>,
-    /// Information-only.
     pub information_only: bool,
-    /// Official answer.
     pub official_answer: Option<String>,
     /// Who closed it.
     pub closed_by: Option<Uuid>,
     /// The user who recorded it (call-centre agent, partner), if a person.
     pub created_by: Option<Uuid>,
-    /// Opened.
+    /// When the case was opened.
     pub created_at: Timestamp,
     /// Entered the current pool.
     pub entered_pool_at: Timestamp,
@@ -182,11 +170,9 @@ pub struct Case {
     pub held_since: Option<Timestamp>,
     /// Closed by the expert.
     pub closed_at: Option<Timestamp>,
-    /// Resolved.
     pub resolved_at: Option<Timestamp>,
     /// Latest note.
     pub last_note_at: Option<Timestamp>,
-    /// Callback attempts.
     pub callback_attempts: u32,
     /// Next callback attempt.
     pub callback_retry_at: Option<Timestamp>,
@@ -219,35 +205,28 @@ pub struct Step {
 /// What happened, for the event on `case.events.v1`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    /// Opened.
     Opened,
-    /// Claimed.
     Claimed,
     /// Assigned or moved.
     Assigned {
         /// Holder before.
         from: Option<Uuid>,
     },
-    /// Transferred.
     Transferred {
         /// Pool before.
         from_pool: Uuid,
     },
     /// Note added.
     NoteAdded {
-        /// The note.
         note_id: Uuid,
     },
     /// Closed by the expert.
     ClosedByExpert,
     /// Callback attempt recorded.
     CallbackRecorded {
-        /// Outcome.
         outcome: CallbackOutcome,
     },
-    /// Resolved.
     Resolved,
-    /// Reopened.
     Reopened,
     /// The citizen's follow-up message added.
     CitizenMessageAdded {

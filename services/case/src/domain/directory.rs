@@ -12,29 +12,22 @@ use super::{
 /// A directorate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directorate {
-    /// Id.
     pub id: Uuid,
-    /// Name.
     pub name: String,
 }
 
 /// A unit under a directorate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
-    /// Id.
     pub id: Uuid,
-    /// Directorate.
     pub directorate_id: Uuid,
-    /// Name.
     pub name: String,
 }
 
 /// A unit's pool in a province.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
-    /// Id.
     pub id: Uuid,
-    /// Unit.
     pub unit_id: Uuid,
     /// Province plate code.
     pub province_code: u8,
@@ -47,13 +40,10 @@ pub struct Pool {
 /// A user. The password hash is stored separately and never leaves the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    /// Id.
     pub id: Uuid,
     /// Log-in name as entered (unique by its Turkish case-folded form).
     pub username: String,
-    /// Display name.
     pub display_name: String,
-    /// Role.
     pub role: Role,
     /// Pools worked in or managed.
     pub pool_ids: Vec<Uuid>,
@@ -63,6 +53,5 @@ pub struct User {
     pub email: Option<EmailAddress>,
     /// Work phone.
     pub phone: Option<PhoneNumber>,
-    /// Created.
     pub created_at: Timestamp,
 }

@@ -45,7 +45,6 @@ domain_enum!(
         WebForm = "web_form" => WebForm,
         /// Mobile app.
         MobileApp = "mobile_app" => MobileApp,
-        /// E-mail.
         Email = "email" => Email,
         /// Social media.
         SocialMedia = "social_media" => SocialMedia,
@@ -69,9 +68,8 @@ domain_enum!(
         Sms = "sms" => Sms,
         /// Phone callback.
         PhoneCallback = "phone_callback" => PhoneCallback,
-        /// E-mail.
         Email = "email" => Email,
-        /// Letter.
+        /// A posted letter.
         Letter = "letter" => Letter,
         /// None can be sent: the citizen left no contact detail (a social
         /// conversation that never gave a phone number).
@@ -80,7 +78,7 @@ domain_enum!(
 );
 
 domain_enum!(
-    /// Urgency.
+    /// Whether a case may wait its turn in arrival order.
     Urgency, common::Urgency, {
         /// Arrival order.
         Normal = "normal" => Normal,
@@ -146,7 +144,6 @@ domain_enum!(
 domain_enum!(
     /// A task step's kind.
     HistoryAction, pb::HistoryAction, {
-        /// Opened.
         Opened = "opened" => Opened,
         /// Claimed by an expert.
         Claimed = "claimed" => Claimed,
@@ -162,9 +159,7 @@ domain_enum!(
         CallbackClaimed = "callback_claimed" => CallbackClaimed,
         /// Callback attempt recorded.
         CallbackRecorded = "callback_recorded" => CallbackRecorded,
-        /// Resolved.
         Resolved = "resolved" => Resolved,
-        /// Reopened.
         Reopened = "reopened" => Reopened,
         /// The citizen's follow-up message added.
         CitizenMessageAdded = "citizen_message_added" => CitizenMessageAdded,

@@ -17,9 +17,9 @@ use crate::{
 /// The page size when none is asked for, and the most one page holds.
 #[derive(Debug, Clone, Copy)]
 pub struct PageLimits {
-    /// Default.
+    /// Used when the request asks for none (page size 0).
     pub default: u32,
-    /// Cap.
+    /// Largest page size accepted; a larger request is refused, not cut.
     pub max: u32,
 }
 

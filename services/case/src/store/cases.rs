@@ -13,15 +13,11 @@ use crate::domain::{
 /// A note on a case: a user's progress note, or a citizen's follow-up message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRecord {
-    /// Id.
     pub id: Uuid,
-    /// Case.
     pub case_id: Uuid,
     /// The user who wrote it; `None` for a citizen's message.
     pub author_id: Option<Uuid>,
-    /// Text.
     pub text: String,
-    /// When.
     pub created_at: Timestamp,
     /// Set for a citizen's follow-up message.
     pub citizen: Option<CitizenNote>,
@@ -30,7 +26,6 @@ pub struct NoteRecord {
 /// Where a citizen's follow-up message came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenNote {
-    /// The channel.
     pub channel: Channel,
     /// The message's application id: the idempotency key.
     pub application_id: Uuid,
@@ -43,9 +38,7 @@ pub struct CitizenNote {
 /// A file that came with an application.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AttachmentRecord {
-    /// Id.
     pub id: Uuid,
-    /// Case.
     pub case_id: Uuid,
     /// File name, without directories.
     pub file_name: String,
@@ -74,11 +67,8 @@ impl std::fmt::Debug for AttachmentRecord {
 /// A stored task step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRecord {
-    /// The step.
     pub step: Step,
-    /// Who.
     pub actor: Actor,
-    /// When.
     pub occurred_at: Timestamp,
 }
 
@@ -103,7 +93,6 @@ pub struct CaseChange {
 /// What [`CaseStore::create_case`] found.
 #[derive(Debug, Clone)]
 pub enum CreateOutcome {
-    /// Inserted.
     Created,
     /// The application id already made this case.
     Existing(Box<Case>),
@@ -116,7 +105,6 @@ pub enum CreateOutcome {
 pub enum HolderFilter {
     /// Anyone or nobody.
     Any,
-    /// Nobody.
     Nobody,
     /// This user.
     User(Uuid),
@@ -167,7 +155,6 @@ pub struct CaseQuery {
     pub entered_pool_before: Option<Timestamp>,
     /// Only this tracking number.
     pub tracking_number: Option<String>,
-    /// Order.
     pub sort: Sort,
     /// Resume after this position.
     pub after: Option<Cursor>,
@@ -189,9 +176,7 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<CreateOutcome, StoreError>;
     /// Applies every change or none; `Conflict` names the first case whose version moved.
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError>;
-    /// One case.
     async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError>;
-    /// One case by tracking number.
     async fn get_case_by_tracking_number(
         &self,
         tracking_number: &str,

@@ -52,20 +52,17 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<(), StoreError>;
     /// Every directorate.
     async fn list_directorates(&self) -> Result<Vec<Directorate>, StoreError>;
-    /// One directorate.
     async fn get_directorate(&self, id: Uuid) -> Result<Option<Directorate>, StoreError>;
     /// Inserts a unit; `Duplicate` if its name is taken in the directorate.
     async fn insert_unit(&self, u: &Unit, name_key: &str, now: Timestamp)
     -> Result<(), StoreError>;
     /// Units, optionally of one directorate.
     async fn list_units(&self, directorate: Option<Uuid>) -> Result<Vec<Unit>, StoreError>;
-    /// One unit.
     async fn get_unit(&self, id: Uuid) -> Result<Option<Unit>, StoreError>;
     /// Inserts a pool; `Duplicate` if the unit has one in that province or a second triage pool.
     async fn insert_pool(&self, p: &Pool, now: Timestamp) -> Result<(), StoreError>;
     /// Pools, optionally of one province.
     async fn list_pools(&self, province: Option<u8>) -> Result<Vec<Pool>, StoreError>;
-    /// One pool.
     async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError>;
 
     /// Inserts a user with its pools; `Duplicate` if the user name is taken.
@@ -91,11 +88,10 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
         failed_logins: u32,
         locked_until: Option<Timestamp>,
     ) -> Result<(), StoreError>;
-    /// One user.
     async fn get_user(&self, id: Uuid) -> Result<Option<User>, StoreError>;
     /// One user by case-folded user name.
     async fn get_user_by_username(&self, username_key: &str) -> Result<Option<User>, StoreError>;
-    /// Users.
+    /// The users matching `q`.
     async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError>;
     /// Stores an API token's hash for a user.
     async fn insert_api_token(

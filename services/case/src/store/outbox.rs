@@ -12,9 +12,7 @@ use super::StoreError;
 pub struct OutboxRecord {
     /// Row id (publication order); zero before insertion.
     pub id: i64,
-    /// The event's id.
     pub event_id: Uuid,
-    /// Topic.
     pub topic: String,
     /// Partition key.
     pub key: String,

@@ -1,5 +1,5 @@
 //! The gateway's HTTP side: routes, cookies, security headers, the page
-//! frame and the signed-in person of a request ([`signed_in`]).
+//! frame and the signed-in person of a request (`signed_in`).
 //!
 //! Each page module renders the template of its name (`manager.rs` →
 //! `templates/manager.html`, more pages as `manager_<page>.html`) with the
@@ -38,17 +38,14 @@ use crate::{
     session::{Session, SessionStore},
 };
 
-/// The session cookie.
 pub const SESSION_COOKIE: &str = "tmk_oturum";
 /// The sign-in form's CSRF cookie (before there is a session).
 pub const LOGIN_CSRF_COOKIE: &str = "tmk_giris";
-/// The language cookie.
 pub const LANG_COOKIE: &str = "tmk_dil";
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// Sessions.
     pub sessions: SessionStore,
     /// The case service.
     pub backend: Backend,

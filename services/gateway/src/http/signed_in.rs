@@ -16,7 +16,6 @@ use crate::session::Session;
 
 /// The signed-in person of a request.
 pub struct SignedIn {
-    /// The session's contents.
     pub session: Session,
     /// The session's id (the cookie's value), to end it.
     pub id: String,

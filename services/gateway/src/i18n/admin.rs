@@ -53,7 +53,6 @@ pub struct AdminTexts {
     pub notifications: &'static str,
 }
 
-/// Türkçe.
 pub const TR: AdminTexts = AdminTexts {
     user_created: "Kullanıcı eklendi.",
     user_updated: "Kullanıcı güncellendi.",
@@ -107,7 +106,6 @@ pub const TR: AdminTexts = AdminTexts {
     notifications: "Bildirimler",
 };
 
-/// English.
 pub const EN: AdminTexts = AdminTexts {
     user_created: "The user was added.",
     user_updated: "The user was updated.",

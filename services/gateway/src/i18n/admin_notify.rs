@@ -64,7 +64,6 @@ impl AdminNotifyTexts {
     }
 }
 
-/// Türkçe.
 pub const TR: AdminNotifyTexts = AdminNotifyTexts {
     title: "Bildirimler",
     rules: "Bildirim kuralları",
@@ -107,7 +106,6 @@ pub const TR: AdminNotifyTexts = AdminNotifyTexts {
     field_other: "bir alan",
 };
 
-/// English.
 pub const EN: AdminNotifyTexts = AdminNotifyTexts {
     title: "Notifications",
     rules: "Notification rules",

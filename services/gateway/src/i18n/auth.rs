@@ -12,7 +12,6 @@ pub struct AuthTexts {
     pub session_ended: &'static str,
 }
 
-/// Türkçe.
 pub const TR: AuthTexts = AuthTexts {
     sign_in_title: "Giriş",
     sign_in: "Giriş yap",
@@ -23,7 +22,6 @@ pub const TR: AuthTexts = AuthTexts {
     session_ended: "Oturumunuz sona erdi (uzun süre işlem yapılmadı ya da oturum kapatıldı); son işleminiz kaydedilmedi. Lütfen yeniden giriş yapınız.",
 };
 
-/// English.
 pub const EN: AuthTexts = AuthTexts {
     sign_in_title: "Sign in",
     sign_in: "Sign in",

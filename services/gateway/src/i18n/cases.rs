@@ -12,7 +12,6 @@ pub struct CasesTexts {
     pub callback_resolved: &'static str,
 }
 
-/// Türkçe.
 pub const TR: CasesTexts = CasesTexts {
     list_reset: "Liste yeniden başlatıldı; lütfen ilk sayfadan devam ediniz.",
     days_held: "Üzerimde (gün)",
@@ -23,7 +22,6 @@ pub const TR: CasesTexts = CasesTexts {
     callback_resolved: "Geri dönüş sonucu kaydedildi; kayıt sonuçlandırıldı.",
 };
 
-/// English.
 pub const EN: CasesTexts = CasesTexts {
     list_reset: "The list was restarted; continue from the first page.",
     days_held: "Days held",

@@ -58,7 +58,6 @@ pub struct CommonTexts {
     pub email_channel: &'static str,
 }
 
-/// Türkçe.
 pub const TR: CommonTexts = CommonTexts {
     app_name: "tekmerkez Çağrı Merkezi",
     sign_out: "Çıkış",
@@ -129,7 +128,6 @@ pub const TR: CommonTexts = CommonTexts {
     email_channel: "E-posta",
 };
 
-/// English.
 pub const EN: CommonTexts = CommonTexts {
     app_name: "tekmerkez Contact Centre",
     sign_out: "Sign out",

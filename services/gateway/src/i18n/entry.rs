@@ -170,7 +170,6 @@ impl EntryTexts {
     }
 }
 
-/// Türkçe.
 pub const TR: EntryTexts = EntryTexts {
     menu_call: "Çağrı Kaydı",
     menu_letter: "Yazılı Başvuru (Dilekçe)",
@@ -280,7 +279,6 @@ pub const TR: EntryTexts = EntryTexts {
     },
 };
 
-/// English.
 pub const EN: EntryTexts = EntryTexts {
     menu_call: "Call entry",
     menu_letter: "Letter",

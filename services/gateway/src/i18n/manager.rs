@@ -26,7 +26,6 @@ pub struct ManagerTexts {
     pub nobody: &'static str,
 }
 
-/// Türkçe.
 pub const TR: ManagerTexts = ManagerTexts {
     assigned: "Seçilen kayıtlar uzmana atandı.",
     assign_failed: "Atama yapılamadı: kayıtlardan biri değişmiş, kapanmış ya da seçilen uzman o kaydın havuzunda çalışmıyor. Hiçbir kayıt atanmadı.",
@@ -50,7 +49,6 @@ pub const TR: ManagerTexts = ManagerTexts {
     nobody: "—",
 };
 
-/// English.
 pub const EN: ManagerTexts = ManagerTexts {
     assigned: "The selected records were assigned.",
     assign_failed: "Not assigned: one of the records changed or was closed, or the expert does not work in its pool. No record was assigned.",

@@ -26,10 +26,8 @@ use std::fmt;
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
-    /// Türkçe.
     #[default]
     Tr,
-    /// English.
     En,
 }
 
@@ -90,7 +88,6 @@ pub struct Texts {
     pub entry: entry::EntryTexts,
 }
 
-/// Türkçe.
 pub static TR: Texts = Texts {
     common: common::TR,
     auth: auth::TR,
@@ -104,7 +101,6 @@ pub static TR: Texts = Texts {
     entry: entry::TR,
 };
 
-/// English.
 pub static EN: Texts = Texts {
     common: common::EN,
     auth: auth::EN,

@@ -22,7 +22,6 @@ pub struct ProfileTexts {
     pub new_password_again: &'static str,
 }
 
-/// Türkçe.
 pub const TR: ProfileTexts = ProfileTexts {
     invalid_display_name: Formatted(|f| {
         write!(
@@ -59,7 +58,6 @@ pub const TR: ProfileTexts = ProfileTexts {
     new_password_again: "Yeni parola (tekrar)",
 };
 
-/// English.
 pub const EN: ProfileTexts = ProfileTexts {
     invalid_display_name: Formatted(|f| {
         write!(

@@ -66,7 +66,6 @@ pub struct RecordTexts {
     pub delivery: DeliveryTexts,
 }
 
-/// Türkçe.
 pub const TR: RecordTexts = RecordTexts {
     record: "Kayıt",
     record_not_found: "Kayıt bulunamadı.",
@@ -138,7 +137,6 @@ pub const TR: RecordTexts = RecordTexts {
     delivery: DELIVERY_TR,
 };
 
-/// English.
 pub const EN: RecordTexts = RecordTexts {
     record: "Record",
     record_not_found: "Record not found.",

@@ -16,7 +16,6 @@ pub struct TrackTexts {
     pub track_timeline: &'static str,
 }
 
-/// Türkçe.
 pub const TR: TrackTexts = TrackTexts {
     track_title: "Başvuru Takibi",
     track_intro: "Başvurunuzda size verilen takip numarasını ve başvuruda verdiğiniz telefon numarasının son dört hanesini giriniz.",
@@ -30,7 +29,6 @@ pub const TR: TrackTexts = TrackTexts {
     track_timeline: "Geçmiş",
 };
 
-/// English.
 pub const EN: TrackTexts = TrackTexts {
     track_title: "Track your application",
     track_intro: "Enter the tracking number you were given and the last four digits of the phone number you gave with your application.",

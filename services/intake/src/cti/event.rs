@@ -76,7 +76,6 @@ impl Disposition {
 pub enum Event {
     /// The call reached the call centre (and an agent, when `agent` is set).
     CallOffered {
-        /// Common fields.
         head: Head,
         /// The caller's number as the CTI gives it; `None` when withheld.
         /// Personal data.
@@ -90,16 +89,13 @@ pub enum Event {
     },
     /// The call ended.
     CallEnded {
-        /// Common fields.
         head: Head,
-        /// How.
         disposition: Disposition,
         /// How long it lasted.
         duration_seconds: Option<u32>,
     },
     /// An IVR self-service record (an outage report): opens an application.
     IvrRecord {
-        /// Common fields.
         head: Head,
         /// The caller's number. Personal data.
         caller_number: String,

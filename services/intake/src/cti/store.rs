@@ -44,7 +44,6 @@ pub struct SeenEvent {
     pub fingerprint: String,
     /// The application an IVR record opened.
     pub application_id: Option<Uuid>,
-    /// Its tracking number.
     pub tracking_number: Option<String>,
     /// When it was first received (microseconds): a replay reuses it.
     pub received_at: i64,

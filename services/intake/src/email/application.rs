@@ -24,7 +24,6 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_5a7e_4b2d_4c61_9e3a_7d10_b5c2_e01
 pub struct MessagePlace<'a> {
     /// `user@host` of the mailbox.
     pub account: &'a str,
-    /// The mailbox name.
     pub mailbox: &'a str,
     /// Its UIDVALIDITY.
     pub uid_validity: u32,

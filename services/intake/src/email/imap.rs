@@ -49,9 +49,7 @@ pub enum ImapError {
 /// TCP or TLS over TCP.
 #[derive(Debug)]
 pub enum MailStream {
-    /// Plain.
     Plain(TcpStream),
-    /// TLS.
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 

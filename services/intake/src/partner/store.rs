@@ -13,9 +13,8 @@ use uuid::Uuid;
 pub struct Submission {
     /// SHA-256 (hex) of the request that first used the reference.
     pub fingerprint: String,
-    /// Its application id.
+    /// The application the reference's first request opened.
     pub application_id: Uuid,
-    /// Its tracking number.
     pub tracking_number: String,
     /// When intake first received it (microseconds since the epoch).
     pub received_at_micros: i64,

@@ -62,7 +62,6 @@ pub struct XChannelSettings {
     pub consumer_secret: SecretString,
     /// A message sent longer ago than this is refused as a replay.
     pub max_message_age_minutes: u64,
-    /// The subscribed accounts.
     pub accounts: Vec<AccountSettings>,
 }
 
@@ -86,12 +85,10 @@ fn default_housekeeping_interval_seconds() -> u64 {
 }
 
 impl SocialSettings {
-    /// The conversation window.
     pub fn window(&self) -> Duration {
         Duration::from_secs(self.conversation_window_minutes * 60)
     }
 
-    /// The housekeeping interval.
     pub fn housekeeping_interval(&self) -> Duration {
         Duration::from_secs(self.housekeeping_interval_seconds)
     }

@@ -109,7 +109,6 @@ pub struct StaffApplication {
     /// District name.
     #[serde(default)]
     pub district: String,
-    /// The applicant.
     #[serde(default)]
     pub applicant: Applicant,
     /// `sms`, `phone`, `email` or `letter`.
@@ -157,7 +156,6 @@ pub struct StaffConsent {
 pub struct Recorded {
     /// `XXXXX-XXXXX`.
     pub tracking_number: String,
-    /// The application id.
     pub application_id: String,
     /// When it was recorded (RFC 3339, UTC).
     pub received_at: String,

@@ -36,7 +36,7 @@ pub enum HandleError {
     Transient {
         /// Short error kind for the DLQ header.
         kind: &'static str,
-        /// The cause.
+        /// Logged with its chain; the DLQ records only `kind`.
         #[source]
         source: anyhow::Error,
     },
@@ -45,7 +45,7 @@ pub enum HandleError {
     Permanent {
         /// Short error kind for the DLQ header.
         kind: &'static str,
-        /// The cause.
+        /// Logged with its chain; the DLQ records only `kind`.
         #[source]
         source: anyhow::Error,
     },
@@ -133,7 +133,7 @@ struct Done {
 ///
 /// Up to `options.concurrency` messages are handled at once, in lanes chosen
 /// by key. A partition's position is committed only up to the first message
-/// not yet finished (see [`Watermarks`]), so a crash never skips unfinished
+/// not yet finished (see `Watermarks`), so a crash never skips unfinished
 /// work, whatever order the lanes finish in. On shutdown it stops reading,
 /// lets the lanes finish what they hold, commits, and returns.
 pub async fn run(

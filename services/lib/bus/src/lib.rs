@@ -15,6 +15,8 @@
 //! `schema-version`, `content-type`, W3C `traceparent`) so consumers can
 //! deduplicate and trace without decoding the payload.
 
+#![warn(missing_docs)]
+
 pub mod consumer;
 mod embedded;
 mod kafka;
@@ -78,7 +80,7 @@ pub fn dlq_topic(topic: &str) -> String {
 /// One delivered message and where it sits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
-    /// The message.
+    /// The message as produced (topic, key, headers, payload).
     pub envelope: Envelope,
     /// Its partition (always 0 on the embedded bus).
     pub partition: i32,

@@ -15,6 +15,8 @@
 //! The gateway calls the routing and notify services with the same token
 //! and the same interceptor: [`Connection::to`] builds those.
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 use secrecy::{ExposeSecret as _, SecretString};

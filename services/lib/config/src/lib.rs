@@ -10,6 +10,8 @@
 //! Deserialisation goes through `serde_path_to_error`, so a bad value names its
 //! exact key. Callers validate the result before any port opens.
 
+#![warn(missing_docs)]
+
 use std::path::Path;
 
 use config::{Config, Environment, File, FileFormat};

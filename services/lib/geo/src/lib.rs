@@ -15,6 +15,8 @@
 //! whitespace and missing Turkish letters do not matter: `"SANLIURFA"`,
 //! `"şanlıurfa"` and `"Sanliurfa"` all find Şanlıurfa.
 
+#![warn(missing_docs)]
+
 use std::collections::HashMap;
 use std::sync::LazyLock;
 

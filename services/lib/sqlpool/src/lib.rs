@@ -6,6 +6,8 @@
 //! service that tunes the pool, and [`sqlite_readers`] adds read-only
 //! connections beside SQLite's single writer.
 
+#![warn(missing_docs)]
+
 use std::{str::FromStr as _, time::Duration};
 
 use sqlx::{

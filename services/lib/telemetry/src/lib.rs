@@ -17,6 +17,8 @@
 //! Span and log fields and metric labels carry ids, enums, counts and
 //! durations only: personal data never reaches this layer (house style §9).
 
+#![warn(missing_docs)]
+
 pub mod grpc;
 pub mod http;
 pub mod metrics;

@@ -275,7 +275,7 @@ pub struct Sample {
     pub name: String,
     /// Labels in the order written.
     pub labels: Vec<(String, String)>,
-    /// The value.
+    /// The sample's value; `+Inf` and `-Inf` read as infinities.
     pub value: f64,
 }
 

@@ -24,6 +24,8 @@
 //! blind spot `09` ↔ `90` in decimal. Since `O` reads as `0`, `OZ` ↔ `ZO` is
 //! the same case.
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::str::FromStr;
 

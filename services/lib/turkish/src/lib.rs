@@ -17,6 +17,8 @@
 //! - Collation: [`compare`] and [`sort_key`] order text in the Turkish
 //!   alphabet (a b c ç d e f g ğ h ı i j k l m n o ö p q r s ş t u ü v w x y z).
 
+#![warn(missing_docs)]
+
 use std::cmp::Ordering;
 
 use unicode_normalization::UnicodeNormalization;

@@ -1,7 +1,7 @@
 //! The applicant's personal data (KVKK). Each value is a newtype whose inner
 //! field is private, whose `Debug` masks it, and which has no `Display`:
-//! reading the raw value takes an explicit `.expose()`. [`Contact::masked`]
-//! is what callers who do not need the data receive.
+//! reading the raw value takes an explicit `.expose()`. Each value's
+//! `masked()` form is safe to show to any caller.
 
 use std::fmt;
 
@@ -205,26 +205,26 @@ impl PostalAddress {
 /// The applicant's contact details; any part may be missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
-    /// Name.
+    /// Masked to initials in `Debug`.
     pub name: Option<PersonName>,
-    /// Phone.
+    /// Masked to the last two digits in `Debug`.
     pub phone: Option<PhoneNumber>,
-    /// E-mail.
+    /// Masked to the first letter and the domain in `Debug`.
     pub email: Option<EmailAddress>,
-    /// Postal address.
+    /// Masked entirely in `Debug`.
     pub postal_address: Option<PostalAddress>,
 }
 
-/// Raw contact fields as they arrive.
+/// Raw contact fields as they arrive; a blank one (empty or spaces) was not given.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RawContact<'a> {
-    /// Name.
+    /// As typed; checked by [`PersonName::parse`].
     pub name: &'a str,
-    /// Phone.
+    /// In any common Turkish spelling (`0532 123 45 67`, `+90 (532) 123-4567`).
     pub phone: &'a str,
-    /// E-mail.
+    /// As typed; checked by [`EmailAddress::parse`].
     pub email: &'a str,
-    /// Postal address.
+    /// As typed; checked by [`PostalAddress::parse`].
     pub postal_address: &'a str,
 }
 

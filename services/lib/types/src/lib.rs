@@ -7,6 +7,8 @@
 //! - [`contact`]: the applicant's personal data (KVKK) as newtypes whose
 //!   `Debug` masks the value and which have no `Display`.
 
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod contact;
 pub mod fields;

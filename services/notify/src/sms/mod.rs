@@ -33,7 +33,6 @@ pub struct OutgoingSms {
     pub id: Uuid,
     /// E.164, `+90…`.
     pub to: String,
-    /// The text.
     pub text: String,
     /// How it is encoded.
     pub encoding: SmsEncoding,

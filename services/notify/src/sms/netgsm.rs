@@ -62,7 +62,6 @@ impl std::fmt::Debug for Netgsm {
 /// A report line: one job's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobStatus {
-    /// The job.
     pub jobid: String,
     /// Netgsm's status code.
     pub status: i64,

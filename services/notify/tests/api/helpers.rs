@@ -246,7 +246,6 @@ impl TestApp {
         last
     }
 
-    /// Stops it.
     pub async fn stop(mut self) {
         self.shutdown.cancel();
         if let Some(t) = self.task.take() {

@@ -105,7 +105,6 @@ pub const PASSWORD: &str = "standin-password";
 pub const HEADER: &str = "TEKMERKEZ";
 
 impl NetgsmStandIn {
-    /// Starts it.
     pub async fn start() -> Self {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let app = Router::new()

@@ -55,11 +55,9 @@ pub struct Taken {
     pub id: String,
     /// E.164.
     pub to: String,
-    /// Text.
     pub text: String,
     /// Encoding code.
     pub encoding: String,
-    /// Segments.
     pub segments: u64,
 }
 
@@ -73,7 +71,6 @@ struct Inner {
     refused: HashSet<String>,
 }
 
-/// The stand-in.
 #[derive(Clone)]
 pub struct WebhookStandIn {
     /// The POST URL.

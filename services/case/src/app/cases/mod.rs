@@ -40,7 +40,6 @@ pub const MAX_BULK: usize = tekmerkez_types::limits::BULK;
 /// A case as one caller may see it.
 #[derive(Debug, Clone)]
 pub struct CaseView {
-    /// The case.
     pub case: Case,
     /// Whether the caller gets the contact unmasked.
     pub contact_visible: bool,

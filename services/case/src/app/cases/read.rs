@@ -22,20 +22,18 @@ use crate::{
 pub struct TimelineEntry {
     /// Status reached.
     pub status: CaseStatus,
-    /// When.
+    /// When the status was reached.
     pub at: Timestamp,
 }
 
 /// The public tracking answer.
 #[derive(Debug, Clone)]
 pub struct Tracking {
-    /// Tracking number.
     pub tracking_number: String,
     /// Current status.
     pub status: CaseStatus,
-    /// Timeline.
     pub timeline: Vec<TimelineEntry>,
-    /// Opened.
+    /// When the case was opened.
     pub created_at: Timestamp,
 }
 

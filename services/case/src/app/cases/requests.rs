@@ -49,21 +49,20 @@ pub enum View {
 /// Narrowing asked for by the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Statuses.
+    /// Only these statuses (empty: any).
     pub statuses: Vec<CaseStatus>,
-    /// Channels.
+    /// Only these channels (empty: any).
     pub channels: Vec<Channel>,
-    /// Category.
+    /// Only this category code.
     pub category: Option<String>,
     /// Canonical district.
     pub district: Option<String>,
-    /// Minimum days in pool.
+    /// Only cases in their pool for at least this many calendar days (0: no minimum).
     pub min_days_in_pool: u32,
-    /// Urgency.
     pub urgency: Option<Urgency>,
-    /// Pool.
+    /// Only this pool (within the caller's scope).
     pub pool_id: Option<Uuid>,
-    /// Holder.
+    /// Only cases held by this user.
     pub holder_id: Option<Uuid>,
     /// Tracking number, canonical.
     pub tracking_number: Option<String>,
@@ -72,11 +71,8 @@ pub struct Filter {
 /// One page request.
 #[derive(Debug, Clone)]
 pub struct ListRequest {
-    /// View.
     pub view: View,
-    /// Filter.
     pub filter: Filter,
-    /// Order.
     pub sort: Sort,
     /// Page size, already capped.
     pub page_size: u32,
