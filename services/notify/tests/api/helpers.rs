@@ -89,10 +89,7 @@ pub async fn fresh_pg() -> String {
     format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
 }
 
-/// Settings for a test: providers at the stand-ins, short timeouts. A
-/// provider's 3 s stays inside the 5 s lease; 1 s was short enough for a
-/// busy 2-core machine to overrun (a pipeline test counting the stand-in's
-/// requests failed once that way). No pipeline test waits for it to fire.
+/// Settings for a test: providers at the stand-ins, short timeouts.
 pub fn settings(database_url: &str, netgsm: &str, webhook: &str, order: &[&str]) -> NotifySettings {
     serde_json::from_value(json!({
         "grpc_listen": "127.0.0.1:0",
@@ -112,8 +109,8 @@ pub fn settings(database_url: &str, netgsm: &str, webhook: &str, order: &[&str])
         "sms": {"order": order,
                 "netgsm": {"base_url": netgsm, "username": crate::netgsm_standin::USER, "password": crate::netgsm_standin::PASSWORD,
                            "msgheader": crate::netgsm_standin::HEADER, "appname": "tekmerkez-test", "iys_filter": "0",
-                           "timeout_ms": 3000, "report_poll_ms": 200},
-                "webhook": {"url": webhook, "token": crate::webhook_standin::TOKEN, "sender": "TEKMERKEZ", "timeout_ms": 3000}},
+                           "timeout_ms": 1000, "report_poll_ms": 200},
+                "webhook": {"url": webhook, "token": crate::webhook_standin::TOKEN, "sender": "TEKMERKEZ", "timeout_ms": 1000}},
         "email": {"transport": "dev", "from": "Tek Merkez <bildirim@tekmerkez.local>", "message_id_domain": "tekmerkez.local",
                   "smtp": {"host": "localhost", "port": 1, "tls": "required", "ca_file": null, "username": "", "password": "", "timeout_ms": 2000}},
         "catalogue_refresh_ms": 0,
