@@ -55,7 +55,7 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn remember(&self, key: &str, fresh: &Remembered) -> Result<Remembered, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER)
                 .bind(key)
                 .bind(&fresh.fingerprint)
@@ -78,7 +78,13 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn purge(&self, before_micros: i64) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.0, p => Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before_micros).execute(p).await?.rows_affected()))
+        on_pool!(&self.0, |p| Ok(sqlx::query(
+            "DELETE FROM idempotency_keys WHERE created_at < $1"
+        )
+        .bind(before_micros)
+        .execute(p)
+        .await?
+        .rows_affected()))
     }
 
     /// Checks the database answers.
@@ -86,6 +92,9 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))
     }
 }

@@ -55,7 +55,7 @@ impl PartnerStore {
         reference: &str,
         fresh: &Submission,
     ) -> Result<Submission, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER)
                 .bind(partner)
                 .bind(reference)
@@ -78,7 +78,7 @@ impl PartnerStore {
         partner: &str,
         reference: &str,
     ) -> Result<Option<(Submission, String)>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND partner_reference = $2"
             ))
@@ -86,7 +86,8 @@ impl PartnerStore {
             .bind(reference)
             .fetch_optional(p)
             .await?;
-            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?)))
+                .transpose()
         })
     }
 
@@ -99,7 +100,7 @@ impl PartnerStore {
         partner: &str,
         tracking_number: &str,
     ) -> Result<Option<(Submission, String)>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND tracking_number = $2"
             ))
@@ -107,7 +108,8 @@ impl PartnerStore {
             .bind(tracking_number)
             .fetch_optional(p)
             .await?;
-            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?)))
+                .transpose()
         })
     }
 
@@ -116,7 +118,10 @@ impl PartnerStore {
     /// # Errors
     /// Database failures.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))
     }
 }
 
