@@ -55,8 +55,9 @@ pub struct ReceiptStore {
     pool: SqlPool,
 }
 
-const COLUMNS: &str = "tracking_number, recorded_by, channel, category, reply_channel, queue_ticket, \
-    reference, information_only, consent_version, consent_at, special_category, received_at";
+const COLUMNS: &str = "tracking_number, recorded_by, channel, category, reply_channel, \
+    queue_ticket, reference, information_only, consent_version, consent_at, special_category, \
+    received_at";
 
 /// A receipt as stored: the recorder's id as text, flags as integers.
 #[derive(sqlx::FromRow)]

@@ -87,9 +87,10 @@ impl SessionStore {
     pub async fn create(&self, user: &Session, now: Timestamp) -> Result<String, sqlx::Error> {
         let id = random_token();
         let expires = now.saturating_add(self.idle).unwrap_or(now);
+        let sql = "INSERT INTO sessions (id_sha256, user_id, username, display_name, role, \
+            csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         on_pool!(&self.pool, |p| {
-            sqlx::query("INSERT INTO sessions (id_sha256, user_id, username, display_name, role, csrf_token, created_at, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            sqlx::query(sql)
                 .bind(digest(&id))
                 .bind(user.user_id.to_string())
                 .bind(&user.username)
@@ -139,11 +140,9 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn delete(&self, id: &str) -> Result<(), sqlx::Error> {
+        let sql = "DELETE FROM sessions WHERE id_sha256 = $1";
         on_pool!(&self.pool, |p| {
-            sqlx::query("DELETE FROM sessions WHERE id_sha256 = $1")
-                .bind(digest(id))
-                .execute(p)
-                .await?;
+            sqlx::query(sql).bind(digest(id)).execute(p).await?;
         });
         Ok(())
     }
@@ -154,8 +153,9 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn rename(&self, user: Uuid, display_name: &str) -> Result<(), sqlx::Error> {
+        let sql = "UPDATE sessions SET display_name = $1 WHERE user_id = $2";
         on_pool!(&self.pool, |p| {
-            sqlx::query("UPDATE sessions SET display_name = $1 WHERE user_id = $2")
+            sqlx::query(sql)
                 .bind(display_name)
                 .bind(user.to_string())
                 .execute(p)

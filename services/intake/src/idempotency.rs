@@ -24,10 +24,10 @@ pub struct IdempotencyStore(SqlPool);
 /// One round trip on the acknowledgement path: the row is inserted, or, when
 /// the key exists, the no-op update makes `RETURNING` give the first request's
 /// row (`DO NOTHING` would return nothing and need a second query).
-const REMEMBER: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
-                        VALUES ($1, $2, $3, $4, $5) \
-                        ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key \
-                        RETURNING fingerprint, application_id, tracking_number, created_at";
+const REMEMBER: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, \
+    application_id, tracking_number, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT \
+    (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key RETURNING \
+    fingerprint, application_id, tracking_number, created_at";
 
 impl IdempotencyStore {
     /// Connects lazily to `url` (`postgres://` or `sqlite:`).

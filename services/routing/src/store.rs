@@ -23,7 +23,8 @@ pub enum RulesStoreError {
 #[derive(Debug, Clone)]
 pub struct RulesStore(SqlPool);
 
-const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, target_unit_id, urgency, description";
+const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, \
+    target_unit_id, urgency, description";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Rule, RulesStoreError>
 where

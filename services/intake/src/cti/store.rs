@@ -64,21 +64,22 @@ pub struct EarlierApplication {
 #[derive(Debug, Clone)]
 pub struct CtiStore(SqlPool);
 
-const REMEMBER_EVENT: &str = "INSERT INTO cti_events (event_id, fingerprint, application_id, tracking_number, received_at) \
-     VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (event_id) DO UPDATE SET event_id = excluded.event_id \
-     RETURNING fingerprint, application_id, tracking_number, received_at";
+const REMEMBER_EVENT: &str = "INSERT INTO cti_events (event_id, fingerprint, application_id, \
+    tracking_number, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO UPDATE SET \
+    event_id = excluded.event_id RETURNING fingerprint, application_id, tracking_number, \
+    received_at";
 
 /// An offered call; an `ended` that arrived first keeps its end.
-const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) \
-     ON CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = excluded.agent, \
-     ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, updated_at = excluded.updated_at";
+const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
+    offered_at, ended_at, disposition, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) ON \
+    CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = excluded.agent, \
+    ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, updated_at = \
+    excluded.updated_at";
 
-const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition, updated_at) \
-     VALUES ($1, NULL, NULL, '[]', NULL, $2, $3, $4) \
-     ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, disposition = excluded.disposition, \
-     updated_at = excluded.updated_at";
+const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
+    offered_at, ended_at, disposition, updated_at) VALUES ($1, NULL, NULL, '[]', NULL, $2, $3, $4) \
+    ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, disposition = \
+    excluded.disposition, updated_at = excluded.updated_at";
 
 const CALL_COLUMNS: &str =
     "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition";

@@ -26,11 +26,10 @@ pub struct PartnerStore(SqlPool);
 
 /// Inserts, or (on a reused reference) returns the first row: the no-op
 /// update makes `RETURNING` answer in one round trip.
-const REMEMBER: &str = "INSERT INTO partner_applications \
-     (partner_id, partner_reference, fingerprint, application_id, tracking_number, received_at) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
-     RETURNING fingerprint, application_id, tracking_number, received_at";
+const REMEMBER: &str = "INSERT INTO partner_applications (partner_id, partner_reference, \
+    fingerprint, application_id, tracking_number, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON \
+    CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
+    RETURNING fingerprint, application_id, tracking_number, received_at";
 
 const COLUMNS: &str =
     "fingerprint, application_id, tracking_number, received_at, partner_reference";

@@ -193,52 +193,54 @@ pub struct ConversationStore(SqlPool);
 
 /// Takes the conversation's row (creating it), which also locks it on
 /// PostgreSQL until the transaction ends.
-const LOCK_CONVERSATION: &str = "INSERT INTO social_conversations \
-     (conversation_key, tracking_number, opened_application_id, phone, last_message_at, updated_at) \
-     VALUES ($1, NULL, NULL, NULL, $2, $3) \
-     ON CONFLICT (conversation_key) DO UPDATE SET updated_at = social_conversations.updated_at \
-     RETURNING tracking_number, opened_application_id, phone, last_message_at";
+const LOCK_CONVERSATION: &str = "INSERT INTO social_conversations (conversation_key, \
+    tracking_number, opened_application_id, phone, last_message_at, updated_at) VALUES ($1, NULL, \
+    NULL, NULL, $2, $3) ON CONFLICT (conversation_key) DO UPDATE SET updated_at = \
+    social_conversations.updated_at RETURNING tracking_number, opened_application_id, phone, \
+    last_message_at";
 
-const GET_MESSAGE: &str = "SELECT application_id, bus_key, tracking_number, follow_up_of, state, sent_at \
-     FROM social_messages WHERE message_key = $1";
+const GET_MESSAGE: &str = "SELECT application_id, bus_key, tracking_number, follow_up_of, state, \
+    sent_at FROM social_messages WHERE message_key = $1";
 
-const INSERT_MESSAGE: &str = "INSERT INTO social_messages \
-     (message_key, conversation_key, application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, recorded_at, \
-      platform, account_id, sender_name, latitude, longitude) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+const INSERT_MESSAGE: &str = "INSERT INTO social_messages (message_key, conversation_key, \
+    application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, \
+    recorded_at, platform, account_id, sender_name, latitude, longitude) VALUES ($1, $2, $3, $4, \
+    $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
-const HELD_TEXTS: &str = "SELECT held_text FROM social_messages \
-     WHERE conversation_key = $1 AND state = 'held' ORDER BY sent_at, message_key";
+const HELD_TEXTS: &str = "SELECT held_text FROM social_messages WHERE conversation_key = $1 AND \
+    state = 'held' ORDER BY sent_at, message_key";
 
-const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages \
-     WHERE application_id = $1 AND state = 'joined' ORDER BY sent_at, message_key";
+const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages WHERE application_id = $1 AND \
+    state = 'joined' ORDER BY sent_at, message_key";
 
-const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key = $2, tracking_number = $3 \
-     WHERE conversation_key = $1 AND state = 'held'";
+const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key \
+    = $2, tracking_number = $3 WHERE conversation_key = $1 AND state = 'held'";
 
 /// Claims a conversation's held messages as one application.
-const CLAIM_HELD: &str = "UPDATE social_messages SET state = 'expiring', application_id = $2, bus_key = $2, tracking_number = $3 \
-     WHERE conversation_key = $1 AND state = 'held'";
+const CLAIM_HELD: &str = "UPDATE social_messages SET state = 'expiring', application_id = $2, \
+    bus_key = $2, tracking_number = $3 WHERE conversation_key = $1 AND state = 'held'";
 
 /// Conversations whose newest held message is older than the window.
-const DUE_HELD: &str = "SELECT conversation_key FROM social_messages WHERE state = 'held' \
-     GROUP BY conversation_key HAVING MAX(sent_at) < $1 ORDER BY MAX(sent_at) LIMIT $2";
+const DUE_HELD: &str = "SELECT conversation_key FROM social_messages WHERE state = 'held' GROUP BY \
+    conversation_key HAVING MAX(sent_at) < $1 ORDER BY MAX(sent_at) LIMIT $2";
 
 const HELD_AGE: &str =
     "SELECT MAX(sent_at) FROM social_messages WHERE conversation_key = $1 AND state = 'held'";
 
-const EXPIRED_ROWS: &str = "SELECT message_key, tracking_number, platform, account_id, sender_name, latitude, longitude, held_text, sent_at \
-     FROM social_messages WHERE application_id = $1 AND state = 'expiring' ORDER BY sent_at, message_key";
+const EXPIRED_ROWS: &str = "SELECT message_key, tracking_number, platform, account_id, \
+    sender_name, latitude, longitude, held_text, sent_at FROM social_messages WHERE application_id \
+    = $1 AND state = 'expiring' ORDER BY sent_at, message_key";
 
 const EXPIRED_IDS: &str = "SELECT application_id FROM social_messages WHERE state = 'expiring' \
-     GROUP BY application_id ORDER BY MIN(sent_at) LIMIT $1";
+    GROUP BY application_id ORDER BY MIN(sent_at) LIMIT $1";
 
-const UPDATE_CONVERSATION: &str = "UPDATE social_conversations SET tracking_number = $2, opened_application_id = $3, \
-     phone = $4, last_message_at = $5, updated_at = $6 WHERE conversation_key = $1";
+const UPDATE_CONVERSATION: &str = "UPDATE social_conversations SET tracking_number = $2, \
+    opened_application_id = $3, phone = $4, last_message_at = $5, updated_at = $6 WHERE \
+    conversation_key = $1";
 
 const MARK_PUBLISHED: &str = "UPDATE social_messages SET state = 'published', held_text = NULL, \
-     sender_name = NULL, latitude = NULL, longitude = NULL \
-     WHERE application_id = $1 AND state IN ('pending', 'joined', 'expiring')";
+    sender_name = NULL, latitude = NULL, longitude = NULL WHERE application_id = $1 AND state IN \
+    ('pending', 'joined', 'expiring')";
 
 /// The conversation as its row says.
 struct Conversation {
@@ -662,6 +664,7 @@ impl ConversationStore {
         messages_before: i64,
         conversations_before: i64,
     ) -> Result<Purged, sqlx::Error> {
+        let sql = "DELETE FROM social_conversations WHERE updated_at < $1";
         on_pool!(&self.0, |p| {
             let messages = sqlx::query(
                 "DELETE FROM social_messages WHERE recorded_at < $1 AND state NOT IN ('held', 'expiring')",
@@ -670,12 +673,11 @@ impl ConversationStore {
             .execute(p)
             .await?
             .rows_affected();
-            let conversations =
-                sqlx::query("DELETE FROM social_conversations WHERE updated_at < $1")
-                    .bind(conversations_before)
-                    .execute(p)
-                    .await?
-                    .rows_affected();
+            let conversations = sqlx::query(sql)
+                .bind(conversations_before)
+                .execute(p)
+                .await?
+                .rows_affected();
             Ok(Purged {
                 messages,
                 conversations,

@@ -23,38 +23,41 @@ use crate::{
     },
 };
 
-const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, channel, category, text, \
-    urgency, province_code, district, latitude, longitude, pool_id, status, holder_id, reply_channel, \
-    contact_name, contact_phone, contact_email, contact_address, consent_text_version, consent_accepted_at, \
-    consent_special, information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
-    held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, version";
+const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, \
+    channel, category, text, urgency, province_code, district, latitude, longitude, pool_id, \
+    status, holder_id, reply_channel, contact_name, contact_phone, contact_email, contact_address, \
+    consent_text_version, consent_accepted_at, consent_special, information_only, official_answer, \
+    closed_by, created_by, created_at, entered_pool_at, held_since, closed_at, resolved_at, \
+    last_note_at, callback_attempts, callback_retry_at, version";
 
-const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, request_fingerprint, channel, \
-    category, text, urgency, province_code, district, latitude, longitude, pool_id, status, holder_id, \
-    reply_channel, contact_name, contact_phone, contact_email, contact_address, consent_text_version, \
-    consent_accepted_at, consent_special, information_only, official_answer, closed_by, created_by, created_at, \
-    entered_pool_at, held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
-    version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-    $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37) \
-    ON CONFLICT DO NOTHING";
+const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
+    request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
+    longitude, pool_id, status, holder_id, reply_channel, contact_name, contact_phone, \
+    contact_email, contact_address, consent_text_version, consent_accepted_at, consent_special, \
+    information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
+    held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
+    version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+    $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, \
+    $35, $36, $37) ON CONFLICT DO NOTHING";
 
-const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, official_answer = $4, \
-    closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, resolved_at = $9, last_note_at = $10, \
-    callback_attempts = $11, callback_retry_at = $12, version = $13, updated_at = $14 \
-    WHERE id = $15 AND version = $16";
+const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
+    official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
+    resolved_at = $9, last_note_at = $10, callback_attempts = $11, callback_retry_at = $12, \
+    version = $13, updated_at = $14 WHERE id = $15 AND version = $16";
 
-const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, actor_service, \
-    from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, detail, occurred_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
+    actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
+    detail, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
-const NOTE_COLUMNS: &str = "id, case_id, author_id, text, created_at, author_channel, application_id, \
-    request_fingerprint, from_applicant";
+const NOTE_COLUMNS: &str = "id, case_id, author_id, text, created_at, author_channel, \
+    application_id, request_fingerprint, from_applicant";
 
-const INSERT_NOTE: &str = "INSERT INTO case_notes (id, case_id, author_id, text, created_at, author_channel, \
-    application_id, request_fingerprint, from_applicant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const INSERT_NOTE: &str = "INSERT INTO case_notes (id, case_id, author_id, text, created_at, \
+    author_channel, application_id, request_fingerprint, from_applicant) VALUES ($1, $2, $3, $4, \
+    $5, $6, $7, $8, $9)";
 
-const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, \
-    content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, \
+    content_type, size_bytes, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Splitting a list into (pool, status) branches pays off up to this many.
 const MAX_BRANCHES: usize = 48;
@@ -617,8 +620,8 @@ impl CaseStore for SqlStore {
 
     async fn list_attachments(&self, case: Uuid) -> Result<Vec<AttachmentRecord>, StoreError> {
         // The list leaves the files' content out.
-        let sql = "SELECT id, case_id, file_name, content_type, size_bytes, created_at, NULL AS content \
-            FROM case_attachments WHERE case_id = $1 ORDER BY created_at, id";
+        let sql = "SELECT id, case_id, file_name, content_type, size_bytes, created_at, NULL AS \
+            content FROM case_attachments WHERE case_id = $1 ORDER BY created_at, id";
         let rows: Vec<AttachmentRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(case)
             .fetch_all(p)
@@ -665,8 +668,9 @@ impl CaseStore for SqlStore {
     }
 
     async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError> {
-        let sql = "SELECT action, actor_user_id, actor_service, from_status, to_status, from_pool_id, to_pool_id, \
-            from_holder_id, to_holder_id, detail, occurred_at FROM case_history WHERE case_id = $1 ORDER BY id";
+        let sql = "SELECT action, actor_user_id, actor_service, from_status, to_status, \
+            from_pool_id, to_pool_id, from_holder_id, to_holder_id, detail, occurred_at FROM \
+            case_history WHERE case_id = $1 ORDER BY id";
         let rows: Vec<HistoryRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(case)
             .fetch_all(p)
@@ -683,8 +687,8 @@ impl CaseStore for SqlStore {
     }
 
     async fn count_cases_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let sql = "SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM \
-            (SELECT status, n FROM case_status_totals UNION ALL SELECT status, delta AS n FROM case_status_deltas) t \
+        let sql = "SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM (SELECT status, n FROM \
+            case_status_totals UNION ALL SELECT status, delta AS n FROM case_status_deltas) t \
             GROUP BY status ORDER BY status";
         Ok(on_pool!(&self.read, |p| sqlx::query_as(sql)
             .fetch_all(p)

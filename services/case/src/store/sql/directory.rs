@@ -192,7 +192,8 @@ impl DirectoryStore for SqlStore {
         name_key: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO units (id, directorate_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5)";
+        let sql = "INSERT INTO units (id, directorate_id, name, name_key, created_at) VALUES ($1, \
+            $2, $3, $4, $5)";
         on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(u.id)
             .bind(u.directorate_id)
@@ -226,7 +227,8 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn insert_pool(&self, pool: &Pool, now: Timestamp) -> Result<(), StoreError> {
-        let sql = "INSERT INTO pools (id, unit_id, province_code, name, triage, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+        let sql = "INSERT INTO pools (id, unit_id, province_code, name, triage, created_at) VALUES \
+            ($1, $2, $3, $4, $5, $6)";
         on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(pool.id)
             .bind(pool.unit_id)
@@ -268,8 +270,9 @@ impl DirectoryStore for SqlStore {
         username_key: &str,
         password_hash: Option<&str>,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO users (id, username, username_key, display_name, role, active, email, phone, \
-            password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let sql = "INSERT INTO users (id, username, username_key, display_name, role, active, \
+            email, phone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+            $10)";
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
@@ -295,7 +298,8 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn update_user(&self, u: &User) -> Result<(), StoreError> {
-        let sql = "UPDATE users SET display_name = $1, role = $2, active = $3, email = $4, phone = $5 WHERE id = $6";
+        let sql = "UPDATE users SET display_name = $1, role = $2, active = $3, email = $4, phone = \
+            $5 WHERE id = $6";
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
@@ -343,8 +347,8 @@ impl DirectoryStore for SqlStore {
 
     async fn login_state(&self, user: Uuid) -> Result<LoginState, StoreError> {
         // PostgreSQL keeps the counter as INTEGER: read as BIGINT on both.
-        let sql = "SELECT password_hash, CAST(failed_logins AS BIGINT) AS failed_logins, locked_until \
-            FROM users WHERE id = $1";
+        let sql = "SELECT password_hash, CAST(failed_logins AS BIGINT) AS failed_logins, \
+            locked_until FROM users WHERE id = $1";
         let row: Option<LoginRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(user)
             .fetch_optional(p)
@@ -422,7 +426,8 @@ impl DirectoryStore for SqlStore {
         label: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO api_tokens (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)";
+        let sql = "INSERT INTO api_tokens (token_sha256, user_id, label, created_at) VALUES ($1, \
+            $2, $3, $4)";
         on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(sha256_hex)
             .bind(user)

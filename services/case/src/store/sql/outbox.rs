@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::{SqlStore, micros, opt_timestamp};
 use crate::store::{OutboxRecord, OutboxStore, StoreError};
 
-const INSERT_OUTBOX: &str = "INSERT INTO outbox (event_id, topic, msg_key, event_type, payload, traceparent, \
-    created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const INSERT_OUTBOX: &str = "INSERT INTO outbox (event_id, topic, msg_key, event_type, payload, \
+    traceparent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// The rows that put `events` in the outbox, written at `now`.
 pub(super) fn insert_outbox(events: &[OutboxRecord], now: i64) -> impl Iterator<Item = Statement> {
@@ -66,9 +66,10 @@ impl OutboxStore for SqlStore {
         now: Timestamp,
         until: Timestamp,
     ) -> Result<bool, StoreError> {
-        let sql = "INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('relay', $1, $2) \
-            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
-            WHERE outbox_lease.holder = excluded.holder OR outbox_lease.expires_at < $3";
+        let sql = "INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('relay', $1, $2) ON \
+            CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = \
+            excluded.expires_at WHERE outbox_lease.holder = excluded.holder OR \
+            outbox_lease.expires_at < $3";
         let n = on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(holder)
             .bind(micros(until))
@@ -80,8 +81,8 @@ impl OutboxStore for SqlStore {
     }
 
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
-        let sql = "SELECT id, event_id, topic, msg_key, event_type, payload, traceparent FROM outbox \
-            WHERE published_at IS NULL ORDER BY id LIMIT $1";
+        let sql = "SELECT id, event_id, topic, msg_key, event_type, payload, traceparent FROM \
+            outbox WHERE published_at IS NULL ORDER BY id LIMIT $1";
         let rows: Vec<OutboxRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(i64::from(limit))
             .fetch_all(p)
