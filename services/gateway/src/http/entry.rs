@@ -271,6 +271,73 @@ fn element_of(field: &str) -> &'static str {
     }
 }
 
+/// The form's elements in page order: the first refused one takes the focus.
+const ELEMENTS: [&str; 16] = [
+    "konu",
+    "metin",
+    "il",
+    "ilce",
+    "sira",
+    "referans",
+    "bilgi",
+    "verilen_bilgi",
+    "ad",
+    "telefon",
+    "eposta",
+    "adres",
+    "yanit-sms",
+    "kvkk",
+    "ozel",
+    "acik_riza",
+];
+
+/// One province of the picker, with its districts, and what is chosen.
+struct ProvincePick {
+    code: u8,
+    name: &'static str,
+    districts: &'static [String],
+    selected: bool,
+}
+
+/// The province and district pickers: every province in Turkish
+/// alphabetical order, each one's districts grouped under it (the page's
+/// script offers only the chosen province's). What was typed or chosen
+/// before (a plate code or a name, in any case) stays chosen.
+fn province_picks(v: &Values) -> (Vec<ProvincePick>, Option<&'static str>) {
+    let chosen = tekmerkez_geo::find_province(&v.province);
+    let district = chosen.and_then(|p| p.find_district(&v.district));
+    let picks = tekmerkez_geo::provinces_by_name()
+        .map(|p| ProvincePick {
+            code: p.code(),
+            name: p.name(),
+            districts: p.districts(),
+            selected: chosen.is_some_and(|c| c.code() == p.code()),
+        })
+        .collect();
+    (picks, district)
+}
+
+/// The label of a form element, for the list of refused fields.
+fn label_of(id: &str, t: &EntryTexts) -> &'static str {
+    match id {
+        "konu" => t.subject,
+        "metin" => t.text,
+        "il" => t.province,
+        "ilce" => t.district,
+        "sira" => t.queue_ticket,
+        "referans" => t.reference,
+        "bilgi" => t.info_only,
+        "verilen_bilgi" => t.info_answer,
+        "ad" => t.name,
+        "telefon" => t.phone,
+        "eposta" => t.email,
+        "adres" => t.address,
+        "yanit-sms" => t.reply,
+        "kvkk" | "ozel" | "acik_riza" => t.kvkk_title,
+        _ => t.text,
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "entry.html")]
 struct EntryPage<'a> {
@@ -288,9 +355,12 @@ struct EntryPage<'a> {
     looked_up: bool,
     categories: Vec<(String, String)>,
     v: &'a Values,
-    /// (element id, message), one per element.
+    /// (element id, message), one per element, in page order.
     problems: Vec<(&'static str, String)>,
     message: Option<&'static str>,
+    provinces: Vec<ProvincePick>,
+    /// The chosen district's canonical name.
+    district: Option<&'static str>,
 }
 
 impl EntryPage<'_> {
@@ -299,6 +369,19 @@ impl EntryPage<'_> {
             .iter()
             .find(|(i, _)| *i == id)
             .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether `id` takes the focus: the first refused element does.
+    fn focus(&self, id: &str) -> bool {
+        self.problems.first().is_some_and(|(i, _)| *i == id)
+    }
+
+    fn label(&self, id: &str) -> &'static str {
+        label_of(id, self.t)
+    }
+
+    fn province_selected(&self) -> bool {
+        self.provinces.iter().any(|p| p.selected)
     }
 }
 
@@ -362,7 +445,12 @@ fn page(
 ) -> Response {
     let e = &frame.texts().entry;
     let english = frame.english();
+    let (provinces, district) = province_picks(v);
+    let mut problems = problems;
+    problems.sort_by_key(|(id, _)| ELEMENTS.iter().position(|e| e == id));
     render(&EntryPage {
+        provinces,
+        district,
         t: e,
         csrf: s.csrf_token.clone(),
         display_name: s.display_name.clone(),
@@ -499,10 +587,10 @@ pub(super) async fn submit(
         }
         Err(SubmitError::Invalid(fields)) => {
             let mut problems: Vec<(&'static str, String)> = Vec::new();
-            for f in fields.keys() {
+            for (f, rules) in &fields {
                 let id = element_of(f);
                 if !problems.iter().any(|(i, _)| *i == id) {
-                    problems.push((id, e.field_error(f)));
+                    problems.push((id, e.field_rule_error(f, rules)));
                 }
             }
             let call = offered_again(kind, &entry, &s).await;
@@ -554,6 +642,22 @@ pub(super) async fn submit(
             )
         }
     }
+}
+
+/// `GET /static/pickers.js`: the district list follows the province list.
+pub(super) async fn picker_script() -> Response {
+    use axum::response::IntoResponse as _;
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/pickers.js"),
+    )
+        .into_response()
 }
 
 /// The call still offered to the agent, for a call form shown again.
