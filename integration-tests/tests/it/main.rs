@@ -26,6 +26,7 @@ mod backbone_kafka;
 mod browser_admin;
 mod browser_callback;
 mod browser_citizen;
+mod browser_citizen_form;
 mod browser_claim_race;
 mod browser_entry;
 mod browser_expert;
