@@ -95,7 +95,12 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     s.click_button("Başvuruyu gönder").await.unwrap();
 
     // The thank-you page gives the tracking number, at an address of its own.
-    assert!(s.path().await.unwrap().starts_with("/basvuru/alindi?takip="));
+    assert!(
+        s.path()
+            .await
+            .unwrap()
+            .starts_with("/basvuru/alindi?takip=")
+    );
     let thanks = s.text().await.unwrap();
     shows(&thanks, &["Başvurunuz alındı", "Takip numaranız"]);
     let tn = s.one(".takip").await.unwrap().text().await.unwrap();

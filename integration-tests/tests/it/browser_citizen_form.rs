@@ -15,7 +15,8 @@ use tekmerkez_proto::common_v1::Channel;
 use crate::channels::{Running, start};
 use tekmerkez_integration_tests::browser::Chrome;
 
-const TEXT: &str = "Çöp konteyneri üç gündür boşaltılmadı; koku ve sinek yüzünden pencereyi açamıyoruz.";
+const TEXT: &str =
+    "Çöp konteyneri üç gündür boşaltılmadı; koku ve sinek yüzünden pencereyi açamıyoruz.";
 const PHONE: &str = "0533 222 11 00";
 const E164: &str = "+905332221100";
 
@@ -133,7 +134,11 @@ async fn a_double_send_a_reload_and_back_then_send_again_make_one_application() 
     // A new form is a new application; once it is a case, everything sent
     // before it is too, and there is one case and one SMS for the first.
     s.goto("/basvuru").await.unwrap();
-    fill_good_form(&s, "Parktaki oyun alanının salıncağı kırık, çocuklar için tehlikeli.").await;
+    fill_good_form(
+        &s,
+        "Parktaki oyun alanının salıncağı kırık, çocuklar için tehlikeli.",
+    )
+    .await;
     s.click_button("Başvuruyu gönder").await.unwrap();
     let second = shown_number(&s).await;
     assert_ne!(second, tn);
@@ -152,12 +157,7 @@ async fn a_double_send_a_reload_and_back_then_send_again_make_one_application() 
     let sms = sms_to(&app, E164).await;
     let of_first = sms
         .iter()
-        .filter(|m| {
-            m["body"]
-                .as_str()
-                .unwrap_or_default()
-                .contains(tn.as_str())
-        })
+        .filter(|m| m["body"].as_str().unwrap_or_default().contains(tn.as_str()))
         .count();
     assert_eq!(of_first, 1, "one receipt SMS for the first form: {sms:?}");
 
@@ -220,8 +220,13 @@ async fn phone_shot(s: &Session, dir: &std::path::Path, n: &mut usize, name: &st
         .execute("return document.documentElement.scrollHeight;", vec![])
         .await
         .unwrap();
-    let height = u32::try_from(height.as_u64().unwrap_or(844)).unwrap().clamp(844, 8000);
-    s.client().set_window_size(390 + w, height + h).await.unwrap();
+    let height = u32::try_from(height.as_u64().unwrap_or(844))
+        .unwrap()
+        .clamp(844, 8000);
+    s.client()
+        .set_window_size(390 + w, height + h)
+        .await
+        .unwrap();
     let png = s.client().screenshot().await.unwrap();
     std::fs::write(dir.join(format!("{n:02}-{name}.png")), png).unwrap();
     s.client().set_window_size(390 + w, 844 + h).await.unwrap();
@@ -296,13 +301,7 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
     s.click_button("Send application").await.unwrap();
     assert_eq!(s.path().await.unwrap(), "/basvuru?lang=en");
     let listed = s.texts("#form-hatalari li").await.unwrap();
-    for field in [
-        "Subject",
-        "Province",
-        "District",
-        "Phone",
-        "Privacy notice",
-    ] {
+    for field in ["Subject", "Province", "District", "Phone", "Privacy notice"] {
         assert!(
             listed.iter().any(|l| l.starts_with(field)),
             "{field} missing in {listed:?}"
@@ -343,13 +342,7 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
     s.fill_label("Phone", "0 (312) 555 12 34").await.unwrap();
     consent(&s, "I have read it and consent.").await;
     s.click_button("Send application").await.unwrap();
-    let said = s
-        .one("#telefon-hata")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = s.one("#telefon-hata").await.unwrap().text().await.unwrap();
     assert!(said.contains("needs a mobile number (05xx)"), "{said}");
     assert_eq!(s.texts("#form-hatalari li").await.unwrap().len(), 1);
     let focused = s.focused().await.unwrap();
@@ -358,7 +351,10 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
         Some("telefon")
     );
     let kept = s.labelled("District").await.unwrap();
-    assert_eq!(kept.prop("value").await.unwrap().as_deref(), Some("Keçiören"));
+    assert_eq!(
+        kept.prop("value").await.unwrap().as_deref(),
+        Some("Keçiören")
+    );
     phone_shot(&s, &shots, &mut n, "sabit-hat").await;
 
     // The same in Turkish names the field in Turkish.

@@ -383,7 +383,13 @@ mod tests {
     fn an_sms_reaches_only_a_mobile_number() {
         assert!(reaches_by_sms("+905321234567"));
         assert!(reaches_by_sms("0532 123 45 67"));
-        for not_mobile in ["+903125551234", "0 (312) 555 12 34", "+908502220186", "181", ""] {
+        for not_mobile in [
+            "+903125551234",
+            "0 (312) 555 12 34",
+            "+908502220186",
+            "181",
+            "",
+        ] {
             assert!(!reaches_by_sms(not_mobile), "{not_mobile}");
         }
     }

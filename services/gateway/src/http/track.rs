@@ -245,7 +245,11 @@ mod tests {
                 assert!(!n.is_empty() && !n.contains('_'), "{n}");
                 assert!(!["Havuzda", "In the pool"].contains(n), "desk words: {n}");
             }
-            assert_eq!(t.status_name(99), t.status_name(0), "an unknown status is 'received'");
+            assert_eq!(
+                t.status_name(99),
+                t.status_name(0),
+                "an unknown status is 'received'"
+            );
         }
     }
 

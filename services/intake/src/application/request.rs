@@ -410,12 +410,19 @@ mod tests {
             r.applicant.phone = landline.into();
             let e = run(&r).unwrap_err();
             let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
-            assert_eq!(got, vec![("applicant.phone", SMS_NEEDS_MOBILE)], "{landline}");
+            assert_eq!(
+                got,
+                vec![("applicant.phone", SMS_NEEDS_MOBILE)],
+                "{landline}"
+            );
             r.reply_channel = "phone".into();
             assert!(run(&r).is_ok(), "a callback can ring {landline}");
             r.reply_channel = "letter".into();
             r.applicant.address = "Atatürk Bulvarı No: 1 Çankaya".into();
-            assert!(run(&r).is_ok(), "a letter reply keeps {landline} as contact");
+            assert!(
+                run(&r).is_ok(),
+                "a letter reply keeps {landline} as contact"
+            );
         }
     }
 

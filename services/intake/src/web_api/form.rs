@@ -365,7 +365,10 @@ pub(super) async fn submit(
                 let rule = rules.first().map(String::as_str).unwrap_or_default();
                 let message = t.rule(field, rule);
                 // The request's own rule is more precise than "required".
-                if errors.get(f).is_none_or(|m| *m == t.rule("text", "is required")) {
+                if errors
+                    .get(f)
+                    .is_none_or(|m| *m == t.rule("text", "is required"))
+                {
                     errors.insert(f, message);
                 }
             }

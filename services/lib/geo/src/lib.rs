@@ -156,7 +156,9 @@ pub fn provinces() -> &'static [Province] {
 /// Adıyaman, Afyonkarahisar, Ağrı, …, Çanakkale after Bursa, İstanbul after
 /// Isparta), the order every province list shows.
 pub fn provinces_by_name() -> impl Iterator<Item = &'static Province> + Clone {
-    GEO.by_name_order.iter().filter_map(|&i| GEO.provinces.get(i))
+    GEO.by_name_order
+        .iter()
+        .filter_map(|&i| GEO.provinces.get(i))
 }
 
 /// Where the data came from: package, exact version and licence.
