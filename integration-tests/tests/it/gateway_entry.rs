@@ -551,7 +551,14 @@ async fn an_offered_call_shows_the_caller_and_their_earlier_applications_on_the_
     .await;
     let shown = Page::parse(&page);
     assert_eq!(shown.text_in("#arayan-numara"), "+905327654321", "{page}");
-    assert!(page.contains("ana_menu → 2"));
+    assert_eq!(shown.text_in("#ivr-adimlari"), "2", "the key pressed");
+    assert!(!page.contains("ana_menu"), "no IVR menu code on the screen");
+    assert!(
+        shown
+            .text_in("#onceki-basvurular tbody")
+            .contains("Web formu"),
+        "the earlier application's channel in words"
+    );
     assert!(page.contains("Havuzda"), "the earlier application's status");
     assert_eq!(
         shown.value("telefon"),

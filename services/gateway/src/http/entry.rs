@@ -394,14 +394,38 @@ struct CallView {
     earlier: Vec<(String, String, String, &'static str)>,
 }
 
-fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
+/// The `common.v1.Channel` number of intake's channel code (`web_form`).
+fn channel_of_code(code: &str) -> i32 {
+    use tekmerkez_proto::common_v1::Channel;
+    match code {
+        "web_form" => Channel::WebForm,
+        "mobile_app" => Channel::MobileApp,
+        "email" => Channel::Email,
+        "social_media" => Channel::SocialMedia,
+        "phone" => Channel::Phone,
+        "written" => Channel::Written,
+        "face_to_face" => Channel::FaceToFace,
+        "video" => Channel::Video,
+        "partner" => Channel::Partner,
+        _ => Channel::Unspecified,
+    }
+    .into()
+}
+
+fn call_view(
+    c: OfferedCall,
+    t: &EntryTexts,
+    common: &crate::i18n::common::CommonTexts,
+) -> CallView {
     CallView {
         call_id: c.call_id,
         number: c.caller_number,
+        // The keys the caller pressed, in order: the IVR's menu ids are the
+        // platform's codes, not words.
         steps: c
             .ivr_selections
             .into_iter()
-            .map(|s| format!("{} → {}", s.menu, s.choice))
+            .map(|s| s.choice.trim().to_owned())
             .collect(),
         earlier: c
             .earlier_applications
@@ -413,7 +437,13 @@ fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
                     .and_then(|s| s.parse::<jiff::Timestamp>().ok())
                     .map(|t| local_time(t.as_microsecond()))
                     .unwrap_or_default();
-                (a.tracking_number, a.channel, when, t.status_name(&a.status))
+                let channel = common.channel_name(channel_of_code(&a.channel));
+                (
+                    a.tracking_number,
+                    channel.to_owned(),
+                    when,
+                    t.status_name(&a.status),
+                )
             })
             .collect(),
     }
@@ -461,7 +491,7 @@ fn page(
         is_counter: kind == Kind::Counter,
         is_video: kind == Kind::Video,
         looked_up: kind == Kind::Call,
-        call: call.map(|c| call_view(c, e)),
+        call: call.map(|c| call_view(c, e, frame.c)),
         categories: categories(state, english),
         v,
         problems,
