@@ -266,6 +266,26 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
         "the notice's version code is not shown"
     );
     assert_eq!(wrapped_labels(&s).await, Vec::<Value>::new());
+    // Subjects and provinces in Turkish alphabetical order ("Diğer" last).
+    let subjects = s.texts("#kategori option").await.unwrap();
+    assert_eq!(
+        subjects,
+        [
+            "Seçiniz",
+            "Bilgi talebi",
+            "Çevre kirliliği ve gürültü",
+            "Fatura ve abonelik",
+            "Kanalizasyon ve atık su",
+            "Sayaç",
+            "Su arızası / su kesintisi",
+            "Diğer"
+        ]
+    );
+    let provinces = s.texts("#il option").await.unwrap();
+    assert_eq!(
+        &provinces[1..6],
+        ["Adana", "Adıyaman", "Afyonkarahisar", "Ağrı", "Aksaray"]
+    );
     phone_shot(&s, &shots, &mut n, "turkce").await;
 
     // English when asked: every text.

@@ -187,6 +187,20 @@ async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_
         !Page::parse(&page).has("#bilgi"),
         "a letter cannot be information only"
     );
+    // So are the subjects, "Diğer" last.
+    assert_eq!(
+        Page::parse(&page).texts("#konu option"),
+        [
+            "Seçiniz",
+            "Bilgi talebi",
+            "Çevre kirliliği ve gürültü",
+            "Fatura ve abonelik",
+            "Kanalizasyon ve atık su",
+            "Sayaç",
+            "Su arızası / su kesintisi",
+            "Diğer"
+        ]
+    );
     let letter: &[(&str, &str)] = &[
         ("konu", "fatura"),
         (

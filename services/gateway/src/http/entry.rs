@@ -449,8 +449,10 @@ fn call_view(
     }
 }
 
+/// The categories in Turkish alphabetical order of their names, "other"
+/// (`diger`) last, as the citizen's form lists them.
 fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
-    state
+    let mut list: Vec<(String, String)> = state
         .categories
         .iter()
         .map(|c| {
@@ -459,7 +461,13 @@ fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
                 name_of(&state.categories, &c.code, english).to_owned(),
             )
         })
-        .collect()
+        .collect();
+    list.sort_by(|a, b| {
+        (a.0 == "diger")
+            .cmp(&(b.0 == "diger"))
+            .then_with(|| tekmerkez_turkish::compare(&a.1, &b.1))
+    });
+    list
 }
 
 #[allow(clippy::too_many_arguments, reason = "one page's parts")]

@@ -188,21 +188,28 @@ fn page(
         .iter()
         .filter_map(|f| errors.get(f).map(|m| (element_of(f), t.label(f), *m)))
         .collect();
+    let mut categories: Vec<Choice> = state
+        .categories
+        .iter()
+        .map(|c| Choice {
+            value: c.code.clone(),
+            label: if t.is_english() {
+                c.name_en.clone()
+            } else {
+                c.name_tr.clone()
+            },
+        })
+        .collect();
+    // Turkish alphabetical order, "other" last.
+    categories.sort_by(|a, b| {
+        (a.value == "diger")
+            .cmp(&(b.value == "diger"))
+            .then_with(|| tekmerkez_turkish::compare(&a.label, &b.label))
+    });
     FormPage {
         t,
         input,
-        categories: state
-            .categories
-            .iter()
-            .map(|c| Choice {
-                value: c.code.clone(),
-                label: if t.is_english() {
-                    c.name_en.clone()
-                } else {
-                    c.name_tr.clone()
-                },
-            })
-            .collect(),
+        categories,
         provinces: tekmerkez_geo::provinces_by_name()
             .map(|p| ProvinceOption {
                 code: p.code().to_string(),
