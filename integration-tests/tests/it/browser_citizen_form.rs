@@ -36,10 +36,12 @@ async fn fill_good_form(s: &Session, text: &str) {
     consent(s, "Okudum, açık rıza veriyorum.").await;
 }
 
-/// Ticks the consent box (its label reads `label`) unless it is ticked.
+/// Ticks the consent box unless it is ticked, by its label `label` when
+/// the page has one reading so (else by the box itself).
 async fn consent(s: &Session, label: &str) {
-    if !s.one("#kvkk").await.unwrap().is_selected().await.unwrap() {
-        s.click_text("label", label).await.unwrap();
+    let boxed = s.one("#kvkk").await.unwrap();
+    if !boxed.is_selected().await.unwrap() && s.click_text("label", label).await.is_err() {
+        boxed.click().await.unwrap();
     }
 }
 
