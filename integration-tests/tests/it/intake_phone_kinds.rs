@@ -1,7 +1,7 @@
 //! An SMS reaches only a mobile number, on every channel of `tekmerkez dev`
 //! that takes a reply by SMS: the app API answers 400 at
 //! `applicant.phone`, a partner gets `INVALID_ARGUMENT` with a violation at
-//! `contact.phone`, and the same landline with a callback reply is taken;
+//! `contact.phone` (and a Turkish `LocalizedMessage` naming it), and the same landline with a callback reply is taken;
 //! an IVR record from a landline caller is answered by callback instead of
 //! an SMS. (The citizen's form and the staff entry forms are walked in
 //! Chromium: `browser_citizen_form`, `browser_entry_forms`.)
@@ -127,6 +127,16 @@ async fn every_channel_refuses_an_sms_reply_to_a_landline_and_takes_a_callback()
     assert_eq!(
         violations,
         vec![("contact.phone".to_owned(), SMS_NEEDS_MOBILE.to_owned())]
+    );
+    let said = refused.get_error_details();
+    let turkish = said.localized_message().unwrap();
+    assert_eq!(turkish.locale, "tr-TR");
+    assert!(
+        turkish
+            .message
+            .starts_with("Telefon (contact.phone): SMS ile yanıt için cep telefonu"),
+        "{}",
+        turkish.message
     );
     IntakeServiceClient::new(ch)
         .submit_application(submission(ReplyChannel::PhoneCallback, "CIMER-2026-556"))
