@@ -172,7 +172,7 @@ async fn a_citizen_tracks_an_application_and_every_miss_looks_the_same() {
         .await;
         assert_eq!(
             Page::parse(&page).text_in("#takip-durum"),
-            "Havuzda",
+            "Alındı, ilgili birimde sırada",
             "{page}"
         );
         for personal in ["Şükrü", "Öztürk", "0532", "765", "borusu"] {

@@ -129,6 +129,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/alindi/{tracking}/pdf", get(receipt::pdf))
         .route("/static/receipt.css", get(receipt::stylesheet))
         .route("/static/print.js", get(receipt::print_script))
+        .route("/static/pickers.js", get(entry::picker_script))
         .route("/static/site.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
