@@ -204,7 +204,7 @@ pub const TR: RecordTexts = RecordTexts {
     close_button: "Kaydet ve Kaydı Kapat",
     close_confirm: "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",
     close_confirm_needed: "Kaydı kapatmak için onay kutusunu işaretleyiniz.",
-    note_first: "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp “Not Ekle”ye basınız. Yetkili açıklamanız aşağıda duruyor.",
+    note_first: "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp “Not Ekle” düğmesine basınız. Yetkili açıklamanız aşağıda duruyor.",
     answer_needed: Formatted(|f| {
         write!(
             f,
