@@ -29,6 +29,7 @@ mod browser_citizen;
 mod browser_claim_race;
 mod browser_entry;
 mod browser_expert;
+mod browser_forms;
 mod browser_keyboard;
 mod browser_manager;
 mod browser_record;
