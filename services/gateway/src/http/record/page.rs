@@ -211,6 +211,8 @@ struct GonePage {
     id: String,
     tracking_number: String,
     message: String,
+    /// The person did the last move themselves (resolved it): told, not warned.
+    by_caller: bool,
     typed: Typed,
     has_typed: bool,
     can_reopen: bool,
@@ -667,6 +669,7 @@ async fn gone_page(state: &AppState, frame: Frame, s: Session, id: &str, shown: 
         },
         tracking_number,
         message,
+        by_caller: where_is.as_ref().is_some_and(|w| w.by_caller),
         has_typed: !shown.typed.is_empty(),
         reopen_error: shown.error(Field::ReopenReason).map(str::to_owned),
         typed: shown.typed,
@@ -757,6 +760,100 @@ pub(in crate::http) async fn attachment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, record::TR};
+
+    fn at(s: &str) -> Option<prost_types::Timestamp> {
+        let t: jiff::Timestamp = s.parse().unwrap();
+        Some(prost_types::Timestamp {
+            seconds: t.as_second(),
+            nanos: 0,
+        })
+    }
+
+    #[test]
+    fn a_former_holder_reads_who_moved_the_record_where_in_words() {
+        let w = |action: pb::HistoryAction| pb::WhereIsCaseResponse {
+            action: action as i32,
+            actor_display_name: "Ayşe Yıldırım".into(),
+            to_holder_display_name: "Zeynep Çelik".into(),
+            to_pool_name: "İzmir Su Arıza Birimi".into(),
+            occurred_at: at("2026-12-06T07:30:00Z"),
+            ..Default::default()
+        };
+        assert_eq!(
+            gone_message(&TR, &w(pb::HistoryAction::Assigned)),
+            "Bu kayıt artık sizde değil: Ayşe Yıldırım tarafından Zeynep Çelik'e aktarıldı (06.12.2026 10:30)."
+        );
+        assert_eq!(
+            gone_message(&TR, &w(pb::HistoryAction::Transferred)),
+            "Bu kayıt artık sizde değil: Ayşe Yıldırım tarafından “İzmir Su Arıza Birimi” havuzuna aktarıldı (06.12.2026 10:30)."
+        );
+        let by_service = pb::WhereIsCaseResponse {
+            actor_display_name: String::new(),
+            ..w(pb::HistoryAction::Resolved)
+        };
+        assert_eq!(
+            gone_message(&TR, &by_service),
+            "Bu kayıt sonuçlandı: sistem, 06.12.2026 10:30."
+        );
+    }
+
+    #[test]
+    fn task_step_details_are_words_not_codes() {
+        let frame = Frame {
+            lang: Lang::Tr,
+            c: &Lang::Tr.texts().common,
+        };
+        let step = |action: pb::HistoryAction, detail: &str| pb::HistoryStep {
+            action: action as i32,
+            detail: detail.into(),
+            ..Default::default()
+        };
+        let words = |a, d| step_detail(&frame, &step(a, d));
+        assert_eq!(
+            words(pb::HistoryAction::CallbackRecorded, "not_reached"),
+            "ulaşılamadı"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "reached"),
+            "ulaşıldı, bilgi verildi"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "email"),
+            "yanıt kanalı: E-posta"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "information_only"),
+            "bilgi verilerek kapatıldı"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::CitizenMessageAdded, "web_form"),
+            "Web formu"
+        );
+        // A reason people wrote stays as written.
+        assert_eq!(
+            words(pb::HistoryAction::Transferred, "Çevre birimine ait."),
+            "Çevre birimine ait."
+        );
+        let moved = step_view(
+            &frame,
+            &pb::HistoryStep {
+                action: pb::HistoryAction::Assigned as i32,
+                actor_display_name: "Ayşe Yıldırım".into(),
+                from_status: pb::CaseStatus::Held as i32,
+                to_status: pb::CaseStatus::Held as i32,
+                from_holder_id: "a".into(),
+                to_holder_id: "b".into(),
+                from_holder_display_name: "Mehmet Öztürk".into(),
+                to_holder_display_name: "Zeynep Çelik".into(),
+                from_pool_id: "p".into(),
+                to_pool_id: "p".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(moved.by, "Ayşe Yıldırım");
+        assert_eq!(moved.moves, ["kişi: Mehmet Öztürk → Zeynep Çelik"]);
+    }
 
     #[test]
     fn file_sizes_read_in_bytes_then_kilobytes() {
