@@ -89,6 +89,12 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route("/kayit/{id}/al", axum::routing::post(record::claim))
+        .route("/kayit/{id}/ata", axum::routing::post(record::assign))
+        .route(
+            "/kayit/{id}/yeniden-ac",
+            axum::routing::post(record::reopen),
+        )
         .route("/kayit/{id}/ek/{file}", get(record::attachment))
         .route(
             "/kayit/{id}/geri-donus",
