@@ -43,6 +43,7 @@ mod gateway_entry;
 mod gateway_expert;
 mod gateway_manager;
 mod gateway_signin;
+mod gateway_words;
 mod intake_channels_kafka;
 mod intake_cti;
 mod intake_email;

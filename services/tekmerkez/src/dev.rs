@@ -403,7 +403,11 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency: None,
-            description: format!("{category} → {unit_name}"),
+            // What an admin would write: the category's name, not its code.
+            description: format!(
+                "{} → {unit_name}",
+                tekmerkez_types::catalogue::name_of(&settings.intake.categories, category, false)
+            ),
         };
         store.save(&rule, true, now).await?;
     }

@@ -15,8 +15,6 @@ pub(super) struct DeliveryView {
     pub(super) state: &'static str,
     /// Why it failed, in words (or its code when it has none).
     pub(super) reason: String,
-    /// The reason's code, for whoever asks the provider.
-    pub(super) reason_code: String,
     pub(super) segments: u32,
 }
 
@@ -67,7 +65,6 @@ pub(super) async fn deliveries(
                     reason: w
                         .reason(&d.reason)
                         .map_or_else(|| d.reason.clone(), str::to_owned),
-                    reason_code: d.reason,
                     segments: d.segments,
                 }
             })
