@@ -27,6 +27,7 @@ mod browser_admin;
 mod browser_callback;
 mod browser_citizen;
 mod browser_claim_race;
+mod browser_desk;
 mod browser_entry;
 mod browser_expert;
 mod browser_keyboard;
