@@ -24,6 +24,7 @@ mod entry_support;
 mod backbone_embedded;
 mod backbone_kafka;
 mod browser_admin;
+mod browser_brand;
 mod browser_callback;
 mod browser_citizen;
 mod browser_claim_race;

@@ -61,6 +61,83 @@ pub struct AppState {
     pub tracking: TrackingLimits,
     /// Staff entry and receipts; `None` hides the entry screens.
     pub entry: Option<EntryState>,
+    /// Whose desk this is: the name every page and receipt shows.
+    pub institution: Arc<Institution>,
+}
+
+/// The institution of the deployment, as the pages show it.
+#[derive(Debug, Clone)]
+pub struct Institution {
+    pub name: String,
+    pub short_name: String,
+    /// The logo's bytes and media type, served at `/static/kurum-logosu`.
+    pub logo: Option<(Vec<u8>, &'static str)>,
+}
+
+impl Institution {
+    /// The institution of `s`, its logo read from disk.
+    ///
+    /// # Errors
+    /// A logo that cannot be read or is not PNG, JPEG or SVG.
+    pub fn load(s: &crate::config::InstitutionSettings) -> anyhow::Result<Self> {
+        let logo = if s.logo_path.trim().is_empty() {
+            None
+        } else {
+            let path = s.logo_path.trim();
+            let kind = match path
+                .rsplit('.')
+                .next()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                Some("png") => "image/png",
+                Some("jpg" | "jpeg") => "image/jpeg",
+                Some("svg") => "image/svg+xml",
+                _ => anyhow::bail!("institution.logo_path must be a .png, .jpg or .svg file"),
+            };
+            let bytes = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("institution.logo_path: reading the logo: {e}"))?;
+            Some((bytes, kind))
+        };
+        Ok(Self {
+            name: s.name.trim().to_owned(),
+            short_name: s.short().to_owned(),
+            logo,
+        })
+    }
+}
+
+tokio::task_local! {
+    /// The institution of the request being served, for [`Frame::of`]
+    /// (which many handlers call with the headers alone).
+    static INSTITUTION: Arc<Institution>;
+}
+
+/// Runs the request with the deployment's institution in reach of every
+/// page frame.
+async fn brand(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    INSTITUTION
+        .scope(state.institution.clone(), next.run(req))
+        .await
+}
+
+/// `/static/kurum-logosu`: the institution's logo, if it has one.
+async fn logo(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {
+    match &state.institution.logo {
+        Some((bytes, kind)) => (
+            [
+                (header::CONTENT_TYPE, *kind),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The gateway standing alone: its pages and `/healthz`.
@@ -71,6 +148,7 @@ pub fn router(state: AppState) -> Router {
 /// The gateway's pages, to merge into a router that already has `/healthz`
 /// (`tekmerkez dev`).
 pub fn pages(state: AppState) -> Router {
+    let state = Arc::new(state);
     Router::new()
         .route("/", get(home::show))
         .route("/giris", get(auth::form).post(auth::submit))
@@ -130,10 +208,12 @@ pub fn pages(state: AppState) -> Router {
         .route("/static/receipt.css", get(receipt::stylesheet))
         .route("/static/print.js", get(receipt::print_script))
         .route("/static/site.css", get(stylesheet))
+        .route("/static/kurum-logosu", get(logo))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), brand))
         .layer(axum::middleware::from_fn(security_headers))
-        .with_state(Arc::new(state))
+        .with_state(state)
 }
 
 /// Pages are never framed, never cached, and run only their own scripts.
@@ -308,6 +388,8 @@ pub struct Frame {
     /// The desk menu of the signed-in person's role (empty when nobody is
     /// signed in), with the counts read for this page.
     pub nav: Vec<NavItem>,
+    /// The institution whose desk this is.
+    pub institution: Arc<Institution>,
 }
 
 /// One entry of the desk menu.
@@ -329,6 +411,13 @@ impl Frame {
             lang,
             c: &lang.texts().common,
             nav: Vec::new(),
+            institution: INSTITUTION.try_with(Arc::clone).unwrap_or_else(|_| {
+                Arc::new(Institution {
+                    name: String::new(),
+                    short_name: String::new(),
+                    logo: None,
+                })
+            }),
         }
     }
 

@@ -5,7 +5,6 @@
 /// Every text of the shared words, in one language.
 #[derive(Debug)]
 pub struct CommonTexts {
-    pub app_name: &'static str,
     pub sign_out: &'static str,
     pub menu: &'static str,
     pub other_language: &'static str,
@@ -85,7 +84,6 @@ pub struct CommonTexts {
 }
 
 pub const TR: CommonTexts = CommonTexts {
-    app_name: "tekmerkez Çağrı Merkezi",
     sign_out: "Çıkış",
     menu: "Menü",
     other_language: "English",
@@ -177,7 +175,6 @@ pub const TR: CommonTexts = CommonTexts {
 };
 
 pub const EN: CommonTexts = CommonTexts {
-    app_name: "tekmerkez Contact Centre",
     sign_out: "Sign out",
     menu: "Menu",
     other_language: "Türkçe",
