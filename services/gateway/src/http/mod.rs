@@ -471,7 +471,7 @@ pub fn thousands(n: u32, lang: Lang) -> String {
     let sep = if lang.is_english() { ',' } else { ' ' };
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(d);
