@@ -150,12 +150,9 @@ async fn an_admin_builds_a_unit_pool_expert_and_rule_and_the_expert_works_and_ch
         .unwrap();
     s.fill_label("Telefon", "0533 444 55 66").await.unwrap();
     s.click_text("label", "SMS").await.unwrap();
-    s.click_text(
-        "label",
-        "Aydınlatma metnini okudum; kişisel verilerimin bu amaçla işlenmesine açık rıza veriyorum.",
-    )
-    .await
-    .unwrap();
+    s.click_text("label", "Okudum, açık rıza veriyorum.")
+        .await
+        .unwrap();
     s.click_button("Başvuruyu gönder").await.unwrap();
     let tn = s
         .one(".takip")

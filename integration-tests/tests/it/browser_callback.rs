@@ -4,7 +4,8 @@
 //! to call and the official answer to read out), record "not reached"
 //! (refused until a time to call again is given, then saved with it), and
 //! later "reached and informed", which resolves the record and takes it off
-//! the list. The case service confirms the outcome. Screens under
+//! the list; its page then says it was resolved and offers reopening. The
+//! case service confirms the outcome. Screens under
 //! `test-artifacts/screens/browser_callback/`.
 
 use crate::channels::start;
@@ -93,14 +94,19 @@ async fn a_callback_agent_claims_a_record_cannot_reach_the_citizen_then_does_and
         .unwrap();
     s.fill_label("Görüşme notu", note).await.unwrap();
     s.click_button("Sonucu Kaydet").await.unwrap();
-    assert_eq!(
-        s.path().await.unwrap(),
-        format!("{record_path}?durum=zaman")
-    );
+    assert_eq!(s.path().await.unwrap(), format!("{record_path}/geri-donus"));
     shows(
         &s.text().await.unwrap(),
         &["“Ulaşılamadı” için yeniden aranacağı ileri bir tarih ve saat giriniz."],
     );
+    let kept = s
+        .labelled("Görüşme notu")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(note), "the note is kept");
     s.screenshot("kayit-zaman-eksik").await.unwrap();
 
     // With a time (tomorrow 10:30 in Istanbul, typed as a person does).
@@ -195,10 +201,17 @@ async fn a_callback_agent_claims_a_record_cannot_reach_the_citizen_then_does_and
     );
     assert_eq!(steps.last(), Some(&(pb::HistoryAction::Resolved as i32)));
 
-    // Resolved, the record is no longer the agent's to open.
+    // Resolved, the record is no longer the agent's to work: its page says
+    // so (not "not found") and offers reopening it for the rest of the day.
     s.goto(&record_path).await.unwrap();
-    shows(&s.text().await.unwrap(), &["Kayıt bulunamadı."]);
-    s.screenshot("kayit-artik-kapsam-disi").await.unwrap();
+    let gone = s.text().await.unwrap();
+    shows(
+        &gone,
+        &["Bu kayıt sonuçlandı: Gülşen Kılıç", "Kaydı Yeniden Aç"],
+    );
+    assert!(!gone.contains("Kayıt bulunamadı."), "{gone}");
+    assert!(!gone.contains("Sonucu Kaydet"), "{gone}");
+    s.screenshot("kayit-sonuclandi").await.unwrap();
 
     s.close().await.unwrap();
     drop(chrome);

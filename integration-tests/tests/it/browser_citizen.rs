@@ -3,8 +3,9 @@
 //! the tracking number on the thank-you page, and on `/takip` gives it with
 //! the phone's last four digits: the status and its dated timeline, with not
 //! one piece of personal data on the page. A wrong last four and an unknown
-//! number get the very same answer. Once an expert has the record, the
-//! English page shows the longer timeline. Screens under
+//! number get the very same answer. Statuses read in the citizen's words,
+//! not the desk's ("Havuzda"). Once an expert has the record, the English
+//! page shows the longer timeline. Screens under
 //! `test-artifacts/screens/browser_citizen/`.
 
 use crate::channels::start;
@@ -87,17 +88,19 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     // "E-posta" also labels the reply-by-e-mail choice: the field by its name.
     s.fill("eposta", EMAIL).await.unwrap();
     s.click_text("label", "SMS").await.unwrap();
-    s.click_text(
-        "label",
-        "Aydınlatma metnini okudum; kişisel verilerimin bu amaçla işlenmesine açık rıza veriyorum.",
-    )
-    .await
-    .unwrap();
+    s.click_text("label", "Okudum, açık rıza veriyorum.")
+        .await
+        .unwrap();
     s.screenshot("basvuru-dolduruldu").await.unwrap();
     s.click_button("Başvuruyu gönder").await.unwrap();
 
-    // The thank-you page gives the tracking number.
-    assert_eq!(s.path().await.unwrap(), "/basvuru");
+    // The thank-you page gives the tracking number, at an address of its own.
+    assert!(
+        s.path()
+            .await
+            .unwrap()
+            .starts_with("/basvuru/alindi?takip=")
+    );
     let thanks = s.text().await.unwrap();
     shows(&thanks, &["Başvurunuz alındı", "Takip numaranız"]);
     let tn = s.one(".takip").await.unwrap().text().await.unwrap();
@@ -126,7 +129,7 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     shows(
         &found,
         &[
-            "Başvurunuzun durumu: Havuzda",
+            "Başvurunuzun durumu: Alındı, ilgili birimde sırada",
             "Geçmiş",
             &tn,
             "Başka bir başvuruyu sorgula",
@@ -134,7 +137,14 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     );
     let timeline = s.texts("#zaman-cizelgesi li").await.unwrap();
     assert_eq!(timeline.len(), 1, "one step so far: {timeline:?}");
-    assert!(timeline[0].ends_with("— Havuzda"), "{timeline:?}");
+    assert!(
+        timeline[0].ends_with("— Alındı, ilgili birimde sırada"),
+        "{timeline:?}"
+    );
+    assert!(
+        !found.contains("Havuzda"),
+        "the desk's words are not the citizen's"
+    );
     no_personal_data(&s).await;
     s.screenshot("takip-bulundu").await.unwrap();
 
@@ -171,12 +181,21 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     look_up(&s, &tn, "6543", true).await;
     shows(
         &s.text().await.unwrap(),
-        &["Status of your application: With an expert", "Timeline"],
+        &[
+            "Status of your application: Being handled by an expert",
+            "Timeline",
+        ],
     );
     let timeline = s.texts("#zaman-cizelgesi li").await.unwrap();
     assert_eq!(timeline.len(), 2, "{timeline:?}");
-    assert!(timeline[0].ends_with("— In the pool"), "{timeline:?}");
-    assert!(timeline[1].ends_with("— With an expert"), "{timeline:?}");
+    assert!(
+        timeline[0].ends_with("— Received, queued at the responsible unit"),
+        "{timeline:?}"
+    );
+    assert!(
+        timeline[1].ends_with("— Being handled by an expert"),
+        "{timeline:?}"
+    );
     no_personal_data(&s).await;
     s.screenshot("takip-ingilizce").await.unwrap();
 

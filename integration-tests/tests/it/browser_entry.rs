@@ -1,7 +1,8 @@
 //! Staff entry in a real Chromium against `tekmerkez dev`: the call-centre
 //! agent records a call and an information-only call, front-office staff
 //! record a letter and a counter visit (first without its queue ticket,
-//! refused at the field), and each receipt page is saved as a screenshot
+//! refused at the field), province and district picked from the lists, and
+//! each receipt page is saved as a screenshot
 //! whose barcode an independent reader (zbar) decodes back to the tracking
 //! number shown on it. Every screen is saved under
 //! `test-artifacts/screens/browser_entry/`.
@@ -75,8 +76,8 @@ async fn staff_record_calls_letters_and_counter_visits_and_print_receipts_in_a_r
     )
     .await
     .unwrap();
-    s.fill_label("İl", "Kocaeli").await.unwrap();
-    s.fill_label("İlçe", "İzmit").await.unwrap();
+    s.choose("İl", "Kocaeli").await.unwrap();
+    s.choose("İlçe", "İzmit").await.unwrap();
     s.fill_label("Ad Soyad", "Ayşe Yılmaz").await.unwrap();
     s.fill_label("Telefon", "0532 111 22 33").await.unwrap();
     s.click_text(
@@ -111,8 +112,8 @@ async fn staff_record_calls_letters_and_counter_visits_and_print_receipts_in_a_r
     s.fill_label("Başvuru metni", "Fatura son ödeme tarihini sordu.")
         .await
         .unwrap();
-    s.fill_label("İl", "Kocaeli").await.unwrap();
-    s.fill_label("İlçe", "Gebze").await.unwrap();
+    s.choose("İl", "Kocaeli").await.unwrap();
+    s.choose("İlçe", "Gebze").await.unwrap();
     s.fill_label("Telefon", "0533 444 55 66").await.unwrap();
     s.click_text(
         "label",
@@ -157,8 +158,8 @@ async fn staff_record_calls_letters_and_counter_visits_and_print_receipts_in_a_r
     )
     .await
     .unwrap();
-    s.fill_label("İl", "Kocaeli").await.unwrap();
-    s.fill_label("İlçe", "Körfez").await.unwrap();
+    s.choose("İl", "Kocaeli").await.unwrap();
+    s.choose("İlçe", "Körfez").await.unwrap();
     s.fill_label("Ad Soyad", "Gülay Çelik").await.unwrap();
     s.fill_label("Telefon", "0542 987 65 43").await.unwrap();
     s.click_text(
@@ -206,8 +207,8 @@ async fn staff_record_calls_letters_and_counter_visits_and_print_receipts_in_a_r
     s.fill_label("Başvuru metni", "Abonelik devri için dilekçemdir.")
         .await
         .unwrap();
-    s.fill_label("İl", "Kocaeli").await.unwrap();
-    s.fill_label("İlçe", "Gebze").await.unwrap();
+    s.choose("İl", "Kocaeli").await.unwrap();
+    s.choose("İlçe", "Gebze").await.unwrap();
     s.fill_label("Gelen evrak no", "2025/2044").await.unwrap();
     s.fill_label("Ad Soyad", "Şükrü Öztürk").await.unwrap();
     s.fill_label("Adres", "Cumhuriyet Mah. İnönü Cad. No: 12, Gebze")

@@ -2,7 +2,8 @@
 //! gateway inside `tekmerkez dev`: sign in (Turkish), the home menu, *Çağrı
 //! Havuzu*, claim one record by ticking it and pressing *Seçilenleri Üzerime
 //! Al*, find it on *Üzerimdeki Çağrılar*, open it, *Not Ekle*, write the
-//! *Yetkili Açıklaması* and *Kaydet* (the record closes), *İşlem
+//! *Yetkili Açıklaması* and *Kaydet ve Kaydı Kapat*, confirmed (the record
+//! closes), *İşlem
 //! Detaylarını Göster* lists the steps, sign out. Every screen is saved
 //! under `test-artifacts/screens/browser_expert/`.
 
@@ -148,7 +149,7 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
             "Yeni not",
             "Not Ekle",
             "Yetkili Açıklaması",
-            "Kaydet",
+            "Kaydet ve Kaydı Kapat",
             "İşlem Detaylarını Göster",
         ],
     );
@@ -171,10 +172,16 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
     assert_eq!(page.matches(note).count(), 1, "one note:\n{page}");
     s.screenshot("kayit-not-eklendi").await.unwrap();
 
-    // Yetkili Açıklaması + Kaydet closes the record.
+    // Yetkili Açıklaması + Kaydet ve Kaydı Kapat, confirmed, closes the record.
     let answer = "Arıza giderildi, su verildi. Gösterdiğiniz ilgi için teşekkür ederiz.";
     s.fill_label("Yetkili Açıklaması", answer).await.unwrap();
-    s.click_button("Kaydet").await.unwrap();
+    s.click_text(
+        "label",
+        "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",
+    )
+    .await
+    .unwrap();
+    s.click_button("Kaydet ve Kaydı Kapat").await.unwrap();
     assert_eq!(
         s.path().await.unwrap(),
         format!("{record_path}?durum=kaydedildi")
@@ -198,7 +205,7 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
         .await
         .unwrap();
     assert_eq!(shown_answer, answer);
-    for gone in ["Not Ekle", "Kaydet"] {
+    for gone in ["Not Ekle", "Kaydet ve Kaydı Kapat"] {
         assert!(
             s.client()
                 .find_all(fantoccini::Locator::XPath(&format!(

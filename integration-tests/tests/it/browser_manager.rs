@@ -241,8 +241,10 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         .await
         .unwrap();
     let steps = s.one("ol.adimlar").await.unwrap().text().await.unwrap();
+    // Who did it, from which pool to which, and why.
     assert!(
-        steps.contains(&format!("Başka havuza aktarıldı: {reason}")),
+        steps.contains("Başka havuza aktarıldı (yapan: Ayşe Yıldırım); havuz: Ankara ")
+            && steps.contains(&format!(" → {TARGET_POOL}: {reason}")),
         "{steps}"
     );
     s.screenshot("kayit-aktarim-adimi").await.unwrap();

@@ -64,16 +64,42 @@ async fn a_callback_agent_claims_a_record_tries_again_later_and_resolves_it() {
         );
         let path = format!("/kayit/{id}/geri-donus");
         let version = hidden(&record, "version");
-        let (_, _, _, location) = cb
+        let (status, page, _, _) = cb
             .post(
                 &path,
-                &[("csrf", &csrf), ("version", &version), ("sonuc", "2")],
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("sonuc", "2"),
+                    ("text", "Telefonu açmadı."),
+                ],
             )
             .await;
-        assert_eq!(
-            location.as_deref(),
-            Some(format!("/kayit/{id}?durum=zaman").as_str()),
-            "not reached needs a time to call again"
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains("yeniden aranacağı ileri bir tarih ve saat giriniz"),
+            "not reached needs a time to call again: {page}"
+        );
+        assert!(page.contains("Telefonu açmadı."), "the note is kept");
+        // A time that has passed is named as such, not as an empty text.
+        let (status, page, _, _) = cb
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("sonuc", "2"),
+                    ("zaman", "2020-01-02T10:30"),
+                    ("text", "Telefonu açmadı."),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("geçmişte kalıyor"), "{page}");
+        assert!(!page.contains("Metin boş olamaz"), "{page}");
+        assert!(
+            page.contains("value=\"2020-01-02T10:30\""),
+            "the time is kept"
         );
         let (_, _, _, location) = cb
             .post(
@@ -172,7 +198,7 @@ async fn a_citizen_tracks_an_application_and_every_miss_looks_the_same() {
         .await;
         assert_eq!(
             Page::parse(&page).text_in("#takip-durum"),
-            "Havuzda",
+            "Alındı, ilgili birimde sırada",
             "{page}"
         );
         for personal in ["Şükrü", "Öztürk", "0532", "765", "borusu"] {

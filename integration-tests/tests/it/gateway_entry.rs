@@ -187,6 +187,20 @@ async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_
         !Page::parse(&page).has("#bilgi"),
         "a letter cannot be information only"
     );
+    // So are the subjects, "Diğer" last.
+    assert_eq!(
+        Page::parse(&page).texts("#konu option"),
+        [
+            "Seçiniz",
+            "Bilgi talebi",
+            "Çevre kirliliği ve gürültü",
+            "Fatura ve abonelik",
+            "Kanalizasyon ve atık su",
+            "Sayaç",
+            "Su arızası / su kesintisi",
+            "Diğer"
+        ]
+    );
     let letter: &[(&str, &str)] = &[
         ("konu", "fatura"),
         (
@@ -236,11 +250,18 @@ async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_
         page.contains("Gişe başvurusunda sıra numarası gereklidir"),
         "{page}"
     );
+    let parsed = Page::parse(&page);
     assert!(
-        page.contains(
-            "id=\"sira\" name=\"sira\" value=\"\" maxlength=\"64\" required aria-invalid=\"true\""
-        ),
+        parsed
+            .fields
+            .iter()
+            .any(|f| f.id == "sira" && f.invalid && f.value.is_empty()),
         "{page}"
+    );
+    assert_eq!(
+        parsed.attrs("[autofocus]", "id"),
+        vec!["sira"],
+        "the refused field takes the focus"
     );
     assert!(page.contains("Gülay Çelik"), "what was typed is kept");
     visit.push(("sira", "A-042"));
@@ -380,7 +401,7 @@ async fn bad_entries_get_turkish_answers_at_the_field_and_record_nothing() {
     let page = Page::parse(&page);
     let listed = page.attrs("#alan-hatalari a", "href");
     for (field, want) in [
-        ("ilce", "İlçe, seçilen ilin bir ilçesi olmalı."),
+        ("ilce", "Seçilen ilin ilçelerinden birini seçin."),
         (
             "kvkk",
             "Kişisel veri alındığında KVKK onayı işaretlenmelidir.",
@@ -544,7 +565,14 @@ async fn an_offered_call_shows_the_caller_and_their_earlier_applications_on_the_
     .await;
     let shown = Page::parse(&page);
     assert_eq!(shown.text_in("#arayan-numara"), "+905327654321", "{page}");
-    assert!(page.contains("ana_menu → 2"));
+    assert_eq!(shown.text_in("#ivr-adimlari"), "2", "the key pressed");
+    assert!(!page.contains("ana_menu"), "no IVR menu code on the screen");
+    assert!(
+        shown
+            .text_in("#onceki-basvurular tbody")
+            .contains("Web formu"),
+        "the earlier application's channel in words"
+    );
     assert!(page.contains("Havuzda"), "the earlier application's status");
     assert_eq!(
         shown.value("telefon"),
@@ -588,5 +616,73 @@ async fn an_offered_call_shows_the_caller_and_their_earlier_applications_on_the_
     let case = app.case(&receipt_tracking_number(&location.unwrap())).await;
     assert!(case.text.ends_with("\nÇağrı no: call-77"), "{}", case.text);
     assert_eq!(app.pool_name(&case.pool_id).await, BILLING_POOL);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_letter_with_a_landline_for_an_sms_reply_is_refused_at_the_phone_with_everything_kept() {
+    let app = start(|_| {}).await;
+    let mut staff = Browser::new(app.http);
+    sign_in(&mut staff, "danisma").await;
+    let (csrf, form_id, page) = open_form(&mut staff, "/kayit-girisi/yazi").await;
+    // The province list is by name in Turkish order, not by plate code.
+    let provinces = Page::parse(&page).texts("#il option");
+    assert_eq!(
+        &provinces[..6],
+        [
+            "Seçiniz",
+            "Adana",
+            "Adıyaman",
+            "Afyonkarahisar",
+            "Ağrı",
+            "Aksaray"
+        ]
+    );
+    let letter: &[(&str, &str)] = &[
+        ("konu", "fatura"),
+        ("metin", "Abonelik devri için dilekçemdir."),
+        ("il", "6"),
+        ("ilce", "Çankaya"),
+        ("referans", "2026/0312"),
+        ("ad", "Hülya Çağlayan"),
+        ("telefon", "0 (312) 555 12 34"),
+        ("yanit", "sms"),
+        ("kvkk", "1"),
+    ];
+    let (status, page, _) = send(&mut staff, "/kayit-girisi/yazi", &csrf, &form_id, letter).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let page = Page::parse(&page);
+    assert_eq!(page.attrs("#alan-hatalari a", "href"), vec!["#telefon"]);
+    assert!(
+        page.text_in("#telefon-hata")
+            .starts_with("SMS ile yanıt için cep telefonu numarası (05xx) gerekir"),
+        "{}",
+        page.text_in("#telefon-hata")
+    );
+    assert_eq!(page.attrs("#telefon[autofocus]", "id"), vec!["telefon"]);
+    for (name, typed) in [
+        ("ad", "Hülya Çağlayan"),
+        ("telefon", "0 (312) 555 12 34"),
+        ("referans", "2026/0312"),
+    ] {
+        assert!(
+            page.fields
+                .iter()
+                .any(|f| f.name == name && f.value == typed),
+            "{name} kept"
+        );
+    }
+    assert_eq!(page.texts("#il option[selected]"), vec!["Ankara"]);
+    assert_eq!(page.texts("#ilce option[selected]"), vec!["Çankaya"]);
+    // By post instead: recorded.
+    let mut by_post = letter.to_vec();
+    by_post[7] = ("yanit", "letter");
+    by_post.push(("adres", "Atatürk Bulvarı No: 101, Çankaya"));
+    let (status, _, location) =
+        send(&mut staff, "/kayit-girisi/yazi", &csrf, &form_id, &by_post).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let tn = receipt_tracking_number(&location.unwrap());
+    let case = app.case(&tn).await;
+    assert_eq!(case.reply_channel, ReplyChannel::Letter as i32);
     app.stop().await;
 }

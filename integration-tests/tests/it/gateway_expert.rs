@@ -144,22 +144,45 @@ async fn an_expert_notes_answers_and_closes_a_record_and_a_resent_form_writes_no
     ];
     let (_, _, _, location) = a.post(&format!("{path}/not"), &form).await;
     assert_eq!(location.unwrap(), format!("{path}?durum=not-eklendi"));
-    // The same form again (a double click, a resend): nothing is written twice.
-    let (_, _, _, location) = a.post(&format!("{path}/not"), &form).await;
-    assert_eq!(location.unwrap(), format!("{path}?durum=degisti"));
-    let (_, page, _, _) = a.get(&format!("{path}?durum=degisti")).await;
-    assert_eq!(page.matches(note).count(), 1, "one note: {page}");
+    // The same form again (a double click, a resend): nothing is written
+    // twice; the page says so and keeps what was typed.
+    let (status, page, _, _) = a.post(&format!("{path}/not"), &form).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("hiçbir şey iki kez yazılmadı"), "{page}");
+    assert_eq!(
+        Page::parse(&page).texts("ul.notlar > li").len(),
+        1,
+        "one note: {page}"
+    );
 
     let too_long = "ş".repeat(4001);
     let version = hidden(&page, "version");
-    let (_, _, _, location) = a
+    let (status, page, _, _) = a
         .post(
             &format!("{path}/kaydet"),
-            &[("csrf", &csrf), ("version", &version), ("text", &too_long)],
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("aciklama", &too_long),
+                ("onay", "1"),
+            ],
         )
         .await;
-    assert_eq!(location.unwrap(), format!("{path}?durum=gecersiz"));
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("en çok 4000 karakter"), "{page}");
+    assert!(page.contains(&too_long), "the answer is kept");
+
+    // Without the confirmation box ticked, nothing closes.
+    let answer = "Arıza giderildi, su verildi.";
+    let (status, page, _, _) = a
+        .post(
+            &format!("{path}/kaydet"),
+            &[("csrf", &csrf), ("version", &version), ("aciklama", answer)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("onay kutusunu işaretleyiniz"), "{page}");
+    assert!(page.contains(answer), "the answer is kept");
 
     let (_, _, _, location) = a
         .post(
@@ -167,7 +190,8 @@ async fn an_expert_notes_answers_and_closes_a_record_and_a_resent_form_writes_no
             &[
                 ("csrf", &csrf),
                 ("version", &version),
-                ("text", "Arıza giderildi, su verildi."),
+                ("aciklama", answer),
+                ("onay", "1"),
             ],
         )
         .await;

@@ -11,7 +11,6 @@
 //! recorded it (or an admin) may open it.
 
 use jiff::Timestamp;
-use sqlx::Row as _;
 use tekmerkez_sqlpool::{SqlPool, on_pool};
 use uuid::Uuid;
 
@@ -56,29 +55,47 @@ pub struct ReceiptStore {
     pool: SqlPool,
 }
 
-const COLUMNS: &str = "tracking_number, recorded_by, channel, category, reply_channel, queue_ticket, \
-    reference, information_only, consent_version, consent_at, special_category, received_at";
+const COLUMNS: &str = "tracking_number, recorded_by, channel, category, reply_channel, \
+    queue_ticket, reference, information_only, consent_version, consent_at, special_category, \
+    received_at";
 
-/// A row as a [`Receipt`]; a macro because the row type differs per database.
-macro_rules! receipt_of {
-    ($r:expr) => {{
-        let r = $r;
-        let by: String = r.try_get("recorded_by")?;
-        Ok::<_, sqlx::Error>(Receipt {
-            tracking_number: r.try_get("tracking_number")?,
-            recorded_by: Uuid::parse_str(&by).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            channel: r.try_get("channel")?,
-            category: r.try_get("category")?,
-            reply_channel: r.try_get("reply_channel")?,
-            queue_ticket: r.try_get("queue_ticket")?,
-            reference: r.try_get("reference")?,
-            information_only: r.try_get::<i32, _>("information_only")? != 0,
-            consent_version: r.try_get("consent_version")?,
-            consent_at: r.try_get("consent_at")?,
-            special_category: r.try_get::<i32, _>("special_category")? != 0,
-            received_at: r.try_get("received_at")?,
+/// A receipt as stored: the recorder's id as text, flags as integers.
+#[derive(sqlx::FromRow)]
+struct ReceiptRow {
+    tracking_number: String,
+    recorded_by: String,
+    channel: String,
+    category: String,
+    reply_channel: String,
+    queue_ticket: String,
+    reference: String,
+    information_only: i32,
+    consent_version: String,
+    consent_at: Option<i64>,
+    special_category: i32,
+    received_at: i64,
+}
+
+impl TryFrom<ReceiptRow> for Receipt {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ReceiptRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            tracking_number: r.tracking_number,
+            recorded_by: Uuid::parse_str(&r.recorded_by)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            channel: r.channel,
+            category: r.category,
+            reply_channel: r.reply_channel,
+            queue_ticket: r.queue_ticket,
+            reference: r.reference,
+            information_only: r.information_only != 0,
+            consent_version: r.consent_version,
+            consent_at: r.consent_at,
+            special_category: r.special_category != 0,
+            received_at: r.received_at,
         })
-    }};
+    }
 }
 
 impl ReceiptStore {
@@ -98,9 +115,12 @@ impl ReceiptStore {
     /// # Errors
     /// Database failures.
     pub async fn save(&self, r: &Receipt) -> Result<(), sqlx::Error> {
-        on_pool!(&self.pool, p => {
-            sqlx::query(&format!("INSERT INTO receipts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                                  ON CONFLICT (tracking_number) DO NOTHING"))
+        let sql = format!(
+            "INSERT INTO receipts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (tracking_number) DO NOTHING"
+        );
+        on_pool!(&self.pool, |p| {
+            sqlx::query(&sql)
                 .bind(&r.tracking_number)
                 .bind(r.recorded_by.to_string())
                 .bind(&r.channel)
@@ -124,13 +144,12 @@ impl ReceiptStore {
     /// # Errors
     /// Database failures.
     pub async fn get(&self, tracking_number: &str) -> Result<Option<Receipt>, sqlx::Error> {
-        on_pool!(&self.pool, p => {
-            let row = sqlx::query(&format!("SELECT {COLUMNS} FROM receipts WHERE tracking_number = $1"))
-                .bind(tracking_number)
-                .fetch_optional(p)
-                .await?;
-            row.map(|r| receipt_of!(&r)).transpose()
-        })
+        let sql = format!("SELECT {COLUMNS} FROM receipts WHERE tracking_number = $1");
+        let row: Option<ReceiptRow> = on_pool!(&self.pool, |p| sqlx::query_as(&sql)
+            .bind(tracking_number)
+            .fetch_optional(p)
+            .await?);
+        row.map(Receipt::try_from).transpose()
     }
 
     /// The newest receipts `user` recorded, at most `limit`.
@@ -138,15 +157,15 @@ impl ReceiptStore {
     /// # Errors
     /// Database failures.
     pub async fn by_recorder(&self, user: Uuid, limit: i64) -> Result<Vec<Receipt>, sqlx::Error> {
-        on_pool!(&self.pool, p => {
-            let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM receipts WHERE recorded_by = $1 \
-                                             ORDER BY received_at DESC LIMIT $2"))
-                .bind(user.to_string())
-                .bind(limit)
-                .fetch_all(p)
-                .await?;
-            rows.iter().map(|r| receipt_of!(r)).collect()
-        })
+        let sql = format!(
+            "SELECT {COLUMNS} FROM receipts WHERE recorded_by = $1 ORDER BY received_at DESC LIMIT $2"
+        );
+        let rows: Vec<ReceiptRow> = on_pool!(&self.pool, |p| sqlx::query_as(&sql)
+            .bind(user.to_string())
+            .bind(limit)
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(Receipt::try_from).collect()
     }
 }
 

@@ -87,9 +87,10 @@ impl SessionStore {
     pub async fn create(&self, user: &Session, now: Timestamp) -> Result<String, sqlx::Error> {
         let id = random_token();
         let expires = now.saturating_add(self.idle).unwrap_or(now);
-        on_pool!(&self.pool, p => {
-            sqlx::query("INSERT INTO sessions (id_sha256, user_id, username, display_name, role, csrf_token, created_at, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        let sql = "INSERT INTO sessions (id_sha256, user_id, username, display_name, role, \
+            csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        on_pool!(&self.pool, |p| {
+            sqlx::query(sql)
                 .bind(digest(&id))
                 .bind(user.user_id.to_string())
                 .bind(&user.username)
@@ -111,14 +112,16 @@ impl SessionStore {
     pub async fn get(&self, id: &str, now: Timestamp) -> Result<Option<Session>, sqlx::Error> {
         let key = digest(id);
         let expires = now.saturating_add(self.idle).unwrap_or(now);
-        on_pool!(&self.pool, p => {
-            let row = sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_sha256 = $2 AND expires_at > $3 \
-                                   RETURNING user_id, username, display_name, role, csrf_token")
-                .bind(expires.as_microsecond())
-                .bind(&key)
-                .bind(now.as_microsecond())
-                .fetch_optional(p)
-                .await?;
+        on_pool!(&self.pool, |p| {
+            let row = sqlx::query(
+                "UPDATE sessions SET expires_at = $1 WHERE id_sha256 = $2 AND expires_at > $3 \
+                                   RETURNING user_id, username, display_name, role, csrf_token",
+            )
+            .bind(expires.as_microsecond())
+            .bind(&key)
+            .bind(now.as_microsecond())
+            .fetch_optional(p)
+            .await?;
             let Some(row) = row else { return Ok(None) };
             let user_id: String = row.try_get("user_id")?;
             let role: i64 = row.try_get("role")?;
@@ -137,8 +140,9 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn delete(&self, id: &str) -> Result<(), sqlx::Error> {
-        on_pool!(&self.pool, p => {
-            sqlx::query("DELETE FROM sessions WHERE id_sha256 = $1").bind(digest(id)).execute(p).await?;
+        let sql = "DELETE FROM sessions WHERE id_sha256 = $1";
+        on_pool!(&self.pool, |p| {
+            sqlx::query(sql).bind(digest(id)).execute(p).await?;
         });
         Ok(())
     }
@@ -149,9 +153,13 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn rename(&self, user: Uuid, display_name: &str) -> Result<(), sqlx::Error> {
-        on_pool!(&self.pool, p => {
-            sqlx::query("UPDATE sessions SET display_name = $1 WHERE user_id = $2")
-                .bind(display_name).bind(user.to_string()).execute(p).await?;
+        let sql = "UPDATE sessions SET display_name = $1 WHERE user_id = $2";
+        on_pool!(&self.pool, |p| {
+            sqlx::query(sql)
+                .bind(display_name)
+                .bind(user.to_string())
+                .execute(p)
+                .await?;
         });
         Ok(())
     }
@@ -162,8 +170,14 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn end_others(&self, user: Uuid, keep: &str) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.pool, p => Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_sha256 <> $2")
-            .bind(user.to_string()).bind(digest(keep)).execute(p).await?.rows_affected()))
+        on_pool!(&self.pool, |p| Ok(sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND id_sha256 <> $2"
+        )
+        .bind(user.to_string())
+        .bind(digest(keep))
+        .execute(p)
+        .await?
+        .rows_affected()))
     }
 
     /// Deletes sessions that ended before `now`.
@@ -171,7 +185,13 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn purge(&self, now: Timestamp) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.pool, p => Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.as_microsecond()).execute(p).await?.rows_affected()))
+        on_pool!(&self.pool, |p| Ok(sqlx::query(
+            "DELETE FROM sessions WHERE expires_at <= $1"
+        )
+        .bind(now.as_microsecond())
+        .execute(p)
+        .await?
+        .rows_affected()))
     }
 }
 

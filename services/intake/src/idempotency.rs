@@ -24,10 +24,10 @@ pub struct IdempotencyStore(SqlPool);
 /// One round trip on the acknowledgement path: the row is inserted, or, when
 /// the key exists, the no-op update makes `RETURNING` give the first request's
 /// row (`DO NOTHING` would return nothing and need a second query).
-const REMEMBER: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, application_id, tracking_number, created_at) \
-                        VALUES ($1, $2, $3, $4, $5) \
-                        ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key \
-                        RETURNING fingerprint, application_id, tracking_number, created_at";
+const REMEMBER: &str = "INSERT INTO idempotency_keys (idempotency_key, fingerprint, \
+    application_id, tracking_number, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT \
+    (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key RETURNING \
+    fingerprint, application_id, tracking_number, created_at";
 
 impl IdempotencyStore {
     /// Connects lazily to `url` (`postgres://` or `sqlite:`).
@@ -55,7 +55,7 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn remember(&self, key: &str, fresh: &Remembered) -> Result<Remembered, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER)
                 .bind(key)
                 .bind(&fresh.fingerprint)
@@ -78,7 +78,13 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn purge(&self, before_micros: i64) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.0, p => Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before_micros).execute(p).await?.rows_affected()))
+        on_pool!(&self.0, |p| Ok(sqlx::query(
+            "DELETE FROM idempotency_keys WHERE created_at < $1"
+        )
+        .bind(before_micros)
+        .execute(p)
+        .await?
+        .rows_affected()))
     }
 
     /// Checks the database answers.
@@ -86,6 +92,9 @@ impl IdempotencyStore {
     /// # Errors
     /// Database failures.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))
     }
 }

@@ -11,6 +11,9 @@
 //! recorded as failed with reason `unknown_case` (never a crash, never a
 //! silent drop); a template that cannot be rendered does the same with its
 //! reason.
+//!
+//! An SMS goes only to a mobile number: a landline or an `0850` number the
+//! applicant gave (for a callback or beside a letter reply) gets none.
 
 use std::{sync::Arc, time::Duration};
 
@@ -81,6 +84,11 @@ fn reply_code(r: i32) -> &'static str {
 /// The reply code of a case the citizen left no contact detail for: nothing
 /// is sent for it, whatever the rules say (there is nobody to send it to).
 const NO_CONTACT: &str = "no_contact";
+
+/// Whether an SMS can reach `phone`: only a Turkish mobile number.
+fn reaches_by_sms(phone: &str) -> bool {
+    tekmerkez_types::contact::PhoneNumber::parse(phone).is_ok_and(|p| p.is_mobile())
+}
 
 fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
     HandleError::Permanent {
@@ -181,7 +189,7 @@ impl NotifyHandler {
             return fail(d, "unknown_case");
         };
         let recipient = match rule.channel {
-            Channel::Sms => case.phone.clone(),
+            Channel::Sms => case.phone.clone().filter(|p| reaches_by_sms(p)),
             Channel::Email => case.email.clone(),
         };
         let recipient = recipient?;
@@ -364,5 +372,25 @@ impl Handler for NotifyHandler {
             self.wake.notify_one();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reaches_by_sms;
+
+    #[test]
+    fn an_sms_reaches_only_a_mobile_number() {
+        assert!(reaches_by_sms("+905321234567"));
+        assert!(reaches_by_sms("0532 123 45 67"));
+        for not_mobile in [
+            "+903125551234",
+            "0 (312) 555 12 34",
+            "+908502220186",
+            "181",
+            "",
+        ] {
+            assert!(!reaches_by_sms(not_mobile), "{not_mobile}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! provider's answer was lost) and the next claim asks the provider before
 //! sending again (see [`crate::dispatch`]).
 
-use tekmerkez_sqlpool::{SqlPool, on_pool};
+use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 use uuid::Uuid;
 
 use crate::catalogue::{Rule, Template};
@@ -198,9 +198,10 @@ impl std::fmt::Debug for Delivery {
     }
 }
 
-const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, rule_version, template_key, template_locale, \
-    template_version, state, reason, recipient, subject, body, html, message_id, encoding, segments, urgent, deferred, due_at, \
-    attempts, in_doubt, provider, provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent";
+const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, rule_version, \
+    template_key, template_locale, template_version, state, reason, recipient, subject, body, \
+    html, message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, provider, \
+    provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Delivery, StoreError>
 where
@@ -297,6 +298,9 @@ type SinkRow = (
 pub struct NotifyStore(SqlPool);
 
 /// Clearing the personal data of a message that will not be sent again.
+const INSERT_RULE: &str = "INSERT INTO notify_rules (rule_key, version, definition, created_at, \
+    created_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (rule_key, version) DO NOTHING";
+
 const CLEAR_PII: &str = "recipient = NULL, subject = NULL, body = NULL, html = NULL";
 
 impl NotifyStore {
@@ -322,7 +326,10 @@ impl NotifyStore {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
-        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.is_ok())
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .is_ok())
     }
 
     /// Records `d` unless a delivery with its idempotency key exists; true
@@ -332,12 +339,14 @@ impl NotifyStore {
     /// Database failures.
     #[tracing::instrument(skip_all)]
     pub async fn insert(&self, d: &NewDelivery) -> Result<bool, StoreError> {
-        let sql = "INSERT INTO notify_deliveries (id, idempotency_key, event_id, case_id, tracking_number, kind, channel, \
-            rule_version, template_key, template_locale, template_version, state, reason, recipient, subject, body, html, \
-            message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at, traceparent) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25) \
-            ON CONFLICT (idempotency_key) DO NOTHING";
-        on_pool!(&self.0, p => {
+        let sql = "INSERT INTO notify_deliveries (id, idempotency_key, event_id, case_id, \
+            tracking_number, kind, channel, rule_version, template_key, template_locale, \
+            template_version, state, reason, recipient, subject, body, html, message_id, encoding, \
+            segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at, \
+            traceparent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+            $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25) ON CONFLICT \
+            (idempotency_key) DO NOTHING";
+        on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
                 .bind(d.id)
                 .bind(&d.idempotency_key)
@@ -377,10 +386,12 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn kinds_for_event(&self, event_id: &str) -> Result<Vec<String>, StoreError> {
-        on_pool!(&self.0, p => Ok(sqlx::query_scalar("SELECT kind FROM notify_deliveries WHERE event_id = $1")
-            .bind(event_id)
-            .fetch_all(p)
-            .await?))
+        on_pool!(&self.0, |p| Ok(sqlx::query_scalar(
+            "SELECT kind FROM notify_deliveries WHERE event_id = $1"
+        )
+        .bind(event_id)
+        .fetch_all(p)
+        .await?))
     }
 
     /// Claims up to `limit` deliveries that are due (pending and due, or
@@ -404,7 +415,7 @@ impl NotifyStore {
              WHERE id IN (SELECT id FROM notify_deliveries WHERE (state = 'pending' AND due_at <= $2) OR (state = 'sending' AND lease_until < $2) \
              ORDER BY due_at LIMIT $3{lock}) RETURNING {COLUMNS}"
         );
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let rows = sqlx::query(&sql)
                 .bind(lease_until)
                 .bind(now)
@@ -432,8 +443,10 @@ impl NotifyStore {
         now: i64,
         lease_until: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(&self.0, p => {
-            sqlx::query("UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = attempts + $3, updated_at = $2, lease_until = $4 WHERE id = $5")
+        let sql = "UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = \
+            attempts + $3, updated_at = $2, lease_until = $4 WHERE id = $5";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
                 .bind(provider)
                 .bind(now)
                 .bind(i64::from(new_round))
@@ -450,9 +463,14 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn extend_lease(&self, id: Uuid, lease_until: i64) -> Result<(), StoreError> {
-        on_pool!(&self.0, p => {
-            sqlx::query("UPDATE notify_deliveries SET lease_until = $1 WHERE id = $2 AND state = 'sending'")
-                .bind(lease_until).bind(id).execute(p).await?;
+        on_pool!(&self.0, |p| {
+            sqlx::query(
+                "UPDATE notify_deliveries SET lease_until = $1 WHERE id = $2 AND state = 'sending'",
+            )
+            .bind(lease_until)
+            .bind(id)
+            .execute(p)
+            .await?;
             Ok(())
         })
     }
@@ -472,8 +490,14 @@ impl NotifyStore {
             "UPDATE notify_deliveries SET state = 'sent', provider = $1, provider_ref = $2, sent_at = $3, updated_at = $3, \
              in_doubt = FALSE, lease_until = NULL, reason = NULL, {CLEAR_PII} WHERE id = $4 AND state = 'sending'"
         );
-        on_pool!(&self.0, p => {
-            sqlx::query(&sql).bind(provider).bind(reference).bind(now).bind(id).execute(p).await?;
+        on_pool!(&self.0, |p| {
+            sqlx::query(&sql)
+                .bind(provider)
+                .bind(reference)
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
             Ok(())
         })
     }
@@ -487,8 +511,13 @@ impl NotifyStore {
             "UPDATE notify_deliveries SET state = 'failed', reason = $1, updated_at = $2, in_doubt = FALSE, lease_until = NULL, {CLEAR_PII} \
              WHERE id = $3 AND state IN ('pending', 'sending')"
         );
-        on_pool!(&self.0, p => {
-            sqlx::query(&sql).bind(reason).bind(now).bind(id).execute(p).await?;
+        on_pool!(&self.0, |p| {
+            sqlx::query(&sql)
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
             Ok(())
         })
     }
@@ -504,10 +533,17 @@ impl NotifyStore {
         reason: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(&self.0, p => {
-            sqlx::query("UPDATE notify_deliveries SET state = 'pending', due_at = $1, reason = $2, updated_at = $3, in_doubt = FALSE, lease_until = NULL \
-                         WHERE id = $4 AND state = 'sending'")
-                .bind(due_at).bind(reason).bind(now).bind(id).execute(p).await?;
+        let sql = "UPDATE notify_deliveries SET state = 'pending', due_at = $1, reason = $2, \
+            updated_at = $3, in_doubt = FALSE, lease_until = NULL WHERE id = $4 AND state = \
+            'sending'";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
+                .bind(due_at)
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
             Ok(())
         })
     }
@@ -524,9 +560,16 @@ impl NotifyStore {
         reason: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(&self.0, p => {
-            sqlx::query("UPDATE notify_deliveries SET in_doubt = TRUE, lease_until = $1, reason = $2, updated_at = $3 WHERE id = $4 AND state = 'sending'")
-                .bind(retry_at).bind(reason).bind(now).bind(id).execute(p).await?;
+        let sql = "UPDATE notify_deliveries SET in_doubt = TRUE, lease_until = $1, reason = $2, \
+            updated_at = $3 WHERE id = $4 AND state = 'sending'";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
+                .bind(retry_at)
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
             Ok(())
         })
     }
@@ -544,17 +587,26 @@ impl NotifyStore {
         failure: Option<&str>,
         now: i64,
     ) -> Result<u64, StoreError> {
-        on_pool!(&self.0, p => {
-            let q = match failure {
-                None => sqlx::query("UPDATE notify_deliveries SET state = 'delivered', delivered_at = $1, updated_at = $1 \
-                                     WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'")
-                    .bind(now).bind(provider).bind(reference),
-                Some(reason) => sqlx::query("UPDATE notify_deliveries SET state = 'failed', reason = $4, updated_at = $1 \
-                                             WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'")
-                    .bind(now).bind(provider).bind(reference).bind(reason),
-            };
-            Ok(q.execute(p).await?.rows_affected())
-        })
+        let delivered = "UPDATE notify_deliveries SET state = 'delivered', delivered_at = $1, \
+            updated_at = $1 WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'";
+        let failed = "UPDATE notify_deliveries SET state = 'failed', reason = $4, updated_at = $1 \
+            WHERE provider = $2 AND provider_ref = $3 AND state = 'sent'";
+        let update = match failure {
+            None => Statement::new(delivered),
+            Some(_) => Statement::new(failed),
+        }
+        .bind(now)
+        .bind(provider)
+        .bind(reference);
+        let update = match failure {
+            Some(reason) => update.bind(reason),
+            None => update,
+        };
+        Ok(on_pool!(&self.0, |p| update
+            .query()
+            .execute(p)
+            .await?
+            .rows_affected()))
     }
 
     /// Whether `provider` was ever given a message with `reference`.
@@ -566,9 +618,14 @@ impl NotifyStore {
         provider: &str,
         reference: &str,
     ) -> Result<bool, StoreError> {
-        on_pool!(&self.0, p => {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notify_deliveries WHERE provider = $1 AND provider_ref = $2")
-                .bind(provider).bind(reference).fetch_one(p).await?;
+        on_pool!(&self.0, |p| {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notify_deliveries WHERE provider = $1 AND provider_ref = $2",
+            )
+            .bind(provider)
+            .bind(reference)
+            .fetch_one(p)
+            .await?;
             Ok(n > 0)
         })
     }
@@ -582,9 +639,11 @@ impl NotifyStore {
         provider: &str,
         limit: u32,
     ) -> Result<Vec<String>, StoreError> {
-        on_pool!(&self.0, p => Ok(sqlx::query_scalar(
+        on_pool!(&self.0, |p| {
+            Ok(sqlx::query_scalar(
             "SELECT provider_ref FROM notify_deliveries WHERE provider = $1 AND state = 'sent' AND provider_ref IS NOT NULL ORDER BY sent_at LIMIT $2")
-            .bind(provider).bind(i64::from(limit)).fetch_all(p).await?))
+            .bind(provider).bind(i64::from(limit)).fetch_all(p).await?)
+        })
     }
 
     /// One delivery.
@@ -593,7 +652,7 @@ impl NotifyStore {
     /// Database failures.
     pub async fn get(&self, id: Uuid) -> Result<Option<Delivery>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM notify_deliveries WHERE id = $1");
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&sql).bind(id).fetch_optional(p).await?;
             row.as_ref().map(from_row).transpose()
         })
@@ -607,7 +666,7 @@ impl NotifyStore {
         let sql = format!(
             "SELECT {COLUMNS} FROM notify_deliveries WHERE case_id = $1 ORDER BY created_at, id"
         );
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let rows = sqlx::query(&sql).bind(case_id).fetch_all(p).await?;
             rows.iter().map(from_row).collect()
         })
@@ -618,9 +677,12 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn count_by_state(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        on_pool!(&self.0, p => {
-            let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state ORDER BY state")
-                .fetch_all(p).await?;
+        on_pool!(&self.0, |p| {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state ORDER BY state",
+            )
+            .fetch_all(p)
+            .await?;
             Ok(rows)
         })
     }
@@ -630,8 +692,11 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        on_pool!(&self.0, p => Ok(sqlx::query_scalar("SELECT MIN(due_at) FROM notify_deliveries WHERE state = 'pending'")
-            .fetch_one(p).await?))
+        on_pool!(&self.0, |p| Ok(sqlx::query_scalar(
+            "SELECT MIN(due_at) FROM notify_deliveries WHERE state = 'pending'"
+        )
+        .fetch_one(p)
+        .await?))
     }
 
     // --- the catalogue ---------------------------------------------------------
@@ -641,15 +706,18 @@ impl NotifyStore {
     /// # Errors
     /// Database failures or an unreadable row.
     pub async fn current_rules(&self) -> Result<Vec<Rule>, StoreError> {
-        let sql = "SELECT r.version, r.definition FROM notify_rules r \
-                   WHERE r.version = (SELECT MAX(version) FROM notify_rules x WHERE x.rule_key = r.rule_key) ORDER BY r.rule_key";
-        on_pool!(&self.0, p => {
+        let sql = "SELECT r.version, r.definition FROM notify_rules r WHERE r.version = (SELECT \
+            MAX(version) FROM notify_rules x WHERE x.rule_key = r.rule_key) ORDER BY r.rule_key";
+        on_pool!(&self.0, |p| {
             let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(p).await?;
-            rows.into_iter().map(|(v, d)| {
-                let mut r: Rule = serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("rule"))?;
-                r.version = v;
-                Ok(r)
-            }).collect()
+            rows.into_iter()
+                .map(|(v, d)| {
+                    let mut r: Rule =
+                        serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("rule"))?;
+                    r.version = v;
+                    Ok(r)
+                })
+                .collect()
         })
     }
 
@@ -659,15 +727,18 @@ impl NotifyStore {
     /// Database failures or an unreadable row.
     pub async fn current_templates(&self) -> Result<Vec<Template>, StoreError> {
         let sql = "SELECT t.version, t.definition FROM notify_templates t WHERE t.version = \
-                   (SELECT MAX(version) FROM notify_templates x WHERE x.template_key = t.template_key AND x.locale = t.locale) \
-                   ORDER BY t.template_key, t.locale";
-        on_pool!(&self.0, p => {
+            (SELECT MAX(version) FROM notify_templates x WHERE x.template_key = t.template_key AND \
+            x.locale = t.locale) ORDER BY t.template_key, t.locale";
+        on_pool!(&self.0, |p| {
             let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(p).await?;
-            rows.into_iter().map(|(v, d)| {
-                let mut t: Template = serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("template"))?;
-                t.version = v;
-                Ok(t)
-            }).collect()
+            rows.into_iter()
+                .map(|(v, d)| {
+                    let mut t: Template =
+                        serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("template"))?;
+                    t.version = v;
+                    Ok(t)
+                })
+                .collect()
         })
     }
 
@@ -685,19 +756,27 @@ impl NotifyStore {
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
         let definition = serde_json::to_string(rule).map_err(|_| StoreError::Corrupt("rule"))?;
-        on_pool!(&self.0, p => {
-            let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_rules WHERE rule_key = $1")
-                .bind(&rule.key).fetch_one(p).await?;
+        on_pool!(&self.0, |p| {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM notify_rules WHERE rule_key = $1")
+                    .bind(&rule.key)
+                    .fetch_one(p)
+                    .await?;
             let current = current.unwrap_or(0);
             if expected.is_some_and(|e| e != current) {
                 return Ok(None);
             }
             let version = current + 1;
             // A concurrent edit of the same version loses on the primary key.
-            let n = sqlx::query("INSERT INTO notify_rules (rule_key, version, definition, created_at, created_by) VALUES ($1, $2, $3, $4, $5) \
-                                 ON CONFLICT (rule_key, version) DO NOTHING")
-                .bind(&rule.key).bind(version).bind(&definition).bind(now).bind(by)
-                .execute(p).await?.rows_affected();
+            let n = sqlx::query(INSERT_RULE)
+                .bind(&rule.key)
+                .bind(version)
+                .bind(&definition)
+                .bind(now)
+                .bind(by)
+                .execute(p)
+                .await?
+                .rows_affected();
             Ok((n == 1).then_some(version))
         })
     }
@@ -715,18 +794,32 @@ impl NotifyStore {
     ) -> Result<Option<i64>, StoreError> {
         let definition =
             serde_json::to_string(template).map_err(|_| StoreError::Corrupt("template"))?;
-        on_pool!(&self.0, p => {
-            let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM notify_templates WHERE template_key = $1 AND locale = $2")
-                .bind(&template.key).bind(&template.locale).fetch_one(p).await?;
+        let sql = "INSERT INTO notify_templates (template_key, locale, version, definition, \
+            created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (template_key, \
+            locale, version) DO NOTHING";
+        on_pool!(&self.0, |p| {
+            let current: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(version) FROM notify_templates WHERE template_key = $1 AND locale = $2",
+            )
+            .bind(&template.key)
+            .bind(&template.locale)
+            .fetch_one(p)
+            .await?;
             let current = current.unwrap_or(0);
             if expected.is_some_and(|e| e != current) {
                 return Ok(None);
             }
             let version = current + 1;
-            let n = sqlx::query("INSERT INTO notify_templates (template_key, locale, version, definition, created_at, created_by) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (template_key, locale, version) DO NOTHING")
-                .bind(&template.key).bind(&template.locale).bind(version).bind(&definition).bind(now).bind(by)
-                .execute(p).await?.rows_affected();
+            let n = sqlx::query(sql)
+                .bind(&template.key)
+                .bind(&template.locale)
+                .bind(version)
+                .bind(&definition)
+                .bind(now)
+                .bind(by)
+                .execute(p)
+                .await?
+                .rows_affected();
             Ok((n == 1).then_some(version))
         })
     }
@@ -763,12 +856,24 @@ impl NotifyStore {
     /// # Errors
     /// Database failures.
     pub async fn sink_insert(&self, m: &SinkMessage) -> Result<bool, StoreError> {
-        on_pool!(&self.0, p => {
-            let n = sqlx::query("INSERT INTO notify_dev_sink (channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING")
-                .bind(&m.channel).bind(&m.message_id).bind(&m.recipient).bind(&m.subject).bind(&m.body)
-                .bind(&m.html).bind(&m.headers).bind(&m.encoding).bind(m.segments).bind(m.received_at)
-                .execute(p).await?.rows_affected();
+        let sql = "INSERT INTO notify_dev_sink (channel, message_id, recipient, subject, body, \
+            html, headers, encoding, segments, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+            $8, $9, $10) ON CONFLICT (message_id) DO NOTHING";
+        on_pool!(&self.0, |p| {
+            let n = sqlx::query(sql)
+                .bind(&m.channel)
+                .bind(&m.message_id)
+                .bind(&m.recipient)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(&m.html)
+                .bind(&m.headers)
+                .bind(&m.encoding)
+                .bind(m.segments)
+                .bind(m.received_at)
+                .execute(p)
+                .await?
+                .rows_affected();
             Ok(n == 1)
         })
     }
@@ -782,14 +887,41 @@ impl NotifyStore {
         channel: &str,
         limit: u32,
     ) -> Result<Vec<SinkMessage>, StoreError> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let rows: Vec<SinkRow> = sqlx::query_as(
                 "SELECT seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at \
                  FROM notify_dev_sink WHERE channel = $1 ORDER BY seq DESC LIMIT $2")
                 .bind(channel).bind(i64::from(limit)).fetch_all(p).await?;
-            Ok(rows.into_iter().map(|(seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at)| SinkMessage {
-                seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at,
-            }).collect())
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(
+                        seq,
+                        channel,
+                        message_id,
+                        recipient,
+                        subject,
+                        body,
+                        html,
+                        headers,
+                        encoding,
+                        segments,
+                        received_at,
+                    )| SinkMessage {
+                        seq,
+                        channel,
+                        message_id,
+                        recipient,
+                        subject,
+                        body,
+                        html,
+                        headers,
+                        encoding,
+                        segments,
+                        received_at,
+                    },
+                )
+                .collect())
         })
     }
 }

@@ -23,7 +23,8 @@ pub enum RulesStoreError {
 #[derive(Debug, Clone)]
 pub struct RulesStore(SqlPool);
 
-const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, target_unit_id, urgency, description";
+const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, \
+    target_unit_id, urgency, description";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Rule, RulesStoreError>
 where
@@ -84,7 +85,7 @@ impl RulesStore {
     /// Database failures.
     pub async fn list(&self) -> Result<Vec<Rule>, RulesStoreError> {
         let sql = format!("SELECT {COLUMNS} FROM routing_rules ORDER BY priority, id");
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let rows = sqlx::query(&sql).fetch_all(p).await?;
             rows.iter().map(from_row).collect()
         })
@@ -111,7 +112,7 @@ impl RulesStore {
             "UPDATE routing_rules SET priority = $1, category = $2, keywords = $3, channels = $4, province_code = $5, district = $6, \
              target_unit_id = $7, urgency = $8, description = $9, updated_at = $10 WHERE id = $11"
         };
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
                 .bind(i64::from(rule.priority))
                 .bind(rule.category.as_deref())
@@ -136,6 +137,13 @@ impl RulesStore {
     /// # Errors
     /// Database failures.
     pub async fn delete(&self, id: Uuid) -> Result<bool, RulesStoreError> {
-        on_pool!(&self.0, p => Ok(sqlx::query("DELETE FROM routing_rules WHERE id = $1").bind(id).execute(p).await?.rows_affected() == 1))
+        on_pool!(&self.0, |p| Ok(sqlx::query(
+            "DELETE FROM routing_rules WHERE id = $1"
+        )
+        .bind(id)
+        .execute(p)
+        .await?
+        .rows_affected()
+            == 1))
     }
 }

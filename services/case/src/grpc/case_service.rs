@@ -145,9 +145,12 @@ impl CaseService for CaseGrpc {
             },
         };
         let view = self.app.get_case(&caller, case).await?;
-        Ok(Response::new(pb::GetCaseResponse {
-            case: Some(convert::case_to_proto(&view)),
-        }))
+        let names = self.app.note_names(&view.notes).await?;
+        let mut case = convert::case_to_proto(&view);
+        for (n, record) in case.notes.iter_mut().zip(&view.notes) {
+            n.author_display_name = names.user(record.author_id);
+        }
+        Ok(Response::new(pb::GetCaseResponse { case: Some(case) }))
     }
 
     #[tracing::instrument(name = "case.list", skip_all)]
@@ -403,12 +406,42 @@ impl CaseService for CaseGrpc {
             return Err(Status::invalid_argument("case_id"));
         };
         let steps = self.app.history(&caller, id).await?;
+        let names = self.app.history_names(&steps).await?;
         Ok(Response::new(pb::GetHistoryResponse {
             steps: steps
                 .iter()
                 .enumerate()
-                .map(|(i, h)| convert::history_to_proto(i, h))
+                .map(|(i, h)| convert::history_to_proto_named(i, h, &names))
                 .collect(),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.where_is", skip_all, fields(case_id = %req.get_ref().case_id))]
+    async fn where_is_case(
+        &self,
+        req: Request<pb::WhereIsCaseRequest>,
+    ) -> R<pb::WhereIsCaseResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
+        convert::finish(v)?;
+        let Some(id) = id else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let w = self.app.where_is(&caller, id).await?;
+        let step = convert::history_to_proto_named(0, &w.last, &w.names);
+        Ok(Response::new(pb::WhereIsCaseResponse {
+            tracking_number: tekmerkez_tracking::TrackingNumber::parse(&w.tracking_number)
+                .map(|t| t.to_string())
+                .unwrap_or(w.tracking_number),
+            action: step.action,
+            actor_display_name: step.actor_display_name,
+            to_status: step.to_status,
+            to_pool_name: step.to_pool_name,
+            to_holder_display_name: step.to_holder_display_name,
+            occurred_at: step.occurred_at,
+            reopenable_until: w.reopenable_until.map(to_proto_ts),
+            by_caller: w.by_caller,
         }))
     }
 

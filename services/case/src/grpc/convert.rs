@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, CitizenMessage, Filter, View},
+        cases::{CaseView, CitizenMessage, Filter, Names, View},
         error::CaseError,
         events::to_proto_ts,
     },
@@ -404,6 +404,8 @@ pub fn note_to_proto(n: &NoteRecord) -> pb::Note {
             .as_ref()
             .map_or(0, |c| c.channel.to_proto() as i32),
         from_applicant: n.citizen.as_ref().is_some_and(|c| c.from_applicant),
+        // GetCase fills it in (`Names`).
+        author_display_name: String::new(),
     }
 }
 
@@ -477,6 +479,19 @@ pub fn history_to_proto(i: usize, h: &HistoryRecord) -> pb::HistoryStep {
         to_holder_id: opt_id(s.to_holder),
         detail: s.detail.clone().unwrap_or_default(),
         occurred_at: Some(to_proto_ts(h.occurred_at)),
+        ..Default::default()
+    }
+}
+
+/// A task step on the wire with the names of its actor, pools and holders.
+pub fn history_to_proto_named(i: usize, h: &HistoryRecord, names: &Names) -> pb::HistoryStep {
+    pb::HistoryStep {
+        actor_display_name: names.user(h.actor.user_id()),
+        from_pool_name: names.pool(h.step.from_pool),
+        to_pool_name: names.pool(Some(h.step.to_pool)),
+        from_holder_display_name: names.user(h.step.from_holder),
+        to_holder_display_name: names.user(h.step.to_holder),
+        ..history_to_proto(i, h)
     }
 }
 

@@ -114,9 +114,10 @@ impl Rpc {
             ],
             Self::ClaimCases => &["expert_ankara"],
             Self::ClaimCallback | Self::RecordCallbackOutcome => &["callback_ankara"],
-            Self::AssignCases | Self::TransferCase | Self::ReopenCase => {
-                &["admin", "manager_ankara"]
-            }
+            Self::AssignCases | Self::TransferCase => &["admin", "manager_ankara"],
+            // The callback agent resolved it today: they may take it back
+            // until 23:59 Istanbul time (see `whereabouts`).
+            Self::ReopenCase => &["admin", "manager_ankara", "callback_ankara"],
             Self::AddNote => &["admin", "manager_ankara", "expert_ankara"],
             Self::CloseCase => &["expert_ankara"],
             Self::CreateCase => &["admin", "callcentre", "partner", "routing"],

@@ -26,3 +26,4 @@ mod store_contract;
 mod tracking;
 mod transfer_notes_close;
 mod visibility;
+mod whereabouts;

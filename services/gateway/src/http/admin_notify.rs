@@ -5,6 +5,8 @@
 //! every replica), so an admin changes what citizens are told without a
 //! deploy. Notify checks that the caller is an admin and that a template
 //! names only known variables; an edit made on an old version is refused.
+//! A refused edit shows the page again with the template as typed, the
+//! error by the refused field and the focus on it.
 
 use std::sync::Arc;
 
@@ -23,7 +25,10 @@ use super::{
     refuse, render, see_other,
     signed_in::{Admins, RequireRole},
 };
-use crate::i18n::{admin_notify::AdminNotifyTexts, common::CommonTexts};
+use crate::{
+    i18n::{admin_notify::AdminNotifyTexts, common::CommonTexts},
+    session::Session,
+};
 
 struct RuleRow {
     key: String,
@@ -49,6 +54,31 @@ struct TemplateRow {
     subject: String,
     body: String,
     html: String,
+    /// A refused edit of this template: the field (`konu`, `metin`, `html`)
+    /// and what to say by it.
+    error: Option<(&'static str, String)>,
+}
+
+impl TemplateRow {
+    /// The error by field `field`, if the refused edit was about it.
+    fn error_on(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, e)| e.as_str())
+    }
+}
+
+/// An edit notify refused, to show again as typed.
+struct Refused {
+    key: String,
+    locale: String,
+    subject: String,
+    body: String,
+    html: String,
+    /// The form field refused (`konu`, `metin`, `html`).
+    field: &'static str,
+    error: String,
 }
 
 #[derive(askama::Template)]
@@ -111,6 +141,19 @@ pub(super) async fn show(
     Query(q): Query<Durum>,
     RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
+    let t = &frame.texts().admin_notify;
+    let message = message(t, &q);
+    notify_page(&state, frame, s, message, None).await
+}
+
+/// The page, with `message` on top and a refused edit shown as typed.
+async fn notify_page(
+    state: &AppState,
+    frame: Frame,
+    s: Session,
+    message: Option<(String, bool)>,
+    refused: Option<Refused>,
+) -> Response {
     let (c, t) = (frame.c, &frame.texts().admin_notify);
     let b = &state.backend;
     let unavailable = |frame: &Frame| {
@@ -167,8 +210,19 @@ pub(super) async fn show(
             subject: tpl.subject,
             body: tpl.body,
             html: tpl.html,
+            error: None,
         })
         .collect();
+    if let Some(r) = refused
+        && let Some(tpl) = templates
+            .iter_mut()
+            .find(|tpl| tpl.key == r.key && tpl.locale == r.locale)
+    {
+        tpl.subject = r.subject;
+        tpl.body = r.body;
+        tpl.html = r.html;
+        tpl.error = Some((r.field, r.error));
+    }
     // Turkish first: it is what citizens get unless they chose English.
     templates.sort_by(|a, b| (&a.key, a.locale != "tr").cmp(&(&b.key, b.locale != "tr")));
     let mut previous = String::new();
@@ -176,8 +230,9 @@ pub(super) async fn show(
         tpl.first_of_key = tpl.key != previous;
         previous.clone_from(&tpl.key);
     }
-    let (message, is_error) = message(t, &q).map_or((None, false), |(m, e)| (Some(m), e));
-    render(&NotifyPage {
+    let refused_edit = templates.iter().any(|tpl| tpl.error.is_some());
+    let (message, is_error) = message.map_or((None, false), |(m, e)| (Some(m), e));
+    let mut r = render(&NotifyPage {
         t,
         frame,
         csrf: s.csrf_token,
@@ -190,12 +245,17 @@ pub(super) async fn show(
             .collect(),
         message,
         is_error,
-    })
+    });
+    if refused_edit {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
 }
 
 /// `POST /yonetim/bildirimler/sablon`: a new version of one template.
 pub(super) async fn save_template(
     State(state): State<Arc<AppState>>,
+    frame: Frame,
     RequireRole(s, _): RequireRole<Admins>,
     body: Bytes,
 ) -> Response {
@@ -227,13 +287,44 @@ pub(super) async fn save_template(
         .update_template(b.as_user(
             s.user_id,
             npb::UpdateTemplateRequest {
-                template: Some(template),
+                template: Some(template.clone()),
                 expected_version: one(&f, "surum").parse().unwrap_or_default(),
             },
         ))
         .await
         .map(|_| ());
-    after_write(r, "sablon-kaydedildi")
+    let st = match r {
+        Ok(()) => return see_other("/yonetim/bildirimler?durum=sablon-kaydedildi"),
+        Err(st) if matches!(st.code(), Code::InvalidArgument | Code::Aborted) => st,
+        Err(st) => return after_write(Err(st), "sablon-kaydedildi"),
+    };
+    // Refused: the page again, the template as typed, the error by its field.
+    let t = &frame.texts().admin_notify;
+    let (field, error) = if st.code() == Code::Aborted {
+        ("metin", t.changed.to_owned())
+    } else {
+        use tonic_types::StatusExt as _;
+        let refused = st
+            .get_details_bad_request()
+            .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+            .unwrap_or_default();
+        let field = match refused.as_str() {
+            "template.subject" => "konu",
+            "template.html" => "html",
+            _ => "metin",
+        };
+        (field, (t.invalid)(t.field(&refused)))
+    };
+    let refused = Refused {
+        key: template.key,
+        locale: template.locale,
+        subject: template.subject,
+        body: template.body,
+        html: template.html,
+        field,
+        error: error.clone(),
+    };
+    notify_page(&state, frame, s, Some((error, true)), Some(refused)).await
 }
 
 /// `POST /yonetim/bildirimler/kural/{key}`: switches a rule on or off.

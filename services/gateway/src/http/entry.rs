@@ -271,6 +271,73 @@ fn element_of(field: &str) -> &'static str {
     }
 }
 
+/// The form's elements in page order: the first refused one takes the focus.
+const ELEMENTS: [&str; 16] = [
+    "konu",
+    "metin",
+    "il",
+    "ilce",
+    "sira",
+    "referans",
+    "bilgi",
+    "verilen_bilgi",
+    "ad",
+    "telefon",
+    "eposta",
+    "adres",
+    "yanit-sms",
+    "kvkk",
+    "ozel",
+    "acik_riza",
+];
+
+/// One province of the picker, with its districts, and what is chosen.
+struct ProvincePick {
+    code: u8,
+    name: &'static str,
+    districts: &'static [String],
+    selected: bool,
+}
+
+/// The province and district pickers: every province in Turkish
+/// alphabetical order, each one's districts grouped under it (the page's
+/// script offers only the chosen province's). What was typed or chosen
+/// before (a plate code or a name, in any case) stays chosen.
+fn province_picks(v: &Values) -> (Vec<ProvincePick>, Option<&'static str>) {
+    let chosen = tekmerkez_geo::find_province(&v.province);
+    let district = chosen.and_then(|p| p.find_district(&v.district));
+    let picks = tekmerkez_geo::provinces_by_name()
+        .map(|p| ProvincePick {
+            code: p.code(),
+            name: p.name(),
+            districts: p.districts(),
+            selected: chosen.is_some_and(|c| c.code() == p.code()),
+        })
+        .collect();
+    (picks, district)
+}
+
+/// The label of a form element, for the list of refused fields.
+fn label_of(id: &str, t: &EntryTexts) -> &'static str {
+    match id {
+        "konu" => t.subject,
+        "metin" => t.text,
+        "il" => t.province,
+        "ilce" => t.district,
+        "sira" => t.queue_ticket,
+        "referans" => t.reference,
+        "bilgi" => t.info_only,
+        "verilen_bilgi" => t.info_answer,
+        "ad" => t.name,
+        "telefon" => t.phone,
+        "eposta" => t.email,
+        "adres" => t.address,
+        "yanit-sms" => t.reply,
+        "kvkk" | "ozel" | "acik_riza" => t.kvkk_title,
+        _ => t.text,
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "entry.html")]
 struct EntryPage<'a> {
@@ -288,9 +355,12 @@ struct EntryPage<'a> {
     looked_up: bool,
     categories: Vec<(String, String)>,
     v: &'a Values,
-    /// (element id, message), one per element.
+    /// (element id, message), one per element, in page order.
     problems: Vec<(&'static str, String)>,
     message: Option<&'static str>,
+    provinces: Vec<ProvincePick>,
+    /// The chosen district's canonical name.
+    district: Option<&'static str>,
 }
 
 impl EntryPage<'_> {
@@ -299,6 +369,19 @@ impl EntryPage<'_> {
             .iter()
             .find(|(i, _)| *i == id)
             .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether `id` takes the focus: the first refused element does.
+    fn focus(&self, id: &str) -> bool {
+        self.problems.first().is_some_and(|(i, _)| *i == id)
+    }
+
+    fn label(&self, id: &str) -> &'static str {
+        label_of(id, self.t)
+    }
+
+    fn province_selected(&self) -> bool {
+        self.provinces.iter().any(|p| p.selected)
     }
 }
 
@@ -311,14 +394,38 @@ struct CallView {
     earlier: Vec<(String, String, String, &'static str)>,
 }
 
-fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
+/// The `common.v1.Channel` number of intake's channel code (`web_form`).
+fn channel_of_code(code: &str) -> i32 {
+    use tekmerkez_proto::common_v1::Channel;
+    match code {
+        "web_form" => Channel::WebForm,
+        "mobile_app" => Channel::MobileApp,
+        "email" => Channel::Email,
+        "social_media" => Channel::SocialMedia,
+        "phone" => Channel::Phone,
+        "written" => Channel::Written,
+        "face_to_face" => Channel::FaceToFace,
+        "video" => Channel::Video,
+        "partner" => Channel::Partner,
+        _ => Channel::Unspecified,
+    }
+    .into()
+}
+
+fn call_view(
+    c: OfferedCall,
+    t: &EntryTexts,
+    common: &crate::i18n::common::CommonTexts,
+) -> CallView {
     CallView {
         call_id: c.call_id,
         number: c.caller_number,
+        // The keys the caller pressed, in order: the IVR's menu ids are the
+        // platform's codes, not words.
         steps: c
             .ivr_selections
             .into_iter()
-            .map(|s| format!("{} → {}", s.menu, s.choice))
+            .map(|s| s.choice.trim().to_owned())
             .collect(),
         earlier: c
             .earlier_applications
@@ -330,14 +437,22 @@ fn call_view(c: OfferedCall, t: &EntryTexts) -> CallView {
                     .and_then(|s| s.parse::<jiff::Timestamp>().ok())
                     .map(|t| local_time(t.as_microsecond()))
                     .unwrap_or_default();
-                (a.tracking_number, a.channel, when, t.status_name(&a.status))
+                let channel = common.channel_name(channel_of_code(&a.channel));
+                (
+                    a.tracking_number,
+                    channel.to_owned(),
+                    when,
+                    t.status_name(&a.status),
+                )
             })
             .collect(),
     }
 }
 
+/// The categories in Turkish alphabetical order of their names, "other"
+/// (`diger`) last, as the citizen's form lists them.
 fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
-    state
+    let mut list: Vec<(String, String)> = state
         .categories
         .iter()
         .map(|c| {
@@ -346,7 +461,13 @@ fn categories(state: &AppState, english: bool) -> Vec<(String, String)> {
                 name_of(&state.categories, &c.code, english).to_owned(),
             )
         })
-        .collect()
+        .collect();
+    list.sort_by(|a, b| {
+        (a.0 == "diger")
+            .cmp(&(b.0 == "diger"))
+            .then_with(|| tekmerkez_turkish::compare(&a.1, &b.1))
+    });
+    list
 }
 
 #[allow(clippy::too_many_arguments, reason = "one page's parts")]
@@ -362,7 +483,12 @@ fn page(
 ) -> Response {
     let e = &frame.texts().entry;
     let english = frame.english();
+    let (provinces, district) = province_picks(v);
+    let mut problems = problems;
+    problems.sort_by_key(|(id, _)| ELEMENTS.iter().position(|e| e == id));
     render(&EntryPage {
+        provinces,
+        district,
         t: e,
         csrf: s.csrf_token.clone(),
         display_name: s.display_name.clone(),
@@ -373,7 +499,7 @@ fn page(
         is_counter: kind == Kind::Counter,
         is_video: kind == Kind::Video,
         looked_up: kind == Kind::Call,
-        call: call.map(|c| call_view(c, e)),
+        call: call.map(|c| call_view(c, e, frame.c)),
         categories: categories(state, english),
         v,
         problems,
@@ -499,10 +625,10 @@ pub(super) async fn submit(
         }
         Err(SubmitError::Invalid(fields)) => {
             let mut problems: Vec<(&'static str, String)> = Vec::new();
-            for f in fields.keys() {
+            for (f, rules) in &fields {
                 let id = element_of(f);
                 if !problems.iter().any(|(i, _)| *i == id) {
-                    problems.push((id, e.field_error(f)));
+                    problems.push((id, e.field_rule_error(f, rules)));
                 }
             }
             let call = offered_again(kind, &entry, &s).await;
@@ -554,6 +680,22 @@ pub(super) async fn submit(
             )
         }
     }
+}
+
+/// `GET /static/pickers.js`: the district list follows the province list.
+pub(super) async fn picker_script() -> Response {
+    use axum::response::IntoResponse as _;
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/pickers.js"),
+    )
+        .into_response()
 }
 
 /// The call still offered to the agent, for a call form shown again.

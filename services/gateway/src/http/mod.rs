@@ -167,6 +167,12 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route("/kayit/{id}/al", axum::routing::post(record::claim))
+        .route("/kayit/{id}/ata", axum::routing::post(record::assign))
+        .route(
+            "/kayit/{id}/yeniden-ac",
+            axum::routing::post(record::reopen),
+        )
         .route("/kayit/{id}/ek/{file}", get(record::attachment))
         .route(
             "/kayit/{id}/geri-donus",
@@ -207,6 +213,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/alindi/{tracking}/pdf", get(receipt::pdf))
         .route("/static/receipt.css", get(receipt::stylesheet))
         .route("/static/print.js", get(receipt::print_script))
+        .route("/static/pickers.js", get(entry::picker_script))
         .route("/static/site.css", get(stylesheet))
         .route("/static/kurum-logosu", get(logo))
         .fallback(not_found)

@@ -1,6 +1,8 @@
 //! *Kullanıcı Bilgileri*: each person edits their own name, work e-mail and
 //! phone, and changes their password (which needs the current one). The
-//! case service validates every field and answers per field.
+//! case service validates every field and answers per field; a refused form
+//! comes back with the details as typed (never the passwords), each error by
+//! its field and the focus on the first.
 
 use std::sync::Arc;
 
@@ -34,6 +36,28 @@ struct ProfilePage {
     is_error: bool,
     /// Field-level messages: (field id, message).
     problems: Vec<(&'static str, String)>,
+}
+
+impl ProfilePage {
+    /// The message for the field with `id`, if it was refused.
+    fn problem(&self, id: &str) -> Option<&str> {
+        self.problems
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether the field with `id` is the first refused one (it gets the focus).
+    fn first(&self, id: &str) -> bool {
+        self.problems.first().is_some_and(|(f, _)| *f == id)
+    }
+}
+
+/// The details as the person typed them, shown again after a refusal.
+struct Typed {
+    name: String,
+    email: String,
+    phone: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -73,6 +97,7 @@ async fn page(
     s: crate::session::Session,
     message: Option<(&'static str, bool)>,
     problems: Vec<(&'static str, String)>,
+    typed: Option<Typed>,
     status: StatusCode,
 ) -> Response {
     let me = state
@@ -89,14 +114,19 @@ async fn page(
         .unwrap_or_default();
     let role_name = frame.c.role_name(s.role);
     let (message, is_error) = message.map_or((None, false), |(m, e)| (Some(m), e));
+    let typed = typed.unwrap_or_else(|| Typed {
+        name: me.display_name.clone(),
+        email: me.email.clone(),
+        phone: super::readable_phone(&me.phone),
+    });
     let mut r = render(&ProfilePage {
         csrf: s.csrf_token,
         display_name: me.display_name.clone(),
         username: me.username,
         role_name,
-        name: me.display_name,
-        email: me.email,
-        phone: super::readable_phone(&me.phone),
+        name: typed.name,
+        email: typed.email,
+        phone: typed.phone,
         message,
         is_error,
         problems,
@@ -120,7 +150,7 @@ pub(super) async fn show(
         "parola" => Some((t.password_changed, false)),
         _ => None,
     };
-    page(&state, frame, s, message, Vec::new(), StatusCode::OK).await
+    page(&state, frame, s, message, Vec::new(), None, StatusCode::OK).await
 }
 
 /// `POST /kullanici`: details, or a new password when one is typed.
@@ -134,6 +164,16 @@ pub(super) async fn save(
     Form(f): Form<ProfileForm>,
 ) -> Response {
     let (c, t) = (frame.c, &frame.texts().profile);
+    let changing_password = !f.yeni.expose_secret().is_empty();
+    // The details form keeps what was typed; the password form's page shows
+    // the stored details (it did not send them) and never echoes a password.
+    let typed = || {
+        (!changing_password).then(|| Typed {
+            name: f.ad.clone(),
+            email: f.eposta.clone(),
+            phone: f.telefon.clone(),
+        })
+    };
     if !tokens_match(&s.csrf_token, &f.csrf) {
         return page(
             &state,
@@ -141,11 +181,11 @@ pub(super) async fn save(
             s,
             Some((c.form_expired, true)),
             Vec::new(),
+            typed(),
             StatusCode::FORBIDDEN,
         )
         .await;
     }
-    let changing_password = !f.yeni.expose_secret().is_empty();
     if changing_password && f.yeni.expose_secret() != f.yeni_tekrar.expose_secret() {
         return page(
             &state,
@@ -153,6 +193,7 @@ pub(super) async fn save(
             s,
             Some((t.check_fields, true)),
             vec![("yeni_tekrar", t.passwords_differ.to_owned())],
+            None,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -211,6 +252,7 @@ pub(super) async fn save(
                 s,
                 Some((t.check_fields, true)),
                 problems,
+                typed(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -223,6 +265,7 @@ pub(super) async fn save(
                 s,
                 Some((c.unavailable, true)),
                 Vec::new(),
+                typed(),
                 StatusCode::SERVICE_UNAVAILABLE,
             )
             .await

@@ -184,10 +184,10 @@ pub(super) async fn lookup(
                 .iter()
                 .map(|s| Step {
                     when: super::record::when(s.occurred_at.as_ref()),
-                    status: c.status_name(s.status),
+                    status: t.status_name(s.status),
                 })
                 .collect();
-            let status = c.status_name(r.status);
+            let status = t.status_name(r.status);
             render(&TrackPage {
                 frame,
                 t,
@@ -225,6 +225,32 @@ mod tests {
         assert_eq!(last4("1234").as_deref(), Some("1234"));
         assert_eq!(last4("123"), None);
         assert_eq!(last4("12a4"), None);
+    }
+
+    #[test]
+    fn every_status_reads_in_the_citizens_words_in_both_languages() {
+        use tekmerkez_proto::case_v1::CaseStatus;
+        for t in [&crate::i18n::track::TR, &crate::i18n::track::EN] {
+            let names: Vec<&str> = [
+                CaseStatus::Unspecified,
+                CaseStatus::InPool,
+                CaseStatus::Held,
+                CaseStatus::AwaitingCallback,
+                CaseStatus::Resolved,
+            ]
+            .iter()
+            .map(|s| t.status_name(*s as i32))
+            .collect();
+            for n in &names {
+                assert!(!n.is_empty() && !n.contains('_'), "{n}");
+                assert!(!["Havuzda", "In the pool"].contains(n), "desk words: {n}");
+            }
+            assert_eq!(
+                t.status_name(99),
+                t.status_name(0),
+                "an unknown status is 'received'"
+            );
+        }
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub struct EntryTexts {
     pub status_in_progress: &'static str,
     pub status_awaiting_callback: &'static str,
     pub status_resolved: &'static str,
+    /// The empty choice of a list ("Seçiniz").
+    pub choose: &'static str,
+    /// The district list before a province is chosen.
+    pub choose_province_first: &'static str,
     /// The message for every field intake may refuse.
     pub field_errors: FieldErrors,
 }
@@ -94,6 +98,8 @@ pub struct FieldErrors {
     pub district: &'static str,
     pub name: &'static str,
     pub phone: &'static str,
+    /// An SMS reply with a number that is not a mobile one.
+    pub phone_mobile: &'static str,
     pub email: &'static str,
     pub address: &'static str,
     pub reply_channel: &'static str,
@@ -111,6 +117,19 @@ pub struct FieldErrors {
 }
 
 impl EntryTexts {
+    /// The message for a refused `field` with the rules intake gave: a
+    /// rule with its own message (an SMS reply to a landline) gets it.
+    pub fn field_rule_error(&self, field: &str, rules: &[String]) -> String {
+        let sms_to_landline = field == "applicant.phone"
+            && rules
+                .iter()
+                .any(|r| r == tekmerkez_types::contact::SMS_NEEDS_MOBILE);
+        if sms_to_landline {
+            return self.field_errors.phone_mobile.to_owned();
+        }
+        self.field_error(field)
+    }
+
     /// The message for a refused `field`.
     pub fn field_error(&self, field: &str) -> String {
         let e = &self.field_errors;
@@ -183,7 +202,7 @@ pub const TR: EntryTexts = EntryTexts {
     caller: "Arayan",
     caller_number: "Arayan numara",
     withheld: "Numara gizli",
-    ivr_steps: "IVR seçimleri",
+    ivr_steps: "IVR'da tuşladıkları",
     earlier: "Arayanın önceki başvuruları",
     no_earlier: "Bu numaradan önceki başvuru yok.",
     no_call: "Size bağlı bir çağrı görünmüyor; bilgileri arayandan alın.",
@@ -242,6 +261,8 @@ pub const TR: EntryTexts = EntryTexts {
     status_in_progress: "İşlemde",
     status_awaiting_callback: "Geri dönüş bekliyor",
     status_resolved: "Sonuçlandı",
+    choose: "Seçiniz",
+    choose_province_first: "Önce il seçin",
     field_errors: FieldErrors {
         channel: "Başvuru kanalı geçersiz.",
         category: "Bir konu seçin.",
@@ -252,10 +273,11 @@ pub const TR: EntryTexts = EntryTexts {
                 grouped(limits::APPLICATION_TEXT, ' ')
             )
         }),
-        province: "Geçerli bir il adı ya da plaka kodu yazın.",
-        district: "İlçe, seçilen ilin bir ilçesi olmalı.",
+        province: "Bir il seçin.",
+        district: "Seçilen ilin ilçelerinden birini seçin.",
         name: "Ad soyad geçersiz ya da çok uzun.",
         phone: "Geçerli bir Türkiye telefon numarası yazın; SMS ve telefonla yanıt için gereklidir.",
+        phone_mobile: "SMS ile yanıt için cep telefonu numarası (05xx) gerekir; sabit hatta SMS gönderilemez.",
         email: "Geçerli bir e-posta adresi yazın; e-postayla yanıt için gereklidir.",
         address: "Adresi yazın; posta ile yanıt için gereklidir.",
         reply_channel: "Bir yanıt kanalı seçin.",
@@ -292,7 +314,7 @@ pub const EN: EntryTexts = EntryTexts {
     caller: "Caller",
     caller_number: "Caller's number",
     withheld: "Number withheld",
-    ivr_steps: "IVR selections",
+    ivr_steps: "Keys pressed in the IVR",
     earlier: "The caller's earlier applications",
     no_earlier: "No earlier applications from this number.",
     no_call: "No call is connected to you; take the details from the caller.",
@@ -351,6 +373,8 @@ pub const EN: EntryTexts = EntryTexts {
     status_in_progress: "In progress",
     status_awaiting_callback: "Awaiting callback",
     status_resolved: "Resolved",
+    choose: "Choose",
+    choose_province_first: "Choose a province first",
     field_errors: FieldErrors {
         channel: "The channel is not valid.",
         category: "Choose a subject.",
@@ -361,10 +385,11 @@ pub const EN: EntryTexts = EntryTexts {
                 grouped(limits::APPLICATION_TEXT, ',')
             )
         }),
-        province: "Give a valid province name or plate code.",
-        district: "The district must be one of the province's.",
+        province: "Choose a province.",
+        district: "Choose one of the chosen province's districts.",
         name: "The name is not valid or too long.",
         phone: "Give a valid Turkish phone number; an SMS or phone reply needs it.",
+        phone_mobile: "An SMS reply needs a mobile number (05xx); an SMS cannot reach a landline.",
         email: "Give a valid e-mail address; an e-mail reply needs it.",
         address: "Give the address; a reply by post needs it.",
         reply_channel: "Choose a reply channel.",

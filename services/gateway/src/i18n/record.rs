@@ -64,6 +64,59 @@ pub struct RecordTexts {
     pub reply_channel_names: [&'static str; 6],
     /// The delivery log: messages to the citizen.
     pub delivery: DeliveryTexts,
+    /// When the application was received.
+    pub received_at: &'static str,
+    /// The applicant's postal address.
+    pub address: &'static str,
+    /// Where the answer goes (the number or address the reply channel uses).
+    pub reply_to: &'static str,
+    /// Who holds the record now.
+    pub holder: &'static str,
+    pub nobody: &'static str,
+    /// *Üzerime Al* on the record page, and what it leads to.
+    pub claim: &'static str,
+    pub claimed: &'static str,
+    pub claim_failed: &'static str,
+    /// The pool manager's assignment from the record page.
+    pub assign: &'static str,
+    pub assign_to: &'static str,
+    pub choose_expert: &'static str,
+    pub assigned: &'static str,
+    pub assign_failed: &'static str,
+    /// The button that saves the answer says that it closes the record.
+    pub close_button: &'static str,
+    /// The box the person ticks to confirm closing (works without scripts).
+    pub close_confirm: &'static str,
+    pub close_confirm_needed: &'static str,
+    /// The 3-day refusal, next to the note box.
+    pub note_first: &'static str,
+    pub answer_needed: Formatted,
+    pub note_needed: Formatted,
+    pub retry_time_past: &'static str,
+    pub call_note_too_long: Formatted,
+    /// The task steps' words: who did it, and from → to.
+    pub step_by: &'static str,
+    pub step_status: &'static str,
+    pub step_holder: &'static str,
+    pub step_pool: &'static str,
+    pub the_system: &'static str,
+    /// Short callback outcomes for the task steps, by `CallbackOutcome` number.
+    pub outcome_short: [&'static str; 4],
+    /// A record resolved as information only.
+    pub information_given: &'static str,
+    /// The reply sent when a record was resolved.
+    pub reply_sent_by: &'static str,
+    /// Where a record went, told to its former holder.
+    pub gone: GoneTexts,
+    /// Reopening a record the callback agent resolved today.
+    pub reopen: &'static str,
+    pub reopen_reason: &'static str,
+    pub reopen_hint: &'static str,
+    pub reopened: &'static str,
+    pub reopen_reason_invalid: Formatted,
+    pub reopen_failed: &'static str,
+    /// Above what the person typed on a record they can no longer write to.
+    pub kept_typing: &'static str,
 }
 
 pub const TR: RecordTexts = RecordTexts {
@@ -135,6 +188,68 @@ pub const TR: RecordTexts = RecordTexts {
         "Yanıt gönderilemez (iletişim bilgisi yok)",
     ],
     delivery: DELIVERY_TR,
+    received_at: "Alındığı tarih",
+    address: "Adres",
+    reply_to: "Yanıtın gideceği yer",
+    holder: "Kayıt kimde",
+    nobody: "Kimsede değil",
+    claim: "Üzerime Al",
+    claimed: "Kayıt üzerinize alındı.",
+    claim_failed: "Kayıt üzerinize alınamadı: başka biri almış ya da kayıt artık havuzda değil.",
+    assign: "Uzmana Ata",
+    assign_to: "Atanacak uzman",
+    choose_expert: "Atanacak uzmanı seçiniz.",
+    assigned: "Kayıt uzmana atandı.",
+    assign_failed: "Kayıt atanamadı: kayıt siz bakarken değişti ya da uzman bu havuzda değil.",
+    close_button: "Kaydet ve Kaydı Kapat",
+    close_confirm: "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",
+    close_confirm_needed: "Kaydı kapatmak için onay kutusunu işaretleyiniz.",
+    note_first: "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp “Not Ekle” düğmesine basınız. Yetkili açıklamanız aşağıda duruyor.",
+    answer_needed: Formatted(|f| {
+        write!(
+            f,
+            "Yetkili açıklaması boş olamaz ve en çok {} karakter olabilir.",
+            limits::NOTE
+        )
+    }),
+    note_needed: Formatted(|f| {
+        write!(
+            f,
+            "Not boş olamaz ve en çok {} karakter olabilir.",
+            limits::NOTE
+        )
+    }),
+    retry_time_past: "Yeniden arama zamanı geçmişte kalıyor; ileri bir tarih ve saat giriniz.",
+    call_note_too_long: Formatted(|f| {
+        write!(f, "Görüşme notu en çok {} karakter olabilir.", limits::NOTE)
+    }),
+    step_by: "yapan",
+    step_status: "durum",
+    step_holder: "kişi",
+    step_pool: "havuz",
+    the_system: "sistem",
+    outcome_short: [
+        "",
+        "ulaşıldı, bilgi verildi",
+        "ulaşılamadı",
+        "ulaşılması mümkün değil",
+    ],
+    information_given: "bilgi verilerek kapatıldı",
+    reply_sent_by: "yanıt kanalı",
+    gone: GONE_TR,
+    reopen: "Kaydı Yeniden Aç",
+    reopen_reason: "Yeniden açma gerekçesi",
+    reopen_hint: "Bu kaydı siz sonuçlandırdınız: bugün saat 23.59’a kadar gerekçesini yazarak yeniden açabilirsiniz; kayıt yeniden sizin geri dönüşünüzü bekler.",
+    reopened: "Kayıt yeniden açıldı; geri dönüşünüzü bekliyor.",
+    reopen_reason_invalid: Formatted(|f| {
+        write!(
+            f,
+            "Yeniden açma gerekçesi yazılmalı; en çok {} karakter olabilir.",
+            limits::REASON
+        )
+    }),
+    reopen_failed: "Kayıt yeniden açılamadı: yeniden açma süresi doldu ya da kayıt siz bakarken değişti.",
+    kept_typing: "Yazdıklarınız kaydedilmedi; buradan kopyalayabilirsiniz:",
 };
 
 pub const EN: RecordTexts = RecordTexts {
@@ -206,7 +321,180 @@ pub const EN: RecordTexts = RecordTexts {
         "No reply possible (no contact details)",
     ],
     delivery: DELIVERY_EN,
+    received_at: "Received",
+    address: "Address",
+    reply_to: "The answer goes to",
+    holder: "Held by",
+    nobody: "Nobody",
+    claim: "Claim",
+    claimed: "The record is now yours.",
+    claim_failed: "The record could not be claimed: someone else has it, or it is no longer in the pool.",
+    assign: "Assign to an expert",
+    assign_to: "Expert",
+    choose_expert: "Choose the expert to assign it to.",
+    assigned: "The record was assigned to the expert.",
+    assign_failed: "The record could not be assigned: it changed while you were looking at it, or the expert is not in this pool.",
+    close_button: "Save and close the record",
+    close_confirm: "Saving closes the record and sends the official answer to the citizen through the channel they chose; I confirm.",
+    close_confirm_needed: "Tick the box to confirm closing the record.",
+    note_first: "This record has been in its pool for more than 3 days: write a note here and press “Add note” before saving. Your official answer is kept below.",
+    answer_needed: Formatted(|f| {
+        write!(
+            f,
+            "The official answer must not be empty and may have at most {} characters.",
+            limits::NOTE
+        )
+    }),
+    note_needed: Formatted(|f| {
+        write!(
+            f,
+            "The note must not be empty and may have at most {} characters.",
+            limits::NOTE
+        )
+    }),
+    retry_time_past: "The time to call again is in the past; enter a future date and time.",
+    call_note_too_long: Formatted(|f| {
+        write!(
+            f,
+            "The call note may have at most {} characters.",
+            limits::NOTE
+        )
+    }),
+    step_by: "by",
+    step_status: "status",
+    step_holder: "person",
+    step_pool: "pool",
+    the_system: "the system",
+    outcome_short: [
+        "",
+        "reached and informed",
+        "not reached",
+        "cannot be reached",
+    ],
+    information_given: "closed with information given",
+    reply_sent_by: "reply channel",
+    gone: GONE_EN,
+    reopen: "Reopen the record",
+    reopen_reason: "Reason for reopening",
+    reopen_hint: "You resolved this record: until 23:59 today you may reopen it with a reason; it then waits for your callback again.",
+    reopened: "The record was reopened; it waits for your callback.",
+    reopen_reason_invalid: Formatted(|f| {
+        write!(
+            f,
+            "Write the reason for reopening; it may have at most {} characters.",
+            limits::REASON
+        )
+    }),
+    reopen_failed: "The record could not be reopened: the time to reopen it has passed, or it changed while you were looking at it.",
+    kept_typing: "What you typed was not saved; copy it from here:",
 };
+
+/// What a former holder is told about a record they may no longer see:
+/// who moved it where, and when (`actor`, `target`, `when`), never its
+/// content.
+#[derive(Debug)]
+pub struct GoneTexts {
+    /// Assigned or moved to another person.
+    pub assigned: fn(&str, &str, &str) -> String,
+    /// Claimed by another expert.
+    pub claimed: fn(&str, &str, &str) -> String,
+    /// Transferred to another pool (the target is the pool's name).
+    pub transferred: fn(&str, &str, &str) -> String,
+    /// Closed by the expert, waiting for a callback.
+    pub closed: fn(&str, &str, &str) -> String,
+    /// Resolved.
+    pub resolved: fn(&str, &str, &str) -> String,
+    /// Taken by a callback agent.
+    pub callback_claimed: fn(&str, &str, &str) -> String,
+    /// Reopened into a pool (the target is the pool's name).
+    pub reopened: fn(&str, &str, &str) -> String,
+    /// Any other step (the target is the step's name).
+    pub other: fn(&str, &str, &str) -> String,
+    /// A record that does not exist, or one the person never worked.
+    pub not_found: &'static str,
+}
+
+const GONE_TR: GoneTexts = GoneTexts {
+    assigned: |actor, to, when| {
+        format!(
+            "Bu kayıt artık sizde değil: {actor} tarafından {} aktarıldı ({when}).",
+            dative(to)
+        )
+    },
+    claimed: |actor, _, when| format!("Bu kayıt artık sizde değil: {actor} üzerine aldı ({when})."),
+    transferred: |actor, to, when| {
+        format!(
+            "Bu kayıt artık sizde değil: {actor} tarafından “{to}” havuzuna aktarıldı ({when})."
+        )
+    },
+    closed: |actor, _, when| {
+        format!("Bu kayıt {actor} tarafından kapatıldı ({when}); geri dönüş bekliyor.")
+    },
+    resolved: |actor, _, when| format!("Bu kayıt sonuçlandı: {actor}, {when}."),
+    callback_claimed: |actor, _, when| {
+        format!("Bu kayıt artık sizde değil: {actor} geri dönüş için üzerine aldı ({when}).")
+    },
+    reopened: |actor, to, when| {
+        format!("Bu kayıt {actor} tarafından yeniden açıldı ({when}); şimdi “{to}” havuzunda.")
+    },
+    other: |actor, step, when| {
+        format!("Bu kayıt artık sizde değil. Son işlem: {step} — {actor}, {when}.")
+    },
+    not_found: "Kayıt bulunamadı.",
+};
+
+const GONE_EN: GoneTexts = GoneTexts {
+    assigned: |actor, to, when| {
+        format!("This record is no longer yours: {actor} moved it to {to} ({when}).")
+    },
+    claimed: |actor, _, when| {
+        format!("This record is no longer yours: {actor} claimed it ({when}).")
+    },
+    transferred: |actor, to, when| {
+        format!(
+            "This record is no longer yours: {actor} transferred it to the pool “{to}” ({when})."
+        )
+    },
+    closed: |actor, _, when| {
+        format!("This record was closed by {actor} ({when}); it awaits a callback.")
+    },
+    resolved: |actor, _, when| format!("This record was resolved: {actor}, {when}."),
+    callback_claimed: |actor, _, when| {
+        format!("This record is no longer yours: {actor} took it for a callback ({when}).")
+    },
+    reopened: |actor, to, when| {
+        format!("This record was reopened by {actor} ({when}); it is now in the pool “{to}”.")
+    },
+    other: |actor, step, when| {
+        format!("This record is no longer yours. Last step: {step} — {actor}, {when}.")
+    },
+    not_found: "Record not found.",
+};
+
+/// A person's name with the Turkish dative suffix after an apostrophe
+/// (*Zeynep Çelik'e*, *Ayşe'ye*, *Mehmet Öztürk'e*, *Kemal'e*), by the last
+/// vowel's harmony; a vowel at the end takes the buffer *y*.
+pub fn dative(name: &str) -> String {
+    let lower: String = name.chars().flat_map(char::to_lowercase).collect();
+    // Arabic loan names whose final "l" is palatal take front suffixes.
+    let palatal_l = [
+        "kemal", "cemal", "celal", "hilal", "bilal", "iclal", "meral", "nihal",
+    ]
+    .iter()
+    .any(|n| lower.ends_with(n));
+    let last_vowel = lower
+        .chars()
+        .rev()
+        .find(|c| "aıoueiöü".contains(*c) || *c == 'â' || *c == 'î' || *c == 'û');
+    let back = matches!(last_vowel, Some('a' | 'ı' | 'o' | 'u' | 'â' | 'û')) && !palatal_l;
+    let ends_in_vowel = lower
+        .chars()
+        .last()
+        .is_some_and(|c| "aıoueiöüâîû".contains(c));
+    let buffer = if ends_in_vowel { "y" } else { "" };
+    let vowel = if back { "a" } else { "e" };
+    format!("{name}'{buffer}{vowel}")
+}
 
 /// What the record page says about messages to the citizen. Notify records
 /// a message's kind (its rule) and a failure's reason as codes; an agent
@@ -350,7 +638,20 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
 
 #[cfg(test)]
 mod tests {
-    use super::{DELIVERY_EN, DELIVERY_TR};
+    use super::{DELIVERY_EN, DELIVERY_TR, dative};
+
+    #[test]
+    fn a_name_takes_the_dative_by_vowel_harmony() {
+        assert_eq!(dative("Zeynep Çelik"), "Zeynep Çelik'e");
+        assert_eq!(dative("Mehmet Öztürk"), "Mehmet Öztürk'e");
+        assert_eq!(dative("Ayşe"), "Ayşe'ye");
+        assert_eq!(dative("Işıl Güneş"), "Işıl Güneş'e");
+        assert_eq!(dative("Gökhan Aydın"), "Gökhan Aydın'a");
+        assert_eq!(dative("Şule Doğan"), "Şule Doğan'a");
+        assert_eq!(dative("Ali Kara"), "Ali Kara'ya");
+        assert_eq!(dative("Kemal"), "Kemal'e");
+        assert_eq!(dative("Gülşen Kılıç"), "Gülşen Kılıç'a");
+    }
 
     #[test]
     fn the_rules_and_reasons_notify_records_have_words_in_both_languages() {

@@ -1,4 +1,6 @@
-//! The public tracking page (`http::track`).
+//! The public tracking page (`http::track`), in the citizen's words: a
+//! status reads as what happens to the application, never as a code or
+//! the desk's terms (*Havuzda*).
 
 /// Every text of the tracking page, in one language.
 #[derive(Debug)]
@@ -14,6 +16,28 @@ pub struct TrackTexts {
     pub track_slow_down: &'static str,
     pub track_current: &'static str,
     pub track_timeline: &'static str,
+    /// The link to the citizen's form, for a new application.
+    pub new_application: &'static str,
+    /// The citizen's words for each status (not the desk's "in the pool").
+    pub status_received: &'static str,
+    pub status_in_pool: &'static str,
+    pub status_held: &'static str,
+    pub status_awaiting_callback: &'static str,
+    pub status_resolved: &'static str,
+}
+
+impl TrackTexts {
+    /// The citizen's name of case status `status` (never a code).
+    pub fn status_name(&self, status: i32) -> &'static str {
+        use tekmerkez_proto::case_v1::CaseStatus;
+        match CaseStatus::try_from(status).unwrap_or_default() {
+            CaseStatus::InPool => self.status_in_pool,
+            CaseStatus::Held => self.status_held,
+            CaseStatus::AwaitingCallback => self.status_awaiting_callback,
+            CaseStatus::Resolved => self.status_resolved,
+            CaseStatus::Unspecified => self.status_received,
+        }
+    }
 }
 
 pub const TR: TrackTexts = TrackTexts {
@@ -27,6 +51,12 @@ pub const TR: TrackTexts = TrackTexts {
     track_slow_down: "Çok fazla sorgu yapıldı; lütfen bir süre sonra yeniden deneyiniz.",
     track_current: "Başvurunuzun durumu",
     track_timeline: "Geçmiş",
+    new_application: "Yeni bir başvuru yapın",
+    status_received: "Alındı",
+    status_in_pool: "Alındı, ilgili birimde sırada",
+    status_held: "Uzman tarafından inceleniyor",
+    status_awaiting_callback: "Yanıtlandı, size dönüş yapılacak",
+    status_resolved: "Sonuçlandı",
 };
 
 pub const EN: TrackTexts = TrackTexts {
@@ -40,4 +70,10 @@ pub const EN: TrackTexts = TrackTexts {
     track_slow_down: "Too many lookups; please try again later.",
     track_current: "Status of your application",
     track_timeline: "Timeline",
+    new_application: "Make a new application",
+    status_received: "Received",
+    status_in_pool: "Received, queued at the responsible unit",
+    status_held: "Being handled by an expert",
+    status_awaiting_callback: "Answered, we will get back to you",
+    status_resolved: "Resolved",
 };

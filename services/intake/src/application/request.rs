@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
     catalogue::Category,
-    contact::{Contact, RawContact},
+    contact::{Contact, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
     text::parse_text,
 };
@@ -183,6 +183,11 @@ pub fn parse(
             if contact.phone.is_none() =>
         {
             v.add("applicant.phone", "is required for an SMS or phone reply");
+        }
+        Some(common::ReplyChannel::Sms)
+            if contact.phone.as_ref().is_some_and(|p| !p.is_mobile()) =>
+        {
+            v.add("applicant.phone", SMS_NEEDS_MOBILE);
         }
         Some(common::ReplyChannel::Email) if contact.email.is_none() => {
             v.add("applicant.email", "is required for an e-mail reply")
@@ -396,6 +401,29 @@ mod tests {
         assert_eq!(fields(&r), vec!["applicant.email"]);
         r.reply_channel = "letter".into();
         assert_eq!(fields(&r), vec!["applicant.address"]);
+    }
+
+    #[test]
+    fn an_sms_reply_needs_a_mobile_number_and_a_callback_takes_a_landline() {
+        for landline in ["0 (312) 555 12 34", "0850 222 01 86"] {
+            let mut r = valid();
+            r.applicant.phone = landline.into();
+            let e = run(&r).unwrap_err();
+            let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+            assert_eq!(
+                got,
+                vec![("applicant.phone", SMS_NEEDS_MOBILE)],
+                "{landline}"
+            );
+            r.reply_channel = "phone".into();
+            assert!(run(&r).is_ok(), "a callback can ring {landline}");
+            r.reply_channel = "letter".into();
+            r.applicant.address = "Atatürk Bulvarı No: 1 Çankaya".into();
+            assert!(
+                run(&r).is_ok(),
+                "a letter reply keeps {landline} as contact"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The phone channel's machine side: the CTI/IVR platform reports calls to
 //! `POST /v1/cti/events`, IVR self-service records (an outage report) open
 //! an application (channel `PHONE`) at once, and the call-centre screen
-//! asks who is calling and what they applied for before.
+//! asks who is calling and what they applied for before. An IVR record is
+//! answered by SMS when the caller rang from a mobile, and by a callback
+//! when from a landline or an `0850` line (an SMS cannot reach those).
 //!
 //! | route | who | what |
 //! |---|---|---|
@@ -416,7 +418,7 @@ fn ivr_record(s: &CtiState, e: &Event) -> Result<Record, ApiError> {
     if phone.is_none() {
         v.add(
             "caller_number",
-            "must be a Turkish phone number (the reply is an SMS)",
+            "must be a Turkish phone number (the reply is an SMS or a callback)",
         );
     }
     if !v.is_empty() {
@@ -462,6 +464,12 @@ async fn publish_record(
     received_at: i64,
     event_id: &str,
 ) -> Response {
+    // An SMS reaches only a mobile: a caller on a landline is called back.
+    let reply = if r.phone.is_mobile() {
+        common::ReplyChannel::Sms
+    } else {
+        common::ReplyChannel::PhoneCallback
+    };
     let app = NewApplication {
         id: application_id,
         tracking_number: Some(tracking_number.to_owned()),
@@ -477,7 +485,7 @@ async fn publish_record(
             phone: Some(r.phone),
             ..Contact::default()
         },
-        reply: common::ReplyChannel::Sms,
+        reply,
         consent: Some(Consent {
             text_version: s.0.settings.kvkk_text_version.trim().to_owned(),
             accepted_at: at_micros(r.occurred_at),

@@ -64,21 +64,22 @@ pub struct EarlierApplication {
 #[derive(Debug, Clone)]
 pub struct CtiStore(SqlPool);
 
-const REMEMBER_EVENT: &str = "INSERT INTO cti_events (event_id, fingerprint, application_id, tracking_number, received_at) \
-     VALUES ($1, $2, $3, $4, $5) \
-     ON CONFLICT (event_id) DO UPDATE SET event_id = excluded.event_id \
-     RETURNING fingerprint, application_id, tracking_number, received_at";
+const REMEMBER_EVENT: &str = "INSERT INTO cti_events (event_id, fingerprint, application_id, \
+    tracking_number, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO UPDATE SET \
+    event_id = excluded.event_id RETURNING fingerprint, application_id, tracking_number, \
+    received_at";
 
 /// An offered call; an `ended` that arrived first keeps its end.
-const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) \
-     ON CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = excluded.agent, \
-     ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, updated_at = excluded.updated_at";
+const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
+    offered_at, ended_at, disposition, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) ON \
+    CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = excluded.agent, \
+    ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, updated_at = \
+    excluded.updated_at";
 
-const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition, updated_at) \
-     VALUES ($1, NULL, NULL, '[]', NULL, $2, $3, $4) \
-     ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, disposition = excluded.disposition, \
-     updated_at = excluded.updated_at";
+const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
+    offered_at, ended_at, disposition, updated_at) VALUES ($1, NULL, NULL, '[]', NULL, $2, $3, $4) \
+    ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, disposition = \
+    excluded.disposition, updated_at = excluded.updated_at";
 
 const CALL_COLUMNS: &str =
     "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition";
@@ -101,7 +102,7 @@ impl CtiStore {
         event_id: &str,
         fresh: &SeenEvent,
     ) -> Result<SeenEvent, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER_EVENT)
                 .bind(event_id)
                 .bind(&fresh.fingerprint)
@@ -129,7 +130,7 @@ impl CtiStore {
     pub async fn call_offered(&self, call: &Call, now: i64) -> Result<(), sqlx::Error> {
         let selections = serde_json::to_string(&call.ivr_selections)
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        on_pool!(&self.0, p => sqlx::query(UPSERT_OFFERED)
+        on_pool!(&self.0, |p| sqlx::query(UPSERT_OFFERED)
             .bind(&call.call_id)
             .bind(&call.caller_phone)
             .bind(&call.agent)
@@ -152,7 +153,7 @@ impl CtiStore {
         disposition: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query(UPSERT_ENDED)
+        on_pool!(&self.0, |p| sqlx::query(UPSERT_ENDED)
             .bind(call_id)
             .bind(ended_at)
             .bind(disposition)
@@ -167,11 +168,13 @@ impl CtiStore {
     /// # Errors
     /// Database failures.
     pub async fn call(&self, call_id: &str) -> Result<Option<Call>, sqlx::Error> {
-        on_pool!(&self.0, p => {
-            let row = sqlx::query(&format!("SELECT {CALL_COLUMNS} FROM cti_calls WHERE call_id = $1"))
-                .bind(call_id)
-                .fetch_optional(p)
-                .await?;
+        on_pool!(&self.0, |p| {
+            let row = sqlx::query(&format!(
+                "SELECT {CALL_COLUMNS} FROM cti_calls WHERE call_id = $1"
+            ))
+            .bind(call_id)
+            .fetch_optional(p)
+            .await?;
             row.map(|r| call_of(&r)).transpose()
         })
     }
@@ -181,7 +184,7 @@ impl CtiStore {
     /// # Errors
     /// Database failures.
     pub async fn current_call(&self, agent: &str) -> Result<Option<Call>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&format!(
                 "SELECT {CALL_COLUMNS} FROM cti_calls WHERE agent = $1 AND ended_at IS NULL \
                  ORDER BY offered_at DESC LIMIT 1"
@@ -205,7 +208,8 @@ impl CtiStore {
         channel: i32,
         received_at: i64,
     ) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query(
+        on_pool!(&self.0, |p| {
+            sqlx::query(
             "INSERT INTO caller_applications (application_id, phone_hash, tracking_number, channel, received_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO NOTHING",
         )
@@ -217,7 +221,8 @@ impl CtiStore {
         .bind(received_at)
         .execute(p)
         .await
-        .map(|_| ()))
+        .map(|_| ())
+        })
     }
 
     /// The caller's applications since `since`, newest first, at most `limit`.
@@ -230,7 +235,7 @@ impl CtiStore {
         since: i64,
         limit: u32,
     ) -> Result<Vec<EarlierApplication>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let rows = sqlx::query(
                 "SELECT tracking_number, channel, received_at FROM caller_applications \
                  WHERE phone_hash = $1 AND received_at >= $2 ORDER BY received_at DESC LIMIT $3",
@@ -263,13 +268,22 @@ impl CtiStore {
         events_before: i64,
         index_before: i64,
     ) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let a = sqlx::query("DELETE FROM cti_calls WHERE updated_at < $1")
-                .bind(calls_before).execute(p).await?.rows_affected();
+                .bind(calls_before)
+                .execute(p)
+                .await?
+                .rows_affected();
             let b = sqlx::query("DELETE FROM cti_events WHERE received_at < $1")
-                .bind(events_before).execute(p).await?.rows_affected();
+                .bind(events_before)
+                .execute(p)
+                .await?
+                .rows_affected();
             let c = sqlx::query("DELETE FROM caller_applications WHERE received_at < $1")
-                .bind(index_before).execute(p).await?.rows_affected();
+                .bind(index_before)
+                .execute(p)
+                .await?
+                .rows_affected();
             Ok(a + b + c)
         })
     }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
     catalogue::Category,
-    contact::{Contact, RawContact},
+    contact::{Contact, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
     text::parse_text,
 };
@@ -136,6 +136,11 @@ pub fn build(
             if contact.phone.is_none() =>
         {
             v.add("contact.phone", "is required for an SMS or phone reply");
+        }
+        Some(common::ReplyChannel::Sms)
+            if contact.phone.as_ref().is_some_and(|p| !p.is_mobile()) =>
+        {
+            v.add("contact.phone", SMS_NEEDS_MOBILE);
         }
         Some(common::ReplyChannel::Email) if contact.email.is_none() => {
             v.add("contact.email", "is required for an e-mail reply");
@@ -366,6 +371,17 @@ mod tests {
         let mut r = valid();
         r.reply_channel = common::ReplyChannel::NoContact as i32;
         assert_eq!(fields(&r), vec!["reply_channel"], "not for partners");
+    }
+
+    #[test]
+    fn an_sms_reply_to_a_landline_is_refused_at_the_phone_field() {
+        let mut r = valid();
+        r.contact.as_mut().unwrap().phone = "0 (312) 555 12 34".into();
+        let e = validate(&r, &cats(), Timestamp::now()).unwrap_err();
+        let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+        assert_eq!(got, vec![("contact.phone", SMS_NEEDS_MOBILE)]);
+        r.reply_channel = common::ReplyChannel::PhoneCallback as i32;
+        assert!(validate(&r, &cats(), Timestamp::now()).is_ok());
     }
 
     #[test]

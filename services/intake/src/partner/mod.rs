@@ -158,11 +158,21 @@ fn refusal_reason(code: Code) -> &'static str {
     }
 }
 
-/// `INVALID_ARGUMENT` with one `BadRequest` field violation per field.
+/// `INVALID_ARGUMENT` with one `BadRequest` field violation per field; an
+/// SMS reply to a number that is not a mobile also gets a Turkish
+/// `LocalizedMessage` naming the field, for the partner's agent to read out.
 fn invalid(v: &Violations) -> Status {
     let mut details = ErrorDetails::new();
     for f in v.iter() {
         details.add_bad_request_violation(f.field.clone(), f.rule);
+    }
+    if v.iter()
+        .any(|f| f.rule == tekmerkez_types::contact::SMS_NEEDS_MOBILE)
+    {
+        details.set_localized_message(
+            "tr-TR",
+            "Telefon (contact.phone): SMS ile yanıt için cep telefonu numarası (05xx) gerekir; sabit hatta SMS gönderilemez.",
+        );
     }
     Status::with_error_details(
         Code::InvalidArgument,

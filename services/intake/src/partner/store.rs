@@ -26,11 +26,10 @@ pub struct PartnerStore(SqlPool);
 
 /// Inserts, or (on a reused reference) returns the first row: the no-op
 /// update makes `RETURNING` answer in one round trip.
-const REMEMBER: &str = "INSERT INTO partner_applications \
-     (partner_id, partner_reference, fingerprint, application_id, tracking_number, received_at) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
-     RETURNING fingerprint, application_id, tracking_number, received_at";
+const REMEMBER: &str = "INSERT INTO partner_applications (partner_id, partner_reference, \
+    fingerprint, application_id, tracking_number, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON \
+    CONFLICT (partner_id, partner_reference) DO UPDATE SET partner_id = excluded.partner_id \
+    RETURNING fingerprint, application_id, tracking_number, received_at";
 
 const COLUMNS: &str =
     "fingerprint, application_id, tracking_number, received_at, partner_reference";
@@ -55,7 +54,7 @@ impl PartnerStore {
         reference: &str,
         fresh: &Submission,
     ) -> Result<Submission, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER)
                 .bind(partner)
                 .bind(reference)
@@ -78,7 +77,7 @@ impl PartnerStore {
         partner: &str,
         reference: &str,
     ) -> Result<Option<(Submission, String)>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND partner_reference = $2"
             ))
@@ -86,7 +85,8 @@ impl PartnerStore {
             .bind(reference)
             .fetch_optional(p)
             .await?;
-            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?)))
+                .transpose()
         })
     }
 
@@ -99,7 +99,7 @@ impl PartnerStore {
         partner: &str,
         tracking_number: &str,
     ) -> Result<Option<(Submission, String)>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let row = sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM partner_applications WHERE partner_id = $1 AND tracking_number = $2"
             ))
@@ -107,7 +107,8 @@ impl PartnerStore {
             .bind(tracking_number)
             .fetch_optional(p)
             .await?;
-            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?))).transpose()
+            row.map(|r| Ok((submission(&r)?, r.try_get("partner_reference")?)))
+                .transpose()
         })
     }
 
@@ -116,7 +117,10 @@ impl PartnerStore {
     /// # Errors
     /// Database failures.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))
     }
 }
 

@@ -41,7 +41,7 @@
 //! ids, so the retry the platform makes after our error is what finishes it.
 
 use sqlx::Row as _;
-use tekmerkez_sqlpool::{SqlPool, on_pool};
+use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 use uuid::Uuid;
 
 /// A message to record.
@@ -193,52 +193,54 @@ pub struct ConversationStore(SqlPool);
 
 /// Takes the conversation's row (creating it), which also locks it on
 /// PostgreSQL until the transaction ends.
-const LOCK_CONVERSATION: &str = "INSERT INTO social_conversations \
-     (conversation_key, tracking_number, opened_application_id, phone, last_message_at, updated_at) \
-     VALUES ($1, NULL, NULL, NULL, $2, $3) \
-     ON CONFLICT (conversation_key) DO UPDATE SET updated_at = social_conversations.updated_at \
-     RETURNING tracking_number, opened_application_id, phone, last_message_at";
+const LOCK_CONVERSATION: &str = "INSERT INTO social_conversations (conversation_key, \
+    tracking_number, opened_application_id, phone, last_message_at, updated_at) VALUES ($1, NULL, \
+    NULL, NULL, $2, $3) ON CONFLICT (conversation_key) DO UPDATE SET updated_at = \
+    social_conversations.updated_at RETURNING tracking_number, opened_application_id, phone, \
+    last_message_at";
 
-const GET_MESSAGE: &str = "SELECT application_id, bus_key, tracking_number, follow_up_of, state, sent_at \
-     FROM social_messages WHERE message_key = $1";
+const GET_MESSAGE: &str = "SELECT application_id, bus_key, tracking_number, follow_up_of, state, \
+    sent_at FROM social_messages WHERE message_key = $1";
 
-const INSERT_MESSAGE: &str = "INSERT INTO social_messages \
-     (message_key, conversation_key, application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, recorded_at, \
-      platform, account_id, sender_name, latitude, longitude) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+const INSERT_MESSAGE: &str = "INSERT INTO social_messages (message_key, conversation_key, \
+    application_id, bus_key, tracking_number, follow_up_of, state, held_text, sent_at, \
+    recorded_at, platform, account_id, sender_name, latitude, longitude) VALUES ($1, $2, $3, $4, \
+    $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
-const HELD_TEXTS: &str = "SELECT held_text FROM social_messages \
-     WHERE conversation_key = $1 AND state = 'held' ORDER BY sent_at, message_key";
+const HELD_TEXTS: &str = "SELECT held_text FROM social_messages WHERE conversation_key = $1 AND \
+    state = 'held' ORDER BY sent_at, message_key";
 
-const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages \
-     WHERE application_id = $1 AND state = 'joined' ORDER BY sent_at, message_key";
+const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages WHERE application_id = $1 AND \
+    state = 'joined' ORDER BY sent_at, message_key";
 
-const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key = $2, tracking_number = $3 \
-     WHERE conversation_key = $1 AND state = 'held'";
+const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key \
+    = $2, tracking_number = $3 WHERE conversation_key = $1 AND state = 'held'";
 
 /// Claims a conversation's held messages as one application.
-const CLAIM_HELD: &str = "UPDATE social_messages SET state = 'expiring', application_id = $2, bus_key = $2, tracking_number = $3 \
-     WHERE conversation_key = $1 AND state = 'held'";
+const CLAIM_HELD: &str = "UPDATE social_messages SET state = 'expiring', application_id = $2, \
+    bus_key = $2, tracking_number = $3 WHERE conversation_key = $1 AND state = 'held'";
 
 /// Conversations whose newest held message is older than the window.
-const DUE_HELD: &str = "SELECT conversation_key FROM social_messages WHERE state = 'held' \
-     GROUP BY conversation_key HAVING MAX(sent_at) < $1 ORDER BY MAX(sent_at) LIMIT $2";
+const DUE_HELD: &str = "SELECT conversation_key FROM social_messages WHERE state = 'held' GROUP BY \
+    conversation_key HAVING MAX(sent_at) < $1 ORDER BY MAX(sent_at) LIMIT $2";
 
 const HELD_AGE: &str =
     "SELECT MAX(sent_at) FROM social_messages WHERE conversation_key = $1 AND state = 'held'";
 
-const EXPIRED_ROWS: &str = "SELECT message_key, tracking_number, platform, account_id, sender_name, latitude, longitude, held_text, sent_at \
-     FROM social_messages WHERE application_id = $1 AND state = 'expiring' ORDER BY sent_at, message_key";
+const EXPIRED_ROWS: &str = "SELECT message_key, tracking_number, platform, account_id, \
+    sender_name, latitude, longitude, held_text, sent_at FROM social_messages WHERE application_id \
+    = $1 AND state = 'expiring' ORDER BY sent_at, message_key";
 
 const EXPIRED_IDS: &str = "SELECT application_id FROM social_messages WHERE state = 'expiring' \
-     GROUP BY application_id ORDER BY MIN(sent_at) LIMIT $1";
+    GROUP BY application_id ORDER BY MIN(sent_at) LIMIT $1";
 
-const UPDATE_CONVERSATION: &str = "UPDATE social_conversations SET tracking_number = $2, opened_application_id = $3, \
-     phone = $4, last_message_at = $5, updated_at = $6 WHERE conversation_key = $1";
+const UPDATE_CONVERSATION: &str = "UPDATE social_conversations SET tracking_number = $2, \
+    opened_application_id = $3, phone = $4, last_message_at = $5, updated_at = $6 WHERE \
+    conversation_key = $1";
 
 const MARK_PUBLISHED: &str = "UPDATE social_messages SET state = 'published', held_text = NULL, \
-     sender_name = NULL, latitude = NULL, longitude = NULL \
-     WHERE application_id = $1 AND state IN ('pending', 'joined', 'expiring')";
+    sender_name = NULL, latitude = NULL, longitude = NULL WHERE application_id = $1 AND state IN \
+    ('pending', 'joined', 'expiring')";
 
 /// The conversation as its row says.
 struct Conversation {
@@ -249,6 +251,7 @@ struct Conversation {
 }
 
 /// A held (or claimed) message row, as [`Expired`] is assembled from.
+#[derive(sqlx::FromRow)]
 struct HeldRow {
     message_key: String,
     tracking_number: Option<String>,
@@ -257,92 +260,88 @@ struct HeldRow {
     sender_name: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
+    #[sqlx(rename = "held_text")]
     text: Option<String>,
     sent_at: i64,
 }
 
-/// The claimed application `$app` (a `&str`) read in `$tx` (a transaction
-/// or a connection), while its messages still wait for the bus; `None` once
-/// it was published (or for an id that is not a claim).
-macro_rules! expired_in {
-    ($tx:expr, $app:expr) => {{
-        let rows = sqlx::query(EXPIRED_ROWS)
-            .bind($app)
-            .fetch_all(&mut *$tx)
-            .await?;
-        let mut held = Vec::with_capacity(rows.len());
-        for r in &rows {
-            held.push(HeldRow {
-                message_key: r.try_get("message_key")?,
-                tracking_number: r.try_get("tracking_number")?,
-                platform: r.try_get("platform")?,
-                account_id: r.try_get("account_id")?,
-                sender_name: r.try_get("sender_name")?,
-                latitude: r.try_get("latitude")?,
-                longitude: r.try_get("longitude")?,
-                text: r.try_get("held_text")?,
-                sent_at: r.try_get("sent_at")?,
-            });
-        }
-        expired_of($app, held)?
-    }};
+/// The rows of claimed application `app` while its messages still wait for
+/// the bus (none once it was published, or for an id that is not a claim);
+/// [`expired_of`] assembles them.
+fn expired_rows(app: &str) -> Statement {
+    Statement::new(EXPIRED_ROWS).bind(app)
 }
 
-/// Claims the held messages of conversation `$key` in `$tx` as one
-/// application with a fresh id and tracking number, opened at `$now`; when
-/// `$link`, the conversation follows that case from then on (its later
-/// messages within the window are follow-ups). `Some((application id,
-/// tracking number))` when anything was held.
-macro_rules! claim_held_in {
-    ($tx:expr, $key:expr, $now:expr, $link:expr) => {{
+/// Claiming the held messages of conversation `key` as one application
+/// with a fresh id and tracking number, opened at `now`.
+struct Claim {
+    application_id: String,
+    tracking_number: String,
+    /// Marks the held messages claimed.
+    held: Statement,
+    /// Makes the conversation follow the new case (its later messages
+    /// within the window are follow-ups); run only when anything was held.
+    follow: Option<Statement>,
+}
+
+impl Claim {
+    /// `link`: whether the conversation follows the new case from then on.
+    fn new(key: &str, now: i64, link: bool) -> Self {
         let application_id = Uuid::now_v7().to_string();
-        let tracking = tekmerkez_tracking::TrackingNumber::generate();
-        let claimed = sqlx::query(CLAIM_HELD)
-            .bind($key)
+        let tracking_number = tekmerkez_tracking::TrackingNumber::generate()
+            .as_str()
+            .to_owned();
+        let held = Statement::new(CLAIM_HELD)
+            .bind(key)
             .bind(&application_id)
-            .bind(tracking.as_str())
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected();
-        if claimed > 0 && $link {
-            sqlx::query(UPDATE_CONVERSATION)
-                .bind($key)
-                .bind(tracking.as_str())
+            .bind(&tracking_number);
+        let follow = link.then(|| {
+            Statement::new(UPDATE_CONVERSATION)
+                .bind(key)
+                .bind(&tracking_number)
                 .bind(&application_id)
                 .bind(None::<String>)
-                .bind($now)
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
+                .bind(now)
+                .bind(now)
+        });
+        Self {
+            application_id,
+            tracking_number,
+            held,
+            follow,
         }
-        (claimed > 0).then(|| (application_id, tracking.as_str().to_owned()))
-    }};
+    }
 }
 
-/// Inserts a message row; the origin columns only for a held one.
-macro_rules! insert_message {
-    ($tx:expr, $m:expr, $application_id:expr, $bus_key:expr, $tracking:expr, $follow_up_of:expr, $state:expr) => {{
-        let held = $state == "held";
-        let o = &$m.origin;
-        sqlx::query(INSERT_MESSAGE)
-            .bind($m.message_key)
-            .bind($m.conversation_key)
-            .bind($application_id)
-            .bind($bus_key)
-            .bind($tracking)
-            .bind($follow_up_of)
-            .bind($state)
-            .bind(held.then_some($m.text))
-            .bind($m.sent_at)
-            .bind($m.now)
-            .bind(held.then_some(o.platform))
-            .bind(held.then_some(o.account_id))
-            .bind(o.sender_name.filter(|_| held))
-            .bind(o.coordinates.filter(|_| held).map(|c| c.0))
-            .bind(o.coordinates.filter(|_| held).map(|c| c.1))
-            .execute(&mut *$tx)
-            .await?;
-    }};
+/// Where a recorded message goes: its application, the bus key it is
+/// published under, its tracking number and the case it follows up.
+struct Placement<'a> {
+    application_id: &'a str,
+    bus_key: &'a str,
+    tracking_number: Option<&'a str>,
+    follow_up_of: Option<&'a str>,
+}
+
+/// The row of message `m` in `state`; the origin columns only for a held one.
+fn insert_message(m: &NewMessage<'_>, at: Placement<'_>, state: &str) -> Statement {
+    let held = state == "held";
+    let o = &m.origin;
+    Statement::new(INSERT_MESSAGE)
+        .bind(m.message_key)
+        .bind(m.conversation_key)
+        .bind(at.application_id)
+        .bind(at.bus_key)
+        .bind(at.tracking_number)
+        .bind(at.follow_up_of)
+        .bind(state)
+        .bind(held.then_some(m.text))
+        .bind(m.sent_at)
+        .bind(m.now)
+        .bind(held.then_some(o.platform))
+        .bind(held.then_some(o.account_id))
+        .bind(o.sender_name.filter(|_| held))
+        .bind(o.coordinates.filter(|_| held).map(|c| c.0))
+        .bind(o.coordinates.filter(|_| held).map(|c| c.1))
 }
 
 impl ConversationStore {
@@ -360,7 +359,7 @@ impl ConversationStore {
     /// # Errors
     /// Database failures (nothing is recorded then).
     pub async fn record(&self, m: NewMessage<'_>) -> Result<Recorded, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let mut tx = p.begin().await?;
             let row = sqlx::query(LOCK_CONVERSATION)
                 .bind(m.conversation_key)
@@ -387,7 +386,13 @@ impl ConversationStore {
                         .bind(&application_id)
                         .fetch_all(&mut *tx)
                         .await?;
-                    let opens_first = expired_in!(tx, bus_key.as_str());
+                    let opens_first = expired_of(
+                        &bus_key,
+                        expired_rows(&bus_key)
+                            .query_as()
+                            .fetch_all(&mut *tx)
+                            .await?,
+                    )?;
                     Recorded::Republish(Planned {
                         application_id: parse_id(&application_id)?,
                         bus_key,
@@ -415,10 +420,14 @@ impl ConversationStore {
                 // The window passed: what the conversation held becomes its
                 // case (no contact) first, exactly as the housekeeping round
                 // would have made it, and this message is weighed against that.
-                if let Some((app, tn)) = claim_held_in!(tx, m.conversation_key, m.now, true) {
+                let claim = Claim::new(m.conversation_key, m.now, true);
+                if claim.held.query().execute(&mut *tx).await?.rows_affected() > 0 {
+                    if let Some(follow) = &claim.follow {
+                        follow.query().execute(&mut *tx).await?;
+                    }
                     conv = Conversation {
-                        tracking_number: Some(tn),
-                        opened_application_id: Some(app),
+                        tracking_number: Some(claim.tracking_number),
+                        opened_application_id: Some(claim.application_id),
                         phone: None,
                         last_message_at: m.now,
                     };
@@ -427,15 +436,24 @@ impl ConversationStore {
                 }
             }
             let last = conv.last_message_at.max(m.sent_at);
-            let phone = m
-                .phone
-                .map(str::to_owned)
-                .or(if fresh { conv.phone.clone() } else { None });
+            let phone =
+                m.phone
+                    .map(str::to_owned)
+                    .or(if fresh { conv.phone.clone() } else { None });
             let application_id = Uuid::now_v7();
             let app_s = application_id.to_string();
             let outcome = match (&conv.tracking_number, &conv.opened_application_id) {
                 (Some(tn), Some(opened)) if fresh => {
-                    insert_message!(tx, m, &app_s, opened, m.new_tracking_number, tn, "pending");
+                    let at = Placement {
+                        application_id: &app_s,
+                        bus_key: opened,
+                        tracking_number: Some(m.new_tracking_number),
+                        follow_up_of: Some(tn),
+                    };
+                    insert_message(&m, at, "pending")
+                        .query()
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query(UPDATE_CONVERSATION)
                         .bind(m.conversation_key)
                         .bind(tn)
@@ -445,7 +463,10 @@ impl ConversationStore {
                         .bind(m.now)
                         .execute(&mut *tx)
                         .await?;
-                    let opens_first = expired_in!(tx, opened.as_str());
+                    let opens_first = expired_of(
+                        opened,
+                        expired_rows(opened).query_as().fetch_all(&mut *tx).await?,
+                    )?;
                     Recorded::Publish(Planned {
                         application_id,
                         bus_key: opened.clone(),
@@ -466,7 +487,16 @@ impl ConversationStore {
                     } else {
                         Vec::new()
                     };
-                    insert_message!(tx, m, &app_s, &app_s, m.new_tracking_number, None::<String>, "pending");
+                    let at = Placement {
+                        application_id: &app_s,
+                        bus_key: &app_s,
+                        tracking_number: Some(m.new_tracking_number),
+                        follow_up_of: None,
+                    };
+                    insert_message(&m, at, "pending")
+                        .query()
+                        .execute(&mut *tx)
+                        .await?;
                     if fresh {
                         sqlx::query(JOIN_HELD)
                             .bind(m.conversation_key)
@@ -498,14 +528,31 @@ impl ConversationStore {
                     })
                 }
                 _ => {
-                    insert_message!(tx, m, &app_s, &app_s, None::<String>, None::<String>, "held");
+                    let at = Placement {
+                        application_id: &app_s,
+                        bus_key: &app_s,
+                        tracking_number: None,
+                        follow_up_of: None,
+                    };
+                    insert_message(&m, at, "held")
+                        .query()
+                        .execute(&mut *tx)
+                        .await?;
                     if !older {
                         // The conversation waits for a phone number; a case it
                         // had before the window is no longer joined.
                         sqlx::query(UPDATE_CONVERSATION)
                             .bind(m.conversation_key)
-                            .bind(if fresh { conv.tracking_number.clone() } else { None })
-                            .bind(if fresh { conv.opened_application_id.clone() } else { None })
+                            .bind(if fresh {
+                                conv.tracking_number.clone()
+                            } else {
+                                None
+                            })
+                            .bind(if fresh {
+                                conv.opened_application_id.clone()
+                            } else {
+                                None
+                            })
                             .bind(None::<String>)
                             .bind(last)
                             .bind(m.now)
@@ -531,7 +578,7 @@ impl ConversationStore {
     /// # Errors
     /// Database failures (what was claimed before stays claimed).
     pub async fn expire_held(&self, cutoff: i64, now: i64, limit: i64) -> Result<u64, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let due: Vec<String> = sqlx::query_scalar(DUE_HELD)
                 .bind(cutoff)
                 .bind(limit)
@@ -553,10 +600,14 @@ impl ConversationStore {
                     .bind(key)
                     .fetch_one(&mut *tx)
                     .await?;
-                if newest.is_some_and(|t| t < cutoff)
-                    && claim_held_in!(tx, key.as_str(), now, last < cutoff).is_some()
-                {
-                    claimed += 1;
+                if newest.is_some_and(|t| t < cutoff) {
+                    let claim = Claim::new(key, now, last < cutoff);
+                    if claim.held.query().execute(&mut *tx).await?.rows_affected() > 0 {
+                        if let Some(follow) = &claim.follow {
+                            follow.query().execute(&mut *tx).await?;
+                        }
+                        claimed += 1;
+                    }
                 }
                 tx.commit().await?;
             }
@@ -570,7 +621,7 @@ impl ConversationStore {
     /// # Errors
     /// Database failures.
     pub async fn expired_unpublished(&self, limit: i64) -> Result<Vec<Expired>, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        on_pool!(&self.0, |p| {
             let ids: Vec<String> = sqlx::query_scalar(EXPIRED_IDS)
                 .bind(limit)
                 .fetch_all(p)
@@ -578,7 +629,8 @@ impl ConversationStore {
             let mut out = Vec::with_capacity(ids.len());
             let mut conn = p.acquire().await?;
             for id in &ids {
-                if let Some(e) = expired_in!(conn, id.as_str()) {
+                let rows = expired_rows(id).query_as().fetch_all(&mut *conn).await?;
+                if let Some(e) = expired_of(id, rows)? {
                     out.push(e);
                 }
             }
@@ -593,7 +645,7 @@ impl ConversationStore {
     /// # Errors
     /// Database failures.
     pub async fn mark_published(&self, application_id: Uuid) -> Result<(), sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query(MARK_PUBLISHED)
+        on_pool!(&self.0, |p| sqlx::query(MARK_PUBLISHED)
             .bind(application_id.to_string())
             .execute(p)
             .await
@@ -612,7 +664,8 @@ impl ConversationStore {
         messages_before: i64,
         conversations_before: i64,
     ) -> Result<Purged, sqlx::Error> {
-        on_pool!(&self.0, p => {
+        let sql = "DELETE FROM social_conversations WHERE updated_at < $1";
+        on_pool!(&self.0, |p| {
             let messages = sqlx::query(
                 "DELETE FROM social_messages WHERE recorded_at < $1 AND state NOT IN ('held', 'expiring')",
             )
@@ -620,12 +673,15 @@ impl ConversationStore {
             .execute(p)
             .await?
             .rows_affected();
-            let conversations = sqlx::query("DELETE FROM social_conversations WHERE updated_at < $1")
+            let conversations = sqlx::query(sql)
                 .bind(conversations_before)
                 .execute(p)
                 .await?
                 .rows_affected();
-            Ok(Purged { messages, conversations })
+            Ok(Purged {
+                messages,
+                conversations,
+            })
         })
     }
 
@@ -636,10 +692,12 @@ impl ConversationStore {
     /// # Errors
     /// Database failures.
     pub async fn count_in_state(&self, state: &str) -> Result<i64, sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query_scalar("SELECT COUNT(*) FROM social_messages WHERE state = $1")
-            .bind(state)
-            .fetch_one(p)
-            .await)
+        on_pool!(&self.0, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM social_messages WHERE state = $1"
+        )
+        .bind(state)
+        .fetch_one(p)
+        .await)
     }
 }
 
@@ -647,12 +705,14 @@ impl ConversationStore {
 impl ConversationStore {
     /// How many message records still keep a text or sender details.
     pub(crate) async fn personal_data_kept(&self) -> Result<i64, sqlx::Error> {
-        on_pool!(&self.0, p => sqlx::query_scalar(
+        on_pool!(&self.0, |p| {
+            sqlx::query_scalar(
             "SELECT COUNT(*) FROM social_messages \
              WHERE held_text IS NOT NULL OR sender_name IS NOT NULL OR latitude IS NOT NULL OR longitude IS NOT NULL",
         )
         .fetch_one(p)
-        .await)
+        .await
+        })
     }
 }
 

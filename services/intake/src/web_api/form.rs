@@ -1,28 +1,44 @@
-//! `/basvuru`: the Turkish web form. Server-side validation re-renders the
-//! form with the citizen's input and a message under each bad field; a valid
-//! application is published before the thank-you page shows its tracking
-//! number. Works without JavaScript; a few lines narrow the district list to
-//! the chosen province when scripts run.
+//! `/basvuru`: the citizen's web form, in Turkish or, with `?lang=en`, in
+//! English ([`super::texts`]). Works without JavaScript; a few lines narrow
+//! the district list to the chosen province when scripts run.
+//!
+//! A refused form comes back with everything typed, every refused field
+//! marked at once (each with its message, listed at the top with a link to
+//! it) and the focus on the first. An accepted form is answered with a
+//! redirect to the thank-you page (`/basvuru/alindi?takip=…`,
+//! POST-redirect-GET), so reloading that page sends nothing. Each form
+//! carries a one-time key (`form_id`) that intake's idempotency store keeps
+//! with the application it made: a double click, a resubmitted POST or Back
+//! and submit again makes the one application and leads to its number.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::{
     Form,
-    extract::State,
-    http::StatusCode,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
+use sha2::{Digest as _, Sha256};
+use tekmerkez_tracking::TrackingNumber;
+use uuid::Uuid;
 
-use super::{api, state::WebState};
+use super::{
+    api,
+    state::WebState,
+    texts::{FormTexts, LANG_COOKIE},
+};
 use crate::{
-    application::{Applicant, ApplicationRequest, KvkkConsent},
+    application::{self, Applicant, ApplicationRequest, KvkkConsent},
     counters,
 };
 
 /// The form's fields as posted.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub(super) struct FormInput {
+    #[serde(default)]
+    form_id: String,
     #[serde(default)]
     kategori: String,
     #[serde(default)]
@@ -45,7 +61,55 @@ pub(super) struct FormInput {
     kvkk: Option<String>,
 }
 
-struct Option_ {
+impl FormInput {
+    /// The key intake's store keeps for this form, when the form carries a
+    /// well-formed one (a form without one is accepted without a key).
+    fn key(&self) -> Option<String> {
+        Uuid::try_parse(self.form_id.trim())
+            .ok()
+            .map(|u| format!("web_form:{u}"))
+    }
+
+    /// What the citizen filled in, hashed: the same key with other content
+    /// is another application, which the store refuses.
+    fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [
+            &self.kategori,
+            &self.il,
+            &self.ilce,
+            &self.metin,
+            &self.ad,
+            &self.telefon,
+            &self.eposta,
+            &self.adres,
+            &self.yanit,
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update([u8::from(self.kvkk.is_some())]);
+        hex::encode(h.finalize())
+    }
+}
+
+/// `?lang=` on either page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The thank-you page's address: the number and the language.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct ThanksQuery {
+    #[serde(default)]
+    takip: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+struct Choice {
     value: String,
     label: String,
 }
@@ -56,50 +120,36 @@ struct ProvinceOption {
     districts: Vec<String>,
 }
 
+/// The form's fields in page order: the first refused one takes the focus.
+const FIELDS: [&str; 10] = [
+    "kategori", "il", "ilce", "metin", "ad", "telefon", "eposta", "adres", "yanit", "kvkk",
+];
+
 #[derive(Template)]
 #[template(path = "basvuru.html")]
 struct FormPage {
+    t: &'static FormTexts,
     input: FormInput,
-    categories: Vec<Option_>,
+    categories: Vec<Choice>,
     provinces: Vec<ProvinceOption>,
-    errors: HashMap<&'static str, String>,
-    kvkk_text_version: String,
-    failure: Option<String>,
+    errors: HashMap<&'static str, &'static str>,
+    /// (element id, field label, message) of each refused field, in page order.
+    summary: Vec<(&'static str, &'static str, &'static str)>,
+    failure: Option<&'static str>,
+}
+
+impl FormPage {
+    /// The element that takes the focus: the first refused field's.
+    fn focus(&self) -> &str {
+        self.summary.first().map_or("", |s| s.0)
+    }
 }
 
 #[derive(Template)]
 #[template(path = "tesekkurler.html")]
 struct ThanksPage {
+    t: &'static FormTexts,
     tracking_number: String,
-}
-
-/// The Turkish text of a rule, for the form's messages.
-fn rule_tr(field: &str, rule: &str) -> String {
-    let t = match (field, rule) {
-        (_, "must not be empty") | (_, "is required") => "Bu alan zorunludur.",
-        ("category", _) => "Lütfen bir başvuru konusu seçin.",
-        ("province", _) => "Lütfen bir il seçin.",
-        ("district", _) => "Lütfen seçtiğiniz ile ait bir ilçe seçin.",
-        ("text", "is too long") => "Başvuru metni en fazla 10.000 karakter olabilir.",
-        ("applicant.phone", "is required for an SMS or phone reply") => {
-            "SMS ya da telefonla dönüş için telefon numarası gereklidir."
-        }
-        ("applicant.phone", _) => {
-            "Geçerli bir Türkiye telefon numarası girin (ör. 0532 123 45 67)."
-        }
-        ("applicant.email", "is required for an e-mail reply") => {
-            "E-posta ile dönüş için e-posta adresi gereklidir."
-        }
-        ("applicant.email", _) => "Geçerli bir e-posta adresi girin.",
-        ("applicant.address", _) => "Mektupla dönüş için posta adresi gereklidir.",
-        ("reply_channel", _) => "Lütfen size nasıl dönüş yapılacağını seçin.",
-        ("kvkk_consent", _) | ("kvkk_consent.accepted", _) => {
-            "Başvurunuzu işleyebilmemiz için aydınlatma metnini onaylamanız gerekir."
-        }
-        (_, "is too long") => "Bu alan çok uzun.",
-        _ => "Bu alanı kontrol edin.",
-    };
-    t.to_owned()
 }
 
 /// Which form field shows the message of a request field.
@@ -119,24 +169,48 @@ fn form_field(field: &str) -> &'static str {
     }
 }
 
+/// The element a refused field's link and focus go to.
+fn element_of(field: &'static str) -> &'static str {
+    match field {
+        "yanit" => "yanit-sms",
+        f => f,
+    }
+}
+
 fn page(
     state: &WebState,
+    t: &'static FormTexts,
     input: FormInput,
-    errors: HashMap<&'static str, String>,
-    failure: Option<String>,
+    errors: HashMap<&'static str, &'static str>,
+    failure: Option<&'static str>,
 ) -> FormPage {
+    let summary = FIELDS
+        .iter()
+        .filter_map(|f| errors.get(f).map(|m| (element_of(f), t.label(f), *m)))
+        .collect();
+    let mut categories: Vec<Choice> = state
+        .categories
+        .iter()
+        .map(|c| Choice {
+            value: c.code.clone(),
+            label: if t.is_english() {
+                c.name_en.clone()
+            } else {
+                c.name_tr.clone()
+            },
+        })
+        .collect();
+    // Turkish alphabetical order, "other" last.
+    categories.sort_by(|a, b| {
+        (a.value == "diger")
+            .cmp(&(b.value == "diger"))
+            .then_with(|| tekmerkez_turkish::compare(&a.label, &b.label))
+    });
     FormPage {
+        t,
         input,
-        categories: state
-            .categories
-            .iter()
-            .map(|c| Option_ {
-                value: c.code.clone(),
-                label: c.name_tr.clone(),
-            })
-            .collect(),
-        provinces: tekmerkez_geo::provinces()
-            .iter()
+        categories,
+        provinces: tekmerkez_geo::provinces_by_name()
             .map(|p| ProvinceOption {
                 code: p.code().to_string(),
                 name: p.name().to_owned(),
@@ -144,36 +218,58 @@ fn page(
             })
             .collect(),
         errors,
-        kvkk_text_version: state.kvkk_text_version.to_string(),
+        summary,
         failure,
     }
 }
 
-fn render<T: Template>(status: StatusCode, t: &T) -> Response {
-    match t.render() {
+fn render<T: Template>(t: &FormTexts, status: StatusCode, page: &T) -> Response {
+    match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error.message = %e, "rendering a page failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Sayfa oluşturulamadı.").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, t.render_failed).into_response()
         }
     }
 }
 
+/// Keeps a language chosen with `?lang=` in the cookie the other public
+/// pages read.
+fn remember_language(mut r: Response, t: &FormTexts, chosen: bool) -> Response {
+    if chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            t.code
+        ))
+    {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
 /// `GET /basvuru`.
-pub(super) async fn show(State(state): State<WebState>) -> Response {
+pub(super) async fn show(
+    State(state): State<WebState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (t, chosen) = FormTexts::of_request(q.lang.as_deref(), &headers);
     let input = FormInput {
+        form_id: Uuid::new_v4().to_string(),
         yanit: "sms".into(),
         ..FormInput::default()
     };
-    render(StatusCode::OK, &page(&state, input, HashMap::new(), None))
+    let r = render(
+        t,
+        StatusCode::OK,
+        &page(&state, t, input, HashMap::new(), None),
+    );
+    remember_language(r, t, chosen)
 }
 
-/// `POST /basvuru`.
-pub(super) async fn submit(
-    State(state): State<WebState>,
-    Form(input): Form<FormInput>,
-) -> Response {
-    let req = ApplicationRequest {
+/// The request the form makes.
+fn request(state: &WebState, input: &FormInput) -> ApplicationRequest {
+    ApplicationRequest {
         channel: "web_form".into(),
         category: input.kategori.clone(),
         text: input.metin.clone(),
@@ -191,33 +287,179 @@ pub(super) async fn submit(
             accepted: true,
         }),
         attachments: Vec::new(),
+    }
+}
+
+/// What the form asks beyond the request's rules, so that one submit
+/// names every field: the consent box is always required (every reply
+/// needs a contact detail), and an empty district is named even when the
+/// province is missing too.
+fn form_rules(input: &FormInput) -> Vec<(&'static str, &'static str)> {
+    let mut v = Vec::new();
+    if input.kvkk.is_none() {
+        v.push(("kvkk_consent.accepted", "is required"));
+    }
+    if input.ilce.trim().is_empty() {
+        v.push(("district", "is required"));
+    }
+    v
+}
+
+/// `POST /basvuru`.
+pub(super) async fn submit(
+    State(state): State<WebState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Form(mut input): Form<FormInput>,
+) -> Response {
+    let (t, _) = FormTexts::of_request(q.lang.as_deref(), &headers);
+    let req = request(&state, &input);
+    let extra = form_rules(&input);
+    let result = if extra.is_empty() {
+        api::accept(&state, &req, input.key().as_deref(), input.fingerprint()).await
+    } else {
+        // Nothing is recorded: the request's own rules add their messages.
+        let mut v = tekmerkez_types::fields::Violations::new();
+        for (f, r) in extra {
+            v.add(f, r);
+        }
+        if let Err(more) = application::parse(
+            &req,
+            &state.categories,
+            Uuid::nil(),
+            &TrackingNumber::generate(),
+            jiff::Timestamp::now(),
+        ) {
+            for e in more.iter() {
+                v.push(e.clone());
+            }
+        }
+        Err(crate::api_error::ApiError::invalid(&v))
     };
-    // The form carries no idempotency key: each accepted submission is its own application.
-    match api::accept(&state, &req, None, String::new()).await {
-        Ok(a) => render(
-            StatusCode::OK,
-            &ThanksPage {
-                tracking_number: a.tracking_number,
-            },
-        ),
+    match result {
+        Ok(a) => {
+            let lang = if t.is_english() { "&lang=en" } else { "" };
+            let to = format!("/basvuru/alindi?takip={}{lang}", a.tracking_number);
+            match HeaderValue::from_str(&to) {
+                Ok(location) => {
+                    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+                }
+                Err(_) => render(
+                    t,
+                    StatusCode::OK,
+                    &ThanksPage {
+                        t,
+                        tracking_number: a.tracking_number,
+                    },
+                ),
+            }
+        }
+        Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            // The key made another application (Back, edit, send): these
+            // details go as a new application only when sent again.
+            counters::count_rejected("web_form", e.status());
+            input.form_id = Uuid::new_v4().to_string();
+            render(
+                t,
+                StatusCode::CONFLICT,
+                &page(&state, t, input, HashMap::new(), Some(t.already_sent)),
+            )
+        }
         Err(e) => {
-            let mut errors: HashMap<&'static str, String> = HashMap::new();
+            let mut errors: HashMap<&'static str, &'static str> = HashMap::new();
             for (field, rules) in e.field_errors() {
                 let f = form_field(field);
-                errors.entry(f).or_insert_with(|| {
-                    rule_tr(field, rules.first().map(String::as_str).unwrap_or_default())
-                });
+                let rule = rules.first().map(String::as_str).unwrap_or_default();
+                let message = t.rule(field, rule);
+                // The request's own rule is more precise than "required".
+                if errors
+                    .get(f)
+                    .is_none_or(|m| *m == t.rule("text", "is required"))
+                {
+                    errors.insert(f, message);
+                }
             }
-            let failure = errors.is_empty().then(|| {
-                "Başvurunuz şu anda kaydedilemedi. Lütfen biraz sonra yeniden deneyin.".to_owned()
-            });
+            let failure = errors.is_empty().then_some(t.failure);
             let status = if failure.is_some() {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
                 StatusCode::BAD_REQUEST
             };
             counters::count_rejected("web_form", status);
-            render(status, &page(&state, input, errors, failure))
+            // The same key stays: a refused form never claimed it, and a
+            // retry after a failure cannot record twice.
+            render(t, status, &page(&state, t, input, errors, failure))
         }
+    }
+}
+
+/// `GET /basvuru/alindi?takip=…`: the thank-you page, safe to reload.
+pub(super) async fn thanks(Query(q): Query<ThanksQuery>, headers: HeaderMap) -> Response {
+    let (t, chosen) = FormTexts::of_request(q.lang.as_deref(), &headers);
+    let Ok(tn) = TrackingNumber::parse(q.takip.trim()) else {
+        let to = if t.is_english() {
+            "/basvuru?lang=en"
+        } else {
+            "/basvuru"
+        };
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, HeaderValue::from_static(to))],
+        )
+            .into_response();
+    };
+    let r = render(
+        t,
+        StatusCode::OK,
+        &ThanksPage {
+            t,
+            tracking_number: tn.to_string(),
+        },
+    );
+    remember_language(r, t, chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_key_is_a_uuid_kept_apart_from_api_keys() {
+        let mut f = FormInput {
+            form_id: "0c6b3a52-6b0f-4f1e-9a57-3f2f8c1d2e4a".into(),
+            ..FormInput::default()
+        };
+        assert_eq!(
+            f.key().as_deref(),
+            Some("web_form:0c6b3a52-6b0f-4f1e-9a57-3f2f8c1d2e4a")
+        );
+        f.form_id = "x'; DROP TABLE".into();
+        assert_eq!(f.key(), None);
+    }
+
+    #[test]
+    fn the_fingerprint_follows_what_was_typed() {
+        let a = FormInput {
+            metin: "Su yok".into(),
+            kvkk: Some("1".into()),
+            ..FormInput::default()
+        };
+        let mut b = a.clone();
+        b.form_id = "another".into();
+        assert_eq!(a.fingerprint(), b.fingerprint(), "the key is not content");
+        b.metin = "Su var".into();
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        let mut c = a.clone();
+        c.kvkk = None;
+        assert_ne!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn an_empty_form_names_consent_and_district_too() {
+        let fields: Vec<_> = form_rules(&FormInput::default())
+            .into_iter()
+            .map(|(f, _)| form_field(f))
+            .collect();
+        assert_eq!(fields, vec!["kvkk", "ilce"]);
     }
 }

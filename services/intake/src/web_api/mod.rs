@@ -7,10 +7,12 @@
 //! |---|---|
 //! | `POST /v1/applications` | an application ([`crate::application::ApplicationRequest`]), `Idempotency-Key` optional → 202 |
 //! | `GET /v1/applications/{tracking_number}?phone_last4=NNNN` | the public status, a dated timeline |
-//! | `GET`, `POST /basvuru` | the web form |
+//! | `GET`, `POST /basvuru` | the web form (`?lang=en`: English); an accepted form redirects to… |
+//! | `GET /basvuru/alindi?takip=…` | …the thank-you page with the tracking number |
 //! | `GET /openapi.json` | the API's description |
 //!
-//! `state` is what the handlers share (built by startup); `rate_limit` keeps a
+//! `state` is what the handlers share (built by startup); `texts` holds the
+//! form's words in Turkish and English; `rate_limit` keeps a
 //! token bucket per client address; `openapi` generates
 //! the API's description from the handlers and their types, and its tests
 //! hold it to what the handlers accept.
@@ -20,6 +22,7 @@ mod form;
 mod openapi;
 mod rate_limit;
 mod state;
+mod texts;
 
 use axum::{Router, routing::get};
 
@@ -33,6 +36,7 @@ pub fn router(state: &WebState) -> Router {
         .route("/v1/applications", axum::routing::post(api::submit))
         .route("/v1/applications/{tracking_number}", get(api::status))
         .route("/basvuru", get(form::show).post(form::submit))
+        .route("/basvuru/alindi", get(form::thanks))
         .route_layer(axum::middleware::from_fn_with_state(
             state.limiter.clone(),
             rate_limit::limit,

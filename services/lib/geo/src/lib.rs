@@ -8,7 +8,9 @@
 //! first use.
 //!
 //! - [`provinces`] lists every [`Province`] by plate code;
-//!   [`province_by_code`] and [`find_province`] look one up.
+//!   [`provinces_by_name`] lists them in Turkish alphabetical order, as
+//!   every picker shows them; [`province_by_code`] and [`find_province`]
+//!   look one up.
 //! - [`Province::find_district`] returns a district's canonical name.
 //!
 //! Look-ups go through [`tekmerkez_turkish::loose_key`], so case, surrounding
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
-use tekmerkez_turkish::loose_key;
+use tekmerkez_turkish::{compare, loose_key};
 
 /// The generated reference data (see `data/README.md`).
 const PROVINCES_JSON: &str = include_str!("../data/provinces.json");
@@ -109,6 +111,8 @@ struct Geo {
     source: DataSource,
     /// Sorted by plate code.
     provinces: Vec<Province>,
+    /// Indexes into `provinces` in Turkish alphabetical order of the names.
+    by_name_order: Vec<usize>,
     /// `loose_key` of each province name → index into `provinces`.
     by_name: HashMap<String, usize>,
 }
@@ -133,9 +137,12 @@ fn load() -> Geo {
         .enumerate()
         .map(|(i, p)| (loose_key(&p.name), i))
         .collect();
+    let mut by_name_order: Vec<usize> = (0..provinces.len()).collect();
+    by_name_order.sort_by(|&a, &b| compare(&provinces[a].name, &provinces[b].name));
     Geo {
         source: document.source,
         provinces,
+        by_name_order,
         by_name,
     }
 }
@@ -143,6 +150,15 @@ fn load() -> Geo {
 /// All 81 provinces, sorted by plate code.
 pub fn provinces() -> &'static [Province] {
     &GEO.provinces
+}
+
+/// All 81 provinces in Turkish alphabetical order of their names (Adana,
+/// Adıyaman, Afyonkarahisar, Ağrı, …, Çanakkale after Bursa, İstanbul after
+/// Isparta), the order every province list shows.
+pub fn provinces_by_name() -> impl Iterator<Item = &'static Province> + Clone {
+    GEO.by_name_order
+        .iter()
+        .filter_map(|&i| GEO.provinces.get(i))
 }
 
 /// Where the data came from: package, exact version and licence.
@@ -377,6 +393,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn provinces_by_name_are_all_81_in_turkish_alphabetical_order() {
+        let names: Vec<&str> = provinces_by_name().map(Province::name).collect();
+        assert_eq!(names.len(), 81);
+        for pair in names.windows(2) {
+            assert_eq!(compare(pair[0], pair[1]), Ordering::Less, "{pair:?}");
+        }
+        assert_eq!(&names[..4], ["Adana", "Adıyaman", "Afyonkarahisar", "Ağrı"]);
+        let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert!(at("Bursa") < at("Çanakkale") && at("Çanakkale") < at("Çankırı"));
+        assert!(at("Isparta") < at("İstanbul") && at("İstanbul") < at("İzmir"));
+        assert!(at("Şanlıurfa") > at("Sivas") && at("Şırnak") < at("Tekirdağ"));
+        assert_eq!(names.last(), Some(&"Zonguldak"));
     }
 
     #[test]

@@ -1,12 +1,19 @@
-//! One pool type for services whose small schemas run the same SQL on
-//! PostgreSQL (production) and SQLite (`tekmerkez dev`): [`SqlPool::connect_lazy`]
-//! picks the backend from the URL, and [`on_pool!`] runs one statement body
-//! against whichever it is. Connecting is lazy, so start-up never blocks on
-//! the database. [`SqlPool::connect_lazy_with`] takes [`PoolOptions`] for a
-//! service that tunes the pool, and [`sqlite_readers`] adds read-only
-//! connections beside SQLite's single writer.
+//! The one way tekmerkez's stores run the same SQL on PostgreSQL
+//! (production) and SQLite (`tekmerkez dev`): [`SqlPool::connect_lazy`]
+//! picks the backend from the URL, and [`on_pool!`] runs one body against
+//! whichever it is (`on_pool!(&pool, |p| async-code-using-p)`, closure
+//! syntax so rustfmt formats the body). A statement assembled away from the
+//! pool (a filter built from a query, rows written in one transaction by
+//! several operations) is a [`Statement`]: SQL with its [`Value`]s, bound on
+//! either backend inside the body. Connecting is lazy, so start-up never
+//! blocks on the database. [`SqlPool::connect_lazy_with`] takes
+//! [`PoolOptions`] for a service that tunes the pool, and
+//! [`sqlite_readers`] adds read-only connections beside SQLite's single
+//! writer.
 
 #![warn(missing_docs)]
+
+mod statement;
 
 use std::{str::FromStr as _, time::Duration};
 
@@ -100,10 +107,16 @@ pub fn sqlite_readers(writer: &SqlitePool, connections: u32) -> SqlitePool {
         .connect_lazy_with((*writer.connect_options()).clone())
 }
 
-/// Runs `$body` with `$p` bound to the concrete pool of `$pool` (a [`SqlPool`]).
+pub use statement::{Backend, Statement, Value};
+
+/// Runs `$body` with `$p` bound to the concrete pool of `$pool` (a
+/// [`SqlPool`]): `on_pool!(&pool, |p| sqlx::query("…").execute(p).await)`.
+/// The body is compiled once per backend; it is not a closure (`?` and
+/// `.await` act on the enclosing function), the syntax only lets rustfmt
+/// format it.
 #[macro_export]
 macro_rules! on_pool {
-    ($pool:expr, $p:ident => $body:expr) => {
+    ($pool:expr, |$p:ident| $body:expr) => {
         match $pool {
             $crate::SqlPool::Postgres($p) => $body,
             $crate::SqlPool::Sqlite($p) => $body,

@@ -2,12 +2,24 @@
 //! field is private, whose `Debug` masks it, and which has no `Display`:
 //! reading the raw value takes an explicit `.expose()`. Each value's
 //! `masked()` form is safe to show to any caller.
+//!
+//! A [`PhoneNumber`] knows its [`PhoneKind`] by the Turkish numbering plan:
+//! an SMS reaches only a mobile number, so every channel that takes an SMS
+//! reply refuses any other kind with the rule [`SMS_NEEDS_MOBILE`]. The
+//! plan is written here, not taken from the `phonenumber` crate (a
+//! libphonenumber port): that crate brings 45 packages, two versions of the
+//! regex engine and a build step that parses every country's metadata, for
+//! the one country whose numbers these are.
 
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::fields::{FieldError, Violations};
+
+/// The rule every channel gives when an SMS reply comes with a phone number
+/// that is not a mobile one (a landline, `0850`, a short code).
+pub const SMS_NEEDS_MOBILE: &str = "must be a mobile number (05xx) for an SMS reply";
 
 macro_rules! pii_newtype {
     ($(#[$doc:meta])* $name:ident, $mask:expr) => {
@@ -151,6 +163,64 @@ impl PhoneNumber {
     /// The last four digits, which the public tracking page asks for.
     pub fn last4(&self) -> &str {
         &self.0[self.0.len().saturating_sub(4)..]
+    }
+
+    /// What kind of line the number is, by the Turkish numbering plan.
+    pub fn kind(&self) -> PhoneKind {
+        kind_of_national(self.0.get(3..).unwrap_or_default())
+    }
+
+    /// Whether an SMS can reach it: only a mobile number (`05xx`) can.
+    pub fn is_mobile(&self) -> bool {
+        self.kind() == PhoneKind::Mobile
+    }
+
+    /// Classifies a number as typed, including the short codes that
+    /// [`PhoneNumber::parse`] refuses as a contact number (`181`, `112`,
+    /// `444 0 181`); `None` when it is no Turkish number at all.
+    pub fn classify(raw: &str) -> Option<PhoneKind> {
+        if let Ok(p) = Self::parse(raw) {
+            return Some(p.kind());
+        }
+        if raw
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.')))
+        {
+            return None;
+        }
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let short = match digits.len() {
+            // Emergency and public-service numbers: 110, 112, 155, 181, 186…
+            3 => digits.starts_with('1'),
+            // Four-digit service numbers (1xxx) and nationwide 444 numbers.
+            4 => digits.starts_with('1'),
+            7 => digits.starts_with("444"),
+            _ => false,
+        };
+        short.then_some(PhoneKind::ShortCode)
+    }
+}
+
+/// The kinds of Turkish numbers, by the national numbering plan (BTK): the
+/// first digit of the 10-digit national number tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhoneKind {
+    /// `05xx`: a mobile line, the only kind an SMS reaches.
+    Mobile,
+    /// `02xx`, `03xx`, `04xx`: a geographic fixed line (`0312` is Ankara).
+    Landline,
+    /// `08xx`: non-geographic numbers (`0850`, toll-free `0800`).
+    NonGeographic,
+    /// Short codes (`181`, `112`) and nationwide `444` numbers: services,
+    /// never a person's contact number.
+    ShortCode,
+}
+
+fn kind_of_national(national: &str) -> PhoneKind {
+    match national.as_bytes().first() {
+        Some(b'5') => PhoneKind::Mobile,
+        Some(b'2' | b'3' | b'4') => PhoneKind::Landline,
+        _ => PhoneKind::NonGeographic,
     }
 }
 
@@ -303,6 +373,33 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_classified_by_the_turkish_numbering_plan() {
+        for (raw, kind) in [
+            ("0532 123 45 67", PhoneKind::Mobile),
+            ("+90 (505) 123-4567", PhoneKind::Mobile),
+            ("5551234567", PhoneKind::Mobile),
+            ("0 (312) 555 12 34", PhoneKind::Landline),
+            ("0212 444 01 81", PhoneKind::Landline),
+            ("0262 317 00 00", PhoneKind::Landline),
+            ("0 462 230 00 00", PhoneKind::Landline),
+            ("0850 222 01 86", PhoneKind::NonGeographic),
+            ("0800 211 00 00", PhoneKind::NonGeographic),
+            ("181", PhoneKind::ShortCode),
+            ("112", PhoneKind::ShortCode),
+            ("444 0 181", PhoneKind::ShortCode),
+            ("4440181", PhoneKind::ShortCode),
+        ] {
+            assert_eq!(PhoneNumber::classify(raw), Some(kind), "{raw}");
+        }
+        for raw in ["", "12345", "+49 30 1234567", "0632 123 45 67", "abc"] {
+            assert_eq!(PhoneNumber::classify(raw), None, "{raw}");
+        }
+        assert!(PhoneNumber::parse("0532 123 45 67").unwrap().is_mobile());
+        assert!(!PhoneNumber::parse("0 (312) 555 12 34").unwrap().is_mobile());
+        assert!(!PhoneNumber::parse("0850 222 01 86").unwrap().is_mobile());
+    }
+
+    #[test]
     fn email_domains_are_lower_cased_and_bad_addresses_rejected() {
         assert_eq!(
             EmailAddress::parse(" Ayse@Ornek.COM.tr ").unwrap().expose(),
@@ -334,6 +431,7 @@ mod tests {
             let p = PhoneNumber::parse(&raw).unwrap();
             prop_assert_eq!(p.expose(), format!("+90{n}"));
             prop_assert_eq!(PhoneNumber::parse(p.expose()).unwrap(), p.clone());
+            prop_assert_eq!(p.kind(), PhoneKind::Mobile);
             let dbg = format!("{:?}", p);
             prop_assert!(!dbg.contains(&n.to_string()));
         }

@@ -4,12 +4,13 @@
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use super::{CaseView, retry::Transition};
+use super::{CaseView, retry::Transition, user_of, whereabouts::callback_reopen_until};
 use crate::{
     app::{CaseApp, error::CaseError},
     domain::{
         caller::Caller,
-        enums::{CallbackOutcome, Role},
+        case::{EventKind, RuleViolation, Step},
+        enums::{CallbackOutcome, CaseStatus, HistoryAction, Role},
         fields::Violations,
         policy,
     },
@@ -88,10 +89,13 @@ impl CaseApp {
         .await
     }
 
-    /// Puts a resolved case back into its pool.
+    /// Puts a resolved case back into its pool (its pool manager), or back
+    /// with the callback agent who resolved it, awaiting their callback, until
+    /// 23:59 Istanbul time of the day it was resolved.
     ///
     /// # Errors
-    /// Permission and rule errors.
+    /// Permission and rule errors; `NotFound` for a callback agent past the
+    /// day or who did not resolve it (they may no longer see it).
     pub async fn reopen_case(
         &self,
         caller: &Caller,
@@ -99,6 +103,9 @@ impl CaseApp {
         reason: String,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
+        if caller.role() == Some(Role::CallbackAgent) {
+            return self.reopen_for_callback(caller, id, reason, expected).await;
+        }
         self.change_one(caller, id, expected, |user, case, now| {
             if !policy::manages(user, case) {
                 return Err(CaseError::PermissionDenied(
@@ -106,6 +113,48 @@ impl CaseApp {
                 ));
             }
             Ok(Transition::one(case.reopen(reason.clone(), now)?))
+        })
+        .await
+    }
+
+    /// The callback agent takes back a case they resolved today: it waits
+    /// for their callback again, with its answer, and a task step says why.
+    async fn reopen_for_callback(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        reason: String,
+        expected: Option<i64>,
+    ) -> Result<CaseView, CaseError> {
+        let user = user_of(caller)?;
+        let history = self.store.list_history(id).await?;
+        let Some(case) = self.store.get_case(id).await? else {
+            return Err(CaseError::NotFound("record"));
+        };
+        if callback_reopen_until(user, case.status, &history, self.clock.now()).is_none() {
+            return Err(CaseError::NotFound("record"));
+        }
+        self.change_one(caller, id, expected, |user, case, now| {
+            if case.status != CaseStatus::Resolved {
+                return Err(RuleViolation::NotResolved.into());
+            }
+            let mut next = case.clone();
+            next.status = CaseStatus::AwaitingCallback;
+            next.holder_id = Some(user.id);
+            next.held_since = Some(now);
+            next.resolved_at = None;
+            next.callback_retry_at = None;
+            let step = Step {
+                action: HistoryAction::Reopened,
+                from_status: Some(case.status),
+                to_status: next.status,
+                from_pool: Some(case.pool_id),
+                to_pool: next.pool_id,
+                from_holder: case.holder_id,
+                to_holder: next.holder_id,
+                detail: Some(reason.clone()),
+            };
+            Ok(Transition::one((next, step, EventKind::Reopened)))
         })
         .await
     }

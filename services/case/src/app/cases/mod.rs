@@ -9,12 +9,15 @@
 //! - `work`: working a case in its pool: claim, assign, transfer, notes.
 //! - `close`: the official answer, callbacks, and reopening.
 //! - `read`: a case, its files and history, lists, public tracking.
+//! - `whereabouts`: the names behind a case's steps and notes, and where a
+//!   case went, for a former holder who may no longer see it.
 
 mod close;
 mod open;
 mod read;
 mod requests;
 mod retry;
+mod whereabouts;
 mod work;
 
 use jiff::Timestamp;
@@ -22,6 +25,7 @@ use uuid::Uuid;
 
 pub use read::{TimelineEntry, Tracking};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
+pub use whereabouts::{Names, Whereabouts};
 
 use super::{CaseApp, error::CaseError, events::outbox_record};
 use crate::{

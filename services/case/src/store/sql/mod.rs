@@ -1,11 +1,13 @@
-//! The SQL implementation of the stores, written once and instantiated for
-//! PostgreSQL and SQLite by one macro per concern (`directory.rs`,
-//! `cases.rs`, `outbox.rs`). Both schemas use the same column names and
-//! portable types (BIGINT microseconds for time, UUIDs through sqlx), so
-//! every statement is valid on both; the only differences are the pools,
-//! which `tekmerkez-sqlpool` opens from the URL (SQLite has one writer
+//! The SQL implementation of the stores, one file per concern
+//! (`directory.rs`, `cases.rs`, `outbox.rs`), written once for PostgreSQL
+//! and SQLite the way every tekmerkez store is: `on_pool!` runs a body on
+//! whichever backend the URL picked, rows are read into `FromRow` structs,
+//! and statements assembled away from the pool are `Statement`s. Both
+//! schemas use the same column names and portable types (BIGINT
+//! microseconds for time, UUIDs through sqlx), so every statement is valid
+//! on both; the only differences are the pools (SQLite has one writer
 //! connection, which serialises writes as SQLite does anyway, and a few
-//! readers), and the migration directories.
+//! readers) and the migration directories.
 
 mod cases;
 mod directory;
@@ -14,11 +16,8 @@ mod outbox;
 use std::{sync::Arc, time::Duration};
 
 use jiff::Timestamp;
-use sqlx::{
-    postgres::PgPool,
-    sqlite::{SqlitePool, SqliteSynchronous},
-};
-use tekmerkez_sqlpool::{PoolOptions, SqlPool, sqlite_readers};
+use sqlx::sqlite::SqliteSynchronous;
+use tekmerkez_sqlpool::{PoolOptions, SqlPool, on_pool, sqlite_readers};
 
 use super::{Store, StoreError};
 
@@ -45,13 +44,21 @@ pub fn open(
         // `tekmerkez dev` can afford for the write speed.
         sqlite_synchronous: Some(SqliteSynchronous::Normal),
     };
-    Ok(match SqlPool::connect_lazy_with(url, options)? {
-        SqlPool::Postgres(pool) => Arc::new(PgStore { pool }),
-        SqlPool::Sqlite(write) => Arc::new(SqliteStore {
-            read: sqlite_readers(&write, SQLITE_READERS),
-            write,
-        }),
-    })
+    let write = SqlPool::connect_lazy_with(url, options)?;
+    let read = match &write {
+        SqlPool::Postgres(_) => write.clone(),
+        SqlPool::Sqlite(w) => SqlPool::Sqlite(sqlite_readers(w, SQLITE_READERS)),
+    };
+    Ok(Arc::new(SqlStore { write, read }))
+}
+
+/// The store on either backend: PostgreSQL reads and writes through one
+/// pool; SQLite (`tekmerkez dev`) is a file in WAL mode with one writer
+/// connection and a few readers.
+#[derive(Debug, Clone)]
+struct SqlStore {
+    write: SqlPool,
+    read: SqlPool,
 }
 
 fn micros(t: Timestamp) -> i64 {
@@ -81,56 +88,21 @@ fn unique_violation(e: sqlx::Error) -> StoreError {
     }
 }
 
-/// The PostgreSQL store (production).
-#[derive(Debug, Clone)]
-pub struct PgStore {
-    pool: PgPool,
-}
-
-impl PgStore {
-    fn reader(&self) -> &PgPool {
-        &self.pool
-    }
-
-    fn writer(&self) -> &PgPool {
-        &self.pool
-    }
-}
-
-/// The SQLite store (`tekmerkez dev`): a file in WAL mode with one writer
-/// connection and a few readers.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    write: SqlitePool,
-    read: SqlitePool,
-}
-
-impl SqliteStore {
-    fn reader(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    fn writer(&self) -> &SqlitePool {
-        &self.write
-    }
-}
-
-macro_rules! store {
-    ($store:ident, $migrator:expr) => {
-        #[async_trait::async_trait]
-        impl Store for $store {
-            async fn migrate(&self) -> Result<(), StoreError> {
-                $migrator.run(self.writer()).await?;
-                Ok(())
-            }
-
-            async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query("SELECT 1").execute(self.reader()).await?;
-                Ok(())
-            }
+#[async_trait::async_trait]
+impl Store for SqlStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.write {
+            SqlPool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            SqlPool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
         }
-    };
-}
+        Ok(())
+    }
 
-store!(PgStore, sqlx::migrate!("./migrations/postgres"));
-store!(SqliteStore, sqlx::migrate!("./migrations/sqlite"));
+    async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(&self.read, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+}

@@ -1,8 +1,17 @@
-//! The record page's forms: *Not Ekle*, the official answer with *Kaydet*
-//! (which closes the record), the pool manager's transfer and the callback
-//! agent's outcome. Each checks the session's CSRF token and sends the
-//! version the page showed; where it leads is a redirect back with a
-//! `durum` the page words.
+//! The record page's forms: *Not Ekle* and the official answer (one form
+//! with two buttons, so adding a note keeps the answer typed), *Kaydet ve
+//! Kaydı Kapat* (which asks once, by a box to tick), *Üzerime Al*, the pool
+//! manager's assignment and transfer, the callback agent's outcome and their
+//! reopening of a record they resolved today. Each checks the session's
+//! CSRF token and sends the version the page showed.
+//!
+//! A success redirects back with a `durum` the page words (unless there is
+//! typed text to keep: a note added with an answer waiting shows the page
+//! at once, the answer still in its box). A refusal shows the page again
+//! with everything typed, the error by its field and the focus on it; when
+//! the record left the person meanwhile, the page says where it went
+//! (`WhereIsCase`) and keeps what they typed. The transfer keeps its
+//! redirects.
 
 use std::sync::Arc;
 
@@ -16,8 +25,10 @@ use tekmerkez_proto::case_v1 as pb;
 use tekmerkez_types::limits;
 use tonic::Code;
 
+use super::page::{Field, Shown, Typed, record_page};
 use crate::{
-    http::{AppState, see_other, signed_in::SignedIn},
+    http::{AppState, Frame, see_other, signed_in::SignedIn},
+    i18n::record::RecordTexts,
     session::{Session, tokens_match},
 };
 
@@ -34,6 +45,34 @@ pub(in crate::http) struct TextForm {
     sonuc: String,
     /// Callback: when to call again (`datetime-local`, Istanbul time).
     zaman: String,
+    /// The official answer, in the note's form.
+    aciklama: String,
+    /// The box confirming that saving the answer closes the record.
+    onay: String,
+    /// Assignment: the expert.
+    uzman: String,
+    /// Reopening: the reason.
+    gerekce: String,
+}
+
+impl TextForm {
+    /// What the person typed into the form of `kind`.
+    fn typed(&self, kind: TextWrite) -> Typed {
+        let mut t = Typed {
+            answer: self.aciklama.clone(),
+            confirm: !self.onay.is_empty(),
+            outcome: self.sonuc.clone(),
+            retry_at: self.zaman.clone(),
+            reopen_reason: self.gerekce.clone(),
+            assignee: self.uzman.clone(),
+            ..Typed::default()
+        };
+        match kind {
+            TextWrite::Callback => t.call_note = self.text.clone(),
+            _ => t.note = self.text.clone(),
+        }
+        t
+    }
 }
 
 /// Checks the form's token, version and text (required unless
@@ -69,19 +108,35 @@ fn istanbul_time(v: &str) -> Option<prost_types::Timestamp> {
     })
 }
 
-/// The callback form's outcome and retry time, or the `durum` to go back with.
+/// Why the callback form cannot be sent as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallbackRefusal {
+    /// No outcome chosen.
+    NoOutcome,
+    /// "Not reached" without a time to call again.
+    NoTime,
+    /// "Not reached" with a time that has passed.
+    PastTime,
+}
+
+/// The callback form's outcome and retry time, judged at `now`.
 fn callback_fields(
     f: &TextForm,
-) -> Result<(pb::CallbackOutcome, Option<prost_types::Timestamp>), &'static str> {
+    now: jiff::Timestamp,
+) -> Result<(pb::CallbackOutcome, Option<prost_types::Timestamp>), CallbackRefusal> {
     let outcome = f
         .sonuc
         .parse::<i32>()
         .ok()
         .and_then(|n| pb::CallbackOutcome::try_from(n).ok())
         .filter(|o| *o != pb::CallbackOutcome::Unspecified)
-        .ok_or("sonuc-yok")?;
+        .ok_or(CallbackRefusal::NoOutcome)?;
     let retry = if outcome == pb::CallbackOutcome::NotReached {
-        Some(istanbul_time(&f.zaman).ok_or("zaman")?)
+        let at = istanbul_time(&f.zaman).ok_or(CallbackRefusal::NoTime)?;
+        if at.seconds <= now.as_second() {
+            return Err(CallbackRefusal::PastTime);
+        }
+        Some(at)
     } else {
         None
     };
@@ -102,16 +157,21 @@ fn breaks_note_rule(st: &tonic::Status) -> bool {
         .is_some_and(|p| p.violations.iter().any(|v| v.subject == "NoteRequired"))
 }
 
-/// Where a write's outcome sends the person.
+/// Whether the case service refused field `field` of the request.
+fn refused_field(st: &tonic::Status, field: &str) -> bool {
+    use tonic_types::StatusExt as _;
+    st.get_details_bad_request()
+        .is_some_and(|b| b.field_violations.iter().any(|v| v.field == field))
+}
+
+/// Where a transfer's outcome sends the person.
 fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     let d = match r {
         // The record left the caller's sight: back to the list they came from.
         Ok(()) if done == "aktarildi" => return see_other("/havuz?durum=aktarildi"),
-        Ok(()) if done == "sonuclandi" => return see_other("/geri-donus?durum=sonuclandi"),
         Ok(()) => done,
         Err(st) => match st.code() {
             Code::InvalidArgument => "gecersiz",
-            Code::FailedPrecondition if breaks_note_rule(&st) => "kural",
             Code::PermissionDenied | Code::NotFound => "yetki",
             Code::FailedPrecondition | Code::Aborted => "degisti",
             other => {
@@ -124,23 +184,123 @@ fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
 }
 
 /// The forms of the record page.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TextWrite {
     /// *Not Ekle*.
     Note,
-    /// *Yetkili Açıklaması* with *Kaydet*: closes the record.
+    /// *Yetkili Açıklaması* with *Kaydet ve Kaydı Kapat*: closes the record.
     Answer,
-    /// The pool manager sends the record to another unit's pool.
-    Transfer,
     /// The callback agent records what the call brought.
     Callback,
+    /// *Üzerime Al*.
+    Claim,
+    /// The pool manager gives the record to an expert of its pool.
+    Assign,
+    /// The callback agent reopens a record they resolved today.
+    Reopen,
 }
 
-/// Checks the id and the form, then writes with the version the page
-/// showed.
+impl TextWrite {
+    /// The field a refused text is about.
+    fn text_field(self) -> Field {
+        match self {
+            Self::Note | Self::Claim => Field::Note,
+            Self::Answer => Field::Answer,
+            Self::Callback => Field::CallNote,
+            Self::Assign => Field::Assignee,
+            Self::Reopen => Field::ReopenReason,
+        }
+    }
+
+    /// What to say by that field when its text is refused.
+    fn text_error(self, t: &RecordTexts) -> String {
+        match self {
+            Self::Note | Self::Claim => t.note_needed.to_string(),
+            Self::Answer => t.answer_needed.to_string(),
+            Self::Callback => t.call_note_too_long.to_string(),
+            Self::Assign => t.choose_expert.to_owned(),
+            Self::Reopen => t.reopen_reason_invalid.to_string(),
+        }
+    }
+}
+
+/// The page again after the case service refused a write of `kind`, with
+/// what was typed.
+fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> Shown {
+    let (c, t) = (frame.c, &frame.texts().record);
+    let shown = |status, field, error: String, top: Option<&str>| {
+        let mut s = Shown::refused(status, field, error, typed.clone());
+        s.message = top.map(str::to_owned);
+        s
+    };
+    match st.code() {
+        Code::FailedPrecondition if breaks_note_rule(st) => shown(
+            StatusCode::CONFLICT,
+            Field::Note,
+            t.note_first.to_owned(),
+            Some(t.note_rule_blocks),
+        ),
+        Code::InvalidArgument if kind == TextWrite::Callback && refused_field(st, "retry_at") => {
+            shown(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Field::RetryAt,
+                t.retry_time_past.to_owned(),
+                None,
+            )
+        }
+        Code::InvalidArgument => shown(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            kind.text_field(),
+            kind.text_error(t),
+            None,
+        ),
+        Code::NotFound => {
+            // Gone from the person's sight: the page says where it went.
+            let mut s = Shown::ok(Some(c.not_allowed.to_owned()), true);
+            s.status = StatusCode::CONFLICT;
+            s.typed = typed;
+            s
+        }
+        Code::PermissionDenied => {
+            let mut s = Shown::ok(Some(c.not_allowed.to_owned()), true);
+            s.status = StatusCode::FORBIDDEN;
+            s.typed = typed;
+            s
+        }
+        Code::FailedPrecondition | Code::Aborted => {
+            let message = match kind {
+                TextWrite::Claim => t.claim_failed,
+                TextWrite::Assign => t.assign_failed,
+                TextWrite::Reopen => t.reopen_failed,
+                _ => t.record_changed,
+            };
+            let mut s = Shown::ok(Some(message.to_owned()), true);
+            s.status = StatusCode::CONFLICT;
+            s.typed = typed;
+            s
+        }
+        other => {
+            tracing::error!(code = ?other, "a record write failed");
+            let mut s = Shown::ok(Some(c.unavailable.to_owned()), true);
+            s.status = StatusCode::SERVICE_UNAVAILABLE;
+            s.typed = typed;
+            s
+        }
+    }
+}
+
+/// The text of `raw` if it is not empty and at most `max` characters.
+fn bounded(raw: &str, max: usize) -> Option<String> {
+    let t = raw.trim();
+    (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
+}
+
+/// Checks the token, the id and the form of `kind`, sends it to the case
+/// service, and answers with where that leads.
 async fn write(
     kind: TextWrite,
     state: &AppState,
+    frame: Frame,
     s: Session,
     id: String,
     f: &TextForm,
@@ -148,18 +308,213 @@ async fn write(
     if uuid::Uuid::parse_str(&id).is_err() {
         return see_other("/");
     }
-    let (max, optional) = match kind {
-        // The desk's answer keeps to a note's length (the case service
-        // would take up to `limits::OFFICIAL_ANSWER`).
-        TextWrite::Note | TextWrite::Answer => (limits::NOTE, false),
-        TextWrite::Transfer => (limits::REASON, false),
-        TextWrite::Callback => (limits::NOTE, true),
+    if !tokens_match(&s.csrf_token, &f.csrf) {
+        return back(&id, StatusCode::FORBIDDEN, "degisti");
+    }
+    let t = &frame.texts().record;
+    let typed = f.typed(kind);
+    let refuse = |field: Field, error: String| {
+        Shown::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            error,
+            typed.clone(),
+        )
     };
-    let (version, text) = match accept(&s.csrf_token, f, max, optional) {
+    let needs_version = matches!(
+        kind,
+        TextWrite::Note | TextWrite::Answer | TextWrite::Callback | TextWrite::Assign
+    );
+    let version = f.version.parse::<i64>().ok();
+    if needs_version && version.is_none() {
+        let mut shown = Shown::ok(Some(t.record_changed.to_owned()), true);
+        shown.status = StatusCode::CONFLICT;
+        shown.typed = typed;
+        return record_page(state, frame, s, &id, shown).await;
+    }
+    let b = &state.backend;
+    let mut cases = b.cases();
+    let case_id = id.clone();
+    let expected_version = version;
+    let result = match kind {
+        TextWrite::Note => {
+            let Some(text) = bounded(&f.text, limits::NOTE) else {
+                let shown = refuse(Field::Note, t.note_needed.to_string());
+                return record_page(state, frame, s, &id, shown).await;
+            };
+            let req = pb::AddNoteRequest {
+                case_id,
+                text,
+                expected_version,
+            };
+            cases.add_note(b.as_user(s.user_id, req)).await.map(|_| ())
+        }
+        TextWrite::Answer => {
+            // The desk's answer keeps to a note's length (the case service
+            // would take up to `limits::OFFICIAL_ANSWER`).
+            let Some(answer) = bounded(&f.aciklama, limits::NOTE) else {
+                let shown = refuse(Field::Answer, t.answer_needed.to_string());
+                return record_page(state, frame, s, &id, shown).await;
+            };
+            if f.onay.is_empty() {
+                let shown = refuse(Field::Confirm, t.close_confirm_needed.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            let req = pb::CloseCaseRequest {
+                case_id,
+                official_answer: answer,
+                expected_version,
+            };
+            cases
+                .close_case(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
+        TextWrite::Callback => {
+            let (outcome, retry_at) = match callback_fields(f, jiff::Timestamp::now()) {
+                Ok(v) => v,
+                Err(why) => {
+                    let shown = match why {
+                        CallbackRefusal::NoOutcome => {
+                            refuse(Field::Outcome, t.choose_outcome.to_owned())
+                        }
+                        CallbackRefusal::NoTime => {
+                            refuse(Field::RetryAt, t.retry_time_needed.to_owned())
+                        }
+                        CallbackRefusal::PastTime => {
+                            refuse(Field::RetryAt, t.retry_time_past.to_owned())
+                        }
+                    };
+                    return record_page(state, frame, s, &id, shown).await;
+                }
+            };
+            let note = f.text.trim();
+            if note.chars().count() > limits::NOTE {
+                let shown = refuse(Field::CallNote, t.call_note_too_long.to_string());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            let req = pb::RecordCallbackOutcomeRequest {
+                case_id,
+                outcome: outcome as i32,
+                retry_at,
+                note: note.to_owned(),
+                expected_version,
+            };
+            let r = cases
+                .record_callback_outcome(b.as_user(s.user_id, req))
+                .await;
+            if r.is_ok() && outcome != pb::CallbackOutcome::NotReached {
+                // Resolved: it left the callback agent's list.
+                return see_other("/geri-donus?durum=sonuclandi");
+            }
+            r.map(|_| ())
+        }
+        TextWrite::Claim => {
+            let req = pb::ClaimCasesRequest {
+                case_ids: vec![case_id],
+            };
+            cases
+                .claim_cases(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
+        TextWrite::Assign => {
+            if uuid::Uuid::parse_str(f.uzman.trim()).is_err() {
+                let shown = refuse(Field::Assignee, t.choose_expert.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            let req = pb::AssignCasesRequest {
+                case_ids: vec![case_id],
+                assignee_user_id: f.uzman.trim().to_owned(),
+            };
+            cases
+                .assign_cases(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
+        TextWrite::Reopen => {
+            let Some(reason) = bounded(&f.gerekce, limits::REASON) else {
+                let shown = refuse(Field::ReopenReason, t.reopen_reason_invalid.to_string());
+                return record_page(state, frame, s, &id, shown).await;
+            };
+            let req = pb::ReopenCaseRequest {
+                case_id,
+                reason,
+                expected_version: None,
+            };
+            cases
+                .reopen_case(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
+    };
+    match result {
+        // A note added while an answer waits in its box: the page at once,
+        // with the answer kept (a resend is refused by the version).
+        Ok(()) if kind == TextWrite::Note && !f.aciklama.trim().is_empty() => {
+            let mut shown = Shown::ok(Some(t.note_added.to_owned()), false);
+            shown.typed = Typed {
+                answer: f.aciklama.clone(),
+                confirm: !f.onay.is_empty(),
+                ..Typed::default()
+            };
+            record_page(state, frame, s, &id, shown).await
+        }
+        Ok(()) => {
+            let done = match kind {
+                TextWrite::Note => "not-eklendi",
+                TextWrite::Answer => "kaydedildi",
+                TextWrite::Callback => "geri-donus-kaydedildi",
+                TextWrite::Claim => "alindi",
+                TextWrite::Assign => "atandi",
+                TextWrite::Reopen => "yeniden-acildi",
+            };
+            back(&id, StatusCode::SEE_OTHER, done)
+        }
+        Err(st) => {
+            let shown = refusal(&frame, kind, &st, typed);
+            record_page(state, frame, s, &id, shown).await
+        }
+    }
+}
+
+/// `POST /kayit/{id}/not`: *Not Ekle*.
+pub(in crate::http) async fn add_note(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Note, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/kaydet`: the official answer, closing the record.
+pub(in crate::http) async fn close(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Answer, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/aktar`: transfer to another pool, with a reason.
+pub(in crate::http) async fn transfer(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return see_other("/");
+    }
+    let (version, text) = match accept(&s.csrf_token, &f, limits::REASON, false) {
         Ok(v) => v,
         // A transfer's reason has its own limit, and the pool chosen stays
         // chosen, so the manager only adds the reason.
-        Err((status, "gecersiz")) if kind == TextWrite::Transfer => {
+        Err((status, "gecersiz")) => {
             let hedef = match uuid::Uuid::parse_str(f.hedef.trim()) {
                 Ok(u) => format!("&hedef={u}"),
                 Err(_) => String::new(),
@@ -170,106 +525,63 @@ async fn write(
         }
         Err((status, durum)) => return back(&id, status, durum),
     };
+    if uuid::Uuid::parse_str(f.hedef.trim()).is_err() {
+        return back(&id, StatusCode::SEE_OTHER, "hedef-yok");
+    }
     let b = &state.backend;
-    let mut cases = b.cases();
-    let case_id = id.clone();
-    let expected_version = Some(version);
-    let (result, done) = match kind {
-        TextWrite::Note => {
-            let req = pb::AddNoteRequest {
-                case_id,
-                text,
-                expected_version,
-            };
-            let r = cases.add_note(b.as_user(s.user_id, req)).await;
-            (r.map(|_| ()), "not-eklendi")
-        }
-        TextWrite::Answer => {
-            let req = pb::CloseCaseRequest {
-                case_id,
-                official_answer: text,
-                expected_version,
-            };
-            let r = cases.close_case(b.as_user(s.user_id, req)).await;
-            (r.map(|_| ()), "kaydedildi")
-        }
-        TextWrite::Transfer => {
-            if uuid::Uuid::parse_str(f.hedef.trim()).is_err() {
-                return back(&id, StatusCode::SEE_OTHER, "hedef-yok");
-            }
-            let req = pb::TransferCaseRequest {
-                case_id,
-                target_pool_id: f.hedef.trim().to_owned(),
-                reason: text,
-                expected_version,
-            };
-            let r = cases.transfer_case(b.as_user(s.user_id, req)).await;
-            (r.map(|_| ()), "aktarildi")
-        }
-        TextWrite::Callback => {
-            let (outcome, retry_at) = match callback_fields(f) {
-                Ok(v) => v,
-                Err(durum) => return back(&id, StatusCode::SEE_OTHER, durum),
-            };
-            let req = pb::RecordCallbackOutcomeRequest {
-                case_id,
-                outcome: outcome as i32,
-                retry_at,
-                note: text,
-                expected_version,
-            };
-            let r = cases
-                .record_callback_outcome(b.as_user(s.user_id, req))
-                .await;
-            let done = if outcome == pb::CallbackOutcome::NotReached {
-                "geri-donus-kaydedildi"
-            } else {
-                "sonuclandi"
-            };
-            (r.map(|_| ()), done)
-        }
+    let req = pb::TransferCaseRequest {
+        case_id: id.clone(),
+        target_pool_id: f.hedef.trim().to_owned(),
+        reason: text,
+        expected_version: Some(version),
     };
-    outcome(&id, result, done)
-}
-
-/// `POST /kayit/{id}/not`: *Not Ekle*.
-pub(in crate::http) async fn add_note(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    write(TextWrite::Note, &state, s, id, &f).await
-}
-
-/// `POST /kayit/{id}/kaydet`: the official answer, closing the record.
-pub(in crate::http) async fn close(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    write(TextWrite::Answer, &state, s, id, &f).await
-}
-
-/// `POST /kayit/{id}/aktar`: transfer to another pool, with a reason.
-pub(in crate::http) async fn transfer(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    write(TextWrite::Transfer, &state, s, id, &f).await
+    let r = b.cases().transfer_case(b.as_user(s.user_id, req)).await;
+    outcome(&id, r.map(|_| ()), "aktarildi")
 }
 
 /// `POST /kayit/{id}/geri-donus`: a callback's outcome.
 pub(in crate::http) async fn record_callback(
     State(state): State<Arc<AppState>>,
+    frame: Frame,
     Path(id): Path<String>,
     SignedIn { session: s, .. }: SignedIn,
     Form(f): Form<TextForm>,
 ) -> Response {
-    write(TextWrite::Callback, &state, s, id, &f).await
+    write(TextWrite::Callback, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/al`: *Üzerime Al* from the record page.
+pub(in crate::http) async fn claim(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Claim, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/ata`: the pool manager assigns it to an expert.
+pub(in crate::http) async fn assign(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Assign, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/yeniden-ac`: the callback agent reopens a record they
+/// resolved today.
+pub(in crate::http) async fn reopen(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Reopen, &state, frame, s, id, &f).await
 }
 
 #[cfg(test)]
@@ -288,23 +600,26 @@ mod tests {
     }
 
     #[test]
-    fn not_reached_needs_a_time_and_an_outcome_is_required() {
+    fn not_reached_needs_a_time_in_the_future_and_an_outcome_is_required() {
         let f = |sonuc: &str, zaman: &str| TextForm {
             sonuc: sonuc.into(),
             zaman: zaman.into(),
             ..Default::default()
         };
-        assert_eq!(callback_fields(&f("", "")).unwrap_err(), "sonuc-yok");
-        assert_eq!(callback_fields(&f("0", "")).unwrap_err(), "sonuc-yok");
-        assert_eq!(callback_fields(&f("2", "")).unwrap_err(), "zaman");
-        assert!(
-            callback_fields(&f("2", "2026-11-25T10:30"))
-                .unwrap()
-                .1
-                .is_some()
-        );
+        // 25 Nov 2026 09:00 in Istanbul.
+        let now: jiff::Timestamp = "2026-11-25T06:00:00Z".parse().unwrap();
+        let check = |sonuc, zaman| callback_fields(&f(sonuc, zaman), now);
+        assert_eq!(check("", "").unwrap_err(), CallbackRefusal::NoOutcome);
+        assert_eq!(check("0", "").unwrap_err(), CallbackRefusal::NoOutcome);
+        assert_eq!(check("2", "").unwrap_err(), CallbackRefusal::NoTime);
         assert_eq!(
-            callback_fields(&f("1", "")).unwrap(),
+            check("2", "2026-11-25T08:59").unwrap_err(),
+            CallbackRefusal::PastTime,
+            "a time that has passed is said to be past, not an empty text"
+        );
+        assert!(check("2", "2026-11-25T10:30").unwrap().1.is_some());
+        assert_eq!(
+            check("1", "").unwrap(),
             (pb::CallbackOutcome::Reached, None)
         );
     }

@@ -1,20 +1,24 @@
-//! The record page: the application, contact details (masked when the
-//! caller's role does not need them), notes with *Not Ekle*, the official
-//! answer (*Yetkili Açıklaması*) with *Kaydet*, which closes the record, the
-//! 3-day note rule shown before it blocks, and *İşlem Detaylarını Göster*
-//! with every task step.
+//! The record page: the application (received when, by which channel,
+//! where, how urgent), contact details and the one the reply uses (masked
+//! when the caller's role does not need them), notes with their authors and
+//! *Not Ekle*, the official answer (*Yetkili Açıklaması*) with *Kaydet ve
+//! Kaydı Kapat*, which closes the record after a confirmation, the 3-day
+//! note rule shown before it blocks, *Üzerime Al*, assignment, and *İşlem
+//! Detaylarını Göster* with every task step: who did it, from → to.
 //!
-//! - [`page`]: the page and the attachments' downloads.
-//! - [`actions`]: its forms (note, answer, transfer, callback outcome). Every
-//!   write carries the version the page showed, so a double-submitted form
-//!   or a record changed meanwhile writes nothing twice.
+//! - [`page`]: the page and the attachments' downloads; for a record the
+//!   person may no longer see, what happened to it (`WhereIsCase`).
+//! - [`actions`]: its forms (claim, assign, note and answer, transfer,
+//!   callback outcome, reopening). Every write carries the version the page
+//!   showed, so a double-submitted form or a record changed meanwhile writes
+//!   nothing twice; a refused one shows the page again with what was typed.
 //! - [`delivery_log`]: the messages sent to the citizen, from notify.
 
 mod actions;
 mod delivery_log;
 mod page;
 
-pub(super) use actions::{add_note, close, record_callback, transfer};
+pub(super) use actions::{add_note, assign, claim, close, record_callback, reopen, transfer};
 pub(super) use page::{attachment, show};
 
 /// A protobuf timestamp as the desk reads it, in Istanbul time

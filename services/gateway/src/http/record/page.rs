@@ -19,11 +19,14 @@ use super::{
 use crate::{
     http::{AppState, Frame, message_page, render, signed_in::SignedIn},
     i18n::record::{DeliveryTexts, RecordTexts},
+    session::Session,
 };
 
 struct NoteView {
     when: String,
     text: String,
+    /// The staff member who wrote it (empty for a citizen's message).
+    author: String,
     /// Set for a citizen's follow-up message (an e-mail reply and the like).
     from_citizen: bool,
 }
@@ -37,8 +40,95 @@ struct FileView {
 struct StepView {
     when: String,
     action: &'static str,
-    /// The transfer reason or callback outcome.
+    /// Who did it: a person's name, or "the system".
+    by: String,
+    /// `from → to` of status, holder and pool, where they changed.
+    moves: Vec<String>,
+    /// The transfer or reopen reason, the callback outcome, in words.
     detail: String,
+}
+
+/// What the person typed into the record page's forms: a refused or
+/// failed submit shows the page again with all of it.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Typed {
+    pub(super) note: String,
+    pub(super) answer: String,
+    pub(super) confirm: bool,
+    pub(super) outcome: String,
+    pub(super) retry_at: String,
+    pub(super) call_note: String,
+    pub(super) reopen_reason: String,
+    pub(super) assignee: String,
+}
+
+impl Typed {
+    fn is_empty(&self) -> bool {
+        self.note.trim().is_empty()
+            && self.answer.trim().is_empty()
+            && self.call_note.trim().is_empty()
+            && self.reopen_reason.trim().is_empty()
+    }
+}
+
+/// The field a refusal is about: its error is shown by it, and it gets the
+/// focus (`autofocus`, so without scripts too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Note,
+    Answer,
+    Confirm,
+    Outcome,
+    RetryAt,
+    CallNote,
+    ReopenReason,
+    Assignee,
+}
+
+/// How the record page is shown: a message at the top, an error by a field,
+/// and what was typed.
+#[derive(Debug)]
+pub(super) struct Shown {
+    pub(super) status: StatusCode,
+    pub(super) message: Option<String>,
+    pub(super) is_error: bool,
+    pub(super) field_error: Option<(Field, String)>,
+    pub(super) typed: Typed,
+    /// The pool a refused transfer had chosen, chosen again on the page.
+    pub(super) transfer_target: String,
+}
+
+impl Shown {
+    /// The page as a GET shows it, with `message` on top.
+    pub(super) fn ok(message: Option<String>, is_error: bool) -> Self {
+        Self {
+            status: StatusCode::OK,
+            message,
+            is_error,
+            field_error: None,
+            typed: Typed::default(),
+            transfer_target: String::new(),
+        }
+    }
+
+    /// A refusal: `status`, the error by `field`, everything typed kept.
+    pub(super) fn refused(status: StatusCode, field: Field, error: String, typed: Typed) -> Self {
+        Self {
+            status,
+            message: None,
+            is_error: true,
+            field_error: Some((field, error)),
+            typed,
+            transfer_target: String::new(),
+        }
+    }
+
+    fn error(&self, f: Field) -> Option<&str> {
+        self.field_error
+            .as_ref()
+            .filter(|(field, _)| *field == f)
+            .map(|(_, e)| e.as_str())
+    }
 }
 
 #[derive(askama::Template)]
@@ -54,16 +144,30 @@ struct RecordPage {
     status: &'static str,
     category: String,
     text: String,
+    received_at: String,
+    channel: &'static str,
+    place: String,
+    urgent: bool,
+    holder: String,
     contact_masked: bool,
     name: String,
     phone: String,
     email: String,
+    address: String,
     days_in_pool: u32,
     pool: String,
     reply_channel: &'static str,
+    /// The number or address the reply channel uses (masked where the role
+    /// does not need it, as the case service sent it).
+    reply_to: String,
     official_answer: String,
     mine: bool,
     note_required: bool,
+    /// An expert may claim it from the pool, or a callback agent from the
+    /// callback pool.
+    can_claim: bool,
+    /// A pool manager may assign it to an expert of its pool: the experts.
+    assignees: Vec<(String, String, bool)>,
     /// Pool manager or admin, record not resolved: the transfer form.
     can_transfer: bool,
     /// Pool id, name and whether it is the one chosen before a refusal.
@@ -84,6 +188,35 @@ struct RecordPage {
     delivery_labels: &'static DeliveryTexts,
     message: Option<String>,
     is_error: bool,
+    typed: Typed,
+    note_error: Option<String>,
+    answer_error: Option<String>,
+    confirm_error: Option<String>,
+    outcome_error: Option<String>,
+    retry_error: Option<String>,
+    call_note_error: Option<String>,
+    assignee_error: Option<String>,
+}
+
+/// The page for a record the person can no longer see: what happened to
+/// it (when they held or worked it), what they typed, and the callback
+/// agent's reopening form.
+#[derive(askama::Template)]
+#[template(path = "record_gone.html")]
+struct GonePage {
+    frame: Frame,
+    t: &'static RecordTexts,
+    csrf: String,
+    display_name: String,
+    id: String,
+    tracking_number: String,
+    message: String,
+    /// The person did the last move themselves (resolved it): told, not warned.
+    by_caller: bool,
+    typed: Typed,
+    has_typed: bool,
+    can_reopen: bool,
+    reopen_error: Option<String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -112,6 +245,124 @@ fn action_name(t: &RecordTexts, a: i32) -> &'static str {
     }
 }
 
+/// A task step's detail in words: the case service records outcomes,
+/// reply channels and channels as codes; reasons people wrote stay as they
+/// are.
+fn step_detail(frame: &Frame, st: &pb::HistoryStep) -> String {
+    use pb::HistoryAction as A;
+    let (c, t) = (frame.c, &frame.texts().record);
+    let d = st.detail.as_str();
+    let outcome = match d {
+        "reached" => Some(1),
+        "not_reached" => Some(2),
+        "unreachable" => Some(3),
+        _ => None,
+    };
+    if let Some(o) = outcome {
+        return t.outcome_short[o].to_owned();
+    }
+    let reply = ["", "sms", "phone_callback", "email", "letter", "no_contact"]
+        .iter()
+        .position(|r| !r.is_empty() && *r == d);
+    let channel = [
+        "",
+        "web_form",
+        "mobile_app",
+        "email",
+        "social_media",
+        "phone",
+        "written",
+        "face_to_face",
+        "video",
+        "partner",
+    ]
+    .iter()
+    .position(|ch| !ch.is_empty() && *ch == d);
+    match A::try_from(st.action).unwrap_or_default() {
+        A::Resolved if d == "information_only" => t.information_given.to_owned(),
+        A::Resolved => reply.map_or_else(
+            || d.to_owned(),
+            |i| format!("{}: {}", t.reply_sent_by, t.reply_channel_names[i]),
+        ),
+        A::CitizenMessageAdded => channel.map_or_else(
+            || d.to_owned(),
+            |i| {
+                c.channel_name(i32::try_from(i).unwrap_or_default())
+                    .to_owned()
+            },
+        ),
+        _ => d.to_owned(),
+    }
+}
+
+fn step_view(frame: &Frame, st: &pb::HistoryStep) -> StepView {
+    let (c, t) = (frame.c, &frame.texts().record);
+    let mut moves = Vec::new();
+    if st.from_status != st.to_status && st.from_status != 0 {
+        moves.push(format!(
+            "{}: {} → {}",
+            t.step_status,
+            c.status_name(st.from_status),
+            c.status_name(st.to_status)
+        ));
+    }
+    if st.from_holder_id != st.to_holder_id {
+        let name = |n: &str| {
+            if n.is_empty() {
+                t.nobody.to_owned()
+            } else {
+                n.to_owned()
+            }
+        };
+        moves.push(format!(
+            "{}: {} → {}",
+            t.step_holder,
+            name(&st.from_holder_display_name),
+            name(&st.to_holder_display_name)
+        ));
+    }
+    if st.from_pool_id != st.to_pool_id && !st.from_pool_id.is_empty() {
+        moves.push(format!(
+            "{}: {} → {}",
+            t.step_pool, st.from_pool_name, st.to_pool_name
+        ));
+    }
+    StepView {
+        when: when(st.occurred_at.as_ref()),
+        action: action_name(t, st.action),
+        by: if st.actor_display_name.is_empty() {
+            t.the_system.to_owned()
+        } else {
+            st.actor_display_name.clone()
+        },
+        moves,
+        detail: step_detail(frame, st),
+    }
+}
+
+/// The words for a record's last move, told to its former holder.
+fn gone_message(t: &RecordTexts, w: &pb::WhereIsCaseResponse) -> String {
+    use pb::HistoryAction as A;
+    let g = &t.gone;
+    let actor = if w.actor_display_name.is_empty() {
+        t.the_system
+    } else {
+        w.actor_display_name.as_str()
+    };
+    let at = when(w.occurred_at.as_ref());
+    let (holder, pool) = (w.to_holder_display_name.as_str(), w.to_pool_name.as_str());
+    match A::try_from(w.action).unwrap_or_default() {
+        A::Assigned => (g.assigned)(actor, holder, &at),
+        A::Claimed => (g.claimed)(actor, holder, &at),
+        A::Transferred => (g.transferred)(actor, pool, &at),
+        A::ClosedByExpert => (g.closed)(actor, "", &at),
+        A::Resolved => (g.resolved)(actor, "", &at),
+        A::CallbackClaimed => (g.callback_claimed)(actor, holder, &at),
+        A::Reopened => (g.reopened)(actor, pool, &at),
+        other => (g.other)(actor, action_name(t, other as i32), &at),
+    }
+}
+
 /// `GET /kayit/{id}`.
 pub(in crate::http) async fn show(
     State(state): State<Arc<AppState>>,
@@ -122,38 +373,6 @@ pub(in crate::http) async fn show(
 ) -> Response {
     let texts = frame.texts();
     let (c, t) = (frame.c, &texts.record);
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return message_page(&frame, StatusCode::NOT_FOUND, t.record_not_found);
-    }
-    let cases = state.backend.cases();
-    let got = cases
-        .clone()
-        .get_case(state.backend.as_user(
-            s.user_id,
-            pb::GetCaseRequest {
-                case_id: id.clone(),
-                ..Default::default()
-            },
-        ))
-        .await;
-    let case = match got.map(|r| r.into_inner().case) {
-        Ok(Some(case)) => case,
-        // Out of scope answers NOT_FOUND too: the record's existence does not leak.
-        Ok(None) | Err(_) => {
-            return message_page(&frame, StatusCode::NOT_FOUND, t.record_not_found);
-        }
-    };
-    let steps = cases
-        .clone()
-        .get_history(state.backend.as_user(
-            s.user_id,
-            pb::GetHistoryRequest {
-                case_id: id.clone(),
-            },
-        ))
-        .await
-        .map(|r| r.into_inner().steps)
-        .unwrap_or_default();
     let (message, is_error) = match q.durum.as_str() {
         "not-eklendi" => (Some(t.note_added.to_owned()), false),
         "kaydedildi" => (Some(t.record_closed.to_owned()), false),
@@ -166,11 +385,62 @@ pub(in crate::http) async fn show(
         "sonuc-yok" => (Some(t.choose_outcome.to_owned()), true),
         "zaman" => (Some(t.retry_time_needed.to_owned()), true),
         "geri-donus-kaydedildi" => (Some(t.callback_saved.to_owned()), false),
+        "alindi" => (Some(t.claimed.to_owned()), false),
+        "atandi" => (Some(t.assigned.to_owned()), false),
+        "yeniden-acildi" => (Some(t.reopened.to_owned()), false),
         _ => (None, false),
     };
+    let mut shown = Shown::ok(message, is_error);
+    shown.transfer_target = q.hedef;
+    record_page(&state, frame, s, &id, shown).await
+}
+
+/// The record page as `shown` asks, or, when the person may no longer see
+/// the record, what happened to it (and what they typed).
+pub(super) async fn record_page(
+    state: &AppState,
+    frame: Frame,
+    s: Session,
+    id: &str,
+    shown: Shown,
+) -> Response {
+    let texts = frame.texts();
+    let (c, t) = (frame.c, &texts.record);
+    if uuid::Uuid::parse_str(id).is_err() {
+        return gone_page(state, frame, s, id, shown).await;
+    }
+    let cases = state.backend.cases();
+    let got = cases
+        .clone()
+        .get_case(state.backend.as_user(
+            s.user_id,
+            pb::GetCaseRequest {
+                case_id: id.to_owned(),
+                ..Default::default()
+            },
+        ))
+        .await;
+    let case = match got.map(|r| r.into_inner().case) {
+        Ok(Some(case)) => case,
+        // Out of scope answers NOT_FOUND too: the record's existence does not leak.
+        Ok(None) | Err(_) => return gone_page(state, frame, s, id, shown).await,
+    };
+    let steps = cases
+        .clone()
+        .get_history(state.backend.as_user(
+            s.user_id,
+            pb::GetHistoryRequest {
+                case_id: id.to_owned(),
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().steps)
+        .unwrap_or_default();
     let role = pb::Role::try_from(s.role).unwrap_or_default();
-    let open = case.status != pb::CaseStatus::Resolved as i32;
-    let can_transfer = open && matches!(role, pb::Role::PoolManager | pb::Role::Admin);
+    let status = pb::CaseStatus::try_from(case.status).unwrap_or_default();
+    let open = status != pb::CaseStatus::Resolved;
+    let manager = matches!(role, pb::Role::PoolManager | pb::Role::Admin);
+    let can_transfer = open && manager;
     let province = case.location.as_ref().map_or(0, |l| l.province_code);
     let pools = state
         .backend
@@ -193,7 +463,32 @@ pub(in crate::http) async fn show(
         pools
             .iter()
             .filter(|p| p.id != case.pool_id)
-            .map(|p| (p.id.clone(), p.name.clone(), p.id == q.hedef))
+            .map(|p| (p.id.clone(), p.name.clone(), p.id == shown.transfer_target))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let assignable = manager && matches!(status, pb::CaseStatus::InPool | pb::CaseStatus::Held);
+    let assignees = if assignable {
+        state
+            .backend
+            .directory()
+            .list_users(state.backend.as_user(
+                s.user_id,
+                pb::ListUsersRequest {
+                    pool_id: case.pool_id.clone(),
+                    role: pb::Role::Expert as i32,
+                },
+            ))
+            .await
+            .map(|r| r.into_inner().users)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.active && u.id != case.holder_id)
+            .map(|u| {
+                let chosen = u.id == shown.typed.assignee;
+                (u.id, u.display_name, chosen)
+            })
             .collect()
     } else {
         Vec::new()
@@ -201,17 +496,67 @@ pub(in crate::http) async fn show(
     let me = s.user_id.to_string();
     let callback_mine = role == pb::Role::CallbackAgent
         && case.holder_id == me
-        && case.status == pb::CaseStatus::AwaitingCallback as i32;
+        && status == pb::CaseStatus::AwaitingCallback;
+    let can_claim = case.holder_id.is_empty()
+        && match role {
+            pb::Role::Expert => status == pb::CaseStatus::InPool,
+            pb::Role::CallbackAgent => status == pb::CaseStatus::AwaitingCallback,
+            _ => false,
+        };
+    let holder = if case.holder_id.is_empty() {
+        t.nobody.to_owned()
+    } else {
+        steps
+            .iter()
+            .rev()
+            .find(|st| st.to_holder_id == case.holder_id)
+            .map(|st| st.to_holder_display_name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| {
+                if case.holder_id == me {
+                    s.display_name.clone()
+                } else {
+                    String::new()
+                }
+            })
+    };
     let contact = case.contact.clone().unwrap_or_default();
+    let phone = crate::http::readable_phone(&contact.phone);
+    let reply_to = match tekmerkez_proto::common_v1::ReplyChannel::try_from(case.reply_channel)
+        .unwrap_or_default()
+    {
+        tekmerkez_proto::common_v1::ReplyChannel::Sms
+        | tekmerkez_proto::common_v1::ReplyChannel::PhoneCallback => phone.clone(),
+        tekmerkez_proto::common_v1::ReplyChannel::Email => contact.email.clone(),
+        tekmerkez_proto::common_v1::ReplyChannel::Letter => contact.postal_address.clone(),
+        _ => String::new(),
+    };
+    let place = case
+        .location
+        .as_ref()
+        .map(|l| {
+            let province = u8::try_from(l.province_code)
+                .ok()
+                .and_then(tekmerkez_geo::province_by_code)
+                .map_or_else(String::new, |p| p.name().to_owned());
+            if l.district.is_empty() {
+                province
+            } else {
+                format!("{} / {province}", l.district)
+            }
+        })
+        .unwrap_or_default();
     // Only now, after the case service let this user read the case.
-    let deliveries = deliveries(&state, &case.id, texts).await;
-    render(&RecordPage {
+    let deliveries = deliveries(state, &case.id, texts).await;
+    let mut r = render(&RecordPage {
         delivery_error: deliveries.is_none() && state.backend.notify().is_some(),
         deliveries,
         delivery_labels: &t.delivery,
         csrf: s.csrf_token,
         display_name: s.display_name,
-        mine: case.holder_id == me && case.status == pb::CaseStatus::Held as i32,
+        mine: case.holder_id == me && status == pb::CaseStatus::Held,
+        can_claim,
+        assignees,
         can_transfer,
         transfer_targets,
         callback_mine,
@@ -222,15 +567,22 @@ pub(in crate::http) async fn show(
             .ok()
             .and_then(|i| t.reply_channel_names.get(i).copied())
             .unwrap_or_default(),
+        reply_to,
         official_answer: case.official_answer.clone(),
         status: c.status_name(case.status),
         note_required: case.note_required_to_close,
+        received_at: when(case.created_at.as_ref()),
+        channel: c.channel_name(case.channel),
+        place,
+        urgent: case.urgency == tekmerkez_proto::common_v1::Urgency::Urgent as i32,
+        holder,
         notes: case
             .notes
             .iter()
             .map(|n| NoteView {
                 when: when(n.created_at.as_ref()),
                 text: n.text.clone(),
+                author: n.author_display_name.clone(),
                 from_citizen: n.author == pb::NoteAuthor::Citizen as i32,
             })
             .collect(),
@@ -243,14 +595,7 @@ pub(in crate::http) async fn show(
                 size: size_text(a.size_bytes),
             })
             .collect(),
-        steps: steps
-            .iter()
-            .map(|st| StepView {
-                when: when(st.occurred_at.as_ref()),
-                action: action_name(t, st.action),
-                detail: st.detail.clone(),
-            })
-            .collect(),
+        steps: steps.iter().map(|st| step_view(&frame, st)).collect(),
         id: case.id,
         version: case.version,
         tracking_number: case.tracking_number,
@@ -258,14 +603,89 @@ pub(in crate::http) async fn show(
         text: case.text,
         contact_masked: case.contact_masked,
         name: contact.name,
-        phone: crate::http::readable_phone(&contact.phone),
+        phone,
         email: contact.email,
+        address: contact.postal_address,
         days_in_pool: case.days_in_pool,
-        message,
-        is_error,
+        note_error: shown.error(Field::Note).map(str::to_owned),
+        answer_error: shown.error(Field::Answer).map(str::to_owned),
+        confirm_error: shown.error(Field::Confirm).map(str::to_owned),
+        outcome_error: shown.error(Field::Outcome).map(str::to_owned),
+        retry_error: shown.error(Field::RetryAt).map(str::to_owned),
+        call_note_error: shown.error(Field::CallNote).map(str::to_owned),
+        assignee_error: shown.error(Field::Assignee).map(str::to_owned),
+        message: shown.message,
+        is_error: shown.is_error,
+        typed: shown.typed,
         frame,
         t,
-    })
+    });
+    *r.status_mut() = shown.status;
+    r
+}
+
+/// The record is not (or no longer) the person's to see: what happened to
+/// it when they held or worked it, else "not found" (the same for a record
+/// that does not exist); in the signed-in frame, with what they typed.
+async fn gone_page(state: &AppState, frame: Frame, s: Session, id: &str, shown: Shown) -> Response {
+    let t = &frame.texts().record;
+    let where_is = if uuid::Uuid::parse_str(id).is_ok() {
+        state
+            .backend
+            .cases()
+            .where_is_case(state.backend.as_user(
+                s.user_id,
+                pb::WhereIsCaseRequest {
+                    case_id: id.to_owned(),
+                },
+            ))
+            .await
+            .map(tonic::Response::into_inner)
+            .ok()
+    } else {
+        None
+    };
+    let (status, message, tracking_number, can_reopen) = match &where_is {
+        Some(w) => (
+            StatusCode::OK,
+            gone_message(t, w),
+            w.tracking_number.clone(),
+            w.reopenable_until.is_some(),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            t.gone.not_found.to_owned(),
+            String::new(),
+            false,
+        ),
+    };
+    let mut r = render(&GonePage {
+        csrf: s.csrf_token,
+        display_name: s.display_name,
+        id: if where_is.is_some() {
+            id.to_owned()
+        } else {
+            String::new()
+        },
+        tracking_number,
+        message,
+        by_caller: where_is.as_ref().is_some_and(|w| w.by_caller),
+        has_typed: !shown.typed.is_empty(),
+        reopen_error: shown.error(Field::ReopenReason).map(str::to_owned),
+        typed: shown.typed,
+        can_reopen,
+        frame,
+        t,
+    });
+    // A refused write on a record the person worked keeps its own status;
+    // a page read, or any request about a record they never saw, answers by
+    // where the record is (404 alike for missing and out of scope).
+    *r.status_mut() = if where_is.is_none() || shown.status == StatusCode::OK {
+        status
+    } else {
+        shown.status
+    };
+    r
 }
 
 /// A file size as people read it (`12 KB`).
@@ -340,6 +760,98 @@ pub(in crate::http) async fn attachment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::record::TR;
+
+    fn at(s: &str) -> Option<prost_types::Timestamp> {
+        let t: jiff::Timestamp = s.parse().unwrap();
+        Some(prost_types::Timestamp {
+            seconds: t.as_second(),
+            nanos: 0,
+        })
+    }
+
+    #[test]
+    fn a_former_holder_reads_who_moved_the_record_where_in_words() {
+        let w = |action: pb::HistoryAction| pb::WhereIsCaseResponse {
+            action: action as i32,
+            actor_display_name: "Ayşe Yıldırım".into(),
+            to_holder_display_name: "Zeynep Çelik".into(),
+            to_pool_name: "İzmir Su Arıza Birimi".into(),
+            occurred_at: at("2026-12-06T07:30:00Z"),
+            ..Default::default()
+        };
+        assert_eq!(
+            gone_message(&TR, &w(pb::HistoryAction::Assigned)),
+            "Bu kayıt artık sizde değil: Ayşe Yıldırım tarafından Zeynep Çelik'e aktarıldı (06.12.2026 10:30)."
+        );
+        assert_eq!(
+            gone_message(&TR, &w(pb::HistoryAction::Transferred)),
+            "Bu kayıt artık sizde değil: Ayşe Yıldırım tarafından “İzmir Su Arıza Birimi” havuzuna aktarıldı (06.12.2026 10:30)."
+        );
+        let by_service = pb::WhereIsCaseResponse {
+            actor_display_name: String::new(),
+            ..w(pb::HistoryAction::Resolved)
+        };
+        assert_eq!(
+            gone_message(&TR, &by_service),
+            "Bu kayıt sonuçlandı: sistem, 06.12.2026 10:30."
+        );
+    }
+
+    #[test]
+    fn task_step_details_are_words_not_codes() {
+        // No language cookie: Turkish.
+        let frame = Frame::of(&axum::http::HeaderMap::new());
+        let step = |action: pb::HistoryAction, detail: &str| pb::HistoryStep {
+            action: action as i32,
+            detail: detail.into(),
+            ..Default::default()
+        };
+        let words = |a, d| step_detail(&frame, &step(a, d));
+        assert_eq!(
+            words(pb::HistoryAction::CallbackRecorded, "not_reached"),
+            "ulaşılamadı"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "reached"),
+            "ulaşıldı, bilgi verildi"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "email"),
+            "yanıt kanalı: E-posta"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::Resolved, "information_only"),
+            "bilgi verilerek kapatıldı"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::CitizenMessageAdded, "web_form"),
+            "Web formu"
+        );
+        // A reason people wrote stays as written.
+        assert_eq!(
+            words(pb::HistoryAction::Transferred, "Çevre birimine ait."),
+            "Çevre birimine ait."
+        );
+        let moved = step_view(
+            &frame,
+            &pb::HistoryStep {
+                action: pb::HistoryAction::Assigned as i32,
+                actor_display_name: "Ayşe Yıldırım".into(),
+                from_status: pb::CaseStatus::Held as i32,
+                to_status: pb::CaseStatus::Held as i32,
+                from_holder_id: "a".into(),
+                to_holder_id: "b".into(),
+                from_holder_display_name: "Mehmet Öztürk".into(),
+                to_holder_display_name: "Zeynep Çelik".into(),
+                from_pool_id: "p".into(),
+                to_pool_id: "p".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(moved.by, "Ayşe Yıldırım");
+        assert_eq!(moved.moves, ["kişi: Mehmet Öztürk → Zeynep Çelik"]);
+    }
 
     #[test]
     fn file_sizes_read_in_bytes_then_kilobytes() {
