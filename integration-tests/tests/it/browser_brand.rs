@@ -75,8 +75,8 @@ async fn one_institution_setting_names_the_header_titles_the_receipt_and_the_sms
     )
     .await
     .unwrap();
-    s.fill_label("İl", "Ankara").await.unwrap();
-    s.fill_label("İlçe", "Çankaya").await.unwrap();
+    s.choose("İl", "Ankara").await.unwrap();
+    s.choose("İlçe", "Çankaya").await.unwrap();
     s.fill_label("Ad Soyad", "Ayşe Yılmaz").await.unwrap();
     s.fill_label("Telefon", "0532 111 22 44").await.unwrap();
     s.click_text(
