@@ -23,11 +23,11 @@ pub fn offered(page: &str) -> Vec<String> {
     Page::parse(page).attrs("input[name=case_id]", "value")
 }
 
-/// The tracking number shown for case `id` on a list page (the label of
-/// its checkbox).
+/// The tracking number shown for case `id` on a list page (the link of
+/// its row).
 pub fn tracking_number(page: &str, id: &str) -> String {
     Page::parse(page)
-        .texts(&format!("label[for=\"sec-{id}\"]"))
+        .texts(&format!("a[href=\"/kayit/{id}\"]"))
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("no record {id} listed"))

@@ -9,6 +9,9 @@ global.institution and global.trackingUrl).
 {{- $g := .Values.global | default dict -}}
 {{- $_ := set $c.gateway "http" (dict "listen" (printf "0.0.0.0:%d" (int .Values.containerPort))) -}}
 {{- $_ := set $c.gateway "migrate_on_start" false -}}
+{{- with $g.institution -}}
+{{- $_ := set $c "institution" (dict "name" . "short_name" .) -}}
+{{- end -}}
 {{- with $g.categories -}}
 {{- $_ := set $c.gateway "categories" . -}}
 {{- end -}}

@@ -12,6 +12,9 @@ caBundle when not set) and the release-wide Kafka topic layout.
 {{- $_ := set $n "http_listen" (printf "0.0.0.0:%d" (int .Values.reports.containerPort)) -}}
 {{- $_ := set $n "migrate_on_start" false -}}
 {{- $_ := set $n "institution" (required "set global.institution: SMS and e-mails name the institution" $g.institution) -}}
+{{- with $g.institution -}}
+{{- $_ := set $c "institution" (dict "name" . "short_name" .) -}}
+{{- end -}}
 {{- $_ := set $n "tracking_url" (required "set global.trackingUrl: SMS and e-mails name the public tracking page" $g.trackingUrl) -}}
 {{- if not $n.email.smtp.ca_file -}}
 {{- $_ := set $n.email.smtp "ca_file" (include "tekmerkez-lib.caBundlePath" .) -}}

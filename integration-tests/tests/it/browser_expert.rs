@@ -27,14 +27,14 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
     s.goto("/").await.unwrap();
     assert_eq!(s.path().await.unwrap(), "/giris");
     let page = s.page().await.unwrap();
-    assert_eq!(page.title, "Giriş — tekmerkez Çağrı Merkezi");
+    assert_eq!(page.title, "Giriş — Tek Merkez");
     assert_eq!(page.lang, "tr");
     assert_eq!(page.headings, ["Giriş"]);
     assert!(page.errors.is_empty(), "{:?}", page.errors);
     shows(
         &page.text,
         &[
-            "tekmerkez Çağrı Merkezi",
+            "Tek Merkez Başvuru ve Çözüm Merkezi",
             "Giriş",
             "Kullanıcı adı",
             "Parola",

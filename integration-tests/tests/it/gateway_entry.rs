@@ -307,7 +307,7 @@ async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_
         "Sıra numarası",
         "A-042",
         "Kişisel verileriniz 6698 sayılı",
-        "Kocaeli İSU Alo 185 Çözüm Merkezi",
+        "Tek Merkez Başvuru ve Çözüm Merkezi",
     ] {
         assert!(
             text.contains(want),

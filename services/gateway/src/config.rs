@@ -32,6 +32,37 @@ pub struct GatewaySettings {
     /// Staff entry (calls, letters, counter visits, video meetings) and the
     /// receipt.
     pub entry: EntrySettings,
+    /// The institution the pages, titles and receipts name; the binary
+    /// fills it from its one `institution` section, shared with notify.
+    #[serde(default)]
+    pub institution: InstitutionSettings,
+}
+
+/// The institution of the deployment (one per deployment): its name on
+/// every page and receipt, its short name where room is short, its logo.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionSettings {
+    /// The full name, as citizens read it.
+    pub name: String,
+    /// A short name (the page titles); empty: the full name.
+    #[serde(default)]
+    pub short_name: String,
+    /// A PNG, JPEG or SVG file shown beside the name in the page header and
+    /// on the receipt; empty: none.
+    #[serde(default)]
+    pub logo_path: String,
+}
+
+impl InstitutionSettings {
+    /// The short name, or the full one when none is set.
+    pub fn short(&self) -> &str {
+        if self.short_name.trim().is_empty() {
+            self.name.trim()
+        } else {
+            self.short_name.trim()
+        }
+    }
 }
 
 /// Staff entry through intake, and the receipt it prints.
@@ -52,7 +83,10 @@ pub struct EntrySettings {
     /// A TrueType font with every Turkish letter, embedded (subset) in the
     /// receipt's PDF.
     pub font_path: String,
-    /// The institution named at the top of the receipt.
+    /// The institution named at the top of the receipt; the binary fills it
+    /// from its `institution` section (kept for the settings files that
+    /// still name it).
+    #[serde(default)]
     pub institution: String,
     /// The public tracking page the receipt points to.
     pub tracking_url: String,
@@ -135,6 +169,9 @@ impl GatewaySettings {
         }
         if self.case_service.timeout_ms == 0 {
             return Err("gateway.case_service.timeout_ms must be positive");
+        }
+        if self.institution.name.trim().is_empty() {
+            return Err("institution.name must be set: every page names the institution");
         }
         Ok(())
     }

@@ -35,7 +35,9 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
     )?
     .with_routing(&settings.routing_service_url)?
     .with_notify(&settings.notify_service_url)?;
+    let institution = crate::http::Institution::load(&settings.institution)?;
     Ok(AppState {
+        institution: std::sync::Arc::new(institution),
         sessions,
         backend,
         secure_cookies: settings.session.secure_cookies,

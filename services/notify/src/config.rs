@@ -25,7 +25,9 @@ pub struct NotifySettings {
     pub api_tokens: BTreeMap<String, SecretString>,
     /// Templates' language when the citizen's is unknown: `tr` or `en`.
     pub default_locale: String,
-    /// The institution's name, `{{institution}}` in templates.
+    /// The institution's name, `{{institution}}` in templates; the binary
+    /// fills it from its one `institution` section, shared with the gateway.
+    #[serde(default)]
     pub institution: String,
     /// Where citizens follow a case, `{{tracking_url}}` in templates.
     pub tracking_url: String,

@@ -64,6 +64,8 @@ impl Dev {
     /// # Errors
     /// When the data directory cannot be created, a port is taken, or seeding fails.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        // Settings changed after loading (the tests') still name one institution.
+        settings.share_institution();
         let dir = settings.dev.data_dir.clone();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;

@@ -14,6 +14,10 @@ const BASE_YAML: &str = include_str!("../config/base.yaml");
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// The institution of the deployment (one per deployment): its name,
+    /// short name and logo, passed to the gateway (pages, titles, receipts)
+    /// and to notify (SMS and e-mails), so that every place names it alike.
+    pub institution: tekmerkez_gateway::config::InstitutionSettings,
     /// Logs and traces.
     pub telemetry: TelemetrySettings,
     /// The case service.
@@ -72,6 +76,21 @@ pub struct BootstrapSettings {
 }
 
 impl Settings {
+    /// Gives the gateway and notify the one `institution`, so that pages,
+    /// receipts, SMS and e-mails name it alike.
+    pub fn share_institution(&mut self) {
+        let institution = self.institution.clone();
+        institution
+            .name
+            .trim()
+            .clone_into(&mut self.notify.institution);
+        institution
+            .name
+            .trim()
+            .clone_into(&mut self.gateway.entry.institution);
+        self.gateway.institution = institution;
+    }
+
     /// Loads the layers for `environment`, reading `{config_dir}/{environment}.yaml` if present.
     ///
     /// # Errors
@@ -84,6 +103,7 @@ impl Settings {
             env_prefix: "TEKMERKEZ",
             list_keys: &["notify.sms.order"],
         })?;
+        settings.share_institution();
         if settings.gateway.categories.is_empty() {
             settings
                 .gateway
@@ -109,6 +129,11 @@ mod tests {
             s.routing.validate().unwrap();
             s.notify.validate().unwrap();
         }
+        let local = Settings::load(&dir, "local").unwrap();
+        assert!(!local.institution.name.is_empty());
+        assert_eq!(local.notify.institution, local.institution.name);
+        assert_eq!(local.gateway.institution.name, local.institution.name);
+        assert_eq!(local.gateway.entry.institution, local.institution.name);
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");
         assert!(

@@ -44,6 +44,13 @@ impl CaseGrpc {
 
 type R<T> = Result<Response<T>, Status>;
 
+/// A list's total is counted up to this many ("1 000+" past it): a count
+/// costs at most about as much as reading this many rows.
+const LIST_TOTAL_CAP: u32 = 1000;
+
+/// The desk menu's counts stop here ("100+"): they are read on every page.
+const MENU_COUNT_CAP: u32 = 100;
+
 #[tonic::async_trait]
 impl CaseService for CaseGrpc {
     #[tracing::instrument(name = "case.create", skip_all, fields(case_id))]
@@ -172,6 +179,13 @@ impl CaseService for CaseGrpc {
         } else {
             page.page_size
         };
+        let (total, total_capped) = if r.with_total {
+            self.app
+                .count_cases(&caller, view, &filter, LIST_TOTAL_CAP)
+                .await?
+        } else {
+            (0, false)
+        };
         let (cases, next) = self
             .app
             .list_cases(
@@ -188,7 +202,44 @@ impl CaseService for CaseGrpc {
         Ok(Response::new(pb::ListCasesResponse {
             cases: cases.iter().map(convert::case_to_proto).collect(),
             next_page_token: convert::page_token(next, sort),
+            total,
+            total_capped,
         }))
+    }
+
+    #[tracing::instrument(name = "case.count", skip_all, fields(views))]
+    async fn count_cases(&self, req: Request<pb::CountCasesRequest>) -> R<pb::CountCasesResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        if r.views.len() > 4 {
+            v.add("views", "names at most 4 views");
+        }
+        let views: Vec<_> = r
+            .views
+            .iter()
+            .filter_map(|n| v.check(convert::view(*n)).map(|view| (*n, view)))
+            .collect();
+        convert::finish(v)?;
+        tracing::Span::current().record("views", views.len());
+        let mut counts = Vec::with_capacity(views.len());
+        let filter = crate::app::cases::Filter::default();
+        for (number, view) in views {
+            match self
+                .app
+                .count_cases(&caller, view, &filter, MENU_COUNT_CAP)
+                .await
+            {
+                Ok((count, capped)) => counts.push(pb::CaseCount {
+                    view: number,
+                    count,
+                    capped,
+                }),
+                Err(crate::app::error::CaseError::PermissionDenied(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(Response::new(pb::CountCasesResponse { counts }))
     }
 
     #[tracing::instrument(name = "case.claim", skip_all, fields(count))]

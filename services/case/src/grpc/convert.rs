@@ -459,6 +459,7 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         notes: view.notes.iter().map(note_to_proto).collect(),
         closed_by: opt_id(c.closed_by),
         attachments: view.attachments.iter().map(attachment_to_proto).collect(),
+        note_written_in_pool: c.last_note_at.is_some_and(|t| t >= c.entered_pool_at),
     }
 }
 

@@ -490,6 +490,7 @@ impl TestApp {
                 page_size,
                 page_token: token.to_owned(),
             }),
+            with_total: false,
         };
         self.case
             .list_cases(as_user(who, req))

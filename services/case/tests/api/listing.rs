@@ -40,6 +40,7 @@ both_stores! {
                 filter: None,
                 sort: pb::CaseSort::UrgentFirst as i32,
                 page: Some(common::PageRequest { page_size: 4, page_token: token }),
+                with_total: false,
             };
             let page = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap().into_inner();
             all.extend(page.cases.into_iter().map(|c| c.urgency));
@@ -58,7 +59,7 @@ both_stores! {
         req.category = "fatura".into();
         req.channel = common::Channel::MobileApp as i32;
         let b = app.create(req).await;
-        let list = |filter: pb::CaseFilter| pb::ListCasesRequest { view: pb::CaseView::Pool as i32, filter: Some(filter), sort: 0, page: None };
+        let list = |filter: pb::CaseFilter| pb::ListCasesRequest { view: pb::CaseView::Pool as i32, filter: Some(filter), sort: 0, page: None, with_total: false };
         let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { district: "KEÇİÖREN".into(), ..Default::default() }))).await.unwrap().into_inner();
         assert_eq!(got.cases.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), vec![b.id.clone()]);
         let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { channels: vec![common::Channel::WebForm as i32], ..Default::default() }))).await.unwrap().into_inner();
@@ -80,5 +81,45 @@ both_stores! {
         assert_eq!(violated_fields(&err), vec!["view"]);
         let err = app.list("manager_ankara", pb::CaseView::Pool, 100_000, "").await.unwrap_err();
         assert_eq!(violated_fields(&err), vec!["page.page_size"]);
+    }
+
+    async fn a_list_counts_its_whole_view_and_the_menu_counts_the_roles_views(app) {
+        for _ in 0..12 {
+            app.open_case().await;
+        }
+        let req = pb::ListCasesRequest {
+            view: pb::CaseView::Pool as i32,
+            page: Some(common::PageRequest { page_size: 5, page_token: String::new() }),
+            with_total: true,
+            ..Default::default()
+        };
+        let page = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap().into_inner();
+        assert_eq!(page.cases.len(), 5);
+        assert_eq!((page.total, page.total_capped), (12, false), "the whole list, not the page");
+        let filtered = pb::ListCasesRequest {
+            view: pb::CaseView::Pool as i32,
+            filter: Some(pb::CaseFilter { district: "Keçiören".into(), ..Default::default() }),
+            with_total: true,
+            ..Default::default()
+        };
+        let none = app.case.list_cases(as_user("manager_ankara", filtered)).await.unwrap().into_inner();
+        assert_eq!((none.total, none.total_capped), (0, false), "the filters narrow the total too");
+
+        let count = |who: &'static str, views: Vec<pb::CaseView>| {
+            let mut client = app.case.clone();
+            async move {
+                client
+                    .count_cases(as_user(who, pb::CountCasesRequest { views: views.into_iter().map(|v| v as i32).collect() }))
+                    .await
+                    .map(|r| r.into_inner().counts.into_iter().map(|c| (c.view, c.count, c.capped)).collect::<Vec<_>>())
+            }
+        };
+        let pool = pb::CaseView::Pool as i32;
+        let mine = pb::CaseView::Mine as i32;
+        assert_eq!(count("expert_ankara", vec![pb::CaseView::Pool, pb::CaseView::Mine]).await.unwrap(), vec![(pool, 12, false), (mine, 0, false)]);
+        // A view the role may not list is left out, not an error.
+        assert_eq!(count("expert_ankara", vec![pb::CaseView::CallbackPool]).await.unwrap(), vec![]);
+        let err = count("expert_ankara", vec![pb::CaseView::Unspecified]).await.unwrap_err();
+        assert_eq!(violated_fields(&err), vec!["view"]);
     }
 }

@@ -15,61 +15,93 @@ use tekmerkez_proto::{case_v1 as pb, common_v1};
 use tekmerkez_types::{catalogue::name_of, limits};
 use tonic::Code;
 
-use super::{AppState, Frame, render, see_other, signed_in::SignedIn};
+use super::{
+    AppState, Frame,
+    manager::{ManagerQuery, Parsed},
+    render, see_other,
+    signed_in::SignedIn,
+};
 use crate::{
     i18n::cases::CasesTexts,
     session::{Session, tokens_match},
 };
 
-/// One row of a list.
+/// One row of a list: what an agent reads to pick work.
 pub(super) struct Row {
     pub(super) id: String,
     pub(super) tracking_number: String,
+    /// The application text's beginning, on one line.
+    pub(super) snippet: String,
     pub(super) category: String,
     pub(super) place: String,
-    pub(super) days: u32,
+    pub(super) channel: &'static str,
+    pub(super) reply: &'static str,
+    /// When it came in, Istanbul time.
+    pub(super) received: String,
+    pub(super) days_in_pool: u32,
+    pub(super) days_held: u32,
     pub(super) urgent: bool,
-    /// `""`, `yaklasiyor` (day 2) or `gecti` (day 3 and later), for the colour.
+    pub(super) status: &'static str,
+    /// Who holds it; empty when nobody does.
+    pub(super) holder: String,
+    /// `""`, `yaklasiyor` (a note is needed from tomorrow) or `gecti` (a
+    /// note is needed before closing), for the colour: the 3-day note rule.
     pub(super) line: &'static str,
+    /// The phone as the desk reads it, and the `tel:` target when the
+    /// caller sees it unmasked.
+    pub(super) phone: String,
+    pub(super) tel: Option<String>,
+    /// When to call again (Istanbul time), after a try that did not reach.
+    pub(super) retry_at: String,
+    pub(super) attempts: u32,
 }
 
-#[derive(askama::Template)]
-#[template(path = "cases.html")]
-struct ListPage {
-    frame: Frame,
-    t: &'static CasesTexts,
-    csrf: String,
-    display_name: String,
-    heading: &'static str,
-    days_heading: &'static str,
-    claimable: bool,
-    rows: Vec<Row>,
-    next_page: Option<String>,
-    path: &'static str,
-    claim_action: &'static str,
-    message: Option<&'static str>,
-    is_error: bool,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct ListQuery {
-    sayfa: String,
-    durum: String,
-}
-
-/// The colour class for a record `days` into the 3-day note line.
-pub(super) fn three_day_line(days: u32) -> &'static str {
-    match days {
-        0 | 1 => "",
-        2 => "yaklasiyor",
-        _ => "gecti",
+/// The 3-day note rule's state of `c` (the case service's rule: more than
+/// [`NOTE_RULE_DAYS`] calendar days in the current pool and no note since it
+/// entered): `gecti` when closing needs a note now, `yaklasiyor` on the
+/// last day before, `""` otherwise (a note was written, or it is early).
+pub(super) fn note_line(c: &pb::Case) -> &'static str {
+    if c.status == pb::CaseStatus::Resolved as i32 || c.note_written_in_pool {
+        return "";
+    }
+    match c.days_in_pool {
+        d if d > NOTE_RULE_DAYS => "gecti",
+        NOTE_RULE_DAYS => "yaklasiyor",
+        _ => "",
     }
 }
 
-/// A list row for `c`, with `days` in the days column and the category's
-/// name from the catalogue.
-pub(super) fn row(c: pb::Case, days: u32, state: &AppState, english: bool) -> Row {
+/// The case service's 3-day note rule counts more than this many days.
+const NOTE_RULE_DAYS: u32 = 3;
+
+/// A protobuf time as the desk reads it: Istanbul, `25.11.2026 14:05`.
+pub(super) fn istanbul(t: Option<&prost_types::Timestamp>) -> String {
+    t.and_then(|t| jiff::Timestamp::new(t.seconds, 0).ok())
+        .map(|t| {
+            t.to_zoned(
+                jiff::tz::TimeZone::get("Europe/Istanbul").unwrap_or(jiff::tz::TimeZone::UTC),
+            )
+            .strftime("%d.%m.%Y %H:%M")
+            .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The text's first characters on one line (the cell also clips it).
+fn snippet(text: &str) -> String {
+    const LONGEST: usize = 140;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > LONGEST {
+        let cut: String = one_line.chars().take(LONGEST).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
+}
+
+/// A list row for `c`: the category's name from the catalogue, channels
+/// and status in words, `holder` the holder's name.
+pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) -> Row {
     let place = c
         .location
         .as_ref()
@@ -85,16 +117,258 @@ pub(super) fn row(c: pb::Case, days: u32, state: &AppState, english: bool) -> Ro
             }
         })
         .unwrap_or_default();
+    let phone = c
+        .contact
+        .as_ref()
+        .map(|k| k.phone.as_str())
+        .unwrap_or_default();
+    let tel = (!c.contact_masked && !phone.is_empty())
+        .then(|| tekmerkez_types::contact::PhoneNumber::parse(phone).ok())
+        .flatten()
+        .map(|p| format!("tel:{}", p.expose()));
     Row {
-        // The note rule counts from entering the pool, whoever holds it.
-        line: three_day_line(c.days_in_pool),
+        line: note_line(&c),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
-        tracking_number: c.tracking_number,
-        category: name_of(&state.categories, &c.category, english).to_owned(),
+        snippet: snippet(&c.text),
+        category: name_of(&state.categories, &c.category, frame.english()).to_owned(),
         place,
-        days,
+        channel: frame.c.channel_name(c.channel),
+        reply: frame.c.reply_channel_name(c.reply_channel),
+        received: istanbul(c.created_at.as_ref()),
+        days_in_pool: c.days_in_pool,
+        days_held: c.days_held,
+        status: frame.c.status_name(c.status),
+        holder,
+        phone: super::readable_phone(phone),
+        tel,
+        retry_at: istanbul(c.callback_retry_at.as_ref()),
+        attempts: c.callback_attempts,
+        tracking_number: c.tracking_number,
         id: c.id,
     }
+}
+
+/// Going through a list's pages: keyset tokens, the ones behind kept in
+/// the address (`onceki`) so that a page leads back.
+pub(super) struct Paging {
+    pub(super) first: Option<String>,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    /// "1–50 / 82", "51–100 / 1 000+".
+    pub(super) range: String,
+    /// The whole list's size in words: "82 kayıt".
+    pub(super) total: String,
+}
+
+/// Tokens of the pages behind the current one (oldest first); anything
+/// that is not a token is dropped.
+fn tokens_behind(onceki: &str) -> Vec<&str> {
+    onceki
+        .split(',')
+        .filter(|t| !t.is_empty() && t.len() <= 128 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .take(200)
+        .collect()
+}
+
+/// The paging of a page at `path` with the filters `filters` (a query
+/// string, sort included), showing `shown` rows from the page `token`
+/// (`onceki`: the pages behind), the service's `next` token and total.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one part of the address or the answer"
+)]
+pub(super) fn paging(
+    path: &str,
+    filters: &str,
+    token: &str,
+    onceki: &str,
+    next: Option<&str>,
+    shown: usize,
+    total: (u32, bool),
+    frame: &Frame,
+) -> Paging {
+    let behind = if token.is_empty() {
+        Vec::new()
+    } else {
+        tokens_behind(onceki)
+    };
+    let href = |page: &str, behind: &[&str]| {
+        let mut q: Vec<String> = Vec::new();
+        if !filters.is_empty() {
+            q.push(filters.to_owned());
+        }
+        if !page.is_empty() {
+            q.push(format!("sayfa={}", query_value(page)));
+            q.push(format!("onceki={}", query_value(&behind.join(","))));
+        }
+        if q.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", q.join("&"))
+        }
+    };
+    let previous = (!token.is_empty()).then(|| match behind.split_last() {
+        Some((last, rest)) => href(last, rest),
+        None => href("", &[]),
+    });
+    let next = next.map(|n| {
+        let mut b = behind.clone();
+        if !token.is_empty() {
+            b.push(token);
+        }
+        href(n, &b)
+    });
+    let lang = frame.lang;
+    let before = behind.len() + usize::from(!token.is_empty());
+    let from = before * PAGE_SIZE + 1;
+    let to = before * PAGE_SIZE + shown;
+    let total_words = super::capped_count(total.0, total.1, lang);
+    Paging {
+        first: (before > 1).then(|| href("", &[])),
+        previous,
+        next,
+        range: if shown == 0 {
+            String::new()
+        } else {
+            format!(
+                "{}–{} {} {total_words}",
+                super::thousands(u32::try_from(from).unwrap_or(u32::MAX), lang),
+                super::thousands(u32::try_from(to).unwrap_or(u32::MAX), lang),
+                frame.c.of
+            )
+        },
+        total: format!("{total_words} {}", frame.c.records),
+    }
+}
+
+/// Rows per page.
+pub(super) const PAGE_SIZE: usize = 50;
+
+/// A sortable column's header: where a click leads and how it is sorted now.
+pub(super) struct SortLink {
+    pub(super) href: String,
+    /// `aria-sort`: `ascending`, `descending` or `none`.
+    pub(super) aria: &'static str,
+    /// The order shown now, in words (empty when the column is not sorting).
+    pub(super) now: &'static str,
+}
+
+/// The received and urgency columns' sort links on `path` with the
+/// filters `filters` (without `sira`) and the current `sort`.
+pub(super) fn sort_links(
+    path: &str,
+    filters: &str,
+    sort: pb::CaseSort,
+    frame: &Frame,
+) -> [SortLink; 2] {
+    let href = |s: pb::CaseSort| {
+        let sira = format!("sira={}", s as i32);
+        if filters.is_empty() {
+            format!("{path}?{sira}")
+        } else {
+            format!("{path}?{filters}&{sira}")
+        }
+    };
+    let c = frame.c;
+    let received = match sort {
+        pb::CaseSort::NewestFirst => SortLink {
+            href: href(pb::CaseSort::OldestFirst),
+            aria: "descending",
+            now: c.sorted_newest,
+        },
+        pb::CaseSort::UrgentFirst => SortLink {
+            href: href(pb::CaseSort::OldestFirst),
+            aria: "none",
+            now: "",
+        },
+        _ => SortLink {
+            href: href(pb::CaseSort::NewestFirst),
+            aria: "ascending",
+            now: c.sorted_oldest,
+        },
+    };
+    let urgency = if sort == pb::CaseSort::UrgentFirst {
+        SortLink {
+            href: href(pb::CaseSort::OldestFirst),
+            aria: "descending",
+            now: c.sorted_urgent,
+        }
+    } else {
+        SortLink {
+            href: href(pb::CaseSort::UrgentFirst),
+            aria: "none",
+            now: "",
+        }
+    };
+    [received, urgency]
+}
+
+/// `query` without its `key=` pairs.
+pub(super) fn without(query: &str, key: &str) -> String {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some(key))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[derive(askama::Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    frame: Frame,
+    t: &'static CasesTexts,
+    csrf: String,
+    display_name: String,
+    heading: &'static str,
+    /// *Üzerimdeki Çağrılar*: days held and the note rule's column.
+    mine: bool,
+    /// *Geri Dönüş Havuzu*: phone, retry time and tries.
+    callbacks: bool,
+    /// *Çağrı Havuzu*: the filter box.
+    filterable: bool,
+    claimable: bool,
+    rows: Vec<Row>,
+    /// The callback agent's own callbacks, above the pool.
+    held: Vec<Row>,
+    paging: Paging,
+    columns: [SortLink; 2],
+    path: &'static str,
+    claim_action: &'static str,
+    categories: Vec<super::manager::Choice>,
+    urgencies: Vec<super::manager::Choice>,
+    district: String,
+    min_days: String,
+    message: Option<&'static str>,
+    is_error: bool,
+}
+
+/// One page of `view` for `s` with the filters of `q`; the total counted.
+async fn page_of(
+    state: &AppState,
+    s: &Session,
+    view: pb::CaseView,
+    parsed: &Parsed,
+    token: &str,
+) -> Result<pb::ListCasesResponse, tonic::Status> {
+    let req = state.backend.as_user(
+        s.user_id,
+        pb::ListCasesRequest {
+            view: view as i32,
+            filter: Some(parsed.filter.clone()),
+            sort: parsed.sort as i32,
+            page: Some(common_v1::PageRequest {
+                page_size: PAGE_SIZE as u32,
+                page_token: token.to_owned(),
+            }),
+            with_total: true,
+        },
+    );
+    state
+        .backend
+        .cases()
+        .list_cases(req)
+        .await
+        .map(tonic::Response::into_inner)
 }
 
 async fn list(
@@ -102,62 +376,72 @@ async fn list(
     frame: Frame,
     s: Session,
     view: pb::CaseView,
-    q: ListQuery,
+    q: ManagerQuery,
 ) -> Response {
     let (c, t) = (frame.c, &frame.texts().cases);
-    let english = frame.english();
     let token: String = q.sayfa.chars().take(512).collect();
-    let req = state.backend.as_user(
-        s.user_id,
-        pb::ListCasesRequest {
-            view: view as i32,
-            page: Some(common_v1::PageRequest {
-                page_size: 50,
-                page_token: token,
-            }),
-            ..Default::default()
-        },
-    );
-    let (rows, next, failure) = match state.backend.cases().list_cases(req).await {
+    let parsed = super::manager::parse(&q, &state.categories);
+    let callbacks = view == pb::CaseView::CallbackPool;
+    // The callback agent's own callbacks come first on the callback screen:
+    // there the number is callable.
+    let held = async {
+        if callbacks && s.role == pb::Role::CallbackAgent as i32 {
+            page_of(state, &s, pb::CaseView::Mine, &Parsed::default(), "")
+                .await
+                .ok()
+        } else {
+            None
+        }
+    };
+    let (listed, held) = tokio::join!(page_of(state, &s, view, &parsed, &token), held);
+    let holder_name = |case: &pb::Case| {
+        if case.holder_id.is_empty() {
+            String::new()
+        } else if case.holder_id == s.user_id.to_string() {
+            s.display_name.clone()
+        } else {
+            c.status_held.to_owned()
+        }
+    };
+    let (rows, next, total, failure) = match listed {
         Ok(r) => {
-            let r = r.into_inner();
-            let mine = view == pb::CaseView::Mine;
             let rows = r
                 .cases
                 .into_iter()
-                .map(|c| {
-                    let days = if mine { c.days_held } else { c.days_in_pool };
-                    row(c, days, state, english)
+                .map(|case| {
+                    let h = holder_name(&case);
+                    row(case, h, state, &frame)
                 })
                 .collect();
-            let next = (!r.next_page_token.is_empty()).then(|| query_value(&r.next_page_token));
-            (rows, next, None)
+            let next = Some(r.next_page_token).filter(|n| !n.is_empty());
+            (rows, next, (r.total, r.total_capped), None)
         }
-        Err(st) if st.code() == Code::InvalidArgument => (Vec::new(), None, Some(t.list_reset)),
+        Err(st) if st.code() == Code::InvalidArgument => {
+            (Vec::new(), None, (0, false), Some(t.list_reset))
+        }
         Err(st) if st.code() == Code::PermissionDenied => return super::refuse(&frame),
         Err(st) => {
             tracing::error!(code = ?st.code(), "listing cases failed");
-            (Vec::new(), None, Some(c.unavailable))
+            (Vec::new(), None, (0, false), Some(c.unavailable))
         }
     };
-    let (heading, days_heading, claimable, path, claim_action) = match view {
-        pb::CaseView::Mine => (c.my_calls, t.days_held, false, "/uzerimdeki", ""),
-        pb::CaseView::CallbackPool => (
-            c.callback_pool,
-            c.days_in_pool,
-            true,
-            "/geri-donus",
-            "/geri-donus/al",
-        ),
-        _ => (
-            c.call_pool,
-            c.days_in_pool,
-            true,
-            "/cagri-havuzu",
-            "/cagri-havuzu/al",
-        ),
+    let held: Vec<Row> = held
+        .map(|r| {
+            r.cases
+                .into_iter()
+                .map(|case| {
+                    let h = holder_name(&case);
+                    row(case, h, state, &frame)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (heading, claimable, path, claim_action) = match view {
+        pb::CaseView::Mine => (c.my_calls, false, "/uzerimdeki", ""),
+        pb::CaseView::CallbackPool => (c.callback_pool, true, "/geri-donus", "/geri-donus/al"),
+        _ => (c.call_pool, true, "/cagri-havuzu", "/cagri-havuzu/al"),
     };
-    let (message, is_error) = match (failure, q.durum.as_str()) {
+    let (mut message, mut is_error) = match (failure, q.durum.as_str()) {
         (Some(m), _) => (Some(m), true),
         (None, "alindi") => (Some(t.claimed), false),
         (None, "alinamadi") => (Some(t.claim_conflict), true),
@@ -165,16 +449,48 @@ async fn list(
         (None, "sonuclandi") => (Some(t.callback_resolved), false),
         _ => (None, false),
     };
+    if parsed.dropped && message.is_none() {
+        (message, is_error) = (Some(frame.texts().manager.filter_invalid), true);
+    }
+    let paging = paging(
+        path,
+        &parsed.canonical,
+        &token,
+        &q.onceki,
+        next.as_deref(),
+        rows.len(),
+        total,
+        &frame,
+    );
+    let columns = sort_links(
+        path,
+        &without(&parsed.canonical, "sira"),
+        parsed.sort,
+        &frame,
+    );
+    let english = frame.english();
     render(&ListPage {
         csrf: s.csrf_token,
         display_name: s.display_name,
         heading,
-        days_heading,
+        mine: view == pb::CaseView::Mine,
+        callbacks,
+        filterable: view == pb::CaseView::Pool,
         claimable,
         rows,
-        next_page: next,
+        held,
+        paging,
+        columns,
         path,
         claim_action,
+        categories: super::manager::category_choices(&q.konu, &state.categories, english),
+        urgencies: super::manager::urgency_choices(&q.aciliyet, c),
+        district: parsed.filter.district.clone(),
+        min_days: if parsed.filter.min_days_in_pool > 0 {
+            parsed.filter.min_days_in_pool.to_string()
+        } else {
+            String::new()
+        },
         message,
         is_error,
         frame,
@@ -182,11 +498,12 @@ async fn list(
     })
 }
 
-/// `GET /cagri-havuzu`.
+/// `GET /cagri-havuzu`: the own pools' unheld records, narrowed by
+/// category, district, urgency and days in pool.
 pub(super) async fn pool(
     State(state): State<Arc<AppState>>,
     frame: Frame,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ManagerQuery>,
     SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
     list(&state, frame, s, pb::CaseView::Pool, q).await
@@ -196,18 +513,18 @@ pub(super) async fn pool(
 pub(super) async fn mine(
     State(state): State<Arc<AppState>>,
     frame: Frame,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ManagerQuery>,
     SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
     list(&state, frame, s, pb::CaseView::Mine, q).await
 }
 
 /// `GET /geri-donus`: *Geri Dönüş Havuzu*, the records waiting for a phone
-/// callback in the callback agent's pools.
+/// callback in the callback agent's pools, under the ones the agent holds.
 pub(super) async fn callbacks(
     State(state): State<Arc<AppState>>,
     frame: Frame,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ManagerQuery>,
     SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
     list(&state, frame, s, pb::CaseView::CallbackPool, q).await
@@ -302,8 +619,72 @@ mod tests {
     }
 
     #[test]
-    fn the_three_day_line_colours_day_two_and_beyond() {
-        let lines: Vec<&str> = (0..5).map(three_day_line).collect();
-        assert_eq!(lines, vec!["", "", "yaklasiyor", "gecti", "gecti"]);
+    fn the_note_line_follows_the_case_services_rule_not_the_days_held() {
+        let case = |days_in_pool, days_held, note_written_in_pool| pb::Case {
+            status: pb::CaseStatus::Held as i32,
+            days_in_pool,
+            days_held,
+            note_written_in_pool,
+            ..Default::default()
+        };
+        let lines: Vec<&str> = (0..6).map(|d| note_line(&case(d, 0, false))).collect();
+        // More than 3 days in the pool: a note is needed; day 3 is the last day without.
+        assert_eq!(lines, vec!["", "", "", "yaklasiyor", "gecti", "gecti"]);
+        assert_eq!(
+            note_line(&case(5, 5, true)),
+            "",
+            "a note since it entered the pool"
+        );
+        assert_eq!(note_line(&case(0, 9, false)), "", "days held do not count");
+    }
+
+    #[test]
+    fn pages_lead_forward_back_and_to_the_first() {
+        let frame = Frame::of(&axum::http::HeaderMap::new());
+        let first = paging(
+            "/havuz",
+            "konu=fatura",
+            "",
+            "",
+            Some("aa"),
+            50,
+            (82, false),
+            &frame,
+        );
+        assert_eq!(first.previous, None);
+        assert_eq!(
+            first.next.as_deref(),
+            Some("/havuz?konu=fatura&sayfa=aa&onceki=")
+        );
+        assert_eq!(first.range, "1–50 / 82");
+        assert_eq!(first.total, "82 kayıt");
+        let second = paging(
+            "/havuz",
+            "konu=fatura",
+            "aa",
+            "",
+            Some("bb"),
+            50,
+            (1000, true),
+            &frame,
+        );
+        assert_eq!(second.previous.as_deref(), Some("/havuz?konu=fatura"));
+        assert_eq!(
+            second.next.as_deref(),
+            Some("/havuz?konu=fatura&sayfa=bb&onceki=aa")
+        );
+        assert_eq!(second.range, "51–100 / 1 000+");
+        assert_eq!(second.first, None);
+        let third = paging("/havuz", "", "bb", "aa,<x>", None, 3, (103, false), &frame);
+        assert_eq!(third.previous.as_deref(), Some("/havuz?sayfa=aa&onceki="));
+        assert_eq!(third.first.as_deref(), Some("/havuz"));
+        assert_eq!(third.range, "101–103 / 103");
+    }
+
+    #[test]
+    fn snippets_are_one_line_and_short() {
+        assert_eq!(snippet("Su\n  kesik   "), "Su kesik");
+        let long = "ç".repeat(300);
+        assert_eq!(snippet(&long).chars().count(), 141);
     }
 }

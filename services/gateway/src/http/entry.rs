@@ -761,6 +761,7 @@ pub(super) async fn taken(
             page_size: 50,
             page_token: String::new(),
         }),
+        with_total: false,
     };
     let cases = match state
         .backend

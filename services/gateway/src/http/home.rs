@@ -13,7 +13,9 @@ struct HomePage {
     csrf: String,
     display_name: String,
     role_name: &'static str,
-    menu: Vec<(&'static str, &'static str)>,
+    /// The role's screens, with their counts: on the start page the menu
+    /// is the page itself, not a bar above it.
+    menu: Vec<super::NavItem>,
 }
 
 /// The menu of `role`: (label, path).
@@ -36,11 +38,10 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
 }
 
 /// `GET /`.
-pub(super) async fn show(SignedIn { session: s, .. }: SignedIn, frame: Frame) -> Response {
-    let role = Role::try_from(s.role).unwrap_or(Role::Unspecified);
+pub(super) async fn show(SignedIn { session: s, .. }: SignedIn, mut frame: Frame) -> Response {
     let role_name = frame.c.role_name(s.role);
     render(&HomePage {
-        menu: menu(frame.texts(), role),
+        menu: std::mem::take(&mut frame.nav),
         frame,
         csrf: s.csrf_token,
         display_name: s.display_name,

@@ -20,7 +20,7 @@ use tonic::Code;
 
 use super::{
     AppState, Frame,
-    cases::{Row, query_value, row},
+    cases::{PAGE_SIZE, Paging, Row, SortLink, paging, query_value, row, sort_links, without},
     form_pairs, render, see_other,
     signed_in::{PoolManagers, RequireRole, SignedIn},
 };
@@ -34,41 +34,55 @@ use crate::{
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct ManagerQuery {
+    /// The tokens of the pages behind this one, comma-separated.
+    pub(super) onceki: String,
     /// Status number; `4` (resolved) switches to the whole history.
-    statu: String,
+    pub(super) statu: String,
     /// Channel number.
-    kanal: String,
+    pub(super) kanal: String,
     /// Category code.
-    konu: String,
+    pub(super) konu: String,
     /// District.
-    ilce: String,
+    pub(super) ilce: String,
     /// At least this many days in the pool.
-    gun: String,
+    pub(super) gun: String,
     /// Urgency number.
-    aciliyet: String,
+    pub(super) aciliyet: String,
     /// Pool id.
-    havuz: String,
+    pub(super) havuz: String,
     /// Holder id.
-    uzman: String,
+    pub(super) uzman: String,
     /// Sort number.
-    sira: String,
+    pub(super) sira: String,
     /// Tracking number.
-    takip: String,
+    pub(super) takip: String,
     /// Page token.
-    sayfa: String,
+    pub(super) sayfa: String,
     /// Outcome of the last action, for the message.
-    durum: String,
+    pub(super) durum: String,
 }
 
 /// The list request a query asks for, and whether some of it was dropped.
 #[derive(Debug, PartialEq)]
-struct Parsed {
-    view: pb::CaseView,
-    filter: pb::CaseFilter,
-    sort: pb::CaseSort,
+pub(super) struct Parsed {
+    pub(super) view: pb::CaseView,
+    pub(super) filter: pb::CaseFilter,
+    pub(super) sort: pb::CaseSort,
     /// The filters that were understood, as a query string (no page, no message).
-    canonical: String,
-    dropped: bool,
+    pub(super) canonical: String,
+    pub(super) dropped: bool,
+}
+
+impl Default for Parsed {
+    fn default() -> Self {
+        Self {
+            view: pb::CaseView::Pool,
+            filter: pb::CaseFilter::default(),
+            sort: pb::CaseSort::OldestFirst,
+            canonical: String::new(),
+            dropped: false,
+        }
+    }
 }
 
 const LONGEST_DISTRICT: usize = 64;
@@ -83,7 +97,7 @@ fn is_uuid(v: &str) -> bool {
     uuid::Uuid::parse_str(v).is_ok()
 }
 
-fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
+pub(super) fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
     let mut dropped = false;
     let mut kept: Vec<(&str, String)> = Vec::new();
     let mut take = |key: &'static str, raw: &str, ok: bool| -> bool {
@@ -170,10 +184,42 @@ fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
 }
 
 /// One option of a `<select>`.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) selected: bool,
+}
+
+/// The categories as options, `current` chosen.
+pub(super) fn category_choices(
+    current: &str,
+    categories: &[Category],
+    english: bool,
+) -> Vec<Choice> {
+    choices(
+        current,
+        categories.iter().map(|cat| {
+            (
+                cat.code.clone(),
+                if english {
+                    cat.name_en.as_str()
+                } else {
+                    cat.name_tr.as_str()
+                },
+            )
+        }),
+    )
+}
+
+/// The urgencies as options, `current` chosen.
+pub(super) fn urgency_choices(current: &str, c: &CommonTexts) -> Vec<Choice> {
+    choices(
+        current,
+        [
+            ((common_v1::Urgency::Normal as i32).to_string(), c.normal),
+            ((common_v1::Urgency::Urgent as i32).to_string(), c.urgent),
+        ],
+    )
 }
 
 fn choices<'a>(current: &str, options: impl IntoIterator<Item = (String, &'a str)>) -> Vec<Choice> {
@@ -187,12 +233,10 @@ fn choices<'a>(current: &str, options: impl IntoIterator<Item = (String, &'a str
         .collect()
 }
 
-/// A row of the manager's list: the common columns and who holds it where.
+/// A row of the manager's list: the common columns and the pool.
 struct ManagedRow {
     row: Row,
-    status: &'static str,
     pool: String,
-    holder: String,
 }
 
 #[derive(askama::Template)]
@@ -214,7 +258,9 @@ struct ManagerPage {
     min_days: String,
     tracking: String,
     rows: Vec<ManagedRow>,
-    next_page: Option<String>,
+    paging: Paging,
+    columns: [SortLink; 2],
+    /// The filters and page shown, for the assignment form to come back to.
     back: String,
     message: Option<&'static str>,
     is_error: bool,
@@ -281,15 +327,17 @@ pub(super) async fn show(
     let (c, t) = (frame.c, &frame.texts().manager);
     let english = frame.english();
     let parsed = parse(&q, &state.categories);
+    let token: String = q.sayfa.chars().take(512).collect();
     let b = &state.backend;
     let request = pb::ListCasesRequest {
         view: parsed.view as i32,
         filter: Some(parsed.filter.clone()),
         sort: parsed.sort as i32,
         page: Some(common_v1::PageRequest {
-            page_size: 50,
-            page_token: q.sayfa.chars().take(512).collect(),
+            page_size: PAGE_SIZE as u32,
+            page_token: token.clone(),
         }),
+        with_total: true,
     };
     let mut cases_client = b.cases();
     let (listed, scope) = tokio::join!(
@@ -301,27 +349,31 @@ pub(super) async fn show(
     if parsed.dropped {
         (message, is_error) = (Some(t.filter_invalid), true);
     }
-    let (cases, next) = match (listed, &scope) {
+    let (cases, next, total) = match (listed, &scope) {
         (Ok(r), Ok(_)) => {
             let r = r.into_inner();
-            (r.cases, Some(r.next_page_token).filter(|n| !n.is_empty()))
+            (
+                r.cases,
+                Some(r.next_page_token).filter(|n| !n.is_empty()),
+                (r.total, r.total_capped),
+            )
         }
         (Err(st), _) if st.code() == Code::PermissionDenied => {
             return super::refuse(&frame);
         }
         (Err(st), _) if st.code() == Code::InvalidArgument => {
             (message, is_error) = (Some(t.filter_invalid), true);
-            (Vec::new(), None)
+            (Vec::new(), None, (0, false))
         }
         (Err(st), _) => {
             tracing::error!(code = ?st.code(), "the pool manager's list failed");
             (message, is_error) = (Some(c.unavailable), true);
-            (Vec::new(), None)
+            (Vec::new(), None, (0, false))
         }
         (Ok(_), Err(st)) => {
             tracing::error!(code = ?st.code(), "reading the pool manager's scope failed");
             (message, is_error) = (Some(c.unavailable), true);
-            (Vec::new(), None)
+            (Vec::new(), None, (0, false))
         }
     };
     let scope = scope.unwrap_or(Scope {
@@ -334,25 +386,20 @@ pub(super) async fn show(
         .iter()
         .map(|u| (u.id.as_str(), u.display_name.as_str()))
         .collect();
-    let rows = cases
+    let rows: Vec<ManagedRow> = cases
         .into_iter()
         .map(|case| ManagedRow {
-            status: status_names(c)
-                .iter()
-                .find(|(n, _)| *n == case.status)
-                .map_or("", |(_, name)| name),
             pool: scope
                 .pool_names
                 .get(&case.pool_id)
                 .cloned()
                 .unwrap_or_default(),
-            holder: names
-                .get(case.holder_id.as_str())
-                .map(|n| (*n).to_owned())
-                .unwrap_or_default(),
             row: {
-                let days = case.days_in_pool;
-                row(case, days, &state, english)
+                let holder = names
+                    .get(case.holder_id.as_str())
+                    .map(|n| (*n).to_owned())
+                    .unwrap_or_default();
+                row(case, holder, &state, &frame)
             },
         })
         .collect();
@@ -398,26 +445,8 @@ pub(super) async fn show(
             &q.kanal,
             (1..=9).map(|n| (n.to_string(), c.channel_name(n))),
         ),
-        categories: choices(
-            &q.konu,
-            state.categories.iter().map(|cat| {
-                (
-                    cat.code.clone(),
-                    if english {
-                        cat.name_en.as_str()
-                    } else {
-                        cat.name_tr.as_str()
-                    },
-                )
-            }),
-        ),
-        urgencies: choices(
-            &q.aciliyet,
-            [
-                ((common_v1::Urgency::Normal as i32).to_string(), c.normal),
-                ((common_v1::Urgency::Urgent as i32).to_string(), c.urgent),
-            ],
-        ),
+        categories: category_choices(&q.konu, &state.categories, english),
+        urgencies: urgency_choices(&q.aciliyet, c),
         sorts: choices(
             &q.sira,
             [
@@ -454,11 +483,23 @@ pub(super) async fn show(
             String::new()
         },
         tracking: parsed.filter.tracking_number.clone(),
+        paging: paging(
+            "/havuz",
+            &parsed.canonical,
+            &token,
+            &q.onceki,
+            next.as_deref(),
+            rows.len(),
+            total,
+            &frame,
+        ),
+        columns: sort_links(
+            "/havuz",
+            &without(&parsed.canonical, "sira"),
+            parsed.sort,
+            &frame,
+        ),
         rows,
-        next_page: next.map(|n| {
-            let sep = if parsed.canonical.is_empty() { "" } else { "&" };
-            format!("{}{sep}sayfa={}", parsed.canonical, query_value(&n))
-        }),
         back: parsed.canonical,
         message,
         is_error,
@@ -479,10 +520,15 @@ struct AssignForm {
 
 fn assign_form(body: &[u8], categories: &[Category]) -> AssignForm {
     let mut f = AssignForm::default();
-    for (k, v) in form_pairs(body) {
+    let pairs = form_pairs(body);
+    // "Assign all on this page" (no script needed) takes every listed
+    // record instead of the ticked ones.
+    let all = pairs.iter().any(|(k, v)| k == "tumu" && v == "1");
+    let ids_from = if all { "sayfadaki" } else { "case_id" };
+    for (k, v) in pairs {
         match k.as_str() {
             "csrf" => f.csrf = v,
-            "case_id" if is_uuid(&v) && f.ids.len() < limits::BULK => f.ids.push(v),
+            k if k == ids_from && is_uuid(&v) && f.ids.len() < limits::BULK => f.ids.push(v),
             "atanan" if is_uuid(&v) => f.assignee = v,
             // Only the understood filters go back into the redirect.
             "geri" => {
@@ -643,5 +689,17 @@ mod tests {
         assert_eq!(f.ids, vec![id]);
         assert_eq!(f.assignee, id);
         assert_eq!(f.back, "konu=fatura");
+    }
+
+    #[test]
+    fn assigning_the_whole_page_takes_every_listed_record_not_the_ticked_ones() {
+        let (a, b) = (
+            "0190b8a0-0000-7000-8000-000000000001",
+            "0190b8a0-0000-7000-8000-000000000002",
+        );
+        let body = format!("csrf=t&case_id={a}&sayfadaki={a}&sayfadaki={b}&atanan={a}&tumu=1");
+        assert_eq!(assign_form(body.as_bytes(), &cats()).ids, vec![a, b]);
+        let body = format!("csrf=t&case_id={a}&sayfadaki={a}&sayfadaki={b}&atanan={a}");
+        assert_eq!(assign_form(body.as_bytes(), &cats()).ids, vec![a]);
     }
 }

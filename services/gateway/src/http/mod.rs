@@ -61,6 +61,83 @@ pub struct AppState {
     pub tracking: TrackingLimits,
     /// Staff entry and receipts; `None` hides the entry screens.
     pub entry: Option<EntryState>,
+    /// Whose desk this is: the name every page and receipt shows.
+    pub institution: Arc<Institution>,
+}
+
+/// The institution of the deployment, as the pages show it.
+#[derive(Debug, Clone)]
+pub struct Institution {
+    pub name: String,
+    pub short_name: String,
+    /// The logo's bytes and media type, served at `/static/kurum-logosu`.
+    pub logo: Option<(Vec<u8>, &'static str)>,
+}
+
+impl Institution {
+    /// The institution of `s`, its logo read from disk.
+    ///
+    /// # Errors
+    /// A logo that cannot be read or is not PNG, JPEG or SVG.
+    pub fn load(s: &crate::config::InstitutionSettings) -> anyhow::Result<Self> {
+        let logo = if s.logo_path.trim().is_empty() {
+            None
+        } else {
+            let path = s.logo_path.trim();
+            let kind = match path
+                .rsplit('.')
+                .next()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                Some("png") => "image/png",
+                Some("jpg" | "jpeg") => "image/jpeg",
+                Some("svg") => "image/svg+xml",
+                _ => anyhow::bail!("institution.logo_path must be a .png, .jpg or .svg file"),
+            };
+            let bytes = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("institution.logo_path: reading the logo: {e}"))?;
+            Some((bytes, kind))
+        };
+        Ok(Self {
+            name: s.name.trim().to_owned(),
+            short_name: s.short().to_owned(),
+            logo,
+        })
+    }
+}
+
+tokio::task_local! {
+    /// The institution of the request being served, for [`Frame::of`]
+    /// (which many handlers call with the headers alone).
+    static INSTITUTION: Arc<Institution>;
+}
+
+/// Runs the request with the deployment's institution in reach of every
+/// page frame.
+async fn brand(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    INSTITUTION
+        .scope(state.institution.clone(), next.run(req))
+        .await
+}
+
+/// `/static/kurum-logosu`: the institution's logo, if it has one.
+async fn logo(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {
+    match &state.institution.logo {
+        Some((bytes, kind)) => (
+            [
+                (header::CONTENT_TYPE, *kind),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The gateway standing alone: its pages and `/healthz`.
@@ -71,6 +148,7 @@ pub fn router(state: AppState) -> Router {
 /// The gateway's pages, to merge into a router that already has `/healthz`
 /// (`tekmerkez dev`).
 pub fn pages(state: AppState) -> Router {
+    let state = Arc::new(state);
     Router::new()
         .route("/", get(home::show))
         .route("/giris", get(auth::form).post(auth::submit))
@@ -137,10 +215,12 @@ pub fn pages(state: AppState) -> Router {
         .route("/static/print.js", get(receipt::print_script))
         .route("/static/pickers.js", get(entry::picker_script))
         .route("/static/site.css", get(stylesheet))
+        .route("/static/kurum-logosu", get(logo))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), brand))
         .layer(axum::middleware::from_fn(security_headers))
-        .with_state(Arc::new(state))
+        .with_state(state)
 }
 
 /// Pages are never framed, never cached, and run only their own scripts.
@@ -304,22 +384,47 @@ pub fn render(t: &impl askama::Template) -> Response {
     }
 }
 
-/// What the page frame needs: the request's language and the words every
-/// page shares. A handler takes it as an extractor (it never fails).
+/// What the page frame needs: the request's language, the words every
+/// page shares and, for a signed-in person, the desk menu. A handler takes
+/// it as an extractor (it never fails).
 pub struct Frame {
     /// The request's language.
     pub lang: Lang,
     /// The shared words in it.
     pub c: &'static CommonTexts,
+    /// The desk menu of the signed-in person's role (empty when nobody is
+    /// signed in), with the counts read for this page.
+    pub nav: Vec<NavItem>,
+    /// The institution whose desk this is.
+    pub institution: Arc<Institution>,
+}
+
+/// One entry of the desk menu.
+pub struct NavItem {
+    pub label: &'static str,
+    pub path: &'static str,
+    /// How many records the screen lists now (`"100+"` past the cap);
+    /// `None` for screens that list none, or when the count was not read.
+    pub count: Option<String>,
+    /// The page shown is this screen.
+    pub current: bool,
 }
 
 impl Frame {
-    /// The frame for `headers`' language.
+    /// The frame for `headers`' language, without the desk menu.
     pub fn of(headers: &HeaderMap) -> Self {
         let lang = lang(headers);
         Self {
             lang,
             c: &lang.texts().common,
+            nav: Vec::new(),
+            institution: INSTITUTION.try_with(Arc::clone).unwrap_or_else(|_| {
+                Arc::new(Institution {
+                    name: String::new(),
+                    short_name: String::new(),
+                    logo: None,
+                })
+            }),
         }
     }
 
@@ -334,17 +439,131 @@ impl Frame {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Frame {
+/// The signed-in session read once per request, shared by [`Frame`] and
+/// [`signed_in::SignedIn`] through the request's extensions.
+#[derive(Clone)]
+pub(super) struct SessionOfRequest(pub(super) Option<(String, Session)>);
+
+/// The request's session, read from the store once and then kept in the
+/// request's extensions.
+pub(super) async fn session_of(state: &AppState, parts: &mut Parts) -> Option<(String, Session)> {
+    if let Some(SessionOfRequest(s)) = parts.extensions.get::<SessionOfRequest>() {
+        return s.clone();
+    }
+    let s = current(state, &parts.headers).await;
+    parts.extensions.insert(SessionOfRequest(s.clone()));
+    s
+}
+
+/// The case-service view each counted menu entry lists.
+fn counted_view(path: &str) -> Option<tekmerkez_proto::case_v1::CaseView> {
+    use tekmerkez_proto::case_v1::CaseView;
+    match path {
+        "/cagri-havuzu" | "/havuz" => Some(CaseView::Pool),
+        "/uzerimdeki" => Some(CaseView::Mine),
+        "/geri-donus" => Some(CaseView::CallbackPool),
+        _ => None,
+    }
+}
+
+/// A count as the menu shows it: `"100+"` past the cap.
+pub fn capped_count(count: u32, capped: bool, lang: Lang) -> String {
+    let n = thousands(count, lang);
+    if capped { format!("{n}+") } else { n }
+}
+
+/// `1000` as `1 000` (Turkish) or `1,000` (English).
+pub fn thousands(n: u32, lang: Lang) -> String {
+    let digits = n.to_string();
+    let sep = if lang.is_english() { ',' } else { ' ' };
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The desk menu of `s`'s role, `path` marked as the current screen; the
+/// counts are read (one call for all) when `count` is set.
+async fn desk_menu(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    path: &str,
+    count: bool,
+) -> Vec<NavItem> {
+    use tekmerkez_proto::case_v1::{CountCasesRequest, Role};
+    let role = Role::try_from(s.role).unwrap_or(Role::Unspecified);
+    let mut nav: Vec<NavItem> = home::menu(lang.texts(), role)
+        .into_iter()
+        .map(|(label, p)| NavItem {
+            label,
+            path: p,
+            count: None,
+            current: path == p,
+        })
+        .collect();
+    let views: Vec<i32> = nav
+        .iter()
+        .filter_map(|i| counted_view(i.path))
+        .map(|v| v as i32)
+        .collect();
+    if !count || views.is_empty() {
+        return nav;
+    }
+    let req = state
+        .backend
+        .as_user(s.user_id, CountCasesRequest { views });
+    match state.backend.cases().count_cases(req).await {
+        Ok(r) => {
+            for c in r.into_inner().counts {
+                for item in nav
+                    .iter_mut()
+                    .filter(|i| counted_view(i.path).is_some_and(|v| v as i32 == c.view))
+                {
+                    item.count = Some(capped_count(c.count, c.capped, lang));
+                }
+            }
+        }
+        // The menu still leads everywhere; only the numbers are missing.
+        Err(st) => tracing::warn!(code = ?st.code(), "counting the menu's records failed"),
+    }
+    nav
+}
+
+impl FromRequestParts<Arc<AppState>> for Frame {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::of(&parts.headers))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let mut frame = Self::of(&parts.headers);
+        if let Some((_, s)) = session_of(state, parts).await {
+            // A page shown after a GET gets the counts; a form's answer
+            // (a refusal shown again) keeps the menu without re-counting.
+            let count = parts.method == axum::http::Method::GET;
+            frame.nav = desk_menu(state, &s, frame.lang, parts.uri.path(), count).await;
+        }
+        Ok(frame)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands_as_each_language_writes_them() {
+        assert_eq!(thousands(7, Lang::Tr), "7");
+        assert_eq!(thousands(1000, Lang::Tr), "1 000");
+        assert_eq!(thousands(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(capped_count(100, true, Lang::Tr), "100+");
+        assert_eq!(capped_count(82, false, Lang::Tr), "82");
+    }
 
     #[test]
     fn phones_read_as_a_desk_writes_them_and_masked_ones_stay_masked() {

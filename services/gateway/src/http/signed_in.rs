@@ -11,7 +11,7 @@ use std::{marker::PhantomData, sync::Arc};
 use axum::{extract::FromRequestParts, http::request::Parts, response::Response};
 use tekmerkez_proto::case_v1::Role;
 
-use super::{AppState, Frame, current, refuse, sign_in_again};
+use super::{AppState, Frame, refuse, session_of, sign_in_again};
 use crate::session::Session;
 
 /// The signed-in person of a request.
@@ -28,7 +28,7 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        match current(state, &parts.headers).await {
+        match session_of(state, parts).await {
             Some((id, session)) => Ok(Self { session, id }),
             None => Err(sign_in_again(&parts.headers)),
         }

@@ -10,6 +10,20 @@ pub struct CasesTexts {
     pub nothing_selected: &'static str,
     pub claim_selected: &'static str,
     pub callback_resolved: &'static str,
+    /// The expert pool's filter box.
+    pub filters: &'static str,
+    pub min_days: &'static str,
+    pub apply: &'static str,
+    pub clear: &'static str,
+    /// The callback screen's list of the records the agent holds.
+    pub my_callbacks: &'static str,
+    pub phone: &'static str,
+    pub call_again_at: &'static str,
+    pub attempts: &'static str,
+    /// The callback pool shows the number masked until a record is taken.
+    pub phone_after_claim: &'static str,
+    /// The 3-day note rule's column on *Üzerimdeki Çağrılar*.
+    pub note_rule: &'static str,
 }
 
 pub const TR: CasesTexts = CasesTexts {
@@ -20,6 +34,16 @@ pub const TR: CasesTexts = CasesTexts {
     nothing_selected: "Üzerinize almak için en az bir kayıt seçiniz.",
     claim_selected: "Seçilenleri Üzerime Al",
     callback_resolved: "Geri dönüş sonucu kaydedildi; kayıt sonuçlandırıldı.",
+    filters: "Süzgeçler",
+    min_days: "Havuzda en az (gün)",
+    apply: "Uygula",
+    clear: "Temizle",
+    my_callbacks: "Üzerimdeki geri dönüşler",
+    phone: "Telefon",
+    call_again_at: "Yeniden arama",
+    attempts: "Deneme",
+    phone_after_claim: "Numara, kaydı üzerinize aldığınızda aranabilir olarak görünür.",
+    note_rule: "3 gün notu",
 };
 
 pub const EN: CasesTexts = CasesTexts {
@@ -30,4 +54,14 @@ pub const EN: CasesTexts = CasesTexts {
     nothing_selected: "Select at least one record to claim.",
     claim_selected: "Claim selected",
     callback_resolved: "The callback outcome was saved; the record is resolved.",
+    filters: "Filters",
+    min_days: "At least days in pool",
+    apply: "Apply",
+    clear: "Clear",
+    my_callbacks: "My callbacks",
+    phone: "Phone",
+    call_again_at: "Call again at",
+    attempts: "Tries",
+    phone_after_claim: "The number becomes callable once you take the record.",
+    note_rule: "3-day note",
 };

@@ -5,7 +5,6 @@
 /// Every text of the shared words, in one language.
 #[derive(Debug)]
 pub struct CommonTexts {
-    pub app_name: &'static str,
     pub sign_out: &'static str,
     pub menu: &'static str,
     pub other_language: &'static str,
@@ -56,10 +55,35 @@ pub struct CommonTexts {
     /// A message's channel: e-mail (the other is SMS, the same in both
     /// languages).
     pub email_channel: &'static str,
+    /// The desk menu's name (for screen readers).
+    pub desk_menu: &'static str,
+    /// A list's column of the application text's first line.
+    pub text: &'static str,
+    /// When the application came in (the list's column, sortable).
+    pub received: &'static str,
+    /// The list's column of how the citizen wants the answer.
+    pub reply_channel: &'static str,
+    /// Who holds a record.
+    pub holder: &'static str,
+    /// Nobody holds it.
+    pub nobody: &'static str,
+    /// `tekmerkez.common.v1.ReplyChannel` by number.
+    pub reply_channel_names: [&'static str; 6],
+    /// A list's caption after its name: `{} kayıt`.
+    pub records: &'static str,
+    /// The rows shown of the total: "1–50 / 82".
+    pub of: &'static str,
+    pub previous_page: &'static str,
+    pub first_page: &'static str,
+    /// Page `n` of a list.
+    pub page: &'static str,
+    /// Sorting a column: the orders offered.
+    pub sorted_oldest: &'static str,
+    pub sorted_newest: &'static str,
+    pub sorted_urgent: &'static str,
 }
 
 pub const TR: CommonTexts = CommonTexts {
-    app_name: "tekmerkez Çağrı Merkezi",
     sign_out: "Çıkış",
     menu: "Menü",
     other_language: "English",
@@ -87,8 +111,8 @@ pub const TR: CommonTexts = CommonTexts {
     place: "İlçe / İl",
     urgent: "Acil",
     normal: "Normal",
-    line_passed: "3 gün geçti",
-    line_near: "3. gün yaklaşıyor",
+    line_passed: "kapatmadan önce not gerekli",
+    line_near: "yarından itibaren not gerekecek",
     select: "Seç",
     open: "Aç",
     empty_list: "Bu listede kayıt yok.",
@@ -126,10 +150,31 @@ pub const TR: CommonTexts = CommonTexts {
         "Kurum (CİMER vb.)",
     ],
     email_channel: "E-posta",
+    desk_menu: "Ekranlar",
+    text: "Başvuru",
+    received: "Alındı",
+    reply_channel: "Yanıt",
+    holder: "Üzerinde",
+    nobody: "—",
+    reply_channel_names: [
+        "",
+        "SMS",
+        "Telefonla geri dönüş",
+        "E-posta",
+        "Mektup",
+        "İletişim bilgisi yok",
+    ],
+    records: "kayıt",
+    of: "/",
+    previous_page: "Önceki sayfa",
+    first_page: "İlk sayfa",
+    page: "Sayfa",
+    sorted_oldest: "en eski önce",
+    sorted_newest: "en yeni önce",
+    sorted_urgent: "acil olanlar önce",
 };
 
 pub const EN: CommonTexts = CommonTexts {
-    app_name: "tekmerkez Contact Centre",
     sign_out: "Sign out",
     menu: "Menu",
     other_language: "Türkçe",
@@ -157,8 +202,8 @@ pub const EN: CommonTexts = CommonTexts {
     place: "District / province",
     urgent: "Urgent",
     normal: "Normal",
-    line_passed: "3 days passed",
-    line_near: "day 3 is near",
+    line_passed: "a note is needed before closing",
+    line_near: "a note will be needed from tomorrow",
     select: "Select",
     open: "Open",
     empty_list: "There are no records in this list.",
@@ -196,6 +241,28 @@ pub const EN: CommonTexts = CommonTexts {
         "Partner (CİMER etc.)",
     ],
     email_channel: "E-mail",
+    desk_menu: "Screens",
+    text: "Application",
+    received: "Received",
+    reply_channel: "Reply",
+    holder: "Held by",
+    nobody: "—",
+    reply_channel_names: [
+        "",
+        "SMS",
+        "Phone callback",
+        "E-mail",
+        "Letter",
+        "No contact given",
+    ],
+    records: "records",
+    of: "of",
+    previous_page: "Previous page",
+    first_page: "First page",
+    page: "Page",
+    sorted_oldest: "oldest first",
+    sorted_newest: "newest first",
+    sorted_urgent: "urgent first",
 };
 
 impl CommonTexts {
@@ -212,6 +279,14 @@ impl CommonTexts {
         usize::try_from(channel)
             .ok()
             .and_then(|i| self.channel_names.get(i).copied())
+            .unwrap_or_default()
+    }
+
+    /// The name of reply channel `n` (a `common.v1.ReplyChannel` number), or `""`.
+    pub fn reply_channel_name(&self, n: i32) -> &'static str {
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| self.reply_channel_names.get(i).copied())
             .unwrap_or_default()
     }
 

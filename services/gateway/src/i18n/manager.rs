@@ -23,6 +23,8 @@ pub struct ManagerTexts {
     /// The assignment box's expert field (the filter is `holder`).
     pub assignee: &'static str,
     pub assign: &'static str,
+    /// Assigns every record of the page shown (select-all without a script).
+    pub assign_page: &'static str,
     pub nobody: &'static str,
 }
 
@@ -46,6 +48,7 @@ pub const TR: ManagerTexts = ManagerTexts {
     assign_to: "Seçilenleri ata (ya da başka uzmana taşı)",
     assignee: "Atanacak uzman",
     assign: "Ata",
+    assign_page: "Sayfadakilerin tümünü ata",
     nobody: "—",
 };
 
@@ -69,5 +72,6 @@ pub const EN: ManagerTexts = ManagerTexts {
     assign_to: "Assign the selected (or move them to another expert)",
     assignee: "Expert to assign to",
     assign: "Assign",
+    assign_page: "Assign all on this page",
     nobody: "—",
 };

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use super::{CaseView, ListRequest, View, user_of};
+use super::{CaseView, Filter, ListRequest, View, user_of};
 use crate::{
     app::{CaseApp, error::CaseError},
     domain::{
@@ -14,7 +14,7 @@ use crate::{
         enums::{CaseStatus, Role},
         policy,
     },
-    store::{AttachmentRecord, CaseQuery, Cursor, HistoryRecord, HolderFilter},
+    store::{AttachmentRecord, CaseQuery, Cursor, HistoryRecord, HolderFilter, Sort},
 };
 
 /// One status on the public timeline.
@@ -105,6 +105,69 @@ impl CaseApp {
         caller: &Caller,
         req: ListRequest,
     ) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
+        let Some(mut q) = self.query_for(caller, req.view, &req.filter)? else {
+            return Ok((Vec::new(), None));
+        };
+        q.sort = req.sort;
+        q.after = req.after;
+        q.limit = req.page_size + 1;
+        let mut cases = self.store.list_cases(&q).await?;
+        let next = if cases.len() > req.page_size as usize {
+            cases.truncate(req.page_size as usize);
+            cases.last().map(|c| Cursor {
+                urgency: c.urgency.rank(),
+                seq: c.seq,
+            })
+        } else {
+            None
+        };
+        let now = self.clock.now();
+        // Defence in depth: the query is scoped, and every row is checked again.
+        let views = cases
+            .into_iter()
+            .filter(|c| policy::can_view(caller, c))
+            .map(|c| self.view(caller, c, now))
+            .collect();
+        Ok((views, next))
+    }
+
+    /// How many cases a whole view holds (every page), counted up to `cap`:
+    /// `(cap, true)` when it holds more. Each counted case is checked as a
+    /// listed one is.
+    ///
+    /// # Errors
+    /// `PermissionDenied` when the view is not for the caller's role.
+    pub async fn count_cases(
+        &self,
+        caller: &Caller,
+        view: View,
+        filter: &Filter,
+        cap: u32,
+    ) -> Result<(u32, bool), CaseError> {
+        let Some(mut q) = self.query_for(caller, view, filter)? else {
+            return Ok((0, false));
+        };
+        // The store has no capped count yet: reading one row past the cap
+        // bounds the cost by the cap, whatever the backlog.
+        q.limit = cap + 1;
+        let cases = self.store.list_cases(&q).await?;
+        let seen = cases.iter().filter(|c| policy::can_view(caller, c)).count();
+        let seen = u32::try_from(seen).unwrap_or(u32::MAX);
+        Ok(if seen > cap {
+            (cap, true)
+        } else {
+            (seen, false)
+        })
+    }
+
+    /// The store query of `view` narrowed by `filter` for `caller` (oldest
+    /// first, from the start, no limit set); `None` when nothing can match.
+    fn query_for(
+        &self,
+        caller: &Caller,
+        view: View,
+        filter: &Filter,
+    ) -> Result<Option<CaseQuery>, CaseError> {
         let user = user_of(caller)?;
         let scope: Option<Vec<Uuid>> =
             (user.role != Role::Admin).then(|| user.pools.iter().copied().collect());
@@ -119,19 +182,19 @@ impl CaseApp {
             holder: HolderFilter::Any,
             created_by: None,
             closed_by: None,
-            channels: req.filter.channels.clone(),
-            category: req.filter.category.clone(),
-            district: req.filter.district.clone(),
-            urgency: req.filter.urgency,
-            entered_pool_before: (req.filter.min_days_in_pool > 0).then(|| {
-                calendar::start_of_day_days_ago(self.clock.now(), req.filter.min_days_in_pool)
+            channels: filter.channels.clone(),
+            category: filter.category.clone(),
+            district: filter.district.clone(),
+            urgency: filter.urgency,
+            entered_pool_before: (filter.min_days_in_pool > 0).then(|| {
+                calendar::start_of_day_days_ago(self.clock.now(), filter.min_days_in_pool)
             }),
-            tracking_number: req.filter.tracking_number.clone(),
-            sort: req.sort,
-            after: req.after,
-            limit: req.page_size + 1,
+            tracking_number: filter.tracking_number.clone(),
+            sort: Sort::OldestFirst,
+            after: None,
+            limit: 0,
         };
-        match (req.view, user.role) {
+        match (view, user.role) {
             (View::Pool, Role::Expert) => {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::InPool];
@@ -164,50 +227,33 @@ impl CaseApp {
                 ));
             }
         }
-        if let Some(p) = req.filter.pool_id {
+        if let Some(p) = filter.pool_id {
             q.pools = match q.pools {
                 Some(pools) => Some(pools.into_iter().filter(|x| *x == p).collect()),
                 None => Some(vec![p]),
             };
         }
-        if let Some(h) = req.filter.holder_id {
+        if let Some(h) = filter.holder_id {
             if q.holder == HolderFilter::Any {
                 q.holder = HolderFilter::User(h);
             } else if q.holder != HolderFilter::User(h) {
-                return Ok((Vec::new(), None));
+                return Ok(None);
             }
         }
-        if !req.filter.statuses.is_empty() {
+        if !filter.statuses.is_empty() {
             q.statuses = if q.statuses.is_empty() {
-                req.filter.statuses.clone()
+                filter.statuses.clone()
             } else {
                 q.statuses
                     .into_iter()
-                    .filter(|s| req.filter.statuses.contains(s))
+                    .filter(|s| filter.statuses.contains(s))
                     .collect()
             };
             if q.statuses.is_empty() {
-                return Ok((Vec::new(), None));
+                return Ok(None);
             }
         }
-        let mut cases = self.store.list_cases(&q).await?;
-        let next = if cases.len() > req.page_size as usize {
-            cases.truncate(req.page_size as usize);
-            cases.last().map(|c| Cursor {
-                urgency: c.urgency.rank(),
-                seq: c.seq,
-            })
-        } else {
-            None
-        };
-        let now = self.clock.now();
-        // Defence in depth: the query is scoped, and every row is checked again.
-        let views = cases
-            .into_iter()
-            .filter(|c| policy::can_view(caller, c))
-            .map(|c| self.view(caller, c, now))
-            .collect();
-        Ok((views, next))
+        Ok(Some(q))
     }
 
     /// The task steps of a case the caller may see.

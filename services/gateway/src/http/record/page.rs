@@ -760,7 +760,7 @@ pub(in crate::http) async fn attachment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{Lang, record::TR};
+    use crate::i18n::record::TR;
 
     fn at(s: &str) -> Option<prost_types::Timestamp> {
         let t: jiff::Timestamp = s.parse().unwrap();
@@ -800,10 +800,8 @@ mod tests {
 
     #[test]
     fn task_step_details_are_words_not_codes() {
-        let frame = Frame {
-            lang: Lang::Tr,
-            c: &Lang::Tr.texts().common,
-        };
+        // No language cookie: Turkish.
+        let frame = Frame::of(&axum::http::HeaderMap::new());
         let step = |action: pb::HistoryAction, detail: &str| pb::HistoryStep {
             action: action as i32,
             detail: detail.into(),
