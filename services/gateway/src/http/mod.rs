@@ -17,6 +17,7 @@ mod receipt;
 mod record;
 mod signed_in;
 mod track;
+mod transfer;
 
 pub use entry::EntryState;
 pub use track::TrackingLimits;
@@ -88,7 +89,10 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
-        .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route(
+            "/kayit/{id}/aktar",
+            get(transfer::show).post(transfer::submit),
+        )
         .route("/kayit/{id}/ek/{file}", get(record::attachment))
         .route(
             "/kayit/{id}/geri-donus",

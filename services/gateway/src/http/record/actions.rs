@@ -1,6 +1,6 @@
 //! The record page's forms: *Not Ekle*, the official answer with *Kaydet*
-//! (which closes the record), the pool manager's transfer and the callback
-//! agent's outcome. Each checks the session's CSRF token and sends the
+//! (which closes the record) and the callback agent's outcome (the
+//! transfer has its own page, `http::transfer`). Each checks the session's CSRF token and sends the
 //! version the page showed; where it leads is a redirect back with a
 //! `durum` the page words.
 
@@ -28,8 +28,6 @@ pub(in crate::http) struct TextForm {
     csrf: String,
     text: String,
     version: String,
-    /// Transfer: the target pool.
-    hedef: String,
     /// Callback: the outcome number.
     sonuc: String,
     /// Callback: when to call again (`datetime-local`, Istanbul time).
@@ -106,7 +104,6 @@ fn breaks_note_rule(st: &tonic::Status) -> bool {
 fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
     let d = match r {
         // The record left the caller's sight: back to the list they came from.
-        Ok(()) if done == "aktarildi" => return see_other("/havuz?durum=aktarildi"),
         Ok(()) if done == "sonuclandi" => return see_other("/geri-donus?durum=sonuclandi"),
         Ok(()) => done,
         Err(st) => match st.code() {
@@ -130,8 +127,6 @@ enum TextWrite {
     Note,
     /// *Yetkili Açıklaması* with *Kaydet*: closes the record.
     Answer,
-    /// The pool manager sends the record to another unit's pool.
-    Transfer,
     /// The callback agent records what the call brought.
     Callback,
 }
@@ -152,22 +147,10 @@ async fn write(
         // The desk's answer keeps to a note's length (the case service
         // would take up to `limits::OFFICIAL_ANSWER`).
         TextWrite::Note | TextWrite::Answer => (limits::NOTE, false),
-        TextWrite::Transfer => (limits::REASON, false),
         TextWrite::Callback => (limits::NOTE, true),
     };
     let (version, text) = match accept(&s.csrf_token, f, max, optional) {
         Ok(v) => v,
-        // A transfer's reason has its own limit, and the pool chosen stays
-        // chosen, so the manager only adds the reason.
-        Err((status, "gecersiz")) if kind == TextWrite::Transfer => {
-            let hedef = match uuid::Uuid::parse_str(f.hedef.trim()) {
-                Ok(u) => format!("&hedef={u}"),
-                Err(_) => String::new(),
-            };
-            let mut r = see_other(&format!("/kayit/{id}?durum=gerekce{hedef}"));
-            *r.status_mut() = status;
-            return r;
-        }
         Err((status, durum)) => return back(&id, status, durum),
     };
     let b = &state.backend;
@@ -192,19 +175,6 @@ async fn write(
             };
             let r = cases.close_case(b.as_user(s.user_id, req)).await;
             (r.map(|_| ()), "kaydedildi")
-        }
-        TextWrite::Transfer => {
-            if uuid::Uuid::parse_str(f.hedef.trim()).is_err() {
-                return back(&id, StatusCode::SEE_OTHER, "hedef-yok");
-            }
-            let req = pb::TransferCaseRequest {
-                case_id,
-                target_pool_id: f.hedef.trim().to_owned(),
-                reason: text,
-                expected_version,
-            };
-            let r = cases.transfer_case(b.as_user(s.user_id, req)).await;
-            (r.map(|_| ()), "aktarildi")
         }
         TextWrite::Callback => {
             let (outcome, retry_at) = match callback_fields(f) {
@@ -250,16 +220,6 @@ pub(in crate::http) async fn close(
     Form(f): Form<TextForm>,
 ) -> Response {
     write(TextWrite::Answer, &state, s, id, &f).await
-}
-
-/// `POST /kayit/{id}/aktar`: transfer to another pool, with a reason.
-pub(in crate::http) async fn transfer(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    write(TextWrite::Transfer, &state, s, id, &f).await
 }
 
 /// `POST /kayit/{id}/geri-donus`: a callback's outcome.

@@ -5,7 +5,7 @@
 //! with every task step.
 //!
 //! - [`page`]: the page and the attachments' downloads.
-//! - [`actions`]: its forms (note, answer, transfer, callback outcome). Every
+//! - [`actions`]: its forms (note, answer, callback outcome). Every
 //!   write carries the version the page showed, so a double-submitted form
 //!   or a record changed meanwhile writes nothing twice.
 //! - [`delivery_log`]: the messages sent to the citizen, from notify.
@@ -14,7 +14,7 @@ mod actions;
 mod delivery_log;
 mod page;
 
-pub(super) use actions::{add_note, close, record_callback, transfer};
+pub(super) use actions::{add_note, close, record_callback};
 pub(super) use page::{attachment, show};
 
 /// A protobuf timestamp as the desk reads it, in Istanbul time

@@ -18,7 +18,10 @@ use super::{
 };
 use crate::{
     http::{AppState, Frame, message_page, render, signed_in::SignedIn},
-    i18n::record::{DeliveryTexts, RecordTexts},
+    i18n::{
+        Texts,
+        record::{DeliveryTexts, RecordTexts},
+    },
 };
 
 struct NoteView {
@@ -64,10 +67,8 @@ struct RecordPage {
     official_answer: String,
     mine: bool,
     note_required: bool,
-    /// Pool manager or admin, record not resolved: the transfer form.
+    /// Pool manager or admin, record not resolved: the link to *Kaydı Aktar*.
     can_transfer: bool,
-    /// Pool id, name and whether it is the one chosen before a refusal.
-    transfer_targets: Vec<(String, String, bool)>,
     /// The callback agent holds it: the outcome form.
     callback_mine: bool,
     callback_attempts: u32,
@@ -90,12 +91,11 @@ struct RecordPage {
 #[serde(default)]
 pub(in crate::http) struct Durum {
     durum: String,
-    /// The pool a refused transfer had chosen, chosen again on the page.
-    hedef: String,
 }
 
-fn action_name(t: &RecordTexts, a: i32) -> &'static str {
+fn action_name(texts: &Texts, a: i32) -> &'static str {
     use pb::HistoryAction as A;
+    let t = &texts.record;
     match A::try_from(a).unwrap_or_default() {
         A::Opened => t.step_opened,
         A::Claimed => t.step_claimed,
@@ -108,6 +108,9 @@ fn action_name(t: &RecordTexts, a: i32) -> &'static str {
         A::Resolved => t.step_resolved,
         A::Reopened => t.step_reopened,
         A::CitizenMessageAdded => t.step_citizen_message,
+        A::ProvinceCorrected => texts.transfer.step_province_corrected,
+        A::DistrictCorrected => texts.transfer.step_district_corrected,
+        A::CategoryCorrected => texts.transfer.step_category_corrected,
         A::Unspecified => "",
     }
 }
@@ -189,15 +192,6 @@ pub(in crate::http) async fn show(
         .find(|p| p.id == case.pool_id)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let transfer_targets = if can_transfer {
-        pools
-            .iter()
-            .filter(|p| p.id != case.pool_id)
-            .map(|p| (p.id.clone(), p.name.clone(), p.id == q.hedef))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let me = s.user_id.to_string();
     let callback_mine = role == pb::Role::CallbackAgent
         && case.holder_id == me
@@ -213,7 +207,6 @@ pub(in crate::http) async fn show(
         display_name: s.display_name,
         mine: case.holder_id == me && case.status == pb::CaseStatus::Held as i32,
         can_transfer,
-        transfer_targets,
         callback_mine,
         callback_attempts: case.callback_attempts,
         callback_retry_at: when(case.callback_retry_at.as_ref()),
@@ -247,8 +240,14 @@ pub(in crate::http) async fn show(
             .iter()
             .map(|st| StepView {
                 when: when(st.occurred_at.as_ref()),
-                action: action_name(t, st.action),
-                detail: st.detail.clone(),
+                action: action_name(texts, st.action),
+                detail: crate::http::transfer::correction_detail(
+                    &texts.transfer,
+                    &state.categories,
+                    frame.english(),
+                    pb::HistoryAction::try_from(st.action).unwrap_or_default(),
+                    &st.detail,
+                ),
             })
             .collect(),
         id: case.id,
