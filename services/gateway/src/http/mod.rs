@@ -113,6 +113,10 @@ pub fn pages(state: AppState) -> Router {
             "/yonetim/teskilat",
             axum::routing::post(admin::create_organisation),
         )
+        .route(
+            "/yonetim/havuz/{id}/yoneticiler",
+            axum::routing::post(admin::set_pool_managers),
+        )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
         .route("/yonetim/bildirimler", get(admin_notify::show))
         .route(
