@@ -31,6 +31,7 @@ mod browser_entry;
 mod browser_expert;
 mod browser_keyboard;
 mod browser_manager;
+mod browser_transfer;
 mod dev_mode;
 mod gateway_admin_notify;
 mod gateway_bad_input;
