@@ -126,7 +126,7 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
         "İl düzeltildi: Ankara → İzmir",
         "İlçe düzeltildi: ",
         "→ Bornova",
-        "Kategori düzeltildi: Su arızası → Fatura ve abonelik",
+        "Kategori düzeltildi: Su arızası / su kesintisi → Fatura ve abonelik",
         &format!("Başka havuza aktarıldı: {reason}"),
     ] {
         assert!(steps.contains(step), "{step} in {steps}");
