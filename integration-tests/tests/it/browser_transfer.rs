@@ -7,7 +7,7 @@
 //! the record's task steps. An expert's transfer is refused. An admin's new
 //! pool is flagged "Yöneticisi yok" until the admin names its manager, who
 //! then finds it on *Havuz Yönetimi*. Screens under
-//! `test-artifacts/screens/browser_transfer/`.
+//! `test-artifacts/screens/browser_transfer/` and `…/browser_transfer_pool/`.
 
 use crate::channels::start;
 use tekmerkez_case::demo::DEMO_PASSWORD;
@@ -138,7 +138,7 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
 async fn a_new_pool_is_flagged_until_the_admin_names_its_manager_who_then_sees_it() {
     let chrome = Chrome::start().await.unwrap();
     let app = start(|_| {}).await;
-    let s = chrome.session(app.http, "browser_transfer").await.unwrap();
+    let s = chrome.session(app.http, "browser_transfer_pool").await.unwrap();
     const UNIT: &str = "Gürültü Denetim Birimi";
     const POOL: &str = "Ankara Gürültü Denetim Birimi";
 
