@@ -26,7 +26,9 @@ async fn run_js(s: &Session, script: &str) -> serde_json::Value {
 async fn chosen(s: &Session, id: &str) -> String {
     let v = run_js(
         s,
-        &format!("const h = document.getElementById('{id}'); return h.options[h.selectedIndex].text;"),
+        &format!(
+            "const h = document.getElementById('{id}'); return h.options[h.selectedIndex].text;"
+        ),
     )
     .await;
     v.as_str().unwrap_or_default().to_owned()
@@ -44,7 +46,9 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
     let offered = s.offered().await.unwrap();
     let expert_tn = offered.first().expect("the demo pool has records").clone();
     let expert_case = app.case(&expert_tn).await;
-    s.goto(&format!("/kayit/{}/aktar", expert_case.id)).await.unwrap();
+    s.goto(&format!("/kayit/{}/aktar", expert_case.id))
+        .await
+        .unwrap();
     s.choose(TARGET_LABEL, TARGET).await.unwrap();
     s.fill_label(REASON_LABEL, "İzmir'e ait.").await.unwrap();
     s.click_button("Aktar").await.unwrap();
@@ -110,17 +114,26 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
     let moved = app.case(&tn).await;
     let loc = moved.location.clone().unwrap();
     assert_eq!(
-        (loc.province_code, loc.district.as_str(), moved.category.as_str()),
+        (
+            loc.province_code,
+            loc.district.as_str(),
+            moved.category.as_str()
+        ),
         (35, "Bornova", "fatura")
     );
-    assert_eq!(app.pool_name(&moved.pool_id).await, "İzmir Abone İşleri Birimi");
+    assert_eq!(
+        app.pool_name(&moved.pool_id).await,
+        "İzmir Abone İşleri Birimi"
+    );
     assert_eq!(moved.status, pb::CaseStatus::InPool as i32);
     s.click_button("Çıkış").await.unwrap();
 
     // İzmir's manager reads each correction in words among the steps.
     s.sign_in("yonetici.izmir", DEMO_PASSWORD).await.unwrap();
     s.goto(&record_path).await.unwrap();
-    s.click_text("summary", "İşlem Detaylarını Göster").await.unwrap();
+    s.click_text("summary", "İşlem Detaylarını Göster")
+        .await
+        .unwrap();
     let steps = s.one("ol.adimlar").await.unwrap().text().await.unwrap();
     for step in [
         "İl düzeltildi: Ankara → İzmir",
@@ -138,7 +151,10 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
 async fn a_new_pool_is_flagged_until_the_admin_names_its_manager_who_then_sees_it() {
     let chrome = Chrome::start().await.unwrap();
     let app = start(|_| {}).await;
-    let s = chrome.session(app.http, "browser_transfer_pool").await.unwrap();
+    let s = chrome
+        .session(app.http, "browser_transfer_pool")
+        .await
+        .unwrap();
     const UNIT: &str = "Gürültü Denetim Birimi";
     const POOL: &str = "Ankara Gürültü Denetim Birimi";
 
@@ -169,16 +185,24 @@ async fn a_new_pool_is_flagged_until_the_admin_names_its_manager_who_then_sees_i
     s.screenshot("yonetim-yoneticisiz-havuz").await.unwrap();
 
     // The admin names Ayşe Yıldırım (yonetici.ankara) its manager.
-    s.choose_in(&format!("select[aria-label='{POOL} havuzunun yöneticileri']"), "Ayşe Yıldırım")
+    s.choose_in(
+        &format!("select[aria-label='{POOL} havuzunun yöneticileri']"),
+        "Ayşe Yıldırım",
+    )
+    .await
+    .unwrap();
+    s.click_button(&format!("Yöneticileri Kaydet: {POOL}"))
         .await
         .unwrap();
-    s.click_button(&format!("Yöneticileri Kaydet: {POOL}")).await.unwrap();
     assert_eq!(
         s.one("#durum").await.unwrap().text().await.unwrap(),
         "Havuzun yöneticileri kaydedildi."
     );
     let row = row_of(s.texts("#teskilat + table tbody tr").await.unwrap());
-    assert!(row.contains("Ayşe Yıldırım") && !row.contains("Yöneticisi yok"), "{row}");
+    assert!(
+        row.contains("Ayşe Yıldırım") && !row.contains("Yöneticisi yok"),
+        "{row}"
+    );
     s.screenshot("yonetim-yonetici-atandi").await.unwrap();
     s.click_button("Çıkış").await.unwrap();
 

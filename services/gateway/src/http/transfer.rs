@@ -160,9 +160,7 @@ async fn page(
     s: Session,
     id: String,
     v: TransferForm,
-    message: Option<String>,
-    problems: Vec<(&'static str, String)>,
-    status: StatusCode,
+    (message, problems, status): Refused,
 ) -> Response {
     let t = &frame.texts().transfer;
     let b = &state.backend;
@@ -275,9 +273,7 @@ pub(super) async fn show(
         s,
         id,
         TransferForm::default(),
-        None,
-        Vec::new(),
-        StatusCode::OK,
+        (None, Vec::new(), StatusCode::OK),
     )
     .await
 }
@@ -355,9 +351,10 @@ pub(super) async fn submit(
         }
     };
     let message = message.or_else(|| (!problems.is_empty()).then(|| t.check_fields.to_owned()));
-    page(&state, frame, s, id, f, message, problems, status).await
+    page(&state, frame, s, id, f, (message, problems, status)).await
 }
 
+/// The page's message, its field problems and the answer's status.
 type Refused = (Option<String>, Vec<(&'static str, String)>, StatusCode);
 
 /// The page's message and field problems for the case service's refusal.
