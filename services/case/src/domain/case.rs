@@ -1031,6 +1031,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_correction_to_what_the_record_already_has_is_no_step() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let case = sample(now);
+        let same = Correction {
+            province_code: Some(case.province_code),
+            district: case.district.clone(),
+            category: Some(case.category.clone()),
+        };
+        let (moved, steps) = case
+            .transfer_corrected(Uuid::new_v4(), "birim".into(), &same, now)
+            .unwrap();
+        assert_eq!(
+            steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
+            vec![HistoryAction::Transferred]
+        );
+        assert_eq!(
+            (moved.province_code, &moved.district, &moved.category),
+            (case.province_code, &case.district, &case.category)
+        );
+        // A refused transfer corrects nothing either.
+        let fix = Correction {
+            category: Some("fatura".into()),
+            ..Correction::default()
+        };
+        assert_eq!(
+            case.transfer_corrected(case.pool_id, "x".into(), &fix, now)
+                .unwrap_err(),
+            RuleViolation::SamePool
+        );
+    }
+
+    #[test]
     fn callbacks_resolve_when_reached_and_wait_when_not() {
         let now = ts("2026-03-02T08:00:00Z");
         let (expert, agent) = (Uuid::new_v4(), Uuid::new_v4());
