@@ -18,6 +18,11 @@ use tekmerkez_proto::case_v1::{
 use tekmerkez_proto::common_v1::Channel;
 
 const TARGET_POOL: &str = "Ankara Çevre Denetim Birimi";
+/// The same pool on the transfer page: province, directorate and unit.
+const TARGET_OPTION: &str =
+    "Ankara — Çevre Koruma ve Kontrol Dairesi Başkanlığı › Çevre Denetim Birimi";
+const TARGET_LABEL: &str = "Hedef havuz (il, müdürlük, birim)";
+const REASON_LABEL: &str = "Aktarma gerekçesi (en çok 2000 karakter)";
 
 /// The text of the list's row for `tn`.
 async fn row_of(s: &Session, tn: &str) -> String {
@@ -177,13 +182,15 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         &[
             &format!("Kayıt {sent}"),
             "Başka Havuza Aktar",
-            "Hedef havuz",
-            "Aktarma gerekçesi",
             "(iletişim bilgileri gizli)",
         ],
     );
     s.screenshot("kayit").await.unwrap();
-    s.choose("Hedef havuz", TARGET_POOL).await.unwrap();
+    // The transfer has its own page.
+    s.click_link("Başka Havuza Aktar").await.unwrap();
+    let transfer_path = s.path().await.unwrap();
+    assert_eq!(transfer_path, format!("{record_path}/aktar"));
+    s.choose(TARGET_LABEL, TARGET_OPTION).await.unwrap();
     // An empty reason is stopped by the browser itself (the field is
     // required); one of blanks only reaches the server, which refuses it.
     let missing = s
@@ -195,17 +202,17 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         .await
         .unwrap();
     assert_eq!(missing, serde_json::Value::Bool(true));
-    s.fill_label("Aktarma gerekçesi", "   ").await.unwrap();
-    s.click_button("Başka Havuza Aktar").await.unwrap();
-    let refused_path = s.path().await.unwrap();
-    assert!(
-        refused_path.starts_with(&format!("{record_path}?durum=gerekce&hedef=")),
-        "{refused_path}"
+    s.fill_label(REASON_LABEL, "   ").await.unwrap();
+    s.click_button("Aktar").await.unwrap();
+    assert_eq!(
+        s.path().await.unwrap(),
+        transfer_path,
+        "the page comes back"
     );
-    let refused = s.one("#durum").await.unwrap().text().await.unwrap();
+    let refused = s.one("#gerekce-hata").await.unwrap().text().await.unwrap();
     assert_eq!(
         refused,
-        "Aktarma gerekçesi yazılmalı; en çok 2000 karakter olabilir."
+        "Aktarma gerekçesini yazınız; en çok 2000 karakter olabilir."
     );
     // The pool chosen before the refusal is still chosen.
     let chosen = s
@@ -216,15 +223,14 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
         )
         .await
         .unwrap();
-    assert_eq!(chosen, serde_json::Value::String(TARGET_POOL.to_owned()));
+    assert_eq!(chosen, serde_json::Value::String(TARGET_OPTION.to_owned()));
     let before = app.case(&sent).await;
     assert_ne!(app.pool_name(&before.pool_id).await, TARGET_POOL);
     s.screenshot("kayit-gerekce-yok").await.unwrap();
 
     let reason = "Başvuru çevre kirliliğiyle ilgili; Çevre Denetim Birimi'ne aktarıldı.";
-    s.choose("Hedef havuz", TARGET_POOL).await.unwrap();
-    s.fill_label("Aktarma gerekçesi", reason).await.unwrap();
-    s.click_button("Başka Havuza Aktar").await.unwrap();
+    s.fill_label(REASON_LABEL, reason).await.unwrap();
+    s.click_button("Aktar").await.unwrap();
     assert_eq!(s.path().await.unwrap(), "/havuz?durum=aktarildi");
     shows(&s.text().await.unwrap(), &["Kayıt başka havuza aktarıldı."]);
     s.screenshot("havuz-aktarildi").await.unwrap();

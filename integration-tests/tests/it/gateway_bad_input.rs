@@ -77,37 +77,38 @@ async fn bad_input_gets_a_turkish_answer_and_writes_nothing() {
     let (status, page, _, _) = a.get("/kayit/..%2F..%2Fetc%2Fpasswd").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("Kayıt bulunamadı."));
-    let (_, _, _, location) = a
+    // The transfer page answers a forged target by its field, and the
+    // case service refuses a transfer from an expert.
+    let (status, page, _, _) = a
         .post(
             &format!("/kayit/{id}/aktar"),
             &[
                 ("csrf", &csrf),
                 ("version", &version),
                 ("hedef", "not-a-pool"),
-                ("text", "gerekçe"),
+                ("gerekce", "gerekçe"),
             ],
         )
         .await;
-    assert_eq!(
-        location.as_deref(),
-        Some(format!("/kayit/{id}?durum=hedef-yok").as_str())
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("id=\"hedef-hata\">Aktarılacak havuzu seçiniz."),
+        "{page}"
     );
-    let (_, _, _, location) = a
+    assert!(page.contains(">gerekçe</textarea>"), "what was typed stays");
+    let (status, page, _, _) = a
         .post(
             &format!("/kayit/{id}/aktar"),
             &[
                 ("csrf", &csrf),
                 ("version", &version),
                 ("hedef", &uuid::Uuid::new_v4().to_string()),
-                ("text", "gerekçe"),
+                ("gerekce", "gerekçe"),
             ],
         )
         .await;
-    assert_eq!(
-        location.as_deref(),
-        Some(format!("/kayit/{id}?durum=yetki").as_str()),
-        "an expert may not transfer"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown pool");
+    assert!(page.contains("Aktarılacak havuzu seçiniz."), "{page}");
 
     // A record out of scope: not shown, and a write to it is refused.
     let (status, page, _, _) = izmir.get(&format!("/kayit/{id}")).await;

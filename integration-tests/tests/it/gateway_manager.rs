@@ -158,31 +158,34 @@ async fn a_manager_transfers_a_record_to_another_pool_with_a_reason() {
         record.contains("(iletişim bilgileri gizli)"),
         "a manager does not need the contact details"
     );
-    let target = option(&record, "Ankara Çevre Denetim Birimi");
-    let csrf = hidden(&record, "csrf");
-    let version = hidden(&record, "version");
     let path = format!("/kayit/{id}/aktar");
+    let (status, transfer, _, _) = m.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    let target = option(
+        &transfer,
+        "Ankara — Çevre Koruma ve Kontrol Dairesi Başkanlığı › Çevre Denetim Birimi",
+    );
+    let csrf = hidden(&transfer, "csrf");
+    let version = hidden(&transfer, "version");
 
-    let (_, _, _, location) = m
+    let (status, page, _, _) = m
         .post(
             &path,
             &[
                 ("csrf", &csrf),
                 ("version", &version),
                 ("hedef", &target),
-                ("text", "  "),
+                ("gerekce", "  "),
             ],
         )
         .await;
-    let refused = format!("/kayit/{id}?durum=gerekce&hedef={target}");
     assert_eq!(
-        location.as_deref(),
-        Some(refused.as_str()),
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is required"
     );
-    let (_, page, _, _) = m.get(&refused).await;
     assert!(
-        page.contains("Aktarma gerekçesi yazılmalı; en çok 2000 karakter olabilir."),
+        page.contains("Aktarma gerekçesini yazınız; en çok 2000 karakter olabilir."),
         "the reason is named"
     );
     assert!(
@@ -194,16 +197,14 @@ async fn a_manager_transfers_a_record_to_another_pool_with_a_reason() {
         ("csrf", csrf.as_str()),
         ("version", version.as_str()),
         ("hedef", target.as_str()),
-        ("text", reason),
+        ("gerekce", reason),
     ];
     let (_, _, _, location) = m.post(&path, &form).await;
     assert_eq!(location.as_deref(), Some("/havuz?durum=aktarildi"));
     // The same form again (a double submit) writes nothing.
-    let (_, _, _, location) = m.post(&path, &form).await;
-    assert_eq!(
-        location.as_deref(),
-        Some(format!("/kayit/{id}?durum=degisti").as_str())
-    );
+    let (status, page, _, _) = m.post(&path, &form).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Kayıt siz bakarken değişti"), "{page}");
 
     let (_, moved, _, _) = m.get(&format!("/havuz?havuz={target}")).await;
     assert!(offered(&moved).contains(&id), "in the target pool");

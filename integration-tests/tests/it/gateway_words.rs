@@ -100,20 +100,22 @@ fn readable(html: &str) -> String {
 
 /// `html` without its `<code>` and `<textarea>` elements.
 fn strip_code(html: &str) -> String {
-    ["code", "textarea"].iter().fold(html.to_owned(), |html, tag| {
-        let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        while let Some(start) = rest.find(&open) {
-            out.push_str(&rest[..start]);
-            match rest[start..].find(&close) {
-                Some(end) => rest = &rest[start + end + close.len()..],
-                None => rest = "",
+    ["code", "textarea"]
+        .iter()
+        .fold(html.to_owned(), |html, tag| {
+            let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+            let mut out = String::with_capacity(html.len());
+            let mut rest = html.as_str();
+            while let Some(start) = rest.find(&open) {
+                out.push_str(&rest[..start]);
+                match rest[start..].find(&close) {
+                    Some(end) => rest = &rest[start + end + close.len()..],
+                    None => rest = "",
+                }
             }
-        }
-        out.push_str(rest);
-        out
-    })
+            out.push_str(rest);
+            out
+        })
 }
 
 /// Same-site pages `html` links to, to be read.

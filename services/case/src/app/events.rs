@@ -61,6 +61,11 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             from_pool_id: from_pool.to_string(),
             to_pool_id: after.pool_id.to_string(),
         }),
+        EventKind::Corrected { field } => Payload::Corrected(pb::CaseCorrected {
+            field: (*field).to_owned(),
+            province_code: u32::from(after.province_code),
+            category: after.category.clone(),
+        }),
         EventKind::NoteAdded { note_id } => Payload::NoteAdded(pb::NoteAdded {
             note_id: note_id.to_string(),
         }),

@@ -180,6 +180,19 @@ pub struct Case {
     pub version: i64,
 }
 
+/// What a transfer corrects on the way; `None` keeps the case's value.
+/// The values are checked (a known province, a district of it, a category
+/// code) before they get here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Correction {
+    /// Province plate code.
+    pub province_code: Option<u8>,
+    /// Canonical district name.
+    pub district: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+}
+
 /// What one transition did, besides the new state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -215,6 +228,11 @@ pub enum EventKind {
     Transferred {
         /// Pool before.
         from_pool: Uuid,
+    },
+    /// Province, district or category corrected.
+    Corrected {
+        /// `province`, `district` or `category`.
+        field: &'static str,
     },
     /// Note added.
     NoteAdded {
@@ -510,6 +528,89 @@ impl Case {
                 from_pool: self.pool_id,
             },
         ))
+    }
+
+    /// Corrects what was recorded wrong, each change a step of its own
+    /// (the detail is `old → new`: plate codes, district names, category
+    /// codes), then moves it to `to_pool` as [`Case::transfer`] does. A
+    /// province correction without a district clears the district.
+    ///
+    /// # Errors
+    /// As [`Case::transfer`].
+    pub fn transfer_corrected(
+        &self,
+        to_pool: Uuid,
+        reason: String,
+        fix: &Correction,
+        now: Timestamp,
+    ) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
+        let mut steps = Vec::new();
+        let mut cur = self.clone();
+        let mut change =
+            |cur: &mut Case, action, field, detail: String, apply: &dyn Fn(&mut Case)| {
+                let mut next = cur.clone();
+                apply(&mut next);
+                steps.push((
+                    cur.step(action, &next, Some(detail)),
+                    EventKind::Corrected { field },
+                ));
+                *cur = next;
+            };
+        if let Some(p) = fix.province_code.filter(|p| *p != cur.province_code) {
+            let detail = format!("{} → {p}", cur.province_code);
+            change(
+                &mut cur,
+                HistoryAction::ProvinceCorrected,
+                "province",
+                detail,
+                &|c| {
+                    c.province_code = p;
+                },
+            );
+            if fix.district.is_none() && cur.district.is_some() {
+                let detail = format!("{} → ", cur.district.clone().unwrap_or_default());
+                change(
+                    &mut cur,
+                    HistoryAction::DistrictCorrected,
+                    "district",
+                    detail,
+                    &|c| {
+                        c.district = None;
+                    },
+                );
+            }
+        }
+        if let Some(d) = fix
+            .district
+            .as_ref()
+            .filter(|d| cur.district.as_ref() != Some(*d))
+        {
+            let detail = format!("{} → {d}", cur.district.clone().unwrap_or_default());
+            change(
+                &mut cur,
+                HistoryAction::DistrictCorrected,
+                "district",
+                detail,
+                &|c| {
+                    c.district = Some(d.clone());
+                },
+            );
+        }
+        if let Some(k) = fix.category.as_ref().filter(|k| **k != cur.category) {
+            let detail = format!("{} → {k}", cur.category);
+            change(
+                &mut cur,
+                HistoryAction::CategoryCorrected,
+                "category",
+                detail,
+                &|c| {
+                    c.category = k.clone();
+                },
+            );
+        }
+        let (next, step, kind) = cur.transfer(to_pool, reason, now)?;
+        steps.push((step, kind));
+        Ok((next, steps))
     }
 
     /// Adds a note; a note never closes the case.
@@ -926,6 +1027,38 @@ pub(crate) mod tests {
         assert_eq!(
             held.close(expert, "x".into(), later).unwrap_err(),
             RuleViolation::NoteRequired
+        );
+    }
+
+    #[test]
+    fn a_correction_to_what_the_record_already_has_is_no_step() {
+        let now = ts("2026-03-02T08:00:00Z");
+        let case = sample(now);
+        let same = Correction {
+            province_code: Some(case.province_code),
+            district: case.district.clone(),
+            category: Some(case.category.clone()),
+        };
+        let (moved, steps) = case
+            .transfer_corrected(Uuid::new_v4(), "birim".into(), &same, now)
+            .unwrap();
+        assert_eq!(
+            steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
+            vec![HistoryAction::Transferred]
+        );
+        assert_eq!(
+            (moved.province_code, &moved.district, &moved.category),
+            (case.province_code, &case.district, &case.category)
+        );
+        // A refused transfer corrects nothing either.
+        let fix = Correction {
+            category: Some("fatura".into()),
+            ..Correction::default()
+        };
+        assert_eq!(
+            case.transfer_corrected(case.pool_id, "x".into(), &fix, now)
+                .unwrap_err(),
+            RuleViolation::SamePool
         );
     }
 

@@ -163,6 +163,12 @@ domain_enum!(
         Reopened = "reopened" => Reopened,
         /// The citizen's follow-up message added.
         CitizenMessageAdded = "citizen_message_added" => CitizenMessageAdded,
+        /// Province corrected (on a transfer).
+        ProvinceCorrected = "province_corrected" => ProvinceCorrected,
+        /// District corrected (on a transfer).
+        DistrictCorrected = "district_corrected" => DistrictCorrected,
+        /// Category corrected (on a transfer).
+        CategoryCorrected = "category_corrected" => CategoryCorrected,
     }
 );
 

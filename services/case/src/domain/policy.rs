@@ -84,6 +84,24 @@ pub fn manages(user: &UserCaller, case: &Case) -> bool {
     }
 }
 
+/// Whether `user` may transfer `case` to a pool of `target_province`,
+/// correcting `fix` on the way: whoever manages its pool, within the
+/// case's province; to another province, or correcting what was recorded,
+/// only the institution's pool managers and admins (never an expert, whose
+/// scope stays the province).
+pub fn may_transfer(
+    user: &UserCaller,
+    case: &Case,
+    target_province: u8,
+    fix: &super::case::Correction,
+) -> bool {
+    let widens = target_province != case.province_code
+        || fix.province_code.is_some()
+        || fix.district.is_some()
+        || fix.category.is_some();
+    manages(user, case) && (!widens || matches!(user.role, Role::PoolManager | Role::Admin))
+}
+
 /// Whether `user` may claim `case`: an expert from an own pool, or a
 /// callback agent from an own callback pool.
 pub fn can_claim(user: &UserCaller, case: &Case) -> bool {

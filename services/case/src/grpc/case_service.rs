@@ -287,13 +287,14 @@ impl CaseService for CaseGrpc {
         let id = convert::id_field(&mut v, "case_id", &r.case_id);
         let target = convert::id_field(&mut v, "target_pool_id", &r.target_pool_id);
         let reason = v.check(parse_text("reason", &r.reason, convert::MAX_REASON));
+        let fix = convert::correction(&mut v, r);
         convert::finish(v)?;
         let (Some(id), Some(target), Some(reason)) = (id, target, reason) else {
             return Err(Status::invalid_argument("request"));
         };
         let view = self
             .app
-            .transfer_case(&caller, id, target, reason, r.expected_version)
+            .transfer_case(&caller, id, target, reason, fix, r.expected_version)
             .await?;
         Ok(Response::new(pb::TransferCaseResponse {
             case: Some(convert::case_to_proto(&view)),

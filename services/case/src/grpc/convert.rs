@@ -15,7 +15,7 @@ use crate::{
         events::to_proto_ts,
     },
     domain::{
-        case::{Consent, NewAttachment, NewCase, Step},
+        case::{Consent, Correction, NewAttachment, NewCase, Step},
         contact::{Contact, EmailAddress, PhoneNumber, RawContact},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
@@ -45,6 +45,28 @@ fn opt_id(u: Option<Uuid>) -> String {
 /// Parses an id field, recording a violation.
 pub fn id_field(v: &mut Violations, field: &str, raw: &str) -> Option<Uuid> {
     v.check(parse_uuid(field, raw))
+}
+
+/// What a transfer corrects: a known province, a district as typed (the
+/// case service checks it against the province), a category code.
+pub fn correction(v: &mut Violations, req: &pb::TransferCaseRequest) -> Correction {
+    let mut fix = Correction::default();
+    if req.province_code != 0 {
+        match u8::try_from(req.province_code)
+            .ok()
+            .and_then(tekmerkez_geo::province_by_code)
+        {
+            Some(p) => fix.province_code = Some(p.code()),
+            None => v.add("province_code", "must be a province's plate code, 1 to 81"),
+        }
+    }
+    if !req.district.trim().is_empty() {
+        fix.district = Some(req.district.trim().to_owned());
+    }
+    if !req.category.is_empty() {
+        fix.category = v.check(parse_code("category", &req.category));
+    }
+    fix
 }
 
 /// Parses `CreateCaseRequest` whole.

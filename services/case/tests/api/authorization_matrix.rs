@@ -308,6 +308,7 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
                 target_pool_id: target,
                 reason: "Abonelik konusu.".into(),
                 expected_version: None,
+                ..Default::default()
             };
             app.case.transfer_case(request(who, req)).await.map(|_| ())
         }

@@ -13,6 +13,7 @@ both_stores! {
             target_pool_id: app.org.izmir_water.clone(),
             reason: "Adres İzmir il sınırları içinde.".into(),
             expected_version: None,
+..Default::default()
         };
         let err = app.case.transfer_case(as_user("expert_ankara", req.clone())).await.unwrap_err();
         assert_eq!(err.code(), Code::PermissionDenied, "only the pool manager transfers");
@@ -29,7 +30,7 @@ both_stores! {
 
     async fn transferring_to_the_same_or_an_unknown_pool_is_refused(app) {
         let c = app.open_case().await;
-        let mut req = pb::TransferCaseRequest { case_id: c.id.clone(), target_pool_id: app.org.ankara_water.clone(), reason: "x".into(), expected_version: None };
+        let mut req = pb::TransferCaseRequest { case_id: c.id.clone(), target_pool_id: app.org.ankara_water.clone(), reason: "x".into(), expected_version: None, ..Default::default() };
         assert_eq!(app.case.transfer_case(as_user("manager_ankara", req.clone())).await.unwrap_err().code(), Code::FailedPrecondition);
         req.target_pool_id = uuid::Uuid::new_v4().to_string();
         assert_eq!(app.case.transfer_case(as_user("manager_ankara", req.clone())).await.unwrap_err().code(), Code::NotFound);

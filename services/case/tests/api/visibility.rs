@@ -17,7 +17,7 @@ both_stores! {
         assert_eq!(app.case.get_history(as_user("expert_ankara", pb::GetHistoryRequest { case_id: c.id.clone() })).await.unwrap_err().code(), Code::NotFound);
         assert!(app.list("expert_ankara", pb::CaseView::Pool, 50, "").await.unwrap().cases.is_empty());
         assert_eq!(app.case.get_case(as_user("expert_izmir", by_tn)).await.unwrap().into_inner().case.unwrap().id, c.id);
-        let transfer = pb::TransferCaseRequest { case_id: c.id.clone(), target_pool_id: app.org.ankara_water.clone(), reason: "x".into(), expected_version: None };
+        let transfer = pb::TransferCaseRequest { case_id: c.id.clone(), target_pool_id: app.org.ankara_water.clone(), reason: "x".into(), expected_version: None, ..Default::default() };
         assert_eq!(app.case.transfer_case(as_user("manager_ankara", transfer)).await.unwrap_err().code(), Code::NotFound);
     }
 

@@ -55,6 +55,16 @@ struct RuleRow {
     description: String,
 }
 
+/// A pool with its managers, and every pool manager marked chosen or not.
+struct PoolRow {
+    id: String,
+    name: String,
+    /// The managers' names, in Turkish order; empty flags the pool.
+    managers: Vec<String>,
+    /// Every pool manager: id, name, whether they manage this pool.
+    choices: Vec<(String, String, bool)>,
+}
+
 struct UnitRow {
     id: String,
     label: String,
@@ -71,6 +81,8 @@ struct AdminPage {
     directorates: Vec<(String, String)>,
     units: Vec<UnitRow>,
     pools: Vec<(String, String)>,
+    /// The pools with their managers (the organisation's table).
+    pool_rows: Vec<PoolRow>,
     rules: Vec<RuleRow>,
     rules_unavailable: bool,
     provinces: Vec<(u8, &'static str)>,
@@ -121,6 +133,7 @@ fn message(texts: &Texts, q: &Durum) -> Option<(String, bool)> {
         "kullanici-eklendi" => t.user_created,
         "kullanici-guncellendi" => t.user_updated,
         "teskilat-eklendi" => t.organisation_added,
+        "yoneticiler-kaydedildi" => t.managers_saved,
         "kural-eklendi" => t.rule_added,
         "kural-silindi" => t.rule_deleted,
         "kural-yok" => return Some((t.rule_gone.to_owned(), true)),
@@ -249,9 +262,9 @@ pub(super) async fn show(
         .map(|r| rule_row(&state, c, frame.english(), &unit_names, r))
         .collect();
     let (message, is_error) = message(texts, &q).map_or((None, false), |(m, e)| (Some(m), e));
+    let users = users.into_inner().users;
+    let pool_rows = pool_rows(&pools, &users);
     let users = users
-        .into_inner()
-        .users
         .into_iter()
         .map(|u| user_row(c, &pool_names, u))
         .collect();
@@ -275,6 +288,7 @@ pub(super) async fn show(
             .collect(),
         directorates: directorates.into_iter().map(|d| (d.id, d.name)).collect(),
         pools: pools.into_iter().map(|p| (p.id, p.name)).collect(),
+        pool_rows,
         rules,
         rules_unavailable,
         provinces: tekmerkez_geo::provinces()
@@ -300,6 +314,86 @@ pub(super) async fn show(
         frame,
         t: &texts.admin,
     })
+}
+
+/// Each pool with the active pool managers who manage it, and every active
+/// pool manager to choose from.
+fn pool_rows(pools: &[pb::Pool], users: &[pb::User]) -> Vec<PoolRow> {
+    let mut managers: Vec<&pb::User> = users
+        .iter()
+        .filter(|u| u.role == pb::Role::PoolManager as i32 && u.active)
+        .collect();
+    managers.sort_by(|a, b| tekmerkez_turkish::compare(&a.display_name, &b.display_name));
+    pools
+        .iter()
+        .map(|p| {
+            let manages = |u: &pb::User| u.pool_ids.contains(&p.id);
+            PoolRow {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                managers: managers
+                    .iter()
+                    .filter(|u| manages(u))
+                    .map(|u| u.display_name.clone())
+                    .collect(),
+                choices: managers
+                    .iter()
+                    .map(|u| (u.id.clone(), u.display_name.clone(), manages(u)))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// `POST /yonetim/havuz/{id}/yoneticiler`: the pool's managers are the
+/// pool managers chosen; each pool manager's pools gain or lose this one
+/// (the case service checks, on each user update, that an admin asks).
+pub(super) async fn set_pool_managers(
+    State(state): State<Arc<AppState>>,
+    Path(pool): Path<String>,
+    RequireRole(s, _): RequireRole<Admins>,
+    body: Bytes,
+) -> Response {
+    let Some(f) = checked_form(&s, &body) else {
+        return form_refused();
+    };
+    let chosen = many(&f, "yonetici");
+    let b = &state.backend;
+    let mut d = b.directory();
+    let listed = d
+        .list_users(b.as_user(
+            s.user_id,
+            pb::ListUsersRequest {
+                role: pb::Role::PoolManager as i32,
+                ..Default::default()
+            },
+        ))
+        .await;
+    let users = match listed {
+        Ok(r) => r.into_inner().users,
+        Err(st) => return after_write(Err(st), "", "teskilat"),
+    };
+    for u in users {
+        let has = u.pool_ids.contains(&pool);
+        let wanted = chosen.contains(&u.id);
+        if has == wanted {
+            continue;
+        }
+        let mut pool_ids: Vec<String> = u.pool_ids.into_iter().filter(|p| *p != pool).collect();
+        if wanted {
+            pool_ids.push(pool.clone());
+        }
+        let req = pb::UpdateUserRequest {
+            user_id: u.id,
+            pool_ids,
+            update_pools: true,
+            ..Default::default()
+        };
+        if let Err(st) = d.update_user(b.as_user(s.user_id, req)).await {
+            return after_write(Err(st), "", "teskilat");
+        }
+    }
+    after_write(Ok(()), "yoneticiler-kaydedildi", "teskilat")
 }
 
 /// A rule as the admin reads it: names, not codes and ids.

@@ -17,6 +17,7 @@ mod receipt;
 mod record;
 mod signed_in;
 mod track;
+mod transfer;
 
 pub use entry::EntryState;
 pub use track::TrackingLimits;
@@ -166,7 +167,10 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
-        .route("/kayit/{id}/aktar", axum::routing::post(record::transfer))
+        .route(
+            "/kayit/{id}/aktar",
+            get(transfer::show).post(transfer::submit),
+        )
         .route("/kayit/{id}/al", axum::routing::post(record::claim))
         .route("/kayit/{id}/ata", axum::routing::post(record::assign))
         .route(
@@ -192,6 +196,10 @@ pub fn pages(state: AppState) -> Router {
         .route(
             "/yonetim/teskilat",
             axum::routing::post(admin::create_organisation),
+        )
+        .route(
+            "/yonetim/havuz/{id}/yoneticiler",
+            axum::routing::post(admin::set_pool_managers),
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
         .route("/yonetim/bildirimler", get(admin_notify::show))

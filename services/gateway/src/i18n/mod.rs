@@ -20,6 +20,7 @@ pub mod manager;
 pub mod profile;
 pub mod record;
 pub mod track;
+pub mod transfer;
 
 use std::fmt;
 
@@ -86,6 +87,8 @@ pub struct Texts {
     pub admin_notify: admin_notify::AdminNotifyTexts,
     /// Staff entry and the receipt.
     pub entry: entry::EntryTexts,
+    /// *Kaydı Aktar*.
+    pub transfer: transfer::TransferTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -99,6 +102,7 @@ pub static TR: Texts = Texts {
     admin: admin::TR,
     admin_notify: admin_notify::TR,
     entry: entry::TR,
+    transfer: transfer::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -112,6 +116,7 @@ pub static EN: Texts = Texts {
     admin: admin::EN,
     admin_notify: admin_notify::EN,
     entry: entry::EN,
+    transfer: transfer::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -1,6 +1,7 @@
 //! Working a case in its pool: claiming (experts from the pool, callback
 //! agents from the callback pool), assigning, transferring, and notes.
 
+use tekmerkez_types::fields::Violations;
 use uuid::Uuid;
 
 use super::{CaseView, retry::Transition, user_of};
@@ -9,7 +10,7 @@ use crate::{
         CaseApp,
         error::{BulkFailure, CaseError},
     },
-    domain::{caller::Caller, enums::Role, policy},
+    domain::{caller::Caller, case::Correction, enums::Role, policy},
     store::NoteRecord,
 };
 
@@ -82,31 +83,53 @@ impl CaseApp {
         .await
     }
 
-    /// Moves a case to another pool.
+    /// Moves a case to another pool, correcting its province, district or
+    /// category on the way (`fix`'s district is as typed: it must be a
+    /// district of the corrected province, or of the case's own). A target
+    /// in another province and any correction are for pool managers and
+    /// admins ([`policy::may_transfer`]).
     ///
     /// # Errors
-    /// `NotFound` for an unknown target pool; permission and rule errors.
+    /// `NotFound` for an unknown target pool; `Invalid` for a district
+    /// outside the province; permission and rule errors.
     pub async fn transfer_case(
         &self,
         caller: &Caller,
         id: Uuid,
         target: Uuid,
         reason: String,
+        fix: Correction,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
-        self.store
+        let pool = self
+            .store
             .get_pool(target)
             .await?
             .ok_or(CaseError::NotFound("target pool"))?;
         self.change_one(caller, id, expected, |user, case, now| {
-            if !policy::manages(user, case) {
+            if !policy::may_transfer(user, case, pool.province_code, &fix) {
                 return Err(CaseError::PermissionDenied(
-                    "only the pool's manager may transfer its records",
+                    "only the pool's manager may transfer its records, \
+                     and only the institution's pool managers and admins to another province",
                 ));
             }
-            Ok(Transition::one(case.transfer(
+            let mut fix = fix.clone();
+            if let Some(raw) = fix.district.take() {
+                let province = fix.province_code.unwrap_or(case.province_code);
+                let found = tekmerkez_geo::province_by_code(province)
+                    .and_then(|p| p.find_district(&raw))
+                    .map(str::to_owned);
+                let Some(d) = found else {
+                    let mut v = Violations::new();
+                    v.add("district", "must be a district of the province");
+                    return Err(CaseError::Invalid(v));
+                };
+                fix.district = Some(d);
+            }
+            Ok(Transition::many(case.transfer_corrected(
                 target,
                 reason.clone(),
+                &fix,
                 now,
             )?))
         })

@@ -43,7 +43,8 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
     resolved_at = $9, last_note_at = $10, callback_attempts = $11, callback_retry_at = $12, \
-    version = $13, updated_at = $14 WHERE id = $15 AND version = $16";
+    version = $13, updated_at = $14, category = $15, province_code = $16, district = $17 \
+    WHERE id = $18 AND version = $19";
 
 const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
     actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
@@ -457,6 +458,9 @@ fn update_case(ch: &CaseChange, now: i64) -> Statement {
         .bind(opt_micros(c.callback_retry_at))
         .bind(c.version)
         .bind(now)
+        .bind(&c.category)
+        .bind(i64::from(c.province_code))
+        .bind(c.district.as_deref())
         .bind(c.id)
         .bind(ch.expected_version)
 }

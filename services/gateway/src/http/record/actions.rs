@@ -1,8 +1,9 @@
 //! The record page's forms: *Not Ekle* and the official answer (one form
 //! with two buttons, so adding a note keeps the answer typed), *Kaydet ve
 //! Kaydı Kapat* (which asks once, by a box to tick), *Üzerime Al*, the pool
-//! manager's assignment and transfer, the callback agent's outcome and their
-//! reopening of a record they resolved today. Each checks the session's
+//! manager's assignment, the callback agent's outcome and their reopening
+//! of a record they resolved today (a transfer has its own page,
+//! `http::transfer`). Each checks the session's
 //! CSRF token and sends the version the page showed.
 //!
 //! A success redirects back with a `durum` the page words (unless there is
@@ -10,8 +11,7 @@
 //! at once, the answer still in its box). A refusal shows the page again
 //! with everything typed, the error by its field and the focus on it; when
 //! the record left the person meanwhile, the page says where it went
-//! (`WhereIsCase`) and keeps what they typed. The transfer keeps its
-//! redirects.
+//! (`WhereIsCase`) and keeps what they typed.
 
 use std::sync::Arc;
 
@@ -39,8 +39,6 @@ pub(in crate::http) struct TextForm {
     csrf: String,
     text: String,
     version: String,
-    /// Transfer: the target pool.
-    hedef: String,
     /// Callback: the outcome number.
     sonuc: String,
     /// Callback: when to call again (`datetime-local`, Istanbul time).
@@ -73,28 +71,6 @@ impl TextForm {
         }
         t
     }
-}
-
-/// Checks the form's token, version and text (required unless
-/// `text_optional`, at most `max` characters), or the status and `durum` to
-/// send the person back with.
-fn accept(
-    session_csrf: &str,
-    f: &TextForm,
-    max: usize,
-    text_optional: bool,
-) -> Result<(i64, String), (StatusCode, &'static str)> {
-    if !tokens_match(session_csrf, &f.csrf) {
-        return Err((StatusCode::FORBIDDEN, "degisti"));
-    }
-    let Ok(version) = f.version.parse::<i64>() else {
-        return Err((StatusCode::SEE_OTHER, "degisti"));
-    };
-    let text = f.text.trim();
-    if (text.is_empty() && !text_optional) || text.chars().count() > max {
-        return Err((StatusCode::SEE_OTHER, "gecersiz"));
-    }
-    Ok((version, text.to_owned()))
 }
 
 /// A `datetime-local` value read as Europe/Istanbul wall time.
@@ -162,25 +138,6 @@ fn refused_field(st: &tonic::Status, field: &str) -> bool {
     use tonic_types::StatusExt as _;
     st.get_details_bad_request()
         .is_some_and(|b| b.field_violations.iter().any(|v| v.field == field))
-}
-
-/// Where a transfer's outcome sends the person.
-fn outcome(id: &str, r: Result<(), tonic::Status>, done: &str) -> Response {
-    let d = match r {
-        // The record left the caller's sight: back to the list they came from.
-        Ok(()) if done == "aktarildi" => return see_other("/havuz?durum=aktarildi"),
-        Ok(()) => done,
-        Err(st) => match st.code() {
-            Code::InvalidArgument => "gecersiz",
-            Code::PermissionDenied | Code::NotFound => "yetki",
-            Code::FailedPrecondition | Code::Aborted => "degisti",
-            other => {
-                tracing::error!(code = ?other, "a record write failed");
-                "degisti"
-            }
-        },
-    };
-    back(id, StatusCode::SEE_OTHER, d)
 }
 
 /// The forms of the record page.
@@ -500,45 +457,6 @@ pub(in crate::http) async fn close(
     write(TextWrite::Answer, &state, frame, s, id, &f).await
 }
 
-/// `POST /kayit/{id}/aktar`: transfer to another pool, with a reason.
-pub(in crate::http) async fn transfer(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return see_other("/");
-    }
-    let (version, text) = match accept(&s.csrf_token, &f, limits::REASON, false) {
-        Ok(v) => v,
-        // A transfer's reason has its own limit, and the pool chosen stays
-        // chosen, so the manager only adds the reason.
-        Err((status, "gecersiz")) => {
-            let hedef = match uuid::Uuid::parse_str(f.hedef.trim()) {
-                Ok(u) => format!("&hedef={u}"),
-                Err(_) => String::new(),
-            };
-            let mut r = see_other(&format!("/kayit/{id}?durum=gerekce{hedef}"));
-            *r.status_mut() = status;
-            return r;
-        }
-        Err((status, durum)) => return back(&id, status, durum),
-    };
-    if uuid::Uuid::parse_str(f.hedef.trim()).is_err() {
-        return back(&id, StatusCode::SEE_OTHER, "hedef-yok");
-    }
-    let b = &state.backend;
-    let req = pb::TransferCaseRequest {
-        case_id: id.clone(),
-        target_pool_id: f.hedef.trim().to_owned(),
-        reason: text,
-        expected_version: Some(version),
-    };
-    let r = b.cases().transfer_case(b.as_user(s.user_id, req)).await;
-    outcome(&id, r.map(|_| ()), "aktarildi")
-}
-
 /// `POST /kayit/{id}/geri-donus`: a callback's outcome.
 pub(in crate::http) async fn record_callback(
     State(state): State<Arc<AppState>>,
@@ -621,38 +539,6 @@ mod tests {
         assert_eq!(
             check("1", "").unwrap(),
             (pb::CallbackOutcome::Reached, None)
-        );
-    }
-
-    #[test]
-    fn forms_are_refused_without_the_token_or_with_text_out_of_bounds() {
-        let form = |csrf: &str, text: &str| TextForm {
-            csrf: csrf.into(),
-            text: text.into(),
-            version: "3".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            accept("t", &form("x", "a"), 10, false).unwrap_err().0,
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            accept("t", &form("t", " "), 10, false).unwrap_err().1,
-            "gecersiz"
-        );
-        assert_eq!(
-            accept("t", &form("t", &"ş".repeat(11)), 10, false)
-                .unwrap_err()
-                .1,
-            "gecersiz"
-        );
-        assert_eq!(
-            accept("t", &form("t", ""), 10, true).unwrap(),
-            (3, String::new())
-        );
-        assert_eq!(
-            accept("t", &form("t", " çağrı "), 10, false).unwrap(),
-            (3, "çağrı".into())
         );
     }
 }

@@ -9,7 +9,10 @@ use axum::{
     response::Response,
 };
 use tekmerkez_proto::case_v1 as pb;
-use tekmerkez_types::{catalogue::name_of, limits};
+use tekmerkez_types::{
+    catalogue::{Category, name_of},
+    limits,
+};
 use tonic::Code;
 
 use super::{
@@ -18,7 +21,10 @@ use super::{
 };
 use crate::{
     http::{AppState, Frame, message_page, render, signed_in::SignedIn},
-    i18n::record::{DeliveryTexts, RecordTexts},
+    i18n::{
+        Texts,
+        record::{DeliveryTexts, RecordTexts},
+    },
     session::Session,
 };
 
@@ -94,8 +100,6 @@ pub(super) struct Shown {
     pub(super) is_error: bool,
     pub(super) field_error: Option<(Field, String)>,
     pub(super) typed: Typed,
-    /// The pool a refused transfer had chosen, chosen again on the page.
-    pub(super) transfer_target: String,
 }
 
 impl Shown {
@@ -107,7 +111,6 @@ impl Shown {
             is_error,
             field_error: None,
             typed: Typed::default(),
-            transfer_target: String::new(),
         }
     }
 
@@ -119,7 +122,6 @@ impl Shown {
             is_error: true,
             field_error: Some((field, error)),
             typed,
-            transfer_target: String::new(),
         }
     }
 
@@ -168,10 +170,8 @@ struct RecordPage {
     can_claim: bool,
     /// A pool manager may assign it to an expert of its pool: the experts.
     assignees: Vec<(String, String, bool)>,
-    /// Pool manager or admin, record not resolved: the transfer form.
+    /// Pool manager or admin, record not resolved: the link to *Kaydı Aktar*.
     can_transfer: bool,
-    /// Pool id, name and whether it is the one chosen before a refusal.
-    transfer_targets: Vec<(String, String, bool)>,
     /// The callback agent holds it: the outcome form.
     callback_mine: bool,
     callback_attempts: u32,
@@ -223,12 +223,11 @@ struct GonePage {
 #[serde(default)]
 pub(in crate::http) struct Durum {
     durum: String,
-    /// The pool a refused transfer had chosen, chosen again on the page.
-    hedef: String,
 }
 
-fn action_name(t: &RecordTexts, a: i32) -> &'static str {
+fn action_name(texts: &Texts, a: i32) -> &'static str {
     use pb::HistoryAction as A;
+    let t = &texts.record;
     match A::try_from(a).unwrap_or_default() {
         A::Opened => t.step_opened,
         A::Claimed => t.step_claimed,
@@ -241,6 +240,9 @@ fn action_name(t: &RecordTexts, a: i32) -> &'static str {
         A::Resolved => t.step_resolved,
         A::Reopened => t.step_reopened,
         A::CitizenMessageAdded => t.step_citizen_message,
+        A::ProvinceCorrected => texts.transfer.step_province_corrected,
+        A::DistrictCorrected => texts.transfer.step_district_corrected,
+        A::CategoryCorrected => texts.transfer.step_category_corrected,
         A::Unspecified => "",
     }
 }
@@ -248,7 +250,7 @@ fn action_name(t: &RecordTexts, a: i32) -> &'static str {
 /// A task step's detail in words: the case service records outcomes,
 /// reply channels and channels as codes; reasons people wrote stay as they
 /// are.
-fn step_detail(frame: &Frame, st: &pb::HistoryStep) -> String {
+fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> String {
     use pb::HistoryAction as A;
     let (c, t) = (frame.c, &frame.texts().record);
     let d = st.detail.as_str();
@@ -284,6 +286,15 @@ fn step_detail(frame: &Frame, st: &pb::HistoryStep) -> String {
             || d.to_owned(),
             |i| format!("{}: {}", t.reply_sent_by, t.reply_channel_names[i]),
         ),
+        a @ (A::ProvinceCorrected | A::DistrictCorrected | A::CategoryCorrected) => {
+            crate::http::transfer::correction_detail(
+                &frame.texts().transfer,
+                categories,
+                frame.english(),
+                a,
+                d,
+            )
+        }
         A::CitizenMessageAdded => channel.map_or_else(
             || d.to_owned(),
             |i| {
@@ -295,7 +306,7 @@ fn step_detail(frame: &Frame, st: &pb::HistoryStep) -> String {
     }
 }
 
-fn step_view(frame: &Frame, st: &pb::HistoryStep) -> StepView {
+fn step_view(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> StepView {
     let (c, t) = (frame.c, &frame.texts().record);
     let mut moves = Vec::new();
     if st.from_status != st.to_status && st.from_status != 0 {
@@ -329,20 +340,21 @@ fn step_view(frame: &Frame, st: &pb::HistoryStep) -> StepView {
     }
     StepView {
         when: when(st.occurred_at.as_ref()),
-        action: action_name(t, st.action),
+        action: action_name(frame.texts(), st.action),
         by: if st.actor_display_name.is_empty() {
             t.the_system.to_owned()
         } else {
             st.actor_display_name.clone()
         },
         moves,
-        detail: step_detail(frame, st),
+        detail: step_detail(frame, categories, st),
     }
 }
 
 /// The words for a record's last move, told to its former holder.
-fn gone_message(t: &RecordTexts, w: &pb::WhereIsCaseResponse) -> String {
+fn gone_message(texts: &Texts, w: &pb::WhereIsCaseResponse) -> String {
     use pb::HistoryAction as A;
+    let t = &texts.record;
     let g = &t.gone;
     let actor = if w.actor_display_name.is_empty() {
         t.the_system
@@ -359,7 +371,7 @@ fn gone_message(t: &RecordTexts, w: &pb::WhereIsCaseResponse) -> String {
         A::Resolved => (g.resolved)(actor, "", &at),
         A::CallbackClaimed => (g.callback_claimed)(actor, holder, &at),
         A::Reopened => (g.reopened)(actor, pool, &at),
-        other => (g.other)(actor, action_name(t, other as i32), &at),
+        other => (g.other)(actor, action_name(texts, other as i32), &at),
     }
 }
 
@@ -379,9 +391,7 @@ pub(in crate::http) async fn show(
         "degisti" => (Some(t.record_changed.to_owned()), true),
         "kural" => (Some(t.note_rule_blocks.to_owned()), true),
         "gecersiz" => (Some(t.text_invalid.to_string()), true),
-        "gerekce" => (Some(t.transfer_reason_invalid.to_string()), true),
         "yetki" => (Some(c.not_allowed.to_owned()), true),
-        "hedef-yok" => (Some(t.choose_target_pool.to_owned()), true),
         "sonuc-yok" => (Some(t.choose_outcome.to_owned()), true),
         "zaman" => (Some(t.retry_time_needed.to_owned()), true),
         "geri-donus-kaydedildi" => (Some(t.callback_saved.to_owned()), false),
@@ -390,9 +400,7 @@ pub(in crate::http) async fn show(
         "yeniden-acildi" => (Some(t.reopened.to_owned()), false),
         _ => (None, false),
     };
-    let mut shown = Shown::ok(message, is_error);
-    shown.transfer_target = q.hedef;
-    record_page(&state, frame, s, &id, shown).await
+    record_page(&state, frame, s, &id, Shown::ok(message, is_error)).await
 }
 
 /// The record page as `shown` asks, or, when the person may no longer see
@@ -459,15 +467,6 @@ pub(super) async fn record_page(
         .find(|p| p.id == case.pool_id)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let transfer_targets = if can_transfer {
-        pools
-            .iter()
-            .filter(|p| p.id != case.pool_id)
-            .map(|p| (p.id.clone(), p.name.clone(), p.id == shown.transfer_target))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let assignable = manager && matches!(status, pb::CaseStatus::InPool | pb::CaseStatus::Held);
     let assignees = if assignable {
         state
@@ -558,7 +557,6 @@ pub(super) async fn record_page(
         can_claim,
         assignees,
         can_transfer,
-        transfer_targets,
         callback_mine,
         callback_attempts: case.callback_attempts,
         callback_retry_at: when(case.callback_retry_at.as_ref()),
@@ -595,7 +593,10 @@ pub(super) async fn record_page(
                 size: size_text(a.size_bytes),
             })
             .collect(),
-        steps: steps.iter().map(|st| step_view(&frame, st)).collect(),
+        steps: steps
+            .iter()
+            .map(|st| step_view(&frame, &state.categories, st))
+            .collect(),
         id: case.id,
         version: case.version,
         tracking_number: case.tracking_number,
@@ -628,7 +629,8 @@ pub(super) async fn record_page(
 /// it when they held or worked it, else "not found" (the same for a record
 /// that does not exist); in the signed-in frame, with what they typed.
 async fn gone_page(state: &AppState, frame: Frame, s: Session, id: &str, shown: Shown) -> Response {
-    let t = &frame.texts().record;
+    let texts = frame.texts();
+    let t = &texts.record;
     let where_is = if uuid::Uuid::parse_str(id).is_ok() {
         state
             .backend
@@ -648,7 +650,7 @@ async fn gone_page(state: &AppState, frame: Frame, s: Session, id: &str, shown: 
     let (status, message, tracking_number, can_reopen) = match &where_is {
         Some(w) => (
             StatusCode::OK,
-            gone_message(t, w),
+            gone_message(texts, w),
             w.tracking_number.clone(),
             w.reopenable_until.is_some(),
         ),
@@ -760,7 +762,7 @@ pub(in crate::http) async fn attachment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::record::TR;
+    use crate::i18n::TR;
 
     fn at(s: &str) -> Option<prost_types::Timestamp> {
         let t: jiff::Timestamp = s.parse().unwrap();
@@ -807,7 +809,7 @@ mod tests {
             detail: detail.into(),
             ..Default::default()
         };
-        let words = |a, d| step_detail(&frame, &step(a, d));
+        let words = |a, d| step_detail(&frame, &[], &step(a, d));
         assert_eq!(
             words(pb::HistoryAction::CallbackRecorded, "not_reached"),
             "ulaşılamadı"
@@ -835,6 +837,7 @@ mod tests {
         );
         let moved = step_view(
             &frame,
+            &[],
             &pb::HistoryStep {
                 action: pb::HistoryAction::Assigned as i32,
                 actor_display_name: "Ayşe Yıldırım".into(),
