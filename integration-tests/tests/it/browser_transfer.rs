@@ -135,12 +135,14 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
         .await
         .unwrap();
     let steps = s.one("ol.adimlar").await.unwrap().text().await.unwrap();
+    // Each step names who did it, then what changed, in words.
     for step in [
-        "İl düzeltildi: Ankara → İzmir",
-        "İlçe düzeltildi: ",
+        "İl düzeltildi (yapan: Ayşe Yıldırım): Ankara → İzmir",
+        "İlçe düzeltildi (yapan: Ayşe Yıldırım): ",
         "→ Bornova",
-        "Kategori düzeltildi: Su arızası / su kesintisi → Fatura ve abonelik",
-        &format!("Başka havuza aktarıldı: {reason}"),
+        "Kategori düzeltildi (yapan: Ayşe Yıldırım): Su arızası / su kesintisi → Fatura ve abonelik",
+        "Başka havuza aktarıldı (yapan: Ayşe Yıldırım); havuz: Ankara Su Arıza Birimi → İzmir Abone İşleri Birimi",
+        &format!(": {reason}"),
     ] {
         assert!(steps.contains(step), "{step} in {steps}");
     }

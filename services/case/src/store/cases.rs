@@ -183,6 +183,10 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<Option<Case>, StoreError>;
     /// A page of cases.
     async fn list_cases(&self, q: &CaseQuery) -> Result<Vec<Case>, StoreError>;
+    /// How many cases `q` matches (its limit ignored), counted up to
+    /// `cap + 1`: a number above `cap` means "more than `cap`". Reads no
+    /// more than that many index entries, whatever the backlog.
+    async fn count_matching(&self, q: &CaseQuery, cap: u32) -> Result<u32, StoreError>;
     /// A case's notes, oldest first.
     async fn list_notes(&self, case: Uuid) -> Result<Vec<NoteRecord>, StoreError>;
     /// The citizen's message stored for an application id, if any.

@@ -7,7 +7,10 @@ use sqlx::Connection as _;
 use tekmerkez_case::{
     clock::Clock as _,
     domain::case::Actor,
-    store::{CaseChange, CreateOutcome, HistoryRecord, NoteRecord, StoreError},
+    store::{
+        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord, Sort,
+        StoreError,
+    },
 };
 use uuid::Uuid;
 
@@ -135,5 +138,39 @@ both_stores! {
         let after = format!("{:?}", app.app.store().list_history(a.id).await.unwrap());
         assert_eq!(after, before, "the history changed");
         assert_eq!(app.app.store().list_history(a.id).await.unwrap().len(), 1);
+    }
+
+    async fn a_capped_count_counts_what_the_list_would_show_and_stops_past_the_cap(app) {
+        let a = stored(&mut app).await;
+        for _ in 0..3 {
+            stored(&mut app).await;
+        }
+        let store = app.app.store().clone();
+        let pool = |pools: Option<Vec<Uuid>>| CaseQuery {
+            pools,
+            statuses: vec![a.status],
+            holder: HolderFilter::Any,
+            created_by: None,
+            closed_by: None,
+            channels: Vec::new(),
+            category: None,
+            district: None,
+            urgency: None,
+            entered_pool_before: None,
+            tracking_number: None,
+            sort: Sort::OldestFirst,
+            after: None,
+            limit: 1,
+        };
+        let q = pool(Some(vec![a.pool_id]));
+        assert_eq!(store.count_matching(&q, 10).await.unwrap(), 4, "the limit of a page is ignored");
+        assert_eq!(store.count_matching(&q, 2).await.unwrap(), 3, "one past the cap means more");
+        let mut one = q.clone();
+        one.tracking_number = Some(a.tracking_number.clone());
+        assert_eq!(store.count_matching(&one, 10).await.unwrap(), 1);
+        assert_eq!(store.count_matching(&pool(Some(Vec::new())), 10).await.unwrap(), 0);
+        let mut two_pools = pool(Some(vec![a.pool_id, Uuid::now_v7()]));
+        two_pools.statuses.push(tekmerkez_case::domain::enums::CaseStatus::Held);
+        assert_eq!(store.count_matching(&two_pools, 10).await.unwrap(), 4, "the per-pool branches are counted too");
     }
 }

@@ -622,6 +622,25 @@ impl CaseStore for SqlStore {
         rows.into_iter().map(Case::try_from).collect()
     }
 
+    async fn count_matching(&self, q: &CaseQuery, cap: u32) -> Result<u32, StoreError> {
+        if q.pools.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(0);
+        }
+        // The list's own statement, stopping one past the cap: the same
+        // index-ordered scans, counted in the database instead of shipped.
+        let capped = CaseQuery {
+            limit: cap.saturating_add(1),
+            after: None,
+            ..q.clone()
+        };
+        let mut count = Statement::new("SELECT COUNT(*) FROM (");
+        let list = list_statement(&capped);
+        count.push(list.sql()).push(") AS capped");
+        let count = list.values().iter().cloned().fold(count, Statement::bind);
+        let n: i64 = on_pool!(&self.read, |p| count.query_scalar().fetch_one(p).await?);
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     async fn list_attachments(&self, case: Uuid) -> Result<Vec<AttachmentRecord>, StoreError> {
         // The list leaves the files' content out.
         let sql = "SELECT id, case_id, file_name, content_type, size_bytes, created_at, NULL AS \
