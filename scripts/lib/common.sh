@@ -10,6 +10,8 @@
 #   apt_install PKG...          install the missing Debian packages (apt-get update
 #                               at most once per run, and only if something is missing)
 #   wait_for_port HOST PORT S   wait up to S seconds for a TCP listener on HOST:PORT
+#   help_on_request "$@"        with --help or -h among the arguments, print the
+#                               calling script's header comment and exit 0
 #   TEKMERKEZ_HOME              tools and state kept outside the clone, so they
 #                               survive between CI runs (default $HOME/.cache/tekmerkez)
 #   TEKMERKEZ_TOOLS, TEKMERKEZ_STATE   $TEKMERKEZ_HOME/tools and $TEKMERKEZ_HOME/state
@@ -26,6 +28,17 @@ TEKMERKEZ_SCRIPT_NAME="$(basename -- "$0")"
 
 log() {
     printf '%s: %s\n' "$TEKMERKEZ_SCRIPT_NAME" "$*" >&2
+}
+
+help_on_request() {
+    local arg
+    for arg in "$@"; do
+        if [[ "$arg" == "--help" || "$arg" == "-h" ]]; then
+            # The header: the comment lines after the shebang.
+            sed -n '2,/^[^#]/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+            exit 0
+        fi
+    done
 }
 
 die() {
