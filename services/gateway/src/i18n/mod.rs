@@ -181,14 +181,6 @@ mod tests {
                 "The text must not be empty and may have at most 4000 characters.",
             ),
             (
-                TR.record.transfer_reason_invalid,
-                "Aktarma gerekçesi yazılmalı; en çok 2000 karakter olabilir.",
-            ),
-            (
-                EN.record.transfer_reason_invalid,
-                "Write the reason for the transfer; it may have at most 2000 characters.",
-            ),
-            (
                 TR.profile.invalid_display_name,
                 "Ad soyad boş olamaz ve en çok 200 karakter olabilir.",
             ),

@@ -26,8 +26,6 @@ pub struct RecordTexts {
     pub note_rule_blocks: &'static str,
     /// A note, answer or call note empty or over [`limits::NOTE`].
     pub text_invalid: Formatted,
-    /// A transfer without a reason, or with one over [`limits::REASON`].
-    pub transfer_reason_invalid: Formatted,
     pub step_opened: &'static str,
     pub step_claimed: &'static str,
     pub step_assigned: &'static str,
@@ -42,13 +40,10 @@ pub struct RecordTexts {
     pub step_citizen_message: &'static str,
     /// The label of a note that is the citizen's own message.
     pub citizen_note: &'static str,
-    pub choose_target_pool: &'static str,
     pub choose_outcome: &'static str,
     pub retry_time_needed: &'static str,
     pub callback_saved: &'static str,
     pub transfer: &'static str,
-    pub transfer_target: &'static str,
-    pub transfer_reason: &'static str,
     pub reply_channel: &'static str,
     pub callback_outcome: &'static str,
     pub outcome_reached: &'static str,
@@ -143,13 +138,6 @@ pub const TR: RecordTexts = RecordTexts {
             limits::NOTE
         )
     }),
-    transfer_reason_invalid: Formatted(|f| {
-        write!(
-            f,
-            "Aktarma gerekçesi yazılmalı; en çok {} karakter olabilir.",
-            limits::REASON
-        )
-    }),
     step_opened: "Başvuru açıldı",
     step_claimed: "Uzman üzerine aldı",
     step_assigned: "Uzmana atandı",
@@ -162,13 +150,10 @@ pub const TR: RecordTexts = RecordTexts {
     step_reopened: "Yeniden açıldı",
     step_citizen_message: "Vatandaştan yeni ileti",
     citizen_note: "Vatandaşın iletisi",
-    choose_target_pool: "Aktarılacak havuzu seçiniz.",
     choose_outcome: "Görüşmenin sonucunu seçiniz.",
     retry_time_needed: "“Ulaşılamadı” için yeniden aranacağı ileri bir tarih ve saat giriniz.",
     callback_saved: "Geri dönüş sonucu kaydedildi.",
     transfer: "Başka Havuza Aktar",
-    transfer_target: "Hedef havuz",
-    transfer_reason: "Aktarma gerekçesi",
     reply_channel: "Yanıt kanalı",
     callback_outcome: "Geri Dönüş Sonucu",
     outcome_reached: "Ulaşıldı, bilgi verildi (saha çalışması teyit edildi)",
@@ -276,13 +261,6 @@ pub const EN: RecordTexts = RecordTexts {
             limits::NOTE
         )
     }),
-    transfer_reason_invalid: Formatted(|f| {
-        write!(
-            f,
-            "Write the reason for the transfer; it may have at most {} characters.",
-            limits::REASON
-        )
-    }),
     step_opened: "Application opened",
     step_claimed: "Claimed by an expert",
     step_assigned: "Assigned to an expert",
@@ -295,13 +273,10 @@ pub const EN: RecordTexts = RecordTexts {
     step_reopened: "Reopened",
     step_citizen_message: "New message from the citizen",
     citizen_note: "The citizen's message",
-    choose_target_pool: "Choose the pool to transfer to.",
     choose_outcome: "Choose the outcome of the call.",
     retry_time_needed: "For “not reached”, enter a future date and time to call again.",
     callback_saved: "The callback outcome was saved.",
     transfer: "Transfer to another pool",
-    transfer_target: "Target pool",
-    transfer_reason: "Reason for the transfer",
     reply_channel: "Reply channel",
     callback_outcome: "Callback outcome",
     outcome_reached: "Reached and informed (field work confirmed)",
