@@ -18,6 +18,7 @@ use tonic::Code;
 use super::{
     AppState, Frame,
     manager::{ManagerQuery, Parsed},
+    record::when,
     render, see_other,
     signed_in::SignedIn,
 };
@@ -74,19 +75,6 @@ pub(super) fn note_line(c: &pb::Case) -> &'static str {
 /// The case service's 3-day note rule counts more than this many days.
 const NOTE_RULE_DAYS: u32 = 3;
 
-/// A protobuf time as the desk reads it: Istanbul, `25.11.2026 14:05`.
-pub(super) fn istanbul(t: Option<&prost_types::Timestamp>) -> String {
-    t.and_then(|t| jiff::Timestamp::new(t.seconds, 0).ok())
-        .map(|t| {
-            t.to_zoned(
-                jiff::tz::TimeZone::get("Europe/Istanbul").unwrap_or(jiff::tz::TimeZone::UTC),
-            )
-            .strftime("%d.%m.%Y %H:%M")
-            .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// The text's first characters on one line (the cell also clips it).
 fn snippet(text: &str) -> String {
     const LONGEST: usize = 140;
@@ -99,12 +87,10 @@ fn snippet(text: &str) -> String {
     }
 }
 
-/// A list row for `c`: the category's name from the catalogue, channels
-/// and status in words, `holder` the holder's name.
-pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) -> Row {
-    let place = c
-        .location
-        .as_ref()
+/// Where a case is, as people write it: `Çankaya / Ankara`, or the
+/// province alone.
+pub(super) fn place(location: Option<&common_v1::Location>) -> String {
+    location
         .map(|l| {
             let province = u8::try_from(l.province_code)
                 .ok()
@@ -116,7 +102,13 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
                 format!("{} / {province}", l.district)
             }
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A list row for `c`: the category's name from the catalogue, channels
+/// and status in words, `holder` the holder's name.
+pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) -> Row {
+    let place = place(c.location.as_ref());
     let phone = c
         .contact
         .as_ref()
@@ -134,14 +126,14 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         place,
         channel: frame.c.channel_name(c.channel),
         reply: frame.c.reply_channel_name(c.reply_channel),
-        received: istanbul(c.created_at.as_ref()),
+        received: when(c.created_at.as_ref()),
         days_in_pool: c.days_in_pool,
         days_held: c.days_held,
         status: frame.c.status_name(c.status),
         holder,
         phone: super::readable_phone(phone),
         tel,
-        retry_at: istanbul(c.callback_retry_at.as_ref()),
+        retry_at: when(c.callback_retry_at.as_ref()),
         attempts: c.callback_attempts,
         tracking_number: c.tracking_number,
         id: c.id,

@@ -530,21 +530,7 @@ pub(super) async fn record_page(
         tekmerkez_proto::common_v1::ReplyChannel::Letter => contact.postal_address.clone(),
         _ => String::new(),
     };
-    let place = case
-        .location
-        .as_ref()
-        .map(|l| {
-            let province = u8::try_from(l.province_code)
-                .ok()
-                .and_then(tekmerkez_geo::province_by_code)
-                .map_or_else(String::new, |p| p.name().to_owned());
-            if l.district.is_empty() {
-                province
-            } else {
-                format!("{} / {province}", l.district)
-            }
-        })
-        .unwrap_or_default();
+    let place = crate::http::cases::place(case.location.as_ref());
     // Only now, after the case service let this user read the case.
     let deliveries = deliveries(state, &case.id, texts).await;
     let mut r = render(&RecordPage {
