@@ -1,8 +1,8 @@
 {{/*
 Return intake's production.yaml: config with the chart-owned keys (the HTTP
 and partner listen addresses, the categories from global.categories when
-set, the IMAP CA file from caBundle when not set) and the release-wide Kafka
-topic layout.
+set, the citizen form's institution from global.institution, the IMAP CA
+file from caBundle when not set) and the release-wide Kafka topic layout.
 */}}
 {{- define "intake.config" -}}
 {{- $c := deepCopy .Values.config -}}
@@ -13,6 +13,9 @@ topic layout.
 {{- end -}}
 {{- with (.Values.global).categories -}}
 {{- $_ := set $c.intake "categories" . -}}
+{{- end -}}
+{{- with (.Values.global).institution -}}
+{{- $_ := set $c "institution" (dict "name" . "short_name" .) -}}
 {{- end -}}
 {{- if not $c.telemetry.otlp_endpoint -}}
 {{- $_ := unset $c.telemetry "otlp_endpoint" -}}

@@ -2,7 +2,8 @@
 //! and every place names it alike, in a real Chromium against `tekmerkez
 //! dev` set up for another institution than the shipped one: the sign-in
 //! page's and a desk page's header and title, the receipt of an Ankara
-//! record a call-centre agent enters, and the SMS the citizen gets — no
+//! record a call-centre agent enters, the SMS the citizen gets and the
+//! citizen form's header and title — no
 //! "tekmerkez Çağrı Merkezi", "Tek Merkez" or "Kocaeli İSU Alo 185"
 //! anywhere. Screens under `test-artifacts/screens/browser_brand/`.
 
@@ -125,4 +126,16 @@ async fn one_institution_setting_names_the_header_titles_the_receipt_and_the_sms
     s.goto("/dev/sms").await.unwrap();
     shows(&s.text().await.unwrap(), &[&tn]);
     s.screenshot("sms").await.unwrap();
+
+    // The citizen form (intake's page) is headed and titled alike.
+    s.goto("/basvuru").await.unwrap();
+    let heading = s.one("#kurum").await.unwrap().text().await.unwrap();
+    assert_eq!(heading.trim(), NAME);
+    let title = s.title().await.unwrap();
+    assert_eq!(title, format!("Başvuru formu — {SHORT}"));
+    let text = s.text().await.unwrap();
+    for other in OTHERS {
+        assert!(!text.contains(other), "{other} on the citizen form");
+    }
+    s.screenshot("basvuru").await.unwrap();
 }

@@ -10,7 +10,9 @@
 //! records nothing.
 
 use crate::channels::{Running, WAIT, hmac_sha256, http, now_seconds, start};
-use crate::entry_support::{pdf_text, read_barcodes, receipt_tracking_number, render_pdf};
+use crate::entry_support::{
+    pdf_images, pdf_text, read_barcodes, receipt_tracking_number, render_pdf, write_logo_png,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 use tekmerkez::dev_channels::DEV_CTI_SIGNING_SECRET;
@@ -175,8 +177,15 @@ async fn case_creator(app: &Running, id: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_with_receipts() {
-    let app = start(|_| {}).await;
     let files = tempfile::tempdir().unwrap();
+    let logo = files.path().join("logo.png");
+    write_logo_png(&logo, 120, 40);
+    let app = start(|s| {
+        logo.to_str()
+            .unwrap()
+            .clone_into(&mut s.institution.logo_path)
+    })
+    .await;
     let mut staff = Browser::new(app.http);
     sign_in(&mut staff, "danisma").await;
 
@@ -314,6 +323,11 @@ async fn front_office_staff_record_a_letter_a_counter_visit_and_a_video_meeting_
             "'{want}' missing from the PDF's text:\n{text}"
         );
     }
+    // The institution's logo is on it, as poppler reads it.
+    assert_eq!(
+        pdf_images(&pdf, files.path()),
+        [(120, 40, "rgb".to_owned())]
+    );
     let png = render_pdf(&pdf, files.path(), 200);
     assert_eq!(read_barcodes(&png), vec![tn.clone()]);
     let shots = tekmerkez_integration_tests::browser::workspace_root()
@@ -574,6 +588,24 @@ async fn an_offered_call_shows_the_caller_and_their_earlier_applications_on_the_
         "the earlier application's channel in words"
     );
     assert!(page.contains("Havuzda"), "the earlier application's status");
+    // Each earlier application opens its public status in a new tab: the
+    // row posts its tracking number and the caller's last four digits, so
+    // the agent reads the caller what the caller could read themselves.
+    assert_eq!(shown.attrs("#onceki-basvurular form", "action"), ["/takip"]);
+    assert_eq!(shown.attrs("#onceki-basvurular form", "target"), ["_blank"]);
+    assert_eq!(
+        shown.attrs("#onceki-basvurular input[name=son4]", "value"),
+        ["4321"]
+    );
+    let (status, status_page, _, _) = agent
+        .post("/takip", &[("takip", &earlier_tn), ("son4", "4321")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        Page::parse(&status_page).text_in("#takip-durum"),
+        "Alındı, ilgili birimde sırada",
+        "the citizen's words: {status_page}"
+    );
     assert_eq!(
         shown.value("telefon"),
         "+905327654321",

@@ -319,6 +319,12 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     let routing = Caller::Service(ServiceName::Routing);
 
     let mut rng = StdRng::seed_from_u64(181);
+    // Whether an application comes from a citizen who applied before (about
+    // one in four, in the same province), so the record page's "other
+    // applications" have something to show; drawn apart from `rng`, so the
+    // rest of the demo stays as it was.
+    let mut returning = StdRng::seed_from_u64(186);
+    let mut citizens: Vec<(u8, Contact)> = Vec::new();
     // Oldest first, over the last 12 days, so history reads in order.
     let mut ages: Vec<i64> = (0..case_count)
         .map(|_| rng.random_range(0..12 * 24 * 60))
@@ -363,13 +369,29 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         let contact = Contact {
             name: PersonName::parse(&format!("{first} {last}")).ok(),
             phone: PhoneNumber::parse(&phone).ok(),
+            // The number's last digits tell apart the many Ayşe Yılmaz.
             email: EmailAddress::parse(&format!(
-                "{}.{}@ornek.com.tr",
+                "{}.{}{}@ornek.com.tr",
                 tekmerkez_turkish::loose_key(first),
-                tekmerkez_turkish::loose_key(last)
+                tekmerkez_turkish::loose_key(last),
+                &phone[phone.len() - 2..]
             ))
             .ok(),
             postal_address: PostalAddress::parse("Atatürk Cad. No: 1").ok(),
+        };
+        let again = citizens
+            .iter()
+            .filter(|(p, _)| *p == province)
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>()
+            .choose(&mut returning)
+            .map(|c| (*c).clone());
+        let contact = match again {
+            Some(c) if returning.random_bool(0.25) => c,
+            _ => {
+                citizens.push((province, contact.clone()));
+                contact
+            }
         };
         let new = NewCase {
             application_id: Uuid::new_v4(),

@@ -1,6 +1,7 @@
 //! The gateway's settings (`gateway:` in the configuration files).
 
 use secrecy::SecretString;
+pub use tekmerkez_types::institution::InstitutionSettings;
 
 /// Everything the gateway needs.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -36,33 +37,6 @@ pub struct GatewaySettings {
     /// fills it from its one `institution` section, shared with notify.
     #[serde(default)]
     pub institution: InstitutionSettings,
-}
-
-/// The institution of the deployment (one per deployment): its name on
-/// every page and receipt, its short name where room is short, its logo.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InstitutionSettings {
-    /// The full name, as citizens read it.
-    pub name: String,
-    /// A short name (the page titles); empty: the full name.
-    #[serde(default)]
-    pub short_name: String,
-    /// A PNG, JPEG or SVG file shown beside the name in the page header and
-    /// on the receipt; empty: none.
-    #[serde(default)]
-    pub logo_path: String,
-}
-
-impl InstitutionSettings {
-    /// The short name, or the full one when none is set.
-    pub fn short(&self) -> &str {
-        if self.short_name.trim().is_empty() {
-            self.name.trim()
-        } else {
-            self.short_name.trim()
-        }
-    }
 }
 
 /// Staff entry through intake, and the receipt it prints.

@@ -20,6 +20,7 @@ pub mod http;
 pub mod i18n;
 pub mod intake;
 pub mod pdf;
+pub mod pdf_image;
 pub mod receipt;
 pub mod session;
 pub mod startup;

@@ -1,6 +1,6 @@
 //! A one-page PDF (the receipt) written with `pdf-writer`: text in one
-//! embedded TrueType font, filled rectangles (barcode bars, rules), nothing
-//! else. The font — DejaVu Sans, which has every Turkish letter — is
+//! embedded TrueType font, filled rectangles (barcode bars, rules) and
+//! images embedded as they are (the logo; see `pdf_image`), nothing else. The font — DejaVu Sans, which has every Turkish letter — is
 //! subset to the glyphs the page uses (`subsetter`, from the same project
 //! as `pdf-writer`) and embedded as a CIDFontType2 with Identity-H encoding
 //! and a ToUnicode map, so ç ğ ı İ ö ş ü print as they are and copy, search
@@ -14,8 +14,10 @@ use std::{collections::BTreeMap, io::Write as _, sync::Arc};
 
 use pdf_writer::{
     Content, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr,
-    types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap},
+    types::{CidFontType, FontFlags, Predictor, SystemInfo, UnicodeCmap},
 };
+
+use crate::pdf_image::{Encoding, Image};
 
 /// A font read once at start-up.
 #[derive(Clone)]
@@ -125,6 +127,8 @@ pub struct Page<'f> {
     glyphs: subsetter::GlyphRemapper,
     /// New glyph id → (advance in PDF units, the text it stands for).
     used: BTreeMap<u16, (f32, char)>,
+    /// The images drawn, `/Im0`, `/Im1`, … in order.
+    images: Vec<&'f Image>,
 }
 
 /// An A4 page's size in points.
@@ -141,6 +145,7 @@ impl<'f> Page<'f> {
             content: Content::new(),
             glyphs: subsetter::GlyphRemapper::new(),
             used: BTreeMap::new(),
+            images: Vec::new(),
         }
     }
 
@@ -219,6 +224,17 @@ impl<'f> Page<'f> {
         self.content.rect(x, y, w, h).fill_nonzero();
     }
 
+    /// Draws `image` into the box at (`x`, `y`), `w` by `h` points.
+    pub fn image(&mut self, image: &'f Image, x: f32, y: f32, w: f32, h: f32) {
+        let name = format!("Im{}", self.images.len());
+        self.images.push(image);
+        self.content
+            .save_state()
+            .transform([w, 0.0, 0.0, h, x, y])
+            .x_object(Name(name.as_bytes()))
+            .restore_state();
+    }
+
     /// The whole PDF file, titled `title`, in language `lang` (BCP 47).
     ///
     /// # Errors
@@ -242,8 +258,21 @@ impl<'f> Page<'f> {
         p.parent(pages)
             .media_box(Rect::new(0.0, 0.0, self.width, self.height))
             .contents(content);
-        p.resources().fonts().pair(FONT, type0);
+        let image_refs: Vec<(String, Ref)> = (0..self.images.len())
+            .map(|i| (format!("Im{i}"), next.bump()))
+            .collect();
+        let mut resources = p.resources();
+        resources.fonts().pair(FONT, type0);
+        let mut objects = resources.x_objects();
+        for (name, id) in &image_refs {
+            objects.pair(Name(name.as_bytes()), *id);
+        }
+        objects.finish();
+        resources.finish();
         p.finish();
+        for ((_, id), image) in image_refs.iter().zip(&self.images) {
+            write_image(&mut pdf, *id, image);
+        }
         pdf.stream(content, &deflate(&self.content.finish())?)
             .filter(Filter::FlateDecode);
 
@@ -319,6 +348,32 @@ impl<'f> Page<'f> {
             .take(6)
             .map(|b| char::from(b'A' + b % 26))
             .collect()
+    }
+}
+
+/// An image XObject of `image`'s data as it is.
+fn write_image(pdf: &mut Pdf, id: Ref, image: &Image) {
+    let mut x = pdf.image_xobject(id, &image.data);
+    x.width(i32::try_from(image.width).unwrap_or(i32::MAX))
+        .height(i32::try_from(image.height).unwrap_or(i32::MAX))
+        .bits_per_component(8);
+    if image.colors == 1 {
+        x.color_space().device_gray();
+    } else {
+        x.color_space().device_rgb();
+    }
+    match image.encoding {
+        Encoding::Jpeg => {
+            x.filter(Filter::DctDecode);
+        }
+        Encoding::PngRows => {
+            x.filter(Filter::FlateDecode);
+            x.decode_parms()
+                .predictor(Predictor::PngOptimum)
+                .colors(i32::from(image.colors))
+                .bits_per_component(8)
+                .columns(i32::try_from(image.width).unwrap_or(i32::MAX));
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use crate::{
     barcode::{Code128, QUIET_ZONE},
     i18n::entry::EntryTexts,
     pdf::{A4, Font, Page, PdfError},
+    pdf_image::Image,
 };
 
 /// What one receipt prints.
@@ -201,6 +202,15 @@ pub fn lines(r: &Receipt, t: &EntryTexts, category_name: &str) -> Vec<(&'static 
     out
 }
 
+/// Who issues a receipt: the institution's name and logo, and the public
+/// tracking page it points to.
+#[derive(Debug, Clone, Copy)]
+pub struct Issuer<'a> {
+    pub institution: &'a str,
+    pub logo: Option<&'a Image>,
+    pub tracking_url: &'a str,
+}
+
 /// The receipt as a one-page A4 PDF in `font`.
 ///
 /// # Errors
@@ -210,16 +220,29 @@ pub fn pdf(
     r: &Receipt,
     t: &EntryTexts,
     font: &Font,
-    institution: &str,
+    issuer: Issuer<'_>,
     category_name: &str,
-    tracking_url: &str,
     lang: &str,
 ) -> Result<Vec<u8>, PdfError> {
+    let Issuer {
+        institution,
+        logo,
+        tracking_url,
+    } = issuer;
     let mut page = Page::new(font, A4);
     let left = 56.0;
     let width = A4.0 - 2.0 * left;
     let mut y = page.height() - 64.0;
-    page.text(left, y, 11.0, institution);
+    // The logo, at most 40 pt tall and 160 pt wide, left of the name and
+    // standing on its baseline.
+    let mut name_x = left;
+    if let Some(img) = logo {
+        let w = (40.0 * img.aspect()).min(160.0);
+        let h = w / img.aspect();
+        page.image(img, left, y - 4.0, w, h);
+        name_x += w + 10.0;
+    }
+    page.text(name_x, y, 11.0, institution);
     y -= 30.0;
     page.text(left, y, 20.0, t.receipt_title);
     y -= 14.0;
@@ -326,9 +349,12 @@ mod tests {
             &receipt(),
             &ENTRY_TR,
             &font,
-            "Kocaeli İSU Alo 185",
+            Issuer {
+                institution: "Kocaeli İSU Alo 185",
+                logo: None,
+                tracking_url: "http://127.0.0.1:8080/takip",
+            },
             "Fatura ve abonelik",
-            "http://127.0.0.1:8080/takip",
             "tr-TR",
         )
         .unwrap();
@@ -339,5 +365,36 @@ mod tests {
             .count();
         assert_eq!(pages, 1);
         assert!(s.contains("DejaVuSans"));
+        assert!(!s.contains("/Subtype /Image"), "no logo, no image");
+    }
+
+    #[test]
+    fn a_logo_is_embedded_once_and_drawn_beside_the_name() {
+        let font = Font::load("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").unwrap();
+        let logo = Image {
+            width: 300,
+            height: 100,
+            colors: 3,
+            encoding: crate::pdf_image::Encoding::Jpeg,
+            data: b"(jpeg bytes)".to_vec(),
+        };
+        let pdf = pdf(
+            &receipt(),
+            &ENTRY_TR,
+            &font,
+            Issuer {
+                institution: "Kocaeli İSU Alo 185",
+                logo: Some(&logo),
+                tracking_url: "http://127.0.0.1:8080/takip",
+            },
+            "Fatura ve abonelik",
+            "tr-TR",
+        )
+        .unwrap();
+        let s = String::from_utf8_lossy(&pdf);
+        assert_eq!(s.matches("/Subtype /Image").count(), 1);
+        assert!(s.contains("/Filter /DCTDecode") && s.contains("(jpeg bytes)"));
+        assert!(s.contains("/Width 300") && s.contains("/Height 100"));
+        assert!(s.contains("/Im0"), "named in the page's resources");
     }
 }

@@ -125,9 +125,12 @@ fn the_receipt_pdf_is_one_a4_page_with_turkish_text_and_a_barcode_a_scanner_read
         &r,
         &ENTRY_TR,
         &font,
-        "Kocaeli İSU Alo 185 Çözüm Merkezi",
+        tekmerkez_gateway::receipt::Issuer {
+            institution: "Kocaeli İSU Alo 185 Çözüm Merkezi",
+            logo: None,
+            tracking_url: "http://127.0.0.1:8080/takip",
+        },
         "Sayaç ve ölçüm",
-        "http://127.0.0.1:8080/takip",
         "tr-TR",
     )
     .unwrap();

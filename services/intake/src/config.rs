@@ -32,6 +32,10 @@ pub struct IntakeSettings {
     pub cti: crate::cti::settings::CtiSettings,
     /// Staff entry from the agent UI (calls, letters, counter visits, video).
     pub staff: crate::staff::StaffSettings,
+    /// The institution the citizen form names; the binary fills it from its
+    /// one `institution` section, shared with the gateway and notify.
+    #[serde(default)]
+    pub institution: tekmerkez_types::institution::InstitutionSettings,
 }
 
 /// The HTTP listener.

@@ -182,6 +182,7 @@ pub async fn prepare(
         cases: cases.clone(),
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
+        institution: Arc::new(settings.institution.clone()),
     };
     Ok(AppState {
         web,

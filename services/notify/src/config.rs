@@ -161,7 +161,8 @@ pub struct WebhookSettings {
 pub struct EmailSettings {
     /// `smtp`, `dev` (the development sink) or `off`.
     pub transport: String,
-    /// `From:`, for example `Tek Merkez <bildirim@example.gov.tr>`.
+    /// `From:`, for example `bildirim@example.gov.tr` (sent under the
+    /// institution's name) or `Çözüm Masası <bildirim@example.gov.tr>`.
     pub from: String,
     /// The domain of `Message-ID`s (see [`crate::email`]).
     pub message_id_domain: String,

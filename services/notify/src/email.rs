@@ -166,18 +166,29 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
+/// The `From:` of every message: `from` as configured; an address without
+/// a name goes out under the institution's name, so the citizen reads the
+/// same name as on the pages and SMS.
+fn sender(from: &str, institution: &str) -> Result<Mailbox, MailerError> {
+    let mut m = from.parse::<Mailbox>().map_err(|_| MailerError::From)?;
+    if m.name.is_none() && !institution.trim().is_empty() {
+        m.name = Some(institution.trim().to_owned());
+    }
+    Ok(m)
+}
+
 impl Mailer {
-    /// The mailer `settings` describe; the dev sink writes to `store`.
+    /// The mailer `settings` describe; the dev sink writes to `store`;
+    /// `institution` names the sender when `settings.from` has no name.
     ///
     /// # Errors
     /// [`MailerError`] for a bad CA file, TLS parameters or `From:`.
-    pub fn new(settings: &EmailSettings, store: NotifyStore) -> Result<Self, MailerError> {
-        let from = || {
-            settings
-                .from
-                .parse::<Mailbox>()
-                .map_err(|_| MailerError::From)
-        };
+    pub fn new(
+        settings: &EmailSettings,
+        institution: &str,
+        store: NotifyStore,
+    ) -> Result<Self, MailerError> {
+        let from = || sender(&settings.from, institution);
         match settings.transport.as_str() {
             "dev" => Ok(Self::Dev {
                 store,
@@ -315,6 +326,24 @@ fn classify(err: &lettre::transport::smtp::Error) -> SendOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sender_without_a_name_goes_out_under_the_institutions_name() {
+        let named = sender("bildirim@tekmerkez.local", "Kocaeli İSU Alo 185").unwrap();
+        assert_eq!(named.name.as_deref(), Some("Kocaeli İSU Alo 185"));
+        assert_eq!(named.email.to_string(), "bildirim@tekmerkez.local");
+        let kept = sender("Çözüm Masası <bildirim@tekmerkez.local>", "Kocaeli İSU").unwrap();
+        assert_eq!(
+            kept.name.as_deref(),
+            Some("Çözüm Masası"),
+            "a configured name wins"
+        );
+        assert_eq!(sender("bildirim@tekmerkez.local", " ").unwrap().name, None);
+        assert!(matches!(
+            sender("not an address", "x"),
+            Err(MailerError::From)
+        ));
+    }
 
     #[test]
     fn the_tracking_number_comes_back_from_any_threading_header() {

@@ -231,7 +231,8 @@ impl Application {
         ));
 
         let (providers, netgsm) = self.providers()?;
-        let mailer = Mailer::new(&s.email, self.store.clone()).context("the mailer")?;
+        let mailer =
+            Mailer::new(&s.email, &s.institution, self.store.clone()).context("the mailer")?;
         let dispatcher = Dispatcher::new(
             self.store.clone(),
             providers,

@@ -17,7 +17,7 @@ pub struct Settings {
     /// The institution of the deployment (one per deployment): its name,
     /// short name and logo, passed to the gateway (pages, titles, receipts)
     /// and to notify (SMS and e-mails), so that every place names it alike.
-    pub institution: tekmerkez_gateway::config::InstitutionSettings,
+    pub institution: tekmerkez_types::institution::InstitutionSettings,
     /// Logs and traces.
     pub telemetry: TelemetrySettings,
     /// The case service.
@@ -76,8 +76,8 @@ pub struct BootstrapSettings {
 }
 
 impl Settings {
-    /// Gives the gateway and notify the one `institution`, so that pages,
-    /// receipts, SMS and e-mails name it alike.
+    /// Gives the gateway, intake and notify the one `institution`, so that
+    /// pages, the citizen form, receipts, SMS and e-mails name it alike.
     pub fn share_institution(&mut self) {
         let institution = self.institution.clone();
         institution
@@ -88,6 +88,7 @@ impl Settings {
             .name
             .trim()
             .clone_into(&mut self.gateway.entry.institution);
+        self.intake.institution = institution.clone();
         self.gateway.institution = institution;
     }
 
@@ -133,6 +134,7 @@ mod tests {
         assert!(!local.institution.name.is_empty());
         assert_eq!(local.notify.institution, local.institution.name);
         assert_eq!(local.gateway.institution.name, local.institution.name);
+        assert_eq!(local.intake.institution, local.institution);
         assert_eq!(local.gateway.entry.institution, local.institution.name);
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");

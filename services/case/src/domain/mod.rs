@@ -1,5 +1,6 @@
 //! The case domain: values parsed at the edge, the case aggregate and its
-//! transitions, the organisation, callers and the authorization policy.
+//! transitions, the organisation, callers, the person index's keys and the
+//! authorization policy.
 //! Nothing here does I/O.
 
 pub mod calendar;
@@ -7,6 +8,7 @@ pub mod caller;
 pub mod case;
 pub mod directory;
 pub mod enums;
+pub mod person;
 pub mod policy;
 
 pub use tekmerkez_types::{contact, fields, text};

@@ -6,7 +6,11 @@ use tonic::{Request, Response, Status};
 
 use super::{CallerResolver, convert};
 use crate::{
-    app::{CaseApp, cases::ListRequest, events::to_proto_ts},
+    app::{
+        CaseApp,
+        cases::{ListRequest, MAX_RELATED},
+        events::to_proto_ts,
+    },
     domain::{
         enums::CallbackOutcome,
         fields::{FieldError, Violations},
@@ -443,6 +447,34 @@ impl CaseService for CaseGrpc {
             occurred_at: step.occurred_at,
             reopenable_until: w.reopenable_until.map(to_proto_ts),
             by_caller: w.by_caller,
+        }))
+    }
+
+    #[tracing::instrument(name = "case.related", skip_all, fields(case_id = %req.get_ref().case_id))]
+    async fn list_related_cases(
+        &self,
+        req: Request<pb::ListRelatedCasesRequest>,
+    ) -> R<pb::ListRelatedCasesResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &r.case_id);
+        if r.limit > MAX_RELATED {
+            v.add("limit", "must be at most 50");
+        }
+        convert::finish(v)?;
+        let Some(id) = id else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let limit = if r.limit == 0 { 20 } else { r.limit };
+        let related = self.app.related_cases(&caller, id, limit).await?;
+        Ok(Response::new(pb::ListRelatedCasesResponse {
+            cases: related
+                .cases
+                .iter()
+                .map(convert::related_to_proto)
+                .collect(),
+            more: related.more,
         }))
     }
 

@@ -10,16 +10,17 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, CitizenMessage, Filter, Names, View},
+        cases::{CaseView, CitizenMessage, Filter, Names, RelatedCase, View},
         error::CaseError,
         events::to_proto_ts,
     },
     domain::{
-        case::{Consent, Correction, NewAttachment, NewCase, Step},
+        case::{Case, Consent, Correction, NewAttachment, NewCase, Step},
         contact::{Contact, EmailAddress, PhoneNumber, RawContact},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},
+        person::KeyKind,
         text::{parse_code, parse_optional_text, parse_text, parse_uuid},
     },
     store::{AttachmentRecord, Cursor, HistoryRecord, NoteRecord, Sort},
@@ -436,9 +437,7 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
     let c = &view.case;
     pb::Case {
         id: c.id.to_string(),
-        tracking_number: tekmerkez_tracking::TrackingNumber::parse(&c.tracking_number)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|_| c.tracking_number.clone()),
+        tracking_number: tracking_number(c),
         application_id: c.application_id.to_string(),
         channel: c.channel.to_proto() as i32,
         category: c.category.clone(),
@@ -482,6 +481,35 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         closed_by: opt_id(c.closed_by),
         attachments: view.attachments.iter().map(attachment_to_proto).collect(),
         note_written_in_pool: c.last_note_at.is_some_and(|t| t >= c.entered_pool_at),
+    }
+}
+
+/// The tracking number as printed (`XXXXX-XXXXX`).
+fn tracking_number(c: &Case) -> String {
+    tekmerkez_tracking::TrackingNumber::parse(&c.tracking_number)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| c.tracking_number.clone())
+}
+
+/// Another application of the citizen on the wire: no content, no contact.
+pub fn related_to_proto(r: &RelatedCase) -> pb::RelatedCase {
+    let c = &r.case;
+    pb::RelatedCase {
+        case_id: c.id.to_string(),
+        tracking_number: tracking_number(c),
+        status: c.status.to_proto() as i32,
+        category: c.category.clone(),
+        channel: c.channel.to_proto() as i32,
+        created_at: Some(to_proto_ts(c.created_at)),
+        matched_by: r
+            .shares
+            .iter()
+            .map(|k| match k {
+                KeyKind::Phone => pb::PersonKeyKind::Phone as i32,
+                KeyKind::Email => pb::PersonKeyKind::Email as i32,
+            })
+            .collect(),
+        openable: r.openable,
     }
 }
 

@@ -1,9 +1,10 @@
 //! Persistence of the case service's state, by concern: the organisation
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
-//! steps ([`CaseStore`]), and the transactional outbox ([`OutboxStore`]).
-//! [`Store`] is the whole database (all three, with migrations and a health
-//! check); one SQL implementation (`sql/`) serves PostgreSQL (production)
-//! and SQLite (`tekmerkez dev`) from the same statements, and one
+//! steps ([`CaseStore`]), the person index that finds a citizen's other
+//! applications ([`PersonIndex`]), and the transactional outbox
+//! ([`OutboxStore`]). [`Store`] is the whole database (all four, with
+//! migrations and a health check); one SQL implementation (`sql/`) serves
+//! PostgreSQL (production) and SQLite (`tekmerkez dev`) from the same statements, and one
 //! contract-test suite runs against both. The store never decides a rule: it
 //! persists what the domain decided, atomically, with an optimistic version
 //! check on every case update, the task steps, and the outbox rows
@@ -12,6 +13,7 @@
 mod cases;
 mod directory;
 mod outbox;
+mod people;
 mod sql;
 
 use uuid::Uuid;
@@ -22,6 +24,7 @@ pub use cases::{
 };
 pub use directory::{DirectoryStore, LoginState, UserQuery};
 pub use outbox::{OutboxRecord, OutboxStore};
+pub use people::{PersonIndex, SharingCase};
 pub use sql::open;
 
 /// Why a store call failed.
@@ -46,7 +49,7 @@ pub enum StoreError {
 
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
-pub trait Store: DirectoryStore + CaseStore + OutboxStore {
+pub trait Store: DirectoryStore + CaseStore + PersonIndex + OutboxStore {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

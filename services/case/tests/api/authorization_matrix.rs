@@ -68,9 +68,11 @@ enum Rpc {
     CreateCase,
     TrackCase,
     AddCitizenMessage,
+    WhereIsCase,
+    ListRelatedCases,
 }
 
-const RPCS: [Rpc; 15] = [
+const RPCS: [Rpc; 17] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -86,12 +88,15 @@ const RPCS: [Rpc; 15] = [
     Rpc::CreateCase,
     Rpc::TrackCase,
     Rpc::AddCitizenMessage,
+    Rpc::WhereIsCase,
+    Rpc::ListRelatedCases,
 ];
 
 impl Rpc {
     fn state(self) -> State {
         match self {
-            Self::AddNote | Self::CloseCase => State::Held,
+            // Held by the expert, who appears in its task steps.
+            Self::AddNote | Self::CloseCase | Self::WhereIsCase => State::Held,
             Self::ClaimCallback => State::AwaitingCallback,
             Self::RecordCallbackOutcome => State::CallbackHeld,
             Self::ReopenCase => State::Resolved,
@@ -102,9 +107,11 @@ impl Rpc {
     /// Who may make this call on an Ankara water record in `self.state()`.
     fn allowed(self) -> &'static [&'static str] {
         match self {
-            Self::GetCase | Self::GetHistory | Self::GetAttachment => {
+            Self::GetCase | Self::GetHistory | Self::GetAttachment | Self::ListRelatedCases => {
                 &["admin", "manager_ankara", "expert_ankara"]
             }
+            // Only those who appear in its task steps: here the expert who claimed it.
+            Self::WhereIsCase => &["expert_ankara"],
             Self::ListCasesPool => &[
                 "admin",
                 "manager_ankara",
@@ -171,6 +178,10 @@ fn refusal(rpc: Rpc, who: &str) -> Code {
         Rpc::ClaimCases | Rpc::ClaimCallback | Rpc::AssignCases => Code::PermissionDenied,
         // A record a caller (a service too) may not read is not there.
         Rpc::GetCase | Rpc::GetHistory | Rpc::GetAttachment => Code::NotFound,
+        // Users' calls: a service is refused for what it is.
+        Rpc::WhereIsCase | Rpc::ListRelatedCases if is_service(who) => Code::PermissionDenied,
+        // Whoever never appears in its steps gets what a missing record gets.
+        Rpc::WhereIsCase | Rpc::ListRelatedCases => Code::NotFound,
         // A service may change no record by itself.
         _ if is_service(who) => Code::PermissionDenied,
         _ if !sees(who, rpc.state()) => Code::NotFound,
@@ -356,6 +367,20 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
                 pb::TrackCaseRequest {
                     tracking_number: record.tracking_number.clone(),
                     phone_last4: "4567".into(),
+                },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::WhereIsCase => c
+            .where_is_case(request(who, pb::WhereIsCaseRequest { case_id: id.into() }))
+            .await
+            .map(|_| ()),
+        Rpc::ListRelatedCases => c
+            .list_related_cases(request(
+                who,
+                pb::ListRelatedCasesRequest {
+                    case_id: id.into(),
+                    limit: 0,
                 },
             ))
             .await

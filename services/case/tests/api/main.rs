@@ -21,6 +21,7 @@ mod listing;
 mod outbox;
 mod privacy;
 mod recorded_by;
+mod related;
 mod status_counts;
 mod store_contract;
 mod tracking;

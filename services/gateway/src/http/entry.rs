@@ -389,6 +389,10 @@ impl EntryPage<'_> {
 struct CallView {
     call_id: String,
     number: Option<String>,
+    /// The caller number's last four digits: with a tracking number, what
+    /// the public status page (`/takip`) asks, so that an earlier
+    /// application opens there (the application was indexed by this number).
+    last4: String,
     steps: Vec<String>,
     /// (tracking number, channel, date, status).
     earlier: Vec<(String, String, String, &'static str)>,
@@ -417,8 +421,15 @@ fn call_view(
     t: &EntryTexts,
     common: &crate::i18n::common::CommonTexts,
 ) -> CallView {
+    let digits: Vec<char> = c
+        .caller_number
+        .iter()
+        .flat_map(|n| n.chars())
+        .filter(char::is_ascii_digit)
+        .collect();
     CallView {
         call_id: c.call_id,
+        last4: digits[digits.len().saturating_sub(4)..].iter().collect(),
         number: c.caller_number,
         // The keys the caller pressed, in order: the IVR's menu ids are the
         // platform's codes, not words.

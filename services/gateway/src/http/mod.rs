@@ -73,6 +73,8 @@ pub struct Institution {
     pub short_name: String,
     /// The logo's bytes and media type, served at `/static/kurum-logosu`.
     pub logo: Option<(Vec<u8>, &'static str)>,
+    /// The logo as the receipt PDF embeds it, when it can (see `pdf_image`).
+    pub receipt_logo: Option<crate::pdf_image::Image>,
 }
 
 impl Institution {
@@ -100,10 +102,20 @@ impl Institution {
                 .map_err(|e| anyhow::anyhow!("institution.logo_path: reading the logo: {e}"))?;
             Some((bytes, kind))
         };
+        let receipt_logo = logo
+            .as_ref()
+            .and_then(|(bytes, kind)| crate::pdf_image::Image::of(bytes, kind));
+        if logo.is_some() && receipt_logo.is_none() {
+            tracing::warn!(
+                "institution.logo_path: the pages show the logo; the receipt PDF prints the \
+                 name alone (it takes an 8-bit grey or RGB PNG without transparency, or a JPEG)"
+            );
+        }
         Ok(Self {
             name: s.name.trim().to_owned(),
             short_name: s.short().to_owned(),
             logo,
+            receipt_logo,
         })
     }
 }
@@ -431,6 +443,7 @@ impl Frame {
                     name: String::new(),
                     short_name: String::new(),
                     logo: None,
+                    receipt_logo: None,
                 })
             }),
         }

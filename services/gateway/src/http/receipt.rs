@@ -131,9 +131,12 @@ pub(super) async fn pdf(
         &r,
         &frame.texts().entry,
         &entry.font,
-        &state.institution.name,
+        receipt::Issuer {
+            institution: &state.institution.name,
+            logo: state.institution.receipt_logo.as_ref(),
+            tracking_url: &entry.tracking_url,
+        },
         &category,
-        &entry.tracking_url,
         lang,
     ) {
         Ok(bytes) => (

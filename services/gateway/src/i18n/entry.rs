@@ -24,6 +24,9 @@ pub struct EntryTexts {
     pub ivr_steps: &'static str,
     pub earlier: &'static str,
     pub no_earlier: &'static str,
+    /// The title of an earlier application's link: its public status
+    /// (`/takip`), in a new tab, so the call's form stays as typed.
+    pub earlier_status: &'static str,
     pub no_call: &'static str,
     pub applicant: &'static str,
     pub legend_application: &'static str,
@@ -205,6 +208,7 @@ pub const TR: EntryTexts = EntryTexts {
     ivr_steps: "IVR'da tuşladıkları",
     earlier: "Arayanın önceki başvuruları",
     no_earlier: "Bu numaradan önceki başvuru yok.",
+    earlier_status: "Başvurunun durumunu yeni sekmede aç",
     no_call: "Size bağlı bir çağrı görünmüyor; bilgileri arayandan alın.",
     applicant: "Başvuru sahibi",
     legend_application: "Başvuru",
@@ -317,6 +321,7 @@ pub const EN: EntryTexts = EntryTexts {
     ivr_steps: "Keys pressed in the IVR",
     earlier: "The caller's earlier applications",
     no_earlier: "No earlier applications from this number.",
+    earlier_status: "Open the application's status in a new tab",
     no_call: "No call is connected to you; take the details from the caller.",
     applicant: "Applicant",
     legend_application: "Application",

@@ -59,6 +59,8 @@ pub struct RecordTexts {
     pub reply_channel_names: [&'static str; 6],
     /// The delivery log: messages to the citizen.
     pub delivery: DeliveryTexts,
+    /// The citizen's other applications.
+    pub related: RelatedTexts,
     /// When the application was received.
     pub received_at: &'static str,
     /// The applicant's postal address.
@@ -173,6 +175,7 @@ pub const TR: RecordTexts = RecordTexts {
         "Yanıt gönderilemez (iletişim bilgisi yok)",
     ],
     delivery: DELIVERY_TR,
+    related: RELATED_TR,
     received_at: "Alındığı tarih",
     address: "Adres",
     reply_to: "Yanıtın gideceği yer",
@@ -296,6 +299,7 @@ pub const EN: RecordTexts = RecordTexts {
         "No reply possible (no contact details)",
     ],
     delivery: DELIVERY_EN,
+    related: RELATED_EN,
     received_at: "Received",
     address: "Address",
     reply_to: "The answer goes to",
@@ -609,6 +613,46 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_rejected_by_operator: "the operator refused it",
     reason_delivery_error: "delivery error",
     reason_duplicate: "the provider counted it a duplicate",
+};
+
+/// The record page's list of the citizen's other applications (the same
+/// phone number or e-mail address).
+#[derive(Debug)]
+pub struct RelatedTexts {
+    pub title: &'static str,
+    pub none: &'static str,
+    /// The list stops at its limit.
+    pub more: &'static str,
+    pub unavailable: &'static str,
+    /// The column saying what the two applications share.
+    pub shares: &'static str,
+    pub same_phone: &'static str,
+    pub same_email: &'static str,
+    /// A record in the person's pool that is not theirs to open now
+    /// (another expert holds it, it waits for a callback).
+    pub not_openable: &'static str,
+}
+
+const RELATED_TR: RelatedTexts = RelatedTexts {
+    title: "Vatandaşın Diğer Başvuruları",
+    none: "Aynı telefon numarası veya e-posta adresiyle başka başvuru yok.",
+    more: "Yalnızca en yeni başvurular gösteriliyor.",
+    unavailable: "Vatandaşın diğer başvuruları şu an getirilemedi.",
+    shares: "Ortak bilgi",
+    same_phone: "aynı telefon",
+    same_email: "aynı e-posta",
+    not_openable: "açma yetkiniz yok",
+};
+
+const RELATED_EN: RelatedTexts = RelatedTexts {
+    title: "The citizen's other applications",
+    none: "No other application with the same phone number or e-mail address.",
+    more: "Only the newest applications are shown.",
+    unavailable: "The citizen's other applications could not be fetched just now.",
+    shares: "In common",
+    same_phone: "same phone",
+    same_email: "same e-mail",
+    not_openable: "not yours to open",
 };
 
 #[cfg(test)]

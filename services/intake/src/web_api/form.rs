@@ -11,7 +11,7 @@
 //! with the application it made: a double click, a resubmitted POST or Back
 //! and submit again makes the one application and leads to its number.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use askama::Template;
 use axum::{
@@ -22,6 +22,7 @@ use axum::{
 };
 use sha2::{Digest as _, Sha256};
 use tekmerkez_tracking::TrackingNumber;
+use tekmerkez_types::institution::InstitutionSettings;
 use uuid::Uuid;
 
 use super::{
@@ -129,6 +130,7 @@ const FIELDS: [&str; 10] = [
 #[template(path = "basvuru.html")]
 struct FormPage {
     t: &'static FormTexts,
+    institution: Arc<InstitutionSettings>,
     input: FormInput,
     categories: Vec<Choice>,
     provinces: Vec<ProvinceOption>,
@@ -149,6 +151,7 @@ impl FormPage {
 #[template(path = "tesekkurler.html")]
 struct ThanksPage {
     t: &'static FormTexts,
+    institution: Arc<InstitutionSettings>,
     tracking_number: String,
 }
 
@@ -208,6 +211,7 @@ fn page(
     });
     FormPage {
         t,
+        institution: state.institution.clone(),
         input,
         categories,
         provinces: tekmerkez_geo::provinces_by_name()
@@ -349,6 +353,7 @@ pub(super) async fn submit(
                     StatusCode::OK,
                     &ThanksPage {
                         t,
+                        institution: state.institution.clone(),
                         tracking_number: a.tracking_number,
                     },
                 ),
@@ -394,7 +399,11 @@ pub(super) async fn submit(
 }
 
 /// `GET /basvuru/alindi?takip=…`: the thank-you page, safe to reload.
-pub(super) async fn thanks(Query(q): Query<ThanksQuery>, headers: HeaderMap) -> Response {
+pub(super) async fn thanks(
+    State(state): State<WebState>,
+    Query(q): Query<ThanksQuery>,
+    headers: HeaderMap,
+) -> Response {
     let (t, chosen) = FormTexts::of_request(q.lang.as_deref(), &headers);
     let Ok(tn) = TrackingNumber::parse(q.takip.trim()) else {
         let to = if t.is_english() {
@@ -413,6 +422,7 @@ pub(super) async fn thanks(Query(q): Query<ThanksQuery>, headers: HeaderMap) -> 
         StatusCode::OK,
         &ThanksPage {
             t,
+            institution: state.institution.clone(),
             tracking_number: tn.to_string(),
         },
     );

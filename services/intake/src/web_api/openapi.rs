@@ -599,6 +599,7 @@ mod tests {
             cases,
             limiter: super::super::ClientLimiter::new(100_000, 100_000),
             kvkk_text_version: Arc::from("kvkk-v1"),
+            institution: Arc::default(),
         };
         (super::super::router(&state), dir)
     }

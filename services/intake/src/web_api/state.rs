@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tekmerkez_case_client::CaseClient;
-use tekmerkez_types::catalogue::Category;
+use tekmerkez_types::{catalogue::Category, institution::InstitutionSettings};
 
 use super::rate_limit::ClientLimiter;
 use crate::{idempotency::IdempotencyStore, publish::Publisher};
@@ -25,6 +25,8 @@ pub struct WebState {
     pub limiter: ClientLimiter,
     /// The KVKK notice version the form shows.
     pub kvkk_text_version: Arc<str>,
+    /// The institution the form's header and title name.
+    pub institution: Arc<InstitutionSettings>,
 }
 
 impl std::fmt::Debug for WebState {

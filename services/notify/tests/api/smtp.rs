@@ -79,6 +79,7 @@ fn mailer(s: &Smtp, password: &str, tls: &str) -> Mailer {
                 timeout_ms: 1500,
             },
         },
+        "Kocaeli İSU Alo 185",
         tekmerkez_notify::store::NotifyStore::connect("sqlite::memory:", 1).unwrap(),
     )
     .unwrap()

@@ -9,12 +9,14 @@
 //! - `work`: working a case in its pool: claim, assign, transfer, notes.
 //! - `close`: the official answer, callbacks, and reopening.
 //! - `read`: a case, its files and history, lists, public tracking.
+//! - `related`: the citizen's other applications (the person index).
 //! - `whereabouts`: the names behind a case's steps and notes, and where a
 //!   case went, for a former holder who may no longer see it.
 
 mod close;
 mod open;
 mod read;
+mod related;
 mod requests;
 mod retry;
 mod whereabouts;
@@ -24,6 +26,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 pub use read::{TimelineEntry, Tracking};
+pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
 pub use whereabouts::{Names, Whereabouts};
 

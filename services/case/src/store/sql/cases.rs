@@ -8,8 +8,8 @@ use tekmerkez_sqlpool::{Statement, on_pool};
 use uuid::Uuid;
 
 use super::{
-    SqlStore, code, micros, opt_micros, opt_timestamp, outbox::insert_outbox, timestamp,
-    unique_violation,
+    SqlStore, code, micros, opt_micros, opt_timestamp, outbox::insert_outbox,
+    people::insert_person_keys, timestamp, unique_violation,
 };
 use crate::{
     domain::{
@@ -23,7 +23,7 @@ use crate::{
     },
 };
 
-const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, \
+pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id, request_fingerprint, \
     channel, category, text, urgency, province_code, district, latitude, longitude, pool_id, \
     status, holder_id, reply_channel, contact_name, contact_phone, contact_email, contact_address, \
     consent_text_version, consent_accepted_at, consent_special, information_only, official_answer, \
@@ -188,7 +188,7 @@ fn list_statement(q: &CaseQuery) -> Statement {
 
 /// A case as stored: codes as text, times as microseconds.
 #[derive(sqlx::FromRow)]
-struct CaseRow {
+pub(super) struct CaseRow {
     id: Uuid,
     seq: i64,
     tracking_number: String,
@@ -530,6 +530,7 @@ impl CaseStore for SqlStore {
         let rows: Vec<Statement> = insert_history(c.id, history)
             .chain(insert_outbox(events, micros(c.created_at)))
             .chain(insert_attachments(attachments))
+            .chain(insert_person_keys(c))
             .collect();
         let taken: Option<Option<CaseRow>> = on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;

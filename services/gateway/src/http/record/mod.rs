@@ -9,14 +9,17 @@
 //! - [`page`]: the page and the attachments' downloads; for a record the
 //!   person may no longer see, what happened to it (`WhereIsCase`).
 //! - [`actions`]: its forms (claim, assign, note and answer, callback
-//!   outcome, reopening; transferring is `http::transfer`). Every write carries the version the page
-//!   showed, so a double-submitted form or a record changed meanwhile writes
+//!   outcome, reopening; transferring is `http::transfer`). Every write
+//!   carries the version the page showed, so a double-submitted form or a record changed meanwhile writes
 //!   nothing twice; a refused one shows the page again with what was typed.
 //! - [`delivery_log`]: the messages sent to the citizen, from notify.
+//! - [`related`]: the citizen's other applications, from the case
+//!   service's person index.
 
 mod actions;
 mod delivery_log;
 mod page;
+mod related;
 
 pub(super) use actions::{add_note, assign, claim, close, record_callback, reopen};
 pub(super) use page::{attachment, show};

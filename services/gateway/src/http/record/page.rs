@@ -17,13 +17,14 @@ use tonic::Code;
 
 use super::{
     delivery_log::{DeliveryView, deliveries},
+    related::{Related, related},
     when,
 };
 use crate::{
     http::{AppState, Frame, message_page, render, signed_in::SignedIn},
     i18n::{
         Texts,
-        record::{DeliveryTexts, RecordTexts},
+        record::{DeliveryTexts, RecordTexts, RelatedTexts},
     },
     session::Session,
 };
@@ -186,6 +187,10 @@ struct RecordPage {
     delivery_error: bool,
     /// Headings of the delivery log, in the page's language.
     delivery_labels: &'static DeliveryTexts,
+    /// The citizen's other applications; `None` when the case service did
+    /// not answer.
+    related: Option<Related>,
+    related_labels: &'static RelatedTexts,
     message: Option<String>,
     is_error: bool,
     typed: Typed,
@@ -254,32 +259,27 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
     use pb::HistoryAction as A;
     let (c, t) = (frame.c, &frame.texts().record);
     let d = st.detail.as_str();
-    let outcome = match d {
-        "reached" => Some(1),
-        "not_reached" => Some(2),
-        "unreachable" => Some(3),
-        _ => None,
+    // The case service writes an enum's value as its proto name without the
+    // prefix, in lower case (`not_reached` is CALLBACK_OUTCOME_NOT_REACHED):
+    // the generated code reads it back, so no list of codes is kept here.
+    let value_of = |prefix: &str| {
+        (!d.is_empty() && d.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .then(|| format!("{prefix}{}", d.to_ascii_uppercase()))
     };
+    let outcome = value_of("CALLBACK_OUTCOME_")
+        .and_then(|n| pb::CallbackOutcome::from_str_name(&n))
+        .filter(|o| *o != pb::CallbackOutcome::Unspecified);
     if let Some(o) = outcome {
-        return t.outcome_short[o].to_owned();
+        let i = usize::try_from(o as i32).unwrap_or_default();
+        return t.outcome_short.get(i).copied().unwrap_or(d).to_owned();
     }
-    let reply = ["", "sms", "phone_callback", "email", "letter", "no_contact"]
-        .iter()
-        .position(|r| !r.is_empty() && *r == d);
-    let channel = [
-        "",
-        "web_form",
-        "mobile_app",
-        "email",
-        "social_media",
-        "phone",
-        "written",
-        "face_to_face",
-        "video",
-        "partner",
-    ]
-    .iter()
-    .position(|ch| !ch.is_empty() && *ch == d);
+    let reply = value_of("REPLY_CHANNEL_")
+        .and_then(|n| tekmerkez_proto::common_v1::ReplyChannel::from_str_name(&n))
+        .and_then(|r| usize::try_from(r as i32).ok())
+        .filter(|i| *i != 0);
+    let channel = value_of("CHANNEL_")
+        .and_then(|n| tekmerkez_proto::common_v1::Channel::from_str_name(&n))
+        .filter(|ch| *ch != tekmerkez_proto::common_v1::Channel::Unspecified);
     match A::try_from(st.action).unwrap_or_default() {
         A::Resolved if d == "information_only" => t.information_given.to_owned(),
         A::Resolved => reply.map_or_else(
@@ -295,13 +295,9 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
                 d,
             )
         }
-        A::CitizenMessageAdded => channel.map_or_else(
-            || d.to_owned(),
-            |i| {
-                c.channel_name(i32::try_from(i).unwrap_or_default())
-                    .to_owned()
-            },
-        ),
+        A::CitizenMessageAdded => {
+            channel.map_or_else(|| d.to_owned(), |ch| c.channel_name(ch as i32).to_owned())
+        }
         _ => d.to_owned(),
     }
 }
@@ -433,17 +429,18 @@ pub(super) async fn record_page(
         // Out of scope answers NOT_FOUND too: the record's existence does not leak.
         Ok(None) | Err(_) => return gone_page(state, frame, s, id, shown).await,
     };
-    let steps = cases
-        .clone()
-        .get_history(state.backend.as_user(
+    // Both only now, after the case service let this user read the case.
+    let mut history = cases.clone();
+    let (steps, related) = tokio::join!(
+        history.get_history(state.backend.as_user(
             s.user_id,
             pb::GetHistoryRequest {
                 case_id: id.to_owned(),
             },
-        ))
-        .await
-        .map(|r| r.into_inner().steps)
-        .unwrap_or_default();
+        )),
+        related(state, s.user_id, id, texts, frame.english()),
+    );
+    let steps = steps.map(|r| r.into_inner().steps).unwrap_or_default();
     let role = pb::Role::try_from(s.role).unwrap_or_default();
     let status = pb::CaseStatus::try_from(case.status).unwrap_or_default();
     let open = status != pb::CaseStatus::Resolved;
@@ -534,6 +531,8 @@ pub(super) async fn record_page(
     // Only now, after the case service let this user read the case.
     let deliveries = deliveries(state, &case.id, texts).await;
     let mut r = render(&RecordPage {
+        related,
+        related_labels: &t.related,
         delivery_error: deliveries.is_none() && state.backend.notify().is_some(),
         deliveries,
         delivery_labels: &t.delivery,
@@ -816,6 +815,17 @@ mod tests {
             words(pb::HistoryAction::CitizenMessageAdded, "web_form"),
             "Web formu"
         );
+        // Every value of each enum reads back from its code, however many words.
+        for (a, d) in [
+            (pb::HistoryAction::CallbackRecorded, "unreachable"),
+            (pb::HistoryAction::Resolved, "phone_callback"),
+            (pb::HistoryAction::Resolved, "no_contact"),
+            (pb::HistoryAction::CitizenMessageAdded, "face_to_face"),
+            (pb::HistoryAction::CitizenMessageAdded, "social_media"),
+        ] {
+            let w = words(a, d);
+            assert!(!w.is_empty() && !w.contains('_'), "{d}: {w}");
+        }
         // A reason people wrote stays as written.
         assert_eq!(
             words(pb::HistoryAction::Transferred, "Çevre birimine ait."),
