@@ -141,7 +141,24 @@ fn list_statement(q: &CaseQuery) -> Statement {
         Sort::NewestFirst => " ORDER BY seq DESC",
         Sort::UrgentFirst => " ORDER BY urgency DESC, seq ASC",
     };
-    let mut select = Statement::new(format!("SELECT {CASE_COLUMNS} FROM "));
+    scans(q, CASE_COLUMNS, order)
+}
+
+/// How many cases `q` matches, reading at most `q.limit` of them: the
+/// list's scans with no order and no columns, so each scan takes whichever
+/// index finds its matches fastest (a category filter reads the category
+/// index, whatever order the list itself is shown in) and nothing is sorted.
+fn count_statement(q: &CaseQuery) -> Statement {
+    let mut count = Statement::new("SELECT COUNT(*) FROM (");
+    let scans = scans(q, "1 AS one", "");
+    count.push(scans.sql()).push(") AS capped");
+    scans.values().iter().cloned().fold(count, Statement::bind)
+}
+
+/// `SELECT columns` of `q`'s cases in `order` (none when empty), at most
+/// `q.limit` of them.
+fn scans(q: &CaseQuery, columns: &str, order: &str) -> Statement {
+    let mut select = Statement::new(format!("SELECT {columns} FROM "));
     match branches(q) {
         // One index-ordered scan per (pool, status), each stopping at the
         // limit, merged: a rare filter over a big backlog reads a few pages
@@ -153,7 +170,7 @@ fn list_statement(q: &CaseQuery) -> Statement {
                     select.push(" UNION ALL ");
                 }
                 select.push(&format!(
-                    "SELECT {CASE_COLUMNS} FROM (SELECT {CASE_COLUMNS} FROM cases WHERE pool_id = "
+                    "SELECT {columns} FROM (SELECT {columns} FROM cases WHERE pool_id = "
                 ));
                 select.push_bind(*pool);
                 select.push(" AND status = ").push_bind(status.as_str());
@@ -627,17 +644,13 @@ impl CaseStore for SqlStore {
         if q.pools.as_ref().is_some_and(Vec::is_empty) {
             return Ok(0);
         }
-        // The list's own statement, stopping one past the cap: the same
-        // index-ordered scans, counted in the database instead of shipped.
-        let capped = CaseQuery {
+        // The list's own scans, stopping one past the cap, counted in the
+        // database instead of shipped.
+        let count = count_statement(&CaseQuery {
             limit: cap.saturating_add(1),
             after: None,
             ..q.clone()
-        };
-        let mut count = Statement::new("SELECT COUNT(*) FROM (");
-        let list = list_statement(&capped);
-        count.push(list.sql()).push(") AS capped");
-        let count = list.values().iter().cloned().fold(count, Statement::bind);
+        });
         let n: i64 = on_pool!(&self.read, |p| count.query_scalar().fetch_one(p).await?);
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
