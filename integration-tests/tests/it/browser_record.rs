@@ -15,6 +15,8 @@
 //!   field, the note and the outcome kept. After "reached" resolves the
 //!   record, its page says so and offers *Kaydı Yeniden Aç* for the day: an
 //!   empty reason is refused by its field, a reason reopens it with the agent.
+//! - A returning citizen's other application is a link on the record page
+//!   (*Vatandaşın Diğer Başvuruları*) that opens it.
 //!
 //! Screens under `test-artifacts/screens/browser_record*/`.
 
@@ -437,4 +439,81 @@ async fn a_past_retry_time_is_named_and_a_resolved_record_can_be_reopened_that_d
     s.close().await.unwrap();
     drop(chrome);
     app.stop().await;
+}
+
+/// A citizen who applied twice about Ankara's water (the phone written two
+/// ways): the second record, and the first as the record page lists it.
+async fn returning_citizen(app: &Running) -> (pb::Case, pb::RelatedCase) {
+    let mut numbers = Vec::new();
+    for phone in ["0532 765 43 21", "+90 532 765 4321"] {
+        let r = crate::channels::http()
+            .post(app.url("/v1/applications"))
+            .json(&serde_json::json!({
+                "channel": "web_form", "category": "su_arizasi",
+                "text": "Sokağımızda iki gündür su yok.",
+                "province": "Ankara", "district": "Çankaya",
+                "applicant": { "name": "Mehmet Kaya", "phone": phone },
+                "reply_channel": "sms",
+                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+        let v: serde_json::Value = r.json().await.unwrap();
+        numbers.push(v["tracking_number"].as_str().unwrap().to_owned());
+    }
+    let first = app.case(&numbers[0]).await;
+    let second = app.case(&numbers[1]).await;
+    let mut cases = CaseServiceClient::new(app.channel().await);
+    let req = pb::ListRelatedCasesRequest {
+        case_id: second.id.clone(),
+        limit: 0,
+    };
+    let related = cases
+        .list_related_cases(app.as_user("uzman.ankara", req))
+        .await
+        .unwrap()
+        .into_inner()
+        .cases;
+    let other = related
+        .into_iter()
+        .find(|r| r.case_id == first.id)
+        .expect("the first application is listed");
+    (second, other)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citizens_other_applications_are_links_on_the_record_page() {
+    let chrome = Chrome::start().await.unwrap();
+    let app = start(|_| {}).await;
+    let (case, other) = returning_citizen(&app).await;
+    let s = chrome
+        .session(app.http, "browser_record_related")
+        .await
+        .unwrap();
+    s.sign_in("uzman.ankara", DEMO_PASSWORD).await.unwrap();
+    s.goto(&format!("/kayit/{}", case.id)).await.unwrap();
+    let table = s
+        .one("#diger-basvurular")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    shows(
+        &table,
+        &["Takip numarası", "Ortak bilgi", &other.tracking_number],
+    );
+    assert!(
+        table.contains("aynı telefon") || table.contains("aynı e-posta"),
+        "{table}"
+    );
+    s.screenshot("diger-basvurular").await.unwrap();
+    s.click_link(&other.tracking_number).await.unwrap();
+    assert_eq!(s.path().await.unwrap(), format!("/kayit/{}", other.case_id));
+    shows(
+        &s.text().await.unwrap(),
+        &[&format!("Kayıt {}", other.tracking_number)],
+    );
 }

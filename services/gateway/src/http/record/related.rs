@@ -10,8 +10,9 @@ use uuid::Uuid;
 use super::when;
 use crate::{http::AppState, i18n::Texts};
 
-/// How many the record page lists.
-const SHOWN: u32 = 20;
+/// How many the record page lists: the newest ten say whether the citizen
+/// keeps writing about the same thing; the page says when there are more.
+const SHOWN: u32 = 10;
 
 /// One other application, as the record page shows it.
 pub(super) struct RelatedView {
