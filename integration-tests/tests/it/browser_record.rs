@@ -444,25 +444,12 @@ async fn a_past_retry_time_is_named_and_a_resolved_record_can_be_reopened_that_d
 /// A citizen who applied twice about Ankara's water (the phone written two
 /// ways): the second record, and the first as the record page lists it.
 async fn returning_citizen(app: &Running) -> (pb::Case, pb::RelatedCase) {
-    let mut numbers = Vec::new();
-    for phone in ["0532 765 43 21", "+90 532 765 4321"] {
-        let r = crate::channels::http()
-            .post(app.url("/v1/applications"))
-            .json(&serde_json::json!({
-                "channel": "web_form", "category": "su_arizasi",
-                "text": "Sokağımızda iki gündür su yok.",
-                "province": "Ankara", "district": "Çankaya",
-                "applicant": { "name": "Mehmet Kaya", "phone": phone },
-                "reply_channel": "sms",
-                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 202);
-        let v: serde_json::Value = r.json().await.unwrap();
-        numbers.push(v["tracking_number"].as_str().unwrap().to_owned());
-    }
+    let numbers = [
+        app.apply("Ankara", "Çankaya", "su_arizasi", "0532 765 43 21")
+            .await,
+        app.apply("Ankara", "Çankaya", "su_arizasi", "+90 532 765 4321")
+            .await,
+    ];
     let first = app.case(&numbers[0]).await;
     let second = app.case(&numbers[1]).await;
     let mut cases = CaseServiceClient::new(app.channel().await);

@@ -93,6 +93,33 @@ impl Running {
         format!("http://{}{path}", self.http)
     }
 
+    /// Files a web-form application (water, by SMS, KVKK accepted) for
+    /// "Mehmet Kaya" at `phone` through intake's API: its tracking number.
+    pub async fn apply(
+        &self,
+        province: &str,
+        district: &str,
+        category: &str,
+        phone: &str,
+    ) -> String {
+        let r = http()
+            .post(self.url("/v1/applications"))
+            .json(&serde_json::json!({
+                "channel": "web_form", "category": category,
+                "text": "Sokakta su kesintisi var, iki gündür düzelmedi.",
+                "province": province, "district": district,
+                "applicant": { "name": "Mehmet Kaya", "phone": phone },
+                "reply_channel": "sms",
+                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["tracking_number"].as_str().unwrap().to_owned()
+    }
+
     /// A request as demo user `who`.
     pub fn as_user<T>(&self, who: &str, msg: T) -> tonic::Request<T> {
         let mut r = tonic::Request::new(msg);

@@ -5,42 +5,11 @@
 //! what it shares and its status in words, and nothing of the other
 //! province; the admin sees both; the page says it in English too.
 
-use crate::channels::{Running, http, start};
-use serde_json::json;
+use crate::channels::start;
 use tekmerkez_integration_tests::{
     page::Page,
     web::{Browser, sign_in},
 };
-
-/// Files a web-form application through intake's API; its tracking number.
-async fn apply(
-    app: &Running,
-    province: &str,
-    district: &str,
-    category: &str,
-    phone: &str,
-) -> String {
-    let r = http()
-        .post(app.url("/v1/applications"))
-        .header("content-type", "application/json")
-        .body(
-            json!({
-                "channel": "web_form", "category": category,
-                "text": "Sokakta su kesintisi var, iki gündür düzelmedi.",
-                "province": province, "district": district,
-                "applicant": { "name": "Mehmet Kaya", "phone": phone },
-                "reply_channel": "sms",
-                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
-            })
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 202);
-    let v: serde_json::Value = r.json().await.unwrap();
-    v["tracking_number"].as_str().unwrap().to_owned()
-}
 
 /// The rows of the other-applications table: (tracking-number cell, link, rest).
 fn rows(page: &str) -> Vec<(String, Option<String>, String)> {
@@ -67,10 +36,18 @@ fn rows(page: &str) -> Vec<(String, Option<String>, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_record_page_lists_the_citizens_other_applications_within_the_readers_scope() {
     let app = start(|_| {}).await;
-    let first = apply(&app, "Kocaeli", "İzmit", "fatura", "0532 765 43 21").await;
-    let second = apply(&app, "Kocaeli", "Gebze", "su_arizasi", "+90 (532) 765-4321").await;
-    let ankara = apply(&app, "Ankara", "Çankaya", "su_arizasi", "5327654321").await;
-    let stranger = apply(&app, "Kocaeli", "İzmit", "su_arizasi", "0533 111 22 33").await;
+    let first = app
+        .apply("Kocaeli", "İzmit", "fatura", "0532 765 43 21")
+        .await;
+    let second = app
+        .apply("Kocaeli", "Gebze", "su_arizasi", "+90 (532) 765-4321")
+        .await;
+    let ankara = app
+        .apply("Ankara", "Çankaya", "su_arizasi", "5327654321")
+        .await;
+    let stranger = app
+        .apply("Kocaeli", "İzmit", "su_arizasi", "0533 111 22 33")
+        .await;
     let first_case = app.case(&first).await;
     let second_case = app.case(&second).await;
     app.case(&ankara).await;
