@@ -217,9 +217,17 @@ impl NotifyHandler {
         vars.set("tracking_number", tracking.clone())
             .set("tracking_url", self.settings.tracking_url.clone())
             .set("institution", self.settings.institution.clone());
-        if let Some(n) = &case.name {
-            vars.set("applicant_name", n.clone());
-        }
+        // A name is optional on every channel: without one the salutation
+        // reads "Sayın Başvuru Sahibi" instead of the message failing.
+        let name = case
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        vars.set(
+            "applicant_name",
+            name.unwrap_or_else(|| template::nameless_applicant(&t.locale)),
+        );
         if let Some(a) = &case.official_answer {
             vars.set("official_answer", a.clone());
         }

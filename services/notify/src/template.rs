@@ -16,6 +16,17 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("date", "the day of the event, Europe/Istanbul, DD.MM.YYYY"),
 ];
 
+/// How a message addresses an applicant who gave no name (an e-mail from a
+/// bare address, a call with none recorded), in the template's language:
+/// "Sayın Başvuru Sahibi", "Dear Applicant".
+pub fn nameless_applicant(locale: &str) -> &'static str {
+    if locale.starts_with("en") {
+        "Applicant"
+    } else {
+        "Başvuru Sahibi"
+    }
+}
+
 /// Why a template cannot be rendered or stored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
@@ -183,6 +194,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "Sayın Ayşe <b>, takip no: ABCDE-FGHJK.");
+    }
+
+    #[test]
+    fn a_nameless_applicant_is_addressed_in_the_templates_language() {
+        assert_eq!(nameless_applicant("tr"), "Başvuru Sahibi");
+        assert_eq!(nameless_applicant("en"), "Applicant");
+        assert_eq!(nameless_applicant("en-GB"), "Applicant");
     }
 
     #[test]

@@ -275,6 +275,27 @@ async fn quiet_hours_defer_a_resolution_sms_but_not_the_acknowledgement_nor_anyt
 }
 
 #[tokio::test]
+async fn an_applicant_who_gave_no_name_gets_the_answer_addressed_to_the_applicant() {
+    let app = TestApp::spawn(Db::Sqlite, &["netgsm"], |_| {}).await;
+    // As an e-mail from a bare address arrives: no display name.
+    let mut c = case("+905321230014", Some("ayse@example.org"));
+    c.name = None;
+    c.official_answer = Some("Sayacınız değiştirildi.".into());
+    app.know(&c);
+    app.publish(&closed(&c, common::ReplyChannel::Email)).await;
+    let d = app.settled(&c.id, 1).await;
+    assert_eq!(d[0].state, DeliveryState::Sent, "{:?}", d[0].reason);
+    let mails = app.store.sink_list("email", 10).await.unwrap();
+    assert!(
+        mails[0].body.starts_with("Sayın Başvuru Sahibi,"),
+        "{}",
+        mails[0].body
+    );
+    assert!(mails[0].html.contains("Sayın Başvuru Sahibi,"));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn closing_with_an_email_reply_mails_the_official_answer_and_the_api_lists_it() {
     let app = TestApp::spawn(Db::Sqlite, &["netgsm"], |_| {}).await;
     let mut c = case("+905321230013", Some("ayse@example.org"));
