@@ -100,6 +100,17 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             from_applicant: *from_applicant,
             status: status.to_proto() as i32,
         }),
+        EventKind::CitizenNotReached { channel, reason } => {
+            Payload::CitizenNotReached(pb::CitizenNotReached {
+                channel: channel.clone(),
+                reason: reason.clone(),
+            })
+        }
+        EventKind::NotReachedResolved { outcome } => {
+            Payload::NotReachedResolved(pb::NotReachedResolved {
+                outcome: outcome.to_proto() as i32,
+            })
+        }
     }
 }
 

@@ -178,6 +178,8 @@ pub struct Case {
     pub callback_retry_at: Option<Timestamp>,
     /// Optimistic-concurrency version, from 1.
     pub version: i64,
+    /// The answer could not be delivered and nobody has acted on it yet.
+    pub not_reached: Option<super::not_reached::NotReached>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -246,6 +248,17 @@ pub enum EventKind {
     },
     Resolved,
     Reopened,
+    /// A message carrying the answer could not be delivered.
+    CitizenNotReached {
+        /// `sms`, `email` or `social`.
+        channel: String,
+        /// The delivery's reason code.
+        reason: String,
+    },
+    /// Someone acted on the "not reached" mark.
+    NotReachedResolved {
+        outcome: super::enums::NotReachedOutcome,
+    },
     /// The citizen's follow-up message added.
     CitizenMessageAdded {
         /// The note holding it.
@@ -297,6 +310,9 @@ pub enum RuleViolation {
     /// The caller's screen is stale.
     #[error("the record changed since it was loaded: reload it")]
     StaleVersion,
+    /// Acting on a "citizen not reached" mark that is not there.
+    #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
+    NotMarkedNotReached,
 }
 
 impl Case {
@@ -351,6 +367,7 @@ impl Case {
             last_note_at: None,
             callback_attempts: 0,
             callback_retry_at: None,
+            not_reached: None,
             version: 1,
         };
         let steps = case.opening_steps();
@@ -386,7 +403,7 @@ impl Case {
         }
     }
 
-    fn step(&self, action: HistoryAction, next: &Case, detail: Option<String>) -> Step {
+    pub(super) fn step(&self, action: HistoryAction, next: &Case, detail: Option<String>) -> Step {
         Step {
             action,
             from_status: Some(self.status),
@@ -825,6 +842,7 @@ pub(crate) mod tests {
             last_note_at: None,
             callback_attempts: 0,
             callback_retry_at: None,
+            not_reached: None,
             version: 1,
         }
     }

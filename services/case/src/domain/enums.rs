@@ -169,6 +169,24 @@ domain_enum!(
         DistrictCorrected = "district_corrected" => DistrictCorrected,
         /// Category corrected (on a transfer).
         CategoryCorrected = "category_corrected" => CategoryCorrected,
+        /// A message carrying the answer could not be delivered.
+        CitizenNotReached = "citizen_not_reached" => CitizenNotReached,
+        /// Someone acted on the "not reached" mark.
+        NotReachedResolved = "not_reached_resolved" => NotReachedResolved,
+    }
+);
+
+domain_enum!(
+    /// What the callback unit did about a citizen the answer could not reach.
+    NotReachedOutcome, pb::NotReachedOutcome, {
+        /// Phoned and gave the answer.
+        Called = "called" => Called,
+        /// Reached on another channel.
+        OtherChannel = "other_channel" => OtherChannel,
+        /// The answer goes by post.
+        Letter = "letter" => Letter,
+        /// Cannot be reached.
+        GaveUp = "gave_up" => GaveUp,
     }
 );
 
@@ -188,6 +206,10 @@ mod tests {
         }
         for r in Role::ALL {
             assert_eq!(Role::from_proto(r.to_proto() as i32), Some(*r));
+        }
+        for o in NotReachedOutcome::ALL {
+            assert_eq!(NotReachedOutcome::from_code(o.as_str()), Some(*o));
+            assert_eq!(NotReachedOutcome::from_proto(o.to_proto() as i32), Some(*o));
         }
         for r in ReplyChannel::ALL {
             assert_eq!(ReplyChannel::from_code(r.as_str()), Some(*r));

@@ -6,12 +6,12 @@
 //! | admin              | everything                                                  | everything                      |
 //! | pool manager       | every case of the managed pools                             | assign, move, transfer, note, reopen |
 //! | expert             | unheld cases of own pools, cases held or closed by them     | claim, note, close (when holding) |
-//! | callback agent     | callback-pool cases of own pools, the ones they hold        | claim from callback pool, record outcome, note |
+//! | callback agent     | callback-pool cases of own pools, the ones they hold, own pools' "not reached" cases | claim from callback pool, record outcome, note, act on "not reached" |
 //! | call-centre agent  | the cases they recorded                                     | open cases                      |
 //! | partner client     | the cases they submitted                                    | open cases (through intake)     |
 //! | routing service    | —                                                           | open cases, add citizens' follow-up messages |
 //! | intake service     | the public status; partner-channel cases (their outcome)   | track                           |
-//! | notify service     | everything, to write to citizens                            | —                               |
+//! | notify service     | everything, to write to citizens                            | mark a citizen not reached      |
 //!
 //! A case the caller may not see is reported as not found, so that its
 //! existence does not leak across provinces.
@@ -41,13 +41,22 @@ pub fn can_view(caller: &Caller, case: &Case) -> bool {
                     || case.closed_by == Some(u.id)
             }
             Role::CallbackAgent => {
-                case.status == CaseStatus::AwaitingCallback
+                (case.status == CaseStatus::AwaitingCallback
                     && (case.holder_id == Some(u.id)
-                        || (case.holder_id.is_none() && u.pools.contains(&case.pool_id)))
+                        || (case.holder_id.is_none() && u.pools.contains(&case.pool_id))))
+                    || acts_on_not_reached(u, case)
             }
             Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
         },
     }
+}
+
+/// Whether `user` may act on `case`'s "citizen not reached" mark: the
+/// callback unit of its pool, whoever manages the pool, an admin.
+pub fn acts_on_not_reached(user: &UserCaller, case: &Case) -> bool {
+    case.not_reached.is_some()
+        && (manages(user, case)
+            || (user.role == Role::CallbackAgent && user.pools.contains(&case.pool_id)))
 }
 
 /// Whether `caller` gets the applicant's contact details unmasked: the
@@ -57,7 +66,13 @@ pub fn sees_contact(caller: &Caller, case: &Case) -> bool {
         Caller::Service(s) => matches!(s, ServiceName::Notify),
         Caller::User(u) => match u.role {
             Role::Admin => true,
-            Role::Expert | Role::CallbackAgent => case.holder_id == Some(u.id),
+            Role::Expert => case.holder_id == Some(u.id),
+            // The callback unit must see how to reach a citizen the answer
+            // did not reach.
+            Role::CallbackAgent => {
+                case.holder_id == Some(u.id)
+                    || (case.not_reached.is_some() && u.pools.contains(&case.pool_id))
+            }
             Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
             Role::PoolManager => false,
         },
@@ -122,6 +137,11 @@ pub fn can_track(caller: &Caller) -> bool {
         Caller::Service(s) => matches!(s, ServiceName::Intake | ServiceName::Gateway),
         Caller::User(u) => u.role == Role::Admin,
     }
+}
+
+/// Whether `caller` may report a citizen the answer did not reach.
+pub fn can_mark_not_reached(caller: &Caller) -> bool {
+    caller.is_service(ServiceName::Notify)
 }
 
 /// Whether `caller` may add a citizen's follow-up message to a case: only

@@ -12,7 +12,7 @@ use crate::{
         events::to_proto_ts,
     },
     domain::{
-        enums::CallbackOutcome,
+        enums::{CallbackOutcome, NotReachedOutcome},
         fields::{FieldError, Violations},
         text::parse_text,
     },
@@ -377,6 +377,65 @@ impl CaseService for CaseGrpc {
             .record_callback(&caller, id, outcome, retry_at, note, r.expected_version)
             .await?;
         Ok(Response::new(pb::RecordCallbackOutcomeResponse {
+            case: Some(convert::case_to_proto(&view)),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.mark_citizen_not_reached", skip_all, fields(case_id = %req.get_ref().case_id, marked))]
+    async fn mark_citizen_not_reached(
+        &self,
+        req: Request<pb::MarkCitizenNotReachedRequest>,
+    ) -> R<pb::MarkCitizenNotReachedResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        // Refused before parsing: nobody else learns what a valid report is.
+        if !crate::domain::policy::can_mark_not_reached(&caller) {
+            return Err(crate::app::error::CaseError::PermissionDenied(
+                "only the notification service reports a citizen not reached",
+            )
+            .into());
+        }
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &r.case_id);
+        let delivery = convert::id_field(&mut v, "delivery_id", &r.delivery_id);
+        convert::finish(v)?;
+        let (Some(id), Some(delivery)) = (id, delivery) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let marked = self
+            .app
+            .mark_not_reached(&caller, id, delivery, &r.channel, &r.reason)
+            .await?;
+        tracing::Span::current().record("marked", marked);
+        Ok(Response::new(pb::MarkCitizenNotReachedResponse { marked }))
+    }
+
+    #[tracing::instrument(name = "case.resolve_not_reached", skip_all, fields(case_id = %req.get_ref().case_id))]
+    async fn resolve_not_reached(
+        &self,
+        req: Request<pb::ResolveNotReachedRequest>,
+    ) -> R<pb::ResolveNotReachedResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &r.case_id);
+        let outcome = NotReachedOutcome::from_proto(r.outcome);
+        if outcome.is_none() {
+            v.add(
+                "outcome",
+                "must be CALLED, OTHER_CHANNEL, LETTER or GAVE_UP",
+            );
+        }
+        let note = convert::optional_text(&mut v, "note", &r.note, convert::MAX_NOTE);
+        convert::finish(v)?;
+        let (Some(id), Some(outcome)) = (id, outcome) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let view = self
+            .app
+            .resolve_not_reached(&caller, id, outcome, note, r.expected_version)
+            .await?;
+        Ok(Response::new(pb::ResolveNotReachedResponse {
             case: Some(convert::case_to_proto(&view)),
         }))
     }

@@ -481,6 +481,11 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         closed_by: opt_id(c.closed_by),
         attachments: view.attachments.iter().map(attachment_to_proto).collect(),
         note_written_in_pool: c.last_note_at.is_some_and(|t| t >= c.entered_pool_at),
+        not_reached: c.not_reached.as_ref().map(|m| pb::NotReached {
+            channel: m.channel.clone(),
+            reason: m.reason.clone(),
+            marked_at: Some(to_proto_ts(m.at)),
+        }),
     }
 }
 
@@ -595,9 +600,10 @@ pub fn view(n: i32) -> Result<View, FieldError> {
         Ok(pb::CaseView::Mine) => Ok(View::Mine),
         Ok(pb::CaseView::CallbackPool) => Ok(View::CallbackPool),
         Ok(pb::CaseView::All) => Ok(View::All),
+        Ok(pb::CaseView::NotReached) => Ok(View::NotReached),
         _ => Err(FieldError::new(
             "view",
-            "must be POOL, MINE, CALLBACK_POOL or ALL",
+            "must be POOL, MINE, CALLBACK_POOL, ALL or NOT_REACHED",
         )),
     }
 }

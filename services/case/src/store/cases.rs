@@ -155,6 +155,8 @@ pub struct CaseQuery {
     pub entered_pool_before: Option<Timestamp>,
     /// Only this tracking number.
     pub tracking_number: Option<String>,
+    /// Only cases with an open "citizen not reached" mark.
+    pub not_reached: bool,
     pub sort: Sort,
     /// Resume after this position.
     pub after: Option<Cursor>,

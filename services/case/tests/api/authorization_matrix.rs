@@ -49,6 +49,8 @@ enum State {
     CallbackHeld,
     /// Resolved after the callback.
     Resolved,
+    /// Resolved, then marked "citizen not reached" by notify.
+    NotReached,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +72,10 @@ enum Rpc {
     AddCitizenMessage,
     WhereIsCase,
     ListRelatedCases,
+    ResolveNotReached,
 }
 
-const RPCS: [Rpc; 17] = [
+const RPCS: [Rpc; 18] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -90,6 +93,7 @@ const RPCS: [Rpc; 17] = [
     Rpc::AddCitizenMessage,
     Rpc::WhereIsCase,
     Rpc::ListRelatedCases,
+    Rpc::ResolveNotReached,
 ];
 
 impl Rpc {
@@ -100,6 +104,7 @@ impl Rpc {
             Self::ClaimCallback => State::AwaitingCallback,
             Self::RecordCallbackOutcome => State::CallbackHeld,
             Self::ReopenCase => State::Resolved,
+            Self::ResolveNotReached => State::NotReached,
             _ => State::InPool,
         }
     }
@@ -130,6 +135,8 @@ impl Rpc {
             Self::CreateCase => &["admin", "callcentre", "partner", "routing"],
             Self::TrackCase => &["admin", "intake"],
             Self::AddCitizenMessage => &["routing"],
+            // The callback unit of the record's pool, and its managers.
+            Self::ResolveNotReached => &["admin", "manager_ankara", "callback_ankara"],
         }
     }
 
@@ -150,7 +157,10 @@ fn sees(who: &str, state: State) -> bool {
         "admin" | "manager_ankara" => true,
         // The expert held it, then closed it: closed records stay theirs to read.
         "expert_ankara" => true,
-        "callback_ankara" => matches!(state, State::AwaitingCallback | State::CallbackHeld),
+        "callback_ankara" => matches!(
+            state,
+            State::AwaitingCallback | State::CallbackHeld | State::NotReached
+        ),
         _ => false,
     }
 }
@@ -231,7 +241,27 @@ async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
         return c;
     }
     outcome(app, "callback_ankara", &c.id).await.unwrap();
+    if state == State::Resolved {
+        return c;
+    }
+    mark_not_reached(app, &c.id, &Uuid::now_v7().to_string())
+        .await
+        .unwrap();
     c
+}
+
+/// Notify's report that the answer did not reach the citizen.
+pub async fn mark_not_reached(app: &mut TestApp, id: &str, delivery: &str) -> Result<bool, Status> {
+    let req = pb::MarkCitizenNotReachedRequest {
+        case_id: id.to_owned(),
+        delivery_id: delivery.to_owned(),
+        channel: "email".into(),
+        reason: "rejected".into(),
+    };
+    app.case
+        .mark_citizen_not_reached(with_token(NOTIFY_TOKEN, req))
+        .await
+        .map(|r| r.into_inner().marked)
 }
 
 async fn outcome(app: &mut TestApp, who: &str, id: &str) -> Result<(), Status> {
@@ -385,6 +415,18 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             ))
             .await
             .map(|_| ()),
+        Rpc::ResolveNotReached => c
+            .resolve_not_reached(request(
+                who,
+                pb::ResolveNotReachedRequest {
+                    case_id: id.into(),
+                    outcome: pb::NotReachedOutcome::Called as i32,
+                    note: "Vatandaş arandı, yanıt okundu.".into(),
+                    expected_version: None,
+                },
+            ))
+            .await
+            .map(|_| ()),
         Rpc::AddCitizenMessage => c
             .add_citizen_message(request(
                 who,
@@ -472,7 +514,7 @@ both_stores! {
 
     async fn every_list_in_every_view_holds_only_what_the_role_may_see(app) {
         let mut records = Vec::new();
-        for state in [State::InPool, State::Held, State::AwaitingCallback, State::CallbackHeld, State::Resolved] {
+        for state in [State::InPool, State::Held, State::AwaitingCallback, State::CallbackHeld, State::Resolved, State::NotReached] {
             records.push((record_in(&mut app, state).await.id, state));
         }
         let izmir = app.application(&app.org.izmir_water.clone(), 35, "Karşıyaka");
@@ -482,7 +524,7 @@ both_stores! {
         let izmir_held = app.create(izmir_held).await;
         app.claim("expert_izmir", &[&izmir_held.id]).await.unwrap();
 
-        let views = [pb::CaseView::Pool, pb::CaseView::Mine, pb::CaseView::CallbackPool, pb::CaseView::All];
+        let views = [pb::CaseView::Pool, pb::CaseView::Mine, pb::CaseView::CallbackPool, pb::CaseView::All, pb::CaseView::NotReached];
         for who in CALLERS.iter().filter(|w| !w.is_empty() && !is_service(w)) {
             let me = app.org.users.get(*who).cloned().unwrap_or_default();
             for view in views {
@@ -502,7 +544,9 @@ both_stores! {
                         None => panic!("{who} {view:?} listed a record the test did not make"),
                     };
                     assert!(visible, "{who} {view:?} lists {} ({state:?}): a leak", c.id);
-                    let needs_contact = *who == "admin" || (c.holder_id == me && matches!(*who, "expert_ankara" | "expert_izmir" | "callback_ankara"));
+                    let needs_contact = *who == "admin"
+                        || (c.holder_id == me && matches!(*who, "expert_ankara" | "expert_izmir" | "callback_ankara"))
+                        || (*who == "callback_ankara" && c.not_reached.is_some());
                     assert_eq!(!c.contact_masked, needs_contact, "{who} {view:?}: contact of {}", c.id);
                     if c.contact_masked {
                         let contact = c.contact.unwrap_or_default();

@@ -30,6 +30,8 @@ pub const GATEWAY_TOKEN: &str = "test-gateway-token-0123456789abcdef0123456789";
 pub const ROUTING_TOKEN: &str = "test-routing-token-0123456789abcdef0123456789";
 /// The intake service's token in tests.
 pub const INTAKE_TOKEN: &str = "test-intake-token-0123456789abcdef01234567890";
+/// The notify service's token in tests.
+pub const NOTIFY_TOKEN: &str = "test-notify-token-0123456789abcdef01234567890";
 
 /// Which store a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +95,7 @@ pub fn settings(url: String) -> CaseSettings {
                 ("gateway", GATEWAY_TOKEN),
                 ("routing", ROUTING_TOKEN),
                 ("intake", INTAKE_TOKEN),
+                ("notify", NOTIFY_TOKEN),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), SecretString::from(v)))

@@ -18,6 +18,7 @@ mod create_case;
 mod directory;
 mod health;
 mod listing;
+mod not_reached;
 mod outbox;
 mod privacy;
 mod recorded_by;

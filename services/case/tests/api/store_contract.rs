@@ -158,6 +158,7 @@ both_stores! {
             urgency: None,
             entered_pool_before: None,
             tracking_number: None,
+            not_reached: false,
             sort: Sort::OldestFirst,
             after: None,
             limit: 1,

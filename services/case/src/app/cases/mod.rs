@@ -10,6 +10,7 @@
 //! - `close`: the official answer, callbacks, and reopening.
 //! - `read`: a case, its files and history, lists, public tracking.
 //! - `related`: the citizen's other applications (the person index).
+//! - `unreached`: a citizen the answer did not reach, and what was done.
 //! - `whereabouts`: the names behind a case's steps and notes, and where a
 //!   case went, for a former holder who may no longer see it.
 
@@ -19,6 +20,7 @@ mod read;
 mod related;
 mod requests;
 mod retry;
+mod unreached;
 mod whereabouts;
 mod work;
 

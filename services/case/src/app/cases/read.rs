@@ -186,6 +186,7 @@ impl CaseApp {
                 calendar::start_of_day_days_ago(self.clock.now(), filter.min_days_in_pool)
             }),
             tracking_number: filter.tracking_number.clone(),
+            not_reached: false,
             sort: Sort::OldestFirst,
             after: None,
             limit: 0,
@@ -213,6 +214,10 @@ impl CaseApp {
                 q.statuses = vec![CaseStatus::AwaitingCallback];
             }
             (View::All, Role::Admin | Role::PoolManager) => q.pools = scope,
+            (View::NotReached, Role::CallbackAgent | Role::PoolManager | Role::Admin) => {
+                q.pools = scope;
+                q.not_reached = true;
+            }
             (View::All, Role::Expert) => q.closed_by = Some(user.id),
             (View::All, Role::CallCentreAgent | Role::PartnerClient) => {
                 q.created_by = Some(user.id)

@@ -44,6 +44,8 @@ pub enum View {
     CallbackPool,
     /// Everything visible.
     All,
+    /// Ulaşılamayanlar: an open "citizen not reached" mark.
+    NotReached,
 }
 
 /// Narrowing asked for by the caller.

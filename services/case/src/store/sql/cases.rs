@@ -16,6 +16,7 @@ use crate::{
         case::{Actor, Case, Consent, Step},
         contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
         enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
+        not_reached::NotReached,
     },
     store::{
         AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome,
@@ -28,7 +29,8 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     status, holder_id, reply_channel, contact_name, contact_phone, contact_email, contact_address, \
     consent_text_version, consent_accepted_at, consent_special, information_only, official_answer, \
     closed_by, created_by, created_at, entered_pool_at, held_since, closed_at, resolved_at, \
-    last_note_at, callback_attempts, callback_retry_at, version";
+    last_note_at, callback_attempts, callback_retry_at, version, not_reached_at, \
+    not_reached_channel, not_reached_reason, not_reached_delivery";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -36,15 +38,17 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     contact_email, contact_address, consent_text_version, consent_accepted_at, consent_special, \
     information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
     held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
-    version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-    $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, \
-    $35, $36, $37) ON CONFLICT DO NOTHING";
+    version, updated_at, not_reached_at, not_reached_channel, not_reached_reason, \
+    not_reached_delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+    $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, \
+    $34, $35, $36, $37, $38, $39, $40, $41) ON CONFLICT DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
     resolved_at = $9, last_note_at = $10, callback_attempts = $11, callback_retry_at = $12, \
-    version = $13, updated_at = $14, category = $15, province_code = $16, district = $17 \
-    WHERE id = $18 AND version = $19";
+    version = $13, updated_at = $14, category = $15, province_code = $16, district = $17, \
+    not_reached_at = $18, not_reached_channel = $19, not_reached_reason = $20, \
+    not_reached_delivery = $21 WHERE id = $22 AND version = $23";
 
 const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
     actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
@@ -116,6 +120,9 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
     }
     if let Some(t) = &q.tracking_number {
         select.push(" AND tracking_number = ").push_bind(t);
+    }
+    if q.not_reached {
+        select.push(" AND not_reached_at IS NOT NULL");
     }
     match (q.sort, q.after) {
         (Sort::OldestFirst, Some(c)) => {
@@ -243,6 +250,10 @@ pub(super) struct CaseRow {
     callback_attempts: i64,
     callback_retry_at: Option<i64>,
     version: i64,
+    not_reached_at: Option<i64>,
+    not_reached_channel: Option<String>,
+    not_reached_reason: Option<String>,
+    not_reached_delivery: Option<Uuid>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -299,6 +310,15 @@ impl TryFrom<CaseRow> for Case {
             callback_attempts: u32::try_from(r.callback_attempts).unwrap_or(u32::MAX),
             callback_retry_at: opt_timestamp(r.callback_retry_at)?,
             version: r.version,
+            not_reached: match (r.not_reached_at, r.not_reached_delivery) {
+                (Some(at), Some(delivery_id)) => Some(NotReached {
+                    at: timestamp(at)?,
+                    channel: r.not_reached_channel.unwrap_or_default(),
+                    reason: r.not_reached_reason.unwrap_or_default(),
+                    delivery_id,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -455,6 +475,10 @@ fn insert_case(c: &Case) -> Statement {
         .bind(opt_micros(c.callback_retry_at))
         .bind(c.version)
         .bind(micros(c.created_at))
+        .bind(c.not_reached.as_ref().map(|m| micros(m.at)))
+        .bind(c.not_reached.as_ref().map(|m| m.channel.as_str()))
+        .bind(c.not_reached.as_ref().map(|m| m.reason.as_str()))
+        .bind(c.not_reached.as_ref().map(|m| m.delivery_id))
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
@@ -478,6 +502,10 @@ fn update_case(ch: &CaseChange, now: i64) -> Statement {
         .bind(&c.category)
         .bind(i64::from(c.province_code))
         .bind(c.district.as_deref())
+        .bind(c.not_reached.as_ref().map(|m| micros(m.at)))
+        .bind(c.not_reached.as_ref().map(|m| m.channel.as_str()))
+        .bind(c.not_reached.as_ref().map(|m| m.reason.as_str()))
+        .bind(c.not_reached.as_ref().map(|m| m.delivery_id))
         .bind(c.id)
         .bind(ch.expected_version)
 }
@@ -779,6 +807,7 @@ mod tests {
             urgency: None,
             entered_pool_before: None,
             tracking_number: None,
+            not_reached: false,
             sort: Sort::UrgentFirst,
             after: None,
             limit: 51,
