@@ -270,6 +270,41 @@ async fn an_admin_edits_the_acknowledgement_and_switches_a_rule_off_without_a_de
     assert!(page.contains("Takip: {{takip_numarasi}}"), "kept: {page}");
     assert_eq!(version_of(&page, "basvuru_alindi", "tr"), v2);
 
+    // The SMS answer goes on resolution, which may come without an answer:
+    // a template using it must say what to write when it is empty.
+    let answer_version = version_of(&page, "yanit_sms", "tr");
+    let answer_edit = |text: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.clone()),
+            ("anahtar".to_owned(), "yanit_sms".to_owned()),
+            ("dil".to_owned(), "tr".to_owned()),
+            ("kanal".to_owned(), "1".to_owned()),
+            ("surum".to_owned(), answer_version.clone()),
+            ("metin".to_owned(), text.to_owned()),
+        ]
+    };
+    let (status, page, _, _) = post(
+        &mut admin,
+        "/yonetim/bildirimler/sablon",
+        answer_edit("Yanıtımız: {{official_answer}}"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("{{official_answer}} kullanıyor, ama yanit_sms kuralının")
+            && page.contains("{{official_answer | …}}"),
+        "the variable, the rule and the way out are named: {page}"
+    );
+    assert!(page.contains("Yanıtımız: {{official_answer}}"), "kept");
+    let (status, _, _, _) = post(
+        &mut admin,
+        "/yonetim/bildirimler/sablon",
+        answer_edit("Yanıtımız: {{official_answer | takip sayfasına bakınız}}"),
+    )
+    .await;
+    assert_eq!(status, 303, "with a fallback it is saved");
+    let (_, page, _, _) = admin.get("/yonetim/bildirimler").await;
+
     // Switched off, the rule texts nobody.
     let (rule_version, _) = rule_form(&page, "basvuru_alindi");
     let (_, _, _, location) = post(

@@ -51,7 +51,8 @@ pub enum ReadError {
     Unavailable(tonic::Code),
 }
 
-/// Where cases are read from.
+/// Where cases are read from, and where a citizen the answer did not
+/// reach is reported.
 #[async_trait::async_trait]
 pub trait CaseReader: Send + Sync + std::fmt::Debug + 'static {
     /// The case `case_id`.
@@ -59,6 +60,19 @@ pub trait CaseReader: Send + Sync + std::fmt::Debug + 'static {
     /// # Errors
     /// [`ReadError`].
     async fn get(&self, case_id: &str) -> Result<CaseView, ReadError>;
+
+    /// Marks `case_id` "citizen not reached" by `delivery_id` on `channel`
+    /// for `reason` (a code); `Ok(false)` when that delivery was reported before.
+    ///
+    /// # Errors
+    /// [`ReadError`].
+    async fn mark_not_reached(
+        &self,
+        case_id: &str,
+        delivery_id: &str,
+        channel: &str,
+        reason: &str,
+    ) -> Result<bool, ReadError>;
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -135,6 +149,26 @@ impl CaseReader for GrpcCaseReader {
             {
                 Err(ReadError::NotFound)
             }
+            Err(s) => Err(ReadError::Unavailable(s.code())),
+        }
+    }
+
+    async fn mark_not_reached(
+        &self,
+        case_id: &str,
+        delivery_id: &str,
+        channel: &str,
+        reason: &str,
+    ) -> Result<bool, ReadError> {
+        let req = tonic::Request::new(pb::MarkCitizenNotReachedRequest {
+            case_id: case_id.to_owned(),
+            delivery_id: delivery_id.to_owned(),
+            channel: channel.to_owned(),
+            reason: reason.to_owned(),
+        });
+        match self.client.clone().mark_citizen_not_reached(req).await {
+            Ok(r) => Ok(r.into_inner().marked),
+            Err(s) if s.code() == tonic::Code::NotFound => Err(ReadError::NotFound),
             Err(s) => Err(ReadError::Unavailable(s.code())),
         }
     }

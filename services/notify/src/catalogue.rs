@@ -372,7 +372,7 @@ pub fn default_templates() -> Vec<Template> {
             "tr",
             Channel::Sms,
             "",
-            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer}} {{institution}}",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer | ayrıntılar takip sayfasındadır}} {{institution}}",
             "",
         ),
         t(
@@ -380,7 +380,7 @@ pub fn default_templates() -> Vec<Template> {
             "en",
             Channel::Sms,
             "",
-            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer}} {{institution}}",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer | see the tracking page for details}} {{institution}}",
             "",
         ),
         t(

@@ -298,6 +298,7 @@ impl NotificationService for NotifyGrpc {
                 "must name a template of the rule's channel",
             ));
         }
+        crate::template_check::check_rule_save(&rule, &snap).map_err(|r| r.into_status())?;
         let expected = (r.expected_version > 0).then_some(r.expected_version);
         let now = jiff::Timestamp::now().as_microsecond();
         let version = self
@@ -352,6 +353,9 @@ impl NotificationService for NotifyGrpc {
             html: t.html,
         };
         template.validate().map_err(|(f, why)| invalid(f, why))?;
+        let snap = self.catalogue.snapshot().await.map_err(|e| internal(&e))?;
+        crate::template_check::check_template_save(&template, &snap)
+            .map_err(|r| r.into_status())?;
         let expected = (r.expected_version > 0).then_some(r.expected_version);
         let now = jiff::Timestamp::now().as_microsecond();
         let version = self

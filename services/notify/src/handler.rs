@@ -85,6 +85,24 @@ fn reply_code(r: i32) -> &'static str {
 /// is sent for it, whatever the rules say (there is nobody to send it to).
 const NO_CONTACT: &str = "no_contact";
 
+/// Whether `rule`'s message carries the official answer: sent after the
+/// case was answered, with a template that names the answer. Such a message
+/// failing for good leaves the citizen without the answer, so the case is
+/// marked "citizen not reached" ([`crate::not_reached`]).
+fn carries_answer(rule: &Rule, snap: &Snapshot) -> bool {
+    rule.trigger != Trigger::CaseOpened
+        && snap
+            .templates
+            .iter()
+            .filter(|t| t.key == rule.template)
+            .any(|t| {
+                [&t.body, &t.subject, &t.html].iter().any(|text| {
+                    template::used_variables(text)
+                        .is_ok_and(|v| v.iter().any(|n| n == "official_answer"))
+                })
+            })
+}
+
 /// Whether an SMS can reach `phone`: only a Turkish mobile number.
 fn reaches_by_sms(phone: &str) -> bool {
     tekmerkez_types::contact::PhoneNumber::parse(phone).is_ok_and(|p| p.is_mobile())
@@ -179,6 +197,7 @@ impl NotifyHandler {
             deferred: false,
             due_at: now.as_microsecond(),
             created_at: now.as_microsecond(),
+            carries_answer: false,
         };
         let fail = |mut d: NewDelivery, reason: &str| {
             d.state = DeliveryState::Failed;
@@ -188,14 +207,22 @@ impl NotifyHandler {
         let Some(case) = case else {
             return fail(d, "unknown_case");
         };
+        d.carries_answer = carries_answer(rule, snap);
         let recipient = match rule.channel {
             Channel::Sms => case.phone.clone().filter(|p| reaches_by_sms(p)),
             Channel::Email => case.email.clone(),
         };
-        let recipient = recipient?;
         if rule.require_consent && !case.has_consent {
             return None;
         }
+        // The answer on the channel the citizen chose, with no address to
+        // send it to, is a citizen not reached, not a rule that did not apply.
+        let Some(recipient) = recipient else {
+            if d.carries_answer {
+                return fail(d, "no_recipient");
+            }
+            return None;
+        };
         let occurred = event
             .occurred_at
             .as_ref()
@@ -385,7 +412,23 @@ impl Handler for NotifyHandler {
 
 #[cfg(test)]
 mod tests {
-    use super::reaches_by_sms;
+    use super::{carries_answer, reaches_by_sms};
+    use crate::catalogue::{Snapshot, default_rules, default_templates};
+
+    #[test]
+    fn only_the_messages_that_bring_the_answer_carry_it() {
+        let snap = Snapshot {
+            rules: default_rules(),
+            templates: default_templates(),
+        };
+        let carrying: Vec<&str> = snap
+            .rules
+            .iter()
+            .filter(|r| carries_answer(r, &snap))
+            .map(|r| r.key.as_str())
+            .collect();
+        assert_eq!(carrying, ["yanit_eposta", "yanit_sms"]);
+    }
 
     #[test]
     fn an_sms_reaches_only_a_mobile_number() {

@@ -5,13 +5,18 @@
 //! providers with failover, e-mail over SMTP.
 //!
 //! - [`catalogue`]: rules and templates, their defaults and the cache.
-//! - [`template`]: `{{variable}}` rendering; a missing variable is an error.
+//! - [`template`]: `{{variable}}` and `{{variable | fallback}}` rendering; a
+//!   missing variable without a fallback is an error.
+//! - [`template_check`]: what an admin saves is checked against the events
+//!   that use it.
 //! - [`gsm`]: GSM 7-bit (with the Turkish single shift table) or UCS-2, and segment counts.
 //! - [`quiet`]: quiet hours in Europe/Istanbul.
 //! - [`cases`]: reading a case with notify's own service token.
 //! - [`handler`]: the consumer's handler: events into deliveries.
 //! - [`store`]: the delivery log and the catalogue (PostgreSQL or SQLite).
 //! - [`dispatch`]: the sender: leases, failover, backoff, in-doubt recovery.
+//! - [`not_reached`]: an answer that failed for good is reported to the case
+//!   service, which marks the citizen not reached.
 //! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
 //! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
 //! - [`http`]: the delivery-report endpoint.
@@ -28,12 +33,14 @@ pub mod grpc;
 pub mod gsm;
 pub mod handler;
 pub mod http;
+pub mod not_reached;
 pub mod quiet;
 pub mod sinks;
 pub mod sms;
 pub mod startup;
 pub mod store;
 pub mod template;
+pub mod template_check;
 
 pub use config::NotifySettings;
 pub use startup::Application;

@@ -199,6 +199,13 @@ impl Application {
         } else {
             None
         };
+        // Failed answers go to the case service as "citizen not reached".
+        let not_reached = tokio::spawn(crate::not_reached::run(
+            self.store.clone(),
+            cases.clone(),
+            Duration::from_millis(s.dispatch.poll_interval_ms),
+            shutdown.child_token(),
+        ));
         let handler = Arc::new(NotifyHandler::new(
             self.store.clone(),
             self.catalogue.clone(),
@@ -306,6 +313,9 @@ impl Application {
             .await;
         let stats = consumer.await.context("the consumer task panicked")?;
         sender.await.context("the sender task panicked")?;
+        not_reached
+            .await
+            .context("the not-reached reporter panicked")?;
         if let Some(r) = reports {
             r.await.context("the report poller panicked")?;
         }

@@ -113,6 +113,9 @@ pub struct NewDelivery {
     pub due_at: i64,
     /// Now (µs).
     pub created_at: i64,
+    /// It carries the official answer: failing for good marks the case
+    /// "citizen not reached".
+    pub carries_answer: bool,
 }
 
 impl std::fmt::Debug for NewDelivery {
@@ -343,9 +346,9 @@ impl NotifyStore {
             tracking_number, kind, channel, rule_version, template_key, template_locale, \
             template_version, state, reason, recipient, subject, body, html, message_id, encoding, \
             segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at, \
-            traceparent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-            $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25) ON CONFLICT \
-            (idempotency_key) DO NOTHING";
+            traceparent, carries_answer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+            $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25, $26) \
+            ON CONFLICT (idempotency_key) DO NOTHING";
         on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
                 .bind(d.id)
@@ -374,10 +377,51 @@ impl NotifyStore {
                 .bind(d.created_at)
                 // Recorded inside the event's consume span: the send continues it.
                 .bind(tekmerkez_telemetry::current_traceparent())
+                .bind(d.carries_answer)
                 .execute(p)
                 .await?
                 .rows_affected();
             Ok(n == 1)
+        })
+    }
+
+    /// Failed deliveries that carried the answer and whose case the case
+    /// service has not yet been told about, oldest first: `(id, case id,
+    /// channel, reason)`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn unreported_not_reached(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, String, String, String)>, StoreError> {
+        on_pool!(&self.0, |p| {
+            let rows: Vec<(Uuid, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT id, case_id, channel, reason FROM notify_deliveries WHERE state = 'failed' \
+                 AND carries_answer AND not_reached_reported_at IS NULL ORDER BY updated_at LIMIT $1",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, case, channel, reason)| (id, case, channel, reason.unwrap_or_default()))
+                .collect())
+        })
+    }
+
+    /// The case service took the report of `id`'s failure.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn mark_not_reached_reported(&self, id: Uuid, now: i64) -> Result<(), StoreError> {
+        on_pool!(&self.0, |p| {
+            sqlx::query("UPDATE notify_deliveries SET not_reached_reported_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
+            Ok(())
         })
     }
 

@@ -1,8 +1,11 @@
 //! Message templates: text with `{{name}}` placeholders filled from a fixed
-//! set of variables. Rendering never guesses: a placeholder with no value is
-//! an error naming the variable (never its value), so a broken template
-//! marks its deliveries failed with a reason instead of sending a hole, and
-//! the admin API refuses a template that names a variable it does not know.
+//! set of variables, and `{{name | fallback text}}` for a value that may be
+//! missing. Rendering never guesses: a placeholder with no value and no
+//! fallback is an error naming the variable (never its value), so a broken
+//! template marks its deliveries failed with a reason instead of sending a
+//! hole; the admin API refuses a template that names a variable it does not
+//! know, or one that may be missing without a fallback
+//! ([`crate::template_check`]).
 
 use std::collections::BTreeMap;
 
@@ -54,7 +57,8 @@ impl TemplateError {
 
 enum Piece<'a> {
     Text(&'a str),
-    Var(&'a str),
+    /// A variable, with the text used when it has no value.
+    Var(&'a str, Option<&'a str>),
 }
 
 fn pieces(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
@@ -64,11 +68,41 @@ fn pieces(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
         out.push(Piece::Text(&rest[..start]));
         let after = &rest[start + 2..];
         let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
-        out.push(Piece::Var(after[..end].trim()));
+        let inner = &after[..end];
+        out.push(match inner.split_once('|') {
+            Some((name, fallback)) => Piece::Var(name.trim(), Some(fallback.trim())),
+            None => Piece::Var(inner.trim(), None),
+        });
         rest = &after[end + 2..];
     }
     out.push(Piece::Text(rest));
     Ok(out)
+}
+
+/// One placeholder as written: the variable and whether it has a fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The variable's name.
+    pub name: String,
+    /// Whether `{{name | …}}` gives a text for a missing value.
+    pub has_fallback: bool,
+}
+
+/// The placeholders of a template, in order.
+///
+/// # Errors
+/// When it does not parse.
+pub fn placeholders(template: &str) -> Result<Vec<Placeholder>, TemplateError> {
+    Ok(pieces(template)?
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Var(name, fallback) => Some(Placeholder {
+                name: name.to_owned(),
+                has_fallback: fallback.is_some_and(|f| !f.is_empty()),
+            }),
+            Piece::Text(_) => None,
+        })
+        .collect())
 }
 
 /// Checks that `template` parses and names only known variables.
@@ -77,7 +111,7 @@ fn pieces(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
 /// The first problem found.
 pub fn validate(template: &str) -> Result<(), TemplateError> {
     for p in pieces(template)? {
-        if let Piece::Var(name) = p
+        if let Piece::Var(name, _) = p
             && !VARIABLES.iter().any(|(v, _)| *v == name)
         {
             return Err(TemplateError::UnknownVariable(name.to_owned()));
@@ -91,13 +125,7 @@ pub fn validate(template: &str) -> Result<(), TemplateError> {
 /// # Errors
 /// When it does not parse.
 pub fn used_variables(template: &str) -> Result<Vec<String>, TemplateError> {
-    Ok(pieces(template)?
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Var(v) => Some(v.to_owned()),
-            Piece::Text(_) => None,
-        })
-        .collect())
+    Ok(placeholders(template)?.into_iter().map(|p| p.name).collect())
 }
 
 /// Values for one message. Empty values count as missing: a blank official
@@ -155,14 +183,16 @@ pub fn render(template: &str, vars: &Variables, escape: Escape) -> Result<String
     for p in pieces(template)? {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Var(name) => {
+            Piece::Var(name, fallback) => {
                 if !VARIABLES.iter().any(|(v, _)| *v == name) {
                     return Err(TemplateError::UnknownVariable(name.to_owned()));
                 }
                 let value = vars
                     .0
                     .get(name)
+                    .map(String::as_str)
                     .filter(|v| !v.trim().is_empty())
+                    .or(fallback.filter(|f| !f.is_empty()))
                     .ok_or_else(|| TemplateError::MissingVariable(name.to_owned()))?;
                 match escape {
                     Escape::None => out.push_str(value),
@@ -217,6 +247,24 @@ mod tests {
         v.set("official_answer", "  ");
         assert!(render("{{official_answer}}", &v, Escape::None).is_err());
         assert_eq!(e.kind(), "template_missing_variable");
+    }
+
+    #[test]
+    fn a_fallback_stands_in_for_a_missing_value_only() {
+        let t = "Sayın {{ applicant_name | Başvuru Sahibi }}, yanıt: {{official_answer|yok}}";
+        let out = render(t, &Variables::default(), Escape::None).unwrap();
+        assert_eq!(out, "Sayın Başvuru Sahibi, yanıt: yok");
+        let out = render(t, &vars(), Escape::Html).unwrap();
+        assert_eq!(out, "Sayın Ayşe &lt;b&gt;, yanıt: yok");
+        assert_eq!(
+            placeholders(t).unwrap(),
+            vec![
+                Placeholder { name: "applicant_name".into(), has_fallback: true },
+                Placeholder { name: "official_answer".into(), has_fallback: true },
+            ]
+        );
+        assert!(!placeholders("{{official_answer | }}").unwrap()[0].has_fallback);
+        assert!(render("{{official_answer | }}", &vars(), Escape::None).is_err());
     }
 
     #[test]

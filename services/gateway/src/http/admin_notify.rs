@@ -313,7 +313,24 @@ pub(super) async fn save_template(
             "template.html" => "html",
             _ => "metin",
         };
-        (field, (t.invalid)(t.field(&refused)))
+        // The template check names the variable and the rule in an ErrorInfo.
+        let info = st.get_details_error_info();
+        let meta = |k: &str| {
+            info.as_ref()
+                .and_then(|i| i.metadata.get(k).cloned())
+                .unwrap_or_default()
+        };
+        let name = t.field(&refused);
+        let message = match info.as_ref().map(|i| i.reason.as_str()) {
+            Some("TEMPLATE_NEEDS_FALLBACK") => {
+                (t.needs_fallback)(name, &meta("variable"), &meta("rule"))
+            }
+            Some("TEMPLATE_VARIABLE_UNAVAILABLE") => {
+                (t.unavailable_variable)(name, &meta("variable"), &meta("rule"))
+            }
+            _ => (t.invalid)(name),
+        };
+        (field, message)
     };
     let refused = Refused {
         key: template.key,

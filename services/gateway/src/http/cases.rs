@@ -55,6 +55,25 @@ pub(super) struct Row {
     /// When to call again (Istanbul time), after a try that did not reach.
     pub(super) retry_at: String,
     pub(super) attempts: u32,
+    /// What did not reach the citizen, in words ("SMS: numara geçersiz —
+    /// 06.12.2026 14:05"); empty unless the record is marked.
+    pub(super) not_reached: String,
+}
+
+/// A "citizen not reached" mark in words: the channel, why, when.
+pub(super) fn not_reached_text(frame: &Frame, m: &pb::NotReached) -> String {
+    let t = &frame.texts().record.delivery;
+    let channel = match m.channel.as_str() {
+        "email" => frame.c.email_channel,
+        "sms" => "SMS",
+        other => frame.c.channel_name(if other == "social" {
+            common_v1::Channel::SocialMedia as i32
+        } else {
+            0
+        }),
+    };
+    let reason = t.reason(&m.reason).unwrap_or(t.reason_other);
+    format!("{channel}: {reason} — {}", when(m.marked_at.as_ref()))
 }
 
 /// The 3-day note rule's state of `c` (the case service's rule: more than
@@ -135,6 +154,11 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         tel,
         retry_at: when(c.callback_retry_at.as_ref()),
         attempts: c.callback_attempts,
+        not_reached: c
+            .not_reached
+            .as_ref()
+            .map(|m| not_reached_text(frame, m))
+            .unwrap_or_default(),
         tracking_number: c.tracking_number,
         id: c.id,
     }
@@ -316,6 +340,8 @@ struct ListPage {
     mine: bool,
     /// *Geri Dönüş Havuzu*: phone, retry time and tries.
     callbacks: bool,
+    /// *Ulaşılamayanlar*: phone and what did not reach the citizen.
+    unreached: bool,
     /// *Çağrı Havuzu*: the filter box.
     filterable: bool,
     claimable: bool,
@@ -431,6 +457,7 @@ async fn list(
     let (heading, claimable, path, claim_action) = match view {
         pb::CaseView::Mine => (c.my_calls, false, "/uzerimdeki", ""),
         pb::CaseView::CallbackPool => (c.callback_pool, true, "/geri-donus", "/geri-donus/al"),
+        pb::CaseView::NotReached => (c.not_reached, false, "/ulasilamayanlar", ""),
         _ => (c.call_pool, true, "/cagri-havuzu", "/cagri-havuzu/al"),
     };
     let (mut message, mut is_error) = match (failure, q.durum.as_str()) {
@@ -439,6 +466,7 @@ async fn list(
         (None, "alinamadi") => (Some(t.claim_conflict), true),
         (None, "secilmedi") => (Some(t.nothing_selected), true),
         (None, "sonuclandi") => (Some(t.callback_resolved), false),
+        (None, "ulasildi") => (Some(t.not_reached_done), false),
         _ => (None, false),
     };
     if parsed.dropped && message.is_none() {
@@ -467,6 +495,7 @@ async fn list(
         heading,
         mine: view == pb::CaseView::Mine,
         callbacks,
+        unreached: view == pb::CaseView::NotReached,
         filterable: view == pb::CaseView::Pool,
         claimable,
         rows,
@@ -520,6 +549,17 @@ pub(super) async fn callbacks(
     SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
     list(&state, frame, s, pb::CaseView::CallbackPool, q).await
+}
+
+/// `GET /ulasilamayanlar`: *Ulaşılamayanlar*, answered records whose answer
+/// did not reach the citizen, for the callback unit and the pool managers.
+pub(super) async fn not_reached(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Query(q): Query<ManagerQuery>,
+    SignedIn { session: s, .. }: SignedIn,
+) -> Response {
+    list(&state, frame, s, pb::CaseView::NotReached, q).await
 }
 
 /// `v` percent-encoded for a query string.

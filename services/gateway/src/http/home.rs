@@ -22,12 +22,20 @@ struct HomePage {
 pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static str)> {
     let c = &t.common;
     let mut m = match role {
-        Role::Admin => vec![(c.admin, "/yonetim"), (c.pool_manager_pools, "/havuz")],
-        Role::PoolManager => vec![(c.pool_manager_pools, "/havuz")],
+        Role::Admin => vec![
+            (c.admin, "/yonetim"),
+            (c.pool_manager_pools, "/havuz"),
+            (c.not_reached, "/ulasilamayanlar"),
+        ],
+        Role::PoolManager => vec![
+            (c.pool_manager_pools, "/havuz"),
+            (c.not_reached, "/ulasilamayanlar"),
+        ],
         Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
         Role::CallbackAgent => vec![
             (c.callback_pool, "/geri-donus"),
             (c.my_calls, "/uzerimdeki"),
+            (c.not_reached, "/ulasilamayanlar"),
         ],
         // Call-centre agents and front-office staff record applications.
         Role::CallCentreAgent => super::entry::menu(&t.entry),
@@ -61,10 +69,13 @@ mod tests {
             paths(Role::Expert),
             vec!["/cagri-havuzu", "/uzerimdeki", "/kullanici"]
         );
-        assert_eq!(paths(Role::PoolManager), vec!["/havuz", "/kullanici"]);
+        assert_eq!(
+            paths(Role::PoolManager),
+            vec!["/havuz", "/ulasilamayanlar", "/kullanici"]
+        );
         assert_eq!(
             paths(Role::CallbackAgent),
-            vec!["/geri-donus", "/uzerimdeki", "/kullanici"]
+            vec!["/geri-donus", "/uzerimdeki", "/ulasilamayanlar", "/kullanici"]
         );
         assert!(!paths(Role::Expert).contains(&"/yonetim"));
         assert_eq!(

@@ -170,6 +170,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/cagri-havuzu/al", axum::routing::post(cases::claim))
         .route("/uzerimdeki", get(cases::mine))
         .route("/geri-donus", get(cases::callbacks))
+        .route("/ulasilamayanlar", get(cases::not_reached))
         .route(
             "/geri-donus/al",
             axum::routing::post(cases::claim_callbacks),
@@ -188,6 +189,10 @@ pub fn pages(state: AppState) -> Router {
         .route(
             "/kayit/{id}/yeniden-ac",
             axum::routing::post(record::reopen),
+        )
+        .route(
+            "/kayit/{id}/ulasilamadi",
+            axum::routing::post(record::resolve_not_reached),
         )
         .route("/kayit/{id}/ek/{file}", get(record::attachment))
         .route(
@@ -483,6 +488,7 @@ fn counted_view(path: &str) -> Option<tekmerkez_proto::case_v1::CaseView> {
         "/cagri-havuzu" | "/havuz" => Some(CaseView::Pool),
         "/uzerimdeki" => Some(CaseView::Mine),
         "/geri-donus" => Some(CaseView::CallbackPool),
+        "/ulasilamayanlar" => Some(CaseView::NotReached),
         _ => None,
     }
 }

@@ -37,6 +37,11 @@ pub struct AdminNotifyTexts {
     pub not_allowed: &'static str,
     /// A refused template, naming the field (one of the four below).
     pub invalid: fn(&str) -> String,
+    /// A variable the rule's event may leave empty, used without a
+    /// fallback: (field, variable, rule).
+    pub needs_fallback: fn(&str, &str, &str) -> String,
+    /// A variable the rule's event never has: (field, variable, rule).
+    pub unavailable_variable: fn(&str, &str, &str) -> String,
     pub field_subject: &'static str,
     pub field_body: &'static str,
     pub field_html: &'static str,
@@ -100,6 +105,16 @@ pub const TR: AdminNotifyTexts = AdminNotifyTexts {
             "Kaydedilmedi: {field} boş, çok uzun, olmayan bir değişken kullanıyor ya da bir yer tutucu kapanmamış."
         )
     },
+    needs_fallback: |field, var, rule| {
+        format!(
+            "Kaydedilmedi: {field} {{{{{var}}}}} kullanıyor, ama {rule} kuralının gönderdiği iletilerin bazılarında bu değer yok. Boş kaldığında yazılacak metni verin: {{{{{var} | …}}}}"
+        )
+    },
+    unavailable_variable: |field, var, rule| {
+        format!(
+            "Kaydedilmedi: {field} {{{{{var}}}}} kullanıyor, ama {rule} kuralının gönderdiği iletilerde bu değer hiç yok."
+        )
+    },
     field_subject: "konu",
     field_body: "metin",
     field_html: "HTML bölümü",
@@ -140,6 +155,16 @@ pub const EN: AdminNotifyTexts = AdminNotifyTexts {
     invalid: |field| {
         format!(
             "Not saved: the {field} is empty, too long, names a variable that does not exist or leaves a placeholder open."
+        )
+    },
+    needs_fallback: |field, var, rule| {
+        format!(
+            "Not saved: the {field} uses {{{{{var}}}}}, but some messages of rule {rule} have no such value. Give the text to write when it is empty: {{{{{var} | …}}}}"
+        )
+    },
+    unavailable_variable: |field, var, rule| {
+        format!(
+            "Not saved: the {field} uses {{{{{var}}}}}, but the messages of rule {rule} never have that value."
         )
     },
     field_subject: "subject",

@@ -24,6 +24,10 @@ pub struct CasesTexts {
     pub phone_after_claim: &'static str,
     /// The 3-day note rule's column on *Üzerimdeki Çağrılar*.
     pub note_rule: &'static str,
+    /// *Ulaşılamayanlar*: what did not reach the citizen, and what to do.
+    pub not_reached_what: &'static str,
+    pub not_reached_hint: &'static str,
+    pub not_reached_done: &'static str,
 }
 
 pub const TR: CasesTexts = CasesTexts {
@@ -44,6 +48,9 @@ pub const TR: CasesTexts = CasesTexts {
     attempts: "Deneme",
     phone_after_claim: "Numara, kaydı üzerinize aldığınızda aranabilir olarak görünür.",
     note_rule: "3 gün notu",
+    not_reached_what: "Ulaşmayan ileti",
+    not_reached_hint: "Yanıtı vatandaşa ulaşmayan kayıtlar. Kaydı açın; arayın, başka bir kanaldan yazın ya da mektupla gönderin ve ne yaptığınızı kaydedin.",
+    not_reached_done: "Kaydedildi; kayıt Ulaşılamayanlar listesinden çıktı.",
 };
 
 pub const EN: CasesTexts = CasesTexts {
@@ -64,4 +71,7 @@ pub const EN: CasesTexts = CasesTexts {
     attempts: "Tries",
     phone_after_claim: "The number becomes callable once you take the record.",
     note_rule: "3-day note",
+    not_reached_what: "Message not delivered",
+    not_reached_hint: "Records whose answer did not reach the citizen. Open one; call, write on another channel or send it by post, and record what you did.",
+    not_reached_done: "Saved; the record has left the list of citizens not reached.",
 };

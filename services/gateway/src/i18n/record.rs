@@ -38,6 +38,20 @@ pub struct RecordTexts {
     pub step_reopened: &'static str,
     /// Task step: the citizen wrote again (a reply, a later message).
     pub step_citizen_message: &'static str,
+    pub step_not_reached: &'static str,
+    pub step_not_reached_resolved: &'static str,
+    /// What the callback unit did about a citizen not reached, by
+    /// `NotReachedOutcome` number (the form's choices and the task steps).
+    pub reach_outcomes: [&'static str; 5],
+    /// The banner of a record whose answer did not reach the citizen.
+    pub not_reached_title: &'static str,
+    pub not_reached_help: &'static str,
+    pub reach_choose: &'static str,
+    pub reach_note: &'static str,
+    pub reach_save: &'static str,
+    pub reach_choose_needed: &'static str,
+    pub reach_note_too_long: &'static str,
+    pub reach_already_done: &'static str,
     /// The label of a note that is the citizen's own message.
     pub citizen_note: &'static str,
     pub choose_outcome: &'static str,
@@ -151,6 +165,23 @@ pub const TR: RecordTexts = RecordTexts {
     step_resolved: "Sonuçlandı",
     step_reopened: "Yeniden açıldı",
     step_citizen_message: "Vatandaştan yeni ileti",
+    step_not_reached: "Vatandaşa ulaşılamadı",
+    step_not_reached_resolved: "Ulaşılamayan vatandaş için işlem yapıldı",
+    reach_outcomes: [
+        "",
+        "telefonla arandı, yanıt iletildi",
+        "başka bir kanaldan ulaşıldı",
+        "yanıt mektupla gönderilecek",
+        "tüm yollar denendi, ulaşılamıyor",
+    ],
+    not_reached_title: "Yanıt vatandaşa ulaşmadı",
+    not_reached_help: "Vatandaşı arayın, başka bir kanaldan yazın ya da mektupla gönderin; sonra ne yaptığınızı kaydedin. Kayıt o zaman Ulaşılamayanlar listesinden çıkar.",
+    reach_choose: "Ne yapıldı?",
+    reach_note: "Not (isteğe bağlı)",
+    reach_save: "Kaydet",
+    reach_choose_needed: "Ne yapıldığını seçiniz.",
+    reach_note_too_long: "Not çok uzun.",
+    reach_already_done: "Bu kayıt için başka biri işlem yaptı; kayıt artık Ulaşılamayanlar listesinde değil.",
     citizen_note: "Vatandaşın iletisi",
     choose_outcome: "Görüşmenin sonucunu seçiniz.",
     retry_time_needed: "“Ulaşılamadı” için yeniden aranacağı ileri bir tarih ve saat giriniz.",
@@ -275,6 +306,23 @@ pub const EN: RecordTexts = RecordTexts {
     step_resolved: "Resolved",
     step_reopened: "Reopened",
     step_citizen_message: "New message from the citizen",
+    step_not_reached: "Citizen not reached",
+    step_not_reached_resolved: "Action taken for a citizen not reached",
+    reach_outcomes: [
+        "",
+        "phoned, answer given",
+        "reached on another channel",
+        "answer to be sent by post",
+        "every way tried, cannot be reached",
+    ],
+    not_reached_title: "The answer did not reach the citizen",
+    not_reached_help: "Call the citizen, write on another channel or send it by post; then record what you did. The record then leaves the list of citizens not reached.",
+    reach_choose: "What was done?",
+    reach_note: "Note (optional)",
+    reach_save: "Save",
+    reach_choose_needed: "Choose what was done.",
+    reach_note_too_long: "The note is too long.",
+    reach_already_done: "Someone else already acted on this record; it is no longer on the list of citizens not reached.",
     citizen_note: "The citizen's message",
     choose_outcome: "Choose the outcome of the call.",
     retry_time_needed: "For “not reached”, enter a future date and time to call again.",
@@ -515,6 +563,14 @@ pub struct DeliveryTexts {
     pub reason_rejected_by_operator: &'static str,
     pub reason_delivery_error: &'static str,
     pub reason_duplicate: &'static str,
+    pub reason_no_recipient: &'static str,
+    pub reason_address_rejected: &'static str,
+    pub reason_smtp_rejected: &'static str,
+    pub reason_invalid_number: &'static str,
+    pub reason_outcome_unknown: &'static str,
+    pub reason_template_missing_variable: &'static str,
+    /// A failure not named above.
+    pub reason_other: &'static str,
 }
 
 impl DeliveryTexts {
@@ -546,6 +602,14 @@ impl DeliveryTexts {
             "rejected_by_operator" => self.reason_rejected_by_operator,
             "delivery_error" => self.reason_delivery_error,
             "duplicate" => self.reason_duplicate,
+            "no_recipient" => self.reason_no_recipient,
+            "address_rejected" | "message_too_large" => self.reason_address_rejected,
+            "smtp_rejected" => self.reason_smtp_rejected,
+            "invalid_number" => self.reason_invalid_number,
+            "outcome_unknown" => self.reason_outcome_unknown,
+            "template_missing_variable" | "template_unknown_variable" | "template_unclosed" => {
+                self.reason_template_missing_variable
+            }
             _ => return None,
         })
     }
@@ -581,6 +645,13 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     reason_rejected_by_operator: "operatör reddetti",
     reason_delivery_error: "iletim hatası",
     reason_duplicate: "sağlayıcı mükerrer saydı",
+    reason_no_recipient: "kayıtta bu kanalın adresi yok",
+    reason_address_rejected: "alıcının e-posta sunucusu adresi kabul etmedi",
+    reason_smtp_rejected: "e-posta sunucusu iletiyi reddetti",
+    reason_invalid_number: "numara geçersiz",
+    reason_outcome_unknown: "sağlayıcı iletinin alınıp alınmadığını bildirmedi",
+    reason_template_missing_variable: "şablon doldurulamadı",
+    reason_other: "gönderilemedi",
 };
 
 const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
@@ -613,6 +684,13 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_rejected_by_operator: "the operator refused it",
     reason_delivery_error: "delivery error",
     reason_duplicate: "the provider counted it a duplicate",
+    reason_no_recipient: "the record has no address for this channel",
+    reason_address_rejected: "the recipient's mail server refused the address",
+    reason_smtp_rejected: "the mail server refused the message",
+    reason_invalid_number: "the number is not valid",
+    reason_outcome_unknown: "the provider never said whether it took the message",
+    reason_template_missing_variable: "the template could not be filled in",
+    reason_other: "could not be sent",
 };
 
 /// The record page's list of the citizen's other applications (the same

@@ -37,9 +37,17 @@ where
     assert!(done.is_ok(), "not within {secs}s: {what}");
 }
 
-/// The cases the test's "case service" knows.
+/// One "citizen not reached" report: case, delivery, channel, reason.
+pub type NotReachedReport = (String, String, String, String);
+
+/// The cases the test's "case service" knows, and the "citizen not
+/// reached" reports it took (the first of each delivery; a repeat answers
+/// `false`, as the case service does).
 #[derive(Debug, Default, Clone)]
-pub struct Cases(pub Arc<Mutex<HashMap<String, CaseView>>>);
+pub struct Cases(
+    pub Arc<Mutex<HashMap<String, CaseView>>>,
+    pub Arc<Mutex<Vec<NotReachedReport>>>,
+);
 
 #[async_trait::async_trait]
 impl CaseReader for Cases {
@@ -50,6 +58,29 @@ impl CaseReader for Cases {
             .get(case_id)
             .cloned()
             .ok_or(ReadError::NotFound)
+    }
+
+    async fn mark_not_reached(
+        &self,
+        case_id: &str,
+        delivery_id: &str,
+        channel: &str,
+        reason: &str,
+    ) -> Result<bool, ReadError> {
+        if !self.0.lock().unwrap().contains_key(case_id) {
+            return Err(ReadError::NotFound);
+        }
+        let mut marks = self.1.lock().unwrap();
+        if marks.iter().any(|m| m.1 == delivery_id) {
+            return Ok(false);
+        }
+        marks.push((
+            case_id.to_owned(),
+            delivery_id.to_owned(),
+            channel.to_owned(),
+            reason.to_owned(),
+        ));
+        Ok(true)
     }
 }
 
@@ -201,6 +232,11 @@ impl TestApp {
             .lock()
             .unwrap()
             .insert(case.id.clone(), case.clone());
+    }
+
+    /// The "citizen not reached" reports taken so far.
+    pub fn not_reached(&self) -> Vec<NotReachedReport> {
+        self.cases.1.lock().unwrap().clone()
     }
 
     /// Publishes `event` as the case service's relay would.

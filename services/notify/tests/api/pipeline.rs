@@ -470,3 +470,71 @@ async fn netgsm_reports_are_fetched_and_an_undeliverable_number_ends_failed() {
     );
     app.stop().await;
 }
+
+async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(db: Db) {
+    let app = TestApp::spawn(db, &["webhook"], |_| {}).await;
+    // An SMS answer to a number the provider refuses for good.
+    app.webhook.refuse("+905321230021");
+    let c = case("+905321230021", None);
+    let mut c = c;
+    c.official_answer = Some("Sayacınız değiştirildi.".into());
+    app.know(&c);
+    let e = resolved(&c, common::ReplyChannel::Sms);
+    app.publish(&e).await;
+    let d = app.settled(&c.id, 1).await;
+    assert_eq!(
+        (d[0].kind.as_str(), d[0].state),
+        ("yanit_sms", DeliveryState::Failed)
+    );
+    eventually(10, "the case service is told", || async {
+        !app.not_reached().is_empty()
+    })
+    .await;
+    // An e-mail answer for a citizen with no address on record.
+    let mut no_address = case("+905321230022", None);
+    no_address.official_answer = Some("Sayacınız değiştirildi.".into());
+    app.know(&no_address);
+    app.publish(&closed(&no_address, common::ReplyChannel::Email))
+        .await;
+    let d = app.settled(&no_address.id, 1).await;
+    assert_eq!(
+        (d[0].state, d[0].reason.as_deref()),
+        (DeliveryState::Failed, Some("no_recipient"))
+    );
+    eventually(10, "the second case is reported", || async {
+        app.not_reached().len() == 2
+    })
+    .await;
+    // Redelivered events and later rounds report nothing again.
+    app.publish(&e).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let reports = app.not_reached();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert_eq!(
+        (reports[0].0.as_str(), reports[0].2.as_str(), reports[0].3.as_str()),
+        (c.id.as_str(), "sms", "rejected_number")
+    );
+    assert_eq!(
+        (reports[1].0.as_str(), reports[1].2.as_str(), reports[1].3.as_str()),
+        (no_address.id.as_str(), "email", "no_recipient")
+    );
+    // A failed acknowledgement is not a missed answer.
+    app.webhook.refuse("+905321230023");
+    let ack = case("+905321230023", None);
+    app.know(&ack);
+    app.publish(&opened(&ack, false)).await;
+    app.settled(&ack.id, 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.not_reached().len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once_sqlite() {
+    an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once_postgres() {
+    an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(Db::Postgres).await;
+}

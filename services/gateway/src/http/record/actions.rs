@@ -51,6 +51,10 @@ pub(in crate::http) struct TextForm {
     uzman: String,
     /// Reopening: the reason.
     gerekce: String,
+    /// "Citizen not reached": what was done (a `NotReachedOutcome` number).
+    ulasim: String,
+    /// "Citizen not reached": the note.
+    ulasim_notu: String,
 }
 
 impl TextForm {
@@ -63,6 +67,8 @@ impl TextForm {
             retry_at: self.zaman.clone(),
             reopen_reason: self.gerekce.clone(),
             assignee: self.uzman.clone(),
+            reach_outcome: self.ulasim.clone(),
+            reach_note: self.ulasim_notu.clone(),
             ..Typed::default()
         };
         match kind {
@@ -155,6 +161,9 @@ enum TextWrite {
     Assign,
     /// The callback agent reopens a record they resolved today.
     Reopen,
+    /// Someone of the callback unit records what was done for a citizen
+    /// the answer did not reach.
+    NotReached,
 }
 
 impl TextWrite {
@@ -166,6 +175,7 @@ impl TextWrite {
             Self::Callback => Field::CallNote,
             Self::Assign => Field::Assignee,
             Self::Reopen => Field::ReopenReason,
+            Self::NotReached => Field::ReachNote,
         }
     }
 
@@ -177,6 +187,7 @@ impl TextWrite {
             Self::Callback => t.call_note_too_long.to_string(),
             Self::Assign => t.choose_expert.to_owned(),
             Self::Reopen => t.reopen_reason_invalid.to_string(),
+            Self::NotReached => t.reach_note_too_long.to_owned(),
         }
     }
 }
@@ -229,6 +240,7 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 TextWrite::Claim => t.claim_failed,
                 TextWrite::Assign => t.assign_failed,
                 TextWrite::Reopen => t.reopen_failed,
+                TextWrite::NotReached => t.reach_already_done,
                 _ => t.record_changed,
             };
             let mut s = Shown::ok(Some(message.to_owned()), true);
@@ -280,7 +292,11 @@ async fn write(
     };
     let needs_version = matches!(
         kind,
-        TextWrite::Note | TextWrite::Answer | TextWrite::Callback | TextWrite::Assign
+        TextWrite::Note
+            | TextWrite::Answer
+            | TextWrite::Callback
+            | TextWrite::Assign
+            | TextWrite::NotReached
     );
     let version = f.version.parse::<i64>().ok();
     if needs_version && version.is_none() {
@@ -389,6 +405,37 @@ async fn write(
                 .await
                 .map(|_| ())
         }
+        TextWrite::NotReached => {
+            let outcome = f
+                .ulasim
+                .parse::<i32>()
+                .ok()
+                .and_then(|n| pb::NotReachedOutcome::try_from(n).ok())
+                .filter(|o| *o != pb::NotReachedOutcome::Unspecified);
+            let Some(outcome) = outcome else {
+                let shown = refuse(Field::ReachOutcome, t.reach_choose_needed.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            };
+            let note = f.ulasim_notu.trim();
+            if note.chars().count() > limits::NOTE {
+                let shown = refuse(Field::ReachNote, t.reach_note_too_long.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            let req = pb::ResolveNotReachedRequest {
+                case_id,
+                outcome: outcome as i32,
+                note: note.to_owned(),
+                expected_version,
+            };
+            let r = cases
+                .resolve_not_reached(b.as_user(s.user_id, req))
+                .await;
+            if r.is_ok() {
+                // Done: it left the list the person came from.
+                return see_other("/ulasilamayanlar?durum=ulasildi");
+            }
+            r.map(|_| ())
+        }
         TextWrite::Reopen => {
             let Some(reason) = bounded(&f.gerekce, limits::REASON) else {
                 let shown = refuse(Field::ReopenReason, t.reopen_reason_invalid.to_string());
@@ -425,6 +472,7 @@ async fn write(
                 TextWrite::Claim => "alindi",
                 TextWrite::Assign => "atandi",
                 TextWrite::Reopen => "yeniden-acildi",
+                TextWrite::NotReached => "ulasildi",
             };
             back(&id, StatusCode::SEE_OTHER, done)
         }
@@ -541,4 +589,16 @@ mod tests {
             (pb::CallbackOutcome::Reached, None)
         );
     }
+}
+
+/// `POST /kayit/{id}/ulasilamadi`: what was done for a citizen the answer
+/// did not reach.
+pub(in crate::http) async fn resolve_not_reached(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    frame: Frame,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::NotReached, &state, frame, s, id, &f).await
 }

@@ -21,7 +21,9 @@ mod delivery_log;
 mod page;
 mod related;
 
-pub(super) use actions::{add_note, assign, claim, close, record_callback, reopen};
+pub(super) use actions::{
+    add_note, assign, claim, close, record_callback, reopen, resolve_not_reached,
+};
 pub(super) use page::{attachment, show};
 
 /// A protobuf timestamp as the desk reads it, in Istanbul time

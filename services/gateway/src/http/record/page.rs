@@ -67,6 +67,9 @@ pub(super) struct Typed {
     pub(super) call_note: String,
     pub(super) reopen_reason: String,
     pub(super) assignee: String,
+    /// "Citizen not reached": what was done (the outcome's number) and a note.
+    pub(super) reach_outcome: String,
+    pub(super) reach_note: String,
 }
 
 impl Typed {
@@ -75,6 +78,7 @@ impl Typed {
             && self.answer.trim().is_empty()
             && self.call_note.trim().is_empty()
             && self.reopen_reason.trim().is_empty()
+            && self.reach_note.trim().is_empty()
     }
 }
 
@@ -90,6 +94,8 @@ pub(super) enum Field {
     CallNote,
     ReopenReason,
     Assignee,
+    ReachOutcome,
+    ReachNote,
 }
 
 /// How the record page is shown: a message at the top, an error by a field,
@@ -177,6 +183,13 @@ struct RecordPage {
     callback_mine: bool,
     callback_attempts: u32,
     callback_retry_at: String,
+    /// The answer did not reach the citizen: what, why and when, in words.
+    not_reached: Option<String>,
+    /// The person may record what was done about it (the callback unit of
+    /// the pool, its manager, an admin; the case service decides again).
+    can_resolve_not_reached: bool,
+    reach_outcome_error: Option<String>,
+    reach_note_error: Option<String>,
     notes: Vec<NoteView>,
     files: Vec<FileView>,
     steps: Vec<StepView>,
@@ -248,6 +261,8 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::ProvinceCorrected => texts.transfer.step_province_corrected,
         A::DistrictCorrected => texts.transfer.step_district_corrected,
         A::CategoryCorrected => texts.transfer.step_category_corrected,
+        A::CitizenNotReached => t.step_not_reached,
+        A::NotReachedResolved => t.step_not_reached_resolved,
         A::Unspecified => "",
     }
 }
@@ -298,6 +313,26 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
         A::CitizenMessageAdded => {
             channel.map_or_else(|| d.to_owned(), |ch| c.channel_name(ch as i32).to_owned())
         }
+        // "<channel>: <reason code>", as notify reported it.
+        A::CitizenNotReached => d.split_once(": ").map_or_else(
+            || d.to_owned(),
+            |(channel, reason)| {
+                let w = &t.delivery;
+                let channel = if channel == "email" {
+                    c.email_channel
+                } else if channel == "sms" {
+                    "SMS"
+                } else {
+                    c.channel_name(tekmerkez_proto::common_v1::Channel::SocialMedia as i32)
+                };
+                format!("{channel}: {}", w.reason(reason).unwrap_or(w.reason_other))
+            },
+        ),
+        A::NotReachedResolved => value_of("NOT_REACHED_OUTCOME_")
+            .and_then(|n| pb::NotReachedOutcome::from_str_name(&n))
+            .and_then(|o| usize::try_from(o as i32).ok())
+            .and_then(|i| t.reach_outcomes.get(i).copied())
+            .map_or_else(|| d.to_owned(), str::to_owned),
         _ => d.to_owned(),
     }
 }
@@ -493,6 +528,15 @@ pub(super) async fn record_page(
     let callback_mine = role == pb::Role::CallbackAgent
         && case.holder_id == me
         && status == pb::CaseStatus::AwaitingCallback;
+    let not_reached = case
+        .not_reached
+        .as_ref()
+        .map(|m| crate::http::cases::not_reached_text(&frame, m));
+    let can_resolve_not_reached = not_reached.is_some()
+        && matches!(
+            role,
+            pb::Role::CallbackAgent | pb::Role::PoolManager | pb::Role::Admin
+        );
     let can_claim = case.holder_id.is_empty()
         && match role {
             pb::Role::Expert => status == pb::CaseStatus::InPool,
@@ -545,6 +589,10 @@ pub(super) async fn record_page(
         callback_mine,
         callback_attempts: case.callback_attempts,
         callback_retry_at: when(case.callback_retry_at.as_ref()),
+        not_reached,
+        can_resolve_not_reached,
+        reach_outcome_error: shown.error(Field::ReachOutcome).map(str::to_owned),
+        reach_note_error: shown.error(Field::ReachNote).map(str::to_owned),
         pool,
         reply_channel: usize::try_from(case.reply_channel)
             .ok()
