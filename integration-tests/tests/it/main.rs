@@ -45,6 +45,7 @@ mod gateway_callback_public;
 mod gateway_entry;
 mod gateway_expert;
 mod gateway_manager;
+mod gateway_not_reached;
 mod gateway_related;
 mod gateway_signin;
 mod gateway_words;

@@ -38,7 +38,11 @@ pub fn reason_code(reason: &str) -> String {
             }
         })
         .collect();
-    if code.is_empty() { "unknown".into() } else { code }
+    if code.is_empty() {
+        "unknown".into()
+    } else {
+        code
+    }
 }
 
 /// Reports the failed answers of `store` to `cases` every `interval` until `shutdown`.

@@ -125,7 +125,10 @@ pub fn validate(template: &str) -> Result<(), TemplateError> {
 /// # Errors
 /// When it does not parse.
 pub fn used_variables(template: &str) -> Result<Vec<String>, TemplateError> {
-    Ok(placeholders(template)?.into_iter().map(|p| p.name).collect())
+    Ok(placeholders(template)?
+        .into_iter()
+        .map(|p| p.name)
+        .collect())
 }
 
 /// Values for one message. Empty values count as missing: a blank official
@@ -259,8 +262,14 @@ mod tests {
         assert_eq!(
             placeholders(t).unwrap(),
             vec![
-                Placeholder { name: "applicant_name".into(), has_fallback: true },
-                Placeholder { name: "official_answer".into(), has_fallback: true },
+                Placeholder {
+                    name: "applicant_name".into(),
+                    has_fallback: true
+                },
+                Placeholder {
+                    name: "official_answer".into(),
+                    has_fallback: true
+                },
             ]
         );
         assert!(!placeholders("{{official_answer | }}").unwrap()[0].has_fallback);

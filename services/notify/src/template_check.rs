@@ -32,9 +32,7 @@ pub fn availability(variable: &str, trigger: Trigger) -> Availability {
         // Closing needs the answer; a resolution by a callback or an
         // information-only opening may come without one.
         ("official_answer", Trigger::CaseClosedByExpert) => Availability::Always,
-        ("official_answer", Trigger::CaseOpened | Trigger::CaseResolved) => {
-            Availability::Sometimes
-        }
+        ("official_answer", Trigger::CaseOpened | Trigger::CaseResolved) => Availability::Sometimes,
         _ => Availability::Never,
     }
 }
@@ -207,8 +205,17 @@ mod tests {
         t.body = "Yanıtımız: {{official_answer}}".into();
         let r = check_template_save(&t, &snap).unwrap_err();
         assert_eq!(r.field, "template.body");
-        assert!(r.message.contains("official_answer") && r.message.contains("yanit_sms") && r.message.contains("fallback"), "{}", r.message);
-        assert_eq!((r.reason, r.variable.as_str(), r.rule.as_str()), ("TEMPLATE_NEEDS_FALLBACK", "official_answer", "yanit_sms"));
+        assert!(
+            r.message.contains("official_answer")
+                && r.message.contains("yanit_sms")
+                && r.message.contains("fallback"),
+            "{}",
+            r.message
+        );
+        assert_eq!(
+            (r.reason, r.variable.as_str(), r.rule.as_str()),
+            ("TEMPLATE_NEEDS_FALLBACK", "official_answer", "yanit_sms")
+        );
         t.body = "Yanıtımız: {{official_answer | ayrıntılar takip sayfasında}}".into();
         check_template_save(&t, &snap).unwrap();
     }
@@ -221,12 +228,23 @@ mod tests {
         assert!(t.body.contains("{{official_answer}}"));
         check_template_save(&t, &snap).unwrap();
         // Pointing a rule of another event at it is checked too.
-        let mut rule = snap.rules.iter().find(|r| r.key == "yanit_eposta").unwrap().clone();
+        let mut rule = snap
+            .rules
+            .iter()
+            .find(|r| r.key == "yanit_eposta")
+            .unwrap()
+            .clone();
         rule.trigger = Trigger::CaseResolved;
         let r = check_rule_save(&rule, &snap).unwrap_err();
         assert_eq!(r.field, "rule.template");
         assert!(r.message.contains("official_answer"), "{}", r.message);
-        assert_eq!(availability("official_answer", Trigger::CaseOpened), Availability::Sometimes);
-        assert_eq!(availability("no_such", Trigger::CaseOpened), Availability::Never);
+        assert_eq!(
+            availability("official_answer", Trigger::CaseOpened),
+            Availability::Sometimes
+        );
+        assert_eq!(
+            availability("no_such", Trigger::CaseOpened),
+            Availability::Never
+        );
     }
 }

@@ -64,6 +64,10 @@ pub struct DevSettings {
     pub http_listen: String,
     /// How many demo cases to load on first start.
     pub demo_cases: usize,
+    /// Send e-mail through `notify.email.smtp` instead of showing it on
+    /// `/dev/mail` (trying the desk against a real relay).
+    #[serde(default)]
+    pub mail_relay: bool,
 }
 
 /// The admin created on a store with none.

@@ -75,7 +75,12 @@ mod tests {
         );
         assert_eq!(
             paths(Role::CallbackAgent),
-            vec!["/geri-donus", "/uzerimdeki", "/ulasilamayanlar", "/kullanici"]
+            vec![
+                "/geri-donus",
+                "/uzerimdeki",
+                "/ulasilamayanlar",
+                "/kullanici"
+            ]
         );
         assert!(!paths(Role::Expert).contains(&"/yonetim"));
         assert_eq!(

@@ -511,11 +511,19 @@ async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(d
     let reports = app.not_reached();
     assert_eq!(reports.len(), 2, "{reports:?}");
     assert_eq!(
-        (reports[0].0.as_str(), reports[0].2.as_str(), reports[0].3.as_str()),
+        (
+            reports[0].0.as_str(),
+            reports[0].2.as_str(),
+            reports[0].3.as_str()
+        ),
         (c.id.as_str(), "sms", "rejected_number")
     );
     assert_eq!(
-        (reports[1].0.as_str(), reports[1].2.as_str(), reports[1].3.as_str()),
+        (
+            reports[1].0.as_str(),
+            reports[1].2.as_str(),
+            reports[1].3.as_str()
+        ),
         (no_address.id.as_str(), "email", "no_recipient")
     );
     // A failed acknowledgement is not a missed answer.

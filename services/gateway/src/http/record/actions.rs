@@ -427,9 +427,7 @@ async fn write(
                 note: note.to_owned(),
                 expected_version,
             };
-            let r = cases
-                .resolve_not_reached(b.as_user(s.user_id, req))
-                .await;
+            let r = cases.resolve_not_reached(b.as_user(s.user_id, req)).await;
             if r.is_ok() {
                 // Done: it left the list the person came from.
                 return see_other("/ulasilamayanlar?durum=ulasildi");
