@@ -315,13 +315,16 @@ impl Cluster {
             if let Some(c) = self.children.get_mut(service)
                 && let Ok(Some(status)) = c.try_wait()
             {
-                panic!("{service} exited with {status}: {}", self.log(service));
+                panic!("{service} exited with {status}: {}", self.failure(service));
             }
             false
         })
         .await;
         if listening.is_none() {
-            panic!("{service} did not listen on {addr}: {}", self.log(service));
+            panic!(
+                "{service} did not listen on {addr}: {}",
+                self.failure(service)
+            );
         }
     }
 
@@ -364,6 +367,31 @@ impl Cluster {
             c.start_kill().unwrap();
             c.wait().await.unwrap();
         }
+    }
+
+    /// Why a service stopped, from its log: the error it exited with and
+    /// its causes (anyhow's `Error:` and `Caused by:` block, which a
+    /// backtrace would push out of [`Self::log`]'s tail), every ERROR line,
+    /// then the tail.
+    pub fn failure(&self, service: &str) -> String {
+        let text = self.full_log(service);
+        let mut why: Vec<&str> = Vec::new();
+        let mut in_error = false;
+        for line in text.lines() {
+            if line.starts_with("Error:") {
+                in_error = true;
+            } else if in_error && (line.trim().is_empty() || line.contains("backtrace")) {
+                in_error = false;
+            }
+            if in_error || line.contains(" ERROR ") {
+                why.push(line);
+            }
+        }
+        format!(
+            "{}\n--- the log's end ---\n{}",
+            why.join("\n"),
+            self.log(service)
+        )
     }
 
     /// The end of a service's log.
