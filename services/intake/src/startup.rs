@@ -168,6 +168,18 @@ pub async fn prepare(
     .context("configuring the social-media store")?;
     let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
         .context("configuring the CTI store")?;
+    let problems = crate::email::problems::ProblemStore::connect(
+        settings.database_url.expose_secret(),
+    )
+    .context("configuring the e-mail problem store")?;
+    // The gateway reads the list with the staff token: only while it is on.
+    let email_problems = crate::email::problems::ProblemsState::new(
+        settings
+            .staff
+            .enabled
+            .then(|| settings.staff.token.clone()),
+        problems.clone(),
+    );
     let categories = Arc::new(settings.categories.clone());
     let staff = StaffState::new(
         settings.staff.clone(),
@@ -189,6 +201,8 @@ pub async fn prepare(
         social,
         cti,
         staff,
+        email_problems,
+        problems,
         publisher,
         cases,
     })
@@ -231,7 +245,11 @@ impl Background {
             social: state.social.clone(),
             cti: state.cti.clone(),
             email: settings.email.enabled.then(|| {
-                crate::email::EmailChannel::new(settings.email.clone(), state.publisher.clone())
+                crate::email::EmailChannel::new(
+                    settings.email.clone(),
+                    state.publisher.clone(),
+                    state.problems.clone(),
+                )
             }),
         })
     }

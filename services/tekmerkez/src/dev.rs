@@ -405,6 +405,8 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency: None,
+            // A chosen category is kept: nothing to assign.
+            assigned_category: None,
             // What an admin would write: the category's name, not its code.
             description: format!(
                 "{} → {unit_name}",
@@ -414,38 +416,42 @@ async fn seed_rules(
         store.save(&rule, true, now).await?;
     }
     // E-mail comes without a category (intake.email.category): these place
-    // it by its words, after the category rules; the rest goes to triage.
-    let by_words: [(i32, &[&str], &str, Option<i32>); 3] = [
+    // it by its words, after the category rules, and give the case the
+    // category the words show; the rest goes to triage as "Diğer".
+    let by_words: [(i32, &[&str], &str, &str, Option<i32>); 5] = [
         (
             60,
+            &["kanalizasyon", "atık su", "rögar"],
+            "kanalizasyon",
+            "Su Arıza Birimi",
+            Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
+        ),
+        (
+            61,
             &[
                 "su kesik",
                 "su kesinti",
                 "su yok",
                 "su gelmiyor",
                 "boru patla",
-                "kanalizasyon",
-                "atık su",
-                "rögar",
                 "su akıyor",
             ],
+            "su_arizasi",
             "Su Arıza Birimi",
             Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
         ),
+        // The meter before the bill: "sayaç … fatura" is about the meter.
+        (62, &["sayaç", "sayac"], "sayac", "Abone İşleri Birimi", None),
+        (63, &["fatura", "abonelik"], "fatura", "Abone İşleri Birimi", None),
         (
-            61,
-            &["fatura", "sayaç", "sayac", "abonelik"],
-            "Abone İşleri Birimi",
-            None,
-        ),
-        (
-            62,
+            64,
             &["kirlilik", "gürültü", "koku"],
+            "cevre_kirliligi",
             "Çevre Denetim Birimi",
             None,
         ),
     ];
-    for (priority, keywords, unit_name, urgency) in by_words {
+    for (priority, keywords, category, unit_name, urgency) in by_words {
         let Some(target) = unit(unit_name) else {
             continue;
         };
@@ -462,7 +468,11 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency,
-            description: format!("e-posta, sözcüklerle → {unit_name}"),
+            assigned_category: Some(category.to_owned()),
+            description: format!(
+                "e-posta, sözcüklerle → {unit_name} ({})",
+                tekmerkez_types::catalogue::name_of(&settings.intake.categories, category, false)
+            ),
         };
         store.save(&rule, true, now).await?;
     }

@@ -22,15 +22,24 @@ struct HomePage {
 pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static str)> {
     let c = &t.common;
     let mut m = match role {
-        Role::Admin => vec![(c.admin, "/yonetim"), (c.pool_manager_pools, "/havuz")],
+        Role::Admin => vec![
+            (c.admin, "/yonetim"),
+            (c.pool_manager_pools, "/havuz"),
+            (c.email_problems, "/eposta-sorunlari"),
+        ],
         Role::PoolManager => vec![(c.pool_manager_pools, "/havuz")],
         Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
         Role::CallbackAgent => vec![
             (c.callback_pool, "/geri-donus"),
             (c.my_calls, "/uzerimdeki"),
         ],
-        // Call-centre agents and front-office staff record applications.
-        Role::CallCentreAgent => super::entry::menu(&t.entry),
+        // Call-centre agents and front-office staff record applications,
+        // and read the mail that made no case.
+        Role::CallCentreAgent => {
+            let mut m = super::entry::menu(&t.entry);
+            m.push((c.email_problems, "/eposta-sorunlari"));
+            m
+        }
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((c.my_details, "/kullanici"));
@@ -75,8 +84,13 @@ mod tests {
                 "/kayit-girisi/gise",
                 "/kayit-girisi/goruntulu",
                 "/aldigim-kayitlar",
+                "/eposta-sorunlari",
                 "/kullanici"
             ]
+        );
+        assert_eq!(
+            paths(Role::Admin),
+            vec!["/yonetim", "/havuz", "/eposta-sorunlari", "/kullanici"]
         );
     }
 }

@@ -278,6 +278,7 @@ pub fn parse(
         tracking_number: Some(tracking_number.as_str().to_owned()),
         channel,
         category: req.category.trim().to_owned(),
+        category_is_default: false,
         text,
         place: Place {
             province_code: province.code(),
@@ -358,6 +359,10 @@ mod tests {
         );
         assert_eq!(m.contact.unwrap().phone, "+905321234567");
         assert!(m.consent.is_some());
+        assert!(
+            !m.category_is_default,
+            "the citizen chose it: no routing rule replaces it"
+        );
     }
 
     #[test]

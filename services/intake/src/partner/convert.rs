@@ -219,6 +219,7 @@ pub fn build(
         tracking_number: Some(tracking_number.as_str().to_owned()),
         channel: common::Channel::Partner,
         category: req.category.clone(),
+        category_is_default: false,
         text,
         place: Place {
             province_code: province.code(),

@@ -208,6 +208,16 @@ pub fn parse(raw: &[u8], truncated: bool, limits: &Limits) -> Verdict {
     }))
 }
 
+/// The `Message-ID` of `raw` without angle brackets (at most 998
+/// characters, a header line's limit), for staff to find a message that made
+/// no case.
+pub fn message_id(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse_headers(raw)?;
+    let id = text::single_line(message.message_id()?);
+    let id: String = id.chars().take(998).collect();
+    (!id.is_empty()).then_some(id)
+}
+
 /// The files within the limits, and why each other one was refused.
 /// Inline parts with a `Content-ID` (logos and pictures of an HTML
 /// signature) are neither: they are part of the text's layout.
