@@ -186,6 +186,7 @@ pub async fn prepare(
         publisher.clone(),
         keys.clone(),
         categories.clone(),
+        settings.smtputf8,
     );
     let web = WebState {
         publisher: publisher.clone(),
@@ -195,6 +196,7 @@ pub async fn prepare(
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         institution: Arc::new(settings.institution.clone()),
+        smtputf8: settings.smtputf8,
     };
     Ok(AppState {
         web,

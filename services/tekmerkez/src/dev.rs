@@ -64,8 +64,10 @@ impl Dev {
     /// # Errors
     /// When the data directory cannot be created, a port is taken, or seeding fails.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
-        // Settings changed after loading (the tests') still name one institution.
+        // Settings changed after loading (the tests') still name one
+        // institution and one mail relay.
         settings.share_institution();
+        settings.share_mail_relay();
         let dir = settings.dev.data_dir.clone();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;

@@ -515,6 +515,10 @@ pub struct DeliveryTexts {
     pub reason_rejected_by_operator: &'static str,
     pub reason_delivery_error: &'static str,
     pub reason_duplicate: &'static str,
+    /// A non-ASCII address while the relay takes no SMTPUTF8.
+    pub reason_address_not_ascii: &'static str,
+    /// The relay did not offer SMTPUTF8 after all.
+    pub reason_relay_lacks_smtputf8: &'static str,
 }
 
 impl DeliveryTexts {
@@ -546,6 +550,8 @@ impl DeliveryTexts {
             "rejected_by_operator" => self.reason_rejected_by_operator,
             "delivery_error" => self.reason_delivery_error,
             "duplicate" => self.reason_duplicate,
+            "address_not_ascii" => self.reason_address_not_ascii,
+            "relay_lacks_smtputf8" => self.reason_relay_lacks_smtputf8,
             _ => return None,
         })
     }
@@ -581,6 +587,8 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     reason_rejected_by_operator: "operatör reddetti",
     reason_delivery_error: "iletim hatası",
     reason_duplicate: "sağlayıcı mükerrer saydı",
+    reason_address_not_ascii: "e-posta adresinde Türkçe ya da başka ASCII dışı harf var; e-posta sunucusu bu adreslere gönderemiyor",
+    reason_relay_lacks_smtputf8: "e-posta sunucusu Türkçe harfli adreslere göndermeyi desteklemiyor (SMTPUTF8)",
 };
 
 const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
@@ -613,6 +621,8 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_rejected_by_operator: "the operator refused it",
     reason_delivery_error: "delivery error",
     reason_duplicate: "the provider counted it a duplicate",
+    reason_address_not_ascii: "the e-mail address has Turkish or other non-ASCII letters, which the mail server cannot send to",
+    reason_relay_lacks_smtputf8: "the mail server does not support addresses with Turkish letters (SMTPUTF8)",
 };
 
 /// The record page's list of the citizen's other applications (the same
@@ -692,6 +702,8 @@ mod tests {
             "unknown_case",
             "no_provider",
             "rejected_number",
+            "address_not_ascii",
+            "relay_lacks_smtputf8",
         ] {
             assert!(
                 DELIVERY_TR.reason(code).is_some() && DELIVERY_EN.reason(code).is_some(),
