@@ -252,7 +252,8 @@ async fn a_message_is_marked_processed_only_after_the_bus_acknowledged_its_appli
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    ).await;
+    )
+    .await;
     // Two refused publishes: the channel tried, failed, reconnected, tried again.
     eventually(WAIT, "two refused publishes", || async {
         bus.refused.load(Ordering::SeqCst) >= 2
@@ -300,7 +301,8 @@ async fn a_message_arriving_while_the_channel_idles_is_taken_at_once() {
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    ).await;
+    )
+    .await;
     folder.append(&mail(1, "Birinci")).await;
     eventually(WAIT, "the first message", || async {
         bus.applications().len() == 1
@@ -380,7 +382,8 @@ async fn a_fifty_megabyte_attachment_is_not_read_and_the_text_still_becomes_an_a
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    ).await;
+    )
+    .await;
     eventually(WAIT, "the application", || async {
         bus.applications().len() == 1
     })
@@ -572,7 +575,8 @@ async fn the_channels_logs_name_no_sender_subject_or_text() {
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    ).await;
+    )
+    .await;
     // The failure path logs too: a refused publish, then the rest once open.
     eventually(WAIT, "a refused publish", || async {
         bus.refused.load(Ordering::SeqCst) >= 1

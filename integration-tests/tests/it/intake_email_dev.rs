@@ -519,12 +519,7 @@ async fn the_corpus_becomes_cases_in_their_pools_and_replies_become_the_citizens
     );
     // The case is Ayşe's: Gülşen's Outlook reply joined it, not as hers.
     for n in &notes {
-        assert_eq!(
-            n.from_applicant,
-            !n.text.contains("Gülşen"),
-            "{:?}",
-            n.text
-        );
+        assert_eq!(n.from_applicant, !n.text.contains("Gülşen"), "{:?}", n.text);
     }
     app.stop().await;
 }
@@ -665,13 +660,16 @@ async fn a_message_nobody_can_answer_is_listed_for_the_mailbox_keepers_in_both_l
     let data = tempfile::tempdir().unwrap();
     let folder = new_folder().await;
     append(&folder, &corpus("no_sender.eml")).await;
-    append(&folder, b"From: vatandas@ornek.com.tr\r\nMessage-ID: <bos-1@ornek.com.tr>\r\n\r\n").await;
+    append(
+        &folder,
+        b"From: vatandas@ornek.com.tr\r\nMessage-ID: <bos-1@ornek.com.tr>\r\n\r\n",
+    )
+    .await;
     let app = start(settings(data.path(), &folder, "")).await;
     eventually(WAIT, "both left for a person", || async {
         let m = messages(&folder).await;
         m.len() == 2
-            && m
-                .iter()
+            && m.iter()
                 .all(|(_, f)| f.iter().any(|x| x == "$TekmerkezUnusable"))
     })
     .await;
@@ -705,8 +703,13 @@ async fn a_message_nobody_can_answer_is_listed_for_the_mailbox_keepers_in_both_l
         "a code is never shown to people: {all}"
     );
     let (_, english, _, _) = admin.get("/eposta-sorunlari?lang=en").await;
-    let rows = Page::parse(&english).texts("#eposta-sorunlari tbody tr").join("\n");
-    assert!(rows.contains("No sender address: nobody to answer"), "{rows}");
+    let rows = Page::parse(&english)
+        .texts("#eposta-sorunlari tbody tr")
+        .join("\n");
+    assert!(
+        rows.contains("No sender address: nobody to answer"),
+        "{rows}"
+    );
     assert!(rows.contains("No subject, text or file"), "{rows}");
 
     // Front-office staff look after the mailbox too; an expert does not.

@@ -63,9 +63,7 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
     let body: Value = r.json().await.unwrap();
     assert_eq!(
         body["errors"]["applicant.email"],
-        json!([
-            "must have only ASCII letters: the mail relay cannot send to other addresses"
-        ]),
+        json!(["must have only ASCII letters: the mail relay cannot send to other addresses"]),
         "{body}"
     );
 
@@ -102,7 +100,9 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
             ("metin", "Faturam çok yüksek geldi."),
         ] {
             assert!(
-                page.fields.iter().any(|f| f.name == name && f.value == typed),
+                page.fields
+                    .iter()
+                    .any(|f| f.name == name && f.value == typed),
                 "{lang}: {name} kept"
             );
         }
@@ -145,11 +145,12 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
     );
 
     // A partner is told the field.
-    let partner = tonic::transport::Channel::from_shared(format!("http://{}", app.partner.unwrap()))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let partner =
+        tonic::transport::Channel::from_shared(format!("http://{}", app.partner.unwrap()))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
     let mut req = tonic::Request::new(ipb::SubmitApplicationRequest {
         partner_reference: "CIMER-2026-UTF8".into(),
         category: "fatura".into(),

@@ -168,16 +168,12 @@ pub async fn prepare(
     .context("configuring the social-media store")?;
     let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
         .context("configuring the CTI store")?;
-    let problems = crate::email::problems::ProblemStore::connect(
-        settings.database_url.expose_secret(),
-    )
-    .context("configuring the e-mail problem store")?;
+    let problems =
+        crate::email::problems::ProblemStore::connect(settings.database_url.expose_secret())
+            .context("configuring the e-mail problem store")?;
     // The gateway reads the list with the staff token: only while it is on.
     let email_problems = crate::email::problems::ProblemsState::new(
-        settings
-            .staff
-            .enabled
-            .then(|| settings.staff.token.clone()),
+        settings.staff.enabled.then(|| settings.staff.token.clone()),
         problems.clone(),
     );
     let categories = Arc::new(settings.categories.clone());

@@ -420,7 +420,9 @@ async fn seed_rules(
     // E-mail comes without a category (intake.email.category): these place
     // it by its words, after the category rules, and give the case the
     // category the words show; the rest goes to triage as "Diğer".
-    let by_words: [(i32, &[&str], &str, &str, Option<i32>); 5] = [
+    // (priority, words, category given, unit, urgency)
+    type ByWords<'a> = (i32, &'a [&'a str], &'a str, &'a str, Option<i32>);
+    let by_words: [ByWords<'_>; 5] = [
         (
             60,
             &["kanalizasyon", "atık su", "rögar"],
@@ -443,8 +445,20 @@ async fn seed_rules(
             Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
         ),
         // The meter before the bill: "sayaç … fatura" is about the meter.
-        (62, &["sayaç", "sayac"], "sayac", "Abone İşleri Birimi", None),
-        (63, &["fatura", "abonelik"], "fatura", "Abone İşleri Birimi", None),
+        (
+            62,
+            &["sayaç", "sayac"],
+            "sayac",
+            "Abone İşleri Birimi",
+            None,
+        ),
+        (
+            63,
+            &["fatura", "abonelik"],
+            "fatura",
+            "Abone İşleri Birimi",
+            None,
+        ),
         (
             64,
             &["kirlilik", "gürültü", "koku"],

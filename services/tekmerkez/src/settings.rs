@@ -144,7 +144,10 @@ mod tests {
         assert_eq!(local.gateway.institution.name, local.institution.name);
         assert_eq!(local.intake.institution, local.institution);
         assert_eq!(local.gateway.entry.institution, local.institution.name);
-        assert!(!local.intake.smtputf8, "off unless the relay is known to take it");
+        assert!(
+            !local.intake.smtputf8,
+            "off unless the relay is known to take it"
+        );
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");
         assert!(

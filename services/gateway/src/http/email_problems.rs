@@ -88,7 +88,11 @@ pub(super) async fn show(
         Ok(l) => l,
         Err(e) => {
             tracing::warn!(error.message = %e, "reading the e-mail problems failed");
-            return super::message_page(&frame, StatusCode::SERVICE_UNAVAILABLE, frame.c.unavailable);
+            return super::message_page(
+                &frame,
+                StatusCode::SERVICE_UNAVAILABLE,
+                frame.c.unavailable,
+            );
         }
     };
     let rows = listed
@@ -131,7 +135,10 @@ mod tests {
             }
         }
         assert_eq!(TR.reason_name("something_new"), TR.unknown_reason);
-        assert_eq!(TR.reason_name("no_sender"), "Gönderen adresi yok: yanıt verilecek kimse bulunamadı");
+        assert_eq!(
+            TR.reason_name("no_sender"),
+            "Gönderen adresi yok: yanıt verilecek kimse bulunamadı"
+        );
     }
 
     #[test]

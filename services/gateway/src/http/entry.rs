@@ -832,11 +832,15 @@ mod tests {
         ] {
             let rule = tekmerkez_types::contact::EMAIL_NEEDS_ASCII.to_owned();
             assert!(
-                e.field_rule_error("applicant.email", &[rule]).starts_with(words),
+                e.field_rule_error("applicant.email", &[rule])
+                    .starts_with(words),
                 "{words}"
             );
             assert_eq!(
-                e.field_rule_error("applicant.email", &["must be a valid e-mail address".into()]),
+                e.field_rule_error(
+                    "applicant.email",
+                    &["must be a valid e-mail address".into()]
+                ),
                 e.field_errors.email
             );
         }

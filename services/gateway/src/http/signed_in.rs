@@ -118,7 +118,12 @@ mod tests {
         assert!(!Admins::allow(99));
         assert!(MailboxKeepers::allow(Role::Admin as i32));
         assert!(MailboxKeepers::allow(Role::CallCentreAgent as i32));
-        for r in [Role::Expert, Role::PoolManager, Role::CallbackAgent, Role::PartnerClient] {
+        for r in [
+            Role::Expert,
+            Role::PoolManager,
+            Role::CallbackAgent,
+            Role::PartnerClient,
+        ] {
             assert!(!MailboxKeepers::allow(r as i32), "{r:?}");
         }
     }

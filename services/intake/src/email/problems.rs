@@ -114,7 +114,8 @@ impl std::fmt::Debug for Problem {
 #[derive(Debug, Clone)]
 pub struct ProblemStore(SqlPool);
 
-const COLUMNS: &str = "account, mailbox, uid_validity, uid, message_id, reason, received_at, recorded_at";
+const COLUMNS: &str =
+    "account, mailbox, uid_validity, uid, message_id, reason, received_at, recorded_at";
 
 /// Newest first; ties (one arrival second) by the place, so paging is stable.
 const ORDER: &str = "received_at DESC, account DESC, mailbox DESC, uid_validity DESC, uid DESC";
@@ -159,7 +160,8 @@ impl ProblemStore {
     /// # Errors
     /// Database failures.
     pub async fn list(&self, limit: u32, offset: u32) -> Result<Vec<Problem>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM email_problems ORDER BY {ORDER} LIMIT $1 OFFSET $2");
+        let sql =
+            format!("SELECT {COLUMNS} FROM email_problems ORDER BY {ORDER} LIMIT $1 OFFSET $2");
         on_pool!(&self.0, |pool| {
             let rows = sqlx::query(&sql)
                 .bind(i64::from(limit))
@@ -301,7 +303,11 @@ async fn list(
     headers: HeaderMap,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let token = state.token.as_ref().map(|t| t.expose_secret()).unwrap_or_default();
+    let token = state
+        .token
+        .as_ref()
+        .map(|t| t.expose_secret())
+        .unwrap_or_default();
     if !bearer::presents(&headers, token) {
         tracing::warn!("e-mail problems refused: not the gateway's token");
         return ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated").into_response();
@@ -426,7 +432,9 @@ mod tests {
         };
         let res = get(None, "/v1/staff/email-problems").await.unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        let res = get(Some("wrong"), "/v1/staff/email-problems").await.unwrap();
+        let res = get(Some("wrong"), "/v1/staff/email-problems")
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         let res = get(Some(token), "/v1/staff/email-problems?limit=0")
             .await
@@ -438,7 +446,9 @@ mod tests {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let res = get(Some(token), "/v1/staff/email-problems").await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
         let page: ProblemPage = serde_json::from_slice(&body).unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(

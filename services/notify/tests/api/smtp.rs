@@ -228,7 +228,10 @@ async fn a_bounced_address_fails_for_good_and_a_wrong_password_is_the_relay_s_fa
 async fn a_non_ascii_address_goes_out_with_smtputf8_when_the_relay_takes_it_and_never_when_not() {
     let s = smtp();
     let tracking = tekmerkez_tracking::TrackingNumber::generate().to_string();
-    let to = format!("çağrı.yılmaz-{}@örnek.com.tr", uuid::Uuid::new_v4().simple());
+    let to = format!(
+        "çağrı.yılmaz-{}@örnek.com.tr",
+        uuid::Uuid::new_v4().simple()
+    );
     // Off: nothing is tried, for good.
     let out = mailer_with(&s, &s.password, "required", false)
         .send(&email_to(&to, &tracking))
@@ -238,7 +241,9 @@ async fn a_non_ascii_address_goes_out_with_smtputf8_when_the_relay_takes_it_and_
     // address (and refuses to send one to a relay that does not offer it),
     // so the relay taking it is SMTPUTF8 at work.
     let e = email_to(&to, &tracking);
-    let out = mailer_with(&s, &s.password, "required", true).send(&e).await;
+    let out = mailer_with(&s, &s.password, "required", true)
+        .send(&e)
+        .await;
     assert_eq!(out, SendOutcome::Accepted(e.message_id.clone()));
     let (raw, meta) = received(&s, &to).await;
     // A server started from this checkout's scripts/smtp records the
@@ -259,6 +264,8 @@ async fn a_non_ascii_address_goes_out_with_smtputf8_when_the_relay_takes_it_and_
     // An ASCII address is sent as before with the setting on.
     let ascii = format!("vatandas-{}@example.org", uuid::Uuid::new_v4().simple());
     let e = email_to(&ascii, &tracking);
-    let out = mailer_with(&s, &s.password, "required", true).send(&e).await;
+    let out = mailer_with(&s, &s.password, "required", true)
+        .send(&e)
+        .await;
     assert_eq!(out, SendOutcome::Accepted(e.message_id.clone()));
 }

@@ -157,9 +157,10 @@ fn decoded_raw(message: &Message<'_>, name: &str) -> Option<String> {
         .raw_message()
         .get(h.offset_start() as usize..h.offset_end() as usize)?;
     let value = MessageStream::new(bytes).parse_unstructured();
-    let text = value
-        .as_text()
-        .map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
+    let text = value.as_text().map_or_else(
+        || String::from_utf8_lossy(bytes).into_owned(),
+        str::to_owned,
+    );
     let text = super::text::single_line(&text);
     (!text.is_empty()).then_some(text)
 }
@@ -175,7 +176,9 @@ pub fn scan(text: &str) -> Option<(String, Option<String>)> {
         let after = rest.get(open + 1..).unwrap_or_default();
         let inside = after.split(['>', '<']).next().unwrap_or_default();
         if let Some(a) = usable(inside) {
-            let before = text.get(..text.len() - rest.len() + open).unwrap_or_default();
+            let before = text
+                .get(..text.len() - rest.len() + open)
+                .unwrap_or_default();
             let name = clean_name(before).or_else(|| comment_after(after));
             return Some((a, name));
         }
@@ -207,8 +210,10 @@ fn comment_after(text: &str) -> Option<String> {
 /// domain; no spaces, controls or address-list punctuation.
 pub fn usable(raw: &str) -> Option<String> {
     let t = raw.trim().trim_matches(|c: char| {
-        matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | ',' | ';' | ':')
-            || c.is_whitespace()
+        matches!(
+            c,
+            '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | ',' | ';' | ':'
+        ) || c.is_whitespace()
     });
     let t = match t.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("mailto:") => t.get(7..).unwrap_or_default(),
@@ -222,7 +227,10 @@ pub fn usable(raw: &str) -> Option<String> {
     let bad = |c: char| {
         c.is_whitespace()
             || c.is_control()
-            || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\')
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
+            )
     };
     let ok = !local.is_empty()
         && local.len() <= 64
@@ -244,7 +252,10 @@ pub fn usable(raw: &str) -> Option<String> {
 /// off; `None` when empty or when it is an address itself.
 fn clean_name(raw: &str) -> Option<String> {
     let line = super::text::single_line(raw);
-    let t = line.trim().trim_matches(|c: char| c == '"' || c == '\'').trim();
+    let t = line
+        .trim()
+        .trim_matches(|c: char| c == '"' || c == '\'')
+        .trim();
     let t = t.replace("\\\"", "\"").replace("\\\\", "\\");
     let t = t.trim();
     (!t.is_empty() && !t.contains('@') && t.chars().any(char::is_alphanumeric))
@@ -297,7 +308,10 @@ mod tests {
         for (value, want) in [
             ("ayse@example.com", ("ayse@example.com", None)),
             ("<ayse@example.com>", ("ayse@example.com", None)),
-            ("Ayşe <ayse@example.com>", ("ayse@example.com", Some("Ayşe"))),
+            (
+                "Ayşe <ayse@example.com>",
+                ("ayse@example.com", Some("Ayşe")),
+            ),
             (
                 "\"Yılmaz, Ayşe\" <ayse@example.com>",
                 ("ayse@example.com", Some("Yılmaz, Ayşe")),
@@ -339,19 +353,21 @@ mod tests {
                 ("ayse@example.com", Some("Ayşe")),
             ),
             ("Ayşe <ayse@example.com", ("ayse@example.com", Some("Ayşe"))),
-            ("Ayşe <ayse@Example.COM>", ("ayse@Example.COM", Some("Ayşe"))),
+            (
+                "Ayşe <ayse@Example.COM>",
+                ("ayse@Example.COM", Some("Ayşe")),
+            ),
             (
                 "Ayşe Yılmaz <ayse@example.com> [gönderen doğrulanmadı]",
-                ("ayse@example.com", Some("Ayşe Yılmaz [gönderen doğrulanmadı]")),
+                (
+                    "ayse@example.com",
+                    Some("Ayşe Yılmaz [gönderen doğrulanmadı]"),
+                ),
             ),
             ("ayse@example.com>>", ("ayse@example.com", None)),
         ] {
             let (a, n) = want;
-            assert_eq!(
-                from(value),
-                (a.to_owned(), n.map(str::to_owned)),
-                "{value}"
-            );
+            assert_eq!(from(value), (a.to_owned(), n.map(str::to_owned)), "{value}");
         }
     }
 
@@ -359,7 +375,10 @@ mod tests {
     fn lower_and_upper_case_header_names_are_the_same_header() {
         for h in ["from", "FROM", "fRoM"] {
             let (a, n, which) = of(&format!("{h}: Ayşe <ayse@example.com>")).unwrap();
-            assert_eq!((a.as_str(), n.as_deref()), ("ayse@example.com", Some("Ayşe")));
+            assert_eq!(
+                (a.as_str(), n.as_deref()),
+                ("ayse@example.com", Some("Ayşe"))
+            );
             assert_eq!(which, SenderHeader::From);
         }
     }
@@ -369,15 +388,25 @@ mod tests {
         let (a, n, h) = of("From: Ayşe Yılmaz\r\nSender: kalem@example.gov.tr").unwrap();
         assert_eq!(
             (a.as_str(), n.as_deref(), h),
-            ("kalem@example.gov.tr", Some("Ayşe Yılmaz"), SenderHeader::Sender),
+            (
+                "kalem@example.gov.tr",
+                Some("Ayşe Yılmaz"),
+                SenderHeader::Sender
+            ),
             "the name From gave stays"
         );
         let (a, _, h) =
             of("From: undisclosed-recipients:;\r\nReply-To: <yanit@example.com>").unwrap();
-        assert_eq!((a.as_str(), h), ("yanit@example.com", SenderHeader::ReplyTo));
+        assert_eq!(
+            (a.as_str(), h),
+            ("yanit@example.com", SenderHeader::ReplyTo)
+        );
         let (a, _, h) =
             of("Return-Path: <ayse@example.com>\r\nFrom: =?UTF-8?B?QXnFn2U=?=").unwrap();
-        assert_eq!((a.as_str(), h), ("ayse@example.com", SenderHeader::ReturnPath));
+        assert_eq!(
+            (a.as_str(), h),
+            ("ayse@example.com", SenderHeader::ReturnPath)
+        );
         assert_eq!(of("From: Ayşe Yılmaz"), None, "nobody to answer");
         assert_eq!(of("To: a@example.com"), None);
     }
@@ -403,7 +432,10 @@ mod tests {
             None,
             "local part over 64"
         );
-        assert_eq!(usable("çağrı@örnek.com.tr").as_deref(), Some("çağrı@örnek.com.tr"));
+        assert_eq!(
+            usable("çağrı@örnek.com.tr").as_deref(),
+            Some("çağrı@örnek.com.tr")
+        );
     }
 
     #[test]
@@ -415,7 +447,10 @@ mod tests {
             header: SenderHeader::From,
         };
         let shown = format!("{s:?}");
-        assert!(!shown.contains("ayse") && !shown.contains("Ayşe"), "{shown}");
+        assert!(
+            !shown.contains("ayse") && !shown.contains("Ayşe"),
+            "{shown}"
+        );
     }
 
     proptest::proptest! {

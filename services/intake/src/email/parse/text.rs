@@ -261,7 +261,10 @@ pub fn strip_signature(body: &str) -> String {
         while lines.last().is_some_and(|l| l.trim().is_empty()) {
             lines.pop();
         }
-        if lines.last().is_some_and(|l| matches!(l.trim(), "--" | "-- ")) {
+        if lines
+            .last()
+            .is_some_and(|l| matches!(l.trim(), "--" | "-- "))
+        {
             lines.pop();
         }
     }
@@ -445,7 +448,11 @@ mod tests {
             strip_signature("Su yok.\n\nSent from my iPhone\nGet Outlook for iOS"),
             "Su yok."
         );
-        assert_eq!(strip_signature("Sent from my iPhone"), "", "a photo-only mail");
+        assert_eq!(
+            strip_signature("Sent from my iPhone"),
+            "",
+            "a photo-only mail"
+        );
     }
 
     #[test]
