@@ -222,6 +222,9 @@ GLOBAL = obj(
         # gateway): written once for the release.
         "institution": string(),
         "trackingUrl": string(pattern=r"^(https?://.+)?$"),
+        # The relay's SMTPUTF8: notify sends to non-ASCII addresses, intake
+        # accepts them (notify.email.smtputf8, which intake reads too).
+        "smtputf8": boolean(),
     }
 )
 
@@ -1432,6 +1435,26 @@ def main() -> int:
                 r.step(f"{UMBRELLA} refuses to render {what}", False, "RENDERED")
             except helm.HelmError as e:
                 r.step(f"{UMBRELLA} refuses to render {what}", message in str(e), str(e).strip()[:200])
+
+        # The relay's one SMTPUTF8 setting reaches both services that read it
+        # (a chart loaded afresh: a render keeps the values it was given).
+        for flag in (False, True):
+            vals = merged({"global": {"smtputf8": flag}}, REQUIRED)
+            seen: dict[str, object] = {}
+            fresh = helm.Chart.load(str(charts / UMBRELLA))
+            try:
+                for _, doc in documents(fresh.render(vals, name=RELEASE, namespace=NAMESPACE)):
+                    if doc.get("kind") != "ConfigMap":
+                        continue
+                    for text in (doc.get("data") or {}).values():
+                        config = yaml.safe_load(text) if isinstance(text, str) else None
+                        if isinstance(config, dict) and "notify" in config:
+                            name = doc["metadata"]["name"].removeprefix(f"{RELEASE}-")
+                            seen[name] = ((config.get("notify") or {}).get("email") or {}).get("smtputf8")
+                ok = seen.get("intake") is flag and seen.get("notify") is flag
+                r.step(f"{UMBRELLA} gives intake and notify global.smtputf8={flag}", ok, str(seen))
+            except helm.HelmError as e:
+                r.step(f"{UMBRELLA} gives intake and notify global.smtputf8={flag}", False, str(e)[:200])
 
         if args.package:
             args.package.mkdir(parents=True, exist_ok=True)

@@ -51,5 +51,11 @@ fuzz_target!(|data: &[u8]| {
         let stripped = parse::text::strip_quoted_reply(&parse::text::clean(s));
         assert!(stripped.len() <= s.len() + 1);
         let _ = parse::text::bound(s, 100);
+        let cleaned = parse::text::clean(s);
+        let kept = parse::text::strip_signature(&parse::text::strip_outlook_quote(&cleaned));
+        assert!(kept.len() <= cleaned.len() + 1);
+        if let Some((address, _)) = parse::sender::scan(s) {
+            assert_eq!(parse::sender::usable(&address).as_deref(), Some(address.as_str()));
+        }
     }
 });

@@ -2,8 +2,8 @@
 
 Every accepted message is written to MAILDIR as <n>.eml (the bytes as
 received) plus <n>.json (envelope sender and recipients, whether the
-session was encrypted and authenticated), so tests assert on what really
-arrived. A recipient whose local part starts with "bounce" is refused with
+session was encrypted and authenticated, whether MAIL FROM asked for
+SMTPUTF8), so tests assert on what really arrived. A recipient whose local part starts with "bounce" is refused with
 550 5.1.1, as a relay refuses an unknown mailbox.
 
 Usage: smtp_server.py HOST PORT CERT KEY MAILDIR USER PASSWORD
@@ -44,6 +44,8 @@ class Store:
             "rcpt_tos": envelope.rcpt_tos,
             "tls": session.ssl is not None,
             "authenticated": bool(session.authenticated),
+            # The client's MAIL FROM asked for SMTPUTF8 (RFC 6531).
+            "smtputf8": bool(envelope.smtp_utf8),
         }
         with open(os.path.join(self.maildir, name + ".json"), "w") as f:
             json.dump(meta, f)

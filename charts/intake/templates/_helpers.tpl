@@ -1,8 +1,10 @@
 {{/*
 Return intake's production.yaml: config with the chart-owned keys (the HTTP
 and partner listen addresses, the categories from global.categories when
-set, the citizen form's institution from global.institution, the IMAP CA
-file from caBundle when not set) and the release-wide Kafka topic layout.
+set, the citizen form's institution from global.institution, the relay's
+SMTPUTF8 from global.smtputf8 (notify.email.smtputf8, which intake reads to
+refuse addresses the relay cannot reach), the IMAP CA file from caBundle
+when not set) and the release-wide Kafka topic layout.
 */}}
 {{- define "intake.config" -}}
 {{- $c := deepCopy .Values.config -}}
@@ -17,6 +19,7 @@ file from caBundle when not set) and the release-wide Kafka topic layout.
 {{- with (.Values.global).institution -}}
 {{- $_ := set $c "institution" (dict "name" . "short_name" .) -}}
 {{- end -}}
+{{- $_ := set $c "notify" (dict "email" (dict "smtputf8" (eq (toString (.Values.global).smtputf8) "true"))) -}}
 {{- if not $c.telemetry.otlp_endpoint -}}
 {{- $_ := unset $c.telemetry "otlp_endpoint" -}}
 {{- end -}}

@@ -1,8 +1,8 @@
 {{/*
 Return notify's production.yaml: config with the chart-owned keys (the gRPC
 and report listen addresses, no migration on start: the hook Job migrates,
-the institution and tracking page from global, the SMTP CA file from
-caBundle when not set) and the release-wide Kafka topic layout.
+the institution, tracking page and the relay's SMTPUTF8 from global, the
+SMTP CA file from caBundle when not set) and the release-wide Kafka topic layout.
 */}}
 {{- define "notify.config" -}}
 {{- $c := deepCopy .Values.config -}}
@@ -16,6 +16,7 @@ caBundle when not set) and the release-wide Kafka topic layout.
 {{- $_ := set $c "institution" (dict "name" . "short_name" .) -}}
 {{- end -}}
 {{- $_ := set $n "tracking_url" (required "set global.trackingUrl: SMS and e-mails name the public tracking page" $g.trackingUrl) -}}
+{{- $_ := set $n.email "smtputf8" (eq (toString $g.smtputf8) "true") -}}
 {{- if not $n.email.smtp.ca_file -}}
 {{- $_ := set $n.email.smtp "ca_file" (include "tekmerkez-lib.caBundlePath" .) -}}
 {{- end -}}

@@ -21,6 +21,7 @@ use tekmerkez_bus::{Bus, ConsumeError, EmbeddedBus, Envelope, PublishError, Subs
 use tekmerkez_intake::{
     email::{
         EmailChannel, EmailSettings,
+        problems::{ProblemReason, ProblemStore},
         settings::{ImapSettings, TlsMode},
     },
     publish::Publisher,
@@ -197,13 +198,35 @@ async fn gate(open: bool) -> Arc<Gate> {
     })
 }
 
-fn run(
+/// A fresh intake database (SQLite, migrated) for the channel's problem
+/// list; the directory lives as long as the test.
+async fn problem_store() -> ProblemStore {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("intake.db").display());
+    std::mem::forget(dir);
+    tekmerkez_intake::idempotency::IdempotencyStore::connect(&url)
+        .unwrap()
+        .migrate()
+        .await
+        .unwrap();
+    ProblemStore::connect(&url).unwrap()
+}
+
+async fn run(
     settings: EmailSettings,
     bus: Arc<Gate>,
 ) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    run_with(settings, bus, problem_store().await)
+}
+
+fn run_with(
+    settings: EmailSettings,
+    bus: Arc<Gate>,
+    problems: ProblemStore,
+) -> (CancellationToken, tokio::task::JoinHandle<()>) {
     let publisher = Publisher::new(bus, Duration::from_secs(5));
     let stop = CancellationToken::new();
-    let task = tokio::spawn(EmailChannel::new(settings, publisher).run(stop.clone()));
+    let task = tokio::spawn(EmailChannel::new(settings, publisher, problems).run(stop.clone()));
     (stop, task)
 }
 
@@ -229,7 +252,8 @@ async fn a_message_is_marked_processed_only_after_the_bus_acknowledged_its_appli
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    );
+    )
+    .await;
     // Two refused publishes: the channel tried, failed, reconnected, tried again.
     eventually(WAIT, "two refused publishes", || async {
         bus.refused.load(Ordering::SeqCst) >= 2
@@ -277,7 +301,8 @@ async fn a_message_arriving_while_the_channel_idles_is_taken_at_once() {
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    );
+    )
+    .await;
     folder.append(&mail(1, "Birinci")).await;
     eventually(WAIT, "the first message", || async {
         bus.applications().len() == 1
@@ -321,7 +346,7 @@ async fn tls_with(ca: &str) {
         let folder = Folder::new().await;
         folder.append(&mail(1, "TLS")).await;
         let bus = gate(true).await;
-        let (stop, task) = run(settings(&folder, mode, port, &host, ca), bus.clone());
+        let (stop, task) = run(settings(&folder, mode, port, &host, ca), bus.clone()).await;
         eventually(WAIT, "the message over TLS", || async {
             bus.applications().len() == 1
         })
@@ -357,7 +382,8 @@ async fn a_fifty_megabyte_attachment_is_not_read_and_the_text_still_becomes_an_a
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    );
+    )
+    .await;
     eventually(WAIT, "the application", || async {
         bus.applications().len() == 1
     })
@@ -379,6 +405,8 @@ async fn a_fifty_megabyte_attachment_is_not_read_and_the_text_still_becomes_an_a
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_replies_bounces_and_senderless_mail_publish_nothing_and_are_marked_for_what_they_are()
 {
+    // Each test is a process of its own (nextest): this recorder is this test's.
+    let metrics = tekmerkez_telemetry::metrics::install().expect("a recorder");
     let folder = Folder::new().await;
     let corpus =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/intake/tests/mail");
@@ -388,14 +416,19 @@ async fn auto_replies_bounces_and_senderless_mail_publish_nothing_and_are_marked
         "auto_reply_precedence.eml",
         "no_sender.eml",
         "html_only.eml",
+        "from_encoded_whole.eml",
     ] {
         folder.append(&std::fs::read(corpus.join(f)).unwrap()).await;
     }
+    // Nothing in it at all: no subject, no text, no file.
+    folder.append(b"From: vatandas@ornek.com.tr\r\n\r\n").await;
     let bus = gate(true).await;
+    let problems = problem_store().await;
     let (host, port) = plain_addr();
-    let (stop, task) = run(
+    let (stop, task) = run_with(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
+        problems.clone(),
     );
     eventually(WAIT, "every message marked", || async {
         folder
@@ -412,20 +445,90 @@ async fn auto_replies_bounces_and_senderless_mail_publish_nothing_and_are_marked
             "message {i}: {f:?}"
         );
     }
-    assert!(
-        flags[3].iter().any(|x| x == "$TekmerkezUnusable"),
-        "{:?}",
-        flags[3]
-    );
+    for i in [3, 6] {
+        assert!(
+            flags[i].iter().any(|x| x == "$TekmerkezUnusable"),
+            "{:?}",
+            flags[i]
+        );
+    }
     let apps = bus.applications();
-    assert_eq!(apps.len(), 1, "only the citizen's HTML mail");
+    assert_eq!(
+        apps.len(),
+        2,
+        "the citizen's HTML mail and the one whose From is one encoded word"
+    );
     assert!(
         apps[0]
             .text
             .contains("Gölcük sahilinde denize atık su akıyor")
     );
+    let whole = apps[1].contact.as_ref().unwrap();
+    assert_eq!(
+        (whole.name.as_str(), whole.email.as_str()),
+        ("Ayşe Yılmaz", "ayse.yilmaz@ornek.com.tr")
+    );
+    // Staff find the two unusable ones: where they are and why.
+    let listed = problems.list(10, 0).await.unwrap();
+    let mut seen: Vec<_> = listed
+        .iter()
+        .map(|p| (p.uid, p.reason, p.message_id.clone(), p.mailbox.clone()))
+        .collect();
+    seen.sort_by_key(|p| p.0);
+    let uid = |i: usize| i as u32 + 1;
+    assert_eq!(
+        seen,
+        [
+            (
+                uid(3),
+                ProblemReason::NoSender,
+                Some("nosender-0015@ornek.com.tr".to_owned()),
+                folder.name.clone()
+            ),
+            (uid(6), ProblemReason::Empty, None, folder.name.clone()),
+        ]
+    );
     stop.cancel();
     task.await.unwrap();
+
+    // Read again from the start (the marks lost, as after a crash before
+    // them): the list and the count stay as they were.
+    unmark(&folder).await;
+    let (stop, task) = run_with(
+        settings(&folder, TlsMode::None, port, &host, ""),
+        bus.clone(),
+        problems.clone(),
+    );
+    eventually(WAIT, "every message marked again", || async {
+        folder
+            .flags()
+            .await
+            .iter()
+            .all(|f| f.iter().any(|x| x == PROCESSED))
+    })
+    .await;
+    stop.cancel();
+    task.await.unwrap();
+    assert_eq!(problems.count().await.unwrap(), 2);
+    let text = metrics.render();
+    for (reason, n) in [("no_sender", 1), ("empty", 1)] {
+        let line = format!("tekmerkez_intake_email_unusable_total{{reason=\"{reason}\"}} {n}");
+        assert!(text.contains(&line), "{line} in:\n{text}");
+    }
+}
+
+/// Takes `$TekmerkezProcessed` off every message of `folder`.
+async fn unmark(folder: &Folder) {
+    let mut s = session().await;
+    s.select(&folder.name).await.unwrap();
+    let _: Vec<_> = s
+        .store("1:*", format!("-FLAGS.SILENT ({PROCESSED})"))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    s.logout().await.unwrap();
 }
 
 /// The log lines written while `f` runs, at TRACE, from every thread.
@@ -472,7 +575,8 @@ async fn the_channels_logs_name_no_sender_subject_or_text() {
     let (stop, task) = run(
         settings(&folder, TlsMode::None, port, &host, ""),
         bus.clone(),
-    );
+    )
+    .await;
     // The failure path logs too: a refused publish, then the rest once open.
     eventually(WAIT, "a refused publish", || async {
         bus.refused.load(Ordering::SeqCst) >= 1

@@ -129,6 +129,7 @@ fn settings(data_dir: &Path, folder: &str, processed: &str) -> Settings {
 
 struct Running {
     grpc: std::net::SocketAddr,
+    http: std::net::SocketAddr,
     admin_token: String,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -154,10 +155,12 @@ async fn start(settings: Settings) -> Running {
         .api_token
         .clone();
     let grpc = dev.grpc_addr();
+    let http = dev.http_addr();
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
     Running {
         grpc,
+        http,
         admin_token,
         shutdown,
         task,
@@ -297,7 +300,7 @@ fn corpus(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-const CORPUS: [&str; 15] = [
+const CORPUS: [&str; 18] = [
     "utf8_quoted_printable.eml",
     "windows1254_quoted_printable.eml",
     "iso88599_base64.eml",
@@ -308,6 +311,9 @@ const CORPUS: [&str; 15] = [
     "reply_in_reply_to.eml",
     "reply_subject.eml",
     "reply_mistyped_number.eml",
+    "reply_outlook.eml",
+    "reply_iphone.eml",
+    "from_encoded_whole.eml",
     "auto_reply.eml",
     "auto_reply_precedence.eml",
     "bounce.eml",
@@ -344,13 +350,13 @@ async fn the_corpus_becomes_cases_in_their_pools_and_replies_become_the_citizens
         };
         append(&folder, &bytes).await;
     }
-    // Nine new applications; two replies; three automated; one unusable.
-    eventually(WAIT, "nine e-mail cases", || async {
-        app.email_cases().await.len() == 9
+    // Ten new applications; four replies; three automated; one unusable.
+    eventually(WAIT, "ten e-mail cases", || async {
+        app.email_cases().await.len() == 10
     })
     .await;
-    eventually(WAIT, "two notes on the replied case", || async {
-        app.case(&existing.id).await.notes.len() == 2
+    eventually(WAIT, "four notes on the replied case", || async {
+        app.case(&existing.id).await.notes.len() == 4
     })
     .await;
     eventually(
@@ -363,7 +369,7 @@ async fn the_corpus_becomes_cases_in_their_pools_and_replies_become_the_citizens
     )
     .await;
     let moved = messages(&done).await;
-    assert_eq!(moved.len(), 14);
+    assert_eq!(moved.len(), 17);
     assert!(moved.iter().all(|(_, f)| f.iter().any(|x| x == PROCESSED)));
     assert_eq!(
         moved
@@ -388,53 +394,84 @@ async fn the_corpus_becomes_cases_in_their_pools_and_replies_become_the_citizens
             .map(|p| p.name.clone())
             .unwrap()
     };
-    for (needle, pool_name, district) in [
+    // Each case in the pool the demo rules name, with the category the
+    // placing rule gives (the mailbox's default "diger" only in triage).
+    for (needle, pool_name, district, category) in [
         (
             "Yahya Kaptan mahallesinde iki gündür su kesik",
             "Kocaeli Su Arıza Birimi",
             "İzmit",
+            "su_arizasi",
         ),
         (
             "Gebze'de kaldırımdaki kanalizasyon kapağı kırık",
             "Kocaeli Su Arıza Birimi",
             "Gebze",
+            "kanalizasyon",
         ),
         (
             "Darıca'daki evimizin sayacı ters dönüyor",
             "Kocaeli Abone İşleri Birimi",
             "Darıca",
+            "sayac",
         ),
         (
             "Gölcük sahilinde denize atık su akıyor",
             "Kocaeli Su Arıza Birimi",
             "Gölcük",
+            "kanalizasyon",
         ),
         (
             "yolda su birikintisi var",
             "Kocaeli Ön Değerlendirme (Triyaj)",
             "Kartepe",
+            "diger",
         ),
         (
             "Faturamı ve sayacın fotoğrafını",
             "Kocaeli Abone İşleri Birimi",
             "Körfez",
+            "sayac",
         ),
         (
             "Çayırova'da ana boru patladı",
             "Kocaeli Su Arıza Birimi",
             "Çayırova",
+            "su_arizasi",
         ),
         (
             "Derince'de su kesintisi sürüyor",
             "Kocaeli Su Arıza Birimi",
             "Derince",
+            "su_arizasi",
+        ),
+        (
+            "Başiskele'de Yeniköy mahallesinde iki gündür su yok",
+            "Kocaeli Su Arıza Birimi",
+            "Başiskele",
+            "su_arizasi",
         ),
     ] {
         let c = by_text(needle);
         assert_eq!(name_of(&c.pool_id), pool_name, "{needle}");
         assert_eq!(c.location.as_ref().unwrap().district, district, "{needle}");
         assert_eq!(c.reply_channel, common::ReplyChannel::Email as i32);
+        assert_eq!(c.category, category, "{needle}");
     }
+    // The From that was one encoded word gave the applicant and the address.
+    let whole = app
+        .case(&by_text("Başiskele'de Yeniköy mahallesinde").id)
+        .await;
+    let contact = whole.contact.unwrap();
+    assert_eq!(
+        (contact.name.as_str(), contact.email.as_str()),
+        ("Ayşe Yılmaz", "ayse.yilmaz@ornek.com.tr")
+    );
+    assert!(
+        !whole.text.contains("Samsung Galaxy"),
+        "the phone's signature is not the citizen's text: {}",
+        whole.text
+    );
     assert!(
         by_text("Kırık kanalizasyon kapağı — acil")
             .text
@@ -463,11 +500,27 @@ async fn the_corpus_becomes_cases_in_their_pools_and_replies_become_the_citizens
         texts.contains(&"Adres tarifi: caminin karşısındaki sokak."),
         "{texts:?}"
     );
+    // Outlook's and the iPhone's replies: the citizen's words only.
+    assert!(
+        texts.contains(
+            &"Merhaba,\n\nSayacın fotoğrafını bu akşam çekip göndereceğim, hâlâ ters dönüyor.\n\n\
+              Saygılarımla,\nGülşen Kılıç"
+        ),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"Ekip hâlâ gelmedi, yarın sabah 9'dan sonra evdeyim."),
+        "{texts:?}"
+    );
     assert!(
         notes
             .iter()
-            .all(|n| n.author == pb::NoteAuthor::Citizen as i32 && n.from_applicant)
+            .all(|n| n.author == pb::NoteAuthor::Citizen as i32)
     );
+    // The case is Ayşe's: Gülşen's Outlook reply joined it, not as hers.
+    for n in &notes {
+        assert_eq!(n.from_applicant, !n.text.contains("Gülşen"), "{:?}", n.text);
+    }
     app.stop().await;
 }
 
@@ -512,5 +565,167 @@ async fn a_restart_mid_way_with_messages_left_unmarked_loses_and_doubles_nothing
     texts.sort();
     texts.dedup();
     assert_eq!(texts.len(), N, "a message made two cases");
+    app.stop().await;
+}
+
+/// A message appended to `folder`, from `from`, with `subject` and `body`.
+fn mail_from(from: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: basvuru@tekmerkez.local\r\nSubject: {subject}\r\n\
+         Message-ID: <{}@ornek.com.tr>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{body}\r\n",
+        uuid::Uuid::new_v4().simple()
+    )
+    .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_an_admin_writes_gives_the_e_mail_case_it_places_its_category() {
+    use tekmerkez_integration_tests::{
+        page::Page,
+        web::{Browser, hidden, sign_in},
+    };
+    let data = tempfile::tempdir().unwrap();
+    let folder = new_folder().await;
+    let app = start(settings(data.path(), &folder, "")).await;
+    let pools = app.pools().await;
+    let environment = pools.get("Kocaeli Çevre Denetim Birimi").unwrap().clone();
+    // The admin writes it on the desk: e-mail about rubbish, to the
+    // environment unit, as "Çevre kirliliği ve gürültü".
+    let mut admin = Browser::new(app.http);
+    sign_in(&mut admin, "admin").await;
+    let (_, page, _, _) = admin.get("/yonetim").await;
+    let csrf = hidden(&page, "csrf");
+    let email = (common::Channel::Email as i32).to_string();
+    let (status, body, _, location) = admin
+        .post(
+            "/yonetim/kural",
+            &[
+                ("csrf", &csrf),
+                ("oncelik", "1"),
+                ("konu", ""),
+                ("kelimeler", "çöp"),
+                ("il", "0"),
+                ("ilce", ""),
+                ("birim", &environment.unit_id),
+                ("aciliyet", "0"),
+                ("verilen_konu", "cevre_kirliligi"),
+                ("aciklama", "e-posta, çöp → Çevre Denetim"),
+                ("kanal", &email),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/yonetim?durum=kural-eklendi#kurallar")
+    );
+    let (_, page, _, _) = admin.get("/yonetim").await;
+    let row = Page::parse(&page)
+        .texts("#kurallar + table tbody tr")
+        .into_iter()
+        .find(|r| r.contains("e-posta, çöp"))
+        .expect("the rule is listed");
+    assert!(
+        row.contains("Çevre kirliliği ve gürültü"),
+        "the category it gives, by name: {row}"
+    );
+    append(
+        &folder,
+        &mail_from(
+            "Can Demir <can.demir@ornek.com.tr>",
+            "Sokağımız",
+            "Kartepe'de sokağımızdaki ÇÖPLER üç gündür toplanmıyor.",
+        ),
+    )
+    .await;
+    let case = eventually(WAIT, "the e-mail's case", || async {
+        app.email_cases().await.into_iter().next()
+    })
+    .await;
+    assert_eq!(case.pool_id, environment.id, "the rule placed it");
+    assert_eq!(
+        case.category, "cevre_kirliligi",
+        "and gave it its category, not the mailbox's Diğer"
+    );
+    assert_eq!(case.location.unwrap().district, "Kartepe");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_nobody_can_answer_is_listed_for_the_mailbox_keepers_in_both_languages() {
+    use tekmerkez_integration_tests::{
+        page::Page,
+        web::{Browser, sign_in},
+    };
+    let data = tempfile::tempdir().unwrap();
+    let folder = new_folder().await;
+    append(&folder, &corpus("no_sender.eml")).await;
+    append(
+        &folder,
+        b"From: vatandas@ornek.com.tr\r\nMessage-ID: <bos-1@ornek.com.tr>\r\n\r\n",
+    )
+    .await;
+    let app = start(settings(data.path(), &folder, "")).await;
+    eventually(WAIT, "both left for a person", || async {
+        let m = messages(&folder).await;
+        m.len() == 2
+            && m.iter()
+                .all(|(_, f)| f.iter().any(|x| x == "$TekmerkezUnusable"))
+    })
+    .await;
+
+    let mut admin = Browser::new(app.http);
+    sign_in(&mut admin, "admin").await;
+    let (_, yonetim, _, _) = admin.get("/yonetim").await;
+    assert!(
+        Page::parse(&yonetim)
+            .attrs("main nav a", "href")
+            .contains(&"/eposta-sorunlari".to_owned()),
+        "the admin pages link to it"
+    );
+    let (status, page, _, _) = admin.get("/eposta-sorunlari").await;
+    assert_eq!(status, 200, "{page}");
+    let rows = Page::parse(&page).texts("#eposta-sorunlari tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let all = rows.join("\n");
+    for shown in [
+        "Gönderen adresi yok: yanıt verilecek kimse bulunamadı",
+        "Konu, metin ve ek yok",
+        "nosender-0015@ornek.com.tr",
+        "bos-1@ornek.com.tr",
+        folder.as_str(),
+        "intake@test.local",
+    ] {
+        assert!(all.contains(shown), "{shown} in {all}");
+    }
+    assert!(
+        !all.contains("no_sender"),
+        "a code is never shown to people: {all}"
+    );
+    let (_, english, _, _) = admin.get("/eposta-sorunlari?lang=en").await;
+    let rows = Page::parse(&english)
+        .texts("#eposta-sorunlari tbody tr")
+        .join("\n");
+    assert!(
+        rows.contains("No sender address: nobody to answer"),
+        "{rows}"
+    );
+    assert!(rows.contains("No subject, text or file"), "{rows}");
+
+    // Front-office staff look after the mailbox too; an expert does not.
+    let mut front = Browser::new(app.http);
+    sign_in(&mut front, "cagrimerkezi").await;
+    let (status, page, _, _) = front.get("/eposta-sorunlari").await;
+    assert_eq!(status, 200);
+    assert!(
+        Page::parse(&page)
+            .attrs("nav.masa a", "href")
+            .contains(&"/eposta-sorunlari".to_owned()),
+        "in their menu"
+    );
+    let mut expert = Browser::new(app.http);
+    sign_in(&mut expert, "uzman.ankara").await;
+    let (status, _, _, _) = expert.get("/eposta-sorunlari").await;
+    assert_eq!(status, 403);
     app.stop().await;
 }

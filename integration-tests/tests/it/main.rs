@@ -55,6 +55,7 @@ mod intake_email;
 mod intake_email_dev;
 mod intake_partner;
 mod intake_phone_kinds;
+mod intake_smtputf8;
 mod intake_social;
 mod notify_dev;
 mod notify_kafka;

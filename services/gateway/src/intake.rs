@@ -190,6 +190,63 @@ impl IntakeClient {
     }
 }
 
+/// One e-mail no case could be made of, as intake lists it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct EmailProblem {
+    /// When it reached the mailbox (RFC 3339).
+    pub received_at: String,
+    /// Why (`no_sender`, `empty`, `unparseable`, `bad_sender`).
+    pub reason: String,
+    /// The mailbox account (`user@host`) and folder it stays in.
+    pub account: String,
+    pub mailbox: String,
+    pub uid_validity: u32,
+    pub uid: u32,
+    /// Its `Message-ID`; empty when it had none.
+    pub message_id: String,
+}
+
+/// A page of the e-mail problem list and the whole list's size.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct EmailProblemPage {
+    pub problems: Vec<EmailProblem>,
+    pub total: u64,
+}
+
+impl IntakeClient {
+    /// Up to `limit` of the e-mail channel's unusable messages, newest
+    /// first, after `offset` of them (the staff token).
+    ///
+    /// # Errors
+    /// [`SubmitError::Unavailable`] when intake cannot answer now,
+    /// [`SubmitError::Refused`] when it refused the token or the request.
+    pub async fn email_problems(
+        &self,
+        limit: u32,
+        offset: u32,
+    ) -> Result<EmailProblemPage, SubmitError> {
+        let res = self
+            .http
+            .get(format!(
+                "{}/v1/staff/email-problems?limit={limit}&offset={offset}",
+                self.base
+            ))
+            .bearer_auth(self.staff_token.expose_secret())
+            .headers(trace_headers())
+            .send()
+            .await
+            .map_err(|e| SubmitError::Unavailable(Some(e)))?;
+        match res.status().as_u16() {
+            200 => res
+                .json::<EmailProblemPage>()
+                .await
+                .map_err(|e| SubmitError::Unavailable(Some(e))),
+            429 | 500..=599 => Err(SubmitError::Unavailable(None)),
+            other => Err(SubmitError::Refused(other)),
+        }
+    }
+}
+
 /// The page's trace context for intake (`traceparent`, `tracestate`), so a
 /// staff entry's trace runs on from the gateway through intake to the case.
 fn trace_headers() -> reqwest::header::HeaderMap {

@@ -36,6 +36,11 @@ pub struct IntakeSettings {
     /// one `institution` section, shared with the gateway and notify.
     #[serde(default)]
     pub institution: tekmerkez_types::institution::InstitutionSettings,
+    /// Whether the mail relay takes non-ASCII addresses: the binary fills it
+    /// from `notify.email.smtputf8`, so intake refuses, where it is typed,
+    /// an address notify could not send to.
+    #[serde(default)]
+    pub smtputf8: bool,
 }
 
 /// The HTTP listener.

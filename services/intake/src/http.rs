@@ -1,5 +1,6 @@
 //! Intake's HTTP listener, wired: the web form and the app API, the
-//! social-media webhooks, the CTI and staff entry, each with its own state,
+//! social-media webhooks, the CTI, staff entry and the e-mail channel's
+//! problem list, each with its own state,
 //! merged into one router with `/healthz`. Only this module knows all the
 //! channels; none of them imports it.
 
@@ -23,6 +24,10 @@ pub struct AppState {
     pub cti: CtiState,
     /// Staff entry (routes only when enabled).
     pub staff: StaffState,
+    /// The e-mail channel's unusable messages, for staff (with staff entry).
+    pub email_problems: crate::email::problems::ProblemsState,
+    /// Where the e-mail channel records them.
+    pub problems: crate::email::problems::ProblemStore,
     /// Puts applications on the bus (the partner and e-mail channels too).
     pub publisher: Publisher,
     /// The case service (the partner channel too).
@@ -45,6 +50,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .merge(social)
         .merge(cti)
         .merge(staff)
+        .merge(crate::email::problems::router(&state.email_problems))
 }
 
 /// `router` with every refused POST counted as a rejection of `channel`:

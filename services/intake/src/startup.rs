@@ -168,12 +168,21 @@ pub async fn prepare(
     .context("configuring the social-media store")?;
     let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
         .context("configuring the CTI store")?;
+    let problems =
+        crate::email::problems::ProblemStore::connect(settings.database_url.expose_secret())
+            .context("configuring the e-mail problem store")?;
+    // The gateway reads the list with the staff token: only while it is on.
+    let email_problems = crate::email::problems::ProblemsState::new(
+        settings.staff.enabled.then(|| settings.staff.token.clone()),
+        problems.clone(),
+    );
     let categories = Arc::new(settings.categories.clone());
     let staff = StaffState::new(
         settings.staff.clone(),
         publisher.clone(),
         keys.clone(),
         categories.clone(),
+        settings.smtputf8,
     );
     let web = WebState {
         publisher: publisher.clone(),
@@ -183,12 +192,15 @@ pub async fn prepare(
         limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         institution: Arc::new(settings.institution.clone()),
+        smtputf8: settings.smtputf8,
     };
     Ok(AppState {
         web,
         social,
         cti,
         staff,
+        email_problems,
+        problems,
         publisher,
         cases,
     })
@@ -231,7 +243,11 @@ impl Background {
             social: state.social.clone(),
             cti: state.cti.clone(),
             email: settings.email.enabled.then(|| {
-                crate::email::EmailChannel::new(settings.email.clone(), state.publisher.clone())
+                crate::email::EmailChannel::new(
+                    settings.email.clone(),
+                    state.publisher.clone(),
+                    state.problems.clone(),
+                )
             }),
         })
     }

@@ -166,6 +166,12 @@ pub struct EmailSettings {
     pub from: String,
     /// The domain of `Message-ID`s (see [`crate::email`]).
     pub message_id_domain: String,
+    /// Whether the relay takes internationalised addresses (SMTPUTF8, RFC
+    /// 6531: `çağrı@örnek.com.tr`). Off, an address that is not ASCII is
+    /// refused here (`address_not_ascii`), and intake, which reads this
+    /// setting too, refuses such an address where it is typed; on, it is
+    /// sent with SMTPUTF8.
+    pub smtputf8: bool,
     pub smtp: SmtpSettings,
 }
 

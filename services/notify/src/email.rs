@@ -144,6 +144,8 @@ pub enum Mailer {
         /// read, not a dialogue a relay drags out (a refused AUTH was seen
         /// to hang until the server's 300 s idle limit).
         deadline: Duration,
+        /// `notify.email.smtputf8`: non-ASCII addresses may be sent.
+        smtputf8: bool,
     },
     /// The development sink.
     Dev {
@@ -151,6 +153,8 @@ pub enum Mailer {
         store: NotifyStore,
         /// `From:`.
         from: Mailbox,
+        /// As for SMTP, so `tekmerkez dev` refuses what production would.
+        smtputf8: bool,
     },
     /// E-mail is off: deliveries fail with `email_disabled`.
     Off,
@@ -193,6 +197,7 @@ impl Mailer {
             "dev" => Ok(Self::Dev {
                 store,
                 from: from()?,
+                smtputf8: settings.smtputf8,
             }),
             "smtp" => {
                 let s = &settings.smtp;
@@ -227,6 +232,7 @@ impl Mailer {
                     transport: b.build(),
                     from: from()?,
                     deadline: Duration::from_millis(s.timeout_ms.saturating_mul(2)),
+                    smtputf8: settings.smtputf8,
                 })
             }
             _ => Ok(Self::Off),
@@ -257,12 +263,26 @@ impl Mailer {
             .map_err(|_| "rejected_message")
     }
 
-    /// Sends `e`.
+    /// Sends `e`. An address that is not ASCII is refused
+    /// (`address_not_ascii`) unless the relay takes SMTPUTF8
+    /// (`notify.email.smtputf8`); then lettre sends it with the SMTPUTF8
+    /// parameter, and a relay that does not offer the extension after all
+    /// refuses it for good (`relay_lacks_smtputf8`).
     #[tracing::instrument(name = "notify.email.send", skip_all, fields(delivery_id = %e.id))]
     pub async fn send(&self, e: &OutgoingEmail) -> SendOutcome {
+        if let Self::Smtp {
+            smtputf8: false, ..
+        }
+        | Self::Dev {
+            smtputf8: false, ..
+        } = self
+            && !e.to.is_ascii()
+        {
+            return SendOutcome::Rejected("address_not_ascii");
+        }
         match self {
             Self::Off => SendOutcome::Rejected("email_disabled"),
-            Self::Dev { store, from } => {
+            Self::Dev { store, from, .. } => {
                 let msg = match Self::build(from, e) {
                     Ok(m) => m,
                     Err(reason) => return SendOutcome::Rejected(reason),
@@ -290,6 +310,7 @@ impl Mailer {
                 transport,
                 from,
                 deadline,
+                ..
             } => {
                 let msg = match Self::build(from, e) {
                     Ok(m) => m,
@@ -316,6 +337,10 @@ fn classify(err: &lettre::transport::smtp::Error) -> SendOutcome {
         Some("535" | "530" | "534") => SendOutcome::NotAccepted("smtp_auth"),
         Some("554") => SendOutcome::Rejected("smtp_rejected"),
         _ if err.is_permanent() => SendOutcome::Rejected("smtp_rejected"),
+        // lettre refuses before sending what the relay's EHLO does not
+        // offer: SMTPUTF8 for a non-ASCII address (8BITMIME is offered by
+        // every relay we support). Trying again changes nothing.
+        _ if err.is_client() => SendOutcome::Rejected("relay_lacks_smtputf8"),
         _ if err.is_timeout() => SendOutcome::NotAccepted("smtp_timeout"),
         _ if err.is_tls() => SendOutcome::NotAccepted("smtp_tls"),
         _ if err.is_transient() => SendOutcome::NotAccepted("smtp_transient"),

@@ -110,6 +110,20 @@ fn parse_rule(r: Option<rpb::Rule>, id: Uuid) -> Result<Rule, Status> {
     if r.description.chars().count() > 500 {
         return Err(invalid("rule.description", "is too long"));
     }
+    // The case service takes the category as a code: one it would refuse
+    // would dead-letter every application the rule placed.
+    let assigned = r.assigned_category.trim();
+    if !assigned.is_empty()
+        && (assigned.len() > 64
+            || !assigned
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+    {
+        return Err(invalid(
+            "rule.assigned_category",
+            "must be a category code: 1 to 64 of a-z, 0-9 and _",
+        ));
+    }
     Ok(Rule {
         id,
         priority: r.priority,
@@ -124,6 +138,7 @@ fn parse_rule(r: Option<rpb::Rule>, id: Uuid) -> Result<Rule, Status> {
         district,
         target_unit_id: target,
         urgency,
+        assigned_category: Some(assigned.to_owned()).filter(|c| !c.is_empty()),
         description: r.description,
     })
 }
@@ -140,6 +155,7 @@ fn to_proto(r: &Rule) -> rpb::Rule {
         target_unit_id: r.target_unit_id.to_string(),
         urgency: r.urgency.unwrap_or(0),
         description: r.description.clone(),
+        assigned_category: r.assigned_category.clone().unwrap_or_default(),
     }
 }
 

@@ -69,6 +69,7 @@ impl Handler for RoutingHandler {
             .router
             .decide(
                 &app.category,
+                app.category_is_default,
                 &app.text,
                 app.channel,
                 location.province_code,
@@ -86,7 +87,7 @@ impl Handler for RoutingHandler {
             application_id: app.application_id,
             tracking_number: app.tracking_number,
             channel: app.channel,
-            category: app.category,
+            category: decision.category,
             text: app.text,
             urgency: decision.urgency as i32,
             location: Some(location),

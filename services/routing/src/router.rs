@@ -96,6 +96,9 @@ pub struct PoolDirectory {
 pub struct Decision {
     pub pool_id: String,
     pub urgency: common::Urgency,
+    /// The case's category: the application's, or the placing rule's
+    /// assigned category for an application whose category was a default.
+    pub category: String,
     /// The rule that matched, if any (for logs).
     pub rule_id: Option<Uuid>,
 }
@@ -171,13 +174,18 @@ impl Router {
     }
 
     /// Where `app` goes: the first matching rule's unit's pool in the
-    /// application's province, else that province's triage pool.
+    /// application's province, else that province's triage pool. An
+    /// application whose category is the channel's default
+    /// (`category_is_default`: e-mail, social media) takes the placing
+    /// rule's assigned category, and the urgency that category has by
+    /// default.
     ///
     /// # Errors
     /// [`RouteError`] when rules or pools cannot be read, or no triage pool exists.
     pub async fn decide(
         &self,
         category: &str,
+        category_is_default: bool,
         text: &str,
         channel: i32,
         province: u32,
@@ -192,10 +200,12 @@ impl Router {
             province_code: u8::try_from(province).unwrap_or(0),
             district,
         };
-        let default_urgency = if self.urgent_categories.iter().any(|c| c == category) {
-            common::Urgency::Urgent
-        } else {
-            common::Urgency::Normal
+        let default_urgency = |category: &str| {
+            if self.urgent_categories.iter().any(|c| c == category) {
+                common::Urgency::Urgent
+            } else {
+                common::Urgency::Normal
+            }
         };
         if let Some(rule) = first_match(&rules, &facts) {
             let unit = rule.target_unit_id.to_string();
@@ -208,9 +218,15 @@ impl Router {
                     .urgency
                     .and_then(|u| common::Urgency::try_from(u).ok())
                     .filter(|u| *u != common::Urgency::Unspecified);
+                let category = rule
+                    .assigned_category
+                    .as_deref()
+                    .filter(|_| category_is_default)
+                    .unwrap_or(category);
                 return Ok(Decision {
                     pool_id,
-                    urgency: urgency.unwrap_or(default_urgency),
+                    urgency: urgency.unwrap_or_else(|| default_urgency(category)),
+                    category: category.to_owned(),
                     rule_id: Some(rule.id),
                 });
             }
@@ -222,7 +238,8 @@ impl Router {
             .ok_or(RouteError::NoTriagePool(province))?;
         Ok(Decision {
             pool_id: triage,
-            urgency: default_urgency,
+            urgency: default_urgency(category),
+            category: category.to_owned(),
             rule_id: None,
         })
     }

@@ -23,6 +23,9 @@ pub struct Rule {
     pub target_unit_id: Uuid,
     /// Urgency to give (protobuf number), if any.
     pub urgency: Option<i32>,
+    /// The category code given to an application that came without a
+    /// chosen one (e-mail, social media), if any.
+    pub assigned_category: Option<String>,
     /// For admins.
     pub description: String,
 }
@@ -77,6 +80,7 @@ mod tests {
             district: None,
             target_unit_id: Uuid::new_v4(),
             urgency: None,
+            assigned_category: None,
             description: String::new(),
         }
     }

@@ -64,8 +64,10 @@ impl Dev {
     /// # Errors
     /// When the data directory cannot be created, a port is taken, or seeding fails.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
-        // Settings changed after loading (the tests') still name one institution.
+        // Settings changed after loading (the tests') still name one
+        // institution and one mail relay.
         settings.share_institution();
+        settings.share_mail_relay();
         let dir = settings.dev.data_dir.clone();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;
@@ -407,6 +409,8 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency: None,
+            // A chosen category is kept: nothing to assign.
+            assigned_category: None,
             // What an admin would write: the category's name, not its code.
             description: format!(
                 "{} → {unit_name}",
@@ -416,38 +420,56 @@ async fn seed_rules(
         store.save(&rule, true, now).await?;
     }
     // E-mail comes without a category (intake.email.category): these place
-    // it by its words, after the category rules; the rest goes to triage.
-    let by_words: [(i32, &[&str], &str, Option<i32>); 3] = [
+    // it by its words, after the category rules, and give the case the
+    // category the words show; the rest goes to triage as "Diğer".
+    // (priority, words, category given, unit, urgency)
+    type ByWords<'a> = (i32, &'a [&'a str], &'a str, &'a str, Option<i32>);
+    let by_words: [ByWords<'_>; 5] = [
         (
             60,
+            &["kanalizasyon", "atık su", "rögar"],
+            "kanalizasyon",
+            "Su Arıza Birimi",
+            Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
+        ),
+        (
+            61,
             &[
                 "su kesik",
                 "su kesinti",
                 "su yok",
                 "su gelmiyor",
                 "boru patla",
-                "kanalizasyon",
-                "atık su",
-                "rögar",
                 "su akıyor",
             ],
+            "su_arizasi",
             "Su Arıza Birimi",
             Some(tekmerkez_proto::common_v1::Urgency::Urgent as i32),
         ),
+        // The meter before the bill: "sayaç … fatura" is about the meter.
         (
-            61,
-            &["fatura", "sayaç", "sayac", "abonelik"],
+            62,
+            &["sayaç", "sayac"],
+            "sayac",
             "Abone İşleri Birimi",
             None,
         ),
         (
-            62,
+            63,
+            &["fatura", "abonelik"],
+            "fatura",
+            "Abone İşleri Birimi",
+            None,
+        ),
+        (
+            64,
             &["kirlilik", "gürültü", "koku"],
+            "cevre_kirliligi",
             "Çevre Denetim Birimi",
             None,
         ),
     ];
-    for (priority, keywords, unit_name, urgency) in by_words {
+    for (priority, keywords, category, unit_name, urgency) in by_words {
         let Some(target) = unit(unit_name) else {
             continue;
         };
@@ -464,7 +486,11 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency,
-            description: format!("e-posta, sözcüklerle → {unit_name}"),
+            assigned_category: Some(category.to_owned()),
+            description: format!(
+                "e-posta, sözcüklerle → {unit_name} ({})",
+                tekmerkez_types::catalogue::name_of(&settings.intake.categories, category, false)
+            ),
         };
         store.save(&rule, true, now).await?;
     }

@@ -96,6 +96,13 @@ impl Settings {
         self.gateway.institution = institution;
     }
 
+    /// Gives intake notify's `notify.email.smtputf8`: the relay's one
+    /// setting decides both what notify sends and which addresses intake
+    /// accepts, so a citizen never gives an address no answer can reach.
+    pub fn share_mail_relay(&mut self) {
+        self.intake.smtputf8 = self.notify.email.smtputf8;
+    }
+
     /// Loads the layers for `environment`, reading `{config_dir}/{environment}.yaml` if present.
     ///
     /// # Errors
@@ -109,6 +116,7 @@ impl Settings {
             list_keys: &["notify.sms.order"],
         })?;
         settings.share_institution();
+        settings.share_mail_relay();
         if settings.gateway.categories.is_empty() {
             settings
                 .gateway
@@ -140,6 +148,10 @@ mod tests {
         assert_eq!(local.gateway.institution.name, local.institution.name);
         assert_eq!(local.intake.institution, local.institution);
         assert_eq!(local.gateway.entry.institution, local.institution.name);
+        assert!(
+            !local.intake.smtputf8,
+            "off unless the relay is known to take it"
+        );
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");
         assert!(

@@ -52,6 +52,8 @@ struct RuleRow {
     district: String,
     unit: String,
     urgency: &'static str,
+    /// The category given to what comes without a chosen one, by name.
+    assigned_category: String,
     description: String,
 }
 
@@ -171,6 +173,7 @@ fn field_label(texts: &Texts, field: &str) -> &'static str {
         "rule.description" => t.description,
         "rule.channels" => c.channel,
         "rule.urgency" => c.urgency,
+        "rule.assigned_category" => t.assigned_category,
         _ => t.unknown_field,
     }
 }
@@ -428,6 +431,12 @@ fn rule_row(
             common_v1::Urgency::Normal => c.normal,
             common_v1::Urgency::Unspecified => "",
         },
+        assigned_category: if r.assigned_category.is_empty() {
+            String::new()
+        } else {
+            tekmerkez_types::catalogue::name_of(&state.categories, &r.assigned_category, english)
+                .to_owned()
+        },
         id: r.id,
         priority: r.priority,
         district: r.district,
@@ -673,6 +682,7 @@ pub(super) async fn create_rule(
         target_unit_id: one(&f, "birim"),
         urgency: number(&f, "aciliyet"),
         description: one(&f, "aciklama"),
+        assigned_category: one(&f, "verilen_konu"),
     };
     let r = rules
         .create_rule(b.as_user(s.user_id, rpb::CreateRuleRequest { rule: Some(rule) }))
@@ -771,6 +781,7 @@ mod tests {
             "rule.description",
             "rule.target_unit_id",
             "rule.province_code",
+            "rule.assigned_category",
         ] {
             assert_ne!(field_label(&TR, f), ADMIN_TR.unknown_field, "{f}");
         }

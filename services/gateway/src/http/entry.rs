@@ -825,6 +825,28 @@ mod tests {
     use tekmerkez_proto::case_v1::Role;
 
     #[test]
+    fn an_address_the_relay_cannot_reach_gets_its_own_words_at_the_field() {
+        for (e, words) in [
+            (&crate::i18n::TR.entry, "Bu e-posta adresinde Türkçe"),
+            (&crate::i18n::EN.entry, "This e-mail address has Turkish"),
+        ] {
+            let rule = tekmerkez_types::contact::EMAIL_NEEDS_ASCII.to_owned();
+            assert!(
+                e.field_rule_error("applicant.email", &[rule])
+                    .starts_with(words),
+                "{words}"
+            );
+            assert_eq!(
+                e.field_rule_error(
+                    "applicant.email",
+                    &["must be a valid e-mail address".into()]
+                ),
+                e.field_errors.email
+            );
+        }
+    }
+
+    #[test]
     fn the_form_becomes_intakes_staff_json() {
         let body = "form_id=ab&csrf=c&konu=fatura&metin=Fatura+y%C3%BCksek&il=Kocaeli&ilce=%C4%B0zmit\
                     &ad=Ay%C5%9Fe&telefon=05321234567&yanit=sms&sira=A-042&kvkk=1&bilgi=1&verilen_bilgi=x";

@@ -26,6 +26,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.admin, "/yonetim"),
             (c.pool_manager_pools, "/havuz"),
             (c.not_reached, "/ulasilamayanlar"),
+            (c.email_problems, "/eposta-sorunlari"),
         ],
         Role::PoolManager => vec![
             (c.pool_manager_pools, "/havuz"),
@@ -37,8 +38,13 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.my_calls, "/uzerimdeki"),
             (c.not_reached, "/ulasilamayanlar"),
         ],
-        // Call-centre agents and front-office staff record applications.
-        Role::CallCentreAgent => super::entry::menu(&t.entry),
+        // Call-centre agents and front-office staff record applications,
+        // and read the mail that made no case.
+        Role::CallCentreAgent => {
+            let mut m = super::entry::menu(&t.entry);
+            m.push((c.email_problems, "/eposta-sorunlari"));
+            m
+        }
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((c.my_details, "/kullanici"));
@@ -91,6 +97,17 @@ mod tests {
                 "/kayit-girisi/gise",
                 "/kayit-girisi/goruntulu",
                 "/aldigim-kayitlar",
+                "/eposta-sorunlari",
+                "/kullanici"
+            ]
+        );
+        assert_eq!(
+            paths(Role::Admin),
+            vec![
+                "/yonetim",
+                "/havuz",
+                "/ulasilamayanlar",
+                "/eposta-sorunlari",
                 "/kullanici"
             ]
         );

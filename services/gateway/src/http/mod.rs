@@ -9,6 +9,7 @@ mod admin;
 mod admin_notify;
 mod auth;
 mod cases;
+mod email_problems;
 mod entry;
 mod home;
 mod manager;
@@ -234,6 +235,7 @@ pub fn pages(state: AppState) -> Router {
         )
         .route("/kayit-girisi/{kind}", get(entry::form).post(entry::submit))
         .route("/aldigim-kayitlar", get(entry::taken))
+        .route("/eposta-sorunlari", get(email_problems::show))
         .route("/alindi/{tracking}", get(receipt::page))
         .route("/alindi/{tracking}/pdf", get(receipt::pdf))
         .route("/static/receipt.css", get(receipt::stylesheet))

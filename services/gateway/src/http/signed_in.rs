@@ -65,6 +65,14 @@ impl Roles for Recorders {
     const ROLES: &'static [Role] = &[Role::CallCentreAgent, Role::Admin];
 }
 
+/// *E-posta Sorunları*: who looks after the institution's mailbox — the
+/// admins, and the front-office staff who record what a person must read
+/// (a letter, a mail with no sender to answer) as a written application.
+pub enum MailboxKeepers {}
+impl Roles for MailboxKeepers {
+    const ROLES: &'static [Role] = &[Role::CallCentreAgent, Role::Admin];
+}
+
 /// The signed-in person, if their role is one of `R`'s; the 403 page for
 /// anyone else signed in.
 pub struct RequireRole<R>(pub Session, pub PhantomData<R>);
@@ -108,5 +116,15 @@ mod tests {
             assert!(!Recorders::allow(r as i32));
         }
         assert!(!Admins::allow(99));
+        assert!(MailboxKeepers::allow(Role::Admin as i32));
+        assert!(MailboxKeepers::allow(Role::CallCentreAgent as i32));
+        for r in [
+            Role::Expert,
+            Role::PoolManager,
+            Role::CallbackAgent,
+            Role::PartnerClient,
+        ] {
+            assert!(!MailboxKeepers::allow(r as i32), "{r:?}");
+        }
     }
 }

@@ -56,6 +56,11 @@ pub struct AdminTexts {
     pub new_rule: &'static str,
     pub all_provinces: &'static str,
     pub keep_default: &'static str,
+    /// A rule's category for what comes without a chosen one (e-mail, social media).
+    pub assigned_category: &'static str,
+    pub assigned_category_hint: &'static str,
+    /// The rule gives no category.
+    pub assign_none: &'static str,
     pub edit_user: &'static str,
     pub back_to_admin: &'static str,
     /// The link to *Bildirimler*.
@@ -116,6 +121,10 @@ pub const TR: AdminTexts = AdminTexts {
     new_rule: "Yeni Kural",
     all_provinces: "Tüm iller",
     keep_default: "Konunun varsayılanı",
+    assigned_category: "Verilecek konu",
+    assigned_category_hint: "Konusu seçilmeden gelen başvuru (e-posta, sosyal medya) bu kuralla \
+        yerleşince kayıt bu konuyu alır; vatandaşın seçtiği konu değişmez.",
+    assign_none: "Verilmez",
     edit_user: "Kullanıcıyı Düzenle",
     back_to_admin: "Yönetim sayfasına dön",
     notifications: "Bildirimler",
@@ -175,6 +184,10 @@ pub const EN: AdminTexts = AdminTexts {
     new_rule: "New rule",
     all_provinces: "All provinces",
     keep_default: "The category's default",
+    assigned_category: "Category given",
+    assigned_category_hint: "An application that came without a chosen category (e-mail, social \
+        media) and is placed by this rule gets this category; a category the citizen chose stays.",
+    assign_none: "None",
     edit_user: "Edit user",
     back_to_admin: "Back to administration",
     notifications: "Notifications",

@@ -21,6 +21,8 @@ pub struct CommonTexts {
     /// *Ulaşılamayanlar*: answered records whose answer did not reach the citizen.
     pub not_reached: &'static str,
     pub admin: &'static str,
+    /// *E-posta Sorunları*: the e-mails no case could be made of.
+    pub email_problems: &'static str,
     pub my_details: &'static str,
     pub username: &'static str,
     pub password: &'static str,
@@ -101,6 +103,7 @@ pub const TR: CommonTexts = CommonTexts {
     callback_pool: "Geri Dönüş Havuzu",
     not_reached: "Ulaşılamayanlar",
     admin: "Yönetim",
+    email_problems: "E-posta Sorunları",
     my_details: "Kullanıcı Bilgileri",
     username: "Kullanıcı adı",
     password: "Parola",
@@ -193,6 +196,7 @@ pub const EN: CommonTexts = CommonTexts {
     callback_pool: "Callback pool",
     not_reached: "Citizens not reached",
     admin: "Administration",
+    email_problems: "E-mail problems",
     my_details: "My details",
     username: "User name",
     password: "Password",

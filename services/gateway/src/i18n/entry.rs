@@ -104,6 +104,8 @@ pub struct FieldErrors {
     /// An SMS reply with a number that is not a mobile one.
     pub phone_mobile: &'static str,
     pub email: &'static str,
+    /// A non-ASCII address the mail relay cannot send to.
+    pub email_ascii: &'static str,
     pub address: &'static str,
     pub reply_channel: &'static str,
     /// `kvkk_consent` and `kvkk_consent.accepted`.
@@ -129,6 +131,13 @@ impl EntryTexts {
                 .any(|r| r == tekmerkez_types::contact::SMS_NEEDS_MOBILE);
         if sms_to_landline {
             return self.field_errors.phone_mobile.to_owned();
+        }
+        let unreachable_address = field == "applicant.email"
+            && rules
+                .iter()
+                .any(|r| r == tekmerkez_types::contact::EMAIL_NEEDS_ASCII);
+        if unreachable_address {
+            return self.field_errors.email_ascii.to_owned();
         }
         self.field_error(field)
     }
@@ -283,6 +292,7 @@ pub const TR: EntryTexts = EntryTexts {
         phone: "Geçerli bir Türkiye telefon numarası yazın; SMS ve telefonla yanıt için gereklidir.",
         phone_mobile: "SMS ile yanıt için cep telefonu numarası (05xx) gerekir; sabit hatta SMS gönderilemez.",
         email: "Geçerli bir e-posta adresi yazın; e-postayla yanıt için gereklidir.",
+        email_ascii: "Bu e-posta adresinde Türkçe ya da başka ASCII dışı harf var; kurumun e-posta sunucusu böyle bir adrese yanıt gönderemiyor. Başvuru sahibinden Türkçe harfsiz bir adres isteyin ya da başka bir yanıt kanalı seçin.",
         address: "Adresi yazın; posta ile yanıt için gereklidir.",
         reply_channel: "Bir yanıt kanalı seçin.",
         consent: "Kişisel veri alındığında KVKK onayı işaretlenmelidir.",
@@ -396,6 +406,7 @@ pub const EN: EntryTexts = EntryTexts {
         phone: "Give a valid Turkish phone number; an SMS or phone reply needs it.",
         phone_mobile: "An SMS reply needs a mobile number (05xx); an SMS cannot reach a landline.",
         email: "Give a valid e-mail address; an e-mail reply needs it.",
+        email_ascii: "This e-mail address has Turkish or other non-ASCII letters; the institution's mail server cannot send an answer to it. Ask the applicant for an address without them or choose another reply channel.",
         address: "Give the address; a reply by post needs it.",
         reply_channel: "Choose a reply channel.",
         consent: "When personal data is taken, the KVKK consent must be ticked.",

@@ -15,6 +15,7 @@ pub mod admin_notify;
 pub mod auth;
 pub mod cases;
 pub mod common;
+pub mod email_problems;
 pub mod entry;
 pub mod manager;
 pub mod profile;
@@ -89,6 +90,8 @@ pub struct Texts {
     pub entry: entry::EntryTexts,
     /// *Kaydı Aktar*.
     pub transfer: transfer::TransferTexts,
+    /// *E-posta Sorunları*.
+    pub email_problems: email_problems::EmailProblemsTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -103,6 +106,7 @@ pub static TR: Texts = Texts {
     admin_notify: admin_notify::TR,
     entry: entry::TR,
     transfer: transfer::TR,
+    email_problems: email_problems::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -117,6 +121,7 @@ pub static EN: Texts = Texts {
     admin_notify: admin_notify::EN,
     entry: entry::EN,
     transfer: transfer::EN,
+    email_problems: email_problems::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -571,6 +571,10 @@ pub struct DeliveryTexts {
     pub reason_template_missing_variable: &'static str,
     /// A failure not named above.
     pub reason_other: &'static str,
+    /// A non-ASCII address while the relay takes no SMTPUTF8.
+    pub reason_address_not_ascii: &'static str,
+    /// The relay did not offer SMTPUTF8 after all.
+    pub reason_relay_lacks_smtputf8: &'static str,
 }
 
 impl DeliveryTexts {
@@ -610,6 +614,8 @@ impl DeliveryTexts {
             "template_missing_variable" | "template_unknown_variable" | "template_unclosed" => {
                 self.reason_template_missing_variable
             }
+            "address_not_ascii" => self.reason_address_not_ascii,
+            "relay_lacks_smtputf8" => self.reason_relay_lacks_smtputf8,
             _ => return None,
         })
     }
@@ -652,6 +658,8 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     reason_outcome_unknown: "sağlayıcı iletinin alınıp alınmadığını bildirmedi",
     reason_template_missing_variable: "şablon doldurulamadı",
     reason_other: "gönderilemedi",
+    reason_address_not_ascii: "e-posta adresinde Türkçe ya da başka ASCII dışı harf var; e-posta sunucusu bu adreslere gönderemiyor",
+    reason_relay_lacks_smtputf8: "e-posta sunucusu Türkçe harfli adreslere göndermeyi desteklemiyor (SMTPUTF8)",
 };
 
 const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
@@ -691,6 +699,8 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_outcome_unknown: "the provider never said whether it took the message",
     reason_template_missing_variable: "the template could not be filled in",
     reason_other: "could not be sent",
+    reason_address_not_ascii: "the e-mail address has Turkish or other non-ASCII letters, which the mail server cannot send to",
+    reason_relay_lacks_smtputf8: "the mail server does not support addresses with Turkish letters (SMTPUTF8)",
 };
 
 /// The record page's list of the citizen's other applications (the same
@@ -770,6 +780,8 @@ mod tests {
             "unknown_case",
             "no_provider",
             "rejected_number",
+            "address_not_ascii",
+            "relay_lacks_smtputf8",
         ] {
             assert!(
                 DELIVERY_TR.reason(code).is_some() && DELIVERY_EN.reason(code).is_some(),

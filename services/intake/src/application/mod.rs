@@ -37,6 +37,10 @@ pub struct NewApplication {
     pub channel: common::Channel,
     /// A category code.
     pub category: String,
+    /// Whether `category` is the channel's default (an e-mail mailbox's, a
+    /// social-media account's), not chosen by the citizen or staff: routing
+    /// then gives the case its rule's assigned category.
+    pub category_is_default: bool,
     /// The text staff read. Personal data.
     pub text: String,
     /// Where it is about.
@@ -135,6 +139,7 @@ impl From<NewApplication> for pb::ApplicationReceived {
             source_reference: a.source_reference.unwrap_or_default(),
             follow_up_of: a.follow_up_of.unwrap_or_default(),
             recorded_by: a.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
+            category_is_default: a.category_is_default,
         }
     }
 }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
     catalogue::Category,
-    contact::{Contact, RawContact, SMS_NEEDS_MOBILE},
+    contact::{Contact, EMAIL_NEEDS_ASCII, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
     text::parse_text,
 };
@@ -129,7 +129,10 @@ fn reply_channel(raw: &str) -> Option<common::ReplyChannel> {
     }
 }
 
-/// Parses a request into a new application with these ids, received at `now`.
+/// Parses a request into a new application with these ids, received at
+/// `now`. `smtputf8` says whether the mail relay takes non-ASCII addresses
+/// (`notify.email.smtputf8`): without it such an address is refused here,
+/// where the citizen can still correct it.
 ///
 /// # Errors
 /// Every violation found.
@@ -139,6 +142,7 @@ pub fn parse(
     application_id: Uuid,
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     now: Timestamp,
+    smtputf8: bool,
 ) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let channel = channel(req.channel.trim());
@@ -175,6 +179,9 @@ pub fn parse(
             .replacen("contact.", "applicant.", 1)
             .replace("postal_address", "address");
         v.add(field, e.rule);
+    }
+    if !smtputf8 && contact.email.as_ref().is_some_and(|e| !e.is_ascii()) {
+        v.add("applicant.email", EMAIL_NEEDS_ASCII);
     }
     let reply = reply_channel(req.reply_channel.trim());
     match reply {
@@ -278,6 +285,7 @@ pub fn parse(
         tracking_number: Some(tracking_number.as_str().to_owned()),
         channel,
         category: req.category.trim().to_owned(),
+        category_is_default: false,
         text,
         place: Place {
             province_code: province.code(),
@@ -336,6 +344,7 @@ mod tests {
             Uuid::nil(),
             &tekmerkez_tracking::TrackingNumber::generate(),
             Timestamp::UNIX_EPOCH,
+            false,
         )
         .map(pb::ApplicationReceived::from)
     }
@@ -358,6 +367,10 @@ mod tests {
         );
         assert_eq!(m.contact.unwrap().phone, "+905321234567");
         assert!(m.consent.is_some());
+        assert!(
+            !m.category_is_default,
+            "the citizen chose it: no routing rule replaces it"
+        );
     }
 
     #[test]
@@ -401,6 +414,31 @@ mod tests {
         assert_eq!(fields(&r), vec!["applicant.email"]);
         r.reply_channel = "letter".into();
         assert_eq!(fields(&r), vec!["applicant.address"]);
+    }
+
+    #[test]
+    fn a_non_ascii_address_is_refused_unless_the_relay_takes_smtputf8() {
+        let mut r = valid();
+        r.applicant.email = "çağrı@örnek.com.tr".into();
+        r.reply_channel = "email".into();
+        let e = run(&r).unwrap_err();
+        let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+        assert_eq!(got, vec![("applicant.email", EMAIL_NEEDS_ASCII)]);
+        let with_relay = parse(
+            &r,
+            &cats(),
+            Uuid::nil(),
+            &tekmerkez_tracking::TrackingNumber::generate(),
+            Timestamp::UNIX_EPOCH,
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            with_relay.contact.email.unwrap().expose(),
+            "çağrı@örnek.com.tr"
+        );
+        r.applicant.email = "cagri@ornek.com.tr".into();
+        assert!(run(&r).is_ok(), "ASCII goes through any relay");
     }
 
     #[test]

@@ -475,6 +475,8 @@ async fn publish_record(
         tracking_number: Some(tracking_number.to_owned()),
         channel: common::Channel::Phone,
         category: r.category,
+        // Chosen in the IVR menu.
+        category_is_default: false,
         text: r.text,
         place: Place {
             province_code: r.province,

@@ -176,6 +176,9 @@ pub fn to_application(
         tracking_number: None,
         channel: common::Channel::Email,
         category: settings.category.clone(),
+        // The mailbox's default: the rule that places the mail gives the
+        // case its category (the citizen chose none).
+        category_is_default: true,
         text: application_text(m),
         place: Place {
             province_code: settings.province_code,
@@ -233,6 +236,55 @@ mod tests {
             "two named: none taken"
         );
         assert_eq!(named_district(6, "merkez ofis"), None);
+    }
+
+    fn settings() -> EmailSettings {
+        use crate::email::settings::{ImapSettings, TlsMode};
+        EmailSettings {
+            enabled: true,
+            imap: ImapSettings {
+                host: "127.0.0.1".into(),
+                port: 143,
+                tls: TlsMode::None,
+                ca_file: String::new(),
+                username: "basvuru".into(),
+                password: secrecy::SecretString::from("x"),
+                mailbox: "INBOX".into(),
+                processed_mailbox: String::new(),
+                poll_interval_ms: 1000,
+                idle_renew_ms: 1000,
+                timeout_ms: 1000,
+                max_backoff_ms: 1000,
+            },
+            own_addresses: Vec::new(),
+            notification_domain: String::new(),
+            province_code: 41,
+            category: "diger".into(),
+            kvkk_text_version: "kvkk-eposta-v1".into(),
+            max_message_bytes: 1 << 20,
+        }
+    }
+
+    #[test]
+    fn an_e_mails_category_is_the_mailboxs_default_for_routing_to_replace() {
+        let m = Inbound {
+            message_id: None,
+            reply_address: "ayse@ornek.com.tr".into(),
+            sender_name: Some("Ayşe Yılmaz".into()),
+            subject: "Su yok".into(),
+            body: "Gebze'de su yok.".into(),
+            date: None,
+            follow_up_of: None,
+            files: Vec::new(),
+            refused_files: Vec::new(),
+        };
+        let app = to_application(&m, Uuid::nil(), Timestamp::UNIX_EPOCH, &settings()).unwrap();
+        let received = pb::ApplicationReceived::from(app);
+        assert_eq!(received.category, "diger");
+        assert!(
+            received.category_is_default,
+            "routing gives the placing rule's category"
+        );
     }
 
     #[test]

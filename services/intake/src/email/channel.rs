@@ -22,6 +22,7 @@ use super::{
     application::{self, MessagePlace},
     imap::{self, ImapError, Session, bounded},
     parse::{self, Limits, Verdict},
+    problems::{self, Problem, ProblemReason, ProblemStore},
     settings::EmailSettings,
 };
 use crate::publish::Publisher;
@@ -42,6 +43,9 @@ pub enum ChannelError {
     /// The bus did not acknowledge an application: its message stays unmarked.
     #[error("publishing an e-mail application")]
     Publish(#[from] PublishError),
+    /// An unusable message could not be recorded for staff: it stays unmarked.
+    #[error("recording an unusable e-mail")]
+    Store(#[from] sqlx::Error),
 }
 
 impl ChannelError {
@@ -53,6 +57,7 @@ impl ChannelError {
             Self::Imap(ImapError::Command(_)) => "command",
             Self::Imap(ImapError::Timeout) => "timeout",
             Self::Publish(_) => "publish",
+            Self::Store(_) => "store",
         }
     }
 }
@@ -64,11 +69,14 @@ pub struct EmailChannel {
     publisher: Publisher,
     limits: Limits,
     account: String,
+    /// Where unusable messages are recorded for staff.
+    problems: ProblemStore,
 }
 
 impl EmailChannel {
-    /// A channel publishing through `publisher`.
-    pub fn new(settings: EmailSettings, publisher: Publisher) -> Self {
+    /// A channel publishing through `publisher`, recording the messages no
+    /// case can be made of in `problems`.
+    pub fn new(settings: EmailSettings, publisher: Publisher, problems: ProblemStore) -> Self {
         let limits = Limits {
             max_attachments: crate::application::MAX_ATTACHMENTS,
             max_attachment_bytes: crate::application::MAX_ATTACHMENT_BYTES,
@@ -86,6 +94,7 @@ impl EmailChannel {
             publisher,
             limits,
             account,
+            problems,
         }
     }
 
@@ -267,11 +276,7 @@ impl EmailChannel {
                         self.mark(s, uid, &[PROCESSED], true, can_move).await?;
                     }
                     Err(r) => {
-                        tracing::warn!(
-                            reason = r.as_str(),
-                            "e-mail left for a person: no application"
-                        );
-                        self.mark(s, uid, &[PROCESSED, UNUSABLE], false, can_move)
+                        self.unusable(s, raw, (uid, uid_validity), at, r.into(), can_move)
                             .await?;
                     }
                 }
@@ -282,14 +287,45 @@ impl EmailChannel {
                     .await?;
             }
             Verdict::Unusable(r) => {
-                tracing::warn!(
-                    reason = r.as_str(),
-                    "e-mail left for a person: no application"
-                );
-                self.mark(s, uid, &[PROCESSED, UNUSABLE], false, can_move)
+                let at = received_at.unwrap_or_else(Timestamp::now);
+                self.unusable(s, raw, (uid, uid_validity), at, r.into(), can_move)
                     .await?;
             }
         }
+        Ok(())
+    }
+
+    /// Leaves a message no case can be made of for a person: recorded for
+    /// the staff list (counted once, when new), then marked and left in the
+    /// mailbox. A failed record leaves it unmarked, to be read again.
+    async fn unusable(
+        &self,
+        s: &mut Session,
+        raw: &[u8],
+        (uid, uid_validity): (u32, u32),
+        received_at: Timestamp,
+        reason: ProblemReason,
+        can_move: bool,
+    ) -> Result<(), ChannelError> {
+        let problem = Problem {
+            account: self.account.clone(),
+            mailbox: self.settings.imap.mailbox.clone(),
+            uid_validity,
+            uid,
+            message_id: parse::message_id(raw),
+            reason,
+            received_at_micros: received_at.as_microsecond(),
+            recorded_at_micros: Timestamp::now().as_microsecond(),
+        };
+        if self.problems.record(&problem).await? {
+            problems::count_recorded(reason);
+        }
+        tracing::warn!(
+            reason = reason.as_str(),
+            "e-mail left for a person: no application"
+        );
+        self.mark(s, uid, &[PROCESSED, UNUSABLE], false, can_move)
+            .await?;
         Ok(())
     }
 

@@ -11,6 +11,8 @@
 //! - [`application`]: a citizen's message into a new application.
 //! - [`imap`]: connecting (TLS, STARTTLS), logging in.
 //! - [`channel`]: the mailbox loop.
+//! - [`problems`]: the messages no case could be made of, counted by
+//!   reason and listed for staff (`GET /v1/staff/email-problems`).
 //! - [`settings`] — `intake.email`.
 //!
 //! Intake's background tasks run it, in `tekmerkez intake` and
@@ -20,6 +22,7 @@ pub mod application;
 pub mod channel;
 pub mod imap;
 pub mod parse;
+pub mod problems;
 pub mod settings;
 
 pub use channel::EmailChannel;

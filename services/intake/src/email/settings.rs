@@ -65,8 +65,9 @@ pub struct EmailSettings {
     /// The province plate code e-mail applications are about (the
     /// institution's own); a district named in the text is picked up.
     pub province_code: u8,
-    /// The category code given to e-mail applications (routing rules may
-    /// place them by their words).
+    /// The category code e-mail applications carry as their channel's
+    /// default (the citizen chose none): the routing rule that places one by
+    /// its words gives the case that rule's assigned category instead.
     pub category: String,
     /// The KVKK notice version published with the e-mail address, recorded
     /// as the applicant's consent (the notice is what the citizen was shown

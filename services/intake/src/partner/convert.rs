@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
 use tekmerkez_types::{
     catalogue::Category,
-    contact::{Contact, RawContact, SMS_NEEDS_MOBILE},
+    contact::{Contact, EMAIL_NEEDS_ASCII, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
     text::parse_text,
 };
@@ -44,6 +44,7 @@ pub fn validate(
     req: &pb::SubmitApplicationRequest,
     categories: &[Category],
     now: Timestamp,
+    smtputf8: bool,
 ) -> Result<(), Violations> {
     build(
         req,
@@ -51,12 +52,14 @@ pub fn validate(
         Uuid::nil(),
         &tekmerkez_tracking::TrackingNumber::generate(),
         now,
+        smtputf8,
     )
     .map(|_| ())
 }
 
 /// Builds the application with the given ids, received at `received_at`
 /// (the partner's `submitted_at` when given, else when intake first took it).
+/// `smtputf8`: whether the mail relay takes non-ASCII addresses.
 ///
 /// # Errors
 /// Every violation found.
@@ -66,6 +69,7 @@ pub fn build(
     application_id: Uuid,
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     received_at: Timestamp,
+    smtputf8: bool,
 ) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let reference = check_reference(&mut v, "partner_reference", &req.partner_reference);
@@ -117,6 +121,9 @@ pub fn build(
         },
         &mut v,
     );
+    if !smtputf8 && contact.email.as_ref().is_some_and(|e| !e.is_ascii()) {
+        v.add("contact.email", EMAIL_NEEDS_ASCII);
+    }
     // A partner always knows how to reach the applicant: "no contact" is
     // only for a social conversation that never gave a phone number.
     let reply = common::ReplyChannel::try_from(req.reply_channel)
@@ -219,6 +226,7 @@ pub fn build(
         tracking_number: Some(tracking_number.as_str().to_owned()),
         channel: common::Channel::Partner,
         category: req.category.clone(),
+        category_is_default: false,
         text,
         place: Place {
             province_code: province.code(),
@@ -314,7 +322,7 @@ mod tests {
     }
 
     fn fields(r: &pb::SubmitApplicationRequest) -> Vec<String> {
-        validate(r, &cats(), Timestamp::now())
+        validate(r, &cats(), Timestamp::now(), false)
             .unwrap_err()
             .iter()
             .map(|e| e.field.clone())
@@ -325,7 +333,15 @@ mod tests {
     fn a_valid_request_becomes_a_partner_application() {
         let tn = tekmerkez_tracking::TrackingNumber::generate();
         let m = pb::ApplicationReceived::from(
-            build(&valid(), &cats(), Uuid::nil(), &tn, Timestamp::UNIX_EPOCH).unwrap(),
+            build(
+                &valid(),
+                &cats(),
+                Uuid::nil(),
+                &tn,
+                Timestamp::UNIX_EPOCH,
+                false,
+            )
+            .unwrap(),
         );
         assert_eq!(m.channel, common::Channel::Partner as i32);
         assert_eq!(m.source_reference, "CIMER-2026-000123");
@@ -361,6 +377,17 @@ mod tests {
     }
 
     #[test]
+    fn a_non_ascii_address_is_refused_unless_the_relay_takes_smtputf8() {
+        let mut r = valid();
+        r.reply_channel = common::ReplyChannel::Email as i32;
+        r.contact.as_mut().unwrap().email = "çağrı@örnek.com.tr".into();
+        let e = validate(&r, &cats(), Timestamp::now(), false).unwrap_err();
+        let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+        assert_eq!(got, vec![("contact.email", EMAIL_NEEDS_ASCII)]);
+        assert!(validate(&r, &cats(), Timestamp::now(), true).is_ok());
+    }
+
+    #[test]
     fn the_reply_channel_needs_its_contact_detail_and_consent_needs_a_time() {
         let mut r = valid();
         r.reply_channel = common::ReplyChannel::Email as i32;
@@ -377,11 +404,11 @@ mod tests {
     fn an_sms_reply_to_a_landline_is_refused_at_the_phone_field() {
         let mut r = valid();
         r.contact.as_mut().unwrap().phone = "0 (312) 555 12 34".into();
-        let e = validate(&r, &cats(), Timestamp::now()).unwrap_err();
+        let e = validate(&r, &cats(), Timestamp::now(), false).unwrap_err();
         let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
         assert_eq!(got, vec![("contact.phone", SMS_NEEDS_MOBILE)]);
         r.reply_channel = common::ReplyChannel::PhoneCallback as i32;
-        assert!(validate(&r, &cats(), Timestamp::now()).is_ok());
+        assert!(validate(&r, &cats(), Timestamp::now(), false).is_ok());
     }
 
     #[test]
@@ -425,7 +452,7 @@ mod tests {
     fn violations_never_name_the_values() {
         let mut r = valid();
         r.contact.as_mut().unwrap().phone = "0999 888 77 66".into();
-        let msg = validate(&r, &cats(), Timestamp::now())
+        let msg = validate(&r, &cats(), Timestamp::now(), false)
             .unwrap_err()
             .to_string();
         assert!(!msg.contains("999") && !msg.contains("Ayşe"), "{msg}");

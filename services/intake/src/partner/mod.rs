@@ -192,6 +192,8 @@ pub struct IntakeGrpc {
     store: PartnerStore,
     categories: Arc<Vec<Category>>,
     cases: CaseClient,
+    /// Whether the mail relay takes non-ASCII addresses (`notify.email.smtputf8`).
+    smtputf8: bool,
 }
 
 impl std::fmt::Debug for IntakeGrpc {
@@ -243,7 +245,8 @@ impl IntakeService for IntakeGrpc {
             let now = jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond())
                 .map_err(|_| internal())?;
             let received_at = convert::received_at(&r, now).map_err(|v| invalid(&v))?;
-            convert::validate(&r, &self.categories, now).map_err(|v| invalid(&v))?;
+            convert::validate(&r, &self.categories, now, self.smtputf8)
+                .map_err(|v| invalid(&v))?;
             let fresh = Submission {
                 fingerprint: hex::encode(Sha256::digest(r.encode_to_vec())),
                 application_id: Uuid::now_v7(),
@@ -277,7 +280,14 @@ impl IntakeService for IntakeGrpc {
             // A repeat publishes again exactly what the first call made, so the
             // retry of a call whose answer was lost still ends in one case.
             let message = pb::ApplicationReceived::from(
-                convert::build(&r, &self.categories, got.application_id, &tn, at)
+                convert::build(
+                    &r,
+                    &self.categories,
+                    got.application_id,
+                    &tn,
+                    at,
+                    self.smtputf8,
+                )
                     .map_err(|v| invalid(&v))?,
             );
             self.publisher.publish(&message).await.map_err(|e| {
@@ -428,6 +438,7 @@ impl PartnerServer {
                 store,
                 categories: Arc::new(settings.categories.clone()),
                 cases,
+                smtputf8: settings.smtputf8,
             },
             auth: PartnerAuth::new(p),
             settings: p.clone(),

@@ -155,6 +155,8 @@ fn social_application(
         tracking_number: Some(p.tracking_number.to_owned()),
         channel: common::Channel::SocialMedia,
         category: account.category.clone(),
+        // The account's, not the citizen's: the routing rule may say better.
+        category_is_default: true,
         text: p.text,
         place: Place {
             province_code: account.province_code,

@@ -354,6 +354,10 @@ fn a_message_becomes_a_social_application_called_back_by_phone() {
         common::ReplyChannel::PhoneCallback as i32
     );
     assert_eq!(app.category, "su_arizasi");
+    assert!(
+        app.category_is_default,
+        "the account's category: the placing rule may give a better one"
+    );
     assert_eq!(app.location.as_ref().unwrap().province_code, 41);
     let contact = app.contact.as_ref().unwrap();
     assert_eq!(

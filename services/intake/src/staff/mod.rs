@@ -62,6 +62,8 @@ pub struct StaffState {
     /// uses, under keys of their own).
     keys: IdempotencyStore,
     categories: Arc<Vec<Category>>,
+    /// Whether the mail relay takes non-ASCII addresses (`notify.email.smtputf8`).
+    smtputf8: bool,
 }
 
 impl std::fmt::Debug for StaffState {
@@ -77,12 +79,14 @@ impl StaffState {
         publisher: Publisher,
         keys: IdempotencyStore,
         categories: Arc<Vec<Category>>,
+        smtputf8: bool,
     ) -> Self {
         Self {
             settings,
             publisher,
             keys,
             categories,
+            smtputf8,
         }
     }
 }
@@ -188,7 +192,8 @@ fn reference(v: &mut Violations, field: &str, raw: &str) -> Option<String> {
     Some(t.to_owned())
 }
 
-/// Parses a staff application into a new application.
+/// Parses a staff application into a new application (`smtputf8`: whether
+/// the mail relay takes non-ASCII addresses).
 ///
 /// # Errors
 /// Every violation found, the web form's rules and the staff rules together.
@@ -199,6 +204,7 @@ pub fn parse(
     application_id: Uuid,
     tracking_number: &TrackingNumber,
     now: jiff::Timestamp,
+    smtputf8: bool,
 ) -> Result<NewApplication, Violations> {
     // The fields a staff entry shares with the web form are checked by the
     // web form's rules, so every channel accepts the same applications.
@@ -217,7 +223,14 @@ pub fn parse(
         attachments: Vec::new(),
     };
     let mut v = Violations::new();
-    let parsed = application::parse(&shared, categories, application_id, tracking_number, now);
+    let parsed = application::parse(
+        &shared,
+        categories,
+        application_id,
+        tracking_number,
+        now,
+        smtputf8,
+    );
     let mut message = match parsed {
         Ok(m) => Some(m),
         Err(e) => {
@@ -423,6 +436,7 @@ async fn accept(
         fresh.application_id,
         &tn,
         now,
+        state.smtputf8,
     )
     .map_err(|v| ApiError::invalid(&v))?;
     // One person's form ids never meet another's.
@@ -454,6 +468,7 @@ async fn accept(
             ids.application_id,
             &first_tn,
             at,
+            state.smtputf8,
         )
         .map_err(|v| ApiError::invalid(&v))?,
     );

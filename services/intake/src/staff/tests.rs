@@ -46,6 +46,7 @@ fn run(r: &StaffApplication) -> Result<pb::ApplicationReceived, Violations> {
         Uuid::nil(),
         &TrackingNumber::generate(),
         jiff::Timestamp::UNIX_EPOCH,
+        false,
     )
     .map(pb::ApplicationReceived::from)
 }

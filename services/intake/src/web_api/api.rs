@@ -54,8 +54,15 @@ pub(super) async fn accept(
     };
     let tn = TrackingNumber::parse(&fresh.tracking_number).map_err(|_| internal())?;
     // Validate before remembering the key, so a rejected body never claims it.
-    let mut app = application::parse(req, &state.categories, fresh.application_id, &tn, now)
-        .map_err(|v| ApiError::invalid(&v))?;
+    let mut app = application::parse(
+        req,
+        &state.categories,
+        fresh.application_id,
+        &tn,
+        now,
+        state.smtputf8,
+    )
+    .map_err(|v| ApiError::invalid(&v))?;
     let ids = match key {
         None => fresh.clone(),
         Some(key) => state.keys.remember(key, &fresh).await.map_err(|e| {
@@ -79,8 +86,15 @@ pub(super) async fn accept(
         let first_tn = TrackingNumber::parse(&ids.tracking_number).map_err(|_| internal())?;
         let at =
             jiff::Timestamp::from_microsecond(ids.received_at_micros).map_err(|_| internal())?;
-        app = application::parse(req, &state.categories, ids.application_id, &first_tn, at)
-            .map_err(|v| ApiError::invalid(&v))?;
+        app = application::parse(
+            req,
+            &state.categories,
+            ids.application_id,
+            &first_tn,
+            at,
+            state.smtputf8,
+        )
+        .map_err(|v| ApiError::invalid(&v))?;
     }
     let message = pb_intake::ApplicationReceived::from(app);
     state.publisher.publish(&message).await.map_err(|e| {

@@ -333,6 +333,7 @@ pub(super) async fn submit(
             Uuid::nil(),
             &TrackingNumber::generate(),
             jiff::Timestamp::now(),
+            state.smtputf8,
         ) {
             for e in more.iter() {
                 v.push(e.clone());

@@ -333,6 +333,7 @@ mod tests {
             Uuid::nil(),
             &tekmerkez_tracking::TrackingNumber::generate(),
             Timestamp::UNIX_EPOCH,
+            false,
         )
         .map(|_| ())
         .map_err(|v| Some(v.iter().map(|e| e.field.clone()).collect()))
@@ -600,6 +601,7 @@ mod tests {
             limiter: super::super::ClientLimiter::new(100_000, 100_000),
             kvkk_text_version: Arc::from("kvkk-v1"),
             institution: Arc::default(),
+            smtputf8: false,
         };
         (super::super::router(&state), dir)
     }

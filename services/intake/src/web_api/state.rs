@@ -27,6 +27,8 @@ pub struct WebState {
     pub kvkk_text_version: Arc<str>,
     /// The institution the form's header and title name.
     pub institution: Arc<InstitutionSettings>,
+    /// Whether the mail relay takes non-ASCII addresses (`notify.email.smtputf8`).
+    pub smtputf8: bool,
 }
 
 impl std::fmt::Debug for WebState {

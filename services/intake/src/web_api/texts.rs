@@ -58,6 +58,8 @@ pub(super) struct FormTexts {
     err_phone: &'static str,
     err_email_needed: &'static str,
     err_email: &'static str,
+    /// A non-ASCII address the mail relay cannot send to.
+    err_email_ascii: &'static str,
     err_address: &'static str,
     err_reply: &'static str,
     err_kvkk: &'static str,
@@ -110,6 +112,9 @@ pub(super) const TR: FormTexts = FormTexts {
     err_phone: "Geçerli bir Türkiye telefon numarası girin (ör. 0532 123 45 67).",
     err_email_needed: "E-posta ile dönüş için e-posta adresi gereklidir.",
     err_email: "Geçerli bir e-posta adresi girin.",
+    err_email_ascii: "Bu e-posta adresinde Türkçe harf (ç, ğ, ı, ö, ş, ü) ya da başka ASCII dışı \
+        karakter var; kurumun e-posta sunucusu böyle bir adrese yanıt gönderemiyor. Lütfen \
+        Türkçe harfsiz bir e-posta adresi yazın ya da başka bir dönüş yolu seçin.",
     err_address: "Mektupla dönüş için posta adresi gereklidir.",
     err_reply: "Lütfen size nasıl dönüş yapılacağını seçin.",
     err_kvkk: "Başvurunuzu işleyebilmemiz için aydınlatma metnini onaylamanız gerekir.",
@@ -162,6 +167,9 @@ pub(super) const EN: FormTexts = FormTexts {
     err_phone: "Enter a valid Turkish phone number (e.g. 0532 123 45 67).",
     err_email_needed: "A reply by e-mail needs an e-mail address.",
     err_email: "Enter a valid e-mail address.",
+    err_email_ascii: "This e-mail address has Turkish (ç, ğ, ı, ö, ş, ü) or other non-ASCII \
+        letters; the institution's mail server cannot send an answer to it. Please enter an \
+        address without them, or choose another way to be answered.",
     err_address: "A reply by letter needs a postal address.",
     err_reply: "Choose how we should reply to you.",
     err_kvkk: "To process your application we need you to accept the privacy notice.",
@@ -219,6 +227,9 @@ impl FormTexts {
             }
             ("applicant.phone", _) => self.err_phone,
             ("applicant.email", "is required for an e-mail reply") => self.err_email_needed,
+            ("applicant.email", r) if r == tekmerkez_types::contact::EMAIL_NEEDS_ASCII => {
+                self.err_email_ascii
+            }
             ("applicant.email", _) => self.err_email,
             ("applicant.address", "is too long") => self.err_long,
             ("applicant.address", _) => self.err_address,
@@ -262,6 +273,13 @@ mod tests {
         h.insert(header::COOKIE, "a=b; tmk_dil=en".parse().unwrap());
         assert_eq!(code(None, &h), ("en", false));
         assert_eq!(code(Some("tr"), &h), ("tr", true));
+    }
+
+    #[test]
+    fn a_non_ascii_address_the_relay_cannot_reach_is_named_in_both_languages() {
+        let rule = tekmerkez_types::contact::EMAIL_NEEDS_ASCII;
+        assert!(TR.rule("applicant.email", rule).contains("Türkçe harf"));
+        assert!(EN.rule("applicant.email", rule).contains("non-ASCII"));
     }
 
     #[test]

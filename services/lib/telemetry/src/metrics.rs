@@ -26,6 +26,8 @@ pub mod names {
     pub const APPLICATIONS_ACCEPTED: &str = "tekmerkez_intake_applications_accepted_total";
     /// Applications intake refused, by channel and reason.
     pub const APPLICATIONS_REJECTED: &str = "tekmerkez_intake_applications_rejected_total";
+    /// E-mails no case could be made of (left for staff), by reason.
+    pub const EMAIL_UNUSABLE: &str = "tekmerkez_intake_email_unusable_total";
     /// Messages a consumer group has not yet committed, by group, topic and partition.
     pub const CONSUMER_LAG: &str = "tekmerkez_bus_consumer_lag";
     /// Messages handled and committed, by topic.
@@ -92,6 +94,10 @@ fn describe() {
     describe_counter!(
         APPLICATIONS_REJECTED,
         "Applications intake refused, by channel and reason"
+    );
+    describe_counter!(
+        EMAIL_UNUSABLE,
+        "E-mails no case could be made of (left for staff), by reason"
     );
     describe_gauge!(
         CONSUMER_LAG,

@@ -21,6 +21,12 @@ use crate::fields::{FieldError, Violations};
 /// that is not a mobile one (a landline, `0850`, a short code).
 pub const SMS_NEEDS_MOBILE: &str = "must be a mobile number (05xx) for an SMS reply";
 
+/// The rule every channel gives when an e-mail address has letters outside
+/// ASCII (`çağrı@örnek.com.tr`) and the mail relay cannot send to it
+/// (`notify.email.smtputf8` off): the answer would never arrive.
+pub const EMAIL_NEEDS_ASCII: &str =
+    "must have only ASCII letters: the mail relay cannot send to other addresses";
+
 macro_rules! pii_newtype {
     ($(#[$doc:meta])* $name:ident, $mask:expr) => {
         $(#[$doc])*
@@ -249,6 +255,14 @@ impl EmailAddress {
             return Err(err());
         }
         Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+}
+
+impl EmailAddress {
+    /// Whether the address is ASCII throughout, as a relay without
+    /// SMTPUTF8 (RFC 6531) needs.
+    pub fn is_ascii(&self) -> bool {
+        self.0.is_ascii()
     }
 }
 

@@ -143,6 +143,7 @@ pub fn settings(database_url: &str, netgsm: &str, webhook: &str, order: &[&str])
                            "timeout_ms": 1000, "report_poll_ms": 200},
                 "webhook": {"url": webhook, "token": crate::webhook_standin::TOKEN, "sender": "TEKMERKEZ", "timeout_ms": 1000}},
         "email": {"transport": "dev", "from": "Tek Merkez <bildirim@tekmerkez.local>", "message_id_domain": "tekmerkez.local",
+                  "smtputf8": false,
                   "smtp": {"host": "localhost", "port": 1, "tls": "required", "ca_file": null, "username": "", "password": "", "timeout_ms": 2000}},
         "catalogue_refresh_ms": 0,
         "max_event_age_minutes": 0

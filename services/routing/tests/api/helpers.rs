@@ -213,6 +213,8 @@ impl DirectoryService for StandInDirectory {
 #[derive(Debug, Clone)]
 pub struct Application {
     pub category: &'static str,
+    /// The channel's default category (e-mail, social media), not a chosen one.
+    pub category_is_default: bool,
     pub text: &'static str,
     pub channel: common::Channel,
     pub province: u32,
@@ -224,6 +226,7 @@ pub struct Application {
 pub fn application(category: &'static str, text: &'static str) -> Application {
     Application {
         category,
+        category_is_default: false,
         text,
         channel: common::Channel::WebForm,
         province: 6,
@@ -423,6 +426,7 @@ impl TestApp {
         self.router
             .decide(
                 app.category,
+                app.category_is_default,
                 app.text,
                 app.channel as i32,
                 app.province,

@@ -2,7 +2,9 @@
 //! `RoutingRulesService`, applications placed by the router. The first rule
 //! by priority whose every condition holds names the unit; the application
 //! goes to that unit's pool in its own province, else to the province's
-//! triage pool; a rule's urgency overrides the category's default; an edit
+//! triage pool; a rule's urgency overrides the category's default; an
+//! application that came with only its channel's default category takes the
+//! placing rule's assigned category; an edit
 //! takes effect on the next application; only an admin may write rules.
 
 use tekmerkez_proto::{common_v1 as common, routing_v1 as rpb};
@@ -101,6 +103,38 @@ both_stores! {
         assert_eq!(app.route(&application("fatura", "Fatura yüksek.")).await.urgency, common::Urgency::Normal, "a rule without urgency keeps the default");
     }
 
+    async fn an_application_without_a_chosen_category_takes_the_placing_rules_category(app) {
+        let r = app.create_rule(rpb::Rule {
+            keywords: vec!["su yok".into(), "boru patla".into()],
+            channels: vec![common::Channel::Email as i32, common::Channel::SocialMedia as i32],
+            assigned_category: " su_arizasi ".into(),
+            ..rule(1, &app.units.water)
+        }).await;
+        assert_eq!(r.assigned_category, "su_arizasi", "stored trimmed, listed as stored");
+        assert_eq!(app.list_rules().await[0].assigned_category, "su_arizasi");
+        let mail = Application {
+            channel: common::Channel::Email,
+            category_is_default: true,
+            ..application("diger", "İki gündür su yok.")
+        };
+        let d = app.route(&mail).await;
+        assert_eq!(d.pool_id, app.pools.ankara_water);
+        assert_eq!(d.category, "su_arizasi", "the case reads the rule's category, not Diğer");
+        assert_eq!(d.urgency, common::Urgency::Urgent, "and is urgent as water faults are");
+        // A category the citizen chose is theirs, whatever the rule says.
+        let chosen = Application { category_is_default: false, ..mail.clone() };
+        let d = app.route(&chosen).await;
+        assert_eq!((d.pool_id.as_str(), d.category.as_str()), (app.pools.ankara_water.as_str(), "diger"));
+        assert_eq!(d.urgency, common::Urgency::Normal);
+        // No rule placed it: the default stays.
+        let other = Application { text: "Park bakımsız.", ..mail.clone() };
+        let d = app.route(&other).await;
+        assert_eq!((d.pool_id.as_str(), d.category.as_str()), (app.pools.ankara_triage.as_str(), "diger"));
+        // A rule without an assigned category keeps the default too.
+        app.update_rule(rpb::Rule { assigned_category: String::new(), ..r }).await.unwrap();
+        assert_eq!(app.route(&mail).await.category, "diger");
+    }
+
     async fn an_admins_edit_or_deletion_takes_effect_on_the_next_application(app) {
         let water = application("su_arizasi", "Su kesik.");
         let r = app.create_rule(rpb::Rule { category: "su_arizasi".into(), ..rule(1, &app.units.water) }).await;
@@ -138,6 +172,7 @@ both_stores! {
             (rpb::Rule { channels: vec![common::Channel::Unspecified as i32], ..rule(1, &unit) }, "rule.channels: must be known channels"),
             (rpb::Rule { keywords: vec!["  ".into()], ..rule(1, &unit) }, "rule.keywords: must be at most 50 words of 1 to 100 characters"),
             (rule(1, "not-a-unit"), "rule.target_unit_id: must be a unit id"),
+            (rpb::Rule { assigned_category: "Su Arızası".into(), ..rule(1, &unit) }, "rule.assigned_category: must be a category code: 1 to 64 of a-z, 0-9 and _"),
         ];
         for (r, violation) in cases {
             let refused = app.create_rule_as(ADMIN, r.clone()).await.unwrap_err();

@@ -107,11 +107,9 @@ pub fn detect(message: &Message<'_>, limits: &Limits) -> Option<Automated> {
     }) {
         return Some(Automated::NullReturnPath);
     }
-    let from = message
-        .from()
-        .and_then(|a| a.first())
-        .and_then(|a| a.address())
-        .map(str::to_ascii_lowercase)
+    // Read as the sender is read, so an encoded-word `From` hides nothing.
+    let from = super::sender::sender(message)
+        .map(|s| s.address.to_ascii_lowercase())
         .unwrap_or_default();
     let local = from.split('@').next().unwrap_or_default();
     if local == "mailer-daemon" || local == "postmaster" {

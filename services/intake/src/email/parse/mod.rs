@@ -13,10 +13,13 @@
 //! (`super::`), never `crate::`.
 //!
 //! - [`automated`]: auto-reply, bounce, bulk and loop detection.
+//! - [`sender`]: who wrote it, from every form of `From` seen in the wild,
+//!   falling back to `Sender`, `Reply-To` and `Return-Path`.
 //! - [`text`]: body text clean-up, quoted-reply removal, and the tracking
 //!   number a reply names.
 
 pub mod automated;
+pub mod sender;
 pub mod text;
 
 use mail_parser::{MessageParser, MimeHeaders as _, PartType};
@@ -119,7 +122,7 @@ impl std::fmt::Debug for File {
 pub struct Inbound {
     /// `Message-ID` without angle brackets, if any.
     pub message_id: Option<String>,
-    /// The address to answer (`Reply-To`, else `From`), as written.
+    /// The address to answer (`Reply-To`, else the [`sender`]), as written.
     pub reply_address: String,
     /// The sender's display name, if given.
     pub sender_name: Option<String>,
@@ -159,24 +162,12 @@ pub fn parse(raw: &[u8], truncated: bool, limits: &Limits) -> Verdict {
     if let Some(kind) = automated::detect(&message, limits) {
         return Verdict::Automated(kind);
     }
-    let reply = message
-        .reply_to()
-        .and_then(|a| a.first())
-        .filter(|a| a.address().is_some_and(|x| x.contains('@')))
-        .or_else(|| message.from().and_then(|a| a.first()));
-    let Some(reply_address) = reply
-        .and_then(|a| a.address())
-        .map(str::trim)
-        .filter(|a| a.contains('@'))
-    else {
+    let Some(from) = sender::sender(&message) else {
         return Verdict::Unusable(Unusable::NoSender);
     };
-    let sender_name = message
-        .from()
-        .and_then(|a| a.first())
-        .and_then(|a| a.name())
-        .map(text::single_line)
-        .filter(|n| !n.is_empty() && !n.contains('@'));
+    // Answers go where the citizen asked them to go, if that is an address.
+    let reply_address = sender::reply_to(&message).unwrap_or(from.address);
+    let sender_name = from.name;
     let subject = message.subject().map(text::single_line).unwrap_or_default();
     let follow_up_of = text::followed_up_case(&message, &subject, &limits.notification_domain);
 
@@ -189,7 +180,13 @@ pub fn parse(raw: &[u8], truncated: bool, limits: &Limits) -> Verdict {
     let mut body = text::clean(&bodies.join("\n\n"));
     if follow_up_of.is_some() {
         body = text::strip_quoted_reply(&body);
+    } else if !text::is_forward(&subject) {
+        // A forward's quoted block is the application itself; a reply's is
+        // some earlier mail under Outlook's separator.
+        body = text::strip_outlook_quote(&body);
     }
+    // Above the quote, so it comes off once the quote is gone.
+    body = text::strip_signature(&body);
 
     let (files, refused_files) = take_files(&message, raw.len(), truncated, limits);
     if subject.is_empty() && body.is_empty() && files.is_empty() {
@@ -200,7 +197,7 @@ pub fn parse(raw: &[u8], truncated: bool, limits: &Limits) -> Verdict {
             .message_id()
             .map(|m| m.trim().to_owned())
             .filter(|m| !m.is_empty()),
-        reply_address: reply_address.to_owned(),
+        reply_address,
         sender_name,
         subject,
         body: text::bound(&body, limits.max_text_chars),
@@ -209,6 +206,16 @@ pub fn parse(raw: &[u8], truncated: bool, limits: &Limits) -> Verdict {
         files,
         refused_files,
     }))
+}
+
+/// The `Message-ID` of `raw` without angle brackets (at most 998
+/// characters, a header line's limit), for staff to find a message that made
+/// no case.
+pub fn message_id(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse_headers(raw)?;
+    let id = text::single_line(message.message_id()?);
+    let id: String = id.chars().take(998).collect();
+    (!id.is_empty()).then_some(id)
 }
 
 /// The files within the limits, and why each other one was refused.

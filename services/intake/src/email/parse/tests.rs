@@ -152,6 +152,91 @@ fn replies_name_their_case_by_notification_id_or_subject_and_lose_the_quote() {
 }
 
 #[test]
+fn an_outlook_reply_keeps_only_what_the_citizen_wrote_above_the_separator() {
+    let m = citizen(mail!("reply_outlook.eml"));
+    assert_eq!(m.follow_up_of.as_deref(), Some("7K3QD2M9XS"));
+    assert_eq!(m.sender_name.as_deref(), Some("Gülşen Kılıç"));
+    assert_eq!(
+        m.body,
+        "Merhaba,\n\nSayacın fotoğrafını bu akşam çekip göndereceğim, hâlâ ters dönüyor.\n\n\
+         Saygılarımla,\nGülşen Kılıç"
+    );
+}
+
+#[test]
+fn an_iphone_reply_loses_its_quote_and_its_signature() {
+    let m = citizen(mail!("reply_iphone.eml"));
+    assert_eq!(m.follow_up_of.as_deref(), Some("7K3QD2M9XS"));
+    assert_eq!(
+        m.body,
+        "Ekip hâlâ gelmedi, yarın sabah 9'dan sonra evdeyim."
+    );
+}
+
+#[test]
+fn a_from_encoded_whole_as_one_word_is_a_citizen_with_a_name_and_an_address() {
+    let m = citizen(mail!("from_encoded_whole.eml"));
+    assert_eq!(m.reply_address, "ayse.yilmaz@ornek.com.tr");
+    assert_eq!(m.sender_name.as_deref(), Some("Ayşe Yılmaz"));
+    assert_eq!(m.subject, "Su kesintisi");
+    assert_eq!(
+        m.body,
+        "Başiskele'de Yeniköy mahallesinde iki gündür su yok. Yaşlı annem evde, acil \
+         bakılmasını rica ederim.",
+        "the phone's signature is gone"
+    );
+}
+
+#[test]
+fn a_new_application_loses_an_outlook_quote_but_a_forward_keeps_what_it_forwards() {
+    let body = "Merhaba, su faturam iki katına çıktı.\r\n\r\nGet Outlook for Android<https://aka.ms/ghei36>\r\n\
+        ________________________________\r\nFrom: Abone Hizmetleri <abone@ornek.gov.tr>\r\n\
+        Sent: Monday, March 2, 2026 4:10:12 PM\r\nTo: Can Demir <can@ornek.com.tr>\r\n\
+        Subject: Fatura bilgilendirme\r\n\r\nSayın abonemiz, Mart faturanız hazırlanmıştır.\r\n";
+    let reply = format!(
+        "From: Can Demir <can@ornek.com.tr>\r\nSubject: RE: Fatura bilgilendirme\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\n\r\n{body}"
+    );
+    let m = citizen(reply.as_bytes());
+    assert_eq!(m.body, "Merhaba, su faturam iki katına çıktı.");
+    let forward = reply.replace("RE: Fatura", "FW: Fatura");
+    let m = citizen(forward.as_bytes());
+    assert!(
+        m.body.contains("Mart faturanız hazırlanmıştır"),
+        "a forward keeps what it forwards: {}",
+        m.body
+    );
+}
+
+#[test]
+fn senders_are_found_in_sender_reply_to_and_return_path_when_from_has_none() {
+    let m = citizen(
+        b"From: =?UTF-8?B?QXnFn2UgWcSxbG1heg==?=\r\nReturn-Path: <ayse@ornek.com.tr>\r\n\
+          Subject: Su yok\r\n\r\nSu yok.\r\n",
+    );
+    assert_eq!(m.reply_address, "ayse@ornek.com.tr");
+    assert_eq!(m.sender_name.as_deref(), Some("Ayşe Yılmaz"));
+    let m = citizen(b"Sender: kalem@ornek.gov.tr\r\nSubject: Su yok\r\n\r\nSu yok.\r\n");
+    assert_eq!(m.reply_address, "kalem@ornek.gov.tr");
+    // Reply-To is where answers go, whoever sent it.
+    let m = citizen(
+        b"From: Ayse <ayse@ornek.com.tr>\r\nReply-To: =?UTF-8?B?QXnFn2UgPGV2QG9ybmVrLmNvbS50cj4=?=\r\n\
+          Subject: Su yok\r\n\r\nSu yok.\r\n",
+    );
+    assert_eq!(m.reply_address, "ev@ornek.com.tr");
+}
+
+#[test]
+fn an_encoded_mailer_daemon_is_still_automated() {
+    let raw = b"From: =?UTF-8?B?TWFpbCBEZWxpdmVyeSBTdWJzeXN0ZW0gPE1BSUxFUi1EQUVNT05Ab3JuZWsuY29tLnRyPg==?=\r\n\
+        Subject: Teslim edilemedi\r\n\r\nx\r\n";
+    assert_eq!(
+        parse(raw, false, &limits()),
+        Verdict::Automated(Automated::MailerDaemon)
+    );
+}
+
+#[test]
 fn auto_replies_and_bounces_are_automated() {
     assert_eq!(
         parse(mail!("auto_reply.eml"), false, &limits()),

@@ -55,14 +55,62 @@ pub fn bound(s: &str, max: usize) -> String {
     out
 }
 
+/// Whether `line` is Outlook's separator above a quoted message: a line of
+/// underscores alone (Outlook writes 32; other clients 20 to 40).
+fn is_separator(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 10 && t.chars().all(|c| c == '_')
+}
+
+/// Whether `line` starts a quoted header block, in the languages of the
+/// mail programs Turkish citizens use.
+fn is_header_start(line: &str) -> bool {
+    let key = tekmerkez_turkish::loose_key(line);
+    ["from:", "kimden:", "gonderen:", "von:", "de:"]
+        .iter()
+        .any(|h| key.starts_with(h))
+}
+
+/// The first non-blank line of `next` (within two), if any.
+fn next_text<'a>(next: &[&'a str]) -> Option<&'a str> {
+    next.iter().take(3).copied().find(|l| !l.trim().is_empty())
+}
+
+/// Whether `line` opens Outlook's quoted message: the separator with the
+/// header block (`Kimden:`/`From:` …) right under it.
+fn opens_outlook_quote(line: &str, next: &[&str]) -> bool {
+    is_separator(line) && next_text(next).is_some_and(is_header_start)
+}
+
+/// Whether `line` is a reply's attribution line ("… wrote:", "… şunu
+/// yazdı:"), also when a mail program wrapped it over two lines.
+fn is_attribution(line: &str, next: &[&str]) -> bool {
+    let says = |l: &str| {
+        let key = tekmerkez_turkish::loose_key(l);
+        let key = key.trim();
+        key.ends_with("wrote:") || key.ends_with("yazdi:")
+    };
+    if says(line) {
+        return true;
+    }
+    // iOS and Gmail wrap a long attribution: "On …, Name <" / "addr> wrote:".
+    let key = tekmerkez_turkish::loose_key(line);
+    let key = key.trim_start_matches(['>', ' ']);
+    let starts = key.starts_with("on ") || key.contains("tarihinde");
+    starts
+        && next
+            .first()
+            .is_some_and(|n| says(n) && n.trim().chars().count() < 80)
+}
+
 /// Whether `line` opens the quoted earlier message of a reply, as the
 /// common mail programs write it in Turkish and English.
 fn opens_quote(line: &str, next: &[&str]) -> bool {
-    let key = tekmerkez_turkish::loose_key(line);
-    let key = key.trim();
-    if key.ends_with("wrote:") || key.ends_with("yazdi:") || key.ends_with("sunu yazdi:") {
+    if is_attribution(line, next) || opens_outlook_quote(line, next) {
         return true;
     }
+    let key = tekmerkez_turkish::loose_key(line);
+    let key = key.trim();
     let dashes = key.trim_matches('-').trim();
     if key.starts_with("--")
         && [
@@ -78,12 +126,10 @@ fn opens_quote(line: &str, next: &[&str]) -> bool {
     {
         return true;
     }
-    // Outlook's header block: "From: …" then "Sent: …" (or the Turkish
-    // "Kimden:"/"Gönderen:" then "Gönderildi:"/"Tarih:").
-    let header_start = ["from:", "kimden:", "gonderen:"]
-        .iter()
-        .any(|h| key.starts_with(h));
-    header_start
+    // Outlook's header block without the separator: "From: …" then
+    // "Sent: …" (or the Turkish "Kimden:"/"Gönderen:" then
+    // "Gönderildi:"/"Tarih:").
+    is_header_start(line)
         && next.iter().take(3).any(|l| {
             let k = tekmerkez_turkish::loose_key(l);
             ["sent:", "date:", "gonderildi:", "tarih:"]
@@ -92,17 +138,17 @@ fn opens_quote(line: &str, next: &[&str]) -> bool {
         })
 }
 
-/// A reply without the earlier messages it quotes: lines from the first
-/// quote header on, and every `>` line, are dropped. When nothing would be
-/// left (a reply that is all quote), the body is kept whole.
-pub fn strip_quoted_reply(body: &str) -> String {
+/// `lines` up to the first line `opens` says starts the quoted part, with
+/// every `>` line dropped when `drop_marked`; the body whole when nothing
+/// would be left (a message that is all quote).
+fn cut(body: &str, opens: fn(&str, &[&str]) -> bool, drop_marked: bool) -> String {
     let lines: Vec<&str> = body.lines().collect();
     let mut kept = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if opens_quote(line, lines.get(i + 1..).unwrap_or_default()) {
+        if opens(line, lines.get(i + 1..).unwrap_or_default()) {
             break;
         }
-        if line.trim_start().starts_with('>') {
+        if drop_marked && line.trim_start().starts_with('>') {
             continue;
         }
         kept.push(*line);
@@ -113,6 +159,116 @@ pub fn strip_quoted_reply(body: &str) -> String {
     } else {
         stripped
     }
+}
+
+/// A reply without the earlier messages it quotes: lines from the first
+/// quote header on (an attribution line, Outlook's separator and header
+/// block, an "Original Message" line), and every `>` line, are dropped.
+/// When nothing would be left (a reply that is all quote), the body is kept
+/// whole.
+pub fn strip_quoted_reply(body: &str) -> String {
+    cut(body, opens_quote, true)
+}
+
+/// A new application's text without the message Outlook quoted under its
+/// separator and header block (a reply to some earlier mail). Only that
+/// block: the text above it is the citizen's, and other quoting is left as
+/// it is, since a new application has no case that holds the earlier mail.
+pub fn strip_outlook_quote(body: &str) -> String {
+    cut(body, opens_outlook_quote, false)
+}
+
+/// Whether `subject` is a forward's ("FW:", "Fwd:", Outlook's Turkish
+/// "İLT:"): what it quotes is the application itself and is kept.
+pub fn is_forward(subject: &str) -> bool {
+    let key = tekmerkez_turkish::loose_key(subject);
+    ["fw:", "fwd:", "ilt:", "iletilen:", "tr:"]
+        .iter()
+        .any(|p| key.trim_start().starts_with(p))
+}
+
+/// The signatures mail programs on phones and tablets add, as keys
+/// ([`signature_key`]); matched whole.
+const SIGNATURES: [&str; 24] = [
+    "iphone'umdan gonderildi",
+    "iphone'dan gonderildi",
+    "ipad'imden gonderildi",
+    "ipad'den gonderildi",
+    "sent from my iphone",
+    "sent from my ipad",
+    "android icin outlook'u edinin",
+    "ios icin outlook'u edinin",
+    "get outlook for android",
+    "get outlook for ios",
+    "samsung galaxy akilli telefonumdan gonderildi",
+    "sent from my samsung galaxy smartphone",
+    "sent from mail for windows",
+    "sent from mail for windows 10",
+    "windows icin posta ile gonderildi",
+    "windows 10 icin posta ile gonderildi",
+    "yahoo mail: akilli telefonundan gonder",
+    "sent from yahoo mail on android",
+    "sent from yahoo mail for iphone",
+    "android icin yahoo mail'den gonderildi",
+    "sent from my android phone",
+    "sent from my huawei phone",
+    "sent from my blackberry",
+    "mobil cihazimdan gonderildi",
+];
+
+/// A line as a signature key: lenient Turkish key, typographic apostrophes
+/// made plain, a trailing link (`Get Outlook for Android<https://aka.ms/…>`)
+/// and a final full stop dropped.
+fn signature_key(line: &str) -> String {
+    let line = line.replace(['\u{2019}', '\u{2018}', '`', '´'], "'");
+    let line = match line.find('<') {
+        Some(i) if line.trim_end().ends_with('>') => line.get(..i).unwrap_or_default().to_owned(),
+        _ => line,
+    };
+    let key = tekmerkez_turkish::loose_key(&line);
+    key.trim().trim_end_matches(['.', '!']).trim().to_owned()
+}
+
+/// Whether `line` is a mobile mail program's signature: one of
+/// [`SIGNATURES`], or a short "Sent from my …" / "… telefonumdan
+/// gönderildi" line of a device not listed.
+fn is_signature(line: &str) -> bool {
+    let key = signature_key(line);
+    if key.is_empty() {
+        return false;
+    }
+    let words = key.split_whitespace().count();
+    SIGNATURES.contains(&key.as_str())
+        || (words <= 6 && key.starts_with("sent from my "))
+        || (words <= 6
+            && (key.ends_with("telefonumdan gonderildi") || key.ends_with("cihazimdan gonderildi")))
+}
+
+/// The body without the signatures phones add at its end ("iPhone'umdan
+/// gönderildi", "Sent from my iPhone", "Android için Outlook'u edinin" …)
+/// and a `--` line right above one. Only at the end: the same words inside
+/// the text are the citizen's and stay.
+pub fn strip_signature(body: &str) -> String {
+    let mut lines: Vec<&str> = body.lines().collect();
+    loop {
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        if !lines.last().is_some_and(|l| is_signature(l)) {
+            break;
+        }
+        lines.pop();
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        if lines
+            .last()
+            .is_some_and(|l| matches!(l.trim(), "--" | "-- "))
+        {
+            lines.pop();
+        }
+    }
+    clean(&lines.join("\n"))
 }
 
 /// A file name fit for storage: no directories, no control characters, at
@@ -217,6 +373,96 @@ mod tests {
             only_quote,
             "all quote: kept whole"
         );
+    }
+
+    #[test]
+    fn outlooks_separator_and_header_block_go_with_everything_under_them() {
+        let tr = "Sayaç fotoğrafını ekledim.\n\nGülşen Kılıç\n\n________________________________\n\
+                  Kimden: Kocaeli İSU Alo 185 <bildirim@tekmerkez.local>\n\
+                  Gönderildi: 3 Mart 2026 Salı 10:15\nKime: Gülşen Kılıç <g@ornek.net.tr>\n\
+                  Bilgi: destek@ornek.gov.tr\nKonu: Başvurunuz alındı [7K3QD-2M9XS]\n\n\
+                  Sayın Gülşen Kılıç,\nBaşvurunuz alınmıştır.";
+        assert_eq!(
+            strip_quoted_reply(tr),
+            "Sayaç fotoğrafını ekledim.\n\nGülşen Kılıç"
+        );
+        let en = "Still no water.\r\n________________________________\nFrom: Kocaeli ISU <b@t.local>\n\
+                  Sent: Tuesday, March 3, 2026 10:15 AM\nTo: Can <c@o.tr>\nCc: x@y.tr\n\
+                  Subject: Your application\n\nDear Can,";
+        assert_eq!(strip_quoted_reply(&clean(en)), "Still no water.");
+        // A new application (a reply to some earlier mail) loses the block too.
+        assert_eq!(
+            strip_outlook_quote(tr),
+            "Sayaç fotoğrafını ekledim.\n\nGülşen Kılıç"
+        );
+        // A line of underscores without a header block under it is text.
+        let ruled = "Tablo:\n____________________\nSayaç no: 123";
+        assert_eq!(strip_outlook_quote(ruled), ruled);
+        assert_eq!(strip_quoted_reply(ruled), ruled);
+    }
+
+    #[test]
+    fn an_attribution_wrapped_over_two_lines_still_opens_the_quote() {
+        let ios = "Tamam.\n\nOn 3 Mar 2026, at 10:15, Kocaeli ISU Alo 185 <\nbildirim@tekmerkez.local> wrote:\n\n> Dear";
+        assert_eq!(strip_quoted_reply(ios), "Tamam.");
+        let tr = "Tamam.\n3 Mar 2026 tarihinde 10:15 saatinde, Kocaeli İSU <\nbildirim@x.tr> şunu yazdı:\n> Sayın";
+        assert_eq!(strip_quoted_reply(tr), "Tamam.");
+    }
+
+    #[test]
+    fn mobile_signatures_at_the_end_are_dropped_and_nowhere_else() {
+        for sig in [
+            "iPhone'umdan gönderildi",
+            "iPhone’dan gönderildi",
+            "IPHONE'UMDAN GÖNDERİLDİ",
+            "Sent from my iPhone",
+            "Sent from my iPad",
+            "Android için Outlook'u edinin<https://aka.ms/AAb9ysg>",
+            "iOS için Outlook'u edinin",
+            "Get Outlook for Android<https://aka.ms/ghei36>",
+            "Get Outlook for iOS",
+            "Samsung Galaxy akıllı telefonumdan gönderildi.",
+            "Sent from my Samsung Galaxy smartphone.",
+            "Sent from Mail for Windows",
+            "Windows için Posta ile gönderildi",
+            "Yahoo Mail: Akıllı telefonundan gönder",
+            "Sent from Yahoo Mail on Android",
+            "Redmi telefonumdan gönderildi",
+            "Sent from my Xiaomi",
+        ] {
+            let body = format!("Su yok.\n\n{sig}\n\n");
+            assert_eq!(strip_signature(&body), "Su yok.", "{sig}");
+            let delimited = format!("Su yok.\n-- \n{sig}");
+            assert_eq!(strip_signature(&delimited), "Su yok.", "{sig} after --");
+        }
+        // In the middle it is the citizen's text.
+        let middle = "Sent from my iPhone\nyazdığım mesaj iletilmedi, tekrar yazıyorum: su yok.";
+        assert_eq!(strip_signature(middle), middle);
+        let sentence = "Bu e-postayı iPhone'umdan gönderildi diye silmeyin; su hâlâ yok.";
+        assert_eq!(strip_signature(sentence), sentence);
+        // A long sentence ending like a signature is not one.
+        let long = "Dün sabah sekizde yolladığım dilekçe eşimin telefonumdan gönderildi";
+        assert_eq!(strip_signature(long), long);
+        // Two signatures, one under the other.
+        assert_eq!(
+            strip_signature("Su yok.\n\nSent from my iPhone\nGet Outlook for iOS"),
+            "Su yok."
+        );
+        assert_eq!(
+            strip_signature("Sent from my iPhone"),
+            "",
+            "a photo-only mail"
+        );
+    }
+
+    #[test]
+    fn forwards_are_told_from_replies_by_their_subject() {
+        for f in ["FW: Su kesintisi", "Fwd: x", "İLT: Şikayet", "ilt: x"] {
+            assert!(is_forward(f), "{f}");
+        }
+        for r in ["YNT: Su kesintisi", "Re: x", "Su kesintisi", ""] {
+            assert!(!is_forward(r), "{r}");
+        }
     }
 
     #[test]
