@@ -5,7 +5,8 @@
 //!
 //! The channels (each owns its routes or listener, its state and its rules):
 //! - [`web_api`]: the app API, the Turkish web form, the public status.
-//! - [`email`]: the inbound e-mail channel (IMAP, MIME, follow-ups).
+//! - [`email`]: the inbound e-mail channel (IMAP, MIME, follow-ups, and
+//!   the list of unusable mail staff read through the staff token).
 //! - [`social`]: WhatsApp, Messenger, Instagram and X webhooks; conversations.
 //! - [`partner`]: partners over gRPC (`tekmerkez.intake.v1.IntakeService`).
 //! - [`cti`]: CTI/IVR events, IVR self-service records, the caller lookup.
