@@ -496,6 +496,8 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
                         CallbackOutcome::Reached,
                         None,
                         Some("Vatandaş bilgilendirildi.".to_owned()),
+                        // The citizen's satisfaction, asked on the phone.
+                        Some((rng.random_range(3..=5), None)),
                         None,
                     )
                     .await?;

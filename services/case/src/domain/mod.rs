@@ -10,5 +10,6 @@ pub mod directory;
 pub mod enums;
 pub mod person;
 pub mod policy;
+pub mod survey;
 
 pub use tekmerkez_types::{contact, fields, text};

@@ -19,6 +19,7 @@ mod read;
 mod related;
 mod requests;
 mod retry;
+mod survey;
 mod whereabouts;
 mod work;
 
@@ -28,6 +29,7 @@ use uuid::Uuid;
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
+pub use survey::{CaseRef, NewSurveyAnswer, PublicStatus};
 pub use whereabouts::{Names, Whereabouts};
 
 use super::{CaseApp, error::CaseError, events::outbox_record};
@@ -54,6 +56,8 @@ pub struct CaseView {
     pub notes: Vec<NoteRecord>,
     /// Attachments without content (GetCase only).
     pub attachments: Vec<AttachmentRecord>,
+    /// The satisfaction answer (GetCase only).
+    pub survey: Option<crate::domain::survey::SurveyAnswer>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
 }
@@ -129,6 +133,7 @@ impl CaseApp {
             case,
             notes: Vec::new(),
             attachments: Vec::new(),
+            survey: None,
             now,
         }
     }
