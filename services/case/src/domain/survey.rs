@@ -123,7 +123,9 @@ mod tests {
         }
         assert_eq!(parse_comment("comment", "  ").unwrap(), None);
         assert_eq!(
-            parse_comment("comment", " Teşekkürler ").unwrap().as_deref(),
+            parse_comment("comment", " Teşekkürler ")
+                .unwrap()
+                .as_deref(),
             Some("Teşekkürler")
         );
         assert!(parse_comment("comment", &"a".repeat(2001)).is_err());

@@ -8,7 +8,7 @@ use super::{CallerResolver, convert};
 use crate::{
     app::{
         CaseApp,
-        cases::{CaseRef, ListRequest, MAX_RELATED, NewSurveyAnswer},
+        cases::{CallbackReport, CaseRef, ListRequest, MAX_RELATED, NewSurveyAnswer},
         events::to_proto_ts,
     },
     domain::{
@@ -387,10 +387,12 @@ impl CaseService for CaseGrpc {
             .record_callback(
                 &caller,
                 id,
-                outcome,
-                retry_at,
-                note,
-                score.map(|s| (s, comment)),
+                CallbackReport {
+                    outcome,
+                    retry_at,
+                    note,
+                    survey: score.map(|s| (s, comment)),
+                },
                 r.expected_version,
             )
             .await?;
@@ -537,7 +539,10 @@ impl CaseService for CaseGrpc {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
         let mut v = Violations::new();
-        let case = match (r.case_id.trim().is_empty(), r.tracking_number.trim().is_empty()) {
+        let case = match (
+            r.case_id.trim().is_empty(),
+            r.tracking_number.trim().is_empty(),
+        ) {
             (false, true) => convert::id_field(&mut v, "case_id", &r.case_id).map(CaseRef::Id),
             (true, false) => match tekmerkez_tracking::TrackingNumber::parse(&r.tracking_number) {
                 Ok(t) => Some(CaseRef::TrackingNumber(t.as_str().to_owned())),

@@ -411,7 +411,11 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             .map(|_| ()),
         Rpc::RecordSurveyResponse | Rpc::RecordSurveyIvr => {
             let (case_id, tracking_number, source) = if rpc == Rpc::RecordSurveyIvr {
-                (String::new(), record.tracking_number.clone(), pb::SurveySource::Ivr)
+                (
+                    String::new(),
+                    record.tracking_number.clone(),
+                    pb::SurveySource::Ivr,
+                )
             } else {
                 (id.to_owned(), String::new(), pb::SurveySource::Link)
             };
@@ -430,7 +434,10 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             .map(|_| ())
         }
         Rpc::GetPublicStatus => c
-            .get_public_status(request(who, pb::GetPublicStatusRequest { case_id: id.into() }))
+            .get_public_status(request(
+                who,
+                pb::GetPublicStatusRequest { case_id: id.into() },
+            ))
             .await
             .map(|_| ()),
         Rpc::AddCitizenMessage => c

@@ -13,14 +13,26 @@ use tonic::Code;
 use crate::{both_stores, helpers::*};
 
 /// Resolves `id` through the callback pool (reached), with a score if given.
-async fn resolve(app: &mut TestApp, id: &str, score: Option<u32>) -> Result<pb::Case, tonic::Status> {
+async fn resolve(
+    app: &mut TestApp,
+    id: &str,
+    score: Option<u32>,
+) -> Result<pb::Case, tonic::Status> {
     app.claim("expert_ankara", &[id]).await.unwrap();
-    app.close("expert_ankara", id, "Boru onarıldı; su verildi.").await.unwrap();
+    app.close("expert_ankara", id, "Boru onarıldı; su verildi.")
+        .await
+        .unwrap();
     app.claim("callback_ankara", &[id]).await.unwrap();
     callback(app, id, pb::CallbackOutcome::Reached, score, "").await
 }
 
-async fn callback(app: &mut TestApp, id: &str, outcome: pb::CallbackOutcome, score: Option<u32>, comment: &str) -> Result<pb::Case, tonic::Status> {
+async fn callback(
+    app: &mut TestApp,
+    id: &str,
+    outcome: pb::CallbackOutcome,
+    score: Option<u32>,
+    comment: &str,
+) -> Result<pb::Case, tonic::Status> {
     let req = pb::RecordCallbackOutcomeRequest {
         case_id: id.to_owned(),
         outcome: outcome as i32,
@@ -50,7 +62,10 @@ fn link_answer(id: &str, score: u32, comment: &str, key: &str) -> pb::RecordSurv
 /// The SurveyAnswered events published on `rx` until it stays quiet for a second.
 async fn survey_events(rx: &mut Box<dyn Subscription>) -> Vec<(pb::CaseEvent, pb::SurveyAnswered)> {
     let mut out = Vec::new();
-    while let Ok(Some(d)) = tokio::time::timeout(std::time::Duration::from_secs(1), rx.next()).await.map(Result::ok) {
+    while let Ok(Some(d)) = tokio::time::timeout(std::time::Duration::from_secs(1), rx.next())
+        .await
+        .map(Result::ok)
+    {
         let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
         if let Some(pb::case_event::Payload::SurveyAnswered(s)) = ev.payload.clone() {
             out.push((ev, s));

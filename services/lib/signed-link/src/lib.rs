@@ -72,7 +72,7 @@ impl Purpose {
 }
 
 /// The secrets links are signed with (`signed_links:` in the configuration).
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignedLinkSettings {
     /// Signs new links and verifies them; at least 32 bytes. Empty: no

@@ -18,6 +18,27 @@ use crate::{
     store::NoteRecord,
 };
 
+/// What a callback agent records about one call.
+#[derive(Clone)]
+pub struct CallbackReport {
+    pub outcome: CallbackOutcome,
+    /// When to call again (NOT_REACHED).
+    pub retry_at: Option<Timestamp>,
+    /// What the citizen was told or why the call failed.
+    pub note: Option<String>,
+    /// The satisfaction score and comment the citizen gave on the phone.
+    pub survey: Option<(u8, Option<String>)>,
+}
+
+impl std::fmt::Debug for CallbackReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackReport")
+            .field("outcome", &self.outcome)
+            .field("has_survey", &self.survey.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl CaseApp {
     /// Saves the official answer and closes the case.
     ///
@@ -56,12 +77,15 @@ impl CaseApp {
         &self,
         caller: &Caller,
         id: Uuid,
-        outcome: CallbackOutcome,
-        retry_at: Option<Timestamp>,
-        note: Option<String>,
-        survey: Option<(u8, Option<String>)>,
+        report: CallbackReport,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
+        let CallbackReport {
+            outcome,
+            retry_at,
+            note,
+            survey,
+        } = report;
         let answered = if survey.is_some() {
             self.store.get_survey(id).await?.is_some()
         } else {
@@ -83,10 +107,7 @@ impl CaseApp {
             }
             if survey.is_some() && outcome != CallbackOutcome::Reached {
                 let mut v = Violations::new();
-                v.add(
-                    "survey_score",
-                    "is asked only of a citizen who was reached",
-                );
+                v.add("survey_score", "is asked only of a citizen who was reached");
                 return Err(v.into());
             }
             if survey.is_some() && answered {

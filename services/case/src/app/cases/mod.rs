@@ -26,6 +26,7 @@ mod work;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+pub use close::CallbackReport;
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};

@@ -101,7 +101,9 @@ impl CaseApp {
                 return if same_submission(&existing, new.idempotency_key.as_deref()) {
                     Ok((existing, false))
                 } else {
-                    Err(CaseError::AlreadyExists("the survey of this record was already answered"))
+                    Err(CaseError::AlreadyExists(
+                        "the survey of this record was already answered",
+                    ))
                 };
             }
             let now = self.clock.now();
@@ -135,7 +137,11 @@ impl CaseApp {
     /// # Errors
     /// `PermissionDenied` for callers other than the gateway and admins;
     /// `NotFound`.
-    pub async fn public_status(&self, caller: &Caller, id: Uuid) -> Result<PublicStatus, CaseError> {
+    pub async fn public_status(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+    ) -> Result<PublicStatus, CaseError> {
         if !policy::can_read_public_status(caller) {
             return Err(CaseError::PermissionDenied(
                 "only the gateway reads a signed link's status",

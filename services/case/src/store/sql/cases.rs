@@ -617,7 +617,6 @@ impl CaseStore for SqlStore {
     }
 
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
-        #[expect(clippy::type_complexity, reason = "one tuple per change, read right below")]
         let writes: Vec<(Uuid, Statement, Vec<Statement>, Vec<Statement>)> = changes
             .iter()
             .map(|ch| {
