@@ -19,6 +19,7 @@ pub mod entry;
 pub mod manager;
 pub mod profile;
 pub mod record;
+pub mod survey;
 pub mod track;
 pub mod transfer;
 
@@ -89,6 +90,8 @@ pub struct Texts {
     pub entry: entry::EntryTexts,
     /// *Kaydı Aktar*.
     pub transfer: transfer::TransferTexts,
+    /// The satisfaction survey and the signed status page.
+    pub survey: survey::SurveyTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -103,6 +106,7 @@ pub static TR: Texts = Texts {
     admin_notify: admin_notify::TR,
     entry: entry::TR,
     transfer: transfer::TR,
+    survey: survey::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -117,6 +121,7 @@ pub static EN: Texts = Texts {
     admin_notify: admin_notify::EN,
     entry: entry::EN,
     transfer: transfer::EN,
+    survey: survey::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when
