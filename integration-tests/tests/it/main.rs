@@ -47,6 +47,7 @@ mod gateway_expert;
 mod gateway_manager;
 mod gateway_related;
 mod gateway_signin;
+mod gateway_survey;
 mod gateway_words;
 mod intake_channels_kafka;
 mod intake_cti;

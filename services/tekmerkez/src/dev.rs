@@ -172,7 +172,13 @@ impl Dev {
         }
         settings.share_signed_links();
         settings.notify.public_url = format!("http://{http_addr}");
-        if settings.notify.survey.contact_key.expose_secret().is_empty() {
+        if settings
+            .notify
+            .survey
+            .contact_key
+            .expose_secret()
+            .is_empty()
+        {
             settings.notify.survey.contact_key =
                 SecretString::from(crate::dev_channels::DEV_SURVEY_CONTACT_KEY);
         }
