@@ -21,15 +21,16 @@ use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClien
 use crate::channels::{Running, WAIT, hmac_sha256, http, now_seconds, start};
 
 /// The official answer the expert gives.
-const ANSWER: &str = "Faturanız yeniden hesaplandı; fark bir sonraki faturanızdan düşülecek.";
+pub(crate) const ANSWER: &str =
+    "Faturanız yeniden hesaplandı; fark bir sonraki faturanızdan düşülecek.";
 
 /// Dev with quiet hours off, so the answers and surveys go at once.
-async fn dev() -> Running {
+pub(crate) async fn dev() -> Running {
     start(|s| s.notify.quiet_hours.enabled = false).await
 }
 
 /// The SMS bodies dev's sink holds for `phone` (E.164).
-async fn sms_to(app: &Running, phone: &str) -> Vec<String> {
+pub(crate) async fn sms_to(app: &Running, phone: &str) -> Vec<String> {
     let list: Vec<Value> = http()
         .get(app.url("/dev/sms.json"))
         .send()
@@ -45,7 +46,7 @@ async fn sms_to(app: &Running, phone: &str) -> Vec<String> {
 }
 
 /// Waits for an SMS to `phone` holding `part`, and returns it.
-async fn wait_sms(app: &Running, phone: &str, part: &str) -> String {
+pub(crate) async fn wait_sms(app: &Running, phone: &str, part: &str) -> String {
     eventually(WAIT, &format!("an SMS with {part}"), || async {
         sms_to(app, phone)
             .await
@@ -56,7 +57,7 @@ async fn wait_sms(app: &Running, phone: &str, part: &str) -> String {
 }
 
 /// The token after `path` in `text` (a signed link is 51 URL-safe characters).
-fn token(text: &str, path: &str) -> String {
+pub(crate) fn token(text: &str, path: &str) -> String {
     let at = text
         .find(path)
         .unwrap_or_else(|| panic!("no {path} in {text}"));
@@ -68,7 +69,7 @@ fn token(text: &str, path: &str) -> String {
 
 /// An Ankara bill record by SMS from `phone` (0532 …), closed by the expert
 /// with [`ANSWER`]: its tracking number and case.
-async fn resolved_by_sms(app: &Running, phone: &str) -> (String, pb::Case) {
+pub(crate) async fn resolved_by_sms(app: &Running, phone: &str) -> (String, pb::Case) {
     let tracking = app.apply("Ankara", "Çankaya", "fatura", phone).await;
     let case = app.case(&tracking).await;
     let mut cases = CaseServiceClient::new(app.channel().await);
@@ -96,7 +97,7 @@ async fn resolved_by_sms(app: &Running, phone: &str) -> (String, pb::Case) {
 }
 
 /// The case with its survey answer, as the admin reads it.
-async fn survey_of(app: &Running, case_id: &str) -> Option<pb::SurveyResponse> {
+pub(crate) async fn survey_of(app: &Running, case_id: &str) -> Option<pb::SurveyResponse> {
     let mut cases = CaseServiceClient::new(app.channel().await);
     cases
         .get_case(app.as_user(

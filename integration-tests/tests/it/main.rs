@@ -37,6 +37,7 @@ mod browser_forms;
 mod browser_keyboard;
 mod browser_manager;
 mod browser_record;
+mod browser_survey;
 mod browser_transfer;
 mod dev_mode;
 mod gateway_admin_notify;

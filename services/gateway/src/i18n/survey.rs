@@ -12,7 +12,7 @@ use super::Formatted;
 pub struct SurveyTexts {
     /// The page's title.
     pub title: &'static str,
-    /// Above the form: what is asked, about which application (its number follows).
+    /// Above the form: what is asked (the application's number follows).
     pub intro: &'static str,
     /// The score's question (the fieldset's legend).
     pub question: &'static str,
@@ -63,7 +63,7 @@ pub struct SurveyTexts {
 
 pub const TR: SurveyTexts = SurveyTexts {
     title: "Memnuniyet Anketi",
-    intro: "Başvurunuz sonuçlandı. Hizmetimizden ne kadar memnun kaldığınızı öğrenmek istiyoruz. Başvuru",
+    intro: "Başvurunuz sonuçlandı. Hizmetimizden ne kadar memnun kaldığınızı öğrenmek istiyoruz.",
     question: "Hizmetimizden ne kadar memnun kaldınız?",
     scores: [
         "1 — Hiç memnun kalmadım",
@@ -117,7 +117,7 @@ pub const TR: SurveyTexts = SurveyTexts {
 
 pub const EN: SurveyTexts = SurveyTexts {
     title: "Satisfaction survey",
-    intro: "Your application has been resolved. We would like to know how satisfied you are with our service. Application",
+    intro: "Your application has been resolved. We would like to know how satisfied you are with our service.",
     question: "How satisfied are you with our service?",
     scores: [
         "1 — Very dissatisfied",
