@@ -545,6 +545,16 @@ def notify_section() -> dict[str, Any]:
                 }
             ),
             "default_locale": string(enum=["tr", "en"]),
+            "public_url": URL_OR_EMPTY,
+            "status_link_days": integer(1),
+            "survey": obj(
+                {
+                    "enabled": boolean(),
+                    "delay_minutes": integer(0),
+                    "link_days": integer(1),
+                    "opt_out_keyword": string(pattern=r"^\S{1,16}$"),
+                }
+            ),
             "quiet_hours": obj(
                 {
                     "enabled": boolean(),
@@ -738,7 +748,17 @@ def service_schema(name: str) -> dict[str, Any]:
     elif name == "gateway":
         props = common(kafka=False, ingress=True)
         props["secretKeys"] = obj(
-            {k: SECRET_KEY for k in ["databaseUrl", "caseServiceToken", "staffToken", "ctiLookupToken"]}
+            {
+                k: SECRET_KEY
+                for k in [
+                    "databaseUrl",
+                    "caseServiceToken",
+                    "staffToken",
+                    "ctiLookupToken",
+                    "signedLinkSecret",
+                    "signedLinkPreviousSecrets",
+                ]
+            }
         )
         props["caseService"] = case_service()
         props["routingService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
@@ -772,7 +792,17 @@ def service_schema(name: str) -> dict[str, Any]:
     elif name == "notify":
         props = common(kafka=True, ingress=True)
         props["secretKeys"] = obj(
-            {k: SECRET_KEY for k in ["databaseUrl", "caseServiceToken", "gatewayApiToken"]}
+            {
+                k: SECRET_KEY
+                for k in [
+                    "databaseUrl",
+                    "caseServiceToken",
+                    "gatewayApiToken",
+                    "signedLinkSecret",
+                    "signedLinkPreviousSecrets",
+                    "surveyContactKey",
+                ]
+            }
         )
         props["caseService"] = case_service()
         props["providers"] = obj(
@@ -1417,6 +1447,11 @@ def main() -> int:
                 "the gateway's entry screens with intake's staff entry off",
                 {"intake": {"config": {"intake": {"staff": {"enabled": False}}}}},
                 "needs intake.config.intake.staff.enabled",
+            ),
+            (
+                "the citizens' links signed and verified with different keys",
+                {"gateway": {"secretKeys": {"signedLinkSecret": "another-key"}}},
+                "signedLinkSecret",
             ),
             (
                 "the delivery log with notify off",

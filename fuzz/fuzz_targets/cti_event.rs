@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!(ivr_selections.len() <= event::MAX_SELECTIONS);
                 }
                 event::Event::CallEnded { .. } => {}
+                event::Event::SurveyScore { score, .. } => assert!((1..=5).contains(score)),
             }
             if let event::Event::IvrRecord { caller_number, .. } = &e {
                 assert!(caller_number.chars().any(|c| c.is_ascii_digit()));

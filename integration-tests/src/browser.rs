@@ -58,6 +58,9 @@ async fn replace_text(field: &Element, what: &str, value: &str) -> Result<()> {
 /// The size of the page (the viewport) every session shows.
 pub const WINDOW: (u32, u32) = (1280, 900);
 
+/// The width of a phone's page, for [`Session::screenshot_phone`].
+pub const PHONE_WIDTH: u32 = 412;
+
 /// How long an action may take to show its result before the test fails.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -883,6 +886,43 @@ impl Session {
         if tall {
             self.set_viewport(WINDOW.1).await?;
         }
+        std::fs::write(&path, png?).with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// As [`Self::screenshot`], on a phone's width ([`PHONE_WIDTH`]): the
+    /// whole page as a citizen's phone shows it (citizens' pages are read
+    /// on phones); the window is put back to [`WINDOW`] after.
+    pub async fn screenshot_phone(&self, name: &str) -> Result<PathBuf> {
+        let n = next_shot(&self.shots)?;
+        let path = self.shots.join(format!("{n:02}-{name}.png"));
+        let size = |w: u32, h: u32| {
+            self.client
+                .set_window_size(w + self.frame.0, h + self.frame.1)
+        };
+        size(PHONE_WIDTH, WINDOW.1)
+            .await
+            .context("setting a phone's width")?;
+        let height = self
+            .client
+            .execute(
+                "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);",
+                vec![],
+            )
+            .await
+            .context("measuring the page")?
+            .as_u64()
+            .and_then(|h| u32::try_from(h).ok())
+            .unwrap_or(WINDOW.1);
+        size(PHONE_WIDTH, height.clamp(WINDOW.1, 8000))
+            .await
+            .context("growing the window to the page")?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("taking a screenshot");
+        self.set_viewport(WINDOW.1).await?;
         std::fs::write(&path, png?).with_context(|| format!("writing {}", path.display()))?;
         Ok(path)
     }

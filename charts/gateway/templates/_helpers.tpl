@@ -61,7 +61,7 @@ http://<release>-notify:50053; empty when notifyService.enabled is false
 {{/*
 Return the gateway's environment beyond the base: the case, routing, intake
 and notify URLs and the secrets (database URL for sessions, the gateway's
-bearer token, and while staff entry is on intake's staff token and, if the
+bearer token, the signed-link secret and its previous ones, and while staff entry is on intake's staff token and, if the
 Secret has it, the CTI lookup token).
 */}}
 {{- define "gateway.env" -}}
@@ -76,6 +76,8 @@ Secret has it, the CTI lookup token).
   value: {{ include "gateway.intakeServiceUrl" . | quote }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__GATEWAY__DATABASE_URL" "key" $k.databaseUrl) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__GATEWAY__CASE_SERVICE__TOKEN" "key" $k.caseServiceToken) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__SIGNED_LINKS__SECRET" "key" $k.signedLinkSecret) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__SIGNED_LINKS__PREVIOUS_SECRETS" "key" $k.signedLinkPreviousSecrets "optional" true) | nindent 0 }}
 {{- if .Values.intakeService.enabled }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__GATEWAY__ENTRY__STAFF_TOKEN" "key" (required "secretKeys.staffToken: intakeService.enabled needs intake's staff entry token" $k.staffToken)) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__GATEWAY__ENTRY__CTI_LOOKUP_TOKEN" "key" $k.ctiLookupToken "optional" true) | nindent 0 }}

@@ -17,6 +17,9 @@ SMTP CA file from caBundle when not set) and the release-wide Kafka topic layout
 {{- end -}}
 {{- $_ := set $n "tracking_url" (required "set global.trackingUrl: SMS and e-mails name the public tracking page" $g.trackingUrl) -}}
 {{- $_ := set $n.email "smtputf8" (eq (toString $g.smtputf8) "true") -}}
+{{- if not $n.public_url -}}
+{{- $_ := set $n "public_url" (trimSuffix "/" (trimSuffix "/takip" $g.trackingUrl)) -}}
+{{- end -}}
 {{- if not $n.email.smtp.ca_file -}}
 {{- $_ := set $n.email.smtp "ca_file" (include "tekmerkez-lib.caBundlePath" .) -}}
 {{- end -}}
@@ -41,7 +44,8 @@ providers.existingSecret, else existingSecret, else global.existingSecret.
 {{/*
 Return notify's environment beyond the base: Kafka brokers, the case
 service's URL, the secrets (database URL, notify's bearer token, the token
-the gateway reads the delivery log with) and each provider's credentials
+the gateway reads the delivery log with, the signed-link secret and its
+previous ones, the survey opt-out list's key) and each provider's credentials
 while that provider is used (netgsm or webhook in config.notify.sms.order,
 config.notify.email.transport smtp).
 */}}
@@ -57,6 +61,9 @@ config.notify.email.transport smtp).
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__DATABASE_URL" "key" $k.databaseUrl) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__CASE_SERVICE__TOKEN" "key" $k.caseServiceToken) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__API_TOKENS__GATEWAY" "key" $k.gatewayApiToken) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__SIGNED_LINKS__SECRET" "key" $k.signedLinkSecret) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__SIGNED_LINKS__PREVIOUS_SECRETS" "key" $k.signedLinkPreviousSecrets "optional" true) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__NOTIFY__SURVEY__CONTACT_KEY" "key" $k.surveyContactKey) | nindent 0 }}
 {{- if has "netgsm" $n.sms.order }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME" "key" (required "providers.secretKeys.netgsmUsername: netgsm is in config.notify.sms.order" $p.netgsmUsername)) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD" "key" (required "providers.secretKeys.netgsmPassword: netgsm is in config.notify.sms.order" $p.netgsmPassword)) | nindent 0 }}

@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
-    app::{CaseApp, directory::NewUser, error::CaseError},
+    app::{CaseApp, cases::CallbackReport, directory::NewUser, error::CaseError},
     clock::{Clock as _, ManualClock},
     domain::{
         caller::{Caller, ServiceName, UserCaller},
@@ -493,9 +493,13 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
                     .record_callback(
                         &callback,
                         view.case.id,
-                        CallbackOutcome::Reached,
-                        None,
-                        Some("Vatandaş bilgilendirildi.".to_owned()),
+                        CallbackReport {
+                            outcome: CallbackOutcome::Reached,
+                            retry_at: None,
+                            note: Some("Vatandaş bilgilendirildi.".to_owned()),
+                            // The citizen's satisfaction, asked on the phone.
+                            survey: Some((rng.random_range(3..=5), None)),
+                        },
                         None,
                     )
                     .await?;

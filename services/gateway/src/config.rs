@@ -37,6 +37,12 @@ pub struct GatewaySettings {
     /// fills it from its one `institution` section, shared with notify.
     #[serde(default)]
     pub institution: InstitutionSettings,
+    /// The secrets citizens' signed links (`/takip/d/…`, `/anket/…`) are
+    /// verified with; the binary fills it from its one `signed_links`
+    /// section, shared with notify (which signs). Without a secret those
+    /// pages say the link is not valid.
+    #[serde(default)]
+    pub signed_links: tekmerkez_signed_link::SignedLinkSettings,
 }
 
 /// Staff entry through intake, and the receipt it prints.
@@ -143,6 +149,9 @@ impl GatewaySettings {
         }
         if self.case_service.timeout_ms == 0 {
             return Err("gateway.case_service.timeout_ms must be positive");
+        }
+        if tekmerkez_signed_link::SignedLinks::from_settings(&self.signed_links).is_err() {
+            return Err("signed_links.secret and previous_secrets must be at least 32 characters");
         }
         if self.institution.name.trim().is_empty() {
             return Err("institution.name must be set: every page names the institution");

@@ -36,7 +36,10 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
     .with_routing(&settings.routing_service_url)?
     .with_notify(&settings.notify_service_url)?;
     let institution = crate::http::Institution::load(&settings.institution)?;
+    let links = tekmerkez_signed_link::SignedLinks::from_settings(&settings.signed_links)
+        .map_err(anyhow::Error::msg)?;
     Ok(AppState {
+        links,
         institution: std::sync::Arc::new(institution),
         sessions,
         backend,

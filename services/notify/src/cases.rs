@@ -26,6 +26,21 @@ pub struct CaseView {
     pub official_answer: Option<String>,
     /// When it was opened.
     pub created_at: Option<Timestamp>,
+    /// Whether the satisfaction survey was answered (on the phone too).
+    pub survey_answered: bool,
+}
+
+/// The code of a `tekmerkez.common.v1.ReplyChannel` number, as rules name
+/// reply channels (`""` for none or unknown).
+pub fn reply_code(r: i32) -> &'static str {
+    match common::ReplyChannel::try_from(r) {
+        Ok(common::ReplyChannel::Sms) => "sms",
+        Ok(common::ReplyChannel::PhoneCallback) => "phone_callback",
+        Ok(common::ReplyChannel::Email) => "email",
+        Ok(common::ReplyChannel::Letter) => "letter",
+        Ok(common::ReplyChannel::NoContact) => "no_contact",
+        _ => "",
+    }
 }
 
 impl std::fmt::Debug for CaseView {
@@ -36,6 +51,7 @@ impl std::fmt::Debug for CaseView {
             .field("has_phone", &self.phone.is_some())
             .field("has_email", &self.email.is_some())
             .field("has_consent", &self.has_consent)
+            .field("survey_answered", &self.survey_answered)
             .finish_non_exhaustive()
     }
 }
@@ -109,6 +125,7 @@ impl From<pb::Case> for CaseView {
             created_at: c
                 .created_at
                 .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok()),
+            survey_answered: c.survey.is_some(),
         }
     }
 }

@@ -11,9 +11,15 @@
 //! | `yanit_eposta` | closed by the expert, reply by e-mail | the official answer by e-mail |
 //! | `yanit_sms` | resolved, reply by SMS | the official answer by SMS (quiet hours) |
 //! | `sonuclandi` | resolved otherwise (not information-only) | SMS that it was resolved (quiet hours) |
+//! | `anket_sms` | resolved (survey due), the citizen's channel is SMS | the satisfaction survey link by SMS (quiet hours) |
+//! | `anket_eposta` | resolved (survey due), the citizen's channel is e-mail | the satisfaction survey link by e-mail |
 //!
 //! SMS rules need a phone number and the applicant's KVKK consent; e-mail
-//! rules need an address.
+//! rules need an address. The answers carry the signed status link
+//! (`{{status_url}}`: the status and the official answer without typing the
+//! phone's digits). The survey rules (`survey_due`) are one per channel:
+//! which one applies to a case is decided in one place,
+//! [`crate::survey::channel_for`], and a case gets one survey at most.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +30,9 @@ pub enum Trigger {
     CaseOpened,
     CaseClosedByExpert,
     CaseResolved,
+    /// A case was resolved and its citizen may be asked for a satisfaction
+    /// score (once per case, on the channel [`crate::survey::channel_for`] picks).
+    SurveyDue,
 }
 
 impl Trigger {
@@ -33,6 +42,7 @@ impl Trigger {
             Self::CaseOpened => "case_opened",
             Self::CaseClosedByExpert => "case_closed_by_expert",
             Self::CaseResolved => "case_resolved",
+            Self::SurveyDue => "survey_due",
         }
     }
 
@@ -42,6 +52,7 @@ impl Trigger {
             Self::CaseOpened,
             Self::CaseClosedByExpert,
             Self::CaseResolved,
+            Self::SurveyDue,
         ]
         .into_iter()
         .find(|t| t.as_str() == s)
@@ -199,6 +210,16 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether `other` says the same in the same way (the version aside).
+    pub fn same_words(&self, other: &Self) -> bool {
+        self.key == other.key
+            && self.locale == other.locale
+            && self.channel == other.channel
+            && self.subject == other.subject
+            && self.body == other.body
+            && self.html == other.html
+    }
+
     /// Checks a template an admin sends.
     ///
     /// # Errors
@@ -320,6 +341,28 @@ pub fn default_rules() -> Vec<Rule> {
             Timing::RespectQuietHours,
             "Başvuru sonuçlanınca SMS",
         ),
+        rule(
+            "anket_sms",
+            Trigger::SurveyDue,
+            Some(false),
+            &[],
+            Channel::Sms,
+            "anket_sms",
+            true,
+            Timing::RespectQuietHours,
+            "Sonuçlanan başvuru için memnuniyet anketi, vatandaşın kanalı SMS ise (başvuru başına bir kez)",
+        ),
+        rule(
+            "anket_eposta",
+            Trigger::SurveyDue,
+            Some(false),
+            &[],
+            Channel::Email,
+            "anket_eposta",
+            true,
+            Timing::RespectQuietHours,
+            "Sonuçlanan başvuru için memnuniyet anketi, vatandaşın kanalı e-posta ise (başvuru başına bir kez)",
+        ),
     ]
 }
 
@@ -372,7 +415,7 @@ pub fn default_templates() -> Vec<Template> {
             "tr",
             Channel::Sms,
             "",
-            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer | ayrıntılar takip sayfasındadır}} {{institution}}",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer | takip sayfasındadır}} Ayrıntılar: {{status_url}} {{institution}}",
             "",
         ),
         t(
@@ -380,7 +423,106 @@ pub fn default_templates() -> Vec<Template> {
             "en",
             Channel::Sms,
             "",
-            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer | see the tracking page for details}} {{institution}}",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer | on the tracking page}} Details: {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "sonuclandi",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Ayrıntılar: {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "sonuclandi",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application {{tracking_number}} has been resolved. Details: {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_eposta",
+            "tr",
+            Channel::Email,
+            "Başvurunuzun yanıtı [{{tracking_number}}]",
+            "Sayın {{applicant_name}},\n\n{{tracking_number}} takip numaralı başvurunuz incelendi. Yetkili açıklaması:\n\n{{official_answer}}\n\nBu e-postayı yanıtlayarak bize yeniden yazabilirsiniz; yanıtınız aynı başvuruya eklenir.\nBaşvurunuzun durumunu ve yanıtını {{status_url}} adresinden görebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
+            "<p>Sayın {{applicant_name}},</p>\n<p><strong>{{tracking_number}}</strong> takip numaralı başvurunuz incelendi. Yetkili açıklaması:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Bu e-postayı yanıtlayarak bize yeniden yazabilirsiniz; yanıtınız aynı başvuruya eklenir.<br>\nBaşvurunuzun durumunu ve yanıtını <a href=\"{{status_url}}\">{{status_url}}</a> adresinden görebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "yanit_eposta",
+            "en",
+            Channel::Email,
+            "The answer to your application [{{tracking_number}}]",
+            "Dear {{applicant_name}},\n\nYour application {{tracking_number}} has been reviewed. The official answer:\n\n{{official_answer}}\n\nReply to this e-mail to write to us again; your reply joins the same application.\nSee its status and the answer at {{status_url}}.\n\nKind regards,\n{{institution}}",
+            "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been reviewed. The official answer:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Reply to this e-mail to write to us again; your reply joins the same application.<br>\nSee its status and the answer at <a href=\"{{status_url}}\">{{status_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "anket_sms",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı başvurunuz için hizmetimizi 1-5 arası puanlar mısınız? {{survey_url}} Anket istemiyorsanız {{opt_out_keyword}} yazıp yanıtlayın. {{institution}}",
+            "",
+        ),
+        t(
+            "anket_sms",
+            "en",
+            Channel::Sms,
+            "",
+            "Please rate our service for your application {{tracking_number}} from 1 to 5: {{survey_url}} To get no surveys, reply {{opt_out_keyword}}. {{institution}}",
+            "",
+        ),
+        t(
+            "anket_eposta",
+            "tr",
+            Channel::Email,
+            "Memnuniyet anketi [{{tracking_number}}]",
+            "Sayın {{applicant_name}},\n\n{{tracking_number}} takip numaralı başvurunuz sonuçlandı. Hizmetimizi değerlendirmeniz bizim için önemli: aşağıdaki bağlantıdan 1 ile 5 arasında bir puan verebilir, dilerseniz görüşünüzü yazabilirsiniz. Bir dakikanızı alır.\n\n{{survey_url}}\n\nAnket bir kez yanıtlanabilir. Anket almak istemiyorsanız aynı sayfadan bildirebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
+            "<p>Sayın {{applicant_name}},</p>\n<p><strong>{{tracking_number}}</strong> takip numaralı başvurunuz sonuçlandı. Hizmetimizi değerlendirmeniz bizim için önemli: aşağıdaki bağlantıdan 1 ile 5 arasında bir puan verebilir, dilerseniz görüşünüzü yazabilirsiniz. Bir dakikanızı alır.</p>\n<p><a href=\"{{survey_url}}\">Anketi yanıtlayın</a></p>\n<p>Anket bir kez yanıtlanabilir. Anket almak istemiyorsanız aynı sayfadan bildirebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "anket_eposta",
+            "en",
+            Channel::Email,
+            "How did we do? [{{tracking_number}}]",
+            "Dear {{applicant_name}},\n\nYour application {{tracking_number}} has been resolved. Please tell us how we did: give a score from 1 to 5 and, if you like, a comment at the link below. It takes a minute.\n\n{{survey_url}}\n\nThe survey can be answered once. If you want no surveys, you can say so on the same page.\n\nKind regards,\n{{institution}}",
+            "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been resolved. Please tell us how we did: give a score from 1 to 5 and, if you like, a comment at the link below. It takes a minute.</p>\n<p><a href=\"{{survey_url}}\">Answer the survey</a></p>\n<p>The survey can be answered once. If you want no surveys, you can say so on the same page.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+    ]
+}
+
+/// Default texts an earlier release wrote and this one replaced: a
+/// template still in force in one of these words (never edited by an
+/// admin) is brought to today's default on start (see
+/// [`crate::store::NotifyStore::ensure_defaults`]). Issue 16: the answers
+/// carry the signed status link instead of the bare tracking page.
+pub fn superseded_templates() -> Vec<Template> {
+    let t = |key: &str, locale: &str, channel, subject: &str, body: &str, html: &str| Template {
+        key: key.into(),
+        locale: locale.into(),
+        version: 1,
+        channel,
+        subject: subject.into(),
+        body: body.into(),
+        html: html.into(),
+    };
+    vec![
+        t(
+            "yanit_sms",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sms",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer}} {{institution}}",
             "",
         ),
         t(

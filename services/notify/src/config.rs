@@ -31,6 +31,20 @@ pub struct NotifySettings {
     pub institution: String,
     /// Where citizens follow a case, `{{tracking_url}}` in templates.
     pub tracking_url: String,
+    /// The public address of the citizens' pages (`https://host`): signed
+    /// links are `<public_url>/takip/d/<token>` (`{{status_url}}`) and
+    /// `<public_url>/anket/<token>` (`{{survey_url}}`).
+    pub public_url: String,
+    /// How long a signed status link opens the status and answer.
+    pub status_link_days: u64,
+    /// The secrets signed links are signed with; the binary fills it from
+    /// its one `signed_links` section, shared with the gateway (which
+    /// verifies). Without a secret, messages carry the plain tracking page
+    /// and no survey is sent.
+    #[serde(default)]
+    pub signed_links: tekmerkez_signed_link::SignedLinkSettings,
+    /// The satisfaction survey.
+    pub survey: crate::survey::SurveySettings,
     /// Quiet hours for SMS.
     pub quiet_hours: QuietHoursSettings,
     /// The sender: claiming, retrying, failing over.
@@ -238,6 +252,24 @@ impl NotifySettings {
                     "notify.api_tokens.{k} must be at least 32 characters"
                 ));
             }
+        }
+        tekmerkez_signed_link::SignedLinks::from_settings(&self.signed_links)
+            .map_err(|e| e.to_string())?;
+        if !self.public_url.starts_with("http://") && !self.public_url.starts_with("https://") {
+            return Err("notify.public_url must be an http:// or https:// address".into());
+        }
+        if self.status_link_days == 0 || self.survey.link_days == 0 {
+            return Err(
+                "notify.status_link_days and notify.survey.link_days must be positive".into(),
+            );
+        }
+        let key = self.survey.contact_key.expose_secret();
+        if !key.is_empty() && key.len() < 32 {
+            return Err("notify.survey.contact_key must be at least 32 characters".into());
+        }
+        let word = self.survey.opt_out_keyword.trim();
+        if word.is_empty() || word.chars().count() > 16 || word.contains(char::is_whitespace) {
+            return Err("notify.survey.opt_out_keyword must be one word".into());
         }
         if self.quiet_hours.enabled {
             crate::quiet::QuietHours::from_settings(&self.quiet_hours)

@@ -19,8 +19,10 @@ use tekmerkez_proto::{
 use tonic::{Request, Response, Status};
 
 use crate::{
+    cases::{CaseReader, ReadError},
     catalogue::{CatalogueCache, Channel, Rule, Template, Timing, Trigger},
     store::{Delivery, DeliveryState, NotifyStore},
+    survey::{OptOutSource, OptOuts},
 };
 
 /// The API.
@@ -30,6 +32,10 @@ pub struct NotifyGrpc {
     catalogue: CatalogueCache,
     tokens: Vec<SecretString>,
     directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    /// Where an opting-out case's contact details are read.
+    cases: std::sync::Arc<dyn CaseReader>,
+    /// The survey opt-out list; `None` without a contact key.
+    opt_outs: Option<OptOuts>,
 }
 
 fn invalid(field: &str, rule: &str) -> Status {
@@ -131,7 +137,7 @@ fn rule_from_proto(r: npb::Rule) -> Result<Rule, Status> {
         trigger: Trigger::parse(&r.trigger).ok_or_else(|| {
             invalid(
                 "rule.trigger",
-                "must be case_opened, case_closed_by_expert or case_resolved",
+                "must be case_opened, case_closed_by_expert, case_resolved or survey_due",
             )
         })?,
         information_only: match r.information_only.as_str() {
@@ -182,12 +188,16 @@ impl NotifyGrpc {
         catalogue: CatalogueCache,
         tokens: Vec<SecretString>,
         directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+        cases: std::sync::Arc<dyn CaseReader>,
+        opt_outs: Option<OptOuts>,
     ) -> Self {
         Self {
             store,
             catalogue,
             tokens,
             directory,
+            cases,
+            opt_outs,
         }
     }
 
@@ -374,5 +384,40 @@ impl NotificationService for NotifyGrpc {
                 ..template
             })),
         }))
+    }
+
+    #[tracing::instrument(name = "notify.opt_out_of_surveys", skip_all, fields(case_id))]
+    async fn opt_out_of_surveys(
+        &self,
+        req: Request<npb::OptOutOfSurveysRequest>,
+    ) -> Result<Response<npb::OptOutOfSurveysResponse>, Status> {
+        // Only a service (the gateway, after verifying the signed survey
+        // link): a person never opts a citizen out.
+        if !self.has_service_token(&req) {
+            return Err(Status::unauthenticated("unauthenticated"));
+        }
+        let case_id = req.into_inner().case_id;
+        if uuid::Uuid::parse_str(&case_id).is_err() {
+            return Err(invalid("case_id", "must be a case id"));
+        }
+        tracing::Span::current().record("case_id", case_id.as_str());
+        let Some(opt_outs) = &self.opt_outs else {
+            return Err(Status::failed_precondition(
+                "surveys are not configured (notify.survey.contact_key)",
+            ));
+        };
+        let case = match self.cases.get(&case_id).await {
+            Ok(c) => c,
+            Err(ReadError::NotFound) => return Err(Status::not_found("record not found")),
+            Err(ReadError::Unavailable(_)) => {
+                return Err(Status::unavailable("the case service is unavailable"));
+            }
+        };
+        let contacts = opt_outs
+            .opt_out_case(&case, OptOutSource::Link)
+            .await
+            .map_err(|e| internal(&e))?;
+        tracing::info!(contacts, "a citizen opted out of surveys");
+        Ok(Response::new(npb::OptOutOfSurveysResponse { contacts }))
     }
 }

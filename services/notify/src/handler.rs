@@ -14,6 +14,13 @@
 //!
 //! An SMS goes only to a mobile number: a landline or an `0850` number the
 //! applicant gave (for a callback or beside a letter reply) gets none.
+//!
+//! A resolved case (not information-only) is also a `survey_due` fact: of
+//! the survey rules, only the one of the channel [`survey::channel_for`]
+//! picks applies, once per case (its key is `survey:<case id>`), not when
+//! the survey was already answered (on the phone) or the citizen opted out,
+//! after `survey.delay_minutes` and outside quiet hours, whatever the
+//! case's urgency.
 
 use std::{sync::Arc, time::Duration};
 
@@ -23,16 +30,17 @@ use tekmerkez_bus::{
     Envelope,
     consumer::{HandleError, Handler},
 };
-use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use tekmerkez_proto::case_v1 as pb;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::{
-    cases::{CaseReader, CaseView, ReadError},
+    cases::{CaseReader, CaseView, ReadError, reply_code},
     catalogue::{CatalogueCache, Channel, Facts, Rule, Snapshot, Timing, Trigger},
     email, gsm,
     quiet::QuietHours,
     store::{DeliveryState, NewDelivery, NotifyStore},
+    survey::{self, Links, OptOuts, reaches_by_sms},
     template::{self, Escape, Variables},
 };
 
@@ -57,6 +65,19 @@ pub struct HandlerSettings {
     pub unknown_case_backoff: Duration,
     /// Events older than this send nothing (`None`: no limit).
     pub max_event_age: Option<Duration>,
+    /// The citizens' signed links (`{{status_url}}`, `{{survey_url}}`).
+    pub links: Links,
+    /// The survey, when it can be sent (signed links and a contact key set).
+    pub survey: Option<SurveyRuntime>,
+}
+
+/// What sending surveys needs.
+#[derive(Debug, Clone)]
+pub struct SurveyRuntime {
+    /// The opt-out list, checked before each survey.
+    pub opt_outs: OptOuts,
+    /// How long after the resolution the survey goes.
+    pub delay: Duration,
 }
 
 /// Turns case events into deliveries.
@@ -68,17 +89,6 @@ pub struct NotifyHandler {
     settings: HandlerSettings,
     /// Wakes the sender when something new is due.
     wake: Arc<Notify>,
-}
-
-fn reply_code(r: i32) -> &'static str {
-    match common::ReplyChannel::try_from(r) {
-        Ok(common::ReplyChannel::Sms) => "sms",
-        Ok(common::ReplyChannel::PhoneCallback) => "phone_callback",
-        Ok(common::ReplyChannel::Email) => "email",
-        Ok(common::ReplyChannel::Letter) => "letter",
-        Ok(common::ReplyChannel::NoContact) => NO_CONTACT,
-        _ => "",
-    }
 }
 
 /// The reply code of a case the citizen left no contact detail for: nothing
@@ -101,11 +111,6 @@ fn carries_answer(rule: &Rule, snap: &Snapshot) -> bool {
                         .is_ok_and(|v| v.iter().any(|n| n == "official_answer"))
                 })
             })
-}
-
-/// Whether an SMS can reach `phone`: only a Turkish mobile number.
-fn reaches_by_sms(phone: &str) -> bool {
-    tekmerkez_types::contact::PhoneNumber::parse(phone).is_ok_and(|p| p.is_mobile())
 }
 
 fn permanent(kind: &'static str, e: impl Into<anyhow::Error>) -> HandleError {
@@ -172,9 +177,15 @@ impl NotifyHandler {
         // As printed for citizens: XXXXX-XXXXX.
         let tracking = tekmerkez_tracking::TrackingNumber::parse(&event.tracking_number)
             .map_or_else(|_| event.tracking_number.clone(), |t| t.to_string());
+        let is_survey = rule.trigger == Trigger::SurveyDue;
         let mut d = NewDelivery {
             id: Uuid::now_v7(),
-            idempotency_key: format!("{}:{}", event.event_id, rule.key),
+            // One survey per case, whatever event asked for it.
+            idempotency_key: if is_survey {
+                survey::idempotency_key(&event.case_id)
+            } else {
+                format!("{}:{}", event.event_id, rule.key)
+            },
             event_id: event.event_id.clone(),
             case_id: event.case_id.clone(),
             tracking_number: tracking.clone(),
@@ -241,9 +252,25 @@ impl NotifyHandler {
         d.template_locale.clone_from(&t.locale);
         d.template_version = t.version;
         let mut vars = Variables::default();
+        let links = &self.settings.links;
         vars.set("tracking_number", tracking.clone())
             .set("tracking_url", self.settings.tracking_url.clone())
+            // Without signed links the plain tracking page stands in.
+            .set(
+                "status_url",
+                links
+                    .status_url(&event.case_id, now)
+                    .unwrap_or_else(|| self.settings.tracking_url.clone()),
+            )
             .set("institution", self.settings.institution.clone());
+        if is_survey {
+            if let Some(url) = links.survey_url(&event.case_id, now) {
+                vars.set("survey_url", url);
+            }
+            if let Some(s) = &self.settings.survey {
+                vars.set("opt_out_keyword", s.opt_outs.keyword().to_owned());
+            }
+        }
         // A name is optional on every channel: without one the salutation
         // reads "Sayın Başvuru Sahibi" instead of the message failing.
         let name = case
@@ -304,22 +331,69 @@ impl NotifyHandler {
         }
         d.recipient = Some(recipient);
         d.body = Some(body);
+        // A survey waits its delay after the resolution.
+        let mut base = now;
+        if is_survey && let Some(s) = &self.settings.survey {
+            base = now
+                .checked_add(jiff::SignedDuration::try_from(s.delay).unwrap_or_default())
+                .unwrap_or(now);
+            d.due_at = base.as_microsecond();
+        }
         // Quiet hours hold back SMS that may wait: not the acknowledgement of
-        // an application just made, and nothing urgent.
+        // an application just made, and nothing urgent (a survey always waits).
         if rule.channel == Channel::Sms
             && let Some(q) = &self.settings.quiet
         {
             let fresh = case
                 .created_at
                 .is_none_or(|c| now.duration_since(c).unsigned_abs() <= self.settings.fresh);
-            let at_once = case.urgent || (rule.timing == Timing::Immediate && fresh);
+            let at_once =
+                !is_survey && (case.urgent || (rule.timing == Timing::Immediate && fresh));
             if !at_once {
-                let due = q.next_allowed(now);
-                d.deferred = due > now;
+                let due = q.next_allowed(base);
+                d.deferred = due > base;
                 d.due_at = due.as_microsecond();
             }
         }
         Some(d)
+    }
+}
+
+impl NotifyHandler {
+    /// `rules` without the survey rules, or with the one survey rule that
+    /// applies to `case`: its citizen's channel, not answered yet, not
+    /// opted out.
+    async fn keep_one_survey<'r>(
+        &self,
+        rules: Vec<&'r Rule>,
+        reply: &str,
+        case: &CaseView,
+    ) -> Result<Vec<&'r Rule>, HandleError> {
+        let (surveys, mut rest): (Vec<&Rule>, Vec<&Rule>) = rules
+            .into_iter()
+            .partition(|r| r.trigger == Trigger::SurveyDue);
+        let Some(channel) = survey::channel_for(reply, case) else {
+            return Ok(rest);
+        };
+        let Some(rule) = surveys.into_iter().find(|r| r.channel == channel) else {
+            return Ok(rest);
+        };
+        let Some(s) = &self.settings.survey else {
+            return Ok(rest);
+        };
+        if case.survey_answered {
+            return Ok(rest);
+        }
+        if s.opt_outs
+            .is_opted_out(case)
+            .await
+            .map_err(|e| unavailable("notify store", e))?
+        {
+            tracing::info!(case_id = %case.id, "the citizen asked for no surveys; none is sent");
+            return Ok(rest);
+        }
+        rest.push(rule);
+        Ok(rest)
     }
 }
 
@@ -371,6 +445,14 @@ impl Handler for NotifyHandler {
             .await
             .map_err(|e| unavailable("notify store", e))?;
         let mut rules: Vec<&Rule> = snap.rules.iter().filter(|r| r.matches(&facts)).collect();
+        // A resolution is also when the citizen may be asked how it went.
+        if facts.trigger == Trigger::CaseResolved && self.settings.survey.is_some() {
+            let due = Facts {
+                trigger: Trigger::SurveyDue,
+                ..facts.clone()
+            };
+            rules.extend(snap.rules.iter().filter(|r| r.matches(&due)));
+        }
         if rules.is_empty() {
             return Ok(());
         }
@@ -387,6 +469,9 @@ impl Handler for NotifyHandler {
         let case = self.read_case(&event.case_id).await?;
         if case.is_none() {
             tracing::error!(case_id = %event.case_id, event_id = %event.event_id, "the case service does not know the case; its messages are marked failed (unknown_case)");
+        }
+        if let Some(c) = &case {
+            rules = self.keep_one_survey(rules, facts.reply_channel, c).await?;
         }
         let now = Timestamp::now();
         let mut wrote = false;
@@ -412,8 +497,9 @@ impl Handler for NotifyHandler {
 
 #[cfg(test)]
 mod tests {
-    use super::{carries_answer, reaches_by_sms};
+    use super::carries_answer;
     use crate::catalogue::{Snapshot, default_rules, default_templates};
+    use crate::survey::reaches_by_sms;
 
     #[test]
     fn only_the_messages_that_bring_the_answer_carry_it() {

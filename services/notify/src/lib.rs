@@ -22,6 +22,7 @@
 //! - [`http`]: the delivery-report endpoint.
 //! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
 //! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
+//! - [`survey`]: the satisfaction survey's channel, the signed links, the opt-out list.
 //! - [`startup`]: building and running.
 
 pub mod cases;
@@ -39,6 +40,7 @@ pub mod sinks;
 pub mod sms;
 pub mod startup;
 pub mod store;
+pub mod survey;
 pub mod template;
 pub mod template_check;
 

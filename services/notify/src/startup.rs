@@ -22,10 +22,11 @@ use crate::{
     dispatch::{DispatchOptions, Dispatcher},
     email::Mailer,
     grpc::NotifyGrpc,
-    handler::{HandlerSettings, NotifyHandler},
+    handler::{HandlerSettings, NotifyHandler, SurveyRuntime},
     quiet::QuietHours,
     sms::{SmsProvider, dev::DevSms, netgsm::Netgsm, webhook::Webhook},
     store::NotifyStore,
+    survey::{Links, OptOuts},
 };
 
 /// The SMS providers in failover order, and the Netgsm client for its reports.
@@ -146,11 +147,12 @@ impl Application {
         &self.store
     }
 
-    /// The delivery-report routes.
+    /// The delivery-report and inbound-SMS routes.
     pub fn http_router(&self) -> axum::Router {
         crate::http::router(crate::http::ReportState {
             store: self.store.clone(),
             token: self.settings.sms.webhook.token.clone(),
+            opt_outs: OptOuts::new(self.store.clone(), &self.settings.survey),
         })
     }
 
@@ -206,10 +208,37 @@ impl Application {
             Duration::from_millis(s.dispatch.poll_interval_ms),
             shutdown.child_token(),
         ));
+        let signer = tekmerkez_signed_link::SignedLinks::from_settings(&s.signed_links)
+            .map_err(anyhow::Error::msg)?;
+        let links = Links::new(
+            signer,
+            &s.public_url,
+            s.status_link_days,
+            s.survey.link_days,
+        );
+        let opt_outs = OptOuts::new(self.store.clone(), &s.survey);
+        let survey = match (&opt_outs, links.enabled(), s.survey.enabled) {
+            (Some(o), true, true) => Some(SurveyRuntime {
+                opt_outs: o.clone(),
+                delay: s.survey.delay(),
+            }),
+            (_, _, false) => None,
+            _ => {
+                tracing::warn!(
+                    "no satisfaction survey is sent: it needs signed_links.secret and notify.survey.contact_key"
+                );
+                None
+            }
+        };
+        if !links.enabled() {
+            tracing::warn!(
+                "signed_links.secret is not set: messages link the plain tracking page instead of the signed status link"
+            );
+        }
         let handler = Arc::new(NotifyHandler::new(
             self.store.clone(),
             self.catalogue.clone(),
-            cases,
+            cases.clone(),
             HandlerSettings {
                 locale: s.default_locale.clone(),
                 institution: s.institution.clone(),
@@ -221,6 +250,8 @@ impl Application {
                 unknown_case_backoff: Duration::from_millis(s.case_service.unknown_case_backoff_ms),
                 max_event_age: (s.max_event_age_minutes > 0)
                     .then(|| Duration::from_secs(s.max_event_age_minutes.saturating_mul(60))),
+                links,
+                survey,
             },
             wake.clone(),
         ));
@@ -270,6 +301,7 @@ impl Application {
                 let router = crate::http::router(crate::http::ReportState {
                     store: self.store.clone(),
                     token: s.sms.webhook.token.clone(),
+                    opt_outs: opt_outs.clone(),
                 });
                 let stop = shutdown.clone();
                 tracing::info!(addr = ?self.http_addr, "notify delivery reports listening");
@@ -293,6 +325,8 @@ impl Application {
             tokens,
             // The API calls the directory with its caller's token.
             DirectoryServiceClient::new(connection.channel()),
+            cases,
+            opt_outs,
         ));
         tracing::info!(addr = %self.grpc_addr, "notify listening");
         let stop = shutdown.clone();

@@ -304,6 +304,9 @@ pub struct NotifyStore(SqlPool);
 const INSERT_RULE: &str = "INSERT INTO notify_rules (rule_key, version, definition, created_at, \
     created_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (rule_key, version) DO NOTHING";
 
+/// Who the default rules and templates are written by.
+const DEFAULTS: &str = "defaults";
+
 const CLEAR_PII: &str = "recipient = NULL, subject = NULL, body = NULL, html = NULL";
 
 impl NotifyStore {
@@ -770,17 +773,27 @@ impl NotifyStore {
     /// # Errors
     /// Database failures or an unreadable row.
     pub async fn current_templates(&self) -> Result<Vec<Template>, StoreError> {
-        let sql = "SELECT t.version, t.definition FROM notify_templates t WHERE t.version = \
-            (SELECT MAX(version) FROM notify_templates x WHERE x.template_key = t.template_key AND \
-            x.locale = t.locale) ORDER BY t.template_key, t.locale";
+        Ok(self
+            .templates_in_force()
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// The version in force of every template, with who wrote it.
+    async fn templates_in_force(&self) -> Result<Vec<(Template, String)>, StoreError> {
+        let sql = "SELECT t.version, t.definition, t.created_by FROM notify_templates t WHERE \
+            t.version = (SELECT MAX(version) FROM notify_templates x WHERE x.template_key = \
+            t.template_key AND x.locale = t.locale) ORDER BY t.template_key, t.locale";
         on_pool!(&self.0, |p| {
-            let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(p).await?;
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(sql).fetch_all(p).await?;
             rows.into_iter()
-                .map(|(v, d)| {
+                .map(|(v, d, by)| {
                     let mut t: Template =
                         serde_json::from_str(&d).map_err(|_| StoreError::Corrupt("template"))?;
                     t.version = v;
-                    Ok(t)
+                    Ok((t, by))
                 })
                 .collect()
         })
@@ -868,7 +881,14 @@ impl NotifyStore {
         })
     }
 
-    /// Writes the default rules and templates whose keys have no version yet.
+    /// Writes the default rules and templates. A key with no version gets
+    /// the default as version 1. A template whose version in force is a
+    /// default text an earlier release wrote ([`crate::catalogue::superseded_templates`],
+    /// written by the defaults, never edited since) gets today's default as
+    /// its next version, so a changed default reaches every deployment that
+    /// kept the old one. A version an admin wrote is never replaced, and a
+    /// text this release does not know as superseded (a newer release's,
+    /// during a rolling upgrade) is left alone.
     ///
     /// # Errors
     /// Database failures.
@@ -876,19 +896,76 @@ impl NotifyStore {
         let rules = self.current_rules().await?;
         for r in crate::catalogue::default_rules() {
             if !rules.iter().any(|x| x.key == r.key) {
-                self.save_rule(&r, Some(0), "defaults", now).await?;
+                self.save_rule(&r, Some(0), DEFAULTS, now).await?;
             }
         }
-        let templates = self.current_templates().await?;
+        let templates = self.templates_in_force().await?;
+        let superseded = crate::catalogue::superseded_templates();
         for t in crate::catalogue::default_templates() {
-            if !templates
+            match templates
                 .iter()
-                .any(|x| x.key == t.key && x.locale == t.locale)
+                .find(|(x, _)| x.key == t.key && x.locale == t.locale)
             {
-                self.save_template(&t, Some(0), "defaults", now).await?;
+                None => {
+                    self.save_template(&t, Some(0), DEFAULTS, now).await?;
+                }
+                Some((x, by))
+                    if by == DEFAULTS
+                        && !x.same_words(&t)
+                        && superseded.iter().any(|old| old.same_words(x)) =>
+                {
+                    self.save_template(&t, Some(x.version), DEFAULTS, now)
+                        .await?;
+                }
+                Some(_) => {}
             }
         }
         Ok(())
+    }
+
+    // --- survey opt-outs ----------------------------------------------------------
+
+    /// Records the contact hash `hash` as opted out of surveys (idempotent).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn record_opt_out(
+        &self,
+        hash: &str,
+        source: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.0, |p| {
+            sqlx::query(
+                "INSERT INTO notify_survey_opt_outs (contact_hash, source, created_at) VALUES \
+                 ($1, $2, $3) ON CONFLICT (contact_hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(source)
+            .bind(now)
+            .execute(p)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Whether any of `hashes` opted out of surveys.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn any_opted_out(&self, hashes: &[String]) -> Result<bool, StoreError> {
+        for h in hashes {
+            let n: i64 = on_pool!(&self.0, |p| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notify_survey_opt_outs WHERE contact_hash = $1"
+            )
+            .bind(h)
+            .fetch_one(p)
+            .await?);
+            if n > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     // --- the development sink -------------------------------------------------

@@ -17,6 +17,18 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("official_answer", "the official answer, once closed"),
     ("institution", "the institution's name"),
     ("date", "the day of the event, Europe/Istanbul, DD.MM.YYYY"),
+    (
+        "status_url",
+        "the signed link to the case's status and official answer (the tracking page without signed links)",
+    ),
+    (
+        "survey_url",
+        "the signed satisfaction survey link (survey messages only)",
+    ),
+    (
+        "opt_out_keyword",
+        "the word a citizen texts back to get no more surveys",
+    ),
 ];
 
 /// How a message addresses an applicant who gave no name (an e-mail from a

@@ -26,9 +26,13 @@ pub fn availability(variable: &str, trigger: Trigger) -> Availability {
     match (variable, trigger) {
         // The handler fills these for every message; a missing name reads
         // "Başvuru Sahibi" (`template::nameless_applicant`).
-        ("tracking_number" | "tracking_url" | "institution" | "date" | "applicant_name", _) => {
-            Availability::Always
-        }
+        (
+            "tracking_number" | "tracking_url" | "institution" | "date" | "applicant_name"
+            | "status_url",
+            _,
+        ) => Availability::Always,
+        // Only the survey's own messages carry its link and opt-out word.
+        ("survey_url" | "opt_out_keyword", Trigger::SurveyDue) => Availability::Always,
         // Closing needs the answer; a resolution by a callback or an
         // information-only opening may come without one.
         ("official_answer", Trigger::CaseClosedByExpert) => Availability::Always,

@@ -10,7 +10,7 @@ use std::{fmt::Write as _, net::SocketAddr, path::Path, sync::Arc};
 use anyhow::Context as _;
 use axum::{Router, response::Html, routing::get};
 use rand::RngCore as _;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use tekmerkez_bus::EmbeddedBus;
 use tekmerkez_case::{
     Application,
@@ -138,6 +138,15 @@ impl Dev {
         let intake =
             tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
 
+        // The shared HTTP listener is bound first, so its address is known to
+        // notify (the links it texts) and the gateway's entry screens (which
+        // post to intake on it).
+        let http = TcpListener::bind(&settings.dev.http_listen)
+            .await
+            .with_context(|| {
+                format!("binding the HTTP listener on {}", settings.dev.http_listen)
+            })?;
+        let http_addr = http.local_addr()?;
         // Notify writes to development sinks (/dev/sms, /dev/mail) instead of
         // an SMS provider and a mail relay; its report endpoint and the sink
         // pages share the HTTP listener.
@@ -158,7 +167,29 @@ impl Dev {
         if !settings.dev.mail_relay {
             settings.notify.email.transport = "dev".to_owned();
         }
-        settings.notify.tracking_url = format!("http://{}/takip", settings.dev.http_listen);
+        settings.notify.tracking_url = format!("http://{http_addr}/takip");
+        // Citizens' signed links: a fixed development secret unless one is
+        // configured, so `/takip/d/…` and `/anket/…` work out of the box.
+        if settings.signed_links.secret.expose_secret().is_empty() {
+            settings.signed_links.secret =
+                SecretString::from(crate::dev_channels::DEV_SIGNED_LINK_SECRET);
+        }
+        settings.share_signed_links();
+        settings.notify.public_url = format!("http://{http_addr}");
+        if settings
+            .notify
+            .survey
+            .contact_key
+            .expose_secret()
+            .is_empty()
+        {
+            settings.notify.survey.contact_key =
+                SecretString::from(crate::dev_channels::DEV_SURVEY_CONTACT_KEY);
+        }
+        if settings.notify.sms.webhook.token.expose_secret().is_empty() {
+            settings.notify.sms.webhook.token =
+                SecretString::from(crate::dev_channels::DEV_SMS_WEBHOOK_TOKEN);
+        }
         // The demo records are backdated: their events must not text anyone.
         settings.notify.max_event_age_minutes = 10;
         settings.notify.dispatch.poll_interval_ms = 200;
@@ -172,14 +203,6 @@ impl Dev {
         )
         .await?;
 
-        // Staff entry: the gateway's entry screens post to intake on the
-        // shared HTTP listener, which is bound first so its address is known.
-        let http = TcpListener::bind(&settings.dev.http_listen)
-            .await
-            .with_context(|| {
-                format!("binding the HTTP listener on {}", settings.dev.http_listen)
-            })?;
-        let http_addr = http.local_addr()?;
         settings.gateway.entry.intake_url = format!("http://{http_addr}");
         settings.gateway.entry.tracking_url = format!("http://{http_addr}/takip");
         settings
@@ -277,6 +300,11 @@ impl Dev {
             s,
             "  SMS    http://{}/dev/sms   (what notify sent, Turkish; /dev/mail for e-mail, .json for both)",
             self.http_addr()
+        );
+        let _ = writeln!(
+            s,
+            "  survey /anket/… and /takip/d/… links arrive with the answers on /dev/sms and /dev/mail; a citizen's RET: POST /v1/inbound-sms/webhook (Bearer {})",
+            crate::dev_channels::DEV_SMS_WEBHOOK_TOKEN
         );
         let _ = writeln!(
             s,

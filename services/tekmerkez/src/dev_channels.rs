@@ -28,6 +28,15 @@ pub const DEV_CTI_SIGNING_SECRET: &str = "tekmerkez-dev-cti-signing-secret-01234
 pub const DEV_CTI_LOOKUP_TOKEN: &str = "tekmerkez-dev-cti-lookup-token-0123456789";
 /// The caller index's key in dev: fixed, so the index survives restarts.
 pub const DEV_CTI_CALLER_INDEX_KEY: &str = "tekmerkez-dev-caller-index-key-0123456789";
+/// The development secret of citizens' signed links (status page, survey):
+/// fixed, so links texted before a restart still open.
+pub const DEV_SIGNED_LINK_SECRET: &str = "tekmerkez-dev-signed-link-secret-0123456789";
+/// The key of the survey opt-out list's contact hashes in dev: fixed, so
+/// opt-outs survive restarts.
+pub const DEV_SURVEY_CONTACT_KEY: &str = "tekmerkez-dev-survey-contact-key-0123456789";
+/// The development token of the SMS webhook contract: delivery reports and
+/// inbound SMS (the survey's opt-out keyword) to notify in dev.
+pub const DEV_SMS_WEBHOOK_TOKEN: &str = "tekmerkez-dev-sms-webhook-token-0123456789";
 /// The development WhatsApp phone number id (Meta's documented example id):
 /// Alo 185's fault line in Kocaeli.
 pub const DEV_WHATSAPP_PHONE_NUMBER_ID: &str = "106540352242922";

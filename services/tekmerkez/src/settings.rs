@@ -18,6 +18,10 @@ pub struct Settings {
     /// short name and logo, passed to the gateway (pages, titles, receipts)
     /// and to notify (SMS and e-mails), so that every place names it alike.
     pub institution: tekmerkez_types::institution::InstitutionSettings,
+    /// The secrets of citizens' signed links (status page, survey): notify
+    /// signs with `secret`, the gateway verifies with it and with
+    /// `previous_secrets` (a rotation). Given to both, like `institution`.
+    pub signed_links: tekmerkez_signed_link::SignedLinkSettings,
     /// Logs and traces.
     pub telemetry: TelemetrySettings,
     /// The case service.
@@ -103,6 +107,13 @@ impl Settings {
         self.intake.smtputf8 = self.notify.email.smtputf8;
     }
 
+    /// Gives notify (which signs) and the gateway (which verifies) the one
+    /// `signed_links` section.
+    pub fn share_signed_links(&mut self) {
+        self.notify.signed_links = self.signed_links.clone();
+        self.gateway.signed_links = self.signed_links.clone();
+    }
+
     /// Loads the layers for `environment`, reading `{config_dir}/{environment}.yaml` if present.
     ///
     /// # Errors
@@ -113,10 +124,11 @@ impl Settings {
             config_dir: Some(config_dir),
             environment,
             env_prefix: "TEKMERKEZ",
-            list_keys: &["notify.sms.order"],
+            list_keys: &["notify.sms.order", "signed_links.previous_secrets"],
         })?;
         settings.share_institution();
         settings.share_mail_relay();
+        settings.share_signed_links();
         if settings.gateway.categories.is_empty() {
             settings
                 .gateway
@@ -151,6 +163,15 @@ mod tests {
         assert!(
             !local.intake.smtputf8,
             "off unless the relay is known to take it"
+        );
+        // One signed-link secret for the signer (notify) and the verifier (gateway).
+        let mut s = Settings::load(&dir, "local").unwrap();
+        s.signed_links.secret = "a-signed-link-secret-of-32-characters-or-more".into();
+        s.share_signed_links();
+        use secrecy::ExposeSecret as _;
+        assert_eq!(
+            s.notify.signed_links.secret.expose_secret(),
+            s.gateway.signed_links.secret.expose_secret()
         );
         let prod = Settings::load(&dir, "production").unwrap();
         assert_eq!(prod.case.grpc.listen, "0.0.0.0:50051");

@@ -111,6 +111,21 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
                 outcome: outcome.to_proto() as i32,
             })
         }
+        EventKind::SurveyAnswered {
+            score,
+            source,
+            has_comment,
+        } => Payload::SurveyAnswered(pb::SurveyAnswered {
+            score: u32::from(*score),
+            source: source.to_proto() as i32,
+            has_comment: *has_comment,
+            pool_id: after.pool_id.to_string(),
+            expert_id: s(after.closed_by),
+            channel: after.channel.to_proto() as i32,
+            category: after.category.clone(),
+            reply_channel: after.reply_channel.to_proto() as i32,
+            province_code: u32::from(after.province_code),
+        }),
     }
 }
 

@@ -272,6 +272,14 @@ pub enum EventKind {
         /// The status when it arrived.
         status: CaseStatus,
     },
+    /// The citizen's satisfaction score recorded.
+    SurveyAnswered {
+        /// 1 to 5.
+        score: u8,
+        source: super::enums::SurveySource,
+        /// Whether a comment came with it (the text stays in the case).
+        has_comment: bool,
+    },
 }
 
 /// A rule a transition refused, in words fit for the caller.

@@ -173,6 +173,8 @@ domain_enum!(
         CitizenNotReached = "citizen_not_reached" => CitizenNotReached,
         /// Someone acted on the "not reached" mark.
         NotReachedResolved = "not_reached_resolved" => NotReachedResolved,
+        /// The citizen's satisfaction score recorded.
+        SurveyAnswered = "survey_answered" => SurveyAnswered,
     }
 );
 
@@ -187,6 +189,18 @@ domain_enum!(
         Letter = "letter" => Letter,
         /// Cannot be reached.
         GaveUp = "gave_up" => GaveUp,
+    }
+);
+
+domain_enum!(
+    /// How a satisfaction score reached the case.
+    SurveySource, pb::SurveySource, {
+        /// The citizen answered the signed survey link.
+        Link = "link" => Link,
+        /// The callback agent asked during the callback.
+        PhoneCallback = "phone_callback" => PhoneCallback,
+        /// The IVR asked after a call.
+        Ivr = "ivr" => Ivr,
     }
 );
 
@@ -214,6 +228,10 @@ mod tests {
         for r in ReplyChannel::ALL {
             assert_eq!(ReplyChannel::from_code(r.as_str()), Some(*r));
             assert_eq!(ReplyChannel::from_proto(r.to_proto() as i32), Some(*r));
+        }
+        for s in SurveySource::ALL {
+            assert_eq!(SurveySource::from_code(s.as_str()), Some(*s));
+            assert_eq!(SurveySource::from_proto(s.to_proto() as i32), Some(*s));
         }
     }
 

@@ -11,5 +11,6 @@ pub mod enums;
 pub mod not_reached;
 pub mod person;
 pub mod policy;
+pub mod survey;
 
 pub use tekmerkez_types::{contact, fields, text};

@@ -12,6 +12,8 @@
 //! | routing service    | —                                                           | open cases, add citizens' follow-up messages |
 //! | intake service     | the public status; partner-channel cases (their outcome)   | track                           |
 //! | notify service     | everything, to write to citizens                            | mark a citizen not reached      |
+//! | gateway service    | a signed link's public status (with the official answer)   | record a survey link's answer   |
+//! | intake service     |                                                             | record an IVR survey score      |
 //!
 //! A case the caller may not see is reported as not found, so that its
 //! existence does not leak across provinces.
@@ -142,6 +144,29 @@ pub fn can_track(caller: &Caller) -> bool {
 /// Whether `caller` may report a citizen the answer did not reach.
 pub fn can_mark_not_reached(caller: &Caller) -> bool {
     caller.is_service(ServiceName::Notify)
+}
+
+/// Whether `caller` may record a satisfaction answer of `source`: the
+/// gateway what a citizen gave on a signed survey link (the gateway checked
+/// the link), intake what the IVR collected, an admin either. A callback
+/// agent records a score with the callback outcome, not here.
+pub fn can_record_survey(caller: &Caller, source: super::enums::SurveySource) -> bool {
+    use super::enums::SurveySource;
+    match (caller, source) {
+        (Caller::Service(ServiceName::Gateway), SurveySource::Link)
+        | (Caller::Service(ServiceName::Intake), SurveySource::Ivr) => true,
+        (Caller::User(u), SurveySource::Link | SurveySource::Ivr) => u.role == Role::Admin,
+        _ => false,
+    }
+}
+
+/// Whether `caller` may read what a signed status link shows (the official
+/// answer included): the gateway, which verified the link, and admins.
+pub fn can_read_public_status(caller: &Caller) -> bool {
+    match caller {
+        Caller::Service(s) => *s == ServiceName::Gateway,
+        Caller::User(u) => u.role == Role::Admin,
+    }
 }
 
 /// Whether `caller` may add a citizen's follow-up message to a case: only

@@ -8,12 +8,13 @@ use super::{CallerResolver, convert};
 use crate::{
     app::{
         CaseApp,
-        cases::{ListRequest, MAX_RELATED},
+        cases::{CallbackReport, CaseRef, ListRequest, MAX_RELATED, NewSurveyAnswer},
         events::to_proto_ts,
     },
     domain::{
-        enums::{CallbackOutcome, NotReachedOutcome},
+        enums::{CallbackOutcome, NotReachedOutcome, SurveySource},
         fields::{FieldError, Violations},
+        survey,
         text::parse_text,
     },
 };
@@ -368,13 +369,32 @@ impl CaseService for CaseGrpc {
             .as_ref()
             .and_then(|t| v.check(convert::from_proto_ts("retry_at", t)));
         let note = convert::optional_text(&mut v, "note", &r.note, convert::MAX_NOTE);
+        let score = r
+            .survey_score
+            .and_then(|s| v.check(survey::parse_score("survey_score", s)));
+        let comment = v
+            .check(survey::parse_comment("survey_comment", &r.survey_comment))
+            .flatten();
+        if r.survey_score.is_none() && comment.is_some() {
+            v.add("survey_comment", "needs a survey_score");
+        }
         convert::finish(v)?;
         let (Some(id), Some(outcome)) = (id, outcome) else {
             return Err(Status::invalid_argument("request"));
         };
         let view = self
             .app
-            .record_callback(&caller, id, outcome, retry_at, note, r.expected_version)
+            .record_callback(
+                &caller,
+                id,
+                CallbackReport {
+                    outcome,
+                    retry_at,
+                    note,
+                    survey: score.map(|s| (s, comment)),
+                },
+                r.expected_version,
+            )
             .await?;
         Ok(Response::new(pb::RecordCallbackOutcomeResponse {
             case: Some(convert::case_to_proto(&view)),
@@ -567,6 +587,108 @@ impl CaseService for CaseGrpc {
                 })
                 .collect(),
             created_at: Some(to_proto_ts(t.created_at)),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.record_survey", skip_all, fields(case_id, created))]
+    async fn record_survey_response(
+        &self,
+        req: Request<pb::RecordSurveyResponseRequest>,
+    ) -> R<pb::RecordSurveyResponseResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let case = match (
+            r.case_id.trim().is_empty(),
+            r.tracking_number.trim().is_empty(),
+        ) {
+            (false, true) => convert::id_field(&mut v, "case_id", &r.case_id).map(CaseRef::Id),
+            (true, false) => match tekmerkez_tracking::TrackingNumber::parse(&r.tracking_number) {
+                Ok(t) => Some(CaseRef::TrackingNumber(t.as_str().to_owned())),
+                Err(_) => {
+                    v.add("tracking_number", "must be a valid tracking number");
+                    None
+                }
+            },
+            _ => {
+                v.add("case_id", "give either case_id or tracking_number");
+                None
+            }
+        };
+        let score = v.check(survey::parse_score("score", r.score));
+        let comment = v
+            .check(survey::parse_comment("comment", &r.comment))
+            .flatten();
+        let source = SurveySource::from_proto(r.source);
+        match source {
+            Some(SurveySource::Link | SurveySource::Ivr) => {}
+            Some(SurveySource::PhoneCallback) => v.add(
+                "source",
+                "a callback's score is recorded with RecordCallbackOutcome",
+            ),
+            None => v.add("source", "must be LINK or IVR"),
+        }
+        let key = v
+            .check(survey::parse_key("idempotency_key", &r.idempotency_key))
+            .flatten();
+        convert::finish(v)?;
+        let (Some(case), Some(score), Some(source)) = (case, score, source) else {
+            return Err(Status::invalid_argument("request"));
+        };
+        let (answer, created) = self
+            .app
+            .record_survey(
+                &caller,
+                NewSurveyAnswer {
+                    case,
+                    score,
+                    comment,
+                    source,
+                    idempotency_key: key,
+                },
+            )
+            .await?;
+        let span = tracing::Span::current();
+        span.record("case_id", tracing::field::display(answer.case_id));
+        span.record("created", created);
+        Ok(Response::new(pb::RecordSurveyResponseResponse {
+            case_id: answer.case_id.to_string(),
+            survey: Some(convert::survey_to_proto(&answer)),
+            created,
+        }))
+    }
+
+    #[tracing::instrument(name = "case.public_status", skip_all, fields(case_id = %req.get_ref().case_id))]
+    async fn get_public_status(
+        &self,
+        req: Request<pb::GetPublicStatusRequest>,
+    ) -> R<pb::GetPublicStatusResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
+        convert::finish(v)?;
+        let Some(id) = id else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let p = self.app.public_status(&caller, id).await?;
+        let t = &p.tracking;
+        Ok(Response::new(pb::GetPublicStatusResponse {
+            tracking_number: tekmerkez_tracking::TrackingNumber::parse(&t.tracking_number)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| t.tracking_number.clone()),
+            status: t.status.to_proto() as i32,
+            timeline: t
+                .timeline
+                .iter()
+                .map(|e| pb::StatusStep {
+                    status: e.status.to_proto() as i32,
+                    occurred_at: Some(to_proto_ts(e.at)),
+                })
+                .collect(),
+            created_at: Some(to_proto_ts(t.created_at)),
+            official_answer: p.official_answer.unwrap_or_default(),
+            resolved_at: p.resolved_at.map(to_proto_ts),
+            survey_answered: p.survey_answered,
         }))
     }
 }

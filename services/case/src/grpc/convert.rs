@@ -486,6 +486,18 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
             reason: m.reason.clone(),
             marked_at: Some(to_proto_ts(m.at)),
         }),
+        survey: view.survey.as_ref().map(survey_to_proto),
+    }
+}
+
+/// A satisfaction answer on the wire.
+pub fn survey_to_proto(a: &crate::domain::survey::SurveyAnswer) -> pb::SurveyResponse {
+    pb::SurveyResponse {
+        score: u32::from(a.score),
+        source: a.source.to_proto() as i32,
+        comment: a.comment.clone().unwrap_or_default(),
+        answered_at: Some(to_proto_ts(a.answered_at)),
+        recorded_by: opt_id(a.recorded_by),
     }
 }
 

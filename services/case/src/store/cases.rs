@@ -8,6 +8,7 @@ use super::{OutboxRecord, StoreError};
 use crate::domain::{
     case::{Actor, Case, Step},
     enums::{CaseStatus, Channel, Urgency},
+    survey::SurveyAnswer,
 };
 
 /// A note on a case: a user's progress note, or a citizen's follow-up message.
@@ -88,6 +89,8 @@ pub struct CaseChange {
     pub events: Vec<OutboxRecord>,
     /// Files to store with the case (a citizen's follow-up message's).
     pub attachments: Vec<AttachmentRecord>,
+    /// A satisfaction answer to store; `Duplicate` when the case has one.
+    pub survey: Option<SurveyAnswer>,
 }
 
 /// What [`CaseStore::create_case`] found.
@@ -204,6 +207,8 @@ pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {
         case: Uuid,
         id: Uuid,
     ) -> Result<Option<AttachmentRecord>, StoreError>;
+    /// A case's satisfaction answer, if it has one.
+    async fn get_survey(&self, case: Uuid) -> Result<Option<SurveyAnswer>, StoreError>;
     /// A case's task steps, oldest first.
     async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError>;
     /// Number of cases (demo seeding, tests).

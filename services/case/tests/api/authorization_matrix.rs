@@ -14,9 +14,10 @@ use uuid::Uuid;
 use crate::{both_stores, helpers::*};
 
 /// Every signed-in caller of the test organisation, then the services that
-/// call with their own token (`routing`, `intake`); `""` is a call with no
-/// credentials at all.
-const CALLERS: [&str; 11] = [
+/// call with their own token (`routing`, `intake`, and `gateway` acting for
+/// nobody: a citizen's signed link); `""` is a call with no credentials at
+/// all.
+const CALLERS: [&str; 12] = [
     "admin",
     "manager_ankara",
     "manager_izmir",
@@ -27,12 +28,13 @@ const CALLERS: [&str; 11] = [
     "partner",
     "routing",
     "intake",
+    "gateway",
     "",
 ];
 
 /// The callers that are services, not users.
 fn is_service(who: &str) -> bool {
-    matches!(who, "routing" | "intake")
+    matches!(who, "routing" | "intake" | "gateway")
 }
 
 /// Where the record is when the call is tried: the state in which the call
@@ -73,9 +75,14 @@ enum Rpc {
     WhereIsCase,
     ListRelatedCases,
     ResolveNotReached,
+    /// A citizen's answer on the signed survey link (source LINK).
+    RecordSurveyResponse,
+    /// A score the IVR collected (source IVR).
+    RecordSurveyIvr,
+    GetPublicStatus,
 }
 
-const RPCS: [Rpc; 18] = [
+const RPCS: [Rpc; 21] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -94,6 +101,9 @@ const RPCS: [Rpc; 18] = [
     Rpc::WhereIsCase,
     Rpc::ListRelatedCases,
     Rpc::ResolveNotReached,
+    Rpc::RecordSurveyResponse,
+    Rpc::RecordSurveyIvr,
+    Rpc::GetPublicStatus,
 ];
 
 impl Rpc {
@@ -103,7 +113,10 @@ impl Rpc {
             Self::AddNote | Self::CloseCase | Self::WhereIsCase => State::Held,
             Self::ClaimCallback => State::AwaitingCallback,
             Self::RecordCallbackOutcome => State::CallbackHeld,
-            Self::ReopenCase => State::Resolved,
+            Self::ReopenCase
+            | Self::RecordSurveyResponse
+            | Self::RecordSurveyIvr
+            | Self::GetPublicStatus => State::Resolved,
             Self::ResolveNotReached => State::NotReached,
             _ => State::InPool,
         }
@@ -133,10 +146,13 @@ impl Rpc {
             Self::AddNote => &["admin", "manager_ankara", "expert_ankara"],
             Self::CloseCase => &["expert_ankara"],
             Self::CreateCase => &["admin", "callcentre", "partner", "routing"],
-            Self::TrackCase => &["admin", "intake"],
+            Self::TrackCase => &["admin", "intake", "gateway"],
             Self::AddCitizenMessage => &["routing"],
             // The callback unit of the record's pool, and its managers.
             Self::ResolveNotReached => &["admin", "manager_ankara", "callback_ankara"],
+            // The gateway after verifying a signed link; intake for the IVR.
+            Self::RecordSurveyResponse | Self::GetPublicStatus => &["admin", "gateway"],
+            Self::RecordSurveyIvr => &["admin", "intake"],
         }
     }
 
@@ -174,9 +190,13 @@ fn refusal(rpc: Rpc, who: &str) -> Code {
     }
     match rpc {
         // Checked on the caller's role before any record is read.
-        Rpc::CreateCase | Rpc::TrackCase | Rpc::AddCitizenMessage | Rpc::ListCasesPool => {
-            Code::PermissionDenied
-        }
+        Rpc::CreateCase
+        | Rpc::TrackCase
+        | Rpc::AddCitizenMessage
+        | Rpc::ListCasesPool
+        | Rpc::RecordSurveyResponse
+        | Rpc::RecordSurveyIvr
+        | Rpc::GetPublicStatus => Code::PermissionDenied,
         // Bulk calls: a caller of the right role is refused per record
         // (all or none), a caller of another role outright.
         Rpc::ClaimCases | Rpc::ClaimCallback
@@ -206,6 +226,8 @@ fn request<T>(who: &str, msg: T) -> Request<T> {
         with_token(ROUTING_TOKEN, msg)
     } else if who == "intake" {
         with_token(INTAKE_TOKEN, msg)
+    } else if who == "gateway" {
+        with_token(GATEWAY_TOKEN, msg)
     } else {
         as_user(who, msg)
     }
@@ -271,6 +293,8 @@ async fn outcome(app: &mut TestApp, who: &str, id: &str) -> Result<(), Status> {
         retry_at: None,
         note: "Vatandaş bilgilendirildi.".into(),
         expected_version: None,
+        survey_score: None,
+        survey_comment: String::new(),
     };
     app.case
         .record_callback_outcome(request(who, req))
@@ -424,6 +448,37 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
                     note: "Vatandaş arandı, yanıt okundu.".into(),
                     expected_version: None,
                 },
+            ))
+            .await
+            .map(|_| ()),
+        Rpc::RecordSurveyResponse | Rpc::RecordSurveyIvr => {
+            let (case_id, tracking_number, source) = if rpc == Rpc::RecordSurveyIvr {
+                (
+                    String::new(),
+                    record.tracking_number.clone(),
+                    pb::SurveySource::Ivr,
+                )
+            } else {
+                (id.to_owned(), String::new(), pb::SurveySource::Link)
+            };
+            c.record_survey_response(request(
+                who,
+                pb::RecordSurveyResponseRequest {
+                    case_id,
+                    tracking_number,
+                    score: 4,
+                    comment: "Hızlı çözüldü.".into(),
+                    source: source as i32,
+                    idempotency_key: format!("k-{who}"),
+                },
+            ))
+            .await
+            .map(|_| ())
+        }
+        Rpc::GetPublicStatus => c
+            .get_public_status(request(
+                who,
+                pb::GetPublicStatusRequest { case_id: id.into() },
             ))
             .await
             .map(|_| ()),

@@ -19,6 +19,8 @@ fn outcome(
         }),
         note: "Vatandaş arandı.".into(),
         expected_version: None,
+        survey_score: None,
+        survey_comment: String::new(),
     }
 }
 

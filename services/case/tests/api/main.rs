@@ -25,6 +25,7 @@ mod recorded_by;
 mod related;
 mod status_counts;
 mod store_contract;
+mod survey;
 mod tracking;
 mod transfer_corrections;
 mod transfer_notes_close;

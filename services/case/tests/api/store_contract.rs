@@ -52,6 +52,7 @@ fn change(
         }],
         events: Vec::new(),
         attachments: Vec::new(),
+        survey: None,
     }
 }
 

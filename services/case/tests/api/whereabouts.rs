@@ -39,6 +39,8 @@ async fn resolved_by_callback(app: &mut TestApp) -> pb::Case {
         retry_at: None,
         note: String::new(),
         expected_version: None,
+        survey_score: None,
+        survey_comment: String::new(),
     };
     app.case
         .record_callback_outcome(as_user("callback_ankara", req))

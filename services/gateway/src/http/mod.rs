@@ -17,6 +17,7 @@ mod profile;
 mod receipt;
 mod record;
 mod signed_in;
+mod survey;
 mod track;
 mod transfer;
 
@@ -65,6 +66,8 @@ pub struct AppState {
     pub entry: Option<EntryState>,
     /// Whose desk this is: the name every page and receipt shows.
     pub institution: Arc<Institution>,
+    /// Verifies citizens' signed links; `None` without a secret.
+    pub links: Option<tekmerkez_signed_link::SignedLinks>,
 }
 
 /// The institution of the deployment, as the pages show it.
@@ -201,6 +204,13 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(record::record_callback),
         )
         .route("/takip", get(track::form).post(track::lookup))
+        .route("/takip/d/{token}", get(survey::status))
+        .route("/anket/{token}", get(survey::form).post(survey::answer))
+        .route("/anket/{token}/tesekkurler", get(survey::thanks))
+        .route(
+            "/anket/{token}/ret",
+            get(survey::opted_out).post(survey::opt_out),
+        )
         .route("/kullanici", get(profile::show).post(profile::save))
         .route("/yonetim", get(admin::show))
         .route(

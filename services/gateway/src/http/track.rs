@@ -92,6 +92,41 @@ struct TrackPage {
     found: Option<(String, &'static str)>,
     steps: Vec<Step>,
     message: Option<&'static str>,
+    /// The official answer: only on a signed status link, never behind
+    /// the digits (it may hold personal data).
+    answer: Option<(String, String)>,
+    /// The answer's words.
+    sv: &'static crate::i18n::survey::SurveyTexts,
+}
+
+/// The page a signed status link opens (`/takip/d/…`, checked by the
+/// caller): the timeline and, once resolved, the official answer.
+pub(super) fn signed_status_page(frame: Frame, r: &pb::GetPublicStatusResponse) -> Response {
+    let t = &frame.texts().track;
+    let steps = r
+        .timeline
+        .iter()
+        .map(|s| Step {
+            when: super::record::when(s.occurred_at.as_ref()),
+            status: t.status_name(s.status),
+        })
+        .collect();
+    let answer = (!r.official_answer.trim().is_empty()).then(|| {
+        (
+            r.official_answer.clone(),
+            super::record::when(r.resolved_at.as_ref()),
+        )
+    });
+    render(&TrackPage {
+        sv: &frame.texts().survey,
+        t,
+        tracking_number: r.tracking_number.clone(),
+        found: Some((r.tracking_number.clone(), t.status_name(r.status))),
+        steps,
+        message: None,
+        answer,
+        frame,
+    })
 }
 
 /// What the form posts (a POST keeps the digits out of addresses and logs).
@@ -128,11 +163,13 @@ fn with_status(status: StatusCode, p: &TrackPage) -> Response {
 pub(super) async fn form(frame: Frame) -> Response {
     render(&TrackPage {
         t: &frame.texts().track,
+        sv: &frame.texts().survey,
         frame,
         tracking_number: String::new(),
         found: None,
         steps: Vec::new(),
         message: None,
+        answer: None,
     })
 }
 
@@ -150,12 +187,14 @@ pub(super) async fn lookup(
         with_status(
             status,
             &TrackPage {
+                sv: &frame.texts().survey,
                 frame,
                 t,
                 tracking_number: shown.clone(),
                 found: None,
                 steps: Vec::new(),
                 message: Some(message),
+                answer: None,
             },
         )
     };
@@ -189,12 +228,15 @@ pub(super) async fn lookup(
                 .collect();
             let status = t.status_name(r.status);
             render(&TrackPage {
+                sv: &frame.texts().survey,
                 frame,
                 t,
                 tracking_number: r.tracking_number.clone(),
                 found: Some((r.tracking_number, status)),
                 steps,
                 message: None,
+                // Behind the digits: status only, never the answer.
+                answer: None,
             })
         }
         Err(st)

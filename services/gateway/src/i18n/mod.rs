@@ -20,6 +20,7 @@ pub mod entry;
 pub mod manager;
 pub mod profile;
 pub mod record;
+pub mod survey;
 pub mod track;
 pub mod transfer;
 
@@ -92,6 +93,8 @@ pub struct Texts {
     pub transfer: transfer::TransferTexts,
     /// *E-posta Sorunları*.
     pub email_problems: email_problems::EmailProblemsTexts,
+    /// The satisfaction survey and the signed status page.
+    pub survey: survey::SurveyTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -107,6 +110,7 @@ pub static TR: Texts = Texts {
     entry: entry::TR,
     transfer: transfer::TR,
     email_problems: email_problems::TR,
+    survey: survey::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -122,6 +126,7 @@ pub static EN: Texts = Texts {
     entry: entry::EN,
     transfer: transfer::EN,
     email_problems: email_problems::EN,
+    survey: survey::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -549,6 +549,9 @@ pub struct DeliveryTexts {
     pub kind_yanit_eposta: &'static str,
     pub kind_yanit_sms: &'static str,
     pub kind_sonuclandi: &'static str,
+    /// The satisfaction survey, by SMS and by e-mail.
+    pub kind_anket_sms: &'static str,
+    pub kind_anket_eposta: &'static str,
     /// Reasons a message was not sent or not delivered.
     pub reason_stale_event: &'static str,
     pub reason_template_missing: &'static str,
@@ -586,6 +589,8 @@ impl DeliveryTexts {
             "yanit_eposta" => self.kind_yanit_eposta,
             "yanit_sms" => self.kind_yanit_sms,
             "sonuclandi" => self.kind_sonuclandi,
+            "anket_sms" => self.kind_anket_sms,
+            "anket_eposta" => self.kind_anket_eposta,
             _ => return None,
         })
     }
@@ -638,6 +643,8 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     kind_yanit_eposta: "yetkili açıklaması (e-posta)",
     kind_yanit_sms: "yetkili açıklaması (SMS)",
     kind_sonuclandi: "sonuçlandı bildirimi",
+    kind_anket_sms: "memnuniyet anketi (SMS)",
+    kind_anket_eposta: "memnuniyet anketi (e-posta)",
     reason_stale_event: "olay bildirim servisine çok geç ulaştı; eski bir bildirim gönderilmez",
     reason_template_missing: "bu dilde şablon yok",
     reason_unknown_case: "kayıt bulunamadı",
@@ -679,6 +686,8 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     kind_yanit_eposta: "official answer (e-mail)",
     kind_yanit_sms: "official answer (SMS)",
     kind_sonuclandi: "resolved",
+    kind_anket_sms: "satisfaction survey (SMS)",
+    kind_anket_eposta: "satisfaction survey (e-mail)",
     reason_stale_event: "the event reached the notification service too late; old notices are not sent",
     reason_template_missing: "no template in this language",
     reason_unknown_case: "the record was not found",
@@ -768,6 +777,8 @@ mod tests {
             "yanit_eposta",
             "yanit_sms",
             "sonuclandi",
+            "anket_sms",
+            "anket_eposta",
         ] {
             assert!(
                 DELIVERY_TR.kind(code).is_some() && DELIVERY_EN.kind(code).is_some(),

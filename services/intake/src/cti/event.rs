@@ -12,6 +12,8 @@
 //! {"type": "ivr.record", "event_id": "e-3", "call_id": "c-2", "occurred_at": "…",
 //!  "caller_number": "05321234567", "record": "outage_report",
 //!  "province_code": 41, "district": "İzmit", "ivr_selections": [...]}
+//! {"type": "survey.score", "event_id": "e-4", "call_id": "c-3", "occurred_at": "…",
+//!  "tracking_number": "ABCDE-12345", "score": 4}
 //! ```
 //!
 //! `occurred_at` is RFC 3339 with an offset. Every problem is reported with
@@ -23,7 +25,7 @@ use serde::Deserialize;
 pub const MAX_SELECTIONS: usize = 20;
 
 /// The event types this endpoint knows.
-pub const KNOWN_TYPES: &str = "call.offered, call.ended or ivr.record";
+pub const KNOWN_TYPES: &str = "call.offered, call.ended, ivr.record or survey.score";
 
 /// One menu step the caller took in the IVR.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -108,6 +110,15 @@ pub enum Event {
         /// The IVR steps that made it.
         ivr_selections: Vec<IvrSelection>,
     },
+    /// The caller's satisfaction score, asked by the IVR after a call about
+    /// an application: recorded on its case (source IVR).
+    SurveyScore {
+        head: Head,
+        /// The application's tracking number, as the IVR read it back.
+        tracking_number: String,
+        /// 1 to 5.
+        score: u32,
+    },
 }
 
 impl std::fmt::Debug for Event {
@@ -116,6 +127,7 @@ impl std::fmt::Debug for Event {
             Self::CallOffered { head, .. } => ("call.offered", head),
             Self::CallEnded { head, .. } => ("call.ended", head),
             Self::IvrRecord { head, .. } => ("ivr.record", head),
+            Self::SurveyScore { head, .. } => ("survey.score", head),
         };
         f.debug_struct("Event")
             .field("type", &kind)
@@ -142,7 +154,8 @@ impl Event {
         match self {
             Self::CallOffered { head, .. }
             | Self::CallEnded { head, .. }
-            | Self::IvrRecord { head, .. } => head,
+            | Self::IvrRecord { head, .. }
+            | Self::SurveyScore { head, .. } => head,
         }
     }
 }
@@ -183,6 +196,8 @@ struct Wire {
     record: Option<String>,
     province_code: Option<u8>,
     district: Option<String>,
+    tracking_number: Option<String>,
+    score: Option<u32>,
 }
 
 fn id_ok(s: &str, max: usize) -> bool {
@@ -211,11 +226,14 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
         }
     })?;
     let kind = w.kind.as_deref().unwrap_or_default();
-    if !matches!(kind, "call.offered" | "call.ended" | "ivr.record") {
+    if !matches!(
+        kind,
+        "call.offered" | "call.ended" | "ivr.record" | "survey.score"
+    ) {
         return Err(EventError::one(
             "unknown CTI event type",
             "type",
-            "must be call.offered, call.ended or ivr.record",
+            "must be call.offered, call.ended, ivr.record or survey.score",
         ));
     }
     let mut v: Vec<(String, &'static str)> = Vec::new();
@@ -309,6 +327,37 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
                 head: head(occurred),
                 disposition: disposition.unwrap_or(Disposition::Answered),
                 duration_seconds: w.duration_seconds,
+            }
+        }
+        "survey.score" => {
+            // The tracking number's check symbol is verified by the
+            // receiver; here only its shape (10 symbols, a hyphen allowed).
+            let tn = w.tracking_number.unwrap_or_default();
+            let symbols = tn.chars().filter(|c| *c != '-' && *c != ' ').count();
+            if symbols != 10
+                || !tn
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+            {
+                bad("tracking_number", "must be a tracking number, XXXXX-XXXXX");
+            }
+            let score = w.score.unwrap_or_default();
+            if !(1..=5).contains(&score) {
+                bad("score", "must be 1 to 5");
+            }
+            for (f, present) in [
+                ("caller_number", w.caller_number.is_some()),
+                ("record", w.record.is_some()),
+                ("disposition", w.disposition.is_some()),
+            ] {
+                if present {
+                    bad(f, "does not belong to a survey.score event");
+                }
+            }
+            Event::SurveyScore {
+                head: head(occurred),
+                tracking_number: tn,
+                score,
             }
         }
         _ => {
@@ -456,6 +505,28 @@ mod tests {
                 r#"{"type":"call.ended","event_id":"e","call_id":"c","occurred_at":"2026-11-25T09:30:00Z","disposition":"lost"}"#
             ),
             vec!["disposition"]
+        );
+    }
+
+    #[test]
+    fn a_survey_score_names_its_application_and_a_score_of_one_to_five() {
+        let ok = r#"{"type":"survey.score","event_id":"e-9","call_id":"c-9",
+            "occurred_at":"2026-11-25T09:45:00+03:00","tracking_number":"abcde-12345","score":4}"#;
+        assert!(matches!(
+            parse(ok.as_bytes()).unwrap(),
+            Event::SurveyScore { score: 4, .. }
+        ));
+        assert_eq!(
+            fields(
+                r#"{"type":"survey.score","event_id":"e","call_id":"c","occurred_at":"2026-11-25T09:30:00Z","tracking_number":"ABC","score":7}"#
+            ),
+            vec!["tracking_number", "score"]
+        );
+        assert_eq!(
+            fields(
+                r#"{"type":"survey.score","event_id":"e","call_id":"c","occurred_at":"2026-11-25T09:30:00Z","tracking_number":"ABCDE-12345"}"#
+            ),
+            vec!["score"]
         );
     }
 

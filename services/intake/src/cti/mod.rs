@@ -7,7 +7,7 @@
 //!
 //! | route | who | what |
 //! |---|---|---|
-//! | `POST /v1/cti/events` | the CTI/IVR platform, signed | `call.offered`, `call.ended`, `ivr.record` ([`event`]) |
+//! | `POST /v1/cti/events` | the CTI/IVR platform, signed | `call.offered`, `call.ended`, `ivr.record`, `survey.score` ([`event`]) |
 //! | `GET /v1/cti/calls/{call_id}` | the gateway, `Bearer lookup_token` | the call, its IVR steps, the caller's earlier applications |
 //! | `GET /v1/cti/agents/{user}/call` | the same | the call currently offered to that agent |
 //!
@@ -19,6 +19,13 @@
 //! answer, the same id with other content 422). Unsigned: 401; a bad
 //! signature or stale timestamp: 403; bad JSON, an unknown `type` or bad
 //! fields: 400 naming them.
+//!
+//! A `survey.score` (the IVR asked the caller to rate an application's
+//! handling, 1 to 5) is recorded on that application's case through the
+//! case service's `RecordSurveyResponse` (source IVR, keyed by the event id,
+//! so a CTI retry records nothing new): 200 `{"status": "recorded"}`; 404
+//! for a tracking number no case has; 409 when the case's survey was
+//! already answered (one answer per case).
 //!
 //! The earlier applications come from the caller index: a consumer group of
 //! intake's own topic (`intake-caller-index` on `intake.applications.v1`)
@@ -357,6 +364,14 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
             }
             Json(serde_json::json!({ "status": "recorded" })).into_response()
         }
+        Event::SurveyScore {
+            tracking_number,
+            score,
+            ..
+        } => {
+            tracing::Span::current().record("event_type", "survey.score");
+            record_survey_score(&s, &tracking_number, score, &head.event_id).await
+        }
         Event::IvrRecord { .. } => {
             tracing::Span::current().record("event_type", "ivr.record");
             let (Some(r), Some(id), Some(tn)) = (record, seen.application_id, seen.tracking_number)
@@ -366,6 +381,62 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
             };
             publish_record(&s, r, id, &tn, seen.received_at, &head.event_id).await
         }
+    }
+}
+
+/// Records the IVR's satisfaction score on the case of `tracking_number`.
+async fn record_survey_score(
+    s: &CtiState,
+    tracking_number: &str,
+    score: u32,
+    event_id: &str,
+) -> Response {
+    let Ok(tn) = TrackingNumber::parse(tracking_number) else {
+        let mut v = Violations::new();
+        v.add("tracking_number", "must be a valid tracking number");
+        return ApiError::invalid(&v)
+            .with_message("the CTI event has invalid fields")
+            .into_response();
+    };
+    let req = tonic::Request::new(case::RecordSurveyResponseRequest {
+        case_id: String::new(),
+        tracking_number: tn.as_str().to_owned(),
+        score,
+        comment: String::new(),
+        source: case::SurveySource::Ivr as i32,
+        idempotency_key: format!("cti:{event_id}"),
+    });
+    match s.0.cases.clone().record_survey_response(req).await {
+        Ok(r) => {
+            tracing::info!(case_id = %r.get_ref().case_id, created = r.get_ref().created, "IVR survey score recorded");
+            Json(serde_json::json!({ "status": "recorded" })).into_response()
+        }
+        Err(st) => match st.code() {
+            tonic::Code::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no application has this tracking number",
+            )
+            .into_response(),
+            tonic::Code::AlreadyExists => ApiError::new(
+                StatusCode::CONFLICT,
+                "the survey of this application was already answered",
+            )
+            .into_response(),
+            tonic::Code::InvalidArgument => {
+                let mut v = Violations::new();
+                v.add("score", "must be 1 to 5");
+                ApiError::invalid(&v)
+                    .with_message("the CTI event has invalid fields")
+                    .into_response()
+            }
+            code => {
+                tracing::error!(
+                    ?code,
+                    "recording an IVR survey score failed; not acknowledged"
+                );
+                unavailable()
+            }
+        },
     }
 }
 

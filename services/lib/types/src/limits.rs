@@ -34,5 +34,7 @@ pub const PASSWORD_MAX: usize = 128;
 pub const ATTACHMENTS: usize = 3;
 /// The largest file, decoded.
 pub const ATTACHMENT_BYTES: usize = 256 * 1024;
+/// A citizen's comment with a satisfaction score.
+pub const SURVEY_COMMENT: usize = 2_000;
 /// Records claimed or assigned in one step.
 pub const BULK: usize = 100;

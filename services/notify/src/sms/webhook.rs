@@ -22,6 +22,21 @@
 //! outcome is unknown is simply sent again to it ([`Lookup::ResendIsSafe`]).
 //! Delivery reports come back to notify's `POST /v1/delivery-reports/webhook`
 //! (see [`crate::http`]).
+//!
+//! The inbound direction: a citizen's SMS to the number the provider
+//! receives on is posted to notify (same bearer token), so that the survey
+//! SMS's one-word opt-out works:
+//!
+//! ```text
+//! POST <notify>/v1/inbound-sms/webhook
+//! Authorization: Bearer <token>
+//! {"id": "<provider's message id>", "from": "+905321234567", "to": "4607",
+//!  "text": "RET", "received_at": "2026-12-06T10:00:00+03:00"}
+//!
+//! 204  taken (the opt-out keyword recorded, or any other text ignored)
+//! 400  {"message", "errors": {"<field>": ["…"]}}: malformed, do not retry
+//! 401  wrong token; 503: retry later
+//! ```
 
 use std::time::Duration;
 

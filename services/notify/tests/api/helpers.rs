@@ -97,8 +97,12 @@ pub fn case(phone: &str, email: Option<&str>) -> CaseView {
         has_consent: true,
         official_answer: None,
         created_at: Some(jiff::Timestamp::now()),
+        survey_answered: false,
     }
 }
+
+/// The signed-link secret of the tests.
+pub const LINK_SECRET: &str = "notify-test-signed-link-secret-0123456789";
 
 /// The PostgreSQL server for tests.
 pub fn pg_admin_url() -> String {
@@ -134,6 +138,11 @@ pub fn settings(database_url: &str, netgsm: &str, webhook: &str, order: &[&str])
         "default_locale": "tr",
         "institution": "Tek Merkez",
         "tracking_url": "https://tekmerkez.example/takip",
+        "public_url": "https://tekmerkez.example",
+        "status_link_days": 180,
+        "signed_links": {"secret": LINK_SECRET, "previous_secrets": []},
+        "survey": {"enabled": true, "delay_minutes": 0, "link_days": 30,
+                   "contact_key": "notify-test-survey-contact-key-0123456789", "opt_out_keyword": "RET"},
         "quiet_hours": {"enabled": false, "start": "21:00", "end": "09:00", "time_zone": "Europe/Istanbul", "fresh_minutes": 60},
         "dispatch": {"poll_interval_ms": 50, "batch_size": 32, "concurrency": 8, "lease_ms": 5000,
                      "in_doubt_retry_ms": 200, "max_attempts": 4, "initial_backoff_ms": 50, "max_backoff_ms": 400},

@@ -18,3 +18,4 @@ mod helpers;
 mod pipeline;
 mod providers;
 mod smtp;
+mod survey;

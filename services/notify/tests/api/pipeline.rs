@@ -481,10 +481,13 @@ async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(d
     app.know(&c);
     let e = resolved(&c, common::ReplyChannel::Sms);
     app.publish(&e).await;
-    let d = app.settled(&c.id, 1).await;
-    assert_eq!(
-        (d[0].kind.as_str(), d[0].state),
-        ("yanit_sms", DeliveryState::Failed)
+    // The answer and the survey both fail; only the answer is a citizen not reached.
+    let d = app.settled(&c.id, 2).await;
+    let answer = d.iter().find(|d| d.kind == "yanit_sms").unwrap();
+    assert_eq!(answer.state, DeliveryState::Failed);
+    assert!(
+        d.iter()
+            .any(|d| d.kind == "anket_sms" && d.state == DeliveryState::Failed)
     );
     eventually(10, "the case service is told", || async {
         !app.not_reached().is_empty()

@@ -10,12 +10,34 @@ use crate::{
     domain::{
         caller::Caller,
         case::{EventKind, RuleViolation, Step},
-        enums::{CallbackOutcome, CaseStatus, HistoryAction, Role},
+        enums::{CallbackOutcome, CaseStatus, HistoryAction, Role, SurveySource},
         fields::Violations,
         policy,
+        survey::SurveyAnswer,
     },
     store::NoteRecord,
 };
+
+/// What a callback agent records about one call.
+#[derive(Clone)]
+pub struct CallbackReport {
+    pub outcome: CallbackOutcome,
+    /// When to call again (NOT_REACHED).
+    pub retry_at: Option<Timestamp>,
+    /// What the citizen was told or why the call failed.
+    pub note: Option<String>,
+    /// The satisfaction score and comment the citizen gave on the phone.
+    pub survey: Option<(u8, Option<String>)>,
+}
+
+impl std::fmt::Debug for CallbackReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackReport")
+            .field("outcome", &self.outcome)
+            .field("has_survey", &self.survey.is_some())
+            .finish_non_exhaustive()
+    }
+}
 
 impl CaseApp {
     /// Saves the official answer and closes the case.
@@ -44,19 +66,31 @@ impl CaseApp {
         .await
     }
 
-    /// Records a callback attempt, with an optional note.
+    /// Records a callback attempt, with an optional note and, when the
+    /// citizen was reached, the satisfaction score they gave on the phone
+    /// (`survey`: score and comment), in the same change.
     ///
     /// # Errors
-    /// Permission and rule errors.
+    /// Permission and rule errors; a score with another outcome, or for a
+    /// case already answered, is refused by the `survey_score` field.
     pub async fn record_callback(
         &self,
         caller: &Caller,
         id: Uuid,
-        outcome: CallbackOutcome,
-        retry_at: Option<Timestamp>,
-        note: Option<String>,
+        report: CallbackReport,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
+        let CallbackReport {
+            outcome,
+            retry_at,
+            note,
+            survey,
+        } = report;
+        let answered = if survey.is_some() {
+            self.store.get_survey(id).await?.is_some()
+        } else {
+            false
+        };
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::CallbackAgent {
                 return Err(CaseError::PermissionDenied(
@@ -71,7 +105,31 @@ impl CaseApp {
                 );
                 return Err(v.into());
             }
+            if survey.is_some() && outcome != CallbackOutcome::Reached {
+                let mut v = Violations::new();
+                v.add("survey_score", "is asked only of a citizen who was reached");
+                return Err(v.into());
+            }
+            if survey.is_some() && answered {
+                let mut v = Violations::new();
+                v.add(
+                    "survey_score",
+                    "the survey of this record was already answered",
+                );
+                return Err(v.into());
+            }
             let mut t = Transition::many(case.record_callback(user.id, outcome, retry_at, now)?);
+            if let Some((score, comment)) = &survey {
+                t = t.with_survey(SurveyAnswer {
+                    case_id: case.id,
+                    score: *score,
+                    source: SurveySource::PhoneCallback,
+                    comment: comment.clone(),
+                    recorded_by: Some(user.id),
+                    answered_at: now,
+                    idempotency_key: None,
+                });
+            }
             if let Some(text) = &note {
                 let id = Uuid::now_v7();
                 t.next.last_note_at = Some(now);

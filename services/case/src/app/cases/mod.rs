@@ -20,6 +20,7 @@ mod read;
 mod related;
 mod requests;
 mod retry;
+mod survey;
 mod unreached;
 mod whereabouts;
 mod work;
@@ -27,9 +28,11 @@ mod work;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+pub use close::CallbackReport;
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
+pub use survey::{CaseRef, NewSurveyAnswer, PublicStatus};
 pub use whereabouts::{Names, Whereabouts};
 
 use super::{CaseApp, error::CaseError, events::outbox_record};
@@ -56,6 +59,8 @@ pub struct CaseView {
     pub notes: Vec<NoteRecord>,
     /// Attachments without content (GetCase only).
     pub attachments: Vec<AttachmentRecord>,
+    /// The satisfaction answer (GetCase only).
+    pub survey: Option<crate::domain::survey::SurveyAnswer>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
 }
@@ -131,6 +136,7 @@ impl CaseApp {
             case,
             notes: Vec::new(),
             attachments: Vec::new(),
+            survey: None,
             now,
         }
     }

@@ -52,10 +52,12 @@ impl CaseApp {
             .ok_or(CaseError::NotFound("record"))?;
         let notes = self.store.list_notes(case.id).await?;
         let attachments = self.store.list_attachments(case.id).await?;
+        let survey = self.store.get_survey(case.id).await?;
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
         view.notes = notes;
         view.attachments = attachments;
+        view.survey = survey;
         Ok(view)
     }
 
@@ -308,22 +310,27 @@ impl CaseApp {
             return Err(miss);
         }
         let history = self.store.list_history(case.id).await?;
-        let mut timeline: Vec<TimelineEntry> = Vec::new();
-        for h in history {
-            if h.step.from_status != Some(h.step.to_status)
-                && timeline.last().is_none_or(|t| t.status != h.step.to_status)
-            {
-                timeline.push(TimelineEntry {
-                    status: h.step.to_status,
-                    at: h.occurred_at,
-                });
-            }
-        }
         Ok(Tracking {
             tracking_number: case.tracking_number,
             status: case.status,
-            timeline,
+            timeline: timeline(&history),
             created_at: case.created_at,
         })
     }
+}
+
+/// The public timeline of a case's task steps: each change of status, once.
+pub(super) fn timeline(history: &[HistoryRecord]) -> Vec<TimelineEntry> {
+    let mut timeline: Vec<TimelineEntry> = Vec::new();
+    for h in history {
+        if h.step.from_status != Some(h.step.to_status)
+            && timeline.last().is_none_or(|t| t.status != h.step.to_status)
+        {
+            timeline.push(TimelineEntry {
+                status: h.step.to_status,
+                at: h.occurred_at,
+            });
+        }
+    }
+    timeline
 }

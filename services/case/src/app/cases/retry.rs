@@ -17,6 +17,7 @@ use crate::{
         caller::{Caller, UserCaller},
         case::{Actor, Case, EventKind, RuleViolation, Step},
         policy,
+        survey::SurveyAnswer,
     },
     store::{AttachmentRecord, CaseChange, NoteRecord, StoreError},
 };
@@ -30,6 +31,8 @@ pub(super) struct Transition {
     steps: Vec<(Step, EventKind)>,
     pub(super) note: Option<NoteRecord>,
     pub(super) attachments: Vec<AttachmentRecord>,
+    /// A satisfaction answer stored with the change.
+    pub(super) survey: Option<SurveyAnswer>,
 }
 
 impl Transition {
@@ -39,6 +42,7 @@ impl Transition {
             steps: vec![(step, kind)],
             note: None,
             attachments: Vec::new(),
+            survey: None,
         }
     }
 
@@ -48,7 +52,17 @@ impl Transition {
             steps,
             note: None,
             attachments: Vec::new(),
+            survey: None,
         }
+    }
+
+    /// Adds the satisfaction answer `answer` (its step and event) to this
+    /// transition, on the case as it will be after the rest.
+    pub(super) fn with_survey(mut self, answer: SurveyAnswer) -> Self {
+        let (_, step, kind) = self.next.answer_survey(&answer);
+        self.steps.push((step, kind));
+        self.survey = Some(answer);
+        self
     }
 
     pub(super) fn into_change(
@@ -66,6 +80,7 @@ impl Transition {
             note: self.note,
             events,
             attachments: self.attachments,
+            survey: self.survey,
         }
     }
 }

@@ -15,8 +15,9 @@ use crate::{
     domain::{
         case::{Actor, Case, Consent, Step},
         contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
-        enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
+        enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, SurveySource, Urgency},
         not_reached::NotReached,
+        survey::SurveyAnswer,
     },
     store::{
         AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome,
@@ -60,6 +61,12 @@ const NOTE_COLUMNS: &str = "id, case_id, author_id, text, created_at, author_cha
 const INSERT_NOTE: &str = "INSERT INTO case_notes (id, case_id, author_id, text, created_at, \
     author_channel, application_id, request_fingerprint, from_applicant) VALUES ($1, $2, $3, $4, \
     $5, $6, $7, $8, $9)";
+
+const SURVEY_COLUMNS: &str = "case_id, score, source, comment, recorded_by, answered_at, \
+    idempotency_key";
+
+const INSERT_SURVEY: &str = "INSERT INTO case_surveys (case_id, score, source, comment, \
+    recorded_by, answered_at, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, \
     content_type, size_bytes, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -524,6 +531,44 @@ fn insert_note(n: &NoteRecord) -> Statement {
         .bind(citizen.is_some_and(|c| c.from_applicant))
 }
 
+fn insert_survey(a: &SurveyAnswer) -> Statement {
+    Statement::new(INSERT_SURVEY)
+        .bind(a.case_id)
+        .bind(i64::from(a.score))
+        .bind(a.source.as_str())
+        .bind(a.comment.as_deref())
+        .bind(a.recorded_by)
+        .bind(micros(a.answered_at))
+        .bind(a.idempotency_key.as_deref())
+}
+
+#[derive(sqlx::FromRow)]
+struct SurveyRow {
+    case_id: Uuid,
+    score: i64,
+    source: String,
+    comment: Option<String>,
+    recorded_by: Option<Uuid>,
+    answered_at: i64,
+    idempotency_key: Option<String>,
+}
+
+impl TryFrom<SurveyRow> for SurveyAnswer {
+    type Error = StoreError;
+
+    fn try_from(r: SurveyRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            case_id: r.case_id,
+            score: u8::try_from(r.score).map_err(|_| StoreError::Corrupt("survey score"))?,
+            source: code(SurveySource::from_code, &r.source, "survey source")?,
+            comment: r.comment,
+            recorded_by: r.recorded_by,
+            answered_at: timestamp(r.answered_at)?,
+            idempotency_key: r.idempotency_key,
+        })
+    }
+}
+
 fn insert_attachments(attachments: &[AttachmentRecord]) -> impl Iterator<Item = Statement> + '_ {
     attachments.iter().map(|a| {
         Statement::new(INSERT_ATTACHMENT)
@@ -600,7 +645,7 @@ impl CaseStore for SqlStore {
     }
 
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
-        let writes: Vec<(Uuid, Statement, Option<Statement>, Vec<Statement>)> = changes
+        let writes: Vec<(Uuid, Statement, Vec<Statement>, Vec<Statement>)> = changes
             .iter()
             .map(|ch| {
                 let now = ch.history.last().map_or(0, |h| micros(h.occurred_at));
@@ -608,23 +653,25 @@ impl CaseStore for SqlStore {
                     .chain(insert_history(ch.case.id, &ch.history))
                     .chain(insert_outbox(&ch.events, now))
                     .collect();
-                (
-                    ch.case.id,
-                    update_case(ch, now),
-                    ch.note.as_ref().map(insert_note),
-                    rows,
-                )
+                // A note or an answer that exists already refuses the whole change.
+                let unique = ch
+                    .note
+                    .iter()
+                    .map(insert_note)
+                    .chain(ch.survey.iter().map(insert_survey))
+                    .collect();
+                (ch.case.id, update_case(ch, now), unique, rows)
             })
             .collect();
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
-            for (id, update, note, rows) in &writes {
+            for (id, update, unique, rows) in &writes {
                 if update.query().execute(&mut *tx).await?.rows_affected() != 1 {
                     tx.rollback().await?;
                     return Err(StoreError::Conflict(*id));
                 }
-                if let Some(note) = note {
-                    note.query()
+                for s in unique {
+                    s.query()
                         .execute(&mut *tx)
                         .await
                         .map_err(unique_violation)?;
@@ -730,6 +777,15 @@ impl CaseStore for SqlStore {
             .fetch_optional(p)
             .await?);
         row.map(NoteRecord::try_from).transpose()
+    }
+
+    async fn get_survey(&self, case: Uuid) -> Result<Option<SurveyAnswer>, StoreError> {
+        let sql = format!("SELECT {SURVEY_COLUMNS} FROM case_surveys WHERE case_id = $1");
+        let row: Option<SurveyRow> = on_pool!(&self.read, |p| sqlx::query_as(&sql)
+            .bind(case)
+            .fetch_optional(p)
+            .await?);
+        row.map(SurveyAnswer::try_from).transpose()
     }
 
     async fn list_history(&self, case: Uuid) -> Result<Vec<HistoryRecord>, StoreError> {

@@ -55,6 +55,10 @@ pub(in crate::http) struct TextForm {
     ulasim: String,
     /// "Citizen not reached": the note.
     ulasim_notu: String,
+    /// Callback: the citizen's satisfaction score (1–5; empty: not asked).
+    puan: String,
+    /// Callback: the citizen's comment with the score.
+    gorus: String,
 }
 
 impl TextForm {
@@ -69,6 +73,8 @@ impl TextForm {
             assignee: self.uzman.clone(),
             reach_outcome: self.ulasim.clone(),
             reach_note: self.ulasim_notu.clone(),
+            survey_score: self.puan.clone(),
+            survey_comment: self.gorus.clone(),
             ..Typed::default()
         };
         match kind {
@@ -123,6 +129,25 @@ fn callback_fields(
         None
     };
     Ok((outcome, retry))
+}
+
+/// The satisfaction score the callback agent wrote down: none when not
+/// asked; refused (`Err`) with an outcome other than "reached" or outside 1–5.
+fn survey_score(f: &TextForm, outcome: pb::CallbackOutcome) -> Result<Option<u32>, ()> {
+    let raw = f.puan.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let score = raw
+        .parse::<u32>()
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+        .ok_or(())?;
+    if outcome == pb::CallbackOutcome::Reached {
+        Ok(Some(score))
+    } else {
+        Err(())
+    }
 }
 
 fn back(id: &str, status: StatusCode, durum: &str) -> Response {
@@ -208,6 +233,16 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
             t.note_first.to_owned(),
             Some(t.note_rule_blocks),
         ),
+        Code::InvalidArgument
+            if kind == TextWrite::Callback && refused_field(st, "survey_score") =>
+        {
+            shown(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Field::SurveyScore,
+                frame.texts().survey.callback_already_answered.to_owned(),
+                None,
+            )
+        }
         Code::InvalidArgument if kind == TextWrite::Callback && refused_field(st, "retry_at") => {
             shown(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -366,12 +401,33 @@ async fn write(
                 let shown = refuse(Field::CallNote, t.call_note_too_long.to_string());
                 return record_page(state, frame, s, &id, shown).await;
             }
+            let sv = &frame.texts().survey;
+            let survey_score = match survey_score(f, outcome) {
+                Ok(v) => v,
+                Err(()) => {
+                    let shown = refuse(
+                        Field::SurveyScore,
+                        sv.callback_score_needs_reached.to_owned(),
+                    );
+                    return record_page(state, frame, s, &id, shown).await;
+                }
+            };
+            if f.gorus.trim().chars().count() > limits::SURVEY_COMMENT {
+                let shown = refuse(Field::SurveyScore, sv.comment_too_long.to_string());
+                return record_page(state, frame, s, &id, shown).await;
+            }
             let req = pb::RecordCallbackOutcomeRequest {
                 case_id,
                 outcome: outcome as i32,
                 retry_at,
                 note: note.to_owned(),
                 expected_version,
+                survey_score,
+                survey_comment: if survey_score.is_some() {
+                    f.gorus.trim().to_owned()
+                } else {
+                    String::new()
+                },
             };
             let r = cases
                 .record_callback_outcome(b.as_user(s.user_id, req))
@@ -585,6 +641,26 @@ mod tests {
         assert_eq!(
             check("1", "").unwrap(),
             (pb::CallbackOutcome::Reached, None)
+        );
+    }
+
+    #[test]
+    fn a_satisfaction_score_is_one_to_five_and_only_for_a_citizen_reached() {
+        let f = |puan: &str| TextForm {
+            puan: puan.into(),
+            ..Default::default()
+        };
+        let reached = pb::CallbackOutcome::Reached;
+        assert_eq!(survey_score(&f(""), reached), Ok(None));
+        assert_eq!(survey_score(&f("4"), reached), Ok(Some(4)));
+        assert_eq!(survey_score(&f("6"), reached), Err(()));
+        assert_eq!(
+            survey_score(&f("4"), pb::CallbackOutcome::NotReached),
+            Err(())
+        );
+        assert_eq!(
+            survey_score(&f(""), pb::CallbackOutcome::Unreachable),
+            Ok(None)
         );
     }
 }

@@ -44,6 +44,15 @@ struct FileView {
     size: String,
 }
 
+/// The citizen's satisfaction answer, as the desk reads it.
+struct SurveyView {
+    score: u32,
+    /// How it came, in words.
+    source: &'static str,
+    when: String,
+    comment: String,
+}
+
 struct StepView {
     when: String,
     action: &'static str,
@@ -70,6 +79,9 @@ pub(super) struct Typed {
     /// "Citizen not reached": what was done (the outcome's number) and a note.
     pub(super) reach_outcome: String,
     pub(super) reach_note: String,
+    /// The callback form's satisfaction score (1–5, empty: not asked).
+    pub(super) survey_score: String,
+    pub(super) survey_comment: String,
 }
 
 impl Typed {
@@ -79,6 +91,7 @@ impl Typed {
             && self.call_note.trim().is_empty()
             && self.reopen_reason.trim().is_empty()
             && self.reach_note.trim().is_empty()
+            && self.survey_comment.trim().is_empty()
     }
 }
 
@@ -96,6 +109,7 @@ pub(super) enum Field {
     Assignee,
     ReachOutcome,
     ReachNote,
+    SurveyScore,
 }
 
 /// How the record page is shown: a message at the top, an error by a field,
@@ -214,6 +228,11 @@ struct RecordPage {
     retry_error: Option<String>,
     call_note_error: Option<String>,
     assignee_error: Option<String>,
+    /// The satisfaction survey's words.
+    sv: &'static crate::i18n::survey::SurveyTexts,
+    /// The citizen's answer, once given.
+    survey: Option<SurveyView>,
+    survey_error: Option<String>,
 }
 
 /// The page for a record the person can no longer see: what happened to
@@ -263,6 +282,7 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::CategoryCorrected => texts.transfer.step_category_corrected,
         A::CitizenNotReached => t.step_not_reached,
         A::NotReachedResolved => t.step_not_reached_resolved,
+        A::SurveyAnswered => texts.survey.step,
         A::Unspecified => "",
     }
 }
@@ -296,6 +316,11 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
         .and_then(|n| tekmerkez_proto::common_v1::Channel::from_str_name(&n))
         .filter(|ch| *ch != tekmerkez_proto::common_v1::Channel::Unspecified);
     match A::try_from(st.action).unwrap_or_default() {
+        A::SurveyAnswered => frame
+            .texts()
+            .survey
+            .step_detail(d)
+            .unwrap_or_else(|| d.to_owned()),
         A::Resolved if d == "information_only" => t.information_given.to_owned(),
         A::Resolved => reply.map_or_else(
             || d.to_owned(),
@@ -648,6 +673,14 @@ pub(super) async fn record_page(
         retry_error: shown.error(Field::RetryAt).map(str::to_owned),
         call_note_error: shown.error(Field::CallNote).map(str::to_owned),
         assignee_error: shown.error(Field::Assignee).map(str::to_owned),
+        survey_error: shown.error(Field::SurveyScore).map(str::to_owned),
+        sv: &texts.survey,
+        survey: case.survey.as_ref().map(|a| SurveyView {
+            score: a.score,
+            source: texts.survey.source(a.source),
+            when: when(a.answered_at.as_ref()),
+            comment: a.comment.clone(),
+        }),
         message: shown.message,
         is_error: shown.is_error,
         typed: shown.typed,
