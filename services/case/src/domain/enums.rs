@@ -169,6 +169,8 @@ domain_enum!(
         DistrictCorrected = "district_corrected" => DistrictCorrected,
         /// Category corrected (on a transfer).
         CategoryCorrected = "category_corrected" => CategoryCorrected,
+        /// The answer letter posted.
+        LetterPosted = "letter_posted" => LetterPosted,
     }
 );
 

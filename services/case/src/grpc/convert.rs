@@ -481,6 +481,10 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         closed_by: opt_id(c.closed_by),
         attachments: view.attachments.iter().map(attachment_to_proto).collect(),
         note_written_in_pool: c.last_note_at.is_some_and(|t| t >= c.entered_pool_at),
+        // GetCase and CloseCase fill these in (`grpc::letters::fill_case`).
+        letter_number: String::new(),
+        letter_id: String::new(),
+        letter_posted_at: None,
     }
 }
 

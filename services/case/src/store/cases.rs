@@ -88,6 +88,9 @@ pub struct CaseChange {
     pub events: Vec<OutboxRecord>,
     /// Files to store with the case (a citizen's follow-up message's).
     pub attachments: Vec<AttachmentRecord>,
+    /// An answer letter to make (a letter reply's close), numbered in the
+    /// change's transaction.
+    pub letter: Option<super::NewLetter>,
 }
 
 /// What [`CaseStore::create_case`] found.

@@ -10,11 +10,11 @@ use crate::{
     domain::{
         caller::Caller,
         case::{EventKind, RuleViolation, Step},
-        enums::{CallbackOutcome, CaseStatus, HistoryAction, Role},
+        enums::{CallbackOutcome, CaseStatus, HistoryAction, ReplyChannel, Role},
         fields::Violations,
-        policy,
+        letter, policy,
     },
-    store::NoteRecord,
+    store::{NewLetter, NoteRecord},
 };
 
 impl CaseApp {
@@ -35,11 +35,24 @@ impl CaseApp {
                     "only an institutional expert closes records",
                 ));
             }
-            Ok(Transition::many(case.close(
-                user.id,
-                answer.clone(),
-                now,
-            )?))
+            let mut t = Transition::many(case.close(user.id, answer.clone(), now)?);
+            // A letter reply is answered by post: the letter is made (and
+            // numbered) in the close's own transaction, so a close never
+            // stands without its letter, nor a letter without its close.
+            if t.next.reply_channel == ReplyChannel::Letter && t.next.status == CaseStatus::Resolved
+            {
+                t.letter = Some(NewLetter {
+                    id: Uuid::now_v7(),
+                    case_id: case.id,
+                    case_version: 0,
+                    prefix: self.letter_prefix.to_string(),
+                    year: letter::year_of(now),
+                    official_answer: answer.clone(),
+                    created_by: user.id,
+                    created_at: now,
+                });
+            }
+            Ok(t)
         })
         .await
     }

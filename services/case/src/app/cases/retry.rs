@@ -18,7 +18,7 @@ use crate::{
         case::{Actor, Case, EventKind, RuleViolation, Step},
         policy,
     },
-    store::{AttachmentRecord, CaseChange, NoteRecord, StoreError},
+    store::{AttachmentRecord, CaseChange, NewLetter, NoteRecord, StoreError},
 };
 
 /// How many times a change is recomputed after losing a race.
@@ -30,6 +30,8 @@ pub(super) struct Transition {
     steps: Vec<(Step, EventKind)>,
     pub(super) note: Option<NoteRecord>,
     pub(super) attachments: Vec<AttachmentRecord>,
+    /// An answer letter the change makes; its case version is set here.
+    pub(super) letter: Option<NewLetter>,
 }
 
 impl Transition {
@@ -39,6 +41,7 @@ impl Transition {
             steps: vec![(step, kind)],
             note: None,
             attachments: Vec::new(),
+            letter: None,
         }
     }
 
@@ -48,6 +51,7 @@ impl Transition {
             steps,
             note: None,
             attachments: Vec::new(),
+            letter: None,
         }
     }
 
@@ -59,6 +63,7 @@ impl Transition {
     ) -> CaseChange {
         self.next.version = before.version + 1;
         let (history, events) = persisted_steps(self.steps, &self.next, actor, now);
+        let version = self.next.version;
         CaseChange {
             case: self.next,
             expected_version: before.version,
@@ -66,6 +71,10 @@ impl Transition {
             note: self.note,
             events,
             attachments: self.attachments,
+            letter: self.letter.map(|l| NewLetter {
+                case_version: version,
+                ..l
+            }),
         }
     }
 }
