@@ -32,7 +32,9 @@ pub fn letter_to_proto(l: &Letter, names: &Names, with_answer: bool) -> pb::Lett
     pb::Letter {
         id: l.id.to_string(),
         case_id: l.case_id.to_string(),
-        tracking_number: l.tracking_number.clone(),
+        // As printed (`XXXXX-XXXXX`), as a case's.
+        tracking_number: tekmerkez_tracking::TrackingNumber::parse(&l.tracking_number)
+            .map_or_else(|_| l.tracking_number.clone(), |t| t.to_string()),
         number: l.number.clone(),
         created_at: Some(to_proto_ts(l.created_at)),
         status: if l.posted_at.is_some() {

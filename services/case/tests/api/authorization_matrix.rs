@@ -49,6 +49,8 @@ enum State {
     CallbackHeld,
     /// Resolved after the callback.
     Resolved,
+    /// A letter reply closed by `expert_ankara`: resolved, its letter waiting to be posted.
+    LetterWaiting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +72,13 @@ enum Rpc {
     AddCitizenMessage,
     WhereIsCase,
     ListRelatedCases,
+    ListLetters,
+    GetLetter,
+    MarkLettersPosted,
+    CountLetters,
 }
 
-const RPCS: [Rpc; 17] = [
+const RPCS: [Rpc; 21] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -90,6 +96,10 @@ const RPCS: [Rpc; 17] = [
     Rpc::AddCitizenMessage,
     Rpc::WhereIsCase,
     Rpc::ListRelatedCases,
+    Rpc::ListLetters,
+    Rpc::GetLetter,
+    Rpc::MarkLettersPosted,
+    Rpc::CountLetters,
 ];
 
 impl Rpc {
@@ -100,6 +110,9 @@ impl Rpc {
             Self::ClaimCallback => State::AwaitingCallback,
             Self::RecordCallbackOutcome => State::CallbackHeld,
             Self::ReopenCase => State::Resolved,
+            Self::ListLetters | Self::GetLetter | Self::MarkLettersPosted | Self::CountLetters => {
+                State::LetterWaiting
+            }
             _ => State::InPool,
         }
     }
@@ -130,6 +143,18 @@ impl Rpc {
             Self::CreateCase => &["admin", "callcentre", "partner", "routing"],
             Self::TrackCase => &["admin", "intake"],
             Self::AddCitizenMessage => &["routing"],
+            // The staff who post letters, in their pools (both have Ankara's).
+            Self::ListLetters | Self::GetLetter | Self::MarkLettersPosted => {
+                &["admin", "callback_ankara", "callcentre"]
+            }
+            // Pool managers count their pools' queue (and read none of it).
+            Self::CountLetters => &[
+                "admin",
+                "manager_ankara",
+                "manager_izmir",
+                "callback_ankara",
+                "callcentre",
+            ],
         }
     }
 
@@ -138,7 +163,11 @@ impl Rpc {
     fn names_a_record(self) -> bool {
         !matches!(
             self,
-            Self::ListCasesPool | Self::CreateCase | Self::TrackCase
+            Self::ListCasesPool
+                | Self::CreateCase
+                | Self::TrackCase
+                | Self::ListLetters
+                | Self::CountLetters
         )
     }
 }
@@ -165,6 +194,11 @@ fn refusal(rpc: Rpc, who: &str) -> Code {
     match rpc {
         // Checked on the caller's role before any record is read.
         Rpc::CreateCase | Rpc::TrackCase | Rpc::AddCitizenMessage | Rpc::ListCasesPool => {
+            Code::PermissionDenied
+        }
+        // Letters: a role that does not post them is refused for what it
+        // is, whatever letter it names (a missing one included).
+        Rpc::ListLetters | Rpc::GetLetter | Rpc::MarkLettersPosted | Rpc::CountLetters => {
             Code::PermissionDenied
         }
         // Bulk calls: a caller of the right role is refused per record
@@ -202,6 +236,9 @@ fn request<T>(who: &str, msg: T) -> Request<T> {
 }
 
 async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
+    if state == State::LetterWaiting {
+        return crate::letters::closed_letter_case(app, "Yanıtımız ektedir.").await;
+    }
     let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
     req.attachments = vec![pb::NewAttachment {
         file_name: "ariza.pdf".into(),
@@ -232,6 +269,15 @@ async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
     }
     outcome(app, "callback_ankara", &c.id).await.unwrap();
     c
+}
+
+/// The letter of a LetterWaiting record, as the admin sees it; a random id
+/// for a record that does not exist.
+async fn letter_of(app: &mut TestApp, id: &str) -> String {
+    match app.get("admin", id).await {
+        Ok(case) => case.letter_id,
+        Err(_) => Uuid::now_v7().to_string(),
+    }
 }
 
 async fn outcome(app: &mut TestApp, who: &str, id: &str) -> Result<(), Status> {
@@ -385,6 +431,28 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             ))
             .await
             .map(|_| ()),
+        Rpc::ListLetters => c
+            .list_letters(request(who, pb::ListLettersRequest::default()))
+            .await
+            .map(|_| ()),
+        Rpc::CountLetters => c
+            .count_letters(request(who, pb::CountLettersRequest {}))
+            .await
+            .map(|_| ()),
+        Rpc::GetLetter => {
+            let letter_id = letter_of(app, id).await;
+            app.case
+                .get_letter(request(who, pb::GetLetterRequest { letter_id }))
+                .await
+                .map(|_| ())
+        }
+        Rpc::MarkLettersPosted => {
+            let letter_ids = vec![letter_of(app, id).await];
+            app.case
+                .mark_letters_posted(request(who, pb::MarkLettersPostedRequest { letter_ids }))
+                .await
+                .map(|_| ())
+        }
         Rpc::AddCitizenMessage => c
             .add_citizen_message(request(
                 who,
@@ -444,6 +512,10 @@ both_stores! {
                             wrong_codes.push(format!("{rpc:?} by {who:?}: {:?} ({}), expected {:?}", status.code(), status.message(), refusal(rpc, who)));
                         }
                         assert_eq!(version(&mut app, &record.id).await, before, "{rpc:?} by {who:?} was refused but changed the record");
+                        if rpc == Rpc::MarkLettersPosted {
+                            let after = app.get("admin", &record.id).await.unwrap();
+                            assert!(after.letter_posted_at.is_none(), "{who:?} was refused but posted the letter");
+                        }
                         for personal in ["Ayşe", "Yılmaz", "0532", "123 45 67", "ornek.com.tr", record.tracking_number.as_str()] {
                             assert!(!status.message().contains(personal), "{rpc:?} by {who:?}: the refusal names {personal}");
                         }
