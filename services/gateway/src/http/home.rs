@@ -21,16 +21,27 @@ struct HomePage {
 /// The menu of `role`: (label, path).
 pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static str)> {
     let c = &t.common;
+    let letters = (t.letters.menu, "/mektuplar");
     let mut m = match role {
-        Role::Admin => vec![(c.admin, "/yonetim"), (c.pool_manager_pools, "/havuz")],
+        Role::Admin => vec![
+            (c.admin, "/yonetim"),
+            (c.pool_manager_pools, "/havuz"),
+            letters,
+        ],
         Role::PoolManager => vec![(c.pool_manager_pools, "/havuz")],
         Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
         Role::CallbackAgent => vec![
             (c.callback_pool, "/geri-donus"),
             (c.my_calls, "/uzerimdeki"),
+            letters,
         ],
-        // Call-centre agents and front-office staff record applications.
-        Role::CallCentreAgent => super::entry::menu(&t.entry),
+        // Call-centre agents and front-office staff record applications,
+        // and post the answer letters.
+        Role::CallCentreAgent => {
+            let mut m = super::entry::menu(&t.entry);
+            m.push(letters);
+            m
+        }
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((c.my_details, "/kullanici"));
@@ -64,7 +75,7 @@ mod tests {
         assert_eq!(paths(Role::PoolManager), vec!["/havuz", "/kullanici"]);
         assert_eq!(
             paths(Role::CallbackAgent),
-            vec!["/geri-donus", "/uzerimdeki", "/kullanici"]
+            vec!["/geri-donus", "/uzerimdeki", "/mektuplar", "/kullanici"]
         );
         assert!(!paths(Role::Expert).contains(&"/yonetim"));
         assert_eq!(
@@ -75,6 +86,7 @@ mod tests {
                 "/kayit-girisi/gise",
                 "/kayit-girisi/goruntulu",
                 "/aldigim-kayitlar",
+                "/mektuplar",
                 "/kullanici"
             ]
         );

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod cases;
 pub mod common;
 pub mod entry;
+pub mod letters;
 pub mod manager;
 pub mod profile;
 pub mod record;
@@ -89,6 +90,8 @@ pub struct Texts {
     pub entry: entry::EntryTexts,
     /// *Kaydı Aktar*.
     pub transfer: transfer::TransferTexts,
+    /// *Gönderilecek Mektuplar*.
+    pub letters: letters::LettersTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -103,6 +106,7 @@ pub static TR: Texts = Texts {
     admin_notify: admin_notify::TR,
     entry: entry::TR,
     transfer: transfer::TR,
+    letters: letters::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -117,6 +121,7 @@ pub static EN: Texts = Texts {
     admin_notify: admin_notify::EN,
     entry: entry::EN,
     transfer: transfer::EN,
+    letters: letters::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when
