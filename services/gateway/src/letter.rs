@@ -121,10 +121,11 @@ pub fn pdf<'a>(doc: &LetterDoc<'a>, font: &'a Font) -> Result<Vec<u8>, PdfError>
         y = next_page(&mut page, doc);
     }
     y -= 20.0;
-    let sign = page.wrap(doc.institution, width * 0.5, BODY);
-    for line in &sign {
-        let w = page.text_width(line, BODY);
-        page.text(A4.0 - RIGHT - w.max(width * 0.25), y, BODY, line);
+    // Each line centred in a block at the right margin, as signed.
+    let block_w = width * 0.5;
+    for line in page.wrap(doc.institution, block_w, BODY) {
+        let w = page.text_width(&line, BODY);
+        page.text(A4.0 - RIGHT - block_w + (block_w - w) / 2.0, y, BODY, &line);
         y -= LEADING;
     }
 
@@ -153,15 +154,14 @@ pub fn pdf<'a>(doc: &LetterDoc<'a>, font: &'a Font) -> Result<Vec<u8>, PdfError>
         }
         y -= height + 14.0;
     }
-    page.text(
-        LEFT,
-        y,
-        8.5,
-        &format!(
-            "Başvurunuzu takip numarası ve telefonunuzun son dört hanesiyle {} adresinden izleyebilirsiniz.",
-            doc.tracking_url
-        ),
+    let hint = format!(
+        "Başvurunuzu takip numarası ve telefonunuzun son dört hanesiyle {} adresinden izleyebilirsiniz.",
+        doc.tracking_url
     );
+    for line in page.wrap(&hint, width, 8.5) {
+        page.text(LEFT, y, 8.5, &line);
+        y -= 11.0;
+    }
     footer(&mut page, doc);
     page.finish(
         &format!("Yazı {} ({})", doc.number, doc.tracking_number),
