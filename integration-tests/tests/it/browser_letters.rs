@@ -70,16 +70,40 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
     let refused = s.text().await.unwrap();
     shows(&refused, &["Mektupla dönüş için posta adresi gereklidir."]);
     assert_eq!(
-        s.one("#adres-hata").await.unwrap().text().await.unwrap().trim(),
+        s.one("#adres-hata")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .trim(),
         "Mektupla dönüş için posta adresi gereklidir."
     );
     assert_eq!(
-        s.one("#adres").await.unwrap().attr("aria-invalid").await.unwrap().as_deref(),
+        s.one("#adres")
+            .await
+            .unwrap()
+            .attr("aria-invalid")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("true")
     );
-    let kept = s.labelled("Başvurunuz").await.unwrap().prop("value").await.unwrap();
+    let kept = s
+        .labelled("Başvurunuz")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(kept.as_deref(), Some(TEXT), "the text typed is kept");
-    let kept = s.labelled("Adınız soyadınız").await.unwrap().prop("value").await.unwrap();
+    let kept = s
+        .labelled("Adınız soyadınız")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(kept.as_deref(), Some(NAME));
     s.screenshot("basvuru-adres-eksik").await.unwrap();
     s.fill_label("Posta adresi (mektupla dönüş için)", ADDRESS)
@@ -181,10 +205,23 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
         &format!("Sayı : {number}"),
         &tn,
     ] {
-        assert!(words.contains(want), "'{want}' missing from the letter:\n{text}");
+        assert!(
+            words.contains(want),
+            "'{want}' missing from the letter:\n{text}"
+        );
     }
     let scan = shots.join("mektup-200dpi");
-    run("pdftoppm", &["-r", "200", "-png", "-singlefile", file, scan.to_str().unwrap()]);
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            file,
+            scan.to_str().unwrap(),
+        ],
+    );
     let codes = run(
         "zbarimg",
         &[
@@ -201,7 +238,16 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
     let first = shots.join("mektup-sayfa1");
     run(
         "pdftoppm",
-        &["-png", "-r", "60", "-f", "1", "-singlefile", file, first.to_str().unwrap()],
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-singlefile",
+            file,
+            first.to_str().unwrap(),
+        ],
     );
 
     // Marked posted: it leaves the queue, and the message names it.
@@ -209,19 +255,30 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
         .await
         .unwrap();
     let after = s.text().await.unwrap();
-    shows(&after, &[&format!("Postalandı olarak işaretlendi: {number}"), "Postalanmayı bekleyen mektup yok."]);
+    shows(
+        &after,
+        &[
+            &format!("Postalandı olarak işaretlendi: {number}"),
+            "Postalanmayı bekleyen mektup yok.",
+        ],
+    );
     s.screenshot("mektuplar-postalandi").await.unwrap();
 
     // A second mark (the form sent again) changes nothing and says so.
     let (_, page, _, _) = b.get("/mektuplar?liste=postalanan").await;
     let csrf = hidden(&page, "csrf");
     let (status, _, _, location) = b
-        .post("/mektuplar/postalandi", &[("csrf", &csrf), ("tek", &closed.letter_id)])
+        .post(
+            "/mektuplar/postalandi",
+            &[("csrf", &csrf), ("tek", &closed.letter_id)],
+        )
         .await;
     assert_eq!(status.as_u16(), 303);
     let (_, again, _, _) = b.get(&location.unwrap()).await;
     assert!(
-        again.contains(&format!("Zaten postalanmıştı (değişiklik yapılmadı): {number}")),
+        again.contains(&format!(
+            "Zaten postalanmıştı (değişiklik yapılmadı): {number}"
+        )),
         "{again}"
     );
 
@@ -233,7 +290,12 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
 
     // One posting in the record's task steps, in words.
     let steps = cases
-        .get_history(app.as_user("admin", pb::GetHistoryRequest { case_id: case.id.clone() }))
+        .get_history(app.as_user(
+            "admin",
+            pb::GetHistoryRequest {
+                case_id: case.id.clone(),
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -247,7 +309,10 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
 
     // The English desk names every part in English.
     s.goto("/mektuplar?liste=postalanan&lang=en").await.unwrap();
-    shows(&s.text().await.unwrap(), &["Posted letters", "Number", "Posted by"]);
+    shows(
+        &s.text().await.unwrap(),
+        &["Posted letters", "Number", "Posted by"],
+    );
     s.close().await.unwrap();
     app.stop().await;
 }

@@ -226,7 +226,8 @@ fn demo_phone(rng: &mut impl rand::Rng) -> String {
 async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, CaseError> {
     let real_now = app.clock.now();
     let clock = Arc::new(ManualClock::new(real_now));
-    let timed = CaseApp::new(app.store.clone(), clock.clone()).with_letter_prefix(&app.letter_prefix);
+    let timed =
+        CaseApp::new(app.store.clone(), clock.clone()).with_letter_prefix(&app.letter_prefix);
     let mk = |username: &str, display: &str, role: Role, pools: Vec<Uuid>| NewUser {
         username: username.to_owned(),
         display_name: display.to_owned(),

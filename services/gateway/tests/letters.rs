@@ -87,18 +87,34 @@ fn the_letter_reads_as_an_official_letter_and_its_barcode_scans_to_the_tracking_
         "Takip numarası",
         "http://127.0.0.1:8080/takip",
     ] {
-        assert!(words.contains(want), "'{want}' missing from the letter:\n{text}");
+        assert!(
+            words.contains(want),
+            "'{want}' missing from the letter:\n{text}"
+        );
     }
 
     let stem = dir.path().join("mektup");
     run(
         "pdftoppm",
-        &["-r", "200", "-png", "-singlefile", &file, stem.to_str().unwrap()],
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            &file,
+            stem.to_str().unwrap(),
+        ],
     );
     let png = dir.path().join("mektup.png");
     let codes = run(
         "zbarimg",
-        &["--quiet", "--raw", "-Sdisable", "-Scode128.enable", png.to_str().unwrap()],
+        &[
+            "--quiet",
+            "--raw",
+            "-Sdisable",
+            "-Scode128.enable",
+            png.to_str().unwrap(),
+        ],
     );
     assert_eq!(codes.lines().collect::<Vec<_>>(), vec!["7KQ2M-X9AB4"]);
 
@@ -140,8 +156,17 @@ fn a_long_answer_runs_onto_numbered_pages_and_loses_no_word() {
     assert!(pages >= 2, "{pages} pages");
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for i in [1, 30, 60] {
-        assert!(words.contains(&format!("{i}. Şikâyetiniz")), "paragraph {i} missing");
+        assert!(
+            words.contains(&format!("{i}. Şikâyetiniz")),
+            "paragraph {i} missing"
+        );
     }
-    assert!(words.contains(&format!("TM-2026-000042 — Sayfa {pages}")), "numbered pages");
-    assert!(words.contains("Sayı: TM-2026-000042 (devamı)"), "a loose page names its letter");
+    assert!(
+        words.contains(&format!("TM-2026-000042 — Sayfa {pages}")),
+        "numbered pages"
+    );
+    assert!(
+        words.contains("Sayı: TM-2026-000042 (devamı)"),
+        "a loose page names its letter"
+    );
 }

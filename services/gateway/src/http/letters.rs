@@ -65,20 +65,14 @@ struct Row {
     date: String,
     tracking_number: String,
     recipient: String,
-    /// The address on one line.
+    /// The address on one line (it names the district and province).
     address: String,
-    place: String,
     pool: String,
     posted_at: String,
     posted_by: String,
 }
 
 fn row(l: pb::Letter, t: &LettersTexts) -> Row {
-    let place = super::cases::place(Some(&tekmerkez_proto::common_v1::Location {
-        province_code: l.province_code,
-        district: l.district.clone(),
-        coordinates: None,
-    }));
     Row {
         date: when(l.created_at.as_ref()),
         recipient: if l.recipient_name.trim().is_empty() {
@@ -93,7 +87,6 @@ fn row(l: pb::Letter, t: &LettersTexts) -> Row {
             .filter(|x| !x.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
-        place,
         pool: l.pool_name,
         posted_at: when(l.posted_at.as_ref()),
         posted_by: l.posted_by_display_name,
