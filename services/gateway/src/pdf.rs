@@ -524,7 +524,7 @@ mod tests {
         page.new_page();
         page.text(40.0, 800.0, 12.0, "iki");
         assert_eq!(page.page_count(), 2);
-        let lines = page.wrap("kısa satır\n\n".to_owned().as_str(), 200.0, 10.0);
+        let lines = page.wrap("kısa satır\n\n", 200.0, 10.0);
         assert_eq!(lines, vec!["kısa satır".to_owned(), String::new()]);
         let long = "ş".repeat(200);
         let broken = page.wrap(&long, 100.0, 10.0);
