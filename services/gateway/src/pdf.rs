@@ -534,10 +534,11 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("/Count 2"), "{text}");
         assert_eq!(
-            text.matches("/Type /Font").count(),
-            2,
-            "one Type0 font and its CID font"
+            text.matches("/Subtype /Type0").count(),
+            1,
+            "one font for both pages"
         );
+        assert_eq!(text.matches("/FontFile2 ").count(), 1, "embedded once");
     }
 
     #[test]
