@@ -316,3 +316,34 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
     s.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_letters_waiting_to_be_posted_and_one_posted() {
+    let app = start(|s| s.dev.demo_cases = 20).await;
+    let mut cases = CaseServiceClient::new(app.channel().await);
+    let list = |status: pb::LetterStatus| pb::ListLettersRequest {
+        status: status as i32,
+        page: None,
+    };
+    let waiting = cases
+        .list_letters(app.as_user("danisma", list(pb::LetterStatus::ToBePosted)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(waiting.total, 4, "{:?}", waiting.letters);
+    assert!(
+        waiting
+            .letters
+            .iter()
+            .any(|l| l.recipient_name.is_empty() && !l.postal_address.is_empty()),
+        "one citizen gave no name"
+    );
+    let posted = cases
+        .list_letters(app.as_user("geridonus", list(pb::LetterStatus::Posted)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(posted.letters.len(), 1);
+    assert_eq!(posted.letters[0].posted_by_display_name, "Gülşen Kılıç");
+    app.stop().await;
+}
