@@ -157,6 +157,22 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
     let number = closed.letter_number.clone();
     assert!(number.starts_with("TM-20"), "{number}");
 
+    // The pool manager counts the queue, and the record names the letter
+    // (no way to print it: that is for the staff who post letters).
+    s.sign_in("yonetici.ankara", DEMO_PASSWORD).await.unwrap();
+    s.click_link("Havuz Yönetimi").await.unwrap();
+    assert_eq!(
+        s.one("#mektup-sayisi").await.unwrap().text().await.unwrap(),
+        "Havuzlarınızda postalanmayı bekleyen mektup: 1"
+    );
+    assert!(s.goto("/mektuplar").await.is_ok());
+    shows(&s.text().await.unwrap(), &["Bu işlem için yetkiniz yok"]);
+    s.goto(&format!("/kayit/{}", case.id)).await.unwrap();
+    let line = s.one("#yanit-mektubu").await.unwrap().text().await.unwrap();
+    assert_eq!(line, format!("Sayı: {number} — postalanmayı bekliyor"));
+    s.screenshot("kayit-mektup").await.unwrap();
+    s.click_button("Çıkış").await.unwrap();
+
     // The callback agent: the menu counts it, the queue lists it.
     s.sign_in("geridonus", DEMO_PASSWORD).await.unwrap();
     let menu = s.text().await.unwrap();

@@ -42,7 +42,8 @@ pub(super) fn posts_letters(role: i32) -> bool {
 
 /// The list's address: `?liste=postalanan` for the posted ones, `sayfa`
 /// from 1; after a mark, the numbers it posted (`postalandi`) and those
-/// posted before (`zaten`), or `durum` (`secilmedi`, `bulunamadi`).
+/// posted before (`zaten`), or `durum` (`secilmedi`, `bulunamadi`,
+/// `hata`: the case service could not be reached).
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct LettersQuery {
     #[serde(default)]
@@ -105,6 +106,9 @@ struct LettersPage {
     csrf: String,
     display_name: String,
     posted: bool,
+    /// Whether the person may open the letters' records (an admin; the
+    /// callback agent and front office may not read a resolved record).
+    opens_records: bool,
     rows: Vec<Row>,
     total: String,
     /// Previous and next pages' addresses.
@@ -184,14 +188,17 @@ pub(super) async fn show(
     if !already.is_empty() {
         messages.push(format!("{} {}", t.already, already.join(", ")));
     }
-    let is_error = matches!(q.durum.as_str(), "secilmedi" | "bulunamadi");
+    let is_error = matches!(q.durum.as_str(), "secilmedi" | "bulunamadi" | "hata");
     match q.durum.as_str() {
         "secilmedi" => messages.push(t.nothing_selected.to_owned()),
         "bulunamadi" => messages.push(t.not_found.to_owned()),
+        // Nothing is known to be marked: the person may try again.
+        "hata" => messages.push(frame.c.unavailable.to_owned()),
         _ => {}
     }
     let total = super::capped_count(r.total, r.total_capped, frame.lang);
     render(&LettersPage {
+        opens_records: s.role == Role::Admin as i32,
         t,
         csrf: s.csrf_token,
         display_name: s.display_name,
@@ -272,7 +279,7 @@ pub(super) async fn mark(
         }
         Err(st) => {
             tracing::warn!(code = ?st.code(), "marking letters posted failed");
-            see_other("/mektuplar?durum=bulunamadi")
+            see_other("/mektuplar?durum=hata")
         }
     }
 }
