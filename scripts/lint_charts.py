@@ -667,6 +667,9 @@ def service_schema(name: str) -> dict[str, Any]:
                     }
                 ),
                 "pages": obj({"default_page_size": integer(1), "max_page_size": integer(1)}),
+                "letters": obj(
+                    {"number_prefix": string(minLength=1, maxLength=40)}
+                ),
                 "shutdown_timeout_ms": integer(1),
             }
         )

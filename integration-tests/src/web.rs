@@ -94,6 +94,22 @@ impl Browser {
         (status, res.text().await.unwrap(), set, headers)
     }
 
+    /// GET a file: status, its bytes as sent, headers.
+    pub async fn get_bytes(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, Vec<u8>, reqwest::header::HeaderMap) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        (status, res.bytes().await.unwrap().to_vec(), headers)
+    }
+
     /// POST a form: status, body, Set-Cookie values, Location.
     pub async fn post(
         &mut self,

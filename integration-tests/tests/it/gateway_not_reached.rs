@@ -176,6 +176,24 @@ async fn a_bounced_answer_puts_the_record_on_ulasilamayanlar_until_the_callback_
     assert!(
         refused.contains("Ne yapıldığını seçiniz.") && refused.contains("Cep telefonundan arandı.")
     );
+    // By post needs an address the citizen never gave: said by the choice.
+    let (status, refused, _, _) = agent
+        .post(
+            &format!("{id}/ulasilamadi"),
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("ulasim", "3"),
+                ("ulasim_notu", "Mektupla gönderilsin."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("Mektup gönderilemez: kayıtta posta adresi yok.")
+            && refused.contains("Mektupla gönderilsin."),
+        "{refused}"
+    );
     let (status, _, _, location) = agent
         .post(
             &format!("{id}/ulasilamadi"),

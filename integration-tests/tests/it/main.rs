@@ -35,6 +35,7 @@ mod browser_entry_forms;
 mod browser_expert;
 mod browser_forms;
 mod browser_keyboard;
+mod browser_letters;
 mod browser_manager;
 mod browser_record;
 mod browser_survey;

@@ -18,6 +18,9 @@ pub struct CaseSettings {
     pub outbox: OutboxSettings,
     /// List paging.
     pub pages: PageSettings,
+    /// Answer letters.
+    #[serde(default)]
+    pub letters: LetterSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
 }
@@ -78,6 +81,22 @@ pub struct PageSettings {
     pub default_page_size: u32,
     /// The most one page holds.
     pub max_page_size: u32,
+}
+
+/// Answer letters (a letter reply's close makes one).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSettings {
+    /// The outgoing number's prefix: a number reads `<prefix>-<year>-<sequence>`.
+    pub number_prefix: String,
+}
+
+impl Default for LetterSettings {
+    fn default() -> Self {
+        Self {
+            number_prefix: crate::app::DEFAULT_LETTER_PREFIX.to_owned(),
+        }
+    }
 }
 
 /// A setting that cannot work.
@@ -155,6 +174,12 @@ impl CaseSettings {
         }
         if self.shutdown_timeout_ms == 0 {
             return err("case.shutdown_timeout_ms", "must be greater than 0");
+        }
+        if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
+            return err(
+                "case.letters.number_prefix",
+                "must be 1 to 40 letters, digits, '.', '-' or '/'",
+            );
         }
         Ok(())
     }

@@ -226,7 +226,8 @@ fn demo_phone(rng: &mut impl rand::Rng) -> String {
 async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, CaseError> {
     let real_now = app.clock.now();
     let clock = Arc::new(ManualClock::new(real_now));
-    let timed = CaseApp::new(app.store.clone(), clock.clone());
+    let timed =
+        CaseApp::new(app.store.clone(), clock.clone()).with_letter_prefix(&app.letter_prefix);
     let mk = |username: &str, display: &str, role: Role, pools: Vec<Uuid>| NewUser {
         username: username.to_owned(),
         display_name: display.to_owned(),
@@ -506,7 +507,126 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             }
         }
     }
+    clock.set(real_now);
+    // Only beside the demo's cases: a test that asks for none gets none.
+    if case_count > 0 {
+        seed_letters(&timed, &clock, &org, &call_centre, &callback, &experts).await?;
+    }
     Ok(users)
+}
+
+/// Letter replies for *Gönderilecek Mektuplar*: written applications whose
+/// citizens asked for an answer by post, answered by an expert in the last
+/// two days (so each has its numbered letter waiting to be posted), the
+/// oldest already posted by the callback agent.
+async fn seed_letters(
+    timed: &CaseApp,
+    clock: &ManualClock,
+    org: &Org,
+    recorder: &Caller,
+    poster: &Caller,
+    experts: &[(u8, Caller)],
+) -> Result<(), CaseError> {
+    const LETTERS: [(u8, &str, &str, &str, &str); 5] = [
+        (
+            6,
+            "Hüseyin Arslan",
+            "Kızılay Mah. Atatürk Bulvarı No: 112/7\nÇankaya / Ankara",
+            "Ocak ayından beri faturalarım tahmini okumayla düzenleniyor, düzeltilmesini istiyorum.",
+            "Sayaç okuma kayıtlarınız incelenmiş, son üç dönemin faturaları gerçek okumaya göre yeniden düzenlenmiştir. Oluşan 214,60 TL fark bir sonraki faturanızdan düşülecektir.\n\nBundan sonraki okumalar her ay düzenli olarak yapılacaktır.",
+        ),
+        (
+            6,
+            "",
+            "Bahçelievler Mah. 7. Cadde No: 19\nÇankaya / Ankara",
+            "Abonelik devri için hangi belgeler gerekiyor? Yazılı yanıt rica ederim.",
+            "Abonelik devri için kimlik belgenizin, tapu veya kira sözleşmesinin ve önceki abonenin son faturasının ödendiğini gösteren belgenin bir örneğiyle abone işleri biriminize başvurmanız yeterlidir. Devir işlemi aynı gün tamamlanır.",
+        ),
+        (
+            35,
+            "Fatma Çelik",
+            "Alsancak Mah. Kıbrıs Şehitleri Cad. No: 45 D: 3\nKonak / İzmir",
+            "Otomatik ödeme talimatım faturaya yansımamış, gecikme bedeli çıkmış.",
+            "Bankanızdan gelen talimat kaydı sistemimize geç aktarıldığı için gecikme bedeli oluşmuştur. Bu bedel iptal edilmiş, talimatınız bu aydan itibaren geçerli hâle getirilmiştir.",
+        ),
+        (
+            41,
+            "Şule Doğan",
+            "Yahya Kaptan Mah. Şehit Ömer Halisdemir Cad. No: 8\nİzmit / Kocaeli",
+            "Taşındım, aboneliğimin yeni adrese taşınmasını istiyorum.",
+            "Aboneliğiniz yeni adresinize taşınmış, eski adresteki sayacınız kapatılmıştır. Yeni sayacınızın ilk okuması önümüzdeki ay yapılacaktır.",
+        ),
+        (
+            41,
+            "Ömer Kaya",
+            "Gebze Cumhuriyet Mah. 2251 Sok. No: 4\nGebze / Kocaeli",
+            "Sayaç okuma yapılmadan tahmini fatura düzenlenmiş.",
+            "Yerinde yapılan okumada sayacınızın doğru çalıştığı görülmüş, faturanız gerçek tüketime göre düzeltilmiştir.",
+        ),
+    ];
+    let now = clock.now();
+    for (i, (province, name, address, text, answer)) in LETTERS.into_iter().enumerate() {
+        let (Some(pool), Some((_, expert))) = (
+            org.pool(province, "Abone İşleri Birimi"),
+            experts.iter().find(|(p, _)| *p == province),
+        ) else {
+            continue;
+        };
+        let hours = 40 - 6 * i64::try_from(i).unwrap_or(0);
+        clock.set(
+            now.checked_sub(SignedDuration::from_hours(hours))
+                .unwrap_or(now),
+        );
+        let at = clock.now();
+        let new = NewCase {
+            application_id: Uuid::new_v4(),
+            tracking_number: None,
+            channel: Channel::Written,
+            category: "fatura".to_owned(),
+            text: text.to_owned(),
+            urgency: Urgency::Normal,
+            province_code: province,
+            district: address
+                .lines()
+                .last()
+                .and_then(|l| l.split(" / ").next())
+                .map(str::to_owned),
+            coordinates: None,
+            pool_id: pool.id,
+            contact: Contact {
+                name: PersonName::parse(name).ok(),
+                phone: None,
+                email: None,
+                postal_address: PostalAddress::parse(address).ok(),
+            },
+            reply_channel: ReplyChannel::Letter,
+            consent: Some(Consent {
+                text_version: "kvkk-aydinlatma-v1".to_owned(),
+                accepted_at: at,
+                special_category: false,
+            }),
+            information_answer: None,
+            received_at: Some(at),
+            fingerprint: Uuid::new_v4().to_string(),
+            attachments: Vec::new(),
+            recorded_by: None,
+        };
+        let (view, _) = timed.create_case(recorder, new).await?;
+        clock.advance(SignedDuration::from_hours(2));
+        timed.claim_cases(expert, &[view.case.id]).await?;
+        clock.advance(SignedDuration::from_hours(3));
+        timed
+            .close_case(expert, view.case.id, answer.to_owned(), None)
+            .await?;
+        if i == 0 {
+            clock.advance(SignedDuration::from_hours(1));
+            if let Some(letter) = timed.latest_letter(view.case.id).await? {
+                timed.mark_letters_posted(poster, &[letter.id]).await?;
+            }
+        }
+    }
+    clock.set(now);
+    Ok(())
 }
 
 /// The bootstrap admin for a store that has no users (first production start).

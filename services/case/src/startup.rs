@@ -85,7 +85,8 @@ impl Application {
         Ok(Self {
             addr,
             listener,
-            app: CaseApp::new(store, clock),
+            app: CaseApp::new(store, clock)
+                .with_letter_prefix(settings.letters.number_prefix.trim()),
             settings,
             bus,
         })

@@ -12,6 +12,8 @@
 //! - [`intake`]: staff entry and the call-centre caller lookup at intake.
 //! - [`receipt`], [`barcode`], [`pdf`]: the receipt handed to the citizen —
 //!   the tracking number as a Code 128 barcode, a printable page and a PDF.
+//! - [`letter`]: the answer letter posted to a citizen who asked for a letter
+//!   reply, as a PDF of as many A4 pages as its answer takes.
 
 pub mod backend;
 pub mod barcode;
@@ -19,6 +21,7 @@ pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod intake;
+pub mod letter;
 pub mod pdf;
 pub mod pdf_image;
 pub mod receipt;

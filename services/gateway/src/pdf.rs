@@ -1,4 +1,5 @@
-//! A one-page PDF (the receipt) written with `pdf-writer`: text in one
+//! A PDF of one or more A4 pages (the receipt, the answer letter) written
+//! with `pdf-writer`: text in one
 //! embedded TrueType font, filled rectangles (barcode bars, rules) and
 //! images embedded as they are (the logo; see `pdf_image`), nothing else. The font — DejaVu Sans, which has every Turkish letter — is
 //! subset to the glyphs the page uses (`subsetter`, from the same project
@@ -117,13 +118,17 @@ impl Font {
 /// The page's one font resource.
 const FONT: Name<'static> = Name(b"F1");
 
-/// One page being drawn, in points from the bottom-left corner.
+/// A document being drawn, one page at a time ([`Page::new_page`] starts
+/// the next), in points from the bottom-left corner; every page shares the
+/// one font subset and the images.
 pub struct Page<'f> {
     font: &'f Font,
     face: Option<ttf_parser::Face<'f>>,
     width: f32,
     height: f32,
     content: Content,
+    /// The pages before the one being drawn.
+    done: Vec<Content>,
     glyphs: subsetter::GlyphRemapper,
     /// New glyph id → (advance in PDF units, the text it stands for).
     used: BTreeMap<u16, (f32, char)>,
@@ -143,6 +148,7 @@ impl<'f> Page<'f> {
             width: size.0,
             height: size.1,
             content: Content::new(),
+            done: Vec::new(),
             glyphs: subsetter::GlyphRemapper::new(),
             used: BTreeMap::new(),
             images: Vec::new(),
@@ -152,6 +158,59 @@ impl<'f> Page<'f> {
     /// The page's height, to draw from the top.
     pub fn height(&self) -> f32 {
         self.height
+    }
+
+    /// Ends the page being drawn and starts the next, of the same size.
+    pub fn new_page(&mut self) {
+        let page = std::mem::replace(&mut self.content, Content::new());
+        self.done.push(page);
+    }
+
+    /// How many pages there are so far, the one being drawn included.
+    pub fn page_count(&self) -> usize {
+        self.done.len() + 1
+    }
+
+    /// `text` broken into lines at most `width` points wide at `size`: at
+    /// its own line breaks, then between words; a word wider than a line
+    /// (a long address or link) is broken where it must. An empty line of
+    /// the text stays an empty line (a paragraph break).
+    pub fn wrap(&self, text: &str, width: f32, size: f32) -> Vec<String> {
+        let mut out = Vec::new();
+        for raw in text.lines() {
+            let mut line = String::new();
+            if raw.trim().is_empty() {
+                out.push(String::new());
+                continue;
+            }
+            for word in raw.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_owned()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.text_width(&candidate, size) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                }
+                // The word alone: broken by characters when still too wide.
+                for c in word.chars() {
+                    let mut next = line.clone();
+                    next.push(c);
+                    if !line.is_empty() && self.text_width(&next, size) > width {
+                        out.push(std::mem::take(&mut line));
+                        line.push(c);
+                    } else {
+                        line = next;
+                    }
+                }
+            }
+            out.push(line);
+        }
+        out
     }
 
     fn glyph(&self, c: char) -> (u16, f32) {
@@ -247,34 +306,45 @@ impl<'f> Page<'f> {
         let f = self.font;
 
         let mut next = Ref::new(1);
-        let (catalog, pages, page, content) = (next.bump(), next.bump(), next.bump(), next.bump());
+        let (catalog, pages) = (next.bump(), next.bump());
         let (type0, cid_font, descriptor) = (next.bump(), next.bump(), next.bump());
         let (to_unicode, font_file, info) = (next.bump(), next.bump(), next.bump());
-
-        let mut pdf = Pdf::new();
-        pdf.catalog(catalog).pages(pages).lang(TextStr(lang));
-        pdf.pages(pages).kids([page]).count(1);
-        let mut p = pdf.page(page);
-        p.parent(pages)
-            .media_box(Rect::new(0.0, 0.0, self.width, self.height))
-            .contents(content);
         let image_refs: Vec<(String, Ref)> = (0..self.images.len())
             .map(|i| (format!("Im{i}"), next.bump()))
             .collect();
-        let mut resources = p.resources();
-        resources.fonts().pair(FONT, type0);
-        let mut objects = resources.x_objects();
-        for (name, id) in &image_refs {
-            objects.pair(Name(name.as_bytes()), *id);
+        let mut contents = self.done;
+        contents.push(self.content);
+        let page_refs: Vec<(Ref, Ref)> = contents
+            .iter()
+            .map(|_| (next.bump(), next.bump()))
+            .collect();
+
+        let mut pdf = Pdf::new();
+        pdf.catalog(catalog).pages(pages).lang(TextStr(lang));
+        pdf.pages(pages)
+            .kids(page_refs.iter().map(|(page, _)| *page))
+            .count(i32::try_from(page_refs.len()).unwrap_or(i32::MAX));
+        for ((page, content), drawn) in page_refs.iter().zip(contents) {
+            let mut p = pdf.page(*page);
+            p.parent(pages)
+                .media_box(Rect::new(0.0, 0.0, self.width, self.height))
+                .contents(*content);
+            // Every page names the one font and every image.
+            let mut resources = p.resources();
+            resources.fonts().pair(FONT, type0);
+            let mut objects = resources.x_objects();
+            for (name, id) in &image_refs {
+                objects.pair(Name(name.as_bytes()), *id);
+            }
+            objects.finish();
+            resources.finish();
+            p.finish();
+            pdf.stream(*content, &deflate(&drawn.finish())?)
+                .filter(Filter::FlateDecode);
         }
-        objects.finish();
-        resources.finish();
-        p.finish();
         for ((_, id), image) in image_refs.iter().zip(&self.images) {
             write_image(&mut pdf, *id, image);
         }
-        pdf.stream(content, &deflate(&self.content.finish())?)
-            .filter(Filter::FlateDecode);
 
         pdf.type0_font(type0)
             .base_font(font_name)
@@ -444,6 +514,31 @@ mod tests {
             "bir iki üç dört beş altı yedi sekiz",
         );
         assert!(y < 100.0 - 24.0, "wrapped onto three lines or more: {y}");
+    }
+
+    #[test]
+    fn pages_share_the_font_and_long_words_and_line_breaks_wrap() {
+        let font = Font::load(DEJAVU).unwrap();
+        let mut page = Page::new(&font, A4);
+        page.text(40.0, 800.0, 12.0, "bir");
+        page.new_page();
+        page.text(40.0, 800.0, 12.0, "iki");
+        assert_eq!(page.page_count(), 2);
+        let lines = page.wrap("kısa satır\n\n", 200.0, 10.0);
+        assert_eq!(lines, vec!["kısa satır".to_owned(), String::new()]);
+        let long = "ş".repeat(200);
+        let broken = page.wrap(&long, 100.0, 10.0);
+        assert!(broken.len() > 1 && broken.iter().all(|l| page.text_width(l, 10.0) <= 100.0));
+        assert_eq!(broken.concat(), long, "nothing lost");
+        let pdf = page.finish("t", "tr-TR").unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Count 2"), "{text}");
+        assert_eq!(
+            text.matches("/Subtype /Type0").count(),
+            1,
+            "one font for both pages"
+        );
+        assert_eq!(text.matches("/FontFile2 ").count(), 1, "embedded once");
     }
 
     #[test]

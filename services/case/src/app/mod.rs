@@ -8,6 +8,7 @@ pub mod cases;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod letters;
 
 use std::sync::Arc;
 
@@ -18,12 +19,29 @@ use crate::{clock::Clock, store::Store};
 pub struct CaseApp {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The answer letters' number prefix (`case.letters.number_prefix`).
+    pub(crate) letter_prefix: Arc<str>,
 }
+
+/// The letter number prefix when none is configured.
+pub const DEFAULT_LETTER_PREFIX: &str = "TM";
 
 impl CaseApp {
     /// Operations over `store`, telling time by `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
+        }
+    }
+
+    /// The same operations numbering answer letters with `prefix` (checked
+    /// by the settings).
+    #[must_use]
+    pub fn with_letter_prefix(mut self, prefix: &str) -> Self {
+        self.letter_prefix = Arc::from(prefix);
+        self
     }
 
     /// The store (for the outbox relay, health checks and demo data).

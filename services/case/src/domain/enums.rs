@@ -175,6 +175,8 @@ domain_enum!(
         NotReachedResolved = "not_reached_resolved" => NotReachedResolved,
         /// The citizen's satisfaction score recorded.
         SurveyAnswered = "survey_answered" => SurveyAnswered,
+        /// The answer letter posted.
+        LetterPosted = "letter_posted" => LetterPosted,
     }
 );
 

@@ -9,6 +9,7 @@
 //! | callback agent     | callback-pool cases of own pools, the ones they hold, own pools' "not reached" cases | claim from callback pool, record outcome, note, act on "not reached" |
 //! | call-centre agent  | the cases they recorded                                     | open cases                      |
 //! | partner client     | the cases they submitted                                    | open cases (through intake)     |
+//! | letters (posting)  | admin: all; callback agent, call-centre / front-office staff: own pools | list, print, mark posted; pool managers count their pools' queue |
 //! | routing service    | —                                                           | open cases, add citizens' follow-up messages |
 //! | intake service     | the public status; partner-channel cases (their outcome)   | track                           |
 //! | notify service     | everything, to write to citizens                            | mark a citizen not reached      |
@@ -174,4 +175,38 @@ pub fn can_read_public_status(caller: &Caller) -> bool {
 /// person types a citizen's words in as the citizen's own).
 pub fn can_add_citizen_message(caller: &Caller) -> bool {
     caller.is_service(ServiceName::Routing)
+}
+
+/// Whose answer letters `user` may list, print and mark posted: `None`
+/// when none; `Some(None)` for every pool (an admin); `Some(Some(pools))`
+/// for the pools of a callback agent or of call-centre / front-office staff
+/// (seed 001: the written channel's replies go out from the unit that
+/// reaches citizens). A pool manager, who sees contacts masked, is not
+/// given the letters' names and addresses: only their count.
+pub fn letter_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
+    match user.role {
+        Role::Admin => Some(None),
+        Role::CallbackAgent | Role::CallCentreAgent => {
+            Some(Some(user.pools.iter().copied().collect()))
+        }
+        Role::PoolManager | Role::Expert | Role::PartnerClient => None,
+    }
+}
+
+/// Whose waiting letters `user` may count: whoever posts them, and a pool
+/// manager for the managed pools (the queue of their units).
+pub fn letter_count_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
+    match user.role {
+        Role::PoolManager => Some(Some(user.pools.iter().copied().collect())),
+        _ => letter_pools(user),
+    }
+}
+
+/// Whether `user` may print or post a letter of a case in `pool`.
+pub fn posts_letter_of(user: &UserCaller, pool: uuid::Uuid) -> bool {
+    match letter_pools(user) {
+        Some(None) => true,
+        Some(Some(pools)) => pools.contains(&pool),
+        None => false,
+    }
 }

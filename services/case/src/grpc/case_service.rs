@@ -58,6 +58,42 @@ const MENU_COUNT_CAP: u32 = 100;
 
 #[tonic::async_trait]
 impl CaseService for CaseGrpc {
+    #[tracing::instrument(name = "case.list_letters", skip_all, fields(count))]
+    async fn list_letters(
+        &self,
+        req: Request<pb::ListLettersRequest>,
+    ) -> R<pb::ListLettersResponse> {
+        super::letters::list(
+            &self.app,
+            &self.callers,
+            self.pages.max,
+            self.pages.default,
+            req,
+        )
+        .await
+    }
+
+    #[tracing::instrument(name = "case.get_letter", skip_all)]
+    async fn get_letter(&self, req: Request<pb::GetLetterRequest>) -> R<pb::GetLetterResponse> {
+        super::letters::get(&self.app, &self.callers, req).await
+    }
+
+    #[tracing::instrument(name = "case.mark_letters_posted", skip_all, fields(count))]
+    async fn mark_letters_posted(
+        &self,
+        req: Request<pb::MarkLettersPostedRequest>,
+    ) -> R<pb::MarkLettersPostedResponse> {
+        super::letters::mark_posted(&self.app, &self.callers, req).await
+    }
+
+    #[tracing::instrument(name = "case.count_letters", skip_all)]
+    async fn count_letters(
+        &self,
+        req: Request<pb::CountLettersRequest>,
+    ) -> R<pb::CountLettersResponse> {
+        super::letters::count(&self.app, &self.callers, req).await
+    }
+
     #[tracing::instrument(name = "case.create", skip_all, fields(case_id))]
     async fn create_case(&self, req: Request<pb::CreateCaseRequest>) -> R<pb::CreateCaseResponse> {
         let caller = self.callers.resolve(&req).await?;
@@ -155,6 +191,7 @@ impl CaseService for CaseGrpc {
         for (n, record) in case.notes.iter_mut().zip(&view.notes) {
             n.author_display_name = names.user(record.author_id);
         }
+        super::letters::fill_case(&self.app, &mut case, view.case.id).await?;
         Ok(Response::new(pb::GetCaseResponse { case: Some(case) }))
     }
 
@@ -346,9 +383,9 @@ impl CaseService for CaseGrpc {
             .app
             .close_case(&caller, id, answer, r.expected_version)
             .await?;
-        Ok(Response::new(pb::CloseCaseResponse {
-            case: Some(convert::case_to_proto(&view)),
-        }))
+        let mut case = convert::case_to_proto(&view);
+        super::letters::fill_case(&self.app, &mut case, view.case.id).await?;
+        Ok(Response::new(pb::CloseCaseResponse { case: Some(case) }))
     }
 
     #[tracing::instrument(name = "case.record_callback", skip_all, fields(case_id = %req.get_ref().case_id))]

@@ -487,6 +487,10 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
             marked_at: Some(to_proto_ts(m.at)),
         }),
         survey: view.survey.as_ref().map(survey_to_proto),
+        // GetCase and CloseCase fill these in (`grpc::letters::fill_case`).
+        letter_number: String::new(),
+        letter_id: String::new(),
+        letter_posted_at: None,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod case_service;
 pub mod convert;
 pub mod directory_service;
 pub mod interceptor;
+pub mod letters;
 
 use tonic::{Request, Status};
 

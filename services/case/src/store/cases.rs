@@ -91,6 +91,9 @@ pub struct CaseChange {
     pub attachments: Vec<AttachmentRecord>,
     /// A satisfaction answer to store; `Duplicate` when the case has one.
     pub survey: Option<SurveyAnswer>,
+    /// An answer letter to make (a letter reply's close), numbered in the
+    /// change's transaction.
+    pub letter: Option<super::NewLetter>,
 }
 
 /// What [`CaseStore::create_case`] found.

@@ -1,8 +1,9 @@
 //! Persistence of the case service's state, by concern: the organisation
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
-//! applications ([`PersonIndex`]), and the transactional outbox
-//! ([`OutboxStore`]). [`Store`] is the whole database (all four, with
+//! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), and
+//! the transactional outbox ([`OutboxStore`]). [`Store`] is the whole
+//! database (all five, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
 //! PostgreSQL (production) and SQLite (`tekmerkez dev`) from the same statements, and one
 //! contract-test suite runs against both. The store never decides a rule: it
@@ -12,6 +13,7 @@
 
 mod cases;
 mod directory;
+mod letters;
 mod outbox;
 mod people;
 mod sql;
@@ -23,6 +25,7 @@ pub use cases::{
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
 pub use directory::{DirectoryStore, LoginState, UserQuery};
+pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
 pub use people::{PersonIndex, SharingCase};
 pub use sql::open;
@@ -49,7 +52,7 @@ pub enum StoreError {
 
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
-pub trait Store: DirectoryStore + CaseStore + PersonIndex + OutboxStore {
+pub trait Store: DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

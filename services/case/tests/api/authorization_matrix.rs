@@ -53,6 +53,8 @@ enum State {
     Resolved,
     /// Resolved, then marked "citizen not reached" by notify.
     NotReached,
+    /// A letter reply closed by `expert_ankara`: resolved, its letter waiting to be posted.
+    LetterWaiting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,9 +82,13 @@ enum Rpc {
     /// A score the IVR collected (source IVR).
     RecordSurveyIvr,
     GetPublicStatus,
+    ListLetters,
+    GetLetter,
+    MarkLettersPosted,
+    CountLetters,
 }
 
-const RPCS: [Rpc; 21] = [
+const RPCS: [Rpc; 25] = [
     Rpc::GetCase,
     Rpc::GetHistory,
     Rpc::GetAttachment,
@@ -104,6 +110,10 @@ const RPCS: [Rpc; 21] = [
     Rpc::RecordSurveyResponse,
     Rpc::RecordSurveyIvr,
     Rpc::GetPublicStatus,
+    Rpc::ListLetters,
+    Rpc::GetLetter,
+    Rpc::MarkLettersPosted,
+    Rpc::CountLetters,
 ];
 
 impl Rpc {
@@ -118,6 +128,9 @@ impl Rpc {
             | Self::RecordSurveyIvr
             | Self::GetPublicStatus => State::Resolved,
             Self::ResolveNotReached => State::NotReached,
+            Self::ListLetters | Self::GetLetter | Self::MarkLettersPosted | Self::CountLetters => {
+                State::LetterWaiting
+            }
             _ => State::InPool,
         }
     }
@@ -153,6 +166,18 @@ impl Rpc {
             // The gateway after verifying a signed link; intake for the IVR.
             Self::RecordSurveyResponse | Self::GetPublicStatus => &["admin", "gateway"],
             Self::RecordSurveyIvr => &["admin", "intake"],
+            // The staff who post letters, in their pools (both have Ankara's).
+            Self::ListLetters | Self::GetLetter | Self::MarkLettersPosted => {
+                &["admin", "callback_ankara", "callcentre"]
+            }
+            // Pool managers count their pools' queue (and read none of it).
+            Self::CountLetters => &[
+                "admin",
+                "manager_ankara",
+                "manager_izmir",
+                "callback_ankara",
+                "callcentre",
+            ],
         }
     }
 
@@ -161,7 +186,11 @@ impl Rpc {
     fn names_a_record(self) -> bool {
         !matches!(
             self,
-            Self::ListCasesPool | Self::CreateCase | Self::TrackCase
+            Self::ListCasesPool
+                | Self::CreateCase
+                | Self::TrackCase
+                | Self::ListLetters
+                | Self::CountLetters
         )
     }
 }
@@ -197,6 +226,11 @@ fn refusal(rpc: Rpc, who: &str) -> Code {
         | Rpc::RecordSurveyResponse
         | Rpc::RecordSurveyIvr
         | Rpc::GetPublicStatus => Code::PermissionDenied,
+        // Letters: a role that does not post them is refused for what it
+        // is, whatever letter it names (a missing one included).
+        Rpc::ListLetters | Rpc::GetLetter | Rpc::MarkLettersPosted | Rpc::CountLetters => {
+            Code::PermissionDenied
+        }
         // Bulk calls: a caller of the right role is refused per record
         // (all or none), a caller of another role outright.
         Rpc::ClaimCases | Rpc::ClaimCallback
@@ -234,6 +268,9 @@ fn request<T>(who: &str, msg: T) -> Request<T> {
 }
 
 async fn record_in(app: &mut TestApp, state: State) -> pb::Case {
+    if state == State::LetterWaiting {
+        return crate::letters::closed_letter_case(app, "Yanıtımız ektedir.").await;
+    }
     let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
     req.attachments = vec![pb::NewAttachment {
         file_name: "ariza.pdf".into(),
@@ -284,6 +321,15 @@ pub async fn mark_not_reached(app: &mut TestApp, id: &str, delivery: &str) -> Re
         .mark_citizen_not_reached(with_token(NOTIFY_TOKEN, req))
         .await
         .map(|r| r.into_inner().marked)
+}
+
+/// The letter of a LetterWaiting record, as the admin sees it; a random id
+/// for a record that does not exist.
+async fn letter_of(app: &mut TestApp, id: &str) -> String {
+    match app.get("admin", id).await {
+        Ok(case) => case.letter_id,
+        Err(_) => Uuid::now_v7().to_string(),
+    }
 }
 
 async fn outcome(app: &mut TestApp, who: &str, id: &str) -> Result<(), Status> {
@@ -482,6 +528,28 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
             ))
             .await
             .map(|_| ()),
+        Rpc::ListLetters => c
+            .list_letters(request(who, pb::ListLettersRequest::default()))
+            .await
+            .map(|_| ()),
+        Rpc::CountLetters => c
+            .count_letters(request(who, pb::CountLettersRequest {}))
+            .await
+            .map(|_| ()),
+        Rpc::GetLetter => {
+            let letter_id = letter_of(app, id).await;
+            app.case
+                .get_letter(request(who, pb::GetLetterRequest { letter_id }))
+                .await
+                .map(|_| ())
+        }
+        Rpc::MarkLettersPosted => {
+            let letter_ids = vec![letter_of(app, id).await];
+            app.case
+                .mark_letters_posted(request(who, pb::MarkLettersPostedRequest { letter_ids }))
+                .await
+                .map(|_| ())
+        }
         Rpc::AddCitizenMessage => c
             .add_citizen_message(request(
                 who,
@@ -541,6 +609,10 @@ both_stores! {
                             wrong_codes.push(format!("{rpc:?} by {who:?}: {:?} ({}), expected {:?}", status.code(), status.message(), refusal(rpc, who)));
                         }
                         assert_eq!(version(&mut app, &record.id).await, before, "{rpc:?} by {who:?} was refused but changed the record");
+                        if rpc == Rpc::MarkLettersPosted {
+                            let after = app.get("admin", &record.id).await.unwrap();
+                            assert!(after.letter_posted_at.is_none(), "{who:?} was refused but posted the letter");
+                        }
                         for personal in ["Ayşe", "Yılmaz", "0532", "123 45 67", "ornek.com.tr", record.tracking_number.as_str()] {
                             assert!(!status.message().contains(personal), "{rpc:?} by {who:?}: the refusal names {personal}");
                         }

@@ -11,7 +11,9 @@ use tekmerkez_case::{
     Application, CaseSettings,
     app::CaseApp,
     clock::ManualClock,
-    config::{AuthSettings, DatabaseSettings, GrpcSettings, OutboxSettings, PageSettings},
+    config::{
+        AuthSettings, DatabaseSettings, GrpcSettings, LetterSettings, OutboxSettings, PageSettings,
+    },
 };
 use tekmerkez_proto::{
     case_v1::{
@@ -110,6 +112,9 @@ pub fn settings(url: String) -> CaseSettings {
         pages: PageSettings {
             default_page_size: 50,
             max_page_size: 200,
+        },
+        letters: LetterSettings {
+            number_prefix: "TM".into(),
         },
         shutdown_timeout_ms: 5_000,
     }

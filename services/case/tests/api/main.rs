@@ -17,6 +17,7 @@ mod claim_and_assign;
 mod create_case;
 mod directory;
 mod health;
+mod letters;
 mod listing;
 mod not_reached;
 mod outbox;

@@ -122,3 +122,29 @@ both_stores! {
         assert!(app.get("admin", &c.id).await.unwrap().not_reached.is_none(), "nothing was marked");
     }
 }
+
+both_stores! {
+    async fn by_post_puts_the_answer_in_the_letters_queue_when_there_is_an_address(app) {
+        let no_address = answered_by_email(&mut app).await;
+        mark_not_reached(&mut app, &no_address.id, &Uuid::now_v7().to_string()).await.unwrap();
+        let refused = app.case.resolve_not_reached(as_user("callback_ankara", resolve(&no_address.id, pb::NotReachedOutcome::Letter, ""))).await.unwrap_err();
+        assert_eq!(refused.code(), Code::InvalidArgument);
+        assert_eq!(violated_fields(&refused), vec!["outcome".to_owned()]);
+        assert!(app.get("admin", &no_address.id).await.unwrap().not_reached.is_some(), "still on the list");
+
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.reply_channel = common::ReplyChannel::Email as i32;
+        req.contact.as_mut().unwrap().postal_address = "Kızılay Mah. Atatürk Blv. No: 1, Çankaya/Ankara".into();
+        let c = app.create(req).await;
+        app.claim("expert_ankara", &[&c.id]).await.unwrap();
+        app.close("expert_ankara", &c.id, "Arıza giderildi.").await.unwrap();
+        mark_not_reached(&mut app, &c.id, &Uuid::now_v7().to_string()).await.unwrap();
+        let done = app.case.resolve_not_reached(as_user("callback_ankara", resolve(&c.id, pb::NotReachedOutcome::Letter, "")))
+            .await.unwrap().into_inner().case.unwrap();
+        assert!(done.not_reached.is_none());
+        let letters = app.case.list_letters(as_user("admin", pb::ListLettersRequest::default()))
+            .await.unwrap().into_inner().letters;
+        let letter = letters.iter().find(|l| l.case_id == c.id).expect("the answer waits to be posted");
+        assert!(!letter.number.is_empty());
+    }
+}

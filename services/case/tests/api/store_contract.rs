@@ -8,8 +8,8 @@ use tekmerkez_case::{
     clock::Clock as _,
     domain::case::Actor,
     store::{
-        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, NoteRecord, Sort,
-        StoreError,
+        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, LetterQuery, NewLetter,
+        NoteRecord, Sort, StoreError,
     },
 };
 use uuid::Uuid;
@@ -53,6 +53,7 @@ fn change(
         events: Vec::new(),
         attachments: Vec::new(),
         survey: None,
+        letter: None,
     }
 }
 
@@ -174,5 +175,68 @@ both_stores! {
         let mut two_pools = pool(Some(vec![a.pool_id, Uuid::now_v7()]));
         two_pools.statuses.push(tekmerkez_case::domain::enums::CaseStatus::Held);
         assert_eq!(store.count_matching(&two_pools, 10).await.unwrap(), 4, "the per-pool branches are counted too");
+    }
+
+    async fn letter_numbers_run_per_year_without_gaps_or_duplicates_under_concurrent_closes(app) {
+        const CLOSES: usize = 16;
+        let mut cases = Vec::new();
+        for _ in 0..CLOSES + 1 {
+            cases.push(stored(&mut app).await);
+        }
+        let now = app.clock.now();
+        let store = app.app.store().clone();
+        let with_letter = |case: &tekmerkez_case::domain::case::Case, expected: i64, year: i16| {
+            let mut ch = change(case, expected, now);
+            ch.letter = Some(NewLetter {
+                id: Uuid::now_v7(),
+                case_id: case.id,
+                case_version: expected + 1,
+                prefix: "E-41000000".into(),
+                year,
+                official_answer: "Yanıt.".into(),
+                created_by: Uuid::now_v7(),
+                created_at: now,
+            });
+            ch
+        };
+        // Every close at once, and among them one that lost its race (a
+        // stale version): it is rolled back and must give its number back.
+        let stale = cases.pop().unwrap();
+        let mut tasks = Vec::new();
+        for c in &cases {
+            let (store, ch) = (store.clone(), with_letter(c, c.version, 2026));
+            tasks.push(tokio::spawn(async move { store.apply_changes(&[ch]).await }));
+        }
+        let (s2, lost) = (store.clone(), with_letter(&stale, stale.version + 5, 2026));
+        tasks.push(tokio::spawn(async move { s2.apply_changes(&[lost]).await }));
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(()) => {}
+                Err(StoreError::Conflict(_)) => conflicts += 1,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(conflicts, 1);
+        // The same change written again (a retry after its commit) makes no second letter.
+        let c0 = &cases[0];
+        let again = store.apply_changes(&[with_letter(c0, c0.version, 2026)]).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+
+        let all = LetterQuery { pools: None, posted: false, offset: 0, limit: 100 };
+        let letters = store.list_letters(&all).await.unwrap();
+        assert_eq!(letters.len(), CLOSES, "one letter per committed close");
+        let mut seqs: Vec<i64> = letters.iter().map(|l| l.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=i64::try_from(CLOSES).unwrap()).collect::<Vec<_>>(), "no gap, no duplicate");
+        for l in &letters {
+            assert_eq!(l.number, format!("E-41000000-2026-{:06}", l.seq));
+        }
+        assert!(store.list_letters(&all).await.unwrap().iter().all(|l| l.case_id != stale.id));
+        // A new Istanbul year starts again at 1; the old year goes on.
+        store.apply_changes(&[with_letter(&stale, stale.version, 2027)]).await.unwrap();
+        let newest = store.latest_letter_of_case(stale.id).await.unwrap().unwrap();
+        assert_eq!((newest.year, newest.seq, newest.number.as_str()), (2027, 1, "E-41000000-2027-000001"));
+        assert_eq!(store.count_letters(&all, 100).await.unwrap(), u32::try_from(CLOSES).unwrap() + 1);
     }
 }

@@ -21,11 +21,13 @@ struct HomePage {
 /// The menu of `role`: (label, path).
 pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static str)> {
     let c = &t.common;
+    let letters = (t.letters.menu, "/mektuplar");
     let mut m = match role {
         Role::Admin => vec![
             (c.admin, "/yonetim"),
             (c.pool_manager_pools, "/havuz"),
             (c.not_reached, "/ulasilamayanlar"),
+            letters,
             (c.email_problems, "/eposta-sorunlari"),
         ],
         Role::PoolManager => vec![
@@ -37,11 +39,13 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.callback_pool, "/geri-donus"),
             (c.my_calls, "/uzerimdeki"),
             (c.not_reached, "/ulasilamayanlar"),
+            letters,
         ],
         // Call-centre agents and front-office staff record applications,
-        // and read the mail that made no case.
+        // post the answer letters and read the mail that made no case.
         Role::CallCentreAgent => {
             let mut m = super::entry::menu(&t.entry);
+            m.push(letters);
             m.push((c.email_problems, "/eposta-sorunlari"));
             m
         }
@@ -85,6 +89,7 @@ mod tests {
                 "/geri-donus",
                 "/uzerimdeki",
                 "/ulasilamayanlar",
+                "/mektuplar",
                 "/kullanici"
             ]
         );
@@ -97,6 +102,7 @@ mod tests {
                 "/kayit-girisi/gise",
                 "/kayit-girisi/goruntulu",
                 "/aldigim-kayitlar",
+                "/mektuplar",
                 "/eposta-sorunlari",
                 "/kullanici"
             ]
@@ -107,6 +113,7 @@ mod tests {
                 "/yonetim",
                 "/havuz",
                 "/ulasilamayanlar",
+                "/mektuplar",
                 "/eposta-sorunlari",
                 "/kullanici"
             ]

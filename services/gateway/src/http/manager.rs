@@ -244,6 +244,9 @@ struct ManagedRow {
 struct ManagerPage {
     frame: Frame,
     t: &'static ManagerTexts,
+    /// How many answer letters of the managed pools wait to be posted
+    /// (`"100+"` past the cap); `None` when it could not be read.
+    letters_waiting: Option<String>,
     csrf: String,
     display_name: String,
     statuses: Vec<Choice>,
@@ -432,7 +435,21 @@ pub(super) async fn show(
         .iter()
         .filter_map(|p| scope.pool_names.get(p).map(|n| (p.clone(), n.clone())))
         .collect();
+    let letters_waiting = {
+        let req = state.backend.as_user(s.user_id, pb::CountLettersRequest {});
+        match state.backend.cases().count_letters(req).await {
+            Ok(r) => {
+                let r = r.into_inner();
+                Some(super::capped_count(r.count, r.capped, frame.lang))
+            }
+            Err(st) => {
+                tracing::warn!(code = ?st.code(), "counting the letters to post failed");
+                None
+            }
+        }
+    };
     render(&ManagerPage {
+        letters_waiting,
         csrf: s.csrf_token,
         display_name: s.display_name,
         statuses: choices(

@@ -12,6 +12,7 @@ mod cases;
 mod email_problems;
 mod entry;
 mod home;
+mod letters;
 mod manager;
 mod profile;
 mod receipt;
@@ -179,6 +180,9 @@ pub fn pages(state: AppState) -> Router {
             "/geri-donus/al",
             axum::routing::post(cases::claim_callbacks),
         )
+        .route("/mektuplar", get(letters::show))
+        .route("/mektuplar/postalandi", axum::routing::post(letters::mark))
+        .route("/mektuplar/{id}/pdf", get(letters::pdf))
         .route("/havuz", get(manager::show))
         .route("/havuz/ata", axum::routing::post(manager::assign))
         .route("/kayit/{id}", get(record::show))
@@ -545,6 +549,9 @@ async fn desk_menu(
             current: path == p,
         })
         .collect();
+    if count && nav.iter().any(|i| i.path == "/mektuplar") {
+        count_letters(state, s, lang, &mut nav).await;
+    }
     let views: Vec<i32> = nav
         .iter()
         .filter_map(|i| counted_view(i.path))
@@ -571,6 +578,22 @@ async fn desk_menu(
         Err(st) => tracing::warn!(code = ?st.code(), "counting the menu's records failed"),
     }
     nav
+}
+
+/// The letters waiting to be posted, on the menu's *Gönderilecek Mektuplar*.
+async fn count_letters(state: &AppState, s: &Session, lang: Lang, nav: &mut [NavItem]) {
+    let req = state
+        .backend
+        .as_user(s.user_id, tekmerkez_proto::case_v1::CountLettersRequest {});
+    match state.backend.cases().count_letters(req).await {
+        Ok(r) => {
+            let r = r.into_inner();
+            for item in nav.iter_mut().filter(|i| i.path == "/mektuplar") {
+                item.count = Some(capped_count(r.count, r.capped, lang));
+            }
+        }
+        Err(st) => tracing::warn!(code = ?st.code(), "counting the letters to post failed"),
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for Frame {

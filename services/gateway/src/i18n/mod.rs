@@ -17,6 +17,7 @@ pub mod cases;
 pub mod common;
 pub mod email_problems;
 pub mod entry;
+pub mod letters;
 pub mod manager;
 pub mod profile;
 pub mod record;
@@ -95,6 +96,8 @@ pub struct Texts {
     pub email_problems: email_problems::EmailProblemsTexts,
     /// The satisfaction survey and the signed status page.
     pub survey: survey::SurveyTexts,
+    /// *Gönderilecek Mektuplar*.
+    pub letters: letters::LettersTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -111,6 +114,7 @@ pub static TR: Texts = Texts {
     transfer: transfer::TR,
     email_problems: email_problems::TR,
     survey: survey::TR,
+    letters: letters::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -127,6 +131,7 @@ pub static EN: Texts = Texts {
     transfer: transfer::EN,
     email_problems: email_problems::EN,
     survey: survey::EN,
+    letters: letters::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -10,12 +10,12 @@ use crate::{
     domain::{
         caller::Caller,
         case::{EventKind, RuleViolation, Step},
-        enums::{CallbackOutcome, CaseStatus, HistoryAction, Role, SurveySource},
+        enums::{CallbackOutcome, CaseStatus, HistoryAction, ReplyChannel, Role, SurveySource},
         fields::Violations,
-        policy,
+        letter, policy,
         survey::SurveyAnswer,
     },
-    store::NoteRecord,
+    store::{NewLetter, NoteRecord},
 };
 
 /// What a callback agent records about one call.
@@ -57,11 +57,24 @@ impl CaseApp {
                     "only an institutional expert closes records",
                 ));
             }
-            Ok(Transition::many(case.close(
-                user.id,
-                answer.clone(),
-                now,
-            )?))
+            let mut t = Transition::many(case.close(user.id, answer.clone(), now)?);
+            // A letter reply is answered by post: the letter is made (and
+            // numbered) in the close's own transaction, so a close never
+            // stands without its letter, nor a letter without its close.
+            if t.next.reply_channel == ReplyChannel::Letter && t.next.status == CaseStatus::Resolved
+            {
+                t.letter = Some(NewLetter {
+                    id: Uuid::now_v7(),
+                    case_id: case.id,
+                    case_version: 0,
+                    prefix: self.letter_prefix.to_string(),
+                    year: letter::year_of(now),
+                    official_answer: answer.clone(),
+                    created_by: user.id,
+                    created_at: now,
+                });
+            }
+            Ok(t)
         })
         .await
     }

@@ -19,7 +19,7 @@ use crate::{
         policy,
         survey::SurveyAnswer,
     },
-    store::{AttachmentRecord, CaseChange, NoteRecord, StoreError},
+    store::{AttachmentRecord, CaseChange, NewLetter, NoteRecord, StoreError},
 };
 
 /// How many times a change is recomputed after losing a race.
@@ -33,6 +33,8 @@ pub(super) struct Transition {
     pub(super) attachments: Vec<AttachmentRecord>,
     /// A satisfaction answer stored with the change.
     pub(super) survey: Option<SurveyAnswer>,
+    /// An answer letter the change makes; its case version is set here.
+    pub(super) letter: Option<NewLetter>,
 }
 
 impl Transition {
@@ -43,6 +45,7 @@ impl Transition {
             note: None,
             attachments: Vec::new(),
             survey: None,
+            letter: None,
         }
     }
 
@@ -53,6 +56,7 @@ impl Transition {
             note: None,
             attachments: Vec::new(),
             survey: None,
+            letter: None,
         }
     }
 
@@ -73,6 +77,7 @@ impl Transition {
     ) -> CaseChange {
         self.next.version = before.version + 1;
         let (history, events) = persisted_steps(self.steps, &self.next, actor, now);
+        let version = self.next.version;
         CaseChange {
             case: self.next,
             expected_version: before.version,
@@ -81,6 +86,10 @@ impl Transition {
             events,
             attachments: self.attachments,
             survey: self.survey,
+            letter: self.letter.map(|l| NewLetter {
+                case_version: version,
+                ..l
+            }),
         }
     }
 }

@@ -7,8 +7,10 @@ use uuid::Uuid;
 use super::{CaseView, actor_of, retry::CONFLICT_RETRIES, retry::Transition};
 use crate::{
     app::{CaseApp, error::CaseError},
-    domain::{caller::Caller, enums::NotReachedOutcome, not_reached, policy},
-    store::{NoteRecord, StoreError},
+    domain::{
+        caller::Caller, enums::NotReachedOutcome, fields::Violations, letter, not_reached, policy,
+    },
+    store::{NewLetter, NoteRecord, StoreError},
 };
 
 impl CaseApp {
@@ -61,11 +63,13 @@ impl CaseApp {
     }
 
     /// Records what was done about `case`'s "not reached" mark, with an
-    /// optional note, and clears the mark.
+    /// optional note, and clears the mark. "By post" puts the answer in the
+    /// *Gönderilecek Mektuplar* queue as a numbered letter, in the same change.
     ///
     /// # Errors
     /// `NotFound` out of scope; `FailedPrecondition` when there is no open
-    /// mark (someone else acted on it first).
+    /// mark (someone else acted on it first); `InvalidArgument` (`outcome`)
+    /// for a letter to a record with no postal address or no answer.
     pub async fn resolve_not_reached(
         &self,
         caller: &Caller,
@@ -81,6 +85,28 @@ impl CaseApp {
                 ));
             }
             let mut t = Transition::one(current.resolve_not_reached(outcome)?);
+            if outcome == NotReachedOutcome::Letter {
+                let answer = current.official_answer.clone().filter(|a| !a.trim().is_empty());
+                let (Some(answer), Some(_)) = (answer, current.contact.postal_address.as_ref())
+                else {
+                    let mut v = Violations::new();
+                    v.add(
+                        "outcome",
+                        "a letter needs the record's postal address and official answer",
+                    );
+                    return Err(v.into());
+                };
+                t.letter = Some(NewLetter {
+                    id: Uuid::now_v7(),
+                    case_id: current.id,
+                    case_version: 0,
+                    prefix: self.letter_prefix.to_string(),
+                    year: letter::year_of(now),
+                    official_answer: answer,
+                    created_by: user.id,
+                    created_at: now,
+                });
+            }
             if let Some(text) = &note {
                 t.next.last_note_at = Some(now);
                 t.note = Some(NoteRecord {

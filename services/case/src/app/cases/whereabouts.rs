@@ -140,7 +140,7 @@ impl CaseApp {
             .await
     }
 
-    async fn names(
+    pub(crate) async fn names(
         &self,
         users: impl Iterator<Item = Uuid>,
         pools: impl Iterator<Item = Uuid>,

@@ -8,8 +8,12 @@ use tekmerkez_sqlpool::{Statement, on_pool};
 use uuid::Uuid;
 
 use super::{
-    SqlStore, code, micros, opt_micros, opt_timestamp, outbox::insert_outbox,
-    people::insert_person_keys, timestamp, unique_violation,
+    SqlStore, code,
+    letters::{NEXT_SEQ, insert_letter},
+    micros, opt_micros, opt_timestamp,
+    outbox::insert_outbox,
+    people::insert_person_keys,
+    timestamp, unique_violation,
 };
 use crate::{
     domain::{
@@ -70,6 +74,16 @@ const INSERT_SURVEY: &str = "INSERT INTO case_surveys (case_id, score, source, c
 
 const INSERT_ATTACHMENT: &str = "INSERT INTO case_attachments (id, case_id, file_name, \
     content_type, size_bytes, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// One change's statements: the case's id, its versioned UPDATE, a note,
+/// the rows beside it, and a letter to number and insert.
+type Write<'a> = (
+    Uuid,
+    Statement,
+    Vec<Statement>,
+    Vec<Statement>,
+    Option<&'a crate::store::NewLetter>,
+);
 
 /// Splitting a list into (pool, status) branches pays off up to this many.
 const MAX_BRANCHES: usize = 48;
@@ -582,7 +596,8 @@ fn insert_attachments(attachments: &[AttachmentRecord]) -> impl Iterator<Item = 
     })
 }
 
-fn insert_history(
+/// The rows of `history`'s steps of case `case_id`.
+pub(super) fn insert_history_rows(
     case_id: Uuid,
     history: &[HistoryRecord],
 ) -> impl Iterator<Item = Statement> + '_ {
@@ -617,7 +632,7 @@ impl CaseStore for SqlStore {
             "SELECT {CASE_COLUMNS} FROM cases WHERE application_id = $1"
         ))
         .bind(c.application_id);
-        let rows: Vec<Statement> = insert_history(c.id, history)
+        let rows: Vec<Statement> = insert_history_rows(c.id, history)
             .chain(insert_outbox(events, micros(c.created_at)))
             .chain(insert_attachments(attachments))
             .chain(insert_person_keys(c))
@@ -645,12 +660,12 @@ impl CaseStore for SqlStore {
     }
 
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
-        let writes: Vec<(Uuid, Statement, Vec<Statement>, Vec<Statement>)> = changes
+        let writes: Vec<Write<'_>> = changes
             .iter()
             .map(|ch| {
                 let now = ch.history.last().map_or(0, |h| micros(h.occurred_at));
                 let rows = insert_attachments(&ch.attachments)
-                    .chain(insert_history(ch.case.id, &ch.history))
+                    .chain(insert_history_rows(ch.case.id, &ch.history))
                     .chain(insert_outbox(&ch.events, now))
                     .collect();
                 // A note or an answer that exists already refuses the whole change.
@@ -660,12 +675,18 @@ impl CaseStore for SqlStore {
                     .map(insert_note)
                     .chain(ch.survey.iter().map(insert_survey))
                     .collect();
-                (ch.case.id, update_case(ch, now), unique, rows)
+                (
+                    ch.case.id,
+                    update_case(ch, now),
+                    unique,
+                    rows,
+                    ch.letter.as_ref(),
+                )
             })
             .collect();
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
-            for (id, update, unique, rows) in &writes {
+            for (id, update, unique, rows, letter) in &writes {
                 if update.query().execute(&mut *tx).await?.rows_affected() != 1 {
                     tx.rollback().await?;
                     return Err(StoreError::Conflict(*id));
@@ -678,6 +699,17 @@ impl CaseStore for SqlStore {
                 }
                 for s in rows {
                     s.query().execute(&mut *tx).await?;
+                }
+                if let Some(l) = letter {
+                    // Locks the year's counter row until the commit: the
+                    // next close waits, and a rollback gives the number back.
+                    let next = Statement::new(NEXT_SEQ).bind(i64::from(l.year));
+                    let seq: i64 = next.query_scalar().fetch_one(&mut *tx).await?;
+                    insert_letter(l, seq)
+                        .query()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(unique_violation)?;
                 }
             }
             tx.commit().await?;

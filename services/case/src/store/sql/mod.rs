@@ -11,6 +11,7 @@
 
 mod cases;
 mod directory;
+mod letters;
 mod outbox;
 mod people;
 

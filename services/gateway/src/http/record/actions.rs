@@ -251,6 +251,14 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 None,
             )
         }
+        Code::InvalidArgument if kind == TextWrite::NotReached && refused_field(st, "outcome") => {
+            shown(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Field::ReachOutcome,
+                t.reach_letter_impossible.to_owned(),
+                None,
+            )
+        }
         Code::InvalidArgument => shown(
             StatusCode::UNPROCESSABLE_ENTITY,
             kind.text_field(),

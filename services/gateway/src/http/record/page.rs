@@ -159,6 +159,10 @@ impl Shown {
 struct RecordPage {
     frame: Frame,
     t: &'static RecordTexts,
+    /// The answer letter of a letter reply, in words (number, whether it
+    /// was posted), and its PDF for whoever posts letters.
+    letter: String,
+    letter_pdf: Option<String>,
     csrf: String,
     display_name: String,
     id: String,
@@ -262,6 +266,29 @@ pub(in crate::http) struct Durum {
     durum: String,
 }
 
+/// The record's answer letter in words (`Sayı TM-2026-000001 — postalandı
+/// (06.12.2026 14:05)`), and its PDF's address when `role` posts letters.
+fn letter_line(frame: &Frame, case: &pb::Case, role: i32) -> (String, Option<String>) {
+    if case.letter_number.is_empty() {
+        return (String::new(), None);
+    }
+    let t = &frame.texts().letters;
+    let state = match case.letter_posted_at.as_ref() {
+        Some(at) => format!(
+            "{} ({})",
+            t.record_posted,
+            crate::http::record::when(Some(at))
+        ),
+        None => t.record_waiting.to_owned(),
+    };
+    let pdf = crate::http::letters::posts_letters(role)
+        .then(|| format!("/mektuplar/{}/pdf", case.letter_id));
+    (
+        format!("{}: {} — {state}", t.number, case.letter_number),
+        pdf,
+    )
+}
+
 fn action_name(texts: &Texts, a: i32) -> &'static str {
     use pb::HistoryAction as A;
     let t = &texts.record;
@@ -283,6 +310,7 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::CitizenNotReached => t.step_not_reached,
         A::NotReachedResolved => t.step_not_reached_resolved,
         A::SurveyAnswered => texts.survey.step,
+        A::LetterPosted => texts.letters.step_posted,
         A::Unspecified => "",
     }
 }
@@ -358,6 +386,8 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
             .and_then(|o| usize::try_from(o as i32).ok())
             .and_then(|i| t.reach_outcomes.get(i).copied())
             .map_or_else(|| d.to_owned(), str::to_owned),
+        // The letter's number (sayı), which the case service writes as it is.
+        A::LetterPosted => format!("{}: {d}", frame.texts().letters.number),
         _ => d.to_owned(),
     }
 }
@@ -599,7 +629,10 @@ pub(super) async fn record_page(
     let place = crate::http::cases::place(case.location.as_ref());
     // Only now, after the case service let this user read the case.
     let deliveries = deliveries(state, &case.id, texts).await;
+    let (letter, letter_pdf) = letter_line(&frame, &case, s.role);
     let mut r = render(&RecordPage {
+        letter,
+        letter_pdf,
         related,
         related_labels: &t.related,
         delivery_error: deliveries.is_none() && state.backend.notify().is_some(),
