@@ -74,6 +74,9 @@ pub struct NewCase {
     /// The staff member who recorded it on the citizen's behalf (a
     /// call-centre agent, counter staff), as routing passes it on.
     pub recorded_by: Option<Uuid>,
+    /// The channel's own reference (an e-mail's Message-ID, a partner's
+    /// reference, a platform message id).
+    pub source_reference: Option<String>,
 }
 
 /// A file to store with a case.
@@ -178,6 +181,9 @@ pub struct Case {
     pub callback_retry_at: Option<Timestamp>,
     /// Optimistic-concurrency version, from 1.
     pub version: i64,
+    /// The channel's own reference of the application (an e-mail's
+    /// Message-ID may name the citizen's mail host: shown with the contact).
+    pub source_reference: Option<String>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -352,6 +358,7 @@ impl Case {
             callback_attempts: 0,
             callback_retry_at: None,
             version: 1,
+            source_reference: new.source_reference.clone(),
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -826,6 +833,7 @@ pub(crate) mod tests {
             callback_attempts: 0,
             callback_retry_at: None,
             version: 1,
+            source_reference: None,
         }
     }
 
@@ -853,6 +861,7 @@ pub(crate) mod tests {
             fingerprint: "abc".into(),
             attachments: Vec::new(),
             recorded_by: None,
+            source_reference: None,
         }
     }
 

@@ -14,7 +14,10 @@ use super::{
 use crate::{
     domain::{
         case::{Actor, Case, Consent, Step},
-        contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
+        contact::{
+            Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress, SocialAddress,
+            SocialPlatform, SocialUserId,
+        },
         enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
     },
     store::{
@@ -28,7 +31,8 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     status, holder_id, reply_channel, contact_name, contact_phone, contact_email, contact_address, \
     consent_text_version, consent_accepted_at, consent_special, information_only, official_answer, \
     closed_by, created_by, created_at, entered_pool_at, held_since, closed_at, resolved_at, \
-    last_note_at, callback_attempts, callback_retry_at, version";
+    last_note_at, callback_attempts, callback_retry_at, version, contact_social_platform, \
+    contact_social_account, contact_social_user, contact_social_at, source_reference";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -36,9 +40,10 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     contact_email, contact_address, consent_text_version, consent_accepted_at, consent_special, \
     information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
     held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
-    version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-    $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, \
-    $35, $36, $37) ON CONFLICT DO NOTHING";
+    version, updated_at, contact_social_platform, contact_social_account, contact_social_user, \
+    contact_social_at, source_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, \
+    $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42) ON CONFLICT DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
@@ -243,6 +248,11 @@ pub(super) struct CaseRow {
     callback_attempts: i64,
     callback_retry_at: Option<i64>,
     version: i64,
+    contact_social_platform: Option<String>,
+    contact_social_account: Option<String>,
+    contact_social_user: Option<String>,
+    contact_social_at: Option<i64>,
+    source_reference: Option<String>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -284,6 +294,20 @@ impl TryFrom<CaseRow> for Case {
                 phone: r.contact_phone.map(PhoneNumber::from_trusted),
                 email: r.contact_email.map(EmailAddress::from_trusted),
                 postal_address: r.contact_address.map(PostalAddress::from_trusted),
+                social: match (
+                    r.contact_social_platform,
+                    r.contact_social_account,
+                    r.contact_social_user,
+                ) {
+                    (Some(platform), Some(account_id), Some(user)) => Some(SocialAddress {
+                        platform: SocialPlatform::parse(&platform)
+                            .ok_or(StoreError::Corrupt("contact_social_platform"))?,
+                        account_id,
+                        user_id: SocialUserId::from_trusted(user),
+                        message_at: r.contact_social_at,
+                    }),
+                    _ => None,
+                },
             },
             consent,
             information_only: r.information_only,
@@ -299,6 +323,7 @@ impl TryFrom<CaseRow> for Case {
             callback_attempts: u32::try_from(r.callback_attempts).unwrap_or(u32::MAX),
             callback_retry_at: opt_timestamp(r.callback_retry_at)?,
             version: r.version,
+            source_reference: r.source_reference,
         })
     }
 }
@@ -455,6 +480,11 @@ fn insert_case(c: &Case) -> Statement {
         .bind(opt_micros(c.callback_retry_at))
         .bind(c.version)
         .bind(micros(c.created_at))
+        .bind(c.contact.social.as_ref().map(|s| s.platform.as_str()))
+        .bind(c.contact.social.as_ref().map(|s| s.account_id.as_str()))
+        .bind(c.contact.social.as_ref().map(|s| s.user_id.expose()))
+        .bind(c.contact.social.as_ref().and_then(|s| s.message_at))
+        .bind(c.source_reference.as_deref())
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
