@@ -118,13 +118,16 @@ pub fn build(
         &mut v,
     );
     // A partner always knows how to reach the applicant: "no contact" is
-    // only for a social conversation that never gave a phone number.
+    // only for a social conversation that never gave a phone number, and a
+    // reply in a social conversation only for a message that came in one.
     let reply = common::ReplyChannel::try_from(req.reply_channel)
         .ok()
         .filter(|r| {
             !matches!(
                 r,
-                common::ReplyChannel::Unspecified | common::ReplyChannel::NoContact
+                common::ReplyChannel::Unspecified
+                    | common::ReplyChannel::NoContact
+                    | common::ReplyChannel::Social
             )
         });
     match reply {
@@ -371,6 +374,8 @@ mod tests {
         let mut r = valid();
         r.reply_channel = common::ReplyChannel::NoContact as i32;
         assert_eq!(fields(&r), vec!["reply_channel"], "not for partners");
+        r.reply_channel = common::ReplyChannel::Social as i32;
+        assert_eq!(fields(&r), vec!["reply_channel"], "no conversation to reply in");
     }
 
     #[test]
