@@ -11,9 +11,14 @@
 //! | `yanit_eposta` | closed by the expert, reply by e-mail | the official answer by e-mail |
 //! | `yanit_sms` | resolved, reply by SMS | the official answer by SMS (quiet hours) |
 //! | `sonuclandi` | resolved otherwise (not information-only) | SMS that it was resolved (quiet hours) |
+//! | `basvuru_alindi_eposta` | a case opened (not information-only) | e-mail with the tracking number, at once |
+//! | `basvuru_alindi_sosyal` | a case opened (not information-only) | the tracking number in the social-media conversation, at once |
+//! | `yanit_sosyal` | resolved, reply in the conversation | the official answer in the conversation |
 //!
 //! SMS rules need a phone number and the applicant's KVKK consent; e-mail
-//! rules need an address.
+//! rules need an address; social rules a conversation. Of the rules for an
+//! opened case only one acknowledges it, on the channel
+//! [`crate::acknowledgement`] picks.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +61,8 @@ pub enum Channel {
     Sms,
     /// An e-mail.
     Email,
+    /// A message in the citizen's social-media conversation.
+    Social,
 }
 
 impl Channel {
@@ -64,6 +71,7 @@ impl Channel {
         match self {
             Self::Sms => "sms",
             Self::Email => "email",
+            Self::Social => "social",
         }
     }
 
@@ -72,6 +80,7 @@ impl Channel {
         match s {
             "sms" => Some(Self::Sms),
             "email" => Some(Self::Email),
+            "social" => Some(Self::Social),
             _ => None,
         }
     }
@@ -88,7 +97,7 @@ pub enum Timing {
 }
 
 /// The reply channels a rule may be limited to (`tekmerkez.common.v1.ReplyChannel` codes).
-pub const REPLY_CHANNELS: &[&str] = &["sms", "phone_callback", "email", "letter"];
+pub const REPLY_CHANNELS: &[&str] = &["sms", "phone_callback", "email", "letter", "social"];
 
 /// One rule (the body stored per version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,7 +176,7 @@ impl Rule {
         {
             return Err((
                 "rule.reply_channels",
-                "must be sms, phone_callback, email or letter",
+                "must be sms, phone_callback, email, letter or social",
             ));
         }
         if self.description.chars().count() > 500 {
@@ -320,6 +329,39 @@ pub fn default_rules() -> Vec<Rule> {
             Timing::RespectQuietHours,
             "Başvuru sonuçlanınca SMS",
         ),
+        rule(
+            "basvuru_alindi_eposta",
+            Trigger::CaseOpened,
+            Some(false),
+            &[],
+            Channel::Email,
+            "basvuru_alindi_eposta",
+            false,
+            Timing::Immediate,
+            "Başvuru kaydedilince takip numarasıyla e-posta (e-postayla yazana ya da yanıtı e-postayla isteyene)",
+        ),
+        rule(
+            "basvuru_alindi_sosyal",
+            Trigger::CaseOpened,
+            Some(false),
+            &[],
+            Channel::Social,
+            "basvuru_alindi_sosyal",
+            true,
+            Timing::Immediate,
+            "Başvuru kaydedilince takip numarası, vatandaşın yazdığı sosyal medya yazışmasında",
+        ),
+        rule(
+            "yanit_sosyal",
+            Trigger::CaseResolved,
+            Some(false),
+            &["social"],
+            Channel::Social,
+            "yanit_sosyal",
+            true,
+            Timing::Immediate,
+            "Yanıtı sosyal medya yazışmasında isteyene yetkili açıklaması",
+        ),
     ]
 }
 
@@ -414,6 +456,54 @@ pub fn default_templates() -> Vec<Template> {
             "The answer to your application [{{tracking_number}}]",
             "Dear {{applicant_name}},\n\nYour application {{tracking_number}} has been reviewed. The official answer:\n\n{{official_answer}}\n\nReply to this e-mail to write to us again; your reply joins the same application.\nFollow it at {{tracking_url}}.\n\nKind regards,\n{{institution}}",
             "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been reviewed. The official answer:</p>\n<blockquote>{{official_answer}}</blockquote>\n<p>Reply to this e-mail to write to us again; your reply joins the same application.<br>\nFollow it at <a href=\"{{tracking_url}}\">{{tracking_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "basvuru_alindi_eposta",
+            "tr",
+            Channel::Email,
+            "Başvurunuz alındı [{{tracking_number}}]",
+            "Sayın {{applicant_name}},\n\nBaşvurunuz {{tracking_number}} takip numarasıyla kaydedildi ve ilgili birime iletildi.\n\nBu e-postayı yanıtlayarak başvurunuza ekleme yapabilirsiniz; yanıtınız aynı başvuruya eklenir.\nBaşvurunuzu {{tracking_url}} adresinden izleyebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
+            "<p>Sayın {{applicant_name}},</p>\n<p>Başvurunuz <strong>{{tracking_number}}</strong> takip numarasıyla kaydedildi ve ilgili birime iletildi.</p>\n<p>Bu e-postayı yanıtlayarak başvurunuza ekleme yapabilirsiniz; yanıtınız aynı başvuruya eklenir.<br>\nBaşvurunuzu <a href=\"{{tracking_url}}\">{{tracking_url}}</a> adresinden izleyebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "basvuru_alindi_eposta",
+            "en",
+            Channel::Email,
+            "Your application has been received [{{tracking_number}}]",
+            "Dear {{applicant_name}},\n\nYour application has been recorded under tracking number {{tracking_number}} and passed to the unit concerned.\n\nReply to this e-mail to add to your application; your reply joins the same application.\nFollow it at {{tracking_url}}.\n\nKind regards,\n{{institution}}",
+            "<p>Dear {{applicant_name}},</p>\n<p>Your application has been recorded under tracking number <strong>{{tracking_number}}</strong> and passed to the unit concerned.</p>\n<p>Reply to this e-mail to add to your application; your reply joins the same application.<br>\nFollow it at <a href=\"{{tracking_url}}\">{{tracking_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Bu yazışmaya yazdıklarınız aynı başvuruya eklenir. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. What you write in this conversation joins the same application. Follow it at {{tracking_url}}. {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer}} {{institution}}",
+            "",
         ),
     ]
 }
@@ -528,7 +618,8 @@ mod tests {
         };
         assert_eq!(count(Trigger::CaseOpened, true), 1);
         assert_eq!(count(Trigger::CaseResolved, true), 0);
-        assert_eq!(count(Trigger::CaseOpened, false), 1);
+        // One acknowledgement rule per channel; `acknowledgement::select` applies one.
+        assert_eq!(count(Trigger::CaseOpened, false), 3);
         assert_eq!(count(Trigger::CaseResolved, false), 1);
     }
 

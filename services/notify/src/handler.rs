@@ -28,6 +28,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::{
+    acknowledgement,
     cases::{CaseReader, CaseView, ReadError},
     catalogue::{CatalogueCache, Channel, Facts, Rule, Snapshot, Timing, Trigger},
     email, gsm,
@@ -77,6 +78,7 @@ fn reply_code(r: i32) -> &'static str {
         Ok(common::ReplyChannel::Email) => "email",
         Ok(common::ReplyChannel::Letter) => "letter",
         Ok(common::ReplyChannel::NoContact) => NO_CONTACT,
+        Ok(common::ReplyChannel::Social) => "social",
         _ => "",
     }
 }
@@ -86,7 +88,7 @@ fn reply_code(r: i32) -> &'static str {
 const NO_CONTACT: &str = "no_contact";
 
 /// Whether an SMS can reach `phone`: only a Turkish mobile number.
-fn reaches_by_sms(phone: &str) -> bool {
+pub(crate) fn reaches_by_sms(phone: &str) -> bool {
     tekmerkez_types::contact::PhoneNumber::parse(phone).is_ok_and(|p| p.is_mobile())
 }
 
@@ -173,6 +175,7 @@ impl NotifyHandler {
             body: None,
             html: None,
             message_id: None,
+            in_reply_to: None,
             encoding: None,
             segments: None,
             urgent: case.is_some_and(|c| c.urgent),
@@ -191,6 +194,7 @@ impl NotifyHandler {
         let recipient = match rule.channel {
             Channel::Sms => case.phone.clone().filter(|p| reaches_by_sms(p)),
             Channel::Email => case.email.clone(),
+            Channel::Social => crate::social::recipient(case),
         };
         let recipient = recipient?;
         if rule.require_consent && !case.has_consent {
@@ -273,7 +277,9 @@ impl NotifyHandler {
                     &event.event_id,
                     &self.settings.message_id_domain,
                 ));
+                d.in_reply_to = email::citizens_message_id(case);
             }
+            Channel::Social => {}
         }
         d.recipient = Some(recipient);
         d.body = Some(body);
@@ -315,7 +321,8 @@ impl Handler for NotifyHandler {
                     information_only: o.information_only,
                     reply_channel: reply_code(o.reply_channel),
                 },
-                o.has_phone || o.has_email,
+                // A social-media application brings its conversation.
+                o.has_phone || o.has_email || o.channel == common::Channel::SocialMedia as i32,
             ),
             Some(Payload::ClosedByExpert(c)) => (
                 Facts {
@@ -353,6 +360,12 @@ impl Handler for NotifyHandler {
             .kinds_for_event(&event.event_id)
             .await
             .map_err(|e| unavailable("notify store", e))?;
+        // Whichever channel acknowledged it before (a rule since switched
+        // off included), it is not acknowledged again.
+        let acknowledged = snap
+            .rules
+            .iter()
+            .any(|r| acknowledgement::acknowledges(r) && done.contains(&r.key));
         rules.retain(|r| !done.contains(&r.key));
         if rules.is_empty() {
             return Ok(());
@@ -361,6 +374,7 @@ impl Handler for NotifyHandler {
         if case.is_none() {
             tracing::error!(case_id = %event.case_id, event_id = %event.event_id, "the case service does not know the case; its messages are marked failed (unknown_case)");
         }
+        let rules = acknowledgement::select(rules, &facts, case.as_ref(), acknowledged);
         let now = Timestamp::now();
         let mut wrote = false;
         for rule in rules {

@@ -2,8 +2,10 @@
 //! message each event sends to the citizen, renders it from a versioned
 //! Turkish (or English) template, records it in the delivery log keyed by
 //! (event, message kind), and sends it exactly once: SMS through HTTP
-//! providers with failover, e-mail over SMTP.
+//! providers with failover, e-mail over SMTP, messages in the citizen's
+//! social-media conversation through the platforms' APIs.
 //!
+//! - [`acknowledgement`]: which channel acknowledges an application (one place, one table).
 //! - [`catalogue`]: rules and templates, their defaults and the cache.
 //! - [`template`]: `{{variable}}` rendering; a missing variable is an error.
 //! - [`gsm`]: GSM 7-bit (with the Turkish single shift table) or UCS-2, and segment counts.
@@ -14,11 +16,13 @@
 //! - [`dispatch`]: the sender: leases, failover, backoff, in-doubt recovery.
 //! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
 //! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
+//! - [`social`]: replies in WhatsApp, Messenger, Instagram and X conversations.
 //! - [`http`]: the delivery-report endpoint.
 //! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
 //! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
 //! - [`startup`]: building and running.
 
+pub mod acknowledgement;
 pub mod cases;
 pub mod catalogue;
 pub mod config;
@@ -31,6 +35,7 @@ pub mod http;
 pub mod quiet;
 pub mod sinks;
 pub mod sms;
+pub mod social;
 pub mod startup;
 pub mod store;
 pub mod template;
