@@ -57,6 +57,7 @@ mod intake_phone_kinds;
 mod intake_social;
 mod notify_dev;
 mod notify_kafka;
+mod notify_social_dev;
 mod ops_dev_metrics;
 mod ops_image;
 mod ops_metrics;
