@@ -56,6 +56,7 @@ mod intake_partner;
 mod intake_phone_kinds;
 mod intake_social;
 mod notify_dev;
+mod notify_email_dev;
 mod notify_kafka;
 mod notify_social_dev;
 mod ops_dev_metrics;

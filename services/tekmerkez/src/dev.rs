@@ -166,7 +166,9 @@ impl Dev {
             SecretString::from(gateway_token.clone()),
         );
         settings.notify.sms.order = vec!["dev".to_owned()];
-        settings.notify.email.transport = "dev".to_owned();
+        if !settings.dev.smtp_relay {
+            settings.notify.email.transport = "dev".to_owned();
+        }
         settings.notify.tracking_url = format!("http://{}/takip", settings.dev.http_listen);
         // The demo records are backdated: their events must not text anyone.
         settings.notify.max_event_age_minutes = 10;
