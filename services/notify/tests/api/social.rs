@@ -377,3 +377,44 @@ async fn e_mail_acknowledgement(db: Db) {
     assert_eq!(app.webhook.requests(), 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn written_and_counter_applications_are_acknowledged_by_their_receipt_alone() {
+    let app = TestApp::spawn(Db::Sqlite, &["webhook"], |_| {}).await;
+    for channel in [common::Channel::Written, common::Channel::FaceToFace] {
+        let mut c = case("+905321234576", None);
+        c.channel = channel;
+        c.official_answer = Some("Sayacınız değiştirildi.".into());
+        app.know(&c);
+        app.publish(&opened(&c, false)).await;
+        // The same case's next event is handled after this one (one lane
+        // per case): once its message is there, the opening was handled.
+        app.publish(&resolved(&c, common::ReplyChannel::Sms)).await;
+        let d = app.settled(&c.id, 1).await;
+        assert_eq!(
+            d.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(),
+            ["yanit_sms"],
+            "{channel:?}: the printed receipt was the acknowledgement"
+        );
+    }
+    // A web-form applicant with the same details is acknowledged by SMS.
+    let c = case("+905321234577", None);
+    app.know(&c);
+    app.publish(&opened(&c, false)).await;
+    assert_eq!(app.settled(&c.id, 1).await[0].kind, "basvuru_alindi");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_e_mail_applicant_who_asked_for_an_sms_reply_is_acknowledged_by_sms() {
+    let app = TestApp::spawn(Db::Sqlite, &["webhook"], |_| {}).await;
+    let mut c = case("+905321234578", Some("vatandas@ornek.com.tr"));
+    c.channel = common::Channel::Email;
+    c.reply_channel = common::ReplyChannel::Sms;
+    app.know(&c);
+    app.publish(&opened(&c, false)).await;
+    let d = app.settled(&c.id, 1).await;
+    assert_eq!((d[0].kind.as_str(), d[0].channel.as_str()), ("basvuru_alindi", "sms"));
+    assert!(app.store.sink_list("email", 10).await.unwrap().is_empty());
+    app.stop().await;
+}
