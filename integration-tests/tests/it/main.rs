@@ -59,6 +59,7 @@ mod notify_dev;
 mod notify_email_dev;
 mod notify_kafka;
 mod notify_social_dev;
+mod notify_social_kafka;
 mod ops_dev_metrics;
 mod ops_image;
 mod ops_metrics;
