@@ -59,7 +59,13 @@ pub(crate) fn messaging(object: &str, mid: &str, sender: &str, text: &str) -> St
 }
 
 /// The same, sent at `at_ms` (Unix milliseconds).
-pub(crate) fn messaging_at(object: &str, mid: &str, sender: &str, text: &str, at_ms: i64) -> String {
+pub(crate) fn messaging_at(
+    object: &str,
+    mid: &str,
+    sender: &str,
+    text: &str,
+    at_ms: i64,
+) -> String {
     json!({
         "object": object,
         "entry": [{
@@ -92,7 +98,12 @@ pub(crate) fn x_signature(body: &[u8]) -> String {
 }
 
 /// POSTs `body` to `path` with `headers`; the status and the JSON answer.
-pub(crate) async fn post(app: &Running, path: &str, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn post(
+    app: &Running,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
     let mut req = http()
         .post(app.url(path))
         .header("content-type", "application/json")
@@ -185,7 +196,11 @@ async fn whatsapp_opens_one_case_in_the_fault_pool_and_the_conversation_joins_it
     );
     let social = contact.social.clone().unwrap();
     assert_eq!(
-        (social.platform, social.account_id.as_str(), social.user_id.as_str()),
+        (
+            social.platform,
+            social.account_id.as_str(),
+            social.user_id.as_str()
+        ),
         (
             tekmerkez_proto::common_v1::SocialPlatform::Whatsapp as i32,
             DEV_WHATSAPP_PHONE_NUMBER_ID,

@@ -215,8 +215,7 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
         async || {
             for id in demo.iter().take(10) {
                 let (_, page, _, _) = b.get(&format!("/kayit/{id}")).await;
-                if page.contains("başvuru alındı bildirimi")
-                    && page.contains(": gönderilmedi")
+                if page.contains("başvuru alındı bildirimi") && page.contains(": gönderilmedi")
                 {
                     return Some(page);
                 }

@@ -51,10 +51,11 @@ fn smtp() -> Smtp {
             password,
         };
     }
-    let out = std::process::Command::new(tekmerkez_integration_tests::cluster::scripts().join("smtp"))
-        .arg("start")
-        .output()
-        .unwrap();
+    let out =
+        std::process::Command::new(tekmerkez_integration_tests::cluster::scripts().join("smtp"))
+            .arg("start")
+            .output()
+            .unwrap();
     assert!(out.status.success(), "scripts/smtp start");
     let text = String::from_utf8(out.stdout).unwrap();
     let get = |k: &str| {
@@ -64,7 +65,12 @@ fn smtp() -> Smtp {
             .to_owned()
     };
     Smtp {
-        port: get("SMTP_ADDR").rsplit_once(':').unwrap().1.parse().unwrap(),
+        port: get("SMTP_ADDR")
+            .rsplit_once(':')
+            .unwrap()
+            .1
+            .parse()
+            .unwrap(),
         ca: get("SMTP_CA"),
         maildir: get("SMTP_MAILDIR").into(),
         user: get("SMTP_USER"),
@@ -83,7 +89,11 @@ fn received(s: &Smtp, to: &str) -> Vec<Vec<u8>> {
                 continue;
             };
             let eml = p.with_extension("eml");
-            if meta["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|x| x == to)) && eml.exists() {
+            if meta["rcpt_tos"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x == to))
+                && eml.exists()
+            {
                 out.push(std::fs::read(eml).unwrap());
             }
         }
@@ -97,7 +107,10 @@ async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_in_their_thread
     let folder = new_folder().await;
     let s = smtp();
     let (host, port) = imap();
-    let (mailbox, smtp_settings) = (folder.clone(), (s.port, s.ca.clone(), s.user.clone(), s.password.clone()));
+    let (mailbox, smtp_settings) = (
+        folder.clone(),
+        (s.port, s.ca.clone(), s.user.clone(), s.password.clone()),
+    );
     let app = start(move |settings| {
         let e = &mut settings.intake.email;
         e.enabled = true;
@@ -141,16 +154,30 @@ async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_in_their_thread
     })
     .await;
     let m = MessageParser::default().parse(&raw).unwrap();
-    assert_eq!(m.subject().unwrap(), format!("Başvurunuz alındı [{tracking}]"));
+    assert_eq!(
+        m.subject().unwrap(),
+        format!("Başvurunuz alındı [{tracking}]")
+    );
     let text = m.body_text(0).unwrap();
     assert!(text.starts_with("Sayın Başvuru Sahibi,"), "{text}");
-    assert!(text.contains(&format!("Başvurunuz {tracking} takip numarasıyla kaydedildi")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Başvurunuz {tracking} takip numarasıyla kaydedildi"
+        )),
+        "{text}"
+    );
     assert!(m.body_html(0).unwrap().contains("Sayın Başvuru Sahibi,"));
     // In the citizen's own thread, and naming the case for their reply.
-    assert_eq!(m.in_reply_to().as_text_list().unwrap(), vec![their_id.as_str()]);
+    assert_eq!(
+        m.in_reply_to().as_text_list().unwrap(),
+        vec![their_id.as_str()]
+    );
     let refs = m.references().as_text_list().unwrap().join(" ");
     assert!(refs.contains(&their_id), "{refs}");
-    assert!(refs.contains(&format!("case.{tracking}@tekmerkez.local")), "{refs}");
+    assert!(
+        refs.contains(&format!("case.{tracking}@tekmerkez.local")),
+        "{refs}"
+    );
     let ours = m.message_id().unwrap().to_owned();
     assert!(ours.starts_with(&format!("case.{tracking}.")), "{ours}");
 
@@ -167,12 +194,23 @@ async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_in_their_thread
         let c = app.case(&tracking).await;
         c.notes
             .iter()
-            .any(|n| n.author == pb::NoteAuthor::Citizen as i32 && n.text.contains("Su hâlâ gelmedi."))
+            .any(|n| {
+                n.author == pb::NoteAuthor::Citizen as i32 && n.text.contains("Su hâlâ gelmedi.")
+            })
             .then_some(c)
     })
     .await;
-    assert!(noted.notes.iter().all(|n| n.channel == Channel::Email as i32));
-    assert_eq!(app.cases_of(Channel::Email).await.len(), 1, "no second case");
+    assert!(
+        noted
+            .notes
+            .iter()
+            .all(|n| n.channel == Channel::Email as i32)
+    );
+    assert_eq!(
+        app.cases_of(Channel::Email).await.len(),
+        1,
+        "no second case"
+    );
     // One acknowledgement, whatever else happened on the case.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&s, &citizen).len(), 1);

@@ -79,7 +79,10 @@ async fn a_whatsapp_applicant_is_acknowledged_in_the_conversation_and_not_by_sms
     let r = &got[0];
     assert_eq!(r["platform"], "whatsapp");
     assert_eq!(r["account_id"], DEV_WHATSAPP_PHONE_NUMBER_ID);
-    assert_eq!(r["token"], DEV_WHATSAPP_TOKEN, "the phone number's bearer token");
+    assert_eq!(
+        r["token"], DEV_WHATSAPP_TOKEN,
+        "the phone number's bearer token"
+    );
     assert_eq!(r["status"], 200);
     let body = &r["body"];
     assert_eq!(
@@ -147,7 +150,11 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
     let ack = sent(&app, 1).await.remove(0);
     assert_eq!(
         (&ack["platform"], &ack["account_id"], &ack["token"]),
-        (&json!("messenger"), &json!(DEV_PAGE_ID), &json!(DEV_PAGE_TOKEN))
+        (
+            &json!("messenger"),
+            &json!(DEV_PAGE_ID),
+            &json!(DEV_PAGE_TOKEN)
+        )
     );
     assert_eq!(ack["body"]["recipient"], json!({"id": "7265514420186"}));
     assert_eq!(ack["body"]["messaging_type"], "RESPONSE");
@@ -193,7 +200,8 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
             "{} numaralı başvurunuz sonuçlandı. Yanıtımız: Ana boru onarıldı; suyunuz akşam açılacak. {}",
             case.tracking_number,
             tekmerkez::settings::Settings::load(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config"),
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../services/tekmerkez/config"),
                 "test"
             )
             .unwrap()
@@ -214,10 +222,27 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
     assert_eq!(status, 200);
     let x = sent(&app, 3).await.remove(2);
     assert_eq!(
-        (&x["platform"], &x["account_id"], &x["recipient"], &x["token"], &x["status"]),
-        (&json!("x"), &json!(DEV_X_USER_ID), &json!("3001969357"), &json!(DEV_X_TOKEN), &json!(201))
+        (
+            &x["platform"],
+            &x["account_id"],
+            &x["recipient"],
+            &x["token"],
+            &x["status"]
+        ),
+        (
+            &json!("x"),
+            &json!(DEV_X_USER_ID),
+            &json!("3001969357"),
+            &json!(DEV_X_TOKEN),
+            &json!(201)
+        )
     );
-    assert!(x["body"]["text"].as_str().unwrap().starts_with("Başvurunuz alındı."));
+    assert!(
+        x["body"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Başvurunuz alındı.")
+    );
     assert!(sms(&app).await.is_empty());
 
     // The dev page shows them, in Turkish.
@@ -229,6 +254,9 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Sosyal medya kutusu") && page.contains("gönderildi"), "{page}");
+    assert!(
+        page.contains("Sosyal medya kutusu") && page.contains("gönderildi"),
+        "{page}"
+    );
     app.stop().await;
 }

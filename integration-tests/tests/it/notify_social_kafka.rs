@@ -75,7 +75,10 @@ async fn a_whatsapp_applicant_is_acknowledged_in_the_conversation_on_kafka_and_p
     ));
     for (k, v) in [
         ("TEKMERKEZ__NOTIFY__SOCIAL__WHATSAPP__ENABLED", "true"),
-        ("TEKMERKEZ__NOTIFY__SOCIAL__WHATSAPP__BASE_URL", base.as_str()),
+        (
+            "TEKMERKEZ__NOTIFY__SOCIAL__WHATSAPP__BASE_URL",
+            base.as_str(),
+        ),
         ("TEKMERKEZ__NOTIFY__SOCIAL__WHATSAPP__TIMEOUT_MS", "2000"),
         (
             &format!("TEKMERKEZ__NOTIFY__SOCIAL__WHATSAPP__ACCESS_TOKENS__{PHONE_NUMBER_ID}"),
@@ -87,7 +90,10 @@ async fn a_whatsapp_applicant_is_acknowledged_in_the_conversation_on_kafka_and_p
         ),
         ("TEKMERKEZ__NOTIFY__SMS__ORDER", "webhook"),
         ("TEKMERKEZ__NOTIFY__SMS__WEBHOOK__URL", sms.url.as_str()),
-        ("TEKMERKEZ__NOTIFY__SMS__WEBHOOK__TOKEN", webhook_standin::TOKEN),
+        (
+            "TEKMERKEZ__NOTIFY__SMS__WEBHOOK__TOKEN",
+            webhook_standin::TOKEN,
+        ),
         ("TEKMERKEZ__NOTIFY__SMS__WEBHOOK__TIMEOUT_MS", "2000"),
         ("TEKMERKEZ__NOTIFY__DISPATCH__LEASE_MS", "8000"),
         ("TEKMERKEZ__NOTIFY__DISPATCH__POLL_INTERVAL_MS", "100"),
@@ -99,7 +105,16 @@ async fn a_whatsapp_applicant_is_acknowledged_in_the_conversation_on_kafka_and_p
 
     let now = jiff::Timestamp::now().as_second();
     assert_eq!(
-        webhook(&cluster, &whatsapp("wamid.kn1", "905321234567", "Sokakta su borusu patladı.", now)).await,
+        webhook(
+            &cluster,
+            &whatsapp(
+                "wamid.kn1",
+                "905321234567",
+                "Sokakta su borusu patladı.",
+                now
+            )
+        )
+        .await,
         200
     );
     let first = eventually(WAIT, "the acknowledgement in the conversation", || async {
@@ -113,16 +128,26 @@ async fn a_whatsapp_applicant_is_acknowledged_in_the_conversation_on_kafka_and_p
     assert_eq!(first.body["to"], "905321234567");
     assert_eq!(first.body["type"], "text");
     let text = first.body["text"]["body"].as_str().unwrap();
-    assert!(text.starts_with("Başvurunuz alındı. Takip numaranız: "), "{text}");
+    assert!(
+        text.starts_with("Başvurunuz alındı. Takip numaranız: "),
+        "{text}"
+    );
 
     // Sent a day and a half ago, delivered only now: the template.
     let late = now - 36 * 3600;
     assert_eq!(
-        webhook(&cluster, &whatsapp("wamid.kn2", "905339876543", "Kanalizasyon taştı.", late)).await,
+        webhook(
+            &cluster,
+            &whatsapp("wamid.kn2", "905339876543", "Kanalizasyon taştı.", late)
+        )
+        .await,
         200
     );
     let second = eventually(WAIT, "the template to the late applicant", || async {
-        platforms.delivered().into_iter().find(|r| r.recipient == "905339876543")
+        platforms
+            .delivered()
+            .into_iter()
+            .find(|r| r.recipient == "905339876543")
     })
     .await;
     assert_eq!(second.body["type"], "template");

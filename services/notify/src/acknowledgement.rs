@@ -73,7 +73,11 @@ pub fn choose(
         From::SocialMedia if reach.social => return Send(Channel::Social),
         _ => {}
     }
-    if reach.mobile { Send(Channel::Sms) } else { Nothing }
+    if reach.mobile {
+        Send(Channel::Sms)
+    } else {
+        Nothing
+    }
 }
 
 /// The acknowledgement of `case`.
@@ -183,22 +187,67 @@ mod tests {
             (From::FaceToFace, Reply::PhoneCallback, MOBILE, Receipt),
             // The reply channel, when it can carry it.
             (From::WebForm, Reply::Sms, ALL, Send(Channel::Sms)),
-            (From::MobileApp, Reply::Email, EMAIL_AND_MOBILE, Send(Channel::Email)),
-            (From::SocialMedia, Reply::Social, SOCIAL_AND_MOBILE, Send(Channel::Social)),
+            (
+                From::MobileApp,
+                Reply::Email,
+                EMAIL_AND_MOBILE,
+                Send(Channel::Email),
+            ),
+            (
+                From::SocialMedia,
+                Reply::Social,
+                SOCIAL_AND_MOBILE,
+                Send(Channel::Social),
+            ),
             (From::Partner, Reply::Email, EMAIL, Send(Channel::Email)),
             // E-mail applicants: by e-mail, unless they asked for an SMS reply.
             (From::Email, Reply::Email, EMAIL, Send(Channel::Email)),
-            (From::Email, Reply::Sms, EMAIL_AND_MOBILE, Send(Channel::Sms)),
-            (From::Email, Reply::PhoneCallback, EMAIL_AND_MOBILE, Send(Channel::Email)),
+            (
+                From::Email,
+                Reply::Sms,
+                EMAIL_AND_MOBILE,
+                Send(Channel::Sms),
+            ),
+            (
+                From::Email,
+                Reply::PhoneCallback,
+                EMAIL_AND_MOBILE,
+                Send(Channel::Email),
+            ),
             (From::Email, Reply::Letter, EMAIL, Send(Channel::Email)),
             // Social applicants: in the conversation, also with a callback reply.
-            (From::SocialMedia, Reply::PhoneCallback, SOCIAL_AND_MOBILE, Send(Channel::Social)),
-            (From::SocialMedia, Reply::Sms, SOCIAL_AND_MOBILE, Send(Channel::Sms)),
-            (From::SocialMedia, Reply::PhoneCallback, MOBILE, Send(Channel::Sms)),
+            (
+                From::SocialMedia,
+                Reply::PhoneCallback,
+                SOCIAL_AND_MOBILE,
+                Send(Channel::Social),
+            ),
+            (
+                From::SocialMedia,
+                Reply::Sms,
+                SOCIAL_AND_MOBILE,
+                Send(Channel::Sms),
+            ),
+            (
+                From::SocialMedia,
+                Reply::PhoneCallback,
+                MOBILE,
+                Send(Channel::Sms),
+            ),
             // A letter or a callback: the SMS as before, when there is a mobile.
             (From::WebForm, Reply::Letter, MOBILE, Send(Channel::Sms)),
-            (From::MobileApp, Reply::PhoneCallback, MOBILE, Send(Channel::Sms)),
-            (From::Phone, Reply::PhoneCallback, MOBILE, Send(Channel::Sms)),
+            (
+                From::MobileApp,
+                Reply::PhoneCallback,
+                MOBILE,
+                Send(Channel::Sms),
+            ),
+            (
+                From::Phone,
+                Reply::PhoneCallback,
+                MOBILE,
+                Send(Channel::Sms),
+            ),
             (From::Video, Reply::Sms, MOBILE, Send(Channel::Sms)),
             (From::WebForm, Reply::PhoneCallback, EMAIL, Nothing),
             (From::Phone, Reply::PhoneCallback, NONE, Nothing),
@@ -206,10 +255,19 @@ mod tests {
             (From::WebForm, Reply::Email, MOBILE, Send(Channel::Sms)),
             (From::SocialMedia, Reply::Social, MOBILE, Send(Channel::Sms)),
             (From::Partner, Reply::Social, NONE, Nothing),
-            (From::SocialMedia, Reply::NoContact, SOCIAL, Send(Channel::Social)),
+            (
+                From::SocialMedia,
+                Reply::NoContact,
+                SOCIAL,
+                Send(Channel::Social),
+            ),
         ];
         for (origin, reply, reach, want) in table {
-            assert_eq!(choose(origin, reply, reach), want, "{origin:?} → {reply:?} with {reach:?}");
+            assert_eq!(
+                choose(origin, reply, reach),
+                want,
+                "{origin:?} → {reply:?} with {reach:?}"
+            );
         }
     }
 
@@ -244,16 +302,35 @@ mod tests {
         };
         let keys = |v: Vec<&Rule>| v.into_iter().map(|r| r.key.clone()).collect::<Vec<_>>();
         let all = || vec![&sms, &email, &social, &info];
-        assert_eq!(keys(select(all(), &opened(), Some(&case), false)), ["basvuru_alindi_eposta", "bilgi_verildi"]);
-        assert_eq!(keys(select(all(), &opened(), Some(&case), true)), ["bilgi_verildi"], "already acknowledged");
+        assert_eq!(
+            keys(select(all(), &opened(), Some(&case), false)),
+            ["basvuru_alindi_eposta", "bilgi_verildi"]
+        );
+        assert_eq!(
+            keys(select(all(), &opened(), Some(&case), true)),
+            ["bilgi_verildi"],
+            "already acknowledged"
+        );
         case.channel = From::Written;
-        assert_eq!(keys(select(all(), &opened(), Some(&case), false)), ["bilgi_verildi"], "the receipt did");
-        assert_eq!(keys(select(all(), &opened(), None, false)), ["basvuru_alindi", "bilgi_verildi"], "one failure for an unknown case");
+        assert_eq!(
+            keys(select(all(), &opened(), Some(&case), false)),
+            ["bilgi_verildi"],
+            "the receipt did"
+        );
+        assert_eq!(
+            keys(select(all(), &opened(), None, false)),
+            ["basvuru_alindi", "bilgi_verildi"],
+            "one failure for an unknown case"
+        );
         let resolved = Facts {
             trigger: Trigger::CaseResolved,
             ..opened()
         };
-        assert_eq!(select(all(), &resolved, Some(&case), true).len(), 4, "other events are not acknowledgements");
+        assert_eq!(
+            select(all(), &resolved, Some(&case), true).len(),
+            4,
+            "other events are not acknowledgements"
+        );
         let information_only = Facts {
             information_only: true,
             ..opened()

@@ -50,7 +50,10 @@ impl CaseView {
             .as_ref()
             .and_then(|s| s.message_at)
             .and_then(|m| Timestamp::from_microsecond(m).ok());
-        first.into_iter().chain(self.social_follow_ups.iter().copied()).max()
+        first
+            .into_iter()
+            .chain(self.social_follow_ups.iter().copied())
+            .max()
     }
 }
 

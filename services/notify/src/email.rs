@@ -112,7 +112,9 @@ pub fn citizens_message_id(case: &crate::cases::CaseView) -> Option<String> {
     let id = id.strip_prefix('<').unwrap_or(id);
     let id = id.strip_suffix('>').unwrap_or(id);
     let ok = id.len() <= 995
-        && id.split_once('@').is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+        && id
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
         && id
             .chars()
             .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | ','));
@@ -413,13 +415,24 @@ mod tests {
             ..Default::default()
         };
         for (c, want) in [
-            (case(Channel::Email, "CAF=x1@mail.gmail.com"), Some("<CAF=x1@mail.gmail.com>")),
-            (case(Channel::Email, "<m1@ornek.com.tr>"), Some("<m1@ornek.com.tr>")),
+            (
+                case(Channel::Email, "CAF=x1@mail.gmail.com"),
+                Some("<CAF=x1@mail.gmail.com>"),
+            ),
+            (
+                case(Channel::Email, "<m1@ornek.com.tr>"),
+                Some("<m1@ornek.com.tr>"),
+            ),
             (case(Channel::Email, "imap:INBOX:42:abc"), None),
             (case(Channel::Email, "a b@c"), None),
             (case(Channel::Partner, "m1@ornek.com.tr"), None),
         ] {
-            assert_eq!(citizens_message_id(&c).as_deref(), want, "{:?}", c.source_reference);
+            assert_eq!(
+                citizens_message_id(&c).as_deref(),
+                want,
+                "{:?}",
+                c.source_reference
+            );
         }
     }
 
@@ -438,7 +451,10 @@ mod tests {
             in_reply_to: Some("<m1@ornek.com.tr>".into()),
         };
         let headers = Mailer::build(&from, &e).unwrap().headers().to_string();
-        assert!(headers.contains("In-Reply-To: <m1@ornek.com.tr>"), "{headers}");
+        assert!(
+            headers.contains("In-Reply-To: <m1@ornek.com.tr>"),
+            "{headers}"
+        );
         assert!(
             headers.contains("References: <m1@ornek.com.tr> <case.ABCDE-FGHJK@tekmerkez.local>"),
             "{headers}"

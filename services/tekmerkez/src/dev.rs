@@ -342,10 +342,7 @@ impl Dev {
         let mut router = Router::new();
         if let Some(standin) = &self.social {
             router = router
-                .nest(
-                    crate::dev_channels::SOCIAL_API_PREFIX,
-                    standin.api_router(),
-                )
+                .nest(crate::dev_channels::SOCIAL_API_PREFIX, standin.api_router())
                 .merge(standin.pages_router());
         }
         let router = router

@@ -16,9 +16,7 @@ use crate::{
     },
     domain::{
         case::{Case, Consent, Correction, NewAttachment, NewCase, Step},
-        contact::{
-            Contact, EmailAddress, PhoneNumber, RawContact, SocialAddress, SocialPlatform,
-        },
+        contact::{Contact, EmailAddress, PhoneNumber, RawContact, SocialAddress, SocialPlatform},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},

@@ -283,7 +283,13 @@ mod tests {
             EN.record.reply_channel_names[no_contact],
             "No reply possible (no contact details)"
         );
-        assert_eq!(TR.record.reply_channel_names[last], "Sosyal medya yazışmasında");
-        assert_eq!(EN.record.reply_channel_names[last], "In the social-media conversation");
+        assert_eq!(
+            TR.record.reply_channel_names[last],
+            "Sosyal medya yazışmasında"
+        );
+        assert_eq!(
+            EN.record.reply_channel_names[last],
+            "In the social-media conversation"
+        );
     }
 }

@@ -592,21 +592,54 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     reason_delivery_error: "iletim hatası",
     reason_duplicate: "sağlayıcı mükerrer saydı",
     social_codes: &[
-        ("basvuru_alindi_eposta", "başvuru alındı bildirimi (e-posta)"),
-        ("basvuru_alindi_sosyal", "başvuru alındı bildirimi (sosyal medya yazışması)"),
-        ("yanit_sosyal", "yetkili açıklaması (sosyal medya yazışması)"),
-        ("social_window_closed", "platformun yazışma süresi geçti ve kayıtlı cep telefonu yok"),
-        ("social_recipient_unreachable", "vatandaşa bu platformdan ulaşılamıyor ve kayıtlı cep telefonu yok"),
-        ("social_platform_off", "bu platformdan gönderim kapalı ve kayıtlı cep telefonu yok"),
-        ("social_account_restricted", "kurumun platform hesabı kısıtlanmış"),
-        ("social_template_rejected", "platform onaylı ileti şablonunu kabul etmedi"),
+        (
+            "basvuru_alindi_eposta",
+            "başvuru alındı bildirimi (e-posta)",
+        ),
+        (
+            "basvuru_alindi_sosyal",
+            "başvuru alındı bildirimi (sosyal medya yazışması)",
+        ),
+        (
+            "yanit_sosyal",
+            "yetkili açıklaması (sosyal medya yazışması)",
+        ),
+        (
+            "social_window_closed",
+            "platformun yazışma süresi geçti ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_recipient_unreachable",
+            "vatandaşa bu platformdan ulaşılamıyor ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_platform_off",
+            "bu platformdan gönderim kapalı ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_account_restricted",
+            "kurumun platform hesabı kısıtlanmış",
+        ),
+        (
+            "social_template_rejected",
+            "platform onaylı ileti şablonunu kabul etmedi",
+        ),
         ("social_rejected_message", "platform iletiyi kabul etmedi"),
         ("social_rejected_request", "platform isteği kabul etmedi"),
-        ("social_rejected_recipient", "vatandaşın platformdaki kimliği geçersiz"),
+        (
+            "social_rejected_recipient",
+            "vatandaşın platformdaki kimliği geçersiz",
+        ),
         ("social_recipient_unreadable", "yazışma adresi okunamadı"),
         ("social_auth", "platform erişim anahtarını kabul etmedi"),
-        ("social_account_unknown", "bu hesap için erişim anahtarı tanımlı değil"),
-        ("social_rate_limited", "platformun gönderim sınırına ulaşıldı"),
+        (
+            "social_account_unknown",
+            "bu hesap için erişim anahtarı tanımlı değil",
+        ),
+        (
+            "social_rate_limited",
+            "platformun gönderim sınırına ulaşıldı",
+        ),
         ("social_unavailable", "platform hizmet veremedi"),
         ("social_server_error", "platform hizmet veremedi"),
         ("social_timeout", "platform zamanında yanıt vermedi"),
@@ -648,26 +681,77 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_duplicate: "the provider counted it a duplicate",
     social_codes: &[
         ("basvuru_alindi_eposta", "application received (e-mail)"),
-        ("basvuru_alindi_sosyal", "application received (social-media conversation)"),
-        ("yanit_sosyal", "official answer (social-media conversation)"),
-        ("social_window_closed", "the platform's reply window has passed and no mobile number is on record"),
-        ("social_recipient_unreachable", "the citizen cannot be reached on this platform and no mobile number is on record"),
-        ("social_platform_off", "sending on this platform is off and no mobile number is on record"),
-        ("social_account_restricted", "the institution's account on the platform is restricted"),
-        ("social_template_rejected", "the platform refused the approved message template"),
-        ("social_rejected_message", "the platform refused the message"),
-        ("social_rejected_request", "the platform refused the request"),
-        ("social_rejected_recipient", "the citizen's id on the platform is not valid"),
-        ("social_recipient_unreadable", "the conversation's address could not be read"),
+        (
+            "basvuru_alindi_sosyal",
+            "application received (social-media conversation)",
+        ),
+        (
+            "yanit_sosyal",
+            "official answer (social-media conversation)",
+        ),
+        (
+            "social_window_closed",
+            "the platform's reply window has passed and no mobile number is on record",
+        ),
+        (
+            "social_recipient_unreachable",
+            "the citizen cannot be reached on this platform and no mobile number is on record",
+        ),
+        (
+            "social_platform_off",
+            "sending on this platform is off and no mobile number is on record",
+        ),
+        (
+            "social_account_restricted",
+            "the institution's account on the platform is restricted",
+        ),
+        (
+            "social_template_rejected",
+            "the platform refused the approved message template",
+        ),
+        (
+            "social_rejected_message",
+            "the platform refused the message",
+        ),
+        (
+            "social_rejected_request",
+            "the platform refused the request",
+        ),
+        (
+            "social_rejected_recipient",
+            "the citizen's id on the platform is not valid",
+        ),
+        (
+            "social_recipient_unreadable",
+            "the conversation's address could not be read",
+        ),
         ("social_auth", "the platform refused the access token"),
-        ("social_account_unknown", "no access token is configured for this account"),
-        ("social_rate_limited", "the platform's sending limit was reached"),
-        ("social_unavailable", "the platform could not serve the request"),
-        ("social_server_error", "the platform could not serve the request"),
+        (
+            "social_account_unknown",
+            "no access token is configured for this account",
+        ),
+        (
+            "social_rate_limited",
+            "the platform's sending limit was reached",
+        ),
+        (
+            "social_unavailable",
+            "the platform could not serve the request",
+        ),
+        (
+            "social_server_error",
+            "the platform could not serve the request",
+        ),
         ("social_timeout", "the platform did not answer in time"),
         ("social_unreachable", "the platform could not be reached"),
-        ("social_connection_lost", "the connection to the platform was lost"),
-        ("social_garbled_answer", "the platform's answer could not be read"),
+        (
+            "social_connection_lost",
+            "the connection to the platform was lost",
+        ),
+        (
+            "social_garbled_answer",
+            "the platform's answer could not be read",
+        ),
     ],
 };
 

@@ -375,7 +375,11 @@ mod tests {
         r.reply_channel = common::ReplyChannel::NoContact as i32;
         assert_eq!(fields(&r), vec!["reply_channel"], "not for partners");
         r.reply_channel = common::ReplyChannel::Social as i32;
-        assert_eq!(fields(&r), vec!["reply_channel"], "no conversation to reply in");
+        assert_eq!(
+            fields(&r),
+            vec!["reply_channel"],
+            "no conversation to reply in"
+        );
     }
 
     #[test]

@@ -10,9 +10,7 @@
 
 use axum::http::StatusCode;
 use tekmerkez_proto::common_v1 as common;
-use tekmerkez_types::contact::{
-    Contact, PersonName, PhoneNumber, SocialAddress, SocialPlatform,
-};
+use tekmerkez_types::contact::{Contact, PersonName, PhoneNumber, SocialAddress, SocialPlatform};
 use uuid::Uuid;
 
 use super::{

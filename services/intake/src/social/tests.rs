@@ -390,9 +390,21 @@ fn by_default_a_message_is_answered_in_its_conversation_whose_address_goes_with_
     let mut settings = settings();
     settings.reply = SocialReply::Conversation;
     for (platform, sender, want) in [
-        (Platform::WhatsApp, "905321234567", common::SocialPlatform::Whatsapp),
-        (Platform::Messenger, "7265514420186", common::SocialPlatform::Messenger),
-        (Platform::Instagram, "17841400008460056", common::SocialPlatform::Instagram),
+        (
+            Platform::WhatsApp,
+            "905321234567",
+            common::SocialPlatform::Whatsapp,
+        ),
+        (
+            Platform::Messenger,
+            "7265514420186",
+            common::SocialPlatform::Messenger,
+        ),
+        (
+            Platform::Instagram,
+            "17841400008460056",
+            common::SocialPlatform::Instagram,
+        ),
         (Platform::X, "2244994945", common::SocialPlatform::X),
     ] {
         let mut m = inbound(Content::Text("Su borusu patladı.".into()));

@@ -160,6 +160,10 @@ impl StandIn {
     ///
     /// # Panics
     /// When no port can be bound.
+    #[allow(
+        clippy::expect_used,
+        reason = "a test or dev helper: no port is a broken machine"
+    )]
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -198,8 +202,17 @@ impl StandIn {
     /// # Panics
     /// When the state's lock is poisoned.
     pub fn received(&self) -> Vec<Received> {
-        #[allow(clippy::unwrap_used, reason = "a poisoned lock means a test already failed")]
-        self.inner.lock().unwrap().received.iter().cloned().collect()
+        #[allow(
+            clippy::unwrap_used,
+            reason = "a poisoned lock means a test already failed"
+        )]
+        self.inner
+            .lock()
+            .unwrap()
+            .received
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The requests that were answered with success, oldest first.
@@ -217,7 +230,10 @@ impl StandIn {
     /// # Panics
     /// When the state's lock is poisoned.
     pub fn close_window(&self, user: &str) {
-        #[allow(clippy::unwrap_used, reason = "a poisoned lock means a test already failed")]
+        #[allow(
+            clippy::unwrap_used,
+            reason = "a poisoned lock means a test already failed"
+        )]
         self.inner.lock().unwrap().closed.insert(user.to_owned());
     }
 
@@ -226,7 +242,10 @@ impl StandIn {
     /// # Panics
     /// When the state's lock is poisoned.
     pub fn fail_next(&self, platform: &str, failure: Failure) {
-        #[allow(clippy::unwrap_used, reason = "a poisoned lock means a test already failed")]
+        #[allow(
+            clippy::unwrap_used,
+            reason = "a poisoned lock means a test already failed"
+        )]
         self.inner
             .lock()
             .unwrap()
@@ -258,9 +277,7 @@ impl StandIn {
     }
 
     fn window_closed(&self, user: &str) -> bool {
-        self.inner
-            .lock()
-            .is_ok_and(|i| i.closed.contains(user))
+        self.inner.lock().is_ok_and(|i| i.closed.contains(user))
     }
 }
 
@@ -320,10 +337,10 @@ fn check_whatsapp(body: &Value) -> Result<(), Failure> {
         }
         Some("template") => {
             let t = &body["template"];
-            if !t["name"].as_str().is_some_and(|n| !n.is_empty()) {
+            if t["name"].as_str().is_none_or(str::is_empty) {
                 return Err(invalid_whatsapp("template.name is required"));
             }
-            if !t["language"]["code"].as_str().is_some_and(|n| !n.is_empty()) {
+            if t["language"]["code"].as_str().is_none_or(str::is_empty) {
                 return Err(invalid_whatsapp("template.language.code is required"));
             }
             if let Some(components) = t.get("components") {
@@ -359,7 +376,7 @@ fn check_whatsapp(body: &Value) -> Result<(), Failure> {
 
 /// Checks a Send API body (Messenger, Instagram).
 fn check_send_api(body: &Value, instagram: bool) -> Result<(), Failure> {
-    if !body["recipient"]["id"].as_str().is_some_and(|r| !r.is_empty()) {
+    if body["recipient"]["id"].as_str().is_none_or(str::is_empty) {
         return Err(invalid_graph("param recipient must be non-empty."));
     }
     match body["messaging_type"].as_str() {
@@ -367,12 +384,21 @@ fn check_send_api(body: &Value, instagram: bool) -> Result<(), Failure> {
         Some("MESSAGE_TAG") => {
             if !matches!(
                 body["tag"].as_str(),
-                Some("HUMAN_AGENT" | "CONFIRMED_EVENT_UPDATE" | "POST_PURCHASE_UPDATE" | "ACCOUNT_UPDATE")
+                Some(
+                    "HUMAN_AGENT"
+                        | "CONFIRMED_EVENT_UPDATE"
+                        | "POST_PURCHASE_UPDATE"
+                        | "ACCOUNT_UPDATE"
+                )
             ) {
                 return Err(invalid_graph("param tag must be a message tag"));
             }
         }
-        _ => return Err(invalid_graph("param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}")),
+        _ => {
+            return Err(invalid_graph(
+                "param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}",
+            ));
+        }
     }
     let text = &body["message"]["text"];
     let ok = if instagram {
@@ -382,7 +408,9 @@ fn check_send_api(body: &Value, instagram: bool) -> Result<(), Failure> {
         text_ok(text, 2000)
     };
     if !ok {
-        return Err(invalid_graph("param message must have text of the allowed length"));
+        return Err(invalid_graph(
+            "param message must have text of the allowed length",
+        ));
     }
     Ok(())
 }
@@ -434,7 +462,12 @@ async fn graph(
         }
         let Some(account) = account else {
             return Err(if s.accounts.iter().any(|a| a.id == id) {
-                Failure::graph(401, 190, 0, "Invalid OAuth access token - Cannot parse access token")
+                Failure::graph(
+                    401,
+                    190,
+                    0,
+                    "Invalid OAuth access token - Cannot parse access token",
+                )
             } else {
                 Failure::graph(
                     400,
@@ -703,11 +736,21 @@ mod tests {
             "to": "905321234567", "type": "text", "text": {"body": "Başvurunuz alındı."}});
         let (status, v) = post(&wa, "wa-token", text.clone()).await;
         assert_eq!(status, 200);
-        assert!(v["messages"][0]["id"].as_str().unwrap().starts_with("wamid."));
+        assert!(
+            v["messages"][0]["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("wamid.")
+        );
         assert_eq!(v["contacts"][0]["wa_id"], "905321234567");
         let (status, v) = post(&wa, "wrong", text.clone()).await;
         assert_eq!((status, v["error"]["code"].as_i64()), (401, Some(190)));
-        let (status, v) = post(&wa, "wa-token", json!({"messaging_product": "whatsapp", "to": "905321234567", "type": "text"})).await;
+        let (status, v) = post(
+            &wa,
+            "wa-token",
+            json!({"messaging_product": "whatsapp", "to": "905321234567", "type": "text"}),
+        )
+        .await;
         assert_eq!((status, v["error"]["code"].as_i64()), (400, Some(100)));
         s.close_window("905321234567");
         let (status, v) = post(&wa, "wa-token", text).await;
@@ -724,10 +767,20 @@ mod tests {
         assert_eq!(v["recipient_id"], "7265514420186");
         s.close_window("7265514420186");
         let (status, v) = post(&page, "page-token", msg).await;
-        assert_eq!((v["error"]["code"].as_i64(), v["error"]["error_subcode"].as_i64()), (Some(10), Some(2_018_278)));
+        assert_eq!(
+            (
+                v["error"]["code"].as_i64(),
+                v["error"]["error_subcode"].as_i64()
+            ),
+            (Some(10), Some(2_018_278))
+        );
         assert_eq!(status, 400);
         let tagged = json!({"recipient": {"id": "7265514420186"}, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT", "message": {"text": "Merhaba"}});
-        assert_eq!(post(&page, "ig-token", tagged).await.0, 200, "the Instagram token makes it Instagram");
+        assert_eq!(
+            post(&page, "ig-token", tagged).await.0,
+            200,
+            "the Instagram token makes it Instagram"
+        );
 
         let x = format!("{base}/2/dm_conversations/with/2244994945/messages");
         let (status, v) = post(&x, "x-token", json!({"text": "Merhaba"})).await;
@@ -735,7 +788,10 @@ mod tests {
         assert_eq!(v["data"]["dm_conversation_id"], "4337869213-2244994945");
         let (status, v) = post(&x, "nope", json!({"text": "Merhaba"})).await;
         assert_eq!((status, v["status"].as_i64()), (401, Some(401)));
-        s.fail_next("x", Failure::x(429, "Too Many Requests", "Too Many Requests"));
+        s.fail_next(
+            "x",
+            Failure::x(429, "Too Many Requests", "Too Many Requests"),
+        );
         assert_eq!(post(&x, "x-token", json!({"text": "Merhaba"})).await.0, 429);
         assert_eq!(post(&x, "x-token", json!({"text": ""})).await.0, 400);
 

@@ -394,11 +394,7 @@ impl SocialAddress {
 
     /// `WhatsApp ***67`: safe to show to any caller.
     pub fn masked(&self) -> String {
-        format!(
-            "{} {}",
-            self.platform.display_name(),
-            self.user_id.masked()
-        )
+        format!("{} {}", self.platform.display_name(), self.user_id.masked())
     }
 }
 
@@ -552,20 +548,37 @@ mod tests {
             email: Some(EmailAddress::parse("ayse.yilmaz@ornek.com.tr").unwrap()),
             postal_address: Some(PostalAddress::parse("Atatürk Cad. No: 5 Çankaya").unwrap()),
             social: Some(
-                SocialAddress::parse(SocialPlatform::Messenger, "682498302938465", "7265514420186", None)
-                    .unwrap(),
+                SocialAddress::parse(
+                    SocialPlatform::Messenger,
+                    "682498302938465",
+                    "7265514420186",
+                    None,
+                )
+                .unwrap(),
             ),
         };
         let dbg = format!("{c:?}");
-        for secret in ["Ayşe", "Yılmaz", "5321234567", "ayse.yilmaz", "Atatürk", "72655144201"] {
+        for secret in [
+            "Ayşe",
+            "Yılmaz",
+            "5321234567",
+            "ayse.yilmaz",
+            "Atatürk",
+            "72655144201",
+        ] {
             assert!(!dbg.contains(secret), "{secret} leaked in {dbg}");
         }
     }
 
     #[test]
     fn a_social_address_takes_platform_ids_and_masks_the_citizen() {
-        let a = SocialAddress::parse(SocialPlatform::WhatsApp, " 106540352242922 ", "905321234567", Some(1))
-            .unwrap();
+        let a = SocialAddress::parse(
+            SocialPlatform::WhatsApp,
+            " 106540352242922 ",
+            "905321234567",
+            Some(1),
+        )
+        .unwrap();
         assert_eq!(a.account_id, "106540352242922");
         assert_eq!(a.user_id.expose(), "905321234567");
         assert_eq!(a.masked(), "WhatsApp ***67");

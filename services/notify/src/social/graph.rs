@@ -116,7 +116,12 @@ impl Graph {
     }
 
     /// The request body of `msg` to `to` in `form`.
-    pub fn body(&self, to: &SocialRecipient, form: Form, msg: &OutgoingSocial) -> serde_json::Value {
+    pub fn body(
+        &self,
+        to: &SocialRecipient,
+        form: Form,
+        msg: &OutgoingSocial,
+    ) -> serde_json::Value {
         let text = self.cut(&msg.text);
         match form {
             Form::HumanAgent => serde_json::json!({
@@ -177,28 +182,63 @@ mod tests {
     #[test]
     fn errors_are_told_apart_by_code_and_subcode() {
         let err = |code: i64, sub: i64| {
-            format!(r#"{{"error":{{"message":"x","type":"OAuthException","code":{code},"error_subcode":{sub},"fbtrace_id":"A"}}}}"#)
+            format!(
+                r#"{{"error":{{"message":"x","type":"OAuthException","code":{code},"error_subcode":{sub},"fbtrace_id":"A"}}}}"#
+            )
         };
         for (status, code, sub, want) in [
             (400, 10, 2_018_278, SocialOutcome::WindowClosed),
-            (400, 551, 1_545_041, SocialOutcome::Unreachable("social_recipient_unreachable")),
-            (400, 100, 2_018_001, SocialOutcome::Unreachable("social_recipient_unreachable")),
+            (
+                400,
+                551,
+                1_545_041,
+                SocialOutcome::Unreachable("social_recipient_unreachable"),
+            ),
+            (
+                400,
+                100,
+                2_018_001,
+                SocialOutcome::Unreachable("social_recipient_unreachable"),
+            ),
             (400, 613, 0, SocialOutcome::Retry("social_rate_limited")),
             (400, 190, 460, SocialOutcome::Retry("social_auth")),
             (403, 10, 0, SocialOutcome::Retry("social_auth")),
             (500, 1200, 0, SocialOutcome::Retry("social_unavailable")),
-            (400, 100, 0, SocialOutcome::Rejected("social_rejected_message")),
+            (
+                400,
+                100,
+                0,
+                SocialOutcome::Rejected("social_rejected_message"),
+            ),
         ] {
-            assert_eq!(classify(status, err(code, sub).as_bytes()), want, "{code}/{sub}");
+            assert_eq!(
+                classify(status, err(code, sub).as_bytes()),
+                want,
+                "{code}/{sub}"
+            );
         }
-        assert_eq!(classify(503, b""), SocialOutcome::Retry("social_server_error"));
+        assert_eq!(
+            classify(503, b""),
+            SocialOutcome::Retry("social_server_error")
+        );
     }
 
     #[test]
     fn an_instagram_text_is_cut_to_1000_bytes() {
-        let g = Graph::new(&GraphSettings { timeout_ms: 1000, ..GraphSettings::default() }, "instagram").unwrap();
+        let g = Graph::new(
+            &GraphSettings {
+                timeout_ms: 1000,
+                ..GraphSettings::default()
+            },
+            "instagram",
+        )
+        .unwrap();
         let cut = g.cut(&"ğ".repeat(800));
-        assert!(cut.len() <= MAX_INSTAGRAM_BYTES && cut.ends_with('…'), "{}", cut.len());
+        assert!(
+            cut.len() <= MAX_INSTAGRAM_BYTES && cut.ends_with('…'),
+            "{}",
+            cut.len()
+        );
         assert_eq!(g.cut("kısa"), "kısa");
     }
 }

@@ -265,12 +265,18 @@ impl SocialSenders {
                 None
             },
             messenger: if settings.messenger.enabled {
-                Some(arc(Box::new(graph::Graph::new(&settings.messenger, "messenger")?)))
+                Some(arc(Box::new(graph::Graph::new(
+                    &settings.messenger,
+                    "messenger",
+                )?)))
             } else {
                 None
             },
             instagram: if settings.instagram.enabled {
-                Some(arc(Box::new(graph::Graph::new(&settings.instagram, "instagram")?)))
+                Some(arc(Box::new(graph::Graph::new(
+                    &settings.instagram,
+                    "instagram",
+                )?)))
             } else {
                 None
             },
@@ -322,7 +328,8 @@ impl SocialSenders {
         if outcome == SocialOutcome::WindowClosed && first == Form::Text {
             // The platform counts the window from what it saw, which is
             // what counts: answer in the form allowed outside it.
-            let margin = Duration::from_secs(self.settings.window_margin_minutes.saturating_mul(60));
+            let margin =
+                Duration::from_secs(self.settings.window_margin_minutes.saturating_mul(60));
             let age = last.map(|l| now.duration_since(l).unsigned_abs());
             outcome = match outside_form(platform, age, margin, &self.settings) {
                 Some(f) => client.send(to, f, msg).await,
@@ -382,7 +389,6 @@ mod tests {
 
     fn settings(template: &str, human_agent: bool) -> SocialSettings {
         let mut s = SocialSettings::default();
-        s.window_margin_minutes = 15;
         s.whatsapp.template.name = template.into();
         s.messenger.human_agent = human_agent;
         s.instagram.human_agent = human_agent;

@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 pub const TEMPLATE_PARAMETERS: &[&str] = &["tracking_number", "text", "institution"];
 
 /// Every platform.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialSettings {
     /// WhatsApp Cloud API.
@@ -34,6 +34,19 @@ pub struct SocialSettings {
 
 fn default_margin() -> u64 {
     15
+}
+
+impl Default for SocialSettings {
+    /// Every platform off, the usual margin.
+    fn default() -> Self {
+        Self {
+            whatsapp: WhatsAppSettings::default(),
+            messenger: GraphSettings::default(),
+            instagram: GraphSettings::default(),
+            x: XSettings::default(),
+            window_margin_minutes: default_margin(),
+        }
+    }
 }
 
 /// The WhatsApp Cloud API.
@@ -163,10 +176,12 @@ impl SocialSettings {
             let t = &w.template;
             if !t.name.trim().is_empty() {
                 if t.language.trim().is_empty() {
-                    return Err("notify.social.whatsapp.template.language is required with a template name".into());
+                    return Err(
+                        "notify.social.whatsapp.template.language is required with a template name"
+                            .into(),
+                    );
                 }
-                if t
-                    .body_parameters
+                if t.body_parameters
                     .iter()
                     .any(|p| !TEMPLATE_PARAMETERS.contains(&p.as_str()))
                 {
@@ -175,7 +190,10 @@ impl SocialSettings {
             }
             longest = longest.max(w.timeout_ms.saturating_mul(2));
         }
-        for (name, g) in [("messenger", &self.messenger), ("instagram", &self.instagram)] {
+        for (name, g) in [
+            ("messenger", &self.messenger),
+            ("instagram", &self.instagram),
+        ] {
             if g.enabled {
                 check_api(name, &g.base_url, &g.access_tokens, g.timeout_ms)?;
                 check_version(name, &g.api_version)?;
@@ -183,7 +201,12 @@ impl SocialSettings {
             }
         }
         if self.x.enabled {
-            check_api("x", &self.x.base_url, &self.x.access_tokens, self.x.timeout_ms)?;
+            check_api(
+                "x",
+                &self.x.base_url,
+                &self.x.access_tokens,
+                self.x.timeout_ms,
+            )?;
             longest = longest.max(self.x.timeout_ms.saturating_mul(2));
         }
         if self.window_margin_minutes >= 12 * 60 {
@@ -198,22 +221,23 @@ mod tests {
     use super::*;
 
     fn whatsapp() -> SocialSettings {
-        let mut s = SocialSettings::default();
-        s.whatsapp = WhatsAppSettings {
-            enabled: true,
-            base_url: "https://graph.facebook.com".into(),
-            api_version: "v23.0".into(),
-            access_tokens: [("106540352242922".to_owned(), SecretString::from("EAAG"))]
-                .into_iter()
-                .collect(),
-            timeout_ms: 5000,
-            template: WhatsAppTemplateSettings {
-                name: "basvuru_bilgi".into(),
-                language: "tr".into(),
-                body_parameters: vec!["tracking_number".into(), "text".into()],
+        SocialSettings {
+            whatsapp: WhatsAppSettings {
+                enabled: true,
+                base_url: "https://graph.facebook.com".into(),
+                api_version: "v23.0".into(),
+                access_tokens: [("106540352242922".to_owned(), SecretString::from("EAAG"))]
+                    .into_iter()
+                    .collect(),
+                timeout_ms: 5000,
+                template: WhatsAppTemplateSettings {
+                    name: "basvuru_bilgi".into(),
+                    language: "tr".into(),
+                    body_parameters: vec!["tracking_number".into(), "text".into()],
+                },
             },
-        };
-        s
+            ..SocialSettings::default()
+        }
     }
 
     #[test]
@@ -235,6 +259,9 @@ mod tests {
         let mut s = whatsapp();
         s.whatsapp.template.name = String::new();
         s.whatsapp.template.language = String::new();
-        assert!(s.validate().is_ok(), "no template: outside the window falls back to SMS");
+        assert!(
+            s.validate().is_ok(),
+            "no template: outside the window falls back to SMS"
+        );
     }
 }

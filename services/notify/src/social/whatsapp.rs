@@ -77,7 +77,11 @@ fn parameter(text: &str) -> String {
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
     fit(
-        &one_line.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "),
+        &one_line
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
         MAX_PARAMETER,
     )
 }
@@ -87,7 +91,9 @@ fn classify(status: u16, body: &[u8]) -> SocialOutcome {
     let code = serde_json::from_slice::<GraphError>(body).map(|e| e.error.code);
     match code {
         Ok(131_047) => SocialOutcome::WindowClosed,
-        Ok(131_026 | 131_021 | 131_030) => SocialOutcome::Unreachable("social_recipient_unreachable"),
+        Ok(131_026 | 131_021 | 131_030) => {
+            SocialOutcome::Unreachable("social_recipient_unreachable")
+        }
         Ok(368 | 130_497 | 131_031) => SocialOutcome::Unreachable("social_account_restricted"),
         Ok(132_000..=132_016) => SocialOutcome::Unreachable("social_template_rejected"),
         Ok(100 | 131_008 | 131_009 | 131_051) => SocialOutcome::Rejected("social_rejected_message"),
@@ -120,7 +126,12 @@ impl WhatsApp {
     }
 
     /// The request body of `msg` to `to` in `form`.
-    pub fn body(&self, to: &SocialRecipient, form: Form, msg: &OutgoingSocial) -> serde_json::Value {
+    pub fn body(
+        &self,
+        to: &SocialRecipient,
+        form: Form,
+        msg: &OutgoingSocial,
+    ) -> serde_json::Value {
         match form {
             Form::Template => {
                 let t = &self.template;
@@ -209,12 +220,28 @@ mod tests {
 
     #[test]
     fn errors_are_told_apart_by_their_code() {
-        let err = |code: i64| format!(r#"{{"error":{{"message":"x","type":"OAuthException","code":{code},"fbtrace_id":"A"}}}}"#);
+        let err = |code: i64| {
+            format!(
+                r#"{{"error":{{"message":"x","type":"OAuthException","code":{code},"fbtrace_id":"A"}}}}"#
+            )
+        };
         for (status, code, want) in [
             (400, 131_047, SocialOutcome::WindowClosed),
-            (400, 131_026, SocialOutcome::Unreachable("social_recipient_unreachable")),
-            (400, 132_001, SocialOutcome::Unreachable("social_template_rejected")),
-            (403, 368, SocialOutcome::Unreachable("social_account_restricted")),
+            (
+                400,
+                131_026,
+                SocialOutcome::Unreachable("social_recipient_unreachable"),
+            ),
+            (
+                400,
+                132_001,
+                SocialOutcome::Unreachable("social_template_rejected"),
+            ),
+            (
+                403,
+                368,
+                SocialOutcome::Unreachable("social_account_restricted"),
+            ),
             (400, 100, SocialOutcome::Rejected("social_rejected_message")),
             (401, 190, SocialOutcome::Retry("social_auth")),
             (400, 130_429, SocialOutcome::Retry("social_rate_limited")),
@@ -222,14 +249,26 @@ mod tests {
         ] {
             assert_eq!(classify(status, err(code).as_bytes()), want, "{code}");
         }
-        assert_eq!(classify(502, b"<html>"), SocialOutcome::Retry("social_server_error"));
-        assert_eq!(classify(429, b""), SocialOutcome::Retry("social_rate_limited"));
-        assert_eq!(classify(404, b"{}"), SocialOutcome::Rejected("social_rejected_request"));
+        assert_eq!(
+            classify(502, b"<html>"),
+            SocialOutcome::Retry("social_server_error")
+        );
+        assert_eq!(
+            classify(429, b""),
+            SocialOutcome::Retry("social_rate_limited")
+        );
+        assert_eq!(
+            classify(404, b"{}"),
+            SocialOutcome::Rejected("social_rejected_request")
+        );
     }
 
     #[test]
     fn a_template_parameter_is_one_line_without_runs_of_spaces() {
-        assert_eq!(parameter("Sayın\n\nvatandaş,\t yanıtımız:     hazır"), "Sayın vatandaş, yanıtımız: hazır");
+        assert_eq!(
+            parameter("Sayın\n\nvatandaş,\t yanıtımız:     hazır"),
+            "Sayın vatandaş, yanıtımız: hazır"
+        );
         assert_eq!(parameter(&"ş".repeat(2000)).chars().count(), MAX_PARAMETER);
     }
 }
