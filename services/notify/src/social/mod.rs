@@ -24,6 +24,10 @@
 //! later messages on the case (notes of channel `SOCIAL_MEDIA`, recorded a
 //! little after they were sent: `window_margin_minutes` covers that).
 //!
+//! Quiet hours do not hold social messages back: the citizen chose the
+//! conversation, and waiting for the morning could close the platform's
+//! window (the fallback SMS, once switched, goes at once too).
+//!
 //! # Exactly once
 //!
 //! The platforms' send APIs take no client-side idempotency key and have no
