@@ -484,6 +484,7 @@ def intake_channels() -> dict[str, Any]:
                 "conversation_window_minutes": integer(1),
                 "body_limit_bytes": integer(1024),
                 "kvkk_text_version": KVKK_VERSION,
+                "reply": string(enum=["conversation", "phone_callback"]),
                 "whatsapp": social_channel(),
                 "messenger": social_channel(),
                 "instagram": social_channel(),
@@ -609,8 +610,55 @@ def notify_section() -> dict[str, Any]:
                     ),
                 }
             ),
+            "social": obj(
+                {
+                    "window_margin_minutes": integer(0, 719),
+                    "whatsapp": obj(
+                        {
+                            "enabled": boolean(),
+                            "base_url": string(pattern=r"^https?://.+"),
+                            "api_version": GRAPH_VERSION,
+                            "timeout_ms": integer(1),
+                            "template": obj(
+                                {
+                                    "name": string(pattern=r"^([a-z0-9_]{1,512})?$"),
+                                    "language": string(pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$"),
+                                    "body_parameters": array(
+                                        string(enum=["tracking_number", "text", "institution"])
+                                    ),
+                                }
+                            ),
+                        }
+                    ),
+                    "messenger": graph_send(),
+                    "instagram": graph_send(),
+                    "x": obj(
+                        {
+                            "enabled": boolean(),
+                            "base_url": string(pattern=r"^https?://.+"),
+                            "timeout_ms": integer(1),
+                        }
+                    ),
+                }
+            ),
             "catalogue_refresh_ms": integer(1),
             "max_event_age_minutes": integer(0),
+        }
+    )
+
+
+GRAPH_VERSION = string(pattern=r"^v[0-9]+\.[0-9]+$")
+
+
+def graph_send() -> dict[str, Any]:
+    """notify.social.messenger / instagram: the Graph Send API."""
+    return obj(
+        {
+            "enabled": boolean(),
+            "base_url": string(pattern=r"^https?://.+"),
+            "api_version": GRAPH_VERSION,
+            "timeout_ms": integer(1),
+            "human_agent": boolean(),
         }
     )
 
@@ -816,6 +864,15 @@ def service_schema(name: str) -> dict[str, Any]:
                         k: SECRET_KEY
                         for k in ["netgsmUsername", "netgsmPassword", "webhookToken", "smtpUsername", "smtpPassword"]
                     }
+                ),
+                "socialTokens": array(
+                    obj(
+                        {
+                            "platform": string(enum=["whatsapp", "messenger", "instagram", "x"]),
+                            "accountId": string(pattern=r"^[0-9A-Za-z_.-]{1,64}$"),
+                            "key": string(pattern=r"^[-._a-zA-Z0-9]+$", maxLength=253),
+                        }
+                    )
                 ),
             }
         )
@@ -1184,7 +1241,13 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
         },
     },
     "notify": {
-        "providers": {"existingSecret": "sms-provider"},
+        "providers": {
+            "existingSecret": "sms-provider",
+            "socialTokens": [
+                {"platform": "whatsapp", "accountId": "106540352242922", "key": "whatsapp-token"},
+                {"platform": "messenger", "accountId": "682498302938465", "key": "page-token"},
+            ],
+        },
         "caBundle": {"configMap": "belediye-ca"},
         "reports": {"ingressFrom": PEERS},
         "ingress": {
@@ -1199,6 +1262,10 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
                 "email": {"smtp": {"port": 465, "tls": "wrapper"}},
                 "quiet_hours": {"start": "22:30", "end": "08:00"},
                 "default_locale": "en",
+                "social": {
+                    "whatsapp": {"enabled": True, "template": {"name": "basvuru_bilgilendirme"}},
+                    "messenger": {"enabled": True, "human_agent": True},
+                },
             }
         },
     },
@@ -1436,6 +1503,11 @@ def main() -> int:
         # Refused when rendered: what only the templates can see.
         for what, vals, message in [
             ("no global.institution and global.trackingUrl", {}, "set global.institution"),
+            (
+                "notify's WhatsApp replies on without an account's token",
+                {"notify": {"config": {"notify": {"social": {"whatsapp": {"enabled": True}}}}}},
+                "add {platform: whatsapp, accountId, key} to providers.socialTokens",
+            ),
             (
                 "notify's report port exposed without the webhook token",
                 {"notify": {"reports": {"allowExternal": True}}},

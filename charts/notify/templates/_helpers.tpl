@@ -47,7 +47,8 @@ service's URL, the secrets (database URL, notify's bearer token, the token
 the gateway reads the delivery log with, the signed-link secret and its
 previous ones, the survey opt-out list's key) and each provider's credentials
 while that provider is used (netgsm or webhook in config.notify.sms.order,
-config.notify.email.transport smtp).
+config.notify.email.transport smtp, each enabled social platform's account
+tokens from providers.socialTokens).
 */}}
 {{- define "notify.env" -}}
 {{- $k := .Values.secretKeys -}}
@@ -74,6 +75,22 @@ config.notify.email.transport smtp).
 {{- if eq $n.email.transport "smtp" }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__EMAIL__SMTP__USERNAME" "key" $p.smtpUsername) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $sec "name" "TEKMERKEZ__NOTIFY__EMAIL__SMTP__PASSWORD" "key" $p.smtpPassword) | nindent 0 }}
+{{- end }}
+{{- $social := $n.social | default dict -}}
+{{- range $platform := list "whatsapp" "messenger" "instagram" "x" }}
+{{- $on := (get $social $platform | default dict).enabled -}}
+{{- $has := false -}}
+{{- range $.Values.providers.socialTokens }}
+{{- if eq .platform $platform }}
+{{- $has = true -}}
+{{- if $on }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" $ "secret" $sec "name" (printf "TEKMERKEZ__NOTIFY__SOCIAL__%s__ACCESS_TOKENS__%s" (upper $platform) .accountId) "key" .key) | nindent 0 }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and $on (not $has) }}
+{{- fail (printf "config.notify.social.%s.enabled needs a token: add {platform: %s, accountId, key} to providers.socialTokens" $platform $platform) }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

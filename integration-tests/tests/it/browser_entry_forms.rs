@@ -179,22 +179,30 @@ async fn a_letter_with_a_landline_for_an_sms_reply_is_refused_at_the_phone_and_n
         (6, "Çankaya")
     );
 
-    // A second letter from a mobile: its receipt SMS arrives; by then the
-    // first letter's events are handled too, and the landline got none.
+    // A second letter, from a mobile: the printed receipt is its
+    // acknowledgement, so no SMS either. A web-form application filed next
+    // is acknowledged by SMS; by then the letters' events are handled too.
     s.goto("/kayit-girisi/yazi").await.unwrap();
     fill_letter(&s, "0541 777 88 99").await;
     s.click_button("Kaydet").await.unwrap();
     assert!(s.path().await.unwrap().starts_with("/alindi/"));
+    app.apply("Ankara", "Çankaya", "su_arizasi", "0541 777 88 00")
+        .await;
     tekmerkez_integration_tests::wait::eventually(
         std::time::Duration::from_secs(20),
-        "the mobile applicant's receipt SMS",
-        async || !sms_to(&app, "+905417778899").await.is_empty(),
+        "the web-form applicant's SMS",
+        async || !sms_to(&app, "+905417778800").await.is_empty(),
     )
     .await;
     assert_eq!(
         sms_to(&app, LANDLINE_E164).await,
         Vec::<Value>::new(),
         "no SMS to a landline"
+    );
+    assert_eq!(
+        sms_to(&app, "+905417778899").await,
+        Vec::<Value>::new(),
+        "a letter is acknowledged by its printed receipt, not by SMS"
     );
 
     // In English, the same refusal names the field in English.

@@ -25,7 +25,7 @@ fn smtp_settings(s: &mut tekmerkez::settings::Settings) {
     let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} (scripts/smtp start)"));
     let addr = var("TEKMERKEZ_TEST_SMTP");
     let (host, port) = addr.rsplit_once(':').unwrap();
-    s.dev.mail_relay = true;
+    s.dev.smtp_relay = true;
     let e = &mut s.notify.email;
     e.transport = "smtp".into();
     e.smtp.host = if host == "127.0.0.1" {

@@ -27,11 +27,11 @@ use tonic::transport::Channel;
 /// How long a test waits for an effect.
 const WAIT: Duration = Duration::from_secs(60);
 
-const USER: &str = "intake@test.local";
-const PASSWORD: &str = "secret";
+pub(crate) const USER: &str = "intake@test.local";
+pub(crate) const PASSWORD: &str = "secret";
 const PROCESSED: &str = "$TekmerkezProcessed";
 
-fn imap() -> (String, u16) {
+pub(crate) fn imap() -> (String, u16) {
     let a = std::env::var("TEKMERKEZ_TEST_IMAP").unwrap_or_else(|_| "127.0.0.1:10143".to_owned());
     let (h, p) = a.rsplit_once(':').unwrap();
     (h.to_owned(), p.parse().unwrap())
@@ -53,7 +53,7 @@ async fn session() -> Session {
         .unwrap()
 }
 
-async fn new_folder() -> String {
+pub(crate) async fn new_folder() -> String {
     let name = format!("t-{}", uuid::Uuid::new_v4().simple());
     let mut s = session().await;
     s.create(&name).await.unwrap();
@@ -61,7 +61,7 @@ async fn new_folder() -> String {
     name
 }
 
-async fn append(folder: &str, raw: &[u8]) {
+pub(crate) async fn append(folder: &str, raw: &[u8]) {
     let mut s = session().await;
     s.append(folder, None, None, raw).await.unwrap();
     s.logout().await.unwrap();

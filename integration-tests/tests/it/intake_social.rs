@@ -13,6 +13,7 @@ use tekmerkez::dev_channels::{
     DEV_META_APP_SECRET, DEV_META_VERIFY_TOKEN, DEV_PAGE_ID, DEV_WHATSAPP_PHONE_NUMBER_ID,
     DEV_X_CONSUMER_SECRET, DEV_X_USER_ID,
 };
+use tekmerkez_intake::social::settings::SocialReply;
 use tekmerkez_integration_tests::wait::eventually;
 use tekmerkez_proto::{
     case_v1 as pb,
@@ -24,7 +25,7 @@ const TRIAGE_POOL: &str = "Kocaeli Ön Değerlendirme (Triyaj)";
 
 /// A WhatsApp text notification shaped as Meta's documented example, sent
 /// at `timestamp` (Unix seconds).
-fn whatsapp(id: &str, from: &str, text: &str, timestamp: i64) -> String {
+pub(crate) fn whatsapp(id: &str, from: &str, text: &str, timestamp: i64) -> String {
     json!({
         "object": "whatsapp_business_account",
         "entry": [{
@@ -53,12 +54,18 @@ fn whatsapp(id: &str, from: &str, text: &str, timestamp: i64) -> String {
 }
 
 /// A Messenger (`object: page`) or Instagram text message.
-fn messaging(object: &str, mid: &str, sender: &str, text: &str) -> String {
+pub(crate) fn messaging(object: &str, mid: &str, sender: &str, text: &str) -> String {
     messaging_at(object, mid, sender, text, now_seconds() * 1000)
 }
 
 /// The same, sent at `at_ms` (Unix milliseconds).
-fn messaging_at(object: &str, mid: &str, sender: &str, text: &str, at_ms: i64) -> String {
+pub(crate) fn messaging_at(
+    object: &str,
+    mid: &str,
+    sender: &str,
+    text: &str,
+    at_ms: i64,
+) -> String {
     json!({
         "object": object,
         "entry": [{
@@ -75,14 +82,14 @@ fn messaging_at(object: &str, mid: &str, sender: &str, text: &str, at_ms: i64) -
     .to_string()
 }
 
-fn meta_signature(body: &str) -> String {
+pub(crate) fn meta_signature(body: &str) -> String {
     format!(
         "sha256={}",
         hex::encode(hmac_sha256(DEV_META_APP_SECRET.as_bytes(), body.as_bytes()))
     )
 }
 
-fn x_signature(body: &[u8]) -> String {
+pub(crate) fn x_signature(body: &[u8]) -> String {
     format!(
         "sha256={}",
         base64::engine::general_purpose::STANDARD
@@ -91,7 +98,12 @@ fn x_signature(body: &[u8]) -> String {
 }
 
 /// POSTs `body` to `path` with `headers`; the status and the JSON answer.
-async fn post(app: &Running, path: &str, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn post(
+    app: &Running,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
     let mut req = http()
         .post(app.url(path))
         .header("content-type", "application/json")
@@ -108,7 +120,7 @@ async fn post(app: &Running, path: &str, body: &str, headers: &[(&str, &str)]) -
     )
 }
 
-async fn post_meta(app: &Running, path: &str, body: &str) -> (u16, Value) {
+pub(crate) async fn post_meta(app: &Running, path: &str, body: &str) -> (u16, Value) {
     post(
         app,
         path,
@@ -173,13 +185,28 @@ async fn whatsapp_opens_one_case_in_the_fault_pool_and_the_conversation_joins_it
     assert_eq!(app.pool_name(&case.pool_id).await, FAULT_POOL);
     assert_eq!(
         case.reply_channel,
-        tekmerkez_proto::common_v1::ReplyChannel::PhoneCallback as i32
+        tekmerkez_proto::common_v1::ReplyChannel::Social as i32,
+        "answered in the conversation"
     );
     assert_eq!(case.text, "Sokağımızda su borusu patladı, yol su içinde.");
     let contact = case.contact.clone().unwrap();
     assert_eq!(
         contact.phone, "+905321234567",
         "the number is the sender's wa_id"
+    );
+    let social = contact.social.clone().unwrap();
+    assert_eq!(
+        (
+            social.platform,
+            social.account_id.as_str(),
+            social.user_id.as_str()
+        ),
+        (
+            tekmerkez_proto::common_v1::SocialPlatform::Whatsapp as i32,
+            DEV_WHATSAPP_PHONE_NUMBER_ID,
+            "905321234567"
+        ),
+        "the conversation to reply in"
     );
     assert_eq!(contact.name, "Ayşe Yılmaz");
 
@@ -363,7 +390,7 @@ async fn bad_webhook_requests_get_the_status_the_platform_expects_and_open_nothi
 }
 
 /// An X direct message shaped as the documented `direct_message_events` example.
-fn x_dm(id: &str, sender: &str, text: &str) -> String {
+pub(crate) fn x_dm(id: &str, sender: &str, text: &str) -> String {
     json!({
         "for_user_id": DEV_X_USER_ID,
         "direct_message_events": [{
@@ -386,8 +413,9 @@ fn x_dm(id: &str, sender: &str, text: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn messenger_instagram_and_x_wait_for_a_phone_number_then_reach_triage() {
-    let app = start(|_| {}).await;
+async fn with_a_phone_callback_reply_messenger_instagram_and_x_wait_for_a_phone_number_then_reach_triage()
+ {
+    let app = start(|s| s.intake.social.reply = SocialReply::PhoneCallback).await;
 
     // Messenger never tells the number: the first message waits for one.
     let m1 = messaging(
@@ -493,12 +521,13 @@ async fn message_states(data: &std::path::Path, message_keys: &[&str]) -> Vec<St
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_conversation_that_never_gives_a_phone_number_still_becomes_one_case_with_no_reply_possible()
+async fn with_a_phone_callback_reply_a_conversation_that_never_gives_a_phone_number_still_becomes_one_case_with_no_reply_possible()
  {
     // A one-minute window and a housekeeping round every second; the held
     // messages were sent almost a minute ago, so the window passes within
     // seconds of the test.
     let tweak = |s: &mut tekmerkez::settings::Settings| {
+        s.intake.social.reply = SocialReply::PhoneCallback;
         s.intake.social.conversation_window_minutes = 1;
         s.intake.social.housekeeping_interval_seconds = 1;
     };

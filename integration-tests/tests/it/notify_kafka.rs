@@ -146,8 +146,7 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 contact: Some(common::Contact {
                     name: "Ayşe Yılmaz".into(),
                     phone: format!("05{:09}", 330_000_000 + i),
-                    email: String::new(),
-                    postal_address: String::new(),
+                    ..Default::default()
                 }),
                 reply_channel: common::ReplyChannel::Sms as i32,
                 consent: Some(common::Consent {
@@ -162,7 +161,7 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 information_answer: String::new(),
                 received_at: None,
                 attachments: vec![],
-                recorded_by: String::new(),
+                ..Default::default()
             });
             async move {
                 cases.create_case(req).await.unwrap();

@@ -18,7 +18,10 @@ use crate::{
     domain::{
         caller::{Caller, ServiceName, UserCaller},
         case::{Consent, NewCase},
-        contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
+        contact::{
+            Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress, SocialAddress,
+            SocialPlatform,
+        },
         directory::{Pool, User},
         enums::{CallbackOutcome, Channel, ReplyChannel, Role, Urgency},
     },
@@ -44,6 +47,10 @@ struct Org {
 }
 
 const PROVINCES: [u8; 3] = [6, 35, 41];
+
+/// The WhatsApp phone-number id the demo's social-media applications came
+/// to (`tekmerkez dev`'s WhatsApp line).
+const DEMO_WHATSAPP_ACCOUNT: &str = "106540352242922";
 
 struct Template {
     unit: &'static str,
@@ -379,6 +386,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             ))
             .ok(),
             postal_address: PostalAddress::parse("Atatürk Cad. No: 1").ok(),
+            social: None,
         };
         let again = citizens
             .iter()
@@ -387,12 +395,28 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             .collect::<Vec<_>>()
             .choose(&mut returning)
             .map(|c| (*c).clone());
-        let contact = match again {
+        let mut contact = match again {
             Some(c) if returning.random_bool(0.25) => c,
             _ => {
                 citizens.push((province, contact.clone()));
                 contact
             }
+        };
+        // A social-media application is answered in its WhatsApp
+        // conversation (the number is the citizen's WhatsApp id).
+        let reply = if channel == Channel::SocialMedia {
+            contact.social = contact.phone.as_ref().and_then(|p| {
+                SocialAddress::parse(
+                    SocialPlatform::WhatsApp,
+                    DEMO_WHATSAPP_ACCOUNT,
+                    p.expose().trim_start_matches('+'),
+                    Some(at.as_microsecond()),
+                )
+                .ok()
+            });
+            ReplyChannel::Social
+        } else {
+            reply
         };
         let new = NewCase {
             application_id: Uuid::new_v4(),
@@ -426,6 +450,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             fingerprint: Uuid::new_v4().to_string(),
             attachments: Vec::new(),
             recorded_by: None,
+            source_reference: None,
         };
         let creator = if matches!(
             channel,
@@ -598,6 +623,7 @@ async fn seed_letters(
                 phone: None,
                 email: None,
                 postal_address: PostalAddress::parse(address).ok(),
+                social: None,
             },
             reply_channel: ReplyChannel::Letter,
             consent: Some(Consent {
@@ -610,6 +636,7 @@ async fn seed_letters(
             fingerprint: Uuid::new_v4().to_string(),
             attachments: Vec::new(),
             recorded_by: None,
+            source_reference: None,
         };
         let (view, _) = timed.create_case(recorder, new).await?;
         clock.advance(SignedDuration::from_hours(2));

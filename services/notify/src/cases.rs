@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use tekmerkez_case_client::CaseClient;
 use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use tekmerkez_types::contact::{SocialAddress, SocialPlatform};
 
 /// What notify needs of a case (personal data: `Debug` hides it).
 #[derive(Clone, Default)]
@@ -28,6 +29,34 @@ pub struct CaseView {
     pub created_at: Option<Timestamp>,
     /// Whether the satisfaction survey was answered (on the phone too).
     pub survey_answered: bool,
+    /// Where the application came in.
+    pub channel: common::Channel,
+    /// How the citizen wants the answer.
+    pub reply_channel: common::ReplyChannel,
+    /// The social-media conversation to reply in.
+    pub social: Option<SocialAddress>,
+    /// The channel's own reference of the application (an e-mail's
+    /// Message-ID: notify's e-mails answer it).
+    pub source_reference: Option<String>,
+    /// When the case service recorded the citizen's later messages in the
+    /// social-media conversation (notes of channel `SOCIAL_MEDIA`).
+    pub social_follow_ups: Vec<Timestamp>,
+}
+
+impl CaseView {
+    /// When the citizen last wrote in the conversation: the platforms'
+    /// customer-service window runs from it.
+    pub fn last_social_message_at(&self) -> Option<Timestamp> {
+        let first = self
+            .social
+            .as_ref()
+            .and_then(|s| s.message_at)
+            .and_then(|m| Timestamp::from_microsecond(m).ok());
+        first
+            .into_iter()
+            .chain(self.social_follow_ups.iter().copied())
+            .max()
+    }
 }
 
 /// The code of a `tekmerkez.common.v1.ReplyChannel` number, as rules name
@@ -39,6 +68,7 @@ pub fn reply_code(r: i32) -> &'static str {
         Ok(common::ReplyChannel::Email) => "email",
         Ok(common::ReplyChannel::Letter) => "letter",
         Ok(common::ReplyChannel::NoContact) => "no_contact",
+        Ok(common::ReplyChannel::Social) => "social",
         _ => "",
     }
 }
@@ -50,6 +80,9 @@ impl std::fmt::Debug for CaseView {
             .field("urgent", &self.urgent)
             .field("has_phone", &self.phone.is_some())
             .field("has_email", &self.email.is_some())
+            .field("social", &self.social)
+            .field("channel", &self.channel)
+            .field("reply_channel", &self.reply_channel)
             .field("has_consent", &self.has_consent)
             .field("survey_answered", &self.survey_answered)
             .finish_non_exhaustive()
@@ -126,8 +159,44 @@ impl From<pb::Case> for CaseView {
                 .created_at
                 .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok()),
             survey_answered: c.survey.is_some(),
+            channel: common::Channel::try_from(c.channel).unwrap_or_default(),
+            reply_channel: common::ReplyChannel::try_from(c.reply_channel).unwrap_or_default(),
+            social: if c.contact_masked {
+                None
+            } else {
+                contact.social.as_ref().and_then(social_address)
+            },
+            source_reference: non_empty(c.source_reference),
+            social_follow_ups: c
+                .notes
+                .iter()
+                .filter(|n| {
+                    n.author == pb::NoteAuthor::Citizen as i32
+                        && n.channel == common::Channel::SocialMedia as i32
+                })
+                .filter_map(|n| n.created_at.as_ref())
+                .filter_map(|t| Timestamp::new(t.seconds, t.nanos).ok())
+                .collect(),
         }
     }
+}
+
+/// The conversation's address as the contract carries it; `None` for one
+/// that does not parse (it could not be written to).
+fn social_address(s: &common::SocialAddress) -> Option<SocialAddress> {
+    let platform = match common::SocialPlatform::try_from(s.platform).ok()? {
+        common::SocialPlatform::Whatsapp => SocialPlatform::WhatsApp,
+        common::SocialPlatform::Messenger => SocialPlatform::Messenger,
+        common::SocialPlatform::Instagram => SocialPlatform::Instagram,
+        common::SocialPlatform::X => SocialPlatform::X,
+        common::SocialPlatform::Unspecified => return None,
+    };
+    let at = s
+        .message_at
+        .as_ref()
+        .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
+        .map(Timestamp::as_microsecond);
+    SocialAddress::parse(platform, &s.account_id, &s.user_id, at).ok()
 }
 
 /// The case service over gRPC.

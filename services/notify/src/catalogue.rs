@@ -13,12 +13,18 @@
 //! | `sonuclandi` | resolved otherwise (not information-only) | SMS that it was resolved (quiet hours) |
 //! | `anket_sms` | resolved (survey due), the citizen's channel is SMS | the satisfaction survey link by SMS (quiet hours) |
 //! | `anket_eposta` | resolved (survey due), the citizen's channel is e-mail | the satisfaction survey link by e-mail |
+//! | `anket_sosyal` | resolved (survey due), the citizen's channel is the conversation | the survey link in the conversation (or by SMS when its window has closed) |
+//! | `basvuru_alindi_eposta` | a case opened (not information-only) | e-mail with the tracking number, at once |
+//! | `basvuru_alindi_sosyal` | a case opened (not information-only) | the tracking number in the social-media conversation, at once |
+//! | `yanit_sosyal` | resolved, reply in the conversation | the official answer in the conversation |
 //!
 //! SMS rules need a phone number and the applicant's KVKK consent; e-mail
-//! rules need an address. The answers carry the signed status link
-//! (`{{status_url}}`: the status and the official answer without typing the
-//! phone's digits). The survey rules (`survey_due`) are one per channel:
-//! which one applies to a case is decided in one place,
+//! rules need an address; social rules a conversation. Of the rules for an
+//! opened case only one acknowledges it, on the channel
+//! [`crate::acknowledgement`] picks. The answers carry the signed status
+//! link (`{{status_url}}`: the status and the official answer without
+//! typing the phone's digits). The survey rules (`survey_due`) are one per
+//! channel: which one applies to a case is decided in one place,
 //! [`crate::survey::channel_for`], and a case gets one survey at most.
 
 use serde::{Deserialize, Serialize};
@@ -67,6 +73,8 @@ pub enum Channel {
     Sms,
     /// An e-mail.
     Email,
+    /// A message in the citizen's social-media conversation.
+    Social,
 }
 
 impl Channel {
@@ -75,6 +83,7 @@ impl Channel {
         match self {
             Self::Sms => "sms",
             Self::Email => "email",
+            Self::Social => "social",
         }
     }
 
@@ -83,6 +92,7 @@ impl Channel {
         match s {
             "sms" => Some(Self::Sms),
             "email" => Some(Self::Email),
+            "social" => Some(Self::Social),
             _ => None,
         }
     }
@@ -99,7 +109,7 @@ pub enum Timing {
 }
 
 /// The reply channels a rule may be limited to (`tekmerkez.common.v1.ReplyChannel` codes).
-pub const REPLY_CHANNELS: &[&str] = &["sms", "phone_callback", "email", "letter"];
+pub const REPLY_CHANNELS: &[&str] = &["sms", "phone_callback", "email", "letter", "social"];
 
 /// One rule (the body stored per version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,7 +188,7 @@ impl Rule {
         {
             return Err((
                 "rule.reply_channels",
-                "must be sms, phone_callback, email or letter",
+                "must be sms, phone_callback, email, letter or social",
             ));
         }
         if self.description.chars().count() > 500 {
@@ -363,6 +373,50 @@ pub fn default_rules() -> Vec<Rule> {
             Timing::RespectQuietHours,
             "Sonuçlanan başvuru için memnuniyet anketi, vatandaşın kanalı e-posta ise (başvuru başına bir kez)",
         ),
+        rule(
+            "anket_sosyal",
+            Trigger::SurveyDue,
+            Some(false),
+            &[],
+            Channel::Social,
+            "anket_sosyal",
+            true,
+            Timing::RespectQuietHours,
+            "Sonuçlanan başvuru için memnuniyet anketi, vatandaşın yazdığı sosyal medya yazışmasında (başvuru başına bir kez)",
+        ),
+        rule(
+            "basvuru_alindi_eposta",
+            Trigger::CaseOpened,
+            Some(false),
+            &[],
+            Channel::Email,
+            "basvuru_alindi_eposta",
+            false,
+            Timing::Immediate,
+            "Başvuru kaydedilince takip numarasıyla e-posta (e-postayla yazana ya da yanıtı e-postayla isteyene)",
+        ),
+        rule(
+            "basvuru_alindi_sosyal",
+            Trigger::CaseOpened,
+            Some(false),
+            &[],
+            Channel::Social,
+            "basvuru_alindi_sosyal",
+            true,
+            Timing::Immediate,
+            "Başvuru kaydedilince takip numarası, vatandaşın yazdığı sosyal medya yazışmasında",
+        ),
+        rule(
+            "yanit_sosyal",
+            Trigger::CaseResolved,
+            Some(false),
+            &["social"],
+            Channel::Social,
+            "yanit_sosyal",
+            true,
+            Timing::Immediate,
+            "Yanıtı sosyal medya yazışmasında isteyene yetkili açıklaması",
+        ),
     ]
 }
 
@@ -489,6 +543,70 @@ pub fn default_templates() -> Vec<Template> {
             "How did we do? [{{tracking_number}}]",
             "Dear {{applicant_name}},\n\nYour application {{tracking_number}} has been resolved. Please tell us how we did: give a score from 1 to 5 and, if you like, a comment at the link below. It takes a minute.\n\n{{survey_url}}\n\nThe survey can be answered once. If you want no surveys, you can say so on the same page.\n\nKind regards,\n{{institution}}",
             "<p>Dear {{applicant_name}},</p>\n<p>Your application <strong>{{tracking_number}}</strong> has been resolved. Please tell us how we did: give a score from 1 to 5 and, if you like, a comment at the link below. It takes a minute.</p>\n<p><a href=\"{{survey_url}}\">Answer the survey</a></p>\n<p>The survey can be answered once. If you want no surveys, you can say so on the same page.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "anket_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "{{tracking_number}} numaralı başvurunuz için hizmetimizi 1-5 arası puanlar mısınız? {{survey_url}} Anket istemiyorsanız aynı sayfadan bildirebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "anket_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Please rate our service for your application {{tracking_number}} from 1 to 5: {{survey_url}} If you want no surveys, say so on the same page. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi_eposta",
+            "tr",
+            Channel::Email,
+            "Başvurunuz alındı [{{tracking_number}}]",
+            "Sayın {{applicant_name}},\n\nBaşvurunuz {{tracking_number}} takip numarasıyla kaydedildi ve ilgili birime iletildi.\n\nBu e-postayı yanıtlayarak başvurunuza ekleme yapabilirsiniz; yanıtınız aynı başvuruya eklenir.\nBaşvurunuzu {{tracking_url}} adresinden izleyebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
+            "<p>Sayın {{applicant_name}},</p>\n<p>Başvurunuz <strong>{{tracking_number}}</strong> takip numarasıyla kaydedildi ve ilgili birime iletildi.</p>\n<p>Bu e-postayı yanıtlayarak başvurunuza ekleme yapabilirsiniz; yanıtınız aynı başvuruya eklenir.<br>\nBaşvurunuzu <a href=\"{{tracking_url}}\">{{tracking_url}}</a> adresinden izleyebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "basvuru_alindi_eposta",
+            "en",
+            Channel::Email,
+            "Your application has been received [{{tracking_number}}]",
+            "Dear {{applicant_name}},\n\nYour application has been recorded under tracking number {{tracking_number}} and passed to the unit concerned.\n\nReply to this e-mail to add to your application; your reply joins the same application.\nFollow it at {{tracking_url}}.\n\nKind regards,\n{{institution}}",
+            "<p>Dear {{applicant_name}},</p>\n<p>Your application has been recorded under tracking number <strong>{{tracking_number}}</strong> and passed to the unit concerned.</p>\n<p>Reply to this e-mail to add to your application; your reply joins the same application.<br>\nFollow it at <a href=\"{{tracking_url}}\">{{tracking_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Bu yazışmaya yazdıklarınız aynı başvuruya eklenir. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. What you write in this conversation joins the same application. Follow it at {{tracking_url}}. {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "{{tracking_number}} numaralı başvurunuz sonuçlandı. Yanıtımız: {{official_answer | takip sayfasındadır}} Ayrıntılar: {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "yanit_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer | on the tracking page}} Details: {{status_url}} {{institution}}",
+            "",
         ),
     ]
 }
@@ -670,7 +788,8 @@ mod tests {
         };
         assert_eq!(count(Trigger::CaseOpened, true), 1);
         assert_eq!(count(Trigger::CaseResolved, true), 0);
-        assert_eq!(count(Trigger::CaseOpened, false), 1);
+        // One acknowledgement rule per channel; `acknowledgement::select` applies one.
+        assert_eq!(count(Trigger::CaseOpened, false), 3);
         assert_eq!(count(Trigger::CaseResolved, false), 1);
     }
 

@@ -52,6 +52,10 @@ pub struct NotifySettings {
     /// SMS providers.
     pub sms: SmsSettings,
     pub email: EmailSettings,
+    /// Replies in social-media conversations (see [`crate::social`]); all
+    /// platforms off when the section is missing.
+    #[serde(default)]
+    pub social: SocialSettings,
     /// How long an admin's catalogue edit may take to reach every replica.
     pub catalogue_refresh_ms: u64,
     /// An event older than this when notify first sees it sends nothing
@@ -92,6 +96,9 @@ pub struct ConsumerSettings {
     /// Events handled at once (one case's events stay in order).
     pub concurrency: usize,
 }
+
+/// The social platforms' settings live with what they configure.
+pub use crate::social::settings::SocialSettings;
 
 /// Quiet hours' settings live with what they configure.
 pub use crate::quiet::QuietHoursSettings;
@@ -331,11 +338,12 @@ impl NotifySettings {
         {
             return Err("notify.email.from must be an address, optionally with a name".into());
         }
+        longest_send = longest_send.max(self.social.validate()?);
         if self.email.message_id_domain.trim().is_empty() {
             return Err("notify.email.message_id_domain is required".into());
         }
         if d.lease_ms <= longest_send {
-            return Err("notify.dispatch.lease_ms must exceed the sum of the SMS providers' timeouts and the SMTP timeout".into());
+            return Err("notify.dispatch.lease_ms must exceed the sum of the SMS providers' timeouts, the SMTP timeout and twice a social platform's timeout".into());
         }
         Ok(())
     }

@@ -15,6 +15,11 @@
 //!   `dispatch.max_attempts` rounds the delivery fails with the last reason.
 //! - E-mail is resent after a crash with the same `Message-ID` (see
 //!   [`crate::email`] for what that leaves possible).
+//! - Social messages ([`social`]): the window decides the form, a refusal
+//!   of the conversation turns the delivery into an SMS to the mobile on
+//!   record, or fails it with the reason.
+
+mod social;
 
 use std::{sync::Arc, time::Duration};
 
@@ -56,6 +61,8 @@ pub struct Dispatcher {
     /// Woken by the handler when it recorded something, so a new message
     /// does not wait for the next poll.
     wake: Arc<Notify>,
+    /// The social platforms' clients ([`Self::with_social`]; none by default).
+    social: Arc<crate::social::SocialSenders>,
 }
 
 fn micros(d: Duration) -> i64 {
@@ -77,7 +84,15 @@ impl Dispatcher {
             mailer,
             options,
             wake,
+            social: Arc::default(),
         }
+    }
+
+    /// The same sender, writing social messages through `social`.
+    #[must_use]
+    pub fn with_social(mut self, social: crate::social::SocialSenders) -> Self {
+        self.social = Arc::new(social);
+        self
     }
 
     /// Claims and sends until `shutdown`, then lets the sends in flight finish.
@@ -172,6 +187,7 @@ impl Dispatcher {
         match d.channel.as_str() {
             "sms" => self.send_sms(&d, to, body).await,
             "email" => self.send_email(&d, to, body).await,
+            "social" => self.send_social(&d, &to, body).await,
             _ => {
                 count_failed(&d, "channel_unknown");
                 self.store.mark_failed(d.id, "channel_unknown", now).await
@@ -357,6 +373,7 @@ impl Dispatcher {
                     .map_or("localhost", |(_, dom)| dom.trim_end_matches('>')),
             ),
             tracking_number: d.tracking_number.clone(),
+            in_reply_to: d.in_reply_to.clone(),
         };
         if d.in_doubt {
             tracing::warn!(delivery_id = %d.id, "an e-mail's outcome is unknown (crash or lost answer): sending it again with the same Message-ID");
@@ -403,6 +420,7 @@ fn channel_label(d: &Delivery) -> &'static str {
     match d.channel.as_str() {
         "sms" => "sms",
         "email" => "email",
+        "social" => "social",
         _ => "other",
     }
 }

@@ -24,6 +24,13 @@
 //! the reply to the same case; the subject's `[{TRACKING}]` is the fallback
 //! when a client drops the headers.
 //!
+//! An e-mail about an application that came in by e-mail also answers the
+//! citizen's own message: `In-Reply-To: <the citizen's Message-ID>` and
+//! `References: <the citizen's Message-ID> <case.{TRACKING}@{DOMAIN}>`
+//! (the case's `source_reference`), so the acknowledgement and the answer
+//! show in the thread the citizen started, and a reply to them still names
+//! the case.
+//!
 //! `Auto-Submitted: auto-generated` (RFC 3834) keeps auto-responders from
 //! answering, while people can still reply.
 //!
@@ -71,6 +78,8 @@ pub struct OutgoingEmail {
     /// `<case.…@…>`: the case's thread root.
     pub references: String,
     pub tracking_number: String,
+    /// The citizen's own Message-ID (`<…@…>`) this answers, if any.
+    pub in_reply_to: Option<String>,
 }
 
 impl std::fmt::Debug for OutgoingEmail {
@@ -90,6 +99,26 @@ pub fn message_id(tracking: &str, event_id: &str, domain: &str) -> String {
 /// The thread root of a case's e-mails.
 pub fn thread_root(tracking: &str, domain: &str) -> String {
     format!("<case.{tracking}@{domain}>")
+}
+
+/// The citizen's own Message-ID, `<…@…>`, of a case that came in by
+/// e-mail (its `source_reference`); `None` for other channels and for a
+/// reference that is no Message-ID.
+pub fn citizens_message_id(case: &crate::cases::CaseView) -> Option<String> {
+    if case.channel != tekmerkez_proto::common_v1::Channel::Email {
+        return None;
+    }
+    let id = case.source_reference.as_deref()?.trim();
+    let id = id.strip_prefix('<').unwrap_or(id);
+    let id = id.strip_suffix('>').unwrap_or(id);
+    let ok = id.len() <= 995
+        && id
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | ','));
+    ok.then(|| format!("<{id}>"))
 }
 
 /// The tracking number named by a `Message-ID`, `In-Reply-To` or
@@ -241,12 +270,18 @@ impl Mailer {
 
     fn build(from: &Mailbox, e: &OutgoingEmail) -> Result<Message, &'static str> {
         let to: Mailbox = e.to.parse().map_err(|_| "rejected_address")?;
-        Message::builder()
-            .from(from.clone())
+        let mut b = Message::builder();
+        if let Some(citizen) = &e.in_reply_to {
+            b = b
+                .in_reply_to(citizen.clone())
+                .references(format!("{citizen} {}", e.references));
+        } else {
+            b = b.references(e.references.clone());
+        }
+        b.from(from.clone())
             .to(to)
             .subject(e.subject.clone())
             .message_id(Some(e.message_id.clone()))
-            .references(e.references.clone())
             .date_now()
             .raw_header(lettre::message::header::HeaderValue::new(
                 lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted"),
@@ -394,6 +429,61 @@ mod tests {
         );
         assert_eq!(tracking_from_header("<abc@x.org>"), None);
         let _ = refs;
+    }
+
+    #[test]
+    fn only_an_e_mailed_applications_message_id_is_answered() {
+        use tekmerkez_proto::common_v1::Channel;
+        let case = |channel, reference: &str| crate::cases::CaseView {
+            channel,
+            source_reference: Some(reference.to_owned()),
+            ..Default::default()
+        };
+        for (c, want) in [
+            (
+                case(Channel::Email, "CAF=x1@mail.gmail.com"),
+                Some("<CAF=x1@mail.gmail.com>"),
+            ),
+            (
+                case(Channel::Email, "<m1@ornek.com.tr>"),
+                Some("<m1@ornek.com.tr>"),
+            ),
+            (case(Channel::Email, "imap:INBOX:42:abc"), None),
+            (case(Channel::Email, "a b@c"), None),
+            (case(Channel::Partner, "m1@ornek.com.tr"), None),
+        ] {
+            assert_eq!(
+                citizens_message_id(&c).as_deref(),
+                want,
+                "{:?}",
+                c.source_reference
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_to_the_citizens_message_threads_on_it() {
+        let from: Mailbox = "bildirim@tekmerkez.local".parse().unwrap();
+        let e = OutgoingEmail {
+            id: uuid::Uuid::nil(),
+            to: "vatandas@ornek.com.tr".into(),
+            subject: "Başvurunuz alındı [ABCDE-FGHJK]".into(),
+            text: "metin".into(),
+            html: "<p>metin</p>".into(),
+            message_id: "<case.ABCDE-FGHJK.e1@tekmerkez.local>".into(),
+            references: "<case.ABCDE-FGHJK@tekmerkez.local>".into(),
+            tracking_number: "ABCDE-FGHJK".into(),
+            in_reply_to: Some("<m1@ornek.com.tr>".into()),
+        };
+        let headers = Mailer::build(&from, &e).unwrap().headers().to_string();
+        assert!(
+            headers.contains("In-Reply-To: <m1@ornek.com.tr>"),
+            "{headers}"
+        );
+        assert!(
+            headers.contains("References: <m1@ornek.com.tr> <case.ABCDE-FGHJK@tekmerkez.local>"),
+            "{headers}"
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ fn channel_to_proto(c: Channel) -> npb::MessageChannel {
     match c {
         Channel::Sms => npb::MessageChannel::Sms,
         Channel::Email => npb::MessageChannel::Email,
+        Channel::Social => npb::MessageChannel::Social,
     }
 }
 
@@ -73,6 +74,7 @@ fn channel_from_proto(c: i32, field: &str) -> Result<Channel, Status> {
     match npb::MessageChannel::try_from(c) {
         Ok(npb::MessageChannel::Sms) => Ok(Channel::Sms),
         Ok(npb::MessageChannel::Email) => Ok(Channel::Email),
+        Ok(npb::MessageChannel::Social) => Ok(Channel::Social),
         _ => Err(invalid(field, "must be SMS or e-mail")),
     }
 }

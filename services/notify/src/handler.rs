@@ -30,11 +30,12 @@ use tekmerkez_bus::{
     Envelope,
     consumer::{HandleError, Handler},
 };
-use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::{
+    acknowledgement,
     cases::{CaseReader, CaseView, ReadError, reply_code},
     catalogue::{CatalogueCache, Channel, Facts, Rule, Snapshot, Timing, Trigger},
     email, gsm,
@@ -202,6 +203,7 @@ impl NotifyHandler {
             body: None,
             html: None,
             message_id: None,
+            in_reply_to: None,
             encoding: None,
             segments: None,
             urgent: case.is_some_and(|c| c.urgent),
@@ -222,6 +224,7 @@ impl NotifyHandler {
         let recipient = match rule.channel {
             Channel::Sms => case.phone.clone().filter(|p| reaches_by_sms(p)),
             Channel::Email => case.email.clone(),
+            Channel::Social => crate::social::recipient(case),
         };
         if rule.require_consent && !case.has_consent {
             return None;
@@ -327,7 +330,9 @@ impl NotifyHandler {
                     &event.event_id,
                     &self.settings.message_id_domain,
                 ));
+                d.in_reply_to = email::citizens_message_id(case);
             }
+            Channel::Social => {}
         }
         d.recipient = Some(recipient);
         d.body = Some(body);
@@ -416,7 +421,8 @@ impl Handler for NotifyHandler {
                     information_only: o.information_only,
                     reply_channel: reply_code(o.reply_channel),
                 },
-                o.has_phone || o.has_email,
+                // A social-media application brings its conversation.
+                o.has_phone || o.has_email || o.channel == common::Channel::SocialMedia as i32,
             ),
             Some(Payload::ClosedByExpert(c)) => (
                 Facts {
@@ -462,6 +468,12 @@ impl Handler for NotifyHandler {
             .kinds_for_event(&event.event_id)
             .await
             .map_err(|e| unavailable("notify store", e))?;
+        // Whichever channel acknowledged it before (a rule since switched
+        // off included), it is not acknowledged again.
+        let acknowledged = snap
+            .rules
+            .iter()
+            .any(|r| acknowledgement::acknowledges(r) && done.contains(&r.key));
         rules.retain(|r| !done.contains(&r.key));
         if rules.is_empty() {
             return Ok(());
@@ -473,6 +485,7 @@ impl Handler for NotifyHandler {
         if let Some(c) = &case {
             rules = self.keep_one_survey(rules, facts.reply_channel, c).await?;
         }
+        let rules = acknowledgement::select(rules, &facts, case.as_ref(), acknowledged);
         let now = Timestamp::now();
         let mut wrote = false;
         for rule in rules {
@@ -513,7 +526,7 @@ mod tests {
             .filter(|r| carries_answer(r, &snap))
             .map(|r| r.key.as_str())
             .collect();
-        assert_eq!(carrying, ["yanit_eposta", "yanit_sms"]);
+        assert_eq!(carrying, ["yanit_eposta", "yanit_sms", "yanit_sosyal"]);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! message each event sends to the citizen, renders it from a versioned
 //! Turkish (or English) template, records it in the delivery log keyed by
 //! (event, message kind), and sends it exactly once: SMS through HTTP
-//! providers with failover, e-mail over SMTP.
+//! providers with failover, e-mail over SMTP, messages in the citizen's
+//! social-media conversation through the platforms' APIs.
 //!
+//! - [`acknowledgement`]: which channel acknowledges an application (one place, one table).
 //! - [`catalogue`]: rules and templates, their defaults and the cache.
 //! - [`template`]: `{{variable}}` and `{{variable | fallback}}` rendering; a
 //!   missing variable without a fallback is an error.
@@ -19,12 +21,14 @@
 //!   service, which marks the citizen not reached.
 //! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
 //! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
+//! - [`social`]: replies in WhatsApp, Messenger, Instagram and X conversations.
 //! - [`http`]: the delivery-report endpoint.
 //! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
 //! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
 //! - [`survey`]: the satisfaction survey's channel, the signed links, the opt-out list.
 //! - [`startup`]: building and running.
 
+pub mod acknowledgement;
 pub mod cases;
 pub mod catalogue;
 pub mod config;
@@ -38,6 +42,7 @@ pub mod not_reached;
 pub mod quiet;
 pub mod sinks;
 pub mod sms;
+pub mod social;
 pub mod startup;
 pub mod store;
 pub mod survey;

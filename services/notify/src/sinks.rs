@@ -51,7 +51,7 @@ fn page(title: &str, intro: &str, items: &str) -> Html<String> {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>{title} — tekmerkez geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;color:#1a1a1a}}article{{border:1px solid #ccc;border-radius:.4rem;padding:.75rem 1rem;margin:.75rem 0}}
 .meta{{color:#444;font-size:.9rem}}pre{{white-space:pre-wrap;font-family:inherit;margin:.5rem 0}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
-<body><h1>{title}</h1><p>{intro}</p><p><a href="/gelistirme">Geliştirme sayfası</a> · <a href="/dev/sms">SMS kutusu</a> · <a href="/dev/mail">E-posta kutusu</a></p>{items}</body></html>"#
+<body><h1>{title}</h1><p>{intro}</p><p><a href="/gelistirme">Geliştirme sayfası</a> · <a href="/dev/sms">SMS kutusu</a> · <a href="/dev/mail">E-posta kutusu</a> · <a href="/dev/social">Sosyal medya kutusu</a></p>{items}</body></html>"#
     ))
 }
 

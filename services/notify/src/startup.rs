@@ -284,6 +284,10 @@ impl Application {
                 retry: s.dispatch_retry(),
             },
             wake,
+        )
+        .with_social(
+            crate::social::SocialSenders::new(&s.social, &s.institution)
+                .context("the social platforms' clients")?,
         );
         let sender = tokio::spawn(dispatcher.run(shutdown.child_token()));
         let reports = match netgsm {

@@ -101,6 +101,8 @@ pub struct NewDelivery {
     pub html: Option<String>,
     /// The e-mail's Message-ID.
     pub message_id: Option<String>,
+    /// The citizen's own Message-ID an e-mail answers (`In-Reply-To`).
+    pub in_reply_to: Option<String>,
     /// SMS encoding.
     pub encoding: Option<String>,
     /// SMS segments.
@@ -158,6 +160,8 @@ pub struct Delivery {
     pub html: Option<String>,
     /// The e-mail's Message-ID.
     pub message_id: Option<String>,
+    /// The citizen's own Message-ID an e-mail answers, while in flight.
+    pub in_reply_to: Option<String>,
     /// SMS encoding code.
     pub encoding: Option<String>,
     /// SMS segments.
@@ -204,7 +208,8 @@ impl std::fmt::Debug for Delivery {
 const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, rule_version, \
     template_key, template_locale, template_version, state, reason, recipient, subject, body, \
     html, message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, provider, \
-    provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent";
+    provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent, \
+    in_reply_to";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Delivery, StoreError>
 where
@@ -237,6 +242,7 @@ where
         body: r.try_get("body")?,
         html: r.try_get("html")?,
         message_id: r.try_get("message_id")?,
+        in_reply_to: r.try_get("in_reply_to")?,
         encoding: r.try_get("encoding")?,
         segments: r.try_get("segments")?,
         urgent: r.try_get("urgent")?,
@@ -307,7 +313,8 @@ const INSERT_RULE: &str = "INSERT INTO notify_rules (rule_key, version, definiti
 /// Who the default rules and templates are written by.
 const DEFAULTS: &str = "defaults";
 
-const CLEAR_PII: &str = "recipient = NULL, subject = NULL, body = NULL, html = NULL";
+const CLEAR_PII: &str =
+    "recipient = NULL, subject = NULL, body = NULL, html = NULL, in_reply_to = NULL";
 
 impl NotifyStore {
     /// Connects lazily to `url` (`postgres://` or `sqlite:`).
@@ -349,8 +356,8 @@ impl NotifyStore {
             tracking_number, kind, channel, rule_version, template_key, template_locale, \
             template_version, state, reason, recipient, subject, body, html, message_id, encoding, \
             segments, urgent, deferred, due_at, attempts, in_doubt, created_at, updated_at, \
-            traceparent, carries_answer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-            $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25, $26) \
+            traceparent, carries_answer, in_reply_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+            $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, FALSE, $24, $24, $25, $26, $27) \
             ON CONFLICT (idempotency_key) DO NOTHING";
         on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
@@ -381,6 +388,7 @@ impl NotifyStore {
                 // Recorded inside the event's consume span: the send continues it.
                 .bind(tekmerkez_telemetry::current_traceparent())
                 .bind(d.carries_answer)
+                .bind(d.in_reply_to.as_deref())
                 .execute(p)
                 .await?
                 .rows_affected();
@@ -588,6 +596,40 @@ impl NotifyStore {
                 .bind(due_at)
                 .bind(reason)
                 .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// A social message the platform no longer lets the institution write
+    /// goes as an SMS to `phone` instead: the same delivery (its kind, its
+    /// text, its idempotency key), now channel `sms`, pending at once; the
+    /// social attempt's provider is forgotten so the SMS path never asks
+    /// it, and `reason` says why it changed.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn switch_to_sms(
+        &self,
+        id: Uuid,
+        phone: &str,
+        cost: &crate::gsm::SmsCost,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE notify_deliveries SET channel = 'sms', recipient = $1, encoding = $2, \
+            segments = $3, state = 'pending', due_at = $4, reason = $5, updated_at = $4, \
+            in_doubt = FALSE, lease_until = NULL, provider = NULL, provider_ref = NULL \
+            WHERE id = $6 AND state = 'sending' AND channel = 'social'";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
+                .bind(phone)
+                .bind(cost.encoding.as_str())
+                .bind(i64::try_from(cost.segments).unwrap_or(i64::MAX))
+                .bind(now)
+                .bind(reason)
                 .bind(id)
                 .execute(p)
                 .await?;

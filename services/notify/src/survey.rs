@@ -64,13 +64,16 @@ pub fn idempotency_key(case_id: &str) -> String {
 /// On which channel the citizen of `case`, who chose `reply` (a reply
 /// channel code), is asked, if any: the one place a new channel joins.
 /// E-mail for an e-mail reply; an SMS to a mobile for an SMS or letter reply
-/// (a letter applicant without a mobile, by e-mail); none for a phone
+/// (a letter applicant without a mobile, by e-mail); the social-media
+/// conversation for a reply there (the social channel falls back to an SMS
+/// when the platform's window has closed); none for a phone
 /// callback (the callback agent asks during the call and writes the score
 /// in the outcome form) or for no contact.
 pub fn channel_for(reply: &str, case: &CaseView) -> Option<Channel> {
     let mobile = case.phone.as_deref().is_some_and(reaches_by_sms);
     match reply {
         "email" => case.email.is_some().then_some(Channel::Email),
+        "social" => case.social.is_some().then_some(Channel::Social),
         "sms" => mobile.then_some(Channel::Sms),
         "letter" => {
             if mobile {
@@ -323,6 +326,17 @@ mod tests {
             "asked during the callback"
         );
         assert_eq!(channel_for("no_contact", &view(None, None)), None);
+        // In the conversation the application came from, when there is one.
+        let mut social = view(m, None);
+        assert_eq!(channel_for("social", &social), None);
+        social.social = tekmerkez_types::contact::SocialAddress::parse(
+            tekmerkez_types::contact::SocialPlatform::WhatsApp,
+            "106540352242922",
+            "905321234567",
+            None,
+        )
+        .ok();
+        assert_eq!(channel_for("social", &social), Some(Channel::Social));
     }
 
     #[test]

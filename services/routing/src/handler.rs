@@ -108,6 +108,7 @@ impl Handler for RoutingHandler {
                 })
                 .collect(),
             recorded_by: app.recorded_by,
+            source_reference: app.source_reference,
         });
         match self.cases.clone().create_case(req).await {
             Ok(_) => Ok(()),

@@ -33,6 +33,8 @@ pub struct Dev {
     /// Which intake channels dev switched on, for the banner.
     channels: crate::dev_channels::DevChannels,
     gateway: Router,
+    /// The social platforms' stand-in notify writes to (`/dev/social`).
+    social: Option<tekmerkez_standin::StandIn>,
     http: TcpListener,
     http_addr: SocketAddr,
     users: Vec<DemoUser>,
@@ -139,8 +141,9 @@ impl Dev {
             tekmerkez_intake::http::router(intake_state, settings.intake.http.body_limit_bytes);
 
         // The shared HTTP listener is bound first, so its address is known to
-        // notify (the links it texts) and the gateway's entry screens (which
-        // post to intake on it).
+        // notify (the links it texts, the platforms' stand-in its social
+        // replies go to) and the gateway's entry screens (which post to
+        // intake on it).
         let http = TcpListener::bind(&settings.dev.http_listen)
             .await
             .with_context(|| {
@@ -148,8 +151,9 @@ impl Dev {
             })?;
         let http_addr = http.local_addr()?;
         // Notify writes to development sinks (/dev/sms, /dev/mail) instead of
-        // an SMS provider and a mail relay; its report endpoint and the sink
-        // pages share the HTTP listener.
+        // an SMS provider and a mail relay, and to the social platforms'
+        // stand-in (/dev/social); its report endpoint and the sink pages
+        // share the HTTP listener.
         // When the case service takes an ephemeral port (tests running many
         // at once), so does notify's API.
         if settings.case.grpc.listen.ends_with(":0") {
@@ -164,7 +168,7 @@ impl Dev {
             SecretString::from(gateway_token.clone()),
         );
         settings.notify.sms.order = vec!["dev".to_owned()];
-        if !settings.dev.mail_relay {
+        if !settings.dev.smtp_relay {
             settings.notify.email.transport = "dev".to_owned();
         }
         settings.notify.tracking_url = format!("http://{http_addr}/takip");
@@ -193,6 +197,7 @@ impl Dev {
         // The demo records are backdated: their events must not text anyone.
         settings.notify.max_event_age_minutes = 10;
         settings.notify.dispatch.poll_interval_ms = 200;
+        let social = crate::dev_channels::configure_notify(&mut settings.notify.social, http_addr);
         let notify = tekmerkez_notify::Application::build_with(
             settings.notify.clone(),
             bus.clone(),
@@ -203,6 +208,8 @@ impl Dev {
         )
         .await?;
 
+        // Staff entry: the gateway's entry screens post to intake on the
+        // shared HTTP listener.
         settings.gateway.entry.intake_url = format!("http://{http_addr}");
         settings.gateway.entry.tracking_url = format!("http://{http_addr}/takip");
         settings
@@ -238,6 +245,7 @@ impl Dev {
             intake_background,
             channels,
             gateway,
+            social,
             http,
             http_addr,
             users,
@@ -298,7 +306,7 @@ impl Dev {
         );
         let _ = writeln!(
             s,
-            "  SMS    http://{}/dev/sms   (what notify sent, Turkish; /dev/mail for e-mail, .json for both)",
+            "  SMS    http://{}/dev/sms   (what notify sent, Turkish; /dev/mail for e-mail, /dev/social for WhatsApp, Messenger, Instagram and X; .json for each)",
             self.http_addr()
         );
         let _ = writeln!(
@@ -360,7 +368,13 @@ impl Dev {
         // One /metrics for the whole process: every hosted service records
         // into the same registry.
         let scrape = tekmerkez_telemetry::metrics::Scrape::new(vec![self.case.metrics_collector()]);
-        let router = Router::new()
+        let mut router = Router::new();
+        if let Some(standin) = &self.social {
+            router = router
+                .nest(crate::dev_channels::SOCIAL_API_PREFIX, standin.api_router())
+                .merge(standin.pages_router());
+        }
+        let router = router
             .route("/gelistirme", get(move || async move { Html(page) }))
             .merge(tekmerkez_telemetry::metrics::router(scrape))
             .merge(self.notify.http_router())
@@ -547,7 +561,7 @@ fn landing_page(dev: &Dev) -> String {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1a1a1a}}td,th{{padding:.25rem .75rem;text-align:left}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
 <body><h1>tekmerkez</h1><p>Tek merkez: her kanaldan gelen başvurular tek yerden. Bu sunucu geliştirme kipinde çalışıyor (gömülü veritabanı, örnek veriler).</p>
-<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li><a href="/dev/sms">SMS kutusu</a> ve <a href="/dev/mail">e-posta kutusu</a> — bildirim servisinin vatandaşa gönderdikleri</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
+<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li><a href="/dev/sms">SMS kutusu</a>, <a href="/dev/mail">e-posta kutusu</a> ve <a href="/dev/social">sosyal medya kutusu</a> — bildirim servisinin vatandaşa gönderdikleri</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
 <h2>Örnek kullanıcılar</h2><p>Parola (hepsi için): <code>{pw}</code></p><table><thead><tr><th>Kullanıcı adı</th><th>Rol</th><th>Ad</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>"#,
         grpc = dev.grpc_addr(),

@@ -47,6 +47,91 @@ pub const DEV_X_USER_ID: &str = "4337869213";
 /// The development partner.
 pub const DEV_PARTNER_ID: &str = "cimer";
 
+/// The development bearer tokens notify presents to the social platforms'
+/// stand-in (and the stand-in accepts), per platform.
+pub const DEV_WHATSAPP_TOKEN: &str = "tekmerkez-dev-whatsapp-token";
+/// The development Page access token (Messenger).
+pub const DEV_PAGE_TOKEN: &str = "tekmerkez-dev-page-token";
+/// The development Instagram token.
+pub const DEV_INSTAGRAM_TOKEN: &str = "tekmerkez-dev-instagram-token";
+/// The development X user token.
+pub const DEV_X_TOKEN: &str = "tekmerkez-dev-x-user-token";
+/// The approved WhatsApp template dev pretends to have.
+pub const DEV_WHATSAPP_TEMPLATE: &str = "basvuru_bilgilendirme";
+/// Where the stand-in's platform routes are mounted on dev's HTTP listener.
+pub const SOCIAL_API_PREFIX: &str = "/dev/social-api";
+
+/// Points notify's social platforms that the configuration leaves off at
+/// the stand-in served on `http` under [`SOCIAL_API_PREFIX`], with
+/// development tokens, and returns the stand-in that accepts them (its
+/// `/dev/social` page shows what notify sent). `None` when the
+/// configuration switched every platform on itself.
+pub fn configure_notify(
+    social: &mut tekmerkez_notify::social::SocialSettings,
+    http: SocketAddr,
+) -> Option<tekmerkez_standin::StandIn> {
+    use tekmerkez_notify::social::settings::{GraphSettings, WhatsAppTemplateSettings, XSettings};
+    use tekmerkez_standin::Account;
+    let base = format!("http://{http}{SOCIAL_API_PREFIX}");
+    let tokens = |id: &str, t: &str| {
+        [(id.to_owned(), SecretString::from(t))]
+            .into_iter()
+            .collect()
+    };
+    let mut accounts = Vec::new();
+    if !social.whatsapp.enabled {
+        social.whatsapp.enabled = true;
+        social.whatsapp.base_url.clone_from(&base);
+        "v23.0".clone_into(&mut social.whatsapp.api_version);
+        social.whatsapp.access_tokens = tokens(DEV_WHATSAPP_PHONE_NUMBER_ID, DEV_WHATSAPP_TOKEN);
+        social.whatsapp.timeout_ms = 5000;
+        social.whatsapp.template = WhatsAppTemplateSettings {
+            name: DEV_WHATSAPP_TEMPLATE.to_owned(),
+            language: "tr".to_owned(),
+            body_parameters: vec!["tracking_number".to_owned(), "text".to_owned()],
+        };
+        accounts.push(Account {
+            platform: "whatsapp",
+            id: DEV_WHATSAPP_PHONE_NUMBER_ID.to_owned(),
+            token: DEV_WHATSAPP_TOKEN.to_owned(),
+        });
+    }
+    for (platform, settings, token) in [
+        ("messenger", &mut social.messenger, DEV_PAGE_TOKEN),
+        ("instagram", &mut social.instagram, DEV_INSTAGRAM_TOKEN),
+    ] {
+        if !settings.enabled {
+            *settings = GraphSettings {
+                enabled: true,
+                base_url: base.clone(),
+                api_version: "v23.0".to_owned(),
+                access_tokens: tokens(DEV_PAGE_ID, token),
+                timeout_ms: 5000,
+                human_agent: true,
+            };
+            accounts.push(Account {
+                platform,
+                id: DEV_PAGE_ID.to_owned(),
+                token: token.to_owned(),
+            });
+        }
+    }
+    if !social.x.enabled {
+        social.x = XSettings {
+            enabled: true,
+            base_url: base,
+            access_tokens: tokens(DEV_X_USER_ID, DEV_X_TOKEN),
+            timeout_ms: 5000,
+        };
+        accounts.push(Account {
+            platform: "x",
+            id: DEV_X_USER_ID.to_owned(),
+            token: DEV_X_TOKEN.to_owned(),
+        });
+    }
+    (!accounts.is_empty()).then(|| tekmerkez_standin::StandIn::new(accounts))
+}
+
 /// What `tekmerkez dev` switched on, for the banner.
 #[derive(Debug, Clone, Default)]
 pub struct DevChannels {

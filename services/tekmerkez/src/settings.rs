@@ -68,10 +68,10 @@ pub struct DevSettings {
     pub http_listen: String,
     /// How many demo cases to load on first start.
     pub demo_cases: usize,
-    /// Send e-mail through `notify.email.smtp` instead of showing it on
-    /// `/dev/mail` (trying the desk against a real relay).
+    /// Send notify's e-mail through `notify.email.smtp` (a real relay, such
+    /// as the project's `scripts/smtp`) instead of the `/dev/mail` sink.
     #[serde(default)]
-    pub mail_relay: bool,
+    pub smtp_relay: bool,
 }
 
 /// The admin created on a store with none.

@@ -74,6 +74,9 @@ pub struct NewCase {
     /// The staff member who recorded it on the citizen's behalf (a
     /// call-centre agent, counter staff), as routing passes it on.
     pub recorded_by: Option<Uuid>,
+    /// The channel's own reference (an e-mail's Message-ID, a partner's
+    /// reference, a platform message id).
+    pub source_reference: Option<String>,
 }
 
 /// A file to store with a case.
@@ -180,6 +183,9 @@ pub struct Case {
     pub version: i64,
     /// The answer could not be delivered and nobody has acted on it yet.
     pub not_reached: Option<super::not_reached::NotReached>,
+    /// The channel's own reference of the application (an e-mail's
+    /// Message-ID may name the citizen's mail host: shown with the contact).
+    pub source_reference: Option<String>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -377,6 +383,7 @@ impl Case {
             callback_retry_at: None,
             not_reached: None,
             version: 1,
+            source_reference: new.source_reference.clone(),
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -852,6 +859,7 @@ pub(crate) mod tests {
             callback_retry_at: None,
             not_reached: None,
             version: 1,
+            source_reference: None,
         }
     }
 
@@ -879,6 +887,7 @@ pub(crate) mod tests {
             fingerprint: "abc".into(),
             attachments: Vec::new(),
             recorded_by: None,
+            source_reference: None,
         }
     }
 

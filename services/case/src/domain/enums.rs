@@ -74,6 +74,8 @@ domain_enum!(
         /// None can be sent: the citizen left no contact detail (a social
         /// conversation that never gave a phone number).
         NoContact = "no_contact" => NoContact,
+        /// In the social-media conversation the application came from.
+        Social = "social" => Social,
     }
 );
 

@@ -16,7 +16,7 @@ use crate::{
     },
     domain::{
         case::{Case, Consent, Correction, NewAttachment, NewCase, Step},
-        contact::{Contact, EmailAddress, PhoneNumber, RawContact},
+        contact::{Contact, EmailAddress, PhoneNumber, RawContact, SocialAddress, SocialPlatform},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},
@@ -129,7 +129,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     }
     let pool_id = id_field(&mut v, "pool_id", &req.pool_id);
     let raw = req.contact.as_ref();
-    let contact = Contact::parse(
+    let mut contact = Contact::parse(
         RawContact {
             name: raw.map_or("", |c| c.name.as_str()),
             phone: raw.map_or("", |c| c.phone.as_str()),
@@ -138,12 +138,24 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         },
         &mut v,
     );
+    contact.social = raw
+        .and_then(|c| c.social.as_ref())
+        .and_then(|s| social_address(&mut v, s));
     let reply_channel = ReplyChannel::from_proto(req.reply_channel);
     match reply_channel {
         None => v.add(
             "reply_channel",
-            "must be SMS, PHONE_CALLBACK, EMAIL, LETTER or NO_CONTACT",
+            "must be SMS, PHONE_CALLBACK, EMAIL, LETTER, NO_CONTACT or SOCIAL",
         ),
+        // A malformed address is reported on its own field already.
+        Some(ReplyChannel::Social)
+            if raw.and_then(|c| c.social.as_ref()).is_none() && !req.information_only =>
+        {
+            v.add(
+                "contact.social",
+                "is required for a reply in the social-media conversation",
+            );
+        }
         // Nothing will be sent, so no contact detail is required (a social
         // conversation that never gave a phone number still becomes a case).
         Some(ReplyChannel::NoContact) => {}
@@ -204,6 +216,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         .as_ref()
         .and_then(|t| v.check(from_proto_ts("received_at", t)));
     let attachments = new_attachments(&mut v, &req.attachments);
+    let source_reference = source_reference(&mut v, &req.source_reference);
     let recorded_by = if req.recorded_by.trim().is_empty() {
         None
     } else {
@@ -251,7 +264,82 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         fingerprint: hex::encode(Sha256::digest(req.encode_to_vec())),
         attachments,
         recorded_by,
+        source_reference,
     })
+}
+
+/// The longest source reference kept (an e-mail header line is at most 998).
+pub const MAX_SOURCE_REFERENCE: usize = 1_000;
+
+/// A channel's own reference: printable, at most [`MAX_SOURCE_REFERENCE`]
+/// characters; blank is none.
+fn source_reference(v: &mut Violations, raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.chars().count() > MAX_SOURCE_REFERENCE || t.chars().any(char::is_control) {
+        v.add(
+            "source_reference",
+            "must be at most 1 000 printable characters",
+        );
+        return None;
+    }
+    Some(t.to_owned())
+}
+
+/// A social-media address as the domain keeps it; an unset one (no
+/// platform, no ids) is none.
+fn social_address(v: &mut Violations, s: &common::SocialAddress) -> Option<SocialAddress> {
+    if s.platform == 0 && s.account_id.is_empty() && s.user_id.is_empty() {
+        return None;
+    }
+    let platform = match common::SocialPlatform::try_from(s.platform) {
+        Ok(common::SocialPlatform::Whatsapp) => SocialPlatform::WhatsApp,
+        Ok(common::SocialPlatform::Messenger) => SocialPlatform::Messenger,
+        Ok(common::SocialPlatform::Instagram) => SocialPlatform::Instagram,
+        Ok(common::SocialPlatform::X) => SocialPlatform::X,
+        _ => {
+            v.add(
+                "contact.social.platform",
+                "must be WHATSAPP, MESSENGER, INSTAGRAM or X",
+            );
+            return None;
+        }
+    };
+    let message_at = match &s.message_at {
+        Some(t) => Some(v.check(from_proto_ts("contact.social.message_at", t))?),
+        None => None,
+    };
+    v.check(SocialAddress::parse(
+        platform,
+        &s.account_id,
+        &s.user_id,
+        message_at.map(|t| t.as_microsecond()),
+    ))
+}
+
+/// A social-media address on the wire; `masked` keeps the platform and
+/// account and hides the citizen's id.
+fn social_to_proto(s: &SocialAddress, masked: bool) -> common::SocialAddress {
+    common::SocialAddress {
+        platform: match s.platform {
+            SocialPlatform::WhatsApp => common::SocialPlatform::Whatsapp,
+            SocialPlatform::Messenger => common::SocialPlatform::Messenger,
+            SocialPlatform::Instagram => common::SocialPlatform::Instagram,
+            SocialPlatform::X => common::SocialPlatform::X,
+        } as i32,
+        account_id: s.account_id.clone(),
+        user_id: if masked {
+            s.user_id.masked()
+        } else {
+            s.user_id.expose().to_owned()
+        },
+        message_at: s
+            .message_at
+            .and_then(|m| Timestamp::from_microsecond(m).ok())
+            .map(to_proto_ts),
+    }
 }
 
 /// Parses `AddCitizenMessageRequest` whole. The sender's details are only
@@ -395,6 +483,7 @@ fn masked_contact(view: &CaseView) -> common::Contact {
                 .as_ref()
                 .map(|x| x.expose().to_owned())
                 .unwrap_or_default(),
+            social: c.social.as_ref().map(|x| social_to_proto(x, false)),
         }
     } else {
         common::Contact {
@@ -406,6 +495,7 @@ fn masked_contact(view: &CaseView) -> common::Contact {
                 .as_ref()
                 .map(|x| x.masked())
                 .unwrap_or_default(),
+            social: c.social.as_ref().map(|x| social_to_proto(x, true)),
         }
     }
 }
@@ -491,6 +581,11 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         letter_number: String::new(),
         letter_id: String::new(),
         letter_posted_at: None,
+        source_reference: if view.contact_visible {
+            c.source_reference.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
     }
 }
 

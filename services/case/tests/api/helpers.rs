@@ -393,7 +393,7 @@ impl TestApp {
                 name: "Ayşe Yılmaz".into(),
                 phone: "0532 123 45 67".into(),
                 email: "ayse.yilmaz@ornek.com.tr".into(),
-                postal_address: String::new(),
+                ..Default::default()
             }),
             reply_channel: common::ReplyChannel::PhoneCallback as i32,
             consent: Some(common::Consent {
@@ -408,7 +408,7 @@ impl TestApp {
             information_answer: String::new(),
             received_at: None,
             attachments: Vec::new(),
-            recorded_by: String::new(),
+            ..Default::default()
         }
     }
 

@@ -24,6 +24,7 @@ mod outbox;
 mod privacy;
 mod recorded_by;
 mod related;
+mod social_reply;
 mod status_counts;
 mod store_contract;
 mod survey;

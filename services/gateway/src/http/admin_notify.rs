@@ -98,6 +98,8 @@ struct NotifyPage {
 fn channel_name(c: &CommonTexts, channel: i32) -> &'static str {
     if channel == npb::MessageChannel::Email as i32 {
         c.email_channel
+    } else if channel == npb::MessageChannel::Social as i32 {
+        c.channel_name(tekmerkez_proto::common_v1::Channel::SocialMedia as i32)
     } else {
         "SMS"
     }

@@ -72,7 +72,7 @@ pub struct CommonTexts {
     /// Nobody holds it.
     pub nobody: &'static str,
     /// `tekmerkez.common.v1.ReplyChannel` by number.
-    pub reply_channel_names: [&'static str; 6],
+    pub reply_channel_names: [&'static str; 7],
     /// A list's caption after its name: `{} kayıt`.
     pub records: &'static str,
     /// The rows shown of the total: "1–50 / 82".
@@ -169,6 +169,7 @@ pub const TR: CommonTexts = CommonTexts {
         "E-posta",
         "Mektup",
         "İletişim bilgisi yok",
+        "Sosyal medya yazışması",
     ],
     records: "kayıt",
     of: "/",
@@ -262,6 +263,7 @@ pub const EN: CommonTexts = CommonTexts {
         "E-mail",
         "Letter",
         "No contact given",
+        "Social-media conversation",
     ],
     records: "records",
     of: "of",

@@ -277,23 +277,34 @@ mod tests {
         use tekmerkez_proto::common_v1::ReplyChannel;
         // Indexed by the proto number: a value added to the enum without a
         // name here would show as blank on the record page.
-        let last = ReplyChannel::NoContact as usize;
+        let last = ReplyChannel::Social as usize;
         assert!(ReplyChannel::try_from(i32::try_from(last + 1).unwrap()).is_err());
         for t in [&TR, &EN] {
             assert_eq!(t.record.reply_channel_names.len(), last + 1);
+            assert_eq!(t.common.reply_channel_names.len(), last + 1);
             assert!(
                 t.record.reply_channel_names[1..]
                     .iter()
+                    .chain(&t.common.reply_channel_names[1..])
                     .all(|n| !n.is_empty())
             );
         }
+        let no_contact = ReplyChannel::NoContact as usize;
         assert_eq!(
-            TR.record.reply_channel_names[last],
+            TR.record.reply_channel_names[no_contact],
             "Yanıt gönderilemez (iletişim bilgisi yok)"
         );
         assert_eq!(
-            EN.record.reply_channel_names[last],
+            EN.record.reply_channel_names[no_contact],
             "No reply possible (no contact details)"
+        );
+        assert_eq!(
+            TR.record.reply_channel_names[last],
+            "Sosyal medya yazışmasında"
+        );
+        assert_eq!(
+            EN.record.reply_channel_names[last],
+            "In the social-media conversation"
         );
     }
 }

@@ -71,7 +71,7 @@ pub struct RecordTexts {
     pub attachments: &'static str,
     /// `tekmerkez.common.v1.ReplyChannel` by number (the last, no contact
     /// detail, is only shown: staff entry never offers it).
-    pub reply_channel_names: [&'static str; 6],
+    pub reply_channel_names: [&'static str; 7],
     /// The delivery log: messages to the citizen.
     pub delivery: DeliveryTexts,
     /// The citizen's other applications.
@@ -206,6 +206,7 @@ pub const TR: RecordTexts = RecordTexts {
         "E-posta",
         "Mektup",
         "Yanıt gönderilemez (iletişim bilgisi yok)",
+        "Sosyal medya yazışmasında",
     ],
     delivery: DELIVERY_TR,
     related: RELATED_TR,
@@ -348,6 +349,7 @@ pub const EN: RecordTexts = RecordTexts {
         "E-mail",
         "Letter",
         "No reply possible (no contact details)",
+        "In the social-media conversation",
     ],
     delivery: DELIVERY_EN,
     related: RELATED_EN,
@@ -581,6 +583,14 @@ pub struct DeliveryTexts {
     pub reason_address_not_ascii: &'static str,
     /// The relay did not offer SMTPUTF8 after all.
     pub reason_relay_lacks_smtputf8: &'static str,
+    /// The codes of the social replies and the e-mail acknowledgement
+    /// (issue 16), rule keys and reasons, with their words.
+    pub social_codes: &'static [(&'static str, &'static str)],
+}
+
+/// The words for `code` in `table`.
+fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == code).map(|(_, w)| *w)
 }
 
 impl DeliveryTexts {
@@ -594,7 +604,7 @@ impl DeliveryTexts {
             "sonuclandi" => self.kind_sonuclandi,
             "anket_sms" => self.kind_anket_sms,
             "anket_eposta" => self.kind_anket_eposta,
-            _ => return None,
+            _ => return lookup(self.social_codes, code),
         })
     }
 
@@ -624,7 +634,7 @@ impl DeliveryTexts {
             }
             "address_not_ascii" => self.reason_address_not_ascii,
             "relay_lacks_smtputf8" => self.reason_relay_lacks_smtputf8,
-            _ => return None,
+            _ => return lookup(self.social_codes, code),
         })
     }
 }
@@ -670,6 +680,63 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
     reason_other: "gönderilemedi",
     reason_address_not_ascii: "e-posta adresinde Türkçe ya da başka ASCII dışı harf var; e-posta sunucusu bu adreslere gönderemiyor",
     reason_relay_lacks_smtputf8: "e-posta sunucusu Türkçe harfli adreslere göndermeyi desteklemiyor (SMTPUTF8)",
+    social_codes: &[
+        (
+            "basvuru_alindi_eposta",
+            "başvuru alındı bildirimi (e-posta)",
+        ),
+        (
+            "basvuru_alindi_sosyal",
+            "başvuru alındı bildirimi (sosyal medya yazışması)",
+        ),
+        (
+            "yanit_sosyal",
+            "yetkili açıklaması (sosyal medya yazışması)",
+        ),
+        ("anket_sosyal", "memnuniyet anketi (sosyal medya yazışması)"),
+        (
+            "social_window_closed",
+            "platformun yazışma süresi geçti ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_recipient_unreachable",
+            "vatandaşa bu platformdan ulaşılamıyor ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_platform_off",
+            "bu platformdan gönderim kapalı ve kayıtlı cep telefonu yok",
+        ),
+        (
+            "social_account_restricted",
+            "kurumun platform hesabı kısıtlanmış",
+        ),
+        (
+            "social_template_rejected",
+            "platform onaylı ileti şablonunu kabul etmedi",
+        ),
+        ("social_rejected_message", "platform iletiyi kabul etmedi"),
+        ("social_rejected_request", "platform isteği kabul etmedi"),
+        (
+            "social_rejected_recipient",
+            "vatandaşın platformdaki kimliği geçersiz",
+        ),
+        ("social_recipient_unreadable", "yazışma adresi okunamadı"),
+        ("social_auth", "platform erişim anahtarını kabul etmedi"),
+        (
+            "social_account_unknown",
+            "bu hesap için erişim anahtarı tanımlı değil",
+        ),
+        (
+            "social_rate_limited",
+            "platformun gönderim sınırına ulaşıldı",
+        ),
+        ("social_unavailable", "platform hizmet veremedi"),
+        ("social_server_error", "platform hizmet veremedi"),
+        ("social_timeout", "platform zamanında yanıt vermedi"),
+        ("social_unreachable", "platforma bağlanılamadı"),
+        ("social_connection_lost", "platformla bağlantı koptu"),
+        ("social_garbled_answer", "platformun yanıtı okunamadı"),
+    ],
 };
 
 const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
@@ -713,6 +780,84 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
     reason_other: "could not be sent",
     reason_address_not_ascii: "the e-mail address has Turkish or other non-ASCII letters, which the mail server cannot send to",
     reason_relay_lacks_smtputf8: "the mail server does not support addresses with Turkish letters (SMTPUTF8)",
+    social_codes: &[
+        ("basvuru_alindi_eposta", "application received (e-mail)"),
+        (
+            "basvuru_alindi_sosyal",
+            "application received (social-media conversation)",
+        ),
+        (
+            "yanit_sosyal",
+            "official answer (social-media conversation)",
+        ),
+        (
+            "anket_sosyal",
+            "satisfaction survey (social-media conversation)",
+        ),
+        (
+            "social_window_closed",
+            "the platform's reply window has passed and no mobile number is on record",
+        ),
+        (
+            "social_recipient_unreachable",
+            "the citizen cannot be reached on this platform and no mobile number is on record",
+        ),
+        (
+            "social_platform_off",
+            "sending on this platform is off and no mobile number is on record",
+        ),
+        (
+            "social_account_restricted",
+            "the institution's account on the platform is restricted",
+        ),
+        (
+            "social_template_rejected",
+            "the platform refused the approved message template",
+        ),
+        (
+            "social_rejected_message",
+            "the platform refused the message",
+        ),
+        (
+            "social_rejected_request",
+            "the platform refused the request",
+        ),
+        (
+            "social_rejected_recipient",
+            "the citizen's id on the platform is not valid",
+        ),
+        (
+            "social_recipient_unreadable",
+            "the conversation's address could not be read",
+        ),
+        ("social_auth", "the platform refused the access token"),
+        (
+            "social_account_unknown",
+            "no access token is configured for this account",
+        ),
+        (
+            "social_rate_limited",
+            "the platform's sending limit was reached",
+        ),
+        (
+            "social_unavailable",
+            "the platform could not serve the request",
+        ),
+        (
+            "social_server_error",
+            "the platform could not serve the request",
+        ),
+        ("social_timeout", "the platform did not answer in time"),
+        ("social_unreachable", "the platform could not be reached"),
+        (
+            "social_connection_lost",
+            "the connection to the platform was lost",
+        ),
+        (
+            "social_garbled_answer",
+            "the platform's answer could not be read",
+        ),
+    ],
 };
 
 /// The record page's list of the citizen's other applications (the same
@@ -806,6 +951,26 @@ mod tests {
             DELIVERY_TR.kind("basvuru_alindi"),
             Some("başvuru alındı bildirimi")
         );
+    }
+
+    #[test]
+    fn the_social_replies_codes_have_words_in_both_languages() {
+        for code in [
+            "basvuru_alindi_eposta",
+            "basvuru_alindi_sosyal",
+            "yanit_sosyal",
+            "social_window_closed",
+            "social_recipient_unreachable",
+            "social_rate_limited",
+        ] {
+            assert!(
+                DELIVERY_TR.kind(code).is_some() && DELIVERY_EN.reason(code).is_some(),
+                "{code}"
+            );
+        }
+        let tr: Vec<_> = DELIVERY_TR.social_codes.iter().map(|(c, _)| c).collect();
+        let en: Vec<_> = DELIVERY_EN.social_codes.iter().map(|(c, _)| c).collect();
+        assert_eq!(tr, en, "the same codes in both languages");
     }
 
     #[test]

@@ -11,7 +11,11 @@ pub mod request;
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
-use tekmerkez_types::{contact::Contact, fields::FieldError, text::parse_text};
+use tekmerkez_types::{
+    contact::{Contact, SocialAddress, SocialPlatform},
+    fields::FieldError,
+    text::parse_text,
+};
 use uuid::Uuid;
 
 pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};
@@ -125,6 +129,7 @@ impl From<NewApplication> for pb::ApplicationReceived {
                 phone: expose(c.phone.as_ref().map(|x| x.expose())),
                 email: expose(c.email.as_ref().map(|x| x.expose())),
                 postal_address: expose(c.postal_address.as_ref().map(|x| x.expose())),
+                social: c.social.as_ref().map(social_to_proto),
             }),
             reply_channel: a.reply as i32,
             consent: a.consent.map(|c| common::Consent {
@@ -141,6 +146,21 @@ impl From<NewApplication> for pb::ApplicationReceived {
             recorded_by: a.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
             category_is_default: a.category_is_default,
         }
+    }
+}
+
+/// The conversation to reply in, as the contract carries it.
+fn social_to_proto(s: &SocialAddress) -> common::SocialAddress {
+    common::SocialAddress {
+        platform: match s.platform {
+            SocialPlatform::WhatsApp => common::SocialPlatform::Whatsapp,
+            SocialPlatform::Messenger => common::SocialPlatform::Messenger,
+            SocialPlatform::Instagram => common::SocialPlatform::Instagram,
+            SocialPlatform::X => common::SocialPlatform::X,
+        } as i32,
+        account_id: s.account_id.clone(),
+        user_id: s.user_id.expose().to_owned(),
+        message_at: s.message_at.map(|m| timestamp(at_micros(m))),
     }
 }
 

@@ -125,13 +125,16 @@ pub fn build(
         v.add("contact.email", EMAIL_NEEDS_ASCII);
     }
     // A partner always knows how to reach the applicant: "no contact" is
-    // only for a social conversation that never gave a phone number.
+    // only for a social conversation that never gave a phone number, and a
+    // reply in a social conversation only for a message that came in one.
     let reply = common::ReplyChannel::try_from(req.reply_channel)
         .ok()
         .filter(|r| {
             !matches!(
                 r,
-                common::ReplyChannel::Unspecified | common::ReplyChannel::NoContact
+                common::ReplyChannel::Unspecified
+                    | common::ReplyChannel::NoContact
+                    | common::ReplyChannel::Social
             )
         });
     match reply {
@@ -398,6 +401,12 @@ mod tests {
         let mut r = valid();
         r.reply_channel = common::ReplyChannel::NoContact as i32;
         assert_eq!(fields(&r), vec!["reply_channel"], "not for partners");
+        r.reply_channel = common::ReplyChannel::Social as i32;
+        assert_eq!(
+            fields(&r),
+            vec!["reply_channel"],
+            "no conversation to reply in"
+        );
     }
 
     #[test]

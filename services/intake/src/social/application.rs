@@ -1,18 +1,21 @@
 //! A social message (or a held conversation) as a new application: channel
-//! `SOCIAL_MEDIA`, the account's category and province, reply by phone
-//! callback (seed 001: "the customer is called back") or, for a held
-//! conversation that never gave a number, none. Deterministic in what the
-//! store planned, so a republish after a failure is byte-for-byte the first
-//! one.
+//! `SOCIAL_MEDIA`, the account's category and province, the conversation's
+//! address (platform, our account, the citizen's id, when the message was
+//! sent) with the contact, and the reply in that conversation
+//! (`intake.social.reply: conversation`, the default) or by phone callback
+//! (`phone_callback`, seed 001: "the customer is called back"); a held
+//! conversation that never gave a number gets none. Deterministic in what
+//! the store planned, so a republish after a failure is byte-for-byte the
+//! first one.
 
 use axum::http::StatusCode;
 use tekmerkez_proto::common_v1 as common;
-use tekmerkez_types::contact::{Contact, PersonName, PhoneNumber};
+use tekmerkez_types::contact::{Contact, PersonName, PhoneNumber, SocialAddress, SocialPlatform};
 use uuid::Uuid;
 
 use super::{
-    parse::{Content, Inbound},
-    settings::{AccountSettings, SocialSettings},
+    parse::{Content, Inbound, Platform},
+    settings::{AccountSettings, SocialReply, SocialSettings},
     store::{Expired, Planned},
 };
 use crate::{
@@ -92,8 +95,12 @@ pub(super) fn application(
             text,
             sender_name: m.sender_name.as_deref(),
             phone: plan.phone.clone().map(PhoneNumber::from_trusted),
+            social: conversation(m, plan.sent_at),
             coordinates: coordinates(&m.content),
-            reply: common::ReplyChannel::PhoneCallback,
+            reply: match settings.reply {
+                SocialReply::Conversation => common::ReplyChannel::Social,
+                SocialReply::PhoneCallback => common::ReplyChannel::PhoneCallback,
+            },
             sent_at: plan.sent_at,
             source_reference: message_key.to_owned(),
             follow_up_of: plan.follow_up_of.clone(),
@@ -120,6 +127,7 @@ pub(super) fn expired_application(
             text,
             sender_name: e.sender_name.as_deref(),
             phone: None,
+            social: None,
             coordinates: e.coordinates,
             reply: common::ReplyChannel::NoContact,
             sent_at: e.sent_at,
@@ -129,6 +137,20 @@ pub(super) fn expired_application(
     )
 }
 
+/// The conversation `m` came in, to reply in: the platform, our account,
+/// the sender and when the message was sent (`sent_at`, microseconds). A
+/// sender id the platforms would never send (the parsers take any string)
+/// leaves the application without one rather than refusing it.
+fn conversation(m: &Inbound, sent_at: i64) -> Option<SocialAddress> {
+    let platform = match m.platform {
+        Platform::WhatsApp => SocialPlatform::WhatsApp,
+        Platform::Messenger => SocialPlatform::Messenger,
+        Platform::Instagram => SocialPlatform::Instagram,
+        Platform::X => SocialPlatform::X,
+    };
+    SocialAddress::parse(platform, &m.account_id, &m.sender_id, Some(sent_at)).ok()
+}
+
 /// What a message and a held conversation give their application.
 struct Parts<'a> {
     id: Uuid,
@@ -136,6 +158,8 @@ struct Parts<'a> {
     text: String,
     sender_name: Option<&'a str>,
     phone: Option<PhoneNumber>,
+    /// The conversation to reply in. Personal data.
+    social: Option<SocialAddress>,
     coordinates: Option<(f64, f64)>,
     reply: common::ReplyChannel,
     /// When the (first) message was sent (microseconds): the application
@@ -166,6 +190,7 @@ fn social_application(
         contact: Contact {
             name: p.sender_name.and_then(|n| PersonName::parse(n).ok()),
             phone: p.phone,
+            social: p.social,
             ..Contact::default()
         },
         reply: p.reply,

@@ -173,6 +173,7 @@ async fn one(
             sent_at,
             now,
             phone: phone.as_ref().map(PhoneNumber::expose),
+            needs_phone: s.0.settings.reply == settings::SocialReply::PhoneCallback,
             text: &text,
             window: micros(s.0.settings.window()),
             new_tracking_number: tracking.as_str(),

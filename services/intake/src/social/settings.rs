@@ -23,6 +23,12 @@ pub struct SocialSettings {
     /// The KVKK notice the accounts show (profile, greeting, auto-reply)
     /// before a citizen writes: recorded with each application.
     pub kvkk_text_version: String,
+    /// How social-media applications are answered: in the conversation
+    /// (the default: every message opens or joins a case at once), or by a
+    /// phone callback (seed 001's way: messages without a phone number are
+    /// held until one arrives or the window passes).
+    #[serde(default)]
+    pub reply: SocialReply,
     /// WhatsApp Cloud API.
     pub whatsapp: MetaChannelSettings,
     /// Facebook Messenger (Page messages).
@@ -31,6 +37,18 @@ pub struct SocialSettings {
     pub instagram: MetaChannelSettings,
     /// X direct messages (Account Activity API).
     pub x: XChannelSettings,
+}
+
+/// How a social-media application is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SocialReply {
+    /// In the conversation it came from (`REPLY_CHANNEL_SOCIAL`).
+    #[default]
+    Conversation,
+    /// A callback agent phones the number the conversation gave
+    /// (`REPLY_CHANNEL_PHONE_CALLBACK`).
+    PhoneCallback,
 }
 
 /// A Meta channel (WhatsApp, Messenger, Instagram).

@@ -10,9 +10,10 @@
 //!   at most the window ago (published with `follow_up_of` and keyed like the
 //!   case's first message, so routing sees them in order);
 //! - a **new application** when it carries a phone number (its own, or one
-//!   the conversation gave earlier), joining the texts of the messages held
-//!   before it;
-//! - **held** until a message of the conversation gives a phone number, since
+//!   the conversation gave earlier), or whenever the reply goes to the
+//!   conversation itself ([`NewMessage::needs_phone`] false), joining the
+//!   texts of the messages held before it;
+//! - **held** until a message of the conversation gives a phone number, when
 //!   the reply is a phone callback and Messenger, Instagram and X never tell
 //!   the number.
 //!
@@ -57,6 +58,10 @@ pub struct NewMessage<'a> {
     pub now: i64,
     /// The E.164 phone number this message gives, if any. Personal data.
     pub phone: Option<&'a str>,
+    /// Whether a message needs a phone number to open a case (the reply is
+    /// a phone callback): without one it is held. When the reply goes to
+    /// the conversation itself, every message opens or joins a case at once.
+    pub needs_phone: bool,
     /// Its text, kept only if it must be held. Personal data.
     pub text: &'a str,
     /// The conversation window (microseconds).
@@ -478,7 +483,7 @@ impl ConversationStore {
                         opens_first,
                     })
                 }
-                _ if phone.is_some() => {
+                _ if phone.is_some() || !m.needs_phone => {
                     let earlier: Vec<Option<String>> = if fresh {
                         sqlx::query_scalar(HELD_TEXTS)
                             .bind(m.conversation_key)

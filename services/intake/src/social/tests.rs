@@ -13,7 +13,7 @@ use crate::{signature, testing::database};
 use super::{
     application::{application, expired_application, render},
     parse::{Content, Inbound, Platform},
-    settings::{AccountSettings, SocialSettings},
+    settings::{AccountSettings, SocialReply, SocialSettings},
     state::micros,
     store::{ConversationStore, Expired, NewMessage, Origin, Planned, Recorded},
     webhooks::{Meta, meta_event},
@@ -44,6 +44,7 @@ fn msg<'a>(
         sent_at: at,
         now: at,
         phone,
+        needs_phone: true,
         text,
         window: WINDOW,
         new_tracking_number: tn,
@@ -251,6 +252,19 @@ both! {
         assert_eq!(next.opens_first, None);
     }
 
+    with_the_reply_in_the_conversation_a_message_without_a_phone_opens_a_case_at_once(s) {
+        let mut first = msg("ms:1", T0, None, "Sokakta su borusu patladı.", "AAAAAAAAAA");
+        first.needs_phone = false;
+        let opened = published(s.record(first).await.unwrap());
+        assert_eq!(opened.follow_up_of, None);
+        assert_eq!(opened.phone, None);
+        assert_eq!(s.count_in_state("held").await.unwrap(), 0);
+        let mut next = msg("ms:2", T0 + MINUTE, None, "Yol su içinde.", "BBBBBBBBBB");
+        next.needs_phone = false;
+        let next = published(s.record(next).await.unwrap());
+        assert_eq!(next.follow_up_of.as_deref(), Some("AAAAAAAAAA"));
+    }
+
     concurrent_messages_of_one_conversation_open_exactly_one_case(s) {
         let keys: Vec<String> = (0..12).map(|i| format!("wa:c{i}")).collect();
         let tns: Vec<String> = (0..12).map(|i| format!("T{i:09}")).collect();
@@ -294,6 +308,8 @@ fn settings() -> SocialSettings {
         conversation_window_minutes: 60,
         body_limit_bytes: 4096,
         kvkk_text_version: "kvkk-sosyal-medya-v1".into(),
+        // The store's holding is what most tests here are about.
+        reply: SocialReply::PhoneCallback,
         whatsapp: meta.clone(),
         messenger: meta.clone(),
         instagram: meta,
@@ -371,6 +387,53 @@ fn a_message_becomes_a_social_application_called_back_by_phone() {
     assert_eq!(app.received_at.unwrap().seconds, 1_764_000_000);
     assert_eq!(app.source_reference, "whatsapp:wamid.1");
     assert!(app.follow_up_of.is_empty());
+}
+
+#[test]
+fn by_default_a_message_is_answered_in_its_conversation_whose_address_goes_with_the_contact() {
+    let mut settings = settings();
+    settings.reply = SocialReply::Conversation;
+    for (platform, sender, want) in [
+        (
+            Platform::WhatsApp,
+            "905321234567",
+            common::SocialPlatform::Whatsapp,
+        ),
+        (
+            Platform::Messenger,
+            "7265514420186",
+            common::SocialPlatform::Messenger,
+        ),
+        (
+            Platform::Instagram,
+            "17841400008460056",
+            common::SocialPlatform::Instagram,
+        ),
+        (Platform::X, "2244994945", common::SocialPlatform::X),
+    ] {
+        let mut m = inbound(Content::Text("Su borusu patladı.".into()));
+        m.platform = platform;
+        m.sender_id = sender.into();
+        let text = render(&m.content);
+        let app = pb::ApplicationReceived::from(
+            application(&settings, &account(), &m, &plan(vec![], None), &text, "k").unwrap(),
+        );
+        assert_eq!(app.reply_channel, common::ReplyChannel::Social as i32);
+        let s = app.contact.as_ref().unwrap().social.clone().unwrap();
+        assert_eq!(s.platform, want as i32);
+        assert_eq!(s.account_id, "106540352242922");
+        assert_eq!(s.user_id, sender);
+        assert_eq!(
+            s.message_at.unwrap().seconds,
+            1_764_000_000,
+            "the window runs from the message's own time"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<SocialReply>("\"conversation\"").unwrap(),
+        SocialReply::default(),
+        "the conversation is the default"
+    );
 }
 
 #[test]

@@ -286,6 +286,132 @@ impl PostalAddress {
     }
 }
 
+/// The messaging platform of a social-media conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SocialPlatform {
+    /// WhatsApp (Cloud API).
+    WhatsApp,
+    /// Facebook Messenger.
+    Messenger,
+    /// Instagram direct messages.
+    Instagram,
+    /// X direct messages.
+    X,
+}
+
+impl SocialPlatform {
+    /// Every platform.
+    pub const ALL: [Self; 4] = [Self::WhatsApp, Self::Messenger, Self::Instagram, Self::X];
+
+    /// The code used in settings and stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WhatsApp => "whatsapp",
+            Self::Messenger => "messenger",
+            Self::Instagram => "instagram",
+            Self::X => "x",
+        }
+    }
+
+    /// Parses [`Self::as_str`].
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == code)
+    }
+
+    /// The platform's name as people write it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::WhatsApp => "WhatsApp",
+            Self::Messenger => "Messenger",
+            Self::Instagram => "Instagram",
+            Self::X => "X",
+        }
+    }
+}
+
+pii_newtype!(
+    /// The citizen's id on a messaging platform (a WhatsApp id is the phone
+    /// number; a page-scoped, Instagram-scoped or X user id singles the
+    /// person out too): masked to its last two characters.
+    SocialUserId,
+    |s| {
+        let tail: String = s.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        format!("***{tail}")
+    }
+);
+
+/// Where a reply in a social-media conversation goes: the platform, the
+/// institution's own account on it (not personal data), the citizen there
+/// (personal data), and when the citizen's message it came with was sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SocialAddress {
+    /// The platform.
+    pub platform: SocialPlatform,
+    /// The WhatsApp phone-number id, Page id, Instagram account id or X user id.
+    pub account_id: String,
+    /// The citizen.
+    pub user_id: SocialUserId,
+    /// When the citizen's message was sent (Unix microseconds), if known.
+    pub message_at: Option<i64>,
+}
+
+impl fmt::Debug for SocialAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SocialAddress")
+            .field("platform", &self.platform)
+            .field("account_id", &self.account_id)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `id` looks like a platform id: 1 to 64 ASCII letters, digits,
+/// `_`, `-`, `.` (WhatsApp, Meta and X ids are digits).
+fn platform_id_ok(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+impl SocialAddress {
+    /// Checks a platform address.
+    ///
+    /// # Errors
+    /// A `contact.social` violation.
+    pub fn parse(
+        platform: SocialPlatform,
+        account_id: &str,
+        user_id: &str,
+        message_at: Option<i64>,
+    ) -> Result<Self, FieldError> {
+        if !platform_id_ok(account_id.trim()) {
+            return Err(FieldError::new(
+                "contact.social.account_id",
+                "must be the platform's id of the institution's account",
+            ));
+        }
+        if !platform_id_ok(user_id.trim()) {
+            return Err(FieldError::new(
+                "contact.social.user_id",
+                "must be the platform's id of the citizen",
+            ));
+        }
+        Ok(Self {
+            platform,
+            account_id: account_id.trim().to_owned(),
+            user_id: SocialUserId(user_id.trim().to_owned()),
+            message_at,
+        })
+    }
+
+    /// `WhatsApp ***67`: safe to show to any caller.
+    pub fn masked(&self) -> String {
+        format!("{} {}", self.platform.display_name(), self.user_id.masked())
+    }
+}
+
 /// The applicant's contact details; any part may be missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
@@ -297,6 +423,8 @@ pub struct Contact {
     pub email: Option<EmailAddress>,
     /// Masked entirely in `Debug`.
     pub postal_address: Option<PostalAddress>,
+    /// The social-media conversation to reply in; the user id masked in `Debug`.
+    pub social: Option<SocialAddress>,
 }
 
 /// Raw contact fields as they arrive; a blank one (empty or spaces) was not given.
@@ -322,6 +450,7 @@ impl Contact {
             email: opt(raw.email).and_then(|()| v.check(EmailAddress::parse(raw.email))),
             postal_address: opt(raw.postal_address)
                 .and_then(|()| v.check(PostalAddress::parse(raw.postal_address))),
+            social: None,
         }
     }
 
@@ -331,6 +460,7 @@ impl Contact {
             && self.phone.is_none()
             && self.email.is_none()
             && self.postal_address.is_none()
+            && self.social.is_none()
     }
 }
 
@@ -431,11 +561,54 @@ mod tests {
             phone: Some(PhoneNumber::parse("05321234567").unwrap()),
             email: Some(EmailAddress::parse("ayse.yilmaz@ornek.com.tr").unwrap()),
             postal_address: Some(PostalAddress::parse("Atatürk Cad. No: 5 Çankaya").unwrap()),
+            social: Some(
+                SocialAddress::parse(
+                    SocialPlatform::Messenger,
+                    "682498302938465",
+                    "7265514420186",
+                    None,
+                )
+                .unwrap(),
+            ),
         };
         let dbg = format!("{c:?}");
-        for secret in ["Ayşe", "Yılmaz", "5321234567", "ayse.yilmaz", "Atatürk"] {
+        for secret in [
+            "Ayşe",
+            "Yılmaz",
+            "5321234567",
+            "ayse.yilmaz",
+            "Atatürk",
+            "72655144201",
+        ] {
             assert!(!dbg.contains(secret), "{secret} leaked in {dbg}");
         }
+    }
+
+    #[test]
+    fn a_social_address_takes_platform_ids_and_masks_the_citizen() {
+        let a = SocialAddress::parse(
+            SocialPlatform::WhatsApp,
+            " 106540352242922 ",
+            "905321234567",
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(a.account_id, "106540352242922");
+        assert_eq!(a.user_id.expose(), "905321234567");
+        assert_eq!(a.masked(), "WhatsApp ***67");
+        for (account, user, field) in [
+            ("", "905321234567", "contact.social.account_id"),
+            ("106540352242922", "", "contact.social.user_id"),
+            ("106540352242922", "90 532", "contact.social.user_id"),
+            ("1065<script>", "905321234567", "contact.social.account_id"),
+        ] {
+            let e = SocialAddress::parse(SocialPlatform::X, account, user, None).unwrap_err();
+            assert_eq!(e.field, field, "{account:?} {user:?}");
+        }
+        for p in SocialPlatform::ALL {
+            assert_eq!(SocialPlatform::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(SocialPlatform::parse("telegram"), None);
     }
 
     proptest! {

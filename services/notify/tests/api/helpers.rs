@@ -98,6 +98,9 @@ pub fn case(phone: &str, email: Option<&str>) -> CaseView {
         official_answer: None,
         created_at: Some(jiff::Timestamp::now()),
         survey_answered: false,
+        channel: common::Channel::WebForm,
+        reply_channel: common::ReplyChannel::Sms,
+        ..CaseView::default()
     }
 }
 
@@ -313,12 +316,12 @@ pub fn opened(c: &CaseView, information_only: bool) -> pb::CaseEvent {
         c,
         pb::case_event::Payload::Opened(pb::CaseOpened {
             application_id: uuid::Uuid::new_v4().to_string(),
-            channel: common::Channel::WebForm as i32,
+            channel: c.channel as i32,
             category: "su_arizasi".into(),
             urgency: common::Urgency::Normal as i32,
             pool_id: uuid::Uuid::new_v4().to_string(),
             province_code: 6,
-            reply_channel: common::ReplyChannel::Sms as i32,
+            reply_channel: c.reply_channel as i32,
             information_only,
             has_phone: c.phone.is_some(),
             has_email: c.email.is_some(),

@@ -1,6 +1,7 @@
 //! Notify's black-box tests: the real application on the embedded bus and
 //! SQLite or PostgreSQL, its SMS providers' local stand-ins (Netgsm's
-//! documented wire format, the webhook contract) and a real SMTP server
+//! documented wire format, the webhook contract), the social platforms'
+//! stand-in (`tekmerkez-standin`) and a real SMTP server
 //! (`scripts/smtp`, aiosmtpd with STARTTLS and AUTH).
 #![allow(
     clippy::unwrap_used,
@@ -18,4 +19,5 @@ mod helpers;
 mod pipeline;
 mod providers;
 mod smtp;
+mod social;
 mod survey;

@@ -124,6 +124,7 @@ fn email_to(to: &str, tracking: &str) -> OutgoingEmail {
         message_id: email::message_id(tracking, &event, "tekmerkez.local"),
         references: email::thread_root(tracking, "tekmerkez.local"),
         tracking_number: tracking.into(),
+        in_reply_to: Some("<m1-7f3a@ornek.com.tr>".into()),
     }
 }
 
@@ -156,6 +157,12 @@ async fn an_answer_arrives_over_starttls_with_auth_both_parts_turkish_letters_an
         refs.contains(&format!("case.{tracking}@tekmerkez.local")),
         "{refs}"
     );
+    // In the citizen's own thread: it answers their message.
+    assert_eq!(
+        m.in_reply_to().as_text_list().unwrap(),
+        vec!["m1-7f3a@ornek.com.tr"]
+    );
+    assert!(refs.contains("m1-7f3a@ornek.com.tr"), "{refs}");
     assert_eq!(
         m.header_raw("Auto-Submitted").unwrap().trim(),
         "auto-generated"

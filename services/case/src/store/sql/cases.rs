@@ -18,7 +18,10 @@ use super::{
 use crate::{
     domain::{
         case::{Actor, Case, Consent, Step},
-        contact::{Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress},
+        contact::{
+            Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress, SocialAddress,
+            SocialPlatform, SocialUserId,
+        },
         enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, SurveySource, Urgency},
         not_reached::NotReached,
         survey::SurveyAnswer,
@@ -35,7 +38,8 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     consent_text_version, consent_accepted_at, consent_special, information_only, official_answer, \
     closed_by, created_by, created_at, entered_pool_at, held_since, closed_at, resolved_at, \
     last_note_at, callback_attempts, callback_retry_at, version, not_reached_at, \
-    not_reached_channel, not_reached_reason, not_reached_delivery";
+    not_reached_channel, not_reached_reason, not_reached_delivery, contact_social_platform, \
+    contact_social_account, contact_social_user, contact_social_at, source_reference";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -44,9 +48,11 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     information_only, official_answer, closed_by, created_by, created_at, entered_pool_at, \
     held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
     version, updated_at, not_reached_at, not_reached_channel, not_reached_reason, \
-    not_reached_delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-    $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, \
-    $34, $35, $36, $37, $38, $39, $40, $41) ON CONFLICT DO NOTHING";
+    not_reached_delivery, contact_social_platform, contact_social_account, contact_social_user, \
+    contact_social_at, source_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+    $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, \
+    $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46) ON CONFLICT DO \
+    NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
@@ -275,6 +281,11 @@ pub(super) struct CaseRow {
     not_reached_channel: Option<String>,
     not_reached_reason: Option<String>,
     not_reached_delivery: Option<Uuid>,
+    contact_social_platform: Option<String>,
+    contact_social_account: Option<String>,
+    contact_social_user: Option<String>,
+    contact_social_at: Option<i64>,
+    source_reference: Option<String>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -316,6 +327,20 @@ impl TryFrom<CaseRow> for Case {
                 phone: r.contact_phone.map(PhoneNumber::from_trusted),
                 email: r.contact_email.map(EmailAddress::from_trusted),
                 postal_address: r.contact_address.map(PostalAddress::from_trusted),
+                social: match (
+                    r.contact_social_platform,
+                    r.contact_social_account,
+                    r.contact_social_user,
+                ) {
+                    (Some(platform), Some(account_id), Some(user)) => Some(SocialAddress {
+                        platform: SocialPlatform::parse(&platform)
+                            .ok_or(StoreError::Corrupt("contact_social_platform"))?,
+                        account_id,
+                        user_id: SocialUserId::from_trusted(user),
+                        message_at: r.contact_social_at,
+                    }),
+                    _ => None,
+                },
             },
             consent,
             information_only: r.information_only,
@@ -340,6 +365,7 @@ impl TryFrom<CaseRow> for Case {
                 }),
                 _ => None,
             },
+            source_reference: r.source_reference,
         })
     }
 }
@@ -500,6 +526,11 @@ fn insert_case(c: &Case) -> Statement {
         .bind(c.not_reached.as_ref().map(|m| m.channel.as_str()))
         .bind(c.not_reached.as_ref().map(|m| m.reason.as_str()))
         .bind(c.not_reached.as_ref().map(|m| m.delivery_id))
+        .bind(c.contact.social.as_ref().map(|s| s.platform.as_str()))
+        .bind(c.contact.social.as_ref().map(|s| s.account_id.as_str()))
+        .bind(c.contact.social.as_ref().map(|s| s.user_id.expose()))
+        .bind(c.contact.social.as_ref().and_then(|s| s.message_at))
+        .bind(c.source_reference.as_deref())
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.

@@ -52,6 +52,9 @@ pub(super) async fn deliveries(
                 };
                 let channel = if d.channel == npb::MessageChannel::Email as i32 {
                     t.common.email_channel
+                } else if d.channel == npb::MessageChannel::Social as i32 {
+                    t.common
+                        .channel_name(tekmerkez_proto::common_v1::Channel::SocialMedia as i32)
                 } else {
                     "SMS"
                 };

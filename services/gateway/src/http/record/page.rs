@@ -624,6 +624,13 @@ pub(super) async fn record_page(
         | tekmerkez_proto::common_v1::ReplyChannel::PhoneCallback => phone.clone(),
         tekmerkez_proto::common_v1::ReplyChannel::Email => contact.email.clone(),
         tekmerkez_proto::common_v1::ReplyChannel::Letter => contact.postal_address.clone(),
+        // The platform and the citizen's id there (masked like the rest of
+        // the contact for whoever may not see it).
+        tekmerkez_proto::common_v1::ReplyChannel::Social => contact
+            .social
+            .as_ref()
+            .map(social_address)
+            .unwrap_or_default(),
         _ => String::new(),
     };
     let place = crate::http::cases::place(case.location.as_ref());
@@ -790,6 +797,21 @@ async fn gone_page(state: &AppState, frame: Frame, s: Session, id: &str, shown: 
 }
 
 /// A file size as people read it (`12 KB`).
+/// Where a reply in a social-media conversation goes: `WhatsApp ·
+/// 905321234567` (the platform's name, the citizen's id as the case
+/// service gave it, masked for a viewer who may not see it).
+fn social_address(s: &tekmerkez_proto::common_v1::SocialAddress) -> String {
+    use tekmerkez_proto::common_v1::SocialPlatform as P;
+    let platform = match P::try_from(s.platform).unwrap_or_default() {
+        P::Whatsapp => "WhatsApp",
+        P::Messenger => "Messenger",
+        P::Instagram => "Instagram",
+        P::X => "X",
+        P::Unspecified => return String::new(),
+    };
+    format!("{platform} · {}", s.user_id)
+}
+
 fn size_text(bytes: i64) -> String {
     if bytes < 1024 {
         format!("{bytes} B")
