@@ -1,8 +1,10 @@
 //! Notify as its own `tekmerkez notify` process on PostgreSQL and the Kafka
 //! broker, with the case service as another process and Netgsm's stand-in
-//! in the test: 5 000 cases are opened, notify is SIGKILLed while their
-//! acknowledgements are going out and restarted, and every citizen gets
-//! exactly one SMS, counted at the stand-in. The same run checks that
+//! in the test: 5 000 cases are opened and one in ten answered by an
+//! expert, notify is SIGKILLed while their messages are going out and
+//! restarted, and every citizen gets exactly one acknowledgement, and each
+//! answered one exactly one answer and one satisfaction survey, counted at
+//! the stand-in. The same run checks that
 //! notify reads cases with its own token (the case service's real
 //! `GetCase`), and that an event for a case the case service does not know
 //! is marked failed.
@@ -44,8 +46,16 @@ async fn notify_states(cluster: &Cluster) -> HashMap<String, i64> {
     .collect()
 }
 
+/// A request as the expert `uzman.olcum`, through the gateway's credential.
+fn as_expert<T>(cluster: &Cluster, msg: T) -> tonic::Request<T> {
+    let mut r = cluster.as_admin(msg);
+    r.metadata_mut()
+        .insert("x-tekmerkez-acting-user", "uzman.olcum".parse().unwrap());
+    r
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly_once() {
+async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exactly_once() {
     let n = count();
     let netgsm = netgsm_standin::NetgsmStandIn::start().await;
     let mut cluster = Cluster::new().await;
@@ -81,6 +91,16 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
         (
             "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_BACKOFF_MS",
             "100",
+        ),
+        // The answers and surveys go at once, whatever the hour.
+        ("TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED", "false"),
+        (
+            "TEKMERKEZ__SIGNED_LINKS__SECRET",
+            "notify-kill-test-signed-link-secret-0123456789",
+        ),
+        (
+            "TEKMERKEZ__NOTIFY__SURVEY__CONTACT_KEY",
+            "notify-kill-test-survey-contact-key-0123456789",
         ),
     ] {
         cluster.set_env(k, v);
@@ -124,10 +144,23 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
         .pool
         .unwrap();
 
+    // An expert of the pool answers one case in ten.
+    dir.create_user(cluster.as_admin(pb::CreateUserRequest {
+        username: "uzman.olcum".into(),
+        display_name: "Ölçüm Uzmanı".into(),
+        role: pb::Role::Expert as i32,
+        pool_ids: vec![pool.id.clone()],
+        password: "uzman-olcum-parolasi".into(),
+        email: String::new(),
+        phone: String::new(),
+    }))
+    .await
+    .unwrap();
+
     // Open n cases, each with its own phone, before notify runs.
     let cases = CaseServiceClient::new(channel);
     let started = std::time::Instant::now();
-    let numbers: Vec<String> = futures::stream::iter(0..n)
+    let opened: Vec<(String, String)> = futures::stream::iter(0..n)
         .map(|i| {
             let mut cases = cases.clone();
             let req = cluster.as_admin(pb::CreateCaseRequest {
@@ -164,20 +197,58 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
                 ..Default::default()
             });
             async move {
-                cases.create_case(req).await.unwrap();
-                format!("5{:09}", 330_000_000 + i)
+                let case = cases
+                    .create_case(req)
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .case
+                    .unwrap();
+                (format!("5{:09}", 330_000_000 + i), case.id)
             }
         })
         .buffer_unordered(32)
         .collect()
         .await;
     eprintln!("{n} cases opened in {:?}", started.elapsed());
+    let numbers: Vec<String> = opened.iter().map(|(n, _)| n.clone()).collect();
+    let answered: Vec<String> = opened
+        .iter()
+        .step_by(10)
+        .map(|(number, _)| number.clone())
+        .collect();
+    let mut cases = cases;
+    for (_, id) in opened.iter().step_by(10) {
+        cases
+            .claim_cases(as_expert(
+                &cluster,
+                pb::ClaimCasesRequest {
+                    case_ids: vec![id.clone()],
+                },
+            ))
+            .await
+            .unwrap();
+        cases
+            .close_case(as_expert(
+                &cluster,
+                pb::CloseCaseRequest {
+                    case_id: id.clone(),
+                    official_answer: "Arıza giderildi; suyunuz açıldı.".into(),
+                    expected_version: None,
+                },
+            ))
+            .await
+            .unwrap();
+    }
+    let m = answered.len();
+    let total = n + 2 * m;
+    eprintln!("{m} of them answered by the expert: {total} messages to send");
 
     // Notify starts with every acknowledgement pending; kill it midway.
     let started = std::time::Instant::now();
     cluster.start("notify").await;
     let midway = within(Duration::from_secs(240), async || {
-        netgsm.sent().len() >= n * 3 / 10
+        netgsm.sent().len() >= total * 3 / 10
     })
     .await;
     assert!(
@@ -189,12 +260,12 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
     let at_kill = netgsm.sent().len();
     let states = notify_states(&cluster).await;
     eprintln!("SIGKILL after {at_kill} SMS; delivery log then: {states:?}");
-    assert!(at_kill < n, "killed before the end");
+    assert!(at_kill < total, "killed before the end");
     cluster.start("notify").await;
     let mut states = HashMap::new();
     let all_sent = within(Duration::from_secs(300), async || {
         states = notify_states(&cluster).await;
-        states.get("sent").copied().unwrap_or(0) as usize == n
+        states.get("sent").copied().unwrap_or(0) as usize == total
     })
     .await;
     assert!(
@@ -204,25 +275,60 @@ async fn notify_killed_in_the_middle_of_5000_pending_messages_sends_each_exactly
     );
     let elapsed = started.elapsed();
     let sent = netgsm.sent();
-    let mut per_number: HashMap<&str, usize> = HashMap::new();
+    // Each message by its kind: the acknowledgement, the answer, the survey.
+    let kind = |msg: &str| {
+        if msg.starts_with("Başvurunuz alındı.") {
+            "acknowledgement"
+        } else if msg.contains("numaralı başvurunuz sonuçlandı. Yanıtımız: Arıza giderildi")
+        {
+            "answer"
+        } else if msg.contains("hizmetimizi 1-5 arası puanlar mısınız?") {
+            "survey"
+        } else {
+            "other"
+        }
+    };
+    let mut per_message: HashMap<(&str, &str), usize> = HashMap::new();
     for s in &sent {
-        *per_number.entry(s.number.as_str()).or_default() += 1;
+        *per_message
+            .entry((s.number.as_str(), kind(&s.msg)))
+            .or_default() += 1;
     }
-    let doubled = per_number.values().filter(|&&c| c > 1).count();
+    let doubled = per_message.values().filter(|&&c| c > 1).count();
+    let count = |k: &str| per_message.keys().filter(|(_, kk)| *kk == k).count();
     eprintln!(
-        "{} SMS at the stand-in for {n} citizens ({} distinct, {doubled} doubled), {} send requests, {:.0} SMS/s overall",
+        "{} SMS at the stand-in for {n} citizens: {} acknowledgements, {} answers, {} surveys ({} distinct messages, {doubled} doubled), {} send requests, {:.0} SMS/s overall",
         sent.len(),
-        per_number.len(),
+        count("acknowledgement"),
+        count("answer"),
+        count("survey"),
+        per_message.len(),
         netgsm.requests(),
-        n as f64 / elapsed.as_secs_f64()
+        total as f64 / elapsed.as_secs_f64()
     );
-    assert_eq!(doubled, 0, "nobody got two SMS");
-    assert_eq!(per_number.len(), n, "everybody got one");
-    assert_eq!(sent.len(), n);
+    assert_eq!(doubled, 0, "no message twice");
+    assert_eq!(count("other"), 0, "nothing else");
+    assert_eq!(sent.len(), total);
     for number in &numbers {
-        assert_eq!(per_number.get(number.as_str()), Some(&1));
+        assert_eq!(
+            per_message.get(&(number.as_str(), "acknowledgement")),
+            Some(&1),
+            "{number}"
+        );
     }
-    assert!(sent.iter().all(|s| s.msg.starts_with("Başvurunuz alındı.") && s.encoding.as_deref() == Some("TR")));
+    for number in &answered {
+        assert_eq!(
+            per_message.get(&(number.as_str(), "answer")),
+            Some(&1),
+            "{number}"
+        );
+        assert_eq!(
+            per_message.get(&(number.as_str(), "survey")),
+            Some(&1),
+            "{number}"
+        );
+    }
+    assert!(sent.iter().all(|s| s.encoding.as_deref() == Some("TR")));
     let states = notify_states(&cluster).await;
     assert_eq!(
         states.len(),
