@@ -192,22 +192,38 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
         .case
         .unwrap();
     assert_eq!(closed.status, pb::CaseStatus::Resolved as i32);
-    let answer = sent(&app, 2).await.remove(1);
-    assert_eq!(answer["platform"], "messenger");
-    assert_eq!(
-        answer["body"]["message"]["text"],
-        format!(
-            "{} numaralı başvurunuz sonuçlandı. Yanıtımız: Ana boru onarıldı; suyunuz akşam açılacak. {}",
-            case.tracking_number,
-            tekmerkez::settings::Settings::load(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../services/tekmerkez/config"),
-                "test"
-            )
-            .unwrap()
-            .institution
-            .name
-        )
+    // The answer, with its signed status link, and then the survey, both
+    // in the conversation.
+    let messenger = sent(&app, 3).await;
+    let texts: Vec<&str> = messenger
+        .iter()
+        .filter(|m| m["platform"] == "messenger")
+        .filter_map(|m| m["body"]["message"]["text"].as_str())
+        .collect();
+    let answer = texts
+        .iter()
+        .find(|t| t.contains("Yanıtımız"))
+        .expect("the answer");
+    assert!(
+        answer.starts_with(&format!(
+            "{} numaralı başvurunuz sonuçlandı. Yanıtımız: Ana boru onarıldı; suyunuz akşam açılacak. Ayrıntılar: http://",
+            case.tracking_number
+        )) && answer.contains("/takip/d/"),
+        "{answer}"
+    );
+    let institution = tekmerkez::settings::Settings::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/tekmerkez/config"),
+        "test",
+    )
+    .unwrap()
+    .institution
+    .name;
+    assert!(answer.ends_with(&institution), "{answer}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("1-5 arası puanlar mısınız?") && t.contains("/anket/")),
+        "the survey in the conversation: {texts:?}"
     );
 
     // X: a direct message to the sender, with the account's token.
@@ -220,7 +236,11 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
     )
     .await;
     assert_eq!(status, 200);
-    let x = sent(&app, 3).await.remove(2);
+    let x = sent(&app, 4)
+        .await
+        .into_iter()
+        .find(|m| m["platform"] == "x")
+        .expect("the X message");
     assert_eq!(
         (
             &x["platform"],
