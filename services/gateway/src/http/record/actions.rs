@@ -612,6 +612,18 @@ pub(in crate::http) async fn reopen(
     write(TextWrite::Reopen, &state, frame, s, id, &f).await
 }
 
+/// `POST /kayit/{id}/ulasilamadi`: what was done for a citizen the answer
+/// did not reach.
+pub(in crate::http) async fn resolve_not_reached(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    frame: Frame,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::NotReached, &state, frame, s, id, &f).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,16 +683,4 @@ mod tests {
             Ok(None)
         );
     }
-}
-
-/// `POST /kayit/{id}/ulasilamadi`: what was done for a citizen the answer
-/// did not reach.
-pub(in crate::http) async fn resolve_not_reached(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    frame: Frame,
-    SignedIn { session: s, .. }: SignedIn,
-    Form(f): Form<TextForm>,
-) -> Response {
-    write(TextWrite::NotReached, &state, frame, s, id, &f).await
 }
