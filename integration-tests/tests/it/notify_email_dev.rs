@@ -7,7 +7,8 @@
 //! acknowledgement names the tracking number, greets "Sayın Başvuru
 //! Sahibi", answers the citizen's own Message-ID (`In-Reply-To`,
 //! `References`) and carries notify's own, so the citizen's reply to it
-//! joins the case.
+//! joins the case; and when the expert closes it, the answer follows by
+//! e-mail in the same thread.
 
 use std::{path::PathBuf, time::Duration};
 
@@ -102,7 +103,7 @@ fn received(s: &Smtp, to: &str) -> Vec<Vec<u8>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_in_their_thread_and_their_reply_joins_the_case()
+async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_and_answered_in_their_thread()
  {
     let folder = new_folder().await;
     let s = smtp();
@@ -214,5 +215,55 @@ async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_in_their_thread
     // One acknowledgement, whatever else happened on the case.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&s, &citizen).len(), 1);
+
+    // The expert of the case's province answers it: the answer follows by
+    // e-mail, to the same bare address, in the same thread.
+    let expert = match noted.location.as_ref().map_or(0, |l| l.province_code) {
+        35 => "uzman.izmir",
+        41 => "uzman.kocaeli",
+        _ => "uzman.ankara",
+    };
+    let mut cases = pb::case_service_client::CaseServiceClient::new(app.channel().await);
+    cases
+        .claim_cases(app.as_user(
+            expert,
+            pb::ClaimCasesRequest {
+                case_ids: vec![noted.id.clone()],
+            },
+        ))
+        .await
+        .unwrap();
+    cases
+        .close_case(app.as_user(
+            expert,
+            pb::CloseCaseRequest {
+                case_id: noted.id.clone(),
+                official_answer: "Arıza ekibimiz vanayı değiştirdi; suyunuz açıldı.".into(),
+                expected_version: None,
+            },
+        ))
+        .await
+        .unwrap();
+    let raw = eventually(WAIT, "the answer at the SMTP server", || async {
+        received(&s, &citizen).into_iter().find(|m| {
+            MessageParser::default()
+                .parse(m)
+                .and_then(|p| p.subject().map(|s| s.starts_with("Başvurunuzun yanıtı")))
+                .unwrap_or(false)
+        })
+    })
+    .await;
+    let answer = MessageParser::default().parse(&raw).unwrap();
+    let text = answer.body_text(0).unwrap();
+    assert!(text.starts_with("Sayın Başvuru Sahibi,"), "{text}");
+    assert!(
+        text.contains("Arıza ekibimiz vanayı değiştirdi; suyunuz açıldı."),
+        "{text}"
+    );
+    let refs = answer.references().as_text_list().unwrap().join(" ");
+    assert!(
+        refs.contains(&format!("case.{tracking}@tekmerkez.local")),
+        "{refs}"
+    );
     app.stop().await;
 }
