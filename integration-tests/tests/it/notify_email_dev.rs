@@ -103,8 +103,7 @@ fn received(s: &Smtp, to: &str) -> Vec<Vec<u8>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_and_answered_in_their_thread()
- {
+async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_and_answered_in_their_thread() {
     let folder = new_folder().await;
     let s = smtp();
     let (host, port) = imap();
