@@ -220,7 +220,18 @@ impl NotifyHandler {
         let Some(case) = case else {
             return fail(d, "unknown_case");
         };
-        d.carries_answer = carries_answer(rule, snap);
+        let occurred = event
+            .occurred_at
+            .as_ref()
+            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
+            .unwrap_or(now);
+        // Too old to act on (a replay, demo data): held back on purpose, so
+        // no citizen is marked not reached for it.
+        let stale = self
+            .settings
+            .max_event_age
+            .is_some_and(|max| now.duration_since(occurred).unsigned_abs() > max && occurred < now);
+        d.carries_answer = !stale && carries_answer(rule, snap);
         let recipient = match rule.channel {
             Channel::Sms => case.phone.clone().filter(|p| reaches_by_sms(p)),
             Channel::Email => case.email.clone(),
@@ -237,16 +248,7 @@ impl NotifyHandler {
             }
             return None;
         };
-        let occurred = event
-            .occurred_at
-            .as_ref()
-            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
-            .unwrap_or(now);
-        if self
-            .settings
-            .max_event_age
-            .is_some_and(|max| now.duration_since(occurred).unsigned_abs() > max && occurred < now)
-        {
+        if stale {
             return fail(d, "stale_event");
         }
         let Some(t) = snap.template(&rule.template, &self.settings.locale) else {

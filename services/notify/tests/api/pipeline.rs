@@ -549,3 +549,33 @@ async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once_s
 async fn an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once_postgres() {
     an_answer_that_cannot_be_delivered_marks_the_citizen_not_reached_once(Db::Postgres).await;
 }
+
+#[tokio::test]
+async fn an_answer_too_old_to_send_marks_nobody_not_reached() {
+    let app = TestApp::spawn(Db::Sqlite, &["webhook"], |s| {
+        s.max_event_age_minutes = 60;
+    })
+    .await;
+    let mut c = case("+905321230031", None);
+    c.official_answer = Some("Sayacınız değiştirildi.".into());
+    app.know(&c);
+    let mut e = resolved(&c, common::ReplyChannel::Sms);
+    // Resolved two days ago (a replay of the topic, the demo's backdated records).
+    let then = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
+    e.occurred_at = Some(prost_types::Timestamp {
+        seconds: then.as_second(),
+        nanos: 0,
+    });
+    app.publish(&e).await;
+    let d = app.settled(&c.id, 2).await;
+    assert!(
+        d.iter().all(|d| d.reason.as_deref() == Some("stale_event")),
+        "{d:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(
+        app.not_reached().is_empty(),
+        "held back on purpose is not a citizen not reached"
+    );
+    app.stop().await;
+}
