@@ -12,10 +12,9 @@ use crate::{
         case::{EventKind, RuleViolation, Step},
         enums::{CallbackOutcome, CaseStatus, HistoryAction, ReplyChannel, Role, SurveySource},
         fields::Violations,
-        letter, policy,
+        policy,
         survey::SurveyAnswer,
     },
-    store::{NewLetter, NoteRecord},
 };
 
 /// What a callback agent records about one call.
@@ -63,16 +62,7 @@ impl CaseApp {
             // stands without its letter, nor a letter without its close.
             if t.next.reply_channel == ReplyChannel::Letter && t.next.status == CaseStatus::Resolved
             {
-                t.letter = Some(NewLetter {
-                    id: Uuid::now_v7(),
-                    case_id: case.id,
-                    case_version: 0,
-                    prefix: self.letter_prefix.to_string(),
-                    year: letter::year_of(now),
-                    official_answer: answer.clone(),
-                    created_by: user.id,
-                    created_at: now,
-                });
+                t.with_letter(&self.letter_prefix, answer.clone(), user.id, now);
             }
             Ok(t)
         })
@@ -144,16 +134,7 @@ impl CaseApp {
                 });
             }
             if let Some(text) = &note {
-                let id = Uuid::now_v7();
-                t.next.last_note_at = Some(now);
-                t.note = Some(NoteRecord {
-                    id,
-                    case_id: case.id,
-                    author_id: Some(user.id),
-                    text: text.clone(),
-                    created_at: now,
-                    citizen: None,
-                });
+                t.with_staff_note(user.id, text, now);
             }
             Ok(t)
         })

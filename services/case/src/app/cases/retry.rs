@@ -69,6 +69,35 @@ impl Transition {
         self
     }
 
+    /// Adds a staff member's note written with the change (a callback's
+    /// conversation, what was done for a citizen not reached).
+    pub(super) fn with_staff_note(&mut self, author: Uuid, text: &str, now: Timestamp) {
+        self.next.last_note_at = Some(now);
+        self.note = Some(NoteRecord {
+            id: Uuid::now_v7(),
+            case_id: self.next.id,
+            author_id: Some(author),
+            text: text.to_owned(),
+            created_at: now,
+            citizen: None,
+        });
+    }
+
+    /// Adds the answer letter (`answer` by post) the change makes, numbered
+    /// with `prefix` in the change's transaction.
+    pub(super) fn with_letter(&mut self, prefix: &str, answer: String, by: Uuid, now: Timestamp) {
+        self.letter = Some(NewLetter {
+            id: Uuid::now_v7(),
+            case_id: self.next.id,
+            case_version: 0,
+            prefix: prefix.to_owned(),
+            year: crate::domain::letter::year_of(now),
+            official_answer: answer,
+            created_by: by,
+            created_at: now,
+        });
+    }
+
     pub(super) fn into_change(
         mut self,
         before: &Case,

@@ -7,10 +7,8 @@ use uuid::Uuid;
 use super::{CaseView, actor_of, retry::CONFLICT_RETRIES, retry::Transition};
 use crate::{
     app::{CaseApp, error::CaseError},
-    domain::{
-        caller::Caller, enums::NotReachedOutcome, fields::Violations, letter, not_reached, policy,
-    },
-    store::{NewLetter, NoteRecord, StoreError},
+    domain::{caller::Caller, enums::NotReachedOutcome, fields::Violations, not_reached, policy},
+    store::StoreError,
 };
 
 impl CaseApp {
@@ -96,27 +94,10 @@ impl CaseApp {
                     );
                     return Err(v.into());
                 };
-                t.letter = Some(NewLetter {
-                    id: Uuid::now_v7(),
-                    case_id: current.id,
-                    case_version: 0,
-                    prefix: self.letter_prefix.to_string(),
-                    year: letter::year_of(now),
-                    official_answer: answer,
-                    created_by: user.id,
-                    created_at: now,
-                });
+                t.with_letter(&self.letter_prefix, answer, user.id, now);
             }
             if let Some(text) = &note {
-                t.next.last_note_at = Some(now);
-                t.note = Some(NoteRecord {
-                    id: Uuid::now_v7(),
-                    case_id: current.id,
-                    author_id: Some(user.id),
-                    text: text.clone(),
-                    created_at: now,
-                    citizen: None,
-                });
+                t.with_staff_note(user.id, text, now);
             }
             Ok(t)
         })
