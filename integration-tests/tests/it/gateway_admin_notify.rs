@@ -93,7 +93,12 @@ async fn post(
 }
 
 /// Claims and closes the case `tracking` as the expert holding `token`.
-async fn close_as_expert(grpc: std::net::SocketAddr, token: &str, tracking: &str, answer: &str) {
+pub(crate) async fn close_as_expert(
+    grpc: std::net::SocketAddr,
+    token: &str,
+    tracking: &str,
+    answer: &str,
+) {
     let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}"))
         .unwrap()
         .connect()

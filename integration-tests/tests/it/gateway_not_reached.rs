@@ -12,11 +12,12 @@ use serde_json::{Value, json};
 use tekmerkez::dev::Dev;
 use tekmerkez_integration_tests::{
     page::Page,
-    wait::{eventually, within},
+    wait::within,
     web::{Browser, dev_settings, hidden, sign_in},
 };
-use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
 use tokio_util::sync::CancellationToken;
+
+use crate::gateway_admin_notify::close_as_expert;
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -40,43 +41,6 @@ fn smtp_settings(s: &mut tekmerkez::settings::Settings) {
     e.smtp.password = var("TEKMERKEZ_TEST_SMTP_PASSWORD").into();
     s.notify.quiet_hours.enabled = false;
     s.notify.dispatch.poll_interval_ms = 100;
-}
-
-async fn close_as_expert(grpc: std::net::SocketAddr, token: &str, tracking: &str, answer: &str) {
-    let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    let mut cases = CaseServiceClient::new(channel);
-    let auth = |token: &str, r: &mut tonic::metadata::MetadataMap| {
-        r.insert("authorization", format!("Bearer {token}").parse().unwrap());
-    };
-    let case = eventually(WAIT, &format!("{tracking} in the pool"), async || {
-        let mut req = tonic::Request::new(pb::GetCaseRequest {
-            case_id: String::new(),
-            tracking_number: tracking.to_owned(),
-        });
-        auth(token, req.metadata_mut());
-        cases
-            .get_case(req)
-            .await
-            .ok()
-            .and_then(|r| r.into_inner().case)
-    })
-    .await;
-    let mut claim = tonic::Request::new(pb::ClaimCasesRequest {
-        case_ids: vec![case.id.clone()],
-    });
-    auth(token, claim.metadata_mut());
-    cases.claim_cases(claim).await.unwrap();
-    let mut close = tonic::Request::new(pb::CloseCaseRequest {
-        case_id: case.id,
-        official_answer: answer.into(),
-        expected_version: None,
-    });
-    auth(token, close.metadata_mut());
-    cases.close_case(close).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
