@@ -375,6 +375,34 @@ pub(crate) struct GraphErrorBody {
     pub(crate) error_subcode: Option<i64>,
 }
 
+/// POSTs `body` as JSON to `url` with the account's bearer `token` and the
+/// trace context, and reads the whole answer: `(status, body)`, or the
+/// outcome of a transport failure (the same for every platform).
+pub(crate) async fn post_json(
+    client: &reqwest::Client,
+    url: String,
+    token: &secrecy::SecretString,
+    body: &serde_json::Value,
+) -> Result<(u16, bytes::Bytes), SocialOutcome> {
+    use secrecy::ExposeSecret as _;
+    let mut trace = reqwest::header::HeaderMap::new();
+    tekmerkez_telemetry::propagation::inject_headers(&mut trace);
+    let resp = client
+        .post(url)
+        .bearer_auth(token.expose_secret())
+        .headers(trace)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| transport_failure(&e))?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|_| SocialOutcome::Retry("social_connection_lost"))?;
+    Ok((status, bytes))
+}
+
 /// What a reqwest failure means: nothing sent when no connection was made;
 /// otherwise unknown (sent again, see the module's *Exactly once*).
 pub(crate) fn transport_failure(e: &reqwest::Error) -> SocialOutcome {

@@ -29,11 +29,11 @@
 
 use std::time::Duration;
 
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 
 use super::{
-    Form, GraphError, OutgoingSocial, Platform, SocialOutcome, SocialRecipient, fit,
-    settings::WhatsAppSettings, transport_failure,
+    Form, GraphError, OutgoingSocial, Platform, SocialOutcome, SocialRecipient, fit, post_json,
+    settings::WhatsAppSettings,
 };
 
 /// A WhatsApp text body's limit.
@@ -183,25 +183,12 @@ impl Platform for WhatsApp {
             return SocialOutcome::Retry("social_account_unknown");
         };
         let url = format!("{}/{}/{}/messages", self.base, self.version, to.account_id);
-        let mut trace = reqwest::header::HeaderMap::new();
-        tekmerkez_telemetry::propagation::inject_headers(&mut trace);
-        let resp = match self
-            .client
-            .post(url)
-            .bearer_auth(token.expose_secret())
-            .headers(trace)
-            .json(&self.body(to, form, msg))
-            .send()
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return transport_failure(&e),
-        };
-        let status = resp.status();
-        let Ok(bytes) = resp.bytes().await else {
-            return SocialOutcome::Retry("social_connection_lost");
-        };
-        if status.is_success() {
+        let (status, bytes) =
+            match post_json(&self.client, url, token, &self.body(to, form, msg)).await {
+                Ok(answer) => answer,
+                Err(outcome) => return outcome,
+            };
+        if (200..300).contains(&status) {
             return match serde_json::from_slice::<Accepted>(&bytes) {
                 Ok(a) => match a.messages.into_iter().next() {
                     Some(m) if !m.id.is_empty() => SocialOutcome::Sent(m.id),
@@ -210,7 +197,7 @@ impl Platform for WhatsApp {
                 Err(_) => SocialOutcome::Retry("social_garbled_answer"),
             };
         }
-        classify(status.as_u16(), &bytes)
+        classify(status, &bytes)
     }
 }
 

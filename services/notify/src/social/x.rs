@@ -17,11 +17,11 @@
 
 use std::time::Duration;
 
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 
 use super::{
-    Form, OutgoingSocial, Platform, SocialOutcome, SocialRecipient, fit, settings::XSettings,
-    transport_failure,
+    Form, OutgoingSocial, Platform, SocialOutcome, SocialRecipient, fit, post_json,
+    settings::XSettings,
 };
 
 /// A direct message's limit.
@@ -86,23 +86,10 @@ impl Platform for X {
             "{}/2/dm_conversations/with/{}/messages",
             self.base, to.user_id
         );
-        let mut trace = reqwest::header::HeaderMap::new();
-        tekmerkez_telemetry::propagation::inject_headers(&mut trace);
-        let resp = match self
-            .client
-            .post(url)
-            .bearer_auth(token.expose_secret())
-            .headers(trace)
-            .json(&serde_json::json!({"text": fit(&msg.text, MAX_TEXT)}))
-            .send()
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return transport_failure(&e),
-        };
-        let status = resp.status().as_u16();
-        let Ok(bytes) = resp.bytes().await else {
-            return SocialOutcome::Retry("social_connection_lost");
+        let body = serde_json::json!({"text": fit(&msg.text, MAX_TEXT)});
+        let (status, bytes) = match post_json(&self.client, url, token, &body).await {
+            Ok(answer) => answer,
+            Err(outcome) => return outcome,
         };
         match status {
             200..=299 => match serde_json::from_slice::<Accepted>(&bytes) {
