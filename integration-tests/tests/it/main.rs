@@ -59,6 +59,7 @@ mod intake_email_dev;
 mod intake_partner;
 mod intake_phone_kinds;
 mod intake_smtputf8;
+mod intake_tracking_lookups;
 mod intake_social;
 mod notify_dev;
 mod notify_email_dev;
