@@ -36,7 +36,12 @@ async fn dev() -> Running {
 /// A client connecting from the `i`-th loopback address (127.0.1.1 on).
 fn loopback(i: usize) -> reqwest::Client {
     let i = i % ADDRESSES;
-    let at = [127, 0, u8::try_from(1 + i / 250).unwrap(), u8::try_from(1 + i % 250).unwrap()];
+    let at = [
+        127,
+        0,
+        u8::try_from(1 + i / 250).unwrap(),
+        u8::try_from(1 + i % 250).unwrap(),
+    ];
     reqwest::Client::builder()
         .local_address(std::net::IpAddr::from(at))
         .timeout(std::time::Duration::from_secs(30))
@@ -64,10 +69,7 @@ async fn status(
         // What the client wrote itself (left) is not believed.
         r = r.header("x-forwarded-for", format!("10.9.9.9, {c}"));
     }
-    let r = r
-        .send()
-        .await
-        .unwrap();
+    let r = r.send().await.unwrap();
     let retry = r
         .headers()
         .get("retry-after")
@@ -76,7 +78,13 @@ async fn status(
 }
 
 /// `POST /takip` from `client`, in `lang` (`tr`, `en`): status, `Retry-After`, page.
-async fn takip(app: &Running, tn: &str, last4: &str, client: &str, lang: &str) -> (u16, Option<u64>, String) {
+async fn takip(
+    app: &Running,
+    tn: &str,
+    last4: &str,
+    client: &str,
+    lang: &str,
+) -> (u16, Option<u64>, String) {
     let r = http()
         .post(app.url("/takip"))
         .header("x-forwarded-for", client)
@@ -110,7 +118,8 @@ fn dash_variants(tn: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_thousand_guesses_from_556_addresses_never_find_the_digits_and_the_signed_link_still_works() {
+async fn ten_thousand_guesses_from_556_addresses_never_find_the_digits_and_the_signed_link_still_works()
+ {
     let app = dev().await;
     // The citizen (0532 611 77 88) got an answer SMS with the signed link.
     let (tracking, _) = resolved_by_sms(&app, "0532 611 77 88").await;
@@ -141,27 +150,44 @@ async fn ten_thousand_guesses_from_556_addresses_never_find_the_digits_and_the_s
     assert_eq!(count(200), 0, "the digits 7788 were found by walking");
     assert_eq!(count(404), BUDGET, "only the budget's guesses were checked");
     assert_eq!(count(429), 10_000 - BUDGET);
-    assert!(answers[7788].1.is_some_and(|s| (1..=3600).contains(&s)), "Retry-After");
+    assert!(
+        answers[7788].1.is_some_and(|s| (1..=3600).contains(&s)),
+        "Retry-After"
+    );
 
     // The right digits, from an address never seen: refused in the API's format.
     let (s, retry, body) = status(&app, &http(), &tracking, "7788", Some("192.0.2.200")).await;
     assert_eq!(s, 429, "{body}");
     assert!(retry.is_some_and(|s| (1..=3600).contains(&s)));
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert!(v["message"].as_str().unwrap().contains("tracking number"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("tracking number"),
+        "{v}"
+    );
     assert!(v["errors"].is_object(), "{v}");
-    assert!(!body.contains("7788") && !body.contains(&tracking), "{body}");
+    assert!(
+        !body.contains("7788") && !body.contains(&tracking),
+        "{body}"
+    );
 
     // /takip shares the count: refused, in Turkish, pointing to the SMS's link.
     let (s, retry, page) = takip(&app, &tracking, "7788", "192.0.2.201", "tr").await;
     assert_eq!(s, 429);
     assert!(retry.is_some());
     let p = Page::parse(&page);
-    assert!(p.text_in("#takip-hata").contains("SMS veya e-postadaki bağlantıdan"), "{page}");
+    assert!(
+        p.text_in("#takip-hata")
+            .contains("SMS veya e-postadaki bağlantıdan"),
+        "{page}"
+    );
 
     // The signed link needs no digits and is never counted.
     for _ in 0..5 {
-        let r = http().get(app.url(&format!("/takip/d/{link}"))).send().await.unwrap();
+        let r = http()
+            .get(app.url(&format!("/takip/d/{link}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 200);
         let page = r.text().await.unwrap();
         assert_eq!(Page::parse(&page).text_in("#takip-durum"), "Sonuçlandı");
@@ -172,7 +198,9 @@ async fn ten_thousand_guesses_from_556_addresses_never_find_the_digits_and_the_s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_six_dash_variants_on_takip_are_one_number() {
     let app = dev().await;
-    let tracking = app.apply("Ankara", "Çankaya", "fatura", "0532 611 66 55").await;
+    let tracking = app
+        .apply("Ankara", "Çankaya", "fatura", "0532 611 66 55")
+        .await;
     app.case(&tracking).await;
     let variants = dash_variants(&tracking);
     assert_eq!(variants.len(), 36);
@@ -195,7 +223,14 @@ async fn thirty_six_dash_variants_on_takip_are_one_number() {
     let text = Page::parse(&page).text_in("#takip-hata");
     assert!(text.contains("link in the SMS or e-mail"), "{text}");
     // ... and on the app API, with no dash at all.
-    let (s, _, _) = status(&app, &http(), &tracking.replace('-', ""), "6655", Some(&client(100))).await;
+    let (s, _, _) = status(
+        &app,
+        &http(),
+        &tracking.replace('-', ""),
+        "6655",
+        Some(&client(100)),
+    )
+    .await;
     assert_eq!(s, 429);
     app.stop().await;
 }
@@ -224,8 +259,16 @@ async fn intakes_per_address_limit_reads_the_client_behind_the_trusted_proxy() {
     for _ in 0..3 {
         assert_eq!(form("203.0.113.7").await, 200);
     }
-    assert_eq!(form("203.0.113.7").await, 429, "the client's own budget is spent");
-    assert_eq!(form("203.0.113.8").await, 200, "another client behind the same proxy");
+    assert_eq!(
+        form("203.0.113.7").await,
+        429,
+        "the client's own budget is spent"
+    );
+    assert_eq!(
+        form("203.0.113.8").await,
+        200,
+        "another client behind the same proxy"
+    );
     assert_eq!(
         form("203.0.113.8, 203.0.113.7").await,
         429,

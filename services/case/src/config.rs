@@ -199,10 +199,7 @@ impl CaseSettings {
             return err("case.shutdown_timeout_ms", "must be greater than 0");
         }
         if !(1..=1000).contains(&self.tracking.wrong_guesses_per_hour) {
-            return err(
-                "case.tracking.wrong_guesses_per_hour",
-                "must be 1 to 1000",
-            );
+            return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");
         }
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(

@@ -268,7 +268,9 @@ async fn purge_tracking_guesses(app: CaseApp, shutdown: CancellationToken) {
         match app.purge_tracking_guesses().await {
             Ok(n) if n > 0 => tracing::debug!(purged = n, "ended tracking lookup windows purged"),
             Ok(_) => {}
-            Err(e) => tracing::warn!(error.message = %e, "purging tracking lookup windows failed; retrying later"),
+            Err(e) => {
+                tracing::warn!(error.message = %e, "purging tracking lookup windows failed; retrying later")
+            }
         }
     }
 }

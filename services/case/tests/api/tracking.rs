@@ -42,7 +42,10 @@ fn assert_locked(err: &tonic::Status) {
     assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
     let info = err.get_details_error_info().expect("an ErrorInfo");
     assert_eq!(info.reason, "TRACKING_LOOKUPS_LOCKED");
-    let wait = err.get_details_retry_info().and_then(|r| r.retry_delay).expect("a RetryInfo");
+    let wait = err
+        .get_details_retry_info()
+        .and_then(|r| r.retry_delay)
+        .expect("a RetryInfo");
     assert!(wait.as_secs() >= 1 && wait.as_secs() <= 3600, "{wait:?}");
 }
 

@@ -305,7 +305,10 @@ mod tests {
             h
         };
         assert!(l.allow(proxy, &from("203.0.113.7")));
-        assert!(!l.allow(proxy, &from("6.6.6.6, 203.0.113.7")), "the same client");
+        assert!(
+            !l.allow(proxy, &from("6.6.6.6, 203.0.113.7")),
+            "the same client"
+        );
         assert!(l.allow(proxy, &from("203.0.113.8")), "another client");
     }
 }

@@ -345,10 +345,7 @@ impl CaseApp {
     async fn count_guess(&self, tn: &str) -> Result<Timestamp, CaseError> {
         let now = self.clock.now();
         let limit = self.wrong_guesses_per_hour;
-        let g = self
-            .store
-            .count_guess(tn, now, GUESS_WINDOW, limit)
-            .await?;
+        let g = self.store.count_guess(tn, now, GUESS_WINDOW, limit).await?;
         if g.guesses > limit {
             let left = (g.window_started_at + GUESS_WINDOW).duration_since(now);
             let left = std::time::Duration::try_from(left)
