@@ -718,6 +718,7 @@ def service_schema(name: str) -> dict[str, Any]:
                 "letters": obj(
                     {"number_prefix": string(minLength=1, maxLength=40)}
                 ),
+                "tracking": obj({"wrong_guesses_per_hour": integer(1, 1000)}),
                 "shutdown_timeout_ms": integer(1),
             }
         )
@@ -787,7 +788,13 @@ def service_schema(name: str) -> dict[str, Any]:
                 "intake": obj(
                     {
                         "http": obj({"body_limit_bytes": integer(1024), "request_timeout_ms": integer(1)}),
-                        "rate_limit": obj({"per_minute": integer(1), "burst": integer(1)}),
+                        "rate_limit": obj(
+                            {
+                                "per_minute": integer(1),
+                                "burst": integer(1),
+                                "trusted_proxy_hops": integer(0, 255),
+                            }
+                        ),
                         "publish_timeout_ms": integer(1),
                         "case_service": obj({"timeout_ms": integer(1)}),
                         "kvkk_text_version": string(minLength=1),
@@ -825,7 +832,6 @@ def service_schema(name: str) -> dict[str, Any]:
                         "tracking": obj(
                             {
                                 "per_client_per_minute": integer(1),
-                                "per_number_per_hour": integer(1),
                                 "trusted_proxy_hops": integer(0, 255),
                             }
                         ),

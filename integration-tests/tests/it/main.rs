@@ -60,6 +60,7 @@ mod intake_partner;
 mod intake_phone_kinds;
 mod intake_smtputf8;
 mod intake_social;
+mod intake_tracking_lookups;
 mod notify_dev;
 mod notify_email_dev;
 mod notify_kafka;

@@ -21,6 +21,9 @@ pub struct CaseSettings {
     /// Answer letters.
     #[serde(default)]
     pub letters: LetterSettings,
+    /// The public status lookup (`TrackCase`).
+    #[serde(default)]
+    pub tracking: TrackingSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
 }
@@ -95,6 +98,26 @@ impl Default for LetterSettings {
     fn default() -> Self {
         Self {
             number_prefix: crate::app::DEFAULT_LETTER_PREFIX.to_owned(),
+        }
+    }
+}
+
+/// The public status lookup (`TrackCase`, behind the app API and `/takip`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingSettings {
+    /// Wrong guesses at one tracking number's phone digits per hour, from
+    /// every client and replica together; past them the number's lookups
+    /// are refused, unchecked, until the hour that began with the first
+    /// wrong guess ends. With 10, the 10 000 possible digits take 1 000
+    /// hours on average.
+    pub wrong_guesses_per_hour: u32,
+}
+
+impl Default for TrackingSettings {
+    fn default() -> Self {
+        Self {
+            wrong_guesses_per_hour: crate::app::DEFAULT_WRONG_GUESSES_PER_HOUR,
         }
     }
 }
@@ -174,6 +197,9 @@ impl CaseSettings {
         }
         if self.shutdown_timeout_ms == 0 {
             return err("case.shutdown_timeout_ms", "must be greater than 0");
+        }
+        if !(1..=1000).contains(&self.tracking.wrong_guesses_per_hour) {
+            return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");
         }
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(

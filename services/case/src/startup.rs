@@ -86,7 +86,8 @@ impl Application {
             addr,
             listener,
             app: CaseApp::new(store, clock)
-                .with_letter_prefix(settings.letters.number_prefix.trim()),
+                .with_letter_prefix(settings.letters.number_prefix.trim())
+                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour),
             settings,
             bus,
         })
@@ -166,6 +167,7 @@ impl Application {
             Duration::from_secs(5),
             shutdown.child_token(),
         ));
+        tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(
@@ -251,4 +253,24 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
     health
         .set_service_status("", tonic_health::ServingStatus::NotServing)
         .await;
+}
+
+/// Deletes ended tracking-lookup windows every few minutes until `shutdown`
+/// (any replica may; the statement is idempotent).
+async fn purge_tracking_guesses(app: CaseApp, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        match app.purge_tracking_guesses().await {
+            Ok(n) if n > 0 => tracing::debug!(purged = n, "ended tracking lookup windows purged"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error.message = %e, "purging tracking lookup windows failed; retrying later")
+            }
+        }
+    }
 }

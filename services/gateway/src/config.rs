@@ -76,11 +76,10 @@ pub struct EntrySettings {
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrackingSettings {
-    /// Lookups per client address per minute (and at once).
+    /// Lookups per client address per minute (and at once). Wrong guesses
+    /// per tracking number are limited by the case service
+    /// (`case.tracking.wrong_guesses_per_hour`), for every route together.
     pub per_client_per_minute: u32,
-    /// Lookups of one tracking number per hour, from all clients together:
-    /// this is what stops a guess at the phone's last four digits.
-    pub per_number_per_hour: u32,
     /// How many proxies in front of the gateway append to
     /// `X-Forwarded-For` (0: use the connection's address). The client is
     /// the entry this many places from the right; entries further left
@@ -132,7 +131,7 @@ impl GatewaySettings {
         if !(1..=24 * 60).contains(&self.session.idle_minutes) {
             return Err("gateway.session.idle_minutes must be 1 to 1440");
         }
-        if self.tracking.per_client_per_minute == 0 || self.tracking.per_number_per_hour == 0 {
+        if self.tracking.per_client_per_minute == 0 {
             return Err("gateway.tracking limits must be positive");
         }
         if !self.entry.intake_url.is_empty() {

@@ -55,7 +55,9 @@ pub struct HttpSettings {
     pub request_timeout_ms: u64,
 }
 
-/// A token bucket per client address.
+/// A token bucket per client address. Mobile operators put thousands of
+/// users behind one carrier-grade NAT address, so the default is high;
+/// status lookups are limited per tracking number by the case service.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSettings {
@@ -63,6 +65,11 @@ pub struct RateLimitSettings {
     pub per_minute: u32,
     /// Burst above the sustained rate.
     pub burst: u32,
+    /// How many proxies in front of intake append to `X-Forwarded-For`
+    /// (0: the connection's address is the client's); see
+    /// `tekmerkez_client_addr`.
+    #[serde(default)]
+    pub trusted_proxy_hops: u8,
 }
 
 /// How intake reaches the case service.

@@ -189,7 +189,11 @@ pub async fn prepare(
         keys,
         categories,
         cases: cases.clone(),
-        limiter: ClientLimiter::new(settings.rate_limit.per_minute, settings.rate_limit.burst),
+        limiter: ClientLimiter::new(
+            settings.rate_limit.per_minute,
+            settings.rate_limit.burst,
+            tekmerkez_client_addr::ClientAddr::new(settings.rate_limit.trusted_proxy_hops),
+        ),
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         institution: Arc::new(settings.institution.clone()),
         smtputf8: settings.smtputf8,

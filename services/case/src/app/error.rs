@@ -12,6 +12,12 @@ use crate::{
     store::StoreError,
 };
 
+/// The `ErrorInfo` domain of the case service's reasons.
+pub const ERROR_DOMAIN: &str = "case.tekmerkez";
+/// `ErrorInfo` reason of a refused lookup: too many wrong guesses at the
+/// number's phone digits; the `RetryInfo` says when the window ends.
+pub const TRACKING_LOOKUPS_LOCKED: &str = "TRACKING_LOOKUPS_LOCKED";
+
 /// Why one case in a bulk call could not be changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BulkFailure {
@@ -62,6 +68,10 @@ pub enum CaseError {
     /// A unique value is taken.
     #[error("{0}")]
     AlreadyExists(&'static str),
+    /// Too many wrong guesses at this tracking number's phone digits in the
+    /// current window: lookups are refused, unchecked, for this long.
+    #[error("lookups of this tracking number are locked for now")]
+    LookupsLocked(std::time::Duration),
     /// Concurrent changes kept winning; the caller may retry.
     #[error("the record kept changing concurrently")]
     Contended,
@@ -120,6 +130,19 @@ impl From<CaseError> for Status {
                 Status::with_error_details(Code::FailedPrecondition, msg, details)
             }
             CaseError::AlreadyExists(what) => Status::already_exists(what),
+            CaseError::LookupsLocked(wait) => {
+                let mut details = ErrorDetails::with_retry_info(Some(wait));
+                details.set_error_info(
+                    TRACKING_LOOKUPS_LOCKED,
+                    ERROR_DOMAIN,
+                    std::collections::HashMap::<String, String>::new(),
+                );
+                Status::with_error_details(
+                    Code::ResourceExhausted,
+                    "too many wrong guesses at this tracking number; retry later",
+                    details,
+                )
+            }
             CaseError::Contended => Status::aborted("the record kept changing concurrently; retry"),
             CaseError::Store(err) => {
                 let unavailable = matches!(

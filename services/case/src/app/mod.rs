@@ -21,7 +21,13 @@ pub struct CaseApp {
     pub(crate) clock: Arc<dyn Clock>,
     /// The answer letters' number prefix (`case.letters.number_prefix`).
     pub(crate) letter_prefix: Arc<str>,
+    /// Wrong guesses at one tracking number's phone digits per hour
+    /// (`case.tracking.wrong_guesses_per_hour`).
+    pub(crate) wrong_guesses_per_hour: u32,
 }
+
+/// Wrong guesses per tracking number per hour when none is configured.
+pub const DEFAULT_WRONG_GUESSES_PER_HOUR: u32 = 10;
 
 /// The letter number prefix when none is configured.
 pub const DEFAULT_LETTER_PREFIX: &str = "TM";
@@ -33,7 +39,16 @@ impl CaseApp {
             store,
             clock,
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
+            wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
         }
+    }
+
+    /// The same operations allowing `limit` wrong guesses at one tracking
+    /// number's phone digits per hour (checked by the settings).
+    #[must_use]
+    pub fn with_wrong_guesses_per_hour(mut self, limit: u32) -> Self {
+        self.wrong_guesses_per_hour = limit;
+        self
     }
 
     /// The same operations numbering answer letters with `prefix` (checked

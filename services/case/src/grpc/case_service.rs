@@ -610,7 +610,12 @@ impl CaseService for CaseGrpc {
         let tn = tekmerkez_tracking::TrackingNumber::parse(&r.tracking_number).ok();
         let t = self
             .app
-            .track(&caller, tn.as_ref().map(|t| t.as_str()), &r.phone_last4)
+            .track(
+                &caller,
+                tn.as_ref().map(|t| t.as_str()),
+                &r.phone_last4,
+                !r.digits_from_verified_phone,
+            )
             .await?;
         Ok(Response::new(pb::TrackCaseResponse {
             tracking_number: tn.map(|t| t.to_string()).unwrap_or(t.tracking_number),

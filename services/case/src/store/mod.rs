@@ -1,9 +1,10 @@
 //! Persistence of the case service's state, by concern: the organisation
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
-//! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), and
-//! the transactional outbox ([`OutboxStore`]). [`Store`] is the whole
-//! database (all five, with
+//! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
+//! per-number tracking lookup counters ([`GuessStore`]), and the
+//! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
+//! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
 //! PostgreSQL (production) and SQLite (`tekmerkez dev`) from the same statements, and one
 //! contract-test suite runs against both. The store never decides a rule: it
@@ -13,6 +14,7 @@
 
 mod cases;
 mod directory;
+mod guesses;
 mod letters;
 mod outbox;
 mod people;
@@ -25,6 +27,7 @@ pub use cases::{
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
 pub use directory::{DirectoryStore, LoginState, UserQuery};
+pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
 pub use people::{PersonIndex, SharingCase};
@@ -52,7 +55,9 @@ pub enum StoreError {
 
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
-pub trait Store: DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore {
+pub trait Store:
+    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore
+{
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

@@ -467,6 +467,7 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
                 pb::TrackCaseRequest {
                     tracking_number: record.tracking_number.clone(),
                     phone_last4: "4567".into(),
+                    digits_from_verified_phone: false,
                 },
             ))
             .await

@@ -116,6 +116,7 @@ pub fn settings(url: String) -> CaseSettings {
         letters: LetterSettings {
             number_prefix: "TM".into(),
         },
+        tracking: Default::default(),
         shutdown_timeout_ms: 5_000,
     }
 }

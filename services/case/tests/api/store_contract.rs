@@ -239,4 +239,29 @@ both_stores! {
         assert_eq!((newest.year, newest.seq, newest.number.as_str()), (2027, 1, "E-41000000-2027-000001"));
         assert_eq!(store.count_letters(&all, 100).await.unwrap(), u32::try_from(CLOSES).unwrap() + 1);
     }
+
+    async fn lookup_windows_count_atomically_stop_past_the_limit_start_afresh_and_are_purged(app) {
+        let store = app.app.store().clone();
+        let now = app.clock.now();
+        let hour = SignedDuration::from_hours(1);
+        let counts = |g: tekmerkez_case::store::GuessCount| (g.guesses, g.window_started_at);
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", now, hour, 2).await.unwrap()), (1, now));
+        let later = now + SignedDuration::from_mins(5);
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", later, hour, 2).await.unwrap()), (2, now));
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", later, hour, 2).await.unwrap()), (3, now));
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", later, hour, 2).await.unwrap()), (3, now), "stops one past the limit");
+        // Another number has its own window.
+        assert_eq!(counts(store.count_guess("BBBBBBBBBB", later, hour, 2).await.unwrap()), (1, later));
+        store.forgive_guess("AAAAAAAAAA", now).await.unwrap();
+        store.forgive_guess("AAAAAAAAAA", later).await.unwrap(); // another window: nothing
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", later, hour, 2).await.unwrap()), (3, now));
+        // An hour after it began the window starts afresh.
+        let next = now + hour;
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", next, hour, 2).await.unwrap()), (1, next));
+        // Purging removes the windows that began before the bound only.
+        assert_eq!(store.purge_guesses(later + SignedDuration::from_micros(1)).await.unwrap(), 1);
+        assert_eq!(counts(store.count_guess("AAAAAAAAAA", next, hour, 2).await.unwrap()), (2, next));
+        assert_eq!(counts(store.count_guess("BBBBBBBBBB", later, hour, 2).await.unwrap()), (1, later), "purged: afresh");
+        assert_eq!(store.purge_guesses(next + hour).await.unwrap(), 2);
+    }
 }

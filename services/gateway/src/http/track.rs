@@ -2,30 +2,36 @@
 //! tracking number and the last four digits of the phone given with the
 //! application and sees the dated status timeline, with no personal data.
 //! Every kind of miss (unknown number, wrong digits, malformed input, no
-//! phone on the record) gets the same answer, and lookups are rate-limited
-//! per client address and per tracking number, so neither one client nor
-//! many together can walk the 10 000 possible digits.
+//! phone on the record) gets the same answer. Lookups are limited per client
+//! address here, and wrong guesses per tracking number by the case service
+//! (`TrackCase`, counted in its database for every replica and every route
+//! together, keyed on the parsed number however it was typed), so neither
+//! one client nor many together can walk the 10 000 possible digits. Once a
+//! number is locked the page says so and points to the signed link the
+//! citizen received, which needs no digits and is never counted.
 
 use std::{net::SocketAddr, num::NonZeroU32, sync::Arc};
 
 use axum::{
     Form,
     extract::{ConnectInfo, State},
-    http::{HeaderMap, StatusCode},
+    http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse as _, Response},
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tekmerkez_client_addr::ClientAddr;
 use tekmerkez_proto::case_v1 as pb;
+use tekmerkez_tracking::TrackingNumber;
 
 use super::{AppState, Frame, render};
 use crate::{config::TrackingSettings, i18n::track::TrackTexts};
 
-/// The two buckets a lookup must pass.
+/// The per-client bucket a lookup must pass (the per-number budget is the
+/// case service's).
 #[derive(Clone, Debug)]
 pub struct TrackingLimits {
-    proxy_hops: u8,
+    client: ClientAddr,
     per_client: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
-    per_number: Arc<DefaultKeyedRateLimiter<String>>,
 }
 
 impl TrackingLimits {
@@ -33,48 +39,23 @@ impl TrackingLimits {
     pub fn new(s: &TrackingSettings) -> Self {
         let n = |v: u32| NonZeroU32::new(v).unwrap_or(NonZeroU32::MIN);
         Self {
-            proxy_hops: s.trusted_proxy_hops,
+            client: ClientAddr::new(s.trusted_proxy_hops),
             per_client: Arc::new(RateLimiter::keyed(
                 Quota::per_minute(n(s.per_client_per_minute))
                     .allow_burst(n(s.per_client_per_minute)),
             )),
-            per_number: Arc::new(RateLimiter::keyed(
-                Quota::per_hour(n(s.per_number_per_hour)).allow_burst(n(s.per_number_per_hour)),
-            )),
         }
     }
 
-    /// Whether a lookup of `number` from `client` may go ahead (and counts it).
-    fn allow(&self, client: std::net::IpAddr, number: &str) -> bool {
+    /// Whether a lookup from the request's client may go ahead (and counts it).
+    fn allow(&self, connection: std::net::IpAddr, headers: &HeaderMap) -> bool {
+        let client = self.client.client(connection, headers);
         self.per_client.check_key(&client).is_ok()
-            && self.per_number.check_key(&number.to_owned()).is_ok()
     }
 
-    /// The client's address: the connection's, or the one the trusted
-    /// proxies recorded.
-    fn client(&self, connection: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
-        if self.proxy_hops == 0 {
-            return connection;
-        }
-        let chain: Vec<&str> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .collect();
-        chain
-            .len()
-            .checked_sub(usize::from(self.proxy_hops))
-            .and_then(|i| chain.get(i))
-            .and_then(|a| a.parse().ok())
-            .unwrap_or(connection)
-    }
-
-    /// Forgets quiet clients and numbers (call now and then).
+    /// Forgets quiet clients (call now and then).
     pub fn shrink(&self) {
         self.per_client.retain_recent();
-        self.per_number.retain_recent();
     }
 }
 
@@ -137,15 +118,13 @@ pub(super) struct TrackForm {
     son4: String,
 }
 
-/// The canonical tracking number (upper case, no spaces), if it can be one.
-fn canonical(raw: &str) -> Option<String> {
-    let t: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
-    (t.len() <= 16 && !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .then_some(t)
+/// The tracking number, however it was typed (case, dashes, spaces, `O`
+/// for `0`), if it can be one.
+fn canonical(raw: &str) -> Option<TrackingNumber> {
+    // Bounded before parsing: nobody types a 10-symbol number in 40 characters.
+    (raw.chars().count() <= 40)
+        .then(|| TrackingNumber::parse(raw).ok())
+        .flatten()
 }
 
 fn last4(raw: &str) -> Option<String> {
@@ -201,19 +180,17 @@ pub(super) async fn lookup(
     if f.takip.trim().is_empty() || f.son4.trim().is_empty() {
         return empty(frame, StatusCode::UNPROCESSABLE_ENTITY, t.track_fill_both);
     }
-    let number = canonical(&f.takip);
-    if !state.tracking.allow(
-        state.tracking.client(client.ip(), &headers),
-        number.as_deref().unwrap_or("?"),
-    ) {
+    if !state.tracking.allow(client.ip(), &headers) {
         return empty(frame, StatusCode::TOO_MANY_REQUESTS, t.track_slow_down);
     }
-    let (Some(number), Some(digits)) = (number, last4(&f.son4)) else {
+    let (Some(number), Some(digits)) = (canonical(&f.takip), last4(&f.son4)) else {
         return empty(frame, StatusCode::NOT_FOUND, t.track_miss);
     };
     let req = state.backend.as_gateway(pb::TrackCaseRequest {
-        tracking_number: number,
+        tracking_number: number.as_str().to_owned(),
         phone_last4: digits,
+        // Typed on the page: a guess until proven right.
+        digits_from_verified_phone: false,
     });
     match state.backend.cases().track_case(req).await {
         Ok(r) => {
@@ -247,6 +224,12 @@ pub(super) async fn lookup(
         {
             empty(frame, StatusCode::NOT_FOUND, t.track_miss)
         }
+        Err(st) if st.code() == tonic::Code::ResourceExhausted => {
+            let mut r = empty(frame, StatusCode::TOO_MANY_REQUESTS, t.track_locked);
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after(&st));
+            r
+        }
         Err(st) => {
             tracing::error!(code = ?st.code(), "tracking lookup failed");
             empty(frame, StatusCode::SERVICE_UNAVAILABLE, c.unavailable)
@@ -255,13 +238,27 @@ pub(super) async fn lookup(
     .into_response()
 }
 
+/// Seconds until the case service will check the number's digits again.
+fn retry_after(st: &tonic::Status) -> HeaderValue {
+    use tonic_types::StatusExt as _;
+    let secs = st
+        .get_details_retry_info()
+        .and_then(|r| r.retry_delay)
+        .map_or(3600, |d| d.as_secs().max(1));
+    HeaderValue::from(secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn tracking_numbers_are_read_forgivingly_and_digits_strictly() {
-        assert_eq!(canonical(" ab12c-3d4e5 ").as_deref(), Some("AB12C-3D4E5"));
+        let tn = TrackingNumber::generate();
+        let shown = tn.to_string();
+        let spaced = format!(" {} ", shown.to_lowercase().replace('-', "-- -"));
+        assert_eq!(canonical(&spaced), Some(tn.clone()));
+        assert_eq!(canonical(&shown.replace('-', "")), Some(tn));
         assert_eq!(canonical("<b>"), None);
         assert_eq!(canonical(""), None);
         assert_eq!(last4("1234").as_deref(), Some("1234"));
@@ -296,53 +293,22 @@ mod tests {
     }
 
     #[test]
-    fn behind_one_proxy_the_client_is_the_last_forwarded_address() {
-        let limits = |hops| {
-            TrackingLimits::new(&TrackingSettings {
-                per_client_per_minute: 1,
-                per_number_per_hour: 1,
-                trusted_proxy_hops: hops,
-            })
-        };
-        let proxy: std::net::IpAddr = [10, 0, 0, 9].into();
-        let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
-        assert_eq!(
-            limits(1).client(proxy, &h),
-            std::net::IpAddr::from([203, 0, 113, 7])
-        );
-        assert_eq!(
-            limits(2).client(proxy, &h),
-            std::net::IpAddr::from([6, 6, 6, 6])
-        );
-        assert_eq!(
-            limits(0).client(proxy, &h),
-            proxy,
-            "not trusted unless configured"
-        );
-        assert_eq!(
-            limits(3).client(proxy, &h),
-            proxy,
-            "fewer entries than proxies"
-        );
-        assert_eq!(limits(1).client(proxy, &HeaderMap::new()), proxy);
-    }
-
-    #[test]
-    fn one_number_is_limited_across_clients() {
+    fn the_per_client_limit_reads_the_client_behind_the_trusted_proxy() {
         let l = TrackingLimits::new(&TrackingSettings {
-            per_client_per_minute: 100,
-            per_number_per_hour: 3,
-            trusted_proxy_hops: 0,
+            per_client_per_minute: 1,
+            trusted_proxy_hops: 1,
         });
-        let clients: Vec<std::net::IpAddr> = (1..=4)
-            .map(|i| std::net::IpAddr::from([10, 0, 0, i]))
-            .collect();
-        let allowed = clients
-            .iter()
-            .filter(|c| l.allow(**c, "AB12C-3D4E5"))
-            .count();
-        assert_eq!(allowed, 3);
-        assert!(l.allow(clients[0], "ZZ12C-3D4E5"));
+        let proxy: std::net::IpAddr = [10, 0, 0, 9].into();
+        let from = |a: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", a.parse().unwrap());
+            h
+        };
+        assert!(l.allow(proxy, &from("203.0.113.7")));
+        assert!(
+            !l.allow(proxy, &from("6.6.6.6, 203.0.113.7")),
+            "the same client"
+        );
+        assert!(l.allow(proxy, &from("203.0.113.8")), "another client");
     }
 }

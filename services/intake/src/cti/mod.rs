@@ -690,6 +690,9 @@ async fn describe(s: &CtiState, c: Call) -> Response {
             let req = tonic::Request::new(case::TrackCaseRequest {
                 tracking_number: a.tracking_number.clone(),
                 phone_last4: p.last4().to_owned(),
+                // From the index of the caller's own number: not a guess,
+                // and answered while typed lookups of the number are locked.
+                digits_from_verified_phone: true,
             });
             let mut cases = s.0.cases.clone();
             async move {

@@ -246,9 +246,23 @@ pub(super) async fn lookup(
     let req = tonic::Request::new(pb::TrackCaseRequest {
         tracking_number: tracking_number.to_owned(),
         phone_last4: last4.to_owned(),
+        // Typed by whoever calls the API: a guess until proven right.
+        digits_from_verified_phone: false,
     });
     match state.cases.clone().track_case(req).await {
         Ok(r) => Ok(Some(r.into_inner())),
+        Err(s) if s.code() == tonic::Code::ResourceExhausted => {
+            use tonic_types::StatusExt as _;
+            let wait = s
+                .get_details_retry_info()
+                .and_then(|r| r.retry_delay)
+                .map_or(3600, |d| d.as_secs().max(1));
+            Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many wrong phone digits for this tracking number; lookups of it are locked until Retry-After (the link in the SMS or e-mail the applicant received shows the status without digits)",
+            )
+            .retry_after(wait))
+        }
         Err(s)
             if matches!(
                 s.code(),
@@ -283,7 +297,8 @@ pub(super) async fn lookup(
         (status = 200, description = "Found", body = StatusBody),
         (status = 400, description = "phone_last4 is not 4 digits", body = ErrorBody),
         (status = 404, description = "No such application, a mistyped number, or a wrong phone suffix (one answer for all)", body = ErrorBody),
-        (status = 429, description = "Rate-limited"),
+        (status = 429, description = "Rate-limited: too many requests from this client address, or too many wrong phone digits for this tracking number (from any address: 10 an hour by default), after which its lookups are refused, right digits too, until Retry-After. The signed link in the SMS or e-mail the applicant received shows the status without digits and is never locked.", body = ErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds until a lookup may succeed"))),
         (status = 503, description = "The case service did not answer; retry after Retry-After", body = ErrorBody),
     ),
 )]

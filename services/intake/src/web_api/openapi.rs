@@ -598,7 +598,11 @@ mod tests {
                 name_en: "Water fault".into(),
             }]),
             cases,
-            limiter: super::super::ClientLimiter::new(100_000, 100_000),
+            limiter: super::super::ClientLimiter::new(
+                100_000,
+                100_000,
+                tekmerkez_client_addr::ClientAddr::default(),
+            ),
             kvkk_text_version: Arc::from("kvkk-v1"),
             institution: Arc::default(),
             smtputf8: false,

@@ -1,5 +1,9 @@
 //! A token bucket per client address (GCRA through `governor`): a flood from
-//! one client gets 429 with `Retry-After` while everyone else is served.
+//! one client gets 429 with `Retry-After` while everyone else is served. The
+//! client is read the way the gateway reads it (`tekmerkez_client_addr`):
+//! behind the configured number of trusted proxies, the address the nearest
+//! one recorded. The budget is generous (carrier-grade NAT); guessing a
+//! status is stopped per tracking number by the case service instead.
 
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
 
@@ -10,26 +14,33 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock as _};
+use tekmerkez_client_addr::ClientAddr;
 
 use crate::{api_error::ApiError, counters};
 
 /// Limits keyed by client IP.
 #[derive(Clone, Debug)]
-pub struct ClientLimiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+pub struct ClientLimiter {
+    buckets: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    client: ClientAddr,
+}
 
 impl ClientLimiter {
-    /// `per_minute` sustained, `burst` at once.
-    pub fn new(per_minute: u32, burst: u32) -> Self {
+    /// `per_minute` sustained, `burst` at once, per client as `client` reads it.
+    pub fn new(per_minute: u32, burst: u32, client: ClientAddr) -> Self {
         let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-        Self(Arc::new(RateLimiter::keyed(
-            Quota::per_minute(per_minute).allow_burst(burst),
-        )))
+        Self {
+            buckets: Arc::new(RateLimiter::keyed(
+                Quota::per_minute(per_minute).allow_burst(burst),
+            )),
+            client,
+        }
     }
 
     /// Drops the state of clients that have been quiet (call periodically).
     pub fn shrink(&self) {
-        self.0.retain_recent();
+        self.buckets.retain_recent();
     }
 }
 
@@ -40,7 +51,8 @@ pub async fn limit(
     req: Request,
     next: Next,
 ) -> Response {
-    match limiter.0.check_key(&addr.ip()) {
+    let client = limiter.client.client(addr.ip(), req.headers());
+    match limiter.buckets.check_key(&client) {
         Ok(()) => next.run(req).await,
         Err(not_until) => {
             if req.method() == axum::http::Method::POST {

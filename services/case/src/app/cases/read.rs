@@ -280,13 +280,23 @@ impl CaseApp {
     /// The public status of a case, if the phone's last four digits match.
     /// Every kind of miss gives the same `NotFound`.
     ///
+    /// A `counted` lookup (a person typed the digits) first counts against
+    /// the number's hourly budget of wrong guesses, in the store every
+    /// replica shares, whether or not a case has the number; once the budget
+    /// is spent the lookup is refused without checking the digits, so the
+    /// right ones are refused too until the hour ends. A right answer takes
+    /// its count back, so only wrong guesses use the budget. An unparsable
+    /// number (`None`) is nobody's and counts nothing.
+    ///
     /// # Errors
-    /// `PermissionDenied` for callers other than intake and the gateway; `NotFound`.
+    /// `PermissionDenied` for callers other than intake and the gateway;
+    /// `LookupsLocked` past the budget; `NotFound`.
     pub async fn track(
         &self,
         caller: &Caller,
         tracking_number: Option<&str>,
         phone_last4: &str,
+        counted: bool,
     ) -> Result<Tracking, CaseError> {
         if !policy::can_track(caller) {
             return Err(CaseError::PermissionDenied(
@@ -296,6 +306,11 @@ impl CaseApp {
         let miss = CaseError::NotFound("record");
         let Some(tn) = tracking_number else {
             return Err(miss);
+        };
+        let window = if counted {
+            Some(self.count_guess(tn).await?)
+        } else {
+            None
         };
         let case = self
             .store
@@ -309,6 +324,13 @@ impl CaseApp {
         if !matches {
             return Err(miss);
         }
+        if let Some(started) = window {
+            // Failing to take the count back costs the citizen one guess of
+            // the budget, not the answer.
+            if let Err(e) = self.store.forgive_guess(tn, started).await {
+                tracing::warn!(error.message = %e, "taking back a right lookup's count failed");
+            }
+        }
         let history = self.store.list_history(case.id).await?;
         Ok(Tracking {
             tracking_number: case.tracking_number,
@@ -317,7 +339,38 @@ impl CaseApp {
             created_at: case.created_at,
         })
     }
+
+    /// Counts one lookup of `tn`; the window's start, or `LookupsLocked`
+    /// with the time left when the budget is spent.
+    async fn count_guess(&self, tn: &str) -> Result<Timestamp, CaseError> {
+        let now = self.clock.now();
+        let limit = self.wrong_guesses_per_hour;
+        let g = self.store.count_guess(tn, now, GUESS_WINDOW, limit).await?;
+        if g.guesses > limit {
+            let left = (g.window_started_at + GUESS_WINDOW).duration_since(now);
+            let left = std::time::Duration::try_from(left)
+                .unwrap_or_default()
+                .max(std::time::Duration::from_secs(1));
+            tracing::warn!("tracking lookups refused: the number's wrong guesses are spent");
+            return Err(CaseError::LookupsLocked(left));
+        }
+        Ok(g.window_started_at)
+    }
+
+    /// Deletes the lookup counters whose window has ended.
+    ///
+    /// # Errors
+    /// The store's.
+    pub async fn purge_tracking_guesses(&self) -> Result<u64, CaseError> {
+        Ok(self
+            .store
+            .purge_guesses(self.clock.now() - GUESS_WINDOW)
+            .await?)
+    }
 }
+
+/// The window the wrong-guess budget is counted in.
+const GUESS_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 /// The public timeline of a case's task steps: each change of status, once.
 pub(super) fn timeline(history: &[HistoryRecord]) -> Vec<TimelineEntry> {

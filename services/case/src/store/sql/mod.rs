@@ -1,5 +1,5 @@
 //! The SQL implementation of the stores, one file per concern
-//! (`directory.rs`, `cases.rs`, `people.rs`, `outbox.rs`), written once for PostgreSQL
+//! (`directory.rs`, `cases.rs`, `people.rs`, `outbox.rs`, `guesses.rs`), written once for PostgreSQL
 //! and SQLite the way every tekmerkez store is: `on_pool!` runs a body on
 //! whichever backend the URL picked, rows are read into `FromRow` structs,
 //! and statements assembled away from the pool are `Statement`s. Both
@@ -11,6 +11,7 @@
 
 mod cases;
 mod directory;
+mod guesses;
 mod letters;
 mod outbox;
 mod people;
