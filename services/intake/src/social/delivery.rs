@@ -136,11 +136,13 @@ async fn one(
     m: &Inbound,
     now: i64,
 ) -> Result<Done, ApiError> {
-    let sent_at = m
-        .sent_at_ms
-        .and_then(|ms| ms.checked_mul(1000))
-        .unwrap_or(now);
-    if now - sent_at > micros(channel.max_age) || sent_at - now > micros(MAX_CLOCK_SKEW) {
+    // The parsers bound the send time to years 2000..=9999, so in
+    // microseconds it fits i64 and the differences below cannot overflow;
+    // saturating all the same, so a parser bug refuses instead of panicking.
+    let sent_at = m.sent_at_ms.saturating_mul(1000);
+    if now.saturating_sub(sent_at) > micros(channel.max_age)
+        || sent_at.saturating_sub(now) > micros(MAX_CLOCK_SKEW)
+    {
         tracing::warn!(
             platform = m.platform.as_str(),
             message_id = %m.message_id,
