@@ -10,6 +10,7 @@ mod helpers;
 
 mod attachments;
 mod auth;
+mod bad_bytes;
 mod authorization_matrix;
 mod callbacks;
 mod citizen_messages;

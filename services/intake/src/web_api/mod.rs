@@ -30,8 +30,11 @@ pub use rate_limit::ClientLimiter;
 pub use state::WebState;
 
 /// The routes: the form and the API limited per client address, the
-/// OpenAPI document not.
-pub fn router(state: &WebState) -> Router {
+/// OpenAPI document not; bodies up to `body_limit` bytes. Every error the
+/// extractors give before a handler runs answers in the API's JSON shape
+/// ([`crate::api_error::json_errors`]), here so the API keeps its contract
+/// whatever it is merged into.
+pub fn router(state: &WebState, body_limit: usize) -> Router {
     Router::new()
         .route("/v1/applications", axum::routing::post(api::submit))
         .route("/v1/applications/{tracking_number}", get(api::status))
@@ -42,5 +45,7 @@ pub fn router(state: &WebState) -> Router {
             rate_limit::limit,
         ))
         .route("/openapi.json", get(api::openapi))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(crate::api_error::json_errors))
         .with_state(state.clone())
 }
