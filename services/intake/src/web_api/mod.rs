@@ -10,6 +10,9 @@
 //! | `GET`, `POST /basvuru` | the web form (`?lang=en`: English); an accepted form redirects to… |
 //! | `GET /basvuru/alindi?takip=…` | …the thank-you page with the tracking number |
 //! | `GET /openapi.json` | the API's description |
+//! | `GET /basvuru/basvuru.css`, `/basvuru/basvuru.js` | the form's style and script |
+//!
+//! Every answer carries the gateway's security headers (`pages`).
 //!
 //! `state` is what the handlers share (built by startup); `texts` holds the
 //! form's words in Turkish and English; `rate_limit` keeps a
@@ -20,6 +23,7 @@
 mod api;
 mod form;
 mod openapi;
+mod pages;
 mod rate_limit;
 mod state;
 mod texts;
@@ -45,7 +49,10 @@ pub fn router(state: &WebState, body_limit: usize) -> Router {
             rate_limit::limit,
         ))
         .route("/openapi.json", get(api::openapi))
+        .route("/basvuru/basvuru.css", get(pages::stylesheet))
+        .route("/basvuru/basvuru.js", get(pages::script))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(crate::api_error::json_errors))
+        .layer(axum::middleware::from_fn(pages::security_headers))
         .with_state(state.clone())
 }

@@ -816,4 +816,52 @@ mod tests {
             }
         }
     }
+
+    #[tokio::test]
+    async fn the_citizen_pages_carry_the_gateways_security_headers_and_no_inline_code() {
+        use tower::ServiceExt as _;
+        let (app, _dir) = app().await;
+        let tn = tekmerkez_tracking::TrackingNumber::generate().to_string();
+        for uri in [
+            "/basvuru".to_owned(),
+            "/basvuru?lang=en".to_owned(),
+            format!("/basvuru/alindi?takip={tn}"),
+            "/basvuru/basvuru.css".to_owned(),
+            "/basvuru/basvuru.js".to_owned(),
+            "/v1/applications/7K2QF-9M3XA?phone_last4=12".to_owned(),
+        ] {
+            let mut req = axum::http::Request::get(&uri)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [127, 0, 0, 1],
+                    40000,
+                ))));
+            let res = app.clone().oneshot(req).await.unwrap();
+            let h = res.headers().clone();
+            let csp = h["content-security-policy"].to_str().unwrap();
+            for part in ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
+                assert!(csp.contains(part), "{uri}: {csp}");
+            }
+            assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+            assert_eq!(h["x-frame-options"], "DENY", "{uri}");
+            assert_eq!(h["referrer-policy"], "same-origin", "{uri}");
+            let html = h["content-type"].to_str().unwrap().starts_with("text/html");
+            let body = axum::body::to_bytes(res.into_body(), 1 << 22)
+                .await
+                .unwrap();
+            if html {
+                // The CSP would block inline code: the pages have none.
+                let page = String::from_utf8(body.to_vec()).unwrap();
+                assert!(!page.contains("<style"), "{uri} has an inline style");
+                assert!(!page.contains(" style="), "{uri} has a style attribute");
+                assert!(!page.contains("<script>"), "{uri} has an inline script");
+                for handler in [" onclick=", " onchange=", " onsubmit=", " onload="] {
+                    assert!(!page.contains(handler), "{uri} has an inline handler");
+                }
+            }
+        }
+    }
 }
