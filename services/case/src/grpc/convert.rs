@@ -6,8 +6,8 @@ use jiff::Timestamp;
 use prost::Message as _;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
-use uuid::Uuid;
 use unicode_normalization::UnicodeNormalization as _;
+use uuid::Uuid;
 
 use crate::{
     app::{

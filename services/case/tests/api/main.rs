@@ -10,8 +10,8 @@ mod helpers;
 
 mod attachments;
 mod auth;
-mod bad_bytes;
 mod authorization_matrix;
+mod bad_bytes;
 mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;

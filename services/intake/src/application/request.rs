@@ -396,6 +396,32 @@ mod tests {
     }
 
     #[test]
+    fn text_and_names_that_show_nothing_are_refused_by_field() {
+        let mut r = valid();
+        r.text = "\u{200B}\u{200C}\u{FEFF}".into();
+        r.applicant.name = "\u{0301}".into();
+        let f = fields(&r);
+        assert!(f.iter().any(|x| x == "text"), "{f:?}");
+        assert!(f.iter().any(|x| x == "applicant.name"), "{f:?}");
+    }
+
+    #[test]
+    fn a_file_name_loses_its_bidi_controls_and_the_text_is_nfc() {
+        let mut r = valid();
+        r.text = "Su yok, fatura ekte: Ödeme \u{202E}gnp.exe".into();
+        r.applicant.name = "Ays\u{0327}e \u{202E}Yılmaz".into();
+        r.attachments = vec![AttachmentRequest {
+            file_name: "Ödeme \u{202E}gnp.exe".into(),
+            content_type: "application/pdf".into(),
+            content_base64: "JVBERi0xLjQK".into(),
+        }];
+        let m = run(&r).unwrap();
+        assert_eq!(m.attachments[0].file_name, "Ödeme gnp.exe");
+        assert_eq!(m.contact.unwrap().name, "Ayşe Yılmaz");
+        assert!(m.text.contains('\u{202E}'), "a text keeps them");
+    }
+
+    #[test]
     fn personal_data_needs_accepted_consent() {
         let mut r = valid();
         r.kvkk_consent = None;

@@ -132,8 +132,16 @@ fn refused_note(refused: &[FileRefusal]) -> Option<String> {
 pub fn application_text(m: &Inbound) -> String {
     // A subject or body that shows nothing (zero-width characters, a lone
     // combining mark) is as good as none: the case must not look empty.
-    let subject = if has_visible(&m.subject) { m.subject.as_str() } else { "" };
-    let body = if has_visible(&m.body) { m.body.as_str() } else { "" };
+    let subject = if has_visible(&m.subject) {
+        m.subject.as_str()
+    } else {
+        ""
+    };
+    let body = if has_visible(&m.body) {
+        m.body.as_str()
+    } else {
+        ""
+    };
     let mut text = String::new();
     if !subject.is_empty() && (m.follow_up_of.is_none() || body.is_empty()) {
         text.push_str("Konu: ");

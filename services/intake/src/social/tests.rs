@@ -824,7 +824,9 @@ async fn a_signed_delivery_with_an_unrepresentable_send_time_is_refused_naming_t
         );
         let res = meta_event(&state, Meta::WhatsApp, &h, body.as_bytes()).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{stamp}");
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 16).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert!(
             v["errors"]["messages[].timestamp"].is_array(),

@@ -794,25 +794,87 @@ mod tests {
         let latin5 = Some("application/json; charset=iso-8859-9");
         let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, u16, Option<&str>)> = vec![
             ("POST", "/v1/applications", json, too_big, 413, Some("body")),
-            ("POST", "/v1/applications", latin5, full().to_string().into_bytes(), 415, Some("Content-Type")),
+            (
+                "POST",
+                "/v1/applications",
+                latin5,
+                full().to_string().into_bytes(),
+                415,
+                Some("Content-Type"),
+            ),
             // "Çöp" in ISO-8859-9: never read as (broken) UTF-8.
-            ("POST", "/v1/applications", latin5, b"{\"text\":\"\xc7\xf6p\"}".to_vec(), 415, Some("Content-Type")),
-            ("POST", "/v1/applications", Some("text/plain"), full().to_string().into_bytes(), 415, Some("Content-Type")),
-            ("POST", "/v1/applications", json, br#"{"text":"\u12"}"#.to_vec(), 400, Some("body")),
-            ("POST", "/v1/applications", json, br#"{"text":"#.to_vec(), 400, Some("body")),
-            ("POST", "/v1/applications", json, b"{\"text\":\"\xff\"}".to_vec(), 400, Some("body")),
-            ("GET", "/v1/applications/%FF%FE?phone_last4=1234", None, vec![], 400, Some("request")),
-            ("GET", "/v1/applications/7K2QF-9M3XA?phone_last4=1&phone_last4=2", None, vec![], 400, Some("request")),
+            (
+                "POST",
+                "/v1/applications",
+                latin5,
+                b"{\"text\":\"\xc7\xf6p\"}".to_vec(),
+                415,
+                Some("Content-Type"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                Some("text/plain"),
+                full().to_string().into_bytes(),
+                415,
+                Some("Content-Type"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                br#"{"text":"\u12"}"#.to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                br#"{"text":"#.to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                b"{\"text\":\"\xff\"}".to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "GET",
+                "/v1/applications/%FF%FE?phone_last4=1234",
+                None,
+                vec![],
+                400,
+                Some("request"),
+            ),
+            (
+                "GET",
+                "/v1/applications/7K2QF-9M3XA?phone_last4=1&phone_last4=2",
+                None,
+                vec![],
+                400,
+                Some("request"),
+            ),
             ("DELETE", "/v1/applications", None, vec![], 405, None),
         ];
         for (method, uri, kind, body, want, field) in cases {
             let (status, content_type, answer) = send_raw(&app, method, uri, kind, body).await;
             assert_eq!(status, want, "{method} {uri} ({kind:?}): {answer}");
-            assert_eq!(content_type, "application/json", "{method} {uri} ({kind:?})");
+            assert_eq!(
+                content_type, "application/json",
+                "{method} {uri} ({kind:?})"
+            );
             assert!(answer["message"].is_string(), "{method} {uri}: {answer}");
             assert!(answer["errors"].is_object(), "{method} {uri}: {answer}");
             if let Some(f) = field {
-                assert!(answer["errors"][f].is_array(), "{method} {uri} names {f}: {answer}");
+                assert!(
+                    answer["errors"][f].is_array(),
+                    "{method} {uri} names {f}: {answer}"
+                );
             }
         }
     }
@@ -841,7 +903,11 @@ mod tests {
             let res = app.clone().oneshot(req).await.unwrap();
             let h = res.headers().clone();
             let csp = h["content-security-policy"].to_str().unwrap();
-            for part in ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
+            for part in [
+                "default-src 'self'",
+                "frame-ancestors 'none'",
+                "base-uri 'none'",
+            ] {
                 assert!(csp.contains(part), "{uri}: {csp}");
             }
             assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");

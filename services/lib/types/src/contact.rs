@@ -558,7 +558,12 @@ mod tests {
 
     #[test]
     fn a_name_that_shows_nothing_is_refused_and_bidi_controls_are_removed() {
-        for raw in ["\u{200B}\u{200B}", "\u{FEFF}", "\u{0301}", "\u{2060} \u{202E}"] {
+        for raw in [
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "\u{0301}",
+            "\u{2060} \u{202E}",
+        ] {
             assert_eq!(
                 PersonName::parse(raw).unwrap_err().rule,
                 "must not be empty",

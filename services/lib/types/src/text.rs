@@ -317,10 +317,7 @@ mod tests {
             "\u{2068}\u{2066}x\u{202E}y\u{2069}z\u{2069}"
         );
         // A stray closer is left out: it would close the wrapper.
-        assert_eq!(
-            isolate_bidi("a\u{2069}b\u{202C}"),
-            "\u{2068}ab\u{2069}"
-        );
+        assert_eq!(isolate_bidi("a\u{2069}b\u{202C}"), "\u{2068}ab\u{2069}");
         // Closed even across a line break.
         assert_eq!(
             isolate_bidi("\u{2066}x\ny"),

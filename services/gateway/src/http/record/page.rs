@@ -683,11 +683,7 @@ pub(super) async fn record_page(
                 from_citizen: n.author == pb::NoteAuthor::Citizen as i32,
             })
             .collect(),
-        files: case
-            .attachments
-            .iter()
-            .map(file_view)
-            .collect(),
+        files: case.attachments.iter().map(file_view).collect(),
         steps: steps
             .iter()
             .map(|st| step_view(&frame, &state.categories, st))

@@ -223,7 +223,14 @@ mod tests {
         // Milliseconds: 99999999999999 is year 5138 (representable, left to
         // the replay window), but i64's edges, negatives and anything past
         // year 9999 are not.
-        for stamp in ["9223372036854775807", "-1", "0", "253402300800000", "\"x\"", "null"] {
+        for stamp in [
+            "9223372036854775807",
+            "-1",
+            "0",
+            "253402300800000",
+            "\"x\"",
+            "null",
+        ] {
             let body = format!(
                 r#"{{"object":"page","entry":[{{"id":"9","messaging":[{{"sender":{{"id":"5"}},
                 "recipient":{{"id":"9"}},"timestamp":{stamp},"message":{{"mid":"m.1","text":"x"}}}}]}}]}}"#

@@ -218,11 +218,18 @@ mod tests {
 
     #[test]
     fn a_message_without_a_representable_send_time_is_refused_naming_it() {
-        for stamp in ["\"9223372036854775807\"", "\"-5\"", "\"253402300800000\"", "null"] {
+        for stamp in [
+            "\"9223372036854775807\"",
+            "\"-5\"",
+            "\"253402300800000\"",
+            "null",
+        ] {
             let body = DOCUMENTED_DM.replace("\"1516403560557\"", stamp);
             assert_eq!(
                 parse(body.as_bytes()),
-                Err(ParseError::Time("direct_message_events[].created_timestamp")),
+                Err(ParseError::Time(
+                    "direct_message_events[].created_timestamp"
+                )),
                 "{stamp}"
             );
         }
