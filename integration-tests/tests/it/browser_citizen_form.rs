@@ -91,7 +91,11 @@ async fn a_double_send_a_reload_and_back_then_send_again_make_one_application() 
         )
         .await
         .unwrap();
-    assert_eq!(applied, serde_json::json!([true, true]), "the form's script and style load");
+    assert_eq!(
+        applied,
+        serde_json::json!([true, true]),
+        "the form's script and style load"
+    );
     fill_good_form(&s, TEXT).await;
     // A double click: the same form goes twice more while the button's own
     // submit goes too.

@@ -792,7 +792,16 @@ mod tests {
         let json = Some("application/json");
         let too_big = format!(r#"{{"text":"{}"}}"#, "a".repeat(BODY_LIMIT + 1)).into_bytes();
         let latin5 = Some("application/json; charset=iso-8859-9");
-        let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, u16, Option<&str>)> = vec![
+        // Method, URI, Content-Type, body, the status and the field named.
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Vec<u8>,
+            u16,
+            Option<&'a str>,
+        );
+        let cases: Vec<Case<'_>> = vec![
             ("POST", "/v1/applications", json, too_big, 413, Some("body")),
             (
                 "POST",

@@ -335,7 +335,7 @@ mod tests {
                 match c {
                     '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => depth.push(false),
                     '\u{2066}'..='\u{2068}' => depth.push(true),
-                    '\u{202C}' => if depth.last() == Some(&false) { depth.pop(); },
+                    '\u{202C}' if depth.last() == Some(&false) => { depth.pop(); }
                     '\u{2069}' => if let Some(i) = depth.iter().rposition(|x| *x) { depth.truncate(i); },
                     _ => {}
                 }
