@@ -22,6 +22,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Passing protoc explicitly avoids mutating the process environment.
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
     tonic_prost_build::configure()
+        // A request that does not decode is INVALID_ARGUMENT, not prost's
+        // INTERNAL (src/codec.rs).
+        .codec_path("crate::codec::ProtoCodec")
         .file_descriptor_set_path(out.join("tekmerkez_descriptor.bin"))
         .compile_with_config(
             config,

@@ -24,6 +24,8 @@ pub fn parsed(p: &Parsed) {
         id(&m.message_id);
         id(&m.sender_id);
         id(&m.account_id);
+        // The send time is one the replay window can compare with now.
+        assert!((super::parse::EARLIEST_MS..=super::parse::LATEST_MS).contains(&m.sent_at_ms));
         if let Some(n) = &m.sender_name {
             assert!(n.chars().count() <= 200);
         }

@@ -14,6 +14,7 @@ pub mod browser;
 pub mod cluster;
 pub mod ops;
 pub mod page;
+pub mod raw_grpc;
 pub mod scenario;
 pub mod wait;
 pub mod web;

@@ -1,6 +1,7 @@
 //! Generated code for every tekmerkez contract, one module per protobuf
-//! package. Nothing but generated code lives here: services depend on this
-//! crate and on shared crates, never on each other.
+//! package. Nothing but generated code lives here, and [`codec`], the codec
+//! that code is generated to use: services depend on this crate and on
+//! shared crates, never on each other.
 //!
 //! - [`common_v1`]: channels, contact, location, reply channels, paging.
 //! - [`case_v1`]: the case service, the directory service, and the events on
@@ -9,6 +10,8 @@
 //!   and `IntakeService`, the partners' gRPC door.
 //! - [`routing_v1`]: the routing rules' admin service.
 //! - [`notify_v1`]: the notification service's delivery log and catalogue API.
+
+pub mod codec;
 
 /// The package tree as protoc names it; generated code refers to sibling
 /// packages by relative paths, so the nesting must match.

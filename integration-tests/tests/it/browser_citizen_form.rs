@@ -80,6 +80,22 @@ async fn a_double_send_a_reload_and_back_then_send_again_make_one_application() 
         .unwrap();
 
     s.goto("/basvuru").await.unwrap();
+    // Under the page's CSP (no inline code) its own script and stylesheet
+    // still run: the district list waits for a province, the body is narrow.
+    let applied: Value = s
+        .client()
+        .execute(
+            "return [document.getElementById('ilce').disabled,
+                     getComputedStyle(document.body).maxWidth !== 'none']",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        applied,
+        serde_json::json!([true, true]),
+        "the form's script and style load"
+    );
     fill_good_form(&s, TEXT).await;
     // A double click: the same form goes twice more while the button's own
     // submit goes too.

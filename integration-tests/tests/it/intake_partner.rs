@@ -349,3 +349,31 @@ async fn a_partner_over_its_quota_is_told_when_to_retry_and_others_are_unaffecte
     assert!(ok.is_ok(), "{ok:?}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_or_garbled_submission_is_invalid_argument_not_internal() {
+    use prost::Message as _;
+    let app = app().await;
+    let ch = partner_channel(&app).await;
+    let whole = submission("bad-bytes-1").encode_to_vec();
+    // Cut inside the text, a lone tag byte, a varint that never ends.
+    for bytes in [
+        whole[..whole.len() - 3].to_vec(),
+        vec![0x0a],
+        vec![0x08, 0xff, 0xff],
+    ] {
+        let status = tekmerkez_integration_tests::raw_grpc::call(
+            ch.clone(),
+            "/tekmerkez.intake.v1.IntakeService/SubmitApplication",
+            with_token(CIMER_TOKEN, bytes.clone()),
+        )
+        .await
+        .expect_err("bytes that are not a submission are refused");
+        assert_eq!(
+            status.code(),
+            Code::InvalidArgument,
+            "{} bytes: {status:?}",
+            bytes.len()
+        );
+    }
+}

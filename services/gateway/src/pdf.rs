@@ -231,7 +231,13 @@ impl<'f> Page<'f> {
     pub fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
         // Identity-H: each glyph is its two-byte id in the subset.
         let mut codes = Vec::with_capacity(text.len() * 2);
-        for c in text.chars().filter(|c| !c.is_control()) {
+        // A PDF draws glyphs in the order given, so bidi controls reorder
+        // nothing here; left in, they would travel with copied text (the
+        // ToUnicode map) and reorder it wherever it is pasted.
+        for c in text
+            .chars()
+            .filter(|c| !c.is_control() && !tekmerkez_types::text::is_bidi_control(*c))
+        {
             let (gid, adv) = self.glyph(c);
             let new = self.glyphs.remap(gid);
             self.used.entry(new).or_insert((adv, c));

@@ -43,14 +43,19 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
     // Staff entry comes from the gateway alone, which authenticates. Its
     // applications are calls, letters, visits and meetings: one label.
     let staff = counting_refusals(crate::staff::router(&state.staff), "staff_entry");
+    // The channels' own routes answer the API's JSON error shape too, even
+    // where axum refuses before a handler runs.
+    let json_errors = axum::middleware::from_fn(crate::api_error::json_errors);
     Router::new()
-        .merge(crate::web_api::router(&state.web))
+        .merge(crate::web_api::router(&state.web, body_limit))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .merge(social)
-        .merge(cti)
-        .merge(staff)
-        .merge(crate::email::problems::router(&state.email_problems))
+        .merge(social.layer(json_errors.clone()))
+        .merge(cti.layer(json_errors.clone()))
+        .merge(staff.layer(json_errors.clone()))
+        .merge(crate::email::problems::router(&state.email_problems).layer(json_errors))
+        .fallback(|| async {
+            crate::api_error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such route")
+        })
 }
 
 /// `router` with every refused POST counted as a rejection of `channel`:

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use prost::Message as _;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+use unicode_normalization::UnicodeNormalization as _;
 use uuid::Uuid;
 
 use crate::{
@@ -21,7 +22,7 @@ use crate::{
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},
         person::KeyKind,
-        text::{parse_code, parse_optional_text, parse_text, parse_uuid},
+        text::{has_visible, parse_code, parse_optional_text, parse_text, parse_uuid, strip_bidi},
     },
     store::{AttachmentRecord, Cursor, HistoryRecord, NoteRecord, Sort},
 };
@@ -411,17 +412,22 @@ fn new_attachments(v: &mut Violations, files: &[pb::NewAttachment]) -> Vec<NewAt
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let field = format!("attachments[{i}]");
-        let name = f
-            .file_name
+        // Bidi controls removed (`Ödeme \u{202E}gnp.exe` is `Ödeme gnp.exe`),
+        // NFC, and a name that shows nothing counts as none.
+        let stripped = strip_bidi(&f.file_name);
+        let name: String = stripped
             .rsplit(['/', '\\'])
             .next()
             .unwrap_or_default()
-            .trim();
+            .trim()
+            .nfc()
+            .collect();
+        let name = name.as_str();
         let magic = ATTACHMENT_TYPES
             .iter()
             .find(|(t, _)| *t == f.content_type)
             .map(|(_, m)| *m);
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        if !has_visible(name) || name.chars().count() > 200 || name.chars().any(char::is_control) {
             v.add(
                 format!("{field}.file_name"),
                 "must be 1 to 200 printable characters",

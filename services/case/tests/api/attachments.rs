@@ -26,6 +26,21 @@ fn get(case_id: &str, attachment_id: &str) -> pb::GetAttachmentRequest {
 }
 
 both_stores! {
+    async fn a_file_name_is_stored_without_bidi_controls_so_it_shows_what_it_is(app) {
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.attachments = vec![
+            file("Ödeme \u{202E}gnp.exe", "application/pdf", b"%PDF-1.4 test"),
+            file("\u{200B}\u{202E}", "application/pdf", b"%PDF-1.4 test"),
+        ];
+        let err = app.case.create_case(with_token(ROUTING_TOKEN, req.clone())).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(violated_fields(&err), vec!["attachments[1].file_name"], "a name that shows nothing");
+        req.attachments.pop();
+        let c = app.create(req).await;
+        let seen = app.get("expert_ankara", &c.id).await.unwrap();
+        assert_eq!(seen.attachments[0].file_name, "Ödeme gnp.exe");
+    }
+
     async fn files_are_kept_with_the_case_and_shown_only_to_those_who_see_it(app) {
         let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
         req.attachments = vec![

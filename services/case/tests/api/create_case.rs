@@ -4,6 +4,19 @@ use tonic::Code;
 use crate::{both_stores, helpers::*};
 
 both_stores! {
+    async fn text_and_a_name_that_show_nothing_are_refused_by_field(app) {
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.text = "\u{200B}\u{2060}\u{FEFF}".into();
+        req.contact.as_mut().unwrap().name = " \u{0301} ".into();
+        let err = app.case.create_case(with_token(ROUTING_TOKEN, req)).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        let fields = violated_fields(&err);
+        for f in ["text", "contact.name"] {
+            assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+        }
+        assert_eq!(app.case_count().await, 0);
+    }
+
     async fn creating_the_same_application_twice_makes_one_case(app) {
         let req = app.application(&app.org.ankara_water.clone(), 6, "çankaya");
         let first = app.case.create_case(with_token(ROUTING_TOKEN, req.clone())).await.unwrap().into_inner();

@@ -11,6 +11,7 @@ mod helpers;
 mod attachments;
 mod auth;
 mod authorization_matrix;
+mod bad_bytes;
 mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;

@@ -94,16 +94,20 @@ pub(super) fn note_line(c: &pb::Case) -> &'static str {
 /// The case service's 3-day note rule counts more than this many days.
 const NOTE_RULE_DAYS: u32 = 3;
 
-/// The text's first characters on one line (the cell also clips it).
+/// The text's first characters on one line (the cell also clips it),
+/// isolated so its bidi controls cannot reorder the row
+/// ([`tekmerkez_types::text::isolate_bidi`]; cutting can leave an override
+/// open).
 fn snippet(text: &str) -> String {
     const LONGEST: usize = 140;
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > LONGEST {
+    let shown = if one_line.chars().count() > LONGEST {
         let cut: String = one_line.chars().take(LONGEST).collect();
         format!("{}…", cut.trim_end())
     } else {
         one_line
-    }
+    };
+    tekmerkez_types::text::isolate_bidi(&shown).into_owned()
 }
 
 /// Where a case is, as people write it: `Çankaya / Ankara`, or the
@@ -716,6 +720,11 @@ mod tests {
     #[test]
     fn snippets_are_one_line_and_short() {
         assert_eq!(snippet("Su\n  kesik   "), "Su kesik");
+        assert_eq!(
+            snippet("Fatura \u{202E}gnp.exe"),
+            "\u{2068}Fatura \u{202E}gnp.exe\u{202C}\u{2069}",
+            "an override is closed and the text isolated"
+        );
         let long = "ç".repeat(300);
         assert_eq!(snippet(&long).chars().count(), 141);
     }

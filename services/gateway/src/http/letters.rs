@@ -79,15 +79,17 @@ fn row(l: pb::Letter, t: &LettersTexts) -> Row {
         recipient: if l.recipient_name.trim().is_empty() {
             t.no_name.to_owned()
         } else {
-            l.recipient_name
+            tekmerkez_types::text::strip_bidi(&l.recipient_name).into_owned()
         },
-        address: l
-            .postal_address
-            .lines()
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
+        address: tekmerkez_types::text::isolate_bidi(
+            &l.postal_address
+                .lines()
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .into_owned(),
         pool: l.pool_name,
         posted_at: when(l.posted_at.as_ref()),
         posted_by: l.posted_by_display_name,

@@ -94,7 +94,8 @@ pub(super) fn signed_status_page(frame: Frame, r: &pb::GetPublicStatusResponse) 
         .collect();
     let answer = (!r.official_answer.trim().is_empty()).then(|| {
         (
-            r.official_answer.clone(),
+            // Written by staff, possibly quoting the citizen: isolated.
+            tekmerkez_types::text::isolate_bidi(&r.official_answer).into_owned(),
             super::record::when(r.resolved_at.as_ref()),
         )
     });

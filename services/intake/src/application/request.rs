@@ -10,7 +10,7 @@ use tekmerkez_types::{
     catalogue::Category,
     contact::{Contact, EMAIL_NEEDS_ASCII, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
-    text::parse_text,
+    text::{parse_file_name, parse_text},
 };
 use uuid::Uuid;
 
@@ -244,7 +244,7 @@ pub fn parse(
                 "must be image/jpeg, image/png or application/pdf",
             );
         }
-        let name = v.check(parse_text(
+        let name = v.check(parse_file_name(
             &format!("attachments[{i}].file_name"),
             &a.file_name,
             200,
@@ -393,6 +393,32 @@ mod tests {
         ] {
             assert!(f.iter().any(|x| x == want), "{want} missing in {f:?}");
         }
+    }
+
+    #[test]
+    fn text_and_names_that_show_nothing_are_refused_by_field() {
+        let mut r = valid();
+        r.text = "\u{200B}\u{200C}\u{FEFF}".into();
+        r.applicant.name = "\u{0301}".into();
+        let f = fields(&r);
+        assert!(f.iter().any(|x| x == "text"), "{f:?}");
+        assert!(f.iter().any(|x| x == "applicant.name"), "{f:?}");
+    }
+
+    #[test]
+    fn a_file_name_loses_its_bidi_controls_and_the_text_is_nfc() {
+        let mut r = valid();
+        r.text = "Su yok, fatura ekte: Ödeme \u{202E}gnp.exe".into();
+        r.applicant.name = "Ays\u{0327}e \u{202E}Yılmaz".into();
+        r.attachments = vec![AttachmentRequest {
+            file_name: "Ödeme \u{202E}gnp.exe".into(),
+            content_type: "application/pdf".into(),
+            content_base64: "JVBERi0xLjQK".into(),
+        }];
+        let m = run(&r).unwrap();
+        assert_eq!(m.attachments[0].file_name, "Ödeme gnp.exe");
+        assert_eq!(m.contact.unwrap().name, "Ayşe Yılmaz");
+        assert!(m.text.contains('\u{202E}'), "a text keeps them");
     }
 
     #[test]

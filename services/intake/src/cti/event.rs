@@ -204,8 +204,12 @@ fn id_ok(s: &str, max: usize) -> bool {
     !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// Bounded text with something visible in it (the shared rule of
+/// `tekmerkez_types::text`: zero-width characters alone are empty).
 fn text_ok(s: &str, max: usize) -> bool {
-    !s.trim().is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
+    tekmerkez_types::text::has_visible(s)
+        && s.chars().count() <= max
+        && !s.chars().any(char::is_control)
 }
 
 /// Parses one event body.

@@ -244,8 +244,9 @@ fn authenticate(
     let Ok(seconds) = ts.trim().parse::<i64>() else {
         return forbidden("X-Tekmerkez-Timestamp must be Unix seconds");
     };
-    let skew = i64::try_from(s.max_skew_seconds).unwrap_or(300);
-    if (now.as_second() - seconds).abs() > skew {
+    // `abs_diff` cannot overflow, whatever i64 the header holds
+    // (`now - i64::MIN` panicked in debug builds and wrapped in release).
+    if now.as_second().abs_diff(seconds) > s.max_skew_seconds {
         return forbidden("the request's timestamp is outside the accepted window");
     }
     let mut signed = Vec::with_capacity(ts.len() + 1 + body.len());
@@ -796,6 +797,38 @@ mod tests {
             t,
             "IVR üzerinden su arızası bildirimi.\nIVR seçimleri: ana_menu → 1, ariza → 2"
         );
+    }
+
+    #[test]
+    fn timestamps_at_i64s_edges_are_refused_not_a_panic() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        let s = CtiSettings {
+            enabled: true,
+            signing_secret: secret.into(),
+            max_skew_seconds: 300,
+            lookup_token: secret.into(),
+            caller_index_key: secret.into(),
+            call_retention_hours: 1,
+            caller_history_days: 1,
+            caller_history_limit: 1,
+            default_province_code: 6,
+            kvkk_text_version: "v1".into(),
+            ivr_records: vec![],
+        };
+        let now = Timestamp::from_second(1_764_000_000).unwrap();
+        let headers = |ts: i64| {
+            let (ts, sig) = sign(secret.as_bytes(), ts, b"{}");
+            let mut h = HeaderMap::new();
+            h.insert("x-tekmerkez-timestamp", ts.parse().unwrap());
+            h.insert("x-tekmerkez-signature", sig.parse().unwrap());
+            h
+        };
+        // `now - i64::MIN` overflowed (a panic in debug builds).
+        for ts in [i64::MIN, i64::MIN + 1, i64::MAX, -1, 0, 99_999_999_999_999] {
+            let e = authenticate(&s, &headers(ts), b"{}", now).unwrap_err();
+            assert_eq!(e.status(), StatusCode::FORBIDDEN, "{ts}");
+        }
+        assert!(authenticate(&s, &headers(1_764_000_000 - 299), b"{}", now).is_ok());
     }
 
     #[test]

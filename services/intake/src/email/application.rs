@@ -7,7 +7,10 @@
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
-use tekmerkez_types::contact::{Contact, EmailAddress, PersonName};
+use tekmerkez_types::{
+    contact::{Contact, EmailAddress, PersonName},
+    text::{has_visible, normalise_name},
+};
 use uuid::Uuid;
 
 use super::{
@@ -127,16 +130,28 @@ fn refused_note(refused: &[FileRefusal]) -> Option<String> {
 /// is the notification's "Re: …"), the body, and a note on the files left
 /// out, within the case service's limit.
 pub fn application_text(m: &Inbound) -> String {
+    // A subject or body that shows nothing (zero-width characters, a lone
+    // combining mark) is as good as none: the case must not look empty.
+    let subject = if has_visible(&m.subject) {
+        m.subject.as_str()
+    } else {
+        ""
+    };
+    let body = if has_visible(&m.body) {
+        m.body.as_str()
+    } else {
+        ""
+    };
     let mut text = String::new();
-    if !m.subject.is_empty() && (m.follow_up_of.is_none() || m.body.is_empty()) {
+    if !subject.is_empty() && (m.follow_up_of.is_none() || body.is_empty()) {
         text.push_str("Konu: ");
-        text.push_str(&m.subject);
+        text.push_str(subject);
     }
-    if !m.body.is_empty() {
+    if !body.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&m.body);
+        text.push_str(body);
     }
     if text.is_empty() {
         text.push_str("[E-posta metinsiz geldi; ekleri inceleyin.]");
@@ -149,6 +164,18 @@ pub fn application_text(m: &Inbound) -> String {
         text.push_str(&n);
     }
     text
+}
+
+/// A file's name as the case keeps it: bidi controls removed, so
+/// `Ödeme \u{202E}gnp.exe` stays `Ödeme gnp.exe`; one that shows nothing
+/// becomes `ek-N`, as a file sent without a name does.
+fn attachment_name(sent: &str, index: usize) -> String {
+    let name = normalise_name(sent);
+    if has_visible(&name) {
+        name
+    } else {
+        format!("ek-{}", index + 1)
+    }
 }
 
 /// The application for message `m`, received (IMAP INTERNALDATE) at `received_at`.
@@ -200,8 +227,9 @@ pub fn to_application(
         attachments: m
             .files
             .iter()
-            .map(|f| pb::Attachment {
-                file_name: f.name.clone(),
+            .enumerate()
+            .map(|(i, f)| pb::Attachment {
+                file_name: attachment_name(&f.name, i),
                 content_type: f.content_type.clone(),
                 content: f.content.clone(),
             })
@@ -219,6 +247,12 @@ pub fn to_application(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachment_names_lose_bidi_controls_and_invisible_ones_get_a_number() {
+        assert_eq!(attachment_name("Ödeme \u{202E}gnp.exe", 0), "Ödeme gnp.exe");
+        assert_eq!(attachment_name("\u{200B}\u{202E}", 1), "ek-2");
+    }
 
     #[test]
     fn a_district_named_with_its_suffix_is_found_and_merkez_never() {

@@ -8,7 +8,7 @@ use tekmerkez_types::{
     catalogue::Category,
     contact::{Contact, EMAIL_NEEDS_ASCII, RawContact, SMS_NEEDS_MOBILE},
     fields::Violations,
-    text::parse_text,
+    text::{parse_file_name, parse_text},
 };
 use uuid::Uuid;
 
@@ -199,7 +199,7 @@ pub fn build(
                 "must be image/jpeg, image/png or application/pdf",
             );
         }
-        let name = v.check(parse_text(
+        let name = v.check(parse_file_name(
             &format!("attachments[{i}].file_name"),
             &a.file_name,
             200,

@@ -29,7 +29,7 @@ use tekmerkez_types::contact::{PersonName, PhoneNumber};
 use super::{
     application::{application, coordinates, render},
     housekeeping::origin_account,
-    parse::{Inbound, Parsed},
+    parse::{Content, Inbound, Parsed},
     phone,
     settings::{self, AccountSettings},
     state::{SocialState, micros},
@@ -100,6 +100,7 @@ pub(super) async fn deliver(s: &SocialState, channel: &Channel<'_>, parsed: Pars
             Ok(Done::Held) => summary.held += 1,
             Ok(Done::Duplicate) => summary.duplicates += 1,
             Ok(Done::Stale) => summary.stale += 1,
+            Ok(Done::Invisible) => summary.ignored += 1,
             Err(e) => return e.into_response(),
         }
     }
@@ -119,6 +120,8 @@ enum Done {
     Held,
     Duplicate,
     Stale,
+    /// Text that shows nothing.
+    Invisible,
 }
 
 fn unavailable() -> ApiError {
@@ -136,17 +139,27 @@ async fn one(
     m: &Inbound,
     now: i64,
 ) -> Result<Done, ApiError> {
-    let sent_at = m
-        .sent_at_ms
-        .and_then(|ms| ms.checked_mul(1000))
-        .unwrap_or(now);
-    if now - sent_at > micros(channel.max_age) || sent_at - now > micros(MAX_CLOCK_SKEW) {
+    // The parsers bound the send time to years 2000..=9999, so in
+    // microseconds it fits i64 and the differences below cannot overflow;
+    // saturating all the same, so a parser bug refuses instead of panicking.
+    let sent_at = m.sent_at_ms.saturating_mul(1000);
+    if now.saturating_sub(sent_at) > micros(channel.max_age)
+        || sent_at.saturating_sub(now) > micros(MAX_CLOCK_SKEW)
+    {
         tracing::warn!(
             platform = m.platform.as_str(),
             message_id = %m.message_id,
             "a message outside the accepted time window was refused as a replay"
         );
         return Ok(Done::Stale);
+    }
+    // A message that shows nothing (only zero-width characters or a lone
+    // combining mark) would open an empty-looking case: not a citizen's
+    // message, acknowledged and dropped like a receipt.
+    if let Content::Text(t) = &m.content
+        && !tekmerkez_types::text::has_visible(t)
+    {
+        return Ok(Done::Invisible);
     }
     let text = render(&m.content);
     let phone = m

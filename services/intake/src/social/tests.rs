@@ -329,7 +329,7 @@ fn inbound(content: Content) -> Inbound {
         account_id: "106540352242922".into(),
         sender_id: "905321234567".into(),
         message_id: "wamid.1".into(),
-        sent_at_ms: Some(1_764_000_000_123),
+        sent_at_ms: 1_764_000_000_123,
         sender_name: Some("Ayşe Yılmaz".into()),
         sender_phone: Some("905321234567".into()),
         content,
@@ -792,5 +792,45 @@ async fn a_held_conversation_past_its_window_is_published_as_a_no_contact_applic
         "Ekip geldi",
     ] {
         assert!(!text.contains(secret), "{secret:?} in the logs:\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_signed_delivery_with_an_unrepresentable_send_time_is_refused_naming_the_field() {
+    let (url, dir) = database("sqlite").await;
+    let bus = std::sync::Arc::new(
+        tekmerkez_bus::EmbeddedBus::open(&format!(
+            "sqlite://{}",
+            dir.as_ref().unwrap().path().join("bus.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    let state = SocialState::new(&settings(), &url, bus, Duration::from_secs(5)).unwrap();
+    // 99999999999999 seconds overflows microseconds: it used to fall back to
+    // "now", pass the replay window and open a case.
+    for stamp in ["99999999999999", "-9223372036854775808", "-1"] {
+        let body = format!(
+            r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{
+            "metadata":{{"phone_number_id":"106540352242922"}},
+            "messages":[{{"from":"905321234567","id":"wamid.t{stamp}","timestamp":"{stamp}","type":"text","text":{{"body":"Su yok"}}}}]}}}}]}}]}}"#
+        );
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-hub-signature-256",
+            signature::sign_meta(b"app-secret-0123456789", body.as_bytes())
+                .parse()
+                .unwrap(),
+        );
+        let res = meta_event(&state, Meta::WhatsApp, &h, body.as_bytes()).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{stamp}");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(
+            v["errors"]["messages[].timestamp"].is_array(),
+            "{stamp}: {v}"
+        );
     }
 }

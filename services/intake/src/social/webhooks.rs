@@ -235,6 +235,16 @@ fn parse_refused(e: &ParseError) -> Response {
             err = err.with_message("the body is not a documented webhook payload");
             err.into_response()
         }
+        ParseError::Time(part) => {
+            let mut v = tekmerkez_types::fields::Violations::new();
+            v.add(
+                *part,
+                "must be a send time between the years 2000 and 9999 in the platform's unit",
+            );
+            ApiError::invalid(&v)
+                .with_message("a message has no plausible send time")
+                .into_response()
+        }
     }
 }
 

@@ -394,13 +394,7 @@ async fn accept(
             "must be the entry form's id (1 to 128 visible ASCII characters)",
         );
     }
-    let json = header(headers, "content-type").is_some_and(|c| c.starts_with("application/json"));
-    if !json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send application/json",
-        ));
-    }
+    crate::api_error::require_json(headers)?;
     let (Some(user), Some(key)) = (user, key) else {
         return Err(ApiError::invalid(&v));
     };

@@ -147,8 +147,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     responses(
         (status = 202, description = "Recorded", body = Accepted),
         (status = 400, description = "Invalid fields or body", body = ErrorBody),
-        (status = 413, description = "Body too large"),
-        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not application/json in UTF-8 (another charset, another type)", body = ErrorBody),
         (status = 422, description = "Idempotency-Key reused for a different body", body = ErrorBody),
         (status = 429, description = "Rate-limited; see Retry-After", body = ErrorBody),
         (status = 503, description = "Not recorded; retry after Retry-After", body = ErrorBody),
@@ -161,16 +161,7 @@ pub(super) async fn submit(
 ) -> Response {
     let mut channel = "unknown";
     let result = async {
-        let json = headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send application/json",
-            ));
-        }
+        crate::api_error::require_json(&headers)?;
         let key = idempotency_key(&headers)?;
         let req: ApplicationRequest = serde_json::from_slice(&body).map_err(|e| {
             let mut v = tekmerkez_types::fields::Violations::new();

@@ -10,6 +10,9 @@
 //! | `GET`, `POST /basvuru` | the web form (`?lang=en`: English); an accepted form redirects to… |
 //! | `GET /basvuru/alindi?takip=…` | …the thank-you page with the tracking number |
 //! | `GET /openapi.json` | the API's description |
+//! | `GET /basvuru/basvuru.css`, `/basvuru/basvuru.js` | the form's style and script |
+//!
+//! Every answer carries the gateway's security headers (`pages`).
 //!
 //! `state` is what the handlers share (built by startup); `texts` holds the
 //! form's words in Turkish and English; `rate_limit` keeps a
@@ -20,6 +23,7 @@
 mod api;
 mod form;
 mod openapi;
+mod pages;
 mod rate_limit;
 mod state;
 mod texts;
@@ -30,8 +34,11 @@ pub use rate_limit::ClientLimiter;
 pub use state::WebState;
 
 /// The routes: the form and the API limited per client address, the
-/// OpenAPI document not.
-pub fn router(state: &WebState) -> Router {
+/// OpenAPI document not; bodies up to `body_limit` bytes. Every error the
+/// extractors give before a handler runs answers in the API's JSON shape
+/// ([`crate::api_error::json_errors`]), here so the API keeps its contract
+/// whatever it is merged into.
+pub fn router(state: &WebState, body_limit: usize) -> Router {
     Router::new()
         .route("/v1/applications", axum::routing::post(api::submit))
         .route("/v1/applications/{tracking_number}", get(api::status))
@@ -42,5 +49,10 @@ pub fn router(state: &WebState) -> Router {
             rate_limit::limit,
         ))
         .route("/openapi.json", get(api::openapi))
+        .route("/basvuru/basvuru.css", get(pages::stylesheet))
+        .route("/basvuru/basvuru.js", get(pages::script))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(crate::api_error::json_errors))
+        .layer(axum::middleware::from_fn(pages::security_headers))
         .with_state(state.clone())
 }

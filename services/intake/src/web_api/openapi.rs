@@ -607,8 +607,11 @@ mod tests {
             institution: Arc::default(),
             smtputf8: false,
         };
-        (super::super::router(&state), dir)
+        (super::super::router(&state, BODY_LIMIT), dir)
     }
+
+    /// The body limit the test router takes (the service's default is larger).
+    const BODY_LIMIT: usize = 64 * 1024;
 
     /// Sends one request through the router: its status and JSON body.
     async fn send(
@@ -746,6 +749,197 @@ mod tests {
             );
             if status == 400 {
                 assert!(answer["errors"].get("phone_last4").is_some(), "{answer}");
+            }
+        }
+    }
+
+    /// Sends raw bytes and returns the status, the Content-Type and the body
+    /// as JSON (`Null` when it is not JSON).
+    async fn send_raw(
+        app: &axum::Router,
+        method: &str,
+        uri: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (u16, String, Value) {
+        use tower::ServiceExt as _;
+        let mut req = axum::http::Request::builder().method(method).uri(uri);
+        if let Some(t) = content_type {
+            req = req.header("content-type", t);
+        }
+        let mut req = req.body(axum::body::Body::from(body)).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40000,
+            ))));
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            kind,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn refusals_before_the_handler_answer_the_documented_json_error_shape() {
+        let (app, _dir) = app().await;
+        let json = Some("application/json");
+        let too_big = format!(r#"{{"text":"{}"}}"#, "a".repeat(BODY_LIMIT + 1)).into_bytes();
+        let latin5 = Some("application/json; charset=iso-8859-9");
+        // Method, URI, Content-Type, body, the status and the field named.
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Vec<u8>,
+            u16,
+            Option<&'a str>,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            ("POST", "/v1/applications", json, too_big, 413, Some("body")),
+            (
+                "POST",
+                "/v1/applications",
+                latin5,
+                full().to_string().into_bytes(),
+                415,
+                Some("Content-Type"),
+            ),
+            // "Çöp" in ISO-8859-9: never read as (broken) UTF-8.
+            (
+                "POST",
+                "/v1/applications",
+                latin5,
+                b"{\"text\":\"\xc7\xf6p\"}".to_vec(),
+                415,
+                Some("Content-Type"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                Some("text/plain"),
+                full().to_string().into_bytes(),
+                415,
+                Some("Content-Type"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                br#"{"text":"\u12"}"#.to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                br#"{"text":"#.to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "POST",
+                "/v1/applications",
+                json,
+                b"{\"text\":\"\xff\"}".to_vec(),
+                400,
+                Some("body"),
+            ),
+            (
+                "GET",
+                "/v1/applications/%FF%FE?phone_last4=1234",
+                None,
+                vec![],
+                400,
+                Some("request"),
+            ),
+            (
+                "GET",
+                "/v1/applications/7K2QF-9M3XA?phone_last4=1&phone_last4=2",
+                None,
+                vec![],
+                400,
+                Some("request"),
+            ),
+            ("DELETE", "/v1/applications", None, vec![], 405, None),
+        ];
+        for (method, uri, kind, body, want, field) in cases {
+            let (status, content_type, answer) = send_raw(&app, method, uri, kind, body).await;
+            assert_eq!(status, want, "{method} {uri} ({kind:?}): {answer}");
+            assert_eq!(
+                content_type, "application/json",
+                "{method} {uri} ({kind:?})"
+            );
+            assert!(answer["message"].is_string(), "{method} {uri}: {answer}");
+            assert!(answer["errors"].is_object(), "{method} {uri}: {answer}");
+            if let Some(f) = field {
+                assert!(
+                    answer["errors"][f].is_array(),
+                    "{method} {uri} names {f}: {answer}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_citizen_pages_carry_the_gateways_security_headers_and_no_inline_code() {
+        use tower::ServiceExt as _;
+        let (app, _dir) = app().await;
+        let tn = tekmerkez_tracking::TrackingNumber::generate().to_string();
+        for uri in [
+            "/basvuru".to_owned(),
+            "/basvuru?lang=en".to_owned(),
+            format!("/basvuru/alindi?takip={tn}"),
+            "/basvuru/basvuru.css".to_owned(),
+            "/basvuru/basvuru.js".to_owned(),
+            "/v1/applications/7K2QF-9M3XA?phone_last4=12".to_owned(),
+        ] {
+            let mut req = axum::http::Request::get(&uri)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [127, 0, 0, 1],
+                    40000,
+                ))));
+            let res = app.clone().oneshot(req).await.unwrap();
+            let h = res.headers().clone();
+            let csp = h["content-security-policy"].to_str().unwrap();
+            for part in [
+                "default-src 'self'",
+                "frame-ancestors 'none'",
+                "base-uri 'none'",
+            ] {
+                assert!(csp.contains(part), "{uri}: {csp}");
+            }
+            assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+            assert_eq!(h["x-frame-options"], "DENY", "{uri}");
+            assert_eq!(h["referrer-policy"], "same-origin", "{uri}");
+            let html = h["content-type"].to_str().unwrap().starts_with("text/html");
+            let body = axum::body::to_bytes(res.into_body(), 1 << 22)
+                .await
+                .unwrap();
+            if html {
+                // The CSP would block inline code: the pages have none.
+                let page = String::from_utf8(body.to_vec()).unwrap();
+                assert!(!page.contains("<style"), "{uri} has an inline style");
+                assert!(!page.contains(" style="), "{uri} has a style attribute");
+                assert!(!page.contains("<script>"), "{uri} has an inline script");
+                for handler in [" onclick=", " onchange=", " onsubmit=", " onload="] {
+                    assert!(!page.contains(handler), "{uri} has an inline handler");
+                }
             }
         }
     }

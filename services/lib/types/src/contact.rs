@@ -98,18 +98,20 @@ fn mask_words(s: &str) -> String {
 }
 
 impl PersonName {
-    /// Trims, NFC-normalises and bounds a name.
+    /// Removes bidi controls, collapses spaces, NFC-normalises and bounds a
+    /// name; a name that shows nothing (zero-width characters, a lone
+    /// combining mark) is empty ([`crate::text`]).
     ///
     /// # Errors
     /// `contact.name` violations.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let t: String = raw
+        let t: String = crate::text::strip_bidi(raw)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .nfc()
             .collect();
-        if t.is_empty() {
+        if !crate::text::has_visible(&t) {
             return Err(FieldError::new("contact.name", "must not be empty"));
         }
         if t.chars().count() > crate::limits::NAME {
@@ -273,7 +275,7 @@ impl PostalAddress {
     /// A `contact.postal_address` violation.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let t: String = raw.trim().nfc().collect();
-        if t.is_empty() {
+        if !crate::text::has_visible(&t) {
             return Err(FieldError::new(
                 "contact.postal_address",
                 "must not be empty",
@@ -552,6 +554,40 @@ mod tests {
         for raw in ["ayse", "@x.tr", "a@b", "a b@x.tr", "a@x..tr", "a@@x.tr"] {
             assert!(EmailAddress::parse(raw).is_err(), "{raw}");
         }
+    }
+
+    #[test]
+    fn a_name_that_shows_nothing_is_refused_and_bidi_controls_are_removed() {
+        for raw in [
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "\u{0301}",
+            "\u{2060} \u{202E}",
+        ] {
+            assert_eq!(
+                PersonName::parse(raw).unwrap_err().rule,
+                "must not be empty",
+                "{:?}",
+                raw.escape_unicode().to_string()
+            );
+        }
+        assert_eq!(
+            PersonName::parse("Ayşe \u{202E}zılmaY").unwrap().expose(),
+            "Ayşe zılmaY"
+        );
+        assert!(PostalAddress::parse("\u{200B}\u{0308}").is_err());
+        let mut v = Violations::new();
+        let c = Contact::parse(
+            RawContact {
+                name: "\u{200B}",
+                phone: "",
+                email: "",
+                postal_address: "",
+            },
+            &mut v,
+        );
+        assert!(c.name.is_none());
+        assert_eq!(v.iter().next().unwrap().field, "contact.name");
     }
 
     #[test]

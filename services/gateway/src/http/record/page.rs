@@ -12,6 +12,7 @@ use tekmerkez_proto::case_v1 as pb;
 use tekmerkez_types::{
     catalogue::{Category, name_of},
     limits,
+    text::{isolate_bidi, strip_bidi},
 };
 use tonic::Code;
 
@@ -677,20 +678,12 @@ pub(super) async fn record_page(
             .iter()
             .map(|n| NoteView {
                 when: when(n.created_at.as_ref()),
-                text: n.text.clone(),
+                text: isolate_bidi(&n.text).into_owned(),
                 author: n.author_display_name.clone(),
                 from_citizen: n.author == pb::NoteAuthor::Citizen as i32,
             })
             .collect(),
-        files: case
-            .attachments
-            .iter()
-            .map(|a| FileView {
-                id: a.id.clone(),
-                name: a.file_name.clone(),
-                size: size_text(a.size_bytes),
-            })
-            .collect(),
+        files: case.attachments.iter().map(file_view).collect(),
         steps: steps
             .iter()
             .map(|st| step_view(&frame, &state.categories, st))
@@ -699,12 +692,14 @@ pub(super) async fn record_page(
         version: case.version,
         tracking_number: case.tracking_number,
         category: name_of(&state.categories, &case.category, frame.english()).to_owned(),
-        text: case.text,
+        // Citizen text keeps its bidi controls but cannot reorder the page
+        // around it; names lose them (as new ones do at intake).
+        text: isolate_bidi(&case.text).into_owned(),
         contact_masked: case.contact_masked,
-        name: contact.name,
+        name: strip_bidi(&contact.name).into_owned(),
         phone,
         email: contact.email,
-        address: contact.postal_address,
+        address: isolate_bidi(&contact.postal_address).into_owned(),
         days_in_pool: case.days_in_pool,
         note_error: shown.error(Field::Note).map(str::to_owned),
         answer_error: shown.error(Field::Answer).map(str::to_owned),
@@ -812,6 +807,17 @@ fn social_address(s: &tekmerkez_proto::common_v1::SocialAddress) -> String {
     format!("{platform} · {}", s.user_id)
 }
 
+/// A file as the record lists it: its name without bidi controls, so a
+/// name stored before intake removed them (`Ödeme \u{202E}gnp.exe`) shows
+/// what it is (`Ödeme gnp.exe`), not "Ödeme exe.png".
+fn file_view(a: &pb::Attachment) -> FileView {
+    FileView {
+        id: a.id.clone(),
+        name: strip_bidi(&a.file_name).into_owned(),
+        size: size_text(a.size_bytes),
+    }
+}
+
 fn size_text(bytes: i64) -> String {
     if bytes < 1024 {
         format!("{bytes} B")
@@ -854,9 +860,12 @@ pub(in crate::http) async fn attachment(
         t @ ("image/jpeg" | "image/png" | "application/pdf") => t,
         _ => "application/octet-stream",
     };
+    // Saved without bidi controls too: a file manager would show the name
+    // reordered.
+    let file_name = strip_bidi(&meta.file_name);
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        meta.file_name
+        file_name
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
                 c
@@ -864,7 +873,7 @@ pub(in crate::http) async fn attachment(
                 '_'
             })
             .collect::<String>(),
-        crate::http::cases::query_value(&meta.file_name)
+        crate::http::cases::query_value(&file_name)
     );
     (
         [
@@ -986,6 +995,15 @@ mod tests {
         );
         assert_eq!(moved.by, "Ayşe Yıldırım");
         assert_eq!(moved.moves, ["kişi: Mehmet Öztürk → Zeynep Çelik"]);
+    }
+
+    #[test]
+    fn a_file_name_with_a_right_to_left_override_shows_what_it_is() {
+        let f = file_view(&pb::Attachment {
+            file_name: "Ödeme \u{202E}gnp.exe".into(),
+            ..Default::default()
+        });
+        assert_eq!(f.name, "Ödeme gnp.exe");
     }
 
     #[test]

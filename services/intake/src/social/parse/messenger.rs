@@ -165,7 +165,7 @@ pub fn parse(body: &[u8], platform: Platform) -> Result<Parsed, ParseError> {
                 account_id: account,
                 sender_id: sender,
                 message_id: mid,
-                sent_at_ms: event.timestamp.as_ref().and_then(Stamp::value),
+                sent_at_ms: Stamp::millis(event.timestamp.as_ref(), 1, "messaging[].timestamp")?,
                 sender_name: None,
                 sender_phone: None,
                 content,
@@ -219,6 +219,31 @@ mod tests {
                    "quick_reply":{"payload":"DEVELOPER_DEFINED_PAYLOAD"}}}]}]}"#;
 
     #[test]
+    fn a_message_without_a_representable_send_time_is_refused_naming_it() {
+        // Milliseconds: 99999999999999 is year 5138 (representable, left to
+        // the replay window), but i64's edges, negatives and anything past
+        // year 9999 are not.
+        for stamp in [
+            "9223372036854775807",
+            "-1",
+            "0",
+            "253402300800000",
+            "\"x\"",
+            "null",
+        ] {
+            let body = format!(
+                r#"{{"object":"page","entry":[{{"id":"9","messaging":[{{"sender":{{"id":"5"}},
+                "recipient":{{"id":"9"}},"timestamp":{stamp},"message":{{"mid":"m.1","text":"x"}}}}]}}]}}"#
+            );
+            assert_eq!(
+                parse(body.as_bytes(), Platform::Messenger),
+                Err(ParseError::Time("messaging[].timestamp")),
+                "{stamp}"
+            );
+        }
+    }
+
+    #[test]
     fn the_documented_text_message_is_read() {
         let p = parse(DOCUMENTED_TEXT.as_bytes(), Platform::Messenger).unwrap();
         let m = &p.messages[0];
@@ -226,7 +251,7 @@ mod tests {
         assert_eq!(m.account_id, "682498302938465");
         assert_eq!(m.sender_id, "1254459154682919");
         assert_eq!(m.message_id, "mid.1457764197618:41d102a3e1ae206a38");
-        assert_eq!(m.sent_at_ms, Some(1_458_692_752_478));
+        assert_eq!(m.sent_at_ms, 1_458_692_752_478);
         assert_eq!(m.content, Content::Text("hello, world!".into()));
         assert_eq!(m.sender_phone, None);
     }

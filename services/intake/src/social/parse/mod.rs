@@ -102,8 +102,9 @@ pub struct Inbound {
     pub sender_id: String,
     /// The platform's message id (`wamid.…`, `mid.…`, DM event id).
     pub message_id: String,
-    /// When the platform says it was sent, in milliseconds since the epoch.
-    pub sent_at_ms: Option<i64>,
+    /// When the platform says it was sent, in milliseconds since the epoch;
+    /// always within [`EARLIEST_MS`]`..=`[`LATEST_MS`] (see [`Stamp::millis`]).
+    pub sent_at_ms: i64,
     /// The sender's display name, where the payload carries one. Personal data.
     pub sender_name: Option<String>,
     /// The sender's phone number as the platform gives it (WhatsApp `wa_id`,
@@ -141,6 +142,10 @@ pub enum ParseError {
     NotJson,
     /// JSON, but not the documented shape; names the part.
     Shape(&'static str),
+    /// A message's send time is missing or not a time a message can have
+    /// been sent at (negative, overflowing, beyond the calendar); names the
+    /// field.
+    Time(&'static str),
 }
 
 impl std::fmt::Display for ParseError {
@@ -148,6 +153,7 @@ impl std::fmt::Display for ParseError {
         match self {
             Self::NotJson => f.write_str("the body is not JSON"),
             Self::Shape(part) => write!(f, "the body is not a documented payload: {part}"),
+            Self::Time(part) => write!(f, "a message has no plausible send time: {part}"),
         }
     }
 }
@@ -186,12 +192,44 @@ pub(crate) enum Stamp {
     Text(String),
 }
 
+/// The earliest send time taken, 2000-01-01T00:00:00Z in milliseconds: no
+/// platform message is older, and a smaller number is a unit mistake or a
+/// forgery.
+pub const EARLIEST_MS: i64 = 946_684_800_000;
+
+/// The latest send time taken, 9999-12-31T23:59:59.999Z in milliseconds: the
+/// end of the calendar every time library here can represent (jiff's range
+/// ends there too). Anything in between that is far from now is the replay
+/// window's to refuse; anything beyond it cannot be compared with now
+/// without overflow, so it is refused here.
+pub const LATEST_MS: i64 = 253_402_300_799_999;
+
 impl Stamp {
-    pub(crate) fn value(&self) -> Option<i64> {
+    /// The integer as sent (a number, or a string of digits).
+    fn value(&self) -> Option<i64> {
         match self {
             Self::Number(n) => Some(*n),
             Self::Text(s) => s.trim().parse().ok(),
         }
+    }
+
+    /// The send time in milliseconds, from a stamp counted in units of
+    /// `ms_per_unit` milliseconds (1 000 for seconds, 1 for milliseconds).
+    ///
+    /// # Errors
+    /// [`ParseError::Time`] naming `field` when the stamp is missing, not an
+    /// integer, or outside [`EARLIEST_MS`]`..=`[`LATEST_MS`] (which includes
+    /// every overflow and every negative value).
+    pub(crate) fn millis(
+        stamp: Option<&Self>,
+        ms_per_unit: i64,
+        field: &'static str,
+    ) -> Result<i64, ParseError> {
+        stamp
+            .and_then(Self::value)
+            .and_then(|v| v.checked_mul(ms_per_unit))
+            .filter(|ms| (EARLIEST_MS..=LATEST_MS).contains(ms))
+            .ok_or(ParseError::Time(field))
     }
 }
 

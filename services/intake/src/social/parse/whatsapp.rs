@@ -215,11 +215,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
                 account_id: account.clone(),
                 sender_id: from.clone(),
                 message_id: id,
-                sent_at_ms: m
-                    .timestamp
-                    .as_ref()
-                    .and_then(Stamp::value)
-                    .and_then(|s| s.checked_mul(1000)),
+                sent_at_ms: Stamp::millis(m.timestamp.as_ref(), 1000, "messages[].timestamp")?,
                 sender_name: profile
                     .and_then(|(_, n)| n.as_deref())
                     .and_then(clean_text)
@@ -323,7 +319,7 @@ mod tests {
         assert_eq!(m.sender_id, "16505551234");
         assert_eq!(m.sender_phone.as_deref(), Some("16505551234"));
         assert_eq!(m.sender_name.as_deref(), Some("Sheena Nelson"));
-        assert_eq!(m.sent_at_ms, Some(1_749_416_383_000));
+        assert_eq!(m.sent_at_ms, 1_749_416_383_000);
         assert_eq!(
             m.content,
             Content::Text("Does it come in another color?".into())
@@ -392,6 +388,36 @@ mod tests {
             parse(no_id.as_bytes()),
             Err(ParseError::Shape("messages[].id"))
         );
+    }
+
+    #[test]
+    fn a_message_without_a_representable_send_time_is_refused_naming_it() {
+        // 99999999999999 seconds overflows microseconds (it used to fall
+        // back to "now" and pass the replay window); the others are
+        // negative, before 2000, beyond year 9999, i64's edges, or missing.
+        for stamp in [
+            r#""99999999999999""#,
+            r#""9223372036854775807""#,
+            r#""-9223372036854775808""#,
+            r#""-1""#,
+            r#""0""#,
+            r#""253402300800""#,
+            r#""946684799""#,
+            r#""1e10""#,
+            r#""soon""#,
+            "null",
+        ] {
+            let body = format!(
+                r#"{{"object":"whatsapp_business_account","entry":[{{"changes":[{{"field":"messages","value":{{
+                "metadata":{{"phone_number_id":"1"}},"messages":[{{"from":"905321234567","id":"wamid.1",
+                "timestamp":{stamp},"type":"text","text":{{"body":"x"}}}}]}}}}]}}]}}"#
+            );
+            assert_eq!(
+                parse(body.as_bytes()),
+                Err(ParseError::Time("messages[].timestamp")),
+                "{stamp}"
+            );
+        }
     }
 
     #[test]

@@ -171,7 +171,11 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
                 .map(|n| n.chars().take(200).collect()),
             sender_id: sender,
             message_id: id,
-            sent_at_ms: e.created_timestamp.as_ref().and_then(Stamp::value),
+            sent_at_ms: Stamp::millis(
+                e.created_timestamp.as_ref(),
+                1,
+                "direct_message_events[].created_timestamp",
+            )?,
             sender_phone: None,
             content,
         });
@@ -213,6 +217,25 @@ mod tests {
     }"#;
 
     #[test]
+    fn a_message_without_a_representable_send_time_is_refused_naming_it() {
+        for stamp in [
+            "\"9223372036854775807\"",
+            "\"-5\"",
+            "\"253402300800000\"",
+            "null",
+        ] {
+            let body = DOCUMENTED_DM.replace("\"1516403560557\"", stamp);
+            assert_eq!(
+                parse(body.as_bytes()),
+                Err(ParseError::Time(
+                    "direct_message_events[].created_timestamp"
+                )),
+                "{stamp}"
+            );
+        }
+    }
+
+    #[test]
     fn the_documented_direct_message_is_read() {
         let p = parse(DOCUMENTED_DM.as_bytes()).unwrap();
         assert_eq!(p.ignored, 0);
@@ -221,7 +244,7 @@ mod tests {
         assert_eq!(m.account_id, "4337869213");
         assert_eq!(m.sender_id, "3001969357");
         assert_eq!(m.message_id, "954491830116155396");
-        assert_eq!(m.sent_at_ms, Some(1_516_403_560_557));
+        assert_eq!(m.sent_at_ms, 1_516_403_560_557);
         assert_eq!(m.sender_name.as_deref(), Some("Jordan Brinks"));
         assert_eq!(m.content, Content::Text("Hello World!".into()));
     }
