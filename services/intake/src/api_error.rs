@@ -1,6 +1,8 @@
 //! The one HTTP error shape every route of intake answers with:
 //! `{"message": "...", "errors": {"field": ["rule", ...]}}`, and
-//! `Retry-After` when a retry can succeed.
+//! `Retry-After` when a retry can succeed. A refusal a client should act on
+//! by kind (a rate limit) adds `"reason": "CTI_RATE_LIMITED"`, like the
+//! `ErrorInfo` reason of a gRPC status.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,7 @@ pub struct ApiError {
     message: String,
     errors: BTreeMap<String, Vec<String>>,
     retry_after: Option<u64>,
+    reason: Option<&'static str>,
 }
 
 impl ApiError {
@@ -28,6 +31,7 @@ impl ApiError {
             message: message.into(),
             errors: BTreeMap::new(),
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl ApiError {
             message: "the application has invalid fields".into(),
             errors,
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -70,6 +75,12 @@ impl ApiError {
         self
     }
 
+    /// Adds a machine-readable `reason` (an `ErrorInfo`-like code).
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
     /// Adds a `Retry-After` header.
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
@@ -79,7 +90,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "message": self.message, "errors": self.errors });
+        let mut body = serde_json::json!({ "message": self.message, "errors": self.errors });
+        if let Some(reason) = self.reason {
+            body["reason"] = serde_json::Value::from(reason);
+        }
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(s) = self.retry_after
             && let Ok(v) = s.to_string().parse()

@@ -12,6 +12,9 @@ use crate::{
     store::StoreError,
 };
 
+/// The `ErrorInfo` reason of [`CaseError::AccountLocked`].
+pub const ACCOUNT_LOCKED: &str = "ACCOUNT_LOCKED";
+
 /// Why one case in a bulk call could not be changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BulkFailure {
@@ -65,6 +68,10 @@ pub enum CaseError {
     /// Concurrent changes kept winning; the caller may retry.
     #[error("the record kept changing concurrently")]
     Contended,
+    /// Too many wrong passwords: the account refuses every password check
+    /// (sign-in answers `Unauthenticated` instead, to reveal nothing).
+    #[error("the account is locked")]
+    AccountLocked,
     /// The store failed.
     #[error("store failure")]
     Store(#[from] StoreError),
@@ -121,6 +128,19 @@ impl From<CaseError> for Status {
             }
             CaseError::AlreadyExists(what) => Status::already_exists(what),
             CaseError::Contended => Status::aborted("the record kept changing concurrently; retry"),
+            CaseError::AccountLocked => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(
+                    ACCOUNT_LOCKED,
+                    "case.tekmerkez",
+                    std::collections::HashMap::<String, String>::new(),
+                );
+                Status::with_error_details(
+                    Code::PermissionDenied,
+                    "the account is locked after repeated wrong passwords; try again later",
+                    details,
+                )
+            }
             CaseError::Store(err) => {
                 let unavailable = matches!(
                     &err,
