@@ -316,6 +316,13 @@ async fn a_person_edits_their_details_and_a_new_password_ends_their_other_sessio
     .await;
 }
 
+/// Posts `form` to `path`: the status and the page.
+async fn post(b: &mut Browser, path: &str, form: [(&str, String); 4]) -> (StatusCode, String) {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page, _, _) = b.post(path, &form).await;
+    (status, page)
+}
+
 /// Issue 17, finding 3: wrong current passwords on *Kullanıcı Bilgileri*
 /// count toward the sign-in lockout; once locked, the page refuses even the
 /// right one in the sign-in page's words (Turkish, then English), and
@@ -334,11 +341,6 @@ async fn wrong_current_passwords_on_the_profile_lock_the_account_like_sign_in() 
                 ("yeni", "yepyeni-parola-123".to_owned()),
                 ("yeni_tekrar", "yepyeni-parola-123".to_owned()),
             ]
-        };
-        let post = async |b: &mut Browser, path: &str, form: [(&'static str, String); 4]| {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let (status, page, _, _) = b.post(path, &form).await;
-            (status, page)
         };
         for i in 1..5 {
             let (status, page) = post(&mut here, "/kullanici", change("yanlış-parola")).await;

@@ -117,7 +117,8 @@ both_stores! {
         let err = app.dir.update_current_user(as_user("admin", change_password("yanlış-parola"))).await.unwrap_err();
         assert_eq!(reason(&err).as_deref(), Some("ACCOUNT_LOCKED"), "3 + 2 failures");
         app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.unwrap_err();
-        let state = app.app.store().login_state(app.user_id("admin").parse().unwrap()).await.unwrap();
+        let admin = app.dir.get_current_user(as_user("admin", pb::GetCurrentUserRequest {})).await.unwrap().into_inner().user.unwrap().id;
+        let state = app.app.store().login_state(admin.parse().unwrap()).await.unwrap();
         assert!(state.locked_until.is_some(), "{state:?}");
     }
 
