@@ -7,7 +7,8 @@ use std::{path::Path, time::Duration};
 use tekmerkez::{dev::Dev, settings::Settings};
 use tekmerkez_integration_tests::{wait::eventually, web::dev_settings};
 use tekmerkez_proto::case_v1::{
-    self as pb, case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
+    self as pb, case_service_client::CaseServiceClient,
+    directory_service_client::DirectoryServiceClient,
 };
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -133,10 +134,8 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
 async fn current_user(channel: Channel, token: &str) -> Result<String, tonic::Code> {
     let mut dir = DirectoryServiceClient::new(channel);
     let mut req = tonic::Request::new(pb::GetCurrentUserRequest {});
-    req.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().unwrap(),
-    );
+    req.metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
     dir.get_current_user(req)
         .await
         .map(|r| r.into_inner().user.unwrap().username)
@@ -182,19 +181,34 @@ async fn a_restart_revokes_the_previous_runs_api_tokens_but_not_an_admins() {
     let (old_admin, old_manager) = (token_of(&dev, "admin"), token_of(&dev, "yonetici.ankara"));
     assert!(dev.banner(data.path()).contains(&old_manager));
     let (channel, shutdown, server) = run(dev).await;
-    assert_eq!(current_user(channel.clone(), &old_manager).await, Ok("yonetici.ankara".to_owned()));
+    assert_eq!(
+        current_user(channel.clone(), &old_manager).await,
+        Ok("yonetici.ankara".to_owned())
+    );
     // An admin issues a token through the API (as the UI does).
     let mut dir = DirectoryServiceClient::new(channel.clone());
     let manager_id = {
         let mut req = tonic::Request::new(pb::GetCurrentUserRequest {});
-        req.metadata_mut().insert("authorization", format!("Bearer {old_manager}").parse().unwrap());
-        dir.get_current_user(req).await.unwrap().into_inner().user.unwrap().id
+        req.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {old_manager}").parse().unwrap(),
+        );
+        dir.get_current_user(req)
+            .await
+            .unwrap()
+            .into_inner()
+            .user
+            .unwrap()
+            .id
     };
     let mut req = tonic::Request::new(pb::IssueApiTokenRequest {
         user_id: manager_id,
         label: "raporlama".into(),
     });
-    req.metadata_mut().insert("authorization", format!("Bearer {old_admin}").parse().unwrap());
+    req.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {old_admin}").parse().unwrap(),
+    );
     let admins = dir.issue_api_token(req).await.unwrap().into_inner().token;
     shutdown.cancel();
     server.await.unwrap().unwrap();
@@ -210,7 +224,10 @@ async fn a_restart_revokes_the_previous_runs_api_tokens_but_not_an_admins() {
             "the previous run's token is refused"
         );
     }
-    assert_eq!(current_user(channel.clone(), &new_manager).await, Ok("yonetici.ankara".to_owned()));
+    assert_eq!(
+        current_user(channel.clone(), &new_manager).await,
+        Ok("yonetici.ankara".to_owned())
+    );
     assert_eq!(
         current_user(channel.clone(), &admins).await,
         Ok("yonetici.ankara".to_owned()),

@@ -316,7 +316,11 @@ async fn a_replayed_ivr_record_is_published_and_counted_once_even_across_a_resta
     }
     let case = app.case(&tn).await;
     let accepted = "tekmerkez_intake_applications_accepted_total";
-    assert_eq!(metric(&app, accepted, "channel=\"phone\"").await, 1, "counted once");
+    assert_eq!(
+        metric(&app, accepted, "channel=\"phone\"").await,
+        1,
+        "counted once"
+    );
 
     let app = start_in(app.stop_keeping_data().await, |_| {}).await;
     let (status, again) = send_at(&app, &body, now_seconds(), secret).await;
@@ -361,7 +365,13 @@ async fn a_flood_of_cti_events_over_the_limit_gets_429_with_retry_after() {
         .to_string()
     };
     for i in 0..20 {
-        let (status, _) = send_at(&app, &event(i), now_seconds(), b"another-secret-0123456789abcdef").await;
+        let (status, _) = send_at(
+            &app,
+            &event(i),
+            now_seconds(),
+            b"another-secret-0123456789abcdef",
+        )
+        .await;
         assert_eq!(status, 403, "not the signing client");
     }
     let secret = DEV_CTI_SIGNING_SECRET.as_bytes();
@@ -386,13 +396,19 @@ async fn a_flood_of_cti_events_over_the_limit_gets_429_with_retry_after() {
         answers.push((status, retry_after, r.json::<Value>().await.unwrap()));
     }
     let ok = answers.iter().filter(|(s, _, _)| *s == 200).count();
-    assert!((5..=7).contains(&ok), "the burst of 5 (and a second's refill) passes: {ok}");
+    assert!(
+        (5..=7).contains(&ok),
+        "the burst of 5 (and a second's refill) passes: {ok}"
+    );
     let limited: Vec<_> = answers.iter().filter(|(s, _, _)| *s == 429).collect();
     assert_eq!(ok + limited.len(), 20);
     for (_, retry_after, body) in limited {
         assert!(retry_after.is_some_and(|s| s >= 1), "Retry-After");
         assert_eq!(body["reason"], "CTI_RATE_LIMITED", "{body}");
-        assert!(body["message"].is_string() && body["errors"].is_object(), "{body}");
+        assert!(
+            body["message"].is_string() && body["errors"].is_object(),
+            "{body}"
+        );
     }
     app.stop().await;
 }

@@ -666,11 +666,10 @@ async fn publish_record(
         }
         return unavailable();
     }
-    if let Err(e) = s
-        .0
-        .store
-        .mark_published(event_id, Timestamp::now().as_microsecond())
-        .await
+    if let Err(e) =
+        s.0.store
+            .mark_published(event_id, Timestamp::now().as_microsecond())
+            .await
     {
         // Acknowledged by the bus all the same; a replay would publish the
         // same application again, which routing takes once.

@@ -453,11 +453,20 @@ mod tests {
         assert!(s.claim_publication("e-1", 50, 60).await.unwrap());
         assert!(!s.claim_publication("e-1", 55, 65).await.unwrap());
         s.release_publication("e-1").await.unwrap();
-        assert!(s.claim_publication("e-1", 56, 66).await.unwrap(), "a failed publish let go");
+        assert!(
+            s.claim_publication("e-1", 56, 66).await.unwrap(),
+            "a failed publish let go"
+        );
         s.mark_published("e-1", 57).await.unwrap();
-        assert!(!s.claim_publication("e-1", 100, 110).await.unwrap(), "published: never again");
+        assert!(
+            !s.claim_publication("e-1", 100, 110).await.unwrap(),
+            "published: never again"
+        );
         assert_eq!(
-            s.remember_event("e-1", &fresh, Some(120)).await.unwrap().published_at,
+            s.remember_event("e-1", &fresh, Some(120))
+                .await
+                .unwrap()
+                .published_at,
             Some(57)
         );
 

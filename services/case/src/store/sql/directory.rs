@@ -464,7 +464,8 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn revoke_dev_api_tokens(&self, now: Timestamp) -> Result<u64, StoreError> {
-        let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE minted_by_dev AND revoked_at IS NULL";
+        let sql =
+            "UPDATE api_tokens SET revoked_at = $1 WHERE minted_by_dev AND revoked_at IS NULL";
         Ok(on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(micros(now))
             .execute(p)
