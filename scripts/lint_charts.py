@@ -513,6 +513,8 @@ def intake_channels() -> dict[str, Any]:
             {
                 "enabled": boolean(),
                 "max_skew_seconds": integer(1),
+                "rate_limit_per_second": integer(1),
+                "rate_limit_burst": integer(1),
                 "call_retention_hours": integer(1),
                 "caller_history_days": integer(1),
                 "caller_history_limit": integer(1),

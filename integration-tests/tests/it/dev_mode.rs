@@ -6,7 +6,10 @@ use std::{path::Path, time::Duration};
 
 use tekmerkez::{dev::Dev, settings::Settings};
 use tekmerkez_integration_tests::{wait::eventually, web::dev_settings};
-use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
+use tekmerkez_proto::case_v1::{
+    self as pb, case_service_client::CaseServiceClient,
+    directory_service_client::DirectoryServiceClient,
+};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use tonic_health::pb::{
@@ -124,6 +127,114 @@ async fn dev_mode_serves_health_reflection_demo_data_and_survives_a_restart() {
     // A restart keeps the data and does not seed twice.
     let again = Dev::build(settings(data.path())).await.unwrap();
     assert_eq!(again.users().len(), users.len());
+}
+
+/// `who`'s own user name through `DirectoryService.GetCurrentUser` with
+/// `token`, or the refusal's code.
+async fn current_user(channel: Channel, token: &str) -> Result<String, tonic::Code> {
+    let mut dir = DirectoryServiceClient::new(channel);
+    let mut req = tonic::Request::new(pb::GetCurrentUserRequest {});
+    req.metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    dir.get_current_user(req)
+        .await
+        .map(|r| r.into_inner().user.unwrap().username)
+        .map_err(|s| s.code())
+}
+
+/// Runs a built `Dev` until its case service answers; returns its channel,
+/// the stop switch and the task.
+async fn run(
+    dev: Dev,
+) -> (
+    Channel,
+    CancellationToken,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let grpc = dev.grpc_addr();
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
+    let channel = Channel::from_shared(format!("http://{grpc}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    wait_serving(channel.clone()).await;
+    (channel, shutdown, server)
+}
+
+/// Issue 17, finding 4: the banner's "gRPC API tokens for this run" die
+/// with the run: a restart on the same data (no `--fresh`) revokes them
+/// and mints new ones, while a token an admin issued stays valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_revokes_the_previous_runs_api_tokens_but_not_an_admins() {
+    let data = tempfile::tempdir().unwrap();
+    let dev = Dev::build(settings(data.path())).await.unwrap();
+    let token_of = |dev: &Dev, name: &str| {
+        dev.users()
+            .iter()
+            .find(|u| u.username == name)
+            .unwrap()
+            .api_token
+            .clone()
+    };
+    let (old_admin, old_manager) = (token_of(&dev, "admin"), token_of(&dev, "yonetici.ankara"));
+    assert!(dev.banner(data.path()).contains(&old_manager));
+    let (channel, shutdown, server) = run(dev).await;
+    assert_eq!(
+        current_user(channel.clone(), &old_manager).await,
+        Ok("yonetici.ankara".to_owned())
+    );
+    // An admin issues a token through the API (as the UI does).
+    let mut dir = DirectoryServiceClient::new(channel.clone());
+    let manager_id = {
+        let mut req = tonic::Request::new(pb::GetCurrentUserRequest {});
+        req.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {old_manager}").parse().unwrap(),
+        );
+        dir.get_current_user(req)
+            .await
+            .unwrap()
+            .into_inner()
+            .user
+            .unwrap()
+            .id
+    };
+    let mut req = tonic::Request::new(pb::IssueApiTokenRequest {
+        user_id: manager_id,
+        label: "raporlama".into(),
+    });
+    req.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {old_admin}").parse().unwrap(),
+    );
+    let admins = dir.issue_api_token(req).await.unwrap().into_inner().token;
+    shutdown.cancel();
+    server.await.unwrap().unwrap();
+
+    let again = Dev::build(settings(data.path())).await.unwrap();
+    let new_manager = token_of(&again, "yonetici.ankara");
+    assert_ne!(new_manager, old_manager);
+    let (channel, shutdown, server) = run(again).await;
+    for old in [&old_manager, &old_admin] {
+        assert_eq!(
+            current_user(channel.clone(), old).await,
+            Err(tonic::Code::Unauthenticated),
+            "the previous run's token is refused"
+        );
+    }
+    assert_eq!(
+        current_user(channel.clone(), &new_manager).await,
+        Ok("yonetici.ankara".to_owned())
+    );
+    assert_eq!(
+        current_user(channel.clone(), &admins).await,
+        Ok("yonetici.ankara".to_owned()),
+        "the admin's token outlives the restart"
+    );
+    shutdown.cancel();
+    server.await.unwrap().unwrap();
 }
 
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {

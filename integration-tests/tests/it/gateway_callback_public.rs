@@ -316,6 +316,63 @@ async fn a_person_edits_their_details_and_a_new_password_ends_their_other_sessio
     .await;
 }
 
+/// Posts `form` to `path`: the status and the page.
+async fn post(b: &mut Browser, path: &str, form: [(&str, String); 4]) -> (StatusCode, String) {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page, _, _) = b.post(path, &form).await;
+    (status, page)
+}
+
+/// Issue 17, finding 3: wrong current passwords on *Kullanıcı Bilgileri*
+/// count toward the sign-in lockout; once locked, the page refuses even the
+/// right one in the sign-in page's words (Turkish, then English), and
+/// sign-in is locked too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_current_passwords_on_the_profile_lock_the_account_like_sign_in() {
+    with_dev(0, |addr| async move {
+        let mut here = Browser::new(addr);
+        sign_in(&mut here, "uzman.izmir").await;
+        let (_, page, _, _) = here.get("/kullanici").await;
+        let csrf = hidden(&page, "csrf");
+        let change = |current: &'static str| {
+            [
+                ("csrf", csrf.clone()),
+                ("mevcut", current.to_owned()),
+                ("yeni", "yepyeni-parola-123".to_owned()),
+                ("yeni_tekrar", "yepyeni-parola-123".to_owned()),
+            ]
+        };
+        for i in 1..5 {
+            let (status, page) = post(&mut here, "/kullanici", change("yanlış-parola")).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+            assert!(page.contains("Mevcut parola doğru değil."), "guess {i}");
+        }
+        let locked_tr = "Kullanıcı adı veya parola hatalı ya da hesap geçici olarak kilitli. Beş hatalı denemeden sonra hesap 15 dakika kilitlenir.";
+        let (status, page) = post(&mut here, "/kullanici", change("yanlış-parola")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the fifth guess locks");
+        assert!(page.contains(locked_tr), "{page}");
+        let (status, page) = post(&mut here, "/kullanici?lang=en", change("tekmerkez-demo")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the right password is refused while locked");
+        assert!(
+            page.contains("Wrong user name or password, or the account is locked for a while. After five failed attempts an account is locked for 15 minutes."),
+            "{page}"
+        );
+
+        let mut other = Browser::new(addr);
+        let (_, page, _, _) = other.get("/giris").await;
+        let csrf = hidden(&page, "csrf");
+        let (status, page, _, _) = other
+            .post(
+                "/giris",
+                &[("csrf", &csrf), ("username", "uzman.izmir"), ("password", "tekmerkez-demo")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "sign-in is locked as well");
+        assert!(page.contains(locked_tr));
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_user_and_a_routing_rule_and_nobody_else_may() {
     with_dev(0, |addr| async move {

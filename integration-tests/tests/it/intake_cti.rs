@@ -4,7 +4,7 @@
 //! an IVR outage report that opens a PHONE application in the fault pool
 //! once however often it is sent, and every way to get an event wrong.
 
-use crate::channels::{Running, WAIT, hmac_sha256, http, now_seconds, start};
+use crate::channels::{Running, WAIT, hmac_sha256, http, now_seconds, start, start_in};
 use serde_json::{Value, json};
 use tekmerkez::dev_channels::{DEV_CTI_LOOKUP_TOKEN, DEV_CTI_SIGNING_SECRET};
 use tekmerkez_integration_tests::wait::eventually;
@@ -275,5 +275,140 @@ async fn unsigned_stale_unknown_and_malformed_events_are_refused_with_a_reason()
     }))
     .await;
     assert_eq!(status, 202, "{body}");
+    app.stop().await;
+}
+
+/// A counter of `/metrics` summed over the series whose labels contain `labels`.
+async fn metric(app: &Running, name: &str, labels: &str) -> u64 {
+    let text = http()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")) && l.contains(labels))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+/// Issue 17, finding 5: a replayed signed `ivr.record` (same event id, same
+/// content) answers the first tracking number and publishes and counts
+/// nothing, also after an intake restart (the store remembers, not memory).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_ivr_record_is_published_and_counted_once_even_across_a_restart() {
+    let app = start(|_| {}).await;
+    let body = json!({
+        "type": "ivr.record", "event_id": "evt-ivr-replay", "call_id": "call-r",
+        "occurred_at": now_rfc3339(), "caller_number": "05321234567",
+        "record": "outage_report", "province_code": 41, "district": "izmit"
+    })
+    .to_string();
+    let secret = DEV_CTI_SIGNING_SECRET.as_bytes();
+    let (status, first) = send_at(&app, &body, now_seconds(), secret).await;
+    assert_eq!(status, 202, "{first}");
+    let tn = first["tracking_number"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        let (status, again) = send_at(&app, &body, now_seconds(), secret).await;
+        assert_eq!((status, &again), (202, &first), "the first answer");
+    }
+    let case = app.case(&tn).await;
+    let accepted = "tekmerkez_intake_applications_accepted_total";
+    assert_eq!(
+        metric(&app, accepted, "channel=\"phone\"").await,
+        1,
+        "counted once"
+    );
+
+    let app = start_in(app.stop_keeping_data().await, |_| {}).await;
+    let (status, again) = send_at(&app, &body, now_seconds(), secret).await;
+    assert_eq!((status, &again), (202, &first), "after a restart too");
+    assert_eq!(
+        metric(&app, accepted, "channel=\"phone\"").await,
+        1,
+        "still counted once"
+    );
+    assert_eq!(app.cases_of(Channel::Phone).await.len(), 1);
+    let data = app.stop_keeping_data().await;
+
+    use sqlx::Connection as _;
+    let url = format!("sqlite://{}", data.path().join("bus.db").display());
+    let mut bus = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let published: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bus_messages WHERE topic = 'intake.applications.v1' AND msg_key = $1",
+    )
+    .bind(&case.application_id)
+    .fetch_one(&mut bus)
+    .await
+    .unwrap();
+    assert_eq!(published, 1, "one message on the topic for five deliveries");
+}
+
+/// Issue 17, finding 5: the signing client's events are limited
+/// (`intake.cti.rate_limit_*`); over the limit, 429 with `Retry-After` in
+/// the JSON error format with the reason `CTI_RATE_LIMITED`. Requests
+/// without the secret do not spend the client's budget.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_cti_events_over_the_limit_gets_429_with_retry_after() {
+    let app = start(|s| {
+        s.intake.cti.rate_limit_per_second = 1;
+        s.intake.cti.rate_limit_burst = 5;
+    })
+    .await;
+    let event = |i: usize| {
+        json!({
+            "type": "call.offered", "event_id": format!("evt-flood-{i}"), "call_id": format!("call-{i}"),
+            "occurred_at": now_rfc3339(), "caller_number": "05321234567"
+        })
+        .to_string()
+    };
+    for i in 0..20 {
+        let (status, _) = send_at(
+            &app,
+            &event(i),
+            now_seconds(),
+            b"another-secret-0123456789abcdef",
+        )
+        .await;
+        assert_eq!(status, 403, "not the signing client");
+    }
+    let secret = DEV_CTI_SIGNING_SECRET.as_bytes();
+    let mut answers = Vec::new();
+    for i in 0..20 {
+        let body = event(i);
+        let (ts, sig) = tekmerkez_intake::cti::sign(secret, now_seconds(), body.as_bytes());
+        let r = http()
+            .post(app.url("/v1/cti/events"))
+            .header("content-type", "application/json")
+            .header("x-tekmerkez-timestamp", ts)
+            .header("x-tekmerkez-signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let retry_after = r
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        let status = r.status().as_u16();
+        answers.push((status, retry_after, r.json::<Value>().await.unwrap()));
+    }
+    let ok = answers.iter().filter(|(s, _, _)| *s == 200).count();
+    assert!(
+        (5..=7).contains(&ok),
+        "the burst of 5 (and a second's refill) passes: {ok}"
+    );
+    let limited: Vec<_> = answers.iter().filter(|(s, _, _)| *s == 429).collect();
+    assert_eq!(ok + limited.len(), 20);
+    for (_, retry_after, body) in limited {
+        assert!(retry_after.is_some_and(|s| s >= 1), "Retry-After");
+        assert_eq!(body["reason"], "CTI_RATE_LIMITED", "{body}");
+        assert!(
+            body["message"].is_string() && body["errors"].is_object(),
+            "{body}"
+        );
+    }
     app.stop().await;
 }

@@ -193,8 +193,9 @@ fn caller_of(u: &User) -> Caller {
 }
 
 /// Loads the demo organisation, users and cases unless users exist already.
-/// Returns the demo users with fresh API tokens (tokens are issued on every
-/// start, since only their hashes are stored).
+/// Returns the demo users with fresh API tokens: the banner shows them "for
+/// this run", so the previous run's are revoked first (only their hashes
+/// are stored, so they could not be shown again anyway).
 ///
 /// # Errors
 /// Store failures.
@@ -207,9 +208,15 @@ pub async fn seed(app: &CaseApp, cases: usize) -> Result<Vec<DemoUser>, CaseErro
     } else {
         existing
     };
+    let revoked = app.revoke_dev_api_tokens().await?;
+    if revoked > 0 {
+        tracing::info!(revoked, "the previous run's API tokens revoked");
+    }
     let mut out = Vec::new();
     for u in users.iter().filter(|u| u.active) {
-        let api_token = app.issue_api_token_unchecked(u.id, "tekmerkez dev").await?;
+        let api_token = app
+            .issue_api_token_unchecked(u.id, "tekmerkez dev", true)
+            .await?;
         out.push(DemoUser {
             username: u.username.clone(),
             display_name: u.display_name.clone(),

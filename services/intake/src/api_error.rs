@@ -8,6 +8,10 @@
 //! extractors and layers give before a handler runs (413 body too large, a
 //! query or path that does not decode, 405, 404) into the shape, without
 //! echoing anything the request carried.
+//!
+//! A refusal a client should act on by kind (a rate limit) adds
+//! `"reason": "CTI_RATE_LIMITED"`, like the `ErrorInfo` reason of a gRPC
+//! status.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +31,7 @@ pub struct ApiError {
     message: String,
     errors: BTreeMap<String, Vec<String>>,
     retry_after: Option<u64>,
+    reason: Option<&'static str>,
 }
 
 impl ApiError {
@@ -37,6 +42,7 @@ impl ApiError {
             message: message.into(),
             errors: BTreeMap::new(),
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -54,6 +60,7 @@ impl ApiError {
             message: "the application has invalid fields".into(),
             errors,
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -79,6 +86,12 @@ impl ApiError {
         self
     }
 
+    /// Adds a machine-readable `reason` (an `ErrorInfo`-like code).
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
     /// Adds a `Retry-After` header.
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
@@ -88,7 +101,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "message": self.message, "errors": self.errors });
+        let mut body = serde_json::json!({ "message": self.message, "errors": self.errors });
+        if let Some(reason) = self.reason {
+            body["reason"] = serde_json::Value::from(reason);
+        }
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(s) = self.retry_after
             && let Ok(v) = s.to_string().parse()

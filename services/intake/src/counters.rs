@@ -62,6 +62,7 @@ pub fn refusal_reason(status: StatusCode) -> &'static str {
         413 => "too_large",
         415 => "unsupported_media_type",
         422 => "unprocessable",
+        429 => "rate_limited",
         503 => "unavailable",
         _ => "other",
     }

@@ -32,6 +32,15 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("tekmerkez-no-such-user").unwrap_or_default())
 }
 
+/// What a password check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PasswordCheck {
+    Correct,
+    Wrong,
+    /// Locked, by this failure or before it.
+    Locked,
+}
+
 /// A validated new user.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -386,13 +395,16 @@ impl CaseApp {
     ) -> Result<String, CaseError> {
         require_admin(caller)?;
         let label = parse_text("label", label, 100).map_err(Violations::from)?;
-        self.issue_api_token_unchecked(user_id, &label).await
+        self.issue_api_token_unchecked(user_id, &label, false).await
     }
 
+    /// Issues a token without an authorisation check: `minted_by_dev` for
+    /// `tekmerkez dev`'s per-run tokens ([`Self::revoke_dev_api_tokens`]).
     pub(crate) async fn issue_api_token_unchecked(
         &self,
         user_id: Uuid,
         label: &str,
+        minted_by_dev: bool,
     ) -> Result<String, CaseError> {
         self.store
             .get_user(user_id)
@@ -400,9 +412,21 @@ impl CaseApp {
             .ok_or(CaseError::NotFound("user"))?;
         let token = new_api_token();
         self.store
-            .insert_api_token(&token_hash(&token), user_id, label, self.clock.now())
+            .insert_api_token(
+                &token_hash(&token),
+                user_id,
+                label,
+                minted_by_dev,
+                self.clock.now(),
+            )
             .await?;
         Ok(token)
+    }
+
+    /// Revokes the tokens an earlier `tekmerkez dev` run minted (its banner
+    /// promised them for that run only); admins' tokens stay valid.
+    pub(crate) async fn revoke_dev_api_tokens(&self) -> Result<u64, CaseError> {
+        Ok(self.store.revoke_dev_api_tokens(self.clock.now()).await?)
     }
 
     /// The caller's own user.
@@ -421,11 +445,11 @@ impl CaseApp {
 
     /// Checks `username` and `password` for the gateway's sign-in page.
     ///
-    /// [`MAX_FAILED_LOGINS`] consecutive failures lock the account for
-    /// [`LOCKOUT`]; while locked even the right password is refused and the
-    /// attempt is not counted. Every refusal is the same `Unauthenticated`
-    /// (whether the name exists is not revealed), and an unknown name costs
-    /// one password hash like a known one, so timing does not reveal it either.
+    /// Counts toward the lockout like every password check
+    /// ([`Self::check_password`]). Every refusal is the same
+    /// `Unauthenticated` (whether the name exists or the account is locked is
+    /// not revealed), and an unknown name costs one password hash like a
+    /// known one, so timing does not reveal it either.
     ///
     /// # Errors
     /// `PermissionDenied` for any caller but the gateway; `Unauthenticated`
@@ -442,7 +466,6 @@ impl CaseApp {
                 "only the gateway signs people in",
             ));
         }
-        let now = self.clock.now();
         let user = self
             .store
             .get_user_by_username(&username_key(username))
@@ -451,36 +474,65 @@ impl CaseApp {
             let _ = verify_password(password.expose_secret(), dummy_hash());
             return Err(CaseError::Unauthenticated);
         };
-        let state = self.store.login_state(user.id).await?;
-        if state.locked_until.is_some_and(|until| until > now) {
-            let _ = verify_password(password.expose_secret(), dummy_hash());
-            return Err(CaseError::Unauthenticated);
+        match self.check_password(user.id, password).await? {
+            PasswordCheck::Correct if user.active => Ok(user),
+            _ => Err(CaseError::Unauthenticated),
         }
-        let matches = state
+    }
+
+    /// Checks `password` against `user`'s, wherever a password is checked
+    /// (sign-in, the profile's password change), all toward one lockout:
+    /// [`MAX_FAILED_LOGINS`] consecutive failures lock the account for
+    /// [`LOCKOUT`], and while locked even the right password is refused
+    /// uncounted. The attempt is counted before the hash is verified, so
+    /// guesses sent at once are counted each (and those past the limit
+    /// refused unverified); a correct password resets the count.
+    async fn check_password(
+        &self,
+        user: Uuid,
+        password: &secrecy::SecretString,
+    ) -> Result<PasswordCheck, CaseError> {
+        use secrecy::ExposeSecret as _;
+        let now = self.clock.now();
+        let lock = async || {
+            let until = now.checked_add(LOCKOUT).unwrap_or(now);
+            tracing::warn!(user_id = %user, "password checks locked after repeated failures");
+            self.store.record_login(user, 0, Some(until)).await
+        };
+        let Some(attempt) = self.store.begin_password_attempt(user, now).await? else {
+            // Locked: the same cost as a check, so timing tells nothing.
+            let _ = verify_password(password.expose_secret(), dummy_hash());
+            return Ok(PasswordCheck::Locked);
+        };
+        if attempt.attempt > MAX_FAILED_LOGINS {
+            // More guesses in flight than the limit allows: refused
+            // unverified, and locked (should the attempt that reached the
+            // limit never finish, the count would otherwise stay stuck).
+            let _ = verify_password(password.expose_secret(), dummy_hash());
+            lock().await?;
+            return Ok(PasswordCheck::Locked);
+        }
+        let matches = attempt
             .password_hash
             .as_deref()
             .is_some_and(|h| verify_password(password.expose_secret(), h));
-        if matches && user.active {
-            if state.failed_logins > 0 || state.locked_until.is_some() {
-                self.store.record_login(user.id, 0, None).await?;
-            }
-            return Ok(user);
+        if matches {
+            self.store.record_login(user, 0, None).await?;
+            return Ok(PasswordCheck::Correct);
         }
-        let failed = state.failed_logins + 1;
-        if failed >= MAX_FAILED_LOGINS {
-            let until = now.checked_add(LOCKOUT).unwrap_or(now);
-            tracing::warn!(user_id = %user.id, "sign-in locked after repeated failures");
-            self.store.record_login(user.id, 0, Some(until)).await?;
-        } else {
-            self.store.record_login(user.id, failed, None).await?;
+        if attempt.attempt >= MAX_FAILED_LOGINS {
+            lock().await?;
+            return Ok(PasswordCheck::Locked);
         }
-        Err(CaseError::Unauthenticated)
+        Ok(PasswordCheck::Wrong)
     }
 
-    /// Changes the caller's own details; a new password needs the current one.
+    /// Changes the caller's own details; a new password needs the current
+    /// one, checked toward the sign-in lockout ([`Self::check_password`]).
     ///
     /// # Errors
-    /// `Invalid` when the current password is wrong.
+    /// `Invalid` when the current password is wrong; `AccountLocked` when
+    /// that wrong password reached the limit or the account is locked.
     pub async fn update_current_user(
         &self,
         caller: &Caller,
@@ -489,13 +541,16 @@ impl CaseApp {
         use secrecy::ExposeSecret as _;
         let mut user = self.current_user(caller).await?;
         if let Some((current, new)) = &update.password {
-            let stored = self.store.password_hash(user.id).await?;
-            if !stored.is_some_and(|h| verify_password(current.expose_secret(), &h)) {
-                return Err(Violations::from(FieldError::new(
-                    "current_password",
-                    "is not correct",
-                ))
-                .into());
+            match self.check_password(user.id, current).await? {
+                PasswordCheck::Correct => {}
+                PasswordCheck::Wrong => {
+                    return Err(Violations::from(FieldError::new(
+                        "current_password",
+                        "is not correct",
+                    ))
+                    .into());
+                }
+                PasswordCheck::Locked => return Err(CaseError::AccountLocked),
             }
             let hash = hash_password(new.expose_secret())
                 .map_err(|_| CaseError::PermissionDenied("password hashing failed"))?;

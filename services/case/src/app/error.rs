@@ -17,6 +17,8 @@ pub const ERROR_DOMAIN: &str = "case.tekmerkez";
 /// `ErrorInfo` reason of a refused lookup: too many wrong guesses at the
 /// number's phone digits; the `RetryInfo` says when the window ends.
 pub const TRACKING_LOOKUPS_LOCKED: &str = "TRACKING_LOOKUPS_LOCKED";
+/// The `ErrorInfo` reason of [`CaseError::AccountLocked`].
+pub const ACCOUNT_LOCKED: &str = "ACCOUNT_LOCKED";
 
 /// Why one case in a bulk call could not be changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,10 @@ pub enum CaseError {
     /// Concurrent changes kept winning; the caller may retry.
     #[error("the record kept changing concurrently")]
     Contended,
+    /// Too many wrong passwords: the account refuses every password check
+    /// (sign-in answers `Unauthenticated` instead, to reveal nothing).
+    #[error("the account is locked")]
+    AccountLocked,
     /// The store failed.
     #[error("store failure")]
     Store(#[from] StoreError),
@@ -144,6 +150,19 @@ impl From<CaseError> for Status {
                 )
             }
             CaseError::Contended => Status::aborted("the record kept changing concurrently; retry"),
+            CaseError::AccountLocked => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(
+                    ACCOUNT_LOCKED,
+                    ERROR_DOMAIN,
+                    std::collections::HashMap::<String, String>::new(),
+                );
+                Status::with_error_details(
+                    Code::PermissionDenied,
+                    "the account is locked after repeated wrong passwords; try again later",
+                    details,
+                )
+            }
             CaseError::Store(err) => {
                 let unavailable = matches!(
                     &err,

@@ -31,6 +31,25 @@ impl std::fmt::Debug for LoginState {
     }
 }
 
+/// One password check under way: the attempt is counted before the
+/// password is verified, so concurrent guesses cannot all pass the lock.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordAttempt {
+    /// The argon2id hash, when a password is set.
+    pub password_hash: Option<String>,
+    /// Consecutive failures including this attempt (1 for the first).
+    pub attempt: u32,
+}
+
+impl std::fmt::Debug for PasswordAttempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordAttempt")
+            .field("has_password", &self.password_hash.is_some())
+            .field("attempt", &self.attempt)
+            .finish()
+    }
+}
+
 /// Which users to list.
 #[derive(Debug, Clone, Default)]
 pub struct UserQuery {
@@ -81,6 +100,14 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     /// A user's sign-in state: password hash, consecutive failures, and the
     /// end of a lockout.
     async fn login_state(&self, user: Uuid) -> Result<LoginState, StoreError>;
+    /// Counts a password check of `user` as a failure in advance, unless the
+    /// account is locked at `now`; `None` when it is (or there is no user).
+    /// One atomic statement, so every concurrent check is counted.
+    async fn begin_password_attempt(
+        &self,
+        user: Uuid,
+        now: Timestamp,
+    ) -> Result<Option<PasswordAttempt>, StoreError>;
     /// Stores a user's failure count and lockout end after a sign-in attempt.
     async fn record_login(
         &self,
@@ -93,14 +120,18 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn get_user_by_username(&self, username_key: &str) -> Result<Option<User>, StoreError>;
     /// The users matching `q`.
     async fn list_users(&self, q: &UserQuery) -> Result<Vec<User>, StoreError>;
-    /// Stores an API token's hash for a user.
+    /// Stores an API token's hash for a user; `minted_by_dev` marks the
+    /// tokens `tekmerkez dev` issues for one run.
     async fn insert_api_token(
         &self,
         sha256_hex: &str,
         user: Uuid,
         label: &str,
+        minted_by_dev: bool,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Revokes every unrevoked token `tekmerkez dev` minted; returns how many.
+    async fn revoke_dev_api_tokens(&self, now: Timestamp) -> Result<u64, StoreError>;
     /// The user an unrevoked token's hash belongs to.
     async fn user_for_api_token(&self, sha256_hex: &str) -> Result<Option<Uuid>, StoreError>;
 }

@@ -26,7 +26,7 @@ pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
-pub use directory::{DirectoryStore, LoginState, UserQuery};
+pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};

@@ -75,3 +75,84 @@ both_stores! {
         app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.expect("the lock ran out");
     }
 }
+
+fn change_password(current: &str) -> pb::UpdateCurrentUserRequest {
+    pb::UpdateCurrentUserRequest {
+        current_password: current.into(),
+        new_password: "yepyeni-parola-789".into(),
+        ..Default::default()
+    }
+}
+
+/// The `ErrorInfo` reason of a refusal, if it carries one.
+fn reason(status: &tonic::Status) -> Option<String> {
+    use tonic_types::StatusExt as _;
+    status.get_details_error_info().map(|i| i.reason)
+}
+
+// Issue 17, finding 3: a wrong current password on the profile is a
+// password guess like a failed sign-in.
+both_stores! {
+    async fn wrong_current_passwords_lock_the_account_as_failed_sign_ins_do(app) {
+        for i in 1..5 {
+            let err = app.dir.update_current_user(as_user("admin", change_password("yanlış-parola"))).await.unwrap_err();
+            assert_eq!(violated_fields(&err), vec!["current_password"], "guess {i}");
+        }
+        let err = app.dir.update_current_user(as_user("admin", change_password("yanlış-parola"))).await.unwrap_err();
+        assert_eq!((err.code(), reason(&err).as_deref()), (Code::PermissionDenied, Some("ACCOUNT_LOCKED")), "the fifth locks");
+        let err = app.dir.update_current_user(as_user("admin", change_password("admin-password-1"))).await.unwrap_err();
+        assert_eq!(reason(&err).as_deref(), Some("ACCOUNT_LOCKED"), "locked even against the right password");
+        let err = app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.unwrap_err();
+        assert_eq!((err.code(), err.message()), (Code::Unauthenticated, "unauthenticated"), "sign-in is locked too, with its one answer");
+        app.clock.advance(jiff::SignedDuration::from_mins(16));
+        app.dir.update_current_user(as_user("admin", change_password("admin-password-1"))).await.expect("the lock ran out");
+        app.dir.authenticate_user(sign_in("admin", "yepyeni-parola-789")).await.expect("the new password signs in");
+    }
+
+    async fn sign_in_failures_and_profile_failures_count_toward_one_lockout(app) {
+        for _ in 0..3 {
+            app.dir.authenticate_user(sign_in("admin", "wrong-password")).await.unwrap_err();
+        }
+        app.dir.update_current_user(as_user("admin", change_password("yanlış-parola"))).await.unwrap_err();
+        let err = app.dir.update_current_user(as_user("admin", change_password("yanlış-parola"))).await.unwrap_err();
+        assert_eq!(reason(&err).as_deref(), Some("ACCOUNT_LOCKED"), "3 + 2 failures");
+        app.dir.authenticate_user(sign_in("admin", "admin-password-1")).await.unwrap_err();
+        let admin = app.dir.get_current_user(as_user("admin", pb::GetCurrentUserRequest {})).await.unwrap().into_inner().user.unwrap().id;
+        let state = app.app.store().login_state(admin.parse().unwrap()).await.unwrap();
+        assert!(state.locked_until.is_some(), "{state:?}");
+    }
+
+    async fn guesses_sent_at_once_are_each_counted(app) {
+        // The probe's 30 guesses in 0.66 s: sent together, not one after another.
+        let guesses = (0..30).map(|i| {
+            let mut dir = app.dir.clone();
+            async move { dir.update_current_user(as_user("admin", change_password(&format!("yanlış-parola-{i}")))).await.unwrap_err() }
+        });
+        let answers = futures::future::join_all(guesses).await;
+        let wrong = answers.iter().filter(|e| e.code() == Code::InvalidArgument).count();
+        let locked = answers.iter().filter(|e| reason(e).as_deref() == Some("ACCOUNT_LOCKED")).count();
+        assert!(wrong < 5, "at most four guesses are checked and told wrong, got {wrong}");
+        assert_eq!(wrong + locked, 30);
+        let err = app.dir.update_current_user(as_user("admin", change_password("admin-password-1"))).await.unwrap_err();
+        assert_eq!(reason(&err).as_deref(), Some("ACCOUNT_LOCKED"));
+    }
+}
+
+// Issue 17, finding 4: `tekmerkez dev` mints API tokens "for this run"
+// (`demo::seed` at every start); the next start revokes them, never an
+// admin's.
+both_stores! {
+    async fn each_dev_start_revokes_the_previous_runs_tokens_but_not_an_admins(app) {
+        let partner = app.user_id("partner");
+        let admins = app.dir.issue_api_token(as_user("admin", pb::IssueApiTokenRequest { user_id: partner, label: "tekmerkez dev".into() })).await.unwrap().into_inner().token;
+        let token_of = |users: &[tekmerkez_case::demo::DemoUser]| users.iter().find(|u| u.username == "partner").unwrap().api_token.clone();
+        let first = token_of(&tekmerkez_case::demo::seed(&app.app, 0).await.unwrap());
+        let me = |t: &str| with_token(t, pb::GetCurrentUserRequest {});
+        assert_eq!(app.dir.get_current_user(me(&first)).await.unwrap().into_inner().user.unwrap().username, "partner");
+        let second = token_of(&tekmerkez_case::demo::seed(&app.app, 0).await.unwrap());
+        let err = app.dir.get_current_user(me(&first)).await.unwrap_err();
+        assert_eq!((err.code(), err.message()), (Code::Unauthenticated, "unauthenticated"), "the previous run's token");
+        app.dir.get_current_user(me(&second)).await.expect("this run's token");
+        app.dir.get_current_user(me(&admins)).await.expect("an admin's token, even labelled like dev's, stays valid");
+    }
+}

@@ -91,6 +91,15 @@ fn field_problem(t: &ProfileTexts, field: &str) -> Option<(&'static str, String)
     })
 }
 
+/// Whether the case service refused because wrong passwords locked the account.
+fn account_locked(st: &tonic::Status) -> bool {
+    use tonic_types::StatusExt as _;
+    st.code() == Code::PermissionDenied
+        && st
+            .get_details_error_info()
+            .is_some_and(|i| i.reason == "ACCOUNT_LOCKED")
+}
+
 async fn page(
     state: &AppState,
     frame: Frame,
@@ -254,6 +263,21 @@ pub(super) async fn save(
                 problems,
                 typed(),
                 StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(st) if account_locked(&st) => {
+            // Locked by wrong passwords, here or at sign-in: the words the
+            // sign-in page uses, so the person knows why and for how long.
+            let words = frame.texts().auth.bad_credentials;
+            page(
+                &state,
+                frame,
+                s,
+                Some((words, true)),
+                Vec::new(),
+                typed(),
+                StatusCode::FORBIDDEN,
             )
             .await
         }

@@ -18,7 +18,16 @@
 //! replayed later, and each `event_id` is taken once (a retry gets the first
 //! answer, the same id with other content 422). Unsigned: 401; a bad
 //! signature or stale timestamp: 403; bad JSON, an unknown `type` or bad
-//! fields: 400 naming them.
+//! fields: 400 naming them. The signing client's events are limited
+//! (`rate_limit_per_second`, `rate_limit_burst`): beyond, 429 with
+//! `Retry-After` and `"reason": "CTI_RATE_LIMITED"`.
+//!
+//! An IVR record is published once: the store marks it published when the
+//! bus acknowledged it, and a replay (after a lost answer, an intake
+//! restart, on another replica) answers the first tracking number and
+//! publishes and counts nothing. Until then one request at a time holds
+//! its publishing lease in the store, so concurrent replays wait (503,
+//! `Retry-After: 1`) rather than publish it twice.
 //!
 //! A `survey.score` (the IVR asked the caller to rate an application's
 //! handling, 1 to 5) is recorded on that application's case through the
@@ -38,7 +47,7 @@ pub mod event;
 pub mod settings;
 pub mod store;
 
-use std::{sync::Arc, time::Duration};
+use std::{num::NonZeroU32, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
@@ -48,6 +57,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter, clock::Clock as _};
 use jiff::Timestamp;
 use prost::Message as _;
 use secrecy::ExposeSecret as _;
@@ -81,6 +91,9 @@ use store::{Call, CtiStore, SeenEvent};
 /// The consumer group of the caller index.
 pub const CALLER_INDEX_GROUP: &str = "intake-caller-index";
 
+/// The `reason` of a 429 for a signing client over its budget.
+pub const CTI_RATE_LIMITED: &str = "CTI_RATE_LIMITED";
+
 /// The CTI side's shared state.
 #[derive(Clone)]
 pub struct CtiState(Arc<Inner>);
@@ -89,6 +102,13 @@ struct Inner {
     /// The caller index consumes intake's own topic from it.
     bus: Arc<dyn Bus>,
     settings: CtiSettings,
+    /// The signing client's event budget (one signing secret, so one
+    /// client); checked after the signature, so nobody without the secret
+    /// can spend it. Per replica.
+    limiter: DefaultDirectRateLimiter,
+    /// How long a request may hold an IVR record's publishing lease: past
+    /// the publisher's timeout, so a live publish is never overtaken.
+    publish_lease: Duration,
     store: CtiStore,
     publisher: Publisher,
     cases: CaseClient,
@@ -112,9 +132,16 @@ impl CtiState {
         cases: CaseClient,
         bus: Arc<dyn Bus>,
     ) -> Result<Self, sqlx::Error> {
+        let cti = &settings.cti;
+        let quota = Quota::per_second(
+            NonZeroU32::new(cti.rate_limit_per_second).unwrap_or(NonZeroU32::MIN),
+        )
+        .allow_burst(NonZeroU32::new(cti.rate_limit_burst).unwrap_or(NonZeroU32::MIN));
         Ok(Self(Arc::new(Inner {
             bus,
             settings: settings.cti.clone(),
+            limiter: RateLimiter::direct(quota),
+            publish_lease: settings.publish_timeout() + Duration::from_secs(5),
             store: CtiStore::connect(settings.database_url.expose_secret())?,
             publisher,
             cases,
@@ -214,6 +241,22 @@ fn event_refused(e: &EventError) -> Response {
         .into_response()
 }
 
+/// 429 when the signing client is over `intake.cti.rate_limit_*`.
+fn over_budget(s: &CtiState) -> Option<Response> {
+    let not_until = s.0.limiter.check().err()?;
+    let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+    tracing::warn!("CTI event refused: the signing client is over its rate limit");
+    Some(
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many CTI events; slow down",
+        )
+        .with_reason(CTI_RATE_LIMITED)
+        .retry_after(wait.as_secs().max(1))
+        .into_response(),
+    )
+}
+
 fn unavailable() -> Response {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -278,6 +321,9 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
         tracing::warn!("CTI event refused: not signed as configured");
         return r.into_response();
     }
+    if let Some(r) = over_budget(&s) {
+        return r;
+    }
     let event = match event::parse(&body) {
         Ok(e) => e,
         Err(e) => {
@@ -304,8 +350,15 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
             .as_ref()
             .map(|_| TrackingNumber::generate().as_str().to_owned()),
         received_at: micros_now,
+        published_at: None,
     };
-    let seen = match s.0.store.remember_event(&head.event_id, &fresh).await {
+    let lease_until = record.as_ref().map(|_| lease_end(&s, micros_now));
+    let seen = match s
+        .0
+        .store
+        .remember_event(&head.event_id, &fresh, lease_until)
+        .await
+    {
         Ok(seen) => seen,
         Err(e) => {
             tracing::error!(error.message = %e, "CTI store failed");
@@ -375,11 +428,44 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
         }
         Event::IvrRecord { .. } => {
             tracing::Span::current().record("event_type", "ivr.record");
+            let first = seen.application_id == fresh.application_id;
             let (Some(r), Some(id), Some(tn)) = (record, seen.application_id, seen.tracking_number)
             else {
                 return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
                     .into_response();
             };
+            if seen.published_at.is_some() {
+                // A replay of a published record: the first answer, and
+                // nothing on the bus or in the counts.
+                tracing::info!(application_id = %id, "IVR record replayed; already published");
+                return record_accepted(&tn);
+            }
+            // The first request holds the lease it inserted the event with;
+            // a retry of one whose publish failed or died takes it over.
+            if !first {
+                match s
+                    .0
+                    .store
+                    .claim_publication(&head.event_id, micros_now, lease_end(&s, micros_now))
+                    .await
+                {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        // Another request (on any replica) is publishing it
+                        // now, or just did: the retry gets its answer.
+                        return ApiError::new(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "this event is being recorded; retry",
+                        )
+                        .retry_after(1)
+                        .into_response();
+                    }
+                    Err(e) => {
+                        tracing::error!(error.message = %e, "CTI store failed");
+                        return unavailable();
+                    }
+                }
+            }
             publish_record(&s, r, id, &tn, seen.received_at, &head.event_id).await
         }
     }
@@ -575,9 +661,32 @@ async fn publish_record(
     let message = pb::ApplicationReceived::from(app);
     if let Err(e) = s.0.publisher.publish(&message).await {
         tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing an IVR record failed; not acknowledged");
+        if let Err(e) = s.0.store.release_publication(event_id).await {
+            // The lease runs out by itself; the retry waits for it.
+            tracing::warn!(error.message = %e, "releasing an IVR record's publishing lease failed");
+        }
         return unavailable();
     }
+    if let Err(e) =
+        s.0.store
+            .mark_published(event_id, Timestamp::now().as_microsecond())
+            .await
+    {
+        // Acknowledged by the bus all the same; a replay would publish the
+        // same application again, which routing takes once.
+        tracing::error!(error.message = %e, "marking an IVR record published failed");
+    }
     tracing::info!(%application_id, "IVR record accepted");
+    record_accepted(tracking_number)
+}
+
+/// When a publishing lease taken at `now` (microseconds) runs out.
+fn lease_end(s: &CtiState, now: i64) -> i64 {
+    now.saturating_add(i64::try_from(s.0.publish_lease.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// 202 with the tracking number, as the IVR reads it out.
+fn record_accepted(tracking_number: &str) -> Response {
     let shown = TrackingNumber::parse(tracking_number)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| tracking_number.to_owned());

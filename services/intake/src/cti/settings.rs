@@ -15,6 +15,12 @@ pub struct CtiSettings {
     pub signing_secret: SecretString,
     /// How far an event's `X-Tekmerkez-Timestamp` may be from now.
     pub max_skew_seconds: u64,
+    /// Events per second the signing client may send, sustained (per
+    /// intake replica); more get 429 with `Retry-After`. Well above a busy
+    /// centre's peak of a few hundred.
+    pub rate_limit_per_second: u32,
+    /// Events the signing client may send at once above the sustained rate.
+    pub rate_limit_burst: u32,
     /// The bearer token the gateway's call-centre screen uses for the
     /// caller lookups (a secret).
     pub lookup_token: SecretString,
@@ -75,6 +81,8 @@ impl CtiSettings {
             || self.call_retention_hours == 0
             || self.caller_history_days == 0
             || self.caller_history_limit == 0
+            || self.rate_limit_per_second == 0
+            || self.rate_limit_burst == 0
         {
             return Err("intake.cti durations and limits must be positive".into());
         }

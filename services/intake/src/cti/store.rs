@@ -47,6 +47,9 @@ pub struct SeenEvent {
     pub tracking_number: Option<String>,
     /// When it was first received (microseconds): a replay reuses it.
     pub received_at: i64,
+    /// When the bus acknowledged the application an IVR record opened
+    /// (microseconds): from then on a replay publishes nothing.
+    pub published_at: Option<i64>,
 }
 
 /// One earlier application of a caller.
@@ -64,10 +67,16 @@ pub struct EarlierApplication {
 #[derive(Debug, Clone)]
 pub struct CtiStore(SqlPool);
 
+/// The no-op update makes `RETURNING` give the first use's row. A new IVR
+/// record is inserted with the publishing lease of the request inserting it.
 const REMEMBER_EVENT: &str = "INSERT INTO cti_events (event_id, fingerprint, application_id, \
-    tracking_number, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO UPDATE SET \
-    event_id = excluded.event_id RETURNING fingerprint, application_id, tracking_number, \
-    received_at";
+    tracking_number, received_at, publishing_until) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT \
+    (event_id) DO UPDATE SET event_id = excluded.event_id RETURNING fingerprint, application_id, \
+    tracking_number, received_at, published_at";
+
+/// Takes the publishing lease of an unpublished event nobody holds.
+const CLAIM_PUBLICATION: &str = "UPDATE cti_events SET publishing_until = $2 WHERE event_id = $1 \
+    AND published_at IS NULL AND (publishing_until IS NULL OR publishing_until <= $3)";
 
 /// An offered call; an `ended` that arrived first keeps its end.
 const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
@@ -93,7 +102,9 @@ impl CtiStore {
         SqlPool::connect_lazy(url, 10).map(Self)
     }
 
-    /// Records `event_id` unless seen; returns what it stands for now.
+    /// Records `event_id` unless seen; returns what it stands for now. A
+    /// new event is inserted holding the publishing lease until
+    /// `lease_until` (`None` for events that publish nothing).
     ///
     /// # Errors
     /// Database failures.
@@ -101,6 +112,7 @@ impl CtiStore {
         &self,
         event_id: &str,
         fresh: &SeenEvent,
+        lease_until: Option<i64>,
     ) -> Result<SeenEvent, sqlx::Error> {
         on_pool!(&self.0, |p| {
             let row = sqlx::query(REMEMBER_EVENT)
@@ -109,6 +121,7 @@ impl CtiStore {
                 .bind(fresh.application_id.map(|u| u.to_string()))
                 .bind(&fresh.tracking_number)
                 .bind(fresh.received_at)
+                .bind(lease_until)
                 .fetch_one(p)
                 .await?;
             let app: Option<String> = row.try_get("application_id")?;
@@ -119,8 +132,63 @@ impl CtiStore {
                     .transpose()?,
                 tracking_number: row.try_get("tracking_number")?,
                 received_at: row.try_get("received_at")?,
+                published_at: row.try_get("published_at")?,
             })
         })
+    }
+
+    /// Takes the publishing lease of `event_id` until `lease_until`, unless
+    /// it is published or another request's lease runs past `now` (on any
+    /// replica: the lease is in the shared store). Whether it was taken.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn claim_publication(
+        &self,
+        event_id: &str,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<bool, sqlx::Error> {
+        on_pool!(&self.0, |p| Ok(sqlx::query(CLAIM_PUBLICATION)
+            .bind(event_id)
+            .bind(lease_until)
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected()
+            == 1))
+    }
+
+    /// Marks `event_id` published (the bus acknowledged its application):
+    /// replays answer as the first time and publish nothing.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn mark_published(&self, event_id: &str, at: i64) -> Result<(), sqlx::Error> {
+        on_pool!(&self.0, |p| sqlx::query(
+            "UPDATE cti_events SET published_at = $2, publishing_until = NULL WHERE event_id = $1"
+        )
+        .bind(event_id)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    }
+
+    /// Gives up the publishing lease after a failed publish, so the CTI's
+    /// retry publishes at once instead of waiting for the lease to run out.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn release_publication(&self, event_id: &str) -> Result<(), sqlx::Error> {
+        on_pool!(&self.0, |p| sqlx::query(
+            "UPDATE cti_events SET publishing_until = NULL WHERE event_id = $1 AND published_at \
+             IS NULL"
+        )
+        .bind(event_id)
+        .execute(p)
+        .await
+        .map(|_| ()))
     }
 
     /// Records an offered call.
@@ -361,18 +429,45 @@ mod tests {
             application_id: Some(Uuid::now_v7()),
             tracking_number: Some("AAAAAAAAAA".into()),
             received_at: 5,
+            published_at: None,
         };
-        assert_eq!(s.remember_event("e-1", &fresh).await.unwrap(), fresh);
+        assert_eq!(
+            s.remember_event("e-1", &fresh, Some(50)).await.unwrap(),
+            fresh
+        );
         let other = SeenEvent {
             fingerprint: "g".into(),
             application_id: None,
             tracking_number: None,
             received_at: 6,
+            published_at: None,
         };
         assert_eq!(
-            s.remember_event("e-1", &other).await.unwrap(),
+            s.remember_event("e-1", &other, None).await.unwrap(),
             fresh,
             "the first use of an id stands"
+        );
+        // The first request holds the lease until 50: a replay at 10 (on
+        // any replica) may not publish; once it ran out, one replay may.
+        assert!(!s.claim_publication("e-1", 10, 60).await.unwrap());
+        assert!(s.claim_publication("e-1", 50, 60).await.unwrap());
+        assert!(!s.claim_publication("e-1", 55, 65).await.unwrap());
+        s.release_publication("e-1").await.unwrap();
+        assert!(
+            s.claim_publication("e-1", 56, 66).await.unwrap(),
+            "a failed publish let go"
+        );
+        s.mark_published("e-1", 57).await.unwrap();
+        assert!(
+            !s.claim_publication("e-1", 100, 110).await.unwrap(),
+            "published: never again"
+        );
+        assert_eq!(
+            s.remember_event("e-1", &fresh, Some(120))
+                .await
+                .unwrap()
+                .published_at,
+            Some(57)
         );
 
         for (id, tn, at) in [("a1", "T1", 100), ("a2", "T2", 300), ("a3", "T3", 200)] {

@@ -12,7 +12,7 @@ use crate::{
         directory::{Directorate, Pool, Unit, User},
         enums::Role,
     },
-    store::{DirectoryStore, LoginState, StoreError, UserQuery},
+    store::{DirectoryStore, LoginState, PasswordAttempt, StoreError, UserQuery},
 };
 
 const USER_COLUMNS: &str = "id, username, display_name, role, active, email, phone, created_at";
@@ -367,6 +367,27 @@ impl DirectoryStore for SqlStore {
         })
     }
 
+    async fn begin_password_attempt(
+        &self,
+        user: Uuid,
+        now: Timestamp,
+    ) -> Result<Option<PasswordAttempt>, StoreError> {
+        // The row lock (PostgreSQL) or the single writer (SQLite) orders
+        // concurrent attempts: each sees the count of those before it.
+        let sql = "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND \
+            (locked_until IS NULL OR locked_until <= $2) RETURNING password_hash, \
+            CAST(failed_logins AS BIGINT) AS failed_logins";
+        let row: Option<(Option<String>, i64)> = on_pool!(&self.write, |p| sqlx::query_as(sql)
+            .bind(user)
+            .bind(micros(now))
+            .fetch_optional(p)
+            .await?);
+        Ok(row.map(|(password_hash, failed)| PasswordAttempt {
+            password_hash,
+            attempt: u32::try_from(failed).unwrap_or(u32::MAX),
+        }))
+    }
+
     async fn record_login(
         &self,
         user: Uuid,
@@ -424,20 +445,32 @@ impl DirectoryStore for SqlStore {
         sha256_hex: &str,
         user: Uuid,
         label: &str,
+        minted_by_dev: bool,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO api_tokens (token_sha256, user_id, label, created_at) VALUES ($1, \
-            $2, $3, $4)";
+        let sql = "INSERT INTO api_tokens (token_sha256, user_id, label, minted_by_dev, \
+            created_at) VALUES ($1, $2, $3, $4, $5)";
         on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(sha256_hex)
             .bind(user)
             .bind(label)
+            .bind(minted_by_dev)
             .bind(micros(now))
             .execute(p)
             .await
             .map_err(unique_violation)?
             .rows_affected());
         Ok(())
+    }
+
+    async fn revoke_dev_api_tokens(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let sql =
+            "UPDATE api_tokens SET revoked_at = $1 WHERE minted_by_dev AND revoked_at IS NULL";
+        Ok(on_pool!(&self.write, |p| sqlx::query(sql)
+            .bind(micros(now))
+            .execute(p)
+            .await?
+            .rows_affected()))
     }
 
     async fn user_for_api_token(&self, sha256_hex: &str) -> Result<Option<Uuid>, StoreError> {
