@@ -9,11 +9,15 @@
 //! blocks on the database. [`SqlPool::connect_lazy_with`] takes
 //! [`PoolOptions`] for a service that tunes the pool, and
 //! [`sqlite_readers`] adds read-only connections beside SQLite's single
-//! writer.
+//! writer. [`is_unavailable`] tells a passing failure of either database
+//! (a full disk, a restart) from a real error.
 
 #![warn(missing_docs)]
 
 mod statement;
+mod unavailable;
+
+pub use unavailable::is_unavailable;
 
 use std::{str::FromStr as _, time::Duration};
 
