@@ -19,7 +19,10 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed
         | sqlx::Error::Tls(_) => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| retryable_code(&code)),
+        sqlx::Error::Database(db) => {
+            let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+            db.code().is_some_and(|code| retryable_code(sqlite, &code))
+        }
         _ => false,
     }
 }
@@ -28,9 +31,11 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 /// SQLSTATE: class 08 (connection exception), 53 (insufficient resources:
 /// `disk_full`, out of memory, too many connections), 57P01–57P03 (the
 /// server shutting down or starting), 58030 (I/O error).
-fn retryable_code(code: &str) -> bool {
-    if let Ok(n) = code.parse::<i64>() {
-        return SQLITE_RETRYABLE.contains(&(n & 0xff));
+fn retryable_code(sqlite: bool, code: &str) -> bool {
+    if sqlite {
+        return code
+            .parse::<i64>()
+            .is_ok_and(|n| SQLITE_RETRYABLE.contains(&(n & 0xff)));
     }
     code.starts_with("08")
         || code.starts_with("53")
@@ -47,12 +52,18 @@ mod tests {
 
     #[test]
     fn codes_of_passing_conditions_are_retryable_and_others_not() {
-        for code in ["13", "10", "3850", "5", "517", "08006", "53100", "57P01"] {
-            assert!(retryable_code(code), "{code}");
+        for code in ["13", "10", "3850", "5", "517"] {
+            assert!(retryable_code(true, code), "{code}");
+        }
+        for code in ["08006", "53100", "57P01"] {
+            assert!(retryable_code(false, code), "{code}");
         }
         // A constraint (SQLite 19, 2067; PostgreSQL 23505), a syntax error (1, 42601).
-        for code in ["19", "2067", "1", "23505", "42601", "40001"] {
-            assert!(!retryable_code(code), "{code}");
+        for code in ["19", "2067", "1"] {
+            assert!(!retryable_code(true, code), "{code}");
+        }
+        for code in ["23505", "42601", "40001"] {
+            assert!(!retryable_code(false, code), "{code}");
         }
         assert!(!is_unavailable(&sqlx::Error::RowNotFound));
     }
