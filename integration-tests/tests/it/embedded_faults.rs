@@ -223,7 +223,7 @@ async fn submit(http: &reqwest::Client, base: &str, c: &Citizen, keyed: bool) ->
             if keyed {
                 assert!(body.contains(&c.key()), "the form keeps its one-time key");
             }
-            Answer::Unavailable(retry_after.unwrap_or(1))
+            Answer::Unavailable(retry_after.expect("a 503 of the form carries Retry-After"))
         }
         _ => panic!(
             "application {} ({}): unexpected {status}: {body}",
