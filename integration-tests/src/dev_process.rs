@@ -125,7 +125,9 @@ impl DevProcess {
 
     /// The exit status, if the process ended by itself.
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
     }
 
     /// SIGKILLs the process, as a crash would, and reaps it.
@@ -163,11 +165,13 @@ impl DevProcess {
     /// A read-only pool on one of the data directory's databases
     /// (`case.db`, `bus.db`, `notify.db`, `intake.db`).
     pub async fn db(&self, file: &str) -> SqlitePool {
-        let opts =
-            SqliteConnectOptions::from_str(&format!("sqlite://{}", self.data_dir.join(file).display()))
-                .unwrap()
-                .read_only(true)
-                .busy_timeout(Duration::from_secs(10));
+        let opts = SqliteConnectOptions::from_str(&format!(
+            "sqlite://{}",
+            self.data_dir.join(file).display()
+        ))
+        .unwrap()
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(10));
         SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts)

@@ -73,10 +73,12 @@ mod tests {
     #[tokio::test]
     async fn a_full_sqlite_database_is_unavailable_and_a_duplicate_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        let opts =
-            SqliteConnectOptions::from_str(&format!("sqlite://{}", dir.path().join("f.db").display()))
-                .unwrap()
-                .create_if_missing(true);
+        let opts = SqliteConnectOptions::from_str(&format!(
+            "sqlite://{}",
+            dir.path().join("f.db").display()
+        ))
+        .unwrap()
+        .create_if_missing(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts)

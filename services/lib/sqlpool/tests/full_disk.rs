@@ -2,7 +2,12 @@
 //! not allowed): a transaction that fails with "database or disk is full"
 //! is reported as unavailable, and once space returns the same pool's
 //! transactions commit and the readers see them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test"
+)]
 
 use std::{io::Write as _, path::Path};
 
@@ -13,7 +18,10 @@ struct Tmpfs(std::path::PathBuf);
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
     }
 }
 
@@ -86,7 +94,11 @@ async fn after_a_full_disk_transactions_commit_again_and_readers_see_them() {
         .fetch_one(&r)
         .await
         .unwrap();
-    assert_eq!(after, before + 6, "committed transactions are visible to readers");
+    assert_eq!(
+        after,
+        before + 6,
+        "committed transactions are visible to readers"
+    );
     w.close().await;
     r.close().await;
 }
