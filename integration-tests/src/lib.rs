@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod cluster;
+pub mod dev_process;
 pub mod ops;
 pub mod page;
 pub mod raw_grpc;

@@ -41,6 +41,7 @@ mod browser_record;
 mod browser_survey;
 mod browser_transfer;
 mod dev_mode;
+mod embedded_faults;
 mod gateway_admin_notify;
 mod gateway_bad_input;
 mod gateway_callback_public;

@@ -164,10 +164,11 @@ impl From<CaseError> for Status {
                 )
             }
             CaseError::Store(err) => {
-                let unavailable = matches!(
-                    &err,
-                    StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
-                );
+                // A full disk, an I/O error or an unreachable database
+                // passes: the caller retries (routing waits instead of
+                // dead-lettering the application).
+                let unavailable =
+                    matches!(&err, StoreError::Database(e) if tekmerkez_sqlpool::is_unavailable(e));
                 tracing::error!(error.message = %err, error.cause_chain = ?err, "store failure");
                 if unavailable {
                     Status::unavailable("database unavailable")

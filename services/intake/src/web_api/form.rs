@@ -394,7 +394,13 @@ pub(super) async fn submit(
             counters::count_rejected("web_form", status);
             // The same key stays: a refused form never claimed it, and a
             // retry after a failure cannot record twice.
-            render(t, status, &page(&state, t, input, errors, failure))
+            let mut resp = render(t, status, &page(&state, t, input, errors, failure));
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                // As the API's 503: when to try again.
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            resp
         }
     }
 }

@@ -9,11 +9,15 @@
 //! blocks on the database. [`SqlPool::connect_lazy_with`] takes
 //! [`PoolOptions`] for a service that tunes the pool, and
 //! [`sqlite_readers`] adds read-only connections beside SQLite's single
-//! writer.
+//! writer. [`is_unavailable`] tells a passing failure of either database
+//! (a full disk, a restart) from a real error.
 
 #![warn(missing_docs)]
 
 mod statement;
+mod unavailable;
+
+pub use unavailable::is_unavailable;
 
 use std::{str::FromStr as _, time::Duration};
 
@@ -83,6 +87,7 @@ impl SqlPool {
             Ok(Self::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(1)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(in_step(conn)) }))
                     .connect_lazy_with(opts),
             ))
         } else {
@@ -95,6 +100,20 @@ impl SqlPool {
             ))
         }
     }
+}
+
+/// Whether a pooled SQLite connection may be handed out again. A
+/// statement that fails with `SQLITE_FULL` or an I/O error inside a
+/// transaction makes SQLite roll the whole transaction back; sqlx's own
+/// `ROLLBACK` then fails and it still counts the transaction as open, so
+/// every later transaction on that connection would be a savepoint inside
+/// one that never commits: acknowledged writes invisible to the readers and
+/// lost at the next crash (a full disk in `tekmerkez dev` did this to the
+/// case store). Such a connection is closed (which ends SQLite's side of
+/// it) and a fresh one takes its place. The pool's ping before this check
+/// has waited for any rollback still queued on the connection.
+fn in_step(conn: &sqlx::SqliteConnection) -> bool {
+    !sqlx::Connection::is_in_transaction(conn)
 }
 
 /// A pool of `connections` read-only uses of the database `writer` opens,
