@@ -1,7 +1,7 @@
 //! Every black-box test across services, in one test binary (so the
 //! services link once): one module per area and scenario file, named
 //! `<area>_<what>` (`backbone_kafka`, `browser_admin`, `gateway_entry`,
-//! `intake_social`, `notify_dev`, `ops_metrics`, …), and two modules the
+//! `intake_social`, `notify_dev`, `ops_metrics`, `chaos_kafka`, …), and two modules the
 //! scenarios share: `channels` (`tekmerkez dev` in-process with every
 //! channel on) and `entry_support` (reading receipts with poppler and zbar).
 //! The harness itself is this crate's library (`src/`).
@@ -23,6 +23,7 @@ mod entry_support;
 
 mod backbone_embedded;
 mod backbone_kafka;
+mod chaos_kafka;
 mod browser_admin;
 mod browser_brand;
 mod browser_callback;
