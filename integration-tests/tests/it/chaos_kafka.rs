@@ -394,7 +394,7 @@ async fn send_mails(folder: String, run: String, mails: Vec<usize>, others: usiz
                 session = imap_session().await;
             }
             if let Some(s) = session.as_mut() {
-                if s.append(&folder, None, None, mail(&run, i)).await.is_ok() {
+                if s.append(&folder, None, None, &mail(&run, i)).await.is_ok() {
                     break;
                 }
                 session = None;
