@@ -23,7 +23,6 @@ mod entry_support;
 
 mod backbone_embedded;
 mod backbone_kafka;
-mod chaos_kafka;
 mod browser_admin;
 mod browser_brand;
 mod browser_callback;
@@ -41,6 +40,7 @@ mod browser_manager;
 mod browser_record;
 mod browser_survey;
 mod browser_transfer;
+mod chaos_kafka;
 mod dev_mode;
 mod gateway_admin_notify;
 mod gateway_bad_input;

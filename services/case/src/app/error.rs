@@ -122,10 +122,11 @@ impl From<CaseError> for Status {
             CaseError::AlreadyExists(what) => Status::already_exists(what),
             CaseError::Contended => Status::aborted("the record kept changing concurrently; retry"),
             CaseError::Store(err) => {
-                let unavailable = matches!(
-                    &err,
-                    StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
-                );
+                // PostgreSQL down or restarting is an outage the caller
+                // waits out (routing retries without limit), not a failure
+                // of the request (routing dead-letters after a few tries).
+                let unavailable =
+                    matches!(&err, StoreError::Database(e) if tekmerkez_sqlpool::is_unavailable(e));
                 tracing::error!(error.message = %err, error.cause_chain = ?err, "store failure");
                 if unavailable {
                     Status::unavailable("database unavailable")

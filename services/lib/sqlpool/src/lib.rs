@@ -109,6 +109,33 @@ pub fn sqlite_readers(writer: &SqlitePool, connections: u32) -> SqlitePool {
 
 pub use statement::{Backend, Statement, Value};
 
+/// Whether `e` means the database cannot be used right now (it is down,
+/// restarting, or dropped the connection), so that the caller should be
+/// told "unavailable, retry" rather than "internal error". When
+/// PostgreSQL's postmaster dies, a backend in the middle of a query ends it
+/// with FATAL 57P01 ("terminating connection due to unexpected postmaster
+/// exit"); while it restarts, connecting fails with 57P03 (starting up);
+/// a lost socket is an I/O or protocol error; sqlx's pool gives up with
+/// `PoolTimedOut`. A message consumer that took such an error for a
+/// failure of the message would dead-letter a valid application.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            // Class 08: connection exception; 57P01–57P03: the server is
+            // shutting down, crashed, or not accepting connections yet;
+            // 53300: too many connections.
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
+
 /// Runs `$body` with `$p` bound to the concrete pool of `$pool` (a
 /// [`SqlPool`]): `on_pool!(&pool, |p| sqlx::query("…").execute(p).await)`.
 /// The body is compiled once per backend; it is not a closure (`?` and
@@ -126,6 +153,17 @@ macro_rules! on_pool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lost_connections_and_pool_timeouts_are_unavailable_bad_sql_is_not() {
+        use super::is_unavailable;
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset
+        ))));
+        assert!(is_unavailable(&sqlx::Error::Protocol("unexpected eof".into())));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("x".into())));
+    }
     use super::*;
 
     #[tokio::test]
