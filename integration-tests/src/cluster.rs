@@ -350,6 +350,13 @@ impl Cluster {
             .collect()
     }
 
+    /// Keeps the services' logs after the test (for a failure of a long
+    /// run that cannot simply be repeated) and returns where they are.
+    pub fn keep_logs(&mut self) -> PathBuf {
+        self.logs.disable_cleanup(true);
+        self.logs.path().to_owned()
+    }
+
     /// `service`'s `/metrics` URL.
     pub fn metrics_url(&self, service: &str) -> String {
         format!("http://{}/metrics", self.metrics[service])

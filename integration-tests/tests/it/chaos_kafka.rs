@@ -650,6 +650,11 @@ async fn chaos_every_process_and_postgresql_killed_under_a_burst_nothing_lost_no
     let netgsm = Arc::new(netgsm_standin::NetgsmStandIn::start().await);
     let mut cluster = Cluster::on_postgres(&pg).await;
     let run = cluster.prefix.trim_matches('-').to_owned();
+    let logs = cluster.keep_logs();
+    eprintln!(
+        "chaos: the services' logs are in {} (kept if the run fails: it cannot simply be repeated)",
+        logs.display()
+    );
     // The e-mail channel's own folder in the test mailbox.
     let folder = format!("chaos-{}", uuid::Uuid::new_v4().simple());
     {
@@ -1098,4 +1103,6 @@ async fn chaos_every_process_and_postgresql_killed_under_a_burst_nothing_lost_no
         deliveries.keys().all(|s| s != "pending" && s != "sending"),
         "notify has nothing left to send: {deliveries:?}"
     );
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&logs);
 }

@@ -160,7 +160,9 @@ mod tests {
         assert!(is_unavailable(&sqlx::Error::Io(std::io::Error::from(
             std::io::ErrorKind::ConnectionReset
         ))));
-        assert!(is_unavailable(&sqlx::Error::Protocol("unexpected eof".into())));
+        assert!(is_unavailable(&sqlx::Error::Protocol(
+            "unexpected eof".into()
+        )));
         assert!(!is_unavailable(&sqlx::Error::RowNotFound));
         assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("x".into())));
     }
