@@ -18,8 +18,7 @@
 //! a table: acknowledged, cases, SMS, lost, doubled, kills per process and
 //! the time each kill took to recover from.
 
-#[path = "../../../services/notify/tests/support/netgsm.rs"]
-mod netgsm_standin;
+use crate::netgsm_standin;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -521,6 +520,10 @@ impl Counter {
     }
 }
 
+/// How a kill was recovered from: the stage that moved and when (none
+/// when no stage had work left).
+type Recovery = Option<(Stage, Duration)>;
+
 /// One kill of the run, for the table.
 struct Kill {
     at: Duration,
@@ -859,7 +862,7 @@ async fn chaos_every_process_and_postgresql_killed_under_a_burst_nothing_lost_no
     }
 
     // Every kill's recovery.
-    let mut recovery: Vec<Option<(Stage, Duration)>> = Vec::new();
+    let mut recovery: Vec<Recovery> = Vec::new();
     for k in &mut kills {
         let Some(watch) = k.recovered.take() else {
             recovery.push(None);
@@ -1046,12 +1049,12 @@ async fn chaos_every_process_and_postgresql_killed_under_a_burst_nothing_lost_no
     )
     .unwrap();
     for v in VICTIMS {
-        let mine: Vec<(&Kill, Option<(Stage, Duration)>)> = kills
+        let mine: Vec<(&Kill, Recovery)> = kills
             .iter()
             .zip(recovery.iter().copied())
             .filter(|(k, _)| k.victim == v)
             .collect();
-        let stats = |f: &dyn Fn(&Kill, Option<(Stage, Duration)>) -> Option<Duration>| Stats {
+        let stats = |f: &dyn Fn(&Kill, Recovery) -> Option<Duration>| Stats {
             values: mine.iter().filter_map(|(k, r)| f(k, *r)).collect(),
         };
         writeln!(

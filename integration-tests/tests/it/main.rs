@@ -20,6 +20,9 @@
 
 mod channels;
 mod entry_support;
+/// Netgsm's SMS stand-in (notify's test support), for `notify_kafka` and `chaos_kafka`.
+#[path = "../../../services/notify/tests/support/netgsm.rs"]
+mod netgsm_standin;
 
 mod backbone_embedded;
 mod backbone_kafka;
