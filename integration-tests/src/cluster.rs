@@ -85,10 +85,18 @@ async fn create_db(admin_url: &str, name: &str) -> String {
 }
 
 impl Cluster {
-    /// Fresh databases, ports and topic prefix; runs `tekmerkez migrate`.
+    /// Fresh databases (on the shared test PostgreSQL), ports and topic
+    /// prefix; runs `tekmerkez migrate`.
     pub async fn new() -> Self {
         let pg = std::env::var("TEKMERKEZ_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned());
+        Self::on_postgres(&pg).await
+    }
+
+    /// As [`Cluster::new`], with the databases on the PostgreSQL server whose
+    /// admin URL is `pg` (the fault suite's durable one, which it kills).
+    pub async fn on_postgres(pg: &str) -> Self {
+        let pg = pg.to_owned();
         let brokers =
             std::env::var("TEKMERKEZ_TEST_KAFKA").unwrap_or_else(|_| "127.0.0.1:19092".to_owned());
         let id = uuid::Uuid::new_v4().simple().to_string();
@@ -331,6 +339,22 @@ impl Cluster {
     /// The process id of `service`, while it runs.
     pub fn pid(&self, service: &str) -> Option<u32> {
         self.children.get(service).and_then(Child::id)
+    }
+
+    /// The services started here that have exited by themselves (not
+    /// killed by the test), with how they exited.
+    pub fn exited(&mut self) -> Vec<(&'static str, std::process::ExitStatus)> {
+        self.children
+            .iter_mut()
+            .filter_map(|(name, c)| c.try_wait().ok().flatten().map(|s| (*name, s)))
+            .collect()
+    }
+
+    /// Keeps the services' logs after the test (for a failure of a long
+    /// run that cannot simply be repeated) and returns where they are.
+    pub fn keep_logs(&mut self) -> PathBuf {
+        self.logs.disable_cleanup(true);
+        self.logs.path().to_owned()
     }
 
     /// `service`'s `/metrics` URL.

@@ -1,7 +1,7 @@
 //! Every black-box test across services, in one test binary (so the
 //! services link once): one module per area and scenario file, named
 //! `<area>_<what>` (`backbone_kafka`, `browser_admin`, `gateway_entry`,
-//! `intake_social`, `notify_dev`, `ops_metrics`, …), and two modules the
+//! `intake_social`, `notify_dev`, `ops_metrics`, `chaos_kafka`, …), and two modules the
 //! scenarios share: `channels` (`tekmerkez dev` in-process with every
 //! channel on) and `entry_support` (reading receipts with poppler and zbar).
 //! The harness itself is this crate's library (`src/`).
@@ -20,6 +20,9 @@
 
 mod channels;
 mod entry_support;
+/// Netgsm's SMS stand-in (notify's test support), for `notify_kafka` and `chaos_kafka`.
+#[path = "../../../services/notify/tests/support/netgsm.rs"]
+mod netgsm_standin;
 
 mod backbone_embedded;
 mod backbone_kafka;
@@ -40,6 +43,7 @@ mod browser_manager;
 mod browser_record;
 mod browser_survey;
 mod browser_transfer;
+mod chaos_kafka;
 mod dev_mode;
 mod embedded_faults;
 mod gateway_admin_notify;

@@ -9,8 +9,7 @@
 //! `GetCase`), and that an event for a case the case service does not know
 //! is marked failed.
 
-#[path = "../../../services/notify/tests/support/netgsm.rs"]
-mod netgsm_standin;
+use crate::netgsm_standin;
 
 use std::{collections::HashMap, time::Duration};
 

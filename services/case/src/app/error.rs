@@ -164,9 +164,9 @@ impl From<CaseError> for Status {
                 )
             }
             CaseError::Store(err) => {
-                // A full disk, an I/O error or an unreachable database
-                // passes: the caller retries (routing waits instead of
-                // dead-lettering the application).
+                // A full disk, an I/O error, PostgreSQL down or restarting
+                // passes: the caller retries (routing waits it out instead
+                // of dead-lettering the application after a few tries).
                 let unavailable =
                     matches!(&err, StoreError::Database(e) if tekmerkez_sqlpool::is_unavailable(e));
                 tracing::error!(error.message = %err, error.cause_chain = ?err, "store failure");

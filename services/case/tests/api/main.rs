@@ -16,6 +16,7 @@ mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;
 mod create_case;
+mod database_outage;
 mod directory;
 mod health;
 mod letters;

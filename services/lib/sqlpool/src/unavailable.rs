@@ -4,6 +4,13 @@
 //! database that is locked, restarting or unreachable. Callers answer these
 //! as retryable (HTTP 503 with `Retry-After`, gRPC `UNAVAILABLE`) and
 //! background loops back off and carry on; anything else stays an error.
+//!
+//! When PostgreSQL's postmaster dies, a backend in the middle of a query
+//! ends it with FATAL 57P01 ("terminating connection due to unexpected
+//! postmaster exit"); while it restarts, connecting fails with 57P03; a
+//! lost socket is an I/O or protocol error. A message consumer that took
+//! such an error for a failure of the message would dead-letter a valid
+//! application (the fault suite found exactly that).
 
 /// SQLite primary result codes (the low byte of an extended code) that a
 /// retry can get past: `SQLITE_BUSY` (5), `SQLITE_LOCKED` (6),
@@ -15,6 +22,7 @@ const SQLITE_RETRYABLE: [i64; 6] = [5, 6, 7, 10, 13, 14];
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_)
+        | sqlx::Error::Protocol(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed
@@ -50,6 +58,18 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn lost_connections_and_pool_timeouts_are_unavailable_bad_sql_is_not() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset
+        ))));
+        assert!(is_unavailable(&sqlx::Error::Protocol(
+            "unexpected eof".into()
+        )));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("x".into())));
+    }
     #[test]
     fn codes_of_passing_conditions_are_retryable_and_others_not() {
         for code in ["13", "10", "3850", "5", "517"] {

@@ -150,6 +150,11 @@ impl NetgsmStandIn {
         self.inner.lock().unwrap().sent.clone()
     }
 
+    /// How many messages were taken (without copying them, for polling).
+    pub fn sent_count(&self) -> usize {
+        self.inner.lock().unwrap().sent.len()
+    }
+
     /// Messages taken for `number`.
     pub fn sent_to(&self, number: &str) -> Vec<Sent> {
         self.sent()
