@@ -923,6 +923,8 @@ mod tests {
             default_province_code: 6,
             kvkk_text_version: "v1".into(),
             ivr_records: vec![],
+            rate_limit_per_second: 1,
+            rate_limit_burst: 1,
         };
         let now = Timestamp::from_second(1_764_000_000).unwrap();
         let headers = |ts: i64| {
