@@ -125,7 +125,7 @@ enum Answer {
     /// 503 with its `Retry-After` seconds.
     Unavailable(u64),
     /// No answer (the process is down or was killed mid-request).
-    NoAnswer,
+    Silence,
 }
 
 /// Sends `c` once. `keyed`: with its idempotency key (the API's header,
@@ -172,7 +172,7 @@ async fn submit(http: &reqwest::Client, base: &str, c: &Citizen, keyed: bool) ->
         req.send().await
     };
     let Ok(resp) = sent else {
-        return Answer::NoAnswer;
+        return Answer::Silence;
     };
     let status = resp.status().as_u16();
     let retry_after = resp
@@ -186,7 +186,7 @@ async fn submit(http: &reqwest::Client, base: &str, c: &Citizen, keyed: bool) ->
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let Ok(body) = resp.text().await else {
-        return Answer::NoAnswer;
+        return Answer::Silence;
     };
     match (status, c.via_form()) {
         (202, false) => {
@@ -248,7 +248,7 @@ async fn submit_until_acked(
                 tokio::time::sleep(Duration::from_secs(secs.min(2))).await;
             }
             // The process is down: retry soon, as an app would.
-            Answer::NoAnswer => tokio::time::sleep(Duration::from_millis(100)).await,
+            Answer::Silence => tokio::time::sleep(Duration::from_millis(100)).await,
         }
         assert!(
             Instant::now() < deadline,
@@ -617,7 +617,7 @@ async fn a_full_disk_answers_503_loses_nothing_and_service_resumes_when_space_re
         match submit(&http, &base, &c, false).await {
             Answer::Acked(tn) => keyless_acked.push(tn),
             Answer::Unavailable(_) => refused_markers.lock().unwrap().push(c.marker()),
-            Answer::NoAnswer => panic!(
+            Answer::Silence => panic!(
                 "dev stopped answering on a full disk:\n{}",
                 dev.log_tail(60)
             ),
