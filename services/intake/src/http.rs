@@ -53,9 +53,14 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .merge(cti.layer(json_errors.clone()))
         .merge(staff.layer(json_errors.clone()))
         .merge(crate::email::problems::router(&state.email_problems).layer(json_errors))
-        .fallback(|| async {
-            crate::api_error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such route")
-        })
+}
+
+/// The answer of intake's own listener to a path no route has, in the API's
+/// JSON error shape. Not part of [`router`]: `tekmerkez dev` merges intake's
+/// routes with the gateway's, whose fallback is its Turkish page, and axum
+/// refuses to merge two routers that both have one.
+pub async fn not_found() -> crate::api_error::ApiError {
+    crate::api_error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such route")
 }
 
 /// `router` with every refused POST counted as a rejection of `channel`:

@@ -87,6 +87,7 @@ impl Application {
         let limit = Duration::from_millis(self.settings.http.request_timeout_ms);
         let router = self
             .router()
+            .fallback(http::not_found)
             .layer(axum::middleware::from_fn_with_state(limit, deadline))
             // Outermost: the request span (continuing the caller's trace) and its latency.
             .layer(axum::middleware::from_fn(

@@ -263,10 +263,19 @@ pub(super) async fn show(
         yanit: "sms".into(),
         ..FormInput::default()
     };
-    let r = render(
+    let mut r = render(
         t,
         StatusCode::OK,
         &page(&state, t, input, HashMap::new(), None),
+    );
+    // The blank form holds nothing personal, so it is not `no-store` like
+    // every other page: `no-store` keeps a page out of the browser's
+    // back/forward cache, and then Back from the thank-you page would lose
+    // the district chosen (the list is narrowed by script) instead of
+    // returning to the form as it was sent, one-time key and all.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
     );
     remember_language(r, t, chosen)
 }
