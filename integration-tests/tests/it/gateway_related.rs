@@ -36,21 +36,24 @@ fn rows(page: &str) -> Vec<(String, Option<String>, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_record_page_lists_the_citizens_other_applications_within_the_readers_scope() {
     let app = start(|_| {}).await;
+    // Each application becomes its case before the next is sent: "newest"
+    // is the order the cases were made in, and routing may otherwise make
+    // two applications sent a moment apart into cases the other way round.
     let first = app
         .apply("Kocaeli", "İzmit", "fatura", "0532 765 43 21")
         .await;
+    let first_case = app.case(&first).await;
     let second = app
         .apply("Kocaeli", "Gebze", "su_arizasi", "+90 (532) 765-4321")
         .await;
+    let second_case = app.case(&second).await;
     let ankara = app
         .apply("Ankara", "Çankaya", "su_arizasi", "5327654321")
         .await;
+    app.case(&ankara).await;
     let stranger = app
         .apply("Kocaeli", "İzmit", "su_arizasi", "0533 111 22 33")
         .await;
-    let first_case = app.case(&first).await;
-    let second_case = app.case(&second).await;
-    app.case(&ankara).await;
     app.case(&stranger).await;
     let path = format!("/kayit/{}", first_case.id);
 
