@@ -6,11 +6,13 @@
 //! - [`catalogue`]: the category codes and their names.
 //! - [`contact`]: the applicant's personal data (KVKK) as newtypes whose
 //!   `Debug` masks the value and which have no `Display`.
+//! - [`classification`]: application types and sources (deadline and report keys).
 //! - [`institution`]: the deployment's institution (name, short name, logo).
 
 #![warn(missing_docs)]
 
 pub mod catalogue;
+pub mod classification;
 pub mod contact;
 pub mod fields;
 pub mod institution;
