@@ -9,7 +9,8 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
-    case_service_server::CaseServiceServer, directory_service_server::DirectoryServiceServer,
+    calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
+    directory_service_server::DirectoryServiceServer,
 };
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -21,6 +22,7 @@ use crate::{
     config::CaseSettings,
     grpc::{
         CallerResolver,
+        calendar_service::CalendarGrpc,
         case_service::{CaseGrpc, PageLimits},
         directory_service::DirectoryGrpc,
         interceptor,
@@ -78,6 +80,17 @@ impl Application {
                 .await
                 .context("migrating the case database")?;
         }
+        let app = CaseApp::new(store, clock)
+            .with_letter_prefix(settings.letters.number_prefix.trim())
+            .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour);
+        if settings.database.migrate_on_start {
+            // Where this process migrates it also loads the built-in
+            // calendar before serving, so the first due date counts on it;
+            // elsewhere `run_until_stopped` loads it in the background.
+            app.seed_builtin_calendar()
+                .await
+                .context("loading the built-in working calendar")?;
+        }
         let listener = TcpListener::bind(&settings.grpc.listen)
             .await
             .with_context(|| format!("binding the gRPC listener on {}", settings.grpc.listen))?;
@@ -85,9 +98,7 @@ impl Application {
         Ok(Self {
             addr,
             listener,
-            app: CaseApp::new(store, clock)
-                .with_letter_prefix(settings.letters.number_prefix.trim())
-                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour),
+            app,
             settings,
             bus,
         })
@@ -141,7 +152,11 @@ impl Application {
             interceptor::authenticate,
         );
         let directory = DirectoryServiceServer::with_interceptor(
-            DirectoryGrpc::new(app.clone(), callers),
+            DirectoryGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
+        let calendar = CalendarServiceServer::with_interceptor(
+            CalendarGrpc::new(app.clone(), callers),
             interceptor::authenticate,
         );
         let reflection = if settings.grpc.reflection {
@@ -168,6 +183,7 @@ impl Application {
             shutdown.child_token(),
         ));
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
+        tracker.spawn(seed_builtin_calendar(app.clone(), shutdown.child_token()));
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(
@@ -194,6 +210,7 @@ impl Application {
             .add_optional_service(reflection)
             .add_service(case)
             .add_service(directory)
+            .add_service(calendar)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(
@@ -229,6 +246,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<DirectoryServiceServer<DirectoryGrpc>>()
                     .await;
                 health
+                    .set_serving::<CalendarServiceServer<CalendarGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -238,6 +258,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<DirectoryServiceServer<DirectoryGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<CalendarServiceServer<CalendarGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)
@@ -271,6 +294,24 @@ async fn purge_tracking_guesses(app: CaseApp, shutdown: CancellationToken) {
             Err(e) => {
                 tracing::warn!(error.message = %e, "purging tracking lookup windows failed; retrying later")
             }
+        }
+    }
+}
+
+/// Loads the built-in calendar days of the years the store has not had yet,
+/// retrying every 30 s until it succeeds once (the database may be down at
+/// start); any replica may, each year is loaded once.
+async fn seed_builtin_calendar(app: CaseApp, shutdown: CancellationToken) {
+    loop {
+        match app.seed_builtin_calendar().await {
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error.message = %e, "loading the built-in working calendar failed; retrying later")
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(30)) => {}
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Nothing here does I/O.
 
 pub mod calendar;
+pub mod working_calendar;
 pub mod caller;
 pub mod case;
 pub mod directory;

@@ -2,7 +2,8 @@
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
-//! per-number tracking lookup counters ([`GuessStore`]), and the
+//! per-number tracking lookup counters ([`GuessStore`]), the working-day
+//! calendar ([`CalendarStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -12,6 +13,7 @@
 //! check on every case update, the task steps, and the outbox rows
 //! describing the change, in one transaction.
 
+mod calendar;
 mod cases;
 mod directory;
 mod guesses;
@@ -22,6 +24,7 @@ mod sql;
 
 use uuid::Uuid;
 
+pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
     HistoryRecord, HolderFilter, NoteRecord, Sort,
@@ -51,12 +54,22 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("running migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The working-day calendar moved on from the version a change was
+    /// made against (`current` is its version now).
+    #[error("the calendar was changed concurrently")]
+    CalendarMoved { current: i64 },
 }
 
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
 pub trait Store:
-    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore
+    DirectoryStore
+    + CaseStore
+    + PersonIndex
+    + OutboxStore
+    + LetterStore
+    + GuessStore
+    + CalendarStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
