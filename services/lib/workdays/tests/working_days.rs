@@ -1,6 +1,8 @@
 //! The counting rules against the built-in holiday data: one test per rule,
 //! then properties over every date 2024–2030.
 
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
 use jiff::{Timestamp, civil::Date};
 use proptest::prelude::*;
 use tekmerkez_workdays::{Calendar, DayKind, SpecialDay, end_of_istanbul_day, istanbul_date};
