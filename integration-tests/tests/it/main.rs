@@ -28,6 +28,7 @@ mod backbone_embedded;
 mod backbone_kafka;
 mod browser_admin;
 mod browser_brand;
+mod browser_calendar;
 mod browser_callback;
 mod browser_citizen;
 mod browser_citizen_form;
