@@ -49,6 +49,7 @@ mod dev_mode;
 mod embedded_faults;
 mod gateway_admin_notify;
 mod gateway_bad_input;
+mod gateway_calendar;
 mod gateway_callback_public;
 mod gateway_entry;
 mod gateway_expert;
