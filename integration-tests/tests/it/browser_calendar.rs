@@ -67,11 +67,20 @@ async fn an_admin_keeps_the_working_calendar_and_a_stale_edit_is_refused_as_type
     s.fill_label("Yıl", "2026").await.unwrap();
     s.click_button("Göster").await.unwrap();
     assert_eq!(s.path().await.unwrap(), "/yonetim/takvim?yil=2026");
-    shows(&s.text().await.unwrap(), &["Takvim 2026", "Özel günler", "Değişiklik geçmişi"]);
+    shows(
+        &s.text().await.unwrap(),
+        &["Takvim 2026", "Özel günler", "Değişiklik geçmişi"],
+    );
     let rows = day_rows(&s).await;
-    let eve = rows.iter().find(|r| r.contains("26.05.2026")).expect("the eve is listed");
+    let eve = rows
+        .iter()
+        .find(|r| r.contains("26.05.2026"))
+        .expect("the eve is listed");
     shows(eve, &["Salı", "Yarım gün (arife)", "Kurban Bayramı"]);
-    let first = rows.iter().find(|r| r.contains("27.05.2026")).expect("the first day");
+    let first = rows
+        .iter()
+        .find(|r| r.contains("27.05.2026"))
+        .expect("the first day");
     shows(first, &["Çarşamba", "Resmî tatil", "Kurban Bayramı"]);
     assert!(!eve.contains("tahmini"), "2026 is announced, not estimated");
     s.screenshot("takvim-2026").await.unwrap();
@@ -79,21 +88,46 @@ async fn an_admin_keeps_the_working_calendar_and_a_stale_edit_is_refused_as_type
     // An idari izin day, declared at short notice.
     fill_date(&s, "Tarih", "2026-06-01").await;
     s.choose("Tür", "İdari izin").await.unwrap();
-    s.fill_label("Türkçe adı", "Kurban Bayramı sonrası idari izin").await.unwrap();
-    s.fill_label("İngilizce adı", "Administrative leave after Eid al-Adha").await.unwrap();
+    s.fill_label("Türkçe adı", "Kurban Bayramı sonrası idari izin")
+        .await
+        .unwrap();
+    s.fill_label("İngilizce adı", "Administrative leave after Eid al-Adha")
+        .await
+        .unwrap();
     s.fill_label("Gerekçe", "Genelge 2026/12").await.unwrap();
     s.screenshot("takvim-yeni-gun").await.unwrap();
     s.click_button("Kaydet").await.unwrap();
-    assert_eq!(told(&s).await, "Gün kaydedildi; son tarihler yeni takvimle sayılıyor.");
+    assert_eq!(
+        told(&s).await,
+        "Gün kaydedildi; son tarihler yeni takvimle sayılıyor."
+    );
     let row = day_rows(&s)
         .await
         .into_iter()
         .find(|r| r.contains("01.06.2026"))
         .expect("the new day is listed");
-    shows(&row, &["Pazartesi", "İdari izin", "Kurban Bayramı sonrası idari izin"]);
+    shows(
+        &row,
+        &[
+            "Pazartesi",
+            "İdari izin",
+            "Kurban Bayramı sonrası idari izin",
+        ],
+    );
     let history = s.texts("#gecmis-tablosu tbody tr").await.unwrap();
-    shows(&history[0], &["Sistem Yöneticisi", "Eklendi", "01.06.2026", "Genelge 2026/12"]);
-    assert!(history.last().unwrap().contains("Hazır takvim yüklendi"), "{history:?}");
+    shows(
+        &history[0],
+        &[
+            "Sistem Yöneticisi",
+            "Eklendi",
+            "01.06.2026",
+            "Genelge 2026/12",
+        ],
+    );
+    assert!(
+        history.last().unwrap().contains("Hazır takvim yüklendi"),
+        "{history:?}"
+    );
     s.screenshot("takvim-gun-eklendi").await.unwrap();
 
     // Another admin changes the calendar while this page is open.
@@ -123,8 +157,12 @@ async fn an_admin_keeps_the_working_calendar_and_a_stale_edit_is_refused_as_type
         .unwrap();
     fill_date(&s, "Tarih", "2026-06-03").await;
     s.choose("Tür", "İdari izin").await.unwrap();
-    s.fill_label("Türkçe adı", "Üçüncü idari izin").await.unwrap();
-    s.fill_label("İngilizce adı", "Third administrative leave").await.unwrap();
+    s.fill_label("Türkçe adı", "Üçüncü idari izin")
+        .await
+        .unwrap();
+    s.fill_label("İngilizce adı", "Third administrative leave")
+        .await
+        .unwrap();
     s.click_button("Kaydet").await.unwrap();
     assert!(
         told(&s).await.starts_with("Takvim siz düzenlerken değişti"),
@@ -132,17 +170,47 @@ async fn an_admin_keeps_the_working_calendar_and_a_stale_edit_is_refused_as_type
         told(&s).await
     );
     // The latest calendar, and the form as typed.
-    assert!(day_rows(&s).await.iter().any(|r| r.contains("İkinci idari izin")));
-    assert!(!day_rows(&s).await.iter().any(|r| r.contains("Üçüncü idari izin")));
-    let typed = s.labelled("Türkçe adı").await.unwrap().prop("value").await.unwrap();
+    assert!(
+        day_rows(&s)
+            .await
+            .iter()
+            .any(|r| r.contains("İkinci idari izin"))
+    );
+    assert!(
+        !day_rows(&s)
+            .await
+            .iter()
+            .any(|r| r.contains("Üçüncü idari izin"))
+    );
+    let typed = s
+        .labelled("Türkçe adı")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(typed.as_deref(), Some("Üçüncü idari izin"));
-    let date = s.labelled("Tarih").await.unwrap().prop("value").await.unwrap();
+    let date = s
+        .labelled("Tarih")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(date.as_deref(), Some("2026-06-03"));
     s.screenshot("takvim-degisti").await.unwrap();
     // Checked, saved again: now against the latest version.
     s.click_button("Kaydet").await.unwrap();
-    assert_eq!(told(&s).await, "Gün kaydedildi; son tarihler yeni takvimle sayılıyor.");
-    assert!(day_rows(&s).await.iter().any(|r| r.contains("Üçüncü idari izin")));
+    assert_eq!(
+        told(&s).await,
+        "Gün kaydedildi; son tarihler yeni takvimle sayılıyor."
+    );
+    assert!(
+        day_rows(&s)
+            .await
+            .iter()
+            .any(|r| r.contains("Üçüncü idari izin"))
+    );
 
     // Removed with a reason; the history says so.
     s.fill_in("#gun-2026-06-03 input[name=gerekce]", "Yanlış girildi")
@@ -152,12 +220,24 @@ async fn an_admin_keeps_the_working_calendar_and_a_stale_edit_is_refused_as_type
     assert_eq!(told(&s).await, "Gün kaldırıldı.");
     assert!(!day_rows(&s).await.iter().any(|r| r.contains("03.06.2026")));
     let history = s.texts("#gecmis-tablosu tbody tr").await.unwrap();
-    shows(&history[0], &["Kaldırıldı", "Üçüncü idari izin", "Yanlış girildi"]);
+    shows(
+        &history[0],
+        &["Kaldırıldı", "Üçüncü idari izin", "Yanlış girildi"],
+    );
 
     // In English.
     s.goto("/yonetim/takvim?yil=2026&lang=en").await.unwrap();
     let text = s.text().await.unwrap();
-    shows(&text, &["Calendar 2026", "Half day (eve)", "Eid al-Adha", "Tuesday", "Administrative leave after Eid al-Adha"]);
+    shows(
+        &text,
+        &[
+            "Calendar 2026",
+            "Half day (eve)",
+            "Eid al-Adha",
+            "Tuesday",
+            "Administrative leave after Eid al-Adha",
+        ],
+    );
     s.screenshot("calendar-en").await.unwrap();
     s.goto("/yonetim/takvim?yil=2026&lang=tr").await.unwrap();
     s.close().await.unwrap();

@@ -42,8 +42,14 @@ async fn the_calendar_page_is_an_admins_and_refuses_bad_or_stale_forms_as_typed(
     let (status, _, _, _) = expert
         .post(
             "/yonetim/takvim/gun",
-            &[("csrf", &csrf), ("tarih", "2026-06-01"), ("tur", "holiday"),
-              ("ad_tr", "Ele geçirildi"), ("ad_en", "Taken"), ("surum", "0")],
+            &[
+                ("csrf", &csrf),
+                ("tarih", "2026-06-01"),
+                ("tur", "holiday"),
+                ("ad_tr", "Ele geçirildi"),
+                ("ad_en", "Taken"),
+                ("surum", "0"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -58,8 +64,14 @@ async fn the_calendar_page_is_an_admins_and_refuses_bad_or_stale_forms_as_typed(
     let (status, _, _, _) = admin
         .post(
             "/yonetim/takvim/gun",
-            &[("csrf", "forged"), ("tarih", "2026-06-01"), ("tur", "holiday"),
-              ("ad_tr", "Sahte"), ("ad_en", "Forged"), ("surum", &v)],
+            &[
+                ("csrf", "forged"),
+                ("tarih", "2026-06-01"),
+                ("tur", "holiday"),
+                ("ad_tr", "Sahte"),
+                ("ad_en", "Forged"),
+                ("surum", &v),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -68,8 +80,16 @@ async fn the_calendar_page_is_an_admins_and_refuses_bad_or_stale_forms_as_typed(
     let (status, page, _, _) = admin
         .post(
             "/yonetim/takvim/gun",
-            &[("csrf", &csrf), ("yil", "2026"), ("tarih", "2101-01-01"), ("tur", "administrative_leave"),
-              ("ad_tr", "Şükrü'nün İdari İzni"), ("ad_en", " "), ("gerekce", "Genelge"), ("surum", &v)],
+            &[
+                ("csrf", &csrf),
+                ("yil", "2026"),
+                ("tarih", "2101-01-01"),
+                ("tur", "administrative_leave"),
+                ("ad_tr", "Şükrü'nün İdari İzni"),
+                ("ad_en", " "),
+                ("gerekce", "Genelge"),
+                ("surum", &v),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
@@ -77,8 +97,14 @@ async fn the_calendar_page_is_an_admins_and_refuses_bad_or_stale_forms_as_typed(
     assert_eq!(p.attrs("#ad_tr", "value"), ["Şükrü'nün İdari İzni"]);
     assert_eq!(p.attrs("#tarih", "value"), ["2101-01-01"]);
     assert_eq!(p.attrs("#gerekce", "value"), ["Genelge"]);
-    assert_eq!(p.attrs("#tur option[selected]", "value"), ["administrative_leave"]);
-    assert_eq!(p.texts("#tarih-hata"), ["2000–2100 arasında geçerli bir tarih girin."]);
+    assert_eq!(
+        p.attrs("#tur option[selected]", "value"),
+        ["administrative_leave"]
+    );
+    assert_eq!(
+        p.texts("#tarih-hata"),
+        ["2000–2100 arasında geçerli bir tarih girin."]
+    );
     assert_eq!(p.texts("#ad_en-hata"), ["Boş olamaz; en çok 100 karakter."]);
     assert!(!p.has("#ad_tr-hata"));
     assert_eq!(p.attrs("#tarih", "aria-invalid"), ["true"]);
@@ -86,32 +112,58 @@ async fn the_calendar_page_is_an_admins_and_refuses_bad_or_stale_forms_as_typed(
 
     // Saved; then the same form again on the old version: refused as typed.
     let day = |name: &'static str, date: &'static str, surum: String| {
-        vec![("csrf", csrf.clone()), ("yil", "2026".to_owned()), ("tarih", date.to_owned()),
-             ("tur", "administrative_leave".to_owned()), ("ad_tr", name.to_owned()),
-             ("ad_en", "Leave".to_owned()), ("gerekce", String::new()), ("surum", surum)]
+        vec![
+            ("csrf", csrf.clone()),
+            ("yil", "2026".to_owned()),
+            ("tarih", date.to_owned()),
+            ("tur", "administrative_leave".to_owned()),
+            ("ad_tr", name.to_owned()),
+            ("ad_en", "Leave".to_owned()),
+            ("gerekce", String::new()),
+            ("surum", surum),
+        ]
     };
-    let (status, _, _, location) = post(&mut admin, day("Birinci izin", "2026-06-01", v.clone())).await;
+    let (status, _, _, location) =
+        post(&mut admin, day("Birinci izin", "2026-06-01", v.clone())).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some("/yonetim/takvim?yil=2026&durum=kaydedildi#durum"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/yonetim/takvim?yil=2026&durum=kaydedildi#durum")
+    );
     let (status, page, _, _) = post(&mut admin, day("İkinci izin", "2026-06-02", v.clone())).await;
     assert_eq!(status, StatusCode::CONFLICT, "{page}");
     let p = Page::parse(&page);
     assert!(p.texts("#durum")[0].starts_with("Takvim siz düzenlerken değişti"));
     assert_eq!(p.attrs("#ad_tr", "value"), ["İkinci izin"]);
     assert_ne!(version(&page), v, "the page now carries the latest version");
-    assert!(page.contains("Birinci izin") && !p.texts("#gun-tablosu").concat().contains("İkinci izin"));
+    assert!(
+        page.contains("Birinci izin") && !p.texts("#gun-tablosu").concat().contains("İkinci izin")
+    );
 
     // 2027's religious days are estimated until confirmed.
     let (_, page, _, _) = admin.get("/yonetim/takvim?yil=2027").await;
-    assert!(Page::parse(&page).texts("#gun-tablosu .rozet").iter().any(|b| b == "tahmini"));
+    assert!(
+        Page::parse(&page)
+            .texts("#gun-tablosu .rozet")
+            .iter()
+            .any(|b| b == "tahmini")
+    );
     let (status, _, _, location) = admin
         .post(
             "/yonetim/takvim/onayla",
-            &[("csrf", &csrf), ("yil", "2027"), ("gerekce", "Diyanet takvimi"), ("surum", &version(&page))],
+            &[
+                ("csrf", &csrf),
+                ("yil", "2027"),
+                ("gerekce", "Diyanet takvimi"),
+                ("surum", &version(&page)),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some("/yonetim/takvim?yil=2027&durum=onaylandi#durum"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/yonetim/takvim?yil=2027&durum=onaylandi#durum")
+    );
     let (_, page, _, _) = admin.get("/yonetim/takvim?yil=2027&durum=onaylandi").await;
     let p = Page::parse(&page);
     assert!(!p.has("#gun-tablosu .rozet"), "no estimated day left");

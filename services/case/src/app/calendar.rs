@@ -153,7 +153,10 @@ impl CaseApp {
         let builtin = tekmerkez_workdays::Calendar::builtin();
         let mut by_year: std::collections::BTreeMap<i16, Vec<SpecialDay>> = Default::default();
         for d in builtin.days() {
-            by_year.entry(d.date.year()).or_default().push(from_workdays(d));
+            by_year
+                .entry(d.date.year())
+                .or_default()
+                .push(from_workdays(d));
         }
         let mut loaded = 0;
         for (year, days) in by_year {
@@ -194,7 +197,11 @@ impl CaseApp {
         let by = admin(caller)?;
         day.estimated = false;
         let edit = self.edit(by, expected_version, reason);
-        let (version, change) = self.store.put_calendar_day(&day, &edit).await.map_err(moved)?;
+        let (version, change) = self
+            .store
+            .put_calendar_day(&day, &edit)
+            .await
+            .map_err(moved)?;
         tracing::info!(version, change = change.as_str(), "calendar day stored");
         Ok((day, version, change))
     }

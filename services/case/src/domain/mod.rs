@@ -4,7 +4,6 @@
 //! Nothing here does I/O.
 
 pub mod calendar;
-pub mod working_calendar;
 pub mod caller;
 pub mod case;
 pub mod directory;
@@ -14,5 +13,6 @@ pub mod not_reached;
 pub mod person;
 pub mod policy;
 pub mod survey;
+pub mod working_calendar;
 
 pub use tekmerkez_types::{contact, fields, text};

@@ -220,10 +220,22 @@ pub(super) async fn show(
     RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
     let t = &frame.texts().admin_calendar;
-    let year = q.yil.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(this_year);
+    let year = q
+        .yil
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(this_year);
     let message = message(t, &q.durum);
     let edit = (!q.duzenle.is_empty()).then_some(q.duzenle);
-    calendar_page(&state, frame, s, year, message, Edit::Day(edit), FieldErrors::default()).await
+    calendar_page(
+        &state,
+        frame,
+        s,
+        year,
+        message,
+        Edit::Day(edit),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// What the form shows.
@@ -288,10 +300,8 @@ async fn calendar_page(
             let parsed = d.date.parse::<Date>().ok();
             DayRow {
                 date: d.date.clone(),
-                shown: parsed.map_or_else(
-                    || d.date.clone(),
-                    |x| x.strftime("%d.%m.%Y").to_string(),
-                ),
+                shown: parsed
+                    .map_or_else(|| d.date.clone(), |x| x.strftime("%d.%m.%Y").to_string()),
                 weekday: parsed.map_or("", |x| {
                     t.weekdays[usize::from(x.weekday().to_monday_zero_offset().unsigned_abs())]
                 }),
@@ -414,15 +424,27 @@ pub(super) async fn save_day(
         ))
         .await;
     let st = match r {
-        Ok(_) => return see_other(&format!("/yonetim/takvim?yil={year}&durum=kaydedildi#durum")),
+        Ok(_) => {
+            return see_other(&format!(
+                "/yonetim/takvim?yil={year}&durum=kaydedildi#durum"
+            ));
+        }
         Err(st) => st,
     };
     match st.code() {
         Code::Aborted => {
             // The latest calendar, the form as typed: the admin checks and saves again.
             let message = Some((t.changed.to_owned(), true));
-            calendar_page(&state, frame, s, year, message, Edit::Typed(typed), FieldErrors::default())
-                .await
+            calendar_page(
+                &state,
+                frame,
+                s,
+                year,
+                message,
+                Edit::Typed(typed),
+                FieldErrors::default(),
+            )
+            .await
         }
         Code::InvalidArgument => {
             use tonic_types::StatusExt as _;

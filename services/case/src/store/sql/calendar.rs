@@ -21,7 +21,8 @@ use crate::{
 
 const VERSION: &str = "SELECT version FROM calendar_state WHERE id = 1";
 
-const BUMP_IF: &str = "UPDATE calendar_state SET version = version + 1 WHERE id = 1 AND version = $1";
+const BUMP_IF: &str =
+    "UPDATE calendar_state SET version = version + 1 WHERE id = 1 AND version = $1";
 
 const BUMP: &str = "UPDATE calendar_state SET version = version + 1 WHERE id = 1 RETURNING version";
 
@@ -224,9 +225,8 @@ impl CalendarStore for SqlStore {
         let version = self.calendar_version().await?;
         let rows: Vec<DayRow> = match year {
             Some(y) => {
-                let sql = format!(
-                    "SELECT {DAY_COLUMNS} FROM calendar_days WHERE year = $1 ORDER BY day"
-                );
+                let sql =
+                    format!("SELECT {DAY_COLUMNS} FROM calendar_days WHERE year = $1 ORDER BY day");
                 on_pool!(&self.read, |p| sqlx::query_as(&sql)
                     .bind(i64::from(y))
                     .fetch_all(p)
