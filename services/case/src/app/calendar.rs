@@ -272,14 +272,14 @@ impl CaseApp {
         // Few admins change the calendar: one lookup each.
         let mut names: HashMap<Uuid, String> = HashMap::new();
         for id in revisions.iter().filter_map(|r| r.changed_by) {
-            if !names.contains_key(&id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
                 let name = self
                     .store
                     .get_user(id)
                     .await?
                     .map(|u| u.display_name)
                     .unwrap_or_default();
-                names.insert(id, name);
+                slot.insert(name);
             }
         }
         Ok(revisions
