@@ -5,10 +5,12 @@
 //! does not have yet, and [`CaseApp::working_calendar`], the calendar the
 //! rest of the service counts working days on.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, LazyLock, RwLock},
+};
 
 use jiff::civil::Date;
-use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use super::{CaseApp, error::CaseError};
@@ -29,11 +31,17 @@ pub const DEFAULT_REVISIONS: u32 = 100;
 
 /// The working calendar last built, with the store version it was built
 /// from. Shared by every clone of the [`CaseApp`]; replaced whole when the
-/// store's version differs, so a reader holds a consistent calendar.
+/// store's version differs, so a reader holds a consistent calendar. A
+/// std lock: it is never held across an await, and the synchronous
+/// [`CaseApp::last_working_calendar`] reads it too.
 #[derive(Debug, Default)]
 pub(crate) struct CalendarCache {
     current: RwLock<Option<(i64, Arc<tekmerkez_workdays::Calendar>)>>,
 }
+
+/// The built-in days, for a synchronous reader before any calendar was loaded.
+static BUILTIN: LazyLock<Arc<tekmerkez_workdays::Calendar>> =
+    LazyLock::new(|| Arc::new(tekmerkez_workdays::Calendar::builtin()));
 
 /// A revision with the display name of the admin who made it.
 #[derive(Debug, Clone)]
@@ -126,21 +134,43 @@ impl CaseApp {
     /// When the store fails.
     pub async fn working_calendar(&self) -> Result<Arc<tekmerkez_workdays::Calendar>, CaseError> {
         let version = self.store.calendar_version().await?;
-        if let Some((v, cal)) = self.calendar.current.read().await.as_ref()
-            && *v == version
+        if let Some((v, cal)) = self.cached_calendar()
+            && v == version
         {
-            return Ok(cal.clone());
+            return Ok(cal);
         }
         let (days, version) = self.store.list_calendar_days(None).await?;
         let cal = Arc::new(tekmerkez_workdays::Calendar::from_days(
             days.iter().map(to_workdays),
         ));
-        let mut current = self.calendar.current.write().await;
+        let mut current = self
+            .calendar
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // A concurrent call may have built a newer one meanwhile: keep the newest.
         if current.as_ref().is_none_or(|(v, _)| *v < version) {
             *current = Some((version, cal.clone()));
         }
         Ok(cal)
+    }
+
+    /// The working calendar as the last [`CaseApp::working_calendar`] call
+    /// on this replica found it (the built-in days before the first), for
+    /// synchronous code that shows a count (days left on a record) rather
+    /// than decides a due date: it may lag an admin's change until the next
+    /// call of the async accessor.
+    pub fn last_working_calendar(&self) -> Arc<tekmerkez_workdays::Calendar> {
+        self.cached_calendar()
+            .map_or_else(|| BUILTIN.clone(), |(_, cal)| cal)
+    }
+
+    fn cached_calendar(&self) -> Option<(i64, Arc<tekmerkez_workdays::Calendar>)> {
+        self.calendar
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Loads the built-in days of every year the store has not had yet

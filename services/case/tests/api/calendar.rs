@@ -282,8 +282,10 @@ both_stores! {
         assert!(std::sync::Arc::ptr_eq(&cal, &app.app.working_calendar().await.unwrap()), "unchanged: the cached copy");
         let y = year(&mut c, "admin", 2026).await;
         c.put_calendar_day(as_user("admin", put(leave("2026-06-01"), y.version))).await.unwrap();
+        assert!(app.app.last_working_calendar().is_working_day(monday, true), "the synchronous copy waits for the next check");
         let cal = app.app.working_calendar().await.unwrap();
         assert!(!cal.is_working_day(monday, true), "the idari izin counts from the next use");
+        assert!(!app.app.last_working_calendar().is_working_day(monday, true));
         assert_eq!(cal.add_working_days(date(2026, 5, 29), 1, true), date(2026, 6, 2));
     }
 }
