@@ -325,10 +325,8 @@ pub enum RuleViolation {
     #[error("the record is already closed by the expert")]
     AlreadyClosed,
     /// The note rule (seed 000's 3 days, a policy value).
-    #[error(
-        "the record has been in its pool longer than its note rule allows: add a note before closing it"
-    )]
-    NoteRequired,
+    #[error("the record has been in its pool for more than {0} days: add a note before closing it")]
+    NoteRequired(u32),
     /// Transfer to the same pool.
     #[error("the record is already in that pool")]
     SamePool,
@@ -758,7 +756,7 @@ impl Case {
             return Err(RuleViolation::NotHolder);
         }
         if self.note_required_to_close(now, calendar) {
-            return Err(RuleViolation::NoteRequired);
+            return Err(RuleViolation::NoteRequired(self.note_rule.days));
         }
         let mut closed = self.clone();
         closed.official_answer = Some(answer);
@@ -1106,7 +1104,7 @@ pub(crate) mod tests {
         let day4 = ts("2026-03-04T21:10:00Z");
         assert_eq!(
             held.close(expert, "x".into(), day4, &cal()).unwrap_err(),
-            RuleViolation::NoteRequired
+            RuleViolation::NoteRequired(3)
         );
         let (noted, _, _) = held.add_note(Uuid::new_v4(), day4).unwrap();
         assert_eq!(
@@ -1130,7 +1128,7 @@ pub(crate) mod tests {
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
             held.close(expert, "x".into(), later, &cal()).unwrap_err(),
-            RuleViolation::NoteRequired
+            RuleViolation::NoteRequired(3)
         );
     }
 
@@ -1228,7 +1226,7 @@ pub(crate) mod tests {
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
             after.close(expert, "x".into(), later, &cal()).unwrap_err(),
-            RuleViolation::NoteRequired,
+            RuleViolation::NoteRequired(3),
             "the citizen's message does not stand for the expert's note"
         );
         let mut resolved = sample(entered);
