@@ -10,6 +10,7 @@ use std::sync::Arc;
 use jiff::SignedDuration;
 use rand::{Rng as _, SeedableRng as _, rngs::StdRng, seq::IndexedRandom as _};
 use secrecy::SecretString;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
 use crate::{
@@ -458,6 +459,10 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         };
         let creator = if matches!(
             channel,
@@ -644,6 +649,10 @@ async fn seed_letters(
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         };
         let (view, _) = timed.create_case(recorder, new).await?;
         clock.advance(SignedDuration::from_hours(2));

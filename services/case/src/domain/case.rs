@@ -15,6 +15,7 @@
 
 use jiff::Timestamp;
 use tekmerkez_tracking::TrackingNumber;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
 use super::{
@@ -77,6 +78,14 @@ pub struct NewCase {
     /// The channel's own reference (an e-mail's Message-ID, a partner's
     /// reference, a platform message id).
     pub source_reference: Option<String>,
+    /// The kind of application (the channel's, a routing rule's, or `talep`).
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number (the partner's, not the citizen's).
+    pub partner_reference: Option<String>,
 }
 
 /// A file to store with a case.
@@ -186,6 +195,18 @@ pub struct Case {
     /// The channel's own reference of the application (an e-mail's
     /// Message-ID may name the citizen's mail host: shown with the contact).
     pub source_reference: Option<String>,
+    /// The kind of application; an agent may change it.
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number: the partner's, not the
+    /// citizen's, so shown to everyone who sees the case and searchable.
+    pub partner_reference: Option<String>,
+    /// The closure reason's code, once closed (`None` for cases closed
+    /// before reasons existed, and while open).
+    pub closure_reason: Option<String>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -277,6 +298,11 @@ pub enum EventKind {
         from_applicant: bool,
         /// The status when it arrived.
         status: CaseStatus,
+    },
+    /// An agent changed the application type (the new one is on the case).
+    TypeChanged {
+        /// The type before.
+        from: ApplicationType,
     },
     /// The citizen's satisfaction score recorded.
     SurveyAnswered {
@@ -384,6 +410,11 @@ impl Case {
             not_reached: None,
             version: 1,
             source_reference: new.source_reference.clone(),
+            application_type: new.application_type,
+            source: new.source,
+            partner_id: new.partner_id.clone(),
+            partner_reference: new.partner_reference.clone(),
+            closure_reason: None,
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -860,6 +891,11 @@ pub(crate) mod tests {
             not_reached: None,
             version: 1,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
+            closure_reason: None,
         }
     }
 
@@ -888,6 +924,10 @@ pub(crate) mod tests {
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         }
     }
 

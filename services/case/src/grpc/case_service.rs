@@ -204,7 +204,8 @@ impl CaseService for CaseGrpc {
         let sort = v
             .check(convert::sort(r.sort))
             .unwrap_or(crate::store::Sort::OldestFirst);
-        let filter = convert::filter(r.filter.as_ref(), &mut v);
+        let mut filter = convert::filter(r.filter.as_ref(), &mut v);
+        filter.partner_reference = convert::partner_reference_filter(&mut v, &r.partner_reference);
         let page = r.page.clone().unwrap_or_default();
         let after = v
             .check(convert::parse_page_token(&page.page_token, sort))

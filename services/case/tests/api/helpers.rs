@@ -500,6 +500,7 @@ impl TestApp {
                 page_token: token.to_owned(),
             }),
             with_total: false,
+            partner_reference: String::new(),
         };
         self.case
             .list_cases(as_user(who, req))

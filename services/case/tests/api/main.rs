@@ -15,6 +15,7 @@ mod bad_bytes;
 mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;
+mod classification;
 mod create_case;
 mod database_outage;
 mod directory;
