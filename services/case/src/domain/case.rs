@@ -350,6 +350,9 @@ pub enum RuleViolation {
     /// The caller's screen is stale.
     #[error("the record changed since it was loaded: reload it")]
     StaleVersion,
+    /// A type change to the type the record has.
+    #[error("the record already has that application type")]
+    SameType,
     /// Acting on a "citizen not reached" mark that is not there.
     #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
     NotMarkedNotReached,
@@ -852,6 +855,36 @@ impl Case {
     }
 }
 
+impl Case {
+    /// Reclassifies the case as `to` (who may is [`super::policy`]'s);
+    /// its status, pool and holder stay.
+    ///
+    /// # Errors
+    /// [`RuleViolation::SameType`] when it already is `to`.
+    pub fn change_type(
+        &self,
+        to: ApplicationType,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
+        if self.application_type == to {
+            return Err(RuleViolation::SameType);
+        }
+        let mut next = self.clone();
+        next.application_type = to;
+        let step = self.step(
+            HistoryAction::TypeChanged,
+            &next,
+            Some(format!("{} → {}", self.application_type.code(), to.code())),
+        );
+        Ok((
+            next,
+            step,
+            EventKind::TypeChanged {
+                from: self.application_type,
+            },
+        ))
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1207,6 +1240,29 @@ pub(crate) mod tests {
         let (still, _, _) =
             resolved.add_citizen_message(Uuid::new_v4(), Uuid::new_v4(), Channel::Email, false);
         assert_eq!(still.status, CaseStatus::Resolved);
+    }
+
+    #[test]
+    fn a_type_change_is_a_step_from_the_old_code_to_the_new_and_keeps_the_rest() {
+        let c = sample(ts("2026-03-02T08:00:00Z"));
+        let (next, step, kind) = c.change_type(ApplicationType::Sikayet).unwrap();
+        assert_eq!(next.application_type, ApplicationType::Sikayet);
+        assert_eq!(
+            (next.status, next.pool_id, next.holder_id),
+            (c.status, c.pool_id, c.holder_id)
+        );
+        assert_eq!(step.action, HistoryAction::TypeChanged);
+        assert_eq!(step.detail.as_deref(), Some("talep → sikayet"));
+        assert_eq!(
+            kind,
+            EventKind::TypeChanged {
+                from: ApplicationType::Talep
+            }
+        );
+        assert_eq!(
+            next.change_type(ApplicationType::Sikayet).unwrap_err(),
+            RuleViolation::SameType
+        );
     }
 
     #[test]

@@ -199,3 +199,65 @@ mod tests {
         );
     }
 }
+
+/// Why a case was closed: admin-editable data. A code never changes and a
+/// reason is never deleted, only made inactive, so a closed case always
+/// finds its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureReason {
+    /// `a-z`, `0-9`, `_`.
+    pub code: String,
+    pub label_tr: String,
+    pub label_en: String,
+    /// Whether new closes may choose it.
+    pub active: bool,
+    /// Its place in the lists, smallest first.
+    pub position: u32,
+    /// Optimistic-concurrency version, from 1.
+    pub version: i64,
+    /// The admin of the last change; `None` for the seeded reasons.
+    pub updated_by: Option<uuid::Uuid>,
+    pub updated_at: jiff::Timestamp,
+}
+
+/// Longest label.
+pub const MAX_REASON_LABEL: usize = 100;
+/// Largest position.
+pub const MAX_REASON_POSITION: u32 = 9_999;
+
+/// A reason's editable fields, checked: labels (1 to 100 characters) and
+/// position (0 to 9 999), collecting violations into `v`.
+pub fn parse_reason_fields(
+    v: &mut Violations,
+    label_tr: &str,
+    label_en: &str,
+    position: u32,
+) -> Option<(String, String, u32)> {
+    let tr = v.check(super::text::parse_text(
+        "label_tr",
+        label_tr,
+        MAX_REASON_LABEL,
+    ));
+    let en = v.check(super::text::parse_text(
+        "label_en",
+        label_en,
+        MAX_REASON_LABEL,
+    ));
+    if position > MAX_REASON_POSITION {
+        v.add("position", "must be at most 9999");
+        return None;
+    }
+    Some((tr?, en?, position))
+}
+
+/// The closes no person makes, each with its default closure reason (a
+/// setting: `case.closure.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutomaticClose {
+    /// An information-only application, resolved when it is recorded.
+    InformationOnly,
+    /// A case closed with the incident it belongs to.
+    IncidentClosed,
+    /// A case closed by a field team's confirmation of the work.
+    FieldWorkConfirmed,
+}

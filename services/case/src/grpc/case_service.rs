@@ -382,7 +382,7 @@ impl CaseService for CaseGrpc {
         };
         let view = self
             .app
-            .close_case(&caller, id, answer, r.expected_version)
+            .close_case(&caller, id, answer, &r.closure_reason, r.expected_version)
             .await?;
         let mut case = convert::case_to_proto(&view);
         super::letters::fill_case(&self.app, &mut case, view.case.id).await?;

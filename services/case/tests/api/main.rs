@@ -16,6 +16,7 @@ mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;
 mod classification;
+mod closure_reasons;
 mod create_case;
 mod database_outage;
 mod directory;

@@ -13,6 +13,7 @@ use crate::{
     domain::{
         caller::{Caller, ServiceName},
         case::{Actor, Case, NewCase},
+        classification::AutomaticClose,
         enums::Role,
         fields::Violations,
         policy,
@@ -62,7 +63,14 @@ impl CaseApp {
             let tracking = given_tracking
                 .clone()
                 .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
-            let (case, steps) = Case::open(&new, Uuid::now_v7(), &tracking, actor.user_id(), now);
+            let (mut case, steps) =
+                Case::open(&new, Uuid::now_v7(), &tracking, actor.user_id(), now);
+            if case.information_only {
+                case.closure_reason = Some(
+                    self.default_closure_reason(AutomaticClose::InformationOnly)
+                        .to_owned(),
+                );
+            }
             let (history, events) = persisted_steps(steps, &case, &actor, now);
             let attachments = attachment_records(&new.attachments, case.id, now);
             match self
