@@ -270,6 +270,7 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
                 case_id: case.id.clone(),
                 official_answer: "Arıza giderildi; şebeke suyu verildi.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

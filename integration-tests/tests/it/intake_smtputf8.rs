@@ -232,6 +232,7 @@ async fn with_a_relay_that_takes_smtputf8_the_address_is_taken_and_the_answer_go
                 case_id: case.id.clone(),
                 official_answer: "Faturanız yeniden hesaplandı.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -9,7 +9,9 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
-    case_service_server::CaseServiceServer, directory_service_server::DirectoryServiceServer,
+    case_service_server::CaseServiceServer,
+    classification_service_server::ClassificationServiceServer,
+    directory_service_server::DirectoryServiceServer,
 };
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -22,6 +24,7 @@ use crate::{
     grpc::{
         CallerResolver,
         case_service::{CaseGrpc, PageLimits},
+        classification_service::ClassificationGrpc,
         directory_service::DirectoryGrpc,
         interceptor,
     },
@@ -87,7 +90,8 @@ impl Application {
             listener,
             app: CaseApp::new(store, clock)
                 .with_letter_prefix(settings.letters.number_prefix.trim())
-                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour),
+                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
+                .with_closure_defaults(&settings.closure),
             settings,
             bus,
         })
@@ -138,6 +142,10 @@ impl Application {
         };
         let case = CaseServiceServer::with_interceptor(
             CaseGrpc::new(app.clone(), callers.clone(), pages),
+            interceptor::authenticate,
+        );
+        let classification = ClassificationServiceServer::with_interceptor(
+            ClassificationGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
         let directory = DirectoryServiceServer::with_interceptor(
@@ -194,6 +202,7 @@ impl Application {
             .add_optional_service(reflection)
             .add_service(case)
             .add_service(directory)
+            .add_service(classification)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(

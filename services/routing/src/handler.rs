@@ -109,6 +109,10 @@ impl Handler for RoutingHandler {
                 .collect(),
             recorded_by: app.recorded_by,
             source_reference: app.source_reference,
+            application_type: app.application_type,
+            source: app.source,
+            partner_id: app.partner_id,
+            partner_reference: app.partner_reference,
         });
         match self.cases.clone().create_case(req).await {
             Ok(_) => Ok(()),

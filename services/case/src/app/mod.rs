@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod classification;
 mod deadlines;
 pub mod directory;
 pub mod error;
@@ -25,6 +26,8 @@ pub struct CaseApp {
     /// Wrong guesses at one tracking number's phone digits per hour
     /// (`case.tracking.wrong_guesses_per_hour`).
     pub(crate) wrong_guesses_per_hour: u32,
+    /// The closure reasons of closes no person makes (`case.closure`).
+    pub(crate) closure_defaults: Arc<crate::config::ClosureSettings>,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -41,7 +44,16 @@ impl CaseApp {
             clock,
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
+            closure_defaults: Arc::new(crate::config::ClosureSettings::default()),
         }
+    }
+
+    /// The same operations giving closes no person makes the reasons of
+    /// `closure` (checked by the settings).
+    #[must_use]
+    pub fn with_closure_defaults(mut self, closure: &crate::config::ClosureSettings) -> Self {
+        self.closure_defaults = Arc::new(closure.clone());
+        self
     }
 
     /// The same operations allowing `limit` wrong guesses at one tracking

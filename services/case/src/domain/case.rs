@@ -15,6 +15,7 @@
 
 use jiff::Timestamp;
 use tekmerkez_tracking::TrackingNumber;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
 use super::{
@@ -74,6 +75,14 @@ pub struct NewCase {
     /// The channel's own reference (an e-mail's Message-ID, a partner's
     /// reference, a platform message id).
     pub source_reference: Option<String>,
+    /// The kind of application (the channel's, a routing rule's, or `talep`).
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number (the partner's, not the citizen's).
+    pub partner_reference: Option<String>,
 }
 
 /// A file to store with a case.
@@ -183,6 +192,18 @@ pub struct Case {
     /// The channel's own reference of the application (an e-mail's
     /// Message-ID may name the citizen's mail host: shown with the contact).
     pub source_reference: Option<String>,
+    /// The kind of application; an agent may change it.
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number: the partner's, not the
+    /// citizen's, so shown to everyone who sees the case and searchable.
+    pub partner_reference: Option<String>,
+    /// The closure reason's code, once closed (`None` for cases closed
+    /// before reasons existed, and while open).
+    pub closure_reason: Option<String>,
     /// Due by the end of this Istanbul day (the legal period of its
     /// policy, set at opening; `None` for records older than policies).
     pub legal_due_date: Option<jiff::civil::Date>,
@@ -290,6 +311,11 @@ pub enum EventKind {
         /// The status when it arrived.
         status: CaseStatus,
     },
+    /// An agent changed the application type (the new one is on the case).
+    TypeChanged {
+        /// The type before.
+        from: ApplicationType,
+    },
     /// The citizen's satisfaction score recorded.
     SurveyAnswered {
         /// 1 to 5.
@@ -336,6 +362,9 @@ pub enum RuleViolation {
     /// The caller's screen is stale.
     #[error("the record changed since it was loaded: reload it")]
     StaleVersion,
+    /// A type change to the type the record has.
+    #[error("the record already has that application type")]
+    SameType,
     /// Acting on a "citizen not reached" mark that is not there.
     #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
     NotMarkedNotReached,
@@ -398,6 +427,11 @@ impl Case {
             not_reached: None,
             version: 1,
             source_reference: new.source_reference.clone(),
+            application_type: new.application_type,
+            source: new.source,
+            partner_id: new.partner_id.clone(),
+            partner_reference: new.partner_reference.clone(),
+            closure_reason: None,
             legal_due_date: deadlines.legal_due_date,
             internal_due_at: deadlines.internal_due_at,
             legal_extension_days: deadlines.extension_days,
@@ -861,6 +895,36 @@ impl Case {
     }
 }
 
+impl Case {
+    /// Reclassifies the case as `to` (who may is [`super::policy`]'s);
+    /// its status, pool and holder stay.
+    ///
+    /// # Errors
+    /// [`RuleViolation::SameType`] when it already is `to`.
+    pub fn change_type(
+        &self,
+        to: ApplicationType,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
+        if self.application_type == to {
+            return Err(RuleViolation::SameType);
+        }
+        let mut next = self.clone();
+        next.application_type = to;
+        let step = self.step(
+            HistoryAction::TypeChanged,
+            &next,
+            Some(format!("{} → {}", self.application_type.code(), to.code())),
+        );
+        Ok((
+            next,
+            step,
+            EventKind::TypeChanged {
+                from: self.application_type,
+            },
+        ))
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -900,6 +964,11 @@ pub(crate) mod tests {
             not_reached: None,
             version: 1,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
+            closure_reason: None,
             legal_due_date: None,
             internal_due_at: None,
             legal_extension_days: 0,
@@ -947,6 +1016,10 @@ pub(crate) mod tests {
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         }
     }
 
@@ -1234,6 +1307,29 @@ pub(crate) mod tests {
         let (still, _, _) =
             resolved.add_citizen_message(Uuid::new_v4(), Uuid::new_v4(), Channel::Email, false);
         assert_eq!(still.status, CaseStatus::Resolved);
+    }
+
+    #[test]
+    fn a_type_change_is_a_step_from_the_old_code_to_the_new_and_keeps_the_rest() {
+        let c = sample(ts("2026-03-02T08:00:00Z"));
+        let (next, step, kind) = c.change_type(ApplicationType::Sikayet).unwrap();
+        assert_eq!(next.application_type, ApplicationType::Sikayet);
+        assert_eq!(
+            (next.status, next.pool_id, next.holder_id),
+            (c.status, c.pool_id, c.holder_id)
+        );
+        assert_eq!(step.action, HistoryAction::TypeChanged);
+        assert_eq!(step.detail.as_deref(), Some("talep → sikayet"));
+        assert_eq!(
+            kind,
+            EventKind::TypeChanged {
+                from: ApplicationType::Talep
+            }
+        );
+        assert_eq!(
+            next.change_type(ApplicationType::Sikayet).unwrap_err(),
+            RuleViolation::SameType
+        );
     }
 
     #[test]

@@ -179,6 +179,8 @@ domain_enum!(
         SurveyAnswered = "survey_answered" => SurveyAnswered,
         /// The answer letter posted.
         LetterPosted = "letter_posted" => LetterPosted,
+        /// The application type changed by an agent.
+        TypeChanged = "type_changed" => TypeChanged,
     }
 );
 

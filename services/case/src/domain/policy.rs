@@ -134,6 +134,12 @@ pub fn can_note(user: &UserCaller, case: &Case) -> bool {
     manages(user, case) || case.holder_id == Some(user.id)
 }
 
+/// Whether `user` may change the application type: whoever may act on the
+/// record (its holder, or whoever manages its pool).
+pub fn can_reclassify(user: &UserCaller, case: &Case) -> bool {
+    can_note(user, case)
+}
+
 /// Whether `caller` may use the public tracking call.
 pub fn can_track(caller: &Caller) -> bool {
     match caller {

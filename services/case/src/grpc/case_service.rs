@@ -204,7 +204,8 @@ impl CaseService for CaseGrpc {
         let sort = v
             .check(convert::sort(r.sort))
             .unwrap_or(crate::store::Sort::OldestFirst);
-        let filter = convert::filter(r.filter.as_ref(), &mut v);
+        let mut filter = convert::filter(r.filter.as_ref(), &mut v);
+        filter.partner_reference = convert::partner_reference_filter(&mut v, &r.partner_reference);
         let page = r.page.clone().unwrap_or_default();
         let after = v
             .check(convert::parse_page_token(&page.page_token, sort))
@@ -381,7 +382,7 @@ impl CaseService for CaseGrpc {
         };
         let view = self
             .app
-            .close_case(&caller, id, answer, r.expected_version)
+            .close_case(&caller, id, answer, &r.closure_reason, r.expected_version)
             .await?;
         let mut case = convert::case_to_proto(&view);
         super::letters::fill_case(&self.app, &mut case, view.case.id).await?;

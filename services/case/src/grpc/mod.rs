@@ -3,6 +3,7 @@
 //! [`crate::app`] and [`crate::domain`].
 
 pub mod case_service;
+pub mod classification_service;
 pub mod convert;
 pub mod directory_service;
 pub mod interceptor;

@@ -2,7 +2,8 @@
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
-//! per-number tracking lookup counters ([`GuessStore`]), and the
+//! per-number tracking lookup counters ([`GuessStore`]), the closure
+//! reasons admins edit ([`ClosureReasonStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -13,6 +14,7 @@
 //! describing the change, in one transaction.
 
 mod cases;
+mod closure_reasons;
 mod directory;
 mod guesses;
 mod letters;
@@ -26,6 +28,7 @@ pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
+pub use closure_reasons::ClosureReasonStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
@@ -56,7 +59,13 @@ pub enum StoreError {
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
 pub trait Store:
-    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore
+    DirectoryStore
+    + CaseStore
+    + PersonIndex
+    + OutboxStore
+    + LetterStore
+    + GuessStore
+    + ClosureReasonStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -1,6 +1,8 @@
 //! Due dates at opening (issue 18): the case's deadline policy and the
 //! working-day calendar, counted from the filing time the test's clock shows.
 
+use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
+
 use crate::{both_stores, helpers::*};
 
 both_stores! {
@@ -30,5 +32,61 @@ both_stores! {
         let c = app.create(req).await;
         assert_eq!(c.legal_due_date, "2026-04-01");
         assert_eq!(c.internal_due_at, None);
+    }
+}
+
+fn typed(
+    app: &TestApp,
+    t: common::ApplicationType,
+    s: common::ApplicationSource,
+) -> pb::CreateCaseRequest {
+    let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+    req.category = "fatura".into();
+    req.application_type = t as i32;
+    req.source = s as i32;
+    if s != common::ApplicationSource::Direct {
+        req.channel = common::Channel::Partner as i32;
+        req.partner_id = "cimer".into();
+        req.partner_reference = format!("C-{}", uuid::Uuid::new_v4());
+    }
+    req
+}
+
+both_stores! {
+    async fn a_4982_request_gets_15_working_days_extendable_by_15(app) {
+        use common::{ApplicationSource::Direct, ApplicationType::BilgiEdinme};
+        // Monday 2 March 2026: 3–6, 9–13, 16–19 March (the 19th is Ramazan
+        // Bayramı's eve, a half day that counts), the 20th is the bayram, 23, 24.
+        let c = app.create(typed(&app, BilgiEdinme, Direct)).await;
+        assert_eq!(c.legal_due_date, "2026-03-24");
+        assert_eq!(c.legal_days_left, Some(15));
+        assert_eq!(c.legal_extension_days, 15);
+    }
+
+    async fn a_4982_request_filed_on_the_eve_of_kurban_bayrami_2026(app) {
+        use common::{ApplicationSource::Direct, ApplicationType::BilgiEdinme};
+        // Tuesday 26 May 2026 (arife), 10:00 Istanbul. Counting starts the
+        // next day: 27–30 May bayram, 31 Sunday; 1–5, 8–12, 15–19 June.
+        app.clock.set("2026-05-26T07:00:00Z".parse().unwrap());
+        let c = app.create(typed(&app, BilgiEdinme, Direct)).await;
+        assert_eq!(c.legal_due_date, "2026-06-19");
+        // Monday 8 March 2027, the eve of Ramazan Bayramı (estimated data):
+        // 9–11 March bayram; 12, 15–19, 22–26, 29–31 March, 1 April.
+        app.clock.set("2027-03-08T07:00:00Z".parse().unwrap());
+        let c = app.create(typed(&app, BilgiEdinme, Direct)).await;
+        assert_eq!(c.legal_due_date, "2027-04-01");
+    }
+
+    async fn a_cimer_application_gets_30_days_but_a_cimer_4982_request_keeps_its_law(app) {
+        use common::{ApplicationSource::Cimer, ApplicationType::{BilgiEdinme, Sikayet}};
+        // Friday 6 March 2026: 30 days later is Sunday 5 April → Monday 6 April.
+        app.clock.set("2026-03-06T07:00:00Z".parse().unwrap());
+        let c = app.create(typed(&app, Sikayet, Cimer)).await;
+        assert_eq!(c.legal_due_date, "2026-04-06");
+        assert_eq!(c.legal_extension_days, 0);
+        // The type outranks the source alone: 15 working days (9–13, 16–19,
+        // 23–27 March, 30 March: the 20th is the bayram).
+        let r = app.create(typed(&app, BilgiEdinme, Cimer)).await;
+        assert_eq!(r.legal_due_date, "2026-03-30");
     }
 }

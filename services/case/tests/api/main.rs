@@ -15,6 +15,8 @@ mod bad_bytes;
 mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;
+mod classification;
+mod closure_reasons;
 mod create_case;
 mod database_outage;
 mod deadlines;

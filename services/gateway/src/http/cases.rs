@@ -381,6 +381,7 @@ async fn page_of(
                 page_token: token.to_owned(),
             }),
             with_total: true,
+            partner_reference: String::new(),
         },
     );
     state

@@ -14,6 +14,7 @@ pub mod admin;
 pub mod admin_notify;
 pub mod auth;
 pub mod cases;
+pub mod classify;
 pub mod common;
 pub mod email_problems;
 pub mod entry;
@@ -98,6 +99,8 @@ pub struct Texts {
     pub survey: survey::SurveyTexts,
     /// *Gönderilecek Mektuplar*.
     pub letters: letters::LettersTexts,
+    /// Application types and sources, closure reasons.
+    pub classify: classify::ClassifyTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -115,6 +118,7 @@ pub static TR: Texts = Texts {
     email_problems: email_problems::TR,
     survey: survey::TR,
     letters: letters::TR,
+    classify: classify::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -132,6 +136,7 @@ pub static EN: Texts = Texts {
     email_problems: email_problems::EN,
     survey: survey::EN,
     letters: letters::EN,
+    classify: classify::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

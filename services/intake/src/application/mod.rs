@@ -69,6 +69,23 @@ pub struct NewApplication {
     pub follow_up_of: Option<String>,
     /// The staff member who recorded it.
     pub recorded_by: Option<Uuid>,
+    /// The kind of application the citizen (or staff, or the partner)
+    /// chose; unspecified lets routing's rule or the default decide.
+    pub application_type: common::ApplicationType,
+    /// The partner that sent it, with its configured source and its own
+    /// reference; `None` for citizens.
+    pub partner: Option<PartnerOrigin>,
+}
+
+/// Where a partner's application came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerOrigin {
+    /// The partner's id in intake's settings (`cimer`).
+    pub id: String,
+    /// The source configured on that partner.
+    pub source: common::ApplicationSource,
+    /// The partner's own reference number.
+    pub reference: String,
 }
 
 impl std::fmt::Debug for NewApplication {
@@ -145,6 +162,10 @@ impl From<NewApplication> for pb::ApplicationReceived {
             follow_up_of: a.follow_up_of.unwrap_or_default(),
             recorded_by: a.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
             category_is_default: a.category_is_default,
+            application_type: a.application_type as i32,
+            source: a.partner.as_ref().map_or(0, |p| p.source as i32),
+            partner_id: a.partner.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+            partner_reference: a.partner.map(|p| p.reference).unwrap_or_default(),
         }
     }
 }

@@ -301,6 +301,8 @@ pub fn parse(
         source_reference: None,
         follow_up_of: None,
         recorded_by: None,
+        application_type: common::ApplicationType::Unspecified,
+        partner: None,
     })
 }
 

@@ -245,6 +245,8 @@ pub fn build(
         source_reference: Some(req.partner_reference.clone()),
         follow_up_of: None,
         recorded_by: None,
+        application_type: common::ApplicationType::Unspecified,
+        partner: None,
     })
 }
 

@@ -79,7 +79,7 @@ fn actor_of(caller: &Caller) -> Actor {
     }
 }
 
-fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
+pub(crate) fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
     caller
         .user()
         .ok_or(CaseError::PermissionDenied("only a user may do this"))

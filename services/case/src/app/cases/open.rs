@@ -13,6 +13,7 @@ use crate::{
     domain::{
         caller::{Caller, ServiceName},
         case::{Actor, Case, NewCase},
+        classification::AutomaticClose,
         enums::Role,
         fields::Violations,
         policy,
@@ -61,13 +62,18 @@ impl CaseApp {
         // Counted from when the channel received it (never from the future).
         let filed = new.received_at.map_or(now, |t| t.min(now));
         let deadlines = self
-            .opening_deadlines(None, None, &new.category, filed)
+            .opening_deadlines(
+                Some(new.source),
+                Some(new.application_type),
+                &new.category,
+                filed,
+            )
             .await?;
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
                 .clone()
                 .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
-            let (case, steps) = Case::open(
+            let (mut case, steps) = Case::open(
                 &new,
                 Uuid::now_v7(),
                 &tracking,
@@ -75,6 +81,12 @@ impl CaseApp {
                 now,
                 &deadlines,
             );
+            if case.information_only {
+                case.closure_reason = Some(
+                    self.default_closure_reason(AutomaticClose::InformationOnly)
+                        .to_owned(),
+                );
+            }
             let (history, events) = persisted_steps(steps, &case, &actor, now);
             let attachments = attachment_records(&new.attachments, case.id, now);
             match self

@@ -189,6 +189,7 @@ impl CaseApp {
             }),
             tracking_number: filter.tracking_number.clone(),
             not_reached: false,
+            partner_reference: filter.partner_reference.clone(),
             sort: Sort::OldestFirst,
             after: None,
             limit: 0,

@@ -10,6 +10,7 @@
 //! readers) and the migration directories.
 
 mod cases;
+mod closure_reasons;
 mod directory;
 mod guesses;
 mod letters;

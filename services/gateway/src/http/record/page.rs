@@ -312,6 +312,7 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::NotReachedResolved => t.step_not_reached_resolved,
         A::SurveyAnswered => texts.survey.step,
         A::LetterPosted => texts.letters.step_posted,
+        A::TypeChanged => texts.classify.step_type_changed,
         A::Unspecified => "",
     }
 }
