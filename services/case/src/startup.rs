@@ -11,6 +11,7 @@ use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
     case_service_server::CaseServiceServer,
     classification_service_server::ClassificationServiceServer,
+    deadline_service_server::DeadlineServiceServer,
     directory_service_server::DirectoryServiceServer,
 };
 use tokio::net::TcpListener;
@@ -25,6 +26,7 @@ use crate::{
         CallerResolver,
         case_service::{CaseGrpc, PageLimits},
         classification_service::ClassificationGrpc,
+        deadline_service::DeadlineGrpc,
         directory_service::DirectoryGrpc,
         interceptor,
     },
@@ -148,6 +150,10 @@ impl Application {
             ClassificationGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
+        let deadlines = DeadlineServiceServer::with_interceptor(
+            DeadlineGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let directory = DirectoryServiceServer::with_interceptor(
             DirectoryGrpc::new(app.clone(), callers),
             interceptor::authenticate,
@@ -203,6 +209,7 @@ impl Application {
             .add_service(case)
             .add_service(directory)
             .add_service(classification)
+            .add_service(deadlines)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(

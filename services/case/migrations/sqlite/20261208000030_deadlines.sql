@@ -43,15 +43,15 @@ CREATE TABLE deadline_policies (
 
 -- Every change, who and when (a deleted policy's last values stay here).
 CREATE TABLE deadline_policy_changes (
-    id          BIGINT NOT NULL,
+    id          BLOB PRIMARY KEY,
     policy_key  TEXT NOT NULL,
     action      TEXT NOT NULL,
     version     BIGINT NOT NULL,
-    changed_by  BLOB,
+    changed_by  BLOB NOT NULL,
     changed_at  BIGINT NOT NULL,
-    summary     TEXT NOT NULL,
-    PRIMARY KEY (policy_key, version, action)
+    summary     TEXT NOT NULL
 );
+CREATE INDEX deadline_policy_changes_by_key ON deadline_policy_changes (policy_key, changed_at);
 
 -- The seed: Law 3071's 30 days by default (not extendable; seed 000's note
 -- rule of 3 calendar days), Law 4982's 15 working days extendable once by

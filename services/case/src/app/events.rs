@@ -54,6 +54,11 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             application_type: type_to_proto(after.application_type) as i32,
             source: source_to_proto(after.source) as i32,
             partner_id: after.partner_id.clone().unwrap_or_default(),
+            legal_due_date: after
+                .legal_due_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            internal_due_at: after.internal_due_at.map(to_proto_ts),
         }),
         EventKind::Claimed => Payload::Claimed(pb::CaseClaimed {
             holder_id: s(after.holder_id),
@@ -121,6 +126,23 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
         EventKind::NotReachedResolved { outcome } => {
             Payload::NotReachedResolved(pb::NotReachedResolved {
                 outcome: outcome.to_proto() as i32,
+            })
+        }
+        EventKind::LegalDeadlineExtended {
+            from,
+            to,
+            working_days,
+        } => Payload::LegalDeadlineExtended(pb::LegalDeadlineExtended {
+            from_due_date: from.to_string(),
+            to_due_date: to.to_string(),
+            working_days: *working_days,
+            reply_channel: after.reply_channel.to_proto() as i32,
+            category: after.category.clone(),
+        }),
+        EventKind::AwaitingCitizenChanged { waiting } => {
+            Payload::AwaitingCitizenChanged(pb::AwaitingCitizenChanged {
+                waiting: *waiting,
+                internal_due_at: after.internal_due_at.map(to_proto_ts),
             })
         }
         EventKind::SurveyAnswered {

@@ -324,6 +324,16 @@ pub enum EventKind {
         /// Whether a comment came with it (the text stays in the case).
         has_comment: bool,
     },
+    /// The legal due date extended (Law 4982).
+    LegalDeadlineExtended {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        working_days: u32,
+    },
+    /// The wait for the citizen started or ended.
+    AwaitingCitizenChanged {
+        waiting: bool,
+    },
 }
 
 /// A rule a transition refused, in words fit for the caller.
@@ -365,6 +375,22 @@ pub enum RuleViolation {
     /// A type change to the type the record has.
     #[error("the record already has that application type")]
     SameType,
+    /// The legal due date of this record may not be extended (only a
+    /// bilgi_edinme record whose policy allows it).
+    #[error("only an information request (bilgi edinme) may have its legal due date extended")]
+    NotExtendable,
+    /// The one extension was already made.
+    #[error("the legal due date was already extended once")]
+    AlreadyExtended,
+    /// Extending after the due date passed.
+    #[error("the legal due date has passed: it can no longer be extended")]
+    DeadlinePassed,
+    /// Starting a wait that is already running.
+    #[error("the record is already waiting for the citizen")]
+    AlreadyAwaitingCitizen,
+    /// Ending a wait that is not running.
+    #[error("the record is not waiting for the citizen")]
+    NotAwaitingCitizen,
     /// Acting on a "citizen not reached" mark that is not there.
     #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
     NotMarkedNotReached,

@@ -20,6 +20,11 @@ use jiff::{SignedDuration, Timestamp, civil::Date};
 use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use tekmerkez_workdays::{Calendar, DayKind, istanbul, istanbul_date};
 
+use super::{
+    case::{EventKind, RuleViolation, Step},
+    enums::{CaseStatus, HistoryAction},
+};
+
 /// Working hours of the institution's offices (Istanbul time): an internal
 /// target "n working hours" counts only these. A half-day eve ends at noon
 /// (the afternoon is off by the government's circular).
@@ -135,6 +140,16 @@ pub struct PolicyKey {
 }
 
 impl PolicyKey {
+    /// The stored key: `source|type|category`, `*` for "any".
+    pub fn storage_key(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.source.map_or("*", ApplicationSource::code),
+            self.application_type.map_or("*", ApplicationType::code),
+            self.category.as_deref().unwrap_or("*")
+        )
+    }
+
     /// How specific the key is: category 4, type 2, source 1, summed, so
     /// source+type+category > … > source+type > type > source > default.
     pub fn specificity(&self) -> u8 {
@@ -169,6 +184,83 @@ pub struct DeadlinePolicy {
     /// art. 11: 15). `Some(0)` states "not extendable".
     pub extension_days: Option<u32>,
     pub note_rule: Option<NoteRule>,
+}
+
+/// A policy as stored: with its version and who changed it last, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPolicy {
+    pub policy: DeadlinePolicy,
+    /// From 1; every change adds one.
+    pub version: i64,
+    /// Who changed it last (`None` for the seed).
+    pub updated_by: Option<uuid::Uuid>,
+    pub updated_at: Timestamp,
+}
+
+impl DeadlinePolicy {
+    /// A short code-only description of the values, for the change log.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = self.legal {
+            parts.push(format!(
+                "legal={} {}{}",
+                l.days,
+                l.count.as_str(),
+                if l.half_days_count {
+                    ""
+                } else {
+                    " (half days off)"
+                }
+            ));
+        }
+        if let Some(t) = self.internal {
+            parts.push(format!("internal={} {}", t.n, t.unit.as_str()));
+        }
+        if let Some(e) = self.extension_days {
+            parts.push(format!("extension={e}"));
+        }
+        if let Some(n) = self.note_rule {
+            parts.push(format!("note_rule={} {}", n.days, n.count.as_str()));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Checks an admin's policy: numbers in range, and the default (every key
+/// part "any") states a legal period and a note rule, so that every case
+/// gets a due date and the note rule.
+pub fn check_policy(v: &mut super::fields::Violations, p: &DeadlinePolicy) {
+    if let Some(c) = &p.key.category
+        && v.check(super::text::parse_code("category", c)).is_none()
+    {
+        return;
+    }
+    if let Some(l) = p.legal
+        && !(1..=365).contains(&l.days)
+    {
+        v.add("legal.days", "must be between 1 and 365");
+    }
+    if let Some(t) = p.internal
+        && !(1..=8760).contains(&t.n)
+    {
+        v.add("internal.n", "must be between 1 and 8760");
+    }
+    if p.extension_days.is_some_and(|e| e > 365) {
+        v.add("extension_days", "must be at most 365");
+    }
+    if let Some(n) = p.note_rule
+        && !(1..=365).contains(&n.days)
+    {
+        v.add("note_rule.days", "must be between 1 and 365");
+    }
+    if p.key.specificity() == 0 {
+        if p.legal.is_none() {
+            v.add("legal", "is required on the default policy");
+        }
+        if p.note_rule.is_none() {
+            v.add("note_rule", "is required on the default policy");
+        }
+    }
 }
 
 /// What the policies give one application: each value from the most
@@ -414,6 +506,114 @@ pub fn days_between(calendar: &Calendar, from: Date, to: Date, count: DayCount) 
             .until(to)
             .map(|s| u32::try_from(s.get_days()).unwrap_or(0))
             .unwrap_or(0),
+    }
+}
+
+impl super::case::Case {
+    /// Extends the legal due date once by its policy's working days (Law
+    /// 4982 art. 11), before it passes (`now`'s Istanbul date at the
+    /// latest), for a `bilgi_edinme` record still open. `reason` stays in
+    /// the task step; the event carries only the dates.
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when it may not be extended.
+    pub fn extend_legal_deadline(
+        &self,
+        reason: String,
+        now: Timestamp,
+        calendar: &Calendar,
+    ) -> Result<(Self, Step, EventKind), RuleViolation> {
+        if self.status == CaseStatus::Resolved {
+            return Err(RuleViolation::Resolved);
+        }
+        let due = match self.legal_due_date {
+            Some(due)
+                if self.application_type == ApplicationType::BilgiEdinme
+                    && self.legal_extension_days > 0 =>
+            {
+                due
+            }
+            _ => return Err(RuleViolation::NotExtendable),
+        };
+        if self.legal_extended_at.is_some() {
+            return Err(RuleViolation::AlreadyExtended);
+        }
+        if istanbul_date(now) > due {
+            return Err(RuleViolation::DeadlinePassed);
+        }
+        let to = calendar.add_working_days(due, self.legal_extension_days, true);
+        let mut next = self.clone();
+        next.legal_due_date = Some(to);
+        next.legal_extended_at = Some(now);
+        let step = self.step(HistoryAction::LegalDeadlineExtended, &next, Some(reason));
+        Ok((
+            next,
+            step,
+            EventKind::LegalDeadlineExtended {
+                from: due,
+                to,
+                working_days: self.legal_extension_days,
+            },
+        ))
+    }
+
+    /// Starts waiting for the citizen's missing information at `now`: the
+    /// internal target stops running (the legal due date does not).
+    ///
+    /// # Errors
+    /// [`RuleViolation`] when resolved or already waiting.
+    pub fn start_awaiting_citizen(
+        &self,
+        now: Timestamp,
+    ) -> Result<(Self, Step, EventKind), RuleViolation> {
+        if self.status == CaseStatus::Resolved {
+            return Err(RuleViolation::Resolved);
+        }
+        if self.awaiting_citizen_since.is_some() {
+            return Err(RuleViolation::AlreadyAwaitingCitizen);
+        }
+        let mut next = self.clone();
+        next.awaiting_citizen_since = Some(now);
+        let step = self.step(HistoryAction::AwaitingCitizenStarted, &next, None);
+        Ok((
+            next,
+            step,
+            EventKind::AwaitingCitizenChanged { waiting: true },
+        ))
+    }
+
+    /// Ends the wait at `now`: the time waited is added to the internal
+    /// target (the legal due date is unchanged).
+    ///
+    /// # Errors
+    /// [`RuleViolation::NotAwaitingCitizen`] when not waiting.
+    pub fn end_awaiting_citizen(
+        &self,
+        now: Timestamp,
+    ) -> Result<(Self, Step, EventKind), RuleViolation> {
+        let since = self
+            .awaiting_citizen_since
+            .ok_or(RuleViolation::NotAwaitingCitizen)?;
+        let waited = if now > since {
+            since.duration_until(now)
+        } else {
+            SignedDuration::ZERO
+        };
+        let mut next = self.clone();
+        next.awaiting_citizen_since = None;
+        next.internal_due_at = self
+            .internal_due_at
+            .map(|t| t.checked_add(waited).unwrap_or(t));
+        let step = self.step(
+            HistoryAction::AwaitingCitizenEnded,
+            &next,
+            Some(format!("{} min", waited.as_secs() / 60)),
+        );
+        Ok((
+            next,
+            step,
+            EventKind::AwaitingCitizenChanged { waiting: false },
+        ))
     }
 }
 

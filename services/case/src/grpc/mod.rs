@@ -5,6 +5,7 @@
 pub mod case_service;
 pub mod classification_service;
 pub mod convert;
+pub mod deadline_service;
 pub mod directory_service;
 pub mod interceptor;
 pub mod letters;

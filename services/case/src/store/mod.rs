@@ -3,7 +3,8 @@
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
 //! per-number tracking lookup counters ([`GuessStore`]), the closure
-//! reasons admins edit ([`ClosureReasonStore`]), and the
+//! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
+//! ([`DeadlinePolicyStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -15,6 +16,7 @@
 
 mod cases;
 mod closure_reasons;
+mod deadline_policies;
 mod directory;
 mod guesses;
 mod letters;
@@ -29,6 +31,7 @@ pub use cases::{
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
 pub use closure_reasons::ClosureReasonStore;
+pub use deadline_policies::DeadlinePolicyStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
@@ -66,6 +69,7 @@ pub trait Store:
     + LetterStore
     + GuessStore
     + ClosureReasonStore
+    + DeadlinePolicyStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

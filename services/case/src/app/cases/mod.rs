@@ -15,6 +15,7 @@
 //!   case went, for a former holder who may no longer see it.
 
 mod close;
+mod deadline;
 mod open;
 mod read;
 mod related;

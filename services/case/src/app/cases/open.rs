@@ -182,12 +182,19 @@ impl CaseApp {
                 case.contact.phone.as_ref().map(|p| p.expose()),
             );
             let note_id = Uuid::now_v7();
-            let mut t = Transition::one(case.add_citizen_message(
-                note_id,
-                msg.application_id,
-                msg.channel,
-                from_applicant,
-            ));
+            let (next, step, kind) =
+                case.add_citizen_message(note_id, msg.application_id, msg.channel, from_applicant);
+            let mut steps = vec![(step, kind)];
+            // The information the record was waiting for may be in it: the
+            // wait ends (the internal target runs again), the agent reads it.
+            let next = match next.end_awaiting_citizen(now) {
+                Ok((ended, step, kind)) => {
+                    steps.push((step, kind));
+                    ended
+                }
+                Err(_) => next,
+            };
+            let mut t = Transition::many((next, steps));
             let note = NoteRecord {
                 id: note_id,
                 case_id: case.id,

@@ -11,6 +11,7 @@
 
 mod cases;
 mod closure_reasons;
+mod deadline_policies;
 mod directory;
 mod guesses;
 mod letters;
