@@ -630,6 +630,7 @@ impl CaseService for CaseGrpc {
                 })
                 .collect(),
             created_at: Some(to_proto_ts(t.created_at)),
+            legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
         }))
     }
 
@@ -732,6 +733,7 @@ impl CaseService for CaseGrpc {
             official_answer: p.official_answer.unwrap_or_default(),
             resolved_at: p.resolved_at.map(to_proto_ts),
             survey_answered: p.survey_answered,
+            legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
         }))
     }
 }

@@ -366,6 +366,7 @@ impl IntakeService for IntakeGrpc {
             opened_at: None,
             closed_at: None,
             resolved_at: None,
+            legal_due_date: String::new(),
         };
         let call = Request::new(case::GetCaseRequest {
             case_id: String::new(),
@@ -379,6 +380,7 @@ impl IntakeService for IntakeGrpc {
                     out.opened_at = c.created_at;
                     out.closed_at = c.closed_at;
                     out.resolved_at = c.resolved_at;
+                    out.legal_due_date = c.legal_due_date;
                 }
             }
             // Not a case yet: routing has not opened it (it is on the bus).
