@@ -102,6 +102,7 @@ fn submission(reference: &str) -> intake::SubmitApplicationRequest {
         }),
         attachments: vec![],
         submitted_at: None,
+        application_type: 0,
     }
 }
 

@@ -102,6 +102,7 @@ async fn every_channel_refuses_an_sms_reply_to_a_landline_and_takes_a_callback()
             }),
             attachments: vec![],
             submitted_at: None,
+            application_type: 0,
         });
         r.metadata_mut().insert(
             "authorization",
