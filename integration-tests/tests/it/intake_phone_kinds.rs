@@ -33,6 +33,7 @@ async fn app() -> Running {
             token_sha256: hex::encode(Sha256::digest(PARTNER_TOKEN)),
             per_minute: 600,
             burst: 100,
+            source: Default::default(),
         }];
     })
     .await
