@@ -48,6 +48,7 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
             token_sha256: hex::encode(sha2::Sha256::digest(PARTNER_TOKEN)),
             per_minute: 600,
             burst: 100,
+            source: Default::default(),
         }];
     })
     .await;

@@ -32,6 +32,8 @@ pub struct ClassifyTexts {
     pub reason_unknown: &'static str,
     /// The list filter.
     pub partner_reference_filter: &'static str,
+    /// A routing rule that gives no type.
+    pub rule_type_keep: &'static str,
     /// A form's type select: the prompt, and that one must be chosen.
     pub choose_type: &'static str,
     pub type_required: &'static str,
@@ -105,6 +107,7 @@ pub const TR: ClassifyTexts = ClassifyTexts {
     reason_required: "Kapatmak için bir kapanış nedeni seçin.",
     reason_unknown: "Bu kapanış nedeni artık kullanılmıyor; başka bir neden seçin.",
     partner_reference_filter: "Kurum başvuru no.",
+    rule_type_keep: "Kanalın seçtiği (yoksa talep)",
     choose_type: "Başvuru türünü seçin",
     type_required: "Başvuru türünü seçin.",
     admin_title: "Kapanış Nedenleri",
@@ -154,6 +157,7 @@ pub const EN: ClassifyTexts = ClassifyTexts {
     reason_required: "Choose a closure reason to close the record.",
     reason_unknown: "This closure reason is no longer in use; choose another.",
     partner_reference_filter: "Partner application no.",
+    rule_type_keep: "The channel's choice (else request)",
     choose_type: "Choose the application type",
     type_required: "Choose the application type.",
     admin_title: "Closure Reasons",

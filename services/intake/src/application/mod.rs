@@ -77,6 +77,36 @@ pub struct NewApplication {
     pub partner: Option<PartnerOrigin>,
 }
 
+/// The rule of an application type field.
+pub const TYPE_RULE: &str = "must be talep, sikayet, oneri, ihbar, bilgi_edinme or tesekkur";
+
+/// The application type a channel was given as its code (`talep` …):
+/// blank is not given (routing's rule or the default decides); an unknown
+/// code is a violation on `field`.
+pub fn parse_application_type(
+    v: &mut tekmerkez_types::fields::Violations,
+    field: &str,
+    raw: &str,
+) -> common::ApplicationType {
+    use tekmerkez_types::classification::ApplicationType as T;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return common::ApplicationType::Unspecified;
+    }
+    match T::from_code(raw) {
+        Some(T::Talep) => common::ApplicationType::Talep,
+        Some(T::Sikayet) => common::ApplicationType::Sikayet,
+        Some(T::Oneri) => common::ApplicationType::Oneri,
+        Some(T::Ihbar) => common::ApplicationType::Ihbar,
+        Some(T::BilgiEdinme) => common::ApplicationType::BilgiEdinme,
+        Some(T::Tesekkur) => common::ApplicationType::Tesekkur,
+        None => {
+            v.add(field, TYPE_RULE);
+            common::ApplicationType::Unspecified
+        }
+    }
+}
+
 /// Where a partner's application came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnerOrigin {
