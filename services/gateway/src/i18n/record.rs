@@ -40,6 +40,10 @@ pub struct RecordTexts {
     pub step_citizen_message: &'static str,
     pub step_not_reached: &'static str,
     pub step_not_reached_resolved: &'static str,
+    /// The due dates' task steps.
+    pub step_legal_extended: &'static str,
+    pub step_awaiting_started: &'static str,
+    pub step_awaiting_ended: &'static str,
     /// What the callback unit did about a citizen not reached, by
     /// `NotReachedOutcome` number (the form's choices and the task steps).
     pub reach_outcomes: [&'static str; 5],
@@ -168,6 +172,9 @@ pub const TR: RecordTexts = RecordTexts {
     step_citizen_message: "Vatandaştan yeni ileti",
     step_not_reached: "Vatandaşa ulaşılamadı",
     step_not_reached_resolved: "Ulaşılamayan vatandaş için işlem yapıldı",
+    step_legal_extended: "Yasal cevap süresi uzatıldı",
+    step_awaiting_started: "Vatandaştan bilgi bekleniyor",
+    step_awaiting_ended: "Vatandaştan beklenen bilgi geldi",
     reach_outcomes: [
         "",
         "telefonla arandı, yanıt iletildi",
@@ -311,6 +318,9 @@ pub const EN: RecordTexts = RecordTexts {
     step_citizen_message: "New message from the citizen",
     step_not_reached: "Citizen not reached",
     step_not_reached_resolved: "Action taken for a citizen not reached",
+    step_legal_extended: "Legal answer period extended",
+    step_awaiting_started: "Waiting for information from the citizen",
+    step_awaiting_ended: "The citizen's information arrived",
     reach_outcomes: [
         "",
         "phoned, answer given",

@@ -50,7 +50,9 @@ impl TrackTexts {
     /// not a date.
     pub fn long_date(&self, iso: &str) -> Option<String> {
         let d: jiff::civil::Date = iso.parse().ok()?;
-        let month = self.months.get(usize::try_from(d.month()).ok()?.checked_sub(1)?)?;
+        let month = self
+            .months
+            .get(usize::try_from(d.month()).ok()?.checked_sub(1)?)?;
         Some(format!("{} {month} {}", d.day(), d.year()))
     }
 }
@@ -100,8 +102,18 @@ pub const EN: TrackTexts = TrackTexts {
     status_resolved: "Resolved",
     legal_due: "Answer due by law by",
     months: [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
 };
 
@@ -112,7 +124,10 @@ mod tests {
     #[test]
     fn due_dates_are_written_out_in_each_language() {
         assert_eq!(TR.long_date("2026-04-01").as_deref(), Some("1 Nisan 2026"));
-        assert_eq!(TR.long_date("2026-08-31").as_deref(), Some("31 Ağustos 2026"));
+        assert_eq!(
+            TR.long_date("2026-08-31").as_deref(),
+            Some("31 Ağustos 2026")
+        );
         assert_eq!(EN.long_date("2026-04-01").as_deref(), Some("1 April 2026"));
         assert_eq!(TR.long_date(""), None);
     }

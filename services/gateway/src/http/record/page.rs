@@ -330,6 +330,9 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::SurveyAnswered => texts.survey.step,
         A::LetterPosted => texts.letters.step_posted,
         A::TypeChanged => texts.classify.step_type_changed,
+        A::LegalDeadlineExtended => t.step_legal_extended,
+        A::AwaitingCitizenStarted => t.step_awaiting_started,
+        A::AwaitingCitizenEnded => t.step_awaiting_ended,
         A::Unspecified => "",
     }
 }
