@@ -255,6 +255,32 @@ struct RecordPage {
     /// The holder or the pool's manager may change the type: the types
     /// (number, label, current).
     type_choices: Vec<(i32, &'static str, bool)>,
+    /// The legal due date in words with the working days left ("1 Nisan
+    /// 2026 — 21 iş günü kaldı", "uzatıldı" when extended); empty when none.
+    legal_due: String,
+    /// The internal target's time; empty when none.
+    internal_due: String,
+    /// Waiting for the citizen's information.
+    awaiting_citizen: bool,
+}
+
+/// The legal due date of `case` in `texts`' words.
+fn legal_due_line(texts: &Texts, case: &pb::Case) -> String {
+    let t = &texts.record;
+    let Some(date) = texts.track.long_date(&case.legal_due_date) else {
+        return String::new();
+    };
+    let left = match case.legal_days_left {
+        Some(0) => t.due_today.to_owned(),
+        Some(n) if n > 0 => t.days_left.replace("{n}", &n.to_string()),
+        Some(n) => t.days_late.replace("{n}", &n.unsigned_abs().to_string()),
+        None => String::new(),
+    };
+    let mut line = format!("{date} — {left}");
+    if case.legal_extended {
+        line.push_str(&format!(" ({})", t.extended));
+    }
+    line
 }
 
 /// The page for a record the person can no longer see: what happened to
@@ -712,6 +738,13 @@ pub(super) async fn record_page(
         Vec::new()
     };
     let mut r = render(&RecordPage {
+        legal_due: legal_due_line(texts, &case),
+        internal_due: case
+            .internal_due_at
+            .as_ref()
+            .map(|t| when(Some(t)))
+            .unwrap_or_default(),
+        awaiting_citizen: case.awaiting_citizen_since.is_some(),
         cl,
         application_type: cl.type_name(case.application_type),
         source_line,
@@ -973,6 +1006,37 @@ pub(in crate::http) async fn attachment(
 mod tests {
     use super::*;
     use crate::i18n::TR;
+
+    #[test]
+    fn the_legal_due_date_reads_in_words_with_the_working_days_left() {
+        let case = |days_left, extended| pb::Case {
+            legal_due_date: "2026-04-01".into(),
+            legal_days_left: Some(days_left),
+            legal_extended: extended,
+            ..Default::default()
+        };
+        assert_eq!(
+            legal_due_line(&TR, &case(21, false)),
+            "1 Nisan 2026 — 21 iş günü kaldı"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &case(0, false)),
+            "1 Nisan 2026 — bugün son gün"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &case(-2, true)),
+            "1 Nisan 2026 — 2 iş günü gecikti (uzatıldı)"
+        );
+        assert_eq!(
+            legal_due_line(&crate::i18n::EN, &case(3, false)),
+            "1 April 2026 — 3 working days left"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &pb::Case::default()),
+            "",
+            "older records have none"
+        );
+    }
 
     fn at(s: &str) -> Option<prost_types::Timestamp> {
         let t: jiff::Timestamp = s.parse().unwrap();
