@@ -328,3 +328,27 @@ both_stores! {
         assert_eq!(after.internal_due_at.unwrap().seconds, due + 5 * 3600);
     }
 }
+
+both_stores! {
+    async fn the_public_status_carries_the_legal_due_date(app) {
+        let c = app.open_case().await;
+        let t = app
+            .case
+            .track_case(with_token(INTAKE_TOKEN, pb::TrackCaseRequest {
+                tracking_number: c.tracking_number.clone(),
+                phone_last4: "4567".into(),
+                digits_from_verified_phone: false,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(t.legal_due_date, "2026-04-01");
+        let p = app
+            .case
+            .get_public_status(as_user("admin", pb::GetPublicStatusRequest { case_id: c.id.clone() }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(p.legal_due_date, "2026-04-01");
+    }
+}
