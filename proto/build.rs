@@ -8,6 +8,8 @@ const PROTOS: &[&str] = &[
     "tekmerkez/common/v1/common.proto",
     "tekmerkez/case/v1/case.proto",
     "tekmerkez/case/v1/case_service.proto",
+    "tekmerkez/case/v1/classification_service.proto",
+    "tekmerkez/case/v1/deadline_service.proto",
     "tekmerkez/case/v1/directory_service.proto",
     "tekmerkez/case/v1/calendar_service.proto",
     "tekmerkez/case/v1/events.proto",

@@ -147,6 +147,7 @@ async fn a_letter_reply_is_printed_from_the_queue_scanned_and_marked_posted_once
                 case_id: case.id.clone(),
                 official_answer: ANSWER.into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -333,6 +333,7 @@ async fn partner(
             }),
             attachments: vec![],
             submitted_at: None,
+            application_type: 0,
         });
         req.set_timeout(Duration::from_secs(40));
         req.metadata_mut().insert(

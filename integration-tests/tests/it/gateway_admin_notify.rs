@@ -132,6 +132,7 @@ pub(crate) async fn close_as_expert(
         case_id: case.id,
         official_answer: answer.into(),
         expected_version: None,
+        closure_reason: "cozuldu".into(),
     });
     close
         .metadata_mut()

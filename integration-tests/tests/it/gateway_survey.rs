@@ -89,6 +89,7 @@ pub(crate) async fn resolved_by_sms(app: &Running, phone: &str) -> (String, pb::
                 case_id: case.id.clone(),
                 official_answer: ANSWER.into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await
@@ -409,6 +410,7 @@ async fn the_callback_agent_records_the_citizens_score_in_the_outcome_form() {
                 case_id: case.id.clone(),
                 official_answer: ANSWER.into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -216,6 +216,7 @@ async fn social_partner_and_cti_channels_on_kafka_and_postgresql() {
         }),
         attachments: vec![],
         submitted_at: None,
+        application_type: 0,
     });
     req.metadata_mut().insert(
         "authorization",

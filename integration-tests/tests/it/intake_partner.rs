@@ -37,6 +37,7 @@ async fn app() -> Running {
                 token_sha256: hex::encode(Sha256::digest(CIMER_TOKEN)),
                 per_minute: 600,
                 burst: 100,
+                source: tekmerkez_intake::partner::settings::PartnerSource::Cimer,
             },
             // A partner with a tiny quota, to run over it.
             PartnerCredential {
@@ -45,6 +46,7 @@ async fn app() -> Running {
                 token_sha256: hex::encode(Sha256::digest(BIMER_TOKEN)),
                 per_minute: 1,
                 burst: 3,
+                source: Default::default(),
             },
         ];
     })
@@ -102,6 +104,7 @@ fn submission(reference: &str) -> intake::SubmitApplicationRequest {
         }),
         attachments: vec![],
         submitted_at: None,
+        application_type: common::ApplicationType::BilgiEdinme as i32,
     }
 }
 
@@ -182,6 +185,17 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
         "Kocaeli Su Arıza Birimi"
     );
     assert_eq!(case.location.unwrap().district, "İzmit");
+    // The partner, its source and its own number reach the case, with the
+    // type the citizen filed (a 4982 request).
+    assert_eq!(
+        case.application_type,
+        common::ApplicationType::BilgiEdinme as i32
+    );
+    assert_eq!(case.source, common::ApplicationSource::Cimer as i32);
+    assert_eq!(
+        (case.partner_id.as_str(), case.partner_reference.as_str()),
+        ("cimer", "CIMER-2026-000123")
+    );
 
     // The same reference with the same content: the same tracking number, one case.
     let again = client
@@ -234,6 +248,11 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
         .into_inner();
     assert_eq!(status.status, intake::ApplicationStatus::InPool as i32);
     assert_eq!(status.tracking_number, first.tracking_number);
+    assert_eq!(status.partner_reference, "CIMER-2026-000123");
+    assert_eq!(
+        status.application_type,
+        common::ApplicationType::BilgiEdinme as i32
+    );
     let by_tn = intake::GetApplicationStatusRequest {
         application: Some(
             intake::get_application_status_request::Application::TrackingNumber(
@@ -254,6 +273,24 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
 
     // An expert of the pool takes it and answers: the partner reads the outcome.
     let mut cases = CaseServiceClient::new(app.channel().await);
+    // The desk finds it by the partner's number.
+    let found = cases
+        .list_cases(app.as_user(
+            "uzman.kocaeli",
+            pb::ListCasesRequest {
+                view: pb::CaseView::Pool as i32,
+                partner_reference: " CIMER-2026-000123 ".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .cases;
+    assert_eq!(
+        found.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        [case.id.as_str()]
+    );
     cases
         .claim_cases(app.as_user(
             "uzman.kocaeli",
@@ -270,6 +307,7 @@ async fn a_partner_hands_an_application_over_once_and_reads_its_outcome() {
                 case_id: case.id.clone(),
                 official_answer: "Arıza giderildi; şebeke suyu verildi.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -33,6 +33,7 @@ async fn app() -> Running {
             token_sha256: hex::encode(Sha256::digest(PARTNER_TOKEN)),
             per_minute: 600,
             burst: 100,
+            source: Default::default(),
         }];
     })
     .await
@@ -102,6 +103,7 @@ async fn every_channel_refuses_an_sms_reply_to_a_landline_and_takes_a_callback()
             }),
             attachments: vec![],
             submitted_at: None,
+            application_type: 0,
         });
         r.metadata_mut().insert(
             "authorization",

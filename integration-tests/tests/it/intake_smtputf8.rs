@@ -48,6 +48,7 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
             token_sha256: hex::encode(sha2::Sha256::digest(PARTNER_TOKEN)),
             per_minute: 600,
             burst: 100,
+            source: Default::default(),
         }];
     })
     .await;
@@ -232,6 +233,7 @@ async fn with_a_relay_that_takes_smtputf8_the_address_is_taken_and_the_answer_go
                 case_id: case.id.clone(),
                 official_answer: "Faturanız yeniden hesaplandı.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -152,6 +152,7 @@ async fn an_application_shows_one_turkish_sms_and_an_email_answer_shows_on_dev_m
                 case_id: case.id.clone(),
                 official_answer: answer.into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

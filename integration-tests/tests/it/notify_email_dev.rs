@@ -239,6 +239,7 @@ async fn an_e_mail_applicant_with_a_bare_address_is_acknowledged_and_answered_in
                 case_id: noted.id.clone(),
                 official_answer: "Arıza ekibimiz vanayı değiştirdi; suyunuz açıldı.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

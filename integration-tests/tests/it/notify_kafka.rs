@@ -234,6 +234,7 @@ async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exact
                     case_id: id.clone(),
                     official_answer: "Arıza giderildi; suyunuz açıldı.".into(),
                     expected_version: None,
+                    closure_reason: "cozuldu".into(),
                 },
             ))
             .await

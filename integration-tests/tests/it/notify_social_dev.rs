@@ -184,6 +184,7 @@ async fn messenger_and_x_applicants_hear_back_in_the_conversation_without_giving
                 case_id: case.id.clone(),
                 official_answer: "Ana boru onarıldı; suyunuz akşam açılacak.".into(),
                 expected_version: None,
+                closure_reason: "cozuldu".into(),
             },
         ))
         .await

@@ -24,6 +24,9 @@ pub struct CaseSettings {
     /// The public status lookup (`TrackCase`).
     #[serde(default)]
     pub tracking: TrackingSettings,
+    /// The closure reasons of closes no person makes.
+    #[serde(default)]
+    pub closure: ClosureSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
 }
@@ -122,6 +125,30 @@ impl Default for TrackingSettings {
     }
 }
 
+/// The default closure reason (a `case_closure_reasons` code) of each close
+/// no person makes; an admin may deactivate the reason for people's closes,
+/// these keep using it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureSettings {
+    /// An information-only application, resolved when recorded.
+    pub information_only_reason: String,
+    /// A case closed with its incident.
+    pub incident_closed_reason: String,
+    /// A case closed by a field team's confirmation.
+    pub field_work_confirmed_reason: String,
+}
+
+impl Default for ClosureSettings {
+    fn default() -> Self {
+        Self {
+            information_only_reason: "bilgi_verildi".to_owned(),
+            incident_closed_reason: "cozuldu".to_owned(),
+            field_work_confirmed_reason: "cozuldu".to_owned(),
+        }
+    }
+}
+
 /// A setting that cannot work.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid setting `{key}`: {rule}")]
@@ -197,6 +224,18 @@ impl CaseSettings {
         }
         if self.shutdown_timeout_ms == 0 {
             return err("case.shutdown_timeout_ms", "must be greater than 0");
+        }
+        for code in [
+            &self.closure.information_only_reason,
+            &self.closure.incident_closed_reason,
+            &self.closure.field_work_confirmed_reason,
+        ] {
+            if crate::domain::text::parse_code("code", code).is_err() {
+                return err(
+                    "case.closure",
+                    "reasons must be closure reason codes (1 to 64 of a-z, 0-9 and _)",
+                );
+            }
         }
         if !(1..=1000).contains(&self.tracking.wrong_guesses_per_hour) {
             return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use jiff::SignedDuration;
 use rand::{Rng as _, SeedableRng as _, rngs::StdRng, seq::IndexedRandom as _};
 use secrecy::SecretString;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
 use crate::{
@@ -47,6 +48,31 @@ struct Org {
 }
 
 const PROVINCES: [u8; 3] = [6, 35, 41];
+
+/// The demo's application types, about as often as a desk sees them.
+const DEMO_TYPES: &[ApplicationType] = &[
+    ApplicationType::Talep,
+    ApplicationType::Talep,
+    ApplicationType::Talep,
+    ApplicationType::Talep,
+    ApplicationType::Sikayet,
+    ApplicationType::Sikayet,
+    ApplicationType::Oneri,
+    ApplicationType::Ihbar,
+    ApplicationType::BilgiEdinme,
+    ApplicationType::Tesekkur,
+];
+
+/// The reasons the demo's experts close with.
+const DEMO_CLOSURE_REASONS: &[&str] = &[
+    "cozuldu",
+    "cozuldu",
+    "cozuldu",
+    "bilgi_verildi",
+    "is_programina_alindi",
+    "yetki_disi",
+    "mukerrer",
+];
 
 /// The WhatsApp phone-number id the demo's social-media applications came
 /// to (`tekmerkez dev`'s WhatsApp line).
@@ -240,8 +266,9 @@ fn demo_phone(rng: &mut impl rand::Rng) -> String {
 async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, CaseError> {
     let real_now = app.clock.now();
     let clock = Arc::new(ManualClock::new(real_now));
-    let timed =
-        CaseApp::new(app.store.clone(), clock.clone()).with_letter_prefix(&app.letter_prefix);
+    let timed = CaseApp::new(app.store.clone(), clock.clone())
+        .with_letter_prefix(&app.letter_prefix)
+        .with_closure_defaults(&app.closure_defaults);
     let mk = |username: &str, display: &str, role: Role, pools: Vec<Uuid>| NewUser {
         username: username.to_owned(),
         display_name: display.to_owned(),
@@ -340,6 +367,10 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     // rest of the demo stays as it was.
     let mut returning = StdRng::seed_from_u64(186);
     let mut citizens: Vec<(u8, Contact)> = Vec::new();
+    // The application types, and about one application in twelve handed
+    // over by CİMER with its own number, drawn apart from `rng` as well.
+    let mut classes = StdRng::seed_from_u64(18);
+    let mut cimer_numbers = 0u32;
     // Oldest first, over the last 12 days, so history reads in order.
     let mut ages: Vec<i64> = (0..case_count)
         .map(|_| rng.random_range(0..12 * 24 * 60))
@@ -458,7 +489,25 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: if info_only {
+                ApplicationType::BilgiEdinme
+            } else {
+                *DEMO_TYPES
+                    .choose(&mut classes)
+                    .unwrap_or(&ApplicationType::Talep)
+            },
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         };
+        let mut new = new;
+        if !info_only && classes.random_bool(1.0 / 12.0) {
+            cimer_numbers += 1;
+            new.channel = Channel::Partner;
+            new.source = ApplicationSource::Cimer;
+            new.partner_id = Some("cimer".to_owned());
+            new.partner_reference = Some(format!("2026-{:06}", 4180 + cimer_numbers));
+        }
         let creator = if matches!(
             channel,
             Channel::Phone | Channel::Written | Channel::FaceToFace
@@ -515,6 +564,10 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
                 &expert,
                 view.case.id,
                 "Ekiplerimiz sorunu yerinde giderdi. Bilginize sunarız.".to_owned(),
+                DEMO_CLOSURE_REASONS
+                    .choose(&mut rng)
+                    .copied()
+                    .unwrap_or("cozuldu"),
                 None,
             )
             .await?;
@@ -644,13 +697,23 @@ async fn seed_letters(
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         };
         let (view, _) = timed.create_case(recorder, new).await?;
         clock.advance(SignedDuration::from_hours(2));
         timed.claim_cases(expert, &[view.case.id]).await?;
         clock.advance(SignedDuration::from_hours(3));
         timed
-            .close_case(expert, view.case.id, answer.to_owned(), None)
+            .close_case(
+                expert,
+                view.case.id,
+                answer.to_owned(),
+                "bilgi_verildi",
+                None,
+            )
             .await?;
         if i == 0 {
             clock.advance(SignedDuration::from_hours(1));

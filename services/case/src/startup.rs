@@ -10,6 +10,8 @@ use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
     calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
+    classification_service_server::ClassificationServiceServer,
+    deadline_service_server::DeadlineServiceServer,
     directory_service_server::DirectoryServiceServer,
 };
 use tokio::net::TcpListener;
@@ -24,6 +26,8 @@ use crate::{
         CallerResolver,
         calendar_service::CalendarGrpc,
         case_service::{CaseGrpc, PageLimits},
+        classification_service::ClassificationGrpc,
+        deadline_service::DeadlineGrpc,
         directory_service::DirectoryGrpc,
         interceptor,
     },
@@ -82,7 +86,8 @@ impl Application {
         }
         let app = CaseApp::new(store, clock)
             .with_letter_prefix(settings.letters.number_prefix.trim())
-            .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour);
+            .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
+            .with_closure_defaults(&settings.closure);
         if settings.database.migrate_on_start {
             // Where this process migrates it also loads the built-in
             // calendar before serving, so the first due date counts on it;
@@ -151,6 +156,14 @@ impl Application {
             CaseGrpc::new(app.clone(), callers.clone(), pages),
             interceptor::authenticate,
         );
+        let classification = ClassificationServiceServer::with_interceptor(
+            ClassificationGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
+        let deadlines = DeadlineServiceServer::with_interceptor(
+            DeadlineGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let directory = DirectoryServiceServer::with_interceptor(
             DirectoryGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
@@ -211,6 +224,8 @@ impl Application {
             .add_service(case)
             .add_service(directory)
             .add_service(calendar)
+            .add_service(classification)
+            .add_service(deadlines)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(

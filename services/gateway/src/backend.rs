@@ -6,6 +6,7 @@ use secrecy::SecretString;
 use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
 use tekmerkez_proto::{
     case_v1::calendar_service_client::CalendarServiceClient,
+    case_v1::classification_service_client::ClassificationServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     routing_v1::routing_rules_service_client::RoutingRulesServiceClient,
 };
@@ -20,6 +21,9 @@ pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, Ca
 
 /// The case service's working calendar, as the gateway calls it.
 pub type CalendarClient = CalendarServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's classification API (closure reasons, type changes).
+pub type ClassificationClient =
+    ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// The case service, as the gateway calls it.
 #[derive(Clone, Debug)]
@@ -124,5 +128,10 @@ impl Backend {
 
     pub fn cases(&self) -> CaseClient {
         self.case.cases()
+    }
+
+    /// The case service's classification API.
+    pub fn classification(&self) -> ClassificationClient {
+        ClassificationServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 }

@@ -17,6 +17,8 @@
 //! | `basvuru_alindi_eposta` | a case opened (not information-only) | e-mail with the tracking number, at once |
 //! | `basvuru_alindi_sosyal` | a case opened (not information-only) | the tracking number in the social-media conversation, at once |
 //! | `yanit_sosyal` | resolved, reply in the conversation | the official answer in the conversation |
+//! | `sure_uzatildi_sms` | a 4982 request's due date extended, reply by SMS, phone or letter | SMS with the new due date, at once |
+//! | `sure_uzatildi_eposta` | a 4982 request's due date extended, reply by e-mail | e-mail with the new due date, at once |
 //!
 //! SMS rules need a phone number and the applicant's KVKK consent; e-mail
 //! rules need an address; social rules a conversation. Of the rules for an
@@ -39,6 +41,9 @@ pub enum Trigger {
     /// A case was resolved and its citizen may be asked for a satisfaction
     /// score (once per case, on the channel [`crate::survey::channel_for`] picks).
     SurveyDue,
+    /// A 4982 request's legal due date was extended: the law requires the
+    /// applicant be told (Law 4982 art. 11).
+    LegalDeadlineExtended,
 }
 
 impl Trigger {
@@ -49,6 +54,7 @@ impl Trigger {
             Self::CaseClosedByExpert => "case_closed_by_expert",
             Self::CaseResolved => "case_resolved",
             Self::SurveyDue => "survey_due",
+            Self::LegalDeadlineExtended => "legal_deadline_extended",
         }
     }
 
@@ -59,6 +65,7 @@ impl Trigger {
             Self::CaseClosedByExpert,
             Self::CaseResolved,
             Self::SurveyDue,
+            Self::LegalDeadlineExtended,
         ]
         .into_iter()
         .find(|t| t.as_str() == s)
@@ -417,6 +424,28 @@ pub fn default_rules() -> Vec<Rule> {
             Timing::Immediate,
             "Yanıtı sosyal medya yazışmasında isteyene yetkili açıklaması",
         ),
+        rule(
+            "sure_uzatildi_sms",
+            Trigger::LegalDeadlineExtended,
+            Some(false),
+            &["sms", "phone_callback", "letter"],
+            Channel::Sms,
+            "sure_uzatildi_sms",
+            true,
+            Timing::Immediate,
+            "Bilgi edinme başvurusunun süresi uzatılınca yeni tarihi bildiren SMS (4982 s. K. m. 11)",
+        ),
+        rule(
+            "sure_uzatildi_eposta",
+            Trigger::LegalDeadlineExtended,
+            Some(false),
+            &["email"],
+            Channel::Email,
+            "sure_uzatildi_eposta",
+            false,
+            Timing::Immediate,
+            "Bilgi edinme başvurusunun süresi uzatılınca yeni tarihi bildiren e-posta (4982 s. K. m. 11)",
+        ),
     ]
 }
 
@@ -607,6 +636,38 @@ pub fn default_templates() -> Vec<Template> {
             "",
             "Your application {{tracking_number}} has been resolved. Our answer: {{official_answer | on the tracking page}} Details: {{status_url}} {{institution}}",
             "",
+        ),
+        t(
+            "sure_uzatildi_sms",
+            "tr",
+            Channel::Sms,
+            "",
+            "{{tracking_number}} numaralı bilgi edinme başvurunuzun cevap süresi 4982 sayılı Kanun'un 11. maddesi uyarınca uzatıldı. Yeni son gün: {{legal_due_date}}. {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "sure_uzatildi_sms",
+            "en",
+            Channel::Sms,
+            "",
+            "The answer period of your information request {{tracking_number}} was extended under Article 11 of Law 4982. New last day: {{legal_due_date}}. {{status_url}} {{institution}}",
+            "",
+        ),
+        t(
+            "sure_uzatildi_eposta",
+            "tr",
+            Channel::Email,
+            "Başvurunuzun cevap süresi uzatıldı [{{tracking_number}}]",
+            "Sayın {{applicant_name}},\n\n{{tracking_number}} takip numaralı bilgi edinme başvurunuzun cevap süresi, 4982 sayılı Bilgi Edinme Hakkı Kanunu'nun 11. maddesi uyarınca uzatılmıştır. Başvurunuz en geç {{legal_due_date}} tarihinde cevaplanacaktır.\n\nBaşvurunuzun durumunu {{status_url}} adresinden izleyebilirsiniz.\n\nSaygılarımızla,\n{{institution}}",
+            "<p>Sayın {{applicant_name}},</p>\n<p><strong>{{tracking_number}}</strong> takip numaralı bilgi edinme başvurunuzun cevap süresi, 4982 sayılı Bilgi Edinme Hakkı Kanunu'nun 11. maddesi uyarınca uzatılmıştır. Başvurunuz en geç <strong>{{legal_due_date}}</strong> tarihinde cevaplanacaktır.</p>\n<p>Başvurunuzun durumunu <a href=\"{{status_url}}\">{{status_url}}</a> adresinden izleyebilirsiniz.</p>\n<p>Saygılarımızla,<br>\n{{institution}}</p>",
+        ),
+        t(
+            "sure_uzatildi_eposta",
+            "en",
+            Channel::Email,
+            "The answer period of your application was extended [{{tracking_number}}]",
+            "Dear {{applicant_name}},\n\nThe answer period of your information request {{tracking_number}} has been extended under Article 11 of the Right to Information Act (Law 4982). It will be answered by {{legal_due_date}} at the latest.\n\nFollow its status at {{status_url}}.\n\nKind regards,\n{{institution}}",
+            "<p>Dear {{applicant_name}},</p>\n<p>The answer period of your information request <strong>{{tracking_number}}</strong> has been extended under Article 11 of the Right to Information Act (Law 4982). It will be answered by <strong>{{legal_due_date}}</strong> at the latest.</p>\n<p>Follow its status at <a href=\"{{status_url}}\">{{status_url}}</a>.</p>\n<p>Kind regards,<br>\n{{institution}}</p>",
         ),
     ]
 }

@@ -139,7 +139,7 @@ fn rule_from_proto(r: npb::Rule) -> Result<Rule, Status> {
         trigger: Trigger::parse(&r.trigger).ok_or_else(|| {
             invalid(
                 "rule.trigger",
-                "must be case_opened, case_closed_by_expert, case_resolved or survey_due",
+                "must be case_opened, case_closed_by_expert, case_resolved, survey_due or legal_deadline_extended",
             )
         })?,
         information_only: match r.information_only.as_str() {

@@ -290,6 +290,12 @@ impl NotifyHandler {
         if let Some(a) = &case.official_answer {
             vars.set("official_answer", a.clone());
         }
+        // The extension's new due date, as Turkish dates are written.
+        if let Some(pb::case_event::Payload::LegalDeadlineExtended(x)) = &event.payload
+            && let Ok(due) = x.to_due_date.parse::<jiff::civil::Date>()
+        {
+            vars.set("legal_due_date", due.strftime("%d.%m.%Y").to_string());
+        }
         let day = occurred;
         if let Ok(tz) = jiff::tz::TimeZone::get("Europe/Istanbul") {
             vars.set("date", day.to_zoned(tz).strftime("%d.%m.%Y").to_string());
@@ -439,6 +445,14 @@ impl Handler for NotifyHandler {
                     trigger: Trigger::CaseResolved,
                     information_only: r.information_only,
                     reply_channel: reply_code(r.reply_channel),
+                },
+                true,
+            ),
+            Some(Payload::LegalDeadlineExtended(x)) => (
+                Facts {
+                    trigger: Trigger::LegalDeadlineExtended,
+                    information_only: false,
+                    reply_channel: reply_code(x.reply_channel),
                 },
                 true,
             ),

@@ -18,6 +18,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("institution", "the institution's name"),
     ("date", "the day of the event, Europe/Istanbul, DD.MM.YYYY"),
     (
+        "legal_due_date",
+        "the new legal due date of an extended 4982 request, DD.MM.YYYY (extension messages only)",
+    ),
+    (
         "status_url",
         "the signed link to the case's status and official answer (the tracking page without signed links)",
     ),

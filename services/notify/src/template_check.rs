@@ -37,6 +37,8 @@ pub fn availability(variable: &str, trigger: Trigger) -> Availability {
         // information-only opening may come without one.
         ("official_answer", Trigger::CaseClosedByExpert) => Availability::Always,
         ("official_answer", Trigger::CaseOpened | Trigger::CaseResolved) => Availability::Sometimes,
+        // The new due date of an extension (dd.mm.yyyy, Istanbul).
+        ("legal_due_date", Trigger::LegalDeadlineExtended) => Availability::Always,
         _ => Availability::Never,
     }
 }

@@ -124,6 +124,16 @@ fn parse_rule(r: Option<rpb::Rule>, id: Uuid) -> Result<Rule, Status> {
             "must be a category code: 1 to 64 of a-z, 0-9 and _",
         ));
     }
+    let application_type = match common::ApplicationType::try_from(r.application_type) {
+        Ok(common::ApplicationType::Unspecified) => None,
+        Ok(t) => Some(t as i32),
+        Err(_) => {
+            return Err(invalid(
+                "rule.application_type",
+                "must be a known application type",
+            ));
+        }
+    };
     Ok(Rule {
         id,
         priority: r.priority,
@@ -139,6 +149,7 @@ fn parse_rule(r: Option<rpb::Rule>, id: Uuid) -> Result<Rule, Status> {
         target_unit_id: target,
         urgency,
         assigned_category: Some(assigned.to_owned()).filter(|c| !c.is_empty()),
+        application_type,
         description: r.description,
     })
 }
@@ -156,6 +167,7 @@ fn to_proto(r: &Rule) -> rpb::Rule {
         urgency: r.urgency.unwrap_or(0),
         description: r.description.clone(),
         assigned_category: r.assigned_category.clone().unwrap_or_default(),
+        application_type: r.application_type.unwrap_or(0),
     }
 }
 

@@ -109,6 +109,12 @@ impl Handler for RoutingHandler {
                 .collect(),
             recorded_by: app.recorded_by,
             source_reference: app.source_reference,
+            // A rule's type wins over the channel's; the case service makes
+            // an unspecified one talep.
+            application_type: decision.application_type.unwrap_or(app.application_type),
+            source: app.source,
+            partner_id: app.partner_id,
+            partner_reference: app.partner_reference,
         });
         match self.cases.clone().create_case(req).await {
             Ok(_) => Ok(()),

@@ -101,6 +101,9 @@ pub struct Decision {
     pub category: String,
     /// The rule that matched, if any (for logs).
     pub rule_id: Option<Uuid>,
+    /// The placing rule's application type (protobuf number), if it gives
+    /// one: it wins over the channel's.
+    pub application_type: Option<i32>,
 }
 
 /// Why no decision could be made.
@@ -228,6 +231,7 @@ impl Router {
                     urgency: urgency.unwrap_or_else(|| default_urgency(category)),
                     category: category.to_owned(),
                     rule_id: Some(rule.id),
+                    application_type: rule.application_type,
                 });
             }
         }
@@ -241,6 +245,7 @@ impl Router {
             urgency: default_urgency(category),
             category: category.to_owned(),
             rule_id: None,
+            application_type: None,
         })
     }
 }

@@ -26,6 +26,8 @@ pub struct Rule {
     /// The category code given to an application that came without a
     /// chosen one (e-mail, social media), if any.
     pub assigned_category: Option<String>,
+    /// The application type to give (protobuf number), over the channel's.
+    pub application_type: Option<i32>,
     /// For admins.
     pub description: String,
 }
@@ -81,6 +83,7 @@ mod tests {
             target_unit_id: Uuid::new_v4(),
             urgency: None,
             assigned_category: None,
+            application_type: None,
             description: String::new(),
         }
     }

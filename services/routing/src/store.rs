@@ -24,7 +24,7 @@ pub enum RulesStoreError {
 pub struct RulesStore(SqlPool);
 
 const COLUMNS: &str = "id, priority, category, keywords, channels, province_code, district, \
-    target_unit_id, urgency, description, assigned_category";
+    target_unit_id, urgency, description, assigned_category, application_type";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Rule, RulesStoreError>
 where
@@ -56,6 +56,9 @@ where
             .and_then(|u| i32::try_from(u).ok()),
         description: r.try_get("description")?,
         assigned_category: r.try_get("assigned_category")?,
+        application_type: r
+            .try_get::<Option<i64>, _>("application_type")?
+            .and_then(|t| i32::try_from(t).ok()),
     })
 }
 
@@ -107,11 +110,11 @@ impl RulesStore {
         let channels = serde_json::to_string(&rule.channels)
             .map_err(|_| RulesStoreError::Corrupt("channels"))?;
         let sql = if insert {
-            "INSERT INTO routing_rules (priority, category, keywords, channels, province_code, district, target_unit_id, urgency, description, updated_at, id, assigned_category) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO routing_rules (priority, category, keywords, channels, province_code, district, target_unit_id, urgency, description, updated_at, id, assigned_category, application_type) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         } else {
             "UPDATE routing_rules SET priority = $1, category = $2, keywords = $3, channels = $4, province_code = $5, district = $6, \
-             target_unit_id = $7, urgency = $8, description = $9, updated_at = $10, assigned_category = $12 WHERE id = $11"
+             target_unit_id = $7, urgency = $8, description = $9, updated_at = $10, assigned_category = $12, application_type = $13 WHERE id = $11"
         };
         on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
@@ -127,6 +130,7 @@ impl RulesStore {
                 .bind(now_micros)
                 .bind(rule.id)
                 .bind(rule.assigned_category.as_deref())
+                .bind(rule.application_type.map(i64::from))
                 .execute(p)
                 .await?
                 .rows_affected();

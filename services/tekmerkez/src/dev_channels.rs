@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_intake::{
     IntakeSettings,
-    partner::settings::PartnerCredential,
+    partner::settings::{PartnerCredential, PartnerSource},
     social::settings::{AccountSettings, MetaChannelSettings},
 };
 
@@ -214,6 +214,7 @@ pub fn configure(
             token_sha256: hex::encode(Sha256::digest(partner_token.as_bytes())),
             per_minute: 120,
             burst: 30,
+            source: PartnerSource::Cimer,
         }];
         out.partner_token = Some(partner_token);
     }

@@ -7,7 +7,10 @@ use tekmerkez_proto::case_v1 as pb;
 use uuid::Uuid;
 
 use crate::{
-    domain::case::{Actor, Case, EventKind},
+    domain::{
+        case::{Actor, Case, EventKind},
+        classification::{source_to_proto, type_to_proto},
+    },
     store::OutboxRecord,
 };
 
@@ -48,6 +51,14 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             has_phone: after.contact.phone.is_some(),
             has_email: after.contact.email.is_some(),
             has_consent: after.consent.is_some(),
+            application_type: type_to_proto(after.application_type) as i32,
+            source: source_to_proto(after.source) as i32,
+            partner_id: after.partner_id.clone().unwrap_or_default(),
+            legal_due_date: after
+                .legal_due_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            internal_due_at: after.internal_due_at.map(to_proto_ts),
         }),
         EventKind::Claimed => Payload::Claimed(pb::CaseClaimed {
             holder_id: s(after.holder_id),
@@ -72,6 +83,7 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
         EventKind::ClosedByExpert => Payload::ClosedByExpert(pb::CaseClosedByExpert {
             expert_id: s(after.closed_by),
             reply_channel: after.reply_channel.to_proto() as i32,
+            closure_reason: after.closure_reason.clone().unwrap_or_default(),
         }),
         EventKind::CallbackRecorded { outcome } => {
             Payload::CallbackRecorded(pb::CallbackRecorded {
@@ -83,6 +95,11 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
         EventKind::Resolved => Payload::Resolved(pb::CaseResolved {
             information_only: after.information_only,
             reply_channel: after.reply_channel.to_proto() as i32,
+            closure_reason: after.closure_reason.clone().unwrap_or_default(),
+        }),
+        EventKind::TypeChanged { from } => Payload::TypeChanged(pb::ApplicationTypeChanged {
+            from_type: type_to_proto(*from) as i32,
+            to_type: type_to_proto(after.application_type) as i32,
         }),
         EventKind::Reopened => Payload::Reopened(pb::CaseReopened {
             pool_id: after.pool_id.to_string(),
@@ -109,6 +126,23 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
         EventKind::NotReachedResolved { outcome } => {
             Payload::NotReachedResolved(pb::NotReachedResolved {
                 outcome: outcome.to_proto() as i32,
+            })
+        }
+        EventKind::LegalDeadlineExtended {
+            from,
+            to,
+            working_days,
+        } => Payload::LegalDeadlineExtended(pb::LegalDeadlineExtended {
+            from_due_date: from.to_string(),
+            to_due_date: to.to_string(),
+            working_days: *working_days,
+            reply_channel: after.reply_channel.to_proto() as i32,
+            category: after.category.clone(),
+        }),
+        EventKind::AwaitingCitizenChanged { waiting } => {
+            Payload::AwaitingCitizenChanged(pb::AwaitingCitizenChanged {
+                waiting: *waiting,
+                internal_due_at: after.internal_due_at.map(to_proto_ts),
             })
         }
         EventKind::SurveyAnswered {

@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod classification;
+mod deadlines;
 pub mod directory;
 pub mod error;
 pub mod events;
@@ -28,6 +30,8 @@ pub struct CaseApp {
     /// The working calendar last built from the store, shared by every
     /// clone (see [`CaseApp::working_calendar`]).
     pub(crate) calendar: Arc<calendar::CalendarCache>,
+    /// The closure reasons of closes no person makes (`case.closure`).
+    pub(crate) closure_defaults: Arc<crate::config::ClosureSettings>,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -45,7 +49,16 @@ impl CaseApp {
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
             calendar: Arc::default(),
+            closure_defaults: Arc::new(crate::config::ClosureSettings::default()),
         }
+    }
+
+    /// The same operations giving closes no person makes the reasons of
+    /// `closure` (checked by the settings).
+    #[must_use]
+    pub fn with_closure_defaults(mut self, closure: &crate::config::ClosureSettings) -> Self {
+        self.closure_defaults = Arc::new(closure.clone());
+        self
     }
 
     /// The same operations allowing `limit` wrong guesses at one tracking

@@ -15,17 +15,15 @@
 
 use jiff::Timestamp;
 use tekmerkez_tracking::TrackingNumber;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
 use super::{
     calendar,
     contact::Contact,
+    deadline::{CaseDeadlines, NoteRule},
     enums::{CallbackOutcome, CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
 };
-
-/// After this many Istanbul calendar days in its pool a case needs a note
-/// before it may be closed (seed 000: "3 günden daha uzun").
-pub const NOTE_RULE_DAYS: u32 = 3;
 
 /// KVKK consent recorded with an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +75,14 @@ pub struct NewCase {
     /// The channel's own reference (an e-mail's Message-ID, a partner's
     /// reference, a platform message id).
     pub source_reference: Option<String>,
+    /// The kind of application (the channel's, a routing rule's, or `talep`).
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number (the partner's, not the citizen's).
+    pub partner_reference: Option<String>,
 }
 
 /// A file to store with a case.
@@ -186,6 +192,33 @@ pub struct Case {
     /// The channel's own reference of the application (an e-mail's
     /// Message-ID may name the citizen's mail host: shown with the contact).
     pub source_reference: Option<String>,
+    /// The kind of application; an agent may change it.
+    pub application_type: ApplicationType,
+    /// The road it took: direct, or the partner's configured source.
+    pub source: ApplicationSource,
+    /// The partner client that handed it over, as intake knows it.
+    pub partner_id: Option<String>,
+    /// The partner's own reference number: the partner's, not the
+    /// citizen's, so shown to everyone who sees the case and searchable.
+    pub partner_reference: Option<String>,
+    /// The closure reason's code, once closed (`None` for cases closed
+    /// before reasons existed, and while open).
+    pub closure_reason: Option<String>,
+    /// Due by the end of this Istanbul day (the legal period of its
+    /// policy, set at opening; `None` for records older than policies).
+    pub legal_due_date: Option<jiff::civil::Date>,
+    /// The institution's own target, pushed back by the time spent waiting
+    /// for the citizen.
+    pub internal_due_at: Option<Timestamp>,
+    /// Working days the legal due date may be extended by, once (0: never).
+    pub legal_extension_days: u32,
+    /// When the one extension was made.
+    pub legal_extended_at: Option<Timestamp>,
+    /// The note rule of its policy.
+    pub note_rule: NoteRule,
+    /// Waiting for the citizen (missing information) since then: the
+    /// internal target is paused, the legal deadline is not.
+    pub awaiting_citizen_since: Option<Timestamp>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -278,6 +311,11 @@ pub enum EventKind {
         /// The status when it arrived.
         status: CaseStatus,
     },
+    /// An agent changed the application type (the new one is on the case).
+    TypeChanged {
+        /// The type before.
+        from: ApplicationType,
+    },
     /// The citizen's satisfaction score recorded.
     SurveyAnswered {
         /// 1 to 5.
@@ -285,6 +323,16 @@ pub enum EventKind {
         source: super::enums::SurveySource,
         /// Whether a comment came with it (the text stays in the case).
         has_comment: bool,
+    },
+    /// The legal due date extended (Law 4982).
+    LegalDeadlineExtended {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        working_days: u32,
+    },
+    /// The wait for the citizen started or ended.
+    AwaitingCitizenChanged {
+        waiting: bool,
     },
 }
 
@@ -312,9 +360,9 @@ pub enum RuleViolation {
     /// A closed case is past assignment and transfer.
     #[error("the record is already closed by the expert")]
     AlreadyClosed,
-    /// The 3-day note rule.
-    #[error("the record has been in its pool for more than 3 days: add a note before closing it")]
-    NoteRequired,
+    /// The note rule (seed 000's 3 days, a policy value).
+    #[error("the record has been in its pool for more than {0} days: add a note before closing it")]
+    NoteRequired(u32),
     /// Transfer to the same pool.
     #[error("the record is already in that pool")]
     SamePool,
@@ -324,6 +372,25 @@ pub enum RuleViolation {
     /// The caller's screen is stale.
     #[error("the record changed since it was loaded: reload it")]
     StaleVersion,
+    /// A type change to the type the record has.
+    #[error("the record already has that application type")]
+    SameType,
+    /// The legal due date of this record may not be extended (only a
+    /// bilgi_edinme record whose policy allows it).
+    #[error("only an information request (bilgi edinme) may have its legal due date extended")]
+    NotExtendable,
+    /// The one extension was already made.
+    #[error("the legal due date was already extended once")]
+    AlreadyExtended,
+    /// Extending after the due date passed.
+    #[error("the legal due date has passed: it can no longer be extended")]
+    DeadlinePassed,
+    /// Starting a wait that is already running.
+    #[error("the record is already waiting for the citizen")]
+    AlreadyAwaitingCitizen,
+    /// Ending a wait that is not running.
+    #[error("the record is not waiting for the citizen")]
+    NotAwaitingCitizen,
     /// Acting on a "citizen not reached" mark that is not there.
     #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
     NotMarkedNotReached,
@@ -336,13 +403,15 @@ impl Case {
     /// information-only application (one with an `information_answer`) is
     /// resolved at once, by `opened_by`, with what the citizen was told as
     /// its answer. Returns the case with its opening steps: Opened, then
-    /// Resolved for an information-only one.
+    /// Resolved for an information-only one. `deadlines` are its policy's
+    /// due dates, computed for its filing time.
     pub fn open(
         new: &NewCase,
         id: Uuid,
         tracking_number: &TrackingNumber,
         opened_by: Option<Uuid>,
         now: Timestamp,
+        deadlines: &CaseDeadlines,
     ) -> (Case, Vec<(Step, EventKind)>) {
         let information_only = new.information_answer.is_some();
         let resolved_at = information_only.then_some(now);
@@ -384,6 +453,17 @@ impl Case {
             not_reached: None,
             version: 1,
             source_reference: new.source_reference.clone(),
+            application_type: new.application_type,
+            source: new.source,
+            partner_id: new.partner_id.clone(),
+            partner_reference: new.partner_reference.clone(),
+            closure_reason: None,
+            legal_due_date: deadlines.legal_due_date,
+            internal_due_at: deadlines.internal_due_at,
+            legal_extension_days: deadlines.extension_days,
+            legal_extended_at: None,
+            note_rule: deadlines.note_rule,
+            awaiting_citizen_since: None,
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -400,10 +480,29 @@ impl Case {
             .map_or(0, |t| calendar::days_between(t, now))
     }
 
-    /// Whether closing at `now` needs a note first: more than
-    /// [`NOTE_RULE_DAYS`] days in the pool and no note since it entered.
-    pub fn note_required_to_close(&self, now: Timestamp) -> bool {
-        self.days_in_pool(now) > NOTE_RULE_DAYS
+    /// Days in the current pool at `now` as its note rule counts them.
+    pub fn rule_days_in_pool(
+        &self,
+        now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
+    ) -> u32 {
+        super::deadline::days_between(
+            calendar,
+            calendar::istanbul_date(self.entered_pool_at),
+            calendar::istanbul_date(now),
+            self.note_rule.count,
+        )
+    }
+
+    /// Whether closing at `now` needs a note first: more days in the pool
+    /// than its note rule allows (counted as the rule says) and no note
+    /// since it entered.
+    pub fn note_required_to_close(
+        &self,
+        now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
+    ) -> bool {
+        self.rule_days_in_pool(now, calendar) > self.note_rule.days
             && self.last_note_at.is_none_or(|t| t < self.entered_pool_at)
     }
 
@@ -705,6 +804,7 @@ impl Case {
         by: Uuid,
         answer: String,
         now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
     ) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
         match self.status {
             CaseStatus::Held => {}
@@ -715,8 +815,8 @@ impl Case {
         if self.holder_id != Some(by) {
             return Err(RuleViolation::NotHolder);
         }
-        if self.note_required_to_close(now) {
-            return Err(RuleViolation::NoteRequired);
+        if self.note_required_to_close(now, calendar) {
+            return Err(RuleViolation::NoteRequired(self.note_rule.days));
         }
         let mut closed = self.clone();
         closed.official_answer = Some(answer);
@@ -821,6 +921,36 @@ impl Case {
     }
 }
 
+impl Case {
+    /// Reclassifies the case as `to` (who may is [`super::policy`]'s);
+    /// its status, pool and holder stay.
+    ///
+    /// # Errors
+    /// [`RuleViolation::SameType`] when it already is `to`.
+    pub fn change_type(
+        &self,
+        to: ApplicationType,
+    ) -> Result<(Case, Step, EventKind), RuleViolation> {
+        if self.application_type == to {
+            return Err(RuleViolation::SameType);
+        }
+        let mut next = self.clone();
+        next.application_type = to;
+        let step = self.step(
+            HistoryAction::TypeChanged,
+            &next,
+            Some(format!("{} → {}", self.application_type.code(), to.code())),
+        );
+        Ok((
+            next,
+            step,
+            EventKind::TypeChanged {
+                from: self.application_type,
+            },
+        ))
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -860,7 +990,31 @@ pub(crate) mod tests {
             not_reached: None,
             version: 1,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
+            closure_reason: None,
+            legal_due_date: None,
+            internal_due_at: None,
+            legal_extension_days: 0,
+            legal_extended_at: None,
+            note_rule: NoteRule::SEED,
+            awaiting_citizen_since: None,
         }
+    }
+
+    pub(crate) fn no_deadlines() -> CaseDeadlines {
+        CaseDeadlines {
+            legal_due_date: None,
+            internal_due_at: None,
+            extension_days: 0,
+            note_rule: NoteRule::SEED,
+        }
+    }
+
+    fn cal() -> tekmerkez_workdays::Calendar {
+        tekmerkez_workdays::Calendar::from_days([])
     }
 
     fn ts(s: &str) -> Timestamp {
@@ -888,6 +1042,10 @@ pub(crate) mod tests {
             attachments: Vec::new(),
             recorded_by: None,
             source_reference: None,
+            application_type: ApplicationType::Talep,
+            source: ApplicationSource::Direct,
+            partner_id: None,
+            partner_reference: None,
         }
     }
 
@@ -897,7 +1055,7 @@ pub(crate) mod tests {
         let new = application(None);
         let id = Uuid::new_v4();
         let tn = TrackingNumber::generate();
-        let (case, steps) = Case::open(&new, id, &tn, None, now);
+        let (case, steps) = Case::open(&new, id, &tn, None, now, &no_deadlines());
         assert_eq!(case.id, id);
         assert_eq!(case.tracking_number, tn.as_str());
         assert_eq!(case.application_id, new.application_id);
@@ -938,6 +1096,7 @@ pub(crate) mod tests {
             &TrackingNumber::generate(),
             Some(agent),
             now,
+            &no_deadlines(),
         );
         assert_eq!(case.status, CaseStatus::Resolved);
         assert!(case.information_only);
@@ -961,8 +1120,14 @@ pub(crate) mod tests {
         );
         assert_eq!(resolved.detail.as_deref(), Some("information_only"));
 
-        let (by_service, _) =
-            Case::open(&new, Uuid::new_v4(), &TrackingNumber::generate(), None, now);
+        let (by_service, _) = Case::open(
+            &new,
+            Uuid::new_v4(),
+            &TrackingNumber::generate(),
+            None,
+            now,
+            &no_deadlines(),
+        );
         assert_eq!((by_service.created_by, by_service.closed_by), (None, None));
         assert_eq!(by_service.status, CaseStatus::Resolved);
     }
@@ -983,14 +1148,14 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let expert = Uuid::new_v4();
         let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
-        let (closed, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (closed, steps) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(closed.status, CaseStatus::AwaitingCallback);
         assert_eq!(closed.holder_id, None);
         assert_eq!(steps.len(), 1);
 
         let mut email = held.clone();
         email.reply_channel = ReplyChannel::Email;
-        let (resolved, steps) = email.close(expert, "Onarıldı".into(), now).unwrap();
+        let (resolved, steps) = email.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(resolved.status, CaseStatus::Resolved);
         assert_eq!(
             steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
@@ -1006,7 +1171,7 @@ pub(crate) mod tests {
         c.channel = Channel::SocialMedia;
         c.reply_channel = ReplyChannel::NoContact;
         let (held, _, _) = c.claim(expert, false, now).unwrap();
-        let (resolved, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (resolved, steps) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(resolved.status, CaseStatus::Resolved);
         assert_eq!(resolved.official_answer.as_deref(), Some("Onarıldı"));
         assert_eq!(resolved.callback_attempts, 0);
@@ -1021,7 +1186,8 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
         assert_eq!(
-            held.close(Uuid::new_v4(), "x".into(), now).unwrap_err(),
+            held.close(Uuid::new_v4(), "x".into(), now, &cal())
+                .unwrap_err(),
             RuleViolation::NotHolder
         );
     }
@@ -1033,11 +1199,11 @@ pub(crate) mod tests {
         let expert = Uuid::new_v4();
         let (held, _, _) = sample(entered).claim(expert, false, entered).unwrap();
         let day3 = ts("2026-03-04T20:00:00Z"); // 23:00 on 4 March: 3 days, still allowed
-        assert!(held.close(expert, "x".into(), day3).is_ok());
+        assert!(held.close(expert, "x".into(), day3, &cal()).is_ok());
         let day4 = ts("2026-03-04T21:10:00Z");
         assert_eq!(
-            held.close(expert, "x".into(), day4).unwrap_err(),
-            RuleViolation::NoteRequired
+            held.close(expert, "x".into(), day4, &cal()).unwrap_err(),
+            RuleViolation::NoteRequired(3)
         );
         let (noted, _, _) = held.add_note(Uuid::new_v4(), day4).unwrap();
         assert_eq!(
@@ -1045,7 +1211,7 @@ pub(crate) mod tests {
             CaseStatus::Held,
             "a note never closes the record"
         );
-        assert!(noted.close(expert, "x".into(), day4).is_ok());
+        assert!(noted.close(expert, "x".into(), day4, &cal()).is_ok());
     }
 
     #[test]
@@ -1060,8 +1226,8 @@ pub(crate) mod tests {
         let (held, _, _) = moved.claim(expert, false, t1).unwrap();
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
-            held.close(expert, "x".into(), later).unwrap_err(),
-            RuleViolation::NoteRequired
+            held.close(expert, "x".into(), later, &cal()).unwrap_err(),
+            RuleViolation::NoteRequired(3)
         );
     }
 
@@ -1102,7 +1268,7 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let (expert, agent) = (Uuid::new_v4(), Uuid::new_v4());
         let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
-        let (waiting, _) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (waiting, _) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         let (claimed, _, _) = waiting.claim(agent, true, now).unwrap();
         let retry = ts("2026-03-02T12:00:00Z");
         let (again, _) = claimed
@@ -1158,8 +1324,8 @@ pub(crate) mod tests {
         ));
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
-            after.close(expert, "x".into(), later).unwrap_err(),
-            RuleViolation::NoteRequired,
+            after.close(expert, "x".into(), later, &cal()).unwrap_err(),
+            RuleViolation::NoteRequired(3),
             "the citizen's message does not stand for the expert's note"
         );
         let mut resolved = sample(entered);
@@ -1167,6 +1333,29 @@ pub(crate) mod tests {
         let (still, _, _) =
             resolved.add_citizen_message(Uuid::new_v4(), Uuid::new_v4(), Channel::Email, false);
         assert_eq!(still.status, CaseStatus::Resolved);
+    }
+
+    #[test]
+    fn a_type_change_is_a_step_from_the_old_code_to_the_new_and_keeps_the_rest() {
+        let c = sample(ts("2026-03-02T08:00:00Z"));
+        let (next, step, kind) = c.change_type(ApplicationType::Sikayet).unwrap();
+        assert_eq!(next.application_type, ApplicationType::Sikayet);
+        assert_eq!(
+            (next.status, next.pool_id, next.holder_id),
+            (c.status, c.pool_id, c.holder_id)
+        );
+        assert_eq!(step.action, HistoryAction::TypeChanged);
+        assert_eq!(step.detail.as_deref(), Some("talep → sikayet"));
+        assert_eq!(
+            kind,
+            EventKind::TypeChanged {
+                from: ApplicationType::Talep
+            }
+        );
+        assert_eq!(
+            next.change_type(ApplicationType::Sikayet).unwrap_err(),
+            RuleViolation::SameType
+        );
     }
 
     #[test]

@@ -179,6 +179,14 @@ domain_enum!(
         SurveyAnswered = "survey_answered" => SurveyAnswered,
         /// The answer letter posted.
         LetterPosted = "letter_posted" => LetterPosted,
+        /// The application type changed by an agent.
+        TypeChanged = "type_changed" => TypeChanged,
+        /// The legal due date extended (Law 4982).
+        LegalDeadlineExtended = "legal_deadline_extended" => LegalDeadlineExtended,
+        /// Waiting for the citizen's missing information started.
+        AwaitingCitizenStarted = "awaiting_citizen_started" => AwaitingCitizenStarted,
+        /// The wait for the citizen ended.
+        AwaitingCitizenEnded = "awaiting_citizen_ended" => AwaitingCitizenEnded,
     }
 );
 

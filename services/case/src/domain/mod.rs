@@ -6,6 +6,8 @@
 pub mod calendar;
 pub mod caller;
 pub mod case;
+pub mod classification;
+pub mod deadline;
 pub mod directory;
 pub mod enums;
 pub mod letter;

@@ -134,6 +134,18 @@ pub fn can_note(user: &UserCaller, case: &Case) -> bool {
     manages(user, case) || case.holder_id == Some(user.id)
 }
 
+/// Whether `user` may change the application type: whoever may act on the
+/// record (its holder, or whoever manages its pool).
+pub fn can_reclassify(user: &UserCaller, case: &Case) -> bool {
+    can_note(user, case)
+}
+
+/// Whether `user` may act on `case`'s due dates (the 4982 extension, the
+/// wait for the citizen): whoever holds it or manages its pool.
+pub fn acts_on_deadline(user: &UserCaller, case: &Case) -> bool {
+    case.holder_id == Some(user.id) || manages(user, case)
+}
+
 /// Whether `caller` may use the public tracking call.
 pub fn can_track(caller: &Caller) -> bool {
     match caller {

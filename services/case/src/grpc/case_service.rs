@@ -204,7 +204,8 @@ impl CaseService for CaseGrpc {
         let sort = v
             .check(convert::sort(r.sort))
             .unwrap_or(crate::store::Sort::OldestFirst);
-        let filter = convert::filter(r.filter.as_ref(), &mut v);
+        let mut filter = convert::filter(r.filter.as_ref(), &mut v);
+        filter.partner_reference = convert::partner_reference_filter(&mut v, &r.partner_reference);
         let page = r.page.clone().unwrap_or_default();
         let after = v
             .check(convert::parse_page_token(&page.page_token, sort))
@@ -381,7 +382,7 @@ impl CaseService for CaseGrpc {
         };
         let view = self
             .app
-            .close_case(&caller, id, answer, r.expected_version)
+            .close_case(&caller, id, answer, &r.closure_reason, r.expected_version)
             .await?;
         let mut case = convert::case_to_proto(&view);
         super::letters::fill_case(&self.app, &mut case, view.case.id).await?;
@@ -629,6 +630,7 @@ impl CaseService for CaseGrpc {
                 })
                 .collect(),
             created_at: Some(to_proto_ts(t.created_at)),
+            legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
         }))
     }
 
@@ -731,6 +733,7 @@ impl CaseService for CaseGrpc {
             official_answer: p.official_answer.unwrap_or_default(),
             resolved_at: p.resolved_at.map(to_proto_ts),
             survey_answered: p.survey_answered,
+            legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
         }))
     }
 }

@@ -17,6 +17,7 @@ use crate::{
     },
     domain::{
         case::{Case, Consent, Correction, NewAttachment, NewCase, Step},
+        classification,
         contact::{Contact, EmailAddress, PhoneNumber, RawContact, SocialAddress, SocialPlatform},
         directory::{Directorate, Pool, Unit, User},
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
@@ -218,6 +219,13 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         .and_then(|t| v.check(from_proto_ts("received_at", t)));
     let attachments = new_attachments(&mut v, &req.attachments);
     let source_reference = source_reference(&mut v, &req.source_reference);
+    let (application_type, source, partner_id, partner_reference) = classification::parse_new(
+        &mut v,
+        req.application_type,
+        req.source,
+        &req.partner_id,
+        &req.partner_reference,
+    );
     let recorded_by = if req.recorded_by.trim().is_empty() {
         None
     } else {
@@ -266,6 +274,10 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         attachments,
         recorded_by,
         source_reference,
+        application_type,
+        source,
+        partner_id,
+        partner_reference,
     })
 }
 
@@ -569,7 +581,8 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         resolved_at: c.resolved_at.map(to_proto_ts),
         days_in_pool: c.days_in_pool(view.now),
         days_held: c.days_held(view.now),
-        note_required_to_close: c.status == CaseStatus::Held && c.note_required_to_close(view.now),
+        note_required_to_close: view.note_required_to_close,
+        rule_days_in_pool: view.rule_days_in_pool,
         callback_attempts: c.callback_attempts,
         callback_retry_at: c.callback_retry_at.map(to_proto_ts),
         version: c.version,
@@ -592,6 +605,23 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         } else {
             String::new()
         },
+        application_type: classification::type_to_proto(c.application_type) as i32,
+        source: classification::source_to_proto(c.source) as i32,
+        partner_id: c.partner_id.clone().unwrap_or_default(),
+        partner_reference: c.partner_reference.clone().unwrap_or_default(),
+        closure_reason: c.closure_reason.clone().unwrap_or_default(),
+        legal_due_date: c.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
+        legal_days_left: view.legal_days_left,
+        internal_due_at: c.internal_due_at.map(to_proto_ts),
+        legal_extended: c.legal_extended_at.is_some(),
+        legal_extension_days: if c.legal_extended_at.is_some() {
+            0
+        } else {
+            c.legal_extension_days
+        },
+        note_rule_days: c.note_rule.days,
+        note_rule_count: c.note_rule.count.as_str().to_owned(),
+        awaiting_citizen_since: c.awaiting_citizen_since.map(to_proto_ts),
     }
 }
 
@@ -733,6 +763,23 @@ pub fn sort(n: i32) -> Result<Sort, FieldError> {
         Ok(pb::CaseSort::UrgentFirst) => Ok(Sort::UrgentFirst),
         Err(_) => Err(FieldError::new("sort", "must be a known sort order")),
     }
+}
+
+/// A partner reference to search by: trimmed, exact; blank is no filter.
+pub fn partner_reference_filter(v: &mut Violations, raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.chars().count() > classification::MAX_PARTNER_REFERENCE || t.chars().any(char::is_control)
+    {
+        v.add(
+            "partner_reference",
+            "must be at most 200 printable characters",
+        );
+        return None;
+    }
+    Some(t.to_owned())
 }
 
 /// Parses a filter, collecting violations into `v`.

@@ -4,7 +4,9 @@
 
 pub mod calendar_service;
 pub mod case_service;
+pub mod classification_service;
 pub mod convert;
+pub mod deadline_service;
 pub mod directory_service;
 pub mod interceptor;
 pub mod letters;

@@ -163,6 +163,8 @@ pub struct CaseQuery {
     pub tracking_number: Option<String>,
     /// Only cases with an open "citizen not reached" mark.
     pub not_reached: bool,
+    /// Only cases with this partner reference (exact, already trimmed).
+    pub partner_reference: Option<String>,
     pub sort: Sort,
     /// Resume after this position.
     pub after: Option<Cursor>,

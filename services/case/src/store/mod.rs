@@ -3,7 +3,9 @@
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
 //! per-number tracking lookup counters ([`GuessStore`]), the working-day
-//! calendar ([`CalendarStore`]), and the
+//! calendar ([`CalendarStore`]), the closure
+//! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
+//! ([`DeadlinePolicyStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -15,6 +17,8 @@
 
 mod calendar;
 mod cases;
+mod closure_reasons;
+mod deadline_policies;
 mod directory;
 mod guesses;
 mod letters;
@@ -29,6 +33,8 @@ pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
     HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
+pub use closure_reasons::ClosureReasonStore;
+pub use deadline_policies::DeadlinePolicyStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
@@ -63,7 +69,15 @@ pub enum StoreError {
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
 pub trait Store:
-    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore + CalendarStore
+    DirectoryStore
+    + CaseStore
+    + PersonIndex
+    + OutboxStore
+    + LetterStore
+    + GuessStore
+    + ClosureReasonStore
+    + DeadlinePolicyStore
+    + CalendarStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

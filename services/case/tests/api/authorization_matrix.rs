@@ -441,6 +441,7 @@ async fn call(app: &mut TestApp, rpc: Rpc, who: &str, record: &pb::Case) -> Resu
                     case_id: id.into(),
                     official_answer: "Giderildi.".into(),
                     expected_version: None,
+                    closure_reason: "cozuldu".into(),
                 },
             ))
             .await

@@ -117,6 +117,7 @@ pub fn settings(url: String) -> CaseSettings {
             number_prefix: "TM".into(),
         },
         tracking: Default::default(),
+        closure: Default::default(),
         shutdown_timeout_ms: 5_000,
     }
 }
@@ -477,6 +478,7 @@ impl TestApp {
             case_id: id.to_owned(),
             official_answer: answer.to_owned(),
             expected_version: None,
+            closure_reason: "cozuldu".into(),
         };
         self.case
             .close_case(as_user(who, req))
@@ -500,6 +502,7 @@ impl TestApp {
                 page_token: token.to_owned(),
             }),
             with_total: false,
+            partner_reference: String::new(),
         };
         self.case
             .list_cases(as_user(who, req))

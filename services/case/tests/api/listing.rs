@@ -41,6 +41,7 @@ both_stores! {
                 sort: pb::CaseSort::UrgentFirst as i32,
                 page: Some(common::PageRequest { page_size: 4, page_token: token }),
                 with_total: false,
+                partner_reference: String::new(),
             };
             let page = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap().into_inner();
             all.extend(page.cases.into_iter().map(|c| c.urgency));
@@ -59,7 +60,7 @@ both_stores! {
         req.category = "fatura".into();
         req.channel = common::Channel::MobileApp as i32;
         let b = app.create(req).await;
-        let list = |filter: pb::CaseFilter| pb::ListCasesRequest { view: pb::CaseView::Pool as i32, filter: Some(filter), sort: 0, page: None, with_total: false };
+        let list = |filter: pb::CaseFilter| pb::ListCasesRequest { view: pb::CaseView::Pool as i32, filter: Some(filter), sort: 0, page: None, with_total: false, partner_reference: String::new() };
         let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { district: "KEÇİÖREN".into(), ..Default::default() }))).await.unwrap().into_inner();
         assert_eq!(got.cases.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), vec![b.id.clone()]);
         let got = app.case.list_cases(as_user("manager_ankara", list(pb::CaseFilter { channels: vec![common::Channel::WebForm as i32], ..Default::default() }))).await.unwrap().into_inner();

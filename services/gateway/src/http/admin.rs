@@ -54,6 +54,8 @@ struct RuleRow {
     urgency: &'static str,
     /// The category given to what comes without a chosen one, by name.
     assigned_category: String,
+    /// The application type it gives, in words (empty: the channel's).
+    application_type: &'static str,
     description: String,
 }
 
@@ -437,6 +439,7 @@ fn rule_row(
             tekmerkez_types::catalogue::name_of(&state.categories, &r.assigned_category, english)
                 .to_owned()
         },
+        application_type: frame_texts_classify(english).type_name(r.application_type),
         id: r.id,
         priority: r.priority,
         district: r.district,
@@ -683,6 +686,7 @@ pub(super) async fn create_rule(
         urgency: number(&f, "aciliyet"),
         description: one(&f, "aciklama"),
         assigned_category: one(&f, "verilen_konu"),
+        application_type: number(&f, "verilen_tur"),
     };
     let r = rules
         .create_rule(b.as_user(s.user_id, rpb::CreateRuleRequest { rule: Some(rule) }))
@@ -805,5 +809,14 @@ mod tests {
         assert_eq!(one(&f, "ad"), "Çağrı");
         assert!(checked_form(&s, b"csrf=x&ad=y").is_none());
         assert!(checked_form(&s, b"ad=y").is_none());
+    }
+}
+
+/// The classification words of the page's language.
+fn frame_texts_classify(english: bool) -> &'static crate::i18n::classify::ClassifyTexts {
+    if english {
+        &crate::i18n::classify::EN
+    } else {
+        &crate::i18n::classify::TR
     }
 }

@@ -773,6 +773,7 @@ pub(super) async fn taken(
             page_token: String::new(),
         }),
         with_total: false,
+        partner_reference: String::new(),
     };
     let cases = match state
         .backend

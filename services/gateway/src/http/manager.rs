@@ -341,6 +341,7 @@ pub(super) async fn show(
             page_token: token.clone(),
         }),
         with_total: true,
+        partner_reference: String::new(),
     };
     let mut cases_client = b.cases();
     let (listed, scope) = tokio::join!(

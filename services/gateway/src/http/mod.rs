@@ -189,6 +189,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
+        .route("/kayit/{id}/tur", axum::routing::post(record::reclassify))
         .route(
             "/kayit/{id}/aktar",
             get(transfer::show).post(transfer::submit),

@@ -78,6 +78,8 @@ struct TrackPage {
     answer: Option<(String, String)>,
     /// The answer's words.
     sv: &'static crate::i18n::survey::SurveyTexts,
+    /// The legal due date, written out in the page's language.
+    due: Option<String>,
 }
 
 /// The page a signed status link opens (`/takip/d/…`, checked by the
@@ -107,6 +109,7 @@ pub(super) fn signed_status_page(frame: Frame, r: &pb::GetPublicStatusResponse) 
         steps,
         message: None,
         answer,
+        due: t.long_date(&r.legal_due_date),
         frame,
     })
 }
@@ -150,6 +153,7 @@ pub(super) async fn form(frame: Frame) -> Response {
         steps: Vec::new(),
         message: None,
         answer: None,
+        due: None,
     })
 }
 
@@ -175,6 +179,7 @@ pub(super) async fn lookup(
                 steps: Vec::new(),
                 message: Some(message),
                 answer: None,
+                due: None,
             },
         )
     };
@@ -215,6 +220,7 @@ pub(super) async fn lookup(
                 message: None,
                 // Behind the digits: status only, never the answer.
                 answer: None,
+                due: t.long_date(&r.legal_due_date),
             })
         }
         Err(st)

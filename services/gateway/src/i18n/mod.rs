@@ -15,6 +15,7 @@ pub mod admin_calendar;
 pub mod admin_notify;
 pub mod auth;
 pub mod cases;
+pub mod classify;
 pub mod common;
 pub mod email_problems;
 pub mod entry;
@@ -101,6 +102,8 @@ pub struct Texts {
     pub survey: survey::SurveyTexts,
     /// *Gönderilecek Mektuplar*.
     pub letters: letters::LettersTexts,
+    /// Application types and sources, closure reasons.
+    pub classify: classify::ClassifyTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -119,6 +122,7 @@ pub static TR: Texts = Texts {
     email_problems: email_problems::TR,
     survey: survey::TR,
     letters: letters::TR,
+    classify: classify::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -137,6 +141,7 @@ pub static EN: Texts = Texts {
     email_problems: email_problems::EN,
     survey: survey::EN,
     letters: letters::EN,
+    classify: classify::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -40,6 +40,19 @@ pub struct RecordTexts {
     pub step_citizen_message: &'static str,
     pub step_not_reached: &'static str,
     pub step_not_reached_resolved: &'static str,
+    /// The due dates on the record: labels, the days left (`{n}` working
+    /// days), due today, late, extended, the wait for the citizen.
+    pub legal_due_label: &'static str,
+    pub internal_due_label: &'static str,
+    pub days_left: &'static str,
+    pub due_today: &'static str,
+    pub days_late: &'static str,
+    pub extended: &'static str,
+    pub awaiting_citizen: &'static str,
+    /// The due dates' task steps.
+    pub step_legal_extended: &'static str,
+    pub step_awaiting_started: &'static str,
+    pub step_awaiting_ended: &'static str,
     /// What the callback unit did about a citizen not reached, by
     /// `NotReachedOutcome` number (the form's choices and the task steps).
     pub reach_outcomes: [&'static str; 5],
@@ -168,6 +181,16 @@ pub const TR: RecordTexts = RecordTexts {
     step_citizen_message: "Vatandaştan yeni ileti",
     step_not_reached: "Vatandaşa ulaşılamadı",
     step_not_reached_resolved: "Ulaşılamayan vatandaş için işlem yapıldı",
+    legal_due_label: "Yasal son gün",
+    internal_due_label: "Kurum içi hedef",
+    days_left: "{n} iş günü kaldı",
+    due_today: "bugün son gün",
+    days_late: "{n} iş günü gecikti",
+    extended: "uzatıldı",
+    awaiting_citizen: "Vatandaştan bilgi bekleniyor: iç hedef durduruldu",
+    step_legal_extended: "Yasal cevap süresi uzatıldı",
+    step_awaiting_started: "Vatandaştan bilgi bekleniyor",
+    step_awaiting_ended: "Vatandaştan beklenen bilgi geldi",
     reach_outcomes: [
         "",
         "telefonla arandı, yanıt iletildi",
@@ -311,6 +334,16 @@ pub const EN: RecordTexts = RecordTexts {
     step_citizen_message: "New message from the citizen",
     step_not_reached: "Citizen not reached",
     step_not_reached_resolved: "Action taken for a citizen not reached",
+    legal_due_label: "Legal due date",
+    internal_due_label: "Internal target",
+    days_left: "{n} working days left",
+    due_today: "due today",
+    days_late: "{n} working days late",
+    extended: "extended",
+    awaiting_citizen: "Waiting for information from the citizen: the internal target is paused",
+    step_legal_extended: "Legal answer period extended",
+    step_awaiting_started: "Waiting for information from the citizen",
+    step_awaiting_ended: "The citizen's information arrived",
     reach_outcomes: [
         "",
         "phoned, answer given",

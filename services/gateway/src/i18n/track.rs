@@ -27,6 +27,10 @@ pub struct TrackTexts {
     pub status_held: &'static str,
     pub status_awaiting_callback: &'static str,
     pub status_resolved: &'static str,
+    /// Before the legal due date: the last day the answer is due by law.
+    pub legal_due: &'static str,
+    /// The months' names, January first, for dates written out.
+    pub months: [&'static str; 12],
 }
 
 impl TrackTexts {
@@ -40,6 +44,16 @@ impl TrackTexts {
             CaseStatus::Resolved => self.status_resolved,
             CaseStatus::Unspecified => self.status_received,
         }
+    }
+
+    /// `iso` (`YYYY-MM-DD`) written out: "1 Nisan 2026"; `None` when it is
+    /// not a date.
+    pub fn long_date(&self, iso: &str) -> Option<String> {
+        let d: jiff::civil::Date = iso.parse().ok()?;
+        let month = self
+            .months
+            .get(usize::try_from(d.month()).ok()?.checked_sub(1)?)?;
+        Some(format!("{} {month} {}", d.day(), d.year()))
     }
 }
 
@@ -61,6 +75,11 @@ pub const TR: TrackTexts = TrackTexts {
     status_held: "Uzman tarafından inceleniyor",
     status_awaiting_callback: "Yanıtlandı, size dönüş yapılacak",
     status_resolved: "Sonuçlandı",
+    legal_due: "Yasal cevap süresinin son günü",
+    months: [
+        "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+        "Kasım", "Aralık",
+    ],
 };
 
 pub const EN: TrackTexts = TrackTexts {
@@ -81,4 +100,35 @@ pub const EN: TrackTexts = TrackTexts {
     status_held: "Being handled by an expert",
     status_awaiting_callback: "Answered, we will get back to you",
     status_resolved: "Resolved",
+    legal_due: "Answer due by law by",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_dates_are_written_out_in_each_language() {
+        assert_eq!(TR.long_date("2026-04-01").as_deref(), Some("1 Nisan 2026"));
+        assert_eq!(
+            TR.long_date("2026-08-31").as_deref(),
+            Some("31 Ağustos 2026")
+        );
+        assert_eq!(EN.long_date("2026-04-01").as_deref(), Some("1 April 2026"));
+        assert_eq!(TR.long_date(""), None);
+    }
+}

@@ -69,6 +69,53 @@ pub struct NewApplication {
     pub follow_up_of: Option<String>,
     /// The staff member who recorded it.
     pub recorded_by: Option<Uuid>,
+    /// The kind of application the citizen (or staff, or the partner)
+    /// chose; unspecified lets routing's rule or the default decide.
+    pub application_type: common::ApplicationType,
+    /// The partner that sent it, with its configured source and its own
+    /// reference; `None` for citizens.
+    pub partner: Option<PartnerOrigin>,
+}
+
+/// The rule of an application type field.
+pub const TYPE_RULE: &str = "must be talep, sikayet, oneri, ihbar, bilgi_edinme or tesekkur";
+
+/// The application type a channel was given as its code (`talep` …):
+/// blank is not given (routing's rule or the default decides); an unknown
+/// code is a violation on `field`.
+pub fn parse_application_type(
+    v: &mut tekmerkez_types::fields::Violations,
+    field: &str,
+    raw: &str,
+) -> common::ApplicationType {
+    use tekmerkez_types::classification::ApplicationType as T;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return common::ApplicationType::Unspecified;
+    }
+    match T::from_code(raw) {
+        Some(T::Talep) => common::ApplicationType::Talep,
+        Some(T::Sikayet) => common::ApplicationType::Sikayet,
+        Some(T::Oneri) => common::ApplicationType::Oneri,
+        Some(T::Ihbar) => common::ApplicationType::Ihbar,
+        Some(T::BilgiEdinme) => common::ApplicationType::BilgiEdinme,
+        Some(T::Tesekkur) => common::ApplicationType::Tesekkur,
+        None => {
+            v.add(field, TYPE_RULE);
+            common::ApplicationType::Unspecified
+        }
+    }
+}
+
+/// Where a partner's application came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerOrigin {
+    /// The partner's id in intake's settings (`cimer`).
+    pub id: String,
+    /// The source configured on that partner.
+    pub source: common::ApplicationSource,
+    /// The partner's own reference number.
+    pub reference: String,
 }
 
 impl std::fmt::Debug for NewApplication {
@@ -145,6 +192,10 @@ impl From<NewApplication> for pb::ApplicationReceived {
             follow_up_of: a.follow_up_of.unwrap_or_default(),
             recorded_by: a.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
             category_is_default: a.category_is_default,
+            application_type: a.application_type as i32,
+            source: a.partner.as_ref().map_or(0, |p| p.source as i32),
+            partner_id: a.partner.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+            partner_reference: a.partner.map(|p| p.reference).unwrap_or_default(),
         }
     }
 }

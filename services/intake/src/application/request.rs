@@ -59,6 +59,12 @@ pub struct ApplicationRequest {
     #[serde(default)]
     #[schema(inline)]
     pub attachments: Vec<AttachmentRequest>,
+    /// The kind of application: `talep`, `sikayet`, `oneri`, `ihbar`,
+    /// `bilgi_edinme` (a Law 4982 information request) or `tesekkur`.
+    /// Omitted or empty, the institution's routing rule or `talep` decides.
+    #[serde(default)]
+    #[schema(example = "sikayet")]
+    pub application_type: String,
 }
 
 /// The applicant's contact details.
@@ -153,6 +159,8 @@ pub fn parse(
         v.add("category", "must be a known category");
     }
     let text = v.check(parse_text("text", &req.text, MAX_TEXT));
+    let application_type =
+        super::parse_application_type(&mut v, "application_type", &req.application_type);
     let province = tekmerkez_geo::find_province(&req.province);
     let mut district = None;
     match province {
@@ -301,6 +309,8 @@ pub fn parse(
         source_reference: None,
         follow_up_of: None,
         recorded_by: None,
+        application_type,
+        partner: None,
     })
 }
 
@@ -334,6 +344,7 @@ mod tests {
                 accepted: true,
             }),
             attachments: vec![],
+            application_type: "sikayet".into(),
         }
     }
 
@@ -367,6 +378,11 @@ mod tests {
         );
         assert_eq!(m.contact.unwrap().phone, "+905321234567");
         assert!(m.consent.is_some());
+        assert_eq!(
+            m.application_type,
+            common::ApplicationType::Sikayet as i32,
+            "the citizen's type goes with the application"
+        );
         assert!(
             !m.category_is_default,
             "the citizen chose it: no routing rule replaces it"
@@ -382,8 +398,10 @@ mod tests {
         r.province = "Atlantis".into();
         r.applicant.phone = "12".into();
         r.reply_channel = "pigeon".into();
+        r.application_type = "Şikayet".into();
         let f = fields(&r);
         for want in [
+            "application_type",
             "channel",
             "category",
             "text",
@@ -393,6 +411,16 @@ mod tests {
         ] {
             assert!(f.iter().any(|x| x == want), "{want} missing in {f:?}");
         }
+    }
+
+    #[test]
+    fn a_missing_type_is_left_to_routing() {
+        let mut r = valid();
+        r.application_type = String::new();
+        assert_eq!(
+            run(&r).unwrap().application_type,
+            common::ApplicationType::Unspecified as i32
+        );
     }
 
     #[test]

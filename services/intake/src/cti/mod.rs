@@ -657,6 +657,8 @@ async fn publish_record(
         source_reference: Some(format!("cti:{event_id}")),
         follow_up_of: None,
         recorded_by: None,
+        application_type: common::ApplicationType::Unspecified,
+        partner: None,
     };
     let message = pb::ApplicationReceived::from(app);
     if let Err(e) = s.0.publisher.publish(&message).await {

@@ -241,6 +241,8 @@ pub fn to_application(
             .map(|id| id.chars().take(998).collect()),
         follow_up_of: m.follow_up_of.clone(),
         recorded_by: None,
+        application_type: common::ApplicationType::Unspecified,
+        partner: None,
     })
 }
 

@@ -73,6 +73,11 @@ pub fn build(
 ) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let reference = check_reference(&mut v, "partner_reference", &req.partner_reference);
+    let application_type =
+        common::ApplicationType::try_from(req.application_type).unwrap_or_else(|_| {
+            v.add("application_type", "must be a known application type");
+            common::ApplicationType::Unspecified
+        });
     if !categories.iter().any(|c| c.code == req.category) {
         v.add("category", "must be a known category");
     }
@@ -245,6 +250,8 @@ pub fn build(
         source_reference: Some(req.partner_reference.clone()),
         follow_up_of: None,
         recorded_by: None,
+        application_type,
+        partner: None,
     })
 }
 
@@ -321,6 +328,7 @@ mod tests {
             }),
             attachments: vec![],
             submitted_at: None,
+            application_type: common::ApplicationType::BilgiEdinme as i32,
         }
     }
 
@@ -348,6 +356,11 @@ mod tests {
         );
         assert_eq!(m.channel, common::Channel::Partner as i32);
         assert_eq!(m.source_reference, "CIMER-2026-000123");
+        assert_eq!(
+            m.application_type,
+            common::ApplicationType::BilgiEdinme as i32,
+            "the partner's type goes with the application"
+        );
         let loc = m.location.unwrap();
         assert_eq!((loc.province_code, loc.district.as_str()), (41, "İzmit"));
         assert_eq!(m.contact.unwrap().phone, "+905321234567");
@@ -366,8 +379,10 @@ mod tests {
         });
         r.reply_channel = 0;
         r.consent = None;
+        r.application_type = 42;
         let f = fields(&r);
         for want in [
+            "application_type",
             "partner_reference",
             "category",
             "text",

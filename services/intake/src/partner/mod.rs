@@ -21,7 +21,7 @@ pub mod convert;
 pub mod settings;
 pub mod store;
 
-use std::{net::SocketAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{collections::HashMap, net::SocketAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter, clock::Clock as _};
@@ -45,8 +45,8 @@ use uuid::Uuid;
 
 use tekmerkez_case_client::CaseClient;
 
-use crate::{counters, publish::Publisher};
-use settings::PartnerSettings;
+use crate::{application::PartnerOrigin, counters, publish::Publisher};
+use settings::{PartnerSettings, PartnerSource};
 use store::{PartnerStore, Submission};
 
 /// The authenticated partner of one call, put in the request's extensions
@@ -194,6 +194,8 @@ pub struct IntakeGrpc {
     cases: CaseClient,
     /// Whether the mail relay takes non-ASCII addresses (`notify.email.smtputf8`).
     smtputf8: bool,
+    /// Each partner's configured source (CİMER, Açık Kapı, another body).
+    sources: Arc<HashMap<String, PartnerSource>>,
 }
 
 impl std::fmt::Debug for IntakeGrpc {
@@ -279,17 +281,26 @@ impl IntakeService for IntakeGrpc {
                 jiff::Timestamp::from_microsecond(got.received_at_micros).map_err(|_| internal())?;
             // A repeat publishes again exactly what the first call made, so the
             // retry of a call whose answer was lost still ends in one case.
-            let message = pb::ApplicationReceived::from(
-                convert::build(
-                    &r,
-                    &self.categories,
-                    got.application_id,
-                    &tn,
-                    at,
-                    self.smtputf8,
-                )
-                    .map_err(|v| invalid(&v))?,
-            );
+            let mut app = convert::build(
+                &r,
+                &self.categories,
+                got.application_id,
+                &tn,
+                at,
+                self.smtputf8,
+            )
+            .map_err(|v| invalid(&v))?;
+            app.partner = Some(PartnerOrigin {
+                source: self
+                    .sources
+                    .get(&partner)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_proto(),
+                id: partner.clone(),
+                reference: r.partner_reference.trim().to_owned(),
+            });
+            let message = pb::ApplicationReceived::from(app);
             self.publisher.publish(&message).await.map_err(|e| {
                 tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a partner application failed; not acknowledged");
                 unavailable("recording the application")
@@ -366,6 +377,9 @@ impl IntakeService for IntakeGrpc {
             opened_at: None,
             closed_at: None,
             resolved_at: None,
+            // Unspecified until the case exists.
+            application_type: 0,
+            legal_due_date: String::new(),
         };
         let call = Request::new(case::GetCaseRequest {
             case_id: String::new(),
@@ -375,10 +389,15 @@ impl IntakeService for IntakeGrpc {
             Ok(r) => {
                 if let Some(c) = r.into_inner().case {
                     out.status = status_of(c.status) as i32;
+                    out.application_type = c.application_type;
+                    if !c.partner_reference.is_empty() {
+                        out.partner_reference = c.partner_reference;
+                    }
                     out.official_answer = c.official_answer;
                     out.opened_at = c.created_at;
                     out.closed_at = c.closed_at;
                     out.resolved_at = c.resolved_at;
+                    out.legal_due_date = c.legal_due_date;
                 }
             }
             // Not a case yet: routing has not opened it (it is on the bus).
@@ -439,6 +458,12 @@ impl PartnerServer {
                 categories: Arc::new(settings.categories.clone()),
                 cases,
                 smtputf8: settings.smtputf8,
+                sources: Arc::new(
+                    p.partners
+                        .iter()
+                        .map(|c| (c.id.clone(), c.source))
+                        .collect(),
+                ),
             },
             auth: PartnerAuth::new(p),
             settings: p.clone(),

@@ -34,6 +34,36 @@ pub struct PartnerCredential {
     pub per_minute: u32,
     /// Calls at once above the sustained rate.
     pub burst: u32,
+    /// The road its applications took, kept on their cases (and choosing
+    /// their deadline policy): `cimer`, `acik_kapi` or `diger_kurum`
+    /// (another public body, the default).
+    #[serde(default)]
+    pub source: PartnerSource,
+}
+
+/// Which kind of body a partner is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerSource {
+    /// CİMER, the Presidency's communication centre.
+    Cimer,
+    /// Açık Kapı, a governorship's citizen desk.
+    AcikKapi,
+    /// Another public body.
+    #[default]
+    DigerKurum,
+}
+
+impl PartnerSource {
+    /// The contract's value.
+    pub fn to_proto(self) -> tekmerkez_proto::common_v1::ApplicationSource {
+        use tekmerkez_proto::common_v1::ApplicationSource as P;
+        match self {
+            Self::Cimer => P::Cimer,
+            Self::AcikKapi => P::AcikKapi,
+            Self::DigerKurum => P::OtherBody,
+        }
+    }
 }
 
 impl PartnerSettings {

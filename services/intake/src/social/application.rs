@@ -205,5 +205,7 @@ fn social_application(
         source_reference: Some(p.source_reference),
         follow_up_of: p.follow_up_of,
         recorded_by: None,
+        application_type: common::ApplicationType::Unspecified,
+        partner: None,
     }
 }

@@ -104,6 +104,10 @@ pub struct StaffApplication {
     /// A category code.
     #[serde(default)]
     pub category: String,
+    /// The application type's code (`talep` … `tesekkur`), as the staff
+    /// member classified it with the citizen; empty leaves it to routing.
+    #[serde(default)]
+    pub application_type: String,
     /// The application as the citizen put it.
     #[serde(default)]
     pub text: String,
@@ -211,6 +215,7 @@ pub fn parse(
     let shared = ApplicationRequest {
         channel: "web_form".into(),
         category: req.category.clone(),
+        application_type: req.application_type.clone(),
         text: req.text.clone(),
         province: req.province.clone(),
         district: req.district.clone(),

@@ -207,6 +207,11 @@ pub(super) struct StatusBody {
     status: &'static str,
     #[schema(inline)]
     timeline: Vec<StatusStep>,
+    /// The legal due date (Europe/Istanbul; the answer is due by the end of
+    /// that day); absent when the application has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-04-01")]
+    legal_due_date: Option<String>,
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -331,6 +336,7 @@ pub(super) async fn status(
                             .unwrap_or_default(),
                     })
                     .collect(),
+                legal_due_date: Some(t.legal_due_date).filter(|d| !d.is_empty()),
             };
             Json(body).into_response()
         }

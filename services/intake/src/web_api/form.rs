@@ -42,6 +42,9 @@ pub(super) struct FormInput {
     form_id: String,
     #[serde(default)]
     kategori: String,
+    /// The application type's code.
+    #[serde(default)]
+    tur: String,
     #[serde(default)]
     il: String,
     #[serde(default)]
@@ -77,6 +80,7 @@ impl FormInput {
         let mut h = Sha256::new();
         for part in [
             &self.kategori,
+            &self.tur,
             &self.il,
             &self.ilce,
             &self.metin,
@@ -122,8 +126,8 @@ struct ProvinceOption {
 }
 
 /// The form's fields in page order: the first refused one takes the focus.
-const FIELDS: [&str; 10] = [
-    "kategori", "il", "ilce", "metin", "ad", "telefon", "eposta", "adres", "yanit", "kvkk",
+const FIELDS: [&str; 11] = [
+    "kategori", "tur", "il", "ilce", "metin", "ad", "telefon", "eposta", "adres", "yanit", "kvkk",
 ];
 
 #[derive(Template)]
@@ -133,6 +137,8 @@ struct FormPage {
     institution: Arc<InstitutionSettings>,
     input: FormInput,
     categories: Vec<Choice>,
+    /// The application types: code and label.
+    types: Vec<Choice>,
     provinces: Vec<ProvinceOption>,
     errors: HashMap<&'static str, &'static str>,
     /// (element id, field label, message) of each refused field, in page order.
@@ -159,6 +165,7 @@ struct ThanksPage {
 fn form_field(field: &str) -> &'static str {
     match field {
         "category" => "kategori",
+        "application_type" => "tur",
         "province" => "il",
         "district" => "ilce",
         "text" => "metin",
@@ -214,6 +221,14 @@ fn page(
         institution: state.institution.clone(),
         input,
         categories,
+        types: tekmerkez_types::classification::ApplicationType::ALL
+            .iter()
+            .zip(t.types)
+            .map(|(ty, label)| Choice {
+                value: ty.code().to_owned(),
+                label: label.to_owned(),
+            })
+            .collect(),
         provinces: tekmerkez_geo::provinces_by_name()
             .map(|p| ProvinceOption {
                 code: p.code().to_string(),
@@ -285,6 +300,7 @@ fn request(state: &WebState, input: &FormInput) -> ApplicationRequest {
     ApplicationRequest {
         channel: "web_form".into(),
         category: input.kategori.clone(),
+        application_type: input.tur.clone(),
         text: input.metin.clone(),
         province: input.il.clone(),
         district: input.ilce.clone(),
@@ -314,6 +330,11 @@ fn form_rules(input: &FormInput) -> Vec<(&'static str, &'static str)> {
     }
     if input.ilce.trim().is_empty() {
         v.push(("district", "is required"));
+    }
+    // The citizen chooses the kind of application on the form (the app API
+    // may leave it to the institution).
+    if input.tur.trim().is_empty() {
+        v.push(("application_type", "is required"));
     }
     v
 }

@@ -124,6 +124,16 @@ fn rules() -> Vec<(String, &'static str, Value)> {
             ),
         ),
         (
+            format!("{app}/application_type"),
+            "enum",
+            json!(
+                tekmerkez_types::classification::ApplicationType::ALL
+                    .iter()
+                    .map(|t| t.code())
+                    .collect::<Vec<_>>()
+            ),
+        ),
+        (
             format!("{app}/kvkk_consent"),
             "description",
             json!("Required whenever applicant data is given."),
@@ -308,6 +318,7 @@ mod tests {
                 "address": "Atatürk Cad. 1, Karşıyaka, İzmir",
             },
             "reply_channel": REPLY_CHANNELS[0],
+            "application_type": "sikayet",
             "kvkk_consent": { "text_version": "kvkk-v1", "accepted": true },
             "attachments": [{
                 "file_name": "boru.jpg",
@@ -659,7 +670,11 @@ mod tests {
         let json = [("content-type", "application/json")];
         let mut seen = Vec::new();
         let app_props = "/components/schemas/Application/properties";
-        for (property, in_body) in [("channel", "/channel"), ("reply_channel", "/reply_channel")] {
+        for (property, in_body) in [
+            ("channel", "/channel"),
+            ("reply_channel", "/reply_channel"),
+            ("application_type", "/application_type"),
+        ] {
             let listed = names(schema(&doc, &format!("{app_props}/{property}")).get("enum"));
             for value in listed.iter().map(String::as_str).chain(["fax"]) {
                 let mut body = full();

@@ -21,6 +21,10 @@ pub(super) struct FormTexts {
     pub other_code: &'static str,
     pub choose: &'static str,
     pub category: &'static str,
+    /// The kind of application, and each type's label in
+    /// `ApplicationType` order (talep … teşekkür).
+    pub application_type: &'static str,
+    pub types: [&'static str; 6],
     pub province: &'static str,
     pub district: &'static str,
     pub text: &'static str,
@@ -50,6 +54,7 @@ pub(super) struct FormTexts {
     pub render_failed: &'static str,
     err_required: &'static str,
     err_category: &'static str,
+    err_type: &'static str,
     err_province: &'static str,
     err_district: &'static str,
     err_text_long: &'static str,
@@ -75,6 +80,15 @@ pub(super) const TR: FormTexts = FormTexts {
     other_code: "en",
     choose: "Seçiniz",
     category: "Başvuru konusu",
+    application_type: "Başvuru türü",
+    types: [
+        "Talep",
+        "Şikâyet",
+        "Öneri",
+        "İhbar",
+        "Bilgi edinme (4982 sayılı Kanun)",
+        "Teşekkür",
+    ],
     province: "İl",
     district: "İlçe",
     text: "Başvurunuz",
@@ -104,6 +118,7 @@ pub(super) const TR: FormTexts = FormTexts {
     render_failed: "Sayfa oluşturulamadı.",
     err_required: "Bu alan zorunludur.",
     err_category: "Lütfen bir başvuru konusu seçin.",
+    err_type: "Lütfen başvurunuzun türünü seçin.",
     err_province: "Lütfen bir il seçin.",
     err_district: "Lütfen seçtiğiniz ile ait bir ilçe seçin.",
     err_text_long: "Başvuru metni en fazla 10.000 karakter olabilir.",
@@ -130,6 +145,15 @@ pub(super) const EN: FormTexts = FormTexts {
     other_code: "tr",
     choose: "Choose",
     category: "Subject",
+    application_type: "Type of application",
+    types: [
+        "Request",
+        "Complaint",
+        "Suggestion",
+        "Report of wrongdoing",
+        "Information request (Law 4982)",
+        "Thanks",
+    ],
     province: "Province",
     district: "District",
     text: "Your application",
@@ -159,6 +183,7 @@ pub(super) const EN: FormTexts = FormTexts {
     render_failed: "The page could not be built.",
     err_required: "This field is required.",
     err_category: "Choose what your application is about.",
+    err_type: "Choose the type of your application.",
     err_province: "Choose a province.",
     err_district: "Choose a district of the chosen province.",
     err_text_long: "The application text may be at most 10,000 characters.",
@@ -215,6 +240,7 @@ impl FormTexts {
     pub(super) fn rule(&self, field: &str, rule: &str) -> &'static str {
         match (field, rule) {
             ("category", _) => self.err_category,
+            ("application_type", _) => self.err_type,
             ("province", _) => self.err_province,
             ("district", _) => self.err_district,
             (f, _) if f.starts_with("kvkk_consent") => self.err_kvkk,
@@ -243,6 +269,7 @@ impl FormTexts {
     pub(super) fn label(&self, field: &str) -> &'static str {
         match field {
             "kategori" => self.category,
+            "tur" => self.application_type,
             "il" => self.province,
             "ilce" => self.district,
             "metin" => self.text,

@@ -326,6 +326,7 @@ pub fn opened(c: &CaseView, information_only: bool) -> pb::CaseEvent {
             has_phone: c.phone.is_some(),
             has_email: c.email.is_some(),
             has_consent: c.has_consent,
+            ..Default::default()
         }),
     )
 }
@@ -337,6 +338,7 @@ pub fn closed(c: &CaseView, reply: common::ReplyChannel) -> pb::CaseEvent {
         pb::case_event::Payload::ClosedByExpert(pb::CaseClosedByExpert {
             expert_id: uuid::Uuid::new_v4().to_string(),
             reply_channel: reply as i32,
+            ..Default::default()
         }),
     )
 }
@@ -348,6 +350,7 @@ pub fn resolved(c: &CaseView, reply: common::ReplyChannel) -> pb::CaseEvent {
         pb::case_event::Payload::Resolved(pb::CaseResolved {
             information_only: c.information_only,
             reply_channel: reply as i32,
+            ..Default::default()
         }),
     )
 }

@@ -15,6 +15,7 @@ mod netgsm_standin;
 #[path = "../support/webhook.rs"]
 mod webhook_standin;
 
+mod deadline;
 mod helpers;
 mod pipeline;
 mod providers;

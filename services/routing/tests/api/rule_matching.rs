@@ -135,6 +135,26 @@ both_stores! {
         assert_eq!(app.route(&mail).await.category, "diger");
     }
 
+    async fn a_rules_application_type_wins_over_the_channels_and_none_keeps_it(app) {
+        let r = app.create_rule(rpb::Rule {
+            category: "su_arizasi".into(),
+            application_type: common::ApplicationType::Talep as i32,
+            ..rule(1, &app.units.water)
+        }).await;
+        assert_eq!(r.application_type, common::ApplicationType::Talep as i32);
+        assert_eq!(app.list_rules().await[0].application_type, common::ApplicationType::Talep as i32);
+        let d = app.route(&application("su_arizasi", "Boru patladı.")).await;
+        assert_eq!(d.application_type, Some(common::ApplicationType::Talep as i32), "su_arizasi → talep");
+        // No type on the rule: the channel's choice (or talep) stays.
+        app.update_rule(rpb::Rule { application_type: 0, ..r }).await.unwrap();
+        assert_eq!(app.route(&application("su_arizasi", "Boru patladı.")).await.application_type, None);
+        let refused = app
+            .create_rule_as(ADMIN, rpb::Rule { application_type: 99, ..rule(2, &app.units.water) })
+            .await
+            .unwrap_err();
+        assert_eq!(violations(&refused), ["rule.application_type: must be a known application type"]);
+    }
+
     async fn an_admins_edit_or_deletion_takes_effect_on_the_next_application(app) {
         let water = application("su_arizasi", "Su kesik.");
         let r = app.create_rule(rpb::Rule { category: "su_arizasi".into(), ..rule(1, &app.units.water) }).await;

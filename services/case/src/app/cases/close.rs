@@ -39,24 +39,31 @@ impl std::fmt::Debug for CallbackReport {
 }
 
 impl CaseApp {
-    /// Saves the official answer and closes the case.
+    /// Saves the official answer and closes the case with the closure
+    /// reason `reason` (the code of an active reason).
     ///
     /// # Errors
-    /// Permission and rule errors (including the 3-day note rule).
+    /// `Invalid` on `closure_reason` (missing, unknown, inactive);
+    /// permission and rule errors (including the note rule).
     pub async fn close_case(
         &self,
         caller: &Caller,
         id: Uuid,
         answer: String,
+        reason: &str,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
+        let checked = self.active_closure_reason(reason).await?;
+        let calendar = self.working_calendar().await?;
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::Expert {
                 return Err(CaseError::PermissionDenied(
                     "only an institutional expert closes records",
                 ));
             }
-            let mut t = Transition::many(case.close(user.id, answer.clone(), now)?);
+            let reason = checked.clone()?;
+            let mut t = Transition::many(case.close(user.id, answer.clone(), now, &calendar)?);
+            t.next.closure_reason = Some(reason);
             // A letter reply is answered by post: the letter is made (and
             // numbered) in the close's own transaction, so a close never
             // stands without its letter, nor a letter without its close.

@@ -15,6 +15,7 @@
 //!   case went, for a former holder who may no longer see it.
 
 mod close;
+mod deadline;
 mod open;
 mod read;
 mod related;
@@ -63,6 +64,13 @@ pub struct CaseView {
     pub survey: Option<crate::domain::survey::SurveyAnswer>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
+    /// Whether closing now needs a note first (its note rule, counted on
+    /// the working-day calendar).
+    pub note_required_to_close: bool,
+    /// Days in the current pool as its note rule counts them.
+    pub rule_days_in_pool: u32,
+    /// Working days from today to the legal due date (negative when late).
+    pub legal_days_left: Option<i64>,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -72,7 +80,7 @@ fn actor_of(caller: &Caller) -> Actor {
     }
 }
 
-fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
+pub(crate) fn user_of(caller: &Caller) -> Result<&UserCaller, CaseError> {
     caller
         .user()
         .ok_or(CaseError::PermissionDenied("only a user may do this"))
@@ -131,7 +139,16 @@ fn attachment_records(
 
 impl CaseApp {
     fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
+        // Only shown counts: the copy of the last stored calendar read is enough.
+        let calendar = self.last_working_calendar();
+        let today = crate::domain::calendar::istanbul_date(now);
         CaseView {
+            rule_days_in_pool: case.rule_days_in_pool(now, &calendar),
+            note_required_to_close: case.status == crate::domain::enums::CaseStatus::Held
+                && case.note_required_to_close(now, &calendar),
+            legal_days_left: case
+                .legal_due_date
+                .map(|due| crate::domain::deadline::working_days_left(&calendar, today, due)),
             contact_visible: policy::sees_contact(caller, &case),
             case,
             notes: Vec::new(),

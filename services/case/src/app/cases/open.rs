@@ -13,6 +13,7 @@ use crate::{
     domain::{
         caller::{Caller, ServiceName},
         case::{Actor, Case, NewCase},
+        classification::AutomaticClose,
         enums::Role,
         fields::Violations,
         policy,
@@ -58,11 +59,34 @@ impl CaseApp {
         // information-only one was resolved by them.
         let actor = recorded_by.map_or_else(|| actor_of(caller), Actor::User);
         let given_tracking = new.tracking_number.clone();
+        // Counted from when the channel received it (never from the future).
+        let filed = new.received_at.map_or(now, |t| t.min(now));
+        let deadlines = self
+            .opening_deadlines(
+                Some(new.source),
+                Some(new.application_type),
+                &new.category,
+                filed,
+            )
+            .await?;
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
                 .clone()
                 .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
-            let (case, steps) = Case::open(&new, Uuid::now_v7(), &tracking, actor.user_id(), now);
+            let (mut case, steps) = Case::open(
+                &new,
+                Uuid::now_v7(),
+                &tracking,
+                actor.user_id(),
+                now,
+                &deadlines,
+            );
+            if case.information_only {
+                case.closure_reason = Some(
+                    self.default_closure_reason(AutomaticClose::InformationOnly)
+                        .to_owned(),
+                );
+            }
             let (history, events) = persisted_steps(steps, &case, &actor, now);
             let attachments = attachment_records(&new.attachments, case.id, now);
             match self
@@ -158,12 +182,19 @@ impl CaseApp {
                 case.contact.phone.as_ref().map(|p| p.expose()),
             );
             let note_id = Uuid::now_v7();
-            let mut t = Transition::one(case.add_citizen_message(
-                note_id,
-                msg.application_id,
-                msg.channel,
-                from_applicant,
-            ));
+            let (next, step, kind) =
+                case.add_citizen_message(note_id, msg.application_id, msg.channel, from_applicant);
+            let mut steps = vec![(step, kind)];
+            // The information the record was waiting for may be in it: the
+            // wait ends (the internal target runs again), the agent reads it.
+            let next = match next.end_awaiting_citizen(now) {
+                Ok((ended, step, kind)) => {
+                    steps.push((step, kind));
+                    ended
+                }
+                Err(_) => next,
+            };
+            let mut t = Transition::many((next, steps));
             let note = NoteRecord {
                 id: note_id,
                 case_id: case.id,

@@ -35,6 +35,8 @@ pub struct Tracking {
     pub timeline: Vec<TimelineEntry>,
     /// When the case was opened.
     pub created_at: Timestamp,
+    /// The legal due date (Istanbul date), when it has one.
+    pub legal_due_date: Option<jiff::civil::Date>,
 }
 
 impl CaseApp {
@@ -189,6 +191,7 @@ impl CaseApp {
             }),
             tracking_number: filter.tracking_number.clone(),
             not_reached: false,
+            partner_reference: filter.partner_reference.clone(),
             sort: Sort::OldestFirst,
             after: None,
             limit: 0,
@@ -337,6 +340,7 @@ impl CaseApp {
             status: case.status,
             timeline: timeline(&history),
             created_at: case.created_at,
+            legal_due_date: case.legal_due_date,
         })
     }
 

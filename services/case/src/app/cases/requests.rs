@@ -68,6 +68,8 @@ pub struct Filter {
     pub holder_id: Option<Uuid>,
     /// Tracking number, canonical.
     pub tracking_number: Option<String>,
+    /// A partner's reference, trimmed (exact match).
+    pub partner_reference: Option<String>,
 }
 
 /// One page request.

@@ -164,6 +164,7 @@ impl CaseApp {
                 status: case.status,
                 timeline: timeline(&history),
                 created_at: case.created_at,
+                legal_due_date: case.legal_due_date,
             },
         })
     }

@@ -1,5 +1,6 @@
 //! Working a case in its pool: claiming (experts from the pool, callback
-//! agents from the callback pool), assigning, transferring, and notes.
+//! agents from the callback pool), assigning, transferring, notes, and
+//! changing the application type.
 
 use tekmerkez_types::fields::Violations;
 use uuid::Uuid;
@@ -176,5 +177,29 @@ impl CaseApp {
             citizen: None,
         };
         Ok((note, view))
+    }
+}
+
+impl CaseApp {
+    /// Reclassifies a case (its holder, its pool's manager, an admin).
+    ///
+    /// # Errors
+    /// Permission and rule errors (`SameType`).
+    pub async fn change_application_type(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        to: crate::domain::classification::ApplicationType,
+        expected: Option<i64>,
+    ) -> Result<CaseView, CaseError> {
+        self.change_one(caller, id, expected, |user, case, _now| {
+            if !policy::can_reclassify(user, case) {
+                return Err(CaseError::PermissionDenied(
+                    "only the record's holder or its pool manager may change its type",
+                ));
+            }
+            Ok(Transition::one(case.change_type(to)?))
+        })
+        .await
     }
 }

@@ -11,6 +11,8 @@
 
 mod calendar;
 mod cases;
+mod closure_reasons;
+mod deadline_policies;
 mod directory;
 mod guesses;
 mod letters;

@@ -59,6 +59,10 @@ pub(in crate::http) struct TextForm {
     puan: String,
     /// Callback: the citizen's comment with the score.
     gorus: String,
+    /// Closing: the closure reason's code.
+    neden: String,
+    /// Reclassifying: the application type's number.
+    tur: String,
 }
 
 impl TextForm {
@@ -75,6 +79,7 @@ impl TextForm {
             reach_note: self.ulasim_notu.clone(),
             survey_score: self.puan.clone(),
             survey_comment: self.gorus.clone(),
+            closure_reason: self.neden.clone(),
             ..Typed::default()
         };
         match kind {
@@ -189,6 +194,8 @@ enum TextWrite {
     /// Someone of the callback unit records what was done for a citizen
     /// the answer did not reach.
     NotReached,
+    /// The holder or the pool's manager changes the application type.
+    Reclassify,
 }
 
 impl TextWrite {
@@ -201,6 +208,7 @@ impl TextWrite {
             Self::Assign => Field::Assignee,
             Self::Reopen => Field::ReopenReason,
             Self::NotReached => Field::ReachNote,
+            Self::Reclassify => Field::Note,
         }
     }
 
@@ -213,6 +221,7 @@ impl TextWrite {
             Self::Assign => t.choose_expert.to_owned(),
             Self::Reopen => t.reopen_reason_invalid.to_string(),
             Self::NotReached => t.reach_note_too_long.to_owned(),
+            Self::Reclassify => String::new(),
         }
     }
 }
@@ -248,6 +257,16 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Field::RetryAt,
                 t.retry_time_past.to_owned(),
+                None,
+            )
+        }
+        Code::InvalidArgument
+            if kind == TextWrite::Answer && refused_field(st, "closure_reason") =>
+        {
+            shown(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Field::ClosureReason,
+                frame.texts().classify.reason_unknown.to_owned(),
                 None,
             )
         }
@@ -340,6 +359,7 @@ async fn write(
             | TextWrite::Callback
             | TextWrite::Assign
             | TextWrite::NotReached
+            | TextWrite::Reclassify
     );
     let version = f.version.parse::<i64>().ok();
     if needs_version && version.is_none() {
@@ -372,6 +392,13 @@ async fn write(
                 let shown = refuse(Field::Answer, t.answer_needed.to_string());
                 return record_page(state, frame, s, &id, shown).await;
             };
+            if f.neden.trim().is_empty() {
+                let shown = refuse(
+                    Field::ClosureReason,
+                    frame.texts().classify.reason_required.to_owned(),
+                );
+                return record_page(state, frame, s, &id, shown).await;
+            }
             if f.onay.is_empty() {
                 let shown = refuse(Field::Confirm, t.close_confirm_needed.to_owned());
                 return record_page(state, frame, s, &id, shown).await;
@@ -380,6 +407,7 @@ async fn write(
                 case_id,
                 official_answer: answer,
                 expected_version,
+                closure_reason: f.neden.trim().to_owned(),
             };
             cases
                 .close_case(b.as_user(s.user_id, req))
@@ -498,6 +526,17 @@ async fn write(
             }
             r.map(|_| ())
         }
+        TextWrite::Reclassify => {
+            let req = pb::ChangeApplicationTypeRequest {
+                case_id,
+                application_type: f.tur.trim().parse().unwrap_or(0),
+                expected_version,
+            };
+            b.classification()
+                .change_application_type(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
         TextWrite::Reopen => {
             let Some(reason) = bounded(&f.gerekce, limits::REASON) else {
                 let shown = refuse(Field::ReopenReason, t.reopen_reason_invalid.to_string());
@@ -535,6 +574,7 @@ async fn write(
                 TextWrite::Assign => "atandi",
                 TextWrite::Reopen => "yeniden-acildi",
                 TextWrite::NotReached => "ulasildi",
+                TextWrite::Reclassify => "tur-degisti",
             };
             back(&id, StatusCode::SEE_OTHER, done)
         }
@@ -565,6 +605,17 @@ pub(in crate::http) async fn close(
     Form(f): Form<TextForm>,
 ) -> Response {
     write(TextWrite::Answer, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/tur`: the application type changed.
+pub(in crate::http) async fn reclassify(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Reclassify, &state, frame, s, id, &f).await
 }
 
 /// `POST /kayit/{id}/geri-donus`: a callback's outcome.

@@ -83,6 +83,8 @@ pub(super) struct Typed {
     /// The callback form's satisfaction score (1–5, empty: not asked).
     pub(super) survey_score: String,
     pub(super) survey_comment: String,
+    /// The close form's closure reason (a code).
+    pub(super) closure_reason: String,
 }
 
 impl Typed {
@@ -111,6 +113,7 @@ pub(super) enum Field {
     ReachOutcome,
     ReachNote,
     SurveyScore,
+    ClosureReason,
 }
 
 /// How the record page is shown: a message at the top, an error by a field,
@@ -238,6 +241,46 @@ struct RecordPage {
     /// The citizen's answer, once given.
     survey: Option<SurveyView>,
     survey_error: Option<String>,
+    /// Classification words.
+    cl: &'static crate::i18n::classify::ClassifyTexts,
+    /// The application type, in words.
+    application_type: &'static str,
+    /// The source, with a partner's reference ("CİMER — başvuru no. …").
+    source_line: String,
+    /// The closure reason's label, once closed.
+    closure_reason: String,
+    /// The close form's reasons: code, label, chosen.
+    reasons: Vec<(String, String, bool)>,
+    reason_error: Option<String>,
+    /// The holder or the pool's manager may change the type: the types
+    /// (number, label, current).
+    type_choices: Vec<(i32, &'static str, bool)>,
+    /// The legal due date in words with the working days left ("1 Nisan
+    /// 2026 — 21 iş günü kaldı", "uzatıldı" when extended); empty when none.
+    legal_due: String,
+    /// The internal target's time; empty when none.
+    internal_due: String,
+    /// Waiting for the citizen's information.
+    awaiting_citizen: bool,
+}
+
+/// The legal due date of `case` in `texts`' words.
+fn legal_due_line(texts: &Texts, case: &pb::Case) -> String {
+    let t = &texts.record;
+    let Some(date) = texts.track.long_date(&case.legal_due_date) else {
+        return String::new();
+    };
+    let left = match case.legal_days_left {
+        Some(0) => t.due_today.to_owned(),
+        Some(n) if n > 0 => t.days_left.replace("{n}", &n.to_string()),
+        Some(n) => t.days_late.replace("{n}", &n.unsigned_abs().to_string()),
+        None => String::new(),
+    };
+    let mut line = format!("{date} — {left}");
+    if case.legal_extended {
+        line.push_str(&format!(" ({})", t.extended));
+    }
+    line
 }
 
 /// The page for a record the person can no longer see: what happened to
@@ -312,6 +355,10 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::NotReachedResolved => t.step_not_reached_resolved,
         A::SurveyAnswered => texts.survey.step,
         A::LetterPosted => texts.letters.step_posted,
+        A::TypeChanged => texts.classify.step_type_changed,
+        A::LegalDeadlineExtended => t.step_legal_extended,
+        A::AwaitingCitizenStarted => t.step_awaiting_started,
+        A::AwaitingCitizenEnded => t.step_awaiting_ended,
         A::Unspecified => "",
     }
 }
@@ -485,6 +532,7 @@ pub(in crate::http) async fn show(
         "alindi" => (Some(t.claimed.to_owned()), false),
         "atandi" => (Some(t.assigned.to_owned()), false),
         "yeniden-acildi" => (Some(t.reopened.to_owned()), false),
+        "tur-degisti" => (Some(texts.classify.type_changed.to_owned()), false),
         _ => (None, false),
     };
     record_page(&state, frame, s, &id, Shown::ok(message, is_error)).await
@@ -638,7 +686,72 @@ pub(super) async fn record_page(
     // Only now, after the case service let this user read the case.
     let deliveries = deliveries(state, &case.id, texts).await;
     let (letter, letter_pdf) = letter_line(&frame, &case, s.role);
+    let cl = &texts.classify;
+    let reasons_all = closure_reasons(state, s.user_id).await;
+    let closure_reason = if case.closure_reason.is_empty() {
+        String::new()
+    } else {
+        reasons_all
+            .iter()
+            .find(|r| r.code == case.closure_reason)
+            .map(|r| {
+                if frame.english() {
+                    r.label_en.clone()
+                } else {
+                    r.label_tr.clone()
+                }
+            })
+            .unwrap_or_else(|| case.closure_reason.clone())
+    };
+    let source_line = if case.partner_reference.is_empty() {
+        cl.source_name(case.source).to_owned()
+    } else {
+        format!(
+            "{} — {} {}",
+            cl.source_name(case.source),
+            cl.partner_reference_prefix,
+            case.partner_reference
+        )
+    };
+    let reasons = reasons_all
+        .iter()
+        .filter(|r| r.active)
+        .map(|r| {
+            (
+                r.code.clone(),
+                if frame.english() {
+                    r.label_en.clone()
+                } else {
+                    r.label_tr.clone()
+                },
+                shown.typed.closure_reason == r.code,
+            )
+        })
+        .collect();
+    let may_reclassify = status != pb::CaseStatus::Resolved
+        && (case.holder_id == me || matches!(role, pb::Role::PoolManager | pb::Role::Admin));
+    let type_choices = if may_reclassify {
+        (1..=6)
+            .map(|n| (n, cl.type_name(n), n == case.application_type))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut r = render(&RecordPage {
+        legal_due: legal_due_line(texts, &case),
+        internal_due: case
+            .internal_due_at
+            .as_ref()
+            .map(|t| when(Some(t)))
+            .unwrap_or_default(),
+        awaiting_citizen: case.awaiting_citizen_since.is_some(),
+        cl,
+        application_type: cl.type_name(case.application_type),
+        source_line,
+        closure_reason,
+        reasons,
+        reason_error: shown.error(Field::ClosureReason).map(str::to_owned),
+        type_choices,
         letter,
         letter_pdf,
         related,
@@ -894,6 +1007,37 @@ mod tests {
     use super::*;
     use crate::i18n::TR;
 
+    #[test]
+    fn the_legal_due_date_reads_in_words_with_the_working_days_left() {
+        let case = |days_left, extended| pb::Case {
+            legal_due_date: "2026-04-01".into(),
+            legal_days_left: Some(days_left),
+            legal_extended: extended,
+            ..Default::default()
+        };
+        assert_eq!(
+            legal_due_line(&TR, &case(21, false)),
+            "1 Nisan 2026 — 21 iş günü kaldı"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &case(0, false)),
+            "1 Nisan 2026 — bugün son gün"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &case(-2, true)),
+            "1 Nisan 2026 — 2 iş günü gecikti (uzatıldı)"
+        );
+        assert_eq!(
+            legal_due_line(&crate::i18n::EN, &case(3, false)),
+            "1 April 2026 — 3 working days left"
+        );
+        assert_eq!(
+            legal_due_line(&TR, &pb::Case::default()),
+            "",
+            "older records have none"
+        );
+    }
+
     fn at(s: &str) -> Option<prost_types::Timestamp> {
         let t: jiff::Timestamp = s.parse().unwrap();
         Some(prost_types::Timestamp {
@@ -1012,4 +1156,23 @@ mod tests {
         assert_eq!(size_text(1024), "1 KB");
         assert_eq!(size_text(256 * 1024), "256 KB");
     }
+}
+
+/// Every closure reason (inactive ones name the reason of cases closed
+/// with them), asked as `user`; none when the case service did not answer
+/// (the close form then has no reason to offer, and the page says so by
+/// the refused close).
+async fn closure_reasons(state: &AppState, user: uuid::Uuid) -> Vec<pb::ClosureReason> {
+    state
+        .backend
+        .classification()
+        .list_closure_reasons(state.backend.as_user(
+            user,
+            pb::ListClosureReasonsRequest {
+                include_inactive: true,
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().reasons)
+        .unwrap_or_default()
 }

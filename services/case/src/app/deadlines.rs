@@ -1,0 +1,129 @@
+//! Due dates: the deadline values a new case takes from its policy,
+//! counted on the stored working calendar ([`CaseApp::working_calendar`]).
+
+use jiff::Timestamp;
+use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
+
+use super::{CaseApp, cases::user_of, error::CaseError};
+use crate::domain::{
+    caller::Caller,
+    case::RuleViolation,
+    deadline::{self, CaseDeadlines, DeadlinePolicy, PolicyKey, StoredPolicy},
+    enums::Role,
+    fields::Violations,
+};
+
+impl CaseApp {
+    /// What a case of `source`, `application_type` and `category` filed at
+    /// `filed` takes from the deadline policies.
+    ///
+    /// # Errors
+    /// When the policies cannot be read.
+    pub(crate) async fn opening_deadlines(
+        &self,
+        source: Option<ApplicationSource>,
+        application_type: Option<ApplicationType>,
+        category: &str,
+        filed: Timestamp,
+    ) -> Result<CaseDeadlines, CaseError> {
+        let policies: Vec<DeadlinePolicy> = self
+            .store
+            .list_deadline_policies()
+            .await?
+            .into_iter()
+            .map(|p| p.policy)
+            .collect();
+        let resolved = deadline::resolve(&policies, source, application_type, category);
+        Ok(resolved.for_case(&*self.working_calendar().await?, filed))
+    }
+}
+
+/// The `ErrorInfo`-style refusal of deleting the default policy.
+const DEFAULT_REQUIRED: &str =
+    "the default policy (any source, type and category) cannot be removed";
+
+impl CaseApp {
+    /// Every deadline policy, most general first (admins).
+    ///
+    /// # Errors
+    /// Permission; store failures.
+    pub async fn list_deadline_policies(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<StoredPolicy>, CaseError> {
+        admin_of(caller)?;
+        let mut all = self.store.list_deadline_policies().await?;
+        all.sort_by_key(|p| (p.policy.key.specificity(), p.policy.key.storage_key()));
+        Ok(all)
+    }
+
+    /// Adds (`expected` `None`) or changes a policy (admins).
+    ///
+    /// # Errors
+    /// Permission; `Invalid` by field (the default must state a legal
+    /// period and a note rule); `AlreadyExists` for a new key that exists;
+    /// `Rule(StaleVersion)` when it changed meanwhile.
+    pub async fn put_deadline_policy(
+        &self,
+        caller: &Caller,
+        policy: DeadlinePolicy,
+        expected: Option<i64>,
+    ) -> Result<StoredPolicy, CaseError> {
+        let by = admin_of(caller)?;
+        let mut v = Violations::new();
+        deadline::check_policy(&mut v, &policy);
+        v.into_result()?;
+        let stored = StoredPolicy {
+            policy,
+            version: expected.map_or(1, |e| e + 1),
+            updated_by: Some(by),
+            updated_at: self.clock.now(),
+        };
+        if self.store.put_deadline_policy(&stored, expected).await? {
+            return Ok(stored);
+        }
+        Err(match expected {
+            None => CaseError::AlreadyExists("a policy with this source, type and category exists"),
+            Some(_) => CaseError::Rule(RuleViolation::StaleVersion),
+        })
+    }
+
+    /// Removes the policy of `key` (admins); never the default.
+    ///
+    /// # Errors
+    /// Permission; `Invalid` for the default; `Rule(StaleVersion)` when it
+    /// changed or is gone.
+    pub async fn delete_deadline_policy(
+        &self,
+        caller: &Caller,
+        key: &PolicyKey,
+        expected: i64,
+    ) -> Result<(), CaseError> {
+        let by = admin_of(caller)?;
+        if key.specificity() == 0 {
+            let mut v = Violations::new();
+            v.add("policy", DEFAULT_REQUIRED);
+            return Err(v.into());
+        }
+        let now = self.clock.now();
+        if self
+            .store
+            .delete_deadline_policy(key, expected, by, now)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(CaseError::Rule(RuleViolation::StaleVersion))
+        }
+    }
+}
+
+fn admin_of(caller: &Caller) -> Result<uuid::Uuid, CaseError> {
+    let user = user_of(caller)?;
+    if user.role != Role::Admin {
+        return Err(CaseError::PermissionDenied(
+            "only an admin edits deadline policies",
+        ));
+    }
+    Ok(user.id)
+}
