@@ -453,6 +453,10 @@ async fn seed_rules(
             urgency: None,
             // A chosen category is kept: nothing to assign.
             assigned_category: None,
+            // A water fault is a request for service, whatever the channel
+            // said (the brief's example of a rule that classifies).
+            application_type: (category == "su_arizasi")
+                .then_some(tekmerkez_proto::common_v1::ApplicationType::Talep as i32),
             // What an admin would write: the category's name, not its code.
             description: format!(
                 "{} → {unit_name}",
@@ -528,6 +532,7 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency,
+            application_type: None,
             assigned_category: Some(category.to_owned()),
             description: format!(
                 "e-posta, sözcüklerle → {unit_name} ({})",

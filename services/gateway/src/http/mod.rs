@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_notify;
+mod admin_reasons;
 mod auth;
 mod cases;
 mod email_problems;
@@ -235,6 +236,14 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(admin::set_pool_managers),
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
+        .route(
+            "/yonetim/kapanis-nedenleri",
+            get(admin_reasons::show).post(admin_reasons::create),
+        )
+        .route(
+            "/yonetim/kapanis-nedenleri/{code}",
+            axum::routing::post(admin_reasons::update),
+        )
         .route("/yonetim/bildirimler", get(admin_notify::show))
         .route(
             "/yonetim/bildirimler/sablon",
