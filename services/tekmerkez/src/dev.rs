@@ -453,10 +453,8 @@ async fn seed_rules(
             urgency: None,
             // A chosen category is kept: nothing to assign.
             assigned_category: None,
-            // A water fault is a request for service, whatever the channel
-            // said (the brief's example of a rule that classifies).
-            application_type: (category == "su_arizasi")
-                .then_some(tekmerkez_proto::common_v1::ApplicationType::Talep as i32),
+            // The channel's type is kept (a rule's would win over it).
+            application_type: None,
             // What an admin would write: the category's name, not its code.
             description: format!(
                 "{} → {unit_name}",
