@@ -504,7 +504,10 @@ def intake_channels() -> dict[str, Any]:
                             "token_sha256": string(pattern=r"^[0-9a-f]{64}$"),
                             "per_minute": integer(1),
                             "burst": integer(1),
-                        }
+                            # Optional: a partner is another body by default.
+                            "source": string(enum=["cimer", "acik_kapi", "diger_kurum"]),
+                        },
+                        required=["id", "name", "token_sha256", "per_minute", "burst"],
                     )
                 ),
             }
@@ -719,6 +722,13 @@ def service_schema(name: str) -> dict[str, Any]:
                 "pages": obj({"default_page_size": integer(1), "max_page_size": integer(1)}),
                 "letters": obj(
                     {"number_prefix": string(minLength=1, maxLength=40)}
+                ),
+                "closure": obj(
+                    {
+                        "information_only_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                        "incident_closed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                        "field_work_confirmed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                    }
                 ),
                 "tracking": obj({"wrong_guesses_per_hour": integer(1, 1000)}),
                 "shutdown_timeout_ms": integer(1),

@@ -51,6 +51,7 @@ mod gateway_admin_notify;
 mod gateway_bad_input;
 mod gateway_calendar;
 mod gateway_callback_public;
+mod gateway_closure_reasons;
 mod gateway_entry;
 mod gateway_expert;
 mod gateway_manager;

@@ -759,6 +759,15 @@ pub(super) async fn delete_rule(
     }
 }
 
+/// The classification words of the page's language.
+fn frame_texts_classify(english: bool) -> &'static crate::i18n::classify::ClassifyTexts {
+    if english {
+        &crate::i18n::classify::EN
+    } else {
+        &crate::i18n::classify::TR
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -809,14 +818,5 @@ mod tests {
         assert_eq!(one(&f, "ad"), "Çağrı");
         assert!(checked_form(&s, b"csrf=x&ad=y").is_none());
         assert!(checked_form(&s, b"ad=y").is_none());
-    }
-}
-
-/// The classification words of the page's language.
-fn frame_texts_classify(english: bool) -> &'static crate::i18n::classify::ClassifyTexts {
-    if english {
-        &crate::i18n::classify::EN
-    } else {
-        &crate::i18n::classify::TR
     }
 }

@@ -8,6 +8,7 @@
 mod admin;
 mod admin_calendar;
 mod admin_notify;
+mod admin_reasons;
 mod auth;
 mod cases;
 mod email_problems;
@@ -236,6 +237,14 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(admin::set_pool_managers),
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
+        .route(
+            "/yonetim/kapanis-nedenleri",
+            get(admin_reasons::show).post(admin_reasons::create),
+        )
+        .route(
+            "/yonetim/kapanis-nedenleri/{code}",
+            axum::routing::post(admin_reasons::update),
+        )
         .route("/yonetim/bildirimler", get(admin_notify::show))
         .route("/yonetim/takvim", get(admin_calendar::show))
         .route(

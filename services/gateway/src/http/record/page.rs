@@ -1002,6 +1002,25 @@ pub(in crate::http) async fn attachment(
         .into_response()
 }
 
+/// Every closure reason (inactive ones name the reason of cases closed
+/// with them), asked as `user`; none when the case service did not answer
+/// (the close form then has no reason to offer, and the page says so by
+/// the refused close).
+async fn closure_reasons(state: &AppState, user: uuid::Uuid) -> Vec<pb::ClosureReason> {
+    state
+        .backend
+        .classification()
+        .list_closure_reasons(state.backend.as_user(
+            user,
+            pb::ListClosureReasonsRequest {
+                include_inactive: true,
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().reasons)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1156,23 +1175,4 @@ mod tests {
         assert_eq!(size_text(1024), "1 KB");
         assert_eq!(size_text(256 * 1024), "256 KB");
     }
-}
-
-/// Every closure reason (inactive ones name the reason of cases closed
-/// with them), asked as `user`; none when the case service did not answer
-/// (the close form then has no reason to offer, and the page says so by
-/// the refused close).
-async fn closure_reasons(state: &AppState, user: uuid::Uuid) -> Vec<pb::ClosureReason> {
-    state
-        .backend
-        .classification()
-        .list_closure_reasons(state.backend.as_user(
-            user,
-            pb::ListClosureReasonsRequest {
-                include_inactive: true,
-            },
-        ))
-        .await
-        .map(|r| r.into_inner().reasons)
-        .unwrap_or_default()
 }
