@@ -9,6 +9,7 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/case.proto",
     "tekmerkez/case/v1/case_service.proto",
     "tekmerkez/case/v1/directory_service.proto",
+    "tekmerkez/case/v1/escalation.proto",
     "tekmerkez/case/v1/events.proto",
     "tekmerkez/intake/v1/application.proto",
     "tekmerkez/intake/v1/intake_service.proto",

@@ -128,6 +128,8 @@ domain_enum!(
         CallCentreAgent = "call_centre_agent" => CallCentreAgent,
         /// A partner institution's client.
         PartnerClient = "partner_client" => PartnerClient,
+        /// Müdürlük yöneticisi: a pool manager of every pool of one directorate.
+        DirectorateManager = "directorate_manager" => DirectorateManager,
     }
 );
 
@@ -179,6 +181,10 @@ domain_enum!(
         SurveyAnswered = "survey_answered" => SurveyAnswered,
         /// The answer letter posted.
         LetterPosted = "letter_posted" => LetterPosted,
+        /// A due date passed with the case open.
+        DeadlineOverdue = "deadline_overdue" => DeadlineOverdue,
+        /// Escalated to the directorate's manager.
+        DeadlineEscalated = "deadline_escalated" => DeadlineEscalated,
     }
 );
 

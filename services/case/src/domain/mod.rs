@@ -8,6 +8,7 @@ pub mod caller;
 pub mod case;
 pub mod directory;
 pub mod enums;
+pub mod escalation;
 pub mod letter;
 pub mod not_reached;
 pub mod person;

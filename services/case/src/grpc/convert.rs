@@ -592,6 +592,22 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         } else {
             String::new()
         },
+        escalation_stage: view
+            .standing
+            .stage
+            .map_or(pb::EscalationStage::Unspecified, stage_to_proto) as i32,
+        legal_working_days_late: view.standing.legal_working_days_late,
+        internal_minutes_late: view.standing.internal_minutes_late,
+    }
+}
+
+/// An escalation stage on the wire.
+pub fn stage_to_proto(s: crate::domain::escalation::Stage) -> pb::EscalationStage {
+    use crate::domain::escalation::Stage;
+    match s {
+        Stage::Approaching => pb::EscalationStage::Approaching,
+        Stage::Overdue => pb::EscalationStage::Overdue,
+        Stage::Escalated => pb::EscalationStage::Escalated,
     }
 }
 
@@ -850,6 +866,7 @@ pub fn user_to_proto(u: &User, with_contact: bool) -> pb::User {
             String::new()
         },
         created_at: Some(to_proto_ts(u.created_at)),
+        directorate_id: u.directorate_id.map(|d| d.to_string()).unwrap_or_default(),
     }
 }
 

@@ -128,6 +128,8 @@ pub struct Org {
     pub ankara_billing: String,
     pub ankara_triage: String,
     pub izmir_water: String,
+    /// The directorate of every test pool.
+    pub directorate: String,
     pub users: std::collections::HashMap<&'static str, String>,
 }
 
@@ -273,7 +275,7 @@ impl TestApp {
             .create_unit(as_user(
                 "admin",
                 pb::CreateUnitRequest {
-                    directorate_id: d.id,
+                    directorate_id: d.id.clone(),
                     name: "Triyaj".into(),
                 },
             ))
@@ -325,6 +327,7 @@ impl TestApp {
                 .pool
                 .unwrap()
                 .id,
+            directorate: d.id.clone(),
             users: Default::default(),
         };
         let ankara = vec![
@@ -346,6 +349,7 @@ impl TestApp {
             ("callback_ankara", pb::Role::CallbackAgent, ankara.clone()),
             ("callcentre", pb::Role::CallCentreAgent, ankara.clone()),
             ("partner", pb::Role::PartnerClient, vec![]),
+            ("director", pb::Role::DirectorateManager, vec![]),
         ] {
             let u = self
                 .dir
@@ -359,6 +363,11 @@ impl TestApp {
                         password: String::new(),
                         email: String::new(),
                         phone: String::new(),
+                        directorate_id: if role == pb::Role::DirectorateManager {
+                            d.id.clone()
+                        } else {
+                            String::new()
+                        },
                     },
                 ))
                 .await

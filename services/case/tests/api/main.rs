@@ -18,6 +18,7 @@ mod claim_and_assign;
 mod create_case;
 mod database_outage;
 mod directory;
+mod directorate_manager;
 mod health;
 mod letters;
 mod listing;

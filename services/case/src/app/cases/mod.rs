@@ -63,6 +63,8 @@ pub struct CaseView {
     pub survey: Option<crate::domain::survey::SurveyAnswer>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
+    /// Where it stands against its due dates when read.
+    pub standing: crate::domain::escalation::Standing,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -133,11 +135,24 @@ impl CaseApp {
     fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
         CaseView {
             contact_visible: policy::sees_contact(caller, &case),
-            case,
             notes: Vec::new(),
             attachments: Vec::new(),
             survey: None,
+            standing: self.standing(&case, now),
+            case,
             now,
         }
+    }
+}
+
+impl CaseApp {
+    /// Where `case` stands against its due dates at `now` (no due dates
+    /// yet: nothing near).
+    pub(crate) fn standing(
+        &self,
+        _case: &Case,
+        _now: Timestamp,
+    ) -> crate::domain::escalation::Standing {
+        crate::domain::escalation::Standing::default()
     }
 }

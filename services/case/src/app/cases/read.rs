@@ -198,11 +198,18 @@ impl CaseApp {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::InPool];
             }
-            (View::Pool, Role::PoolManager | Role::Admin) => {
+            (View::Pool, Role::PoolManager | Role::DirectorateManager | Role::Admin) => {
                 q.pools = scope;
                 q.statuses = unresolved;
             }
-            (View::Mine, Role::Expert | Role::CallbackAgent | Role::Admin | Role::PoolManager) => {
+            (
+                View::Mine,
+                Role::Expert
+                | Role::CallbackAgent
+                | Role::Admin
+                | Role::PoolManager
+                | Role::DirectorateManager,
+            ) => {
                 q.holder = HolderFilter::User(user.id);
                 q.statuses = unresolved;
             }
@@ -211,12 +218,17 @@ impl CaseApp {
                 q.statuses = vec![CaseStatus::AwaitingCallback];
                 q.holder = HolderFilter::Nobody;
             }
-            (View::CallbackPool, Role::PoolManager | Role::Admin) => {
+            (View::CallbackPool, Role::PoolManager | Role::DirectorateManager | Role::Admin) => {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::AwaitingCallback];
             }
-            (View::All, Role::Admin | Role::PoolManager) => q.pools = scope,
-            (View::NotReached, Role::CallbackAgent | Role::PoolManager | Role::Admin) => {
+            (View::All, Role::Admin | Role::PoolManager | Role::DirectorateManager) => {
+                q.pools = scope
+            }
+            (
+                View::NotReached,
+                Role::CallbackAgent | Role::PoolManager | Role::DirectorateManager | Role::Admin,
+            ) => {
                 q.pools = scope;
                 q.not_reached = true;
             }
