@@ -87,7 +87,8 @@ impl Application {
             listener,
             app: CaseApp::new(store, clock)
                 .with_letter_prefix(settings.letters.number_prefix.trim())
-                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour),
+                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
+                .with_escalation_thresholds(settings.escalation.thresholds()),
             settings,
             bus,
         })
@@ -168,6 +169,10 @@ impl Application {
             shutdown.child_token(),
         ));
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
+        tracker.spawn(
+            crate::escalation::EscalationScheduler::new(app.clone(), settings.escalation.clone())
+                .run(shutdown.child_token()),
+        );
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(

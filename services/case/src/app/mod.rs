@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod directory;
 pub mod error;
+pub mod escalations;
 pub mod events;
 pub mod letters;
 
@@ -24,6 +25,9 @@ pub struct CaseApp {
     /// Wrong guesses at one tracking number's phone digits per hour
     /// (`case.tracking.wrong_guesses_per_hour`).
     pub(crate) wrong_guesses_per_hour: u32,
+    /// When due dates count as near and when overdue ones escalate
+    /// (`case.escalation.*`).
+    pub(crate) escalation: crate::domain::escalation::Thresholds,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -40,7 +44,19 @@ impl CaseApp {
             clock,
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
+            escalation: crate::domain::escalation::Thresholds::default(),
         }
+    }
+
+    /// The same operations with these escalation thresholds (checked by the
+    /// settings).
+    #[must_use]
+    pub fn with_escalation_thresholds(
+        mut self,
+        thresholds: crate::domain::escalation::Thresholds,
+    ) -> Self {
+        self.escalation = thresholds;
+        self
     }
 
     /// The same operations allowing `limit` wrong guesses at one tracking

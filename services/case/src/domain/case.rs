@@ -286,6 +286,15 @@ pub enum EventKind {
         /// Whether a comment came with it (the text stays in the case).
         has_comment: bool,
     },
+    /// A due date neared, passed, or the case was escalated.
+    Escalation {
+        /// Which due date, and its value.
+        due: super::escalation::Due,
+        stage: super::escalation::Stage,
+        /// The pool's unit and its directorate when recorded.
+        unit_id: Uuid,
+        directorate_id: Uuid,
+    },
 }
 
 /// A rule a transition refused, in words fit for the caller.

@@ -734,6 +734,8 @@ pub fn view(n: i32) -> Result<View, FieldError> {
         Ok(pb::CaseView::CallbackPool) => Ok(View::CallbackPool),
         Ok(pb::CaseView::All) => Ok(View::All),
         Ok(pb::CaseView::NotReached) => Ok(View::NotReached),
+        Ok(pb::CaseView::DueSoon) => Ok(View::DueSoon),
+        Ok(pb::CaseView::Overdue) => Ok(View::Overdue),
         _ => Err(FieldError::new(
             "view",
             "must be POOL, MINE, CALLBACK_POOL, ALL or NOT_REACHED",

@@ -2,7 +2,8 @@
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
-//! per-number tracking lookup counters ([`GuessStore`]), and the
+//! per-number tracking lookup counters ([`GuessStore`]), the escalation
+//! stages recorded once each ([`EscalationStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -14,6 +15,7 @@
 
 mod cases;
 mod directory;
+mod escalations;
 mod guesses;
 mod letters;
 mod outbox;
@@ -24,9 +26,10 @@ use uuid::Uuid;
 
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
-    HistoryRecord, HolderFilter, NoteRecord, Sort,
+    DueFilter, HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
+pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
@@ -56,7 +59,13 @@ pub enum StoreError {
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
 pub trait Store:
-    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore
+    DirectoryStore
+    + CaseStore
+    + PersonIndex
+    + OutboxStore
+    + LetterStore
+    + GuessStore
+    + EscalationStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

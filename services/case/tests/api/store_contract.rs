@@ -161,6 +161,7 @@ both_stores! {
             entered_pool_before: None,
             tracking_number: None,
             not_reached: false,
+            due: None,
             sort: Sort::OldestFirst,
             after: None,
             limit: 1,

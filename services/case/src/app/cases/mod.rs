@@ -144,15 +144,3 @@ impl CaseApp {
         }
     }
 }
-
-impl CaseApp {
-    /// Where `case` stands against its due dates at `now` (no due dates
-    /// yet: nothing near).
-    pub(crate) fn standing(
-        &self,
-        _case: &Case,
-        _now: Timestamp,
-    ) -> crate::domain::escalation::Standing {
-        crate::domain::escalation::Standing::default()
-    }
-}

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{
     SqlStore, code,
+    escalations::date_value,
     letters::{NEXT_SEQ, insert_letter},
     micros, opt_micros, opt_timestamp,
     outbox::insert_outbox,
@@ -27,7 +28,7 @@ use crate::{
         survey::SurveyAnswer,
     },
     store::{
-        AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome,
+        AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, DueFilter,
         HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort, StoreError,
     },
 };
@@ -150,6 +151,38 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
     }
     if q.not_reached {
         select.push(" AND not_reached_at IS NOT NULL");
+    }
+    match q.due {
+        None => {}
+        Some(DueFilter::Near {
+            legal_by,
+            internal_by,
+            today,
+            now,
+        }) => {
+            select
+                .push(" AND (legal_due_date IS NULL OR legal_due_date >= ")
+                .push_bind(date_value(today));
+            select
+                .push(") AND (internal_due_at IS NULL OR internal_due_at > ")
+                .push_bind(micros(now));
+            select
+                .push(") AND (legal_due_date <= ")
+                .push_bind(date_value(legal_by));
+            select
+                .push(" OR internal_due_at <= ")
+                .push_bind(micros(internal_by))
+                .push(")");
+        }
+        Some(DueFilter::Passed { today, now }) => {
+            select
+                .push(" AND (legal_due_date < ")
+                .push_bind(date_value(today));
+            select
+                .push(" OR internal_due_at <= ")
+                .push_bind(micros(now))
+                .push(")");
+        }
     }
     match (q.sort, q.after) {
         (Sort::OldestFirst, Some(c)) => {
@@ -927,6 +960,7 @@ mod tests {
             entered_pool_before: None,
             tracking_number: None,
             not_reached: false,
+            due: None,
             sort: Sort::UrgentFirst,
             after: None,
             limit: 51,

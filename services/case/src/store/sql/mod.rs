@@ -11,6 +11,7 @@
 
 mod cases;
 mod directory;
+mod escalations;
 mod guesses;
 mod letters;
 mod outbox;
