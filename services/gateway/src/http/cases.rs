@@ -58,6 +58,11 @@ pub(super) struct Row {
     /// What did not reach the citizen, in words ("SMS: numara geçersiz —
     /// 06.12.2026 14:05"); empty unless the record is marked.
     pub(super) not_reached: String,
+    /// Where the record stands against its due dates in words ("Süresi
+    /// geçti — 2 iş günü gecikti"); empty while no due date is near.
+    pub(super) due: String,
+    /// Whether a due date has passed (the mark is shown strong).
+    pub(super) due_passed: bool,
 }
 
 /// A "citizen not reached" mark in words: the channel, why, when.
@@ -141,7 +146,16 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         .then(|| tekmerkez_types::contact::PhoneNumber::parse(phone).ok())
         .flatten()
         .map(|p| format!("tel:{}", p.expose()));
+    let due_texts = &frame.texts().due;
+    let stage = due_texts.stage_name(c.escalation_stage);
+    let due = if stage.is_empty() {
+        String::new()
+    } else {
+        format!("{stage} — {}", super::due::lateness(due_texts, &c))
+    };
     Row {
+        due,
+        due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
         line: note_line(&c),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         snippet: snippet(&c.text),

@@ -9,6 +9,7 @@ mod admin;
 mod admin_notify;
 mod auth;
 mod cases;
+pub(crate) mod due;
 mod email_problems;
 mod entry;
 mod home;
@@ -176,6 +177,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/uzerimdeki", get(cases::mine))
         .route("/geri-donus", get(cases::callbacks))
         .route("/ulasilamayanlar", get(cases::not_reached))
+        .route("/sure-yaklasan", get(due::due_soon))
+        .route("/sure-gecen", get(due::overdue))
         .route(
             "/geri-donus/al",
             axum::routing::post(cases::claim_callbacks),
@@ -505,6 +508,8 @@ fn counted_view(path: &str) -> Option<tekmerkez_proto::case_v1::CaseView> {
         "/uzerimdeki" => Some(CaseView::Mine),
         "/geri-donus" => Some(CaseView::CallbackPool),
         "/ulasilamayanlar" => Some(CaseView::NotReached),
+        "/sure-yaklasan" => Some(CaseView::DueSoon),
+        "/sure-gecen" => Some(CaseView::Overdue),
         _ => None,
     }
 }

@@ -312,6 +312,8 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::NotReachedResolved => t.step_not_reached_resolved,
         A::SurveyAnswered => texts.survey.step,
         A::LetterPosted => texts.letters.step_posted,
+        A::DeadlineOverdue => texts.due.step_overdue,
+        A::DeadlineEscalated => texts.due.step_escalated,
         A::Unspecified => "",
     }
 }
@@ -389,6 +391,10 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
             .map_or_else(|| d.to_owned(), str::to_owned),
         // The letter's number (sayı), which the case service writes as it is.
         A::LetterPosted => format!("{}: {d}", frame.texts().letters.number),
+        // "<deadline>:<due value>", as the escalation scheduler writes it.
+        A::DeadlineOverdue | A::DeadlineEscalated => {
+            crate::http::due::deadline_detail(&frame.texts().due, d)
+        }
         _ => d.to_owned(),
     }
 }
