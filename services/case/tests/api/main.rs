@@ -19,6 +19,8 @@ mod create_case;
 mod database_outage;
 mod directory;
 mod directorate_manager;
+mod escalation;
+mod escalation_store;
 mod health;
 mod letters;
 mod listing;
