@@ -541,7 +541,10 @@ pub(super) async fn record_page(
     let role = pb::Role::try_from(s.role).unwrap_or_default();
     let status = pb::CaseStatus::try_from(case.status).unwrap_or_default();
     let open = status != pb::CaseStatus::Resolved;
-    let manager = matches!(role, pb::Role::PoolManager | pb::Role::Admin);
+    let manager = matches!(
+        role,
+        pb::Role::PoolManager | pb::Role::DirectorateManager | pb::Role::Admin
+    );
     let can_transfer = open && manager;
     let province = case.location.as_ref().map_or(0, |l| l.province_code);
     let pools = state
@@ -597,7 +600,10 @@ pub(super) async fn record_page(
     let can_resolve_not_reached = not_reached.is_some()
         && matches!(
             role,
-            pb::Role::CallbackAgent | pb::Role::PoolManager | pb::Role::Admin
+            pb::Role::CallbackAgent
+                | pb::Role::PoolManager
+                | pb::Role::DirectorateManager
+                | pb::Role::Admin
         );
     let can_claim = case.holder_id.is_empty()
         && match role {
