@@ -39,6 +39,7 @@ mod browser_expert;
 mod browser_forms;
 mod browser_keyboard;
 mod browser_letters;
+mod browser_due;
 mod browser_manager;
 mod browser_record;
 mod browser_survey;

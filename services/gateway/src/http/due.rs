@@ -45,9 +45,6 @@ struct DuePage {
     display_name: String,
     heading: &'static str,
     intro: &'static str,
-    /// Which tab: `/sure-yaklasan` or `/sure-gecen`.
-    path: &'static str,
-    tabs: Vec<(&'static str, &'static str, Option<String>)>,
     rows: Vec<DueRow>,
     total: String,
     more: Option<String>,
@@ -182,29 +179,18 @@ async fn show(
         }
     };
     let more = (rows.len() >= DUE_PAGE as usize).then(|| (t.only_most_urgent)(rows.len()));
-    let count = |path: &str| {
-        frame
-            .nav
-            .iter()
-            .find(|i| i.path == path)
-            .and_then(|i| i.count.clone())
-    };
-    let tabs = vec![
-        ("/sure-yaklasan", c.due_soon, count("/sure-yaklasan")),
-        ("/sure-gecen", c.overdue, count("/sure-gecen")),
-    ];
-    let (heading, intro, path) = if view == pb::CaseView::Overdue {
-        (c.overdue, t.overdue_intro, "/sure-gecen")
+    // The two lists are the desk menu's two entries (with their counts),
+    // which mark the one shown.
+    let (heading, intro) = if view == pb::CaseView::Overdue {
+        (c.overdue, t.overdue_intro)
     } else {
-        (c.due_soon, t.due_soon_intro, "/sure-yaklasan")
+        (c.due_soon, t.due_soon_intro)
     };
     render(&DuePage {
         csrf: s.csrf_token,
         display_name: s.display_name,
         heading,
         intro,
-        path,
-        tabs,
         rows,
         total,
         more,

@@ -9,8 +9,6 @@ pub struct DueTexts {
     pub due_soon_intro: &'static str,
     /// What the overdue list holds.
     pub overdue_intro: &'static str,
-    /// The tabs' name (for screen readers).
-    pub tabs: &'static str,
     pub pool: &'static str,
     pub legal_due: &'static str,
     pub internal_due: &'static str,
@@ -53,7 +51,6 @@ impl DueTexts {
 pub const TR: DueTexts = DueTexts {
     due_soon_intro: "Yasal süresi veya kurum içi hedef süresi yaklaşan, henüz hiçbir süresi geçmemiş açık kayıtlar; en acil olan en üstte.",
     overdue_intro: "Yasal süresi veya kurum içi hedef süresi geçmiş açık kayıtlar; en çok geciken en üstte. Eşiği aşanlar müdürlük yöneticisine iletilir.",
-    tabs: "Süre listeleri",
     pool: "Havuz",
     legal_due: "Yasal son gün",
     internal_due: "Kurum içi hedef",
@@ -74,7 +71,6 @@ pub const TR: DueTexts = DueTexts {
 pub const EN: DueTexts = DueTexts {
     due_soon_intro: "Open records whose legal due date or internal target is near and none has passed; the most urgent first.",
     overdue_intro: "Open records past their legal due date or internal target; the latest first. Those past the threshold go to the directorate manager.",
-    tabs: "Due lists",
     pool: "Pool",
     legal_due: "Legal due date",
     internal_due: "Internal target",
