@@ -126,8 +126,8 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
     shows(&e.text().await.unwrap(), &["yetkiniz yok"]);
     // The expert's own list marks the overdue records they hold.
     e.goto("/uzerimdeki").await.unwrap();
-    let held = e.offered().await.unwrap_or_default();
-    for tn in held {
+    let held = e.texts("tbody tr td:first-child").await.unwrap();
+    for tn in held.iter().map(|t| t.trim().to_owned()) {
         let c = app.case(&tn).await;
         if c.escalation_stage >= pb::EscalationStage::Overdue as i32 {
             let row = e
