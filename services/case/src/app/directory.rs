@@ -480,10 +480,18 @@ impl CaseApp {
         let me = caller
             .user()
             .ok_or(CaseError::PermissionDenied("only a user has a profile"))?;
-        self.store
+        let mut user = self
+            .store
             .get_user(me.id)
             .await?
-            .ok_or(CaseError::Unauthenticated)
+            .ok_or(CaseError::Unauthenticated)?;
+        // A directorate manager's pools are the directorate's, as in scope
+        // (the pool manager's page offers them as its pool filter).
+        if user.role == Role::DirectorateManager {
+            user.pool_ids = me.pools.iter().copied().collect();
+            user.pool_ids.sort();
+        }
+        Ok(user)
     }
 
     /// Checks `username` and `password` for the gateway's sign-in page.
