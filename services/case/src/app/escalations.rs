@@ -1,15 +1,16 @@
 //! Escalation as operations: one scheduler round (which stages each case
 //! with a near or passed due date reached, each recorded once with its
 //! event and task step), and where a case stands when a list or the record
-//! page reads it.
+//! page reads it ([`crate::domain::escalation::standing`], in the case's
+//! view).
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use tekmerkez_workdays::Calendar;
 use uuid::Uuid;
 
-use super::{CaseApp, cases::CaseView, error::CaseError, events::outbox_record};
+use super::{CaseApp, error::CaseError, events::outbox_record};
 use crate::{
     domain::{
         case::{Actor, Case, EventKind, Step},
@@ -33,34 +34,6 @@ pub struct EscalationReport {
 }
 
 impl CaseApp {
-    /// The working-day calendar escalation counts by.
-    //
-    // One place to switch to the admin-edited calendar
-    // (`CaseApp::working_calendar`, branch `calendar`) when it is merged.
-    pub(crate) async fn escalation_calendar(&self) -> Result<Arc<Calendar>, CaseError> {
-        static BUILTIN: std::sync::LazyLock<Arc<Calendar>> =
-            std::sync::LazyLock::new(|| Arc::new(Calendar::builtin()));
-        Ok(BUILTIN.clone())
-    }
-
-    /// Fills in where each case of `views` stands at its read time.
-    pub(crate) async fn fill_standing(&self, views: &mut [CaseView]) -> Result<(), CaseError> {
-        if views.is_empty() {
-            return Ok(());
-        }
-        let cal = self.escalation_calendar().await?;
-        for v in views {
-            v.standing = escalation::standing(
-                v.case.legal_due_date,
-                v.case.internal_due_at,
-                v.now,
-                &cal,
-                &self.escalation,
-            );
-        }
-        Ok(())
-    }
-
     /// One scheduler round at the clock's now: every unresolved case with a
     /// due date near or past, page by page, and each stage it reached and
     /// has not recorded for that due value.
@@ -70,7 +43,7 @@ impl CaseApp {
     /// round goes on from there).
     pub async fn escalate_due_cases(&self, batch: u32) -> Result<EscalationReport, CaseError> {
         let now = self.clock.now();
-        let cal = self.escalation_calendar().await?;
+        let cal = self.working_calendar();
         let t = self.escalation;
         let mut q = DueQuery {
             legal_by: escalation::legal_near_by(now, &cal, &t),

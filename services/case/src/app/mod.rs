@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cases;
+mod deadlines;
 pub mod directory;
 pub mod error;
 pub mod escalations;

@@ -20,12 +20,9 @@ use uuid::Uuid;
 use super::{
     calendar,
     contact::Contact,
+    deadline::{CaseDeadlines, NoteRule},
     enums::{CallbackOutcome, CaseStatus, Channel, HistoryAction, ReplyChannel, Urgency},
 };
-
-/// After this many Istanbul calendar days in its pool a case needs a note
-/// before it may be closed (seed 000: "3 günden daha uzun").
-pub const NOTE_RULE_DAYS: u32 = 3;
 
 /// KVKK consent recorded with an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +183,21 @@ pub struct Case {
     /// The channel's own reference of the application (an e-mail's
     /// Message-ID may name the citizen's mail host: shown with the contact).
     pub source_reference: Option<String>,
+    /// Due by the end of this Istanbul day (the legal period of its
+    /// policy, set at opening; `None` for records older than policies).
+    pub legal_due_date: Option<jiff::civil::Date>,
+    /// The institution's own target, pushed back by the time spent waiting
+    /// for the citizen.
+    pub internal_due_at: Option<Timestamp>,
+    /// Working days the legal due date may be extended by, once (0: never).
+    pub legal_extension_days: u32,
+    /// When the one extension was made.
+    pub legal_extended_at: Option<Timestamp>,
+    /// The note rule of its policy.
+    pub note_rule: NoteRule,
+    /// Waiting for the citizen (missing information) since then: the
+    /// internal target is paused, the legal deadline is not.
+    pub awaiting_citizen_since: Option<Timestamp>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -321,8 +333,10 @@ pub enum RuleViolation {
     /// A closed case is past assignment and transfer.
     #[error("the record is already closed by the expert")]
     AlreadyClosed,
-    /// The 3-day note rule.
-    #[error("the record has been in its pool for more than 3 days: add a note before closing it")]
+    /// The note rule (seed 000's 3 days, a policy value).
+    #[error(
+        "the record has been in its pool longer than its note rule allows: add a note before closing it"
+    )]
     NoteRequired,
     /// Transfer to the same pool.
     #[error("the record is already in that pool")]
@@ -345,13 +359,15 @@ impl Case {
     /// information-only application (one with an `information_answer`) is
     /// resolved at once, by `opened_by`, with what the citizen was told as
     /// its answer. Returns the case with its opening steps: Opened, then
-    /// Resolved for an information-only one.
+    /// Resolved for an information-only one. `deadlines` are its policy's
+    /// due dates, computed for its filing time.
     pub fn open(
         new: &NewCase,
         id: Uuid,
         tracking_number: &TrackingNumber,
         opened_by: Option<Uuid>,
         now: Timestamp,
+        deadlines: &CaseDeadlines,
     ) -> (Case, Vec<(Step, EventKind)>) {
         let information_only = new.information_answer.is_some();
         let resolved_at = information_only.then_some(now);
@@ -393,6 +409,12 @@ impl Case {
             not_reached: None,
             version: 1,
             source_reference: new.source_reference.clone(),
+            legal_due_date: deadlines.legal_due_date,
+            internal_due_at: deadlines.internal_due_at,
+            legal_extension_days: deadlines.extension_days,
+            legal_extended_at: None,
+            note_rule: deadlines.note_rule,
+            awaiting_citizen_since: None,
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -409,10 +431,29 @@ impl Case {
             .map_or(0, |t| calendar::days_between(t, now))
     }
 
-    /// Whether closing at `now` needs a note first: more than
-    /// [`NOTE_RULE_DAYS`] days in the pool and no note since it entered.
-    pub fn note_required_to_close(&self, now: Timestamp) -> bool {
-        self.days_in_pool(now) > NOTE_RULE_DAYS
+    /// Days in the current pool at `now` as its note rule counts them.
+    pub fn rule_days_in_pool(
+        &self,
+        now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
+    ) -> u32 {
+        super::deadline::days_between(
+            calendar,
+            calendar::istanbul_date(self.entered_pool_at),
+            calendar::istanbul_date(now),
+            self.note_rule.count,
+        )
+    }
+
+    /// Whether closing at `now` needs a note first: more days in the pool
+    /// than its note rule allows (counted as the rule says) and no note
+    /// since it entered.
+    pub fn note_required_to_close(
+        &self,
+        now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
+    ) -> bool {
+        self.rule_days_in_pool(now, calendar) > self.note_rule.days
             && self.last_note_at.is_none_or(|t| t < self.entered_pool_at)
     }
 
@@ -714,6 +755,7 @@ impl Case {
         by: Uuid,
         answer: String,
         now: Timestamp,
+        calendar: &tekmerkez_workdays::Calendar,
     ) -> Result<(Case, Vec<(Step, EventKind)>), RuleViolation> {
         match self.status {
             CaseStatus::Held => {}
@@ -724,7 +766,7 @@ impl Case {
         if self.holder_id != Some(by) {
             return Err(RuleViolation::NotHolder);
         }
-        if self.note_required_to_close(now) {
+        if self.note_required_to_close(now, calendar) {
             return Err(RuleViolation::NoteRequired);
         }
         let mut closed = self.clone();
@@ -869,7 +911,26 @@ pub(crate) mod tests {
             not_reached: None,
             version: 1,
             source_reference: None,
+            legal_due_date: None,
+            internal_due_at: None,
+            legal_extension_days: 0,
+            legal_extended_at: None,
+            note_rule: NoteRule::SEED,
+            awaiting_citizen_since: None,
         }
+    }
+
+    pub(crate) fn no_deadlines() -> CaseDeadlines {
+        CaseDeadlines {
+            legal_due_date: None,
+            internal_due_at: None,
+            extension_days: 0,
+            note_rule: NoteRule::SEED,
+        }
+    }
+
+    fn cal() -> tekmerkez_workdays::Calendar {
+        tekmerkez_workdays::Calendar::from_days([])
     }
 
     fn ts(s: &str) -> Timestamp {
@@ -906,7 +967,7 @@ pub(crate) mod tests {
         let new = application(None);
         let id = Uuid::new_v4();
         let tn = TrackingNumber::generate();
-        let (case, steps) = Case::open(&new, id, &tn, None, now);
+        let (case, steps) = Case::open(&new, id, &tn, None, now, &no_deadlines());
         assert_eq!(case.id, id);
         assert_eq!(case.tracking_number, tn.as_str());
         assert_eq!(case.application_id, new.application_id);
@@ -947,6 +1008,7 @@ pub(crate) mod tests {
             &TrackingNumber::generate(),
             Some(agent),
             now,
+            &no_deadlines(),
         );
         assert_eq!(case.status, CaseStatus::Resolved);
         assert!(case.information_only);
@@ -970,8 +1032,14 @@ pub(crate) mod tests {
         );
         assert_eq!(resolved.detail.as_deref(), Some("information_only"));
 
-        let (by_service, _) =
-            Case::open(&new, Uuid::new_v4(), &TrackingNumber::generate(), None, now);
+        let (by_service, _) = Case::open(
+            &new,
+            Uuid::new_v4(),
+            &TrackingNumber::generate(),
+            None,
+            now,
+            &no_deadlines(),
+        );
         assert_eq!((by_service.created_by, by_service.closed_by), (None, None));
         assert_eq!(by_service.status, CaseStatus::Resolved);
     }
@@ -992,14 +1060,14 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let expert = Uuid::new_v4();
         let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
-        let (closed, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (closed, steps) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(closed.status, CaseStatus::AwaitingCallback);
         assert_eq!(closed.holder_id, None);
         assert_eq!(steps.len(), 1);
 
         let mut email = held.clone();
         email.reply_channel = ReplyChannel::Email;
-        let (resolved, steps) = email.close(expert, "Onarıldı".into(), now).unwrap();
+        let (resolved, steps) = email.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(resolved.status, CaseStatus::Resolved);
         assert_eq!(
             steps.iter().map(|(s, _)| s.action).collect::<Vec<_>>(),
@@ -1015,7 +1083,7 @@ pub(crate) mod tests {
         c.channel = Channel::SocialMedia;
         c.reply_channel = ReplyChannel::NoContact;
         let (held, _, _) = c.claim(expert, false, now).unwrap();
-        let (resolved, steps) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (resolved, steps) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         assert_eq!(resolved.status, CaseStatus::Resolved);
         assert_eq!(resolved.official_answer.as_deref(), Some("Onarıldı"));
         assert_eq!(resolved.callback_attempts, 0);
@@ -1030,7 +1098,8 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let (held, _, _) = sample(now).claim(Uuid::new_v4(), false, now).unwrap();
         assert_eq!(
-            held.close(Uuid::new_v4(), "x".into(), now).unwrap_err(),
+            held.close(Uuid::new_v4(), "x".into(), now, &cal())
+                .unwrap_err(),
             RuleViolation::NotHolder
         );
     }
@@ -1042,10 +1111,10 @@ pub(crate) mod tests {
         let expert = Uuid::new_v4();
         let (held, _, _) = sample(entered).claim(expert, false, entered).unwrap();
         let day3 = ts("2026-03-04T20:00:00Z"); // 23:00 on 4 March: 3 days, still allowed
-        assert!(held.close(expert, "x".into(), day3).is_ok());
+        assert!(held.close(expert, "x".into(), day3, &cal()).is_ok());
         let day4 = ts("2026-03-04T21:10:00Z");
         assert_eq!(
-            held.close(expert, "x".into(), day4).unwrap_err(),
+            held.close(expert, "x".into(), day4, &cal()).unwrap_err(),
             RuleViolation::NoteRequired
         );
         let (noted, _, _) = held.add_note(Uuid::new_v4(), day4).unwrap();
@@ -1054,7 +1123,7 @@ pub(crate) mod tests {
             CaseStatus::Held,
             "a note never closes the record"
         );
-        assert!(noted.close(expert, "x".into(), day4).is_ok());
+        assert!(noted.close(expert, "x".into(), day4, &cal()).is_ok());
     }
 
     #[test]
@@ -1069,7 +1138,7 @@ pub(crate) mod tests {
         let (held, _, _) = moved.claim(expert, false, t1).unwrap();
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
-            held.close(expert, "x".into(), later).unwrap_err(),
+            held.close(expert, "x".into(), later, &cal()).unwrap_err(),
             RuleViolation::NoteRequired
         );
     }
@@ -1111,7 +1180,7 @@ pub(crate) mod tests {
         let now = ts("2026-03-02T08:00:00Z");
         let (expert, agent) = (Uuid::new_v4(), Uuid::new_v4());
         let (held, _, _) = sample(now).claim(expert, false, now).unwrap();
-        let (waiting, _) = held.close(expert, "Onarıldı".into(), now).unwrap();
+        let (waiting, _) = held.close(expert, "Onarıldı".into(), now, &cal()).unwrap();
         let (claimed, _, _) = waiting.claim(agent, true, now).unwrap();
         let retry = ts("2026-03-02T12:00:00Z");
         let (again, _) = claimed
@@ -1167,7 +1236,7 @@ pub(crate) mod tests {
         ));
         let later = ts("2026-03-06T08:00:00Z");
         assert_eq!(
-            after.close(expert, "x".into(), later).unwrap_err(),
+            after.close(expert, "x".into(), later, &cal()).unwrap_err(),
             RuleViolation::NoteRequired,
             "the citizen's message does not stand for the expert's note"
         );

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod caller;
 pub mod case;
+pub mod deadline;
 pub mod directory;
 pub mod enums;
 pub mod escalation;

@@ -569,7 +569,8 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         resolved_at: c.resolved_at.map(to_proto_ts),
         days_in_pool: c.days_in_pool(view.now),
         days_held: c.days_held(view.now),
-        note_required_to_close: c.status == CaseStatus::Held && c.note_required_to_close(view.now),
+        note_required_to_close: view.note_required_to_close,
+        rule_days_in_pool: view.rule_days_in_pool,
         callback_attempts: c.callback_attempts,
         callback_retry_at: c.callback_retry_at.map(to_proto_ts),
         version: c.version,
@@ -592,6 +593,18 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         } else {
             String::new()
         },
+        legal_due_date: c.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
+        legal_days_left: view.legal_days_left,
+        internal_due_at: c.internal_due_at.map(to_proto_ts),
+        legal_extended: c.legal_extended_at.is_some(),
+        legal_extension_days: if c.legal_extended_at.is_some() {
+            0
+        } else {
+            c.legal_extension_days
+        },
+        note_rule_days: c.note_rule.days,
+        note_rule_count: c.note_rule.count.as_str().to_owned(),
+        awaiting_citizen_since: c.awaiting_citizen_since.map(to_proto_ts),
         escalation_stage: view
             .standing
             .stage

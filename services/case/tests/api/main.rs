@@ -17,6 +17,7 @@ mod citizen_messages;
 mod claim_and_assign;
 mod create_case;
 mod database_outage;
+mod deadlines;
 mod directory;
 mod directorate_manager;
 mod escalation;

@@ -81,23 +81,21 @@ pub(super) fn not_reached_text(frame: &Frame, m: &pb::NotReached) -> String {
     format!("{channel}: {reason} — {}", when(m.marked_at.as_ref()))
 }
 
-/// The 3-day note rule's state of `c` (the case service's rule: more than
-/// [`NOTE_RULE_DAYS`] calendar days in the current pool and no note since it
-/// entered): `gecti` when closing needs a note now, `yaklasiyor` on the
-/// last day before, `""` otherwise (a note was written, or it is early).
+/// The note rule's state of `c` (the case's policy: more than
+/// `note_rule_days` days in the current pool, counted as the rule says, and
+/// no note since it entered): `gecti` when closing needs a note now,
+/// `yaklasiyor` on the last day before, `""` otherwise (a note was written,
+/// or it is early).
 pub(super) fn note_line(c: &pb::Case) -> &'static str {
     if c.status == pb::CaseStatus::Resolved as i32 || c.note_written_in_pool {
         return "";
     }
-    match c.days_in_pool {
-        d if d > NOTE_RULE_DAYS => "gecti",
-        NOTE_RULE_DAYS => "yaklasiyor",
+    match c.rule_days_in_pool {
+        d if d > c.note_rule_days => "gecti",
+        d if d == c.note_rule_days => "yaklasiyor",
         _ => "",
     }
 }
-
-/// The case service's 3-day note rule counts more than this many days.
-const NOTE_RULE_DAYS: u32 = 3;
 
 /// The text's first characters on one line (the cell also clips it),
 /// isolated so its bidi controls cannot reorder the row
@@ -670,11 +668,12 @@ mod tests {
 
     #[test]
     fn the_note_line_follows_the_case_services_rule_not_the_days_held() {
-        let case = |days_in_pool, days_held, note_written_in_pool| pb::Case {
+        let case = |rule_days_in_pool, days_held, note_written_in_pool| pb::Case {
             status: pb::CaseStatus::Held as i32,
-            days_in_pool,
+            rule_days_in_pool,
             days_held,
             note_written_in_pool,
+            note_rule_days: 3,
             ..Default::default()
         };
         let lines: Vec<&str> = (0..6).map(|d| note_line(&case(d, 0, false))).collect();
@@ -686,6 +685,19 @@ mod tests {
             "a note since it entered the pool"
         );
         assert_eq!(note_line(&case(0, 9, false)), "", "days held do not count");
+        // The rule is the case's policy value, not a constant.
+        let five = pb::Case {
+            note_rule_days: 5,
+            ..case(4, 0, false)
+        };
+        assert_eq!(note_line(&five), "");
+        assert_eq!(
+            note_line(&pb::Case {
+                rule_days_in_pool: 6,
+                ..five
+            }),
+            "gecti"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl CaseApp {
     /// Saves the official answer and closes the case.
     ///
     /// # Errors
-    /// Permission and rule errors (including the 3-day note rule).
+    /// Permission and rule errors (including the note rule).
     pub async fn close_case(
         &self,
         caller: &Caller,
@@ -50,13 +50,14 @@ impl CaseApp {
         answer: String,
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
+        let calendar = self.working_calendar();
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::Expert {
                 return Err(CaseError::PermissionDenied(
                     "only an institutional expert closes records",
                 ));
             }
-            let mut t = Transition::many(case.close(user.id, answer.clone(), now)?);
+            let mut t = Transition::many(case.close(user.id, answer.clone(), now, &calendar)?);
             // A letter reply is answered by post: the letter is made (and
             // numbered) in the close's own transaction, so a close never
             // stands without its letter, nor a letter without its close.

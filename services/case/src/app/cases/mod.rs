@@ -63,6 +63,13 @@ pub struct CaseView {
     pub survey: Option<crate::domain::survey::SurveyAnswer>,
     /// When it was read: days are counted to here.
     pub now: Timestamp,
+    /// Whether closing now needs a note first (its note rule, counted on
+    /// the working-day calendar).
+    pub note_required_to_close: bool,
+    /// Days in the current pool as its note rule counts them.
+    pub rule_days_in_pool: u32,
+    /// Working days from today to the legal due date (negative when late).
+    pub legal_days_left: Option<i64>,
     /// Where it stands against its due dates when read.
     pub standing: crate::domain::escalation::Standing,
 }
@@ -133,12 +140,26 @@ fn attachment_records(
 
 impl CaseApp {
     fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
+        let calendar = self.working_calendar();
+        let today = crate::domain::calendar::istanbul_date(now);
         CaseView {
+            rule_days_in_pool: case.rule_days_in_pool(now, &calendar),
+            note_required_to_close: case.status == crate::domain::enums::CaseStatus::Held
+                && case.note_required_to_close(now, &calendar),
+            legal_days_left: case
+                .legal_due_date
+                .map(|due| crate::domain::deadline::working_days_left(&calendar, today, due)),
             contact_visible: policy::sees_contact(caller, &case),
             notes: Vec::new(),
             attachments: Vec::new(),
             survey: None,
-            standing: self.standing(&case, now),
+            standing: crate::domain::escalation::standing(
+                case.legal_due_date,
+                case.internal_due_at,
+                now,
+                &calendar,
+                &self.escalation,
+            ),
             case,
             now,
         }

@@ -58,11 +58,23 @@ impl CaseApp {
         // information-only one was resolved by them.
         let actor = recorded_by.map_or_else(|| actor_of(caller), Actor::User);
         let given_tracking = new.tracking_number.clone();
+        // Counted from when the channel received it (never from the future).
+        let filed = new.received_at.map_or(now, |t| t.min(now));
+        let deadlines = self
+            .opening_deadlines(None, None, &new.category, filed)
+            .await?;
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
                 .clone()
                 .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
-            let (case, steps) = Case::open(&new, Uuid::now_v7(), &tracking, actor.user_id(), now);
+            let (case, steps) = Case::open(
+                &new,
+                Uuid::now_v7(),
+                &tracking,
+                actor.user_id(),
+                now,
+                &deadlines,
+            );
             let (history, events) = persisted_steps(steps, &case, &actor, now);
             let attachments = attachment_records(&new.attachments, case.id, now);
             match self

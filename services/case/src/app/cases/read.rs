@@ -55,7 +55,6 @@ impl CaseApp {
         let survey = self.store.get_survey(case.id).await?;
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
-        self.fill_standing(std::slice::from_mut(&mut view)).await?;
         view.notes = notes;
         view.attachments = attachments;
         view.survey = survey;
@@ -129,12 +128,11 @@ impl CaseApp {
         };
         let now = self.clock.now();
         // Defence in depth: the query is scoped, and every row is checked again.
-        let mut views: Vec<CaseView> = cases
+        let views: Vec<CaseView> = cases
             .into_iter()
             .filter(|c| policy::can_view(caller, c))
             .map(|c| self.view(caller, c, now))
             .collect();
-        self.fill_standing(&mut views).await?;
         Ok((views, next))
     }
 
@@ -161,7 +159,6 @@ impl CaseApp {
             .collect();
         views.sort_by_key(|v| (due_instant(&v.case), v.case.seq));
         views.truncate(page_size as usize);
-        self.fill_standing(&mut views).await?;
         Ok((views, None))
     }
 
@@ -322,7 +319,7 @@ impl CaseApp {
         Ok(match view {
             View::Overdue => DueFilter::Passed { today, now },
             _ => {
-                let cal = self.escalation_calendar().await?;
+                let cal = self.working_calendar();
                 DueFilter::Near {
                     legal_by: escalation::legal_near_by(now, &cal, &self.escalation),
                     internal_by: escalation::internal_near_by(now, &self.escalation),

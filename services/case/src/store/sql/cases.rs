@@ -23,6 +23,7 @@ use crate::{
             Contact, EmailAddress, PersonName, PhoneNumber, PostalAddress, SocialAddress,
             SocialPlatform, SocialUserId,
         },
+        deadline::{DayCount, NoteRule},
         enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, SurveySource, Urgency},
         not_reached::NotReached,
         survey::SurveyAnswer,
@@ -40,7 +41,9 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     closed_by, created_by, created_at, entered_pool_at, held_since, closed_at, resolved_at, \
     last_note_at, callback_attempts, callback_retry_at, version, not_reached_at, \
     not_reached_channel, not_reached_reason, not_reached_delivery, contact_social_platform, \
-    contact_social_account, contact_social_user, contact_social_at, source_reference";
+    contact_social_account, contact_social_user, contact_social_at, source_reference, \
+    legal_due_date, internal_due_at, legal_extension_days, legal_extended_at, note_rule_days, \
+    note_rule_count, awaiting_citizen_since";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -50,17 +53,19 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     held_since, closed_at, resolved_at, last_note_at, callback_attempts, callback_retry_at, \
     version, updated_at, not_reached_at, not_reached_channel, not_reached_reason, \
     not_reached_delivery, contact_social_platform, contact_social_account, contact_social_user, \
-    contact_social_at, source_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-    $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, \
-    $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46) ON CONFLICT DO \
-    NOTHING";
+    contact_social_at, source_reference, legal_due_date, internal_due_at, legal_extension_days, \
+    legal_extended_at, note_rule_days, note_rule_count, awaiting_citizen_since) VALUES ($1, $2, $3, \
+    $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+    $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, \
+    $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53) ON CONFLICT DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
     resolved_at = $9, last_note_at = $10, callback_attempts = $11, callback_retry_at = $12, \
     version = $13, updated_at = $14, category = $15, province_code = $16, district = $17, \
     not_reached_at = $18, not_reached_channel = $19, not_reached_reason = $20, \
-    not_reached_delivery = $21 WHERE id = $22 AND version = $23";
+    not_reached_delivery = $21, legal_due_date = $24, internal_due_at = $25, \
+    legal_extended_at = $26, awaiting_citizen_since = $27 WHERE id = $22 AND version = $23";
 
 const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
     actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
@@ -319,6 +324,13 @@ pub(super) struct CaseRow {
     contact_social_user: Option<String>,
     contact_social_at: Option<i64>,
     source_reference: Option<String>,
+    legal_due_date: Option<String>,
+    internal_due_at: Option<i64>,
+    legal_extension_days: i64,
+    legal_extended_at: Option<i64>,
+    note_rule_days: i64,
+    note_rule_count: String,
+    awaiting_citizen_since: Option<i64>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -399,6 +411,19 @@ impl TryFrom<CaseRow> for Case {
                 _ => None,
             },
             source_reference: r.source_reference,
+            legal_due_date: r
+                .legal_due_date
+                .as_deref()
+                .map(|d| d.parse().map_err(|_| StoreError::Corrupt("legal_due_date")))
+                .transpose()?,
+            internal_due_at: opt_timestamp(r.internal_due_at)?,
+            legal_extension_days: u32::try_from(r.legal_extension_days).unwrap_or(0),
+            legal_extended_at: opt_timestamp(r.legal_extended_at)?,
+            note_rule: NoteRule {
+                days: u32::try_from(r.note_rule_days).unwrap_or(NoteRule::SEED.days),
+                count: code(DayCount::from_code, &r.note_rule_count, "note_rule_count")?,
+            },
+            awaiting_citizen_since: opt_timestamp(r.awaiting_citizen_since)?,
         })
     }
 }
@@ -564,6 +589,13 @@ fn insert_case(c: &Case) -> Statement {
         .bind(c.contact.social.as_ref().map(|s| s.user_id.expose()))
         .bind(c.contact.social.as_ref().and_then(|s| s.message_at))
         .bind(c.source_reference.as_deref())
+        .bind(c.legal_due_date.map(|d| d.to_string()))
+        .bind(opt_micros(c.internal_due_at))
+        .bind(i64::from(c.legal_extension_days))
+        .bind(opt_micros(c.legal_extended_at))
+        .bind(i64::from(c.note_rule.days))
+        .bind(c.note_rule.count.as_str())
+        .bind(opt_micros(c.awaiting_citizen_since))
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
@@ -593,6 +625,10 @@ fn update_case(ch: &CaseChange, now: i64) -> Statement {
         .bind(c.not_reached.as_ref().map(|m| m.delivery_id))
         .bind(c.id)
         .bind(ch.expected_version)
+        .bind(c.legal_due_date.map(|d| d.to_string()))
+        .bind(opt_micros(c.internal_due_at))
+        .bind(opt_micros(c.legal_extended_at))
+        .bind(opt_micros(c.awaiting_citizen_since))
 }
 
 fn insert_note(n: &NoteRecord) -> Statement {
