@@ -52,7 +52,8 @@ pub trait EscalationStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<bool, StoreError>;
     /// Unresolved cases with a due date near or past.
     async fn due_candidates(&self, q: &DueQuery) -> Result<Vec<Case>, StoreError>;
-    /// The stages recorded for a case, oldest first.
+    /// The stages recorded for a case, oldest first (stages of one moment in
+    /// their order).
     async fn list_escalations(&self, case: Uuid) -> Result<Vec<EscalationRecord>, StoreError>;
     /// Records a stage with its event and (for overdue and escalated) its
     /// task step, all or nothing; `false` when the stage was recorded

@@ -8,7 +8,7 @@ use std::{collections::HashMap, time::Duration};
 
 use jiff::{Timestamp, civil::Date};
 use prost::Message as _;
-use tekmerkez_bus::{Bus as _, Subscription};
+use tekmerkez_bus::{Bus as _, EmbeddedBus, Envelope, Subscription};
 use tekmerkez_proto::case_v1 as pb;
 use tekmerkez_workdays::{Calendar, istanbul};
 
@@ -56,22 +56,33 @@ async fn escalations(
     collect(rx, &[(case_id, want)]).await.remove(case_id).unwrap_or_default()
 }
 
-/// No more escalation events of `case_id` on `rx` for a moment (several
-/// scheduler rounds).
-async fn no_more(rx: &mut Box<dyn Subscription>, case_id: &str) {
-    let quiet = tokio::time::timeout(Duration::from_millis(800), async {
-        loop {
-            let d = rx.next().await.unwrap();
-            let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
-            if ev.case_id == case_id
-                && matches!(ev.payload, Some(pb::case_event::Payload::EscalationRecorded(_)))
-            {
-                return ev;
-            }
-        }
+/// No more escalation events of `case_id` reach `bus` while the
+/// scheduler runs several more rounds. (Read up to a marker published
+/// after them: a read of the in-memory bus must not be cancelled.)
+async fn no_more(bus: &EmbeddedBus, rx: &mut Box<dyn Subscription>, case_id: &str) {
+    // Absence takes waiting: five rounds of the 100 ms scheduler.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let marker = uuid::Uuid::new_v4().to_string();
+    bus.publish(Envelope {
+        topic: "case.events.v1".into(),
+        key: marker.clone(),
+        headers: Vec::new(),
+        payload: Default::default(),
     })
-    .await;
-    assert!(quiet.is_err(), "a warning came twice: {:?}", quiet.ok());
+    .await
+    .unwrap();
+    loop {
+        let d = rx.next().await.unwrap();
+        if d.envelope.key == marker {
+            return;
+        }
+        let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
+        assert!(
+            !(ev.case_id == case_id
+                && matches!(ev.payload, Some(pb::case_event::Payload::EscalationRecorded(_)))),
+            "a warning came twice: {ev:?}"
+        );
+    }
 }
 
 fn stages(events: &[pb::EscalationRecorded]) -> Vec<(i32, i32)> {
@@ -137,7 +148,7 @@ both_stores! {
         assert_eq!(app.get("director", &c.id).await.unwrap().escalation_stage, ESCALATED);
 
         // Rounds go on; nothing is sent again, and a round by hand records nothing.
-        no_more(&mut rx, &c.id).await;
+        no_more(&app.bus, &mut rx, &c.id).await;
         assert_eq!(app.app.escalate_due_cases(50).await.unwrap().recorded, 0);
         let steps = steps_of(&app.history("manager_ankara", &c.id).await);
         let detail = format!("legal:{due}");
@@ -159,7 +170,7 @@ both_stores! {
         assert_eq!(app.get("manager_ankara", &c.id).await.unwrap().internal_minutes_late, Some(1));
         app.clock.set(at + jiff::SignedDuration::from_hours(8));
         assert_eq!(stages(&escalations(&mut rx, &c.id, 1).await), [(INTERNAL, ESCALATED)]);
-        no_more(&mut rx, &c.id).await;
+        no_more(&app.bus, &mut rx, &c.id).await;
     }
 
     async fn after_downtime_every_passed_stage_is_caught_up_once_and_a_moot_warning_skipped(app) {
@@ -187,8 +198,8 @@ both_stores! {
         // Started again: nothing more.
         let mut again = app.spawn_replica().await;
         let mut rx3 = again.bus.subscribe("test", "case.events.v1").await.unwrap();
-        no_more(&mut rx3, &a.id).await;
-        no_more(&mut rx3, &b.id).await;
+        no_more(&again.bus, &mut rx3, &a.id).await;
+        no_more(&again.bus, &mut rx3, &b.id).await;
         assert_eq!(again.app.escalate_due_cases(50).await.unwrap().recorded, 0);
         let a_rows = again.app.store().list_escalations(uuid::Uuid::parse_str(&a.id).unwrap()).await.unwrap();
         assert_eq!(a_rows.iter().map(|r| r.stage.as_str()).collect::<Vec<_>>(), ["approaching", "overdue", "escalated"]);
@@ -261,27 +272,37 @@ mod two_replicas {
         }
         assert!(by_hand <= 10);
         // Every event reaches one of the two buses (whichever relay holds
-        // the outbox lease): two per case, overdue and escalated, once.
+        // the outbox lease): two per case, overdue and escalated, once. Each
+        // bus is read by a task of its own, never cancelled mid-read.
+        let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+        for mut rx in [rx1, rx2] {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Ok(d) = rx.next().await {
+                    let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
+                    if let Some(pb::case_event::Payload::EscalationRecorded(e)) = ev.payload {
+                        if tx.send((ev.case_id, e.stage)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
         let mut seen: HashMap<String, Vec<i32>> = HashMap::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while seen.values().map(Vec::len).sum::<usize>() < 10 {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let d = tokio::select! {
-                d = rx1.next() => d,
-                d = rx2.next() => d,
-                () = tokio::time::sleep(left) => panic!("10 escalation events within 20 s; saw {seen:?}"),
-            }
-            .unwrap();
-            let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
-            if let Some(pb::case_event::Payload::EscalationRecorded(e)) = ev.payload {
-                seen.entry(ev.case_id).or_default().push(e.stage);
-            }
+            let (case, stage) = tokio::time::timeout(Duration::from_secs(20), events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("10 escalation events within 20 s; saw {seen:?}"))
+                .unwrap();
+            seen.entry(case).or_default().push(stage);
         }
         for (c, _) in &cases {
             assert_eq!(seen[&c.id], [OVERDUE, ESCALATED], "{}", c.id);
         }
+        // Absence takes waiting: several rounds of both schedulers.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(events.try_recv().is_err(), "a warning came twice");
         for (c, _) in &cases {
-            no_more(&mut rx1, &c.id).await;
             let steps = steps_of(&app.history("manager_ankara", &c.id).await);
             assert_eq!(steps[&(pb::HistoryAction::DeadlineOverdue as i32)].len(), 1);
             assert_eq!(steps[&(pb::HistoryAction::DeadlineEscalated as i32)].len(), 1);

@@ -99,7 +99,8 @@ impl EscalationStore for SqlStore {
 
     async fn list_escalations(&self, case: Uuid) -> Result<Vec<EscalationRecord>, StoreError> {
         let sql = "SELECT case_id, deadline, due_value, stage, pool_id, holder_id, recorded_at \
-            FROM case_escalations WHERE case_id = $1 ORDER BY recorded_at, stage";
+            FROM case_escalations WHERE case_id = $1 ORDER BY recorded_at, CASE stage WHEN \
+            'approaching' THEN 1 WHEN 'overdue' THEN 2 ELSE 3 END, deadline, due_value";
         let rows: Vec<EscalationRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(case)
             .fetch_all(p)
