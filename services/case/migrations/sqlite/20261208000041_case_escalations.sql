@@ -6,7 +6,7 @@
 CREATE TABLE case_escalations (
     case_id      BLOB NOT NULL REFERENCES cases (id),
     deadline     TEXT NOT NULL,    -- legal | internal
-    due_value    TEXT NOT NULL,    -- legal: YYYY-MM-DD; internal: RFC 3339 instant (UTC)
+    due_value    TEXT NOT NULL,    -- legal: YYYY-MM-DD; internal: microseconds since the epoch
     stage        TEXT NOT NULL,    -- approaching | overdue | escalated
     pool_id      BLOB NOT NULL,
     holder_id    BLOB,

@@ -84,7 +84,7 @@ impl CaseApp {
         let recorded = self.store.list_escalations(case.id).await?;
         let mut n = 0;
         for due in dues.into_iter().flatten() {
-            let value = due.value();
+            let value = due.key();
             let done: Vec<Stage> = recorded
                 .iter()
                 .filter(|r| r.deadline == due.kind() && r.due_value == value)
@@ -170,7 +170,7 @@ fn history_step(case: &Case, due: Due, stage: Stage, now: Timestamp) -> Option<H
             to_pool: case.pool_id,
             from_holder: case.holder_id,
             to_holder: case.holder_id,
-            detail: Some(format!("{}:{}", due.kind().as_str(), due.value())),
+            detail: Some(format!("{}:{}", due.kind().as_str(), due.display())),
         },
         actor: SCHEDULER,
         occurred_at: now,

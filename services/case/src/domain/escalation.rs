@@ -93,9 +93,18 @@ impl Due {
         }
     }
 
-    /// The stored form: `YYYY-MM-DD`, or the instant in RFC 3339 (UTC).
-    /// Part of the once-only key, so one value always reads the same.
-    pub fn value(self) -> String {
+    /// The stored form, part of the once-only key: `YYYY-MM-DD`, or the
+    /// instant's microseconds since the epoch, as the case's own columns
+    /// hold them (so a query can tell a fully escalated due value apart).
+    pub fn key(self) -> String {
+        match self {
+            Self::Legal(d) => d.to_string(),
+            Self::Internal(t) => t.as_microsecond().to_string(),
+        }
+    }
+
+    /// The value for people: `YYYY-MM-DD`, or the instant in RFC 3339 (UTC).
+    pub fn display(self) -> String {
         match self {
             Self::Legal(d) => d.to_string(),
             Self::Internal(t) => t.to_string(),

@@ -19,7 +19,7 @@ use crate::domain::{
 pub struct EscalationRecord {
     pub case_id: Uuid,
     pub deadline: DeadlineKind,
-    /// The due value it was about (`Due::value`).
+    /// The due value it was about (`Due::key`).
     pub due_value: String,
     pub stage: Stage,
     /// The case's pool and holder when recorded.
@@ -50,7 +50,8 @@ pub trait EscalationStore: Send + Sync + std::fmt::Debug + 'static {
         now: Timestamp,
         until: Timestamp,
     ) -> Result<bool, StoreError>;
-    /// Unresolved cases with a due date near or past.
+    /// Unresolved cases with a due date near or past, except those whose
+    /// every due value was escalated already.
     async fn due_candidates(&self, q: &DueQuery) -> Result<Vec<Case>, StoreError>;
     /// The stages recorded for a case, oldest first (stages of one moment in
     /// their order).

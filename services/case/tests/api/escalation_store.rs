@@ -29,6 +29,29 @@ fn event(case: Uuid) -> OutboxRecord {
 }
 
 both_stores! {
+    async fn a_case_whose_legal_and_internal_due_values_both_escalated_is_read_no_more(app) {
+        let c = app.open_case().await; // su arızası: both due dates
+        app.shutdown_now().await;
+        let case = app.app.store().get_case(c.id.parse().unwrap()).await.unwrap().unwrap();
+        let (legal, internal) = (case.legal_due_date.unwrap(), case.internal_due_at.unwrap());
+        let store = app.app.store().clone();
+        let q = DueQuery { legal_by: legal, internal_by: internal, after_seq: 0, limit: 10 };
+        let rec = |deadline, due_value: String| EscalationRecord {
+            case_id: case.id,
+            deadline,
+            due_value,
+            stage: Stage::Escalated,
+            pool_id: case.pool_id,
+            holder_id: None,
+            recorded_at: start_time(),
+        };
+        use tekmerkez_case::domain::escalation::Due;
+        store.record_escalation(&rec(DeadlineKind::Legal, Due::Legal(legal).key()), None, &event(case.id)).await.unwrap();
+        assert_eq!(store.due_candidates(&q).await.unwrap().len(), 1, "the internal target is not escalated");
+        store.record_escalation(&rec(DeadlineKind::Internal, Due::Internal(internal).key()), None, &event(case.id)).await.unwrap();
+        assert!(store.due_candidates(&q).await.unwrap().is_empty());
+    }
+
     async fn a_stage_is_written_once_with_its_event_and_step(app) {
         let c = app.open_case().await;
         app.shutdown_now().await; // no relay or scheduler beside the test
@@ -111,5 +134,21 @@ both_stores! {
         let both = store.due_candidates(&q(due, 0)).await.unwrap();
         assert_eq!(ids(both.clone()), [first.id.clone(), second.id.clone()]);
         assert_eq!(ids(store.due_candidates(&q(due, both[0].seq)).await.unwrap()), [second.id.clone()]);
+        // Once its due value is escalated, a case is not read again; a
+        // stage short of that, or another due value, keeps it.
+        let rec = |stage, due_value: String| EscalationRecord {
+            case_id: both[0].id,
+            deadline: DeadlineKind::Legal,
+            due_value,
+            stage,
+            pool_id: both[0].pool_id,
+            holder_id: None,
+            recorded_at: start_time(),
+        };
+        assert!(store.record_escalation(&rec(Stage::Overdue, due.to_string()), None, &event(both[0].id)).await.unwrap());
+        assert!(store.record_escalation(&rec(Stage::Escalated, "2020-01-01".into()), None, &event(both[0].id)).await.unwrap());
+        assert_eq!(ids(store.due_candidates(&q(due, 0)).await.unwrap()).len(), 2);
+        assert!(store.record_escalation(&rec(Stage::Escalated, due.to_string()), None, &event(both[0].id)).await.unwrap());
+        assert_eq!(ids(store.due_candidates(&q(due, 0)).await.unwrap()), [second.id.clone()]);
     }
 }

@@ -82,10 +82,18 @@ impl EscalationStore for SqlStore {
     }
 
     async fn due_candidates(&self, q: &DueQuery) -> Result<Vec<Case>, StoreError> {
+        // A case whose every due value reached its last stage is done with:
+        // the rounds do not read it again (the keys are the columns' own
+        // values, text on both databases).
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE status IN ('in_pool', 'held', \
              'awaiting_callback') AND (legal_due_date <= $1 OR internal_due_at <= $2) AND seq > \
-             $3 ORDER BY seq LIMIT $4"
+             $3 AND NOT ((legal_due_date IS NULL OR EXISTS (SELECT 1 FROM case_escalations e \
+             WHERE e.case_id = cases.id AND e.deadline = 'legal' AND e.stage = 'escalated' AND \
+             e.due_value = cases.legal_due_date)) AND (internal_due_at IS NULL OR EXISTS (SELECT \
+             1 FROM case_escalations e WHERE e.case_id = cases.id AND e.deadline = 'internal' \
+             AND e.stage = 'escalated' AND e.due_value = CAST(cases.internal_due_at AS TEXT)))) \
+             ORDER BY seq LIMIT $4"
         );
         let rows: Vec<CaseRow> = on_pool!(&self.read, |p| sqlx::query_as(&sql)
             .bind(date_value(q.legal_by))
