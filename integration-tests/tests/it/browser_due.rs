@@ -38,7 +38,9 @@ fn past_due(c: &pb::Case) -> bool {
     let now = jiff::Timestamp::now();
     let today = tekmerkez_workdays::istanbul_date(now).to_string();
     (!c.legal_due_date.is_empty() && c.legal_due_date < today)
-        || c.internal_due_at.as_ref().is_some_and(|t| t.seconds <= now.as_second())
+        || c.internal_due_at
+            .as_ref()
+            .is_some_and(|t| t.seconds <= now.as_second())
 }
 
 /// The earliest instant `c` falls due (the list's order).
@@ -63,13 +65,20 @@ async fn check_overdue_list(app: &Running, s: &Session, pool_word: &str) -> Vec<
         let c = app.case(tn).await;
         assert_ne!(c.status, pb::CaseStatus::Resolved as i32, "{tn}");
         assert!(past_due(&c), "{tn} is past a due date");
-        assert_eq!(c.escalation_stage >= pb::EscalationStage::Overdue as i32, true, "{tn}");
+        assert_eq!(
+            c.escalation_stage >= pb::EscalationStage::Overdue as i32,
+            true,
+            "{tn}"
+        );
         let pool = app.pool_name(&c.pool_id).await;
         assert!(pool.contains(pool_word), "{tn} in {pool}");
         cases.push(c);
     }
     let order: Vec<i64> = cases.iter().map(due_instant).collect();
-    assert!(order.windows(2).all(|w| w[0] <= w[1]), "most urgent first: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "most urgent first: {order:?}"
+    );
     for row in s.texts("#sure-listesi tbody tr").await.unwrap() {
         assert!(row.contains("gecikti"), "how late, in words: {row}");
     }
@@ -84,16 +93,32 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
     // The pool manager of Ankara.
     let s = chrome.session(app.http, "browser_due").await.unwrap();
     s.sign_in("yonetici.ankara", DEMO_PASSWORD).await.unwrap();
-    shows(&s.text().await.unwrap(), &["Süresi Yaklaşan", "Süresi Geçen"]);
-    let counted = menu_count(&s, "Süresi Geçen").await.expect("the menu counts overdue records");
+    shows(
+        &s.text().await.unwrap(),
+        &["Süresi Yaklaşan", "Süresi Geçen"],
+    );
+    let counted = menu_count(&s, "Süresi Geçen")
+        .await
+        .expect("the menu counts overdue records");
     s.click_link("Süresi Geçen").await.unwrap();
     assert_eq!(s.path().await.unwrap(), "/sure-gecen");
     shows(
         &s.text().await.unwrap(),
-        &["Süresi Geçen", "Takip numarası", "Yasal son gün", "Kurum içi hedef", "Gecikme", "Durum"],
+        &[
+            "Süresi Geçen",
+            "Takip numarası",
+            "Yasal son gün",
+            "Kurum içi hedef",
+            "Gecikme",
+            "Durum",
+        ],
     );
     let ankara = check_overdue_list(&app, &s, "Ankara").await;
-    assert_eq!(ankara.len() as u32, counted.min(200), "the list holds what the menu counts");
+    assert_eq!(
+        ankara.len() as u32,
+        counted.min(200),
+        "the list holds what the menu counts"
+    );
     assert_eq!(menu_count(&s, "Süresi Geçen").await, Some(counted));
     s.screenshot("sure-gecen-havuz-yoneticisi").await.unwrap();
     s.goto("/sure-yaklasan").await.unwrap();
@@ -106,13 +131,19 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
     // The water directorate's manager: every province, no other directorate.
     let d = chrome.session(app.http, "browser_due").await.unwrap();
     d.sign_in("mudur.su", DEMO_PASSWORD).await.unwrap();
-    shows(&d.text().await.unwrap(), &["Müdürlük Yöneticisi", "Süresi Geçen"]);
+    shows(
+        &d.text().await.unwrap(),
+        &["Müdürlük Yöneticisi", "Süresi Geçen"],
+    );
     d.click_link("Süresi Geçen").await.unwrap();
     let all = check_overdue_list(&app, &d, "").await;
     let mut provinces = std::collections::BTreeSet::new();
     for c in &all {
         let pool = app.pool_name(&c.pool_id).await;
-        assert!(!pool.contains("Çevre") && !pool.contains("Triyaj"), "only the water directorate: {pool}");
+        assert!(
+            !pool.contains("Çevre") && !pool.contains("Triyaj"),
+            "only the water directorate: {pool}"
+        );
         provinces.insert(c.location.as_ref().map_or(0, |l| l.province_code));
     }
     assert!(provinces.len() > 1, "more than one province: {provinces:?}");
@@ -137,7 +168,10 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
                 .into_iter()
                 .find(|r| r.contains(&tn))
                 .unwrap();
-            assert!(row.contains("Süresi geçti") || row.contains("Müdürlüğe iletildi"), "{row}");
+            assert!(
+                row.contains("Süresi geçti") || row.contains("Müdürlüğe iletildi"),
+                "{row}"
+            );
         }
     }
     e.screenshot("uzerimdeki-isaretler").await.unwrap();

@@ -278,7 +278,10 @@ impl CaseApp {
     ) -> Result<(), CaseError> {
         match (role, directorate) {
             (Role::DirectorateManager, None) => {
-                v.add("directorate_id", "a directorate manager needs a directorate");
+                v.add(
+                    "directorate_id",
+                    "a directorate manager needs a directorate",
+                );
             }
             (Role::DirectorateManager, Some(d)) => {
                 if self.store.get_directorate(d).await?.is_none() {

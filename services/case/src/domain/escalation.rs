@@ -185,7 +185,11 @@ pub fn stage_at(due: Due, now: Timestamp, cal: &Calendar, t: &Thresholds) -> Opt
             }
         }
         Due::Internal(at) => {
-            if now >= at.saturating_add(hours(t.escalate_after_hours)).unwrap_or(at) {
+            if now
+                >= at
+                    .saturating_add(hours(t.escalate_after_hours))
+                    .unwrap_or(at)
+            {
                 Some(Stage::Escalated)
             } else if now >= at {
                 Some(Stage::Overdue)
@@ -244,7 +248,9 @@ pub fn standing(
 /// due day itself counted as left while it lasts).
 pub fn working_days_late(due: Date, now: Timestamp, cal: &Calendar) -> i32 {
     let today = istanbul_date(now);
-    let n = |from, to| i32::try_from(cal.working_days_between(from, to, HALF_DAYS_COUNT)).unwrap_or(i32::MAX);
+    let n = |from, to| {
+        i32::try_from(cal.working_days_between(from, to, HALF_DAYS_COUNT)).unwrap_or(i32::MAX)
+    };
     if today > due {
         n(due, today)
     } else {
@@ -267,7 +273,8 @@ pub fn legal_near_by(now: Timestamp, cal: &Calendar, t: &Thresholds) -> Date {
 
 /// The latest internal target that is near at `now`.
 pub fn internal_near_by(now: Timestamp, t: &Thresholds) -> Timestamp {
-    now.saturating_add(hours(t.approaching_hours)).unwrap_or(now)
+    now.saturating_add(hours(t.approaching_hours))
+        .unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -309,8 +316,14 @@ mod tests {
         assert_eq!(stage("2026-03-16T09:00:00Z"), Some(Stage::Overdue));
         // Tuesday 17: 2 working days late → escalated.
         assert_eq!(stage("2026-03-17T09:00:00Z"), Some(Stage::Escalated));
-        assert_eq!(working_days_late(date("2026-03-13"), at("2026-03-17T09:00:00Z"), &cal), 2);
-        assert_eq!(working_days_late(date("2026-03-13"), at("2026-03-11T09:00:00Z"), &cal), -3);
+        assert_eq!(
+            working_days_late(date("2026-03-13"), at("2026-03-17T09:00:00Z"), &cal),
+            2
+        );
+        assert_eq!(
+            working_days_late(date("2026-03-13"), at("2026-03-11T09:00:00Z"), &cal),
+            -3
+        );
     }
 
     #[test]
@@ -320,9 +333,18 @@ mod tests {
         // (a half day, counted), 20 March the bayram (not counted), then
         // the weekend.
         let due = Due::Legal(date("2026-03-18"));
-        assert_eq!(stage_at(due, at("2026-03-19T09:00:00Z"), &cal, &t()), Some(Stage::Overdue));
-        assert_eq!(stage_at(due, at("2026-03-22T09:00:00Z"), &cal, &t()), Some(Stage::Overdue));
-        assert_eq!(stage_at(due, at("2026-03-23T09:00:00Z"), &cal, &t()), Some(Stage::Escalated));
+        assert_eq!(
+            stage_at(due, at("2026-03-19T09:00:00Z"), &cal, &t()),
+            Some(Stage::Overdue)
+        );
+        assert_eq!(
+            stage_at(due, at("2026-03-22T09:00:00Z"), &cal, &t()),
+            Some(Stage::Overdue)
+        );
+        assert_eq!(
+            stage_at(due, at("2026-03-23T09:00:00Z"), &cal, &t()),
+            Some(Stage::Escalated)
+        );
     }
 
     #[test]
@@ -334,8 +356,17 @@ mod tests {
         assert_eq!(stage("2026-03-14T00:00:00Z"), Some(Stage::Approaching));
         assert_eq!(stage("2026-03-14T02:00:00Z"), Some(Stage::Overdue));
         assert_eq!(stage("2026-03-14T06:00:00Z"), Some(Stage::Escalated));
-        let s = standing(None, Some(at("2026-03-14T02:00:00Z")), at("2026-03-14T03:30:00Z"), &cal, &t());
-        assert_eq!((s.stage, s.internal_minutes_late), (Some(Stage::Overdue), Some(90)));
+        let s = standing(
+            None,
+            Some(at("2026-03-14T02:00:00Z")),
+            at("2026-03-14T03:30:00Z"),
+            &cal,
+            &t(),
+        );
+        assert_eq!(
+            (s.stage, s.internal_minutes_late),
+            (Some(Stage::Overdue), Some(90))
+        );
     }
 
     #[test]

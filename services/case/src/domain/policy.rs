@@ -282,7 +282,10 @@ mod tests {
         let mut case = sample(jiff::Timestamp::UNIX_EPOCH);
         let director = user(Role::DirectorateManager, &[case.pool_id], None);
         case.status = CaseStatus::InPool;
-        assert!(!can_claim(&director, &case), "managers assign, they do not claim");
+        assert!(
+            !can_claim(&director, &case),
+            "managers assign, they do not claim"
+        );
         assert!(!sees_contact(&Caller::User(director.clone()), &case));
         assert!(!can_create(&Caller::User(director.clone())));
         assert_eq!(letter_pools(&director), None);

@@ -608,7 +608,8 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         escalation_stage: view
             .standing
             .stage
-            .map_or(pb::EscalationStage::Unspecified, stage_to_proto) as i32,
+            .map_or(pb::EscalationStage::Unspecified, stage_to_proto)
+            as i32,
         legal_working_days_late: view.standing.legal_working_days_late,
         internal_minutes_late: view.standing.internal_minutes_late,
     }

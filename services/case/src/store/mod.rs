@@ -59,13 +59,7 @@ pub enum StoreError {
 /// The case service's database: every store, its migrations and a health check.
 #[async_trait::async_trait]
 pub trait Store:
-    DirectoryStore
-    + CaseStore
-    + PersonIndex
-    + OutboxStore
-    + LetterStore
-    + GuessStore
-    + EscalationStore
+    DirectoryStore + CaseStore + PersonIndex + OutboxStore + LetterStore + GuessStore + EscalationStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

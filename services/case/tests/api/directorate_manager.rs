@@ -24,7 +24,9 @@ async fn other_directorate_pool(app: &mut TestApp) -> String {
         .dir
         .create_directorate(as_user(
             "admin",
-            pb::CreateDirectorateRequest { name: "Çevre Koruma ve Kontrol Dairesi Başkanlığı".into() },
+            pb::CreateDirectorateRequest {
+                name: "Çevre Koruma ve Kontrol Dairesi Başkanlığı".into(),
+            },
         ))
         .await
         .unwrap()
@@ -33,14 +35,28 @@ async fn other_directorate_pool(app: &mut TestApp) -> String {
         .unwrap();
     let u = app
         .dir
-        .create_unit(as_user("admin", pb::CreateUnitRequest { directorate_id: d.id, name: "Çevre Denetim Birimi".into() }))
+        .create_unit(as_user(
+            "admin",
+            pb::CreateUnitRequest {
+                directorate_id: d.id,
+                name: "Çevre Denetim Birimi".into(),
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
         .unit
         .unwrap();
     app.dir
-        .create_pool(as_user("admin", pb::CreatePoolRequest { unit_id: u.id, province_code: 6, name: String::new(), triage: false }))
+        .create_pool(as_user(
+            "admin",
+            pb::CreatePoolRequest {
+                unit_id: u.id,
+                province_code: 6,
+                name: String::new(),
+                triage: false,
+            },
+        ))
         .await
         .unwrap()
         .into_inner()

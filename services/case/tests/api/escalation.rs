@@ -16,7 +16,10 @@ use crate::{both_stores, helpers::*};
 
 /// 09:00 Istanbul on `d`.
 fn morning(d: Date) -> Timestamp {
-    d.at(9, 0, 0, 0).to_zoned(istanbul().clone()).unwrap().timestamp()
+    d.at(9, 0, 0, 0)
+        .to_zoned(istanbul().clone())
+        .unwrap()
+        .timestamp()
 }
 
 /// The escalation events seen on `rx` until each case of `want` has had
@@ -40,7 +43,10 @@ async fn collect(
         let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
         if let Some(pb::case_event::Payload::EscalationRecorded(e)) = ev.payload {
             let raw = format!("{e:?}");
-            assert!(!raw.contains("Yılmaz") && !raw.contains("532"), "no personal data: {raw}");
+            assert!(
+                !raw.contains("Yılmaz") && !raw.contains("532"),
+                "no personal data: {raw}"
+            );
             seen.entry(ev.case_id).or_default().push(e);
         }
     }
@@ -53,7 +59,10 @@ async fn escalations(
     case_id: &str,
     want: usize,
 ) -> Vec<pb::EscalationRecorded> {
-    collect(rx, &[(case_id, want)]).await.remove(case_id).unwrap_or_default()
+    collect(rx, &[(case_id, want)])
+        .await
+        .remove(case_id)
+        .unwrap_or_default()
 }
 
 /// No more escalation events of `case_id` reach `bus` while the
@@ -79,7 +88,10 @@ async fn no_more(bus: &EmbeddedBus, rx: &mut Box<dyn Subscription>, case_id: &st
         let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
         assert!(
             !(ev.case_id == case_id
-                && matches!(ev.payload, Some(pb::case_event::Payload::EscalationRecorded(_)))),
+                && matches!(
+                    ev.payload,
+                    Some(pb::case_event::Payload::EscalationRecorded(_))
+                )),
             "a warning came twice: {ev:?}"
         );
     }
@@ -100,7 +112,10 @@ async fn billing_case(app: &mut TestApp) -> (pb::Case, Date) {
     let mut req = app.application(&app.org.ankara_billing.clone(), 6, "Çankaya");
     req.category = "fatura".into();
     let c = app.create(req).await;
-    let due: Date = c.legal_due_date.parse().expect("a legal due date on every case");
+    let due: Date = c
+        .legal_due_date
+        .parse()
+        .expect("a legal due date on every case");
     (c, due)
 }
 
@@ -254,7 +269,11 @@ mod two_replicas {
         let mut app = spawn_app(Backend::Postgres).await;
         let mut replica = app.spawn_replica().await;
         let mut rx1 = app.bus.subscribe("test", "case.events.v1").await.unwrap();
-        let mut rx2 = replica.bus.subscribe("test", "case.events.v1").await.unwrap();
+        let mut rx2 = replica
+            .bus
+            .subscribe("test", "case.events.v1")
+            .await
+            .unwrap();
         let mut cases = Vec::new();
         for _ in 0..5 {
             cases.push(billing_case(&mut app).await);
@@ -305,7 +324,10 @@ mod two_replicas {
         for (c, _) in &cases {
             let steps = steps_of(&app.history("manager_ankara", &c.id).await);
             assert_eq!(steps[&(pb::HistoryAction::DeadlineOverdue as i32)].len(), 1);
-            assert_eq!(steps[&(pb::HistoryAction::DeadlineEscalated as i32)].len(), 1);
+            assert_eq!(
+                steps[&(pb::HistoryAction::DeadlineEscalated as i32)].len(),
+                1
+            );
         }
         replica.stop().await;
     }

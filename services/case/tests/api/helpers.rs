@@ -417,10 +417,13 @@ impl TestApp {
     /// escalation scheduler run until the returned token is cancelled.
     pub async fn spawn_replica(&self) -> Replica {
         let bus = Arc::new(EmbeddedBus::open("sqlite::memory:").await.unwrap());
-        let application =
-            Application::build(settings(self.db_url.clone()), Some(bus.clone()), self.clock.clone())
-                .await
-                .unwrap();
+        let application = Application::build(
+            settings(self.db_url.clone()),
+            Some(bus.clone()),
+            self.clock.clone(),
+        )
+        .await
+        .unwrap();
         let app = application.app().clone();
         let shutdown = CancellationToken::new();
         let server = tokio::spawn(application.run_until_stopped(shutdown.clone()));

@@ -91,10 +91,13 @@ pub(crate) fn deadline_detail(t: &DueTexts, detail: &str) -> String {
     match detail.split_once(':') {
         Some(("legal", date)) => format!("{}: {}", t.legal_due, day(date)),
         Some(("internal", at)) => {
-            let at = at.parse::<jiff::Timestamp>().ok().map(|t| prost_types::Timestamp {
-                seconds: t.as_second(),
-                nanos: 0,
-            });
+            let at = at
+                .parse::<jiff::Timestamp>()
+                .ok()
+                .map(|t| prost_types::Timestamp {
+                    seconds: t.as_second(),
+                    nanos: 0,
+                });
             format!("{}: {}", t.internal_due, when(at.as_ref()))
         }
         _ => detail.to_owned(),
@@ -138,7 +141,13 @@ async fn show(
         d2.list_users(b.as_user(s.user_id, pb::ListUsersRequest::default())),
     );
     let pool_names: HashMap<String, String> = pools
-        .map(|r| r.into_inner().pools.into_iter().map(|p| (p.id, p.name)).collect())
+        .map(|r| {
+            r.into_inner()
+                .pools
+                .into_iter()
+                .map(|p| (p.id, p.name))
+                .collect()
+        })
         .unwrap_or_default();
     let people: HashMap<String, String> = people
         .map(|r| {

@@ -7,9 +7,9 @@ use tekmerkez_sqlpool::{Statement, on_pool};
 use uuid::Uuid;
 
 use super::{
-    SqlStore, code,
+    SqlStore,
     cases::{CASE_COLUMNS, CaseRow, insert_history_rows},
-    micros,
+    code, micros,
     outbox::insert_outbox,
     timestamp,
 };
@@ -18,9 +18,7 @@ use crate::{
         case::Case,
         escalation::{DeadlineKind, Stage},
     },
-    store::{
-        DueQuery, EscalationRecord, EscalationStore, HistoryRecord, OutboxRecord, StoreError,
-    },
+    store::{DueQuery, EscalationRecord, EscalationStore, HistoryRecord, OutboxRecord, StoreError},
 };
 
 /// How a legal due date is compared in SQL: as the column stores it.
@@ -130,9 +128,15 @@ impl EscalationStore for SqlStore {
             .bind(r.pool_id)
             .bind(r.holder_id)
             .bind(micros(r.recorded_at));
-        let rows: Vec<Statement> = insert_history_rows(r.case_id, step.map(std::slice::from_ref).unwrap_or_default())
-            .chain(insert_outbox(std::slice::from_ref(event), micros(r.recorded_at)))
-            .collect();
+        let rows: Vec<Statement> = insert_history_rows(
+            r.case_id,
+            step.map(std::slice::from_ref).unwrap_or_default(),
+        )
+        .chain(insert_outbox(
+            std::slice::from_ref(event),
+            micros(r.recorded_at),
+        ))
+        .collect();
         Ok(on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             if insert.query().execute(&mut *tx).await?.rows_affected() == 0 {
