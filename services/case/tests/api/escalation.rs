@@ -167,7 +167,7 @@ both_stores! {
         assert_eq!(app.app.escalate_due_cases(50).await.unwrap().recorded, 0);
         let steps = steps_of(&app.history("manager_ankara", &c.id).await);
         let detail = format!("legal:{due}");
-        assert_eq!(steps[&(pb::HistoryAction::DeadlineOverdue as i32)], [detail.clone()]);
+        assert_eq!(steps[&(pb::HistoryAction::DeadlineOverdue as i32)], std::slice::from_ref(&detail));
         assert_eq!(steps[&(pb::HistoryAction::DeadlineEscalated as i32)], [detail]);
     }
 
@@ -268,8 +268,8 @@ mod two_replicas {
     async fn two_replicas_on_one_database_warn_once() {
         let mut app = spawn_app(Backend::Postgres).await;
         let mut replica = app.spawn_replica().await;
-        let mut rx1 = app.bus.subscribe("test", "case.events.v1").await.unwrap();
-        let mut rx2 = replica
+        let rx1 = app.bus.subscribe("test", "case.events.v1").await.unwrap();
+        let rx2 = replica
             .bus
             .subscribe("test", "case.events.v1")
             .await
@@ -299,10 +299,10 @@ mod two_replicas {
             tokio::spawn(async move {
                 while let Ok(d) = rx.next().await {
                     let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
-                    if let Some(pb::case_event::Payload::EscalationRecorded(e)) = ev.payload {
-                        if tx.send((ev.case_id, e.stage)).is_err() {
-                            return;
-                        }
+                    if let Some(pb::case_event::Payload::EscalationRecorded(e)) = ev.payload
+                        && tx.send((ev.case_id, e.stage)).is_err()
+                    {
+                        return;
                     }
                 }
             });
