@@ -65,9 +65,8 @@ async fn check_overdue_list(app: &Running, s: &Session, pool_word: &str) -> Vec<
         let c = app.case(tn).await;
         assert_ne!(c.status, pb::CaseStatus::Resolved as i32, "{tn}");
         assert!(past_due(&c), "{tn} is past a due date");
-        assert!(c.escalation_stage >= pb::EscalationStage::Overdue as i32, "{tn}");
+        assert!(
             c.escalation_stage >= pb::EscalationStage::Overdue as i32,
-            true,
             "{tn}"
         );
         let pool = app.pool_name(&c.pool_id).await;
