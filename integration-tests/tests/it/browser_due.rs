@@ -157,7 +157,11 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
     // The expert's own list marks the overdue records they hold.
     e.goto("/uzerimdeki").await.unwrap();
     let held = e.texts("tbody tr td:first-child").await.unwrap();
-    for tn in held.iter().map(|t| t.trim().to_owned()) {
+    // The cell holds the tracking number, and under it the mark.
+    for tn in held
+        .iter()
+        .filter_map(|t| t.split_whitespace().next().map(str::to_owned))
+    {
         let c = app.case(&tn).await;
         if c.escalation_stage >= pb::EscalationStage::Overdue as i32 {
             let row = e

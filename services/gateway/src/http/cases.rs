@@ -61,6 +61,8 @@ pub(super) struct Row {
     /// Where the record stands against its due dates in words ("Süresi
     /// geçti — 2 iş günü gecikti"); empty while no due date is near.
     pub(super) due: String,
+    /// The stage alone ("Süresi geçti"), shown under the tracking number.
+    pub(super) due_stage: &'static str,
     /// Whether a due date has passed (the mark is shown strong).
     pub(super) due_passed: bool,
 }
@@ -153,6 +155,7 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
     };
     Row {
         due,
+        due_stage: stage,
         due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
         line: note_line(&c),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
