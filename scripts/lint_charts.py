@@ -731,6 +731,17 @@ def service_schema(name: str) -> dict[str, Any]:
                     }
                 ),
                 "tracking": obj({"wrong_guesses_per_hour": integer(1, 1000)}),
+                "escalation": obj(
+                    {
+                        "interval_ms": integer(1),
+                        "lease_ms": integer(2),
+                        "batch_size": integer(1),
+                        "approaching_working_days": integer(1, 30),
+                        "escalate_after_working_days": integer(1, 60),
+                        "approaching_hours": integer(1, 720),
+                        "escalate_after_hours": integer(1, 720),
+                    }
+                ),
                 "shutdown_timeout_ms": integer(1),
             }
         )

@@ -34,6 +34,7 @@ mod browser_citizen;
 mod browser_citizen_form;
 mod browser_claim_race;
 mod browser_desk;
+mod browser_due;
 mod browser_entry;
 mod browser_entry_forms;
 mod browser_expert;

@@ -62,6 +62,13 @@ pub(super) struct Row {
     pub(super) application_type: &'static str,
     /// A partner's case: its source and reference ("CİMER 2026-123").
     pub(super) partner: String,
+    /// Where the record stands against its due dates in words ("Süresi
+    /// geçti — 2 iş günü gecikti"); empty while no due date is near.
+    pub(super) due: String,
+    /// The stage alone ("Süresi geçti"), shown under the tracking number.
+    pub(super) due_stage: &'static str,
+    /// Whether a due date has passed (the mark is shown strong).
+    pub(super) due_passed: bool,
 }
 
 /// A "citizen not reached" mark in words: the channel, why, when.
@@ -143,7 +150,17 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         .then(|| tekmerkez_types::contact::PhoneNumber::parse(phone).ok())
         .flatten()
         .map(|p| format!("tel:{}", p.expose()));
+    let due_texts = &frame.texts().due;
+    let stage = due_texts.stage_name(c.escalation_stage);
+    let due = if stage.is_empty() {
+        String::new()
+    } else {
+        format!("{stage} — {}", super::due::lateness(due_texts, &c))
+    };
     Row {
+        due,
+        due_stage: stage,
+        due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
         line: note_line(&c),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         snippet: snippet(&c.text),

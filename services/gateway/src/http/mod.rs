@@ -11,6 +11,7 @@ mod admin_notify;
 mod admin_reasons;
 mod auth;
 mod cases;
+pub(crate) mod due;
 mod email_problems;
 mod entry;
 mod home;
@@ -178,6 +179,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/uzerimdeki", get(cases::mine))
         .route("/geri-donus", get(cases::callbacks))
         .route("/ulasilamayanlar", get(cases::not_reached))
+        .route("/sure-yaklasan", get(due::due_soon))
+        .route("/sure-gecen", get(due::overdue))
         .route(
             "/geri-donus/al",
             axum::routing::post(cases::claim_callbacks),
@@ -529,6 +532,8 @@ fn counted_view(path: &str) -> Option<tekmerkez_proto::case_v1::CaseView> {
         "/uzerimdeki" => Some(CaseView::Mine),
         "/geri-donus" => Some(CaseView::CallbackPool),
         "/ulasilamayanlar" => Some(CaseView::NotReached),
+        "/sure-yaklasan" => Some(CaseView::DueSoon),
+        "/sure-gecen" => Some(CaseView::Overdue),
         _ => None,
     }
 }
