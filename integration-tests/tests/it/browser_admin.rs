@@ -137,6 +137,7 @@ async fn an_admin_builds_a_unit_pool_expert_and_rule_and_the_expert_works_and_ch
     s.choose("Başvuru konusu", "Çevre kirliliği ve gürültü")
         .await
         .unwrap();
+    s.choose("Başvuru türü", "Şikâyet").await.unwrap();
     s.choose("İl", "Ankara").await.unwrap();
     s.choose("İlçe", "Çankaya").await.unwrap();
     s.fill_label(

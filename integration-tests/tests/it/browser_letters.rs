@@ -43,6 +43,7 @@ async fn fill_letter_form(s: &Session) {
     s.choose("Başvuru konusu", "Fatura ve abonelik")
         .await
         .unwrap();
+    s.choose("Başvuru türü", "Talep").await.unwrap();
     s.choose("İl", "Ankara").await.unwrap();
     s.choose("İlçe", "Çankaya").await.unwrap();
     s.fill_label("Başvurunuz", TEXT).await.unwrap();

@@ -269,6 +269,12 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<CalendarServiceServer<CalendarGrpc>>()
                     .await;
                 health
+                    .set_serving::<ClassificationServiceServer<ClassificationGrpc>>()
+                    .await;
+                health
+                    .set_serving::<DeadlineServiceServer<DeadlineGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -281,6 +287,12 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<CalendarServiceServer<CalendarGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<ClassificationServiceServer<ClassificationGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<DeadlineServiceServer<DeadlineGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)

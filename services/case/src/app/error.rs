@@ -124,7 +124,7 @@ impl From<CaseError> for Status {
             CaseError::NotFound(what) => Status::not_found(format!("{what} not found")),
             CaseError::Rule(r) => {
                 let mut details = ErrorDetails::new();
-                details.add_precondition_failure_violation("RULE", format!("{r:?}"), r.to_string());
+                details.add_precondition_failure_violation("RULE", rule_subject(&r), r.to_string());
                 Status::with_error_details(Code::FailedPrecondition, r.to_string(), details)
             }
             CaseError::Bulk(failures) => {
@@ -197,5 +197,30 @@ impl From<CaseError> for Status {
                 }
             }
         }
+    }
+}
+
+/// The rule's name as callers match on it (`NoteRequired`), without the
+/// values some rules carry (`NoteRequired(3)` names the days in its message).
+fn rule_subject(r: &RuleViolation) -> String {
+    let debug = format!("{r:?}");
+    debug
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_is_named_without_its_values_so_callers_can_match_it() {
+        let status = Status::from(CaseError::Rule(RuleViolation::NoteRequired(3)));
+        let failure = status.get_details_precondition_failure().unwrap();
+        assert_eq!(failure.violations[0].subject, "NoteRequired");
+        assert!(failure.violations[0].description.contains('3'));
+        assert_eq!(rule_subject(&RuleViolation::NotInPool), "NotInPool");
     }
 }
