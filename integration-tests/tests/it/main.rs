@@ -49,6 +49,7 @@ mod embedded_faults;
 mod gateway_admin_notify;
 mod gateway_bad_input;
 mod gateway_callback_public;
+mod gateway_deadline;
 mod gateway_entry;
 mod gateway_expert;
 mod gateway_manager;

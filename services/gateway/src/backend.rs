@@ -6,6 +6,7 @@ use secrecy::SecretString;
 use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
 use tekmerkez_proto::{
     case_v1::classification_service_client::ClassificationServiceClient,
+    case_v1::deadline_service_client::DeadlineServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     routing_v1::routing_rules_service_client::RoutingRulesServiceClient,
 };
@@ -21,6 +22,8 @@ pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, Ca
 /// The case service's classification API (closure reasons, type changes).
 pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's deadline policies and due-date actions.
+pub type DeadlineClient = DeadlineServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// The case service, as the gateway calls it.
 #[derive(Clone, Debug)]
@@ -125,5 +128,10 @@ impl Backend {
     /// The case service's classification API.
     pub fn classification(&self) -> ClassificationClient {
         ClassificationServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's `DeadlineService`.
+    pub fn deadlines(&self) -> DeadlineClient {
+        DeadlineServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 }

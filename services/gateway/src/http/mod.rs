@@ -190,6 +190,18 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/kayit/{id}/tur", axum::routing::post(record::reclassify))
         .route(
+            "/kayit/{id}/sure-uzat",
+            axum::routing::post(record::extend_deadline),
+        )
+        .route(
+            "/kayit/{id}/bilgi-bekle",
+            axum::routing::post(record::await_citizen),
+        )
+        .route(
+            "/kayit/{id}/bilgi-geldi",
+            axum::routing::post(record::citizen_answered),
+        )
+        .route(
             "/kayit/{id}/aktar",
             get(transfer::show).post(transfer::submit),
         )

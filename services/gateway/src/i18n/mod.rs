@@ -16,6 +16,7 @@ pub mod auth;
 pub mod cases;
 pub mod classify;
 pub mod common;
+pub mod deadline;
 pub mod email_problems;
 pub mod entry;
 pub mod letters;
@@ -101,6 +102,8 @@ pub struct Texts {
     pub letters: letters::LettersTexts,
     /// Application types and sources, closure reasons.
     pub classify: classify::ClassifyTexts,
+    /// Due dates on the desk and *Süre Kuralları*.
+    pub deadline: deadline::DeadlineTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -119,6 +122,7 @@ pub static TR: Texts = Texts {
     survey: survey::TR,
     letters: letters::TR,
     classify: classify::TR,
+    deadline: deadline::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -137,6 +141,7 @@ pub static EN: Texts = Texts {
     survey: survey::EN,
     letters: letters::EN,
     classify: classify::EN,
+    deadline: deadline::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when
