@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
-    case_service_server::CaseServiceServer,
+    calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
     classification_service_server::ClassificationServiceServer,
     deadline_service_server::DeadlineServiceServer,
     directory_service_server::DirectoryServiceServer,
@@ -24,6 +24,7 @@ use crate::{
     config::CaseSettings,
     grpc::{
         CallerResolver,
+        calendar_service::CalendarGrpc,
         case_service::{CaseGrpc, PageLimits},
         classification_service::ClassificationGrpc,
         deadline_service::DeadlineGrpc,
@@ -83,6 +84,18 @@ impl Application {
                 .await
                 .context("migrating the case database")?;
         }
+        let app = CaseApp::new(store, clock)
+            .with_letter_prefix(settings.letters.number_prefix.trim())
+            .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
+            .with_closure_defaults(&settings.closure);
+        if settings.database.migrate_on_start {
+            // Where this process migrates it also loads the built-in
+            // calendar before serving, so the first due date counts on it;
+            // elsewhere `run_until_stopped` loads it in the background.
+            app.seed_builtin_calendar()
+                .await
+                .context("loading the built-in working calendar")?;
+        }
         let listener = TcpListener::bind(&settings.grpc.listen)
             .await
             .with_context(|| format!("binding the gRPC listener on {}", settings.grpc.listen))?;
@@ -90,10 +103,7 @@ impl Application {
         Ok(Self {
             addr,
             listener,
-            app: CaseApp::new(store, clock)
-                .with_letter_prefix(settings.letters.number_prefix.trim())
-                .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
-                .with_closure_defaults(&settings.closure),
+            app,
             settings,
             bus,
         })
@@ -155,7 +165,11 @@ impl Application {
             interceptor::authenticate,
         );
         let directory = DirectoryServiceServer::with_interceptor(
-            DirectoryGrpc::new(app.clone(), callers),
+            DirectoryGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
+        let calendar = CalendarServiceServer::with_interceptor(
+            CalendarGrpc::new(app.clone(), callers),
             interceptor::authenticate,
         );
         let reflection = if settings.grpc.reflection {
@@ -182,6 +196,7 @@ impl Application {
             shutdown.child_token(),
         ));
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
+        tracker.spawn(seed_builtin_calendar(app.clone(), shutdown.child_token()));
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(
@@ -208,6 +223,7 @@ impl Application {
             .add_optional_service(reflection)
             .add_service(case)
             .add_service(directory)
+            .add_service(calendar)
             .add_service(classification)
             .add_service(deadlines)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
@@ -245,6 +261,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<DirectoryServiceServer<DirectoryGrpc>>()
                     .await;
                 health
+                    .set_serving::<CalendarServiceServer<CalendarGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -254,6 +273,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<DirectoryServiceServer<DirectoryGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<CalendarServiceServer<CalendarGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)
@@ -287,6 +309,24 @@ async fn purge_tracking_guesses(app: CaseApp, shutdown: CancellationToken) {
             Err(e) => {
                 tracing::warn!(error.message = %e, "purging tracking lookup windows failed; retrying later")
             }
+        }
+    }
+}
+
+/// Loads the built-in calendar days of the years the store has not had yet,
+/// retrying every 30 s until it succeeds once (the database may be down at
+/// start); any replica may, each year is loaded once.
+async fn seed_builtin_calendar(app: CaseApp, shutdown: CancellationToken) {
+    loop {
+        match app.seed_builtin_calendar().await {
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error.message = %e, "loading the built-in working calendar failed; retrying later")
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(30)) => {}
         }
     }
 }

@@ -5,6 +5,7 @@
 use secrecy::SecretString;
 use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
 use tekmerkez_proto::{
+    case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
@@ -19,6 +20,8 @@ pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, Cal
 /// Notify's API, as the gateway calls it.
 pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, CallCredentials>>;
 
+/// The case service's working calendar, as the gateway calls it.
+pub type CalendarClient = CalendarServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's classification API (closure reasons, type changes).
 pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
@@ -119,6 +122,11 @@ impl Backend {
         self.routing
             .as_ref()
             .map(|c| RoutingRulesServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
+    /// The case service's working calendar (the *Takvim* page).
+    pub fn calendar(&self) -> CalendarClient {
+        CalendarServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 
     pub fn cases(&self) -> CaseClient {

@@ -1,11 +1,8 @@
-//! Due dates: the working-day calendar the case service counts with, and
-//! the deadline values a new case takes from its policy.
-
-use std::sync::{Arc, LazyLock};
+//! Due dates: the deadline values a new case takes from its policy,
+//! counted on the stored working calendar ([`CaseApp::working_calendar`]).
 
 use jiff::Timestamp;
 use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
-use tekmerkez_workdays::Calendar;
 
 use super::{CaseApp, cases::user_of, error::CaseError};
 use crate::domain::{
@@ -16,17 +13,7 @@ use crate::domain::{
     fields::Violations,
 };
 
-/// The built-in holiday data (2024–2030).
-static BUILTIN: LazyLock<Arc<Calendar>> = LazyLock::new(|| Arc::new(Calendar::builtin()));
-
 impl CaseApp {
-    /// The working-day calendar every due date and day count uses. The one
-    /// place it is chosen: the admin-edited calendar (branch `calendar`)
-    /// replaces the built-in data here.
-    pub(crate) fn working_calendar(&self) -> Arc<Calendar> {
-        BUILTIN.clone()
-    }
-
     /// What a case of `source`, `application_type` and `category` filed at
     /// `filed` takes from the deadline policies.
     ///
@@ -47,7 +34,7 @@ impl CaseApp {
             .map(|p| p.policy)
             .collect();
         let resolved = deadline::resolve(&policies, source, application_type, category);
-        Ok(resolved.for_case(&self.working_calendar(), filed))
+        Ok(resolved.for_case(&*self.working_calendar().await?, filed))
     }
 }
 

@@ -17,6 +17,9 @@ pub const ERROR_DOMAIN: &str = "case.tekmerkez";
 /// `ErrorInfo` reason of a refused lookup: too many wrong guesses at the
 /// number's phone digits; the `RetryInfo` says when the window ends.
 pub const TRACKING_LOOKUPS_LOCKED: &str = "TRACKING_LOOKUPS_LOCKED";
+/// The `ErrorInfo` reason of [`CaseError::CalendarMoved`]; its metadata's
+/// `current_version` is the calendar's version now.
+pub const CALENDAR_VERSION_CONFLICT: &str = "CALENDAR_VERSION_CONFLICT";
 /// The `ErrorInfo` reason of [`CaseError::AccountLocked`].
 pub const ACCOUNT_LOCKED: &str = "ACCOUNT_LOCKED";
 
@@ -81,6 +84,10 @@ pub enum CaseError {
     /// (sign-in answers `Unauthenticated` instead, to reveal nothing).
     #[error("the account is locked")]
     AccountLocked,
+    /// The working calendar moved on from the version a change was made
+    /// against (`current` is its version now).
+    #[error("the working calendar was changed meanwhile")]
+    CalendarMoved { current: i64 },
     /// The store failed.
     #[error("store failure")]
     Store(#[from] StoreError),
@@ -160,6 +167,19 @@ impl From<CaseError> for Status {
                 Status::with_error_details(
                     Code::PermissionDenied,
                     "the account is locked after repeated wrong passwords; try again later",
+                    details,
+                )
+            }
+            CaseError::CalendarMoved { current } => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(
+                    CALENDAR_VERSION_CONFLICT,
+                    ERROR_DOMAIN,
+                    [("current_version".to_owned(), current.to_string())],
+                );
+                Status::with_error_details(
+                    Code::Aborted,
+                    "the working calendar was changed meanwhile; read it again",
                     details,
                 )
             }

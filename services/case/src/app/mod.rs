@@ -4,6 +4,7 @@
 //! authorises inside, so no transport can skip the checks.
 
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod classification;
 mod deadlines;
@@ -26,6 +27,9 @@ pub struct CaseApp {
     /// Wrong guesses at one tracking number's phone digits per hour
     /// (`case.tracking.wrong_guesses_per_hour`).
     pub(crate) wrong_guesses_per_hour: u32,
+    /// The working calendar last built from the store, shared by every
+    /// clone (see [`CaseApp::working_calendar`]).
+    pub(crate) calendar: Arc<calendar::CalendarCache>,
     /// The closure reasons of closes no person makes (`case.closure`).
     pub(crate) closure_defaults: Arc<crate::config::ClosureSettings>,
 }
@@ -44,6 +48,7 @@ impl CaseApp {
             clock,
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
+            calendar: Arc::default(),
             closure_defaults: Arc::new(crate::config::ClosureSettings::default()),
         }
     }

@@ -15,5 +15,6 @@ pub mod not_reached;
 pub mod person;
 pub mod policy;
 pub mod survey;
+pub mod working_calendar;
 
 pub use tekmerkez_types::{contact, fields, text};

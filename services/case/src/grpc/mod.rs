@@ -2,6 +2,7 @@
 //! conversion, and the two services. Handlers stay thin; every rule lives in
 //! [`crate::app`] and [`crate::domain`].
 
+pub mod calendar_service;
 pub mod case_service;
 pub mod classification_service;
 pub mod convert;

@@ -2,7 +2,8 @@
 //! and its users ([`DirectoryStore`]), cases with their notes, files and task
 //! steps ([`CaseStore`]), the person index that finds a citizen's other
 //! applications ([`PersonIndex`]), the answer letters ([`LetterStore`]), the
-//! per-number tracking lookup counters ([`GuessStore`]), the closure
+//! per-number tracking lookup counters ([`GuessStore`]), the working-day
+//! calendar ([`CalendarStore`]), the closure
 //! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
 //! ([`DeadlinePolicyStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
@@ -14,6 +15,7 @@
 //! check on every case update, the task steps, and the outbox rows
 //! describing the change, in one transaction.
 
+mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
@@ -26,6 +28,7 @@ mod sql;
 
 use uuid::Uuid;
 
+pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
     HistoryRecord, HolderFilter, NoteRecord, Sort,
@@ -57,6 +60,10 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("running migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The working-day calendar moved on from the version a change was
+    /// made against (`current` is its version now).
+    #[error("the calendar was changed concurrently")]
+    CalendarMoved { current: i64 },
 }
 
 /// The case service's database: every store, its migrations and a health check.
@@ -70,6 +77,7 @@ pub trait Store:
     + GuessStore
     + ClosureReasonStore
     + DeadlinePolicyStore
+    + CalendarStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -9,7 +9,7 @@ both_stores! {
     async fn health_reports_serving_while_the_database_answers(app) {
         let channel = Channel::from_shared(format!("http://{}", app.addr)).unwrap().connect().await.unwrap();
         let mut health = HealthClient::new(channel);
-        for service in ["", "tekmerkez.case.v1.CaseService", "tekmerkez.case.v1.DirectoryService"] {
+        for service in ["", "tekmerkez.case.v1.CaseService", "tekmerkez.case.v1.DirectoryService", "tekmerkez.case.v1.CalendarService"] {
             let mut status = ServingStatus::Unknown as i32;
             for _ in 0..200 {
                 if let Ok(r) = health.check(HealthCheckRequest { service: service.into() }).await {

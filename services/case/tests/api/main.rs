@@ -12,6 +12,7 @@ mod attachments;
 mod auth;
 mod authorization_matrix;
 mod bad_bytes;
+mod calendar;
 mod callbacks;
 mod citizen_messages;
 mod claim_and_assign;

@@ -25,6 +25,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
     let mut m = match role {
         Role::Admin => vec![
             (c.admin, "/yonetim"),
+            (t.admin_calendar.title, "/yonetim/takvim"),
             (c.pool_manager_pools, "/havuz"),
             (c.not_reached, "/ulasilamayanlar"),
             letters,
@@ -111,6 +112,7 @@ mod tests {
             paths(Role::Admin),
             vec![
                 "/yonetim",
+                "/yonetim/takvim",
                 "/havuz",
                 "/ulasilamayanlar",
                 "/mektuplar",

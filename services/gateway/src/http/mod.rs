@@ -6,6 +6,7 @@
 //! texts of its name in [`crate::i18n`].
 
 mod admin;
+mod admin_calendar;
 mod admin_notify;
 mod auth;
 mod cases;
@@ -248,6 +249,19 @@ pub fn pages(state: AppState) -> Router {
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
         .route("/yonetim/bildirimler", get(admin_notify::show))
+        .route("/yonetim/takvim", get(admin_calendar::show))
+        .route(
+            "/yonetim/takvim/gun",
+            axum::routing::post(admin_calendar::save_day),
+        )
+        .route(
+            "/yonetim/takvim/kaldir",
+            axum::routing::post(admin_calendar::remove_day),
+        )
+        .route(
+            "/yonetim/takvim/onayla",
+            axum::routing::post(admin_calendar::confirm_year),
+        )
         .route(
             "/yonetim/bildirimler/sablon",
             axum::routing::post(admin_notify::save_template),

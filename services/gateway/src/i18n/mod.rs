@@ -11,6 +11,7 @@
 //! page's as `t.…`.
 
 pub mod admin;
+pub mod admin_calendar;
 pub mod admin_notify;
 pub mod auth;
 pub mod cases;
@@ -90,6 +91,8 @@ pub struct Texts {
     pub admin: admin::AdminTexts,
     /// *Bildirimler*.
     pub admin_notify: admin_notify::AdminNotifyTexts,
+    /// *Takvim*: the working-day calendar.
+    pub admin_calendar: admin_calendar::AdminCalendarTexts,
     /// Staff entry and the receipt.
     pub entry: entry::EntryTexts,
     /// *Kaydı Aktar*.
@@ -116,6 +119,7 @@ pub static TR: Texts = Texts {
     profile: profile::TR,
     admin: admin::TR,
     admin_notify: admin_notify::TR,
+    admin_calendar: admin_calendar::TR,
     entry: entry::TR,
     transfer: transfer::TR,
     email_problems: email_problems::TR,
@@ -135,6 +139,7 @@ pub static EN: Texts = Texts {
     profile: profile::EN,
     admin: admin::EN,
     admin_notify: admin_notify::EN,
+    admin_calendar: admin_calendar::EN,
     entry: entry::EN,
     transfer: transfer::EN,
     email_problems: email_problems::EN,

@@ -54,7 +54,7 @@ impl CaseApp {
         expected: Option<i64>,
     ) -> Result<CaseView, CaseError> {
         let checked = self.active_closure_reason(reason).await?;
-        let calendar = self.working_calendar();
+        let calendar = self.working_calendar().await?;
         self.change_one(caller, id, expected, |user, case, now| {
             if user.role != Role::Expert {
                 return Err(CaseError::PermissionDenied(

@@ -37,7 +37,7 @@ impl CaseApp {
         }
         v.into_result()?;
         let reason = reason.to_owned();
-        let calendar = self.working_calendar();
+        let calendar = self.working_calendar().await?;
         self.change_one(caller, id, expected, |user, case, now| {
             if !policy::acts_on_deadline(user, case) {
                 return Err(CaseError::PermissionDenied(

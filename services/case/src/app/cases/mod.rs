@@ -139,7 +139,8 @@ fn attachment_records(
 
 impl CaseApp {
     fn view(&self, caller: &Caller, case: Case, now: Timestamp) -> CaseView {
-        let calendar = self.working_calendar();
+        // Only shown counts: the copy of the last stored calendar read is enough.
+        let calendar = self.last_working_calendar();
         let today = crate::domain::calendar::istanbul_date(now);
         CaseView {
             rule_days_in_pool: case.rule_days_in_pool(now, &calendar),

@@ -9,6 +9,7 @@
 //! connection, which serialises writes as SQLite does anyway, and a few
 //! readers) and the migration directories.
 
+mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
