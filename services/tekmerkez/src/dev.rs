@@ -321,7 +321,7 @@ impl Dev {
         );
         let _ = writeln!(
             s,
-            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService, CalendarService; health and reflection)",
+            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
             self.grpc_addr()
         );
         let _ = writeln!(
@@ -453,6 +453,8 @@ async fn seed_rules(
             urgency: None,
             // A chosen category is kept: nothing to assign.
             assigned_category: None,
+            // The channel's type is kept (a rule's would win over it).
+            application_type: None,
             // What an admin would write: the category's name, not its code.
             description: format!(
                 "{} → {unit_name}",
@@ -528,6 +530,7 @@ async fn seed_rules(
             district: None,
             target_unit_id: target,
             urgency,
+            application_type: None,
             assigned_category: Some(category.to_owned()),
             description: format!(
                 "e-posta, sözcüklerle → {unit_name} ({})",
