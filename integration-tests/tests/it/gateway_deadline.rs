@@ -48,26 +48,32 @@ async fn claim(grpc: std::net::SocketAddr, token: &str, tracking: &str) -> pb::C
         .await
         .unwrap();
     let mut cases = CaseServiceClient::new(channel);
-    let auth = |msg| {
+    fn auth<T>(token: &str, msg: T) -> tonic::Request<T> {
         let mut r = tonic::Request::new(msg);
         r.metadata_mut()
             .insert("authorization", format!("Bearer {token}").parse().unwrap());
         r
-    };
+    }
     let case = eventually(WAIT, &format!("{tracking} in the pool"), async || {
         let got = cases
-            .get_case(auth(pb::GetCaseRequest {
-                case_id: String::new(),
-                tracking_number: tracking.to_owned(),
-            }))
+            .get_case(auth(
+                token,
+                pb::GetCaseRequest {
+                    case_id: String::new(),
+                    tracking_number: tracking.to_owned(),
+                },
+            ))
             .await;
         got.ok().and_then(|r| r.into_inner().case)
     })
     .await;
     cases
-        .claim_cases(auth(pb::ClaimCasesRequest {
-            case_ids: vec![case.id.clone()],
-        }))
+        .claim_cases(auth(
+            token,
+            pb::ClaimCasesRequest {
+                case_ids: vec![case.id.clone()],
+            },
+        ))
         .await
         .unwrap();
     case

@@ -321,7 +321,7 @@ impl Dev {
         );
         let _ = writeln!(
             s,
-            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService; health and reflection)",
+            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService, CalendarService; health and reflection)",
             self.grpc_addr()
         );
         let _ = writeln!(
