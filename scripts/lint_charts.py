@@ -504,7 +504,10 @@ def intake_channels() -> dict[str, Any]:
                             "token_sha256": string(pattern=r"^[0-9a-f]{64}$"),
                             "per_minute": integer(1),
                             "burst": integer(1),
-                        }
+                            # Optional: a partner is another body by default.
+                            "source": string(enum=["cimer", "acik_kapi", "diger_kurum"]),
+                        },
+                        required=["id", "name", "token_sha256", "per_minute", "burst"],
                     )
                 ),
             }
@@ -720,7 +723,25 @@ def service_schema(name: str) -> dict[str, Any]:
                 "letters": obj(
                     {"number_prefix": string(minLength=1, maxLength=40)}
                 ),
+                "closure": obj(
+                    {
+                        "information_only_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                        "incident_closed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                        "field_work_confirmed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                    }
+                ),
                 "tracking": obj({"wrong_guesses_per_hour": integer(1, 1000)}),
+                "escalation": obj(
+                    {
+                        "interval_ms": integer(1),
+                        "lease_ms": integer(2),
+                        "batch_size": integer(1),
+                        "approaching_working_days": integer(1, 30),
+                        "escalate_after_working_days": integer(1, 60),
+                        "approaching_hours": integer(1, 720),
+                        "escalate_after_hours": integer(1, 720),
+                    }
+                ),
                 "shutdown_timeout_ms": integer(1),
             }
         )

@@ -80,6 +80,7 @@ async fn a_citizen_applies_on_the_public_form_and_tracks_it_without_seeing_perso
     s.choose("Başvuru konusu", "Su arızası / su kesintisi")
         .await
         .unwrap();
+    s.choose("Başvuru türü", "Talep").await.unwrap();
     s.choose("İl", "Ankara").await.unwrap();
     s.choose("İlçe", "Çankaya").await.unwrap();
     s.fill_label("Başvurunuz", TEXT).await.unwrap();

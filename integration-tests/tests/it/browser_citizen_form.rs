@@ -25,6 +25,7 @@ async fn fill_good_form(s: &Session, text: &str) {
     s.choose("Başvuru konusu", "Çevre kirliliği ve gürültü")
         .await
         .unwrap();
+    s.choose("Başvuru türü", "Şikâyet").await.unwrap();
     s.choose("İl", "Ankara").await.unwrap();
     s.choose("İlçe", "Keçiören").await.unwrap();
     s.fill_label("Başvurunuz", text).await.unwrap();
@@ -375,6 +376,7 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
 
     // A landline for an SMS reply: refused at the phone, in English.
     s.choose("Subject", "Pollution and noise").await.unwrap();
+    s.choose("Type of application", "Complaint").await.unwrap();
     s.choose("Province", "Ankara").await.unwrap();
     s.choose("District", "Keçiören").await.unwrap();
     s.fill_label("Phone", "0 (312) 555 12 34").await.unwrap();
@@ -400,6 +402,7 @@ async fn the_form_in_english_names_every_field_at_once_keeps_what_was_typed_and_
     s.choose("Başvuru konusu", "Çevre kirliliği ve gürültü")
         .await
         .unwrap();
+    s.choose("Başvuru türü", "Şikâyet").await.unwrap();
     s.choose("İl", "Ankara").await.unwrap();
     s.choose("İlçe", "Keçiören").await.unwrap();
     s.fill_label("Başvurunuz", TEXT).await.unwrap();

@@ -277,6 +277,8 @@ async fn an_information_only_call_is_recorded_with_the_keyboard_alone() {
     // Each Tab goes to the next field in reading order; what is typed lands there.
     let steps: &[(&str, String)] = &[
         ("konu", "Bilgi".to_owned()),
+        // Typing picks the type by its first letters, as the subject.
+        ("tur", "Bilgi".to_owned()),
         (
             "metin",
             "Su kesintisinin ne zaman biteceğini sordu.".to_owned(),

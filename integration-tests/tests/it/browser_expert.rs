@@ -175,6 +175,7 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
     // Yetkili Açıklaması + Kaydet ve Kaydı Kapat, confirmed, closes the record.
     let answer = "Arıza giderildi, su verildi. Gösterdiğiniz ilgi için teşekkür ederiz.";
     s.fill_label("Yetkili Açıklaması", answer).await.unwrap();
+    s.choose("Kapanış nedeni", "Çözüldü").await.unwrap();
     s.click_text(
         "label",
         "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",

@@ -97,6 +97,8 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
             "Aciliyet",
             "Yanıt kanalı",
             "Kayıt kimde\nKimsede değil",
+            "Başvuru türü",
+            "Kaynak",
             "Üzerime Al",
         ],
     );
@@ -124,14 +126,37 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
     assert_eq!(focused_id(&s).await, "onay");
     s.screenshot("kayit-onay-istendi").await.unwrap();
 
-    // Confirmed: the 3-day refusal, the answer kept, the note box focused
-    // with the error next to it.
+    // Confirmed but without a closure reason: refused by the reason, the
+    // answer and the confirmation kept, the focus on the reason.
     s.click_text(
         "label",
         "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",
     )
     .await
     .unwrap();
+    s.click_button("Kaydet ve Kaydı Kapat").await.unwrap();
+    shows(
+        &s.text().await.unwrap(),
+        &["Kapatmak için bir kapanış nedeni seçin."],
+    );
+    assert_eq!(value(&s, "aciklama").await, answer, "the answer is kept");
+    assert_eq!(focused_id(&s).await, "neden");
+    let reasons = s.texts("#neden option").await.unwrap();
+    for r in [
+        "Çözüldü",
+        "Bilgi verildi",
+        "Yetki dışı — başka kuruma yönlendirildi",
+        "Mükerrer başvuru",
+    ] {
+        assert!(reasons.iter().any(|o| o == r), "{r} in {reasons:?}");
+    }
+    s.screenshot("kayit-kapanis-nedeni-istendi").await.unwrap();
+
+    // With the reason: the 3-day refusal, the answer kept, the note box
+    // focused with the error next to it.
+    s.choose("Kapanış nedeni", "Yetki dışı — başka kuruma yönlendirildi")
+        .await
+        .unwrap();
     s.click_button("Kaydet ve Kaydı Kapat").await.unwrap();
     let refused = s.text().await.unwrap();
     shows(
@@ -167,7 +192,11 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
     assert_eq!(s.path().await.unwrap(), format!("{path}?durum=kaydedildi"));
     shows(
         &s.text().await.unwrap(),
-        &["Yetkili açıklaması kaydedildi; kayıt kapatıldı.", answer],
+        &[
+            "Yetkili açıklaması kaydedildi; kayıt kapatıldı.",
+            answer,
+            "Kapanış nedeni\nYetki dışı — başka kuruma yönlendirildi",
+        ],
     );
     s.click_text("summary", "İşlem Detaylarını Göster")
         .await

@@ -212,6 +212,7 @@ async fn web_form(client: &reqwest::Client, url: &str, run: &str, i: usize, load
     let fields = [
         ("form_id", form_id.to_string()),
         ("kategori", category.to_owned()),
+        ("tur", "talep".to_owned()),
         ("il", province.to_string()),
         ("ilce", district.to_owned()),
         (

@@ -137,6 +137,7 @@ async fn submit(http: &reqwest::Client, base: &str, c: &Citizen, keyed: bool) ->
         let form = [
             ("form_id", key.as_str()),
             ("kategori", "fatura"),
+            ("tur", "sikayet"),
             ("il", "Ankara"),
             ("ilce", "Çankaya"),
             ("metin", &c.text()),

@@ -192,6 +192,7 @@ async fn an_expert_notes_answers_and_closes_a_record_and_a_resent_form_writes_no
                 ("version", &version),
                 ("aciklama", answer),
                 ("onay", "1"),
+                ("neden", "cozuldu"),
             ],
         )
         .await;

@@ -393,7 +393,12 @@ async fn a_truncated_or_garbled_submission_is_invalid_argument_not_internal() {
     use prost::Message as _;
     let app = app().await;
     let ch = partner_channel(&app).await;
-    let whole = submission("bad-bytes-1").encode_to_vec();
+    // Without the type, the text is the last field: cutting 3 bytes cuts it.
+    let whole = intake::SubmitApplicationRequest {
+        application_type: 0,
+        ..submission("bad-bytes-1")
+    }
+    .encode_to_vec();
     // Cut inside the text, a lone tag byte, a varint that never ends.
     for bytes in [
         whole[..whole.len() - 3].to_vec(),

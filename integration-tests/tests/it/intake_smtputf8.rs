@@ -80,6 +80,7 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
                 &[
                     ("form_id", &form_id),
                     ("kategori", "fatura"),
+                    ("tur", "sikayet"),
                     ("il", "Kocaeli"),
                     ("ilce", "İzmit"),
                     ("metin", "Faturam çok yüksek geldi."),

@@ -152,6 +152,7 @@ async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exact
         password: "uzman-olcum-parolasi".into(),
         email: String::new(),
         phone: String::new(),
+        directorate_id: String::new(),
     }))
     .await
     .unwrap();

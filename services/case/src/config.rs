@@ -27,8 +27,106 @@ pub struct CaseSettings {
     /// The closure reasons of closes no person makes.
     #[serde(default)]
     pub closure: ClosureSettings,
+    /// The escalation scheduler and its thresholds.
+    #[serde(default)]
+    pub escalation: EscalationSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
+}
+
+/// The escalation scheduler (`case.escalation`): how often it looks, its
+/// lease, and the thresholds of the warnings.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationSettings {
+    /// Pause between rounds.
+    pub interval_ms: u64,
+    /// How long a scheduler's lease lasts without renewal.
+    pub lease_ms: u64,
+    /// Cases read per page of a round.
+    pub batch_size: u32,
+    /// A legal due date is near from this many working days before it (the
+    /// due day included): the holder is warned.
+    pub approaching_working_days: u32,
+    /// An overdue legal due date escalates to the directorate manager after
+    /// this many working days.
+    pub escalate_after_working_days: u32,
+    /// An internal target is near this many hours before it.
+    pub approaching_hours: u32,
+    /// An overdue internal target escalates after this many hours.
+    pub escalate_after_hours: u32,
+}
+
+impl Default for EscalationSettings {
+    fn default() -> Self {
+        let t = crate::domain::escalation::Thresholds::default();
+        Self {
+            interval_ms: 60_000,
+            lease_ms: 120_000,
+            batch_size: 200,
+            approaching_working_days: t.approaching_working_days,
+            escalate_after_working_days: t.escalate_after_working_days,
+            approaching_hours: t.approaching_hours,
+            escalate_after_hours: t.escalate_after_hours,
+        }
+    }
+}
+
+impl EscalationSettings {
+    /// Round pause.
+    pub fn interval(&self) -> Duration {
+        ms(self.interval_ms)
+    }
+
+    /// Lease length.
+    pub fn lease(&self) -> Duration {
+        ms(self.lease_ms)
+    }
+
+    /// The warning thresholds.
+    pub fn thresholds(&self) -> crate::domain::escalation::Thresholds {
+        crate::domain::escalation::Thresholds {
+            approaching_working_days: self.approaching_working_days,
+            escalate_after_working_days: self.escalate_after_working_days,
+            approaching_hours: self.approaching_hours,
+            escalate_after_hours: self.escalate_after_hours,
+        }
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let err = |key, rule| Err(SettingsError { key, rule });
+        if self.interval_ms == 0 || self.batch_size == 0 {
+            return err(
+                "case.escalation",
+                "interval_ms and batch_size must be greater than 0",
+            );
+        }
+        if self.lease_ms <= self.interval_ms {
+            return err(
+                "case.escalation.lease_ms",
+                "must be longer than interval_ms, or the lease lapses between rounds",
+            );
+        }
+        if !(1..=30).contains(&self.approaching_working_days) {
+            return err(
+                "case.escalation.approaching_working_days",
+                "must be 1 to 30",
+            );
+        }
+        if !(1..=60).contains(&self.escalate_after_working_days) {
+            return err(
+                "case.escalation.escalate_after_working_days",
+                "must be 1 to 60",
+            );
+        }
+        if !(1..=720).contains(&self.approaching_hours) {
+            return err("case.escalation.approaching_hours", "must be 1 to 720");
+        }
+        if !(1..=720).contains(&self.escalate_after_hours) {
+            return err("case.escalation.escalate_after_hours", "must be 1 to 720");
+        }
+        Ok(())
+    }
 }
 
 /// The gRPC listener.
@@ -240,6 +338,7 @@ impl CaseSettings {
         if !(1..=1000).contains(&self.tracking.wrong_guesses_per_hour) {
             return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");
         }
+        self.escalation.validate()?;
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(
                 "case.letters.number_prefix",

@@ -45,6 +45,8 @@ pub struct DemoUser {
 
 struct Org {
     pools: Vec<(Pool, &'static str)>,
+    /// Su ve Kanalizasyon Dairesi Başkanlığı: the demo directorate manager's.
+    water_directorate: Uuid,
 }
 
 const PROVINCES: [u8; 3] = [6, 35, 41];
@@ -190,7 +192,10 @@ async fn build_org(app: &CaseApp, admin: &Caller) -> Result<Org, CaseError> {
             pools.push((p, name));
         }
     }
-    Ok(Org { pools })
+    Ok(Org {
+        pools,
+        water_directorate: water.id,
+    })
 }
 
 impl Org {
@@ -215,6 +220,7 @@ fn caller_of(u: &User) -> Caller {
         id: u.id,
         role: u.role,
         pools: u.pool_ids.iter().copied().collect(),
+        directorate_id: u.directorate_id,
     })
 }
 
@@ -277,6 +283,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
         password: Some(SecretString::from(DEMO_PASSWORD)),
         email: EmailAddress::parse(&format!("{username}@tekmerkez.local")).ok(),
         phone: None,
+        directorate_id: None,
     };
     let admin = timed
         .create_user_unchecked(mk("admin", "Sistem Yöneticisi", Role::Admin, vec![]))
@@ -345,6 +352,21 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     ] {
         users.push(timed.create_user_unchecked(mk(u, d, r, p)).await?);
     }
+    // The water directorate's manager: every province's water and
+    // subscriber pools, where overdue cases escalate to.
+    users.push(
+        timed
+            .create_user_unchecked(NewUser {
+                directorate_id: Some(org.water_directorate),
+                ..mk(
+                    "mudur.su",
+                    "Hülya Karaca",
+                    Role::DirectorateManager,
+                    Vec::new(),
+                )
+            })
+            .await?,
+    );
     let find = |name: &str| users.iter().find(|u| u.username == name).map(caller_of);
     let (Some(call_centre), Some(callback)) = (find("cagrimerkezi"), find("geridonus")) else {
         return Ok(users);
@@ -754,6 +776,7 @@ pub async fn ensure_admin(
         password: Some(password),
         email: None,
         phone: None,
+        directorate_id: None,
     })
     .await?;
     Ok(true)

@@ -12,6 +12,8 @@
 //! - [`grpc`]: the authentication interceptor, conversions and the
 //!   `CaseService` and `DirectoryService` handlers.
 //! - [`outbox`]: the relay from the outbox table to the bus.
+//! - [`escalation`]: the scheduler that warns of near and passed due dates
+//!   and escalates overdue cases, each stage once, under a lease.
 //! - [`metrics`]: the gauges read from the database at scrape time.
 //! - [`startup`]: building and running the server (health, reflection,
 //!   graceful shutdown).
@@ -22,6 +24,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod escalation;
 pub mod grpc;
 pub mod metrics;
 pub mod outbox;

@@ -87,7 +87,8 @@ impl Application {
         let app = CaseApp::new(store, clock)
             .with_letter_prefix(settings.letters.number_prefix.trim())
             .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
-            .with_closure_defaults(&settings.closure);
+            .with_closure_defaults(&settings.closure)
+            .with_escalation_thresholds(settings.escalation.thresholds());
         if settings.database.migrate_on_start {
             // Where this process migrates it also loads the built-in
             // calendar before serving, so the first due date counts on it;
@@ -197,6 +198,10 @@ impl Application {
         ));
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
         tracker.spawn(seed_builtin_calendar(app.clone(), shutdown.child_token()));
+        tracker.spawn(
+            crate::escalation::EscalationScheduler::new(app.clone(), settings.escalation.clone())
+                .run(shutdown.child_token()),
+        );
         match bus {
             Some(bus) => {
                 let relay = OutboxRelay::new(

@@ -109,9 +109,7 @@ impl Handler for RoutingHandler {
                 .collect(),
             recorded_by: app.recorded_by,
             source_reference: app.source_reference,
-            // A rule's type wins over the channel's; the case service makes
-            // an unspecified one talep.
-            application_type: decision.application_type.unwrap_or(app.application_type),
+            application_type: chosen_type(app.application_type, decision.application_type),
             source: app.source,
             partner_id: app.partner_id,
             partner_reference: app.partner_reference,
@@ -186,5 +184,37 @@ fn case_service_error(s: &tonic::Status) -> HandleError {
             kind: "case_service",
             source: anyhow::anyhow!("case service: {:?}", s.code()),
         },
+    }
+}
+
+/// The application type a case opens with: the one the citizen (or the
+/// partner) chose on the channel, since it may carry a statutory deadline
+/// (a 4982 request); else the matching rule's; else unspecified, which the
+/// case service makes talep.
+fn chosen_type(channel: i32, rule: Option<i32>) -> i32 {
+    if channel != 0 {
+        channel
+    } else {
+        rule.unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod type_tests {
+    use tekmerkez_proto::common_v1::ApplicationType as T;
+
+    use super::chosen_type;
+
+    #[test]
+    fn the_channels_choice_wins_and_a_rule_fills_in_when_none_was_made() {
+        let (bilgi, talep) = (T::BilgiEdinme as i32, T::Talep as i32);
+        assert_eq!(
+            chosen_type(bilgi, Some(talep)),
+            bilgi,
+            "a 4982 request stays one"
+        );
+        assert_eq!(chosen_type(0, Some(talep)), talep);
+        assert_eq!(chosen_type(0, None), 0);
+        assert_eq!(chosen_type(bilgi, None), bilgi);
     }
 }

@@ -581,5 +581,6 @@ fn role_tr(role: tekmerkez_case::domain::enums::Role) -> &'static str {
         Role::CallbackAgent => "Geri dönüş temsilcisi",
         Role::CallCentreAgent => "Çağrı merkezi temsilcisi",
         Role::PartnerClient => "Kurum entegrasyonu",
+        Role::DirectorateManager => "Müdürlük yöneticisi",
     }
 }

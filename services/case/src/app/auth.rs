@@ -112,7 +112,7 @@ impl Authenticator {
             .get_user(user_id)
             .await?
             .ok_or(CaseError::Unauthenticated)?;
-        active_caller(user)
+        self.active_caller(user).await
     }
 
     async fn acting_user(&self, who: &str) -> Result<Caller, CaseError> {
@@ -120,19 +120,45 @@ impl Authenticator {
             Ok(id) => self.store.get_user(id).await?,
             Err(_) => self.store.get_user_by_username(&username_key(who)).await?,
         };
-        active_caller(user.ok_or(CaseError::Unauthenticated)?)
+        self.active_caller(user.ok_or(CaseError::Unauthenticated)?)
+            .await
+    }
+
+    async fn active_caller(&self, user: User) -> Result<Caller, CaseError> {
+        if !user.active {
+            return Err(CaseError::Unauthenticated);
+        }
+        let pools = scope_pools(self.store.as_ref(), &user).await?;
+        Ok(Caller::User(UserCaller {
+            id: user.id,
+            role: user.role,
+            pools: pools.into_iter().collect(),
+            directorate_id: user.directorate_id,
+        }))
     }
 }
 
-fn active_caller(user: User) -> Result<Caller, CaseError> {
-    if !user.active {
-        return Err(CaseError::Unauthenticated);
-    }
-    Ok(Caller::User(UserCaller {
-        id: user.id,
-        role: user.role,
-        pools: user.pool_ids.into_iter().collect(),
-    }))
+/// The pools `user` works in or manages: for a directorate manager every
+/// pool of the directorate's units as they are now (a pool added to a unit
+/// is in scope on the next call), for everyone else the pools named on the
+/// user. This is the one place the directorate manager's scope is decided;
+/// the policy then treats those pools as a pool manager's.
+///
+/// # Errors
+/// The store's.
+pub async fn scope_pools(
+    store: &dyn DirectoryStore,
+    user: &User,
+) -> Result<Vec<uuid::Uuid>, CaseError> {
+    Ok(match (user.role, user.directorate_id) {
+        (crate::domain::enums::Role::DirectorateManager, Some(d)) => {
+            store.directorate_pools(d).await?
+        }
+        // A directorate manager without a directorate (refused on create
+        // and update) manages nothing.
+        (crate::domain::enums::Role::DirectorateManager, None) => Vec::new(),
+        _ => user.pool_ids.clone(),
+    })
 }
 
 /// The key user names are unique by: Turkish case folding.

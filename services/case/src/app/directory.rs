@@ -56,6 +56,9 @@ pub struct NewUser {
     pub email: Option<EmailAddress>,
     /// Work phone.
     pub phone: Option<PhoneNumber>,
+    /// A directorate manager's directorate (required for that role,
+    /// refused for any other).
+    pub directorate_id: Option<Uuid>,
 }
 
 /// Changes to a user; `None` leaves a field as it is.
@@ -67,6 +70,8 @@ pub struct UserUpdate {
     /// Whether the user may log in.
     pub active: Option<bool>,
     pub display_name: Option<String>,
+    /// `Some(None)` takes the directorate away.
+    pub directorate_id: Option<Option<Uuid>>,
 }
 
 /// Changes to one's own details.
@@ -263,6 +268,35 @@ impl CaseApp {
         Ok(self.store.list_pools(province).await?)
     }
 
+    /// Checks that a directorate manager names an existing directorate and
+    /// that no other role names one.
+    async fn check_directorate(
+        &self,
+        role: Role,
+        directorate: Option<Uuid>,
+        v: &mut Violations,
+    ) -> Result<(), CaseError> {
+        match (role, directorate) {
+            (Role::DirectorateManager, None) => {
+                v.add(
+                    "directorate_id",
+                    "a directorate manager needs a directorate",
+                );
+            }
+            (Role::DirectorateManager, Some(d)) => {
+                if self.store.get_directorate(d).await?.is_none() {
+                    v.add("directorate_id", "must name an existing directorate");
+                }
+            }
+            (_, Some(_)) => v.add(
+                "directorate_id",
+                "only a directorate manager has a directorate",
+            ),
+            (_, None) => {}
+        }
+        Ok(())
+    }
+
     async fn check_pools(&self, pools: &[Uuid], v: &mut Violations) -> Result<(), CaseError> {
         for p in pools {
             if self.store.get_pool(*p).await?.is_none() {
@@ -287,6 +321,8 @@ impl CaseApp {
     pub(crate) async fn create_user_unchecked(&self, new: NewUser) -> Result<User, CaseError> {
         let mut v = Violations::new();
         self.check_pools(&new.pool_ids, &mut v).await?;
+        self.check_directorate(new.role, new.directorate_id, &mut v)
+            .await?;
         v.into_result()?;
         let hash = match &new.password {
             Some(p) => Some(
@@ -305,6 +341,7 @@ impl CaseApp {
             email: new.email,
             phone: new.phone,
             created_at: self.clock.now(),
+            directorate_id: new.directorate_id,
         };
         self.store
             .insert_user(&user, &username_key(&user.username), hash.as_deref())
@@ -333,6 +370,12 @@ impl CaseApp {
         if let Some(pools) = &update.pool_ids {
             self.check_pools(pools, &mut v).await?;
         }
+        self.check_directorate(
+            update.role.unwrap_or(user.role),
+            update.directorate_id.unwrap_or(user.directorate_id),
+            &mut v,
+        )
+        .await?;
         v.into_result()?;
         if let Some(r) = update.role {
             user.role = r;
@@ -345,6 +388,9 @@ impl CaseApp {
         }
         if let Some(n) = update.display_name {
             user.display_name = n;
+        }
+        if let Some(d) = update.directorate_id {
+            user.directorate_id = d;
         }
         self.store.update_user(&user).await?;
         Ok(user)
@@ -365,7 +411,7 @@ impl CaseApp {
             .ok_or(CaseError::PermissionDenied("only a user may list users"))?;
         let pools = match user.role {
             Role::Admin => pool.map(|p| vec![p]),
-            Role::PoolManager => Some(
+            Role::PoolManager | Role::DirectorateManager => Some(
                 user.pools
                     .iter()
                     .copied()
@@ -437,10 +483,18 @@ impl CaseApp {
         let me = caller
             .user()
             .ok_or(CaseError::PermissionDenied("only a user has a profile"))?;
-        self.store
+        let mut user = self
+            .store
             .get_user(me.id)
             .await?
-            .ok_or(CaseError::Unauthenticated)
+            .ok_or(CaseError::Unauthenticated)?;
+        // A directorate manager's pools are the directorate's, as in scope
+        // (the pool manager's page offers them as its pool filter).
+        if user.role == Role::DirectorateManager {
+            user.pool_ids = me.pools.iter().copied().collect();
+            user.pool_ids.sort();
+        }
+        Ok(user)
     }
 
     /// Checks `username` and `password` for the gateway's sign-in page.

@@ -160,6 +160,34 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             reply_channel: after.reply_channel.to_proto() as i32,
             province_code: u32::from(after.province_code),
         }),
+        EventKind::Escalation {
+            due,
+            stage,
+            unit_id,
+            directorate_id,
+        } => {
+            use crate::domain::escalation::Due;
+            let (deadline, legal_due_date, internal_due_at) = match due {
+                Due::Legal(d) => (pb::EscalationDeadline::Legal, d.to_string(), None),
+                Due::Internal(t) => (
+                    pb::EscalationDeadline::Internal,
+                    String::new(),
+                    Some(to_proto_ts(*t)),
+                ),
+            };
+            Payload::EscalationRecorded(pb::EscalationRecorded {
+                deadline: deadline as i32,
+                stage: crate::grpc::convert::stage_to_proto(*stage) as i32,
+                pool_id: after.pool_id.to_string(),
+                unit_id: unit_id.to_string(),
+                directorate_id: directorate_id.to_string(),
+                legal_due_date,
+                internal_due_at,
+                holder_id: s(after.holder_id),
+                category: after.category.clone(),
+                province_code: u32::from(after.province_code),
+            })
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod classification;
 mod deadlines;
 pub mod directory;
 pub mod error;
+pub mod escalations;
 pub mod events;
 pub mod letters;
 
@@ -32,6 +33,9 @@ pub struct CaseApp {
     pub(crate) calendar: Arc<calendar::CalendarCache>,
     /// The closure reasons of closes no person makes (`case.closure`).
     pub(crate) closure_defaults: Arc<crate::config::ClosureSettings>,
+    /// When due dates count as near and when overdue ones escalate
+    /// (`case.escalation.*`).
+    pub(crate) escalation: crate::domain::escalation::Thresholds,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -50,6 +54,7 @@ impl CaseApp {
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
             calendar: Arc::default(),
             closure_defaults: Arc::new(crate::config::ClosureSettings::default()),
+            escalation: crate::domain::escalation::Thresholds::default(),
         }
     }
 
@@ -58,6 +63,17 @@ impl CaseApp {
     #[must_use]
     pub fn with_closure_defaults(mut self, closure: &crate::config::ClosureSettings) -> Self {
         self.closure_defaults = Arc::new(closure.clone());
+        self
+    }
+
+    /// The same operations with these escalation thresholds (checked by the
+    /// settings).
+    #[must_use]
+    pub fn with_escalation_thresholds(
+        mut self,
+        thresholds: crate::domain::escalation::Thresholds,
+    ) -> Self {
+        self.escalation = thresholds;
         self
     }
 

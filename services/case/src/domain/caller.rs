@@ -46,8 +46,11 @@ pub struct UserCaller {
     /// The user.
     pub id: Uuid,
     pub role: Role,
-    /// Pools in scope.
+    /// Pools in scope: those named on the user, or for a directorate
+    /// manager every pool of the directorate (see [`crate::app::auth`]).
     pub pools: HashSet<Uuid>,
+    /// A directorate manager's directorate.
+    pub directorate_id: Option<Uuid>,
 }
 
 /// The authenticated caller of one request.

@@ -334,6 +334,15 @@ pub enum EventKind {
     AwaitingCitizenChanged {
         waiting: bool,
     },
+    /// A due date neared, passed, or the case was escalated.
+    Escalation {
+        /// Which due date, and its value.
+        due: super::escalation::Due,
+        stage: super::escalation::Stage,
+        /// The pool's unit and its directorate when recorded.
+        unit_id: Uuid,
+        directorate_id: Uuid,
+    },
 }
 
 /// A rule a transition refused, in words fit for the caller.

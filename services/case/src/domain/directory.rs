@@ -54,4 +54,7 @@ pub struct User {
     /// Work phone.
     pub phone: Option<PhoneNumber>,
     pub created_at: Timestamp,
+    /// The directorate a directorate manager is scoped to (none for every
+    /// other role).
+    pub directorate_id: Option<Uuid>,
 }

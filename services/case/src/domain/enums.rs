@@ -128,6 +128,8 @@ domain_enum!(
         CallCentreAgent = "call_centre_agent" => CallCentreAgent,
         /// A partner institution's client.
         PartnerClient = "partner_client" => PartnerClient,
+        /// Müdürlük yöneticisi: a pool manager of every pool of one directorate.
+        DirectorateManager = "directorate_manager" => DirectorateManager,
     }
 );
 
@@ -187,6 +189,10 @@ domain_enum!(
         AwaitingCitizenStarted = "awaiting_citizen_started" => AwaitingCitizenStarted,
         /// The wait for the citizen ended.
         AwaitingCitizenEnded = "awaiting_citizen_ended" => AwaitingCitizenEnded,
+        /// A due date passed with the case open.
+        DeadlineOverdue = "deadline_overdue" => DeadlineOverdue,
+        /// Escalated to the directorate's manager.
+        DeadlineEscalated = "deadline_escalated" => DeadlineEscalated,
     }
 );
 

@@ -10,6 +10,7 @@ pub mod classification;
 pub mod deadline;
 pub mod directory;
 pub mod enums;
+pub mod escalation;
 pub mod letter;
 pub mod not_reached;
 pub mod person;

@@ -5,6 +5,7 @@
 //! |--------------------|-------------------------------------------------------------|---------------------------------|
 //! | admin              | everything                                                  | everything                      |
 //! | pool manager       | every case of the managed pools                             | assign, move, transfer, note, reopen |
+//! | directorate manager| every case of the pools of the directorate's units (its scope, resolved by `app::auth::scope_pools`) | what a pool manager may there |
 //! | expert             | unheld cases of own pools, cases held or closed by them     | claim, note, close (when holding) |
 //! | callback agent     | callback-pool cases of own pools, the ones they hold, own pools' "not reached" cases | claim from callback pool, record outcome, note, act on "not reached" |
 //! | call-centre agent  | the cases they recorded                                     | open cases                      |
@@ -37,7 +38,7 @@ pub fn can_view(caller: &Caller, case: &Case) -> bool {
         }
         Caller::User(u) => match u.role {
             Role::Admin => true,
-            Role::PoolManager => u.pools.contains(&case.pool_id),
+            Role::PoolManager | Role::DirectorateManager => u.pools.contains(&case.pool_id),
             Role::Expert => {
                 (u.pools.contains(&case.pool_id) && case.status == CaseStatus::InPool)
                     || (case.status == CaseStatus::Held && case.holder_id == Some(u.id))
@@ -77,7 +78,7 @@ pub fn sees_contact(caller: &Caller, case: &Case) -> bool {
                     || (case.not_reached.is_some() && u.pools.contains(&case.pool_id))
             }
             Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
-            Role::PoolManager => false,
+            Role::PoolManager | Role::DirectorateManager => false,
         },
     }
 }
@@ -93,12 +94,30 @@ pub fn can_create(caller: &Caller) -> bool {
     }
 }
 
-/// Whether `user` manages `case`'s pool (pool manager in scope, or admin).
+/// Whether `user` manages `case`'s pool (pool manager or directorate
+/// manager in scope, or admin).
 pub fn manages(user: &UserCaller, case: &Case) -> bool {
     match user.role {
         Role::Admin => true,
-        Role::PoolManager => user.pools.contains(&case.pool_id),
+        Role::PoolManager | Role::DirectorateManager => user.pools.contains(&case.pool_id),
         _ => false,
+    }
+}
+
+/// Whether `role` manages the pools in its scope: a pool manager the pools
+/// named on the user, a directorate manager every pool of its directorate.
+pub fn is_manager(role: Role) -> bool {
+    matches!(role, Role::PoolManager | Role::DirectorateManager)
+}
+
+/// The pools whose cases `user` oversees as a manager (lists, the overdue
+/// view, reports): `Some(None)` for all (an admin), `Some(Some(pools))` for
+/// a pool or directorate manager, `None` for anyone else.
+pub fn managed_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
+    match user.role {
+        Role::Admin => Some(None),
+        r if is_manager(r) => Some(Some(user.pools.iter().copied().collect())),
+        _ => None,
     }
 }
 
@@ -117,7 +136,7 @@ pub fn may_transfer(
         || fix.province_code.is_some()
         || fix.district.is_some()
         || fix.category.is_some();
-    manages(user, case) && (!widens || matches!(user.role, Role::PoolManager | Role::Admin))
+    manages(user, case) && (!widens || is_manager(user.role) || user.role == Role::Admin)
 }
 
 /// Whether `user` may claim `case`: an expert from an own pool, or a
@@ -201,7 +220,7 @@ pub fn letter_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
         Role::CallbackAgent | Role::CallCentreAgent => {
             Some(Some(user.pools.iter().copied().collect()))
         }
-        Role::PoolManager | Role::Expert | Role::PartnerClient => None,
+        Role::PoolManager | Role::DirectorateManager | Role::Expert | Role::PartnerClient => None,
     }
 }
 
@@ -209,7 +228,9 @@ pub fn letter_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
 /// manager for the managed pools (the queue of their units).
 pub fn letter_count_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
     match user.role {
-        Role::PoolManager => Some(Some(user.pools.iter().copied().collect())),
+        Role::PoolManager | Role::DirectorateManager => {
+            Some(Some(user.pools.iter().copied().collect()))
+        }
         _ => letter_pools(user),
     }
 }
@@ -220,5 +241,88 @@ pub fn posts_letter_of(user: &UserCaller, pool: uuid::Uuid) -> bool {
         Some(None) => true,
         Some(Some(pools)) => pools.contains(&pool),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::domain::case::tests::sample;
+
+    fn user(role: Role, pools: &[Uuid], directorate: Option<Uuid>) -> UserCaller {
+        UserCaller {
+            id: Uuid::new_v4(),
+            role,
+            pools: pools.iter().copied().collect::<HashSet<_>>(),
+            directorate_id: directorate,
+        }
+    }
+
+    #[test]
+    fn a_directorate_manager_sees_and_manages_every_case_of_the_directorates_pools() {
+        let mut case = sample(jiff::Timestamp::UNIX_EPOCH);
+        let (water_ankara, water_izmir, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        // The scope as sign-in resolved it: every pool of the directorate's units.
+        let director = user(
+            Role::DirectorateManager,
+            &[water_ankara, water_izmir],
+            Some(Uuid::new_v4()),
+        );
+        for pool in [water_ankara, water_izmir] {
+            case.pool_id = pool;
+            for status in [CaseStatus::InPool, CaseStatus::Held, CaseStatus::Resolved] {
+                case.status = status;
+                let caller = Caller::User(director.clone());
+                assert!(can_view(&caller, &case), "{status:?}");
+                assert!(manages(&director, &case));
+                assert!(can_note(&director, &case));
+                assert!(may_transfer(&director, &case, 35, &Default::default()));
+            }
+        }
+        case.pool_id = other;
+        assert!(!can_view(&Caller::User(director.clone()), &case));
+        assert!(!manages(&director, &case));
+        assert!(!can_note(&director, &case));
+    }
+
+    #[test]
+    fn a_directorate_manager_neither_claims_nor_sees_contacts_nor_opens_cases() {
+        let mut case = sample(jiff::Timestamp::UNIX_EPOCH);
+        let director = user(Role::DirectorateManager, &[case.pool_id], None);
+        case.status = CaseStatus::InPool;
+        assert!(
+            !can_claim(&director, &case),
+            "managers assign, they do not claim"
+        );
+        assert!(!sees_contact(&Caller::User(director.clone()), &case));
+        assert!(!can_create(&Caller::User(director.clone())));
+        assert_eq!(letter_pools(&director), None);
+    }
+
+    #[test]
+    fn managed_pools_are_the_scope_of_managers_and_everything_for_admins() {
+        let p = Uuid::new_v4();
+        assert_eq!(
+            managed_pools(&user(Role::DirectorateManager, &[p], Some(Uuid::new_v4()))),
+            Some(Some(vec![p]))
+        );
+        assert_eq!(
+            managed_pools(&user(Role::PoolManager, &[p], None)),
+            Some(Some(vec![p]))
+        );
+        assert_eq!(managed_pools(&user(Role::Admin, &[], None)), Some(None));
+        for r in [
+            Role::Expert,
+            Role::CallbackAgent,
+            Role::CallCentreAgent,
+            Role::PartnerClient,
+        ] {
+            assert_eq!(managed_pools(&user(r, &[p], None)), None, "{r:?}");
+            assert!(!is_manager(r));
+        }
     }
 }

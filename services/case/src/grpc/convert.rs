@@ -622,6 +622,23 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         note_rule_days: c.note_rule.days,
         note_rule_count: c.note_rule.count.as_str().to_owned(),
         awaiting_citizen_since: c.awaiting_citizen_since.map(to_proto_ts),
+        escalation_stage: view
+            .standing
+            .stage
+            .map_or(pb::EscalationStage::Unspecified, stage_to_proto)
+            as i32,
+        legal_working_days_late: view.standing.legal_working_days_late,
+        internal_minutes_late: view.standing.internal_minutes_late,
+    }
+}
+
+/// An escalation stage on the wire.
+pub fn stage_to_proto(s: crate::domain::escalation::Stage) -> pb::EscalationStage {
+    use crate::domain::escalation::Stage;
+    match s {
+        Stage::Approaching => pb::EscalationStage::Approaching,
+        Stage::Overdue => pb::EscalationStage::Overdue,
+        Stage::Escalated => pb::EscalationStage::Escalated,
     }
 }
 
@@ -748,6 +765,8 @@ pub fn view(n: i32) -> Result<View, FieldError> {
         Ok(pb::CaseView::CallbackPool) => Ok(View::CallbackPool),
         Ok(pb::CaseView::All) => Ok(View::All),
         Ok(pb::CaseView::NotReached) => Ok(View::NotReached),
+        Ok(pb::CaseView::DueSoon) => Ok(View::DueSoon),
+        Ok(pb::CaseView::Overdue) => Ok(View::Overdue),
         _ => Err(FieldError::new(
             "view",
             "must be POOL, MINE, CALLBACK_POOL, ALL or NOT_REACHED",
@@ -897,6 +916,7 @@ pub fn user_to_proto(u: &User, with_contact: bool) -> pb::User {
             String::new()
         },
         created_at: Some(to_proto_ts(u.created_at)),
+        directorate_id: u.directorate_id.map(|d| d.to_string()).unwrap_or_default(),
     }
 }
 

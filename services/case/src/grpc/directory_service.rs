@@ -193,6 +193,11 @@ impl DirectoryService for DirectoryGrpc {
                 .map(|()| SecretString::from(r.password.clone()))
         };
         let (email, phone) = work_contact(&mut v, &r.email, &r.phone);
+        let directorate_id = if r.directorate_id.is_empty() {
+            None
+        } else {
+            convert::id_field(&mut v, "directorate_id", &r.directorate_id)
+        };
         convert::finish(v)?;
         let (Some(username), Some(display_name), Some(role)) = (username, display_name, role)
         else {
@@ -210,6 +215,7 @@ impl DirectoryService for DirectoryGrpc {
                     password,
                     email,
                     phone,
+                    directorate_id,
                 },
             )
             .await?;
@@ -230,6 +236,14 @@ impl DirectoryService for DirectoryGrpc {
         };
         let pools = r.update_pools.then(|| pool_ids(&mut v, &r.pool_ids));
         let display_name = convert::optional_text(&mut v, "display_name", &r.display_name, 200);
+        // Set and empty takes the directorate away; unset keeps it.
+        let directorate_id = r.directorate_id.as_deref().map(|d| {
+            if d.is_empty() {
+                None
+            } else {
+                convert::id_field(&mut v, "directorate_id", d)
+            }
+        });
         convert::finish(v)?;
         let Some(id) = id else {
             return Err(Status::invalid_argument("user_id"));
@@ -244,6 +258,7 @@ impl DirectoryService for DirectoryGrpc {
                     pool_ids: pools,
                     active: r.active,
                     display_name,
+                    directorate_id,
                 },
             )
             .await?;

@@ -127,6 +127,26 @@ pub enum Sort {
     UrgentFirst,
 }
 
+/// Which due dates a list wants (*Süresi Yaklaşan / Süresi Geçen*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    /// A due date is near (the legal one on or before `legal_by`, or the
+    /// internal one at or before `internal_by`) and none has passed (the
+    /// legal one is `today` or later, the internal one after `now`).
+    Near {
+        legal_by: jiff::civil::Date,
+        internal_by: Timestamp,
+        today: jiff::civil::Date,
+        now: Timestamp,
+    },
+    /// A due date has passed: the legal one before `today`, or the internal
+    /// one at or before `now`.
+    Passed {
+        today: jiff::civil::Date,
+        now: Timestamp,
+    },
+}
+
 /// Where the previous page ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -165,6 +185,8 @@ pub struct CaseQuery {
     pub not_reached: bool,
     /// Only cases with this partner reference (exact, already trimmed).
     pub partner_reference: Option<String>,
+    /// Only cases whose due dates are near or past.
+    pub due: Option<DueFilter>,
     pub sort: Sort,
     /// Resume after this position.
     pub after: Option<Cursor>,

@@ -83,6 +83,8 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     /// Pools, optionally of one province.
     async fn list_pools(&self, province: Option<u8>) -> Result<Vec<Pool>, StoreError>;
     async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError>;
+    /// The pools of every unit of `directorate`: a directorate manager's scope.
+    async fn directorate_pools(&self, directorate: Uuid) -> Result<Vec<Uuid>, StoreError>;
 
     /// Inserts a user with its pools; `Duplicate` if the user name is taken.
     async fn insert_user(

@@ -5,7 +5,8 @@
 //! per-number tracking lookup counters ([`GuessStore`]), the working-day
 //! calendar ([`CalendarStore`]), the closure
 //! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
-//! ([`DeadlinePolicyStore`]), and the
+//! ([`DeadlinePolicyStore`]), the escalation
+//! stages recorded once each ([`EscalationStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -20,6 +21,7 @@ mod cases;
 mod closure_reasons;
 mod deadline_policies;
 mod directory;
+mod escalations;
 mod guesses;
 mod letters;
 mod outbox;
@@ -31,11 +33,12 @@ use uuid::Uuid;
 pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
-    HistoryRecord, HolderFilter, NoteRecord, Sort,
+    DueFilter, HistoryRecord, HolderFilter, NoteRecord, Sort,
 };
 pub use closure_reasons::ClosureReasonStore;
 pub use deadline_policies::DeadlinePolicyStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
+pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
 pub use guesses::{GuessCount, GuessStore};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
@@ -78,6 +81,7 @@ pub trait Store:
     + ClosureReasonStore
     + DeadlinePolicyStore
     + CalendarStore
+    + EscalationStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -12,7 +12,8 @@ use tekmerkez_case::{
     app::CaseApp,
     clock::ManualClock,
     config::{
-        AuthSettings, DatabaseSettings, GrpcSettings, LetterSettings, OutboxSettings, PageSettings,
+        AuthSettings, DatabaseSettings, EscalationSettings, GrpcSettings, LetterSettings,
+        OutboxSettings, PageSettings,
     },
 };
 use tekmerkez_proto::{
@@ -118,6 +119,13 @@ pub fn settings(url: String) -> CaseSettings {
         },
         tracking: Default::default(),
         closure: Default::default(),
+        // Rounds every 100 ms of real time; the lease counts on the test's
+        // clock, which stands still until a test moves it.
+        escalation: EscalationSettings {
+            interval_ms: 100,
+            lease_ms: 1_000,
+            ..Default::default()
+        },
         shutdown_timeout_ms: 5_000,
     }
 }
@@ -129,6 +137,8 @@ pub struct Org {
     pub ankara_billing: String,
     pub ankara_triage: String,
     pub izmir_water: String,
+    /// The directorate of every test pool.
+    pub directorate: String,
     pub users: std::collections::HashMap<&'static str, String>,
 }
 
@@ -148,6 +158,30 @@ pub struct TestApp {
 }
 
 impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// A second instance of the service (see [`TestApp::spawn_replica`]).
+pub struct Replica {
+    pub app: CaseApp,
+    pub bus: Arc<EmbeddedBus>,
+    shutdown: CancellationToken,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Replica {
+    /// Stops it and waits until it is done.
+    pub async fn stop(&mut self) {
+        self.shutdown.cancel();
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for Replica {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
@@ -274,7 +308,7 @@ impl TestApp {
             .create_unit(as_user(
                 "admin",
                 pb::CreateUnitRequest {
-                    directorate_id: d.id,
+                    directorate_id: d.id.clone(),
                     name: "Triyaj".into(),
                 },
             ))
@@ -326,6 +360,7 @@ impl TestApp {
                 .pool
                 .unwrap()
                 .id,
+            directorate: d.id.clone(),
             users: Default::default(),
         };
         let ankara = vec![
@@ -347,6 +382,7 @@ impl TestApp {
             ("callback_ankara", pb::Role::CallbackAgent, ankara.clone()),
             ("callcentre", pb::Role::CallCentreAgent, ankara.clone()),
             ("partner", pb::Role::PartnerClient, vec![]),
+            ("director", pb::Role::DirectorateManager, vec![]),
         ] {
             let u = self
                 .dir
@@ -360,6 +396,11 @@ impl TestApp {
                         password: String::new(),
                         email: String::new(),
                         phone: String::new(),
+                        directorate_id: if role == pb::Role::DirectorateManager {
+                            d.id.clone()
+                        } else {
+                            String::new()
+                        },
                     },
                 ))
                 .await
@@ -370,6 +411,29 @@ impl TestApp {
             org.users.insert(name, u.id);
         }
         org
+    }
+
+    /// Another replica of the service on this database, telling time by
+    /// the same clock, with its own bus: its server, outbox relay and
+    /// escalation scheduler run until the returned token is cancelled.
+    pub async fn spawn_replica(&self) -> Replica {
+        let bus = Arc::new(EmbeddedBus::open("sqlite::memory:").await.unwrap());
+        let application = Application::build(
+            settings(self.db_url.clone()),
+            Some(bus.clone()),
+            self.clock.clone(),
+        )
+        .await
+        .unwrap();
+        let app = application.app().clone();
+        let shutdown = CancellationToken::new();
+        let server = tokio::spawn(application.run_until_stopped(shutdown.clone()));
+        Replica {
+            app,
+            bus,
+            shutdown,
+            server: Some(server),
+        }
     }
 
     pub fn user_id(&self, name: &str) -> String {

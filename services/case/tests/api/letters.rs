@@ -141,7 +141,7 @@ both_stores! {
             password: String::new(),
             email: String::new(),
             phone: String::new(),
-        })).await.unwrap().into_inner().user.unwrap();
+        directorate_id: String::new(), })).await.unwrap().into_inner().user.unwrap();
         app.org.users.insert("callback_izmir", izmir_agent.id);
         assert!(list_letters(&mut app, "callback_izmir", pb::LetterStatus::ToBePosted).await.unwrap().letters.is_empty());
         let other = closed_letter_case(&mut app, "Yanıt.").await;

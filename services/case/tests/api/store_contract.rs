@@ -162,6 +162,7 @@ both_stores! {
             tracking_number: None,
             not_reached: false,
             partner_reference: None,
+            due: None,
             sort: Sort::OldestFirst,
             after: None,
             limit: 1,

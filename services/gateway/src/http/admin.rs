@@ -118,10 +118,12 @@ struct UserPage {
     role: i32,
     roles: Vec<(i32, &'static str)>,
     pools: Vec<(String, String, bool)>,
+    /// Every directorate, the user's marked (a directorate manager's scope).
+    directorates: Vec<(String, String, bool)>,
 }
 
 fn roles(c: &CommonTexts) -> Vec<(i32, &'static str)> {
-    (1..=6).map(|r| (r, c.role_name(r))).collect()
+    (1..=7).map(|r| (r, c.role_name(r))).collect()
 }
 
 fn province_name(code: u32) -> String {
@@ -527,6 +529,7 @@ pub(super) async fn create_user(
             .unwrap_or_default(),
         email: one(&f, "eposta"),
         phone: one(&f, "telefon"),
+        directorate_id: one(&f, "mudurluk"),
     };
     let r = b
         .directory()
@@ -544,12 +547,13 @@ pub(super) async fn edit_user(
     RequireRole(s, _): RequireRole<Admins>,
 ) -> Response {
     let b = &state.backend;
-    let (mut d1, mut d2) = (b.directory(), b.directory());
-    let (users, pools) = tokio::join!(
+    let (mut d1, mut d2, mut d3) = (b.directory(), b.directory(), b.directory());
+    let (users, pools, directorates) = tokio::join!(
         d1.list_users(b.as_user(s.user_id, pb::ListUsersRequest::default())),
         d2.list_pools(b.as_user(s.user_id, pb::ListPoolsRequest::default())),
+        d3.list_directorates(b.as_user(s.user_id, pb::ListDirectoratesRequest {})),
     );
-    let (Ok(users), Ok(pools)) = (users, pools) else {
+    let (Ok(users), Ok(pools), Ok(directorates)) = (users, pools, directorates) else {
         return see_other("/yonetim?durum=hata");
     };
     let Some(user) = users.into_inner().users.into_iter().find(|u| u.id == id) else {
@@ -565,6 +569,15 @@ pub(super) async fn edit_user(
         .iter()
         .map(|p| (p.id.clone(), p.name.clone(), user.pool_ids.contains(&p.id)))
         .collect();
+    let directorates = directorates
+        .into_inner()
+        .directorates
+        .into_iter()
+        .map(|d| {
+            let mine = d.id == user.directorate_id;
+            (d.id, d.name, mine)
+        })
+        .collect();
     render(&UserPage {
         csrf: s.csrf_token,
         display_name: s.display_name,
@@ -572,6 +585,7 @@ pub(super) async fn edit_user(
         role,
         roles: roles(frame.c),
         pools: checked,
+        directorates,
         t: &frame.texts().admin,
         frame,
     })
@@ -595,6 +609,8 @@ pub(super) async fn update_user(
         update_pools: true,
         active: Some(one(&f, "etkin") == "1"),
         display_name: one(&f, "ad"),
+        // The form always shows the directorate: none clears it.
+        directorate_id: Some(one(&f, "mudurluk")),
     };
     let r = b
         .directory()
@@ -759,6 +775,15 @@ pub(super) async fn delete_rule(
     }
 }
 
+/// The classification words of the page's language.
+fn frame_texts_classify(english: bool) -> &'static crate::i18n::classify::ClassifyTexts {
+    if english {
+        &crate::i18n::classify::EN
+    } else {
+        &crate::i18n::classify::TR
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -809,14 +834,5 @@ mod tests {
         assert_eq!(one(&f, "ad"), "Çağrı");
         assert!(checked_form(&s, b"csrf=x&ad=y").is_none());
         assert!(checked_form(&s, b"ad=y").is_none());
-    }
-}
-
-/// The classification words of the page's language.
-fn frame_texts_classify(english: bool) -> &'static crate::i18n::classify::ClassifyTexts {
-    if english {
-        &crate::i18n::classify::EN
-    } else {
-        &crate::i18n::classify::TR
     }
 }

@@ -58,6 +58,17 @@ pub(super) struct Row {
     /// What did not reach the citizen, in words ("SMS: numara geçersiz —
     /// 06.12.2026 14:05"); empty unless the record is marked.
     pub(super) not_reached: String,
+    /// The application type, in words.
+    pub(super) application_type: &'static str,
+    /// A partner's case: its source and reference ("CİMER 2026-123").
+    pub(super) partner: String,
+    /// Where the record stands against its due dates in words ("Süresi
+    /// geçti — 2 iş günü gecikti"); empty while no due date is near.
+    pub(super) due: String,
+    /// The stage alone ("Süresi geçti"), shown under the tracking number.
+    pub(super) due_stage: &'static str,
+    /// Whether a due date has passed (the mark is shown strong).
+    pub(super) due_passed: bool,
 }
 
 /// A "citizen not reached" mark in words: the channel, why, when.
@@ -139,7 +150,17 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         .then(|| tekmerkez_types::contact::PhoneNumber::parse(phone).ok())
         .flatten()
         .map(|p| format!("tel:{}", p.expose()));
+    let due_texts = &frame.texts().due;
+    let stage = due_texts.stage_name(c.escalation_stage);
+    let due = if stage.is_empty() {
+        String::new()
+    } else {
+        format!("{stage} — {}", super::due::lateness(due_texts, &c))
+    };
     Row {
+        due,
+        due_stage: stage,
+        due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
         line: note_line(&c),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         snippet: snippet(&c.text),
@@ -161,6 +182,16 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
             .as_ref()
             .map(|m| not_reached_text(frame, m))
             .unwrap_or_default(),
+        application_type: frame.texts().classify.type_name(c.application_type),
+        partner: if c.partner_reference.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} {}",
+                frame.texts().classify.source_name(c.source),
+                c.partner_reference
+            )
+        },
         tracking_number: c.tracking_number,
         id: c.id,
     }
@@ -358,6 +389,8 @@ struct ListPage {
     urgencies: Vec<super::manager::Choice>,
     district: String,
     min_days: String,
+    /// The partner reference searched for.
+    partner_reference: String,
     message: Option<&'static str>,
     is_error: bool,
 }
@@ -381,7 +414,7 @@ async fn page_of(
                 page_token: token.to_owned(),
             }),
             with_total: true,
-            partner_reference: String::new(),
+            partner_reference: parsed.partner_reference.clone(),
         },
     );
     state
@@ -510,6 +543,7 @@ async fn list(
         categories: super::manager::category_choices(&q.konu, &state.categories, english),
         urgencies: super::manager::urgency_choices(&q.aciliyet, c),
         district: parsed.filter.district.clone(),
+        partner_reference: parsed.partner_reference.clone(),
         min_days: if parsed.filter.min_days_in_pool > 0 {
             parsed.filter.min_days_in_pool.to_string()
         } else {

@@ -167,6 +167,8 @@ struct Values {
     form_id: String,
     csrf: String,
     category: String,
+    /// The application type's code; empty leaves it to routing.
+    application_type: String,
     text: String,
     province: String,
     district: String,
@@ -192,6 +194,7 @@ impl Values {
                 "form_id" => v.form_id = x,
                 "csrf" => v.csrf = x,
                 "konu" => v.category = x,
+                "tur" => v.application_type = x,
                 "metin" => v.text = x,
                 "il" => v.province = x,
                 "ilce" => v.district = x,
@@ -228,6 +231,7 @@ impl Values {
         serde_json::json!({
             "channel": kind.channel(),
             "category": self.category,
+            "application_type": self.application_type,
             "text": self.text,
             "province": self.province,
             "district": self.district,
@@ -252,6 +256,7 @@ impl Values {
 fn element_of(field: &str) -> &'static str {
     match field {
         "category" | "channel" => "konu",
+        "application_type" => "tur",
         "text" => "metin",
         "province" => "il",
         "district" => "ilce",
@@ -272,8 +277,9 @@ fn element_of(field: &str) -> &'static str {
 }
 
 /// The form's elements in page order: the first refused one takes the focus.
-const ELEMENTS: [&str; 16] = [
+const ELEMENTS: [&str; 17] = [
     "konu",
+    "tur",
     "metin",
     "il",
     "ilce",
@@ -321,6 +327,7 @@ fn province_picks(v: &Values) -> (Vec<ProvincePick>, Option<&'static str>) {
 fn label_of(id: &str, t: &EntryTexts) -> &'static str {
     match id {
         "konu" => t.subject,
+        "tur" => t.application_type,
         "metin" => t.text,
         "il" => t.province,
         "ilce" => t.district,
@@ -364,6 +371,15 @@ struct EntryPage<'a> {
 }
 
 impl EntryPage<'_> {
+    /// The application types: code and label in the page's language.
+    fn types(&self) -> Vec<(&'static str, &'static str)> {
+        tekmerkez_types::classification::ApplicationType::ALL
+            .iter()
+            .map(|t| t.code())
+            .zip(self.frame.texts().classify.types)
+            .collect()
+    }
+
     fn problem(&self, id: &str) -> Option<&str> {
         self.problems
             .iter()

@@ -27,12 +27,16 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.admin, "/yonetim"),
             (t.admin_calendar.title, "/yonetim/takvim"),
             (c.pool_manager_pools, "/havuz"),
+            (c.due_soon, "/sure-yaklasan"),
+            (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
             letters,
             (c.email_problems, "/eposta-sorunlari"),
         ],
-        Role::PoolManager => vec![
+        Role::PoolManager | Role::DirectorateManager => vec![
             (c.pool_manager_pools, "/havuz"),
+            (c.due_soon, "/sure-yaklasan"),
+            (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
         ],
         Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
@@ -80,10 +84,18 @@ mod tests {
             paths(Role::Expert),
             vec!["/cagri-havuzu", "/uzerimdeki", "/kullanici"]
         );
-        assert_eq!(
-            paths(Role::PoolManager),
-            vec!["/havuz", "/ulasilamayanlar", "/kullanici"]
-        );
+        for manager in [Role::PoolManager, Role::DirectorateManager] {
+            assert_eq!(
+                paths(manager),
+                vec![
+                    "/havuz",
+                    "/sure-yaklasan",
+                    "/sure-gecen",
+                    "/ulasilamayanlar",
+                    "/kullanici"
+                ]
+            );
+        }
         assert_eq!(
             paths(Role::CallbackAgent),
             vec![
@@ -114,6 +126,8 @@ mod tests {
                 "/yonetim",
                 "/yonetim/takvim",
                 "/havuz",
+                "/sure-yaklasan",
+                "/sure-gecen",
                 "/ulasilamayanlar",
                 "/mektuplar",
                 "/eposta-sorunlari",

@@ -56,6 +56,8 @@ pub(super) struct ManagerQuery {
     pub(super) sira: String,
     /// Tracking number.
     pub(super) takip: String,
+    /// A partner's own reference (a CİMER application number).
+    pub(super) kurum_no: String,
     /// Page token.
     pub(super) sayfa: String,
     /// Outcome of the last action, for the message.
@@ -71,6 +73,8 @@ pub(super) struct Parsed {
     /// The filters that were understood, as a query string (no page, no message).
     pub(super) canonical: String,
     pub(super) dropped: bool,
+    /// A partner's reference to find (exact, trimmed).
+    pub(super) partner_reference: String,
 }
 
 impl Default for Parsed {
@@ -81,6 +85,7 @@ impl Default for Parsed {
             sort: pb::CaseSort::OldestFirst,
             canonical: String::new(),
             dropped: false,
+            partner_reference: String::new(),
         }
     }
 }
@@ -167,6 +172,16 @@ pub(super) fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
     ) {
         filter.tracking_number = tracking;
     }
+    let reference = q.kurum_no.trim().to_owned();
+    let partner_reference = if take(
+        "kurum_no",
+        &reference,
+        reference.chars().count() <= 200 && !reference.chars().any(char::is_control),
+    ) {
+        reference
+    } else {
+        String::new()
+    };
     let canonical = kept
         .iter()
         .map(|(k, v)| format!("{k}={}", query_value(v)))
@@ -180,6 +195,7 @@ pub(super) fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
             .unwrap_or(pb::CaseSort::OldestFirst),
         canonical,
         dropped,
+        partner_reference,
     }
 }
 
@@ -258,6 +274,8 @@ struct ManagerPage {
     holders: Vec<Choice>,
     experts: Vec<Choice>,
     district: String,
+    /// The partner reference searched for.
+    partner_reference: String,
     min_days: String,
     tracking: String,
     rows: Vec<ManagedRow>,
@@ -341,7 +359,7 @@ pub(super) async fn show(
             page_token: token.clone(),
         }),
         with_total: true,
-        partner_reference: String::new(),
+        partner_reference: parsed.partner_reference.clone(),
     };
     let mut cases_client = b.cases();
     let (listed, scope) = tokio::join!(
@@ -495,6 +513,7 @@ pub(super) async fn show(
             expert_labels.iter().map(|(v, l)| (v.clone(), l.as_str())),
         ),
         district: parsed.filter.district.clone(),
+        partner_reference: parsed.partner_reference.clone(),
         min_days: if parsed.filter.min_days_in_pool > 0 {
             parsed.filter.min_days_in_pool.to_string()
         } else {

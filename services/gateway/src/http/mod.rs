@@ -8,8 +8,10 @@
 mod admin;
 mod admin_calendar;
 mod admin_notify;
+mod admin_reasons;
 mod auth;
 mod cases;
+pub(crate) mod due;
 mod email_problems;
 mod entry;
 mod home;
@@ -177,6 +179,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/uzerimdeki", get(cases::mine))
         .route("/geri-donus", get(cases::callbacks))
         .route("/ulasilamayanlar", get(cases::not_reached))
+        .route("/sure-yaklasan", get(due::due_soon))
+        .route("/sure-gecen", get(due::overdue))
         .route(
             "/geri-donus/al",
             axum::routing::post(cases::claim_callbacks),
@@ -248,6 +252,14 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(admin::set_pool_managers),
         )
         .route("/yonetim/kural", axum::routing::post(admin::create_rule))
+        .route(
+            "/yonetim/kapanis-nedenleri",
+            get(admin_reasons::show).post(admin_reasons::create),
+        )
+        .route(
+            "/yonetim/kapanis-nedenleri/{code}",
+            axum::routing::post(admin_reasons::update),
+        )
         .route("/yonetim/bildirimler", get(admin_notify::show))
         .route("/yonetim/takvim", get(admin_calendar::show))
         .route(
@@ -532,6 +544,8 @@ fn counted_view(path: &str) -> Option<tekmerkez_proto::case_v1::CaseView> {
         "/uzerimdeki" => Some(CaseView::Mine),
         "/geri-donus" => Some(CaseView::CallbackPool),
         "/ulasilamayanlar" => Some(CaseView::NotReached),
+        "/sure-yaklasan" => Some(CaseView::DueSoon),
+        "/sure-gecen" => Some(CaseView::Overdue),
         _ => None,
     }
 }

@@ -52,10 +52,11 @@ impl Roles for Admins {
     const ROLES: &'static [Role] = &[Role::Admin];
 }
 
-/// *Havuz Yönetimi*.
+/// *Havuz Yönetimi*, *Süresi Yaklaşan / Süresi Geçen*: whoever manages
+/// pools (a directorate manager those of the directorate).
 pub enum PoolManagers {}
 impl Roles for PoolManagers {
-    const ROLES: &'static [Role] = &[Role::PoolManager, Role::Admin];
+    const ROLES: &'static [Role] = &[Role::PoolManager, Role::DirectorateManager, Role::Admin];
 }
 
 /// Staff entry: who records applications for citizens (as the case
@@ -103,6 +104,9 @@ mod tests {
         assert!(!Admins::allow(Role::PoolManager as i32));
         assert!(PoolManagers::allow(Role::PoolManager as i32));
         assert!(PoolManagers::allow(Role::Admin as i32));
+        assert!(PoolManagers::allow(Role::DirectorateManager as i32));
+        assert!(!Admins::allow(Role::DirectorateManager as i32));
+        assert!(!Recorders::allow(Role::DirectorateManager as i32));
         assert!(!PoolManagers::allow(Role::Expert as i32));
         assert!(Recorders::allow(Role::CallCentreAgent as i32));
         assert!(Recorders::allow(Role::Admin as i32));

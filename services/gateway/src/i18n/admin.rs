@@ -43,6 +43,8 @@ pub struct AdminTexts {
     pub new_user: &'static str,
     pub initial_password: Formatted,
     pub pools_hint: &'static str,
+    /// Under the directorate choice: only a directorate manager has one.
+    pub directorate_hint: &'static str,
     pub add: &'static str,
     pub edit: &'static str,
     pub delete: &'static str,
@@ -108,6 +110,7 @@ pub const TR: AdminTexts = AdminTexts {
         )
     }),
     pools_hint: "Birden çok havuz seçmek için Ctrl (Mac'te Cmd) tuşunu basılı tutunuz.",
+    directorate_hint: "Yalnızca Müdürlük Yöneticisi için: o müdürlüğün bütün birimlerinin havuzlarını görür ve yönetir; havuz seçmeyiniz.",
     add: "Ekle",
     edit: "Düzenle",
     delete: "Sil",
@@ -171,6 +174,7 @@ pub const EN: AdminTexts = AdminTexts {
         )
     }),
     pools_hint: "Hold Ctrl (Cmd on a Mac) to choose several pools.",
+    directorate_hint: "Directorate managers only: they see and manage the pools of every unit of that directorate; choose no pools.",
     add: "Add",
     edit: "Edit",
     delete: "Delete",

@@ -20,6 +20,10 @@ pub struct CommonTexts {
     pub callback_pool: &'static str,
     /// *Ulaşılamayanlar*: answered records whose answer did not reach the citizen.
     pub not_reached: &'static str,
+    /// *Süresi Yaklaşan*: the managers' list of records whose due date is near.
+    pub due_soon: &'static str,
+    /// *Süresi Geçen*: the managers' list of overdue records.
+    pub overdue: &'static str,
     pub admin: &'static str,
     /// *E-posta Sorunları*: the e-mails no case could be made of.
     pub email_problems: &'static str,
@@ -53,7 +57,7 @@ pub struct CommonTexts {
     pub channel: &'static str,
     pub district: &'static str,
     pub urgency: &'static str,
-    pub role_names: [&'static str; 7],
+    pub role_names: [&'static str; 8],
     /// `tekmerkez.common.v1.Channel` by number.
     pub channel_names: [&'static str; 10],
     /// A message's channel: e-mail (the other is SMS, the same in both
@@ -102,6 +106,8 @@ pub const TR: CommonTexts = CommonTexts {
     my_calls: "Üzerimdeki Çağrılar",
     callback_pool: "Geri Dönüş Havuzu",
     not_reached: "Ulaşılamayanlar",
+    due_soon: "Süresi Yaklaşan",
+    overdue: "Süresi Geçen",
     admin: "Yönetim",
     email_problems: "E-posta Sorunları",
     my_details: "Kullanıcı Bilgileri",
@@ -142,6 +148,7 @@ pub const TR: CommonTexts = CommonTexts {
         "Geri Dönüş Temsilcisi",
         "Çağrı Merkezi Temsilcisi",
         "Kurum İstemcisi",
+        "Müdürlük Yöneticisi",
     ],
     channel_names: [
         "",
@@ -196,6 +203,8 @@ pub const EN: CommonTexts = CommonTexts {
     my_calls: "My calls",
     callback_pool: "Callback pool",
     not_reached: "Citizens not reached",
+    due_soon: "Due soon",
+    overdue: "Overdue",
     admin: "Administration",
     email_problems: "E-mail problems",
     my_details: "My details",
@@ -236,6 +245,7 @@ pub const EN: CommonTexts = CommonTexts {
         "Callback agent",
         "Call-centre agent",
         "Partner client",
+        "Directorate manager",
     ],
     channel_names: [
         "",

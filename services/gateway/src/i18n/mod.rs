@@ -18,6 +18,7 @@ pub mod cases;
 pub mod classify;
 pub mod common;
 pub mod deadline;
+pub mod due;
 pub mod email_problems;
 pub mod entry;
 pub mod letters;
@@ -99,6 +100,8 @@ pub struct Texts {
     pub transfer: transfer::TransferTexts,
     /// *E-posta Sorunları*.
     pub email_problems: email_problems::EmailProblemsTexts,
+    /// *Süresi Yaklaşan / Süresi Geçen*.
+    pub due: due::DueTexts,
     /// The satisfaction survey and the signed status page.
     pub survey: survey::SurveyTexts,
     /// *Gönderilecek Mektuplar*.
@@ -123,6 +126,7 @@ pub static TR: Texts = Texts {
     entry: entry::TR,
     transfer: transfer::TR,
     email_problems: email_problems::TR,
+    due: due::TR,
     survey: survey::TR,
     letters: letters::TR,
     classify: classify::TR,
@@ -143,6 +147,7 @@ pub static EN: Texts = Texts {
     entry: entry::EN,
     transfer: transfer::EN,
     email_problems: email_problems::EN,
+    due: due::EN,
     survey: survey::EN,
     letters: letters::EN,
     classify: classify::EN,

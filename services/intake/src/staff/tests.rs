@@ -195,3 +195,21 @@ fn errors_never_contain_the_submitted_values() {
     let msg = run(&r).unwrap_err().to_string();
     assert!(!msg.contains("999") && !msg.contains("GİZLİ"), "{msg}");
 }
+
+#[test]
+fn the_type_staff_chose_with_the_citizen_goes_with_the_application() {
+    let mut r = call();
+    r.application_type = "ihbar".into();
+    assert_eq!(
+        run(&r).unwrap().application_type,
+        common::ApplicationType::Ihbar as i32
+    );
+    r.application_type = String::new();
+    assert_eq!(
+        run(&r).unwrap().application_type,
+        common::ApplicationType::Unspecified as i32,
+        "left to routing"
+    );
+    r.application_type = "dilekce".into();
+    assert_eq!(fields(&r), ["application_type"]);
+}

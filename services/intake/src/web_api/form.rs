@@ -502,11 +502,11 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_form_names_consent_and_district_too() {
+    fn an_empty_form_names_consent_district_and_type_too() {
         let fields: Vec<_> = form_rules(&FormInput::default())
             .into_iter()
             .map(|(f, _)| form_field(f))
             .collect();
-        assert_eq!(fields, vec!["kvkk", "ilce"]);
+        assert_eq!(fields, vec!["kvkk", "ilce", "tur"]);
     }
 }

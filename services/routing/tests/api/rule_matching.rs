@@ -135,7 +135,7 @@ both_stores! {
         assert_eq!(app.route(&mail).await.category, "diger");
     }
 
-    async fn a_rules_application_type_wins_over_the_channels_and_none_keeps_it(app) {
+    async fn a_rules_application_type_is_its_decision_and_none_keeps_the_channels(app) {
         let r = app.create_rule(rpb::Rule {
             category: "su_arizasi".into(),
             application_type: common::ApplicationType::Talep as i32,

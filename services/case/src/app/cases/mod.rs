@@ -71,6 +71,8 @@ pub struct CaseView {
     pub rule_days_in_pool: u32,
     /// Working days from today to the legal due date (negative when late).
     pub legal_days_left: Option<i64>,
+    /// Where it stands against its due dates when read.
+    pub standing: crate::domain::escalation::Standing,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -150,10 +152,17 @@ impl CaseApp {
                 .legal_due_date
                 .map(|due| crate::domain::deadline::working_days_left(&calendar, today, due)),
             contact_visible: policy::sees_contact(caller, &case),
-            case,
             notes: Vec::new(),
             attachments: Vec::new(),
             survey: None,
+            standing: crate::domain::escalation::standing(
+                case.legal_due_date,
+                case.internal_due_at,
+                now,
+                &calendar,
+                &self.escalation,
+            ),
+            case,
             now,
         }
     }

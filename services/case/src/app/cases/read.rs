@@ -12,9 +12,9 @@ use crate::{
         caller::Caller,
         case::Case,
         enums::{CaseStatus, Role},
-        policy,
+        escalation, policy,
     },
-    store::{AttachmentRecord, CaseQuery, Cursor, HistoryRecord, HolderFilter, Sort},
+    store::{AttachmentRecord, CaseQuery, Cursor, DueFilter, HistoryRecord, HolderFilter, Sort},
 };
 
 /// One status on the public timeline.
@@ -109,9 +109,12 @@ impl CaseApp {
         caller: &Caller,
         req: ListRequest,
     ) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
-        let Some(mut q) = self.query_for(caller, req.view, &req.filter)? else {
+        let Some(mut q) = self.query_for(caller, req.view, &req.filter).await? else {
             return Ok((Vec::new(), None));
         };
+        if q.due.is_some() {
+            return self.list_due(caller, q, req.page_size).await;
+        }
         q.sort = req.sort;
         q.after = req.after;
         q.limit = req.page_size + 1;
@@ -127,12 +130,38 @@ impl CaseApp {
         };
         let now = self.clock.now();
         // Defence in depth: the query is scoped, and every row is checked again.
-        let views = cases
+        let views: Vec<CaseView> = cases
             .into_iter()
             .filter(|c| policy::can_view(caller, c))
             .map(|c| self.view(caller, c, now))
             .collect();
         Ok((views, next))
+    }
+
+    /// A page of *Süresi Yaklaşan / Süresi Geçen*: the most urgent first
+    /// (the earliest due instant of either deadline), read whole up to
+    /// [`DUE_LIST_CAP`] cases and sorted here, since the order mixes a date
+    /// and an instant; one page, the most urgent (the count says how many
+    /// there are in all).
+    async fn list_due(
+        &self,
+        caller: &Caller,
+        mut q: CaseQuery,
+        page_size: u32,
+    ) -> Result<(Vec<CaseView>, Option<Cursor>), CaseError> {
+        q.limit = DUE_LIST_CAP;
+        let now = self.clock.now();
+        let mut views: Vec<CaseView> = self
+            .store
+            .list_cases(&q)
+            .await?
+            .into_iter()
+            .filter(|c| policy::can_view(caller, c))
+            .map(|c| self.view(caller, c, now))
+            .collect();
+        views.sort_by_key(|v| (due_instant(&v.case), v.case.seq));
+        views.truncate(page_size as usize);
+        Ok((views, None))
     }
 
     /// How many cases a whole view holds (every page), counted up to `cap`:
@@ -147,7 +176,7 @@ impl CaseApp {
         filter: &Filter,
         cap: u32,
     ) -> Result<(u32, bool), CaseError> {
-        let Some(q) = self.query_for(caller, view, filter)? else {
+        let Some(q) = self.query_for(caller, view, filter).await? else {
             return Ok((0, false));
         };
         // The query is scoped to what the caller may see (as a list's is):
@@ -162,7 +191,7 @@ impl CaseApp {
 
     /// The store query of `view` narrowed by `filter` for `caller` (oldest
     /// first, from the start, no limit set); `None` when nothing can match.
-    fn query_for(
+    async fn query_for(
         &self,
         caller: &Caller,
         view: View,
@@ -192,6 +221,7 @@ impl CaseApp {
             tracking_number: filter.tracking_number.clone(),
             not_reached: false,
             partner_reference: filter.partner_reference.clone(),
+            due: None,
             sort: Sort::OldestFirst,
             after: None,
             limit: 0,
@@ -201,11 +231,18 @@ impl CaseApp {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::InPool];
             }
-            (View::Pool, Role::PoolManager | Role::Admin) => {
+            (View::Pool, Role::PoolManager | Role::DirectorateManager | Role::Admin) => {
                 q.pools = scope;
                 q.statuses = unresolved;
             }
-            (View::Mine, Role::Expert | Role::CallbackAgent | Role::Admin | Role::PoolManager) => {
+            (
+                View::Mine,
+                Role::Expert
+                | Role::CallbackAgent
+                | Role::Admin
+                | Role::PoolManager
+                | Role::DirectorateManager,
+            ) => {
                 q.holder = HolderFilter::User(user.id);
                 q.statuses = unresolved;
             }
@@ -214,14 +251,30 @@ impl CaseApp {
                 q.statuses = vec![CaseStatus::AwaitingCallback];
                 q.holder = HolderFilter::Nobody;
             }
-            (View::CallbackPool, Role::PoolManager | Role::Admin) => {
+            (View::CallbackPool, Role::PoolManager | Role::DirectorateManager | Role::Admin) => {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::AwaitingCallback];
             }
-            (View::All, Role::Admin | Role::PoolManager) => q.pools = scope,
-            (View::NotReached, Role::CallbackAgent | Role::PoolManager | Role::Admin) => {
+            (View::All, Role::Admin | Role::PoolManager | Role::DirectorateManager) => {
+                q.pools = scope
+            }
+            (
+                View::NotReached,
+                Role::CallbackAgent | Role::PoolManager | Role::DirectorateManager | Role::Admin,
+            ) => {
                 q.pools = scope;
                 q.not_reached = true;
+            }
+            (View::DueSoon | View::Overdue, role) => {
+                let Some(pools) = policy::managed_pools(user) else {
+                    return Err(CaseError::PermissionDenied(
+                        "only managers and admins list due records",
+                    ));
+                };
+                debug_assert!(role == Role::Admin || policy::is_manager(role));
+                q.pools = pools;
+                q.statuses = unresolved;
+                q.due = Some(self.due_filter(view).await?);
             }
             (View::All, Role::Expert) => q.closed_by = Some(user.id),
             (View::All, Role::CallCentreAgent | Role::PartnerClient) => {
@@ -260,6 +313,24 @@ impl CaseApp {
             }
         }
         Ok(Some(q))
+    }
+
+    /// The store's due condition of a due view at the clock's now.
+    async fn due_filter(&self, view: View) -> Result<DueFilter, CaseError> {
+        let now = self.clock.now();
+        let today = tekmerkez_workdays::istanbul_date(now);
+        Ok(match view {
+            View::Overdue => DueFilter::Passed { today, now },
+            _ => {
+                let cal = self.working_calendar().await?;
+                DueFilter::Near {
+                    legal_by: escalation::legal_near_by(now, &cal, &self.escalation),
+                    internal_by: escalation::internal_near_by(now, &self.escalation),
+                    today,
+                    now,
+                }
+            }
+        })
     }
 
     /// The task steps of a case the caller may see.
@@ -371,6 +442,22 @@ impl CaseApp {
             .purge_guesses(self.clock.now() - GUESS_WINDOW)
             .await?)
     }
+}
+
+/// The most cases *Süresi Yaklaşan / Süresi Geçen* reads to sort.
+pub const DUE_LIST_CAP: u32 = 1000;
+
+/// The earliest instant either due date of `case` falls due (a legal due
+/// date at the end of its Istanbul day): the due lists' order.
+fn due_instant(case: &Case) -> Timestamp {
+    let legal = case
+        .legal_due_date
+        .map(tekmerkez_workdays::end_of_istanbul_day);
+    legal
+        .into_iter()
+        .chain(case.internal_due_at)
+        .min()
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// The window the wrong-guess budget is counted in.

@@ -46,6 +46,10 @@ pub enum View {
     All,
     /// Ulaşılamayanlar: an open "citizen not reached" mark.
     NotReached,
+    /// Süresi Yaklaşan: a due date near, none passed (managers).
+    DueSoon,
+    /// Süresi Geçen: a due date passed (managers).
+    Overdue,
 }
 
 /// Narrowing asked for by the caller.

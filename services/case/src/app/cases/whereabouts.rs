@@ -229,6 +229,7 @@ mod tests {
             id,
             role: Role::CallbackAgent,
             pools: Default::default(),
+            directorate_id: None,
         }
     }
 

@@ -55,7 +55,10 @@ impl CaseApp {
         ids: &[Uuid],
         assignee: Uuid,
     ) -> Result<Vec<CaseView>, CaseError> {
-        if !matches!(caller.role(), Some(Role::PoolManager | Role::Admin)) {
+        if !caller
+            .role()
+            .is_some_and(|r| r == Role::Admin || policy::is_manager(r))
+        {
             return Err(CaseError::PermissionDenied(
                 "only pool managers assign records",
             ));

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::{
     SqlStore, code,
+    escalations::date_value,
     letters::{NEXT_SEQ, insert_letter},
     micros, opt_micros, opt_timestamp,
     outbox::insert_outbox,
@@ -29,7 +30,7 @@ use crate::{
         survey::SurveyAnswer,
     },
     store::{
-        AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome,
+        AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, DueFilter,
         HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort, StoreError,
     },
 };
@@ -162,6 +163,38 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
     }
     if let Some(r) = &q.partner_reference {
         select.push(" AND partner_reference = ").push_bind(r);
+    }
+    match q.due {
+        None => {}
+        Some(DueFilter::Near {
+            legal_by,
+            internal_by,
+            today,
+            now,
+        }) => {
+            select
+                .push(" AND (legal_due_date IS NULL OR legal_due_date >= ")
+                .push_bind(date_value(today));
+            select
+                .push(") AND (internal_due_at IS NULL OR internal_due_at > ")
+                .push_bind(micros(now));
+            select
+                .push(") AND (legal_due_date <= ")
+                .push_bind(date_value(legal_by));
+            select
+                .push(" OR internal_due_at <= ")
+                .push_bind(micros(internal_by))
+                .push(")");
+        }
+        Some(DueFilter::Passed { today, now }) => {
+            select
+                .push(" AND (legal_due_date < ")
+                .push_bind(date_value(today));
+            select
+                .push(" OR internal_due_at <= ")
+                .push_bind(micros(now))
+                .push(")");
+        }
     }
     match (q.sort, q.after) {
         (Sort::OldestFirst, Some(c)) => {
@@ -992,6 +1025,7 @@ mod tests {
             tracking_number: None,
             not_reached: false,
             partner_reference: None,
+            due: None,
             sort: Sort::UrgentFirst,
             after: None,
             limit: 51,

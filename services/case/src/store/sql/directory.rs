@@ -15,7 +15,8 @@ use crate::{
     store::{DirectoryStore, LoginState, PasswordAttempt, StoreError, UserQuery},
 };
 
-const USER_COLUMNS: &str = "id, username, display_name, role, active, email, phone, created_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, active, email, phone, created_at, directorate_id";
 
 const POOL_COLUMNS: &str = "id, unit_id, province_code, name, triage";
 
@@ -29,6 +30,7 @@ struct UserRow {
     email: Option<String>,
     phone: Option<String>,
     created_at: i64,
+    directorate_id: Option<Uuid>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -45,6 +47,7 @@ impl TryFrom<UserRow> for User {
             email: r.email.map(EmailAddress::from_trusted),
             phone: r.phone.map(PhoneNumber::from_trusted),
             created_at: timestamp(r.created_at)?,
+            directorate_id: r.directorate_id,
         })
     }
 }
@@ -255,6 +258,15 @@ impl DirectoryStore for SqlStore {
         rows.into_iter().map(Pool::try_from).collect()
     }
 
+    async fn directorate_pools(&self, directorate: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        let sql = "SELECT p.id FROM pools p JOIN units u ON u.id = p.unit_id WHERE \
+            u.directorate_id = $1 ORDER BY p.id";
+        Ok(on_pool!(&self.read, |p| sqlx::query_scalar(sql)
+            .bind(directorate)
+            .fetch_all(p)
+            .await?))
+    }
+
     async fn get_pool(&self, id: Uuid) -> Result<Option<Pool>, StoreError> {
         let sql = format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1");
         let row: Option<PoolRow> = on_pool!(&self.read, |p| sqlx::query_as(&sql)
@@ -271,8 +283,8 @@ impl DirectoryStore for SqlStore {
         password_hash: Option<&str>,
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO users (id, username, username_key, display_name, role, active, \
-            email, phone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-            $10)";
+            email, phone, password_hash, created_at, directorate_id) VALUES ($1, $2, $3, $4, $5, \
+            $6, $7, $8, $9, $10, $11)";
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
@@ -286,6 +298,7 @@ impl DirectoryStore for SqlStore {
                 .bind(u.phone.as_ref().map(PhoneNumber::expose))
                 .bind(password_hash)
                 .bind(micros(u.created_at))
+                .bind(u.directorate_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(unique_violation)?;
@@ -299,7 +312,7 @@ impl DirectoryStore for SqlStore {
 
     async fn update_user(&self, u: &User) -> Result<(), StoreError> {
         let sql = "UPDATE users SET display_name = $1, role = $2, active = $3, email = $4, phone = \
-            $5 WHERE id = $6";
+            $5, directorate_id = $6 WHERE id = $7";
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
@@ -308,6 +321,7 @@ impl DirectoryStore for SqlStore {
                 .bind(u.active)
                 .bind(u.email.as_ref().map(EmailAddress::expose))
                 .bind(u.phone.as_ref().map(PhoneNumber::expose))
+                .bind(u.directorate_id)
                 .bind(u.id)
                 .execute(&mut *tx)
                 .await?;

@@ -419,15 +419,15 @@ async fn write(
                 let shown = refuse(Field::Answer, t.answer_needed.to_string());
                 return record_page(state, frame, s, &id, shown).await;
             };
+            if f.onay.is_empty() {
+                let shown = refuse(Field::Confirm, t.close_confirm_needed.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
             if f.neden.trim().is_empty() {
                 let shown = refuse(
                     Field::ClosureReason,
                     frame.texts().classify.reason_required.to_owned(),
                 );
-                return record_page(state, frame, s, &id, shown).await;
-            }
-            if f.onay.is_empty() {
-                let shown = refuse(Field::Confirm, t.close_confirm_needed.to_owned());
                 return record_page(state, frame, s, &id, shown).await;
             }
             let req = pb::CloseCaseRequest {
@@ -620,6 +620,7 @@ async fn write(
             shown.typed = Typed {
                 answer: f.aciklama.clone(),
                 confirm: !f.onay.is_empty(),
+                closure_reason: f.neden.clone(),
                 ..Typed::default()
             };
             record_page(state, frame, s, &id, shown).await

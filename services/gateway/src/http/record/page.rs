@@ -392,6 +392,8 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::LegalDeadlineExtended => t.step_legal_extended,
         A::AwaitingCitizenStarted => t.step_awaiting_started,
         A::AwaitingCitizenEnded => t.step_awaiting_ended,
+        A::DeadlineOverdue => texts.due.step_overdue,
+        A::DeadlineEscalated => texts.due.step_escalated,
         A::Unspecified => "",
     }
 }
@@ -469,6 +471,10 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
             .map_or_else(|| d.to_owned(), str::to_owned),
         // The letter's number (sayı), which the case service writes as it is.
         A::LetterPosted => format!("{}: {d}", frame.texts().letters.number),
+        // "<deadline>:<due value>", as the escalation scheduler writes it.
+        A::DeadlineOverdue | A::DeadlineEscalated => {
+            crate::http::due::deadline_detail(&frame.texts().due, d)
+        }
         _ => d.to_owned(),
     }
 }
@@ -622,7 +628,10 @@ pub(super) async fn record_page(
     let role = pb::Role::try_from(s.role).unwrap_or_default();
     let status = pb::CaseStatus::try_from(case.status).unwrap_or_default();
     let open = status != pb::CaseStatus::Resolved;
-    let manager = matches!(role, pb::Role::PoolManager | pb::Role::Admin);
+    let manager = matches!(
+        role,
+        pb::Role::PoolManager | pb::Role::DirectorateManager | pb::Role::Admin
+    );
     let can_transfer = open && manager;
     let province = case.location.as_ref().map_or(0, |l| l.province_code);
     let pools = state
@@ -678,7 +687,10 @@ pub(super) async fn record_page(
     let can_resolve_not_reached = not_reached.is_some()
         && matches!(
             role,
-            pb::Role::CallbackAgent | pb::Role::PoolManager | pb::Role::Admin
+            pb::Role::CallbackAgent
+                | pb::Role::PoolManager
+                | pb::Role::DirectorateManager
+                | pb::Role::Admin
         );
     let can_claim = case.holder_id.is_empty()
         && match role {
@@ -1068,6 +1080,25 @@ pub(in crate::http) async fn attachment(
         .into_response()
 }
 
+/// Every closure reason (inactive ones name the reason of cases closed
+/// with them), asked as `user`; none when the case service did not answer
+/// (the close form then has no reason to offer, and the page says so by
+/// the refused close).
+async fn closure_reasons(state: &AppState, user: uuid::Uuid) -> Vec<pb::ClosureReason> {
+    state
+        .backend
+        .classification()
+        .list_closure_reasons(state.backend.as_user(
+            user,
+            pb::ListClosureReasonsRequest {
+                include_inactive: true,
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().reasons)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1222,23 +1253,4 @@ mod tests {
         assert_eq!(size_text(1024), "1 KB");
         assert_eq!(size_text(256 * 1024), "256 KB");
     }
-}
-
-/// Every closure reason (inactive ones name the reason of cases closed
-/// with them), asked as `user`; none when the case service did not answer
-/// (the close form then has no reason to offer, and the page says so by
-/// the refused close).
-async fn closure_reasons(state: &AppState, user: uuid::Uuid) -> Vec<pb::ClosureReason> {
-    state
-        .backend
-        .classification()
-        .list_closure_reasons(state.backend.as_user(
-            user,
-            pb::ListClosureReasonsRequest {
-                include_inactive: true,
-            },
-        ))
-        .await
-        .map(|r| r.into_inner().reasons)
-        .unwrap_or_default()
 }
