@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_deadlines;
 mod admin_notify;
 mod admin_reasons;
 mod auth;
@@ -255,6 +256,14 @@ pub fn pages(state: AppState) -> Router {
         .route(
             "/yonetim/kapanis-nedenleri",
             get(admin_reasons::show).post(admin_reasons::create),
+        )
+        .route(
+            "/yonetim/sure-kurallari",
+            get(admin_deadlines::show).post(admin_deadlines::put),
+        )
+        .route(
+            "/yonetim/sure-kurallari/sil",
+            axum::routing::post(admin_deadlines::delete),
         )
         .route(
             "/yonetim/kapanis-nedenleri/{code}",
