@@ -192,8 +192,14 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
     let d = del("0", "0", "", "1");
     let pairs: Vec<(&str, &str)> = d.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, kept, _, _) = admin.post(&format!("{PAGE}/sil"), &pairs).await;
-    assert_eq!(status, 409, "{kept}");
+    assert_eq!(status, 422, "{kept}");
     assert!(kept.contains("Genel kural"), "{kept}");
+    let (_, page, _, _) = admin.get(PAGE).await;
+    assert!(
+        rows(&page)
+            .iter()
+            .any(|r| r.starts_with("Tümü | Tümü | Tümü | 30 takvim günü"))
+    );
 
     shutdown.cancel();
     run.await.unwrap().unwrap();

@@ -468,17 +468,30 @@ pub(super) async fn delete(
     match r {
         Ok(_) => see_other(&format!("{PAGE}?durum=silindi")),
         Err(st) if st.code() == Code::NotFound => see_other(&format!("{PAGE}?durum=yok")),
+        // The case service keeps the general policy (every part "any").
+        Err(st) if st.code() == Code::InvalidArgument => {
+            let mut r = page(
+                &state,
+                frame,
+                s,
+                Some((t.default_kept.to_owned(), true)),
+                None,
+                None,
+            )
+            .await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
         Err(st) if matches!(st.code(), Code::FailedPrecondition | Code::Aborted) => {
-            let why = if form.source == 0
-                && form.application_type == 0
-                && f.get("kategori")
-                    .is_none_or(|v| v.iter().all(String::is_empty))
-            {
-                t.default_kept
-            } else {
-                t.stale
-            };
-            let mut r = page(&state, frame, s, Some((why.to_owned(), true)), None, None).await;
+            let mut r = page(
+                &state,
+                frame,
+                s,
+                Some((t.stale.to_owned(), true)),
+                None,
+                None,
+            )
+            .await;
             *r.status_mut() = StatusCode::CONFLICT;
             r
         }
