@@ -277,3 +277,82 @@ async fn an_expert_extends_a_4982_request_once_with_a_reason_and_waits_for_the_c
     shutdown.cancel();
     run.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_list_shows_the_legal_due_date_in_words_and_sorts_by_it() {
+    let data = tempfile::tempdir().unwrap();
+    let dev = Dev::build(dev_settings(data.path(), 0)).await.unwrap();
+    let (http, grpc) = (dev.http_addr(), dev.grpc_addr());
+    let token = dev
+        .users()
+        .iter()
+        .find(|u| u.username == "uzman.ankara")
+        .unwrap()
+        .api_token
+        .clone();
+    let shutdown = CancellationToken::new();
+    let run = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
+    let base = format!("http://{http}");
+
+    // A request (30 calendar days) first, then a 4982 request (15 working days).
+    let talep = apply(&base, "liste-1", "talep").await;
+    let bilgi = apply(&base, "liste-2", "bilgi_edinme").await;
+    // Both reached the pool (read as the expert, not claimed).
+    let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut cases = CaseServiceClient::new(channel);
+    for tn in [&talep, &bilgi] {
+        eventually(WAIT, &format!("{tn} in the pool"), async || {
+            let mut r = tonic::Request::new(pb::GetCaseRequest {
+                case_id: String::new(),
+                tracking_number: tn.clone(),
+            });
+            r.metadata_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            cases
+                .get_case(r)
+                .await
+                .ok()
+                .and_then(|r| r.into_inner().case)
+        })
+        .await;
+    }
+
+    let mut b = Browser::new(http);
+    sign_in(&mut b, "uzman.ankara").await;
+    let (status, page, _, _) = b.get("/cagri-havuzu").await;
+    assert_eq!(status, 200);
+    let p = Page::parse(&page);
+    let head = p.attrs("th a.sirala", "href");
+    assert!(head.iter().any(|h| h.ends_with("sira=4")), "{head:?}");
+    assert!(p.texts("th").iter().any(|h| h.starts_with("Yasal son gün")));
+    let cells = p.texts("td.son-gun");
+    assert_eq!(cells.len(), 2, "{cells:?}");
+    assert!(
+        cells.iter().all(|c| c.contains("iş günü kaldı")),
+        "{cells:?}"
+    );
+    let order = |page: &str| {
+        let text = Page::parse(page).texts("a.satir").join(" ");
+        (text.find(&talep).unwrap(), text.find(&bilgi).unwrap())
+    };
+    let (t, i) = order(&page);
+    assert!(t < i, "arrival order by default");
+    let (status, sorted, _, _) = b.get("/cagri-havuzu?sira=4").await;
+    assert_eq!(status, 200);
+    let (t, i) = order(&sorted);
+    assert!(i < t, "the 4982 request is due first");
+    assert_eq!(
+        Page::parse(&sorted)
+            .attrs("th[aria-sort=ascending] a.sirala", "href")
+            .len(),
+        1
+    );
+    assert!(sorted.contains("Son güne göre sırala"));
+
+    shutdown.cancel();
+    run.await.unwrap().unwrap();
+}
