@@ -106,7 +106,7 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
     assert_eq!(r.value("ic_hedef"), "48");
     assert_eq!(
         r.attrs("#kategori option[selected]", "value"),
-        [fatura.clone()]
+        std::slice::from_ref(&fatura)
     );
     let (status, refused, _, _) = post(&mut admin, form("20", "0", "0")).await;
     assert_eq!(status, 422);
