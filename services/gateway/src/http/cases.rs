@@ -70,7 +70,7 @@ pub(super) struct Row {
     /// Whether a due date has passed (the mark is shown strong).
     pub(super) due_passed: bool,
     /// The legal due date column: the date (`01.04.2026`), its words
-    /// ("süresi geçti", "yaklaşıyor — 2 iş günü kaldı") and its colour
+    /// ("süresi geçti", "yaklaşıyor", "12 iş günü kaldı") and its colour
     /// class (`sure-gecti`, `sure-yakin` or empty; the words say it too).
     pub(super) legal_due: String,
     pub(super) legal_due_words: String,
@@ -96,20 +96,9 @@ pub(super) fn legal_due_cell(
     }
     match c.legal_days_left {
         Some(n) if n < 0 => (shown, t.overdue.to_owned(), "sure-gecti"),
-        Some(0) => (
-            shown,
-            format!("{} — {}", t.due_soon, t.due_today),
-            "sure-yakin",
-        ),
-        Some(n) if n <= DUE_SOON_WORKING_DAYS => (
-            shown,
-            format!(
-                "{} — {}",
-                t.due_soon,
-                t.days_left.replace("{n}", &n.to_string())
-            ),
-            "sure-yakin",
-        ),
+        // Short words: the column stays narrow (the record page has the rest).
+        Some(0) => (shown, t.due_today.to_owned(), "sure-yakin"),
+        Some(n) if n <= DUE_SOON_WORKING_DAYS => (shown, t.due_soon.to_owned(), "sure-yakin"),
         Some(n) => (shown, t.days_left.replace("{n}", &n.to_string()), ""),
         None => (shown, String::new(), ""),
     }
@@ -756,13 +745,9 @@ mod tests {
         );
         assert_eq!(
             cell(Some(0)),
-            (
-                "01.04.2026".into(),
-                "yaklaşıyor — bugün son gün".into(),
-                "sure-yakin"
-            )
+            ("01.04.2026".into(), "bugün son gün".into(), "sure-yakin")
         );
-        assert_eq!(cell(Some(3)).1, "yaklaşıyor — 3 iş günü kaldı");
+        assert_eq!(cell(Some(3)).1, "yaklaşıyor");
         assert_eq!(
             cell(Some(4)),
             ("01.04.2026".into(), "4 iş günü kaldı".into(), "")
