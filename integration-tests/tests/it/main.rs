@@ -53,6 +53,8 @@ mod gateway_bad_input;
 mod gateway_calendar;
 mod gateway_callback_public;
 mod gateway_closure_reasons;
+mod gateway_deadline;
+mod gateway_deadline_policies;
 mod gateway_entry;
 mod gateway_expert;
 mod gateway_manager;

@@ -7,6 +7,7 @@ use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryCl
 use tekmerkez_proto::{
     case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
+    case_v1::deadline_service_client::DeadlineServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     routing_v1::routing_rules_service_client::RoutingRulesServiceClient,
 };
@@ -24,6 +25,8 @@ pub type CalendarClient = CalendarServiceClient<InterceptedService<Channel, Call
 /// The case service's classification API (closure reasons, type changes).
 pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's deadline policies and due-date actions.
+pub type DeadlineClient = DeadlineServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// The case service, as the gateway calls it.
 #[derive(Clone, Debug)]
@@ -133,5 +136,10 @@ impl Backend {
     /// The case service's classification API.
     pub fn classification(&self) -> ClassificationClient {
         ClassificationServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's `DeadlineService`.
+    pub fn deadlines(&self) -> DeadlineClient {
+        DeadlineServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 }

@@ -736,7 +736,21 @@ pub fn parse_page_token(raw: &str, sort: Sort) -> Result<Option<Cursor>, FieldEr
     if s != sort_code(sort) {
         return Err(bad());
     }
+    if sort == Sort::LegalDueFirst {
+        // The middle part is the due date, `-` for none.
+        let legal_due = if u == "-" {
+            None
+        } else {
+            Some(u.parse().map_err(|_| bad())?)
+        };
+        return Ok(Some(Cursor {
+            urgency: 0,
+            seq: q.parse().map_err(|_| bad())?,
+            legal_due,
+        }));
+    }
     Ok(Some(Cursor {
+        legal_due: None,
         urgency: u.parse().map_err(|_| bad())?,
         seq: q.parse().map_err(|_| bad())?,
     }))
@@ -747,13 +761,22 @@ fn sort_code(sort: Sort) -> &'static str {
         Sort::OldestFirst => "o",
         Sort::NewestFirst => "n",
         Sort::UrgentFirst => "u",
+        Sort::LegalDueFirst => "d",
     }
 }
 
 /// Encodes a page token.
 pub fn page_token(cursor: Option<Cursor>, sort: Sort) -> String {
     cursor
-        .map(|c| hex::encode(format!("{}.{}.{}", sort_code(sort), c.urgency, c.seq)))
+        .map(|c| {
+            let middle = if sort == Sort::LegalDueFirst {
+                c.legal_due
+                    .map_or_else(|| "-".to_owned(), |d| d.to_string())
+            } else {
+                c.urgency.to_string()
+            };
+            hex::encode(format!("{}.{middle}.{}", sort_code(sort), c.seq))
+        })
         .unwrap_or_default()
 }
 
@@ -780,6 +803,7 @@ pub fn sort(n: i32) -> Result<Sort, FieldError> {
         Ok(pb::CaseSort::Unspecified | pb::CaseSort::OldestFirst) => Ok(Sort::OldestFirst),
         Ok(pb::CaseSort::NewestFirst) => Ok(Sort::NewestFirst),
         Ok(pb::CaseSort::UrgentFirst) => Ok(Sort::UrgentFirst),
+        Ok(pb::CaseSort::LegalDueFirst) => Ok(Sort::LegalDueFirst),
         Err(_) => Err(FieldError::new("sort", "must be a known sort order")),
     }
 }

@@ -125,6 +125,8 @@ pub enum Sort {
     NewestFirst,
     /// Urgent first, then arrival order.
     UrgentFirst,
+    /// The earliest legal due date first (none last), then arrival order.
+    LegalDueFirst,
 }
 
 /// Which due dates a list wants (*Süresi Yaklaşan / Süresi Geçen*).
@@ -154,6 +156,8 @@ pub struct Cursor {
     pub urgency: i64,
     /// The last case's arrival sequence.
     pub seq: i64,
+    /// The last case's legal due date (read by [`Sort::LegalDueFirst`]).
+    pub legal_due: Option<jiff::civil::Date>,
 }
 
 /// A case list query; every set condition must hold.

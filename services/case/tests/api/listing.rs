@@ -54,6 +54,49 @@ both_stores! {
         assert_eq!(all, vec![urgent, urgent, urgent, common::Urgency::Normal as i32, common::Urgency::Normal as i32, common::Urgency::Normal as i32]);
     }
 
+    async fn legal_due_first_sorting_pages_correctly_on_the_due_date_then_arrival(app) {
+        // A 4982 request is due in 15 working days, the others in 30
+        // calendar days: alternating, the requests come first.
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+            req.application_type = if i % 2 == 0 { common::ApplicationType::Talep } else { common::ApplicationType::BilgiEdinme } as i32;
+            ids.push(app.create(req).await.id);
+        }
+        let mut all = Vec::new();
+        let mut token = String::new();
+        loop {
+            let req = pb::ListCasesRequest {
+                view: pb::CaseView::Pool as i32,
+                filter: None,
+                sort: pb::CaseSort::LegalDueFirst as i32,
+                page: Some(common::PageRequest { page_size: 2, page_token: token }),
+                with_total: false,
+                partner_reference: String::new(),
+            };
+            let page = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap().into_inner();
+            all.extend(page.cases.into_iter().map(|c| (c.id, c.legal_due_date)));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let order: Vec<_> = all.iter().map(|(id, _)| id.clone()).collect();
+        let want: Vec<_> = [1, 3, 5, 0, 2, 4, 6].iter().map(|i| ids[*i].clone()).collect();
+        assert_eq!(order, want, "due date first, then arrival; every record once across pages");
+        let dates: Vec<_> = all.iter().map(|(_, d)| d.clone()).collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]) && dates[0] < dates[6], "{dates:?}");
+        // A token of another order is refused.
+        let req = pb::ListCasesRequest {
+            view: pb::CaseView::Pool as i32,
+            sort: pb::CaseSort::UrgentFirst as i32,
+            page: Some(common::PageRequest { page_size: 2, page_token: hex_token_of_due_sort() }),
+            ..Default::default()
+        };
+        let err = app.case.list_cases(as_user("manager_ankara", req)).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+    }
+
     async fn filters_narrow_the_pool_view(app) {
         let a = app.open_case().await;
         let mut req = app.application(&app.org.ankara_billing.clone(), 6, "Keçiören");
@@ -123,4 +166,16 @@ both_stores! {
         let err = count("expert_ankara", vec![pb::CaseView::Unspecified]).await.unwrap_err();
         assert_eq!(violated_fields(&err), vec!["view"]);
     }
+}
+
+/// A due-sort page token as the case service writes it.
+fn hex_token_of_due_sort() -> String {
+    tekmerkez_case::grpc::convert::page_token(
+        Some(tekmerkez_case::store::Cursor {
+            urgency: 0,
+            seq: 1,
+            legal_due: "2026-04-01".parse().ok(),
+        }),
+        tekmerkez_case::store::Sort::LegalDueFirst,
+    )
 }

@@ -69,6 +69,39 @@ pub(super) struct Row {
     pub(super) due_stage: &'static str,
     /// Whether a due date has passed (the mark is shown strong).
     pub(super) due_passed: bool,
+    /// The legal due date column: the date (`01.04.2026`), its words
+    /// ("süresi geçti", "yaklaşıyor", "12 iş günü kaldı") and its colour
+    /// class (`sure-gecti`, `sure-yakin` or empty; the words say it too).
+    pub(super) legal_due: String,
+    pub(super) legal_due_words: String,
+    pub(super) legal_due_class: &'static str,
+}
+
+/// Working days left from which a legal due date reads "yaklaşıyor" (the
+/// desk's word for the last few days; escalation has its own setting).
+const DUE_SOON_WORKING_DAYS: i64 = 3;
+
+/// The legal due date column of `c`: date, words, colour class; empty for
+/// records older than the policies and for resolved ones (the words).
+pub(super) fn legal_due_cell(
+    t: &crate::i18n::deadline::DeadlineTexts,
+    c: &pb::Case,
+) -> (String, String, &'static str) {
+    let Ok(date) = c.legal_due_date.parse::<jiff::civil::Date>() else {
+        return (String::new(), String::new(), "");
+    };
+    let shown = date.strftime("%d.%m.%Y").to_string();
+    if c.status == pb::CaseStatus::Resolved as i32 {
+        return (shown, String::new(), "");
+    }
+    match c.legal_days_left {
+        Some(n) if n < 0 => (shown, t.overdue.to_owned(), "sure-gecti"),
+        // Short words: the column stays narrow (the record page has the rest).
+        Some(0) => (shown, t.due_today.to_owned(), "sure-yakin"),
+        Some(n) if n <= DUE_SOON_WORKING_DAYS => (shown, t.due_soon.to_owned(), "sure-yakin"),
+        Some(n) => (shown, t.days_left.replace("{n}", &n.to_string()), ""),
+        None => (shown, String::new(), ""),
+    }
 }
 
 /// A "citizen not reached" mark in words: the channel, why, when.
@@ -157,7 +190,11 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
     } else {
         format!("{stage} — {}", super::due::lateness(due_texts, &c))
     };
+    let (legal_due, legal_due_words, legal_due_class) = legal_due_cell(&frame.texts().deadline, &c);
     Row {
+        legal_due,
+        legal_due_words,
+        legal_due_class,
         due,
         due_stage: stage,
         due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
@@ -302,14 +339,14 @@ pub(super) struct SortLink {
     pub(super) now: &'static str,
 }
 
-/// The received and urgency columns' sort links on `path` with the
-/// filters `filters` (without `sira`) and the current `sort`.
+/// The received, urgency and legal due date columns' sort links on `path`
+/// with the filters `filters` (without `sira`) and the current `sort`.
 pub(super) fn sort_links(
     path: &str,
     filters: &str,
     sort: pb::CaseSort,
     frame: &Frame,
-) -> [SortLink; 2] {
+) -> [SortLink; 3] {
     let href = |s: pb::CaseSort| {
         let sira = format!("sira={}", s as i32);
         if filters.is_empty() {
@@ -325,7 +362,7 @@ pub(super) fn sort_links(
             aria: "descending",
             now: c.sorted_newest,
         },
-        pb::CaseSort::UrgentFirst => SortLink {
+        pb::CaseSort::UrgentFirst | pb::CaseSort::LegalDueFirst => SortLink {
             href: href(pb::CaseSort::OldestFirst),
             aria: "none",
             now: "",
@@ -349,7 +386,21 @@ pub(super) fn sort_links(
             now: "",
         }
     };
-    [received, urgency]
+    let d = &frame.texts().deadline;
+    let due = if sort == pb::CaseSort::LegalDueFirst {
+        SortLink {
+            href: href(pb::CaseSort::OldestFirst),
+            aria: "ascending",
+            now: d.sort_by_due,
+        }
+    } else {
+        SortLink {
+            href: href(pb::CaseSort::LegalDueFirst),
+            aria: "none",
+            now: "",
+        }
+    };
+    [received, urgency, due]
 }
 
 /// `query` without its `key=` pairs.
@@ -382,7 +433,7 @@ struct ListPage {
     /// The callback agent's own callbacks, above the pool.
     held: Vec<Row>,
     paging: Paging,
-    columns: [SortLink; 2],
+    columns: [SortLink; 3],
     path: &'static str,
     claim_action: &'static str,
     categories: Vec<super::manager::Choice>,
@@ -677,6 +728,40 @@ async fn claim_from(state: &AppState, s: Session, body: &[u8], list: &str) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_due_column_says_overdue_or_near_in_words_beside_its_colour() {
+        let case = |left: Option<i64>| pb::Case {
+            legal_due_date: "2026-04-01".into(),
+            legal_days_left: left,
+            status: pb::CaseStatus::Held as i32,
+            ..Default::default()
+        };
+        let tr = &crate::i18n::TR.deadline;
+        let cell = |left| legal_due_cell(tr, &case(left));
+        assert_eq!(
+            cell(Some(-2)),
+            ("01.04.2026".into(), "süresi geçti".into(), "sure-gecti")
+        );
+        assert_eq!(
+            cell(Some(0)),
+            ("01.04.2026".into(), "bugün son gün".into(), "sure-yakin")
+        );
+        assert_eq!(cell(Some(3)).1, "yaklaşıyor");
+        assert_eq!(
+            cell(Some(4)),
+            ("01.04.2026".into(), "4 iş günü kaldı".into(), "")
+        );
+        assert_eq!(
+            legal_due_cell(&crate::i18n::EN.deadline, &case(Some(-1))).1,
+            "overdue"
+        );
+        assert_eq!(
+            legal_due_cell(tr, &pb::Case::default()),
+            (String::new(), String::new(), ""),
+            "older records have none"
+        );
+    }
 
     #[test]
     fn the_claim_form_keeps_only_ids_that_are_uuids() {

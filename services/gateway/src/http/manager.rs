@@ -159,7 +159,7 @@ pub(super) fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
     if take("uzman", &q.uzman, is_uuid(q.uzman.trim())) {
         q.uzman.trim().clone_into(&mut filter.holder_id);
     }
-    let sort = number_in(q.sira.trim(), 1..=3);
+    let sort = number_in(q.sira.trim(), 1..=4);
     take("sira", &q.sira, sort.is_some());
     let tracking = q.takip.trim().to_uppercase();
     if take(
@@ -280,7 +280,7 @@ struct ManagerPage {
     tracking: String,
     rows: Vec<ManagedRow>,
     paging: Paging,
-    columns: [SortLink; 2],
+    columns: [SortLink; 3],
     /// The filters and page shown, for the assignment form to come back to.
     back: String,
     message: Option<&'static str>,
@@ -497,6 +497,10 @@ pub(super) async fn show(
                 (
                     (pb::CaseSort::UrgentFirst as i32).to_string(),
                     t.sort_urgent,
+                ),
+                (
+                    (pb::CaseSort::LegalDueFirst as i32).to_string(),
+                    frame.texts().deadline.sort_by_due,
                 ),
             ],
         ),

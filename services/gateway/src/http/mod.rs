@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_deadlines;
 mod admin_notify;
 mod admin_reasons;
 mod auth;
@@ -195,6 +196,18 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
         .route("/kayit/{id}/tur", axum::routing::post(record::reclassify))
         .route(
+            "/kayit/{id}/sure-uzat",
+            axum::routing::post(record::extend_deadline),
+        )
+        .route(
+            "/kayit/{id}/bilgi-bekle",
+            axum::routing::post(record::await_citizen),
+        )
+        .route(
+            "/kayit/{id}/bilgi-geldi",
+            axum::routing::post(record::citizen_answered),
+        )
+        .route(
             "/kayit/{id}/aktar",
             get(transfer::show).post(transfer::submit),
         )
@@ -243,6 +256,14 @@ pub fn pages(state: AppState) -> Router {
         .route(
             "/yonetim/kapanis-nedenleri",
             get(admin_reasons::show).post(admin_reasons::create),
+        )
+        .route(
+            "/yonetim/sure-kurallari",
+            get(admin_deadlines::show).post(admin_deadlines::put),
+        )
+        .route(
+            "/yonetim/sure-kurallari/sil",
+            axum::routing::post(admin_deadlines::delete),
         )
         .route(
             "/yonetim/kapanis-nedenleri/{code}",

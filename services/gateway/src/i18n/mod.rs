@@ -17,6 +17,7 @@ pub mod auth;
 pub mod cases;
 pub mod classify;
 pub mod common;
+pub mod deadline;
 pub mod due;
 pub mod email_problems;
 pub mod entry;
@@ -107,6 +108,8 @@ pub struct Texts {
     pub letters: letters::LettersTexts,
     /// Application types and sources, closure reasons.
     pub classify: classify::ClassifyTexts,
+    /// Due dates on the desk and *Süre Kuralları*.
+    pub deadline: deadline::DeadlineTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -127,6 +130,7 @@ pub static TR: Texts = Texts {
     survey: survey::TR,
     letters: letters::TR,
     classify: classify::TR,
+    deadline: deadline::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -147,6 +151,7 @@ pub static EN: Texts = Texts {
     survey: survey::EN,
     letters: letters::EN,
     classify: classify::EN,
+    deadline: deadline::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

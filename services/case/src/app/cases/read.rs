@@ -124,6 +124,7 @@ impl CaseApp {
             cases.last().map(|c| Cursor {
                 urgency: c.urgency.rank(),
                 seq: c.seq,
+                legal_due: c.legal_due_date,
             })
         } else {
             None

@@ -209,6 +209,23 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
             select.push(" AND seq > ").push_bind(c.seq);
             select.push("))");
         }
+        // Keyset on (due date, nulls last; seq).
+        (Sort::LegalDueFirst, Some(c)) => match c.legal_due {
+            Some(d) => {
+                let d = date_value(d);
+                select
+                    .push(" AND (legal_due_date IS NULL OR legal_due_date > ")
+                    .push_bind(d.clone());
+                select.push(" OR (legal_due_date = ").push_bind(d);
+                select.push(" AND seq > ").push_bind(c.seq);
+                select.push("))");
+            }
+            None => {
+                select
+                    .push(" AND legal_due_date IS NULL AND seq > ")
+                    .push_bind(c.seq);
+            }
+        },
         (_, None) => {}
     }
 }
@@ -219,6 +236,11 @@ fn list_statement(q: &CaseQuery) -> Statement {
         Sort::OldestFirst => " ORDER BY seq ASC",
         Sort::NewestFirst => " ORDER BY seq DESC",
         Sort::UrgentFirst => " ORDER BY urgency DESC, seq ASC",
+        // YYYY-MM-DD text sorts as dates on both stores; records older
+        // than the policies (no due date) last.
+        Sort::LegalDueFirst => {
+            " ORDER BY CASE WHEN legal_due_date IS NULL THEN 1 ELSE 0 END, legal_due_date ASC, seq ASC"
+        }
     };
     scans(q, CASE_COLUMNS, order)
 }

@@ -28,7 +28,7 @@ use tonic::Code;
 use super::page::{Field, Shown, Typed, record_page};
 use crate::{
     http::{AppState, Frame, see_other, signed_in::SignedIn},
-    i18n::record::RecordTexts,
+    i18n::Texts,
     session::{Session, tokens_match},
 };
 
@@ -63,6 +63,11 @@ pub(in crate::http) struct TextForm {
     neden: String,
     /// Reclassifying: the application type's number.
     tur: String,
+    /// *Süreyi uzat*: the reason.
+    uzatma_gerekcesi: String,
+    /// *Süreyi uzat*: the working days the page offered (only to word the
+    /// success; the case service decides the days).
+    gun: String,
 }
 
 impl TextForm {
@@ -80,6 +85,7 @@ impl TextForm {
             survey_score: self.puan.clone(),
             survey_comment: self.gorus.clone(),
             closure_reason: self.neden.clone(),
+            extend_reason: self.uzatma_gerekcesi.clone(),
             ..Typed::default()
         };
         match kind {
@@ -196,6 +202,10 @@ enum TextWrite {
     NotReached,
     /// The holder or the pool's manager changes the application type.
     Reclassify,
+    /// *Süreyi uzat*: the 4982 extension of a `bilgi_edinme` record.
+    Extend,
+    /// The wait for the citizen's information starts (`true`) or ends.
+    Await(bool),
 }
 
 impl TextWrite {
@@ -208,12 +218,14 @@ impl TextWrite {
             Self::Assign => Field::Assignee,
             Self::Reopen => Field::ReopenReason,
             Self::NotReached => Field::ReachNote,
-            Self::Reclassify => Field::Note,
+            Self::Reclassify | Self::Await(_) => Field::Note,
+            Self::Extend => Field::ExtendReason,
         }
     }
 
     /// What to say by that field when its text is refused.
-    fn text_error(self, t: &RecordTexts) -> String {
+    fn text_error(self, texts: &Texts) -> String {
+        let t = &texts.record;
         match self {
             Self::Note | Self::Claim => t.note_needed.to_string(),
             Self::Answer => t.answer_needed.to_string(),
@@ -221,7 +233,8 @@ impl TextWrite {
             Self::Assign => t.choose_expert.to_owned(),
             Self::Reopen => t.reopen_reason_invalid.to_string(),
             Self::NotReached => t.reach_note_too_long.to_owned(),
-            Self::Reclassify => String::new(),
+            Self::Reclassify | Self::Await(_) => String::new(),
+            Self::Extend => texts.deadline.extend_reason_needed.to_owned(),
         }
     }
 }
@@ -270,6 +283,12 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 None,
             )
         }
+        Code::InvalidArgument if kind == TextWrite::Extend && refused_field(st, "reason") => shown(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Field::ExtendReason,
+            frame.texts().deadline.extend_reason_too_long.to_owned(),
+            None,
+        ),
         Code::InvalidArgument if kind == TextWrite::NotReached && refused_field(st, "outcome") => {
             shown(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -281,7 +300,7 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
         Code::InvalidArgument => shown(
             StatusCode::UNPROCESSABLE_ENTITY,
             kind.text_field(),
-            kind.text_error(t),
+            kind.text_error(frame.texts()),
             None,
         ),
         Code::NotFound => {
@@ -303,6 +322,12 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 TextWrite::Assign => t.assign_failed,
                 TextWrite::Reopen => t.reopen_failed,
                 TextWrite::NotReached => t.reach_already_done,
+                // Not extendable (type, once, passed) or changed meanwhile:
+                // the page shows the record as it is now.
+                TextWrite::Extend if st.code() == Code::FailedPrecondition => {
+                    frame.texts().deadline.extend_refused
+                }
+                TextWrite::Await(_) => frame.texts().deadline.await_failed,
                 _ => t.record_changed,
             };
             let mut s = Shown::ok(Some(message.to_owned()), true);
@@ -360,6 +385,8 @@ async fn write(
             | TextWrite::Assign
             | TextWrite::NotReached
             | TextWrite::Reclassify
+            | TextWrite::Extend
+            | TextWrite::Await(_)
     );
     let version = f.version.parse::<i64>().ok();
     if needs_version && version.is_none() {
@@ -537,6 +564,38 @@ async fn write(
                 .await
                 .map(|_| ())
         }
+        TextWrite::Extend => {
+            let reason = f.uzatma_gerekcesi.trim();
+            let d = &frame.texts().deadline;
+            if reason.is_empty() {
+                let shown = refuse(Field::ExtendReason, d.extend_reason_needed.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            if reason.chars().count() > limits::REASON {
+                let shown = refuse(Field::ExtendReason, d.extend_reason_too_long.to_owned());
+                return record_page(state, frame, s, &id, shown).await;
+            }
+            let req = pb::ExtendLegalDeadlineRequest {
+                case_id,
+                reason: reason.to_owned(),
+                expected_version: expected_version.unwrap_or_default(),
+            };
+            b.deadlines()
+                .extend_legal_deadline(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
+        TextWrite::Await(waiting) => {
+            let req = pb::SetAwaitingCitizenRequest {
+                case_id,
+                waiting,
+                expected_version: expected_version.unwrap_or_default(),
+            };
+            b.deadlines()
+                .set_awaiting_citizen(b.as_user(s.user_id, req))
+                .await
+                .map(|_| ())
+        }
         TextWrite::Reopen => {
             let Some(reason) = bounded(&f.gerekce, limits::REASON) else {
                 let shown = refuse(Field::ReopenReason, t.reopen_reason_invalid.to_string());
@@ -576,6 +635,18 @@ async fn write(
                 TextWrite::Reopen => "yeniden-acildi",
                 TextWrite::NotReached => "ulasildi",
                 TextWrite::Reclassify => "tur-degisti",
+                TextWrite::Extend => {
+                    // The days only word the message; the page reads the
+                    // new date from the record.
+                    let days = f.gun.trim().parse::<u32>().unwrap_or(0);
+                    return back(
+                        &id,
+                        StatusCode::SEE_OTHER,
+                        &format!("sure-uzatildi&gun={days}"),
+                    );
+                }
+                TextWrite::Await(true) => "bilgi-bekleniyor",
+                TextWrite::Await(false) => "bilgi-geldi",
             };
             back(&id, StatusCode::SEE_OTHER, done)
         }
@@ -617,6 +688,39 @@ pub(in crate::http) async fn reclassify(
     Form(f): Form<TextForm>,
 ) -> Response {
     write(TextWrite::Reclassify, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/sure-uzat`: *Süreyi uzat* (Law 4982 art. 11).
+pub(in crate::http) async fn extend_deadline(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Extend, &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/bilgi-bekle`: *Vatandaştan bilgi bekleniyor*.
+pub(in crate::http) async fn await_citizen(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Await(true), &state, frame, s, id, &f).await
+}
+
+/// `POST /kayit/{id}/bilgi-geldi`: *Bilgi geldi, devam*.
+pub(in crate::http) async fn citizen_answered(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    Path(id): Path<String>,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<TextForm>,
+) -> Response {
+    write(TextWrite::Await(false), &state, frame, s, id, &f).await
 }
 
 /// `POST /kayit/{id}/geri-donus`: a callback's outcome.

@@ -22,7 +22,8 @@ mod page;
 mod related;
 
 pub(super) use actions::{
-    add_note, assign, claim, close, reclassify, record_callback, reopen, resolve_not_reached,
+    add_note, assign, await_citizen, citizen_answered, claim, close, extend_deadline, reclassify,
+    record_callback, reopen, resolve_not_reached,
 };
 pub(super) use page::{attachment, show};
 

@@ -85,6 +85,8 @@ pub(super) struct Typed {
     pub(super) survey_comment: String,
     /// The close form's closure reason (a code).
     pub(super) closure_reason: String,
+    /// *Süreyi uzat*: the reason.
+    pub(super) extend_reason: String,
 }
 
 impl Typed {
@@ -95,6 +97,7 @@ impl Typed {
             && self.reopen_reason.trim().is_empty()
             && self.reach_note.trim().is_empty()
             && self.survey_comment.trim().is_empty()
+            && self.extend_reason.trim().is_empty()
     }
 }
 
@@ -114,6 +117,7 @@ pub(super) enum Field {
     ReachNote,
     SurveyScore,
     ClosureReason,
+    ExtendReason,
 }
 
 /// How the record page is shown: a message at the top, an error by a field,
@@ -125,6 +129,9 @@ pub(super) struct Shown {
     pub(super) is_error: bool,
     pub(super) field_error: Option<(Field, String)>,
     pub(super) typed: Typed,
+    /// The legal due date was just extended (by this many working days, 0
+    /// when not known): the message names the new date, read from the record.
+    pub(super) extended_by: Option<u32>,
 }
 
 impl Shown {
@@ -136,6 +143,7 @@ impl Shown {
             is_error,
             field_error: None,
             typed: Typed::default(),
+            extended_by: None,
         }
     }
 
@@ -147,6 +155,7 @@ impl Shown {
             is_error: true,
             field_error: Some((field, error)),
             typed,
+            extended_by: None,
         }
     }
 
@@ -262,6 +271,28 @@ struct RecordPage {
     internal_due: String,
     /// Waiting for the citizen's information.
     awaiting_citizen: bool,
+    /// Deadline words.
+    dl: &'static crate::i18n::deadline::DeadlineTexts,
+    /// *Süreyi uzat* is offered: the working days it adds (0: not offered).
+    extension_days: u32,
+    /// The hint above the extension form, with the days.
+    extend_hint: String,
+    extend_error: Option<String>,
+    /// The holder, the pool's manager or an admin may start or end the
+    /// wait for the citizen (open record).
+    can_await: bool,
+}
+
+/// Whether `case` may be extended now (Law 4982 art. 11: a `bilgi_edinme`
+/// record still open, not yet extended, its due date not passed) by one
+/// who acts on its due dates; the case service decides again.
+fn extendable(case: &pb::Case, acts: bool) -> bool {
+    acts && case.status != pb::CaseStatus::Resolved as i32
+        && case.application_type == tekmerkez_proto::common_v1::ApplicationType::BilgiEdinme as i32
+        && !case.legal_due_date.is_empty()
+        && !case.legal_extended
+        && case.legal_extension_days > 0
+        && case.legal_days_left.is_some_and(|n| n >= 0)
 }
 
 /// The legal due date of `case` in `texts`' words.
@@ -308,6 +339,8 @@ struct GonePage {
 #[serde(default)]
 pub(in crate::http) struct Durum {
     durum: String,
+    /// After an extension: by how many working days.
+    gun: String,
 }
 
 /// The record's answer letter in words (`Sayı TM-2026-000001 — postalandı
@@ -539,9 +572,15 @@ pub(in crate::http) async fn show(
         "atandi" => (Some(t.assigned.to_owned()), false),
         "yeniden-acildi" => (Some(t.reopened.to_owned()), false),
         "tur-degisti" => (Some(texts.classify.type_changed.to_owned()), false),
+        "bilgi-bekleniyor" => (Some(texts.deadline.await_started.to_owned()), false),
+        "bilgi-geldi" => (Some(texts.deadline.await_ended.to_owned()), false),
         _ => (None, false),
     };
-    record_page(&state, frame, s, &id, Shown::ok(message, is_error)).await
+    let mut shown = Shown::ok(message, is_error);
+    if q.durum == "sure-uzatildi" {
+        shown.extended_by = Some(q.gun.parse().unwrap_or(0));
+    }
+    record_page(&state, frame, s, &id, shown).await
 }
 
 /// The record page as `shown` asks, or, when the person may no longer see
@@ -749,7 +788,34 @@ pub(super) async fn record_page(
     } else {
         Vec::new()
     };
+    let dl = &texts.deadline;
+    let acts_on_deadline = status != pb::CaseStatus::Resolved && (case.holder_id == me || manager);
+    let extension_days = if extendable(&case, acts_on_deadline) {
+        case.legal_extension_days
+    } else {
+        0
+    };
+    let mut message = shown.message.clone();
+    if let Some(days) = shown.extended_by {
+        let date = texts
+            .track
+            .long_date(&case.legal_due_date)
+            .unwrap_or_default();
+        let words = if days == 0 {
+            dl.extended_no_days.to_owned()
+        } else {
+            dl.extended.replace("{n}", &days.to_string())
+        };
+        message = Some(words.replace("{date}", &date));
+    }
     let mut r = render(&RecordPage {
+        dl,
+        extension_days,
+        extend_hint: dl
+            .extend_hint
+            .replace("{n}", &case.legal_extension_days.to_string()),
+        extend_error: shown.error(Field::ExtendReason).map(str::to_owned),
+        can_await: acts_on_deadline,
         legal_due: legal_due_line(texts, &case),
         internal_due: case
             .internal_due_at
@@ -841,7 +907,7 @@ pub(super) async fn record_page(
             when: when(a.answered_at.as_ref()),
             comment: a.comment.clone(),
         }),
-        message: shown.message,
+        message,
         is_error: shown.is_error,
         typed: shown.typed,
         frame,
