@@ -5,10 +5,7 @@
 //! does not have yet, and [`CaseApp::working_calendar`], the calendar the
 //! rest of the service counts working days on.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, LazyLock, RwLock},
-};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -299,19 +296,9 @@ impl CaseApp {
             n => n.min(MAX_REVISIONS),
         };
         let revisions = self.store.list_calendar_revisions(year, limit).await?;
-        // Few admins change the calendar: one lookup each.
-        let mut names: HashMap<Uuid, String> = HashMap::new();
-        for id in revisions.iter().filter_map(|r| r.changed_by) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-                let name = self
-                    .store
-                    .get_user(id)
-                    .await?
-                    .map(|u| u.display_name)
-                    .unwrap_or_default();
-                slot.insert(name);
-            }
-        }
+        let names = self
+            .display_names(revisions.iter().filter_map(|r| r.changed_by).collect())
+            .await?;
         Ok(revisions
             .into_iter()
             .map(|r| NamedRevision {

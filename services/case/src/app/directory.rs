@@ -142,6 +142,25 @@ fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
 }
 
 impl CaseApp {
+    /// The display names of `ids` (an unknown user reads as empty), one
+    /// lookup per distinct id: for the few people who change admin data.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub(crate) async fn display_names(
+        &self,
+        ids: Vec<Uuid>,
+    ) -> Result<std::collections::HashMap<Uuid, String>, CaseError> {
+        let mut names = std::collections::HashMap::new();
+        for id in ids {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+                let user = self.store.get_user(id).await?;
+                slot.insert(user.map(|u| u.display_name).unwrap_or_default());
+            }
+        }
+        Ok(names)
+    }
+
     /// Adds a directorate.
     ///
     /// # Errors

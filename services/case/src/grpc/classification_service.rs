@@ -2,15 +2,12 @@
 //! edit and an agent's change of a case's application type. Thin handlers
 //! over [`crate::app::classification`] and the case operations.
 
-use std::collections::HashMap;
-
 use tekmerkez_proto::case_v1::{self as pb, classification_service_server::ClassificationService};
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
 
 use super::{CallerResolver, convert};
 use crate::{
-    app::{CaseApp, classification::ReasonEdit, error::CaseError, events::to_proto_ts},
+    app::{CaseApp, classification::ReasonEdit, events::to_proto_ts},
     domain::{
         classification::{ClosureReason, type_from_proto},
         fields::Violations,
@@ -32,18 +29,10 @@ impl ClassificationGrpc {
 
     /// `reasons` on the wire, with the display names of who changed them.
     async fn to_proto(&self, reasons: &[ClosureReason]) -> Result<Vec<pb::ClosureReason>, Status> {
-        let mut names: HashMap<Uuid, String> = HashMap::new();
-        for id in reasons.iter().filter_map(|r| r.updated_by) {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                let user = self
-                    .app
-                    .store()
-                    .get_user(id)
-                    .await
-                    .map_err(CaseError::from)?;
-                e.insert(user.map(|u| u.display_name).unwrap_or_default());
-            }
-        }
+        let names = self
+            .app
+            .display_names(reasons.iter().filter_map(|r| r.updated_by).collect())
+            .await?;
         Ok(reasons
             .iter()
             .map(|r| pb::ClosureReason {

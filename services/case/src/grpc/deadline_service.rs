@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{CallerResolver, convert};
 use crate::{
-    app::{CaseApp, error::CaseError, events::to_proto_ts},
+    app::{CaseApp, events::to_proto_ts},
     domain::{
         classification::{source_from_proto, source_to_proto, type_from_proto, type_to_proto},
         deadline::{
@@ -36,18 +36,10 @@ impl DeadlineGrpc {
 
     /// `policies` on the wire, with the display names of who changed them.
     async fn to_proto(&self, policies: &[StoredPolicy]) -> Result<Vec<pb::DeadlinePolicy>, Status> {
-        let mut names: HashMap<Uuid, String> = HashMap::new();
-        for id in policies.iter().filter_map(|p| p.updated_by) {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                let user = self
-                    .app
-                    .store()
-                    .get_user(id)
-                    .await
-                    .map_err(CaseError::from)?;
-                e.insert(user.map(|u| u.display_name).unwrap_or_default());
-            }
-        }
+        let names = self
+            .app
+            .display_names(policies.iter().filter_map(|p| p.updated_by).collect())
+            .await?;
         Ok(policies
             .iter()
             .map(|s| policy_to_proto(s, &names))
