@@ -16,8 +16,13 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/events.proto",
     "tekmerkez/intake/v1/application.proto",
     "tekmerkez/intake/v1/intake_service.proto",
+    "tekmerkez/intake/v1/calls.proto",
     "tekmerkez/routing/v1/routing_service.proto",
     "tekmerkez/notify/v1/notification_service.proto",
+    "tekmerkez/notify/v1/report_mail.proto",
+    "tekmerkez/reports/v1/report_service.proto",
+    "tekmerkez/reports/v1/call_report_service.proto",
+    "tekmerkez/reports/v1/periodic_report_service.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -49,7 +49,7 @@ from typing import Any
 import yaml
 
 KUBE_VERSION = "1.30.0"
-SERVICES = ["case", "intake", "routing", "notify", "gateway"]
+SERVICES = ["case", "intake", "routing", "notify", "reports", "gateway"]
 LIB = "tekmerkez-lib"
 UMBRELLA = "tekmerkez"
 RELEASE = "tekmerkez"
@@ -214,6 +214,8 @@ GLOBAL = obj(
                 "topicPrefix": string(pattern=r"^[a-zA-Z0-9._-]*$"),
                 "partitions": integer(1),
                 "replicationFactor": integer(1),
+                # -1 keeps case.events.v1 for the reports' rebuild.
+                "caseEventsRetentionMs": integer(-1),
             }
         ),
         "caseService": obj({"port": PORT}),
@@ -681,6 +683,7 @@ def service_schema(name: str) -> dict[str, Any]:
                     "intakeServiceToken",
                     "gatewayServiceToken",
                     "notifyServiceToken",
+                    "reportsServiceToken",
                     "bootstrapAdminPassword",
                 ]
             }
@@ -698,6 +701,7 @@ def service_schema(name: str) -> dict[str, Any]:
                             "routingDatabaseUrl",
                             "gatewayDatabaseUrl",
                             "notifyDatabaseUrl",
+                            "reportsDatabaseUrl",
                         ]
                     }
                 ),
@@ -723,13 +727,6 @@ def service_schema(name: str) -> dict[str, Any]:
                 "letters": obj(
                     {"number_prefix": string(minLength=1, maxLength=40)}
                 ),
-                "closure": obj(
-                    {
-                        "information_only_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
-                        "incident_closed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
-                        "field_work_confirmed_reason": string(pattern=r"^[a-z0-9_]{1,64}$"),
-                    }
-                ),
                 "tracking": obj({"wrong_guesses_per_hour": integer(1, 1000)}),
                 "escalation": obj(
                     {
@@ -737,8 +734,10 @@ def service_schema(name: str) -> dict[str, Any]:
                         "lease_ms": integer(2),
                         "batch_size": integer(1),
                         "approaching_working_days": integer(1, 30),
+                        "manager_warning_working_days": integer(1, 30),
                         "escalate_after_working_days": integer(1, 60),
                         "approaching_hours": integer(1, 720),
+                        "manager_warning_hours": integer(1, 720),
                         "escalate_after_hours": integer(1, 720),
                     }
                 ),
@@ -778,6 +777,43 @@ def service_schema(name: str) -> dict[str, Any]:
                 ),
             }
         )
+    elif name == "reports":
+        props = common(kafka=True, ingress=False)
+        props["secretKeys"] = obj({"databaseUrl": SECRET_KEY, "caseServiceToken": SECRET_KEY})
+        props["caseService"] = case_service()
+        props["config"] = obj(
+            {
+                "telemetry": TELEMETRY,
+                "kafka": KAFKA_CLIENT,
+                "reports": obj(
+                    {
+                        "pg_max_connections": integer(1),
+                        "case_service": obj({"timeout_ms": integer(1)}),
+                        "consumer": obj(
+                            {
+                                "group": string(minLength=1),
+                                "max_attempts": integer(1),
+                                "initial_backoff_ms": integer(1),
+                                "max_backoff_ms": integer(1),
+                                "concurrency": integer(1, 64),
+                            }
+                        ),
+                        "directory_cache_ms": integer(1),
+                        "rebuild": obj({"idle_ms": integer(1)}),
+                        "periodic": obj(
+                            {
+                                "enabled": boolean(),
+                                "send_hour": integer(0, 23),
+                                "poll_interval_ms": integer(1),
+                                "lease_ms": integer(1),
+                                "institution": string(),
+                                "font_path": string(minLength=1),
+                            }
+                        ),
+                    }
+                ),
+            }
+        )
     elif name == "intake":
         props = common(kafka=True, ingress=True)
         props["secretKeys"] = obj(
@@ -802,6 +838,7 @@ def service_schema(name: str) -> dict[str, Any]:
             }
         )
         props["caseService"] = case_service()
+        props["reportsService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
         props["partnerApi"] = obj({**extra_port(), "grpcReadiness": boolean()})
         props["caBundle"] = ca_bundle()
         props["config"] = obj(
@@ -845,6 +882,7 @@ def service_schema(name: str) -> dict[str, Any]:
         props["routingService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
         props["intakeService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
         props["notifyService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
+        props["reportsService"] = obj({"enabled": boolean(), "url": URL_OR_EMPTY})
         props["config"] = obj(
             {
                 "telemetry": TELEMETRY,
@@ -1301,6 +1339,7 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
     "gateway": {
         "intakeService": {"url": "http://intake.example:8081"},
         "notifyService": {"url": "http://notify.example:50053"},
+        "reportsService": {"url": "http://reports.example:50055"},
         "config": {"gateway": {"entry": {"font_path": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "timeout_ms": 3000}}},
     },
 }
@@ -1337,6 +1376,7 @@ def broken_nested_type(svc: str) -> dict[str, Any]:
 MISTYPED_SETTING: dict[str, dict[str, Any]] = {
     "case": {"config": {"case": {"outbox": {"batch_sise": 10}}}},
     "routing": {"config": {"routing": {"consumer": {"groupp": "x"}}}},
+    "reports": {"config": {"reports": {"rebuild": {"idle": 5}}}},
     "intake": {"config": {"intake": {"email": {"imap": {"hots": "imap.example"}}}}},
     "notify": {"config": {"notify": {"sms": {"netgsm": {"msgheadr": "X"}}}}},
     "gateway": {"config": {"gateway": {"entry": {"fontpath": "/x.ttf"}}}},

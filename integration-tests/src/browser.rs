@@ -16,7 +16,7 @@
 //! `TEKMERKEZ_CHROMEDRIVER` point elsewhere.
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -118,12 +118,10 @@ impl Chrome {
             tempfile::tempdir().context("a temporary directory for chromedriver's log")?;
         let mut last_error = anyhow!("chromedriver did not start");
         // A free port can be taken by someone else before chromedriver binds
-        // it: then try another.
+        // it: then try another (chosen outside the ephemeral range, see
+        // `cluster::free_port`).
         for _ in 0..3 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .context("finding a free port for chromedriver")?
-                .port();
+            let port = crate::cluster::free_port();
             let log = log_dir.path().join(format!("chromedriver-{port}.log"));
             let mut child = Command::new(&driver)
                 .arg(format!("--port={port}"))

@@ -18,6 +18,8 @@ const ROUTING_TOKEN: &str = "cluster-routing-token-0123456789abcdef0123";
 const INTAKE_TOKEN: &str = "cluster-intake-token-0123456789abcdef01234";
 /// The notify token the cluster's case service trusts.
 const NOTIFY_TOKEN: &str = "cluster-notify-token-0123456789abcdef01234";
+/// The reports token the cluster's case service trusts.
+const REPORTS_TOKEN: &str = "cluster-reports-token-0123456789abcdef0123";
 
 /// The `tekmerkez` binary: `TEKMERKEZ_BIN`, else the shared target directory's debug build.
 pub fn binary() -> PathBuf {
@@ -35,13 +37,24 @@ pub fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts")
 }
 
-/// A port nothing listens on now.
+/// A port nothing listens on now, for a server a test starts later.
+///
+/// Chosen below Linux's ephemeral range (32768–60999 by default), never
+/// from it: a port the kernel hands out for `:0` is released before the
+/// server binds it, and meanwhile any outgoing connection (another test's
+/// broker or database client) may be given it as its local port. Ports
+/// 20000–32767 are never given out that way; the project's own servers
+/// listen below 20000 (55432, PostgreSQL's, is bound before any test).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use rand::Rng as _;
+    let mut rng = rand::rng();
+    for _ in 0..1000 {
+        let port = rng.random_range(20_000..32_768);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in 20000-32767 after 1000 tries")
 }
 
 /// The three services as processes.
@@ -64,6 +77,10 @@ pub struct Cluster {
     pub gateway_url: String,
     /// Notify's database (for counting).
     pub notify_db: String,
+    /// The reports' database.
+    pub reports_db: String,
+    /// The report API's gRPC address.
+    pub reports_addr: String,
     env: Vec<(String, String)>,
     /// Each service's `/metrics` listener (`telemetry.metrics_listen`).
     metrics: HashMap<&'static str, String>,
@@ -105,6 +122,8 @@ impl Cluster {
         let intake_db = create_db(&pg, &format!("cl_{id}_intake")).await;
         let gateway_db = create_db(&pg, &format!("cl_{id}_gateway")).await;
         let notify_db = create_db(&pg, &format!("cl_{id}_notify")).await;
+        let reports_db = create_db(&pg, &format!("cl_{id}_reports")).await;
+        let reports_addr = format!("127.0.0.1:{}", free_port());
         let notify_addr = format!("127.0.0.1:{}", free_port());
         let prefix = format!("cl-{id}-");
         let (case_port, routing_port, intake_port) = (free_port(), free_port(), free_port());
@@ -196,6 +215,20 @@ impl Cluster {
                 "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__NOTIFY",
                 NOTIFY_TOKEN.to_owned(),
             ),
+            ("TEKMERKEZ__REPORTS__DATABASE_URL", reports_db.clone()),
+            ("TEKMERKEZ__REPORTS__GRPC_LISTEN", reports_addr.clone()),
+            (
+                "TEKMERKEZ__REPORTS__CASE_SERVICE__URL",
+                format!("http://{case_addr}"),
+            ),
+            (
+                "TEKMERKEZ__REPORTS__CASE_SERVICE__TOKEN",
+                REPORTS_TOKEN.to_owned(),
+            ),
+            (
+                "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__REPORTS",
+                REPORTS_TOKEN.to_owned(),
+            ),
             ("TEKMERKEZ__NOTIFY__EMAIL__TRANSPORT", "off".to_owned()),
             (
                 "TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED",
@@ -243,9 +276,11 @@ impl Cluster {
             intake_url: format!("http://127.0.0.1:{intake_port}"),
             notify_addr,
             notify_db,
+            reports_db,
+            reports_addr,
             gateway_url: format!("http://127.0.0.1:{gateway_port}"),
             env,
-            metrics: ["case", "routing", "intake", "notify", "gateway"]
+            metrics: ["case", "routing", "intake", "notify", "gateway", "reports"]
                 .into_iter()
                 .map(|s| (s, format!("127.0.0.1:{}", free_port())))
                 .collect(),
@@ -296,13 +331,27 @@ impl Cluster {
         c
     }
 
+    /// Runs `tekmerkez <args>` to its end with the services' environment
+    /// (a one-off command such as `reports rebuild`).
+    pub async fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(binary())
+            .arg("--config-dir")
+            .arg(&self.config_dir)
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .kill_on_drop(true)
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("running {} {args:?}: {e}", binary().display()))
+    }
+
     /// Sets (or replaces) an environment variable of the services started from now on.
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.to_owned(), value.to_owned()));
     }
 
-    /// Starts `service` (`case`, `routing`, `intake`, `notify`) and waits until it answers.
+    /// Starts `service` (`case`, `routing`, `intake`, `notify`, `reports`) and waits until it answers.
     pub async fn start(&mut self, service: &'static str) {
         let child = self
             .command(service)
@@ -313,6 +362,7 @@ impl Cluster {
             "case" => self.case_addr.clone(),
             "routing" => self.routing_addr.clone(),
             "notify" => self.notify_addr.clone(),
+            "reports" => self.reports_addr.clone(),
             "gateway" => self.gateway_url.trim_start_matches("http://").to_owned(),
             _ => self.intake_url.trim_start_matches("http://").to_owned(),
         };

@@ -48,6 +48,7 @@ impl DevProcess {
             ("APP_ENVIRONMENT", "test"),
             ("RUST_LOG", "warn"),
             ("TEKMERKEZ__DEV__DEMO_CASES", "0"),
+            ("TEKMERKEZ__DEV__DEMO_HISTORY_DAYS", "0"),
             ("TEKMERKEZ__ROUTING__GRPC_LISTEN", "127.0.0.1:0"),
             ("TEKMERKEZ__INTAKE__RATE_LIMIT__PER_MINUTE", "10000000"),
             ("TEKMERKEZ__INTAKE__RATE_LIMIT__BURST", "1000000"),

@@ -9,7 +9,9 @@
 //! - [`intake_v1`]: `ApplicationReceived`, what `intake.applications.v1` carries,
 //!   and `IntakeService`, the partners' gRPC door.
 //! - [`routing_v1`]: the routing rules' admin service.
-//! - [`notify_v1`]: the notification service's delivery log and catalogue API.
+//! - [`notify_v1`]: the notification service's delivery log and catalogue API,
+//!   and `ReportMailRequested`, what `reports.mail.v1` carries.
+//! - [`reports_v1`]: the reports service's summary queries.
 
 pub mod codec;
 
@@ -44,6 +46,13 @@ pub mod tekmerkez {
             tonic::include_proto!("tekmerkez.notify.v1");
         }
     }
+    /// `tekmerkez.reports.*`.
+    pub mod reports {
+        /// `tekmerkez.reports.v1`.
+        pub mod v1 {
+            tonic::include_proto!("tekmerkez.reports.v1");
+        }
+    }
     /// `tekmerkez.case.*`.
     pub mod case {
         /// `tekmerkez.case.v1`.
@@ -54,6 +63,7 @@ pub mod tekmerkez {
 }
 
 pub use tekmerkez::notify::v1 as notify_v1;
+pub use tekmerkez::reports::v1 as reports_v1;
 pub use tekmerkez::{
     case::v1 as case_v1, common::v1 as common_v1, intake::v1 as intake_v1,
     routing::v1 as routing_v1,

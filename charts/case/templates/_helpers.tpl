@@ -28,5 +28,6 @@ admin's password).
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__INTAKE" "key" $k.intakeServiceToken) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__GATEWAY" "key" $k.gatewayServiceToken) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__NOTIFY" "key" $k.notifyServiceToken "optional" true) | nindent 0 }}
+{{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__CASE__AUTH__SERVICE_TOKENS__REPORTS" "key" $k.reportsServiceToken "optional" true) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__BOOTSTRAP__ADMIN_PASSWORD" "key" $k.bootstrapAdminPassword "optional" true) | nindent 0 }}
 {{- end -}}

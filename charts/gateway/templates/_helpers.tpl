@@ -59,8 +59,19 @@ http://<release>-notify:50053; empty when notifyService.enabled is false
 {{- end -}}
 
 {{/*
-Return the gateway's environment beyond the base: the case, routing, intake
-and notify URLs and the secrets (database URL for sessions, the gateway's
+Return the reports service's gRPC URL for Raporlar: reportsService.url, else
+http://<release>-reports:50055; empty when reportsService.enabled is false
+(the gateway then hides the pages).
+*/}}
+{{- define "gateway.reportsServiceUrl" -}}
+{{- if .Values.reportsService.enabled -}}
+{{- default (printf "http://%s-reports:50055" .Release.Name) .Values.reportsService.url -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Return the gateway's environment beyond the base: the case, routing, intake,
+notify and reports URLs and the secrets (database URL for sessions, the gateway's
 bearer token, the signed-link secret and its previous ones, and while staff entry is on intake's staff token and, if the
 Secret has it, the CTI lookup token).
 */}}
@@ -72,6 +83,8 @@ Secret has it, the CTI lookup token).
   value: {{ include "gateway.routingServiceUrl" . | quote }}
 - name: TEKMERKEZ__GATEWAY__NOTIFY_SERVICE_URL
   value: {{ include "gateway.notifyServiceUrl" . | quote }}
+- name: TEKMERKEZ__GATEWAY__REPORTS_SERVICE_URL
+  value: {{ include "gateway.reportsServiceUrl" . | quote }}
 - name: TEKMERKEZ__GATEWAY__ENTRY__INTAKE_URL
   value: {{ include "gateway.intakeServiceUrl" . | quote }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__GATEWAY__DATABASE_URL" "key" $k.databaseUrl) | nindent 0 }}

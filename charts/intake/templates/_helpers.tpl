@@ -33,6 +33,17 @@ service's URL, and the secrets: the database URL and intake's bearer token
 always, each channel's own only while that channel is on (so the Secret
 needs no key for a channel that is off).
 */}}
+{{/*
+Return the reports service's URL for GET /v1/reports/summary:
+reportsService.url, else http://<release>-reports:50055; empty when
+reportsService.enabled is false (the route then answers 503).
+*/}}
+{{- define "intake.reportsServiceUrl" -}}
+{{- if .Values.reportsService.enabled -}}
+{{- default (printf "http://%s-reports:50055" .Release.Name) .Values.reportsService.url -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "intake.env" -}}
 {{- $k := .Values.secretKeys -}}
 {{- $i := .Values.config.intake -}}
@@ -40,6 +51,8 @@ needs no key for a channel that is off).
   value: {{ include "tekmerkez-lib.kafkaBrokers" . | quote }}
 - name: TEKMERKEZ__INTAKE__CASE_SERVICE__URL
   value: {{ include "tekmerkez-lib.caseServiceUrl" . | quote }}
+- name: TEKMERKEZ__INTAKE__REPORTS_SERVICE_URL
+  value: {{ include "intake.reportsServiceUrl" . | quote }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__INTAKE__DATABASE_URL" "key" $k.databaseUrl) | nindent 0 }}
 {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "name" "TEKMERKEZ__INTAKE__CASE_SERVICE__TOKEN" "key" $k.caseServiceToken) | nindent 0 }}
 {{- if $i.staff.enabled }}

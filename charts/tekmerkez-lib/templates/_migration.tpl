@@ -65,6 +65,7 @@ spec:
             {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $secret "name" "TEKMERKEZ__ROUTING__DATABASE_URL" "key" $m.secretKeys.routingDatabaseUrl) | nindent 12 }}
             {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $secret "name" "TEKMERKEZ__GATEWAY__DATABASE_URL" "key" $m.secretKeys.gatewayDatabaseUrl) | nindent 12 }}
             {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $secret "name" "TEKMERKEZ__NOTIFY__DATABASE_URL" "key" $m.secretKeys.notifyDatabaseUrl) | nindent 12 }}
+            {{- include "tekmerkez-lib.secretEnv" (dict "ctx" . "secret" $secret "name" "TEKMERKEZ__REPORTS__DATABASE_URL" "key" $m.secretKeys.reportsDatabaseUrl) | nindent 12 }}
           resources:
             {{- toYaml $m.resources | nindent 12 }}
           securityContext:

@@ -149,5 +149,8 @@ Return the "kafka:" section of the config file: the chart's client tuning
 {{- $_ := set $k "topic_prefix" (default "" $g.topicPrefix) -}}
 {{- $_ := set $k "partitions" (int (default 6 $g.partitions)) -}}
 {{- $_ := set $k "replication_factor" (int (default 3 $g.replicationFactor)) -}}
+{{- $retention := -1 -}}
+{{- if hasKey $g "caseEventsRetentionMs" -}}{{- $retention = $g.caseEventsRetentionMs -}}{{- end -}}
+{{- $_ := set $k "topic_retention" (list (dict "topic" "case.events.v1" "retention_ms" (int64 $retention)) (dict "topic" "intake.calls.v1" "retention_ms" (int64 $retention))) -}}
 {{- toYaml $k -}}
 {{- end -}}

@@ -185,6 +185,7 @@ async fn kafka_malformed_messages_go_to_the_dlq_and_routing_goes_on() {
         fetch_wait_max_ms: 100,
         unassigned_rejoin_after_ms: 15_000,
         statistics_interval_ms: 5_000,
+        topic_retention: Vec::new(),
     })
     .unwrap();
     for garbage in [&b"\xff\xfe not protobuf"[..], &b""[..]] {

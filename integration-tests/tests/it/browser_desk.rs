@@ -276,7 +276,7 @@ async fn my_calls_show_days_in_pool_and_days_held_labelled_and_colour_by_the_not
     shot(&s, TEST, "01-uzerimdeki").await;
 
     let headers = s.texts("table.liste thead th").await.unwrap();
-    for h in ["Havuzda (gün)", "Üzerimde (gün)", "3 gün notu"] {
+    for h in ["Havuzda (gün)", "Üzerimde (gün)", "Not kuralı"] {
         assert!(headers.iter().any(|x| x == h), "{h} in {headers:?}");
     }
     for (tn, class, closing_needs_note) in [
@@ -305,7 +305,10 @@ async fn my_calls_show_days_in_pool_and_days_held_labelled_and_colour_by_the_not
             "days in pool {} and days held 0 side by side: {cells:?}",
             case.days_in_pool
         );
-        let said = cells.iter().any(|c| c == "kapatmadan önce not gerekli");
+        // The default policy's rule: 3 calendar days.
+        let said = cells
+            .iter()
+            .any(|c| c == "kapatmadan önce not gerekli (3 gün)");
         assert_eq!(said, closing_needs_note, "{tn}: {cells:?}");
     }
 }

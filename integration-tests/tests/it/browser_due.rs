@@ -65,10 +65,7 @@ async fn check_overdue_list(app: &Running, s: &Session, pool_word: &str) -> Vec<
         let c = app.case(tn).await;
         assert_ne!(c.status, pb::CaseStatus::Resolved as i32, "{tn}");
         assert!(past_due(&c), "{tn} is past a due date");
-        assert!(
-            c.escalation_stage >= pb::EscalationStage::Overdue as i32,
-            "{tn}"
-        );
+        assert!(is_past(c.escalation_stage), "{tn}");
         let pool = app.pool_name(&c.pool_id).await;
         assert!(pool.contains(pool_word), "{tn} in {pool}");
         cases.push(c);
@@ -163,7 +160,7 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
         .filter_map(|t| t.split_whitespace().next().map(str::to_owned))
     {
         let c = app.case(&tn).await;
-        if c.escalation_stage >= pb::EscalationStage::Overdue as i32 {
+        if is_past(c.escalation_stage) {
             let row = e
                 .texts("tbody tr")
                 .await
@@ -179,4 +176,13 @@ async fn managers_see_their_overdue_records_counted_on_the_menu_in_a_real_browse
     }
     e.screenshot("uzerimdeki-isaretler").await.unwrap();
     app.stop().await;
+}
+
+/// Whether an escalation stage is past the due date (IMMINENT, numbered
+/// last, comes before it).
+fn is_past(stage: i32) -> bool {
+    matches!(
+        pb::EscalationStage::try_from(stage),
+        Ok(pb::EscalationStage::Overdue | pb::EscalationStage::Escalated)
+    )
 }

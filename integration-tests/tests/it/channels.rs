@@ -32,6 +32,8 @@ pub struct Running {
     pub grpc: std::net::SocketAddr,
     /// The partner API.
     pub partner: Option<std::net::SocketAddr>,
+    /// The report API (`ReportService`, `CallReportService`).
+    pub reports: std::net::SocketAddr,
     /// Demo user name → API token.
     pub tokens: std::collections::HashMap<String, String>,
     shutdown: CancellationToken,
@@ -56,12 +58,14 @@ pub async fn start_in(data: tempfile::TempDir, tweak: impl FnOnce(&mut Settings)
         .map(|u| (u.username.clone(), u.api_token.clone()))
         .collect();
     let (http, grpc, partner) = (dev.http_addr(), dev.grpc_addr(), dev.partner_addr());
+    let reports = dev.reports_addr();
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
     Running {
         http,
         grpc,
         partner,
+        reports,
         tokens,
         shutdown,
         task,
@@ -116,6 +120,29 @@ impl Running {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 202);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["tracking_number"].as_str().unwrap().to_owned()
+    }
+
+    /// Files a web-form application of `application_type` (a code, such as
+    /// `bilgi_edinme`) in `category` in Ankara/Çankaya for "Ayşe Yılmaz", who
+    /// wants the answer by e-mail: its tracking number.
+    pub async fn apply_typed(&self, category: &str, application_type: &str) -> String {
+        let r = http()
+            .post(self.url("/v1/applications"))
+            .json(&serde_json::json!({
+                "channel": "web_form", "category": category,
+                "text": "Su tarifesinin dayanağı olan meclis kararını ve son üç ayın arıza kayıtlarını öğrenmek istiyorum.",
+                "province": "Ankara", "district": "Çankaya",
+                "application_type": application_type,
+                "applicant": { "name": "Ayşe Yılmaz", "email": "ayse.yilmaz@ornek.com.tr", "phone": "0532 765 43 21" },
+                "reply_channel": "email",
+                "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 202, "{:?}", r.text().await);
         let v: serde_json::Value = r.json().await.unwrap();
         v["tracking_number"].as_str().unwrap().to_owned()
     }

@@ -294,17 +294,19 @@ async fn the_pool_list_shows_the_legal_due_date_in_words_and_sorts_by_it() {
     let run = tokio::spawn(dev.run_until_stopped(shutdown.clone()));
     let base = format!("http://{http}");
 
-    // A request (30 calendar days) first, then a 4982 request (15 working days).
-    let talep = apply(&base, "liste-1", "talep").await;
-    let bilgi = apply(&base, "liste-2", "bilgi_edinme").await;
-    // Both reached the pool (read as the expert, not claimed).
+    // A request (30 calendar days) first, then a 4982 request (15 working
+    // days), each in the pool before the next is sent: two applications on
+    // the bus at once may become cases in either order, and the list's
+    // default order is the cases' arrival.
     let channel = tonic::transport::Channel::from_shared(format!("http://{grpc}"))
         .unwrap()
         .connect()
         .await
         .unwrap();
     let mut cases = CaseServiceClient::new(channel);
-    for tn in [&talep, &bilgi] {
+    let mut filed = Vec::new();
+    for (key, kind) in [("liste-1", "talep"), ("liste-2", "bilgi_edinme")] {
+        let tn = apply(&base, key, kind).await;
         eventually(WAIT, &format!("{tn} in the pool"), async || {
             let mut r = tonic::Request::new(pb::GetCaseRequest {
                 case_id: String::new(),
@@ -319,7 +321,9 @@ async fn the_pool_list_shows_the_legal_due_date_in_words_and_sorts_by_it() {
                 .and_then(|r| r.into_inner().case)
         })
         .await;
+        filed.push(tn);
     }
+    let (talep, bilgi) = (filed[0].clone(), filed[1].clone());
 
     let mut b = Browser::new(http);
     sign_in(&mut b, "uzman.ankara").await;

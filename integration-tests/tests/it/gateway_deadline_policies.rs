@@ -60,7 +60,7 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
     assert!(
         seeded
             .iter()
-            .any(|r| r.starts_with("Tümü | Bilgi edinme | Tümü | 15 iş günü | — | 15 | — | 1")),
+            .any(|r| r.starts_with("Tümü | Bilgi edinme | Tümü | 15 iş günü | — | 15 | — | — | 1")),
         "{seeded:?}"
     );
     assert!(
@@ -100,7 +100,7 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
     let r = Page::parse(&refused);
     assert_eq!(
         r.texts("#yasal-gun-hata"),
-        ["0 ile 365 arasında bir tam sayı yazın."]
+        ["1 ile 365 arasında bir tam sayı yazın."]
     );
     assert_eq!(r.value("yasal_gun"), "yirmi");
     assert_eq!(r.value("ic_hedef"), "48");
@@ -131,7 +131,7 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
         .find(|r| r.starts_with("CİMER | Şikâyet | Fatura ve abonelik"))
         .expect("the new row");
     assert!(
-        added.contains("| 20 iş günü | 48 saat (7/24) | — | — | 1 |"),
+        added.contains("| 20 iş günü | 48 saat (7/24) | — | — | — | 1 |"),
         "{added}"
     );
     assert!(
@@ -195,10 +195,75 @@ async fn an_admin_adds_edits_and_deletes_a_deadline_policy() {
     assert_eq!(status, 422, "{kept}");
     assert!(kept.contains("Genel kural"), "{kept}");
     let (_, page, _, _) = admin.get(PAGE).await;
+    let general = rows(&page)
+        .into_iter()
+        .find(|r| r.starts_with("Tümü | Tümü | Tümü | 30 takvim günü"))
+        .expect("the general policy stays");
+    // The closes no person makes take their reasons from it, in words.
+    assert!(
+        general.contains("Bilgi amaçlı kayıt: Bilgi verildi")
+            && general.contains("Olay kapanınca: Çözüldü")
+            && general.contains("Saha ekibi onayıyla: Çözüldü"),
+        "{general}"
+    );
+
+    // Its reasons are chosen from the active closure reasons; the general
+    // policy may not leave one to "a general policy".
+    let (_, editing, _, _) = admin
+        .get(&format!("{PAGE}?duzenle=1&kaynak=0&tur=0&kategori="))
+        .await;
+    let e = Page::parse(&editing);
+    assert_eq!(
+        e.attrs("#neden_bilgi option[selected]", "value"),
+        ["bilgi_verildi"]
+    );
+    // The general policy as seeded: 30 calendar days, not extendable, the
+    // note rule 3 calendar days.
+    let mut f: Vec<(&str, String)> = [
+        ("kaynak", "0"),
+        ("tur", "0"),
+        ("kategori", ""),
+        ("yasal_gun", "30"),
+        ("yasal_sayim", "1"),
+        ("uzatma", "0"),
+        ("not_gun", "3"),
+        ("not_sayim", "1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect();
+    f.push(("surum", e.value("surum")));
+    f.extend([
+        ("csrf", csrf.clone()),
+        ("neden_bilgi", "yetki_disi".to_owned()),
+        ("neden_olay", "cozuldu".to_owned()),
+        ("neden_saha", String::new()),
+    ]);
+    let (status, refused, _, _) = post(&mut admin, f.clone()).await;
+    assert_eq!(status, 422, "{refused}");
+    let r = Page::parse(&refused);
+    assert_eq!(
+        r.texts("#neden_saha-hata"),
+        ["Etkin bir kapanış nedeni seçin (genel kuralda boş bırakılamaz)."]
+    );
+    assert_eq!(
+        r.attrs("#neden_bilgi option[selected]", "value"),
+        ["yetki_disi"],
+        "the typing is kept"
+    );
+    f.retain(|(k, _)| *k != "neden_saha");
+    f.push(("neden_saha", "is_programina_alindi".to_owned()));
+    let (status, _, _, _) = post(&mut admin, f).await;
+    assert_eq!(status, 303);
+    let (_, page, _, _) = admin.get(PAGE).await;
     assert!(
         rows(&page)
             .iter()
-            .any(|r| r.starts_with("Tümü | Tümü | Tümü | 30 takvim günü"))
+            .any(|r| r.starts_with("Tümü | Tümü | Tümü")
+                && r.contains("Bilgi amaçlı kayıt: Yetki dışı — başka kuruma yönlendirildi")
+                && r.contains("Saha ekibi onayıyla: İş programına alındı")),
+        "{:?}",
+        rows(&page)
     );
 
     shutdown.cancel();

@@ -412,3 +412,154 @@ async fn a_flood_of_cti_events_over_the_limit_gets_429_with_retry_after() {
     }
     app.stop().await;
 }
+
+/// The call figures of today as `user` sees them, by queue.
+async fn calls_today(
+    app: &Running,
+    user: &str,
+) -> Result<tekmerkez_proto::reports_v1::CallSummaryResponse, tonic::Code> {
+    use tekmerkez_proto::reports_v1 as rpb;
+    let today = tekmerkez_workdays::istanbul_date(jiff::Timestamp::now()).to_string();
+    let mut client = rpb::call_report_service_client::CallReportServiceClient::connect(format!(
+        "http://{}",
+        app.reports
+    ))
+    .await
+    .unwrap();
+    let mut req = tonic::Request::new(rpb::CallSummaryRequest {
+        from: today.clone(),
+        to: today,
+        by: vec![rpb::CallDimension::Queue as i32],
+        granularity: None,
+    });
+    req.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {}", app.tokens[user]).parse().unwrap(),
+    );
+    client
+        .call_summary(req)
+        .await
+        .map(tonic::Response::into_inner)
+        .map_err(|s| s.code())
+}
+
+// Issue 19, part 2: every call's end is counted in the reports, by queue
+// (call.offered's queue, else the number dialled), once however often the
+// CTI sends it, with no number in what is counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_ended_call_is_counted_once_by_queue_in_the_call_figures() {
+    let app = start(|_| {}).await;
+    let offered = |id: &str, extra: Value| {
+        let mut e = json!({
+            "type": "call.offered", "event_id": format!("o-{id}"), "call_id": id,
+            "occurred_at": now_rfc3339(), "caller_number": "0532 765 43 21",
+        });
+        e.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        e
+    };
+    let ended = |id: &str, disposition: &str, secs: Option<u32>| {
+        let mut e = json!({
+            "type": "call.ended", "event_id": format!("e-{id}"), "call_id": id,
+            "occurred_at": now_rfc3339(), "disposition": disposition,
+        });
+        if let Some(s) = secs {
+            e["duration_seconds"] = json!(s);
+        }
+        e
+    };
+    let answered = ended("k-1", "answered", Some(120));
+    for e in [
+        offered(
+            "k-1",
+            json!({ "dialled_number": "185", "queue": "185-ariza" }),
+        ),
+        offered("k-2", json!({ "dialled_number": "186" })),
+        answered.clone(),
+        ended("k-2", "abandoned", None),
+        // The IVR served this caller; the CTI never reported an offer.
+        ended("k-3", "ivr_completed", Some(40)),
+    ] {
+        let (status, body) = send(&app, &e).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // A CTI retry of an end is answered again and counted once.
+    let (status, _) = send(&app, &answered).await;
+    assert_eq!(status, 200);
+    let (status, body) = send(&app, &offered("k-4", json!({ "queue": "kuyruk adı" }))).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("queue"), "{body}");
+
+    let figures = eventually(WAIT, "the three calls counted", || async {
+        calls_today(&app, "admin")
+            .await
+            .ok()
+            .filter(|r| r.totals.as_ref().is_some_and(|t| t.offered >= 3))
+    })
+    .await;
+    let by_queue: std::collections::BTreeMap<String, _> = figures
+        .rows
+        .iter()
+        .map(|r| (r.keys[0].clone(), r.figures.unwrap()))
+        .collect();
+    let q = &by_queue["185-ariza"];
+    assert_eq!(
+        (q.offered, q.answered, q.answered_seconds, q.answered_timed),
+        (1, 1, 120, 1)
+    );
+    assert_eq!((by_queue["186"].offered, by_queue["186"].abandoned), (1, 1));
+    assert_eq!((by_queue[""].offered, by_queue[""].ivr_completed), (1, 1));
+    let totals = figures.totals.unwrap();
+    assert_eq!(
+        (
+            totals.offered,
+            totals.answered,
+            totals.abandoned,
+            totals.ivr_completed
+        ),
+        (3, 1, 1, 1),
+        "the retried end counted once"
+    );
+    // Institution-wide figures: the directorate manager sees them, a pool
+    // manager does not.
+    assert_eq!(
+        calls_today(&app, "mudur.su")
+            .await
+            .unwrap()
+            .totals
+            .unwrap()
+            .offered,
+        3
+    );
+    assert_eq!(
+        calls_today(&app, "yonetici.ankara").await.unwrap_err(),
+        tonic::Code::PermissionDenied
+    );
+    // On Raporlar: the same figures by queue and by hour, for the same people.
+    use tekmerkez_integration_tests::{page::Page, web};
+    let mut director = web::Browser::new(app.http);
+    web::sign_in(&mut director, "mudur.su").await;
+    let (_, page, _, _) = director.get("/raporlar?donem=bu-ay").await;
+    let p = Page::parse(&page);
+    let total = p.texts("#cagri-tablosu tfoot td");
+    assert_eq!(
+        &total[..4],
+        ["3", "1", "1", "1"],
+        "offered, answered, IVR, abandoned"
+    );
+    assert_eq!(total[5], "%66,7", "answered by an agent or the IVR");
+    assert_eq!(total[6], "2,0 dk", "two minutes of talk on average");
+    let queues = p.texts("#cagri-tablosu tbody th");
+    assert!(
+        queues.contains(&"185-ariza".to_owned()) && queues.contains(&"Belirtilmemiş".to_owned()),
+        "{queues:?}"
+    );
+    assert_eq!(p.texts("#cagri-saatleri tbody tr").len(), 24, "every hour");
+    assert!(page.contains("id=\"grafik-cagrilar\""), "the chart by hour");
+    let mut pool_manager = web::Browser::new(app.http);
+    web::sign_in(&mut pool_manager, "yonetici.ankara").await;
+    let (_, page, _, _) = pool_manager.get("/raporlar?donem=bu-ay").await;
+    assert!(!page.contains("cagri-merkezi"), "not a pool manager's");
+    app.stop().await;
+}

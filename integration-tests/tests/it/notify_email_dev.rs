@@ -27,15 +27,15 @@ const WAIT: Duration = Duration::from_secs(60);
 
 /// The test SMTP server: the environment `scripts/test` sets (see
 /// notify's SMTP tests), or `scripts/smtp start` when run alone.
-struct Smtp {
-    port: u16,
-    ca: String,
+pub(crate) struct Smtp {
+    pub(crate) port: u16,
+    pub(crate) ca: String,
     maildir: PathBuf,
-    user: String,
-    password: String,
+    pub(crate) user: String,
+    pub(crate) password: String,
 }
 
-fn smtp() -> Smtp {
+pub(crate) fn smtp() -> Smtp {
     let env = |k: &str| std::env::var(k).ok();
     if let (Some(addr), Some(ca), Some(maildir), Some(user), Some(password)) = (
         env("TEKMERKEZ_TEST_SMTP"),
@@ -80,7 +80,7 @@ fn smtp() -> Smtp {
 }
 
 /// The raw messages the SMTP server took for `to`.
-fn received(s: &Smtp, to: &str) -> Vec<Vec<u8>> {
+pub(crate) fn received(s: &Smtp, to: &str) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(&s.maildir).unwrap().flatten() {
         let p = e.path();

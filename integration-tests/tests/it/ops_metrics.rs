@@ -182,6 +182,7 @@ async fn every_service_exports_metrics_that_follow_the_traffic() {
         fetch_wait_max_ms: 100,
         unassigned_rejoin_after_ms: 15_000,
         statistics_interval_ms: 5_000,
+        topic_retention: Vec::new(),
     })
     .unwrap();
     bus.publish(Envelope {

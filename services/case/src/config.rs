@@ -24,9 +24,6 @@ pub struct CaseSettings {
     /// The public status lookup (`TrackCase`).
     #[serde(default)]
     pub tracking: TrackingSettings,
-    /// The closure reasons of closes no person makes.
-    #[serde(default)]
-    pub closure: ClosureSettings,
     /// The escalation scheduler and its thresholds.
     #[serde(default)]
     pub escalation: EscalationSettings,
@@ -48,11 +45,16 @@ pub struct EscalationSettings {
     /// A legal due date is near from this many working days before it (the
     /// due day included): the holder is warned.
     pub approaching_working_days: u32,
+    /// The pool manager's warning before the due date, from this many
+    /// working days before it (1: on the due day).
+    pub manager_warning_working_days: u32,
     /// An overdue legal due date escalates to the directorate manager after
     /// this many working days.
     pub escalate_after_working_days: u32,
     /// An internal target is near this many hours before it.
     pub approaching_hours: u32,
+    /// The pool manager's warning this many hours before an internal target.
+    pub manager_warning_hours: u32,
     /// An overdue internal target escalates after this many hours.
     pub escalate_after_hours: u32,
 }
@@ -65,8 +67,10 @@ impl Default for EscalationSettings {
             lease_ms: 120_000,
             batch_size: 200,
             approaching_working_days: t.approaching_working_days,
+            manager_warning_working_days: t.manager_warning_working_days,
             escalate_after_working_days: t.escalate_after_working_days,
             approaching_hours: t.approaching_hours,
+            manager_warning_hours: t.manager_warning_hours,
             escalate_after_hours: t.escalate_after_hours,
         }
     }
@@ -87,8 +91,10 @@ impl EscalationSettings {
     pub fn thresholds(&self) -> crate::domain::escalation::Thresholds {
         crate::domain::escalation::Thresholds {
             approaching_working_days: self.approaching_working_days,
+            manager_warning_working_days: self.manager_warning_working_days,
             escalate_after_working_days: self.escalate_after_working_days,
             approaching_hours: self.approaching_hours,
+            manager_warning_hours: self.manager_warning_hours,
             escalate_after_hours: self.escalate_after_hours,
         }
     }
@@ -113,6 +119,12 @@ impl EscalationSettings {
                 "must be 1 to 30",
             );
         }
+        if !(1..=self.approaching_working_days).contains(&self.manager_warning_working_days) {
+            return err(
+                "case.escalation.manager_warning_working_days",
+                "must be 1 to approaching_working_days (the holder is warned first)",
+            );
+        }
         if !(1..=60).contains(&self.escalate_after_working_days) {
             return err(
                 "case.escalation.escalate_after_working_days",
@@ -121,6 +133,12 @@ impl EscalationSettings {
         }
         if !(1..=720).contains(&self.approaching_hours) {
             return err("case.escalation.approaching_hours", "must be 1 to 720");
+        }
+        if !(1..=self.approaching_hours).contains(&self.manager_warning_hours) {
+            return err(
+                "case.escalation.manager_warning_hours",
+                "must be 1 to approaching_hours (the holder is warned first)",
+            );
         }
         if !(1..=720).contains(&self.escalate_after_hours) {
             return err("case.escalation.escalate_after_hours", "must be 1 to 720");
@@ -223,30 +241,6 @@ impl Default for TrackingSettings {
     }
 }
 
-/// The default closure reason (a `case_closure_reasons` code) of each close
-/// no person makes; an admin may deactivate the reason for people's closes,
-/// these keep using it.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClosureSettings {
-    /// An information-only application, resolved when recorded.
-    pub information_only_reason: String,
-    /// A case closed with its incident.
-    pub incident_closed_reason: String,
-    /// A case closed by a field team's confirmation.
-    pub field_work_confirmed_reason: String,
-}
-
-impl Default for ClosureSettings {
-    fn default() -> Self {
-        Self {
-            information_only_reason: "bilgi_verildi".to_owned(),
-            incident_closed_reason: "cozuldu".to_owned(),
-            field_work_confirmed_reason: "cozuldu".to_owned(),
-        }
-    }
-}
-
 /// A setting that cannot work.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid setting `{key}`: {rule}")]
@@ -291,7 +285,7 @@ impl CaseSettings {
             if ServiceName::from_name(name).is_none() {
                 return err(
                     "case.auth.service_tokens",
-                    "keys must be gateway, routing, intake or notify",
+                    "keys must be gateway, routing, intake, notify or reports",
                 );
             }
             let len = token.expose_secret().len();
@@ -322,18 +316,6 @@ impl CaseSettings {
         }
         if self.shutdown_timeout_ms == 0 {
             return err("case.shutdown_timeout_ms", "must be greater than 0");
-        }
-        for code in [
-            &self.closure.information_only_reason,
-            &self.closure.incident_closed_reason,
-            &self.closure.field_work_confirmed_reason,
-        ] {
-            if crate::domain::text::parse_code("code", code).is_err() {
-                return err(
-                    "case.closure",
-                    "reasons must be closure reason codes (1 to 64 of a-z, 0-9 and _)",
-                );
-            }
         }
         if !(1..=1000).contains(&self.tracking.wrong_guesses_per_hour) {
             return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");
@@ -390,5 +372,27 @@ impl DatabaseSettings {
     /// Connection wait bound.
     pub fn acquire_timeout(&self) -> Duration {
         ms(self.acquire_timeout_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EscalationSettings;
+
+    #[test]
+    fn the_pool_managers_warning_may_not_come_before_the_holders() {
+        assert!(EscalationSettings::default().validate().is_ok());
+        let early = EscalationSettings {
+            manager_warning_working_days: 4,
+            ..EscalationSettings::default()
+        };
+        let e = early.validate().unwrap_err();
+        assert_eq!(e.key, "case.escalation.manager_warning_working_days");
+        let early = EscalationSettings {
+            manager_warning_hours: 3,
+            ..EscalationSettings::default()
+        };
+        let e = early.validate().unwrap_err();
+        assert_eq!(e.key, "case.escalation.manager_warning_hours");
     }
 }

@@ -13,6 +13,10 @@ use secrecy::SecretString;
 use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 use uuid::Uuid;
 
+mod year;
+
+pub use year::{YearSeeded, seed_year};
+
 use crate::{
     app::{CaseApp, cases::CallbackReport, directory::NewUser, error::CaseError},
     clock::{Clock as _, ManualClock},
@@ -224,6 +228,19 @@ fn caller_of(u: &User) -> Caller {
     })
 }
 
+/// Whether the store has no users yet: [`seed`] will load the demo (and
+/// `tekmerkez dev` its year of history, [`seed_year`]).
+///
+/// # Errors
+/// Store failures.
+pub async fn is_fresh(app: &CaseApp) -> Result<bool, CaseError> {
+    Ok(app
+        .store
+        .list_users(&UserQuery::default())
+        .await?
+        .is_empty())
+}
+
 /// Loads the demo organisation, users and cases unless users exist already.
 /// Returns the demo users with fresh API tokens: the banner shows them "for
 /// this run", so the previous run's are revoked first (only their hashes
@@ -261,6 +278,40 @@ pub async fn seed(app: &CaseApp, cases: usize) -> Result<Vec<DemoUser>, CaseErro
 }
 
 /// A Turkish mobile number: 0 5XX XXX XX XX.
+/// Minutes of the office day the demo's applications arrive in, from 08:30.
+const OFFICE_MINUTES: i64 = 10 * 60;
+
+/// The instant `draw` (0 ≤ draw < 12 · [`OFFICE_MINUTES`]) names: day
+/// `draw / OFFICE_MINUTES` before `now`'s Istanbul date, at 08:30 plus the
+/// rest in minutes; never after `now`: today's arrivals the hour has not
+/// reached yet are spread, in the same order, over today before `now`.
+fn demo_time(now: jiff::Timestamp, draw: i64) -> jiff::Timestamp {
+    let (days_ago, minute) = (draw / OFFICE_MINUTES, draw % OFFICE_MINUTES);
+    let tz = tekmerkez_workdays::istanbul();
+    let today = tekmerkez_workdays::istanbul_date(now);
+    let midnight = |d: jiff::civil::Date| d.to_zoned(tz.clone()).map(|z| z.timestamp());
+    let at = today
+        .checked_sub(jiff::Span::new().days(days_ago))
+        .ok()
+        .and_then(|d| d.at(8, 30, 0, 0).to_zoned(tz.clone()).ok())
+        .and_then(|z| {
+            z.timestamp()
+                .checked_add(SignedDuration::from_mins(minute))
+                .ok()
+        })
+        .unwrap_or(now);
+    if at < now {
+        return at;
+    }
+    let Ok(start) = midnight(today) else {
+        return now;
+    };
+    let so_far = start.duration_until(now).as_secs();
+    start
+        .checked_add(SignedDuration::from_secs(so_far * minute / OFFICE_MINUTES))
+        .unwrap_or(now)
+}
+
 fn demo_phone(rng: &mut impl rand::Rng) -> String {
     format!(
         "05{}{:07}",
@@ -272,9 +323,8 @@ fn demo_phone(rng: &mut impl rand::Rng) -> String {
 async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, CaseError> {
     let real_now = app.clock.now();
     let clock = Arc::new(ManualClock::new(real_now));
-    let timed = CaseApp::new(app.store.clone(), clock.clone())
-        .with_letter_prefix(&app.letter_prefix)
-        .with_closure_defaults(&app.closure_defaults);
+    let timed =
+        CaseApp::new(app.store.clone(), clock.clone()).with_letter_prefix(&app.letter_prefix);
     let mk = |username: &str, display: &str, role: Role, pools: Vec<Uuid>| NewUser {
         username: username.to_owned(),
         display_name: display.to_owned(),
@@ -393,15 +443,15 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     // over by CİMER with its own number, drawn apart from `rng` as well.
     let mut classes = StdRng::seed_from_u64(18);
     let mut cimer_numbers = 0u32;
-    // Oldest first, over the last 12 days, so history reads in order.
-    let mut ages: Vec<i64> = (0..case_count)
-        .map(|_| rng.random_range(0..12 * 24 * 60))
+    // Over the last 12 Istanbul days, in office hours, oldest first so
+    // history reads in order. Placed by day rather than by minutes before
+    // now, so that the days in pool the desk shows (Istanbul dates) are the
+    // same whatever the hour the demo is started at.
+    let mut times: Vec<jiff::Timestamp> = (0..case_count)
+        .map(|_| demo_time(real_now, rng.random_range(0..12 * OFFICE_MINUTES)))
         .collect();
-    ages.sort_unstable_by(|a, b| b.cmp(a));
-    for age_min in ages {
-        let at = real_now
-            .checked_sub(SignedDuration::from_mins(age_min))
-            .unwrap_or(real_now);
+    times.sort_unstable();
+    for at in times {
         clock.set(at);
         let province = *PROVINCES.choose(&mut rng).unwrap_or(&6);
         let tpl = TEMPLATES.choose(&mut rng).unwrap_or(&TEMPLATES[0]);
@@ -792,6 +842,44 @@ mod tests {
         for _ in 0..1000 {
             let p = demo_phone(&mut rng);
             assert!(PhoneNumber::parse(&p).is_ok(), "{p}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod demo_time_tests {
+    use super::{OFFICE_MINUTES, demo_time};
+    use tekmerkez_workdays::istanbul_date;
+
+    #[test]
+    fn a_demo_arrival_falls_on_its_istanbul_day_whatever_the_hour_of_the_start() {
+        // 00:10, 05:40, 14:00 and 23:50 Istanbul on 7 December 2026.
+        for now in [
+            "2026-12-06T21:10:00Z",
+            "2026-12-07T02:40:00Z",
+            "2026-12-07T11:00:00Z",
+            "2026-12-07T20:50:00Z",
+        ] {
+            let now: jiff::Timestamp = now.parse().unwrap();
+            for draw in [
+                0,
+                1,
+                OFFICE_MINUTES - 1,
+                3 * OFFICE_MINUTES + 17,
+                12 * OFFICE_MINUTES - 1,
+            ] {
+                let at = demo_time(now, draw);
+                assert!(at <= now, "{now} {draw}");
+                let days_ago = istanbul_date(at)
+                    .until(istanbul_date(now))
+                    .unwrap()
+                    .get_days();
+                assert_eq!(
+                    i64::from(days_ago),
+                    draw / OFFICE_MINUTES,
+                    "{now} {draw}: {at}"
+                );
+            }
         }
     }
 }

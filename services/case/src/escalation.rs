@@ -4,7 +4,9 @@
 //! saves work: each stage is a unique row written with its event, so even
 //! two rounds at once, or a round repeated after a crash, record it once.
 //! A replica that was down catches up on its next round: every stage
-//! passed meanwhile is recorded (a moot approaching warning excepted).
+//! passed meanwhile is recorded (the moot warnings before a due date
+//! excepted). Each round first gives cases opened before due dates existed
+//! their policy's due date ([`crate::app::CaseApp::backfill_due_dates`]).
 
 use jiff::SignedDuration;
 use tokio_util::sync::CancellationToken;
@@ -57,6 +59,11 @@ impl EscalationScheduler {
         {
             return Ok(TickReport::default());
         }
+        // Cases opened before due dates existed get theirs first (a no-op
+        // read once none is left), so this very round warns about them.
+        self.app
+            .backfill_due_dates(self.settings.batch_size)
+            .await?;
         let r = self
             .app
             .escalate_due_cases(self.settings.batch_size)

@@ -87,7 +87,6 @@ impl Application {
         let app = CaseApp::new(store, clock)
             .with_letter_prefix(settings.letters.number_prefix.trim())
             .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
-            .with_closure_defaults(&settings.closure)
             .with_escalation_thresholds(settings.escalation.thresholds());
         if settings.database.migrate_on_start {
             // Where this process migrates it also loads the built-in

@@ -9,6 +9,11 @@ use tekmerkez_proto::{
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
+    reports_v1::{
+        call_report_service_client::CallReportServiceClient,
+        periodic_report_service_client::PeriodicReportServiceClient,
+        report_service_client::ReportServiceClient,
+    },
     routing_v1::routing_rules_service_client::RoutingRulesServiceClient,
 };
 use tonic::{service::interceptor::InterceptedService, transport::Channel};
@@ -19,6 +24,16 @@ pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, Cal
 
 /// Notify's API, as the gateway calls it.
 pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The reports service's API (*Raporlar*), as the gateway calls it.
+pub type ReportsClient = ReportServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The reports service's periodic reports (recipients, the PDF and XLSX).
+pub type PeriodicReportsClient =
+    PeriodicReportServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The reports service's call-centre figures.
+pub type CallReportsClient = CallReportServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// The case service's working calendar, as the gateway calls it.
 pub type CalendarClient = CalendarServiceClient<InterceptedService<Channel, CallCredentials>>;
@@ -36,6 +51,8 @@ pub struct Backend {
     routing: Option<Connection>,
     /// Notify's API, for the record page's delivery log.
     notify: Option<Connection>,
+    /// The reports service's API, for *Raporlar*.
+    reports: Option<Connection>,
 }
 
 impl Backend {
@@ -56,6 +73,7 @@ impl Backend {
             case,
             routing: None,
             notify: None,
+            reports: None,
         })
     }
 
@@ -82,12 +100,50 @@ impl Backend {
         Ok(self)
     }
 
+    /// The same backend, reading figures from the reports service at `url`
+    /// (empty: no *Raporlar*).
+    ///
+    /// # Errors
+    /// An invalid URL.
+    pub fn with_reports(mut self, url: &str) -> anyhow::Result<Self> {
+        self.reports = self
+            .peer(url)
+            .map_err(|e| anyhow::anyhow!("gateway.reports_service_url: {e}"))?;
+        Ok(self)
+    }
+
+    /// The reports service's API, when configured. Calls made with
+    /// [`Self::as_user`] carry the gateway's token and the signed-in person,
+    /// which the reports service shows to the case service's directory to
+    /// learn the person's scope.
+    pub fn reports(&self) -> Option<ReportsClient> {
+        self.reports
+            .as_ref()
+            .map(|c| ReportServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
     fn peer(&self, url: &str) -> Result<Option<Connection>, tekmerkez_case_client::ConnectError> {
         if url.is_empty() {
             Ok(None)
         } else {
             self.case.to(url).map(Some)
         }
+    }
+
+    /// The reports service's call-centre figures, when configured (called
+    /// as [`Self::reports`] is).
+    pub fn call_reports(&self) -> Option<CallReportsClient> {
+        self.reports
+            .as_ref()
+            .map(|c| CallReportServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
+    /// The reports service's periodic reports, when configured (called as
+    /// [`Self::reports`] is).
+    pub fn periodic_reports(&self) -> Option<PeriodicReportsClient> {
+        self.reports
+            .as_ref()
+            .map(|c| PeriodicReportServiceClient::with_interceptor(c.channel(), c.credentials()))
     }
 
     /// Notify's API, when configured.

@@ -22,6 +22,12 @@ pub struct GatewaySettings {
     /// list in `notify.api_tokens.gateway`.
     #[serde(default)]
     pub notify_service_url: String,
+    /// The reports service's API (`http://host:port`), for *Raporlar*;
+    /// empty hides the pages. The gateway calls it as it calls the case
+    /// service (its own token, the signed-in person named), and the
+    /// reports service scopes every figure to that person.
+    #[serde(default)]
+    pub reports_service_url: String,
     /// Sign-in sessions.
     pub session: SessionSettings,
     /// The category names lists show; when empty, the binary fills it from

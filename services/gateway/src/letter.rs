@@ -9,10 +9,10 @@
 //! The letter is always in Turkish, whatever language the desk is read in:
 //! it goes to the citizen on paper, as the institution's official answer.
 
+use tekmerkez_pdf::{A4, Font, Image, Page, PdfError};
+
 use crate::{
     barcode::{Code128, QUIET_ZONE},
-    pdf::{A4, Font, Page, PdfError},
-    pdf_image::Image,
     receipt::local_time,
 };
 

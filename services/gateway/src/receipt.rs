@@ -14,11 +14,11 @@ use jiff::Timestamp;
 use tekmerkez_sqlpool::{SqlPool, on_pool};
 use uuid::Uuid;
 
+use tekmerkez_pdf::{A4, Font, Image, Page, PdfError};
+
 use crate::{
     barcode::{Code128, QUIET_ZONE},
     i18n::entry::EntryTexts,
-    pdf::{A4, Font, Page, PdfError},
-    pdf_image::Image,
 };
 
 /// What one receipt prints.
@@ -375,7 +375,7 @@ mod tests {
             width: 300,
             height: 100,
             colors: 3,
-            encoding: crate::pdf_image::Encoding::Jpeg,
+            encoding: tekmerkez_pdf::Encoding::Jpeg,
             data: b"(jpeg bytes)".to_vec(),
         };
         let pdf = pdf(

@@ -34,11 +34,13 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         Duration::from_millis(settings.case_service.timeout_ms),
     )?
     .with_routing(&settings.routing_service_url)?
-    .with_notify(&settings.notify_service_url)?;
+    .with_notify(&settings.notify_service_url)?
+    .with_reports(&settings.reports_service_url)?;
     let institution = crate::http::Institution::load(&settings.institution)?;
     let links = tekmerkez_signed_link::SignedLinks::from_settings(&settings.signed_links)
         .map_err(anyhow::Error::msg)?;
     Ok(AppState {
+        report_jobs: crate::report_jobs::ReportJobs::default(),
         links,
         institution: std::sync::Arc::new(institution),
         sessions,

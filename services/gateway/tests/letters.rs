@@ -9,10 +9,8 @@
     reason = "tests fail loudly; the house style allows it"
 )]
 
-use tekmerkez_gateway::{
-    letter::{LetterDoc, pdf},
-    pdf::Font,
-};
+use tekmerkez_gateway::letter::{LetterDoc, pdf};
+use tekmerkez_pdf::Font;
 
 fn run(program: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(program)

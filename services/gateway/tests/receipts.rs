@@ -15,10 +15,10 @@
 use jiff::SignedDuration;
 use tekmerkez_gateway::{
     i18n::entry::TR as ENTRY_TR,
-    pdf::Font,
     receipt::{Receipt, ReceiptStore},
     session::SessionStore,
 };
+use tekmerkez_pdf::Font;
 use uuid::Uuid;
 
 async fn postgres_url() -> String {

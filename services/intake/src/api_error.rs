@@ -64,6 +64,22 @@ impl ApiError {
         }
     }
 
+    /// 400 with the field violations another service gave (its rules are
+    /// its own texts, not this crate's constants).
+    pub fn invalid_fields(fields: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (field, rule) in fields {
+            errors.entry(field).or_default().push(rule);
+        }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: "the request has invalid fields".into(),
+            errors,
+            retry_after: None,
+            reason: None,
+        }
+    }
+
     /// The status it answers with.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -20,6 +20,10 @@ pub struct IntakeSettings {
     pub case_service: CaseServiceSettings,
     /// The categories the channels accept.
     pub categories: Vec<Category>,
+    /// The reports service's gRPC address (`http://host:port`) for
+    /// `GET /v1/reports/summary`; empty: the route answers 503.
+    #[serde(default)]
+    pub reports_service_url: String,
     /// The KVKK notice version the web form shows.
     pub kvkk_text_version: String,
     /// The inbound e-mail channel (off unless enabled).

@@ -14,7 +14,12 @@ pub const APPLICATIONS_TOPIC: &str = "intake.applications.v1";
 /// The `event-type` header value.
 pub const APPLICATION_EVENT_TYPE: &str = "tekmerkez.intake.v1.ApplicationReceived";
 
-/// Puts applications on the bus.
+/// The topic the call centre's finished calls go to (for the reports).
+pub const CALLS_TOPIC: &str = "intake.calls.v1";
+/// Their `event-type` header value.
+pub const CALL_EVENT_TYPE: &str = "tekmerkez.intake.v1.CallCompleted";
+
+/// Puts applications (and finished calls) on the bus.
 #[derive(Debug, Clone)]
 pub struct Publisher {
     bus: Arc<dyn Bus>,
@@ -68,13 +73,41 @@ impl Publisher {
         if let Some(tp) = tekmerkez_telemetry::current_traceparent() {
             envelope.headers.push((headers::TRACEPARENT.to_owned(), tp));
         }
-        let result = match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
-            Ok(r) => r,
-            Err(_) => Err(PublishError::Timeout),
-        };
+        let result = self.send(envelope).await;
         if result.is_ok() {
             crate::counters::count_accepted(app);
         }
         result
+    }
+
+    /// Publishes a finished call keyed by its call id and waits for the
+    /// bus's acknowledgement; its event id is the CTI's, so a CTI retry
+    /// publishes the same event, which the reports count once.
+    ///
+    /// # Errors
+    /// [`PublishError`] when not acknowledged in time.
+    pub async fn publish_call(&self, call: &pb::CallCompleted) -> Result<(), PublishError> {
+        let envelope = Envelope {
+            topic: CALLS_TOPIC.to_owned(),
+            key: call.call_id.clone(),
+            headers: vec![
+                (headers::EVENT_ID.to_owned(), call.event_id.clone()),
+                (headers::EVENT_TYPE.to_owned(), CALL_EVENT_TYPE.to_owned()),
+                (headers::SCHEMA_VERSION.to_owned(), "1".to_owned()),
+                (
+                    headers::CONTENT_TYPE.to_owned(),
+                    "application/protobuf".to_owned(),
+                ),
+            ],
+            payload: call.encode_to_vec().into(),
+        };
+        self.send(envelope).await
+    }
+
+    async fn send(&self, envelope: Envelope) -> Result<(), PublishError> {
+        match tokio::time::timeout(self.timeout, self.bus.publish(envelope)).await {
+            Ok(r) => r,
+            Err(_) => Err(PublishError::Timeout),
+        }
     }
 }

@@ -198,6 +198,7 @@ pub async fn prepare(
         kvkk_text_version: Arc::from(settings.kvkk_text_version.as_str()),
         institution: Arc::new(settings.institution.clone()),
         smtputf8: settings.smtputf8,
+        reports: reports_client(settings)?,
     };
     Ok(AppState {
         web,
@@ -310,4 +311,32 @@ async fn deadline(
             "request timed out; retry",
         )),
     }
+}
+
+/// The reports service's client, connected lazily; `None` when
+/// `intake.reports_service_url` is empty.
+fn reports_client(
+    settings: &IntakeSettings,
+) -> anyhow::Result<
+    Option<
+        tekmerkez_proto::reports_v1::report_service_client::ReportServiceClient<
+            tonic::transport::Channel,
+        >,
+    >,
+> {
+    let url = settings.reports_service_url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
+        .context("intake.reports_service_url")?
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_millis(
+            settings.case_service.timeout_ms.max(5_000),
+        ))
+        .tcp_nodelay(true)
+        .connect_lazy();
+    Ok(Some(
+        tekmerkez_proto::reports_v1::report_service_client::ReportServiceClient::new(channel),
+    ))
 }

@@ -58,7 +58,7 @@ use secrecy::ExposeSecret as _;
 use crate::{
     config::EmailSettings,
     sms::SendOutcome,
-    store::{NotifyStore, SinkMessage},
+    store::{NotifyStore, SinkAttachment, SinkMessage},
 };
 
 /// One e-mail to send (personal data: `Debug` hides it).
@@ -305,39 +305,83 @@ impl Mailer {
     /// refuses it for good (`relay_lacks_smtputf8`).
     #[tracing::instrument(name = "notify.email.send", skip_all, fields(delivery_id = %e.id))]
     pub async fn send(&self, e: &OutgoingEmail) -> SendOutcome {
+        let sink = SinkMessage {
+            seq: 0,
+            channel: "email".into(),
+            message_id: e.message_id.clone(),
+            recipient: e.to.clone(),
+            subject: e.subject.clone(),
+            body: e.text.clone(),
+            html: e.html.clone(),
+            headers: String::new(),
+            encoding: String::new(),
+            segments: 0,
+            received_at: 0,
+            attachments: Vec::new(),
+        };
+        self.deliver(&e.to, sink, |from| Self::build(from, e)).await
+    }
+
+    /// Sends a report e-mail (see [`crate::report_mail`]): `multipart/mixed`
+    /// with the body and each attachment. The same address rules as
+    /// [`Self::send`] hold.
+    #[tracing::instrument(name = "notify.email.send_report", skip_all)]
+    pub async fn send_report(&self, e: &ReportEmail) -> SendOutcome {
+        let sink = SinkMessage {
+            seq: 0,
+            channel: "email".into(),
+            message_id: e.message_id.clone(),
+            recipient: e.to.clone(),
+            subject: e.subject.clone(),
+            body: e.text.clone(),
+            html: e.html.clone().unwrap_or_default(),
+            headers: String::new(),
+            encoding: String::new(),
+            segments: 0,
+            received_at: 0,
+            attachments: e
+                .attachments
+                .iter()
+                .map(|a| SinkAttachment {
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    size: i64::try_from(a.content.len()).unwrap_or(i64::MAX),
+                })
+                .collect(),
+        };
+        self.deliver(&e.to, sink, |from| build_report(from, e))
+            .await
+    }
+
+    /// Sends what `build` makes to `to` through this mailer; the dev sink
+    /// keeps `sink` with the built message's headers.
+    async fn deliver(
+        &self,
+        to: &str,
+        mut sink: SinkMessage,
+        build: impl FnOnce(&Mailbox) -> Result<Message, &'static str>,
+    ) -> SendOutcome {
         if let Self::Smtp {
             smtputf8: false, ..
         }
         | Self::Dev {
             smtputf8: false, ..
         } = self
-            && !e.to.is_ascii()
+            && !to.is_ascii()
         {
             return SendOutcome::Rejected("address_not_ascii");
         }
         match self {
             Self::Off => SendOutcome::Rejected("email_disabled"),
             Self::Dev { store, from, .. } => {
-                let msg = match Self::build(from, e) {
+                let msg = match build(from) {
                     Ok(m) => m,
                     Err(reason) => return SendOutcome::Rejected(reason),
                 };
-                let headers = msg.headers().to_string();
-                let m = SinkMessage {
-                    seq: 0,
-                    channel: "email".into(),
-                    message_id: e.message_id.clone(),
-                    recipient: e.to.clone(),
-                    subject: e.subject.clone(),
-                    body: e.text.clone(),
-                    html: e.html.clone(),
-                    headers,
-                    encoding: String::new(),
-                    segments: 0,
-                    received_at: jiff::Timestamp::now().as_microsecond(),
-                };
-                match store.sink_insert(&m).await {
-                    Ok(_) => SendOutcome::Accepted(e.message_id.clone()),
+                sink.headers = msg.headers().to_string();
+                sink.received_at = jiff::Timestamp::now().as_microsecond();
+                match store.sink_insert(&sink).await {
+                    Ok(_) => SendOutcome::Accepted(sink.message_id),
                     Err(_) => SendOutcome::NotAccepted("dev_sink_unavailable"),
                 }
             }
@@ -347,18 +391,102 @@ impl Mailer {
                 deadline,
                 ..
             } => {
-                let msg = match Self::build(from, e) {
+                let msg = match build(from) {
                     Ok(m) => m,
                     Err(reason) => return SendOutcome::Rejected(reason),
                 };
                 match tokio::time::timeout(*deadline, transport.send(msg)).await {
-                    Ok(Ok(_)) => SendOutcome::Accepted(e.message_id.clone()),
+                    Ok(Ok(_)) => SendOutcome::Accepted(sink.message_id),
                     Ok(Err(err)) => classify(&err),
                     Err(_) => SendOutcome::NotAccepted("smtp_timeout"),
                 }
             }
         }
     }
+}
+
+/// One file attached to a report e-mail.
+#[derive(Clone)]
+pub struct ReportAttachment {
+    /// The name the recipient sees (Turkish letters allowed).
+    pub filename: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// The file.
+    pub content: bytes::Bytes,
+}
+
+/// A report e-mail to one recipient (personal data: `Debug` hides it).
+#[derive(Clone)]
+pub struct ReportEmail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML alternative, if any.
+    pub html: Option<String>,
+    /// `<report.…@…>`: the same on a resend.
+    pub message_id: String,
+    /// `tr` or `en` (`Content-Language`).
+    pub language: String,
+    /// The files.
+    pub attachments: Vec<ReportAttachment>,
+}
+
+impl std::fmt::Debug for ReportEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportEmail")
+            .field("message_id", &self.message_id)
+            .field("attachments", &self.attachments.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn raw_header(name: &'static str, value: &str) -> lettre::message::header::HeaderValue {
+    lettre::message::header::HeaderValue::new(
+        lettre::message::header::HeaderName::new_from_ascii_str(name),
+        value.to_owned(),
+    )
+}
+
+/// The MIME message of a report e-mail: `multipart/mixed` of the body (the
+/// text, or `multipart/alternative` of text and HTML) and one part per
+/// attachment, its name RFC 2231-encoded by lettre's
+/// `Content-Disposition: attachment`.
+///
+/// # Errors
+/// `rejected_address` for a recipient that does not parse,
+/// `rejected_attachment` for a content type that does not,
+/// `rejected_message` when lettre refuses the whole.
+pub fn build_report(from: &Mailbox, e: &ReportEmail) -> Result<Message, &'static str> {
+    use lettre::message::{Attachment, SinglePart, header::ContentType};
+    let to: Mailbox = e.to.parse().map_err(|_| "rejected_address")?;
+    let body = match &e.html {
+        Some(html) => MultiPart::alternative_plain_html(e.text.clone(), html.clone()),
+        None => MultiPart::mixed().singlepart(SinglePart::plain(e.text.clone())),
+    };
+    let mut mixed = match &e.html {
+        Some(_) => MultiPart::mixed().multipart(body),
+        // A lone text part goes straight into the outer multipart.
+        None => body,
+    };
+    for a in &e.attachments {
+        let ct = ContentType::parse(&a.content_type).map_err(|_| "rejected_attachment")?;
+        mixed = mixed.singlepart(Attachment::new(a.filename.clone()).body(a.content.to_vec(), ct));
+    }
+    let language = if e.language == "en" { "en" } else { "tr" };
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(e.subject.clone())
+        .message_id(Some(e.message_id.clone()))
+        .date_now()
+        .raw_header(raw_header("Auto-Submitted", "auto-generated"))
+        .raw_header(raw_header("Content-Language", language))
+        .multipart(mixed)
+        .map_err(|_| "rejected_message")
 }
 
 /// What an SMTP error means for the delivery.

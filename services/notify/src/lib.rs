@@ -21,6 +21,8 @@
 //!   service, which marks the citizen not reached.
 //! - [`sms`]: the providers: Netgsm's REST v2, a generic JSON webhook, the dev sink.
 //! - [`email`]: SMTP with lettre, and the `Message-ID` scheme replies thread on.
+//! - [`report_mail`]: report e-mails with attachments from `reports.mail.v1`,
+//!   exactly once per recipient.
 //! - [`social`]: replies in WhatsApp, Messenger, Instagram and X conversations.
 //! - [`http`]: the delivery-report endpoint.
 //! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
@@ -40,6 +42,7 @@ pub mod handler;
 pub mod http;
 pub mod not_reached;
 pub mod quiet;
+pub mod report_mail;
 pub mod sinks;
 pub mod sms;
 pub mod social;

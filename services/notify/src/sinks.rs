@@ -1,7 +1,8 @@
 //! The development sinks' pages, for `tekmerkez dev`: `/dev/sms` and
 //! `/dev/mail` show, newest first and in Turkish, what the development SMS
 //! provider and mailer received; `/dev/sms.json` and `/dev/mail.json` give
-//! the same as JSON. They show personal data and exist only in `tekmerkez
+//! the same as JSON; an e-mail's attachments are listed by name, type and
+//! size. They show personal data and exist only in `tekmerkez
 //! dev` (the production commands never mount them).
 
 use axum::{
@@ -12,7 +13,10 @@ use axum::{
     routing::get,
 };
 
-use crate::{store::NotifyStore, template::html_escape};
+use crate::{
+    store::{NotifyStore, SinkAttachment},
+    template::html_escape,
+};
 
 const LIMIT: u32 = 200;
 
@@ -88,11 +92,12 @@ async fn mail_page(State(store): State<NotifyStore>) -> Response {
     let mut items = String::new();
     for m in &list {
         items.push_str(&format!(
-            r#"<article><div class="meta">Alıcı <code>{}</code> · {}</div><h2>{}</h2><pre>{}</pre><details><summary>Başlıklar</summary><pre>{}</pre></details><details><summary>HTML bölümü</summary><pre>{}</pre></details></article>"#,
+            r#"<article><div class="meta">Alıcı <code>{}</code> · {}</div><h2>{}</h2><pre>{}</pre>{}<details><summary>Başlıklar</summary><pre>{}</pre></details><details><summary>HTML bölümü</summary><pre>{}</pre></details></article>"#,
             html_escape(&m.recipient),
             when(m.received_at),
             html_escape(&m.subject),
             html_escape(&m.body),
+            attachments(&m.attachments),
             html_escape(&m.headers),
             html_escape(&m.html)
         ));
@@ -110,6 +115,38 @@ async fn mail_page(State(store): State<NotifyStore>) -> Response {
     .into_response()
 }
 
+/// The attachments' names, types and sizes (the files themselves are not kept).
+fn attachments(list: &[SinkAttachment]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(r#"<div class="ekler"><strong>Ekler</strong><ul>"#);
+    for a in list {
+        out.push_str(&format!(
+            "<li><code>{}</code> ({}, {})</li>",
+            html_escape(&a.filename),
+            html_escape(&a.content_type),
+            size(a.size)
+        ));
+    }
+    out.push_str("</ul></div>");
+    out
+}
+
+/// A size as people read it, Turkish style: "1,5 MB", "12,0 KB", "512 bayt".
+fn size(bytes: i64) -> String {
+    // Shown to one decimal: f64's precision is plenty.
+    let b = bytes as f64;
+    let one = |v: f64, unit: &str| format!("{v:.1} {unit}").replace('.', ",");
+    if bytes >= 1024 * 1024 {
+        one(b / (1024.0 * 1024.0), "MB")
+    } else if bytes >= 1024 {
+        one(b / 1024.0, "KB")
+    } else {
+        format!("{bytes} bayt")
+    }
+}
+
 async fn sms_json(State(store): State<NotifyStore>) -> Response {
     match store.sink_list("sms", LIMIT).await {
         Ok(list) => Json(list).into_response(),
@@ -121,5 +158,34 @@ async fn mail_json(State(store): State<NotifyStore>) -> Response {
     match store.sink_list("email", LIMIT).await {
         Ok(list) => Json(list).into_response(),
         Err(_) => unavailable(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_are_listed_by_escaped_name_type_and_size() {
+        assert_eq!(attachments(&[]), "");
+        let html = attachments(&[
+            SinkAttachment {
+                filename: "Aylık rapor — Kasım 2026.pdf".into(),
+                content_type: "application/pdf".into(),
+                size: 1_572_864,
+            },
+            SinkAttachment {
+                filename: "<b>.xlsx".into(),
+                content_type: "application/octet-stream".into(),
+                size: 12_800,
+            },
+        ]);
+        assert!(
+            html.contains("<code>Aylık rapor — Kasım 2026.pdf</code> (application/pdf, 1,5 MB)"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;.xlsx"), "escaped: {html}");
+        assert!(html.contains("12,5 KB"), "{html}");
+        assert_eq!(size(512), "512 bayt");
     }
 }

@@ -1,5 +1,5 @@
 //! Builds and runs notify: the consumer of `case.events.v1`, the sender, the
-//! Netgsm report poller, the gRPC API and the delivery-report endpoint,
+//! consumer of `reports.mail.v1` (report e-mails), the Netgsm report poller, the gRPC API and the delivery-report endpoint,
 //! side by side until shutdown.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -271,6 +271,31 @@ impl Application {
         let (providers, netgsm) = self.providers()?;
         let mailer =
             Mailer::new(&s.email, &s.institution, self.store.clone()).context("the mailer")?;
+        // Report e-mails: their own group, so a report never waits behind
+        // case events, nor they behind it.
+        let report_group = format!("{}{}", s.consumer.group, crate::report_mail::GROUP_SUFFIX);
+        let report_subscription = self
+            .bus
+            .subscribe(&report_group, crate::report_mail::REPORT_MAIL_TOPIC)
+            .await
+            .context("joining the report e-mail consumer group")?;
+        let report_consumer = tokio::spawn(consumer::run(
+            report_subscription,
+            self.bus.clone(),
+            Arc::new(crate::report_mail::ReportMailHandler::new(
+                self.store.clone(),
+                mailer.clone(),
+                s.email.message_id_domain.clone(),
+                // A claim outlives the longest send (the mailer's deadline).
+                Duration::from_millis(
+                    s.dispatch
+                        .lease_ms
+                        .max(s.email.smtp.timeout_ms.saturating_mul(3)),
+                ),
+            )),
+            s.consumer_options(),
+            shutdown.child_token(),
+        ));
         let dispatcher = Dispatcher::new(
             self.store.clone(),
             providers,
@@ -350,6 +375,9 @@ impl Application {
             .set_not_serving::<NotificationServiceServer<NotifyGrpc>>()
             .await;
         let stats = consumer.await.context("the consumer task panicked")?;
+        let report_stats = report_consumer
+            .await
+            .context("the report e-mail consumer panicked")?;
         sender.await.context("the sender task panicked")?;
         not_reached
             .await
@@ -365,6 +393,8 @@ impl Application {
         tracing::info!(
             handled = stats.handled,
             dead_lettered = stats.dead_lettered,
+            report_mails_handled = report_stats.handled,
+            report_mails_dead_lettered = report_stats.dead_lettered,
             "notify stopped"
         );
         served.context("serving the notify API")

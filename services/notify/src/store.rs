@@ -285,6 +285,19 @@ pub struct SinkMessage {
     pub segments: i64,
     /// When (µs).
     pub received_at: i64,
+    /// An e-mail's attachments: names and sizes, not their contents.
+    pub attachments: Vec<SinkAttachment>,
+}
+
+/// What the development sink keeps of an attachment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SinkAttachment {
+    /// The file's name.
+    pub filename: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
 }
 
 /// A row of `notify_dev_sink`, in column order.
@@ -300,6 +313,7 @@ type SinkRow = (
     String,
     i64,
     i64,
+    String,
 );
 
 /// The notify database.
@@ -1020,8 +1034,10 @@ impl NotifyStore {
     /// Database failures.
     pub async fn sink_insert(&self, m: &SinkMessage) -> Result<bool, StoreError> {
         let sql = "INSERT INTO notify_dev_sink (channel, message_id, recipient, subject, body, \
-            html, headers, encoding, segments, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-            $8, $9, $10) ON CONFLICT (message_id) DO NOTHING";
+            html, headers, encoding, segments, received_at, attachments) VALUES ($1, $2, $3, $4, \
+            $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (message_id) DO NOTHING";
+        let attachments = serde_json::to_string(&m.attachments)
+            .map_err(|_| StoreError::Corrupt("attachments"))?;
         on_pool!(&self.0, |p| {
             let n = sqlx::query(sql)
                 .bind(&m.channel)
@@ -1034,6 +1050,7 @@ impl NotifyStore {
                 .bind(&m.encoding)
                 .bind(m.segments)
                 .bind(m.received_at)
+                .bind(&attachments)
                 .execute(p)
                 .await?
                 .rows_affected();
@@ -1052,7 +1069,7 @@ impl NotifyStore {
     ) -> Result<Vec<SinkMessage>, StoreError> {
         on_pool!(&self.0, |p| {
             let rows: Vec<SinkRow> = sqlx::query_as(
-                "SELECT seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at \
+                "SELECT seq, channel, message_id, recipient, subject, body, html, headers, encoding, segments, received_at, attachments \
                  FROM notify_dev_sink WHERE channel = $1 ORDER BY seq DESC LIMIT $2")
                 .bind(channel).bind(i64::from(limit)).fetch_all(p).await?;
             Ok(rows
@@ -1070,6 +1087,7 @@ impl NotifyStore {
                         encoding,
                         segments,
                         received_at,
+                        attachments,
                     )| SinkMessage {
                         seq,
                         channel,
@@ -1082,6 +1100,252 @@ impl NotifyStore {
                         encoding,
                         segments,
                         received_at,
+                        // Written by sink_insert; an unreadable list shows none.
+                        attachments: serde_json::from_str(&attachments).unwrap_or_default(),
+                    },
+                )
+                .collect())
+        })
+    }
+}
+
+/// One recipient of a report e-mail, as recorded in `notify_report_mails`
+/// (no address: its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportMailRecord {
+    /// The request's event id.
+    pub event_id: String,
+    /// SHA-256 (hex) of the lower-cased address.
+    pub recipient_hash: String,
+    /// The directorate the report is about.
+    pub directorate_id: String,
+    /// The period it covers.
+    pub period: String,
+    /// The address's place in the request's list.
+    pub position: i64,
+    /// `sending`, `sent`, `failed` or `pending`.
+    pub state: String,
+    /// Why it failed, or why the last attempt did not go.
+    pub reason: Option<String>,
+    /// The e-mail's Message-ID.
+    pub message_id: String,
+    /// Send attempts so far.
+    pub attempts: i64,
+    /// Taken by the relay (µs).
+    pub sent_at: Option<i64>,
+}
+
+/// What claiming one report recipient found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportClaim {
+    /// This sender holds it now and must send; `in_doubt` when an earlier
+    /// sender claimed it and its lease ran out (it may have sent).
+    Claimed {
+        /// The earlier attempt's outcome is unknown.
+        in_doubt: bool,
+    },
+    /// Sent or failed for good already: nothing to do.
+    Done,
+    /// Another sender holds a live claim.
+    Busy,
+}
+
+/// The key and facts of one report recipient to claim or record.
+#[derive(Debug, Clone)]
+pub struct ReportMailKey<'a> {
+    /// The request's event id.
+    pub event_id: &'a str,
+    /// SHA-256 (hex) of the lower-cased address.
+    pub recipient_hash: &'a str,
+    /// The directorate.
+    pub directorate_id: &'a str,
+    /// The period.
+    pub period: &'a str,
+    /// The address's place in the list.
+    pub position: i64,
+    /// The e-mail's Message-ID.
+    pub message_id: &'a str,
+}
+
+type ReportMailRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<i64>,
+);
+
+impl NotifyStore {
+    // --- report e-mails ---------------------------------------------------------
+
+    /// Claims `key` for sending until `lease_until`: a new recipient is
+    /// written `sending`; a `pending` one, or one still `sending` after its
+    /// lease (its sender died between send and mark), is taken over.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn report_mail_claim(
+        &self,
+        key: &ReportMailKey<'_>,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<ReportClaim, StoreError> {
+        let insert = "INSERT INTO notify_report_mails (event_id, recipient_hash, directorate_id, \
+            period, list_index, state, reason, message_id, attempts, lease_until, created_at, \
+            updated_at, sent_at) VALUES ($1, $2, $3, $4, $5, 'sending', NULL, $6, 1, $7, $8, $8, NULL) \
+            ON CONFLICT (event_id, recipient_hash) DO NOTHING";
+        let take_over = "UPDATE notify_report_mails SET state = 'sending', attempts = attempts + 1, \
+            lease_until = $3, updated_at = $4 WHERE event_id = $1 AND recipient_hash = $2 \
+            AND (state = 'pending' OR (state = 'sending' AND lease_until < $4))";
+        let state =
+            "SELECT state FROM notify_report_mails WHERE event_id = $1 AND recipient_hash = $2";
+        on_pool!(&self.0, |p| {
+            let n = sqlx::query(insert)
+                .bind(key.event_id)
+                .bind(key.recipient_hash)
+                .bind(key.directorate_id)
+                .bind(key.period)
+                .bind(key.position)
+                .bind(key.message_id)
+                .bind(lease_until)
+                .bind(now)
+                .execute(p)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                return Ok(ReportClaim::Claimed { in_doubt: false });
+            }
+            let before: Option<(String,)> = sqlx::query_as(state)
+                .bind(key.event_id)
+                .bind(key.recipient_hash)
+                .fetch_optional(p)
+                .await?;
+            let n = sqlx::query(take_over)
+                .bind(key.event_id)
+                .bind(key.recipient_hash)
+                .bind(lease_until)
+                .bind(now)
+                .execute(p)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                // Taken over from `sending`: the earlier sender may have sent.
+                let in_doubt = before.is_some_and(|(s,)| s == "sending");
+                return Ok(ReportClaim::Claimed { in_doubt });
+            }
+            let after: Option<(String,)> = sqlx::query_as(state)
+                .bind(key.event_id)
+                .bind(key.recipient_hash)
+                .fetch_optional(p)
+                .await?;
+            Ok(match after.as_ref().map(|(s,)| s.as_str()) {
+                Some("sent" | "failed") => ReportClaim::Done,
+                _ => ReportClaim::Busy,
+            })
+        })
+    }
+
+    /// Records `key` failed with `reason` without sending (an address that
+    /// does not parse); a recipient already recorded keeps its record.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn report_mail_refuse(
+        &self,
+        key: &ReportMailKey<'_>,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "INSERT INTO notify_report_mails (event_id, recipient_hash, directorate_id, \
+            period, list_index, state, reason, message_id, attempts, lease_until, created_at, \
+            updated_at, sent_at) VALUES ($1, $2, $3, $4, $5, 'failed', $6, $7, 0, 0, $8, $8, NULL) \
+            ON CONFLICT (event_id, recipient_hash) DO NOTHING";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
+                .bind(key.event_id)
+                .bind(key.recipient_hash)
+                .bind(key.directorate_id)
+                .bind(key.period)
+                .bind(key.position)
+                .bind(reason)
+                .bind(key.message_id)
+                .bind(now)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Records the outcome of a claimed recipient: `sent`, `failed` (for
+    /// good, `reason`) or `pending` (not taken, `reason`; the next delivery
+    /// of the event tries again).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn report_mail_mark(
+        &self,
+        event_id: &str,
+        recipient_hash: &str,
+        state: &str,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE notify_report_mails SET state = $3, reason = $4, updated_at = $5, \
+            lease_until = 0, sent_at = CASE WHEN $3 = 'sent' THEN $5 ELSE sent_at END \
+            WHERE event_id = $1 AND recipient_hash = $2";
+        on_pool!(&self.0, |p| {
+            sqlx::query(sql)
+                .bind(event_id)
+                .bind(recipient_hash)
+                .bind(state)
+                .bind(reason)
+                .bind(now)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// The recipients recorded for `event_id`, in the request's order.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn report_mails(&self, event_id: &str) -> Result<Vec<ReportMailRecord>, StoreError> {
+        let sql = "SELECT event_id, recipient_hash, directorate_id, period, list_index, state, \
+            reason, message_id, attempts, sent_at FROM notify_report_mails WHERE event_id = $1 \
+            ORDER BY list_index";
+        on_pool!(&self.0, |p| {
+            let rows: Vec<ReportMailRow> = sqlx::query_as(sql).bind(event_id).fetch_all(p).await?;
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(
+                        event_id,
+                        recipient_hash,
+                        directorate_id,
+                        period,
+                        position,
+                        state,
+                        reason,
+                        message_id,
+                        attempts,
+                        sent_at,
+                    )| ReportMailRecord {
+                        event_id,
+                        recipient_hash,
+                        directorate_id,
+                        period,
+                        position,
+                        state,
+                        reason,
+                        message_id,
+                        attempts,
+                        sent_at,
                     },
                 )
                 .collect())

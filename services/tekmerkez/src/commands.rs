@@ -38,7 +38,12 @@ async fn with_metrics(
 }
 
 /// Every topic the services use, with their dead-letter topics.
-pub const TOPICS: &[&str] = &["intake.applications.v1", "case.events.v1"];
+pub const TOPICS: &[&str] = &[
+    "intake.applications.v1",
+    "case.events.v1",
+    "intake.calls.v1",
+    "reports.mail.v1",
+];
 
 /// Connects to Kafka and creates the topics that are missing.
 ///
@@ -86,6 +91,13 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         .migrate()
         .await
         .context("applying notify's migrations")?;
+    tekmerkez_reports::store::ReportStore::connect(
+        settings.reports.database_url.expose_secret(),
+        1,
+    )?
+    .migrate()
+    .await
+    .context("applying the reports' migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -103,6 +115,8 @@ pub enum Checked {
     Gateway,
     /// `tekmerkez notify`.
     Notify,
+    /// `tekmerkez reports` (and `reports rebuild`).
+    Reports,
     /// `tekmerkez migrate`.
     Migrate,
 }
@@ -116,6 +130,7 @@ impl Checked {
             Self::Routing => "routing",
             Self::Gateway => "gateway",
             Self::Notify => "notify",
+            Self::Reports => "reports",
             Self::Migrate => "migrate",
         }
     }
@@ -139,6 +154,7 @@ pub fn check_config(service: Checked, settings: &Settings) -> anyhow::Result<()>
         Checked::Routing => settings.routing.validate().map_err(anyhow::Error::msg)?,
         Checked::Gateway => settings.gateway.validate().map_err(anyhow::Error::msg)?,
         Checked::Notify => settings.notify.validate().map_err(anyhow::Error::msg)?,
+        Checked::Reports => settings.reports.validate().map_err(anyhow::Error::msg)?,
     }
     Ok(())
 }
@@ -226,6 +242,77 @@ pub async fn notify(settings: Settings, shutdown: CancellationToken) -> anyhow::
     .await
 }
 
+/// Runs the reports service alone until `shutdown`.
+///
+/// # Errors
+/// Invalid settings, Kafka unreachable, or the server failing.
+pub async fn reports(settings: Settings, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let bus = kafka(&settings).await?;
+    let app = tekmerkez_reports::Application::build(settings.reports.clone(), bus).await?;
+    with_metrics(
+        &settings,
+        Default::default(),
+        app.run_until_stopped(shutdown),
+    )
+    .await
+}
+
+/// Empties the reports' rollups and replays `case.events.v1` from its
+/// beginning (the reports service must be stopped), printing events/s.
+///
+/// # Errors
+/// Invalid settings, the store or Kafka unreachable.
+pub async fn reports_rebuild(
+    settings: Settings,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let bus = kafka(&settings).await?;
+    rebuild_on(&settings, bus, shutdown).await
+}
+
+/// The rebuild of a stopped `tekmerkez dev` whose data directory is `dir`.
+///
+/// # Errors
+/// The embedded bus or store cannot be opened.
+pub async fn reports_rebuild_dev(
+    mut settings: Settings,
+    dir: &std::path::Path,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let bus =
+        tekmerkez_bus::EmbeddedBus::open(&format!("sqlite://{}", dir.join("bus.db").display()))
+            .await
+            .context("opening the embedded bus")?;
+    settings.reports.database_url =
+        secrecy::SecretString::from(format!("sqlite://{}", dir.join("reports.db").display()));
+    settings.reports.migrate_on_start = true;
+    rebuild_on(&settings, Arc::new(bus), shutdown).await
+}
+
+/// The rebuild on `bus`, printing progress to stdout.
+///
+/// # Errors
+/// Invalid settings, the store or the bus unreachable.
+pub async fn rebuild_on(
+    settings: &Settings,
+    bus: Arc<dyn Bus>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    println!("tekmerkez reports rebuild: emptying the rollups, replaying case.events.v1");
+    let stats = tekmerkez_reports::rebuild::rebuild(&settings.reports, bus, shutdown, |n, rate| {
+        println!("  {n} events, {rate:.0} events/s");
+    })
+    .await?;
+    println!(
+        "tekmerkez reports rebuild: {} events in {:.1} s, {:.0} events/s (consumer generation {})",
+        stats.events,
+        stats.elapsed.as_secs_f64(),
+        stats.rate(),
+        stats.generation
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
@@ -246,6 +333,7 @@ mod tests {
             Checked::Routing,
             Checked::Gateway,
             Checked::Notify,
+            Checked::Reports,
             Checked::Migrate,
         ] {
             check_config(c, &shipped("test")).unwrap();

@@ -27,6 +27,7 @@ pub struct Dev {
     case: Application,
     routing: tekmerkez_routing::Application,
     notify: tekmerkez_notify::Application,
+    reports: tekmerkez_reports::Application,
     intake: Router,
     /// The partner listener, the caller index and the social store's purge.
     intake_background: tekmerkez_intake::startup::Background,
@@ -38,6 +39,8 @@ pub struct Dev {
     http: TcpListener,
     http_addr: SocketAddr,
     users: Vec<DemoUser>,
+    /// The year of history to load in the background (a fresh store only).
+    history: Option<(i64, u32)>,
 }
 
 impl std::fmt::Debug for Dev {
@@ -84,6 +87,7 @@ impl Dev {
         let (routing_token, intake_token, gateway_token) =
             (random_token(), random_token(), random_token());
         let notify_token = random_token();
+        let reports_token = random_token();
         let tokens = settings.case.auth.service_tokens.clone();
         settings.case.auth.service_tokens = tokens
             .into_keys()
@@ -93,6 +97,7 @@ impl Dev {
                     "intake" => intake_token.clone(),
                     "gateway" => gateway_token.clone(),
                     "notify" => notify_token.clone(),
+                    "reports" => reports_token.clone(),
                     _ => random_token(),
                 };
                 (k, SecretString::from(v))
@@ -107,6 +112,13 @@ impl Dev {
             Arc::new(SystemClock),
         )
         .await?;
+        let fresh = demo::is_fresh(case.app())
+            .await
+            .context("reading the demo data")?;
+        let history = (fresh && settings.dev.demo_history_days > 0).then_some((
+            settings.dev.demo_history_days,
+            settings.dev.demo_history_per_day,
+        ));
         let users = demo::seed(case.app(), settings.dev.demo_cases)
             .await
             .context("loading the demo data")?;
@@ -122,6 +134,19 @@ impl Dev {
             .await
             .context("loading the demo routing rules")?;
 
+        // The reports count the embedded bus's case events into SQLite.
+        if settings.case.grpc.listen.ends_with(":0") {
+            settings.reports.grpc_listen = "127.0.0.1:0".to_owned();
+        }
+        settings.reports.database_url = sqlite(&dir, "reports.db");
+        settings.reports.migrate_on_start = true;
+        settings.reports.case_service.url.clone_from(&case_url);
+        settings.reports.case_service.token = SecretString::from(reports_token);
+        // Built before intake, whose /v1/reports/summary calls it.
+        let reports =
+            tekmerkez_reports::Application::build(settings.reports.clone(), bus.clone()).await?;
+
+        settings.intake.reports_service_url = format!("http://{}", reports.addr());
         settings.intake.database_url = sqlite(&dir, "intake.db");
         settings.intake.case_service.url.clone_from(&case_url);
         settings.intake.case_service.token = SecretString::from(intake_token);
@@ -233,6 +258,7 @@ impl Dev {
         settings.gateway.routing_service_url = format!("http://{}", routing.addr());
         settings.gateway.case_service.token = SecretString::from(gateway_token);
         settings.gateway.notify_service_url = format!("http://{}", notify.grpc_addr());
+        settings.gateway.reports_service_url = format!("http://{}", reports.addr());
         let mut gateway_state = tekmerkez_gateway::startup::prepare(&settings.gateway).await?;
         gateway_state.dev_hint = true;
         let gateway = tekmerkez_gateway::http::pages(gateway_state);
@@ -241,6 +267,7 @@ impl Dev {
             case,
             routing,
             notify,
+            reports,
             intake,
             intake_background,
             channels,
@@ -249,6 +276,7 @@ impl Dev {
             http,
             http_addr,
             users,
+            history,
         })
     }
 
@@ -265,6 +293,11 @@ impl Dev {
     /// The notification API's gRPC address.
     pub fn notify_addr(&self) -> SocketAddr {
         self.notify.grpc_addr()
+    }
+
+    /// The report API's gRPC address.
+    pub fn reports_addr(&self) -> SocketAddr {
+        self.reports.addr()
     }
 
     /// The partners' gRPC address (`tekmerkez.intake.v1.IntakeService`).
@@ -329,6 +362,11 @@ impl Dev {
             "  gRPC   {}  (tekmerkez.routing.v1.RoutingRulesService, for admins)",
             self.routing_addr()
         );
+        let _ = writeln!(
+            s,
+            "  gRPC   {}  (tekmerkez.reports.v1.ReportService, for admins, directorate and pool managers;\n                   CallReportService and PeriodicReportService, for admins and directorate managers)",
+            self.reports_addr()
+        );
         s.push_str(&self.channels.banner(self.http_addr(), self.partner_addr()));
         let _ = writeln!(
             s,
@@ -392,10 +430,19 @@ impl Dev {
         )
         .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
         let intake_background = tokio::spawn(self.intake_background.run(shutdown.clone()));
-        let (case, routing, notify, http) = tokio::join!(
+        if let Some((days, per_day)) = self.history {
+            tokio::spawn(load_history(
+                self.case.app().clone(),
+                days,
+                per_day,
+                shutdown.clone(),
+            ));
+        }
+        let (case, routing, notify, reports, http) = tokio::join!(
             self.case.run_until_stopped(shutdown.clone()),
             self.routing.run_until_stopped(shutdown.clone()),
             self.notify.run_until_stopped(shutdown.clone()),
+            self.reports.run_until_stopped(shutdown.clone()),
             async { http.await.context("serving HTTP") }
         );
         let intake_background = intake_background
@@ -404,8 +451,35 @@ impl Dev {
             .and_then(|r| r);
         case.and(routing)
             .and(notify)
+            .and(reports)
             .and(http)
             .and(intake_background)
+    }
+}
+
+/// Loads the demo's year of history while the product already serves (it
+/// takes a while), stopping with the process; a store stopped half-way
+/// keeps the days it has (the next start finds users and loads no more).
+async fn load_history(
+    app: tekmerkez_case::app::CaseApp,
+    days: i64,
+    per_day: u32,
+    shutdown: CancellationToken,
+) {
+    let started = std::time::Instant::now();
+    tracing::info!(days, "loading the demo year in the background");
+    tokio::select! {
+        () = shutdown.cancelled() => {}
+        r = demo::seed_year(&app, days, per_day) => match r {
+            Ok(n) => tracing::info!(
+                cases = n.cases,
+                closed = n.closed,
+                surveys = n.surveys,
+                seconds = started.elapsed().as_secs(),
+                "the demo year is loaded"
+            ),
+            Err(e) => tracing::warn!(error.message = %e, "loading the demo year failed"),
+        },
     }
 }
 

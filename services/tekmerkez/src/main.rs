@@ -51,6 +51,12 @@ enum Command {
     Gateway,
     /// The notification service alone: SMS and e-mail to citizens (PostgreSQL, Kafka).
     Notify,
+    /// The reports service alone (PostgreSQL, Kafka); `reports rebuild`
+    /// empties its rollups and replays case.events.v1 (stop the service first).
+    Reports {
+        #[command(subcommand)]
+        action: Option<ReportsAction>,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Load and check one command's settings without connecting to anything,
@@ -58,9 +64,21 @@ enum Command {
     /// and an operator's pre-flight).
     CheckConfig {
         /// The command whose settings to check: case, intake, routing,
-        /// gateway, notify or migrate.
+        /// gateway, notify, reports or migrate.
         #[arg(value_enum)]
         service: commands::Checked,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportsAction {
+    /// Empty the rollups and replay case.events.v1 from its beginning,
+    /// printing events/s; exits once no event arrived for rebuild.idle_ms.
+    Rebuild {
+        /// Rebuild a stopped `tekmerkez dev`'s reports instead (its data
+        /// directory: the embedded bus and SQLite).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
 }
 
@@ -102,6 +120,7 @@ impl Command {
             Self::Routing => "tekmerkez-routing",
             Self::Gateway => "tekmerkez-gateway",
             Self::Notify => "tekmerkez-notify",
+            Self::Reports { .. } => "tekmerkez-reports",
             Self::Migrate => "tekmerkez-migrate",
             Self::CheckConfig { .. } => "tekmerkez-check-config",
         }
@@ -142,6 +161,16 @@ async fn run(
         Command::Routing => commands::routing(settings, stop).await,
         Command::Gateway => commands::gateway(settings, stop).await,
         Command::Notify => commands::notify(settings, stop).await,
+        Command::Reports { action: None } => commands::reports(settings, stop).await,
+        Command::Reports {
+            action: Some(ReportsAction::Rebuild { data_dir: None }),
+        } => commands::reports_rebuild(settings, stop).await,
+        Command::Reports {
+            action:
+                Some(ReportsAction::Rebuild {
+                    data_dir: Some(dir),
+                }),
+        } => commands::reports_rebuild_dev(settings, &dir, stop).await,
         Command::Migrate => commands::migrate(&settings).await,
         Command::CheckConfig { service } => {
             commands::check_config(service, &settings)?;

@@ -33,6 +33,8 @@ pub struct Settings {
     /// The gateway (agents' web UI).
     pub gateway: tekmerkez_gateway::config::GatewaySettings,
     pub notify: tekmerkez_notify::NotifySettings,
+    /// The reports service.
+    pub reports: tekmerkez_reports::ReportsSettings,
     /// `tekmerkez dev` only.
     pub dev: DevSettings,
     /// First-start bootstrap.
@@ -68,10 +70,22 @@ pub struct DevSettings {
     pub http_listen: String,
     /// How many demo cases to load on first start.
     pub demo_cases: usize,
+    /// Days of finished applications loaded in the background on first
+    /// start, before the demo cases' last twelve days (0: none), so the
+    /// reports show a year.
+    #[serde(default)]
+    pub demo_history_days: i64,
+    /// About how many of them arrive on an ordinary weekday.
+    #[serde(default = "default_history_per_day")]
+    pub demo_history_per_day: u32,
     /// Send notify's e-mail through `notify.email.smtp` (a real relay, such
     /// as the project's `scripts/smtp`) instead of the `/dev/mail` sink.
     #[serde(default)]
     pub smtp_relay: bool,
+}
+
+fn default_history_per_day() -> u32 {
+    10
 }
 
 /// The admin created on a store with none.
@@ -84,8 +98,10 @@ pub struct BootstrapSettings {
 }
 
 impl Settings {
-    /// Gives the gateway, intake and notify the one `institution`, so that
-    /// pages, the citizen form, receipts, SMS and e-mails name it alike.
+    /// Gives the gateway, intake, notify and the reports the one
+    /// `institution`, so that pages, the citizen form, receipts, SMS,
+    /// e-mails and the periodic reports name it alike (a report's own
+    /// `reports.periodic.institution`, when set, wins).
     pub fn share_institution(&mut self) {
         let institution = self.institution.clone();
         institution
@@ -96,6 +112,12 @@ impl Settings {
             .name
             .trim()
             .clone_into(&mut self.gateway.entry.institution);
+        if self.reports.periodic.institution.trim().is_empty() {
+            institution
+                .name
+                .trim()
+                .clone_into(&mut self.reports.periodic.institution);
+        }
         self.intake.institution = institution.clone();
         self.gateway.institution = institution;
     }
@@ -135,6 +157,25 @@ impl Settings {
                 .categories
                 .clone_from(&settings.intake.categories);
         }
+        // The reports name categories and partners as intake knows them.
+        if settings.reports.categories.is_empty() {
+            settings
+                .reports
+                .categories
+                .clone_from(&settings.intake.categories);
+        }
+        if settings.reports.partners.is_empty() {
+            settings.reports.partners = settings
+                .intake
+                .partner
+                .partners
+                .iter()
+                .map(|p| tekmerkez_reports::config::PartnerName {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                })
+                .collect();
+        }
         Ok(settings)
     }
 }
@@ -153,6 +194,7 @@ mod tests {
             s.intake.validate_channels().unwrap();
             s.routing.validate().unwrap();
             s.notify.validate().unwrap();
+            s.reports.validate().unwrap();
         }
         let local = Settings::load(&dir, "local").unwrap();
         assert!(!local.institution.name.is_empty());

@@ -189,6 +189,17 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
         .to_string())
 }
 
+/// [`verify_password`] on the blocking pool: a check is tens of
+/// milliseconds of CPU, and guesses sent at once must not stall the async
+/// workers that drive everyone else's requests (and the database).
+pub async fn verify_password_off_runtime(password: &secrecy::SecretString, hash: &str) -> bool {
+    use secrecy::ExposeSecret as _;
+    let (password, hash) = (password.clone(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(password.expose_secret(), &hash))
+        .await
+        .unwrap_or(false)
+}
+
 /// Whether `password` matches the PHC-format `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {

@@ -1,6 +1,6 @@
 //! Classification operations: the closure reasons admins edit (and the
-//! check a close makes against them), the default reason of closes no
-//! person makes. (An agent's change of a case's type is a case change:
+//! check a close makes against them). (The reason of a close no person
+//! makes is a deadline policy value: `deadlines`.) (An agent's change of a case's type is a case change:
 //! `cases::work`.)
 
 use uuid::Uuid;
@@ -10,7 +10,7 @@ use crate::{
     domain::{
         caller::Caller,
         case::RuleViolation,
-        classification::{AutomaticClose, ClosureReason, parse_reason_fields},
+        classification::{ClosureReason, parse_reason_fields},
         enums::Role,
         fields::Violations,
         text::parse_code,
@@ -28,18 +28,6 @@ pub struct ReasonEdit {
 }
 
 impl CaseApp {
-    /// The closure reason a close no person makes takes (a setting): the
-    /// one function later closes (an incident's, a field-work
-    /// confirmation's) call.
-    pub fn default_closure_reason(&self, kind: AutomaticClose) -> &str {
-        let d = &self.closure_defaults;
-        match kind {
-            AutomaticClose::InformationOnly => &d.information_only_reason,
-            AutomaticClose::IncidentClosed => &d.incident_closed_reason,
-            AutomaticClose::FieldWorkConfirmed => &d.field_work_confirmed_reason,
-        }
-    }
-
     /// The reasons in order, for anyone signed in: the active ones (the
     /// close form), or with the inactive ones (to name the reason of a case
     /// closed with one, and the admin page). Labels are no secret.

@@ -1,31 +1,31 @@
-//! Due dates: the deadline values a new case takes from its policy,
-//! counted on the stored working calendar ([`CaseApp::working_calendar`]).
+//! Deadline policies: what a case takes from its policy (due dates counted
+//! on the stored working calendar, [`CaseApp::working_calendar`]; the
+//! automatic closes' reasons), and the admins' edits.
 
-use jiff::Timestamp;
 use tekmerkez_types::classification::{ApplicationSource, ApplicationType};
 
 use super::{CaseApp, cases::user_of, error::CaseError};
 use crate::domain::{
     caller::Caller,
     case::RuleViolation,
-    deadline::{self, CaseDeadlines, DeadlinePolicy, PolicyKey, StoredPolicy},
+    classification::AutomaticClose,
+    deadline::{self, DeadlinePolicy, PolicyKey, StoredPolicy},
     enums::Role,
     fields::Violations,
 };
 
 impl CaseApp {
-    /// What a case of `source`, `application_type` and `category` filed at
-    /// `filed` takes from the deadline policies.
+    /// What the deadline policies give an application of `source`,
+    /// `application_type` and `category`.
     ///
     /// # Errors
     /// When the policies cannot be read.
-    pub(crate) async fn opening_deadlines(
+    pub(crate) async fn resolved_policy(
         &self,
         source: Option<ApplicationSource>,
         application_type: Option<ApplicationType>,
         category: &str,
-        filed: Timestamp,
-    ) -> Result<CaseDeadlines, CaseError> {
+    ) -> Result<deadline::Resolved, CaseError> {
         let policies: Vec<DeadlinePolicy> = self
             .store
             .list_deadline_policies()
@@ -33,8 +33,32 @@ impl CaseApp {
             .into_iter()
             .map(|p| p.policy)
             .collect();
-        let resolved = deadline::resolve(&policies, source, application_type, category);
-        Ok(resolved.for_case(&*self.working_calendar().await?, filed))
+        Ok(deadline::resolve(
+            &policies,
+            source,
+            application_type,
+            category,
+        ))
+    }
+
+    /// The closure reason a close of `kind` that no person makes gives a
+    /// case of these keys: its deadline policy's (the one function an
+    /// incident's close and a field-work confirmation call as well).
+    ///
+    /// # Errors
+    /// When the policies cannot be read.
+    pub async fn automatic_closure_reason(
+        &self,
+        kind: AutomaticClose,
+        source: ApplicationSource,
+        application_type: ApplicationType,
+        category: &str,
+    ) -> Result<String, CaseError> {
+        Ok(self
+            .resolved_policy(Some(source), Some(application_type), category)
+            .await?
+            .automatic_reason(kind)
+            .to_owned())
     }
 }
 
@@ -73,6 +97,7 @@ impl CaseApp {
         let mut v = Violations::new();
         deadline::check_policy(&mut v, &policy);
         v.into_result()?;
+        self.check_automatic_reasons(&policy).await?;
         let stored = StoredPolicy {
             policy,
             version: expected.map_or(1, |e| e + 1),
@@ -115,6 +140,22 @@ impl CaseApp {
         } else {
             Err(CaseError::Rule(RuleViolation::StaleVersion))
         }
+    }
+}
+
+impl CaseApp {
+    /// Each automatic close's reason a policy states must name an active
+    /// closure reason (an inactive one is no longer offered to people; a
+    /// policy should not start using it).
+    async fn check_automatic_reasons(&self, policy: &DeadlinePolicy) -> Result<(), CaseError> {
+        let active = self.store.list_closure_reasons(false).await?;
+        let mut v = Violations::new();
+        for (field, code) in policy.automatic_reasons.stated() {
+            if !active.iter().any(|r| r.code == code) {
+                v.add(field, "must be an active closure reason");
+            }
+        }
+        Ok(v.into_result()?)
     }
 }
 

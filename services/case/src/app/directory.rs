@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{
     CaseApp,
-    auth::{hash_password, new_api_token, token_hash, username_key, verify_password},
+    auth::{hash_password, new_api_token, token_hash, username_key, verify_password_off_runtime},
     error::CaseError,
 };
 use crate::{
@@ -533,7 +533,6 @@ impl CaseApp {
         username: &str,
         password: &secrecy::SecretString,
     ) -> Result<User, CaseError> {
-        use secrecy::ExposeSecret as _;
         if !matches!(caller, Caller::Service(ServiceName::Gateway)) {
             return Err(CaseError::PermissionDenied(
                 "only the gateway signs people in",
@@ -544,7 +543,7 @@ impl CaseApp {
             .get_user_by_username(&username_key(username))
             .await?;
         let Some(user) = user else {
-            let _ = verify_password(password.expose_secret(), dummy_hash());
+            let _ = verify_password_off_runtime(password, dummy_hash()).await;
             return Err(CaseError::Unauthenticated);
         };
         match self.check_password(user.id, password).await? {
@@ -565,7 +564,6 @@ impl CaseApp {
         user: Uuid,
         password: &secrecy::SecretString,
     ) -> Result<PasswordCheck, CaseError> {
-        use secrecy::ExposeSecret as _;
         let now = self.clock.now();
         let lock = async || {
             let until = now.checked_add(LOCKOUT).unwrap_or(now);
@@ -574,21 +572,21 @@ impl CaseApp {
         };
         let Some(attempt) = self.store.begin_password_attempt(user, now).await? else {
             // Locked: the same cost as a check, so timing tells nothing.
-            let _ = verify_password(password.expose_secret(), dummy_hash());
+            let _ = verify_password_off_runtime(password, dummy_hash()).await;
             return Ok(PasswordCheck::Locked);
         };
         if attempt.attempt > MAX_FAILED_LOGINS {
             // More guesses in flight than the limit allows: refused
             // unverified, and locked (should the attempt that reached the
             // limit never finish, the count would otherwise stay stuck).
-            let _ = verify_password(password.expose_secret(), dummy_hash());
+            let _ = verify_password_off_runtime(password, dummy_hash()).await;
             lock().await?;
             return Ok(PasswordCheck::Locked);
         }
-        let matches = attempt
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| verify_password(password.expose_secret(), h));
+        let matches = match attempt.password_hash.as_deref() {
+            Some(h) => verify_password_off_runtime(password, h).await,
+            None => false,
+        };
         if matches {
             self.store.record_login(user, 0, None).await?;
             return Ok(PasswordCheck::Correct);

@@ -153,11 +153,11 @@ impl CaseApp {
     }
 }
 
-/// The task step of `stage` (overdue and escalated; a warning that a due
-/// date is near is an event only): the case itself does not change.
+/// The task step of `stage` (overdue and escalated; the warnings that a
+/// due date is near are events only): the case itself does not change.
 fn history_step(case: &Case, due: Due, stage: Stage, now: Timestamp) -> Option<HistoryRecord> {
     let action = match stage {
-        Stage::Approaching => return None,
+        Stage::Approaching | Stage::Imminent => return None,
         Stage::Overdue => HistoryAction::DeadlineOverdue,
         Stage::Escalated => HistoryAction::DeadlineEscalated,
     };

@@ -139,6 +139,15 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             reply_channel: after.reply_channel.to_proto() as i32,
             category: after.category.clone(),
         }),
+        EventKind::DeadlinesBackfilled { closure_reason } => {
+            Payload::DeadlinesBackfilled(pb::DeadlinesBackfilled {
+                legal_due_date: after
+                    .legal_due_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                closure_reason: closure_reason.clone().unwrap_or_default(),
+            })
+        }
         EventKind::AwaitingCitizenChanged { waiting } => {
             Payload::AwaitingCitizenChanged(pb::AwaitingCitizenChanged {
                 waiting: *waiting,
@@ -186,6 +195,9 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
                 holder_id: s(after.holder_id),
                 category: after.category.clone(),
                 province_code: u32::from(after.province_code),
+                recipient: crate::grpc::convert::recipient_to_proto(
+                    stage.recipient(after.holder_id.is_some()),
+                ) as i32,
             })
         }
     }

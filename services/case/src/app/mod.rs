@@ -31,8 +31,6 @@ pub struct CaseApp {
     /// The working calendar last built from the store, shared by every
     /// clone (see [`CaseApp::working_calendar`]).
     pub(crate) calendar: Arc<calendar::CalendarCache>,
-    /// The closure reasons of closes no person makes (`case.closure`).
-    pub(crate) closure_defaults: Arc<crate::config::ClosureSettings>,
     /// When due dates count as near and when overdue ones escalate
     /// (`case.escalation.*`).
     pub(crate) escalation: crate::domain::escalation::Thresholds,
@@ -53,17 +51,8 @@ impl CaseApp {
             letter_prefix: Arc::from(DEFAULT_LETTER_PREFIX),
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
             calendar: Arc::default(),
-            closure_defaults: Arc::new(crate::config::ClosureSettings::default()),
             escalation: crate::domain::escalation::Thresholds::default(),
         }
-    }
-
-    /// The same operations giving closes no person makes the reasons of
-    /// `closure` (checked by the settings).
-    #[must_use]
-    pub fn with_closure_defaults(mut self, closure: &crate::config::ClosureSettings) -> Self {
-        self.closure_defaults = Arc::new(closure.clone());
-        self
     }
 
     /// The same operations with these escalation thresholds (checked by the

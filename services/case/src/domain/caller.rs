@@ -18,11 +18,19 @@ pub enum ServiceName {
     Intake,
     /// The notification service; reads cases to write to citizens.
     Notify,
+    /// The reports service; reads the directory (pools, units) only.
+    Reports,
 }
 
 impl ServiceName {
     /// Every service.
-    pub const ALL: &'static [Self] = &[Self::Gateway, Self::Routing, Self::Intake, Self::Notify];
+    pub const ALL: &'static [Self] = &[
+        Self::Gateway,
+        Self::Routing,
+        Self::Intake,
+        Self::Notify,
+        Self::Reports,
+    ];
 
     /// The configuration key and actor name.
     pub fn as_str(self) -> &'static str {
@@ -31,6 +39,7 @@ impl ServiceName {
             Self::Routing => "routing",
             Self::Intake => "intake",
             Self::Notify => "notify",
+            Self::Reports => "reports",
         }
     }
 

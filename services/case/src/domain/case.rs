@@ -335,6 +335,12 @@ pub enum EventKind {
         waiting: bool,
     },
     /// A due date neared, passed, or the case was escalated.
+    /// A case opened before due dates existed got its legal due date
+    /// (and, closed before reasons existed, the "not recorded" reason).
+    DeadlinesBackfilled {
+        /// The closure reason set with it, if any.
+        closure_reason: Option<String>,
+    },
     Escalation {
         /// Which due date, and its value.
         due: super::escalation::Due,

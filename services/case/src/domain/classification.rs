@@ -251,7 +251,7 @@ pub fn parse_reason_fields(
 }
 
 /// The closes no person makes, each with its default closure reason (a
-/// setting: `case.closure.*`).
+/// deadline policy value: [`super::deadline::AutomaticReasons`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AutomaticClose {
     /// An information-only application, resolved when it is recorded.
@@ -260,4 +260,22 @@ pub enum AutomaticClose {
     IncidentClosed,
     /// A case closed by a field team's confirmation of the work.
     FieldWorkConfirmed,
+}
+
+impl AutomaticClose {
+    /// Every kind.
+    pub const ALL: [Self; 3] = [
+        Self::InformationOnly,
+        Self::IncidentClosed,
+        Self::FieldWorkConfirmed,
+    ];
+
+    /// The policy field stating its reason (the field-level errors name it).
+    pub const fn field(self) -> &'static str {
+        match self {
+            Self::InformationOnly => "information_only_reason",
+            Self::IncidentClosed => "incident_closed_reason",
+            Self::FieldWorkConfirmed => "field_work_confirmed_reason",
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! A policy is admin-editable data keyed by (source, application type,
 //! category), each part optional ("any"). Every value a policy can state —
 //! the legal period, the internal target, the 4982 extension, the note
-//! rule — is taken from the **most specific policy that states it**, so a
+//! rule, the closure reasons of the closes no person makes — is taken from the **most specific policy that states it**, so a
 //! category policy that only sets an internal target (su arızası, 4 hours
 //! round the clock) leaves the legal period to the type or source policy.
 //! Specificity follows the issue's Clarifications: source + type + category,
@@ -22,6 +22,7 @@ use tekmerkez_workdays::{Calendar, DayKind, istanbul, istanbul_date};
 
 use super::{
     case::{EventKind, RuleViolation, Step},
+    classification::AutomaticClose,
     enums::{CaseStatus, HistoryAction},
 };
 
@@ -130,6 +131,48 @@ impl NoteRule {
     };
 }
 
+/// The closure reason (a `case_closure_reasons` code) of each close no
+/// person makes (Clarifications: "take a default closure reason from the
+/// policy"); `None`: taken from a less specific policy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AutomaticReasons {
+    /// An information-only application, resolved when recorded.
+    pub information_only: Option<String>,
+    /// A case closed with its incident.
+    pub incident_closed: Option<String>,
+    /// A case closed by a field team's confirmation.
+    pub field_work_confirmed: Option<String>,
+}
+
+impl AutomaticReasons {
+    /// The reason stated for `kind`.
+    pub fn get(&self, kind: AutomaticClose) -> Option<&str> {
+        match kind {
+            AutomaticClose::InformationOnly => self.information_only.as_deref(),
+            AutomaticClose::IncidentClosed => self.incident_closed.as_deref(),
+            AutomaticClose::FieldWorkConfirmed => self.field_work_confirmed.as_deref(),
+        }
+    }
+
+    /// The seed's reasons (the migration writes the same on the default
+    /// policy): *bilgi verildi* for information-only calls, *çözüldü* for
+    /// the others.
+    pub fn seed() -> Self {
+        Self {
+            information_only: Some("bilgi_verildi".to_owned()),
+            incident_closed: Some("cozuldu".to_owned()),
+            field_work_confirmed: Some("cozuldu".to_owned()),
+        }
+    }
+
+    /// Every reason stated, with its field name.
+    pub fn stated(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        AutomaticClose::ALL
+            .into_iter()
+            .filter_map(|k| self.get(k).map(|r| (k.field(), r)))
+    }
+}
+
 /// What a policy applies to; `None` is "any".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PolicyKey {
@@ -184,6 +227,7 @@ pub struct DeadlinePolicy {
     /// art. 11: 15). `Some(0)` states "not extendable".
     pub extension_days: Option<u32>,
     pub note_rule: Option<NoteRule>,
+    pub automatic_reasons: AutomaticReasons,
 }
 
 /// A policy as stored: with its version and who changed it last, when.
@@ -222,13 +266,19 @@ impl DeadlinePolicy {
         if let Some(n) = self.note_rule {
             parts.push(format!("note_rule={} {}", n.days, n.count.as_str()));
         }
+        for (field, reason) in self.automatic_reasons.stated() {
+            parts.push(format!("{field}={reason}"));
+        }
         parts.join("; ")
     }
 }
 
-/// Checks an admin's policy: numbers in range, and the default (every key
-/// part "any") states a legal period and a note rule, so that every case
-/// gets a due date and the note rule.
+/// Checks an admin's policy: numbers in range, reason codes well formed,
+/// and the default (every key part "any") states a legal period, a note
+/// rule and every automatic close's reason, so that every case gets a due
+/// date, the note rule and a reason however it is closed. (Whether a
+/// reason code names an active reason is the store's to say: the caller
+/// checks it.)
 pub fn check_policy(v: &mut super::fields::Violations, p: &DeadlinePolicy) {
     if let Some(c) = &p.key.category
         && v.check(super::text::parse_code("category", c)).is_none()
@@ -253,6 +303,9 @@ pub fn check_policy(v: &mut super::fields::Violations, p: &DeadlinePolicy) {
     {
         v.add("note_rule.days", "must be between 1 and 365");
     }
+    for (field, reason) in p.automatic_reasons.stated() {
+        v.check(super::text::parse_code(field, reason));
+    }
     if p.key.specificity() == 0 {
         if p.legal.is_none() {
             v.add("legal", "is required on the default policy");
@@ -260,18 +313,33 @@ pub fn check_policy(v: &mut super::fields::Violations, p: &DeadlinePolicy) {
         if p.note_rule.is_none() {
             v.add("note_rule", "is required on the default policy");
         }
+        for kind in AutomaticClose::ALL {
+            if p.automatic_reasons.get(kind).is_none() {
+                v.add(kind.field(), "is required on the default policy");
+            }
+        }
     }
 }
 
 /// What the policies give one application: each value from the most
 /// specific policy stating it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
     pub legal: Option<LegalPeriod>,
     pub internal: Option<InternalTarget>,
     /// Working days of the one allowed extension; 0 when none.
     pub extension_days: u32,
     pub note_rule: NoteRule,
+    /// Every automatic close's reason (the seed's where no policy states
+    /// one, which the default policy's check rules out).
+    pub automatic_reasons: AutomaticReasons,
+}
+
+impl Resolved {
+    /// The closure reason of a close of `kind` no person makes.
+    pub fn automatic_reason(&self, kind: AutomaticClose) -> &str {
+        self.automatic_reasons.get(kind).unwrap_or("cozuldu")
+    }
 }
 
 /// The values for an application of `source`, `application_type` and
@@ -295,13 +363,29 @@ pub fn resolve(
             .iter()
             .find_map(|p| p.note_rule)
             .unwrap_or(NoteRule::SEED),
+        automatic_reasons: {
+            let seed = AutomaticReasons::seed();
+            let pick = |kind: AutomaticClose| {
+                matching
+                    .iter()
+                    .find_map(|p| p.automatic_reasons.get(kind))
+                    .or_else(|| seed.get(kind))
+                    .map(str::to_owned)
+            };
+            AutomaticReasons {
+                information_only: pick(AutomaticClose::InformationOnly),
+                incident_closed: pick(AutomaticClose::IncidentClosed),
+                field_work_confirmed: pick(AutomaticClose::FieldWorkConfirmed),
+            }
+        },
     }
 }
 
-/// The policies a new installation starts with (the migration inserts the
+/// The policies a new installation starts with (the migrations insert the
 /// same rows): Law 3071's 30 days by default, Law 4982's 15 working days
 /// extendable once by 15 for `bilgi_edinme`, CİMER's 30 days, a water fault
-/// within 4 hours round the clock, seed 000's 3 calendar days note rule.
+/// within 4 hours round the clock, seed 000's 3 calendar days note rule,
+/// and the automatic closes' reasons on the default.
 pub fn seed() -> Vec<DeadlinePolicy> {
     vec![
         DeadlinePolicy {
@@ -314,6 +398,7 @@ pub fn seed() -> Vec<DeadlinePolicy> {
             internal: None,
             extension_days: Some(0),
             note_rule: Some(NoteRule::SEED),
+            automatic_reasons: AutomaticReasons::seed(),
         },
         DeadlinePolicy {
             key: PolicyKey {
@@ -328,6 +413,7 @@ pub fn seed() -> Vec<DeadlinePolicy> {
             internal: None,
             extension_days: Some(15),
             note_rule: None,
+            automatic_reasons: AutomaticReasons::default(),
         },
         DeadlinePolicy {
             key: PolicyKey {
@@ -342,6 +428,7 @@ pub fn seed() -> Vec<DeadlinePolicy> {
             internal: None,
             extension_days: None,
             note_rule: None,
+            automatic_reasons: AutomaticReasons::default(),
         },
         DeadlinePolicy {
             key: PolicyKey {
@@ -355,6 +442,7 @@ pub fn seed() -> Vec<DeadlinePolicy> {
             }),
             extension_days: None,
             note_rule: None,
+            automatic_reasons: AutomaticReasons::default(),
         },
     ]
 }
@@ -400,6 +488,11 @@ impl Resolved {
         }
     }
 }
+
+/// The closure reason of a case closed before closure reasons existed
+/// (an inactive reason, seeded by migration 20261209000011): "not
+/// recorded", rather than a guess.
+pub const UNRECORDED_CLOSURE_REASON: &str = "kaydedilmedi";
 
 /// The legal due date of a period starting the day after `filed`.
 pub fn legal_due_date(calendar: &Calendar, filed: Date, p: LegalPeriod) -> Date {
@@ -557,6 +650,40 @@ impl super::case::Case {
         ))
     }
 
+    /// Gives a case opened before due dates existed (no legal due date)
+    /// what its policy gives a case of its keys opened when it was: the
+    /// legal due date, the extension and the note rule; and, closed before
+    /// closure reasons existed, the reason [`UNRECORDED_CLOSURE_REASON`].
+    /// The internal target stays unset: hours counted from a day long past
+    /// would only escalate at once what nobody can still meet. `None` when
+    /// it has a due date already (another replica's round was first) or
+    /// the policy gives none.
+    pub fn backfill_deadlines(&self, d: &CaseDeadlines) -> Option<(Self, Step, EventKind)> {
+        if self.legal_due_date.is_some() {
+            return None;
+        }
+        let due = d.legal_due_date?;
+        let mut next = self.clone();
+        next.legal_due_date = Some(due);
+        next.legal_extension_days = d.extension_days;
+        next.note_rule = d.note_rule;
+        let closure_reason = (self.status == CaseStatus::Resolved && self.closure_reason.is_none())
+            .then(|| UNRECORDED_CLOSURE_REASON.to_owned());
+        if closure_reason.is_some() {
+            next.closure_reason.clone_from(&closure_reason);
+        }
+        let step = self.step(
+            HistoryAction::DeadlinesBackfilled,
+            &next,
+            Some(format!("legal:{due}")),
+        );
+        Some((
+            next,
+            step,
+            EventKind::DeadlinesBackfilled { closure_reason },
+        ))
+    }
+
     /// Starts waiting for the citizen's missing information at `now`: the
     /// internal target stops running (the legal due date does not).
     ///
@@ -644,7 +771,53 @@ mod tests {
             internal: None,
             extension_days: None,
             note_rule: None,
+            automatic_reasons: AutomaticReasons::default(),
         }
+    }
+
+    #[test]
+    fn an_automatic_close_takes_the_reason_of_the_most_specific_policy_stating_it() {
+        let mut policies = seed();
+        policies.push(DeadlinePolicy {
+            automatic_reasons: AutomaticReasons {
+                information_only: Some("yetki_disi".to_owned()),
+                ..AutomaticReasons::default()
+            },
+            ..only_legal(key(None, None, Some("dogalgaz")), 5)
+        });
+        let r = resolve(&policies, None, Some(ApplicationType::Talep), "dogalgaz");
+        assert_eq!(
+            r.automatic_reason(AutomaticClose::InformationOnly),
+            "yetki_disi"
+        );
+        assert_eq!(
+            r.automatic_reason(AutomaticClose::IncidentClosed),
+            "cozuldu",
+            "not stated there: the default's"
+        );
+        let r = resolve(&policies, None, Some(ApplicationType::Talep), "cop");
+        assert_eq!(
+            r.automatic_reason(AutomaticClose::InformationOnly),
+            "bilgi_verildi"
+        );
+    }
+
+    #[test]
+    fn the_default_policy_must_state_every_automatic_closes_reason() {
+        let mut default = seed().remove(0);
+        default.automatic_reasons.incident_closed = None;
+        let mut v = super::super::fields::Violations::new();
+        check_policy(&mut v, &default);
+        let err = v.into_result().unwrap_err();
+        assert!(
+            format!("{err:?}").contains("incident_closed_reason"),
+            "{err:?}"
+        );
+        let mut bad = seed().remove(0);
+        bad.automatic_reasons.information_only = Some("Bilgi Verildi".to_owned());
+        let mut v = super::super::fields::Violations::new();
+        check_policy(&mut v, &bad);
+        assert!(format!("{:?}", v.into_result().unwrap_err()).contains("information_only_reason"));
     }
 
     #[test]

@@ -193,6 +193,8 @@ domain_enum!(
         DeadlineOverdue = "deadline_overdue" => DeadlineOverdue,
         /// Escalated to the directorate's manager.
         DeadlineEscalated = "deadline_escalated" => DeadlineEscalated,
+        /// A legal due date given to a case opened before due dates existed.
+        DeadlinesBackfilled = "deadlines_backfilled" => DeadlinesBackfilled,
     }
 );
 

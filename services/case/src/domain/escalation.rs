@@ -4,14 +4,21 @@
 //! module which stages a case has reached and records each once; the lists
 //! ask it where a case stands as they read it.
 //!
+//! Two warnings go out before a due date, as the issue orders them: first
+//! to the holder (*approaching*), then to the pool manager (*imminent*);
+//! after it, the pool manager (*overdue*), then the directorate manager
+//! (*escalated*).
+//!
 //! - A **legal** due date is an Istanbul day, due by its end: the case is
 //!   *approaching* from `approaching_working_days` working days before it
-//!   (the due day itself included), *overdue* from the next day, and
-//!   *escalated* once it is `escalate_after_working_days` working days
+//!   (the due day itself included), *imminent* from
+//!   `manager_warning_working_days` before it, *overdue* from the next day,
+//!   and *escalated* once it is `escalate_after_working_days` working days
 //!   overdue.
 //! - An **internal** target is an instant (round the clock: a water fault's
 //!   4 hours run through the night): *approaching* `approaching_hours`
-//!   before it, *overdue* at it, *escalated* `escalate_after_hours` after it.
+//!   before it, *imminent* `manager_warning_hours` before it, *overdue* at
+//!   it, *escalated* `escalate_after_hours` after it.
 
 use jiff::{SignedDuration, Timestamp, civil::Date};
 use tekmerkez_workdays::{Calendar, istanbul_date};
@@ -50,6 +57,9 @@ pub enum Stage {
     /// Within the warning threshold: the holder is warned (the pool
     /// manager when nobody holds the case).
     Approaching,
+    /// Within the second, closer threshold and still open: the pool
+    /// manager is warned before the due date passes.
+    Imminent,
     /// Past due: the pool manager is warned.
     Overdue,
     /// Overdue longer than the threshold: the directorate manager is warned.
@@ -58,12 +68,18 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in order.
-    pub const ALL: [Self; 3] = [Self::Approaching, Self::Overdue, Self::Escalated];
+    pub const ALL: [Self; 4] = [
+        Self::Approaching,
+        Self::Imminent,
+        Self::Overdue,
+        Self::Escalated,
+    ];
 
     /// The storage code.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Approaching => "approaching",
+            Self::Imminent => "imminent",
             Self::Overdue => "overdue",
             Self::Escalated => "escalated",
         }
@@ -73,6 +89,32 @@ impl Stage {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == code)
     }
+
+    /// Whether the stage is a warning before the due date (moot once it
+    /// has passed).
+    pub fn is_before_due(self) -> bool {
+        self < Self::Overdue
+    }
+
+    /// Who is warned at this stage.
+    pub fn recipient(self, held: bool) -> Recipient {
+        match self {
+            Self::Approaching if held => Recipient::Holder,
+            Self::Approaching | Self::Imminent | Self::Overdue => Recipient::PoolManager,
+            Self::Escalated => Recipient::DirectorateManager,
+        }
+    }
+}
+
+/// Who a stage's warning is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Recipient {
+    /// The expert or agent holding the case.
+    Holder,
+    /// The managers of the case's pool.
+    PoolManager,
+    /// The manager of the pool's directorate.
+    DirectorateManager,
 }
 
 /// One due value of a case.
@@ -118,10 +160,16 @@ pub struct Thresholds {
     /// A legal due date is near this many working days before it (1: on
     /// the due day only).
     pub approaching_working_days: u32,
+    /// The pool manager's warning, this many working days before it (1:
+    /// on the due day); at most `approaching_working_days`.
+    pub manager_warning_working_days: u32,
     /// An overdue legal due date escalates after this many working days.
     pub escalate_after_working_days: u32,
     /// An internal target is near this many hours before it.
     pub approaching_hours: u32,
+    /// The pool manager's warning, this many hours before an internal
+    /// target; at most `approaching_hours`.
+    pub manager_warning_hours: u32,
     /// An overdue internal target escalates after this many hours.
     pub escalate_after_hours: u32,
 }
@@ -130,8 +178,10 @@ impl Default for Thresholds {
     fn default() -> Self {
         Self {
             approaching_working_days: 3,
+            manager_warning_working_days: 1,
             escalate_after_working_days: 5,
             approaching_hours: 2,
+            manager_warning_hours: 1,
             escalate_after_hours: 8,
         }
     }
@@ -175,13 +225,16 @@ pub fn stage_at(due: Due, now: Timestamp, cal: &Calendar, t: &Thresholds) -> Opt
                 } else {
                     Stage::Overdue
                 })
-            } else if cal.working_days_between(today, date, HALF_DAYS_COUNT)
-                < t.approaching_working_days
-            {
-                // With 3: on the due day and the two working days before it.
-                Some(Stage::Approaching)
             } else {
-                None
+                // With 3: on the due day and the two working days before it.
+                let ahead = cal.working_days_between(today, date, HALF_DAYS_COUNT);
+                if ahead < t.manager_warning_working_days {
+                    Some(Stage::Imminent)
+                } else if ahead < t.approaching_working_days {
+                    Some(Stage::Approaching)
+                } else {
+                    None
+                }
             }
         }
         Due::Internal(at) => {
@@ -193,6 +246,12 @@ pub fn stage_at(due: Due, now: Timestamp, cal: &Calendar, t: &Thresholds) -> Opt
                 Some(Stage::Escalated)
             } else if now >= at {
                 Some(Stage::Overdue)
+            } else if now
+                >= at
+                    .saturating_sub(hours(t.manager_warning_hours))
+                    .unwrap_or(at)
+            {
+                Some(Stage::Imminent)
             } else if now >= at.saturating_sub(hours(t.approaching_hours)).unwrap_or(at) {
                 Some(Stage::Approaching)
             } else {
@@ -204,9 +263,9 @@ pub fn stage_at(due: Due, now: Timestamp, cal: &Calendar, t: &Thresholds) -> Opt
 
 /// The stages to record for `due` at `now`, in order, given those already
 /// `recorded` for this very due value. A stage passed unrecorded (the
-/// scheduler was down, or the case came in late) is caught up, except a
-/// moot *approaching* warning: once the due date has passed, telling the
-/// holder it is near says nothing, and the overdue warning goes out instead.
+/// scheduler was down, or the case came in late) is caught up, except the
+/// moot warnings before the due date: once it has passed, telling anyone
+/// it is near says nothing, and the overdue warning goes out instead.
 pub fn stages_to_record(
     due: Due,
     now: Timestamp,
@@ -220,7 +279,7 @@ pub fn stages_to_record(
     Stage::ALL
         .into_iter()
         .filter(|s| *s <= reached && !recorded.contains(s))
-        .filter(|s| *s != Stage::Approaching || reached == Stage::Approaching)
+        .filter(|s| !s.is_before_due() || reached.is_before_due())
         .collect()
 }
 
@@ -292,8 +351,10 @@ mod tests {
     fn t() -> Thresholds {
         Thresholds {
             approaching_working_days: 3,
+            manager_warning_working_days: 1,
             escalate_after_working_days: 2,
             approaching_hours: 2,
+            manager_warning_hours: 1,
             escalate_after_hours: 4,
         }
     }
@@ -308,8 +369,13 @@ mod tests {
         assert_eq!(stage("2026-03-09T09:00:00Z"), None);
         // Wednesday 11 March: 12 and 13 ahead → within 3 working days.
         assert_eq!(stage("2026-03-11T09:00:00Z"), Some(Stage::Approaching));
-        // The due day's last minute in Istanbul (23:59 +03 = 20:59 UTC).
-        assert_eq!(stage("2026-03-13T20:59:00Z"), Some(Stage::Approaching));
+        // Thursday 12 March: the holder's warning still.
+        assert_eq!(stage("2026-03-12T09:00:00Z"), Some(Stage::Approaching));
+        // The due day itself, from Istanbul's midnight (21:00 UTC the day
+        // before): the pool manager's warning, to its last minute.
+        assert_eq!(stage("2026-03-12T20:59:00Z"), Some(Stage::Approaching));
+        assert_eq!(stage("2026-03-12T21:00:00Z"), Some(Stage::Imminent));
+        assert_eq!(stage("2026-03-13T20:59:00Z"), Some(Stage::Imminent));
         // Istanbul midnight: overdue, although it is still the 13th in UTC.
         assert_eq!(stage("2026-03-13T21:00:00Z"), Some(Stage::Overdue));
         // The weekend does not count: Monday 16 is 1 working day late.
@@ -354,6 +420,8 @@ mod tests {
         let stage = |s: &str| stage_at(due, at(s), &cal, &t());
         assert_eq!(stage("2026-03-13T23:59:00Z"), None);
         assert_eq!(stage("2026-03-14T00:00:00Z"), Some(Stage::Approaching));
+        assert_eq!(stage("2026-03-14T00:59:00Z"), Some(Stage::Approaching));
+        assert_eq!(stage("2026-03-14T01:00:00Z"), Some(Stage::Imminent));
         assert_eq!(stage("2026-03-14T02:00:00Z"), Some(Stage::Overdue));
         assert_eq!(stage("2026-03-14T06:00:00Z"), Some(Stage::Escalated));
         let s = standing(
@@ -370,14 +438,14 @@ mod tests {
     }
 
     #[test]
-    fn catching_up_records_every_passed_stage_once_but_not_a_moot_approaching() {
+    fn catching_up_records_every_passed_stage_once_but_not_a_moot_warning() {
         let cal = Calendar::builtin();
         let due = Due::Legal(date("2026-03-13"));
         let late = at("2026-03-17T09:00:00Z");
         assert_eq!(
             stages_to_record(due, late, &cal, &t(), &[]),
             [Stage::Overdue, Stage::Escalated],
-            "the approaching warning is moot once overdue"
+            "the warnings before the due date are moot once it has passed"
         );
         assert_eq!(
             stages_to_record(due, late, &cal, &t(), &[Stage::Approaching, Stage::Overdue]),
@@ -387,6 +455,29 @@ mod tests {
         assert_eq!(
             stages_to_record(due, at("2026-03-12T09:00:00Z"), &cal, &t(), &[]),
             [Stage::Approaching]
+        );
+        // Down until the due day: both warnings before it still say
+        // something, the holder's and the pool manager's.
+        let due_day = at("2026-03-13T09:00:00Z");
+        assert_eq!(
+            stages_to_record(due, due_day, &cal, &t(), &[]),
+            [Stage::Approaching, Stage::Imminent]
+        );
+        assert_eq!(
+            stages_to_record(due, due_day, &cal, &t(), &[Stage::Approaching]),
+            [Stage::Imminent]
+        );
+    }
+
+    #[test]
+    fn the_holder_is_warned_first_then_the_pool_manager_then_the_directorate() {
+        assert_eq!(Stage::Approaching.recipient(true), Recipient::Holder);
+        assert_eq!(Stage::Approaching.recipient(false), Recipient::PoolManager);
+        assert_eq!(Stage::Imminent.recipient(true), Recipient::PoolManager);
+        assert_eq!(Stage::Overdue.recipient(true), Recipient::PoolManager);
+        assert_eq!(
+            Stage::Escalated.recipient(true),
+            Recipient::DirectorateManager
         );
     }
 

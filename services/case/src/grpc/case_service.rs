@@ -521,12 +521,7 @@ impl CaseService for CaseGrpc {
     #[tracing::instrument(name = "case.history", skip_all, fields(case_id = %req.get_ref().case_id))]
     async fn get_history(&self, req: Request<pb::GetHistoryRequest>) -> R<pb::GetHistoryResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("case_id"));
-        };
+        let id = convert::one_id("case_id", &req.get_ref().case_id)?;
         let steps = self.app.history(&caller, id).await?;
         let names = self.app.history_names(&steps).await?;
         Ok(Response::new(pb::GetHistoryResponse {
@@ -544,12 +539,7 @@ impl CaseService for CaseGrpc {
         req: Request<pb::WhereIsCaseRequest>,
     ) -> R<pb::WhereIsCaseResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("case_id"));
-        };
+        let id = convert::one_id("case_id", &req.get_ref().case_id)?;
         let w = self.app.where_is(&caller, id).await?;
         let step = convert::history_to_proto_named(0, &w.last, &w.names);
         Ok(Response::new(pb::WhereIsCaseResponse {
@@ -708,12 +698,7 @@ impl CaseService for CaseGrpc {
         req: Request<pb::GetPublicStatusRequest>,
     ) -> R<pb::GetPublicStatusResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("case_id"));
-        };
+        let id = convert::one_id("case_id", &req.get_ref().case_id)?;
         let p = self.app.public_status(&caller, id).await?;
         let t = &p.tracking;
         Ok(Response::new(pb::GetPublicStatusResponse {

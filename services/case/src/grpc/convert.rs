@@ -45,6 +45,15 @@ fn opt_id(u: Option<Uuid>) -> String {
     u.map(|u| u.to_string()).unwrap_or_default()
 }
 
+/// Parses a request whose only checked field is the id `field`: the id,
+/// or INVALID_ARGUMENT naming the field.
+///
+/// # Errors
+/// `Invalid` with the field's violation.
+pub fn one_id(field: &str, raw: &str) -> Result<Uuid, CaseError> {
+    parse_uuid(field, raw).map_err(|e| CaseError::Invalid(e.into()))
+}
+
 /// Parses an id field, recording a violation.
 pub fn id_field(v: &mut Violations, field: &str, raw: &str) -> Option<Uuid> {
     v.check(parse_uuid(field, raw))
@@ -637,8 +646,19 @@ pub fn stage_to_proto(s: crate::domain::escalation::Stage) -> pb::EscalationStag
     use crate::domain::escalation::Stage;
     match s {
         Stage::Approaching => pb::EscalationStage::Approaching,
+        Stage::Imminent => pb::EscalationStage::Imminent,
         Stage::Overdue => pb::EscalationStage::Overdue,
         Stage::Escalated => pb::EscalationStage::Escalated,
+    }
+}
+
+/// A warning's recipient on the wire.
+pub fn recipient_to_proto(r: crate::domain::escalation::Recipient) -> pb::EscalationRecipient {
+    use crate::domain::escalation::Recipient;
+    match r {
+        Recipient::Holder => pb::EscalationRecipient::Holder,
+        Recipient::PoolManager => pb::EscalationRecipient::PoolManager,
+        Recipient::DirectorateManager => pb::EscalationRecipient::DirectorateManager,
     }
 }
 

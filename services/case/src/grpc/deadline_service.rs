@@ -14,8 +14,8 @@ use crate::{
     domain::{
         classification::{source_from_proto, source_to_proto, type_from_proto, type_to_proto},
         deadline::{
-            DayCount, DeadlinePolicy, InternalTarget, LegalPeriod, NoteRule, PolicyKey,
-            StoredPolicy, TargetUnit,
+            AutomaticReasons, DayCount, DeadlinePolicy, InternalTarget, LegalPeriod, NoteRule,
+            PolicyKey, StoredPolicy, TargetUnit,
         },
         fields::Violations,
     },
@@ -111,6 +111,9 @@ fn policy_to_proto(s: &StoredPolicy, names: &HashMap<Uuid, String>) -> pb::Deadl
             .and_then(|u| names.get(&u).cloned())
             .unwrap_or_default(),
         updated_at: Some(to_proto_ts(s.updated_at)),
+        information_only_reason: p.automatic_reasons.information_only.clone(),
+        incident_closed_reason: p.automatic_reasons.incident_closed.clone(),
+        field_work_confirmed_reason: p.automatic_reasons.field_work_confirmed.clone(),
     }
 }
 
@@ -177,7 +180,20 @@ fn policy_from_proto(v: &mut Violations, p: &pb::DeadlinePolicy) -> DeadlinePoli
         internal,
         extension_days: p.extension_days,
         note_rule,
+        automatic_reasons: AutomaticReasons {
+            information_only: reason(&p.information_only_reason),
+            incident_closed: reason(&p.incident_closed_reason),
+            field_work_confirmed: reason(&p.field_work_confirmed_reason),
+        },
     }
+}
+
+/// A reason code as sent; blank is "not stated".
+fn reason(r: &Option<String>) -> Option<String> {
+    r.as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
 }
 
 fn expected(v: i64) -> Option<i64> {
@@ -242,12 +258,7 @@ impl DeadlineService for DeadlineGrpc {
     ) -> R<pb::ExtendLegalDeadlineResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "case_id", &r.case_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("case_id"));
-        };
+        let id = convert::one_id("case_id", &r.case_id)?;
         let view = self
             .app
             .extend_legal_deadline(&caller, id, &r.reason, expected(r.expected_version))
@@ -264,12 +275,7 @@ impl DeadlineService for DeadlineGrpc {
     ) -> R<pb::SetAwaitingCitizenResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "case_id", &r.case_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("case_id"));
-        };
+        let id = convert::one_id("case_id", &r.case_id)?;
         let view = self
             .app
             .set_awaiting_citizen(&caller, id, r.waiting, expected(r.expected_version))

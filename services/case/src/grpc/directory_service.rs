@@ -103,12 +103,7 @@ impl DirectoryService for DirectoryGrpc {
 
     async fn create_unit(&self, req: Request<pb::CreateUnitRequest>) -> R<pb::CreateUnitResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let mut v = Violations::new();
-        let dir = convert::id_field(&mut v, "directorate_id", &req.get_ref().directorate_id);
-        convert::finish(v)?;
-        let Some(dir) = dir else {
-            return Err(Status::invalid_argument("directorate_id"));
-        };
+        let dir = convert::one_id("directorate_id", &req.get_ref().directorate_id)?;
         let u = self
             .app
             .create_unit(&caller, dir, &req.get_ref().name)
@@ -137,12 +132,7 @@ impl DirectoryService for DirectoryGrpc {
     async fn create_pool(&self, req: Request<pb::CreatePoolRequest>) -> R<pb::CreatePoolResponse> {
         let caller = self.callers.resolve(&req).await?;
         let r = req.get_ref();
-        let mut v = Violations::new();
-        let unit = convert::id_field(&mut v, "unit_id", &r.unit_id);
-        convert::finish(v)?;
-        let Some(unit) = unit else {
-            return Err(Status::invalid_argument("unit_id"));
-        };
+        let unit = convert::one_id("unit_id", &r.unit_id)?;
         let p = self
             .app
             .create_pool(&caller, unit, r.province_code, &r.name, r.triage)
@@ -297,12 +287,7 @@ impl DirectoryService for DirectoryGrpc {
         req: Request<pb::IssueApiTokenRequest>,
     ) -> R<pb::IssueApiTokenResponse> {
         let caller = self.callers.resolve(&req).await?;
-        let mut v = Violations::new();
-        let id = convert::id_field(&mut v, "user_id", &req.get_ref().user_id);
-        convert::finish(v)?;
-        let Some(id) = id else {
-            return Err(Status::invalid_argument("user_id"));
-        };
+        let id = convert::one_id("user_id", &req.get_ref().user_id)?;
         let token = self
             .app
             .issue_api_token(&caller, id, &req.get_ref().label)

@@ -157,12 +157,7 @@ pub async fn get(
     req: Request<pb::GetLetterRequest>,
 ) -> Result<Response<pb::GetLetterResponse>, Status> {
     let caller = callers.resolve(&req).await?;
-    let mut v = Violations::new();
-    let id = convert::id_field(&mut v, "letter_id", &req.get_ref().letter_id);
-    convert::finish(v)?;
-    let Some(id) = id else {
-        return Err(Status::invalid_argument("letter_id"));
-    };
+    let id = convert::one_id("letter_id", &req.get_ref().letter_id)?;
     let letter = app.get_letter(&caller, id).await?;
     let names = app.letter_names(&[&letter]).await?;
     Ok(Response::new(pb::GetLetterResponse {

@@ -53,6 +53,9 @@ pub trait EscalationStore: Send + Sync + std::fmt::Debug + 'static {
     /// Unresolved cases with a due date near or past, except those whose
     /// every due value was escalated already.
     async fn due_candidates(&self, q: &DueQuery) -> Result<Vec<Case>, StoreError>;
+    /// Cases without a legal due date (opened before due dates existed),
+    /// in arrival order after `after_seq`, at most `limit`.
+    async fn undated_cases(&self, after_seq: i64, limit: u32) -> Result<Vec<Case>, StoreError>;
     /// The stages recorded for a case, oldest first (stages of one moment in
     /// their order).
     async fn list_escalations(&self, case: Uuid) -> Result<Vec<EscalationRecord>, StoreError>;

@@ -3,7 +3,8 @@
 //! field), it is stored on the case and carried on the closing events;
 //! admins add and change reasons (who and when recorded, a stale edit
 //! refused), and deactivating one never touches the cases closed with it.
-//! Information-only records take the default reason of the settings. An
+//! Information-only records take the default reason of their deadline
+//! policy (`deadlines::closes_no_person_makes_take_their_reason_from_the_policy`). An
 //! agent's type change is a task step and an event.
 
 use prost::Message as _;

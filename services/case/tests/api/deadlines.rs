@@ -233,6 +233,45 @@ both_stores! {
         }
     }
 
+    async fn closes_no_person_makes_take_their_reason_from_the_policy(app) {
+        let mut d = deadlines(&app).await;
+        let seed = d.list_deadline_policies(as_user("admin", pb::ListDeadlinePoliciesRequest {})).await.unwrap().into_inner().policies;
+        let default = &seed[0];
+        assert_eq!(default.information_only_reason.as_deref(), Some("bilgi_verildi"));
+        assert_eq!(default.incident_closed_reason.as_deref(), Some("cozuldu"));
+        assert_eq!(default.field_work_confirmed_reason.as_deref(), Some("cozuldu"));
+        assert_eq!(seed[1].information_only_reason, None, "the others take the default's");
+        // An information-only call about a bill is "referred elsewhere" here.
+        let mut fatura = policy("fatura");
+        fatura.information_only_reason = Some("yetki_disi".into());
+        d.put_deadline_policy(as_user("admin", pb::PutDeadlinePolicyRequest { policy: Some(fatura.clone()), expected_version: 0 })).await.unwrap();
+        let info = |app: &TestApp, category: &str| {
+            let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+            req.category = category.into();
+            req.information_only = true;
+            req.information_answer = "Son ödeme günü ayın 20'si.".into();
+            req
+        };
+        let c = app.create(info(&app, "fatura")).await;
+        assert_eq!((c.status, c.closure_reason.as_str()), (pb::CaseStatus::Resolved as i32, "yetki_disi"));
+        let c = app.create(info(&app, "su_arizasi")).await;
+        assert_eq!(c.closure_reason, "bilgi_verildi", "the default policy's");
+        // A reason must be an active closure reason; the default states all three.
+        fatura.information_only_reason = Some("boyle_bir_neden_yok".into());
+        fatura.incident_closed_reason = Some("Çözüldü".into());
+        let err = d.put_deadline_policy(as_user("admin", pb::PutDeadlinePolicyRequest { policy: Some(fatura), expected_version: 1 })).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(violated_fields(&err), ["incident_closed_reason"], "the malformed code first");
+        let mut unknown = policy("fatura");
+        unknown.information_only_reason = Some("boyle_bir_neden_yok".into());
+        let err = d.put_deadline_policy(as_user("admin", pb::PutDeadlinePolicyRequest { policy: Some(unknown), expected_version: 1 })).await.unwrap_err();
+        assert_eq!(violated_fields(&err), ["information_only_reason"]);
+        let mut bare = default.clone();
+        bare.field_work_confirmed_reason = None;
+        let err = d.put_deadline_policy(as_user("admin", pb::PutDeadlinePolicyRequest { policy: Some(bare), expected_version: default.version })).await.unwrap_err();
+        assert_eq!(violated_fields(&err), ["field_work_confirmed_reason"]);
+    }
+
     async fn the_note_rule_is_a_policy_value_stating_its_days(app) {
         let mut d = deadlines(&app).await;
         let default = d.list_deadline_policies(as_user("admin", pb::ListDeadlinePoliciesRequest {})).await.unwrap().into_inner().policies.remove(0);

@@ -1,8 +1,11 @@
 //! Escalation, black-box: the service's own scheduler (every 100 ms of real
-//! time) on a clock the test moves. Each stage of a due date (approaching →
-//! overdue → escalated) is recorded once, with one event on
+//! time) on a clock the test moves. Each stage of a due date (approaching,
+//! for the holder → imminent, for the pool manager → overdue → escalated,
+//! for the directorate manager) is recorded once, with one event on
 //! `case.events.v1` and, past due, one task step; two replicas on one
 //! database and a restart after downtime still record each stage once.
+//! Cases opened before due dates existed get theirs once, from the same
+//! rounds.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -103,9 +106,14 @@ fn stages(events: &[pb::EscalationRecorded]) -> Vec<(i32, i32)> {
     events.iter().map(|e| (e.deadline, e.stage)).collect()
 }
 
+fn recipients(events: &[pb::EscalationRecorded]) -> Vec<pb::EscalationRecipient> {
+    events.iter().map(|e| e.recipient()).collect()
+}
+
 const LEGAL: i32 = pb::EscalationDeadline::Legal as i32;
 const INTERNAL: i32 = pb::EscalationDeadline::Internal as i32;
 const APPROACHING: i32 = pb::EscalationStage::Approaching as i32;
+const IMMINENT: i32 = pb::EscalationStage::Imminent as i32;
 const OVERDUE: i32 = pb::EscalationStage::Overdue as i32;
 const ESCALATED: i32 = pb::EscalationStage::Escalated as i32;
 
@@ -140,15 +148,31 @@ both_stores! {
         assert!(c.internal_due_at.is_none(), "a bill dispute has no internal target");
         let cal = Calendar::builtin();
 
-        // The due day is within 3 working days: the holder is warned.
-        app.clock.set(morning(due));
+        // Held by an expert; the working day before the due day is within 3
+        // working days: the holder is warned.
+        app.claim("expert_ankara", &[&c.id]).await.unwrap();
+        let day_before = (1..10)
+            .map(|n| due.checked_sub(jiff::Span::new().days(n)).unwrap())
+            .find(|d| cal.is_working_day(*d, true))
+            .unwrap();
+        app.clock.set(morning(day_before));
         let e = escalations(&mut rx, &c.id, 1).await;
         assert_eq!(stages(&e), [(LEGAL, APPROACHING)]);
+        assert_eq!(recipients(&e), [pb::EscalationRecipient::Holder]);
+        assert_eq!(e[0].holder_id, app.user_id("expert_ankara"));
         assert_eq!(e[0].legal_due_date, due.to_string());
         assert_eq!((e[0].pool_id.as_str(), e[0].directorate_id.as_str()), (app.org.ankara_billing.as_str(), app.org.directorate.as_str()));
         assert!(!e[0].unit_id.is_empty());
         let seen = app.get("manager_ankara", &c.id).await.unwrap();
         assert_eq!(seen.escalation_stage, APPROACHING);
+
+        // The due day itself: the second warning, to the pool manager.
+        app.clock.set(morning(due));
+        let e = escalations(&mut rx, &c.id, 1).await;
+        assert_eq!(stages(&e), [(LEGAL, IMMINENT)]);
+        assert_eq!(recipients(&e), [pb::EscalationRecipient::PoolManager]);
+        let seen = app.get("manager_ankara", &c.id).await.unwrap();
+        assert_eq!(seen.escalation_stage, IMMINENT);
         assert_eq!(seen.legal_working_days_late, Some(-1), "the due day itself is left");
 
         // The next working day: overdue, for the pool manager.
@@ -156,12 +180,14 @@ both_stores! {
         app.clock.set(morning(next));
         let e = escalations(&mut rx, &c.id, 1).await;
         assert_eq!(stages(&e), [(LEGAL, OVERDUE)]);
+        assert_eq!(recipients(&e), [pb::EscalationRecipient::PoolManager]);
         assert_eq!(app.get("manager_ankara", &c.id).await.unwrap().legal_working_days_late, Some(1));
 
         // Five working days late (holidays not counted): escalated.
         app.clock.set(morning(cal.add_working_days(due, 5, true)));
         let e = escalations(&mut rx, &c.id, 1).await;
         assert_eq!(stages(&e), [(LEGAL, ESCALATED)]);
+        assert_eq!(recipients(&e), [pb::EscalationRecipient::DirectorateManager]);
         assert_eq!(app.get("director", &c.id).await.unwrap().escalation_stage, ESCALATED);
 
         // Rounds go on; nothing is sent again, and a round by hand records nothing.
@@ -181,7 +207,10 @@ both_stores! {
         app.clock.set(at - jiff::SignedDuration::from_mins(90));
         let e = escalations(&mut rx, &c.id, 1).await;
         assert_eq!(stages(&e), [(INTERNAL, APPROACHING)]);
+        assert_eq!(recipients(&e), [pb::EscalationRecipient::PoolManager], "nobody holds it");
         assert!(e[0].internal_due_at.is_some() && e[0].legal_due_date.is_empty());
+        app.clock.set(at - jiff::SignedDuration::from_mins(30));
+        assert_eq!(stages(&escalations(&mut rx, &c.id, 1).await), [(INTERNAL, IMMINENT)]);
         app.clock.set(at + jiff::SignedDuration::from_mins(1));
         assert_eq!(stages(&escalations(&mut rx, &c.id, 1).await), [(INTERNAL, OVERDUE)]);
         assert_eq!(app.get("manager_ankara", &c.id).await.unwrap().internal_minutes_late, Some(1));
@@ -198,7 +227,8 @@ both_stores! {
         let (b, due_b) = billing_case(&mut app).await;
         assert!(due_b > due_a);
         app.clock.set(morning(due_a));
-        assert_eq!(stages(&escalations(&mut rx, &a.id, 1).await), [(LEGAL, APPROACHING)]);
+        // Both warnings before the due day went out, caught up at once.
+        assert_eq!(stages(&escalations(&mut rx, &a.id, 2).await), [(LEGAL, APPROACHING), (LEGAL, IMMINENT)]);
 
         // The service is down while both pass every threshold.
         app.shutdown_now().await;
@@ -207,9 +237,9 @@ both_stores! {
         let mut replica = app.spawn_replica().await;
         let mut rx2 = replica.bus.subscribe("test", "case.events.v1").await.unwrap();
         let seen = collect(&mut rx2, &[(&a.id, 2), (&b.id, 2)]).await;
-        // A: its approaching warning went out before; now overdue and escalated, once.
+        // A: its warnings went out before; now overdue and escalated, once.
         assert_eq!(stages(&seen[&a.id]), [(LEGAL, OVERDUE), (LEGAL, ESCALATED)]);
-        // B: never warned while near; after the downtime that warning is moot.
+        // B: never warned while near; after the downtime those warnings are moot.
         assert_eq!(stages(&seen[&b.id]), [(LEGAL, OVERDUE), (LEGAL, ESCALATED)]);
         replica.stop().await;
         // Started again: nothing more.
@@ -219,8 +249,59 @@ both_stores! {
         no_more(&again.bus, &mut rx3, &b.id).await;
         assert_eq!(again.app.escalate_due_cases(50).await.unwrap().recorded, 0);
         let a_rows = again.app.store().list_escalations(uuid::Uuid::parse_str(&a.id).unwrap()).await.unwrap();
-        assert_eq!(a_rows.iter().map(|r| r.stage.as_str()).collect::<Vec<_>>(), ["approaching", "overdue", "escalated"]);
+        assert_eq!(a_rows.iter().map(|r| r.stage.as_str()).collect::<Vec<_>>(), ["approaching", "imminent", "overdue", "escalated"]);
         again.stop().await;
+    }
+
+    async fn cases_opened_before_due_dates_get_their_policys_once_with_a_step_and_an_event(app) {
+        let mut rx = app.bus.subscribe("test", "case.events.v1").await.unwrap();
+        let (open, due) = billing_case(&mut app).await;
+        let mut req = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        req.information_only = true;
+        req.information_answer = "Kesinti 18:00'de bitecek.".into();
+        let closed = app.create(req).await;
+        // As the release before due dates and closure reasons left them.
+        // One statement: the scheduler must never see a case half set back.
+        app.execute_sql(
+            "UPDATE cases SET legal_due_date = NULL, legal_extension_days = 0, \
+             closure_reason = CASE WHEN status = 'resolved' THEN NULL ELSE closure_reason END",
+        )
+        .await;
+        assert_eq!(app.get("manager_ankara", &open.id).await.unwrap().legal_due_date, "");
+
+        // The scheduler's next round gives each its policy's date, counted
+        // from when it was opened: the very date a new case gets.
+        let mut seen: HashMap<String, pb::DeadlinesBackfilled> = HashMap::new();
+        while seen.len() < 2 {
+            let d = tokio::time::timeout(Duration::from_secs(15), rx.next())
+                .await
+                .unwrap_or_else(|_| panic!("two back-fills within 15 s; saw {seen:?}"))
+                .unwrap();
+            let ev = pb::CaseEvent::decode(d.envelope.payload.clone()).unwrap();
+            if let Some(pb::case_event::Payload::DeadlinesBackfilled(b)) = ev.payload {
+                assert!(seen.insert(ev.case_id, b).is_none(), "a back-fill came twice");
+            }
+        }
+        assert_eq!(seen[&open.id].legal_due_date, due.to_string());
+        assert_eq!(seen[&open.id].closure_reason, "", "an open case is not closed");
+        assert_eq!(seen[&closed.id].closure_reason, "kaydedilmedi");
+        let after = app.get("manager_ankara", &open.id).await.unwrap();
+        assert_eq!(after.legal_due_date, due.to_string());
+        let history = app.history("manager_ankara", &open.id).await;
+        let step = history
+            .iter()
+            .find(|s| s.action == pb::HistoryAction::DeadlinesBackfilled as i32)
+            .expect("the record says where its date came from");
+        assert_eq!(step.detail, format!("legal:{due}"));
+        let c = app.get("manager_ankara", &closed.id).await.unwrap();
+        assert!(!c.legal_due_date.is_empty());
+        assert_eq!(c.closure_reason, "kaydedilmedi", "a closed case names a reason");
+
+        // Once: the rounds go on, and one by hand finds nothing to do.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(app.app.backfill_due_dates(50).await.unwrap(), 0);
+        let steps = app.history("manager_ankara", &open.id).await;
+        assert_eq!(steps.iter().filter(|s| s.action == pb::HistoryAction::DeadlinesBackfilled as i32).count(), 1);
     }
 
     async fn the_due_lists_are_scoped_sorted_and_counted(app) {

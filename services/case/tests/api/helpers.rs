@@ -118,7 +118,6 @@ pub fn settings(url: String) -> CaseSettings {
             number_prefix: "TM".into(),
         },
         tracking: Default::default(),
-        closure: Default::default(),
         // Rounds every 100 ms of real time; the lease counts on the test's
         // clock, which stands still until a test moves it.
         escalation: EscalationSettings {
@@ -155,6 +154,24 @@ pub struct TestApp {
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Runs `sql` on the service's database behind its back: to make rows
+    /// as an older release left them.
+    pub async fn execute_sql(&self, sql: &str) {
+        use sqlx::Connection as _;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+        }
+    }
 }
 
 impl Drop for TestApp {

@@ -1,8 +1,8 @@
 //! *Süre Kuralları* (admins only, `/yonetim/sure-kurallari`): the deadline
 //! policies the case service chooses due dates from. One dense table (the
 //! key — source, type, category, translated — the legal period, the
-//! internal target, the extension, the note rule, the version and who
-//! changed it), each row with *Düzenle* (which fills the form below) and
+//! internal target, the extension, the note rule, the closure reasons of
+//! the closes no person makes, the version and who changed it), each row with *Düzenle* (which fills the form below) and
 //! *Sil*; one form adds or changes a policy. The case service records who
 //! and when and refuses an edit made on an old version; a refused form comes
 //! back with everything typed and the error by its field.
@@ -39,9 +39,15 @@ struct PolicyRow {
     type_name: &'static str,
     category_name: String,
     legal: String,
+    /// "yarım günler sayılmaz" when the policy says so: under the period,
+    /// so that the period keeps to one line.
+    legal_note: String,
     internal: String,
     extension: String,
     note_rule: String,
+    /// The automatic closes' reasons in words ("Bilgi amaçlı kayıt: Bilgi
+    /// verildi"), each stated one.
+    automatic_reasons: Vec<String>,
     version: i64,
     changed: String,
 }
@@ -61,6 +67,9 @@ struct PolicyForm {
     extension: String,
     note_days: String,
     note_count: i32,
+    /// The automatic closes' reason codes, in `AUTOMATIC` order; empty:
+    /// from a more general policy.
+    reasons: [String; 3],
     /// 0: a new key.
     version: i64,
     /// The refused field (its form name) and what to say by it.
@@ -88,6 +97,11 @@ impl PolicyForm {
             extension: p.extension_days.map(|e| e.to_string()).unwrap_or_default(),
             note_days: p.note_rule.map(|n| n.days.to_string()).unwrap_or_default(),
             note_count: note.count,
+            reasons: [
+                p.information_only_reason.clone().unwrap_or_default(),
+                p.incident_closed_reason.clone().unwrap_or_default(),
+                p.field_work_confirmed_reason.clone().unwrap_or_default(),
+            ],
             version: p.version,
             error: None,
         }
@@ -108,27 +122,35 @@ impl PolicyForm {
             extension: one(f, "uzatma"),
             note_days: one(f, "not_gun"),
             note_count: n("not_sayim"),
+            reasons: AUTOMATIC.map(|(name, _)| one(f, name)),
             version: one(f, "surum").parse().unwrap_or_default(),
             error: None,
         }
     }
 
     /// The policy to send, or the first field the gateway refuses: a number
-    /// 0–365 (empty: unset, taken from a more general policy) and, with it,
-    /// its unit.
+    /// out of its range (empty: unset, taken from a more general policy)
+    /// and, with it, its unit.
     fn policy(
         &self,
         t: &DeadlineTexts,
     ) -> Result<pb::DeadlinePolicy, (&'static str, &'static str)> {
-        let number = |field: &'static str, raw: &str| -> Result<Option<u32>, _> {
+        // The case service's ranges, so that a number it would refuse is
+        // refused here with the range in words.
+        let number = |field: &'static str,
+                      raw: &str,
+                      range: std::ops::RangeInclusive<u32>,
+                      error: &'static str|
+         -> Result<Option<u32>, _> {
+            let raw = raw.trim();
             if raw.is_empty() {
                 return Ok(None);
             }
             raw.parse::<u32>()
                 .ok()
-                .filter(|n| *n <= 365)
+                .filter(|n| range.contains(n))
                 .map(Some)
-                .ok_or((field, t.number_invalid))
+                .ok_or((field, error))
         };
         let unit = |field: &'static str, n: Option<u32>, unit: i32| {
             if n.is_some() && unit == 0 {
@@ -137,12 +159,12 @@ impl PolicyForm {
                 Ok(())
             }
         };
-        let legal = number("yasal_gun", &self.legal_days)?;
+        let legal = number("yasal_gun", &self.legal_days, 1..=365, t.days_invalid)?;
         unit("yasal_sayim", legal, self.legal_count)?;
-        let internal = number("ic_hedef", &self.internal_n)?;
+        let internal = number("ic_hedef", &self.internal_n, 1..=8760, t.target_invalid)?;
         unit("ic_birim", internal, self.internal_unit)?;
-        let extension = number("uzatma", &self.extension)?;
-        let note = number("not_gun", &self.note_days)?;
+        let extension = number("uzatma", &self.extension, 0..=365, t.extension_invalid)?;
+        let note = number("not_gun", &self.note_days, 1..=365, t.days_invalid)?;
         unit("not_sayim", note, self.note_count)?;
         Ok(pb::DeadlinePolicy {
             source: self.source,
@@ -162,9 +184,33 @@ impl PolicyForm {
                 days,
                 count: self.note_count,
             }),
+            information_only_reason: stated(&self.reasons[0]),
+            incident_closed_reason: stated(&self.reasons[1]),
+            field_work_confirmed_reason: stated(&self.reasons[2]),
             ..Default::default()
         })
     }
+}
+
+/// The automatic closes' form fields, with the case service's field names.
+const AUTOMATIC: [(&str, &str); 3] = [
+    ("neden_bilgi", "information_only_reason"),
+    ("neden_olay", "incident_closed_reason"),
+    ("neden_saha", "field_work_confirmed_reason"),
+];
+
+/// A reason as chosen; none is "from a more general policy".
+fn stated(code: &str) -> Option<String> {
+    (!code.is_empty()).then(|| code.to_owned())
+}
+
+/// The automatic closes' labels, in `AUTOMATIC` order.
+fn automatic_labels(t: &DeadlineTexts) -> [&'static str; 3] {
+    [
+        t.reason_information_only,
+        t.reason_incident_closed,
+        t.reason_field_work,
+    ]
 }
 
 #[derive(askama::Template)]
@@ -181,6 +227,10 @@ struct PoliciesPage {
     types: Vec<(i32, &'static str)>,
     /// (code, name).
     categories: Vec<(String, String)>,
+    /// The automatic closes' fields: (form name, label, choice).
+    automatic: Vec<(&'static str, &'static str, String)>,
+    /// The active closure reasons, and those the form states: (code, label).
+    reasons: Vec<(String, String)>,
     message: Option<String>,
     is_error: bool,
 }
@@ -250,6 +300,32 @@ async fn page(
         Err(e) => return failed(&frame, &e),
     };
     let english = frame.english();
+    // Their labels (inactive ones too, to name what a policy still states).
+    let reasons = b
+        .classification()
+        .list_closure_reasons(b.as_user(
+            s.user_id,
+            pb::ListClosureReasonsRequest {
+                include_inactive: true,
+            },
+        ))
+        .await;
+    let reasons = match reasons {
+        Ok(r) => r.into_inner().reasons,
+        Err(e) => return failed(&frame, &e),
+    };
+    let reason_label = |code: &str| {
+        reasons.iter().find(|r| r.code == code).map_or_else(
+            || code.to_owned(),
+            |r| {
+                if english {
+                    r.label_en.clone()
+                } else {
+                    r.label_tr.clone()
+                }
+            },
+        )
+    };
     let category_name = |code: &str| {
         if code.is_empty() {
             t.any.to_owned()
@@ -273,14 +349,13 @@ async fn page(
             category_name: category_name(&p.category),
             legal: p.legal.map_or_else(
                 || t.unset.to_owned(),
-                |l| {
-                    let mut s = period(l.days, t.day_count(l.count));
-                    if l.half_days_off {
-                        s.push_str(&format!(" ({})", t.half_days_off.to_lowercase()));
-                    }
-                    s
-                },
+                |l| period(l.days, t.day_count(l.count)),
             ),
+            legal_note: p
+                .legal
+                .filter(|l| l.half_days_off)
+                .map(|_| t.half_days_off.to_lowercase())
+                .unwrap_or_default(),
             internal: p.internal.map_or_else(
                 || t.unset.to_owned(),
                 |i| period(i.n, t.target_unit(i.unit)),
@@ -292,6 +367,18 @@ async fn page(
                 || t.unset.to_owned(),
                 |n| period(n.days, t.day_count(n.count)),
             ),
+            automatic_reasons: automatic_labels(t)
+                .into_iter()
+                .zip([
+                    &p.information_only_reason,
+                    &p.incident_closed_reason,
+                    &p.field_work_confirmed_reason,
+                ])
+                .filter_map(|(label, code)| {
+                    code.as_deref()
+                        .map(|c| format!("{label}: {}", reason_label(c)))
+                })
+                .collect(),
             version: p.version,
             changed: if p.updated_by_display_name.is_empty() {
                 String::new()
@@ -336,6 +423,19 @@ async fn page(
                 )
             })
             .collect(),
+        automatic: AUTOMATIC
+            .iter()
+            .zip(automatic_labels(t))
+            .zip(&form.reasons)
+            .map(|(((name, _), label), chosen)| (*name, label, chosen.clone()))
+            .collect(),
+        reasons: reasons
+            .iter()
+            // An inactive reason a policy still states stays choosable,
+            // or saving the policy again would silently drop it.
+            .filter(|r| r.active || form.reasons.contains(&r.code))
+            .map(|r| (r.code.clone(), reason_label(&r.code)))
+            .collect(),
         t,
         csrf: s.csrf_token,
         display_name: s.display_name,
@@ -358,22 +458,30 @@ fn refused_field(t: &DeadlineTexts, st: &tonic::Status) -> (&'static str, &'stat
         .get_details_bad_request()
         .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
         .unwrap_or_default();
-    let name = if field.contains("legal") {
-        "yasal_gun"
+    if let Some((name, _)) = AUTOMATIC.iter().find(|(_, f)| field.contains(f)) {
+        return (name, t.reason_invalid);
+    }
+    // "legal" or "note_rule" alone: the general policy must state it.
+    match field.as_str() {
+        "legal" => return ("yasal_gun", t.default_needs),
+        "note_rule" => return ("not_gun", t.default_needs),
+        _ => {}
+    }
+    if field.contains("legal") {
+        ("yasal_gun", t.days_invalid)
     } else if field.contains("internal") {
-        "ic_hedef"
+        ("ic_hedef", t.target_invalid)
     } else if field.contains("extension") {
-        "uzatma"
+        ("uzatma", t.extension_invalid)
     } else if field.contains("note_rule") {
-        "not_gun"
+        ("not_gun", t.days_invalid)
     } else if field.contains("category") {
-        "kategori"
+        ("kategori", t.refused)
     } else if field.contains("type") {
-        "tur"
+        ("tur", t.refused)
     } else {
-        "kaynak"
-    };
-    (name, t.number_invalid)
+        ("kaynak", t.refused)
+    }
 }
 
 /// `POST /yonetim/sure-kurallari`: a policy added (version 0) or changed.

@@ -150,9 +150,17 @@ async fn page(
             error: None,
         })
         .collect();
-    if let Some(e) = edited
+    let mut message = message;
+    if let Some(mut e) = edited
         && let Some(row) = rows.iter_mut().find(|r| r.code == e.code)
     {
+        // Changed meanwhile: the typing stays, against the current version
+        // (saving again is a deliberate choice), and the top says what the
+        // reason reads now, which the typed row hides.
+        if e.error.is_some_and(|(_, m)| m == t.stale) {
+            e.version = row.version;
+            message = Some(((t.stale_now)(&row.label_tr, &row.label_en), true));
+        }
         *row = ReasonRow {
             changed: std::mem::take(&mut row.changed),
             ..e

@@ -46,8 +46,10 @@ pub(super) struct Row {
     /// Who holds it; empty when nobody does.
     pub(super) holder: String,
     /// `""`, `yaklasiyor` (a note is needed from tomorrow) or `gecti` (a
-    /// note is needed before closing), for the colour: the 3-day note rule.
+    /// note is needed before closing), for the colour: the case's note rule.
     pub(super) line: &'static str,
+    /// The case's note rule in words ("3 gün", "5 iş günü"): its policy's.
+    pub(super) note_rule: String,
     /// The phone as the desk reads it, and the `tel:` target when the
     /// caller sees it unmasked.
     pub(super) phone: String,
@@ -197,8 +199,12 @@ pub(super) fn row(c: pb::Case, holder: String, state: &AppState, frame: &Frame) 
         legal_due_class,
         due,
         due_stage: stage,
-        due_passed: c.escalation_stage > pb::EscalationStage::Approaching as i32,
+        due_passed: matches!(
+            pb::EscalationStage::try_from(c.escalation_stage),
+            Ok(pb::EscalationStage::Overdue | pb::EscalationStage::Escalated)
+        ),
         line: note_line(&c),
+        note_rule: crate::i18n::record::NoteRule::of(&c).words(frame.english()),
         urgent: c.urgency == common_v1::Urgency::Urgent as i32,
         snippet: snippet(&c.text),
         category: name_of(&state.categories, &c.category, frame.english()).to_owned(),

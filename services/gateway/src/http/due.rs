@@ -106,7 +106,7 @@ pub(crate) fn deadline_detail(t: &DueTexts, detail: &str) -> String {
 
 fn class_of(stage: i32) -> &'static str {
     match pb::EscalationStage::try_from(stage) {
-        Ok(pb::EscalationStage::Approaching) => "yaklasiyor",
+        Ok(pb::EscalationStage::Approaching | pb::EscalationStage::Imminent) => "yaklasiyor",
         Ok(pb::EscalationStage::Overdue) => "gecti",
         Ok(pb::EscalationStage::Escalated) => "iletildi",
         _ => "",

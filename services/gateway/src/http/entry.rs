@@ -28,11 +28,12 @@ use super::{
     AppState, Frame, form_pairs, refuse, render, see_other,
     signed_in::{Recorders, RequireRole, Roles as _},
 };
+use tekmerkez_pdf::Font;
+
 use crate::{
     config::EntrySettings,
     i18n::entry::EntryTexts,
     intake::{IntakeClient, OfferedCall, SubmitError},
-    pdf::Font,
     receipt::{Receipt, ReceiptStore, local_time},
     session::{Session, random_token, tokens_match},
 };

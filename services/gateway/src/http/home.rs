@@ -27,6 +27,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.admin, "/yonetim"),
             (t.admin_calendar.title, "/yonetim/takvim"),
             (c.pool_manager_pools, "/havuz"),
+            (t.reports.title, "/raporlar"),
             (c.due_soon, "/sure-yaklasan"),
             (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
@@ -35,6 +36,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
         ],
         Role::PoolManager | Role::DirectorateManager => vec![
             (c.pool_manager_pools, "/havuz"),
+            (t.reports.title, "/raporlar"),
             (c.due_soon, "/sure-yaklasan"),
             (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
@@ -89,6 +91,7 @@ mod tests {
                 paths(manager),
                 vec![
                     "/havuz",
+                    "/raporlar",
                     "/sure-yaklasan",
                     "/sure-gecen",
                     "/ulasilamayanlar",
@@ -126,6 +129,7 @@ mod tests {
                 "/yonetim",
                 "/yonetim/takvim",
                 "/havuz",
+                "/raporlar",
                 "/sure-yaklasan",
                 "/sure-gecen",
                 "/ulasilamayanlar",

@@ -10,6 +10,7 @@ mod admin_calendar;
 mod admin_deadlines;
 mod admin_notify;
 mod admin_reasons;
+mod admin_report_mail;
 mod auth;
 mod cases;
 pub(crate) mod due;
@@ -21,6 +22,8 @@ mod manager;
 mod profile;
 mod receipt;
 mod record;
+mod report_calls;
+mod reports;
 mod signed_in;
 mod survey;
 mod track;
@@ -73,6 +76,8 @@ pub struct AppState {
     pub institution: Arc<Institution>,
     /// Verifies citizens' signed links; `None` without a secret.
     pub links: Option<tekmerkez_signed_link::SignedLinks>,
+    /// *Raporlar*'s large exports under way or done (in memory).
+    pub report_jobs: crate::report_jobs::ReportJobs,
 }
 
 /// The institution of the deployment, as the pages show it.
@@ -83,7 +88,7 @@ pub struct Institution {
     /// The logo's bytes and media type, served at `/static/kurum-logosu`.
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The logo as the receipt PDF embeds it, when it can (see `pdf_image`).
-    pub receipt_logo: Option<crate::pdf_image::Image>,
+    pub receipt_logo: Option<tekmerkez_pdf::Image>,
 }
 
 impl Institution {
@@ -113,7 +118,7 @@ impl Institution {
         };
         let receipt_logo = logo
             .as_ref()
-            .and_then(|(bytes, kind)| crate::pdf_image::Image::of(bytes, kind));
+            .and_then(|(bytes, kind)| tekmerkez_pdf::Image::of(bytes, kind));
         if logo.is_some() && receipt_logo.is_none() {
             tracing::warn!(
                 "institution.logo_path: the pages show the logo; the receipt PDF prints the \
@@ -189,6 +194,12 @@ pub fn pages(state: AppState) -> Router {
         .route("/mektuplar", get(letters::show))
         .route("/mektuplar/postalandi", axum::routing::post(letters::mark))
         .route("/mektuplar/{id}/pdf", get(letters::pdf))
+        .route("/raporlar", get(reports::show))
+        .route("/raporlar/indir", get(reports::export))
+        .route("/raporlar/donem-raporu", get(reports::period_report))
+        .route("/raporlar/kayitlar", get(reports::cases))
+        .route("/raporlar/is/{key}", get(reports::job))
+        .route("/raporlar/is/{key}/dosya", get(reports::job_file))
         .route("/havuz", get(manager::show))
         .route("/havuz/ata", axum::routing::post(manager::assign))
         .route("/kayit/{id}", get(record::show))
@@ -270,6 +281,15 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(admin_reasons::update),
         )
         .route("/yonetim/bildirimler", get(admin_notify::show))
+        .route("/yonetim/rapor-alicilari", get(admin_report_mail::show))
+        .route(
+            "/yonetim/rapor-alicilari/{directorate}",
+            axum::routing::post(admin_report_mail::save),
+        )
+        .route(
+            "/yonetim/rapor-alicilari/{directorate}/gonder",
+            axum::routing::post(admin_report_mail::send),
+        )
         .route("/yonetim/takvim", get(admin_calendar::show))
         .route(
             "/yonetim/takvim/gun",
@@ -590,8 +610,11 @@ async fn desk_menu(
 ) -> Vec<NavItem> {
     use tekmerkez_proto::case_v1::{CountCasesRequest, Role};
     let role = Role::try_from(s.role).unwrap_or(Role::Unspecified);
+    let reports = state.backend.reports().is_some();
     let mut nav: Vec<NavItem> = home::menu(lang.texts(), role)
         .into_iter()
+        // Without a reports service there is no *Raporlar* to lead to.
+        .filter(|(_, p)| reports || *p != "/raporlar")
         .map(|(label, p)| NavItem {
             label,
             path: p,

@@ -59,6 +59,14 @@ impl Roles for PoolManagers {
     const ROLES: &'static [Role] = &[Role::PoolManager, Role::DirectorateManager, Role::Admin];
 }
 
+/// *Raporlar*: who reads the institution's figures — admins (all of
+/// them), directorate managers (their directorate's) and pool managers
+/// (their pools'), as the reports service scopes them.
+pub enum Reporters {}
+impl Roles for Reporters {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::DirectorateManager, Role::PoolManager];
+}
+
 /// Staff entry: who records applications for citizens (as the case
 /// service's policy says).
 pub enum Recorders {}
@@ -120,6 +128,18 @@ mod tests {
             assert!(!Recorders::allow(r as i32));
         }
         assert!(!Admins::allow(99));
+        for r in [Role::Admin, Role::DirectorateManager, Role::PoolManager] {
+            assert!(Reporters::allow(r as i32), "{r:?}");
+        }
+        for r in [
+            Role::Expert,
+            Role::CallbackAgent,
+            Role::CallCentreAgent,
+            Role::PartnerClient,
+            Role::Unspecified,
+        ] {
+            assert!(!Reporters::allow(r as i32), "{r:?}");
+        }
         assert!(MailboxKeepers::allow(Role::Admin as i32));
         assert!(MailboxKeepers::allow(Role::CallCentreAgent as i32));
         for r in [

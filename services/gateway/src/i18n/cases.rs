@@ -22,7 +22,8 @@ pub struct CasesTexts {
     pub attempts: &'static str,
     /// The callback pool shows the number masked until a record is taken.
     pub phone_after_claim: &'static str,
-    /// The 3-day note rule's column on *Üzerimdeki Çağrılar*.
+    /// The note rule's column on *Üzerimdeki Çağrılar* (each row names its
+    /// case's rule: the deadline policy sets the days).
     pub note_rule: &'static str,
     /// *Ulaşılamayanlar*: what did not reach the citizen, and what to do.
     pub not_reached_what: &'static str,
@@ -47,7 +48,7 @@ pub const TR: CasesTexts = CasesTexts {
     call_again_at: "Yeniden arama",
     attempts: "Deneme",
     phone_after_claim: "Numara, kaydı üzerinize aldığınızda aranabilir olarak görünür.",
-    note_rule: "3 gün notu",
+    note_rule: "Not kuralı",
     not_reached_what: "Ulaşmayan ileti",
     not_reached_hint: "Yanıtı vatandaşa ulaşmayan kayıtlar. Kaydı açın; arayın, başka bir kanaldan yazın ya da mektupla gönderin ve ne yaptığınızı kaydedin.",
     not_reached_done: "Kaydedildi; kayıt Ulaşılamayanlar listesinden çıktı.",
@@ -70,7 +71,7 @@ pub const EN: CasesTexts = CasesTexts {
     call_again_at: "Call again at",
     attempts: "Tries",
     phone_after_claim: "The number becomes callable once you take the record.",
-    note_rule: "3-day note",
+    note_rule: "Note rule",
     not_reached_what: "Message not delivered",
     not_reached_hint: "Records whose answer did not reach the citizen. Open one; call, write on another channel or send it by post, and record what you did.",
     not_reached_done: "Saved; the record has left the list of citizens not reached.",

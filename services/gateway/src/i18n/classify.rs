@@ -56,7 +56,11 @@ pub struct ClassifyTexts {
     pub code_taken: &'static str,
     pub label_invalid: &'static str,
     pub position_invalid: &'static str,
+    /// A reason changed by someone else while the admin edited it: by the
+    /// field, and on top with its current names (Turkish, English); what
+    /// the admin typed stays, and saving again saves it.
     pub stale: &'static str,
+    pub stale_now: fn(&str, &str) -> String,
     pub deactivate_hint: &'static str,
 }
 
@@ -129,7 +133,12 @@ pub const TR: ClassifyTexts = ClassifyTexts {
     code_taken: "Bu kod zaten var.",
     label_invalid: "Ad boş olamaz ve en çok 100 karakter olabilir.",
     position_invalid: "Sıra 0 ile 9999 arasında bir sayı olmalıdır.",
-    stale: "Bu neden siz düzenlerken değişti; sayfayı yenileyip yeniden deneyin.",
+    stale: "Bu neden siz düzenlerken değişti.",
+    stale_now: |tr, en| {
+        format!(
+            "Bu neden siz düzenlerken değişti; şimdiki adı “{tr}” ({en}). Yazdıklarınız duruyor: kontrol edip yeniden kaydederseniz onlar geçerli olur."
+        )
+    },
     deactivate_hint: "Pasif yapmak, kapanmış kayıtları değiştirmez.",
 };
 
@@ -179,7 +188,12 @@ pub const EN: ClassifyTexts = ClassifyTexts {
     code_taken: "This code already exists.",
     label_invalid: "The name must not be empty and may have at most 100 characters.",
     position_invalid: "The order must be a number from 0 to 9999.",
-    stale: "This reason changed while you were editing it; reload the page and try again.",
+    stale: "This reason changed while you were editing it.",
+    stale_now: |tr, en| {
+        format!(
+            "This reason changed while you were editing it; it now reads “{en}” ({tr}). What you typed is kept: check it and save again to make it count."
+        )
+    },
     deactivate_hint: "Making it inactive does not change closed records.",
 };
 

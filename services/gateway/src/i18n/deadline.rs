@@ -67,9 +67,23 @@ pub struct DeadlineTexts {
     pub exists: &'static str,
     pub not_found: &'static str,
     pub default_kept: &'static str,
-    pub number_invalid: &'static str,
+    /// A refused number, by its field's range (the case service's: legal
+    /// and note-rule days 1–365, the extension 0–365, the target 1–8760).
+    pub days_invalid: &'static str,
+    pub extension_invalid: &'static str,
+    pub target_invalid: &'static str,
+    /// A value the general policy must state (the legal period, the note rule).
+    pub default_needs: &'static str,
     pub unit_needed: &'static str,
     pub refused: &'static str,
+    /// The closure reasons of the closes no person makes: the column, each
+    /// kind's label, and the error of a reason that is not active.
+    pub automatic_reasons: &'static str,
+    pub automatic_reasons_hint: &'static str,
+    pub reason_information_only: &'static str,
+    pub reason_incident_closed: &'static str,
+    pub reason_field_work: &'static str,
+    pub reason_invalid: &'static str,
 }
 
 impl DeadlineTexts {
@@ -151,9 +165,18 @@ pub const TR: DeadlineTexts = DeadlineTexts {
     exists: "Bu kaynak, tür ve kategori için zaten bir kural var; onu düzenleyin.",
     not_found: "Kural bulunamadı; tablo yenilendi.",
     default_kept: "Genel kural (her şey “Tümü”) silinemez.",
-    number_invalid: "0 ile 365 arasında bir tam sayı yazın.",
+    days_invalid: "1 ile 365 arasında bir tam sayı yazın.",
+    extension_invalid: "0 ile 365 arasında bir tam sayı yazın.",
+    target_invalid: "1 ile 8760 arasında bir tam sayı yazın.",
+    default_needs: "Genel kural (her şey “Tümü”) bu değeri belirtmeli; boş bırakılamaz.",
     unit_needed: "Birimini seçin.",
     refused: "Kural kaydedilemedi; işaretli alanları düzeltin.",
+    automatic_reasons: "Otomatik kapanış nedenleri",
+    automatic_reasons_hint: "Bir kişinin kapatmadığı kayıtların kapanış nedeni; genel kuralda üçü de belirtilmelidir.",
+    reason_information_only: "Bilgi amaçlı kayıt",
+    reason_incident_closed: "Olay kapanınca",
+    reason_field_work: "Saha ekibi onayıyla",
+    reason_invalid: "Etkin bir kapanış nedeni seçin (genel kuralda boş bırakılamaz).",
 };
 
 pub const EN: DeadlineTexts = DeadlineTexts {
@@ -215,7 +238,16 @@ pub const EN: DeadlineTexts = DeadlineTexts {
     exists: "There is already a policy for this source, type and category; edit that one.",
     not_found: "Policy not found; the table is up to date again.",
     default_kept: "The general policy (everything “Any”) cannot be deleted.",
-    number_invalid: "Write a whole number from 0 to 365.",
+    days_invalid: "Write a whole number from 1 to 365.",
+    extension_invalid: "Write a whole number from 0 to 365.",
+    target_invalid: "Write a whole number from 1 to 8760.",
+    default_needs: "The general policy (everything “Any”) must state this value; it cannot be left empty.",
     unit_needed: "Choose its unit.",
     refused: "The policy was not saved; correct the marked fields.",
+    automatic_reasons: "Automatic closure reasons",
+    automatic_reasons_hint: "The closure reason of records no person closes; the general policy must state all three.",
+    reason_information_only: "Information-only record",
+    reason_incident_closed: "Closed with its incident",
+    reason_field_work: "Confirmed by a field team",
+    reason_invalid: "Choose an active closure reason (the general policy cannot leave it empty).",
 };

@@ -17,6 +17,8 @@ pub struct DueTexts {
     pub stage: &'static str,
     /// Stage names.
     pub approaching: &'static str,
+    /// The pool manager's warning before the due date.
+    pub imminent: &'static str,
     pub stage_overdue: &'static str,
     pub escalated: &'static str,
     /// "3 iş günü gecikti".
@@ -31,6 +33,9 @@ pub struct DueTexts {
     pub step_overdue: &'static str,
     /// The task step of an escalation to the directorate manager.
     pub step_escalated: &'static str,
+    /// The task step of a due date given to a case opened before due
+    /// dates existed.
+    pub step_backfilled: &'static str,
     /// Only the most urgent are listed when there are more.
     pub only_most_urgent: fn(usize) -> String,
 }
@@ -39,11 +44,13 @@ impl DueTexts {
     /// A stage (`tekmerkez.case.v1.EscalationStage` number) in words;
     /// empty for none.
     pub fn stage_name(&self, stage: i32) -> &'static str {
-        match stage {
-            1 => self.approaching,
-            2 => self.stage_overdue,
-            3 => self.escalated,
-            _ => "",
+        use tekmerkez_proto::case_v1::EscalationStage as S;
+        match S::try_from(stage) {
+            Ok(S::Approaching) => self.approaching,
+            Ok(S::Imminent) => self.imminent,
+            Ok(S::Overdue) => self.stage_overdue,
+            Ok(S::Escalated) => self.escalated,
+            Ok(S::Unspecified) | Err(_) => "",
         }
     }
 }
@@ -57,6 +64,7 @@ pub const TR: DueTexts = DueTexts {
     lateness: "Gecikme",
     stage: "Durum",
     approaching: "Süresi yaklaşıyor",
+    imminent: "Süresi doluyor (yöneticiye bildirildi)",
     stage_overdue: "Süresi geçti",
     escalated: "Müdürlüğe iletildi",
     working_days_late: |n| format!("{n} iş günü gecikti"),
@@ -65,6 +73,7 @@ pub const TR: DueTexts = DueTexts {
     time_left: |h, m| format!("{h} sa {m} dk kaldı"),
     step_overdue: "Süresi geçti",
     step_escalated: "Müdürlük yöneticisine iletildi",
+    step_backfilled: "Yasal son gün belirlendi (bu kayıt süreler tanımlanmadan önce açılmıştı; açılış tarihinden hesaplandı)",
     only_most_urgent: |n| format!("En acil {n} kayıt gösteriliyor."),
 };
 
@@ -77,6 +86,7 @@ pub const EN: DueTexts = DueTexts {
     lateness: "Lateness",
     stage: "State",
     approaching: "Due soon",
+    imminent: "Due now (manager warned)",
     stage_overdue: "Overdue",
     escalated: "Escalated to the directorate",
     working_days_late: |n| format!("{n} working days late"),
@@ -85,5 +95,6 @@ pub const EN: DueTexts = DueTexts {
     time_left: |h, m| format!("{h} h {m} min left"),
     step_overdue: "Due date passed",
     step_escalated: "Escalated to the directorate manager",
+    step_backfilled: "Legal due date set (this record was opened before due dates existed; counted from when it was opened)",
     only_most_urgent: |n| format!("The {n} most urgent records are shown."),
 };

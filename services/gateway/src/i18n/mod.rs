@@ -25,6 +25,9 @@ pub mod letters;
 pub mod manager;
 pub mod profile;
 pub mod record;
+pub mod report_calls;
+pub mod report_mail;
+pub mod reports;
 pub mod survey;
 pub mod track;
 pub mod transfer;
@@ -110,6 +113,12 @@ pub struct Texts {
     pub classify: classify::ClassifyTexts,
     /// Due dates on the desk and *Süre Kuralları*.
     pub deadline: deadline::DeadlineTexts,
+    /// *Raporlar*.
+    pub reports: reports::ReportsTexts,
+    /// *Rapor Alıcıları* and the periodic report's links.
+    pub report_mail: report_mail::ReportMailTexts,
+    /// *Raporlar*'s call-centre section.
+    pub report_calls: report_calls::ReportCallsTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -131,6 +140,9 @@ pub static TR: Texts = Texts {
     letters: letters::TR,
     classify: classify::TR,
     deadline: deadline::TR,
+    reports: reports::TR,
+    report_mail: report_mail::TR,
+    report_calls: report_calls::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -152,6 +164,9 @@ pub static EN: Texts = Texts {
     letters: letters::EN,
     classify: classify::EN,
     deadline: deadline::EN,
+    reports: reports::EN,
+    report_mail: report_mail::EN,
+    report_calls: report_calls::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -19,11 +19,14 @@ pub struct RecordTexts {
     pub add_note: &'static str,
     pub official_answer: &'static str,
     pub show_steps: &'static str,
-    pub note_rule_warning: &'static str,
+    /// The note rule's warning on a record, for the case's own rule (its
+    /// policy's days, and whether they are working days).
+    pub note_rule_warning: fn(NoteRule) -> String,
     pub note_added: &'static str,
     pub record_closed: &'static str,
     pub record_changed: &'static str,
-    pub note_rule_blocks: &'static str,
+    /// A close refused by the note rule (the case's rule, as above).
+    pub note_rule_blocks: fn(NoteRule) -> String,
     /// A note, answer or call note empty or over [`limits::NOTE`].
     pub text_invalid: Formatted,
     pub step_opened: &'static str,
@@ -53,6 +56,9 @@ pub struct RecordTexts {
     pub step_legal_extended: &'static str,
     pub step_awaiting_started: &'static str,
     pub step_awaiting_ended: &'static str,
+    /// How long the wait for the citizen lasted (hours, minutes), for its
+    /// task step.
+    pub waited: fn(u64, u64) -> String,
     /// What the callback unit did about a citizen not reached, by
     /// `NotReachedOutcome` number (the form's choices and the task steps).
     pub reach_outcomes: [&'static str; 5],
@@ -113,8 +119,8 @@ pub struct RecordTexts {
     /// The box the person ticks to confirm closing (works without scripts).
     pub close_confirm: &'static str,
     pub close_confirm_needed: &'static str,
-    /// The 3-day refusal, next to the note box.
-    pub note_first: &'static str,
+    /// The note rule's refusal, next to the note box (the case's rule).
+    pub note_first: fn(NoteRule) -> String,
     pub answer_needed: Formatted,
     pub note_needed: Formatted,
     pub retry_time_past: &'static str,
@@ -156,11 +162,21 @@ pub const TR: RecordTexts = RecordTexts {
     add_note: "Not Ekle",
     official_answer: "Yetkili Açıklaması",
     show_steps: "İşlem Detaylarını Göster",
-    note_rule_warning: "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce bir not eklemelisiniz.",
+    note_rule_warning: |r| {
+        format!(
+            "Bu kayıt {} uzun süredir havuzda: kaydetmeden önce bir not eklemelisiniz.",
+            r.tr_ablative()
+        )
+    },
     note_added: "Not eklendi.",
     record_closed: "Yetkili açıklaması kaydedildi; kayıt kapatıldı.",
     record_changed: "Kayıt siz bakarken değişti ya da form iki kez gönderildi; hiçbir şey iki kez yazılmadı. Sayfa yenilendi.",
-    note_rule_blocks: "Kaydedilemedi: 3 gün kuralı gereği önce bir not eklemelisiniz.",
+    note_rule_blocks: |r| {
+        format!(
+            "Kaydedilemedi: {} kuralı gereği önce bir not eklemelisiniz.",
+            r.tr_days()
+        )
+    },
     text_invalid: Formatted(|f| {
         write!(
             f,
@@ -191,6 +207,11 @@ pub const TR: RecordTexts = RecordTexts {
     step_legal_extended: "Yasal cevap süresi uzatıldı",
     step_awaiting_started: "Vatandaştan bilgi bekleniyor",
     step_awaiting_ended: "Vatandaştan beklenen bilgi geldi",
+    waited: |h, m| match (h, m) {
+        (0, m) => format!("{m} dakika beklendi"),
+        (h, 0) => format!("{h} saat beklendi"),
+        (h, m) => format!("{h} saat {m} dakika beklendi"),
+    },
     reach_outcomes: [
         "",
         "telefonla arandı, yanıt iletildi",
@@ -249,7 +270,12 @@ pub const TR: RecordTexts = RecordTexts {
     close_button: "Kaydet ve Kaydı Kapat",
     close_confirm: "Kaydedince kayıt kapanır ve yetkili açıklaması vatandaşa seçtiği kanaldan iletilir; onaylıyorum.",
     close_confirm_needed: "Kaydı kapatmak için onay kutusunu işaretleyiniz.",
-    note_first: "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp “Not Ekle” düğmesine basınız. Yetkili açıklamanız aşağıda duruyor.",
+    note_first: |r| {
+        format!(
+            "Bu kayıt {} uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp “Not Ekle” düğmesine basınız. Yetkili açıklamanız aşağıda duruyor.",
+            r.tr_ablative()
+        )
+    },
     answer_needed: Formatted(|f| {
         write!(
             f,
@@ -309,11 +335,21 @@ pub const EN: RecordTexts = RecordTexts {
     add_note: "Add note",
     official_answer: "Official answer",
     show_steps: "Show task steps",
-    note_rule_warning: "This record has been in its pool for more than 3 days: add a note before saving.",
+    note_rule_warning: |r| {
+        format!(
+            "This record has been in its pool for more than {}: add a note before saving.",
+            r.en_days()
+        )
+    },
     note_added: "Note added.",
     record_closed: "The official answer was saved; the record is closed.",
     record_changed: "The record changed while you were looking at it, or the form was sent twice; nothing was written twice. The page is up to date again.",
-    note_rule_blocks: "Not saved: under the 3-day rule you must add a note first.",
+    note_rule_blocks: |r| {
+        format!(
+            "Not saved: under the {} rule you must add a note first.",
+            r.en_rule()
+        )
+    },
     text_invalid: Formatted(|f| {
         write!(
             f,
@@ -344,6 +380,13 @@ pub const EN: RecordTexts = RecordTexts {
     step_legal_extended: "Legal answer period extended",
     step_awaiting_started: "Waiting for information from the citizen",
     step_awaiting_ended: "The citizen's information arrived",
+    waited: |h, m| match (h, m) {
+        (0, 1) => "waited 1 minute".to_owned(),
+        (0, m) => format!("waited {m} minutes"),
+        (1, 0) => "waited 1 hour".to_owned(),
+        (h, 0) => format!("waited {h} hours"),
+        (h, m) => format!("waited {h} h {m} min"),
+    },
     reach_outcomes: [
         "",
         "phoned, answer given",
@@ -402,7 +445,12 @@ pub const EN: RecordTexts = RecordTexts {
     close_button: "Save and close the record",
     close_confirm: "Saving closes the record and sends the official answer to the citizen through the channel they chose; I confirm.",
     close_confirm_needed: "Tick the box to confirm closing the record.",
-    note_first: "This record has been in its pool for more than 3 days: write a note here and press “Add note” before saving. Your official answer is kept below.",
+    note_first: |r| {
+        format!(
+            "This record has been in its pool for more than {}: write a note here and press “Add note” before saving. Your official answer is kept below.",
+            r.en_days()
+        )
+    },
     answer_needed: Formatted(|f| {
         write!(
             f,
@@ -536,6 +584,71 @@ const GONE_EN: GoneTexts = GoneTexts {
     not_found: "Record not found.",
 };
 
+/// A case's note rule (its deadline policy's): more than `days` days in the
+/// pool, working days or calendar days, and closing needs a note first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteRule {
+    pub days: u32,
+    pub working: bool,
+}
+
+impl NoteRule {
+    /// The rule of `case` (`note_rule_count` is "working" or "calendar").
+    pub fn of(case: &tekmerkez_proto::case_v1::Case) -> Self {
+        Self {
+            days: case.note_rule_days,
+            working: case.note_rule_count == "working",
+        }
+    }
+
+    /// The rule's days in words: "3 gün", "5 iş günü"; "3 days".
+    pub fn words(self, english: bool) -> String {
+        if english {
+            self.en_days()
+        } else {
+            self.tr_days()
+        }
+    }
+
+    /// "3 gün", "5 iş günü".
+    fn tr_days(self) -> String {
+        if self.working {
+            format!("{} iş günü", self.days)
+        } else {
+            format!("{} gün", self.days)
+        }
+    }
+
+    /// "3 günden", "5 iş gününden" (ablative: "more than … ago").
+    fn tr_ablative(self) -> String {
+        if self.working {
+            format!("{} iş gününden", self.days)
+        } else {
+            format!("{} günden", self.days)
+        }
+    }
+
+    /// "3 days", "1 day", "5 working days".
+    fn en_days(self) -> String {
+        let unit = match (self.working, self.days) {
+            (false, 1) => "day",
+            (false, _) => "days",
+            (true, 1) => "working day",
+            (true, _) => "working days",
+        };
+        format!("{} {unit}", self.days)
+    }
+
+    /// "3-day", "5-working-day".
+    fn en_rule(self) -> String {
+        if self.working {
+            format!("{}-working-day", self.days)
+        } else {
+            format!("{}-day", self.days)
+        }
+    }
+}
+
 /// A person's name with the Turkish dative suffix after an apostrophe
 /// (*Zeynep Çelik'e*, *Ayşe'ye*, *Mehmet Öztürk'e*, *Kemal'e*), by the last
 /// vowel's harmony; a vowel at the end takes the buffer *y*.
@@ -617,7 +730,8 @@ pub struct DeliveryTexts {
     /// The relay did not offer SMTPUTF8 after all.
     pub reason_relay_lacks_smtputf8: &'static str,
     /// The codes of the social replies and the e-mail acknowledgement
-    /// (issue 16), rule keys and reasons, with their words.
+    /// (issue 16) and the 4982 extension notices (issue 18), rule keys and
+    /// reasons, with their words.
     pub social_codes: &'static [(&'static str, &'static str)],
 }
 
@@ -728,6 +842,14 @@ const DELIVERY_TR: DeliveryTexts = DeliveryTexts {
         ),
         ("anket_sosyal", "memnuniyet anketi (sosyal medya yazışması)"),
         (
+            "sure_uzatildi_sms",
+            "yasal sürenin uzatıldığı bildirimi (SMS)",
+        ),
+        (
+            "sure_uzatildi_eposta",
+            "yasal sürenin uzatıldığı bildirimi (e-posta)",
+        ),
+        (
             "social_window_closed",
             "platformun yazışma süresi geçti ve kayıtlı cep telefonu yok",
         ),
@@ -826,6 +948,11 @@ const DELIVERY_EN: DeliveryTexts = DeliveryTexts {
         (
             "anket_sosyal",
             "satisfaction survey (social-media conversation)",
+        ),
+        ("sure_uzatildi_sms", "legal period extended notice (SMS)"),
+        (
+            "sure_uzatildi_eposta",
+            "legal period extended notice (e-mail)",
         ),
         (
             "social_window_closed",
@@ -935,7 +1062,7 @@ const RELATED_EN: RelatedTexts = RelatedTexts {
 
 #[cfg(test)]
 mod tests {
-    use super::{DELIVERY_EN, DELIVERY_TR, dative};
+    use super::{DELIVERY_EN, DELIVERY_TR, EN, NoteRule, TR, dative};
 
     #[test]
     fn a_name_takes_the_dative_by_vowel_harmony() {
@@ -1007,8 +1134,69 @@ mod tests {
     }
 
     #[test]
+    fn every_notify_rule_has_words_in_both_languages() {
+        // The rule codes of notify's catalogue (services/notify/src/catalogue.rs).
+        for code in [
+            "basvuru_alindi",
+            "bilgi_verildi",
+            "yanit_eposta",
+            "yanit_sms",
+            "sonuclandi",
+            "anket_sms",
+            "anket_eposta",
+            "anket_sosyal",
+            "basvuru_alindi_eposta",
+            "basvuru_alindi_sosyal",
+            "yanit_sosyal",
+            "sure_uzatildi_sms",
+            "sure_uzatildi_eposta",
+        ] {
+            assert!(
+                DELIVERY_TR.kind(code).is_some() && DELIVERY_EN.kind(code).is_some(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
     fn an_unknown_code_has_no_words_so_the_page_shows_the_code() {
         assert_eq!(DELIVERY_TR.kind("yeni_kural"), None);
         assert_eq!(DELIVERY_EN.reason("provider_said_something_new"), None);
+    }
+
+    #[test]
+    fn the_note_rule_texts_name_the_cases_own_rule() {
+        let three = NoteRule {
+            days: 3,
+            working: false,
+        };
+        let five = NoteRule {
+            days: 5,
+            working: true,
+        };
+        assert_eq!(
+            (TR.note_rule_warning)(three),
+            "Bu kayıt 3 günden uzun süredir havuzda: kaydetmeden önce bir not eklemelisiniz."
+        );
+        assert_eq!(
+            (TR.note_rule_blocks)(five),
+            "Kaydedilemedi: 5 iş günü kuralı gereği önce bir not eklemelisiniz."
+        );
+        assert!((TR.note_first)(five).starts_with("Bu kayıt 5 iş gününden uzun süredir havuzda"));
+        assert_eq!(
+            (EN.note_rule_warning)(five),
+            "This record has been in its pool for more than 5 working days: add a note before saving."
+        );
+        assert_eq!(
+            (EN.note_rule_blocks)(three),
+            "Not saved: under the 3-day rule you must add a note first."
+        );
+        assert!(
+            (EN.note_first)(NoteRule {
+                days: 1,
+                working: false
+            })
+            .contains("more than 1 day:")
+        );
     }
 }

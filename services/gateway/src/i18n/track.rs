@@ -29,8 +29,8 @@ pub struct TrackTexts {
     pub status_resolved: &'static str,
     /// Before the legal due date: the last day the answer is due by law.
     pub legal_due: &'static str,
-    /// The months' names, January first, for dates written out.
-    pub months: [&'static str; 12],
+    /// Written in English (dates written out name their months so).
+    pub english: bool,
 }
 
 impl TrackTexts {
@@ -50,10 +50,8 @@ impl TrackTexts {
     /// not a date.
     pub fn long_date(&self, iso: &str) -> Option<String> {
         let d: jiff::civil::Date = iso.parse().ok()?;
-        let month = self
-            .months
-            .get(usize::try_from(d.month()).ok()?.checked_sub(1)?)?;
-        Some(format!("{} {month} {}", d.day(), d.year()))
+        let month = tekmerkez_types::format::month_name(d.month(), self.english);
+        (!month.is_empty()).then(|| format!("{} {month} {}", d.day(), d.year()))
     }
 }
 
@@ -76,10 +74,7 @@ pub const TR: TrackTexts = TrackTexts {
     status_awaiting_callback: "Yanıtlandı, size dönüş yapılacak",
     status_resolved: "Sonuçlandı",
     legal_due: "Yasal cevap süresinin son günü",
-    months: [
-        "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
-        "Kasım", "Aralık",
-    ],
+    english: false,
 };
 
 pub const EN: TrackTexts = TrackTexts {
@@ -101,20 +96,7 @@ pub const EN: TrackTexts = TrackTexts {
     status_awaiting_callback: "Answered, we will get back to you",
     status_resolved: "Resolved",
     legal_due: "Answer due by law by",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    english: true,
 };
 
 #[cfg(test)]

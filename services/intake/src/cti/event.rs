@@ -5,7 +5,7 @@
 //! ```json
 //! {"type": "call.offered", "event_id": "e-1", "call_id": "c-1",
 //!  "occurred_at": "2026-11-25T09:30:00+03:00", "caller_number": "05321234567",
-//!  "dialled_number": "185", "agent": "cagrimerkezi",
+//!  "dialled_number": "185", "queue": "185-ariza", "agent": "cagrimerkezi",
 //!  "ivr_selections": [{"menu": "ana_menu", "choice": "1"}]}
 //! {"type": "call.ended", "event_id": "e-2", "call_id": "c-1",
 //!  "occurred_at": "…", "disposition": "answered", "duration_seconds": 180}
@@ -84,6 +84,9 @@ pub enum Event {
         caller_number: Option<String>,
         /// The number the caller dialled.
         dialled_number: Option<String>,
+        /// The CTI's queue the call came in on; the reports count calls by
+        /// it (or by the number dialled when the CTI names no queue).
+        queue: Option<String>,
         /// The user name of the agent the call is offered to.
         agent: Option<String>,
         /// The IVR steps before it.
@@ -188,6 +191,7 @@ struct Wire {
     occurred_at: Option<String>,
     caller_number: Option<String>,
     dialled_number: Option<String>,
+    queue: Option<String>,
     agent: Option<String>,
     #[serde(default)]
     ivr_selections: Vec<IvrSelection>,
@@ -303,6 +307,9 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
             if w.agent.as_deref().is_some_and(|a| !text_ok(a, 64)) {
                 bad("agent", "must be 1 to 64 characters");
             }
+            if w.queue.as_deref().is_some_and(|q| !id_ok(q, 64)) {
+                bad("queue", "must be 1 to 64 visible ASCII characters");
+            }
             for (f, present) in [
                 ("disposition", w.disposition.is_some()),
                 ("record", w.record.is_some()),
@@ -315,6 +322,7 @@ pub fn parse(body: &[u8]) -> Result<Event, EventError> {
                 head: head(occurred),
                 caller_number: caller,
                 dialled_number: w.dialled_number,
+                queue: w.queue,
                 agent: w.agent,
                 ivr_selections: w.ivr_selections,
             }

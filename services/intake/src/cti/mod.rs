@@ -376,6 +376,8 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
     match event {
         Event::CallOffered {
             caller_number,
+            dialled_number,
+            queue,
             agent,
             ivr_selections,
             ..
@@ -390,6 +392,7 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
                     .and_then(|n| PhoneNumber::parse(n).ok())
                     .map(|p| p.expose().to_owned()),
                 agent,
+                queue: queue.or(dialled_number),
                 ivr_selections,
                 offered_at: Some(head.occurred_at_micros),
                 ended_at: None,
@@ -401,22 +404,13 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
             }
             Json(serde_json::json!({ "status": "recorded" })).into_response()
         }
-        Event::CallEnded { disposition, .. } => {
+        Event::CallEnded {
+            disposition,
+            duration_seconds,
+            ..
+        } => {
             tracing::Span::current().record("event_type", "call.ended");
-            if let Err(e) =
-                s.0.store
-                    .call_ended(
-                        &head.call_id,
-                        head.occurred_at_micros,
-                        disposition.as_str(),
-                        micros_now,
-                    )
-                    .await
-            {
-                tracing::error!(error.message = %e, "CTI store failed");
-                return unavailable();
-            }
-            Json(serde_json::json!({ "status": "recorded" })).into_response()
+            call_ended(&s, &head, disposition, duration_seconds, micros_now).await
         }
         Event::SurveyScore {
             tracking_number,
@@ -469,6 +463,71 @@ async fn receive(State(s): State<CtiState>, headers: HeaderMap, body: Bytes) -> 
             publish_record(&s, r, id, &tn, seen.received_at, &head.event_id).await
         }
     }
+}
+
+/// Records a call's end and publishes it for the reports' call figures
+/// (`intake.calls.v1`); answered only once the bus has it, so a call is
+/// never lost from the counts: a failed publish is a 503 the CTI retries,
+/// and the retry publishes the same event id, counted once.
+async fn call_ended(
+    s: &CtiState,
+    head: &event::Head,
+    disposition: event::Disposition,
+    duration_seconds: Option<u32>,
+    now: i64,
+) -> Response {
+    let stored = match s
+        .0
+        .store
+        .call_ended(
+            &head.call_id,
+            head.occurred_at_micros,
+            disposition.as_str(),
+            now,
+        )
+        .await
+    {
+        Ok(()) => s.0.store.call(&head.call_id).await,
+        Err(e) => Err(e),
+    };
+    let call = match stored {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error.message = %e, "CTI store failed");
+            return unavailable();
+        }
+    };
+    let rfc3339 = |micros: i64| {
+        Timestamp::from_microsecond(micros)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    let message = pb::CallCompleted {
+        event_id: head.event_id.clone(),
+        call_id: head.call_id.clone(),
+        queue: call
+            .as_ref()
+            .and_then(|c| c.queue.clone())
+            .unwrap_or_default(),
+        offered_at: rfc3339(
+            call.as_ref()
+                .and_then(|c| c.offered_at)
+                .unwrap_or(head.occurred_at_micros),
+        ),
+        ended_at: rfc3339(head.occurred_at_micros),
+        disposition: match disposition {
+            event::Disposition::Answered => pb::CallDisposition::Answered,
+            event::Disposition::Abandoned => pb::CallDisposition::Abandoned,
+            event::Disposition::IvrCompleted => pb::CallDisposition::IvrCompleted,
+            event::Disposition::Transferred => pb::CallDisposition::Transferred,
+        } as i32,
+        duration_seconds,
+    };
+    if let Err(e) = s.0.publisher.publish_call(&message).await {
+        tracing::error!(error.message = %e, error.cause_chain = ?e, "publishing a call's end failed; not acknowledged");
+        return unavailable();
+    }
+    Json(serde_json::json!({ "status": "recorded" })).into_response()
 }
 
 /// Records the IVR's satisfaction score on the case of `tracking_number`.

@@ -17,6 +17,8 @@ pub struct Call {
     pub caller_phone: Option<String>,
     /// The agent it was offered to.
     pub agent: Option<String>,
+    /// The queue it came in on (or the number dialled).
+    pub queue: Option<String>,
     /// The IVR steps before it.
     pub ivr_selections: Vec<IvrSelection>,
     /// When it was offered (microseconds).
@@ -80,10 +82,10 @@ const CLAIM_PUBLICATION: &str = "UPDATE cti_events SET publishing_until = $2 WHE
 
 /// An offered call; an `ended` that arrived first keeps its end.
 const UPSERT_OFFERED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
-    offered_at, ended_at, disposition, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) ON \
-    CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = excluded.agent, \
-    ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, updated_at = \
-    excluded.updated_at";
+    offered_at, ended_at, disposition, updated_at, queue) VALUES ($1, $2, $3, $4, $5, NULL, NULL, \
+    $6, $7) ON CONFLICT (call_id) DO UPDATE SET caller_phone = excluded.caller_phone, agent = \
+    excluded.agent, ivr_selections = excluded.ivr_selections, offered_at = excluded.offered_at, \
+    updated_at = excluded.updated_at, queue = excluded.queue";
 
 const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent, ivr_selections, \
     offered_at, ended_at, disposition, updated_at) VALUES ($1, NULL, NULL, '[]', NULL, $2, $3, $4) \
@@ -91,7 +93,7 @@ const UPSERT_ENDED: &str = "INSERT INTO cti_calls (call_id, caller_phone, agent,
     excluded.disposition, updated_at = excluded.updated_at";
 
 const CALL_COLUMNS: &str =
-    "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition";
+    "call_id, caller_phone, agent, ivr_selections, offered_at, ended_at, disposition, queue";
 
 impl CtiStore {
     /// Connects lazily to `url`; intake's migrations create the tables.
@@ -205,6 +207,7 @@ impl CtiStore {
             .bind(&selections)
             .bind(call.offered_at)
             .bind(now)
+            .bind(&call.queue)
             .execute(p)
             .await
             .map(|_| ()))
@@ -374,6 +377,7 @@ where
         offered_at: r.try_get("offered_at")?,
         ended_at: r.try_get("ended_at")?,
         disposition: r.try_get("disposition")?,
+        queue: r.try_get("queue")?,
     })
 }
 
@@ -397,12 +401,18 @@ mod tests {
             offered_at: Some(10),
             ended_at: None,
             disposition: None,
+            queue: Some("185".into()),
         };
         s.call_offered(&call, 21).await.unwrap();
         let got = s.call("c-1").await.unwrap().unwrap();
         assert_eq!(
-            (got.offered_at, got.ended_at, got.disposition.as_deref()),
-            (Some(10), Some(20), Some("answered"))
+            (
+                got.offered_at,
+                got.ended_at,
+                got.disposition.as_deref(),
+                got.queue.as_deref()
+            ),
+            (Some(10), Some(20), Some("answered"), Some("185"))
         );
         assert_eq!(got.ivr_selections, call.ivr_selections);
         assert!(

@@ -58,13 +58,16 @@ const MAX_FILE_NAME: usize = 200;
         version = "1.0.0",
         description = "Submit citizens' applications from the mobile app or an HTTP partner, and read their public status. An application is acknowledged (202) only after it is durably recorded. Errors share one shape: {\"message\": string, \"errors\": {field: [rule]}}.",
     ),
-    paths(super::api::submit, super::api::status),
+    paths(super::api::submit, super::api::status, super::reports::summary),
     components(schemas(
         crate::application::ApplicationRequest,
         super::api::Accepted,
         super::api::StatusBody,
         PublicStatus,
-        ErrorBody
+        ErrorBody,
+        super::reports::SummaryBody,
+        super::reports::RowBody,
+        super::reports::FiguresBody
     ))
 )]
 struct ApiDoc;
@@ -76,6 +79,7 @@ fn rules() -> Vec<(String, &'static str, Value)> {
     let applicant = format!("{app}/applicant/properties");
     let consent = format!("{app}/kvkk_consent/oneOf/0/properties");
     let file = format!("{app}/attachments/items/properties");
+    let summary = "/paths/~1v1~1reports~1summary/get/parameters";
     vec![
         (format!("{app}/channel"), "enum", json!(CHANNELS)),
         (
@@ -179,6 +183,41 @@ fn rules() -> Vec<(String, &'static str, Value)> {
             "enum",
             json!(["received"]),
         ),
+        // The reports API takes a user's API token.
+        (
+            "/components".into(),
+            "securitySchemes",
+            json!({"bearer": {"type": "http", "scheme": "bearer",
+                "description": "A user's API token (issued by an admin); reports are scoped to its user."}}),
+        ),
+        (
+            format!("{summary}/2/schema"),
+            "pattern",
+            json!(format!(
+                "^({dims})(,({dims}))?$",
+                dims = super::reports::DIMENSIONS
+                    .iter()
+                    .map(|d| d.0)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            )),
+        ),
+        (
+            format!("{summary}/3/schema"),
+            "enum",
+            json!(super::reports::GRANULARITIES),
+        ),
+        (
+            format!("{summary}/7/schema"),
+            "enum",
+            json!(super::reports::FORMATS),
+        ),
+        (
+            format!("{summary}/8/schema"),
+            "enum",
+            json!(["comma", "semicolon"]),
+        ),
+        (format!("{summary}/9/schema"), "enum", json!(["tr", "en"])),
         // An absent header is how the key is optional; it is never null.
         (
             "/paths/~1v1~1applications/post/parameters/0/schema".into(),
@@ -617,6 +656,7 @@ mod tests {
             kvkk_text_version: Arc::from("kvkk-v1"),
             institution: Arc::default(),
             smtputf8: false,
+            reports: None,
         };
         (super::super::router(&state, BODY_LIMIT), dir)
     }
@@ -764,6 +804,30 @@ mod tests {
             );
             if status == 400 {
                 assert!(answer["errors"].get("phone_last4").is_some(), "{answer}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_report_summary_answers_documented_codes() {
+        let doc = doc();
+        let (app, _dir) = app().await;
+        let codes = documented_codes(&doc, "/paths/~1v1~1reports~1summary/get");
+        let good = "/v1/reports/summary?from=2026-01-01&to=2026-01-31&by=channel";
+        let bad = "/v1/reports/summary?from=2026-01-01&to=2026-01-31&by=nonsense";
+        let token = [("authorization", "Bearer some-token")];
+        for (uri, headers, want, field) in [
+            (good, &[][..], 401, None),
+            (bad, &token[..], 400, Some("by")),
+            // No reports service configured here.
+            (good, &token[..], 503, None),
+        ] {
+            let (status, answer) = send(&app, "GET", uri, headers, String::new()).await;
+            assert_eq!(status, want, "{uri}: {answer}");
+            assert!(codes.contains(&status), "{status} is not documented");
+            assert!(answer["message"].is_string(), "{answer}");
+            if let Some(f) = field {
+                assert!(answer["errors"].get(f).is_some(), "{answer}");
             }
         }
     }

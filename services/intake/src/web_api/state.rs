@@ -29,6 +29,14 @@ pub struct WebState {
     pub institution: Arc<InstitutionSettings>,
     /// Whether the mail relay takes non-ASCII addresses (`notify.email.smtputf8`).
     pub smtputf8: bool,
+    /// The reports service (`intake.reports_service_url`); `None` when not
+    /// configured, and `/v1/reports/summary` answers 503. Called with the
+    /// caller's own token, never intake's.
+    pub reports: Option<
+        tekmerkez_proto::reports_v1::report_service_client::ReportServiceClient<
+            tonic::transport::Channel,
+        >,
+    >,
 }
 
 impl std::fmt::Debug for WebState {

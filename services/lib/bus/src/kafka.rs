@@ -21,7 +21,9 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use bytes::Bytes;
 use rdkafka::{
     ClientConfig, Message as _, Offset, TopicPartitionList,
-    admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+    admin::{
+        AdminClient, AdminOptions, AlterConfig, NewTopic, ResourceSpecifier, TopicReplication,
+    },
     client::DefaultClientContext,
     consumer::{CommitMode, Consumer as _, StreamConsumer},
     error::RDKafkaErrorCode,
@@ -89,6 +91,23 @@ pub struct KafkaSettings {
     /// 0 turns them (and the gauge) off.
     #[serde(default = "default_statistics_interval_ms")]
     pub statistics_interval_ms: u64,
+    /// Retention of named topics (`retention.ms`, -1 unlimited), set when
+    /// the topic is created and, on a topic that exists, altered at start
+    /// (a broker that refuses is logged, not fatal). `case.events.v1` keeps
+    /// its events unlimited in production so that the reports can be
+    /// rebuilt from its beginning (`tekmerkez reports rebuild`).
+    #[serde(default)]
+    pub topic_retention: Vec<TopicRetention>,
+}
+
+/// One topic's retention.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicRetention {
+    /// The topic's logical name (without the prefix).
+    pub topic: String,
+    /// `retention.ms`: -1 keeps everything.
+    pub retention_ms: i64,
 }
 
 fn default_statistics_interval_ms() -> u64 {
@@ -165,14 +184,31 @@ impl KafkaBus {
             .set("bootstrap.servers", &self.settings.brokers)
             .create()?;
         let names: Vec<String> = topics.iter().map(|t| self.physical(t)).collect();
+        let retention: Vec<(String, String)> = self
+            .settings
+            .topic_retention
+            .iter()
+            .filter(|r| topics.contains(&r.topic.as_str()))
+            .map(|r| (self.physical(&r.topic), r.retention_ms.to_string()))
+            .collect();
+        let retention_of = |t: &str| {
+            retention
+                .iter()
+                .find(|(n, _)| n == t)
+                .map(|(_, ms)| ms.as_str())
+        };
         let new: Vec<NewTopic<'_>> = names
             .iter()
             .map(|t| {
-                NewTopic::new(
+                let topic = NewTopic::new(
                     t,
                     self.settings.partitions,
                     TopicReplication::Fixed(self.settings.replication_factor),
-                )
+                );
+                match retention_of(t) {
+                    Some(ms) => topic.set("retention.ms", ms),
+                    None => topic,
+                }
             })
             .collect();
         let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
@@ -183,6 +219,23 @@ impl KafkaBus {
                     tracing::warn!(topic, error = %code, "creating a topic failed");
                     return Err(rdkafka::error::KafkaError::AdminOp(code));
                 }
+            }
+        }
+        // A topic created before its retention was configured gets it now.
+        let alter: Vec<AlterConfig<'_>> = retention
+            .iter()
+            .map(|(t, ms)| AlterConfig::new(ResourceSpecifier::Topic(t)).set("retention.ms", ms))
+            .collect();
+        if !alter.is_empty() {
+            match admin.alter_configs(&alter, &opts).await {
+                Ok(results) => {
+                    for r in results {
+                        if let Err((_, code)) = r {
+                            tracing::warn!(error = %code, "setting a topic's retention failed");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "setting topics' retention failed"),
             }
         }
         Ok(())

@@ -23,7 +23,7 @@ mod kafka;
 
 use bytes::Bytes;
 pub use embedded::EmbeddedBus;
-pub use kafka::{KafkaBus, KafkaSettings};
+pub use kafka::{KafkaBus, KafkaSettings, TopicRetention};
 
 /// One message on the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]

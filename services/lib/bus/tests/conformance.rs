@@ -54,6 +54,7 @@ fn kafka_settings() -> KafkaSettings {
         fetch_wait_max_ms: 100,
         unassigned_rejoin_after_ms: 15_000,
         statistics_interval_ms: 500,
+        topic_retention: Vec::new(),
     }
 }
 
@@ -565,5 +566,53 @@ async fn the_position_never_passes_a_message_still_in_hand(f: Fixture) {
     assert!(
         !handler.seen.lock().unwrap().iter().any(|(_, n)| *n == 7),
         "7 was never handled the first time"
+    );
+}
+
+/// The retention a topic's creator asks for, as the broker reports it.
+async fn retention_on_broker(topic: &str) -> Option<String> {
+    use rdkafka::{
+        admin::{AdminClient, AdminOptions, ResourceSpecifier},
+        client::DefaultClientContext,
+        config::ClientConfig,
+    };
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .create()
+        .unwrap();
+    let described = admin
+        .describe_configs(
+            &[ResourceSpecifier::Topic(topic)],
+            &AdminOptions::new().request_timeout(Some(Duration::from_secs(10))),
+        )
+        .await
+        .unwrap();
+    let resource = described.into_iter().next()?.ok()?;
+    resource.get("retention.ms").and_then(|e| e.value.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kafka_topics_get_the_configured_retention_when_created() {
+    let mut s = kafka_settings();
+    s.topic_prefix = format!("ret-{}-", uuid_like());
+    s.topic_retention = vec![tekmerkez_bus::TopicRetention {
+        topic: "kept.v1".into(),
+        retention_ms: -1,
+    }];
+    let prefix = s.topic_prefix.clone();
+    let bus = KafkaBus::new(s).unwrap();
+    bus.ensure_topics(&["kept.v1", "other.v1"]).await.unwrap();
+    assert_eq!(
+        retention_on_broker(&format!("{prefix}kept.v1"))
+            .await
+            .as_deref(),
+        Some("-1")
+    );
+    assert_ne!(
+        retention_on_broker(&format!("{prefix}other.v1"))
+            .await
+            .as_deref(),
+        Some("-1"),
+        "only the named topic"
     );
 }

@@ -21,7 +21,7 @@ use std::{
 use sqlx::{Connection as _, Executor as _, Row as _, migrate::Migrator};
 
 /// The services whose schemas exist twice.
-const SERVICES: &[&str] = &["case", "intake", "routing", "notify", "gateway"];
+const SERVICES: &[&str] = &["case", "intake", "routing", "notify", "gateway", "reports"];
 
 static PG_ADMIN_URL: LazyLock<String> = LazyLock::new(|| {
     std::env::var("TEKMERKEZ_TEST_PG_URL")

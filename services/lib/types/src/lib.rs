@@ -7,6 +7,8 @@
 //! - [`contact`]: the applicant's personal data (KVKK) as newtypes whose
 //!   `Debug` masks the value and which have no `Display`.
 //! - [`classification`]: application types and sources (deadline and report keys).
+//! - [`names`]: Turkish and English names of channels, types and sources.
+//! - [`format`]: numbers, shares and month names written the reader's way.
 //! - [`institution`]: the deployment's institution (name, short name, logo).
 
 #![warn(missing_docs)]
@@ -15,6 +17,8 @@ pub mod catalogue;
 pub mod classification;
 pub mod contact;
 pub mod fields;
+pub mod format;
 pub mod institution;
 pub mod limits;
+pub mod names;
 pub mod text;

@@ -47,6 +47,7 @@ impl SmsProvider for DevSms {
             encoding: sms.encoding.as_str().into(),
             segments: i64::from(sms.segments),
             received_at: Timestamp::now().as_microsecond(),
+            attachments: Vec::new(),
         };
         match self.store.sink_insert(&m).await {
             Ok(_) => SendOutcome::Accepted(format!("dev-{}", sms.id.simple())),

@@ -19,6 +19,7 @@ mod deadline;
 mod helpers;
 mod pipeline;
 mod providers;
+mod report_mail;
 mod smtp;
 mod social;
 mod survey;

@@ -13,15 +13,15 @@ use tekmerkez_notify::{
 
 /// Where the test SMTP server is: the environment `scripts/test` sets, or
 /// `scripts/smtp start` (idempotent) when run alone.
-struct Smtp {
-    addr: String,
-    ca: String,
-    maildir: PathBuf,
-    user: String,
-    password: String,
+pub(crate) struct Smtp {
+    pub(crate) addr: String,
+    pub(crate) ca: String,
+    pub(crate) maildir: PathBuf,
+    pub(crate) user: String,
+    pub(crate) password: String,
 }
 
-fn smtp() -> Smtp {
+pub(crate) fn smtp() -> Smtp {
     if let (Ok(addr), Ok(ca), Ok(maildir), Ok(user), Ok(password)) = (
         std::env::var("TEKMERKEZ_TEST_SMTP"),
         std::env::var("TEKMERKEZ_TEST_SMTP_CA"),

@@ -14,6 +14,7 @@
 //! - `whereabouts`: the names behind a case's steps and notes, and where a
 //!   case went, for a former holder who may no longer see it.
 
+mod backfill;
 mod close;
 mod deadline;
 mod open;

@@ -61,14 +61,10 @@ impl CaseApp {
         let given_tracking = new.tracking_number.clone();
         // Counted from when the channel received it (never from the future).
         let filed = new.received_at.map_or(now, |t| t.min(now));
-        let deadlines = self
-            .opening_deadlines(
-                Some(new.source),
-                Some(new.application_type),
-                &new.category,
-                filed,
-            )
+        let policy = self
+            .resolved_policy(Some(new.source), Some(new.application_type), &new.category)
             .await?;
+        let deadlines = policy.for_case(&*self.working_calendar().await?, filed);
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
                 .clone()
@@ -83,7 +79,8 @@ impl CaseApp {
             );
             if case.information_only {
                 case.closure_reason = Some(
-                    self.default_closure_reason(AutomaticClose::InformationOnly)
+                    policy
+                        .automatic_reason(AutomaticClose::InformationOnly)
                         .to_owned(),
                 );
             }

@@ -9,25 +9,29 @@ use uuid::Uuid;
 use super::{SqlStore, code, micros, timestamp};
 use crate::{
     domain::deadline::{
-        DayCount, DeadlinePolicy, InternalTarget, LegalPeriod, NoteRule, PolicyKey, StoredPolicy,
-        TargetUnit,
+        AutomaticReasons, DayCount, DeadlinePolicy, InternalTarget, LegalPeriod, NoteRule,
+        PolicyKey, StoredPolicy, TargetUnit,
     },
     store::{DeadlinePolicyStore, StoreError},
 };
 
 const COLUMNS: &str = "policy_key, source, application_type, category, legal_days, legal_count, \
     legal_half_days_count, internal_n, internal_unit, extension_days, note_rule_days, \
-    note_rule_count, version, updated_by, updated_at";
+    note_rule_count, information_only_reason, incident_closed_reason, \
+    field_work_confirmed_reason, version, updated_by, updated_at";
 
 const INSERT: &str = "INSERT INTO deadline_policies (policy_key, source, application_type, \
     category, legal_days, legal_count, legal_half_days_count, internal_n, internal_unit, \
-    extension_days, note_rule_days, note_rule_count, version, updated_by, updated_at) VALUES ($1, \
-    $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING";
+    extension_days, note_rule_days, note_rule_count, information_only_reason, \
+    incident_closed_reason, field_work_confirmed_reason, version, updated_by, updated_at) VALUES \
+    ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+    ON CONFLICT DO NOTHING";
 
 const UPDATE: &str = "UPDATE deadline_policies SET legal_days = $1, legal_count = $2, \
     legal_half_days_count = $3, internal_n = $4, internal_unit = $5, extension_days = $6, \
-    note_rule_days = $7, note_rule_count = $8, version = $9, updated_by = $10, updated_at = $11 \
-    WHERE policy_key = $12 AND version = $13";
+    note_rule_days = $7, note_rule_count = $8, information_only_reason = $9, \
+    incident_closed_reason = $10, field_work_confirmed_reason = $11, version = $12, \
+    updated_by = $13, updated_at = $14 WHERE policy_key = $15 AND version = $16";
 
 const DELETE: &str = "DELETE FROM deadline_policies WHERE policy_key = $1 AND version = $2";
 
@@ -49,6 +53,9 @@ struct Row {
     extension_days: Option<i64>,
     note_rule_days: Option<i64>,
     note_rule_count: Option<String>,
+    information_only_reason: Option<String>,
+    incident_closed_reason: Option<String>,
+    field_work_confirmed_reason: Option<String>,
     version: i64,
     updated_by: Option<Uuid>,
     updated_at: i64,
@@ -106,6 +113,11 @@ impl TryFrom<Row> for StoredPolicy {
                     .map(|n| count(n, "extension_days"))
                     .transpose()?,
                 note_rule,
+                automatic_reasons: AutomaticReasons {
+                    information_only: r.information_only_reason,
+                    incident_closed: r.incident_closed_reason,
+                    field_work_confirmed: r.field_work_confirmed_reason,
+                },
             },
             version: r.version,
             updated_by: r.updated_by,
@@ -139,6 +151,9 @@ macro_rules! bind_values {
             .bind($p.extension_days.map(i64::from))
             .bind($p.note_rule.map(|n| i64::from(n.days)))
             .bind($p.note_rule.map(|n| n.count.as_str()))
+            .bind($p.automatic_reasons.information_only.as_deref())
+            .bind($p.automatic_reasons.incident_closed.as_deref())
+            .bind($p.automatic_reasons.field_work_confirmed.as_deref())
     };
 }
 

@@ -103,10 +103,24 @@ impl EscalationStore for SqlStore {
         rows.into_iter().map(Case::try_from).collect()
     }
 
+    async fn undated_cases(&self, after_seq: i64, limit: u32) -> Result<Vec<Case>, StoreError> {
+        // Index cases_undated: after the back-fill this reads nothing.
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE legal_due_date IS NULL AND seq > $1 \
+             ORDER BY seq LIMIT $2"
+        );
+        let rows: Vec<CaseRow> = on_pool!(&self.read, |p| sqlx::query_as(&sql)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(Case::try_from).collect()
+    }
+
     async fn list_escalations(&self, case: Uuid) -> Result<Vec<EscalationRecord>, StoreError> {
         let sql = "SELECT case_id, deadline, due_value, stage, pool_id, holder_id, recorded_at \
             FROM case_escalations WHERE case_id = $1 ORDER BY recorded_at, CASE stage WHEN \
-            'approaching' THEN 1 WHEN 'overdue' THEN 2 ELSE 3 END, deadline, due_value";
+            'approaching' THEN 1 WHEN 'imminent' THEN 2 WHEN 'overdue' THEN 3 ELSE 4 END, deadline, due_value";
         let rows: Vec<EscalationRow> = on_pool!(&self.read, |p| sqlx::query_as(sql)
             .bind(case)
             .fetch_all(p)

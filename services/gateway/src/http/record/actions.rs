@@ -167,12 +167,12 @@ fn back(id: &str, status: StatusCode, durum: &str) -> Response {
     r
 }
 
-/// Whether the case service refused because of the 3-day note rule (its
-/// precondition-failure detail names the rule).
-fn breaks_note_rule(st: &tonic::Status) -> bool {
+/// Whether the case service refused because of the rule `subject` (its
+/// precondition-failure detail names the rule: `NoteRequired`, `SameType`).
+fn breaks_rule(st: &tonic::Status, subject: &str) -> bool {
     use tonic_types::StatusExt as _;
     st.get_details_precondition_failure()
-        .is_some_and(|p| p.violations.iter().any(|v| v.subject == "NoteRequired"))
+        .is_some_and(|p| p.violations.iter().any(|v| v.subject == subject))
 }
 
 /// Whether the case service refused field `field` of the request.
@@ -249,12 +249,13 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
         s
     };
     match st.code() {
-        Code::FailedPrecondition if breaks_note_rule(st) => shown(
-            StatusCode::CONFLICT,
-            Field::Note,
-            t.note_first.to_owned(),
-            Some(t.note_rule_blocks),
-        ),
+        // The words name the case's own rule: the page fills them in from
+        // the record it reads.
+        Code::FailedPrecondition if breaks_rule(st, "NoteRequired") => {
+            let mut s = shown(StatusCode::CONFLICT, Field::Note, String::new(), None);
+            s.note_rule_refused = true;
+            s
+        }
         Code::InvalidArgument
             if kind == TextWrite::Callback && refused_field(st, "survey_score") =>
         {
@@ -272,6 +273,23 @@ fn refusal(frame: &Frame, kind: TextWrite, st: &tonic::Status, typed: Typed) -> 
                 t.retry_time_past.to_owned(),
                 None,
             )
+        }
+        // The type it already has: said so, not "changed meanwhile".
+        Code::FailedPrecondition
+            if kind == TextWrite::Reclassify && breaks_rule(st, "SameType") =>
+        {
+            let mut s = Shown::ok(Some(frame.texts().classify.type_unchanged.to_owned()), true);
+            s.status = StatusCode::UNPROCESSABLE_ENTITY;
+            s.typed = typed;
+            s
+        }
+        // A type the list does not offer (a forged form): said on top, as
+        // the select has no error place of its own.
+        Code::InvalidArgument if kind == TextWrite::Reclassify => {
+            let mut s = Shown::ok(Some(frame.texts().classify.type_required.to_owned()), true);
+            s.status = StatusCode::UNPROCESSABLE_ENTITY;
+            s.typed = typed;
+            s
         }
         Code::InvalidArgument
             if kind == TextWrite::Answer && refused_field(st, "closure_reason") =>

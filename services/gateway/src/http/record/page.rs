@@ -25,7 +25,7 @@ use crate::{
     http::{AppState, Frame, message_page, render, signed_in::SignedIn},
     i18n::{
         Texts,
-        record::{DeliveryTexts, RecordTexts, RelatedTexts},
+        record::{DeliveryTexts, NoteRule, RecordTexts, RelatedTexts},
     },
     session::Session,
 };
@@ -132,6 +132,10 @@ pub(super) struct Shown {
     /// The legal due date was just extended (by this many working days, 0
     /// when not known): the message names the new date, read from the record.
     pub(super) extended_by: Option<u32>,
+    /// A close was refused by the note rule: the message and the error by
+    /// the note box name the case's own rule (its policy's days), read from
+    /// the record.
+    pub(super) note_rule_refused: bool,
 }
 
 impl Shown {
@@ -144,6 +148,7 @@ impl Shown {
             field_error: None,
             typed: Typed::default(),
             extended_by: None,
+            note_rule_refused: false,
         }
     }
 
@@ -156,6 +161,7 @@ impl Shown {
             field_error: Some((field, error)),
             typed,
             extended_by: None,
+            note_rule_refused: false,
         }
     }
 
@@ -203,6 +209,8 @@ struct RecordPage {
     official_answer: String,
     mine: bool,
     note_required: bool,
+    /// The note rule's warning, for this case's rule.
+    note_rule_warning: String,
     /// An expert may claim it from the pool, or a callback agent from the
     /// callback pool.
     can_claim: bool,
@@ -269,6 +277,9 @@ struct RecordPage {
     legal_due: String,
     /// The internal target's time; empty when none.
     internal_due: String,
+    /// The internal target has passed (and is not paused): said in words
+    /// beside it, as the lists mark it.
+    internal_passed: bool,
     /// Waiting for the citizen's information.
     awaiting_citizen: bool,
     /// Deadline words.
@@ -394,6 +405,7 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::AwaitingCitizenEnded => t.step_awaiting_ended,
         A::DeadlineOverdue => texts.due.step_overdue,
         A::DeadlineEscalated => texts.due.step_escalated,
+        A::DeadlinesBackfilled => texts.due.step_backfilled,
         A::Unspecified => "",
     }
 }
@@ -469,10 +481,30 @@ fn step_detail(frame: &Frame, categories: &[Category], st: &pb::HistoryStep) -> 
             .and_then(|o| usize::try_from(o as i32).ok())
             .and_then(|i| t.reach_outcomes.get(i).copied())
             .map_or_else(|| d.to_owned(), str::to_owned),
+        // "<old code> → <new code>": the types' names.
+        A::TypeChanged => d.split_once(" → ").map_or_else(
+            || d.to_owned(),
+            |(from, to)| {
+                let cl = &frame.texts().classify;
+                let name = |code: &str| {
+                    tekmerkez_proto::common_v1::ApplicationType::from_str_name(&format!(
+                        "APPLICATION_TYPE_{}",
+                        code.to_ascii_uppercase()
+                    ))
+                    .map_or_else(|| code.to_owned(), |t| cl.type_name(t as i32).to_owned())
+                };
+                format!("{} → {}", name(from), name(to))
+            },
+        ),
+        // "<minutes> min", as the case service writes the time waited.
+        A::AwaitingCitizenEnded => d
+            .strip_suffix(" min")
+            .and_then(|m| m.parse::<u64>().ok())
+            .map_or_else(|| d.to_owned(), |m| (t.waited)(m / 60, m % 60)),
         // The letter's number (sayı), which the case service writes as it is.
         A::LetterPosted => format!("{}: {d}", frame.texts().letters.number),
         // "<deadline>:<due value>", as the escalation scheduler writes it.
-        A::DeadlineOverdue | A::DeadlineEscalated => {
+        A::DeadlineOverdue | A::DeadlineEscalated | A::DeadlinesBackfilled => {
             crate::http::due::deadline_detail(&frame.texts().due, d)
         }
         _ => d.to_owned(),
@@ -562,7 +594,6 @@ pub(in crate::http) async fn show(
         "not-eklendi" => (Some(t.note_added.to_owned()), false),
         "kaydedildi" => (Some(t.record_closed.to_owned()), false),
         "degisti" => (Some(t.record_changed.to_owned()), true),
-        "kural" => (Some(t.note_rule_blocks.to_owned()), true),
         "gecersiz" => (Some(t.text_invalid.to_string()), true),
         "yetki" => (Some(c.not_allowed.to_owned()), true),
         "sonuc-yok" => (Some(t.choose_outcome.to_owned()), true),
@@ -579,6 +610,10 @@ pub(in crate::http) async fn show(
     let mut shown = Shown::ok(message, is_error);
     if q.durum == "sure-uzatildi" {
         shown.extended_by = Some(q.gun.parse().unwrap_or(0));
+    }
+    if q.durum == "kural" {
+        shown.note_rule_refused = true;
+        shown.is_error = true;
     }
     record_page(&state, frame, s, &id, shown).await
 }
@@ -796,6 +831,20 @@ pub(super) async fn record_page(
         0
     };
     let mut message = shown.message.clone();
+    let rule = NoteRule::of(&case);
+    let mut field_error = shown.field_error.clone();
+    if shown.note_rule_refused {
+        message = Some((t.note_rule_blocks)(rule));
+        if field_error.is_some() {
+            field_error = Some((Field::Note, (t.note_first)(rule)));
+        }
+    }
+    let error = |f: Field| {
+        field_error
+            .as_ref()
+            .filter(|(field, _)| *field == f)
+            .map(|(_, e)| e.clone())
+    };
     if let Some(days) = shown.extended_by {
         let date = texts
             .track
@@ -814,7 +863,7 @@ pub(super) async fn record_page(
         extend_hint: dl
             .extend_hint
             .replace("{n}", &case.legal_extension_days.to_string()),
-        extend_error: shown.error(Field::ExtendReason).map(str::to_owned),
+        extend_error: error(Field::ExtendReason),
         can_await: acts_on_deadline,
         legal_due: legal_due_line(texts, &case),
         internal_due: case
@@ -823,12 +872,18 @@ pub(super) async fn record_page(
             .map(|t| when(Some(t)))
             .unwrap_or_default(),
         awaiting_citizen: case.awaiting_citizen_since.is_some(),
+        internal_passed: open
+            && case.awaiting_citizen_since.is_none()
+            && case
+                .internal_due_at
+                .as_ref()
+                .is_some_and(|t| t.seconds <= jiff::Timestamp::now().as_second()),
         cl,
         application_type: cl.type_name(case.application_type),
         source_line,
         closure_reason,
         reasons,
-        reason_error: shown.error(Field::ClosureReason).map(str::to_owned),
+        reason_error: error(Field::ClosureReason),
         type_choices,
         letter,
         letter_pdf,
@@ -848,8 +903,8 @@ pub(super) async fn record_page(
         callback_retry_at: when(case.callback_retry_at.as_ref()),
         not_reached,
         can_resolve_not_reached,
-        reach_outcome_error: shown.error(Field::ReachOutcome).map(str::to_owned),
-        reach_note_error: shown.error(Field::ReachNote).map(str::to_owned),
+        reach_outcome_error: error(Field::ReachOutcome),
+        reach_note_error: error(Field::ReachNote),
         pool,
         reply_channel: usize::try_from(case.reply_channel)
             .ok()
@@ -859,6 +914,7 @@ pub(super) async fn record_page(
         official_answer: case.official_answer.clone(),
         status: c.status_name(case.status),
         note_required: case.note_required_to_close,
+        note_rule_warning: (t.note_rule_warning)(rule),
         received_at: when(case.created_at.as_ref()),
         channel: c.channel_name(case.channel),
         place,
@@ -892,14 +948,14 @@ pub(super) async fn record_page(
         email: contact.email,
         address: isolate_bidi(&contact.postal_address).into_owned(),
         days_in_pool: case.days_in_pool,
-        note_error: shown.error(Field::Note).map(str::to_owned),
-        answer_error: shown.error(Field::Answer).map(str::to_owned),
-        confirm_error: shown.error(Field::Confirm).map(str::to_owned),
-        outcome_error: shown.error(Field::Outcome).map(str::to_owned),
-        retry_error: shown.error(Field::RetryAt).map(str::to_owned),
-        call_note_error: shown.error(Field::CallNote).map(str::to_owned),
-        assignee_error: shown.error(Field::Assignee).map(str::to_owned),
-        survey_error: shown.error(Field::SurveyScore).map(str::to_owned),
+        note_error: error(Field::Note),
+        answer_error: error(Field::Answer),
+        confirm_error: error(Field::Confirm),
+        outcome_error: error(Field::Outcome),
+        retry_error: error(Field::RetryAt),
+        call_note_error: error(Field::CallNote),
+        assignee_error: error(Field::Assignee),
+        survey_error: error(Field::SurveyScore),
         sv: &texts.survey,
         survey: case.survey.as_ref().map(|a| SurveyView {
             score: a.score,
@@ -1135,6 +1191,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_task_step_has_words_in_both_languages() {
+        // Every value the contract defines (0, unspecified, aside), by
+        // number, so a value added to the proto without words here fails.
+        let defined: Vec<i32> = (1..200)
+            .filter(|n| pb::HistoryAction::try_from(*n).is_ok())
+            .collect();
+        assert!(defined.contains(&(pb::HistoryAction::DeadlinesBackfilled as i32)));
+        for texts in [&TR, &crate::i18n::EN] {
+            for n in &defined {
+                assert!(!action_name(texts, *n).is_empty(), "history action {n}");
+            }
+        }
+        assert!(
+            action_name(&TR, pb::HistoryAction::DeadlinesBackfilled as i32)
+                .contains("açılış tarihinden")
+        );
+    }
+
     fn at(s: &str) -> Option<prost_types::Timestamp> {
         let t: jiff::Timestamp = s.parse().unwrap();
         Some(prost_types::Timestamp {
@@ -1200,6 +1275,18 @@ mod tests {
         assert_eq!(
             words(pb::HistoryAction::CitizenMessageAdded, "web_form"),
             "Web formu"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::TypeChanged, "talep → bilgi_edinme"),
+            "Talep → Bilgi edinme"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::AwaitingCitizenEnded, "0 min"),
+            "0 dakika beklendi"
+        );
+        assert_eq!(
+            words(pb::HistoryAction::AwaitingCitizenEnded, "125 min"),
+            "2 saat 5 dakika beklendi"
         );
         // Every value of each enum reads back from its code, however many words.
         for (a, d) in [

@@ -1,11 +1,12 @@
-//! A PDF of one or more A4 pages (the receipt, the answer letter) written
-//! with `pdf-writer`: text in one
-//! embedded TrueType font, filled rectangles (barcode bars, rules) and
-//! images embedded as they are (the logo; see `pdf_image`), nothing else. The font — DejaVu Sans, which has every Turkish letter — is
-//! subset to the glyphs the page uses (`subsetter`, from the same project
-//! as `pdf-writer`) and embedded as a CIDFontType2 with Identity-H encoding
-//! and a ToUnicode map, so ç ğ ı İ ö ş ü print as they are and copy, search
-//! and read aloud as text. Streams are Flate-compressed.
+//! A PDF of one or more A4 pages (the receipt, the answer letter, the
+//! periodic report) written with `pdf-writer`: text in one embedded
+//! TrueType font, filled rectangles in any colour (barcode bars, rules, a
+//! chart's bars) and images embedded as they are (the logo; see [`image`]),
+//! nothing else. The font — DejaVu Sans, which has every Turkish letter —
+//! is subset to the glyphs the page uses (`subsetter`, from the same
+//! project as `pdf-writer`) and embedded as a CIDFontType2 with Identity-H
+//! encoding and a ToUnicode map, so ç ğ ı İ ö ş ü print as they are and
+//! copy, search and read aloud as text. Streams are Flate-compressed.
 //!
 //! DejaVu's licence (the Bitstream Vera licence, with the DejaVu changes in
 //! the public domain) allows embedding the font in documents; only selling
@@ -18,7 +19,9 @@ use pdf_writer::{
     types::{CidFontType, FontFlags, Predictor, SystemInfo, UnicodeCmap},
 };
 
-use crate::pdf_image::{Encoding, Image};
+pub mod image;
+
+pub use image::{Encoding, Image};
 
 /// A font read once at start-up.
 #[derive(Clone)]
@@ -284,9 +287,16 @@ impl<'f> Page<'f> {
         y
     }
 
-    /// A filled black rectangle with its lower-left corner at (`x`, `y`).
+    /// A filled rectangle with its lower-left corner at (`x`, `y`), in the
+    /// fill colour (black until [`Page::fill_rgb`] changes it).
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.content.rect(x, y, w, h).fill_nonzero();
+    }
+
+    /// The colour rectangles and text are filled with from here on (0 to 1
+    /// each); black again with `(0, 0, 0)`.
+    pub fn fill_rgb(&mut self, r: f32, g: f32, b: f32) {
+        self.content.set_fill_rgb(r, g, b);
     }
 
     /// Draws `image` into the box at (`x`, `y`), `w` by `h` points.

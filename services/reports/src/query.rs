@@ -1,0 +1,350 @@
+//! Summaries: a period broken down by one or two dimensions (optionally by
+//! day, week, month or year), read from the pre-aggregated daily rows.
+//!
+//! Which rows: the stored dimensions of the request pick `dims`; a
+//! breakdown by pool, unit or directorate, or a caller scoped to some pools,
+//! reads the per-pool rows (and sums them over pools when none of those is
+//! asked for), an admin's other breakdowns the rows over all pools. Units
+//! are mapped from pools here, at query time (see [`crate::directory`]).
+//! `open_at_end` is the open count carried into the period (the open
+//! deltas of every earlier day) plus the period's own deltas up to each
+//! row's period end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+
+use crate::{
+    cells::{DIMS, dims_name},
+    fact::{DayFigures, Metric, date_of, day_number},
+    histogram,
+    store::{PoolRows, ReportStore, StoreError},
+};
+
+/// A dimension a summary is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dim {
+    /// Where it came in.
+    Channel,
+    /// The application type.
+    Type,
+    /// The category.
+    Category,
+    /// The pool's unit (mapped at query time).
+    Unit,
+    /// The pool.
+    Pool,
+    /// The province.
+    Province,
+    /// The partner.
+    Partner,
+    /// The closure reason.
+    ClosureReason,
+    /// The road it took.
+    Source,
+    /// The directorate of the pool's unit (mapped at query time).
+    Directorate,
+}
+
+impl Dim {
+    /// Every dimension.
+    pub const ALL: [Dim; 10] = [
+        Dim::Channel,
+        Dim::Type,
+        Dim::Category,
+        Dim::Unit,
+        Dim::Pool,
+        Dim::Province,
+        Dim::Partner,
+        Dim::ClosureReason,
+        Dim::Source,
+        Dim::Directorate,
+    ];
+
+    /// Its code (`closure_reason`), as in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dim::Unit => "unit",
+            Dim::Pool => "pool",
+            Dim::Directorate => "directorate",
+            d => d.stored().map_or("", |i| DIMS[i]),
+        }
+    }
+
+    /// The index of a dimension kept in the rollups ([`DIMS`]); `None` for
+    /// pool, unit and directorate, which come from the rows' pool.
+    pub fn stored(self) -> Option<usize> {
+        let name = match self {
+            Dim::Channel => "channel",
+            Dim::Type => "type",
+            Dim::Category => "category",
+            Dim::Province => "province",
+            Dim::Partner => "partner",
+            Dim::ClosureReason => "closure_reason",
+            Dim::Source => "source",
+            Dim::Unit | Dim::Pool | Dim::Directorate => return None,
+        };
+        DIMS.iter().position(|d| *d == name)
+    }
+}
+
+/// How a period is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granularity {
+    /// Days.
+    Day,
+    /// ISO weeks (Monday first).
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar years.
+    Year,
+}
+
+impl Granularity {
+    /// The first day of the period holding `d`.
+    pub fn start_of(self, d: Date) -> Date {
+        match self {
+            Granularity::Day => d,
+            Granularity::Week => d
+                .checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
+                .unwrap_or(d),
+            Granularity::Month => d.first_of_month(),
+            Granularity::Year => d.first_of_year(),
+        }
+    }
+}
+
+/// A checked summary request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryQuery {
+    /// The first Istanbul day.
+    pub from: Date,
+    /// The last Istanbul day (included).
+    pub to: Date,
+    /// One or two distinct dimensions.
+    pub by: Vec<Dim>,
+    /// How to split the period; `None`: one period.
+    pub granularity: Option<Granularity>,
+}
+
+/// Whose cases a caller may count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every pool (admin).
+    All,
+    /// These pools (a pool manager's own, a directorate's).
+    Pools(BTreeSet<String>),
+}
+
+impl Scope {
+    /// The scope narrowed to `pools` (a drill-down, `Within`): the
+    /// intersection, so it can never widen what the caller may see.
+    pub fn narrow(self, pools: BTreeSet<String>) -> Scope {
+        match self {
+            Scope::All => Scope::Pools(pools),
+            Scope::Pools(mine) => Scope::Pools(mine.intersection(&pools).cloned().collect()),
+        }
+    }
+}
+
+/// The figures of one key in one period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    /// Cases created.
+    pub opened: i64,
+    /// Resolutions.
+    pub resolved: i64,
+    /// Open at the period's end.
+    pub open_at_end: i64,
+    /// Resolved by the legal due date.
+    pub on_time: i64,
+    /// Resolved after it.
+    pub late: i64,
+    /// Median hours to close.
+    pub median_hours_to_close: Option<f64>,
+    /// Median hours to the first action.
+    pub median_hours_to_first_action: Option<f64>,
+    /// Samples behind the close median.
+    pub close_samples: i64,
+    /// Samples behind the first-action median.
+    pub first_action_samples: i64,
+    /// Satisfaction answers.
+    pub satisfaction_count: i64,
+    /// Their scores' sum.
+    pub satisfaction_sum: i64,
+    /// The median's bucket (for tests that check the exact cell).
+    pub close_bucket: Option<i32>,
+    /// The median's bucket.
+    pub first_action_bucket: Option<i32>,
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The period's first day (clamped to the request's `from`), when split.
+    pub period: Option<Date>,
+    /// The key values in the order of `by`.
+    pub keys: Vec<String>,
+    /// The figures.
+    pub figures: Figures,
+}
+
+/// A summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Rows by period, then keys.
+    pub rows: Vec<Row>,
+    /// The whole period over every key in scope.
+    pub totals: Figures,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Acc {
+    f: DayFigures,
+    close: BTreeMap<i32, i64>,
+    first: BTreeMap<i32, i64>,
+}
+
+impl Acc {
+    fn absorb(&mut self, o: &Acc) {
+        self.f.add(&o.f, 1);
+        for (b, n) in &o.close {
+            *self.close.entry(*b).or_default() += n;
+        }
+        for (b, n) in &o.first {
+            *self.first.entry(*b).or_default() += n;
+        }
+    }
+
+    fn figures(&self, open_at_end: i64) -> Figures {
+        let close = histogram::median_bucket(self.close.iter().map(|(b, n)| (*b, *n)));
+        let first = histogram::median_bucket(self.first.iter().map(|(b, n)| (*b, *n)));
+        Figures {
+            opened: self.f.opened,
+            resolved: self.f.resolved,
+            open_at_end,
+            on_time: self.f.on_time,
+            late: self.f.late,
+            median_hours_to_close: close.map(histogram::midpoint_hours),
+            median_hours_to_first_action: first.map(histogram::midpoint_hours),
+            close_samples: self.close.values().sum(),
+            first_action_samples: self.first.values().sum(),
+            satisfaction_count: self.f.survey_count,
+            satisfaction_sum: self.f.survey_sum,
+            close_bucket: close,
+            first_action_bucket: first,
+        }
+    }
+}
+
+/// Answers `q` over the cases of `scope`; `place_of(Dim::Unit, pool)` and
+/// `place_of(Dim::Directorate, pool)` map a pool id to its unit's or
+/// directorate's id (empty when unknown).
+///
+/// # Errors
+/// Store failures.
+pub async fn summary(
+    store: &ReportStore,
+    q: &SummaryQuery,
+    scope: &Scope,
+    place_of: &(dyn Fn(Dim, &str) -> String + Sync),
+) -> Result<Summary, StoreError> {
+    let mut stored: Vec<usize> = q.by.iter().filter_map(|d| d.stored()).collect();
+    stored.sort_unstable();
+    let dims = dims_name(stored.first().copied(), stored.get(1).copied());
+    let needs_pool = q.by.iter().any(|d| d.stored().is_none());
+    let pools = match scope {
+        Scope::All if needs_pool => PoolRows::EachPool,
+        Scope::All => PoolRows::AllPools,
+        Scope::Pools(p) => PoolRows::Pools(p.iter().cloned().collect()),
+    };
+    let (from, to) = (day_number(q.from), day_number(q.to));
+    let key_of = |pool: &str, key1: &str, key2: &str| -> Vec<String> {
+        q.by.iter()
+            .map(|d| match d {
+                Dim::Pool => pool.to_owned(),
+                Dim::Unit | Dim::Directorate => place_of(*d, pool),
+                d => {
+                    let pos = d.stored().and_then(|i| stored.iter().position(|s| *s == i));
+                    if pos == Some(0) { key1 } else { key2 }.to_owned()
+                }
+            })
+            .collect()
+    };
+    let period_of = |day: i32| -> i32 {
+        match q.granularity {
+            None => from,
+            Some(g) => day_number(g.start_of(date_of(day))).max(from),
+        }
+    };
+
+    let mut cells: BTreeMap<(Vec<String>, i32), Acc> = BTreeMap::new();
+    for r in store.daily(&dims, &pools, from, to).await? {
+        let key = key_of(&r.pool_id, &r.key1, &r.key2);
+        cells
+            .entry((key, period_of(r.day)))
+            .or_default()
+            .f
+            .add(&r.figures(), 1);
+    }
+    for s in store.samples(&dims, &pools, from, to).await? {
+        if s.samples == 0 {
+            continue;
+        }
+        let key = key_of(&s.pool_id, &s.key1, &s.key2);
+        let acc = cells.entry((key, period_of(s.day))).or_default();
+        let hist = match Metric::from_code(s.metric) {
+            Some(Metric::FirstAction) => &mut acc.first,
+            Some(Metric::Close) => &mut acc.close,
+            None => continue,
+        };
+        *hist.entry(s.bucket).or_default() += s.samples;
+    }
+    let mut carried: BTreeMap<Vec<String>, i64> = BTreeMap::new();
+    for b in store.baseline(&dims, &pools, from).await? {
+        *carried
+            .entry(key_of(&b.pool_id, &b.key1, &b.key2))
+            .or_default() += b.open;
+    }
+
+    // Every period of the request, in order.
+    let mut periods: Vec<i32> = Vec::new();
+    for day in from..=to {
+        let p = period_of(day);
+        if periods.last() != Some(&p) {
+            periods.push(p);
+        }
+    }
+    let keys: BTreeSet<Vec<String>> = carried
+        .keys()
+        .cloned()
+        .chain(cells.keys().map(|(k, _)| k.clone()))
+        .collect();
+    let mut rows = Vec::new();
+    let mut total = Acc::default();
+    let mut total_open = 0;
+    let empty = Acc::default();
+    for key in keys {
+        let mut open = carried.get(&key).copied().unwrap_or(0);
+        for p in &periods {
+            let acc = cells.get(&(key.clone(), *p)).unwrap_or(&empty);
+            open += acc.f.open_delta;
+            total.absorb(acc);
+            let figures = acc.figures(open);
+            if open != 0 || !acc.f.is_zero() || !acc.close.is_empty() || !acc.first.is_empty() {
+                rows.push(Row {
+                    period: q.granularity.map(|_| date_of(*p)),
+                    keys: key.clone(),
+                    figures,
+                });
+            }
+        }
+        total_open += open;
+    }
+    rows.sort_by(|a, b| (a.period, &a.keys).cmp(&(b.period, &b.keys)));
+    Ok(Summary {
+        rows,
+        totals: total.figures(total_open),
+    })
+}

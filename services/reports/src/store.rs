@@ -1,0 +1,619 @@
+//! The reports' tables on PostgreSQL or SQLite, with one SQL text for both
+//! (`tekmerkez_sqlpool`): applying an event (dedupe row, fact, rollup
+//! change in one transaction), reading rollup rows for a summary, and
+//! emptying everything for a rebuild.
+
+use std::collections::BTreeMap;
+
+use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
+
+use crate::{
+    cells::{self, Cell, Delta},
+    fact::{DayFigures, Fact, Metric},
+    rows::{CaseRow, RowQuery, StoredRow},
+};
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("running migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored fact does not parse.
+    #[error("a stored fact is unreadable")]
+    Corrupt(#[source] serde_json::Error),
+    /// Another writer changed the case's fact meanwhile; retry.
+    #[error("the case's fact changed meanwhile")]
+    Conflict,
+}
+
+/// What applying an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The event id was seen before: nothing changed.
+    Duplicate,
+    /// Recorded; the rollups changed (or the event counts nothing).
+    Recorded,
+}
+
+/// Which pools' rows a read takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoolRows {
+    /// The rows over all pools (`pool_id = ''`).
+    AllPools,
+    /// Every pool's own rows.
+    EachPool,
+    /// These pools' own rows.
+    Pools(Vec<String>),
+}
+
+/// One rollup row as read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DailyRow {
+    /// The pool, `''` for all pools.
+    pub pool_id: String,
+    /// First key.
+    pub key1: String,
+    /// Second key.
+    pub key2: String,
+    /// Day number.
+    pub day: i32,
+    /// Figures.
+    pub opened: i64,
+    /// Figures.
+    pub resolved: i64,
+    /// Figures.
+    pub open_delta: i64,
+    /// Figures.
+    pub on_time: i64,
+    /// Figures.
+    pub late: i64,
+    /// Figures.
+    pub survey_count: i64,
+    /// Figures.
+    pub survey_sum: i64,
+}
+
+impl DailyRow {
+    /// The additive figures.
+    pub fn figures(&self) -> DayFigures {
+        DayFigures {
+            opened: self.opened,
+            resolved: self.resolved,
+            open_delta: self.open_delta,
+            on_time: self.on_time,
+            late: self.late,
+            survey_count: self.survey_count,
+            survey_sum: self.survey_sum,
+        }
+    }
+}
+
+/// The open count carried into a period: open_delta summed before it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BaselineRow {
+    /// The pool, `''` for all pools.
+    pub pool_id: String,
+    /// First key.
+    pub key1: String,
+    /// Second key.
+    pub key2: String,
+    /// Open cases at the end of the day before the period.
+    pub open: i64,
+}
+
+/// Duration samples as read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SampleRow {
+    /// The pool, `''` for all pools.
+    pub pool_id: String,
+    /// First key.
+    pub key1: String,
+    /// Second key.
+    pub key2: String,
+    /// Day number.
+    pub day: i32,
+    /// 1 first action, 2 close.
+    pub metric: i32,
+    /// The histogram bucket.
+    pub bucket: i32,
+    /// How many.
+    pub samples: i64,
+}
+
+/// Where the reports are kept.
+#[derive(Debug, Clone)]
+pub struct ReportStore(SqlPool);
+
+/// Rows per multi-row upsert (SQLite binds at most 32 766 values).
+const CHUNK: usize = 200;
+
+const UPSERT_DAILY: &str = "INSERT INTO report_daily (dims, pool_id, day, key1, key2, opened, resolved, open_delta, on_time, late, survey_count, survey_sum) VALUES ";
+const ON_CONFLICT_DAILY: &str = " ON CONFLICT (dims, pool_id, day, key1, key2) DO UPDATE SET \
+    opened = report_daily.opened + excluded.opened, \
+    resolved = report_daily.resolved + excluded.resolved, \
+    open_delta = report_daily.open_delta + excluded.open_delta, \
+    on_time = report_daily.on_time + excluded.on_time, \
+    late = report_daily.late + excluded.late, \
+    survey_count = report_daily.survey_count + excluded.survey_count, \
+    survey_sum = report_daily.survey_sum + excluded.survey_sum";
+const UPSERT_SAMPLES: &str = "INSERT INTO report_durations (dims, pool_id, day, metric, key1, key2, bucket, samples) VALUES ";
+const ON_CONFLICT_SAMPLES: &str = " ON CONFLICT (dims, pool_id, day, metric, key1, key2, bucket) DO UPDATE SET \
+    samples = report_durations.samples + excluded.samples";
+
+/// The statements writing `delta`, rows in key order (so concurrent
+/// writers lock rows in one order and cannot deadlock).
+fn upserts(delta: &Delta) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let days: Vec<_> = delta.days.iter().collect();
+    for chunk in days.chunks(CHUNK) {
+        let mut s = Statement::new(UPSERT_DAILY);
+        for (i, ((cell, day), f)) in chunk.iter().enumerate() {
+            s.push(if i == 0 { "(" } else { ", (" });
+            push_cell(&mut s, cell, *day);
+            for v in [
+                f.opened,
+                f.resolved,
+                f.open_delta,
+                f.on_time,
+                f.late,
+                f.survey_count,
+                f.survey_sum,
+            ] {
+                s.push(", ").push_bind(v);
+            }
+            s.push(")");
+        }
+        s.push(ON_CONFLICT_DAILY);
+        out.push(s);
+    }
+    let samples: Vec<_> = delta.samples.iter().collect();
+    for chunk in samples.chunks(CHUNK) {
+        let mut s = Statement::new(UPSERT_SAMPLES);
+        for (i, ((cell, day, metric, bucket), n)) in chunk.iter().enumerate() {
+            s.push(if i == 0 { "(" } else { ", (" });
+            s.push_bind(cell.dims.as_str())
+                .push(", ")
+                .push_bind(cell.pool_id.as_str())
+                .push(", ")
+                .push_bind(i64::from(*day))
+                .push(", ")
+                .push_bind(*metric as i64)
+                .push(", ")
+                .push_bind(cell.key1.as_str())
+                .push(", ")
+                .push_bind(cell.key2.as_str())
+                .push(", ")
+                .push_bind(i64::from(*bucket))
+                .push(", ")
+                .push_bind(**n)
+                .push(")");
+        }
+        s.push(ON_CONFLICT_SAMPLES);
+        out.push(s);
+    }
+    out
+}
+
+fn push_cell(s: &mut Statement, cell: &Cell, day: i32) {
+    s.push_bind(cell.dims.as_str())
+        .push(", ")
+        .push_bind(cell.pool_id.as_str())
+        .push(", ")
+        .push_bind(i64::from(day))
+        .push(", ")
+        .push_bind(cell.key1.as_str())
+        .push(", ")
+        .push_bind(cell.key2.as_str());
+}
+
+const INSERT_ROWS: &str = "INSERT INTO report_case_rows (case_id, span, opened_at, opened_day, \
+    start_day, resolved_at, resolved_day, due_day, on_time, channel, type, category, pool_id, \
+    province, partner, closure_reason, source, tracking_number) VALUES ";
+
+/// The insert of one case's `rows` (`None` when there are none);
+/// `tolerant` skips rows already there (a backfill racing another replica's).
+fn row_insert(case_id: &str, rows: &[CaseRow], tolerant: bool) -> Option<Statement> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut s = Statement::new(INSERT_ROWS);
+    for (i, r) in rows.iter().enumerate() {
+        s.push(if i == 0 { "(" } else { ", (" });
+        s.push_bind(case_id)
+            .push(", ")
+            .push_bind(i64::from(r.span))
+            .push(", ")
+            .push_bind(r.opened_at)
+            .push(", ")
+            .push_bind(i64::from(r.opened_day))
+            .push(", ")
+            .push_bind(i64::from(r.start_day))
+            .push(", ")
+            .push_bind(r.resolved_at)
+            .push(", ")
+            .push_bind(r.resolved_day.map(i64::from))
+            .push(", ")
+            .push_bind(r.due_day.map(i64::from))
+            .push(", ")
+            .push_bind(r.on_time.map(i64::from));
+        for v in [&r.keys.values[0], &r.keys.values[1], &r.keys.values[2]] {
+            s.push(", ").push_bind(v.as_str());
+        }
+        s.push(", ").push_bind(r.keys.pool.as_str());
+        for v in &r.keys.values[3..] {
+            s.push(", ").push_bind(v.as_str());
+        }
+        s.push(", ").push_bind(r.tracking_number.as_str());
+        s.push(")");
+    }
+    if tolerant {
+        s.push(" ON CONFLICT (case_id, span) DO NOTHING");
+    }
+    Some(s)
+}
+
+/// `AND pool_id …` for `pools`, added to `s`.
+fn push_pools(s: &mut Statement, pools: &PoolRows) {
+    match pools {
+        PoolRows::AllPools => {
+            s.push(" AND pool_id = ''");
+        }
+        PoolRows::EachPool => {
+            s.push(" AND pool_id <> ''");
+        }
+        PoolRows::Pools(ids) if ids.is_empty() => {
+            s.push(" AND 1 = 0");
+        }
+        PoolRows::Pools(ids) => {
+            s.push(" AND pool_id IN (").push_list(ids.iter()).push(")");
+        }
+    }
+}
+
+impl ReportStore {
+    /// Connects lazily to `url` (`postgres://` or `sqlite:`).
+    ///
+    /// # Errors
+    /// An unparsable URL.
+    pub fn connect(url: &str, pg_max_connections: u32) -> Result<Self, sqlx::Error> {
+        SqlPool::connect_lazy(url, pg_max_connections).map(Self)
+    }
+
+    /// The pool (for the stores of other modules, such as the calls).
+    pub(crate) fn pool(&self) -> &SqlPool {
+        &self.0
+    }
+
+    /// Applies migrations.
+    ///
+    /// # Errors
+    /// Migration failures.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.0 {
+            SqlPool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            SqlPool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers (health).
+    pub async fn ping(&self) -> bool {
+        on_pool!(&self.0, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .is_ok())
+    }
+
+    /// Applies event `event_id` of case `case_id` once: `merge` changes the
+    /// case's fact, and the fact, the rollup change and the dedupe row are
+    /// written in one transaction. A repeated event id changes nothing.
+    ///
+    /// # Errors
+    /// Database failures; [`StoreError::Conflict`] when another writer
+    /// changed the case meanwhile (retry).
+    #[tracing::instrument(name = "reports.apply", skip_all)]
+    pub async fn apply(
+        &self,
+        event_id: &str,
+        case_id: &str,
+        now_secs: i64,
+        merge: impl FnOnce(&mut Fact),
+    ) -> Result<Applied, StoreError> {
+        on_pool!(&self.0, |p| {
+            let mut tx = p.begin().await?;
+            let fresh = sqlx::query(
+                "INSERT INTO report_processed_events (event_id, processed_at) VALUES ($1, $2) \
+                 ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(event_id)
+            .bind(now_secs)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !fresh {
+                tx.rollback().await?;
+                return Ok(Applied::Duplicate);
+            }
+            let row: Option<(String, i64)> =
+                sqlx::query_as("SELECT fact, revision FROM report_cases WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let old = match &row {
+                Some((json, _)) => serde_json::from_str(json).map_err(StoreError::Corrupt)?,
+                None => Fact::default(),
+            };
+            let mut new = old.clone();
+            merge(&mut new);
+            if new != old {
+                for s in upserts(&cells::delta(&old, &new)) {
+                    s.query().execute(&mut *tx).await?;
+                }
+                // The rows behind the figures change with them, in the same
+                // transaction, so a count over them always equals the rollups.
+                let rows = new.rows();
+                if rows != old.rows() {
+                    sqlx::query("DELETE FROM report_case_rows WHERE case_id = $1")
+                        .bind(case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some(s) = row_insert(case_id, &rows, false) {
+                        s.query().execute(&mut *tx).await?;
+                    }
+                }
+                let json = serde_json::to_string(&new).map_err(StoreError::Corrupt)?;
+                let written = match row {
+                    None => sqlx::query(
+                        "INSERT INTO report_cases (case_id, fact, revision) VALUES ($1, $2, 1) \
+                         ON CONFLICT (case_id) DO NOTHING",
+                    )
+                    .bind(case_id)
+                    .bind(&json)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+                    Some((_, revision)) => sqlx::query(
+                        "UPDATE report_cases SET fact = $2, revision = revision + 1 \
+                         WHERE case_id = $1 AND revision = $3",
+                    )
+                    .bind(case_id)
+                    .bind(&json)
+                    .bind(revision)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+                };
+                if written != 1 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict);
+                }
+            }
+            tx.commit().await?;
+            Ok(Applied::Recorded)
+        })
+    }
+
+    /// Rollup rows of `dims` for `pools` from day `from` to day `to`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn daily(
+        &self,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<DailyRow>, StoreError> {
+        let mut s = Statement::new(
+            "SELECT pool_id, key1, key2, day, opened, resolved, open_delta, on_time, late, \
+             survey_count, survey_sum FROM report_daily WHERE dims = $1 AND day >= $2 AND day <= $3",
+        )
+        .bind(dims)
+        .bind(i64::from(from))
+        .bind(i64::from(to));
+        push_pools(&mut s, pools);
+        Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
+    }
+
+    /// The open count per key at the end of day `before − 1`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn baseline(
+        &self,
+        dims: &str,
+        pools: &PoolRows,
+        before: i32,
+    ) -> Result<Vec<BaselineRow>, StoreError> {
+        let mut s = Statement::new(
+            "SELECT pool_id, key1, key2, CAST(SUM(open_delta) AS BIGINT) AS open FROM report_daily \
+             WHERE dims = $1 AND day < $2",
+        )
+        .bind(dims)
+        .bind(i64::from(before));
+        push_pools(&mut s, pools);
+        s.push(" GROUP BY pool_id, key1, key2");
+        Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
+    }
+
+    /// Duration samples of `dims` for `pools` from day `from` to day `to`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn samples(
+        &self,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<SampleRow>, StoreError> {
+        let mut s = Statement::new(
+            "SELECT pool_id, key1, key2, day, metric, bucket, samples FROM report_durations \
+             WHERE dims = $1 AND day >= $2 AND day <= $3",
+        )
+        .bind(dims)
+        .bind(i64::from(from))
+        .bind(i64::from(to));
+        push_pools(&mut s, pools);
+        Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
+    }
+
+    /// Fills `report_case_rows` from the facts when it is empty and facts
+    /// exist (a database from before the rows were kept); returns how many
+    /// cases it filled. Runs at start-up, before the consumer; a replica
+    /// starting at the same time skips what the other wrote.
+    ///
+    /// # Errors
+    /// Database failures or an unreadable fact.
+    pub async fn backfill_rows(&self) -> Result<u64, StoreError> {
+        let has_rows: i64 = on_pool!(&self.0, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM report_case_rows LIMIT 1) AS one"
+        )
+        .fetch_one(p)
+        .await?);
+        if has_rows > 0 {
+            return Ok(0);
+        }
+        let mut after = String::new();
+        let mut filled = 0;
+        loop {
+            let page: Vec<(String, String)> = on_pool!(&self.0, |p| {
+                sqlx::query_as(
+                "SELECT case_id, fact FROM report_cases WHERE case_id > $1 ORDER BY case_id LIMIT 500"
+            )
+            .bind(&after)
+            .fetch_all(p)
+            .await?
+            });
+            let Some((last, _)) = page.last() else {
+                return Ok(filled);
+            };
+            after.clone_from(last);
+            on_pool!(&self.0, |p| {
+                let mut tx = p.begin().await?;
+                for (case_id, json) in &page {
+                    let fact: Fact = serde_json::from_str(json).map_err(StoreError::Corrupt)?;
+                    if let Some(s) = row_insert(case_id, &fact.rows(), true) {
+                        s.query().execute(&mut *tx).await?;
+                        filled += 1;
+                    }
+                }
+                tx.commit().await?;
+            });
+        }
+    }
+
+    /// Up to `limit` case rows matching `q`, in creation order after
+    /// `after` (opened_at, case_id, span).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn case_rows(
+        &self,
+        q: &RowQuery,
+        after: Option<&(i64, String, i32)>,
+        limit: u32,
+    ) -> Result<Vec<StoredRow>, StoreError> {
+        let s = q.statement(after, limit);
+        Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
+    }
+
+    /// How many case rows match `q`.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn count_case_rows(&self, q: &RowQuery) -> Result<i64, StoreError> {
+        let s = q.count_statement();
+        Ok(on_pool!(&self.0, |p| s.query_scalar().fetch_one(p).await?))
+    }
+
+    /// The consumer group's generation.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn generation(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(&self.0, |p| sqlx::query_scalar(
+            "SELECT generation FROM report_meta WHERE id = 1"
+        )
+        .fetch_one(p)
+        .await?))
+    }
+
+    /// Empties facts, rollups and dedupe rows and moves to the next
+    /// generation, in one transaction; returns the new generation.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn reset_for_rebuild(&self) -> Result<i64, StoreError> {
+        on_pool!(&self.0, |p| {
+            let mut tx = p.begin().await?;
+            for table in [
+                "report_processed_events",
+                "report_cases",
+                "report_daily",
+                "report_durations",
+                "report_calls",
+                "report_case_rows",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let g: i64 = sqlx::query_scalar(
+                "UPDATE report_meta SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(g)
+        })
+    }
+
+    /// How many distinct events were applied (tests and the rebuild).
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn processed_count(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(&self.0, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM report_processed_events"
+        )
+        .fetch_one(p)
+        .await?))
+    }
+
+    /// Every case fact (tests and tools).
+    ///
+    /// # Errors
+    /// Database failures or an unreadable fact.
+    pub async fn facts(&self) -> Result<BTreeMap<String, Fact>, StoreError> {
+        let rows: Vec<(String, String)> = on_pool!(&self.0, |p| sqlx::query_as(
+            "SELECT case_id, fact FROM report_cases"
+        )
+        .fetch_all(p)
+        .await?);
+        rows.into_iter()
+            .map(|(id, json)| {
+                Ok((
+                    id,
+                    serde_json::from_str(&json).map_err(StoreError::Corrupt)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+impl Metric {
+    /// The stored code.
+    pub fn from_code(code: i32) -> Option<Self> {
+        match code {
+            1 => Some(Self::FirstAction),
+            2 => Some(Self::Close),
+            _ => None,
+        }
+    }
+}
