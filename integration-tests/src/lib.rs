@@ -10,6 +10,7 @@
     reason = "test support fails loudly"
 )]
 
+pub mod bench;
 pub mod browser;
 pub mod cluster;
 pub mod dev_process;

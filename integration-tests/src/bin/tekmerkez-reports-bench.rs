@@ -37,10 +37,16 @@ use jiff::civil::Date;
 use rand::{Rng as _, SeedableRng as _, rngs::StdRng};
 use secrecy::SecretString;
 use sqlx::{Connection as _, Executor as _, PgConnection};
-use tekmerkez_integration_tests::web::{Browser, sign_in};
+use tekmerkez_integration_tests::{
+    bench::{print_latencies, with_db},
+    web::{Browser, sign_in},
+};
 use tekmerkez_reports::{
     cells::{self, Cell},
-    fact::{DayFigures, Fact, Mark, Metric, Opening, Survey, Versioned, date_of, day_number},
+    fact::{
+        DayFigures, Fact, Mark, Metric, Opening, Survey, Versioned, date_of, day_number,
+        month_start,
+    },
     store::ReportStore,
 };
 use tokio_util::sync::CancellationToken;
@@ -80,12 +86,6 @@ struct Args {
 }
 
 const REPORTS_DB: &str = "tekmerkez_reports_bench";
-
-/// `base` with its database replaced by `db`.
-fn with_db(base: &str, db: &str) -> String {
-    let cut = base.rfind('/').expect("a database URL");
-    format!("{}/{db}", &base[..cut])
-}
 
 async fn recreate_database(admin_url: &str, db: &str) {
     let mut c = PgConnection::connect(admin_url).await.unwrap();
@@ -337,8 +337,48 @@ fn resolve(fact: &mut Fact, rng: &mut StdRng, at: i64, now: i64, version: &mut i
 struct Rollups {
     days: HashMap<(Cell, i32), DayFigures>,
     samples: HashMap<(Cell, i32, Metric, i32), i64>,
+    /// The current month's sums of the days flushed (the monthly rows).
+    month: HashMap<(Cell, i32), DayFigures>,
+    month_samples: HashMap<(Cell, i32, Metric, i32), i64>,
     daily_rows: u64,
     sample_rows: u64,
+}
+
+/// `COPY` text of one figures row.
+fn figures_line(out: &mut String, cell: &Cell, day: i32, f: &DayFigures) {
+    let _ = writeln!(
+        out,
+        "{}\t{}\t{day}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        cell.dims,
+        cell.pool_id,
+        cell.key1,
+        cell.key2,
+        f.opened,
+        f.resolved,
+        f.open_delta,
+        f.on_time,
+        f.late,
+        f.survey_count,
+        f.survey_sum
+    );
+}
+
+/// `COPY` text of one duration row.
+fn samples_line(out: &mut String, cell: &Cell, day: i32, metric: Metric, bucket: i32, n: i64) {
+    let _ = writeln!(
+        out,
+        "{}\t{}\t{day}\t{}\t{}\t{}\t{bucket}\t{n}",
+        cell.dims, cell.pool_id, metric as i32, cell.key1, cell.key2
+    );
+}
+
+/// What one flush writes: daily figures and samples, monthly ones.
+#[derive(Default)]
+struct Flushed {
+    days: String,
+    samples: String,
+    months: String,
+    month_samples: String,
 }
 
 impl Rollups {
@@ -353,44 +393,43 @@ impl Rollups {
         }
     }
 
-    /// `COPY` text of the rows of days up to `last`, removed from memory.
-    fn take_until(&mut self, last: i32) -> (String, String) {
-        let (mut days, mut samples) = (String::new(), String::new());
+    /// `COPY` text of the rows of days up to `last`, removed from memory,
+    /// and of the month ending with `last` when it does (`i32::MAX`: all).
+    fn take_until(&mut self, last: i32) -> Flushed {
+        let mut out = Flushed::default();
+        let (month, month_samples) = (&mut self.month, &mut self.month_samples);
         self.days.retain(|(cell, day), f| {
             if *day > last {
                 return true;
             }
-            let _ = writeln!(
-                days,
-                "{}\t{}\t{day}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                cell.dims,
-                cell.pool_id,
-                cell.key1,
-                cell.key2,
-                f.opened,
-                f.resolved,
-                f.open_delta,
-                f.on_time,
-                f.late,
-                f.survey_count,
-                f.survey_sum
-            );
+            figures_line(&mut out.days, cell, *day, f);
+            month
+                .entry((cell.clone(), month_start(*day)))
+                .or_default()
+                .add(f, 1);
             false
         });
         self.samples.retain(|(cell, day, metric, bucket), n| {
             if *day > last {
                 return true;
             }
-            let _ = writeln!(
-                samples,
-                "{}\t{}\t{day}\t{}\t{}\t{}\t{bucket}\t{n}",
-                cell.dims, cell.pool_id, *metric as i32, cell.key1, cell.key2
-            );
+            samples_line(&mut out.samples, cell, *day, *metric, *bucket, *n);
+            *month_samples
+                .entry((cell.clone(), month_start(*day), *metric, *bucket))
+                .or_default() += *n;
             false
         });
-        self.daily_rows += days.lines().count() as u64;
-        self.sample_rows += samples.lines().count() as u64;
-        (days, samples)
+        if last == i32::MAX || month_start(last + 1) == last + 1 {
+            for ((cell, m), f) in self.month.drain() {
+                figures_line(&mut out.months, &cell, m, &f);
+            }
+            for ((cell, m, metric, bucket), n) in self.month_samples.drain() {
+                samples_line(&mut out.month_samples, &cell, m, metric, bucket, n);
+            }
+        }
+        self.daily_rows += out.days.lines().count() as u64;
+        self.sample_rows += out.samples.lines().count() as u64;
+        out
     }
 }
 
@@ -444,9 +483,20 @@ const COPY_DAILY: &str = "COPY report_daily (dims, pool_id, day, key1, key2, ope
     open_delta, on_time, late, survey_count, survey_sum) FROM STDIN";
 const COPY_SAMPLES: &str = "COPY report_durations (dims, pool_id, day, metric, key1, key2, \
     bucket, samples) FROM STDIN";
+const COPY_MONTHLY: &str = "COPY report_monthly (dims, pool_id, month_day, key1, key2, opened, \
+    resolved, open_delta, on_time, late, survey_count, survey_sum) FROM STDIN";
+const COPY_MONTHLY_SAMPLES: &str = "COPY report_durations_monthly (dims, pool_id, month_day, \
+    metric, key1, key2, bucket, samples) FROM STDIN";
 const COPY_ROWS: &str = "COPY report_case_rows (case_id, span, opened_at, opened_day, start_day, \
     resolved_at, resolved_day, due_day, on_time, channel, type, category, pool_id, province, \
     partner, closure_reason, source, tracking_number) FROM STDIN";
+
+async fn write(c: &mut PgConnection, f: Flushed) {
+    copy(c, COPY_DAILY, f.days).await;
+    copy(c, COPY_SAMPLES, f.samples).await;
+    copy(c, COPY_MONTHLY, f.months).await;
+    copy(c, COPY_MONTHLY_SAMPLES, f.month_samples).await;
+}
 
 /// Profiles drawn per day: enough for every combination of keys a busy
 /// day has, each standing for `cases per day / PROFILES` cases.
@@ -516,9 +566,7 @@ async fn seed(url: &str, pools: &[PoolOf], cases: u64, days: i32, today: i32) {
         }
         copy(&mut c, COPY_ROWS, rows).await;
         // Nothing opened later changes this day's rollups.
-        let (daily, samples) = rollups.take_until(day);
-        copy(&mut c, COPY_DAILY, daily).await;
-        copy(&mut c, COPY_SAMPLES, samples).await;
+        write(&mut c, rollups.take_until(day)).await;
         if i % 100 == 99 {
             println!(
                 "  {next} cases, {} rollup rows, {} duration rows ({:.0} s)",
@@ -528,9 +576,7 @@ async fn seed(url: &str, pools: &[PoolOf], cases: u64, days: i32, today: i32) {
             );
         }
     }
-    let (daily, samples) = rollups.take_until(i32::MAX);
-    copy(&mut c, COPY_DAILY, daily).await;
-    copy(&mut c, COPY_SAMPLES, samples).await;
+    write(&mut c, rollups.take_until(i32::MAX)).await;
     println!(
         "  {next} cases, {} rollup rows, {} duration rows written ({:.0} s); indexing…",
         rollups.daily_rows,
@@ -646,19 +692,8 @@ async fn rebuild_speed(url: &str, pools: &[PoolOf], events: usize, today: i32) -
 
 // --- Timing ---------------------------------------------------------------------
 
-fn pct(ms: &[f64], p: f64) -> f64 {
-    let i = ((ms.len() as f64 * p).ceil() as usize).clamp(1, ms.len()) - 1;
-    ms[i]
-}
-
 fn report(name: &str, ms: &[f64]) {
-    println!(
-        "  {name:<58} p50 {:>7.1} ms   p95 {:>7.1} ms   p99 {:>7.1} ms   max {:>7.1} ms",
-        pct(ms, 0.50),
-        pct(ms, 0.95),
-        pct(ms, 0.99),
-        ms.last().copied().unwrap_or_default(),
-    );
+    print_latencies(name, 58, ms);
 }
 
 /// Times `requests` GETs of `path` through the gateway (after a warm-up).

@@ -25,6 +25,7 @@ use clap::Parser;
 use secrecy::SecretString;
 use sqlx::{Connection as _, Executor as _, PgConnection};
 use tekmerkez_integration_tests::{
+    bench::{print_latencies, with_db},
     page::Page,
     web::{Browser, hidden, sign_in},
 };
@@ -56,12 +57,6 @@ struct Args {
     /// Drop the seeded records' database and seed it again.
     #[arg(long)]
     fresh: bool,
-}
-
-/// `base` with its database replaced by `db`.
-fn with_db(base: &str, db: &str) -> String {
-    let cut = base.rfind('/').expect("a database URL");
-    format!("{}/{db}", &base[..cut])
 }
 
 async fn ensure_database(admin_url: &str, db: &str, fresh: bool) {
@@ -196,20 +191,8 @@ async fn time_page(
     ms
 }
 
-fn pct(ms: &[f64], p: f64) -> f64 {
-    let i = ((ms.len() as f64 * p).ceil() as usize).clamp(1, ms.len()) - 1;
-    ms[i]
-}
-
 fn report(name: &str, ms: &[f64]) {
-    println!(
-        "  {name:<34} p50 {:>6.1} ms   p95 {:>6.1} ms   p99 {:>6.1} ms   max {:>6.1} ms   (n = {})",
-        pct(ms, 0.50),
-        pct(ms, 0.95),
-        pct(ms, 0.99),
-        ms.last().copied().unwrap_or_default(),
-        ms.len()
-    );
+    print_latencies(name, 34, ms);
 }
 
 /// The `/kayit/…` ids the rows of a list link to.

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::fact::{Contribution, DayFigures, Fact, Keys, Metric};
+use crate::fact::{Contribution, DayFigures, Fact, Keys, Metric, month_start};
 
 /// The dimensions kept in the rollups besides the pool, in key order.
 pub const DIMS: [&str; 7] = [
@@ -87,6 +87,24 @@ impl Delta {
         self.days.is_empty() && self.samples.is_empty()
     }
 
+    /// The same change summed by month: days become the first day of
+    /// their month (what the monthly rollups add).
+    pub fn by_month(&self) -> Delta {
+        let mut m = Delta::default();
+        for ((cell, day), f) in &self.days {
+            m.days
+                .entry((cell.clone(), month_start(*day)))
+                .or_default()
+                .add(f, 1);
+        }
+        for ((cell, day, metric, bucket), n) in &self.samples {
+            *m.samples
+                .entry((cell.clone(), month_start(*day), *metric, *bucket))
+                .or_default() += n;
+        }
+        m.prune()
+    }
+
     fn add(&mut self, keys: &Keys, c: &Contribution, sign: i64) {
         for cell in cells(keys) {
             for (day, f) in &c.days {
@@ -151,6 +169,59 @@ pub fn delta(old: &Fact, new: &Fact) -> Delta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_month_sums_the_days_of_each_month_and_drops_what_cancels() {
+        use crate::fact::{day_number, month_start};
+        use jiff::civil::date;
+        let cell = Cell {
+            pool_id: String::new(),
+            dims: String::new(),
+            key1: String::new(),
+            key2: String::new(),
+        };
+        let (jan31, feb1, feb2) = (
+            day_number(date(2026, 1, 31)),
+            day_number(date(2026, 2, 1)),
+            day_number(date(2026, 2, 2)),
+        );
+        let mut d = Delta::default();
+        let f = |opened, open_delta| DayFigures {
+            opened,
+            open_delta,
+            ..DayFigures::default()
+        };
+        d.days.insert((cell.clone(), jan31), f(1, 1));
+        d.days.insert((cell.clone(), feb1), f(2, 2));
+        d.days.insert((cell.clone(), feb2), f(0, -2));
+        d.samples.insert((cell.clone(), feb1, Metric::Close, 7), 1);
+        d.samples.insert((cell.clone(), feb2, Metric::Close, 7), 2);
+        d.samples
+            .insert((cell.clone(), feb2, Metric::FirstAction, 3), 1);
+        d.samples
+            .insert((cell.clone(), jan31, Metric::FirstAction, 3), -1);
+        let m = d.by_month();
+        assert_eq!(month_start(feb2), feb1);
+        assert_eq!(month_start(jan31), day_number(date(2026, 1, 1)));
+        assert_eq!(
+            m.days,
+            BTreeMap::from([
+                ((cell.clone(), month_start(jan31)), f(1, 1)),
+                ((cell.clone(), feb1), f(2, 0)),
+            ])
+        );
+        assert_eq!(
+            m.samples,
+            BTreeMap::from([
+                (
+                    (cell.clone(), month_start(jan31), Metric::FirstAction, 3),
+                    -1
+                ),
+                ((cell.clone(), feb1, Metric::Close, 7), 3),
+                ((cell.clone(), feb1, Metric::FirstAction, 3), 1),
+            ])
+        );
+    }
 
     #[test]
     fn a_case_touches_29_cells_per_pool_value() {

@@ -190,6 +190,12 @@ pub fn date_of(n: i32) -> Date {
 
 const EPOCH: Date = jiff::civil::date(1970, 1, 1);
 
+/// The day number of the first day of day `n`'s month (the monthly
+/// rollups' key).
+pub fn month_start(n: i32) -> i32 {
+    day_number(date_of(n).first_of_month())
+}
+
 /// The Istanbul day number of Unix second `secs`.
 pub fn day_of(secs: i64) -> i32 {
     let t = Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH);

@@ -16,7 +16,7 @@ use jiff::civil::Date;
 
 use crate::{
     cells::{DIMS, dims_name},
-    fact::{DayFigures, Metric, date_of, day_number},
+    fact::{DayFigures, Metric, date_of, day_number, month_start},
     histogram,
     store::{PoolRows, ReportStore, StoreError},
 };
@@ -238,6 +238,65 @@ impl Acc {
     }
 }
 
+/// Which rows a period is read from: day ranges of the daily rows, and a
+/// range of whole months (first days) of the monthly pre-sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ReadPlan {
+    days: Vec<(i32, i32)>,
+    months: Option<(i32, i32)>,
+}
+
+impl ReadPlan {
+    /// Days `from..=to`, their whole months from the monthly rows when
+    /// `monthly`.
+    fn of(from: i32, to: i32, monthly: bool) -> Self {
+        let all_days = Self {
+            days: vec![(from, to)],
+            months: None,
+        };
+        if !monthly {
+            return all_days;
+        }
+        // The first whole month starts at `from` or at the next month; the
+        // last whole month is `to`'s when `to` is its last day.
+        let first = if month_start(from) == from {
+            from
+        } else {
+            next_month(from)
+        };
+        let last = if month_start(to + 1) == to + 1 {
+            month_start(to)
+        } else {
+            month_start(month_start(to) - 1)
+        };
+        if first > last {
+            return all_days;
+        }
+        let mut days = Vec::new();
+        if from < first {
+            days.push((from, first - 1));
+        }
+        let after = next_month(last);
+        if after <= to {
+            days.push((after, to));
+        }
+        Self {
+            days,
+            months: Some((first, last)),
+        }
+    }
+}
+
+/// The first day of the month after day `day`'s.
+fn next_month(day: i32) -> i32 {
+    day_number(
+        date_of(day)
+            .last_of_month()
+            .tomorrow()
+            .unwrap_or_else(|_| date_of(day)),
+    )
+}
+
 /// Answers `q` over the cases of `scope`; `place_of(Dim::Unit, pool)` and
 /// `place_of(Dim::Directorate, pool)` map a pool id to its unit's or
 /// directorate's id (empty when unknown).
@@ -279,8 +338,27 @@ pub async fn summary(
         }
     };
 
+    // Whole months from the monthly pre-sums when no period is shorter
+    // than a month; the rest day by day. A monthly row's day is its
+    // month's first, which falls in the same period as each of its days.
+    let monthly = matches!(
+        q.granularity,
+        None | Some(Granularity::Month | Granularity::Year)
+    );
+    let reads = ReadPlan::of(from, to, monthly);
+    let mut figures = Vec::new();
+    let mut samples = Vec::new();
+    for (a, b) in &reads.days {
+        figures.extend(store.daily(&dims, &pools, *a, *b).await?);
+        samples.extend(store.samples(&dims, &pools, *a, *b).await?);
+    }
+    if let Some((a, b)) = reads.months {
+        figures.extend(store.monthly(&dims, &pools, a, b).await?);
+        samples.extend(store.monthly_samples(&dims, &pools, a, b).await?);
+    }
+
     let mut cells: BTreeMap<(Vec<String>, i32), Acc> = BTreeMap::new();
-    for r in store.daily(&dims, &pools, from, to).await? {
+    for r in figures {
         let key = key_of(&r.pool_id, &r.key1, &r.key2);
         cells
             .entry((key, period_of(r.day)))
@@ -288,7 +366,7 @@ pub async fn summary(
             .f
             .add(&r.figures(), 1);
     }
-    for s in store.samples(&dims, &pools, from, to).await? {
+    for s in samples {
         if s.samples == 0 {
             continue;
         }
@@ -347,4 +425,60 @@ pub async fn summary(
         rows,
         totals: total.figures(total_open),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn d(y: i16, m: i8, day: i8) -> i32 {
+        day_number(date(y, m, day))
+    }
+
+    #[test]
+    fn a_period_reads_its_whole_months_monthly_and_its_edges_daily() {
+        // 15 Jan – 10 Apr: Feb and Mar whole, the rest by day.
+        assert_eq!(
+            ReadPlan::of(d(2026, 1, 15), d(2026, 4, 10), true),
+            ReadPlan {
+                days: vec![
+                    (d(2026, 1, 15), d(2026, 1, 31)),
+                    (d(2026, 4, 1), d(2026, 4, 10))
+                ],
+                months: Some((d(2026, 2, 1), d(2026, 3, 1))),
+            }
+        );
+        // Exactly a year: twelve months, no days.
+        assert_eq!(
+            ReadPlan::of(d(2025, 1, 1), d(2025, 12, 31), true),
+            ReadPlan {
+                days: vec![],
+                months: Some((d(2025, 1, 1), d(2025, 12, 1))),
+            }
+        );
+        // February of a leap year, whole.
+        assert_eq!(
+            ReadPlan::of(d(2028, 2, 1), d(2028, 2, 29), true),
+            ReadPlan {
+                days: vec![],
+                months: Some((d(2028, 2, 1), d(2028, 2, 1))),
+            }
+        );
+    }
+
+    #[test]
+    fn a_period_without_a_whole_month_or_split_finer_reads_days() {
+        let days = |a, b| ReadPlan {
+            days: vec![(a, b)],
+            months: None,
+        };
+        let (from, to) = (d(2026, 1, 2), d(2026, 2, 27));
+        assert_eq!(ReadPlan::of(from, to, true), days(from, to));
+        let (from, to) = (d(2026, 3, 1), d(2026, 3, 30));
+        assert_eq!(ReadPlan::of(from, to, true), days(from, to));
+        let (from, to) = (d(2026, 1, 1), d(2026, 12, 31));
+        assert_eq!(ReadPlan::of(from, to, false), days(from, to));
+    }
 }

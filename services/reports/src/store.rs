@@ -131,26 +131,74 @@ pub struct ReportStore(SqlPool);
 /// Rows per multi-row upsert (SQLite binds at most 32 766 values).
 const CHUNK: usize = 200;
 
-const UPSERT_DAILY: &str = "INSERT INTO report_daily (dims, pool_id, day, key1, key2, opened, resolved, open_delta, on_time, late, survey_count, survey_sum) VALUES ";
-const ON_CONFLICT_DAILY: &str = " ON CONFLICT (dims, pool_id, day, key1, key2) DO UPDATE SET \
-    opened = report_daily.opened + excluded.opened, \
-    resolved = report_daily.resolved + excluded.resolved, \
-    open_delta = report_daily.open_delta + excluded.open_delta, \
-    on_time = report_daily.on_time + excluded.on_time, \
-    late = report_daily.late + excluded.late, \
-    survey_count = report_daily.survey_count + excluded.survey_count, \
-    survey_sum = report_daily.survey_sum + excluded.survey_sum";
-const UPSERT_SAMPLES: &str = "INSERT INTO report_durations (dims, pool_id, day, metric, key1, key2, bucket, samples) VALUES ";
-const ON_CONFLICT_SAMPLES: &str = " ON CONFLICT (dims, pool_id, day, metric, key1, key2, bucket) DO UPDATE SET \
-    samples = report_durations.samples + excluded.samples";
+/// The rollup tables of one grain: by day, or the monthly pre-sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grain {
+    Day,
+    Month,
+}
 
-/// The statements writing `delta`, rows in key order (so concurrent
-/// writers lock rows in one order and cannot deadlock).
+impl Grain {
+    fn figures(self) -> &'static str {
+        match self {
+            Grain::Day => "report_daily",
+            Grain::Month => "report_monthly",
+        }
+    }
+
+    fn samples(self) -> &'static str {
+        match self {
+            Grain::Day => "report_durations",
+            Grain::Month => "report_durations_monthly",
+        }
+    }
+
+    /// The day column: the day, or the first day of the month.
+    fn column(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Month => "month_day",
+        }
+    }
+}
+
+const FIGURES: [&str; 7] = [
+    "opened",
+    "resolved",
+    "open_delta",
+    "on_time",
+    "late",
+    "survey_count",
+    "survey_sum",
+];
+
+/// The statements writing `delta` to the daily rows and its monthly sums
+/// to the monthly ones, rows in key order (so concurrent writers lock rows
+/// in one order and cannot deadlock).
 fn upserts(delta: &Delta) -> Vec<Statement> {
+    let mut out = grain_upserts(delta, Grain::Day);
+    out.extend(grain_upserts(&delta.by_month(), Grain::Month));
+    out
+}
+
+fn grain_upserts(delta: &Delta, grain: Grain) -> Vec<Statement> {
+    let (table, column) = (grain.figures(), grain.column());
+    let upsert_figures = format!(
+        "INSERT INTO {table} (dims, pool_id, {column}, key1, key2, {}) VALUES ",
+        FIGURES.join(", ")
+    );
+    let on_conflict_figures = format!(
+        " ON CONFLICT (dims, pool_id, {column}, key1, key2) DO UPDATE SET {}",
+        FIGURES
+            .iter()
+            .map(|f| format!("{f} = {table}.{f} + excluded.{f}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let mut out = Vec::new();
     let days: Vec<_> = delta.days.iter().collect();
     for chunk in days.chunks(CHUNK) {
-        let mut s = Statement::new(UPSERT_DAILY);
+        let mut s = Statement::new(upsert_figures.as_str());
         for (i, ((cell, day), f)) in chunk.iter().enumerate() {
             s.push(if i == 0 { "(" } else { ", (" });
             push_cell(&mut s, cell, *day);
@@ -167,12 +215,20 @@ fn upserts(delta: &Delta) -> Vec<Statement> {
             }
             s.push(")");
         }
-        s.push(ON_CONFLICT_DAILY);
+        s.push(&on_conflict_figures);
         out.push(s);
     }
+    let table = grain.samples();
+    let upsert_samples = format!(
+        "INSERT INTO {table} (dims, pool_id, {column}, metric, key1, key2, bucket, samples) VALUES "
+    );
+    let on_conflict_samples = format!(
+        " ON CONFLICT (dims, pool_id, {column}, metric, key1, key2, bucket) DO UPDATE SET \
+         samples = {table}.samples + excluded.samples"
+    );
     let samples: Vec<_> = delta.samples.iter().collect();
     for chunk in samples.chunks(CHUNK) {
-        let mut s = Statement::new(UPSERT_SAMPLES);
+        let mut s = Statement::new(upsert_samples.as_str());
         for (i, ((cell, day, metric, bucket), n)) in chunk.iter().enumerate() {
             s.push(if i == 0 { "(" } else { ", (" });
             s.push_bind(cell.dims.as_str())
@@ -192,7 +248,7 @@ fn upserts(delta: &Delta) -> Vec<Statement> {
                 .push_bind(**n)
                 .push(")");
         }
-        s.push(ON_CONFLICT_SAMPLES);
+        s.push(&on_conflict_samples);
         out.push(s);
     }
     out
@@ -409,10 +465,39 @@ impl ReportStore {
         from: i32,
         to: i32,
     ) -> Result<Vec<DailyRow>, StoreError> {
-        let mut s = Statement::new(
-            "SELECT pool_id, key1, key2, day, opened, resolved, open_delta, on_time, late, \
-             survey_count, survey_sum FROM report_daily WHERE dims = $1 AND day >= $2 AND day <= $3",
-        )
+        self.figures(Grain::Day, dims, pools, from, to).await
+    }
+
+    /// Monthly rollup rows of `dims` for `pools` of the months starting
+    /// from day `from` to day `to` (first days of months); each row's `day`
+    /// is its month's first day.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn monthly(
+        &self,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<DailyRow>, StoreError> {
+        self.figures(Grain::Month, dims, pools, from, to).await
+    }
+
+    async fn figures(
+        &self,
+        grain: Grain,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<DailyRow>, StoreError> {
+        let (table, column) = (grain.figures(), grain.column());
+        let mut s = Statement::new(format!(
+            "SELECT pool_id, key1, key2, {column} AS day, {} FROM {table} \
+             WHERE dims = $1 AND {column} >= $2 AND {column} <= $3",
+            FIGURES.join(", ")
+        ))
         .bind(dims)
         .bind(i64::from(from))
         .bind(i64::from(to));
@@ -420,7 +505,9 @@ impl ReportStore {
         Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
     }
 
-    /// The open count per key at the end of day `before − 1`.
+    /// The open count per key at the end of day `before − 1`: the open
+    /// deltas of the whole months before `before`'s month, then of its
+    /// days before `before`.
     ///
     /// # Errors
     /// Database failures.
@@ -430,14 +517,23 @@ impl ReportStore {
         pools: &PoolRows,
         before: i32,
     ) -> Result<Vec<BaselineRow>, StoreError> {
+        let month = crate::fact::month_start(before);
         let mut s = Statement::new(
-            "SELECT pool_id, key1, key2, CAST(SUM(open_delta) AS BIGINT) AS open FROM report_daily \
-             WHERE dims = $1 AND day < $2",
-        )
-        .bind(dims)
-        .bind(i64::from(before));
+            "SELECT pool_id, key1, key2, CAST(SUM(open_delta) AS BIGINT) AS open FROM (\
+             SELECT pool_id, key1, key2, open_delta FROM report_monthly WHERE dims = ",
+        );
+        s.push_bind(dims)
+            .push(" AND month_day < ")
+            .push_bind(i64::from(month));
         push_pools(&mut s, pools);
-        s.push(" GROUP BY pool_id, key1, key2");
+        s.push(" UNION ALL SELECT pool_id, key1, key2, open_delta FROM report_daily WHERE dims = ")
+            .push_bind(dims)
+            .push(" AND day >= ")
+            .push_bind(i64::from(month))
+            .push(" AND day < ")
+            .push_bind(i64::from(before));
+        push_pools(&mut s, pools);
+        s.push(") AS carried GROUP BY pool_id, key1, key2");
         Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
     }
 
@@ -452,10 +548,37 @@ impl ReportStore {
         from: i32,
         to: i32,
     ) -> Result<Vec<SampleRow>, StoreError> {
-        let mut s = Statement::new(
-            "SELECT pool_id, key1, key2, day, metric, bucket, samples FROM report_durations \
-             WHERE dims = $1 AND day >= $2 AND day <= $3",
-        )
+        self.grain_samples(Grain::Day, dims, pools, from, to).await
+    }
+
+    /// Monthly duration samples, as [`Self::monthly`] reads figures.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn monthly_samples(
+        &self,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<SampleRow>, StoreError> {
+        self.grain_samples(Grain::Month, dims, pools, from, to)
+            .await
+    }
+
+    async fn grain_samples(
+        &self,
+        grain: Grain,
+        dims: &str,
+        pools: &PoolRows,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<SampleRow>, StoreError> {
+        let (table, column) = (grain.samples(), grain.column());
+        let mut s = Statement::new(format!(
+            "SELECT pool_id, key1, key2, {column} AS day, metric, bucket, samples FROM {table} \
+             WHERE dims = $1 AND {column} >= $2 AND {column} <= $3"
+        ))
         .bind(dims)
         .bind(i64::from(from))
         .bind(i64::from(to));
@@ -557,6 +680,8 @@ impl ReportStore {
                 "report_cases",
                 "report_daily",
                 "report_durations",
+                "report_monthly",
+                "report_durations_monthly",
                 "report_calls",
                 "report_case_rows",
             ] {

@@ -10,6 +10,7 @@
 
 mod helpers;
 mod history;
+mod monthly;
 mod periodic;
 mod reconciliation;
 mod rows;

@@ -42,6 +42,10 @@ async fn compare(store: &ReportStore, truths: &[Truth], seed: u64) -> usize {
     let mut periods: Vec<(Date, Date)> = vec![
         (date_of(first - 3), date_of(first + DAYS as i32 + 10)),
         (date_of(first + 5), date_of(first + 5)),
+        // March exactly (the monthly pre-sums alone), and mid-February to
+        // mid-April (days, then whole months, then days again).
+        (date_of(first), date_of(first + 30)),
+        (date_of(first - 15), date_of(first + 50)),
     ];
     for _ in 0..3 {
         let a = first + rng.random_range(-2..DAYS as i32 + 5);
