@@ -46,6 +46,7 @@ mod browser_keyboard;
 mod browser_letters;
 mod browser_manager;
 mod browser_record;
+mod browser_report_recipients;
 mod browser_reports;
 mod browser_survey;
 mod browser_transfer;

@@ -134,6 +134,17 @@ fn axis_max(max: i64) -> i64 {
     (max / step + 1) * step
 }
 
+/// The value axis's end for bars up to `max`: with a legend (drawn in the
+/// plot's lower right corner), a quarter of the width is left free of bars
+/// so that the legend never covers a bar or its figure.
+fn bar_axis_top(max: i64, legend: bool) -> i64 {
+    axis_max(if legend {
+        max.saturating_mul(4) / 3
+    } else {
+        max
+    })
+}
+
 /// Lines of `series` over `x_labels` (the trend), with a legend.
 ///
 /// # Errors
@@ -246,7 +257,7 @@ pub fn bar_chart(
                 .sum()
         })
         .collect();
-    let top = axis_max(totals.iter().copied().max().unwrap_or(0));
+    let top = bar_axis_top(totals.iter().copied().max().unwrap_or(0), parts.len() > 1);
     // Long names get the room they need, up to a third of the width.
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
     let label_area = u32::try_from(longest.clamp(4, 40) * 7 + 16).unwrap_or(200);
@@ -341,6 +352,16 @@ pub fn bar_chart(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_with_a_legend_leave_the_last_quarter_free() {
+        for max in [1, 9, 577, 586, 1_000, 123_456] {
+            let top = bar_axis_top(max, true);
+            assert!(max * 4 <= top * 3, "{max} on an axis to {top}");
+            assert!(bar_axis_top(max, false) > max);
+            assert!(bar_axis_top(max, false) <= top);
+        }
+    }
     use jiff::civil::date;
 
     #[test]

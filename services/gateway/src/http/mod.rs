@@ -399,6 +399,16 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// The last value given for `key` among `pairs` (a repeated query key:
+/// the later one wins, as a form re-submitted with an extra field).
+pub fn last_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// 403 with the "you may not do this" page.
 pub fn refuse(frame: &Frame) -> Response {
     message_page(frame, StatusCode::FORBIDDEN, frame.c.not_allowed)
@@ -690,6 +700,15 @@ impl FromRequestParts<Arc<AppState>> for Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_value_of_a_repeated_key_wins() {
+        let pairs = form_pairs(b"donem=bu-ay&kirilim=il&donem=ozel&bos=");
+        assert_eq!(last_value(&pairs, "donem"), Some("ozel"));
+        assert_eq!(last_value(&pairs, "kirilim"), Some("il"));
+        assert_eq!(last_value(&pairs, "bos"), Some(""));
+        assert_eq!(last_value(&pairs, "yok"), None);
+    }
 
     #[test]
     fn counts_group_thousands_as_each_language_writes_them() {

@@ -242,13 +242,7 @@ pub(crate) struct ReportQuery {
 
 impl ReportQuery {
     pub(crate) fn parse(pairs: &[(String, String)]) -> Self {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |k: &str| super::last_value(pairs, k);
         let id = |k| get(k).map(str::trim).filter(|v| !v.is_empty());
         let within = if let Some(p) = id("havuz") {
             Within::Pool(p.to_owned())
@@ -1449,12 +1443,10 @@ pub(super) async fn period_report(
     };
     let pairs = form_pairs(raw.unwrap_or_default().as_bytes());
     let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
+        super::last_value(&pairs, k)
             .unwrap_or_default()
+            .trim()
+            .to_owned()
     };
     let xlsx = get("bicim") == "xlsx";
     let asked = client
@@ -1570,11 +1562,7 @@ pub(super) async fn export(
     let pairs = form_pairs(raw.unwrap_or_default().as_bytes());
     let q = ReportQuery::parse(&pairs);
     let t = &frame.texts().reports;
-    let which = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "tablo")
-        .map(|(_, v)| v.as_str())
+    let which = super::last_value(&pairs, "tablo")
         .unwrap_or("kirilim")
         .to_owned();
     let period = match period::resolve(q.preset, &q.from, &q.to, today()) {
@@ -1637,13 +1625,7 @@ struct CasesQuery {
 }
 
 fn parse_cases(pairs: &[(String, String)]) -> Result<CasesQuery, PeriodError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |k: &str| super::last_value(pairs, k).map(str::to_owned);
     let from = get("baslangic").unwrap_or_default();
     let to = get("bitis").unwrap_or_default();
     let period = period::resolve(Preset::Custom, &from, &to, today())?;
