@@ -584,6 +584,18 @@ impl Session {
         pick(list, option, selector).await
     }
 
+    /// The current value of the one form field matching the CSS `selector`
+    /// (what is typed in it, not its `value` attribute); empty when none.
+    pub async fn value(&self, selector: &str) -> Result<String> {
+        Ok(self
+            .one(selector)
+            .await?
+            .prop("value")
+            .await
+            .with_context(|| format!("reading the value of {selector}"))?
+            .unwrap_or_default())
+    }
+
     /// The visible text of every element matching the CSS `selector`, in
     /// page order (such as each row of a list: `tbody tr`).
     pub async fn texts(&self, selector: &str) -> Result<Vec<String>> {

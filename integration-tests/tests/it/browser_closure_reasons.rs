@@ -17,17 +17,6 @@ use tekmerkez_proto::case_v1::{
 
 const PAGE: &str = "/yonetim/kapanis-nedenleri";
 
-/// The value of the form field matching `selector`.
-async fn value(s: &Session, selector: &str) -> String {
-    s.one(selector)
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The status message on top.
 async fn told(s: &Session) -> String {
     s.one("#durum").await.unwrap().text().await.unwrap()
@@ -68,7 +57,7 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
         &["Kapanış Nedenleri", "Yeni kapanış nedeni"],
     );
     assert_eq!(
-        value(&s, "tr#neden-asilsiz input[name=ad_tr]").await,
+        s.value("tr#neden-asilsiz input[name=ad_tr]").await.unwrap(),
         "Asılsız"
     );
     s.screenshot("kapanis-nedenleri").await.unwrap();
@@ -87,10 +76,13 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
         s.texts("#yeni-kod-hata").await.unwrap(),
         ["Bu kod zaten var."]
     );
-    assert_eq!(value(&s, "#yeni-kod").await, "cozuldu");
-    assert_eq!(value(&s, "#yeni-ad-tr").await, "Kurum içinde çözüldü");
-    assert_eq!(value(&s, "#yeni-ad-en").await, "Solved in house");
-    assert_eq!(value(&s, "#yeni-sira").await, "15");
+    assert_eq!(s.value("#yeni-kod").await.unwrap(), "cozuldu");
+    assert_eq!(
+        s.value("#yeni-ad-tr").await.unwrap(),
+        "Kurum içinde çözüldü"
+    );
+    assert_eq!(s.value("#yeni-ad-en").await.unwrap(), "Solved in house");
+    assert_eq!(s.value("#yeni-sira").await.unwrap(), "15");
     assert_eq!(
         s.focused().await.unwrap().attr("id").await.unwrap(),
         Some("yeni-kod".to_owned())
@@ -103,7 +95,9 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
     let added = s.texts("tr#neden-kurum_ici").await.unwrap().join("");
     shows(&added, &["Etkin", "Sistem Yöneticisi"]);
     assert_eq!(
-        value(&s, "tr#neden-kurum_ici input[name=ad_tr]").await,
+        s.value("tr#neden-kurum_ici input[name=ad_tr]")
+            .await
+            .unwrap(),
         "Kurum içinde çözüldü"
     );
 
@@ -120,7 +114,7 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
     save_row(&s, "asilsiz").await;
     assert_eq!(told(&s).await, "Kapanış nedeni kaydedildi.");
     assert_eq!(
-        value(&s, "tr#neden-asilsiz input[name=ad_tr]").await,
+        s.value("tr#neden-asilsiz input[name=ad_tr]").await.unwrap(),
         "Asılsız ihbar"
     );
     let row = s.one("tr#neden-asilsiz").await.unwrap();
@@ -170,7 +164,9 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
         ["Bu neden siz düzenlerken değişti."]
     );
     assert_eq!(
-        value(&s, "tr#neden-kurum_ici input[name=ad_tr]").await,
+        s.value("tr#neden-kurum_ici input[name=ad_tr]")
+            .await
+            .unwrap(),
         "Kurumda çözüldü",
         "the typing kept"
     );
@@ -179,7 +175,9 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
     save_row(&s, "kurum_ici").await;
     assert_eq!(told(&s).await, "Kapanış nedeni kaydedildi.");
     assert_eq!(
-        value(&s, "tr#neden-kurum_ici input[name=ad_tr]").await,
+        s.value("tr#neden-kurum_ici input[name=ad_tr]")
+            .await
+            .unwrap(),
         "Kurumda çözüldü"
     );
     s.close().await.unwrap();
@@ -221,7 +219,7 @@ async fn an_admin_keeps_the_closure_reasons_and_the_close_form_offers_the_active
         e.texts("#neden-hata").await.unwrap(),
         ["Kapatmak için bir kapanış nedeni seçin."]
     );
-    assert_eq!(value(&e, "#aciklama").await, answer);
+    assert_eq!(e.value("#aciklama").await.unwrap(), answer);
     assert!(e.one("#onay").await.unwrap().is_selected().await.unwrap());
     assert_eq!(
         e.focused().await.unwrap().attr("id").await.unwrap(),

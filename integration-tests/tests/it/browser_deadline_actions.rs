@@ -24,17 +24,6 @@ use tekmerkez_case::demo::DEMO_PASSWORD;
 use tekmerkez_integration_tests::browser::{Chrome, Session, shows};
 use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
 
-/// The value of the form field matching `selector`.
-async fn value(s: &Session, selector: &str) -> String {
-    s.one(selector)
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The text of the one element matching `selector`.
 async fn text_of(s: &Session, selector: &str) -> String {
     s.one(selector).await.unwrap().text().await.unwrap()
@@ -144,7 +133,7 @@ async fn the_holder_extends_a_4982_request_once_and_waits_for_the_citizen() {
         .await
         .unwrap();
     assert!(!text_of(&s, "#durum").await.is_empty());
-    assert_eq!(value(&s, "#uzatma-gerekcesi").await, reason, "kept");
+    assert_eq!(s.value("#uzatma-gerekcesi").await.unwrap(), reason, "kept");
     assert_eq!(text_of(&s, "#yasal-son-gun").await, due_before);
     assert!(!app.case(&tn).await.legal_extended);
     s.screenshot("uzatma-degisti").await.unwrap();
@@ -428,7 +417,7 @@ async fn the_note_rule_names_the_records_own_days() {
     assert!(text_of(&s, "#not-hata").await.starts_with(
         "Bu kayıt 5 iş gününden uzun süredir havuzda: kaydetmeden önce buraya bir not yazıp"
     ),);
-    assert_eq!(value(&s, "#aciklama").await, answer);
+    assert_eq!(s.value("#aciklama").await.unwrap(), answer);
     let page = s.text().await.unwrap();
     assert!(
         !page.contains("3 gün kuralı") && !page.contains(" 3 günden"),

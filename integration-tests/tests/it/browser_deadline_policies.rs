@@ -20,17 +20,6 @@ use tekmerkez_proto::{
 
 const PAGE: &str = "/yonetim/sure-kurallari";
 
-/// The value of the form field matching `selector`.
-async fn value(s: &Session, selector: &str) -> String {
-    s.one(selector)
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The text of the option chosen in the list matching `selector`.
 async fn chosen(s: &Session, selector: &str) -> String {
     let v = s
@@ -172,9 +161,9 @@ async fn an_admin_keeps_the_deadline_policies_and_a_new_case_gets_its_due_dates(
         Some("yasal-gun".to_owned()),
         "the refused field has the focus"
     );
-    assert_eq!(value(&s, "#yasal-gun").await, "0");
-    assert_eq!(value(&s, "#ic-hedef").await, "10");
-    assert_eq!(value(&s, "#not-gun").await, "5");
+    assert_eq!(s.value("#yasal-gun").await.unwrap(), "0");
+    assert_eq!(s.value("#ic-hedef").await.unwrap(), "10");
+    assert_eq!(s.value("#not-gun").await.unwrap(), "5");
     assert_eq!(chosen(&s, "#kaynak").await, "Açık Kapı");
     assert_eq!(chosen(&s, "#tur").await, "Bilgi edinme");
     assert_eq!(chosen(&s, "select[name=yasal_sayim]").await, "iş günü");
@@ -199,7 +188,7 @@ async fn an_admin_keeps_the_deadline_policies_and_a_new_case_gets_its_due_dates(
 
     // The general policy cannot lose its legal period.
     s.click_link("Düzenle: Tümü / Tümü / Tümü").await.unwrap();
-    assert_eq!(value(&s, "#yasal-gun").await, "30");
+    assert_eq!(s.value("#yasal-gun").await.unwrap(), "30");
     s.fill_label("Yasal süre (gün)", "").await.unwrap();
     s.fill_label("Not kuralı (gün)", "4").await.unwrap();
     s.click_button("Kaydet").await.unwrap();
@@ -207,8 +196,8 @@ async fn an_admin_keeps_the_deadline_policies_and_a_new_case_gets_its_due_dates(
         s.texts("#yasal-gun-hata").await.unwrap(),
         ["Genel kural (her şey “Tümü”) bu değeri belirtmeli; boş bırakılamaz."]
     );
-    assert_eq!(value(&s, "#yasal-gun").await, "");
-    assert_eq!(value(&s, "#not-gun").await, "4", "the rest as typed");
+    assert_eq!(s.value("#yasal-gun").await.unwrap(), "");
+    assert_eq!(s.value("#not-gun").await.unwrap(), "4", "the rest as typed");
     let general = row(&s, ["Tümü", "Tümü", "Tümü"]).await.unwrap();
     assert!(general.contains("30 takvim günü"), "unchanged: {general}");
 
@@ -229,7 +218,7 @@ async fn an_admin_keeps_the_deadline_policies_and_a_new_case_gets_its_due_dates(
         .await
         .unwrap();
     assert_eq!(chosen(&s, "#kaynak").await, "Doğrudan");
-    assert_eq!(value(&s, "#yasal-gun").await, "7");
+    assert_eq!(s.value("#yasal-gun").await.unwrap(), "7");
     s.fill_label("Yasal süre (gün)", "8").await.unwrap();
     s.click_button("Kaydet").await.unwrap();
     assert_eq!(told(&s).await, "Süre kuralı kaydedildi.");
@@ -262,7 +251,7 @@ async fn an_admin_keeps_the_deadline_policies_and_a_new_case_gets_its_due_dates(
         said.contains("siz bakarken başka biri tarafından değiştirildi"),
         "{said}"
     );
-    assert_eq!(value(&other, "#yasal-gun").await, "6", "as typed");
+    assert_eq!(other.value("#yasal-gun").await.unwrap(), "6", "as typed");
     assert_eq!(chosen(&other, "#tur").await, "Şikâyet");
     let current = row(&other, bills).await.unwrap();
     shows(&current, &["8 iş günü", "12 saat (7/24)"]);

@@ -34,17 +34,6 @@ async fn offered(s: &Session, id: &str) -> Vec<String> {
     serde_json::from_value(v).unwrap()
 }
 
-/// The value of the field with `id`.
-async fn value(s: &Session, id: &str) -> String {
-    s.one(&format!("#{id}"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The SMS the dev sink holds for `recipient`.
 async fn sms_to(app: &Running, recipient: &str) -> Vec<Value> {
     let list: Vec<Value> = reqwest::get(app.url("/dev/sms.json"))
@@ -142,7 +131,11 @@ async fn a_letter_with_a_landline_for_an_sms_reply_is_refused_at_the_phone_and_n
         ("telefon", LANDLINE),
         ("konu", "fatura"),
     ] {
-        assert_eq!(value(&s, id).await, typed, "{id} is kept");
+        assert_eq!(
+            s.value(&format!("#{id}")).await.unwrap(),
+            typed,
+            "{id} is kept"
+        );
     }
     assert!(s.one("#kvkk").await.unwrap().is_selected().await.unwrap());
     assert!(

@@ -12,17 +12,6 @@ use tekmerkez_integration_tests::{
     wait::eventually,
 };
 
-/// The value of the form field with `id`.
-async fn value(s: &Session, id: &str) -> String {
-    s.one(&format!("[id=\"{id}\"]"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The id of the focused element.
 async fn focused_id(s: &Session) -> String {
     s.focused()
@@ -49,8 +38,16 @@ async fn refused_profile_and_template_forms_come_back_as_typed_with_the_error_by
     s.click_button("Kaydet").await.unwrap();
     let page = s.text().await.unwrap();
     shows(&page, &["Geçerli bir telefon numarası"]);
-    assert_eq!(value(&s, "ad").await, name, "the edited name is kept");
-    assert_eq!(value(&s, "telefon").await, "12345", "the phone as typed");
+    assert_eq!(
+        s.value("#ad").await.unwrap(),
+        name,
+        "the edited name is kept"
+    );
+    assert_eq!(
+        s.value("#telefon").await.unwrap(),
+        "12345",
+        "the phone as typed"
+    );
     assert_eq!(focused_id(&s).await, "telefon");
     let phone = s.one("#telefon").await.unwrap();
     assert_eq!(
@@ -80,7 +77,11 @@ async fn refused_profile_and_template_forms_come_back_as_typed_with_the_error_by
     )
     .await;
     shows(&s.text().await.unwrap(), &["Kaydedilmedi: metin"]);
-    assert_eq!(value(&s, "metin-basvuru_alindi-tr").await, body, "kept");
+    assert_eq!(
+        s.value("#metin-basvuru_alindi-tr").await.unwrap(),
+        body,
+        "kept"
+    );
     assert_eq!(focused_id(&s).await, "metin-basvuru_alindi-tr");
     let field = s.one("#metin-basvuru_alindi-tr").await.unwrap();
     assert_eq!(

@@ -49,17 +49,6 @@ async fn pool_records(app: &Running, who: &str, min_days: u32) -> Vec<pb::Case> 
         .cases
 }
 
-/// The value of the form field with `id`.
-async fn value(s: &Session, id: &str) -> String {
-    s.one(&format!("#{id}"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The id of the focused element.
 async fn focused_id(s: &Session) -> String {
     s.focused()
@@ -122,7 +111,7 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
         &s.text().await.unwrap(),
         &["Kaydı kapatmak için onay kutusunu işaretleyiniz."],
     );
-    assert_eq!(value(&s, "aciklama").await, answer);
+    assert_eq!(s.value("#aciklama").await.unwrap(), answer);
     assert_eq!(focused_id(&s).await, "onay");
     s.screenshot("kayit-onay-istendi").await.unwrap();
 
@@ -139,7 +128,11 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
         &s.text().await.unwrap(),
         &["Kapatmak için bir kapanış nedeni seçin."],
     );
-    assert_eq!(value(&s, "aciklama").await, answer, "the answer is kept");
+    assert_eq!(
+        s.value("#aciklama").await.unwrap(),
+        answer,
+        "the answer is kept"
+    );
     assert_eq!(focused_id(&s).await, "neden");
     let reasons = s.texts("#neden option").await.unwrap();
     for r in [
@@ -166,7 +159,11 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
             "Yetkili açıklamanız aşağıda duruyor.",
         ],
     );
-    assert_eq!(value(&s, "aciklama").await, answer, "the answer is kept");
+    assert_eq!(
+        s.value("#aciklama").await.unwrap(),
+        answer,
+        "the answer is kept"
+    );
     assert_eq!(focused_id(&s).await, "not", "the focus is on the note box");
     let note_box = s.one("#not").await.unwrap();
     assert_eq!(
@@ -181,8 +178,16 @@ async fn the_official_answer_survives_the_3_day_refusal_and_adding_a_note() {
     s.click_button("Not Ekle").await.unwrap();
     let noted = s.text().await.unwrap();
     shows(&noted, &["Not eklendi.", &format!("Mehmet Öztürk: {note}")]);
-    assert_eq!(value(&s, "aciklama").await, answer, "the answer is kept");
-    assert_eq!(value(&s, "not").await, "", "the note box is empty again");
+    assert_eq!(
+        s.value("#aciklama").await.unwrap(),
+        answer,
+        "the answer is kept"
+    );
+    assert_eq!(
+        s.value("#not").await.unwrap(),
+        "",
+        "the note box is empty again"
+    );
     s.screenshot("kayit-not-eklendi-aciklama-duruyor")
         .await
         .unwrap();
@@ -292,7 +297,7 @@ async fn a_record_moved_away_while_open_says_where_it_went_and_keeps_the_note() 
         ],
     );
     assert_eq!(
-        value(&expert, "yazilan-not").await,
+        expert.value("#yazilan-not").await.unwrap(),
         note,
         "the note is kept"
     );
@@ -383,8 +388,8 @@ async fn a_past_retry_time_is_named_and_a_resolved_record_can_be_reopened_that_d
         &["Yeniden arama zamanı geçmişte kalıyor; ileri bir tarih ve saat giriniz."],
     );
     assert!(!page.contains("Metin boş olamaz"), "{page}");
-    assert_eq!(value(&s, "gorusme").await, note, "the note is kept");
-    assert_eq!(value(&s, "zaman").await, past, "the time is kept");
+    assert_eq!(s.value("#gorusme").await.unwrap(), note, "the note is kept");
+    assert_eq!(s.value("#zaman").await.unwrap(), past, "the time is kept");
     assert_eq!(focused_id(&s).await, "zaman");
     let chosen = s
         .one("input[name=sonuc][value='2']")

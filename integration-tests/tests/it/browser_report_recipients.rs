@@ -8,27 +8,14 @@
 
 use crate::channels::start;
 use tekmerkez_case::demo::DEMO_PASSWORD;
-use tekmerkez_integration_tests::browser::{Session, shows};
+use tekmerkez_integration_tests::browser::{Chrome, shows};
 
 const PAGE: &str = "/yonetim/rapor-alicilari";
 const WATER: &str = "Su ve Kanalizasyon Dairesi Başkanlığı";
 
-/// The form field matching `selector`'s value.
-async fn value(s: &Session, selector: &str) -> String {
-    s.one(selector)
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_sets_a_directorates_recipients_and_a_bad_address_is_named_with_the_typing_kept() {
-    let chrome = tekmerkez_integration_tests::browser::Chrome::start()
-        .await
-        .unwrap();
+    let chrome = Chrome::start().await.unwrap();
     let app = start(|_| {}).await;
     let s = chrome
         .session(app.http, "browser_report_recipients")
@@ -70,8 +57,8 @@ async fn an_admin_sets_a_directorates_recipients_and_a_bad_address_is_named_with
             .unwrap(),
         ["Geçerli bir e-posta adresi değil: bozuk-adres"]
     );
-    assert_eq!(value(&s, &recipients).await, typed);
-    assert_eq!(value(&s, &language).await, "en");
+    assert_eq!(s.value(&recipients).await.unwrap(), typed);
+    assert_eq!(s.value(&language).await.unwrap(), "en");
     let field = s.one(&recipients).await.unwrap();
     assert_eq!(
         field.attr("aria-invalid").await.unwrap().as_deref(),
@@ -92,8 +79,8 @@ async fn an_admin_sets_a_directorates_recipients_and_a_bad_address_is_named_with
         s.one("#durum").await.unwrap().text().await.unwrap(),
         "Alıcılar kaydedildi."
     );
-    assert_eq!(value(&s, &recipients).await, fixed);
-    assert_eq!(value(&s, &language).await, "en");
+    assert_eq!(s.value(&recipients).await.unwrap(), fixed);
+    assert_eq!(s.value(&language).await.unwrap(), "en");
     s.screenshot("kaydedildi").await.unwrap();
     s.close().await.unwrap();
 }
