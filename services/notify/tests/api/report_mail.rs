@@ -257,6 +257,32 @@ async fn a_report_with_two_files_arrives_once_per_recipient_even_when_handled_tw
     arrives_once_per_recipient_even_when_handled_twice(Db::Postgres).await;
 }
 
+/// The Message-ID the report `r` gets for its first recipient.
+fn first_message_id(r: &ReportMailRequested) -> String {
+    let hash = report_mail::recipient_hash(&r.recipients[0]);
+    report_mail::message_id(&r.event_id, &hash, "tekmerkez.local")
+}
+
+/// Claims `r`'s first recipient from `at` until `until`, as a sender does.
+async fn claim_first(
+    store: &NotifyStore,
+    r: &ReportMailRequested,
+    at: i64,
+    until: i64,
+) -> ReportClaim {
+    let hash = report_mail::recipient_hash(&r.recipients[0]);
+    let message_id = first_message_id(r);
+    let key = ReportMailKey {
+        event_id: &r.event_id,
+        recipient_hash: &hash,
+        directorate_id: &r.directorate_id,
+        period: &r.period,
+        position: 0,
+        message_id: &message_id,
+    };
+    store.report_mail_claim(&key, at, until).await.unwrap()
+}
+
 async fn a_crash_between_send_and_mark_resends_with_the_same_message_id(db: Db) {
     let dir = tempfile::tempdir().unwrap();
     let store = store(db, dir.path()).await;
@@ -267,21 +293,8 @@ async fn a_crash_between_send_and_mark_resends_with_the_same_message_id(db: Db) 
     // Another sender claimed it and is still within its lease: this one
     // waits (the consumer retries) and sends nothing.
     let r = request(vec!["mudur@kocaeli.example".into()]);
-    let hash = report_mail::recipient_hash(&r.recipients[0]);
-    let message_id = report_mail::message_id(&r.event_id, &hash, "tekmerkez.local");
-    let key = ReportMailKey {
-        event_id: &r.event_id,
-        recipient_hash: &hash,
-        directorate_id: &r.directorate_id,
-        period: &r.period,
-        position: 0,
-        message_id: &message_id,
-    };
     assert_eq!(
-        store
-            .report_mail_claim(&key, now, now + minute)
-            .await
-            .unwrap(),
+        claim_first(&store, &r, now, now + minute).await,
         ReportClaim::Claimed { in_doubt: false }
     );
     let busy = h.handle_request(&r).await;
@@ -292,35 +305,19 @@ async fn a_crash_between_send_and_mark_resends_with_the_same_message_id(db: Db) 
     // lease is over, the recipient is taken over, in doubt, and sent with
     // the Message-ID it would have had.
     let r = request(vec!["mudur@kocaeli.example".into()]);
-    let hash = report_mail::recipient_hash(&r.recipients[0]);
-    let message_id = report_mail::message_id(&r.event_id, &hash, "tekmerkez.local");
-    let key = ReportMailKey {
-        event_id: &r.event_id,
-        recipient_hash: &hash,
-        directorate_id: &r.directorate_id,
-        period: &r.period,
-        position: 0,
-        message_id: &message_id,
-    };
     assert_eq!(
-        store
-            .report_mail_claim(&key, now - 3 * minute, now - 2 * minute)
-            .await
-            .unwrap(),
+        claim_first(&store, &r, now - 3 * minute, now - 2 * minute).await,
         ReportClaim::Claimed { in_doubt: false }
     );
     assert_eq!(
-        store
-            .report_mail_claim(&key, now - 90_000_000, now - minute)
-            .await
-            .unwrap(),
+        claim_first(&store, &r, now - 90_000_000, now - minute).await,
         ReportClaim::Claimed { in_doubt: true },
         "an expired claim is taken over, in doubt"
     );
     h.handle_request(&r).await.unwrap();
     let sink = store.sink_list("email", 10).await.unwrap();
     assert_eq!(sink.len(), 1);
-    assert_eq!(sink[0].message_id, message_id);
+    assert_eq!(sink[0].message_id, first_message_id(&r));
     let rec = &store.report_mails(&r.event_id).await.unwrap()[0];
     assert_eq!((rec.state.as_str(), rec.attempts), ("sent", 3));
     assert!(rec.sent_at.is_some());
@@ -329,10 +326,7 @@ async fn a_crash_between_send_and_mark_resends_with_the_same_message_id(db: Db) 
     assert_eq!(store.sink_list("email", 10).await.unwrap().len(), 1);
     let later = now + 10 * minute;
     assert_eq!(
-        store
-            .report_mail_claim(&key, later, later + minute)
-            .await
-            .unwrap(),
+        claim_first(&store, &r, later, later + minute).await,
         ReportClaim::Done
     );
 }
