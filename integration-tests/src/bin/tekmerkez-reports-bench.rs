@@ -11,10 +11,11 @@
 //! The seed goes through the reports' own code: each synthetic case is a
 //! [`Fact`], its rollup change is [`cells::delta`] and its rows
 //! [`Fact::rows`], exactly what the consumer writes; only the writing is
-//! bulk (`COPY`). Cases of one day are drawn as profiles (keys, times,
-//! durations, closure, survey) each standing for a few identical cases, so
-//! seeding ten million takes minutes; every case still has its own row in
-//! `report_case_rows`. The per-case facts (`report_cases`), which no report
+//! bulk (`COPY`), summed per row in memory first. Every case is drawn on
+//! its own (keys, times, durations, closure, survey), so the rollups hold
+//! as many distinct cells as real cases would fill (only a day busier than
+//! [`PROFILES`] draws profiles standing for a few cases each), and every
+//! case has its own row in `report_case_rows`. The per-case facts (`report_cases`), which no report
 //! reads, are not written.
 #![allow(
     clippy::unwrap_used,
@@ -47,6 +48,7 @@ use tekmerkez_reports::{
         DayFigures, Fact, Mark, Metric, Opening, Survey, Versioned, date_of, day_number,
         month_start,
     },
+    histogram::{self, Counts},
     store::ReportStore,
 };
 use tokio_util::sync::CancellationToken;
@@ -335,24 +337,39 @@ fn resolve(fact: &mut Fact, rng: &mut StdRng, at: i64, now: i64, version: &mut i
 
 // --- Bulk writing ---------------------------------------------------------------
 
+/// One rollup row being built: its figures and histograms.
+#[derive(Default)]
+struct Sums {
+    figures: DayFigures,
+    first_action: Counts,
+    to_close: Counts,
+}
+
+impl Sums {
+    fn add(&mut self, o: &Sums) {
+        self.figures.add(&o.figures, 1);
+        histogram::add(&mut self.first_action, &o.first_action);
+        histogram::add(&mut self.to_close, &o.to_close);
+    }
+}
+
 /// The rollups being built, flushed day by day once no later case can
 /// change them.
 #[derive(Default)]
 struct Rollups {
-    days: HashMap<(Cell, i32), DayFigures>,
-    samples: HashMap<(Cell, i32, Metric, i32), i64>,
+    days: HashMap<(Cell, i32), Sums>,
     /// The current month's sums of the days flushed (the monthly rows).
-    month: HashMap<(Cell, i32), DayFigures>,
-    month_samples: HashMap<(Cell, i32, Metric, i32), i64>,
+    month: HashMap<(Cell, i32), Sums>,
     daily_rows: u64,
-    sample_rows: u64,
+    monthly_rows: u64,
 }
 
-/// `COPY` text of one figures row.
-fn figures_line(out: &mut String, cell: &Cell, day: i32, f: &DayFigures) {
+/// `COPY` text of one rollup row.
+fn row_line(out: &mut String, cell: &Cell, day: i32, s: &Sums) {
+    let f = &s.figures;
     let _ = writeln!(
         out,
-        "{}\t{}\t{day}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{day}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
         cell.dims,
         cell.pool_id,
         cell.key1,
@@ -363,26 +380,17 @@ fn figures_line(out: &mut String, cell: &Cell, day: i32, f: &DayFigures) {
         f.on_time,
         f.late,
         f.survey_count,
-        f.survey_sum
+        f.survey_sum,
+        histogram::encode(&s.first_action),
+        histogram::encode(&s.to_close),
     );
 }
 
-/// `COPY` text of one duration row.
-fn samples_line(out: &mut String, cell: &Cell, day: i32, metric: Metric, bucket: i32, n: i64) {
-    let _ = writeln!(
-        out,
-        "{}\t{}\t{day}\t{}\t{}\t{}\t{bucket}\t{n}",
-        cell.dims, cell.pool_id, metric as i32, cell.key1, cell.key2
-    );
-}
-
-/// What one flush writes: daily figures and samples, monthly ones.
+/// What one flush writes: daily rows, and monthly ones at a month's end.
 #[derive(Default)]
 struct Flushed {
     days: String,
-    samples: String,
     months: String,
-    month_samples: String,
 }
 
 impl Rollups {
@@ -390,10 +398,15 @@ impl Rollups {
     fn add(&mut self, fact: &Fact, weight: i64) {
         let d = cells::delta(&Fact::default(), fact);
         for (k, f) in d.days {
-            self.days.entry(k).or_default().add(&f, weight);
+            self.days.entry(k).or_default().figures.add(&f, weight);
         }
-        for (k, n) in d.samples {
-            *self.samples.entry(k).or_default() += n * weight;
+        for ((cell, day, metric, bucket), n) in d.samples {
+            let sums = self.days.entry((cell, day)).or_default();
+            let counts = match metric {
+                Metric::FirstAction => &mut sums.first_action,
+                Metric::Close => &mut sums.to_close,
+            };
+            *counts.entry(bucket).or_default() += n * weight;
         }
     }
 
@@ -401,38 +414,27 @@ impl Rollups {
     /// and of the month ending with `last` when it does (`i32::MAX`: all).
     fn take_until(&mut self, last: i32) -> Flushed {
         let mut out = Flushed::default();
-        let (month, month_samples) = (&mut self.month, &mut self.month_samples);
-        self.days.retain(|(cell, day), f| {
+        let month = &mut self.month;
+        let mut rows = 0;
+        self.days.retain(|(cell, day), s| {
             if *day > last {
                 return true;
             }
-            figures_line(&mut out.days, cell, *day, f);
+            row_line(&mut out.days, cell, *day, s);
+            rows += 1;
             month
                 .entry((cell.clone(), month_start(*day)))
                 .or_default()
-                .add(f, 1);
+                .add(s);
             false
         });
-        self.samples.retain(|(cell, day, metric, bucket), n| {
-            if *day > last {
-                return true;
-            }
-            samples_line(&mut out.samples, cell, *day, *metric, *bucket, *n);
-            *month_samples
-                .entry((cell.clone(), month_start(*day), *metric, *bucket))
-                .or_default() += *n;
-            false
-        });
+        self.daily_rows += rows;
         if last == i32::MAX || month_start(last + 1) == last + 1 {
-            for ((cell, m), f) in self.month.drain() {
-                figures_line(&mut out.months, &cell, m, &f);
-            }
-            for ((cell, m, metric, bucket), n) in self.month_samples.drain() {
-                samples_line(&mut out.month_samples, &cell, m, metric, bucket, n);
+            for ((cell, m), s) in self.month.drain() {
+                row_line(&mut out.months, &cell, m, &s);
+                self.monthly_rows += 1;
             }
         }
-        self.daily_rows += out.days.lines().count() as u64;
-        self.sample_rows += out.samples.lines().count() as u64;
         out
     }
 }
@@ -484,27 +486,23 @@ async fn copy(c: &mut PgConnection, statement: &str, data: String) {
 }
 
 const COPY_DAILY: &str = "COPY report_daily (dims, pool_id, day, key1, key2, opened, resolved, \
-    open_delta, on_time, late, survey_count, survey_sum) FROM STDIN";
-const COPY_SAMPLES: &str = "COPY report_durations (dims, pool_id, day, metric, key1, key2, \
-    bucket, samples) FROM STDIN";
+    open_delta, on_time, late, survey_count, survey_sum, first_action, to_close) FROM STDIN";
 const COPY_MONTHLY: &str = "COPY report_monthly (dims, pool_id, month_day, key1, key2, opened, \
-    resolved, open_delta, on_time, late, survey_count, survey_sum) FROM STDIN";
-const COPY_MONTHLY_SAMPLES: &str = "COPY report_durations_monthly (dims, pool_id, month_day, \
-    metric, key1, key2, bucket, samples) FROM STDIN";
+    resolved, open_delta, on_time, late, survey_count, survey_sum, first_action, to_close) \
+    FROM STDIN";
 const COPY_ROWS: &str = "COPY report_case_rows (case_id, span, opened_at, opened_day, start_day, \
     resolved_at, resolved_day, due_day, on_time, channel, type, category, pool_id, province, \
     partner, closure_reason, source, tracking_number) FROM STDIN";
 
 async fn write(c: &mut PgConnection, f: Flushed) {
     copy(c, COPY_DAILY, f.days).await;
-    copy(c, COPY_SAMPLES, f.samples).await;
     copy(c, COPY_MONTHLY, f.months).await;
-    copy(c, COPY_MONTHLY_SAMPLES, f.month_samples).await;
 }
 
-/// Profiles drawn per day: enough for every combination of keys a busy
-/// day has, each standing for `cases per day / PROFILES` cases.
-const PROFILES: u64 = 1_500;
+/// Cases drawn one by one per day: a day with more (none at the default
+/// ten million over three years, about 9 100 a day and 12 000 on the
+/// busiest) draws this many profiles, each standing for a few cases.
+const PROFILES: u64 = 20_000;
 
 /// How busy `day` is relative to an ordinary weekday.
 fn busyness(day: i32) -> f64 {
@@ -573,18 +571,18 @@ async fn seed(url: &str, pools: &[PoolOf], cases: u64, days: i32, today: i32) {
         write(&mut c, rollups.take_until(day)).await;
         if i % 100 == 99 {
             println!(
-                "  {next} cases, {} rollup rows, {} duration rows ({:.0} s)",
+                "  {next} cases, {} daily and {} monthly rollup rows ({:.0} s)",
                 rollups.daily_rows,
-                rollups.sample_rows,
+                rollups.monthly_rows,
                 started.elapsed().as_secs_f64()
             );
         }
     }
     write(&mut c, rollups.take_until(i32::MAX)).await;
     println!(
-        "  {next} cases, {} rollup rows, {} duration rows written ({:.0} s); indexing…",
+        "  {next} cases, {} daily and {} monthly rollup rows written ({:.0} s); indexing…",
         rollups.daily_rows,
-        rollups.sample_rows,
+        rollups.monthly_rows,
         started.elapsed().as_secs_f64()
     );
     for (_, def) in &indexes {

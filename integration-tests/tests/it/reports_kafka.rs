@@ -14,6 +14,10 @@ use tekmerkez_proto::{
     case_v1::{self as pb, directory_service_client::DirectoryServiceClient},
     reports_v1::{self as rpb, report_service_client::ReportServiceClient},
 };
+use tekmerkez_reports::{
+    fact::Metric,
+    store::{PoolRows, ReportStore},
+};
 
 /// 2026-03-02 10:00 Istanbul.
 const T0: i64 = 1_772_434_800;
@@ -197,11 +201,14 @@ async fn a_reports_process_killed_mid_stream_and_restarted_counts_nothing_twice(
     assert_eq!(reports_count(&db, &total("open_delta")).await, 0);
     assert_eq!(reports_count(&db, &total("survey_count")).await, surveys);
     assert_eq!(reports_count(&db, PROCESSED).await, distinct);
-    let close_samples = reports_count(
-        &db,
-        "SELECT CAST(SUM(samples) AS BIGINT) FROM report_durations WHERE dims = '' AND pool_id = '' AND metric = 2",
-    )
-    .await;
+    let close_samples: i64 = ReportStore::connect(&db, 1)
+        .unwrap()
+        .daily("", &PoolRows::AllPools, 0, i32::MAX)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.counts(Metric::Close).unwrap().values().sum::<i64>())
+        .sum();
     assert_eq!(close_samples, resolutions);
     // Per pool, the same: nothing doubled in any cell.
     let per_pool = reports_count(

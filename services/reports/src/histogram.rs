@@ -3,6 +3,12 @@
 //! `60·(1.05^b − 1) ≤ d < 60·(1.05^(b+1) − 1)`, each bucket 5 % wider than
 //! the last. The median is the bucket's midpoint, within 2.5 % of the true
 //! (lower) median plus a minute; two years fit in about 290 buckets.
+//!
+//! A rollup row keeps its histogram as text, `bucket:count` pairs joined
+//! by commas in bucket order (`"141:2,143:1"`; empty when none), so one row
+//! holds a cell's whole day or month and an operator can read it in `psql`.
+
+use std::collections::BTreeMap;
 
 /// The growth of each bucket's width.
 const GROWTH: f64 = 1.05;
@@ -50,9 +56,68 @@ pub fn median_bucket(counts: impl IntoIterator<Item = (i32, i64)>) -> Option<i32
     None
 }
 
+/// Sample counts by bucket.
+pub type Counts = BTreeMap<i32, i64>;
+
+/// The counts of stored text `text` (pairs in any order; a bucket named
+/// twice is summed); `None` when it does not parse.
+pub fn decode(text: &str) -> Option<Counts> {
+    let mut out = Counts::new();
+    if text.is_empty() {
+        return Some(out);
+    }
+    for pair in text.split(',') {
+        let (b, n) = pair.split_once(':')?;
+        *out.entry(b.parse().ok()?).or_default() += n.parse::<i64>().ok()?;
+    }
+    Some(out)
+}
+
+/// The stored text of `counts`: zero counts left out, buckets in order.
+pub fn encode(counts: &Counts) -> String {
+    let mut out = String::new();
+    for (b, n) in counts.iter().filter(|(_, n)| **n != 0) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(&b.to_string());
+        out.push(':');
+        out.push_str(&n.to_string());
+    }
+    out
+}
+
+/// Adds `other` into `counts`, dropping buckets that sum to zero.
+pub fn add(counts: &mut Counts, other: &Counts) {
+    for (b, n) in other {
+        *counts.entry(*b).or_default() += n;
+    }
+    counts.retain(|_, n| *n != 0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_text_round_trips_and_sums_repeated_buckets() {
+        let counts = Counts::from([(3, 2), (141, 1), (290, 70_000)]);
+        assert_eq!(encode(&counts), "3:2,141:1,290:70000");
+        assert_eq!(decode(&encode(&counts)), Some(counts));
+        assert_eq!(decode(""), Some(Counts::new()));
+        assert_eq!(encode(&Counts::from([(4, 0)])), "");
+        assert_eq!(decode("7:1,2:3,7:-1"), Some(Counts::from([(2, 3), (7, 0)])));
+        for bad in ["7", "7:", ":1", "a:1", "1:2,", "1:2;3:4"] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn adding_drops_what_cancels() {
+        let mut c = Counts::from([(1, 2), (5, 1)]);
+        add(&mut c, &Counts::from([(5, -1), (9, 4)]));
+        assert_eq!(c, Counts::from([(1, 2), (9, 4)]));
+    }
 
     #[test]
     fn every_duration_falls_inside_its_bucket_and_the_midpoint_is_close() {

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use crate::{
     cells::{DIMS, dims_name},
     fact::{DayFigures, Metric, date_of, day_number, month_start},
-    histogram,
+    histogram::{self, Counts},
     store::{PoolRows, ReportStore, StoreError},
 };
 
@@ -202,19 +202,15 @@ pub struct Summary {
 #[derive(Debug, Default, Clone)]
 struct Acc {
     f: DayFigures,
-    close: BTreeMap<i32, i64>,
-    first: BTreeMap<i32, i64>,
+    close: Counts,
+    first: Counts,
 }
 
 impl Acc {
     fn absorb(&mut self, o: &Acc) {
         self.f.add(&o.f, 1);
-        for (b, n) in &o.close {
-            *self.close.entry(*b).or_default() += n;
-        }
-        for (b, n) in &o.first {
-            *self.first.entry(*b).or_default() += n;
-        }
+        histogram::add(&mut self.close, &o.close);
+        histogram::add(&mut self.first, &o.first);
     }
 
     fn figures(&self, open_at_end: i64) -> Figures {
@@ -347,37 +343,20 @@ pub async fn summary(
     );
     let reads = ReadPlan::of(from, to, monthly);
     let mut figures = Vec::new();
-    let mut samples = Vec::new();
     for (a, b) in &reads.days {
         figures.extend(store.daily(&dims, &pools, *a, *b).await?);
-        samples.extend(store.samples(&dims, &pools, *a, *b).await?);
     }
     if let Some((a, b)) = reads.months {
         figures.extend(store.monthly(&dims, &pools, a, b).await?);
-        samples.extend(store.monthly_samples(&dims, &pools, a, b).await?);
     }
 
     let mut cells: BTreeMap<(Vec<String>, i32), Acc> = BTreeMap::new();
     for r in figures {
         let key = key_of(&r.pool_id, &r.key1, &r.key2);
-        cells
-            .entry((key, period_of(r.day)))
-            .or_default()
-            .f
-            .add(&r.figures(), 1);
-    }
-    for s in samples {
-        if s.samples == 0 {
-            continue;
-        }
-        let key = key_of(&s.pool_id, &s.key1, &s.key2);
-        let acc = cells.entry((key, period_of(s.day))).or_default();
-        let hist = match Metric::from_code(s.metric) {
-            Some(Metric::FirstAction) => &mut acc.first,
-            Some(Metric::Close) => &mut acc.close,
-            None => continue,
-        };
-        *hist.entry(s.bucket).or_default() += s.samples;
+        let acc = cells.entry((key, period_of(r.day))).or_default();
+        acc.f.add(&r.figures(), 1);
+        histogram::add(&mut acc.first, &r.counts(Metric::FirstAction)?);
+        histogram::add(&mut acc.close, &r.counts(Metric::Close)?);
     }
     let mut carried: BTreeMap<Vec<String>, i64> = BTreeMap::new();
     for b in store.baseline(&dims, &pools, from).await? {

@@ -10,6 +10,7 @@ use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 use crate::{
     cells::{self, Cell, Delta},
     fact::{DayFigures, Fact, Metric},
+    histogram::{self, Counts},
     rows::{CaseRow, RowQuery, StoredRow},
 };
 
@@ -25,6 +26,9 @@ pub enum StoreError {
     /// A stored fact does not parse.
     #[error("a stored fact is unreadable")]
     Corrupt(#[source] serde_json::Error),
+    /// A stored histogram does not parse.
+    #[error("a stored histogram is unreadable")]
+    CorruptHistogram,
     /// Another writer changed the case's fact meanwhile; retry.
     #[error("the case's fact changed meanwhile")]
     Conflict,
@@ -75,9 +79,24 @@ pub struct DailyRow {
     pub survey_count: i64,
     /// Figures.
     pub survey_sum: i64,
+    /// Time-to-first-action histogram (stored text, [`histogram::decode`]).
+    pub first_action: String,
+    /// Time-to-close histogram (stored text).
+    pub to_close: String,
 }
 
 impl DailyRow {
+    /// The histogram of `metric`.
+    ///
+    /// # Errors
+    /// [`StoreError::CorruptHistogram`] when the stored text does not parse.
+    pub fn counts(&self, metric: Metric) -> Result<Counts, StoreError> {
+        decode_stored(match metric {
+            Metric::FirstAction => &self.first_action,
+            Metric::Close => &self.to_close,
+        })
+    }
+
     /// The additive figures.
     pub fn figures(&self) -> DayFigures {
         DayFigures {
@@ -105,23 +124,16 @@ pub struct BaselineRow {
     pub open: i64,
 }
 
-/// Duration samples as read.
+/// A rollup row's key and its stored histograms, as an upsert returns them.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SampleRow {
-    /// The pool, `''` for all pools.
-    pub pool_id: String,
-    /// First key.
-    pub key1: String,
-    /// Second key.
-    pub key2: String,
-    /// Day number.
-    pub day: i32,
-    /// 1 first action, 2 close.
-    pub metric: i32,
-    /// The histogram bucket.
-    pub bucket: i32,
-    /// How many.
-    pub samples: i64,
+struct StoredHistograms {
+    dims: String,
+    pool_id: String,
+    day: i32,
+    key1: String,
+    key2: String,
+    first_action: String,
+    to_close: String,
 }
 
 /// Where the reports are kept.
@@ -146,13 +158,6 @@ impl Grain {
         }
     }
 
-    fn samples(self) -> &'static str {
-        match self {
-            Grain::Day => "report_durations",
-            Grain::Month => "report_durations_monthly",
-        }
-    }
-
     /// The day column: the day, or the first day of the month.
     fn column(self) -> &'static str {
         match self {
@@ -172,36 +177,81 @@ const FIGURES: [&str; 7] = [
     "survey_sum",
 ];
 
-/// The statements writing `delta` to the daily rows and its monthly sums
-/// to the monthly ones, rows in key order (so concurrent writers lock rows
-/// in one order and cannot deadlock).
-fn upserts(delta: &Delta) -> Vec<Statement> {
-    let mut out = grain_upserts(delta, Grain::Day);
-    out.extend(grain_upserts(&delta.by_month(), Grain::Month));
+fn decode_stored(text: &str) -> Result<Counts, StoreError> {
+    histogram::decode(text).ok_or(StoreError::CorruptHistogram)
+}
+
+/// What one rollup row gains: figures and histogram counts to add.
+#[derive(Debug, Default, Clone)]
+struct RowChange {
+    figures: DayFigures,
+    first_action: Counts,
+    to_close: Counts,
+}
+
+impl RowChange {
+    fn has_histograms(&self) -> bool {
+        !self.first_action.is_empty() || !self.to_close.is_empty()
+    }
+}
+
+/// Up to [`CHUNK`] rows of one grain written together, in key order (so
+/// concurrent writers lock rows in one order and cannot deadlock): an
+/// upsert adding the figures, and, when any histogram changes, the read of
+/// the stored histograms (the upsert's `RETURNING`, under its row lock)
+/// and their rewrite.
+#[derive(Debug)]
+struct ChunkWrite {
+    grain: Grain,
+    rows: Vec<((Cell, i32), RowChange)>,
+}
+
+/// The writes of `delta`: its daily rows, then its monthly sums.
+fn chunk_writes(delta: &Delta) -> Vec<ChunkWrite> {
+    let mut out = grain_chunks(delta, Grain::Day);
+    out.extend(grain_chunks(&delta.by_month(), Grain::Month));
     out
 }
 
-fn grain_upserts(delta: &Delta, grain: Grain) -> Vec<Statement> {
-    let (table, column) = (grain.figures(), grain.column());
-    let upsert_figures = format!(
-        "INSERT INTO {table} (dims, pool_id, {column}, key1, key2, {}) VALUES ",
-        FIGURES.join(", ")
-    );
-    let on_conflict_figures = format!(
-        " ON CONFLICT (dims, pool_id, {column}, key1, key2) DO UPDATE SET {}",
-        FIGURES
-            .iter()
-            .map(|f| format!("{f} = {table}.{f} + excluded.{f}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let mut out = Vec::new();
-    let days: Vec<_> = delta.days.iter().collect();
-    for chunk in days.chunks(CHUNK) {
-        let mut s = Statement::new(upsert_figures.as_str());
-        for (i, ((cell, day), f)) in chunk.iter().enumerate() {
+fn grain_chunks(delta: &Delta, grain: Grain) -> Vec<ChunkWrite> {
+    let mut rows: BTreeMap<(Cell, i32), RowChange> = BTreeMap::new();
+    for (key, f) in &delta.days {
+        rows.entry(key.clone()).or_default().figures = *f;
+    }
+    for ((cell, day, metric, bucket), n) in &delta.samples {
+        let change = rows.entry((cell.clone(), *day)).or_default();
+        let counts = match metric {
+            Metric::FirstAction => &mut change.first_action,
+            Metric::Close => &mut change.to_close,
+        };
+        *counts.entry(*bucket).or_default() += n;
+    }
+    let rows: Vec<_> = rows.into_iter().collect();
+    rows.chunks(CHUNK)
+        .map(|c| ChunkWrite {
+            grain,
+            rows: c.to_vec(),
+        })
+        .collect()
+}
+
+impl ChunkWrite {
+    fn has_histograms(&self) -> bool {
+        self.rows.iter().any(|(_, c)| c.has_histograms())
+    }
+
+    /// Adds the figures (creating missing rows); returns the rows' stored
+    /// histograms when [`Self::has_histograms`].
+    fn figures_upsert(&self) -> Statement {
+        let (table, column) = (self.grain.figures(), self.grain.column());
+        let mut s = Statement::new(format!(
+            "INSERT INTO {table} (dims, pool_id, {column}, key1, key2, {}) VALUES ",
+            FIGURES.join(", ")
+        ));
+        for (i, ((cell, day), c)) in self.rows.iter().enumerate() {
             s.push(if i == 0 { "(" } else { ", (" });
             push_cell(&mut s, cell, *day);
+            let f = &c.figures;
             for v in [
                 f.opened,
                 f.resolved,
@@ -215,43 +265,77 @@ fn grain_upserts(delta: &Delta, grain: Grain) -> Vec<Statement> {
             }
             s.push(")");
         }
-        s.push(&on_conflict_figures);
-        out.push(s);
+        s.push(&format!(
+            " ON CONFLICT (dims, pool_id, {column}, key1, key2) DO UPDATE SET {}",
+            FIGURES
+                .iter()
+                .map(|f| format!("{f} = {table}.{f} + excluded.{f}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if self.has_histograms() {
+            s.push(&format!(
+                " RETURNING dims, pool_id, {column} AS day, key1, key2, first_action, to_close"
+            ));
+        }
+        s
     }
-    let table = grain.samples();
-    let upsert_samples = format!(
-        "INSERT INTO {table} (dims, pool_id, {column}, metric, key1, key2, bucket, samples) VALUES "
-    );
-    let on_conflict_samples = format!(
-        " ON CONFLICT (dims, pool_id, {column}, metric, key1, key2, bucket) DO UPDATE SET \
-         samples = {table}.samples + excluded.samples"
-    );
-    let samples: Vec<_> = delta.samples.iter().collect();
-    for chunk in samples.chunks(CHUNK) {
-        let mut s = Statement::new(upsert_samples.as_str());
-        for (i, ((cell, day, metric, bucket), n)) in chunk.iter().enumerate() {
+
+    /// The rewrite of the histograms that change, given the rows' stored
+    /// ones (`current`, from [`Self::figures_upsert`]).
+    fn histogram_update(&self, current: &[StoredHistograms]) -> Result<Statement, StoreError> {
+        let stored: BTreeMap<(&str, &str, i32, &str, &str), &StoredHistograms> = current
+            .iter()
+            .map(|h| {
+                (
+                    (
+                        h.pool_id.as_str(),
+                        h.dims.as_str(),
+                        h.day,
+                        h.key1.as_str(),
+                        h.key2.as_str(),
+                    ),
+                    h,
+                )
+            })
+            .collect();
+        let (table, column) = (self.grain.figures(), self.grain.column());
+        let mut s = Statement::new(format!(
+            "INSERT INTO {table} (dims, pool_id, {column}, key1, key2, {}, first_action, \
+             to_close) VALUES ",
+            FIGURES.join(", ")
+        ));
+        let zeros = vec!["0"; FIGURES.len()].join(", ");
+        let changed = self.rows.iter().filter(|(_, c)| c.has_histograms());
+        for (i, ((cell, day), c)) in changed.enumerate() {
+            let key = (
+                cell.pool_id.as_str(),
+                cell.dims.as_str(),
+                *day,
+                cell.key1.as_str(),
+                cell.key2.as_str(),
+            );
+            let (mut first, mut close) = match stored.get(&key) {
+                Some(h) => (decode_stored(&h.first_action)?, decode_stored(&h.to_close)?),
+                None => (Counts::new(), Counts::new()),
+            };
+            histogram::add(&mut first, &c.first_action);
+            histogram::add(&mut close, &c.to_close);
             s.push(if i == 0 { "(" } else { ", (" });
-            s.push_bind(cell.dims.as_str())
+            push_cell(&mut s, cell, *day);
+            s.push(", ").push(&zeros);
+            s.push(", ")
+                .push_bind(histogram::encode(&first))
                 .push(", ")
-                .push_bind(cell.pool_id.as_str())
-                .push(", ")
-                .push_bind(i64::from(*day))
-                .push(", ")
-                .push_bind(*metric as i64)
-                .push(", ")
-                .push_bind(cell.key1.as_str())
-                .push(", ")
-                .push_bind(cell.key2.as_str())
-                .push(", ")
-                .push_bind(i64::from(*bucket))
-                .push(", ")
-                .push_bind(**n)
+                .push_bind(histogram::encode(&close))
                 .push(")");
         }
-        s.push(&on_conflict_samples);
-        out.push(s);
+        s.push(&format!(
+            " ON CONFLICT (dims, pool_id, {column}, key1, key2) DO UPDATE SET \
+             first_action = excluded.first_action, to_close = excluded.to_close"
+        ));
+        Ok(s)
     }
-    out
 }
 
 fn push_cell(s: &mut Statement, cell: &Cell, day: i32) {
@@ -407,8 +491,19 @@ impl ReportStore {
             let mut new = old.clone();
             merge(&mut new);
             if new != old {
-                for s in upserts(&cells::delta(&old, &new)) {
-                    s.query().execute(&mut *tx).await?;
+                for chunk in chunk_writes(&cells::delta(&old, &new)) {
+                    let upsert = chunk.figures_upsert();
+                    if chunk.has_histograms() {
+                        let current: Vec<StoredHistograms> =
+                            upsert.query_as().fetch_all(&mut *tx).await?;
+                        chunk
+                            .histogram_update(&current)?
+                            .query()
+                            .execute(&mut *tx)
+                            .await?;
+                    } else {
+                        upsert.query().execute(&mut *tx).await?;
+                    }
                 }
                 // The rows behind the figures change with them, in the same
                 // transaction, so a count over them always equals the rollups.
@@ -494,8 +589,8 @@ impl ReportStore {
     ) -> Result<Vec<DailyRow>, StoreError> {
         let (table, column) = (grain.figures(), grain.column());
         let mut s = Statement::new(format!(
-            "SELECT pool_id, key1, key2, {column} AS day, {} FROM {table} \
-             WHERE dims = $1 AND {column} >= $2 AND {column} <= $3",
+            "SELECT pool_id, key1, key2, {column} AS day, {}, first_action, to_close \
+             FROM {table} WHERE dims = $1 AND {column} >= $2 AND {column} <= $3",
             FIGURES.join(", ")
         ))
         .bind(dims)
@@ -534,55 +629,6 @@ impl ReportStore {
             .push_bind(i64::from(before));
         push_pools(&mut s, pools);
         s.push(") AS carried GROUP BY pool_id, key1, key2");
-        Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
-    }
-
-    /// Duration samples of `dims` for `pools` from day `from` to day `to`.
-    ///
-    /// # Errors
-    /// Database failures.
-    pub async fn samples(
-        &self,
-        dims: &str,
-        pools: &PoolRows,
-        from: i32,
-        to: i32,
-    ) -> Result<Vec<SampleRow>, StoreError> {
-        self.grain_samples(Grain::Day, dims, pools, from, to).await
-    }
-
-    /// Monthly duration samples, as [`Self::monthly`] reads figures.
-    ///
-    /// # Errors
-    /// Database failures.
-    pub async fn monthly_samples(
-        &self,
-        dims: &str,
-        pools: &PoolRows,
-        from: i32,
-        to: i32,
-    ) -> Result<Vec<SampleRow>, StoreError> {
-        self.grain_samples(Grain::Month, dims, pools, from, to)
-            .await
-    }
-
-    async fn grain_samples(
-        &self,
-        grain: Grain,
-        dims: &str,
-        pools: &PoolRows,
-        from: i32,
-        to: i32,
-    ) -> Result<Vec<SampleRow>, StoreError> {
-        let (table, column) = (grain.samples(), grain.column());
-        let mut s = Statement::new(format!(
-            "SELECT pool_id, key1, key2, {column} AS day, metric, bucket, samples FROM {table} \
-             WHERE dims = $1 AND {column} >= $2 AND {column} <= $3"
-        ))
-        .bind(dims)
-        .bind(i64::from(from))
-        .bind(i64::from(to));
-        push_pools(&mut s, pools);
         Ok(on_pool!(&self.0, |p| s.query_as().fetch_all(p).await?))
     }
 
@@ -679,9 +725,7 @@ impl ReportStore {
                 "report_processed_events",
                 "report_cases",
                 "report_daily",
-                "report_durations",
                 "report_monthly",
-                "report_durations_monthly",
                 "report_calls",
                 "report_case_rows",
             ] {
