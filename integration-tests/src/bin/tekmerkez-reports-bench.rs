@@ -45,7 +45,7 @@ use tekmerkez_integration_tests::{
 use tekmerkez_reports::{
     cells::{self, Cell},
     fact::{
-        DayFigures, Fact, Mark, Metric, Opening, Survey, Versioned, date_of, day_number,
+        DayFigures, Fact, Keys, Mark, Metric, Opening, Survey, Versioned, date_of, day_number,
         month_start,
     },
     histogram::{self, Counts},
@@ -346,6 +346,10 @@ struct Sums {
 }
 
 impl Sums {
+    fn is_zero(&self) -> bool {
+        self.figures.is_zero() && self.first_action.is_empty() && self.to_close.is_empty()
+    }
+
     fn add(&mut self, o: &Sums) {
         self.figures.add(&o.figures, 1);
         histogram::add(&mut self.first_action, &o.first_action);
@@ -353,13 +357,103 @@ impl Sums {
     }
 }
 
+/// A rollup cell with its strings interned (see [`CellShapes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CellId {
+    /// Which of [`cells::cells`]'s cells.
+    shape: u8,
+    /// Interned pool (`''` for the cells over all pools) and key values.
+    pool: u32,
+    key1: u32,
+    key2: u32,
+}
+
+/// Where each cell of [`cells::cells`] takes its pool and keys from,
+/// learnt once from the function itself on placeholder keys, so summing
+/// millions of cases hashes small numbers instead of strings while the
+/// cells stay exactly the consumer's.
+struct CellShapes {
+    /// Per cell: its `dims`, whether it is the pool's own, and which key
+    /// value (index into [`Keys::values`]) fills `key1` and `key2`.
+    shapes: Vec<(String, bool, Option<usize>, Option<usize>)>,
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl CellShapes {
+    fn new() -> Self {
+        let placeholder = |i: usize| format!("\u{1}{i}");
+        let template = Keys {
+            pool: "\u{1}pool".to_owned(),
+            values: std::array::from_fn(placeholder),
+        };
+        let source = |v: &str| (0..cells::DIMS.len()).find(|i| placeholder(*i) == v);
+        let shapes = cells::cells(&template)
+            .into_iter()
+            .map(|c| {
+                (
+                    c.dims.clone(),
+                    c.pool_id == template.pool,
+                    source(&c.key1),
+                    source(&c.key2),
+                )
+            })
+            .collect();
+        let mut me = Self {
+            shapes,
+            names: Vec::new(),
+            ids: HashMap::new(),
+        };
+        me.id("");
+        me
+    }
+
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap();
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), id);
+        id
+    }
+
+    /// The cells of `keys`, as [`cells::cells`] lists them.
+    fn cells(&mut self, keys: &Keys) -> Vec<CellId> {
+        let pool = self.id(&keys.pool);
+        let values: Vec<u32> = keys.values.iter().map(|v| self.id(v)).collect();
+        let value = |i: Option<usize>| i.map_or(0, |i| values[i]);
+        self.shapes
+            .iter()
+            .enumerate()
+            .map(|(n, (_, own, k1, k2))| CellId {
+                shape: u8::try_from(n).unwrap(),
+                pool: if *own { pool } else { 0 },
+                key1: value(*k1),
+                key2: value(*k2),
+            })
+            .collect()
+    }
+
+    /// The strings of `id`.
+    fn cell(&self, id: CellId) -> Cell {
+        let name = |i: u32| self.names[i as usize].clone();
+        Cell {
+            dims: self.shapes[usize::from(id.shape)].0.clone(),
+            pool_id: name(id.pool),
+            key1: name(id.key1),
+            key2: name(id.key2),
+        }
+    }
+}
+
 /// The rollups being built, flushed day by day once no later case can
 /// change them.
-#[derive(Default)]
 struct Rollups {
-    days: HashMap<(Cell, i32), Sums>,
+    shapes: CellShapes,
+    days: HashMap<(CellId, i32), Sums>,
     /// The current month's sums of the days flushed (the monthly rows).
-    month: HashMap<(Cell, i32), Sums>,
+    month: HashMap<(CellId, i32), Sums>,
     daily_rows: u64,
     monthly_rows: u64,
 }
@@ -394,19 +488,39 @@ struct Flushed {
 }
 
 impl Rollups {
-    /// Adds `weight` cases like `fact`.
-    fn add(&mut self, fact: &Fact, weight: i64) {
-        let d = cells::delta(&Fact::default(), fact);
-        for (k, f) in d.days {
-            self.days.entry(k).or_default().figures.add(&f, weight);
+    fn new() -> Self {
+        Self {
+            shapes: CellShapes::new(),
+            days: HashMap::new(),
+            month: HashMap::new(),
+            daily_rows: 0,
+            monthly_rows: 0,
         }
-        for ((cell, day, metric, bucket), n) in d.samples {
-            let sums = self.days.entry((cell, day)).or_default();
-            let counts = match metric {
-                Metric::FirstAction => &mut sums.first_action,
-                Metric::Close => &mut sums.to_close,
-            };
-            *counts.entry(bucket).or_default() += n * weight;
+    }
+
+    /// Adds `weight` cases like `fact` (a new case: its whole contribution
+    /// under each of its cells, what [`cells::delta`] from nothing gives).
+    fn add(&mut self, fact: &Fact, weight: i64) {
+        let Some(keys) = fact.keys() else {
+            return;
+        };
+        let contribution = fact.contribution();
+        for cell in self.shapes.cells(&keys) {
+            for (day, f) in &contribution.days {
+                self.days
+                    .entry((cell, *day))
+                    .or_default()
+                    .figures
+                    .add(f, weight);
+            }
+            for ((day, metric, bucket), n) in &contribution.samples {
+                let sums = self.days.entry((cell, *day)).or_default();
+                let counts = match metric {
+                    Metric::FirstAction => &mut sums.first_action,
+                    Metric::Close => &mut sums.to_close,
+                };
+                *counts.entry(*bucket).or_default() += n * weight;
+            }
         }
     }
 
@@ -414,25 +528,26 @@ impl Rollups {
     /// and of the month ending with `last` when it does (`i32::MAX`: all).
     fn take_until(&mut self, last: i32) -> Flushed {
         let mut out = Flushed::default();
-        let month = &mut self.month;
+        let (month, shapes) = (&mut self.month, &self.shapes);
         let mut rows = 0;
         self.days.retain(|(cell, day), s| {
             if *day > last {
                 return true;
             }
-            row_line(&mut out.days, cell, *day, s);
-            rows += 1;
-            month
-                .entry((cell.clone(), month_start(*day)))
-                .or_default()
-                .add(s);
+            if !s.is_zero() {
+                row_line(&mut out.days, &shapes.cell(*cell), *day, s);
+                rows += 1;
+            }
+            month.entry((*cell, month_start(*day))).or_default().add(s);
             false
         });
         self.daily_rows += rows;
         if last == i32::MAX || month_start(last + 1) == last + 1 {
             for ((cell, m), s) in self.month.drain() {
-                row_line(&mut out.months, &cell, m, &s);
-                self.monthly_rows += 1;
+                if !s.is_zero() {
+                    row_line(&mut out.months, &shapes.cell(cell), m, &s);
+                    self.monthly_rows += 1;
+                }
             }
         }
         out
@@ -520,6 +635,73 @@ fn busyness(day: i32) -> f64 {
     weekday * season
 }
 
+/// What one day of the seed loads: its cases' rows and the rollup rows
+/// it completes.
+struct SeedDay {
+    case_rows: String,
+    rollups: Flushed,
+    progress: Option<String>,
+}
+
+/// Draws `cases` over the `days` days before `today`, sending each day's
+/// rows to `tx` in order (the last message carries every row left).
+fn draw_days(
+    pools: &[(PoolOf, u32)],
+    cases: u64,
+    days: i32,
+    today: i32,
+    started: Instant,
+    tx: &tokio::sync::mpsc::Sender<SeedDay>,
+) {
+    let first = today - days;
+    let shares: Vec<f64> = (first..today).map(busyness).collect();
+    let total: f64 = shares.iter().sum();
+    let now = jiff::Timestamp::now().as_second();
+    let (mut rollups, mut next, mut placed) = (Rollups::new(), 0u64, 0u64);
+    for (i, day) in (first..today).enumerate() {
+        // This day's cases: its share, the last day takes the rounding.
+        let n = if day == today - 1 {
+            cases - placed
+        } else {
+            ((cases as f64) * shares[i] / total).round() as u64
+        };
+        placed += n;
+        let profiles = n.clamp(1, PROFILES);
+        let mut rng = StdRng::seed_from_u64(u64::try_from(day).unwrap_or(0));
+        let mut case_text = String::new();
+        for p in 0..profiles {
+            let weight = n / profiles + u64::from(p < n % profiles);
+            if weight == 0 {
+                continue;
+            }
+            let fact = draw_case(&mut rng, pools, day, now);
+            let w = i64::try_from(weight).unwrap();
+            rollups.add(&fact, w);
+            case_rows(&mut case_text, &fact, w, &mut next);
+        }
+        // Nothing opened later changes this day's rollups; the last day
+        // flushes everything (resolutions not yet due are in the future).
+        let last = if day == today - 1 { i32::MAX } else { day };
+        let flushed = rollups.take_until(last);
+        let progress = (i % 100 == 99 || last == i32::MAX).then(|| {
+            format!(
+                "  {next} cases, {} daily and {} monthly rollup rows ({:.0} s)",
+                rollups.daily_rows,
+                rollups.monthly_rows,
+                started.elapsed().as_secs_f64()
+            )
+        });
+        let day = SeedDay {
+            case_rows: case_text,
+            rollups: flushed,
+            progress,
+        };
+        if tx.blocking_send(day).is_err() {
+            return;
+        }
+    }
+}
+
 /// Seeds `url` with `cases` over the `days` days before `today`.
 async fn seed(url: &str, pools: &[PoolOf], cases: u64, days: i32, today: i32) {
     let store = ReportStore::connect(url, 2).unwrap();
@@ -539,50 +721,23 @@ async fn seed(url: &str, pools: &[PoolOf], cases: u64, days: i32, today: i32) {
             .unwrap();
     }
     let weighted_pools: Vec<(PoolOf, u32)> = pools.iter().map(|p| (p.clone(), p.weight)).collect();
-    let first = today - days;
-    let shares: Vec<f64> = (first..today).map(busyness).collect();
-    let total: f64 = shares.iter().sum();
-    let now = jiff::Timestamp::now().as_second();
     let started = Instant::now();
-    let (mut rollups, mut next, mut placed) = (Rollups::default(), 0u64, 0u64);
-    for (i, day) in (first..today).enumerate() {
-        // This day's cases: its share, the last day takes the rounding.
-        let n = if day == today - 1 {
-            cases - placed
-        } else {
-            ((cases as f64) * shares[i] / total).round() as u64
-        };
-        placed += n;
-        let profiles = n.clamp(1, PROFILES);
-        let mut rng = StdRng::seed_from_u64(u64::try_from(day).unwrap_or(0));
-        let mut rows = String::new();
-        for p in 0..profiles {
-            let weight = n / profiles + u64::from(p < n % profiles);
-            if weight == 0 {
-                continue;
-            }
-            let fact = draw_case(&mut rng, &weighted_pools, day, now);
-            let w = i64::try_from(weight).unwrap();
-            rollups.add(&fact, w);
-            case_rows(&mut rows, &fact, w, &mut next);
-        }
-        copy(&mut c, COPY_ROWS, rows).await;
-        // Nothing opened later changes this day's rollups.
-        write(&mut c, rollups.take_until(day)).await;
-        if i % 100 == 99 {
-            println!(
-                "  {next} cases, {} daily and {} monthly rollup rows ({:.0} s)",
-                rollups.daily_rows,
-                rollups.monthly_rows,
-                started.elapsed().as_secs_f64()
-            );
+    // Drawing and summing run on their own thread, a day or two ahead of
+    // the database loading the days before.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<SeedDay>(2);
+    let drawing = std::thread::spawn(move || {
+        draw_days(&weighted_pools, cases, days, today, started, &tx);
+    });
+    while let Some(d) = rx.recv().await {
+        copy(&mut c, COPY_ROWS, d.case_rows).await;
+        write(&mut c, d.rollups).await;
+        if let Some(line) = d.progress {
+            println!("{line}");
         }
     }
-    write(&mut c, rollups.take_until(i32::MAX)).await;
+    drawing.join().unwrap();
     println!(
-        "  {next} cases, {} daily and {} monthly rollup rows written ({:.0} s); indexing…",
-        rollups.daily_rows,
-        rollups.monthly_rows,
+        "  loaded in {:.0} s; indexing…",
         started.elapsed().as_secs_f64()
     );
     for (_, def) in &indexes {
@@ -1080,4 +1235,76 @@ async fn main() {
     let _ = intake_task.await;
     let _ = case_task.await;
     let _ = reports_task.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The seed's interned summing writes the rows the consumer's own
+    /// [`cells::delta`] would, case by case.
+    #[test]
+    fn interned_sums_equal_the_consumers_deltas() {
+        let pools = [
+            (
+                PoolOf {
+                    id: "su-izmit".into(),
+                    province: 41,
+                    categories: &["su_arizasi", "fatura"],
+                    weight: 3,
+                },
+                3,
+            ),
+            (
+                PoolOf {
+                    id: "cagri".into(),
+                    province: 6,
+                    categories: &["bilgi"],
+                    weight: 1,
+                },
+                1,
+            ),
+        ];
+        let today = day_number(jiff::civil::date(2026, 12, 1));
+        let now = jiff::civil::date(2026, 12, 1)
+            .at(12, 0, 0, 0)
+            .in_tz("Europe/Istanbul")
+            .unwrap()
+            .timestamp()
+            .as_second();
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut rollups = Rollups::new();
+        let mut expected: BTreeMap<(Cell, i32), (DayFigures, Counts, Counts)> = BTreeMap::new();
+        for i in 0..300 {
+            let fact = draw_case(&mut rng, &pools, today - 60 + i / 5, now);
+            let weight = 1 + i64::from(i % 3);
+            rollups.add(&fact, weight);
+            let d = cells::delta(&Fact::default(), &fact);
+            for (k, f) in d.days {
+                expected.entry(k).or_default().0.add(&f, weight);
+            }
+            for ((cell, day, metric, bucket), n) in d.samples {
+                let e = expected.entry((cell, day)).or_default();
+                let counts = match metric {
+                    Metric::FirstAction => &mut e.1,
+                    Metric::Close => &mut e.2,
+                };
+                *counts.entry(bucket).or_default() += n * weight;
+            }
+        }
+        assert!(expected.values().any(|e| !e.2.is_empty()), "some closed");
+        let got: BTreeMap<(Cell, i32), (DayFigures, Counts, Counts)> = rollups
+            .days
+            .iter()
+            .map(|((id, day), s)| {
+                (
+                    (rollups.shapes.cell(*id), *day),
+                    (s.figures, s.first_action.clone(), s.to_close.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected);
+    }
 }
