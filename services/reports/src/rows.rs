@@ -152,8 +152,36 @@ const COLUMNS: &str = "case_id, span, opened_at, opened_day, start_day, resolved
     due_day, on_time, channel, type AS app_type, category, pool_id, province, partner, \
     closure_reason, source, tracking_number";
 
+/// Where a statement finds its rows: a figure's own condition, except
+/// that cases open at a day's end are two kinds, each with its own index:
+/// those still open (a partial index in creation order, so the oldest come
+/// first without a scan) and those resolved after that day (by resolution
+/// day). One condition with `OR` scanned every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    Opened(i32, i32),
+    Resolved(i32, i32),
+    OnTime(i32, i32),
+    Late(i32, i32),
+    /// Open at the end of day `.0` and still open.
+    StillOpen(i32),
+    /// Open at the end of day `.0`, resolved on a later day.
+    ResolvedAfter(i32),
+}
+
 impl RowQuery {
-    fn push_where(&self, s: &mut Statement) {
+    /// The branches the rows of this query come from.
+    fn branches(&self) -> Vec<Branch> {
+        match self.which {
+            Which::Opened(a, b) => vec![Branch::Opened(a, b)],
+            Which::Resolved(a, b) => vec![Branch::Resolved(a, b)],
+            Which::OnTime(a, b) => vec![Branch::OnTime(a, b)],
+            Which::Late(a, b) => vec![Branch::Late(a, b)],
+            Which::OpenAt(t) => vec![Branch::StillOpen(t), Branch::ResolvedAfter(t)],
+        }
+    }
+
+    fn push_where(&self, s: &mut Statement, branch: Branch) {
         let range = |s: &mut Statement, col: &str, a: i32, b: i32| {
             s.push(" WHERE ")
                 .push(col)
@@ -164,26 +192,29 @@ impl RowQuery {
                 .push(" <= ")
                 .push_bind(i64::from(b));
         };
-        match self.which {
-            Which::Opened(a, b) => {
+        match branch {
+            Branch::Opened(a, b) => {
                 range(s, "opened_day", a, b);
                 s.push(" AND span = 0");
             }
-            Which::Resolved(a, b) => range(s, "resolved_day", a, b),
-            Which::OnTime(a, b) => {
+            Branch::Resolved(a, b) => range(s, "resolved_day", a, b),
+            Branch::OnTime(a, b) => {
                 range(s, "resolved_day", a, b);
                 s.push(" AND on_time = 1");
             }
-            Which::Late(a, b) => {
+            Branch::Late(a, b) => {
                 range(s, "resolved_day", a, b);
                 s.push(" AND on_time = 0");
             }
-            Which::OpenAt(t) => {
-                s.push(" WHERE start_day <= ")
+            Branch::StillOpen(t) => {
+                s.push(" WHERE resolved_day IS NULL AND start_day <= ")
+                    .push_bind(i64::from(t));
+            }
+            Branch::ResolvedAfter(t) => {
+                s.push(" WHERE resolved_day > ")
                     .push_bind(i64::from(t))
-                    .push(" AND (resolved_day IS NULL OR resolved_day > ")
-                    .push_bind(i64::from(t))
-                    .push(")");
+                    .push(" AND start_day <= ")
+                    .push_bind(i64::from(t));
             }
         }
         for c in &self.pools {
@@ -210,32 +241,52 @@ impl RowQuery {
         }
     }
 
-    /// The page after `after` (opened_at, case_id, span), creation order.
+    /// The page after `after` (opened_at, case_id, span), creation order:
+    /// each branch's first `limit` in that order, merged.
     pub fn statement(&self, after: Option<&(i64, String, i32)>, limit: u32) -> Statement {
-        let mut s = Statement::new(format!("SELECT {COLUMNS} FROM report_case_rows"));
-        self.push_where(&mut s);
-        if let Some((at, id, span)) = after {
-            s.push(" AND (opened_at > ")
-                .push_bind(*at)
-                .push(" OR (opened_at = ")
-                .push_bind(*at)
-                .push(" AND (case_id > ")
-                .push_bind(id.as_str())
-                .push(" OR (case_id = ")
-                .push_bind(id.as_str())
-                .push(" AND span > ")
-                .push_bind(i64::from(*span))
-                .push("))))");
+        let mut s = Statement::new("SELECT * FROM (");
+        for (i, branch) in self.branches().into_iter().enumerate() {
+            if i > 0 {
+                s.push(" UNION ALL ");
+            }
+            s.push(&format!(
+                "SELECT * FROM (SELECT {COLUMNS} FROM report_case_rows"
+            ));
+            self.push_where(&mut s, branch);
+            if let Some((at, id, span)) = after {
+                s.push(" AND (opened_at > ")
+                    .push_bind(*at)
+                    .push(" OR (opened_at = ")
+                    .push_bind(*at)
+                    .push(" AND (case_id > ")
+                    .push_bind(id.as_str())
+                    .push(" OR (case_id = ")
+                    .push_bind(id.as_str())
+                    .push(" AND span > ")
+                    .push_bind(i64::from(*span))
+                    .push("))))");
+            }
+            s.push(" ORDER BY opened_at, case_id, span LIMIT ")
+                .push_bind(i64::from(limit))
+                .push(&format!(") AS branch{i}"));
         }
-        s.push(" ORDER BY opened_at, case_id, span LIMIT ")
+        s.push(") AS branches ORDER BY opened_at, case_id, span LIMIT ")
             .push_bind(i64::from(limit));
         s
     }
 
-    /// How many rows match.
+    /// How many rows match: the branches' counts summed.
     pub fn count_statement(&self) -> Statement {
-        let mut s = Statement::new("SELECT COUNT(*) FROM report_case_rows");
-        self.push_where(&mut s);
+        let mut s = Statement::new("SELECT CAST(");
+        for (i, branch) in self.branches().into_iter().enumerate() {
+            if i > 0 {
+                s.push(" + ");
+            }
+            s.push("(SELECT COUNT(*) FROM report_case_rows");
+            self.push_where(&mut s, branch);
+            s.push(")");
+        }
+        s.push(" AS BIGINT)");
         s
     }
 }
