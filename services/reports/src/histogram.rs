@@ -95,6 +95,65 @@ pub fn add(counts: &mut Counts, other: &Counts) {
     counts.retain(|_, n| *n != 0);
 }
 
+/// The highest bucket a stored text may name: about 10^200 minutes, so
+/// anything above is a corrupt row, not a duration.
+const MAX_BUCKET: usize = 10_000;
+
+/// Counts indexed by bucket: what a summary adds thousands of rows into,
+/// straight from their stored text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Dense(Vec<i64>);
+
+impl Dense {
+    /// Adds the counts of stored text `text`; `None` (and a partial sum)
+    /// when it does not parse.
+    pub fn add_text(&mut self, text: &str) -> Option<()> {
+        if text.is_empty() {
+            return Some(());
+        }
+        for pair in text.split(',') {
+            let (b, n) = pair.split_once(':')?;
+            let b: usize = b.parse().ok().filter(|b| *b <= MAX_BUCKET)?;
+            let n: i64 = n.parse().ok()?;
+            if self.0.len() <= b {
+                self.0.resize(b + 1, 0);
+            }
+            self.0[b] += n;
+        }
+        Some(())
+    }
+
+    /// Adds `other`.
+    pub fn absorb(&mut self, other: &Dense) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine += theirs;
+        }
+    }
+
+    /// How many samples.
+    pub fn total(&self) -> i64 {
+        self.0.iter().sum()
+    }
+
+    /// Whether every count is zero.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|n| *n == 0)
+    }
+
+    /// The lower median, as [`median_bucket`] gives it.
+    pub fn median_bucket(&self) -> Option<i32> {
+        median_bucket(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(b, n)| (i32::try_from(b).unwrap_or(i32::MAX), *n)),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +168,30 @@ mod tests {
         assert_eq!(decode("7:1,2:3,7:-1"), Some(Counts::from([(2, 3), (7, 0)])));
         for bad in ["7", "7:", ":1", "a:1", "1:2,", "1:2;3:4"] {
             assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dense_counts_add_stored_texts_as_the_sparse_ones_do() {
+        let texts = ["3:2,141:1", "", "141:4,7:1", "3:-2"];
+        let mut dense = Dense::default();
+        let mut sparse = Counts::new();
+        for t in texts {
+            assert_eq!(dense.add_text(t), Some(()));
+            add(&mut sparse, &decode(t).unwrap());
+        }
+        assert_eq!(dense.total(), sparse.values().sum::<i64>());
+        assert_eq!(
+            dense.median_bucket(),
+            median_bucket(sparse.iter().map(|(b, n)| (*b, *n)))
+        );
+        assert_eq!(dense.median_bucket(), Some(141));
+        let mut twice = dense.clone();
+        twice.absorb(&dense);
+        assert_eq!(twice.total(), 2 * dense.total());
+        assert!(Dense::default().is_empty());
+        for bad in ["7", "-1:2", "10001:1", "1:x"] {
+            assert_eq!(Dense::default().add_text(bad), None, "{bad}");
         }
     }
 

@@ -16,8 +16,8 @@ use jiff::civil::Date;
 
 use crate::{
     cells::{DIMS, dims_name},
-    fact::{DayFigures, Metric, date_of, day_number, month_start},
-    histogram::{self, Counts},
+    fact::{DayFigures, date_of, day_number, month_start},
+    histogram::{self, Dense},
     store::{PoolRows, ReportStore, StoreError},
 };
 
@@ -202,20 +202,19 @@ pub struct Summary {
 #[derive(Debug, Default, Clone)]
 struct Acc {
     f: DayFigures,
-    close: Counts,
-    first: Counts,
+    close: Dense,
+    first: Dense,
 }
 
 impl Acc {
     fn absorb(&mut self, o: &Acc) {
         self.f.add(&o.f, 1);
-        histogram::add(&mut self.close, &o.close);
-        histogram::add(&mut self.first, &o.first);
+        self.close.absorb(&o.close);
+        self.first.absorb(&o.first);
     }
 
     fn figures(&self, open_at_end: i64) -> Figures {
-        let close = histogram::median_bucket(self.close.iter().map(|(b, n)| (*b, *n)));
-        let first = histogram::median_bucket(self.first.iter().map(|(b, n)| (*b, *n)));
+        let (close, first) = (self.close.median_bucket(), self.first.median_bucket());
         Figures {
             opened: self.f.opened,
             resolved: self.f.resolved,
@@ -224,8 +223,8 @@ impl Acc {
             late: self.f.late,
             median_hours_to_close: close.map(histogram::midpoint_hours),
             median_hours_to_first_action: first.map(histogram::midpoint_hours),
-            close_samples: self.close.values().sum(),
-            first_action_samples: self.first.values().sum(),
+            close_samples: self.close.total(),
+            first_action_samples: self.first.total(),
             satisfaction_count: self.f.survey_count,
             satisfaction_sum: self.f.survey_sum,
             close_bucket: close,
@@ -355,8 +354,12 @@ pub async fn summary(
         let key = key_of(&r.pool_id, &r.key1, &r.key2);
         let acc = cells.entry((key, period_of(r.day))).or_default();
         acc.f.add(&r.figures(), 1);
-        histogram::add(&mut acc.first, &r.counts(Metric::FirstAction)?);
-        histogram::add(&mut acc.close, &r.counts(Metric::Close)?);
+        acc.first
+            .add_text(&r.first_action)
+            .ok_or(StoreError::CorruptHistogram)?;
+        acc.close
+            .add_text(&r.to_close)
+            .ok_or(StoreError::CorruptHistogram)?;
     }
     let mut carried: BTreeMap<Vec<String>, i64> = BTreeMap::new();
     for b in store.baseline(&dims, &pools, from).await? {
