@@ -16,12 +16,17 @@
 //!   typed on a keyboard without Turkish letters.
 //! - Collation: [`compare`] and [`sort_key`] order text in the Turkish
 //!   alphabet (a b c ç d e f g ğ h ı i j k l m n o ö p q r s ş t u ü v w x y z).
+//! - Likeness: [`similarity`] scores two short texts by their folded word
+//!   trigrams (a citizen's repeated report typed another way).
 
 #![warn(missing_docs)]
 
 use std::cmp::Ordering;
 
 use unicode_normalization::UnicodeNormalization;
+
+mod similarity;
+pub use similarity::similarity;
 
 /// U+0307 COMBINING DOT ABOVE. Non-Turkish lower-casing (for example
 /// JavaScript's `"İ".toLowerCase()`) turns `İ` into `i` followed by this mark,
@@ -494,6 +499,14 @@ mod properties {
         #[test]
         fn upper_casing_a_lower_cased_turkish_text_gives_its_upper_case(s in turkish_text()) {
             prop_assert_eq!(to_upper(&to_lower(&s)), to_upper(&s));
+        }
+
+        #[test]
+        fn similarity_is_symmetric_between_zero_and_one(a in turkish_text(), b in turkish_text()) {
+            let s = similarity(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&s), "{}", s);
+            prop_assert_eq!(s, similarity(&b, &a));
+            prop_assert_eq!(similarity(&to_upper(&a), &a), if similarity(&a, &a) > 0.0 { 1.0 } else { 0.0 });
         }
 
         #[test]
