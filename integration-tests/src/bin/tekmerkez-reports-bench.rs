@@ -43,12 +43,9 @@ use tekmerkez_integration_tests::{
     web::{Browser, sign_in},
 };
 use tekmerkez_reports::{
-    cells::{self, Cell},
-    fact::{
-        DayFigures, Fact, Keys, Mark, Metric, Opening, Survey, Versioned, date_of, day_number,
-        month_start,
-    },
-    histogram::{self, Counts},
+    cells::{self, Cell, RowSums},
+    fact::{Fact, Keys, Mark, Opening, Survey, Versioned, date_of, day_number, month_start},
+    histogram,
     store::ReportStore,
 };
 use tokio_util::sync::CancellationToken;
@@ -337,26 +334,6 @@ fn resolve(fact: &mut Fact, rng: &mut StdRng, at: i64, now: i64, version: &mut i
 
 // --- Bulk writing ---------------------------------------------------------------
 
-/// One rollup row being built: its figures and histograms.
-#[derive(Default)]
-struct Sums {
-    figures: DayFigures,
-    first_action: Counts,
-    to_close: Counts,
-}
-
-impl Sums {
-    fn is_zero(&self) -> bool {
-        self.figures.is_zero() && self.first_action.is_empty() && self.to_close.is_empty()
-    }
-
-    fn add(&mut self, o: &Sums) {
-        self.figures.add(&o.figures, 1);
-        histogram::add(&mut self.first_action, &o.first_action);
-        histogram::add(&mut self.to_close, &o.to_close);
-    }
-}
-
 /// A rollup cell with its strings interned (see [`CellShapes`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct CellId {
@@ -451,15 +428,15 @@ impl CellShapes {
 /// change them.
 struct Rollups {
     shapes: CellShapes,
-    days: HashMap<(CellId, i32), Sums>,
+    days: HashMap<(CellId, i32), RowSums>,
     /// The current month's sums of the days flushed (the monthly rows).
-    month: HashMap<(CellId, i32), Sums>,
+    month: HashMap<(CellId, i32), RowSums>,
     daily_rows: u64,
     monthly_rows: u64,
 }
 
 /// `COPY` text of one rollup row.
-fn row_line(out: &mut String, cell: &Cell, day: i32, s: &Sums) {
+fn row_line(out: &mut String, cell: &Cell, day: i32, s: &RowSums) {
     let f = &s.figures;
     let _ = writeln!(
         out,
@@ -514,12 +491,13 @@ impl Rollups {
                     .add(f, weight);
             }
             for ((day, metric, bucket), n) in &contribution.samples {
-                let sums = self.days.entry((cell, *day)).or_default();
-                let counts = match metric {
-                    Metric::FirstAction => &mut sums.first_action,
-                    Metric::Close => &mut sums.to_close,
-                };
-                *counts.entry(*bucket).or_default() += n * weight;
+                *self
+                    .days
+                    .entry((cell, *day))
+                    .or_default()
+                    .counts_mut(*metric)
+                    .entry(*bucket)
+                    .or_default() += n * weight;
             }
         }
     }
@@ -1245,6 +1223,8 @@ async fn main() {
 mod tests {
     use std::collections::BTreeMap;
 
+    use tekmerkez_reports::fact::DayFigures;
+
     use super::*;
 
     /// The seed's interned summing writes the rows the consumer's own
@@ -1280,34 +1260,29 @@ mod tests {
             .as_second();
         let mut rng = StdRng::seed_from_u64(7);
         let mut rollups = Rollups::new();
-        let mut expected: BTreeMap<(Cell, i32), (DayFigures, Counts, Counts)> = BTreeMap::new();
+        let mut expected: BTreeMap<(Cell, i32), RowSums> = BTreeMap::new();
         for i in 0..300 {
             let fact = draw_case(&mut rng, &pools, today - 60 + i / 5, now);
             let weight = 1 + i64::from(i % 3);
             rollups.add(&fact, weight);
-            let d = cells::delta(&Fact::default(), &fact);
-            for (k, f) in d.days {
-                expected.entry(k).or_default().0.add(&f, weight);
-            }
-            for ((cell, day, metric, bucket), n) in d.samples {
-                let e = expected.entry((cell, day)).or_default();
-                let counts = match metric {
-                    Metric::FirstAction => &mut e.1,
-                    Metric::Close => &mut e.2,
-                };
-                *counts.entry(bucket).or_default() += n * weight;
+            for (key, mut change) in cells::delta(&Fact::default(), &fact).rows() {
+                let mut figures = DayFigures::default();
+                figures.add(&change.figures, weight);
+                change.figures = figures;
+                for counts in [&mut change.first_action, &mut change.to_close] {
+                    counts.values_mut().for_each(|n| *n *= weight);
+                }
+                expected.entry(key).or_default().add(&change);
             }
         }
-        assert!(expected.values().any(|e| !e.2.is_empty()), "some closed");
-        let got: BTreeMap<(Cell, i32), (DayFigures, Counts, Counts)> = rollups
+        assert!(
+            expected.values().any(|e| !e.to_close.is_empty()),
+            "some closed"
+        );
+        let got: BTreeMap<(Cell, i32), RowSums> = rollups
             .days
             .iter()
-            .map(|((id, day), s)| {
-                (
-                    (rollups.shapes.cell(*id), *day),
-                    (s.figures, s.first_action.clone(), s.to_close.clone()),
-                )
-            })
+            .map(|((id, day), s)| ((rollups.shapes.cell(*id), *day), s.clone()))
             .collect();
         assert_eq!(got, expected);
     }

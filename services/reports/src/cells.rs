@@ -12,7 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::fact::{Contribution, DayFigures, Fact, Keys, Metric, month_start};
+use crate::{
+    fact::{Contribution, DayFigures, Fact, Keys, Metric, month_start},
+    histogram::{self, Counts},
+};
 
 /// The dimensions kept in the rollups besides the pool, in key order.
 pub const DIMS: [&str; 7] = [
@@ -72,6 +75,45 @@ pub fn cells(keys: &Keys) -> Vec<Cell> {
     out
 }
 
+/// One rollup row's sums (or the change to them): its additive figures
+/// and its two duration histograms.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RowSums {
+    /// The additive figures.
+    pub figures: DayFigures,
+    /// Time to the first action, by bucket.
+    pub first_action: Counts,
+    /// Time to close, by bucket.
+    pub to_close: Counts,
+}
+
+impl RowSums {
+    /// The histogram of `metric`.
+    pub fn counts_mut(&mut self, metric: Metric) -> &mut Counts {
+        match metric {
+            Metric::FirstAction => &mut self.first_action,
+            Metric::Close => &mut self.to_close,
+        }
+    }
+
+    /// Whether either histogram has counts.
+    pub fn has_histograms(&self) -> bool {
+        !self.first_action.is_empty() || !self.to_close.is_empty()
+    }
+
+    /// Whether nothing is counted.
+    pub fn is_zero(&self) -> bool {
+        self.figures.is_zero() && !self.has_histograms()
+    }
+
+    /// Adds `other`.
+    pub fn add(&mut self, other: &RowSums) {
+        self.figures.add(&other.figures, 1);
+        histogram::add(&mut self.first_action, &other.first_action);
+        histogram::add(&mut self.to_close, &other.to_close);
+    }
+}
+
 /// The change to the rollups, row by row; zero changes are left out.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Delta {
@@ -85,6 +127,24 @@ impl Delta {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         self.days.is_empty() && self.samples.is_empty()
+    }
+
+    /// The change row by row: figures and samples of each (cell, day)
+    /// together, in key order.
+    pub fn rows(&self) -> BTreeMap<(Cell, i32), RowSums> {
+        let mut rows: BTreeMap<(Cell, i32), RowSums> = BTreeMap::new();
+        for (key, f) in &self.days {
+            rows.entry(key.clone()).or_default().figures = *f;
+        }
+        for ((cell, day, metric, bucket), n) in &self.samples {
+            *rows
+                .entry((cell.clone(), *day))
+                .or_default()
+                .counts_mut(*metric)
+                .entry(*bucket)
+                .or_default() += n;
+        }
+        rows
     }
 
     /// The same change summed by month: days become the first day of

@@ -59,16 +59,26 @@ pub fn median_bucket(counts: impl IntoIterator<Item = (i32, i64)>) -> Option<i32
 /// Sample counts by bucket.
 pub type Counts = BTreeMap<i32, i64>;
 
+/// The `(bucket, count)` pairs of stored text `text`, in its order; `None`
+/// when it does not parse.
+fn pairs(text: &str) -> Option<Vec<(i32, i64)>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',')
+        .map(|pair| {
+            let (b, n) = pair.split_once(':')?;
+            Some((b.parse().ok()?, n.parse().ok()?))
+        })
+        .collect()
+}
+
 /// The counts of stored text `text` (pairs in any order; a bucket named
 /// twice is summed); `None` when it does not parse.
 pub fn decode(text: &str) -> Option<Counts> {
     let mut out = Counts::new();
-    if text.is_empty() {
-        return Some(out);
-    }
-    for pair in text.split(',') {
-        let (b, n) = pair.split_once(':')?;
-        *out.entry(b.parse().ok()?).or_default() += n.parse::<i64>().ok()?;
+    for (b, n) in pairs(text)? {
+        *out.entry(b).or_default() += n;
     }
     Some(out)
 }
@@ -105,16 +115,11 @@ const MAX_BUCKET: usize = 10_000;
 pub struct Dense(Vec<i64>);
 
 impl Dense {
-    /// Adds the counts of stored text `text`; `None` (and a partial sum)
-    /// when it does not parse.
+    /// Adds the counts of stored text `text`; `None` (perhaps after some)
+    /// when it does not parse or names a bucket out of range.
     pub fn add_text(&mut self, text: &str) -> Option<()> {
-        if text.is_empty() {
-            return Some(());
-        }
-        for pair in text.split(',') {
-            let (b, n) = pair.split_once(':')?;
-            let b: usize = b.parse().ok().filter(|b| *b <= MAX_BUCKET)?;
-            let n: i64 = n.parse().ok()?;
+        for (b, n) in pairs(text)? {
+            let b = usize::try_from(b).ok().filter(|b| *b <= MAX_BUCKET)?;
             if self.0.len() <= b {
                 self.0.resize(b + 1, 0);
             }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 
 use crate::{
-    cells::{self, Cell, Delta},
+    cells::{self, Cell, Delta, RowSums},
     fact::{DayFigures, Fact, Metric},
     histogram::{self, Counts},
     rows::{CaseRow, RowQuery, StoredRow},
@@ -97,6 +97,18 @@ impl DailyRow {
         })
     }
 
+    /// The figures and both histograms.
+    ///
+    /// # Errors
+    /// [`StoreError::CorruptHistogram`] when a stored text does not parse.
+    pub fn sums(&self) -> Result<RowSums, StoreError> {
+        Ok(RowSums {
+            figures: self.figures(),
+            first_action: self.counts(Metric::FirstAction)?,
+            to_close: self.counts(Metric::Close)?,
+        })
+    }
+
     /// The additive figures.
     pub fn figures(&self) -> DayFigures {
         DayFigures {
@@ -181,20 +193,6 @@ fn decode_stored(text: &str) -> Result<Counts, StoreError> {
     histogram::decode(text).ok_or(StoreError::CorruptHistogram)
 }
 
-/// What one rollup row gains: figures and histogram counts to add.
-#[derive(Debug, Default, Clone)]
-struct RowChange {
-    figures: DayFigures,
-    first_action: Counts,
-    to_close: Counts,
-}
-
-impl RowChange {
-    fn has_histograms(&self) -> bool {
-        !self.first_action.is_empty() || !self.to_close.is_empty()
-    }
-}
-
 /// Up to [`CHUNK`] rows of one grain written together, in key order (so
 /// concurrent writers lock rows in one order and cannot deadlock): an
 /// upsert adding the figures, and, when any histogram changes, the read of
@@ -203,7 +201,7 @@ impl RowChange {
 #[derive(Debug)]
 struct ChunkWrite {
     grain: Grain,
-    rows: Vec<((Cell, i32), RowChange)>,
+    rows: Vec<((Cell, i32), RowSums)>,
 }
 
 /// The writes of `delta`: its daily rows, then its monthly sums.
@@ -214,19 +212,7 @@ fn chunk_writes(delta: &Delta) -> Vec<ChunkWrite> {
 }
 
 fn grain_chunks(delta: &Delta, grain: Grain) -> Vec<ChunkWrite> {
-    let mut rows: BTreeMap<(Cell, i32), RowChange> = BTreeMap::new();
-    for (key, f) in &delta.days {
-        rows.entry(key.clone()).or_default().figures = *f;
-    }
-    for ((cell, day, metric, bucket), n) in &delta.samples {
-        let change = rows.entry((cell.clone(), *day)).or_default();
-        let counts = match metric {
-            Metric::FirstAction => &mut change.first_action,
-            Metric::Close => &mut change.to_close,
-        };
-        *counts.entry(*bucket).or_default() += n;
-    }
-    let rows: Vec<_> = rows.into_iter().collect();
+    let rows: Vec<_> = delta.rows().into_iter().collect();
     rows.chunks(CHUNK)
         .map(|c| ChunkWrite {
             grain,

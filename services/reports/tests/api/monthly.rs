@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 
 use tekmerkez_reports::{
-    fact::{DayFigures, Metric, month_start},
-    histogram::{self, Counts},
-    store::{DailyRow, PoolRows, ReportStore},
+    cells::RowSums,
+    fact::{DayFigures, month_start},
+    histogram::Counts,
+    store::{PoolRows, ReportStore},
 };
 
 use crate::{
@@ -16,29 +17,8 @@ use crate::{
     history,
 };
 
-/// A row's figures and histograms (first action, close).
-type Sums = (DayFigures, Counts, Counts);
-
-fn sums(r: &DailyRow) -> Sums {
-    (
-        r.figures(),
-        r.counts(Metric::FirstAction).unwrap(),
-        r.counts(Metric::Close).unwrap(),
-    )
-}
-
-fn absorb(into: &mut Sums, s: &Sums) {
-    into.0.add(&s.0, 1);
-    histogram::add(&mut into.1, &s.1);
-    histogram::add(&mut into.2, &s.2);
-}
-
-fn non_zero(s: &Sums) -> bool {
-    !s.0.is_zero() || !s.1.is_empty() || !s.2.is_empty()
-}
-
 /// (dims, pool, month's first day, key1, key2) → sums, non-zero only.
-type ByMonth = BTreeMap<(String, String, i32, String, String), Sums>;
+type ByMonth = BTreeMap<(String, String, i32, String, String), RowSums>;
 
 const DIMS: [&str; 4] = ["", "category", "channel,type", "province,closure_reason"];
 
@@ -47,8 +27,8 @@ async fn monthly_rows(store: &ReportStore) -> ByMonth {
     for dims in DIMS {
         for pools in [PoolRows::AllPools, PoolRows::EachPool] {
             for r in store.monthly(dims, &pools, 0, i32::MAX).await.unwrap() {
-                let s = sums(&r);
-                if non_zero(&s) {
+                let s = r.sums().unwrap();
+                if !s.is_zero() {
                     out.insert((dims.into(), r.pool_id, r.day, r.key1, r.key2), s);
                 }
             }
@@ -69,11 +49,11 @@ async fn daily_rows_by_month(store: &ReportStore) -> ByMonth {
                     r.key1.clone(),
                     r.key2.clone(),
                 );
-                absorb(out.entry(key).or_default(), &sums(&r));
+                out.entry(key).or_default().add(&r.sums().unwrap());
             }
         }
     }
-    out.retain(|_, s| non_zero(s));
+    out.retain(|_, s| !s.is_zero());
     out
 }
 
@@ -91,8 +71,8 @@ async fn monthly_rows_are_daily_rows_summed(backend: Backend) {
     // histograms of both kinds.
     let months: std::collections::BTreeSet<i32> = monthly.keys().map(|k| k.2).collect();
     assert!(months.len() >= 2, "{months:?}");
-    assert!(monthly.values().any(|s| !s.1.is_empty()));
-    assert!(monthly.values().any(|s| !s.2.is_empty()));
+    assert!(monthly.values().any(|s| !s.first_action.is_empty()));
+    assert!(monthly.values().any(|s| !s.to_close.is_empty()));
     assert_eq!(monthly, daily_rows_by_month(&env.store).await);
 }
 
@@ -183,27 +163,30 @@ async fn histograms_fold_into_the_rollup_rows(backend: Backend) {
         on_time: 1,
         ..DayFigures::default()
     };
-    let daily: BTreeMap<i32, Sums> = store
+    let daily: BTreeMap<i32, RowSums> = store
         .daily("category", &pools, 0, i32::MAX)
         .await
         .unwrap()
         .iter()
-        .map(|r| (r.day, sums(r)))
+        .map(|r| (r.day, r.sums().unwrap()))
         .collect();
     assert_eq!(
         daily,
         BTreeMap::from([
             (
                 20000,
-                (
-                    figures(2, 1),
-                    Counts::from([(5, 3)]),
-                    Counts::from([(141, 1), (143, 2)])
-                )
+                RowSums {
+                    figures: figures(2, 1),
+                    first_action: Counts::from([(5, 3)]),
+                    to_close: Counts::from([(141, 1), (143, 2)]),
+                }
             ),
             (
                 20001,
-                (DayFigures::default(), Counts::from([(7, 1)]), Counts::new())
+                RowSums {
+                    first_action: Counts::from([(7, 1)]),
+                    ..RowSums::default()
+                }
             ),
         ])
     );
@@ -213,12 +196,12 @@ async fn histograms_fold_into_the_rollup_rows(backend: Backend) {
         .unwrap();
     assert_eq!(monthly.len(), 1);
     assert_eq!(
-        sums(&monthly[0]),
-        (
-            figures(2, 1),
-            Counts::from([(5, 3), (7, 1)]),
-            Counts::from([(141, 1), (143, 2)])
-        )
+        monthly[0].sums().unwrap(),
+        RowSums {
+            figures: figures(2, 1),
+            first_action: Counts::from([(5, 3), (7, 1)]),
+            to_close: Counts::from([(141, 1), (143, 2)]),
+        }
     );
     // The stored text is in bucket order, as the service writes it.
     assert_eq!(monthly[0].to_close, "141:1,143:2");
