@@ -13,6 +13,7 @@ use tekmerkez_proto::case_v1::{
     classification_service_server::ClassificationServiceServer,
     deadline_service_server::DeadlineServiceServer,
     directory_service_server::DirectoryServiceServer,
+    incident_service_server::IncidentServiceServer,
 };
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -29,6 +30,7 @@ use crate::{
         classification_service::ClassificationGrpc,
         deadline_service::DeadlineGrpc,
         directory_service::DirectoryGrpc,
+        incident_service::IncidentGrpc,
         interceptor,
     },
     outbox::OutboxRelay,
@@ -168,6 +170,10 @@ impl Application {
             DirectoryGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
+        let incidents = IncidentServiceServer::with_interceptor(
+            IncidentGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let calendar = CalendarServiceServer::with_interceptor(
             CalendarGrpc::new(app.clone(), callers),
             interceptor::authenticate,
@@ -230,6 +236,7 @@ impl Application {
             .add_service(calendar)
             .add_service(classification)
             .add_service(deadlines)
+            .add_service(incidents)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(
@@ -274,6 +281,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<DeadlineServiceServer<DeadlineGrpc>>()
                     .await;
                 health
+                    .set_serving::<IncidentServiceServer<IncidentGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -292,6 +302,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<DeadlineServiceServer<DeadlineGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<IncidentServiceServer<IncidentGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)

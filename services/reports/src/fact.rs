@@ -320,7 +320,11 @@ impl Fact {
             | Payload::CitizenNotReached(_)
             | Payload::NotReachedResolved(_)
             | Payload::AwaitingCitizenChanged(_)
-            | Payload::EscalationRecorded(_) => {}
+            | Payload::EscalationRecorded(_)
+            // A linked report is still counted as opened and, with its
+            // incident's answer, resolved; the link itself is not a figure yet.
+            | Payload::LinkedToIncident(_)
+            | Payload::UnlinkedFromIncident(_) => {}
         }
     }
 

@@ -88,6 +88,9 @@ pub enum CaseError {
     /// against (`current` is its version now).
     #[error("the working calendar was changed meanwhile")]
     CalendarMoved { current: i64 },
+    /// An incident's own rule refused the request.
+    #[error("{0}")]
+    Incident(crate::domain::incident::IncidentRule),
     /// The store failed.
     #[error("store failure")]
     Store(#[from] StoreError),
@@ -125,6 +128,15 @@ impl From<CaseError> for Status {
             CaseError::Rule(r) => {
                 let mut details = ErrorDetails::new();
                 details.add_precondition_failure_violation("RULE", rule_subject(&r), r.to_string());
+                Status::with_error_details(Code::FailedPrecondition, r.to_string(), details)
+            }
+            CaseError::Incident(r) => {
+                let subject = match r {
+                    crate::domain::incident::IncidentRule::Closed => "IncidentClosed",
+                    crate::domain::incident::IncidentRule::StaleVersion => "StaleVersion",
+                };
+                let mut details = ErrorDetails::new();
+                details.add_precondition_failure_violation("RULE", subject, r.to_string());
                 Status::with_error_details(Code::FailedPrecondition, r.to_string(), details)
             }
             CaseError::Bulk(failures) => {

@@ -169,6 +169,21 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
             reply_channel: after.reply_channel.to_proto() as i32,
             province_code: u32::from(after.province_code),
         }),
+        EventKind::LinkedToIncident {
+            incident_id,
+            method,
+        } => Payload::LinkedToIncident(pb::LinkedToIncident {
+            incident_id: incident_id.to_string(),
+            method: method.to_proto() as i32,
+            pool_id: after.pool_id.to_string(),
+            category: after.category.clone(),
+        }),
+        EventKind::UnlinkedFromIncident { incident_id } => {
+            Payload::UnlinkedFromIncident(pb::UnlinkedFromIncident {
+                incident_id: incident_id.to_string(),
+                pool_id: after.pool_id.to_string(),
+            })
+        }
         EventKind::Escalation {
             due,
             stage,

@@ -219,6 +219,8 @@ pub struct Case {
     /// Waiting for the citizen (missing information) since then: the
     /// internal target is paused, the legal deadline is not.
     pub awaiting_citizen_since: Option<Timestamp>,
+    /// The incident it is linked to: off the work lists, answered with it.
+    pub incident: Option<super::incident::IncidentLink>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -341,6 +343,15 @@ pub enum EventKind {
         /// The closure reason set with it, if any.
         closure_reason: Option<String>,
     },
+    /// Linked to an incident.
+    LinkedToIncident {
+        incident_id: Uuid,
+        method: super::incident::LinkMethod,
+    },
+    /// Taken out of an incident.
+    UnlinkedFromIncident {
+        incident_id: Uuid,
+    },
     Escalation {
         /// Which due date, and its value.
         due: super::escalation::Due,
@@ -409,6 +420,18 @@ pub enum RuleViolation {
     /// Acting on a "citizen not reached" mark that is not there.
     #[error("the record has no open \"citizen not reached\" mark: someone already acted on it")]
     NotMarkedNotReached,
+    /// Linking a record linked already.
+    #[error("the record is already linked to an incident")]
+    AlreadyLinked,
+    /// Unlinking or answering a record not linked to that incident.
+    #[error("the record is not linked to this incident")]
+    NotLinked,
+    /// Linking a record of another province.
+    #[error("the record is in another province than the incident")]
+    OtherProvince,
+    /// Claiming, assigning or moving a linked record.
+    #[error("the record is linked to an incident and is answered with it: unlink it first")]
+    LinkedToIncident,
 }
 
 impl Case {
@@ -479,6 +502,7 @@ impl Case {
             legal_extended_at: None,
             note_rule: deadlines.note_rule,
             awaiting_citizen_since: None,
+            incident: None,
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -601,6 +625,9 @@ impl Case {
         if self.holder_id.is_some() {
             return Err(RuleViolation::HeldByOther);
         }
+        if self.incident.is_some() {
+            return Err(RuleViolation::LinkedToIncident);
+        }
         let mut next = self.clone();
         next.holder_id = Some(by);
         next.held_since = Some(now);
@@ -627,6 +654,9 @@ impl Case {
         }
         if self.holder_id == Some(to) {
             return Err(RuleViolation::SameHolder);
+        }
+        if self.incident.is_some() {
+            return Err(RuleViolation::LinkedToIncident);
         }
         let mut next = self.clone();
         next.status = CaseStatus::Held;
@@ -659,6 +689,9 @@ impl Case {
         }
         if self.pool_id == to_pool {
             return Err(RuleViolation::SamePool);
+        }
+        if self.incident.is_some() {
+            return Err(RuleViolation::LinkedToIncident);
         }
         let mut next = self.clone();
         next.pool_id = to_pool;
@@ -1016,6 +1049,7 @@ pub(crate) mod tests {
             legal_extended_at: None,
             note_rule: NoteRule::SEED,
             awaiting_citizen_since: None,
+            incident: None,
         }
     }
 

@@ -195,6 +195,10 @@ domain_enum!(
         DeadlineEscalated = "deadline_escalated" => DeadlineEscalated,
         /// A legal due date given to a case opened before due dates existed.
         DeadlinesBackfilled = "deadlines_backfilled" => DeadlinesBackfilled,
+        /// Linked to an incident.
+        LinkedToIncident = "linked_to_incident" => LinkedToIncident,
+        /// Taken out of an incident.
+        UnlinkedFromIncident = "unlinked_from_incident" => UnlinkedFromIncident,
     }
 );
 
@@ -262,3 +266,32 @@ mod tests {
         assert_eq!(Role::from_proto(-1), None);
     }
 }
+
+domain_enum!(
+    /// What happened.
+    IncidentKind, pb::IncidentKind, {
+        /// Planlı kesinti.
+        PlannedOutage = "planned_outage" => PlannedOutage,
+        /// Plansız kesinti.
+        UnplannedOutage = "unplanned_outage" => UnplannedOutage,
+        /// Arıza or another place-bound event.
+        Fault = "fault" => Fault,
+    }
+);
+
+domain_enum!(
+    /// Where an incident stands.
+    IncidentStatus, pb::IncidentStatus, {
+        Open = "open" => Open,
+        Closed = "closed" => Closed,
+    }
+);
+
+domain_enum!(
+    /// How a report came to be linked.
+    LinkMethod, pb::IncidentLinkMethod, {
+        Manual = "manual" => Manual,
+        Bulk = "bulk" => Bulk,
+        Automatic = "automatic" => Automatic,
+    }
+);

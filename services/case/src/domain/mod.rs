@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod directory;
 pub mod enums;
 pub mod escalation;
+pub mod incident;
 pub mod letter;
 pub mod not_reached;
 pub mod person;

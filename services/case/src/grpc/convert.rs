@@ -638,6 +638,11 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
             as i32,
         legal_working_days_late: view.standing.legal_working_days_late,
         internal_minutes_late: view.standing.internal_minutes_late,
+        incident_id: c
+            .linked_incident()
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
+        incident_reference: view.incident_reference.clone().unwrap_or_default(),
     }
 }
 
@@ -674,7 +679,7 @@ pub fn survey_to_proto(a: &crate::domain::survey::SurveyAnswer) -> pb::SurveyRes
 }
 
 /// The tracking number as printed (`XXXXX-XXXXX`).
-fn tracking_number(c: &Case) -> String {
+pub fn tracking_number(c: &Case) -> String {
     tekmerkez_tracking::TrackingNumber::parse(&c.tracking_number)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| c.tracking_number.clone())

@@ -160,6 +160,17 @@ pub struct Cursor {
     pub legal_due: Option<jiff::civil::Date>,
 }
 
+/// Which cases by their incident link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IncidentFilter {
+    #[default]
+    Any,
+    /// Not linked to any incident: the work lists.
+    Unlinked,
+    /// Linked to this incident.
+    LinkedTo(Uuid),
+}
+
 /// A case list query; every set condition must hold.
 #[derive(Debug, Clone)]
 pub struct CaseQuery {
@@ -191,6 +202,8 @@ pub struct CaseQuery {
     pub partner_reference: Option<String>,
     /// Only cases whose due dates are near or past.
     pub due: Option<DueFilter>,
+    /// By their incident link.
+    pub incident: IncidentFilter,
     pub sort: Sort,
     /// Resume after this position.
     pub after: Option<Cursor>,

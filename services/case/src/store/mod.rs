@@ -6,7 +6,8 @@
 //! calendar ([`CalendarStore`]), the closure
 //! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
 //! ([`DeadlinePolicyStore`]), the escalation
-//! stages recorded once each ([`EscalationStore`]), and the
+//! stages recorded once each ([`EscalationStore`]), the incidents that
+//! gather many reports ([`IncidentStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -23,6 +24,7 @@ mod deadline_policies;
 mod directory;
 mod escalations;
 mod guesses;
+mod incidents;
 mod letters;
 mod outbox;
 mod people;
@@ -33,13 +35,14 @@ use uuid::Uuid;
 pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
-    DueFilter, HistoryRecord, HolderFilter, NoteRecord, Sort,
+    DueFilter, HistoryRecord, HolderFilter, IncidentFilter, NoteRecord, Sort,
 };
 pub use closure_reasons::ClosureReasonStore;
 pub use deadline_policies::DeadlinePolicyStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
 pub use guesses::{GuessCount, GuessStore};
+pub use incidents::{IncidentQuery, IncidentStore, LinkedCount};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
 pub use people::{PersonIndex, SharingCase};
@@ -82,6 +85,7 @@ pub trait Store:
     + DeadlinePolicyStore
     + CalendarStore
     + EscalationStore
+    + IncidentStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

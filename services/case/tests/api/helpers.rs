@@ -143,6 +143,8 @@ pub struct Org {
 
 pub struct TestApp {
     pub case: CaseServiceClient<Channel>,
+    pub incidents:
+        tekmerkez_proto::case_v1::incident_service_client::IncidentServiceClient<Channel>,
     pub dir: DirectoryServiceClient<Channel>,
     pub clock: Arc<ManualClock>,
     pub bus: Arc<EmbeddedBus>,
@@ -251,6 +253,9 @@ pub async fn spawn_app_with(backend: Backend, with_org: bool) -> TestApp {
         .unwrap();
     let mut t = TestApp {
         case: CaseServiceClient::new(channel.clone()),
+        incidents: tekmerkez_proto::case_v1::incident_service_client::IncidentServiceClient::new(
+            channel.clone(),
+        ),
         dir: DirectoryServiceClient::new(channel),
         clock,
         bus,

@@ -26,6 +26,7 @@ mod directory;
 mod escalation;
 mod escalation_store;
 mod health;
+mod incidents;
 mod letters;
 mod listing;
 mod not_reached;

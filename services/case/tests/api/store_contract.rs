@@ -8,8 +8,8 @@ use tekmerkez_case::{
     clock::Clock as _,
     domain::case::Actor,
     store::{
-        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, LetterQuery, NewLetter,
-        NoteRecord, Sort, StoreError,
+        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, IncidentFilter,
+        LetterQuery, NewLetter, NoteRecord, Sort, StoreError,
     },
 };
 use uuid::Uuid;
@@ -163,6 +163,7 @@ both_stores! {
             not_reached: false,
             partner_reference: None,
             due: None,
+            incident: IncidentFilter::Any,
             sort: Sort::OldestFirst,
             after: None,
             limit: 1,

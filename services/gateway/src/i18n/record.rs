@@ -56,6 +56,8 @@ pub struct RecordTexts {
     pub step_legal_extended: &'static str,
     pub step_awaiting_started: &'static str,
     pub step_awaiting_ended: &'static str,
+    pub step_linked_to_incident: &'static str,
+    pub step_unlinked_from_incident: &'static str,
     /// How long the wait for the citizen lasted (hours, minutes), for its
     /// task step.
     pub waited: fn(u64, u64) -> String,
@@ -207,6 +209,8 @@ pub const TR: RecordTexts = RecordTexts {
     step_legal_extended: "Yasal cevap süresi uzatıldı",
     step_awaiting_started: "Vatandaştan bilgi bekleniyor",
     step_awaiting_ended: "Vatandaştan beklenen bilgi geldi",
+    step_linked_to_incident: "Olaya bağlandı",
+    step_unlinked_from_incident: "Olaydan çıkarıldı",
     waited: |h, m| match (h, m) {
         (0, m) => format!("{m} dakika beklendi"),
         (h, 0) => format!("{h} saat beklendi"),
@@ -380,6 +384,8 @@ pub const EN: RecordTexts = RecordTexts {
     step_legal_extended: "Legal answer period extended",
     step_awaiting_started: "Waiting for information from the citizen",
     step_awaiting_ended: "The citizen's information arrived",
+    step_linked_to_incident: "Linked to an incident",
+    step_unlinked_from_incident: "Taken out of an incident",
     waited: |h, m| match (h, m) {
         (0, 1) => "waited 1 minute".to_owned(),
         (0, m) => format!("waited {m} minutes"),

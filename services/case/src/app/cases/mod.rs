@@ -17,6 +17,7 @@
 mod backfill;
 mod close;
 mod deadline;
+mod incidents;
 mod open;
 mod read;
 mod related;
@@ -31,6 +32,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 pub use close::CallbackReport;
+pub use incidents::{IncidentDraft, IncidentView, LinkedReport, MAX_LINKED};
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
@@ -74,6 +76,8 @@ pub struct CaseView {
     pub legal_days_left: Option<i64>,
     /// Where it stands against its due dates when read.
     pub standing: crate::domain::escalation::Standing,
+    /// Its incident's reference, when linked (GetCase only).
+    pub incident_reference: Option<String>,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -165,6 +169,7 @@ impl CaseApp {
             ),
             case,
             now,
+            incident_reference: None,
         }
     }
 }

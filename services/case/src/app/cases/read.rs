@@ -14,7 +14,10 @@ use crate::{
         enums::{CaseStatus, Role},
         escalation, policy,
     },
-    store::{AttachmentRecord, CaseQuery, Cursor, DueFilter, HistoryRecord, HolderFilter, Sort},
+    store::{
+        AttachmentRecord, CaseQuery, Cursor, DueFilter, HistoryRecord, HolderFilter,
+        IncidentFilter, Sort,
+    },
 };
 
 /// One status on the public timeline.
@@ -55,8 +58,13 @@ impl CaseApp {
         let notes = self.store.list_notes(case.id).await?;
         let attachments = self.store.list_attachments(case.id).await?;
         let survey = self.store.get_survey(case.id).await?;
+        let incident_reference = match case.linked_incident() {
+            Some(i) => self.store.get_incident(i).await?.map(|i| i.reference()),
+            None => None,
+        };
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
+        view.incident_reference = incident_reference;
         view.notes = notes;
         view.attachments = attachments;
         view.survey = survey;
@@ -223,18 +231,23 @@ impl CaseApp {
             not_reached: false,
             partner_reference: filter.partner_reference.clone(),
             due: None,
+            incident: IncidentFilter::Any,
             sort: Sort::OldestFirst,
             after: None,
             limit: 0,
         };
         match (view, user.role) {
+            // A linked record waits for its incident's answer: it is on
+            // the incident's page, not on a work list.
             (View::Pool, Role::Expert) => {
                 q.pools = scope;
                 q.statuses = vec![CaseStatus::InPool];
+                q.incident = IncidentFilter::Unlinked;
             }
             (View::Pool, Role::PoolManager | Role::DirectorateManager | Role::Admin) => {
                 q.pools = scope;
                 q.statuses = unresolved;
+                q.incident = IncidentFilter::Unlinked;
             }
             (
                 View::Mine,
@@ -275,6 +288,7 @@ impl CaseApp {
                 debug_assert!(role == Role::Admin || policy::is_manager(role));
                 q.pools = pools;
                 q.statuses = unresolved;
+                q.incident = IncidentFilter::Unlinked;
                 q.due = Some(self.due_filter(view).await?);
             }
             (View::All, Role::Expert) => q.closed_by = Some(user.id),

@@ -26,12 +26,13 @@ use crate::{
         },
         deadline::{DayCount, NoteRule},
         enums::{CaseStatus, Channel, HistoryAction, ReplyChannel, SurveySource, Urgency},
+        incident::{IncidentLink, LinkMethod},
         not_reached::NotReached,
         survey::SurveyAnswer,
     },
     store::{
         AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, DueFilter,
-        HistoryRecord, HolderFilter, NoteRecord, OutboxRecord, Sort, StoreError,
+        HistoryRecord, HolderFilter, IncidentFilter, NoteRecord, OutboxRecord, Sort, StoreError,
     },
 };
 
@@ -45,7 +46,7 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     contact_social_account, contact_social_user, contact_social_at, source_reference, \
     application_type, source, partner_id, partner_reference, closure_reason, legal_due_date, \
     internal_due_at, legal_extension_days, legal_extended_at, note_rule_days, note_rule_count, \
-    awaiting_citizen_since";
+    awaiting_citizen_since, incident_id, incident_method, incident_linked_at";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -57,10 +58,12 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     not_reached_delivery, contact_social_platform, contact_social_account, contact_social_user, \
     contact_social_at, source_reference, application_type, source, partner_id, partner_reference, \
     closure_reason, legal_due_date, internal_due_at, legal_extension_days, legal_extended_at, \
-    note_rule_days, note_rule_count, awaiting_citizen_since) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+    note_rule_days, note_rule_count, awaiting_citizen_since, incident_id, incident_method, \
+    incident_linked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
     $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, \
-    $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58) ON CONFLICT DO NOTHING";
+    $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61) \
+    ON CONFLICT DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
     official_answer = $4, closed_by = $5, closed_at = $6, entered_pool_at = $7, held_since = $8, \
@@ -69,7 +72,8 @@ const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id
     not_reached_at = $18, not_reached_channel = $19, not_reached_reason = $20, \
     not_reached_delivery = $21, application_type = $22, closure_reason = $23, \
     legal_due_date = $26, internal_due_at = $27, legal_extended_at = $28, \
-    awaiting_citizen_since = $29 WHERE id = $24 AND version = $25";
+    awaiting_citizen_since = $29, reply_channel = $30, incident_id = $31, incident_method = $32, \
+    incident_linked_at = $33 WHERE id = $24 AND version = $25";
 
 const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
     actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
@@ -163,6 +167,15 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
     }
     if let Some(r) = &q.partner_reference {
         select.push(" AND partner_reference = ").push_bind(r);
+    }
+    match q.incident {
+        IncidentFilter::Any => {}
+        IncidentFilter::Unlinked => {
+            select.push(" AND incident_id IS NULL");
+        }
+        IncidentFilter::LinkedTo(id) => {
+            select.push(" AND incident_id = ").push_bind(id);
+        }
     }
     match q.due {
         None => {}
@@ -365,6 +378,9 @@ pub(super) struct CaseRow {
     note_rule_days: i64,
     note_rule_count: String,
     awaiting_citizen_since: Option<i64>,
+    incident_id: Option<Uuid>,
+    incident_method: Option<String>,
+    incident_linked_at: Option<i64>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -467,6 +483,14 @@ impl TryFrom<CaseRow> for Case {
                 count: code(DayCount::from_code, &r.note_rule_count, "note_rule_count")?,
             },
             awaiting_citizen_since: opt_timestamp(r.awaiting_citizen_since)?,
+            incident: match (r.incident_id, r.incident_method, r.incident_linked_at) {
+                (Some(incident_id), Some(method), Some(at)) => Some(IncidentLink {
+                    incident_id,
+                    method: code(LinkMethod::from_code, &method, "incident_method")?,
+                    linked_at: timestamp(at)?,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -644,6 +668,9 @@ fn insert_case(c: &Case) -> Statement {
         .bind(i64::from(c.note_rule.days))
         .bind(c.note_rule.count.as_str())
         .bind(opt_micros(c.awaiting_citizen_since))
+        .bind(c.incident.map(|l| l.incident_id))
+        .bind(c.incident.map(|l| l.method.as_str()))
+        .bind(c.incident.map(|l| micros(l.linked_at)))
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
@@ -679,6 +706,10 @@ fn update_case(ch: &CaseChange, now: i64) -> Statement {
         .bind(opt_micros(c.internal_due_at))
         .bind(opt_micros(c.legal_extended_at))
         .bind(opt_micros(c.awaiting_citizen_since))
+        .bind(c.reply_channel.as_str())
+        .bind(c.incident.map(|l| l.incident_id))
+        .bind(c.incident.map(|l| l.method.as_str()))
+        .bind(c.incident.map(|l| micros(l.linked_at)))
 }
 
 fn insert_note(n: &NoteRecord) -> Statement {
@@ -810,61 +841,7 @@ impl CaseStore for SqlStore {
     }
 
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
-        let writes: Vec<Write<'_>> = changes
-            .iter()
-            .map(|ch| {
-                let now = ch.history.last().map_or(0, |h| micros(h.occurred_at));
-                let rows = insert_attachments(&ch.attachments)
-                    .chain(insert_history_rows(ch.case.id, &ch.history))
-                    .chain(insert_outbox(&ch.events, now))
-                    .collect();
-                // A note or an answer that exists already refuses the whole change.
-                let unique = ch
-                    .note
-                    .iter()
-                    .map(insert_note)
-                    .chain(ch.survey.iter().map(insert_survey))
-                    .collect();
-                (
-                    ch.case.id,
-                    update_case(ch, now),
-                    unique,
-                    rows,
-                    ch.letter.as_ref(),
-                )
-            })
-            .collect();
-        on_pool!(&self.write, |p| {
-            let mut tx = p.begin().await?;
-            for (id, update, unique, rows, letter) in &writes {
-                if update.query().execute(&mut *tx).await?.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Err(StoreError::Conflict(*id));
-                }
-                for s in unique {
-                    s.query()
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(unique_violation)?;
-                }
-                for s in rows {
-                    s.query().execute(&mut *tx).await?;
-                }
-                if let Some(l) = letter {
-                    // Locks the year's counter row until the commit: the
-                    // next close waits, and a rollback gives the number back.
-                    let next = Statement::new(NEXT_SEQ).bind(i64::from(l.year));
-                    let seq: i64 = next.query_scalar().fetch_one(&mut *tx).await?;
-                    insert_letter(l, seq)
-                        .query()
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(unique_violation)?;
-                }
-            }
-            tx.commit().await?;
-        });
-        Ok(())
+        self.apply_guarded(None, Vec::new(), changes).await
     }
 
     async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
@@ -1028,6 +1005,89 @@ impl CaseStore for SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Runs `guard` (a write that must touch exactly one row, or the whole
+    /// change is a conflict on its id), then `after`, then `changes`, in
+    /// one transaction: an incident and the reports it changes.
+    pub(super) async fn apply_guarded(
+        &self,
+        guard: Option<(Uuid, Statement)>,
+        after: Vec<Statement>,
+        changes: &[CaseChange],
+    ) -> Result<(), StoreError> {
+        let writes: Vec<Write<'_>> = changes
+            .iter()
+            .map(|ch| {
+                let now = ch.history.last().map_or(0, |h| micros(h.occurred_at));
+                let rows = insert_attachments(&ch.attachments)
+                    .chain(insert_history_rows(ch.case.id, &ch.history))
+                    .chain(insert_outbox(&ch.events, now))
+                    .collect();
+                // A note or an answer that exists already refuses the whole change.
+                let unique = ch
+                    .note
+                    .iter()
+                    .map(insert_note)
+                    .chain(ch.survey.iter().map(insert_survey))
+                    .collect();
+                (
+                    ch.case.id,
+                    update_case(ch, now),
+                    unique,
+                    rows,
+                    ch.letter.as_ref(),
+                )
+            })
+            .collect();
+        on_pool!(&self.write, |p| {
+            let mut tx = p.begin().await?;
+            if let Some((id, s)) = &guard {
+                let touched = s
+                    .query()
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(unique_violation)?
+                    .rows_affected();
+                if touched != 1 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict(*id));
+                }
+            }
+            for s in &after {
+                s.query().execute(&mut *tx).await?;
+            }
+            for (id, update, unique, rows, letter) in &writes {
+                if update.query().execute(&mut *tx).await?.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict(*id));
+                }
+                for s in unique {
+                    s.query()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(unique_violation)?;
+                }
+                for s in rows {
+                    s.query().execute(&mut *tx).await?;
+                }
+                if let Some(l) = letter {
+                    // Locks the year's counter row until the commit: the
+                    // next close waits, and a rollback gives the number back.
+                    let next = Statement::new(NEXT_SEQ).bind(i64::from(l.year));
+                    let seq: i64 = next.query_scalar().fetch_one(&mut *tx).await?;
+                    insert_letter(l, seq)
+                        .query()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(unique_violation)?;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1048,6 +1108,7 @@ mod tests {
             not_reached: false,
             partner_reference: None,
             due: None,
+            incident: IncidentFilter::Any,
             sort: Sort::UrgentFirst,
             after: None,
             limit: 51,

@@ -16,6 +16,7 @@ mod deadline_policies;
 mod directory;
 mod escalations;
 mod guesses;
+mod incidents;
 mod letters;
 mod outbox;
 mod people;

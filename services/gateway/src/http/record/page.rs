@@ -406,6 +406,8 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::DeadlineOverdue => texts.due.step_overdue,
         A::DeadlineEscalated => texts.due.step_escalated,
         A::DeadlinesBackfilled => texts.due.step_backfilled,
+        A::LinkedToIncident => t.step_linked_to_incident,
+        A::UnlinkedFromIncident => t.step_unlinked_from_incident,
         A::Unspecified => "",
     }
 }
