@@ -23,6 +23,7 @@ mod entry_support;
 /// Netgsm's SMS stand-in (notify's test support), for `notify_kafka` and `chaos_kafka`.
 #[path = "../../../services/notify/tests/support/netgsm.rs"]
 mod netgsm_standin;
+mod notify_cluster;
 
 mod backbone_embedded;
 mod backbone_kafka;
@@ -69,6 +70,7 @@ mod gateway_reports;
 mod gateway_signin;
 mod gateway_survey;
 mod gateway_words;
+mod incidents_kafka;
 mod intake_channels_kafka;
 mod intake_cti;
 mod intake_email;

@@ -9,18 +9,17 @@
 //! `GetCase`), and that an event for a case the case service does not know
 //! is marked failed.
 
-use crate::netgsm_standin;
+use crate::{
+    netgsm_standin,
+    notify_cluster::{self, as_expert, notify_states},
+};
 
 use std::{collections::HashMap, time::Duration};
 
 use futures::StreamExt as _;
-use sqlx::Connection as _;
 use tekmerkez_integration_tests::{cluster::Cluster, wait::within};
 use tekmerkez_proto::{
-    case_v1::{
-        self as pb, case_service_client::CaseServiceClient,
-        directory_service_client::DirectoryServiceClient,
-    },
+    case_v1::{self as pb, case_service_client::CaseServiceClient},
     common_v1 as common,
 };
 
@@ -31,132 +30,14 @@ fn count() -> usize {
         .unwrap_or(5000)
 }
 
-async fn notify_states(cluster: &Cluster) -> HashMap<String, i64> {
-    let mut conn = sqlx::PgConnection::connect(&cluster.notify_db)
-        .await
-        .unwrap();
-    sqlx::query_as::<_, (String, i64)>(
-        "SELECT state, COUNT(*) FROM notify_deliveries GROUP BY state",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap_or_default()
-    .into_iter()
-    .collect()
-}
-
-/// A request as the expert `uzman.olcum`, through the gateway's credential.
-fn as_expert<T>(cluster: &Cluster, msg: T) -> tonic::Request<T> {
-    let mut r = cluster.as_admin(msg);
-    r.metadata_mut()
-        .insert("x-tekmerkez-acting-user", "uzman.olcum".parse().unwrap());
-    r
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exactly_once() {
     let n = count();
     let netgsm = netgsm_standin::NetgsmStandIn::start().await;
     let mut cluster = Cluster::new().await;
-    for (k, v) in [
-        ("TEKMERKEZ__NOTIFY__SMS__ORDER", "netgsm"),
-        (
-            "TEKMERKEZ__NOTIFY__SMS__NETGSM__BASE_URL",
-            netgsm.url.as_str(),
-        ),
-        (
-            "TEKMERKEZ__NOTIFY__SMS__NETGSM__USERNAME",
-            netgsm_standin::USER,
-        ),
-        (
-            "TEKMERKEZ__NOTIFY__SMS__NETGSM__PASSWORD",
-            netgsm_standin::PASSWORD,
-        ),
-        (
-            "TEKMERKEZ__NOTIFY__SMS__NETGSM__MSGHEADER",
-            netgsm_standin::HEADER,
-        ),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__TIMEOUT_MS", "2000"),
-        ("TEKMERKEZ__NOTIFY__SMS__NETGSM__REPORT_POLL_MS", "0"),
-        ("TEKMERKEZ__NOTIFY__DISPATCH__LEASE_MS", "4000"),
-        ("TEKMERKEZ__NOTIFY__DISPATCH__IN_DOUBT_RETRY_MS", "500"),
-        ("TEKMERKEZ__NOTIFY__DISPATCH__POLL_INTERVAL_MS", "100"),
-        ("TEKMERKEZ__NOTIFY__DISPATCH__CONCURRENCY", "16"),
-        ("TEKMERKEZ__NOTIFY__CONSUMER__CONCURRENCY", "32"),
-        (
-            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_ATTEMPTS",
-            "2",
-        ),
-        (
-            "TEKMERKEZ__NOTIFY__CASE_SERVICE__UNKNOWN_CASE_BACKOFF_MS",
-            "100",
-        ),
-        // The answers and surveys go at once, whatever the hour.
-        ("TEKMERKEZ__NOTIFY__QUIET_HOURS__ENABLED", "false"),
-        (
-            "TEKMERKEZ__SIGNED_LINKS__SECRET",
-            "notify-kill-test-signed-link-secret-0123456789",
-        ),
-        (
-            "TEKMERKEZ__NOTIFY__SURVEY__CONTACT_KEY",
-            "notify-kill-test-survey-contact-key-0123456789",
-        ),
-    ] {
-        cluster.set_env(k, v);
-    }
+    notify_cluster::configure_notify(&mut cluster, &netgsm);
     cluster.start("case").await;
-    let channel = tonic::transport::Channel::from_shared(format!("http://{}", cluster.case_addr))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    let mut dir = DirectoryServiceClient::new(channel.clone());
-    let d = dir
-        .create_directorate(cluster.as_admin(pb::CreateDirectorateRequest {
-            name: "Su İşleri".into(),
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .directorate
-        .unwrap();
-    let u = dir
-        .create_unit(cluster.as_admin(pb::CreateUnitRequest {
-            directorate_id: d.id,
-            name: "Arıza".into(),
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .unit
-        .unwrap();
-    let pool = dir
-        .create_pool(cluster.as_admin(pb::CreatePoolRequest {
-            unit_id: u.id,
-            province_code: 6,
-            name: String::new(),
-            triage: true,
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .pool
-        .unwrap();
-
-    // An expert of the pool answers one case in ten.
-    dir.create_user(cluster.as_admin(pb::CreateUserRequest {
-        username: "uzman.olcum".into(),
-        display_name: "Ölçüm Uzmanı".into(),
-        role: pb::Role::Expert as i32,
-        pool_ids: vec![pool.id.clone()],
-        password: "uzman-olcum-parolasi".into(),
-        email: String::new(),
-        phone: String::new(),
-        directorate_id: String::new(),
-    }))
-    .await
-    .unwrap();
-
+    let (channel, pool_id) = notify_cluster::water_pool(&cluster).await;
     // Open n cases, each with its own phone, before notify runs.
     let cases = CaseServiceClient::new(channel);
     let started = std::time::Instant::now();
@@ -175,7 +56,7 @@ async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exact
                     district: "Çankaya".into(),
                     coordinates: None,
                 }),
-                pool_id: pool.id.clone(),
+                pool_id: pool_id.clone(),
                 contact: Some(common::Contact {
                     name: "Ayşe Yılmaz".into(),
                     phone: format!("05{:09}", 330_000_000 + i),
@@ -277,17 +158,9 @@ async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exact
     let elapsed = started.elapsed();
     let sent = netgsm.sent();
     // Each message by its kind: the acknowledgement, the answer, the survey.
-    let kind = |msg: &str| {
-        if msg.starts_with("Başvurunuz alındı.") {
-            "acknowledgement"
-        } else if msg.contains("numaralı başvurunuz sonuçlandı. Yanıtımız: Arıza giderildi")
-        {
-            "answer"
-        } else if msg.contains("hizmetimizi 1-5 arası puanlar mısınız?") {
-            "survey"
-        } else {
-            "other"
-        }
+    let kind = |msg: &str| match notify_cluster::sms_kind(msg) {
+        "answer" if !msg.contains("Yanıtımız: Arıza giderildi") => "other",
+        k => k,
     };
     let mut per_message: HashMap<(&str, &str), usize> = HashMap::new();
     for s in &sent {

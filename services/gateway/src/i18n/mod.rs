@@ -21,6 +21,7 @@ pub mod deadline;
 pub mod due;
 pub mod email_problems;
 pub mod entry;
+pub mod incidents;
 pub mod letters;
 pub mod manager;
 pub mod profile;
@@ -105,6 +106,8 @@ pub struct Texts {
     pub email_problems: email_problems::EmailProblemsTexts,
     /// *Süresi Yaklaşan / Süresi Geçen*.
     pub due: due::DueTexts,
+    /// *Olaylar*.
+    pub incidents: incidents::IncidentTexts,
     /// The satisfaction survey and the signed status page.
     pub survey: survey::SurveyTexts,
     /// *Gönderilecek Mektuplar*.
@@ -136,6 +139,7 @@ pub static TR: Texts = Texts {
     transfer: transfer::TR,
     email_problems: email_problems::TR,
     due: due::TR,
+    incidents: incidents::TR,
     survey: survey::TR,
     letters: letters::TR,
     classify: classify::TR,
@@ -160,6 +164,7 @@ pub static EN: Texts = Texts {
     transfer: transfer::EN,
     email_problems: email_problems::EN,
     due: due::EN,
+    incidents: incidents::EN,
     survey: survey::EN,
     letters: letters::EN,
     classify: classify::EN,
