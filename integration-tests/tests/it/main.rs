@@ -63,6 +63,7 @@ mod gateway_deadline;
 mod gateway_deadline_policies;
 mod gateway_entry;
 mod gateway_expert;
+mod gateway_incidents;
 mod gateway_manager;
 mod gateway_not_reached;
 mod gateway_related;

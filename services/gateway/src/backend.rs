@@ -8,6 +8,7 @@ use tekmerkez_proto::{
     case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
+    case_v1::incident_service_client::IncidentServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     reports_v1::{
         call_report_service_client::CallReportServiceClient,
@@ -40,6 +41,8 @@ pub type CalendarClient = CalendarServiceClient<InterceptedService<Channel, Call
 /// The case service's classification API (closure reasons, type changes).
 pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's incidents.
+pub type IncidentClient = IncidentServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's deadline policies and due-date actions.
 pub type DeadlineClient = DeadlineServiceClient<InterceptedService<Channel, CallCredentials>>;
 
@@ -197,5 +200,10 @@ impl Backend {
     /// The case service's `DeadlineService`.
     pub fn deadlines(&self) -> DeadlineClient {
         DeadlineServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's `IncidentService`.
+    pub fn incidents(&self) -> IncidentClient {
+        IncidentServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 }

@@ -27,6 +27,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.admin, "/yonetim"),
             (t.admin_calendar.title, "/yonetim/takvim"),
             (c.pool_manager_pools, "/havuz"),
+            (t.incidents.menu, "/olaylar"),
             (t.reports.title, "/raporlar"),
             (c.due_soon, "/sure-yaklasan"),
             (c.overdue, "/sure-gecen"),
@@ -36,12 +37,17 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
         ],
         Role::PoolManager | Role::DirectorateManager => vec![
             (c.pool_manager_pools, "/havuz"),
+            (t.incidents.menu, "/olaylar"),
             (t.reports.title, "/raporlar"),
             (c.due_soon, "/sure-yaklasan"),
             (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
         ],
-        Role::Expert => vec![(c.call_pool, "/cagri-havuzu"), (c.my_calls, "/uzerimdeki")],
+        Role::Expert => vec![
+            (c.call_pool, "/cagri-havuzu"),
+            (c.my_calls, "/uzerimdeki"),
+            (t.incidents.menu, "/olaylar"),
+        ],
         Role::CallbackAgent => vec![
             (c.callback_pool, "/geri-donus"),
             (c.my_calls, "/uzerimdeki"),
@@ -84,13 +90,14 @@ mod tests {
         let paths = |r| menu(&TR, r).into_iter().map(|(_, p)| p).collect::<Vec<_>>();
         assert_eq!(
             paths(Role::Expert),
-            vec!["/cagri-havuzu", "/uzerimdeki", "/kullanici"]
+            vec!["/cagri-havuzu", "/uzerimdeki", "/olaylar", "/kullanici"]
         );
         for manager in [Role::PoolManager, Role::DirectorateManager] {
             assert_eq!(
                 paths(manager),
                 vec![
                     "/havuz",
+                    "/olaylar",
                     "/raporlar",
                     "/sure-yaklasan",
                     "/sure-gecen",
@@ -129,6 +136,7 @@ mod tests {
                 "/yonetim",
                 "/yonetim/takvim",
                 "/havuz",
+                "/olaylar",
                 "/raporlar",
                 "/sure-yaklasan",
                 "/sure-gecen",

@@ -17,6 +17,7 @@ pub(crate) mod due;
 mod email_problems;
 mod entry;
 mod home;
+mod incidents;
 mod letters;
 mod manager;
 mod profile;
@@ -223,6 +224,18 @@ pub fn pages(state: AppState) -> Router {
             get(transfer::show).post(transfer::submit),
         )
         .route("/kayit/{id}/al", axum::routing::post(record::claim))
+        .route(
+            "/kayit/{id}/olaya-bagla",
+            axum::routing::post(incidents::link_record),
+        )
+        .route("/olaylar", get(incidents::list).post(incidents::declare))
+        .route("/olaylar/{id}", get(incidents::show))
+        .route("/olaylar/{id}/bagla", axum::routing::post(incidents::link))
+        .route(
+            "/olaylar/{id}/cikar",
+            axum::routing::post(incidents::unlink),
+        )
+        .route("/olaylar/{id}/kapat", axum::routing::post(incidents::close))
         .route("/kayit/{id}/ata", axum::routing::post(record::assign))
         .route(
             "/kayit/{id}/yeniden-ac",

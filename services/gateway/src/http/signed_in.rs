@@ -67,6 +67,18 @@ impl Roles for Reporters {
     const ROLES: &'static [Role] = &[Role::Admin, Role::DirectorateManager, Role::PoolManager];
 }
 
+/// *Olaylar*: the pools' experts and managers, and admins (the case
+/// service scopes the incidents to their pools).
+pub enum IncidentWorkers {}
+impl Roles for IncidentWorkers {
+    const ROLES: &'static [Role] = &[
+        Role::Expert,
+        Role::PoolManager,
+        Role::DirectorateManager,
+        Role::Admin,
+    ];
+}
+
 /// Staff entry: who records applications for citizens (as the case
 /// service's policy says).
 pub enum Recorders {}

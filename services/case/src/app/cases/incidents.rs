@@ -201,11 +201,16 @@ impl CaseApp {
                 v.add("pool_id", "must be one of your pools");
                 None
             }
-            None if user.pools.len() == 1 => user.pools.iter().next().copied(),
-            None => {
-                v.add("pool_id", "must be chosen: you work in several pools");
-                None
-            }
+            None => match self.pools_in(user, draft.province_code).await?.as_slice() {
+                [only] => Some(*only),
+                _ => {
+                    v.add(
+                        "pool_id",
+                        "must be chosen: you work in several pools of the province, or none",
+                    );
+                    None
+                }
+            },
         };
         if let Some(p) = pool_id {
             match self.store.get_pool(p).await? {
@@ -283,6 +288,22 @@ impl CaseApp {
             }
         }
         Err(CaseError::Contended)
+    }
+
+    /// The caller's pools in province `code`.
+    async fn pools_in(&self, user: &UserCaller, code: u8) -> Result<Vec<Uuid>, CaseError> {
+        let mut found = Vec::new();
+        for p in &user.pools {
+            if self
+                .store
+                .get_pool(*p)
+                .await?
+                .is_some_and(|pool| pool.province_code == code)
+            {
+                found.push(*p);
+            }
+        }
+        Ok(found)
     }
 
     async fn incident_view(&self, incident: Incident) -> Result<IncidentView, CaseError> {

@@ -97,7 +97,7 @@ impl TextForm {
 }
 
 /// A `datetime-local` value read as Europe/Istanbul wall time.
-fn istanbul_time(v: &str) -> Option<prost_types::Timestamp> {
+pub(in crate::http) fn istanbul_time(v: &str) -> Option<prost_types::Timestamp> {
     let civil = jiff::civil::DateTime::strptime("%Y-%m-%dT%H:%M", v.trim()).ok()?;
     let tz = jiff::tz::TimeZone::get("Europe/Istanbul").ok()?;
     let at = civil.to_zoned(tz).ok()?.timestamp();

@@ -21,6 +21,7 @@ mod delivery_log;
 mod page;
 mod related;
 
+pub(super) use actions::istanbul_time;
 pub(super) use actions::{
     add_note, assign, await_citizen, citizen_answered, claim, close, extend_deadline, reclassify,
     record_callback, reopen, resolve_not_reached,

@@ -218,6 +218,12 @@ struct RecordPage {
     assignees: Vec<(String, String, bool)>,
     /// Pool manager or admin, record not resolved: the link to *Kaydı Aktar*.
     can_transfer: bool,
+    /// The incident it is linked to: its id and reference.
+    incident: Option<(String, String)>,
+    /// An open, unlinked record and someone who works incidents: the open
+    /// incidents it may be linked to (id, label), and the declaration link.
+    incident_choices: Vec<(String, String)>,
+    can_declare_incident: bool,
     /// The callback agent holds it: the outcome form.
     callback_mine: bool,
     callback_attempts: u32,
@@ -670,6 +676,18 @@ pub(super) async fn record_page(
         pb::Role::PoolManager | pb::Role::DirectorateManager | pb::Role::Admin
     );
     let can_transfer = open && manager;
+    let works_incidents =
+        <super::super::signed_in::IncidentWorkers as super::super::signed_in::Roles>::allow(s.role);
+    let linkable = works_incidents
+        && case.incident_id.is_empty()
+        && matches!(status, pb::CaseStatus::InPool | pb::CaseStatus::Held);
+    let incident_choices = if linkable {
+        super::super::incidents::open_incidents(state, &s).await
+    } else {
+        Vec::new()
+    };
+    let incident = (!case.incident_id.is_empty())
+        .then(|| (case.incident_id.clone(), case.incident_reference.clone()));
     let province = case.location.as_ref().map_or(0, |l| l.province_code);
     let pools = state
         .backend
@@ -900,6 +918,9 @@ pub(super) async fn record_page(
         can_claim,
         assignees,
         can_transfer,
+        incident,
+        incident_choices,
+        can_declare_incident: linkable,
         callback_mine,
         callback_attempts: case.callback_attempts,
         callback_retry_at: when(case.callback_retry_at.as_ref()),
