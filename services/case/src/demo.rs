@@ -668,8 +668,65 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
     // Only beside the demo's cases: a test that asks for none gets none.
     if case_count > 0 {
         seed_letters(&timed, &clock, &org, &call_centre, &callback, &experts).await?;
+        if let (Some(pool), Some((_, expert))) = (
+            org.pool(41, "Su Arıza Birimi"),
+            experts.iter().find(|(p, _)| *p == 41),
+        ) {
+            seed_outage(&timed, expert, pool.id, real_now).await?;
+        }
     }
     Ok(users)
+}
+
+/// An ongoing planned outage in İzmit (Kocaeli) for `/kesintiler`, the
+/// form and the IVR: since 09:00 today (or an hour ago, early in the
+/// morning) until 16:00, or two hours from now when later.
+async fn seed_outage(
+    app: &CaseApp,
+    expert: &Caller,
+    pool: Uuid,
+    now: jiff::Timestamp,
+) -> Result<(), CaseError> {
+    let tz = tekmerkez_workdays::istanbul();
+    let today = tekmerkez_workdays::istanbul_date(now);
+    let at = |h: i8| {
+        today
+            .at(h, 0, 0, 0)
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(now)
+    };
+    let starts_at = at(9).min(now - SignedDuration::from_hours(1));
+    let two_hours_on = now + SignedDuration::from_hours(2);
+    let ends_at = at(16).max(
+        jiff::Timestamp::from_second(two_hours_on.as_second() / 3600 * 3600 + 3600)
+            .unwrap_or(two_hours_on),
+    );
+    app.declare_incident(
+        expert,
+        crate::app::cases::IncidentDraft {
+            kind: Some(crate::domain::incident::IncidentKind::PlannedOutage),
+            category: "su_arizasi".to_owned(),
+            title: "İzmit'te planlı şebeke çalışması".to_owned(),
+            public_text: "Ana isale hattındaki planlı bakım çalışması nedeniyle bu mahallelerde \
+                          su verilemiyor. Çalışma bitince su kademeli olarak verilecektir."
+                .to_owned(),
+            province_code: 41,
+            areas: vec![crate::domain::incident::Area {
+                district: "İzmit".to_owned(),
+                neighbourhoods: ["Cedit", "Kadıköy", "Fevzi Çakmak", "Gültepe"]
+                    .map(str::to_owned)
+                    .to_vec(),
+            }],
+            starts_at: Some(starts_at),
+            expected_end_at: Some(ends_at),
+            pool_id: Some(pool),
+            origin_case_id: None,
+            request_id: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Letter replies for *Gönderilecek Mektuplar*: written applications whose

@@ -152,13 +152,13 @@ pub async fn prepare(
             .await
             .context("migrating the idempotency store")?;
     }
-    let cases = Connection::connect_lazy(
+    let case_service = Connection::connect_lazy(
         &settings.case_service.url,
         &settings.case_service.token,
         Duration::from_millis(settings.case_service.timeout_ms),
     )
-    .context("intake.case_service")?
-    .cases();
+    .context("intake.case_service")?;
+    let cases = case_service.cases();
     let publisher = Publisher::new(bus.clone(), settings.publish_timeout());
     let social = crate::social::SocialState::new(
         &settings.social,
@@ -190,6 +190,7 @@ pub async fn prepare(
         keys,
         categories,
         cases: cases.clone(),
+        incidents: case_service.incidents(),
         limiter: ClientLimiter::new(
             settings.rate_limit.per_minute,
             settings.rate_limit.burst,

@@ -83,11 +83,34 @@ impl Incident {
         reference(self.number)
     }
 
-    /// Whether `case` lies in its place: its province, and a listed district
-    /// (with no neighbourhoods listed, or the case's among them).
-    pub fn covers(&self, province_code: u8, district: Option<&str>) -> bool {
+    /// Whether it reaches `district` of `province_code` at all: the whole
+    /// district or some of its neighbourhoods.
+    pub fn touches(&self, province_code: u8, district: &str) -> bool {
+        self.province_code == province_code && self.areas.iter().any(|a| a.district == district)
+    }
+
+    /// Whether it certainly covers the place: a listed district that is
+    /// whole, or whose listed neighbourhoods hold `neighbourhood`.
+    pub fn covers(
+        &self,
+        province_code: u8,
+        district: Option<&str>,
+        neighbourhood: Option<&str>,
+    ) -> bool {
         self.province_code == province_code
-            && district.is_some_and(|d| self.areas.iter().any(|a| a.district == d))
+            && self.areas.iter().any(|a| {
+                Some(a.district.as_str()) == district
+                    && (a.neighbourhoods.is_empty()
+                        || neighbourhood.is_some_and(|n| a.neighbourhoods.iter().any(|x| x == n)))
+            })
+    }
+
+    /// A planned or unplanned outage, which citizens are told about.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self.kind,
+            IncidentKind::PlannedOutage | IncidentKind::UnplannedOutage
+        )
     }
 
     /// Closes it with `answer` and `reason` by `by` at `now` (the store
@@ -335,11 +358,21 @@ mod tests {
 
     #[test]
     fn an_incident_covers_its_districts_in_its_province_only() {
-        let i = incident(Timestamp::now());
-        assert!(i.covers(41, Some("İzmit")));
-        assert!(!i.covers(41, Some("Gebze")));
-        assert!(!i.covers(35, Some("İzmit")));
-        assert!(!i.covers(41, None));
+        let mut i = incident(Timestamp::now());
+        i.areas.push(Area {
+            district: "Gebze".into(),
+            neighbourhoods: vec!["Arapçeşme".into()],
+        });
+        assert!(i.covers(41, Some("İzmit"), None), "a whole district");
+        assert!(i.covers(41, Some("İzmit"), Some("Yenişehir")));
+        assert!(!i.covers(35, Some("İzmit"), None));
+        assert!(!i.covers(41, None, None));
+        assert!(i.covers(41, Some("Gebze"), Some("Arapçeşme")));
+        assert!(!i.covers(41, Some("Gebze"), Some("Hacıhalil")));
+        assert!(!i.covers(41, Some("Gebze"), None), "only some of it");
+        assert!(i.touches(41, "Gebze"));
+        assert!(!i.touches(41, "Kartepe"));
+        assert!(i.is_outage());
     }
 
     #[test]

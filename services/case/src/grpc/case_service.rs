@@ -621,6 +621,8 @@ impl CaseService for CaseGrpc {
                 .collect(),
             created_at: Some(to_proto_ts(t.created_at)),
             legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
+            province_code: u32::from(t.province_code),
+            district: t.district.unwrap_or_default(),
         }))
     }
 

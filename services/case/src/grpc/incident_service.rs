@@ -139,6 +139,28 @@ fn draft(r: &pb::DeclareIncidentRequest) -> Result<IncidentDraft, Status> {
     })
 }
 
+/// An outage as the public is told about it.
+fn outage_to_proto(i: &crate::domain::incident::Incident) -> pb::Outage {
+    pb::Outage {
+        reference: i.reference(),
+        kind: i.kind.to_proto() as i32,
+        province_code: u32::from(i.province_code),
+        areas: i
+            .areas
+            .iter()
+            .map(|a| pb::IncidentArea {
+                district: a.district.clone(),
+                neighbourhoods: a.neighbourhoods.clone(),
+            })
+            .collect(),
+        starts_at: Some(to_proto_ts(i.starts_at)),
+        expected_end_at: i.expected_end_at.map(to_proto_ts),
+        title: i.title.clone(),
+        public_text: i.public_text.clone(),
+        category: i.category.clone(),
+    }
+}
+
 type R<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
@@ -226,6 +248,35 @@ impl IncidentService for IncidentGrpc {
             .await?;
         Ok(Response::new(pb::UnlinkCaseResponse {
             incident: Some(incident_to_proto(&view)),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.list_outages", skip_all, fields(province = req.get_ref().province_code))]
+    async fn list_outages(
+        &self,
+        req: Request<pb::ListOutagesRequest>,
+    ) -> R<pb::ListOutagesResponse> {
+        self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let province = match r.province_code {
+            0 => None,
+            p => Some(
+                u8::try_from(p)
+                    .ok()
+                    .filter(|p| tekmerkez_geo::province_by_code(*p).is_some())
+                    .ok_or_else(|| {
+                        let mut v = Violations::new();
+                        v.add("province_code", "must be a known province");
+                        Status::from(crate::app::error::CaseError::Invalid(v))
+                    })?,
+            ),
+        };
+        let outages = self
+            .app
+            .list_outages(province, &r.district, &r.neighbourhood)
+            .await?;
+        Ok(Response::new(pb::ListOutagesResponse {
+            outages: outages.iter().map(outage_to_proto).collect(),
         }))
     }
 

@@ -20,6 +20,7 @@ mod home;
 mod incidents;
 mod letters;
 mod manager;
+mod outages;
 mod profile;
 mod receipt;
 mod record;
@@ -251,6 +252,7 @@ pub fn pages(state: AppState) -> Router {
             axum::routing::post(record::record_callback),
         )
         .route("/takip", get(track::form).post(track::lookup))
+        .route("/kesintiler", get(outages::show))
         .route("/takip/d/{token}", get(survey::status))
         .route("/anket/{token}", get(survey::form).post(survey::answer))
         .route("/anket/{token}/tesekkurler", get(survey::thanks))

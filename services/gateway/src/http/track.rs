@@ -80,6 +80,8 @@ struct TrackPage {
     sv: &'static crate::i18n::survey::SurveyTexts,
     /// The legal due date, written out in the page's language.
     due: Option<String>,
+    /// Outages in the application's district.
+    outages: Vec<super::outages::OutageView>,
 }
 
 /// The page a signed status link opens (`/takip/d/…`, checked by the
@@ -110,6 +112,7 @@ pub(super) fn signed_status_page(frame: Frame, r: &pb::GetPublicStatusResponse) 
         message: None,
         answer,
         due: t.long_date(&r.legal_due_date),
+        outages: Vec::new(),
         frame,
     })
 }
@@ -154,6 +157,7 @@ pub(super) async fn form(frame: Frame) -> Response {
         message: None,
         answer: None,
         due: None,
+        outages: Vec::new(),
     })
 }
 
@@ -180,6 +184,7 @@ pub(super) async fn lookup(
                 message: Some(message),
                 answer: None,
                 due: None,
+                outages: Vec::new(),
             },
         )
     };
@@ -210,7 +215,20 @@ pub(super) async fn lookup(
                 })
                 .collect();
             let status = t.status_name(r.status);
+            let province = u8::try_from(r.province_code).unwrap_or(0);
+            let outages = if province == 0 || r.district.is_empty() {
+                Vec::new()
+            } else {
+                let now = jiff::Timestamp::now();
+                super::outages::outages(&state, province, &r.district)
+                    .await
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|o| super::outages::view(&state, &frame, o, now))
+                    .collect()
+            };
             render(&TrackPage {
+                outages,
                 sv: &frame.texts().survey,
                 frame,
                 t,

@@ -79,6 +79,15 @@ pub struct IncidentTexts {
     pub record_link: &'static str,
     pub record_declare: &'static str,
     pub record_linked_done: &'static str,
+    // The public outages page (`/kesintiler`) and `/takip`.
+    pub outages_title: &'static str,
+    pub outages_intro: &'static str,
+    pub outages_none: &'static str,
+    pub all_provinces: &'static str,
+    pub show: &'static str,
+    pub under_way: &'static str,
+    pub upcoming: &'static str,
+    pub in_your_area: &'static str,
 }
 
 pub const TR: IncidentTexts = IncidentTexts {
@@ -153,6 +162,14 @@ pub const TR: IncidentTexts = IncidentTexts {
     record_link: "Olaya bağla",
     record_declare: "Bu kayıttan olay bildir",
     record_linked_done: "Kayıt olaya bağlandı.",
+    outages_title: "Su Kesintileri",
+    outages_intro: "Süren ve önümüzdeki yedi gün içinde başlayacak planlı ve plansız kesintiler. Bölgenizde kesinti varsa ayrıca başvuru yapmanıza gerek yoktur.",
+    outages_none: "Şu anda bildirilmiş bir kesinti yok.",
+    all_provinces: "Tüm iller",
+    show: "Göster",
+    under_way: "Sürüyor",
+    upcoming: "Başlayacak",
+    in_your_area: "Başvurunuzun bölgesindeki kesintiler",
 };
 
 pub const EN: IncidentTexts = IncidentTexts {
@@ -227,4 +244,12 @@ pub const EN: IncidentTexts = IncidentTexts {
     record_link: "Link to incident",
     record_declare: "Declare an incident from this record",
     record_linked_done: "The record was linked to the incident.",
+    outages_title: "Water Outages",
+    outages_intro: "Planned and unplanned outages under way or starting within the next seven days. If there is one in your area, you need not apply about it.",
+    outages_none: "No outage has been announced.",
+    all_provinces: "All provinces",
+    show: "Show",
+    under_way: "Under way",
+    upcoming: "Starting",
+    in_your_area: "Outages in your application's area",
 };

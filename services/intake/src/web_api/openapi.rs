@@ -58,7 +58,12 @@ const MAX_FILE_NAME: usize = 200;
         version = "1.0.0",
         description = "Submit citizens' applications from the mobile app or an HTTP partner, and read their public status. An application is acknowledged (202) only after it is durably recorded. Errors share one shape: {\"message\": string, \"errors\": {field: [rule]}}.",
     ),
-    paths(super::api::submit, super::api::status, super::reports::summary),
+    paths(
+        super::api::submit,
+        super::api::status,
+        super::reports::summary,
+        super::outages::list
+    ),
     components(schemas(
         crate::application::ApplicationRequest,
         super::api::Accepted,
@@ -67,7 +72,10 @@ const MAX_FILE_NAME: usize = 200;
         ErrorBody,
         super::reports::SummaryBody,
         super::reports::RowBody,
-        super::reports::FiguresBody
+        super::reports::FiguresBody,
+        super::outages::OutagesBody,
+        super::outages::OutageBody,
+        super::outages::AreaBody
     ))
 )]
 struct ApiDoc;
@@ -632,13 +640,12 @@ mod tests {
         let bus = tekmerkez_bus::EmbeddedBus::open("sqlite::memory:")
             .await
             .unwrap();
-        let cases = tekmerkez_case_client::Connection::connect_lazy(
+        let case_service = tekmerkez_case_client::Connection::connect_lazy(
             "http://127.0.0.1:1",
             &secrecy::SecretString::from("t"),
             Duration::from_millis(500),
         )
-        .unwrap()
-        .cases();
+        .unwrap();
         let state = super::super::WebState {
             publisher: crate::publish::Publisher::new(Arc::new(bus), Duration::from_secs(5)),
             keys: crate::idempotency::IdempotencyStore::connect(&url).unwrap(),
@@ -647,7 +654,8 @@ mod tests {
                 name_tr: "Su arızası".into(),
                 name_en: "Water fault".into(),
             }]),
-            cases,
+            cases: case_service.cases(),
+            incidents: case_service.incidents(),
             limiter: super::super::ClientLimiter::new(
                 100_000,
                 100_000,

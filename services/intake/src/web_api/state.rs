@@ -21,6 +21,8 @@ pub struct WebState {
     /// The case service, for the public status (its calls carry intake's
     /// token and the case-service deadline).
     pub cases: CaseClient,
+    /// The case service's outages, for `/v1/outages` and the form.
+    pub incidents: tekmerkez_case_client::IncidentClient,
     /// Per-client limits.
     pub limiter: ClientLimiter,
     /// The KVKK notice version the form shows.

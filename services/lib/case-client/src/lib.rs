@@ -9,7 +9,7 @@
 //!   joins the trace of the message or page that caused it), and a default
 //!   deadline when the call did not set its own (`grpc-timeout`: the channel
 //!   enforces it and the server sees it).
-//! - [`CaseClient`] and [`DirectoryClient`]: the generated clients behind
+//! - [`CaseClient`], [`DirectoryClient`] and [`IncidentClient`]: the generated clients behind
 //!   that interceptor.
 //!
 //! The gateway calls the routing and notify services with the same token
@@ -22,6 +22,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret as _, SecretString};
 use tekmerkez_proto::case_v1::{
     case_service_client::CaseServiceClient, directory_service_client::DirectoryServiceClient,
+    incident_service_client::IncidentServiceClient,
 };
 use tonic::{
     metadata::{Ascii, MetadataValue},
@@ -34,6 +35,9 @@ pub type CaseClient = CaseServiceClient<InterceptedService<Channel, CallCredenti
 
 /// The case service's directory (pools, units, users), as a service calls it.
 pub type DirectoryClient = DirectoryServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The case service's incidents and outages, as a service calls them.
+pub type IncidentClient = IncidentServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// How long a connection attempt may take before the call fails as
 /// `UNAVAILABLE` (the call's own deadline bounds the whole call).
@@ -152,6 +156,12 @@ impl Connection {
     #[must_use]
     pub fn directory(&self) -> DirectoryClient {
         DirectoryServiceClient::with_interceptor(self.channel.clone(), self.credentials.clone())
+    }
+
+    /// The case service's incidents and outages.
+    #[must_use]
+    pub fn incidents(&self) -> IncidentClient {
+        IncidentServiceClient::with_interceptor(self.channel.clone(), self.credentials.clone())
     }
 
     /// The channel, for a generated client of another service:

@@ -26,7 +26,9 @@ use std::cmp::Ordering;
 use unicode_normalization::UnicodeNormalization;
 
 mod similarity;
+mod suffix;
 pub use similarity::similarity;
+pub use suffix::{dative, time_dative};
 
 /// U+0307 COMBINING DOT ABOVE. Non-Turkish lower-casing (for example
 /// JavaScript's `"İ".toLowerCase()`) turns `İ` into `i` followed by this mark,

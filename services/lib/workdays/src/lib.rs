@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod builtin;
+mod until;
 
 use std::{collections::BTreeMap, sync::LazyLock};
 
@@ -27,6 +28,7 @@ use jiff::{
 };
 
 pub use builtin::BuiltinError;
+pub use until::{outage_notice, until};
 
 /// What kind of day off a special day is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

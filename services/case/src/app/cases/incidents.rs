@@ -39,6 +39,9 @@ use crate::{
 /// one transaction, which stays short enough at this size.
 pub const MAX_LINKED: u32 = 2_000;
 
+/// How far ahead a planned outage is announced.
+pub const OUTAGE_NOTICE: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
 /// What a declaration asks for, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct IncidentDraft {
@@ -414,6 +417,71 @@ impl CaseApp {
                 incident,
             })
             .collect())
+    }
+
+    /// The outages citizens are told about: open outage incidents under
+    /// way or starting within [`OUTAGE_NOTICE`], in `province_code` (when
+    /// given), reaching `district` (any spelling; a neighbourhood narrows
+    /// it), under way first, then by start. Any caller may read them.
+    ///
+    /// # Errors
+    /// `Invalid` for a district or neighbourhood the province does not have.
+    pub async fn list_outages(
+        &self,
+        province_code: Option<u8>,
+        district: &str,
+        neighbourhood: &str,
+    ) -> Result<Vec<Incident>, CaseError> {
+        let mut v = Violations::new();
+        let place = match (province_code, district.trim().is_empty()) {
+            (_, true) => None,
+            (None, false) => {
+                v.add("province_code", "is required with a district");
+                None
+            }
+            (Some(p), false) => {
+                let found = tekmerkez_geo::province_by_code(p)
+                    .and_then(|prov| prov.find_district(district).map(|d| (prov, d)));
+                match found {
+                    None => {
+                        v.add("district", "must be a district of the province");
+                        None
+                    }
+                    Some((prov, d)) if !neighbourhood.trim().is_empty() => {
+                        match prov.find_neighbourhood(d, neighbourhood) {
+                            Some(n) => Some((d, Some(n))),
+                            None => {
+                                v.add("neighbourhood", "must be a neighbourhood of the district");
+                                None
+                            }
+                        }
+                    }
+                    Some((_, d)) => Some((d, None)),
+                }
+            }
+        };
+        v.into_result()?;
+        let now = self.clock.now();
+        let notice_until = now + OUTAGE_NOTICE;
+        let mut outages: Vec<Incident> = self
+            .store
+            .list_incidents(&IncidentQuery {
+                pools: None,
+                statuses: vec![IncidentStatus::Open],
+                province_code,
+                limit: 500,
+            })
+            .await?
+            .into_iter()
+            .filter(|i| i.is_outage() && i.starts_at <= notice_until)
+            .filter(|i| match place {
+                None => true,
+                Some((d, None)) => i.touches(i.province_code, d),
+                Some((d, Some(n))) => i.covers(i.province_code, Some(d), Some(n)),
+            })
+            .collect();
+        outages.sort_by_key(|i| (i.starts_at > now, i.starts_at));
+        Ok(outages)
     }
 
     /// Links the records `ids` (each within the caller's reach) to the open

@@ -32,7 +32,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 pub use close::CallbackReport;
-pub use incidents::{IncidentDraft, IncidentView, LinkedReport, MAX_LINKED};
+pub use incidents::{IncidentDraft, IncidentView, LinkedReport, MAX_LINKED, OUTAGE_NOTICE};
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};

@@ -40,6 +40,9 @@ pub struct Tracking {
     pub created_at: Timestamp,
     /// The legal due date (Istanbul date), when it has one.
     pub legal_due_date: Option<jiff::civil::Date>,
+    /// Where it is: the outages there are shown with it.
+    pub province_code: u8,
+    pub district: Option<String>,
 }
 
 impl CaseApp {
@@ -427,6 +430,8 @@ impl CaseApp {
             timeline: timeline(&history),
             created_at: case.created_at,
             legal_due_date: case.legal_due_date,
+            province_code: case.province_code,
+            district: case.district,
         })
     }
 

@@ -165,6 +165,8 @@ impl CaseApp {
                 timeline: timeline(&history),
                 created_at: case.created_at,
                 legal_due_date: case.legal_due_date,
+                province_code: case.province_code,
+                district: case.district.clone(),
             },
         })
     }
