@@ -21,6 +21,10 @@ pub fn parse_w3c(raw: &str) -> Option<Timestamp> {
     if let Ok(t) = raw.parse::<Timestamp>() {
         return Some(t);
     }
+    // A day alone (`2026-12-07`); a time without an offset is refused.
+    if raw.len() != 10 {
+        return None;
+    }
     let day: jiff::civil::Date = raw.parse().ok()?;
     day.to_zoned(istanbul()).ok().map(|z| z.timestamp())
 }
@@ -47,6 +51,10 @@ mod tests {
             Some("2026-12-06T21:00:00Z".parse().unwrap())
         );
         assert_eq!(parse_w3c("dün"), None);
-        assert_eq!(parse_w3c("2010-05-24T00:00:00"), None, "an offset is required");
+        assert_eq!(
+            parse_w3c("2010-05-24T00:00:00"),
+            None,
+            "an offset is required"
+        );
     }
 }

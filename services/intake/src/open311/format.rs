@@ -228,7 +228,9 @@ fn element(s: &str) -> Result<(Element, &str), String> {
     let mut text = String::new();
     let mut children = Vec::new();
     loop {
-        let lt = rest.find('<').ok_or_else(|| format!("<{name}> is not closed"))?;
+        let lt = rest
+            .find('<')
+            .ok_or_else(|| format!("<{name}> is not closed"))?;
         text.push_str(&rest[..lt]);
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("</") {
@@ -301,7 +303,10 @@ mod tests {
         );
         let xml = doc.render("service_requests", Format::Xml);
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
-        assert!(xml.contains("&lt;kesik&gt; &amp; &quot;basınç&quot;"), "{xml}");
+        assert!(
+            xml.contains("&lt;kesik&gt; &amp; &quot;basınç&quot;"),
+            "{xml}"
+        );
         let back = read_xml(&xml).unwrap();
         let req = back.child("request").unwrap();
         assert_eq!(req.text_of("description"), text);
@@ -320,8 +325,14 @@ mod tests {
 
     #[test]
     fn the_format_is_the_suffix() {
-        assert_eq!(Format::split("services.json"), Some(("services", Format::Json)));
-        assert_eq!(Format::split("7K2QF-9M3XA.xml"), Some(("7K2QF-9M3XA", Format::Xml)));
+        assert_eq!(
+            Format::split("services.json"),
+            Some(("services", Format::Json))
+        );
+        assert_eq!(
+            Format::split("7K2QF-9M3XA.xml"),
+            Some(("7K2QF-9M3XA", Format::Xml))
+        );
         assert_eq!(Format::split("services.html"), None);
         assert_eq!(Format::split(".json"), None);
         assert_eq!(Format::split("services"), None);

@@ -191,7 +191,10 @@ impl Refused {
     fn invalid(v: &tekmerkez_types::fields::Violations) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
-            descriptions: v.iter().map(|f| format!("{}: {}", f.field, f.rule)).collect(),
+            descriptions: v
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.rule))
+                .collect(),
             retry_after: None,
         }
     }
@@ -210,7 +213,12 @@ impl Refused {
             "error",
             self.descriptions
                 .into_iter()
-                .map(|d| Node::Object(vec![("code", Node::Int(code)), ("description", Node::text(d))]))
+                .map(|d| {
+                    Node::Object(vec![
+                        ("code", Node::Int(code)),
+                        ("description", Node::text(d)),
+                    ])
+                })
                 .collect(),
         );
         let mut res = answer(format, "errors", &doc, self.status);
@@ -308,7 +316,11 @@ impl Open311State {
         let extra = self.settings.service(&c.code);
         let (group, keywords, metadata) = match extra {
             Some(s) => (
-                if english { s.group_en.clone() } else { s.group_tr.clone() },
+                if english {
+                    s.group_en.clone()
+                } else {
+                    s.group_tr.clone()
+                },
                 s.keywords.clone(),
                 !s.attributes.is_empty(),
             ),
@@ -390,13 +402,19 @@ fn discovery(format: Format) -> Response {
     let doc = Node::Object(vec![
         ("changeset", Node::text("2026-12-07T00:00:00+03:00")),
         ("contact", Node::text("tekmerkez")),
-        ("key_service", Node::text("api_key: the institution issues one per client")),
+        (
+            "key_service",
+            Node::text("api_key: the institution issues one per client"),
+        ),
         (
             "endpoints",
             Node::List(
                 "endpoint",
                 vec![Node::Object(vec![
-                    ("specification", Node::text("http://wiki.open311.org/GeoReport_v2")),
+                    (
+                        "specification",
+                        Node::text("http://wiki.open311.org/GeoReport_v2"),
+                    ),
                     ("url", Node::text("/open311/v2")),
                     ("changeset", Node::text("2026-12-07T00:00:00+03:00")),
                     ("type", Node::text("production")),
@@ -469,7 +487,11 @@ async fn service_definition(
                 ("order", Node::Int(order)),
                 (
                     "description",
-                    Node::text(if en { &a.description_en } else { &a.description_tr }),
+                    Node::text(if en {
+                        &a.description_en
+                    } else {
+                        &a.description_tr
+                    }),
                 ),
                 (
                     "values",
@@ -513,7 +535,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Refused> {
         })
 }
 
-#[tracing::instrument(name = "intake.open311.submit", skip_all, fields(client, application_id))]
+#[tracing::instrument(
+    name = "intake.open311.submit",
+    skip_all,
+    fields(client, application_id)
+)]
 async fn create_request(
     state: &Open311State,
     headers: &HeaderMap,
@@ -586,9 +612,15 @@ async fn create_request(
             tracing::error!(error.message = %e, "open311 store failed after publishing");
             Refused::unavailable("the request store")
         })?;
-    tracing::info!(created = filed.application_id == fresh.application_id, "open311 request accepted");
+    tracing::info!(
+        created = filed.application_id == fresh.application_id,
+        "open311 request accepted"
+    );
     let id = match state.settings.request_ids {
-        RequestIds::Realtime => ("service_request_id", Node::text(shown(&filed.service_request_id))),
+        RequestIds::Realtime => (
+            "service_request_id",
+            Node::text(shown(&filed.service_request_id)),
+        ),
         RequestIds::Batch => ("token", Node::text(&filed.token)),
     };
     let doc = Node::List(
@@ -602,7 +634,12 @@ async fn create_request(
             ("account_id", Node::Text(None)),
         ])],
     );
-    Ok(answer(format, "service_requests", &doc, StatusCode::CREATED))
+    Ok(answer(
+        format,
+        "service_requests",
+        &doc,
+        StatusCode::CREATED,
+    ))
 }
 
 /// The application a request files, with the ids and time `filed` holds.
@@ -737,7 +774,10 @@ async fn list_requests(
             form.get(name).and_then(|raw| {
                 let t = dates::parse_w3c(raw);
                 if t.is_none() {
-                    v.add(name, "must be a W3C date-time with an offset (2026-01-01T00:00:00Z)");
+                    v.add(
+                        name,
+                        "must be a W3C date-time with an offset (2026-01-01T00:00:00Z)",
+                    );
                 }
                 t
             })
@@ -963,7 +1003,10 @@ impl Open311State {
             ("service_name", Node::text(service_name)),
             ("service_code", Node::text(code)),
             ("description", Node::opt(description)),
-            ("agency_responsible", Node::opt(Some(self.agency.to_string()))),
+            (
+                "agency_responsible",
+                Node::opt(Some(self.agency.to_string())),
+            ),
             (
                 "service_notice",
                 Node::opt(Some(self.settings.service_notice.clone())),

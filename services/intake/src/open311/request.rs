@@ -216,8 +216,14 @@ pub fn validate(
     match (form.get("lat"), form.get("long")) {
         (None, None) => {}
         (Some(lat), Some(long)) => {
-            let lat = lat.parse::<f64>().ok().filter(|l| (35.5..=42.5).contains(l));
-            let long = long.parse::<f64>().ok().filter(|l| (25.5..=45.0).contains(l));
+            let lat = lat
+                .parse::<f64>()
+                .ok()
+                .filter(|l| (35.5..=42.5).contains(l));
+            let long = long
+                .parse::<f64>()
+                .ok()
+                .filter(|l| (25.5..=45.0).contains(l));
             if lat.is_none() {
                 v.add("lat", "must be a WGS84 latitude within Türkiye");
             }
@@ -229,6 +235,7 @@ pub fn validate(
         (None, Some(_)) => v.add("lat", "is required with long"),
         (Some(_), None) => v.add("long", "is required with lat"),
     }
+    let half_a_pair = form.get("lat").is_some() != form.get("long").is_some();
     let address = form.get("address_string");
     if address.is_some_and(|a| a.chars().count() > 500) {
         v.add("address_string", "must be at most 500 characters");
@@ -238,7 +245,9 @@ pub fn validate(
         v.add("address_id", "must be at most 100 characters");
     }
     let located = form.get("lat").is_some() || address.is_some() || address_id.is_some();
-    let place = if located {
+    let place = if half_a_pair {
+        None
+    } else if located {
         place(&mut v, settings, address, &attributes, coordinates)
     } else {
         v.add(
@@ -290,7 +299,10 @@ pub fn validate(
             && u.len() <= 2000
             && !u.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
-            v.add("media_url", "must be an http or https URL of at most 2000 characters");
+            v.add(
+                "media_url",
+                "must be an http or https URL of at most 2000 characters",
+            );
         }
         ok.then(|| u.to_owned())
     });
@@ -391,7 +403,9 @@ fn check_attributes(
                     "number" => "must be a number",
                     "datetime" => "must be a W3C date and time",
                     "string" => "must be one line of at most 500 characters",
-                    "singlevaluelist" | "multivaluelist" => "must be a key of the attribute's values",
+                    "singlevaluelist" | "multivaluelist" => {
+                        "must be a key of the attribute's values"
+                    }
                     _ => "must be at most 500 characters",
                 },
             );

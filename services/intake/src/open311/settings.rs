@@ -176,7 +176,9 @@ impl Open311Settings {
                     return Err(format!("{at}.datatype must be one of {DATATYPES:?}"));
                 }
                 if a.datatype.ends_with("valuelist") == a.values.is_empty() {
-                    return Err(format!("{at}.values must be given for a list, and only for one"));
+                    return Err(format!(
+                        "{at}.values must be given for a list, and only for one"
+                    ));
                 }
             }
         }

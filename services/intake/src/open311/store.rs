@@ -222,7 +222,13 @@ mod tests {
         assert_eq!(s.remember(&a).await.unwrap(), a);
         // The same key again: the first request answers.
         let again = s
-            .remember(&filed("belediye", "BBBBBBBBBB", Some("k-1"), 2_000, "fatura"))
+            .remember(&filed(
+                "belediye",
+                "BBBBBBBBBB",
+                Some("k-1"),
+                2_000,
+                "fatura",
+            ))
             .await
             .unwrap();
         assert_eq!(again, a);
@@ -240,9 +246,15 @@ mod tests {
                 .await
                 .unwrap();
         }
-        assert_eq!(s.by_id("belediye", "AAAAAAAAAA").await.unwrap(), Some(a.clone()));
+        assert_eq!(
+            s.by_id("belediye", "AAAAAAAAAA").await.unwrap(),
+            Some(a.clone())
+        );
         assert!(s.by_id("baska", "AAAAAAAAAA").await.unwrap().is_none());
-        assert_eq!(s.by_token("belediye", &b.token).await.unwrap(), Some(b.clone()));
+        assert_eq!(
+            s.by_token("belediye", &b.token).await.unwrap(),
+            Some(b.clone())
+        );
         assert!(s.by_token("baska", &b.token).await.unwrap().is_none());
         let q = |from, to, codes: &[&str]| Query {
             from,
@@ -260,11 +272,17 @@ mod tests {
             ["DDDDDDDDDD", "CCCCCCCCCC", "AAAAAAAAAA"]
         );
         assert_eq!(
-            ids(s.list("belediye", &q(2_000, 10_000, &["su_arizasi"])).await.unwrap()),
+            ids(s
+                .list("belediye", &q(2_000, 10_000, &["su_arizasi"]))
+                .await
+                .unwrap()),
             ["DDDDDDDDDD"]
         );
         assert_eq!(
-            ids(s.list("belediye", &q(0, 3_500, &["fatura", "su_arizasi"])).await.unwrap()),
+            ids(s
+                .list("belediye", &q(0, 3_500, &["fatura", "su_arizasi"]))
+                .await
+                .unwrap()),
             ["CCCCCCCCCC", "AAAAAAAAAA"]
         );
         let mut one = q(0, 10_000, &[]);
