@@ -55,7 +55,10 @@ async fn app(request_ids: RequestIds) -> Running {
         o.enabled = true;
         o.jurisdiction_id = "izmitsu.gov.tr".into();
         o.request_ids = request_ids;
-        o.clients = vec![client("belediye", CITY_KEY), client("baska-uygulama", OTHER_KEY)];
+        o.clients = vec![
+            client("belediye", CITY_KEY),
+            client("baska-uygulama", OTHER_KEY),
+        ];
     })
     .await
 }
@@ -96,7 +99,10 @@ async fn get(app: &Running, path: &str) -> Answer {
 async fn post(app: &Running, path: &str, body: &str, key: Option<&str>) -> Answer {
     let mut req = http()
         .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
         .body(body.to_owned());
     if let Some(k) = key {
         req = req.header("idempotency-key", k);
@@ -159,14 +165,26 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
         .find(|s| s["service_code"] == "su_arizasi")
         .unwrap();
     assert_eq!(water["service_name"], "Su arızası / su kesintisi");
-    assert_eq!((water["metadata"].as_bool(), water["type"].as_str()), (Some(true), Some("realtime")));
+    assert_eq!(
+        (water["metadata"].as_bool(), water["type"].as_str()),
+        (Some(true), Some("realtime"))
+    );
     let definition = get(&app, "/open311/v2/services/su_arizasi.xml").await.xml();
     assert_eq!(definition.name, "service_definition");
 
     // Filed in JSON: the tracking number at once.
-    let filed = post(&app, "/open311/v2/requests.json", &water_fault(CITY_KEY), None).await;
+    let filed = post(
+        &app,
+        "/open311/v2/requests.json",
+        &water_fault(CITY_KEY),
+        None,
+    )
+    .await;
     assert_eq!(filed.status, 201, "{}", filed.body);
-    let id = filed.json()[0]["service_request_id"].as_str().unwrap().to_owned();
+    let id = filed.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // Routing opens the case: the partner channel, the client as partner,
     // its KVKK terms as the consent, the water-fault pool of Kocaeli.
@@ -175,20 +193,33 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     assert_eq!(case.partner_id, "belediye");
     assert_eq!(case.partner_reference, id.replace('-', ""));
     assert_eq!(case.source, common::ApplicationSource::Direct as i32);
-    assert_eq!(case.consent.as_ref().unwrap().text_version, "belediye-kvkk-v1");
-    assert_eq!(app.pool_name(&case.pool_id).await, "Kocaeli Su Arıza Birimi");
+    assert_eq!(
+        case.consent.as_ref().unwrap().text_version,
+        "belediye-kvkk-v1"
+    );
+    assert_eq!(
+        app.pool_name(&case.pool_id).await,
+        "Kocaeli Su Arıza Birimi"
+    );
     assert_eq!(case.location.as_ref().unwrap().district, "İzmit");
     assert!(
-        case.text.contains("[Open311]\nAdres: Yahya Kaptan Mah., İzmit, Kocaeli")
+        case.text
+            .contains("[Open311]\nAdres: Yahya Kaptan Mah., İzmit, Kocaeli")
             && case.text.contains("Abone numarası: 4100123")
-            && case.text.contains("Medya bağlantısı: https://belediye.example/foto/1.jpg"),
+            && case
+                .text
+                .contains("Medya bağlantısı: https://belediye.example/foto/1.jpg"),
         "{}",
         case.text
     );
     assert_eq!(case.reply_channel, common::ReplyChannel::Sms as i32);
 
     // GET by id: open, with what the specification returns and no contact.
-    let one = get(&app, &format!("/open311/v2/requests/{id}.json?api_key={CITY_KEY}")).await;
+    let one = get(
+        &app,
+        &format!("/open311/v2/requests/{id}.json?api_key={CITY_KEY}"),
+    )
+    .await;
     assert_eq!(one.status, 200, "{}", one.body);
     let r = &one.json()[0];
     assert_eq!(r["service_request_id"], id.as_str());
@@ -197,14 +228,27 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     assert_eq!(r["service_code"], "su_arizasi");
     assert_eq!(r["description"], "İki gündür su yok, basınç sıfır.");
     assert_eq!(r["address"], "İzmit, Kocaeli");
-    assert_eq!((r["lat"].as_f64(), r["long"].as_f64()), (Some(40.7654), Some(29.9408)));
+    assert_eq!(
+        (r["lat"].as_f64(), r["long"].as_f64()),
+        (Some(40.7654), Some(29.9408))
+    );
     assert_eq!(r["media_url"], "https://belediye.example/foto/1.jpg");
-    assert!(r["requested_datetime"].as_str().unwrap().ends_with("+03:00"), "{r}");
+    assert!(
+        r["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+03:00"),
+        "{r}"
+    );
     for personal in ["0532", "5321234567", "ayse@", "Yılmaz"] {
         assert!(!one.body.contains(personal), "{personal} in {}", one.body);
     }
     // Another client does not see it.
-    let other = get(&app, &format!("/open311/v2/requests/{id}.json?api_key={OTHER_KEY}")).await;
+    let other = get(
+        &app,
+        &format!("/open311/v2/requests/{id}.json?api_key={OTHER_KEY}"),
+    )
+    .await;
     assert_eq!(other.status, 404);
 
     // Filed in XML, anonymously, in Ankara (a district named in the address).
@@ -215,23 +259,40 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     let xml = post(&app, "/open311/v2/requests.xml", &anonymous, None).await;
     assert_eq!(xml.status, 201, "{}", xml.body);
     assert_eq!(xml.xml().shape(), fixture("post_response.xml").shape());
-    let id2 = xml.xml().children[0].text_of("service_request_id").to_owned();
+    let id2 = xml.xml().children[0]
+        .text_of("service_request_id")
+        .to_owned();
     let case2 = app.case(&id2).await;
     assert_eq!(case2.reply_channel, common::ReplyChannel::NoContact as i32);
-    let read = get(&app, &format!("/open311/v2/requests/{id2}.xml?api_key={CITY_KEY}")).await.xml();
+    let read = get(
+        &app,
+        &format!("/open311/v2/requests/{id2}.xml?api_key={CITY_KEY}"),
+    )
+    .await
+    .xml();
     assert_eq!(read.shape(), fixture("request.xml").shape());
     let req = read.child("request").unwrap();
-    assert_eq!(req.text_of("description"), "Gece boyunca gürültü & toz <inşaat>");
+    assert_eq!(
+        req.text_of("description"),
+        "Gece boyunca gürültü & toz <inşaat>"
+    );
     assert_eq!(req.text_of("address"), "Çankaya, Ankara");
 
     // An expert answers the first: closed, the answer as status_notes.
     close(&app, &case.id, "Arıza giderildi; şebeke suyu verildi.").await;
-    let done = get(&app, &format!("/open311/v2/requests/{id}.xml?api_key={CITY_KEY}")).await;
+    let done = get(
+        &app,
+        &format!("/open311/v2/requests/{id}.xml?api_key={CITY_KEY}"),
+    )
+    .await;
     let done = done.xml();
     assert_eq!(done.shape(), fixture("request.xml").shape());
     let req = done.child("request").unwrap();
     assert_eq!(req.text_of("status"), "closed");
-    assert_eq!(req.text_of("status_notes"), "Arıza giderildi; şebeke suyu verildi.");
+    assert_eq!(
+        req.text_of("status_notes"),
+        "Arıza giderildi; şebeke suyu verildi."
+    );
 
     // Lists: by status, by date range, by ids; only the client's own.
     let ids_of = |a: &Answer| -> Vec<String> {
@@ -242,9 +303,17 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
             .map(|r| r["service_request_id"].as_str().unwrap().to_owned())
             .collect()
     };
-    let closed = get(&app, &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=closed")).await;
+    let closed = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=closed"),
+    )
+    .await;
     assert_eq!(ids_of(&closed), [id.clone()]);
-    let open = get(&app, &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=open")).await;
+    let open = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=open"),
+    )
+    .await;
     assert_eq!(ids_of(&open), [id2.clone()]);
     let today = jiff::Zoned::now().date();
     let range = format!(
@@ -263,7 +332,11 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     )
     .await;
     assert_eq!(ids_of(&past), Vec::<String>::new());
-    let by_code = get(&app, &format!("/open311/v2/requests.json?api_key={CITY_KEY}&service_code=cevre_kirliligi")).await;
+    let by_code = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={CITY_KEY}&service_code=cevre_kirliligi"),
+    )
+    .await;
     assert_eq!(ids_of(&by_code), [id2.clone()]);
     let by_ids = get(
         &app,
@@ -271,19 +344,41 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     )
     .await;
     assert_eq!(ids_of(&by_ids).len(), 2, "ids override the other arguments");
-    let theirs = get(&app, &format!("/open311/v2/requests.json?api_key={OTHER_KEY}")).await;
+    let theirs = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={OTHER_KEY}"),
+    )
+    .await;
     assert_eq!(ids_of(&theirs), Vec::<String>::new());
 
     // The same Idempotency-Key again: the same id and no second case.
-    let first = post(&app, "/open311/v2/requests.json", &water_fault(CITY_KEY), Some("app-istek-42")).await;
-    let again = post(&app, "/open311/v2/requests.json", &water_fault(CITY_KEY), Some("app-istek-42")).await;
-    let replayed = first.json()[0]["service_request_id"].as_str().unwrap().to_owned();
+    let first = post(
+        &app,
+        "/open311/v2/requests.json",
+        &water_fault(CITY_KEY),
+        Some("app-istek-42"),
+    )
+    .await;
+    let again = post(
+        &app,
+        "/open311/v2/requests.json",
+        &water_fault(CITY_KEY),
+        Some("app-istek-42"),
+    )
+    .await;
+    let replayed = first.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(again.json()[0]["service_request_id"], replayed.as_str());
     let replayed_case = app.case(&replayed).await;
     assert_eq!(replayed_case.partner_reference, "app-istek-42");
     let partner_cases = app.wait_cases(common::Channel::Partner, 3).await;
     assert_eq!(
-        partner_cases.iter().filter(|c| c.partner_id == "belediye").count(),
+        partner_cases
+            .iter()
+            .filter(|c| c.partner_id == "belediye")
+            .count(),
         3,
         "two requests and one replayed"
     );
@@ -293,7 +388,13 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
     let r = post(&app, "/open311/v2/requests.xml", &no_key, None).await;
     assert_eq!(r.status, 403);
     assert_eq!(r.xml().shape(), fixture("errors.xml").shape());
-    let r = post(&app, "/open311/v2/requests.json", &water_fault("yanlis-anahtar"), None).await;
+    let r = post(
+        &app,
+        "/open311/v2/requests.json",
+        &water_fault("yanlis-anahtar"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, 403);
     let r = post(
         &app,
@@ -302,7 +403,10 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
         None,
     )
     .await;
-    assert_eq!((r.status, r.errors()), (404, vec!["service_code was not found".to_owned()]));
+    assert_eq!(
+        (r.status, r.errors()),
+        (404, vec!["service_code was not found".to_owned()])
+    );
     let nowhere = format!("api_key={CITY_KEY}&service_code=su_arizasi&description=Su+yok");
     let r = post(&app, "/open311/v2/requests.json", &nowhere, None).await;
     assert_eq!(r.status, 400);
@@ -310,7 +414,11 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
         r.errors(),
         ["location: one of lat and long, address_string or address_id is required"]
     );
-    let r = get(&app, "/open311/v2/services.json?jurisdiction_id=baska.gov.tr").await;
+    let r = get(
+        &app,
+        "/open311/v2/services.json?jurisdiction_id=baska.gov.tr",
+    )
+    .await;
     assert_eq!(r.status, 404);
     app.stop().await;
 }
@@ -320,15 +428,27 @@ async fn a_batch_endpoint_answers_a_token_that_resolves_once_the_case_exists() {
     let app = app(RequestIds::Batch).await;
     let services = get(&app, "/open311/v2/services.xml").await.xml();
     assert_eq!(services.children[0].text_of("type"), "batch");
-    let filed = post(&app, "/open311/v2/requests.json", &water_fault(CITY_KEY), None).await;
+    let filed = post(
+        &app,
+        "/open311/v2/requests.json",
+        &water_fault(CITY_KEY),
+        None,
+    )
+    .await;
     assert_eq!(filed.status, 201, "{}", filed.body);
     let answer = &filed.json()[0];
-    assert!(answer.get("service_request_id").is_none(), "a token instead: {answer}");
+    assert!(
+        answer.get("service_request_id").is_none(),
+        "a token instead: {answer}"
+    );
     let token = answer["token"].as_str().unwrap().to_owned();
     let path = format!("/open311/v2/tokens/{token}.xml?api_key={CITY_KEY}");
     let resolved = eventually(WAIT, "the token resolved", || async {
         let doc = get(&app, &path).await.xml();
-        let id = doc.child("request")?.text_of("service_request_id").to_owned();
+        let id = doc
+            .child("request")?
+            .text_of("service_request_id")
+            .to_owned();
         (!id.is_empty()).then_some(doc)
     })
     .await;
@@ -338,7 +458,11 @@ async fn a_batch_endpoint_answers_a_token_that_resolves_once_the_case_exists() {
     let id = req.text_of("service_request_id");
     assert_eq!(app.case(id).await.partner_id, "belediye");
     // The token is the client's own.
-    let theirs = get(&app, &format!("/open311/v2/tokens/{token}.json?api_key={OTHER_KEY}")).await;
+    let theirs = get(
+        &app,
+        &format!("/open311/v2/tokens/{token}.json?api_key={OTHER_KEY}"),
+    )
+    .await;
     assert_eq!(theirs.status, 404);
     app.stop().await;
 }
@@ -347,7 +471,9 @@ async fn a_batch_endpoint_answers_a_token_that_resolves_once_the_case_exists() {
 async fn tekmerkez_dev_prints_a_demo_key_that_files_a_request() {
     use tekmerkez::dev::Dev;
     let data = tempfile::tempdir().unwrap();
-    let dev = Dev::build(crate::channels::settings(data.path())).await.unwrap();
+    let dev = Dev::build(crate::channels::settings(data.path()))
+        .await
+        .unwrap();
     let banner = dev.banner(data.path());
     let line = banner
         .lines()

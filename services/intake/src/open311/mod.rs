@@ -589,7 +589,6 @@ async fn create_request(
         Refused::unavailable("the request store")
     })?;
     if filed.fingerprint != fresh.fingerprint {
-        counters::count_rejected_because(CHANNEL, "idempotency_conflict");
         return Err(Refused::new(
             StatusCode::BAD_REQUEST,
             "Idempotency-Key was already used for a different request",
