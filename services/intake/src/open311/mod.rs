@@ -27,7 +27,7 @@
 //! case service, as for partners: `open` until the case is resolved, then
 //! `closed` with the official answer as `status_notes`.
 //!
-//! - [`settings`]: `intake.open311`.
+//! - [`settings`]: the `intake.open311` settings.
 //! - [`request`]: the POSTed form → the application, every violation named.
 //! - [`format`]: one document tree written as the specification's XML or JSON.
 //! - [`dates`]: W3C date-times in Europe/Istanbul.
@@ -244,14 +244,13 @@ async fn not_found() -> Response {
     Refused::new(StatusCode::NOT_FOUND, "no such resource").render(Format::Xml)
 }
 
-fn split(file: &str) -> Result<(&str, Format), Response> {
-    Format::split(file).ok_or_else(|| {
-        Refused::new(
-            StatusCode::NOT_FOUND,
-            "no such resource; the path ends in .json or .xml",
-        )
-        .render(Format::Xml)
-    })
+/// A path without `.json` or `.xml`: 404 in the required format (XML).
+fn no_format() -> Response {
+    Refused::new(
+        StatusCode::NOT_FOUND,
+        "no such resource; the path ends in .json or .xml",
+    )
+    .render(Format::Xml)
 }
 
 fn english(form: &Form, headers: &HeaderMap) -> bool {
@@ -357,9 +356,8 @@ async fn top_get(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let (name, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((name, format)) = Format::split(&file) else {
+        return no_format();
     };
     let form = Form::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     let result = match name {
@@ -377,9 +375,8 @@ async fn top_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (name, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((name, format)) = Format::split(&file) else {
+        return no_format();
     };
     if name != "requests" {
         return Refused::new(StatusCode::METHOD_NOT_ALLOWED, "only requests takes a POST")
@@ -457,9 +454,8 @@ async fn service_definition(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let (code, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((code, format)) = Format::split(&file) else {
+        return no_format();
     };
     let form = Form::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     if let Err(r) = state.check_jurisdiction(&form) {
@@ -558,7 +554,7 @@ async fn create_request(
         ));
     }
     let form = Form::parse(body)
-        .map_err(|()| Refused::new(StatusCode::BAD_REQUEST, "the body must be UTF-8"))?;
+        .map_err(|_| Refused::new(StatusCode::BAD_REQUEST, "the body must be UTF-8"))?;
     state.check_jurisdiction(&form)?;
     let client = state.client(&form)?;
     let client_id = client.settings.id.clone();
@@ -695,9 +691,8 @@ async fn one_request(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let (id, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((id, format)) = Format::split(&file) else {
+        return no_format();
     };
     let form = Form::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     let result = async {
@@ -854,9 +849,8 @@ async fn token(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let (token, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((token, format)) = Format::split(&file) else {
+        return no_format();
     };
     let form = Form::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     let result = async {

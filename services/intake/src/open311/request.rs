@@ -45,7 +45,7 @@ impl Form {
     ///
     /// # Errors
     /// A body that is not UTF-8 after decoding.
-    pub fn parse(raw: &[u8]) -> Result<Self, ()> {
+    pub fn parse(raw: &[u8]) -> Result<Self, std::string::FromUtf8Error> {
         let mut pairs = Vec::new();
         for part in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
             let (k, v) = match part.iter().position(|&b| b == b'=') {
@@ -115,7 +115,7 @@ impl Form {
     }
 }
 
-fn decode(raw: &[u8]) -> Result<String, ()> {
+fn decode(raw: &[u8]) -> Result<String, std::string::FromUtf8Error> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while let Some(&b) = raw.get(i) {
@@ -138,7 +138,7 @@ fn decode(raw: &[u8]) -> Result<String, ()> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| ())
+    String::from_utf8(out)
 }
 
 /// A checked request, before its ids are chosen.

@@ -225,3 +225,88 @@ impl Open311Settings {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    fn settings() -> Open311Settings {
+        Open311Settings {
+            enabled: true,
+            jurisdiction_id: String::new(),
+            request_ids: RequestIds::Realtime,
+            default_province_code: 41,
+            list_limit: 1000,
+            service_notice: String::new(),
+            services: vec![ServiceSettings {
+                code: "fatura".into(),
+                group_tr: "Abonelik".into(),
+                group_en: "Subscription".into(),
+                keywords: String::new(),
+                attributes: vec![AttributeSettings {
+                    code: "abone_no".into(),
+                    datatype: "string".into(),
+                    required: true,
+                    description_tr: "Abone numarası".into(),
+                    description_en: "Subscriber number".into(),
+                    values: vec![],
+                }],
+            }],
+            clients: vec![Open311Client {
+                id: "belediye".into(),
+                name: "Belediye".into(),
+                api_key_sha256: "a".repeat(64),
+                per_minute: 60,
+                burst: 10,
+                kvkk_text_version: "kvkk-v1".into(),
+                source: PartnerSource::Dogrudan,
+            }],
+        }
+    }
+
+    fn check(s: &Open311Settings) -> Result<(), String> {
+        s.validate(&["fatura".to_owned()], &["cimer".to_owned()])
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_named_by_key() {
+        assert_eq!(check(&settings()), Ok(()));
+        let cases: Vec<(fn(&mut Open311Settings), &str)> = vec![
+            (|s| s.services[0].code = "uzay".into(), "services[0].code"),
+            (
+                |s| s.services[0].attributes[0].datatype = "renk".into(),
+                "attributes[0].datatype",
+            ),
+            (
+                |s| s.services[0].attributes[0].datatype = "singlevaluelist".into(),
+                "attributes[0].values",
+            ),
+            (
+                |s| s.clients[0].id = "cimer".into(),
+                "clients[0].id is used twice",
+            ),
+            (
+                |s| s.clients[0].api_key_sha256 = "the-key-itself".into(),
+                "api_key_sha256",
+            ),
+            (
+                |s| s.clients[0].kvkk_text_version = " ".into(),
+                "kvkk_text_version",
+            ),
+            (|s| s.default_province_code = 99, "default_province_code"),
+            (|s| s.list_limit = 0, "list_limit"),
+        ];
+        for (change, key) in cases {
+            let mut s = settings();
+            change(&mut s);
+            let e = check(&s).unwrap_err();
+            assert!(e.contains(key), "{key} in {e}");
+        }
+        // Off, nothing is checked.
+        let mut s = settings();
+        s.enabled = false;
+        s.list_limit = 0;
+        assert_eq!(check(&s), Ok(()));
+    }
+}
