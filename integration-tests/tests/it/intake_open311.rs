@@ -308,13 +308,13 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
         &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=closed"),
     )
     .await;
-    assert_eq!(ids_of(&closed), [id.clone()]);
+    assert_eq!(ids_of(&closed), [id.as_str()]);
     let open = get(
         &app,
         &format!("/open311/v2/requests.json?api_key={CITY_KEY}&status=open"),
     )
     .await;
-    assert_eq!(ids_of(&open), [id2.clone()]);
+    assert_eq!(ids_of(&open), [id2.as_str()]);
     let today = jiff::Zoned::now().date();
     let range = format!(
         "/open311/v2/requests.json?api_key={CITY_KEY}&start_date={}T00:00:00Z&end_date={}T00:00:00Z",
@@ -337,7 +337,7 @@ async fn a_city_app_files_requests_and_follows_them_through_the_case_pipeline() 
         &format!("/open311/v2/requests.json?api_key={CITY_KEY}&service_code=cevre_kirliligi"),
     )
     .await;
-    assert_eq!(ids_of(&by_code), [id2.clone()]);
+    assert_eq!(ids_of(&by_code), [id2.as_str()]);
     let by_ids = get(
         &app,
         &format!("/open311/v2/requests.json?api_key={CITY_KEY}&service_request_id={id},{id2},0000000000&status=open"),

@@ -265,6 +265,9 @@ mod tests {
         }
     }
 
+    /// A change to the valid settings, and the key its error must name.
+    type Change = (fn(&mut Open311Settings), &'static str);
+
     fn check(s: &Open311Settings) -> Result<(), String> {
         s.validate(&["fatura".to_owned()], &["cimer".to_owned()])
     }
@@ -272,7 +275,7 @@ mod tests {
     #[test]
     fn settings_that_cannot_work_are_named_by_key() {
         assert_eq!(check(&settings()), Ok(()));
-        let cases: Vec<(fn(&mut Open311Settings), &str)> = vec![
+        let cases: Vec<Change> = vec![
             (|s| s.services[0].code = "uzay".into(), "services[0].code"),
             (
                 |s| s.services[0].attributes[0].datatype = "renk".into(),
