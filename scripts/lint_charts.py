@@ -571,7 +571,10 @@ def intake_channels() -> dict[str, Any]:
                         required=["id", "name", "api_key_sha256", "per_minute", "burst", "kvkk_text_version"],
                     )
                 ),
-            }
+            },
+            # The service notice and the services' groups and attributes
+            # default to the binary's base.yaml.
+            required=["enabled", "jurisdiction_id", "request_ids", "default_province_code", "list_limit", "clients"],
         ),
         "cti": obj(
             {
