@@ -17,6 +17,7 @@ use crate::partner::settings::PartnerSource;
 
 const KEY: &str = "xyz";
 const OTHER_KEY: &str = "another-client-key-0123456789abcdef";
+const SMALL_KEY: &str = "small-quota-client-key-0123456789abcdef";
 
 fn fixture(name: &str) -> &'static str {
     match name {
@@ -159,7 +160,15 @@ fn settings() -> Open311Settings {
                 attributes: vec![subscriber],
             },
         ],
-        clients: vec![client("belediye", KEY), client("baska", OTHER_KEY)],
+        clients: vec![
+            client("belediye", KEY),
+            client("baska", OTHER_KEY),
+            Open311Client {
+                per_minute: 1,
+                burst: 2,
+                ..client("kucuk", SMALL_KEY)
+            },
+        ],
     }
 }
 
@@ -190,7 +199,10 @@ async fn app() -> App {
         .map(|c| Client {
             settings: c.clone(),
             key_sha256: hex::decode(&c.api_key_sha256).unwrap().try_into().unwrap(),
-            limiter: RateLimiter::direct(Quota::per_minute(NonZeroU32::new(600).unwrap())),
+            limiter: RateLimiter::direct(
+                Quota::per_minute(NonZeroU32::new(c.per_minute).unwrap())
+                    .allow_burst(NonZeroU32::new(c.burst).unwrap()),
+            ),
         })
         .collect();
     let state = Open311State {
@@ -644,6 +656,35 @@ async fn the_edges_answer_in_the_specifications_format() {
     )
     .await;
     assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn a_client_over_its_quota_is_told_when_to_retry_and_others_are_unaffected() {
+    let app = app().await;
+    let path = format!("/open311/v2/requests.json?api_key={SMALL_KEY}");
+    for _ in 0..2 {
+        assert_eq!(send(&app, "GET", &path, &[], "").await.status, 200);
+    }
+    let over = send(&app, "GET", &path, &[], "").await;
+    assert_eq!(over.status, 429);
+    assert!(
+        over.retry_after
+            .as_deref()
+            .is_some_and(|s| s.parse::<u64>().unwrap() >= 1)
+    );
+    assert_eq!(
+        over.errors(),
+        ["requests per minute above the client's quota; retry later"]
+    );
+    let other = send(
+        &app,
+        "GET",
+        &format!("/open311/v2/requests.json?api_key={KEY}"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!((other.status, other.body.as_str()), (200, "[]"));
 }
 
 // ---- the request rules ----
