@@ -514,6 +514,68 @@ def intake_channels() -> dict[str, Any]:
                 ),
             }
         ),
+        "open311": obj(
+            {
+                "enabled": boolean(),
+                "jurisdiction_id": string(),
+                "request_ids": string(enum=["realtime", "batch"]),
+                "default_province_code": integer(0, 81),
+                "list_limit": integer(1, 10000),
+                "service_notice": string(),
+                "services": array(
+                    obj(
+                        {
+                            "code": CODE,
+                            "group_tr": string(minLength=1),
+                            "group_en": string(minLength=1),
+                            "keywords": string(),
+                            "attributes": array(
+                                obj(
+                                    {
+                                        "code": string(pattern=r"^[a-z0-9_]{1,64}$"),
+                                        "datatype": string(
+                                            enum=["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+                                        ),
+                                        "required": boolean(),
+                                        "description_tr": string(minLength=1),
+                                        "description_en": string(minLength=1),
+                                        "values": array(
+                                            obj(
+                                                {
+                                                    "key": string(minLength=1),
+                                                    "name_tr": string(minLength=1),
+                                                    "name_en": string(minLength=1),
+                                                }
+                                            )
+                                        ),
+                                    },
+                                    required=["code", "datatype", "required", "description_tr", "description_en"],
+                                )
+                            ),
+                        },
+                        required=["code", "group_tr", "group_en"],
+                    )
+                ),
+                "clients": array(
+                    obj(
+                        {
+                            "id": string(pattern=r"^[a-z0-9_-]{1,64}$"),
+                            "name": string(minLength=1),
+                            "api_key_sha256": string(pattern=r"^[0-9a-f]{64}$"),
+                            "per_minute": integer(1),
+                            "burst": integer(1),
+                            "kvkk_text_version": KVKK_VERSION,
+                            # Optional: a client is the institution's own app by default.
+                            "source": string(enum=["dogrudan", "diger_kurum", "cimer", "acik_kapi"]),
+                        },
+                        required=["id", "name", "api_key_sha256", "per_minute", "burst", "kvkk_text_version"],
+                    )
+                ),
+            },
+            # The service notice and the services' groups and attributes
+            # default to the binary's base.yaml.
+            required=["enabled", "jurisdiction_id", "request_ids", "default_province_code", "list_limit", "clients"],
+        ),
         "cti": obj(
             {
                 "enabled": boolean(),
@@ -1300,6 +1362,20 @@ FEATURES_BY_SERVICE: dict[str, dict[str, Any]] = {
                     "enabled": True,
                     "partners": [
                         {"id": "cimer", "name": "CİMER", "token_sha256": "0" * 64, "per_minute": 600, "burst": 50}
+                    ],
+                },
+                "open311": {
+                    "enabled": True,
+                    "jurisdiction_id": "izmitsu.gov.tr",
+                    "clients": [
+                        {
+                            "id": "belediye-uygulamasi",
+                            "name": "Belediye uygulaması",
+                            "api_key_sha256": "1" * 64,
+                            "per_minute": 120,
+                            "burst": 30,
+                            "kvkk_text_version": "belediye-kvkk-v1",
+                        }
                     ],
                 },
                 "cti": {"enabled": True, "default_province_code": 34},

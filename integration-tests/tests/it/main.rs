@@ -76,6 +76,7 @@ mod intake_channels_kafka;
 mod intake_cti;
 mod intake_email;
 mod intake_email_dev;
+mod intake_open311;
 mod intake_partner;
 mod intake_phone_kinds;
 mod intake_smtputf8;

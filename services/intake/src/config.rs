@@ -32,6 +32,8 @@ pub struct IntakeSettings {
     pub social: crate::social::settings::SocialSettings,
     /// The partners' gRPC API (`tekmerkez.intake.v1.IntakeService`).
     pub partner: crate::partner::settings::PartnerSettings,
+    /// Open311 GeoReport v2 under `/open311/v2/` (off unless enabled).
+    pub open311: crate::open311::settings::Open311Settings,
     /// The CTI/IVR event endpoint and the caller lookup.
     pub cti: crate::cti::settings::CtiSettings,
     /// Staff entry from the agent UI (calls, letters, counter visits, video).
@@ -126,6 +128,8 @@ impl IntakeSettings {
         let codes: Vec<String> = self.categories.iter().map(|c| c.code.clone()).collect();
         self.social.validate(&codes)?;
         self.partner.validate()?;
+        let partner_ids: Vec<String> = self.partner.partners.iter().map(|p| p.id.clone()).collect();
+        self.open311.validate(&codes, &partner_ids)?;
         self.staff.validate()?;
         self.cti.validate(&codes)
     }

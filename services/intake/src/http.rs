@@ -1,6 +1,6 @@
 //! Intake's HTTP listener, wired: the web form and the app API, the
-//! social-media webhooks, the CTI, staff entry and the e-mail channel's
-//! problem list, each with its own state,
+//! social-media webhooks, the CTI, staff entry, Open311 and the e-mail
+//! channel's problem list, each with its own state,
 //! merged into one router with `/healthz`. Only this module knows all the
 //! channels; none of them imports it.
 
@@ -30,6 +30,8 @@ pub struct AppState {
     pub problems: crate::email::problems::ProblemStore,
     /// Puts applications on the bus (the partner and e-mail channels too).
     pub publisher: Publisher,
+    /// Open311 GeoReport v2 (routes only when enabled).
+    pub open311: crate::open311::Open311State,
     /// The case service (the partner channel too).
     pub cases: CaseClient,
 }
@@ -53,6 +55,8 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .merge(cti.layer(json_errors.clone()))
         .merge(staff.layer(json_errors.clone()))
         .merge(crate::email::problems::router(&state.email_problems).layer(json_errors))
+        // Open311 answers in the specification's own error format.
+        .merge(crate::open311::router(&state.open311))
 }
 
 /// The answer of intake's own listener to a path no route has, in the API's

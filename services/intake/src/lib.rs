@@ -9,6 +9,8 @@
 //!   the list of unusable mail staff read through the staff token).
 //! - [`social`]: WhatsApp, Messenger, Instagram and X webhooks; conversations.
 //! - [`partner`]: partners over gRPC (`tekmerkez.intake.v1.IntakeService`).
+//! - [`open311`]: Open311 GeoReport v2 under `/open311/v2/` (partners'
+//!   systems and city apps, by `api_key`).
 //! - [`cti`]: CTI/IVR events, IVR self-service records, the caller lookup.
 //! - [`staff`]: staff entry from the agent UI (calls, letters, counter
 //!   visits, video meetings), recorded by the signed-in person.
@@ -38,6 +40,7 @@ pub mod cti;
 pub mod email;
 pub mod http;
 pub mod idempotency;
+pub mod open311;
 pub mod partner;
 pub mod publish;
 pub mod signature;

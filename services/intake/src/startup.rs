@@ -201,8 +201,11 @@ pub async fn prepare(
         smtputf8: settings.smtputf8,
         reports: reports_client(settings)?,
     };
+    let open311 = crate::open311::Open311State::new(settings, publisher.clone(), cases.clone())
+        .context("configuring the Open311 store")?;
     Ok(AppState {
         web,
+        open311,
         social,
         cti,
         staff,

@@ -1,4 +1,4 @@
-//! The social-media webhooks, the partner API and the CTI endpoint in
+//! The social-media webhooks, the partner API, Open311 and the CTI endpoint in
 //! `tekmerkez dev`: each channel that the configuration leaves off is
 //! switched on with development credentials, so every one can be exercised
 //! locally (README: "Trying the channels in dev"). The webhook secrets are
@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_intake::{
     IntakeSettings,
+    open311::settings::Open311Client,
     partner::settings::{PartnerCredential, PartnerSource},
     social::settings::{AccountSettings, MetaChannelSettings},
 };
@@ -46,6 +47,10 @@ pub const DEV_PAGE_ID: &str = "682498302938465";
 pub const DEV_X_USER_ID: &str = "4337869213";
 /// The development partner.
 pub const DEV_PARTNER_ID: &str = "cimer";
+/// The development Open311 client: a city app.
+pub const DEV_OPEN311_CLIENT_ID: &str = "belediye-uygulamasi";
+/// Its `api_key`: fixed, so that the README's examples work as printed.
+pub const DEV_OPEN311_API_KEY: &str = "tekmerkez-dev-open311-api-key-0123456789";
 
 /// The development bearer tokens notify presents to the social platforms'
 /// stand-in (and the stand-in accepts), per platform.
@@ -141,6 +146,8 @@ pub struct DevChannels {
     pub partner_token: Option<String>,
     /// Whether the CTI endpoint was switched on here.
     pub cti: bool,
+    /// The Open311 demo client's api_key, when Open311 was switched on here.
+    pub open311_key: Option<&'static str>,
     /// The mailbox the e-mail channel reads (`user@host:port`), when the
     /// configuration switched it on; dev never switches it on by itself,
     /// since it needs an IMAP server (`scripts/imap`).
@@ -218,6 +225,19 @@ pub fn configure(
         }];
         out.partner_token = Some(partner_token);
     }
+    if !intake.open311.enabled {
+        intake.open311.enabled = true;
+        intake.open311.clients = vec![Open311Client {
+            id: DEV_OPEN311_CLIENT_ID.to_owned(),
+            name: "Belediye mobil uygulaması (geliştirme)".to_owned(),
+            api_key_sha256: hex::encode(Sha256::digest(DEV_OPEN311_API_KEY.as_bytes())),
+            per_minute: 120,
+            burst: 30,
+            kvkk_text_version: "belediye-uygulamasi-kvkk-v1".to_owned(),
+            source: PartnerSource::Dogrudan,
+        }];
+        out.open311_key = Some(DEV_OPEN311_API_KEY);
+    }
     if !intake.cti.enabled {
         intake.cti.enabled = true;
         intake.cti.signing_secret = SecretString::from(DEV_CTI_SIGNING_SECRET);
@@ -268,6 +288,12 @@ impl DevChannels {
                     "  e-mail off  (README \"Inbound e-mail\": scripts/imap start, then TEKMERKEZ__INTAKE__EMAIL__ENABLED=true)"
                 );
             }
+        }
+        if let Some(key) = self.open311_key {
+            let _ = writeln!(
+                s,
+                "  open311 http://{http}/open311/v2/services.json  (GeoReport v2, JSON or .xml; client {DEV_OPEN311_CLIENT_ID}: api_key={key})"
+            );
         }
         if self.cti {
             let _ = writeln!(

@@ -52,6 +52,9 @@ pub enum PartnerSource {
     /// Another public body.
     #[default]
     DigerKurum,
+    /// The citizen applied to the institution itself, through a client of
+    /// its own (a city app filing over Open311).
+    Dogrudan,
 }
 
 impl PartnerSource {
@@ -62,6 +65,7 @@ impl PartnerSource {
             Self::Cimer => P::Cimer,
             Self::AcikKapi => P::AcikKapi,
             Self::DigerKurum => P::OtherBody,
+            Self::Dogrudan => P::Direct,
         }
     }
 }
