@@ -46,6 +46,7 @@ mod browser_forms;
 mod browser_keyboard;
 mod browser_letters;
 mod browser_manager;
+mod browser_outages;
 mod browser_record;
 mod browser_report_recipients;
 mod browser_reports;

@@ -27,6 +27,10 @@ pub(super) struct FormTexts {
     pub types: [&'static str; 6],
     pub province: &'static str,
     pub district: &'static str,
+    /// Above the outages of the district chosen (shown by the script).
+    pub outages_here: &'static str,
+    /// The link to every outage.
+    pub all_outages: &'static str,
     pub text: &'static str,
     pub name: &'static str,
     pub phone: &'static str,
@@ -91,6 +95,8 @@ pub(super) const TR: FormTexts = FormTexts {
     ],
     province: "İl",
     district: "İlçe",
+    outages_here: "Bu ilçede bildirilmiş bir kesinti var; aynı kesinti için ayrıca başvurmanıza gerek yok:",
+    all_outages: "Tüm kesintiler",
     text: "Başvurunuz",
     name: "Adınız soyadınız",
     phone: "Telefon",
@@ -156,6 +162,8 @@ pub(super) const EN: FormTexts = FormTexts {
     ],
     province: "Province",
     district: "District",
+    outages_here: "An outage has been announced in this district; you need not apply about it:",
+    all_outages: "All outages",
     text: "Your application",
     name: "Your full name",
     phone: "Phone",
