@@ -642,7 +642,20 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
             .linked_incident()
             .map(|i| i.to_string())
             .unwrap_or_default(),
-        incident_reference: view.incident_reference.clone().unwrap_or_default(),
+        incident_reference: view
+            .incident
+            .as_ref()
+            .map(|i| i.reference())
+            .unwrap_or_default(),
+        incident_kind: view
+            .incident
+            .as_ref()
+            .map_or(0, |i| i.kind.to_proto() as i32),
+        incident_expected_end_at: view
+            .incident
+            .as_ref()
+            .and_then(|i| i.expected_end_at)
+            .map(to_proto_ts),
     }
 }
 

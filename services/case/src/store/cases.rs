@@ -104,6 +104,8 @@ pub enum CreateOutcome {
     Existing(Box<Case>),
     /// The tracking number is taken by another case.
     TrackingNumberTaken,
+    /// The incident the new case was linked to was closed meanwhile.
+    IncidentClosed,
 }
 
 /// Who holds the listed cases.

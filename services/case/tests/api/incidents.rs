@@ -4,6 +4,8 @@ use tonic_types::StatusExt as _;
 
 use crate::{both_stores, helpers::*};
 
+/// An unplanned outage in two neighbourhoods of Çankaya: a report, which
+/// names no neighbourhood, is linked to it only by hand.
 fn declaration(app: &TestApp) -> pb::DeclareIncidentRequest {
     pb::DeclareIncidentRequest {
         kind: pb::IncidentKind::UnplannedOutage as i32,
@@ -13,11 +15,19 @@ fn declaration(app: &TestApp) -> pb::DeclareIncidentRequest {
         province_code: 6,
         areas: vec![pb::IncidentArea {
             district: "cankaya".into(),
-            neighbourhoods: vec![],
+            neighbourhoods: vec!["kizilay".into(), "Emek Mahallesi".into()],
         }],
         pool_id: app.org.ankara_water.clone(),
         ..Default::default()
     }
+}
+
+/// An outage of the whole of Çankaya: every water report there joins it.
+fn whole_district(app: &TestApp) -> pb::DeclareIncidentRequest {
+    let mut req = declaration(app);
+    req.kind = pb::IncidentKind::PlannedOutage as i32;
+    req.areas[0].neighbourhoods.clear();
+    req
 }
 
 async fn declare(app: &mut TestApp, who: &str) -> pb::Incident {
@@ -93,6 +103,7 @@ both_stores! {
         let i = declare(&mut app, "expert_ankara").await;
         assert_eq!(i.reference, format!("OLY-{:06}", i.number));
         assert_eq!(i.areas[0].district, "Çankaya", "typed in ASCII, kept as the reference data spells it");
+        assert_eq!(i.areas[0].neighbourhoods, vec!["Emek Mah", "Kızılay Mah"], "sorted in Turkish order");
         assert_eq!(i.status, pb::IncidentStatus::Open as i32);
         assert!(i.due_at.is_some(), "the incident has its own deadline");
         let second = declare(&mut app, "manager_ankara").await;
@@ -212,5 +223,45 @@ both_stores! {
         let i = app.incidents.declare_incident(as_user("expert_ankara", req)).await.unwrap().into_inner().incident.unwrap();
         assert_eq!((i.pool_id.as_str(), i.linked_count), (app.org.ankara_water.as_str(), 1));
         assert_eq!(app.get("expert_ankara", &a.id).await.unwrap().incident_id, i.id);
+    }
+
+    async fn a_report_in_the_place_and_time_of_an_outage_joins_it_as_it_opens(app) {
+        let req = whole_district(&app);
+        let i = app.incidents.declare_incident(as_user("expert_ankara", req)).await.unwrap().into_inner().incident.unwrap();
+        let joined = report(&mut app, common::ReplyChannel::Sms, "0532 111 22 33").await;
+        assert_eq!(joined.incident_id, i.id, "a water report in Çankaya joins the outage");
+        let step = app.history("expert_ankara", &joined.id).await.pop().unwrap();
+        assert_eq!((step.action, step.detail.as_str()), (pb::HistoryAction::LinkedToIncident as i32, i.reference.as_str()));
+        let page = app.incidents.get_incident(as_user("expert_ankara", pb::GetIncidentRequest { id: i.id.clone() })).await.unwrap().into_inner();
+        assert_eq!(page.linked[0].method, pb::IncidentLinkMethod::Automatic as i32);
+        let shown = app.get("expert_ankara", &joined.id).await.unwrap();
+        assert_eq!(shown.incident_kind, pb::IncidentKind::PlannedOutage as i32, "for the acknowledgement");
+        let elsewhere = app.application(&app.org.ankara_water.clone(), 6, "Keçiören");
+        let elsewhere = app.create(elsewhere).await;
+        assert_eq!(elsewhere.incident_id, "", "another district");
+        let mut bill = app.application(&app.org.ankara_water.clone(), 6, "Çankaya");
+        bill.category = "fatura".into();
+        assert_eq!(app.create(bill).await.incident_id, "", "another category");
+        let pool = app.list("expert_ankara", pb::CaseView::Pool, 50, "").await.unwrap();
+        assert!(!pool.cases.iter().any(|c| c.id == joined.id), "off the work list");
+        let current = app.incidents.get_incident(as_user("expert_ankara", pb::GetIncidentRequest { id: i.id.clone() })).await.unwrap().into_inner().incident.unwrap();
+        assert_eq!(close(&mut app, "expert_ankara", &current, "Çalışma bitti, su verildi.").await.unwrap().closed_cases, 1);
+        let after = report(&mut app, common::ReplyChannel::Sms, "0532 111 22 44").await;
+        assert_eq!(after.incident_id, "", "a closed outage gathers nothing");
+    }
+
+    async fn an_outage_not_yet_begun_gathers_nothing_and_is_announced(app) {
+        let mut req = whole_district(&app);
+        let tomorrow = start_time() + jiff::SignedDuration::from_hours(24);
+        req.starts_at = Some(prost_types::Timestamp { seconds: tomorrow.as_second(), nanos: 0 });
+        app.incidents.declare_incident(as_user("manager_ankara", req)).await.unwrap();
+        let c = report(&mut app, common::ReplyChannel::Sms, "0532 111 22 33").await;
+        assert_eq!(c.incident_id, "");
+        let listed = app.incidents.list_outages(with_token(GATEWAY_TOKEN, pb::ListOutagesRequest { province_code: 6, district: "cankaya".into(), neighbourhood: String::new() })).await.unwrap().into_inner();
+        assert_eq!(listed.outages.len(), 1, "announced a day ahead");
+        let other = app.incidents.list_outages(with_token(GATEWAY_TOKEN, pb::ListOutagesRequest { province_code: 35, district: String::new(), neighbourhood: String::new() })).await.unwrap().into_inner();
+        assert!(other.outages.is_empty());
+        let bad = app.incidents.list_outages(with_token(GATEWAY_TOKEN, pb::ListOutagesRequest { province_code: 6, district: "Karşıyaka".into(), neighbourhood: String::new() })).await.unwrap_err();
+        assert_eq!(violated_fields(&bad), vec!["district"]);
     }
 }

@@ -76,8 +76,8 @@ pub struct CaseView {
     pub legal_days_left: Option<i64>,
     /// Where it stands against its due dates when read.
     pub standing: crate::domain::escalation::Standing,
-    /// Its incident's reference, when linked (GetCase only).
-    pub incident_reference: Option<String>,
+    /// Its incident, when linked (GetCase only).
+    pub incident: Option<crate::domain::incident::Incident>,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -169,7 +169,7 @@ impl CaseApp {
             ),
             case,
             now,
-            incident_reference: None,
+            incident: None,
         }
     }
 }

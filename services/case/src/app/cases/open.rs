@@ -16,9 +16,10 @@ use crate::{
         classification::AutomaticClose,
         enums::Role,
         fields::Violations,
+        incident::{Incident, IncidentStatus, LinkMethod},
         policy,
     },
-    store::{CitizenNote, CreateOutcome, NoteRecord, StoreError},
+    store::{CitizenNote, CreateOutcome, IncidentQuery, NoteRecord, StoreError},
 };
 
 impl CaseApp {
@@ -65,11 +66,16 @@ impl CaseApp {
             .resolved_policy(Some(new.source), Some(new.application_type), &new.category)
             .await?;
         let deadlines = policy.for_case(&*self.working_calendar().await?, filed);
+        let mut outage = if new.information_answer.is_none() {
+            self.incident_under_way(&new, now).await?
+        } else {
+            None
+        };
         for _ in 0..CONFLICT_RETRIES {
             let tracking = given_tracking
                 .clone()
                 .unwrap_or_else(tekmerkez_tracking::TrackingNumber::generate);
-            let (mut case, steps) = Case::open(
+            let (mut case, mut steps) = Case::open(
                 &new,
                 Uuid::now_v7(),
                 &tracking,
@@ -83,6 +89,14 @@ impl CaseApp {
                         .automatic_reason(AutomaticClose::InformationOnly)
                         .to_owned(),
                 );
+            }
+            // A report in the place and time of an incident under way joins
+            // it at once: off the work lists, answered with it.
+            if let Some(incident) = &outage {
+                let (linked, step, kind) =
+                    case.link_to_incident(incident, LinkMethod::Automatic, now)?;
+                case = linked;
+                steps.push((step, kind));
             }
             let (history, events) = persisted_steps(steps, &case, &actor, now);
             let attachments = attachment_records(&new.attachments, case.id, now);
@@ -109,9 +123,39 @@ impl CaseApp {
                     ));
                 }
                 CreateOutcome::TrackingNumberTaken => {}
+                // Closed while this one was decided: it opens on its own.
+                CreateOutcome::IncidentClosed => outage = None,
             }
         }
         Err(CaseError::Contended)
+    }
+
+    /// The open incident `new` belongs to, if any: one of its category,
+    /// under way at `now`, covering its district (the whole district, as a
+    /// report names no neighbourhood yet); the latest declared when several.
+    async fn incident_under_way(
+        &self,
+        new: &NewCase,
+        now: jiff::Timestamp,
+    ) -> Result<Option<Incident>, CaseError> {
+        let Some(district) = new.district.as_deref() else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .list_incidents(&IncidentQuery {
+                pools: None,
+                statuses: vec![IncidentStatus::Open],
+                province_code: Some(new.province_code),
+                limit: 100,
+            })
+            .await?
+            .into_iter()
+            .find(|i| {
+                i.category == new.category
+                    && i.starts_at <= now
+                    && i.covers(new.province_code, Some(district), None)
+            }))
     }
 
     /// `user` when they may record applications for citizens (an active

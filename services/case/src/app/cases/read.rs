@@ -61,13 +61,13 @@ impl CaseApp {
         let notes = self.store.list_notes(case.id).await?;
         let attachments = self.store.list_attachments(case.id).await?;
         let survey = self.store.get_survey(case.id).await?;
-        let incident_reference = match case.linked_incident() {
-            Some(i) => self.store.get_incident(i).await?.map(|i| i.reference()),
+        let incident = match case.linked_incident() {
+            Some(i) => self.store.get_incident(i).await?,
             None => None,
         };
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
-        view.incident_reference = incident_reference;
+        view.incident = incident;
         view.notes = notes;
         view.attachments = attachments;
         view.survey = survey;

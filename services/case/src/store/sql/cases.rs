@@ -818,8 +818,23 @@ impl CaseStore for SqlStore {
             .chain(insert_attachments(attachments))
             .chain(insert_person_keys(c))
             .collect();
+        // A case linked at opening (to an outage under way) takes the
+        // incident's row lock first: a close deciding meanwhile either sees
+        // the case once it commits, or wins and leaves this link refused.
+        let still_open = c.incident.map(|l| {
+            Statement::new(
+                "UPDATE incidents SET version = version WHERE id = $1 AND status = 'open'",
+            )
+            .bind(l.incident_id)
+        });
         let taken: Option<Option<CaseRow>> = on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
+            if let Some(s) = &still_open
+                && s.query().execute(&mut *tx).await?.rows_affected() == 0
+            {
+                tx.rollback().await?;
+                return Ok(CreateOutcome::IncidentClosed);
+            }
             let inserted = insert.query().execute(&mut *tx).await?.rows_affected();
             if inserted == 0 {
                 let row = existing.query_as().fetch_optional(&mut *tx).await?;
@@ -841,7 +856,7 @@ impl CaseStore for SqlStore {
     }
 
     async fn apply_changes(&self, changes: &[CaseChange]) -> Result<(), StoreError> {
-        self.apply_guarded(None, Vec::new(), changes).await
+        self.apply_guarded(None, Vec::new(), changes, None).await
     }
 
     async fn get_case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
@@ -1007,13 +1022,15 @@ impl CaseStore for SqlStore {
 
 impl SqlStore {
     /// Runs `guard` (a write that must touch exactly one row, or the whole
-    /// change is a conflict on its id), then `after`, then `changes`, in
+    /// change is a conflict on its id), then `after`, then `changes`, then
+    /// `settled` (a count that must be zero, or a conflict on its id), in
     /// one transaction: an incident and the reports it changes.
     pub(super) async fn apply_guarded(
         &self,
         guard: Option<(Uuid, Statement)>,
         after: Vec<Statement>,
         changes: &[CaseChange],
+        settled: Option<(Uuid, Statement)>,
     ) -> Result<(), StoreError> {
         let writes: Vec<Write<'_>> = changes
             .iter()
@@ -1080,6 +1097,13 @@ impl SqlStore {
                         .execute(&mut *tx)
                         .await
                         .map_err(unique_violation)?;
+                }
+            }
+            if let Some((id, count)) = &settled {
+                let left: i64 = count.query_scalar().fetch_one(&mut *tx).await?;
+                if left != 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict(*id));
                 }
             }
             tx.commit().await?;

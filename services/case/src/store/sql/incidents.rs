@@ -207,6 +207,7 @@ impl IncidentStore for SqlStore {
             Some((incident.id, insert(incident))),
             insert_areas(incident),
             origin.map(std::slice::from_ref).unwrap_or_default(),
+            None,
         )
         .await?;
         let select = Statement::new("SELECT number FROM incidents WHERE id = $1").bind(incident.id);
@@ -296,7 +297,19 @@ impl IncidentStore for SqlStore {
             .bind(incident.version)
             .bind(incident.id)
             .bind(expected_version);
-        self.apply_guarded(Some((incident.id, update)), Vec::new(), changes)
+        // A closed incident leaves no linked report unanswered: one linked
+        // at opening while the close was decided makes the close decide again.
+        let settled = (incident.status == IncidentStatus::Closed).then(|| {
+            (
+                incident.id,
+                Statement::new(
+                    "SELECT COUNT(*) FROM cases WHERE incident_id = $1 \
+                     AND status IN ('in_pool', 'held')",
+                )
+                .bind(incident.id),
+            )
+        });
+        self.apply_guarded(Some((incident.id, update)), Vec::new(), changes, settled)
             .await
     }
 }
