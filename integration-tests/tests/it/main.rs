@@ -72,6 +72,7 @@ mod gateway_reports;
 mod gateway_signin;
 mod gateway_survey;
 mod gateway_words;
+mod incidents_dev;
 mod incidents_kafka;
 mod intake_channels_kafka;
 mod intake_cti;

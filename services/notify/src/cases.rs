@@ -41,6 +41,8 @@ pub struct CaseView {
     /// When the case service recorded the citizen's later messages in the
     /// social-media conversation (notes of channel `SOCIAL_MEDIA`).
     pub social_follow_ups: Vec<Timestamp>,
+    /// The outage the report joined: planned or not, and its expected end.
+    pub outage: Option<(bool, Option<Timestamp>)>,
 }
 
 impl CaseView {
@@ -167,6 +169,16 @@ impl From<pb::Case> for CaseView {
                 contact.social.as_ref().and_then(social_address)
             },
             source_reference: non_empty(c.source_reference),
+            outage: match pb::IncidentKind::try_from(c.incident_kind) {
+                Ok(k @ (pb::IncidentKind::PlannedOutage | pb::IncidentKind::UnplannedOutage)) => {
+                    Some((
+                        k == pb::IncidentKind::PlannedOutage,
+                        c.incident_expected_end_at
+                            .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok()),
+                    ))
+                }
+                _ => None,
+            },
             social_follow_ups: c
                 .notes
                 .iter()

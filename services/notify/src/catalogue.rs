@@ -466,7 +466,7 @@ pub fn default_templates() -> Vec<Template> {
             "tr",
             Channel::Sms,
             "",
-            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. {{outage_notice}}Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
             "",
         ),
         t(
@@ -474,7 +474,7 @@ pub fn default_templates() -> Vec<Template> {
             "en",
             Channel::Sms,
             "",
-            "Your application has been recorded. Tracking number: {{tracking_number}}. Follow it at {{tracking_url}}. {{institution}}",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. {{outage_notice}}Follow it at {{tracking_url}}. {{institution}}",
             "",
         ),
         t(
@@ -610,7 +610,7 @@ pub fn default_templates() -> Vec<Template> {
             "tr",
             Channel::Social,
             "",
-            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Bu yazışmaya yazdıklarınız aynı başvuruya eklenir. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. {{outage_notice}}Bu yazışmaya yazdıklarınız aynı başvuruya eklenir. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
             "",
         ),
         t(
@@ -618,7 +618,7 @@ pub fn default_templates() -> Vec<Template> {
             "en",
             Channel::Social,
             "",
-            "Your application has been recorded. Tracking number: {{tracking_number}}. What you write in this conversation joins the same application. Follow it at {{tracking_url}}. {{institution}}",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. {{outage_notice}}What you write in this conversation joins the same application. Follow it at {{tracking_url}}. {{institution}}",
             "",
         ),
         t(
@@ -688,6 +688,39 @@ pub fn superseded_templates() -> Vec<Template> {
         html: html.into(),
     };
     vec![
+        // Before the outage notice (issue 20's incidents).
+        t(
+            "basvuru_alindi",
+            "tr",
+            Channel::Sms,
+            "",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi",
+            "en",
+            Channel::Sms,
+            "",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. Follow it at {{tracking_url}}. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "tr",
+            Channel::Social,
+            "",
+            "Başvurunuz alındı. Takip numaranız: {{tracking_number}}. Bu yazışmaya yazdıklarınız aynı başvuruya eklenir. Durumunu {{tracking_url}} adresinden izleyebilirsiniz. {{institution}}",
+            "",
+        ),
+        t(
+            "basvuru_alindi_sosyal",
+            "en",
+            Channel::Social,
+            "",
+            "Your application has been recorded. Tracking number: {{tracking_number}}. What you write in this conversation joins the same application. Follow it at {{tracking_url}}. {{institution}}",
+            "",
+        ),
         t(
             "yanit_sms",
             "tr",

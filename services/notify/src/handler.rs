@@ -267,7 +267,14 @@ impl NotifyHandler {
                     .status_url(&event.case_id, now)
                     .unwrap_or_else(|| self.settings.tracking_url.clone()),
             )
-            .set("institution", self.settings.institution.clone());
+            .set("institution", self.settings.institution.clone())
+            .set(
+                "outage_notice",
+                case.outage.map_or_else(String::new, |(planned, end)| {
+                    let english = t.locale == "en";
+                    tekmerkez_workdays::outage_notice(planned, end, now, english) + " "
+                }),
+            );
         if is_survey {
             if let Some(url) = links.survey_url(&event.case_id, now) {
                 vars.set("survey_url", url);

@@ -16,6 +16,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("applicant_name", "the applicant's name (personal data)"),
     ("official_answer", "the official answer, once closed"),
     ("institution", "the institution's name"),
+    (
+        "outage_notice",
+        "an acknowledgement's sentence on the outage in the citizen's area the report joined, with a space after it (\"Bölgenizde 16:00'ya kadar planlı çalışma var. \"); empty otherwise",
+    ),
     ("date", "the day of the event, Europe/Istanbul, DD.MM.YYYY"),
     (
         "legal_due_date",
@@ -192,6 +196,10 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// Variables that are a whole sentence said only when it applies: empty,
+/// they render as nothing rather than missing.
+const MAY_BE_EMPTY: &[&str] = &["outage_notice"];
+
 /// Fills `template` from `vars`.
 ///
 /// # Errors
@@ -206,12 +214,11 @@ pub fn render(template: &str, vars: &Variables, escape: Escape) -> Result<String
                 if !VARIABLES.iter().any(|(v, _)| *v == name) {
                     return Err(TemplateError::UnknownVariable(name.to_owned()));
                 }
-                let value = vars
-                    .0
-                    .get(name)
-                    .map(String::as_str)
+                let given = vars.0.get(name).map(String::as_str);
+                let value = given
                     .filter(|v| !v.trim().is_empty())
                     .or(fallback.filter(|f| !f.is_empty()))
+                    .or(given.filter(|_| MAY_BE_EMPTY.contains(&name)))
                     .ok_or_else(|| TemplateError::MissingVariable(name.to_owned()))?;
                 match escape {
                     Escape::None => out.push_str(value),
@@ -226,6 +233,27 @@ pub fn render(template: &str, vars: &Variables, escape: Escape) -> Result<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outage_notice_is_said_only_when_there_is_one() {
+        let t = "Alındı. {{outage_notice}}İzleyin.";
+        let mut v = Variables::default();
+        v.set("outage_notice", String::new());
+        assert_eq!(render(t, &v, Escape::None).unwrap(), "Alındı. İzleyin.");
+        v.set(
+            "outage_notice",
+            "Bölgenizde 16:00'ya kadar planlı çalışma var. ".to_owned(),
+        );
+        assert_eq!(
+            render(t, &v, Escape::None).unwrap(),
+            "Alındı. Bölgenizde 16:00'ya kadar planlı çalışma var. İzleyin."
+        );
+        let unset = Variables::default();
+        assert!(
+            render(t, &unset, Escape::None).is_err(),
+            "never set is still missing"
+        );
+    }
 
     fn vars() -> Variables {
         let mut v = Variables::default();

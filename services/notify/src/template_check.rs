@@ -28,7 +28,7 @@ pub fn availability(variable: &str, trigger: Trigger) -> Availability {
         // "Başvuru Sahibi" (`template::nameless_applicant`).
         (
             "tracking_number" | "tracking_url" | "institution" | "date" | "applicant_name"
-            | "status_url",
+            | "status_url" | "outage_notice",
             _,
         ) => Availability::Always,
         // Only the survey's own messages carry its link and opt-out word.
