@@ -9,7 +9,6 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use futures::StreamExt as _;
 use tekmerkez_integration_tests::{cluster::Cluster, wait::within};
 use tekmerkez_proto::{
     case_v1::{
@@ -54,56 +53,15 @@ async fn an_incident_with_500_reports_answers_each_citizen_once_with_notify_kill
     cluster.start("notify").await;
 
     let cases = CaseServiceClient::new(channel.clone());
-    let opened: Vec<(String, String)> = futures::stream::iter(0..n)
-        .map(|i| {
-            let mut cases = cases.clone();
-            let phone_reply = i % 5 == 4;
-            let req = cluster.as_admin(pb::CreateCaseRequest {
-                application_id: uuid::Uuid::new_v4().to_string(),
-                channel: common::Channel::MobileApp as i32,
-                category: "su_arizasi".into(),
-                text: format!("Bildirim {i}: mahallede sular yok, ana boru patlamış."),
-                urgency: common::Urgency::Urgent as i32,
-                location: Some(common::Location {
-                    province_code: 6,
-                    district: "Çankaya".into(),
-                    coordinates: None,
-                }),
-                pool_id: pool_id.clone(),
-                contact: Some(common::Contact {
-                    name: "Mehmet Öztürk".into(),
-                    phone: format!("05{:09}", 340_000_000 + i),
-                    ..Default::default()
-                }),
-                reply_channel: if phone_reply {
-                    common::ReplyChannel::PhoneCallback
-                } else {
-                    common::ReplyChannel::Sms
-                } as i32,
-                consent: Some(common::Consent {
-                    text_version: "kvkk-v1".into(),
-                    accepted_at: Some(prost_types::Timestamp {
-                        seconds: jiff::Timestamp::now().as_second(),
-                        nanos: 0,
-                    }),
-                    special_category: false,
-                }),
-                ..Default::default()
-            });
-            async move {
-                let case = cases
-                    .create_case(req)
-                    .await
-                    .unwrap()
-                    .into_inner()
-                    .case
-                    .unwrap();
-                (format!("5{:09}", 340_000_000 + i), case.id)
-            }
-        })
-        .buffer_unordered(32)
-        .collect()
-        .await;
+    // Four in five ask for an SMS, one in five for a call (to a mobile).
+    let opened = notify_cluster::open_cases(&cluster, &cases, &pool_id, n, 340_000_000, |i| {
+        if i % 5 == 4 {
+            common::ReplyChannel::PhoneCallback
+        } else {
+            common::ReplyChannel::Sms
+        }
+    })
+    .await;
 
     let mut incidents = IncidentServiceClient::new(channel);
     let declared = incidents

@@ -4,9 +4,16 @@
 
 use std::collections::HashMap;
 
+use futures::StreamExt as _;
 use sqlx::Connection as _;
 use tekmerkez_integration_tests::cluster::Cluster;
-use tekmerkez_proto::case_v1::{self as pb, directory_service_client::DirectoryServiceClient};
+use tekmerkez_proto::{
+    case_v1::{
+        self as pb, case_service_client::CaseServiceClient,
+        directory_service_client::DirectoryServiceClient,
+    },
+    common_v1 as common,
+};
 
 use crate::netgsm_standin::{self, NetgsmStandIn};
 
@@ -140,6 +147,64 @@ pub fn as_expert<T>(cluster: &Cluster, msg: T) -> tonic::Request<T> {
     r.metadata_mut()
         .insert("x-tekmerkez-acting-user", "uzman.olcum".parse().unwrap());
     r
+}
+
+/// Opens `n` water cases in Çankaya in pool `pool_id`, 32 at a time, the
+/// `i`th from mobile number `05{first + i}` asking for `reply(i)`: each
+/// case's number as the SMS gateway sees it (`5…`, no leading zero) and id.
+pub async fn open_cases(
+    cluster: &Cluster,
+    cases: &CaseServiceClient<tonic::transport::Channel>,
+    pool_id: &str,
+    n: usize,
+    first: usize,
+    reply: impl Fn(usize) -> common::ReplyChannel,
+) -> Vec<(String, String)> {
+    futures::stream::iter(0..n)
+        .map(|i| {
+            let mut cases = cases.clone();
+            let req = cluster.as_admin(pb::CreateCaseRequest {
+                application_id: uuid::Uuid::new_v4().to_string(),
+                channel: common::Channel::WebForm as i32,
+                category: "su_arizasi".into(),
+                text: format!("Başvuru {i}: sokakta su borusu patladı, sular yok."),
+                urgency: common::Urgency::Normal as i32,
+                location: Some(common::Location {
+                    province_code: 6,
+                    district: "Çankaya".into(),
+                    coordinates: None,
+                }),
+                pool_id: pool_id.to_owned(),
+                contact: Some(common::Contact {
+                    name: "Ayşe Yılmaz".into(),
+                    phone: format!("05{:09}", first + i),
+                    ..Default::default()
+                }),
+                reply_channel: reply(i) as i32,
+                consent: Some(common::Consent {
+                    text_version: "kvkk-v1".into(),
+                    accepted_at: Some(prost_types::Timestamp {
+                        seconds: jiff::Timestamp::now().as_second(),
+                        nanos: 0,
+                    }),
+                    special_category: false,
+                }),
+                ..Default::default()
+            });
+            async move {
+                let case = cases
+                    .create_case(req)
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .case
+                    .unwrap();
+                (format!("5{:09}", first + i), case.id)
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await
 }
 
 /// What an SMS is, by its text: the acknowledgement, an answer, a survey.

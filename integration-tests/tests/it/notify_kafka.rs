@@ -16,7 +16,6 @@ use crate::{
 
 use std::{collections::HashMap, time::Duration};
 
-use futures::StreamExt as _;
 use tekmerkez_integration_tests::{cluster::Cluster, wait::within};
 use tekmerkez_proto::{
     case_v1::{self as pb, case_service_client::CaseServiceClient},
@@ -41,56 +40,10 @@ async fn notify_killed_midway_sends_each_acknowledgement_answer_and_survey_exact
     // Open n cases, each with its own phone, before notify runs.
     let cases = CaseServiceClient::new(channel);
     let started = std::time::Instant::now();
-    let opened: Vec<(String, String)> = futures::stream::iter(0..n)
-        .map(|i| {
-            let mut cases = cases.clone();
-            let req = cluster.as_admin(pb::CreateCaseRequest {
-                application_id: uuid::Uuid::new_v4().to_string(),
-                tracking_number: String::new(),
-                channel: common::Channel::WebForm as i32,
-                category: "su_arizasi".into(),
-                text: format!("Başvuru {i}: sokakta su borusu patladı."),
-                urgency: common::Urgency::Normal as i32,
-                location: Some(common::Location {
-                    province_code: 6,
-                    district: "Çankaya".into(),
-                    coordinates: None,
-                }),
-                pool_id: pool_id.clone(),
-                contact: Some(common::Contact {
-                    name: "Ayşe Yılmaz".into(),
-                    phone: format!("05{:09}", 330_000_000 + i),
-                    ..Default::default()
-                }),
-                reply_channel: common::ReplyChannel::Sms as i32,
-                consent: Some(common::Consent {
-                    text_version: "kvkk-v1".into(),
-                    accepted_at: Some(prost_types::Timestamp {
-                        seconds: jiff::Timestamp::now().as_second(),
-                        nanos: 0,
-                    }),
-                    special_category: false,
-                }),
-                information_only: false,
-                information_answer: String::new(),
-                received_at: None,
-                attachments: vec![],
-                ..Default::default()
-            });
-            async move {
-                let case = cases
-                    .create_case(req)
-                    .await
-                    .unwrap()
-                    .into_inner()
-                    .case
-                    .unwrap();
-                (format!("5{:09}", 330_000_000 + i), case.id)
-            }
-        })
-        .buffer_unordered(32)
-        .collect()
-        .await;
+    let opened = notify_cluster::open_cases(&cluster, &cases, &pool_id, n, 330_000_000, |_| {
+        common::ReplyChannel::Sms
+    })
+    .await;
     eprintln!("{n} cases opened in {:?}", started.elapsed());
     let numbers: Vec<String> = opened.iter().map(|(n, _)| n.clone()).collect();
     let answered: Vec<String> = opened
