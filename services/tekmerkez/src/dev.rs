@@ -354,7 +354,7 @@ impl Dev {
         );
         let _ = writeln!(
             s,
-            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService, CalendarService, ClassificationService, DeadlineService; health and reflection)",
+            "  gRPC   {}  (tekmerkez.case.v1.CaseService, DirectoryService, CalendarService, ClassificationService, DeadlineService, IncidentService; health and reflection)",
             self.grpc_addr()
         );
         let _ = writeln!(
@@ -638,7 +638,7 @@ fn landing_page(dev: &Dev) -> String {
         r#"<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>tekmerkez — geliştirme</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1a1a1a}}td,th{{padding:.25rem .75rem;text-align:left}}code{{background:#f1f1f1;padding:0 .25rem}}</style></head>
 <body><h1>tekmerkez</h1><p>Tek merkez: her kanaldan gelen başvurular tek yerden. Bu sunucu geliştirme kipinde çalışıyor (gömülü veritabanı, örnek veriler).</p>
-<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li><a href="/dev/sms">SMS kutusu</a>, <a href="/dev/mail">e-posta kutusu</a> ve <a href="/dev/social">sosyal medya kutusu</a> — bildirim servisinin vatandaşa gönderdikleri</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
+<h2>Adresler</h2><ul><li><a href="/giris">Çalışan arayüzü</a> — aşağıdaki kullanıcılarla giriş</li><li><a href="/basvuru">Başvuru formu</a> — vatandaşın gördüğü form</li><li><a href="/kesintiler">Su kesintileri</a> — yayımlanan planlı ve plansız kesintiler (demo: İzmit'te süren planlı çalışma); çalışanlar için <a href="/olaylar">Olaylar</a></li><li><a href="/dev/sms">SMS kutusu</a>, <a href="/dev/mail">e-posta kutusu</a> ve <a href="/dev/social">sosyal medya kutusu</a> — bildirim servisinin vatandaşa gönderdikleri</li><li>Uygulama API'si: <code>POST /v1/applications</code>, <code>GET /v1/applications/{{takip}}?phone_last4=NNNN</code>, <a href="/openapi.json">OpenAPI</a></li><li>gRPC: <code>{grpc}</code> — <code>tekmerkez.case.v1.CaseService</code>, <code>DirectoryService</code>, sağlık ve yansıma</li></ul>
 <h2>Örnek kullanıcılar</h2><p>Parola (hepsi için): <code>{pw}</code></p><table><thead><tr><th>Kullanıcı adı</th><th>Rol</th><th>Ad</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>"#,
         grpc = dev.grpc_addr(),
