@@ -76,6 +76,7 @@ mod incidents_dev;
 mod incidents_kafka;
 mod intake_channels_kafka;
 mod intake_cti;
+mod intake_cti_outages;
 mod intake_email;
 mod intake_email_dev;
 mod intake_open311;

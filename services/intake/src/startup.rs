@@ -167,7 +167,7 @@ pub async fn prepare(
         settings.publish_timeout(),
     )
     .context("configuring the social-media store")?;
-    let cti = crate::cti::CtiState::new(settings, publisher.clone(), cases.clone(), bus)
+    let cti = crate::cti::CtiState::new(settings, publisher.clone(), &case_service, bus)
         .context("configuring the CTI store")?;
     let problems =
         crate::email::problems::ProblemStore::connect(settings.database_url.expose_secret())

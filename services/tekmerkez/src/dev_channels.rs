@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use sha2::{Digest as _, Sha256};
 use tekmerkez_intake::{
     IntakeSettings,
+    cti::settings::SubscriberPlace,
     open311::settings::Open311Client,
     partner::settings::{PartnerCredential, PartnerSource},
     social::settings::{AccountSettings, MetaChannelSettings},
@@ -243,10 +244,32 @@ pub fn configure(
         intake.cti.signing_secret = SecretString::from(DEV_CTI_SIGNING_SECRET);
         intake.cti.lookup_token = SecretString::from(DEV_CTI_LOOKUP_TOKEN);
         intake.cti.caller_index_key = SecretString::from(DEV_CTI_CALLER_INDEX_KEY);
+        // The subscriber directory's stand-in: one subscriber in the demo
+        // outage's neighbourhood, one elsewhere.
+        if intake.cti.subscriber_directory.url.is_empty()
+            && intake.cti.subscriber_directory.subscribers.is_empty()
+        {
+            intake.cti.subscriber_directory.subscribers = DEV_SUBSCRIBERS
+                .iter()
+                .map(|(no, district, n)| SubscriberPlace {
+                    subscriber: (*no).to_owned(),
+                    province_code: 41,
+                    district: (*district).to_owned(),
+                    neighbourhood: (*n).to_owned(),
+                })
+                .collect();
+        }
         out.cti = true;
     }
     out
 }
+
+/// `tekmerkez dev`'s subscriber numbers (Kocaeli): number, district,
+/// neighbourhood. The first is in the demo outage's area.
+pub const DEV_SUBSCRIBERS: &[(&str, &str, &str)] = &[
+    ("4100000001", "İzmit", "Cedit Mah"),
+    ("4100000002", "Gebze", "Arapçeşme Mah"),
+];
 
 impl DevChannels {
     /// The banner's lines about the channels.

@@ -10,6 +10,7 @@
 //! | `POST /v1/cti/events` | the CTI/IVR platform, signed | `call.offered`, `call.ended`, `ivr.record`, `survey.score` ([`event`]) |
 //! | `GET /v1/cti/calls/{call_id}` | the gateway, `Bearer lookup_token` | the call, its IVR steps, the caller's earlier applications |
 //! | `GET /v1/cti/agents/{user}/call` | the same | the call currently offered to that agent |
+//! | `POST /v1/cti/outages` | the IVR, signed | the outages of the caller's district or subscriber number ([`outages`]) |
 //!
 //! Events are signed like this: `X-Tekmerkez-Timestamp: <Unix seconds>` and
 //! `X-Tekmerkez-Signature: sha256=<hex HMAC-SHA256(signing_secret,
@@ -44,6 +45,7 @@
 //! (`TrackCase`, which intake may call with the number's last four digits).
 
 pub mod event;
+pub mod outages;
 pub mod settings;
 pub mod store;
 
@@ -112,6 +114,10 @@ struct Inner {
     store: CtiStore,
     publisher: Publisher,
     cases: CaseClient,
+    /// The outages the IVR's question reads.
+    incidents: tekmerkez_case_client::IncidentClient,
+    /// Places a subscriber number.
+    directory: Box<dyn outages::SubscriberDirectory>,
     categories: Vec<String>,
 }
 
@@ -125,13 +131,14 @@ impl CtiState {
     /// The state for `settings`.
     ///
     /// # Errors
-    /// An unparsable database URL.
+    /// An unparsable database URL, or a subscriber directory client that
+    /// cannot be built.
     pub fn new(
         settings: &crate::IntakeSettings,
         publisher: Publisher,
-        cases: CaseClient,
+        case_service: &tekmerkez_case_client::Connection,
         bus: Arc<dyn Bus>,
-    ) -> Result<Self, sqlx::Error> {
+    ) -> anyhow::Result<Self> {
         let cti = &settings.cti;
         let quota = Quota::per_second(
             NonZeroU32::new(cti.rate_limit_per_second).unwrap_or(NonZeroU32::MIN),
@@ -144,7 +151,9 @@ impl CtiState {
             publish_lease: settings.publish_timeout() + Duration::from_secs(5),
             store: CtiStore::connect(settings.database_url.expose_secret())?,
             publisher,
-            cases,
+            cases: case_service.cases(),
+            incidents: case_service.incidents(),
+            directory: outages::directory(&cti.subscriber_directory)?,
             categories: settings.categories.iter().map(|c| c.code.clone()).collect(),
         })))
     }
@@ -226,6 +235,7 @@ pub fn router(state: &CtiState) -> Router {
     }
     Router::new()
         .route("/v1/cti/events", post(receive))
+        .route("/v1/cti/outages", post(outages::ask))
         .route("/v1/cti/calls/{call_id}", get(call_by_id))
         .route("/v1/cti/agents/{agent}/call", get(call_of_agent))
         .with_state(state.clone())
@@ -984,6 +994,7 @@ mod tests {
             default_province_code: 6,
             kvkk_text_version: "v1".into(),
             ivr_records: vec![],
+            subscriber_directory: settings::SubscriberDirectorySettings::default(),
             rate_limit_per_second: 1,
             rate_limit_burst: 1,
         };

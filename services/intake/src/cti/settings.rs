@@ -40,6 +40,42 @@ pub struct CtiSettings {
     pub kvkk_text_version: String,
     /// What each IVR self-service record opens.
     pub ivr_records: Vec<IvrRecordSettings>,
+    /// Where the IVR's outage question finds a subscriber number's place.
+    #[serde(default)]
+    pub subscriber_directory: SubscriberDirectorySettings,
+}
+
+/// The subscriber directory: a billing system over HTTP, or a table.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubscriberDirectorySettings {
+    /// `GET {url}/{subscriber}` answers the place; empty: the table below.
+    pub url: String,
+    /// How long the directory may take.
+    pub timeout_ms: u64,
+    /// The table used without a URL (the stand-in of `tekmerkez dev`).
+    pub subscribers: Vec<SubscriberPlace>,
+}
+
+impl Default for SubscriberDirectorySettings {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            timeout_ms: 2_000,
+            subscribers: Vec::new(),
+        }
+    }
+}
+
+/// One subscriber of the table.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriberPlace {
+    pub subscriber: String,
+    pub province_code: u8,
+    pub district: String,
+    #[serde(default)]
+    pub neighbourhood: String,
 }
 
 /// One kind of IVR self-service record.
