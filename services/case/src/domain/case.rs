@@ -866,19 +866,35 @@ impl Case {
         if self.note_required_to_close(now, calendar) {
             return Err(RuleViolation::NoteRequired(self.note_rule.days));
         }
+        Ok(self.answered(by, answer, self.reply_channel, None, now))
+    }
+
+    /// It with `answer` given by `by` at `now`, to go out on `reply`: the
+    /// "closed by expert" step (its detail `detail`), then, unless the
+    /// answer waits for a phone call, the step resolving it, which names
+    /// the reply channel. The closing rules are the caller's.
+    pub(super) fn answered(
+        &self,
+        by: Uuid,
+        answer: String,
+        reply: ReplyChannel,
+        detail: Option<String>,
+        now: Timestamp,
+    ) -> (Case, Vec<(Step, EventKind)>) {
         let mut closed = self.clone();
         closed.official_answer = Some(answer);
         closed.closed_by = Some(by);
         closed.closed_at = Some(now);
         closed.holder_id = None;
         closed.held_since = None;
+        closed.reply_channel = reply;
         closed.status = CaseStatus::AwaitingCallback;
         let mut steps = vec![(
-            self.step(HistoryAction::ClosedByExpert, &closed, None),
+            self.step(HistoryAction::ClosedByExpert, &closed, detail),
             EventKind::ClosedByExpert,
         )];
-        if self.reply_channel == ReplyChannel::PhoneCallback {
-            return Ok((closed, steps));
+        if reply == ReplyChannel::PhoneCallback {
+            return (closed, steps);
         }
         let mut resolved = closed.clone();
         resolved.status = CaseStatus::Resolved;
@@ -887,11 +903,11 @@ impl Case {
             closed.step(
                 HistoryAction::Resolved,
                 &resolved,
-                Some(self.reply_channel.as_str().to_owned()),
+                Some(reply.as_str().to_owned()),
             ),
             EventKind::Resolved,
         ));
-        Ok((resolved, steps))
+        (resolved, steps)
     }
 
     /// The holding callback agent records a call. Reached or unreachable

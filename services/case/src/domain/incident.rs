@@ -252,43 +252,22 @@ impl Case {
             return Err(RuleViolation::NotLinked);
         }
         self.check_open_for_incident()?;
-        let answer = incident.answer.clone().unwrap_or_default();
-        let mut closed = self.clone();
-        closed.official_answer = Some(answer);
-        closed.closure_reason = Some(reason.to_owned());
-        closed.closed_by = Some(by);
-        closed.closed_at = Some(now);
-        closed.holder_id = None;
-        closed.held_since = None;
-        closed.status = CaseStatus::AwaitingCallback;
         let by_sms = self.reply_channel == ReplyChannel::PhoneCallback
             && self.contact.phone.as_ref().is_some_and(|p| p.is_mobile());
-        if by_sms {
-            closed.reply_channel = ReplyChannel::Sms;
-        }
-        let mut steps = vec![(
-            self.step(
-                HistoryAction::ClosedByExpert,
-                &closed,
-                Some(incident.reference()),
-            ),
-            EventKind::ClosedByExpert,
-        )];
-        if closed.reply_channel == ReplyChannel::PhoneCallback {
-            return Ok((closed, steps));
-        }
-        let mut resolved = closed.clone();
-        resolved.status = CaseStatus::Resolved;
-        resolved.resolved_at = Some(now);
-        steps.push((
-            closed.step(
-                HistoryAction::Resolved,
-                &resolved,
-                Some(resolved.reply_channel.as_str().to_owned()),
-            ),
-            EventKind::Resolved,
-        ));
-        Ok((resolved, steps))
+        let reply = if by_sms {
+            ReplyChannel::Sms
+        } else {
+            self.reply_channel
+        };
+        let (mut next, steps) = self.answered(
+            by,
+            incident.answer.clone().unwrap_or_default(),
+            reply,
+            Some(incident.reference()),
+            now,
+        );
+        next.closure_reason = Some(reason.to_owned());
+        Ok((next, steps))
     }
 
     /// The incident it is linked to.
