@@ -83,6 +83,7 @@ fn counts_to_proto(c: &CallCounts) -> rpb::CallFigures {
         transferred: c.transferred,
         answered_seconds: c.answered_seconds,
         answered_timed: c.answered_timed,
+        ivr_self_service: c.ivr_self_service,
     }
 }
 

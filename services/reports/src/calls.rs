@@ -3,15 +3,19 @@
 //! answered, abandoned, served by the IVR alone and transferred, by
 //! Istanbul day, hour of the offer and queue; `CallReportService` answers
 //! them for a period. These are seed 002's "calls answered" and "IVR
-//! self-service" lines. Each call event is applied once (its event id in
-//! `report_processed_events`, in the rollup's transaction), so a CTI retry
-//! or a redelivery counts nothing twice.
+//! self-service" lines. The same topic carries an `IvrSelfService` for each
+//! outage question the IVR answered by itself (`POST /v1/cti/outages`),
+//! counted as `ivr_self_service` by the hour of the answer; the
+//! `event-type` header says which message a payload is. Each event is
+//! applied once (its event id in `report_processed_events`, in the rollup's
+//! transaction), so a CTI retry, a repeated question in one call or a
+//! redelivery counts nothing twice.
 
 use std::collections::BTreeMap;
 
 use jiff::{Timestamp, civil::Date};
 use prost::Message as _;
-use tekmerkez_bus::{Envelope, consumer::HandleError};
+use tekmerkez_bus::{Envelope, consumer::HandleError, headers};
 use tekmerkez_proto::intake_v1 as ipb;
 use tekmerkez_sqlpool::on_pool;
 
@@ -41,6 +45,8 @@ pub struct CallCounts {
     pub answered_seconds: i64,
     /// Answered calls that said how long they lasted.
     pub answered_timed: i64,
+    /// Outage questions the IVR answered by itself (one per call).
+    pub ivr_self_service: i64,
 }
 
 impl CallCounts {
@@ -52,6 +58,7 @@ impl CallCounts {
         self.transferred += o.transferred;
         self.answered_seconds += o.answered_seconds;
         self.answered_timed += o.answered_timed;
+        self.ivr_self_service += o.ivr_self_service;
     }
 }
 
@@ -97,16 +104,40 @@ pub fn contribution(c: &ipb::CallCompleted) -> Option<(CallKey, CallCounts)> {
     Some((key, n))
 }
 
+/// The `event-type` header of a finished call.
+pub const CALL_EVENT_TYPE: &str = "tekmerkez.intake.v1.CallCompleted";
+/// The `event-type` header of an IVR self-service answer.
+pub const IVR_SELF_SERVICE_EVENT_TYPE: &str = "tekmerkez.intake.v1.IvrSelfService";
+
+/// What one IVR self-service answer counts, and where: the Istanbul day
+/// and hour of the answer, the call's queue; `None` without a time.
+pub fn self_service_contribution(s: &ipb::IvrSelfService) -> Option<(CallKey, CallCounts)> {
+    let at: Timestamp = s.answered_at.parse().ok()?;
+    let local = at.to_zoned(tekmerkez_workdays::istanbul().clone());
+    Some((
+        CallKey {
+            day: day_number(local.date()),
+            hour: i32::from(local.hour()),
+            queue: s.queue.clone(),
+        },
+        CallCounts {
+            ivr_self_service: 1,
+            ..CallCounts::default()
+        },
+    ))
+}
+
 const UPSERT_CALLS: &str = "INSERT INTO report_calls (day, hour, queue, offered, answered, \
-    abandoned, ivr_completed, transferred, answered_seconds, answered_timed) VALUES ($1, $2, $3, \
-    $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (day, hour, queue) DO UPDATE SET \
+    abandoned, ivr_completed, transferred, answered_seconds, answered_timed, ivr_self_service) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (day, hour, queue) DO UPDATE SET \
     offered = report_calls.offered + excluded.offered, \
     answered = report_calls.answered + excluded.answered, \
     abandoned = report_calls.abandoned + excluded.abandoned, \
     ivr_completed = report_calls.ivr_completed + excluded.ivr_completed, \
     transferred = report_calls.transferred + excluded.transferred, \
     answered_seconds = report_calls.answered_seconds + excluded.answered_seconds, \
-    answered_timed = report_calls.answered_timed + excluded.answered_timed";
+    answered_timed = report_calls.answered_timed + excluded.answered_timed, \
+    ivr_self_service = report_calls.ivr_self_service + excluded.ivr_self_service";
 
 /// One stored row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -161,6 +192,7 @@ impl ReportStore {
                 .bind(n.transferred)
                 .bind(n.answered_seconds)
                 .bind(n.answered_timed)
+                .bind(n.ivr_self_service)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -173,14 +205,16 @@ impl ReportStore {
     /// # Errors
     /// Database failures.
     pub async fn call_rows(&self, from: i32, to: i32) -> Result<Vec<CallRow>, StoreError> {
-        Ok(on_pool!(self.pool(), |p| sqlx::query_as(
+        Ok(on_pool!(self.pool(), |p| {
+            sqlx::query_as(
             "SELECT day, hour, queue, offered, answered, abandoned, ivr_completed, transferred, \
-             answered_seconds, answered_timed FROM report_calls WHERE day >= $1 AND day <= $2"
+             answered_seconds, answered_timed, ivr_self_service FROM report_calls WHERE day >= $1 AND day <= $2"
         )
         .bind(i64::from(from))
         .bind(i64::from(to))
         .fetch_all(p)
-        .await?))
+        .await?
+        }))
     }
 }
 
@@ -238,20 +272,37 @@ impl CallHandler {
 #[async_trait::async_trait]
 impl tekmerkez_bus::consumer::Handler for CallHandler {
     async fn handle(&self, envelope: &Envelope) -> Result<(), HandleError> {
-        let call = ipb::CallCompleted::decode(envelope.payload.clone()).map_err(|e| {
-            HandleError::Permanent {
-                kind: "decode",
-                source: e.into(),
+        let decode = |e: prost::DecodeError| HandleError::Permanent {
+            kind: "decode",
+            source: e.into(),
+        };
+        let (event_id, counted) = match envelope.header(headers::EVENT_TYPE) {
+            Some(IVR_SELF_SERVICE_EVENT_TYPE) => {
+                let s = ipb::IvrSelfService::decode(envelope.payload.clone()).map_err(decode)?;
+                let counted = self_service_contribution(&s);
+                (s.event_id, counted)
             }
-        })?;
-        let Some((key, n)) = contribution(&call).filter(|_| !call.event_id.is_empty()) else {
+            // Messages from before the header was read are finished calls.
+            Some(CALL_EVENT_TYPE) | None => {
+                let c = ipb::CallCompleted::decode(envelope.payload.clone()).map_err(decode)?;
+                let counted = contribution(&c);
+                (c.event_id, counted)
+            }
+            Some(_) => {
+                return Err(HandleError::Permanent {
+                    kind: "unknown_event_type",
+                    source: anyhow::anyhow!("an event type the call figures do not know"),
+                });
+            }
+        };
+        let Some((key, n)) = counted.filter(|_| !event_id.is_empty()) else {
             return Err(HandleError::Permanent {
                 kind: "unreadable_call",
                 source: anyhow::anyhow!("a call event without event id or time"),
             });
         };
         let now = Timestamp::now().as_second();
-        match self.store.apply_call(&call.event_id, now, &key, &n).await {
+        match self.store.apply_call(&event_id, now, &key, &n).await {
             Ok(_) => Ok(()),
             Err(StoreError::Database(e)) if tekmerkez_sqlpool::is_unavailable(&e) => {
                 Err(HandleError::Unavailable(e.into()))

@@ -374,7 +374,7 @@ pub fn parse_cases_behind(r: &rpb::CasesBehindRequest) -> Result<CasesBehindQuer
     if figure == rpb::Figure::Unspecified {
         v.add(
             "figure",
-            "must be opened, resolved, open_at_end, on_time or late",
+            "must be opened, resolved, open_at_end, on_time, late or linked_to_incident",
         );
     }
     let mut key: Vec<(Dim, String)> = Vec::new();
@@ -401,6 +401,7 @@ pub fn parse_cases_behind(r: &rpb::CasesBehindRequest) -> Result<CasesBehindQuer
         rpb::Figure::OpenAtEnd => Which::OpenAt(b),
         rpb::Figure::OnTime => Which::OnTime(a, b),
         rpb::Figure::Late => Which::Late(a, b),
+        rpb::Figure::LinkedToIncident => Which::Linked(a, b),
         rpb::Figure::Opened | rpb::Figure::Unspecified => Which::Opened(a, b),
     };
     Ok(CasesBehindQuery {
@@ -543,6 +544,7 @@ fn figures_to_proto(f: &query::Figures) -> rpb::Figures {
             .then(|| round2(f.satisfaction_sum as f64 / f.satisfaction_count as f64)),
         close_samples: f.close_samples,
         first_action_samples: f.first_action_samples,
+        linked_to_incident: f.linked_to_incident,
     }
 }
 

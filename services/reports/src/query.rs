@@ -173,6 +173,8 @@ pub struct Figures {
     pub satisfaction_count: i64,
     /// Their scores' sum.
     pub satisfaction_sum: i64,
+    /// Cases created in the period that are linked to an incident now.
+    pub linked_to_incident: i64,
     /// The median's bucket (for tests that check the exact cell).
     pub close_bucket: Option<i32>,
     /// The median's bucket.
@@ -227,6 +229,7 @@ impl Acc {
             first_action_samples: self.first.total(),
             satisfaction_count: self.f.survey_count,
             satisfaction_sum: self.f.survey_sum,
+            linked_to_incident: self.f.linked,
             close_bucket: close,
             first_action_bucket: first,
         }

@@ -8,7 +8,9 @@
 //!   reopened and resolved again in a period counts, and is listed, twice,
 //!   as the figure counts resolutions);
 //! - on time / late: those with `on_time` 1 / 0 (null without a due date);
-//! - open at the end of day `T`: `start_day ≤ T` and not resolved by `T`.
+//! - open at the end of day `T`: `start_day ≤ T` and not resolved by `T`;
+//! - linked to an incident: span 0 whose `opened_day` is in the period and
+//!   whose case is linked now (`linked` 1, on every span of the case).
 //!
 //! Spans of one case never overlap, so "open at `T`" lists a case once.
 
@@ -39,6 +41,8 @@ pub struct CaseRow {
     pub keys: Keys,
     /// The case's tracking number.
     pub tracking_number: String,
+    /// The case is linked to an incident now.
+    pub linked: bool,
 }
 
 impl Fact {
@@ -65,6 +69,7 @@ impl Fact {
             on_time: None,
             keys,
             tracking_number: o.tracking_number.clone(),
+            linked: self.is_linked(),
         });
         let mut last: Option<CaseRow> = None;
         for m in &self.marks {
@@ -110,6 +115,8 @@ pub enum Which {
     Late(i32, i32),
     /// Cases open at the end of the day.
     OpenAt(i32),
+    /// Cases created in the days and linked to an incident now.
+    Linked(i32, i32),
 }
 
 /// A condition on the rows' pool.
@@ -163,6 +170,7 @@ enum Branch {
     Resolved(i32, i32),
     OnTime(i32, i32),
     Late(i32, i32),
+    Linked(i32, i32),
     /// Open at the end of day `.0` and still open.
     StillOpen(i32),
     /// Open at the end of day `.0`, resolved on a later day.
@@ -178,6 +186,7 @@ impl RowQuery {
             Which::OnTime(a, b) => vec![Branch::OnTime(a, b)],
             Which::Late(a, b) => vec![Branch::Late(a, b)],
             Which::OpenAt(t) => vec![Branch::StillOpen(t), Branch::ResolvedAfter(t)],
+            Which::Linked(a, b) => vec![Branch::Linked(a, b)],
         }
     }
 
@@ -196,6 +205,10 @@ impl RowQuery {
             Branch::Opened(a, b) => {
                 range(s, "opened_day", a, b);
                 s.push(" AND span = 0");
+            }
+            Branch::Linked(a, b) => {
+                range(s, "opened_day", a, b);
+                s.push(" AND span = 0 AND linked = 1");
             }
             Branch::Resolved(a, b) => range(s, "resolved_day", a, b),
             Branch::OnTime(a, b) => {

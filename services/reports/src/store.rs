@@ -79,6 +79,8 @@ pub struct DailyRow {
     pub survey_count: i64,
     /// Figures.
     pub survey_sum: i64,
+    /// Figures.
+    pub linked: i64,
     /// Time-to-first-action histogram (stored text, [`histogram::decode`]).
     pub first_action: String,
     /// Time-to-close histogram (stored text).
@@ -119,6 +121,7 @@ impl DailyRow {
             late: self.late,
             survey_count: self.survey_count,
             survey_sum: self.survey_sum,
+            linked: self.linked,
         }
     }
 }
@@ -179,7 +182,7 @@ impl Grain {
     }
 }
 
-const FIGURES: [&str; 7] = [
+const FIGURES: [&str; 8] = [
     "opened",
     "resolved",
     "open_delta",
@@ -187,6 +190,7 @@ const FIGURES: [&str; 7] = [
     "late",
     "survey_count",
     "survey_sum",
+    "linked",
 ];
 
 fn decode_stored(text: &str) -> Result<Counts, StoreError> {
@@ -246,6 +250,7 @@ impl ChunkWrite {
                 f.late,
                 f.survey_count,
                 f.survey_sum,
+                f.linked,
             ] {
                 s.push(", ").push_bind(v);
             }
@@ -338,7 +343,7 @@ fn push_cell(s: &mut Statement, cell: &Cell, day: i32) {
 
 const INSERT_ROWS: &str = "INSERT INTO report_case_rows (case_id, span, opened_at, opened_day, \
     start_day, resolved_at, resolved_day, due_day, on_time, channel, type, category, pool_id, \
-    province, partner, closure_reason, source, tracking_number) VALUES ";
+    province, partner, closure_reason, source, tracking_number, linked) VALUES ";
 
 /// The insert of one case's `rows` (`None` when there are none);
 /// `tolerant` skips rows already there (a backfill racing another replica's).
@@ -374,6 +379,7 @@ fn row_insert(case_id: &str, rows: &[CaseRow], tolerant: bool) -> Option<Stateme
             s.push(", ").push_bind(v.as_str());
         }
         s.push(", ").push_bind(r.tracking_number.as_str());
+        s.push(", ").push_bind(i64::from(r.linked));
         s.push(")");
     }
     if tolerant {

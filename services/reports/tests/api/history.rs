@@ -66,6 +66,8 @@ pub struct Truth {
     /// Open intervals: start, resolution.
     pub intervals: Vec<(i64, Option<i64>)>,
     pub survey: Option<(i64, i64)>,
+    /// Linked to an incident now.
+    pub linked: bool,
 }
 
 /// The start of the histories: 2026-03-01 00:00 Istanbul.
@@ -127,6 +129,7 @@ pub fn generate(seed: u64, n: usize) -> (Vec<Truth>, Vec<pb::CaseEvent>) {
             first_action: None,
             intervals: vec![(t, None)],
             survey: None,
+            linked: false,
         };
         events.push(ev(
             v,
@@ -306,6 +309,28 @@ pub fn generate(seed: u64, n: usize) -> (Vec<Truth>, Vec<pb::CaseEvent>) {
                         }),
                     ));
                 }
+                (_, 12) => {
+                    // Linked to an incident, or taken back out: an unlink
+                    // clears it.
+                    events.push(ev(
+                        v,
+                        t,
+                        if c.linked {
+                            P::UnlinkedFromIncident(pb::UnlinkedFromIncident {
+                                incident_id: "olay-1".into(),
+                                pool_id: c.pool.clone(),
+                            })
+                        } else {
+                            P::LinkedToIncident(pb::LinkedToIncident {
+                                incident_id: "olay-1".into(),
+                                pool_id: c.pool.clone(),
+                                category: c.category.clone(),
+                                ..Default::default()
+                            })
+                        },
+                    ));
+                    c.linked = !c.linked;
+                }
                 _ => {
                     // Noise: counts nothing.
                     events.push(ev(
@@ -352,6 +377,7 @@ pub struct Expected {
     pub first_action_samples: i64,
     pub satisfaction_count: i64,
     pub satisfaction_sum: i64,
+    pub linked_to_incident: i64,
 }
 
 impl Truth {
@@ -426,6 +452,9 @@ pub fn direct_count(
             let e = out.entry((*label, key.clone())).or_default();
             if within(c.opened_at) {
                 e.0.opened += 1;
+                if c.linked {
+                    e.0.linked_to_incident += 1;
+                }
                 if let Some(fa) = c.first_action
                     && !c.info_only
                 {

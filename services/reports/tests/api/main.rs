@@ -10,6 +10,7 @@
 
 mod helpers;
 mod history;
+mod incidents;
 mod monthly;
 mod periodic;
 mod reconciliation;

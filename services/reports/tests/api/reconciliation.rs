@@ -96,6 +96,7 @@ async fn compare(store: &ReportStore, truths: &[Truth], seed: u64) -> usize {
                                 first_action_samples: f.first_action_samples,
                                 satisfaction_count: f.satisfaction_count,
                                 satisfaction_sum: f.satisfaction_sum,
+                                linked_to_incident: f.linked_to_incident,
                             },
                         )
                     })

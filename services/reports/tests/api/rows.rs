@@ -52,6 +52,7 @@ async fn check(store: &ReportStore, scope: &Scope, from: Date, to: Date, by: &[D
             (Which::OpenAt(b), f.open_at_end),
             (Which::OnTime(a, b), f.on_time),
             (Which::Late(a, b), f.late),
+            (Which::Linked(a, b), f.linked_to_incident),
         ] {
             let rq = row_query(which, &key, scope, Some(&map));
             let got = store.count_case_rows(&rq).await.unwrap();
