@@ -18,7 +18,9 @@ use tekmerkez_types::{
 };
 use uuid::Uuid;
 
-pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};
+pub use request::{
+    Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, ParsedApplication, parse,
+};
 
 /// The longest text the case service takes.
 pub const MAX_TEXT: usize = tekmerkez_types::limits::APPLICATION_TEXT;
@@ -170,6 +172,9 @@ impl From<NewApplication> for pb::ApplicationReceived {
                         latitude,
                         longitude,
                     }),
+                // Only the web form and the app API take one so far
+                // (`request::ParsedApplication` adds it).
+                neighbourhood: String::new(),
             }),
             contact: Some(common::Contact {
                 name: expose(c.name.as_ref().map(|x| x.expose())),

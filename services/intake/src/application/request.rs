@@ -19,6 +19,76 @@ use super::{
     Place,
 };
 
+/// The rule of a latitude out of range (or not a number).
+pub const LATITUDE_RULE: &str = "must be a WGS 84 latitude from -90 to 90";
+/// The rule of a longitude out of range (or not a number).
+pub const LONGITUDE_RULE: &str = "must be a WGS 84 longitude from -180 to 180";
+/// The rule of a latitude without a longitude, or the reverse.
+pub const COORDINATES_PAIR_RULE: &str = "must be given together with the other coordinate";
+/// The rule of a neighbourhood the district does not have.
+pub const NEIGHBOURHOOD_RULE: &str = "must be a neighbourhood of the district";
+
+/// An application parsed from the web form or the app API: the channel-free
+/// [`NewApplication`] and the neighbourhood, which only these channels take
+/// so far (the message's `location.neighbourhood`).
+#[derive(Clone)]
+pub struct ParsedApplication {
+    /// The application.
+    pub application: NewApplication,
+    /// The neighbourhood as the reference data spells it, when given.
+    pub neighbourhood: Option<String>,
+}
+
+impl std::fmt::Debug for ParsedApplication {
+    // Where the citizen is can be personal data: as `NewApplication`, not
+    // in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParsedApplication")
+            .field("application", &self.application)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<ParsedApplication> for pb::ApplicationReceived {
+    fn from(p: ParsedApplication) -> Self {
+        let mut m = Self::from(p.application);
+        if let (Some(loc), Some(n)) = (m.location.as_mut(), p.neighbourhood) {
+            loc.neighbourhood = n;
+        }
+        m
+    }
+}
+
+/// A point from a latitude and a longitude given together, each in its
+/// WGS 84 range; a violation by field otherwise (NaN and infinities are
+/// out of range).
+fn coordinates(
+    v: &mut Violations,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+) -> Option<(f64, f64)> {
+    let lat_ok = latitude.is_none_or(|x| (-90.0..=90.0).contains(&x));
+    let lon_ok = longitude.is_none_or(|x| (-180.0..=180.0).contains(&x));
+    if !lat_ok {
+        v.add("latitude", LATITUDE_RULE);
+    }
+    if !lon_ok {
+        v.add("longitude", LONGITUDE_RULE);
+    }
+    match (latitude, longitude) {
+        (Some(lat), Some(lon)) if lat_ok && lon_ok => Some((lat, lon)),
+        (Some(_), None) if lat_ok => {
+            v.add("longitude", COORDINATES_PAIR_RULE);
+            None
+        }
+        (None, Some(_)) if lon_ok => {
+            v.add("latitude", COORDINATES_PAIR_RULE);
+            None
+        }
+        _ => None,
+    }
+}
+
 /// The JSON body of `POST /v1/applications`.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +114,21 @@ pub struct ApplicationRequest {
     #[serde(default)]
     #[schema(required = true)]
     pub district: String,
+    /// The neighbourhood (mahalle) of the district, in any case, with or
+    /// without Turkish letters and the word *mahallesi*; forwarded as the
+    /// reference data spells it. Omitted or empty: not known.
+    #[serde(default)]
+    #[schema(example = "Fevzi Çakmak Mah")]
+    pub neighbourhood: String,
+    /// The point the application is about, WGS 84 degrees (-90 to 90);
+    /// given together with `longitude`, or neither.
+    #[serde(default)]
+    #[schema(example = 40.7654)]
+    pub latitude: Option<f64>,
+    /// WGS 84 degrees (-180 to 180); given together with `latitude`.
+    #[serde(default)]
+    #[schema(example = 29.9408)]
+    pub longitude: Option<f64>,
     /// The applicant.
     #[serde(default)]
     #[schema(inline)]
@@ -149,7 +234,7 @@ pub fn parse(
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     now: Timestamp,
     smtputf8: bool,
-) -> Result<NewApplication, Violations> {
+) -> Result<ParsedApplication, Violations> {
     let mut v = Violations::new();
     let channel = channel(req.channel.trim());
     if channel.is_none() {
@@ -170,6 +255,17 @@ pub fn parse(
             None => v.add("district", "must be a district of the province"),
         },
     }
+    // Checked only against a district found: a wrong district is named once.
+    let mut neighbourhood = None;
+    if !req.neighbourhood.trim().is_empty()
+        && let (Some(p), Some(d)) = (province, district.as_deref())
+    {
+        match p.find_neighbourhood(d, &req.neighbourhood) {
+            Some(n) => neighbourhood = Some(n.to_owned()),
+            None => v.add("neighbourhood", NEIGHBOURHOOD_RULE),
+        }
+    }
+    let point = coordinates(&mut v, req.latitude, req.longitude);
     let mut contact_v = Violations::new();
     let contact = Contact::parse(
         RawContact {
@@ -288,7 +384,7 @@ pub fn parse(
     else {
         return Err(v);
     };
-    Ok(NewApplication {
+    let application = NewApplication {
         id: application_id,
         tracking_number: Some(tracking_number.as_str().to_owned()),
         channel,
@@ -298,7 +394,7 @@ pub fn parse(
         place: Place {
             province_code: province.code(),
             district,
-            coordinates: None,
+            coordinates: point,
         },
         contact,
         reply,
@@ -311,6 +407,10 @@ pub fn parse(
         recorded_by: None,
         application_type,
         partner: None,
+    };
+    Ok(ParsedApplication {
+        application,
+        neighbourhood,
     })
 }
 
@@ -345,6 +445,7 @@ mod tests {
             }),
             attachments: vec![],
             application_type: "sikayet".into(),
+            ..ApplicationRequest::default()
         }
     }
 
@@ -488,7 +589,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            with_relay.contact.email.unwrap().expose(),
+            with_relay.application.contact.email.unwrap().expose(),
             "çağrı@örnek.com.tr"
         );
         r.applicant.email = "cagri@ornek.com.tr".into();
@@ -548,6 +649,98 @@ mod tests {
                 "attachments[2].content_base64"
             ]
         );
+    }
+
+    #[test]
+    fn coordinates_and_a_neighbourhood_go_into_the_location_canonical() {
+        let mut r = valid();
+        r.province = "41".into();
+        r.district = "izmit".into();
+        r.neighbourhood = "FEVZİ ÇAKMAK MAHALLESİ".into();
+        r.latitude = Some(40.7654);
+        r.longitude = Some(29.9408);
+        let loc = run(&r).unwrap().location.unwrap();
+        assert_eq!(loc.district, "İzmit");
+        assert_eq!(
+            loc.neighbourhood, "Fevzi Çakmak Mah",
+            "as the reference data spells it"
+        );
+        let c = loc.coordinates.unwrap();
+        assert_eq!((c.latitude, c.longitude), (40.7654, 29.9408));
+    }
+
+    #[test]
+    fn without_coordinates_or_neighbourhood_the_location_has_none() {
+        let loc = run(&valid()).unwrap().location.unwrap();
+        assert!(loc.coordinates.is_none());
+        assert_eq!(loc.neighbourhood, "");
+    }
+
+    #[test]
+    fn a_neighbourhood_the_district_lacks_is_refused_by_field() {
+        let mut r = valid();
+        r.province = "Kocaeli".into();
+        r.district = "İzmit".into();
+        r.neighbourhood = "Kızılay".into();
+        let e = run(&r).unwrap_err();
+        let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+        assert_eq!(got, vec![("neighbourhood", NEIGHBOURHOOD_RULE)]);
+        assert!(!e.to_string().contains("Kızılay"), "{e}");
+        // A wrong district is named once, not again at the neighbourhood.
+        r.district = "Atlantis".into();
+        assert_eq!(fields(&r), vec!["district"]);
+    }
+
+    #[test]
+    fn coordinates_out_of_range_or_alone_are_refused_by_field() {
+        let cases = [
+            (Some(90.5), Some(29.0), vec![("latitude", LATITUDE_RULE)]),
+            (
+                Some(40.0),
+                Some(-180.1),
+                vec![("longitude", LONGITUDE_RULE)],
+            ),
+            (
+                Some(f64::NAN),
+                Some(f64::INFINITY),
+                vec![("latitude", LATITUDE_RULE), ("longitude", LONGITUDE_RULE)],
+            ),
+            (Some(40.0), None, vec![("longitude", COORDINATES_PAIR_RULE)]),
+            (None, Some(29.0), vec![("latitude", COORDINATES_PAIR_RULE)]),
+            (Some(-91.0), None, vec![("latitude", LATITUDE_RULE)]),
+        ];
+        for (lat, lon, want) in cases {
+            let mut r = valid();
+            r.latitude = lat;
+            r.longitude = lon;
+            let e = run(&r).unwrap_err();
+            let got: Vec<_> = e.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+            assert_eq!(got, want, "{lat:?} {lon:?}");
+        }
+        let mut r = valid();
+        (r.latitude, r.longitude) = (Some(-90.0), Some(180.0));
+        assert!(run(&r).is_ok(), "the bounds are in range");
+    }
+
+    #[test]
+    fn a_parsed_application_does_not_show_the_place_in_debug() {
+        let mut r = valid();
+        r.province = "41".into();
+        r.district = "İzmit".into();
+        r.neighbourhood = "Yenişehir".into();
+        r.latitude = Some(40.7654);
+        r.longitude = Some(29.9408);
+        let p = parse(
+            &r,
+            &cats(),
+            Uuid::nil(),
+            &tekmerkez_tracking::TrackingNumber::generate(),
+            Timestamp::UNIX_EPOCH,
+            false,
+        )
+        .unwrap();
+        let d = format!("{p:?}");
+        assert!(!d.contains("Yenişehir") && !d.contains("40.76"), "{d}");
     }
 
     #[test]

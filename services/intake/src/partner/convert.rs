@@ -311,6 +311,7 @@ mod tests {
                 province_code: 41,
                 district: "izmit".into(),
                 coordinates: None,
+                neighbourhood: String::new(),
             }),
             contact: Some(common::Contact {
                 name: "Ayşe Yılmaz".into(),

@@ -96,7 +96,8 @@ pub(super) fn application(
             sender_name: m.sender_name.as_deref(),
             phone: plan.phone.clone().map(PhoneNumber::from_trusted),
             social: conversation(m, plan.sent_at),
-            coordinates: coordinates(&m.content),
+            // This message's location, else one shared before it.
+            coordinates: coordinates(&m.content).or(plan.earlier_coordinates),
             reply: match settings.reply {
                 SocialReply::Conversation => common::ReplyChannel::Social,
                 SocialReply::PhoneCallback => common::ReplyChannel::PhoneCallback,

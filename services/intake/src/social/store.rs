@@ -116,6 +116,11 @@ pub struct Planned {
     /// Texts of earlier messages that join this application, oldest first.
     /// Personal data.
     pub earlier_texts: Vec<String>,
+    /// The newest location those earlier messages shared (a WhatsApp
+    /// location sent before the text, or before the phone number the
+    /// conversation waited for), kept with the application they join.
+    /// Personal data.
+    pub earlier_coordinates: Option<(f64, f64)>,
     /// The case this follow-up joins, when it was claimed from held messages
     /// and the bus has not acknowledged it yet: publish it first (again, if
     /// it was published before: the same application), so routing never
@@ -212,11 +217,27 @@ const INSERT_MESSAGE: &str = "INSERT INTO social_messages (message_key, conversa
     recorded_at, platform, account_id, sender_name, latitude, longitude) VALUES ($1, $2, $3, $4, \
     $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
-const HELD_TEXTS: &str = "SELECT held_text FROM social_messages WHERE conversation_key = $1 AND \
+const HELD_TEXTS: &str = "SELECT held_text, latitude, longitude FROM social_messages WHERE conversation_key = $1 AND \
     state = 'held' ORDER BY sent_at, message_key";
 
-const JOINED_TEXTS: &str = "SELECT held_text FROM social_messages WHERE application_id = $1 AND \
+const JOINED_TEXTS: &str = "SELECT held_text, latitude, longitude FROM social_messages WHERE application_id = $1 AND \
     state = 'joined' ORDER BY sent_at, message_key";
+
+/// The texts of earlier messages (held, or joined to an application), and
+/// the newest location among them.
+fn earlier(
+    rows: Vec<(Option<String>, Option<f64>, Option<f64>)>,
+) -> (Vec<String>, Option<(f64, f64)>) {
+    let mut point = None;
+    let mut texts = Vec::with_capacity(rows.len());
+    for (text, latitude, longitude) in rows {
+        texts.extend(text);
+        if let (Some(lat), Some(lon)) = (latitude, longitude) {
+            point = Some((lat, lon));
+        }
+    }
+    (texts, point)
+}
 
 const JOIN_HELD: &str = "UPDATE social_messages SET state = 'joined', application_id = $2, bus_key \
     = $2, tracking_number = $3 WHERE conversation_key = $1 AND state = 'held'";
@@ -387,10 +408,12 @@ impl ConversationStore {
                 let outcome = if state == "pending" {
                     let application_id: String = seen.try_get("application_id")?;
                     let bus_key: String = seen.try_get("bus_key")?;
-                    let earlier: Vec<Option<String>> = sqlx::query_scalar(JOINED_TEXTS)
-                        .bind(&application_id)
-                        .fetch_all(&mut *tx)
-                        .await?;
+                    let (earlier_texts, earlier_coordinates) = earlier(
+                        sqlx::query_as(JOINED_TEXTS)
+                            .bind(&application_id)
+                            .fetch_all(&mut *tx)
+                            .await?,
+                    );
                     let opens_first = expired_of(
                         &bus_key,
                         expired_rows(&bus_key)
@@ -407,7 +430,8 @@ impl ConversationStore {
                         follow_up_of: seen.try_get("follow_up_of")?,
                         sent_at: seen.try_get("sent_at")?,
                         phone: m.phone.map(str::to_owned).or(conv.phone),
-                        earlier_texts: earlier.into_iter().flatten().collect(),
+                        earlier_texts,
+                        earlier_coordinates,
                         opens_first,
                     })
                 } else {
@@ -480,17 +504,20 @@ impl ConversationStore {
                         sent_at: m.sent_at,
                         phone,
                         earlier_texts: Vec::new(),
+                        earlier_coordinates: None,
                         opens_first,
                     })
                 }
                 _ if phone.is_some() || !m.needs_phone => {
-                    let earlier: Vec<Option<String>> = if fresh {
-                        sqlx::query_scalar(HELD_TEXTS)
-                            .bind(m.conversation_key)
-                            .fetch_all(&mut *tx)
-                            .await?
+                    let (earlier_texts, earlier_coordinates) = if fresh {
+                        earlier(
+                            sqlx::query_as(HELD_TEXTS)
+                                .bind(m.conversation_key)
+                                .fetch_all(&mut *tx)
+                                .await?,
+                        )
                     } else {
-                        Vec::new()
+                        (Vec::new(), None)
                     };
                     let at = Placement {
                         application_id: &app_s,
@@ -528,7 +555,8 @@ impl ConversationStore {
                         follow_up_of: None,
                         sent_at: m.sent_at,
                         phone,
-                        earlier_texts: earlier.into_iter().flatten().collect(),
+                        earlier_texts,
+                        earlier_coordinates,
                         opens_first: None,
                     })
                 }

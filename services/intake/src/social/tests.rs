@@ -133,6 +133,23 @@ both! {
         assert_eq!(s.record(msg("ms:1", T0, None, "Sokakta su borusu patladı.", "EEEEEEEEEE")).await.unwrap(), Recorded::Duplicate);
     }
 
+    a_location_shared_while_the_conversation_waited_for_a_phone_goes_with_its_case(s) {
+        let mut shared = msg("wa:1", T0, None, "[konum paylaşıldı: İzmit]", "AAAAAAAAAA");
+        shared.origin.coordinates = Some((40.7654, 29.9408));
+        assert_eq!(s.record(shared).await.unwrap(), Recorded::Held);
+        assert_eq!(s.record(msg("wa:2", T0 + MINUTE, None, "Su yok.", "BBBBBBBBBB")).await.unwrap(), Recorded::Held);
+        let opened = published(s.record(msg("wa:3", T0 + 2 * MINUTE, PHONE, "0532 123 45 67", "CCCCCCCCCC")).await.unwrap());
+        assert_eq!(opened.earlier_coordinates, Some((40.7654, 29.9408)));
+        // A retry before the bus acknowledged publishes the same point.
+        match s.record(msg("wa:3", T0 + 2 * MINUTE, PHONE, "0532 123 45 67", "DDDDDDDDDD")).await.unwrap() {
+            Recorded::Republish(p) => assert_eq!(p, opened),
+            other => panic!("expected a republish, got {other:?}"),
+        }
+        // Without a location earlier, none.
+        let later = published(s.record(msg("wa:9", T0 + 3 * WINDOW, PHONE, "Yine yok.", "EEEEEEEEEE")).await.unwrap());
+        assert_eq!(later.earlier_coordinates, None);
+    }
+
     a_seen_message_is_not_published_twice_but_one_never_acknowledged_is_published_again(s) {
         assert_eq!(s.record(msg("x:0", T0, None, "Su yok.", "AAAAAAAAAA")).await.unwrap(), Recorded::Held);
         let first = published(s.record(msg("x:1", T0 + MINUTE, PHONE, "0532 123 45 67", "BBBBBBBBBB")).await.unwrap());
@@ -345,6 +362,7 @@ fn plan(earlier: Vec<String>, follow_up_of: Option<String>) -> Planned {
         sent_at: 1_764_000_000_123_000,
         phone: Some("+905321234567".into()),
         earlier_texts: earlier,
+        earlier_coordinates: None,
         opens_first: None,
     }
 }
@@ -469,6 +487,41 @@ fn the_same_message_and_plan_make_byte_identical_applications() {
     assert_eq!(a.encode_to_vec(), b.encode_to_vec());
     assert!(a.location.unwrap().coordinates.is_some());
     assert_eq!(a.text, "[konum paylaşıldı: İzmit]");
+}
+
+#[test]
+fn a_location_shared_before_the_text_reaches_the_application_and_its_case() {
+    let m = inbound(Content::Text("0532 123 45 67".into()));
+    let text = render(&m.content);
+    let mut p = plan(
+        vec!["[konum paylaşıldı: İzmit]".into(), "Su yok.".into()],
+        None,
+    );
+    p.earlier_coordinates = Some((40.7654, 29.9408));
+    let app = pb::ApplicationReceived::from(
+        application(&settings(), &account(), &m, &p, &text, "k").unwrap(),
+    );
+    let c = app.location.unwrap().coordinates.unwrap();
+    assert_eq!((c.latitude, c.longitude), (40.7654, 29.9408));
+    // The message's own location wins over an earlier one.
+    let own = inbound(Content::Location {
+        latitude: 41.0,
+        longitude: 29.0,
+        label: None,
+    });
+    let app = pb::ApplicationReceived::from(
+        application(
+            &settings(),
+            &account(),
+            &own,
+            &p,
+            &render(&own.content),
+            "k",
+        )
+        .unwrap(),
+    );
+    let c = app.location.unwrap().coordinates.unwrap();
+    assert_eq!((c.latitude, c.longitude), (41.0, 29.0));
 }
 
 #[test]

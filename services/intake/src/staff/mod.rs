@@ -226,6 +226,8 @@ pub fn parse(
             accepted: c.accepted,
         }),
         attachments: Vec::new(),
+        // Staff entry takes no neighbourhood or point (yet).
+        ..ApplicationRequest::default()
     };
     let mut v = Violations::new();
     let parsed = application::parse(
@@ -237,7 +239,7 @@ pub fn parse(
         smtputf8,
     );
     let mut message = match parsed {
-        Ok(m) => Some(m),
+        Ok(m) => Some(m.application),
         Err(e) => {
             for f in e.iter() {
                 v.push(f.clone());

@@ -49,6 +49,15 @@ pub(super) struct FormInput {
     il: String,
     #[serde(default)]
     ilce: String,
+    /// The neighbourhood, as typed or picked from the district's list.
+    #[serde(default)]
+    mahalle: String,
+    /// The point the browser gave ("use my location"), WGS 84 degrees;
+    /// hidden fields a script fills, empty without one.
+    #[serde(default)]
+    enlem: String,
+    #[serde(default)]
+    boylam: String,
     #[serde(default)]
     metin: String,
     #[serde(default)]
@@ -83,6 +92,9 @@ impl FormInput {
             &self.tur,
             &self.il,
             &self.ilce,
+            &self.mahalle,
+            &self.enlem,
+            &self.boylam,
             &self.metin,
             &self.ad,
             &self.telefon,
@@ -126,8 +138,9 @@ struct ProvinceOption {
 }
 
 /// The form's fields in page order: the first refused one takes the focus.
-const FIELDS: [&str; 11] = [
-    "kategori", "tur", "il", "ilce", "metin", "ad", "telefon", "eposta", "adres", "yanit", "kvkk",
+const FIELDS: [&str; 13] = [
+    "kategori", "tur", "il", "ilce", "mahalle", "konum", "metin", "ad", "telefon", "eposta",
+    "adres", "yanit", "kvkk",
 ];
 
 #[derive(Template)]
@@ -140,6 +153,9 @@ struct FormPage {
     /// The application types: code and label.
     types: Vec<Choice>,
     provinces: Vec<ProvinceOption>,
+    /// The chosen district's neighbourhoods (the list the neighbourhood
+    /// field offers without a script; the script refills it on a change).
+    neighbourhoods: Vec<String>,
     errors: HashMap<&'static str, &'static str>,
     /// (element id, field label, message) of each refused field, in page order.
     summary: Vec<(&'static str, &'static str, &'static str)>,
@@ -151,6 +167,29 @@ impl FormPage {
     fn focus(&self) -> &str {
         self.summary.first().map_or("", |s| s.0)
     }
+
+    /// Whether the form carries a point (sent back as it came).
+    fn has_point(&self) -> bool {
+        !self.input.enlem.trim().is_empty() || !self.input.boylam.trim().is_empty()
+    }
+
+    /// What the page says about the point it carries.
+    fn point_text(&self) -> String {
+        self.t
+            .location_taken
+            .replace("{lat}", self.input.enlem.trim())
+            .replace("{lon}", self.input.boylam.trim())
+    }
+}
+
+/// A coordinate typed into (or filled in) the form: empty is none; what is
+/// not a number is NaN, which the request's range rule refuses by field.
+fn coordinate(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    Some(raw.replace(',', ".").parse::<f64>().unwrap_or(f64::NAN))
 }
 
 #[derive(Template)]
@@ -168,6 +207,8 @@ fn form_field(field: &str) -> &'static str {
         "application_type" => "tur",
         "province" => "il",
         "district" => "ilce",
+        "neighbourhood" => "mahalle",
+        "latitude" | "longitude" => "konum",
         "text" => "metin",
         "applicant.name" => "ad",
         "applicant.phone" => "telefon",
@@ -183,6 +224,7 @@ fn form_field(field: &str) -> &'static str {
 fn element_of(field: &'static str) -> &'static str {
     match field {
         "yanit" => "yanit-sms",
+        "konum" => "konum-kullan",
         f => f,
     }
 }
@@ -216,9 +258,13 @@ fn page(
             .cmp(&(b.value == "diger"))
             .then_with(|| tekmerkez_turkish::compare(&a.label, &b.label))
     });
+    let neighbourhoods = tekmerkez_geo::find_province(&input.il)
+        .map(|p| p.neighbourhoods(&input.ilce).to_vec())
+        .unwrap_or_default();
     FormPage {
         t,
         institution: state.institution.clone(),
+        neighbourhoods,
         input,
         categories,
         types: tekmerkez_types::classification::ApplicationType::ALL
@@ -304,6 +350,9 @@ fn request(state: &WebState, input: &FormInput) -> ApplicationRequest {
         text: input.metin.clone(),
         province: input.il.clone(),
         district: input.ilce.clone(),
+        neighbourhood: input.mahalle.clone(),
+        latitude: coordinate(&input.enlem),
+        longitude: coordinate(&input.boylam),
         applicant: Applicant {
             name: input.ad.clone(),
             phone: input.telefon.clone(),
@@ -508,5 +557,28 @@ mod tests {
             .map(|(f, _)| form_field(f))
             .collect();
         assert_eq!(fields, vec!["kvkk", "ilce", "tur"]);
+    }
+
+    #[test]
+    fn the_place_fields_go_into_the_request_and_their_errors_to_the_form() {
+        let f = FormInput {
+            mahalle: "fevzi çakmak".into(),
+            enlem: "40.7654".into(),
+            boylam: "29,9408".into(),
+            ..FormInput::default()
+        };
+        assert_eq!(coordinate(&f.enlem), Some(40.7654));
+        assert_eq!(coordinate(&f.boylam), Some(29.9408), "a decimal comma too");
+        assert_eq!(coordinate(" "), None);
+        assert!(
+            coordinate("kuzey").is_some_and(f64::is_nan),
+            "refused by range"
+        );
+        assert_eq!(form_field("neighbourhood"), "mahalle");
+        assert_eq!(form_field("latitude"), "konum");
+        assert_eq!(form_field("longitude"), "konum");
+        let mut g = f.clone();
+        g.mahalle = "Yenişehir".into();
+        assert_ne!(f.fingerprint(), g.fingerprint(), "the place is content");
     }
 }

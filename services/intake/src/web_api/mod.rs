@@ -10,6 +10,7 @@
 //! | `GET`, `POST /basvuru` | the web form (`?lang=en`: English); an accepted form redirects to… |
 //! | `GET /basvuru/alindi?takip=…` | …the thank-you page with the tracking number |
 //! | `GET /v1/outages?province=…&district=…` | planned and unplanned outages, public, for the app and the form |
+//! | `GET /v1/neighbourhoods?province=…&district=…` | a district's neighbourhoods (mahalle), for the app and the form |
 //! | `GET /v1/reports/summary?from=…&to=…&by=…` | the reports service's figures as JSON, CSV or XLSX, for a user's API token |
 //! | `GET /openapi.json` | the API's description |
 //! | `GET /basvuru/basvuru.css`, `/basvuru/basvuru.js` | the form's style and script |
@@ -24,9 +25,12 @@
 
 mod api;
 mod form;
+#[cfg(test)]
+mod location_tests;
 mod openapi;
 mod outages;
 mod pages;
+mod places;
 mod rate_limit;
 mod reports;
 mod state;
@@ -48,6 +52,7 @@ pub fn router(state: &WebState, body_limit: usize) -> Router {
         .route("/v1/applications/{tracking_number}", get(api::status))
         .route("/v1/reports/summary", get(reports::summary))
         .route("/v1/outages", get(outages::list))
+        .route("/v1/neighbourhoods", get(places::neighbourhoods))
         .route("/basvuru", get(form::show).post(form::submit))
         .route("/basvuru/alindi", get(form::thanks))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -62,7 +62,8 @@ const MAX_FILE_NAME: usize = 200;
         super::api::submit,
         super::api::status,
         super::reports::summary,
-        super::outages::list
+        super::outages::list,
+        super::places::neighbourhoods
     ),
     components(schemas(
         crate::application::ApplicationRequest,
@@ -75,7 +76,8 @@ const MAX_FILE_NAME: usize = 200;
         super::reports::FiguresBody,
         super::outages::OutagesBody,
         super::outages::OutageBody,
-        super::outages::AreaBody
+        super::outages::AreaBody,
+        super::places::NeighbourhoodsBody
     ))
 )]
 struct ApiDoc;
@@ -107,6 +109,17 @@ fn rules() -> Vec<(String, &'static str, Value)> {
             "description",
             json!("District name within the province."),
         ),
+        (
+            format!("{app}/neighbourhood"),
+            "description",
+            json!(
+                "Neighbourhood (mahalle) of the district, in any case, with or without Turkish letters and the word mahallesi; GET /v1/neighbourhoods lists them. Forwarded as the reference data spells it."
+            ),
+        ),
+        (format!("{app}/latitude"), "minimum", json!(-90)),
+        (format!("{app}/latitude"), "maximum", json!(90)),
+        (format!("{app}/longitude"), "minimum", json!(-180)),
+        (format!("{app}/longitude"), "maximum", json!(180)),
         (
             format!("{applicant}/name"),
             "maxLength",
@@ -358,6 +371,9 @@ mod tests {
             "text": "Sokakta su borusu patladı.",
             "province": "izmir",
             "district": "KARŞIYAKA",
+            "neighbourhood": "bostanlı",
+            "latitude": 38.4600,
+            "longitude": 27.0950,
             "applicant": {
                 "name": "Ayşe Yılmaz",
                 "phone": "0532 123 45 67",
@@ -480,11 +496,14 @@ mod tests {
         let doc = doc();
         // Optional fields whose absence another documented rule refuses:
         // an SMS reply needs the phone (see reply_channel), and applicant
-        // data needs the consent (see kvkk_consent).
+        // data needs the consent (see kvkk_consent), and a coordinate needs
+        // the other (see latitude and longitude).
         let conditional = [
             ("/applicant", "applicant.phone"),
             ("/applicant/phone", "applicant.phone"),
             ("/kvkk_consent", "kvkk_consent"),
+            ("/latitude", "latitude"),
+            ("/longitude", "longitude"),
         ];
         for (at, in_body) in OBJECTS {
             let s = schema(&doc, at);
@@ -596,6 +615,22 @@ mod tests {
             .unwrap()
             .push(full()["attachments"][0].clone());
         assert_eq!(post(&body), Err(Some(vec!["attachments".to_owned()])));
+        // The coordinates' bounds, each in range at the bound, out past it.
+        for name in ["latitude", "longitude"] {
+            let s = schema(&doc, &format!("{app}/{name}"));
+            for (bound, step) in [("minimum", -0.001), ("maximum", 0.001)] {
+                let at = s[bound].as_f64().unwrap();
+                let mut body = full();
+                body[name] = json!(at);
+                assert_eq!(post(&body), Ok(()), "{name} at its {bound}");
+                body[name] = json!(at + step);
+                assert_eq!(
+                    post(&body),
+                    Err(Some(vec![name.to_owned()])),
+                    "{name} past {bound}"
+                );
+            }
+        }
     }
 
     #[tokio::test]

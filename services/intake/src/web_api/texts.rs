@@ -27,6 +27,17 @@ pub(super) struct FormTexts {
     pub types: [&'static str; 6],
     pub province: &'static str,
     pub district: &'static str,
+    /// The neighbourhood field, optional, and its hint.
+    pub neighbourhood: &'static str,
+    pub neighbourhood_hint: &'static str,
+    /// The point the browser gives: the group's name, the button, what the
+    /// page says once a point is taken (`{lat}`, `{lon}`), the button that
+    /// drops it, and what it says when the browser gives none.
+    pub location: &'static str,
+    pub use_location: &'static str,
+    pub location_taken: &'static str,
+    pub location_remove: &'static str,
+    pub location_failed: &'static str,
     /// Above the outages of the district chosen (shown by the script).
     pub outages_here: &'static str,
     /// The link to every outage.
@@ -61,6 +72,8 @@ pub(super) struct FormTexts {
     err_type: &'static str,
     err_province: &'static str,
     err_district: &'static str,
+    err_neighbourhood: &'static str,
+    err_location: &'static str,
     err_text_long: &'static str,
     err_phone_needed: &'static str,
     err_phone_mobile: &'static str,
@@ -95,6 +108,13 @@ pub(super) const TR: FormTexts = FormTexts {
     ],
     province: "İl",
     district: "İlçe",
+    neighbourhood: "Mahalle (isteğe bağlı)",
+    neighbourhood_hint: "Listeden seçebilir ya da yazabilirsiniz.",
+    location: "Konum (isteğe bağlı)",
+    use_location: "Konumumu kullan",
+    location_taken: "Konumunuz eklendi: {lat}, {lon}",
+    location_remove: "Konumu kaldır",
+    location_failed: "Konumunuz alınamadı; başvurunuzu konumsuz da gönderebilirsiniz.",
     outages_here: "Bu ilçede bildirilmiş bir kesinti var; aynı kesinti için ayrıca başvurmanıza gerek yok:",
     all_outages: "Tüm kesintiler",
     text: "Başvurunuz",
@@ -127,6 +147,8 @@ pub(super) const TR: FormTexts = FormTexts {
     err_type: "Lütfen başvurunuzun türünü seçin.",
     err_province: "Lütfen bir il seçin.",
     err_district: "Lütfen seçtiğiniz ile ait bir ilçe seçin.",
+    err_neighbourhood: "Bu mahalle seçtiğiniz ilçede bulunamadı; lütfen listeden seçin ya da boş bırakın.",
+    err_location: "Konum geçersiz; lütfen konumu kaldırın ya da yeniden alın.",
     err_text_long: "Başvuru metni en fazla 10.000 karakter olabilir.",
     err_phone_needed: "SMS ya da telefonla dönüş için telefon numarası gereklidir.",
     err_phone_mobile: "SMS ile dönüş için bir cep telefonu numarası (05xx) girin; sabit hatta ya da 0850 numarasına SMS gönderilemez.",
@@ -162,6 +184,13 @@ pub(super) const EN: FormTexts = FormTexts {
     ],
     province: "Province",
     district: "District",
+    neighbourhood: "Neighbourhood (optional)",
+    neighbourhood_hint: "Pick it from the list or type it.",
+    location: "Location (optional)",
+    use_location: "Use my location",
+    location_taken: "Your location was added: {lat}, {lon}",
+    location_remove: "Remove the location",
+    location_failed: "Your location could not be read; you can send your application without it.",
     outages_here: "An outage has been announced in this district; you need not apply about it:",
     all_outages: "All outages",
     text: "Your application",
@@ -194,6 +223,8 @@ pub(super) const EN: FormTexts = FormTexts {
     err_type: "Choose the type of your application.",
     err_province: "Choose a province.",
     err_district: "Choose a district of the chosen province.",
+    err_neighbourhood: "This neighbourhood is not in the chosen district; pick one from the list or leave it empty.",
+    err_location: "The location is not valid; remove it or take it again.",
     err_text_long: "The application text may be at most 10,000 characters.",
     err_phone_needed: "A reply by SMS or phone needs a phone number.",
     err_phone_mobile: "A reply by SMS needs a mobile number (05xx); an SMS cannot reach a landline or an 0850 number.",
@@ -251,6 +282,8 @@ impl FormTexts {
             ("application_type", _) => self.err_type,
             ("province", _) => self.err_province,
             ("district", _) => self.err_district,
+            ("neighbourhood", _) => self.err_neighbourhood,
+            ("latitude" | "longitude", _) => self.err_location,
             (f, _) if f.starts_with("kvkk_consent") => self.err_kvkk,
             ("reply_channel", _) => self.err_reply,
             (_, "must not be empty" | "is required") => self.err_required,
@@ -280,6 +313,8 @@ impl FormTexts {
             "tur" => self.application_type,
             "il" => self.province,
             "ilce" => self.district,
+            "mahalle" => self.neighbourhood,
+            "konum" => self.location,
             "metin" => self.text,
             "ad" => self.name,
             "telefon" => self.phone,
@@ -315,6 +350,14 @@ mod tests {
         let rule = tekmerkez_types::contact::EMAIL_NEEDS_ASCII;
         assert!(TR.rule("applicant.email", rule).contains("Türkçe harf"));
         assert!(EN.rule("applicant.email", rule).contains("non-ASCII"));
+    }
+
+    #[test]
+    fn a_wrong_place_is_named_in_both_languages() {
+        assert!(TR.rule("neighbourhood", "x").contains("mahalle"));
+        assert!(EN.rule("neighbourhood", "x").contains("neighbourhood"));
+        assert_eq!(TR.rule("longitude", "x"), TR.rule("latitude", "y"));
+        assert!(EN.rule("latitude", "x").contains("location"));
     }
 
     #[test]
