@@ -317,6 +317,7 @@ async fn partner(
                 province_code: province,
                 district: district.into(),
                 coordinates: None,
+                neighbourhood: String::new(),
             }),
             contact: Some(common::Contact {
                 name: "Mehmet Kaya".into(),

@@ -199,6 +199,7 @@ async fn social_partner_and_cti_channels_on_kafka_and_postgresql() {
             province_code: 35,
             district: "Karşıyaka".into(),
             coordinates: None,
+            neighbourhood: String::new(),
         }),
         contact: Some(common::Contact {
             name: "Mehmet Kaya".into(),

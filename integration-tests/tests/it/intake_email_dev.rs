@@ -256,6 +256,7 @@ impl Running {
                 province_code: 41,
                 district: "İzmit".into(),
                 coordinates: None,
+                neighbourhood: String::new(),
             }),
             pool_id: pool_id.to_owned(),
             contact: Some(common::Contact {

@@ -87,6 +87,7 @@ fn submission(reference: &str) -> intake::SubmitApplicationRequest {
             province_code: 41,
             district: "izmit".into(),
             coordinates: None,
+            neighbourhood: String::new(),
         }),
         contact: Some(common::Contact {
             name: "Ayşe Yılmaz".into(),

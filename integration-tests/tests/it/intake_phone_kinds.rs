@@ -86,6 +86,7 @@ async fn every_channel_refuses_an_sms_reply_to_a_landline_and_takes_a_callback()
                 province_code: 6,
                 district: "Çankaya".into(),
                 coordinates: None,
+                neighbourhood: String::new(),
             }),
             contact: Some(common::Contact {
                 name: "Ayşe Yılmaz".into(),

@@ -161,6 +161,7 @@ async fn an_address_with_turkish_letters_is_refused_where_it_is_typed_while_the_
             province_code: 41,
             district: "İzmit".into(),
             coordinates: None,
+            neighbourhood: String::new(),
         }),
         contact: Some(common::Contact {
             name: "Çağrı Öztürk".into(),

@@ -173,6 +173,7 @@ pub async fn open_cases(
                     province_code: 6,
                     district: "Çankaya".into(),
                     coordinates: None,
+                    neighbourhood: String::new(),
                 }),
                 pool_id: pool_id.to_owned(),
                 contact: Some(common::Contact {

@@ -27,8 +27,59 @@ pub struct CaseSettings {
     /// The escalation scheduler and its thresholds.
     #[serde(default)]
     pub escalation: EscalationSettings,
+    /// How far apart suggested duplicates may be.
+    #[serde(default)]
+    pub duplicates: DuplicateSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
+}
+
+/// Duplicate suggestions (`case.duplicates`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateSettings {
+    /// The same citizen's records of one category within this many days.
+    pub same_citizen_days: u32,
+    /// Other citizens' reports of one category and place within this many hours.
+    pub same_place_hours: u32,
+    /// ... and within this many metres when both have a point.
+    pub same_place_metres: u32,
+}
+
+impl Default for DuplicateSettings {
+    fn default() -> Self {
+        let w = crate::domain::duplicate::Window::default();
+        Self {
+            same_citizen_days: w.same_citizen_days,
+            same_place_hours: w.same_place_hours,
+            same_place_metres: w.same_place_metres,
+        }
+    }
+}
+
+impl DuplicateSettings {
+    /// The window the suggestions use.
+    pub fn window(&self) -> crate::domain::duplicate::Window {
+        crate::domain::duplicate::Window {
+            same_citizen_days: self.same_citizen_days,
+            same_place_hours: self.same_place_hours,
+            same_place_metres: self.same_place_metres,
+        }
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let err = |key, rule| Err(SettingsError { key, rule });
+        if !(1..=365).contains(&self.same_citizen_days) {
+            return err("case.duplicates.same_citizen_days", "must be 1 to 365");
+        }
+        if !(1..=720).contains(&self.same_place_hours) {
+            return err("case.duplicates.same_place_hours", "must be 1 to 720");
+        }
+        if !(10..=50_000).contains(&self.same_place_metres) {
+            return err("case.duplicates.same_place_metres", "must be 10 to 50000");
+        }
+        Ok(())
+    }
 }
 
 /// The escalation scheduler (`case.escalation`): how often it looks, its
@@ -321,6 +372,7 @@ impl CaseSettings {
             return err("case.tracking.wrong_guesses_per_hour", "must be 1 to 1000");
         }
         self.escalation.validate()?;
+        self.duplicates.validate()?;
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(
                 "case.letters.number_prefix",

@@ -546,6 +546,7 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             urgency: tpl.urgency,
             province_code: province,
             district: districts.choose(&mut rng).cloned(),
+            neighbourhood: None,
             coordinates: None,
             pool_id: pool.id,
             contact,
@@ -805,6 +806,7 @@ async fn seed_letters(
                 .last()
                 .and_then(|l| l.split(" / ").next())
                 .map(str::to_owned),
+            neighbourhood: None,
             coordinates: None,
             pool_id: pool.id,
             contact: Contact {

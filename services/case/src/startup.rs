@@ -89,7 +89,8 @@ impl Application {
         let app = CaseApp::new(store, clock)
             .with_letter_prefix(settings.letters.number_prefix.trim())
             .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
-            .with_escalation_thresholds(settings.escalation.thresholds());
+            .with_escalation_thresholds(settings.escalation.thresholds())
+            .with_duplicate_window(settings.duplicates.window());
         if settings.database.migrate_on_start {
             // Where this process migrates it also loads the built-in
             // calendar before serving, so the first due date counts on it;

@@ -184,6 +184,14 @@ fn payload(kind: &EventKind, after: &Case) -> pb::case_event::Payload {
                 pool_id: after.pool_id.to_string(),
             })
         }
+        EventKind::Merged {
+            into_tracking_number,
+        } => Payload::Merged(pb::CaseMerged {
+            into_case_id: after.merged_into.map(|i| i.to_string()).unwrap_or_default(),
+            into_tracking_number: into_tracking_number.clone(),
+            pool_id: after.pool_id.to_string(),
+            category: after.category.clone(),
+        }),
         EventKind::Escalation {
             due,
             stage,

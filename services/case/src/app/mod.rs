@@ -34,6 +34,8 @@ pub struct CaseApp {
     /// When due dates count as near and when overdue ones escalate
     /// (`case.escalation.*`).
     pub(crate) escalation: crate::domain::escalation::Thresholds,
+    /// How far apart duplicates may be (`case.duplicates.*`).
+    pub(crate) duplicates: crate::domain::duplicate::Window,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -52,6 +54,7 @@ impl CaseApp {
             wrong_guesses_per_hour: DEFAULT_WRONG_GUESSES_PER_HOUR,
             calendar: Arc::default(),
             escalation: crate::domain::escalation::Thresholds::default(),
+            duplicates: crate::domain::duplicate::Window::default(),
         }
     }
 
@@ -63,6 +66,14 @@ impl CaseApp {
         thresholds: crate::domain::escalation::Thresholds,
     ) -> Self {
         self.escalation = thresholds;
+        self
+    }
+
+    /// The same operations suggesting duplicates within `window` (checked
+    /// by the settings).
+    #[must_use]
+    pub fn with_duplicate_window(mut self, window: crate::domain::duplicate::Window) -> Self {
+        self.duplicates = window;
         self
     }
 

@@ -300,6 +300,7 @@ fn year_case(
         urgency: tpl.urgency,
         province_code: province,
         district: districts.choose(rng).cloned(),
+        neighbourhood: None,
         coordinates: None,
         pool_id: pool,
         contact: Contact {

@@ -52,6 +52,8 @@ pub struct NewCase {
     pub province_code: u8,
     /// Canonical district.
     pub district: Option<String>,
+    /// Canonical neighbourhood within the district.
+    pub neighbourhood: Option<String>,
     /// Latitude and longitude, when the applicant gave a point.
     pub coordinates: Option<(f64, f64)>,
     /// The pool it opens in.
@@ -153,6 +155,8 @@ pub struct Case {
     pub province_code: u8,
     /// Canonical district name, if known.
     pub district: Option<String>,
+    /// Canonical neighbourhood (mahalle) name within the district, if known.
+    pub neighbourhood: Option<String>,
     /// Latitude and longitude, if given.
     pub coordinates: Option<(f64, f64)>,
     /// Current pool.
@@ -221,6 +225,8 @@ pub struct Case {
     pub awaiting_citizen_since: Option<Timestamp>,
     /// The incident it is linked to: off the work lists, answered with it.
     pub incident: Option<super::incident::IncidentLink>,
+    /// The citizen's record this duplicate was merged into.
+    pub merged_into: Option<Uuid>,
 }
 
 /// What a transfer corrects on the way; `None` keeps the case's value.
@@ -352,6 +358,11 @@ pub enum EventKind {
     UnlinkedFromIncident {
         incident_id: Uuid,
     },
+    /// Merged into the citizen's other record (named on the case).
+    Merged {
+        /// That record's tracking number.
+        into_tracking_number: String,
+    },
     Escalation {
         /// Which due date, and its value.
         due: super::escalation::Due,
@@ -432,9 +443,25 @@ pub enum RuleViolation {
     /// Claiming, assigning or moving a linked record.
     #[error("the record is linked to an incident and is answered with it: unlink it first")]
     LinkedToIncident,
+    /// Merging records of different citizens (no shared phone or e-mail).
+    #[error("the records are not the same citizen's: link them to an incident instead")]
+    NotSameCitizen,
+    /// Merging a record into itself.
+    #[error("a record cannot be merged into itself")]
+    SameRecord,
+    /// Merging into a record that was itself merged.
+    #[error("that record was merged into another one: merge into that one")]
+    Merged,
 }
 
 impl Case {
+    /// The tracking number as printed (`XXXXX-XXXXX`).
+    pub fn printed_tracking_number(&self) -> String {
+        TrackingNumber::parse(&self.tracking_number)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| self.tracking_number.clone())
+    }
+
     /// Opens `new` as case `id` with `tracking_number` at `now`, recorded by
     /// `opened_by` when a person opened it. The case enters its pool now
     /// (its day counters start at zero), unheld, at version 1. An
@@ -465,6 +492,7 @@ impl Case {
             urgency: new.urgency,
             province_code: new.province_code,
             district: new.district.clone(),
+            neighbourhood: new.neighbourhood.clone(),
             coordinates: new.coordinates,
             pool_id: new.pool_id,
             status: if information_only {
@@ -503,6 +531,7 @@ impl Case {
             note_rule: deadlines.note_rule,
             awaiting_citizen_since: None,
             incident: None,
+            merged_into: None,
         };
         let steps = case.opening_steps();
         (case, steps)
@@ -1032,6 +1061,7 @@ pub(crate) mod tests {
             urgency: Urgency::Urgent,
             province_code: 6,
             district: Some("Çankaya".into()),
+            neighbourhood: None,
             coordinates: None,
             pool_id: Uuid::new_v4(),
             status: CaseStatus::InPool,
@@ -1066,6 +1096,7 @@ pub(crate) mod tests {
             note_rule: NoteRule::SEED,
             awaiting_citizen_since: None,
             incident: None,
+            merged_into: None,
         }
     }
 
@@ -1096,6 +1127,7 @@ pub(crate) mod tests {
             urgency: Urgency::Normal,
             province_code: 6,
             district: Some("Çankaya".into()),
+            neighbourhood: None,
             coordinates: Some((39.92, 32.85)),
             pool_id: Uuid::new_v4(),
             contact: Contact::default(),

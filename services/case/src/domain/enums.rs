@@ -199,6 +199,10 @@ domain_enum!(
         LinkedToIncident = "linked_to_incident" => LinkedToIncident,
         /// Taken out of an incident.
         UnlinkedFromIncident = "unlinked_from_incident" => UnlinkedFromIncident,
+        /// Merged into the citizen's other record.
+        MergedInto = "merged_into" => MergedInto,
+        /// A duplicate of the citizen merged in.
+        DuplicateMerged = "duplicate_merged" => DuplicateMerged,
     }
 );
 

@@ -9,6 +9,7 @@ pub mod case;
 pub mod classification;
 pub mod deadline;
 pub mod directory;
+pub mod duplicate;
 pub mod enums;
 pub mod escalation;
 pub mod incident;

@@ -153,6 +153,16 @@ pub fn can_note(user: &UserCaller, case: &Case) -> bool {
     manages(user, case) || case.holder_id == Some(user.id)
 }
 
+/// Whether `user` may merge `duplicate` into `original`: one who sees both
+/// and may act on either (its holder, or whoever manages its pool).
+pub fn can_merge(caller: &Caller, duplicate: &Case, original: &Case) -> bool {
+    caller.user().is_some_and(|user| {
+        can_view(caller, duplicate)
+            && can_view(caller, original)
+            && (can_note(user, duplicate) || can_note(user, original))
+    })
+}
+
 /// Whether `user` may change the application type: whoever may act on the
 /// record (its holder, or whoever manages its pool).
 pub fn can_reclassify(user: &UserCaller, case: &Case) -> bool {

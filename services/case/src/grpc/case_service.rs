@@ -585,6 +585,64 @@ impl CaseService for CaseGrpc {
         }))
     }
 
+    #[tracing::instrument(name = "case.duplicates", skip_all)]
+    async fn list_duplicate_candidates(
+        &self,
+        req: Request<pb::ListDuplicateCandidatesRequest>,
+    ) -> R<pb::ListDuplicateCandidatesResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &req.get_ref().case_id);
+        convert::finish(v)?;
+        let Some(id) = id else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let found = self.app.duplicate_candidates(&caller, id).await?;
+        Ok(Response::new(pb::ListDuplicateCandidatesResponse {
+            candidates: found.iter().map(convert::candidate_to_proto).collect(),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.merge", skip_all)]
+    async fn merge_case(&self, req: Request<pb::MergeCaseRequest>) -> R<pb::MergeCaseResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &r.case_id);
+        let into = convert::id_field(&mut v, "into_case_id", &r.into_case_id);
+        if r.expected_version < 0 {
+            v.add("expected_version", "must not be negative");
+        }
+        convert::finish(v)?;
+        let (Some(id), Some(into)) = (id, into) else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        let expected = (r.expected_version > 0).then_some(r.expected_version);
+        let (merged, into) = self.app.merge_case(&caller, id, into, expected).await?;
+        Ok(Response::new(pb::MergeCaseResponse {
+            merged: Some(convert::case_to_proto(&merged)),
+            into: Some(convert::case_to_proto(&into)),
+        }))
+    }
+
+    #[tracing::instrument(name = "case.dismiss_duplicate", skip_all)]
+    async fn dismiss_duplicate(
+        &self,
+        req: Request<pb::DismissDuplicateRequest>,
+    ) -> R<pb::DismissDuplicateResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        let id = convert::id_field(&mut v, "case_id", &r.case_id);
+        let other = convert::id_field(&mut v, "other_case_id", &r.other_case_id);
+        convert::finish(v)?;
+        let (Some(id), Some(other)) = (id, other) else {
+            return Err(Status::invalid_argument("case_id"));
+        };
+        self.app.dismiss_duplicate(&caller, id, other).await?;
+        Ok(Response::new(pb::DismissDuplicateResponse {}))
+    }
+
     #[tracing::instrument(name = "case.track", skip_all)]
     async fn track_case(&self, req: Request<pb::TrackCaseRequest>) -> R<pb::TrackCaseResponse> {
         let caller = self.callers.resolve(&req).await?;
@@ -609,7 +667,13 @@ impl CaseService for CaseGrpc {
             )
             .await?;
         Ok(Response::new(pb::TrackCaseResponse {
-            tracking_number: tn.map(|t| t.to_string()).unwrap_or(t.tracking_number),
+            tracking_number: match t.merged_from {
+                // The number asked about was merged into this record.
+                Some(_) => tekmerkez_tracking::TrackingNumber::parse(&t.tracking_number)
+                    .map(|n| n.to_string())
+                    .unwrap_or(t.tracking_number),
+                None => tn.map(|n| n.to_string()).unwrap_or(t.tracking_number),
+            },
             status: t.status.to_proto() as i32,
             timeline: t
                 .timeline
@@ -623,6 +687,7 @@ impl CaseService for CaseGrpc {
             legal_due_date: t.legal_due_date.map(|d| d.to_string()).unwrap_or_default(),
             province_code: u32::from(t.province_code),
             district: t.district.unwrap_or_default(),
+            merged_from_tracking_number: t.merged_from.unwrap_or_default(),
         }))
     }
 

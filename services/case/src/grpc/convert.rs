@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        cases::{CaseView, CitizenMessage, Filter, Names, RelatedCase, View},
+        cases::{Candidate, CaseView, CitizenMessage, Filter, Names, RelatedCase, View},
         error::CaseError,
         events::to_proto_ts,
     },
@@ -20,6 +20,7 @@ use crate::{
         classification,
         contact::{Contact, EmailAddress, PhoneNumber, RawContact, SocialAddress, SocialPlatform},
         directory::{Directorate, Pool, Unit, User},
+        duplicate::DuplicateKind,
         enums::{CaseStatus, Channel, ReplyChannel, Urgency},
         fields::{FieldError, Violations},
         person::KeyKind,
@@ -106,7 +107,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     if urgency.is_none() {
         v.add("urgency", "must be NORMAL or URGENT");
     }
-    let (mut province, mut district, mut coordinates) = (None, None, None);
+    let (mut province, mut district, mut neighbourhood, mut coordinates) = (None, None, None, None);
     match &req.location {
         None => v.add("location", "is required"),
         Some(loc) => {
@@ -120,9 +121,23 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
                 ),
                 Some(p) if !loc.district.trim().is_empty() => {
                     match p.find_district(&loc.district) {
-                        Some(d) => district = Some(d.to_owned()),
+                        Some(d) => {
+                            district = Some(d.to_owned());
+                            if !loc.neighbourhood.trim().is_empty() {
+                                match p.find_neighbourhood(d, &loc.neighbourhood) {
+                                    Some(n) => neighbourhood = Some(n.to_owned()),
+                                    None => v.add(
+                                        "location.neighbourhood",
+                                        "must be a neighbourhood of the district",
+                                    ),
+                                }
+                            }
+                        }
                         None => v.add("location.district", "must be a district of the province"),
                     }
+                }
+                Some(_) if !loc.neighbourhood.trim().is_empty() => {
+                    v.add("location.neighbourhood", "needs a district");
                 }
                 Some(_) => {}
             }
@@ -272,6 +287,7 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
         urgency,
         province_code: province.code(),
         district,
+        neighbourhood,
         coordinates,
         pool_id,
         contact,
@@ -563,6 +579,7 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
         location: Some(common::Location {
             province_code: u32::from(c.province_code),
             district: c.district.clone().unwrap_or_default(),
+            neighbourhood: c.neighbourhood.clone().unwrap_or_default(),
             coordinates: c
                 .coordinates
                 .map(|(latitude, longitude)| common::Coordinates {
@@ -656,6 +673,8 @@ pub fn case_to_proto(view: &CaseView) -> pb::Case {
             .as_ref()
             .and_then(|i| i.expected_end_at)
             .map(to_proto_ts),
+        merged_into_case_id: opt_id(c.merged_into),
+        merged_into_tracking_number: view.merged_into_tracking.clone().unwrap_or_default(),
     }
 }
 
@@ -693,9 +712,7 @@ pub fn survey_to_proto(a: &crate::domain::survey::SurveyAnswer) -> pb::SurveyRes
 
 /// The tracking number as printed (`XXXXX-XXXXX`).
 pub fn tracking_number(c: &Case) -> String {
-    tekmerkez_tracking::TrackingNumber::parse(&c.tracking_number)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| c.tracking_number.clone())
+    c.printed_tracking_number()
 }
 
 /// Another application of the citizen on the wire: no content, no contact.
@@ -717,6 +734,37 @@ pub fn related_to_proto(r: &RelatedCase) -> pb::RelatedCase {
             })
             .collect(),
         openable: r.openable,
+    }
+}
+
+/// A duplicate suggestion on the wire: the text only of the same
+/// citizen's record, never a contact.
+pub fn candidate_to_proto(d: &Candidate) -> pb::DuplicateCandidate {
+    let c = &d.case;
+    let same_citizen = d.likeness.kind == DuplicateKind::SameCitizen;
+    pb::DuplicateCandidate {
+        case_id: c.id.to_string(),
+        tracking_number: tracking_number(c),
+        status: c.status.to_proto() as i32,
+        category: c.category.clone(),
+        channel: c.channel.to_proto() as i32,
+        created_at: Some(to_proto_ts(c.created_at)),
+        kind: if same_citizen {
+            pb::DuplicateKind::SameCitizen
+        } else {
+            pb::DuplicateKind::SamePlace
+        } as i32,
+        score: u32::from(d.likeness.score),
+        text_likeness: u32::from(d.likeness.text),
+        distance_m: d.likeness.distance_m,
+        mergeable: d.mergeable,
+        incident_id: opt_id(c.linked_incident()),
+        incident_reference: d.incident_reference.clone().unwrap_or_default(),
+        text: if same_citizen {
+            c.text.clone()
+        } else {
+            String::new()
+        },
     }
 }
 

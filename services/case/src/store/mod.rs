@@ -7,7 +7,8 @@
 //! reasons admins edit ([`ClosureReasonStore`]), the deadline policies
 //! ([`DeadlinePolicyStore`]), the escalation
 //! stages recorded once each ([`EscalationStore`]), the incidents that
-//! gather many reports ([`IncidentStore`]), and the
+//! gather many reports ([`IncidentStore`]), the other reports of one place
+//! and the dismissed duplicate suggestions ([`DuplicateStore`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -22,6 +23,7 @@ mod cases;
 mod closure_reasons;
 mod deadline_policies;
 mod directory;
+mod duplicates;
 mod escalations;
 mod guesses;
 mod incidents;
@@ -40,6 +42,7 @@ pub use cases::{
 pub use closure_reasons::ClosureReasonStore;
 pub use deadline_policies::DeadlinePolicyStore;
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
+pub use duplicates::{DuplicateStore, PlaceQuery};
 pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
 pub use guesses::{GuessCount, GuessStore};
 pub use incidents::{IncidentQuery, IncidentStore, LinkedCount};
@@ -86,6 +89,7 @@ pub trait Store:
     + CalendarStore
     + EscalationStore
     + IncidentStore
+    + DuplicateStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -45,7 +45,7 @@ both_stores! {
         req.text = "   ".into();
         req.channel = 999;
         req.urgency = 0;
-        req.location = Some(common::Location { province_code: 99, district: "Yok".into(), coordinates: None });
+        req.location = Some(common::Location { province_code: 99, district: "Yok".into(), coordinates: None, neighbourhood: String::new() });
         req.contact.as_mut().unwrap().phone = "+49 30 1234567".into();
         req.contact.as_mut().unwrap().email = "not-an-address".into();
         req.consent = None;

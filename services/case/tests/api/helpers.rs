@@ -125,6 +125,7 @@ pub fn settings(url: String) -> CaseSettings {
             lease_ms: 1_000,
             ..Default::default()
         },
+        duplicates: Default::default(),
         shutdown_timeout_ms: 5_000,
     }
 }
@@ -475,6 +476,7 @@ impl TestApp {
                 province_code: province,
                 district: district.into(),
                 coordinates: None,
+                neighbourhood: String::new(),
             }),
             pool_id: pool.to_owned(),
             contact: Some(common::Contact {

@@ -150,7 +150,7 @@ both_stores! {
         // All or nothing: one letter out of scope, none is marked.
         let mut izmir_case = letter_application(&app);
         izmir_case.pool_id = app.org.izmir_water.clone();
-        izmir_case.location = Some(common::Location { province_code: 35, district: "Karşıyaka".into(), coordinates: None });
+        izmir_case.location = Some(common::Location { province_code: 35, district: "Karşıyaka".into(), coordinates: None, neighbourhood: String::new() });
         let izmir_case = app.create(izmir_case).await;
         app.claim("expert_izmir", &[&izmir_case.id]).await.unwrap();
         let izmir_case = app.close("expert_izmir", &izmir_case.id, "Yanıt.").await.unwrap();

@@ -23,6 +23,7 @@ mod database_outage;
 mod deadlines;
 mod directorate_manager;
 mod directory;
+mod duplicates;
 mod escalation;
 mod escalation_store;
 mod health;

@@ -17,6 +17,7 @@
 mod backfill;
 mod close;
 mod deadline;
+mod duplicates;
 mod incidents;
 mod open;
 mod read;
@@ -32,6 +33,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 pub use close::CallbackReport;
+pub use duplicates::{Candidate, MAX_CANDIDATES};
 pub use incidents::{IncidentDraft, IncidentView, LinkedReport, MAX_LINKED, OUTAGE_NOTICE};
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
@@ -78,6 +80,8 @@ pub struct CaseView {
     pub standing: crate::domain::escalation::Standing,
     /// Its incident, when linked (GetCase only).
     pub incident: Option<crate::domain::incident::Incident>,
+    /// The tracking number of the record a duplicate was merged into.
+    pub merged_into_tracking: Option<String>,
 }
 
 fn actor_of(caller: &Caller) -> Actor {
@@ -170,6 +174,7 @@ impl CaseApp {
             case,
             now,
             incident: None,
+            merged_into_tracking: None,
         }
     }
 }

@@ -211,6 +211,16 @@ impl CaseApp {
                 .get_case_by_tracking_number(msg.tracking_number.as_str())
                 .await?
                 .ok_or(CaseError::NotFound("record"))?;
+            // A reply about a merged duplicate joins the record it was
+            // merged into, where the work goes on.
+            let case = match case.merged_into {
+                Some(into) => self
+                    .store
+                    .get_case(into)
+                    .await?
+                    .ok_or(CaseError::NotFound("record"))?,
+                None => case,
+            };
             let now = self.clock.now();
             let same = |a: Option<&str>, b: Option<&str>| {
                 a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))

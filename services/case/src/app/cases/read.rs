@@ -43,6 +43,8 @@ pub struct Tracking {
     /// Where it is: the outages there are shown with it.
     pub province_code: u8,
     pub district: Option<String>,
+    /// The number asked about, when it was merged into this record.
+    pub merged_from: Option<String>,
 }
 
 impl CaseApp {
@@ -65,9 +67,18 @@ impl CaseApp {
             Some(i) => self.store.get_incident(i).await?,
             None => None,
         };
+        let merged_into_tracking = match case.merged_into {
+            Some(into) => self
+                .store
+                .get_case(into)
+                .await?
+                .map(|c| c.printed_tracking_number()),
+            None => None,
+        };
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
         view.incident = incident;
+        view.merged_into_tracking = merged_into_tracking;
         view.notes = notes;
         view.attachments = attachments;
         view.survey = survey;
@@ -93,6 +104,22 @@ impl CaseApp {
             .get_attachment(case, id)
             .await?
             .ok_or(CaseError::NotFound("record"))
+    }
+
+    /// The record a merged duplicate leads to, with the duplicate's
+    /// tracking number; any other case as it is. The citizen follows the
+    /// one answer they will get.
+    pub(super) async fn follow_merge(
+        &self,
+        case: Case,
+    ) -> Result<(Case, Option<String>), CaseError> {
+        let Some(into) = case.merged_into else {
+            return Ok((case, None));
+        };
+        Ok(match self.store.get_case(into).await? {
+            Some(original) => (original, Some(case.printed_tracking_number())),
+            None => (case, None),
+        })
     }
 
     /// Loads a case by id.
@@ -423,8 +450,10 @@ impl CaseApp {
                 tracing::warn!(error.message = %e, "taking back a right lookup's count failed");
             }
         }
+        let (case, merged_from) = self.follow_merge(case).await?;
         let history = self.store.list_history(case.id).await?;
         Ok(Tracking {
+            merged_from,
             tracking_number: case.tracking_number,
             status: case.status,
             timeline: timeline(&history),

@@ -152,6 +152,7 @@ impl CaseApp {
             .get_case(id)
             .await?
             .ok_or(CaseError::NotFound("record"))?;
+        let (case, merged_from) = self.follow_merge(case).await?;
         let history = self.store.list_history(case.id).await?;
         let survey = self.store.get_survey(case.id).await?;
         let resolved = case.status == CaseStatus::Resolved;
@@ -167,6 +168,7 @@ impl CaseApp {
                 legal_due_date: case.legal_due_date,
                 province_code: case.province_code,
                 district: case.district.clone(),
+                merged_from,
             },
         })
     }

@@ -46,7 +46,8 @@ pub(super) const CASE_COLUMNS: &str = "id, seq, tracking_number, application_id,
     contact_social_account, contact_social_user, contact_social_at, source_reference, \
     application_type, source, partner_id, partner_reference, closure_reason, legal_due_date, \
     internal_due_at, legal_extension_days, legal_extended_at, note_rule_days, note_rule_count, \
-    awaiting_citizen_since, incident_id, incident_method, incident_linked_at";
+    awaiting_citizen_since, incident_id, incident_method, incident_linked_at, neighbourhood, \
+    merged_into";
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_id, \
     request_fingerprint, channel, category, text, urgency, province_code, district, latitude, \
@@ -59,10 +60,10 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, tracking_number, application_i
     contact_social_at, source_reference, application_type, source, partner_id, partner_reference, \
     closure_reason, legal_due_date, internal_due_at, legal_extension_days, legal_extended_at, \
     note_rule_days, note_rule_count, awaiting_citizen_since, incident_id, incident_method, \
-    incident_linked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+    incident_linked_at, neighbourhood, merged_into) VALUES ($1, $2, $3, $4, $5, $6, $7, \
     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
     $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, \
-    $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61) \
+    $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63) \
     ON CONFLICT DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id = $3, \
@@ -73,7 +74,7 @@ const UPDATE_CASE: &str = "UPDATE cases SET pool_id = $1, status = $2, holder_id
     not_reached_delivery = $21, application_type = $22, closure_reason = $23, \
     legal_due_date = $26, internal_due_at = $27, legal_extended_at = $28, \
     awaiting_citizen_since = $29, reply_channel = $30, incident_id = $31, incident_method = $32, \
-    incident_linked_at = $33 WHERE id = $24 AND version = $25";
+    incident_linked_at = $33, neighbourhood = $34, merged_into = $35 WHERE id = $24 AND version = $25";
 
 const INSERT_HISTORY: &str = "INSERT INTO case_history (case_id, action, actor_user_id, \
     actor_service, from_status, to_status, from_pool_id, to_pool_id, from_holder_id, to_holder_id, \
@@ -381,6 +382,8 @@ pub(super) struct CaseRow {
     incident_id: Option<Uuid>,
     incident_method: Option<String>,
     incident_linked_at: Option<i64>,
+    neighbourhood: Option<String>,
+    merged_into: Option<Uuid>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -491,6 +494,8 @@ impl TryFrom<CaseRow> for Case {
                 }),
                 _ => None,
             },
+            neighbourhood: r.neighbourhood,
+            merged_into: r.merged_into,
         })
     }
 }
@@ -671,6 +676,8 @@ fn insert_case(c: &Case) -> Statement {
         .bind(c.incident.map(|l| l.incident_id))
         .bind(c.incident.map(|l| l.method.as_str()))
         .bind(c.incident.map(|l| micros(l.linked_at)))
+        .bind(c.neighbourhood.as_deref())
+        .bind(c.merged_into)
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
@@ -710,6 +717,8 @@ fn update_case(ch: &CaseChange, now: i64) -> Statement {
         .bind(c.incident.map(|l| l.incident_id))
         .bind(c.incident.map(|l| l.method.as_str()))
         .bind(c.incident.map(|l| micros(l.linked_at)))
+        .bind(c.neighbourhood.as_deref())
+        .bind(c.merged_into)
 }
 
 fn insert_note(n: &NoteRecord) -> Statement {

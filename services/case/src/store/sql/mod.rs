@@ -14,6 +14,7 @@ mod cases;
 mod closure_reasons;
 mod deadline_policies;
 mod directory;
+mod duplicates;
 mod escalations;
 mod guesses;
 mod incidents;
