@@ -4,8 +4,8 @@ use tonic_types::StatusExt as _;
 
 use crate::{both_stores, helpers::*};
 
-/// An unplanned outage in two neighbourhoods of Çankaya: a report, which
-/// names no neighbourhood, is linked to it only by hand.
+/// An unplanned outage in two neighbourhoods of Çankaya: a report that
+/// names neither is linked to it only by hand.
 fn declaration(app: &TestApp) -> pb::DeclareIncidentRequest {
     pb::DeclareIncidentRequest {
         kind: pb::IncidentKind::UnplannedOutage as i32,
@@ -248,6 +248,20 @@ both_stores! {
         assert_eq!(close(&mut app, "expert_ankara", &current, "Çalışma bitti, su verildi.").await.unwrap().closed_cases, 1);
         let after = report(&mut app, common::ReplyChannel::Sms, "0532 111 22 44").await;
         assert_eq!(after.incident_id, "", "a closed outage gathers nothing");
+    }
+
+    async fn a_report_naming_a_neighbourhood_of_a_partial_outage_joins_it_and_others_do_not(app) {
+        let i = declare(&mut app, "expert_ankara").await;
+        let water = app.org.ankara_water.clone();
+        let mut at = |n: &str| {
+            let mut req = app.application(&water, 6, "Çankaya");
+            req.location.as_mut().unwrap().neighbourhood = n.into();
+            req
+        };
+        let (inside, outside, unnamed) = (at("Kızılay"), at("Çukurambar"), at(""));
+        assert_eq!(app.create(inside).await.incident_id, i.id, "Kızılay is in the outage");
+        assert_eq!(app.create(outside).await.incident_id, "", "Çukurambar is not");
+        assert_eq!(app.create(unnamed).await.incident_id, "", "somewhere in Çankaya: by hand");
     }
 
     async fn an_outage_not_yet_begun_gathers_nothing_and_is_announced(app) {

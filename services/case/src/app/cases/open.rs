@@ -131,8 +131,9 @@ impl CaseApp {
     }
 
     /// The open incident `new` belongs to, if any: one of its category,
-    /// under way at `now`, covering its district (the whole district, as a
-    /// report names no neighbourhood yet); the latest declared when several.
+    /// under way at `now`, covering its place (its whole district, or its
+    /// neighbourhood when the report names one); the first listed when
+    /// several.
     async fn incident_under_way(
         &self,
         new: &NewCase,
@@ -154,7 +155,11 @@ impl CaseApp {
             .find(|i| {
                 i.category == new.category
                     && i.starts_at <= now
-                    && i.covers(new.province_code, Some(district), None)
+                    && i.covers(
+                        new.province_code,
+                        Some(district),
+                        new.neighbourhood.as_deref(),
+                    )
             }))
     }
 
