@@ -183,6 +183,7 @@ fn year_end_lines(d: &mut Doc<'_>, t: &Texts, c: &ReportContent) {
         d.line(t.calls_offered, &number(calls.offered, e));
         d.line(t.calls_answered, &number(calls.answered, e));
         d.line(t.calls_ivr, &number(calls.ivr_completed, e));
+        d.line(t.calls_self_service, &number(calls.ivr_self_service, e));
         d.line(t.calls_abandoned, &number(calls.abandoned, e));
     }
     d.line(t.resolved_social, &number(c.resolved_from_social_media, e));

@@ -32,6 +32,7 @@ pub fn render(c: &ReportContent) -> Result<Vec<u8>, TableError> {
         line(t.calls_offered, Cell::Int(calls.offered));
         line(t.calls_answered, Cell::Int(calls.answered));
         line(t.calls_ivr, Cell::Int(calls.ivr_completed));
+        line(t.calls_self_service, Cell::Int(calls.ivr_self_service));
         line(t.calls_abandoned, Cell::Int(calls.abandoned));
     }
     line(t.resolved_social, Cell::Int(c.resolved_from_social_media));
