@@ -2,7 +2,8 @@
 //! (the call centre serves the whole institution; the reports service
 //! refuses anyone else): the period's calls by queue with the answered
 //! share and the average talk, and by hour as a chart with its table —
-//! seed 002's "calls answered" and "IVR self-service" lines.
+//! seed 002's "calls answered" and "IVR self-service" lines, the latter
+//! with the outage questions the IVR answered by itself (one per call).
 
 use tekmerkez_proto::{case_v1 as pb, reports_v1 as rpb};
 
@@ -21,6 +22,8 @@ pub(crate) struct CallRow {
     pub ivr: String,
     pub abandoned: String,
     pub transferred: String,
+    /// Outage questions the IVR answered without an agent.
+    pub self_service: String,
     pub answered_share: String,
     pub average_talk: String,
 }
@@ -31,6 +34,7 @@ pub(crate) struct HourRow {
     pub answered: String,
     pub ivr: String,
     pub abandoned: String,
+    pub self_service: String,
 }
 
 /// The section.
@@ -41,7 +45,7 @@ pub(crate) struct CallsSection {
     pub hours: Vec<HourRow>,
     /// The hours as stacked bars (SVG).
     pub chart: Option<String>,
-    /// No call ended in the period.
+    /// No call ended and the IVR answered no question in the period.
     pub empty: bool,
     /// The reports service did not answer.
     pub failed: bool,
@@ -64,6 +68,7 @@ fn row(name: String, f: &rpb::CallFigures, t: &ReportCallsTexts, lang: Lang) -> 
         ivr: n(f.ivr_completed),
         abandoned: n(f.abandoned),
         transferred: n(f.transferred),
+        self_service: n(f.ivr_self_service),
         answered_share: charts::percent(f.answered + f.ivr_completed, f.offered, lang),
         average_talk,
     }
@@ -193,10 +198,35 @@ pub(crate) async fn load(
                 answered: n(f.answered),
                 ivr: n(f.ivr_completed),
                 abandoned: n(f.abandoned),
+                self_service: n(f.ivr_self_service),
             })
             .collect(),
         chart,
-        empty: totals.offered == 0,
+        empty: totals.offered == 0 && totals.ivr_self_service == 0,
         failed: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_row_shows_the_ivrs_outage_answers_beside_the_calls() {
+        let f = rpb::CallFigures {
+            offered: 10,
+            answered: 6,
+            ivr_completed: 2,
+            ivr_self_service: 1234,
+            ..Default::default()
+        };
+        let tr = row("185".into(), &f, &crate::i18n::report_calls::TR, Lang::Tr);
+        assert_eq!(tr.self_service, "1.234");
+        let en = row("185".into(), &f, &crate::i18n::report_calls::EN, Lang::En);
+        assert_eq!(en.self_service, "1,234");
+        assert_eq!(
+            crate::i18n::report_calls::EN.self_service,
+            "Outage answers by the voice response system"
+        );
+    }
 }

@@ -676,15 +676,18 @@ pub(crate) enum Figure {
     OpenAtEnd,
     OnTime,
     Late,
+    /// Opened in the period and linked to an incident now.
+    Linked,
 }
 
 impl Figure {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::Opened,
         Self::Resolved,
         Self::OpenAtEnd,
         Self::OnTime,
         Self::Late,
+        Self::Linked,
     ];
 
     fn code(self) -> &'static str {
@@ -694,6 +697,7 @@ impl Figure {
             Self::OpenAtEnd => "acik",
             Self::OnTime => "zamaninda",
             Self::Late => "geciken",
+            Self::Linked => "olaya-bagli",
         }
     }
 
@@ -708,6 +712,7 @@ impl Figure {
             Self::OpenAtEnd => rpb::Figure::OpenAtEnd,
             Self::OnTime => rpb::Figure::OnTime,
             Self::Late => rpb::Figure::Late,
+            Self::Linked => rpb::Figure::LinkedToIncident,
         }
     }
 
@@ -718,6 +723,7 @@ impl Figure {
             Self::OpenAtEnd => f.open_at_end,
             Self::OnTime => f.on_time,
             Self::Late => f.late,
+            Self::Linked => f.linked_to_incident,
         }
     }
 
@@ -728,18 +734,20 @@ impl Figure {
             Self::OpenAtEnd => t.open_at_end,
             Self::OnTime => t.on_time,
             Self::Late => t.late,
+            Self::Linked => t.linked_to_incident,
         }
     }
 }
 
 /// The breakdown's column headers, in order.
-fn figure_headers(t: &ReportsTexts) -> [&'static str; 9] {
+fn figure_headers(t: &ReportsTexts) -> [&'static str; 10] {
     [
         t.opened,
         t.resolved,
         t.open_at_end,
         t.on_time,
         t.late,
+        t.linked_to_incident,
         t.on_time_rate,
         t.median_close_hours,
         t.median_first_action_hours,
@@ -822,6 +830,7 @@ fn figure_row(name: String, f: &rpb::Figures) -> Vec<Cell> {
         Cell::Int(f.open_at_end),
         Cell::Int(f.on_time),
         Cell::Int(f.late),
+        Cell::Int(f.linked_to_incident),
         rate.into(),
         f.median_hours_to_close.into(),
         f.median_hours_to_first_action.into(),
@@ -1075,7 +1084,7 @@ struct ReportsPage {
     shown: String,
     crumbs: Vec<Crumb>,
     dim_name: &'static str,
-    headers: [&'static str; 9],
+    headers: [&'static str; 10],
     rows: Vec<BreakdownRow>,
     totals: Vec<FigureCell>,
     breakdown_chart: Option<Chart>,
@@ -1958,6 +1967,7 @@ mod tests {
             on_time,
             late,
             median_hours_to_close: Some(4.5),
+            linked_to_incident: opened / 4,
             ..Default::default()
         };
         Report {
@@ -1991,13 +2001,18 @@ mod tests {
         assert_eq!(tb.rows.len(), 3);
         assert_eq!(tb.rows[0][0], Cell::Text("Telefon".into()));
         assert_eq!(tb.rows[0][1], Cell::Int(1200));
-        assert_eq!(tb.rows[0][6], Cell::Number(87.5));
+        // Linked to an incident, after the late ones.
+        assert_eq!(tb.headers[6], "Olaya bağlı");
+        assert_eq!(tb.rows[0][6], Cell::Int(300));
+        assert_eq!(tb.rows[2][6], Cell::Int(300));
+        assert_eq!(tb.rows[0][7], Cell::Number(87.5));
         assert_eq!(tb.rows[2][0], Cell::Text("Toplam".into()));
         let csv = String::from_utf8(tb.to_csv(Separator::Semicolon)).unwrap();
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("Kanal;Açılan;Çözülen"));
         let en = breakdown_table(&crate::i18n::EN.reports, &r);
         assert_eq!(en.headers[1], "Opened");
+        assert_eq!(en.headers[6], "Linked to incident");
         // Compliance leaves out keys with nothing judged.
         let c = compliance_table(&crate::i18n::TR.reports, &r, Lang::Tr);
         assert_eq!(c.rows.len(), 2);

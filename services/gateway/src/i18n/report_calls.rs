@@ -13,6 +13,8 @@ pub struct ReportCallsTexts {
     pub ivr: &'static str,
     pub abandoned: &'static str,
     pub transferred: &'static str,
+    /// Outage questions the IVR answered by itself.
+    pub self_service: &'static str,
     pub answered_share: &'static str,
     pub average_talk: &'static str,
     pub minutes: &'static str,
@@ -24,7 +26,7 @@ pub struct ReportCallsTexts {
 
 pub const TR: ReportCallsTexts = ReportCallsTexts {
     title: "Çağrı merkezi",
-    intro: "Kurumun bütün çağrıları, santralin bildirdiği biçimde: dönem içinde biten her çağrı bir kez sayılır. Arayanın numarası tutulmaz.",
+    intro: "Kurumun bütün çağrıları, santralin bildirdiği biçimde: dönem içinde biten her çağrı bir kez sayılır. Sesli yanıt sisteminin temsilciye bağlanmadan verdiği kesinti bilgileri çağrı başına bir kez ayrıca sayılır. Arayanın numarası tutulmaz.",
     queue: "Kuyruk",
     no_queue: "Belirtilmemiş",
     offered: "Gelen çağrı",
@@ -32,6 +34,7 @@ pub const TR: ReportCallsTexts = ReportCallsTexts {
     ivr: "Sesli yanıtla hizmet alan",
     abandoned: "Beklerken kapatılan",
     transferred: "Aktarılan",
+    self_service: "Sesli yanıttan kesinti bilgisi",
     answered_share: "Cevaplanma oranı",
     average_talk: "Ortalama görüşme",
     minutes: "dk",
@@ -43,7 +46,7 @@ pub const TR: ReportCallsTexts = ReportCallsTexts {
 
 pub const EN: ReportCallsTexts = ReportCallsTexts {
     title: "Call centre",
-    intro: "Every call of the institution, as the telephone system reports it: each call that ended in the period counts once. Callers' numbers are not kept.",
+    intro: "Every call of the institution, as the telephone system reports it: each call that ended in the period counts once. The outage answers the voice response system gave without an agent are counted apart, once per call. Callers' numbers are not kept.",
     queue: "Queue",
     no_queue: "Not given",
     offered: "Calls",
@@ -51,6 +54,7 @@ pub const EN: ReportCallsTexts = ReportCallsTexts {
     ivr: "Served by the voice response system",
     abandoned: "Abandoned while waiting",
     transferred: "Transferred",
+    self_service: "Outage answers by the voice response system",
     answered_share: "Answered share",
     average_talk: "Average talk",
     minutes: "min",
