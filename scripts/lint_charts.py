@@ -965,6 +965,15 @@ def service_schema(name: str) -> dict[str, Any]:
                                 "font_path": string(pattern=r"^/.+"),
                             }
                         ),
+                        # The record page's map: empty, or an http(s) tile
+                        # address whose origin the pages' CSP can carry.
+                        "map": obj(
+                            {
+                                "tile_url": string(pattern=r'^$|^https?://[A-Za-z0-9.:\[\]-]+/[^\s"<>;,\\]*$'),
+                                "zoom": integer(1, 19),
+                                "attribution": string(maxLength=200),
+                            }
+                        ),
                     }
                 ),
             }

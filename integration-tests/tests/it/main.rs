@@ -66,6 +66,7 @@ mod gateway_entry;
 mod gateway_expert;
 mod gateway_incidents;
 mod gateway_manager;
+mod gateway_place;
 mod gateway_not_reached;
 mod gateway_related;
 mod gateway_reports;

@@ -49,6 +49,88 @@ pub struct GatewaySettings {
     /// pages say the link is not valid.
     #[serde(default)]
     pub signed_links: tekmerkez_signed_link::SignedLinkSettings,
+    /// The map of a record's place (`gateway.map`).
+    #[serde(default)]
+    pub map: MapSettings,
+}
+
+/// The small map the record page shows where an application came with a
+/// point (`http::place_map`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapSettings {
+    /// A slippy-map tile server's address with `{z}`, `{x}` and `{y}`
+    /// (`https://tile.example.org/{z}/{x}/{y}.png`). The agent's browser
+    /// fetches the tiles from it (the pages' CSP then allows its origin for
+    /// images); the gateway never calls it. Empty (the default): an inline SVG
+    /// that needs no network shows the point.
+    pub tile_url: String,
+    /// The zoom the map is drawn at, 1 to 19 (16: a few streets around).
+    pub zoom: u8,
+    /// The credit the tile server asks for, under the map
+    /// (`© OpenStreetMap contributors`); empty for none.
+    pub attribution: String,
+}
+
+impl Default for MapSettings {
+    fn default() -> Self {
+        Self {
+            tile_url: String::new(),
+            zoom: 16,
+            attribution: String::new(),
+        }
+    }
+}
+
+impl MapSettings {
+    /// The tile server's origin (`https://tile.example.org`, with its port
+    /// when given), for the pages' `img-src`; `None` without a server.
+    ///
+    /// # Errors
+    /// An address that is not http(s), lacks a placeholder, or has a host
+    /// part a CSP could not carry.
+    pub fn tile_origin(&self) -> Result<Option<String>, &'static str> {
+        let url = self.tile_url.trim();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        const RULE: &str = "gateway.map.tile_url must be an http(s) address with {z}, {x} and {y}";
+        if !["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p)) {
+            return Err(RULE);
+        }
+        let rest = url
+            .strip_prefix("https://")
+            .map(|r| ("https://", r))
+            .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)));
+        let Some((scheme, rest)) = rest else {
+            return Err(RULE);
+        };
+        let host = rest.split('/').next().unwrap_or_default();
+        let allowed =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+        if host.is_empty() || !host.chars().all(allowed) || !rest.contains('/') {
+            return Err(RULE);
+        }
+        if url
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\' | ';' | ','))
+        {
+            return Err(RULE);
+        }
+        Ok(Some(format!("{scheme}{host}")))
+    }
+
+    /// The pages' Content-Security-Policy: images from this origin only,
+    /// and from the tile server when one is set.
+    pub fn csp(&self) -> String {
+        let img = match self.tile_origin() {
+            Ok(Some(origin)) => format!("img-src 'self' {origin}; "),
+            _ => String::new(),
+        };
+        format!(
+            "default-src 'self'; {img}form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        )
+    }
 }
 
 /// Staff entry through intake, and the receipt it prints.
@@ -158,9 +240,60 @@ impl GatewaySettings {
         if tekmerkez_signed_link::SignedLinks::from_settings(&self.signed_links).is_err() {
             return Err("signed_links.secret and previous_secrets must be at least 32 characters");
         }
+        self.map.tile_origin()?;
+        if !(1..=19).contains(&self.map.zoom) {
+            return Err("gateway.map.zoom must be 1 to 19");
+        }
         if self.institution.name.trim().is_empty() {
             return Err("institution.name must be set: every page names the institution");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(url: &str) -> MapSettings {
+        MapSettings {
+            tile_url: url.into(),
+            ..MapSettings::default()
+        }
+    }
+
+    #[test]
+    fn without_a_tile_server_the_csp_is_the_pages_own() {
+        assert_eq!(
+            MapSettings::default().csp(),
+            "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        );
+    }
+
+    #[test]
+    fn a_tile_server_adds_its_origin_for_images_only() {
+        let m = map("https://tile.example.org/{z}/{x}/{y}.png");
+        assert_eq!(m.tile_origin(), Ok(Some("https://tile.example.org".into())));
+        assert!(m.csp().contains("img-src 'self' https://tile.example.org;"));
+        assert!(m.csp().starts_with("default-src 'self';"));
+        let local = map("http://127.0.0.1:8099/tiles/{z}/{x}/{y}.png");
+        assert_eq!(
+            local.tile_origin(),
+            Ok(Some("http://127.0.0.1:8099".into()))
+        );
+    }
+
+    #[test]
+    fn a_tile_address_a_csp_cannot_carry_is_refused() {
+        for bad in [
+            "tile.example.org/{z}/{x}/{y}.png",
+            "https://tile.example.org/{z}/{x}.png",
+            "ftp://tile.example.org/{z}/{x}/{y}.png",
+            "https://tile.example.org; script-src *;/{z}/{x}/{y}",
+            "https://a b/{z}/{x}/{y}",
+            "https:///{z}/{x}/{y}",
+        ] {
+            assert!(map(bad).tile_origin().is_err(), "{bad}");
+        }
     }
 }

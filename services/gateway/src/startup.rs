@@ -39,7 +39,11 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
     let institution = crate::http::Institution::load(&settings.institution)?;
     let links = tekmerkez_signed_link::SignedLinks::from_settings(&settings.signed_links)
         .map_err(anyhow::Error::msg)?;
+    let csp = axum::http::HeaderValue::from_str(&settings.map.csp())
+        .context("gateway.map.tile_url: the pages' Content-Security-Policy")?;
     Ok(AppState {
+        map: settings.map.clone(),
+        csp,
         report_jobs: crate::report_jobs::ReportJobs::default(),
         links,
         institution: std::sync::Arc::new(institution),

@@ -13,7 +13,7 @@
     }
     ilce.disabled = !il.value;
   }
-  il.addEventListener('change', function () { ilce.value = ''; narrow(); outages(); neighbourhoods(); });
+  il.addEventListener('change', function () { ilce.value = ''; mahalle.value = ''; narrow(); outages(); neighbourhoods(); });
   narrow();
 
   // The outages announced in the chosen district, from the app API, shown

@@ -125,6 +125,8 @@ struct IncidentPage {
     numbers_error: Option<String>,
     answer_error: Option<String>,
     close_hint: String,
+    /// The areas, one district a line.
+    areas: crate::http::place_map::AreaList,
 }
 
 /// `?durum=…&n=…` after a write; `?kayit=` to declare from a record.
@@ -558,6 +560,7 @@ async fn page(state: &AppState, frame: Frame, s: Session, id: &str, typed: Typed
     let refused = typed.numbers_error.is_some() || typed.answer_error.is_some();
     let (message, is_error) = typed.message.map_or((None, false), |(m, e)| (Some(m), e));
     let mut r = render(&IncidentPage {
+        areas: crate::http::place_map::AreaList::of(&i.areas, &frame.texts().place_map),
         row: row(state, &frame, t, &i),
         public_text: i.public_text.clone(),
         pool,

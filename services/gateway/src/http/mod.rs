@@ -21,6 +21,7 @@ mod incidents;
 mod letters;
 mod manager;
 mod outages;
+pub mod place_map;
 mod profile;
 mod receipt;
 mod record;
@@ -80,6 +81,11 @@ pub struct AppState {
     pub links: Option<tekmerkez_signed_link::SignedLinks>,
     /// *Raporlar*'s large exports under way or done (in memory).
     pub report_jobs: crate::report_jobs::ReportJobs,
+    /// How a record's place is drawn (`gateway.map`).
+    pub map: crate::config::MapSettings,
+    /// Every page's Content-Security-Policy: the pages' own, with the map's
+    /// tile server allowed for images when one is set.
+    pub csp: HeaderValue,
 }
 
 /// The institution of the deployment, as the pages show it.
@@ -343,19 +349,26 @@ pub fn pages(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(language))
         .layer(axum::middleware::from_fn_with_state(state.clone(), brand))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
-/// Pages are never framed, never cached, and run only their own scripts.
-async fn security_headers(req: Request, next: Next) -> Response {
+/// Pages are never framed, never cached, and run only their own scripts;
+/// images come from this origin and the map's tile server, if any
+/// ([`AppState::csp`]).
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(state.csp.clone());
     for (name, value) in [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

@@ -24,6 +24,7 @@ pub mod entry;
 pub mod incidents;
 pub mod letters;
 pub mod manager;
+pub mod place_map;
 pub mod profile;
 pub mod record;
 pub mod report_calls;
@@ -122,6 +123,8 @@ pub struct Texts {
     pub report_mail: report_mail::ReportMailTexts,
     /// *Raporlar*'s call-centre section.
     pub report_calls: report_calls::ReportCallsTexts,
+    /// A record's place and map, an incident's areas.
+    pub place_map: place_map::PlaceMapTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -147,6 +150,7 @@ pub static TR: Texts = Texts {
     reports: reports::TR,
     report_mail: report_mail::TR,
     report_calls: report_calls::TR,
+    place_map: place_map::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -172,6 +176,7 @@ pub static EN: Texts = Texts {
     reports: reports::EN,
     report_mail: report_mail::EN,
     report_calls: report_calls::EN,
+    place_map: place_map::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

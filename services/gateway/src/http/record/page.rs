@@ -192,7 +192,8 @@ struct RecordPage {
     text: String,
     received_at: String,
     channel: &'static str,
-    place: String,
+    /// Where: the place in words and, with a point, its map.
+    place: crate::http::place_map::PlaceSection,
     urgent: bool,
     holder: String,
     contact_masked: bool,
@@ -788,7 +789,11 @@ pub(super) async fn record_page(
             .unwrap_or_default(),
         _ => String::new(),
     };
-    let place = crate::http::cases::place(case.location.as_ref());
+    let place = crate::http::place_map::PlaceSection::of(
+        case.location.as_ref(),
+        &state.map,
+        &frame.texts().place_map,
+    );
     // Only now, after the case service let this user read the case.
     let deliveries = deliveries(state, &case.id, texts).await;
     let (letter, letter_pdf) = letter_line(&frame, &case, s.role);
