@@ -275,6 +275,7 @@ fn draw_case(rng: &mut StdRng, pools: &[(PoolOf, u32)], day: i32, now: i64) -> F
         first_action_at: None,
         marks: Vec::new(),
         survey: None,
+        incident: Versioned::default(),
     };
     let mut version = 2;
     if information_only {

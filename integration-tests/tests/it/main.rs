@@ -78,6 +78,7 @@ mod incidents_kafka;
 mod intake_channels_kafka;
 mod intake_cti;
 mod intake_cti_outages;
+mod intake_cti_outages_kafka;
 mod intake_email;
 mod intake_email_dev;
 mod intake_open311;
