@@ -231,6 +231,11 @@ pub fn pages(state: AppState) -> Router {
             get(transfer::show).post(transfer::submit),
         )
         .route("/kayit/{id}/al", axum::routing::post(record::claim))
+        .route("/kayit/{id}/birlestir", axum::routing::post(record::merge))
+        .route(
+            "/kayit/{id}/yinelenen-degil",
+            axum::routing::post(record::dismiss_duplicate),
+        )
         .route(
             "/kayit/{id}/olaya-bagla",
             axum::routing::post(incidents::link_record),

@@ -82,6 +82,9 @@ struct TrackPage {
     due: Option<String>,
     /// Outages in the application's district.
     outages: Vec<super::outages::OutageView>,
+    /// The number asked about, when it was merged into the one shown:
+    /// the sentence saying so.
+    merged_from: Option<String>,
 }
 
 /// The page a signed status link opens (`/takip/d/…`, checked by the
@@ -113,6 +116,7 @@ pub(super) fn signed_status_page(frame: Frame, r: &pb::GetPublicStatusResponse) 
         answer,
         due: t.long_date(&r.legal_due_date),
         outages: Vec::new(),
+        merged_from: None,
         frame,
     })
 }
@@ -158,6 +162,7 @@ pub(super) async fn form(frame: Frame) -> Response {
         answer: None,
         due: None,
         outages: Vec::new(),
+        merged_from: None,
     })
 }
 
@@ -185,6 +190,7 @@ pub(super) async fn lookup(
                 answer: None,
                 due: None,
                 outages: Vec::new(),
+                merged_from: None,
             },
         )
     };
@@ -227,7 +233,13 @@ pub(super) async fn lookup(
                     .map(|o| super::outages::view(&state, &frame, o, now))
                     .collect()
             };
+            let merged_from = (!r.merged_from_tracking_number.is_empty()).then(|| {
+                t.merged_from
+                    .replace("{from}", &r.merged_from_tracking_number)
+                    .replace("{to}", &r.tracking_number)
+            });
             render(&TrackPage {
+                merged_from,
                 outages,
                 sv: &frame.texts().survey,
                 frame,

@@ -19,6 +19,7 @@ pub mod classify;
 pub mod common;
 pub mod deadline;
 pub mod due;
+pub mod duplicates;
 pub mod email_problems;
 pub mod entry;
 pub mod incidents;
@@ -125,6 +126,8 @@ pub struct Texts {
     pub report_calls: report_calls::ReportCallsTexts,
     /// A record's place and map, an incident's areas.
     pub place_map: place_map::PlaceMapTexts,
+    /// The record page's *Olası Yinelenenler*.
+    pub duplicates: duplicates::DuplicateTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -151,6 +154,7 @@ pub static TR: Texts = Texts {
     report_mail: report_mail::TR,
     report_calls: report_calls::TR,
     place_map: place_map::TR,
+    duplicates: duplicates::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -177,6 +181,7 @@ pub static EN: Texts = Texts {
     report_mail: report_mail::EN,
     report_calls: report_calls::EN,
     place_map: place_map::EN,
+    duplicates: duplicates::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -13,6 +13,8 @@ pub struct TrackTexts {
     pub track_again: &'static str,
     pub track_fill_both: &'static str,
     pub track_miss: &'static str,
+    /// "{from} ... {to}": the number asked about was merged into another.
+    pub merged_from: &'static str,
     pub track_slow_down: &'static str,
     /// Too many wrong digits for this number (from anyone): locked for now,
     /// and the signed link the citizen received still works.
@@ -63,6 +65,7 @@ pub const TR: TrackTexts = TrackTexts {
     track_again: "Başka bir başvuruyu sorgula",
     track_fill_both: "Takip numarasını ve telefonunuzun son 4 hanesini giriniz.",
     track_miss: "Bu bilgilerle eşleşen bir başvuru bulunamadı. Takip numarasını ve telefonunuzun son 4 hanesini kontrol ediniz.",
+    merged_from: "{from} numaralı başvurunuz, aynı konudaki {to} numaralı başvurunuzla birleştirildi; yanıtınız bu başvuru üzerinden verilecek.",
     track_slow_down: "Çok fazla sorgu yapıldı; lütfen bir süre sonra yeniden deneyiniz.",
     track_locked: "Bu takip numarası için çok fazla hatalı sorgu yapıldığından sorgulama şimdilik kapatıldı; lütfen bir saat sonra yeniden deneyiniz. Başvurunuzun durumunu, size gönderilen SMS veya e-postadaki bağlantıdan telefon hanesi girmeden her zaman görebilirsiniz.",
     track_current: "Başvurunuzun durumu",
@@ -85,6 +88,7 @@ pub const EN: TrackTexts = TrackTexts {
     track_again: "Look up another application",
     track_fill_both: "Enter the tracking number and the last 4 digits of your phone.",
     track_miss: "No application matches these details. Check the tracking number and the last 4 digits of your phone.",
+    merged_from: "Your application {from} was merged with your application {to} about the same matter; you will be answered through that one.",
     track_slow_down: "Too many lookups; please try again later.",
     track_locked: "Too many wrong lookups were made for this tracking number, so it cannot be looked up for now; please try again in an hour. The link in the SMS or e-mail you received always shows your application's status without the phone digits.",
     track_current: "Status of your application",

@@ -15,9 +15,12 @@
 //! - [`delivery_log`]: the messages sent to the citizen, from notify.
 //! - [`related`]: the citizen's other applications, from the case
 //!   service's person index.
+//! - [`duplicates`]: the records this one may repeat, their merge and
+//!   dismissal.
 
 mod actions;
 mod delivery_log;
+mod duplicates;
 mod page;
 mod related;
 
@@ -26,6 +29,7 @@ pub(super) use actions::{
     add_note, assign, await_citizen, citizen_answered, claim, close, extend_deadline, reclassify,
     record_callback, reopen, resolve_not_reached,
 };
+pub(super) use duplicates::{dismiss as dismiss_duplicate, merge};
 pub(super) use page::{attachment, show};
 
 /// A protobuf timestamp as the desk reads it, in Istanbul time

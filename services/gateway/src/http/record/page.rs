@@ -18,6 +18,7 @@ use tonic::Code;
 
 use super::{
     delivery_log::{DeliveryView, deliveries},
+    duplicates::{DuplicateView, duplicates},
     related::{Related, related},
     when,
 };
@@ -250,6 +251,11 @@ struct RecordPage {
     /// not answer.
     related: Option<Related>,
     related_labels: &'static RelatedTexts,
+    /// The records this one may repeat; `None` when the case service did
+    /// not answer.
+    duplicates: Option<Vec<DuplicateView>>,
+    /// A duplicate's original: (id, tracking number).
+    merged_into: Option<(String, String)>,
     message: Option<String>,
     is_error: bool,
     typed: Typed,
@@ -359,6 +365,8 @@ pub(in crate::http) struct Durum {
     durum: String,
     /// After an extension: by how many working days.
     gun: String,
+    /// After a merge: the merged record's tracking number.
+    no: String,
 }
 
 /// The record's answer letter in words (`Sayı TM-2026-000001 — postalandı
@@ -415,6 +423,8 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::DeadlinesBackfilled => texts.due.step_backfilled,
         A::LinkedToIncident => t.step_linked_to_incident,
         A::UnlinkedFromIncident => t.step_unlinked_from_incident,
+        A::MergedInto => texts.duplicates.step_merged_into,
+        A::DuplicateMerged => texts.duplicates.step_duplicate_merged,
         A::Unspecified => "",
     }
 }
@@ -614,7 +624,10 @@ pub(in crate::http) async fn show(
         "tur-degisti" => (Some(texts.classify.type_changed.to_owned()), false),
         "bilgi-bekleniyor" => (Some(texts.deadline.await_started.to_owned()), false),
         "bilgi-geldi" => (Some(texts.deadline.await_ended.to_owned()), false),
-        _ => (None, false),
+        other => match super::duplicates::message(texts, other, &q.no) {
+            Some((text, is_error)) => (Some(text), is_error),
+            None => (None, false),
+        },
     };
     let mut shown = Shown::ok(message, is_error);
     if q.durum == "sure-uzatildi" {
@@ -659,7 +672,7 @@ pub(super) async fn record_page(
     };
     // Both only now, after the case service let this user read the case.
     let mut history = cases.clone();
-    let (steps, related) = tokio::join!(
+    let (steps, related, duplicates) = tokio::join!(
         history.get_history(state.backend.as_user(
             s.user_id,
             pb::GetHistoryRequest {
@@ -667,6 +680,7 @@ pub(super) async fn record_page(
             },
         )),
         related(state, s.user_id, id, texts, frame.english()),
+        duplicates(state, s.user_id, &case, texts),
     );
     let steps = steps.map(|r| r.into_inner().steps).unwrap_or_default();
     let role = pb::Role::try_from(s.role).unwrap_or_default();
@@ -914,6 +928,12 @@ pub(super) async fn record_page(
         letter_pdf,
         related,
         related_labels: &t.related,
+        duplicates,
+        merged_into: Some((
+            case.merged_into_case_id.clone(),
+            case.merged_into_tracking_number.clone(),
+        ))
+        .filter(|(id, _)| !id.is_empty()),
         delivery_error: deliveries.is_none() && state.backend.notify().is_some(),
         deliveries,
         delivery_labels: &t.delivery,
