@@ -333,10 +333,14 @@ impl Fact {
             // incident's answer, resolved; the link adds `linked`.
             Payload::LinkedToIncident(l) => self.incident.merge(l.incident_id.clone(), v),
             Payload::UnlinkedFromIncident(_) => self.incident.merge(String::new(), v),
-            // Payloads newer than this code (issue 20's merges, in progress)
-            // count nothing until the reports read them.
-            #[allow(unreachable_patterns)]
-            _ => {}
+            // A duplicate merged into the citizen's earlier record is
+            // resolved by the merge (the case service sends no separate
+            // resolution): counted as resolved that day, no longer open.
+            Payload::Merged(_) => self.mark(Mark {
+                version: v,
+                at,
+                resolved: true,
+            }),
         }
     }
 

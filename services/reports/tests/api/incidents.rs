@@ -253,3 +253,33 @@ async fn linked_cases_count_as_linked_until_unlinked_and_stay_linked_when_the_in
         assert_eq!(s.totals.linked_to_incident, 1);
     }
 }
+
+#[tokio::test]
+async fn a_duplicate_merged_into_the_citizens_earlier_record_counts_as_resolved() {
+    let env = helpers::env(Backend::Embedded).await;
+    let merged = ev(
+        "m",
+        2,
+        T0 + 3600,
+        pb::case_event::Payload::Merged(pb::CaseMerged {
+            into_case_id: "o".into(),
+            into_tracking_number: "T-o".into(),
+            pool_id: "pool-a".into(),
+            category: "su_kesintisi".into(),
+        }),
+    );
+    let events = vec![opened("o", "pool-a"), opened("m", "pool-a"), merged];
+    helpers::publish(&env.bus, &events).await;
+    helpers::consume(&env, "merged", events.len() as u64, 1).await;
+    let q = SummaryQuery {
+        from: date(2026, 3, 1),
+        to: date(2026, 3, 31),
+        by: vec![],
+        granularity: None,
+    };
+    let t = query::summary(&env.store, &q, &Scope::All, &place_of)
+        .await
+        .unwrap()
+        .totals;
+    assert_eq!((t.opened, t.resolved, t.open_at_end), (2, 1, 1));
+}
