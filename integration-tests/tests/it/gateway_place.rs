@@ -6,10 +6,14 @@
 //! an inline SVG that needs no network, with one (here a local address
 //! nobody listens on: nothing is fetched by the test) the tiles around the
 //! point from that server, which the page's CSP then allows for images.
+//! A location shared on WhatsApp reaches the case and the page the same way.
 
 use tekmerkez_integration_tests::web::{Browser, sign_in};
 
-use crate::channels::{Running, http, start};
+use crate::{
+    channels::{Running, http, now_seconds, start},
+    intake_social::{post_meta, whatsapp},
+};
 
 /// Files the application as the mobile app would: its tracking number.
 async fn apply_with_a_point(app: &Running) -> String {
@@ -112,5 +116,51 @@ async fn with_a_tile_server_the_record_page_shows_its_tiles_around_the_point() {
         csp.contains("frame-ancestors 'none'"),
         "the rest kept: {csp}"
     );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_location_shared_on_whatsapp_is_kept_on_the_case_and_shown_on_its_page() {
+    let app = start(|_| {}).await;
+    // Meta's location message: the text notification with the body swapped.
+    let mut body: serde_json::Value = serde_json::from_str(&whatsapp(
+        "wamid.konum.1",
+        "905321234567",
+        "",
+        now_seconds(),
+    ))
+    .unwrap();
+    let message = &mut body["entry"][0]["changes"][0]["value"]["messages"][0];
+    message["type"] = "location".into();
+    message.as_object_mut().unwrap().remove("text");
+    message["location"] = serde_json::json!({
+        "latitude": 40.7654, "longitude": 29.9408,
+        "name": "Su borusu", "address": "İzmit, Kocaeli"
+    });
+    let body = body.to_string();
+    let (status, answer) = post_meta(&app, "/webhooks/whatsapp", &body).await;
+    assert_eq!(
+        (status, answer["published"].as_u64()),
+        (200, Some(1)),
+        "{answer}"
+    );
+    let cases = app
+        .wait_cases(tekmerkez_proto::common_v1::Channel::SocialMedia, 1)
+        .await;
+    let c = cases[0].location.clone().unwrap().coordinates.unwrap();
+    assert_eq!(
+        (c.latitude, c.longitude),
+        (40.7654, 29.9408),
+        "the point kept"
+    );
+    let mut admin = Browser::new(app.http);
+    sign_in(&mut admin, "admin").await;
+    let (status, page, _, _) = admin.get(&format!("/kayit/{}", cases[0].id)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Kocaeli, 40.7654, 29.9408"),
+        "the account's province and the point"
+    );
+    assert!(page.contains(r#"id="yer-haritasi""#), "with its map");
     app.stop().await;
 }
