@@ -253,7 +253,7 @@ both_stores! {
     async fn a_report_naming_a_neighbourhood_of_a_partial_outage_joins_it_and_others_do_not(app) {
         let i = declare(&mut app, "expert_ankara").await;
         let water = app.org.ankara_water.clone();
-        let mut at = |n: &str| {
+        let at = |n: &str| {
             let mut req = app.application(&water, 6, "Çankaya");
             req.location.as_mut().unwrap().neighbourhood = n.into();
             req
