@@ -803,6 +803,13 @@ def service_schema(name: str) -> dict[str, Any]:
                         "escalate_after_hours": integer(1, 720),
                     }
                 ),
+                "duplicates": obj(
+                    {
+                        "same_citizen_days": integer(1, 365),
+                        "same_place_hours": integer(1, 720),
+                        "same_place_metres": integer(10, 50000),
+                    }
+                ),
                 "shutdown_timeout_ms": integer(1),
             }
         )

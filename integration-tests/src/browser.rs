@@ -704,10 +704,22 @@ impl Session {
     /// Follows the one link reading `text` (or named so by aria-label, as
     /// the lists' "Aç <takip numarası>") and waits for the page it leads to.
     pub async fn click_link(&self, text: &str) -> Result<()> {
+        self.follow(String::new(), text).await
+    }
+
+    /// Follows the one link reading `text` inside the element with id `id`
+    /// (a page may link one record from two sections).
+    pub async fn click_link_in(&self, id: &str, text: &str) -> Result<()> {
+        self.follow(format!("//*[@id={}]", xpath_literal(id)), text)
+            .await
+    }
+
+    /// Follows the one link reading `text` under the XPath `within`.
+    async fn follow(&self, within: String, text: &str) -> Result<()> {
         let t = xpath_literal(text);
         let link = self
             .one_xpath(
-                &format!("//a[normalize-space()={t} or @aria-label={t}]"),
+                &format!("{within}//a[normalize-space()={t} or @aria-label={t}]"),
                 &format!("link '{text}'"),
             )
             .await?;
