@@ -12,8 +12,9 @@
 //!   so and leaves *Havuz Yönetimi*), the other by its tracking number on
 //!   the incident's page (*Listeden*, after an unknown number is refused
 //!   with what was typed kept);
-//! - taking one out with a blank reason is refused; with a reason it is
-//!   back in the pool and its steps read the reason;
+//! - taking one out with a blank reason is refused by that row's box, the
+//!   typed reason kept; with a reason it is back in the pool and its steps
+//!   read the reason;
 //! - closing with a blank answer is refused by the answer field; with an
 //!   answer every linked record is answered (the page says how many), and
 //!   each record page shows the incident and its answer;
@@ -373,13 +374,19 @@ async fn a_manager_declares_links_unlinks_and_closes_an_incident_in_the_browser(
     s.click_button(&format!("Olaydan çıkar: {early_a}"))
         .await
         .unwrap();
-    assert_eq!(text_of(&s, "#durum").await, "Çıkarma nedenini yazın.");
-    assert!(
-        text_of(&s, &format!("tr[data-takip=\"{early_a}\"]"))
-            .await
-            .contains("Elle"),
-        "still linked"
-    );
+    // The error by that row's box, what was typed kept, the box marked.
+    let row = text_of(&s, &format!("tr[data-takip=\"{early_a}\"]")).await;
+    assert!(row.contains("Çıkarma nedenini yazın."), "{row}");
+    assert!(row.contains("Elle"), "still linked: {row}");
+    assert_eq!(s.value(&reason_box).await.unwrap(), "  ", "kept as typed");
+    let marked = run_js(
+        &s,
+        &format!(
+            "return document.querySelector('input[aria-label=\"Çıkarma nedeni: {early_a}\"]').getAttribute('aria-invalid');"
+        ),
+    )
+    .await;
+    assert_eq!(marked, json!("true"));
     s.screenshot("olaydan-cikar-hata").await.unwrap();
     s.fill_in(&reason_box, REASON).await.unwrap();
     s.click_button(&format!("Olaydan çıkar: {early_a}"))

@@ -91,6 +91,8 @@ struct ListPage {
 /// One linked record on the incident's page.
 struct LinkedRow {
     id: String,
+    /// A refused "take out" of this row: (typed reason, error).
+    unlink_refused: Option<(String, String)>,
     tracking_number: String,
     status: &'static str,
     channel: &'static str,
@@ -231,7 +233,11 @@ fn draft_message(t: &IncidentTexts, field: &str) -> String {
                 .and_then(|r| r.split(']').next())
                 .and_then(|n| n.parse::<usize>().ok());
             match line {
-                Some(n) => format!("{} ({}. satır)", t.areas_invalid, n + 1),
+                Some(n) => format!(
+                    "{} {}",
+                    t.areas_invalid,
+                    t.line.replace("{n}", &(n + 1).to_string())
+                ),
                 None => t.areas_invalid.to_owned(),
             }
         }
@@ -482,6 +488,8 @@ struct Typed {
     numbers_error: Option<String>,
     answer_error: Option<String>,
     message: Option<(String, bool)>,
+    /// A refused "take out": the record, its typed reason and the error.
+    unlink: Option<(String, String, String)>,
 }
 
 /// `GET /olaylar/{id}`.
@@ -538,6 +546,11 @@ async fn page(state: &AppState, frame: Frame, s: Session, id: &str, typed: Typed
         .linked
         .into_iter()
         .map(|l| LinkedRow {
+            unlink_refused: typed
+                .unlink
+                .as_ref()
+                .filter(|(case, _, _)| *case == l.case_id)
+                .map(|(_, reason, error)| (reason.clone(), error.clone())),
             open: matches!(
                 pb::CaseStatus::try_from(l.status),
                 Ok(pb::CaseStatus::InPool | pb::CaseStatus::Held)
@@ -557,7 +570,8 @@ async fn page(state: &AppState, frame: Frame, s: Session, id: &str, typed: Typed
             id: l.case_id,
         })
         .collect();
-    let refused = typed.numbers_error.is_some() || typed.answer_error.is_some();
+    let refused =
+        typed.numbers_error.is_some() || typed.answer_error.is_some() || typed.unlink.is_some();
     let (message, is_error) = typed.message.map_or((None, false), |(m, e)| (Some(m), e));
     let mut r = render(&IncidentPage {
         areas: crate::http::place_map::AreaList::of(&i.areas, &frame.texts().place_map),
@@ -743,15 +757,29 @@ pub(super) async fn unlink(
             },
         ))
         .await;
-    let message = match done {
+    let typed = match done {
         Ok(_) => return see_other(&format!("/olaylar/{id}?durum=cikarildi")),
-        Err(st) if st.code() == Code::InvalidArgument => t.reason_missing.to_owned(),
+        // By the row's box, what was typed kept.
+        Err(st) if st.code() == Code::InvalidArgument => Typed {
+            unlink: Some((
+                one(&f, "kayit"),
+                // As typed, spaces and all.
+                f.get("neden")
+                    .and_then(|v| v.first())
+                    .cloned()
+                    .unwrap_or_default(),
+                t.reason_missing.to_owned(),
+            )),
+            ..Typed::default()
+        },
         Err(st) if st.code() == Code::PermissionDenied => return refuse(&frame),
-        Err(st) => incident_rule(t, &st).unwrap_or_else(|| st.message().to_owned()),
-    };
-    let typed = Typed {
-        message: Some((message, true)),
-        ..Typed::default()
+        Err(st) => Typed {
+            message: Some((
+                incident_rule(t, &st).unwrap_or_else(|| st.message().to_owned()),
+                true,
+            )),
+            ..Typed::default()
+        },
     };
     let mut r = page(&state, frame, s, &id, typed).await;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -881,6 +909,9 @@ mod tests {
     fn a_refused_area_names_its_line() {
         assert_eq!(draft_field("areas[1].neighbourhoods[0]"), "yerler");
         assert!(draft_message(&TR, "areas[1].district").ends_with("(2. satır)"));
+        assert!(
+            draft_message(&crate::i18n::incidents::EN, "areas[0].district").ends_with("(line 1)")
+        );
         assert_eq!(draft_field("pool_id"), "havuz");
     }
 }
