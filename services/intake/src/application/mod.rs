@@ -18,9 +18,7 @@ use tekmerkez_types::{
 };
 use uuid::Uuid;
 
-pub use request::{
-    Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, ParsedApplication, parse,
-};
+pub use request::{Applicant, ApplicationRequest, AttachmentRequest, KvkkConsent, parse};
 
 /// The longest text the case service takes.
 pub const MAX_TEXT: usize = tekmerkez_types::limits::APPLICATION_TEXT;
@@ -137,6 +135,9 @@ pub struct Place {
     pub province_code: u8,
     /// The district's official name, when known.
     pub district: Option<String>,
+    /// The neighbourhood (mahalle) as the reference data spells it, when
+    /// given (it needs the district).
+    pub neighbourhood: Option<String>,
     /// Latitude and longitude, when shared. Personal data.
     pub coordinates: Option<(f64, f64)>,
 }
@@ -172,9 +173,7 @@ impl From<NewApplication> for pb::ApplicationReceived {
                         latitude,
                         longitude,
                     }),
-                // Only the web form and the app API take one so far
-                // (`request::ParsedApplication` adds it).
-                neighbourhood: String::new(),
+                neighbourhood: a.place.neighbourhood.unwrap_or_default(),
             }),
             contact: Some(common::Contact {
                 name: expose(c.name.as_ref().map(|x| x.expose())),

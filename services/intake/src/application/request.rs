@@ -28,37 +28,6 @@ pub const COORDINATES_PAIR_RULE: &str = "must be given together with the other c
 /// The rule of a neighbourhood the district does not have.
 pub const NEIGHBOURHOOD_RULE: &str = "must be a neighbourhood of the district";
 
-/// An application parsed from the web form or the app API: the channel-free
-/// [`NewApplication`] and the neighbourhood, which only these channels take
-/// so far (the message's `location.neighbourhood`).
-#[derive(Clone)]
-pub struct ParsedApplication {
-    /// The application.
-    pub application: NewApplication,
-    /// The neighbourhood as the reference data spells it, when given.
-    pub neighbourhood: Option<String>,
-}
-
-impl std::fmt::Debug for ParsedApplication {
-    // Where the citizen is can be personal data: as `NewApplication`, not
-    // in a log.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParsedApplication")
-            .field("application", &self.application)
-            .finish_non_exhaustive()
-    }
-}
-
-impl From<ParsedApplication> for pb::ApplicationReceived {
-    fn from(p: ParsedApplication) -> Self {
-        let mut m = Self::from(p.application);
-        if let (Some(loc), Some(n)) = (m.location.as_mut(), p.neighbourhood) {
-            loc.neighbourhood = n;
-        }
-        m
-    }
-}
-
 /// A point from a latitude and a longitude given together, each in its
 /// WGS 84 range; a violation by field otherwise (NaN and infinities are
 /// out of range).
@@ -234,7 +203,7 @@ pub fn parse(
     tracking_number: &tekmerkez_tracking::TrackingNumber,
     now: Timestamp,
     smtputf8: bool,
-) -> Result<ParsedApplication, Violations> {
+) -> Result<NewApplication, Violations> {
     let mut v = Violations::new();
     let channel = channel(req.channel.trim());
     if channel.is_none() {
@@ -394,6 +363,7 @@ pub fn parse(
         place: Place {
             province_code: province.code(),
             district,
+            neighbourhood,
             coordinates: point,
         },
         contact,
@@ -408,10 +378,7 @@ pub fn parse(
         application_type,
         partner: None,
     };
-    Ok(ParsedApplication {
-        application,
-        neighbourhood,
-    })
+    Ok(application)
 }
 
 #[cfg(test)]
@@ -589,7 +556,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            with_relay.application.contact.email.unwrap().expose(),
+            with_relay.contact.email.unwrap().expose(),
             "çağrı@örnek.com.tr"
         );
         r.applicant.email = "cagri@ornek.com.tr".into();

@@ -708,6 +708,7 @@ async fn publish_record(
         place: Place {
             province_code: r.province,
             district: r.district,
+            neighbourhood: None,
             coordinates: None,
         },
         contact: Contact {

@@ -210,6 +210,7 @@ pub fn to_application(
         place: Place {
             province_code: settings.province_code,
             district,
+            neighbourhood: None,
             coordinates: None,
         },
         contact: Contact {

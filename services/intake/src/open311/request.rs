@@ -494,6 +494,7 @@ fn place(
     Some(Place {
         province_code: province.code(),
         district: Some(district),
+        neighbourhood: None,
         coordinates,
     })
 }

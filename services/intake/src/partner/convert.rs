@@ -84,6 +84,7 @@ pub fn build(
     let text = v.check(parse_text("text", &req.text, MAX_TEXT));
     let mut province = None;
     let mut district = None;
+    let mut neighbourhood = None;
     let mut coordinates = None;
     match &req.location {
         None => v.add("location", "is required"),
@@ -98,9 +99,23 @@ pub fn build(
                 ),
                 Some(p) if !loc.district.trim().is_empty() => {
                     match p.find_district(&loc.district) {
-                        Some(d) => district = Some(d.to_owned()),
+                        Some(d) => {
+                            district = Some(d.to_owned());
+                            if !loc.neighbourhood.trim().is_empty() {
+                                match p.find_neighbourhood(d, &loc.neighbourhood) {
+                                    Some(n) => neighbourhood = Some(n.to_owned()),
+                                    None => v.add(
+                                        "location.neighbourhood",
+                                        "must be a neighbourhood of the district",
+                                    ),
+                                }
+                            }
+                        }
                         None => v.add("location.district", "must be a district of the province"),
                     }
+                }
+                Some(_) if !loc.neighbourhood.trim().is_empty() => {
+                    v.add("location.neighbourhood", "needs a district");
                 }
                 Some(_) => {}
             }
@@ -239,6 +254,7 @@ pub fn build(
         place: Place {
             province_code: province.code(),
             district,
+            neighbourhood,
             coordinates,
         },
         contact,
@@ -393,6 +409,19 @@ mod tests {
         ] {
             assert!(f.iter().any(|x| x == want), "{want} missing in {f:?}");
         }
+    }
+
+    #[test]
+    fn a_neighbourhood_is_forwarded_as_the_reference_data_spells_it() {
+        let mut r = valid();
+        r.location.as_mut().unwrap().neighbourhood = "fevzi cakmak".into();
+        let tn = tekmerkez_tracking::TrackingNumber::generate();
+        let a = build(&r, &cats(), Uuid::nil(), &tn, Timestamp::now(), false).unwrap();
+        assert_eq!(a.place.neighbourhood.as_deref(), Some("Fevzi Çakmak Mah"));
+        let sent = pb::ApplicationReceived::from(a);
+        assert_eq!(sent.location.unwrap().neighbourhood, "Fevzi Çakmak Mah");
+        r.location.as_mut().unwrap().neighbourhood = "Narnia".into();
+        assert_eq!(fields(&r), ["location.neighbourhood"]);
     }
 
     #[test]

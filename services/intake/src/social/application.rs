@@ -186,6 +186,7 @@ fn social_application(
         place: Place {
             province_code: account.province_code,
             district: None,
+            neighbourhood: None,
             coordinates: p.coordinates,
         },
         contact: Contact {

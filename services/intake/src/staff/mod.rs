@@ -239,7 +239,7 @@ pub fn parse(
         smtputf8,
     );
     let mut message = match parsed {
-        Ok(m) => Some(m.application),
+        Ok(m) => Some(m),
         Err(e) => {
             for f in e.iter() {
                 v.push(f.clone());
