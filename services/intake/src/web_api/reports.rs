@@ -241,6 +241,9 @@ pub(super) struct FiguresBody {
     on_time: i64,
     /// Resolutions after it.
     late: i64,
+    /// Cases opened in the period and linked to an incident now (answered
+    /// with the incident's answer).
+    linked_to_incident: i64,
     /// Median hours from opening to resolution; null without resolutions.
     median_hours_to_close: Option<f64>,
     /// Median hours from creation to the first claim, assignment or note.
@@ -263,6 +266,7 @@ impl From<&rpb::Figures> for FiguresBody {
             open_at_end: f.open_at_end,
             on_time: f.on_time,
             late: f.late,
+            linked_to_incident: f.linked_to_incident,
             median_hours_to_close: f.median_hours_to_close,
             median_hours_to_first_action: f.median_hours_to_first_action,
             satisfaction_count: f.satisfaction_count,
@@ -352,12 +356,13 @@ pub(super) fn body(c: &Checked, r: &rpb::SummaryResponse) -> SummaryBody {
 }
 
 /// The figures' headers, Turkish and English.
-const FIGURE_HEADERS: [(&str, &str); 9] = [
+const FIGURE_HEADERS: [(&str, &str); 10] = [
     ("Açılan", "Opened"),
     ("Çözülen", "Resolved"),
     ("Dönem sonunda açık", "Open at end"),
     ("Süresinde", "On time"),
     ("Süresi geçmiş", "Late"),
+    ("Olaya bağlı", "Linked to incident"),
     ("Kapanma süresi medyanı (saat)", "Median hours to close"),
     (
         "İlk işlem süresi medyanı (saat)",
@@ -374,6 +379,7 @@ fn figure_cells(f: &FiguresBody) -> Vec<Cell> {
         f.open_at_end.into(),
         f.on_time.into(),
         f.late.into(),
+        f.linked_to_incident.into(),
         f.median_hours_to_close.into(),
         f.median_hours_to_first_action.into(),
         f.satisfaction_count.into(),
@@ -647,6 +653,7 @@ mod tests {
             resolved: 3,
             open_at_end: 2,
             on_time: 3,
+            linked_to_incident: 2,
             median_hours_to_close: close,
             ..Default::default()
         };
@@ -677,6 +684,7 @@ mod tests {
         let row = &json["rows"][0];
         assert_eq!(row["channel"], "mobile_app");
         assert_eq!(row["opened"], 5);
+        assert_eq!(row["linked_to_incident"], 2);
         assert_eq!(row["median_hours_to_close"], 4.5);
         assert!(row.get("period").is_none());
         assert_eq!(
@@ -693,6 +701,8 @@ mod tests {
         assert_eq!(t.headers[0], "Kanal");
         assert_eq!(t.headers[1], "Kanal (kod)");
         assert_eq!(t.headers[2], "Açılan");
+        let linked = t.headers.iter().position(|h| h == "Olaya bağlı").unwrap();
+        assert_eq!(t.rows[0][linked], Cell::from(2_i64));
         assert_eq!(t.rows[0][0], Cell::from("Mobil uygulama"));
         assert_eq!(t.rows[0][1], Cell::from("mobile_app"));
         assert_eq!(t.rows[1][0], Cell::from("Toplam"));
