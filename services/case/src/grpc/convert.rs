@@ -107,52 +107,17 @@ pub fn new_case(req: &pb::CreateCaseRequest) -> Result<NewCase, Violations> {
     if urgency.is_none() {
         v.add("urgency", "must be NORMAL or URGENT");
     }
-    let (mut province, mut district, mut neighbourhood, mut coordinates) = (None, None, None, None);
-    match &req.location {
-        None => v.add("location", "is required"),
-        Some(loc) => {
-            province = u8::try_from(loc.province_code)
-                .ok()
-                .and_then(tekmerkez_geo::province_by_code);
-            match province {
-                None => v.add(
-                    "location.province_code",
-                    "must be a plate code from 1 to 81",
-                ),
-                Some(p) if !loc.district.trim().is_empty() => {
-                    match p.find_district(&loc.district) {
-                        Some(d) => {
-                            district = Some(d.to_owned());
-                            if !loc.neighbourhood.trim().is_empty() {
-                                match p.find_neighbourhood(d, &loc.neighbourhood) {
-                                    Some(n) => neighbourhood = Some(n.to_owned()),
-                                    None => v.add(
-                                        "location.neighbourhood",
-                                        "must be a neighbourhood of the district",
-                                    ),
-                                }
-                            }
-                        }
-                        None => v.add("location.district", "must be a district of the province"),
-                    }
-                }
-                Some(_) if !loc.neighbourhood.trim().is_empty() => {
-                    v.add("location.neighbourhood", "needs a district");
-                }
-                Some(_) => {}
-            }
-            if let Some(c) = &loc.coordinates {
-                if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
-                    coordinates = Some((c.latitude, c.longitude));
-                } else {
-                    v.add(
-                        "location.coordinates",
-                        "must be a valid latitude and longitude",
-                    );
-                }
-            }
+    let place = match &req.location {
+        None => {
+            v.add("location", "is required");
+            None
         }
-    }
+        Some(loc) => tekmerkez_types::place::check_place(&mut v, "location", raw_place(loc)),
+    };
+    let (province, district, neighbourhood, coordinates) = match place {
+        Some(p) => (Some(p.province), p.district, p.neighbourhood, p.coordinates),
+        None => (None, None, None, None),
+    };
     let pool_id = id_field(&mut v, "pool_id", &req.pool_id);
     let raw = req.contact.as_ref();
     let mut contact = Contact::parse(
@@ -707,6 +672,16 @@ pub fn survey_to_proto(a: &crate::domain::survey::SurveyAnswer) -> pb::SurveyRes
         comment: a.comment.clone().unwrap_or_default(),
         answered_at: Some(to_proto_ts(a.answered_at)),
         recorded_by: opt_id(a.recorded_by),
+    }
+}
+
+/// A location on the wire, to check.
+fn raw_place(loc: &common::Location) -> tekmerkez_types::place::RawPlace<'_> {
+    tekmerkez_types::place::RawPlace {
+        province_code: loc.province_code,
+        district: &loc.district,
+        neighbourhood: &loc.neighbourhood,
+        coordinates: loc.coordinates.as_ref().map(|c| (c.latitude, c.longitude)),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use jiff::Timestamp;
 use tekmerkez_proto::{common_v1 as common, intake_v1 as pb};
+use tekmerkez_types::place::{RawPlace, check_place};
 use tekmerkez_types::{
     catalogue::Category,
     contact::{Contact, EMAIL_NEEDS_ASCII, RawContact, SMS_NEEDS_MOBILE},
@@ -82,55 +83,26 @@ pub fn build(
         v.add("category", "must be a known category");
     }
     let text = v.check(parse_text("text", &req.text, MAX_TEXT));
-    let mut province = None;
-    let mut district = None;
-    let mut neighbourhood = None;
-    let mut coordinates = None;
-    match &req.location {
-        None => v.add("location", "is required"),
-        Some(loc) => {
-            province = u8::try_from(loc.province_code)
-                .ok()
-                .and_then(tekmerkez_geo::province_by_code);
-            match province {
-                None => v.add(
-                    "location.province_code",
-                    "must be a plate code from 1 to 81",
-                ),
-                Some(p) if !loc.district.trim().is_empty() => {
-                    match p.find_district(&loc.district) {
-                        Some(d) => {
-                            district = Some(d.to_owned());
-                            if !loc.neighbourhood.trim().is_empty() {
-                                match p.find_neighbourhood(d, &loc.neighbourhood) {
-                                    Some(n) => neighbourhood = Some(n.to_owned()),
-                                    None => v.add(
-                                        "location.neighbourhood",
-                                        "must be a neighbourhood of the district",
-                                    ),
-                                }
-                            }
-                        }
-                        None => v.add("location.district", "must be a district of the province"),
-                    }
-                }
-                Some(_) if !loc.neighbourhood.trim().is_empty() => {
-                    v.add("location.neighbourhood", "needs a district");
-                }
-                Some(_) => {}
-            }
-            if let Some(c) = &loc.coordinates {
-                if (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude) {
-                    coordinates = Some((c.latitude, c.longitude));
-                } else {
-                    v.add(
-                        "location.coordinates",
-                        "must be a valid latitude and longitude",
-                    );
-                }
-            }
+    let place = match &req.location {
+        None => {
+            v.add("location", "is required");
+            None
         }
-    }
+        Some(loc) => check_place(
+            &mut v,
+            "location",
+            RawPlace {
+                province_code: loc.province_code,
+                district: &loc.district,
+                neighbourhood: &loc.neighbourhood,
+                coordinates: loc.coordinates.as_ref().map(|c| (c.latitude, c.longitude)),
+            },
+        ),
+    };
+    let (province, district, neighbourhood, coordinates) = match place {
+        Some(p) => (Some(p.province), p.district, p.neighbourhood, p.coordinates),
+        None => (None, None, None, None),
+    };
     let raw = req.contact.clone().unwrap_or_default();
     let contact = Contact::parse(
         RawContact {

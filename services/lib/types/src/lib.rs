@@ -10,6 +10,7 @@
 //! - [`names`]: Turkish and English names of channels, types and sources.
 //! - [`format`]: numbers, shares and month names written the reader's way.
 //! - [`institution`]: the deployment's institution (name, short name, logo).
+//! - [`place`]: a location checked against the reference data.
 
 #![warn(missing_docs)]
 
@@ -21,4 +22,5 @@ pub mod format;
 pub mod institution;
 pub mod limits;
 pub mod names;
+pub mod place;
 pub mod text;
