@@ -18,6 +18,8 @@
 //!   alphabet (a b c ç d e f g ğ h ı i j k l m n o ö p q r s ş t u ü v w x y z).
 //! - Likeness: [`similarity`] scores two short texts by their folded word
 //!   trigrams (a citizen's repeated report typed another way).
+//! - Search: [`search`] makes the stemmed, folded terms every store indexes
+//!   and queries.
 
 #![warn(missing_docs)]
 
@@ -25,6 +27,7 @@ use std::cmp::Ordering;
 
 use unicode_normalization::UnicodeNormalization;
 
+pub mod search;
 mod similarity;
 mod suffix;
 pub use similarity::similarity;
