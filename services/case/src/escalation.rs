@@ -64,6 +64,8 @@ impl EscalationScheduler {
         self.app
             .backfill_due_dates(self.settings.batch_size)
             .await?;
+        // And the search index, the same way.
+        self.app.index_unindexed(self.settings.batch_size).await?;
         let r = self
             .app
             .escalate_due_cases(self.settings.batch_size)

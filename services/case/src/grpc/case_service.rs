@@ -8,7 +8,10 @@ use super::{CallerResolver, convert};
 use crate::{
     app::{
         CaseApp,
-        cases::{CallbackReport, CaseRef, ListRequest, MAX_RELATED, NewSurveyAnswer},
+        cases::{
+            CallbackReport, CaseRef, ListRequest, MAX_RELATED, MAX_RESULTS, MatchedBy,
+            NewSurveyAnswer,
+        },
         events::to_proto_ts,
     },
     domain::{
@@ -582,6 +585,41 @@ impl CaseService for CaseGrpc {
                 .map(convert::related_to_proto)
                 .collect(),
             more: related.more,
+        }))
+    }
+
+    #[tracing::instrument(name = "case.search", skip_all, fields(results))]
+    async fn search_cases(
+        &self,
+        req: Request<pb::SearchCasesRequest>,
+    ) -> R<pb::SearchCasesResponse> {
+        let caller = self.callers.resolve(&req).await?;
+        let r = req.get_ref();
+        let mut v = Violations::new();
+        if r.limit > MAX_RESULTS {
+            v.add("limit", "must be at most 50");
+        }
+        if r.query.trim().is_empty() {
+            v.add("query", "must not be empty");
+        }
+        convert::finish(v)?;
+        let limit = if r.limit == 0 { 20 } else { r.limit };
+        let found = self.app.search(&caller, &r.query, limit).await?;
+        tracing::Span::current().record("results", found.len());
+        Ok(Response::new(pb::SearchCasesResponse {
+            results: found
+                .iter()
+                .map(|f| pb::SearchResult {
+                    case: Some(convert::case_to_proto(&f.view)),
+                    matched_by: match f.matched_by {
+                        MatchedBy::TrackingNumber => pb::SearchMatch::TrackingNumber,
+                        MatchedBy::Phone => pb::SearchMatch::Phone,
+                        MatchedBy::Email => pb::SearchMatch::Email,
+                        MatchedBy::PartnerReference => pb::SearchMatch::PartnerReference,
+                        MatchedBy::Words => pb::SearchMatch::Words,
+                    } as i32,
+                })
+                .collect(),
         }))
     }
 

@@ -8,7 +8,8 @@
 //! ([`DeadlinePolicyStore`]), the escalation
 //! stages recorded once each ([`EscalationStore`]), the incidents that
 //! gather many reports ([`IncidentStore`]), the other reports of one place
-//! and the dismissed duplicate suggestions ([`DuplicateStore`]), and the
+//! and the dismissed duplicate suggestions ([`DuplicateStore`]), the search
+//! index ([`SearchIndex`]), and the
 //! transactional outbox ([`OutboxStore`]). [`Store`] is the whole
 //! database (all six, with
 //! migrations and a health check); one SQL implementation (`sql/`) serves
@@ -30,6 +31,7 @@ mod incidents;
 mod letters;
 mod outbox;
 mod people;
+mod search;
 mod sql;
 
 use uuid::Uuid;
@@ -49,6 +51,7 @@ pub use incidents::{IncidentQuery, IncidentStore, LinkedCount};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
 pub use people::{PersonIndex, SharingCase};
+pub use search::{SearchIndex, SearchQuery};
 pub use sql::open;
 
 /// Why a store call failed.
@@ -90,6 +93,7 @@ pub trait Store:
     + EscalationStore
     + IncidentStore
     + DuplicateStore
+    + SearchIndex
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

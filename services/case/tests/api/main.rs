@@ -35,6 +35,7 @@ mod outbox;
 mod privacy;
 mod recorded_by;
 mod related;
+mod search;
 mod social_reply;
 mod status_counts;
 mod store_contract;

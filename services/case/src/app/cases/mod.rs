@@ -24,6 +24,7 @@ mod read;
 mod related;
 mod requests;
 mod retry;
+mod search;
 mod survey;
 mod unreached;
 mod whereabouts;
@@ -38,6 +39,7 @@ pub use incidents::{IncidentDraft, IncidentView, LinkedReport, MAX_LINKED, OUTAG
 pub use read::{TimelineEntry, Tracking};
 pub use related::{MAX_RELATED, Related, RelatedCase};
 pub use requests::{CitizenMessage, Filter, ListRequest, View};
+pub use search::{Found, MAX_RESULTS, MatchedBy};
 pub use survey::{CaseRef, NewSurveyAnswer, PublicStatus};
 pub use whereabouts::{Names, Whereabouts};
 

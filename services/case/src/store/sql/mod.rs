@@ -21,6 +21,7 @@ mod incidents;
 mod letters;
 mod outbox;
 mod people;
+mod search;
 
 use std::{sync::Arc, time::Duration};
 
