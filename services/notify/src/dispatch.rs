@@ -13,6 +13,18 @@
 //!   the message; a message a provider refuses for good fails with the reason.
 //! - Retries wait with capped exponential backoff and jitter; after
 //!   `dispatch.max_attempts` rounds the delivery fails with the last reason.
+//! - **Fencing**: each claim gets a fresh `claim_seq`, and every write for
+//!   the attempt (recording it, extending the lease, the outcome) matches
+//!   only while the row still carries it. A sender paused past its lease,
+//!   whose row another sender claimed since, finds its writes matching
+//!   nothing ([`StoreError::ClaimLost`]) and leaves the delivery alone: it
+//!   sends nothing more and records nothing (counted as a retry with reason
+//!   `claim_lost`).
+//! - **No "not found" too early**: a provider's lookup that does not find
+//!   the message in doubt is believed only once the last attempt's request
+//!   can no longer reach it ([`DispatchOptions::in_doubt_settle`] after the
+//!   attempt started: the request timeout and [`IN_DOUBT_MARGIN`]). Before
+//!   that the delivery is held in doubt until then and asked again, not sent.
 //! - E-mail is resent after a crash with the same `Message-ID` (see
 //!   [`crate::email`] for what that leaves possible).
 //! - Social messages ([`social`]): the window decides the form, a refusal
@@ -47,6 +59,10 @@ pub struct DispatchOptions {
     pub lease: Duration,
     /// When to ask about an in-doubt message.
     pub in_doubt_retry: Duration,
+    /// How long after an attempt started a provider may still record its
+    /// request: the longest SMS request timeout plus [`IN_DOUBT_MARGIN`].
+    /// A lookup that finds nothing sooner than this is not believed.
+    pub in_doubt_settle: Duration,
     /// Retry rounds and backoff.
     pub retry: tekmerkez_bus::consumer::RetryPolicy,
 }
@@ -64,6 +80,12 @@ pub struct Dispatcher {
     /// The social platforms' clients ([`Self::with_social`]; none by default).
     social: Arc<crate::social::SocialSenders>,
 }
+
+/// Added to the SMS request timeout before a provider's "I do not have it"
+/// about a message in doubt is believed: time for a request that left just
+/// before its sender's timeout to be recorded and listed by the provider's
+/// report API, and for the clocks to differ a little.
+pub const IN_DOUBT_MARGIN: Duration = Duration::from_secs(10);
 
 fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
@@ -153,7 +175,7 @@ impl Dispatcher {
                         // Not started: hand it back for the next sender.
                         let _ = this
                             .store
-                            .reschedule(id, d.due_at, d.reason.as_deref().unwrap_or(""), Timestamp::now().as_microsecond())
+                            .reschedule(id, d.claim_seq, d.due_at, d.reason.as_deref().unwrap_or(""), Timestamp::now().as_microsecond())
                             .await;
                     } else if let Err(e) = this.process(d).await {
                         tracing::warn!(delivery_id = %id, error.message = %e, error.cause_chain = ?e, "recording a delivery's outcome failed; its lease will bring it back");
@@ -172,17 +194,30 @@ impl Dispatcher {
     /// Store failures (the lease brings the delivery back).
     /// The send is a span of the trace the case event came in (the
     /// delivery's stored `traceparent`), however long after it was recorded.
+    /// A claim lost on the way (another sender claimed the delivery after
+    /// this one's lease ran out) is not an error: this sender stops there.
     pub async fn process(&self, d: Delivery) -> Result<(), StoreError> {
         let span = tracing::info_span!("notify.dispatch", delivery_id = %d.id, kind = %d.kind, channel = %d.channel, in_doubt = d.in_doubt);
         tekmerkez_telemetry::continue_trace(&span, d.traceparent.as_deref(), None);
-        tracing::Instrument::instrument(self.process_in_span(d), span).await
+        let (id, channel, claim_seq) = (d.id, channel_label(&d), d.claim_seq);
+        match tracing::Instrument::instrument(self.process_in_span(d), span).await {
+            Err(StoreError::ClaimLost) => {
+                tracing::info!(delivery_id = %id, claim_seq, "the claim on the delivery was lost (its lease ran out and another sender claimed it): leaving it to that sender");
+                metrics::counter!(tekmerkez_telemetry::metrics::names::NOTIFY_RETRIED, "channel" => channel, "reason" => "claim_lost").increment(1);
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     async fn process_in_span(&self, d: Delivery) -> Result<(), StoreError> {
         let now = Timestamp::now().as_microsecond();
         let (Some(to), Some(body)) = (d.recipient.clone(), d.body.clone()) else {
             count_failed(&d, "message_missing");
-            return self.store.mark_failed(d.id, "message_missing", now).await;
+            return self
+                .store
+                .mark_failed(d.id, d.claim_seq, "message_missing", now)
+                .await;
         };
         match d.channel.as_str() {
             "sms" => self.send_sms(&d, to, body).await,
@@ -190,7 +225,9 @@ impl Dispatcher {
             "social" => self.send_social(&d, &to, body).await,
             _ => {
                 count_failed(&d, "channel_unknown");
-                self.store.mark_failed(d.id, "channel_unknown", now).await
+                self.store
+                    .mark_failed(d.id, d.claim_seq, "channel_unknown", now)
+                    .await
             }
         }
     }
@@ -212,7 +249,7 @@ impl Dispatcher {
             count_failed(d, reason);
             return self
                 .store
-                .mark_failed(d.id, reason, now.as_microsecond())
+                .mark_failed(d.id, d.claim_seq, reason, now.as_microsecond())
                 .await;
         }
         let pause = self
@@ -224,6 +261,7 @@ impl Dispatcher {
         self.store
             .reschedule(
                 d.id,
+                d.claim_seq,
                 now.as_microsecond() + micros(pause),
                 reason,
                 now.as_microsecond(),
@@ -236,12 +274,21 @@ impl Dispatcher {
         if rounds >= i64::from(self.options.retry.max_attempts) {
             tracing::error!(delivery_id = %d.id, reason, "delivery's outcome stays unknown after every attempt; marked failed");
             count_failed(d, "outcome_unknown");
-            return self.store.mark_failed(d.id, "outcome_unknown", now).await;
+            return self
+                .store
+                .mark_failed(d.id, d.claim_seq, "outcome_unknown", now)
+                .await;
         }
         tracing::warn!(delivery_id = %d.id, reason, "the provider's answer leaves it unknown whether it took the message; asking it later");
         count_retried(d, reason);
         self.store
-            .mark_in_doubt(d.id, now + micros(self.options.in_doubt_retry), reason, now)
+            .mark_in_doubt(
+                d.id,
+                d.claim_seq,
+                now + micros(self.options.in_doubt_retry),
+                reason,
+                now,
+            )
             .await
     }
 
@@ -270,6 +317,7 @@ impl Dispatcher {
                 .store
                 .mark_failed(
                     d.id,
+                    d.claim_seq,
                     "encoding_unsupported",
                     Timestamp::now().as_microsecond(),
                 )
@@ -287,7 +335,9 @@ impl Dispatcher {
                 .and_then(|t| Timestamp::from_microsecond(t).ok())
                 .unwrap_or_else(|| Timestamp::now() - SignedDuration::from_hours(1));
             // Asking may take a while (report pages): hold the claim meanwhile.
-            self.store.extend_lease(d.id, self.lease_from_now()).await?;
+            self.store
+                .extend_lease(d.id, d.claim_seq, self.lease_from_now())
+                .await?;
             match last.lookup(&sms, started).await {
                 Lookup::Found(reference) => {
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider had the message in doubt: recorded as sent, not sent again");
@@ -296,6 +346,7 @@ impl Dispatcher {
                         .store
                         .mark_sent(
                             d.id,
+                            d.claim_seq,
                             last.name(),
                             &reference,
                             Timestamp::now().as_microsecond(),
@@ -303,6 +354,28 @@ impl Dispatcher {
                         .await;
                 }
                 Lookup::NotFound => {
+                    let settled = started
+                        + SignedDuration::try_from(self.options.in_doubt_settle)
+                            .unwrap_or(SignedDuration::MAX);
+                    let now = Timestamp::now();
+                    if now < settled {
+                        // The last attempt's request may still reach the
+                        // provider (its sender starved past its lease, say):
+                        // "not found" means nothing yet. Hold it in doubt
+                        // until it would, and ask again.
+                        tracing::info!(delivery_id = %d.id, provider = last.name(), ask_in_ms = settled.as_millisecond() - now.as_millisecond(), "the provider does not have the message in doubt yet, but the last attempt may still reach it: asking again later");
+                        count_retried(d, "in_doubt_too_early");
+                        return self
+                            .store
+                            .mark_in_doubt(
+                                d.id,
+                                d.claim_seq,
+                                settled.as_microsecond(),
+                                d.reason.as_deref().unwrap_or("in_doubt"),
+                                now.as_microsecond(),
+                            )
+                            .await;
+                    }
                     tracing::info!(delivery_id = %d.id, provider = last.name(), "the provider does not have the message in doubt: sending it");
                 }
                 Lookup::ResendIsSafe => {
@@ -319,6 +392,7 @@ impl Dispatcher {
             self.store
                 .start_attempt(
                     d.id,
+                    d.claim_seq,
                     p.name(),
                     i == 0,
                     Timestamp::now().as_microsecond(),
@@ -333,6 +407,7 @@ impl Dispatcher {
                         .store
                         .mark_sent(
                             d.id,
+                            d.claim_seq,
                             p.name(),
                             &reference,
                             Timestamp::now().as_microsecond(),
@@ -344,7 +419,7 @@ impl Dispatcher {
                     count_failed(d, reason);
                     return self
                         .store
-                        .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
+                        .mark_failed(d.id, d.claim_seq, reason, Timestamp::now().as_microsecond())
                         .await;
                 }
                 SendOutcome::Unknown(reason) => return self.in_doubt(d, rounds, reason).await,
@@ -387,6 +462,7 @@ impl Dispatcher {
         self.store
             .start_attempt(
                 d.id,
+                d.claim_seq,
                 name,
                 true,
                 Timestamp::now().as_microsecond(),
@@ -398,14 +474,20 @@ impl Dispatcher {
                 tracing::info!(delivery_id = %d.id, "e-mail sent");
                 count_sent(d, name);
                 self.store
-                    .mark_sent(d.id, name, &reference, Timestamp::now().as_microsecond())
+                    .mark_sent(
+                        d.id,
+                        d.claim_seq,
+                        name,
+                        &reference,
+                        Timestamp::now().as_microsecond(),
+                    )
                     .await
             }
             SendOutcome::Rejected(reason) => {
                 tracing::error!(delivery_id = %d.id, reason, "the e-mail was refused for good; marked failed");
                 count_failed(d, reason);
                 self.store
-                    .mark_failed(d.id, reason, Timestamp::now().as_microsecond())
+                    .mark_failed(d.id, d.claim_seq, reason, Timestamp::now().as_microsecond())
                     .await
             }
             SendOutcome::NotAccepted(reason) | SendOutcome::Unknown(reason) => {

@@ -46,7 +46,7 @@ use tekmerkez_proto::notify_v1::ReportMailRequested;
 use crate::{
     email::{Mailer, ReportAttachment, ReportEmail},
     sms::SendOutcome,
-    store::{NotifyStore, ReportClaim, ReportMailKey},
+    store::{NotifyStore, ReportClaim, ReportMailKey, StoreError},
 };
 
 /// The topic report e-mails are requested on.
@@ -249,7 +249,7 @@ impl ReportMailHandler {
                     .map_err(store_down)?;
                 continue;
             }
-            match self
+            let attempt = match self
                 .store
                 .report_mail_claim(&key, now, now + micros(self.lease))
                 .await
@@ -260,11 +260,18 @@ impl ReportMailHandler {
                     retry = retry.or(Some("claimed_elsewhere"));
                     continue;
                 }
-                ReportClaim::Claimed { in_doubt: true } => {
+                ReportClaim::Claimed {
+                    in_doubt: true,
+                    attempt,
+                } => {
                     tracing::warn!(event_id = %r.event_id, position, "a report e-mail's outcome is unknown (crash or lost answer): sending it again with the same Message-ID");
+                    attempt
                 }
-                ReportClaim::Claimed { in_doubt: false } => {}
-            }
+                ReportClaim::Claimed {
+                    in_doubt: false,
+                    attempt,
+                } => attempt,
+            };
             let e = ReportEmail {
                 to: address.trim().to_owned(),
                 subject: r.subject.clone(),
@@ -292,16 +299,28 @@ impl ReportMailHandler {
                     ("pending", Some(reason))
                 }
             };
-            self.store
+            match self
+                .store
                 .report_mail_mark(
                     &r.event_id,
                     &hash,
+                    attempt,
                     state,
                     reason,
                     Timestamp::now().as_microsecond(),
                 )
                 .await
-                .map_err(store_down)?;
+            {
+                Ok(()) => {}
+                Err(StoreError::ClaimLost) => {
+                    // This sender's lease ran out during the send and another
+                    // claimed the recipient: its outcome is that sender's to
+                    // record (it resends with the same Message-ID).
+                    tracing::info!(event_id = %r.event_id, position, "the claim on a report recipient was lost during the send; left to the sender that holds it");
+                    metrics::counter!(tekmerkez_telemetry::metrics::names::NOTIFY_RETRIED, "channel" => "report_email", "reason" => "claim_lost").increment(1);
+                }
+                Err(e) => return Err(store_down(e)),
+            }
         }
         match retry {
             Some(reason) => Err(HandleError::Unavailable(anyhow::anyhow!(

@@ -306,6 +306,11 @@ impl Application {
                 concurrency: s.dispatch.concurrency,
                 lease: Duration::from_millis(s.dispatch.lease_ms),
                 in_doubt_retry: Duration::from_millis(s.dispatch.in_doubt_retry_ms),
+                // A lookup's "not found" counts only once the last attempt's
+                // request can no longer reach its provider.
+                in_doubt_settle: Duration::from_millis(
+                    s.sms.netgsm.timeout_ms.max(s.sms.webhook.timeout_ms),
+                ) + crate::dispatch::IN_DOUBT_MARGIN,
                 retry: s.dispatch_retry(),
             },
             wake,

@@ -6,7 +6,11 @@
 //! `failed` with a reason. `sending` is held under a lease: a row still
 //! `sending` after its lease is *in doubt* (its sender died, or the
 //! provider's answer was lost) and the next claim asks the provider before
-//! sending again (see [`crate::dispatch`]).
+//! sending again (see [`crate::dispatch`]). Each claim takes a fresh
+//! `claim_seq`, and every write for the claimed attempt compares it: a
+//! sender whose row was claimed again since writes nothing
+//! ([`StoreError::ClaimLost`]). Report e-mails fence the same way on their
+//! `attempts`.
 
 use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 use uuid::Uuid;
@@ -25,6 +29,11 @@ pub enum StoreError {
     /// A stored row is unreadable.
     #[error("stored row is invalid: {0}")]
     Corrupt(&'static str),
+    /// The write matched nothing: the delivery was claimed again since this
+    /// sender's claim (its lease ran out), or is no longer `sending`. The
+    /// sender must not touch the delivery any more.
+    #[error("the claim on the delivery was lost")]
+    ClaimLost,
 }
 
 /// Where a delivery stands.
@@ -181,6 +190,9 @@ pub struct Delivery {
     pub provider_ref: Option<String>,
     /// When the last attempt started (µs).
     pub attempt_started_at: Option<i64>,
+    /// The fencing token of the claim that returned this row: every claim
+    /// adds one, and the writes for an attempt match only while it holds.
+    pub claim_seq: i64,
     /// Recorded (µs).
     pub created_at: i64,
     /// Last change (µs).
@@ -209,7 +221,7 @@ const COLUMNS: &str = "id, event_id, case_id, tracking_number, kind, channel, ru
     template_key, template_locale, template_version, state, reason, recipient, subject, body, \
     html, message_id, encoding, segments, urgent, deferred, due_at, attempts, in_doubt, provider, \
     provider_ref, attempt_started_at, created_at, updated_at, sent_at, delivered_at, traceparent, \
-    in_reply_to";
+    in_reply_to, claim_seq";
 
 fn from_row<R: sqlx::Row>(r: &R) -> Result<Delivery, StoreError>
 where
@@ -258,6 +270,7 @@ where
         sent_at: r.try_get("sent_at")?,
         delivered_at: r.try_get("delivered_at")?,
         traceparent: r.try_get("traceparent")?,
+        claim_seq: r.try_get("claim_seq")?,
     })
 }
 
@@ -326,6 +339,16 @@ const INSERT_RULE: &str = "INSERT INTO notify_rules (rule_key, version, definiti
 
 /// Who the default rules and templates are written by.
 const DEFAULTS: &str = "defaults";
+
+/// `Ok` when a fenced write changed its row, [`StoreError::ClaimLost`] when
+/// it matched nothing.
+fn fenced(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::ClaimLost)
+    } else {
+        Ok(())
+    }
+}
 
 const CLEAR_PII: &str =
     "recipient = NULL, subject = NULL, body = NULL, html = NULL, in_reply_to = NULL";
@@ -465,6 +488,8 @@ impl NotifyStore {
 
     /// Claims up to `limit` deliveries that are due (pending and due, or
     /// sending with an expired lease: in doubt), holding them until `lease_until`.
+    /// Each claimed row's `claim_seq` goes up by one: the returned
+    /// [`Delivery::claim_seq`] fences every later write for this claim.
     ///
     /// # Errors
     /// Database failures.
@@ -480,7 +505,8 @@ impl NotifyStore {
             SqlPool::Sqlite(_) => "",
         };
         let sql = format!(
-            "UPDATE notify_deliveries SET in_doubt = (state = 'sending' OR in_doubt), state = 'sending', lease_until = $1, updated_at = $2 \
+            "UPDATE notify_deliveries SET in_doubt = (state = 'sending' OR in_doubt), state = 'sending', lease_until = $1, updated_at = $2, \
+             claim_seq = claim_seq + 1 \
              WHERE id IN (SELECT id FROM notify_deliveries WHERE (state = 'pending' AND due_at <= $2) OR (state = 'sending' AND lease_until < $2) \
              ORDER BY due_at LIMIT $3{lock}) RETURNING {COLUMNS}"
         );
@@ -499,122 +525,144 @@ impl NotifyStore {
     /// request leaves, so a crash names the provider to ask).
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
     /// `new_round` counts an attempt (the first provider of a round; a
     /// failover within the round does not).
     /// The claim's lease is renewed to `lease_until`: each attempt gets a
-    /// whole lease.
+    /// whole lease. Fenced on `claim_seq` ([`StoreError::ClaimLost`]: do not send).
     pub async fn start_attempt(
         &self,
         id: Uuid,
+        claim_seq: i64,
         provider: &str,
         new_round: bool,
         now: i64,
         lease_until: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notify_deliveries SET provider = $1, attempt_started_at = $2, attempts = \
-            attempts + $3, updated_at = $2, lease_until = $4 WHERE id = $5";
-        on_pool!(&self.0, |p| {
-            sqlx::query(sql)
-                .bind(provider)
-                .bind(now)
-                .bind(i64::from(new_round))
-                .bind(lease_until)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+            attempts + $3, updated_at = $2, lease_until = $4 WHERE id = $5 AND claim_seq = $6 \
+            AND state = 'sending'";
+        let n = on_pool!(&self.0, |p| sqlx::query(sql)
+            .bind(provider)
+            .bind(now)
+            .bind(i64::from(new_round))
+            .bind(lease_until)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// Holds a claim until `lease_until`.
     ///
     /// # Errors
-    /// Database failures.
-    pub async fn extend_lease(&self, id: Uuid, lease_until: i64) -> Result<(), StoreError> {
-        on_pool!(&self.0, |p| {
-            sqlx::query(
-                "UPDATE notify_deliveries SET lease_until = $1 WHERE id = $2 AND state = 'sending'",
-            )
-            .bind(lease_until)
-            .bind(id)
-            .execute(p)
-            .await?;
-            Ok(())
-        })
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row.
+    pub async fn extend_lease(
+        &self,
+        id: Uuid,
+        claim_seq: i64,
+        lease_until: i64,
+    ) -> Result<(), StoreError> {
+        let n = on_pool!(&self.0, |p| sqlx::query(
+            "UPDATE notify_deliveries SET lease_until = $1 WHERE id = $2 AND claim_seq = $3 \
+             AND state = 'sending'",
+        )
+        .bind(lease_until)
+        .bind(id)
+        .bind(claim_seq)
+        .execute(p)
+        .await?
+        .rows_affected());
+        fenced(n)
     }
 
     /// The provider took it.
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
     pub async fn mark_sent(
         &self,
         id: Uuid,
+        claim_seq: i64,
         provider: &str,
         reference: &str,
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = format!(
             "UPDATE notify_deliveries SET state = 'sent', provider = $1, provider_ref = $2, sent_at = $3, updated_at = $3, \
-             in_doubt = FALSE, lease_until = NULL, reason = NULL, {CLEAR_PII} WHERE id = $4 AND state = 'sending'"
+             in_doubt = FALSE, lease_until = NULL, reason = NULL, {CLEAR_PII} WHERE id = $4 AND claim_seq = $5 \
+             AND state = 'sending'"
         );
-        on_pool!(&self.0, |p| {
-            sqlx::query(&sql)
-                .bind(provider)
-                .bind(reference)
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+        let n = on_pool!(&self.0, |p| sqlx::query(&sql)
+            .bind(provider)
+            .bind(reference)
+            .bind(now)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// It will never be sent.
     ///
     /// # Errors
-    /// Database failures.
-    pub async fn mark_failed(&self, id: Uuid, reason: &str, now: i64) -> Result<(), StoreError> {
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
+    pub async fn mark_failed(
+        &self,
+        id: Uuid,
+        claim_seq: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "UPDATE notify_deliveries SET state = 'failed', reason = $1, updated_at = $2, in_doubt = FALSE, lease_until = NULL, {CLEAR_PII} \
-             WHERE id = $3 AND state IN ('pending', 'sending')"
+             WHERE id = $3 AND claim_seq = $4 AND state = 'sending'"
         );
-        on_pool!(&self.0, |p| {
-            sqlx::query(&sql)
-                .bind(reason)
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+        let n = on_pool!(&self.0, |p| sqlx::query(&sql)
+            .bind(reason)
+            .bind(now)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// Back to pending until `due_at` (a retry), with why.
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
     pub async fn reschedule(
         &self,
         id: Uuid,
+        claim_seq: i64,
         due_at: i64,
         reason: &str,
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notify_deliveries SET state = 'pending', due_at = $1, reason = $2, \
-            updated_at = $3, in_doubt = FALSE, lease_until = NULL WHERE id = $4 AND state = \
-            'sending'";
-        on_pool!(&self.0, |p| {
-            sqlx::query(sql)
-                .bind(due_at)
-                .bind(reason)
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+            updated_at = $3, in_doubt = FALSE, lease_until = NULL WHERE id = $4 AND claim_seq = $5 \
+            AND state = 'sending'";
+        let n = on_pool!(&self.0, |p| sqlx::query(sql)
+            .bind(due_at)
+            .bind(reason)
+            .bind(now)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// A social message the platform no longer lets the institution write
@@ -624,10 +672,12 @@ impl NotifyStore {
     /// it, and `reason` says why it changed.
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
     pub async fn switch_to_sms(
         &self,
         id: Uuid,
+        claim_seq: i64,
         phone: &str,
         cost: &crate::gsm::SmsCost,
         reason: &str,
@@ -636,45 +686,47 @@ impl NotifyStore {
         let sql = "UPDATE notify_deliveries SET channel = 'sms', recipient = $1, encoding = $2, \
             segments = $3, state = 'pending', due_at = $4, reason = $5, updated_at = $4, \
             in_doubt = FALSE, lease_until = NULL, provider = NULL, provider_ref = NULL \
-            WHERE id = $6 AND state = 'sending' AND channel = 'social'";
-        on_pool!(&self.0, |p| {
-            sqlx::query(sql)
-                .bind(phone)
-                .bind(cost.encoding.as_str())
-                .bind(i64::try_from(cost.segments).unwrap_or(i64::MAX))
-                .bind(now)
-                .bind(reason)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+            WHERE id = $6 AND claim_seq = $7 AND state = 'sending' AND channel = 'social'";
+        let n = on_pool!(&self.0, |p| sqlx::query(sql)
+            .bind(phone)
+            .bind(cost.encoding.as_str())
+            .bind(i64::try_from(cost.segments).unwrap_or(i64::MAX))
+            .bind(now)
+            .bind(reason)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// The outcome of the attempt is unknown: keep it `sending`, in doubt,
     /// and look again at `retry_at`.
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when the claim
+    /// `claim_seq` no longer holds the row (nothing written).
     pub async fn mark_in_doubt(
         &self,
         id: Uuid,
+        claim_seq: i64,
         retry_at: i64,
         reason: &str,
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notify_deliveries SET in_doubt = TRUE, lease_until = $1, reason = $2, \
-            updated_at = $3 WHERE id = $4 AND state = 'sending'";
-        on_pool!(&self.0, |p| {
-            sqlx::query(sql)
-                .bind(retry_at)
-                .bind(reason)
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+            updated_at = $3 WHERE id = $4 AND claim_seq = $5 AND state = 'sending'";
+        let n = on_pool!(&self.0, |p| sqlx::query(sql)
+            .bind(retry_at)
+            .bind(reason)
+            .bind(now)
+            .bind(id)
+            .bind(claim_seq)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// A delivery report: the message `reference` of `provider` reached the
@@ -1143,6 +1195,9 @@ pub enum ReportClaim {
     Claimed {
         /// The earlier attempt's outcome is unknown.
         in_doubt: bool,
+        /// The claim's number (the recipient's `attempts` after it): the
+        /// fencing token [`NotifyStore::report_mail_mark`] compares.
+        attempt: i64,
     },
     /// Sent or failed for good already: nothing to do.
     Done,
@@ -1201,7 +1256,7 @@ impl NotifyStore {
             ON CONFLICT (event_id, recipient_hash) DO NOTHING";
         let take_over = "UPDATE notify_report_mails SET state = 'sending', attempts = attempts + 1, \
             lease_until = $3, updated_at = $4 WHERE event_id = $1 AND recipient_hash = $2 \
-            AND (state = 'pending' OR (state = 'sending' AND lease_until < $4))";
+            AND (state = 'pending' OR (state = 'sending' AND lease_until < $4)) RETURNING attempts";
         let state =
             "SELECT state FROM notify_report_mails WHERE event_id = $1 AND recipient_hash = $2";
         on_pool!(&self.0, |p| {
@@ -1218,25 +1273,27 @@ impl NotifyStore {
                 .await?
                 .rows_affected();
             if n == 1 {
-                return Ok(ReportClaim::Claimed { in_doubt: false });
+                return Ok(ReportClaim::Claimed {
+                    in_doubt: false,
+                    attempt: 1,
+                });
             }
             let before: Option<(String,)> = sqlx::query_as(state)
                 .bind(key.event_id)
                 .bind(key.recipient_hash)
                 .fetch_optional(p)
                 .await?;
-            let n = sqlx::query(take_over)
+            let taken: Option<i64> = sqlx::query_scalar(take_over)
                 .bind(key.event_id)
                 .bind(key.recipient_hash)
                 .bind(lease_until)
                 .bind(now)
-                .execute(p)
-                .await?
-                .rows_affected();
-            if n == 1 {
+                .fetch_optional(p)
+                .await?;
+            if let Some(attempt) = taken {
                 // Taken over from `sending`: the earlier sender may have sent.
                 let in_doubt = before.is_some_and(|(s,)| s == "sending");
-                return Ok(ReportClaim::Claimed { in_doubt });
+                return Ok(ReportClaim::Claimed { in_doubt, attempt });
             }
             let after: Option<(String,)> = sqlx::query_as(state)
                 .bind(key.event_id)
@@ -1283,32 +1340,36 @@ impl NotifyStore {
 
     /// Records the outcome of a claimed recipient: `sent`, `failed` (for
     /// good, `reason`) or `pending` (not taken, `reason`; the next delivery
-    /// of the event tries again).
+    /// of the event tries again). Fenced: it matches only while the claim
+    /// `attempt` ([`ReportClaim::Claimed`]) still holds the recipient.
     ///
     /// # Errors
-    /// Database failures.
+    /// Database failures; [`StoreError::ClaimLost`] when another sender
+    /// claimed the recipient since (this sender's lease ran out) or it is
+    /// no longer `sending` (nothing written).
     pub async fn report_mail_mark(
         &self,
         event_id: &str,
         recipient_hash: &str,
+        attempt: i64,
         state: &str,
         reason: Option<&str>,
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notify_report_mails SET state = $3, reason = $4, updated_at = $5, \
             lease_until = 0, sent_at = CASE WHEN $3 = 'sent' THEN $5 ELSE sent_at END \
-            WHERE event_id = $1 AND recipient_hash = $2";
-        on_pool!(&self.0, |p| {
-            sqlx::query(sql)
-                .bind(event_id)
-                .bind(recipient_hash)
-                .bind(state)
-                .bind(reason)
-                .bind(now)
-                .execute(p)
-                .await?;
-            Ok(())
-        })
+            WHERE event_id = $1 AND recipient_hash = $2 AND attempts = $6 AND state = 'sending'";
+        let n = on_pool!(&self.0, |p| sqlx::query(sql)
+            .bind(event_id)
+            .bind(recipient_hash)
+            .bind(state)
+            .bind(reason)
+            .bind(now)
+            .bind(attempt)
+            .execute(p)
+            .await?
+            .rows_affected());
+        fenced(n)
     }
 
     /// The recipients recorded for `event_id`, in the request's order.

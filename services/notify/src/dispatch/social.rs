@@ -25,7 +25,12 @@ impl Dispatcher {
             count_failed(d, "social_recipient_unreadable");
             return self
                 .store
-                .mark_failed(d.id, "social_recipient_unreadable", now.as_microsecond())
+                .mark_failed(
+                    d.id,
+                    d.claim_seq,
+                    "social_recipient_unreadable",
+                    now.as_microsecond(),
+                )
                 .await;
         };
         if d.in_doubt {
@@ -36,6 +41,7 @@ impl Dispatcher {
         self.store
             .start_attempt(
                 d.id,
+                d.claim_seq,
                 provider,
                 true,
                 now.as_microsecond(),
@@ -52,13 +58,15 @@ impl Dispatcher {
             Step::Sent(reference) => {
                 tracing::info!(delivery_id = %d.id, provider, "social message sent");
                 count_sent(d, provider);
-                self.store.mark_sent(d.id, provider, &reference, done).await
+                self.store
+                    .mark_sent(d.id, d.claim_seq, provider, &reference, done)
+                    .await
             }
             Step::Fallback { phone, reason } => {
                 tracing::info!(delivery_id = %d.id, provider, reason, "the conversation cannot take the message; it goes by SMS to the mobile number on record");
                 let cost = crate::gsm::cost(&text);
                 self.store
-                    .switch_to_sms(d.id, &phone, &cost, reason, done)
+                    .switch_to_sms(d.id, d.claim_seq, &phone, &cost, reason, done)
                     .await?;
                 self.wake.notify_one();
                 Ok(())
@@ -66,7 +74,9 @@ impl Dispatcher {
             Step::Failed(reason) => {
                 tracing::error!(delivery_id = %d.id, provider, reason, "the social message cannot be delivered; marked failed");
                 count_failed(d, reason);
-                self.store.mark_failed(d.id, reason, done).await
+                self.store
+                    .mark_failed(d.id, d.claim_seq, reason, done)
+                    .await
             }
             Step::Retry(reason) => self.retry_or_fail(d, rounds, reason).await,
         }

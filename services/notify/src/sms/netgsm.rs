@@ -22,11 +22,14 @@
 //! The send API takes no client-side message id, so after an unknown outcome
 //! (timeout, garbled answer, crash) notify asks the report API for a job to
 //! the same number, of the same length, since the attempt started: found →
-//! taken, not found → safe to send again. What remains possible: Netgsm
-//! accepting the request so late that its job is not yet listed when asked
-//! (notify asks no sooner than `dispatch.in_doubt_retry_ms` after the
-//! attempt), or two messages of equal length to one number inside that
-//! window, of which only the first is then recognised.
+//! taken, not found → safe to send again. "Not found" is believed only once
+//! the attempt's request can no longer reach Netgsm: its start plus this
+//! client's timeout and [`crate::dispatch::IN_DOUBT_MARGIN`]; sooner, the
+//! delivery stays in doubt and is asked about again then (see
+//! [`crate::dispatch`]). What remains possible: Netgsm listing a job it
+//! took later still than that, or two messages of equal length to one
+//! number inside the look-up's window, of which only the first is then
+//! recognised.
 
 use std::time::Duration;
 

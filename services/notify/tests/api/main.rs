@@ -16,6 +16,7 @@ mod netgsm_standin;
 mod webhook_standin;
 
 mod deadline;
+mod fencing;
 mod helpers;
 mod pipeline;
 mod providers;

@@ -56,6 +56,9 @@ pub enum Mode {
     GarbageAfterAccepting,
     /// Accept, but answer only after this long.
     Slow(Duration),
+    /// Take the message only after this long, then answer: a request still
+    /// on its way, which the report API does not list until it is taken.
+    LateRecord(Duration),
 }
 
 /// One message Netgsm took.
@@ -237,6 +240,9 @@ async fn send(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: 
     let Some(messages) = req["messages"].as_array().filter(|m| !m.is_empty()) else {
         return error("70", "Hatalı sorgulama.");
     };
+    if let Mode::LateRecord(d) = mode {
+        tokio::time::sleep(d).await;
+    }
     let mut taken = Vec::new();
     for m in messages {
         let (Some(msg), Some(no)) = (m["msg"].as_str(), m["no"].as_str()) else {
