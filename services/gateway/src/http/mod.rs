@@ -27,6 +27,7 @@ mod receipt;
 mod record;
 mod report_calls;
 mod reports;
+mod search;
 mod signed_in;
 mod survey;
 mod track;
@@ -210,6 +211,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/raporlar/is/{key}/dosya", get(reports::job_file))
         .route("/havuz", get(manager::show))
         .route("/havuz/ata", axum::routing::post(manager::assign))
+        .route("/ara", get(search::search))
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))

@@ -31,6 +31,7 @@ pub mod record;
 pub mod report_calls;
 pub mod report_mail;
 pub mod reports;
+pub mod search;
 pub mod survey;
 pub mod track;
 pub mod transfer;
@@ -128,6 +129,8 @@ pub struct Texts {
     pub place_map: place_map::PlaceMapTexts,
     /// The record page's *Olası Yinelenenler*.
     pub duplicates: duplicates::DuplicateTexts,
+    /// The search box and its results.
+    pub search: search::SearchTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -155,6 +158,7 @@ pub static TR: Texts = Texts {
     report_calls: report_calls::TR,
     place_map: place_map::TR,
     duplicates: duplicates::TR,
+    search: search::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -182,6 +186,7 @@ pub static EN: Texts = Texts {
     report_calls: report_calls::EN,
     place_map: place_map::EN,
     duplicates: duplicates::EN,
+    search: search::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when
