@@ -213,6 +213,33 @@ pub struct CaseQuery {
     pub limit: u32,
 }
 
+impl CaseQuery {
+    /// Every case, oldest first, at most `limit`: narrow it with struct
+    /// update syntax (`CaseQuery { statuses, ..CaseQuery::any(50) }`).
+    pub fn any(limit: u32) -> Self {
+        Self {
+            pools: None,
+            statuses: Vec::new(),
+            holder: HolderFilter::Any,
+            created_by: None,
+            closed_by: None,
+            channels: Vec::new(),
+            category: None,
+            district: None,
+            urgency: None,
+            entered_pool_before: None,
+            tracking_number: None,
+            not_reached: false,
+            partner_reference: None,
+            due: None,
+            incident: IncidentFilter::Any,
+            sort: Sort::OldestFirst,
+            after: None,
+            limit,
+        }
+    }
+}
+
 /// Cases, their notes, files and task steps, and the status totals.
 #[async_trait::async_trait]
 pub trait CaseStore: Send + Sync + std::fmt::Debug + 'static {

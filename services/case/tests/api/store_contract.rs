@@ -8,8 +8,8 @@ use tekmerkez_case::{
     clock::Clock as _,
     domain::case::Actor,
     store::{
-        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, HolderFilter, IncidentFilter,
-        LetterQuery, NewLetter, NoteRecord, Sort, StoreError,
+        CaseChange, CaseQuery, CreateOutcome, HistoryRecord, LetterQuery, NewLetter, NoteRecord,
+        StoreError,
     },
 };
 use uuid::Uuid;
@@ -151,22 +151,7 @@ both_stores! {
         let pool = |pools: Option<Vec<Uuid>>| CaseQuery {
             pools,
             statuses: vec![a.status],
-            holder: HolderFilter::Any,
-            created_by: None,
-            closed_by: None,
-            channels: Vec::new(),
-            category: None,
-            district: None,
-            urgency: None,
-            entered_pool_before: None,
-            tracking_number: None,
-            not_reached: false,
-            partner_reference: None,
-            due: None,
-            incident: IncidentFilter::Any,
-            sort: Sort::OldestFirst,
-            after: None,
-            limit: 1,
+            ..CaseQuery::any(1)
         };
         let q = pool(Some(vec![a.pool_id]));
         assert_eq!(store.count_matching(&q, 10).await.unwrap(), 4, "the limit of a page is ignored");

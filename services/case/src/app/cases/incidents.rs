@@ -29,10 +29,7 @@ use crate::{
             MAX_TEXT, MAX_TITLE,
         },
     },
-    store::{
-        CaseChange, CaseQuery, HolderFilter, IncidentFilter, IncidentQuery, LinkedCount, Sort,
-        StoreError,
-    },
+    store::{CaseChange, CaseQuery, IncidentFilter, IncidentQuery, LinkedCount, StoreError},
 };
 
 /// The most reports one incident gathers: its close answers them all in
@@ -361,24 +358,9 @@ impl CaseApp {
         Ok(self
             .store
             .list_cases(&CaseQuery {
-                pools: None,
                 statuses: statuses.to_vec(),
-                holder: HolderFilter::Any,
-                created_by: None,
-                closed_by: None,
-                channels: Vec::new(),
-                category: None,
-                district: None,
-                urgency: None,
-                entered_pool_before: None,
-                tracking_number: None,
-                not_reached: false,
-                partner_reference: None,
-                due: None,
                 incident: IncidentFilter::LinkedTo(id),
-                sort: Sort::OldestFirst,
-                after: None,
-                limit: MAX_LINKED,
+                ..CaseQuery::any(MAX_LINKED)
             })
             .await?)
     }

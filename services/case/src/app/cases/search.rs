@@ -18,7 +18,7 @@ use crate::{
         person::PersonKey,
         policy,
     },
-    store::{CaseQuery, HolderFilter, IncidentFilter, SearchQuery, Sort},
+    store::{CaseQuery, SearchQuery, Sort},
 };
 
 /// At most this many results in one answer.
@@ -89,8 +89,8 @@ impl CaseApp {
                 .store
                 .list_cases(&CaseQuery {
                     partner_reference: Some(query.clone()),
-                    limit: limit.saturating_mul(READ_AHEAD),
-                    ..any_case()
+                    sort: Sort::NewestFirst,
+                    ..CaseQuery::any(limit.saturating_mul(READ_AHEAD))
                 })
                 .await?;
             found.extend(exact.into_iter().map(|c| (c, MatchedBy::PartnerReference)));
@@ -127,30 +127,6 @@ impl CaseApp {
             }
         }
         Ok(out)
-    }
-}
-
-/// A query matching any case (every condition open), to narrow.
-fn any_case() -> CaseQuery {
-    CaseQuery {
-        pools: None,
-        statuses: Vec::new(),
-        holder: HolderFilter::Any,
-        created_by: None,
-        closed_by: None,
-        channels: Vec::new(),
-        category: None,
-        district: None,
-        urgency: None,
-        entered_pool_before: None,
-        tracking_number: None,
-        not_reached: false,
-        partner_reference: None,
-        due: None,
-        incident: IncidentFilter::Any,
-        sort: Sort::NewestFirst,
-        after: None,
-        limit: 0,
     }
 }
 

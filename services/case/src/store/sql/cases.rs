@@ -1135,22 +1135,8 @@ mod tests {
         CaseQuery {
             pools: Some((0..pools).map(|_| Uuid::new_v4()).collect()),
             statuses: statuses.to_vec(),
-            holder: HolderFilter::Any,
-            created_by: None,
-            closed_by: None,
-            channels: Vec::new(),
-            category: None,
-            district: None,
-            urgency: None,
-            entered_pool_before: None,
-            tracking_number: None,
-            not_reached: false,
-            partner_reference: None,
-            due: None,
-            incident: IncidentFilter::Any,
             sort: Sort::UrgentFirst,
-            after: None,
-            limit: 51,
+            ..CaseQuery::any(51)
         }
     }
 
