@@ -106,11 +106,30 @@ impl Running {
         category: &str,
         phone: &str,
     ) -> String {
+        self.apply_text(
+            province,
+            district,
+            category,
+            phone,
+            "Sokakta su kesintisi var, iki gündür düzelmedi.",
+        )
+        .await
+    }
+
+    /// Files the same application with `text`: its tracking number.
+    pub async fn apply_text(
+        &self,
+        province: &str,
+        district: &str,
+        category: &str,
+        phone: &str,
+        text: &str,
+    ) -> String {
         let r = http()
             .post(self.url("/v1/applications"))
             .json(&serde_json::json!({
                 "channel": "web_form", "category": category,
-                "text": "Sokakta su kesintisi var, iki gündür düzelmedi.",
+                "text": text,
                 "province": province, "district": district,
                 "applicant": { "name": "Mehmet Kaya", "phone": phone },
                 "reply_channel": "sms",

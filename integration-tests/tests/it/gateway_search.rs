@@ -5,7 +5,7 @@
 //! lists how each matched, and never shows a record out of the person's
 //! scope (Kocaeli's pool manager never finds Ankara's).
 
-use crate::channels::{http, start};
+use crate::channels::start;
 use tekmerkez_integration_tests::{
     page::Page,
     web::{Browser, sign_in, urlencode},
@@ -19,38 +19,25 @@ fn listed(page: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_search_box_finds_records_the_turkish_way_within_scope() {
     let app = start(|_| {}).await;
-    let file = |province: &'static str,
-                district: &'static str,
-                text: &'static str,
-                phone: &'static str| {
-        let url = app.url("/v1/applications");
-        async move {
-            let r = http()
-                .post(url)
-                .json(&serde_json::json!({
-                    "channel": "web_form", "category": "su_arizasi", "text": text,
-                    "province": province, "district": district,
-                    "applicant": { "name": "Hülya Işık", "phone": phone },
-                    "reply_channel": "sms",
-                    "kvkk_consent": { "text_version": "kvkk-aydinlatma-v1", "accepted": true }
-                }))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 202);
-            let v: serde_json::Value = r.json().await.unwrap();
-            v["tracking_number"].as_str().unwrap().to_owned()
-        }
-    };
-    let gebze = file(
-        "Kocaeli",
-        "Gebze",
-        "Sokaktaki ana boru patladı, ışıklar da yanmıyor.",
-        "0532 444 55 66",
-    )
-    .await;
+    let gebze = app
+        .apply_text(
+            "Kocaeli",
+            "Gebze",
+            "su_arizasi",
+            "0532 444 55 66",
+            "Sokaktaki ana boru patladı, ışıklar da yanmıyor.",
+        )
+        .await;
     app.case(&gebze).await;
-    let ankara = file("Ankara", "Çankaya", "Ana boru patladı.", "0533 444 55 66").await;
+    let ankara = app
+        .apply_text(
+            "Ankara",
+            "Çankaya",
+            "su_arizasi",
+            "0533 444 55 66",
+            "Ana boru patladı.",
+        )
+        .await;
     app.case(&ankara).await;
 
     let mut manager = Browser::new(app.http);
