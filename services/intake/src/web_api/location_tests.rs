@@ -3,47 +3,10 @@
 //! the API's error shape), lists a district's neighbourhoods, and the web
 //! form offers them and comes back as typed when it refuses one.
 
-use std::{sync::Arc, time::Duration};
-
 use serde_json::{Value, json};
-use tekmerkez_types::catalogue::Category;
 use tower::ServiceExt as _;
 
-/// The router over an embedded bus and a SQLite key store; the case
-/// service is unreachable (nothing here asks it).
-async fn app() -> (axum::Router, Option<tempfile::TempDir>) {
-    let (url, dir) = crate::testing::database("sqlite").await;
-    let bus = tekmerkez_bus::EmbeddedBus::open("sqlite::memory:")
-        .await
-        .unwrap();
-    let case_service = tekmerkez_case_client::Connection::connect_lazy(
-        "http://127.0.0.1:1",
-        &secrecy::SecretString::from("t"),
-        Duration::from_millis(500),
-    )
-    .unwrap();
-    let state = super::WebState {
-        publisher: crate::publish::Publisher::new(Arc::new(bus), Duration::from_secs(5)),
-        keys: crate::idempotency::IdempotencyStore::connect(&url).unwrap(),
-        categories: Arc::new(vec![Category {
-            code: "su_arizasi".into(),
-            name_tr: "Su arızası".into(),
-            name_en: "Water fault".into(),
-        }]),
-        cases: case_service.cases(),
-        incidents: case_service.incidents(),
-        limiter: super::ClientLimiter::new(
-            100_000,
-            100_000,
-            tekmerkez_client_addr::ClientAddr::default(),
-        ),
-        kvkk_text_version: Arc::from("kvkk-v1"),
-        institution: Arc::default(),
-        smtputf8: false,
-        reports: None,
-    };
-    (super::router(&state, 64 * 1024), dir)
-}
+use super::openapi::tests::app;
 
 /// One request: status and body.
 async fn send(

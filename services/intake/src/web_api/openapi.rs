@@ -309,7 +309,7 @@ fn tidy(v: &mut Value) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use axum::response::IntoResponse as _;
     use jiff::Timestamp;
     use serde_json::Map;
@@ -668,8 +668,8 @@ mod tests {
     }
 
     /// The real router over an embedded bus and a SQLite key store; the
-    /// case service is unreachable.
-    async fn app() -> (axum::Router, Option<tempfile::TempDir>) {
+    /// case service is unreachable (also `location_tests`' router).
+    pub(in crate::web_api) async fn app() -> (axum::Router, Option<tempfile::TempDir>) {
         use std::{sync::Arc, time::Duration};
         let (url, dir) = crate::testing::database("sqlite").await;
         let bus = tekmerkez_bus::EmbeddedBus::open("sqlite::memory:")
