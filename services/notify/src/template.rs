@@ -181,20 +181,7 @@ pub enum Escape {
 }
 
 /// Escapes `s` for HTML text and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use tekmerkez_types::text::escape_html as html_escape;
 
 /// Variables that are a whole sentence said only when it applies: empty,
 /// they render as nothing rather than missing.

@@ -20,6 +20,7 @@
 //! lists them and draws no map rather than inventing a point.
 
 use std::fmt::{self, Write as _};
+use tekmerkez_types::text::escape_html as escape;
 
 use tekmerkez_proto::{case_v1 as pb, common_v1 as common};
 
@@ -81,22 +82,6 @@ pub fn tile_address(template: &str, zoom: u8, x: u32, y: u32) -> String {
         .replace("{z}", &zoom.to_string())
         .replace("{x}", &x.to_string())
         .replace("{y}", &y.to_string())
-}
-
-/// `s` for an HTML text or a quoted attribute.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// "İl / İlçe / Mahalle" of a location, the parts it has.

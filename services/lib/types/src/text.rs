@@ -22,6 +22,23 @@ use unicode_normalization::{UnicodeNormalization as _, char::is_combining_mark};
 
 use crate::fields::FieldError;
 
+/// Escapes `s` for HTML text and attribute values (`&`, `<`, `>`, both
+/// quotes): one rule for every page and e-mail a service writes by hand.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether `c` is a bidirectional formatting control: the embeddings and
 /// overrides (LRE RLE PDF LRO RLO), the isolates (LRI RLI FSI PDI) and the
 /// marks (LRM RLM ALM).
@@ -232,6 +249,14 @@ pub fn parse_uuid(field: &str, raw: &str) -> Result<uuid::Uuid, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_special_characters_are_escaped_and_turkish_letters_kept() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Şule & O'Neil</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Şule &amp; O&#39;Neil&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn text_is_trimmed_and_normalised_to_nfc() {
