@@ -21,6 +21,7 @@ const PROTOS: &[&str] = &[
     "tekmerkez/routing/v1/routing_service.proto",
     "tekmerkez/notify/v1/notification_service.proto",
     "tekmerkez/notify/v1/report_mail.proto",
+    "tekmerkez/notify/v1/ready_answer_service.proto",
     "tekmerkez/reports/v1/report_service.proto",
     "tekmerkez/reports/v1/call_report_service.proto",
     "tekmerkez/reports/v1/periodic_report_service.proto",

@@ -256,25 +256,29 @@ impl NotifyHandler {
         };
         d.template_locale.clone_from(&t.locale);
         d.template_version = t.version;
-        let mut vars = Variables::default();
+        let name = case
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let mut vars = case_variables(
+            &self.settings,
+            &t.locale,
+            &tracking,
+            &event.case_id,
+            name,
+            case.official_answer.as_deref(),
+            occurred,
+            now,
+        );
         let links = &self.settings.links;
-        vars.set("tracking_number", tracking.clone())
-            .set("tracking_url", self.settings.tracking_url.clone())
-            // Without signed links the plain tracking page stands in.
-            .set(
-                "status_url",
-                links
-                    .status_url(&event.case_id, now)
-                    .unwrap_or_else(|| self.settings.tracking_url.clone()),
-            )
-            .set("institution", self.settings.institution.clone())
-            .set(
-                "outage_notice",
-                case.outage.map_or_else(String::new, |(planned, end)| {
-                    let english = t.locale == "en";
-                    tekmerkez_workdays::outage_notice(planned, end, now, english) + " "
-                }),
-            );
+        vars.set(
+            "outage_notice",
+            case.outage.map_or_else(String::new, |(planned, end)| {
+                let english = t.locale == "en";
+                tekmerkez_workdays::outage_notice(planned, end, now, english) + " "
+            }),
+        );
         if is_survey {
             if let Some(url) = links.survey_url(&event.case_id, now) {
                 vars.set("survey_url", url);
@@ -283,72 +287,32 @@ impl NotifyHandler {
                 vars.set("opt_out_keyword", s.opt_outs.keyword().to_owned());
             }
         }
-        // A name is optional on every channel: without one the salutation
-        // reads "Sayın Başvuru Sahibi" instead of the message failing.
-        let name = case
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
-        vars.set(
-            "applicant_name",
-            name.unwrap_or_else(|| template::nameless_applicant(&t.locale)),
-        );
-        if let Some(a) = &case.official_answer {
-            vars.set("official_answer", a.clone());
-        }
         // The extension's new due date, as Turkish dates are written.
         if let Some(pb::case_event::Payload::LegalDeadlineExtended(x)) = &event.payload
             && let Ok(due) = x.to_due_date.parse::<jiff::civil::Date>()
         {
             vars.set("legal_due_date", due.strftime("%d.%m.%Y").to_string());
         }
-        let day = occurred;
-        if let Ok(tz) = jiff::tz::TimeZone::get("Europe/Istanbul") {
-            vars.set("date", day.to_zoned(tz).strftime("%d.%m.%Y").to_string());
-        }
-        let body = match template::render(&t.body, &vars, Escape::None) {
-            Ok(b) => b,
+        let rendered = match render_message(t, rule.channel, &vars, &tracking) {
+            Ok(r) => r,
             Err(e) => {
                 tracing::warn!(template = %t.key, locale = %t.locale, version = t.version, error.kind = e.kind(), error.message = %e, "a template cannot be rendered; the message is marked failed");
                 return fail(d, e.kind());
             }
         };
-        match rule.channel {
-            Channel::Sms => {
-                let c = gsm::cost(&body);
-                d.encoding = Some(c.encoding.as_str().to_owned());
-                d.segments = i64::try_from(c.segments).ok();
-            }
-            Channel::Email => {
-                let subject = match template::render(&t.subject, &vars, Escape::None) {
-                    Ok(s) => email::subject_with_tracking(&s, &tracking),
-                    Err(e) => return fail(d, e.kind()),
-                };
-                let html = if t.html.trim().is_empty() {
-                    Ok(format!(
-                        "<p>{}</p>",
-                        template::html_escape(&body)
-                            .replace("\n\n", "</p>\n<p>")
-                            .replace('\n', "<br>\n")
-                    ))
-                } else {
-                    template::render(&t.html, &vars, Escape::Html)
-                };
-                match html {
-                    Ok(h) => d.html = Some(h),
-                    Err(e) => return fail(d, e.kind()),
-                }
-                d.subject = Some(subject);
-                d.message_id = Some(email::message_id(
-                    &tracking,
-                    &event.event_id,
-                    &self.settings.message_id_domain,
-                ));
-                d.in_reply_to = email::citizens_message_id(case);
-            }
-            Channel::Social => {}
+        d.encoding = rendered.encoding.map(|e| e.as_str().to_owned());
+        d.segments = rendered.segments.and_then(|n| i64::try_from(n).ok());
+        d.subject = rendered.subject;
+        d.html = rendered.html;
+        if rule.channel == Channel::Email {
+            d.message_id = Some(email::message_id(
+                &tracking,
+                &event.event_id,
+                &self.settings.message_id_domain,
+            ));
+            d.in_reply_to = email::citizens_message_id(case);
         }
+        let body = rendered.body;
         d.recipient = Some(recipient);
         d.body = Some(body);
         // A survey waits its delay after the resolution.
@@ -377,6 +341,110 @@ impl NotifyHandler {
         }
         Some(d)
     }
+}
+
+/// The values every message about a case has: its tracking number and
+/// links, the institution, the applicant's name (or how a nameless one is
+/// addressed), the official answer when there is one, and the day.
+#[allow(clippy::too_many_arguments, reason = "one message's values")]
+pub fn case_variables(
+    settings: &HandlerSettings,
+    locale: &str,
+    tracking: &str,
+    case_id: &str,
+    name: Option<&str>,
+    official_answer: Option<&str>,
+    day: Timestamp,
+    now: Timestamp,
+) -> Variables {
+    let mut vars = Variables::default();
+    let links = &settings.links;
+    vars.set("tracking_number", tracking.to_owned())
+        .set("tracking_url", settings.tracking_url.clone())
+        // Without signed links the plain tracking page stands in.
+        .set(
+            "status_url",
+            links
+                .status_url(case_id, now)
+                .unwrap_or_else(|| settings.tracking_url.clone()),
+        )
+        .set("institution", settings.institution.clone());
+    // A name is optional on every channel: without one the salutation
+    // reads "Sayın Başvuru Sahibi" instead of the message failing.
+    vars.set(
+        "applicant_name",
+        name.unwrap_or_else(|| template::nameless_applicant(locale)),
+    );
+    if let Some(a) = official_answer {
+        vars.set("official_answer", a.to_owned());
+    }
+    vars.set(
+        "date",
+        day.to_zoned(tekmerkez_workdays::istanbul().clone())
+            .strftime("%d.%m.%Y")
+            .to_string(),
+    );
+    vars
+}
+
+/// A message rendered from its template: what the citizen receives
+/// (personal data, so no `Debug`).
+pub struct Rendered {
+    /// The SMS or social text, or the e-mail's plain-text part.
+    pub body: String,
+    /// The e-mail's subject, with the tracking number.
+    pub subject: Option<String>,
+    /// The e-mail's HTML part.
+    pub html: Option<String>,
+    /// The SMS encoding.
+    pub encoding: Option<gsm::SmsEncoding>,
+    /// The SMS segments.
+    pub segments: Option<usize>,
+}
+
+/// Renders template `t` for `channel`: the one path both the messages sent
+/// and the answer preview ([`crate::ready_answer`]) take, so a preview is
+/// exactly what is sent.
+///
+/// # Errors
+/// A template that cannot be rendered with `vars`.
+pub fn render_message(
+    t: &crate::catalogue::Template,
+    channel: Channel,
+    vars: &Variables,
+    tracking: &str,
+) -> Result<Rendered, template::TemplateError> {
+    let body = template::render(&t.body, vars, Escape::None)?;
+    let mut out = Rendered {
+        body,
+        subject: None,
+        html: None,
+        encoding: None,
+        segments: None,
+    };
+    match channel {
+        Channel::Sms => {
+            let c = gsm::cost(&out.body);
+            out.encoding = Some(c.encoding);
+            out.segments = Some(c.segments);
+        }
+        Channel::Email => {
+            let subject = template::render(&t.subject, vars, Escape::None)?;
+            out.subject = Some(email::subject_with_tracking(&subject, tracking));
+            out.html = Some(if t.html.trim().is_empty() {
+                format!(
+                    "<p>{}</p>",
+                    template::html_escape(&out.body)
+                        .replace("\n\n", "</p>\n<p>")
+                        .replace('\n', "<br>\n")
+                )
+            } else {
+                template::render(&t.html, vars, Escape::Html)?
+            });
+        }
+        Channel::Social => {}
+    }
+    Ok(out)
 }
 
 impl NotifyHandler {

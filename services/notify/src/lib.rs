@@ -26,6 +26,9 @@
 //! - [`social`]: replies in WhatsApp, Messenger, Instagram and X conversations.
 //! - [`http`]: the delivery-report endpoint.
 //! - [`grpc`]: the API, `tekmerkez.notify.v1.NotificationService`.
+//! - [`ready_answer`]: ready answers (hazır cevaplar), their placeholders,
+//!   the knowledge-base search, and the preview of an answer as sent.
+//! - [`ready_answer_grpc`]: their API, `tekmerkez.notify.v1.ReadyAnswerService`.
 //! - [`sinks`]: `/dev/sms` and `/dev/mail` for `tekmerkez dev`.
 //! - [`survey`]: the satisfaction survey's channel, the signed links, the opt-out list.
 //! - [`startup`]: building and running.
@@ -42,6 +45,8 @@ pub mod handler;
 pub mod http;
 pub mod not_reached;
 pub mod quiet;
+pub mod ready_answer;
+pub mod ready_answer_grpc;
 pub mod report_mail;
 pub mod sinks;
 pub mod sms;

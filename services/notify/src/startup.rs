@@ -10,7 +10,10 @@ use tekmerkez_bus::{Bus, consumer};
 use tekmerkez_case_client::Connection;
 use tekmerkez_proto::{
     case_v1::directory_service_client::DirectoryServiceClient,
-    notify_v1::notification_service_server::NotificationServiceServer,
+    notify_v1::{
+        notification_service_server::NotificationServiceServer,
+        ready_answer_service_server::ReadyAnswerServiceServer,
+    },
 };
 use tokio::{net::TcpListener, sync::Notify};
 use tokio_util::sync::CancellationToken;
@@ -235,24 +238,27 @@ impl Application {
                 "signed_links.secret is not set: messages link the plain tracking page instead of the signed status link"
             );
         }
+        let handler_settings = HandlerSettings {
+            locale: s.default_locale.clone(),
+            institution: s.institution.clone(),
+            tracking_url: s.tracking_url.clone(),
+            quiet,
+            fresh: Duration::from_secs(s.quiet_hours.fresh_minutes.saturating_mul(60)),
+            message_id_domain: s.email.message_id_domain.clone(),
+            unknown_case_attempts: s.case_service.unknown_case_attempts,
+            unknown_case_backoff: Duration::from_millis(s.case_service.unknown_case_backoff_ms),
+            max_event_age: (s.max_event_age_minutes > 0)
+                .then(|| Duration::from_secs(s.max_event_age_minutes.saturating_mul(60))),
+            links,
+            survey,
+        };
+        // The answer preview renders as the handler does.
+        let preview_settings = handler_settings.clone();
         let handler = Arc::new(NotifyHandler::new(
             self.store.clone(),
             self.catalogue.clone(),
             cases.clone(),
-            HandlerSettings {
-                locale: s.default_locale.clone(),
-                institution: s.institution.clone(),
-                tracking_url: s.tracking_url.clone(),
-                quiet,
-                fresh: Duration::from_secs(s.quiet_hours.fresh_minutes.saturating_mul(60)),
-                message_id_domain: s.email.message_id_domain.clone(),
-                unknown_case_attempts: s.case_service.unknown_case_attempts,
-                unknown_case_backoff: Duration::from_millis(s.case_service.unknown_case_backoff_ms),
-                max_event_age: (s.max_event_age_minutes > 0)
-                    .then(|| Duration::from_secs(s.max_event_age_minutes.saturating_mul(60))),
-                links,
-                survey,
-            },
+            handler_settings,
             wake.clone(),
         ));
         let subscription = self
@@ -352,7 +358,15 @@ impl Application {
         health
             .set_serving::<NotificationServiceServer<NotifyGrpc>>()
             .await;
-        let tokens = s.api_tokens.values().cloned().collect();
+        let tokens: Vec<secrecy::SecretString> = s.api_tokens.values().cloned().collect();
+        let ready_answers =
+            ReadyAnswerServiceServer::new(crate::ready_answer_grpc::ReadyAnswerGrpc::new(
+                self.store.clone(),
+                self.catalogue.clone(),
+                preview_settings,
+                tokens.clone(),
+                DirectoryServiceClient::new(connection.channel()),
+            ));
         let api = NotificationServiceServer::new(NotifyGrpc::new(
             self.store.clone(),
             self.catalogue.clone(),
@@ -370,6 +384,7 @@ impl Application {
             .layer(tekmerkez_telemetry::grpc::ServerLayer)
             .add_service(health_service)
             .add_service(api)
+            .add_service(ready_answers)
             .serve_with_incoming_shutdown(
                 tonic::transport::server::TcpIncoming::from(self.grpc).with_nodelay(Some(true)),
                 async move { stop.cancelled().await },

@@ -12,6 +12,8 @@
 //! ([`StoreError::ClaimLost`]). Report e-mails fence the same way on their
 //! `attempts`.
 
+mod ready_answers;
+
 use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
 use uuid::Uuid;
 

@@ -217,6 +217,37 @@ pub fn render(template: &str, vars: &Variables, escape: Escape) -> Result<String
     Ok(out)
 }
 
+/// Fills `template` from `values`, for texts whose placeholders are not
+/// the messages' [`VARIABLES`] (the ready answers', [`crate::ready_answer`]).
+/// A placeholder without a value gets its fallback, or stays as written so
+/// that the person editing the text sees what is left to fill.
+///
+/// # Errors
+/// When it does not parse.
+pub fn fill(template: &str, values: &[(&str, String)]) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(template.len() + 64);
+    for p in pieces(template)? {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Var(name, fallback) => {
+                let given = values
+                    .iter()
+                    .find(|(n, v)| *n == name && !v.trim().is_empty())
+                    .map(|(_, v)| v.as_str());
+                match (given, fallback.filter(|f| !f.is_empty())) {
+                    (Some(v), _) | (None, Some(v)) => out.push_str(v),
+                    (None, None) => {
+                        out.push_str("{{");
+                        out.push_str(name);
+                        out.push_str("}}");
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

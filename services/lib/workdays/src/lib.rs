@@ -28,7 +28,7 @@ use jiff::{
 };
 
 pub use builtin::BuiltinError;
-pub use until::{outage_notice, until};
+pub use until::{long_date, outage_notice, until};
 
 /// What kind of day off a special day is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

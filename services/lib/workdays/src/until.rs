@@ -25,6 +25,17 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// `date` as written in a letter: `8 Aralık 2026`, `8 December 2026`.
+pub fn long_date(date: jiff::civil::Date, english: bool) -> String {
+    let month = usize::try_from(date.month() - 1).unwrap_or(0);
+    let name = if english {
+        MONTHS_EN[month]
+    } else {
+        MONTHS_TR[month]
+    };
+    format!("{} {name} {}", date.day(), date.year())
+}
+
 /// `end` as the object of "until" seen at `now`: `16:00'ya` or
 /// `8 Aralık 16:00'ya` in Turkish, `16:00` or `8 December 16:00` in English.
 pub fn until(end: Timestamp, now: Timestamp, english: bool) -> String {
@@ -85,6 +96,17 @@ pub fn outage_notice(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_date_has_the_month_by_name() {
+        let d = jiff::civil::date(2026, 12, 8);
+        assert_eq!(long_date(d, false), "8 Aralık 2026");
+        assert_eq!(long_date(d, true), "8 December 2026");
+        assert_eq!(
+            long_date(jiff::civil::date(2027, 2, 1), false),
+            "1 Şubat 2027"
+        );
+    }
 
     #[test]
     fn today_is_the_clock_and_another_day_has_its_date() {
