@@ -20,6 +20,7 @@ mod fencing;
 mod helpers;
 mod pipeline;
 mod providers;
+mod ready_answers;
 mod report_mail;
 mod smtp;
 mod social;
