@@ -1,0 +1,412 @@
+//! Automatic assignment: a pool's manager switches it on and sets each
+//! expert's capacity and skills; experts say whether they are at the desk
+//! and which days they are away; and a round hands the pool's waiting
+//! cases out whenever one arrives or enters the pool, an expert frees up
+//! (a case closed, moved or transferred away), or someone becomes
+//! available. The choice is [`crate::domain::assignment::plan`]; the store
+//! runs it under the pool's lock, so rounds on several replicas never
+//! give two cases to one free place.
+
+use jiff::{Timestamp, civil::Date};
+use uuid::Uuid;
+
+use super::{CaseApp, cases::persisted_steps, error::CaseError};
+use crate::{
+    domain::{
+        assignment::{self as rule, Expert, MAX_CAPACITY, MAX_SKILLS, Mode, PoolSettings, Waiting},
+        calendar::istanbul_date,
+        caller::{Caller, UserCaller},
+        case::{Actor, Case},
+        enums::{CaseStatus, Role, Urgency},
+        fields::Violations,
+        policy,
+    },
+    store::{PoolExpert, Round, RoundResult},
+};
+
+/// The actor of an automatic assignment's task step.
+const AUTOMATIC: Actor = Actor::Service("system");
+
+/// Most absence days one expert may list.
+pub const MAX_ABSENCES: usize = 366;
+
+/// `case.assignment.*`: the capacity of an expert nobody set one for, and
+/// how many waiting cases one round reads at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub default_capacity: u32,
+    pub round_limit: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            default_capacity: 10,
+            round_limit: 200,
+        }
+    }
+}
+
+/// A pool's settings and its experts, for its manager's page.
+#[derive(Debug, Clone)]
+pub struct PoolAssignment {
+    pub settings: PoolSettings,
+    pub experts: Vec<PoolExpert>,
+    /// The capacity of an expert with none set.
+    pub default_capacity: u32,
+}
+
+/// An expert's own availability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Availability {
+    pub present: bool,
+    pub absences: Vec<Date>,
+}
+
+/// Whether a case's change may have freed an expert or left a case
+/// waiting, and in which pools a round should run.
+pub(crate) fn pools_to_refill(before: &Case, after: &Case) -> Vec<Uuid> {
+    let mut pools = Vec::new();
+    let was_held = before.status == CaseStatus::Held && before.holder_id.is_some();
+    let freed = was_held
+        && (after.holder_id != before.holder_id
+            || after.pool_id != before.pool_id
+            || after.status != CaseStatus::Held);
+    if freed {
+        pools.push(before.pool_id);
+    }
+    let waits = after.status == CaseStatus::InPool
+        && after.holder_id.is_none()
+        && after.incident.is_none()
+        && (before.status != CaseStatus::InPool
+            || before.holder_id.is_some()
+            || before.pool_id != after.pool_id
+            || before.incident.is_some());
+    if waits && !pools.contains(&after.pool_id) {
+        pools.push(after.pool_id);
+    }
+    pools
+}
+
+fn may_manage_pool(user: &UserCaller, pool: Uuid) -> bool {
+    user.role == Role::Admin || (policy::is_manager(user.role) && user.pools.contains(&pool))
+}
+
+fn manager_of(caller: &Caller, pool: Uuid) -> Result<&UserCaller, CaseError> {
+    caller
+        .user()
+        .filter(|u| may_manage_pool(u, pool))
+        .ok_or(CaseError::PermissionDenied(
+            "only the pool's manager or an admin sets its automatic assignment",
+        ))
+}
+
+fn expert_self(caller: &Caller) -> Result<&UserCaller, CaseError> {
+    caller
+        .user()
+        .filter(|u| u.role == Role::Expert)
+        .ok_or(CaseError::PermissionDenied(
+            "only institutional experts set their own availability",
+        ))
+}
+
+fn valid_category(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The round's rule over what the store read: the plan, and each planned
+/// case's automatic assignment as a change with its step and event.
+fn decide(round: Round<'_>, default_capacity: u32, now: Timestamp) -> RoundResult {
+    let experts: Vec<Expert> = round
+        .experts
+        .iter()
+        .map(|e| Expert {
+            id: e.user_id,
+            capacity: e.capacity.unwrap_or(default_capacity),
+            held: e.held,
+            skills: e.skills.clone(),
+            available: e.present && !e.absent,
+        })
+        .collect();
+    let waiting: Vec<Waiting> = round
+        .waiting
+        .iter()
+        .map(|c| Waiting {
+            id: c.id,
+            category: c.category.clone(),
+            urgent: c.urgency == Urgency::Urgent,
+        })
+        .collect();
+    let plan = rule::plan(
+        round.settings.mode,
+        round.settings.last_expert,
+        &experts,
+        &waiting,
+    );
+    let changes = plan
+        .assignments
+        .iter()
+        .filter_map(|(case_id, expert)| {
+            let case = round.waiting.iter().find(|c| c.id == *case_id)?;
+            let (mut next, step, kind) = rule::assign_automatically(case, *expert, now).ok()?;
+            next.version = case.version + 1;
+            let (history, events) = persisted_steps(vec![(step, kind)], &next, &AUTOMATIC, now);
+            Some(crate::store::CaseChange {
+                case: next,
+                expected_version: case.version,
+                history,
+                note: None,
+                events,
+                attachments: Vec::new(),
+                survey: None,
+                letter: None,
+            })
+        })
+        .collect();
+    RoundResult {
+        changes,
+        last_expert: plan.last_expert,
+    }
+}
+
+impl CaseApp {
+    /// One round for `pool`: the waiting cases its available experts can
+    /// take, handed out. The cases given, as stored.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn hand_out(&self, pool: Uuid) -> Result<Vec<Case>, CaseError> {
+        let now = self.clock.now();
+        let default_capacity = self.assignment.default_capacity;
+        let decide = move |round: Round<'_>| decide(round, default_capacity, now);
+        Ok(self
+            .store
+            .hand_out(
+                pool,
+                istanbul_date(now),
+                self.assignment.round_limit,
+                &decide,
+            )
+            .await?)
+    }
+
+    /// Rounds for `pools` after a change that already succeeded: a failure
+    /// is logged, never the change's (the sweep hands the cases out later).
+    /// The cases given.
+    pub(crate) async fn refill(&self, pools: impl IntoIterator<Item = Uuid>) -> Vec<Case> {
+        let mut given = Vec::new();
+        for pool in pools {
+            match self.hand_out(pool).await {
+                Ok(cases) => given.extend(cases),
+                Err(e) => {
+                    tracing::warn!(error.message = %e, error.cause_chain = ?e, pool_id = %pool, "automatic assignment round failed");
+                }
+            }
+        }
+        given
+    }
+
+    /// `case` as it is after rounds for the pools its change touched (the
+    /// round may have given it to someone at once).
+    pub(crate) async fn refilled(&self, before: Option<&Case>, case: Case) -> Case {
+        let pools = match before {
+            Some(b) => pools_to_refill(b, &case),
+            None if case.status == CaseStatus::InPool
+                && case.holder_id.is_none()
+                && case.incident.is_none() =>
+            {
+                vec![case.pool_id]
+            }
+            None => Vec::new(),
+        };
+        self.refill(pools)
+            .await
+            .into_iter()
+            .find(|c| c.id == case.id)
+            .unwrap_or(case)
+    }
+
+    /// A round in every pool with automatic assignment on (the periodic
+    /// sweep: absence days ending, a round that failed after a change).
+    ///
+    /// # Errors
+    /// Store failures listing the pools.
+    pub async fn hand_out_everywhere(&self) -> Result<usize, CaseError> {
+        let pools = self.store.auto_assigned_pools().await?;
+        let mut given = 0;
+        for pool in pools {
+            given += self.hand_out(pool).await?.len();
+        }
+        Ok(given)
+    }
+
+    /// A pool's automatic-assignment settings and its experts' loads.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown pool; permission errors.
+    pub async fn pool_assignment(
+        &self,
+        caller: &Caller,
+        pool: Uuid,
+    ) -> Result<PoolAssignment, CaseError> {
+        manager_of(caller, pool)?;
+        self.store
+            .get_pool(pool)
+            .await?
+            .ok_or(CaseError::NotFound("pool"))?;
+        let settings = self.store.get_pool_assignment(pool).await?;
+        let experts = self
+            .store
+            .pool_experts(pool, istanbul_date(self.clock.now()))
+            .await?;
+        Ok(PoolAssignment {
+            settings,
+            experts,
+            default_capacity: self.assignment.default_capacity,
+        })
+    }
+
+    /// Switches a pool's automatic assignment on or off and sets its mode;
+    /// switched on, its waiting cases are handed out at once.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown pool; permission errors.
+    pub async fn update_pool_assignment(
+        &self,
+        caller: &Caller,
+        pool: Uuid,
+        enabled: bool,
+        mode: Mode,
+    ) -> Result<PoolAssignment, CaseError> {
+        let user = manager_of(caller, pool)?;
+        self.store
+            .get_pool(pool)
+            .await?
+            .ok_or(CaseError::NotFound("pool"))?;
+        let mut settings = self.store.get_pool_assignment(pool).await?;
+        settings.enabled = enabled;
+        settings.mode = mode;
+        self.store
+            .put_pool_assignment(&settings, user.id, self.clock.now())
+            .await?;
+        self.refill([pool]).await;
+        self.pool_assignment(caller, pool).await
+    }
+
+    /// Sets an expert's capacity (`None`: the default) and skills in a
+    /// pool; a raised capacity takes waiting cases at once.
+    ///
+    /// # Errors
+    /// `Invalid` for a capacity out of range or a malformed category;
+    /// `NotFound` for someone who is not an active expert of the pool.
+    pub async fn set_expert_assignment(
+        &self,
+        caller: &Caller,
+        pool: Uuid,
+        expert: Uuid,
+        capacity: Option<u32>,
+        skills: Vec<String>,
+    ) -> Result<PoolAssignment, CaseError> {
+        manager_of(caller, pool)?;
+        let mut v = Violations::new();
+        if capacity.is_some_and(|c| c > MAX_CAPACITY) {
+            v.add("capacity", "must be 0 to 1000");
+        }
+        let mut skills: Vec<String> = skills.iter().map(|s| s.trim().to_owned()).collect();
+        skills.sort();
+        skills.dedup();
+        if skills.len() > MAX_SKILLS {
+            v.add("categories", "must list at most 64 categories");
+        }
+        if skills.iter().any(|s| !valid_category(s)) {
+            v.add("categories", "must be category codes");
+        }
+        v.into_result()?;
+        self.store
+            .get_user(expert)
+            .await?
+            .filter(|u| u.active && u.role == Role::Expert && u.pool_ids.contains(&pool))
+            .ok_or(CaseError::NotFound("expert (an active expert of the pool)"))?;
+        self.store
+            .set_expert_pool(expert, pool, capacity, &skills)
+            .await?;
+        self.refill([pool]).await;
+        self.pool_assignment(caller, pool).await
+    }
+
+    /// The calling expert's presence and absence days.
+    ///
+    /// # Errors
+    /// Permission errors.
+    pub async fn my_availability(&self, caller: &Caller) -> Result<Availability, CaseError> {
+        let user = expert_self(caller)?;
+        Ok(Availability {
+            present: self.store.get_presence(user.id).await?,
+            absences: self.store.list_absences(user.id).await?,
+        })
+    }
+
+    /// The calling expert comes to or leaves the desk; coming, they take
+    /// waiting cases of their pools at once.
+    ///
+    /// # Errors
+    /// Permission errors.
+    pub async fn set_presence(
+        &self,
+        caller: &Caller,
+        present: bool,
+    ) -> Result<Availability, CaseError> {
+        let user = expert_self(caller)?;
+        self.store
+            .set_presence(user.id, present, self.clock.now())
+            .await?;
+        if present {
+            let mut pools: Vec<Uuid> = user.pools.iter().copied().collect();
+            pools.sort();
+            self.refill(pools).await;
+        }
+        self.my_availability(caller).await
+    }
+
+    /// Replaces the calling expert's absence days (Istanbul dates).
+    ///
+    /// # Errors
+    /// `Invalid` for too many days; permission errors.
+    pub async fn set_absence_days(
+        &self,
+        caller: &Caller,
+        mut days: Vec<Date>,
+    ) -> Result<Availability, CaseError> {
+        let user = expert_self(caller)?;
+        days.sort();
+        days.dedup();
+        if days.len() > MAX_ABSENCES {
+            let mut v = Violations::new();
+            v.add("days", "must list at most 366 days");
+            return Err(CaseError::Invalid(v));
+        }
+        self.store.set_absences(user.id, &days).await?;
+        let mut pools: Vec<Uuid> = user.pools.iter().copied().collect();
+        pools.sort();
+        self.refill(pools).await;
+        self.my_availability(caller).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn categories_are_codes() {
+        assert!(valid_category("su_arizasi"));
+        assert!(!valid_category("Su Arızası"));
+        assert!(!valid_category(""));
+    }
+}
