@@ -31,6 +31,7 @@ pub mod record;
 pub mod report_calls;
 pub mod report_mail;
 pub mod reports;
+pub mod live;
 pub mod search;
 pub mod survey;
 pub mod track;
@@ -131,6 +132,8 @@ pub struct Texts {
     pub duplicates: duplicates::DuplicateTexts,
     /// The search box and its results.
     pub search: search::SearchTexts,
+    /// The live desk's notices.
+    pub live: live::LiveTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -159,6 +162,7 @@ pub static TR: Texts = Texts {
     place_map: place_map::TR,
     duplicates: duplicates::TR,
     search: search::TR,
+    live: live::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -187,6 +191,7 @@ pub static EN: Texts = Texts {
     place_map: place_map::EN,
     duplicates: duplicates::EN,
     search: search::EN,
+    live: live::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
+mod desk;
 mod directory;
 mod duplicates;
 mod escalations;
