@@ -30,11 +30,63 @@ pub struct CaseSettings {
     /// How far apart suggested duplicates may be.
     #[serde(default)]
     pub duplicates: DuplicateSettings,
-    /// The live desk's event streams.
+    /// Automatic assignment's defaults and sweep.
     #[serde(default)]
-    pub desk: DeskSettings,
+    pub assignment: AssignmentSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
+}
+
+/// Automatic assignment (`case.assignment`): the capacity of an expert
+/// whose manager set none, how many waiting cases one round reads, and how
+/// often every switched-on pool gets a round (absence days ending, a round
+/// that failed after a change).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentSettings {
+    pub default_capacity: u32,
+    pub round_limit: u32,
+    pub sweep_interval_ms: u64,
+}
+
+impl Default for AssignmentSettings {
+    fn default() -> Self {
+        let l = crate::app::assignment::Limits::default();
+        Self {
+            default_capacity: l.default_capacity,
+            round_limit: l.round_limit,
+            sweep_interval_ms: 60_000,
+        }
+    }
+}
+
+impl AssignmentSettings {
+    /// The limits the rounds use.
+    pub fn limits(&self) -> crate::app::assignment::Limits {
+        crate::app::assignment::Limits {
+            default_capacity: self.default_capacity,
+            round_limit: self.round_limit,
+        }
+    }
+
+    /// Between two sweeps.
+    pub fn sweep_interval(&self) -> Duration {
+        Duration::from_millis(self.sweep_interval_ms)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let err = |key, rule| Err(SettingsError { key, rule });
+        if !(1..=1_000).contains(&self.default_capacity) {
+            return err("case.assignment.default_capacity", "must be 1 to 1000");
+        }
+        if !(1..=10_000).contains(&self.round_limit) {
+            return err("case.assignment.round_limit", "must be 1 to 10000");
+        }
+        if !(1_000..=3_600_000).contains(&self.sweep_interval_ms) {
+            return err("case.assignment.sweep_interval_ms", "must be 1000 to 3600000");
+        }
+        Ok(())
+    }
 }
 
 /// Duplicate suggestions (`case.duplicates`).
@@ -80,49 +132,6 @@ impl DuplicateSettings {
         }
         if !(10..=50_000).contains(&self.same_place_metres) {
             return err("case.duplicates.same_place_metres", "must be 10 to 50000");
-        }
-        Ok(())
-    }
-}
-
-/// The live desk (`case.desk`): how often the feed reads new case events,
-/// how much a reconnecting page may catch up on, how long one stream lasts
-/// before the page reconnects (its caller's scope read again), and how
-/// often callbacks coming due are looked for.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeskSettings {
-    pub poll_interval_ms: u64,
-    pub replay_limit: u32,
-    pub stream_seconds: u64,
-    pub callback_scan_seconds: u64,
-}
-
-impl Default for DeskSettings {
-    fn default() -> Self {
-        Self {
-            poll_interval_ms: 500,
-            replay_limit: 500,
-            stream_seconds: 600,
-            callback_scan_seconds: 30,
-        }
-    }
-}
-
-impl DeskSettings {
-    fn validate(&self) -> Result<(), SettingsError> {
-        let err = |key, rule| Err(SettingsError { key, rule });
-        if !(50..=10_000).contains(&self.poll_interval_ms) {
-            return err("case.desk.poll_interval_ms", "must be 50 to 10000");
-        }
-        if !(1..=10_000).contains(&self.replay_limit) {
-            return err("case.desk.replay_limit", "must be 1 to 10000");
-        }
-        if !(10..=3_600).contains(&self.stream_seconds) {
-            return err("case.desk.stream_seconds", "must be 10 to 3600");
-        }
-        if !(1..=3_600).contains(&self.callback_scan_seconds) {
-            return err("case.desk.callback_scan_seconds", "must be 1 to 3600");
         }
         Ok(())
     }
@@ -419,7 +428,7 @@ impl CaseSettings {
         }
         self.escalation.validate()?;
         self.duplicates.validate()?;
-        self.desk.validate()?;
+        self.assignment.validate()?;
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(
                 "case.letters.number_prefix",

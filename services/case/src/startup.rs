@@ -9,9 +9,10 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
+    assignment_service_server::AssignmentServiceServer,
     calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
     classification_service_server::ClassificationServiceServer,
-    deadline_service_server::DeadlineServiceServer, desk_service_server::DeskServiceServer,
+    deadline_service_server::DeadlineServiceServer,
     directory_service_server::DirectoryServiceServer,
     incident_service_server::IncidentServiceServer,
 };
@@ -23,14 +24,13 @@ use crate::{
     app::{CaseApp, auth::Authenticator},
     clock::Clock,
     config::CaseSettings,
-    desk_feed::DeskFeed,
     grpc::{
         CallerResolver,
+        assignment_service::AssignmentGrpc,
         calendar_service::CalendarGrpc,
         case_service::{CaseGrpc, PageLimits},
         classification_service::ClassificationGrpc,
         deadline_service::DeadlineGrpc,
-        desk_service::DeskGrpc,
         directory_service::DirectoryGrpc,
         incident_service::IncidentGrpc,
         interceptor,
@@ -92,7 +92,8 @@ impl Application {
             .with_letter_prefix(settings.letters.number_prefix.trim())
             .with_wrong_guesses_per_hour(settings.tracking.wrong_guesses_per_hour)
             .with_escalation_thresholds(settings.escalation.thresholds())
-            .with_duplicate_window(settings.duplicates.window());
+            .with_duplicate_window(settings.duplicates.window())
+            .with_assignment_limits(settings.assignment.limits());
         if settings.database.migrate_on_start {
             // Where this process migrates it also loads the built-in
             // calendar before serving, so the first due date counts on it;
@@ -173,18 +174,12 @@ impl Application {
             DirectoryGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
-        let incidents = IncidentServiceServer::with_interceptor(
-            IncidentGrpc::new(app.clone(), callers.clone()),
+        let assignment = AssignmentServiceServer::with_interceptor(
+            AssignmentGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
-        let desk_feed = DeskFeed::new(
-            app.store().clone(),
-            app.clock().clone(),
-            settings.desk.clone(),
-            shutdown.child_token(),
-        );
-        let desk = DeskServiceServer::with_interceptor(
-            DeskGrpc::new(desk_feed.clone(), callers.clone()),
+        let incidents = IncidentServiceServer::with_interceptor(
+            IncidentGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
         let calendar = CalendarServiceServer::with_interceptor(
@@ -214,8 +209,12 @@ impl Application {
             Duration::from_secs(5),
             shutdown.child_token(),
         ));
-        tracker.spawn(desk_feed.run());
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
+        tracker.spawn(sweep_assignments(
+            app.clone(),
+            settings.assignment.sweep_interval(),
+            shutdown.child_token(),
+        ));
         tracker.spawn(seed_builtin_calendar(app.clone(), shutdown.child_token()));
         tracker.spawn(
             crate::escalation::EscalationScheduler::new(app.clone(), settings.escalation.clone())
@@ -251,7 +250,7 @@ impl Application {
             .add_service(classification)
             .add_service(deadlines)
             .add_service(incidents)
-            .add_service(desk)
+            .add_service(assignment)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(
@@ -272,6 +271,20 @@ impl Application {
         }
         tracing::info!("case service stopped");
         result
+    }
+}
+
+/// A round in every pool with automatic assignment on, every `interval`:
+/// an absence day ending frees an expert without any change to a case.
+async fn sweep_assignments(app: CaseApp, interval: Duration, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = tokio::time::sleep(interval) => {}
+        }
+        if let Err(e) = app.hand_out_everywhere().await {
+            tracing::warn!(error.message = %e, error.cause_chain = ?e, "automatic assignment sweep failed");
+        }
     }
 }
 
@@ -299,6 +312,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<IncidentServiceServer<IncidentGrpc>>()
                     .await;
                 health
+                    .set_serving::<AssignmentServiceServer<AssignmentGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -320,6 +336,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<IncidentServiceServer<IncidentGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<AssignmentServiceServer<AssignmentGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)

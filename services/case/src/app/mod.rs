@@ -3,6 +3,7 @@
 //! operation takes the resolved [`crate::domain::caller::Caller`] and
 //! authorises inside, so no transport can skip the checks.
 
+pub mod assignment;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
@@ -36,6 +37,9 @@ pub struct CaseApp {
     pub(crate) escalation: crate::domain::escalation::Thresholds,
     /// How far apart duplicates may be (`case.duplicates.*`).
     pub(crate) duplicates: crate::domain::duplicate::Window,
+    /// Automatic assignment's default capacity and round size
+    /// (`case.assignment.*`).
+    pub(crate) assignment: assignment::Limits,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -55,6 +59,7 @@ impl CaseApp {
             calendar: Arc::default(),
             escalation: crate::domain::escalation::Thresholds::default(),
             duplicates: crate::domain::duplicate::Window::default(),
+            assignment: assignment::Limits::default(),
         }
     }
 
@@ -74,6 +79,14 @@ impl CaseApp {
     #[must_use]
     pub fn with_duplicate_window(mut self, window: crate::domain::duplicate::Window) -> Self {
         self.duplicates = window;
+        self
+    }
+
+    /// The same operations with these automatic-assignment limits (checked
+    /// by the settings).
+    #[must_use]
+    pub fn with_assignment_limits(mut self, limits: assignment::Limits) -> Self {
+        self.assignment = limits;
         self
     }
 

@@ -203,6 +203,8 @@ domain_enum!(
         MergedInto = "merged_into" => MergedInto,
         /// A duplicate of the citizen merged in.
         DuplicateMerged = "duplicate_merged" => DuplicateMerged,
+        /// Given to an expert by automatic assignment.
+        AutoAssigned = "auto_assigned" => AutoAssigned,
     }
 );
 

@@ -3,12 +3,12 @@
 //! authorization policy.
 //! Nothing here does I/O.
 
+pub mod assignment;
 pub mod calendar;
 pub mod caller;
 pub mod case;
 pub mod classification;
 pub mod deadline;
-pub mod desk;
 pub mod directory;
 pub mod duplicate;
 pub mod enums;

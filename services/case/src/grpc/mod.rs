@@ -2,12 +2,12 @@
 //! conversion, and the two services. Handlers stay thin; every rule lives in
 //! [`crate::app`] and [`crate::domain`].
 
+pub mod assignment_service;
 pub mod calendar_service;
 pub mod case_service;
 pub mod classification_service;
 pub mod convert;
 pub mod deadline_service;
-pub mod desk_service;
 pub mod directory_service;
 pub mod incident_service;
 pub mod interceptor;

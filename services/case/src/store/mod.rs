@@ -19,11 +19,11 @@
 //! check on every case update, the task steps, and the outbox rows
 //! describing the change, in one transaction.
 
+mod assignment;
 mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
-mod desk;
 mod directory;
 mod duplicates;
 mod escalations;
@@ -37,6 +37,7 @@ mod sql;
 
 use uuid::Uuid;
 
+pub use assignment::{AssignmentStore, Decide, PoolExpert, Round, RoundResult};
 pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
@@ -44,7 +45,6 @@ pub use cases::{
 };
 pub use closure_reasons::ClosureReasonStore;
 pub use deadline_policies::DeadlinePolicyStore;
-pub use desk::{DeskFeedRow, DeskFeedStore};
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use duplicates::{DuplicateStore, PlaceQuery};
 pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
@@ -96,7 +96,7 @@ pub trait Store:
     + IncidentStore
     + DuplicateStore
     + SearchIndex
-    + DeskFeedStore
+    + AssignmentStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod admin_calendar;
 pub mod admin_notify;
+pub mod assignment;
 pub mod auth;
 pub mod cases;
 pub mod classify;
@@ -31,7 +32,6 @@ pub mod record;
 pub mod report_calls;
 pub mod report_mail;
 pub mod reports;
-pub mod live;
 pub mod search;
 pub mod survey;
 pub mod track;
@@ -132,8 +132,8 @@ pub struct Texts {
     pub duplicates: duplicates::DuplicateTexts,
     /// The search box and its results.
     pub search: search::SearchTexts,
-    /// The live desk's notices.
-    pub live: live::LiveTexts,
+    /// Automatic assignment: its task step, presence, the manager's page.
+    pub assignment: assignment::AssignmentTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -162,7 +162,7 @@ pub static TR: Texts = Texts {
     place_map: place_map::TR,
     duplicates: duplicates::TR,
     search: search::TR,
-    live: live::TR,
+    assignment: assignment::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -191,7 +191,7 @@ pub static EN: Texts = Texts {
     place_map: place_map::EN,
     duplicates: duplicates::EN,
     search: search::EN,
-    live: live::EN,
+    assignment: assignment::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -109,7 +109,7 @@ fn reachable(user: &UserCaller, case: &Case) -> bool {
 
 /// The task steps of a change to `case` by `actor` at `now`, and the events
 /// describing them (computed from `case` as it will be stored).
-fn persisted_steps(
+pub(crate) fn persisted_steps(
     steps: Vec<(Step, EventKind)>,
     case: &Case,
     actor: &Actor,

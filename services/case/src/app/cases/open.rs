@@ -107,6 +107,7 @@ impl CaseApp {
             {
                 CreateOutcome::Created => {
                     tracing::debug!(case_id = %case.id, channel = case.channel.as_str(), "case opened");
+                    let case = self.refilled(None, case).await;
                     return Ok((self.view(caller, case, now), true));
                 }
                 CreateOutcome::Existing(existing) => {

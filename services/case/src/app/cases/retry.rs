@@ -164,7 +164,10 @@ impl CaseApp {
                 .apply_changes(std::slice::from_ref(&change))
                 .await
             {
-                Ok(()) => return Ok(self.view(caller, next, now)),
+                Ok(()) => {
+                    let next = self.refilled(Some(&case), next).await;
+                    return Ok(self.view(caller, next, now));
+                }
                 Err(StoreError::Conflict(_)) if expected.is_some() => {
                     return Err(RuleViolation::StaleVersion.into());
                 }
@@ -190,6 +193,7 @@ impl CaseApp {
         for _ in 0..CONFLICT_RETRIES {
             let now = self.clock.now();
             let mut changes = Vec::with_capacity(ids.len());
+            let mut refills = Vec::new();
             let mut failures = Vec::new();
             for id in ids {
                 match self
@@ -200,7 +204,16 @@ impl CaseApp {
                 {
                     None => failures.push((*id, BulkFailure::NotFound)),
                     Some(case) => match decide(user, &case, now) {
-                        Ok(t) => changes.push(t.into_change(&case, &actor, now)),
+                        Ok(t) => {
+                            let change = t.into_change(&case, &actor, now);
+                            for pool in crate::app::assignment::pools_to_refill(&case, &change.case)
+                            {
+                                if !refills.contains(&pool) {
+                                    refills.push(pool);
+                                }
+                            }
+                            changes.push(change);
+                        }
                         Err(_) if !policy::can_view(caller, &case) => {
                             failures.push((*id, BulkFailure::NotFound));
                         }
@@ -213,6 +226,7 @@ impl CaseApp {
             }
             match self.store.apply_changes(&changes).await {
                 Ok(()) => {
+                    self.refill(refills).await;
                     return Ok(changes
                         .into_iter()
                         .map(|c| self.view(caller, c.case, now))

@@ -245,7 +245,7 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
 }
 
 /// The list query for `q` (not called with an empty pool list).
-fn list_statement(q: &CaseQuery) -> Statement {
+pub(super) fn list_statement(q: &CaseQuery) -> Statement {
     let order = match q.sort {
         Sort::OldestFirst => " ORDER BY seq ASC",
         Sort::NewestFirst => " ORDER BY seq DESC",
@@ -681,7 +681,7 @@ fn insert_case(c: &Case) -> Statement {
 }
 
 /// The UPDATE of `ch`'s case at `now`, matching only the version it was read at.
-fn update_case(ch: &CaseChange, now: i64) -> Statement {
+pub(super) fn update_case(ch: &CaseChange, now: i64) -> Statement {
     let c = &ch.case;
     Statement::new(UPDATE_CASE)
         .bind(c.pool_id)

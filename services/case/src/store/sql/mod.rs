@@ -9,11 +9,11 @@
 //! connection, which serialises writes as SQLite does anyway, and a few
 //! readers) and the migration directories.
 
+mod assignment;
 mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
-mod desk;
 mod directory;
 mod duplicates;
 mod escalations;

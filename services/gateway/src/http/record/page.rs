@@ -425,6 +425,7 @@ fn action_name(texts: &Texts, a: i32) -> &'static str {
         A::UnlinkedFromIncident => t.step_unlinked_from_incident,
         A::MergedInto => texts.duplicates.step_merged_into,
         A::DuplicateMerged => texts.duplicates.step_duplicate_merged,
+        A::AutoAssigned => texts.assignment.step_auto_assigned,
         A::Unspecified => "",
     }
 }
