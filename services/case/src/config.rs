@@ -33,6 +33,9 @@ pub struct CaseSettings {
     /// Automatic assignment's defaults and sweep.
     #[serde(default)]
     pub assignment: AssignmentSettings,
+    /// The live desk's event streams.
+    #[serde(default)]
+    pub desk: DeskSettings,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout_ms: u64,
 }
@@ -132,6 +135,49 @@ impl DuplicateSettings {
         }
         if !(10..=50_000).contains(&self.same_place_metres) {
             return err("case.duplicates.same_place_metres", "must be 10 to 50000");
+        }
+        Ok(())
+    }
+}
+
+/// The live desk (`case.desk`): how often the feed reads new case events,
+/// how much a reconnecting page may catch up on, how long one stream lasts
+/// before the page reconnects (its caller's scope read again), and how
+/// often callbacks coming due are looked for.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskSettings {
+    pub poll_interval_ms: u64,
+    pub replay_limit: u32,
+    pub stream_seconds: u64,
+    pub callback_scan_seconds: u64,
+}
+
+impl Default for DeskSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 500,
+            replay_limit: 500,
+            stream_seconds: 600,
+            callback_scan_seconds: 30,
+        }
+    }
+}
+
+impl DeskSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let err = |key, rule| Err(SettingsError { key, rule });
+        if !(50..=10_000).contains(&self.poll_interval_ms) {
+            return err("case.desk.poll_interval_ms", "must be 50 to 10000");
+        }
+        if !(1..=10_000).contains(&self.replay_limit) {
+            return err("case.desk.replay_limit", "must be 1 to 10000");
+        }
+        if !(10..=3_600).contains(&self.stream_seconds) {
+            return err("case.desk.stream_seconds", "must be 10 to 3600");
+        }
+        if !(1..=3_600).contains(&self.callback_scan_seconds) {
+            return err("case.desk.callback_scan_seconds", "must be 1 to 3600");
         }
         Ok(())
     }
@@ -429,6 +475,7 @@ impl CaseSettings {
         self.escalation.validate()?;
         self.duplicates.validate()?;
         self.assignment.validate()?;
+        self.desk.validate()?;
         if crate::domain::letter::parse_prefix(&self.letters.number_prefix).is_err() {
             return err(
                 "case.letters.number_prefix",

@@ -23,6 +23,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod desk_feed;
 pub mod domain;
 pub mod escalation;
 pub mod grpc;

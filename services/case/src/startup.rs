@@ -12,7 +12,7 @@ use tekmerkez_proto::case_v1::{
     assignment_service_server::AssignmentServiceServer,
     calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
     classification_service_server::ClassificationServiceServer,
-    deadline_service_server::DeadlineServiceServer,
+    deadline_service_server::DeadlineServiceServer, desk_service_server::DeskServiceServer,
     directory_service_server::DirectoryServiceServer,
     incident_service_server::IncidentServiceServer,
 };
@@ -24,6 +24,7 @@ use crate::{
     app::{CaseApp, auth::Authenticator},
     clock::Clock,
     config::CaseSettings,
+    desk_feed::DeskFeed,
     grpc::{
         CallerResolver,
         assignment_service::AssignmentGrpc,
@@ -31,6 +32,7 @@ use crate::{
         case_service::{CaseGrpc, PageLimits},
         classification_service::ClassificationGrpc,
         deadline_service::DeadlineGrpc,
+        desk_service::DeskGrpc,
         directory_service::DirectoryGrpc,
         incident_service::IncidentGrpc,
         interceptor,
@@ -182,6 +184,16 @@ impl Application {
             IncidentGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
+        let desk_feed = DeskFeed::new(
+            app.store().clone(),
+            app.clock().clone(),
+            settings.desk.clone(),
+            shutdown.child_token(),
+        );
+        let desk = DeskServiceServer::with_interceptor(
+            DeskGrpc::new(desk_feed.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let calendar = CalendarServiceServer::with_interceptor(
             CalendarGrpc::new(app.clone(), callers),
             interceptor::authenticate,
@@ -209,6 +221,7 @@ impl Application {
             Duration::from_secs(5),
             shutdown.child_token(),
         ));
+        tracker.spawn(desk_feed.run());
         tracker.spawn(purge_tracking_guesses(app.clone(), shutdown.child_token()));
         tracker.spawn(sweep_assignments(
             app.clone(),
@@ -251,6 +264,7 @@ impl Application {
             .add_service(deadlines)
             .add_service(incidents)
             .add_service(assignment)
+            .add_service(desk)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(

@@ -8,6 +8,7 @@ use tekmerkez_proto::{
     case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
+    case_v1::desk_service_client::DeskServiceClient,
     case_v1::incident_service_client::IncidentServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     reports_v1::{
@@ -45,6 +46,9 @@ pub type ClassificationClient =
 pub type IncidentClient = IncidentServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's deadline policies and due-date actions.
 pub type DeadlineClient = DeadlineServiceClient<InterceptedService<Channel, CallCredentials>>;
+
+/// The case service's live desk streams.
+pub type DeskClient = DeskServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// The case service, as the gateway calls it.
 #[derive(Clone, Debug)]
@@ -186,6 +190,11 @@ impl Backend {
     /// The case service's working calendar (the *Takvim* page).
     pub fn calendar(&self) -> CalendarClient {
         CalendarServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's live desk (one stream per signed-in browser).
+    pub fn desk(&self) -> DeskClient {
+        DeskServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 
     pub fn cases(&self) -> CaseClient {

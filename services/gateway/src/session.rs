@@ -110,18 +110,44 @@ impl SessionStore {
     /// # Errors
     /// Database failures.
     pub async fn get(&self, id: &str, now: Timestamp) -> Result<Option<Session>, sqlx::Error> {
+        self.read(id, now, true).await
+    }
+
+    /// The live session with cookie id `id`, without counting as activity:
+    /// the live desk reads it, and an open tab must not keep an idle
+    /// session alive for ever.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn peek(&self, id: &str, now: Timestamp) -> Result<Option<Session>, sqlx::Error> {
+        self.read(id, now, false).await
+    }
+
+    async fn read(
+        &self,
+        id: &str,
+        now: Timestamp,
+        touch: bool,
+    ) -> Result<Option<Session>, sqlx::Error> {
         let key = digest(id);
         let expires = now.saturating_add(self.idle).unwrap_or(now);
+        let sql = if touch {
+            "UPDATE sessions SET expires_at = $1 WHERE id_sha256 = $2 AND expires_at > $3 \
+             RETURNING user_id, username, display_name, role, csrf_token"
+        } else {
+            "SELECT user_id, username, display_name, role, csrf_token FROM sessions \
+             WHERE id_sha256 = $1 AND expires_at > $2"
+        };
         on_pool!(&self.pool, |p| {
-            let row = sqlx::query(
-                "UPDATE sessions SET expires_at = $1 WHERE id_sha256 = $2 AND expires_at > $3 \
-                                   RETURNING user_id, username, display_name, role, csrf_token",
-            )
-            .bind(expires.as_microsecond())
-            .bind(&key)
-            .bind(now.as_microsecond())
-            .fetch_optional(p)
-            .await?;
+            let mut q = sqlx::query(sql);
+            if touch {
+                q = q.bind(expires.as_microsecond());
+            }
+            let row = q
+                .bind(&key)
+                .bind(now.as_microsecond())
+                .fetch_optional(p)
+                .await?;
             let Some(row) = row else { return Ok(None) };
             let user_id: String = row.try_get("user_id")?;
             let role: i64 = row.try_get("role")?;

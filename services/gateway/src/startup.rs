@@ -45,6 +45,7 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
         map: settings.map.clone(),
         csp,
         report_jobs: crate::report_jobs::ReportJobs::default(),
+        stopping: CancellationToken::new(),
         links,
         institution: std::sync::Arc::new(institution),
         sessions,
@@ -68,6 +69,8 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
 /// Binding or serving failing.
 pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyhow::Result<()> {
     let state = prepare(&settings).await?;
+    let mut state = prepare(&settings).await?;
+    state.stopping = shutdown.child_token();
     let listener = TcpListener::bind(&settings.http.listen)
         .await
         .with_context(|| format!("binding {}", settings.http.listen))?;

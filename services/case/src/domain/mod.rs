@@ -9,6 +9,7 @@ pub mod caller;
 pub mod case;
 pub mod classification;
 pub mod deadline;
+pub mod desk;
 pub mod directory;
 pub mod duplicate;
 pub mod enums;

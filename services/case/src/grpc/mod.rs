@@ -8,6 +8,7 @@ pub mod case_service;
 pub mod classification_service;
 pub mod convert;
 pub mod deadline_service;
+pub mod desk_service;
 pub mod directory_service;
 pub mod incident_service;
 pub mod interceptor;

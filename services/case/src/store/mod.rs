@@ -24,6 +24,7 @@ mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
+mod desk;
 mod directory;
 mod duplicates;
 mod escalations;
@@ -45,6 +46,7 @@ pub use cases::{
 };
 pub use closure_reasons::ClosureReasonStore;
 pub use deadline_policies::DeadlinePolicyStore;
+pub use desk::{DeskFeedRow, DeskFeedStore};
 pub use directory::{DirectoryStore, LoginState, PasswordAttempt, UserQuery};
 pub use duplicates::{DuplicateStore, PlaceQuery};
 pub use escalations::{DueQuery, EscalationRecord, EscalationStore};
@@ -97,6 +99,7 @@ pub trait Store:
     + DuplicateStore
     + SearchIndex
     + AssignmentStore
+    + DeskFeedStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

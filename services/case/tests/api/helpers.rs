@@ -127,6 +127,12 @@ pub fn settings(url: String) -> CaseSettings {
         },
         duplicates: Default::default(),
         assignment: Default::default(),
+        // The live desk reads new events often, so tests do not wait.
+        desk: tekmerkez_case::config::DeskSettings {
+            poll_interval_ms: 50,
+            ..Default::default()
+        },
+        assignment: Default::default(),
         shutdown_timeout_ms: 5_000,
     }
 }

@@ -22,6 +22,7 @@ mod closure_reasons;
 mod create_case;
 mod database_outage;
 mod deadlines;
+mod desk;
 mod directorate_manager;
 mod directory;
 mod duplicates;

@@ -19,6 +19,7 @@ mod entry;
 mod home;
 mod incidents;
 mod letters;
+mod live;
 mod manager;
 mod outages;
 pub mod place_map;
@@ -87,6 +88,10 @@ pub struct AppState {
     /// Every page's Content-Security-Policy: the pages' own, with the map's
     /// tile server allowed for images when one is set.
     pub csp: HeaderValue,
+    /// Cancelled when the gateway stops: long-lived responses (the live
+    /// desk's streams) end then, so a graceful shutdown does not wait on
+    /// them.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 /// The institution of the deployment, as the pages show it.
@@ -212,6 +217,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/havuz", get(manager::show))
         .route("/havuz/ata", axum::routing::post(manager::assign))
         .route("/ara", get(search::search))
+        .route("/canli", get(live::stream))
+        .route("/canli/sayilar", get(live::counts))
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))
@@ -351,6 +358,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/static/receipt.css", get(receipt::stylesheet))
         .route("/static/print.js", get(receipt::print_script))
         .route("/static/pickers.js", get(entry::picker_script))
+        .route("/static/live.js", get(live::script))
+        .route("/static/live-worker.js", get(live::worker_script))
         .route("/static/site.css", get(stylesheet))
         .route("/static/kurum-logosu", get(logo))
         .fallback(not_found)

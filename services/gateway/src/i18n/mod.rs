@@ -32,6 +32,7 @@ pub mod record;
 pub mod report_calls;
 pub mod report_mail;
 pub mod reports;
+pub mod live;
 pub mod search;
 pub mod survey;
 pub mod track;
@@ -134,6 +135,8 @@ pub struct Texts {
     pub search: search::SearchTexts,
     /// Automatic assignment: its task step, presence, the manager's page.
     pub assignment: assignment::AssignmentTexts,
+    /// The live desk's notices.
+    pub live: live::LiveTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -163,6 +166,7 @@ pub static TR: Texts = Texts {
     duplicates: duplicates::TR,
     search: search::TR,
     assignment: assignment::TR,
+    live: live::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -192,6 +196,7 @@ pub static EN: Texts = Texts {
     duplicates: duplicates::EN,
     search: search::EN,
     assignment: assignment::EN,
+    live: live::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -14,6 +14,7 @@ mod calendar;
 mod cases;
 mod closure_reasons;
 mod deadline_policies;
+mod desk;
 mod directory;
 mod duplicates;
 mod escalations;
