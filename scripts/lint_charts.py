@@ -810,6 +810,13 @@ def service_schema(name: str) -> dict[str, Any]:
                         "same_place_metres": integer(10, 50000),
                     }
                 ),
+                "assignment": obj(
+                    {
+                        "default_capacity": integer(1, 1000),
+                        "round_limit": integer(1, 10000),
+                        "sweep_interval_ms": integer(1000, 3600000),
+                    }
+                ),
                 "shutdown_timeout_ms": integer(1),
             }
         )
