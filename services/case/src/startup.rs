@@ -15,6 +15,7 @@ use tekmerkez_proto::case_v1::{
     deadline_service_server::DeadlineServiceServer, desk_service_server::DeskServiceServer,
     directory_service_server::DirectoryServiceServer,
     incident_service_server::IncidentServiceServer,
+    saved_view_service_server::SavedViewServiceServer,
 };
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -36,6 +37,7 @@ use crate::{
         directory_service::DirectoryGrpc,
         incident_service::IncidentGrpc,
         interceptor,
+        saved_view_service::SavedViewGrpc,
     },
     outbox::OutboxRelay,
     store::{self, Store},
@@ -184,6 +186,10 @@ impl Application {
             IncidentGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
+        let saved_views = SavedViewServiceServer::with_interceptor(
+            SavedViewGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let desk_feed = DeskFeed::new(
             app.store().clone(),
             app.clock().clone(),
@@ -265,6 +271,7 @@ impl Application {
             .add_service(incidents)
             .add_service(assignment)
             .add_service(desk)
+            .add_service(saved_views)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(
@@ -329,6 +336,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .set_serving::<AssignmentServiceServer<AssignmentGrpc>>()
                     .await;
                 health
+                    .set_serving::<SavedViewServiceServer<SavedViewGrpc>>()
+                    .await;
+                health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
             } else {
@@ -353,6 +363,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<AssignmentServiceServer<AssignmentGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<SavedViewServiceServer<SavedViewGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)

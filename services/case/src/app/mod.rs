@@ -14,6 +14,7 @@ pub mod error;
 pub mod escalations;
 pub mod events;
 pub mod letters;
+pub mod saved_views;
 
 use std::sync::Arc;
 

@@ -19,6 +19,7 @@ pub mod letter;
 pub mod not_reached;
 pub mod person;
 pub mod policy;
+pub mod saved_view;
 pub mod survey;
 pub mod working_calendar;
 

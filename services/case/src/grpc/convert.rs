@@ -891,6 +891,8 @@ pub fn filter(f: Option<&pb::CaseFilter>, v: &mut Violations) -> Filter {
     let Some(f) = f else { return Filter::default() };
     let mut out = Filter {
         min_days_in_pool: f.min_days_in_pool,
+        due_near_or_passed: f.due_near_or_passed,
+        callback_due_today: f.callback_due_today,
         ..Filter::default()
     };
     for s in &f.statuses {

@@ -13,6 +13,7 @@ pub mod directory_service;
 pub mod incident_service;
 pub mod interceptor;
 pub mod letters;
+pub mod saved_view_service;
 
 use tonic::{Request, Status};
 

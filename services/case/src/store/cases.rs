@@ -149,6 +149,12 @@ pub enum DueFilter {
         today: jiff::civil::Date,
         now: Timestamp,
     },
+    /// A due date is near or has passed: the legal one on or before
+    /// `legal_by`, or the internal one at or before `internal_by`.
+    NearOrPassed {
+        legal_by: jiff::civil::Date,
+        internal_by: Timestamp,
+    },
 }
 
 /// Where the previous page ended.
@@ -204,6 +210,8 @@ pub struct CaseQuery {
     pub partner_reference: Option<String>,
     /// Only cases whose due dates are near or past.
     pub due: Option<DueFilter>,
+    /// Only cases never tried for a callback or whose next try is before this instant.
+    pub callback_due_before: Option<Timestamp>,
     /// By their incident link.
     pub incident: IncidentFilter,
     pub sort: Sort,
@@ -232,6 +240,7 @@ impl CaseQuery {
             not_reached: false,
             partner_reference: None,
             due: None,
+            callback_due_before: None,
             incident: IncidentFilter::Any,
             sort: Sort::OldestFirst,
             after: None,

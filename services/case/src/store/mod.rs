@@ -33,6 +33,7 @@ mod incidents;
 mod letters;
 mod outbox;
 mod people;
+mod saved_views;
 mod search;
 mod sql;
 
@@ -55,6 +56,7 @@ pub use incidents::{IncidentQuery, IncidentStore, LinkedCount};
 pub use letters::{LetterQuery, LetterStore, NewLetter, PostMark};
 pub use outbox::{OutboxRecord, OutboxStore};
 pub use people::{PersonIndex, SharingCase};
+pub use saved_views::SavedViewStore;
 pub use search::{SearchIndex, SearchQuery};
 pub use sql::open;
 
@@ -100,6 +102,7 @@ pub trait Store:
     + SearchIndex
     + AssignmentStore
     + DeskFeedStore
+    + SavedViewStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -37,6 +37,7 @@ mod outbox;
 mod privacy;
 mod recorded_by;
 mod related;
+mod saved_views;
 mod search;
 mod social_reply;
 mod status_counts;

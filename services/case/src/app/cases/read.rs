@@ -261,6 +261,10 @@ impl CaseApp {
             not_reached: false,
             partner_reference: filter.partner_reference.clone(),
             due: None,
+            callback_due_before: filter.callback_due_today.then(|| {
+                // The first instant of tomorrow in Istanbul.
+                calendar::start_of_day_days_ago(self.clock.now(), 0)
+            }),
             incident: IncidentFilter::Any,
             sort: Sort::OldestFirst,
             after: None,
@@ -330,6 +334,14 @@ impl CaseApp {
                     "this list is not available to the caller's role",
                 ));
             }
+        }
+        if filter.due_near_or_passed && q.due.is_none() {
+            let now = self.clock.now();
+            let cal = self.working_calendar().await?;
+            q.due = Some(DueFilter::NearOrPassed {
+                legal_by: escalation::legal_near_by(now, &cal, &self.escalation),
+                internal_by: escalation::internal_near_by(now, &self.escalation),
+            });
         }
         if let Some(p) = filter.pool_id {
             q.pools = match q.pools {

@@ -74,6 +74,10 @@ pub struct Filter {
     pub tracking_number: Option<String>,
     /// A partner's reference, trimmed (exact match).
     pub partner_reference: Option<String>,
+    /// Only cases whose due dates are near or past.
+    pub due_near_or_passed: bool,
+    /// Only callbacks to make by the end of today (Istanbul).
+    pub callback_due_today: bool,
 }
 
 /// One page request.

@@ -169,6 +169,12 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
     if let Some(r) = &q.partner_reference {
         select.push(" AND partner_reference = ").push_bind(r);
     }
+    if let Some(t) = q.callback_due_before {
+        select
+            .push(" AND (callback_retry_at IS NULL OR callback_retry_at < ")
+            .push_bind(micros(t))
+            .push(")");
+    }
     match q.incident {
         IncidentFilter::Any => {}
         IncidentFilter::Unlinked => {
@@ -194,6 +200,18 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
                 .push_bind(micros(now));
             select
                 .push(") AND (legal_due_date <= ")
+                .push_bind(date_value(legal_by));
+            select
+                .push(" OR internal_due_at <= ")
+                .push_bind(micros(internal_by))
+                .push(")");
+        }
+        Some(DueFilter::NearOrPassed {
+            legal_by,
+            internal_by,
+        }) => {
+            select
+                .push(" AND (legal_due_date <= ")
                 .push_bind(date_value(legal_by));
             select
                 .push(" OR internal_due_at <= ")

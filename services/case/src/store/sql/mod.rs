@@ -23,6 +23,7 @@ mod incidents;
 mod letters;
 mod outbox;
 mod people;
+mod saved_views;
 mod search;
 
 use std::{sync::Arc, time::Duration};
