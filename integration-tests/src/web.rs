@@ -94,6 +94,20 @@ impl Browser {
         (status, res.text().await.unwrap(), set, headers)
     }
 
+    /// GET a long-lived response (a server-sent event stream), with
+    /// `Last-Event-ID` when resuming; read it with [`EventStream`].
+    pub async fn open_stream(&self, path: &str, last_event_id: Option<&str>) -> reqwest::Response {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id);
+        }
+        req.send().await.unwrap()
+    }
+
     /// GET a file: status, its bytes as sent, headers.
     pub async fn get_bytes(
         &mut self,
@@ -186,4 +200,68 @@ pub async fn sign_in(b: &mut Browser, username: &str) {
         StatusCode::SEE_OTHER,
         "sign-in as {username}: {body}"
     );
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerEvent {
+    pub id: String,
+    pub event: String,
+    pub data: String,
+}
+
+/// Reads server-sent events from a response as they arrive.
+pub struct EventStream {
+    res: reqwest::Response,
+    buf: String,
+}
+
+impl EventStream {
+    pub fn new(res: reqwest::Response) -> Self {
+        Self {
+            res,
+            buf: String::new(),
+        }
+    }
+
+    /// The next event (comments and keep-alives skipped); `None` when the
+    /// stream ended. Waits at most `patience`, then panics: a broken
+    /// stream fails the test rather than hanging it.
+    pub async fn next(&mut self, patience: std::time::Duration) -> Option<ServerEvent> {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut e = ServerEvent::default();
+                for line in block.lines() {
+                    let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                    let value = value.strip_prefix(' ').unwrap_or(value);
+                    match field {
+                        "id" => e.id = value.to_owned(),
+                        "event" => e.event = value.to_owned(),
+                        "data" => e.data.push_str(value),
+                        _ => {}
+                    }
+                }
+                if e.event.is_empty() && e.data.is_empty() {
+                    continue;
+                }
+                return Some(e);
+            }
+            let chunk = tokio::time::timeout(patience, self.res.chunk())
+                .await
+                .expect("the event stream went quiet")
+                .unwrap()?;
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next event named `name`, others skipped.
+    pub async fn next_named(&mut self, name: &str, patience: std::time::Duration) -> ServerEvent {
+        loop {
+            let e = self.next(patience).await.expect("the event stream ended");
+            if e.event == name {
+                return e;
+            }
+        }
+    }
 }

@@ -72,6 +72,7 @@ mod gateway_not_reached;
 mod gateway_place;
 mod gateway_related;
 mod gateway_reports;
+mod gateway_live_desk;
 mod gateway_search;
 mod gateway_signin;
 mod gateway_survey;
