@@ -24,6 +24,11 @@ use uuid::Uuid;
 /// Routing's rules API, as the gateway calls it.
 pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, CallCredentials>>;
 
+/// Notify's ready answers, as the gateway calls them.
+pub type ReadyAnswersClient = tekmerkez_proto::notify_v1::ready_answer_service_client::ReadyAnswerServiceClient<
+    InterceptedService<Channel, CallCredentials>,
+>;
+
 /// Notify's API, as the gateway calls it.
 pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, CallCredentials>>;
 
@@ -158,6 +163,17 @@ impl Backend {
         self.notify
             .as_ref()
             .map(|c| NotificationServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
+    /// Notify's ready answers, when notify is configured (called as
+    /// [`Self::as_user`]: notify asks the directory for the person's role).
+    pub fn ready_answers(&self) -> Option<ReadyAnswersClient> {
+        self.notify.as_ref().map(|c| {
+            tekmerkez_proto::notify_v1::ready_answer_service_client::ReadyAnswerServiceClient::with_interceptor(
+                c.channel(),
+                c.credentials(),
+            )
+        })
     }
 
     /// A request as the gateway itself (sign-in, the public tracking page).

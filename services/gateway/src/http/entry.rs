@@ -536,11 +536,21 @@ fn page(
     })
 }
 
+/// What opens the call form filled: the knowledge base's *Bu bilgiyle
+/// kaydet* (`?bilgi=1&hazir=<ready answer id>`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct Prefill {
+    bilgi: String,
+    hazir: String,
+}
+
 /// `GET /kayit-girisi/{kind}`.
 pub(super) async fn form(
     State(state): State<Arc<AppState>>,
     frame: Frame,
     Path(kind): Path<String>,
+    axum::extract::Query(prefill): axum::extract::Query<Prefill>,
     RequireRole(s, _): RequireRole<Recorders>,
 ) -> Response {
     // Staff entry not configured: nobody may record.
@@ -569,6 +579,20 @@ pub(super) async fn form(
     if let Some(number) = call.as_ref().and_then(|c| c.caller_number.as_deref()) {
         // The caller's number: what an SMS or a callback would use.
         number.clone_into(&mut v.phone);
+    }
+    if kind == Kind::Call && prefill.bilgi == "1" {
+        v.info_only = true;
+        // The answer given, from the knowledge base: its subject, what was
+        // asked (its title) and the text read out.
+        if let Some((category, title, answer)) =
+            super::ready_answers::for_information_call(&state, &s, prefill.hazir.trim()).await
+        {
+            if !category.is_empty() {
+                v.category = category;
+            }
+            v.text = title;
+            v.info_answer = answer;
+        }
     }
     page(&state, frame, &s, kind, &v, call, Vec::new(), None)
 }

@@ -34,6 +34,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.not_reached, "/ulasilamayanlar"),
             letters,
             (c.email_problems, "/eposta-sorunlari"),
+            (t.ready_answers.title, "/hazir-cevaplar"),
         ],
         Role::PoolManager | Role::DirectorateManager => vec![
             (c.pool_manager_pools, "/havuz"),
@@ -42,6 +43,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             (c.due_soon, "/sure-yaklasan"),
             (c.overdue, "/sure-gecen"),
             (c.not_reached, "/ulasilamayanlar"),
+            (t.ready_answers.title, "/hazir-cevaplar"),
         ],
         Role::Expert => vec![
             (c.call_pool, "/cagri-havuzu"),
@@ -60,6 +62,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             let mut m = super::entry::menu(&t.entry);
             m.push(letters);
             m.push((c.email_problems, "/eposta-sorunlari"));
+            m.push((t.ready_answers.kb_title, "/bilgi-bankasi"));
             m
         }
         Role::PartnerClient | Role::Unspecified => Vec::new(),
@@ -102,6 +105,7 @@ mod tests {
                     "/sure-yaklasan",
                     "/sure-gecen",
                     "/ulasilamayanlar",
+                    "/hazir-cevaplar",
                     "/kullanici"
                 ]
             );
@@ -127,6 +131,7 @@ mod tests {
                 "/aldigim-kayitlar",
                 "/mektuplar",
                 "/eposta-sorunlari",
+                "/bilgi-bankasi",
                 "/kullanici"
             ]
         );
@@ -143,6 +148,7 @@ mod tests {
                 "/ulasilamayanlar",
                 "/mektuplar",
                 "/eposta-sorunlari",
+                "/hazir-cevaplar",
                 "/kullanici"
             ]
         );

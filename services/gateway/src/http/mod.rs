@@ -24,6 +24,7 @@ mod manager;
 mod outages;
 pub mod place_map;
 mod profile;
+mod ready_answers;
 mod receipt;
 mod record;
 mod report_calls;
@@ -349,6 +350,23 @@ pub fn pages(state: AppState) -> Router {
         .route(
             "/yonetim/kural/{id}/sil",
             get(admin::confirm_delete_rule).post(admin::delete_rule),
+        )
+        .route(
+            "/hazir-cevaplar",
+            get(ready_answers::show).post(ready_answers::save),
+        )
+        .route(
+            "/hazir-cevaplar/{id}/kaldir",
+            axum::routing::post(ready_answers::retire),
+        )
+        .route("/bilgi-bankasi", get(ready_answers::knowledge_base))
+        .route(
+            "/kayit/{id}/hazir-cevap",
+            axum::routing::post(record::insert_ready_answer),
+        )
+        .route(
+            "/kayit/{id}/onizle",
+            axum::routing::post(record::preview_answer),
         )
         .route("/kayit-girisi/{kind}", get(entry::form).post(entry::submit))
         .route("/aldigim-kayitlar", get(entry::taken))

@@ -28,6 +28,7 @@ pub mod letters;
 pub mod manager;
 pub mod place_map;
 pub mod profile;
+pub mod ready_answers;
 pub mod record;
 pub mod report_calls;
 pub mod report_mail;
@@ -137,6 +138,8 @@ pub struct Texts {
     pub assignment: assignment::AssignmentTexts,
     /// The live desk's notices.
     pub live: live::LiveTexts,
+    /// *Hazır Cevaplar*, *Bilgi Bankası*, the record page's picker and preview.
+    pub ready_answers: ready_answers::ReadyAnswerTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -167,6 +170,7 @@ pub static TR: Texts = Texts {
     search: search::TR,
     assignment: assignment::TR,
     live: live::TR,
+    ready_answers: ready_answers::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -197,6 +201,7 @@ pub static EN: Texts = Texts {
     search: search::EN,
     assignment: assignment::EN,
     live: live::EN,
+    ready_answers: ready_answers::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

@@ -68,6 +68,25 @@ pub(in crate::http) struct TextForm {
     /// *Süreyi uzat*: the working days the page offered (only to word the
     /// success; the case service decides the days).
     gun: String,
+    /// The ready answer picked in the answer box (its id).
+    hazir: String,
+}
+
+impl TextForm {
+    /// The form's CSRF token.
+    pub(super) fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    /// The ready answer picked (its id; empty: none).
+    pub(super) fn ready_answer(&self) -> &str {
+        self.hazir.trim()
+    }
+
+    /// What was typed into the note and answer form.
+    pub(super) fn typed_answer(&self) -> Typed {
+        self.typed(TextWrite::Answer)
+    }
 }
 
 impl TextForm {

@@ -13,6 +13,8 @@
 //!   carries the version the page showed, so a double-submitted form or a record changed meanwhile writes
 //!   nothing twice; a refused one shows the page again with what was typed.
 //! - [`delivery_log`]: the messages sent to the citizen, from notify.
+//! - [`ready_answer`]: the answer box's ready answers and the preview of
+//!   what the citizen receives (from notify).
 //! - [`related`]: the citizen's other applications, from the case
 //!   service's person index.
 //! - [`duplicates`]: the records this one may repeat, their merge and
@@ -22,6 +24,7 @@ mod actions;
 mod delivery_log;
 mod duplicates;
 mod page;
+mod ready_answer;
 mod related;
 
 pub(super) use actions::istanbul_time;
@@ -31,6 +34,7 @@ pub(super) use actions::{
 };
 pub(super) use duplicates::{dismiss as dismiss_duplicate, merge};
 pub(super) use page::{attachment, show};
+pub(super) use ready_answer::{insert_ready_answer, preview_answer};
 
 /// A protobuf timestamp as the desk reads it, in Istanbul time
 /// (`25.11.2026 10:30`).

@@ -88,6 +88,8 @@ pub(super) struct Typed {
     pub(super) closure_reason: String,
     /// *Süreyi uzat*: the reason.
     pub(super) extend_reason: String,
+    /// The ready answer picked in the answer box (its id).
+    pub(super) ready_answer: String,
 }
 
 impl Typed {
@@ -137,6 +139,8 @@ pub(super) struct Shown {
     /// the note box name the case's own rule (its policy's days), read from
     /// the record.
     pub(super) note_rule_refused: bool,
+    /// *Önizle*: what the citizen receives for the answer typed.
+    pub(super) preview: Option<super::ready_answer::PreviewView>,
 }
 
 impl Shown {
@@ -150,6 +154,7 @@ impl Shown {
             typed: Typed::default(),
             extended_by: None,
             note_rule_refused: false,
+            preview: None,
         }
     }
 
@@ -163,6 +168,7 @@ impl Shown {
             typed,
             extended_by: None,
             note_rule_refused: false,
+            preview: None,
         }
     }
 
@@ -178,6 +184,12 @@ impl Shown {
 #[template(path = "record.html")]
 struct RecordPage {
     frame: Frame,
+    /// The answer box's ready answers: (id, label, chosen).
+    ready_answers: Vec<(String, String, bool)>,
+    /// *Önizle*: what the citizen receives.
+    preview: Option<super::ready_answer::PreviewView>,
+    /// The ready answers' words.
+    ra: &'static crate::i18n::ready_answers::ReadyAnswerTexts,
     t: &'static RecordTexts,
     /// The answer letter of a letter reply, in words (number, whether it
     /// was posted), and its PDF for whoever posts letters.
@@ -897,6 +909,19 @@ pub(super) async fn record_page(
         };
         message = Some(words.replace("{date}", &date));
     }
+    // The answer box's ready answers: only for the holder, who answers.
+    let ready_answers = if case.holder_id == me && status == pb::CaseStatus::Held {
+        super::ready_answer::choices(
+            state,
+            &s,
+            &case,
+            &shown.typed.ready_answer,
+            &texts.ready_answers,
+        )
+        .await
+    } else {
+        Vec::new()
+    };
     let mut r = render(&RecordPage {
         dl,
         extension_days,
@@ -1015,6 +1040,9 @@ pub(super) async fn record_page(
         message,
         is_error: shown.is_error,
         typed: shown.typed,
+        ready_answers,
+        preview: shown.preview,
+        ra: &texts.ready_answers,
         frame,
         t,
     });
