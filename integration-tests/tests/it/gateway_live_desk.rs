@@ -44,26 +44,49 @@ async fn new_records_reach_the_right_desks_live_and_a_dropped_stream_resumes() {
     let (mut kocaeli_desk, _) = desk(&kocaeli, None).await;
 
     let in_ankara = app
-        .apply_text("Ankara", "Çankaya", "su_arizasi", "0532 111 22 33", "Ana boru patladı.")
+        .apply_text(
+            "Ankara",
+            "Çankaya",
+            "su_arizasi",
+            "0532 111 22 33",
+            "Ana boru patladı.",
+        )
         .await;
     let e = ankara_desk.next_named("bildirim", PATIENCE).await;
     let last = e.id.clone();
     let n = notice(&e);
     let text = n["metin"].as_str().unwrap();
     assert!(text.contains(&in_ankara), "{text}");
-    assert!(text.contains("Su Arızası") || text.contains("Su arızası"), "the category by name: {text}");
+    assert!(
+        text.contains("Su Arızası") || text.contains("Su arızası"),
+        "the category by name: {text}"
+    );
     assert!(
         text.starts_with("Havuzunuza yeni kayıt") || text.starts_with("ACİL"),
         "worded in Turkish: {text}"
     );
     assert!(n["adres"].as_str().unwrap().starts_with("/kayit/"));
-    assert!(!e.data.contains("0532"), "no contact on the wire: {}", e.data);
-    assert!(!e.data.contains("Mehmet"), "no name on the wire: {}", e.data);
+    assert!(
+        !e.data.contains("0532"),
+        "no contact on the wire: {}",
+        e.data
+    );
+    assert!(
+        !e.data.contains("Mehmet"),
+        "no name on the wire: {}",
+        e.data
+    );
 
     // Kocaeli's first notice is Kocaeli's own record, filed after
     // Ankara's: Ankara's never reached it.
     let in_gebze = app
-        .apply_text("Kocaeli", "Gebze", "su_arizasi", "0532 111 22 44", "Sayaç akıtıyor.")
+        .apply_text(
+            "Kocaeli",
+            "Gebze",
+            "su_arizasi",
+            "0532 111 22 44",
+            "Sayaç akıtıyor.",
+        )
         .await;
     let e = kocaeli_desk.next_named("bildirim", PATIENCE).await;
     let text = notice(&e)["metin"].as_str().unwrap().to_owned();
@@ -74,12 +97,21 @@ async fn new_records_reach_the_right_desks_live_and_a_dropped_stream_resumes() {
     // reconnects with the last id it saw and gets it.
     drop(ankara_desk);
     let missed = app
-        .apply_text("Ankara", "Keçiören", "su_arizasi", "0532 111 22 55", "Su gelmiyor.")
+        .apply_text(
+            "Ankara",
+            "Keçiören",
+            "su_arizasi",
+            "0532 111 22 55",
+            "Su gelmiyor.",
+        )
         .await;
     app.case(&missed).await;
     let (mut again, _) = desk(&ankara, Some(&last)).await;
     let e = again.next_named("bildirim", PATIENCE).await;
-    assert!(notice(&e)["metin"].as_str().unwrap().contains(&missed), "{e:?}");
+    assert!(
+        notice(&e)["metin"].as_str().unwrap().contains(&missed),
+        "{e:?}"
+    );
 
     // The menu's counts, as the worker reads them after a change.
     let (status, body, _, headers) = ankara.get("/canli/sayilar").await;
@@ -90,6 +122,9 @@ async fn new_records_reach_the_right_desks_live_and_a_dropped_stream_resumes() {
 
     // Nobody signed in: no stream, no counts.
     let stranger = Browser::new(app.http);
-    assert_eq!(stranger.open_stream("/canli", None).await.status().as_u16(), 401);
+    assert_eq!(
+        stranger.open_stream("/canli", None).await.status().as_u16(),
+        401
+    );
     app.stop().await;
 }

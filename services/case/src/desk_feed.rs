@@ -127,7 +127,9 @@ impl DeskFeed {
         if start < 0 {
             start = self.store.last_outbox_id().await?;
             // The reader starts from here too, unless it got there first.
-            let _ = self.watermark.compare_exchange(-1, start, Ordering::AcqRel, Ordering::Acquire);
+            let _ = self
+                .watermark
+                .compare_exchange(-1, start, Ordering::AcqRel, Ordering::Acquire);
             start = self.watermark.load(Ordering::Acquire);
         }
         if after <= 0 || after >= start {
@@ -139,7 +141,10 @@ impl DeskFeed {
             });
         }
         let limit = self.settings.replay_limit;
-        let rows = self.store.case_events_after(after, limit.saturating_add(1)).await?;
+        let rows = self
+            .store
+            .case_events_after(after, limit.saturating_add(1))
+            .await?;
         let rows: Vec<DeskFeedRow> = rows.into_iter().filter(|r| r.id <= start).collect();
         let truncated = rows.len() > limit as usize;
         let rows = &rows[rows.len().saturating_sub(limit as usize)..];
@@ -194,7 +199,9 @@ impl DeskFeed {
         let mut mark = self.watermark.load(Ordering::Acquire);
         if mark < 0 {
             mark = self.store.last_outbox_id().await?;
-            let _ = self.watermark.compare_exchange(-1, mark, Ordering::AcqRel, Ordering::Acquire);
+            let _ = self
+                .watermark
+                .compare_exchange(-1, mark, Ordering::AcqRel, Ordering::Acquire);
             return Ok(());
         }
         let rows = self.store.case_events_after(mark, ROUND_LIMIT).await?;
@@ -272,8 +279,7 @@ impl Hole {
     /// `mark`, and past a hole once it has been open for [`HOLE_WAIT`].
     fn ready<'a>(&mut self, mark: i64, rows: &'a [DeskFeedRow], now: Instant) -> &'a [DeskFeedRow] {
         let mut expected = mark + 1;
-        let mut end = 0;
-        for r in rows {
+        for (end, r) in rows.iter().enumerate() {
             if r.id != expected {
                 let since = match self.waiting {
                     Some((id, since)) if id == expected => since,
@@ -287,7 +293,6 @@ impl Hole {
                 }
             }
             expected = r.id + 1;
-            end += 1;
         }
         self.waiting = None;
         rows
@@ -309,11 +314,16 @@ fn decode(payload: &[u8]) -> Option<Decoded> {
         .occurred_at
         .and_then(|t| Timestamp::new(t.seconds, t.nanos).ok())
         .unwrap_or_else(Timestamp::now);
-    let actor = e.actor.as_ref().and_then(|a| a.user_id.parse::<Uuid>().ok());
+    let actor = e
+        .actor
+        .as_ref()
+        .and_then(|a| a.user_id.parse::<Uuid>().ok());
     let mut left_pools = Vec::new();
     let happening = match e.payload? {
         Payload::Opened(o) if o.information_only => Happening::Other,
-        Payload::Opened(_) | Payload::Reopened(_) | Payload::ClosedByExpert(_) => Happening::Arrived,
+        Payload::Opened(_) | Payload::Reopened(_) | Payload::ClosedByExpert(_) => {
+            Happening::Arrived
+        }
         Payload::Transferred(t) => {
             left_pools.extend(t.from_pool_id.parse::<Uuid>().ok());
             Happening::Arrived
@@ -323,7 +333,10 @@ fn decode(payload: &[u8]) -> Option<Decoded> {
             Err(_) => Happening::Other,
         },
         Payload::Claimed(c) => match c.holder_id.parse() {
-            Ok(holder) => Happening::HandedTo { holder, by: Some(holder) },
+            Ok(holder) => Happening::HandedTo {
+                holder,
+                by: Some(holder),
+            },
             Err(_) => Happening::Other,
         },
         _ => Happening::Other,
@@ -360,13 +373,20 @@ mod tests {
         // 12 is written but not committed yet.
         let r = rows(&[11, 13, 14]);
         assert_eq!(h.ready(10, &r, t0).len(), 1, "11 only");
-        assert_eq!(h.ready(11, &r[1..], t0 + Duration::from_millis(500)).len(), 0);
+        assert_eq!(
+            h.ready(11, &r[1..], t0 + Duration::from_millis(500)).len(),
+            0
+        );
         // It commits: everything goes.
         let filled = rows(&[12, 13, 14]);
         assert_eq!(h.ready(11, &filled, t0 + Duration::from_secs(1)).len(), 3);
         // A rolled-back write never fills: read past it after the wait.
         let r = rows(&[16, 17]);
         assert_eq!(h.ready(14, &r, t0 + Duration::from_secs(3)).len(), 0);
-        assert_eq!(h.ready(14, &r, t0 + Duration::from_secs(3) + HOLE_WAIT).len(), 2);
+        assert_eq!(
+            h.ready(14, &r, t0 + Duration::from_secs(3) + HOLE_WAIT)
+                .len(),
+            2
+        );
     }
 }

@@ -84,7 +84,14 @@ pub fn notice_for(
             {
                 Notice::quiet(DeskKind::NewInPool)
             }
-            _ => changed(user.role, in_my_pools, case, user.id, left_pools, &user.pools),
+            _ => changed(
+                user.role,
+                in_my_pools,
+                case,
+                user.id,
+                left_pools,
+                &user.pools,
+            ),
         },
         Happening::HandedTo { holder, by }
             if *holder == user.id && *by != Some(user.id) && visible =>
@@ -94,7 +101,14 @@ pub fn notice_for(
         Happening::CallbackDue if visible && user.role == Role::CallbackAgent => {
             Notice::quiet(DeskKind::CallbackDue)
         }
-        _ => changed(user.role, in_my_pools, case, user.id, left_pools, &user.pools),
+        _ => changed(
+            user.role,
+            in_my_pools,
+            case,
+            user.id,
+            left_pools,
+            &user.pools,
+        ),
     }
 }
 
@@ -162,7 +176,10 @@ mod tests {
         }
         assert_eq!(arrived(&person(Role::CallCentreAgent, &[ankara])), None);
         assert_eq!(arrived(&person(Role::PartnerClient, &[])), None);
-        assert_eq!(arrived(&Caller::Service(crate::domain::caller::ServiceName::Notify)), None);
+        assert_eq!(
+            arrived(&Caller::Service(crate::domain::caller::ServiceName::Notify)),
+            None
+        );
     }
 
     #[test]
@@ -174,7 +191,12 @@ mod tests {
             assert!(n.alert, "{role:?}");
         }
         let normal = in_pool(pool, Urgency::Normal);
-        let n = notice_for(&person(Role::Expert, &[pool]), &Happening::Arrived, &normal, &[]);
+        let n = notice_for(
+            &person(Role::Expert, &[pool]),
+            &Happening::Arrived,
+            &normal,
+            &[],
+        );
         assert!(!n.unwrap().alert);
     }
 
@@ -194,7 +216,10 @@ mod tests {
             notice_for(&expert, &by_manager, &case, &[]).map(|n| n.kind),
             Some(DeskKind::AssignedToMe)
         );
-        let automatic = Happening::HandedTo { holder: me, by: None };
+        let automatic = Happening::HandedTo {
+            holder: me,
+            by: None,
+        };
         assert_eq!(
             notice_for(&expert, &automatic, &case, &[]).map(|n| n.kind),
             Some(DeskKind::AssignedToMe)
@@ -215,7 +240,12 @@ mod tests {
             Some(DeskKind::Changed)
         );
         assert_eq!(
-            notice_for(&person(Role::Expert, &[Uuid::new_v4()]), &by_manager, &case, &[]),
+            notice_for(
+                &person(Role::Expert, &[Uuid::new_v4()]),
+                &by_manager,
+                &case,
+                &[]
+            ),
             None
         );
     }
@@ -248,7 +278,12 @@ mod tests {
             Some(DeskKind::CallbackDue)
         );
         assert_eq!(
-            notice_for(&person(Role::CallbackAgent, &[Uuid::new_v4()]), &Happening::CallbackDue, &case, &[]),
+            notice_for(
+                &person(Role::CallbackAgent, &[Uuid::new_v4()]),
+                &Happening::CallbackDue,
+                &case,
+                &[]
+            ),
             None
         );
         // Another agent holds it: not theirs to call.

@@ -37,6 +37,10 @@ impl DeskGrpc {
     }
 }
 
+fn wrap(event: pb::DeskEvent) -> pb::WatchDeskResponse {
+    pb::WatchDeskResponse { event: Some(event) }
+}
+
 fn ready(cursor: i64) -> pb::DeskEvent {
     pb::DeskEvent {
         cursor,
@@ -80,7 +84,7 @@ fn announced(item: &FeedItem, n: Notice) -> pb::DeskEvent {
 /// signals folded into one per [`CHANGED_EVERY`].
 struct Outlet {
     caller: Caller,
-    tx: mpsc::Sender<Result<pb::DeskEvent, Status>>,
+    tx: mpsc::Sender<Result<pb::WatchDeskResponse, Status>>,
     /// The cursor of the last event sent or folded.
     last: i64,
     /// A "changed" signal waiting for its turn.
@@ -101,13 +105,13 @@ impl Outlet {
                 self.pending_changed = true;
                 true
             }
-            Some(n) => self.tx.send(Ok(announced(item, n))).await.is_ok(),
+            Some(n) => self.tx.send(Ok(wrap(announced(item, n)))).await.is_ok(),
         }
     }
 
     async fn flush(&mut self) -> bool {
         if std::mem::take(&mut self.pending_changed) {
-            self.tx.send(Ok(changed(self.last))).await.is_ok()
+            self.tx.send(Ok(wrap(changed(self.last)))).await.is_ok()
         } else {
             !self.tx.is_closed()
         }
@@ -116,7 +120,8 @@ impl Outlet {
 
 #[tonic::async_trait]
 impl DeskService for DeskGrpc {
-    type WatchDeskStream = tokio_stream::wrappers::ReceiverStream<Result<pb::DeskEvent, Status>>;
+    type WatchDeskStream =
+        tokio_stream::wrappers::ReceiverStream<Result<pb::WatchDeskResponse, Status>>;
 
     #[tracing::instrument(name = "case.watch_desk", skip_all)]
     async fn watch_desk(
@@ -125,7 +130,9 @@ impl DeskService for DeskGrpc {
     ) -> Result<Response<Self::WatchDeskStream>, Status> {
         let caller = self.callers.resolve(&req).await?;
         if caller.user().is_none() {
-            return Err(Status::permission_denied("a desk belongs to a signed-in person"));
+            return Err(Status::permission_denied(
+                "a desk belongs to a signed-in person",
+            ));
         }
         let after = req.get_ref().after;
         if after < 0 {
@@ -146,7 +153,7 @@ impl DeskService for DeskGrpc {
                 last: after.min(sub.start),
                 pending_changed: sub.truncated,
             };
-            if out.tx.send(Ok(ready(sub.start))).await.is_err() {
+            if out.tx.send(Ok(wrap(ready(sub.start)))).await.is_err() {
                 return;
             }
             for item in &sub.replay {
@@ -182,6 +189,8 @@ impl DeskService for DeskGrpc {
                 }
             }
         });
-        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(rx)))
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
+            rx,
+        )))
     }
 }

@@ -22,8 +22,11 @@ pub struct DeskFeedRow {
 #[async_trait::async_trait]
 pub trait DeskFeedStore: Send + Sync + std::fmt::Debug + 'static {
     /// Outbox rows with an id above `after`, in id order, at most `limit`.
-    async fn case_events_after(&self, after: i64, limit: u32)
-    -> Result<Vec<DeskFeedRow>, StoreError>;
+    async fn case_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<DeskFeedRow>, StoreError>;
     /// The highest outbox id written so far (0 when none).
     async fn last_outbox_id(&self) -> Result<i64, StoreError>;
     /// The cases with these ids (any order; missing ones left out).

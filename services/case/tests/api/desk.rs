@@ -15,7 +15,7 @@ use crate::{both_stores, helpers::*};
 /// hanging it; nothing here depends on how fast events arrive.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-type Desk = Streaming<pb::DeskEvent>;
+type Desk = Streaming<pb::WatchDeskResponse>;
 
 async fn watch(app: &TestApp, who: &str, after: i64) -> (Desk, i64) {
     let channel = tonic::transport::Channel::from_shared(format!("http://{}", app.addr))
@@ -30,7 +30,11 @@ async fn watch(app: &TestApp, who: &str, after: i64) -> (Desk, i64) {
         .unwrap()
         .into_inner();
     let ready = next_event(&mut desk).await;
-    assert_eq!(ready.kind, pb::DeskEventKind::Ready as i32, "a stream opens with READY");
+    assert_eq!(
+        ready.kind,
+        pb::DeskEventKind::Ready as i32,
+        "a stream opens with READY"
+    );
     (desk, ready.cursor)
 }
 
@@ -40,6 +44,8 @@ async fn next_event(desk: &mut Desk) -> pb::DeskEvent {
         .expect("the desk stream went quiet")
         .unwrap()
         .expect("the desk stream ended")
+        .event
+        .expect("every response carries its event")
 }
 
 /// The next event that announces something (the silent "changed" signals
@@ -53,7 +59,13 @@ async fn next_notice(desk: &mut Desk) -> pb::DeskEvent {
     }
 }
 
-async fn open_in(app: &mut TestApp, pool: &str, province: u32, district: &str, urgent: bool) -> pb::Case {
+async fn open_in(
+    app: &mut TestApp,
+    pool: &str,
+    province: u32,
+    district: &str,
+    urgent: bool,
+) -> pb::Case {
     let mut req = app.application(pool, province, district);
     req.urgency = if urgent {
         common::Urgency::Urgent

@@ -17,7 +17,7 @@ use axum::{
         sse::{Event, KeepAlive, Sse},
     },
 };
-use tekmerkez_proto::case_v1::{DeskEvent, DeskEventKind, WatchDeskRequest};
+use tekmerkez_proto::case_v1::{self as pb, DeskEvent, DeskEventKind, WatchDeskRequest};
 use tekmerkez_types::catalogue::name_of;
 use tokio_stream::StreamExt as _;
 
@@ -113,11 +113,12 @@ pub(super) async fn stream(State(state): State<Arc<AppState>>, headers: HeaderMa
                 () = &mut ended => return,
                 () = tx.closed() => return,
                 next = events.message() => match next {
-                    Ok(Some(e)) => {
+                    Ok(Some(pb::WatchDeskResponse { event: Some(e) })) => {
                         if tx.send(to_sse(&e, &state, lang)).await.is_err() {
                             return;
                         }
                     }
+                    Ok(Some(_)) => {}
                     // The case service ended the stream (or failed): the
                     // browser reconnects and resumes.
                     _ => return,
@@ -213,12 +214,26 @@ mod tests {
 
     #[test]
     fn notices_are_worded_and_urgent_ones_marked() {
-        let n = notice(&event(DeskEventKind::NewInPool, true), &live::TR, "Su arızası");
+        let n = notice(
+            &event(DeskEventKind::NewInPool, true),
+            &live::TR,
+            "Su arızası",
+        );
         assert_eq!(n["tur"], "acil");
-        assert_eq!(n["metin"], "ACİL kayıt havuzunuza geldi: 2026-000042 (Su arızası)");
+        assert_eq!(
+            n["metin"],
+            "ACİL kayıt havuzunuza geldi: 2026-000042 (Su arızası)"
+        );
         assert_eq!(n["adres"], "/kayit/c0ffee");
-        let n = notice(&event(DeskEventKind::AssignedToMe, false), &live::EN, "Water fault");
-        assert_eq!(n["metin"], "A record was assigned to you: 2026-000042 (Water fault)");
+        let n = notice(
+            &event(DeskEventKind::AssignedToMe, false),
+            &live::EN,
+            "Water fault",
+        );
+        assert_eq!(
+            n["metin"],
+            "A record was assigned to you: 2026-000042 (Water fault)"
+        );
         assert_eq!(n["acil"], false);
     }
 }

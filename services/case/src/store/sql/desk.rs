@@ -5,7 +5,11 @@ use jiff::Timestamp;
 use tekmerkez_sqlpool::{Statement, on_pool};
 use uuid::Uuid;
 
-use super::{SqlStore, cases::{CASE_COLUMNS, CaseRow}, micros};
+use super::{
+    SqlStore,
+    cases::{CASE_COLUMNS, CaseRow},
+    micros,
+};
 use crate::{
     app::events::CASE_EVENT_TYPE,
     domain::{case::Case, enums::CaseStatus},
