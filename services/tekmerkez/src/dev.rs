@@ -232,6 +232,12 @@ impl Dev {
             },
         )
         .await?;
+        // The demo's ready answers (hazır cevaplar), when there are none.
+        notify
+            .store()
+            .seed_demo_ready_answers(jiff::Timestamp::now().as_microsecond())
+            .await
+            .context("loading the demo ready answers")?;
 
         // Staff entry: the gateway's entry screens post to intake on the
         // shared HTTP listener.
