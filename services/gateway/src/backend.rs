@@ -5,6 +5,7 @@
 use secrecy::SecretString;
 use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
 use tekmerkez_proto::{
+    case_v1::assignment_service_client::AssignmentServiceClient,
     case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
@@ -49,6 +50,8 @@ pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's incidents.
 pub type IncidentClient = IncidentServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's automatic assignment (pool settings, presence).
+pub type AssignmentClient = AssignmentServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's deadline policies and due-date actions.
 pub type DeadlineClient = DeadlineServiceClient<InterceptedService<Channel, CallCredentials>>;
 
@@ -230,5 +233,10 @@ impl Backend {
     /// The case service's `IncidentService`.
     pub fn incidents(&self) -> IncidentClient {
         IncidentServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's `AssignmentService`.
+    pub fn assignment(&self) -> AssignmentClient {
+        AssignmentServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 }

@@ -11,6 +11,7 @@ mod admin_deadlines;
 mod admin_notify;
 mod admin_reasons;
 mod admin_report_mail;
+mod assignment;
 mod auth;
 mod cases;
 pub(crate) mod due;
@@ -217,6 +218,15 @@ pub fn pages(state: AppState) -> Router {
         .route("/raporlar/is/{key}/dosya", get(reports::job_file))
         .route("/havuz", get(manager::show))
         .route("/havuz/ata", axum::routing::post(manager::assign))
+        .route(
+            "/havuz/{pool}/otomatik-atama",
+            get(assignment::show).post(assignment::save_pool),
+        )
+        .route(
+            "/havuz/{pool}/otomatik-atama/uzman",
+            axum::routing::post(assignment::save_expert),
+        )
+        .route("/musaitlik", axum::routing::post(assignment::presence))
         .route("/ara", get(search::search))
         .route("/canli", get(live::stream))
         .route("/canli/sayilar", get(live::counts))
@@ -282,6 +292,10 @@ pub fn pages(state: AppState) -> Router {
             get(survey::opted_out).post(survey::opt_out),
         )
         .route("/kullanici", get(profile::show).post(profile::save))
+        .route(
+            "/kullanici/izin-gunleri",
+            axum::routing::post(profile::save_absences),
+        )
         .route("/yonetim", get(admin::show))
         .route(
             "/yonetim/kullanici",
@@ -578,6 +592,10 @@ pub struct Frame {
     pub nav: Vec<NavItem>,
     /// The institution whose desk this is.
     pub institution: Arc<Institution>,
+    /// An expert's presence for the header's toggle (read on a GET only).
+    pub presence: Option<bool>,
+    /// The page's own address, for a header form to come back to.
+    pub here: String,
 }
 
 /// One entry of the desk menu.
@@ -607,6 +625,8 @@ impl Frame {
                     receipt_logo: None,
                 })
             }),
+            presence: None,
+            here: String::new(),
         }
     }
 
@@ -753,7 +773,23 @@ impl FromRequestParts<Arc<AppState>> for Frame {
             // A page shown after a GET gets the counts; a form's answer
             // (a refusal shown again) keeps the menu without re-counting.
             let count = parts.method == axum::http::Method::GET;
-            frame.nav = desk_menu(state, &s, frame.lang, parts.uri.path(), count).await;
+            let expert = count && s.role == tekmerkez_proto::case_v1::Role::Expert as i32;
+            let (nav, presence) = tokio::join!(
+                desk_menu(state, &s, frame.lang, parts.uri.path(), count),
+                async {
+                    if expert {
+                        assignment::presence_of(state, &s).await
+                    } else {
+                        None
+                    }
+                }
+            );
+            frame.nav = nav;
+            frame.presence = presence;
+            frame.here = parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
         }
         Ok(frame)
     }

@@ -2,7 +2,9 @@
 //! phone, and changes their password (which needs the current one). The
 //! case service validates every field and answers per field; a refused form
 //! comes back with the details as typed (never the passwords), each error by
-//! its field and the focus on the first.
+//! its field and the focus on the first. An institutional expert also
+//! lists their absence days here (automatic assignment passes them by on
+//! those days).
 
 use std::sync::Arc;
 
@@ -36,6 +38,14 @@ struct ProfilePage {
     is_error: bool,
     /// Field-level messages: (field id, message).
     problems: Vec<(&'static str, String)>,
+    /// An expert's absence days, one a line (`None` for other roles).
+    absences: Option<Absences>,
+}
+
+/// The absence-days form: the days as stored, or as typed when refused.
+struct Absences {
+    text: String,
+    error: Option<&'static str>,
 }
 
 impl ProfilePage {
@@ -109,6 +119,92 @@ async fn page(
     typed: Option<Typed>,
     status: StatusCode,
 ) -> Response {
+    let absences = absences(state, &s, None).await;
+    page_with(state, frame, s, message, problems, typed, absences, status).await
+}
+
+/// An expert's absence days as the form shows them: `typed` when given
+/// (a refused form), else as stored; `None` for other roles.
+async fn absences(
+    state: &AppState,
+    s: &crate::session::Session,
+    typed: Option<Absences>,
+) -> Option<Absences> {
+    if s.role != pb::Role::Expert as i32 {
+        return None;
+    }
+    if typed.is_some() {
+        return typed;
+    }
+    let req = state
+        .backend
+        .as_user(s.user_id, pb::GetMyAvailabilityRequest {});
+    match state.backend.assignment().get_my_availability(req).await {
+        Ok(r) => Some(Absences {
+            text: r
+                .into_inner()
+                .availability
+                .map(|a| {
+                    a.absence_days
+                        .iter()
+                        .map(|d| readable_day(d))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default(),
+            error: None,
+        }),
+        Err(st) => {
+            tracing::warn!(code = ?st.code(), "reading the expert's absence days failed");
+            None
+        }
+    }
+}
+
+/// `2026-12-31` as a Turkish desk writes it, `31.12.2026`.
+fn readable_day(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// The days typed, one a line (or separated by commas), as `YYYY-MM-DD`;
+/// `Err` if any is not a real date written `GG.AA.YYYY` or `YYYY-AA-GG`.
+fn parse_days(text: &str) -> Result<Vec<String>, ()> {
+    text.split(['\n', ','])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split(['.', '-', '/']).collect();
+            let (y, m, d) = match parts[..] {
+                [y, m, d] if y.len() == 4 => (y, m, d),
+                [d, m, y] if y.len() == 4 => (y, m, d),
+                _ => return Err(()),
+            };
+            let (y, m, d) = (
+                y.parse::<i16>().map_err(|_| ())?,
+                m.parse::<i8>().map_err(|_| ())?,
+                d.parse::<i8>().map_err(|_| ())?,
+            );
+            jiff::civil::Date::new(y, m, d)
+                .map(|date| date.to_string())
+                .map_err(|_| ())
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments, reason = "one page, every part it shows")]
+async fn page_with(
+    state: &AppState,
+    frame: Frame,
+    s: crate::session::Session,
+    message: Option<(&'static str, bool)>,
+    problems: Vec<(&'static str, String)>,
+    typed: Option<Typed>,
+    absences: Option<Absences>,
+    status: StatusCode,
+) -> Response {
     let me = state
         .backend
         .directory()
@@ -139,6 +235,7 @@ async fn page(
         message,
         is_error,
         problems,
+        absences,
         t: &frame.texts().profile,
         frame,
     });
@@ -157,6 +254,7 @@ pub(super) async fn show(
     let message = match q.durum.as_str() {
         "kaydedildi" => Some((t.profile_saved, false)),
         "parola" => Some((t.password_changed, false)),
+        "izin" => Some((frame.texts().assignment.absences_saved, false)),
         _ => None,
     };
     page(&state, frame, s, message, Vec::new(), None, StatusCode::OK).await
@@ -297,6 +395,103 @@ pub(super) async fn save(
     }
 }
 
+/// What the absence-days form posts.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct AbsenceForm {
+    csrf: String,
+    gunler: String,
+}
+
+/// The profile page with the absence days as typed, refused by their field.
+async fn refuse_days(
+    state: &AppState,
+    frame: Frame,
+    s: crate::session::Session,
+    text: String,
+) -> Response {
+    let at = &frame.texts().assignment;
+    let typed = Some(Absences {
+        text,
+        error: Some(at.invalid_absence_days),
+    });
+    let typed = absences(state, &s, typed).await;
+    let message = Some((frame.texts().profile.check_fields, true));
+    page_with(
+        state,
+        frame,
+        s,
+        message,
+        vec![("gunler", at.invalid_absence_days.to_owned())],
+        None,
+        typed,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// `POST /kullanici/izin-gunleri`: the expert's absence days, replacing
+/// the list.
+pub(super) async fn save_absences(
+    State(state): State<Arc<AppState>>,
+    frame: Frame,
+    SignedIn { session: s, .. }: SignedIn,
+    Form(f): Form<AbsenceForm>,
+) -> Response {
+    let c = frame.c;
+    let refused = |error| {
+        Some(Absences {
+            text: f.gunler.clone(),
+            error,
+        })
+    };
+    if !tokens_match(&s.csrf_token, &f.csrf) {
+        let typed = absences(&state, &s, refused(None)).await;
+        let message = Some((c.form_expired, true));
+        return page_with(
+            &state,
+            frame,
+            s,
+            message,
+            Vec::new(),
+            None,
+            typed,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let Ok(days) = parse_days(&f.gunler) else {
+        return refuse_days(&state, frame, s, f.gunler).await;
+    };
+    let req = state.backend.as_user(
+        s.user_id,
+        pb::SetMyAbsenceDaysRequest { absence_days: days },
+    );
+    match state.backend.assignment().set_my_absence_days(req).await {
+        Ok(_) => see_other("/kullanici?durum=izin"),
+        Err(st) if st.code() == Code::InvalidArgument => {
+            refuse_days(&state, frame, s, f.gunler).await
+        }
+        Err(st) if st.code() == Code::PermissionDenied => super::refuse(&frame),
+        Err(st) => {
+            tracing::error!(code = ?st.code(), "saving the expert's absence days failed");
+            let typed = absences(&state, &s, refused(None)).await;
+            let message = Some((c.unavailable, true));
+            page_with(
+                &state,
+                frame,
+                s,
+                message,
+                Vec::new(),
+                None,
+                typed,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +511,18 @@ mod tests {
             assert!(!message.is_empty());
         }
         assert!(field_problem(&TR, "role").is_none());
+    }
+
+    #[test]
+    fn absence_days_are_read_either_way_round_and_must_be_real_dates() {
+        assert_eq!(
+            parse_days("31.12.2026\n 2027-01-02 \n\n5.1.2027").unwrap(),
+            ["2026-12-31", "2027-01-02", "2027-01-05"]
+        );
+        assert_eq!(parse_days("").unwrap(), Vec::<String>::new());
+        for bad in ["30.02.2027", "yarın", "2027-13-01", "1.1.27"] {
+            assert!(parse_days(bad).is_err(), "{bad}");
+        }
+        assert_eq!(readable_day("2026-12-31"), "31.12.2026");
     }
 }

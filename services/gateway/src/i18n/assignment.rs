@@ -35,6 +35,14 @@ pub struct AssignmentTexts {
     pub invalid_absence_days: &'static str,
     pub absences_saved: &'static str,
     pub link: &'static str,
+    /// A refused form's message above the page.
+    pub not_saved: &'static str,
+    pub invalid_mode: &'static str,
+    /// What switching it on does, above the settings.
+    pub intro: &'static str,
+    /// By the capacity field: blank means the default.
+    pub capacity_hint: &'static str,
+    pub no_experts: &'static str,
 }
 
 pub const TR: AssignmentTexts = AssignmentTexts {
@@ -65,6 +73,11 @@ pub const TR: AssignmentTexts = AssignmentTexts {
     invalid_absence_days: "Her satır bir tarih olmalı (GG.AA.YYYY ya da YYYY-AA-GG).",
     absences_saved: "İzin günleriniz kaydedildi.",
     link: "Otomatik atama ayarları",
+    not_saved: "Kaydedilmedi; işaretli alanı düzeltin.",
+    invalid_mode: "Dağıtım yöntemini listeden seçin.",
+    intro: "Açıkken havuza düşen kayıtlar, müsait ve bugün izinli olmayan uzmanlara kapasiteleri ve konuları gözetilerek dağıtılır; acil kayıtlar önce. Elle atama ve aktarma yine yapılabilir.",
+    capacity_hint: "Boş bırakılırsa varsayılan geçerli.",
+    no_experts: "Bu havuzda etkin uzman yok.",
 };
 
 pub const EN: AssignmentTexts = AssignmentTexts {
@@ -95,4 +108,9 @@ pub const EN: AssignmentTexts = AssignmentTexts {
     invalid_absence_days: "Every line must be a date (DD.MM.YYYY or YYYY-MM-DD).",
     absences_saved: "Your days away were saved.",
     link: "Automatic assignment settings",
+    not_saved: "Not saved; correct the marked field.",
+    invalid_mode: "Choose the spread from the list.",
+    intro: "While it is on, records arriving in the pool go to the experts who are available and not away today, within their capacity and categories; urgent records first. Managers can still assign and move records by hand.",
+    capacity_hint: "Left blank, the default applies.",
+    no_experts: "This pool has no active experts.",
 };
