@@ -27,7 +27,8 @@ pub fn offered(page: &str) -> Vec<String> {
 /// its row).
 pub fn tracking_number(page: &str, id: &str) -> String {
     Page::parse(page)
-        .texts(&format!("a[href=\"/kayit/{id}\"]"))
+        // Record links may carry the list they are on (`?from=`).
+        .texts(&format!("a[href^=\"/kayit/{id}\"]"))
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("no record {id} listed"))

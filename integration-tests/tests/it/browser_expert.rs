@@ -134,7 +134,11 @@ async fn an_expert_signs_in_claims_notes_answers_closes_and_signs_out_in_a_real_
 
     // The record page.
     s.click_link(&format!("Aç {tn}")).await.unwrap();
+    // Opened from the list, the record remembers it (`?from=`, for "next
+    // record"); this walk goes on with the record alone, as opened directly.
     let record_path = s.path().await.unwrap();
+    let record_path = record_path.split('?').next().unwrap().to_owned();
+    s.goto(&record_path).await.unwrap();
     assert!(record_path.starts_with("/kayit/"), "{record_path}");
     let record = s.text().await.unwrap();
     shows(

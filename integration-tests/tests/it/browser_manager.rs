@@ -175,7 +175,9 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     let sent = in_pool[3].clone();
     s.click_link("Temizle").await.unwrap();
     s.click_link(&format!("Aç {sent}")).await.unwrap();
+    // The list it was opened from rides along (`?from=`); the record's own path:
     let record_path = s.path().await.unwrap();
+    let record_path = record_path.split('?').next().unwrap().to_owned();
     let record = s.text().await.unwrap();
     shows(
         &record,

@@ -67,7 +67,9 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
     s.goto("/havuz?statu=1&konu=su_arizasi").await.unwrap();
     let tn = s.offered().await.unwrap().first().unwrap().clone();
     s.click_link(&format!("Aç {tn}")).await.unwrap();
+    // The list it was opened from rides along (`?from=`); the record's own path:
     let record_path = s.path().await.unwrap();
+    let record_path = record_path.split('?').next().unwrap().to_owned();
     s.click_link("Başka Havuza Aktar").await.unwrap();
     assert_eq!(s.path().await.unwrap(), format!("{record_path}/aktar"));
     // Every pool of the institution, one group per province in Turkish order.

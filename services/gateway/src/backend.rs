@@ -11,6 +11,7 @@ use tekmerkez_proto::{
     case_v1::deadline_service_client::DeadlineServiceClient,
     case_v1::desk_service_client::DeskServiceClient,
     case_v1::incident_service_client::IncidentServiceClient,
+    case_v1::saved_view_service_client::SavedViewServiceClient,
     notify_v1::notification_service_client::NotificationServiceClient,
     reports_v1::{
         call_report_service_client::CallReportServiceClient,
@@ -50,6 +51,8 @@ pub type ClassificationClient =
     ClassificationServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's incidents.
 pub type IncidentClient = IncidentServiceClient<InterceptedService<Channel, CallCredentials>>;
+/// The case service's saved list filters.
+pub type SavedViewsClient = SavedViewServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's automatic assignment (pool settings, presence).
 pub type AssignmentClient = AssignmentServiceClient<InterceptedService<Channel, CallCredentials>>;
 /// The case service's deadline policies and due-date actions.
@@ -214,6 +217,11 @@ impl Backend {
     /// The case service's live desk (one stream per signed-in browser).
     pub fn desk(&self) -> DeskClient {
         DeskServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
+    }
+
+    /// The case service's saved list filters (each user's own).
+    pub fn saved_views(&self) -> SavedViewsClient {
+        SavedViewServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 
     pub fn cases(&self) -> CaseClient {

@@ -450,6 +450,10 @@ struct ListPage {
     partner_reference: String,
     message: Option<&'static str>,
     is_error: bool,
+    /// Quick views, saved views and the form saving this filter.
+    views: super::views::Bar,
+    /// The `from=` pair record links carry, for "next record".
+    from: String,
 }
 
 /// One page of `view` for `s` with the filters of `q`; the total counted.
@@ -560,7 +564,8 @@ async fn list(
         (None, "secilmedi") => (Some(t.nothing_selected), true),
         (None, "sonuclandi") => (Some(t.callback_resolved), false),
         (None, "ulasildi") => (Some(t.not_reached_done), false),
-        _ => (None, false),
+        (None, d) => super::views::message(&frame.texts().views, d)
+            .map_or((None, false), |(m, e)| (Some(m), e)),
     };
     if parsed.dropped && message.is_none() {
         (message, is_error) = (Some(frame.texts().manager.filter_invalid), true);
@@ -582,7 +587,22 @@ async fn list(
         &frame,
     );
     let english = frame.english();
+    let here = super::views::list_address(&format!("{path}?{}", parsed.canonical), state);
+    let views = super::views::bar(
+        state,
+        &s,
+        &frame,
+        here.as_ref(),
+        (&q.gorunum_adi, &q.gorunum_hata),
+    )
+    .await;
+    let from = here
+        .as_ref()
+        .map(super::views::from_pair)
+        .unwrap_or_default();
     render(&ListPage {
+        views,
+        from,
         csrf: s.csrf_token,
         display_name: s.display_name,
         heading,

@@ -16,6 +16,8 @@ struct HomePage {
     /// The role's screens, with their counts: on the start page the menu
     /// is the page itself, not a bar above it.
     menu: Vec<super::NavItem>,
+    /// The quick views and the person's saved ones.
+    views: super::views::Bar,
 }
 
 /// The menu of `role`: (label, path).
@@ -72,9 +74,15 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
 }
 
 /// `GET /`.
-pub(super) async fn show(SignedIn { session: s, .. }: SignedIn, mut frame: Frame) -> Response {
+pub(super) async fn show(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<super::AppState>>,
+    SignedIn { session: s, .. }: SignedIn,
+    mut frame: Frame,
+) -> Response {
     let role_name = frame.c.role_name(s.role);
+    let views = super::views::bar(&state, &s, &frame, None, ("", "")).await;
     render(&HomePage {
+        views,
         menu: std::mem::take(&mut frame.nav),
         frame,
         csrf: s.csrf_token,

@@ -58,10 +58,18 @@ pub(super) struct ManagerQuery {
     pub(super) takip: String,
     /// A partner's own reference (a CİMER application number).
     pub(super) kurum_no: String,
+    /// `1`: only records whose due date is near or past (*Süresi yaklaşan*).
+    pub(super) vade: String,
+    /// `1`: only callbacks to make by the end of today (*Bugün aranacaklar*).
+    pub(super) bugun: String,
     /// Page token.
     pub(super) sayfa: String,
     /// Outcome of the last action, for the message.
     pub(super) durum: String,
+    /// A refused view name, back in the save form (`views`).
+    pub(super) gorunum_adi: String,
+    /// Why it was refused.
+    pub(super) gorunum_hata: String,
 }
 
 /// The list request a query asks for, and whether some of it was dropped.
@@ -158,6 +166,12 @@ pub(super) fn parse(q: &ManagerQuery, categories: &[Category]) -> Parsed {
     }
     if take("uzman", &q.uzman, is_uuid(q.uzman.trim())) {
         q.uzman.trim().clone_into(&mut filter.holder_id);
+    }
+    if take("vade", &q.vade, q.vade.trim() == "1") {
+        filter.due_near_or_passed = true;
+    }
+    if take("bugun", &q.bugun, q.bugun.trim() == "1") {
+        filter.callback_due_today = true;
     }
     let sort = number_in(q.sira.trim(), 1..=4);
     take("sira", &q.sira, sort.is_some());
@@ -260,6 +274,10 @@ struct ManagedRow {
 struct ManagerPage {
     frame: Frame,
     t: &'static ManagerTexts,
+    /// Quick views, saved views and the form saving this filter.
+    views: super::views::Bar,
+    /// The `from=` pair record links carry, for "next record".
+    from: String,
     /// How many answer letters of the managed pools wait to be posted
     /// (`"100+"` past the cap); `None` when it could not be read.
     letters_waiting: Option<String>,
@@ -366,8 +384,9 @@ pub(super) async fn show(
         cases_client.list_cases(b.as_user(s.user_id, request)),
         scope(&state, s.user_id)
     );
-    let (mut message, mut is_error) =
-        message(c, t, &q.durum).map_or((None, false), |(m, e)| (Some(m), e));
+    let (mut message, mut is_error) = message(c, t, &q.durum)
+        .or_else(|| super::views::message(&frame.texts().views, &q.durum))
+        .map_or((None, false), |(m, e)| (Some(m), e));
     if parsed.dropped {
         (message, is_error) = (Some(t.filter_invalid), true);
     }
@@ -467,7 +486,22 @@ pub(super) async fn show(
             }
         }
     };
+    let here = super::views::list_address(&format!("/havuz?{}", parsed.canonical), &state);
+    let views = super::views::bar(
+        &state,
+        &s,
+        &frame,
+        here.as_ref(),
+        (&q.gorunum_adi, &q.gorunum_hata),
+    )
+    .await;
+    let from = here
+        .as_ref()
+        .map(super::views::from_pair)
+        .unwrap_or_default();
     render(&ManagerPage {
+        views,
+        from,
         letters_waiting,
         csrf: s.csrf_token,
         display_name: s.display_name,

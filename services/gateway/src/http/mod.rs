@@ -35,6 +35,7 @@ mod signed_in;
 mod survey;
 mod track;
 mod transfer;
+mod views;
 
 pub use entry::EntryState;
 pub use track::TrackingLimits;
@@ -230,6 +231,10 @@ pub fn pages(state: AppState) -> Router {
         .route("/ara", get(search::search))
         .route("/canli", get(live::stream))
         .route("/canli/sayilar", get(live::counts))
+        .route("/kayit/sonraki", get(views::next))
+        .route("/gorunumler/kaydet", axum::routing::post(views::save))
+        .route("/gorunumler/sil", axum::routing::post(views::delete))
+        .route("/static/keyboard.js", get(views::keyboard_script))
         .route("/kayit/{id}", get(record::show))
         .route("/kayit/{id}/not", axum::routing::post(record::add_note))
         .route("/kayit/{id}/kaydet", axum::routing::post(record::close))

@@ -38,6 +38,7 @@ pub mod search;
 pub mod survey;
 pub mod track;
 pub mod transfer;
+pub mod views;
 
 use std::fmt;
 
@@ -138,6 +139,8 @@ pub struct Texts {
     pub assignment: assignment::AssignmentTexts,
     /// The live desk's notices.
     pub live: live::LiveTexts,
+    /// Quick views, saved filters, the next record, the keyboard.
+    pub views: views::ViewsTexts,
     /// *Hazır Cevaplar*, *Bilgi Bankası*, the record page's picker and preview.
     pub ready_answers: ready_answers::ReadyAnswerTexts,
 }
@@ -170,6 +173,7 @@ pub static TR: Texts = Texts {
     search: search::TR,
     assignment: assignment::TR,
     live: live::TR,
+    views: views::TR,
     ready_answers: ready_answers::TR,
 };
 
@@ -201,6 +205,7 @@ pub static EN: Texts = Texts {
     search: search::EN,
     assignment: assignment::EN,
     live: live::EN,
+    views: views::EN,
     ready_answers: ready_answers::EN,
 };
 

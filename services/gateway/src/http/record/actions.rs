@@ -27,7 +27,7 @@ use tonic::Code;
 
 use super::page::{Field, Shown, Typed, record_page};
 use crate::{
-    http::{AppState, Frame, see_other, signed_in::SignedIn},
+    http::{AppState, Frame, see_other, signed_in::SignedIn, views},
     i18n::Texts,
     session::{Session, tokens_match},
 };
@@ -68,6 +68,8 @@ pub(in crate::http) struct TextForm {
     /// *Süreyi uzat*: the working days the page offered (only to word the
     /// success; the case service decides the days).
     gun: String,
+    /// The list the record was opened from, for "next record" (`views`).
+    from: String,
     /// The ready answer picked in the answer box (its id).
     hazir: String,
 }
@@ -430,7 +432,7 @@ async fn write(
         let mut shown = Shown::ok(Some(t.record_changed.to_owned()), true);
         shown.status = StatusCode::CONFLICT;
         shown.typed = typed;
-        return record_page(state, frame, s, &id, shown).await;
+        return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
     }
     let b = &state.backend;
     let mut cases = b.cases();
@@ -440,7 +442,7 @@ async fn write(
         TextWrite::Note => {
             let Some(text) = bounded(&f.text, limits::NOTE) else {
                 let shown = refuse(Field::Note, t.note_needed.to_string());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             };
             let req = pb::AddNoteRequest {
                 case_id,
@@ -454,18 +456,18 @@ async fn write(
             // would take up to `limits::OFFICIAL_ANSWER`).
             let Some(answer) = bounded(&f.aciklama, limits::NOTE) else {
                 let shown = refuse(Field::Answer, t.answer_needed.to_string());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             };
             if f.onay.is_empty() {
                 let shown = refuse(Field::Confirm, t.close_confirm_needed.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             if f.neden.trim().is_empty() {
                 let shown = refuse(
                     Field::ClosureReason,
                     frame.texts().classify.reason_required.to_owned(),
                 );
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let req = pb::CloseCaseRequest {
                 case_id,
@@ -473,10 +475,18 @@ async fn write(
                 expected_version,
                 closure_reason: f.neden.trim().to_owned(),
             };
-            cases
-                .close_case(b.as_user(s.user_id, req))
-                .await
-                .map(|_| ())
+            let r = cases.close_case(b.as_user(s.user_id, req)).await;
+            if let Some(to) = r.as_ref().ok().and_then(|r| {
+                let no = r
+                    .get_ref()
+                    .case
+                    .as_ref()
+                    .map(|c| c.tracking_number.as_str());
+                views::after_action(&f.from, state, &id, "kapatildi", no.unwrap_or_default())
+            }) {
+                return see_other(&to);
+            }
+            r.map(|_| ())
         }
         TextWrite::Callback => {
             let (outcome, retry_at) = match callback_fields(f, jiff::Timestamp::now()) {
@@ -493,13 +503,13 @@ async fn write(
                             refuse(Field::RetryAt, t.retry_time_past.to_owned())
                         }
                     };
-                    return record_page(state, frame, s, &id, shown).await;
+                    return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
                 }
             };
             let note = f.text.trim();
             if note.chars().count() > limits::NOTE {
                 let shown = refuse(Field::CallNote, t.call_note_too_long.to_string());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let sv = &frame.texts().survey;
             let survey_score = match survey_score(f, outcome) {
@@ -509,12 +519,12 @@ async fn write(
                         Field::SurveyScore,
                         sv.callback_score_needs_reached.to_owned(),
                     );
-                    return record_page(state, frame, s, &id, shown).await;
+                    return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
                 }
             };
             if f.gorus.trim().chars().count() > limits::SURVEY_COMMENT {
                 let shown = refuse(Field::SurveyScore, sv.comment_too_long.to_string());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let req = pb::RecordCallbackOutcomeRequest {
                 case_id,
@@ -533,6 +543,15 @@ async fn write(
                 .record_callback_outcome(b.as_user(s.user_id, req))
                 .await;
             if r.is_ok() && outcome != pb::CallbackOutcome::NotReached {
+                let no = r
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.get_ref().case.as_ref())
+                    .map(|c| c.tracking_number.as_str())
+                    .unwrap_or_default();
+                if let Some(to) = views::after_action(&f.from, state, &id, "sonuclandi", no) {
+                    return see_other(&to);
+                }
                 // Resolved: it left the callback agent's list.
                 return see_other("/geri-donus?durum=sonuclandi");
             }
@@ -550,7 +569,7 @@ async fn write(
         TextWrite::Assign => {
             if uuid::Uuid::parse_str(f.uzman.trim()).is_err() {
                 let shown = refuse(Field::Assignee, t.choose_expert.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let req = pb::AssignCasesRequest {
                 case_ids: vec![case_id],
@@ -570,12 +589,12 @@ async fn write(
                 .filter(|o| *o != pb::NotReachedOutcome::Unspecified);
             let Some(outcome) = outcome else {
                 let shown = refuse(Field::ReachOutcome, t.reach_choose_needed.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             };
             let note = f.ulasim_notu.trim();
             if note.chars().count() > limits::NOTE {
                 let shown = refuse(Field::ReachNote, t.reach_note_too_long.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let req = pb::ResolveNotReachedRequest {
                 case_id,
@@ -606,11 +625,11 @@ async fn write(
             let d = &frame.texts().deadline;
             if reason.is_empty() {
                 let shown = refuse(Field::ExtendReason, d.extend_reason_needed.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             if reason.chars().count() > limits::REASON {
                 let shown = refuse(Field::ExtendReason, d.extend_reason_too_long.to_owned());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             }
             let req = pb::ExtendLegalDeadlineRequest {
                 case_id,
@@ -636,7 +655,7 @@ async fn write(
         TextWrite::Reopen => {
             let Some(reason) = bounded(&f.gerekce, limits::REASON) else {
                 let shown = refuse(Field::ReopenReason, t.reopen_reason_invalid.to_string());
-                return record_page(state, frame, s, &id, shown).await;
+                return record_page(state, frame, s, &id, shown.with_from(&f.from)).await;
             };
             let req = pb::ReopenCaseRequest {
                 case_id,
@@ -660,7 +679,7 @@ async fn write(
                 closure_reason: f.neden.clone(),
                 ..Typed::default()
             };
-            record_page(state, frame, s, &id, shown).await
+            record_page(state, frame, s, &id, shown.with_from(&f.from)).await
         }
         Ok(()) => {
             let done = match kind {
@@ -685,11 +704,18 @@ async fn write(
                 TextWrite::Await(true) => "bilgi-bekleniyor",
                 TextWrite::Await(false) => "bilgi-geldi",
             };
-            back(&id, StatusCode::SEE_OTHER, done)
+            match views::list_address(&f.from, state) {
+                // Still on the way through a list: keep it.
+                Some(l) => see_other(&format!(
+                    "/kayit/{id}?durum={done}&{}",
+                    views::from_pair(&l)
+                )),
+                None => back(&id, StatusCode::SEE_OTHER, done),
+            }
         }
         Err(st) => {
             let shown = refusal(&frame, kind, &st, typed);
-            record_page(state, frame, s, &id, shown).await
+            record_page(state, frame, s, &id, shown.with_from(&f.from)).await
         }
     }
 }

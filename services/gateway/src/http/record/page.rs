@@ -141,9 +141,18 @@ pub(super) struct Shown {
     pub(super) note_rule_refused: bool,
     /// *Önizle*: what the citizen receives for the answer typed.
     pub(super) preview: Option<super::ready_answer::PreviewView>,
+    /// The list the record was opened from (`path?filters`, checked when
+    /// used), for "next record" and the way back.
+    pub(super) from: String,
 }
 
 impl Shown {
+    /// The same, remembering the list the record was opened from.
+    pub(super) fn with_from(mut self, from: &str) -> Self {
+        from.clone_into(&mut self.from);
+        self
+    }
+
     /// The page as a GET shows it, with `message` on top.
     pub(super) fn ok(message: Option<String>, is_error: bool) -> Self {
         Self {
@@ -155,6 +164,7 @@ impl Shown {
             extended_by: None,
             note_rule_refused: false,
             preview: None,
+            from: String::new(),
         }
     }
 
@@ -169,6 +179,7 @@ impl Shown {
             extended_by: None,
             note_rule_refused: false,
             preview: None,
+            from: String::new(),
         }
     }
 
@@ -190,6 +201,11 @@ struct RecordPage {
     preview: Option<super::ready_answer::PreviewView>,
     /// The ready answers' words.
     ra: &'static crate::i18n::ready_answers::ReadyAnswerTexts,
+    /// The list the record was opened from (`path?filters`; empty when
+    /// none), kept in the forms for "next record".
+    from_list: String,
+    /// "Next record" in that list.
+    next_href: Option<String>,
     t: &'static RecordTexts,
     /// The answer letter of a letter reply, in words (number, whether it
     /// was posted), and its PDF for whoever posts letters.
@@ -379,6 +395,10 @@ pub(in crate::http) struct Durum {
     gun: String,
     /// After a merge: the merged record's tracking number.
     no: String,
+    /// The list the record was opened from (`views`).
+    from: String,
+    /// After "next record": what happened to the previous one.
+    eylem: String,
 }
 
 /// The record's answer letter in words (`Sayı TM-2026-000001 — postalandı
@@ -637,12 +657,20 @@ pub(in crate::http) async fn show(
         "tur-degisti" => (Some(texts.classify.type_changed.to_owned()), false),
         "bilgi-bekleniyor" => (Some(texts.deadline.await_started.to_owned()), false),
         "bilgi-geldi" => (Some(texts.deadline.await_ended.to_owned()), false),
+        "sonraki" => (
+            Some(crate::http::views::next_message(
+                &texts.views,
+                &q.eylem,
+                &q.no,
+            )),
+            false,
+        ),
         other => match super::duplicates::message(texts, other, &q.no) {
             Some((text, is_error)) => (Some(text), is_error),
             None => (None, false),
         },
     };
-    let mut shown = Shown::ok(message, is_error);
+    let mut shown = Shown::ok(message, is_error).with_from(&q.from);
     if q.durum == "sure-uzatildi" {
         shown.extended_by = Some(q.gun.parse().unwrap_or(0));
     }
@@ -922,7 +950,17 @@ pub(super) async fn record_page(
     } else {
         Vec::new()
     };
+    let from = crate::http::views::list_address(&shown.from, state);
+    let next_href = from.as_ref().map(|l| {
+        format!(
+            "/kayit/sonraki?{}&once={}",
+            crate::http::views::from_pair(l),
+            case.id
+        )
+    });
     let mut r = render(&RecordPage {
+        from_list: from.as_ref().map(|l| l.href()).unwrap_or_default(),
+        next_href,
         dl,
         extension_days,
         extend_hint: dl
