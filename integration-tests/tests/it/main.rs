@@ -57,6 +57,7 @@ mod chaos_kafka;
 mod dev_mode;
 mod embedded_faults;
 mod gateway_admin_notify;
+mod gateway_auto_assignment;
 mod gateway_bad_input;
 mod gateway_calendar;
 mod gateway_callback_public;
