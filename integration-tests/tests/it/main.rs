@@ -28,6 +28,7 @@ mod notify_cluster;
 mod backbone_embedded;
 mod backbone_kafka;
 mod browser_admin;
+mod browser_auto_assignment;
 mod browser_brand;
 mod browser_calendar;
 mod browser_callback;
