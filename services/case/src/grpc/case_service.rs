@@ -617,6 +617,7 @@ impl CaseService for CaseGrpc {
                         MatchedBy::Email => pb::SearchMatch::Email,
                         MatchedBy::PartnerReference => pb::SearchMatch::PartnerReference,
                         MatchedBy::Words => pb::SearchMatch::Words,
+                        MatchedBy::SimilarWords => pb::SearchMatch::SimilarWords,
                     } as i32,
                 })
                 .collect(),

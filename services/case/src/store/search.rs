@@ -13,6 +13,9 @@ use crate::domain::case::Case;
 pub struct SearchQuery {
     /// Query roots; a case matches when each begins one of its terms.
     pub roots: Vec<String>,
+    /// By root's position: whole terms that also satisfy it (the words a
+    /// misspelt query word is close to); empty for none.
+    pub alternatives: Vec<Vec<String>>,
     /// Only cases of these pools (`None`: any).
     pub pools: Option<Vec<Uuid>>,
     /// Only cases recorded by this user.
@@ -26,6 +29,10 @@ pub struct SearchQuery {
 pub trait SearchIndex: Send + Sync + std::fmt::Debug + 'static {
     /// The matching cases, the best match first (then the newest).
     async fn search_cases(&self, q: &SearchQuery) -> Result<Vec<Case>, StoreError>;
+    /// Up to `limit` indexed words alike to `word` (trigram similarity at
+    /// least [`tekmerkez_turkish::search::SIMILAR`]), the most alike first;
+    /// never `word` itself.
+    async fn similar_words(&self, word: &str, limit: u32) -> Result<Vec<String>, StoreError>;
     /// Indexes up to `limit` cases that have no terms yet (opened before
     /// search existed); how many it indexed.
     async fn index_unindexed(&self, limit: u32) -> Result<u64, StoreError>;

@@ -113,4 +113,27 @@ both_stores! {
         assert!(back.is_ok(), "indexed again");
         assert_eq!(found(&mut app, "admin", "kırık").await, vec![c.id.clone()]);
     }
+
+    async fn a_misspelt_word_finds_what_it_is_close_to_after_what_matches_as_typed(app) {
+        let (ankara, izmir) = (app.org.ankara_water.clone(), app.org.izmir_water.clone());
+        let pipe = with_text(&mut app, &ankara, 6, "Çankaya", "Sokaktaki ana boru patladı.").await;
+        let other = with_text(&mut app, &ankara, 6, "Çankaya", "Borrular diye bir şey yazdım.").await;
+        let far = with_text(&mut app, &izmir, 35, "Konak", "Sokaktaki ana boru patladı.").await;
+        let got = search(&mut app, "expert_ankara", "borru").await.unwrap();
+        let ids: Vec<String> = got.iter().map(|r| r.case.clone().unwrap().id).collect();
+        // "borrular" matches "borru" as typed and comes first; the record
+        // with "boru", one letter off, follows as a similar spelling; the
+        // İzmir record never, however it is spelt.
+        assert_eq!(ids, vec![other.id.clone(), pipe.id.clone()], "{got:?}");
+        assert_eq!(got[0].matched_by, pb::SearchMatch::Words as i32);
+        assert_eq!(got[1].matched_by, pb::SearchMatch::SimilarWords as i32);
+        assert!(!ids.contains(&far.id));
+        // The applicant's name misspelt ("Yılmaz" typed "Yilmas"), with a
+        // word spelt right.
+        let got = found(&mut app, "expert_ankara", "Yilmas patladı").await;
+        assert_eq!(got, vec![pipe.id.clone()]);
+        // Unlike words stay unlike: nothing is found for them.
+        assert!(found(&mut app, "expert_ankara", "fatura").await.is_empty());
+        assert!(found(&mut app, "expert_ankara", "boruz faturası").await.is_empty());
+    }
 }

@@ -14,7 +14,7 @@ pub struct SearchTexts {
     pub unavailable: &'static str,
     pub matched: &'static str,
     /// By `tekmerkez.case.v1.SearchMatch` number.
-    pub matches: [&'static str; 6],
+    pub matches: [&'static str; 7],
     pub hint: &'static str,
 }
 
@@ -35,8 +35,9 @@ pub const TR: SearchTexts = SearchTexts {
         "E-posta",
         "Kurum referansı",
         "Metin",
+        "Benzer yazım",
     ],
-    hint: "Türkçe harfsiz yazılanlar da bulunur (isik → ışık); ekler dikkate alınmaz (borular → boru). Yalnız görebileceğiniz kayıtlar listelenir.",
+    hint: "Türkçe harfsiz yazılanlar da bulunur (isik → ışık); ekler dikkate alınmaz (borular → boru); yazım hatası olan sözcüklerin benzerleri de aranır (borru → boru). Yalnız görebileceğiniz kayıtlar listelenir.",
 };
 
 pub const EN: SearchTexts = SearchTexts {
@@ -56,6 +57,7 @@ pub const EN: SearchTexts = SearchTexts {
         "E-mail",
         "Partner reference",
         "Text",
+        "Similar spelling",
     ],
-    hint: "Words typed without Turkish letters are found (isik → ışık), and suffixes are ignored (borular → boru). Only records you may see are listed.",
+    hint: "Words typed without Turkish letters are found (isik → ışık), suffixes are ignored (borular → boru), and misspelt words find the words they are close to (borru → boru). Only records you may see are listed.",
 };

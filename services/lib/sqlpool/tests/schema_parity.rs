@@ -54,6 +54,40 @@ fn set_aside_search(service: &str, pg: &mut Schema, lite: &mut Schema) -> Vec<St
     problems
 }
 
+/// Trigram indexes over a vocabulary table (service, table), each
+/// dialect's own by design: a GIN `gin_trgm_ops` index on PostgreSQL, an
+/// FTS5 trigram table `<table>_grams` kept by a trigger on SQLite. The
+/// table itself is compared as any other; its trigram index is checked to
+/// exist and set aside.
+const TRIGRAM_INDEXES: &[(&str, &str)] = &[("case", "search_words")];
+
+fn set_aside_trigrams(service: &str, pg: &mut Schema, lite: &mut Schema) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (_, table) in TRIGRAM_INDEXES.iter().filter(|(s, _)| *s == service) {
+        let grams = format!("{table}_grams");
+        let pg_index = |(t, ..): &(String, bool, Vec<String>, bool)| t == table;
+        let gin: Vec<String> = pg
+            .indexes
+            .iter()
+            .filter(|(name, i)| name.ends_with("_trgm") && pg_index(i))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if gin.is_empty() {
+            problems.push(format!("PostgreSQL has no trigram index on {table}"));
+        }
+        pg.indexes.retain(|name, _| !gin.contains(name));
+        if !lite.columns.contains_key(&grams) {
+            problems.push(format!("SQLite has no trigram table {grams}"));
+        }
+        let ours = |t: &str| t == grams || t.starts_with(&format!("{grams}_"));
+        lite.columns.retain(|t, _| !ours(t));
+        lite.keys.retain(|t, _| !ours(t));
+        lite.indexes.retain(|_, (t, ..)| !ours(t));
+        lite.triggers.retain(|(t, ..)| t != table);
+    }
+    problems
+}
+
 static PG_ADMIN_URL: LazyLock<String> = LazyLock::new(|| {
     std::env::var("TEKMERKEZ_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:55432/postgres".to_owned())
@@ -351,6 +385,7 @@ async fn compare(service: &str) -> Vec<String> {
     let mut pg = postgres_schema(service).await;
     let (mut lite, declared) = sqlite_schema(service).await;
     let mut problems = set_aside_search(service, &mut pg, &mut lite);
+    problems.extend(set_aside_trigrams(service, &mut pg, &mut lite));
     // Type classes: SQLite's declared type must store PostgreSQL's class.
     for (table, columns) in &mut lite.columns {
         for (column, (class, _)) in columns.iter_mut() {

@@ -58,6 +58,49 @@ pub fn query_terms(text: &str) -> Vec<String> {
     out
 }
 
+/// The words of a query with their roots, one per root, in order: a word
+/// is what a misspelling is looked up by ([`trigram_similarity`]), its
+/// root what the index is matched with.
+pub fn query_words(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for word in words(text) {
+        let r = root(&word);
+        if !out.iter().any(|(_, known)| *known == r) {
+            out.push((word, r));
+        }
+    }
+    out
+}
+
+/// Similar enough to stand for a misspelt word: PostgreSQL's `pg_trgm`
+/// default threshold, so both stores agree.
+pub const SIMILAR: f32 = 0.3;
+
+/// How alike two words are, as `pg_trgm`'s `similarity` measures it: the
+/// share of their three-letter pieces they have in common, each word padded
+/// with two blanks before and one after (so the start of a word weighs
+/// more). 1 for the same word, 0 for nothing in common.
+pub fn trigram_similarity(a: &str, b: &str) -> f32 {
+    let (x, y) = (trigrams(a), trigrams(b));
+    if x.is_empty() && y.is_empty() {
+        return 0.0;
+    }
+    let common = x.intersection(&y).count();
+    let all = x.len() + y.len() - common;
+    #[expect(clippy::cast_precision_loss, reason = "counts of a word's trigrams")]
+    let share = common as f32 / all as f32;
+    share
+}
+
+/// The padded three-letter pieces of `word`.
+pub fn trigrams(word: &str) -> std::collections::BTreeSet<[char; 3]> {
+    if word.is_empty() {
+        return std::collections::BTreeSet::new();
+    }
+    let padded: Vec<char> = "  ".chars().chain(word.chars()).chain([' ']).collect();
+    padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+}
+
 /// A word's root: its suffixes stripped while at least [`MIN_STEM`]
 /// letters stay, then its first [`ROOT`] letters.
 fn root(word: &str) -> String {
@@ -136,6 +179,32 @@ mod tests {
         assert!(!finds("su elektrik", "Mahallede su kesintisi var"));
         assert!(!finds("   ", "Su yok"), "no terms, no match");
         assert!(!finds("borç", "Ana boru patladı"));
+    }
+
+    #[test]
+    fn misspellings_are_close_and_other_words_are_not() {
+        let close = |a: &str, b: &str| trigram_similarity(a, b) >= SIMILAR;
+        assert!((trigram_similarity("boru", "boru") - 1.0).abs() < f32::EPSILON);
+        assert!(close("borru", "boru"));
+        assert!(close("mehmed", "mehmet"));
+        assert!(close("aydinlatma", "aydinlatmasi"));
+        assert!(close("kesinti", "kesintisi"));
+        assert!(!close("boru", "fatura"));
+        assert!(!close("su", "elektrik"));
+        // pg_trgm's own figure for these: 4 shared of 7.
+        assert!((trigram_similarity("boru", "borru") - 4.0 / 7.0).abs() < 1e-6);
+        assert!(trigram_similarity("", "") < f32::EPSILON);
+    }
+
+    #[test]
+    fn query_words_keep_the_word_beside_its_root() {
+        assert_eq!(
+            query_words("Borular borusu IŞIK"),
+            [
+                ("borular".to_owned(), "boru".to_owned()),
+                ("isik".to_owned(), "isik".to_owned())
+            ]
+        );
     }
 
     #[test]

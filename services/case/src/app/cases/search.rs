@@ -38,6 +38,9 @@ pub enum MatchedBy {
     Email,
     PartnerReference,
     Words,
+    /// By words alike to those typed (a misspelling): after every other
+    /// kind.
+    SimilarWords,
 }
 
 /// One result.
@@ -95,23 +98,32 @@ impl CaseApp {
                 .await?;
             found.extend(exact.into_iter().map(|c| (c, MatchedBy::PartnerReference)));
         }
-        let roots = tekmerkez_turkish::search::query_terms(&query);
+        let words = tekmerkez_turkish::search::query_words(&query);
+        let roots: Vec<String> = words.iter().map(|(_, r)| r.clone()).collect();
         if !roots.is_empty() {
             let (pools, created_by) = match user.role {
                 Role::Admin => (None, None),
                 Role::CallCentreAgent | Role::PartnerClient => (None, Some(user.id)),
                 _ => (Some(user.pools.iter().copied().collect()), None),
             };
-            let words = self
-                .store
-                .search_cases(&SearchQuery {
-                    roots,
-                    pools,
-                    created_by,
-                    limit: limit.saturating_mul(READ_AHEAD),
-                })
-                .await?;
-            found.extend(words.into_iter().map(|c| (c, MatchedBy::Words)));
+            let mut q = SearchQuery {
+                roots,
+                alternatives: Vec::new(),
+                pools,
+                created_by,
+                limit: limit.saturating_mul(READ_AHEAD),
+            };
+            let matched = self.store.search_cases(&q).await?;
+            let short = matched.len() < usize::try_from(limit).unwrap_or(usize::MAX);
+            found.extend(matched.into_iter().map(|c| (c, MatchedBy::Words)));
+            // Too few found as typed: try the words alike to those typed.
+            if short {
+                q.alternatives = self.alike(&words).await?;
+                if q.alternatives.iter().any(|a| !a.is_empty()) {
+                    let alike = self.store.search_cases(&q).await?;
+                    found.extend(alike.into_iter().map(|c| (c, MatchedBy::SimilarWords)));
+                }
+            }
         }
         let now = self.clock.now();
         let mut out: Vec<Found> = Vec::new();
@@ -125,6 +137,36 @@ impl CaseApp {
                     matched_by,
                 });
             }
+        }
+        Ok(out)
+    }
+}
+
+/// Query words looked up for misspellings, at most.
+const ALIKE_WORDS: usize = 4;
+
+/// Alternatives per query word, at most.
+const ALIKE_PER_WORD: u32 = 5;
+
+/// A query word shorter than this is not looked up for misspellings: too
+/// few letters to tell a slip from another word.
+const ALIKE_MIN_LETTERS: usize = 4;
+
+impl CaseApp {
+    /// For each query word (with its root), the indexed words alike to it
+    /// that its root does not already match.
+    async fn alike(&self, words: &[(String, String)]) -> Result<Vec<Vec<String>>, CaseError> {
+        let mut out = Vec::with_capacity(words.len());
+        for (i, (word, root)) in words.iter().enumerate() {
+            let mut alike: Vec<String> = Vec::new();
+            if i < ALIKE_WORDS && word.chars().count() >= ALIKE_MIN_LETTERS {
+                for w in self.store.similar_words(word, ALIKE_PER_WORD).await? {
+                    if !w.starts_with(root.as_str()) && !alike.contains(&w) {
+                        alike.push(w);
+                    }
+                }
+            }
+            out.push(alike);
         }
         Ok(out)
     }

@@ -844,7 +844,7 @@ impl CaseStore for SqlStore {
             .chain(insert_outbox(events, micros(c.created_at)))
             .chain(insert_attachments(attachments))
             .chain(insert_person_keys(c))
-            .chain(std::iter::once(super::search::insert_terms(c)))
+            .chain(super::search::insert_terms(c))
             .collect();
         // A case linked at opening (to an outage under way) takes the
         // incident's row lock first: a close deciding meanwhile either sees
@@ -1077,7 +1077,7 @@ impl SqlStore {
                     .chain(
                         ch.note
                             .iter()
-                            .map(|n| super::search::append_terms(ch.case.id, &n.text)),
+                            .flat_map(|n| super::search::append_terms(ch.case.id, &n.text)),
                     )
                     .collect();
                 (

@@ -4,7 +4,7 @@
 //! its ranking are each dialect's own.
 
 use tekmerkez_sqlpool::{SqlPool, Statement, on_pool};
-use tekmerkez_turkish::search::index_terms;
+use tekmerkez_turkish::search::{SIMILAR, index_terms, trigram_similarity, trigrams};
 
 use super::{SqlStore, cases::CaseRow};
 use crate::{
@@ -18,21 +18,79 @@ fn terms_of(c: &Case) -> String {
     index_terms(&format!("{} {name}", c.text)).join(" ")
 }
 
-/// Indexes the new case `c` (after its row is inserted, in its transaction).
-pub(super) fn insert_terms(c: &Case) -> Statement {
-    Statement::new("INSERT INTO case_search (rowid, terms) SELECT seq, $1 FROM cases WHERE id = $2")
-        .bind(terms_of(c))
-        .bind(c.id)
+/// Indexes the new case `c` (after its row is inserted, in its
+/// transaction): its terms, and its words in the vocabulary.
+pub(super) fn insert_terms(c: &Case) -> Vec<Statement> {
+    let terms = terms_of(c);
+    let mut out = vec![
+        Statement::new(
+            "INSERT INTO case_search (rowid, terms) SELECT seq, $1 FROM cases WHERE id = $2",
+        )
+        .bind(terms.clone())
+        .bind(c.id),
+    ];
+    out.extend(insert_words(&terms));
+    out
 }
 
 /// Adds the terms of `text` (a note) to case `case_id`'s.
-pub(super) fn append_terms(case_id: uuid::Uuid, text: &str) -> Statement {
-    Statement::new(
-        "UPDATE case_search SET terms = terms || ' ' || $1 \
-         WHERE rowid = (SELECT seq FROM cases WHERE id = $2)",
-    )
-    .bind(index_terms(text).join(" "))
-    .bind(case_id)
+pub(super) fn append_terms(case_id: uuid::Uuid, text: &str) -> Vec<Statement> {
+    let terms = index_terms(text).join(" ");
+    let mut out = vec![
+        Statement::new(
+            "UPDATE case_search SET terms = terms || ' ' || $1 \
+             WHERE rowid = (SELECT seq FROM cases WHERE id = $2)",
+        )
+        .bind(terms.clone())
+        .bind(case_id),
+    ];
+    out.extend(insert_words(&terms));
+    out
+}
+
+/// Shortest word kept in the vocabulary: shorter ones have too few
+/// trigrams to be told apart.
+const MIN_WORD: usize = 3;
+
+/// Candidates read per misspelt word on SQLite before they are measured.
+const CANDIDATES: u32 = 200;
+
+/// Puts the words of `terms` (space-separated) in the vocabulary, each
+/// once. Sorted, so that two transactions adding the same new words take
+/// their index entries in one order.
+fn insert_words(terms: &str) -> Option<Statement> {
+    let mut words: Vec<&str> = terms
+        .split(' ')
+        .filter(|w| w.chars().count() >= MIN_WORD)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    if words.is_empty() {
+        return None;
+    }
+    let mut s = Statement::new("INSERT INTO search_words (word) VALUES ");
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.push("(").push_bind((*w).to_owned()).push(")");
+    }
+    s.push(" ON CONFLICT (word) DO NOTHING");
+    Some(s)
+}
+
+/// One query position as the store matches it: the root's prefix, or
+/// any of the words a misspelling stands for.
+fn position(root: &str, alternatives: &[String], postgres: bool) -> String {
+    if postgres {
+        let mut any = vec![format!("{root}:*")];
+        any.extend(alternatives.iter().cloned());
+        format!("({})", any.join(" | "))
+    } else {
+        let mut any = vec![format!("\"{root}\"*")];
+        any.extend(alternatives.iter().map(|a| format!("\"{a}\"")));
+        format!("({})", any.join(" OR "))
+    }
 }
 
 #[async_trait::async_trait]
@@ -50,14 +108,21 @@ impl SearchIndex for SqlStore {
         let mut s = Statement::new(format!(
             "SELECT {columns} FROM case_search s JOIN cases c ON c.seq = s.rowid WHERE "
         ));
+        let positions: Vec<String> = q
+            .roots
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let alternatives = q.alternatives.get(i).map_or(&[][..], Vec::as_slice);
+                position(r, alternatives, postgres)
+            })
+            .collect();
         if postgres {
-            let query: Vec<String> = q.roots.iter().map(|r| format!("{r}:*")).collect();
             s.push("s.tsv @@ to_tsquery('simple', ")
-                .push_bind(query.join(" & "))
+                .push_bind(positions.join(" & "))
                 .push(")");
         } else {
-            let query: Vec<String> = q.roots.iter().map(|r| format!("\"{r}\"*")).collect();
-            s.push("s.terms MATCH ").push_bind(query.join(" AND "));
+            s.push("s.terms MATCH ").push_bind(positions.join(" AND "));
         }
         if let Some(pools) = &q.pools {
             if pools.is_empty() {
@@ -78,6 +143,53 @@ impl SearchIndex for SqlStore {
         .push_bind(i64::from(q.limit));
         let rows: Vec<CaseRow> = on_pool!(&self.read, |p| s.query_as().fetch_all(p).await?);
         rows.into_iter().map(Case::try_from).collect()
+    }
+
+    async fn similar_words(&self, word: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        let grams = trigrams(word);
+        if word.chars().count() < MIN_WORD || limit == 0 {
+            return Ok(Vec::new());
+        }
+        if matches!(self.read, SqlPool::Postgres(_)) {
+            // `%` is pg_trgm's "similar above the threshold" (0.3, as
+            // SIMILAR), answered from the GIN index.
+            let sql = "SELECT word FROM search_words WHERE word % $1 AND word <> $1 \
+                       ORDER BY similarity(word, $1) DESC, word LIMIT $2";
+            return Ok(on_pool!(&self.read, |p| sqlx::query_scalar(sql)
+                .bind(word)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?));
+        }
+        // FTS5's trigram tokenizer finds the words sharing unpadded pieces;
+        // they are measured as pg_trgm measures them.
+        let pieces: Vec<String> = grams
+            .iter()
+            .filter(|g| !g.contains(&' '))
+            .map(|g| format!("\"{}\"", g.iter().collect::<String>()))
+            .collect();
+        if pieces.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = "SELECT word FROM search_words_grams WHERE search_words_grams MATCH $1 \
+                   ORDER BY rank LIMIT $2";
+        let candidates: Vec<String> = on_pool!(&self.read, |p| sqlx::query_scalar(sql)
+            .bind(pieces.join(" OR "))
+            .bind(i64::from(CANDIDATES))
+            .fetch_all(p)
+            .await?);
+        let mut alike: Vec<(f32, String)> = candidates
+            .into_iter()
+            .filter(|c| c != word)
+            .map(|c| (trigram_similarity(word, &c), c))
+            .filter(|(s, _)| *s >= SIMILAR)
+            .collect();
+        alike.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(alike
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, w)| w)
+            .collect())
     }
 
     async fn index_unindexed(&self, limit: u32) -> Result<u64, StoreError> {
@@ -101,13 +213,20 @@ impl SearchIndex for SqlStore {
                 "INSERT INTO case_search (rowid, terms) SELECT seq, $1 FROM cases c WHERE id = $2 \
                  AND NOT EXISTS (SELECT 1 FROM case_search s WHERE s.rowid = c.seq)",
             )
-            .bind(terms)
+            .bind(terms.clone())
             .bind(c.id);
             done += on_pool!(&self.write, |p| insert
                 .query()
                 .execute(p)
                 .await?
                 .rows_affected());
+            if let Some(words) = insert_words(&terms) {
+                on_pool!(&self.write, |p| words
+                    .query()
+                    .execute(p)
+                    .await?
+                    .rows_affected());
+            }
         }
         Ok(done)
     }
