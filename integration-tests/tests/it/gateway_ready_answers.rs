@@ -218,7 +218,7 @@ async fn a_manager_keeps_ready_answers_and_an_expert_answers_from_one_after_a_pr
     let p = Page::parse(&page);
     let filled = p.value("aciklama");
     assert!(
-        filled.starts_with(&format!("Sayın Mehmet Kaya, "))
+        filled.starts_with("Sayın Mehmet Kaya, ")
             && filled.contains(&format!("tarihli {tn} numaralı itirazınız incelendi"))
             && !filled.contains("{{"),
         "{filled}"
