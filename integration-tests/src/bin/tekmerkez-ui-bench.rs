@@ -105,11 +105,41 @@ async fn index_people(c: &mut PgConnection, seq: i64) {
     .unwrap();
 }
 
+/// Gives the clones the search terms of the demo record each was cloned
+/// from (same text, same applicant: the terms the case service made for
+/// it), as the case service would have written them; the vocabulary holds
+/// the demo's words already. Without this the case service's backfill
+/// would index a million records while the pages are timed.
+async fn index_clones(c: &mut PgConnection) {
+    c.execute(
+        "CREATE TABLE IF NOT EXISTS bench_terms AS
+         SELECT DISTINCT ON (c.text, c.contact_name) c.text, c.contact_name AS name, s.terms
+         FROM cases c JOIN case_search s ON s.rowid = c.seq ORDER BY c.text, c.contact_name, c.seq",
+    )
+    .await
+    .unwrap();
+    let n = sqlx::query(
+        "INSERT INTO case_search (rowid, terms)
+         SELECT c.seq, t.terms FROM cases c
+         JOIN bench_terms t ON t.text = c.text AND t.name IS NOT DISTINCT FROM c.contact_name
+         WHERE NOT EXISTS (SELECT 1 FROM case_search s WHERE s.rowid = c.seq)",
+    )
+    .execute(&mut *c)
+    .await
+    .unwrap()
+    .rows_affected();
+    if n > 0 {
+        println!("  {n} records given their search terms");
+    }
+}
+
 /// Leaves the tables as autovacuum would on a settled database: statistics,
 /// and the visibility map that lets counts read indexes alone.
 async fn settle(c: &mut PgConnection) {
     c.execute("VACUUM ANALYZE cases").await.unwrap();
     c.execute("VACUUM ANALYZE person_keys").await.unwrap();
+    c.execute("VACUUM ANALYZE case_search").await.unwrap();
+    c.execute("VACUUM ANALYZE search_words").await.unwrap();
 }
 
 /// Clones the demo records until there are `target` in all, in batches so
@@ -122,6 +152,7 @@ async fn clone_cases(url: &str, target: i64) {
         .unwrap();
     if have >= target {
         println!("  {have} records already there");
+        index_clones(&mut c).await;
         settle(&mut c).await;
         return;
     }
@@ -167,7 +198,76 @@ async fn clone_cases(url: &str, target: i64) {
             started.elapsed().as_secs_f64()
         );
     }
+    index_clones(&mut c).await;
     settle(&mut c).await;
+}
+
+/// The durability settings the server reports, as a DBA would check them.
+async fn durability(url: &str) -> String {
+    let mut c = PgConnection::connect(url).await.unwrap();
+    let mut out = Vec::new();
+    for name in ["fsync", "synchronous_commit", "full_page_writes"] {
+        let v: String = sqlx::query_scalar(&format!("SHOW {name}"))
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        out.push(format!("{name} = {v}"));
+    }
+    out.join(", ")
+}
+
+/// A stored phone (`+905321234567`) as a person types it (`0532 123 45 67`).
+fn typed_phone(stored: &str) -> String {
+    let d = stored.trim_start_matches("+90");
+    if d.len() == 10 {
+        format!("0{} {} {} {}", &d[..3], &d[3..6], &d[6..8], &d[8..])
+    } else {
+        stored.to_owned()
+    }
+}
+
+/// What the search is timed with, from the demo records of Ankara: the
+/// applicants' phones, two-word queries (two neighbouring words of a text,
+/// each of four letters or more) and the same with a letter doubled (a
+/// misspelling, which takes the similar-words pass).
+async fn search_queries(url: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut c = PgConnection::connect(url).await.unwrap();
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT text, contact_phone FROM cases WHERE province_code = 6 ORDER BY seq LIMIT 300",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    let mut phones: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, p)| p.as_deref().map(typed_phone))
+        .collect();
+    phones.sort();
+    phones.dedup();
+    let mut pairs = Vec::new();
+    for (text, _) in &rows {
+        let words: Vec<&str> = text
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        if let [a, b, ..] = words.as_slice() {
+            let q = format!("{a} {b}");
+            if !pairs.contains(&q) {
+                pairs.push(q);
+            }
+        }
+    }
+    let misspelt = pairs
+        .iter()
+        .map(|q| {
+            let (a, b) = q.split_once(' ').unwrap();
+            let mut chars: Vec<char> = a.chars().collect();
+            let k = chars.len() / 2;
+            chars.insert(k, chars[k]);
+            format!("{} {b}", chars.into_iter().collect::<String>())
+        })
+        .collect();
+    (phones, pairs, misspelt)
 }
 
 /// Times `requests` GETs of the paths `path_of(i)` gives; returns sorted milliseconds.
@@ -222,6 +322,7 @@ async fn main() {
     let a = Args::parse();
     let (case_db, gateway_db) = ("tekmerkez_ui_bench", "tekmerkez_ui_bench_gateway");
     println!("tekmerkez UI benchmark: {} records in PostgreSQL", a.cases);
+    println!("PostgreSQL: {}", durability(&a.pg_url).await);
     ensure_database(&a.pg_url, case_db, a.fresh).await;
     ensure_database(&a.pg_url, gateway_db, true).await;
     let case_url = with_db(&a.pg_url, case_db);
@@ -342,6 +443,25 @@ async fn main() {
             format!("/kayit/{}", ids[i % ids.len()])
         })
         .await,
+    );
+    let (phones, pairs, misspelt) = search_queries(&case_url).await;
+    assert!(!phones.is_empty() && !pairs.is_empty(), "queries from the demo records");
+    let path = |q: &str| format!("/ara?q={}", tekmerkez_integration_tests::web::urlencode(q));
+    report(
+        "Ara, a phone number (manager)",
+        &time_page(&mut manager, n, |i| path(&phones[i % phones.len()])).await,
+    );
+    report(
+        "Ara, two Turkish words (manager)",
+        &time_page(&mut manager, n, |i| path(&pairs[i % pairs.len()])).await,
+    );
+    report(
+        "Ara, two words, one misspelt (manager)",
+        &time_page(&mut manager, n, |i| path(&misspelt[i % misspelt.len()])).await,
+    );
+    report(
+        "Ara, two Turkish words (expert)",
+        &time_page(&mut expert, n, |i| path(&pairs[i % pairs.len()])).await,
     );
     println!(
         "\n(machine: {} cores; PostgreSQL, the case service, the gateway and this client share it)",
