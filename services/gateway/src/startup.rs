@@ -68,7 +68,6 @@ pub async fn prepare(settings: &GatewaySettings) -> anyhow::Result<AppState> {
 /// # Errors
 /// Binding or serving failing.
 pub async fn run(settings: GatewaySettings, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let state = prepare(&settings).await?;
     let mut state = prepare(&settings).await?;
     state.stopping = shutdown.child_token();
     let listener = TcpListener::bind(&settings.http.listen)

@@ -126,7 +126,6 @@ pub fn settings(url: String) -> CaseSettings {
             ..Default::default()
         },
         duplicates: Default::default(),
-        assignment: Default::default(),
         // The live desk reads new events often, so tests do not wait.
         desk: tekmerkez_case::config::DeskSettings {
             poll_interval_ms: 50,
