@@ -8,6 +8,7 @@
 //! give two cases to one free place.
 
 use jiff::{Timestamp, civil::Date};
+use tekmerkez_telemetry::metrics::names;
 use uuid::Uuid;
 
 use super::{CaseApp, cases::persisted_steps, error::CaseError};
@@ -183,7 +184,8 @@ impl CaseApp {
         let now = self.clock.now();
         let default_capacity = self.assignment.default_capacity;
         let decide = move |round: Round<'_>| decide(round, default_capacity, now);
-        Ok(self
+        let started = std::time::Instant::now();
+        let given = self
             .store
             .hand_out(
                 pool,
@@ -191,7 +193,11 @@ impl CaseApp {
                 self.assignment.round_limit,
                 &decide,
             )
-            .await?)
+            .await?;
+        let outcome = if given.is_empty() { "none" } else { "assigned" };
+        metrics::histogram!(names::ASSIGNMENT_ROUND, "outcome" => outcome)
+            .record(started.elapsed().as_secs_f64());
+        Ok(given)
     }
 
     /// Rounds for `pools` after a change that already succeeded: a failure

@@ -419,3 +419,36 @@ async fn a_thousand_arrivals_are_handed_out_fairly() {
         "every sampled arrival has its automatic step"
     );
 }
+
+/// Every round is timed on `/metrics` by its outcome, so operators (and
+/// `scripts/bench-assign`) see how long a pool's lock is held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_round_is_timed_by_its_outcome() {
+    tekmerkez_telemetry::metrics::install();
+    let mut app = spawn_app(Backend::Sqlite).await;
+    let mut d = desk(&mut app, 1).await;
+    d.set(0, Some(1), &[]).await;
+    d.switch(true, pb::AssignmentMode::LeastLoaded).await;
+    for _ in 0..2 {
+        let req = d.application(&app, "su_arizasi", false);
+        app.create(req).await;
+    }
+    let text = tekmerkez_telemetry::metrics::Scrape::new(Vec::new())
+        .run()
+        .await;
+    let samples = tekmerkez_telemetry::metrics::parse(&text).unwrap();
+    let count = |outcome: &str| {
+        samples
+            .iter()
+            .find(|s| {
+                s.name == "tekmerkez_case_assignment_round_duration_seconds_count"
+                    && s.label("outcome") == Some(outcome)
+            })
+            .map_or(0.0, |s| s.value)
+    };
+    assert!(count("assigned") >= 1.0, "{text}");
+    assert!(
+        count("none") >= 1.0,
+        "the second arrival found nobody free: {text}"
+    );
+}

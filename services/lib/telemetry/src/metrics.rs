@@ -46,6 +46,10 @@ pub mod names {
     pub const OUTBOX_PUBLISHED: &str = "tekmerkez_case_outbox_published_total";
     /// Cases by status.
     pub const CASES: &str = "tekmerkez_case_cases";
+    /// One automatic-assignment round of a pool (its lock wait, reads,
+    /// decision and writes), by outcome: `assigned`, or `none` (the pool
+    /// off, nobody available, nothing waiting).
+    pub const ASSIGNMENT_ROUND: &str = "tekmerkez_case_assignment_round_duration_seconds";
     /// Notifications the provider or mail relay took, by channel and provider.
     pub const NOTIFY_SENT: &str = "tekmerkez_notify_sent_total";
     /// Notifications that failed for good, by channel and reason.
@@ -119,6 +123,11 @@ fn describe() {
     );
     describe_counter!(OUTBOX_PUBLISHED, "Outbox rows published to the bus");
     describe_gauge!(CASES, "Cases by status");
+    describe_histogram!(
+        ASSIGNMENT_ROUND,
+        Unit::Seconds,
+        "One automatic-assignment round of a pool, its lock wait included, by outcome"
+    );
     describe_counter!(
         NOTIFY_SENT,
         "Notifications the provider or mail relay took, by channel and provider"
