@@ -47,6 +47,7 @@ mod browser_forms;
 mod browser_incidents;
 mod browser_keyboard;
 mod browser_letters;
+mod browser_live_desk;
 mod browser_manager;
 mod browser_outages;
 mod browser_ready_answers;

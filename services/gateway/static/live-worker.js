@@ -5,6 +5,8 @@
 
 var ports = [];
 var source = null;
+// Whether the stream has said it is open (a tab that joins later is told).
+var ready = false;
 var countsTimer = null;
 
 function post(msg) {
@@ -34,9 +36,10 @@ function open() {
     post({ tur: 'degisti' });
     countsSoon();
   });
-  source.addEventListener('hazir', function () { post({ tur: 'hazir' }); });
+  source.addEventListener('hazir', function () { ready = true; post({ tur: 'hazir' }); });
   source.onerror = function () {
     // Closed for good (signed out): the tabs are told; a new tab retries.
+    ready = false;
     if (source && source.readyState === EventSource.CLOSED) {
       source = null;
       post({ tur: 'kapandi' });
@@ -54,5 +57,5 @@ self.onconnect = function (e) {
     }
   };
   port.start();
-  if (!source) { open(); }
+  if (!source) { open(); } else if (ready) { port.postMessage({ tur: 'hazir' }); }
 };

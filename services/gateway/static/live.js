@@ -54,13 +54,26 @@
     });
   }
 
-  // The list is busy when something in it is ticked or has the focus.
+  // The list is busy when something in it is ticked, has the focus, or
+  // holds what was typed and not yet sent: redrawing would lose it.
   function busy() {
     var main = document.querySelector('main');
     if (!main) { return true; }
     if (main.querySelector('input[type=checkbox]:checked')) { return true; }
     var f = document.activeElement;
-    return !!(f && main.contains(f) && /^(INPUT|SELECT|TEXTAREA)$/.test(f.tagName));
+    if (f && main.contains(f) && /^(INPUT|SELECT|TEXTAREA)$/.test(f.tagName)) { return true; }
+    return Array.prototype.some.call(main.querySelectorAll('input, textarea, select'), function (el) {
+      if (el.tagName === 'SELECT') {
+        // Without a selected attribute the first option is the default.
+        var byDefault = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+        return Array.prototype.some.call(el.options, function (o, i) {
+          var chosen = byDefault.length ? o.defaultSelected : (!el.multiple && i === 0);
+          return o.selected !== chosen;
+        });
+      }
+      if (el.type === 'checkbox' || el.type === 'radio') { return el.checked !== el.defaultChecked; }
+      return el.type !== 'hidden' && el.value !== el.defaultValue;
+    });
   }
 
   function offerRefresh() {
@@ -99,7 +112,14 @@
         if (!now || !next) { return; }
         var a = now.querySelectorAll('table.liste');
         var b = next.querySelectorAll('table.liste');
-        if (a.length !== b.length) { offerRefresh(); return; }
+        if (a.length !== b.length || a.length === 0) {
+          // The list appeared or emptied: the page's shape changed, so
+          // the whole of it is drawn anew (nothing typed is lost: busy()).
+          now.replaceChildren.apply(now, Array.prototype.map.call(next.childNodes, function (n) {
+            return document.importNode(n, true);
+          }));
+          return;
+        }
         Array.prototype.forEach.call(a, function (t, i) {
           var tb = t.tBodies[0];
           var nb = b[i].tBodies[0];
@@ -113,6 +133,9 @@
   }
 
   function handle(m) {
+    // The stream is open: what happens from now on will be shown.
+    if (m.tur === 'hazir') { box.setAttribute('data-hazir', '1'); }
+    else if (m.tur === 'kapandi') { box.removeAttribute('data-hazir'); }
     if (m.tur === 'bildirim') { notice(m.veri); listChanged(); }
     else if (m.tur === 'degisti') { listChanged(); }
     else if (m.tur === 'sayilar') { counts(m.veri); }
@@ -143,4 +166,5 @@
     countsSoon();
   });
   source.addEventListener('degisti', function () { handle({ tur: 'degisti' }); countsSoon(); });
+  source.addEventListener('hazir', function () { handle({ tur: 'hazir' }); });
 }());
