@@ -1,7 +1,9 @@
 //! The keyboard alone in a real Chromium: the sign-in form starts in the
 //! user-name field, Tab walks to the password and then to *Giriş yap*, each
 //! field is named by its label, Enter signs in; on the home page Tab reaches
-//! the menu and Enter opens *Çağrı Havuzu*. Screens (with the focus ring)
+//! the menu and Enter opens *Çağrı Havuzu*; the desk's shortcuts (`?`,
+//! `/`, `j`, Enter, `a`, `n`) and closing a record onto the next one of its
+//! list, without the mouse. Screens (with the focus ring)
 //! under `test-artifacts/screens/browser_keyboard/`.
 
 use fantoccini::key::Key;
@@ -97,4 +99,157 @@ async fn the_sign_in_form_works_with_tab_and_enter_alone() {
     drop(chrome);
     shutdown.cancel();
     server.await.unwrap().unwrap();
+}
+
+/// Presses Tab until the element matching `selector` has the focus.
+async fn tab_to(s: &Session, selector: &str) {
+    for _ in 0..15 {
+        s.keys(&key(Key::Tab)).await.unwrap();
+        let here = s
+            .client()
+            .execute(
+                "return document.activeElement.matches(arguments[0]);",
+                vec![serde_json::Value::from(selector)],
+            )
+            .await
+            .unwrap();
+        if here == serde_json::Value::Bool(true) {
+            return;
+        }
+    }
+    panic!("Tab never reached {selector}");
+}
+
+/// Claims `tn`'s record for `who` through the case service.
+async fn claim_for(app: &crate::channels::Running, who: &str, tn: &str) -> String {
+    use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
+    let id = app.case(tn).await.id;
+    CaseServiceClient::new(app.channel().await)
+        .claim_cases(app.as_user(
+            who,
+            pb::ClaimCasesRequest {
+                case_ids: vec![id.clone()],
+            },
+        ))
+        .await
+        .unwrap();
+    id
+}
+
+/// The shortcuts without a mouse (issue 21, part 5): on *Üzerimdeki
+/// Çağrılar* `?` opens the help overlay listing every shortcut in Turkish
+/// and Escape closes it, `/` puts the focus in the header's search box,
+/// `j` selects the first row and Enter opens it; on the record `a` reaches
+/// the answer box, Tab and the keyboard close it, and the desk lands on the
+/// next record of the list, naming the closed one. Screens under
+/// `test-artifacts/screens/browser_keyboard/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shortcuts_open_help_search_and_records_and_closing_lands_on_the_next() {
+    let chrome = Chrome::start().await.unwrap();
+    let app = crate::channels::start(|_| {}).await;
+    let mut held = Vec::new();
+    for text in ["Sokakta su yok.", "Vana bozuk."] {
+        let tn = app
+            .apply_text("Ankara", "Çankaya", "su_arizasi", "0532 444 55 66", text)
+            .await;
+        let id = claim_for(&app, "uzman.ankara", &tn).await;
+        held.push((tn, id));
+    }
+    let s = chrome.session(app.http, "browser_keyboard").await.unwrap();
+    s.sign_in("uzman.ankara", DEMO_PASSWORD).await.unwrap();
+    s.goto("/uzerimdeki").await.unwrap();
+
+    let help = s.one("#kisayollar").await.unwrap();
+    assert!(!help.is_displayed().await.unwrap(), "closed at first");
+    s.keys("?").await.unwrap();
+    assert!(help.is_displayed().await.unwrap(), "? opens the help");
+    let listed = help.text().await.unwrap();
+    for words in [
+        "Klavye kısayolları",
+        "Arama kutusuna git",
+        "Listede sonraki satır",
+        "Seçili kaydı aç",
+        "Sıradaki kayıt",
+        "Kaydı üzerime al",
+        "Yetkili açıklaması kutusuna git",
+    ] {
+        assert!(listed.contains(words), "{words} in {listed}");
+    }
+    s.screenshot("kisayol-yardimi").await.unwrap();
+    s.keys(&key(Key::Escape)).await.unwrap();
+    assert!(!help.is_displayed().await.unwrap(), "Escape closes it");
+
+    s.keys("/").await.unwrap();
+    let focused = s.focused().await.unwrap();
+    assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("ara-q"));
+    // Typing in the box types, it does not jump.
+    s.keys("j?").await.unwrap();
+    assert_eq!(s.value("#ara-q").await.unwrap(), "j?");
+    assert!(
+        !help.is_displayed().await.unwrap(),
+        "no shortcut while typing"
+    );
+    s.keys(&key(Key::Escape)).await.unwrap();
+
+    s.keys("j").await.unwrap();
+    let first = s.focused().await.unwrap();
+    assert_eq!(
+        first.text().await.unwrap(),
+        held[0].0,
+        "j selects the first row"
+    );
+    s.screenshot("satir-secili").await.unwrap();
+    s.keys_navigating(&key(Key::Enter)).await.unwrap();
+    let path = s.path().await.unwrap();
+    assert!(
+        path.starts_with(&format!("/kayit/{}?from=", held[0].1)),
+        "Enter opens it, remembering the list: {path}"
+    );
+
+    s.keys("a").await.unwrap();
+    let answer = s.focused().await.unwrap();
+    assert_eq!(
+        answer.attr("id").await.unwrap().as_deref(),
+        Some("aciklama")
+    );
+    s.keys("Arıza giderildi.").await.unwrap();
+    // Tab on through the form (the ready-answer picker sits in between).
+    tab_to(&s, "#neden").await;
+    s.keys("Çözüldü").await.unwrap();
+    tab_to(&s, "#onay").await;
+    s.keys(" ").await.unwrap();
+    tab_to(&s, "button[formaction$=\"/kaydet\"]").await;
+    assert_eq!(
+        s.focused().await.unwrap().text().await.unwrap(),
+        "Kaydet ve Kaydı Kapat"
+    );
+    s.keys_navigating(&key(Key::Enter)).await.unwrap();
+    let path = s.path().await.unwrap();
+    assert!(
+        path.starts_with(&format!("/kayit/{}?from=", held[1].1)),
+        "the next record of the list: {path}"
+    );
+    let text = s.text().await.unwrap();
+    assert!(
+        text.contains(&format!(
+            "{} numaralı kayıt kapatıldı; sıradaki kayıt",
+            held[0].0
+        )),
+        "{text}"
+    );
+    s.screenshot("siradaki-kayit").await.unwrap();
+
+    // `n` with nothing after it: back to the list, told so.
+    s.keys("n").await.unwrap();
+    tekmerkez_integration_tests::wait::eventually(
+        std::time::Duration::from_secs(10),
+        "back on the list",
+        || async { (s.path().await.ok()? == "/uzerimdeki?durum=son").then_some(()) },
+    )
+    .await;
+    assert!(s.text().await.unwrap().contains("Listede başka kayıt yok."));
+
+    s.close().await.unwrap();
+    drop(chrome);
+    app.stop().await;
 }

@@ -75,6 +75,7 @@ mod gateway_manager;
 mod gateway_not_reached;
 mod gateway_place;
 mod gateway_ready_answers;
+mod gateway_quick_views;
 mod gateway_related;
 mod gateway_reports;
 mod gateway_live_desk;
