@@ -22,6 +22,9 @@ pub struct SearchQuery {
     pub created_by: Option<Uuid>,
     /// At most this many, best first.
     pub limit: u32,
+    /// When the newest records alone give this many, the rest are not
+    /// searched (PostgreSQL searches its newest stretch first).
+    pub enough: u32,
 }
 
 /// The search index.

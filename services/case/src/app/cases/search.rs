@@ -112,6 +112,7 @@ impl CaseApp {
                 pools,
                 created_by,
                 limit: limit.saturating_mul(READ_AHEAD),
+                enough: limit,
             };
             let matched = self.store.search_cases(&q).await?;
             let short = matched.len() < usize::try_from(limit).unwrap_or(usize::MAX);

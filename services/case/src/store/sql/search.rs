@@ -93,12 +93,16 @@ fn position(root: &str, alternatives: &[String], postgres: bool) -> String {
     }
 }
 
-#[async_trait::async_trait]
-impl SearchIndex for SqlStore {
-    async fn search_cases(&self, q: &SearchQuery) -> Result<Vec<Case>, StoreError> {
-        if q.roots.is_empty() || q.limit == 0 {
-            return Ok(Vec::new());
-        }
+/// The newest records searched first on PostgreSQL (by sequence number).
+const RECENT: i64 = 50_000;
+
+/// Granularity of that stretch's lower bound.
+const FLOOR_STEP: i64 = 10_000;
+
+impl SqlStore {
+    /// The matches of `q`, among records after `floor` when given, best
+    /// first.
+    async fn search_among(&self, q: &SearchQuery, floor: Option<i64>) -> Result<Vec<Case>, StoreError> {
         let columns = super::cases::CASE_COLUMNS
             .split(',')
             .map(|c| format!("c.{}", c.trim()))
@@ -124,10 +128,12 @@ impl SearchIndex for SqlStore {
         } else {
             s.push("s.terms MATCH ").push_bind(positions.join(" AND "));
         }
+        if let Some(floor) = floor {
+            // A literal, not a parameter: a generic plan would not know
+            // the stretch is small and would read every match.
+            s.push(&format!(" AND s.rowid > {floor}"));
+        }
         if let Some(pools) = &q.pools {
-            if pools.is_empty() {
-                return Ok(Vec::new());
-            }
             s.push(" AND c.pool_id IN (")
                 .push_list(pools.iter().copied())
                 .push(")");
@@ -143,6 +149,37 @@ impl SearchIndex for SqlStore {
         .push_bind(i64::from(q.limit));
         let rows: Vec<CaseRow> = on_pool!(&self.read, |p| s.query_as().fetch_all(p).await?);
         rows.into_iter().map(Case::try_from).collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for SqlStore {
+    async fn search_cases(&self, q: &SearchQuery) -> Result<Vec<Case>, StoreError> {
+        if q.roots.is_empty() || q.limit == 0 || q.pools.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
+        if !matches!(self.read, SqlPool::Postgres(_)) {
+            return self.search_among(q, None).await;
+        }
+        // The newest records first: a common word matches a large share of
+        // a million records, and ranking every match reads each one. The
+        // newest stretch is searched alone (cheap whatever the word) and the
+        // whole index only when it holds too few.
+        let top: i64 = on_pool!(&self.read, |p| sqlx::query_scalar(
+            "SELECT COALESCE(MAX(rowid), 0) FROM case_search"
+        )
+        .fetch_one(p)
+        .await?);
+        if top > RECENT {
+            // Rounded, so that the statement's text (which carries the
+            // bound, for the planner to see it) changes rarely.
+            let floor = (top - RECENT) / FLOOR_STEP * FLOOR_STEP;
+            let recent = self.search_among(q, Some(floor)).await?;
+            if recent.len() >= usize::try_from(q.enough).unwrap_or(usize::MAX) {
+                return Ok(recent);
+            }
+        }
+        self.search_among(q, None).await
     }
 
     async fn similar_words(&self, word: &str, limit: u32) -> Result<Vec<String>, StoreError> {
