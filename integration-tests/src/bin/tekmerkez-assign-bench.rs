@@ -222,7 +222,7 @@ fn application(pool: &str, n: u64) -> pb::CreateCaseRequest {
         category: "su_arizasi".into(),
         text: "Sokağımızda ana boru patladı, su yola taşıyor.".into(),
         // One in ten urgent: they go first.
-        urgency: if n % 10 == 0 {
+        urgency: if n.is_multiple_of(10) {
             common::Urgency::Urgent
         } else {
             common::Urgency::Normal

@@ -27,7 +27,7 @@ fn experts(n: usize) -> Vec<Expert> {
             capacity: 10 + (i % 3) as u32 * 5,
             held: (i % 7) as u32,
             // Every third expert takes two categories; the rest any.
-            skills: if i % 3 == 0 {
+            skills: if i.is_multiple_of(3) {
                 vec![
                     CATEGORIES[i % CATEGORIES.len()].to_owned(),
                     CATEGORIES[(i + 1) % CATEGORIES.len()].to_owned(),
@@ -46,7 +46,7 @@ fn waiting(n: usize) -> Vec<Waiting> {
         .map(|i| Waiting {
             id: Uuid::from_u128(0x10_0000 + i as u128),
             category: CATEGORIES[(i * 7) % CATEGORIES.len()].to_owned(),
-            urgent: i % 10 == 0,
+            urgent: i.is_multiple_of(10),
         })
         .collect()
 }
