@@ -174,7 +174,74 @@ fn decide(round: Round<'_>, default_capacity: u32, now: Timestamp) -> RoundResul
     }
 }
 
+/// The pools with a round running in this process, each with whether
+/// another round was asked for while it ran.
+#[derive(Debug, Default)]
+pub struct RoundsInFlight(std::sync::Mutex<std::collections::HashMap<Uuid, bool>>);
+
+impl RoundsInFlight {
+    /// Whether the caller should run the round: false when one is running
+    /// already, which is then told to run once more when it ends.
+    fn begin(&self, pool: Uuid) -> bool {
+        let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match m.get_mut(&pool) {
+            Some(again) => {
+                *again = true;
+                false
+            }
+            None => {
+                m.insert(pool, false);
+                true
+            }
+        }
+    }
+
+    /// Whether to run once more (a round was asked for meanwhile); when
+    /// not, the pool is free.
+    fn again(&self, pool: Uuid) -> bool {
+        let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match m.get_mut(&pool) {
+            Some(again) if *again => {
+                *again = false;
+                true
+            }
+            _ => {
+                m.remove(&pool);
+                false
+            }
+        }
+    }
+}
+
 impl CaseApp {
+    /// A round for `pool` unless one is running in this process: then that
+    /// one runs once more when it ends, and this returns nothing at once.
+    /// Arrivals in a busy pool thus share rounds instead of queueing one
+    /// each on the pool's row lock. The cases given by the rounds run here.
+    ///
+    /// # Errors
+    /// Store failures (the pool is freed for the next round).
+    pub async fn hand_out_shared(&self, pool: Uuid) -> Result<Vec<Case>, CaseError> {
+        if !self.rounds.begin(pool) {
+            return Ok(Vec::new());
+        }
+        let mut given = Vec::new();
+        loop {
+            match self.hand_out(pool).await {
+                Ok(cases) => given.extend(cases),
+                Err(e) => {
+                    // Free the pool; a round asked for meanwhile is left to
+                    // the next change or the sweep.
+                    while self.rounds.again(pool) {}
+                    return Err(e);
+                }
+            }
+            if !self.rounds.again(pool) {
+                return Ok(given);
+            }
+        }
+    }
+
     /// One round for `pool`: the waiting cases its available experts can
     /// take, handed out. The cases given, as stored.
     ///
@@ -206,7 +273,7 @@ impl CaseApp {
     pub(crate) async fn refill(&self, pools: impl IntoIterator<Item = Uuid>) -> Vec<Case> {
         let mut given = Vec::new();
         for pool in pools {
-            match self.hand_out(pool).await {
+            match self.hand_out_shared(pool).await {
                 Ok(cases) => given.extend(cases),
                 Err(e) => {
                     tracing::warn!(error.message = %e, error.cause_chain = ?e, pool_id = %pool, "automatic assignment round failed");
@@ -414,5 +481,18 @@ mod tests {
         assert!(valid_category("su_arizasi"));
         assert!(!valid_category("Su Arızası"));
         assert!(!valid_category(""));
+    }
+
+    #[test]
+    fn a_round_asked_for_while_one_runs_becomes_one_more_run_of_it() {
+        let r = RoundsInFlight::default();
+        let (pool, other) = (Uuid::new_v4(), Uuid::new_v4());
+        assert!(r.begin(pool), "nothing running: run it");
+        assert!(r.begin(other), "pools are independent");
+        assert!(!r.begin(pool), "running: the runner is told instead");
+        assert!(!r.begin(pool), "asked twice, still one more run");
+        assert!(r.again(pool), "the runner runs once more");
+        assert!(!r.again(pool), "then the pool is free");
+        assert!(r.begin(pool), "and the next arrival runs its own");
     }
 }

@@ -41,6 +41,8 @@ pub struct CaseApp {
     /// Automatic assignment's default capacity and round size
     /// (`case.assignment.*`).
     pub(crate) assignment: assignment::Limits,
+    /// The pools with an assignment round running in this process.
+    pub(crate) rounds: Arc<assignment::RoundsInFlight>,
 }
 
 /// Wrong guesses per tracking number per hour when none is configured.
@@ -61,6 +63,7 @@ impl CaseApp {
             escalation: crate::domain::escalation::Thresholds::default(),
             duplicates: crate::domain::duplicate::Window::default(),
             assignment: assignment::Limits::default(),
+            rounds: Arc::default(),
         }
     }
 
