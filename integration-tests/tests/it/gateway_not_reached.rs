@@ -110,10 +110,12 @@ async fn a_bounced_answer_puts_the_record_on_ulasilamayanlar_until_the_callback_
     assert_eq!(status, 403);
 
     // The agent opens it and records the call.
-    let id = Page::parse(&page)
+    let href = Page::parse(&page)
         .attrs(&format!("a[aria-label$=\"{tracking}\"]"), "href")
         .pop()
         .unwrap();
+    // The link carries its list (`?from=`, for "next record"); the record's own path:
+    let id = href.split('?').next().unwrap().to_owned();
     let (status, record, _, _) = agent.get(&id).await;
     assert_eq!(status, 200);
     assert!(record.contains("Yanıt vatandaşa ulaşmadı"), "{record}");
