@@ -137,6 +137,18 @@ fn category_name(state: &AppState, code: &str, english: bool, t: &ReadyAnswerTex
     }
 }
 
+/// `body` as a person reads it: each placeholder by its name in words
+/// (`{{takip_no}}` → "[Takip numarası]"), so a call-centre agent reading an
+/// answer aloud, or a manager scanning the list, sees no code. The edit
+/// form keeps them as written.
+fn readable(body: &str, t: &'static ReadyAnswerTexts) -> String {
+    t.placeholder_words
+        .iter()
+        .fold(body.to_owned(), |b, (code, words)| {
+            b.replace(&format!("{{{{{code}}}}}"), &format!("[{words}]"))
+        })
+}
+
 fn row(state: &AppState, a: npb::ReadyAnswer, english: bool, t: &'static ReadyAnswerTexts) -> Row {
     Row {
         category: category_name(state, &a.category, english, t),
@@ -145,7 +157,7 @@ fn row(state: &AppState, a: npb::ReadyAnswer, english: bool, t: &'static ReadyAn
         title: a.title,
         version: a.version,
         retired: a.retired,
-        body: a.body,
+        body: readable(&a.body, t),
     }
 }
 
@@ -246,7 +258,7 @@ async fn manage_page(
                 },
                 saved_at: super::record::when(v.saved_at.as_ref()),
                 title: v.title,
-                body: v.body,
+                body: readable(&v.body, t),
                 retired: v.retired,
             })
             .collect();
