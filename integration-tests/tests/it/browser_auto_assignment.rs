@@ -63,6 +63,13 @@ async fn a_manager_switches_it_on_an_expert_toggles_presence_and_records_arrive_
         .unwrap();
 
     m.goto("/havuz").await.unwrap();
+    // Folded away on the heading's line: opened first.
+    m.one("#otomatik-atama summary")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     m.click_link_in("otomatik-atama", "Ankara Su Arıza Birimi")
         .await
         .unwrap();
