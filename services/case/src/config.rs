@@ -86,7 +86,10 @@ impl AssignmentSettings {
             return err("case.assignment.round_limit", "must be 1 to 10000");
         }
         if !(1_000..=3_600_000).contains(&self.sweep_interval_ms) {
-            return err("case.assignment.sweep_interval_ms", "must be 1000 to 3600000");
+            return err(
+                "case.assignment.sweep_interval_ms",
+                "must be 1000 to 3600000",
+            );
         }
         Ok(())
     }

@@ -27,9 +27,10 @@ use uuid::Uuid;
 pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// Notify's ready answers, as the gateway calls them.
-pub type ReadyAnswersClient = tekmerkez_proto::notify_v1::ready_answer_service_client::ReadyAnswerServiceClient<
-    InterceptedService<Channel, CallCredentials>,
->;
+pub type ReadyAnswersClient =
+    tekmerkez_proto::notify_v1::ready_answer_service_client::ReadyAnswerServiceClient<
+        InterceptedService<Channel, CallCredentials>,
+    >;
 
 /// Notify's API, as the gateway calls it.
 pub type NotifyClient = NotificationServiceClient<InterceptedService<Channel, CallCredentials>>;

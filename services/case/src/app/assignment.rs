@@ -183,7 +183,10 @@ impl RoundsInFlight {
     /// Whether the caller should run the round: false when one is running
     /// already, which is then told to run once more when it ends.
     fn begin(&self, pool: Uuid) -> bool {
-        let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match m.get_mut(&pool) {
             Some(again) => {
                 *again = true;
@@ -199,7 +202,10 @@ impl RoundsInFlight {
     /// Whether to run once more (a round was asked for meanwhile); when
     /// not, the pool is free.
     fn again(&self, pool: Uuid) -> bool {
-        let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match m.get_mut(&pool) {
             Some(again) if *again => {
                 *again = false;

@@ -102,7 +102,11 @@ const FLOOR_STEP: i64 = 10_000;
 impl SqlStore {
     /// The matches of `q`, among records after `floor` when given, best
     /// first.
-    async fn search_among(&self, q: &SearchQuery, floor: Option<i64>) -> Result<Vec<Case>, StoreError> {
+    async fn search_among(
+        &self,
+        q: &SearchQuery,
+        floor: Option<i64>,
+    ) -> Result<Vec<Case>, StoreError> {
         let columns = super::cases::CASE_COLUMNS
             .split(',')
             .map(|c| format!("c.{}", c.trim()))
