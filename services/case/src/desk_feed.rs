@@ -82,6 +82,11 @@ pub struct DeskFeed {
     watermark: Arc<AtomicI64>,
     /// Cancelled when the service stops: the reader and every stream end.
     stopping: CancellationToken,
+    /// Held while a stream starts and while the idle reader forgets its
+    /// position: a stream starting just as the last one left must not read
+    /// a position the reader is about to forget (its events would be
+    /// skipped).
+    gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl DeskFeed {
@@ -101,6 +106,7 @@ impl DeskFeed {
             tx,
             watermark: Arc::new(AtomicI64::new(-1)),
             stopping,
+            gate: Arc::default(),
         }
     }
 
@@ -115,31 +121,32 @@ impl DeskFeed {
         Duration::from_secs(self.settings.stream_seconds)
     }
 
-    /// Opens a stream resuming after `after` (0: from now).
+    /// Opens a stream resuming after `after` (`None`: from now).
     ///
     /// # Errors
     /// The store failed.
-    pub async fn subscribe(&self, after: i64) -> Result<Subscription, StoreError> {
+    pub async fn subscribe(&self, after: Option<i64>) -> Result<Subscription, StoreError> {
         // Subscribed before the watermark is read: whatever is broadcast
         // after that read is in `live`, whatever was before is replayed.
-        let live = self.tx.subscribe();
-        let mut start = self.watermark.load(Ordering::Acquire);
-        if start < 0 {
-            start = self.store.last_outbox_id().await?;
-            // The reader starts from here too, unless it got there first.
-            let _ = self
-                .watermark
-                .compare_exchange(-1, start, Ordering::AcqRel, Ordering::Acquire);
-            start = self.watermark.load(Ordering::Acquire);
-        }
-        if after <= 0 || after >= start {
+        let (live, start) = {
+            let _gate = self.gate.lock().await;
+            let live = self.tx.subscribe();
+            let mut start = self.watermark.load(Ordering::Acquire);
+            if start < 0 {
+                // Nobody was watching: the reader starts from the head.
+                start = self.store.last_outbox_id().await?;
+                self.watermark.store(start, Ordering::Release);
+            }
+            (live, start)
+        };
+        let Some(after) = after.filter(|a| *a < start) else {
             return Ok(Subscription {
                 start,
                 replay: Vec::new(),
                 truncated: false,
                 live,
             });
-        }
+        };
         let limit = self.settings.replay_limit;
         let rows = self
             .store
@@ -172,9 +179,12 @@ impl DeskFeed {
             if self.tx.receiver_count() == 0 {
                 // Nobody watching: forget the position, so the next watcher
                 // starts from the head rather than the backlog.
-                self.watermark.store(-1, Ordering::Release);
-                last_scan = None;
-                continue;
+                let _gate = self.gate.lock().await;
+                if self.tx.receiver_count() == 0 {
+                    self.watermark.store(-1, Ordering::Release);
+                    last_scan = None;
+                    continue;
+                }
             }
             if let Err(e) = self.round(&mut hole).await {
                 tracing::warn!(error = %e, "the live desk could not read new case events");
@@ -196,12 +206,9 @@ impl DeskFeed {
 
     /// One read of new events.
     async fn round(&self, hole: &mut Hole) -> Result<(), StoreError> {
-        let mut mark = self.watermark.load(Ordering::Acquire);
+        let mark = self.watermark.load(Ordering::Acquire);
         if mark < 0 {
-            mark = self.store.last_outbox_id().await?;
-            let _ = self
-                .watermark
-                .compare_exchange(-1, mark, Ordering::AcqRel, Ordering::Acquire);
+            // Not started: the first stream sets the position.
             return Ok(());
         }
         let rows = self.store.case_events_after(mark, ROUND_LIMIT).await?;
@@ -210,7 +217,11 @@ impl DeskFeed {
             return Ok(());
         }
         let last = ready.last().map_or(mark, |r| r.id);
-        for item in self.items(ready).await? {
+        let items = self.items(ready).await?;
+        // Broadcast and moved on as one step for a stream starting now: it
+        // either hears these live or replays them, never neither.
+        let _gate = self.gate.lock().await;
+        for item in items {
             // No receivers left is not an error: the next watcher starts anew.
             let _ = self.tx.send(item);
         }

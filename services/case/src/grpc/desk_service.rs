@@ -135,7 +135,7 @@ impl DeskService for DeskGrpc {
             ));
         }
         let after = req.get_ref().after;
-        if after < 0 {
+        if after.is_some_and(|a| a < 0) {
             return Err(Status::invalid_argument("after: must not be negative"));
         }
         let sub = self
@@ -150,7 +150,7 @@ impl DeskService for DeskGrpc {
             let mut out = Outlet {
                 caller,
                 tx,
-                last: after.min(sub.start),
+                last: after.unwrap_or(sub.start).min(sub.start),
                 pending_changed: sub.truncated,
             };
             if out.tx.send(Ok(wrap(ready(sub.start)))).await.is_err() {

@@ -17,7 +17,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 type Desk = Streaming<pb::WatchDeskResponse>;
 
-async fn watch(app: &TestApp, who: &str, after: i64) -> (Desk, i64) {
+async fn watch(app: &TestApp, who: &str, after: Option<i64>) -> (Desk, i64) {
     let channel = tonic::transport::Channel::from_shared(format!("http://{}", app.addr))
         .unwrap()
         .connect()
@@ -77,9 +77,9 @@ async fn open_in(
 
 both_stores! {
     async fn a_new_record_reaches_its_pool_and_never_another_province(app) {
-        let (mut ankara_expert, _) = watch(&app, "expert_ankara", 0).await;
-        let (mut ankara_manager, _) = watch(&app, "manager_ankara", 0).await;
-        let (mut izmir_expert, _) = watch(&app, "expert_izmir", 0).await;
+        let (mut ankara_expert, _) = watch(&app, "expert_ankara", None).await;
+        let (mut ankara_manager, _) = watch(&app, "manager_ankara", None).await;
+        let (mut izmir_expert, _) = watch(&app, "expert_izmir", None).await;
         let water = app.org.ankara_water.clone();
         let izmir = app.org.izmir_water.clone();
         let ankara_case = open_in(&mut app, &water, 6, "Çankaya", true).await;
@@ -102,7 +102,7 @@ both_stores! {
     }
 
     async fn a_record_handed_over_is_announced_to_its_new_holder(app) {
-        let (mut desk, _) = watch(&app, "expert2_ankara", 0).await;
+        let (mut desk, _) = watch(&app, "expert2_ankara", None).await;
         let case = app.open_case().await;
         let arrived = next_notice(&mut desk).await;
         assert_eq!(arrived.kind, pb::DeskEventKind::NewInPool as i32);
@@ -124,11 +124,11 @@ both_stores! {
     }
 
     async fn a_desk_that_reconnects_gets_what_it_missed(app) {
-        let (desk, cursor) = watch(&app, "expert_ankara", 0).await;
+        let (desk, cursor) = watch(&app, "expert_ankara", None).await;
         drop(desk);
         let missed = app.open_case().await;
         // Its event was written with the case, in the same transaction.
-        let (mut again, _) = watch(&app, "expert_ankara", cursor).await;
+        let (mut again, _) = watch(&app, "expert_ankara", Some(cursor)).await;
         let e = next_notice(&mut again).await;
         assert_eq!(e.case_id, missed.id);
         assert_eq!(e.kind, pb::DeskEventKind::NewInPool as i32);
@@ -143,12 +143,12 @@ both_stores! {
             .unwrap();
         let mut client = pb::desk_service_client::DeskServiceClient::new(channel);
         let err = client
-            .watch_desk(with_token(NOTIFY_TOKEN, pb::WatchDeskRequest { after: 0 }))
+            .watch_desk(with_token(NOTIFY_TOKEN, pb::WatchDeskRequest { after: None }))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::PermissionDenied);
         let err = client
-            .watch_desk(as_user("expert_ankara", pb::WatchDeskRequest { after: -1 }))
+            .watch_desk(as_user("expert_ankara", pb::WatchDeskRequest { after: Some(-1) }))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);

@@ -89,8 +89,7 @@ pub(super) async fn stream(State(state): State<Arc<AppState>>, headers: HeaderMa
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|n| *n >= 0)
-        .unwrap_or(0);
+        .filter(|n| *n >= 0);
     let req = state
         .backend
         .as_user(session.user_id, WatchDeskRequest { after });
