@@ -267,7 +267,8 @@ both_stores! {
              closure_reason = CASE WHEN status = 'resolved' THEN NULL ELSE closure_reason END",
         )
         .await;
-        assert_eq!(app.get("manager_ankara", &open.id).await.unwrap().legal_due_date, "");
+        // (Not read back here: the scheduler, every 100 ms in these tests,
+        // may already have given the dates back; its events say so below.)
 
         // The scheduler's next round gives each its policy's date, counted
         // from when it was opened: the very date a new case gets.
