@@ -204,7 +204,11 @@ async fn a_garbled_answer_is_settled_through_the_report_api_and_the_citizen_gets
     app.know(&c);
     app.publish(&opened(&c, false)).await;
     let d = app.settled(&c.id, 1).await;
-    assert_eq!(d[0].state, DeliveryState::Sent);
+    assert!(
+        matches!(d[0].state, DeliveryState::Sent | DeliveryState::Delivered),
+        "{:?}",
+        d[0].state
+    );
     assert_eq!(d[0].provider.as_deref(), Some("netgsm"));
     assert_eq!(app.netgsm.sent_to("5321230009").len(), 1);
     assert!(
@@ -218,7 +222,12 @@ async fn a_garbled_answer_is_settled_through_the_report_api_and_the_citizen_gets
     app.know(&c2);
     app.publish(&opened(&c2, false)).await;
     let d = app.settled(&c2.id, 1).await;
-    assert_eq!(d[0].state, DeliveryState::Sent);
+    // Sent, or already reported delivered by the stand-in: either way once.
+    assert!(
+        matches!(d[0].state, DeliveryState::Sent | DeliveryState::Delivered),
+        "{:?}",
+        d[0].state
+    );
     assert_eq!(app.netgsm.sent_to("5321230010").len(), 1);
     assert_eq!(app.netgsm.requests(), 3);
     app.stop().await;
