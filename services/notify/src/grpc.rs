@@ -204,22 +204,7 @@ impl NotifyGrpc {
     }
 
     fn has_service_token<T>(&self, req: &Request<T>) -> bool {
-        let Some(given) = req
-            .metadata()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-        else {
-            return false;
-        };
-        // Service credentials never act for a person.
-        if req.metadata().get("x-tekmerkez-acting-user").is_some() {
-            return false;
-        }
-        self.tokens
-            .iter()
-            .filter(|t| !t.expose_secret().is_empty())
-            .any(|t| bool::from(t.expose_secret().as_bytes().ct_eq(given.as_bytes())))
+        has_service_token(&self.tokens, req)
     }
 
     /// The admin's user id, or a refusal.
@@ -227,24 +212,8 @@ impl NotifyGrpc {
         if req.metadata().get("authorization").is_none() {
             return Err(Status::unauthenticated("unauthenticated"));
         }
-        let mut ask = Request::new(pb::GetCurrentUserRequest {});
-        for key in ["authorization", "x-tekmerkez-acting-user"] {
-            if let Some(v) = req.metadata().get(key) {
-                ask.metadata_mut().insert(key, v.clone());
-            }
-        }
-        let me = self
-            .directory
-            .clone()
-            .get_current_user(ask)
-            .await
-            .map_err(|s| match s.code() {
-                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
-                    Status::unauthenticated("unauthenticated")
-                }
-                _ => Status::unavailable("the directory is unavailable"),
-            })?;
-        match me.into_inner().user {
+        let me = current_user(&self.directory, req).await;
+        match me? {
             Some(u) if u.role == pb::Role::Admin as i32 => Ok(u.id),
             _ => Err(Status::permission_denied("only an admin may do this")),
         }
@@ -422,4 +391,55 @@ impl NotificationService for NotifyGrpc {
         tracing::info!(contacts, "a citizen opted out of surveys");
         Ok(Response::new(npb::OptOutOfSurveysResponse { contacts }))
     }
+}
+
+/// Whether `req` carries one of the service `tokens` as its bearer, acting
+/// for nobody (service credentials never act for a person).
+pub(crate) fn has_service_token<T>(tokens: &[SecretString], req: &Request<T>) -> bool {
+    let Some(given) = req
+        .metadata()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    if req.metadata().get("x-tekmerkez-acting-user").is_some() {
+        return false;
+    }
+    tokens
+        .iter()
+        .filter(|t| !t.expose_secret().is_empty())
+        .any(|t| bool::from(t.expose_secret().as_bytes().ct_eq(given.as_bytes())))
+}
+
+/// The person `req` acts for, as the case service's directory knows them
+/// (asked with the caller's own credentials); `None` if its answer names
+/// nobody.
+///
+/// # Errors
+/// `Unauthenticated` when the directory does not know them; `Unavailable`
+/// when it cannot be asked.
+pub(crate) async fn current_user<T>(
+    directory: &pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    req: &Request<T>,
+) -> Result<Option<pb::User>, Status> {
+    let mut ask = Request::new(pb::GetCurrentUserRequest {});
+    for key in ["authorization", "x-tekmerkez-acting-user"] {
+        if let Some(v) = req.metadata().get(key) {
+            ask.metadata_mut().insert(key, v.clone());
+        }
+    }
+    Ok(directory
+        .clone()
+        .get_current_user(ask)
+        .await
+        .map_err(|s| match s.code() {
+            tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
+                Status::unauthenticated("unauthenticated")
+            }
+            _ => Status::unavailable("the directory is unavailable"),
+        })?
+        .into_inner()
+        .user)
 }

@@ -12,8 +12,7 @@
 //!   managers, answers of a category (a general answer reaches every
 //!   category's experts, so it is the admins').
 
-use secrecy::{ExposeSecret as _, SecretString};
-use subtle::ConstantTimeEq as _;
+use secrecy::SecretString;
 use tekmerkez_proto::{
     case_v1 as pb,
     notify_v1::{self as npb, ready_answer_service_server::ReadyAnswerService},
@@ -126,44 +125,14 @@ impl ReadyAnswerGrpc {
     }
 
     async fn caller<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
-        let Some(given) = req
-            .metadata()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-        else {
+        if req.metadata().get("authorization").is_none() {
             return Err(Status::unauthenticated("unauthenticated"));
-        };
-        let acting = req.metadata().get("x-tekmerkez-acting-user");
-        if acting.is_none()
-            && self
-                .tokens
-                .iter()
-                .filter(|t| !t.expose_secret().is_empty())
-                .any(|t| bool::from(t.expose_secret().as_bytes().ct_eq(given.as_bytes())))
-        {
+        }
+        if crate::grpc::has_service_token(&self.tokens, req) {
             return Ok(Caller::Service);
         }
-        let mut ask = Request::new(pb::GetCurrentUserRequest {});
-        for key in ["authorization", "x-tekmerkez-acting-user"] {
-            if let Some(v) = req.metadata().get(key) {
-                ask.metadata_mut().insert(key, v.clone());
-            }
-        }
-        let me = self
-            .directory
-            .clone()
-            .get_current_user(ask)
-            .await
-            .map_err(|s| match s.code() {
-                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
-                    Status::unauthenticated("unauthenticated")
-                }
-                _ => Status::unavailable("the directory is unavailable"),
-            })?;
-        let user = me
-            .into_inner()
-            .user
+        let user = crate::grpc::current_user(&self.directory, req)
+            .await?
             .ok_or_else(|| Status::unauthenticated("unauthenticated"))?;
         let role = pb::Role::try_from(user.role).unwrap_or(pb::Role::Unspecified);
         Ok(Caller::Person(user.id, role))
