@@ -32,7 +32,7 @@ const AUTOMATIC: Actor = Actor::Service("system");
 pub const MAX_ABSENCES: usize = 366;
 
 /// `case.assignment.*`: the capacity of an expert nobody set one for, and
-/// how many waiting cases one round reads at most.
+/// how many waiting cases of one category one round reads at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub default_capacity: u32,
@@ -125,13 +125,7 @@ fn decide(round: Round<'_>, default_capacity: u32, now: Timestamp) -> RoundResul
     let experts: Vec<Expert> = round
         .experts
         .iter()
-        .map(|e| Expert {
-            id: e.user_id,
-            capacity: e.capacity.unwrap_or(default_capacity),
-            held: e.held,
-            skills: e.skills.clone(),
-            available: e.present && !e.absent,
-        })
+        .map(|e| e.as_expert(default_capacity))
         .collect();
     let waiting: Vec<Waiting> = round
         .waiting
@@ -232,8 +226,15 @@ impl CaseApp {
             return Ok(Vec::new());
         }
         let mut given = Vec::new();
+        let limit = usize::try_from(self.assignment.round_limit).unwrap_or(usize::MAX);
         loop {
             match self.hand_out(pool).await {
+                // A round cut by the limit may leave free places and cases
+                // for them: another one at once, not at the next change.
+                Ok(cases) if cases.len() >= limit => {
+                    given.extend(cases);
+                    continue;
+                }
                 Ok(cases) => given.extend(cases),
                 Err(e) => {
                     // Free the pool; a round asked for meanwhile is left to
@@ -264,6 +265,7 @@ impl CaseApp {
                 pool,
                 istanbul_date(now),
                 self.assignment.round_limit,
+                default_capacity,
                 &decide,
             )
             .await?;
@@ -318,7 +320,7 @@ impl CaseApp {
         let pools = self.store.auto_assigned_pools().await?;
         let mut given = 0;
         for pool in pools {
-            given += self.hand_out(pool).await?.len();
+            given += self.hand_out_shared(pool).await?.len();
         }
         Ok(given)
     }

@@ -151,6 +151,56 @@ pub fn plan(mode: Mode, last: Option<Uuid>, experts: &[Expert], waiting: &[Waiti
     }
 }
 
+/// Which waiting cases a round must read to decide as if it read them
+/// all: [`plan`] goes oldest first and a case of a category is passed by
+/// only when nobody left takes it, so it gives at most the free places
+/// of the experts who take that category, and those are the category's
+/// first. Reading the pool's oldest few instead would let a pile of cases
+/// nobody takes hide, for ever, the ones an expert is free for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Demand {
+    /// Per category some available expert with room lists: how many of its
+    /// first cases (urgent first, then the oldest) to read.
+    pub categories: Vec<(String, u64)>,
+    /// How many of the first cases of every other category to read: the
+    /// room of the experts who take any category.
+    pub others: u64,
+}
+
+impl Demand {
+    /// Whether no case could be given.
+    pub fn is_empty(&self) -> bool {
+        self.others == 0 && self.categories.is_empty()
+    }
+}
+
+/// The [`Demand`] of a round over `experts`.
+pub fn demand(experts: &[Expert]) -> Demand {
+    let room = |e: &Expert| {
+        if e.available {
+            u64::from(e.capacity.saturating_sub(e.held))
+        } else {
+            0
+        }
+    };
+    let others: u64 = experts
+        .iter()
+        .filter(|e| e.skills.is_empty())
+        .map(room)
+        .sum();
+    let mut categories: Vec<(String, u64)> = Vec::new();
+    for e in experts.iter().filter(|e| room(e) > 0) {
+        for s in &e.skills {
+            match categories.iter_mut().find(|(c, _)| c == s) {
+                Some((_, n)) => *n += room(e),
+                None => categories.push((s.clone(), others + room(e))),
+            }
+        }
+    }
+    categories.sort();
+    Demand { categories, others }
+}
+
 /// The index in `ring` (sorted by id) of the expert who gets a case of
 /// `category`, if anyone takes it.
 fn choose(mode: Mode, cursor: Option<Uuid>, ring: &[Expert], category: &str) -> Option<usize> {
@@ -228,6 +278,70 @@ mod tests {
             *m.entry(*e).or_default() += 1;
         }
         m
+    }
+
+    #[test]
+    fn demand_reads_each_category_up_to_the_room_of_those_who_take_it() {
+        let mut a = expert(1, 5);
+        a.skills = vec!["su".into()];
+        a.held = 2;
+        let mut b = expert(2, 4);
+        b.skills = vec!["su".into(), "kanal".into()];
+        let any = expert(3, 2);
+        let mut away = expert(4, 9);
+        away.available = false;
+        let mut full = expert(5, 1);
+        full.skills = vec!["sayac".into()];
+        full.held = 1;
+        let d = demand(&[a, b, any, away, full]);
+        assert_eq!(d.others, 2);
+        assert_eq!(d.categories, [("kanal".into(), 6), ("su".into(), 9)]);
+    }
+
+    #[test]
+    fn demand_is_empty_when_nobody_has_room() {
+        let mut a = expert(1, 1);
+        a.held = 1;
+        let mut b = expert(2, 3);
+        b.available = false;
+        assert!(demand(&[a, b]).is_empty());
+        assert!(!demand(&[expert(3, 1)]).is_empty());
+    }
+
+    proptest! {
+        /// Whatever the pool, the plan over what the demand reads equals
+        /// the plan over every waiting case.
+        #[test]
+        fn the_plan_over_the_demand_is_the_plan_over_everything(
+            spec in prop::collection::vec((0u32..4, 0u32..4, any::<bool>(), 0usize..3), 1..6),
+            queue in prop::collection::vec((0usize..3, any::<bool>()), 0..30),
+            least in any::<bool>(),
+        ) {
+            const CATS: [&str; 3] = ["su", "kanal", "sayac"];
+            let experts: Vec<Expert> = spec.iter().enumerate().map(|(i, (cap, held, available, skill))| Expert {
+                id: id(i as u128 + 1),
+                capacity: *cap,
+                held: *held,
+                skills: if *skill == 0 { Vec::new() } else { vec![CATS[*skill].to_owned()] },
+                available: *available,
+            }).collect();
+            let all: Vec<Waiting> = queue.iter().enumerate()
+                .map(|(i, (c, urgent))| waiting(i as u128, CATS[*c], *urgent))
+                .collect();
+            // The store's reading: per branch the first n, urgent first, then the oldest.
+            let mut ordered: Vec<&Waiting> = all.iter().collect();
+            ordered.sort_by_key(|w| !w.urgent);
+            let d = demand(&experts);
+            let listed = |c: &str| d.categories.iter().any(|(k, _)| k == c);
+            let mut read: Vec<Waiting> = Vec::new();
+            for (c, n) in &d.categories {
+                read.extend(ordered.iter().filter(|w| &w.category == c).take(*n as usize).map(|w| (*w).clone()));
+            }
+            read.extend(ordered.iter().filter(|w| !listed(&w.category)).take(d.others as usize).map(|w| (*w).clone()));
+            read.sort_by_key(|w| (!w.urgent, w.id));
+            let mode = if least { Mode::LeastLoaded } else { Mode::RoundRobin };
+            prop_assert_eq!(plan(mode, None, &experts, &read), plan(mode, None, &experts, &all));
+        }
     }
 
     #[test]

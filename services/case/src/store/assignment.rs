@@ -7,7 +7,10 @@ use jiff::{Timestamp, civil::Date};
 use uuid::Uuid;
 
 use super::{CaseChange, StoreError};
-use crate::domain::{assignment::PoolSettings, case::Case};
+use crate::domain::{
+    assignment::{Expert, PoolSettings},
+    case::Case,
+};
 
 /// One expert of a pool, with their settings there and their load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,20 @@ pub struct PoolExpert {
     pub absent: bool,
     /// Cases they hold in the pool now.
     pub held: u32,
+}
+
+impl PoolExpert {
+    /// As the assignment rule sees them, `default_capacity` standing for a
+    /// capacity nobody set.
+    pub fn as_expert(&self, default_capacity: u32) -> Expert {
+        Expert {
+            id: self.user_id,
+            capacity: self.capacity.unwrap_or(default_capacity),
+            held: self.held,
+            skills: self.skills.clone(),
+            available: self.present && !self.absent,
+        }
+    }
 }
 
 /// What a round reads, under the pool's lock.
@@ -85,7 +102,9 @@ pub trait AssignmentStore: Send + Sync + std::fmt::Debug + 'static {
     async fn set_absences(&self, user: Uuid, days: &[Date]) -> Result<(), StoreError>;
     /// One round for `pool` on `today`, in one transaction holding the pool's
     /// lock: reads its settings (nothing happens when it is off), its
-    /// experts and up to `limit` waiting cases, applies `decide`, and writes
+    /// experts (`default_capacity` for those with none set) and the waiting
+    /// cases they could take ([`crate::domain::assignment::demand`], at most
+    /// `limit` per category), applies `decide`, and writes
     /// its changes (one whose case moved on meanwhile is left out) and the
     /// cursor. The cases given out, as stored.
     async fn hand_out(
@@ -93,6 +112,7 @@ pub trait AssignmentStore: Send + Sync + std::fmt::Debug + 'static {
         pool: Uuid,
         today: Date,
         limit: u32,
+        default_capacity: u32,
         decide: &Decide,
     ) -> Result<Vec<Case>, StoreError>;
 }

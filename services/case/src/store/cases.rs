@@ -194,8 +194,10 @@ pub struct CaseQuery {
     pub closed_by: Option<Uuid>,
     /// Only these channels (empty: any).
     pub channels: Vec<Channel>,
-    /// Only this category.
-    pub category: Option<String>,
+    /// Only these categories (empty: any).
+    pub categories: Vec<String>,
+    /// None of these categories.
+    pub not_categories: Vec<String>,
     /// Only this canonical district.
     pub district: Option<String>,
     /// Only this urgency.
@@ -232,7 +234,8 @@ impl CaseQuery {
             created_by: None,
             closed_by: None,
             channels: Vec::new(),
-            category: None,
+            categories: Vec::new(),
+            not_categories: Vec::new(),
             district: None,
             urgency: None,
             entered_pool_before: None,

@@ -300,6 +300,34 @@ both_stores! {
         assert_eq!(app.get(d.manager, &park.id).await.unwrap().holder_id, d.id(1), "no skills: any category, taken at once");
     }
 
+    async fn cases_nobody_takes_never_hide_one_an_expert_is_free_for(app) {
+        let mut d = desk(&mut app, 1).await;
+        d.set(0, Some(20), &["su_arizasi"]).await;
+        d.switch(true, pb::AssignmentMode::RoundRobin).await;
+        // More than a round reads (the tests' limit is 4), urgent and
+        // older than the case the expert takes: none of them is theirs.
+        for _ in 0..6 {
+            let req = d.application(&app, "park_bahce", true);
+            assert_eq!(app.create(req).await.holder_id, "");
+        }
+        let req = d.application(&app, "su_arizasi", false);
+        assert_eq!(app.create(req).await.holder_id, d.id(0));
+    }
+
+    async fn a_backlog_larger_than_a_round_is_handed_out_at_once(app) {
+        let mut d = desk(&mut app, 2).await;
+        for i in 0..2 {
+            d.set(i, Some(6), &[]).await;
+        }
+        let mut waiting = Vec::new();
+        for _ in 0..11 {
+            let req = d.application(&app, "su_arizasi", false);
+            waiting.push(app.create(req).await.id);
+        }
+        d.switch(true, pb::AssignmentMode::LeastLoaded).await;
+        assert_eq!(d.held().await, [6, 5], "eleven waiting, rounds of four: all given when switched on");
+    }
+
     async fn absent_and_away_experts_are_skipped_and_coming_back_brings_work(app) {
         let mut d = desk(&mut app, 3).await;
         for i in 0..3 {

@@ -131,7 +131,12 @@ pub fn settings(url: String) -> CaseSettings {
             poll_interval_ms: 50,
             ..Default::default()
         },
-        assignment: Default::default(),
+        // A round reads at most 4 cases of a category, so the tests see
+        // backlogs larger than one round and piles of cases nobody takes.
+        assignment: tekmerkez_case::config::AssignmentSettings {
+            round_limit: 4,
+            ..Default::default()
+        },
         shutdown_timeout_ms: 5_000,
     }
 }

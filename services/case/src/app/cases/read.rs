@@ -251,7 +251,8 @@ impl CaseApp {
             created_by: None,
             closed_by: None,
             channels: filter.channels.clone(),
-            category: filter.category.clone(),
+            categories: filter.category.iter().cloned().collect(),
+            not_categories: Vec::new(),
             district: filter.district.clone(),
             urgency: filter.urgency,
             entered_pool_before: (filter.min_days_in_pool > 0).then(|| {

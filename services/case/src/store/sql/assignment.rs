@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     domain::{
-        assignment::{Mode, PoolSettings},
+        assignment::{Demand, Mode, PoolSettings, demand},
         case::Case,
         enums::CaseStatus,
     },
@@ -68,16 +68,18 @@ const SELECT_SETTINGS: &str =
 const LOCK_SETTINGS: &str = "UPDATE pool_assignment SET rounds = rounds + 1 WHERE pool_id = $1 \
     AND enabled = $2 RETURNING enabled, mode, last_expert";
 
-/// The held count reads index cases_by_holder: one expert's held cases,
-/// however many the pool has.
+/// The held counts are one grouped read of index cases_pool_holder (the
+/// pool's held cases, however many the experts hold in other pools); a
+/// count per expert read every case each of them held anywhere.
 const SELECT_EXPERTS: &str = "SELECT u.id AS user_id, u.display_name, s.capacity, \
     COALESCE(pr.present, $1) AS present, \
     EXISTS (SELECT 1 FROM expert_absences a WHERE a.user_id = u.id AND a.day = $2) AS absent, \
-    (SELECT COUNT(*) FROM cases c WHERE c.holder_id = u.id AND c.status = 'held' \
-     AND c.pool_id = $3) AS held \
-    FROM users u JOIN user_pools up ON up.user_id = u.id AND up.pool_id = $4 \
-    LEFT JOIN expert_pool_settings s ON s.user_id = u.id AND s.pool_id = $5 \
+    COALESCE(h.held, 0) AS held \
+    FROM users u JOIN user_pools up ON up.user_id = u.id AND up.pool_id = $3 \
+    LEFT JOIN expert_pool_settings s ON s.user_id = u.id AND s.pool_id = $4 \
     LEFT JOIN expert_presence pr ON pr.user_id = u.id \
+    LEFT JOIN (SELECT holder_id, COUNT(*) AS held FROM cases \
+      WHERE pool_id = $5 AND status = 'held' GROUP BY holder_id) h ON h.holder_id = u.id \
     WHERE u.role = 'expert' AND u.active = $6 ORDER BY u.id";
 
 const SELECT_SKILLS: &str =
@@ -111,15 +113,34 @@ fn pool_experts(rows: Vec<ExpertRow>, skills: Vec<SkillRow>) -> Vec<PoolExpert> 
         .collect()
 }
 
-fn waiting_statement(pool: Uuid, limit: u32) -> Statement {
+/// The first `n` (urgent first, then the oldest) unassigned cases waiting
+/// in `pool`, narrowed by `only` and `not` categories.
+fn waiting_statement(pool: Uuid, only: Vec<String>, not: Vec<String>, n: u32) -> Statement {
     list_statement(&CaseQuery {
         pools: Some(vec![pool]),
         statuses: vec![CaseStatus::InPool],
         holder: HolderFilter::Nobody,
         incident: IncidentFilter::Unlinked,
+        categories: only,
+        not_categories: not,
         sort: Sort::UrgentFirst,
-        ..CaseQuery::any(limit)
+        ..CaseQuery::any(n)
     })
+}
+
+/// The reads of a round's [`Demand`], each at most `limit`.
+fn demand_statements(pool: Uuid, d: &Demand, limit: u32) -> Vec<Statement> {
+    let n = |k: u64| u32::try_from(k).unwrap_or(u32::MAX).min(limit);
+    let mut reads: Vec<Statement> = d
+        .categories
+        .iter()
+        .map(|(c, k)| waiting_statement(pool, vec![c.clone()], Vec::new(), n(*k)))
+        .collect();
+    if d.others > 0 {
+        let listed = d.categories.iter().map(|(c, _)| c.clone()).collect();
+        reads.push(waiting_statement(pool, Vec::new(), listed, n(d.others)));
+    }
+    reads
 }
 
 #[async_trait::async_trait]
@@ -277,11 +298,11 @@ impl AssignmentStore for SqlStore {
         pool: Uuid,
         today: Date,
         limit: u32,
+        default_capacity: u32,
         decide: &Decide,
     ) -> Result<Vec<Case>, StoreError> {
         let lock = Statement::new(LOCK_SETTINGS).bind(pool).bind(true);
         let experts = experts_statement(pool, today);
-        let waiting = waiting_statement(pool, limit);
         on_pool!(&self.write, |p| {
             let mut tx = p.begin().await?;
             let Some(row) = lock
@@ -299,19 +320,29 @@ impl AssignmentStore for SqlStore {
                 .fetch_all(&mut *tx)
                 .await?;
             let experts = pool_experts(rows, skills);
-            if !experts.iter().any(|e| e.present && !e.absent) {
+            let wanted = demand(
+                &experts
+                    .iter()
+                    .map(|e| e.as_expert(default_capacity))
+                    .collect::<Vec<_>>(),
+            );
+            if wanted.is_empty() {
                 tx.rollback().await?;
                 return Ok(Vec::new());
             }
-            let cases: Vec<CaseRow> = waiting.query_as().fetch_all(&mut *tx).await?;
-            let cases = cases
-                .into_iter()
-                .map(Case::try_from)
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut cases: Vec<Case> = Vec::new();
+            for read in demand_statements(pool, &wanted, limit) {
+                let rows: Vec<CaseRow> = read.query_as().fetch_all(&mut *tx).await?;
+                for r in rows {
+                    cases.push(Case::try_from(r)?);
+                }
+            }
             if cases.is_empty() {
                 tx.rollback().await?;
                 return Ok(Vec::new());
             }
+            // The reads' one order: urgent first, then the oldest.
+            cases.sort_by_key(|c| (std::cmp::Reverse(c.urgency.rank()), c.seq));
             let decided = decide(Round {
                 settings: &current,
                 experts: &experts,

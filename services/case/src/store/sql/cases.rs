@@ -148,8 +148,17 @@ fn push_case_filters(select: &mut Statement, q: &CaseQuery) {
             .push_list(q.channels.iter().map(|c| c.as_str()))
             .push(")");
     }
-    if let Some(c) = &q.category {
-        select.push(" AND category = ").push_bind(c);
+    if !q.categories.is_empty() {
+        select
+            .push(" AND category IN (")
+            .push_list(q.categories.iter())
+            .push(")");
+    }
+    if !q.not_categories.is_empty() {
+        select
+            .push(" AND category NOT IN (")
+            .push_list(q.not_categories.iter())
+            .push(")");
     }
     if let Some(d) = &q.district {
         select.push(" AND district = ").push_bind(d);
