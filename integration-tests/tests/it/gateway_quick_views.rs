@@ -5,14 +5,14 @@
 //! date is near or past, *Bugün aranacaklar* the callbacks due today), only
 //! within the person's scope, with its count on the bar; a person saves the
 //! current filter under a name, sees it on the bar, renames and deletes it,
-//! and a refused name comes back in the form; after closing a record opened
-//! from a view the desk opens the next record of that view, naming the
-//! closed one, and goes back to the view with "Listede başka kayıt yok"
-//! after the last.
+//! and a refused name comes back in the form; after closing or
+//! transferring a record opened from a view the desk opens the next record
+//! of that view, naming the one closed or transferred, and goes back to the
+//! view with "Listede başka kayıt yok" after the last.
 
 use tekmerkez_integration_tests::{
     page::Page,
-    web::{Browser, hidden, sign_in, urlencode},
+    web::{Browser, hidden, option, sign_in, urlencode},
 };
 use tekmerkez_proto::case_v1::{self as pb, case_service_client::CaseServiceClient};
 
@@ -529,6 +529,89 @@ async fn closing_a_record_of_a_view_opens_the_next_one_of_that_view() {
     assert_eq!(
         to.as_deref(),
         Some(format!("/kayit/{other_id}?durum=kaydedildi").as_str())
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transferring_a_record_of_a_list_opens_the_next_one_of_that_list() {
+    let app = start(|_| {}).await;
+    let tn = app
+        .apply_text(
+            "Ankara",
+            "Çankaya",
+            "su_arizasi",
+            "0532 444 55 66",
+            "Çevre kirliliği var.",
+        )
+        .await;
+    let id = app.case(&tn).await.id;
+    let after = app
+        .apply_text(
+            "Ankara",
+            "Çankaya",
+            "su_arizasi",
+            "0532 444 55 67",
+            "Su yok.",
+        )
+        .await;
+    let after_id = app.case(&after).await.id;
+    let mut m = Browser::new(app.http);
+    sign_in(&mut m, "yonetici.ankara").await;
+    let list = "/havuz?statu=1&konu=su_arizasi";
+    let from = format!("from={}", urlencode(list));
+    let (_, record, _, _) = m.get(&format!("/kayit/{id}?{from}")).await;
+    let transfer = format!("/kayit/{id}/aktar?{from}");
+    assert_eq!(
+        Page::parse(&record).attrs("#aktar-baglanti", "href"),
+        [transfer.clone()],
+        "the transfer link remembers the list"
+    );
+    let (_, page, _, _) = m.get(&transfer).await;
+    let p = Page::parse(&page);
+    assert_eq!(p.attrs("input[name=from]", "value"), [list]);
+    assert!(
+        p.has(&format!("a[href=\"/kayit/{id}?{from}\"]")),
+        "back to the record keeps the list: {page}"
+    );
+    let target = option(
+        &page,
+        "Ankara — Çevre Koruma ve Kontrol Dairesi Başkanlığı › Çevre Denetim Birimi",
+    );
+    let form = [
+        ("csrf", hidden(&page, "csrf")),
+        ("version", hidden(&page, "version")),
+        ("hedef", target),
+        (
+            "gerekce",
+            "Çevre kirliliği; Çevre Denetim Birimi'ne.".to_owned(),
+        ),
+        ("from", list.to_owned()),
+    ];
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _, to) = m.post(&format!("/kayit/{id}/aktar"), &refs).await;
+    assert_eq!(status.as_u16(), 303);
+    let to = to.unwrap();
+    assert!(
+        to.starts_with("/kayit/sonraki?") && to.contains("eylem=aktarildi"),
+        "{to}"
+    );
+    let (status, _, _, headers) = m.get(&to).await;
+    assert_eq!(status.as_u16(), 303);
+    let next = headers
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        next.starts_with(&format!("/kayit/{after_id}?{from}&durum=sonraki")),
+        "the list's other record: {next}"
+    );
+    let (_, page, _, _) = m.get(&next).await;
+    assert!(
+        page.contains(&format!("{tn} numaralı kayıt aktarıldı; sıradaki kayıt")),
+        "{page}"
     );
     app.stop().await;
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -61,6 +61,11 @@ struct TransferPage {
     categories: Vec<(String, String)>,
     /// What the person chose (kept through a refusal).
     v: TransferForm,
+    /// The list the record was opened from (`path?filters`; empty: none),
+    /// so the transfer leads to its next record.
+    from_list: String,
+    /// The record page, remembering that list.
+    back_href: String,
     message: Option<String>,
     is_error: bool,
     /// Field-level messages: (field id, message); the first gets the focus.
@@ -96,6 +101,8 @@ pub(super) struct TransferForm {
     ilce: String,
     /// The corrected category code; empty keeps the record's.
     kategori: String,
+    /// The list the record was opened from (see `views::list_address`).
+    from: String,
 }
 
 /// The target pools, grouped by province and sorted the Turkish way,
@@ -225,7 +232,18 @@ async fn page(
         .find(|p| p.id == case.pool_id)
         .map(|p| p.name.clone())
         .unwrap_or_default();
+    let list = super::views::list_address(&v.from, state);
+    let from_list = list
+        .as_ref()
+        .map(super::views::ListAddress::href)
+        .unwrap_or_default();
+    let back_href = match &list {
+        Some(l) => format!("/kayit/{}?{}", case.id, super::views::from_pair(l)),
+        None => format!("/kayit/{}", case.id),
+    };
     let mut r = render(&TransferPage {
+        from_list,
+        back_href,
         csrf: s.csrf_token,
         display_name: s.display_name,
         id: case.id.clone(),
@@ -256,11 +274,19 @@ async fn page(
     r
 }
 
+/// The transfer link's query: the list the record was opened from.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct FromQuery {
+    from: String,
+}
+
 /// `GET /kayit/{id}/aktar`.
 pub(super) async fn show(
     State(state): State<Arc<AppState>>,
     frame: Frame,
     Path(id): Path<String>,
+    Query(q): Query<FromQuery>,
     SignedIn { session: s, .. }: SignedIn,
 ) -> Response {
     if uuid::Uuid::parse_str(&id).is_err() {
@@ -272,7 +298,10 @@ pub(super) async fn show(
         frame,
         s,
         id,
-        TransferForm::default(),
+        TransferForm {
+            from: q.from,
+            ..TransferForm::default()
+        },
         (None, Vec::new(), StatusCode::OK),
     )
     .await
@@ -342,8 +371,23 @@ pub(super) async fn submit(
             };
             let b = &state.backend;
             match b.cases().transfer_case(b.as_user(s.user_id, req)).await {
-                // The record may have left the person's sight: back to the pool.
-                Ok(_) => return see_other("/havuz?durum=aktarildi"),
+                // Opened from a list: its next record, saying where this
+                // one went.
+                Ok(r) => {
+                    let no = r
+                        .get_ref()
+                        .case
+                        .as_ref()
+                        .map(|c| c.tracking_number.as_str())
+                        .unwrap_or_default();
+                    if let Some(to) =
+                        super::views::after_action(&f.from, &state, &id, "aktarildi", no)
+                    {
+                        return see_other(&to);
+                    }
+                    // The record may have left the person's sight: back to the pool.
+                    return see_other("/havuz?durum=aktarildi");
+                }
                 Err(st) => refusal(t, c.not_allowed, &st),
             }
         } else {

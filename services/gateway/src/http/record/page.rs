@@ -206,6 +206,8 @@ struct RecordPage {
     from_list: String,
     /// "Next record" in that list.
     next_href: Option<String>,
+    /// The transfer page, remembering that list.
+    transfer_href: String,
     t: &'static RecordTexts,
     /// The answer letter of a letter reply, in words (number, whether it
     /// was posted), and its PDF for whoever posts letters.
@@ -958,9 +960,18 @@ pub(super) async fn record_page(
             case.id
         )
     });
+    let transfer_href = match &from {
+        Some(l) => format!(
+            "/kayit/{}/aktar?{}",
+            case.id,
+            crate::http::views::from_pair(l)
+        ),
+        None => format!("/kayit/{}/aktar", case.id),
+    };
     let mut r = render(&RecordPage {
         from_list: from.as_ref().map(|l| l.href()).unwrap_or_default(),
         next_href,
+        transfer_href,
         dl,
         extension_days,
         extend_hint: dl
