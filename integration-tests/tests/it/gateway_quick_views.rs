@@ -564,7 +564,7 @@ async fn transferring_a_record_of_a_list_opens_the_next_one_of_that_list() {
     let transfer = format!("/kayit/{id}/aktar?{from}");
     assert_eq!(
         Page::parse(&record).attrs("#aktar-baglanti", "href"),
-        [transfer.clone()],
+        std::slice::from_ref(&transfer),
         "the transfer link remembers the list"
     );
     let (_, page, _, _) = m.get(&transfer).await;
