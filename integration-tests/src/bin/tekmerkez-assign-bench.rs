@@ -7,9 +7,11 @@
 //! loop (an arrival never waits for the one before). Each arrival runs a
 //! round of the pool under its row lock; the case service times every
 //! round itself (`tekmerkez_case_assignment_round_duration_seconds`) and
-//! this binary reads those samples exactly (its own metrics recorder), so
-//! the figures are the rounds' p50, p95, p99 and max — lock wait, reads,
-//! decision and writes — and, apart, `CreateCase` as the caller sees it.
+//! its decision (`tekmerkez_case_assignment_decision_duration_seconds`:
+//! lock wait, reads and plan, before the writes) and this binary reads
+//! those samples exactly (its own metrics recorder), so the figures are
+//! the decisions' and the rounds' p50, p95, p99 and max and, apart,
+//! `CreateCase` as the caller sees it.
 //! A benchmark, not a test: it asserts nothing about time. Run it with
 //! `scripts/bench-assign`.
 //!
@@ -47,7 +49,7 @@ use tekmerkez_proto::{
     },
     common_v1 as common,
 };
-use tekmerkez_telemetry::metrics::names::ASSIGNMENT_ROUND;
+use tekmerkez_telemetry::metrics::names::{ASSIGNMENT_DECISION, ASSIGNMENT_ROUND};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use uuid::Uuid;
@@ -89,7 +91,11 @@ struct Args {
     fresh: bool,
 }
 
-/// The round durations the case service records, kept whole: (outcome, seconds).
+/// The label the decision samples are kept under, beside the rounds' outcomes.
+const DECISION: &str = "decision";
+
+/// The round and decision durations the case service records, kept
+/// whole: (outcome, or [`DECISION`], seconds).
 type Samples = Arc<Mutex<Vec<(String, f64)>>>;
 
 /// A metrics recorder keeping every sample of the assignment round's
@@ -122,13 +128,14 @@ impl Recorder for RoundRecorder {
         Gauge::noop()
     }
     fn register_histogram(&self, key: &Key, _: &Metadata<'_>) -> Histogram {
-        if key.name() != ASSIGNMENT_ROUND {
-            return Histogram::noop();
-        }
-        let outcome = key
-            .labels()
-            .find(|l| l.key() == "outcome")
-            .map_or_else(String::new, |l| l.value().to_owned());
+        let outcome = match key.name() {
+            ASSIGNMENT_DECISION => DECISION.to_owned(),
+            ASSIGNMENT_ROUND => key
+                .labels()
+                .find(|l| l.key() == "outcome")
+                .map_or_else(String::new, |l| l.value().to_owned()),
+            _ => return Histogram::noop(),
+        };
         Histogram::from_arc(Arc::new(RoundSink {
             outcome,
             samples: self.0.clone(),
@@ -441,12 +448,21 @@ async fn main() {
     );
 
     let rounds = samples.lock().unwrap().clone();
-    let all: Vec<f64> = rounds.iter().map(|(_, s)| *s).collect();
-    let assigned: Vec<f64> = rounds
-        .iter()
-        .filter(|(o, _)| o == "assigned")
-        .map(|(_, s)| *s)
-        .collect();
+    let of = |keep: &dyn Fn(&str) -> bool| -> Vec<f64> {
+        rounds
+            .iter()
+            .filter(|(o, _)| keep(o))
+            .map(|(_, s)| *s)
+            .collect()
+    };
+    let all = of(&|o| o != DECISION);
+    let assigned = of(&|o| o == "assigned");
+    let decisions = of(&|o| o == DECISION);
+    print_latencies(
+        "assignment decision (lock, reads, plan)",
+        44,
+        &millis(decisions),
+    );
     print_latencies("assignment round, every round", 44, &millis(all));
     print_latencies(
         "assignment round, rounds that assigned",

@@ -257,8 +257,12 @@ impl CaseApp {
     pub async fn hand_out(&self, pool: Uuid) -> Result<Vec<Case>, CaseError> {
         let now = self.clock.now();
         let default_capacity = self.assignment.default_capacity;
-        let decide = move |round: Round<'_>| decide(round, default_capacity, now);
         let started = std::time::Instant::now();
+        let decide = move |round: Round<'_>| {
+            let decided = decide(round, default_capacity, now);
+            metrics::histogram!(names::ASSIGNMENT_DECISION).record(started.elapsed().as_secs_f64());
+            decided
+        };
         let given = self
             .store
             .hand_out(

@@ -50,6 +50,10 @@ pub mod names {
     /// decision and writes), by outcome: `assigned`, or `none` (the pool
     /// off, nobody available, nothing waiting).
     pub const ASSIGNMENT_ROUND: &str = "tekmerkez_case_assignment_round_duration_seconds";
+    /// The decision part of a round: from its start, through the pool's
+    /// lock and the reads under it, to the plan (the writes and their
+    /// durable commit follow).
+    pub const ASSIGNMENT_DECISION: &str = "tekmerkez_case_assignment_decision_duration_seconds";
     /// Notifications the provider or mail relay took, by channel and provider.
     pub const NOTIFY_SENT: &str = "tekmerkez_notify_sent_total";
     /// Notifications that failed for good, by channel and reason.
@@ -127,6 +131,11 @@ fn describe() {
         ASSIGNMENT_ROUND,
         Unit::Seconds,
         "One automatic-assignment round of a pool, its lock wait included, by outcome"
+    );
+    describe_histogram!(
+        ASSIGNMENT_DECISION,
+        Unit::Seconds,
+        "An automatic-assignment round's start to its plan: lock wait, reads and decision"
     );
     describe_counter!(
         NOTIFY_SENT,

@@ -4,8 +4,6 @@
 //! replica) waits and then reads the loads the first one wrote; SQLite's
 //! one writer connection runs rounds one after the other anyway.
 
-use std::collections::HashMap;
-
 use jiff::{Timestamp, civil::Date};
 use tekmerkez_sqlpool::{Statement, on_pool};
 use uuid::Uuid;
@@ -52,12 +50,8 @@ struct ExpertRow {
     present: bool,
     absent: bool,
     held: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct SkillRow {
-    user_id: Uuid,
-    category: String,
+    /// One of their skills in the pool (a row per skill; none: `None`).
+    skill: Option<String>,
 }
 
 const SELECT_SETTINGS: &str =
@@ -70,20 +64,19 @@ const LOCK_SETTINGS: &str = "UPDATE pool_assignment SET rounds = rounds + 1 WHER
 
 /// The held counts are one grouped read of index cases_pool_holder (the
 /// pool's held cases, however many the experts hold in other pools); a
-/// count per expert read every case each of them held anywhere.
+/// count per expert read every case each of them held anywhere. Skills
+/// come joined, a row each, to spare the round a statement.
 const SELECT_EXPERTS: &str = "SELECT u.id AS user_id, u.display_name, s.capacity, \
     COALESCE(pr.present, $1) AS present, \
     EXISTS (SELECT 1 FROM expert_absences a WHERE a.user_id = u.id AND a.day = $2) AS absent, \
-    COALESCE(h.held, 0) AS held \
+    COALESCE(h.held, 0) AS held, k.category AS skill \
     FROM users u JOIN user_pools up ON up.user_id = u.id AND up.pool_id = $3 \
     LEFT JOIN expert_pool_settings s ON s.user_id = u.id AND s.pool_id = $4 \
     LEFT JOIN expert_presence pr ON pr.user_id = u.id \
     LEFT JOIN (SELECT holder_id, COUNT(*) AS held FROM cases \
       WHERE pool_id = $5 AND status = 'held' GROUP BY holder_id) h ON h.holder_id = u.id \
-    WHERE u.role = 'expert' AND u.active = $6 ORDER BY u.id";
-
-const SELECT_SKILLS: &str =
-    "SELECT user_id, category FROM expert_skills WHERE pool_id = $1 ORDER BY user_id, category";
+    LEFT JOIN expert_skills k ON k.user_id = u.id AND k.pool_id = $6 \
+    WHERE u.role = 'expert' AND u.active = $7 ORDER BY u.id, k.category";
 
 fn experts_statement(pool: Uuid, today: Date) -> Statement {
     Statement::new(SELECT_EXPERTS)
@@ -92,25 +85,30 @@ fn experts_statement(pool: Uuid, today: Date) -> Statement {
         .bind(pool)
         .bind(pool)
         .bind(pool)
+        .bind(pool)
         .bind(true)
 }
 
-fn pool_experts(rows: Vec<ExpertRow>, skills: Vec<SkillRow>) -> Vec<PoolExpert> {
-    let mut by_user: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for s in skills {
-        by_user.entry(s.user_id).or_default().push(s.category);
-    }
-    rows.into_iter()
-        .map(|r| PoolExpert {
+/// The experts of [`SELECT_EXPERTS`]'s rows (ordered by expert, a row per
+/// skill).
+fn pool_experts(rows: Vec<ExpertRow>) -> Vec<PoolExpert> {
+    let mut experts: Vec<PoolExpert> = Vec::new();
+    for r in rows {
+        if let Some(e) = experts.last_mut().filter(|e| e.user_id == r.user_id) {
+            e.skills.extend(r.skill);
+            continue;
+        }
+        experts.push(PoolExpert {
             user_id: r.user_id,
             display_name: r.display_name,
             capacity: r.capacity.map(|c| u32::try_from(c).unwrap_or(0)),
-            skills: by_user.remove(&r.user_id).unwrap_or_default(),
+            skills: r.skill.into_iter().collect(),
             present: r.present,
             absent: r.absent,
             held: u32::try_from(r.held).unwrap_or(u32::MAX),
-        })
-        .collect()
+        });
+    }
+    experts
 }
 
 /// The first `n` (urgent first, then the oldest) unassigned cases waiting
@@ -185,15 +183,9 @@ impl AssignmentStore for SqlStore {
 
     async fn pool_experts(&self, pool: Uuid, today: Date) -> Result<Vec<PoolExpert>, StoreError> {
         let experts = experts_statement(pool, today);
-        let (rows, skills): (Vec<ExpertRow>, Vec<SkillRow>) = on_pool!(&self.read, |p| {
-            let rows = experts.query_as().fetch_all(p).await?;
-            let skills = sqlx::query_as(SELECT_SKILLS)
-                .bind(pool)
-                .fetch_all(p)
-                .await?;
-            (rows, skills)
-        });
-        Ok(pool_experts(rows, skills))
+        let rows: Vec<ExpertRow> =
+            on_pool!(&self.read, |p| experts.query_as().fetch_all(p).await?);
+        Ok(pool_experts(rows))
     }
 
     async fn set_expert_pool(
@@ -315,11 +307,7 @@ impl AssignmentStore for SqlStore {
             };
             let current = settings(pool, row)?;
             let rows: Vec<ExpertRow> = experts.query_as().fetch_all(&mut *tx).await?;
-            let skills: Vec<SkillRow> = sqlx::query_as(SELECT_SKILLS)
-                .bind(pool)
-                .fetch_all(&mut *tx)
-                .await?;
-            let experts = pool_experts(rows, skills);
+            let experts = pool_experts(rows);
             let wanted = demand(
                 &experts
                     .iter()
