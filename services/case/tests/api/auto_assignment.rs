@@ -328,6 +328,37 @@ both_stores! {
         assert_eq!(d.held().await, [6, 5], "eleven waiting, rounds of four: all given when switched on");
     }
 
+    async fn the_loads_follow_every_change_of_who_holds_what(app) {
+        let mut d = desk(&mut app, 2).await;
+        let mut ids = Vec::new();
+        for _ in 0..4 {
+            let req = d.application(&app, "su_arizasi", false);
+            ids.push(app.create(req).await.id);
+        }
+        let (e0, e1) = (d.experts[0].0, d.experts[1].0);
+        app.claim(e0, &[&ids[0], &ids[1], &ids[2]]).await.unwrap();
+        let assign = |id: &str, to: String| pb::AssignCasesRequest {
+            case_ids: vec![id.to_owned()],
+            assignee_user_id: to,
+        };
+        app.case.assign_cases(as_user(d.manager, assign(&ids[3], d.id(1)))).await.unwrap();
+        assert_eq!(d.held().await, [3, 1], "claimed and assigned by hand");
+        app.case.assign_cases(as_user(d.manager, assign(&ids[2], d.id(1)))).await.unwrap();
+        assert_eq!(d.held().await, [2, 2], "moved from one expert to another");
+        app.case
+            .transfer_case(as_user("admin", pb::TransferCaseRequest {
+                case_id: ids[1].clone(),
+                target_pool_id: app.org.izmir_water.clone(),
+                reason: "İzmir'in işi.".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap();
+        assert_eq!(d.held().await, [1, 2], "transferred away");
+        app.close(e1, &ids[3], "Arıza giderildi.").await.unwrap();
+        assert_eq!(d.held().await, [1, 1], "closed");
+    }
+
     async fn absent_and_away_experts_are_skipped_and_coming_back_brings_work(app) {
         let mut d = desk(&mut app, 3).await;
         for i in 0..3 {
