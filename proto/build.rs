@@ -16,6 +16,7 @@ const PROTOS: &[&str] = &[
     "tekmerkez/case/v1/assignment_service.proto",
     "tekmerkez/case/v1/desk_service.proto",
     "tekmerkez/case/v1/saved_view_service.proto",
+    "tekmerkez/case/v1/audit_service.proto",
     "tekmerkez/case/v1/escalation.proto",
     "tekmerkez/case/v1/events.proto",
     "tekmerkez/intake/v1/application.proto",

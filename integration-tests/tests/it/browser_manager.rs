@@ -191,7 +191,12 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     // The transfer has its own page.
     s.click_link("Başka Havuza Aktar").await.unwrap();
     let transfer_path = s.path().await.unwrap();
-    assert_eq!(transfer_path, format!("{record_path}/aktar"));
+    // The list the record was opened from rides along.
+    assert!(
+        transfer_path.starts_with(&format!("{record_path}/aktar?from=")),
+        "{transfer_path}"
+    );
+    let transfer_path = format!("{record_path}/aktar");
     s.choose(TARGET_LABEL, TARGET_OPTION).await.unwrap();
     // An empty reason is stopped by the browser itself (the field is
     // required); one of blanks only reaches the server, which refuses it.
@@ -233,9 +238,20 @@ async fn a_manager_filters_searches_assigns_in_bulk_moves_and_transfers_in_a_rea
     let reason = "Başvuru çevre kirliliğiyle ilgili; Çevre Denetim Birimi'ne aktarıldı.";
     s.fill_label(REASON_LABEL, reason).await.unwrap();
     s.click_button("Aktar").await.unwrap();
-    assert_eq!(s.path().await.unwrap(), "/havuz?durum=aktarildi");
-    shows(&s.text().await.unwrap(), &["Kayıt başka havuza aktarıldı."]);
-    s.screenshot("havuz-aktarildi").await.unwrap();
+    // Opened from the pool's list: its next record, naming the one transferred.
+    let next = s.path().await.unwrap();
+    assert!(
+        next.starts_with("/kayit/") && next.contains("durum=sonraki"),
+        "{next}"
+    );
+    let page = s.text().await.unwrap();
+    shows(&page, &["numaralı kayıt aktarıldı; sıradaki kayıt"]);
+    assert!(
+        page.replace('-', "").contains(&sent.replace('-', "")),
+        "names {sent}: {page}"
+    );
+    s.screenshot("aktarildi-siradaki").await.unwrap();
+    s.goto("/havuz").await.unwrap();
     let after = app.case(&sent).await;
     assert_eq!(app.pool_name(&after.pool_id).await, TARGET_POOL);
     assert_eq!(after.status, pb::CaseStatus::InPool as i32);

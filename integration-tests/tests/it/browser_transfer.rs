@@ -71,7 +71,12 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
     let record_path = s.path().await.unwrap();
     let record_path = record_path.split('?').next().unwrap().to_owned();
     s.click_link("Başka Havuza Aktar").await.unwrap();
-    assert_eq!(s.path().await.unwrap(), format!("{record_path}/aktar"));
+    // The list rides along to the transfer page too, for its next record.
+    let transfer_path = s.path().await.unwrap();
+    assert!(
+        transfer_path.starts_with(&format!("{record_path}/aktar?from=")),
+        "{transfer_path}"
+    );
     // Every pool of the institution, one group per province in Turkish order.
     let groups = run_js(
         &s,
@@ -112,7 +117,16 @@ async fn a_manager_transfers_a_record_to_another_province_and_corrects_it_on_the
 
     s.fill_label("İlçe", "Bornova").await.unwrap();
     s.click_button("Aktar").await.unwrap();
-    assert_eq!(s.path().await.unwrap(), "/havuz?durum=aktarildi");
+    // Opened from a list: the list's next record, saying where this one went.
+    let next = s.path().await.unwrap();
+    assert!(
+        next.starts_with("/kayit/") && next.contains("durum=sonraki"),
+        "{next}"
+    );
+    shows(
+        &s.text().await.unwrap(),
+        &["numaralı kayıt aktarıldı; sıradaki kayıt"],
+    );
     let moved = app.case(&tn).await;
     let loc = moved.location.clone().unwrap();
     assert_eq!(

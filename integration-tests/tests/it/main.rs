@@ -60,6 +60,7 @@ mod chaos_kafka;
 mod dev_mode;
 mod embedded_faults;
 mod gateway_admin_notify;
+mod gateway_audit;
 mod gateway_auto_assignment;
 mod gateway_bad_input;
 mod gateway_calendar;

@@ -225,6 +225,8 @@ fn caller_of(u: &User) -> Caller {
         role: u.role,
         pools: u.pool_ids.iter().copied().collect(),
         directorate_id: u.directorate_id,
+        username: u.username.clone(),
+        access: Default::default(),
     })
 }
 
@@ -399,6 +401,8 @@ async fn seed_everything(app: &CaseApp, case_count: usize) -> Result<Vec<User>, 
             all.clone(),
         ),
         ("cimer", "CİMER Entegrasyonu", Role::PartnerClient, vec![]),
+        // The data protection officer: the audit trail, data subjects' requests.
+        ("kvkk", "Elif Kaya", Role::KvkkOfficer, vec![]),
     ] {
         users.push(timed.create_user_unchecked(mk(u, d, r, p)).await?);
     }

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::Bus;
 use tekmerkez_proto::case_v1::{
-    assignment_service_server::AssignmentServiceServer,
+    assignment_service_server::AssignmentServiceServer, audit_service_server::AuditServiceServer,
     calendar_service_server::CalendarServiceServer, case_service_server::CaseServiceServer,
     classification_service_server::ClassificationServiceServer,
     deadline_service_server::DeadlineServiceServer, desk_service_server::DeskServiceServer,
@@ -29,6 +29,7 @@ use crate::{
     grpc::{
         CallerResolver,
         assignment_service::AssignmentGrpc,
+        audit_service::AuditGrpc,
         calendar_service::CalendarGrpc,
         case_service::{CaseGrpc, PageLimits},
         classification_service::ClassificationGrpc,
@@ -190,6 +191,10 @@ impl Application {
             SavedViewGrpc::new(app.clone(), callers.clone()),
             interceptor::authenticate,
         );
+        let audit = AuditServiceServer::with_interceptor(
+            AuditGrpc::new(app.clone(), callers.clone()),
+            interceptor::authenticate,
+        );
         let desk_feed = DeskFeed::new(
             app.store().clone(),
             app.clock().clone(),
@@ -272,6 +277,7 @@ impl Application {
             .add_service(assignment)
             .add_service(desk)
             .add_service(saved_views)
+            .add_service(audit)
             // Without TCP_NODELAY a small reply waits for the peer's delayed
             // ACK: about 40 ms per call.
             .serve_with_incoming_shutdown(
@@ -338,6 +344,7 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                 health
                     .set_serving::<SavedViewServiceServer<SavedViewGrpc>>()
                     .await;
+                health.set_serving::<AuditServiceServer<AuditGrpc>>().await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::Serving)
                     .await;
@@ -366,6 +373,9 @@ async fn watch_health(store: Arc<dyn Store>, health: HealthReporter, shutdown: C
                     .await;
                 health
                     .set_not_serving::<SavedViewServiceServer<SavedViewGrpc>>()
+                    .await;
+                health
+                    .set_not_serving::<AuditServiceServer<AuditGrpc>>()
                     .await;
                 health
                     .set_service_status("", tonic_health::ServingStatus::NotServing)

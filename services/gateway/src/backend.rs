@@ -6,6 +6,7 @@ use secrecy::SecretString;
 use tekmerkez_case_client::{CallCredentials, CaseClient, Connection, DirectoryClient};
 use tekmerkez_proto::{
     case_v1::assignment_service_client::AssignmentServiceClient,
+    case_v1::audit_service_client::AuditServiceClient,
     case_v1::calendar_service_client::CalendarServiceClient,
     case_v1::classification_service_client::ClassificationServiceClient,
     case_v1::deadline_service_client::DeadlineServiceClient,
@@ -22,6 +23,40 @@ use tekmerkez_proto::{
 };
 use tonic::{service::interceptor::InterceptedService, transport::Channel};
 use uuid::Uuid;
+
+tokio::task_local! {
+    /// The HTTP request being served, set by `http::access` for the
+    /// handler's task: every call it makes on a person's behalf names it.
+    pub static ACCESS: RequestAccess;
+}
+
+/// One HTTP request as the case service's audit trail records it: its id
+/// (a page's several calls are one entry), the browser's address and a
+/// one-way mark of its session (never the session itself).
+#[derive(Debug, Clone)]
+pub struct RequestAccess {
+    pub request: Uuid,
+    pub client: String,
+    pub session: Option<String>,
+}
+
+impl RequestAccess {
+    fn stamp(&self, m: &mut tonic::metadata::MetadataMap) {
+        let mut put = |k: &'static str, v: &str| {
+            if let Ok(v) = v.parse() {
+                m.insert(k, v);
+            }
+        };
+        put("x-tekmerkez-request-id", &self.request.to_string());
+        put("x-tekmerkez-client-address", &self.client);
+        if let Some(s) = &self.session {
+            put("x-tekmerkez-session", s);
+        }
+    }
+}
+
+/// The case service's audit trail, as the gateway calls it.
+pub type AuditClient = AuditServiceClient<InterceptedService<Channel, CallCredentials>>;
 
 /// Routing's rules API, as the gateway calls it.
 pub type RulesClient = RoutingRulesServiceClient<InterceptedService<Channel, CallCredentials>>;
@@ -188,12 +223,15 @@ impl Backend {
         tonic::Request::new(msg)
     }
 
-    /// A request on behalf of the signed-in user `user`.
+    /// A request on behalf of the signed-in user `user`, carrying the HTTP
+    /// request it is part of ([`RequestAccess`]) for the audit trail.
     pub fn as_user<T>(&self, user: Uuid, msg: T) -> tonic::Request<T> {
         let mut r = self.as_gateway(msg);
         if let Ok(v) = user.to_string().parse() {
             r.metadata_mut().insert("x-tekmerkez-acting-user", v);
         }
+        // Outside a page's task (a background job) the call is its own request.
+        let _ = ACCESS.try_with(|a| a.stamp(r.metadata_mut()));
         r
     }
 
@@ -208,6 +246,11 @@ impl Backend {
         self.routing
             .as_ref()
             .map(|c| RoutingRulesServiceClient::with_interceptor(c.channel(), c.credentials()))
+    }
+
+    /// The case service's audit trail (*Denetim İzi*).
+    pub fn audit(&self) -> AuditClient {
+        AuditServiceClient::with_interceptor(self.case.channel(), self.case.credentials())
     }
 
     /// The case service's working calendar (the *Takvim* page).

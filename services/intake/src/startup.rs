@@ -191,6 +191,9 @@ pub async fn prepare(
         categories,
         cases: cases.clone(),
         incidents: case_service.incidents(),
+        audit: tekmerkez_proto::case_v1::audit_service_client::AuditServiceClient::new(
+            case_service.channel(),
+        ),
         limiter: ClientLimiter::new(
             settings.rate_limit.per_minute,
             settings.rate_limit.burst,

@@ -32,6 +32,7 @@ pub struct NotifyGrpc {
     catalogue: CatalogueCache,
     tokens: Vec<SecretString>,
     directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    audit: pb::audit_service_client::AuditServiceClient<tonic::transport::Channel>,
     /// Where an opting-out case's contact details are read.
     cases: std::sync::Arc<dyn CaseReader>,
     /// The survey opt-out list; `None` without a contact key.
@@ -189,7 +190,7 @@ impl NotifyGrpc {
         store: NotifyStore,
         catalogue: CatalogueCache,
         tokens: Vec<SecretString>,
-        directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+        case: tonic::transport::Channel,
         cases: std::sync::Arc<dyn CaseReader>,
         opt_outs: Option<OptOuts>,
     ) -> Self {
@@ -197,7 +198,8 @@ impl NotifyGrpc {
             store,
             catalogue,
             tokens,
-            directory,
+            directory: pb::directory_service_client::DirectoryServiceClient::new(case.clone()),
+            audit: pb::audit_service_client::AuditServiceClient::new(case),
             cases,
             opt_outs,
         }
@@ -266,6 +268,7 @@ impl NotificationService for NotifyGrpc {
         req: Request<npb::UpdateRuleRequest>,
     ) -> Result<Response<npb::UpdateRuleResponse>, Status> {
         let admin = self.require_admin(&req).await?;
+        let meta = req.metadata().clone();
         let r = req.into_inner();
         let rule = rule_from_proto(r.rule.ok_or_else(|| invalid("rule", "is required"))?)?;
         let snap = self.catalogue.snapshot().await.map_err(|e| internal(&e))?;
@@ -281,6 +284,8 @@ impl NotificationService for NotifyGrpc {
         }
         crate::template_check::check_rule_save(&rule, &snap).map_err(|r| r.into_status())?;
         let expected = (r.expected_version > 0).then_some(r.expected_version);
+        let object = format!("notification_rule:{}", rule.key);
+        record_admin_change(&self.audit, &meta, &object, "updated").await?;
         let now = jiff::Timestamp::now().as_microsecond();
         let version = self
             .store
@@ -320,6 +325,7 @@ impl NotificationService for NotifyGrpc {
         req: Request<npb::UpdateTemplateRequest>,
     ) -> Result<Response<npb::UpdateTemplateResponse>, Status> {
         let admin = self.require_admin(&req).await?;
+        let meta = req.metadata().clone();
         let r = req.into_inner();
         let t = r
             .template
@@ -338,6 +344,8 @@ impl NotificationService for NotifyGrpc {
         crate::template_check::check_template_save(&template, &snap)
             .map_err(|r| r.into_status())?;
         let expected = (r.expected_version > 0).then_some(r.expected_version);
+        let object = format!("notification_template:{}/{}", template.key, template.locale);
+        record_admin_change(&self.audit, &meta, &object, "updated").await?;
         let now = jiff::Timestamp::now().as_microsecond();
         let version = self
             .store
@@ -420,6 +428,43 @@ pub(crate) fn has_service_token<T>(tokens: &[SecretString], req: &Request<T>) ->
 /// # Errors
 /// `Unauthenticated` when the directory does not know them; `Unavailable`
 /// when it cannot be asked.
+/// Records an administrative change in the case service's audit trail for
+/// the caller of `meta`, before it is applied: a change the trail cannot
+/// record is not made.
+pub(crate) async fn record_admin_change(
+    audit: &pb::audit_service_client::AuditServiceClient<tonic::transport::Channel>,
+    meta: &tonic::metadata::MetadataMap,
+    object: &str,
+    detail: &str,
+) -> Result<(), Status> {
+    let mut ask = Request::new(pb::RecordAdminChangeRequest {
+        object: object.to_owned(),
+        detail: detail.to_owned(),
+    });
+    for key in [
+        "authorization",
+        "x-tekmerkez-acting-user",
+        "x-tekmerkez-request-id",
+        "x-tekmerkez-client-address",
+        "x-tekmerkez-session",
+    ] {
+        if let Some(v) = meta.get(key) {
+            ask.metadata_mut().insert(key, v.clone());
+        }
+    }
+    audit
+        .clone()
+        .record_admin_change(ask)
+        .await
+        .map(|_| ())
+        .map_err(|s| {
+            tracing::warn!(code = ?s.code(), "recording a change in the audit trail failed");
+            Status::unavailable(
+                "the change could not be recorded in the audit trail; nothing was changed",
+            )
+        })
+}
+
 pub(crate) async fn current_user<T>(
     directory: &pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
     req: &Request<T>,

@@ -371,8 +371,8 @@ impl Application {
             self.store.clone(),
             self.catalogue.clone(),
             tokens,
-            // The API calls the directory with its caller's token.
-            DirectoryServiceClient::new(connection.channel()),
+            // The API calls the case service with its caller's token.
+            connection.channel(),
             cases,
             opt_outs,
         ));

@@ -16,24 +16,64 @@ use crate::{router::RuleCache, rules::Rule};
 pub struct RulesGrpc {
     rules: RuleCache,
     directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
+    audit: pb::audit_service_client::AuditServiceClient<tonic::transport::Channel>,
+}
+
+/// The caller's metadata shown to the case service: who they are, and the
+/// gateway's request they are part of (for the audit trail).
+const FORWARDED: [&str; 5] = [
+    "authorization",
+    "x-tekmerkez-acting-user",
+    "x-tekmerkez-request-id",
+    "x-tekmerkez-client-address",
+    "x-tekmerkez-session",
+];
+
+/// `msg` with `req`'s [`FORWARDED`] metadata.
+fn forwarded<T, M>(req: &Request<T>, msg: M) -> Request<M> {
+    let mut ask = Request::new(msg);
+    for key in FORWARDED {
+        if let Some(v) = req.metadata().get(key) {
+            ask.metadata_mut().insert(key, v.clone());
+        }
+    }
+    ask
 }
 
 impl RulesGrpc {
-    /// Handlers over `rules`, asking `directory` who callers are.
-    pub fn new(
-        rules: RuleCache,
-        directory: pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
-    ) -> Self {
-        Self { rules, directory }
+    /// Handlers over `rules`, asking the case service on `case` who callers
+    /// are, and recording their changes in its audit trail.
+    pub fn new(rules: RuleCache, case: tonic::transport::Channel) -> Self {
+        Self {
+            rules,
+            directory: pb::directory_service_client::DirectoryServiceClient::new(case.clone()),
+            audit: pb::audit_service_client::AuditServiceClient::new(case),
+        }
+    }
+
+    /// Records the change of `rule` in the case service's audit trail,
+    /// before it is applied: a change that cannot be recorded is not made.
+    async fn record<T>(&self, req: &Request<T>, rule: Uuid, detail: &str) -> Result<(), Status> {
+        let ask = forwarded(
+            req,
+            pb::RecordAdminChangeRequest {
+                object: format!("routing_rule:{rule}"),
+                detail: detail.to_owned(),
+            },
+        );
+        self.audit
+            .clone()
+            .record_admin_change(ask)
+            .await
+            .map(|_| ())
+            .map_err(|s| {
+                tracing::warn!(code = ?s.code(), "recording a rule change in the audit trail failed");
+                Status::unavailable("the change could not be recorded in the audit trail; nothing was changed")
+            })
     }
 
     async fn require_admin<T>(&self, req: &Request<T>) -> Result<(), Status> {
-        let mut ask = Request::new(pb::GetCurrentUserRequest {});
-        for key in ["authorization", "x-tekmerkez-acting-user"] {
-            if let Some(v) = req.metadata().get(key) {
-                ask.metadata_mut().insert(key, v.clone());
-            }
-        }
+        let ask = forwarded(req, pb::GetCurrentUserRequest {});
         let me = self
             .directory
             .clone()
@@ -189,7 +229,8 @@ impl RoutingRulesService for RulesGrpc {
         req: Request<rpb::CreateRuleRequest>,
     ) -> Result<Response<rpb::CreateRuleResponse>, Status> {
         self.require_admin(&req).await?;
-        let rule = parse_rule(req.into_inner().rule, Uuid::now_v7())?;
+        let rule = parse_rule(req.get_ref().rule.clone(), Uuid::now_v7())?;
+        self.record(&req, rule.id, "created").await?;
         self.rules
             .store()
             .save(&rule, true, now_micros())
@@ -206,13 +247,14 @@ impl RoutingRulesService for RulesGrpc {
         req: Request<rpb::UpdateRuleRequest>,
     ) -> Result<Response<rpb::UpdateRuleResponse>, Status> {
         self.require_admin(&req).await?;
-        let inner = req.into_inner();
-        let id = inner
+        let id = req
+            .get_ref()
             .rule
             .as_ref()
             .and_then(|r| Uuid::parse_str(&r.id).ok())
             .ok_or_else(|| invalid("rule.id", "must be a rule id"))?;
-        let rule = parse_rule(inner.rule, id)?;
+        let rule = parse_rule(req.get_ref().rule.clone(), id)?;
+        self.record(&req, id, "updated").await?;
         if !self
             .rules
             .store()
@@ -235,6 +277,7 @@ impl RoutingRulesService for RulesGrpc {
         self.require_admin(&req).await?;
         let id =
             Uuid::parse_str(&req.get_ref().id).map_err(|_| invalid("id", "must be a rule id"))?;
+        self.record(&req, id, "deleted").await?;
         if !self.rules.store().delete(id).await.map_err(store_err)? {
             return Err(Status::not_found("rule not found"));
         }

@@ -7,10 +7,7 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 use tekmerkez_bus::{Bus, consumer};
 use tekmerkez_case_client::Connection;
-use tekmerkez_proto::{
-    case_v1::directory_service_client::DirectoryServiceClient,
-    routing_v1::routing_rules_service_server::RoutingRulesServiceServer,
-};
+use tekmerkez_proto::routing_v1::routing_rules_service_server::RoutingRulesServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -108,8 +105,8 @@ impl Application {
             .await;
         let admin = RoutingRulesServiceServer::new(RulesGrpc::new(
             self.rules.clone(),
-            // The admin API calls the directory with its caller's token.
-            DirectoryServiceClient::new(connection.channel()),
+            // The admin API calls the case service with its caller's token.
+            connection.channel(),
         ));
         tracing::info!(addr = %self.addr, "routing listening");
         let server_shutdown = shutdown.clone();

@@ -662,5 +662,6 @@ fn role_tr(role: tekmerkez_case::domain::enums::Role) -> &'static str {
         Role::CallCentreAgent => "Çağrı merkezi temsilcisi",
         Role::PartnerClient => "Kurum entegrasyonu",
         Role::DirectorateManager => "Müdürlük yöneticisi",
+        Role::KvkkOfficer => "KVKK sorumlusu",
     }
 }

@@ -378,6 +378,14 @@ impl CaseApp {
         self.store
             .put_pool_assignment(&settings, user.id, self.clock.now())
             .await?;
+        let object = format!("assignment:{pool}");
+        let detail = format!("enabled:{enabled} mode:{}", mode.as_str());
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::AdminChanged,
+            super::audit::About::object(&object).detail(&detail),
+        )
+        .await?;
         self.refill([pool]).await;
         self.pool_assignment(caller, pool).await
     }
@@ -419,6 +427,18 @@ impl CaseApp {
         self.store
             .set_expert_pool(expert, pool, capacity, &skills)
             .await?;
+        let object = format!("assignment:{pool}");
+        let capacity_code = capacity.map_or_else(|| "default".to_owned(), |c| c.to_string());
+        let detail = format!(
+            "expert:{expert} capacity:{capacity_code} skills:{}",
+            skills.join(",")
+        );
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::AdminChanged,
+            super::audit::About::object(&object).detail(&detail),
+        )
+        .await?;
         self.refill([pool]).await;
         self.pool_assignment(caller, pool).await
     }

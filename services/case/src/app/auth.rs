@@ -26,6 +26,7 @@ use subtle::ConstantTimeEq as _;
 use super::error::CaseError;
 use crate::{
     domain::{
+        audit::Access,
         caller::{Caller, ServiceName, UserCaller},
         directory::User,
     },
@@ -35,18 +36,31 @@ use crate::{
 /// The metadata key with which the gateway names the user it acts for.
 pub const ACTING_USER_HEADER: &str = "x-tekmerkez-acting-user";
 
+/// The gateway's HTTP request (a UUID), so the audit trail records one
+/// entry per page however many calls it makes.
+pub const REQUEST_ID_HEADER: &str = "x-tekmerkez-request-id";
+/// The browser's address as the gateway saw it.
+pub const CLIENT_ADDRESS_HEADER: &str = "x-tekmerkez-client-address";
+/// A short one-way mark of the browser session.
+pub const SESSION_HEADER: &str = "x-tekmerkez-session";
+
 /// What a request presented.
 #[derive(Clone)]
 pub struct Credentials {
     pub bearer: SecretString,
     /// The user the gateway acts for.
     pub acting_user: Option<String>,
+    /// The request headers above: believed only from the gateway.
+    pub forwarded: Access,
+    /// The address the call came from.
+    pub peer: Option<String>,
 }
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
             .field("acting_user", &self.acting_user.is_some())
+            .field("request", &self.forwarded.request)
             .finish_non_exhaustive()
     }
 }
@@ -95,7 +109,9 @@ impl Authenticator {
         if let Some(service) = service {
             return match (&creds.acting_user, service) {
                 (None, s) => Ok(Caller::Service(s)),
-                (Some(who), ServiceName::Gateway) => self.acting_user(who).await,
+                (Some(who), ServiceName::Gateway) => {
+                    self.acting_user(who, creds.forwarded.clone()).await
+                }
                 (Some(_), _) => Err(CaseError::Unauthenticated),
             };
         }
@@ -112,19 +128,25 @@ impl Authenticator {
             .get_user(user_id)
             .await?
             .ok_or(CaseError::Unauthenticated)?;
-        self.active_caller(user).await
+        // A direct call: its own request, from the address it came from.
+        let access = Access {
+            request: None,
+            client: creds.peer.clone(),
+            session: None,
+        };
+        self.active_caller(user, access).await
     }
 
-    async fn acting_user(&self, who: &str) -> Result<Caller, CaseError> {
+    async fn acting_user(&self, who: &str, access: Access) -> Result<Caller, CaseError> {
         let user = match uuid::Uuid::parse_str(who) {
             Ok(id) => self.store.get_user(id).await?,
             Err(_) => self.store.get_user_by_username(&username_key(who)).await?,
         };
-        self.active_caller(user.ok_or(CaseError::Unauthenticated)?)
+        self.active_caller(user.ok_or(CaseError::Unauthenticated)?, access)
             .await
     }
 
-    async fn active_caller(&self, user: User) -> Result<Caller, CaseError> {
+    async fn active_caller(&self, user: User, access: Access) -> Result<Caller, CaseError> {
         if !user.active {
             return Err(CaseError::Unauthenticated);
         }
@@ -134,6 +156,8 @@ impl Authenticator {
             role: user.role,
             pools: pools.into_iter().collect(),
             directorate_id: user.directorate_id,
+            username: user.username.clone(),
+            access,
         }))
     }
 }

@@ -230,6 +230,14 @@ impl CaseApp {
             .await
             .map_err(moved)?;
         tracing::info!(version, change = change.as_str(), "calendar day stored");
+        let object = format!("calendar:{}", day.date);
+        let detail = format!("{} version:{version}", change.as_str());
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::AdminChanged,
+            super::audit::About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok((day, version, change))
     }
 
@@ -253,6 +261,14 @@ impl CaseApp {
             .map_err(moved)?
             .ok_or(CaseError::NotFound("calendar day"))?;
         tracing::info!(version, "calendar day removed");
+        let object = format!("calendar:{date}");
+        let detail = format!("removed version:{version}");
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::AdminChanged,
+            super::audit::About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok(version)
     }
 
@@ -276,6 +292,14 @@ impl CaseApp {
             .await
             .map_err(moved)?;
         tracing::info!(version, year, confirmed, "calendar year confirmed");
+        let object = format!("calendar:{year}");
+        let detail = format!("confirmed:{confirmed} version:{version}");
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::AdminChanged,
+            super::audit::About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok((version, confirmed))
     }
 

@@ -105,7 +105,16 @@ impl CaseApp {
             updated_at: now,
         };
         match self.store.create_closure_reason(&reason, user, now).await {
-            Ok(()) => Ok(reason),
+            Ok(()) => {
+                let object = format!("closure_reason:{}", reason.code);
+                self.audit(
+                    caller,
+                    crate::domain::audit::AuditAction::AdminChanged,
+                    super::audit::About::object(&object).detail("created"),
+                )
+                .await?;
+                Ok(reason)
+            }
             Err(StoreError::Duplicate) => Err(CaseError::AlreadyExists(
                 "a closure reason with this code exists",
             )),
@@ -150,6 +159,14 @@ impl CaseApp {
             ..before
         };
         if self.store.update_closure_reason(&reason, expected).await? {
+            let object = format!("closure_reason:{}", reason.code);
+            let detail = format!("active:{} version:{}", reason.active, reason.version);
+            self.audit(
+                caller,
+                crate::domain::audit::AuditAction::AdminChanged,
+                super::audit::About::object(&object).detail(&detail),
+            )
+            .await?;
             Ok(reason)
         } else {
             Err(RuleViolation::StaleVersion.into())

@@ -105,6 +105,14 @@ impl CaseApp {
             updated_at: self.clock.now(),
         };
         if self.store.put_deadline_policy(&stored, expected).await? {
+            let object = format!("deadline_policy:{}", stored.policy.key.storage_key());
+            let detail = format!("version:{}", stored.version);
+            self.audit(
+                caller,
+                crate::domain::audit::AuditAction::AdminChanged,
+                super::audit::About::object(&object).detail(&detail),
+            )
+            .await?;
             return Ok(stored);
         }
         Err(match expected {
@@ -136,7 +144,13 @@ impl CaseApp {
             .delete_deadline_policy(key, expected, by, now)
             .await?
         {
-            Ok(())
+            let object = format!("deadline_policy:{}", key.storage_key());
+            self.audit(
+                caller,
+                crate::domain::audit::AuditAction::AdminChanged,
+                super::audit::About::object(&object).detail("removed"),
+            )
+            .await
         } else {
             Err(CaseError::Rule(RuleViolation::StaleVersion))
         }

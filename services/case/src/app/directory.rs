@@ -5,11 +5,13 @@ use uuid::Uuid;
 
 use super::{
     CaseApp,
+    audit::About,
     auth::{hash_password, new_api_token, token_hash, username_key, verify_password_off_runtime},
     error::CaseError,
 };
 use crate::{
     domain::{
+        audit::AuditAction,
         caller::{Caller, ServiceName},
         contact::{EmailAddress, PhoneNumber},
         directory::{Directorate, Pool, Unit, User},
@@ -181,6 +183,13 @@ impl CaseApp {
             .insert_directorate(&d, &key, self.clock.now())
             .await
             .map_err(duplicate("a directorate with that name exists"))?;
+        let object = format!("directorate:{}", d.id);
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail("created"),
+        )
+        .await?;
         Ok(d)
     }
 
@@ -220,6 +229,14 @@ impl CaseApp {
             .insert_unit(&u, &key, self.clock.now())
             .await
             .map_err(duplicate("a unit with that name exists in the directorate"))?;
+        let object = format!("unit:{}", u.id);
+        let detail = format!("created directorate:{directorate_id}");
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok(u)
     }
 
@@ -276,6 +293,17 @@ impl CaseApp {
             .insert_pool(&p, self.clock.now())
             .await
             .map_err(duplicate("the unit already has a pool in that province, or the province already has a triage pool"))?;
+        let object = format!("pool:{}", p.id);
+        let detail = format!(
+            "created unit:{unit_id} province:{} triage:{triage}",
+            p.province_code
+        );
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok(p)
     }
 
@@ -332,7 +360,20 @@ impl CaseApp {
     /// Admin only; pools must exist; the user name must be new.
     pub async fn create_user(&self, caller: &Caller, new: NewUser) -> Result<User, CaseError> {
         require_admin(caller)?;
-        self.create_user_unchecked(new).await
+        let user = self.create_user_unchecked(new).await?;
+        let object = format!("user:{}", user.id);
+        let detail = format!(
+            "created role:{} pools:{}",
+            user.role.as_str(),
+            user.pool_ids.len()
+        );
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail(&detail),
+        )
+        .await?;
+        Ok(user)
     }
 
     /// Adds a user without an authorisation check: for the bootstrap admin
@@ -385,6 +426,7 @@ impl CaseApp {
             .get_user(id)
             .await?
             .ok_or(CaseError::NotFound("user"))?;
+        let before = user.clone();
         let mut v = Violations::new();
         if let Some(pools) = &update.pool_ids {
             self.check_pools(pools, &mut v).await?;
@@ -412,6 +454,14 @@ impl CaseApp {
             user.directorate_id = d;
         }
         self.store.update_user(&user).await?;
+        let object = format!("user:{}", user.id);
+        let detail = user_changes(&before, &user);
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail(&detail),
+        )
+        .await?;
         Ok(user)
     }
 
@@ -460,7 +510,17 @@ impl CaseApp {
     ) -> Result<String, CaseError> {
         require_admin(caller)?;
         let label = parse_text("label", label, 100).map_err(Violations::from)?;
-        self.issue_api_token_unchecked(user_id, &label, false).await
+        let token = self
+            .issue_api_token_unchecked(user_id, &label, false)
+            .await?;
+        let object = format!("user:{user_id}");
+        self.audit(
+            caller,
+            AuditAction::AdminChanged,
+            About::object(&object).detail("api_token:issued"),
+        )
+        .await?;
+        Ok(token)
     }
 
     /// Issues a token without an authorisation check: `minted_by_dev` for
@@ -638,5 +698,45 @@ impl CaseApp {
         }
         self.store.update_user(&user).await?;
         Ok(user)
+    }
+}
+
+/// What an update changed, in codes (never names): role, pools, scope,
+/// active flag, and that the display name changed.
+fn user_changes(before: &User, after: &User) -> String {
+    let mut parts = Vec::new();
+    if before.role != after.role {
+        parts.push(format!(
+            "role:{}→{}",
+            before.role.as_str(),
+            after.role.as_str()
+        ));
+    }
+    if before.pool_ids != after.pool_ids {
+        let ids = |p: &[Uuid]| p.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
+        parts.push(format!(
+            "pools:[{}]→[{}]",
+            ids(&before.pool_ids),
+            ids(&after.pool_ids)
+        ));
+    }
+    if before.directorate_id != after.directorate_id {
+        let d = |d: Option<Uuid>| d.map(|d| d.to_string()).unwrap_or_default();
+        parts.push(format!(
+            "directorate:{}→{}",
+            d(before.directorate_id),
+            d(after.directorate_id)
+        ));
+    }
+    if before.active != after.active {
+        parts.push(format!("active:{}→{}", before.active, after.active));
+    }
+    if before.display_name != after.display_name {
+        parts.push("display_name:changed".to_owned());
+    }
+    if parts.is_empty() {
+        "unchanged".to_owned()
+    } else {
+        parts.join(" ")
     }
 }

@@ -113,11 +113,25 @@ impl CaseApp {
     pub async fn get_letter(&self, caller: &Caller, id: Uuid) -> Result<Letter, CaseError> {
         let user = user_of(caller)?;
         scope(user)?;
-        self.store
+        let letter = self
+            .store
             .get_letter(id)
             .await?
             .filter(|l| policy::posts_letter_of(user, l.pool_id))
-            .ok_or(CaseError::NotFound("letter"))
+            .ok_or(CaseError::NotFound("letter"))?;
+        let case = self.store.get_case(letter.case_id).await?;
+        let detail = format!("letter:{}", letter.number);
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::LetterRead,
+            crate::app::audit::About {
+                case: case.as_ref(),
+                object: "",
+                detail: &detail,
+            },
+        )
+        .await?;
+        Ok(letter)
     }
 
     /// A case's newest letter, for a caller who may already see the case.

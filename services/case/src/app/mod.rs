@@ -4,6 +4,7 @@
 //! authorises inside, so no transport can skip the checks.
 
 pub mod assignment;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;

@@ -60,6 +60,10 @@ pub struct UserCaller {
     pub pools: HashSet<Uuid>,
     /// A directorate manager's directorate.
     pub directorate_id: Option<Uuid>,
+    /// Their user name (for the audit trail, as it is at the time).
+    pub username: String,
+    /// Where the request came from (the audit trail's who-from-where).
+    pub access: super::audit::Access,
 }
 
 /// The authenticated caller of one request.

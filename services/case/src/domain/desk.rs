@@ -148,6 +148,8 @@ mod tests {
             role,
             pools: pools.iter().copied().collect::<HashSet<_>>(),
             directorate_id: None,
+            username: "uzman".into(),
+            access: Default::default(),
         })
     }
 

@@ -130,6 +130,8 @@ domain_enum!(
         PartnerClient = "partner_client" => PartnerClient,
         /// Müdürlük yöneticisi: a pool manager of every pool of one directorate.
         DirectorateManager = "directorate_manager" => DirectorateManager,
+        /// KVKK sorumlusu: the audit trail and data subjects' requests.
+        KvkkOfficer = "kvkk_officer" => KvkkOfficer,
     }
 );
 

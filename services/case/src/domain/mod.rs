@@ -4,6 +4,7 @@
 //! Nothing here does I/O.
 
 pub mod assignment;
+pub mod audit;
 pub mod calendar;
 pub mod caller;
 pub mod case;

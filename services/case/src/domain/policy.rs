@@ -51,6 +51,9 @@ pub fn can_view(caller: &Caller, case: &Case) -> bool {
                     || acts_on_not_reached(u, case)
             }
             Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
+            // The KVKK officer reads the audit trail and answers data
+            // subjects through their own requests, never through the desk.
+            Role::KvkkOfficer => false,
         },
     }
 }
@@ -78,7 +81,7 @@ pub fn sees_contact(caller: &Caller, case: &Case) -> bool {
                     || (case.not_reached.is_some() && u.pools.contains(&case.pool_id))
             }
             Role::CallCentreAgent | Role::PartnerClient => case.created_by == Some(u.id),
-            Role::PoolManager | Role::DirectorateManager => false,
+            Role::PoolManager | Role::DirectorateManager | Role::KvkkOfficer => false,
         },
     }
 }
@@ -230,7 +233,11 @@ pub fn letter_pools(user: &UserCaller) -> Option<Option<Vec<uuid::Uuid>>> {
         Role::CallbackAgent | Role::CallCentreAgent => {
             Some(Some(user.pools.iter().copied().collect()))
         }
-        Role::PoolManager | Role::DirectorateManager | Role::Expert | Role::PartnerClient => None,
+        Role::PoolManager
+        | Role::DirectorateManager
+        | Role::Expert
+        | Role::PartnerClient
+        | Role::KvkkOfficer => None,
     }
 }
 
@@ -269,6 +276,8 @@ mod tests {
             role,
             pools: pools.iter().copied().collect::<HashSet<_>>(),
             directorate_id: directorate,
+            username: "kisi".into(),
+            access: Default::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! [`crate::app`] and [`crate::domain`].
 
 pub mod assignment_service;
+pub mod audit_service;
 pub mod calendar_service;
 pub mod case_service;
 pub mod classification_service;

@@ -20,6 +20,7 @@
 //! describing the change, in one transaction.
 
 mod assignment;
+mod audit;
 mod calendar;
 mod cases;
 mod closure_reasons;
@@ -40,6 +41,7 @@ mod sql;
 use uuid::Uuid;
 
 pub use assignment::{AssignmentStore, Decide, PoolExpert, Round, RoundResult};
+pub use audit::AuditStore;
 pub use calendar::CalendarStore;
 pub use cases::{
     AttachmentRecord, CaseChange, CaseQuery, CaseStore, CitizenNote, CreateOutcome, Cursor,
@@ -103,6 +105,7 @@ pub trait Store:
     + AssignmentStore
     + DeskFeedStore
     + SavedViewStore
+    + AuditStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -17,7 +17,7 @@ use crate::{both_stores, helpers::*};
 /// call with their own token (`routing`, `intake`, and `gateway` acting for
 /// nobody: a citizen's signed link); `""` is a call with no credentials at
 /// all.
-const CALLERS: [&str; 12] = [
+const CALLERS: [&str; 13] = [
     "admin",
     "manager_ankara",
     "manager_izmir",
@@ -26,6 +26,7 @@ const CALLERS: [&str; 12] = [
     "callback_ankara",
     "callcentre",
     "partner",
+    "kvkk",
     "routing",
     "intake",
     "gateway",

@@ -188,6 +188,24 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Runs `sql` on the service's database behind its back, saying
+    /// whether the database refused it (a trigger, a constraint).
+    pub async fn try_execute_sql(&self, sql: &str) -> Result<(), sqlx::Error> {
+        use sqlx::Connection as _;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await?;
+                sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await?;
+                sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+            }
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
@@ -417,6 +435,7 @@ impl TestApp {
             ("callcentre", pb::Role::CallCentreAgent, ankara.clone()),
             ("partner", pb::Role::PartnerClient, vec![]),
             ("director", pb::Role::DirectorateManager, vec![]),
+            ("kvkk", pb::Role::KvkkOfficer, vec![]),
         ] {
             let u = self
                 .dir

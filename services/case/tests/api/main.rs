@@ -9,6 +9,7 @@
 mod helpers;
 
 mod attachments;
+mod audit;
 mod auth;
 mod authorization_matrix;
 mod auto_assignment;

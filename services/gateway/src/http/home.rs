@@ -67,6 +67,7 @@ pub(super) fn menu(t: &'static Texts, role: Role) -> Vec<(&'static str, &'static
             m.push((t.ready_answers.kb_title, "/bilgi-bankasi"));
             m
         }
+        Role::KvkkOfficer => vec![(t.audit.title, "/denetim-izi")],
         Role::PartnerClient | Role::Unspecified => Vec::new(),
     };
     m.push((c.my_details, "/kullanici"));

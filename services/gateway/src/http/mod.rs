@@ -12,6 +12,7 @@ mod admin_notify;
 mod admin_reasons;
 mod admin_report_mail;
 mod assignment;
+mod audit;
 mod auth;
 mod cases;
 pub(crate) mod due;
@@ -390,6 +391,8 @@ pub fn pages(state: AppState) -> Router {
         .route("/kayit-girisi/{kind}", get(entry::form).post(entry::submit))
         .route("/aldigim-kayitlar", get(entry::taken))
         .route("/eposta-sorunlari", get(email_problems::show))
+        .route("/denetim-izi", get(audit::show))
+        .route("/denetim-izi.csv", get(audit::csv))
         .route("/alindi/{tracking}", get(receipt::page))
         .route("/alindi/{tracking}/pdf", get(receipt::pdf))
         .route("/static/receipt.css", get(receipt::stylesheet))
@@ -400,6 +403,7 @@ pub fn pages(state: AppState) -> Router {
         .route("/static/site.css", get(stylesheet))
         .route("/static/kurum-logosu", get(logo))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), access))
         .layer(axum::middleware::from_fn(language))
         .layer(axum::middleware::from_fn_with_state(state.clone(), brand))
         .layer(axum::middleware::from_fn_with_state(
@@ -407,6 +411,36 @@ pub fn pages(state: AppState) -> Router {
             security_headers,
         ))
         .with_state(state)
+}
+
+/// Serves the request inside its [`crate::backend::RequestAccess`], so the
+/// case service records one audit entry per page and knows where it came
+/// from: the client behind the trusted proxies, and the first 16 hex digits
+/// of the session cookie's SHA-256 (a mark that tells sessions apart and
+/// cannot be turned back into one).
+async fn access(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use sha2::{Digest as _, Sha256};
+    let connection = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = connection
+        .map(|ip| state.tracking.client_of(ip, req.headers()).to_string())
+        .unwrap_or_default();
+    let session = cookie(req.headers(), SESSION_COOKIE).map(|id| {
+        let digest = Sha256::digest(id.as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    });
+    let a = crate::backend::RequestAccess {
+        request: uuid::Uuid::new_v4(),
+        client,
+        session,
+    };
+    crate::backend::ACCESS.scope(a, next.run(req)).await
 }
 
 /// Pages are never framed, never cached, and run only their own scripts;

@@ -94,6 +94,12 @@ impl Roles for MailboxKeepers {
     const ROLES: &'static [Role] = &[Role::CallCentreAgent, Role::Admin];
 }
 
+/// *Denetim İzi*: the KVKK officer alone reads who saw whose data.
+pub enum KvkkOfficers {}
+impl Roles for KvkkOfficers {
+    const ROLES: &'static [Role] = &[Role::KvkkOfficer];
+}
+
 /// The signed-in person, if their role is one of `R`'s; the 403 page for
 /// anyone else signed in.
 pub struct RequireRole<R>(pub Session, pub PhantomData<R>);

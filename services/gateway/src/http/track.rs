@@ -47,6 +47,12 @@ impl TrackingLimits {
         }
     }
 
+    /// The request's client: `connection`, or the address the trusted
+    /// proxies in front of it name.
+    pub fn client_of(&self, connection: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
+        self.client.client(connection, headers)
+    }
+
     /// Whether a lookup from the request's client may go ahead (and counts it).
     fn allow(&self, connection: std::net::IpAddr, headers: &HeaderMap) -> bool {
         let client = self.client.client(connection, headers);

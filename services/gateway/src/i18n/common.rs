@@ -57,7 +57,7 @@ pub struct CommonTexts {
     pub channel: &'static str,
     pub district: &'static str,
     pub urgency: &'static str,
-    pub role_names: [&'static str; 8],
+    pub role_names: [&'static str; 9],
     /// `tekmerkez.common.v1.Channel` by number.
     pub channel_names: [&'static str; 10],
     /// A message's channel: e-mail (the other is SMS, the same in both
@@ -149,6 +149,7 @@ pub const TR: CommonTexts = CommonTexts {
         "Çağrı Merkezi Temsilcisi",
         "Kurum İstemcisi",
         "Müdürlük Yöneticisi",
+        "KVKK Sorumlusu",
     ],
     channel_names: [
         "",
@@ -246,6 +247,7 @@ pub const EN: CommonTexts = CommonTexts {
         "Call-centre agent",
         "Partner client",
         "Directorate manager",
+        "Data protection officer (KVKK)",
     ],
     channel_names: [
         "",

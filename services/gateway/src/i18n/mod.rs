@@ -14,6 +14,7 @@ pub mod admin;
 pub mod admin_calendar;
 pub mod admin_notify;
 pub mod assignment;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod classify;
@@ -143,6 +144,8 @@ pub struct Texts {
     pub views: views::ViewsTexts,
     /// *Hazır Cevaplar*, *Bilgi Bankası*, the record page's picker and preview.
     pub ready_answers: ready_answers::ReadyAnswerTexts,
+    /// *Denetim İzi*: the KVKK audit trail.
+    pub audit: audit::AuditTexts,
 }
 
 pub static TR: Texts = Texts {
@@ -175,6 +178,7 @@ pub static TR: Texts = Texts {
     live: live::TR,
     views: views::TR,
     ready_answers: ready_answers::TR,
+    audit: audit::TR,
 };
 
 pub static EN: Texts = Texts {
@@ -207,6 +211,7 @@ pub static EN: Texts = Texts {
     live: live::EN,
     views: views::EN,
     ready_answers: ready_answers::EN,
+    audit: audit::EN,
 };
 
 /// A text with a number from [`tekmerkez_types::limits`] in it, written when

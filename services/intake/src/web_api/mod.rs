@@ -12,6 +12,7 @@
 //! | `GET /v1/outages?province=…&district=…` | planned and unplanned outages, public, for the app and the form |
 //! | `GET /v1/neighbourhoods?province=…&district=…` | a district's neighbourhoods (mahalle), for the app and the form |
 //! | `GET /v1/reports/summary?from=…&to=…&by=…` | the reports service's figures as JSON, CSV or XLSX, for a user's API token |
+//! | `GET /v1/audit?from=…&to=…&actor=…&case=…` | the KVKK audit trail as JSON or CSV, for the KVKK officer's API token |
 //! | `GET /openapi.json` | the API's description |
 //! | `GET /basvuru/basvuru.css`, `/basvuru/basvuru.js` | the form's style and script |
 //!
@@ -24,6 +25,7 @@
 //! hold it to what the handlers accept.
 
 mod api;
+mod audit;
 mod form;
 #[cfg(test)]
 mod location_tests;
@@ -51,6 +53,7 @@ pub fn router(state: &WebState, body_limit: usize) -> Router {
         .route("/v1/applications", axum::routing::post(api::submit))
         .route("/v1/applications/{tracking_number}", get(api::status))
         .route("/v1/reports/summary", get(reports::summary))
+        .route("/v1/audit", get(audit::list))
         .route("/v1/outages", get(outages::list))
         .route("/v1/neighbourhoods", get(places::neighbourhoods))
         .route("/basvuru", get(form::show).post(form::submit))

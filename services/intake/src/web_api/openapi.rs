@@ -62,6 +62,7 @@ const MAX_FILE_NAME: usize = 200;
         super::api::submit,
         super::api::status,
         super::reports::summary,
+        super::audit::list,
         super::outages::list,
         super::places::neighbourhoods
     ),
@@ -72,6 +73,8 @@ const MAX_FILE_NAME: usize = 200;
         PublicStatus,
         ErrorBody,
         super::reports::SummaryBody,
+        super::audit::AuditBody,
+        super::audit::EntryBody,
         super::reports::RowBody,
         super::reports::FiguresBody,
         super::outages::OutagesBody,
@@ -691,6 +694,9 @@ pub(super) mod tests {
             }]),
             cases: case_service.cases(),
             incidents: case_service.incidents(),
+            audit: tekmerkez_proto::case_v1::audit_service_client::AuditServiceClient::new(
+                case_service.channel(),
+            ),
             limiter: super::super::ClientLimiter::new(
                 100_000,
                 100_000,

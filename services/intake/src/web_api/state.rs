@@ -23,6 +23,11 @@ pub struct WebState {
     pub cases: CaseClient,
     /// The case service's outages, for `/v1/outages` and the form.
     pub incidents: tekmerkez_case_client::IncidentClient,
+    /// The case service's audit trail, for `/v1/audit`: called with the
+    /// caller's own token, never intake's.
+    pub audit: tekmerkez_proto::case_v1::audit_service_client::AuditServiceClient<
+        tonic::transport::Channel,
+    >,
     /// Per-client limits.
     pub limiter: ClientLimiter,
     /// The KVKK notice version the form shows.

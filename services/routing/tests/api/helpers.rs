@@ -9,6 +9,7 @@ use std::{net::SocketAddr, sync::LazyLock};
 use tekmerkez_proto::{
     case_v1::{
         self as pb,
+        audit_service_server::{AuditService, AuditServiceServer},
         directory_service_client::DirectoryServiceClient,
         directory_service_server::{DirectoryService, DirectoryServiceServer},
     },
@@ -94,6 +95,40 @@ pub struct Pools {
 #[derive(Debug, Clone)]
 struct StandInDirectory {
     pools: Vec<pb::Pool>,
+}
+
+/// The administrative changes routing recorded in the case service's
+/// audit trail: (object, detail).
+pub type Recorded = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A stand-in for the case service's audit trail: keeps what routing
+/// records, or refuses it all when `refuse` is set (the trail unavailable).
+#[derive(Debug, Clone, Default)]
+struct StandInAudit {
+    recorded: Recorded,
+    refuse: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[tonic::async_trait]
+impl AuditService for StandInAudit {
+    async fn list_audit_entries(
+        &self,
+        _: Request<pb::ListAuditEntriesRequest>,
+    ) -> Result<Response<pb::ListAuditEntriesResponse>, Status> {
+        unused()
+    }
+
+    async fn record_admin_change(
+        &self,
+        req: Request<pb::RecordAdminChangeRequest>,
+    ) -> Result<Response<pb::RecordAdminChangeResponse>, Status> {
+        if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Status::unavailable("the audit trail is unavailable"));
+        }
+        let r = req.into_inner();
+        self.recorded.lock().unwrap().push((r.object, r.detail));
+        Ok(Response::new(pb::RecordAdminChangeResponse {}))
+    }
 }
 
 fn unused<T>() -> Result<Response<T>, Status> {
@@ -249,6 +284,10 @@ pub struct TestApp {
     pub pools: Pools,
     rules: RoutingRulesServiceClient<Channel>,
     router: Router,
+    /// What the rule changes recorded in the audit trail.
+    pub recorded: Recorded,
+    /// Set: the audit trail refuses every record.
+    pub audit_down: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Stops both servers when the test ends (the token is cancelled on drop).
     _stop: tokio_util::sync::DropGuard,
     _data: tempfile::TempDir,
@@ -316,9 +355,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let directory = StandInDirectory {
         pools: all.to_vec(),
     };
+    let audit = StandInAudit::default();
     let directory = connect(
         serve(
-            Routes::new(DirectoryServiceServer::new(directory)),
+            Routes::new(DirectoryServiceServer::new(directory))
+                .add_service(AuditServiceServer::new(audit.clone())),
             stop.clone(),
         )
         .await,
@@ -329,10 +370,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let store = RulesStore::connect(&database_url(backend, &data).await).unwrap();
     store.migrate().await.unwrap();
     let cache = RuleCache::new(store);
-    let admin = RulesGrpc::new(
-        cache.clone(),
-        DirectoryServiceClient::new(directory.clone()),
-    );
+    let admin = RulesGrpc::new(cache.clone(), directory.clone());
     let rules = connect(
         serve(
             Routes::new(RoutingRulesServiceServer::new(admin)),
@@ -353,6 +391,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         pools,
         rules: RoutingRulesServiceClient::new(rules),
         router,
+        recorded: audit.recorded,
+        audit_down: audit.refuse,
         _stop: stop.drop_guard(),
         _data: data,
     }

@@ -169,6 +169,19 @@ both_stores! {
         assert_eq!(app.update_rule(r).await.unwrap_err().code(), Code::NotFound);
     }
 
+    async fn each_change_is_recorded_in_the_audit_trail_and_none_is_made_unrecorded(app) {
+        let r = app.create_rule(rpb::Rule { category: "su_arizasi".into(), ..rule(1, &app.units.water) }).await;
+        app.update_rule(rpb::Rule { priority: 2, ..r.clone() }).await.unwrap();
+        app.delete_rule(&r.id).await.unwrap();
+        let object = format!("routing_rule:{}", r.id);
+        let recorded = app.recorded.lock().unwrap().clone();
+        assert_eq!(recorded, [(object.clone(), "created".into()), (object.clone(), "updated".into()), (object, "deleted".into())]);
+        app.audit_down.store(true, std::sync::atomic::Ordering::SeqCst);
+        let refused = app.create_rule_as(ADMIN, rule(1, &app.units.water)).await.unwrap_err();
+        assert_eq!(refused.code(), Code::Unavailable);
+        assert!(app.list_rules().await.is_empty(), "a change the trail could not record was made");
+    }
+
     async fn only_an_admin_may_write_or_read_rules(app) {
         let r = rpb::Rule { category: "fatura".into(), ..rule(1, &app.units.billing) };
         let expert = app.create_rule_as(EXPERT, r.clone()).await.unwrap_err();

@@ -6,8 +6,13 @@ use uuid::Uuid;
 
 use super::{CaseView, Filter, ListRequest, View, user_of};
 use crate::{
-    app::{CaseApp, error::CaseError},
+    app::{
+        CaseApp,
+        audit::{About, contact_detail},
+        error::CaseError,
+    },
     domain::{
+        audit::AuditAction,
         calendar,
         caller::Caller,
         case::Case,
@@ -77,6 +82,13 @@ impl CaseApp {
         };
         let now = self.clock.now();
         let mut view = self.view(caller, case, now);
+        // Recorded before anything is answered: no entry, no data.
+        self.audit(
+            caller,
+            AuditAction::RecordViewed,
+            About::case(&view.case).detail(contact_detail(view.contact_visible)),
+        )
+        .await?;
         view.incident = incident;
         view.merged_into_tracking = merged_into_tracking;
         view.notes = notes;
@@ -95,15 +107,25 @@ impl CaseApp {
         case: Uuid,
         id: Uuid,
     ) -> Result<AttachmentRecord, CaseError> {
-        self.store
+        let case = self
+            .store
             .get_case(case)
             .await?
             .filter(|c| policy::can_view(caller, c))
             .ok_or(CaseError::NotFound("record"))?;
-        self.store
-            .get_attachment(case, id)
+        let file = self
+            .store
+            .get_attachment(case.id, id)
             .await?
-            .ok_or(CaseError::NotFound("record"))
+            .ok_or(CaseError::NotFound("record"))?;
+        let detail = format!("attachment:{id}");
+        self.audit(
+            caller,
+            AuditAction::AttachmentDownloaded,
+            About::case(&case).detail(&detail),
+        )
+        .await?;
+        Ok(file)
     }
 
     /// The record a merged duplicate leads to, with the duplicate's

@@ -83,6 +83,13 @@ impl CaseApp {
             .collect();
         let more = cases.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         cases.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let detail = format!("results:{}", cases.len());
+        self.audit(
+            caller,
+            crate::domain::audit::AuditAction::PersonIndexRead,
+            crate::app::audit::About::case(&case).detail(&detail),
+        )
+        .await?;
         Ok(Related { cases, more })
     }
 }

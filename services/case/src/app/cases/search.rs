@@ -139,6 +139,17 @@ impl CaseApp {
                 });
             }
         }
+        // Only a search whose answer named people is an access to their
+        // data; the query itself is personal data and is not kept.
+        if !out.is_empty() {
+            let detail = format!("results:{}", out.len());
+            self.audit(
+                caller,
+                crate::domain::audit::AuditAction::PeopleSearched,
+                crate::app::audit::About::default().detail(&detail),
+            )
+            .await?;
+        }
         Ok(out)
     }
 }

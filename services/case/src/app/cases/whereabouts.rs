@@ -230,6 +230,8 @@ mod tests {
             role: Role::CallbackAgent,
             pools: Default::default(),
             directorate_id: None,
+            username: "geridonus".into(),
+            access: Default::default(),
         }
     }
 

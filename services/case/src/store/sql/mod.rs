@@ -10,6 +10,7 @@
 //! readers) and the migration directories.
 
 mod assignment;
+mod audit;
 mod calendar;
 mod cases;
 mod closure_reasons;
