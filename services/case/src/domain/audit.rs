@@ -120,13 +120,14 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// The key that makes a repeat within one request (a page reading a
-    /// record twice) one entry: none when the call is its own request.
+    /// The key that makes one page one entry per record or object, however
+    /// many reads it makes (a record page reads the record, then the
+    /// citizen's other applications: the first names the page): none when
+    /// the call is its own request.
     pub fn request_key(&self) -> Option<String> {
         let request = self.access.request?;
         Some(format!(
-            "{request}|{}|{}|{}",
-            self.action.as_str(),
+            "{request}|{}|{}",
             self.case_id.map(|c| c.to_string()).unwrap_or_default(),
             self.object
         ))
@@ -179,7 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn a_repeat_in_one_request_has_the_same_key_and_a_call_of_its_own_none() {
+    fn one_request_has_one_key_per_record_and_a_call_of_its_own_none() {
         let mut e = AuditEntry {
             seq: 0,
             at: Timestamp::UNIX_EPOCH,
@@ -204,7 +205,9 @@ mod tests {
             first,
             "the detail does not make it another"
         );
-        e.action = AuditAction::AttachmentDownloaded;
-        assert_ne!(e.request_key(), first);
+        e.action = AuditAction::PersonIndexRead;
+        assert_eq!(e.request_key(), first, "nor another read of the record");
+        e.case_id = Some(Uuid::from_u128(8));
+        assert_ne!(e.request_key(), first, "another record is another entry");
     }
 }

@@ -19,6 +19,7 @@ pub mod classification;
 pub mod contact;
 pub mod fields;
 pub mod format;
+pub mod identity;
 pub mod institution;
 pub mod limits;
 pub mod names;
