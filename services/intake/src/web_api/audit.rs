@@ -13,7 +13,11 @@ use tekmerkez_proto::case_v1 as pb;
 use tekmerkez_table::{Cell, Separator, Table};
 use tekmerkez_types::fields::Violations;
 
-use super::{openapi::ErrorBody, state::WebState};
+use super::{
+    openapi::ErrorBody,
+    pass_through::{Refusals, from_status, with_callers_token},
+    state::WebState,
+};
 use crate::api_error::ApiError;
 
 /// The actions, as the API names them, by wire number.
@@ -203,40 +207,12 @@ fn body(r: pb::ListAuditEntriesResponse) -> AuditBody {
     }
 }
 
-fn from_status(s: &tonic::Status) -> ApiError {
-    use tonic_types::StatusExt as _;
-    match s.code() {
-        tonic::Code::Unauthenticated => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "a valid API token is needed: Authorization: Bearer <token>",
-        ),
-        tonic::Code::PermissionDenied => ApiError::new(
-            StatusCode::FORBIDDEN,
-            "only the KVKK officer reads the audit trail",
-        ),
-        tonic::Code::InvalidArgument => {
-            let fields: Vec<(String, String)> = s
-                .get_details_bad_request()
-                .map(|b| {
-                    b.field_violations
-                        .into_iter()
-                        .map(|f| (f.field, f.description))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ApiError::invalid_fields(fields)
-                .with_message("the audit request has invalid parameters")
-        }
-        code => {
-            tracing::warn!(?code, "the case service did not answer the audit trail");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the case service is unavailable; retry",
-            )
-            .retry_after(5)
-        }
-    }
-}
+/// What the audit API says when the case service refuses or fails.
+const REFUSALS: Refusals = Refusals {
+    forbidden: "only the KVKK officer reads the audit trail",
+    invalid: "the audit request has invalid parameters",
+    unavailable: "the case service is unavailable; retry",
+};
 
 /// `GET /v1/audit`.
 #[utoipa::path(
@@ -272,31 +248,16 @@ async fn answer(
     headers: &HeaderMap,
     params: &AuditParams,
 ) -> Result<Response, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .filter(|v| {
-            v.to_str()
-                .is_ok_and(|s| s.starts_with("Bearer ") && s.len() > 7)
-        })
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "a valid API token is needed: Authorization: Bearer <token>",
-            )
-        })?;
-    let (request, csv) = check(params).map_err(|v| {
-        ApiError::invalid(&v).with_message("the audit request has invalid parameters")
-    })?;
-    let mut req = tonic::Request::new(request);
-    let value = tonic::metadata::MetadataValue::try_from(token.as_bytes())
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "the token is not readable"))?;
-    req.metadata_mut().insert("authorization", value);
+    let req = with_callers_token(headers, ())?;
+    let (request, csv) =
+        check(params).map_err(|v| ApiError::invalid(&v).with_message(REFUSALS.invalid))?;
+    let req = req.map(|()| request);
     let resp = state
         .audit
         .clone()
         .list_audit_entries(req)
         .await
-        .map_err(|s| from_status(&s))?
+        .map_err(|s| from_status(&s, &REFUSALS))?
         .into_inner();
     let b = body(resp);
     if !csv {

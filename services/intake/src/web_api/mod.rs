@@ -32,6 +32,7 @@ mod location_tests;
 mod openapi;
 mod outages;
 mod pages;
+mod pass_through;
 mod places;
 mod rate_limit;
 mod reports;

@@ -16,7 +16,11 @@ use tekmerkez_proto::reports_v1 as rpb;
 use tekmerkez_table::{Cell, Separator, Table};
 use tekmerkez_types::fields::Violations;
 
-use super::{openapi::ErrorBody, state::WebState};
+use super::{
+    openapi::ErrorBody,
+    pass_through::{Refusals, from_status, unavailable, with_callers_token},
+    state::WebState,
+};
 use crate::api_error::ApiError;
 
 /// Every `by` value, as the API names it, with its wire dimension and its
@@ -436,41 +440,12 @@ pub(super) fn table(c: &Checked, b: &SummaryBody) -> Table {
     t
 }
 
-/// The gRPC status of the reports service as an HTTP answer.
-fn from_status(s: &tonic::Status) -> ApiError {
-    use tonic_types::StatusExt as _;
-    match s.code() {
-        tonic::Code::Unauthenticated => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "a valid API token is needed: Authorization: Bearer <token>",
-        ),
-        tonic::Code::PermissionDenied => ApiError::new(
-            StatusCode::FORBIDDEN,
-            "reports are for admins, directorate managers and pool managers",
-        ),
-        tonic::Code::InvalidArgument => {
-            let fields: Vec<(String, String)> = s
-                .get_details_bad_request()
-                .map(|b| {
-                    b.field_violations
-                        .into_iter()
-                        .map(|f| (f.field, f.description))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ApiError::invalid_fields(fields)
-                .with_message("the report request has invalid parameters")
-        }
-        code => {
-            tracing::warn!(?code, "the reports service did not answer");
-            unavailable("the reports service is unavailable; retry")
-        }
-    }
-}
-
-fn unavailable(message: &str) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message).retry_after(5)
-}
+/// What the reports API says when the reports service refuses or fails.
+const REFUSALS: Refusals = Refusals {
+    forbidden: "reports are for admins, directorate managers and pool managers",
+    invalid: "the report request has invalid parameters",
+    unavailable: "the reports service is unavailable; retry",
+};
 
 /// `GET /v1/reports/summary`.
 #[utoipa::path(
@@ -511,18 +486,7 @@ async fn answer(
     headers: &HeaderMap,
     params: &SummaryParams,
 ) -> Result<Response, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .filter(|v| {
-            v.to_str()
-                .is_ok_and(|s| s.starts_with("Bearer ") && s.len() > 7)
-        })
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "a valid API token is needed: Authorization: Bearer <token>",
-            )
-        })?;
+    let req = with_callers_token(headers, ())?;
     let checked = check(params).map_err(|v| {
         ApiError::invalid(&v).with_message("the report request has invalid parameters")
     })?;
@@ -531,15 +495,12 @@ async fn answer(
             "reports are not configured on this server (intake.reports_service_url is empty)",
         ));
     };
-    let mut req = tonic::Request::new(checked.request.clone());
-    let value = tonic::metadata::MetadataValue::try_from(token.as_bytes())
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "the token is not readable"))?;
-    req.metadata_mut().insert("authorization", value);
+    let req = req.map(|()| checked.request.clone());
     let resp = client
         .clone()
         .summary(req)
         .await
-        .map_err(|s| from_status(&s))?
+        .map_err(|s| from_status(&s, &REFUSALS))?
         .into_inner();
     let b = body(&checked, &resp);
     let file = |ext: &str| format!("attachment; filename=\"rapor-{}-{}.{ext}\"", b.from, b.to);
