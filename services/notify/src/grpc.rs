@@ -437,21 +437,13 @@ pub(crate) async fn record_admin_change(
     object: &str,
     detail: &str,
 ) -> Result<(), Status> {
-    let mut ask = Request::new(pb::RecordAdminChangeRequest {
-        object: object.to_owned(),
-        detail: detail.to_owned(),
-    });
-    for key in [
-        "authorization",
-        "x-tekmerkez-acting-user",
-        "x-tekmerkez-request-id",
-        "x-tekmerkez-client-address",
-        "x-tekmerkez-session",
-    ] {
-        if let Some(v) = meta.get(key) {
-            ask.metadata_mut().insert(key, v.clone());
-        }
-    }
+    let ask = tekmerkez_case_client::on_behalf_of(
+        meta,
+        pb::RecordAdminChangeRequest {
+            object: object.to_owned(),
+            detail: detail.to_owned(),
+        },
+    );
     audit
         .clone()
         .record_admin_change(ask)
@@ -469,12 +461,7 @@ pub(crate) async fn current_user<T>(
     directory: &pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
     req: &Request<T>,
 ) -> Result<Option<pb::User>, Status> {
-    let mut ask = Request::new(pb::GetCurrentUserRequest {});
-    for key in ["authorization", "x-tekmerkez-acting-user"] {
-        if let Some(v) = req.metadata().get(key) {
-            ask.metadata_mut().insert(key, v.clone());
-        }
-    }
+    let ask = tekmerkez_case_client::on_behalf_of(req.metadata(), pb::GetCurrentUserRequest {});
     Ok(directory
         .clone()
         .get_current_user(ask)

@@ -129,12 +129,7 @@ pub(crate) async fn current_user<T>(
     users: &pb::directory_service_client::DirectoryServiceClient<tonic::transport::Channel>,
     req: &Request<T>,
 ) -> Result<pb::User, Status> {
-    let mut ask = Request::new(pb::GetCurrentUserRequest {});
-    for key in ["authorization", "x-tekmerkez-acting-user"] {
-        if let Some(v) = req.metadata().get(key) {
-            ask.metadata_mut().insert(key, v.clone());
-        }
-    }
+    let ask = tekmerkez_case_client::on_behalf_of(req.metadata(), pb::GetCurrentUserRequest {});
     users
         .clone()
         .get_current_user(ask)

@@ -2,6 +2,7 @@
 //! caller's own credentials are shown to the case service's directory, the
 //! owner of users and roles, which says who the caller is.
 
+use tekmerkez_case_client::on_behalf_of;
 use tekmerkez_proto::{
     case_v1 as pb, common_v1 as common,
     routing_v1::{self as rpb, routing_rules_service_server::RoutingRulesService},
@@ -19,27 +20,6 @@ pub struct RulesGrpc {
     audit: pb::audit_service_client::AuditServiceClient<tonic::transport::Channel>,
 }
 
-/// The caller's metadata shown to the case service: who they are, and the
-/// gateway's request they are part of (for the audit trail).
-const FORWARDED: [&str; 5] = [
-    "authorization",
-    "x-tekmerkez-acting-user",
-    "x-tekmerkez-request-id",
-    "x-tekmerkez-client-address",
-    "x-tekmerkez-session",
-];
-
-/// `msg` with `req`'s [`FORWARDED`] metadata.
-fn forwarded<T, M>(req: &Request<T>, msg: M) -> Request<M> {
-    let mut ask = Request::new(msg);
-    for key in FORWARDED {
-        if let Some(v) = req.metadata().get(key) {
-            ask.metadata_mut().insert(key, v.clone());
-        }
-    }
-    ask
-}
-
 impl RulesGrpc {
     /// Handlers over `rules`, asking the case service on `case` who callers
     /// are, and recording their changes in its audit trail.
@@ -54,8 +34,8 @@ impl RulesGrpc {
     /// Records the change of `rule` in the case service's audit trail,
     /// before it is applied: a change that cannot be recorded is not made.
     async fn record<T>(&self, req: &Request<T>, rule: Uuid, detail: &str) -> Result<(), Status> {
-        let ask = forwarded(
-            req,
+        let ask = on_behalf_of(
+            req.metadata(),
             pb::RecordAdminChangeRequest {
                 object: format!("routing_rule:{rule}"),
                 detail: detail.to_owned(),
@@ -73,7 +53,7 @@ impl RulesGrpc {
     }
 
     async fn require_admin<T>(&self, req: &Request<T>) -> Result<(), Status> {
-        let ask = forwarded(req, pb::GetCurrentUserRequest {});
+        let ask = on_behalf_of(req.metadata(), pb::GetCurrentUserRequest {});
         let me = self
             .directory
             .clone()

@@ -33,6 +33,30 @@ use tonic::{
 /// The case service's cases, as a service calls them.
 pub type CaseClient = CaseServiceClient<InterceptedService<Channel, CallCredentials>>;
 
+/// What names a person to the case service when a service passes their
+/// call on: their credentials, the user the gateway acts for, and the
+/// gateway's request headers the audit trail records (the request, the
+/// client's address, the session mark).
+pub const CALLER_HEADERS: [&str; 5] = [
+    "authorization",
+    "x-tekmerkez-acting-user",
+    "x-tekmerkez-request-id",
+    "x-tekmerkez-client-address",
+    "x-tekmerkez-session",
+];
+
+/// `msg` as a call to the case service for the person whose call carried
+/// `from` ([`CALLER_HEADERS`]).
+pub fn on_behalf_of<M>(from: &tonic::metadata::MetadataMap, msg: M) -> tonic::Request<M> {
+    let mut ask = tonic::Request::new(msg);
+    for key in CALLER_HEADERS {
+        if let Some(v) = from.get(key) {
+            ask.metadata_mut().insert(key, v.clone());
+        }
+    }
+    ask
+}
+
 /// The case service's directory (pools, units, users), as a service calls it.
 pub type DirectoryClient = DirectoryServiceClient<InterceptedService<Channel, CallCredentials>>;
 
